@@ -1,0 +1,37 @@
+// Calendar arithmetic on plain dates and UTC times (no time zone database: the core has no platform access).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace kt {
+
+struct Date {
+  int year = 0, month = 0, day = 0;  // month 1..12, day 1..31
+  bool operator==(const Date&) const = default;
+};
+
+struct DateTime {
+  Date date;
+  int hour = 0, minute = 0;
+  bool operator==(const DateTime&) const = default;
+};
+
+bool is_valid(const Date& d);
+int days_in_month(int year, int month);
+
+// "YYYY-MM-DD" <-> Date. parse returns false on anything else, including impossible dates (2026-02-30).
+bool parse_iso_date(const std::string& s, Date* out);
+std::string iso(const Date& d);
+// "YYYY-MM-DDTHH:MM" <-> DateTime.
+bool parse_iso_datetime(const std::string& s, DateTime* out);
+std::string iso(const DateTime& t);
+
+// Days since 1970-01-01 (negative before) and back.
+std::int64_t days_from_civil(const Date& d);
+Date civil_from_days(std::int64_t days);
+// Milliseconds since the epoch -> UTC date and time.
+DateTime utc_from_ms(std::int64_t ms);
+std::int64_t ms_from_utc(const DateTime& t);
+
+}  // namespace kt

@@ -1,0 +1,340 @@
+#include "core/format.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "core/calendar.hpp"
+#include "core/workspace.hpp"
+
+namespace kt {
+
+namespace {
+
+const char* kMonthsEn[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+// Groups the digits of a non-negative integer: "150000" -> "150 000" (ru, narrow no-break space is not in
+// every font, so a plain space) or "150,000" (en).
+std::string group(std::uint64_t v, Lang lang) {
+  std::string digits = std::to_string(v);
+  std::string out;
+  const char sep = lang == Lang::Ru ? ' ' : ',';
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += sep;
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string currency_symbol(const std::string& code) {
+  if (code == "RUB") return "₽";
+  if (code == "USD") return "$";
+  if (code == "EUR") return "€";
+  if (code == "KZT") return "₸";
+  if (code == "BYN") return "Br";
+  if (code == "UAH") return "₴";
+  if (code == "CNY") return "¥";
+  return code;
+}
+
+std::string trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return {};
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+// Removes group separators (spaces, no-break spaces, apostrophes) and normalises the decimal comma.
+// Returns false when a comma and a dot both appear in a way that is ambiguous.
+bool normalise_number(const std::string& in, std::string* out) {
+  std::string s;
+  for (size_t i = 0; i < in.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(in[i]);
+    if (c == ' ' || c == '\'' || c == '_') continue;
+    if (c == 0xC2 && i + 1 < in.size() && static_cast<unsigned char>(in[i + 1]) == 0xA0) {
+      ++i;  // U+00A0 no-break space
+      continue;
+    }
+    if (c == 0xE2 && i + 2 < in.size() && static_cast<unsigned char>(in[i + 1]) == 0x80 &&
+        static_cast<unsigned char>(in[i + 2]) == 0xAF) {
+      i += 2;  // U+202F narrow no-break space
+      continue;
+    }
+    s += static_cast<char>(c);
+  }
+  size_t commas = std::count(s.begin(), s.end(), ',');
+  size_t dots = std::count(s.begin(), s.end(), '.');
+  if (commas && dots) {
+    // "1,234.56": commas group, dot decimal. "1.234,56": dots group, comma decimal.
+    if (s.rfind('.') > s.rfind(',')) {
+      s.erase(std::remove(s.begin(), s.end(), ','), s.end());
+    } else {
+      s.erase(std::remove(s.begin(), s.end(), '.'), s.end());
+      std::replace(s.begin(), s.end(), ',', '.');
+    }
+  } else if (commas == 1) {
+    std::replace(s.begin(), s.end(), ',', '.');
+  } else if (commas > 1) {
+    s.erase(std::remove(s.begin(), s.end(), ','), s.end());
+  } else if (dots > 1) {
+    return false;
+  }
+  *out = s;
+  return true;
+}
+
+bool parse_decimal(const std::string& text, double* out) {
+  std::string s;
+  if (!normalise_number(text, &s) || s.empty()) return false;
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() + s.size() || !std::isfinite(v)) return false;
+  *out = v;
+  return true;
+}
+
+bool parse_whole(const std::string& text, std::int64_t* out) {
+  std::string s;
+  if (!normalise_number(text, &s) || s.empty() || s.find('.') != std::string::npos) return false;
+  char* end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(s.c_str(), &end, 10);
+  if (end != s.c_str() + s.size() || errno == ERANGE) return false;
+  *out = v;
+  return true;
+}
+
+// "26.11.2026", "26/11/2026", "2026-11-26", "26.11.26" (two-digit years are 20xx).
+bool parse_user_date(const std::string& text, Date* out) {
+  std::string s = trim(text);
+  if (parse_iso_date(s, out)) return true;
+  int d = 0, m = 0, y = 0;
+  char s1 = 0, s2 = 0;
+  int consumed = 0;
+  if (std::sscanf(s.c_str(), "%d%c%d%c%d%n", &d, &s1, &m, &s2, &y, &consumed) != 5) return false;
+  if (consumed != static_cast<int>(s.size()) || s1 != s2 || (s1 != '.' && s1 != '/' && s1 != '-'))
+    return false;
+  if (y < 100) y += 2000;
+  Date date{y, m, d};
+  if (!is_valid(date)) return false;
+  *out = date;
+  return true;
+}
+
+}  // namespace
+
+const std::vector<std::string>& known_currencies() {
+  static const std::vector<std::string> kCurrencies = {"RUB", "USD", "EUR", "KZT", "BYN", "UAH", "CNY"};
+  return kCurrencies;
+}
+
+std::string format_integer(std::int64_t v, Lang lang) {
+  std::string sign = v < 0 ? "-" : "";
+  std::uint64_t mag = v < 0 ? static_cast<std::uint64_t>(-(v + 1)) + 1 : static_cast<std::uint64_t>(v);
+  return sign + group(mag, lang);
+}
+
+std::string format_number(double v, int decimals, Lang lang) {
+  if (!std::isfinite(v)) return "";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals < 0 ? 6 : decimals, std::fabs(v));
+  std::string s = buf;
+  std::string whole = s, frac;
+  if (auto dot = s.find('.'); dot != std::string::npos) {
+    whole = s.substr(0, dot);
+    frac = s.substr(dot + 1);
+  }
+  if (decimals < 0)
+    while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  std::string out = (v < 0 && (whole != "0" || !frac.empty()) ? "-" : "") +
+                    group(std::strtoull(whole.c_str(), nullptr, 10), lang);
+  if (!frac.empty()) out += (lang == Lang::Ru ? "," : ".") + frac;
+  return out;
+}
+
+std::string format_money(const Money& m, Lang lang) {
+  std::uint64_t mag = m.minor < 0 ? static_cast<std::uint64_t>(-(m.minor + 1)) + 1
+                                  : static_cast<std::uint64_t>(m.minor);
+  std::string amount = group(mag / 100, lang);
+  if (mag % 100) {
+    char cents[8];
+    std::snprintf(cents, sizeof cents, "%02u", static_cast<unsigned>(mag % 100));
+    amount += (lang == Lang::Ru ? "," : ".") + std::string(cents);
+  }
+  std::string sign = m.minor < 0 ? "-" : "";
+  std::string sym = currency_symbol(m.currency);
+  if (lang == Lang::Ru) return sign + amount + " " + sym;
+  if (sym.size() == 3 && sym == m.currency) return sign + amount + " " + sym;
+  return sign + sym + amount;
+}
+
+std::string format_date(const std::string& iso_date, Lang lang) {
+  Date d;
+  if (!parse_iso_date(iso_date, &d)) return iso_date;
+  char buf[32];
+  if (lang == Lang::Ru)
+    std::snprintf(buf, sizeof buf, "%02d.%02d.%04d", d.day, d.month, d.year);
+  else
+    std::snprintf(buf, sizeof buf, "%s %d, %04d", kMonthsEn[d.month - 1], d.day, d.year);
+  return buf;
+}
+
+std::string format_timestamp(std::int64_t ms, int tz_minutes, Lang lang) {
+  DateTime t = utc_from_ms(ms + static_cast<std::int64_t>(tz_minutes) * 60000);
+  char buf[48];
+  if (lang == Lang::Ru) {
+    std::snprintf(buf, sizeof buf, "%02d.%02d.%04d %02d:%02d", t.date.day, t.date.month, t.date.year,
+                  t.hour, t.minute);
+  } else {
+    int h12 = t.hour % 12 == 0 ? 12 : t.hour % 12;
+    std::snprintf(buf, sizeof buf, "%s %d, %04d %d:%02d %s", kMonthsEn[t.date.month - 1], t.date.day,
+                  t.date.year, h12, t.minute, t.hour < 12 ? "AM" : "PM");
+  }
+  return buf;
+}
+
+std::string format_value(const Workspace& ws, const FieldDef& f, const Value& v, Lang lang) {
+  if (v.is_null()) return {};
+  if (v.is_list()) {
+    std::string out;
+    FieldDef single = f;
+    single.multiple = false;
+    for (const auto& e : v.as_list()) {
+      std::string s = format_value(ws, single, e, lang);
+      if (s.empty()) continue;
+      if (!out.empty()) out += ", ";
+      out += s;
+    }
+    return out;
+  }
+  switch (f.type) {
+    case FieldType::Integer:
+      return v.is_int() ? format_integer(v.as_int(), lang) : "";
+    case FieldType::Number:
+      if (v.is_int()) return format_number(static_cast<double>(v.as_int()), -1, lang);
+      return v.is_double() ? format_number(v.as_double(), f.precision, lang) : "";
+    case FieldType::Boolean:
+      return v.is_bool() ? (v.as_bool() ? (lang == Lang::Ru ? "Да" : "Yes") : (lang == Lang::Ru ? "Нет" : "No"))
+                         : "";
+    case FieldType::Date: return format_date(v.str_or_empty(), lang);
+    case FieldType::DateTime: {
+      DateTime t;
+      if (!parse_iso_datetime(v.str_or_empty(), &t)) return v.str_or_empty();
+      return format_timestamp(ms_from_utc(t), 0, lang);
+    }
+    case FieldType::List:
+    case FieldType::CrmDirectory: {
+      const ListOption* o = f.option(v.str_or_empty());
+      return o ? o->label.get(lang) : v.str_or_empty();
+    }
+    case FieldType::Money: return v.is_money() ? format_money(v.as_money(), lang) : "";
+    case FieldType::File: return v.is_file() ? v.as_file().name : "";
+    case FieldType::Employee: {
+      const User* u = ws.schema().user(v.str_or_empty());
+      return u ? u->name : v.str_or_empty();
+    }
+    case FieldType::CrmBinding: {
+      const Item* it = ws.item(v.str_or_empty());
+      return it ? ws.display_name(*it) : v.str_or_empty();
+    }
+    case FieldType::Stage: {
+      for (const auto& p : ws.schema().pipelines)
+        if (const Stage* s = p.stage(v.str_or_empty())) return s->name.get(lang);
+      return v.str_or_empty();
+    }
+    default: return v.str_or_empty();
+  }
+}
+
+std::string editable_text(const FieldDef& f, const Value& v, Lang lang) {
+  if (v.is_null()) return {};
+  switch (f.type) {
+    case FieldType::Integer: return v.is_int() ? std::to_string(v.as_int()) : "";
+    case FieldType::Number: {
+      if (v.is_int()) return std::to_string(v.as_int());
+      if (!v.is_double()) return "";
+      std::string s = format_number(v.as_double(), f.precision, lang);
+      s.erase(std::remove(s.begin(), s.end(), lang == Lang::Ru ? ' ' : ','), s.end());
+      return s;
+    }
+    case FieldType::Money: {
+      if (!v.is_money()) return "";
+      std::int64_t minor = v.as_money().minor;
+      std::string s = std::to_string(minor / 100);
+      if (minor < 0 && minor / 100 == 0) s = "-" + s;
+      if (minor % 100) {
+        char cents[8];
+        std::snprintf(cents, sizeof cents, "%02d", static_cast<int>(std::llabs(minor % 100)));
+        s += (lang == Lang::Ru ? "," : ".") + std::string(cents);
+      }
+      return s;
+    }
+    case FieldType::Date: {
+      Date d;
+      if (lang == Lang::Ru && parse_iso_date(v.str_or_empty(), &d)) return format_date(v.as_string(), lang);
+      return v.str_or_empty();
+    }
+    default: return v.str_or_empty();
+  }
+}
+
+Status parse_input(const FieldDef& f, const std::string& text, const std::string& currency, Value* out) {
+  auto fail = [&f](const char* code, const std::string& msg) { return Status::Fail(code, msg, f.id); };
+  const bool keep_spaces = f.type == FieldType::String || f.type == FieldType::Address;
+  std::string t = keep_spaces ? text : trim(text);
+  if (trim(t).empty()) {
+    *out = Value();
+    return Status::Ok();
+  }
+  switch (f.type) {
+    case FieldType::Integer: {
+      std::int64_t v;
+      if (!parse_whole(t, &v)) return fail("invalid_integer", "\"" + t + "\" is not a whole number");
+      *out = Value(v);
+      return Status::Ok();
+    }
+    case FieldType::Number: {
+      double v;
+      if (!parse_decimal(t, &v)) return fail("invalid_number", "\"" + t + "\" is not a number");
+      *out = Value(v);
+      return Status::Ok();
+    }
+    case FieldType::Money: {
+      double v;
+      if (!parse_decimal(t, &v)) return fail("invalid_money", "\"" + t + "\" is not an amount");
+      if (std::fabs(v) > 9.0e15) return fail("invalid_money", "the amount is too large");
+      *out = Value(Money{static_cast<std::int64_t>(std::llround(v * 100.0)), currency});
+      return Status::Ok();
+    }
+    case FieldType::Date: {
+      Date d;
+      if (!parse_user_date(t, &d)) return fail("invalid_date", "\"" + t + "\" is not a date");
+      *out = Value(iso(d));
+      return Status::Ok();
+    }
+    case FieldType::DateTime: {
+      DateTime dt;
+      if (parse_iso_datetime(t, &dt)) {
+        *out = Value(iso(dt));
+        return Status::Ok();
+      }
+      auto space = t.find(' ');
+      Date d;
+      int h = 0, m = 0, consumed = 0;
+      if (space == std::string::npos || !parse_user_date(t.substr(0, space), &d) ||
+          std::sscanf(t.c_str() + space + 1, "%d:%d%n", &h, &m, &consumed) != 2 ||
+          space + 1 + static_cast<size_t>(consumed) != t.size() || h > 23 || m > 59 || h < 0 || m < 0)
+        return fail("invalid_datetime", "\"" + t + "\" is not a date and time");
+      *out = Value(iso(DateTime{d, h, m}));
+      return Status::Ok();
+    }
+    default:
+      *out = Value(t);
+      return Status::Ok();
+  }
+}
+
+}  // namespace kt

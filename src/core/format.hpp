@@ -1,0 +1,41 @@
+// Turning values into text a person reads, and text a person typed into values, per field type and
+// language. Shared by the card, lists, exports and documents.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/schema.hpp"
+#include "core/status.hpp"
+#include "core/value.hpp"
+
+namespace kt {
+
+class Workspace;
+
+// "150 000 ₽" / "₽150,000"; cents only when there are any.
+std::string format_money(const Money& m, Lang lang);
+// A decimal amount: "150 000,5" / "150,000.5" with group separators; `decimals` = -1 keeps what is needed.
+std::string format_number(double v, int decimals, Lang lang);
+std::string format_integer(std::int64_t v, Lang lang);
+// "26.11.2026" / "Nov 26, 2026" from "YYYY-MM-DD"; the input unchanged when it is not a date.
+std::string format_date(const std::string& iso_date, Lang lang);
+// "26.11.2026 18:45" / "Nov 26, 2026 6:45 PM" for a moment, shown at UTC offset tz_minutes.
+std::string format_timestamp(std::int64_t ms, int tz_minutes, Lang lang);
+
+// The text shown for a value of field f (option labels, user and item names, stage names).
+std::string format_value(const Workspace& ws, const FieldDef& f, const Value& v, Lang lang);
+
+// The text put into an editor for a value (no group separators, so that it parses back).
+std::string editable_text(const FieldDef& f, const Value& v, Lang lang);
+
+// Parses what a person typed into a one-line or multi-line editor for field f. Empty text is a null value.
+// Accepts "26.11.2026", "26/11/2026" and "2026-11-26" for dates, "150 000,50" and "150000.50" for numbers.
+// For money only the amount is parsed; the currency comes from `currency`.
+Status parse_input(const FieldDef& f, const std::string& text, const std::string& currency, Value* out);
+
+// The currencies offered by money fields, most used first.
+const std::vector<std::string>& known_currencies();
+
+}  // namespace kt

@@ -1,0 +1,58 @@
+// Items (deals, leads, contacts, ...) and their timeline entries.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/hlc.hpp"
+#include "core/value.hpp"
+
+namespace kt {
+
+// One field value with the clock of the write that produced it (per-field last-writer-wins).
+struct Cell {
+  Value value;
+  Hlc hlc;
+};
+
+struct Item {
+  std::string id;
+  std::string entity;    // entity type id
+  std::string pipeline;  // pipeline id for entities with pipelines; "" otherwise
+  std::int64_t created_ms = 0;
+  std::string created_by;  // user id
+  bool deleted = false;
+
+  // Field values sorted by field id: compact for 100k items and cheap to look up.
+  std::vector<std::pair<std::string, Cell>> fields;
+
+  // The value of a field, or a null value when the item has none.
+  const Value& get(const std::string& field) const;
+  const Cell* cell(const std::string& field) const;
+  Cell& cell_for_write(const std::string& field);
+  void erase(const std::string& field);
+};
+
+enum class TimelineKind {
+  Created,       // the item was created
+  FieldChanged,  // old value -> new value of one field
+  StageChanged,  // old stage -> new stage
+  Overridden,    // a concurrent edit of the same field lost (the losing value is kept here)
+};
+
+const char* timeline_kind_name(TimelineKind k);
+
+struct TimelineEntry {
+  std::string id;  // stable: derived from the mutation that produced it
+  std::string item;
+  TimelineKind kind = TimelineKind::Created;
+  std::string author;  // user id
+  std::int64_t time_ms = 0;
+  std::string field;
+  Value old_value;
+  Value new_value;
+};
+
+}  // namespace kt

@@ -1,0 +1,299 @@
+#include "core/workspace.hpp"
+
+#include <algorithm>
+
+#include "core/calendar.hpp"
+
+namespace kt {
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Item and timeline helpers
+// ---------------------------------------------------------------------------------------------------------
+
+namespace {
+
+const Value kNull;
+const std::vector<std::string> kNoIds;
+const std::vector<TimelineEntry> kNoEntries;
+
+auto field_less = [](const std::pair<std::string, Cell>& p, const std::string& k) { return p.first < k; };
+
+}  // namespace
+
+const Value& Item::get(const std::string& field) const {
+  const Cell* c = cell(field);
+  return c ? c->value : kNull;
+}
+
+const Cell* Item::cell(const std::string& field) const {
+  auto it = std::lower_bound(fields.begin(), fields.end(), field, field_less);
+  return it != fields.end() && it->first == field ? &it->second : nullptr;
+}
+
+Cell& Item::cell_for_write(const std::string& field) {
+  auto it = std::lower_bound(fields.begin(), fields.end(), field, field_less);
+  if (it == fields.end() || it->first != field) it = fields.insert(it, {field, Cell{}});
+  return it->second;
+}
+
+void Item::erase(const std::string& field) {
+  auto it = std::lower_bound(fields.begin(), fields.end(), field, field_less);
+  if (it != fields.end() && it->first == field) fields.erase(it);
+}
+
+const char* timeline_kind_name(TimelineKind k) {
+  switch (k) {
+    case TimelineKind::Created: return "created";
+    case TimelineKind::FieldChanged: return "field_changed";
+    case TimelineKind::StageChanged: return "stage_changed";
+    case TimelineKind::Overridden: return "overridden";
+  }
+  return "unknown";
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Queries
+// ---------------------------------------------------------------------------------------------------------
+
+const Item* Workspace::item(const std::string& id) const {
+  auto it = items_.find(id);
+  return it == items_.end() ? nullptr : &it->second;
+}
+
+const std::vector<std::string>& Workspace::item_ids(const std::string& entity) const {
+  auto it = ids_by_entity_.find(entity);
+  return it == ids_by_entity_.end() ? kNoIds : it->second;
+}
+
+const std::vector<TimelineEntry>& Workspace::timeline(const std::string& item) const {
+  auto it = timelines_.find(item);
+  return it == timelines_.end() ? kNoEntries : it->second;
+}
+
+std::string Workspace::display_name(const Item& item) const {
+  if (item.entity == "contact") {
+    const std::string& last = item.get("LAST_NAME").str_or_empty();
+    const std::string& first = item.get("NAME").str_or_empty();
+    if (!last.empty() && !first.empty()) return last + " " + first;
+    return last.empty() ? first : last;
+  }
+  const EntityType* et = schema_.entity(item.entity);
+  return item.get(et ? et->title_field : "TITLE").str_or_empty();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Validation
+// ---------------------------------------------------------------------------------------------------------
+
+namespace {
+
+bool looks_like_email(const std::string& s) {
+  auto at = s.find('@');
+  if (at == std::string::npos || at == 0 || at + 1 >= s.size()) return false;
+  if (s.find('@', at + 1) != std::string::npos) return false;
+  auto dot = s.find('.', at + 2);
+  if (dot == std::string::npos || dot + 1 >= s.size()) return false;
+  return s.find_first_of(" \t\r\n,;") == std::string::npos;
+}
+
+bool looks_like_phone(const std::string& s) {
+  int digits = 0;
+  for (char c : s) {
+    if (c >= '0' && c <= '9')
+      ++digits;
+    else if (c != '+' && c != ' ' && c != '-' && c != '(' && c != ')' && c != '.')
+      return false;
+  }
+  return digits >= 5 && digits <= 15;
+}
+
+bool looks_like_url(const std::string& s) {
+  if (s.find_first_of(" \t\r\n") != std::string::npos) return false;
+  auto starts = [&s](const char* p) { return s.rfind(p, 0) == 0; };
+  std::string host = s;
+  if (starts("http://")) host = s.substr(7);
+  else if (starts("https://")) host = s.substr(8);
+  else if (s.find("://") != std::string::npos) return false;
+  return host.find('.') != std::string::npos && host.front() != '.' && host.size() >= 3;
+}
+
+bool is_currency_code(const std::string& c) {
+  return c.size() == 3 && std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+}
+
+constexpr size_t kMaxText = 65536;
+
+}  // namespace
+
+Status Workspace::validate_value(const FieldDef& f, const Item& item, const Value& value) const {
+  if (value.is_null()) return Status::Ok();
+  if (f.multiple) {
+    if (!value.is_list()) return Status::Fail("not_a_list", "field " + f.id + " holds several values", f.id);
+    for (const auto& e : value.as_list()) {
+      if (e.is_list() || e.is_null())
+        return Status::Fail("invalid_value", "field " + f.id + ": nested or empty element", f.id);
+      FieldDef single = f;
+      single.multiple = false;
+      if (auto s = validate_value(single, item, e); !s) return s;
+    }
+    return Status::Ok();
+  }
+  if (value.is_list()) return Status::Fail("not_multiple", "field " + f.id + " holds one value", f.id);
+
+  auto want = [&](bool ok, const char* code, const std::string& what) {
+    return ok ? Status::Ok() : Status::Fail(code, "field " + f.id + ": " + what, f.id);
+  };
+  switch (f.type) {
+    case FieldType::String:
+    case FieldType::Address:
+      if (!value.is_string()) return want(false, "invalid_value", "expected text");
+      return want(value.as_string().size() <= kMaxText, "too_long", "text longer than 64 KB");
+    case FieldType::Link:
+      return want(value.is_string() && looks_like_url(value.as_string()), "invalid_url",
+                  "expected a web address");
+    case FieldType::Phone:
+      return want(value.is_string() && looks_like_phone(value.as_string()), "invalid_phone",
+                  "expected a phone number");
+    case FieldType::Email:
+      return want(value.is_string() && looks_like_email(value.as_string()), "invalid_email",
+                  "expected an e-mail address");
+    case FieldType::Integer: return want(value.is_int(), "invalid_integer", "expected a whole number");
+    case FieldType::Number:
+      return want(value.is_double() || value.is_int(), "invalid_number", "expected a number");
+    case FieldType::Boolean: return want(value.is_bool(), "invalid_value", "expected yes or no");
+    case FieldType::Date: {
+      Date d;
+      return want(value.is_string() && parse_iso_date(value.as_string(), &d), "invalid_date",
+                  "expected a date");
+    }
+    case FieldType::DateTime: {
+      DateTime t;
+      return want(value.is_string() && parse_iso_datetime(value.as_string(), &t), "invalid_datetime",
+                  "expected a date and time");
+    }
+    case FieldType::List:
+    case FieldType::CrmDirectory:
+      return want(value.is_string() && f.option(value.as_string()) != nullptr, "unknown_option",
+                  "no such option: " + value.str_or_empty());
+    case FieldType::Money:
+      if (!value.is_money()) return want(false, "invalid_money", "expected an amount");
+      return want(is_currency_code(value.as_money().currency), "invalid_currency",
+                  "unknown currency " + value.as_money().currency);
+    case FieldType::File: return want(value.is_file(), "invalid_value", "expected a file");
+    case FieldType::Employee:
+      return want(value.is_string() && schema_.user(value.as_string()) != nullptr, "unknown_user",
+                  "no such user: " + value.str_or_empty());
+    case FieldType::CrmBinding: {
+      if (!value.is_string()) return want(false, "invalid_value", "expected an item");
+      const Item* target = this->item(value.as_string());
+      if (!target || target->deleted)
+        return want(false, "unknown_item", "no such item: " + value.as_string());
+      bool kind_ok = f.binding_kinds.empty() ||
+                     std::find(f.binding_kinds.begin(), f.binding_kinds.end(), target->entity) !=
+                         f.binding_kinds.end();
+      return want(kind_ok, "wrong_kind", "cannot link a " + target->entity);
+    }
+    case FieldType::Stage: {
+      const Pipeline* p = schema_.pipeline(item.entity, item.pipeline);
+      return want(value.is_string() && p && p->stage(value.as_string()), "unknown_stage",
+                  "no such stage: " + value.str_or_empty());
+    }
+  }
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Applying mutations
+// ---------------------------------------------------------------------------------------------------------
+
+Status Workspace::apply(const Mutation& m) {
+  return std::visit(
+      [&](const auto& c) -> Status {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, CreateItem>) return apply_create(m, c);
+        if constexpr (std::is_same_v<T, SetField>) return apply_set(m, c);
+      },
+      m.cmd);
+}
+
+void Workspace::add_timeline(const Mutation& m, const std::string& item, TimelineKind kind,
+                             std::string field, Value old_value, Value new_value) {
+  auto& tl = timelines_[item];
+  TimelineEntry e;
+  // One mutation produces at most one entry per item, so client:seq is a stable id on every replica.
+  e.id = m.client + ":" + std::to_string(m.seq);
+  e.item = item;
+  e.kind = kind;
+  e.author = m.author;
+  e.time_ms = m.time_ms;
+  e.field = std::move(field);
+  e.old_value = std::move(old_value);
+  e.new_value = std::move(new_value);
+  tl.push_back(std::move(e));
+}
+
+Status Workspace::apply_create(const Mutation& m, const CreateItem& c) {
+  if (c.item.empty()) return Status::Fail("invalid_id", "item id is empty");
+  if (items_.count(c.item)) return Status::Fail("item_exists", "item " + c.item + " already exists");
+  const EntityType* et = schema_.entity(c.entity);
+  if (!et) return Status::Fail("unknown_entity", "no such entity type: " + c.entity);
+
+  Item it;
+  it.id = c.item;
+  it.entity = c.entity;
+  it.created_ms = m.time_ms;
+  it.created_by = m.author;
+  const Pipeline* pipeline = nullptr;
+  if (et->has_stages) {
+    pipeline = c.pipeline.empty() ? schema_.default_pipeline(c.entity)
+                                  : schema_.pipeline(c.entity, c.pipeline);
+    if (!pipeline) return Status::Fail("unknown_pipeline", "no such pipeline: " + c.pipeline);
+    it.pipeline = pipeline->id;
+  } else if (!c.pipeline.empty()) {
+    return Status::Fail("unknown_pipeline", c.entity + " has no pipelines");
+  }
+
+  // Defaults first, then the given values (validated against the item as it will be).
+  for (const auto& f : schema_.fields)
+    if (f.entity == c.entity && !f.default_value.is_null())
+      it.cell_for_write(f.id) = Cell{f.default_value, m.hlc};
+  if (pipeline && !pipeline->stages.empty())
+    it.cell_for_write("STAGE_ID") = Cell{Value(pipeline->stages.front().id), m.hlc};
+  for (const auto& [fid, v] : c.fields) {
+    const FieldDef* f = schema_.field(c.entity, fid);
+    if (!f) return Status::Fail("unknown_field", "no such field: " + fid, fid);
+    if (auto s = validate_value(*f, it, v); !s) return s;
+    it.cell_for_write(fid) = Cell{v, m.hlc};
+  }
+
+  ids_by_entity_[c.entity].push_back(c.item);
+  items_.emplace(c.item, std::move(it));
+  add_timeline(m, c.item, TimelineKind::Created, {}, {}, {});
+  return Status::Ok();
+}
+
+Status Workspace::apply_set(const Mutation& m, const SetField& c) {
+  auto found = items_.find(c.item);
+  if (found == items_.end()) return Status::Fail("unknown_item", "no such item: " + c.item);
+  Item& it = found->second;
+  if (it.deleted) return Status::Fail("item_deleted", "item " + c.item + " is deleted");
+  const FieldDef* f = schema_.field(it.entity, c.field);
+  if (!f) return Status::Fail("unknown_field", "no such field: " + c.field, c.field);
+  if (auto s = validate_value(*f, it, c.value); !s) return s;
+
+  const Cell* current = it.cell(c.field);
+  if (current && m.hlc < current->hlc) {
+    // A newer write already won this field: keep it, and keep the losing value in the history.
+    add_timeline(m, c.item, TimelineKind::Overridden, c.field, current->value, c.value);
+    return Status::Ok();
+  }
+  Value old_value = current ? current->value : Value();
+  if (old_value == c.value) return Status::Ok();  // nothing changes, nothing to record
+  // A cleared field keeps its cell: the clock of the clearing write must still win over older writes.
+  it.cell_for_write(c.field) = Cell{c.value, m.hlc};
+  add_timeline(m, c.item, f->type == FieldType::Stage ? TimelineKind::StageChanged : TimelineKind::FieldChanged,
+               c.field, std::move(old_value), c.value);
+  return Status::Ok();
+}
+
+}  // namespace kt

@@ -1,0 +1,51 @@
+// The domain state of one workspace: its configuration and its items with their timelines. Changed only by
+// applying mutations (apply()), so that replaying the journal rebuilds exactly the same state.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/command.hpp"
+#include "core/item.hpp"
+#include "core/schema.hpp"
+#include "core/status.hpp"
+
+namespace kt {
+
+class Workspace {
+ public:
+  Workspace() : schema_(default_schema()) {}
+  explicit Workspace(Schema s) : schema_(std::move(s)) {}
+
+  const Schema& schema() const { return schema_; }
+
+  const Item* item(const std::string& id) const;
+  // Ids of the items of an entity type in creation order, deleted ones included.
+  const std::vector<std::string>& item_ids(const std::string& entity) const;
+  size_t item_count() const { return items_.size(); }
+  // Timeline of an item, oldest first.
+  const std::vector<TimelineEntry>& timeline(const std::string& item) const;
+
+  // The name a person reads for an item: the title field, or "Last First" for contacts.
+  std::string display_name(const Item& item) const;
+
+  // Checks that `value` may be stored in field `f` of `item`. Does not change anything.
+  Status validate_value(const FieldDef& f, const Item& item, const Value& value) const;
+
+  // Applies a mutation. On failure nothing changes and the status says why.
+  Status apply(const Mutation& m);
+
+ private:
+  Status apply_create(const Mutation& m, const CreateItem& c);
+  Status apply_set(const Mutation& m, const SetField& c);
+  void add_timeline(const Mutation& m, const std::string& item, TimelineKind kind, std::string field,
+                    Value old_value, Value new_value);
+
+  Schema schema_;
+  std::unordered_map<std::string, Item> items_;
+  std::unordered_map<std::string, std::vector<std::string>> ids_by_entity_;
+  std::unordered_map<std::string, std::vector<TimelineEntry>> timelines_;
+};
+
+}  // namespace kt

@@ -1,0 +1,124 @@
+#include "storage/journal.hpp"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include <nlohmann/json.hpp>
+
+#include "storage/journal_codec.hpp"
+
+namespace kt::storage {
+
+namespace {
+
+bool make_dirs(const std::string& dir) {
+  std::string partial;
+  for (size_t i = 0; i <= dir.size(); ++i) {
+    if (i == dir.size() || dir[i] == '/') {
+      if (!partial.empty() && ::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST) return false;
+    }
+    if (i < dir.size()) partial += dir[i];
+  }
+  return true;
+}
+
+bool read_file(const std::string& path, std::string* out) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return false;
+  out->clear();
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out->append(buf, n);
+  std::fclose(f);
+  return true;
+}
+
+}  // namespace
+
+Journal::Journal(std::string dir, size_t segment_limit)
+    : dir_(std::move(dir)), segment_limit_(segment_limit) {}
+
+std::string Journal::segment_name(std::uint64_t n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "seg-%06llu.log", static_cast<unsigned long long>(n));
+  return buf;
+}
+
+std::string Journal::path(std::uint64_t n) const { return dir_ + "/" + segment_name(n); }
+
+LoadReport Journal::load(const std::function<void(Mutation&&)>& on_mutation) {
+  LoadReport report;
+  segments_.clear();
+  active_size_ = 0;
+  make_dirs(dir_);
+  if (DIR* d = ::opendir(dir_.c_str())) {
+    while (dirent* e = ::readdir(d)) {
+      unsigned long long n = 0;
+      char tail[8] = {0};
+      if (std::sscanf(e->d_name, "seg-%llu.%4s", &n, tail) == 2 && std::strcmp(tail, "log") == 0)
+        segments_.push_back(n);
+    }
+    ::closedir(d);
+  }
+  std::sort(segments_.begin(), segments_.end());
+
+  std::string bytes;
+  for (std::uint64_t n : segments_) {
+    const std::string p = path(n);
+    if (!read_file(p, &bytes)) {
+      report.warnings.push_back("cannot read " + segment_name(n));
+      continue;
+    }
+    ++report.segments;
+    DecodedSegment seg = decode_records(bytes);
+    for (const auto& payload : seg.payloads) {
+      try {
+        on_mutation(nlohmann::json::parse(payload).get<Mutation>());
+        ++report.records;
+      } catch (const std::exception& ex) {
+        ++report.skipped;
+        report.warnings.push_back(segment_name(n) + ": skipped a record: " + ex.what());
+      }
+    }
+    if (seg.torn) {
+      report.dropped_bytes += bytes.size() - seg.valid_bytes;
+      report.warnings.push_back(segment_name(n) + ": cut a torn tail of " +
+                                std::to_string(bytes.size() - seg.valid_bytes) + " bytes");
+      if (::truncate(p.c_str(), static_cast<off_t>(seg.valid_bytes)) != 0)
+        report.warnings.push_back("cannot truncate " + segment_name(n));
+    }
+    active_size_ = seg.valid_bytes;
+  }
+  return report;
+}
+
+Status Journal::append(const Mutation& m) {
+  const std::string record = encode_record(nlohmann::json(m).dump());
+  if (segments_.empty() || active_size_ + record.size() > segment_limit_) {
+    if (!make_dirs(dir_)) return Status::Fail("storage_error", "cannot create " + dir_);
+    segments_.push_back(segments_.empty() ? 1 : segments_.back() + 1);
+    active_size_ = 0;
+  }
+  const std::string p = path(segments_.back());
+  FILE* f = std::fopen(p.c_str(), "ab");
+  if (!f) return Status::Fail("storage_error", "cannot open " + p + ": " + std::strerror(errno));
+  const size_t written = std::fwrite(record.data(), 1, record.size(), f);
+  const bool ok = written == record.size() && std::fflush(f) == 0;
+  std::fclose(f);
+  if (!ok) {
+    // Leave no partial record behind: the next load would have to cut it.
+    ::truncate(p.c_str(), static_cast<off_t>(active_size_));
+    return Status::Fail("storage_error", "cannot write " + p);
+  }
+  active_size_ += record.size();
+  ++appended_;
+  return Status::Ok();
+}
+
+}  // namespace kt::storage

@@ -1,0 +1,54 @@
+// The local journal: an append-only log of mutations in small segment files inside one directory (the IDBFS
+// mount in the browser). One edit appends one record to the active segment; segments rotate at a size
+// limit so that a browser persist copies only a small file. Nothing is ever rewritten in place except the
+// truncation of a torn tail at load.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/command.hpp"
+#include "core/status.hpp"
+
+namespace kt::storage {
+
+struct LoadReport {
+  size_t segments = 0;
+  size_t records = 0;
+  size_t skipped = 0;        // intact records that did not decode as a mutation
+  size_t dropped_bytes = 0;  // torn tails cut off
+  std::vector<std::string> warnings;
+};
+
+class Journal {
+ public:
+  explicit Journal(std::string dir, size_t segment_limit = 64 * 1024);
+
+  const std::string& dir() const { return dir_; }
+
+  // Reads every segment in order and hands each mutation to `on_mutation`. A torn tail (an incomplete
+  // last record) is cut off so that later appends follow a clean record. Creates the directory if needed.
+  LoadReport load(const std::function<void(Mutation&&)>& on_mutation);
+
+  // Appends one mutation. Fails (writing nothing) when the file cannot be written.
+  Status append(const Mutation& m);
+
+  size_t segment_count() const { return segments_.size(); }
+  std::uint64_t appended() const { return appended_; }
+
+  // Segment file name for number n: "seg-000001.log".
+  static std::string segment_name(std::uint64_t n);
+
+ private:
+  std::string path(std::uint64_t n) const;
+
+  std::string dir_;
+  size_t segment_limit_;
+  std::vector<std::uint64_t> segments_;  // numbers of existing segments, ascending
+  size_t active_size_ = 0;
+  std::uint64_t appended_ = 0;
+};
+
+}  // namespace kt::storage
