@@ -3,7 +3,6 @@
 // a concurrent edit does not depend on the order in which replicas receive the edits.
 #pragma once
 
-#include <compare>
 #include <cstdint>
 #include <string>
 
@@ -14,7 +13,15 @@ struct Hlc {
   std::uint32_t counter = 0;  // logical counter within the same millisecond
   std::string node;          // client id of the writer; breaks ties deterministically
 
-  auto operator<=>(const Hlc&) const = default;
+  // Written out: the libc++ of Emscripten 3.1.6 has no operator<=> for std::string.
+  bool operator<(const Hlc& o) const {
+    if (wall != o.wall) return wall < o.wall;
+    if (counter != o.counter) return counter < o.counter;
+    return node < o.node;
+  }
+  bool operator>(const Hlc& o) const { return o < *this; }
+  bool operator<=(const Hlc& o) const { return !(o < *this); }
+  bool operator>=(const Hlc& o) const { return !(*this < o); }
   bool operator==(const Hlc&) const = default;
   bool is_zero() const { return wall == 0 && counter == 0 && node.empty(); }
 

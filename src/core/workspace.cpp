@@ -207,6 +207,7 @@ Status Workspace::validate_value(const FieldDef& f, const Item& item, const Valu
 // ---------------------------------------------------------------------------------------------------------
 
 Status Workspace::apply(const Mutation& m) {
+  ++version_;  // also on failure: cheap, and a cache rebuilt once too often is harmless
   return std::visit(
       [&](const auto& c) -> Status {
         using T = std::decay_t<decltype(c)>;

@@ -2,6 +2,7 @@
 // applying mutations (apply()), so that replaying the journal rebuilds exactly the same state.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -24,6 +25,8 @@ class Workspace {
   // Ids of the items of an entity type in creation order, deleted ones included.
   const std::vector<std::string>& item_ids(const std::string& entity) const;
   size_t item_count() const { return items_.size(); }
+  // Grows with every applied mutation: caches keyed by it (sorted lists, indexes) know when to rebuild.
+  std::uint64_t version() const { return version_; }
   // Timeline of an item, oldest first.
   const std::vector<TimelineEntry>& timeline(const std::string& item) const;
 
@@ -43,6 +46,7 @@ class Workspace {
                     Value old_value, Value new_value);
 
   Schema schema_;
+  std::uint64_t version_ = 0;
   std::unordered_map<std::string, Item> items_;
   std::unordered_map<std::string, std::vector<std::string>> ids_by_entity_;
   std::unordered_map<std::string, std::vector<TimelineEntry>> timelines_;

@@ -1,0 +1,154 @@
+// The web shell: GLFW on the canvas, ImGui with the OpenGL3 (WebGL2) backend, the canvas size and pixel
+// ratio, the main loop, and the functions the page and the tests call. Everything else is in App.
+#include <GLES3/gl3.h>
+#include <GLFW/glfw3.h>
+#include <emscripten.h>
+#include <emscripten/html5.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "app/app.hpp"
+#include "app/key_events.hpp"
+#include "ui/semantics.hpp"
+#include "ui/theme.hpp"
+
+namespace {
+
+GLFWwindow* g_window = nullptr;
+kt::App* g_app = nullptr;
+int g_width = 0, g_height = 0;  // canvas backing store, device pixels
+double g_dpr = 1.0;
+unsigned long g_frames = 0;
+std::string g_exported;  // keeps strings returned to JS alive until the next call
+
+// Sizes the canvas backing store to its CSS size times devicePixelRatio; reloads fonts when the ratio
+// changes so that text is rasterised at the real pixel size.
+void fit_canvas() {
+  double css_w = 0, css_h = 0;
+  emscripten_get_element_css_size("#canvas", &css_w, &css_h);
+  double dpr = emscripten_get_device_pixel_ratio();
+  if (dpr <= 0) dpr = 1;
+  int w = static_cast<int>(std::lround(css_w * dpr));
+  int h = static_cast<int>(std::lround(css_h * dpr));
+  if (w < 1 || h < 1) return;
+  if (w != g_width || h != g_height) {
+    emscripten_set_canvas_element_size("#canvas", w, h);
+    g_width = w;
+    g_height = h;
+  }
+  if (dpr != g_dpr) {
+    g_dpr = dpr;
+    kt::ui::load_theme("/fonts", static_cast<float>(dpr));
+    if (g_frames > 0) {  // before the first frame the backend creates the texture itself
+      ImGui_ImplOpenGL3_DestroyFontsTexture();
+      ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
+  }
+}
+
+// Emscripten 3.1.6's GLFW passes raw wheel deltas (pixels, wrong sign); one notch is one ImGui step here.
+EM_BOOL on_wheel(int, const EmscriptenWheelEvent* e, void*) {
+  double dy = e->deltaY, dx = e->deltaX;
+  if (e->deltaMode == DOM_DELTA_PIXEL) dy /= 100.0, dx /= 100.0;
+  else if (e->deltaMode == DOM_DELTA_LINE) dy /= 3.0, dx /= 3.0;
+  ImGuiIO& io = ImGui::GetIO();
+  io.MouseWheel -= static_cast<float>(dy);
+  io.MouseWheelH -= static_cast<float>(dx);
+  return EM_TRUE;
+}
+
+void frame() {
+  fit_canvas();
+  kt::app::key_filter_before_frame();
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGuiIO& io = ImGui::GetIO();
+  io.DisplaySize = ImVec2(static_cast<float>(g_width), static_cast<float>(g_height));
+  io.DisplayFramebufferScale = ImVec2(1, 1);
+  ImGui::NewFrame();
+  g_app->frame();
+  ImGui::Render();
+  glViewport(0, 0, g_width, g_height);
+  const ImU32 bg = kt::ui::color::kBackground;
+  glClearColor(((bg >> IM_COL32_R_SHIFT) & 0xFF) / 255.f, ((bg >> IM_COL32_G_SHIFT) & 0xFF) / 255.f,
+               ((bg >> IM_COL32_B_SHIFT) & 0xFF) / 255.f, 1.f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  kt::app::key_filter_after_frame();
+  ++g_frames;
+}
+
+}  // namespace
+
+// --- Called from the page (web/glue.js, web/index.html) and from the browser tests ------------------------
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE void kt_on_persisted(double mark, int ok) {
+  if (g_app) g_app->on_persisted(static_cast<std::uint64_t>(mark), ok != 0);
+}
+EMSCRIPTEN_KEEPALIVE int kt_unsaved_count() { return g_app ? static_cast<int>(g_app->unsaved()) : 0; }
+EMSCRIPTEN_KEEPALIVE void kt_route_changed() {
+  if (g_app) g_app->on_route_changed();
+}
+EMSCRIPTEN_KEEPALIVE double kt_frame_count() { return static_cast<double>(g_frames); }
+EMSCRIPTEN_KEEPALIVE const char* kt_debug_json() {
+  g_exported = g_app ? g_app->debug_json() : "{}";
+  return g_exported.c_str();
+}
+EMSCRIPTEN_KEEPALIVE const char* kt_semantics_json() {
+  g_exported = kt::ui::sem_json(static_cast<float>(g_dpr));
+  return g_exported.c_str();
+}
+
+}  // extern "C"
+
+int main() {
+  if (!glfwInit()) {
+    std::fprintf(stderr, "glfwInit failed\n");
+    return 1;
+  }
+  glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  double css_w = 1280, css_h = 800;
+  emscripten_get_element_css_size("#canvas", &css_w, &css_h);
+  g_window = glfwCreateWindow(static_cast<int>(css_w), static_cast<int>(css_h), "Kartoteka", nullptr, nullptr);
+  if (!g_window) {
+    std::fprintf(stderr, "cannot create a WebGL2 context\n");
+    EM_ASM({ if (Module.ktFatal) Module.ktFatal("WebGL2"); });
+    return 1;
+  }
+  glfwMakeContextCurrent(g_window);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // layout state is ours, not imgui.ini's
+  // Keyboard navigation is ours (Tab through fields, Enter, Esc): ImGui 1.86 nav would hijack mouse
+  // clicks on items it considers nav-activated after an Enter in a text field.
+  // The backend's callbacks, except scrolling (raw pixel deltas, see on_wheel) and keys (see key_events).
+  ImGui_ImplGlfw_InitForOpenGL(g_window, false);
+  glfwSetWindowFocusCallback(g_window, ImGui_ImplGlfw_WindowFocusCallback);
+  glfwSetCursorEnterCallback(g_window, ImGui_ImplGlfw_CursorEnterCallback);
+  glfwSetMouseButtonCallback(g_window, ImGui_ImplGlfw_MouseButtonCallback);
+  glfwSetCharCallback(g_window, ImGui_ImplGlfw_CharCallback);
+  glfwSetMonitorCallback(ImGui_ImplGlfw_MonitorCallback);
+  kt::app::install_key_filter(g_window);
+  ImGui_ImplOpenGL3_Init("#version 300 es");
+  emscripten_set_wheel_callback("#canvas", nullptr, EM_TRUE, on_wheel);
+
+  g_dpr = 0;  // forces the first fit_canvas() to load fonts at the real ratio
+  fit_canvas();
+
+  static kt::App app;
+  g_app = &app;
+  app.start();
+  EM_ASM({ if (Module.ktReady) Module.ktReady(); });
+  emscripten_set_main_loop(frame, 0, 1);
+  return 0;
+}

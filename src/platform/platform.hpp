@@ -1,0 +1,30 @@
+// What the app needs from the machine it runs on, behind one small interface. platform_web.cpp implements
+// it with Emscripten and the page's JS glue (web/glue.js); tests and native tools can provide their own.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace kt::platform {
+
+std::int64_t now_ms();         // wall clock, milliseconds since the Unix epoch
+int tz_offset_minutes();       // local time minus UTC, in minutes (Moscow: +180)
+std::string random_id(int n);  // n random characters from [0-9a-z], from a cryptographic source
+std::string preferred_language();  // "ru" or "en", from the browser's languages
+
+// Where local data lives (a directory on the persisted mount), and whether it can be persisted at all.
+std::string data_dir();
+bool storage_available();
+std::string storage_error();  // why storage is unavailable, for the banner
+
+// Asks for everything written under data_dir() so far to be made durable soon (debounced, one flush at a
+// time). `mark` is echoed back by on_persisted once all writes up to it are durable.
+void persist_soon(std::uint64_t mark);
+
+void set_document_title(const std::string& title);
+// Replaces the URL hash without adding a history entry ("#/deal/D1").
+void replace_route(const std::string& hash);
+void push_route(const std::string& hash);
+std::string current_route();
+
+}  // namespace kt::platform

@@ -1,0 +1,88 @@
+// The browser implementation of platform.hpp. The JS side lives in web/glue.js (linked as --pre-js), which
+// mounts IDBFS at /data before main() and runs the single-flight persist scheduler.
+#include <emscripten.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "platform/platform.hpp"
+
+namespace {
+
+// Copies a JS string returned by EM_JS (allocated with _malloc) into a std::string and frees it.
+std::string take(char* s) {
+  std::string out = s ? s : "";
+  std::free(s);
+  return out;
+}
+
+}  // namespace
+
+EM_JS(double, kt_js_now, (), { return Date.now(); });
+EM_JS(int, kt_js_tz, (), { return -new Date().getTimezoneOffset(); });
+EM_JS(char*, kt_js_random, (int n), {
+  var alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
+  var bytes = new Uint8Array(n);
+  crypto.getRandomValues(bytes);
+  var s = "";
+  for (var i = 0; i < n; i++) s += alphabet[bytes[i] % 36];
+  var len = lengthBytesUTF8(s) + 1;
+  var p = _malloc(len);
+  stringToUTF8(s, p, len);
+  return p;
+});
+EM_JS(char*, kt_js_language, (), {
+  var langs = (navigator.languages && navigator.languages.length) ? navigator.languages : [navigator.language || "ru"];
+  var pick = "ru";
+  for (var i = 0; i < langs.length; i++) {
+    var l = String(langs[i]).toLowerCase();
+    if (l.indexOf("ru") === 0) { pick = "ru"; break; }
+    if (l.indexOf("en") === 0) { pick = "en"; break; }
+  }
+  var len = lengthBytesUTF8(pick) + 1;
+  var p = _malloc(len);
+  stringToUTF8(pick, p, len);
+  return p;
+});
+EM_JS(int, kt_js_storage_ok, (), { return Module.ktStorage && Module.ktStorage.ok ? 1 : 0; });
+EM_JS(char*, kt_js_storage_error, (), {
+  var s = (Module.ktStorage && Module.ktStorage.error) || "";
+  var len = lengthBytesUTF8(s) + 1;
+  var p = _malloc(len);
+  stringToUTF8(s, p, len);
+  return p;
+});
+EM_JS(void, kt_js_persist_soon, (double mark), { Module.ktPersistSoon(mark); });
+EM_JS(void, kt_js_set_title, (const char* t), { document.title = UTF8ToString(t); });
+EM_JS(void, kt_js_replace_route, (const char* h), {
+  var hash = UTF8ToString(h);
+  if (location.hash !== hash) history.replaceState(null, "", hash || location.pathname);
+});
+EM_JS(void, kt_js_push_route, (const char* h), {
+  var hash = UTF8ToString(h);
+  if (location.hash !== hash) history.pushState(null, "", hash || location.pathname);
+});
+EM_JS(char*, kt_js_route, (), {
+  var s = location.hash || "";
+  var len = lengthBytesUTF8(s) + 1;
+  var p = _malloc(len);
+  stringToUTF8(s, p, len);
+  return p;
+});
+
+namespace kt::platform {
+
+std::int64_t now_ms() { return static_cast<std::int64_t>(kt_js_now()); }
+int tz_offset_minutes() { return kt_js_tz(); }
+std::string random_id(int n) { return take(kt_js_random(n)); }
+std::string preferred_language() { return take(kt_js_language()); }
+std::string data_dir() { return "/data/local"; }
+bool storage_available() { return kt_js_storage_ok() != 0; }
+std::string storage_error() { return take(kt_js_storage_error()); }
+void persist_soon(std::uint64_t mark) { kt_js_persist_soon(static_cast<double>(mark)); }
+void set_document_title(const std::string& title) { kt_js_set_title(title.c_str()); }
+void replace_route(const std::string& hash) { kt_js_replace_route(hash.c_str()); }
+void push_route(const std::string& hash) { kt_js_push_route(hash.c_str()); }
+std::string current_route() { return take(kt_js_route()); }
+
+}  // namespace kt::platform

@@ -1,0 +1,421 @@
+#include "ui/field_editors.hpp"
+
+#include <imgui.h>
+#include <imgui_internal.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+
+#include "core/format.hpp"
+#include "ui/i18n.hpp"
+#include "ui/semantics.hpp"
+#include "ui/theme.hpp"
+#include "ui/widgets.hpp"
+
+namespace kt::ui {
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Helpers
+// ---------------------------------------------------------------------------------------------------------
+
+namespace {
+
+bool key_pressed(ImGuiKey key) { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(key), false); }
+
+std::string trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return {};
+  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
+FieldDef single_of(const FieldDef& f) {
+  FieldDef s = f;
+  s.multiple = false;
+  return s;
+}
+
+// Text for the editor: multiple values are joined with ", " (one per line for multi-line text).
+std::string edit_text(const FieldDef& f, const Value& v) {
+  if (!f.multiple) return editable_text(f, v, language());
+  std::string out;
+  FieldDef one = single_of(f);
+  for (const auto& e : v.elements()) {
+    if (!out.empty()) out += ", ";
+    out += editable_text(one, e, language());
+  }
+  return out;
+}
+
+// Parses editor text into a value; multiple fields split on commas, semicolons and new lines.
+Status parse_editor(const FieldDef& f, const std::string& text, const std::string& currency, Value* out) {
+  if (!f.multiple) return parse_input(f, text, currency, out);
+  FieldDef one = single_of(f);
+  Value::List list;
+  std::string part;
+  auto flush = [&]() -> Status {
+    Value v;
+    if (auto s = parse_input(one, trim(part), currency, &v); !s) return s;
+    if (!v.is_null()) list.push_back(std::move(v));
+    part.clear();
+    return Status::Ok();
+  };
+  for (char ch : text) {
+    if (ch == ',' || ch == ';' || ch == '\n') {
+      if (auto s = flush(); !s) return s;
+    } else {
+      part += ch;
+    }
+  }
+  if (auto s = flush(); !s) return s;
+  *out = list.empty() ? Value() : Value(std::move(list));
+  return Status::Ok();
+}
+
+// Validates and emits the edit; keeps the editor open with an inline error when the value is refused.
+void commit(FieldContext& c, const Value& v) {
+  if (auto s = c.ws.validate_value(c.def, c.item, v); !s) {
+    c.edit.error = error_text(s.code);
+    return;
+  }
+  if (!(v == c.item.get(c.def.id))) c.out.commands.push_back(SetField{c.item.id, c.def.id, v, {}});
+  c.edit.close();
+}
+
+void commit_text(FieldContext& c) {
+  Value v;
+  if (auto s = parse_editor(c.def, c.edit.buffer, c.edit.currency, &v); !s) {
+    c.edit.error = error_text(s.code);
+    return;
+  }
+  commit(c, v);
+}
+
+struct Choice {
+  std::string id;
+  std::string label;
+  ImU32 color = 0;  // stage colour, 0 for none
+};
+
+std::vector<Choice> choices_for(const FieldContext& c) {
+  std::vector<Choice> out;
+  const Lang lang = language();
+  switch (c.def.type) {
+    case FieldType::List:
+    case FieldType::CrmDirectory:
+      for (const auto& o : c.def.options) out.push_back({o.id, o.label.get(lang)});
+      break;
+    case FieldType::Stage:
+      if (const Pipeline* p = c.ws.schema().pipeline(c.item.entity, c.item.pipeline))
+        for (const auto& s : p->stages) out.push_back({s.id, s.name.get(lang), parse_color(s.color)});
+      break;
+    case FieldType::Employee:
+      for (const auto& u : c.ws.schema().users) out.push_back({u.id, u.name});
+      break;
+    case FieldType::Boolean:
+      out.push_back({"1", lang == Lang::Ru ? "Да" : "Yes"});
+      out.push_back({"0", lang == Lang::Ru ? "Нет" : "No"});
+      break;
+    case FieldType::CrmBinding:
+      for (const auto& kind : c.def.binding_kinds) {
+        const EntityType* et = c.ws.schema().entity(kind);
+        for (const auto& id : c.ws.item_ids(kind)) {
+          const Item* it = c.ws.item(id);
+          if (!it || it->deleted) continue;
+          out.push_back({id, c.ws.display_name(*it) + (et ? "  · " + et->name.get(lang) : "")});
+        }
+      }
+      break;
+    default: break;
+  }
+  return out;
+}
+
+Value choice_value(const FieldDef& f, const std::string& id) {
+  if (f.type == FieldType::Boolean) return Value(id == "1");
+  return Value(id);
+}
+
+bool contains_ci(const std::string& hay, const std::string& needle) {
+  if (needle.empty()) return true;
+  // ASCII case folding is enough for a quick filter; Cyrillic matches case-sensitively.
+  auto lower = [](std::string s) {
+    for (auto& ch : s)
+      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    return s;
+  };
+  return lower(hay).find(lower(needle)) != std::string::npos;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Editors
+// ---------------------------------------------------------------------------------------------------------
+
+// The "editor group" rule: the edit is saved when focus leaves all of the editor's widgets after having
+// been in one of them; Esc inside any of them cancels.
+void finish_group(FieldContext& c, bool any_active, bool escaped) {
+  EditState& e = c.edit;
+  if (escaped) {
+    e.close();
+    return;
+  }
+  if (e.was_active && !any_active) commit_text(c);
+  e.was_active = any_active;
+  ++e.frames_open;
+}
+
+void text_editor(FieldContext& c) {
+  EditState& e = c.edit;
+  const bool multiline = c.def.multiline;
+  if (e.focus_pending) {
+    ImGui::SetKeyboardFocusHere();
+    e.focus_pending = false;
+  }
+  ImGuiInputTextFlags flags = ImGuiInputTextFlags_AutoSelectAll;
+  if (e.error.size()) ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(color::kError));
+  else ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(color::kAccent));
+  bool escaped = false;
+  if (multiline) {
+    ImGui::InputTextMultiline("##edit", &e.buffer, ImVec2(c.width, ImGui::GetTextLineHeight() * 5 + px(14)),
+                              flags);
+  } else {
+    ImGui::SetNextItemWidth(c.width);
+    ImGui::InputText("##edit", &e.buffer, flags);
+  }
+  ImGui::PopStyleColor();
+  bool active = ImGui::IsItemActive();
+  if (ImGui::IsItemDeactivated() && key_pressed(ImGuiKey_Escape)) escaped = true;
+  SemNode& n = sem_item(c.origin, "textbox", c.label, e.buffer);
+  n.invalid = !e.error.empty();
+  n.description = e.error;
+  finish_group(c, active, escaped);
+}
+
+void money_editor(FieldContext& c) {
+  EditState& e = c.edit;
+  if (e.focus_pending) {
+    ImGui::SetKeyboardFocusHere();
+    e.focus_pending = false;
+  }
+  const float cur_w = px(90);
+  bool escaped = false;
+  ImGui::PushStyleColor(ImGuiCol_Border,
+                        ImGui::ColorConvertU32ToFloat4(e.error.empty() ? color::kAccent : color::kError));
+  ImGui::SetNextItemWidth(c.width - cur_w - ImGui::GetStyle().ItemSpacing.x);
+  ImGui::InputText("##amount", &e.buffer, ImGuiInputTextFlags_AutoSelectAll);
+  ImGui::PopStyleColor();
+  bool any_active = ImGui::IsItemActive();
+  if (ImGui::IsItemDeactivated() && key_pressed(ImGuiKey_Escape)) escaped = true;
+  SemNode& n = sem_item(c.origin, "textbox", c.label, e.buffer);
+  n.invalid = !e.error.empty();
+  n.description = e.error;
+
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(cur_w);
+  if (ImGui::BeginCombo("##currency", e.currency.c_str())) {
+    any_active = true;
+    for (const auto& code : known_currencies()) {
+      bool sel = code == e.currency;
+      if (ImGui::Selectable(code.c_str(), sel)) e.currency = code;
+      sem_item("option:" + c.def.id + ":" + code, "option", code).selected = sel;
+    }
+    ImGui::EndCombo();
+  }
+  any_active = any_active || ImGui::IsItemActive();
+  SemNode& cn = sem_item(c.origin + ":currency", "combobox",
+                         c.label + " — " + (language() == Lang::Ru ? "валюта" : "currency"), e.currency);
+  cn.expanded = ImGui::IsPopupOpen("##currency") ? 1 : 0;
+  finish_group(c, any_active, escaped);
+}
+
+// A popup with the choices of a list, stage, employee, yes/no or binding field.
+void choice_popup(FieldContext& c, ImVec2 anchor) {
+  EditState& e = c.edit;
+  const std::string popup_id = "choose##" + c.def.id;
+  if (e.popup_pending) {
+    ImGui::OpenPopup(popup_id.c_str());
+    e.popup_pending = false;
+  }
+  ImGui::SetNextWindowPos(anchor);
+  ImGui::SetNextWindowSizeConstraints(ImVec2(std::max(c.width, px(260)), 0),
+                                      ImVec2(std::max(c.width, px(420)), px(360)));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(px(8), px(8)));
+  const bool multi = c.def.multiple;
+  if (ImGui::BeginPopup(popup_id.c_str())) {
+    std::vector<Choice> choices = choices_for(c);
+    const bool searchable = choices.size() > 8 || c.def.type == FieldType::CrmBinding;
+    if (searchable) {
+      if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+      ImGui::SetNextItemWidth(-1);
+      ImGui::InputTextWithHint("##search", tr("card.search"), &e.search);
+      sem_item("search:" + c.def.id, "searchbox", tr("card.search"), e.search);
+    }
+    const Value current = c.item.get(c.def.id);
+    if (!multi && c.def.type != FieldType::Stage && c.def.type != FieldType::Boolean) {
+      if (ImGui::Selectable(tr("card.none"), current.is_null()))
+        commit(c, Value()), ImGui::CloseCurrentPopup();
+      sem_item("option:" + c.def.id + ":", "option", tr("card.none")).selected = current.is_null();
+    }
+    for (const auto& ch : choices) {
+      if (!contains_ci(ch.label, e.search)) continue;
+      ImGui::PushID(ch.id.c_str());
+      if (multi) {
+        bool on = std::find(e.picks.begin(), e.picks.end(), ch.id) != e.picks.end();
+        if (ImGui::Checkbox(ch.label.c_str(), &on)) {
+          if (on) e.picks.push_back(ch.id);
+          else e.picks.erase(std::remove(e.picks.begin(), e.picks.end(), ch.id), e.picks.end());
+        }
+        sem_item("option:" + c.def.id + ":" + ch.id, "checkbox", ch.label).checked = on ? 1 : 0;
+      } else {
+        bool sel = current == choice_value(c.def, ch.id);
+        ImVec2 p = ImGui::GetCursorScreenPos();
+        if (ch.color) ImGui::Indent(px(16));
+        if (ImGui::Selectable(ch.label.c_str(), sel)) {
+          commit(c, choice_value(c.def, ch.id));
+          ImGui::CloseCurrentPopup();
+        }
+        if (ch.color) {
+          ImGui::Unindent(px(16));
+          float h = ImGui::GetTextLineHeight();
+          ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(p.x + px(6), p.y + h / 2), px(5), ch.color);
+        }
+        sem_item("option:" + c.def.id + ":" + ch.id, "option", ch.label).selected = sel;
+      }
+      ImGui::PopID();
+    }
+    if (multi) {
+      ImGui::Separator();
+      if (button(tr("card.done"), "done:" + c.def.id, true)) ImGui::CloseCurrentPopup();
+    }
+    if (key_pressed(ImGuiKey_Escape)) {
+      e.picks.clear();
+      e.close();
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::EndPopup();
+  } else if (e.is(c.item.id, c.def.id, c.origin) && !e.popup_pending) {
+    // The popup was closed (a click outside, or "Done"): a multiple choice is saved now.
+    if (multi) {
+      Value::List list;
+      for (const auto& id : e.picks) list.push_back(choice_value(c.def, id));
+      commit(c, list.empty() ? Value() : Value(std::move(list)));
+    } else {
+      e.close();
+    }
+  }
+  ImGui::PopStyleVar();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Public
+// ---------------------------------------------------------------------------------------------------------
+
+std::string field_sem_id(const Item& item, const FieldDef& def) { return "field:" + item.id + ":" + def.id; }
+
+bool is_choice_type(FieldType t) {
+  return t == FieldType::List || t == FieldType::CrmDirectory || t == FieldType::Stage ||
+         t == FieldType::Employee || t == FieldType::Boolean || t == FieldType::CrmBinding;
+}
+
+bool begin_edit(EditState& e, const Workspace& ws, const Item& item, const FieldDef& def,
+                const std::string& origin) {
+  if (e.open() && !e.error.empty() && !e.is(item.id, def.id, origin)) return false;
+  e.close();
+  e.item = item.id;
+  e.field = def.id;
+  e.origin = origin;
+  const Value& v = item.get(def.id);
+  if (is_choice_type(def.type)) {
+    e.popup_pending = true;
+    for (const auto& x : v.elements())
+      if (x.is_string()) e.picks.push_back(x.as_string());
+  } else {
+    e.buffer = edit_text(def, v);
+    e.currency = v.is_money() ? v.as_money().currency : known_currencies().front();
+    e.focus_pending = true;
+  }
+  return true;
+}
+
+void draw_field(FieldContext& c) {
+  if (c.origin.empty()) c.origin = field_sem_id(c.item, c.def);
+  ImGui::PushID(c.def.id.c_str());
+  const Lang lang = language();
+  EditState& e = c.edit;
+  const bool editing = e.is(c.item.id, c.def.id, c.origin);
+
+  ImGui::PushFont(fonts().small);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color::kLabel));
+  ImGui::TextUnformatted(c.label.c_str());
+  ImGui::PopStyleColor();
+  ImGui::PopFont();
+
+  if (editing && !is_choice_type(c.def.type)) {
+    if (c.def.type == FieldType::Money) money_editor(c);
+    else text_editor(c);
+    if (e.is(c.item.id, c.def.id, c.origin)) {
+      ImGui::PushFont(fonts().small);
+      if (!e.error.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color::kError));
+        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + c.width);
+        ImGui::TextUnformatted(e.error.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::PopStyleColor();
+        sem_item("error:" + c.def.id, "alert", e.error);
+      } else {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color::kMuted));
+        ImGui::TextUnformatted(tr(c.def.multiline ? "card.save_hint_multiline" : "card.save_hint"));
+        ImGui::PopStyleColor();
+      }
+      ImGui::PopFont();
+    }
+    ImGui::PopID();
+    return;
+  }
+
+  // The value, as a clickable area.
+  const Value& v = c.item.get(c.def.id);
+  const std::string text = format_value(c.ws, c.def, v, lang);
+  const bool empty = text.empty();
+  const std::string shown = empty ? tr("card.empty_value") : text;
+  const bool bindings = c.def.type == FieldType::CrmBinding && !empty;
+  float wrap = c.width - px(16);
+  float h;
+  if (bindings) h = ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(v.elements().size());
+  else h = ImGui::CalcTextSize(shown.c_str(), nullptr, false, wrap).y;
+  h += px(8);
+  ImVec2 pos = ImGui::GetCursorScreenPos();
+  bool clicked = ImGui::InvisibleButton("value", ImVec2(c.width, h));
+  bool hovered = ImGui::IsItemHovered();
+  const std::string role = is_choice_type(c.def.type) ? "combobox" : "textbox";
+  SemNode& n = sem_item(c.origin, role, c.label, text);
+  if (is_choice_type(c.def.type)) n.expanded = editing ? 1 : 0;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  if (hovered || editing) {
+    dl->AddRectFilled(ImVec2(pos.x - px(6), pos.y), ImVec2(pos.x + c.width, pos.y + h), color::kHover, px(4));
+    ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+    ImGui::PushFont(fonts().small);
+    const char* pencil = is_choice_type(c.def.type) ? "\xe2\x96\xbc" : "\xe2\x9c\x8e";  // ▼ / ✎
+    dl->AddText(ImVec2(pos.x + c.width - px(18), pos.y + px(4)), color::kMuted, pencil);
+    ImGui::PopFont();
+  }
+  if (bindings) {
+    float y = pos.y + px(4);
+    for (const auto& id : v.elements()) {
+      const Item* target = c.ws.item(id.str_or_empty());
+      std::string name = target ? c.ws.display_name(*target) : id.str_or_empty();
+      dl->AddText(ImVec2(pos.x, y), color::kLink, name.c_str());
+      y += ImGui::GetTextLineHeightWithSpacing();
+    }
+  } else {
+    dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(pos.x, pos.y + px(4)),
+                empty ? color::kMuted : color::kText, shown.c_str(), nullptr, wrap);
+  }
+  if (clicked) begin_edit(e, c.ws, c.item, c.def, c.origin);
+  if (is_choice_type(c.def.type) && e.is(c.item.id, c.def.id, c.origin))
+    choice_popup(c, ImVec2(pos.x - px(6), pos.y + h + px(2)));
+  ImGui::PopID();
+}
+
+}  // namespace kt::ui

@@ -1,0 +1,39 @@
+// One widget per field type, looked up from the field's type: shows the value, and edits it in place.
+// Editing follows the card's rule: a click opens the editor, leaving it (Enter, a click elsewhere) saves,
+// Esc cancels; a value that does not parse or validate stays in the editor with an inline error and
+// changes nothing.
+#pragma once
+
+#include <string>
+
+#include "core/schema.hpp"
+#include "core/workspace.hpp"
+#include "ui/ui_state.hpp"
+
+namespace kt::ui {
+
+struct FieldContext {
+  const Workspace& ws;
+  const Item& item;
+  const FieldDef& def;
+  std::string label;  // the layout's label override or the field's own label
+  EditState& edit;
+  UiOutput& out;
+  float width;  // available width in pixels
+  std::string origin = {};  // semantics id of this widget; empty = field_sem_id(item, def)
+};
+
+// Draws the label and the value of one field, or its editor while it is being edited.
+void draw_field(FieldContext& ctx);
+
+// Opens the editor of a field (refused while another editor shows an error). Returns false if refused.
+bool begin_edit(EditState& edit, const Workspace& ws, const Item& item, const FieldDef& def,
+                const std::string& origin);
+
+// Semantics id of a field's value widget: "field:<item>:<field>".
+std::string field_sem_id(const Item& item, const FieldDef& def);
+
+// True for the types edited by choosing from a list rather than by typing.
+bool is_choice_type(FieldType t);
+
+}  // namespace kt::ui

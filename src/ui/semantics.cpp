@@ -1,0 +1,67 @@
+#include "ui/semantics.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace kt::ui {
+
+namespace {
+std::vector<SemNode> g_nodes;
+SemNode g_discard;  // returned for invisible items so that callers can set fields unconditionally
+}  // namespace
+
+void sem_begin_frame() { g_nodes.clear(); }
+
+SemNode& sem_rect(std::string id, std::string role, std::string name, ImVec2 min, ImVec2 max) {
+  SemNode n;
+  n.id = std::move(id);
+  n.role = std::move(role);
+  n.name = std::move(name);
+  n.min = min;
+  n.max = max;
+  g_nodes.push_back(std::move(n));
+  return g_nodes.back();
+}
+
+SemNode& sem_item(std::string id, std::string role, std::string name, std::string value) {
+  if (!ImGui::IsItemVisible()) {
+    g_discard = SemNode{};
+    return g_discard;
+  }
+  ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+  // Clip to the window so that a half-scrolled item is not clicked outside its visible part.
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImVec2 cmin = dl->GetClipRectMin(), cmax = dl->GetClipRectMax();
+  min = ImVec2(std::max(min.x, cmin.x), std::max(min.y, cmin.y));
+  max = ImVec2(std::min(max.x, cmax.x), std::min(max.y, cmax.y));
+  SemNode& n = sem_rect(std::move(id), std::move(role), std::move(name), min, max);
+  n.value = std::move(value);
+  n.focused = ImGui::IsItemFocused() || ImGui::IsItemActive();
+  return n;
+}
+
+const std::vector<SemNode>& sem_nodes() { return g_nodes; }
+
+std::string sem_json(float scale) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& n : g_nodes) {
+    nlohmann::json j = {{"id", n.id},
+                        {"role", n.role},
+                        {"name", n.name},
+                        {"x", n.min.x / scale},
+                        {"y", n.min.y / scale},
+                        {"w", (n.max.x - n.min.x) / scale},
+                        {"h", (n.max.y - n.min.y) / scale}};
+    if (!n.value.empty()) j["value"] = n.value;
+    if (n.focused) j["focused"] = true;
+    if (n.disabled) j["disabled"] = true;
+    if (n.selected) j["selected"] = true;
+    if (n.checked >= 0) j["checked"] = n.checked == 1;
+    if (n.expanded >= 0) j["expanded"] = n.expanded == 1;
+    if (n.invalid) j["invalid"] = true;
+    if (!n.description.empty()) j["description"] = n.description;
+    arr.push_back(std::move(j));
+  }
+  return arr.dump();
+}
+
+}  // namespace kt::ui

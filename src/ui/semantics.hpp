@@ -1,0 +1,37 @@
+// The semantics tree of the canvas: every widget a person can read or operate registers a node with its
+// role, accessible name, value, state and rectangle each frame. The page mirrors it into ARIA elements
+// (screen readers) and end-to-end tests find widgets by role and name through it.
+#pragma once
+
+#include <imgui.h>
+
+#include <string>
+#include <vector>
+
+namespace kt::ui {
+
+struct SemNode {
+  std::string id;    // stable across frames: derived from domain ids ("field:D1:TITLE")
+  std::string role;  // ARIA role: button, link, textbox, combobox, option, checkbox, row, heading, text, ...
+  std::string name;  // accessible name
+  std::string value;
+  ImVec2 min, max;   // device pixels
+  bool focused = false;
+  bool disabled = false;
+  bool selected = false;
+  int checked = -1;   // -1 not checkable, 0/1
+  int expanded = -1;  // -1 not expandable, 0/1
+  bool invalid = false;
+  std::string description;  // e.g. the error message of an invalid field
+};
+
+void sem_begin_frame();
+// Adds a node for the last ImGui item (its rectangle), if that item is visible.
+SemNode& sem_item(std::string id, std::string role, std::string name, std::string value = {});
+// Adds a node with an explicit rectangle.
+SemNode& sem_rect(std::string id, std::string role, std::string name, ImVec2 min, ImVec2 max);
+const std::vector<SemNode>& sem_nodes();
+// The nodes as JSON, rectangles in CSS pixels (divided by `scale`).
+std::string sem_json(float scale);
+
+}  // namespace kt::ui

@@ -1,0 +1,52 @@
+// Fonts, colours and sizes of the UI. Everything is laid out in device pixels: px(16) is 16 CSS pixels at
+// the current devicePixelRatio, so text stays crisp on high-DPI screens.
+#pragma once
+
+#include <imgui.h>
+
+#include <string>
+
+namespace kt::ui {
+
+struct Fonts {
+  ImFont* regular = nullptr;  // body text
+  ImFont* medium = nullptr;   // labels, buttons, headings of sections
+  ImFont* small = nullptr;    // captions, timeline meta
+  ImFont* title = nullptr;    // the card title
+};
+
+// Loads the fonts from `dir` (Roboto with a symbols fallback) at `scale` and styles ImGui. Call before the
+// first frame and again when the scale changes (outside NewFrame/Render). Returns false if a font is missing.
+bool load_theme(const std::string& dir, float scale);
+float scale();
+inline float px(float css) { return css * scale(); }
+const Fonts& fonts();
+
+// The palette: a light, calm card in the spirit of the reference product.
+namespace color {
+constexpr ImU32 rgb(unsigned v, unsigned a = 255) {
+  return IM_COL32((v >> 16) & 0xFF, (v >> 8) & 0xFF, v & 0xFF, a);
+}
+inline constexpr ImU32 kBackground = rgb(0xeef2f4);
+inline constexpr ImU32 kPanel = rgb(0xffffff);
+inline constexpr ImU32 kBorder = rgb(0xdfe3e6);
+inline constexpr ImU32 kText = rgb(0x333333);
+inline constexpr ImU32 kMuted = rgb(0x828b95);
+inline constexpr ImU32 kLabel = rgb(0x959ca4);
+inline constexpr ImU32 kAccent = rgb(0x2fc6f6);
+inline constexpr ImU32 kAccentDark = rgb(0x0b66c3);
+inline constexpr ImU32 kLink = rgb(0x2067b0);
+inline constexpr ImU32 kHover = rgb(0xf1f9fd);
+inline constexpr ImU32 kError = rgb(0xe53935);
+inline constexpr ImU32 kErrorBg = rgb(0xffebee);
+inline constexpr ImU32 kSuccess = rgb(0x7bd500);
+inline constexpr ImU32 kTopBar = rgb(0x1f2a36);
+inline constexpr ImU32 kWarnBg = rgb(0xfff4d6);
+}  // namespace color
+
+// "#rrggbb" -> colour; grey when malformed.
+ImU32 parse_color(const std::string& hex, unsigned alpha = 255);
+// Black or white, whichever reads better on `bg`.
+ImU32 text_on(ImU32 bg);
+
+}  // namespace kt::ui

@@ -1,0 +1,18 @@
+// The timeline of an item: newest first, one entry per event, virtualised so that long histories scroll
+// smoothly.
+#pragma once
+
+#include <string>
+
+#include "core/workspace.hpp"
+#include "ui/ui_state.hpp"
+
+namespace kt::ui {
+
+void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, float width);
+
+// The one-line summary of an entry ("Stage changed: New → In progress"), as shown and as exported.
+std::string timeline_title(const Workspace& ws, const Item& item, const TimelineEntry& e);
+std::string timeline_detail(const Workspace& ws, const Item& item, const TimelineEntry& e);
+
+}  // namespace kt::ui

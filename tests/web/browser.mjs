@@ -1,0 +1,131 @@
+// Shared helpers of the browser tests: launching Debian's Chromium through playwright-core, waiting for the
+// app, and finding widgets through the app's semantics tree (the same one the accessibility mirror uses).
+import { chromium } from "playwright-core";
+
+export const CHROMIUM_ARGS = [
+  "--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  "--no-first-run", "--disable-quic", "--disable-features=Translate,MediaRouter",
+];
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+}
+
+// A new page in a fresh context, with console errors collected on page.errors.
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    deviceScaleFactor: 1,
+    locale: "ru-RU",
+    ...options,
+  });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on("pageerror", (e) => page.errors.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") page.errors.push(m.text()); });
+  return { context, page };
+}
+
+// Waits until the app has drawn a few frames after start.
+export async function waitForApp(page, minFrames = 3) {
+  await page.waitForFunction(
+    (n) => typeof Module !== "undefined" && Module.calledRun && Module._kt_frame_count() > n,
+    minFrames, { timeout: 30000 });
+  const start = await page.evaluate(() => Module._kt_frame_count());
+  await page.waitForFunction((s) => Module._kt_frame_count() > s + 2, start);
+}
+
+// Lets the app draw `n` more frames (the UI reacts to input on the next frame).
+export async function frames(page, n = 3) {
+  const start = await page.evaluate(() => Module._kt_frame_count());
+  await page.waitForFunction(([s, k]) => Module._kt_frame_count() >= s + k, [start, n]);
+}
+
+export async function state(page) {
+  return page.evaluate(() => JSON.parse(UTF8ToString(Module._kt_debug_json())));
+}
+
+export async function semantics(page) {
+  return page.evaluate(() => JSON.parse(UTF8ToString(Module._kt_semantics_json())));
+}
+
+// Finds a widget by role and name (exact string or RegExp), or by id; throws with what is there if absent.
+export async function find(page, query, { timeout = 5000 } = {}) {
+  const deadline = Date.now() + timeout;
+  let nodes = [];
+  while (Date.now() < deadline) {
+    nodes = await semantics(page);
+    const hit = nodes.find((n) => matches(n, query));
+    if (hit) return hit;
+    await frames(page, 1);
+  }
+  const seen = nodes.map((n) => `${n.role}:${n.name}`).slice(0, 60).join(" | ");
+  throw new Error(`widget not found: ${JSON.stringify(query, (k, v) => (v instanceof RegExp ? String(v) : v))}; seen: ${seen}`);
+}
+
+export async function findAll(page, query) {
+  return (await semantics(page)).filter((n) => matches(n, query));
+}
+
+function matches(n, q) {
+  if (q.id !== undefined && n.id !== q.id) return false;
+  if (q.role !== undefined && n.role !== q.role) return false;
+  if (q.name !== undefined) {
+    if (q.name instanceof RegExp ? !q.name.test(n.name) : n.name !== q.name) return false;
+  }
+  return true;
+}
+
+// Finds a widget that may be scrolled out of view: rolls the mouse wheel over `over` (a point in the
+// scrolling area) until it shows up, as a person would.
+export async function scrollTo(page, query, over, { maxSteps = 30 } = {}) {
+  for (let i = 0; i < maxSteps; i++) {
+    const hit = (await semantics(page)).find((n) => matches(n, query));
+    if (hit && hit.h > 4) return hit;
+    await page.mouse.move(over.x, over.y);
+    await page.mouse.wheel(0, 120);
+    await frames(page, 2);
+  }
+  return find(page, query, { timeout: 100 });
+}
+
+// Clicks the middle of a widget with the real mouse: moves there, lets a frame see the hover (as a
+// person's mouse would), then presses and releases.
+export async function click(page, query) {
+  const n = await find(page, query);
+  await page.mouse.move(n.x + n.w / 2, n.y + n.h / 2);
+  await frames(page, 1);
+  await page.mouse.down();
+  await frames(page, 1);
+  await page.mouse.up();
+  await frames(page, 2);
+  return n;
+}
+
+// Waits until every change is durable in IndexedDB.
+export async function waitSaved(page) {
+  await page.waitForFunction(() => {
+    const s = JSON.parse(UTF8ToString(Module._kt_debug_json()));
+    return s.journal.appended === s.journal.durable;
+  }, null, { timeout: 10000 });
+}
+
+export function assert(cond, message) {
+  if (!cond) throw new Error("assertion failed: " + message);
+}
+
+// JSON with object keys sorted, so that equal values compare equal whatever their key order.
+function canonical(v) {
+  return JSON.stringify(v, (k, x) => (x && typeof x === "object" && !Array.isArray(x)
+    ? Object.fromEntries(Object.keys(x).sort().map((key) => [key, x[key]])) : x));
+}
+
+export function assertEq(actual, expected, message) {
+  const a = canonical(actual), e = canonical(expected);
+  if (a !== e) throw new Error(`${message}: expected ${e}, got ${a}`);
+}

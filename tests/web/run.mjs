@@ -1,0 +1,99 @@
+// Browser test runner: starts what the tests need (the real server on a free loopback port, and a plain
+// static file server for the server-less mode), runs every *.test.mjs in this folder in headless Chromium,
+// and prints "N passed, M failed". Screenshots go to test-results/ for a human to look at.
+//   node tests/web/run.mjs [name-filter]
+import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import { readFile, readdir, mkdir, stat } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { launch } from "./browser.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "../..");
+const webRoot = process.env.KT_WEB_ROOT || path.join(root, "build/web");
+const serverBin = process.env.KT_SERVER || path.join(root, "build/native/kartoteka-server");
+const resultsDir = path.join(root, "test-results");
+const filter = process.argv[2] || "";
+
+// The real server, on a port it picks itself.
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(serverBin, ["--port", "0", "--web-root", webRoot, "--quiet"], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    proc.stdout.on("data", (d) => {
+      out += d;
+      const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) resolve({ proc, url: `http://127.0.0.1:${m[1]}/` });
+    });
+    proc.on("exit", (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+    setTimeout(() => reject(new Error("server did not start: " + out)), 10000);
+  });
+}
+
+// Any static file server will do for the server-less mode; this one knows nothing about the app.
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".wasm": "application/wasm",
+  ".data": "application/octet-stream", ".svg": "image/svg+xml", ".json": "application/json",
+  ".webmanifest": "application/manifest+json", ".png": "image/png" };
+function startStatic() {
+  return new Promise((resolve) => {
+    const srv = createServer(async (req, res) => {
+      let p = decodeURIComponent(new URL(req.url, "http://x").pathname);
+      if (p.endsWith("/")) p += "index.html";
+      const file = path.join(webRoot, path.normalize(p));
+      if (!file.startsWith(webRoot)) { res.writeHead(403); return res.end(); }
+      try {
+        const body = await readFile(file);
+        res.writeHead(200, { "Content-Type": TYPES[path.extname(file)] || "application/octet-stream" });
+        res.end(body);
+      } catch {
+        res.writeHead(404); res.end("not found");
+      }
+    });
+    srv.listen(0, "127.0.0.1", () => resolve({ srv, url: `http://127.0.0.1:${srv.address().port}/` }));
+  });
+}
+
+async function main() {
+  await stat(path.join(webRoot, "kartoteka.wasm")).catch(() => {
+    throw new Error(`no web build in ${webRoot}: run shell/build.sh`);
+  });
+  await mkdir(resultsDir, { recursive: true });
+  const server = await startServer();
+  const staticServer = await startStatic();
+  const browser = await launch();
+  const env = { browser, url: server.url, staticUrl: staticServer.url, resultsDir };
+
+  const files = (await readdir(here)).filter((f) => f.endsWith(".test.mjs")).sort();
+  let passed = 0, failed = 0;
+  const failures = [];
+  for (const f of files) {
+    const mod = await import(path.join(here, f));
+    for (const t of mod.tests) {
+      const name = `${f.replace(".test.mjs", "")}: ${t.name}`;
+      if (filter && !name.includes(filter)) continue;
+      const t0 = Date.now();
+      try {
+        await t.fn(env);
+        passed++;
+        console.log(`  ok    ${name} (${Date.now() - t0} ms)`);
+      } catch (e) {
+        failed++;
+        failures.push(name);
+        console.log(`  FAIL  ${name} (${Date.now() - t0} ms)\n        ${String(e.stack || e).split("\n").slice(0, 6).join("\n        ")}`);
+      }
+    }
+  }
+  await browser.close();
+  server.proc.kill();
+  staticServer.srv.close();
+  console.log(`\nbrowser tests: ${passed} passed, ${failed} failed`);
+  if (failures.length) console.log("failed: " + failures.join("; "));
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  console.log("browser tests: 0 passed, 1 failed");
+  process.exit(1);
+});
