@@ -2,63 +2,62 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/schema_json.hpp"
+
 namespace kt {
 
 using nlohmann::json;
 
-const char* command_name(const Command& c) {
-  return std::visit(
-      [](const auto& x) -> const char* {
-        using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, CreateItem>) return "item.create";
-        if constexpr (std::is_same_v<T, SetField>) return "item.set";
-      },
-      c);
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CreateItem, item, entity, pipeline, fields)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SetField, item, field, value, previous)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MoveStage, item, stage, fills)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PutField, def)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DeleteField, entity, field)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SetRequired, entity, field, mandatory, ranges)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PutLayout, family, scope, layout, reset)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PutView, view, remove)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SelectScope, user, family, scope)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ForceCommonScope, family)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PutEntityType, type)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PutPipeline, pipeline, remove)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PutUser, user)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PutDepartment, department, remove)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PutRole, role, remove)
+
+namespace {
+
+// The wire name of each command, in the order of the Command variant.
+constexpr const char* kNames[] = {
+    "item.create",  "item.set",      "item.move_stage", "field.put",     "field.delete",
+    "field.required", "layout.put",  "view.put",        "scope.select",  "scope.force_common",
+    "entity.put",   "pipeline.put",  "user.put",        "department.put", "role.put",
+};
+static_assert(std::size(kNames) == std::variant_size_v<Command>);
+
+template <size_t I = 0>
+bool parse_alternative(const std::string& op, const json& j, Command& c) {
+  if constexpr (I < std::variant_size_v<Command>) {
+    if (op == kNames[I]) {
+      c = j.get<std::variant_alternative_t<I, Command>>();
+      return true;
+    }
+    return parse_alternative<I + 1>(op, j, c);
+  }
+  return false;
 }
 
+}  // namespace
+
+const char* command_name(const Command& c) { return kNames[c.index()]; }
+
 void to_json(json& j, const Command& c) {
-  j = json::object();
+  std::visit([&j](const auto& x) { j = x; }, c);
   j["op"] = command_name(c);
-  std::visit(
-      [&j](const auto& x) {
-        using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, CreateItem>) {
-          j["item"] = x.item;
-          j["entity"] = x.entity;
-          if (!x.pipeline.empty()) j["pipeline"] = x.pipeline;
-          json fields = json::object();
-          for (const auto& [k, v] : x.fields) fields[k] = v;
-          j["fields"] = std::move(fields);
-        } else if constexpr (std::is_same_v<T, SetField>) {
-          j["item"] = x.item;
-          j["field"] = x.field;
-          j["value"] = x.value;
-          if (!x.previous.is_null()) j["prev"] = x.previous;
-        }
-      },
-      c);
 }
 
 void from_json(const json& j, Command& c) {
   const std::string op = j.at("op").get<std::string>();
-  if (op == "item.create") {
-    CreateItem x;
-    x.item = j.at("item").get<std::string>();
-    x.entity = j.at("entity").get<std::string>();
-    x.pipeline = j.value("pipeline", "");
-    if (auto it = j.find("fields"); it != j.end())
-      for (const auto& [k, v] : it->items()) x.fields.emplace_back(k, v.get<Value>());
-    c = std::move(x);
-  } else if (op == "item.set") {
-    SetField x;
-    x.item = j.at("item").get<std::string>();
-    x.field = j.at("field").get<std::string>();
-    x.value = j.at("value").get<Value>();
-    if (auto it = j.find("prev"); it != j.end()) x.previous = it->get<Value>();
-    c = std::move(x);
-  } else {
-    throw json::other_error::create(501, "unknown command: " + op, &j);
-  }
+  if (!parse_alternative(op, j, c)) throw json::other_error::create(501, "unknown command: " + op, &j);
 }
 
 void to_json(json& j, const Mutation& m) {

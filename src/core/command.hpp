@@ -1,5 +1,7 @@
 // Commands: every change to data is one of these small serialisable values. The same values are the undo
-// stack, the local journal and the sync outbox.
+// stack, the local journal and the sync outbox. Item commands change items; config commands change the
+// schema (fields, layouts, views, pipelines, users). Workspace::apply validates each one, including who
+// issued it, so the server re-checks exactly what the client checked.
 #pragma once
 
 #include <cstdint>
@@ -11,22 +13,30 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "core/hlc.hpp"
+#include "core/schema.hpp"
 #include "core/value.hpp"
 
 namespace kt {
 
+using FieldValues = std::vector<std::pair<std::string, Value>>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Item commands
+// ---------------------------------------------------------------------------------------------------------
+
 // Creates an item. Fields not given take their defaults; an entity with stages starts on the first stage of
-// its pipeline (the default pipeline when `pipeline` is empty).
+// its pipeline (the default pipeline when `pipeline` is empty). Refused while a field required on that stage
+// is empty.
 struct CreateItem {
   std::string item;
   std::string entity;
   std::string pipeline;
-  std::vector<std::pair<std::string, Value>> fields;
+  FieldValues fields;
   bool operator==(const CreateItem&) const = default;
 };
 
 // Sets one field of one item. `previous` is the value the writer saw (filled in by Session::dispatch); it
-// makes the command its own undo record and lets history show what the writer replaced.
+// makes the command its own undo record. Emptying a field required on the item's stage is refused.
 struct SetField {
   std::string item;
   std::string field;
@@ -35,16 +45,121 @@ struct SetField {
   bool operator==(const SetField&) const = default;
 };
 
-using Command = std::variant<CreateItem, SetField>;
+// Moves an item to another stage of its pipeline, writing `fills` first (the fill-in prompt of R-4). Refused,
+// changing nothing, while a field required on the target stage stays empty.
+struct MoveStage {
+  std::string item;
+  std::string stage;
+  FieldValues fills;
+  bool operator==(const MoveStage&) const = default;
+};
 
-const char* command_name(const Command& c);  // "item.create", "item.set"
+// ---------------------------------------------------------------------------------------------------------
+// Config commands
+// ---------------------------------------------------------------------------------------------------------
+
+// Creates a custom field or changes one (label, help, options, default, visibility, display settings).
+// Type, multiplicity and entity of an existing field never change (L-13). System fields accept only label,
+// help and visibility changes.
+struct PutField {
+  FieldDef def;
+  bool operator==(const PutField&) const = default;
+};
+
+// Deletes a custom field: its values in every item, its required rules; layouts naming it ignore it (L-12).
+struct DeleteField {
+  std::string entity;
+  std::string field;
+  bool operator==(const DeleteField&) const = default;
+};
+
+// Sets when a field is required: always (`mandatory`, which drops every range, R-5), or on the stage
+// ranges given (all pipelines of the field; they replace the field's ranges).
+struct SetRequired {
+  std::string entity;
+  std::string field;
+  bool mandatory = false;
+  std::vector<RequiredRange> ranges;
+  bool operator==(const SetRequired&) const = default;
+};
+
+// Stores the layout of a family in a scope ("C", "P:<user>", "V:<view>"), or removes the stored one
+// (`reset`, V-7: the scope falls back). Refused when it would hide a required field or delete a section
+// holding one.
+struct PutLayout {
+  std::string family;
+  std::string scope;
+  Layout layout;
+  bool reset = false;
+  bool operator==(const PutLayout&) const = default;
+};
+
+// Creates, changes or (remove) deletes a named view. Deleting it clears members' selections of it (V-12);
+// auto-apply makes it the selected scope of every member (V-10).
+struct PutView {
+  View view;
+  bool remove = false;
+  bool operator==(const PutView&) const = default;
+};
+
+// A user's choice of scope for a family: "C", "P:<user>" or "V:<view>" ("" = no choice).
+struct SelectScope {
+  std::string user;
+  std::string family;
+  std::string scope;
+  bool operator==(const SelectScope&) const = default;
+};
+
+// Drops every personal layout and every scope choice of a family, so that everybody sees the common
+// view (V-6). Views themselves stay.
+struct ForceCommonScope {
+  std::string family;
+  bool operator==(const ForceCommonScope&) const = default;
+};
+
+// Creates or changes an entity type (smart processes; system types accept only name changes).
+struct PutEntityType {
+  EntityType type;
+  bool operator==(const PutEntityType&) const = default;
+};
+
+// Creates or changes a pipeline and its stages (stage ranges follow, R-6..R-8), or deletes it (`remove`).
+// Deleting a stage or a pipeline that items stand on is refused; so is deleting the default pipeline.
+struct PutPipeline {
+  Pipeline pipeline;
+  bool remove = false;
+  bool operator==(const PutPipeline&) const = default;
+};
+
+struct PutUser {
+  User user;
+  bool operator==(const PutUser&) const = default;
+};
+
+struct PutDepartment {
+  Department department;
+  bool remove = false;
+  bool operator==(const PutDepartment&) const = default;
+};
+
+struct PutRole {
+  Role role;
+  bool remove = false;
+  bool operator==(const PutRole&) const = default;
+};
+
+using Command = std::variant<CreateItem, SetField, MoveStage, PutField, DeleteField, SetRequired, PutLayout,
+                             PutView, SelectScope, ForceCommonScope, PutEntityType, PutPipeline, PutUser,
+                             PutDepartment, PutRole>;
+
+const char* command_name(const Command& c);  // "item.create", "item.set", "field.put", ...
 
 // A command as it was issued: by whom, when, from which client, in which order.
 struct Mutation {
-  std::string client;      // id of the app instance that issued it
-  std::uint64_t seq = 0;   // per-client sequence number, from 1, no gaps
-  Hlc hlc;                 // orders concurrent writes to the same field
-  std::string author;      // user id
+  std::string client;        // id of the app instance that issued it
+  std::uint64_t seq = 0;     // per-client sequence number, from 1, no gaps
+  Hlc hlc;                   // orders concurrent writes to the same field
+  std::string author;        // user id
   std::int64_t time_ms = 0;  // wall clock of the author, for display
   Command cmd;
 };

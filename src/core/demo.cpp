@@ -76,10 +76,38 @@ Value money(std::int64_t roubles) { return Value(Money{roubles * 100, "RUB"}); }
 
 }  // namespace
 
+// The organisation of the demo workspace: a department tree, two roles, four people, a second deal
+// pipeline. Issued as config commands, so that it is journaled and synced like any configuration.
+static void seed_organisation(Session& s, std::int64_t t) {
+  for (const auto& d : {Department{"d1", "ООО «Картотека»", ""}, Department{"d2", "Отдел продаж", "d1"},
+                        Department{"d3", "Служба поддержки", "d1"}, Department{"d4", "Продажи: Москва", "d2"}})
+    s.dispatch(PutDepartment{d, false}, t, false);
+  Role manager{"manager", "Менеджер по продажам", {}, {}};
+  manager.defaults.own_view = true;
+  Role support{"support", "Сотрудник поддержки", {}, {}};
+  support.defaults.edit = Level::Own;
+  support.defaults.remove = Level::None;
+  support.defaults.own_view = false;
+  s.dispatch(PutRole{manager, false}, t, false);
+  s.dispatch(PutRole{support, false}, t, false);
+  for (const auto& u : {User{"u1", "Анна Смирнова", "d1", true, {}, true},
+                        User{"u2", "Иван Петров", "d2", false, {"manager"}, true},
+                        User{"u3", "Мария Козлова", "d3", false, {"support"}, true},
+                        User{"u4", "Дмитрий Волков", "d4", false, {"manager"}, true}})
+    s.dispatch(PutUser{u}, t, false);
+  Pipeline partners{"1", "deal", {"Партнёрские продажи", "Partner sales"}, false,
+                    {{"C1:NEW", {"Новая заявка", "New request"}, "#39a8ef", StageSemantics::Process},
+                     {"C1:NEGOTIATION", {"Переговоры", "Negotiation"}, "#ffa900", StageSemantics::Process},
+                     {"C1:WON", {"Договор подписан", "Contract signed"}, "#7bd500", StageSemantics::Success},
+                     {"C1:LOSE", {"Отказ", "Declined"}, "#ff5752", StageSemantics::Failure}}};
+  s.dispatch(PutPipeline{partners, false}, t, false);
+}
+
 void seed_demo(Session& s, std::int64_t now_ms) {
   constexpr std::int64_t kDay = 86400000;
   std::int64_t t = now_ms - 30 * kDay;
   auto step = [&t](std::int64_t ms) { return t += ms; };
+  seed_organisation(s, step(1000));
 
   for (size_t i = 0; i < std::size(kCompanies); ++i) {
     const auto& c = kCompanies[i];
@@ -134,6 +162,31 @@ void seed_demo(Session& s, std::int64_t now_ms) {
       s.dispatch(SetField{id, "STAGE_ID", Value(kPath[k]), {}}, step(7200000), false);
     if (final_stage) s.dispatch(SetField{id, "STAGE_ID", Value(target), {}}, step(7200000), false);
   }
+  // Leads, a partner deal, a quote and an invoice, so that every kind has something to open.
+  s.dispatch(CreateItem{"L1", "lead", "", {{"TITLE", Value("Заявка с сайта: складской учёт")}, {"NAME", Value("Пётр")},
+                                          {"LAST_NAME", Value("Семёнов")}, {"COMPANY_TITLE", Value("ООО «Вектор»")},
+                                          {"PHONE", Value(Value::List{Value("+7 915 555-66-77")})},
+                                          {"SOURCE_ID", Value("WEB")}, {"ASSIGNED_BY_ID", Value("u2")}}},
+             step(3600000), false);
+  s.dispatch(CreateItem{"L2", "lead", "", {{"TITLE", Value("Повторное обращение: расширение лицензий")},
+                                          {"CONTACT_ID", Value("C4")}, {"COMPANY_ID", Value("CO4")},
+                                          {"SOURCE_ID", Value("PARTNER")}, {"ASSIGNED_BY_ID", Value("u4")}}},
+             step(3600000), false);
+  s.dispatch(CreateItem{"D13", "deal", "1", {{"TITLE", Value("Партнёрская поставка терминалов")},
+                                            {"OPPORTUNITY_WITH_CURRENCY", money(640000)},
+                                            {"CLIENT", Value(Value::List{Value("CO6"), Value("C6")})},
+                                            {"ASSIGNED_BY_ID", Value("u4")}}},
+             step(3600000), false);
+  s.dispatch(CreateItem{"Q1", "quote", "", {{"TITLE", Value("КП на модернизацию серверной")},
+                                           {"OPPORTUNITY_WITH_CURRENCY", money(2300000)},
+                                           {"CLIENT", Value(Value::List{Value("CO2"), Value("C2")})},
+                                           {"DEAL_ID", Value("D9")}, {"ASSIGNED_BY_ID", Value("u1")}}},
+             step(3600000), false);
+  s.dispatch(CreateItem{"I1", "invoice", "", {{"TITLE", Value("Счёт № 12 на предоплату")},
+                                             {"OPPORTUNITY_WITH_CURRENCY", money(95500)},
+                                             {"CLIENT", Value(Value::List{Value("CO3"), Value("C3")})},
+                                             {"DEAL_ID", Value("D4")}, {"ASSIGNED_BY_ID", Value("u4")}}},
+             step(3600000), false);
   s.dispatch(SetField{"D1", "COMMENTS", Value("Клиент просит поставку до конца квартала. Согласовать "
                                               "график монтажа с главным инженером."), {}},
              step(3600000), false);

@@ -227,8 +227,9 @@ std::string format_value(const Workspace& ws, const FieldDef& f, const Value& v,
     }
     case FieldType::List:
     case FieldType::CrmDirectory: {
-      const ListOption* o = f.option(v.str_or_empty());
-      return o ? o->label.get(lang) : v.str_or_empty();
+      for (const auto& o : ws.schema().options_of(f))
+        if (o.id == v.str_or_empty()) return o.label.get(lang);
+      return v.str_or_empty();
     }
     case FieldType::Money: return v.is_money() ? format_money(v.as_money(), lang) : "";
     case FieldType::File: return v.is_file() ? v.as_file().name : "";
@@ -241,8 +242,9 @@ std::string format_value(const Workspace& ws, const FieldDef& f, const Value& v,
       return it ? ws.display_name(*it) : v.str_or_empty();
     }
     case FieldType::Stage: {
-      for (const auto& p : ws.schema().pipelines)
-        if (const Stage* s = p.stage(v.str_or_empty())) return s->name.get(lang);
+      // Stage ids are unique within an entity type, across its pipelines.
+      for (const auto* p : ws.schema().pipelines_of(f.entity))
+        if (const Stage* s = p->stage(v.str_or_empty())) return s->name.get(lang);
       return v.str_or_empty();
     }
     default: return v.str_or_empty();

@@ -31,11 +31,12 @@ Status Session::dispatch(Command cmd, std::int64_t now_ms, bool undoable) {
     set->previous = it->get(set->field);
     if (set->previous == set->value) return Status::Ok();
   }
+  std::optional<Command> inverse = undoable ? inverse_of(cmd) : std::nullopt;
   Command applied = cmd;
   Status s = issue(std::move(cmd), now_ms);
   if (!s) return s;
-  if (undoable && inverse(applied)) {
-    undo_.push_back(std::move(applied));
+  if (inverse) {
+    undo_.push_back(Step{std::move(applied), std::move(*inverse)});
     redo_.clear();
   }
   return s;
@@ -47,44 +48,100 @@ Status Session::replay(const Mutation& m, std::int64_t now_ms) {
   return ws_.apply(m);
 }
 
-std::optional<Command> Session::inverse(const Command& applied) {
-  if (const auto* set = std::get_if<SetField>(&applied))
-    return SetField{set->item, set->field, set->previous, set->value};
-  return std::nullopt;  // creation is undone by deleting, which arrives with the recycle bin
+std::optional<Command> Session::inverse_of(const Command& cmd) const {
+  const Schema& s = ws_.schema();
+  return std::visit(
+      [&](const auto& c) -> std::optional<Command> {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, SetField>) {
+          return SetField{c.item, c.field, c.previous, c.value};
+        } else if constexpr (std::is_same_v<T, MoveStage>) {
+          const Item* it = ws_.item(c.item);
+          if (!it) return std::nullopt;
+          MoveStage back{c.item, it->get("STAGE_ID").str_or_empty(), {}};
+          for (const auto& [fid, v] : c.fills) back.fills.emplace_back(fid, it->get(fid));
+          return back;
+        } else if constexpr (std::is_same_v<T, PutField>) {
+          if (const FieldDef* f = s.field(c.def.entity, c.def.id)) return PutField{*f};
+          return DeleteField{c.def.entity, c.def.id};  // a field just created has no data yet
+        } else if constexpr (std::is_same_v<T, SetRequired>) {
+          const FieldDef* f = s.field(c.entity, c.field);
+          if (!f) return std::nullopt;
+          SetRequired back{c.entity, c.field, f->mandatory, {}};
+          for (const auto& r : s.required)
+            if (r.entity == c.entity && r.field == c.field) back.ranges.push_back(r);
+          return back;
+        } else if constexpr (std::is_same_v<T, PutLayout>) {
+          if (const Layout* l = s.stored_layout(c.family, c.scope)) return PutLayout{c.family, c.scope, *l, false};
+          if (c.scope.rfind("V:", 0) == 0) return std::nullopt;
+          return PutLayout{c.family, c.scope, {}, true};
+        } else if constexpr (std::is_same_v<T, PutView>) {
+          if (c.remove) return std::nullopt;
+          if (const View* v = s.view(c.view.id)) return PutView{*v, false};
+          return PutView{c.view, true};
+        } else if constexpr (std::is_same_v<T, SelectScope>) {
+          auto it = s.scope_choices.find({c.user, c.family});
+          return SelectScope{c.user, c.family, it == s.scope_choices.end() ? "" : it->second};
+        } else if constexpr (std::is_same_v<T, PutEntityType>) {
+          if (const EntityType* e = s.entity(c.type.id)) return PutEntityType{*e};
+          return std::nullopt;
+        } else if constexpr (std::is_same_v<T, PutPipeline>) {
+          if (c.remove) return std::nullopt;
+          if (const Pipeline* p = s.pipeline(c.pipeline.entity, c.pipeline.id)) return PutPipeline{*p, false};
+          return PutPipeline{c.pipeline, true};
+        } else if constexpr (std::is_same_v<T, PutUser>) {
+          if (const User* u = s.user(c.user.id)) return PutUser{*u};
+          return std::nullopt;
+        } else if constexpr (std::is_same_v<T, PutDepartment>) {
+          if (c.remove) return std::nullopt;
+          if (const Department* d = s.department(c.department.id)) return PutDepartment{*d, false};
+          return PutDepartment{c.department, true};
+        } else if constexpr (std::is_same_v<T, PutRole>) {
+          if (c.remove) return std::nullopt;
+          if (const Role* r = s.role(c.role.id)) return PutRole{*r, false};
+          return PutRole{c.role, true};
+        } else {
+          return std::nullopt;  // CreateItem, DeleteField, ForceCommonScope
+        }
+      },
+      cmd);
 }
 
-namespace {
-
-// The inverse of `cmd` is only meaningful while the data still shows what `cmd` wrote.
-Status still_current(const Workspace& ws, const Command& cmd) {
+Status Session::still_current(const Command& cmd) const {
   if (const auto* set = std::get_if<SetField>(&cmd)) {
-    const Item* it = ws.item(set->item);
+    const Item* it = ws_.item(set->item);
     if (!it || it->deleted) return Status::Fail("unknown_item", "the item no longer exists");
     if (!(it->get(set->field) == set->value))
       return Status::Fail("undo_conflict", "field " + set->field + " was changed since", set->field);
   }
-  return Status::Ok();
+  if (const auto* move = std::get_if<MoveStage>(&cmd)) {
+    const Item* it = ws_.item(move->item);
+    if (!it || it->deleted) return Status::Fail("unknown_item", "the item no longer exists");
+    if (it->get("STAGE_ID").str_or_empty() != move->stage)
+      return Status::Fail("undo_conflict", "the stage was changed since", "STAGE_ID");
+  }
+  return Status::Ok();  // configuration: the last writer wins the whole document
 }
-
-}  // namespace
 
 Status Session::undo(std::int64_t now_ms) {
   if (undo_.empty()) return Status::Fail("nothing_to_undo", "nothing to undo");
-  Command forward = undo_.back();
+  Step step = undo_.back();
   undo_.pop_back();
-  if (auto s = still_current(ws_, forward); !s) return s;
-  Status s = issue(*inverse(forward), now_ms);
-  if (s) redo_.push_back(std::move(forward));
+  if (auto s = still_current(step.forward); !s) return s;
+  // The inverse of the inverse is recomputed on redo from the state then.
+  Status s = issue(step.inverse, now_ms);
+  if (s) redo_.push_back(std::move(step));
   return s;
 }
 
 Status Session::redo(std::int64_t now_ms) {
   if (redo_.empty()) return Status::Fail("nothing_to_redo", "nothing to redo");
-  Command forward = redo_.back();
+  Step step = redo_.back();
   redo_.pop_back();
-  if (auto s = still_current(ws_, *inverse(forward)); !s) return s;
-  Status s = issue(forward, now_ms);
-  if (s) undo_.push_back(std::move(forward));
+  if (auto s = still_current(step.inverse); !s) return s;
+  std::optional<Command> again = inverse_of(step.forward);
+  Status s = issue(step.forward, now_ms);
+  if (s && again) undo_.push_back(Step{std::move(step.forward), std::move(*again)});
   return s;
 }
 

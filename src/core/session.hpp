@@ -32,7 +32,9 @@ class Session {
   std::string new_id(const std::string& prefix);
 
   // Applies a command issued by the user at now_ms. A SetField that would not change anything is accepted
-  // and dropped (no mutation, no undo step). Undoable commands go on the undo stack and clear redo.
+  // and dropped (no mutation, no undo step). Undoable commands go on the undo stack and clear redo;
+  // commands that cannot be taken back (creating an item, deleting a field, forcing the common view) add
+  // no step.
   Status dispatch(Command cmd, std::int64_t now_ms, bool undoable = true);
 
   // Re-applies a mutation from the journal at start-up: no sink, no undo step. Advances the clock so that
@@ -49,8 +51,17 @@ class Session {
   std::uint64_t last_seq() const { return seq_; }
 
  private:
+  struct Step {
+    Command forward;  // as applied (SetField::previous filled in)
+    Command inverse;  // computed from the state before `forward` was applied
+  };
+
   Status issue(Command cmd, std::int64_t now_ms);
-  static std::optional<Command> inverse(const Command& applied);
+  // The command that takes `cmd` back, computed from the current state (before `cmd` is applied);
+  // nothing when it cannot be taken back.
+  std::optional<Command> inverse_of(const Command& cmd) const;
+  // Whether the data still shows what `cmd` wrote, so that its inverse is meaningful.
+  Status still_current(const Command& cmd) const;
 
   Workspace& ws_;
   HlcClock clock_;
@@ -58,8 +69,8 @@ class Session {
   Sink sink_;
   std::uint64_t seq_ = 0;
   std::uint64_t ids_ = 0;
-  std::vector<Command> undo_;  // commands as applied (with `previous` filled in)
-  std::vector<Command> redo_;
+  std::vector<Step> undo_;
+  std::vector<Step> redo_;
 };
 
 }  // namespace kt

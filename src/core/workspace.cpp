@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "core/calendar.hpp"
+#include "core/required.hpp"
+#include "core/rights.hpp"
 
 namespace kt {
 
@@ -79,6 +81,34 @@ std::string Workspace::display_name(const Item& item) const {
   }
   const EntityType* et = schema_.entity(item.entity);
   return item.get(et ? et->title_field : "TITLE").str_or_empty();
+}
+
+std::vector<const Item*> Workspace::items_linking_to(const std::string& id) const {
+  std::vector<const Item*> out;
+  for (const auto& [iid, it] : items_) {
+    if (it.deleted || iid == id) continue;
+    for (const auto& [fid, cell] : it.fields) {
+      const FieldDef* f = schema_.field(it.entity, fid);
+      if (!f || f->type != FieldType::CrmBinding) continue;
+      bool hit = false;
+      for (const auto& v : cell.value.elements()) hit = hit || v.str_or_empty() == id;
+      if (hit) {
+        out.push_back(&it);
+        break;
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Item* a, const Item* b) { return a->created_ms < b->created_ms; });
+  return out;
+}
+
+size_t Workspace::count_values(const std::string& entity, const std::string& field) const {
+  size_t n = 0;
+  for (const auto& id : item_ids(entity)) {
+    const Item* it = item(id);
+    if (it && !it->deleted && !it->get(field).empty()) ++n;
+  }
+  return n;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -172,14 +202,20 @@ Status Workspace::validate_value(const FieldDef& f, const Item& item, const Valu
                   "expected a date and time");
     }
     case FieldType::List:
-    case FieldType::CrmDirectory:
-      return want(value.is_string() && f.option(value.as_string()) != nullptr, "unknown_option",
-                  "no such option: " + value.str_or_empty());
+    case FieldType::CrmDirectory: {
+      bool ok = false;
+      if (value.is_string())
+        for (const auto& o : schema_.options_of(f)) ok = ok || o.id == value.as_string();
+      return want(ok, "unknown_option", "no such option: " + value.str_or_empty());
+    }
     case FieldType::Money:
       if (!value.is_money()) return want(false, "invalid_money", "expected an amount");
       return want(is_currency_code(value.as_money().currency), "invalid_currency",
                   "unknown currency " + value.as_money().currency);
-    case FieldType::File: return want(value.is_file(), "invalid_value", "expected a file");
+    case FieldType::File:
+      if (!value.is_file() || value.as_file().id.empty()) return want(false, "invalid_value", "expected a file");
+      return want(value.as_file().size <= f.max_file_size, "file_too_large",
+                  "the file is larger than " + std::to_string(f.max_file_size) + " bytes");
     case FieldType::Employee:
       return want(value.is_string() && schema_.user(value.as_string()) != nullptr, "unknown_user",
                   "no such user: " + value.str_or_empty());
@@ -212,17 +248,20 @@ Status Workspace::apply(const Mutation& m) {
       [&](const auto& c) -> Status {
         using T = std::decay_t<decltype(c)>;
         if constexpr (std::is_same_v<T, CreateItem>) return apply_create(m, c);
-        if constexpr (std::is_same_v<T, SetField>) return apply_set(m, c);
+        else if constexpr (std::is_same_v<T, SetField>) return apply_set(m, c);
+        else if constexpr (std::is_same_v<T, MoveStage>) return apply_move(m, c);
+        else return apply_config(m, c);
       },
       m.cmd);
 }
 
-void Workspace::add_timeline(const Mutation& m, const std::string& item, TimelineKind kind,
-                             std::string field, Value old_value, Value new_value) {
+void Workspace::add_timeline(const Mutation& m, const std::string& item, TimelineKind kind, std::string field,
+                             Value old_value, Value new_value, int* entry) {
   auto& tl = timelines_[item];
   TimelineEntry e;
-  // One mutation produces at most one entry per item, so client:seq is a stable id on every replica.
+  // client:seq names the mutation on every replica; a mutation with several entries numbers the rest.
   e.id = m.client + ":" + std::to_string(m.seq);
+  if (entry && (*entry)++ > 0) e.id += ":" + std::to_string(*entry - 1);
   e.item = item;
   e.kind = kind;
   e.author = m.author;
@@ -232,6 +271,43 @@ void Workspace::add_timeline(const Mutation& m, const std::string& item, Timelin
   e.new_value = std::move(new_value);
   tl.push_back(std::move(e));
 }
+
+// Writes one cell by last-writer-wins and records it: a change, a stage move, or a losing concurrent write.
+void Workspace::write_cell(const Mutation& m, Item& it, const FieldDef& f, const Value& v, int* entry) {
+  const Cell* current = it.cell(f.id);
+  if (current && m.hlc < current->hlc) {
+    add_timeline(m, it.id, TimelineKind::Overridden, f.id, current->value, v, entry);
+    return;
+  }
+  Value old_value = current ? current->value : Value();
+  if (old_value == v) return;
+  // A cleared field keeps its cell: the clock of the clearing write must still win over older writes.
+  it.cell_for_write(f.id) = Cell{v, m.hlc};
+  add_timeline(m, it.id, f.type == FieldType::Stage ? TimelineKind::StageChanged : TimelineKind::FieldChanged,
+               f.id, std::move(old_value), v, entry);
+}
+
+Status Workspace::check_writable(const Mutation& m, const Item& it, const std::string& field, const Value& v,
+                                 const FieldDef** def) const {
+  const FieldDef* f = schema_.field(it.entity, field);
+  // A field the author may not see is, to him, a field that does not exist (F-2).
+  if (!f || !can_see_field(schema_, m.author, *f))
+    return Status::Fail("unknown_field", "no such field: " + field, field);
+  if (auto s = validate_value(*f, it, v); !s) return s;
+  *def = f;
+  return Status::Ok();
+}
+
+namespace {
+
+Status required_missing(std::vector<std::string> missing) {
+  Status s = Status::Fail("required_missing", "required fields are empty", missing.front());
+  for (const auto& f : missing) s.message += " " + f;
+  s.missing = std::move(missing);
+  return s;
+}
+
+}  // namespace
 
 Status Workspace::apply_create(const Mutation& m, const CreateItem& c) {
   if (c.item.empty()) return Status::Fail("invalid_id", "item id is empty");
@@ -246,30 +322,31 @@ Status Workspace::apply_create(const Mutation& m, const CreateItem& c) {
   it.created_by = m.author;
   const Pipeline* pipeline = nullptr;
   if (et->has_stages) {
-    pipeline = c.pipeline.empty() ? schema_.default_pipeline(c.entity)
-                                  : schema_.pipeline(c.entity, c.pipeline);
+    pipeline = c.pipeline.empty() ? schema_.default_pipeline(c.entity) : schema_.pipeline(c.entity, c.pipeline);
     if (!pipeline) return Status::Fail("unknown_pipeline", "no such pipeline: " + c.pipeline);
     it.pipeline = pipeline->id;
   } else if (!c.pipeline.empty()) {
     return Status::Fail("unknown_pipeline", c.entity + " has no pipelines");
   }
+  if (!can_add(schema_, m.author, c.entity, it.pipeline))
+    return Status::Fail("forbidden", "you may not create items of this kind");
 
   // Defaults first, then the given values (validated against the item as it will be).
   for (const auto& f : schema_.fields)
-    if (f.entity == c.entity && !f.default_value.is_null())
-      it.cell_for_write(f.id) = Cell{f.default_value, m.hlc};
+    if (f.entity == c.entity && !f.default_value.is_null()) it.cell_for_write(f.id) = Cell{f.default_value, m.hlc};
   if (pipeline && !pipeline->stages.empty())
     it.cell_for_write("STAGE_ID") = Cell{Value(pipeline->stages.front().id), m.hlc};
   for (const auto& [fid, v] : c.fields) {
-    const FieldDef* f = schema_.field(c.entity, fid);
-    if (!f) return Status::Fail("unknown_field", "no such field: " + fid, fid);
-    if (auto s = validate_value(*f, it, v); !s) return s;
+    const FieldDef* f = nullptr;
+    if (auto s = check_writable(m, it, fid, v, &f); !s) return s;
     it.cell_for_write(fid) = Cell{v, m.hlc};
   }
+  auto missing = missing_required(schema_, m.author, it, it.get("STAGE_ID").str_or_empty());
+  if (!missing.empty()) return required_missing(std::move(missing));
 
   ids_by_entity_[c.entity].push_back(c.item);
   items_.emplace(c.item, std::move(it));
-  add_timeline(m, c.item, TimelineKind::Created, {}, {}, {});
+  add_timeline(m, c.item, TimelineKind::Created, {}, {}, {}, nullptr);
   return Status::Ok();
 }
 
@@ -279,21 +356,40 @@ Status Workspace::apply_set(const Mutation& m, const SetField& c) {
   Item& it = found->second;
   if (it.deleted) return Status::Fail("item_deleted", "item " + c.item + " is deleted");
   const FieldDef* f = schema_.field(it.entity, c.field);
-  if (!f) return Status::Fail("unknown_field", "no such field: " + c.field, c.field);
-  if (auto s = validate_value(*f, it, c.value); !s) return s;
+  if (f && f->type == FieldType::Stage) return apply_move(m, MoveStage{c.item, c.value.str_or_empty(), {}});
+  if (!can_act(schema_, m.author, it, Action::Edit))
+    return Status::Fail("forbidden", "you may not edit this item");
+  if (auto s = check_writable(m, it, c.field, c.value, &f); !s) return s;
+  // Emptying a field required where the item stands is refused; editing other fields of an item that
+  // already breaks a rule is not.
+  if (c.value.empty() && required_for(schema_, m.author, *f, it.pipeline, it.get("STAGE_ID").str_or_empty()))
+    return Status::Fail("required", "field " + c.field + " is required", c.field);
+  write_cell(m, it, *f, c.value, nullptr);
+  return Status::Ok();
+}
 
-  const Cell* current = it.cell(c.field);
-  if (current && m.hlc < current->hlc) {
-    // A newer write already won this field: keep it, and keep the losing value in the history.
-    add_timeline(m, c.item, TimelineKind::Overridden, c.field, current->value, c.value);
-    return Status::Ok();
+Status Workspace::apply_move(const Mutation& m, const MoveStage& c) {
+  auto found = items_.find(c.item);
+  if (found == items_.end()) return Status::Fail("unknown_item", "no such item: " + c.item);
+  Item& it = found->second;
+  if (it.deleted) return Status::Fail("item_deleted", "item " + c.item + " is deleted");
+  if (!can_act(schema_, m.author, it, Action::Edit))
+    return Status::Fail("forbidden", "you may not edit this item");
+  const Pipeline* p = schema_.pipeline(it.entity, it.pipeline);
+  if (!p || !p->stage(c.stage)) return Status::Fail("unknown_stage", "no such stage: " + c.stage, "STAGE_ID");
+  std::vector<const FieldDef*> defs;
+  for (const auto& [fid, v] : c.fills) {
+    const FieldDef* f = nullptr;
+    if (auto s = check_writable(m, it, fid, v, &f); !s) return s;
+    if (f->type == FieldType::Stage) return Status::Fail("invalid_value", "the stage is not a fill", fid);
+    defs.push_back(f);
   }
-  Value old_value = current ? current->value : Value();
-  if (old_value == c.value) return Status::Ok();  // nothing changes, nothing to record
-  // A cleared field keeps its cell: the clock of the clearing write must still win over older writes.
-  it.cell_for_write(c.field) = Cell{c.value, m.hlc};
-  add_timeline(m, c.item, f->type == FieldType::Stage ? TimelineKind::StageChanged : TimelineKind::FieldChanged,
-               c.field, std::move(old_value), c.value);
+  auto missing = missing_required(schema_, m.author, it, c.stage, c.fills);
+  if (!missing.empty()) return required_missing(std::move(missing));
+
+  int entry = 0;
+  for (size_t i = 0; i < c.fills.size(); ++i) write_cell(m, it, *defs[i], c.fills[i].second, &entry);
+  write_cell(m, it, *schema_.field(it.entity, "STAGE_ID"), Value(c.stage), &entry);
   return Status::Ok();
 }
 

@@ -1,5 +1,6 @@
 // The domain state of one workspace: its configuration and its items with their timelines. Changed only by
-// applying mutations (apply()), so that replaying the journal rebuilds exactly the same state.
+// applying mutations (apply()), so that replaying the journal rebuilds exactly the same state, and the server
+// applying the same mutations reaches the same state.
 #pragma once
 
 #include <cstdint>
@@ -32,18 +33,43 @@ class Workspace {
 
   // The name a person reads for an item: the title field, or "Last First" for contacts.
   std::string display_name(const Item& item) const;
+  // Items whose binding fields point at `id` (deals of a contact, contacts of a company, ...).
+  std::vector<const Item*> items_linking_to(const std::string& id) const;
+  // How many items of an entity type hold a non-empty value in a field (for the delete confirmation).
+  size_t count_values(const std::string& entity, const std::string& field) const;
 
   // Checks that `value` may be stored in field `f` of `item`. Does not change anything.
   Status validate_value(const FieldDef& f, const Item& item, const Value& value) const;
 
-  // Applies a mutation. On failure nothing changes and the status says why.
+  // Applies a mutation, checking the author's rights and every rule. On failure nothing changes and the
+  // status says why.
   Status apply(const Mutation& m);
 
  private:
+  // Item commands (workspace.cpp).
   Status apply_create(const Mutation& m, const CreateItem& c);
   Status apply_set(const Mutation& m, const SetField& c);
+  Status apply_move(const Mutation& m, const MoveStage& c);
+  Status check_writable(const Mutation& m, const Item& it, const std::string& field, const Value& v,
+                        const FieldDef** def) const;
+  void write_cell(const Mutation& m, Item& it, const FieldDef& f, const Value& v, int* entry);
   void add_timeline(const Mutation& m, const std::string& item, TimelineKind kind, std::string field,
-                    Value old_value, Value new_value);
+                    Value old_value, Value new_value, int* entry);
+
+  // Config commands (workspace_config.cpp).
+  Status apply_config(const Mutation& m, const PutField& c);
+  Status apply_config(const Mutation& m, const DeleteField& c);
+  Status apply_config(const Mutation& m, const SetRequired& c);
+  Status apply_config(const Mutation& m, const PutLayout& c);
+  Status apply_config(const Mutation& m, const PutView& c);
+  Status apply_config(const Mutation& m, const SelectScope& c);
+  Status apply_config(const Mutation& m, const ForceCommonScope& c);
+  Status apply_config(const Mutation& m, const PutEntityType& c);
+  Status apply_config(const Mutation& m, const PutPipeline& c);
+  Status apply_config(const Mutation& m, const PutUser& c);
+  Status apply_config(const Mutation& m, const PutDepartment& c);
+  Status apply_config(const Mutation& m, const PutRole& c);
+  void apply_auto_views(const std::string& user);
 
   Schema schema_;
   std::uint64_t version_ = 0;

@@ -5,6 +5,7 @@
 #include <imgui_stdlib.h>
 
 #include "core/format.hpp"
+#include "core/layouts.hpp"
 #include "ui/field_editors.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
@@ -168,7 +169,7 @@ void draw_card(const Workspace& ws, const UiEnv& env, ViewState& view, EditState
   const float body_h = ImGui::GetContentRegionAvail().y - margin;
   ImGui::SetCursorPosX(margin);
   ImGui::BeginChild("fields", ImVec2(left_w, body_h), false, ImGuiWindowFlags_NoBackground);
-  const Layout* layout = ws.schema().layout(Schema::layout_family(item->entity, item->pipeline));
+  const Layout* layout = resolve_layout(ws.schema(), env.user, layout_family(ws.schema(), *item)).layout;
   if (layout) {
     for (const auto& section : layout->sections) {
       panel_begin(section.id.c_str(), left_w - px(14));

@@ -102,7 +102,7 @@ std::vector<Choice> choices_for(const FieldContext& c) {
   switch (c.def.type) {
     case FieldType::List:
     case FieldType::CrmDirectory:
-      for (const auto& o : c.def.options) out.push_back({o.id, o.label.get(lang)});
+      for (const auto& o : c.ws.schema().options_of(c.def)) out.push_back({o.id, o.label.get(lang)});
       break;
     case FieldType::Stage:
       if (const Pipeline* p = c.ws.schema().pipeline(c.item.entity, c.item.pipeline))

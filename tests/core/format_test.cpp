@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "core/format.hpp"
+#include "core/demo.hpp"
 #include "core/workspace.hpp"
 
 using namespace kt;
@@ -93,6 +94,8 @@ TEST_CASE("editable text parses back to the same value") {
 
 TEST_CASE("values of list, employee, binding and stage fields show their names") {
   Workspace ws;
+  Session session(ws, "t", "u1");
+  seed_demo(session, 1795000000000);
   const Schema& s = ws.schema();
   CHECK(format_value(ws, *s.field("deal", "TYPE_ID"), Value("SALE"), Lang::Ru) == "Продажа");
   CHECK(format_value(ws, *s.field("deal", "TYPE_ID"), Value("SALE"), Lang::En) == "Sale");

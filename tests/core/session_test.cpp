@@ -117,7 +117,7 @@ TEST_CASE("demo data is complete and valid") {
   Workspace ws;
   Session s(ws, "demo", "u1");
   seed_demo(s, kNow);
-  CHECK(ws.item_ids("deal").size() == 12);
+  CHECK(ws.item_ids("deal").size() == 13);
   CHECK(ws.item_ids("contact").size() == 7);
   CHECK(ws.item_ids("company").size() == 6);
   const Item* d1 = ws.item("D1");
