@@ -52,6 +52,7 @@ class App {
   bool persist_failed_ = false;
   std::string notice_;
   std::string last_title_;
+  std::string user_ = "u1";  // the local workspace's user, until the session starts
 };
 
 }  // namespace kt

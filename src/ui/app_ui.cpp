@@ -4,35 +4,60 @@
 
 #include <deque>
 
+#include "core/rights.hpp"
 #include "ui/card.hpp"
-#include "ui/deal_list.hpp"
+#include "ui/entity_list.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
+#include "ui/settings.hpp"
 #include "ui/theme.hpp"
 #include "ui/widgets.hpp"
 
 namespace kt::ui {
 
 // ---------------------------------------------------------------------------------------------------------
-// [SECTION] Routes and toasts
+// [SECTION] Routes, toasts, picked files
 // ---------------------------------------------------------------------------------------------------------
 
 std::string route_of(const ViewState& view) {
-  if (view.screen == Screen::Card && !view.item.empty()) return "#/item/" + view.item;
-  return "#/deals";
+  switch (view.screen) {
+    case Screen::Card:
+      if (view.item.empty()) break;
+      return "#/item/" + view.item + (view.tab.empty() || view.tab == "main" ? "" : "/" + view.tab);
+    case Screen::Settings: return "#/settings/" + view.settings;
+    case Screen::List: break;
+  }
+  return "#/list/" + view.entity;
 }
 
 bool parse_route(const std::string& hash, ViewState* view) {
+  auto rest = [&](const std::string& prefix) -> std::optional<std::string> {
+    if (hash.rfind(prefix, 0) == 0 && hash.size() > prefix.size()) return hash.substr(prefix.size());
+    return std::nullopt;
+  };
   if (hash.empty() || hash == "#" || hash == "#/" || hash == "#/deals") {
-    view->screen = Screen::DealList;
+    view->screen = Screen::List;
+    view->entity = "deal";
     view->item.clear();
     return true;
   }
-  const std::string prefix = "#/item/";
-  if (hash.rfind(prefix, 0) == 0 && hash.size() > prefix.size()) {
-    view->screen = Screen::Card;
-    view->item = hash.substr(prefix.size());
+  if (auto e = rest("#/list/")) {
+    view->screen = Screen::List;
+    view->entity = *e;
+    view->item.clear();
     return true;
+  }
+  if (auto s = rest("#/settings/")) {
+    view->screen = Screen::Settings;
+    view->settings = *s;
+    return true;
+  }
+  if (auto i = rest("#/item/")) {
+    view->screen = Screen::Card;
+    auto slash = i->find('/');
+    view->item = i->substr(0, slash);
+    view->tab = slash == std::string::npos ? "main" : i->substr(slash + 1);
+    return !view->item.empty();
   }
   return false;
 }
@@ -45,6 +70,7 @@ struct Toast {
   double until;
 };
 std::deque<Toast> g_toasts;
+std::vector<PickedFile> g_files;
 
 void draw_toasts() {
   const double now = ImGui::GetTime();
@@ -60,8 +86,7 @@ void draw_toasts() {
     dl->AddRectFilled(a, b, it->error ? color::rgb(0xc62828, 240) : color::rgb(0x263238, 235), px(8));
     dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(a.x + px(16), a.y + px(12)), color::rgb(0xffffff),
                 it->text.c_str(), nullptr, px(380));
-    SemNode& n = sem_rect("toast:" + std::to_string(i), it->error ? "alert" : "status", it->text, a, b);
-    (void)n;
+    sem_rect("toast:" + std::to_string(i), it->error ? "alert" : "status", it->text, a, b);
     y = a.y - px(10);
   }
 }
@@ -70,70 +95,106 @@ void draw_toasts() {
 // [SECTION] Top bar and banners
 // ---------------------------------------------------------------------------------------------------------
 
+// A navigation entry of the top bar; returns true when clicked.
+bool nav_item(const std::string& label, const std::string& id, bool active, float* x, float y0, float h) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImVec2 ls = ImGui::CalcTextSize(label.c_str());
+  ImVec2 a(*x - px(10), y0 + px(8)), b(*x + ls.x + px(10), y0 + h - px(8));
+  ImGui::SetCursorScreenPos(a);
+  bool clicked = ImGui::InvisibleButton(id.c_str(), ImVec2(b.x - a.x, b.y - a.y));
+  bool hovered = ImGui::IsItemHovered();
+  if (hovered) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+  if (active || hovered) dl->AddRectFilled(a, b, color::rgb(0xffffff, active ? 40 : 20), px(6));
+  dl->AddText(ImVec2(*x, y0 + (h - ImGui::GetTextLineHeight()) / 2), color::rgb(0xffffff), label.c_str());
+  sem_rect(id, "link", label, a, b).selected = active;
+  *x = b.x + px(14);
+  return clicked;
+}
+
 void draw_top_bar(const Workspace& ws, const UiEnv& env, ViewState& view, EditState& edit, UiOutput& out) {
   const float h = px(52);
   ImVec2 p = ImGui::GetCursorScreenPos();
   float w = ImGui::GetContentRegionAvail().x;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), color::kTopBar);
+  const Schema& s = ws.schema();
 
-  // Logo.
   ImGui::PushFont(fonts().title);
-  float ty = p.y + (h - ImGui::GetTextLineHeight()) / 2;
-  dl->AddText(ImVec2(p.x + px(20), ty), color::rgb(0xffffff), tr("app.name"));
+  dl->AddText(ImVec2(p.x + px(20), p.y + (h - ImGui::GetTextLineHeight()) / 2), color::rgb(0xffffff), tr("app.name"));
   float logo_w = ImGui::CalcTextSize(tr("app.name")).x;
   ImGui::PopFont();
 
-  // Navigation.
+  // One entry per entity type the user may read, then settings.
   ImGui::PushFont(fonts().medium);
-  float nx = p.x + px(20) + logo_w + px(36);
-  float ny = p.y + (h - ImGui::GetTextLineHeight()) / 2;
-  {
-    const char* label = tr("nav.deals");
-    ImVec2 ls = ImGui::CalcTextSize(label);
-    ImGui::SetCursorScreenPos(ImVec2(nx - px(10), p.y + px(8)));
-    if (ImGui::InvisibleButton("nav.deals", ImVec2(ls.x + px(20), h - px(16)))) {
-      view.screen = Screen::DealList;
+  float x = p.x + px(20) + logo_w + px(32);
+  for (const auto& e : s.entities) {
+    if (rights_for(s, env.user, e.id).read == Level::None) continue;
+    bool active = view.screen != Screen::Settings && view.entity == e.id &&
+                  (view.screen == Screen::List || (ws.item(view.item) && ws.item(view.item)->entity == e.id));
+    if (nav_item(e.plural.get(language()), "nav:" + e.id, active, &x, p.y, h)) {
+      view.screen = Screen::List;
+      view.entity = e.id;
       view.item.clear();
+      view.sort_column = -1;
       edit.close();
       out.navigated = true;
     }
-    bool hovered = ImGui::IsItemHovered();
-    if (hovered) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
-    bool active = view.screen == Screen::DealList;
-    if (active || hovered)
-      dl->AddRectFilled(ImVec2(nx - px(10), p.y + px(8)), ImVec2(nx + ls.x + px(10), p.y + h - px(8)),
-                        color::rgb(0xffffff, active ? 40 : 20), px(6));
-    dl->AddText(ImVec2(nx, ny), color::rgb(0xffffff), label);
-    sem_item("nav:deals", "link", label).selected = active;
+  }
+  bool configurator = is_admin(s, env.user);
+  for (const auto& e : s.entities) configurator = configurator || can_configure(s, env.user, e.id);
+  if (configurator && nav_item(tr("nav.settings"), "nav:settings", view.screen == Screen::Settings, &x, p.y, h)) {
+    view.screen = Screen::Settings;
+    if (!is_admin(s, env.user)) view.settings = "fields";
+    edit.close();
+    out.navigated = true;
   }
   ImGui::PopFont();
 
-  // Right side: save state, language, user.
-  const User* user = ws.schema().user(env.user);
-  std::string who = user ? user->name : env.user;
-  const char* save_key = env.save == SaveState::Saved     ? "status.saved"
-                         : env.save == SaveState::Saving  ? "status.saving"
+  // Right side: save state, language, user (a switcher of the local workspace's users).
+  const User* user = s.user(env.user);
+  std::string who = (user ? user->name : env.user) + " \xe2\x96\xbc";
+  const char* save_key = env.save == SaveState::Saved       ? "status.saved"
+                         : env.save == SaveState::Saving    ? "status.saving"
                          : env.save == SaveState::MemoryOnly ? "status.memory"
-                                                            : "status.error";
+                                                             : "status.error";
   ImU32 save_col = env.save == SaveState::Saved ? color::rgb(0x9be15d)
                    : env.save == SaveState::Saving ? color::rgb(0xffffff, 200)
                                                    : color::rgb(0xff8a80);
-  float x = p.x + w - px(20);
+  float rx = p.x + w - px(20);
   ImGui::PushFont(fonts().small);
   ImVec2 us = ImGui::CalcTextSize(who.c_str());
-  x -= us.x;
+  rx -= us.x;
   float sy = p.y + (h - ImGui::GetTextLineHeight()) / 2;
-  dl->AddText(ImVec2(x, sy), color::rgb(0xffffff, 220), who.c_str());
-  sem_rect("user", "text", who, ImVec2(x, sy), ImVec2(x + us.x, sy + us.y));
+  ImGui::SetCursorScreenPos(ImVec2(rx - px(6), p.y + px(12)));
+  if (ImGui::InvisibleButton("user", ImVec2(us.x + px(12), h - px(24)))) ImGui::OpenPopup("userswitch");
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+    dl->AddRectFilled(ImVec2(rx - px(6), p.y + px(12)), ImVec2(rx + us.x + px(6), p.y + h - px(12)), color::rgb(0xffffff, 25), px(4));
+  }
+  dl->AddText(ImVec2(rx, sy), color::rgb(0xffffff, 230), who.c_str());
+  sem_rect("user", "button", user ? user->name : env.user, ImVec2(rx, sy), ImVec2(rx + us.x, sy + us.y));
+  ImGui::SetNextWindowPos(ImVec2(p.x + w - px(20), p.y + h), ImGuiCond_Always, ImVec2(1, 0));
+  if (ImGui::BeginPopup("userswitch")) {
+    muted_text(tr("user.switch"));
+    for (const auto& u : s.users) {
+      if (!u.active) continue;
+      std::string line = u.name;
+      if (const Department* d = s.department(u.department)) line += "  ·  " + d->name;
+      if (ImGui::Selectable(line.c_str(), u.id == env.user)) {
+        out.switch_user = u.id;
+        edit.close();
+      }
+      sem_item("switchuser:" + u.id, "option", u.name).selected = u.id == env.user;
+    }
+    ImGui::EndPopup();
+  }
 
-  // Language switch: two small toggles "RU" "EN".
-  x -= px(28);
+  rx -= px(28);
   for (Lang l : {Lang::En, Lang::Ru}) {
     const char* code = l == Lang::Ru ? "RU" : "EN";
     ImVec2 cs = ImGui::CalcTextSize(code);
-    x -= cs.x + px(16);
-    ImVec2 a(x, p.y + px(14)), b(x + cs.x + px(16), p.y + h - px(14));
+    rx -= cs.x + px(16);
+    ImVec2 a(rx, p.y + px(14)), b(rx + cs.x + px(16), p.y + h - px(14));
     ImGui::SetCursorScreenPos(a);
     ImGui::PushID(code);
     if (ImGui::InvisibleButton("lang", ImVec2(b.x - a.x, b.y - a.y)) && language() != l) out.language = l;
@@ -142,18 +203,16 @@ void draw_top_bar(const Workspace& ws, const UiEnv& env, ViewState& view, EditSt
     bool on = language() == l;
     dl->AddRectFilled(a, b, on ? color::rgb(0xffffff, 60) : color::rgb(0xffffff, hovered ? 25 : 0), px(4));
     dl->AddText(ImVec2(a.x + px(8), a.y + (b.y - a.y - cs.y) / 2), color::rgb(0xffffff, on ? 255 : 170), code);
-    SemNode& n = sem_rect(std::string("lang:") + (l == Lang::Ru ? "ru" : "en"), "button",
-                          l == Lang::Ru ? "Русский" : "English", a, b);
-    n.selected = on;
+    sem_rect(std::string("lang:") + (l == Lang::Ru ? "ru" : "en"), "button", l == Lang::Ru ? "Русский" : "English", a, b)
+        .selected = on;
   }
 
   const char* save_text = tr(save_key);
   ImVec2 ss = ImGui::CalcTextSize(save_text);
-  x -= ss.x + px(28);
-  dl->AddCircleFilled(ImVec2(x - px(10), p.y + h / 2), px(4), save_col);
-  dl->AddText(ImVec2(x, sy), color::rgb(0xffffff, 200), save_text);
-  SemNode& sn = sem_rect("save-status", "status", save_text, ImVec2(x - px(16), sy), ImVec2(x + ss.x, sy + ss.y));
-  sn.value = save_key;
+  rx -= ss.x + px(28);
+  dl->AddCircleFilled(ImVec2(rx - px(10), p.y + h / 2), px(4), save_col);
+  dl->AddText(ImVec2(rx, sy), color::rgb(0xffffff, 200), save_text);
+  sem_rect("save-status", "status", save_text, ImVec2(rx - px(16), sy), ImVec2(rx + ss.x, sy + ss.y)).value = save_key;
   ImGui::PopFont();
 
   ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + h));
@@ -179,6 +238,18 @@ void toast(std::string text, bool error) {
   while (g_toasts.size() > 4) g_toasts.pop_front();
 }
 
+void deliver_file(PickedFile f) { g_files.push_back(std::move(f)); }
+
+std::optional<PickedFile> take_file(const std::string& purpose) {
+  for (auto it = g_files.begin(); it != g_files.end(); ++it)
+    if (it->purpose == purpose) {
+      PickedFile f = std::move(*it);
+      g_files.erase(it);
+      return f;
+    }
+  return std::nullopt;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] The frame
 // ---------------------------------------------------------------------------------------------------------
@@ -193,13 +264,23 @@ void draw_app(const Workspace& ws, const UiEnv& env, ViewState& view, EditState&
                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollbar |
                    ImGuiWindowFlags_NoScrollWithMouse);
   draw_top_bar(ws, env, view, edit, out);
-  if (!env.storage_error.empty()) draw_banner(std::string(tr("storage.unavailable")) + " (" + env.storage_error + ")",
-                                              color::kErrorBg, "banner:storage");
+  if (!env.storage_error.empty())
+    draw_banner(std::string(tr("storage.unavailable")) + " (" + env.storage_error + ")", color::kErrorBg, "banner:storage");
   if (!env.notice.empty()) draw_banner(env.notice, color::kWarnBg, "banner:notice");
 
-  if (view.screen == Screen::Card) draw_card(ws, env, view, edit, out);
-  else draw_deal_list(ws, env, view, edit, out);
+  switch (view.screen) {
+    case Screen::Card: draw_card(ws, env, view, edit, out); break;
+    case Screen::Settings: draw_settings(ws, env, view, out); break;
+    case Screen::List: draw_entity_list(ws, env, view, edit, out); break;
+  }
   ImGui::End();
+  if (out.open_item) {
+    view.screen = Screen::Card;
+    view.item = *out.open_item;
+    view.tab = "main";
+    edit.close();
+    out.navigated = true;
+  }
 
   // Undo / redo from the keyboard when no text field has focus (inside one, Ctrl+Z undoes typing).
   if (!io.WantTextInput && io.KeyCtrl) {

@@ -2,10 +2,10 @@
 
 #include <imgui.h>
 #include <imgui_internal.h>
-#include <imgui_stdlib.h>
 
 #include "core/format.hpp"
-#include "core/layouts.hpp"
+#include "core/rights.hpp"
+#include "ui/card_internal.hpp"
 #include "ui/field_editors.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
@@ -15,12 +15,42 @@
 
 namespace kt::ui {
 
+CardUi& card_ui() {
+  static CardUi ui;
+  return ui;
+}
+
+const Layout& current_layout(const CardContext& c) { return *c.resolved.layout; }
+
+bool put_layout(CardContext& c, const Layout& after, const std::string& section_for_error) {
+  CardUi& ui = card_ui();
+  if (c.target_scope.empty()) return false;
+  auto [entity, pipeline] = family_owner(c.ws.schema(), c.family);
+  const Layout* before = effective_layout(c.ws.schema(), c.family, c.target_scope);
+  Status s = check_layout(after);
+  if (s && before) s = check_layout_change(c.ws.schema(), entity, pipeline, *before, after);
+  if (!s) {
+    ui.layout_error = error_text(s.code);
+    ui.layout_error_section = section_for_error;
+    return false;
+  }
+  ui.layout_error.clear();
+  c.out.commands.push_back(PutLayout{c.family, c.target_scope, after, false});
+  if (c.target_scope != c.resolved.scope) c.out.commands.push_back(SelectScope{c.env.user, c.family, c.target_scope});
+  return true;
+}
+
 namespace {
 
-// The stage bar: one segment per stage of the item's pipeline. Stages up to the current one take the
-// current stage's colour; success and failure stages keep their own colours so that they stand apart.
-void draw_stage_bar(const Workspace& ws, const Item& item, float width, UiOutput& out) {
-  const Pipeline* p = ws.schema().pipeline(item.entity, item.pipeline);
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Header and stage bar
+// ---------------------------------------------------------------------------------------------------------
+
+// One segment per stage of the item's pipeline. Stages up to the current one take the current stage's
+// colour; success and failure stages keep their own colours so that they stand apart.
+void draw_stage_bar(CardContext& c, float width) {
+  const Item& item = c.item;
+  const Pipeline* p = c.ws.schema().pipeline(item.entity, item.pipeline);
   if (!p || p->stages.empty()) return;
   const std::string current = item.get("STAGE_ID").str_or_empty();
   const int cur = p->stage_index(current);
@@ -39,9 +69,9 @@ void draw_stage_bar(const Workspace& ws, const Item& item, float width, UiOutput
     ImGui::SetCursorScreenPos(a);
     ImGui::PushID(s.id.c_str());
     bool clicked = ImGui::InvisibleButton("stage", ImVec2(seg_w, h));
-    bool hovered = ImGui::IsItemHovered();
+    bool hovered = ImGui::IsItemHovered() && c.can_edit_item;
     ImGui::PopID();
-    const bool reached = cur >= 0 && (static_cast<int>(i) <= cur) &&
+    const bool reached = cur >= 0 && static_cast<int>(i) <= cur &&
                          (s.semantics == StageSemantics::Process || static_cast<int>(i) == cur);
     ImU32 fill;
     if (reached) fill = parse_color(cur_stage->color);
@@ -57,8 +87,8 @@ void draw_stage_bar(const Workspace& ws, const Item& item, float width, UiOutput
     float ty = a.y + (h - ts.y) / 2;
     float tx = a.x + std::max(px(6), (seg_w - ts.x) / 2);
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(tc));
-    ImGui::RenderTextEllipsis(dl, ImVec2(tx, ty), ImVec2(b.x - px(6), b.y), b.x - px(6), b.x - px(6),
-                              name.c_str(), nullptr, &ts);
+    ImGui::RenderTextEllipsis(dl, ImVec2(tx, ty), ImVec2(b.x - px(6), b.y), b.x - px(6), b.x - px(6), name.c_str(),
+                              nullptr, &ts);
     ImGui::PopStyleColor();
     if (hovered) {
       ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
@@ -66,35 +96,39 @@ void draw_stage_bar(const Workspace& ws, const Item& item, float width, UiOutput
     }
     SemNode& node = sem_rect("stage:" + s.id, "radio", name, a, b);
     node.checked = static_cast<int>(i) == cur ? 1 : 0;
-    if (clicked && s.id != current) out.commands.push_back(SetField{item.id, "STAGE_ID", Value(s.id), {}});
+    node.disabled = !c.can_edit_item;
+    if (clicked && c.can_edit_item && s.id != current) request_stage(c, s.id);
   }
   ImGui::PopFont();
   ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + h));
   ImGui::Dummy(ImVec2(width, px(2)));
 }
 
-void draw_header(const Workspace& ws, const Item& item, const UiEnv& env, ViewState& view, EditState& edit,
-                 UiOutput& out, float width) {
+void draw_header(CardContext& c, float width) {
+  const Workspace& ws = c.ws;
+  const Item& item = c.item;
   const EntityType* et = ws.schema().entity(item.entity);
   panel_begin("header", width);
   const float inner = width - px(40);
 
-  // Back link and the entity kind.
   const float row_x0 = ImGui::GetCursorScreenPos().x;
-  std::string back = std::string("\xe2\x86\x90 ") + tr("card.back");
+  std::string back = std::string("\xe2\x86\x90 ") + (et ? et->plural.get(language()) : tr("card.back"));
   if (link(back, "nav:back", color::kLink)) {
-    view.screen = Screen::DealList;
-    view.item.clear();
-    edit.close();
-    out.navigated = true;
+    c.view.screen = Screen::List;
+    c.view.entity = item.entity;
+    c.view.item.clear();
+    c.edit.close();
+    c.out.navigated = true;
   }
   ImGui::SameLine(0, px(16));
   ImGui::PushFont(fonts().small);
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(color::kMuted), "%s",
-                     et ? et->name.get(language()).c_str() : item.entity.c_str());
+  std::string kind = et ? et->name.get(language()) : item.entity;
+  if (const Pipeline* p = ws.schema().pipeline(item.entity, item.pipeline); p && et && et->has_pipelines)
+    kind += "  ·  " + p->name.get(language());
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(color::kMuted), "%s", kind.c_str());
   ImGui::PopFont();
+  sem_item("card:kind", "text", kind);
 
-  // Undo / redo on the right.
   const std::string undo_label = std::string("\xe2\x86\xba ") + tr("card.undo");
   const std::string redo_label = std::string("\xe2\x86\xbb ") + tr("card.redo");
   ImGui::PushFont(fonts().medium);
@@ -103,25 +137,27 @@ void draw_header(const Workspace& ws, const Item& item, const UiEnv& env, ViewSt
   ImGui::PopFont();
   ImGui::SameLine();
   ImGui::SetCursorScreenPos(ImVec2(row_x0 + inner - bw, ImGui::GetCursorScreenPos().y));
-  if (button(undo_label, "action:undo", false, env.can_undo)) out.undo = true;
+  if (button(undo_label, "action:undo", false, c.env.can_undo)) c.out.undo = true;
   ImGui::SameLine();
-  if (button(redo_label, "action:redo", false, env.can_redo)) out.redo = true;
+  if (button(redo_label, "action:redo", false, c.env.can_redo)) c.out.redo = true;
 
   // The title, edited in place like any field.
   const std::string title_field = et ? et->title_field : "TITLE";
   const FieldDef* tdef = ws.schema().field(item.entity, title_field);
-  if (tdef && edit.is(item.id, tdef->id, "card:title")) {
+  if (tdef && c.edit.is(item.id, tdef->id, "card:title")) {
     ImGui::PushFont(fonts().title);
-    FieldContext ctx{ws, item, *tdef, tdef->label.get(language()), edit, out, inner, "card:title"};
+    FieldContext ctx{ws, item, *tdef, tdef->label.get(language()), c.edit, c.out, inner, "card:title"};
     draw_field(ctx);
     ImGui::PopFont();
   } else {
     ImGui::PushFont(fonts().title);
     std::string name = ws.display_name(item);
+    if (name.empty()) name = tr("card.untitled");
     ImVec2 pos = ImGui::GetCursorScreenPos();
     ImVec2 size = ImGui::CalcTextSize(name.c_str());
     bool clicked = ImGui::InvisibleButton("title", ImVec2(std::min(inner, size.x + px(28)), size.y + px(6)));
-    if (ImGui::IsItemHovered()) {
+    const bool editable = tdef && c.can_edit_item;
+    if (ImGui::IsItemHovered() && editable) {
       ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
       ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(pos.x - px(6), pos.y),
                                                 ImVec2(pos.x + size.x + px(28), pos.y + size.y + px(6)),
@@ -129,69 +165,248 @@ void draw_header(const Workspace& ws, const Item& item, const UiEnv& env, ViewSt
     }
     ImGui::GetWindowDrawList()->AddText(ImVec2(pos.x, pos.y + px(3)), color::kText, name.c_str());
     ImGui::PopFont();
-    if (ImGui::IsItemHovered())
-      ImGui::GetWindowDrawList()->AddText(ImVec2(pos.x + size.x + px(8), pos.y + px(8)), color::kMuted,
-                                          "\xe2\x9c\x8e");
+    if (ImGui::IsItemHovered() && editable)
+      ImGui::GetWindowDrawList()->AddText(ImVec2(pos.x + size.x + px(8), pos.y + px(8)), color::kMuted, "\xe2\x9c\x8e");
     SemNode& n = sem_item("card:title", "heading", name);
     n.value = name;
-    if (clicked && tdef) begin_edit(edit, ws, item, *tdef, "card:title");
+    if (clicked && editable) begin_edit(c.edit, ws, item, *tdef, "card:title");
   }
-  ImGui::Dummy(ImVec2(0, px(4)));
-  draw_stage_bar(ws, item, inner, out);
+  if (et && et->has_stages) {
+    ImGui::Dummy(ImVec2(0, px(4)));
+    draw_stage_bar(c, inner);
+  }
+  panel_end();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Tabs
+// ---------------------------------------------------------------------------------------------------------
+
+const char* tab_label(const std::string& id) {
+  if (id == "main") return tr("tab.main");
+  if (id == "links") return tr("tab.links");
+  if (id == "history") return tr("tab.history");
+  return id.c_str();
+}
+
+// The tab row. In "configure menu" mode hidden tabs show greyed with a toggle, and arrows move them.
+void draw_tabs(CardContext& c, float width) {
+  CardUi& ui = card_ui();
+  const Layout& layout = current_layout(c);
+  std::vector<TabState> tabs = tabs_of(layout, c.item.entity);
+  // The open tab must be visible; fall back to the first visible one.
+  bool open_visible = false;
+  for (const auto& t : tabs) open_visible = open_visible || (t.id == c.view.tab && !t.hidden);
+  if (!open_visible && !ui.configure_tabs)
+    for (const auto& t : tabs)
+      if (!t.hidden) {
+        c.view.tab = t.id;
+        break;
+      }
+
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImVec2 start = ImGui::GetCursorScreenPos();
+  const float h = px(38);
+  float x = start.x;
+  std::optional<Layout> changed;
+  ImGui::PushFont(fonts().medium);
+  for (size_t i = 0; i < tabs.size(); ++i) {
+    const TabState& t = tabs[i];
+    if (t.hidden && !ui.configure_tabs) continue;
+    const std::string label = tab_label(t.id);
+    float tw = ImGui::CalcTextSize(label.c_str()).x + px(32);
+    float extra = ui.configure_tabs ? px(84) : 0;
+    ImVec2 a(x, start.y), b(x + tw + extra, start.y + h);
+    ImGui::SetCursorScreenPos(a);
+    ImGui::PushID(t.id.c_str());
+    bool clicked = ImGui::InvisibleButton("tab", ImVec2(tw, h));
+    bool hovered = ImGui::IsItemHovered();
+    // Drag a tab onto another one to move it there.
+    if (ui.configure_tabs && ImGui::BeginDragDropSource(ImGuiDragDropFlags_SourceAllowNullID)) {
+      ImGui::SetDragDropPayload("kt-tab", t.id.c_str(), t.id.size() + 1);
+      ImGui::TextUnformatted(label.c_str());
+      ImGui::EndDragDropSource();
+    }
+    if (ui.configure_tabs && ImGui::BeginDragDropTarget()) {
+      if (const ImGuiPayload* pl = ImGui::AcceptDragDropPayload("kt-tab")) {
+        std::string moving(static_cast<const char*>(pl->Data));
+        auto from = std::find_if(tabs.begin(), tabs.end(), [&](const TabState& x) { return x.id == moving; });
+        if (from != tabs.end() && from->id != t.id) {
+          TabState m = *from;
+          tabs.erase(from);
+          auto to = std::find_if(tabs.begin(), tabs.end(), [&](const TabState& x) { return x.id == t.id; });
+          tabs.insert(to, m);
+          changed = layout;
+          changed->tabs = tabs;
+        }
+      }
+      ImGui::EndDragDropTarget();
+    }
+    const bool active = c.view.tab == t.id;
+    if (active) dl->AddRectFilled(ImVec2(a.x, b.y - px(3)), ImVec2(a.x + tw, b.y), color::kAccent);
+    if (hovered) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+    dl->AddText(ImVec2(a.x + px(16), a.y + (h - ImGui::GetTextLineHeight()) / 2),
+                t.hidden ? color::rgb(0xb0b6bc) : (active ? color::kText : color::kMuted), label.c_str());
+    SemNode& n = sem_rect("tab:" + t.id, "tab", label, a, ImVec2(a.x + tw, b.y));
+    n.selected = active;
+    n.disabled = t.hidden;
+    if (clicked && !t.hidden && c.view.tab != t.id) {
+      c.view.tab = t.id;
+      c.edit.close();
+    }
+    if (ui.configure_tabs) {
+      ImGui::SetCursorScreenPos(ImVec2(a.x + tw, a.y + px(6)));
+      ImGui::PushFont(fonts().regular);
+      if (icon_button(t.hidden ? "\xe2\x97\x8b" : "\xe2\x97\x8f", std::string(t.hidden ? tr("tab.show") : tr("tab.hide")) + ": " + label,
+                      "tabvis:" + t.id)) {
+        if (t.id == "main" && !t.hidden) {
+          toast(tr("tab.main_stays"), true);
+        } else {
+          changed = layout;
+          tabs[i].hidden = !tabs[i].hidden;
+          changed->tabs = tabs;
+        }
+      }
+      ImGui::SameLine(0, px(2));
+      if (icon_button("\xe2\x86\x90", std::string(tr("tab.left")) + ": " + label, "tableft:" + t.id, i > 0)) {
+        std::swap(tabs[i], tabs[i - 1]);
+        changed = layout;
+        changed->tabs = tabs;
+      }
+      ImGui::SameLine(0, px(2));
+      if (icon_button("\xe2\x86\x92", std::string(tr("tab.right")) + ": " + label, "tabright:" + t.id, i + 1 < tabs.size())) {
+        std::swap(tabs[i], tabs[i + 1]);
+        changed = layout;
+        changed->tabs = tabs;
+      }
+      ImGui::PopFont();
+    }
+    ImGui::PopID();
+    x = b.x + px(4);
+  }
+  ImGui::PopFont();
+  // "Configure menu" on the right, for those who may change this view.
+  if (!c.target_scope.empty()) {
+    const std::string label = ui.configure_tabs ? tr("tab.done") : tr("tab.configure");
+    ImGui::PushFont(fonts().small);
+    float lw = ImGui::CalcTextSize(label.c_str()).x;
+    ImGui::SetCursorScreenPos(ImVec2(start.x + width - lw - px(4), start.y + (h - ImGui::GetTextLineHeight()) / 2));
+    if (link(label, "tabs:configure", color::kLink)) ui.configure_tabs = !ui.configure_tabs;
+    ImGui::PopFont();
+  }
+  dl->AddLine(ImVec2(start.x, start.y + h), ImVec2(start.x + width, start.y + h), color::kBorder);
+  ImGui::SetCursorScreenPos(ImVec2(start.x, start.y + h + px(12)));
+  if (changed) put_layout(c, *changed);
+}
+
+// The "Links" tab: what this item points at, and what points at it.
+void draw_links(CardContext& c, float width) {
+  const Workspace& ws = c.ws;
+  const Schema& s = ws.schema();
+  panel_begin("links", width);
+  heading(tr("links.outgoing"), "heading:links-out");
+  bool any = false;
+  for (const FieldDef* f : s.fields_of(c.item.entity)) {
+    if (f->type != FieldType::CrmBinding || !can_see_field(s, c.env.user, *f)) continue;
+    for (const auto& v : c.item.get(f->id).elements()) {
+      const Item* target = ws.item(v.str_or_empty());
+      if (!target || target->deleted) continue;
+      any = true;
+      const EntityType* et = s.entity(target->entity);
+      caption(f->label.get(language()) + (et ? "  ·  " + et->name.get(language()) : ""));
+      if (link(ws.display_name(*target), "link:" + target->id, color::kLink)) {
+        c.view.item = target->id;
+        c.view.tab = "main";
+        c.edit.close();
+        c.out.navigated = true;
+      }
+    }
+  }
+  if (!any) muted_text(tr("links.none"));
+  ImGui::Dummy(ImVec2(0, px(10)));
+  heading(tr("links.incoming"), "heading:links-in");
+  auto incoming = ws.items_linking_to(c.item.id);
+  if (incoming.empty()) muted_text(tr("links.none"));
+  for (const Item* it : incoming) {
+    if (!can_act(s, c.env.user, *it, Action::Read)) continue;
+    const EntityType* et = s.entity(it->entity);
+    caption(et ? et->name.get(language()) : it->entity);
+    if (link(ws.display_name(*it), "link:" + it->id, color::kLink)) {
+      c.view.item = it->id;
+      c.view.tab = "main";
+      c.edit.close();
+      c.out.navigated = true;
+    }
+  }
   panel_end();
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] The card
+// ---------------------------------------------------------------------------------------------------------
 
 void draw_card(const Workspace& ws, const UiEnv& env, ViewState& view, EditState& edit, UiOutput& out) {
   const Item* item = ws.item(view.item);
   const float margin = px(20);
   ImGui::SetCursorPos(ImVec2(margin, ImGui::GetCursorPosY() + margin));
   const float width = ImGui::GetContentRegionAvail().x - margin;
-  if (!item || item->deleted) {
+  if (!item || item->deleted || !can_act(ws.schema(), env.user, *item, Action::Read)) {
     panel_begin("missing", width);
-    ImGui::TextUnformatted(tr("card.not_found"));
+    ImGui::TextUnformatted(tr(item && !item->deleted ? "card.forbidden" : "card.not_found"));
+    sem_item("card:missing", "alert", tr(item && !item->deleted ? "card.forbidden" : "card.not_found"));
     if (link(tr("card.back"), "nav:back", color::kLink)) {
-      view.screen = Screen::DealList;
+      view.screen = Screen::List;
       view.item.clear();
       out.navigated = true;
     }
     panel_end();
     return;
   }
-  draw_header(ws, *item, env, view, edit, out, width);
-  ImGui::Dummy(ImVec2(0, px(12)));
+  CardUi& ui = card_ui();
+  if (ui.item != item->id) {
+    ui = CardUi{};
+    ui.item = item->id;
+  }
+  const Schema& s = ws.schema();
+  CardContext c{ws, env, view, edit, out, *item, layout_family(s, *item), {}, {}, false, false};
+  c.resolved = resolve_layout(s, env.user, c.family);
+  auto [entity, pipeline] = family_owner(s, c.family);
+  if (can_edit_scope(s, env.user, c.family, c.resolved.scope)) c.target_scope = c.resolved.scope;
+  else if (allow_own_view(s, env.user, entity, pipeline)) c.target_scope = personal_scope(env.user);
+  c.can_configure = can_configure(s, env.user, item->entity);
+  c.can_edit_item = can_act(s, env.user, *item, Action::Edit);
 
-  // Two columns, each scrolling on its own.
-  const float gap = px(20);
-  const float left_w = std::max(px(360), (width - gap) * 0.52f);
-  const float right_w = width - gap - left_w;
+  draw_header(c, width);
+  ImGui::Dummy(ImVec2(0, px(8)));
+  ImGui::SetCursorPosX(margin);
+  draw_tabs(c, width);
+
   const float body_h = ImGui::GetContentRegionAvail().y - margin;
   ImGui::SetCursorPosX(margin);
-  ImGui::BeginChild("fields", ImVec2(left_w, body_h), false, ImGuiWindowFlags_NoBackground);
-  const Layout* layout = resolve_layout(ws.schema(), env.user, layout_family(ws.schema(), *item)).layout;
-  if (layout) {
-    for (const auto& section : layout->sections) {
-      panel_begin(section.id.c_str(), left_w - px(14));
-      heading(section.title.get(language()), "section:" + section.id);
-      ImGui::Dummy(ImVec2(0, px(2)));
-      for (const auto& el : section.elements) {
-        const FieldDef* def = ws.schema().field(item->entity, el.field);
-        if (!def) continue;  // a layout may name a field that no longer exists: ignore it (L-12)
-        FieldContext ctx{ws, *item, *def, el.title.empty() ? def->label.get(language()) : el.title, edit, out,
-                         left_w - px(54)};
-        draw_field(ctx);
-        ImGui::Dummy(ImVec2(0, px(2)));
-      }
-      panel_end();
-      ImGui::Dummy(ImVec2(0, px(12)));
-    }
+  if (view.tab == "links") {
+    ImGui::BeginChild("links", ImVec2(width, body_h), false, ImGuiWindowFlags_NoBackground);
+    draw_links(c, width - px(14));
+    ImGui::EndChild();
+  } else if (view.tab == "history") {
+    ImGui::BeginChild("history", ImVec2(width, body_h), false, ImGuiWindowFlags_NoBackground);
+    draw_timeline(ws, *item, env, width - px(14));
+    ImGui::EndChild();
+  } else {
+    const float gap = px(20);
+    const float left_w = std::max(px(360), (width - gap) * 0.52f);
+    const float right_w = width - gap - left_w;
+    ImGui::BeginChild("fields", ImVec2(left_w, body_h), false, ImGuiWindowFlags_NoBackground);
+    draw_sections(c, left_w - px(14));
+    draw_view_switcher(c, left_w - px(14));
+    ImGui::EndChild();
+    ImGui::SameLine(0, gap);
+    ImGui::BeginChild("timeline", ImVec2(right_w, body_h), false, ImGuiWindowFlags_NoBackground);
+    draw_timeline(ws, *item, env, right_w - px(14));
+    ImGui::EndChild();
   }
-  ImGui::EndChild();
-  ImGui::SameLine(0, gap);
-  ImGui::BeginChild("timeline", ImVec2(right_w, body_h), false, ImGuiWindowFlags_NoBackground);
-  draw_timeline(ws, *item, env, right_w - px(14));
-  ImGui::EndChild();
+  draw_card_dialogs(c);
 }
 
 }  // namespace kt::ui

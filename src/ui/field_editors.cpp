@@ -227,6 +227,96 @@ void money_editor(FieldContext& c) {
   finish_group(c, any_active, escaped);
 }
 
+// Editors made of several widgets (one row per value of a multiple field; the file picker) save when the
+// user clicks outside them or presses Enter, and cancel on Esc.
+bool clicked_outside(ImVec2 min, ImVec2 max) {
+  return ImGui::IsMouseClicked(0) && !ImGui::IsMouseHoveringRect(min, max) && !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId);
+}
+
+void commit_rows(FieldContext& c) {
+  EditState& e = c.edit;
+  FieldDef one = single_of(c.def);
+  Value::List list;
+  for (const auto& row : e.rows) {
+    Value v;
+    if (auto s = parse_input(one, row, e.currency, &v); !s) {
+      e.error = error_text(s.code);
+      return;
+    }
+    if (!v.is_null()) list.push_back(std::move(v));
+  }
+  commit(c, list.empty() ? Value() : Value(std::move(list)));
+}
+
+void rows_editor(FieldContext& c) {
+  EditState& e = c.edit;
+  if (e.rows.empty()) e.rows.emplace_back();
+  ImGui::BeginGroup();
+  bool enter = false, escaped = false;
+  int remove = -1;
+  for (size_t i = 0; i < e.rows.size(); ++i) {
+    ImGui::PushID(static_cast<int>(i));
+    if (e.focus_pending && i + 1 == e.rows.size()) {
+      ImGui::SetKeyboardFocusHere();
+      e.focus_pending = false;
+    }
+    ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(e.error.empty() ? color::kAccent : color::kError));
+    ImGui::SetNextItemWidth(c.width - px(34));
+    ImGui::InputText("##row", &e.rows[i]);
+    ImGui::PopStyleColor();
+    if (ImGui::IsItemDeactivated()) {
+      if (key_pressed(ImGuiKey_Escape)) escaped = true;
+      else if (key_pressed(ImGuiKey_Enter) || key_pressed(ImGuiKey_KeyPadEnter)) enter = true;
+    }
+    SemNode& n = sem_item(c.origin + ":" + std::to_string(i), "textbox", c.label + " " + std::to_string(i + 1), e.rows[i]);
+    n.invalid = !e.error.empty();
+    ImGui::SameLine(0, px(4));
+    if (icon_button("\xe2\x9c\x95", std::string(tr("card.remove_value")) + " " + std::to_string(i + 1),
+                    c.origin + ":remove:" + std::to_string(i)))
+      remove = static_cast<int>(i);
+    ImGui::PopID();
+  }
+  if (link(std::string("+ ") + tr("card.add_value"), c.origin + ":add", color::kLink)) {
+    e.rows.emplace_back();
+    e.focus_pending = true;
+  }
+  ImGui::EndGroup();
+  ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+  if (remove >= 0) e.rows.erase(e.rows.begin() + remove);
+  if (escaped) e.close();
+  else if (enter || (e.frames_open > 1 && clicked_outside(min, max))) commit_rows(c);
+  ++e.frames_open;
+}
+
+void file_editor(FieldContext& c) {
+  EditState& e = c.edit;
+  const std::string purpose = "field:" + c.item.id + ":" + c.def.id;
+  if (auto f = take_file(purpose)) {
+    FileRef ref{f->id, f->name, f->mime, f->size};
+    Value v(ref);
+    if (c.def.multiple) {
+      Value::List l = c.item.get(c.def.id).elements();
+      l.push_back(v);
+      v = Value(std::move(l));
+    }
+    commit(c, v);
+    return;
+  }
+  ImGui::BeginGroup();
+  if (button(tr("card.pick_file"), c.origin + ":pick", true)) c.out.pick_file = std::make_pair(purpose, std::string("*/*"));
+  ImGui::SameLine();
+  if (button(tr("dialog.cancel"), c.origin + ":cancel")) e.close();
+  if (!c.item.get(c.def.id).is_null()) {
+    ImGui::SameLine();
+    if (button(tr("card.clear"), c.origin + ":clear")) commit(c, Value());
+  }
+  ImGui::EndGroup();
+  ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+  if (e.open() && key_pressed(ImGuiKey_Escape)) e.close();
+  else if (e.open() && e.frames_open > 1 && clicked_outside(min, max) && e.error.empty()) e.close();
+  ++e.frames_open;
+}
+
 // A popup with the choices of a list, stage, employee, yes/no or binding field.
 void choice_popup(FieldContext& c, ImVec2 anchor) {
   EditState& e = c.edit;
@@ -334,6 +424,10 @@ bool begin_edit(EditState& e, const Workspace& ws, const Item& item, const Field
     e.buffer = edit_text(def, v);
     e.currency = v.is_money() ? v.as_money().currency : known_currencies().front();
     e.focus_pending = true;
+    if (def.multiple && def.type != FieldType::File) {
+      FieldDef one = single_of(def);
+      for (const auto& x : v.elements()) e.rows.push_back(editable_text(one, x, language()));
+    }
   }
   return true;
 }
@@ -352,7 +446,9 @@ void draw_field(FieldContext& c) {
   ImGui::PopFont();
 
   if (editing && !is_choice_type(c.def.type)) {
-    if (c.def.type == FieldType::Money) money_editor(c);
+    if (c.def.type == FieldType::File) file_editor(c);
+    else if (c.def.multiple) rows_editor(c);
+    else if (c.def.type == FieldType::Money) money_editor(c);
     else text_editor(c);
     if (e.is(c.item.id, c.def.id, c.origin)) {
       ImGui::PushFont(fonts().small);
@@ -365,7 +461,8 @@ void draw_field(FieldContext& c) {
         sem_item("error:" + c.def.id, "alert", e.error);
       } else {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color::kMuted));
-        ImGui::TextUnformatted(tr(c.def.multiline ? "card.save_hint_multiline" : "card.save_hint"));
+        if (c.def.type != FieldType::File)
+          ImGui::TextUnformatted(tr(c.def.multiline ? "card.save_hint_multiline" : "card.save_hint"));
         ImGui::PopStyleColor();
       }
       ImGui::PopFont();
@@ -374,41 +471,61 @@ void draw_field(FieldContext& c) {
     return;
   }
 
-  // The value, as a clickable area.
+  // The value, as a clickable area. Linked items, files and web links are links of their own, with a
+  // pencil to edit the field.
   const Value& v = c.item.get(c.def.id);
   const std::string text = format_value(c.ws, c.def, v, lang);
   const bool empty = text.empty();
   const std::string shown = empty ? tr("card.empty_value") : text;
-  const bool bindings = c.def.type == FieldType::CrmBinding && !empty;
-  float wrap = c.width - px(16);
-  float h;
-  if (bindings) h = ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(v.elements().size());
-  else h = ImGui::CalcTextSize(shown.c_str(), nullptr, false, wrap).y;
-  h += px(8);
-  ImVec2 pos = ImGui::GetCursorScreenPos();
-  bool clicked = ImGui::InvisibleButton("value", ImVec2(c.width, h));
-  bool hovered = ImGui::IsItemHovered();
+  const bool linky = !empty && (c.def.type == FieldType::CrmBinding || c.def.type == FieldType::File ||
+                                c.def.type == FieldType::Link);
   const std::string role = is_choice_type(c.def.type) ? "combobox" : "textbox";
-  SemNode& n = sem_item(c.origin, role, c.label, text);
-  if (is_choice_type(c.def.type)) n.expanded = editing ? 1 : 0;
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  if (hovered || editing) {
-    dl->AddRectFilled(ImVec2(pos.x - px(6), pos.y), ImVec2(pos.x + c.width, pos.y + h), color::kHover, px(4));
-    ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
-    ImGui::PushFont(fonts().small);
-    const char* pencil = is_choice_type(c.def.type) ? "\xe2\x96\xbc" : "\xe2\x9c\x8e";  // ▼ / ✎
-    dl->AddText(ImVec2(pos.x + c.width - px(18), pos.y + px(4)), color::kMuted, pencil);
-    ImGui::PopFont();
-  }
-  if (bindings) {
-    float y = pos.y + px(4);
-    for (const auto& id : v.elements()) {
-      const Item* target = c.ws.item(id.str_or_empty());
-      std::string name = target ? c.ws.display_name(*target) : id.str_or_empty();
-      dl->AddText(ImVec2(pos.x, y), color::kLink, name.c_str());
-      y += ImGui::GetTextLineHeightWithSpacing();
+  bool clicked = false;
+  ImVec2 pos = ImGui::GetCursorScreenPos();
+  float h = 0;
+  if (linky) {
+    ImGui::BeginGroup();
+    int i = 0;
+    for (const auto& x : v.elements()) {
+      std::string name;
+      if (c.def.type == FieldType::CrmBinding) {
+        const Item* target = c.ws.item(x.str_or_empty());
+        name = target ? c.ws.display_name(*target) : x.str_or_empty();
+      } else if (c.def.type == FieldType::File) {
+        name = x.is_file() ? x.as_file().name : "";
+      } else {
+        name = x.str_or_empty();
+      }
+      ImGui::SetCursorPosY(ImGui::GetCursorPosY() + px(2));
+      if (link(name, c.origin + ":open:" + std::to_string(i++), color::kLink)) {
+        if (c.def.type == FieldType::CrmBinding) c.out.open_item = x.str_or_empty();
+        else if (c.def.type == FieldType::File && x.is_file()) c.out.open_file = x.as_file();
+        else c.out.open_url = x.str_or_empty();
+      }
     }
+    ImGui::EndGroup();
+    h = ImGui::GetItemRectSize().y + px(4);
+    SemNode& n = sem_item(c.origin, role, c.label, text);
+    (void)n;
+    ImGui::SameLine();
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, c.width - ImGui::GetItemRectSize().x - px(40)));
+    clicked = icon_button("\xe2\x9c\x8e", std::string(tr("card.edit_field")) + ": " + c.label, c.origin + ":edit");
   } else {
+    float wrap = c.width - px(16);
+    h = ImGui::CalcTextSize(shown.c_str(), nullptr, false, wrap).y + px(8);
+    clicked = ImGui::InvisibleButton("value", ImVec2(c.width, h));
+    bool hovered = ImGui::IsItemHovered();
+    SemNode& n = sem_item(c.origin, role, c.label, text);
+    if (is_choice_type(c.def.type)) n.expanded = editing ? 1 : 0;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    if (hovered || editing) {
+      dl->AddRectFilled(ImVec2(pos.x - px(6), pos.y), ImVec2(pos.x + c.width, pos.y + h), color::kHover, px(4));
+      ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+      ImGui::PushFont(fonts().small);
+      const char* pencil = is_choice_type(c.def.type) ? "\xe2\x96\xbc" : "\xe2\x9c\x8e";  // ▼ / ✎
+      dl->AddText(ImVec2(pos.x + c.width - px(18), pos.y + px(4)), color::kMuted, pencil);
+      ImGui::PopFont();
+    }
     dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(pos.x, pos.y + px(4)),
                 empty ? color::kMuted : color::kText, shown.c_str(), nullptr, wrap);
   }

@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include "core/format.hpp"
+#include "core/rights.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
@@ -56,8 +57,21 @@ std::string timeline_detail(const Workspace& ws, const Item& item, const Timelin
          value_text(ws, item, e.field, e.new_value);
 }
 
+std::vector<const TimelineEntry*> visible_timeline(const Workspace& ws, const Item& item, const std::string& user) {
+  std::vector<const TimelineEntry*> out;
+  for (const auto& e : ws.timeline(item.id)) {
+    if (!e.field.empty()) {
+      const FieldDef* f = ws.schema().field(item.entity, e.field);
+      // Changes of a field the user may not see (or that was deleted) are not his to read.
+      if (!f || !can_see_field(ws.schema(), user, *f)) continue;
+    }
+    out.push_back(&e);
+  }
+  return out;
+}
+
 void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, float width) {
-  const auto& entries = ws.timeline(item.id);
+  const auto entries = visible_timeline(ws, item, env.user);
   heading(tr("card.timeline"), "heading:timeline");
   ImGui::Dummy(ImVec2(0, px(4)));
   if (entries.empty()) {
@@ -76,7 +90,7 @@ void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, floa
   clipper.Begin(static_cast<int>(entries.size()), entry_h);
   while (clipper.Step()) {
     for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
-      const TimelineEntry& e = entries[entries.size() - 1 - static_cast<size_t>(row)];  // newest first
+      const TimelineEntry& e = *entries[entries.size() - 1 - static_cast<size_t>(row)];  // newest first
       ImVec2 p = ImGui::GetCursorScreenPos();
       // The rail and the dot.
       float cx = p.x + px(10);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/workspace.hpp"
 #include "ui/ui_state.hpp"
@@ -10,6 +11,9 @@
 namespace kt::ui {
 
 void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, float width);
+
+// The entries a user may read, oldest first: changes of fields he may not see are left out.
+std::vector<const TimelineEntry*> visible_timeline(const Workspace& ws, const Item& item, const std::string& user);
 
 // The one-line summary of an entry ("Stage changed: New → In progress"), as shown and as exported.
 std::string timeline_title(const Workspace& ws, const Item& item, const TimelineEntry& e);

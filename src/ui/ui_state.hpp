@@ -1,11 +1,12 @@
 // The UI's own state, kept apart from domain data (STYLE: three kinds of state in three types):
-//   ViewState  - what is shown (screen, open item, sorting): local to this user and browser, never synced;
+//   ViewState  - what is shown (screen, entity, open item, tab, sorting): local to this user and browser;
 //   EditState  - transient widget buffers of the field being edited: never persisted;
-//   UiEnv      - facts the app hands to the UI each frame (user, clock, save state);
+//   UiEnv      - facts the app hands to the UI each frame (user, clock, save state, id source);
 //   UiOutput   - what the UI asks the app to do: commands to dispatch, undo/redo, navigation.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,18 +16,22 @@
 
 namespace kt::ui {
 
-enum class Screen { DealList, Card };
+enum class Screen { List, Card, Settings };
 
 struct ViewState {
-  Screen screen = Screen::DealList;
-  std::string item;  // id of the open card
+  Screen screen = Screen::List;
+  std::string entity = "deal";  // the list shown
+  std::string item;             // id of the open card
+  std::string tab = "main";     // the card's tab
+  std::string settings = "users";
   int sort_column = -1;
   bool sort_descending = false;
 
   bool operator==(const ViewState&) const = default;
 };
 
-// "#/deals" or "#/deal/<id>"; parse_route returns false (leaving `view` alone) for anything else.
+// "#/list/<entity>", "#/item/<id>", "#/item/<id>/<tab>", "#/settings/<page>"; "#/deals" is the deal list.
+// parse_route returns false (leaving `view` alone) for anything else.
 std::string route_of(const ViewState& view);
 bool parse_route(const std::string& hash, ViewState* view);
 
@@ -34,6 +39,7 @@ struct EditState {
   std::string item, field;  // the field being edited; empty when none
   std::string origin;       // which widget edits it (a field can be shown twice: the title in the header)
   std::string buffer;       // text of the editor
+  std::vector<std::string> rows;  // one buffer per value of a multiple text-like field
   std::string currency;     // money editors
   std::string error;        // inline error under the editor (already translated)
   std::vector<std::string> picks;  // choices made so far in a multiple-choice popup
@@ -61,6 +67,16 @@ struct UiEnv {
   SaveState save = SaveState::Saved;
   std::string storage_error;
   std::string notice;
+  // A new unique id for something the UI creates ("UF_CRM_", "sec", "view", ...).
+  std::function<std::string(const std::string& prefix)> new_id;
+};
+
+// A file the user picked, delivered by the platform (bytes are in the local file store already).
+struct PickedFile {
+  std::string purpose;  // what asked for it: "field:<item>:<field>", "layout-import"
+  std::string id, name, mime;
+  std::int64_t size = 0;
+  std::string text;  // the content, for text files the UI reads (layout JSON)
 };
 
 struct UiOutput {
@@ -69,9 +85,22 @@ struct UiOutput {
   bool redo = false;
   bool navigated = false;  // the view changed by a user action: add a browser history entry
   std::optional<Lang> language;
+  std::optional<std::string> switch_user;
+  // Platform requests: pick a file (purpose, accept filter), download a file (name, mime, content).
+  std::optional<std::pair<std::string, std::string>> pick_file;
+  struct Download {
+    std::string name, mime, content;
+  };
+  std::optional<Download> download;
+  std::optional<FileRef> open_file;       // a stored file to open (download)
+  std::optional<std::string> open_url;    // an external link
+  std::optional<std::string> open_item;   // a linked item to open
 };
 
 // Short messages at the bottom of the page (errors and confirmations).
 void toast(std::string text, bool error);
+// Files picked since the last frame, handed over by the app.
+void deliver_file(PickedFile f);
+std::optional<PickedFile> take_file(const std::string& purpose);
 
 }  // namespace kt::ui

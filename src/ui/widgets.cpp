@@ -1,6 +1,7 @@
 #include "ui/widgets.hpp"
 
 #include <imgui_internal.h>
+#include <imgui_stdlib.h>
 
 #include <vector>
 
@@ -119,5 +120,126 @@ void heading(const std::string& text, const std::string& sem_id) {
   ImGui::PopFont();
   sem_item(sem_id, "heading", text);
 }
+
+}  // namespace kt::ui
+
+namespace kt::ui {
+
+void caption(const std::string& text) {
+  ImGui::PushFont(fonts().small);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color::kLabel));
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopStyleColor();
+  ImGui::PopFont();
+}
+
+void muted_text(const std::string& text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color::kMuted));
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+}
+
+void error_text_line(const std::string& text, const std::string& id) {
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color::kError));
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+  sem_item(id, "alert", text);
+}
+
+bool text_input(const std::string& label, const std::string& id, std::string* value, float width, const char* hint,
+                bool multiline) {
+  caption(label);
+  ImGui::PushID(id.c_str());
+  bool changed;
+  if (multiline) {
+    changed = ImGui::InputTextMultiline("##t", value, ImVec2(width, ImGui::GetTextLineHeight() * 4 + px(14)));
+  } else {
+    ImGui::SetNextItemWidth(width);
+    changed = hint ? ImGui::InputTextWithHint("##t", hint, value) : ImGui::InputText("##t", value);
+  }
+  ImGui::PopID();
+  sem_item(id, "textbox", label, *value);
+  return changed;
+}
+
+bool checkbox(const std::string& label, const std::string& id, bool* value) {
+  ImGui::PushID(id.c_str());
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(px(3), px(3)));
+  bool changed = ImGui::Checkbox(label.c_str(), value);
+  ImGui::PopStyleVar();
+  ImGui::PopID();
+  sem_item(id, "checkbox", label).checked = *value ? 1 : 0;
+  return changed;
+}
+
+bool combo(const std::string& label, const std::string& id, const std::vector<std::string>& items, int* index,
+           float width) {
+  if (!label.empty()) caption(label);
+  ImGui::PushID(id.c_str());
+  ImGui::SetNextItemWidth(width);
+  const char* preview = *index >= 0 && *index < static_cast<int>(items.size()) ? items[*index].c_str() : "";
+  bool changed = false;
+  bool open = ImGui::BeginCombo("##c", preview);
+  SemNode& n = sem_item(id, "combobox", label.empty() ? id : label, preview);
+  n.expanded = open ? 1 : 0;
+  if (open) {
+    for (int i = 0; i < static_cast<int>(items.size()); ++i) {
+      ImGui::PushID(i);
+      bool sel = i == *index;
+      if (ImGui::Selectable(items[i].c_str(), sel)) {
+        *index = i;
+        changed = true;
+      }
+      sem_item(id + ":" + std::to_string(i), "option", items[i]).selected = sel;
+      ImGui::PopID();
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::PopID();
+  return changed;
+}
+
+bool icon_button(const char* symbol, const std::string& name, const std::string& id, bool enabled) {
+  if (!enabled) ImGui::BeginDisabled();
+  ImGui::PushID(id.c_str());
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(px(6), px(3)));
+  bool clicked = ImGui::Button(symbol);
+  ImGui::PopStyleVar();
+  ImGui::PopID();
+  if (!enabled) ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", name.c_str());
+  sem_item(id, "button", name).disabled = !enabled;
+  return clicked && enabled;
+}
+
+bool dialog_begin(const std::string& title, const std::string& id, bool* open, float width) {
+  const std::string popup = title + "###" + id;
+  if (*open && !ImGui::IsPopupOpen(popup.c_str())) ImGui::OpenPopup(popup.c_str());
+  ImVec2 display = ImGui::GetIO().DisplaySize;
+  ImGui::SetNextWindowPos(ImVec2(display.x / 2, display.y * 0.12f), ImGuiCond_Appearing, ImVec2(0.5f, 0));
+  ImGui::SetNextWindowSizeConstraints(ImVec2(width, 0), ImVec2(width, display.y * 0.8f));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(px(24), px(20)));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, px(10));
+  ImGui::PushStyleColor(ImGuiCol_TitleBg, ImGui::ColorConvertU32ToFloat4(color::kPanel));
+  ImGui::PushStyleColor(ImGuiCol_TitleBgActive, ImGui::ColorConvertU32ToFloat4(color::kPanel));
+  ImGui::PushStyleColor(ImGuiCol_ModalWindowDimBg, ImGui::ColorConvertU32ToFloat4(color::rgb(0x1f2a36, 90)));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(color::kPanel));
+  bool shown = ImGui::BeginPopupModal(popup.c_str(), open, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings);
+  ImGui::PopStyleColor(4);
+  ImGui::PopStyleVar(2);
+  if (!shown) {
+    *open = false;
+    return false;
+  }
+  ImGuiWindow* w = ImGui::GetCurrentWindow();
+  sem_rect("dialog:" + id, "dialog", title, w->Pos, ImVec2(w->Pos.x + w->Size.x, w->Pos.y + w->Size.y));
+  return true;
+}
+
+void dialog_end() { ImGui::EndPopup(); }
 
 }  // namespace kt::ui

@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include <string>
+#include <vector>
 
 namespace kt::ui {
 
@@ -25,5 +26,30 @@ void heading(const std::string& text, const std::string& sem_id);
 
 // Pixels needed to draw `text` in the current font.
 float text_width(const std::string& text);
+
+}  // namespace kt::ui
+
+namespace kt::ui {
+
+// Form controls with a visible label above them and a semantics node each. Return true when the value
+// changed this frame. `id` is the semantics id (stable, derived from what the control edits).
+bool text_input(const std::string& label, const std::string& id, std::string* value, float width,
+                const char* hint = nullptr, bool multiline = false);
+bool checkbox(const std::string& label, const std::string& id, bool* value);
+// A drop-down of `items` (shown texts); *index is the selected one (-1 for none).
+bool combo(const std::string& label, const std::string& id, const std::vector<std::string>& items, int* index,
+           float width);
+// A small caption above a control.
+void caption(const std::string& text);
+// Text in the muted colour, wrapped at the available width.
+void muted_text(const std::string& text);
+// An inline error message (red), with an alert semantics node.
+void error_text_line(const std::string& text, const std::string& id);
+// A square icon button (a symbol such as "✕", "↑"), with an accessible name.
+bool icon_button(const char* symbol, const std::string& name, const std::string& id, bool enabled = true);
+
+// A modal dialog: begin returns true while it is open. `open` requests opening this frame.
+bool dialog_begin(const std::string& title, const std::string& id, bool* open, float width);
+void dialog_end();
 
 }  // namespace kt::ui

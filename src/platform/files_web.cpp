@@ -1,0 +1,92 @@
+// The browser side of files.hpp: an <input type=file> for picking, Blob URLs for downloads.
+#include <emscripten.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "platform/files.hpp"
+
+namespace {
+std::function<void(const kt::platform::Picked&)> g_on_picked;
+}
+
+extern "C" EMSCRIPTEN_KEEPALIVE void kt_file_picked(const char* purpose, const char* id, const char* name,
+                                                    const char* mime, double size) {
+  if (g_on_picked) g_on_picked(kt::platform::Picked{purpose, id, name, mime, static_cast<long long>(size)});
+}
+
+EM_JS(void, kt_js_pick_file, (const char* purpose_c, const char* accept_c, const char* dir_c), {
+  var purpose = UTF8ToString(purpose_c), accept = UTF8ToString(accept_c), dir = UTF8ToString(dir_c);
+  var input = document.createElement("input");
+  input.type = "file";
+  input.accept = accept;
+  input.style.display = "none";
+  input.id = "kt-file-input";
+  var old = document.getElementById("kt-file-input");
+  if (old) old.remove();
+  document.body.appendChild(input);
+  input.addEventListener("change", function () {
+    var f = input.files && input.files[0];
+    input.remove();
+    if (!f) return;
+    var reader = new FileReader();
+    reader.onload = function () {
+      var bytes = new Uint8Array(reader.result);
+      var alphabet = "0123456789abcdefghijklmnopqrstuvwxyz", rnd = new Uint8Array(16), id = "f";
+      crypto.getRandomValues(rnd);
+      for (var i = 0; i < rnd.length; i++) id += alphabet[rnd[i] % 36];
+      try { FS.mkdirTree(dir); } catch (e) {}
+      FS.writeFile(dir + "/" + id, bytes);
+      Module.ccall("kt_file_picked", null, ["string", "string", "string", "string", "number"],
+                   [purpose, id, f.name, f.type || "application/octet-stream", f.size]);
+      if (Module.ktWake) Module.ktWake();
+    };
+    reader.readAsArrayBuffer(f);
+  });
+  input.click();
+});
+
+EM_JS(void, kt_js_download, (const char* name_c, const char* mime_c, const char* data, int len), {
+  var bytes = HEAPU8.slice(data, data + len);
+  var blob = new Blob([bytes], {type: UTF8ToString(mime_c)});
+  var a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = UTF8ToString(name_c);
+  document.body.appendChild(a);
+  a.click();
+  setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+});
+
+EM_JS(void, kt_js_open_url, (const char* url_c), {
+  var url = UTF8ToString(url_c);
+  var lower = url.toLowerCase();
+  if (lower.indexOf("http:") !== 0 && lower.indexOf("https:") !== 0) url = "https:" + String.fromCharCode(47, 47) + url;
+  window.open(url, "_blank", "noopener");
+});
+
+namespace kt::platform {
+
+std::string files_dir() { return "/data/local/files"; }
+
+void on_file_picked(std::function<void(const Picked&)> callback) { g_on_picked = std::move(callback); }
+
+void pick_file(const std::string& purpose, const std::string& accept) {
+  kt_js_pick_file(purpose.c_str(), accept.c_str(), files_dir().c_str());
+}
+
+void download(const std::string& name, const std::string& mime, const std::string& content) {
+  kt_js_download(name.c_str(), mime.c_str(), content.data(), static_cast<int>(content.size()));
+}
+
+void open_stored_file(const std::string& id, const std::string& name, const std::string& mime) {
+  std::ifstream f(files_dir() + "/" + id, std::ios::binary);
+  if (!f) return;
+  std::stringstream ss;
+  ss << f.rdbuf();
+  download(name, mime, ss.str());
+}
+
+void open_url(const std::string& url) { kt_js_open_url(url.c_str()); }
+
+}  // namespace kt::platform

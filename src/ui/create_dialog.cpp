@@ -1,0 +1,122 @@
+#include "ui/create_dialog.hpp"
+
+#include <imgui.h>
+
+#include <map>
+
+#include "core/required.hpp"
+#include "core/rights.hpp"
+#include "ui/form_fields.hpp"
+#include "ui/i18n.hpp"
+#include "ui/theme.hpp"
+#include "ui/widgets.hpp"
+
+namespace kt::ui {
+
+namespace {
+
+struct CreateState {
+  bool open = false;
+  std::string entity;
+  int pipeline = 0;
+  std::map<std::string, FormValue> values;
+  std::string error;
+};
+CreateState g_create;
+
+// The fields the form asks for: the name fields, then those required on the first stage of the pipeline.
+std::vector<const FieldDef*> form_fields_for(const Workspace& ws, const std::string& user, const Item& probe) {
+  std::vector<const FieldDef*> out;
+  const Schema& s = ws.schema();
+  auto add = [&](const FieldDef* f) {
+    if (f && std::find(out.begin(), out.end(), f) == out.end() && can_see_field(s, user, *f)) out.push_back(f);
+  };
+  if (probe.entity == "contact") {
+    add(s.field("contact", "LAST_NAME"));
+    add(s.field("contact", "NAME"));
+  } else {
+    add(s.field(probe.entity, "TITLE"));
+  }
+  for (const auto& id : missing_required(s, user, probe, probe.get("STAGE_ID").str_or_empty()))
+    add(s.field(probe.entity, id));
+  return out;
+}
+
+}  // namespace
+
+void open_create_dialog(const std::string& entity) {
+  g_create = CreateState{};
+  g_create.open = true;
+  g_create.entity = entity;
+}
+
+void draw_create_dialog(const Workspace& ws, const UiEnv& env, ViewState& view, UiOutput& out) {
+  if (!g_create.open) return;
+  const Schema& s = ws.schema();
+  const EntityType* et = s.entity(g_create.entity);
+  if (!et) {
+    g_create.open = false;
+    return;
+  }
+  const float w = px(460);
+  const std::string title = std::string(tr("create.title")) + ": " + et->name.get(language());
+  if (!dialog_begin(title, "create", &g_create.open, w)) return;
+
+  auto pipelines = s.pipelines_of(g_create.entity);
+  Item probe;
+  probe.entity = g_create.entity;
+  if (!pipelines.empty()) {
+    if (g_create.pipeline >= static_cast<int>(pipelines.size())) g_create.pipeline = 0;
+    const Pipeline* p = pipelines[static_cast<size_t>(g_create.pipeline)];
+    probe.pipeline = p->id;
+    probe.cell_for_write("STAGE_ID").value = Value(p->stages.front().id);
+    if (pipelines.size() > 1) {
+      std::vector<std::string> names;
+      for (const auto* x : pipelines) names.push_back(x->name.get(language()));
+      combo(tr("create.pipeline"), "create:pipeline", names, &g_create.pipeline, w - px(48));
+    }
+  }
+  const auto fields = form_fields_for(ws, env.user, probe);
+  for (const FieldDef* f : fields) {
+    auto [it, fresh] = g_create.values.try_emplace(f->id);
+    if (fresh) form_init(ws, *f, f->default_value, &it->second);
+    bool required = required_for(s, env.user, *f, probe.pipeline, probe.get("STAGE_ID").str_or_empty());
+    form_field(ws, *f, f->label.get(language()), required, &it->second, w - px(48), "create:" + f->id);
+    ImGui::Dummy(ImVec2(0, px(4)));
+  }
+  if (!g_create.error.empty()) error_text_line(g_create.error, "create:error");
+  ImGui::Dummy(ImVec2(0, px(6)));
+  if (button(tr("create.submit"), "create:submit", true)) {
+    CreateItem cmd{env.new_id ? env.new_id(g_create.entity.substr(0, 2)) : "", g_create.entity, probe.pipeline, {}};
+    bool ok = true;
+    for (const FieldDef* f : fields) {
+      Value v;
+      if (!form_value(ws, probe, *f, &g_create.values[f->id], &v)) ok = false;
+      else if (!v.is_null()) cmd.fields.emplace_back(f->id, v);
+    }
+    Item filled = probe;
+    for (const auto& [fid, v] : cmd.fields) filled.cell_for_write(fid).value = v;
+    auto missing = missing_required(s, env.user, filled, filled.get("STAGE_ID").str_or_empty());
+    if (!missing.empty()) {
+      ok = false;
+      for (const auto& id : missing) g_create.values[id].error = tr("err.required");
+    }
+    if (ok) {
+      view.screen = Screen::Card;
+      view.item = cmd.item;
+      view.tab = "main";
+      out.navigated = true;
+      out.commands.push_back(std::move(cmd));
+      g_create.open = false;
+      ImGui::CloseCurrentPopup();
+    }
+  }
+  ImGui::SameLine();
+  if (button(tr("dialog.cancel"), "create:cancel")) {
+    g_create.open = false;
+    ImGui::CloseCurrentPopup();
+  }
+  dialog_end();
+}
+
+}  // namespace kt::ui

@@ -1,0 +1,14 @@
+// The form that creates an item: its name, its pipeline, and every field required on the first stage.
+#pragma once
+
+#include <string>
+
+#include "core/workspace.hpp"
+#include "ui/ui_state.hpp"
+
+namespace kt::ui {
+
+void open_create_dialog(const std::string& entity);
+void draw_create_dialog(const Workspace& ws, const UiEnv& env, ViewState& view, UiOutput& out);
+
+}  // namespace kt::ui

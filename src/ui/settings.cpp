@@ -1,0 +1,442 @@
+#include "ui/settings.hpp"
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <set>
+
+#include "core/rights.hpp"
+#include "ui/i18n.hpp"
+#include "ui/semantics.hpp"
+#include "ui/theme.hpp"
+#include "ui/widgets.hpp"
+
+namespace kt::ui {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Dialog state
+// ---------------------------------------------------------------------------------------------------------
+
+struct UserForm {
+  bool open = false;
+  User user;
+  bool fresh = false;
+  int department = 0;
+  std::string error;
+};
+
+struct DepartmentForm {
+  bool open = false;
+  Department dep;
+  bool fresh = false;
+  int parent = 0;
+  std::string error;
+};
+
+struct RoleForm {
+  bool open = false;
+  Role role;
+  bool fresh = false;
+  std::string error;
+};
+
+struct TypeForm {
+  bool open = false;
+  EntityType type;
+  std::string error;
+};
+
+struct DeleteFieldForm {
+  bool open = false;
+  std::string entity, field, text;
+};
+
+UserForm g_user;
+DepartmentForm g_dep;
+RoleForm g_role;
+TypeForm g_type;
+DeleteFieldForm g_delete;
+int g_fields_entity = 1;  // deals
+
+std::vector<std::string> level_names() {
+  return {tr("level.none"), tr("level.own"), tr("level.department"), tr("level.all")};
+}
+
+std::string department_path(const Schema& s, const std::string& id) {
+  const Department* d = s.department(id);
+  return d ? d->name : std::string("—");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Pages
+// ---------------------------------------------------------------------------------------------------------
+
+void users_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float width) {
+  const Schema& s = ws.schema();
+  if (button(std::string("+ ") + tr("settings.add_user"), "settings:add_user", true)) {
+    g_user = UserForm{true, User{env.new_id ? env.new_id("u") : "u", "", "", false, {}, true}, true, 0, ""};
+  }
+  ImGui::Dummy(ImVec2(0, px(6)));
+  if (ImGui::BeginTable("users", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX,
+                        ImVec2(width, 0))) {
+    for (const char* k : {"settings.name", "settings.department", "settings.roles", "settings.admin", ""})
+      ImGui::TableSetupColumn(*k ? tr(k) : "");
+    ImGui::TableHeadersRow();
+    for (const auto& u : s.users) {
+      ImGui::TableNextRow(ImGuiTableRowFlags_None, px(34));
+      ImGui::PushID(u.id.c_str());
+      ImGui::TableSetColumnIndex(0);
+      ImGui::TextUnformatted((u.name + (u.active ? "" : std::string(" (") + tr("settings.inactive") + ")")).c_str());
+      sem_item("user:" + u.id, "cell", u.name);
+      ImGui::TableSetColumnIndex(1);
+      ImGui::TextUnformatted(department_path(s, u.department).c_str());
+      ImGui::TableSetColumnIndex(2);
+      std::string roles;
+      for (const auto& r : u.roles)
+        if (const Role* role = s.role(r)) roles += (roles.empty() ? "" : ", ") + role->name;
+      ImGui::TextUnformatted(roles.c_str());
+      ImGui::TableSetColumnIndex(3);
+      ImGui::TextUnformatted(u.admin ? "\xe2\x9c\x93" : "");
+      ImGui::TableSetColumnIndex(4);
+      if (link(tr("settings.edit"), "edituser:" + u.id, color::kLink)) {
+        g_user = UserForm{true, u, false, 0, ""};
+        for (size_t i = 0; i < s.departments.size(); ++i)
+          if (s.departments[i].id == u.department) g_user.department = static_cast<int>(i) + 1;
+      }
+      ImGui::PopID();
+    }
+    ImGui::EndTable();
+  }
+  if (!g_user.open) return;
+  const float w = px(480);
+  if (!dialog_begin(tr(g_user.fresh ? "settings.add_user" : "settings.edit_user"), "userform", &g_user.open, w)) return;
+  text_input(tr("settings.name"), "userform:name", &g_user.user.name, w - px(48));
+  std::vector<std::string> deps{"—"};
+  for (const auto& d : s.departments) deps.push_back(d.name);
+  combo(tr("settings.department"), "userform:department", deps, &g_user.department, w - px(48));
+  caption(tr("settings.roles"));
+  for (const auto& r : s.roles) {
+    bool on = std::find(g_user.user.roles.begin(), g_user.user.roles.end(), r.id) != g_user.user.roles.end();
+    if (checkbox(r.name, "userform:role:" + r.id, &on)) {
+      if (on) g_user.user.roles.push_back(r.id);
+      else g_user.user.roles.erase(std::remove(g_user.user.roles.begin(), g_user.user.roles.end(), r.id), g_user.user.roles.end());
+    }
+  }
+  checkbox(tr("settings.admin"), "userform:admin", &g_user.user.admin);
+  checkbox(tr("settings.active"), "userform:active", &g_user.user.active);
+  if (!g_user.error.empty()) error_text_line(g_user.error, "userform:error");
+  if (button(tr("dialog.save"), "userform:save", true)) {
+    g_user.user.department = g_user.department > 0 ? s.departments[static_cast<size_t>(g_user.department) - 1].id : "";
+    if (g_user.user.name.find_first_not_of(' ') == std::string::npos) {
+      g_user.error = tr("err.name_empty");
+    } else {
+      out.commands.push_back(PutUser{g_user.user});
+      g_user.open = false;
+      ImGui::CloseCurrentPopup();
+    }
+  }
+  ImGui::SameLine();
+  if (button(tr("dialog.cancel"), "userform:cancel")) {
+    g_user.open = false;
+    ImGui::CloseCurrentPopup();
+  }
+  dialog_end();
+}
+
+void department_rows(const Schema& s, const std::string& parent, int depth) {
+  for (const auto& d : s.departments) {
+    if (d.parent != parent) continue;
+    ImGui::PushID(d.id.c_str());
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + px(24) * static_cast<float>(depth));
+    ImGui::TextUnformatted(d.name.c_str());
+    sem_item("department:" + d.id, "treeitem", d.name);
+    ImGui::SameLine(0, px(16));
+    if (link(tr("settings.edit"), "editdep:" + d.id, color::kLink)) {
+      g_dep = DepartmentForm{true, d, false, 0, ""};
+      for (size_t i = 0; i < s.departments.size(); ++i)
+        if (s.departments[i].id == d.parent) g_dep.parent = static_cast<int>(i) + 1;
+    }
+    ImGui::PopID();
+    if (depth < 32) department_rows(s, d.id, depth + 1);
+  }
+}
+
+void departments_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float width) {
+  const Schema& s = ws.schema();
+  if (button(std::string("+ ") + tr("settings.add_department"), "settings:add_department", true))
+    g_dep = DepartmentForm{true, Department{env.new_id ? env.new_id("d") : "d", "", ""}, true, 0, ""};
+  ImGui::Dummy(ImVec2(0, px(6)));
+  department_rows(s, "", 0);
+  if (!g_dep.open) return;
+  const float w = px(440);
+  if (!dialog_begin(tr(g_dep.fresh ? "settings.add_department" : "settings.edit_department"), "depform", &g_dep.open, w)) return;
+  text_input(tr("settings.name"), "depform:name", &g_dep.dep.name, w - px(48));
+  std::vector<std::string> parents{"—"};
+  for (const auto& d : s.departments) parents.push_back(d.name);
+  combo(tr("settings.parent"), "depform:parent", parents, &g_dep.parent, w - px(48));
+  if (!g_dep.error.empty()) error_text_line(g_dep.error, "depform:error");
+  if (button(tr("dialog.save"), "depform:save", true)) {
+    g_dep.dep.parent = g_dep.parent > 0 ? s.departments[static_cast<size_t>(g_dep.parent) - 1].id : "";
+    if (g_dep.dep.name.find_first_not_of(' ') == std::string::npos) g_dep.error = tr("err.name_empty");
+    else if (g_dep.dep.parent == g_dep.dep.id) g_dep.error = tr("err.department_cycle");
+    else {
+      out.commands.push_back(PutDepartment{g_dep.dep, false});
+      g_dep.open = false;
+      ImGui::CloseCurrentPopup();
+    }
+  }
+  ImGui::SameLine();
+  if (!g_dep.fresh && button(tr("settings.delete"), "depform:delete")) {
+    out.commands.push_back(PutDepartment{g_dep.dep, true});
+    g_dep.open = false;
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::SameLine();
+  if (button(tr("dialog.cancel"), "depform:cancel")) {
+    g_dep.open = false;
+    ImGui::CloseCurrentPopup();
+  }
+  dialog_end();
+}
+
+// One row of rights: four levels and two switches.
+void rights_row(const std::string& label, const std::string& id, EntityRights* r) {
+  auto levels = level_names();
+  ImGui::TableNextRow();
+  ImGui::TableSetColumnIndex(0);
+  ImGui::TextUnformatted(label.c_str());
+  Level* fields[] = {&r->read, &r->add, &r->edit, &r->remove};
+  const char* names[] = {"read", "add", "edit", "remove"};
+  for (int i = 0; i < 4; ++i) {
+    ImGui::TableSetColumnIndex(i + 1);
+    int v = static_cast<int>(*fields[i]);
+    if (combo("", id + ":" + names[i], levels, &v, px(110))) *fields[i] = static_cast<Level>(v);
+  }
+  ImGui::TableSetColumnIndex(5);
+  checkbox("##ownview", id + ":own_view", &r->own_view);
+  ImGui::TableSetColumnIndex(6);
+  checkbox("##configure", id + ":configure", &r->configure);
+}
+
+void roles_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float width) {
+  const Schema& s = ws.schema();
+  if (button(std::string("+ ") + tr("settings.add_role"), "settings:add_role", true))
+    g_role = RoleForm{true, Role{env.new_id ? env.new_id("role") : "role", "", {}, {}}, true, ""};
+  ImGui::Dummy(ImVec2(0, px(6)));
+  for (const auto& r : s.roles) {
+    ImGui::PushID(r.id.c_str());
+    ImGui::TextUnformatted(r.name.c_str());
+    sem_item("role:" + r.id, "text", r.name);
+    ImGui::SameLine(0, px(16));
+    if (link(tr("settings.edit"), "editrole:" + r.id, color::kLink)) g_role = RoleForm{true, r, false, ""};
+    ImGui::PopID();
+  }
+  if (!g_role.open) return;
+  const float w = std::min(px(980), ImGui::GetIO().DisplaySize.x - px(40));
+  if (!dialog_begin(tr(g_role.fresh ? "settings.add_role" : "settings.edit_role"), "roleform", &g_role.open, w)) return;
+  text_input(tr("settings.name"), "roleform:name", &g_role.role.name, px(360));
+  if (ImGui::BeginTable("rights", 7, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit)) {
+    for (const char* k : {"settings.entity", "right.read", "right.add", "right.edit", "right.remove", "right.own_view",
+                          "right.configure"})
+      ImGui::TableSetupColumn(tr(k));
+    ImGui::TableHeadersRow();
+    rights_row(tr("settings.default_rights"), "roleform:default", &g_role.role.defaults);
+    for (const auto& e : s.entities) {
+      auto it = g_role.role.entities.find(e.id);
+      EntityRights r = it == g_role.role.entities.end() ? g_role.role.defaults : it->second;
+      EntityRights before = r;
+      rights_row(e.plural.get(language()), "roleform:" + e.id, &r);
+      if (!(r == before)) g_role.role.entities[e.id] = r;
+    }
+    ImGui::EndTable();
+  }
+  if (!g_role.error.empty()) error_text_line(g_role.error, "roleform:error");
+  if (button(tr("dialog.save"), "roleform:save", true)) {
+    if (g_role.role.name.find_first_not_of(' ') == std::string::npos) g_role.error = tr("err.name_empty");
+    else {
+      out.commands.push_back(PutRole{g_role.role, false});
+      g_role.open = false;
+      ImGui::CloseCurrentPopup();
+    }
+  }
+  ImGui::SameLine();
+  if (!g_role.fresh && button(tr("settings.delete"), "roleform:delete")) {
+    out.commands.push_back(PutRole{g_role.role, true});
+    g_role.open = false;
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::SameLine();
+  if (button(tr("dialog.cancel"), "roleform:cancel")) {
+    g_role.open = false;
+    ImGui::CloseCurrentPopup();
+  }
+  dialog_end();
+}
+
+void fields_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float width) {
+  const Schema& s = ws.schema();
+  std::vector<std::string> names;
+  for (const auto& e : s.entities) names.push_back(e.plural.get(language()));
+  g_fields_entity = std::clamp(g_fields_entity, 0, static_cast<int>(s.entities.size()) - 1);
+  combo(tr("settings.entity"), "fields:entity", names, &g_fields_entity, px(300));
+  const std::string entity = s.entities[static_cast<size_t>(g_fields_entity)].id;
+  ImGui::Dummy(ImVec2(0, px(6)));
+  if (ImGui::BeginTable("fields", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX,
+                        ImVec2(width, 0))) {
+    for (const char* k : {"settings.name", "field.type", "field.multiple", "field.required", ""}) ImGui::TableSetupColumn(*k ? tr(k) : "");
+    ImGui::TableHeadersRow();
+    for (const FieldDef* f : s.fields_of(entity)) {
+      ImGui::TableNextRow(ImGuiTableRowFlags_None, px(32));
+      ImGui::PushID(f->id.c_str());
+      ImGui::TableSetColumnIndex(0);
+      const std::string label = f->label.get(language());
+      ImGui::TextUnformatted(label.c_str());
+      sem_item("fieldrow:" + f->id, "cell", label);
+      ImGui::TableSetColumnIndex(1);
+      ImGui::TextUnformatted(tr((std::string("type.") + field_type_name(f->type)).c_str()));
+      ImGui::TableSetColumnIndex(2);
+      ImGui::TextUnformatted(f->multiple ? "\xe2\x9c\x93" : "");
+      ImGui::TableSetColumnIndex(3);
+      bool staged = false;
+      for (const auto& r : s.required) staged = staged || (r.entity == entity && r.field == f->id);
+      ImGui::TextUnformatted(f->mandatory ? tr("field.req_always") : staged ? tr("field.req_stages") : "");
+      ImGui::TableSetColumnIndex(4);
+      if (f->system) {
+        ImGui::TextDisabled("%s", tr("settings.system"));
+      } else if (can_configure(s, env.user, entity) && link(tr("settings.delete"), "deletefield:" + f->id, color::kError)) {
+        size_t n = ws.count_values(entity, f->id);
+        char text[512];
+        std::snprintf(text, sizeof text, tr("settings.delete_field_q"), label.c_str(), static_cast<int>(n));
+        g_delete = DeleteFieldForm{true, entity, f->id, text};
+      }
+      ImGui::PopID();
+    }
+    ImGui::EndTable();
+  }
+  if (!g_delete.open) return;
+  const float w = px(460);
+  if (!dialog_begin(tr("settings.delete_field"), "deletefield", &g_delete.open, w)) return;
+  ImGui::PushTextWrapPos(w - px(48));
+  ImGui::TextUnformatted(g_delete.text.c_str());
+  ImGui::PopTextWrapPos();
+  sem_item("deletefield:text", "text", g_delete.text);
+  ImGui::Dummy(ImVec2(0, px(8)));
+  if (button(tr("settings.delete"), "deletefield:yes", true)) {
+    out.commands.push_back(DeleteField{g_delete.entity, g_delete.field});
+    g_delete.open = false;
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::SameLine();
+  if (button(tr("dialog.cancel"), "deletefield:no")) {
+    g_delete.open = false;
+    ImGui::CloseCurrentPopup();
+  }
+  dialog_end();
+}
+
+void types_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float width) {
+  const Schema& s = ws.schema();
+  if (button(std::string("+ ") + tr("settings.add_type"), "settings:add_type", true)) {
+    int n = 1;
+    while (s.entity("smart_" + std::to_string(n))) ++n;
+    g_type = TypeForm{true, EntityType{"smart_" + std::to_string(n), {}, {}, true, false, true, false, "TITLE"}, ""};
+  }
+  ImGui::Dummy(ImVec2(0, px(6)));
+  for (const auto& e : s.entities) {
+    std::string line = e.plural.get(language());
+    if (!e.system) {
+      line += "  ·  ";
+      line += e.has_stages ? tr("type.with_stages") : tr("type.no_stages");
+      if (e.has_pipelines) line += std::string(", ") + tr("type.with_pipelines");
+      if (e.has_client) line += std::string(", ") + tr("type.with_client");
+    }
+    ImGui::TextUnformatted(line.c_str());
+    sem_item("type:" + e.id, "text", e.plural.get(language()));
+  }
+  if (!g_type.open) return;
+  const float w = px(460);
+  if (!dialog_begin(tr("settings.add_type"), "typeform", &g_type.open, w)) return;
+  text_input(tr("type.name"), "typeform:name", &g_type.type.name.ru, w - px(48));
+  text_input(tr("type.plural"), "typeform:plural", &g_type.type.plural.ru, w - px(48));
+  checkbox(tr("type.with_stages"), "typeform:stages", &g_type.type.has_stages);
+  if (g_type.type.has_stages) checkbox(tr("type.with_pipelines"), "typeform:pipelines", &g_type.type.has_pipelines);
+  else g_type.type.has_pipelines = false;
+  checkbox(tr("type.with_client"), "typeform:client", &g_type.type.has_client);
+  if (!g_type.error.empty()) error_text_line(g_type.error, "typeform:error");
+  if (button(tr("dialog.save"), "typeform:save", true)) {
+    g_type.type.name.en = g_type.type.name.ru;
+    g_type.type.plural.en = g_type.type.plural.ru;
+    if (g_type.type.name.ru.empty() || g_type.type.plural.ru.empty()) g_type.error = tr("err.name_empty");
+    else {
+      out.commands.push_back(PutEntityType{g_type.type});
+      g_type.open = false;
+      ImGui::CloseCurrentPopup();
+    }
+  }
+  ImGui::SameLine();
+  if (button(tr("dialog.cancel"), "typeform:cancel")) {
+    g_type.open = false;
+    ImGui::CloseCurrentPopup();
+  }
+  dialog_end();
+}
+
+}  // namespace
+
+void draw_settings(const Workspace& ws, const UiEnv& env, ViewState& view, UiOutput& out) {
+  const float margin = px(20);
+  ImGui::SetCursorPos(ImVec2(margin, ImGui::GetCursorPosY() + margin));
+  const float width = ImGui::GetContentRegionAvail().x - margin;
+  ImGui::PushFont(fonts().title);
+  ImGui::TextUnformatted(tr("settings.title"));
+  ImGui::PopFont();
+  sem_item("heading:settings", "heading", tr("settings.title"));
+  const bool admin = is_admin(ws.schema(), env.user);
+  struct Page {
+    const char* id;
+    const char* key;
+    bool allowed;
+  };
+  bool configurator = admin;
+  for (const auto& e : ws.schema().entities) configurator = configurator || can_configure(ws.schema(), env.user, e.id);
+  const Page pages[] = {{"users", "settings.users", admin},
+                        {"departments", "settings.departments", admin},
+                        {"roles", "settings.roles", admin},
+                        {"fields", "settings.fields", configurator},
+                        {"types", "settings.types", admin}};
+  ImGui::SetCursorPosX(margin);
+  for (const auto& p : pages) {
+    if (!p.allowed) continue;
+    if (button(tr(p.key), "settingspage:" + std::string(p.id), view.settings == p.id)) {
+      view.settings = p.id;
+      out.navigated = true;
+    }
+    ImGui::SameLine();
+  }
+  ImGui::NewLine();
+  ImGui::Dummy(ImVec2(0, px(6)));
+  ImGui::SetCursorPosX(margin);
+  panel_begin("settings", width);
+  const float inner = width - px(40);
+  bool shown = false;
+  for (const auto& p : pages) {
+    if (view.settings != p.id) continue;
+    if (!p.allowed) break;
+    shown = true;
+    if (view.settings == "users") users_page(ws, env, out, inner);
+    if (view.settings == "departments") departments_page(ws, env, out, inner);
+    if (view.settings == "roles") roles_page(ws, env, out, inner);
+    if (view.settings == "fields") fields_page(ws, env, out, inner);
+    if (view.settings == "types") types_page(ws, env, out, inner);
+  }
+  if (!shown) {
+    ImGui::TextUnformatted(tr("settings.forbidden"));
+    sem_item("settings:forbidden", "alert", tr("settings.forbidden"));
+  }
+  panel_end();
+}
+
+}  // namespace kt::ui
