@@ -52,6 +52,7 @@ void draw_fill_in(CardContext& c) {
   if (!fill.open) return;
   const float w = px(480);
   if (!dialog_begin(tr("fill.title"), "fillin", &fill.open, w)) return;
+  dialog_body_begin("fillin");
   ImGui::PushTextWrapPos(w - px(48));
   ImGui::TextUnformatted((std::string(tr("fill.text")) + " «" + stage_name(c, fill.stage) + "»").c_str());
   ImGui::PopTextWrapPos();
@@ -63,6 +64,7 @@ void draw_fill_in(CardContext& c) {
     form_field(c.ws, *f, f->label.get(language()), true, &fill.values[id], w - px(48), "fill:" + id);
     ImGui::Dummy(ImVec2(0, px(4)));
   }
+  dialog_body_end();
   if (button(tr("fill.submit"), "fill:submit", true)) {
     MoveStage move{c.item.id, fill.stage, {}};
     bool ok = true;
@@ -220,15 +222,16 @@ void draw_field_config(CardContext& c) {
     return;
   }
   const float w = px(560);
-  const float fw = w - px(48);
   const std::string title = std::string(tr("field.settings")) + ": " + current->label.get(language());
   if (!dialog_begin(title, "fieldconfig", &cfg.open, w)) return;
+  dialog_body_begin("fieldconfig");
+  const float body_w = ImGui::GetContentRegionAvail().x - px(4);
   FieldDef& d = cfg.def;
   caption(std::string(tr("field.type")) + ": " + tr((std::string("type.") + field_type_name(d.type)).c_str()) +
           (d.multiple ? std::string(", ") + tr("field.multiple") : ""));
-  text_input(tr("field.name_ru"), "config:name_ru", &d.label.ru, fw);
-  text_input(tr("field.name_en"), "config:name_en", &d.label.en, fw);
-  text_input(tr("field.help"), "config:help", &d.help.ru, fw);
+  text_input(tr("field.name_ru"), "config:name_ru", &d.label.ru, body_w);
+  text_input(tr("field.name_en"), "config:name_en", &d.label.en, body_w);
+  text_input(tr("field.help"), "config:help", &d.help.ru, body_w);
   d.help.en = d.help.ru;
   checkbox(tr("layout.show_always"), "config:show_always", &cfg.show_always);
 
@@ -278,7 +281,7 @@ void draw_field_config(CardContext& c) {
     ImGui::Dummy(ImVec2(0, px(4)));
     if (d.type == FieldType::List)
       draw_options_editor(d.options, &d.default_value, [&] { return c.env.new_id ? c.env.new_id("o") : std::string("o"); },
-                          "config", fw);
+                          "config", body_w);
     if (d.type == FieldType::Number) {
       ImGui::SetNextItemWidth(px(120));
       ImGui::InputInt(tr("field.precision"), &d.precision);
@@ -287,12 +290,13 @@ void draw_field_config(CardContext& c) {
     if (d.type == FieldType::String) checkbox(tr("field.multiline"), "config:multiline", &d.multiline);
     if (d.type != FieldType::List && d.type != FieldType::File) {
       FieldDef probe = d;
-      form_field(c.ws, probe, tr("field.default"), false, &cfg.default_value, fw, "config:default");
+      form_field(c.ws, probe, tr("field.default"), false, &cfg.default_value, body_w, "config:default");
     }
     ImGui::Dummy(ImVec2(0, px(4)));
     checkbox(tr("field.restricted"), "config:restricted", &cfg.restricted);
-    if (cfg.restricted) draw_code_picker(s, &cfg.codes, "config:codes", fw);
+    if (cfg.restricted) draw_code_picker(s, &cfg.codes, "config:codes", body_w);
   }
+  dialog_body_end();
   if (!cfg.error.empty()) error_text_line(cfg.error, "config:error");
   ImGui::Dummy(ImVec2(0, px(6)));
 
@@ -369,15 +373,16 @@ void draw_create_field(CardContext& c) {
   if (!cf.open) return;
   const Schema& s = c.ws.schema();
   const float w = px(520);
-  const float fw = w - px(48);
   if (!dialog_begin(tr("newfield.title"), "createfield", &cf.open, w)) return;
+  dialog_body_begin("createfield");
+  const float body_w = ImGui::GetContentRegionAvail().x - px(4);
   const auto& types = custom_field_types();
   std::vector<std::string> type_names;
   for (FieldType t : types) type_names.push_back(tr((std::string("type.") + field_type_name(t)).c_str()));
-  combo(tr("field.type"), "newfield:type", type_names, &cf.type, fw);
+  combo(tr("field.type"), "newfield:type", type_names, &cf.type, body_w);
   const FieldType type = types[static_cast<size_t>(std::clamp(cf.type, 0, static_cast<int>(types.size()) - 1))];
-  text_input(tr("field.name_ru"), "newfield:name_ru", &cf.name_ru, fw);
-  text_input(tr("field.name_en"), "newfield:name_en", &cf.name_en, fw);
+  text_input(tr("field.name_ru"), "newfield:name_ru", &cf.name_ru, body_w);
+  text_input(tr("field.name_en"), "newfield:name_en", &cf.name_en, body_w);
   if (type != FieldType::Boolean) checkbox(tr("field.multiple"), "newfield:multiple", &cf.multiple);
   checkbox(tr("field.req_always"), "newfield:required", &cf.required);
   checkbox(tr("layout.show_always"), "newfield:show_always", &cf.show_always);
@@ -391,7 +396,7 @@ void draw_create_field(CardContext& c) {
     caption(tr("field.options"));
     for (size_t i = 0; i < cf.options.size(); ++i) {
       ImGui::PushID(static_cast<int>(i));
-      ImGui::SetNextItemWidth(fw - px(40));
+      ImGui::SetNextItemWidth(body_w - px(40));
       ImGui::InputText("##opt", &cf.options[i]);
       sem_item("newfield:option:" + std::to_string(i), "textbox",
                std::string(tr("field.option")) + " " + std::to_string(i + 1), cf.options[i]);
@@ -418,8 +423,9 @@ void draw_create_field(CardContext& c) {
   if (type == FieldType::CrmDirectory) {
     std::vector<std::string> names;
     for (const auto& d : s.directories) names.push_back(d.name.get(language()));
-    combo(tr("field.directory"), "newfield:directory", names, &cf.directory, fw);
+    combo(tr("field.directory"), "newfield:directory", names, &cf.directory, body_w);
   }
+  dialog_body_end();
   if (!cf.error.empty()) error_text_line(cf.error, "newfield:error");
   ImGui::Dummy(ImVec2(0, px(6)));
   if (button(tr("newfield.submit"), "newfield:submit", true)) {
@@ -476,8 +482,9 @@ void draw_views(CardContext& c) {
   if (!v.open) return;
   const Schema& s = c.ws.schema();
   const float w = px(560);
-  const float fw = w - px(48);
   if (!dialog_begin(tr("views.title"), "views", &v.open, w)) return;
+  dialog_body_begin("views");
+  const float body_w = ImGui::GetContentRegionAvail().x - px(4);
   auto existing = views_for(s, c.env.user, c.family);
   if (existing.empty()) muted_text(tr("views.none"));
   for (const View* x : existing) {
@@ -500,10 +507,11 @@ void draw_views(CardContext& c) {
   }
   ImGui::Separator();
   caption(v.editing.empty() ? tr("views.new") : tr("views.editing"));
-  text_input(tr("views.name"), "viewform:name", &v.name, fw);
+  text_input(tr("views.name"), "viewform:name", &v.name, body_w);
   checkbox(tr("views.auto_apply"), "viewform:auto", &v.auto_apply);
   caption(tr("views.members"));
-  draw_code_picker(s, &v.codes, "viewform:codes", fw);
+  draw_code_picker(s, &v.codes, "viewform:codes", body_w);
+  dialog_body_end();
   if (!v.error.empty()) error_text_line(v.error, "viewform:error");
   if (button(v.editing.empty() ? tr("views.create") : tr("dialog.save"), "viewform:submit", true)) {
     v.error.clear();

@@ -61,6 +61,7 @@ void draw_create_dialog(const Workspace& ws, const UiEnv& env, ViewState& view, 
   const float w = px(460);
   const std::string title = std::string(tr("create.title")) + ": " + et->name.get(language());
   if (!dialog_begin(title, "create", &g_create.open, w)) return;
+  dialog_body_begin("create");
 
   auto pipelines = s.pipelines_of(g_create.entity);
   Item probe;
@@ -84,6 +85,7 @@ void draw_create_dialog(const Workspace& ws, const UiEnv& env, ViewState& view, 
     form_field(ws, *f, f->label.get(language()), required, &it->second, w - px(48), "create:" + f->id);
     ImGui::Dummy(ImVec2(0, px(4)));
   }
+  dialog_body_end();
   if (!g_create.error.empty()) error_text_line(g_create.error, "create:error");
   ImGui::Dummy(ImVec2(0, px(6)));
   if (button(tr("create.submit"), "create:submit", true)) {

@@ -113,6 +113,7 @@ void users_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
   if (!g_user.open) return;
   const float w = px(480);
   if (!dialog_begin(tr(g_user.fresh ? "settings.add_user" : "settings.edit_user"), "userform", &g_user.open, w)) return;
+  dialog_body_begin("userform");
   text_input(tr("settings.name"), "userform:name", &g_user.user.name, w - px(48));
   std::vector<std::string> deps{"—"};
   for (const auto& d : s.departments) deps.push_back(d.name);
@@ -127,6 +128,7 @@ void users_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
   }
   checkbox(tr("settings.admin"), "userform:admin", &g_user.user.admin);
   checkbox(tr("settings.active"), "userform:active", &g_user.user.active);
+  dialog_body_end();
   if (!g_user.error.empty()) error_text_line(g_user.error, "userform:error");
   if (button(tr("dialog.save"), "userform:save", true)) {
     g_user.user.department = g_user.department > 0 ? s.departments[static_cast<size_t>(g_user.department) - 1].id : "";
@@ -237,6 +239,7 @@ void roles_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
   if (!g_role.open) return;
   const float w = std::min(px(980), ImGui::GetIO().DisplaySize.x - px(40));
   if (!dialog_begin(tr(g_role.fresh ? "settings.add_role" : "settings.edit_role"), "roleform", &g_role.open, w)) return;
+  dialog_body_begin("roleform");
   text_input(tr("settings.name"), "roleform:name", &g_role.role.name, px(360));
   if (ImGui::BeginTable("rights", 7, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit)) {
     for (const char* k : {"settings.entity", "right.read", "right.add", "right.edit", "right.remove", "right.own_view",
@@ -253,6 +256,7 @@ void roles_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
     }
     ImGui::EndTable();
   }
+  dialog_body_end();
   if (!g_role.error.empty()) error_text_line(g_role.error, "roleform:error");
   if (button(tr("dialog.save"), "roleform:save", true)) {
     if (g_role.role.name.find_first_not_of(' ') == std::string::npos) g_role.error = tr("err.name_empty");

@@ -3,6 +3,7 @@
 #include <imgui_internal.h>
 #include <imgui_stdlib.h>
 
+#include <map>
 #include <vector>
 
 #include "ui/semantics.hpp"
@@ -214,6 +215,26 @@ bool icon_button(const char* symbol, const std::string& name, const std::string&
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", name.c_str());
   sem_item(id, "button", name).disabled = !enabled;
   return clicked && enabled;
+}
+
+namespace {
+// The body heights of dialogs in the last frame, so that a long body scrolls while the buttons stay put.
+std::map<std::string, float> g_body_heights;
+std::string g_body_id;
+}  // namespace
+
+void dialog_body_begin(const std::string& id) {
+  g_body_id = id;
+  const float max_h = ImGui::GetIO().DisplaySize.y * 0.62f;
+  auto it = g_body_heights.find(id);
+  float h = it == g_body_heights.end() ? px(100) : std::min(it->second, max_h);
+  ImGui::BeginChild(("body:" + id).c_str(), ImVec2(0, h), false, ImGuiWindowFlags_NoBackground);
+}
+
+void dialog_body_end() {
+  g_body_heights[g_body_id] = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
+  ImGui::EndChild();
+  ImGui::Dummy(ImVec2(0, px(6)));
 }
 
 bool dialog_begin(const std::string& title, const std::string& id, bool* open, float width) {

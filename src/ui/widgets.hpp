@@ -51,5 +51,9 @@ bool icon_button(const char* symbol, const std::string& name, const std::string&
 // A modal dialog: begin returns true while it is open. `open` requests opening this frame.
 bool dialog_begin(const std::string& title, const std::string& id, bool* open, float width);
 void dialog_end();
+// The scrolling part of a dialog (everything but its buttons): it takes the height of its content, up to a
+// share of the screen, and scrolls beyond that so that the buttons under it stay visible.
+void dialog_body_begin(const std::string& id);
+void dialog_body_end();
 
 }  // namespace kt::ui

@@ -16,6 +16,9 @@ export async function launch() {
   });
 }
 
+// Pages opened by the running test, so that the runner can take a screenshot of them when it fails.
+export const openPages = [];
+
 // A new page in a fresh context, with console errors collected on page.errors.
 export async function newPage(browser, options = {}) {
   const context = await browser.newContext({
@@ -28,6 +31,7 @@ export async function newPage(browser, options = {}) {
   page.errors = [];
   page.on("pageerror", (e) => page.errors.push(String(e)));
   page.on("console", (m) => { if (m.type() === "error") page.errors.push(m.text()); });
+  openPages.push(page);
   return { context, page };
 }
 
@@ -84,9 +88,18 @@ function matches(n, q) {
 // Finds a widget that may be scrolled out of view: rolls the mouse wheel over `over` (a point in the
 // scrolling area) until it shows up, as a person would.
 export async function scrollTo(page, query, over, { maxSteps = 30 } = {}) {
-  for (let i = 0; i < maxSteps; i++) {
+  const visible = async () => {
     const hit = (await semantics(page)).find((n) => matches(n, query));
-    if (hit && hit.h > 4) return hit;
+    return hit && hit.h > 4 ? hit : null;
+  };
+  let hit = await visible();
+  if (hit) return hit;
+  // From the top, roll down until it shows.
+  await page.mouse.move(over.x, over.y);
+  for (let i = 0; i < 8; i++) await page.mouse.wheel(0, -600);
+  await frames(page, 2);
+  for (let i = 0; i < maxSteps; i++) {
+    if ((hit = await visible())) return hit;
     await page.mouse.move(over.x, over.y);
     await page.mouse.wheel(0, 120);
     await frames(page, 2);

@@ -7,7 +7,7 @@ import { createServer } from "node:http";
 import { readFile, readdir, mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { launch } from "./browser.mjs";
+import { launch, openPages } from "./browser.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -73,6 +73,7 @@ async function main() {
       const name = `${f.replace(".test.mjs", "")}: ${t.name}`;
       if (filter && !name.includes(filter)) continue;
       const t0 = Date.now();
+      openPages.length = 0;
       try {
         await t.fn(env);
         passed++;
@@ -80,8 +81,12 @@ async function main() {
       } catch (e) {
         failed++;
         failures.push(name);
+        const shot = name.replace(/[^a-z0-9]+/gi, "-").slice(0, 80);
+        for (const [i, p] of openPages.entries())
+          await p.screenshot({ path: path.join(resultsDir, `FAILED-${shot}-${i}.png`) }).catch(() => {});
         console.log(`  FAIL  ${name} (${Date.now() - t0} ms)\n        ${String(e.stack || e).split("\n").slice(0, 6).join("\n        ")}`);
       }
+      for (const p of openPages) await p.context().close().catch(() => {});
     }
   }
   await browser.close();

@@ -1,0 +1,225 @@
+// The configurable card through the real page (issue 3): custom fields, required-on-stage with the fill-in
+// prompt, tabs, views resolved per user, restricted visibility.
+import path from "node:path";
+import { newPage, waitForApp, state, find, findAll, click, frames, waitSaved, scrollTo, assert, assertEq } from "./browser.mjs";
+
+const FIELDS = { x: 300, y: 600 };
+
+async function open(page, url, route) {
+  await page.goto(url + route);
+  await waitForApp(page);
+}
+
+async function typeInto(page, query, text) {
+  await click(page, query);
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type(text, { delay: 5 });
+  await frames(page, 2);
+}
+
+// Opens a combobox and picks an option by its shown name.
+async function choose(page, comboId, optionName) {
+  await click(page, { id: comboId });
+  await click(page, { role: "option", name: optionName });
+}
+
+async function switchUser(page, id) {
+  await click(page, { id: "user" });
+  await click(page, { id: `switchuser:${id}` });
+  await frames(page, 3);
+  assertEq((await state(page)).user, id, "switched user");
+}
+
+// Creates a list field in section `section` of the open card; returns its id.
+async function createListField(page, section, name, options) {
+  const before = (await state(page)).card.sections.find((s) => s.id === section).fields;
+  await click(page, { id: `secedit:${section}` });
+  await scrollTo(page, { id: `createfield:${section}` }, FIELDS);
+  await click(page, { id: `createfield:${section}` });
+  await find(page, { role: "dialog", name: "Новое поле" });
+  await choose(page, "newfield:type", "Список");
+  await typeInto(page, { id: "newfield:name_ru" }, name);
+  for (let i = 0; i < options.length; i++) {
+    if (i >= 2) await click(page, { id: "newfield:optadd" });
+    await typeInto(page, { id: `newfield:option:${i}` }, options[i]);
+  }
+  await click(page, { id: "newfield:submit" });
+  await frames(page, 3);
+  const after = (await state(page)).card.sections.find((s) => s.id === section).fields;
+  const added = after.filter((f) => !before.includes(f));
+  assertEq(added.length, 1, "one field added to the section");
+  return added[0];
+}
+
+export const tests = [
+  {
+    name: "create a list field, require it on stages, be refused moving there, fill it in, move",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser);
+      await open(page, url, "#/item/D3");  // "Годовое обслуживание склада", on NEW
+      const id = await createListField(page, "main", "Contract type", ["One-off", "Annual"]);
+      let s = await state(page);
+      assert(/^UF_CRM_/.test(id), "custom field id: " + id);
+      await scrollTo(page, { id: `field:D3:${id}` }, FIELDS);
+      await page.screenshot({ path: path.join(resultsDir, "config-field-created.png") });
+
+      // Required on stages "В работе" .. "Финальный счёт" of the general pipeline.
+      await click(page, { id: `fieldmenu:${id}` });
+      await click(page, { id: `menu:configure:${id}` });
+      await find(page, { role: "dialog", name: /Настройки поля/ });
+      await click(page, { id: "config:req:2" });
+      await choose(page, "config:from:0", "В работе");
+      await choose(page, "config:to:0", "Финальный счёт");
+      await page.screenshot({ path: path.join(resultsDir, "config-required-on-stages.png") });
+      await click(page, { id: "config:save" });
+      await frames(page, 3);
+
+      // Moving to "В работе" is refused until the field is filled: the fill-in prompt names it.
+      await click(page, { role: "radio", name: "В работе" });
+      await find(page, { role: "dialog", name: "Заполните обязательные поля" });
+      s = await state(page);
+      assertEq(s.card.fields.STAGE_ID.value, "NEW", "not moved yet");
+      await page.screenshot({ path: path.join(resultsDir, "config-fill-in.png") });
+      // Submitting empty is refused with an inline message.
+      await click(page, { id: "fill:submit" });
+      await find(page, { id: `fill:${id}:error` });
+      assertEq((await state(page)).card.fields.STAGE_ID.value, "NEW", "still not moved");
+      await choose(page, `fill:${id}`, "Annual");
+      await click(page, { id: "fill:submit" });
+      await frames(page, 3);
+      s = await state(page);
+      assertEq(s.card.fields.STAGE_ID.value, "EXECUTING", "moved after filling");
+      assertEq(s.card.fields[id].text, "Annual", "the fill-in value is saved");
+      const last = s.card.timeline.slice(-2).map((t) => t.kind);
+      assertEq(last, ["field_changed", "stage_changed"], "both recorded in the timeline");
+
+      // Inside the range the field cannot be emptied; outside it can be moved freely.
+      await waitSaved(page);
+      await page.reload();
+      await waitForApp(page);
+      s = await state(page);
+      assertEq(s.card.fields[id].text, "Annual", "value after reload");
+      assert(s.card.sections.find((x) => x.id === "main").fields.includes(id), "field in the layout after reload");
+      assertEq(s.card.fields.STAGE_ID.value, "EXECUTING", "stage after reload");
+      await context.close();
+    },
+  },
+  {
+    name: "hide and reorder tabs; the tab menu is kept with the view and survives reload",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser);
+      await open(page, url, "#/item/D2");
+      await click(page, { id: "tabs:configure" });
+      await click(page, { id: "tableft:history" });   // History before Links
+      await click(page, { id: "tabvis:links" });      // hide Links
+      await page.screenshot({ path: path.join(resultsDir, "config-tabs-editing.png") });
+      await click(page, { id: "tabs:configure" });    // done
+      let s = await state(page);
+      assertEq(s.card.tabs, [{ id: "main", hidden: false }, { id: "history", hidden: false }, { id: "links", hidden: true }],
+        "order and hidden flag");
+      const tabs = (await findAll(page, { role: "tab" })).map((t) => t.name);
+      assertEq(tabs, ["Общие", "История"], "only visible tabs are shown, in the new order");
+      await click(page, { role: "tab", name: "История" });
+      assertEq((await state(page)).card.tab, "history", "a tab opens");
+      await waitSaved(page);
+      await page.reload();
+      await waitForApp(page);
+      s = await state(page);
+      assertEq(s.card.tabs.map((t) => t.id), ["main", "history", "links"], "tab order after reload");
+      assert(s.card.tabs[2].hidden, "hidden after reload");
+      assertEq(s.card.tab, "history", "the open tab is in the URL");
+      await context.close();
+    },
+  },
+  {
+    name: "two users see different views by the resolution rules",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser);
+      await open(page, url, "#/item/D4");
+      // The administrator creates a view for the sales department (with sub-departments), auto-applied.
+      await scrollTo(page, { id: "views:manage" }, FIELDS);
+      await click(page, { id: "views:manage" });
+      await find(page, { role: "dialog", name: "Представления карточки" });
+      await typeInto(page, { id: "viewform:name" }, "Sales view");
+      await click(page, { id: "viewform:auto" });
+      await scrollTo(page, { id: "viewform:codes:DRd2" }, { x: 640, y: 250 });
+      await click(page, { id: "viewform:codes:DRd2" });
+      await click(page, { id: "viewform:submit" });
+      await click(page, { id: "views:close" });
+      await frames(page, 3);
+      // He switches to it and renames its first section there.
+      await choose(page, "views:switch", "Sales view");
+      let s = await state(page);
+      assert(s.card.scope.startsWith("V:"), "the admin looks at the view: " + s.card.scope);
+      await scrollTo(page, { id: "secedit:main" }, { x: 300, y: 400 });
+      await click(page, { id: "secedit:main" });
+      await click(page, { id: "secrename:main" });
+      await page.keyboard.press("Control+A");
+      await page.keyboard.type("Sales essentials", { delay: 5 });
+      await page.keyboard.press("Enter");
+      await frames(page, 3);
+      s = await state(page);
+      assertEq(s.card.sections[0].title, "Sales essentials", "renamed in the view");
+
+      // Ivan (sales) gets the view automatically; Maria (support) sees the common view.
+      await switchUser(page, "u2");
+      s = await state(page);
+      assert(s.card.scope.startsWith("V:"), "Ivan sees the view: " + s.card.scope);
+      assertEq(s.card.sections[0].title, "Sales essentials", "Ivan's layout");
+      await find(page, { role: "heading", name: "Sales essentials" });
+      await page.screenshot({ path: path.join(resultsDir, "config-view-ivan.png") });
+      await switchUser(page, "u3");
+      s = await state(page);
+      assertEq(s.card.scope, "C", "Maria sees the common view");
+      assertEq(s.card.sections[0].title, "О сделке", "Maria's layout");
+      await page.screenshot({ path: path.join(resultsDir, "config-view-maria.png") });
+      // Maria may not have an own view: the switcher offers none.
+      await scrollTo(page, { id: "views:switch" }, FIELDS);
+      await click(page, { id: "views:switch" });
+      const options = (await findAll(page, { role: "option" })).map((o) => o.name);
+      assert(!options.includes("Мой вид"), "no 'My view' for Maria: " + options.join(","));
+      await page.keyboard.press("Escape");
+      await waitSaved(page);
+      await page.reload();
+      await waitForApp(page);
+      s = await state(page);
+      assertEq([s.user, s.card.scope], ["u3", "C"], "user and scope after reload");
+      await context.close();
+    },
+  },
+  {
+    name: "a restricted field is invisible to a user outside its list",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser);
+      await open(page, url, "#/item/D1");
+      const id = await createListField(page, "additional", "Margin class", ["Low", "High"]);
+      await click(page, { id: `fieldmenu:${id}` });
+      await click(page, { id: `menu:configure:${id}` });
+      const DIALOG = { x: 640, y: 300 };
+      await scrollTo(page, { id: "config:restricted" }, DIALOG);
+      await click(page, { id: "config:restricted" });
+      await scrollTo(page, { id: "config:codes:DRd2" }, DIALOG);
+      await click(page, { id: "config:codes:DRd2" });
+      await click(page, { id: "config:save" });
+      await frames(page, 3);
+      await scrollTo(page, { id: `field:D1:${id}` }, FIELDS);
+      await click(page, { id: `field:D1:${id}` });
+      await click(page, { role: "option", name: "High" });
+      let s = await state(page);
+      assertEq(s.card.fields[id].text, "High", "the admin set it");
+
+      await switchUser(page, "u3");  // support: outside the list
+      s = await state(page);
+      assert(!(id in s.card.fields), "Maria's card has no value of the field");
+      assert(!s.card.timeline.some((t) => t.field === id), "nor its history");
+      const nodes = await findAll(page, { id: `field:D1:${id}` });
+      assertEq(nodes.length, 0, "and no widget for it");
+      await page.screenshot({ path: path.join(resultsDir, "config-restricted-maria.png") });
+
+      await switchUser(page, "u4");  // Moscow sales, under the sales department
+      s = await state(page);
+      assertEq(s.card.fields[id].text, "High", "Dmitry sees it");
+      await context.close();
+    },
+  },
+];
