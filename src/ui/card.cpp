@@ -146,7 +146,7 @@ void draw_header(CardContext& c, float width) {
   const FieldDef* tdef = ws.schema().field(item.entity, title_field);
   if (tdef && c.edit.is(item.id, tdef->id, "card:title")) {
     ImGui::PushFont(fonts().title);
-    FieldContext ctx{ws, item, *tdef, tdef->label.get(language()), c.edit, c.out, inner, "card:title"};
+    FieldContext ctx{ws, item, *tdef, tdef->label.get(language()), c.edit, c.out, inner, "card:title", &c.env.user};
     draw_field(ctx);
     ImGui::PopFont();
   } else {

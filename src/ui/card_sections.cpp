@@ -189,6 +189,27 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
     }
   } else {
     heading(title, "section:" + sec.id);
+    // In edit mode a section can be dragged by its title onto another section to take its place.
+    if (tools && ImGui::BeginDragDropSource(ImGuiDragDropFlags_SourceAllowNullID)) {
+      ImGui::SetDragDropPayload("kt-section", sec.id.c_str(), sec.id.size() + 1);
+      ImGui::TextUnformatted(title.c_str());
+      ImGui::EndDragDropSource();
+    }
+  }
+  if (ImGui::BeginDragDropTarget()) {
+    if (const ImGuiPayload* pl = ImGui::AcceptDragDropPayload("kt-section")) {
+      std::string moving(static_cast<const char*>(pl->Data));
+      Layout l = layout;
+      auto from = std::find_if(l.sections.begin(), l.sections.end(), [&](const LayoutSection& x) { return x.id == moving; });
+      if (from != l.sections.end() && moving != sec.id) {
+        LayoutSection m = *from;
+        l.sections.erase(from);
+        auto to = std::find_if(l.sections.begin(), l.sections.end(), [&](const LayoutSection& x) { return x.id == sec.id; });
+        l.sections.insert(to, m);
+        *change = l;
+      }
+    }
+    ImGui::EndDragDropTarget();
   }
   if (tools) {
     ImGui::SameLine(0, px(8));
@@ -269,7 +290,8 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
     std::string label = el.title.empty() ? f->label.get(language()) : el.title;
     if (is_required_here(c, *f)) label += " *";
     if (c.can_edit_item) {
-      FieldContext ctx{c.ws, c.item, *f, label, c.edit, c.out, width - px(40) - tools_w - (tools ? px(22) : 0)};
+      FieldContext ctx{c.ws, c.item, *f, label, c.edit, c.out, width - px(40) - tools_w - (tools ? px(22) : 0), {},
+                       &c.env.user};
       draw_field(ctx);
     } else {
       // Read-only: the value as text.

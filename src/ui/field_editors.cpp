@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "core/format.hpp"
+#include "core/required.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
@@ -71,10 +72,16 @@ Status parse_editor(const FieldDef& f, const std::string& text, const std::strin
   return Status::Ok();
 }
 
-// Validates and emits the edit; keeps the editor open with an inline error when the value is refused.
+// Validates and emits the edit; keeps the editor open with an inline error when the value is refused
+// (including emptying a field required where the item stands, R-4).
 void commit(FieldContext& c, const Value& v) {
   if (auto s = c.ws.validate_value(c.def, c.item, v); !s) {
     c.edit.error = error_text(s.code);
+    return;
+  }
+  if (v.empty() && !c.item.get(c.def.id).empty() && c.user &&
+      required_for(c.ws.schema(), *c.user, c.def, c.item.pipeline, c.item.get("STAGE_ID").str_or_empty())) {
+    c.edit.error = error_text("required");
     return;
   }
   if (!(v == c.item.get(c.def.id))) c.out.commands.push_back(SetField{c.item.id, c.def.id, v, {}});

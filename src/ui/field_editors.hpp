@@ -21,6 +21,7 @@ struct FieldContext {
   UiOutput& out;
   float width;  // available width in pixels
   std::string origin = {};  // semantics id of this widget; empty = field_sem_id(item, def)
+  const std::string* user = nullptr;  // who edits: required rules depend on what he may see
 };
 
 // Draws the label and the value of one field, or its editor while it is being edited.
