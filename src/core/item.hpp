@@ -53,6 +53,7 @@ struct TimelineEntry {
   std::string field;
   Value old_value;
   Value new_value;
+  std::uint64_t ver = 0;  // server version that confirmed it; 0 while only local
 };
 
 }  // namespace kt

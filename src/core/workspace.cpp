@@ -270,6 +270,71 @@ void Workspace::add_timeline(const Mutation& m, const std::string& item, Timelin
   e.old_value = std::move(old_value);
   e.new_value = std::move(new_value);
   tl.push_back(std::move(e));
+  if (track_new_) new_entries_.emplace_back(item, tl.size() - 1);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Replica operations
+// ---------------------------------------------------------------------------------------------------------
+
+void Workspace::put_item(Item item, const std::vector<TimelineEntry>* timeline, bool merge_timeline) {
+  ++version_;
+  const std::string id = item.id;
+  auto found = items_.find(id);
+  if (found == items_.end()) {
+    ids_by_entity_[item.entity].push_back(id);
+    items_.emplace(id, std::move(item));
+  } else {
+    found->second = std::move(item);
+  }
+  if (!timeline) return;
+  auto& tl = timelines_[id];
+  if (!merge_timeline) {
+    tl = *timeline;
+    return;
+  }
+  for (const auto& e : *timeline) {
+    auto same = std::find_if(tl.begin(), tl.end(), [&](const TimelineEntry& x) { return x.id == e.id; });
+    if (same != tl.end()) *same = e;
+    else tl.push_back(e);
+  }
+  // Confirmed entries in server order, then local ones in the order they were made.
+  std::stable_sort(tl.begin(), tl.end(), [](const TimelineEntry& a, const TimelineEntry& b) {
+    if ((a.ver == 0) != (b.ver == 0)) return b.ver == 0;
+    return a.ver < b.ver;
+  });
+}
+
+void Workspace::remove_item(const std::string& id) {
+  auto found = items_.find(id);
+  if (found == items_.end()) return;
+  ++version_;
+  auto& ids = ids_by_entity_[found->second.entity];
+  ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
+  items_.erase(found);
+  timelines_.erase(id);
+}
+
+void Workspace::set_schema(Schema s) {
+  ++version_;
+  schema_ = std::move(s);
+}
+
+void Workspace::confirm_entries(const std::string& item, const std::string& mutation_id, std::uint64_t ver) {
+  auto it = timelines_.find(item);
+  if (it == timelines_.end()) return;
+  for (auto& e : it->second)
+    if (e.id == mutation_id || e.id.rfind(mutation_id + ":", 0) == 0) e.ver = ver;
+}
+
+std::vector<TimelineEntry*> Workspace::take_new_entries() {
+  std::vector<TimelineEntry*> out;
+  for (const auto& [item, index] : new_entries_) {
+    auto it = timelines_.find(item);
+    if (it != timelines_.end() && index < it->second.size()) out.push_back(&it->second[index]);
+  }
+  new_entries_.clear();
+  return out;
 }
 
 // Writes one cell by last-writer-wins and records it: a change, a stage move, or a losing concurrent write.

@@ -45,6 +45,19 @@ class Workspace {
   // status says why.
   Status apply(const Mutation& m);
 
+  // Replica operations: state that arrives whole (a sync pull, a snapshot, a backup), not as commands.
+  // put_item replaces the item and, when `timeline` is given, its timeline (or merges entries by id when
+  // `merge_timeline`), keeping entries ordered by server version with local ones last.
+  void put_item(Item item, const std::vector<TimelineEntry>* timeline, bool merge_timeline);
+  void remove_item(const std::string& id);
+  void set_schema(Schema s);
+  // Marks entries confirmed: every entry produced by mutation `client:seq` gets server version `ver`.
+  void confirm_entries(const std::string& item, const std::string& mutation_id, std::uint64_t ver);
+  // The server stamps new entries with their version: with tracking on, take_new_entries returns the
+  // entries appended since it was last called.
+  void track_new_entries(bool on) { track_new_ = on; }
+  std::vector<TimelineEntry*> take_new_entries();
+
  private:
   // Item commands (workspace.cpp).
   Status apply_create(const Mutation& m, const CreateItem& c);
@@ -76,6 +89,8 @@ class Workspace {
   std::unordered_map<std::string, Item> items_;
   std::unordered_map<std::string, std::vector<std::string>> ids_by_entity_;
   std::unordered_map<std::string, std::vector<TimelineEntry>> timelines_;
+  bool track_new_ = false;
+  std::vector<std::pair<std::string, size_t>> new_entries_;  // (item, index) appended since take_new_entries
 };
 
 }  // namespace kt

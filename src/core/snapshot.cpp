@@ -1,0 +1,210 @@
+#include "core/snapshot.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "core/layouts.hpp"
+#include "core/rights.hpp"
+#include "core/schema_json.hpp"
+
+namespace kt {
+
+using nlohmann::json;
+
+namespace {
+
+const char* kKinds[] = {"created", "field_changed", "stage_changed", "overridden"};
+
+TimelineKind kind_from(const std::string& s) {
+  for (int i = 0; i < 4; ++i)
+    if (s == kKinds[i]) return static_cast<TimelineKind>(i);
+  throw json::other_error::create(501, "unknown timeline kind: " + s, nullptr);
+}
+
+bool field_visible(const Schema& s, const std::string& entity, const std::string& field, const std::string* user) {
+  if (!user) return true;
+  const FieldDef* f = s.field(entity, field);
+  return f && can_see_field(s, *user, *f);
+}
+
+}  // namespace
+
+void to_json(json& j, const TimelineEntry& e) {
+  j = json{{"id", e.id}, {"kind", timeline_kind_name(e.kind)}, {"author", e.author}, {"time", e.time_ms}};
+  if (!e.field.empty()) j["field"] = e.field;
+  if (!e.old_value.is_null()) j["old"] = e.old_value;
+  if (!e.new_value.is_null()) j["new"] = e.new_value;
+  if (e.ver) j["ver"] = e.ver;
+}
+
+void from_json(const json& j, TimelineEntry& e) {
+  e.id = j.at("id").get<std::string>();
+  e.kind = kind_from(j.at("kind").get<std::string>());
+  e.author = j.value("author", "");
+  e.time_ms = j.value("time", std::int64_t{0});
+  e.field = j.value("field", "");
+  e.old_value = j.contains("old") ? j["old"].get<Value>() : Value();
+  e.new_value = j.contains("new") ? j["new"].get<Value>() : Value();
+  e.ver = j.value("ver", std::uint64_t{0});
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Schema
+// ---------------------------------------------------------------------------------------------------------
+
+json schema_json(const Schema& s, const std::string* user) {
+  json j;
+  j["format"] = kSnapshotFormat;
+  j["entities"] = s.entities;
+  json fields = json::array();
+  for (const auto& f : s.fields)
+    if (!user || can_see_field(s, *user, f)) fields.push_back(f);
+  j["fields"] = std::move(fields);
+  j["directories"] = s.directories;
+  j["pipelines"] = s.pipelines;
+  json required = json::array();
+  for (const auto& r : s.required)
+    if (field_visible(s, r.entity, r.field, user)) required.push_back(r);
+  j["required"] = std::move(required);
+  const bool admin = user && is_admin(s, *user);
+  json layouts = json::array();
+  for (const auto& [key, layout] : s.layouts) {
+    const auto& [family, scope] = key;
+    if (user && scope.rfind("P:", 0) == 0 && scope != personal_scope(*user)) continue;
+    if (user && !admin && scope.rfind("V:", 0) == 0) {
+      const View* v = s.view(scope.substr(2));
+      if (!v || !matches_codes(s, *user, v->assigned)) continue;
+    }
+    layouts.push_back({{"family", family}, {"scope", scope}, {"layout", layout}});
+  }
+  j["layouts"] = std::move(layouts);
+  json views = json::array();
+  for (const auto& v : s.views)
+    if (!user || admin || matches_codes(s, *user, v.assigned)) views.push_back(v);
+  j["views"] = std::move(views);
+  json choices = json::array();
+  for (const auto& [key, scope] : s.scope_choices)
+    if (!user || key.first == *user) choices.push_back({{"user", key.first}, {"family", key.second}, {"scope", scope}});
+  j["scopeChoices"] = std::move(choices);
+  j["users"] = s.users;
+  j["departments"] = s.departments;
+  j["roles"] = s.roles;
+  json defaults = json::object();
+  for (const auto& [family, layout] : s.default_layouts) defaults[family] = layout;
+  j["defaultLayouts"] = std::move(defaults);
+  return j;
+}
+
+Status load_schema(const json& j, Schema* out) {
+  try {
+    if (!j.is_object()) return Status::Fail("invalid_snapshot", "the schema is not an object");
+    if (j.value("format", 0) > kSnapshotFormat) return Status::Fail("unsupported_format", "the schema is from a newer version");
+    Schema s = default_schema();  // built-in default layouts; everything else comes from the document
+    s.entities = j.at("entities").get<std::vector<EntityType>>();
+    s.fields = j.at("fields").get<std::vector<FieldDef>>();
+    s.directories = j.value("directories", s.directories);
+    s.pipelines = j.at("pipelines").get<std::vector<Pipeline>>();
+    s.required = j.value("required", std::vector<RequiredRange>{});
+    for (const auto& l : j.value("layouts", json::array()))
+      s.layouts[{l.at("family").get<std::string>(), l.at("scope").get<std::string>()}] = l.at("layout").get<Layout>();
+    s.views = j.value("views", std::vector<View>{});
+    for (const auto& c : j.value("scopeChoices", json::array()))
+      s.scope_choices[{c.at("user").get<std::string>(), c.at("family").get<std::string>()}] = c.at("scope").get<std::string>();
+    s.users = j.value("users", std::vector<User>{});
+    s.departments = j.value("departments", std::vector<Department>{});
+    s.roles = j.value("roles", std::vector<Role>{});
+    const json defaults = j.value("defaultLayouts", json::object());  // named: items() must not outlive it
+    for (const auto& [family, layout] : defaults.items()) s.default_layouts[family] = layout.get<Layout>();
+    *out = std::move(s);
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    return Status::Fail("invalid_snapshot", std::string("the schema does not read: ") + e.what());
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Items
+// ---------------------------------------------------------------------------------------------------------
+
+json item_json(const Workspace& ws, const Item& item, const std::string* user, std::uint64_t timeline_from) {
+  const Schema& s = ws.schema();
+  json fields = json::object();
+  for (const auto& [fid, cell] : item.fields)
+    if (field_visible(s, item.entity, fid, user)) fields[fid] = {{"v", cell.value}, {"h", cell.hlc.str()}};
+  json timeline = json::array();
+  for (const auto& e : ws.timeline(item.id)) {
+    if (e.ver <= timeline_from && timeline_from > 0) continue;
+    if (!e.field.empty() && !field_visible(s, item.entity, e.field, user)) continue;
+    timeline.push_back(e);
+  }
+  json j{{"id", item.id},       {"entity", item.entity},     {"pipeline", item.pipeline},
+         {"created", item.created_ms}, {"createdBy", item.created_by}, {"deleted", item.deleted},
+         {"fields", std::move(fields)}, {"timeline", std::move(timeline)}};
+  if (timeline_from) j["timelineFrom"] = timeline_from;
+  return j;
+}
+
+Status load_item(const json& j, Item* item, std::vector<TimelineEntry>* timeline) {
+  try {
+    Item it;
+    it.id = j.at("id").get<std::string>();
+    it.entity = j.at("entity").get<std::string>();
+    it.pipeline = j.value("pipeline", "");
+    it.created_ms = j.value("created", std::int64_t{0});
+    it.created_by = j.value("createdBy", "");
+    it.deleted = j.value("deleted", false);
+    if (it.id.empty() || it.entity.empty()) return Status::Fail("invalid_snapshot", "an item has no id or entity");
+    const json fields = j.value("fields", json::object());
+    for (const auto& [fid, cell] : fields.items()) {
+      Cell c;
+      c.value = cell.at("v").get<Value>();
+      if (!Hlc::parse(cell.value("h", ""), &c.hlc) && cell.contains("h"))
+        return Status::Fail("invalid_snapshot", "bad clock in " + it.id + "." + fid);
+      it.cell_for_write(fid) = std::move(c);
+    }
+    std::vector<TimelineEntry> tl = j.value("timeline", json::array()).get<std::vector<TimelineEntry>>();
+    for (auto& e : tl) e.item = it.id;
+    *item = std::move(it);
+    if (timeline) *timeline = std::move(tl);
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    return Status::Fail("invalid_snapshot", std::string("an item does not read: ") + e.what());
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Whole snapshots
+// ---------------------------------------------------------------------------------------------------------
+
+json snapshot_json(const Workspace& ws, const std::string* user) {
+  json items = json::array();
+  for (const auto& et : ws.schema().entities)
+    for (const auto& id : ws.item_ids(et.id)) {
+      const Item* it = ws.item(id);
+      if (!it || (user && !can_act(ws.schema(), *user, *it, Action::Read))) continue;
+      items.push_back(item_json(ws, *it, user));
+    }
+  return json{{"format", kSnapshotFormat}, {"schema", schema_json(ws.schema(), user)}, {"items", std::move(items)}};
+}
+
+Status load_snapshot(const json& j, Workspace* ws) {
+  if (!j.is_object() || !j.contains("schema") || !j.contains("items") || !j["items"].is_array())
+    return Status::Fail("invalid_snapshot", "this is not a Kartoteka snapshot");
+  if (j.value("format", 0) != kSnapshotFormat)
+    return Status::Fail("unsupported_format", "snapshot format " + std::to_string(j.value("format", 0)) + " is not supported");
+  Schema schema;
+  if (auto s = load_schema(j["schema"], &schema); !s) return s;
+  Workspace fresh(std::move(schema));
+  for (const auto& ij : j["items"]) {
+    Item item;
+    std::vector<TimelineEntry> tl;
+    if (auto s = load_item(ij, &item, &tl); !s) return s;
+    if (!fresh.schema().entity(item.entity))
+      return Status::Fail("invalid_snapshot", "item " + item.id + " has an unknown entity type " + item.entity);
+    if (fresh.item(item.id)) return Status::Fail("invalid_snapshot", "item " + item.id + " appears twice");
+    fresh.put_item(std::move(item), &tl, false);
+  }
+  *ws = std::move(fresh);
+  return Status::Ok();
+}
+
+}  // namespace kt
