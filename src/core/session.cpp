@@ -17,6 +17,7 @@ Status Session::issue(Command cmd, std::int64_t now_ms) {
   m.author = user_;
   m.time_ms = now_ms;
   m.cmd = std::move(cmd);
+  if (before_) before_(m.cmd);
   Status s = ws_.apply(m);
   if (!s) return s;
   seq_ = m.seq;

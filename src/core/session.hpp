@@ -19,6 +19,9 @@ class Session {
  public:
   // Called with every mutation applied through dispatch/undo/redo, in order: the journal and the outbox.
   using Sink = std::function<void(const Mutation&)>;
+  // Called with every command just before it is applied locally (the sync replica remembers the
+  // confirmed state of what the command touches).
+  using BeforeApply = std::function<void(const Command&)>;
 
   Session(Workspace& ws, std::string client_id, std::string user_id);
 
@@ -27,6 +30,7 @@ class Session {
   const std::string& user_id() const { return user_; }
   void set_user(std::string user_id) { user_ = std::move(user_id); }
   void set_sink(Sink sink) { sink_ = std::move(sink); }
+  void set_before_apply(BeforeApply hook) { before_ = std::move(hook); }
 
   // A new id for an item created by this client: "<prefix><client>-<n>".
   std::string new_id(const std::string& prefix);
@@ -67,6 +71,7 @@ class Session {
   HlcClock clock_;
   std::string user_;
   Sink sink_;
+  BeforeApply before_;
   std::uint64_t seq_ = 0;
   std::uint64_t ids_ = 0;
   std::vector<Step> undo_;

@@ -1,0 +1,170 @@
+#include "sync/client.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+namespace kt::sync {
+
+using nlohmann::json;
+
+namespace {
+constexpr size_t kBatch = 100;
+constexpr std::int64_t kPullEvery = 30000;  // a pull now and then even without pokes
+constexpr int kMaxBackoff = 30000;
+}  // namespace
+
+SyncClient::SyncClient(Replica& replica, Transport& transport, std::string token)
+    : replica_(replica), transport_(transport), token_(std::move(token)) {}
+
+void SyncClient::local_change() { want_push_ = true; }
+void SyncClient::pull_now() { want_pull_ = true; }
+
+SyncStatus SyncClient::status() const {
+  SyncStatus s;
+  s.pending = replica_.pending().size();
+  s.reason = reason_;
+  if (problem_ != SyncStatus::Kind::Synced) s.kind = problem_;
+  else if (busy() && (s.pending > 0 || replica_.in_snapshot())) s.kind = SyncStatus::Kind::Syncing;
+  else if (s.pending > 0) s.kind = SyncStatus::Kind::Pending;
+  else s.kind = SyncStatus::Kind::Synced;
+  return s;
+}
+
+void SyncClient::tick(std::int64_t now) {
+  now_ = now;
+  if (stopped_ || problem_ == SyncStatus::Kind::Unauthorized) return;
+  if (now < next_attempt_) return;
+  if (now - last_pull_ > kPullEvery) want_pull_ = true;
+  bool unsent = false;
+  for (const auto& m : replica_.pending()) {
+    auto it = pushed_.find(m.client);
+    if (it == pushed_.end() || m.seq > it->second) unsent = true;
+  }
+  if (!push_in_flight_ && !pull_in_flight_ && (want_push_ || unsent) && unsent) push(now);
+  else if (!push_in_flight_ && !pull_in_flight_ && want_pull_) pull(now);
+  if (poke_enabled && !poke_in_flight_ && now >= next_poke_ && !cursor_.empty()) poke(now);
+}
+
+void SyncClient::push(std::int64_t now) {
+  json muts = json::array();
+  for (const auto& m : replica_.pending()) {
+    auto it = pushed_.find(m.client);
+    if (it != pushed_.end() && m.seq <= it->second) continue;
+    muts.push_back(m);
+    if (muts.size() >= kBatch) break;
+  }
+  want_push_ = false;
+  if (muts.empty()) return;
+  push_in_flight_ = true;
+  json body{{"protocol", 1}, {"schema", 1}, {"mutations", std::move(muts)}};
+  transport_.send("POST", "/api/sync/push", body.dump(), token_,
+                  [this](HttpResponse r) { handle_push(r, now_); });
+}
+
+void SyncClient::handle_push(const HttpResponse& r, std::int64_t now) {
+  push_in_flight_ = false;
+  if (stopped_) return;
+  if (r.status == 409) {
+    // The server expects an earlier mutation of a client: resend from there.
+    json j = json::parse(r.body, nullptr, false);
+    if (!j.is_discarded() && j.contains("client") && j.contains("expected")) {
+      std::uint64_t expected = j["expected"].get<std::uint64_t>();
+      pushed_[j["client"].get<std::string>()] = expected > 0 ? expected - 1 : 0;
+      want_push_ = true;
+      return;
+    }
+  }
+  if (r.status != 200) return failed(r, now);
+  json j = json::parse(r.body, nullptr, false);
+  if (j.is_discarded()) return failed(HttpResponse{500, "malformed push answer"}, now);
+  const json last = j.value("lastMutationIds", json::object());  // named: items() must not outlive it
+  for (const auto& [client, seq] : last.items()) pushed_[client] = std::max(pushed_[client], seq.get<std::uint64_t>());
+  for (const auto& res : j.value("results", json::array())) {
+    if (res.value("status", "") != "rejected") continue;
+    const std::string client = res.value("client", "");
+    const std::uint64_t seq = res.value("seq", std::uint64_t{0});
+    Mutation m;
+    for (const auto& p : replica_.pending())
+      if (p.client == client && p.seq == seq) m = p;
+    report(replica_.reject(client, seq));
+    if (on_dropped && !m.client.empty())
+      on_dropped(m, Status::Fail(res.value("code", "rejected"), res.value("message", "")));
+  }
+  problem_ = SyncStatus::Kind::Synced;
+  reason_.clear();
+  backoff_ms_ = 0;
+  want_pull_ = true;  // bring the server state that includes what was just applied
+  if (on_progress) on_progress();
+}
+
+void SyncClient::pull(std::int64_t now) {
+  pull_in_flight_ = true;
+  want_pull_ = false;
+  last_pull_ = now;
+  json body{{"protocol", 1}, {"schema", 1}, {"cursor", cursor_}, {"limit", 2000}};
+  transport_.send("POST", "/api/sync/pull", body.dump(), token_,
+                  [this](HttpResponse r) { handle_pull(r, now_); });
+}
+
+void SyncClient::handle_pull(const HttpResponse& r, std::int64_t now) {
+  pull_in_flight_ = false;
+  if (stopped_) return;
+  if (r.status != 200) return failed(r, now);
+  PullPage page;
+  if (Status s = parse_pull(r.body, &page); !s) return failed(HttpResponse{500, s.message}, now);
+  if (page.reset && !replica_.in_snapshot()) replica_.begin_snapshot();
+  if (replica_.in_snapshot()) {
+    replica_.add_snapshot_page(page);
+    if (!page.more) report(replica_.finish_snapshot());
+  } else {
+    report(replica_.apply(page));
+  }
+  cursor_ = page.cursor;
+  problem_ = SyncStatus::Kind::Synced;
+  reason_.clear();
+  backoff_ms_ = 0;
+  if (page.more) want_pull_ = true;
+  if (on_progress) on_progress();
+}
+
+void SyncClient::poke(std::int64_t now) {
+  poke_in_flight_ = true;
+  transport_.send("GET", "/api/sync/poke?cursor=" + cursor_, "", token_, [this](HttpResponse r) {
+    poke_in_flight_ = false;
+    if (stopped_) return;
+    if (r.status == 200) {
+      json j = json::parse(r.body, nullptr, false);
+      if (!j.is_discarded() && j.value("changed", false)) want_pull_ = true;
+      next_poke_ = 0;
+    } else {
+      next_poke_ = now_ + 5000;  // offline or refused: try again later, pulls keep their own backoff
+    }
+  });
+}
+
+void SyncClient::failed(const HttpResponse& r, std::int64_t now) {
+  json j = json::parse(r.body, nullptr, false);
+  std::string code = !j.is_discarded() && j.is_object() ? j.value("error", "") : "";
+  if (r.status == 0) {
+    problem_ = SyncStatus::Kind::Offline;
+    reason_ = "offline";
+  } else if (r.status == 401) {
+    problem_ = SyncStatus::Kind::Unauthorized;
+    reason_ = code.empty() ? "unauthorized" : code;
+    return;  // no retries until the user logs in again; pending mutations stay
+  } else {
+    problem_ = SyncStatus::Kind::Error;
+    reason_ = code.empty() ? "HTTP " + std::to_string(r.status) : code;
+  }
+  backoff_ms_ = backoff_ms_ == 0 ? 1000 : std::min(backoff_ms_ * 2, kMaxBackoff);
+  next_attempt_ = now + backoff_ms_;
+  want_pull_ = true;
+}
+
+void SyncClient::report(const std::vector<Replica::Dropped>& dropped) {
+  if (!on_dropped) return;
+  for (const auto& d : dropped) on_dropped(d.mutation, d.status);
+}
+
+}  // namespace kt::sync

@@ -1,0 +1,93 @@
+// The sync client: pushes pending mutations, pulls server state into the replica, long-polls for pokes,
+// and retries with backoff. It talks through a Transport (emscripten_fetch in the browser, an HTTP client
+// or an in-process server in tests) and never blocks: every request completes through a callback.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sync/replica.hpp"
+
+namespace kt::sync {
+
+struct HttpResponse {
+  int status = 0;  // 0: no answer (offline, timeout, refused): the outcome is unknown
+  std::string body;
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Sends a request; `done` is called exactly once, later (or right away in tests).
+  virtual void send(const std::string& method, const std::string& path, const std::string& body,
+                    const std::string& token, std::function<void(HttpResponse)> done) = 0;
+};
+
+struct SyncStatus {
+  enum class Kind { Synced, Syncing, Pending, Offline, Error, Unauthorized };
+  Kind kind = Kind::Synced;
+  size_t pending = 0;   // local changes not yet confirmed by the server
+  std::string reason;   // for Error: what went wrong
+};
+
+class SyncClient {
+ public:
+  SyncClient(Replica& replica, Transport& transport, std::string token);
+
+  void set_token(std::string token) { token_ = std::move(token); }
+  const std::string& cursor() const { return cursor_; }
+  void set_cursor(std::string cursor) { cursor_ = std::move(cursor); }
+  // Last sequence numbers the server acknowledged per client (persisted by the app with the cursor).
+  const std::map<std::string, std::uint64_t>& acknowledged() const { return pushed_; }
+  void set_acknowledged(std::map<std::string, std::uint64_t> acked) { pushed_ = std::move(acked); }
+
+  // Call regularly (every frame is fine; it only starts requests when due) and on wake-ups.
+  void tick(std::int64_t now_ms);
+  // A local change was made: push soon.
+  void local_change();
+  // Pull now (after a poke, or when the user asks).
+  void pull_now();
+  // Stop and forget what is in flight (logout).
+  void stop() { stopped_ = true; }
+  bool busy() const { return push_in_flight_ || pull_in_flight_; }
+  bool poke_enabled = true;
+
+  SyncStatus status() const;
+
+  // Pending mutations the server rejected or that no longer apply after a rebase: the user is told.
+  std::function<void(const Mutation&, const Status&)> on_dropped;
+  // The confirmed state, cursor or acknowledgements changed: persist them.
+  std::function<void()> on_progress;
+  // The time source for backoff (defaults to the tick's now).
+  std::int64_t next_attempt_ms() const { return next_attempt_; }
+
+ private:
+  void push(std::int64_t now);
+  void pull(std::int64_t now);
+  void poke(std::int64_t now);
+  void handle_push(const HttpResponse& r, std::int64_t now);
+  void handle_pull(const HttpResponse& r, std::int64_t now);
+  void failed(const HttpResponse& r, std::int64_t now);
+  void report(const std::vector<Replica::Dropped>& dropped);
+
+  Replica& replica_;
+  Transport& transport_;
+  std::string token_;
+  std::string cursor_;
+  std::map<std::string, std::uint64_t> pushed_;
+  bool push_in_flight_ = false, pull_in_flight_ = false, poke_in_flight_ = false;
+  bool want_push_ = true, want_pull_ = true;
+  bool stopped_ = false;
+  std::int64_t now_ = 0;
+  std::int64_t next_attempt_ = 0;
+  std::int64_t next_poke_ = 0;
+  std::int64_t last_pull_ = 0;
+  int backoff_ms_ = 0;
+  SyncStatus::Kind problem_ = SyncStatus::Kind::Synced;
+  std::string reason_;
+};
+
+}  // namespace kt::sync

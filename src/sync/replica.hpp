@@ -1,0 +1,94 @@
+// The client's replica of the server state: the confirmed state (what the server has sent) with the
+// user's pending mutations applied on top. When new server state arrives, the items (and the schema) that
+// pending mutations touched are put back to their confirmed state, the server state is applied, and the
+// pending mutations are applied again (a rebase), so that the screen always shows "server + my unsent
+// edits" and converges with the server once those edits arrive there.
+//
+// Only what pending mutations touch is shadowed, not the whole workspace: memory stays close to one copy.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/command.hpp"
+#include "core/status.hpp"
+#include "core/workspace.hpp"
+
+namespace kt::sync {
+
+// One page of a pull, already parsed.
+struct PullPage {
+  bool reset = false;  // the first page of a snapshot: everything confirmed is replaced
+  bool more = false;
+  std::optional<Schema> schema;
+  struct ItemState {
+    Item item;
+    std::vector<TimelineEntry> timeline;
+    bool whole_timeline = true;  // false: the timeline holds entries after the cursor only
+  };
+  std::vector<ItemState> items;
+  std::vector<std::string> removed;
+  std::map<std::string, std::uint64_t> last_mutation_ids;  // per client: applied on the server up to
+  std::string cursor;
+};
+
+// Parses the JSON body of a pull (PROTOCOL.md). Fails, changing nothing, on a malformed body.
+Status parse_pull(const std::string& body, PullPage* out);
+
+class Replica {
+ public:
+  explicit Replica(Workspace& ws) : ws_(ws) {}
+
+  // Before a local command is applied: remember the confirmed state of what it touches.
+  void before_local(const Command& cmd);
+  // After a local mutation was applied: it is pending until the server acknowledges it.
+  void add_pending(const Mutation& m);
+  // Mutations loaded from the journal at start that the server has not acknowledged yet: applied on top
+  // of the loaded confirmed state by the caller, and remembered here.
+  void restore_pending(std::vector<Mutation> pending);
+
+  const std::vector<Mutation>& pending() const { return pending_; }
+  // Drops pending mutations the server has applied (its lastMutationIds).
+  void acknowledge(const std::map<std::string, std::uint64_t>& last_mutation_ids);
+
+  struct Dropped {
+    Mutation mutation;
+    Status status;  // why it no longer applies on top of the server state
+  };
+  // Applies one pull page (not a reset; see begin_snapshot for those) and rebases the pending mutations.
+  std::vector<Dropped> apply(const PullPage& page);
+  // A reset arrives in pages: collect them in a fresh workspace, then swap it in and rebase.
+  void begin_snapshot();
+  void add_snapshot_page(const PullPage& page);
+  std::vector<Dropped> finish_snapshot();
+  bool in_snapshot() const { return snapshot_.has_value(); }
+
+  // Forgets a pending mutation the server rejected (by client and seq) and rebases without it.
+  std::vector<Dropped> reject(const std::string& client, std::uint64_t seq);
+
+ private:
+  struct Shadow {
+    bool existed = false;
+    Item item;
+    std::vector<TimelineEntry> timeline;
+  };
+  void shadow_item(const std::string& id);
+  void shadow_schema();
+  std::vector<std::string> touched_items(const Command& cmd) const;
+  // Puts shadowed state back (the confirmed state), forgetting the shadows.
+  void restore_shadows();
+  std::vector<Dropped> reapply_pending();
+
+  Workspace& ws_;
+  std::vector<Mutation> pending_;
+  std::map<std::string, Shadow> shadows_;
+  std::optional<Schema> schema_shadow_;
+  std::optional<Workspace> snapshot_;
+};
+
+}  // namespace kt::sync
