@@ -1,7 +1,5 @@
 #include "storage/journal.hpp"
 
-#include <dirent.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,35 +9,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/files.hpp"
 #include "storage/journal_codec.hpp"
 
 namespace kt::storage {
 
-namespace {
-
-bool make_dirs(const std::string& dir) {
-  std::string partial;
-  for (size_t i = 0; i <= dir.size(); ++i) {
-    if (i == dir.size() || dir[i] == '/') {
-      if (!partial.empty() && ::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST) return false;
-    }
-    if (i < dir.size()) partial += dir[i];
-  }
-  return true;
-}
-
-bool read_file(const std::string& path, std::string* out) {
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return false;
-  out->clear();
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out->append(buf, n);
-  std::fclose(f);
-  return true;
-}
-
-}  // namespace
 
 Journal::Journal(std::string dir, size_t segment_limit)
     : dir_(std::move(dir)), segment_limit_(segment_limit) {}
@@ -57,14 +31,11 @@ LoadReport Journal::load(const std::function<void(Mutation&&)>& on_mutation) {
   segments_.clear();
   active_size_ = 0;
   make_dirs(dir_);
-  if (DIR* d = ::opendir(dir_.c_str())) {
-    while (dirent* e = ::readdir(d)) {
-      unsigned long long n = 0;
-      char tail[8] = {0};
-      if (std::sscanf(e->d_name, "seg-%llu.%4s", &n, tail) == 2 && std::strcmp(tail, "log") == 0)
-        segments_.push_back(n);
-    }
-    ::closedir(d);
+  for (const auto& name : list_dir(dir_)) {
+    unsigned long long n = 0;
+    char tail[8] = {0};
+    if (std::sscanf(name.c_str(), "seg-%llu.%4s", &n, tail) == 2 && std::strcmp(tail, "log") == 0)
+      segments_.push_back(n);
   }
   std::sort(segments_.begin(), segments_.end());
 
@@ -96,6 +67,12 @@ LoadReport Journal::load(const std::function<void(Mutation&&)>& on_mutation) {
     active_size_ = seg.valid_bytes;
   }
   return report;
+}
+
+void Journal::clear() {
+  for (std::uint64_t n : segments_) std::remove(path(n).c_str());
+  segments_.clear();
+  active_size_ = 0;
 }
 
 Status Journal::append(const Mutation& m) {

@@ -35,6 +35,9 @@ class Journal {
   // Appends one mutation. Fails (writing nothing) when the file cannot be written.
   Status append(const Mutation& m);
 
+  // Deletes every segment (in connected mode, once the server has acknowledged everything in them).
+  void clear();
+
   size_t segment_count() const { return segments_.size(); }
   std::uint64_t appended() const { return appended_; }
 

@@ -119,11 +119,38 @@ std::vector<Replica::Dropped> Replica::reapply_pending() {
   return dropped;
 }
 
+const Item* Replica::confirmed_item(const std::string& id, const std::vector<TimelineEntry>** timeline) const {
+  auto sh = shadows_.find(id);
+  if (sh != shadows_.end()) {
+    if (!sh->second.existed) return nullptr;
+    *timeline = &sh->second.timeline;
+    return &sh->second.item;
+  }
+  const Item* it = ws_.item(id);
+  if (it) *timeline = &ws_.timeline(id);
+  return it;
+}
+
+Replica::Changes Replica::take_changes() {
+  Changes out = std::move(changes_);
+  changes_ = Changes{};
+  return out;
+}
+
 std::vector<Replica::Dropped> Replica::apply(const PullPage& page) {
   restore_shadows();
-  if (page.schema) ws_.set_schema(*page.schema);
-  for (const auto& is : page.items) ws_.put_item(is.item, &is.timeline, !is.whole_timeline);
-  for (const auto& id : page.removed) ws_.remove_item(id);
+  if (page.schema) {
+    ws_.set_schema(*page.schema);
+    changes_.schema = true;
+  }
+  for (const auto& is : page.items) {
+    ws_.put_item(is.item, &is.timeline, !is.whole_timeline);
+    changes_.items.insert(is.item.id);
+  }
+  for (const auto& id : page.removed) {
+    ws_.remove_item(id);
+    changes_.items.insert(id);
+  }
   acknowledge(page.last_mutation_ids);
   return reapply_pending();
 }
@@ -143,6 +170,8 @@ std::vector<Replica::Dropped> Replica::finish_snapshot() {
   schema_shadow_.reset();
   ws_ = std::move(*snapshot_);
   snapshot_.reset();
+  changes_.all = true;
+  changes_.schema = true;
   return reapply_pending();
 }
 

@@ -71,6 +71,18 @@ class Replica {
   // Forgets a pending mutation the server rejected (by client and seq) and rebases without it.
   std::vector<Dropped> reject(const std::string& client, std::uint64_t seq);
 
+  // The confirmed state (without pending edits), for persisting it: the schema, and an item with its
+  // timeline (nullptr when the confirmed state has no such item).
+  const Schema& confirmed_schema() const { return schema_shadow_ ? *schema_shadow_ : ws_.schema(); }
+  const Item* confirmed_item(const std::string& id, const std::vector<TimelineEntry>** timeline) const;
+  // Which confirmed items (and whether the schema) changed since the last call; a snapshot marks all.
+  struct Changes {
+    std::set<std::string> items;
+    bool schema = false;
+    bool all = false;
+  };
+  Changes take_changes();
+
  private:
   struct Shadow {
     bool existed = false;
@@ -89,6 +101,7 @@ class Replica {
   std::map<std::string, Shadow> shadows_;
   std::optional<Schema> schema_shadow_;
   std::optional<Workspace> snapshot_;
+  Changes changes_;
 };
 
 }  // namespace kt::sync

@@ -1,0 +1,111 @@
+#include "storage/snapshot_store.hpp"
+
+#include <cstdio>
+#include <map>
+
+#include "core/snapshot.hpp"
+#include "storage/files.hpp"
+#include "storage/journal_codec.hpp"
+
+namespace kt::storage {
+
+using nlohmann::json;
+
+SnapshotStore::SnapshotStore(std::string dir, int shards) : dir_(std::move(dir)), shards_(shards) {}
+
+std::string SnapshotStore::path(const std::string& name) const { return dir_ + "/" + name; }
+
+std::string SnapshotStore::shard_name(int shard) const {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "items-%03d.json", shard);
+  return buf;
+}
+
+int SnapshotStore::shard_of(const std::string& id) const {
+  return static_cast<int>(crc32(id) % static_cast<std::uint32_t>(shards_));
+}
+
+bool SnapshotStore::exists() const {
+  std::string ignored;
+  return read_file(path("schema.json"), &ignored);
+}
+
+Status SnapshotStore::load(Workspace* ws, json* meta) const {
+  std::string text;
+  *meta = json::object();
+  if (read_file(path("meta.json"), &text)) {
+    json m = json::parse(text, nullptr, false);
+    if (m.is_discarded() || !m.is_object()) return Status::Fail("storage_damaged", "meta.json is damaged");
+    *meta = std::move(m);
+  }
+  if (!read_file(path("schema.json"), &text)) {
+    *ws = Workspace();
+    return Status::Ok();
+  }
+  json sj = json::parse(text, nullptr, false);
+  Schema schema;
+  if (sj.is_discarded()) return Status::Fail("storage_damaged", "schema.json is damaged");
+  if (auto s = load_schema(sj, &schema); !s) return s;
+  Workspace fresh(std::move(schema));
+  for (int i = 0; i < shards_; ++i) {
+    if (!read_file(path(shard_name(i)), &text)) continue;
+    json shard = json::parse(text, nullptr, false);
+    if (shard.is_discarded() || !shard.is_object()) return Status::Fail("storage_damaged", shard_name(i) + " is damaged");
+    for (const auto& [id, ij] : shard.items()) {
+      Item item;
+      std::vector<TimelineEntry> tl;
+      if (auto s = load_item(ij, &item, &tl); !s) return Status::Fail(s.code, shard_name(i) + ": " + s.message);
+      fresh.put_item(std::move(item), &tl, false);
+    }
+  }
+  *ws = std::move(fresh);
+  return Status::Ok();
+}
+
+Status SnapshotStore::save(const json* schema, const std::set<std::string>& items, const ItemSource& item_of,
+                           const json& meta) {
+  if (!make_dirs(dir_)) return Status::Fail("storage_error", "cannot create " + dir_);
+  if (schema && !write_file_atomic(path("schema.json"), schema->dump()))
+    return Status::Fail("storage_error", "cannot write schema.json");
+  std::map<int, std::vector<std::string>> by_shard;
+  for (const auto& id : items) by_shard[shard_of(id)].push_back(id);
+  for (const auto& [shard, ids] : by_shard) {
+    std::string text;
+    json content = json::object();
+    if (read_file(path(shard_name(shard)), &text)) {
+      content = json::parse(text, nullptr, false);
+      if (content.is_discarded() || !content.is_object()) content = json::object();  // rebuilt below
+    }
+    for (const auto& id : ids) {
+      json ij = item_of(id);
+      if (ij.is_null()) content.erase(id);
+      else content[id] = std::move(ij);
+    }
+    if (!write_file_atomic(path(shard_name(shard)), content.dump()))
+      return Status::Fail("storage_error", "cannot write " + shard_name(shard));
+  }
+  return save_meta(meta);
+}
+
+Status SnapshotStore::save_all(const json& schema, const std::vector<json>& items, const json& meta) {
+  if (!make_dirs(dir_)) return Status::Fail("storage_error", "cannot create " + dir_);
+  std::vector<json> shards(static_cast<size_t>(shards_), json::object());
+  for (const auto& ij : items) shards[static_cast<size_t>(shard_of(ij.at("id").get<std::string>()))][ij["id"].get<std::string>()] = ij;
+  for (int i = 0; i < shards_; ++i)
+    if (!write_file_atomic(path(shard_name(i)), shards[static_cast<size_t>(i)].dump()))
+      return Status::Fail("storage_error", "cannot write " + shard_name(i));
+  if (!write_file_atomic(path("schema.json"), schema.dump())) return Status::Fail("storage_error", "cannot write schema.json");
+  return save_meta(meta);
+}
+
+Status SnapshotStore::save_meta(const json& meta) {
+  if (!make_dirs(dir_)) return Status::Fail("storage_error", "cannot create " + dir_);
+  if (!write_file_atomic(path("meta.json"), meta.dump())) return Status::Fail("storage_error", "cannot write meta.json");
+  return Status::Ok();
+}
+
+Status SnapshotStore::clear() {
+  return remove_tree(dir_) ? Status::Ok() : Status::Fail("storage_error", "cannot delete " + dir_);
+}
+
+}  // namespace kt::storage

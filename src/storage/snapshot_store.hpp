@@ -1,0 +1,52 @@
+// The confirmed server state on the client, in the persisted mount: the schema in one file and the items
+// spread over a fixed number of shard files by a hash of their id. Saving after a pull rewrites only the
+// shards that hold changed items, so that a browser persist copies a few hundred kilobytes, not the whole
+// workspace (IDBFS writes whole files). A small meta file holds the sync cursor and acknowledgements.
+#pragma once
+
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/status.hpp"
+#include "core/workspace.hpp"
+
+namespace kt::storage {
+
+class SnapshotStore {
+ public:
+  explicit SnapshotStore(std::string dir, int shards = 64);
+
+  const std::string& dir() const { return dir_; }
+  bool exists() const;
+
+  // Reads everything into `ws` (replacing it) and the meta document. An empty folder gives the default
+  // schema, no items and an empty meta. A damaged file fails with its name; `ws` is then unchanged.
+  Status load(Workspace* ws, nlohmann::json* meta) const;
+
+  // Writes the schema (if `schema` is set), the shards holding `items` (ids of items that changed or were
+  // removed: `item_of` gives each one's JSON, or null when it is gone), and the meta document.
+  using ItemSource = std::function<nlohmann::json(const std::string& id)>;
+  Status save(const nlohmann::json* schema, const std::set<std::string>& items, const ItemSource& item_of,
+              const nlohmann::json& meta);
+  // Replaces everything: the schema and all items (after a snapshot reset).
+  Status save_all(const nlohmann::json& schema, const std::vector<nlohmann::json>& items, const nlohmann::json& meta);
+  Status save_meta(const nlohmann::json& meta);
+
+  // Deletes the folder's files (logout).
+  Status clear();
+
+  int shard_of(const std::string& id) const;
+
+ private:
+  std::string path(const std::string& name) const;
+  std::string shard_name(int shard) const;
+
+  std::string dir_;
+  int shards_;
+};
+
+}  // namespace kt::storage
