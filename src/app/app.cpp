@@ -1,5 +1,7 @@
 #include "app/app.hpp"
 
+#include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -11,11 +13,16 @@
 #include "core/format.hpp"
 #include "core/layouts.hpp"
 #include "core/rights.hpp"
+#include "core/snapshot.hpp"
 #include "platform/files.hpp"
+#include "platform/http.hpp"
+#include "platform/tabs.hpp"
 #include "platform/platform.hpp"
 #include "ui/app_ui.hpp"
 #include "ui/i18n.hpp"
 #include "ui/timeline_view.hpp"
+#include "storage/files.hpp"
+#include "storage/journal_codec.hpp"
 
 namespace kt {
 
@@ -24,44 +31,48 @@ using nlohmann::json;
 App::App() = default;
 App::~App() = default;
 
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Start: local or connected
+// ---------------------------------------------------------------------------------------------------------
+
+namespace {
+
+const char* kConnectionFile = "/data/connection.json";
+
+std::optional<Connection> read_connection() {
+  std::string text;
+  if (!storage::read_file(kConnectionFile, &text)) return std::nullopt;
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || j.value("user", "").empty() || j.value("dir", "").empty())
+    return std::nullopt;
+  return Connection{j.value("server", ""), j.value("login", ""), j.value("user", ""),
+                    j.value("token", ""), j.value("dir", ""), j.value("upload", false)};
+}
+
+bool write_connection(const std::optional<Connection>& c) {
+  if (!c) return std::remove(kConnectionFile) == 0 || errno == ENOENT;
+  json j{{"server", c->server}, {"login", c->login}, {"user", c->user},
+         {"token", c->token}, {"dir", c->dir}, {"upload", c->upload}};
+  return storage::write_file_atomic(kConnectionFile, j.dump());
+}
+
+// The user's folder: one per server and user, so that two accounts never share data.
+std::string user_dir(const std::string& server, const std::string& user) {
+  std::string key = server + "|" + user, safe;
+  for (char ch : user)
+    safe += (std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_');
+  char crc[16];
+  std::snprintf(crc, sizeof crc, "%08x", storage::crc32(key));
+  return "/data/u_" + safe + "_" + crc;
+}
+
+}  // namespace
+
 void App::start() {
   load_prefs();
-  const std::string client = "c" + platform::random_id(10);
-  session_ = std::make_unique<Session>(ws_, client, user_);
-  journal_ = std::make_unique<storage::Journal>(platform::data_dir() + "/journal");
-
   const std::int64_t now = platform::now_ms();
-  size_t refused = 0;
-  storage::LoadReport report = journal_->load([&](Mutation&& m) {
-    if (!session_->replay(m, now)) ++refused;
-  });
-  loaded_records_ = report.records;
-  if (report.skipped || report.dropped_bytes || refused) {
-    notice_ = ui::tr("loaded.warning");
-    for (const auto& w : report.warnings) std::fprintf(stderr, "journal: %s\n", w.c_str());
-  }
-
-  // Every mutation issued from now on goes to the journal, then to IndexedDB (debounced).
-  session_->set_sink([this](const Mutation& m) {
-    if (auto s = journal_->append(m); !s) {
-      persist_failed_ = true;
-      ui::toast(ui::error_text(s.code), true);
-      std::fprintf(stderr, "journal: %s\n", s.message.c_str());
-      return;
-    }
-    ++appended_;
-    platform::persist_soon(appended_);
-  });
-
-  if (report.records == 0) seed_demo(*session_, now);
-  // The user of the last session, if he still exists; else the first administrator.
-  if (!ws_.schema().user(session_->user_id()) || !ws_.schema().user(session_->user_id())->active) {
-    for (const auto& u : ws_.schema().users)
-      if (u.admin && u.active) {
-        session_->set_user(u.id);
-        break;
-      }
-  }
+  if (auto c = read_connection()) start_connected(*c, now);
+  else start_local(now);
 
   // Files picked in the browser arrive stored under files_dir(); small text files are read for the UI.
   platform::on_file_picked([](const platform::Picked& p) {
@@ -80,8 +91,243 @@ void App::start() {
   sync_route(false);
 }
 
+void App::journal_and_persist(const Mutation& m) {
+  if (auto s = journal_->append(m); !s) {
+    persist_failed_ = true;
+    ui::toast(ui::error_text(s.code), true);
+    std::fprintf(stderr, "journal: %s\n", s.message.c_str());
+    return;
+  }
+  ++appended_;
+  persist();
+}
+
+void App::persist() {
+  if (platform::owns_store()) platform::persist_soon(appended_);
+}
+
+void App::start_local(std::int64_t now) {
+  const std::string client = "c" + platform::random_id(10);
+  session_ = std::make_unique<Session>(ws_, client, user_);
+  journal_ = std::make_unique<storage::Journal>(platform::data_dir() + "/journal");
+  size_t refused = 0;
+  storage::LoadReport report = journal_->load([&](Mutation&& m) {
+    if (!session_->replay(m, now)) ++refused;
+  });
+  loaded_records_ = report.records;
+  if (report.skipped || report.dropped_bytes || refused) {
+    notice_ = ui::tr("loaded.warning");
+    for (const auto& w : report.warnings) std::fprintf(stderr, "journal: %s\n", w.c_str());
+  }
+  // Every mutation issued from now on goes to the journal, then to IndexedDB (debounced).
+  session_->set_sink([this](const Mutation& m) { journal_and_persist(m); });
+  if (report.records == 0 && platform::owns_store()) seed_demo(*session_, now);
+  // The user of the last session, if he still exists; else the first administrator.
+  if (!ws_.schema().user(session_->user_id()) || !ws_.schema().user(session_->user_id())->active) {
+    for (const auto& u : ws_.schema().users)
+      if (u.admin && u.active) {
+        session_->set_user(u.id);
+        break;
+      }
+  }
+}
+
+void App::start_connected(const Connection& c, std::int64_t now) {
+  connection_ = c;
+  snapshots_ = std::make_unique<storage::SnapshotStore>(c.dir + "/snap");
+  json meta;
+  if (Status s = snapshots_->load(&ws_, &meta); !s) {
+    // A damaged copy of server data is simply fetched again; the pending journal is what cannot be.
+    notice_ = ui::tr("loaded.warning");
+    std::fprintf(stderr, "snapshot: %s\n", s.message.c_str());
+    ws_ = Workspace();
+    meta = json::object();
+  }
+  replica_ = std::make_unique<sync::Replica>(ws_);
+  const std::string client = "c" + platform::random_id(10);
+  session_ = std::make_unique<Session>(ws_, client, c.user);
+  journal_ = std::make_unique<storage::Journal>(c.dir + "/journal");
+  std::map<std::string, std::uint64_t> acked;
+  for (const auto& [k, v] : meta.value("acked", json::object()).get<std::map<std::string, json>>())
+    acked[k] = v.get<std::uint64_t>();
+  // Pending mutations: journal records the server has not acknowledged, applied on the confirmed state.
+  journal_->load([&](Mutation&& m) {
+    auto it = acked.find(m.client);
+    if (it != acked.end() && m.seq <= it->second) return;
+    replica_->before_local(m.cmd);
+    if (session_->replay(m, now)) replica_->restore_pending({m});
+  });
+  session_->set_before_apply([this](const Command& cmd) { replica_->before_local(cmd); });
+  session_->set_sink([this](const Mutation& m) {
+    replica_->add_pending(m);
+    journal_and_persist(m);
+    if (sync_) sync_->local_change();
+  });
+
+  transport_ = std::make_unique<platform::FetchTransport>(c.server);
+  sync_ = std::make_unique<sync::SyncClient>(*replica_, *transport_, c.token);
+  sync_->set_cursor(meta.value("cursor", ""));
+  sync_->set_acknowledged(acked);
+  sync_->on_dropped = [](const Mutation& m, const Status& s) {
+    ui::toast(std::string(ui::tr("sync.dropped")) + ": " + ui::error_text(s.code), true);
+    std::fprintf(stderr, "sync: dropped %s:%llu: %s %s\n", m.client.c_str(), static_cast<unsigned long long>(m.seq),
+                 s.code.c_str(), s.message.c_str());
+  };
+  sync_->on_progress = [this]() { save_confirmed(); };
+  first_sync_done_ = !sync_->cursor().empty();
+}
+
+// Writes what changed in the confirmed state, the cursor and the acknowledgements; drops the journal once
+// the server has everything in it.
+void App::save_confirmed() {
+  if (!snapshots_ || !replica_ || !platform::owns_store()) return;
+  sync::Replica::Changes ch = replica_->take_changes();
+  json meta{{"cursor", sync_->cursor()}, {"acked", sync_->acknowledged()}};
+  Status s = Status::Ok();
+  if (ch.all) {
+    std::vector<json> items;
+    for (const auto& et : ws_.schema().entities)
+      for (const auto& id : ws_.item_ids(et.id)) {
+        const std::vector<TimelineEntry>* tl = nullptr;
+        if (const Item* it = replica_->confirmed_item(id, &tl)) items.push_back(item_json(replica_->confirmed_schema(), *it, *tl, nullptr));
+      }
+    s = snapshots_->save_all(schema_json(replica_->confirmed_schema(), nullptr), items, meta);
+  } else if (!ch.items.empty() || ch.schema) {
+    json schema = schema_json(replica_->confirmed_schema(), nullptr);
+    s = snapshots_->save(ch.schema ? &schema : nullptr, ch.items,
+                         [this](const std::string& id) -> json {
+                           const std::vector<TimelineEntry>* tl = nullptr;
+                           const Item* it = replica_->confirmed_item(id, &tl);
+                           return it ? item_json(replica_->confirmed_schema(), *it, *tl, nullptr) : json(nullptr);
+                         },
+                         meta);
+  } else {
+    s = snapshots_->save_meta(meta);
+  }
+  if (!s) std::fprintf(stderr, "snapshot: %s\n", s.message.c_str());
+  if (replica_->pending().empty() && journal_->segment_count() > 0) journal_->clear();
+  if (!first_sync_done_ && !sync_->cursor().empty() && !replica_->in_snapshot()) {
+    first_sync_done_ = true;
+    if (connection_ && connection_->upload) upload_local_items(platform::now_ms());
+  }
+  persist();
+}
+
 void App::dispatch(Command cmd, std::int64_t now) {
+  if (!platform::owns_store()) return;  // another tab owns the data; this one only shows a notice
   if (Status s = session_->dispatch(std::move(cmd), now); !s) ui::toast(ui::error_text(s.code), true);
+}
+
+bool App::wants_tick() const { return sync_ && !sync_->busy(); }
+
+ui::ConnectionInfo App::connection_info() const {
+  ui::ConnectionInfo info;
+  if (!connection_ || !sync_) return info;
+  info.connected = true;
+  info.server = connection_->server;
+  info.login = connection_->login;
+  sync::SyncStatus st = sync_->status();
+  using K = sync::SyncStatus::Kind;
+  using S = ui::ConnectionInfo::Sync;
+  info.sync = st.kind == K::Synced ? S::Synced : st.kind == K::Syncing ? S::Syncing : st.kind == K::Pending ? S::Pending
+              : st.kind == K::Offline ? S::Offline : st.kind == K::Unauthorized ? S::Unauthorized : S::Error;
+  info.pending = st.pending;
+  info.reason = st.reason;
+  return info;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Connecting, uploading, leaving
+// ---------------------------------------------------------------------------------------------------------
+
+void App::begin_login(const ui::UiOutput::Login& req) {
+  std::string server = req.server;
+  while (!server.empty() && server.back() == '/') server.pop_back();
+  if (!server.empty() && server.rfind("http://", 0) != 0 && server.rfind("https://", 0) != 0) server = "https://" + server;
+  login_ = ui::LoginState{};
+  login_.busy = true;
+  login_result_.reset();
+  login_transport_ = std::make_unique<platform::FetchTransport>(server);
+  json body{{"login", req.login}, {"password", req.password}};
+  const std::string login = req.login;
+  login_transport_->send("POST", "/api/login", body.dump(), "", [this, server, login](sync::HttpResponse r) {
+    login_.busy = false;
+    json j = json::parse(r.body, nullptr, false);
+    if (r.status == 200 && !j.is_discarded() && j.contains("token") && j.contains("user")) {
+      const json& u = j["user"];
+      Connection c{server, login, u.value("id", ""), j.value("token", ""), user_dir(server, u.value("id", "")), false};
+      login_.ok = true;
+      login_.user_name = u.value("name", login);
+      login_.local_has_data = ws_.item_count() > 0;
+      login_result_ = c;
+    } else if (r.status == 401) {
+      login_.error = ui::tr("connect.bad_credentials");
+    } else if (r.status == 0) {
+      login_.error = ui::tr("connect.offline");
+    } else {
+      login_.error = std::string(ui::tr("connect.failed")) + " (" +
+                     (!j.is_discarded() && j.is_object() ? j.value("error", "HTTP " + std::to_string(r.status))
+                                                         : "HTTP " + std::to_string(r.status)) + ")";
+    }
+  });
+}
+
+// Switches to the server's data: the connection is written, the local items are kept for upload when asked,
+// and the page reloads into connected mode. The local workspace itself stays untouched in /data/local.
+void App::finish_connect(bool upload) {
+  if (!login_result_) return;
+  Connection c = *login_result_;
+  c.upload = upload;
+  storage::make_dirs(c.dir);
+  if (upload) {
+    // The local items, as they are now, to be created on the server after the first sync.
+    json items = json::array();
+    for (const char* e : {"company", "contact", "lead", "deal", "quote", "invoice"})
+      for (const auto& id : ws_.item_ids(e))
+        if (const Item* it = ws_.item(id); it && !it->deleted) items.push_back(item_json(ws_, *it, nullptr));
+    storage::write_file_atomic(c.dir + "/upload.json", items.dump());
+  }
+  write_connection(c);
+  platform::reload_after_persist();
+}
+
+// Creates, on the server, the local items it does not have: each as a new item with the values that fit the
+// server's fields (bindings to items that were not uploaded, users that do not exist there are left out).
+void App::upload_local_items(std::int64_t now) {
+  std::string text;
+  if (!connection_ || !storage::read_file(connection_->dir + "/upload.json", &text)) return;
+  json items = json::parse(text, nullptr, false);
+  size_t created = 0;
+  if (items.is_array()) {
+    for (const auto& ij : items) {
+      Item local;
+      if (!load_item(ij, &local, nullptr) || ws_.item(local.id) || !ws_.schema().entity(local.entity)) continue;
+      Item probe;
+      probe.entity = local.entity;
+      CreateItem cmd{local.id, local.entity, ws_.schema().pipeline(local.entity, local.pipeline) ? local.pipeline : "", {}};
+      for (const auto& [fid, cell] : local.fields) {
+        const FieldDef* f = ws_.schema().field(local.entity, fid);
+        if (!f || f->type == FieldType::Stage || cell.value.empty()) continue;
+        if (ws_.validate_value(*f, probe, cell.value)) cmd.fields.emplace_back(fid, cell.value);
+      }
+      if (session_->dispatch(std::move(cmd), now, false)) ++created;
+    }
+  }
+  std::remove((connection_->dir + "/upload.json").c_str());
+  connection_->upload = false;
+  write_connection(connection_);
+  char buf[128];
+  std::snprintf(buf, sizeof buf, ui::tr("connect.uploaded"), static_cast<int>(created));
+  ui::toast(buf, false);
+}
+
+void App::logout() {
+  if (!connection_) return;
+  if (transport_) transport_->send("POST", "/api/logout", "{}", connection_->token, [](sync::HttpResponse) {});
+  if (sync_) sync_->stop();
+  storage::remove_tree(connection_->dir);
+  write_connection(std::nullopt);
+  platform::reload_after_persist();
 }
 
 void App::frame() {
@@ -101,11 +347,16 @@ void App::frame() {
   }
   env.notice = notice_;
   env.new_id = [this](const std::string& prefix) { return session_->new_id(prefix); };
+  env.connection = connection_info();
+  env.login = login_;
+  env.other_tab = !platform::owns_store();
+
+  const std::int64_t now = platform::now_ms();
+  if (sync_ && platform::owns_store()) sync_->tick(now);
 
   ui::UiOutput out;
   ui::draw_app(ws_, env, view_, edit_, out);
 
-  const std::int64_t now = platform::now_ms();
   for (auto& cmd : out.commands) dispatch(std::move(cmd), now);
   if (out.undo) {
     if (Status s = session_->undo(now); !s) ui::toast(ui::error_text(s.code), true);
@@ -119,7 +370,7 @@ void App::frame() {
     ui::set_language(*out.language);
     save_prefs();
   }
-  if (out.switch_user && ws_.schema().user(*out.switch_user)) {
+  if (out.switch_user && !connection_ && ws_.schema().user(*out.switch_user)) {
     session_->set_user(*out.switch_user);
     save_prefs();
   }
@@ -127,6 +378,15 @@ void App::frame() {
   if (out.download) platform::download(out.download->name, out.download->mime, out.download->content);
   if (out.open_file) platform::open_stored_file(out.open_file->id, out.open_file->name, out.open_file->mime);
   if (out.open_url) platform::open_url(*out.open_url);
+  if (out.login) begin_login(*out.login);
+  if (out.cancel_login) {
+    login_ = ui::LoginState{};
+    login_result_.reset();
+  }
+  if (out.connect_upload) finish_connect(*out.connect_upload);
+  if (out.logout) logout();
+  if (out.take_over_tab) platform::take_over_store();
+  if (out.retry_sync && sync_) sync_->pull_now();
   if (!(view_ == last_view_) || out.navigated) sync_route(out.navigated);
 }
 
@@ -200,7 +460,17 @@ std::string App::debug_json() const {
                   {"durable", durable_},
                   {"loaded", loaded_records_},
                   {"segments", journal_ ? journal_->segment_count() : 0}};
-  j["storage"] = {{"available", platform::storage_available()}, {"error", platform::storage_error()}};
+  j["storage"] = {{"available", platform::storage_available()}, {"error", platform::storage_error()},
+                  {"owner", platform::owns_store()}};
+  if (connection_ && sync_) {
+    sync::SyncStatus st = sync_->status();
+    const char* kinds[] = {"synced", "syncing", "pending", "offline", "error", "unauthorized"};
+    j["sync"] = {{"connected", true}, {"server", connection_->server}, {"login", connection_->login},
+                 {"status", kinds[static_cast<int>(st.kind)]}, {"pending", st.pending}, {"reason", st.reason},
+                 {"cursor", !sync_->cursor().empty()}};
+  } else {
+    j["sync"] = {{"connected", false}};
+  }
   j["deals"] = ws_.item_ids("deal").size();
   j["items"] = ws_.item_count();
   j["can_undo"] = session_ && session_->can_undo();

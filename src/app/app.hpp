@@ -1,48 +1,98 @@
-// The application: wires the layers together. It owns the workspace, the session and the journal, loads
-// the local data at start, runs the UI each frame and dispatches what the UI asks for. No ImGui backend or
-// browser code lives here (main_web.cpp does that), and no domain rule either (the core does that).
+// The application: wires the layers together. It owns the workspace, the session, the local storage and,
+// when connected to a server, the sync replica and client; it runs the UI each frame and dispatches what
+// the UI asks for. No ImGui backend or browser code lives here (main_web.cpp does that), and no domain rule
+// either (the core does that).
+//
+// Two modes:
+//   local     - the workspace lives in this browser only (/data/local): an append-only journal of every
+//               mutation, replayed at start; demo data on first start.
+//   connected - the workspace is the user's replica of a server (/data/u_<...>): the confirmed state in a
+//               sharded snapshot store, pending mutations in a journal until the server acknowledges them.
+// Switching between them writes /data/connection.json and reloads the page.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "core/session.hpp"
 #include "core/workspace.hpp"
 #include "storage/journal.hpp"
+#include "storage/snapshot_store.hpp"
+#include "sync/client.hpp"
+#include "sync/replica.hpp"
 #include "ui/ui_state.hpp"
 
 namespace kt {
+
+namespace platform {
+class FetchTransport;
+}
+
+struct Connection {
+  std::string server;  // "" = this page's origin
+  std::string login;
+  std::string user;    // user id on the server
+  std::string token;
+  std::string dir;     // the user's folder on the persisted mount
+  bool upload = false; // upload the local workspace's items after the first sync
+};
 
 class App {
  public:
   App();
   ~App();
 
-  // Loads the journal (or seeds demo data into an empty one) and applies the URL's route.
+  // Loads the local store (or seeds demo data into an empty one) and applies the URL's route.
   void start();
   // Draws one frame of UI and applies what it asked for. Call between ImGui::NewFrame and ImGui::Render.
   void frame();
 
   // The platform reports that writes up to `mark` are durable (ok) or failed to persist.
   void on_persisted(std::uint64_t mark, bool ok);
-  // Changes made but not yet durable.
+  // Changes made but not yet durable in this browser.
   std::uint64_t unsaved() const { return appended_ - durable_; }
   // The URL changed (back/forward or a typed link).
   void on_route_changed();
+  // Something may need doing without input (a sync request is due).
+  bool wants_tick() const;
 
   // State for tests and diagnostics: screen, open card with its values and timeline, journal counters.
   std::string debug_json() const;
 
  private:
+  void start_local(std::int64_t now);
+  void start_connected(const Connection& c, std::int64_t now);
   void dispatch(Command cmd, std::int64_t now);
+  void journal_and_persist(const Mutation& m);
+  void persist();
+  void save_confirmed();
+  void upload_local_items(std::int64_t now);
+  void begin_login(const ui::UiOutput::Login& req);
+  void finish_connect(bool upload);
+  void logout();
   void sync_route(bool push);
   void load_prefs();
   void save_prefs();
+  ui::ConnectionInfo connection_info() const;
 
   Workspace ws_;
   std::unique_ptr<Session> session_;
   std::unique_ptr<storage::Journal> journal_;
+  // Connected mode.
+  std::optional<Connection> connection_;
+  std::unique_ptr<storage::SnapshotStore> snapshots_;
+  std::unique_ptr<sync::Replica> replica_;
+  std::unique_ptr<platform::FetchTransport> transport_;
+  std::unique_ptr<sync::SyncClient> sync_;
+  bool first_sync_done_ = false;
+  // A login in progress from the connect dialog.
+  ui::LoginState login_;
+  std::optional<Connection> login_result_;
+  std::unique_ptr<platform::FetchTransport> login_transport_;
+
   ui::ViewState view_;
   ui::ViewState last_view_;
   ui::EditState edit_;

@@ -126,12 +126,16 @@ Status load_schema(const json& j, Schema* out) {
 // ---------------------------------------------------------------------------------------------------------
 
 json item_json(const Workspace& ws, const Item& item, const std::string* user, std::uint64_t timeline_from) {
-  const Schema& s = ws.schema();
+  return item_json(ws.schema(), item, ws.timeline(item.id), user, timeline_from);
+}
+
+json item_json(const Schema& s, const Item& item, const std::vector<TimelineEntry>& entries, const std::string* user,
+               std::uint64_t timeline_from) {
   json fields = json::object();
   for (const auto& [fid, cell] : item.fields)
     if (field_visible(s, item.entity, fid, user)) fields[fid] = {{"v", cell.value}, {"h", cell.hlc.str()}};
   json timeline = json::array();
-  for (const auto& e : ws.timeline(item.id)) {
+  for (const auto& e : entries) {
     if (e.ver <= timeline_from && timeline_from > 0) continue;
     if (!e.field.empty() && !field_visible(s, item.entity, e.field, user)) continue;
     timeline.push_back(e);

@@ -29,6 +29,9 @@ Status load_schema(const nlohmann::json& j, Schema* out);
 // `for_user` when given. The caller checks that the user may read the item at all.
 nlohmann::json item_json(const Workspace& ws, const Item& item, const std::string* for_user,
                          std::uint64_t timeline_from = 0);
+// The same for an item held outside a workspace (a replica's confirmed copy) with its own timeline.
+nlohmann::json item_json(const Schema& s, const Item& item, const std::vector<TimelineEntry>& timeline,
+                         const std::string* for_user, std::uint64_t timeline_from = 0);
 Status load_item(const nlohmann::json& j, Item* item, std::vector<TimelineEntry>* timeline);
 
 // Everything: {"format", "schema", "items": [...]}; projected when `for_user` is given.

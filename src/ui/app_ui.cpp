@@ -5,6 +5,7 @@
 #include <deque>
 
 #include "core/rights.hpp"
+#include "ui/account.hpp"
 #include "ui/card.hpp"
 #include "ui/entity_list.hpp"
 #include "ui/i18n.hpp"
@@ -153,13 +154,10 @@ void draw_top_bar(const Workspace& ws, const UiEnv& env, ViewState& view, EditSt
   // Right side: save state, language, user (a switcher of the local workspace's users).
   const User* user = s.user(env.user);
   std::string who = (user ? user->name : env.user) + " \xe2\x96\xbc";
-  const char* save_key = env.save == SaveState::Saved       ? "status.saved"
-                         : env.save == SaveState::Saving    ? "status.saving"
-                         : env.save == SaveState::MemoryOnly ? "status.memory"
-                                                             : "status.error";
-  ImU32 save_col = env.save == SaveState::Saved ? color::rgb(0x9be15d)
-                   : env.save == SaveState::Saving ? color::rgb(0xffffff, 200)
-                                                   : color::rgb(0xff8a80);
+  const char* save_key = "status.saved";
+  ImU32 save_col = 0;
+  std::string save_detail;
+  sync_status(env, &save_key, &save_col, &save_detail);
   float rx = p.x + w - px(20);
   ImGui::PushFont(fonts().small);
   ImVec2 us = ImGui::CalcTextSize(who.c_str());
@@ -175,16 +173,28 @@ void draw_top_bar(const Workspace& ws, const UiEnv& env, ViewState& view, EditSt
   sem_rect("user", "button", user ? user->name : env.user, ImVec2(rx, sy), ImVec2(rx + us.x, sy + us.y));
   ImGui::SetNextWindowPos(ImVec2(p.x + w - px(20), p.y + h), ImGuiCond_Always, ImVec2(1, 0));
   if (ImGui::BeginPopup("userswitch")) {
-    muted_text(tr("user.switch"));
-    for (const auto& u : s.users) {
-      if (!u.active) continue;
-      std::string line = u.name;
-      if (const Department* d = s.department(u.department)) line += "  ·  " + d->name;
-      if (ImGui::Selectable(line.c_str(), u.id == env.user)) {
-        out.switch_user = u.id;
-        edit.close();
+    if (!env.connection.connected) {
+      // The local workspace: work as any of its users, so that every rule can be tried.
+      muted_text(tr("user.switch"));
+      for (const auto& u : s.users) {
+        if (!u.active) continue;
+        std::string line = u.name;
+        if (const Department* d = s.department(u.department)) line += "  ·  " + d->name;
+        if (ImGui::Selectable(line.c_str(), u.id == env.user)) {
+          out.switch_user = u.id;
+          edit.close();
+        }
+        sem_item("switchuser:" + u.id, "option", u.name).selected = u.id == env.user;
       }
-      sem_item("switchuser:" + u.id, "option", u.name).selected = u.id == env.user;
+      ImGui::Separator();
+      if (ImGui::Selectable(tr("connect.menu"))) open_connect_dialog();
+      sem_item("menu:connect", "menuitem", tr("connect.menu"));
+    } else {
+      muted_text(env.connection.login + (env.connection.server.empty() ? "" : " @ " + env.connection.server));
+      if (ImGui::Selectable(tr("sync.retry"))) out.retry_sync = true;
+      sem_item("menu:sync", "menuitem", tr("sync.retry"));
+      if (ImGui::Selectable(tr("logout.menu"))) open_logout_dialog();
+      sem_item("menu:logout", "menuitem", tr("logout.menu"));
     }
     ImGui::EndPopup();
   }
@@ -207,11 +217,12 @@ void draw_top_bar(const Workspace& ws, const UiEnv& env, ViewState& view, EditSt
         .selected = on;
   }
 
-  const char* save_text = tr(save_key);
-  ImVec2 ss = ImGui::CalcTextSize(save_text);
+  std::string save_text = tr(save_key);
+  if (!save_detail.empty()) save_text += ": " + save_detail;
+  ImVec2 ss = ImGui::CalcTextSize(save_text.c_str());
   rx -= ss.x + px(28);
   dl->AddCircleFilled(ImVec2(rx - px(10), p.y + h / 2), px(4), save_col);
-  dl->AddText(ImVec2(rx, sy), color::rgb(0xffffff, 200), save_text);
+  dl->AddText(ImVec2(rx, sy), color::rgb(0xffffff, 200), save_text.c_str());
   sem_rect("save-status", "status", save_text, ImVec2(rx - px(16), sy), ImVec2(rx + ss.x, sy + ss.y)).value = save_key;
   ImGui::PopFont();
 
@@ -263,6 +274,11 @@ void draw_app(const Workspace& ws, const UiEnv& env, ViewState& view, EditState&
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollbar |
                    ImGuiWindowFlags_NoScrollWithMouse);
+  if (draw_other_tab_notice(env, out)) {
+    ImGui::End();
+    draw_toasts();
+    return;
+  }
   draw_top_bar(ws, env, view, edit, out);
   if (!env.storage_error.empty())
     draw_banner(std::string(tr("storage.unavailable")) + " (" + env.storage_error + ")", color::kErrorBg, "banner:storage");
@@ -274,6 +290,7 @@ void draw_app(const Workspace& ws, const UiEnv& env, ViewState& view, EditState&
     case Screen::List: draw_entity_list(ws, env, view, edit, out); break;
   }
   ImGui::End();
+  draw_account_dialogs(ws, env, out);
   if (out.open_item) {
     view.screen = Screen::Card;
     view.item = *out.open_item;

@@ -59,6 +59,25 @@ struct EditState {
 
 enum class SaveState { Saved, Saving, MemoryOnly, Error };
 
+// Where the data lives: this browser only, or a server it syncs with.
+struct ConnectionInfo {
+  bool connected = false;
+  std::string server;      // "" = this page's own server
+  std::string login;
+  enum class Sync { Synced, Syncing, Pending, Offline, Error, Unauthorized } sync = Sync::Synced;
+  size_t pending = 0;      // local changes not yet confirmed by the server
+  std::string reason;      // what went wrong, for Error/Unauthorized
+};
+
+// The state of a login attempt started from the connect dialog.
+struct LoginState {
+  bool busy = false;
+  bool ok = false;          // logged in: the user chooses upload or replace
+  std::string error;        // translated
+  std::string user_name;
+  bool local_has_data = false;
+};
+
 struct UiEnv {
   std::string user;
   int tz_minutes = 0;
@@ -67,6 +86,9 @@ struct UiEnv {
   SaveState save = SaveState::Saved;
   std::string storage_error;
   std::string notice;
+  ConnectionInfo connection;
+  LoginState login;
+  bool other_tab = false;   // another tab owns the local store: this one only shows a notice
   // A new unique id for something the UI creates ("UF_CRM_", "sec", "view", ...).
   std::function<std::string(const std::string& prefix)> new_id;
 };
@@ -95,6 +117,16 @@ struct UiOutput {
   std::optional<FileRef> open_file;       // a stored file to open (download)
   std::optional<std::string> open_url;    // an external link
   std::optional<std::string> open_item;   // a linked item to open
+  // Connecting to a server, and leaving it.
+  struct Login {
+    std::string server, login, password;
+  };
+  std::optional<Login> login;
+  std::optional<bool> connect_upload;  // after a successful login: true = upload local data, false = replace
+  bool cancel_login = false;
+  bool logout = false;
+  bool take_over_tab = false;  // use the store here; the other tab stops
+  bool retry_sync = false;
 };
 
 // Short messages at the bottom of the page (errors and confirmations).

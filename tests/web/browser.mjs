@@ -38,7 +38,8 @@ export async function newPage(browser, options = {}) {
 // Waits until the app has drawn a few frames after start.
 export async function waitForApp(page, minFrames = 3) {
   await page.waitForFunction(
-    (n) => typeof Module !== "undefined" && Module.calledRun && Module._kt_frame_count() > n,
+    (n) => typeof Module !== "undefined" && Module.calledRun && typeof Module._kt_frame_count === "function" &&
+      Module._kt_frame_count() > n,
     minFrames, { timeout: 30000 });
   const start = await page.evaluate(() => Module._kt_frame_count());
   await page.waitForFunction((s) => Module._kt_frame_count() > s + 2, start);
