@@ -23,6 +23,14 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PutPipeline, pipeline, remove)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PutUser, user)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PutDepartment, department, remove)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PutRole, role, remove)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ChangePipeline, item, pipeline, fills)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AddComment, item, text)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EditComment, item, entry, text, remove)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PinEntry, item, entry, pinned)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SetNote, item, entry, text)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DeleteItem, item)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RestoreItem, item)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PurgeItem, item)
 
 namespace {
 
@@ -31,6 +39,8 @@ constexpr const char* kNames[] = {
     "item.create",  "item.set",      "item.move_stage", "field.put",     "field.delete",
     "field.required", "layout.put",  "view.put",        "scope.select",  "scope.force_common",
     "entity.put",   "pipeline.put",  "user.put",        "department.put", "role.put",
+    "item.change_pipeline", "comment.add", "comment.edit", "entry.pin", "entry.note",
+    "item.delete",  "item.restore",  "item.purge",
 };
 static_assert(std::size(kNames) == std::variant_size_v<Command>);
 
@@ -49,6 +59,17 @@ bool parse_alternative(const std::string& op, const json& j, Command& c) {
 }  // namespace
 
 const char* command_name(const Command& c) { return kNames[c.index()]; }
+
+std::string command_item(const Command& c) {
+  return std::visit(
+      [](const auto& x) -> std::string {
+        if constexpr (requires { x.item; }) return x.item;
+        else return {};
+      },
+      c);
+}
+
+bool is_item_command(const Command& c) { return !command_item(c).empty() || std::holds_alternative<CreateItem>(c); }
 
 void to_json(json& j, const Command& c) {
   std::visit([&j](const auto& x) { j = x; }, c);

@@ -54,6 +54,62 @@ struct MoveStage {
   bool operator==(const MoveStage&) const = default;
 };
 
+// Moves an item to another pipeline of its entity type: its stage becomes the first stage there (S-2), and
+// that pipeline's layouts and required rules apply from then on; `fills` as for MoveStage.
+struct ChangePipeline {
+  std::string item;
+  std::string pipeline;
+  FieldValues fills;
+  bool operator==(const ChangePipeline&) const = default;
+};
+
+// A comment in the item's timeline; the mutation names the entry ("client:seq").
+struct AddComment {
+  std::string item;
+  std::string text;
+  bool operator==(const AddComment&) const = default;
+};
+
+// Changes or deletes a comment (`remove`); only its author may.
+struct EditComment {
+  std::string item;
+  std::string entry;
+  std::string text;
+  bool remove = false;
+  bool operator==(const EditComment&) const = default;
+};
+
+// Pins or unpins a timeline entry (at most 7 pinned per item), or sets the note attached to it.
+struct PinEntry {
+  std::string item;
+  std::string entry;
+  bool pinned = true;
+  bool operator==(const PinEntry&) const = default;
+};
+
+struct SetNote {
+  std::string item;
+  std::string entry;
+  std::string text;  // "" removes the note
+  bool operator==(const SetNote&) const = default;
+};
+
+// The recycle bin: delete (kept 30 days, restorable with its history), restore, purge for good.
+struct DeleteItem {
+  std::string item;
+  bool operator==(const DeleteItem&) const = default;
+};
+
+struct RestoreItem {
+  std::string item;
+  bool operator==(const RestoreItem&) const = default;
+};
+
+struct PurgeItem {
+  std::string item;
+  bool operator==(const PurgeItem&) const = default;
+};
+
 // ---------------------------------------------------------------------------------------------------------
 // Config commands
 // ---------------------------------------------------------------------------------------------------------
@@ -150,7 +206,12 @@ struct PutRole {
 
 using Command = std::variant<CreateItem, SetField, MoveStage, PutField, DeleteField, SetRequired, PutLayout,
                              PutView, SelectScope, ForceCommonScope, PutEntityType, PutPipeline, PutUser,
-                             PutDepartment, PutRole>;
+                             PutDepartment, PutRole, ChangePipeline, AddComment, EditComment, PinEntry, SetNote,
+                             DeleteItem, RestoreItem, PurgeItem>;
+
+// Commands that change one item (and the item they change); all others change the configuration.
+bool is_item_command(const Command& c);
+std::string command_item(const Command& c);
 
 const char* command_name(const Command& c);  // "item.create", "item.set", "field.put", ...
 

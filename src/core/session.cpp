@@ -101,8 +101,26 @@ std::optional<Command> Session::inverse_of(const Command& cmd) const {
           if (c.remove) return std::nullopt;
           if (const Role* r = s.role(c.role.id)) return PutRole{*r, false};
           return PutRole{c.role, true};
+        } else if constexpr (std::is_same_v<T, AddComment>) {
+          // The comment's entry is named after the mutation about to be issued.
+          return EditComment{c.item, clock_.node() + ":" + std::to_string(seq_ + 1), {}, true};
+        } else if constexpr (std::is_same_v<T, EditComment>) {
+          if (c.remove) return std::nullopt;  // a deleted comment stays deleted
+          for (const auto& e : ws_.timeline(c.item))
+            if (e.id == c.entry) return EditComment{c.item, c.entry, e.text, false};
+          return std::nullopt;
+        } else if constexpr (std::is_same_v<T, PinEntry>) {
+          return PinEntry{c.item, c.entry, !c.pinned};
+        } else if constexpr (std::is_same_v<T, SetNote>) {
+          for (const auto& e : ws_.timeline(c.item))
+            if (e.id == c.entry) return SetNote{c.item, c.entry, e.note};
+          return std::nullopt;
+        } else if constexpr (std::is_same_v<T, DeleteItem>) {
+          return RestoreItem{c.item};
+        } else if constexpr (std::is_same_v<T, RestoreItem>) {
+          return DeleteItem{c.item};
         } else {
-          return std::nullopt;  // CreateItem, DeleteField, ForceCommonScope
+          return std::nullopt;  // CreateItem, DeleteField, ForceCommonScope, ChangePipeline, PurgeItem
         }
       },
       cmd);

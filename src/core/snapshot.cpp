@@ -12,12 +12,10 @@ using nlohmann::json;
 
 namespace {
 
-const char* kKinds[] = {"created", "field_changed", "stage_changed", "overridden"};
-
 TimelineKind kind_from(const std::string& s) {
-  for (int i = 0; i < 4; ++i)
-    if (s == kKinds[i]) return static_cast<TimelineKind>(i);
-  throw json::other_error::create(501, "unknown timeline kind: " + s, nullptr);
+  TimelineKind k;
+  if (!timeline_kind_from_name(s, &k)) throw json::other_error::create(501, "unknown timeline kind: " + s, nullptr);
+  return k;
 }
 
 bool field_visible(const Schema& s, const std::string& entity, const std::string& field, const std::string* user) {
@@ -34,6 +32,12 @@ void to_json(json& j, const TimelineEntry& e) {
   if (!e.old_value.is_null()) j["old"] = e.old_value;
   if (!e.new_value.is_null()) j["new"] = e.new_value;
   if (e.ver) j["ver"] = e.ver;
+  if (!e.text.empty()) j["text"] = e.text;
+  if (!e.target.empty()) j["target"] = e.target;
+  if (!e.note.empty()) j["note"] = e.note;
+  if (e.pinned) j["pinned"] = true;
+  if (e.removed) j["removed"] = true;
+  if (e.edited_ms) j["edited"] = e.edited_ms;
 }
 
 void from_json(const json& j, TimelineEntry& e) {
@@ -45,6 +49,12 @@ void from_json(const json& j, TimelineEntry& e) {
   e.old_value = j.contains("old") ? j["old"].get<Value>() : Value();
   e.new_value = j.contains("new") ? j["new"].get<Value>() : Value();
   e.ver = j.value("ver", std::uint64_t{0});
+  e.text = j.value("text", "");
+  e.target = j.value("target", "");
+  e.note = j.value("note", "");
+  e.pinned = j.value("pinned", false);
+  e.removed = j.value("removed", false);
+  e.edited_ms = j.value("edited", std::int64_t{0});
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -142,6 +152,7 @@ json item_json(const Schema& s, const Item& item, const std::vector<TimelineEntr
   }
   json j{{"id", item.id},       {"entity", item.entity},     {"pipeline", item.pipeline},
          {"created", item.created_ms}, {"createdBy", item.created_by}, {"deleted", item.deleted},
+         {"deletedAt", item.deleted_ms}, {"deletedBy", item.deleted_by},
          {"fields", std::move(fields)}, {"timeline", std::move(timeline)}};
   if (timeline_from) j["timelineFrom"] = timeline_from;
   return j;
@@ -156,6 +167,8 @@ Status load_item(const json& j, Item* item, std::vector<TimelineEntry>* timeline
     it.created_ms = j.value("created", std::int64_t{0});
     it.created_by = j.value("createdBy", "");
     it.deleted = j.value("deleted", false);
+    it.deleted_ms = j.value("deletedAt", std::int64_t{0});
+    it.deleted_by = j.value("deletedBy", "");
     if (it.id.empty() || it.entity.empty()) return Status::Fail("invalid_snapshot", "an item has no id or entity");
     const json fields = j.value("fields", json::object());
     for (const auto& [fid, cell] : fields.items()) {

@@ -43,14 +43,21 @@ void Item::erase(const std::string& field) {
   if (it != fields.end() && it->first == field) fields.erase(it);
 }
 
+namespace {
+constexpr const char* kKindNames[kTimelineKinds] = {"created", "field_changed", "stage_changed", "overridden",
+                                                    "comment", "linked",        "unlinked",      "pipeline_changed",
+                                                    "deleted", "restored"};
+}  // namespace
+
 const char* timeline_kind_name(TimelineKind k) {
-  switch (k) {
-    case TimelineKind::Created: return "created";
-    case TimelineKind::FieldChanged: return "field_changed";
-    case TimelineKind::StageChanged: return "stage_changed";
-    case TimelineKind::Overridden: return "overridden";
-  }
-  return "unknown";
+  int i = static_cast<int>(k);
+  return i >= 0 && i < kTimelineKinds ? kKindNames[i] : "unknown";
+}
+
+bool timeline_kind_from_name(const std::string& name, TimelineKind* out) {
+  for (int i = 0; i < kTimelineKinds; ++i)
+    if (name == kKindNames[i]) return *out = static_cast<TimelineKind>(i), true;
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -250,6 +257,11 @@ Status Workspace::apply(const Mutation& m) {
         if constexpr (std::is_same_v<T, CreateItem>) return apply_create(m, c);
         else if constexpr (std::is_same_v<T, SetField>) return apply_set(m, c);
         else if constexpr (std::is_same_v<T, MoveStage>) return apply_move(m, c);
+        else if constexpr (std::is_same_v<T, ChangePipeline> || std::is_same_v<T, AddComment> ||
+                           std::is_same_v<T, EditComment> || std::is_same_v<T, PinEntry> ||
+                           std::is_same_v<T, SetNote> || std::is_same_v<T, DeleteItem> ||
+                           std::is_same_v<T, RestoreItem> || std::is_same_v<T, PurgeItem>)
+          return apply_item(m, c);
         else return apply_config(m, c);
       },
       m.cmd);
@@ -348,8 +360,31 @@ void Workspace::write_cell(const Mutation& m, Item& it, const FieldDef& f, const
   if (old_value == v) return;
   // A cleared field keeps its cell: the clock of the clearing write must still win over older writes.
   it.cell_for_write(f.id) = Cell{v, m.hlc};
+  if (f.type == FieldType::CrmBinding) record_links(m, it, f, old_value, v);
   add_timeline(m, it.id, f.type == FieldType::Stage ? TimelineKind::StageChanged : TimelineKind::FieldChanged,
                f.id, std::move(old_value), v, entry);
+}
+
+// The items a binding now points at, or no longer does, record it in their own timelines.
+void Workspace::record_links(const Mutation& m, const Item& it, const FieldDef& f, const Value& before,
+                             const Value& after) {
+  auto ids = [](const Value& v) {
+    std::vector<std::string> out;
+    for (const auto& e : v.elements())
+      if (!e.str_or_empty().empty()) out.push_back(e.str_or_empty());
+    return out;
+  };
+  const auto was = ids(before), now = ids(after);
+  for (const auto& id : now)
+    if (std::find(was.begin(), was.end(), id) == was.end() && items_.count(id)) {
+      add_timeline(m, id, TimelineKind::Linked, f.id, {}, {}, nullptr);
+      timelines_[id].back().target = it.id;
+    }
+  for (const auto& id : was)
+    if (std::find(now.begin(), now.end(), id) == now.end() && items_.count(id)) {
+      add_timeline(m, id, TimelineKind::Unlinked, f.id, {}, {}, nullptr);
+      timelines_[id].back().target = it.id;
+    }
 }
 
 Status Workspace::check_writable(const Mutation& m, const Item& it, const std::string& field, const Value& v,
@@ -412,6 +447,10 @@ Status Workspace::apply_create(const Mutation& m, const CreateItem& c) {
   ids_by_entity_[c.entity].push_back(c.item);
   items_.emplace(c.item, std::move(it));
   add_timeline(m, c.item, TimelineKind::Created, {}, {}, {}, nullptr);
+  const Item& created = items_.at(c.item);
+  for (const auto& [fid, v] : c.fields)
+    if (const FieldDef* f = schema_.field(c.entity, fid); f && f->type == FieldType::CrmBinding)
+      record_links(m, created, *f, Value(), v);
   return Status::Ok();
 }
 

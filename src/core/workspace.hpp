@@ -15,6 +15,8 @@
 
 namespace kt {
 
+constexpr int kRecycleBinDays = 30;  // deleted items are kept this long, then purged
+
 class Workspace {
  public:
   Workspace() : schema_(default_schema()) {}
@@ -37,6 +39,10 @@ class Workspace {
   std::vector<const Item*> items_linking_to(const std::string& id) const;
   // How many items of an entity type hold a non-empty value in a field (for the delete confirmation).
   size_t count_values(const std::string& entity, const std::string& field) const;
+
+  // Every item a command may change (the item itself, items a binding links or unlinks, every item of an
+  // entity for field deletions): the sync replica shadows them, the server marks them changed.
+  std::vector<std::string> affected_items(const Command& cmd) const;
 
   // Checks that `value` may be stored in field `f` of `item`. Does not change anything.
   Status validate_value(const FieldDef& f, const Item& item, const Value& value) const;
@@ -68,6 +74,18 @@ class Workspace {
   void write_cell(const Mutation& m, Item& it, const FieldDef& f, const Value& v, int* entry);
   void add_timeline(const Mutation& m, const std::string& item, TimelineKind kind, std::string field,
                     Value old_value, Value new_value, int* entry);
+
+  // Timeline and recycle-bin commands (workspace_items.cpp).
+  Status apply_item(const Mutation& m, const ChangePipeline& c);
+  Status apply_item(const Mutation& m, const AddComment& c);
+  Status apply_item(const Mutation& m, const EditComment& c);
+  Status apply_item(const Mutation& m, const PinEntry& c);
+  Status apply_item(const Mutation& m, const SetNote& c);
+  Status apply_item(const Mutation& m, const DeleteItem& c);
+  Status apply_item(const Mutation& m, const RestoreItem& c);
+  Status apply_item(const Mutation& m, const PurgeItem& c);
+  TimelineEntry* entry_mut(const std::string& item, const std::string& entry);
+  void record_links(const Mutation& m, const Item& it, const FieldDef& f, const Value& before, const Value& after);
 
   // Config commands (workspace_config.cpp).
   Status apply_config(const Mutation& m, const PutField& c);

@@ -39,25 +39,7 @@ Status parse_pull(const std::string& body, PullPage* out) {
   return Status::Ok();
 }
 
-std::vector<std::string> Replica::touched_items(const Command& cmd) const {
-  return std::visit(
-      [&](const auto& c) -> std::vector<std::string> {
-        using T = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<T, CreateItem> || std::is_same_v<T, SetField> || std::is_same_v<T, MoveStage>) {
-          return {c.item};
-        } else if constexpr (std::is_same_v<T, DeleteField>) {
-          return ws_.item_ids(c.entity);  // its values go from every item
-        } else if constexpr (std::is_same_v<T, PutField>) {
-          // Removing list options clears values in items.
-          const FieldDef* f = ws_.schema().field(c.def.entity, c.def.id);
-          if (f && f->type == FieldType::List) return ws_.item_ids(c.def.entity);
-          return {};
-        } else {
-          return {};
-        }
-      },
-      cmd);
-}
+std::vector<std::string> Replica::touched_items(const Command& cmd) const { return ws_.affected_items(cmd); }
 
 void Replica::shadow_item(const std::string& id) {
   if (shadows_.count(id)) return;
@@ -75,9 +57,7 @@ void Replica::shadow_schema() {
 }
 
 void Replica::before_local(const Command& cmd) {
-  const bool config = !std::holds_alternative<CreateItem>(cmd) && !std::holds_alternative<SetField>(cmd) &&
-                      !std::holds_alternative<MoveStage>(cmd);
-  if (config) shadow_schema();
+  if (!is_item_command(cmd)) shadow_schema();
   for (const auto& id : touched_items(cmd)) shadow_item(id);
 }
 
