@@ -122,6 +122,7 @@ void App::start_local(std::int64_t now) {
   // Every mutation issued from now on goes to the journal, then to IndexedDB (debounced).
   session_->set_sink([this](const Mutation& m) { journal_and_persist(m); });
   if (report.records == 0 && platform::owns_store()) seed_demo(*session_, now);
+  purge_expired(now);
   // The user of the last session, if he still exists; else the first administrator.
   if (!ws_.schema().user(session_->user_id()) || !ws_.schema().user(session_->user_id())->active) {
     for (const auto& u : ws_.schema().users)
@@ -209,6 +210,7 @@ void App::save_confirmed() {
   if (!first_sync_done_ && !sync_->cursor().empty() && !replica_->in_snapshot()) {
     first_sync_done_ = true;
     if (connection_ && connection_->upload) upload_local_items(platform::now_ms());
+    purge_expired(platform::now_ms());
   }
   persist();
 }
@@ -216,6 +218,17 @@ void App::save_confirmed() {
 void App::dispatch(Command cmd, std::int64_t now) {
   if (!platform::owns_store()) return;  // another tab owns the data; this one only shows a notice
   if (Status s = session_->dispatch(std::move(cmd), now); !s) ui::toast(ui::error_text(s.code), true);
+}
+
+// Items in the recycle bin for longer than 30 days go for good.
+void App::purge_expired(std::int64_t now) {
+  if (!platform::owns_store()) return;
+  std::vector<std::string> expired;
+  for (const auto& et : ws_.schema().entities)
+    for (const auto& id : ws_.item_ids(et.id))
+      if (const Item* it = ws_.item(id); it && it->deleted && now - it->deleted_ms >= kRecycleBinDays * 86400000LL)
+        expired.push_back(id);
+  for (const auto& id : expired) session_->dispatch(PurgeItem{id}, now, false);
 }
 
 bool App::wants_tick() const { return sync_ && !sync_->busy(); }
@@ -334,6 +347,7 @@ void App::frame() {
   ui::UiEnv env;
   env.user = session_->user_id();
   env.tz_minutes = platform::tz_offset_minutes();
+  env.now_ms = platform::now_ms();
   env.can_undo = session_->can_undo();
   env.can_redo = session_->can_redo();
   if (!platform::storage_available()) {

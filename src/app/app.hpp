@@ -70,6 +70,7 @@ class App {
   void persist();
   void save_confirmed();
   void upload_local_items(std::int64_t now);
+  void purge_expired(std::int64_t now);
   void begin_login(const ui::UiOutput::Login& req);
   void finish_connect(bool upload);
   void logout();

@@ -10,6 +10,7 @@
 #include "ui/entity_list.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
+#include "ui/recycle_bin.hpp"
 #include "ui/settings.hpp"
 #include "ui/theme.hpp"
 #include "ui/widgets.hpp"
@@ -26,6 +27,7 @@ std::string route_of(const ViewState& view) {
       if (view.item.empty()) break;
       return "#/item/" + view.item + (view.tab.empty() || view.tab == "main" ? "" : "/" + view.tab);
     case Screen::Settings: return "#/settings/" + view.settings;
+    case Screen::Bin: return "#/bin";
     case Screen::List: break;
   }
   return "#/list/" + view.entity;
@@ -46,6 +48,10 @@ bool parse_route(const std::string& hash, ViewState* view) {
     view->screen = Screen::List;
     view->entity = *e;
     view->item.clear();
+    return true;
+  }
+  if (hash == "#/bin") {
+    view->screen = Screen::Bin;
     return true;
   }
   if (auto s = rest("#/settings/")) {
@@ -130,7 +136,7 @@ void draw_top_bar(const Workspace& ws, const UiEnv& env, ViewState& view, EditSt
   float x = p.x + px(20) + logo_w + px(32);
   for (const auto& e : s.entities) {
     if (rights_for(s, env.user, e.id).read == Level::None) continue;
-    bool active = view.screen != Screen::Settings && view.entity == e.id &&
+    bool active = view.screen != Screen::Settings && view.screen != Screen::Bin && view.entity == e.id &&
                   (view.screen == Screen::List || (ws.item(view.item) && ws.item(view.item)->entity == e.id));
     if (nav_item(e.plural.get(language()), "nav:" + e.id, active, &x, p.y, h)) {
       view.screen = Screen::List;
@@ -140,6 +146,11 @@ void draw_top_bar(const Workspace& ws, const UiEnv& env, ViewState& view, EditSt
       edit.close();
       out.navigated = true;
     }
+  }
+  if (nav_item(tr("nav.bin"), "nav:bin", view.screen == Screen::Bin, &x, p.y, h)) {
+    view.screen = Screen::Bin;
+    edit.close();
+    out.navigated = true;
   }
   bool configurator = is_admin(s, env.user);
   for (const auto& e : s.entities) configurator = configurator || can_configure(s, env.user, e.id);
@@ -287,6 +298,7 @@ void draw_app(const Workspace& ws, const UiEnv& env, ViewState& view, EditState&
   switch (view.screen) {
     case Screen::Card: draw_card(ws, env, view, edit, out); break;
     case Screen::Settings: draw_settings(ws, env, view, out); break;
+    case Screen::Bin: draw_recycle_bin(ws, env, view, out); break;
     case Screen::List: draw_entity_list(ws, env, view, edit, out); break;
   }
   ImGui::End();

@@ -132,14 +132,37 @@ void draw_header(CardContext& c, float width) {
   const std::string undo_label = std::string("\xe2\x86\xba ") + tr("card.undo");
   const std::string redo_label = std::string("\xe2\x86\xbb ") + tr("card.redo");
   ImGui::PushFont(fonts().medium);
+  const float menu_w = ImGui::CalcTextSize("\xe2\x80\xa6").x + ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetStyle().ItemSpacing.x;
   float bw = ImGui::CalcTextSize(undo_label.c_str()).x + ImGui::CalcTextSize(redo_label.c_str()).x +
-             ImGui::GetStyle().FramePadding.x * 4 + ImGui::GetStyle().ItemSpacing.x;
+             ImGui::GetStyle().FramePadding.x * 4 + ImGui::GetStyle().ItemSpacing.x + menu_w;
   ImGui::PopFont();
   ImGui::SameLine();
   ImGui::SetCursorScreenPos(ImVec2(row_x0 + inner - bw, ImGui::GetCursorScreenPos().y));
   if (button(undo_label, "action:undo", false, c.env.can_undo)) c.out.undo = true;
   ImGui::SameLine();
   if (button(redo_label, "action:redo", false, c.env.can_redo)) c.out.redo = true;
+  ImGui::SameLine();
+  // The "more" menu: another pipeline, the recycle bin.
+  if (button("\xe2\x80\xa6", "action:more")) ImGui::OpenPopup("cardmore");
+  if (ImGui::BeginPopup("cardmore")) {
+    const bool pipelines = et && et->has_pipelines && ws.schema().pipelines_of(item.entity).size() > 1;
+    if (pipelines && c.can_edit_item && ImGui::BeginMenu(tr("card.change_pipeline"))) {
+      for (const Pipeline* p : ws.schema().pipelines_of(item.entity)) {
+        if (p->id == item.pipeline) continue;
+        const std::string name = p->name.get(language());
+        if (ImGui::MenuItem(name.c_str())) request_pipeline(c, p->id);
+        sem_item("menu:pipeline:" + p->id, "menuitem", name);
+      }
+      ImGui::EndMenu();
+    }
+    if (pipelines && c.can_edit_item) sem_item("menu:change_pipeline", "menuitem", tr("card.change_pipeline"));
+    if (can_act(ws.schema(), c.env.user, item, Action::Remove)) {
+      if (ImGui::Selectable(tr("card.delete")))
+        confirm("deleteitem", tr("card.delete"), tr("card.delete_q"), {DeleteItem{item.id}});
+      sem_item("menu:delete", "menuitem", tr("card.delete"));
+    }
+    ImGui::EndPopup();
+  }
 
   // The title, edited in place like any field.
   const std::string title_field = et ? et->title_field : "TITLE";
@@ -352,6 +375,15 @@ void draw_card(const Workspace& ws, const UiEnv& env, ViewState& view, EditState
   const float margin = px(20);
   ImGui::SetCursorPos(ImVec2(margin, ImGui::GetCursorPosY() + margin));
   const float width = ImGui::GetContentRegionAvail().x - margin;
+  if (item && item->deleted && can_act(ws.schema(), env.user, *item, Action::Read)) {
+    panel_begin("inbin", width);
+    heading(ws.display_name(*item), "card:title");
+    ImGui::TextUnformatted(tr("card.in_bin"));
+    sem_item("card:inbin", "alert", tr("card.in_bin"));
+    if (button(tr("bin.restore"), "card:restore", true)) out.commands.push_back(RestoreItem{item->id});
+    panel_end();
+    return;
+  }
   if (!item || item->deleted || !can_act(ws.schema(), env.user, *item, Action::Read)) {
     panel_begin("missing", width);
     ImGui::TextUnformatted(tr(item && !item->deleted ? "card.forbidden" : "card.not_found"));
@@ -391,7 +423,7 @@ void draw_card(const Workspace& ws, const UiEnv& env, ViewState& view, EditState
     ImGui::EndChild();
   } else if (view.tab == "history") {
     ImGui::BeginChild("history", ImVec2(width, body_h), false, ImGuiWindowFlags_NoBackground);
-    draw_timeline(ws, *item, env, width - px(14));
+    draw_timeline(ws, *item, env, width - px(14), out);
     ImGui::EndChild();
   } else {
     const float gap = px(20);
@@ -403,7 +435,7 @@ void draw_card(const Workspace& ws, const UiEnv& env, ViewState& view, EditState
     ImGui::EndChild();
     ImGui::SameLine(0, gap);
     ImGui::BeginChild("timeline", ImVec2(right_w, body_h), false, ImGuiWindowFlags_NoBackground);
-    draw_timeline(ws, *item, env, right_w - px(14));
+    draw_timeline(ws, *item, env, right_w - px(14), out);
     ImGui::EndChild();
   }
   draw_card_dialogs(c);

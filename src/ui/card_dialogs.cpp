@@ -39,12 +39,33 @@ void request_stage(CardContext& c, const std::string& stage) {
     if (const FieldDef* f = c.ws.schema().field(c.item.entity, id)) form_init(c.ws, *f, c.item.get(id), &fill.values[id]);
 }
 
+void request_pipeline(CardContext& c, const std::string& pipeline) {
+  const Pipeline* to = c.ws.schema().pipeline(c.item.entity, pipeline);
+  if (!to) return;
+  Item moved = c.item;
+  moved.pipeline = to->id;
+  moved.cell_for_write("STAGE_ID").value = Value(to->stages.front().id);
+  auto missing = missing_required(c.ws.schema(), c.env.user, moved, to->stages.front().id);
+  if (missing.empty()) {
+    c.out.commands.push_back(ChangePipeline{c.item.id, pipeline, {}});
+    return;
+  }
+  CardUi::FillIn& fill = card_ui().fill;
+  fill = CardUi::FillIn{};
+  fill.open = true;
+  fill.stage = to->stages.front().id;
+  fill.pipeline = pipeline;
+  fill.fields = missing;
+  for (const auto& id : missing)
+    if (const FieldDef* f = c.ws.schema().field(c.item.entity, id)) form_init(c.ws, *f, c.item.get(id), &fill.values[id]);
+}
+
 namespace {
 
 std::string stage_name(const CardContext& c, const std::string& stage) {
-  const Pipeline* p = c.ws.schema().pipeline(c.item.entity, c.item.pipeline);
-  const Stage* s = p ? p->stage(stage) : nullptr;
-  return s ? s->name.get(language()) : stage;
+  for (const Pipeline* p : c.ws.schema().pipelines_of(c.item.entity))
+    if (const Stage* s = p->stage(stage)) return s->name.get(language());
+  return stage;
 }
 
 void draw_fill_in(CardContext& c) {
@@ -66,12 +87,14 @@ void draw_fill_in(CardContext& c) {
   }
   dialog_body_end();
   if (button(tr("fill.submit"), "fill:submit", true)) {
+    Item target = c.item;
+    if (!fill.pipeline.empty()) target.pipeline = fill.pipeline;
     MoveStage move{c.item.id, fill.stage, {}};
     bool ok = true;
     for (const auto& id : fill.fields) {
       const FieldDef* f = c.ws.schema().field(c.item.entity, id);
       Value v;
-      if (!f || !form_value(c.ws, c.item, *f, &fill.values[id], &v)) {
+      if (!f || !form_value(c.ws, target, *f, &fill.values[id], &v)) {
         ok = false;
         continue;
       }
@@ -82,8 +105,9 @@ void draw_fill_in(CardContext& c) {
       }
       move.fills.emplace_back(id, v);
     }
-    if (ok && missing_required(c.ws.schema(), c.env.user, c.item, fill.stage, move.fills).empty()) {
-      c.out.commands.push_back(std::move(move));
+    if (ok && missing_required(c.ws.schema(), c.env.user, target, fill.stage, move.fills).empty()) {
+      if (fill.pipeline.empty()) c.out.commands.push_back(std::move(move));
+      else c.out.commands.push_back(ChangePipeline{c.item.id, fill.pipeline, std::move(move.fills)});
       fill.open = false;
       ImGui::CloseCurrentPopup();
     }

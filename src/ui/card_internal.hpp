@@ -46,6 +46,7 @@ struct CardUi {
   struct FillIn {
     bool open = false;
     std::string stage;
+    std::string pipeline;  // set when the move is to another pipeline (its first stage)
     std::vector<std::string> fields;
     std::map<std::string, FormValue> values;
   } fill;
@@ -113,6 +114,7 @@ void draw_view_switcher(CardContext& c, float width);
 
 // card_dialogs.cpp
 void request_stage(CardContext& c, const std::string& stage);
+void request_pipeline(CardContext& c, const std::string& pipeline);
 void open_field_config(CardContext& c, const std::string& field, const std::string& section);
 void open_create_field(CardContext& c, const std::string& section);
 void open_views_dialog(CardContext& c);

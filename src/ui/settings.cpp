@@ -4,6 +4,8 @@
 #include <imgui_stdlib.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <set>
 
 #include "core/rights.hpp"
@@ -53,6 +55,18 @@ struct DeleteFieldForm {
   bool open = false;
   std::string entity, field, text;
 };
+
+struct PipelineForm {
+  bool open = false;
+  bool fresh = false;
+  Pipeline pipeline;
+  std::vector<std::string> names;  // stage name buffers
+  std::vector<bool> existing;      // stage kept from before (its kind is fixed)
+  std::string error;
+};
+
+PipelineForm g_pipeline;
+int g_pipelines_entity = 0;
 
 UserForm g_user;
 DepartmentForm g_dep;
@@ -341,6 +355,170 @@ void fields_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float wid
   dialog_end();
 }
 
+// A palette for stage colours, as in the reference product's kanban.
+const char* kStageColors[] = {"#39a8ef", "#2fc6f6", "#55d0e0", "#47e4c2", "#ffa900", "#ff5752", "#7bd500", "#b67bf0", "#a5adb5"};
+
+void open_pipeline_form(const Workspace& ws, const Pipeline& p, bool fresh) {
+  g_pipeline = PipelineForm{true, fresh, p, {}, {}, ""};
+  for (const auto& st : p.stages) {
+    g_pipeline.names.push_back(st.name.get(language()));
+    g_pipeline.existing.push_back(!fresh && ws.schema().pipeline(p.entity, p.id) && ws.schema().pipeline(p.entity, p.id)->stage(st.id));
+  }
+}
+
+size_t items_on_stage(const Workspace& ws, const std::string& entity, const std::string& pipeline, const std::string& stage) {
+  size_t n = 0;
+  for (const auto& id : ws.item_ids(entity))
+    if (const Item* it = ws.item(id); it && !it->deleted && it->pipeline == pipeline && it->get("STAGE_ID").str_or_empty() == stage) ++n;
+  return n;
+}
+
+void pipelines_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float width) {
+  const Schema& s = ws.schema();
+  std::vector<const EntityType*> staged;
+  for (const auto& e : s.entities)
+    if (e.has_stages && can_configure(s, env.user, e.id)) staged.push_back(&e);
+  if (staged.empty()) return;
+  std::vector<std::string> names;
+  for (const auto* e : staged) names.push_back(e->plural.get(language()));
+  g_pipelines_entity = std::clamp(g_pipelines_entity, 0, static_cast<int>(staged.size()) - 1);
+  combo(tr("settings.entity"), "pipelines:entity", names, &g_pipelines_entity, px(300));
+  const EntityType& et = *staged[static_cast<size_t>(g_pipelines_entity)];
+  ImGui::Dummy(ImVec2(0, px(6)));
+  for (const Pipeline* p : s.pipelines_of(et.id)) {
+    ImGui::PushID(p->id.c_str());
+    ImGui::PushFont(fonts().medium);
+    const std::string title = p->name.get(language()) + (p->is_default ? std::string(" (") + tr("pipelines.default") + ")" : "");
+    ImGui::TextUnformatted(title.c_str());
+    ImGui::PopFont();
+    sem_item("pipeline:" + p->id, "heading", p->name.get(language()));
+    ImGui::SameLine(0, px(16));
+    if (link(tr("settings.edit"), "editpipeline:" + p->id, color::kLink)) open_pipeline_form(ws, *p, false);
+    for (size_t i = 0; i < p->stages.size(); ++i) {
+      if (i) ImGui::SameLine(0, px(4));
+      chip(p->stages[i].name.get(language()), parse_color(p->stages[i].color));
+    }
+    ImGui::Dummy(ImVec2(0, px(6)));
+    ImGui::PopID();
+  }
+  if (et.has_pipelines && button(std::string("+ ") + tr("pipelines.add"), "pipelines:add", true)) {
+    std::string id = env.new_id ? env.new_id("") : "1";
+    std::string prefix = "C" + id + ":";
+    for (auto& ch : prefix) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    Pipeline p{id, et.id, {tr("pipelines.new"), tr("pipelines.new")}, false,
+               {{prefix + "NEW", {tr("pipelines.stage_new"), tr("pipelines.stage_new")}, "#39a8ef", StageSemantics::Process},
+                {prefix + "WORK", {tr("pipelines.stage_work"), tr("pipelines.stage_work")}, "#2fc6f6", StageSemantics::Process},
+                {prefix + "WON", {tr("pipelines.stage_won"), tr("pipelines.stage_won")}, "#7bd500", StageSemantics::Success},
+                {prefix + "LOSE", {tr("pipelines.stage_lose"), tr("pipelines.stage_lose")}, "#ff5752", StageSemantics::Failure}}};
+    open_pipeline_form(ws, p, true);
+  }
+  if (!g_pipeline.open) return;
+  PipelineForm& f = g_pipeline;
+  const float w = std::min(px(720), ImGui::GetIO().DisplaySize.x - px(40));
+  if (!dialog_begin(tr(f.fresh ? "pipelines.add" : "pipelines.edit"), "pipelineform", &f.open, w)) return;
+  dialog_body_begin("pipelineform");
+  std::string pname = f.pipeline.name.get(language());
+  if (text_input(tr("settings.name"), "pipelineform:name", &pname, px(360))) f.pipeline.name = {pname, pname};
+  caption(tr("pipelines.stages"));
+  int remove = -1, up = -1;
+  for (size_t i = 0; i < f.pipeline.stages.size(); ++i) {
+    Stage& st = f.pipeline.stages[i];
+    ImGui::PushID(static_cast<int>(i));
+    const char* kind = st.semantics == StageSemantics::Process ? "pipelines.process"
+                       : st.semantics == StageSemantics::Success ? "pipelines.success" : "pipelines.failure";
+    ImGui::SetNextItemWidth(px(260));
+    ImGui::InputText("##name", &f.names[i]);
+    sem_item("pipelineform:stage:" + std::to_string(i), "textbox", std::string(tr("pipelines.stage")) + " " + std::to_string(i + 1), f.names[i]);
+    ImGui::SameLine();
+    // Colour: a row of swatches.
+    for (const char* c : kStageColors) {
+      ImGui::SameLine(0, px(2));
+      ImGui::PushID(c);
+      ImVec2 a = ImGui::GetCursorScreenPos();
+      if (ImGui::InvisibleButton("sw", ImVec2(px(18), px(18)))) st.color = c;
+      ImGui::GetWindowDrawList()->AddRectFilled(a, ImVec2(a.x + px(18), a.y + px(18)), parse_color(c), px(3));
+      if (st.color == c) ImGui::GetWindowDrawList()->AddRect(a, ImVec2(a.x + px(18), a.y + px(18)), color::kText, px(3), 0, px(2));
+      sem_item("pipelineform:color:" + std::to_string(i) + ":" + c, "radio", c).checked = st.color == c ? 1 : 0;
+      ImGui::PopID();
+    }
+    ImGui::SameLine(0, px(10));
+    ImGui::TextDisabled("%s", tr(kind));
+    ImGui::SameLine();
+    const bool movable = st.semantics != StageSemantics::Success;
+    if (icon_button("\xe2\x86\x91", tr("layout.up"), "pipelineform:up:" + std::to_string(i),
+                    movable && i > 0 && f.pipeline.stages[i - 1].semantics == st.semantics))
+      up = static_cast<int>(i);
+    ImGui::SameLine(0, px(2));
+    if (icon_button("\xe2\x9c\x95", tr("pipelines.delete_stage"), "pipelineform:delete:" + std::to_string(i),
+                    st.semantics != StageSemantics::Success)) {
+      size_t n = f.existing[i] ? items_on_stage(ws, f.pipeline.entity, f.pipeline.id, st.id) : 0;
+      if (n) {
+        char buf[256];
+        std::snprintf(buf, sizeof buf, tr("pipelines.stage_has_items"), static_cast<int>(n));
+        f.error = buf;
+      } else {
+        remove = static_cast<int>(i);
+      }
+    }
+    ImGui::PopID();
+  }
+  if (up > 0) {
+    std::swap(f.pipeline.stages[up], f.pipeline.stages[up - 1]);
+    std::swap(f.names[up], f.names[up - 1]);
+    std::vector<bool>::swap(f.existing[up], f.existing[up - 1]);
+  }
+  if (remove >= 0) {
+    f.pipeline.stages.erase(f.pipeline.stages.begin() + remove);
+    f.names.erase(f.names.begin() + remove);
+    f.existing.erase(f.existing.begin() + remove);
+  }
+  auto add_stage = [&](StageSemantics sem) {
+    std::string id = env.new_id ? env.new_id("S") : "S";
+    for (auto& ch : id) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    id.erase(std::remove(id.begin(), id.end(), '-'), id.end());
+    if (!f.pipeline.is_default) id = f.pipeline.stages.front().id.substr(0, f.pipeline.stages.front().id.find(':') + 1) + id;
+    Stage st{id, {}, sem == StageSemantics::Failure ? "#ff5752" : "#2fc6f6", sem};
+    // In-progress stages go before the success stage; failure stages at the end.
+    auto at = sem == StageSemantics::Process
+                  ? std::find_if(f.pipeline.stages.begin(), f.pipeline.stages.end(), [](const Stage& x) { return x.semantics != StageSemantics::Process; })
+                  : f.pipeline.stages.end();
+    size_t index = static_cast<size_t>(at - f.pipeline.stages.begin());
+    f.pipeline.stages.insert(at, st);
+    f.names.insert(f.names.begin() + static_cast<long>(index), "");
+    f.existing.insert(f.existing.begin() + static_cast<long>(index), false);
+  };
+  if (link(std::string("+ ") + tr("pipelines.add_process"), "pipelineform:add_process", color::kLink)) add_stage(StageSemantics::Process);
+  ImGui::SameLine(0, px(20));
+  if (link(std::string("+ ") + tr("pipelines.add_failure"), "pipelineform:add_failure", color::kLink)) add_stage(StageSemantics::Failure);
+  dialog_body_end();
+  if (!f.error.empty()) error_text_line(f.error, "pipelineform:error");
+  if (button(tr("dialog.save"), "pipelineform:save", true)) {
+    f.error.clear();
+    for (size_t i = 0; i < f.pipeline.stages.size(); ++i) {
+      if (f.names[i].find_first_not_of(' ') == std::string::npos) f.error = tr("pipelines.stage_name_empty");
+      f.pipeline.stages[i].name = {f.names[i], f.names[i]};
+    }
+    if (f.pipeline.name.empty()) f.error = tr("err.name_empty");
+    if (f.error.empty()) {
+      out.commands.push_back(PutPipeline{f.pipeline, false});
+      f.open = false;
+      ImGui::CloseCurrentPopup();
+    }
+  }
+  ImGui::SameLine();
+  if (!f.fresh && !f.pipeline.is_default && button(tr("pipelines.delete"), "pipelineform:remove")) {
+    out.commands.push_back(PutPipeline{f.pipeline, true});
+    f.open = false;
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::SameLine();
+  if (button(tr("dialog.cancel"), "pipelineform:cancel")) {
+    f.open = false;
+    ImGui::CloseCurrentPopup();
+  }
+  dialog_end();
+}
+
 void types_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float width) {
   const Schema& s = ws.schema();
   if (button(std::string("+ ") + tr("settings.add_type"), "settings:add_type", true)) {
@@ -410,6 +588,7 @@ void draw_settings(const Workspace& ws, const UiEnv& env, ViewState& view, UiOut
                         {"departments", "settings.departments", admin},
                         {"roles", "settings.roles", admin},
                         {"fields", "settings.fields", configurator},
+                        {"pipelines", "settings.pipelines", configurator},
                         {"types", "settings.types", admin}};
   ImGui::SetCursorPosX(margin);
   for (const auto& p : pages) {
@@ -434,6 +613,7 @@ void draw_settings(const Workspace& ws, const UiEnv& env, ViewState& view, UiOut
     if (view.settings == "departments") departments_page(ws, env, out, inner);
     if (view.settings == "roles") roles_page(ws, env, out, inner);
     if (view.settings == "fields") fields_page(ws, env, out, inner);
+    if (view.settings == "pipelines") pipelines_page(ws, env, out, inner);
     if (view.settings == "types") types_page(ws, env, out, inner);
   }
   if (!shown) {

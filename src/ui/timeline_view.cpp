@@ -1,6 +1,10 @@
 #include "ui/timeline_view.hpp"
 
 #include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <unordered_map>
 
 #include "core/format.hpp"
 #include "core/rights.hpp"
@@ -13,6 +17,10 @@ namespace kt::ui {
 
 namespace {
 
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Texts of entries
+// ---------------------------------------------------------------------------------------------------------
+
 std::string field_label(const Workspace& ws, const Item& item, const std::string& field) {
   const FieldDef* f = ws.schema().field(item.entity, field);
   return f ? f->label.get(language()) : field;
@@ -24,18 +32,85 @@ std::string value_text(const Workspace& ws, const Item& item, const std::string&
   return s.empty() ? std::string("«") + tr("tl.empty") + "»" : s;
 }
 
+std::string pipeline_name(const Workspace& ws, const Item& item, const Value& v) {
+  const Pipeline* p = ws.schema().pipeline(item.entity, v.str_or_empty());
+  return p ? p->name.get(language()) : v.str_or_empty();
+}
+
 ImU32 dot_color(const Workspace& ws, const Item& item, const TimelineEntry& e) {
   switch (e.kind) {
-    case TimelineKind::Created: return color::kSuccess;
+    case TimelineKind::Created:
+    case TimelineKind::Restored: return color::kSuccess;
     case TimelineKind::StageChanged: {
-      if (const Pipeline* p = ws.schema().pipeline(item.entity, item.pipeline))
+      for (const auto* p : ws.schema().pipelines_of(item.entity))
         if (const Stage* s = p->stage(e.new_value.str_or_empty())) return parse_color(s->color);
       return color::kAccent;
     }
     case TimelineKind::Overridden: return color::rgb(0xffa900);
+    case TimelineKind::Comment: return color::rgb(0x7e57c2);
+    case TimelineKind::Deleted: return color::kError;
     default: return color::kAccent;
   }
 }
+
+// Which kinds each filter shows.
+struct Filter {
+  const char* key;
+  std::vector<TimelineKind> kinds;  // empty = all
+};
+
+const std::vector<Filter>& filters() {
+  static const std::vector<Filter> kFilters = {
+      {"tlf.all", {}},
+      {"tlf.comments", {TimelineKind::Comment}},
+      {"tlf.changes", {TimelineKind::FieldChanged, TimelineKind::Overridden}},
+      {"tlf.stages", {TimelineKind::StageChanged, TimelineKind::PipelineChanged}},
+      {"tlf.links", {TimelineKind::Linked, TimelineKind::Unlinked}},
+      {"tlf.system", {TimelineKind::Created, TimelineKind::Deleted, TimelineKind::Restored}},
+  };
+  return kFilters;
+}
+
+bool contains_text(const std::string& hay, const std::string& needle) {
+  if (needle.empty()) return true;
+  auto lower = [](std::string s) {
+    for (auto& ch : s)
+      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    return s;
+  };
+  return lower(hay).find(lower(needle)) != std::string::npos;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] State of the open timeline
+// ---------------------------------------------------------------------------------------------------------
+
+struct TimelineUi {
+  std::string item;
+  int filter = 0;
+  std::string search;
+  std::string composer;
+  std::string editing;  // comment being edited
+  std::string edit_text;
+  std::string noting;   // entry whose note is being written
+  std::string note_text;
+  // Heights of entries by id, for the width they were measured at (virtualised scrolling).
+  float measured_width = 0;
+  std::unordered_map<std::string, float> heights;
+};
+
+TimelineUi& state_for(const std::string& item) {
+  static TimelineUi ui;
+  if (ui.item != item) {
+    ui = TimelineUi{};
+    ui.item = item;
+  }
+  return ui;
+}
+
+struct Lines {
+  float meta, title, body;
+};
 
 }  // namespace
 
@@ -47,89 +122,275 @@ std::string timeline_title(const Workspace& ws, const Item& item, const Timeline
       return std::string(tr("tl.overridden")) + ": «" + field_label(ws, item, e.field) + "»";
     case TimelineKind::FieldChanged:
       return std::string(tr("tl.field_changed")) + " «" + field_label(ws, item, e.field) + "»";
+    case TimelineKind::Comment: return tr("tl.comment");
+    case TimelineKind::Linked:
+    case TimelineKind::Unlinked: {
+      const Item* other = ws.item(e.target);
+      const EntityType* et = other ? ws.schema().entity(other->entity) : nullptr;
+      return std::string(tr(e.kind == TimelineKind::Linked ? "tl.linked" : "tl.unlinked")) + ": " +
+             (et ? et->name.get(language()) + " " : "") + "«" + (other ? ws.display_name(*other) : e.target) + "»";
+    }
+    case TimelineKind::PipelineChanged: return tr("tl.pipeline_changed");
+    case TimelineKind::Deleted: return tr("tl.deleted");
+    case TimelineKind::Restored: return tr("tl.restored");
   }
   return {};
 }
 
 std::string timeline_detail(const Workspace& ws, const Item& item, const TimelineEntry& e) {
-  if (e.kind == TimelineKind::Created) return {};
-  return value_text(ws, item, e.field, e.old_value) + "  \xe2\x86\x92  " +
-         value_text(ws, item, e.field, e.new_value);
+  switch (e.kind) {
+    case TimelineKind::FieldChanged:
+    case TimelineKind::StageChanged:
+    case TimelineKind::Overridden:
+      return value_text(ws, item, e.field, e.old_value) + "  \xe2\x86\x92  " + value_text(ws, item, e.field, e.new_value);
+    case TimelineKind::PipelineChanged:
+      return pipeline_name(ws, item, e.old_value) + "  \xe2\x86\x92  " + pipeline_name(ws, item, e.new_value);
+    case TimelineKind::Comment: return e.text;
+    default: return {};
+  }
 }
 
 std::vector<const TimelineEntry*> visible_timeline(const Workspace& ws, const Item& item, const std::string& user) {
   std::vector<const TimelineEntry*> out;
   for (const auto& e : ws.timeline(item.id)) {
+    if (e.removed) continue;
     if (!e.field.empty()) {
       const FieldDef* f = ws.schema().field(item.entity, e.field);
       // Changes of a field the user may not see (or that was deleted) are not his to read.
       if (!f || !can_see_field(ws.schema(), user, *f)) continue;
+    }
+    if ((e.kind == TimelineKind::Linked || e.kind == TimelineKind::Unlinked)) {
+      const Item* other = ws.item(e.target);
+      if (other && !can_act(ws.schema(), user, *other, Action::Read)) continue;
     }
     out.push_back(&e);
   }
   return out;
 }
 
-void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, float width) {
-  const auto entries = visible_timeline(ws, item, env.user);
-  heading(tr("card.timeline"), "heading:timeline");
-  ImGui::Dummy(ImVec2(0, px(4)));
-  if (entries.empty()) {
-    ImGui::TextDisabled("%s", tr("tl.no_entries"));
-    return;
-  }
-  const float line = ImGui::GetTextLineHeight();
-  const float small_line = line * 13.0f / 15.0f;
-  const float spacing = px(4);
-  // Card: padding, meta line, title, detail, padding; then the gap to the next card.
-  const float entry_h = px(12) + small_line + spacing + line + spacing + line + px(12) + px(10);
-  const float card_w = width - px(34);
+namespace {
+
+// Draws one entry card at the cursor, `h` tall; returns nothing, emits actions into `out`.
+void draw_entry(const Workspace& ws, const Item& item, const TimelineEntry& e, const UiEnv& env, bool can_edit,
+                float width, float h, TimelineUi& ui, UiOutput& out) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImVec2 p = ImGui::GetCursorScreenPos();
+  const float card_w = width - px(34);
+  float cx = p.x + px(10);
+  dl->AddLine(ImVec2(cx, p.y), ImVec2(cx, p.y + h), color::rgb(0xd5dbe0), px(2));
+  dl->AddCircleFilled(ImVec2(cx, p.y + px(22)), px(7), dot_color(ws, item, e));
+  dl->AddCircle(ImVec2(cx, p.y + px(22)), px(7), color::kPanel, 0, px(2));
+  ImVec2 c0(p.x + px(28), p.y + px(4));
+  ImVec2 c1(c0.x + card_w, p.y + h - px(6));
+  dl->AddRectFilled(c0, c1, e.pinned ? color::rgb(0xfffbe6) : color::kPanel, px(8));
+  const bool hovered = ImGui::IsMouseHoveringRect(c0, c1) && ImGui::IsWindowHovered();
 
-  ImGuiListClipper clipper;
-  clipper.Begin(static_cast<int>(entries.size()), entry_h);
-  while (clipper.Step()) {
-    for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
-      const TimelineEntry& e = *entries[entries.size() - 1 - static_cast<size_t>(row)];  // newest first
-      ImVec2 p = ImGui::GetCursorScreenPos();
-      // The rail and the dot.
-      float cx = p.x + px(10);
-      dl->AddLine(ImVec2(cx, p.y), ImVec2(cx, p.y + entry_h), color::rgb(0xd5dbe0), px(2));
-      dl->AddCircleFilled(ImVec2(cx, p.y + px(22)), px(7), dot_color(ws, item, e));
-      dl->AddCircle(ImVec2(cx, p.y + px(22)), px(7), color::kPanel, 0, px(2));
-      // The entry card.
-      ImVec2 c0(p.x + px(28), p.y + px(4));
-      ImVec2 c1(c0.x + card_w, p.y + entry_h - px(6));
-      ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(px(8), spacing));
-      dl->AddRectFilled(c0, c1, color::kPanel, px(8));
+  const User* author = ws.schema().user(e.author);
+  std::string meta = format_timestamp(e.time_ms, env.tz_minutes, language()) + "  ·  " +
+                     (author ? author->name : std::string(tr("tl.system")));
+  if (e.edited_ms) meta += "  ·  " + std::string(tr("tl.edited"));
+  if (e.pinned) meta = std::string("\xe2\x98\x85 ") + meta;
+  const std::string title = timeline_title(ws, item, e);
+  const std::string detail = timeline_detail(ws, item, e);
+  const float inner = card_w - px(28);
 
-      const User* author = ws.schema().user(e.author);
-      std::string meta = format_timestamp(e.time_ms, env.tz_minutes, language()) + "  ·  " +
-                         (author ? author->name : std::string(tr("tl.system")));
-      std::string title = timeline_title(ws, item, e);
-      std::string detail = timeline_detail(ws, item, e);
+  ImGui::PushID(e.id.c_str());
+  ImGui::SetCursorScreenPos(ImVec2(c0.x + px(14), c0.y + px(12)));
+  ImGui::BeginGroup();
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(px(8), px(4)));
+  ImGui::PushFont(fonts().small);
+  text_clipped(meta, inner, color::kMuted);
+  ImGui::PopFont();
+  ImGui::PushFont(fonts().medium);
+  text_clipped(title, inner, color::kText);
+  ImGui::PopFont();
+  if (e.kind == TimelineKind::Comment && ui.editing == e.id) {
+    ImGui::InputTextMultiline("##edit", &ui.edit_text, ImVec2(inner, ImGui::GetTextLineHeight() * 4));
+    sem_item("tl:editbox:" + e.id, "textbox", tr("tl.edit_comment"), ui.edit_text);
+    if (button(tr("dialog.save"), "tl:save:" + e.id, true)) {
+      out.commands.push_back(EditComment{item.id, e.id, ui.edit_text, false});
+      ui.editing.clear();
+    }
+    ImGui::SameLine();
+    if (button(tr("dialog.cancel"), "tl:cancel:" + e.id)) ui.editing.clear();
+  } else if (e.kind == TimelineKind::Comment) {
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + inner);
+    ImGui::TextUnformatted(detail.c_str());
+    ImGui::PopTextWrapPos();
+  } else if (!detail.empty() && text_clipped(detail, inner, color::kText) && ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("%s", detail.c_str());
+  }
+  if (ui.noting == e.id) {
+    ImGui::SetNextItemWidth(inner);
+    ImGui::InputTextWithHint("##note", tr("tl.note_hint"), &ui.note_text);
+    sem_item("tl:notebox:" + e.id, "textbox", tr("tl.note"), ui.note_text);
+    if (button(tr("dialog.save"), "tl:notesave:" + e.id, true)) {
+      out.commands.push_back(SetNote{item.id, e.id, ui.note_text});
+      ui.noting.clear();
+    }
+    ImGui::SameLine();
+    if (button(tr("dialog.cancel"), "tl:notecancel:" + e.id)) ui.noting.clear();
+  } else if (!e.note.empty()) {
+    ImGui::PushFont(fonts().small);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color::rgb(0x8a6d00)));
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + inner);
+    ImGui::TextUnformatted((std::string(tr("tl.note")) + ": " + e.note).c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PopStyleColor();
+    ImGui::PopFont();
+  }
+  // Actions: visible on hover (and always reachable through the semantics tree).
+  if (can_edit && ui.editing != e.id && ui.noting != e.id) {
+    ImGui::PushFont(fonts().small);
+    const ImU32 col = hovered ? color::kLink : color::rgb(0xffffff, 0);
+    if (link(e.pinned ? tr("tl.unpin") : tr("tl.pin"), "tl:pin:" + e.id, col))
+      out.commands.push_back(PinEntry{item.id, e.id, !e.pinned});
+    ImGui::SameLine(0, px(14));
+    if (link(e.note.empty() ? tr("tl.add_note") : tr("tl.edit_note"), "tl:note:" + e.id, col)) {
+      ui.noting = e.id;
+      ui.note_text = e.note;
+    }
+    if (e.kind == TimelineKind::Comment && e.author == env.user) {
+      ImGui::SameLine(0, px(14));
+      if (link(tr("tl.edit"), "tl:edit:" + e.id, col)) {
+        ui.editing = e.id;
+        ui.edit_text = e.text;
+      }
+      ImGui::SameLine(0, px(14));
+      if (link(tr("tl.delete"), "tl:delete:" + e.id, hovered ? color::kError : col))
+        out.commands.push_back(EditComment{item.id, e.id, {}, true});
+    }
+    ImGui::PopFont();
+  }
+  ImGui::PopStyleVar();
+  ImGui::EndGroup();
+  ImGui::PopID();
+  SemNode& n = sem_rect("timeline:" + e.id, "article", title, c0, c1);
+  n.value = detail;
+  n.description = meta + (e.note.empty() ? "" : " · " + e.note);
+  n.selected = e.pinned;
+  ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + h));
+  ImGui::Dummy(ImVec2(width, 0));
+}
 
-      ImGui::SetCursorScreenPos(ImVec2(c0.x + px(14), c0.y + px(12)));
-      ImGui::BeginGroup();
-      ImGui::PushFont(fonts().small);
-      text_clipped(meta, card_w - px(28), color::kMuted);
-      ImGui::PopFont();
-      ImGui::PushFont(fonts().medium);
-      text_clipped(title, card_w - px(28), color::kText);
-      ImGui::PopFont();
-      if (!detail.empty() && text_clipped(detail, card_w - px(28), color::kText) &&
-          ImGui::IsItemHovered())
-        ImGui::SetTooltip("%s", detail.c_str());
-      ImGui::EndGroup();
-      ImGui::PopStyleVar();
-      SemNode& n = sem_rect("timeline:" + e.id, "article", title, c0, c1);
-      n.value = detail;
-      n.description = meta;
-      ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + entry_h));
-      ImGui::Dummy(ImVec2(width, 0));
+// The height an entry needs at this width: measured once per text and width.
+float entry_height(const Workspace& ws, const Item& item, const TimelineEntry& e, float width, TimelineUi& ui) {
+  const bool special = ui.editing == e.id || ui.noting == e.id;
+  auto it = ui.heights.find(e.id);
+  if (!special && it != ui.heights.end()) return it->second;
+  const float inner = width - px(34) - px(28);
+  const float line = ImGui::GetTextLineHeight();
+  const float small = line * 13.0f / 15.0f;
+  const float spacing = px(4);
+  float h = px(12) + small + spacing + line + spacing;  // padding, meta, title
+  if (ui.editing == e.id) {
+    h += line * 4 + px(8) + ImGui::GetFrameHeight() + spacing;
+  } else if (e.kind == TimelineKind::Comment) {
+    h += ImGui::CalcTextSize(e.text.c_str(), nullptr, false, inner).y + spacing;
+  } else if (!timeline_detail(ws, item, e).empty()) {
+    h += line + spacing;
+  }
+  if (ui.noting == e.id) h += ImGui::GetFrameHeight() * 2 + spacing * 2;
+  else if (!e.note.empty()) {
+    ImGui::PushFont(fonts().small);
+    h += ImGui::CalcTextSize((std::string(tr("tl.note")) + ": " + e.note).c_str(), nullptr, false, inner).y + spacing;
+    ImGui::PopFont();
+  }
+  h += small + spacing;  // actions row
+  h += px(12) + px(10);  // padding, gap
+  if (!special) ui.heights[e.id] = h;
+  return h;
+}
+
+}  // namespace
+
+void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, float width, UiOutput& out) {
+  TimelineUi& ui = state_for(item.id);
+  if (ui.measured_width != width) {
+    ui.heights.clear();
+    ui.measured_width = width;
+  }
+  const bool can_edit = !item.deleted && can_act(ws.schema(), env.user, item, Action::Edit);
+  const auto entries = visible_timeline(ws, item, env.user);
+
+  heading(tr("card.timeline"), "heading:timeline");
+  ImGui::Dummy(ImVec2(0, px(2)));
+  // The composer.
+  if (can_edit) {
+    ImGui::InputTextMultiline("##composer", &ui.composer, ImVec2(width - px(14), ImGui::GetTextLineHeight() * 2 + px(14)));
+    sem_item("tl:composer", "textbox", tr("tl.composer"), ui.composer);
+    if (ui.composer.empty() && !ImGui::IsItemActive()) {
+      ImVec2 r = ImGui::GetItemRectMin();
+      ImGui::GetWindowDrawList()->AddText(ImVec2(r.x + px(10), r.y + px(7)), color::kMuted, tr("tl.composer"));
+    }
+    if (button(tr("tl.send"), "tl:send", true, ui.composer.find_first_not_of(" \t\r\n") != std::string::npos)) {
+      out.commands.push_back(AddComment{item.id, ui.composer});
+      ui.composer.clear();
+    }
+    ImGui::Dummy(ImVec2(0, px(4)));
+  }
+  // Filters and search.
+  ImGui::PushFont(fonts().small);
+  for (size_t i = 0; i < filters().size(); ++i) {
+    if (i) ImGui::SameLine(0, px(12));
+    const bool on = ui.filter == static_cast<int>(i);
+    if (link(tr(filters()[i].key), std::string("tlfilter:") + filters()[i].key, on ? color::kText : color::kLink))
+      ui.filter = static_cast<int>(i);
+    if (on) {
+      ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+      ImGui::GetWindowDrawList()->AddLine(ImVec2(a.x, b.y + px(1)), ImVec2(b.x, b.y + px(1)), color::kAccent, px(2));
     }
   }
-  clipper.End();
+  ImGui::PopFont();
+  ImGui::SetNextItemWidth(width - px(14));
+  ImGui::InputTextWithHint("##tlsearch", tr("tl.search"), &ui.search);
+  sem_item("tl:search", "searchbox", tr("tl.search"), ui.search);
+  ImGui::Dummy(ImVec2(0, px(4)));
+
+  // Pinned entries on top (they also stay in their place below).
+  std::vector<const TimelineEntry*> pinned;
+  for (const auto* e : entries)
+    if (e->pinned) pinned.push_back(e);
+  if (!pinned.empty()) {
+    caption(tr("tl.pinned"));
+    for (auto it = pinned.rbegin(); it != pinned.rend(); ++it) {
+      ImGui::PushID("pinned");
+      draw_entry(ws, item, **it, env, can_edit, width, entry_height(ws, item, **it, width, ui), ui, out);
+      ImGui::PopID();
+    }
+    caption(tr("tl.history"));
+  }
+
+  // The history, newest first, filtered, virtualised by measured heights.
+  const Filter& f = filters()[static_cast<size_t>(std::clamp(ui.filter, 0, static_cast<int>(filters().size()) - 1))];
+  std::vector<const TimelineEntry*> shown;
+  shown.reserve(entries.size());
+  for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+    const TimelineEntry& e = **it;
+    if (!f.kinds.empty() && std::find(f.kinds.begin(), f.kinds.end(), e.kind) == f.kinds.end()) continue;
+    if (!ui.search.empty() && !contains_text(timeline_title(ws, item, e) + " " + timeline_detail(ws, item, e) + " " + e.note,
+                                             ui.search))
+      continue;
+    shown.push_back(&e);
+  }
+  if (shown.empty()) {
+    ImGui::TextDisabled("%s", tr(entries.empty() ? "tl.no_entries" : "tl.nothing_found"));
+    return;
+  }
+  const float top = ImGui::GetCursorPosY();
+  const float view_top = ImGui::GetScrollY();
+  const float view_bottom = view_top + ImGui::GetWindowHeight();
+  float y = top;
+  for (const TimelineEntry* e : shown) {
+    const float h = entry_height(ws, item, *e, width, ui);
+    if (y + h >= view_top && y <= view_bottom) {
+      ImGui::SetCursorPosY(y);
+      draw_entry(ws, item, *e, env, can_edit, width, h, ui, out);
+    }
+    y += h;
+  }
+  ImGui::SetCursorPosY(y);
+  ImGui::Dummy(ImVec2(width, 0));
 }
 
 }  // namespace kt::ui

@@ -10,7 +10,8 @@
 
 namespace kt::ui {
 
-void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, float width);
+// The composer (new comment), filters and search, pinned entries, then the history newest first.
+void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, float width, UiOutput& out);
 
 // The entries a user may read, oldest first: changes of fields he may not see are left out.
 std::vector<const TimelineEntry*> visible_timeline(const Workspace& ws, const Item& item, const std::string& user);

@@ -16,7 +16,7 @@
 
 namespace kt::ui {
 
-enum class Screen { List, Card, Settings };
+enum class Screen { List, Card, Settings, Bin };
 
 struct ViewState {
   Screen screen = Screen::List;
@@ -30,7 +30,8 @@ struct ViewState {
   bool operator==(const ViewState&) const = default;
 };
 
-// "#/list/<entity>", "#/item/<id>", "#/item/<id>/<tab>", "#/settings/<page>"; "#/deals" is the deal list.
+// "#/list/<entity>", "#/item/<id>", "#/item/<id>/<tab>", "#/settings/<page>", "#/bin"; "#/deals" is the
+// deal list.
 // parse_route returns false (leaving `view` alone) for anything else.
 std::string route_of(const ViewState& view);
 bool parse_route(const std::string& hash, ViewState* view);
@@ -81,6 +82,7 @@ struct LoginState {
 struct UiEnv {
   std::string user;
   int tz_minutes = 0;
+  std::int64_t now_ms = 0;
   bool can_undo = false;
   bool can_redo = false;
   SaveState save = SaveState::Saved;
