@@ -23,6 +23,7 @@ struct Item {
   std::string pipeline;  // pipeline id for entities with pipelines; "" otherwise
   std::int64_t created_ms = 0;
   std::string created_by;  // user id
+  std::uint64_t rev = 0;         // workspace version of the last change (caches compare it)
   bool deleted = false;          // in the recycle bin
   std::int64_t deleted_ms = 0;   // when it went there (purged 30 days later)
   std::string deleted_by;

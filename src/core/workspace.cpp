@@ -291,6 +291,7 @@ void Workspace::add_timeline(const Mutation& m, const std::string& item, Timelin
 
 void Workspace::put_item(Item item, const std::vector<TimelineEntry>* timeline, bool merge_timeline) {
   ++version_;
+  item.rev = version_;
   const std::string id = item.id;
   auto found = items_.find(id);
   if (found == items_.end()) {
@@ -360,6 +361,7 @@ void Workspace::write_cell(const Mutation& m, Item& it, const FieldDef& f, const
   if (old_value == v) return;
   // A cleared field keeps its cell: the clock of the clearing write must still win over older writes.
   it.cell_for_write(f.id) = Cell{v, m.hlc};
+  it.rev = version_;
   if (f.type == FieldType::CrmBinding) record_links(m, it, f, old_value, v);
   add_timeline(m, it.id, f.type == FieldType::Stage ? TimelineKind::StageChanged : TimelineKind::FieldChanged,
                f.id, std::move(old_value), v, entry);
@@ -445,6 +447,7 @@ Status Workspace::apply_create(const Mutation& m, const CreateItem& c) {
   if (!missing.empty()) return required_missing(std::move(missing));
 
   ids_by_entity_[c.entity].push_back(c.item);
+  it.rev = version_;
   items_.emplace(c.item, std::move(it));
   add_timeline(m, c.item, TimelineKind::Created, {}, {}, {}, nullptr);
   const Item& created = items_.at(c.item);

@@ -118,6 +118,7 @@ Status Workspace::apply_config(const Mutation& m, const PutField& c) {
         if (d.option(v.str_or_empty())) kept.push_back(v);
       if (d.multiple) cell->value = kept.empty() ? Value() : Value(kept);
       else if (kept.empty()) cell->value = Value();
+      it.rev = version_;
     }
   }
   const bool mandatory = existing->mandatory;  // changed only through SetRequired
@@ -135,7 +136,11 @@ Status Workspace::apply_config(const Mutation& m, const DeleteField& c) {
   if (f->system) return Status::Fail("system_field", "system fields can be hidden, not deleted", c.field);
   // The values of every item, the required rules and the definition go; layouts that still name the
   // field ignore it when drawing (L-12).
-  for (const auto& id : item_ids(c.entity)) items_.at(id).erase(c.field);
+  for (const auto& id : item_ids(c.entity)) {
+    Item& it = items_.at(id);
+    it.erase(c.field);
+    it.rev = version_;
+  }
   erase_if(schema_.required, [&](const RequiredRange& r) { return r.entity == c.entity && r.field == c.field; });
   erase_if(schema_.fields, [&](const FieldDef& d) { return d.entity == c.entity && d.id == c.field; });
   return Status::Ok();

@@ -52,6 +52,7 @@ Status Workspace::apply_item(const Mutation& m, const ChangePipeline& c) {
   int entry = 0;
   const std::string from = it.pipeline;
   it.pipeline = to->id;
+  it.rev = version_;
   add_timeline(m, it.id, TimelineKind::PipelineChanged, {}, Value(from), Value(to->id), &entry);
   for (size_t i = 0; i < c.fills.size(); ++i) write_cell(m, it, *defs[i], c.fills[i].second, &entry);
   // The stage of another pipeline means nothing here: the write wins regardless of clocks.
@@ -126,6 +127,7 @@ Status Workspace::apply_item(const Mutation& m, const DeleteItem& c) {
   it.deleted = true;
   it.deleted_ms = m.time_ms;
   it.deleted_by = m.author;
+  it.rev = version_;
   add_timeline(m, it.id, TimelineKind::Deleted, {}, {}, {}, nullptr);
   return Status::Ok();
 }
@@ -140,6 +142,7 @@ Status Workspace::apply_item(const Mutation& m, const RestoreItem& c) {
   it.deleted = false;
   it.deleted_ms = 0;
   it.deleted_by.clear();
+  it.rev = version_;
   add_timeline(m, it.id, TimelineKind::Restored, {}, {}, {}, nullptr);
   return Status::Ok();
 }

@@ -1,0 +1,67 @@
+// Lists: which items of an entity type a user sees, filtered, searched and sorted (SPEC §9). Pure functions
+// over a const workspace plus a small cache, so that lists and kanban boards of 100,000 items stay fast:
+// filtering is one pass over the entity's items with cheap predicates, the quick search looks at
+// precomputed folded text, and sorting keys are computed once per sort.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/schema.hpp"
+#include "core/workspace.hpp"
+
+namespace kt {
+
+struct Condition {
+  enum class Op { Equals, Contains, Empty, NotEmpty, Between, AnyOf };
+  std::string field;
+  Op op = Op::Equals;
+  Value value;                   // Equals, Contains (text), Between: lower bound (null = open)
+  Value value2;                  // Between: upper bound (null = open)
+  std::vector<std::string> any;  // AnyOf: option, stage, user or item ids
+  bool operator==(const Condition&) const = default;
+};
+
+struct Query {
+  std::string entity;
+  std::string pipeline;  // "" = every pipeline
+  std::vector<Condition> conditions;
+  std::string text;      // quick search: title, client, phone, e-mail
+  std::string sort_field;  // "" = newest first; "TITLE" sorts by the item's name
+  bool descending = false;
+  bool operator==(const Query&) const = default;
+};
+
+void to_json(nlohmann::json& j, const Condition& c);
+void from_json(const nlohmann::json& j, Condition& c);
+void to_json(nlohmann::json& j, const Query& q);
+void from_json(const nlohmann::json& j, Query& q);
+
+// Whether one item passes the conditions (not the text search).
+bool matches(const Workspace& ws, const Item& item, const std::vector<Condition>& conditions);
+
+// Runs queries, keeping what makes the next run cheap: the folded search text of every item (refreshed for
+// items that changed) and the last result (returned as is while the workspace and the query are the same).
+class QueryCache {
+ public:
+  // The ids of the matching items the user may read, in order. The reference stays valid until the next run.
+  const std::vector<std::string>& run(const Workspace& ws, const Query& q, const std::string& user);
+
+ private:
+  const std::string& search_text(const Workspace& ws, const Item& item);
+  struct Blob {
+    std::uint64_t rev = ~0ull;
+    std::string text;
+  };
+  std::unordered_map<std::string, Blob> blobs_;
+  std::uint64_t version_ = ~0ull;
+  Query query_;
+  std::string user_;
+  std::vector<std::string> result_;
+};
+
+}  // namespace kt

@@ -1,0 +1,15 @@
+// Text helpers for search: case folding of UTF-8 for Latin and Cyrillic (what a CRM in Russian and English
+// needs), and normalisation of phone numbers to their digits.
+#pragma once
+
+#include <string>
+
+namespace kt {
+
+// Lower case for ASCII and Cyrillic (А-Я, Ё, Ґ, Є, І, Ї, Ў); other characters unchanged. Also folds ё to е,
+// so that "Семёнов" is found by "семенов".
+std::string fold(const std::string& utf8);
+// The digits of a phone number; a leading 8 of an 11-digit Russian number becomes 7.
+std::string phone_digits(const std::string& s);
+
+}  // namespace kt
