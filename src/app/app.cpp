@@ -20,6 +20,7 @@
 #include "platform/platform.hpp"
 #include "ui/app_ui.hpp"
 #include "ui/i18n.hpp"
+#include "ui/list_prefs.hpp"
 #include "ui/timeline_view.hpp"
 #include "storage/files.hpp"
 #include "storage/journal_codec.hpp"
@@ -384,6 +385,7 @@ void App::frame() {
     ui::set_language(*out.language);
     save_prefs();
   }
+  if (out.prefs_changed) save_prefs();
   if (out.switch_user && !connection_ && ws_.schema().user(*out.switch_user)) {
     session_->set_user(*out.switch_user);
     save_prefs();
@@ -449,6 +451,7 @@ void App::load_prefs() {
       if (j.value("lang", "") == "en") lang = Lang::En;
       if (j.value("lang", "") == "ru") lang = Lang::Ru;
       user_ = j.value("user", user_);
+      if (j.contains("lists")) ui::load_list_prefs(j["lists"]);
     } catch (const std::exception&) {
       // A damaged preferences file only costs the language and user choice.
     }
@@ -458,7 +461,10 @@ void App::load_prefs() {
 
 void App::save_prefs() {
   std::ofstream f(platform::data_dir() + "/prefs.json", std::ios::trunc);
-  f << json{{"lang", ui::language() == Lang::En ? "en" : "ru"}, {"user", session_ ? session_->user_id() : user_}}.dump();
+  f << json{{"lang", ui::language() == Lang::En ? "en" : "ru"},
+            {"user", session_ ? session_->user_id() : user_},
+            {"lists", ui::list_prefs_json()}}
+           .dump();
   f.close();
   platform::persist_soon(appended_);
 }

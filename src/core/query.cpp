@@ -115,6 +115,7 @@ const std::vector<std::string>& QueryCache::run(const Workspace& ws, const Query
   query_ = q;
   user_ = user;
   result_.clear();
+  ++generation_;
   const Schema& s = ws.schema();
 
   // The quick search also finds items by their client: first the companies and contacts that match.

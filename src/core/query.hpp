@@ -50,6 +50,8 @@ class QueryCache {
  public:
   // The ids of the matching items the user may read, in order. The reference stays valid until the next run.
   const std::vector<std::string>& run(const Workspace& ws, const Query& q, const std::string& user);
+  // Grows each time run() computed a new result (views that group the result, like a kanban, cache on it).
+  std::uint64_t generation() const { return generation_; }
 
  private:
   const std::string& search_text(const Workspace& ws, const Item& item);
@@ -62,6 +64,7 @@ class QueryCache {
   Query query_;
   std::string user_;
   std::vector<std::string> result_;
+  std::uint64_t generation_ = 0;
 };
 
 }  // namespace kt

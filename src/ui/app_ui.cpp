@@ -12,6 +12,7 @@
 #include "ui/semantics.hpp"
 #include "ui/recycle_bin.hpp"
 #include "ui/settings.hpp"
+#include "ui/stage_move.hpp"
 #include "ui/theme.hpp"
 #include "ui/widgets.hpp"
 
@@ -30,6 +31,7 @@ std::string route_of(const ViewState& view) {
     case Screen::Bin: return "#/bin";
     case Screen::List: break;
   }
+  if (view.board) return "#/kanban/" + view.entity + "/" + view.board_pipeline;
   return "#/list/" + view.entity;
 }
 
@@ -47,6 +49,16 @@ bool parse_route(const std::string& hash, ViewState* view) {
   if (auto e = rest("#/list/")) {
     view->screen = Screen::List;
     view->entity = *e;
+    view->board = false;
+    view->item.clear();
+    return true;
+  }
+  if (auto k = rest("#/kanban/")) {
+    view->screen = Screen::List;
+    auto slash = k->find('/');
+    view->entity = k->substr(0, slash);
+    view->board_pipeline = slash == std::string::npos ? "0" : k->substr(slash + 1);
+    view->board = true;
     view->item.clear();
     return true;
   }
@@ -142,7 +154,6 @@ void draw_top_bar(const Workspace& ws, const UiEnv& env, ViewState& view, EditSt
       view.screen = Screen::List;
       view.entity = e.id;
       view.item.clear();
-      view.sort_column = -1;
       edit.close();
       out.navigated = true;
     }
@@ -281,10 +292,12 @@ void draw_app(const Workspace& ws, const UiEnv& env, ViewState& view, EditState&
   ImGuiIO& io = ImGui::GetIO();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(io.DisplaySize);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
   ImGui::Begin("##root", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollbar |
                    ImGuiWindowFlags_NoScrollWithMouse);
+  ImGui::PopStyleVar();
   if (draw_other_tab_notice(env, out)) {
     ImGui::End();
     draw_toasts();
@@ -303,6 +316,7 @@ void draw_app(const Workspace& ws, const UiEnv& env, ViewState& view, EditState&
   }
   ImGui::End();
   draw_account_dialogs(ws, env, out);
+  draw_stage_move_dialog(ws, env, out);
   if (out.open_item) {
     view.screen = Screen::Card;
     view.item = *out.open_item;

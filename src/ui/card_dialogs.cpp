@@ -1,4 +1,4 @@
-// The card's dialogs: the fill-in prompt of a stage move, field settings (name, help, required on
+// The card's dialogs: field settings (name, help, required on
 // stages, visibility, options, default), creating a field in place (L-11), managing named views (V-9),
 // importing a layout (L-2), and confirmations.
 #include <imgui.h>
@@ -15,114 +15,25 @@
 #include "ui/field_editors.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
+#include "ui/stage_move.hpp"
 #include "ui/theme.hpp"
 #include "ui/widgets.hpp"
 
 namespace kt::ui {
 
-// ---------------------------------------------------------------------------------------------------------
-// [SECTION] Stage moves and the fill-in prompt
-// ---------------------------------------------------------------------------------------------------------
-
 void request_stage(CardContext& c, const std::string& stage) {
-  auto missing = missing_required(c.ws.schema(), c.env.user, c.item, stage);
-  if (missing.empty()) {
-    c.out.commands.push_back(MoveStage{c.item.id, stage, {}});
-    return;
-  }
-  CardUi::FillIn& fill = card_ui().fill;
-  fill = CardUi::FillIn{};
-  fill.open = true;
-  fill.stage = stage;
-  fill.fields = missing;
-  for (const auto& id : missing)
-    if (const FieldDef* f = c.ws.schema().field(c.item.entity, id)) form_init(c.ws, *f, c.item.get(id), &fill.values[id]);
+  request_move(c.ws, c.env.user, c.item, stage, {}, c.out);
 }
 
 void request_pipeline(CardContext& c, const std::string& pipeline) {
-  const Pipeline* to = c.ws.schema().pipeline(c.item.entity, pipeline);
-  if (!to) return;
-  Item moved = c.item;
-  moved.pipeline = to->id;
-  moved.cell_for_write("STAGE_ID").value = Value(to->stages.front().id);
-  auto missing = missing_required(c.ws.schema(), c.env.user, moved, to->stages.front().id);
-  if (missing.empty()) {
-    c.out.commands.push_back(ChangePipeline{c.item.id, pipeline, {}});
-    return;
-  }
-  CardUi::FillIn& fill = card_ui().fill;
-  fill = CardUi::FillIn{};
-  fill.open = true;
-  fill.stage = to->stages.front().id;
-  fill.pipeline = pipeline;
-  fill.fields = missing;
-  for (const auto& id : missing)
-    if (const FieldDef* f = c.ws.schema().field(c.item.entity, id)) form_init(c.ws, *f, c.item.get(id), &fill.values[id]);
-}
-
-namespace {
-
-std::string stage_name(const CardContext& c, const std::string& stage) {
-  for (const Pipeline* p : c.ws.schema().pipelines_of(c.item.entity))
-    if (const Stage* s = p->stage(stage)) return s->name.get(language());
-  return stage;
-}
-
-void draw_fill_in(CardContext& c) {
-  CardUi::FillIn& fill = card_ui().fill;
-  if (!fill.open) return;
-  const float w = px(480);
-  if (!dialog_begin(tr("fill.title"), "fillin", &fill.open, w)) return;
-  dialog_body_begin("fillin");
-  ImGui::PushTextWrapPos(w - px(48));
-  ImGui::TextUnformatted((std::string(tr("fill.text")) + " «" + stage_name(c, fill.stage) + "»").c_str());
-  ImGui::PopTextWrapPos();
-  sem_item("fill:text", "text", tr("fill.text"));
-  ImGui::Dummy(ImVec2(0, px(6)));
-  for (const auto& id : fill.fields) {
-    const FieldDef* f = c.ws.schema().field(c.item.entity, id);
-    if (!f) continue;
-    form_field(c.ws, *f, f->label.get(language()), true, &fill.values[id], w - px(48), "fill:" + id);
-    ImGui::Dummy(ImVec2(0, px(4)));
-  }
-  dialog_body_end();
-  if (button(tr("fill.submit"), "fill:submit", true)) {
-    Item target = c.item;
-    if (!fill.pipeline.empty()) target.pipeline = fill.pipeline;
-    MoveStage move{c.item.id, fill.stage, {}};
-    bool ok = true;
-    for (const auto& id : fill.fields) {
-      const FieldDef* f = c.ws.schema().field(c.item.entity, id);
-      Value v;
-      if (!f || !form_value(c.ws, target, *f, &fill.values[id], &v)) {
-        ok = false;
-        continue;
-      }
-      if (v.empty()) {
-        fill.values[id].error = tr("err.required");
-        ok = false;
-        continue;
-      }
-      move.fills.emplace_back(id, v);
-    }
-    if (ok && missing_required(c.ws.schema(), c.env.user, target, fill.stage, move.fills).empty()) {
-      if (fill.pipeline.empty()) c.out.commands.push_back(std::move(move));
-      else c.out.commands.push_back(ChangePipeline{c.item.id, fill.pipeline, std::move(move.fills)});
-      fill.open = false;
-      ImGui::CloseCurrentPopup();
-    }
-  }
-  ImGui::SameLine();
-  if (button(tr("dialog.cancel"), "fill:cancel")) {
-    fill.open = false;
-    ImGui::CloseCurrentPopup();
-  }
-  dialog_end();
+  request_move(c.ws, c.env.user, c.item, {}, pipeline, c.out);
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] Field settings
 // ---------------------------------------------------------------------------------------------------------
+
+namespace {
 
 // Access codes a field's visibility or a view's members can name: departments (with sub-departments) and
 // users, as checkboxes.
@@ -639,7 +550,6 @@ void confirm(const std::string& id, const std::string& title, const std::string&
 }
 
 void draw_card_dialogs(CardContext& c) {
-  draw_fill_in(c);
   draw_field_config(c);
   draw_create_field(c);
   draw_views(c);

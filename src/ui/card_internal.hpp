@@ -43,14 +43,6 @@ struct CardUi {
   std::string layout_error;  // inline message of a refused layout change
   std::string layout_error_section;
 
-  struct FillIn {
-    bool open = false;
-    std::string stage;
-    std::string pipeline;  // set when the move is to another pipeline (its first stage)
-    std::vector<std::string> fields;
-    std::map<std::string, FormValue> values;
-  } fill;
-
   struct FieldConfig {
     bool open = false;
     std::string field;

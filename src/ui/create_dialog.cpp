@@ -18,9 +18,11 @@ namespace {
 struct CreateState {
   bool open = false;
   std::string entity;
+  std::string stage;  // the column it was created from; "" = the first stage
   int pipeline = 0;
   std::map<std::string, FormValue> values;
   std::string error;
+  std::string preset_pipeline;
 };
 CreateState g_create;
 
@@ -44,10 +46,12 @@ std::vector<const FieldDef*> form_fields_for(const Workspace& ws, const std::str
 
 }  // namespace
 
-void open_create_dialog(const std::string& entity) {
+void open_create_dialog(const std::string& entity, const std::string& pipeline, const std::string& stage) {
   g_create = CreateState{};
   g_create.open = true;
   g_create.entity = entity;
+  g_create.stage = stage;
+  g_create.preset_pipeline = pipeline;
 }
 
 void draw_create_dialog(const Workspace& ws, const UiEnv& env, ViewState& view, UiOutput& out) {
@@ -66,12 +70,18 @@ void draw_create_dialog(const Workspace& ws, const UiEnv& env, ViewState& view, 
   auto pipelines = s.pipelines_of(g_create.entity);
   Item probe;
   probe.entity = g_create.entity;
+  if (!g_create.preset_pipeline.empty()) {
+    for (size_t i = 0; i < pipelines.size(); ++i)
+      if (pipelines[i]->id == g_create.preset_pipeline) g_create.pipeline = static_cast<int>(i);
+    g_create.preset_pipeline.clear();
+  }
   if (!pipelines.empty()) {
     if (g_create.pipeline >= static_cast<int>(pipelines.size())) g_create.pipeline = 0;
     const Pipeline* p = pipelines[static_cast<size_t>(g_create.pipeline)];
     probe.pipeline = p->id;
-    probe.cell_for_write("STAGE_ID").value = Value(p->stages.front().id);
-    if (pipelines.size() > 1) {
+    const bool stage_here = !g_create.stage.empty() && p->stage(g_create.stage);
+    probe.cell_for_write("STAGE_ID").value = Value(stage_here ? g_create.stage : p->stages.front().id);
+    if (pipelines.size() > 1 && g_create.stage.empty()) {
       std::vector<std::string> names;
       for (const auto* x : pipelines) names.push_back(x->name.get(language()));
       combo(tr("create.pipeline"), "create:pipeline", names, &g_create.pipeline, w - px(48));
@@ -90,6 +100,10 @@ void draw_create_dialog(const Workspace& ws, const UiEnv& env, ViewState& view, 
   ImGui::Dummy(ImVec2(0, px(6)));
   if (button(tr("create.submit"), "create:submit", true)) {
     CreateItem cmd{env.new_id ? env.new_id(g_create.entity.substr(0, 2)) : "", g_create.entity, probe.pipeline, {}};
+    if (const Value& st = probe.get("STAGE_ID"); !st.is_null() && probe.get("STAGE_ID") != Value()) {
+      const Pipeline* p = s.pipeline(probe.entity, probe.pipeline);
+      if (p && st.str_or_empty() != p->stages.front().id) cmd.fields.emplace_back("STAGE_ID", st);
+    }
     bool ok = true;
     for (const FieldDef* f : fields) {
       Value v;

@@ -8,7 +8,8 @@
 
 namespace kt::ui {
 
-void open_create_dialog(const std::string& entity);
+// Opens the form for a new item, in `pipeline` and on `stage` when given (a kanban column's "+").
+void open_create_dialog(const std::string& entity, const std::string& pipeline = {}, const std::string& stage = {});
 void draw_create_dialog(const Workspace& ws, const UiEnv& env, ViewState& view, UiOutput& out);
 
 }  // namespace kt::ui

@@ -1,14 +1,19 @@
 #include "ui/entity_list.hpp"
 
 #include <imgui.h>
+#include <imgui_stdlib.h>
 
 #include <algorithm>
+#include <map>
 
+#include "core/calendar.hpp"
 #include "core/format.hpp"
-#include "core/required.hpp"
+#include "core/query.hpp"
 #include "core/rights.hpp"
 #include "ui/create_dialog.hpp"
 #include "ui/i18n.hpp"
+#include "ui/kanban.hpp"
+#include "ui/list_prefs.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
 #include "ui/widgets.hpp"
@@ -17,167 +22,305 @@ namespace kt::ui {
 
 namespace {
 
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Columns
+// ---------------------------------------------------------------------------------------------------------
+
 struct Column {
-  std::string field;  // "" = the item's display name
+  std::string field;  // "TITLE" = the item's display name
   std::string title;
-  float weight;
 };
 
-// The columns an entity type's list shows: its name, stage, amount, client, dates, responsible person —
-// whichever of these it has and the user may see.
+// The default columns: name, stage, amount, client, dates, responsible — whichever the entity has.
+std::vector<std::string> default_columns(const Schema& s, const std::string& entity) {
+  std::vector<std::string> out{"TITLE"};
+  for (const char* f : {"STAGE_ID", "OPPORTUNITY_WITH_CURRENCY", "CLIENT", "POST", "COMPANY_ID", "COMPANY_TYPE",
+                        "PHONE", "CLOSEDATE", "ASSIGNED_BY_ID"})
+    if (s.field(entity, f)) out.push_back(f);
+  return out;
+}
+
 std::vector<Column> columns_for(const Workspace& ws, const std::string& user, const std::string& entity) {
-  std::vector<Column> cols{{"", tr("col.title"), 3.0f}};
-  auto add = [&](const char* field, const char* title_key, float w) {
-    const FieldDef* f = ws.schema().field(entity, field);
-    if (f && can_see_field(ws.schema(), user, *f)) cols.push_back({field, title_key ? tr(title_key) : f->label.get(language()), w});
-  };
-  add("STAGE_ID", "col.stage", 1.8f);
-  add("OPPORTUNITY_WITH_CURRENCY", "col.amount", 1.4f);
-  add("CLIENT", "col.client", 2.2f);
-  add("POST", nullptr, 1.6f);
-  add("COMPANY_ID", nullptr, 1.8f);
-  add("COMPANY_TYPE", nullptr, 1.4f);
-  add("PHONE", nullptr, 1.5f);
-  add("CLOSEDATE", nullptr, 1.3f);
-  add("ASSIGNED_BY_ID", "col.responsible", 1.6f);
+  const Schema& s = ws.schema();
+  auto it = list_prefs().columns.find(entity);
+  const std::vector<std::string> fields = it != list_prefs().columns.end() && !it->second.empty() ? it->second
+                                                                                                   : default_columns(s, entity);
+  std::vector<Column> cols;
+  for (const auto& fid : fields) {
+    if (fid == "TITLE") {
+      cols.push_back({"TITLE", tr("col.title")});
+      continue;
+    }
+    const FieldDef* f = s.field(entity, fid);
+    if (f && can_see_field(s, user, *f)) cols.push_back({fid, f->label.get(language())});
+  }
+  if (cols.empty() || cols.front().field != "TITLE") cols.insert(cols.begin(), {"TITLE", tr("col.title")});
   return cols;
 }
 
-// Sorted ids, rebuilt only when the data or the sort order changes (never per frame).
-struct SortCache {
-  std::uint64_t version = ~0ull;
-  std::string entity, user;
-  int column = -2;
-  bool descending = false;
-  Lang lang = Lang::Ru;
-  std::vector<std::string> ids;
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] The filter bar
+// ---------------------------------------------------------------------------------------------------------
+
+struct ListUi {
+  std::map<std::string, Query> queries;  // per entity
+  std::string saved_name;
+  std::string date_from, date_to, date_error;
+  int new_field = 0;
+  int new_op = 0;
+  std::string new_value;
 };
 
-void sort_ids(const Workspace& ws, const std::string& user, const ViewState& view,
-              const std::vector<Column>& cols, SortCache& cache) {
-  if (cache.version == ws.version() && cache.entity == view.entity && cache.user == user &&
-      cache.column == view.sort_column && cache.descending == view.sort_descending && cache.lang == language())
-    return;
-  cache.version = ws.version();
-  cache.entity = view.entity;
-  cache.user = user;
-  cache.column = view.sort_column;
-  cache.descending = view.sort_descending;
-  cache.lang = language();
-  cache.ids.clear();
-  for (const auto& id : ws.item_ids(view.entity)) {
-    const Item* it = ws.item(id);
-    if (it && !it->deleted && can_act(ws.schema(), user, *it, Action::Read)) cache.ids.push_back(id);
-  }
-  if (view.sort_column < 0 || view.sort_column >= static_cast<int>(cols.size())) {
-    std::reverse(cache.ids.begin(), cache.ids.end());  // newest first by default
-    return;
-  }
-  const Column& col = cols[static_cast<size_t>(view.sort_column)];
-  const FieldDef* def = col.field.empty() ? nullptr : ws.schema().field(view.entity, col.field);
-  // Names sort by what a person reads; stages by pipeline order; amounts and dates by value.
-  std::vector<std::pair<Value, std::string>> keyed;
-  keyed.reserve(cache.ids.size());
-  for (const auto& id : cache.ids) {
-    const Item& it = *ws.item(id);
-    Value key;
-    if (!def) {
-      key = Value(ws.display_name(it));
-    } else if (def->type == FieldType::Stage) {
-      const Pipeline* p = ws.schema().pipeline(it.entity, it.pipeline);
-      key = Value(std::int64_t{p ? p->stage_index(it.get(def->id).str_or_empty()) : -1});
-    } else if (def->type == FieldType::Money || def->type == FieldType::Date || def->type == FieldType::Integer ||
-               def->type == FieldType::Number) {
-      key = it.get(def->id);
-    } else {
-      key = Value(format_value(ws, *def, it.get(def->id), language()));
-    }
-    keyed.emplace_back(std::move(key), id);
-  }
-  std::stable_sort(keyed.begin(), keyed.end(), [&view](const auto& a, const auto& b) {
-    auto c = compare(a.first, b.first);
-    return view.sort_descending ? c > 0 : c < 0;
-  });
-  for (size_t i = 0; i < keyed.size(); ++i) cache.ids[i] = keyed[i].second;
+ListUi& list_ui() {
+  static ListUi ui;
+  return ui;
 }
 
-}  // namespace
+Query& query_for(const std::string& entity) {
+  Query& q = list_ui().queries[entity];
+  q.entity = entity;
+  return q;
+}
 
-void draw_entity_list(const Workspace& ws, const UiEnv& env, ViewState& view, EditState& edit, UiOutput& out) {
-  static SortCache cache;
-  const EntityType* et = ws.schema().entity(view.entity);
-  if (!et) {
-    view.entity = "deal";
-    et = ws.schema().entity("deal");
+Condition* find_condition(Query& q, const std::string& field, Condition::Op op) {
+  for (auto& c : q.conditions)
+    if (c.field == field && c.op == op) return &c;
+  return nullptr;
+}
+
+void toggle_any(Query& q, const std::string& field, const std::string& id) {
+  Condition* c = find_condition(q, field, Condition::Op::AnyOf);
+  if (!c) {
+    q.conditions.push_back({field, Condition::Op::AnyOf, {}, {}, {id}});
+    return;
   }
-  const auto cols = columns_for(ws, env.user, view.entity);
-  const float margin = px(20);
-  ImGui::SetCursorPos(ImVec2(margin, ImGui::GetCursorPosY() + margin));
-  const float width = ImGui::GetContentRegionAvail().x - margin;
-  sort_ids(ws, env.user, view, cols, cache);
+  auto it = std::find(c->any.begin(), c->any.end(), id);
+  if (it == c->any.end()) c->any.push_back(id);
+  else c->any.erase(it);
+  if (c->any.empty())
+    q.conditions.erase(std::remove_if(q.conditions.begin(), q.conditions.end(),
+                                      [&](const Condition& x) { return x.field == field && x.op == Condition::Op::AnyOf; }),
+                       q.conditions.end());
+}
 
-  const std::string title = et->plural.get(language());
-  ImGui::PushFont(fonts().title);
-  ImGui::TextUnformatted(title.c_str());
-  ImGui::PopFont();
-  sem_item("heading:list", "heading", title);
-  ImGui::SameLine(0, px(16));
-  ImGui::PushFont(fonts().small);
-  ImGui::SetCursorPosY(ImGui::GetCursorPosY() + px(8));
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(color::kMuted), tr("list.count"),
-                     static_cast<int>(cache.ids.size()));
-  ImGui::PopFont();
-  // "Create" on the right.
-  const Pipeline* dp = ws.schema().default_pipeline(view.entity);
-  if (can_add(ws.schema(), env.user, view.entity, dp ? dp->id : "")) {
-    const std::string create = std::string("+ ") + tr("list.create");
+bool has_any(Query& q, const std::string& field, const std::string& id) {
+  Condition* c = find_condition(q, field, Condition::Op::AnyOf);
+  return c && std::find(c->any.begin(), c->any.end(), id) != c->any.end();
+}
+
+std::string condition_text(const Workspace& ws, const std::string& entity, const Condition& c) {
+  const FieldDef* f = ws.schema().field(entity, c.field);
+  std::string label = f ? f->label.get(language()) : c.field;
+  switch (c.op) {
+    case Condition::Op::Empty: return label + ": " + tr("filter.is_empty");
+    case Condition::Op::NotEmpty: return label + ": " + tr("filter.is_filled");
+    case Condition::Op::Contains: return label + " \xe2\x88\x8b «" + c.value.str_or_empty() + "»";
+    case Condition::Op::Equals: return label + " = " + (f ? format_value(ws, *f, c.value, language()) : c.value.str_or_empty());
+    case Condition::Op::Between:
+      return label + ": " + (c.value.is_null() ? "…" : format_date(c.value.str_or_empty(), language())) + " – " +
+             (c.value2.is_null() ? "…" : format_date(c.value2.str_or_empty(), language()));
+    case Condition::Op::AnyOf: {
+      std::string out;
+      for (const auto& id : c.any) {
+        if (!out.empty()) out += ", ";
+        out += f ? format_value(ws, *f, Value(id), language()) : id;
+      }
+      return label + ": " + out;
+    }
+  }
+  return label;
+}
+
+void filter_popup(const Workspace& ws, const UiEnv& env, const ViewState& view, Query& q, UiOutput& out) {
+  const Schema& s = ws.schema();
+  ListUi& ui = list_ui();
+  const float w = px(520);
+  ImGui::SetNextWindowSizeConstraints(ImVec2(w, 0), ImVec2(w, ImGui::GetIO().DisplaySize.y * 0.75f));
+  if (!ImGui::BeginPopup("filters")) return;
+  sem_rect("filters", "dialog", tr("filter.title"), ImGui::GetWindowPos(),
+           ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowSize().x, ImGui::GetWindowPos().y + ImGui::GetWindowSize().y));
+  // Stages of the pipelines in view.
+  if (s.field(view.entity, "STAGE_ID")) {
+    caption(tr("col.stage"));
+    for (const Pipeline* p : s.pipelines_of(view.entity)) {
+      if (view.board && p->id != view.board_pipeline) continue;
+      if (!q.pipeline.empty() && p->id != q.pipeline) continue;
+      for (const auto& st : p->stages) {
+        bool on = has_any(q, "STAGE_ID", st.id);
+        if (checkbox(st.name.get(language()), "filter:stage:" + st.id, &on)) toggle_any(q, "STAGE_ID", st.id);
+        ImGui::SameLine();
+        if (ImGui::GetContentRegionAvail().x < px(160)) ImGui::NewLine();
+      }
+      ImGui::NewLine();
+    }
+  }
+  if (s.field(view.entity, "ASSIGNED_BY_ID")) {
+    caption(tr("col.responsible"));
+    for (const auto& u : s.users) {
+      bool on = has_any(q, "ASSIGNED_BY_ID", u.id);
+      if (checkbox(u.name, "filter:user:" + u.id, &on)) toggle_any(q, "ASSIGNED_BY_ID", u.id);
+      ImGui::SameLine();
+      if (ImGui::GetContentRegionAvail().x < px(200)) ImGui::NewLine();
+    }
+    ImGui::NewLine();
+  }
+  // A date range on the close date (or the start date).
+  const char* date_field = s.field(view.entity, "CLOSEDATE") ? "CLOSEDATE" : s.field(view.entity, "BEGINDATE") ? "BEGINDATE" : nullptr;
+  if (date_field) {
+    const FieldDef* df = s.field(view.entity, date_field);
+    caption(df->label.get(language()));
+    ImGui::SetNextItemWidth(px(140));
+    ImGui::InputTextWithHint("##from", tr("filter.from"), &ui.date_from);
+    sem_item("filter:date_from", "textbox", tr("filter.from"), ui.date_from);
     ImGui::SameLine();
-    ImGui::PushFont(fonts().medium);
-    float bw = ImGui::CalcTextSize(create.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
-    ImGui::PopFont();
-    ImGui::SetCursorPosX(margin + width - bw);
-    ImGui::SetCursorPosY(ImGui::GetCursorPosY() - px(8));
-    if (button(create, "action:create", true)) open_create_dialog(view.entity);
+    ImGui::SetNextItemWidth(px(140));
+    ImGui::InputTextWithHint("##to", tr("filter.to"), &ui.date_to);
+    sem_item("filter:date_to", "textbox", tr("filter.to"), ui.date_to);
+    ImGui::SameLine();
+    if (button(tr("filter.apply_dates"), "filter:dates")) {
+      Value from, to;
+      FieldDef probe = *df;
+      ui.date_error.clear();
+      if (!parse_input(probe, ui.date_from, "", &from) || !parse_input(probe, ui.date_to, "", &to)) {
+        ui.date_error = error_text("invalid_date");
+      } else {
+        q.conditions.erase(std::remove_if(q.conditions.begin(), q.conditions.end(),
+                                          [&](const Condition& c) { return c.field == date_field && c.op == Condition::Op::Between; }),
+                           q.conditions.end());
+        if (!from.is_null() || !to.is_null()) q.conditions.push_back({date_field, Condition::Op::Between, from, to, {}});
+      }
+    }
+    if (!ui.date_error.empty()) error_text_line(ui.date_error, "filter:date_error");
   }
-  ImGui::Dummy(ImVec2(0, px(6)));
+  // Any field: contains / is empty / is filled.
+  caption(tr("filter.any_field"));
+  std::vector<const FieldDef*> fields;
+  for (const FieldDef* f : s.fields_of(view.entity))
+    if (can_see_field(s, env.user, *f) && f->type != FieldType::Stage) fields.push_back(f);
+  std::vector<std::string> names;
+  for (const FieldDef* f : fields) names.push_back(f->label.get(language()));
+  ui.new_field = std::clamp(ui.new_field, 0, std::max(0, static_cast<int>(fields.size()) - 1));
+  combo("", "filter:field", names, &ui.new_field, px(200));
+  ImGui::SameLine();
+  const std::vector<std::string> ops{tr("filter.contains"), tr("filter.is_empty"), tr("filter.is_filled")};
+  combo("", "filter:op", ops, &ui.new_op, px(130));
+  if (ui.new_op == 0) {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(px(110));
+    ImGui::InputText("##value", &ui.new_value);
+    sem_item("filter:value", "textbox", tr("filter.value"), ui.new_value);
+  }
+  if (!fields.empty() && button(tr("filter.add"), "filter:add")) {
+    const FieldDef* f = fields[static_cast<size_t>(ui.new_field)];
+    Condition::Op op = ui.new_op == 0 ? Condition::Op::Contains : ui.new_op == 1 ? Condition::Op::Empty : Condition::Op::NotEmpty;
+    if (op != Condition::Op::Contains || !ui.new_value.empty()) q.conditions.push_back({f->id, op, Value(ui.new_value), {}, {}});
+    ui.new_value.clear();
+  }
+  // Saved filters.
+  ImGui::Separator();
+  caption(tr("filter.saved"));
+  auto& saved = list_prefs().saved[view.entity];
+  for (size_t i = 0; i < saved.size(); ++i) {
+    ImGui::PushID(static_cast<int>(i));
+    if (link(saved[i].name, "filter:saved:" + saved[i].name, color::kLink)) {
+      const std::string pipeline = q.pipeline;
+      q = saved[i].query;
+      q.entity = view.entity;
+      if (view.board) q.pipeline = pipeline;
+    }
+    ImGui::SameLine();
+    if (icon_button("\xe2\x9c\x95", tr("filter.delete_saved"), "filter:unsave:" + saved[i].name)) {
+      saved.erase(saved.begin() + static_cast<long>(i));
+      out.prefs_changed = true;
+      ImGui::PopID();
+      break;
+    }
+    ImGui::PopID();
+  }
+  ImGui::SetNextItemWidth(px(220));
+  ImGui::InputTextWithHint("##savename", tr("filter.name"), &ui.saved_name);
+  sem_item("filter:save_name", "textbox", tr("filter.name"), ui.saved_name);
+  ImGui::SameLine();
+  if (button(tr("filter.save"), "filter:save", true, ui.saved_name.find_first_not_of(' ') != std::string::npos)) {
+    saved.erase(std::remove_if(saved.begin(), saved.end(), [&](const SavedFilter& f) { return f.name == ui.saved_name; }),
+                saved.end());
+    saved.push_back({ui.saved_name, q});
+    ui.saved_name.clear();
+    out.prefs_changed = true;
+  }
+  ImGui::Separator();
+  if (button(tr("filter.reset"), "filter:reset")) {
+    q.conditions.clear();
+    q.text.clear();
+    ui.date_from.clear();
+    ui.date_to.clear();
+  }
+  ImGui::SameLine();
+  if (button(tr("dialog.close"), "filter:close")) ImGui::CloseCurrentPopup();
+  ImGui::EndPopup();
+}
 
-  ImGui::SetCursorPosX(margin);
-  const float height = ImGui::GetContentRegionAvail().y - margin;
+void columns_popup(const Workspace& ws, const UiEnv& env, const std::string& entity, UiOutput& out) {
+  if (!ImGui::BeginPopup("columns")) return;
+  const Schema& s = ws.schema();
+  auto& chosen = list_prefs().columns[entity];
+  if (chosen.empty()) chosen = default_columns(s, entity);
+  for (const FieldDef* f : s.fields_of(entity)) {
+    if (!can_see_field(s, env.user, *f)) continue;
+    bool on = std::find(chosen.begin(), chosen.end(), f->id) != chosen.end();
+    if (checkbox(f->label.get(language()), "column:toggle:" + f->id, &on)) {
+      if (on) chosen.push_back(f->id);
+      else chosen.erase(std::remove(chosen.begin(), chosen.end(), f->id), chosen.end());
+      out.prefs_changed = true;
+    }
+  }
+  if (button(tr("columns.default"), "columns:default")) {
+    chosen.clear();
+    out.prefs_changed = true;
+  }
+  ImGui::EndPopup();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] The table
+// ---------------------------------------------------------------------------------------------------------
+
+void draw_table(const Workspace& ws, const UiEnv& env, ViewState& view, EditState& edit, UiOutput& out,
+                const std::vector<Column>& cols, const std::vector<std::string>& ids, Query& q, float width, float height) {
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
                                 ImGuiTableFlags_Sortable | ImGuiTableFlags_SizingStretchProp |
-                                ImGuiTableFlags_Resizable | ImGuiTableFlags_PadOuterX;
+                                ImGuiTableFlags_Resizable | ImGuiTableFlags_PadOuterX | ImGuiTableFlags_SortTristate;
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(color::kPanel));
   ImGui::PushID(view.entity.c_str());
   if (ImGui::BeginTable("items", static_cast<int>(cols.size()), flags, ImVec2(width, height))) {
     ImGui::TableSetupScrollFreeze(0, 1);
-    for (const auto& c : cols) ImGui::TableSetupColumn(c.title.c_str(), ImGuiTableColumnFlags_None, c.weight);
+    for (const auto& c : cols)
+      ImGui::TableSetupColumn(c.title.c_str(), ImGuiTableColumnFlags_None, c.field == "TITLE" ? 3.0f : 1.6f);
     ImGui::TableNextRow(ImGuiTableRowFlags_Headers, px(36));
     for (int i = 0; i < static_cast<int>(cols.size()); ++i) {
       ImGui::TableSetColumnIndex(i);
       ImGui::PushFont(fonts().medium);
       ImGui::TableHeader(cols[static_cast<size_t>(i)].title.c_str());
       ImGui::PopFont();
-      SemNode& n = sem_item("column:" + (cols[static_cast<size_t>(i)].field.empty() ? std::string("TITLE") : cols[static_cast<size_t>(i)].field),
-                            "columnheader", cols[static_cast<size_t>(i)].title);
-      n.selected = view.sort_column == i;
+      SemNode& n = sem_item("column:" + cols[static_cast<size_t>(i)].field, "columnheader", cols[static_cast<size_t>(i)].title);
+      n.selected = q.sort_field == cols[static_cast<size_t>(i)].field;
     }
     if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
       if (specs->SpecsCount > 0) {
-        view.sort_column = specs->Specs[0].ColumnIndex;
-        view.sort_descending = specs->Specs[0].SortDirection == ImGuiSortDirection_Descending;
+        q.sort_field = cols[static_cast<size_t>(specs->Specs[0].ColumnIndex)].field;
+        q.descending = specs->Specs[0].SortDirection == ImGuiSortDirection_Descending;
       } else {
-        view.sort_column = -1;
+        q.sort_field.clear();
+        q.descending = false;
       }
       specs->SpecsDirty = false;
-      sort_ids(ws, env.user, view, cols, cache);
     }
-
     const float row_h = px(44);
     ImGuiListClipper clipper;
-    clipper.Begin(static_cast<int>(cache.ids.size()), row_h);
+    clipper.Begin(static_cast<int>(ids.size()), row_h);
     while (clipper.Step()) {
       for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) {
-        const Item& it = *ws.item(cache.ids[static_cast<size_t>(r)]);
+        const Item& it = *ws.item(ids[static_cast<size_t>(r)]);
         ImGui::TableNextRow(ImGuiTableRowFlags_None, row_h);
         ImGui::PushID(it.id.c_str());
         ImGui::TableSetColumnIndex(0);
@@ -199,7 +342,7 @@ void draw_entity_list(const Workspace& ws, const UiEnv& env, ViewState& view, Ed
           ImGui::SetCursorPosY(y0 + text_dy);
           const float cw = ImGui::GetContentRegionAvail().x;
           const Column& col = cols[static_cast<size_t>(c)];
-          if (col.field.empty()) {
+          if (col.field == "TITLE") {
             ImGui::PushFont(fonts().medium);
             text_clipped(name.empty() ? std::string("—") : name, cw, color::kLink);
             ImGui::PopFont();
@@ -224,9 +367,138 @@ void draw_entity_list(const Workspace& ws, const UiEnv& env, ViewState& view, Ed
   }
   ImGui::PopID();
   ImGui::PopStyleColor();
-  if (cache.ids.empty()) {
-    ImGui::SetCursorPos(ImVec2(margin + px(20), ImGui::GetCursorPosY() - height + px(60)));
-    ImGui::TextDisabled("%s", tr("list.empty"));
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] The screen
+// ---------------------------------------------------------------------------------------------------------
+
+void draw_entity_list(const Workspace& ws, const UiEnv& env, ViewState& view, EditState& edit, UiOutput& out) {
+  static QueryCache cache;
+  const Schema& s = ws.schema();
+  const EntityType* et = s.entity(view.entity);
+  if (!et) {
+    view.entity = "deal";
+    et = s.entity("deal");
+  }
+  if (!et->has_stages) view.board = false;
+  if (view.board && !s.pipeline(view.entity, view.board_pipeline)) {
+    const Pipeline* dp = s.default_pipeline(view.entity);
+    view.board_pipeline = dp ? dp->id : "0";
+  }
+  Query& q = query_for(view.entity);
+  Query run = q;
+  if (view.board) run.pipeline = view.board_pipeline;
+  const auto& ids = cache.run(ws, run, env.user);
+
+  const float margin = px(20);
+  ImGui::SetCursorPos(ImVec2(margin, ImGui::GetCursorPosY() + margin));
+  const float width = ImGui::GetContentRegionAvail().x - margin;
+
+  // Header: title and count; list/kanban; pipeline; search; filter; columns; create.
+  const std::string title = et->plural.get(language());
+  ImGui::PushFont(fonts().title);
+  ImGui::TextUnformatted(title.c_str());
+  ImGui::PopFont();
+  sem_item("heading:list", "heading", title);
+  ImGui::SameLine(0, px(12));
+  ImGui::PushFont(fonts().small);
+  ImGui::SetCursorPosY(ImGui::GetCursorPosY() + px(8));
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(color::kMuted), tr("list.count"), static_cast<int>(ids.size()));
+  sem_item("list:count", "status", std::to_string(ids.size()));
+  ImGui::PopFont();
+  ImGui::SameLine(0, px(24));
+  ImGui::SetCursorPosY(ImGui::GetCursorPosY() - px(8));
+  if (et->has_stages) {
+    if (button(tr("list.mode_list"), "view:list", !view.board)) {
+      view.board = false;
+      out.navigated = true;
+    }
+    ImGui::SameLine(0, px(4));
+    if (button(tr("list.mode_kanban"), "view:kanban", view.board)) {
+      view.board = true;
+      out.navigated = true;
+    }
+    ImGui::SameLine();
+  }
+  const auto pipelines = s.pipelines_of(view.entity);
+  if (et->has_pipelines && pipelines.size() > 1) {
+    std::vector<std::string> names;
+    std::vector<std::string> pids;
+    if (!view.board) {
+      names.push_back(tr("list.all_pipelines"));
+      pids.push_back("");
+    }
+    for (const Pipeline* p : pipelines) {
+      names.push_back(p->name.get(language()));
+      pids.push_back(p->id);
+    }
+    const std::string& current = view.board ? view.board_pipeline : q.pipeline;
+    int index = static_cast<int>(std::find(pids.begin(), pids.end(), current) - pids.begin());
+    if (index >= static_cast<int>(pids.size())) index = 0;
+    if (combo("", "list:pipeline", names, &index, px(200))) {
+      if (view.board) {
+        view.board_pipeline = pids[static_cast<size_t>(index)];
+        out.navigated = true;
+      } else {
+        q.pipeline = pids[static_cast<size_t>(index)];
+      }
+    }
+    ImGui::SameLine();
+  }
+  ImGui::SetNextItemWidth(px(240));
+  ImGui::InputTextWithHint("##search", tr("list.search"), &q.text);
+  sem_item("list:search", "searchbox", tr("list.search"), q.text);
+  ImGui::SameLine();
+  const std::string filter_label = q.conditions.empty() ? tr("filter.button")
+                                                        : std::string(tr("filter.button")) + " (" + std::to_string(q.conditions.size()) + ")";
+  if (button(filter_label, "list:filter", !q.conditions.empty())) ImGui::OpenPopup("filters");
+  filter_popup(ws, env, view, q, out);
+  if (!view.board) {
+    ImGui::SameLine();
+    if (button(tr("columns.button"), "list:columns")) ImGui::OpenPopup("columns");
+    columns_popup(ws, env, view.entity, out);
+  }
+  const Pipeline* dp = s.default_pipeline(view.entity);
+  if (can_add(s, env.user, view.entity, dp ? dp->id : "")) {
+    const std::string create = std::string("+ ") + tr("list.create");
+    ImGui::SameLine();
+    ImGui::PushFont(fonts().medium);
+    float bw = ImGui::CalcTextSize(create.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
+    ImGui::PopFont();
+    ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), margin + width - bw));
+    if (button(create, "action:create", true))
+      open_create_dialog(view.entity, view.board ? view.board_pipeline : q.pipeline, "");
+  }
+  // Active conditions as removable chips.
+  if (!q.conditions.empty()) {
+    ImGui::SetCursorPosX(margin);
+    for (size_t i = 0; i < q.conditions.size(); ++i) {
+      if (i) ImGui::SameLine(0, px(8));
+      const std::string text = condition_text(ws, view.entity, q.conditions[i]);
+      ImGui::PushID(static_cast<int>(i));
+      if (button(text + "  \xe2\x9c\x95", "filter:chip:" + std::to_string(i))) {
+        q.conditions.erase(q.conditions.begin() + static_cast<long>(i));
+        ImGui::PopID();
+        break;
+      }
+      ImGui::PopID();
+    }
+  }
+  ImGui::Dummy(ImVec2(0, px(4)));
+
+  ImGui::SetCursorPosX(margin);
+  const float height = ImGui::GetContentRegionAvail().y - margin;
+  if (view.board) {
+    draw_kanban(ws, env, view, edit, out, ids, cache.generation(), width, height);
+  } else {
+    draw_table(ws, env, view, edit, out, columns_for(ws, env.user, view.entity), ids, q, width, height);
+    if (ids.empty()) {
+      ImGui::SetCursorPos(ImVec2(margin + px(20), ImGui::GetCursorPosY() - height + px(60)));
+      ImGui::TextDisabled("%s", tr(q.conditions.empty() && q.text.empty() ? "list.empty" : "list.nothing_found"));
+    }
   }
   draw_create_dialog(ws, env, view, out);
 }

@@ -325,14 +325,17 @@ void file_editor(FieldContext& c) {
 }
 
 // A popup with the choices of a list, stage, employee, yes/no or binding field.
-void choice_popup(FieldContext& c, ImVec2 anchor) {
+// The popup opens under the field, or above it when the field is low on the screen.
+void choice_popup(FieldContext& c, ImVec2 below, float field_top) {
   EditState& e = c.edit;
   const std::string popup_id = "choose##" + c.def.id;
   if (e.popup_pending) {
     ImGui::OpenPopup(popup_id.c_str());
     e.popup_pending = false;
   }
-  ImGui::SetNextWindowPos(anchor);
+  const bool above = below.y > ImGui::GetIO().DisplaySize.y * 0.6f;
+  if (above) ImGui::SetNextWindowPos(ImVec2(below.x, field_top - px(2)), ImGuiCond_Always, ImVec2(0, 1));
+  else ImGui::SetNextWindowPos(below);
   ImGui::SetNextWindowSizeConstraints(ImVec2(std::max(c.width, px(260)), 0),
                                       ImVec2(std::max(c.width, px(420)), px(360)));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(px(8), px(8)));
@@ -538,7 +541,7 @@ void draw_field(FieldContext& c) {
   }
   if (clicked) begin_edit(e, c.ws, c.item, c.def, c.origin);
   if (is_choice_type(c.def.type) && e.is(c.item.id, c.def.id, c.origin))
-    choice_popup(c, ImVec2(pos.x - px(6), pos.y + h + px(2)));
+    choice_popup(c, ImVec2(pos.x - px(6), pos.y + h + px(2)), pos.y);
   ImGui::PopID();
 }
 

@@ -66,7 +66,7 @@ ImFont* add_font(const std::string& dir, const char* file, float size) {
 void apply_style(float s) {
   ImGuiStyle style;  // fresh, so that scaling never compounds
   ImGui::StyleColorsLight(&style);
-  style.WindowPadding = ImVec2(0, 0);
+  style.WindowPadding = ImVec2(12, 12);  // popups and menus; the root window pushes zero
   style.WindowRounding = 0;
   style.WindowBorderSize = 0;
   style.ChildRounding = 8;

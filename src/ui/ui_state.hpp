@@ -24,8 +24,8 @@ struct ViewState {
   std::string item;             // id of the open card
   std::string tab = "main";     // the card's tab
   std::string settings = "users";
-  int sort_column = -1;
-  bool sort_descending = false;
+  bool board = false;            // the kanban board instead of the list
+  std::string board_pipeline = "0";
 
   bool operator==(const ViewState&) const = default;
 };
@@ -119,6 +119,7 @@ struct UiOutput {
   std::optional<FileRef> open_file;       // a stored file to open (download)
   std::optional<std::string> open_url;    // an external link
   std::optional<std::string> open_item;   // a linked item to open
+  bool prefs_changed = false;             // list columns or saved filters changed: save the preferences
   // Connecting to a server, and leaving it.
   struct Login {
     std::string server, login, password;

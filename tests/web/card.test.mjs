@@ -16,6 +16,7 @@ async function openDeal(page, url, title = DEAL) {
 
 // Clicks a field's value, replaces its text with `text` by typing, and leaves with `leave` (Enter, Tab, ...).
 const FIELDS_COLUMN = { x: 300, y: 600 };
+const TIMELINE = { x: 950, y: 650 };
 
 async function editField(page, id, field, text, leave = "Enter") {
   await scrollTo(page, { id: `field:${id}:${field}` }, FIELDS_COLUMN);
@@ -86,7 +87,7 @@ export const tests = [
       assertEq(s.card.fields.COMMENTS.value, "Call back on Monday", "multi-line text saved with Ctrl+Enter");
       assertEq(s.card.fields.TYPE_ID.value, "SERVICES", "list option saved");
       const timelineBefore = s.card.timeline;
-      await find(page, { role: "article", name: /Изменено поле «Тип»/ });
+      await scrollTo(page, { role: "article", name: /Изменено поле «Тип»/ }, TIMELINE);
 
       await waitSaved(page);
       await page.screenshot({ path: path.join(resultsDir, "card-edited.png") });
@@ -103,7 +104,7 @@ export const tests = [
       assertEq(s.card.fields.TITLE.value, "Server hardware supply", "title after reload");
       assertEq(s.card.fields.TYPE_ID.value, "SERVICES", "list after reload");
       assertEq(s.card.timeline.map((t) => t.id), timelineBefore.map((t) => t.id), "same timeline after reload");
-      await find(page, { role: "article", name: /Изменено поле «Сумма и валюта»/ });
+      await scrollTo(page, { role: "article", name: /Изменено поле «Сумма и валюта»/ }, TIMELINE);
       await find(page, { role: "heading", name: "Server hardware supply" });
       await page.screenshot({ path: path.join(resultsDir, "card-after-reload.png") });
       assertEq(page.errors.filter((x) => !x.includes("favicon")), [], "no page errors");
