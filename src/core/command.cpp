@@ -9,6 +9,12 @@ namespace kt {
 using nlohmann::json;
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CreateItem, item, entity, pipeline, fields)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PutTodo, item, todo)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CompleteTodo, item, todo, completed)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RemoveTodo, item, todo)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LogCommunication, item, channel, direction, address, outcome,
+                                                duration_s, note)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SetProducts, item, rows)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SetField, item, field, value, previous)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MoveStage, item, stage, fills)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PutField, def)
@@ -41,6 +47,7 @@ constexpr const char* kNames[] = {
     "entity.put",   "pipeline.put",  "user.put",        "department.put", "role.put",
     "item.change_pipeline", "comment.add", "comment.edit", "entry.pin", "entry.note",
     "item.delete",  "item.restore",  "item.purge",
+    "todo.put",     "todo.complete", "todo.remove",     "communication.log", "products.set",
 };
 static_assert(std::size(kNames) == std::variant_size_v<Command>);
 

@@ -13,6 +13,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "core/hlc.hpp"
+#include "core/item.hpp"
 #include "core/schema.hpp"
 #include "core/value.hpp"
 
@@ -108,6 +109,47 @@ struct RestoreItem {
 struct PurgeItem {
   std::string item;
   bool operator==(const PurgeItem&) const = default;
+};
+
+// Plans a to-do on an item or changes one (same id). A new one is recorded in the timeline.
+struct PutTodo {
+  std::string item;
+  Activity todo;
+  bool operator==(const PutTodo&) const = default;
+};
+
+// Marks a to-do done (recorded in the timeline) or open again.
+struct CompleteTodo {
+  std::string item;
+  std::string todo;
+  bool completed = true;
+  bool operator==(const CompleteTodo&) const = default;
+};
+
+struct RemoveTodo {
+  std::string item;
+  std::string todo;
+  bool operator==(const RemoveTodo&) const = default;
+};
+
+// A call, e-mail, SMS or messenger contact made from the card, with what the user noted about it.
+struct LogCommunication {
+  std::string item;
+  std::string channel;    // "call", "email", "sms", "whatsapp"
+  std::string direction;  // "out", "in"
+  std::string address;    // the phone number or e-mail address used
+  std::string outcome;    // "reached", "no_answer", "busy", "left_message", "sent", "received"
+  int duration_s = 0;     // calls
+  std::string note;
+  bool operator==(const LogCommunication&) const = default;
+};
+
+// Replaces the product rows of an item. Unless the amount is set by hand (IS_MANUAL_OPPORTUNITY), the total
+// becomes the item's amount.
+struct SetProducts {
+  std::string item;
+  std::vector<ProductRow> rows;
+  bool operator==(const SetProducts&) const = default;
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -207,7 +249,8 @@ struct PutRole {
 using Command = std::variant<CreateItem, SetField, MoveStage, PutField, DeleteField, SetRequired, PutLayout,
                              PutView, SelectScope, ForceCommonScope, PutEntityType, PutPipeline, PutUser,
                              PutDepartment, PutRole, ChangePipeline, AddComment, EditComment, PinEntry, SetNote,
-                             DeleteItem, RestoreItem, PurgeItem>;
+                             DeleteItem, RestoreItem, PurgeItem, PutTodo, CompleteTodo, RemoveTodo,
+                             LogCommunication, SetProducts>;
 
 // Commands that change one item (and the item they change); all others change the configuration.
 bool is_item_command(const Command& c);

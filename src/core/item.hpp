@@ -17,6 +17,41 @@ struct Cell {
   Hlc hlc;
 };
 
+// A universal to-do ("дело", inventory §4) bound to an item.
+struct Activity {
+  std::string id;
+  std::string subject;      // empty = a default title
+  std::string description;
+  std::int64_t deadline_ms = 0;  // UTC
+  std::string responsible;       // user id
+  std::vector<int> reminders;    // minutes before the deadline (0 = at the deadline)
+  std::string color;             // "#rrggbb"; empty = default
+  std::vector<std::string> participants;  // user ids
+  std::string location;
+  bool completed = false;
+  std::int64_t completed_ms = 0;
+  std::string created_by;
+  std::int64_t created_ms = 0;
+  bool operator==(const Activity&) const = default;
+};
+
+// One product row of a deal, quote or invoice (G-6). Money in minor units of the item's currency.
+struct ProductRow {
+  std::string id;
+  std::string name;
+  std::int64_t price = 0;   // per unit, as entered (with or without tax, see tax_included)
+  double quantity = 1;
+  std::string unit = "шт";
+  double discount_percent = 0;  // 0..100
+  double tax_rate = 0;          // percent: 0, 10, 20
+  bool tax_included = true;     // the price includes the tax
+  bool operator==(const ProductRow&) const = default;
+};
+
+// The sum of a row after discount, with the tax added when the price does not include it.
+std::int64_t row_total(const ProductRow& r);
+std::int64_t row_tax(const ProductRow& r);
+
 struct Item {
   std::string id;
   std::string entity;    // entity type id
@@ -30,6 +65,11 @@ struct Item {
 
   // Field values sorted by field id: compact for 100k items and cheap to look up.
   std::vector<std::pair<std::string, Cell>> fields;
+  std::vector<Activity> activities;  // to-dos, open and done
+  std::vector<ProductRow> products;
+
+  size_t open_todos() const;
+  const Activity* activity(const std::string& id) const;
 
   // The value of a field, or a null value when the item has none.
   const Value& get(const std::string& field) const;
@@ -49,8 +89,13 @@ enum class TimelineKind {
   PipelineChanged,  // old pipeline -> new pipeline (values are pipeline ids)
   Deleted,          // moved to the recycle bin
   Restored,         // restored from the recycle bin
+  TodoPlanned,      // a to-do was planned (payload: subject, deadline)
+  TodoCompleted,    // a to-do was done
+  Communication,    // a call, e-mail, SMS or messenger contact (payload: channel, direction, address, outcome, duration)
+  Conversion,       // created from, or converted into, other items (payload: the items)
+  Document,         // a document was generated (payload: document id, number, title)
 };
-constexpr int kTimelineKinds = 10;
+constexpr int kTimelineKinds = 15;
 
 const char* timeline_kind_name(TimelineKind k);
 bool timeline_kind_from_name(const std::string& name, TimelineKind* out);
@@ -71,6 +116,7 @@ struct TimelineEntry {
   bool pinned = false;    // shown on top as well (T-4: at most 7 per item)
   bool removed = false;   // a deleted comment (kept so that the history stays ordered; never shown)
   std::int64_t edited_ms = 0;  // when the comment text was last edited
+  std::string payload;         // details of to-do, communication, conversion and document entries (JSON)
 };
 
 }  // namespace kt

@@ -253,6 +253,7 @@ class SchemaBuilder {
   void stage(const std::string& entity) { field(entity, "STAGE_ID", FieldType::Stage, {"Стадия", "Stage"}); }
   void amount(const std::string& entity) {
     field(entity, "OPPORTUNITY_WITH_CURRENCY", FieldType::Money, {"Сумма и валюта", "Amount and currency"});
+    field(entity, "IS_MANUAL_OPPORTUNITY", FieldType::Boolean, {"Сумма указана вручную", "Amount set by hand"});
   }
   void client(const std::string& entity) {
     binding(entity, "CLIENT", {"Клиент", "Client"}, {"company", "contact"}, true);

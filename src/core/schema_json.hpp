@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/item.hpp"
 #include "core/schema.hpp"
 
 namespace kt {
@@ -50,5 +51,10 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EntityRights, read, add, edit, r
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Role, id, name, defaults, entities)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Department, id, name, parent)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(User, id, name, department, admin, roles, active)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Activity, id, subject, description, deadline_ms, responsible, reminders,
+                                                color, participants, location, completed, completed_ms, created_by,
+                                                created_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ProductRow, id, name, price, quantity, unit, discount_percent, tax_rate,
+                                                tax_included)
 
 }  // namespace kt

@@ -115,6 +115,19 @@ std::optional<Command> Session::inverse_of(const Command& cmd) const {
           for (const auto& e : ws_.timeline(c.item))
             if (e.id == c.entry) return SetNote{c.item, c.entry, e.note};
           return std::nullopt;
+        } else if constexpr (std::is_same_v<T, PutTodo>) {
+          if (const Item* it = ws_.item(c.item))
+            if (const Activity* a = it->activity(c.todo.id)) return PutTodo{c.item, *a};
+          return RemoveTodo{c.item, c.todo.id};
+        } else if constexpr (std::is_same_v<T, CompleteTodo>) {
+          return CompleteTodo{c.item, c.todo, !c.completed};
+        } else if constexpr (std::is_same_v<T, RemoveTodo>) {
+          if (const Item* it = ws_.item(c.item))
+            if (const Activity* a = it->activity(c.todo)) return PutTodo{c.item, *a};
+          return std::nullopt;
+        } else if constexpr (std::is_same_v<T, SetProducts>) {
+          if (const Item* it = ws_.item(c.item)) return SetProducts{c.item, it->products};
+          return std::nullopt;
         } else if constexpr (std::is_same_v<T, DeleteItem>) {
           return RestoreItem{c.item};
         } else if constexpr (std::is_same_v<T, RestoreItem>) {

@@ -38,6 +38,7 @@ void to_json(json& j, const TimelineEntry& e) {
   if (e.pinned) j["pinned"] = true;
   if (e.removed) j["removed"] = true;
   if (e.edited_ms) j["edited"] = e.edited_ms;
+  if (!e.payload.empty()) j["payload"] = e.payload;
 }
 
 void from_json(const json& j, TimelineEntry& e) {
@@ -55,6 +56,7 @@ void from_json(const json& j, TimelineEntry& e) {
   e.pinned = j.value("pinned", false);
   e.removed = j.value("removed", false);
   e.edited_ms = j.value("edited", std::int64_t{0});
+  e.payload = j.value("payload", "");
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -154,6 +156,8 @@ json item_json(const Schema& s, const Item& item, const std::vector<TimelineEntr
          {"created", item.created_ms}, {"createdBy", item.created_by}, {"deleted", item.deleted},
          {"deletedAt", item.deleted_ms}, {"deletedBy", item.deleted_by},
          {"fields", std::move(fields)}, {"timeline", std::move(timeline)}};
+  if (!item.activities.empty()) j["activities"] = item.activities;
+  if (!item.products.empty()) j["products"] = item.products;
   if (timeline_from) j["timelineFrom"] = timeline_from;
   return j;
 }
@@ -178,6 +182,8 @@ Status load_item(const json& j, Item* item, std::vector<TimelineEntry>* timeline
         return Status::Fail("invalid_snapshot", "bad clock in " + it.id + "." + fid);
       it.cell_for_write(fid) = std::move(c);
     }
+    it.activities = j.value("activities", std::vector<Activity>{});
+    it.products = j.value("products", std::vector<ProductRow>{});
     std::vector<TimelineEntry> tl = j.value("timeline", json::array()).get<std::vector<TimelineEntry>>();
     for (auto& e : tl) e.item = it.id;
     *item = std::move(it);

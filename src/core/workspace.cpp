@@ -44,9 +44,10 @@ void Item::erase(const std::string& field) {
 }
 
 namespace {
-constexpr const char* kKindNames[kTimelineKinds] = {"created", "field_changed", "stage_changed", "overridden",
-                                                    "comment", "linked",        "unlinked",      "pipeline_changed",
-                                                    "deleted", "restored"};
+constexpr const char* kKindNames[kTimelineKinds] = {
+    "created",  "field_changed", "stage_changed", "overridden",    "comment",
+    "linked",   "unlinked",      "pipeline_changed", "deleted",    "restored",
+    "todo_planned", "todo_completed", "communication", "conversion", "document"};
 }  // namespace
 
 const char* timeline_kind_name(TimelineKind k) {
@@ -260,7 +261,10 @@ Status Workspace::apply(const Mutation& m) {
         else if constexpr (std::is_same_v<T, ChangePipeline> || std::is_same_v<T, AddComment> ||
                            std::is_same_v<T, EditComment> || std::is_same_v<T, PinEntry> ||
                            std::is_same_v<T, SetNote> || std::is_same_v<T, DeleteItem> ||
-                           std::is_same_v<T, RestoreItem> || std::is_same_v<T, PurgeItem>)
+                           std::is_same_v<T, RestoreItem> || std::is_same_v<T, PurgeItem> ||
+                           std::is_same_v<T, PutTodo> || std::is_same_v<T, CompleteTodo> ||
+                           std::is_same_v<T, RemoveTodo> || std::is_same_v<T, LogCommunication> ||
+                           std::is_same_v<T, SetProducts>)
           return apply_item(m, c);
         else return apply_config(m, c);
       },

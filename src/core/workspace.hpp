@@ -84,6 +84,13 @@ class Workspace {
   Status apply_item(const Mutation& m, const DeleteItem& c);
   Status apply_item(const Mutation& m, const RestoreItem& c);
   Status apply_item(const Mutation& m, const PurgeItem& c);
+  // To-dos, communications, products (workspace_activities.cpp).
+  Status apply_item(const Mutation& m, const PutTodo& c);
+  Status apply_item(const Mutation& m, const CompleteTodo& c);
+  Status apply_item(const Mutation& m, const RemoveTodo& c);
+  Status apply_item(const Mutation& m, const LogCommunication& c);
+  Status apply_item(const Mutation& m, const SetProducts& c);
+  Item* editable_item(const Mutation& m, const std::string& id, Status* why);
   TimelineEntry* entry_mut(const std::string& item, const std::string& entry);
   void record_links(const Mutation& m, const Item& it, const FieldDef& f, const Value& before, const Value& after);
 

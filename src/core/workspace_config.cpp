@@ -367,6 +367,7 @@ Status Workspace::apply_config(const Mutation& m, const PutEntityType& c) {
     schema_.fields.push_back(client);
   }
   schema_.fields.push_back(system_field(e, "OPPORTUNITY_WITH_CURRENCY", FieldType::Money, {"Сумма и валюта", "Amount and currency"}));
+  schema_.fields.push_back(system_field(e, "IS_MANUAL_OPPORTUNITY", FieldType::Boolean, {"Сумма указана вручную", "Amount set by hand"}));
   schema_.fields.push_back(system_field(e, "BEGINDATE", FieldType::Date, {"Дата начала", "Start date"}));
   schema_.fields.push_back(system_field(e, "CLOSEDATE", FieldType::Date, {"Дата завершения", "Close date"}));
   schema_.fields.push_back(system_field(e, "ASSIGNED_BY_ID", FieldType::Employee, {"Ответственный", "Responsible"}));
