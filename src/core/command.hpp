@@ -149,6 +149,7 @@ struct LogCommunication {
 struct SetProducts {
   std::string item;
   std::vector<ProductRow> rows;
+  Value amount;  // when not null, written as the amount instead of the total (undo restores the old amount)
   bool operator==(const SetProducts&) const = default;
 };
 

@@ -126,7 +126,7 @@ std::optional<Command> Session::inverse_of(const Command& cmd) const {
             if (const Activity* a = it->activity(c.todo)) return PutTodo{c.item, *a};
           return std::nullopt;
         } else if constexpr (std::is_same_v<T, SetProducts>) {
-          if (const Item* it = ws_.item(c.item)) return SetProducts{c.item, it->products};
+          if (const Item* it = ws_.item(c.item)) return SetProducts{c.item, it->products, it->get("OPPORTUNITY_WITH_CURRENCY")};
           return std::nullopt;
         } else if constexpr (std::is_same_v<T, DeleteItem>) {
           return RestoreItem{c.item};

@@ -152,8 +152,14 @@ Status Workspace::apply_item(const Mutation& m, const SetProducts& c) {
     if (r.discount_percent < 0 || r.discount_percent > 100) return Status::Fail("invalid_discount", "a discount is 0 to 100%", "discount");
     if (r.tax_rate < 0 || r.tax_rate > 100) return Status::Fail("invalid_tax", "a tax rate is 0 to 100%", "tax");
   }
+  if (!c.amount.is_null() && !c.amount.is_money()) return Status::Fail("invalid_amount", "the amount is a sum of money");
   it->products = c.rows;
   it->rev = version_;
+  const FieldDef& amount_field = *schema_.field(it->entity, "OPPORTUNITY_WITH_CURRENCY");
+  if (!c.amount.is_null()) {
+    write_cell(m, *it, amount_field, c.amount, nullptr);
+    return Status::Ok();
+  }
   // The total becomes the amount unless it is set by hand.
   const Value& manual = it->get("IS_MANUAL_OPPORTUNITY");
   if (!(manual.is_bool() && manual.as_bool())) {
@@ -161,7 +167,7 @@ Status Workspace::apply_item(const Mutation& m, const SetProducts& c) {
     for (const auto& r : c.rows) total += row_total(r);
     const Value& amount = it->get("OPPORTUNITY_WITH_CURRENCY");
     const std::string currency = amount.is_money() && !amount.as_money().currency.empty() ? amount.as_money().currency : "RUB";
-    write_cell(m, *it, *schema_.field(it->entity, "OPPORTUNITY_WITH_CURRENCY"), Value(Money{total, currency}), nullptr);
+    write_cell(m, *it, amount_field, Value(Money{total, currency}), nullptr);
   }
   return Status::Ok();
 }
