@@ -15,6 +15,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RemoveTodo, item, todo)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LogCommunication, item, channel, direction, address, outcome,
                                                 duration_s, note)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SetProducts, item, rows, amount)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ConvertTarget, item, entity, pipeline, fields, products)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Convert, item, targets, source_fields)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SetField, item, field, value, previous)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MoveStage, item, stage, fills)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PutField, def)
@@ -47,7 +49,7 @@ constexpr const char* kNames[] = {
     "entity.put",   "pipeline.put",  "user.put",        "department.put", "role.put",
     "item.change_pipeline", "comment.add", "comment.edit", "entry.pin", "entry.note",
     "item.delete",  "item.restore",  "item.purge",
-    "todo.put",     "todo.complete", "todo.remove",     "communication.log", "products.set",
+    "todo.put",     "todo.complete", "todo.remove",     "communication.log", "products.set", "item.convert",
 };
 static_assert(std::size(kNames) == std::variant_size_v<Command>);
 

@@ -153,6 +153,28 @@ struct SetProducts {
   bool operator==(const SetProducts&) const = default;
 };
 
+// One item a conversion creates, with every value it starts with (mapped by plan_conversion in convert.hpp,
+// completed by the user: required fields of the destination).
+struct ConvertTarget {
+  std::string item;  // id of the new item
+  std::string entity;
+  std::string pipeline;
+  std::vector<std::pair<std::string, Value>> fields;
+  std::vector<ProductRow> products;
+  bool operator==(const ConvertTarget&) const = default;
+};
+
+// Creates items from another one (inventory §6): lead → deal / contact / company, deal → invoice or quote,
+// quote → deal or invoice. The targets are created in order (a company before the contact and the deal that
+// link to it), the source takes `source_fields` (a lead its new contact and company, a quote its new deal),
+// a lead moves to its success stage, and every timeline involved records the conversion. All or nothing.
+struct Convert {
+  std::string item;  // the source
+  std::vector<ConvertTarget> targets;
+  std::vector<std::pair<std::string, Value>> source_fields;
+  bool operator==(const Convert&) const = default;
+};
+
 // ---------------------------------------------------------------------------------------------------------
 // Config commands
 // ---------------------------------------------------------------------------------------------------------
@@ -251,7 +273,7 @@ using Command = std::variant<CreateItem, SetField, MoveStage, PutField, DeleteFi
                              PutView, SelectScope, ForceCommonScope, PutEntityType, PutPipeline, PutUser,
                              PutDepartment, PutRole, ChangePipeline, AddComment, EditComment, PinEntry, SetNote,
                              DeleteItem, RestoreItem, PurgeItem, PutTodo, CompleteTodo, RemoveTodo,
-                             LogCommunication, SetProducts>;
+                             LogCommunication, SetProducts, Convert>;
 
 // Commands that change one item (and the item they change); all others change the configuration.
 bool is_item_command(const Command& c);

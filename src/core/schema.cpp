@@ -354,6 +354,8 @@ Schema default_schema() {
       .multiline = true;
   b.field("deal", "PROBABILITY", FieldType::Integer, {"Вероятность, %", "Probability, %"});
   b.field("deal", "OPENED", FieldType::Boolean, {"Доступна для всех", "Available to everyone"});
+  b.binding("deal", "LEAD_ID", {"Лид", "Lead"}, {"lead"});
+  b.binding("deal", "QUOTE_ID", {"Предложение", "Quote"}, {"quote"});
   b.common("deal");
 
   // --- Lead (simple and repeat) ---
@@ -380,6 +382,7 @@ Schema default_schema() {
   b.field("contact", "BIRTHDATE", FieldType::Date, {"Дата рождения", "Date of birth"});
   b.field("contact", "ADDRESS", FieldType::Address, {"Адрес", "Address"});
   b.directory_field("contact", "SOURCE_ID", {"Источник", "Source"}, "SOURCE");
+  b.binding("contact", "LEAD_ID", {"Лид", "Lead"}, {"lead"});
   b.common("contact");
 
   // --- Company ---
@@ -390,6 +393,7 @@ Schema default_schema() {
   b.field("company", "WEB", FieldType::Link, {"Сайт", "Website"});
   b.field("company", "ADDRESS", FieldType::Address, {"Адрес", "Address"});
   b.field("company", "REVENUE", FieldType::Money, {"Годовой оборот", "Annual revenue"});
+  b.binding("company", "LEAD_ID", {"Лид", "Lead"}, {"lead"});
   b.common("company");
 
   // --- Quote ---
@@ -398,6 +402,7 @@ Schema default_schema() {
   b.amount("quote");
   b.client("quote");
   b.binding("quote", "DEAL_ID", {"Сделка", "Deal"}, {"deal"});
+  b.binding("quote", "LEAD_ID", {"Лид", "Lead"}, {"lead"});
   b.field("quote", "BEGINDATE", FieldType::Date, {"Дата выставления", "Issue date"});
   b.field("quote", "CLOSEDATE", FieldType::Date, {"Действительно до", "Valid until"});
   b.common("quote");
@@ -408,6 +413,7 @@ Schema default_schema() {
   b.amount("invoice");
   b.client("invoice");
   b.binding("invoice", "DEAL_ID", {"Сделка", "Deal"}, {"deal"});
+  b.binding("invoice", "QUOTE_ID", {"Предложение", "Quote"}, {"quote"});
   b.field("invoice", "BEGINDATE", FieldType::Date, {"Дата выставления", "Issue date"});
   b.field("invoice", "CLOSEDATE", FieldType::Date, {"Срок оплаты", "Due date"});
   b.common("invoice");

@@ -264,7 +264,7 @@ Status Workspace::apply(const Mutation& m) {
                            std::is_same_v<T, RestoreItem> || std::is_same_v<T, PurgeItem> ||
                            std::is_same_v<T, PutTodo> || std::is_same_v<T, CompleteTodo> ||
                            std::is_same_v<T, RemoveTodo> || std::is_same_v<T, LogCommunication> ||
-                           std::is_same_v<T, SetProducts>)
+                           std::is_same_v<T, SetProducts> || std::is_same_v<T, Convert>)
           return apply_item(m, c);
         else return apply_config(m, c);
       },
@@ -276,8 +276,17 @@ void Workspace::add_timeline(const Mutation& m, const std::string& item, Timelin
   auto& tl = timelines_[item];
   TimelineEntry e;
   // client:seq names the mutation on every replica; a mutation with several entries numbers the rest.
-  e.id = m.client + ":" + std::to_string(m.seq);
+  const std::string base = m.client + ":" + std::to_string(m.seq);
+  e.id = base;
   if (entry && (*entry)++ > 0) e.id += ":" + std::to_string(*entry - 1);
+  // Several steps of one mutation may write to one timeline (a conversion links a company from the new
+  // contact and the new deal): the entries of a mutation are last in the timeline; keep their ids unique.
+  auto taken = [&](const std::string& id) {
+    for (auto r = tl.rbegin(); r != tl.rend() && (r->id == base || r->id.rfind(base + ":", 0) == 0); ++r)
+      if (r->id == id) return true;
+    return false;
+  };
+  for (int n = 1; taken(e.id); ++n) e.id = base + ":" + std::to_string(n);
   e.item = item;
   e.kind = kind;
   e.author = m.author;

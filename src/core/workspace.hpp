@@ -90,6 +90,8 @@ class Workspace {
   Status apply_item(const Mutation& m, const RemoveTodo& c);
   Status apply_item(const Mutation& m, const LogCommunication& c);
   Status apply_item(const Mutation& m, const SetProducts& c);
+  // Conversion (convert.cpp).
+  Status apply_item(const Mutation& m, const Convert& c);
   Item* editable_item(const Mutation& m, const std::string& id, Status* why);
   TimelineEntry* entry_mut(const std::string& item, const std::string& entry);
   void record_links(const Mutation& m, const Item& it, const FieldDef& f, const Value& before, const Value& after);

@@ -181,6 +181,14 @@ std::vector<std::string> Workspace::affected_items(const Command& cmd) const {
           out.push_back(c.item);
           if (const Item* it = item(c.item))
             for (const auto& [fid, v] : c.fills) binding_targets(it->entity, c.item, fid, v);
+        } else if constexpr (std::is_same_v<T, Convert>) {
+          out.push_back(c.item);
+          for (const auto& t : c.targets) {
+            out.push_back(t.item);
+            for (const auto& [fid, v] : t.fields) binding_targets(t.entity, t.item, fid, v);
+          }
+          if (const Item* it = item(c.item))
+            for (const auto& [fid, v] : c.source_fields) binding_targets(it->entity, c.item, fid, v);
         } else if constexpr (std::is_same_v<T, DeleteField>) {
           out = item_ids(c.entity);
         } else if constexpr (std::is_same_v<T, PutField>) {
