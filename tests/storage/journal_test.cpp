@@ -91,7 +91,7 @@ TEST_CASE("the journal appends mutations to segments and loads them back in orde
   Workspace ws;
   Session s(ws, "new", "u1");
   for (const auto& m : back) REQUIRE(s.replay(m, kNow).ok());
-  CHECK(ws.item_ids("deal").size() == 12);
+  CHECK(ws.item_ids("deal").size() == 13);
 }
 
 TEST_CASE("a torn last record is cut at load and later appends follow a clean record") {
