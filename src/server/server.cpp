@@ -44,7 +44,8 @@ thread_local std::chrono::steady_clock::time_point t_start;
 void send_json(httplib::Response& res, int status, const json& body) {
   res.status = status;
   // Values came in as valid UTF-8 JSON, but a replace keeps one odd byte from turning into a 500.
-  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json; charset=utf-8");
+  // Plain "application/json" (UTF-8 by definition): httplib gzips only this exact type.
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
 
 void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message) {
