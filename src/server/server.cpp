@@ -178,7 +178,8 @@ struct Server::Impl {
     // A workspace that already has users (a log brought from elsewhere) gets the login on its administrator.
     std::string id = kFirstAdminId;
     if (auto admin = state->first_admin()) id = *admin;
-    else state->bootstrap_admin(id, opts.admin_login);
+    else if (!state->bootstrap_admin(id, opts.admin_login))
+      throw std::runtime_error("the workspace has users but no active administrator to give the login to");
     if (accounts->set_account(id, opts.admin_login, opts.admin_password) != Accounts::SetResult::Ok)
       throw std::runtime_error("the admin login is taken");
     if (!opts.quiet) std::printf("kartoteka-server: created the administrator %s (user %s)\n", opts.admin_login.c_str(), id.c_str());

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/command.hpp"
+#include "server/database.hpp"
 #include "server/server.hpp"
 
 using nlohmann::json;
@@ -416,6 +417,28 @@ TEST_CASE("a server refuses to start without a first administrator, or on a dire
   CHECK_THROWS_AS(kt::server::Server{o}, std::runtime_error);
   ApiServer running(options(dir.path));
   CHECK_THROWS_AS(kt::server::Server{options(dir.path)}, std::runtime_error);
+}
+
+TEST_CASE("a workspace that has users but no account gives the first login to its administrator") {
+  TempDir dir;
+  {
+    ApiServer s(options(dir.path));
+    seed(s, s.login(kAdmin, kAdminPassword));
+  }
+  {
+    kt::server::Database db(dir.path + "/kartoteka.db");  // as if the log had been brought from elsewhere
+    db.exec("DELETE FROM accounts; DELETE FROM tokens;");
+  }
+  kt::server::Options o = options(dir.path);
+  o.admin_login = "chief";
+  o.admin_password = "chief-password";
+  ApiServer s(o);
+  const std::string token = s.login("chief", "chief-password");
+  Reply me = s.get("/api/me", token);
+  CHECK(me.body["id"] == "u1");
+  CHECK(me.body["name"] == kAdmin);  // the workspace user is the one the log made
+  CHECK(me.body["admin"] == true);
+  CHECK(s.get("/api/items/D1", token).status == 200);
 }
 
 TEST_CASE("without a data directory the page and health answer, the sync API says it is off") {
