@@ -10,7 +10,8 @@ namespace kt::server {
 namespace {
 
 std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -18,7 +19,8 @@ std::int64_t now_ms() {
 
 std::string hash_hex(const std::string& data) {
   unsigned char h[32];
-  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(data.data()), data.size(), nullptr, 0);
+  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+                     nullptr, 0);
   char hex[sizeof h * 2 + 1];
   sodium_bin2hex(hex, sizeof hex, h, sizeof h);
   return hex;
@@ -29,12 +31,14 @@ std::string random_token(size_t n) {
   randombytes_buf(bytes.data(), n);
   const int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
   std::string out(sodium_base64_ENCODED_LEN(n, variant), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), n, variant);
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), n,
+                    variant);
   out.resize(std::char_traits<char>::length(out.c_str()));
   return out;
 }
 
-Accounts::Accounts(std::shared_ptr<Database> db, bool fast_hashing) : db_(std::move(db)), fast_(fast_hashing) {
+Accounts::Accounts(std::shared_ptr<Database> db, bool fast_hashing)
+    : db_(std::move(db)), fast_(fast_hashing) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium cannot be initialised");
   dummy_hash_ = hash_password(random_token(16));
 }
@@ -55,7 +59,8 @@ bool Accounts::empty() {
   return s.integer(0) == 0;
 }
 
-std::optional<std::string> Accounts::check_password(const std::string& login, const std::string& password) {
+std::optional<std::string> Accounts::check_password(const std::string& login,
+                                                    const std::string& password) {
   std::optional<std::string> user;
   std::string hash = dummy_hash_;
   {

@@ -1,7 +1,7 @@
 // Logins, passwords and bearer tokens of the workspace's users. Passwords are stored as libsodium
-// crypto_pwhash_str hashes (Argon2id); tokens are 32 random bytes handed out once and stored only as a
-// BLAKE2b hash, so that a copy of the database gives no usable token. Tokens are revocable one by one
-// (logout) or per user (an administrator, a password change).
+// crypto_pwhash_str hashes (Argon2id); tokens are 32 random bytes handed out once and stored only
+// as a BLAKE2b hash, so that a copy of the database gives no usable token. Tokens are revocable one
+// by one (logout) or per user (an administrator, a password change).
 #pragma once
 
 #include <cstdint>
@@ -23,8 +23,10 @@ class Accounts {
   std::optional<std::string> check_password(const std::string& login, const std::string& password);
 
   enum class SetResult { Ok, LoginTaken };
-  // Creates or replaces the login and password of `user`. A changed password revokes the user's tokens.
-  SetResult set_account(const std::string& user, const std::string& login, const std::string& password);
+  // Creates or replaces the login and password of `user`. A changed password revokes the user's
+  // tokens.
+  SetResult set_account(const std::string& user, const std::string& login,
+                        const std::string& password);
   std::optional<std::string> login_of(const std::string& user);
 
   // A new token for `user`.

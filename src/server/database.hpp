@@ -1,6 +1,7 @@
-// The server's SQLite database (one file in the data directory, WAL mode, synchronous=FULL so that an
-// acknowledged push survives a power cut): the mutation log, accounts, tokens and a few settings. One
-// connection, used under one mutex; every method throws std::runtime_error with SQLite's message on failure.
+// The server's SQLite database (one file in the data directory, WAL mode, synchronous=FULL so that
+// an acknowledged push survives a power cut): the mutation log, accounts, tokens and a few
+// settings. One connection, used under one mutex; every method throws std::runtime_error with
+// SQLite's message on failure.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +28,10 @@ class Statement {
   Statement& bind(int i, std::int64_t n);
   Statement& bind_null(int i);
   bool step();
-  void run() { while (step()) {} }
+  void run() {
+    while (step()) {
+    }
+  }
   // Ready to run again with new bindings.
   void reset();
   bool is_null(int col) const;

@@ -20,11 +20,14 @@ void usage() {
       "  --host            address to listen on (env KT_HOST, default 127.0.0.1)\n"
       "  --port            port, 0 for any free port (env KT_PORT, default 8080)\n"
       "  --web-root        folder of the built web app to serve (env KT_WEB_ROOT)\n"
-      "  --data-dir        folder of the workspace database, created when absent (env KT_DATA_DIR);\n"
+      "  --data-dir        folder of the workspace database, created when absent (env "
+      "KT_DATA_DIR);\n"
       "                    without it only the page and /api/health are served\n"
       "  --admin-login     the first administrator's login (env KT_ADMIN_LOGIN), and\n"
-      "  --admin-password  password, at least 8 characters (env KT_ADMIN_PASSWORD; the environment keeps\n"
-      "                    it out of the process list). Needed once, while the data directory has no\n"
+      "  --admin-password  password, at least 8 characters (env KT_ADMIN_PASSWORD; the environment "
+      "keeps\n"
+      "                    it out of the process list). Needed once, while the data directory has "
+      "no\n"
       "                    account; ignored afterwards\n"
       "  --threads         worker threads, each long poll holds one (env KT_THREADS, default 32)\n"
       "  --quiet           no request log");
@@ -50,15 +53,24 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--host") opts.host = next();
-    else if (a == "--port") opts.port = std::atoi(next().c_str());
-    else if (a == "--web-root") opts.web_root = next();
-    else if (a == "--data-dir") opts.data_dir = next();
-    else if (a == "--admin-login") opts.admin_login = next();
-    else if (a == "--admin-password") opts.admin_password = next();
-    else if (a == "--threads") opts.threads = std::atoi(next().c_str());
-    else if (a == "--quiet") opts.quiet = true;
-    else if (a == "--help" || a == "-h") return usage(), 0;
+    if (a == "--host")
+      opts.host = next();
+    else if (a == "--port")
+      opts.port = std::atoi(next().c_str());
+    else if (a == "--web-root")
+      opts.web_root = next();
+    else if (a == "--data-dir")
+      opts.data_dir = next();
+    else if (a == "--admin-login")
+      opts.admin_login = next();
+    else if (a == "--admin-password")
+      opts.admin_password = next();
+    else if (a == "--threads")
+      opts.threads = std::atoi(next().c_str());
+    else if (a == "--quiet")
+      opts.quiet = true;
+    else if (a == "--help" || a == "-h")
+      return usage(), 0;
     else {
       std::fprintf(stderr, "kartoteka-server: unknown argument %s\n", a.c_str());
       usage();
@@ -73,8 +85,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "kartoteka-server: --threads must be 4 to 1024\n");
     return 2;
   }
-  // SIGINT and SIGTERM are taken by one thread with sigwait, which may stop the server safely (a signal
-  // handler may not). Blocked before any thread starts, so that every thread inherits the mask.
+  // SIGINT and SIGTERM are taken by one thread with sigwait, which may stop the server safely (a
+  // signal handler may not). Blocked before any thread starts, so that every thread inherits the
+  // mask.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);

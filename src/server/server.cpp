@@ -48,11 +48,14 @@ void send_json(httplib::Response& res, int status, const json& body) {
   res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
 
-void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message) {
+void send_error(httplib::Response& res, int status, const std::string& code,
+                const std::string& message) {
   send_json(res, status, json{{"error", code}, {"message", message}});
 }
 
-void send(httplib::Response& res, const sync::Response& r) { send_json(res, r.status, r.body); }
+void send(httplib::Response& res, const sync::Response& r) {
+  send_json(res, r.status, r.body);
+}
 
 // The body as a JSON object; otherwise answers 400 and returns nothing.
 std::optional<json> body_object(const httplib::Request& req, httplib::Response& res) {
@@ -96,8 +99,8 @@ std::string utc_now() {
   return buf;
 }
 
-// Holds an exclusive lock on the data directory for the life of the server: two servers replaying the same
-// log into two memories would hand out the same versions.
+// Holds an exclusive lock on the data directory for the life of the server: two servers replaying
+// the same log into two memories would hand out the same versions.
 class DirLock {
  public:
   explicit DirLock(const std::string& dir) {
@@ -126,7 +129,8 @@ struct Server::Impl {
   std::unique_ptr<Accounts> accounts;
   std::unique_ptr<sync::ServerState> state;
   std::atomic<int> pokes{0};
-  // stop() may come before run_bound() reaches httplib's loop, where httplib's own stop() does nothing.
+  // stop() may come before run_bound() reaches httplib's loop, where httplib's own stop() does
+  // nothing.
   std::mutex run_mu;
   bool stopping = false;
   bool running = false;
@@ -140,7 +144,9 @@ struct Server::Impl {
   void open_data_dir() {
     std::error_code ec;
     std::filesystem::create_directories(opts.data_dir, ec);
-    if (ec) throw std::runtime_error("cannot create the data directory " + opts.data_dir + ": " + ec.message());
+    if (ec)
+      throw std::runtime_error("cannot create the data directory " + opts.data_dir + ": " +
+                               ec.message());
     lock = std::make_unique<DirLock>(opts.data_dir);
     db = std::make_shared<Database>(opts.data_dir + "/kartoteka.db");
     std::string secret;
@@ -163,26 +169,32 @@ struct Server::Impl {
   void ensure_admin() {
     if (!accounts->empty()) {
       if (!opts.admin_login.empty() && !opts.quiet)
-        std::printf("kartoteka-server: accounts exist; --admin-login/--admin-password are ignored\n");
+        std::printf(
+            "kartoteka-server: accounts exist; --admin-login/--admin-password are ignored\n");
       return;
     }
     if (opts.admin_login.empty() || opts.admin_password.empty())
-      throw std::runtime_error(
-          "the data directory " + opts.data_dir +
-          " has no account yet: give the first administrator with --admin-login and --admin-password "
-          "(or KT_ADMIN_LOGIN and KT_ADMIN_PASSWORD)");
+      throw std::runtime_error("the data directory " + opts.data_dir +
+                               " has no account yet: give the first administrator with "
+                               "--admin-login and --admin-password "
+                               "(or KT_ADMIN_LOGIN and KT_ADMIN_PASSWORD)");
     if (!valid_login(opts.admin_login))
       throw std::runtime_error("the admin login must be 1 to 64 characters without spaces");
     if (opts.admin_password.size() < kMinPassword)
       throw std::runtime_error("the admin password must have at least 8 characters");
-    // A workspace that already has users (a log brought from elsewhere) gets the login on its administrator.
+    // A workspace that already has users (a log brought from elsewhere) gets the login on its
+    // administrator.
     std::string id = kFirstAdminId;
-    if (auto admin = state->first_admin()) id = *admin;
+    if (auto admin = state->first_admin())
+      id = *admin;
     else if (!state->bootstrap_admin(id, opts.admin_login))
-      throw std::runtime_error("the workspace has users but no active administrator to give the login to");
+      throw std::runtime_error(
+          "the workspace has users but no active administrator to give the login to");
     if (accounts->set_account(id, opts.admin_login, opts.admin_password) != Accounts::SetResult::Ok)
       throw std::runtime_error("the admin login is taken");
-    if (!opts.quiet) std::printf("kartoteka-server: created the administrator %s (user %s)\n", opts.admin_login.c_str(), id.c_str());
+    if (!opts.quiet)
+      std::printf("kartoteka-server: created the administrator %s (user %s)\n",
+                  opts.admin_login.c_str(), id.c_str());
   }
 
   // The user of the request's bearer token, when it is valid and the user is active.
@@ -197,13 +209,18 @@ struct Server::Impl {
     return user;
   }
 
-  using AuthedHandler = std::function<void(const httplib::Request&, httplib::Response&, const std::string& user)>;
+  using AuthedHandler =
+      std::function<void(const httplib::Request&, httplib::Response&, const std::string& user)>;
 
   httplib::Server::Handler authed(AuthedHandler h) {
     return [this, h = std::move(h)](const httplib::Request& req, httplib::Response& res) {
-      if (!state) return send_error(res, 503, "sync_disabled", "this server runs without --data-dir: no sync API");
+      if (!state)
+        return send_error(res, 503, "sync_disabled",
+                          "this server runs without --data-dir: no sync API");
       auto user = authenticate(req);
-      if (!user) return send_error(res, 401, "unauthorized", "log in first: the token is missing, unknown or revoked");
+      if (!user)
+        return send_error(res, 401, "unauthorized",
+                          "log in first: the token is missing, unknown or revoked");
       t_user = *user;
       h(req, res, *user);
     };
@@ -211,7 +228,9 @@ struct Server::Impl {
 
   httplib::Server::Handler unauthed(httplib::Server::Handler h) {
     return [this, h = std::move(h)](const httplib::Request& req, httplib::Response& res) {
-      if (!state) return send_error(res, 503, "sync_disabled", "this server runs without --data-dir: no sync API");
+      if (!state)
+        return send_error(res, 503, "sync_disabled",
+                          "this server runs without --data-dir: no sync API");
       h(req, res);
     };
   }
@@ -227,63 +246,85 @@ struct Server::Impl {
   // -------------------------------------------------------------------------------------------------------
 
   void account_routes() {
-    http.Post("/api/login", unauthed([this](const httplib::Request& req, httplib::Response& res) {
-      auto body = body_object(req, res);
-      if (!body) return;
-      auto login = string_member(*body, "login", res);
-      if (!login) return;
-      auto password = string_member(*body, "password", res);
-      if (!password) return;
-      auto user = password->size() <= kMaxPassword ? accounts->check_password(*login, *password) : std::nullopt;
-      auto u = user ? state->user(*user) : std::nullopt;
-      if (!u || !u->active) return send_error(res, 401, "bad_credentials", "wrong login or password");
-      t_user = *user;
-      send_json(res, 200, json{{"token", accounts->issue_token(*user)}, {"user", user_json(*user)}});
-    }));
+    http.Post(
+        "/api/login", unauthed([this](const httplib::Request& req, httplib::Response& res) {
+          auto body = body_object(req, res);
+          if (!body) return;
+          auto login = string_member(*body, "login", res);
+          if (!login) return;
+          auto password = string_member(*body, "password", res);
+          if (!password) return;
+          auto user = password->size() <= kMaxPassword ? accounts->check_password(*login, *password)
+                                                       : std::nullopt;
+          auto u = user ? state->user(*user) : std::nullopt;
+          if (!u || !u->active)
+            return send_error(res, 401, "bad_credentials", "wrong login or password");
+          t_user = *user;
+          send_json(res, 200,
+                    json{{"token", accounts->issue_token(*user)}, {"user", user_json(*user)}});
+        }));
 
-    http.Post("/api/logout", authed([this](const httplib::Request& req, httplib::Response& res, const std::string&) {
-      accounts->revoke_token(req.get_header_value("Authorization").substr(7));
-      send_json(res, 200, json::object());
-    }));
+    http.Post("/api/logout", authed([this](const httplib::Request& req, httplib::Response& res,
+                                           const std::string&) {
+                accounts->revoke_token(req.get_header_value("Authorization").substr(7));
+                send_json(res, 200, json::object());
+              }));
 
-    http.Get("/api/me", authed([this](const httplib::Request&, httplib::Response& res, const std::string& user) {
-      auto u = state->user(user);
-      json j = user_json(user);
-      j["department"] = u ? u->department : "";
-      j["roles"] = u ? u->roles : std::vector<std::string>{};
-      j["login"] = accounts->login_of(user).value_or("");
-      send_json(res, 200, j);
-    }));
+    http.Get("/api/me", authed([this](const httplib::Request&, httplib::Response& res,
+                                      const std::string& user) {
+               auto u = state->user(user);
+               json j = user_json(user);
+               j["department"] = u ? u->department : "";
+               j["roles"] = u ? u->roles : std::vector<std::string>{};
+               j["login"] = accounts->login_of(user).value_or("");
+               send_json(res, 200, j);
+             }));
 
-    http.Post("/api/accounts", authed([this](const httplib::Request& req, httplib::Response& res, const std::string& me) {
-      if (!state->is_admin(me)) return send_error(res, 403, "forbidden", "only administrators manage accounts");
-      auto body = body_object(req, res);
-      if (!body) return;
-      auto user = string_member(*body, "user", res);
-      if (!user) return;
-      auto login = string_member(*body, "login", res);
-      if (!login) return;
-      auto password = string_member(*body, "password", res);
-      if (!password) return;
-      if (!state->user(*user))
-        return send_json(res, 422, json{{"error", "unknown_user"}, {"message", "no such user: " + *user + " (create it with user.put first)"}, {"field", "user"}});
-      if (!valid_login(*login))
-        return send_json(res, 422, json{{"error", "invalid_login"}, {"message", "a login is 1 to 64 characters without spaces"}, {"field", "login"}});
-      if (password->size() < kMinPassword || password->size() > kMaxPassword)
-        return send_json(res, 422, json{{"error", "weak_password"}, {"message", "a password has 8 to 1024 characters"}, {"field", "password"}});
-      if (accounts->set_account(*user, *login, *password) == Accounts::SetResult::LoginTaken)
-        return send_error(res, 409, "login_taken", "the login " + *login + " belongs to another user");
-      send_json(res, 200, json{{"user", *user}, {"login", *login}});
-    }));
+    http.Post(
+        "/api/accounts",
+        authed([this](const httplib::Request& req, httplib::Response& res, const std::string& me) {
+          if (!state->is_admin(me))
+            return send_error(res, 403, "forbidden", "only administrators manage accounts");
+          auto body = body_object(req, res);
+          if (!body) return;
+          auto user = string_member(*body, "user", res);
+          if (!user) return;
+          auto login = string_member(*body, "login", res);
+          if (!login) return;
+          auto password = string_member(*body, "password", res);
+          if (!password) return;
+          if (!state->user(*user))
+            return send_json(
+                res, 422,
+                json{{"error", "unknown_user"},
+                     {"message", "no such user: " + *user + " (create it with user.put first)"},
+                     {"field", "user"}});
+          if (!valid_login(*login))
+            return send_json(res, 422,
+                             json{{"error", "invalid_login"},
+                                  {"message", "a login is 1 to 64 characters without spaces"},
+                                  {"field", "login"}});
+          if (password->size() < kMinPassword || password->size() > kMaxPassword)
+            return send_json(res, 422,
+                             json{{"error", "weak_password"},
+                                  {"message", "a password has 8 to 1024 characters"},
+                                  {"field", "password"}});
+          if (accounts->set_account(*user, *login, *password) == Accounts::SetResult::LoginTaken)
+            return send_error(res, 409, "login_taken",
+                              "the login " + *login + " belongs to another user");
+          send_json(res, 200, json{{"user", *user}, {"login", *login}});
+        }));
 
-    http.Post("/api/tokens/revoke", authed([this](const httplib::Request& req, httplib::Response& res, const std::string& me) {
-      if (!state->is_admin(me)) return send_error(res, 403, "forbidden", "only administrators revoke tokens");
-      auto body = body_object(req, res);
-      if (!body) return;
-      auto user = string_member(*body, "user", res);
-      if (!user) return;
-      send_json(res, 200, json{{"revoked", accounts->revoke_user_tokens(*user)}});
-    }));
+    http.Post("/api/tokens/revoke", authed([this](const httplib::Request& req,
+                                                  httplib::Response& res, const std::string& me) {
+                if (!state->is_admin(me))
+                  return send_error(res, 403, "forbidden", "only administrators revoke tokens");
+                auto body = body_object(req, res);
+                if (!body) return;
+                auto user = string_member(*body, "user", res);
+                if (!user) return;
+                send_json(res, 200, json{{"revoked", accounts->revoke_user_tokens(*user)}});
+              }));
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -291,32 +332,42 @@ struct Server::Impl {
   // -------------------------------------------------------------------------------------------------------
 
   void sync_routes() {
-    http.Post("/api/sync/push", authed([this](const httplib::Request& req, httplib::Response& res, const std::string& user) {
-      if (auto body = body_object(req, res)) send(res, state->push(user, *body));
-    }));
-    http.Post("/api/sync/pull", authed([this](const httplib::Request& req, httplib::Response& res, const std::string& user) {
-      if (auto body = body_object(req, res)) send(res, state->pull(user, *body));
-    }));
-    http.Get("/api/sync/poke", authed([this](const httplib::Request& req, httplib::Response& res, const std::string& user) {
-      // Each waiting poke holds a worker thread: keep some for everything else.
-      const int cap = std::max(1, opts.threads - 4);
-      if (pokes.fetch_add(1) >= cap) {
-        pokes.fetch_sub(1);
-        res.set_header("Retry-After", "5");
-        return send_error(res, 503, "busy", "too many clients are waiting; poke again in a few seconds");
-      }
-      struct Release {
-        std::atomic<int>& n;
-        ~Release() { n.fetch_sub(1); }
-      } release{pokes};
-      send(res, state->poke(user, req.get_param_value("cursor"), std::chrono::milliseconds(opts.poke_timeout_ms)));
-    }));
-    http.Get(R"(/api/items/([^/]+))", authed([this](const httplib::Request& req, httplib::Response& res, const std::string& user) {
-      send(res, state->get_item(user, req.matches[1]));
-    }));
-    http.Post(R"(/api/items/([^/]+)/fields)", authed([this](const httplib::Request& req, httplib::Response& res, const std::string& user) {
-      if (auto body = body_object(req, res)) send(res, state->write_fields(user, req.matches[1], *body));
-    }));
+    http.Post("/api/sync/push", authed([this](const httplib::Request& req, httplib::Response& res,
+                                              const std::string& user) {
+                if (auto body = body_object(req, res)) send(res, state->push(user, *body));
+              }));
+    http.Post("/api/sync/pull", authed([this](const httplib::Request& req, httplib::Response& res,
+                                              const std::string& user) {
+                if (auto body = body_object(req, res)) send(res, state->pull(user, *body));
+              }));
+    http.Get("/api/sync/poke", authed([this](const httplib::Request& req, httplib::Response& res,
+                                             const std::string& user) {
+               // Each waiting poke holds a worker thread: keep some for everything else.
+               const int cap = std::max(1, opts.threads - 4);
+               if (pokes.fetch_add(1) >= cap) {
+                 pokes.fetch_sub(1);
+                 res.set_header("Retry-After", "5");
+                 return send_error(res, 503, "busy",
+                                   "too many clients are waiting; poke again in a few seconds");
+               }
+               struct Release {
+                 std::atomic<int>& n;
+                 ~Release() { n.fetch_sub(1); }
+               } release{pokes};
+               send(res, state->poke(user, req.get_param_value("cursor"),
+                                     std::chrono::milliseconds(opts.poke_timeout_ms)));
+             }));
+    http.Get(R"(/api/items/([^/]+))",
+             authed([this](const httplib::Request& req, httplib::Response& res,
+                           const std::string& user) {
+               send(res, state->get_item(user, req.matches[1]));
+             }));
+    http.Post(R"(/api/items/([^/]+)/fields)",
+              authed([this](const httplib::Request& req, httplib::Response& res,
+                            const std::string& user) {
+                if (auto body = body_object(req, res))
+                  send(res, state->write_fields(user, req.matches[1], *body));
+              }));
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -324,7 +375,9 @@ struct Server::Impl {
   // -------------------------------------------------------------------------------------------------------
 
   void routes() {
-    http.new_task_queue = [n = std::max(4, opts.threads)] { return new httplib::ThreadPool(static_cast<size_t>(n)); };
+    http.new_task_queue = [n = std::max(4, opts.threads)] {
+      return new httplib::ThreadPool(static_cast<size_t>(n));
+    };
     http.set_payload_max_length(kMaxBody);
     http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
       t_start = std::chrono::steady_clock::now();
@@ -333,12 +386,16 @@ struct Server::Impl {
     });
 
     http.Get("/api/health", [](const httplib::Request&, httplib::Response& res) {
-      send_json(res, 200, json{{"status", "ok"}, {"service", "kartoteka"}, {"version", kVersion},
-                               {"protocol", sync::kProtocol}});
+      send_json(res, 200,
+                json{{"status", "ok"},
+                     {"service", "kartoteka"},
+                     {"version", kVersion},
+                     {"protocol", sync::kProtocol}});
     });
     account_routes();
     sync_routes();
-    // Anything else under /api is an unknown endpoint, answered in JSON rather than with a static 404 page.
+    // Anything else under /api is an unknown endpoint, answered in JSON rather than with a static
+    // 404 page.
     auto unknown = [](const httplib::Request& req, httplib::Response& res) {
       send_error(res, 404, "not_found", "no such endpoint: " + req.method + " " + req.path);
     };
@@ -355,45 +412,57 @@ struct Server::Impl {
       http.set_file_extension_and_mimetype_mapping("webmanifest", "application/manifest+json");
       http.set_file_extension_and_mimetype_mapping("data", "application/octet-stream");
       if (!http.set_mount_point("/", opts.web_root))
-        std::fprintf(stderr, "kartoteka-server: web root %s does not exist\n", opts.web_root.c_str());
-      // The page and its code are revalidated on every load so that a new build is never mixed with an old
-      // one; the service worker (when present) does the offline caching.
+        std::fprintf(stderr, "kartoteka-server: web root %s does not exist\n",
+                     opts.web_root.c_str());
+      // The page and its code are revalidated on every load so that a new build is never mixed with
+      // an old one; the service worker (when present) does the offline caching.
       http.set_file_request_handler([](const httplib::Request&, httplib::Response& res) {
         res.set_header("Cache-Control", "no-cache");
       });
     }
 
-    // Errors httplib raises itself (a body over the limit, a request it cannot read) get the JSON shape too.
+    // Errors httplib raises itself (a body over the limit, a request it cannot read) get the JSON
+    // shape too.
     http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
       if (!res.body.empty()) return;
       if (req.path.rfind("/api/", 0) != 0) {
-        res.set_content(res.status == 404 ? "Not found\n" : "Request failed\n", "text/plain; charset=utf-8");
+        res.set_content(res.status == 404 ? "Not found\n" : "Request failed\n",
+                        "text/plain; charset=utf-8");
         return;
       }
       const int status = res.status;
-      if (status == 413) send_error(res, 413, "too_large", "the body is larger than 4 MiB");
-      else if (status == 400) send_error(res, 400, "malformed_json", "the request cannot be read");
-      else if (status == 404) send_error(res, 404, "not_found", "no such endpoint: " + req.path);
-      else send_error(res, status, "http_" + std::to_string(status), "request failed");
+      if (status == 413)
+        send_error(res, 413, "too_large", "the body is larger than 4 MiB");
+      else if (status == 400)
+        send_error(res, 400, "malformed_json", "the request cannot be read");
+      else if (status == 404)
+        send_error(res, 404, "not_found", "no such endpoint: " + req.path);
+      else
+        send_error(res, status, "http_" + std::to_string(status), "request failed");
     });
-    http.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-      std::string what = "internal error";
-      try {
-        if (ep) std::rethrow_exception(ep);
-      } catch (const std::exception& e) {
-        what = e.what();
-      } catch (...) {
-      }
-      std::fprintf(stderr, "kartoteka-server: %s %s failed: %s\n", req.method.c_str(), req.path.c_str(), what.c_str());
-      send_error(res, 500, "internal", "the server failed; see its log");
-    });
+    http.set_exception_handler(
+        [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+          std::string what = "internal error";
+          try {
+            if (ep) std::rethrow_exception(ep);
+          } catch (const std::exception& e) {
+            what = e.what();
+          } catch (...) {
+          }
+          std::fprintf(stderr, "kartoteka-server: %s %s failed: %s\n", req.method.c_str(),
+                       req.path.c_str(), what.c_str());
+          send_error(res, 500, "internal", "the server failed; see its log");
+        });
     if (!opts.quiet) {
       http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-        // One line per request; never the query string (a poke carries the cursor there) or the body.
-        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_start).count();
-        std::printf("%s %s %s %d %zuB %.1fms %s %s\n", utc_now().c_str(), req.method.c_str(), req.path.c_str(),
-                    res.status, res.body.size(), ms, t_user.empty() ? "-" : t_user.c_str(),
-                    req.remote_addr.c_str());
+        // One line per request; never the query string (a poke carries the cursor there) or the
+        // body.
+        const double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_start)
+                .count();
+        std::printf("%s %s %s %d %zuB %.1fms %s %s\n", utc_now().c_str(), req.method.c_str(),
+                    req.path.c_str(), res.status, res.body.size(), ms,
+                    t_user.empty() ? "-" : t_user.c_str(), req.remote_addr.c_str());
         std::fflush(stdout);
       });
     }
@@ -418,7 +487,8 @@ int Server::bind() {
   if (impl_->opts.port == 0)
     impl_->port = impl_->http.bind_to_any_port(impl_->opts.host);
   else
-    impl_->port = impl_->http.bind_to_port(impl_->opts.host, impl_->opts.port) ? impl_->opts.port : -1;
+    impl_->port =
+        impl_->http.bind_to_port(impl_->opts.host, impl_->opts.port) ? impl_->opts.port : -1;
   return impl_->port;
 }
 
@@ -429,10 +499,12 @@ bool Server::run_bound() {
     if (impl_->stopping) return false;
     impl_->running = true;
   }
-  // Printed even when quiet: tools that start the server with --port 0 read the port from this line.
+  // Printed even when quiet: tools that start the server with --port 0 read the port from this
+  // line.
   std::printf("kartoteka-server: serving %s on http://%s:%d%s\n",
-              impl_->opts.web_root.empty() ? "the API" : impl_->opts.web_root.c_str(), impl_->opts.host.c_str(),
-              impl_->port, impl_->state ? "" : " (no --data-dir: sync API off)");
+              impl_->opts.web_root.empty() ? "the API" : impl_->opts.web_root.c_str(),
+              impl_->opts.host.c_str(), impl_->port,
+              impl_->state ? "" : " (no --data-dir: sync API off)");
   std::fflush(stdout);
   const bool ok = impl_->http.listen_after_bind();
   std::lock_guard lock(impl_->run_mu);
@@ -457,7 +529,8 @@ void Server::stop() {
       impl_->stopping = true;
       if (!impl_->running || impl_->http.is_running()) break;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));  // run_bound is entering httplib's loop
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(1));  // run_bound is entering httplib's loop
   }
   impl_->http.stop();
 }

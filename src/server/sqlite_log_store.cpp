@@ -19,7 +19,8 @@ class SqliteLogStore : public sync::LogStore {
       try {
         r.mutation = nlohmann::json::parse(s.text(2)).get<Mutation>();
       } catch (const std::exception& e) {
-        throw std::runtime_error("mutation record " + std::to_string(s.integer(0)) + " does not read: " + e.what());
+        throw std::runtime_error("mutation record " + std::to_string(s.integer(0)) +
+                                 " does not read: " + e.what());
       }
       r.ver = s.is_null(1) ? 0 : static_cast<std::uint64_t>(s.integer(1));
       r.code = s.text(3);
@@ -31,14 +32,20 @@ class SqliteLogStore : public sync::LogStore {
   void append(const std::vector<sync::LogRecord>& records) override {
     std::lock_guard lock(db_->mutex());
     Database::Transaction tx(*db_);
-    Statement s(*db_, "INSERT INTO mutations(client, seq, ver, body, code, message) VALUES(?, ?, ?, ?, ?, ?)");
+    Statement s(
+        *db_,
+        "INSERT INTO mutations(client, seq, ver, body, code, message) VALUES(?, ?, ?, ?, ?, ?)");
     for (const auto& r : records) {
       s.bind(1, r.mutation.client).bind(2, static_cast<std::int64_t>(r.mutation.seq));
-      if (r.ver) s.bind(3, static_cast<std::int64_t>(r.ver));
-      else s.bind_null(3);
+      if (r.ver)
+        s.bind(3, static_cast<std::int64_t>(r.ver));
+      else
+        s.bind_null(3);
       s.bind(4, nlohmann::json(r.mutation).dump());
-      if (r.code.empty()) s.bind_null(5).bind_null(6);
-      else s.bind(5, r.code).bind(6, r.message);
+      if (r.code.empty())
+        s.bind_null(5).bind_null(6);
+      else
+        s.bind(5, r.code).bind(6, r.message);
       s.run();
       s.reset();
     }

@@ -1,4 +1,5 @@
-// The sync log in SQLite: the durable LogStore of a running server (table `mutations`, see database.cpp).
+// The sync log in SQLite: the durable LogStore of a running server (table `mutations`, see
+// database.cpp).
 #pragma once
 
 #include <memory>

@@ -22,8 +22,8 @@ std::string to_base64(const unsigned char* data, size_t n) {
 bool from_base64(const std::string& text, std::string* out) {
   out->assign(text.size(), '\0');
   size_t n = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out->data()), out->size(), text.data(), text.size(),
-                        nullptr, &n, nullptr, kVariant) != 0)
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out->data()), out->size(), text.data(),
+                        text.size(), nullptr, &n, nullptr, kVariant) != 0)
     return false;
   out->resize(n);
   return true;
@@ -33,18 +33,20 @@ bool from_base64(const std::string& text, std::string* out) {
 
 CursorCodec::CursorCodec(const std::string& secret) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium cannot be initialised");
-  crypto_generichash(key_, sizeof key_, reinterpret_cast<const unsigned char*>(secret.data()), secret.size(),
-                     nullptr, 0);
+  crypto_generichash(key_, sizeof key_, reinterpret_cast<const unsigned char*>(secret.data()),
+                     secret.size(), nullptr, 0);
 }
 
 std::string CursorCodec::encode(const Cursor& c) const {
   const std::string payload =
-      nlohmann::json::array(
-          {kCursorFormat, c.user, c.epoch, c.base, c.schema, c.snapshot, c.pos_ver, c.pos_id, c.whole})
+      nlohmann::json::array({kCursorFormat, c.user, c.epoch, c.base, c.schema, c.snapshot,
+                             c.pos_ver, c.pos_id, c.whole})
           .dump();
-  const std::string body = to_base64(reinterpret_cast<const unsigned char*>(payload.data()), payload.size());
+  const std::string body =
+      to_base64(reinterpret_cast<const unsigned char*>(payload.data()), payload.size());
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(body.data()), body.size(), key_);
+  crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(body.data()), body.size(),
+                         key_);
   return body + "." + to_base64(mac, sizeof mac);
 }
 
@@ -54,9 +56,11 @@ std::optional<Cursor> CursorCodec::decode(const std::string& text) const {
   if (dot == std::string::npos) return std::nullopt;
   const std::string body = text.substr(0, dot);
   std::string mac;
-  if (!from_base64(text.substr(dot + 1), &mac) || mac.size() != crypto_auth_hmacsha256_BYTES) return std::nullopt;
+  if (!from_base64(text.substr(dot + 1), &mac) || mac.size() != crypto_auth_hmacsha256_BYTES)
+    return std::nullopt;
   if (crypto_auth_hmacsha256_verify(reinterpret_cast<const unsigned char*>(mac.data()),
-                                    reinterpret_cast<const unsigned char*>(body.data()), body.size(), key_) != 0)
+                                    reinterpret_cast<const unsigned char*>(body.data()),
+                                    body.size(), key_) != 0)
     return std::nullopt;
   std::string payload;
   if (!from_base64(body, &payload)) return std::nullopt;

@@ -9,7 +9,8 @@ namespace {
 
 class MemoryLogStore : public LogStore {
  public:
-  explicit MemoryLogStore(std::shared_ptr<std::vector<LogRecord>> records) : records_(std::move(records)) {}
+  explicit MemoryLogStore(std::shared_ptr<std::vector<LogRecord>> records)
+      : records_(std::move(records)) {}
 
   void load(const std::function<void(LogRecord&&)>& each) override {
     std::vector<LogRecord> copy;

@@ -19,15 +19,17 @@ using nlohmann::json;
 
 namespace {
 
-// Entries of the change index looked at per pull page at most (beyond the page size, unreadable items of
-// a large change can make a page scan far); a page ends at the next version boundary after it.
+// Entries of the change index looked at per pull page at most (beyond the page size, unreadable
+// items of a large change can make a page scan far); a page ends at the next version boundary after
+// it.
 constexpr std::size_t kScanCap = 50000;
 
 Response unavailable() {
   return error_response(503, "unavailable", "the server's storage failed; it must be restarted");
 }
 
-// The protocol and schema versions of a request: nothing when they are supported, else the 426 answer.
+// The protocol and schema versions of a request: nothing when they are supported, else the 426
+// answer.
 std::optional<Response> check_versions(const json& request) {
   const json* protocol = request.contains("protocol") ? &request["protocol"] : nullptr;
   if (!protocol || !protocol->is_number_integer() || protocol->get<std::int64_t>() != kProtocol) {
@@ -39,7 +41,8 @@ std::optional<Response> check_versions(const json& request) {
   }
   if (request.contains("schema")) {
     const json& s = request["schema"];
-    if (!s.is_number_integer()) return error_response(400, "malformed_json", "schema: expected a number");
+    if (!s.is_number_integer())
+      return error_response(400, "malformed_json", "schema: expected a number");
     if (s.get<std::int64_t>() > kSnapshotFormat) {
       Response r = error_response(426, "version_not_supported",
                                   "the client's schema format is newer than this server's");
@@ -83,8 +86,9 @@ void replace_word(std::string& text, const std::string& word, const std::string&
   }
 }
 
-// One mutation of a push, read from its JSON. An envelope that does not read makes the whole push a 400;
-// a command that does not read is rejected on its own (so that it cannot block the client's queue).
+// One mutation of a push, read from its JSON. An envelope that does not read makes the whole push a
+// 400; a command that does not read is rejected on its own (so that it cannot block the client's
+// queue).
 struct Incoming {
   Mutation m;
   std::string command_error;  // non-empty: the command did not read
@@ -93,15 +97,18 @@ struct Incoming {
 std::string read_mutation(const json& j, const std::string& user, Incoming* out) {
   if (!j.is_object()) return "is not an object";
   const json* c = j.contains("c") ? &j["c"] : nullptr;
-  if (!c || !c->is_string() || c->get_ref<const std::string&>().empty()) return "c: expected a client id";
+  if (!c || !c->is_string() || c->get_ref<const std::string&>().empty())
+    return "c: expected a client id";
   const std::string& client = c->get_ref<const std::string&>();
   if (client.size() > 200) return "c: the client id is too long";
   if (client[0] == '~') return "c: client ids starting with ~ are reserved";
   const json* s = j.contains("s") ? &j["s"] : nullptr;
-  if (!s || !s->is_number_unsigned() || s->get<std::uint64_t>() == 0) return "s: expected a sequence number from 1";
+  if (!s || !s->is_number_unsigned() || s->get<std::uint64_t>() == 0)
+    return "s: expected a sequence number from 1";
   const json* h = j.contains("h") ? &j["h"] : nullptr;
   Hlc hlc;
-  if (!h || !h->is_string() || !Hlc::parse(h->get<std::string>(), &hlc)) return "h: expected a clock";
+  if (!h || !h->is_string() || !Hlc::parse(h->get<std::string>(), &hlc))
+    return "h: expected a clock";
   const json* t = j.contains("t") ? &j["t"] : nullptr;
   if (t && !t->is_number_integer()) return "t: expected a time in ms";
   const json* cmd = j.contains("cmd") ? &j["cmd"] : nullptr;
@@ -121,7 +128,11 @@ std::string read_mutation(const json& j, const std::string& user, Incoming* out)
 }
 
 json rejection_json(const std::string& client, std::uint64_t seq, const Status& s) {
-  json r{{"client", client}, {"seq", seq}, {"status", "rejected"}, {"code", s.code}, {"message", s.message}};
+  json r{{"client", client},
+         {"seq", seq},
+         {"status", "rejected"},
+         {"code", s.code},
+         {"message", s.message}};
   if (!s.field.empty()) r["field"] = s.field;
   if (!s.missing.empty()) r["missing"] = s.missing;
   return r;
@@ -144,7 +155,8 @@ std::int64_t ServerState::now() const {
 // [SECTION] Start: replaying the log
 // ---------------------------------------------------------------------------------------------------------
 
-ServerState::ServerState(std::unique_ptr<LogStore> store, std::string hmac_secret, ServerOptions opts)
+ServerState::ServerState(std::unique_ptr<LogStore> store, std::string hmac_secret,
+                         ServerOptions opts)
     : store_(std::move(store)), codec_(hmac_secret), opts_(std::move(opts)) {
   if (opts_.max_limit == 0) opts_.max_limit = 1;
   ws_.track_new_entries(true);
@@ -152,20 +164,22 @@ ServerState::ServerState(std::unique_ptr<LogStore> store, std::string hmac_secre
   store_->load([this](LogRecord&& r) {
     if (r.ver > 0) {
       if (r.ver != version_ + 1)
-        throw std::runtime_error("the log is out of order: version " + std::to_string(r.ver) + " after " +
-                                 std::to_string(version_));
+        throw std::runtime_error("the log is out of order: version " + std::to_string(r.ver) +
+                                 " after " + std::to_string(version_));
       Outcome o = apply_locked(r.mutation);
       if (!o.status)
-        throw std::runtime_error("the log does not replay: version " + std::to_string(r.ver) + " (" +
-                                 r.mutation.client + ":" + std::to_string(r.mutation.seq) + ") is refused: " +
-                                 o.status.code + ": " + o.status.message);
+        throw std::runtime_error("the log does not replay: version " + std::to_string(r.ver) +
+                                 " (" + r.mutation.client + ":" + std::to_string(r.mutation.seq) +
+                                 ") is refused: " + o.status.code + ": " + o.status.message);
     }
     note_processed(r);
   });
   publish();
 }
 
-ServerState::~ServerState() { shutdown(); }
+ServerState::~ServerState() {
+  shutdown();
+}
 
 void ServerState::note_processed(const LogRecord& r) {
   const Mutation& m = r.mutation;
@@ -184,8 +198,9 @@ void ServerState::append_or_break(const std::vector<LogRecord>& records) {
   try {
     store_->append(records);
   } catch (...) {
-    // Memory already holds what the log does not: answering anything now could hand out versions that a
-    // restart would reuse for other changes. Refuse everything until restarted (the log is consistent).
+    // Memory already holds what the log does not: answering anything now could hand out versions
+    // that a restart would reuse for other changes. Refuse everything until restarted (the log is
+    // consistent).
     broken_ = true;
     throw;
   }
@@ -204,8 +219,8 @@ void ServerState::publish() {
 // ---------------------------------------------------------------------------------------------------------
 
 ServerState::Outcome ServerState::apply_locked(const Mutation& m) {
-  // Besides the items whose timelines grow, a few config commands rewrite cells of many items; and some
-  // change who may see what.
+  // Besides the items whose timelines grow, a few config commands rewrite cells of many items; and
+  // some change who may see what.
   std::vector<std::string> touched;
   bool access = false;
   const bool config = !is_item_command(m.cmd);
@@ -227,7 +242,8 @@ ServerState::Outcome ServerState::apply_locked(const Mutation& m) {
             if (f->type == FieldType::List) touched = items_with_cell(c.def.entity, c.def.id);
           }
         } else if constexpr (std::is_same_v<T, DeleteField>) {
-          // The field's history goes out of every projection too: clients rebuild rather than patch.
+          // The field's history goes out of every projection too: clients rebuild rather than
+          // patch.
           access = true;
           touched = items_with_cell(c.entity, c.field);
         }
@@ -294,7 +310,8 @@ Status ServerState::apply_server_mutations(const std::string& author, std::vecto
 // ---------------------------------------------------------------------------------------------------------
 
 Response ServerState::push(const std::string& user, const json& request) {
-  if (!request.is_object()) return error_response(400, "malformed_json", "the push must be a JSON object");
+  if (!request.is_object())
+    return error_response(400, "malformed_json", "the push must be a JSON object");
   if (auto r = check_versions(request)) return *r;
   if (!request.contains("mutations") || !request["mutations"].is_array())
     return error_response(400, "malformed_json", "mutations: expected an array");
@@ -309,7 +326,8 @@ Response ServerState::push(const std::string& user, const json& request) {
 
   std::unique_lock lock(mu_);
   if (broken_) return unavailable();
-  if (!active_user(user)) return error_response(403, "forbidden", "you are not an active user of this workspace");
+  if (!active_user(user))
+    return error_response(403, "forbidden", "you are not an active user of this workspace");
 
   // Everything that refuses the whole push is checked before anything is applied.
   std::unordered_map<std::string, std::uint64_t> last;
@@ -317,13 +335,14 @@ Response ServerState::push(const std::string& user, const json& request) {
     const Mutation& m = in.m;
     auto known = clients_.find(m.client);
     if (known != clients_.end() && known->second.user != user)
-      return error_response(403, "forbidden",
-                            "client " + m.client + " belongs to another user: a new login needs a new client id");
+      return error_response(
+          403, "forbidden",
+          "client " + m.client + " belongs to another user: a new login needs a new client id");
     auto [l, fresh] = last.try_emplace(m.client, known == clients_.end() ? 0 : known->second.last);
     if (m.seq > l->second + 1) {
       Response r = error_response(409, "mutation_gap",
-                                  "client " + m.client + " skipped from " + std::to_string(l->second) + " to " +
-                                      std::to_string(m.seq));
+                                  "client " + m.client + " skipped from " +
+                                      std::to_string(l->second) + " to " + std::to_string(m.seq));
       r.body["client"] = m.client;
       r.body["expected"] = l->second + 1;
       return r;
@@ -353,15 +372,18 @@ Response ServerState::push(const std::string& user, const json& request) {
     if (!in.command_error.empty()) {
       o.status = Status::Fail("invalid_command", in.command_error);
     } else if (m.hlc.wall > now_ms + opts_.max_clock_skew_ms) {
-      o.status = Status::Fail("clock_skew", "the mutation's clock is " + std::to_string((m.hlc.wall - now_ms) / 1000) +
-                                                " s ahead of the server's; check the device's time");
-    } else if (const std::string* id = target_item(m.cmd); id && ws_.item(*id) && !readable(user, *ws_.item(*id))) {
+      o.status = Status::Fail(
+          "clock_skew", "the mutation's clock is " + std::to_string((m.hlc.wall - now_ms) / 1000) +
+                            " s ahead of the server's; check the device's time");
+    } else if (const std::string* id = target_item(m.cmd);
+               id && ws_.item(*id) && !readable(user, *ws_.item(*id))) {
       o.status = Status::Fail("unknown_item", "no such item: " + *id);  // no existence leak
     } else {
       o = apply_locked(m);
     }
     if (o.status) {
-      results.push_back({{"client", m.client}, {"seq", m.seq}, {"status", "applied"}, {"ver", o.ver}});
+      results.push_back(
+          {{"client", m.client}, {"seq", m.seq}, {"status", "applied"}, {"ver", o.ver}});
     } else {
       redact(user, &o.status);
       results.push_back(rejection_json(m.client, m.seq, o.status));
@@ -372,7 +394,8 @@ Response ServerState::push(const std::string& user, const json& request) {
   append_or_break(records);
   publish();
   for (const auto& client : pushed) last_ids[client] = clients_.at(client).last;
-  return Response{200, json{{"lastMutationIds", std::move(last_ids)}, {"results", std::move(results)}}};
+  return Response{200,
+                  json{{"lastMutationIds", std::move(last_ids)}, {"results", std::move(results)}}};
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -380,11 +403,13 @@ Response ServerState::push(const std::string& user, const json& request) {
 // ---------------------------------------------------------------------------------------------------------
 
 Response ServerState::pull(const std::string& user, const json& request) {
-  if (!request.is_object()) return error_response(400, "malformed_json", "the pull must be a JSON object");
+  if (!request.is_object())
+    return error_response(400, "malformed_json", "the pull must be a JSON object");
   if (auto r = check_versions(request)) return *r;
   std::string cursor_text;
   if (request.contains("cursor") && !request["cursor"].is_null()) {
-    if (!request["cursor"].is_string()) return error_response(400, "malformed_json", "cursor: expected a string");
+    if (!request["cursor"].is_string())
+      return error_response(400, "malformed_json", "cursor: expected a string");
     cursor_text = request["cursor"].get<std::string>();
   }
   std::size_t limit = opts_.max_limit;
@@ -392,22 +417,26 @@ Response ServerState::pull(const std::string& user, const json& request) {
     const json& l = request["limit"];
     if (!l.is_number_unsigned() || l.get<std::uint64_t>() == 0)
       return error_response(400, "malformed_json", "limit: expected a positive number");
-    limit = static_cast<std::size_t>(std::min<std::uint64_t>(l.get<std::uint64_t>(), opts_.max_limit));
+    limit =
+        static_cast<std::size_t>(std::min<std::uint64_t>(l.get<std::uint64_t>(), opts_.max_limit));
   }
   json only;  // optional: the client ids whose lastMutationIds the client wants
   if (request.contains("clients") && !request["clients"].is_null()) {
     only = request["clients"];
-    if (!only.is_array() || !std::all_of(only.begin(), only.end(), [](const json& c) { return c.is_string(); }))
+    if (!only.is_array() ||
+        !std::all_of(only.begin(), only.end(), [](const json& c) { return c.is_string(); }))
       return error_response(400, "malformed_json", "clients: expected an array of client ids");
   }
 
   std::shared_lock lock(mu_);
   if (broken_) return unavailable();
-  if (!active_user(user)) return error_response(403, "forbidden", "you are not an active user of this workspace");
+  if (!active_user(user))
+    return error_response(403, "forbidden", "you are not an active user of this workspace");
 
   std::optional<Cursor> given = cursor_text.empty() ? std::nullopt : codec_.decode(cursor_text);
-  const bool valid = given && given->user == user && given->epoch == epoch_ && given->base <= version_ &&
-                     given->snapshot <= version_ && given->pos_ver <= version_ && given->schema <= version_;
+  const bool valid = given && given->user == user && given->epoch == epoch_ &&
+                     given->base <= version_ && given->snapshot <= version_ &&
+                     given->pos_ver <= version_ && given->schema <= version_;
   Cursor c;
   const bool reset = !valid;
   if (valid) {
@@ -425,8 +454,9 @@ Response ServerState::pull(const std::string& user, const json& request) {
     c.schema = version_;
   }
 
-  // Walk the change index after the cursor's position. Within a snapshot only entries unchanged since the
-  // snapshot's version belong to it (they are still in that state); the rest follow in the next pull.
+  // Walk the change index after the cursor's position. Within a snapshot only entries unchanged
+  // since the snapshot's version belong to it (they are still in that state); the rest follow in
+  // the next pull.
   const bool snap = c.snapshot > 0;
   json items = json::array();
   json removed = json::array();
@@ -453,7 +483,8 @@ Response ServerState::pull(const std::string& user, const json& request) {
     const ItemMeta& meta = meta_.at(id);
     bool delivered = false;
     if (readable(user, item)) {
-      // A client that may never have held the item (new, or newly assigned) gets its whole timeline.
+      // A client that may never have held the item (new, or newly assigned) gets its whole
+      // timeline.
       const bool whole = snap || c.whole || meta.created > c.base || meta.assigned > c.base;
       items.push_back(item_json(ws_, item, &user, whole ? 0 : c.base));
       delivered = true;
@@ -462,7 +493,8 @@ Response ServerState::pull(const std::string& user, const json& request) {
       delivered = true;
     }
     if (delivered) {
-      // Positions inside a version are ids this user has received, so a cursor never names a hidden item.
+      // Positions inside a version are ids this user has received, so a cursor never names a hidden
+      // item.
       c.pos_ver = ver;
       c.pos_id = id;
       if (++sent >= limit) {
@@ -537,21 +569,26 @@ std::uint64_t ServerState::access_epoch() const {
 Response ServerState::get_item(const std::string& user, const std::string& id) const {
   std::shared_lock lock(mu_);
   if (broken_) return unavailable();
-  if (!active_user(user)) return error_response(403, "forbidden", "you are not an active user of this workspace");
+  if (!active_user(user))
+    return error_response(403, "forbidden", "you are not an active user of this workspace");
   const Item* item = ws_.item(id);
-  if (!item || !readable(user, *item)) return error_response(404, "unknown_item", "no such item: " + id);
+  if (!item || !readable(user, *item))
+    return error_response(404, "unknown_item", "no such item: " + id);
   return Response{200, item_json(ws_, *item, &user)};
 }
 
-Response ServerState::write_fields(const std::string& user, const std::string& id, const json& values) {
+Response ServerState::write_fields(const std::string& user, const std::string& id,
+                                   const json& values) {
   if (!values.is_object() || values.empty())
     return error_response(400, "malformed_json", "expected an object of field ids and values");
   std::unique_lock lock(mu_);
   if (broken_) return unavailable();
-  if (!active_user(user)) return error_response(403, "forbidden", "you are not an active user of this workspace");
+  if (!active_user(user))
+    return error_response(403, "forbidden", "you are not an active user of this workspace");
   const Schema& schema = ws_.schema();
   const Item* item = ws_.item(id);
-  if (!item || !readable(user, *item)) return error_response(404, "unknown_item", "no such item: " + id);
+  if (!item || !readable(user, *item))
+    return error_response(404, "unknown_item", "no such item: " + id);
   if (!can_act(schema, user, *item, Action::Edit))
     return error_response(403, "forbidden", "you may not edit this item");
   // Refusals found here name only what the request itself named; the core's are redacted below.
@@ -564,8 +601,8 @@ Response ServerState::write_fields(const std::string& user, const std::string& i
   };
   if (item->deleted) return refuse(Status::Fail("item_deleted", "item " + id + " is deleted"), {});
 
-  // Check every field against the item as it is, the way the core will, so that nothing is applied when
-  // any of them fails.
+  // Check every field against the item as it is, the way the core will, so that nothing is applied
+  // when any of them fails.
   const std::string stage_now = item->get("STAGE_ID").str_or_empty();
   FieldValues fills;
   std::optional<std::string> stage;
@@ -574,7 +611,8 @@ Response ServerState::write_fields(const std::string& user, const std::string& i
     try {
       v = jv.get<Value>();
     } catch (const std::exception&) {
-      return refuse(Status::Fail("invalid_value", "field " + fid + ": the value does not read"), fid);
+      return refuse(Status::Fail("invalid_value", "field " + fid + ": the value does not read"),
+                    fid);
     }
     const FieldDef* f = schema.field(item->entity, fid);
     if (!f || !can_see_field(schema, user, *f))
@@ -595,12 +633,14 @@ Response ServerState::write_fields(const std::string& user, const std::string& i
   if (stage) {
     // One mutation: the stage move checks required fields with the other values as its fills.
     for (const auto& [fid, v] : fills)
-      if (v.empty() && required_for(schema, user, *schema.field(item->entity, fid), item->pipeline, *stage))
+      if (v.empty() &&
+          required_for(schema, user, *schema.field(item->entity, fid), item->pipeline, *stage))
         return refuse(Status::Fail("required", "field " + fid + " is required", fid), fid);
     cmds.push_back(MoveStage{id, *stage, fills});
   } else {
     // The responsible person last: changing it can take away the right to edit the rest.
-    std::stable_partition(fills.begin(), fills.end(), [](const auto& p) { return p.first != "ASSIGNED_BY_ID"; });
+    std::stable_partition(fills.begin(), fills.end(),
+                          [](const auto& p) { return p.first != "ASSIGNED_BY_ID"; });
     for (auto& [fid, v] : fills)
       if (!(item->get(fid) == v)) cmds.push_back(SetField{id, fid, v, item->get(fid)});
   }
@@ -660,10 +700,10 @@ bool ServerState::readable(const std::string& user, const Item& item) const {
   return can_act(ws_.schema(), user, item, Action::Read);
 }
 
-bool ServerState::was_readable_since(const std::string& user, const Item& item, const ItemMeta& meta,
-                                     std::uint64_t base) const {
-  // Rights are those of the cursor's epoch, so only the responsible person can have changed what the
-  // user could read: try the one at `base` (if the item existed) and every later one.
+bool ServerState::was_readable_since(const std::string& user, const Item& item,
+                                     const ItemMeta& meta, std::uint64_t base) const {
+  // Rights are those of the cursor's epoch, so only the responsible person can have changed what
+  // the user could read: try the one at `base` (if the item existed) and every later one.
   Item probe;
   probe.id = item.id;
   probe.entity = item.entity;
@@ -673,7 +713,8 @@ bool ServerState::was_readable_since(const std::string& user, const Item& item, 
                                 [](std::uint64_t b, const auto& o) { return b < o.first; });
   if (first != meta.owners.begin()) --first;
   for (auto o = first; o != meta.owners.end(); ++o) {
-    probe.cell_for_write("ASSIGNED_BY_ID") = Cell{o->second.empty() ? Value() : Value(o->second), {}};
+    probe.cell_for_write("ASSIGNED_BY_ID") =
+        Cell{o->second.empty() ? Value() : Value(o->second), {}};
     if (can_act(ws_.schema(), user, probe, Action::Read)) return true;
   }
   return false;

@@ -1,5 +1,6 @@
 // The JSON API against a real running server on a loopback port, with its SQLite data directory:
-// accounts and tokens, every error code (and that nothing changed after it), sync over HTTP, restarts.
+// accounts and tokens, every error code (and that nothing changed after it), sync over HTTP,
+// restarts.
 #include <doctest/doctest.h>
 #include <httplib.h>
 #include <unistd.h>
@@ -7,11 +8,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "core/command.hpp"
 #include "server/database.hpp"
@@ -80,7 +80,8 @@ struct ApiServer {
     CHECK(res->get_header_value("Content-Type").find("application/json") == 0);
     return r;
   }
-  Reply post_raw(const std::string& path, const std::string& body, const std::string& token = {}) const {
+  Reply post_raw(const std::string& path, const std::string& body,
+                 const std::string& token = {}) const {
     httplib::Client c("127.0.0.1", port);
     c.set_read_timeout(10, 0);
     return reply(c.Post(path.c_str(), auth(token), body, "application/json"));
@@ -110,34 +111,46 @@ struct Client {
     m.client = id;
     m.seq = ++seq;
     m.hlc = kt::Hlc{std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch()).count(),
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count(),
                     static_cast<std::uint32_t>(++counter), id};
     m.author = "whoever";
     m.time_ms = m.hlc.wall;
     m.cmd = std::move(cmd);
     return json(m);
   }
-  static json push(std::vector<json> ms) { return json{{"protocol", 1}, {"schema", 1}, {"mutations", std::move(ms)}}; }
+  static json push(std::vector<json> ms) {
+    return json{{"protocol", 1}, {"schema", 1}, {"mutations", std::move(ms)}};
+  }
 };
 
-json pull_body(const std::string& cursor) { return json{{"protocol", 1}, {"schema", 1}, {"cursor", cursor}}; }
+json pull_body(const std::string& cursor) {
+  return json{{"protocol", 1}, {"schema", 1}, {"cursor", cursor}};
+}
 
-// Admin u1 creates users u2 (reads everything, changes nothing) and u3 (everything), a deal D1 and accounts.
+// Admin u1 creates users u2 (reads everything, changes nothing) and u3 (everything), a deal D1 and
+// accounts.
 void seed(const ApiServer& s, const std::string& admin) {
   Client c{"setup"};
   kt::Role reader{"reader", "Reader", {}, {}};
   reader.defaults.add = reader.defaults.edit = reader.defaults.remove = kt::Level::None;
   kt::Role all{"all", "All", {}, {}};
-  Reply r = s.post("/api/sync/push",
-                   Client::push({c.mutation(kt::PutRole{reader, false}), c.mutation(kt::PutRole{all, false}),
-                                 c.mutation(kt::PutUser{{"u2", "Ivan", "", false, {"reader"}, true}}),
-                                 c.mutation(kt::PutUser{{"u3", "Maria", "", false, {"all"}, true}}),
-                                 c.mutation(kt::CreateItem{"D1", "deal", "", {{"TITLE", kt::Value("Поставка")}}})}),
-                   admin);
+  Reply r = s.post(
+      "/api/sync/push",
+      Client::push(
+          {c.mutation(kt::PutRole{reader, false}), c.mutation(kt::PutRole{all, false}),
+           c.mutation(kt::PutUser{{"u2", "Ivan", "", false, {"reader"}, true}}),
+           c.mutation(kt::PutUser{{"u3", "Maria", "", false, {"all"}, true}}),
+           c.mutation(kt::CreateItem{"D1", "deal", "", {{"TITLE", kt::Value("Поставка")}}})}),
+      admin);
   REQUIRE_MESSAGE(r.status == 200, r.body.dump());
   for (const auto& res : r.body["results"]) REQUIRE_MESSAGE(res["status"] == "applied", res.dump());
-  REQUIRE(s.post("/api/accounts", json{{"user", "u2"}, {"login", "ivan"}, {"password", "ivan-password"}}, admin).status == 200);
-  REQUIRE(s.post("/api/accounts", json{{"user", "u3"}, {"login", "maria"}, {"password", "maria-password"}}, admin).status == 200);
+  REQUIRE(s.post("/api/accounts",
+                 json{{"user", "u2"}, {"login", "ivan"}, {"password", "ivan-password"}}, admin)
+              .status == 200);
+  REQUIRE(s.post("/api/accounts",
+                 json{{"user", "u3"}, {"login", "maria"}, {"password", "maria-password"}}, admin)
+              .status == 200);
 }
 
 }  // namespace
@@ -157,8 +170,11 @@ TEST_CASE("login, me and logout") {
   CHECK(r.body["department"] == "");
   CHECK(r.body["roles"] == json::array());
 
-  CHECK(s.post("/api/login", json{{"login", kAdmin}, {"password", "wrong password"}}).body["error"] == "bad_credentials");
-  CHECK(s.post("/api/login", json{{"login", "nobody"}, {"password", kAdminPassword}}).status == 401);
+  CHECK(
+      s.post("/api/login", json{{"login", kAdmin}, {"password", "wrong password"}}).body["error"] ==
+      "bad_credentials");
+  CHECK(s.post("/api/login", json{{"login", "nobody"}, {"password", kAdminPassword}}).status ==
+        401);
   CHECK(s.post("/api/login", json{{"login", kAdmin}}).status == 400);
   CHECK(s.post_raw("/api/login", "login=admin").body["error"] == "malformed_json");
 
@@ -178,7 +194,10 @@ TEST_CASE("every error answers in JSON with its code, and leaves the stored stat
   const std::string ivan = s.login("ivan", "ivan-password");
   const std::string maria = s.login("maria", "maria-password");
   Client mc{"maria-tab"};
-  REQUIRE(s.post("/api/sync/push", Client::push({mc.mutation(kt::SetField{"D1", "COMMENTS", kt::Value("до"), {}})}), maria).status == 200);
+  REQUIRE(s.post("/api/sync/push",
+                 Client::push({mc.mutation(kt::SetField{"D1", "COMMENTS", kt::Value("до"), {}})}),
+                 maria)
+              .status == 200);
 
   const Reply item_before = s.get("/api/items/D1", admin);
   REQUIRE(item_before.status == 200);
@@ -203,7 +222,9 @@ TEST_CASE("every error answers in JSON with its code, and leaves the stored stat
   SUBCASE("400 malformed_json") {
     expect(s.post_raw("/api/sync/push", "{\"protocol\": 1, ", maria), 400, "malformed_json");
     expect(s.post_raw("/api/sync/pull", "[1]", maria), 400, "malformed_json");
-    expect(s.post("/api/sync/push", json{{"protocol", 1}, {"mutations", json::array({json{{"c", "x"}}})}}, maria), 400, "malformed_json");
+    expect(s.post("/api/sync/push",
+                  json{{"protocol", 1}, {"mutations", json::array({json{{"c", "x"}}})}}, maria),
+           400, "malformed_json");
     expect(s.post_raw("/api/items/D1/fields", "TITLE=x", maria), 400, "malformed_json");
     expect(s.post("/api/accounts", json{{"user", 2}}, admin), 400, "malformed_json");
   }
@@ -213,14 +234,20 @@ TEST_CASE("every error answers in JSON with its code, and leaves the stored stat
     expect(s.post("/api/sync/push", push), 401, "unauthorized");
     expect(s.post("/api/sync/push", push, "forged-token"), 401, "unauthorized");
     expect(s.get("/api/items/D1"), 401, "unauthorized");
-    expect(s.post("/api/login", json{{"login", "ivan"}, {"password", "nope-nope"}}), 401, "bad_credentials");
+    expect(s.post("/api/login", json{{"login", "ivan"}, {"password", "nope-nope"}}), 401,
+           "bad_credentials");
   }
   SUBCASE("403 forbidden") {
-    expect(s.post("/api/accounts", json{{"user", "u2"}, {"login", "ivan2"}, {"password", "12345678"}}, ivan), 403, "forbidden");
+    expect(s.post("/api/accounts",
+                  json{{"user", "u2"}, {"login", "ivan2"}, {"password", "12345678"}}, ivan),
+           403, "forbidden");
     expect(s.post("/api/tokens/revoke", json{{"user", "u3"}}, ivan), 403, "forbidden");
     expect(s.post("/api/items/D1/fields", json{{"TITLE", "x"}}, ivan), 403, "forbidden");
     Client c{"maria-tab"};  // her client id, used by him
-    expect(s.post("/api/sync/push", Client::push({c.mutation(kt::SetField{"D1", "TITLE", kt::Value("x"), {}})}), ivan), 403, "forbidden");
+    expect(
+        s.post("/api/sync/push",
+               Client::push({c.mutation(kt::SetField{"D1", "TITLE", kt::Value("x"), {}})}), ivan),
+        403, "forbidden");
   }
   SUBCASE("404 unknown_item and not_found") {
     expect(s.get("/api/items/NOPE", maria), 404, "unknown_item");
@@ -230,37 +257,52 @@ TEST_CASE("every error answers in JSON with its code, and leaves the stored stat
   }
   SUBCASE("409 mutation_gap and login_taken") {
     Client c{"maria-tab", 5};
-    Reply r = s.post("/api/sync/push", Client::push({c.mutation(kt::SetField{"D1", "TITLE", kt::Value("x"), {}})}), maria);
+    Reply r =
+        s.post("/api/sync/push",
+               Client::push({c.mutation(kt::SetField{"D1", "TITLE", kt::Value("x"), {}})}), maria);
     expect(r, 409, "mutation_gap");
     CHECK(r.body["expected"] == 2);
     CHECK(r.body["client"] == "maria-tab");
-    expect(s.post("/api/accounts", json{{"user", "u3"}, {"login", "IVAN"}, {"password", "12345678"}}, admin), 409, "login_taken");
+    expect(s.post("/api/accounts",
+                  json{{"user", "u3"}, {"login", "IVAN"}, {"password", "12345678"}}, admin),
+           409, "login_taken");
     CHECK(s.login("maria", "maria-password").size() > 0);  // her password did not change
   }
   SUBCASE("413 too_large") {
-    expect(s.post_raw("/api/sync/push", std::string(5 * 1024 * 1024, ' '), maria), 413, "too_large");
+    expect(s.post_raw("/api/sync/push", std::string(5 * 1024 * 1024, ' '), maria), 413,
+           "too_large");
     Client c{"maria-tab", 1};
     std::vector<json> many;
-    for (int i = 0; i < 501; ++i) many.push_back(c.mutation(kt::SetField{"D1", "TITLE", kt::Value("x"), {}}));
+    for (int i = 0; i < 501; ++i)
+      many.push_back(c.mutation(kt::SetField{"D1", "TITLE", kt::Value("x"), {}}));
     expect(s.post("/api/sync/push", Client::push(many), maria), 413, "too_large");
   }
   SUBCASE("422 for values and accounts") {
-    Reply r = s.post("/api/items/D1/fields", json{{"TITLE", "принято бы"}, {"NO_SUCH_FIELD", 1}}, maria);
+    Reply r =
+        s.post("/api/items/D1/fields", json{{"TITLE", "принято бы"}, {"NO_SUCH_FIELD", 1}}, maria);
     expect(r, 422, "unknown_field");
     CHECK(r.body["field"] == "NO_SUCH_FIELD");
-    r = s.post("/api/items/D1/fields", json{{"TITLE", "принято бы"}, {"CLOSEDATE", "31.02.2026"}}, maria);
+    r = s.post("/api/items/D1/fields", json{{"TITLE", "принято бы"}, {"CLOSEDATE", "31.02.2026"}},
+               maria);
     expect(r, 422, "invalid_date");
     CHECK(r.body["field"] == "CLOSEDATE");
-    expect(s.post("/api/accounts", json{{"user", "u2"}, {"login", "ivan"}, {"password", "short"}}, admin), 422, "weak_password");
-    expect(s.post("/api/accounts", json{{"user", "u9"}, {"login", "ghost"}, {"password", "12345678"}}, admin), 422, "unknown_user");
-    expect(s.post("/api/accounts", json{{"user", "u2"}, {"login", "has space"}, {"password", "12345678"}}, admin), 422, "invalid_login");
+    expect(s.post("/api/accounts", json{{"user", "u2"}, {"login", "ivan"}, {"password", "short"}},
+                  admin),
+           422, "weak_password");
+    expect(s.post("/api/accounts",
+                  json{{"user", "u9"}, {"login", "ghost"}, {"password", "12345678"}}, admin),
+           422, "unknown_user");
+    expect(s.post("/api/accounts",
+                  json{{"user", "u2"}, {"login", "has space"}, {"password", "12345678"}}, admin),
+           422, "invalid_login");
     CHECK(s.login("ivan", "ivan-password").size() > 0);
   }
   SUBCASE("426 version_not_supported") {
     Reply r = s.post("/api/sync/push", json{{"protocol", 2}, {"mutations", json::array()}}, maria);
     expect(r, 426, "version_not_supported");
     CHECK(r.body["minClient"] == 1);
-    expect(s.post("/api/sync/pull", json{{"protocol", 1}, {"schema", 99}}, maria), 426, "version_not_supported");
+    expect(s.post("/api/sync/pull", json{{"protocol", 1}, {"schema", 99}}, maria), 426,
+           "version_not_supported");
   }
 }
 
@@ -277,8 +319,11 @@ TEST_CASE("sync and REST over HTTP: push, pull with a cursor, item reads and wri
   CHECK(page.body["schema"]["users"].size() == 3);
 
   Client c{"maria-tab"};
-  Reply pushed = s.post("/api/sync/push", Client::push({c.mutation(kt::SetField{"D1", "TITLE", kt::Value("Новое"), {}}),
-                                                        c.mutation(kt::SetField{"D1", "CLOSEDATE", kt::Value("31.02"), {}})}), maria);
+  Reply pushed =
+      s.post("/api/sync/push",
+             Client::push({c.mutation(kt::SetField{"D1", "TITLE", kt::Value("Новое"), {}}),
+                           c.mutation(kt::SetField{"D1", "CLOSEDATE", kt::Value("31.02"), {}})}),
+             maria);
   REQUIRE(pushed.status == 200);
   CHECK(pushed.body["results"][0]["status"] == "applied");
   CHECK(pushed.body["results"][1]["code"] == "invalid_date");
@@ -312,7 +357,8 @@ TEST_CASE("a poke answers when something changes, or after its wait") {
   std::thread writer([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     Client c{"other"};
-    s.post("/api/sync/push", Client::push({c.mutation(kt::SetField{"D1", "TITLE", kt::Value("poke")})}), admin);
+    s.post("/api/sync/push",
+           Client::push({c.mutation(kt::SetField{"D1", "TITLE", kt::Value("poke")})}), admin);
   });
   Reply r = s.get(poke, admin);
   writer.join();
@@ -355,15 +401,22 @@ TEST_CASE("tokens are revoked by an administrator, by a password change and for 
   CHECK(s.get("/api/me", ivan2).status == 401);
   CHECK(s.get("/api/me", maria).status == 200);
 
-  REQUIRE(s.post("/api/accounts", json{{"user", "u3"}, {"login", "maria"}, {"password", "new-password"}}, admin).status == 200);
+  REQUIRE(s.post("/api/accounts",
+                 json{{"user", "u3"}, {"login", "maria"}, {"password", "new-password"}}, admin)
+              .status == 200);
   CHECK(s.get("/api/me", maria).status == 401);
-  CHECK(s.post("/api/login", json{{"login", "maria"}, {"password", "maria-password"}}).status == 401);
+  CHECK(s.post("/api/login", json{{"login", "maria"}, {"password", "maria-password"}}).status ==
+        401);
   const std::string maria2 = s.login("maria", "new-password");
   CHECK(s.get("/api/me", maria2).status == 200);
 
   // A user made inactive can neither use his tokens nor log in.
   Client c{"setup2"};
-  REQUIRE(s.post("/api/sync/push", Client::push({c.mutation(kt::PutUser{{"u3", "Maria", "", false, {"all"}, false}})}), admin).status == 200);
+  REQUIRE(
+      s.post("/api/sync/push",
+             Client::push({c.mutation(kt::PutUser{{"u3", "Maria", "", false, {"all"}, false}})}),
+             admin)
+          .status == 200);
   CHECK(s.get("/api/me", maria2).status == 401);
   CHECK(s.post("/api/login", json{{"login", "maria"}, {"password", "new-password"}}).status == 401);
 }
@@ -379,7 +432,10 @@ TEST_CASE("everything survives a restart on the same data directory") {
     seed(s, admin);
     ivan = s.login("ivan", "ivan-password");
     Client c{"admin-tab"};
-    Reply r = s.post("/api/sync/push", Client::push({c.mutation(kt::CreateItem{"D2", "deal", "", {{"TITLE", kt::Value("Вторая")}}})}), admin);
+    Reply r = s.post("/api/sync/push",
+                     Client::push({c.mutation(
+                         kt::CreateItem{"D2", "deal", "", {{"TITLE", kt::Value("Вторая")}}})}),
+                     admin);
     last_ver = r.body["results"][0]["ver"];
     cursor = s.post("/api/sync/pull", pull_body(""), ivan).body["cursor"];
     item = s.get("/api/items/D2", ivan).body;
@@ -398,11 +454,14 @@ TEST_CASE("everything survives a restart on the same data directory") {
     CHECK(page.body["items"].empty());
     const std::string admin = s.login(kAdmin, kAdminPassword);
     Client c{"admin-tab", 1};
-    Reply r = s.post("/api/sync/push", Client::push({c.mutation(kt::SetField{"D2", "TITLE", kt::Value("После")})}), admin);
+    Reply r =
+        s.post("/api/sync/push",
+               Client::push({c.mutation(kt::SetField{"D2", "TITLE", kt::Value("После")})}), admin);
     CHECK(r.body["results"][0]["ver"] == last_ver + 1);
     // The client's sequence survived: its first mutation again is a duplicate.
     Client again{"admin-tab"};
-    r = s.post("/api/sync/push", Client::push({again.mutation(kt::CreateItem{"D2", "deal", "", {}})}), admin);
+    r = s.post("/api/sync/push",
+               Client::push({again.mutation(kt::CreateItem{"D2", "deal", "", {}})}), admin);
     CHECK(r.body["results"][0]["status"] == "duplicate");
   }
 }
@@ -426,7 +485,8 @@ TEST_CASE("a workspace that has users but no account gives the first login to it
     seed(s, s.login(kAdmin, kAdminPassword));
   }
   {
-    kt::server::Database db(dir.path + "/kartoteka.db");  // as if the log had been brought from elsewhere
+    kt::server::Database db(dir.path +
+                            "/kartoteka.db");  // as if the log had been brought from elsewhere
     db.exec("DELETE FROM accounts; DELETE FROM tokens;");
   }
   kt::server::Options o = options(dir.path);

@@ -1,5 +1,6 @@
-// The sync server's logic in-process: push (idempotency, gaps, errorMode, clocks, authors), pull (reset,
-// incremental, paging, cursors, epochs, reassignment), projection, concurrency, restart, REST helpers.
+// The sync server's logic in-process: push (idempotency, gaps, errorMode, clocks, authors), pull
+// (reset, incremental, paging, cursors, epochs, reassignment), projection, concurrency, restart,
+// REST helpers.
 //
 // Index: [Organisation] [Bootstrap and push] [Malformed requests] [Pull] [Paging] [Concurrency]
 //        [Projection] [Restart and storage] [REST helpers] [Poke]
@@ -34,26 +35,32 @@ Role role(const std::string& id, Level read, Level add, Level edit) {
   return r;
 }
 
-// Departments d1 > (d2 > d4, d3). Users: u2 (d2, everything), u3 (d3, own items), u4 (d4, reads all, changes
-// nothing), u5 (d2, nothing at all).
+// Departments d1 > (d2 > d4, d3). Users: u2 (d2, everything), u3 (d3, own items), u4 (d4, reads
+// all, changes nothing), u5 (d2, nothing at all).
 void seed_org(sync::ServerState& s, PushClient& admin) {
-  admin.push_ok(s, {PutDepartment{{"d1", "Company", ""}, false}, PutDepartment{{"d2", "Sales", "d1"}, false},
-                    PutDepartment{{"d3", "Support", "d1"}, false}, PutDepartment{{"d4", "Sales Moscow", "d2"}, false},
-                    PutRole{role("all", Level::All, Level::All, Level::All), false},
-                    PutRole{role("own", Level::Own, Level::All, Level::Own), false},
-                    PutRole{role("reader", Level::All, Level::None, Level::None), false},
-                    PutRole{role("none", Level::None, Level::None, Level::None), false},
-                    PutUser{{"u2", "Ivan", "d2", false, {"all"}, true}},
-                    PutUser{{"u3", "Maria", "d3", false, {"own"}, true}},
-                    PutUser{{"u4", "Dmitry", "d4", false, {"reader"}, true}},
-                    PutUser{{"u5", "Nobody", "d2", false, {"none"}, true}}});
+  admin.push_ok(
+      s, {PutDepartment{{"d1", "Company", ""}, false}, PutDepartment{{"d2", "Sales", "d1"}, false},
+          PutDepartment{{"d3", "Support", "d1"}, false},
+          PutDepartment{{"d4", "Sales Moscow", "d2"}, false},
+          PutRole{role("all", Level::All, Level::All, Level::All), false},
+          PutRole{role("own", Level::Own, Level::All, Level::Own), false},
+          PutRole{role("reader", Level::All, Level::None, Level::None), false},
+          PutRole{role("none", Level::None, Level::None, Level::None), false},
+          PutUser{{"u2", "Ivan", "d2", false, {"all"}, true}},
+          PutUser{{"u3", "Maria", "d3", false, {"own"}, true}},
+          PutUser{{"u4", "Dmitry", "d4", false, {"reader"}, true}},
+          PutUser{{"u5", "Nobody", "d2", false, {"none"}, true}}});
 }
 
-CreateItem deal(const std::string& id, const std::string& responsible, const std::string& title = "Deal") {
-  return CreateItem{id, "deal", "", {{"TITLE", Value(title)}, {"ASSIGNED_BY_ID", Value(responsible)}}};
+CreateItem deal(const std::string& id, const std::string& responsible,
+                const std::string& title = "Deal") {
+  return CreateItem{
+      id, "deal", "", {{"TITLE", Value(title)}, {"ASSIGNED_BY_ID", Value(responsible)}}};
 }
 
-SetField set(const std::string& item, const std::string& field, Value v) { return SetField{item, field, std::move(v), {}}; }
+SetField set(const std::string& item, const std::string& field, Value v) {
+  return SetField{item, field, std::move(v), {}};
+}
 
 FieldDef secret_field(const std::string& id, std::vector<std::string> visible_to) {
   FieldDef f;
@@ -64,14 +71,17 @@ FieldDef secret_field(const std::string& id, std::vector<std::string> visible_to
   return f;
 }
 
-json page_of(sync::ServerState& s, const std::string& user, const std::string& cursor, std::size_t limit = 0) {
+json page_of(sync::ServerState& s, const std::string& user, const std::string& cursor,
+             std::size_t limit = 0) {
   sync::Response r = s.pull(user, pull_body(cursor, limit));
   REQUIRE_MESSAGE(r.status == 200, r.body.dump());
   return r.body;
 }
 
 std::string item_text(sync::ServerState& s, const std::string& id) {
-  return s.read([&](const Workspace& ws) { return ws.item(id) ? item_json(ws, *ws.item(id), nullptr).dump() : std::string(); });
+  return s.read([&](const Workspace& ws) {
+    return ws.item(id) ? item_json(ws, *ws.item(id), nullptr).dump() : std::string();
+  });
 }
 
 }  // namespace
@@ -100,8 +110,10 @@ TEST_CASE("the first administrator is created once, as a logged mutation that su
 TEST_CASE("a push applies in order, numbers versions without gaps and answers per mutation") {
   TestServer s;
   PushClient a("a", "u1");
-  sync::Response r = s->push("u1", PushClient::body({a.mutation(deal("D1", "u1")), a.mutation(set("D1", "TITLE", Value("B"))),
-                                                     a.mutation(set("D1", "OPPORTUNITY_WITH_CURRENCY", Value("lots")))}));
+  sync::Response r = s->push(
+      "u1",
+      PushClient::body({a.mutation(deal("D1", "u1")), a.mutation(set("D1", "TITLE", Value("B"))),
+                        a.mutation(set("D1", "OPPORTUNITY_WITH_CURRENCY", Value("lots")))}));
   REQUIRE(r.status == 200);
   const json& res = r.body["results"];
   REQUIRE(res.size() == 3);
@@ -128,9 +140,11 @@ TEST_CASE("replaying a push one to three times leaves the same state") {
     PushClient admin("adm", "u1");
     seed_org(*s, admin);
     PushClient c("c", "u2");
-    std::vector<json> ms{c.mutation(deal("D1", "u2")), c.mutation(set("D1", "TITLE", Value("Поставка"))),
-                         c.mutation(set("D1", "CLOSEDATE", Value("31.02.2026"))),  // rejected: not a date
-                         c.mutation(deal("D2", "u3")), c.mutation(SetField{"D1", "STAGE_ID", Value("PREPARATION"), {}})};
+    std::vector<json> ms{
+        c.mutation(deal("D1", "u2")), c.mutation(set("D1", "TITLE", Value("Поставка"))),
+        c.mutation(set("D1", "CLOSEDATE", Value("31.02.2026"))),  // rejected: not a date
+        c.mutation(deal("D2", "u3")),
+        c.mutation(SetField{"D1", "STAGE_ID", Value("PREPARATION"), {}})};
     const json push = PushClient::body(ms);
     std::string first;
     std::uint64_t version = 0;
@@ -146,12 +160,14 @@ TEST_CASE("replaying a push one to three times leaves the same state") {
         CHECK(state_text(*s) == first);
         CHECK(s->version() == version);
         for (const auto& res : r.body["results"]) CHECK(res["status"] == "duplicate");
-        // A duplicate of a rejected mutation tells again why it was rejected (the first answer may be lost).
+        // A duplicate of a rejected mutation tells again why it was rejected (the first answer may
+        // be lost).
         CHECK(r.body["results"][2]["code"] == "invalid_date");
       }
     }
     // A push overlapping what was processed applies only its new tail.
-    sync::Response r = s->push("u2", PushClient::body({ms[3], ms[4], c.mutation(set("D2", "TITLE", Value("Новое")))}));
+    sync::Response r = s->push(
+        "u2", PushClient::body({ms[3], ms[4], c.mutation(set("D2", "TITLE", Value("Новое")))}));
     REQUIRE(r.status == 200);
     CHECK(r.body["results"][0]["status"] == "duplicate");
     CHECK(r.body["results"][1]["status"] == "duplicate");
@@ -160,7 +176,8 @@ TEST_CASE("replaying a push one to three times leaves the same state") {
   }
 }
 
-TEST_CASE("a push that skips sequence numbers is refused with the expected one and changes nothing") {
+TEST_CASE(
+    "a push that skips sequence numbers is refused with the expected one and changes nothing") {
   TestServer s;
   PushClient a("a", "u1");
   json m1 = a.mutation(deal("D1", "u1")), m2 = a.mutation(set("D1", "TITLE", Value("2"))),
@@ -196,18 +213,21 @@ TEST_CASE("a push that skips sequence numbers is refused with the expected one a
   CHECK(r.body["lastMutationIds"]["a"] == 3);
 }
 
-TEST_CASE("errorMode: a refused mutation advances the client's sequence and is reported; the next one applies") {
+TEST_CASE(
+    "errorMode: a refused mutation advances the client's sequence and is reported; the next one "
+    "applies") {
   TestServer s;
   PushClient admin("adm", "u1");
   seed_org(*s, admin);
   admin.push_ok(*s, {deal("D1", "u2"), deal("D3", "u3")});
   const std::string d1 = item_text(*s, "D1");
   PushClient c("c", "u3");  // own items only
-  sync::Response r = s->push("u3", PushClient::body({c.mutation(set("D1", "TITLE", Value("mine now"))),
-                                                     c.mutation(set("D3", "TITLE", Value("first"))),
-                                                     c.mutation(set("D3", "CLOSEDATE", Value("31.02.2026"))),
-                                                     c.mutation(deal("D9", "u3")),
-                                                     c.mutation(set("D3", "TITLE", Value("second")))}));
+  sync::Response r =
+      s->push("u3", PushClient::body({c.mutation(set("D1", "TITLE", Value("mine now"))),
+                                      c.mutation(set("D3", "TITLE", Value("first"))),
+                                      c.mutation(set("D3", "CLOSEDATE", Value("31.02.2026"))),
+                                      c.mutation(deal("D9", "u3")),
+                                      c.mutation(set("D3", "TITLE", Value("second")))}));
   REQUIRE(r.status == 200);
   const json& res = r.body["results"];
   CHECK(res[0]["status"] == "rejected");
@@ -300,8 +320,10 @@ TEST_CASE("malformed, oversized or foreign-version pushes are refused and change
   json good = a.mutation(set("D1", "TITLE", Value("x")));
   auto with = [&](const char* key, json v) {
     json m = good;
-    if (v.is_discarded()) m.erase(key);
-    else m[key] = std::move(v);
+    if (v.is_discarded())
+      m.erase(key);
+    else
+      m[key] = std::move(v);
     return PushClient::body({m});
   };
   struct Case {
@@ -316,11 +338,15 @@ TEST_CASE("malformed, oversized or foreign-version pushes are refused and change
   std::vector<Case> cases{
       {"not an object", json("push"), 400, "malformed_json"},
       {"no protocol", json{{"mutations", json::array()}}, 426, "version_not_supported"},
-      {"protocol 2", json{{"protocol", 2}, {"mutations", json::array()}}, 426, "version_not_supported"},
-      {"newer schema", json{{"protocol", 1}, {"schema", 2}, {"mutations", json::array()}}, 426, "version_not_supported"},
-      {"schema not a number", json{{"protocol", 1}, {"schema", "1"}, {"mutations", json::array()}}, 400, "malformed_json"},
+      {"protocol 2", json{{"protocol", 2}, {"mutations", json::array()}}, 426,
+       "version_not_supported"},
+      {"newer schema", json{{"protocol", 1}, {"schema", 2}, {"mutations", json::array()}}, 426,
+       "version_not_supported"},
+      {"schema not a number", json{{"protocol", 1}, {"schema", "1"}, {"mutations", json::array()}},
+       400, "malformed_json"},
       {"no mutations", json{{"protocol", 1}}, 400, "malformed_json"},
-      {"mutations not an array", json{{"protocol", 1}, {"mutations", json::object()}}, 400, "malformed_json"},
+      {"mutations not an array", json{{"protocol", 1}, {"mutations", json::object()}}, 400,
+       "malformed_json"},
       {"a mutation not an object", PushClient::body({json(1)}), 400, "malformed_json"},
       {"empty client", with("c", ""), 400, "malformed_json"},
       {"no client", with("c", gone), 400, "malformed_json"},
@@ -461,7 +487,8 @@ TEST_CASE("changes of who may see what reset every cursor; other configuration c
   PushClient admin("adm", "u1");
   seed_org(*s, admin);
   FieldDef note = secret_field("UF_CRM_NOTE", {});
-  admin.push_ok(*s, {PutField{note}, deal("D1", "u2"), deal("D3", "u3"), set("D3", "UF_CRM_NOTE", Value("заметка"))});
+  admin.push_ok(*s, {PutField{note}, deal("D1", "u2"), deal("D3", "u3"),
+                     set("D3", "UF_CRM_NOTE", Value("заметка"))});
   Replica maria("u3"), dmitry("u4");
   maria.sync(*s);
   dmitry.sync(*s);
@@ -510,8 +537,8 @@ TEST_CASE("an item reassigned away comes as removed; one reassigned to the user 
   TestServer s;
   PushClient admin("adm", "u1");
   seed_org(*s, admin);
-  admin.push_ok(*s, {deal("D1", "u2"), set("D1", "TITLE", Value("v2")), set("D1", "TITLE", Value("v3")), deal("D3", "u3"),
-                     deal("HIDDEN-7", "u2")});
+  admin.push_ok(*s, {deal("D1", "u2"), set("D1", "TITLE", Value("v2")),
+                     set("D1", "TITLE", Value("v3")), deal("D3", "u3"), deal("HIDDEN-7", "u2")});
   Replica maria("u3");
   maria.sync(*s);
   CHECK(maria.items.size() == 1);
@@ -531,14 +558,16 @@ TEST_CASE("an item reassigned away comes as removed; one reassigned to the user 
   check_converged(*s, maria);
 
   // Changes of an item she never could read say nothing about it, not even its id.
-  admin.push_ok(*s, {set("HIDDEN-7", "TITLE", Value("x")), set("HIDDEN-7", "ASSIGNED_BY_ID", Value("u4"))});
+  admin.push_ok(
+      *s, {set("HIDDEN-7", "TITLE", Value("x")), set("HIDDEN-7", "ASSIGNED_BY_ID", Value("u4"))});
   page = maria.pull_once(*s);
   CHECK(page.dump().find("HIDDEN-7") == std::string::npos);
   check_converged(*s, maria);
 
-  // Assigned to her and away again between two pulls: she may have had it (in another tab's pull), so
-  // it is reported as removed; the cursor's pages never name it otherwise.
-  admin.push_ok(*s, {set("HIDDEN-7", "ASSIGNED_BY_ID", Value("u3")), set("HIDDEN-7", "ASSIGNED_BY_ID", Value("u2"))});
+  // Assigned to her and away again between two pulls: she may have had it (in another tab's pull),
+  // so it is reported as removed; the cursor's pages never name it otherwise.
+  admin.push_ok(*s, {set("HIDDEN-7", "ASSIGNED_BY_ID", Value("u3")),
+                     set("HIDDEN-7", "ASSIGNED_BY_ID", Value("u2"))});
   page = maria.pull_once(*s);
   CHECK(page["removed"] == json::array({"HIDDEN-7"}));
   check_converged(*s, maria);
@@ -553,7 +582,8 @@ TEST_CASE("a paged snapshot is taken at one version while others write; what cha
   PushClient admin("adm", "u1");
   seed_org(*s, admin);
   std::vector<Command> creates;
-  for (int i = 1; i <= 30; ++i) creates.push_back(deal("D" + std::to_string(i), i % 2 ? "u2" : "u3"));
+  for (int i = 1; i <= 30; ++i)
+    creates.push_back(deal("D" + std::to_string(i), i % 2 ? "u2" : "u3"));
   admin.push_ok(*s, std::move(creates));
   const auto at_start = projected_items(*s, "u2");
   const sync::CursorCodec codec(kSecret);
@@ -580,7 +610,8 @@ TEST_CASE("a paged snapshot is taken at one version while others write; what cha
       snapshot_done = codec.decode(r.cursor)->snapshot == 0;
       if (snapshot_done) {
         // Together with the items that changed meanwhile, the snapshot covers everything there was.
-        for (const auto& [id, item] : at_start) CHECK((in_snapshot.count(id) || changed_since.count(id)));
+        for (const auto& [id, item] : at_start)
+          CHECK((in_snapshot.count(id) || changed_since.count(id)));
       }
     }
     if (!page["more"].get<bool>()) break;
@@ -613,10 +644,12 @@ TEST_CASE("incremental pulls page through large changes, also many items changed
   list.options = {{"A", {"А", "A"}}, {"B", {"Б", "B"}}};
   admin.push_ok(*s, {PutField{list}});
   std::vector<Command> creates;
-  for (int i = 1; i <= 25; ++i) creates.push_back(deal("D" + std::to_string(i), i % 3 ? "u2" : "u3"));
+  for (int i = 1; i <= 25; ++i)
+    creates.push_back(deal("D" + std::to_string(i), i % 3 ? "u2" : "u3"));
   admin.push_ok(*s, std::move(creates));
   std::vector<Command> sets;
-  for (int i = 1; i <= 25; ++i) sets.push_back(set("D" + std::to_string(i), "UF_CRM_KIND", Value("B")));
+  for (int i = 1; i <= 25; ++i)
+    sets.push_back(set("D" + std::to_string(i), "UF_CRM_KIND", Value("B")));
   admin.push_ok(*s, std::move(sets));
   Replica ivan("u2"), maria("u3");
   ivan.sync(*s, 3);
@@ -653,7 +686,8 @@ TEST_CASE("readers' cursors never skip a change while writers push concurrently"
   PushClient admin("adm", "u1");
   seed_org(*s, admin);
   std::vector<Command> creates;
-  for (int i = 1; i <= 10; ++i) creates.push_back(deal("D" + std::to_string(i), i % 2 ? "u2" : "u3"));
+  for (int i = 1; i <= 10; ++i)
+    creates.push_back(deal("D" + std::to_string(i), i % 2 ? "u2" : "u3"));
   admin.push_ok(*s, std::move(creates));
 
   std::atomic<int> failures{0};
@@ -668,9 +702,19 @@ TEST_CASE("readers' cursors never skip a change while writers push concurrently"
         for (int k = 0, n = 1 + rng() % 3; k < n; ++k) {
           const std::string target = "D" + std::to_string(1 + rng() % 10);
           switch (rng() % 4) {
-            case 0: ms.push_back(c.mutation(deal("W" + std::to_string(w) + "-" + std::to_string(i) + "-" + std::to_string(k), rng() % 2 ? "u2" : "u3"))); break;
-            case 1: ms.push_back(c.mutation(set(target, "ASSIGNED_BY_ID", Value(rng() % 2 ? "u2" : "u3")))); break;
-            default: ms.push_back(c.mutation(set(target, "TITLE", Value("t" + std::to_string(w) + "-" + std::to_string(i) + "-" + std::to_string(k)))));
+            case 0:
+              ms.push_back(c.mutation(
+                  deal("W" + std::to_string(w) + "-" + std::to_string(i) + "-" + std::to_string(k),
+                       rng() % 2 ? "u2" : "u3")));
+              break;
+            case 1:
+              ms.push_back(
+                  c.mutation(set(target, "ASSIGNED_BY_ID", Value(rng() % 2 ? "u2" : "u3"))));
+              break;
+            default:
+              ms.push_back(c.mutation(set(target, "TITLE",
+                                          Value("t" + std::to_string(w) + "-" + std::to_string(i) +
+                                                "-" + std::to_string(k)))));
           }
         }
         sync::Response r = s->push(c.user(), PushClient::body(std::move(ms)));
@@ -707,54 +751,68 @@ TEST_CASE("readers' cursors never skip a change while writers push concurrently"
 
 namespace {
 
-// What `user` must never receive right now: ids, labels and every value ever written of fields hidden
-// from him.
-std::vector<std::string> forbidden_for(sync::ServerState& s, const std::string& user,
-                                       const std::map<std::string, std::vector<std::string>>& values) {
+// What `user` must never receive right now: ids, labels and every value ever written of fields
+// hidden from him.
+std::vector<std::string> forbidden_for(
+    sync::ServerState& s, const std::string& user,
+    const std::map<std::string, std::vector<std::string>>& values) {
   return s.read([&](const Workspace& ws) {
     std::vector<std::string> out;
     for (const auto& f : ws.schema().fields) {
       if (f.entity != "deal" || can_see_field(ws.schema(), user, f)) continue;
       out.push_back(f.id);
       out.push_back(f.label.en);
-      if (auto v = values.find(f.id); v != values.end()) out.insert(out.end(), v->second.begin(), v->second.end());
+      if (auto v = values.find(f.id); v != values.end())
+        out.insert(out.end(), v->second.begin(), v->second.end());
     }
     return out;
   });
 }
 
-void check_no_leak(const std::string& text, const std::vector<std::string>& forbidden, const std::string& what) {
-  for (const auto& f : forbidden) CHECK_MESSAGE(text.find(f) == std::string::npos, what << " leaks " << f << ": " << text);
+void check_no_leak(const std::string& text, const std::vector<std::string>& forbidden,
+                   const std::string& what) {
+  for (const auto& f : forbidden)
+    CHECK_MESSAGE(text.find(f) == std::string::npos, what << " leaks " << f << ": " << text);
 }
 
 }  // namespace
 
-TEST_CASE("projection: no pull page, snapshot, result or item read holds a hidden value or field id") {
+TEST_CASE(
+    "projection: no pull page, snapshot, result or item read holds a hidden value or field id") {
   const std::vector<Level> levels{Level::None, Level::Own, Level::Department, Level::All};
   const std::vector<std::string> users{"u2", "u3", "u4", "u5", "u6", "u7"};
   const std::vector<std::string> depts{"d1", "d2", "d3", "d4"};
-  const std::vector<std::string> fields{"UF_CRM_S01", "UF_CRM_S02", "UF_CRM_S03", "UF_CRM_S04", "UF_CRM_S05"};
+  const std::vector<std::string> fields{"UF_CRM_S01", "UF_CRM_S02", "UF_CRM_S03", "UF_CRM_S04",
+                                        "UF_CRM_S05"};
   for (unsigned seed = 1; seed <= 6; ++seed) {
     CAPTURE(seed);
     std::mt19937 rng(seed);
     auto pick = [&](const auto& v) { return v[rng() % v.size()]; };
     TestServer s;
     PushClient admin("adm", "u1");
-    std::vector<Command> setup{PutDepartment{{"d1", "Company", ""}, false}, PutDepartment{{"d2", "Sales", "d1"}, false},
+    std::vector<Command> setup{PutDepartment{{"d1", "Company", ""}, false},
+                               PutDepartment{{"d2", "Sales", "d1"}, false},
                                PutDepartment{{"d3", "Support", "d1"}, false},
                                PutDepartment{{"d4", "Sales Moscow", "d2"}, false}};
     for (int i = 0; i < 3; ++i)
-      setup.push_back(PutRole{role("r" + std::to_string(i), pick(levels), Level::None, pick(levels)), false});
+      setup.push_back(
+          PutRole{role("r" + std::to_string(i), pick(levels), Level::None, pick(levels)), false});
     for (const auto& u : users)
-      setup.push_back(PutUser{{u, "User " + u, pick(depts), false, {"r" + std::to_string(rng() % 3)}, true}});
+      setup.push_back(
+          PutUser{{u, "User " + u, pick(depts), false, {"r" + std::to_string(rng() % 3)}, true}});
     auto random_codes = [&] {
       std::vector<std::string> codes;
       if (rng() % 4 == 0) return codes;  // everyone
       for (int k = 0, n = 1 + rng() % 2; k < n; ++k) {
         switch (rng() % 3) {
-          case 0: codes.push_back("U" + pick(users)); break;
-          case 1: codes.push_back("D" + pick(depts)); break;
-          default: codes.push_back("DR" + pick(depts));
+          case 0:
+            codes.push_back("U" + pick(users));
+            break;
+          case 1:
+            codes.push_back("D" + pick(depts));
+            break;
+          default:
+            codes.push_back("DR" + pick(depts));
         }
       }
       return codes;
@@ -765,8 +823,10 @@ TEST_CASE("projection: no pull page, snapshot, result or item read holds a hidde
       setup.push_back(PutField{defs[f]});
     }
     admin.push_ok(*s, std::move(setup));
-    // The fields also stand in the common layout and in a view's copy of it; one is required on every stage.
-    Layout common = s->read([](const Workspace& ws) { return *effective_layout(ws.schema(), "deal:0", "C"); });
+    // The fields also stand in the common layout and in a view's copy of it; one is required on
+    // every stage.
+    Layout common =
+        s->read([](const Workspace& ws) { return *effective_layout(ws.schema(), "deal:0", "C"); });
     for (const auto& f : fields) common.sections[0].elements.push_back({f, true, ""});
     View view;
     view.id = "v1";
@@ -807,8 +867,12 @@ TEST_CASE("projection: no pull page, snapshot, result or item read holds a hidde
       for (int k = 0; k < 4; ++k) {
         const std::string id = pick(items);
         switch (rng() % 4) {
-          case 0: cmds.push_back(set(id, "ASSIGNED_BY_ID", Value(pick(users)))); break;
-          case 1: cmds.push_back(set(id, "TITLE", Value("title " + std::to_string(++counter)))); break;
+          case 0:
+            cmds.push_back(set(id, "ASSIGNED_BY_ID", Value(pick(users))));
+            break;
+          case 1:
+            cmds.push_back(set(id, "TITLE", Value("title " + std::to_string(++counter))));
+            break;
           default: {
             const std::string f = pick(fields);
             cmds.push_back(set(id, f, Value(token(f))));
@@ -830,7 +894,8 @@ TEST_CASE("projection: no pull page, snapshot, result or item read holds a hidde
         std::vector<std::pair<std::string, std::string>> written;  // (field, value)
         for (int k = 0; k < 3; ++k) {
           const std::string f = rng() % 3 ? pick(fields) : "TITLE";
-          const std::string v = "zz" + std::to_string(++counter) + "q" + (f == "TITLE" ? "T" : f.substr(7)) + "x";
+          const std::string v =
+              "zz" + std::to_string(++counter) + "q" + (f == "TITLE" ? "T" : f.substr(7)) + "x";
           written.push_back({f, v});
           ms.push_back(c.mutation(set(pick(items), f, Value(v))));
         }
@@ -842,7 +907,8 @@ TEST_CASE("projection: no pull page, snapshot, result or item read holds a hidde
             values[written[k].first].push_back(written[k].second);
         std::vector<std::string> forbidden;
         for (const auto& f : forbidden_for(*s, u, values))
-          if (request.dump().find(f) == std::string::npos) forbidden.push_back(f);  // his own words may come back
+          if (request.dump().find(f) == std::string::npos)
+            forbidden.push_back(f);  // his own words may come back
         check_no_leak(r.body.dump(), forbidden, "a push result");
 
         // Incremental pulls in small pages, and a fresh paged snapshot.
@@ -857,7 +923,8 @@ TEST_CASE("projection: no pull page, snapshot, result or item read holds a hidde
         }
         check_converged(*s, replicas.at(u));
         Replica fresh(u);
-        for (const auto& page : fresh.sync(*s, 3)) check_no_leak(page.dump(), forbidden, "a snapshot page");
+        for (const auto& page : fresh.sync(*s, 3))
+          check_no_leak(page.dump(), forbidden, "a snapshot page");
         for (const auto& id : items) {
           sync::Response g = s->get_item(u, id);
           check_no_leak(g.body.dump(), forbidden, "an item read");
@@ -877,7 +944,9 @@ TEST_CASE("projection: no pull page, snapshot, result or item read holds a hidde
 // [SECTION] Restart and storage
 // ---------------------------------------------------------------------------------------------------------
 
-TEST_CASE("a state rebuilt from the same log is the same, and its cursors and sequence numbers still hold") {
+TEST_CASE(
+    "a state rebuilt from the same log is the same, and its cursors and sequence numbers still "
+    "hold") {
   TestServer s;
   PushClient admin("adm", "u1");
   seed_org(*s, admin);
@@ -976,7 +1045,8 @@ TEST_CASE("REST writes check every field first and apply nothing when one fails"
   TestServer s;
   PushClient admin("adm", "u1");
   seed_org(*s, admin);
-  admin.push_ok(*s, {PutField{secret_field("UF_CRM_SECRET", {"Uu2"})}, deal("D1", "u2"), deal("D3", "u3")});
+  admin.push_ok(
+      *s, {PutField{secret_field("UF_CRM_SECRET", {"Uu2"})}, deal("D1", "u2"), deal("D3", "u3")});
   const std::string before = state_text(*s);
   const std::uint64_t version = s->version();
   struct Case {
@@ -994,10 +1064,14 @@ TEST_CASE("REST writes check every field first and apply nothing when one fails"
       {"no edit right", "u4", "D1", json{{"TITLE", "x"}}, 403, "forbidden", ""},
       {"not readable", "u3", "D1", json{{"TITLE", "x"}}, 404, "unknown_item", ""},
       {"no such item", "u2", "NOPE", json{{"TITLE", "x"}}, 404, "unknown_item", ""},
-      {"bad date after a good title", "u2", "D1", json{{"TITLE", "x"}, {"CLOSEDATE", "31.02.2026"}}, 422, "invalid_date", "CLOSEDATE"},
-      {"unknown field", "u2", "D1", json{{"TITLE", "x"}, {"NOPE", 1}}, 422, "unknown_field", "NOPE"},
-      {"hidden field", "u3", "D3", json{{"TITLE", "x"}, {"UF_CRM_SECRET", "y"}}, 422, "unknown_field", "UF_CRM_SECRET"},
-      {"unreadable value", "u2", "D1", json{{"TITLE", json{{"weird", 1}}}}, 422, "invalid_value", "TITLE"},
+      {"bad date after a good title", "u2", "D1", json{{"TITLE", "x"}, {"CLOSEDATE", "31.02.2026"}},
+       422, "invalid_date", "CLOSEDATE"},
+      {"unknown field", "u2", "D1", json{{"TITLE", "x"}, {"NOPE", 1}}, 422, "unknown_field",
+       "NOPE"},
+      {"hidden field", "u3", "D3", json{{"TITLE", "x"}, {"UF_CRM_SECRET", "y"}}, 422,
+       "unknown_field", "UF_CRM_SECRET"},
+      {"unreadable value", "u2", "D1", json{{"TITLE", json{{"weird", 1}}}}, 422, "invalid_value",
+       "TITLE"},
       {"unknown stage", "u2", "D1", json{{"STAGE_ID", "MARS"}}, 422, "unknown_stage", "STAGE_ID"},
       {"emptying a required field", "u2", "D1", json{{"TITLE", ""}}, 422, "required", "TITLE"},
   };
@@ -1014,7 +1088,8 @@ TEST_CASE("REST writes check every field first and apply nothing when one fails"
   CHECK(s->version() == version + 1);
   (void)before;
 
-  sync::Response ok = s->write_fields("u2", "D1", json{{"TITLE", "Новое"}, {"COMMENTS", "Комментарий"}});
+  sync::Response ok =
+      s->write_fields("u2", "D1", json{{"TITLE", "Новое"}, {"COMMENTS", "Комментарий"}});
   REQUIRE(ok.status == 200);
   CHECK(ok.body["fields"]["TITLE"]["v"] == "Новое");
   CHECK(s->version() == version + 3);  // one mutation per field
@@ -1027,14 +1102,16 @@ TEST_CASE("REST writes check every field first and apply nothing when one fails"
   REQUIRE(ok.status == 200);
   CHECK(ok.body["fields"]["STAGE_ID"]["v"] == "PREPARATION");
   CHECK(s->version() == version + 4);
-  // Unchanged values make no mutation; handing the item away answers that it is gone for the writer.
+  // Unchanged values make no mutation; handing the item away answers that it is gone for the
+  // writer.
   CHECK(s->write_fields("u2", "D1", json{{"TITLE", "Новое"}}).status == 200);
   CHECK(s->version() == version + 4);
   ok = s->write_fields("u3", "D3", json{{"TITLE", "последнее"}, {"ASSIGNED_BY_ID", "u2"}});
   REQUIRE(ok.status == 200);
   CHECK(ok.body == json{{"id", "D3"}, {"removed", true}});
   s->read([](const Workspace& ws) {
-    CHECK(ws.item("D3")->get("TITLE") == Value("последнее"));  // the title went first, while she could
+    CHECK(ws.item("D3")->get("TITLE") ==
+          Value("последнее"));  // the title went first, while she could
     return 0;
   });
   // Pulls deliver REST writes like any other change.

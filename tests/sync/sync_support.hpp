@@ -1,5 +1,5 @@
-// Helpers for tests that drive sync::ServerState in-process: clients that build pushes, and replicas that
-// build a user's confirmed state from pulls the way a real client does.
+// Helpers for tests that drive sync::ServerState in-process: clients that build pushes, and
+// replicas that build a user's confirmed state from pulls the way a real client does.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -8,10 +8,9 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/command.hpp"
 #include "core/hlc.hpp"
@@ -26,8 +25,8 @@ using nlohmann::json;
 constexpr std::int64_t kSyncNow = 1795000000000;  // 2026-11-18
 constexpr const char* kSecret = "test secret";
 
-// Test time: every mutation a PushClient makes is 1 ms after the previous one (of any client), so that
-// later edits win by clock as they would in life; the servers' clock reads the same time.
+// Test time: every mutation a PushClient makes is 1 ms after the previous one (of any client), so
+// that later edits win by clock as they would in life; the servers' clock reads the same time.
 inline std::atomic<std::int64_t>& test_time() {
   static std::atomic<std::int64_t> t{kSyncNow};
   return t;
@@ -45,16 +44,19 @@ struct TestClock {
 // A server over a memory log with its first administrator u1 ("Admin").
 struct TestServer {
   TestClock clock;
-  std::shared_ptr<std::vector<sync::LogRecord>> log = std::make_shared<std::vector<sync::LogRecord>>();
+  std::shared_ptr<std::vector<sync::LogRecord>> log =
+      std::make_shared<std::vector<sync::LogRecord>>();
   std::unique_ptr<sync::ServerState> state;
   explicit TestServer(bool with_admin = true) {
-    state = std::make_unique<sync::ServerState>(sync::memory_log_store(log), kSecret, clock.options());
+    state =
+        std::make_unique<sync::ServerState>(sync::memory_log_store(log), kSecret, clock.options());
     if (with_admin) REQUIRE(state->bootstrap_admin("u1", "Admin"));
   }
   // Builds a new state over the same log, as a restarted server would.
   void restart() {
     state.reset();
-    state = std::make_unique<sync::ServerState>(sync::memory_log_store(log), kSecret, clock.options());
+    state =
+        std::make_unique<sync::ServerState>(sync::memory_log_store(log), kSecret, clock.options());
   }
   sync::ServerState& operator*() { return *state; }
   sync::ServerState* operator->() { return state.get(); }
@@ -63,7 +65,8 @@ struct TestServer {
 // One app instance: its client id, the user it pushes for, its sequence numbers and clock.
 class PushClient {
  public:
-  PushClient(std::string id, std::string user) : id_(std::move(id)), user_(std::move(user)), clock_(id_) {}
+  PushClient(std::string id, std::string user)
+      : id_(std::move(id)), user_(std::move(user)), clock_(id_) {}
   const std::string& id() const { return id_; }
   const std::string& user() const { return user_; }
   std::uint64_t seq() const { return seq_; }
@@ -93,7 +96,8 @@ class PushClient {
     for (auto& c : cmds) ms.push_back(mutation(std::move(c), now));
     sync::Response r = s.push(user_, body(std::move(ms)));
     REQUIRE_MESSAGE(r.status == 200, r.body.dump());
-    for (const auto& res : r.body["results"]) REQUIRE_MESSAGE(res["status"] == "applied", res.dump());
+    for (const auto& res : r.body["results"])
+      REQUIRE_MESSAGE(res["status"] == "applied", res.dump());
   }
 
  private:
@@ -118,7 +122,8 @@ struct Replica {
   json last = json::object();
   int resets = 0;
   int pages = 0;
-  std::vector<std::string> errors;  // what went wrong (no doctest macros here: readers run in threads)
+  std::vector<std::string>
+      errors;  // what went wrong (no doctest macros here: readers run in threads)
 
   explicit Replica(std::string u) : user(std::move(u)) {}
 
@@ -155,7 +160,8 @@ struct Replica {
     cursor = page["cursor"];
   }
 
-  // One pull, applied. Returns the page (a failed pull is recorded in errors and returns the error body).
+  // One pull, applied. Returns the page (a failed pull is recorded in errors and returns the error
+  // body).
   json pull_once(sync::ServerState& s, std::size_t limit = 0) {
     sync::Response r = s.pull(user, pull_body(cursor, limit));
     if (r.status != 200) {
@@ -184,7 +190,8 @@ inline std::map<std::string, json> projected_items(sync::ServerState& s, const s
     for (const auto& et : ws.schema().entities)
       for (const auto& id : ws.item_ids(et.id)) {
         const Item* it = ws.item(id);
-        if (it && can_act(ws.schema(), user, *it, Action::Read)) out[id] = item_json(ws, *it, &user);
+        if (it && can_act(ws.schema(), user, *it, Action::Read))
+          out[id] = item_json(ws, *it, &user);
       }
     return out;
   });
@@ -210,8 +217,8 @@ inline void check_converged(sync::ServerState& s, const Replica& r) {
       FAIL_CHECK("missing item " << id << " for " << r.user);
       continue;
     }
-    CHECK_MESSAGE(got->second == item, "item " << id << " for " << r.user << "\n got " << got->second.dump()
-                                                << "\nwant " << item.dump());
+    CHECK_MESSAGE(got->second == item, "item " << id << " for " << r.user << "\n got "
+                                               << got->second.dump() << "\nwant " << item.dump());
   }
   for (const auto& [id, item] : r.items)
     CHECK_MESSAGE(want.count(id), "item " << id << " should not be held by " << r.user);
