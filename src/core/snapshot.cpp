@@ -1,5 +1,7 @@
 #include "core/snapshot.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "core/layouts.hpp"
@@ -22,6 +24,21 @@ bool field_visible(const Schema& s, const std::string& entity, const std::string
   if (!user) return true;
   const FieldDef* f = s.field(entity, field);
   return f && can_see_field(s, *user, *f);
+}
+
+// A layout without the elements of fields hidden from `user`: their ids are not his to see either.
+Layout project_layout(const Schema& s, const std::string& family, const Layout& layout, const std::string* user) {
+  if (!user) return layout;
+  const std::string entity = family_owner(s, family).first;
+  Layout out = layout;
+  for (auto& section : out.sections)
+    section.elements.erase(std::remove_if(section.elements.begin(), section.elements.end(),
+                                          [&](const LayoutElement& e) {
+                                            const FieldDef* f = s.field(entity, e.field);
+                                            return f && !can_see_field(s, *user, *f);
+                                          }),
+                           section.elements.end());
+  return out;
 }
 
 }  // namespace
@@ -86,7 +103,7 @@ json schema_json(const Schema& s, const std::string* user) {
       const View* v = s.view(scope.substr(2));
       if (!v || !matches_codes(s, *user, v->assigned)) continue;
     }
-    layouts.push_back({{"family", family}, {"scope", scope}, {"layout", layout}});
+    layouts.push_back({{"family", family}, {"scope", scope}, {"layout", project_layout(s, family, layout, user)}});
   }
   j["layouts"] = std::move(layouts);
   json views = json::array();
@@ -101,7 +118,7 @@ json schema_json(const Schema& s, const std::string* user) {
   j["departments"] = s.departments;
   j["roles"] = s.roles;
   json defaults = json::object();
-  for (const auto& [family, layout] : s.default_layouts) defaults[family] = layout;
+  for (const auto& [family, layout] : s.default_layouts) defaults[family] = project_layout(s, family, layout, user);
   j["defaultLayouts"] = std::move(defaults);
   return j;
 }

@@ -1,8 +1,8 @@
 // Whole-state JSON: the configuration, items with their cells and timelines, as one document or piece by
 // piece. Used by the sync protocol (pull pages and patches), local snapshots and backups. Projection for a
 // user happens here: pass `for_user` and nothing that user may not see is written (fields restricted from
-// him, items he may not read, other people's personal layouts and scope choices, views not assigned to
-// him). See src/server/PROTOCOL.md for the shapes.
+// him, their places in layouts, items he may not read, other people's personal layouts and scope choices,
+// views not assigned to him). See src/server/PROTOCOL.md for the shapes.
 #pragma once
 
 #include <cstdint>

@@ -1,27 +1,36 @@
 // kartoteka-server: flags and environment -> Options -> Server. Nothing else lives here.
+#include <pthread.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "server/server.hpp"
 
 namespace {
 
-kt::server::Server* g_server = nullptr;
-
-void on_signal(int) {
-  if (g_server) g_server->stop();
-}
-
 void usage() {
   std::puts(
-      "usage: kartoteka-server [--host H] [--port N] [--web-root DIR] [--quiet]\n"
-      "  --host      address to listen on (env KT_HOST, default 127.0.0.1)\n"
-      "  --port      port, 0 for any free port (env KT_PORT, default 8080)\n"
-      "  --web-root  folder of the built web app to serve (env KT_WEB_ROOT)\n"
-      "  --quiet     no request log");
+      "usage: kartoteka-server [--host H] [--port N] [--web-root DIR] [--data-dir DIR]\n"
+      "                        [--admin-login L --admin-password P] [--threads N] [--quiet]\n"
+      "  --host            address to listen on (env KT_HOST, default 127.0.0.1)\n"
+      "  --port            port, 0 for any free port (env KT_PORT, default 8080)\n"
+      "  --web-root        folder of the built web app to serve (env KT_WEB_ROOT)\n"
+      "  --data-dir        folder of the workspace database, created when absent (env "
+      "KT_DATA_DIR);\n"
+      "                    without it only the page and /api/health are served\n"
+      "  --admin-login     the first administrator's login (env KT_ADMIN_LOGIN), and\n"
+      "  --admin-password  password, at least 8 characters (env KT_ADMIN_PASSWORD; the environment "
+      "keeps\n"
+      "                    it out of the process list). Needed once, while the data directory has "
+      "no\n"
+      "                    account; ignored afterwards\n"
+      "  --threads         worker threads, each long poll holds one (env KT_THREADS, default 32)\n"
+      "  --quiet           no request log");
 }
 
 }  // namespace
@@ -31,6 +40,10 @@ int main(int argc, char** argv) {
   if (const char* v = std::getenv("KT_HOST")) opts.host = v;
   if (const char* v = std::getenv("KT_PORT")) opts.port = std::atoi(v);
   if (const char* v = std::getenv("KT_WEB_ROOT")) opts.web_root = v;
+  if (const char* v = std::getenv("KT_DATA_DIR")) opts.data_dir = v;
+  if (const char* v = std::getenv("KT_ADMIN_LOGIN")) opts.admin_login = v;
+  if (const char* v = std::getenv("KT_ADMIN_PASSWORD")) opts.admin_password = v;
+  if (const char* v = std::getenv("KT_THREADS")) opts.threads = std::atoi(v);
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -40,11 +53,24 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--host") opts.host = next();
-    else if (a == "--port") opts.port = std::atoi(next().c_str());
-    else if (a == "--web-root") opts.web_root = next();
-    else if (a == "--quiet") opts.quiet = true;
-    else if (a == "--help" || a == "-h") return usage(), 0;
+    if (a == "--host")
+      opts.host = next();
+    else if (a == "--port")
+      opts.port = std::atoi(next().c_str());
+    else if (a == "--web-root")
+      opts.web_root = next();
+    else if (a == "--data-dir")
+      opts.data_dir = next();
+    else if (a == "--admin-login")
+      opts.admin_login = next();
+    else if (a == "--admin-password")
+      opts.admin_password = next();
+    else if (a == "--threads")
+      opts.threads = std::atoi(next().c_str());
+    else if (a == "--quiet")
+      opts.quiet = true;
+    else if (a == "--help" || a == "-h")
+      return usage(), 0;
     else {
       std::fprintf(stderr, "kartoteka-server: unknown argument %s\n", a.c_str());
       usage();
@@ -55,9 +81,32 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "kartoteka-server: bad port %d\n", opts.port);
     return 2;
   }
-  kt::server::Server server(opts);
-  g_server = &server;
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
-  return server.run() ? 0 : 1;
+  if (opts.threads < 4 || opts.threads > 1024) {
+    std::fprintf(stderr, "kartoteka-server: --threads must be 4 to 1024\n");
+    return 2;
+  }
+  // SIGINT and SIGTERM are taken by one thread with sigwait, which may stop the server safely (a
+  // signal handler may not). Blocked before any thread starts, so that every thread inherits the
+  // mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  try {
+    kt::server::Server server(opts);
+    std::thread waiter([&] {
+      int sig = 0;
+      sigwait(&signals, &sig);
+      if (sig != 0) server.stop();
+    });
+    const bool ok = server.run();
+    // Ended by a signal: the waiter has stopped the server. Ended otherwise: wake the waiter.
+    pthread_kill(waiter.native_handle(), SIGTERM);
+    waiter.join();
+    return ok ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "kartoteka-server: %s\n", e.what());
+    return 1;
+  }
 }

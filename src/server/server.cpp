@@ -1,48 +1,409 @@
+// Index: [Helpers] [Start: data directory, state, first administrator] [Routes: accounts]
+//        [Routes: sync and items] [Routes: static files, errors, log] [Server]
 #include "server/server.hpp"
 
+#include <fcntl.h>
 #include <httplib.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+
+#include "server/accounts.hpp"
+#include "server/database.hpp"
+#include "server/sqlite_log_store.hpp"
+#include "sync/server_state.hpp"
 
 namespace kt::server {
 
 using nlohmann::json;
 
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Helpers
+// ---------------------------------------------------------------------------------------------------------
+
 namespace {
 
-constexpr const char* kVersion = "0.1.0";
-constexpr int kProtocol = 1;
+constexpr const char* kVersion = "0.2.0";
+constexpr size_t kMaxBody = 4 * 1024 * 1024;
+constexpr const char* kFirstAdminId = "u1";
+
+// The request being served on this worker thread, for its log line.
+thread_local std::string t_user;
+thread_local std::chrono::steady_clock::time_point t_start;
 
 void send_json(httplib::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json; charset=utf-8");
+  // Values came in as valid UTF-8 JSON, but a replace keeps one odd byte from turning into a 500.
+  // Plain "application/json" (UTF-8 by definition): httplib gzips only this exact type.
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
 
-void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message) {
+void send_error(httplib::Response& res, int status, const std::string& code,
+                const std::string& message) {
   send_json(res, status, json{{"error", code}, {"message", message}});
 }
+
+void send(httplib::Response& res, const sync::Response& r) {
+  send_json(res, r.status, r.body);
+}
+
+// The body as a JSON object; otherwise answers 400 and returns nothing.
+std::optional<json> body_object(const httplib::Request& req, httplib::Response& res) {
+  json j = json::parse(req.body, nullptr, false);
+  if (j.is_discarded()) {
+    send_error(res, 400, "malformed_json", "the body is not JSON");
+    return std::nullopt;
+  }
+  if (!j.is_object()) {
+    send_error(res, 400, "malformed_json", "the body must be a JSON object");
+    return std::nullopt;
+  }
+  return j;
+}
+
+// A string member of a body; otherwise answers 400 and returns nothing.
+std::optional<std::string> string_member(const json& j, const char* key, httplib::Response& res) {
+  if (!j.contains(key) || !j[key].is_string()) {
+    send_error(res, 400, "malformed_json", std::string(key) + ": expected a string");
+    return std::nullopt;
+  }
+  return j[key].get<std::string>();
+}
+
+bool valid_login(const std::string& login) {
+  if (login.empty() || login.size() > 64) return false;
+  for (unsigned char c : login)
+    if (c <= ' ' || c == 0x7f) return false;
+  return true;
+}
+
+constexpr size_t kMinPassword = 8;
+constexpr size_t kMaxPassword = 1024;
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Holds an exclusive lock on the data directory for the life of the server: two servers replaying
+// the same log into two memories would hand out the same versions.
+class DirLock {
+ public:
+  explicit DirLock(const std::string& dir) {
+    const std::string path = dir + "/lock";
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw std::runtime_error("cannot open " + path);
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd_);
+      throw std::runtime_error("another kartoteka-server is using " + dir);
+    }
+  }
+  ~DirLock() { ::close(fd_); }
+  DirLock(const DirLock&) = delete;
+  DirLock& operator=(const DirLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
 
 }  // namespace
 
 struct Server::Impl {
   Options opts;
-  httplib::Server http;
+  std::unique_ptr<DirLock> lock;
+  std::shared_ptr<Database> db;
+  std::unique_ptr<Accounts> accounts;
+  std::unique_ptr<sync::ServerState> state;
+  std::atomic<int> pokes{0};
+  // stop() may come before run_bound() reaches httplib's loop, where httplib's own stop() does
+  // nothing.
+  std::mutex run_mu;
+  bool stopping = false;
+  bool running = false;
+  httplib::Server http;  // last: its worker threads end before the state they use goes
   int port = 0;
 
+  // -------------------------------------------------------------------------------------------------------
+  // [SECTION] Start: data directory, state, first administrator
+  // -------------------------------------------------------------------------------------------------------
+
+  void open_data_dir() {
+    std::error_code ec;
+    std::filesystem::create_directories(opts.data_dir, ec);
+    if (ec)
+      throw std::runtime_error("cannot create the data directory " + opts.data_dir + ": " +
+                               ec.message());
+    lock = std::make_unique<DirLock>(opts.data_dir);
+    db = std::make_shared<Database>(opts.data_dir + "/kartoteka.db");
+    std::string secret;
+    {
+      std::lock_guard l(db->mutex());
+      auto s = db->setting("cursor_secret");
+      if (!s) {
+        s = random_token(32);
+        db->set_setting("cursor_secret", *s);
+      }
+      secret = *s;
+    }
+    accounts = std::make_unique<Accounts>(db, opts.fast_password_hashing);
+    sync::ServerOptions so;
+    so.now_ms = opts.now_ms;
+    state = std::make_unique<sync::ServerState>(sqlite_log_store(db), secret, so);
+    ensure_admin();
+  }
+
+  void ensure_admin() {
+    if (!accounts->empty()) {
+      if (!opts.admin_login.empty() && !opts.quiet)
+        std::printf(
+            "kartoteka-server: accounts exist; --admin-login/--admin-password are ignored\n");
+      return;
+    }
+    if (opts.admin_login.empty() || opts.admin_password.empty())
+      throw std::runtime_error("the data directory " + opts.data_dir +
+                               " has no account yet: give the first administrator with "
+                               "--admin-login and --admin-password "
+                               "(or KT_ADMIN_LOGIN and KT_ADMIN_PASSWORD)");
+    if (!valid_login(opts.admin_login))
+      throw std::runtime_error("the admin login must be 1 to 64 characters without spaces");
+    if (opts.admin_password.size() < kMinPassword)
+      throw std::runtime_error("the admin password must have at least 8 characters");
+    // A workspace that already has users (a log brought from elsewhere) gets the login on its
+    // administrator.
+    std::string id = kFirstAdminId;
+    if (auto admin = state->first_admin())
+      id = *admin;
+    else if (!state->bootstrap_admin(id, opts.admin_login))
+      throw std::runtime_error(
+          "the workspace has users but no active administrator to give the login to");
+    if (accounts->set_account(id, opts.admin_login, opts.admin_password) != Accounts::SetResult::Ok)
+      throw std::runtime_error("the admin login is taken");
+    if (!opts.quiet)
+      std::printf("kartoteka-server: created the administrator %s (user %s)\n",
+                  opts.admin_login.c_str(), id.c_str());
+  }
+
+  // The user of the request's bearer token, when it is valid and the user is active.
+  std::optional<std::string> authenticate(const httplib::Request& req) {
+    const std::string h = req.get_header_value("Authorization");
+    const std::string prefix = "Bearer ";
+    if (h.size() <= prefix.size() || h.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
+    auto user = accounts->token_user(h.substr(prefix.size()));
+    if (!user) return std::nullopt;
+    auto u = state->user(*user);
+    if (!u || !u->active) return std::nullopt;
+    return user;
+  }
+
+  using AuthedHandler =
+      std::function<void(const httplib::Request&, httplib::Response&, const std::string& user)>;
+
+  httplib::Server::Handler authed(AuthedHandler h) {
+    return [this, h = std::move(h)](const httplib::Request& req, httplib::Response& res) {
+      if (!state)
+        return send_error(res, 503, "sync_disabled",
+                          "this server runs without --data-dir: no sync API");
+      auto user = authenticate(req);
+      if (!user)
+        return send_error(res, 401, "unauthorized",
+                          "log in first: the token is missing, unknown or revoked");
+      t_user = *user;
+      h(req, res, *user);
+    };
+  }
+
+  httplib::Server::Handler unauthed(httplib::Server::Handler h) {
+    return [this, h = std::move(h)](const httplib::Request& req, httplib::Response& res) {
+      if (!state)
+        return send_error(res, 503, "sync_disabled",
+                          "this server runs without --data-dir: no sync API");
+      h(req, res);
+    };
+  }
+
+  json user_json(const std::string& id) {
+    auto u = state->user(id);
+    if (!u) return json{{"id", id}, {"name", ""}, {"admin", false}};
+    return json{{"id", u->id}, {"name", u->name}, {"admin", state->is_admin(id)}};
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // [SECTION] Routes: accounts
+  // -------------------------------------------------------------------------------------------------------
+
+  void account_routes() {
+    http.Post(
+        "/api/login", unauthed([this](const httplib::Request& req, httplib::Response& res) {
+          auto body = body_object(req, res);
+          if (!body) return;
+          auto login = string_member(*body, "login", res);
+          if (!login) return;
+          auto password = string_member(*body, "password", res);
+          if (!password) return;
+          auto user = password->size() <= kMaxPassword ? accounts->check_password(*login, *password)
+                                                       : std::nullopt;
+          auto u = user ? state->user(*user) : std::nullopt;
+          if (!u || !u->active)
+            return send_error(res, 401, "bad_credentials", "wrong login or password");
+          t_user = *user;
+          send_json(res, 200,
+                    json{{"token", accounts->issue_token(*user)}, {"user", user_json(*user)}});
+        }));
+
+    http.Post("/api/logout", authed([this](const httplib::Request& req, httplib::Response& res,
+                                           const std::string&) {
+                accounts->revoke_token(req.get_header_value("Authorization").substr(7));
+                send_json(res, 200, json::object());
+              }));
+
+    http.Get("/api/me", authed([this](const httplib::Request&, httplib::Response& res,
+                                      const std::string& user) {
+               auto u = state->user(user);
+               json j = user_json(user);
+               j["department"] = u ? u->department : "";
+               j["roles"] = u ? u->roles : std::vector<std::string>{};
+               j["login"] = accounts->login_of(user).value_or("");
+               send_json(res, 200, j);
+             }));
+
+    http.Post(
+        "/api/accounts",
+        authed([this](const httplib::Request& req, httplib::Response& res, const std::string& me) {
+          if (!state->is_admin(me))
+            return send_error(res, 403, "forbidden", "only administrators manage accounts");
+          auto body = body_object(req, res);
+          if (!body) return;
+          auto user = string_member(*body, "user", res);
+          if (!user) return;
+          auto login = string_member(*body, "login", res);
+          if (!login) return;
+          auto password = string_member(*body, "password", res);
+          if (!password) return;
+          if (!state->user(*user))
+            return send_json(
+                res, 422,
+                json{{"error", "unknown_user"},
+                     {"message", "no such user: " + *user + " (create it with user.put first)"},
+                     {"field", "user"}});
+          if (!valid_login(*login))
+            return send_json(res, 422,
+                             json{{"error", "invalid_login"},
+                                  {"message", "a login is 1 to 64 characters without spaces"},
+                                  {"field", "login"}});
+          if (password->size() < kMinPassword || password->size() > kMaxPassword)
+            return send_json(res, 422,
+                             json{{"error", "weak_password"},
+                                  {"message", "a password has 8 to 1024 characters"},
+                                  {"field", "password"}});
+          if (accounts->set_account(*user, *login, *password) == Accounts::SetResult::LoginTaken)
+            return send_error(res, 409, "login_taken",
+                              "the login " + *login + " belongs to another user");
+          send_json(res, 200, json{{"user", *user}, {"login", *login}});
+        }));
+
+    http.Post("/api/tokens/revoke", authed([this](const httplib::Request& req,
+                                                  httplib::Response& res, const std::string& me) {
+                if (!state->is_admin(me))
+                  return send_error(res, 403, "forbidden", "only administrators revoke tokens");
+                auto body = body_object(req, res);
+                if (!body) return;
+                auto user = string_member(*body, "user", res);
+                if (!user) return;
+                send_json(res, 200, json{{"revoked", accounts->revoke_user_tokens(*user)}});
+              }));
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // [SECTION] Routes: sync and items
+  // -------------------------------------------------------------------------------------------------------
+
+  void sync_routes() {
+    http.Post("/api/sync/push", authed([this](const httplib::Request& req, httplib::Response& res,
+                                              const std::string& user) {
+                if (auto body = body_object(req, res)) send(res, state->push(user, *body));
+              }));
+    http.Post("/api/sync/pull", authed([this](const httplib::Request& req, httplib::Response& res,
+                                              const std::string& user) {
+                if (auto body = body_object(req, res)) send(res, state->pull(user, *body));
+              }));
+    http.Get("/api/sync/poke", authed([this](const httplib::Request& req, httplib::Response& res,
+                                             const std::string& user) {
+               // Each waiting poke holds a worker thread: keep some for everything else.
+               const int cap = std::max(1, opts.threads - 4);
+               if (pokes.fetch_add(1) >= cap) {
+                 pokes.fetch_sub(1);
+                 res.set_header("Retry-After", "5");
+                 return send_error(res, 503, "busy",
+                                   "too many clients are waiting; poke again in a few seconds");
+               }
+               struct Release {
+                 std::atomic<int>& n;
+                 ~Release() { n.fetch_sub(1); }
+               } release{pokes};
+               send(res, state->poke(user, req.get_param_value("cursor"),
+                                     std::chrono::milliseconds(opts.poke_timeout_ms)));
+             }));
+    http.Get(R"(/api/items/([^/]+))",
+             authed([this](const httplib::Request& req, httplib::Response& res,
+                           const std::string& user) {
+               send(res, state->get_item(user, req.matches[1]));
+             }));
+    http.Post(R"(/api/items/([^/]+)/fields)",
+              authed([this](const httplib::Request& req, httplib::Response& res,
+                            const std::string& user) {
+                if (auto body = body_object(req, res))
+                  send(res, state->write_fields(user, req.matches[1], *body));
+              }));
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // [SECTION] Routes: static files, errors, log
+  // -------------------------------------------------------------------------------------------------------
+
   void routes() {
+    http.new_task_queue = [n = std::max(4, opts.threads)] {
+      return new httplib::ThreadPool(static_cast<size_t>(n));
+    };
+    http.set_payload_max_length(kMaxBody);
+    http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+      t_start = std::chrono::steady_clock::now();
+      t_user.clear();
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+
     http.Get("/api/health", [](const httplib::Request&, httplib::Response& res) {
-      send_json(res, 200, json{{"status", "ok"}, {"service", "kartoteka"}, {"version", kVersion},
-                               {"protocol", kProtocol}});
+      send_json(res, 200,
+                json{{"status", "ok"},
+                     {"service", "kartoteka"},
+                     {"version", kVersion},
+                     {"protocol", sync::kProtocol}});
     });
-    // Anything else under /api is an unknown endpoint, answered in JSON rather than with a static 404 page.
-    http.Get(R"(/api/.*)", [](const httplib::Request& req, httplib::Response& res) {
-      send_error(res, 404, "not_found", "no such endpoint: " + req.path);
-    });
-    http.Post(R"(/api/.*)", [](const httplib::Request& req, httplib::Response& res) {
-      send_error(res, 404, "not_found", "no such endpoint: " + req.path);
-    });
+    account_routes();
+    sync_routes();
+    // Anything else under /api is an unknown endpoint, answered in JSON rather than with a static
+    // 404 page.
+    auto unknown = [](const httplib::Request& req, httplib::Response& res) {
+      send_error(res, 404, "not_found", "no such endpoint: " + req.method + " " + req.path);
+    };
+    http.Get(R"(/api/.*)", unknown);
+    http.Post(R"(/api/.*)", unknown);
+    http.Put(R"(/api/.*)", unknown);
+    http.Delete(R"(/api/.*)", unknown);
+    http.Patch(R"(/api/.*)", unknown);
 
     if (!opts.web_root.empty()) {
       http.set_file_extension_and_mimetype_mapping("wasm", "application/wasm");
@@ -51,63 +412,104 @@ struct Server::Impl {
       http.set_file_extension_and_mimetype_mapping("webmanifest", "application/manifest+json");
       http.set_file_extension_and_mimetype_mapping("data", "application/octet-stream");
       if (!http.set_mount_point("/", opts.web_root))
-        std::fprintf(stderr, "kartoteka-server: web root %s does not exist\n", opts.web_root.c_str());
-      // The page and its code are revalidated on every load so that a new build is never mixed with an old
-      // one; the service worker (when present) does the offline caching.
+        std::fprintf(stderr, "kartoteka-server: web root %s does not exist\n",
+                     opts.web_root.c_str());
+      // The page and its code are revalidated on every load so that a new build is never mixed with
+      // an old one; the service worker (when present) does the offline caching.
       http.set_file_request_handler([](const httplib::Request&, httplib::Response& res) {
         res.set_header("Cache-Control", "no-cache");
       });
     }
 
+    // Errors httplib raises itself (a body over the limit, a request it cannot read) get the JSON
+    // shape too.
     http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-      if (res.body.empty()) {
-        if (req.path.rfind("/api/", 0) == 0)
-          send_error(res, res.status, "http_" + std::to_string(res.status), "request failed");
-        else
-          res.set_content("Not found\n", "text/plain; charset=utf-8");
+      if (!res.body.empty()) return;
+      if (req.path.rfind("/api/", 0) != 0) {
+        res.set_content(res.status == 404 ? "Not found\n" : "Request failed\n",
+                        "text/plain; charset=utf-8");
+        return;
       }
+      const int status = res.status;
+      if (status == 413)
+        send_error(res, 413, "too_large", "the body is larger than 4 MiB");
+      else if (status == 400)
+        send_error(res, 400, "malformed_json", "the request cannot be read");
+      else if (status == 404)
+        send_error(res, 404, "not_found", "no such endpoint: " + req.path);
+      else
+        send_error(res, status, "http_" + std::to_string(status), "request failed");
     });
-    http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-      std::string what = "internal error";
-      try {
-        if (ep) std::rethrow_exception(ep);
-      } catch (const std::exception& e) {
-        what = e.what();
-      } catch (...) {
-      }
-      send_error(res, 500, "internal", what);
-    });
+    http.set_exception_handler(
+        [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+          std::string what = "internal error";
+          try {
+            if (ep) std::rethrow_exception(ep);
+          } catch (const std::exception& e) {
+            what = e.what();
+          } catch (...) {
+          }
+          std::fprintf(stderr, "kartoteka-server: %s %s failed: %s\n", req.method.c_str(),
+                       req.path.c_str(), what.c_str());
+          send_error(res, 500, "internal", "the server failed; see its log");
+        });
     if (!opts.quiet) {
       http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-        std::printf("%s %s %d %zu\n", req.method.c_str(), req.path.c_str(), res.status, res.body.size());
+        // One line per request; never the query string (a poke carries the cursor there) or the
+        // body.
+        const double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_start)
+                .count();
+        std::printf("%s %s %s %d %zuB %.1fms %s %s\n", utc_now().c_str(), req.method.c_str(),
+                    req.path.c_str(), res.status, res.body.size(), ms,
+                    t_user.empty() ? "-" : t_user.c_str(), req.remote_addr.c_str());
         std::fflush(stdout);
       });
     }
   }
 };
 
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Server
+// ---------------------------------------------------------------------------------------------------------
+
 Server::Server(Options opts) : impl_(std::make_unique<Impl>()) {
   impl_->opts = std::move(opts);
+  if (!impl_->opts.data_dir.empty()) impl_->open_data_dir();
   impl_->routes();
 }
 
-Server::~Server() = default;
+Server::~Server() {
+  if (impl_->state) impl_->state->shutdown();
+}
 
 int Server::bind() {
   if (impl_->opts.port == 0)
     impl_->port = impl_->http.bind_to_any_port(impl_->opts.host);
   else
-    impl_->port = impl_->http.bind_to_port(impl_->opts.host, impl_->opts.port) ? impl_->opts.port : -1;
+    impl_->port =
+        impl_->http.bind_to_port(impl_->opts.host, impl_->opts.port) ? impl_->opts.port : -1;
   return impl_->port;
 }
 
 bool Server::run_bound() {
   if (impl_->port <= 0) return false;
-  std::printf("kartoteka-server: serving %s on http://%s:%d\n",
+  {
+    std::lock_guard lock(impl_->run_mu);
+    if (impl_->stopping) return false;
+    impl_->running = true;
+  }
+  // Printed even when quiet: tools that start the server with --port 0 read the port from this
+  // line.
+  std::printf("kartoteka-server: serving %s on http://%s:%d%s\n",
               impl_->opts.web_root.empty() ? "the API" : impl_->opts.web_root.c_str(),
-              impl_->opts.host.c_str(), impl_->port);
+              impl_->opts.host.c_str(), impl_->port,
+              impl_->state ? "" : " (no --data-dir: sync API off)");
   std::fflush(stdout);
-  return impl_->http.listen_after_bind();
+  const bool ok = impl_->http.listen_after_bind();
+  std::lock_guard lock(impl_->run_mu);
+  impl_->running = false;
+  return ok;
 }
 
 bool Server::run() {
@@ -119,6 +521,18 @@ bool Server::run() {
   return run_bound();
 }
 
-void Server::stop() { impl_->http.stop(); }
+void Server::stop() {
+  if (impl_->state) impl_->state->shutdown();  // long polls answer at once
+  for (;;) {
+    {
+      std::lock_guard lock(impl_->run_mu);
+      impl_->stopping = true;
+      if (!impl_->running || impl_->http.is_running()) break;
+    }
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(1));  // run_bound is entering httplib's loop
+  }
+  impl_->http.stop();
+}
 
 }  // namespace kt::server

@@ -1,6 +1,9 @@
-// The Kartoteka HTTP endpoint: serves the static web app and the JSON API on one origin.
+// The Kartoteka HTTP endpoint: serves the static web app and the JSON API on one origin. The API
+// follows src/server/PROTOCOL.md; handlers are thin (parse -> sync::ServerState or Accounts ->
+// serialise).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -9,17 +12,38 @@ namespace kt::server {
 
 struct Options {
   std::string host = "127.0.0.1";
-  int port = 8080;          // 0 picks a free port
-  std::string web_root;     // folder with index.html and the WebAssembly build; empty = API only
-  bool quiet = false;       // no request log lines
+  int port = 8080;       // 0 picks a free port
+  std::string web_root;  // folder with index.html and the WebAssembly build; empty = API only
+  bool quiet = false;    // no request log lines
+
+  // Where the workspace lives (SQLite database `kartoteka.db`, created when absent). Empty: no sync
+  // API; the server then serves the static page and /api/health, and the other endpoints answer
+  // 503.
+  std::string data_dir;
+  // The first administrator, created when the data directory has no account yet (a workspace user
+  // with this name, an administrator, and this login). Ignored once an account exists. Starting on
+  // a data directory without accounts and without these fails: there is no built-in password.
+  std::string admin_login;
+  std::string admin_password;
+
+  int threads = 32;                    // worker threads; a long poll holds one
+  int poke_timeout_ms = 25000;         // how long /api/sync/poke waits for a change
+  bool fast_password_hashing = false;  // minimum Argon2id cost: tests only
+  std::function<std::int64_t()>
+      now_ms;  // the sync clock; the system clock when empty (tests set it)
 };
 
 class Server {
  public:
+  // Opens the data directory (locking it against a second server), replays the workspace and
+  // creates the first administrator when needed. Throws std::runtime_error with a message for the
+  // operator when that is impossible (unwritable directory, a directory in use, a log that does not
+  // replay, no admin).
   explicit Server(Options opts);
   ~Server();
 
-  // Binds and serves until stop() is called. Returns false (with a log line) when the port cannot be bound.
+  // Binds and serves until stop() is called. Returns false (with a log line) when the port cannot
+  // be bound.
   bool run();
   // Binds, then returns the bound port; serve with run_bound().
   int bind();

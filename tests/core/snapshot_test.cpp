@@ -84,6 +84,24 @@ TEST_CASE("a projected snapshot holds nothing the user may not see") {
   CHECK(his.find("P:u2") != std::string::npos);
 }
 
+TEST_CASE("a layout placing a hidden field does not name it to those who may not see it") {
+  Demo d;
+  Layout common = *effective_layout(d.ws.schema(), "deal:0", "C");
+  REQUIRE_FALSE(common.sections.empty());
+  common.sections[0].elements.push_back({"UF_CRM_SECRET", true, ""});
+  REQUIRE(d.admin.dispatch(PutLayout{"deal:0", "C", common, false}, kNow + 10).ok());
+  const std::string maria = "u3";
+  CHECK(snapshot_json(d.ws, &maria).dump().find("UF_CRM_SECRET") == std::string::npos);
+  // Those who see the field, and the unprojected snapshot, keep it in the layout.
+  const std::string ivan = "u2";
+  json his = schema_json(d.ws.schema(), &ivan);
+  bool found = false;
+  for (const auto& l : his["layouts"])
+    if (l["family"] == "deal:0" && l["scope"] == "C") found = l.dump().find("UF_CRM_SECRET") != std::string::npos;
+  CHECK(found);
+  CHECK(snapshot_json(d.ws, nullptr).dump().find("UF_CRM_SECRET") != std::string::npos);
+}
+
 TEST_CASE("items a user may not read are left out of his snapshot") {
   Demo d;
   Role support = *d.ws.schema().role("support");

@@ -1,0 +1,160 @@
+#include "server/database.hpp"
+
+#include <sqlite3.h>
+
+#include <stdexcept>
+
+namespace kt::server {
+
+namespace {
+
+// Version 1 of the layout. A later version migrates from the number stored in user_version.
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS mutations(
+  n INTEGER PRIMARY KEY,     -- processing order
+  client TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  ver INTEGER,               -- version it was applied at; NULL when rejected
+  body TEXT NOT NULL,        -- the mutation as processed (JSON, author set by the server)
+  code TEXT,                 -- rejection code
+  message TEXT,
+  UNIQUE(client, seq));
+CREATE UNIQUE INDEX IF NOT EXISTS mutations_ver ON mutations(ver) WHERE ver IS NOT NULL;
+CREATE TABLE IF NOT EXISTS accounts(
+  user TEXT PRIMARY KEY,     -- workspace user id
+  login TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  pwhash TEXT NOT NULL,      -- libsodium crypto_pwhash_str (Argon2id)
+  updated INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens(
+  hash TEXT PRIMARY KEY,     -- BLAKE2b of the token; the token itself is never stored
+  user TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS tokens_user ON tokens(user);
+PRAGMA user_version = 1;
+)sql";
+
+}  // namespace
+
+Database::Database(const std::string& path) {
+  if (sqlite3_open_v2(path.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      nullptr) != SQLITE_OK) {
+    std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw std::runtime_error("cannot open " + path + ": " + why);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  exec("PRAGMA journal_mode=WAL");
+  exec("PRAGMA synchronous=FULL");
+  {
+    Statement v(*this, "PRAGMA user_version");
+    v.step();
+    if (v.integer(0) > 1)
+      throw std::runtime_error(path + " was written by a newer kartoteka-server");
+  }
+  exec(kSchema);
+}
+
+Database::~Database() {
+  sqlite3_close(db_);
+}
+
+void Database::fail(const std::string& what) const {
+  throw std::runtime_error(what + ": " + sqlite3_errmsg(db_));
+}
+
+void Database::exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string why = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw std::runtime_error(std::string("SQLite: ") + why);
+  }
+}
+
+std::optional<std::string> Database::setting(const std::string& key) {
+  Statement s(*this, "SELECT value FROM settings WHERE key = ?");
+  s.bind(1, key);
+  if (!s.step()) return std::nullopt;
+  return s.text(0);
+}
+
+void Database::set_setting(const std::string& key, const std::string& value) {
+  Statement s(*this,
+              "INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value "
+              "= excluded.value");
+  s.bind(1, key).bind(2, value).run();
+}
+
+Database::Transaction::Transaction(Database& db) : db_(db) {
+  db_.exec("BEGIN IMMEDIATE");
+}
+
+Database::Transaction::~Transaction() {
+  if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Database::Transaction::commit() {
+  db_.exec("COMMIT");
+  done_ = true;
+}
+
+Statement::Statement(Database& db, const char* sql) : db_(db) {
+  if (sqlite3_prepare_v2(db.handle(), sql, -1, &stmt_, nullptr) != SQLITE_OK)
+    db.fail("SQLite prepare");
+}
+
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
+
+Statement& Statement::bind(int i, const std::string& text) {
+  if (sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) !=
+      SQLITE_OK)
+    db_.fail("SQLite bind");
+  return *this;
+}
+
+Statement& Statement::bind(int i, std::int64_t n) {
+  if (sqlite3_bind_int64(stmt_, i, n) != SQLITE_OK) db_.fail("SQLite bind");
+  return *this;
+}
+
+Statement& Statement::bind_null(int i) {
+  if (sqlite3_bind_null(stmt_, i) != SQLITE_OK) db_.fail("SQLite bind");
+  return *this;
+}
+
+bool Statement::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  db_.fail("SQLite step");
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+bool Statement::is_null(int col) const {
+  return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+}
+
+std::string Statement::text(int col) const {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+}
+
+std::int64_t Statement::integer(int col) const {
+  return sqlite3_column_int64(stmt_, col);
+}
+
+int Statement::changes() const {
+  return sqlite3_changes(db_.handle());
+}
+
+}  // namespace kt::server

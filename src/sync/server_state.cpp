@@ -1,0 +1,744 @@
+// Index: [Helpers] [Start: replaying the log] [Applying] [Push] [Pull] [Poke and waiting]
+//        [REST helpers] [Users and bootstrap] [Projection helpers]
+#include "sync/server_state.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "core/required.hpp"
+#include "core/rights.hpp"
+#include "core/snapshot.hpp"
+
+namespace kt::sync {
+
+using nlohmann::json;
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Helpers
+// ---------------------------------------------------------------------------------------------------------
+
+namespace {
+
+// Entries of the change index looked at per pull page at most (beyond the page size, unreadable
+// items of a large change can make a page scan far); a page ends at the next version boundary after
+// it.
+constexpr std::size_t kScanCap = 50000;
+
+Response unavailable() {
+  return error_response(503, "unavailable", "the server's storage failed; it must be restarted");
+}
+
+// The protocol and schema versions of a request: nothing when they are supported, else the 426
+// answer.
+std::optional<Response> check_versions(const json& request) {
+  const json* protocol = request.contains("protocol") ? &request["protocol"] : nullptr;
+  if (!protocol || !protocol->is_number_integer() || protocol->get<std::int64_t>() != kProtocol) {
+    Response r = error_response(426, "version_not_supported", "this server speaks sync protocol 1");
+    r.body["minClient"] = kProtocol;
+    r.body["protocol"] = kProtocol;
+    r.body["schema"] = kSnapshotFormat;
+    return r;
+  }
+  if (request.contains("schema")) {
+    const json& s = request["schema"];
+    if (!s.is_number_integer())
+      return error_response(400, "malformed_json", "schema: expected a number");
+    if (s.get<std::int64_t>() > kSnapshotFormat) {
+      Response r = error_response(426, "version_not_supported",
+                                  "the client's schema format is newer than this server's");
+      r.body["minClient"] = kProtocol;
+      r.body["protocol"] = kProtocol;
+      r.body["schema"] = kSnapshotFormat;
+      return r;
+    }
+  }
+  return std::nullopt;
+}
+
+bool is_item_command(const Command& c) {
+  return std::holds_alternative<CreateItem>(c) || std::holds_alternative<SetField>(c) ||
+         std::holds_alternative<MoveStage>(c);
+}
+
+// The item an item command acts on when it must exist (not for creation).
+const std::string* target_item(const Command& c) {
+  if (auto* s = std::get_if<SetField>(&c)) return &s->item;
+  if (auto* m = std::get_if<MoveStage>(&c)) return &m->item;
+  return nullptr;
+}
+
+bool id_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// Replaces every whole-word occurrence of `word` in `text`.
+void replace_word(std::string& text, const std::string& word, const std::string& with) {
+  if (word.empty()) return;
+  for (size_t at = text.find(word); at != std::string::npos; at = text.find(word, at)) {
+    const bool start_ok = at == 0 || !id_char(text[at - 1]);
+    const bool end_ok = at + word.size() >= text.size() || !id_char(text[at + word.size()]);
+    if (start_ok && end_ok) {
+      text.replace(at, word.size(), with);
+      at += with.size();
+    } else {
+      at += word.size();
+    }
+  }
+}
+
+// One mutation of a push, read from its JSON. An envelope that does not read makes the whole push a
+// 400; a command that does not read is rejected on its own (so that it cannot block the client's
+// queue).
+struct Incoming {
+  Mutation m;
+  std::string command_error;  // non-empty: the command did not read
+};
+
+std::string read_mutation(const json& j, const std::string& user, Incoming* out) {
+  if (!j.is_object()) return "is not an object";
+  const json* c = j.contains("c") ? &j["c"] : nullptr;
+  if (!c || !c->is_string() || c->get_ref<const std::string&>().empty())
+    return "c: expected a client id";
+  const std::string& client = c->get_ref<const std::string&>();
+  if (client.size() > 200) return "c: the client id is too long";
+  if (client[0] == '~') return "c: client ids starting with ~ are reserved";
+  const json* s = j.contains("s") ? &j["s"] : nullptr;
+  if (!s || !s->is_number_unsigned() || s->get<std::uint64_t>() == 0)
+    return "s: expected a sequence number from 1";
+  const json* h = j.contains("h") ? &j["h"] : nullptr;
+  Hlc hlc;
+  if (!h || !h->is_string() || !Hlc::parse(h->get<std::string>(), &hlc))
+    return "h: expected a clock";
+  const json* t = j.contains("t") ? &j["t"] : nullptr;
+  if (t && !t->is_number_integer()) return "t: expected a time in ms";
+  const json* cmd = j.contains("cmd") ? &j["cmd"] : nullptr;
+  if (!cmd || !cmd->is_object() || !cmd->contains("op") || !(*cmd)["op"].is_string())
+    return "cmd: expected a command with an op";
+  out->m.client = client;
+  out->m.seq = s->get<std::uint64_t>();
+  out->m.hlc = std::move(hlc);
+  out->m.author = user;  // whatever the client wrote: the token decides who acts
+  out->m.time_ms = t ? t->get<std::int64_t>() : 0;
+  try {
+    out->m.cmd = cmd->get<Command>();
+  } catch (const std::exception& e) {
+    out->command_error = std::string("the command does not read: ") + e.what();
+  }
+  return {};
+}
+
+json rejection_json(const std::string& client, std::uint64_t seq, const Status& s) {
+  json r{{"client", client},
+         {"seq", seq},
+         {"status", "rejected"},
+         {"code", s.code},
+         {"message", s.message}};
+  if (!s.field.empty()) r["field"] = s.field;
+  if (!s.missing.empty()) r["missing"] = s.missing;
+  return r;
+}
+
+}  // namespace
+
+Response error_response(int status, std::string code, std::string message) {
+  return Response{status, json{{"error", std::move(code)}, {"message", std::move(message)}}};
+}
+
+std::int64_t ServerState::now() const {
+  if (opts_.now_ms) return opts_.now_ms();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Start: replaying the log
+// ---------------------------------------------------------------------------------------------------------
+
+ServerState::ServerState(std::unique_ptr<LogStore> store, std::string hmac_secret,
+                         ServerOptions opts)
+    : store_(std::move(store)), codec_(hmac_secret), opts_(std::move(opts)) {
+  if (opts_.max_limit == 0) opts_.max_limit = 1;
+  ws_.track_new_entries(true);
+  std::unique_lock lock(mu_);
+  store_->load([this](LogRecord&& r) {
+    if (r.ver > 0) {
+      if (r.ver != version_ + 1)
+        throw std::runtime_error("the log is out of order: version " + std::to_string(r.ver) +
+                                 " after " + std::to_string(version_));
+      Outcome o = apply_locked(r.mutation);
+      if (!o.status)
+        throw std::runtime_error("the log does not replay: version " + std::to_string(r.ver) +
+                                 " (" + r.mutation.client + ":" + std::to_string(r.mutation.seq) +
+                                 ") is refused: " + o.status.code + ": " + o.status.message);
+    }
+    note_processed(r);
+  });
+  publish();
+}
+
+ServerState::~ServerState() {
+  shutdown();
+}
+
+void ServerState::note_processed(const LogRecord& r) {
+  const Mutation& m = r.mutation;
+  auto [it, fresh] = clients_.try_emplace(m.client);
+  ClientInfo& info = it->second;
+  if (fresh && m.client[0] != '~') {
+    info.user = m.author;
+    clients_of_user_[m.author].push_back(m.client);
+  }
+  info.last = std::max(info.last, m.seq);
+  if (r.ver == 0) info.rejected[m.seq] = {r.code, r.message};
+}
+
+void ServerState::append_or_break(const std::vector<LogRecord>& records) {
+  if (records.empty()) return;
+  try {
+    store_->append(records);
+  } catch (...) {
+    // Memory already holds what the log does not: answering anything now could hand out versions
+    // that a restart would reuse for other changes. Refuse everything until restarted (the log is
+    // consistent).
+    broken_ = true;
+    throw;
+  }
+}
+
+void ServerState::publish() {
+  {
+    std::lock_guard lock(wait_mu_);
+    published_.store(version_);
+  }
+  wait_cv_.notify_all();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Applying
+// ---------------------------------------------------------------------------------------------------------
+
+ServerState::Outcome ServerState::apply_locked(const Mutation& m) {
+  // Besides the items whose timelines grow, a few config commands rewrite cells of many items; and
+  // some change who may see what.
+  std::vector<std::string> touched;
+  bool access = false;
+  const bool config = !is_item_command(m.cmd);
+  auto items_with_cell = [this](const std::string& entity, const std::string& field) {
+    std::vector<std::string> out;
+    for (const auto& id : ws_.item_ids(entity))
+      if (const Item* it = ws_.item(id); it && it->cell(field)) out.push_back(id);
+    return out;
+  };
+  std::visit(
+      [&](const auto& c) {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, PutUser> || std::is_same_v<T, PutRole> ||
+                      std::is_same_v<T, PutDepartment> || std::is_same_v<T, PutView>) {
+          access = true;
+        } else if constexpr (std::is_same_v<T, PutField>) {
+          if (const FieldDef* f = ws_.schema().field(c.def.entity, c.def.id)) {
+            access = f->visible_to != c.def.visible_to;
+            if (f->type == FieldType::List) touched = items_with_cell(c.def.entity, c.def.id);
+          }
+        } else if constexpr (std::is_same_v<T, DeleteField>) {
+          // The field's history goes out of every projection too: clients rebuild rather than
+          // patch.
+          access = true;
+          touched = items_with_cell(c.entity, c.field);
+        }
+      },
+      m.cmd);
+
+  Status s = ws_.apply(m);
+  std::vector<TimelineEntry*> entries = ws_.take_new_entries();
+  if (!s) return {std::move(s), 0};
+  const std::uint64_t ver = ++version_;
+  for (TimelineEntry* e : entries) {
+    e->ver = ver;
+    touched.push_back(e->item);
+  }
+  std::sort(touched.begin(), touched.end());
+  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+  for (const auto& id : touched)
+    if (ws_.item(id)) mark_changed(id, ver);
+  if (config) schema_ver_ = ver;
+  if (access) ++epoch_;
+  clock_.observe(m.hlc, now());
+  return {std::move(s), ver};
+}
+
+void ServerState::mark_changed(const std::string& id, std::uint64_t ver) {
+  ItemMeta& meta = meta_[id];
+  if (meta.ver) index_.erase({meta.ver, id});
+  meta.ver = ver;
+  index_.insert({ver, id});
+  if (!meta.created) meta.created = ver;
+  const std::string& owner = ws_.item(id)->get("ASSIGNED_BY_ID").str_or_empty();
+  if (meta.owners.empty() || meta.owners.back().second != owner) {
+    meta.owners.emplace_back(ver, owner);
+    meta.assigned = ver;
+  }
+}
+
+Status ServerState::apply_server_mutations(const std::string& author, std::vector<Command> cmds) {
+  std::vector<LogRecord> records;
+  Status result;
+  for (auto& cmd : cmds) {
+    Mutation m;
+    m.client = kServerClient;
+    m.seq = clients_[kServerClient].last + 1;
+    m.time_ms = now();
+    m.hlc = clock_.tick(m.time_ms);
+    m.author = author;
+    m.cmd = std::move(cmd);
+    Outcome o = apply_locked(m);
+    if (!o.status) {
+      result = std::move(o.status);
+      break;
+    }
+    records.push_back(LogRecord{std::move(m), o.ver, {}, {}});
+    note_processed(records.back());
+  }
+  append_or_break(records);
+  publish();
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Push
+// ---------------------------------------------------------------------------------------------------------
+
+Response ServerState::push(const std::string& user, const json& request) {
+  if (!request.is_object())
+    return error_response(400, "malformed_json", "the push must be a JSON object");
+  if (auto r = check_versions(request)) return *r;
+  if (!request.contains("mutations") || !request["mutations"].is_array())
+    return error_response(400, "malformed_json", "mutations: expected an array");
+  const json& list = request["mutations"];
+  if (list.size() > opts_.max_mutations)
+    return error_response(413, "too_large",
+                          "at most " + std::to_string(opts_.max_mutations) + " mutations per push");
+  std::vector<Incoming> incoming(list.size());
+  for (size_t i = 0; i < list.size(); ++i)
+    if (auto why = read_mutation(list[i], user, &incoming[i]); !why.empty())
+      return error_response(400, "malformed_json", "mutations[" + std::to_string(i) + "]." + why);
+
+  std::unique_lock lock(mu_);
+  if (broken_) return unavailable();
+  if (!active_user(user))
+    return error_response(403, "forbidden", "you are not an active user of this workspace");
+
+  // Everything that refuses the whole push is checked before anything is applied.
+  std::unordered_map<std::string, std::uint64_t> last;
+  for (const auto& in : incoming) {
+    const Mutation& m = in.m;
+    auto known = clients_.find(m.client);
+    if (known != clients_.end() && known->second.user != user)
+      return error_response(
+          403, "forbidden",
+          "client " + m.client + " belongs to another user: a new login needs a new client id");
+    auto [l, fresh] = last.try_emplace(m.client, known == clients_.end() ? 0 : known->second.last);
+    if (m.seq > l->second + 1) {
+      Response r = error_response(409, "mutation_gap",
+                                  "client " + m.client + " skipped from " +
+                                      std::to_string(l->second) + " to " + std::to_string(m.seq));
+      r.body["client"] = m.client;
+      r.body["expected"] = l->second + 1;
+      return r;
+    }
+    l->second = std::max(l->second, m.seq);
+  }
+
+  std::vector<std::string> pushed;
+  for (const auto& in : incoming) pushed.push_back(in.m.client);
+  const std::int64_t now_ms = now();
+  std::vector<LogRecord> records;
+  json results = json::array();
+  json last_ids = json::object();
+  for (auto& in : incoming) {
+    Mutation& m = in.m;
+    auto known = clients_.find(m.client);
+    if (known != clients_.end() && m.seq <= known->second.last) {
+      json r{{"client", m.client}, {"seq", m.seq}, {"status", "duplicate"}};
+      if (auto rej = known->second.rejected.find(m.seq); rej != known->second.rejected.end()) {
+        r["code"] = rej->second.first;
+        r["message"] = rej->second.second;
+      }
+      results.push_back(std::move(r));
+      continue;
+    }
+    Outcome o;
+    if (!in.command_error.empty()) {
+      o.status = Status::Fail("invalid_command", in.command_error);
+    } else if (m.hlc.wall > now_ms + opts_.max_clock_skew_ms) {
+      o.status = Status::Fail(
+          "clock_skew", "the mutation's clock is " + std::to_string((m.hlc.wall - now_ms) / 1000) +
+                            " s ahead of the server's; check the device's time");
+    } else if (const std::string* id = target_item(m.cmd);
+               id && ws_.item(*id) && !readable(user, *ws_.item(*id))) {
+      o.status = Status::Fail("unknown_item", "no such item: " + *id);  // no existence leak
+    } else {
+      o = apply_locked(m);
+    }
+    if (o.status) {
+      results.push_back(
+          {{"client", m.client}, {"seq", m.seq}, {"status", "applied"}, {"ver", o.ver}});
+    } else {
+      redact(user, &o.status);
+      results.push_back(rejection_json(m.client, m.seq, o.status));
+    }
+    records.push_back(LogRecord{std::move(m), o.ver, o.status.code, o.status.message});
+    note_processed(records.back());
+  }
+  append_or_break(records);
+  publish();
+  for (const auto& client : pushed) last_ids[client] = clients_.at(client).last;
+  return Response{200,
+                  json{{"lastMutationIds", std::move(last_ids)}, {"results", std::move(results)}}};
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Pull
+// ---------------------------------------------------------------------------------------------------------
+
+Response ServerState::pull(const std::string& user, const json& request) {
+  if (!request.is_object())
+    return error_response(400, "malformed_json", "the pull must be a JSON object");
+  if (auto r = check_versions(request)) return *r;
+  std::string cursor_text;
+  if (request.contains("cursor") && !request["cursor"].is_null()) {
+    if (!request["cursor"].is_string())
+      return error_response(400, "malformed_json", "cursor: expected a string");
+    cursor_text = request["cursor"].get<std::string>();
+  }
+  std::size_t limit = opts_.max_limit;
+  if (request.contains("limit") && !request["limit"].is_null()) {
+    const json& l = request["limit"];
+    if (!l.is_number_unsigned() || l.get<std::uint64_t>() == 0)
+      return error_response(400, "malformed_json", "limit: expected a positive number");
+    limit =
+        static_cast<std::size_t>(std::min<std::uint64_t>(l.get<std::uint64_t>(), opts_.max_limit));
+  }
+  json only;  // optional: the client ids whose lastMutationIds the client wants
+  if (request.contains("clients") && !request["clients"].is_null()) {
+    only = request["clients"];
+    if (!only.is_array() ||
+        !std::all_of(only.begin(), only.end(), [](const json& c) { return c.is_string(); }))
+      return error_response(400, "malformed_json", "clients: expected an array of client ids");
+  }
+
+  std::shared_lock lock(mu_);
+  if (broken_) return unavailable();
+  if (!active_user(user))
+    return error_response(403, "forbidden", "you are not an active user of this workspace");
+
+  std::optional<Cursor> given = cursor_text.empty() ? std::nullopt : codec_.decode(cursor_text);
+  const bool valid = given && given->user == user && given->epoch == epoch_ &&
+                     given->base <= version_ && given->snapshot <= version_ &&
+                     given->pos_ver <= version_ && given->schema <= version_;
+  Cursor c;
+  const bool reset = !valid;
+  if (valid) {
+    c = *given;
+  } else {
+    // A fresh snapshot of everything the user may read, taken at the current version and paged.
+    c.user = user;
+    c.epoch = epoch_;
+    c.snapshot = version_;
+  }
+
+  json body{{"reset", reset}};
+  if (reset || schema_ver_ > c.schema) {
+    body["schema"] = schema_json(ws_.schema(), &user);
+    c.schema = version_;
+  }
+
+  // Walk the change index after the cursor's position. Within a snapshot only entries unchanged
+  // since the snapshot's version belong to it (they are still in that state); the rest follow in
+  // the next pull.
+  const bool snap = c.snapshot > 0;
+  json items = json::array();
+  json removed = json::array();
+  auto it = c.pos_id.empty() ? index_.lower_bound({c.pos_ver + 1, std::string()})
+                             : index_.upper_bound({c.pos_ver, c.pos_id});
+  auto in_range = [&](auto i) { return i != index_.end() && (!snap || i->first <= c.snapshot); };
+  std::size_t sent = 0, scanned = 0;
+  std::uint64_t group = c.pos_ver;  // version of the entries being looked at
+  bool stopped = false;
+  for (; in_range(it); ++it) {
+    const auto& [ver, id] = *it;
+    if (ver != group) {
+      // Every entry of the earlier versions has been looked at: a safe place to stop.
+      c.pos_ver = group;
+      c.pos_id.clear();
+      group = ver;
+      if (sent >= limit || scanned >= kScanCap) {
+        stopped = true;
+        break;
+      }
+    }
+    ++scanned;
+    const Item& item = *ws_.item(id);
+    const ItemMeta& meta = meta_.at(id);
+    bool delivered = false;
+    if (readable(user, item)) {
+      // A client that may never have held the item (new, or newly assigned) gets its whole
+      // timeline.
+      const bool whole = snap || c.whole || meta.created > c.base || meta.assigned > c.base;
+      items.push_back(item_json(ws_, item, &user, whole ? 0 : c.base));
+      delivered = true;
+    } else if (!snap && meta.assigned > c.base && was_readable_since(user, item, meta, c.base)) {
+      removed.push_back(id);
+      delivered = true;
+    }
+    if (delivered) {
+      // Positions inside a version are ids this user has received, so a cursor never names a hidden
+      // item.
+      c.pos_ver = ver;
+      c.pos_id = id;
+      if (++sent >= limit) {
+        ++it;
+        stopped = in_range(it);
+        break;
+      }
+    }
+  }
+  bool more = stopped;
+  if (!stopped) {
+    if (snap) {
+      // The snapshot is complete at its version; whatever changed since comes with the next pull.
+      more = version_ > c.snapshot;
+      c.base = c.snapshot;
+      c.snapshot = 0;
+      c.whole = true;
+    } else {
+      c.base = version_;
+      c.whole = false;
+    }
+    c.pos_ver = c.base;
+    c.pos_id.clear();
+  }
+
+  body["cursor"] = codec_.encode(c);
+  body["more"] = more;
+  body["items"] = std::move(items);
+  body["removed"] = std::move(removed);
+  body["lastMutationIds"] = client_ids(user, only);
+  return Response{200, std::move(body)};
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Poke and waiting
+// ---------------------------------------------------------------------------------------------------------
+
+Response ServerState::poke(const std::string& user, const std::string& cursor_text,
+                           std::chrono::milliseconds timeout) {
+  std::optional<Cursor> c = codec_.decode(cursor_text);
+  if (!c || c->user != user || !c->settled()) return Response{200, json{{"changed", true}}};
+  {
+    std::shared_lock lock(mu_);
+    if (c->epoch != epoch_ || c->base > version_) return Response{200, json{{"changed", true}}};
+  }
+  return Response{200, json{{"changed", wait_for_change(c->base, timeout)}}};
+}
+
+bool ServerState::wait_for_change(std::uint64_t after, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(wait_mu_);
+  wait_cv_.wait_for(lock, timeout, [&] { return stopping_ || published_.load() > after; });
+  return published_.load() > after;
+}
+
+void ServerState::shutdown() {
+  {
+    std::lock_guard lock(wait_mu_);
+    stopping_ = true;
+  }
+  wait_cv_.notify_all();
+}
+
+std::uint64_t ServerState::access_epoch() const {
+  std::shared_lock lock(mu_);
+  return epoch_;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] REST helpers
+// ---------------------------------------------------------------------------------------------------------
+
+Response ServerState::get_item(const std::string& user, const std::string& id) const {
+  std::shared_lock lock(mu_);
+  if (broken_) return unavailable();
+  if (!active_user(user))
+    return error_response(403, "forbidden", "you are not an active user of this workspace");
+  const Item* item = ws_.item(id);
+  if (!item || !readable(user, *item))
+    return error_response(404, "unknown_item", "no such item: " + id);
+  return Response{200, item_json(ws_, *item, &user)};
+}
+
+Response ServerState::write_fields(const std::string& user, const std::string& id,
+                                   const json& values) {
+  if (!values.is_object() || values.empty())
+    return error_response(400, "malformed_json", "expected an object of field ids and values");
+  std::unique_lock lock(mu_);
+  if (broken_) return unavailable();
+  if (!active_user(user))
+    return error_response(403, "forbidden", "you are not an active user of this workspace");
+  const Schema& schema = ws_.schema();
+  const Item* item = ws_.item(id);
+  if (!item || !readable(user, *item))
+    return error_response(404, "unknown_item", "no such item: " + id);
+  if (!can_act(schema, user, *item, Action::Edit))
+    return error_response(403, "forbidden", "you may not edit this item");
+  // Refusals found here name only what the request itself named; the core's are redacted below.
+  auto refuse = [&](Status s, const std::string& field) {
+    if (s.field.empty()) s.field = field;
+    Response r = error_response(422, s.code, s.message);
+    if (!s.field.empty()) r.body["field"] = s.field;
+    if (!s.missing.empty()) r.body["missing"] = s.missing;
+    return r;
+  };
+  if (item->deleted) return refuse(Status::Fail("item_deleted", "item " + id + " is deleted"), {});
+
+  // Check every field against the item as it is, the way the core will, so that nothing is applied
+  // when any of them fails.
+  const std::string stage_now = item->get("STAGE_ID").str_or_empty();
+  FieldValues fills;
+  std::optional<std::string> stage;
+  for (const auto& [fid, jv] : values.items()) {
+    Value v;
+    try {
+      v = jv.get<Value>();
+    } catch (const std::exception&) {
+      return refuse(Status::Fail("invalid_value", "field " + fid + ": the value does not read"),
+                    fid);
+    }
+    const FieldDef* f = schema.field(item->entity, fid);
+    if (!f || !can_see_field(schema, user, *f))
+      return refuse(Status::Fail("unknown_field", "no such field: " + fid), fid);
+    if (f->type == FieldType::Stage) {
+      if (auto s = ws_.validate_value(*f, *item, v); !s || !v.is_string()) {
+        return refuse(s ? Status::Fail("unknown_stage", "no such stage") : s, fid);
+      }
+      stage = v.as_string();
+      continue;
+    }
+    if (auto s = ws_.validate_value(*f, *item, v); !s) return refuse(s, fid);
+    if (!stage && v.empty() && required_for(schema, user, *f, item->pipeline, stage_now))
+      return refuse(Status::Fail("required", "field " + fid + " is required", fid), fid);
+    fills.emplace_back(fid, std::move(v));
+  }
+  std::vector<Command> cmds;
+  if (stage) {
+    // One mutation: the stage move checks required fields with the other values as its fills.
+    for (const auto& [fid, v] : fills)
+      if (v.empty() &&
+          required_for(schema, user, *schema.field(item->entity, fid), item->pipeline, *stage))
+        return refuse(Status::Fail("required", "field " + fid + " is required", fid), fid);
+    cmds.push_back(MoveStage{id, *stage, fills});
+  } else {
+    // The responsible person last: changing it can take away the right to edit the rest.
+    std::stable_partition(fills.begin(), fills.end(),
+                          [](const auto& p) { return p.first != "ASSIGNED_BY_ID"; });
+    for (auto& [fid, v] : fills)
+      if (!(item->get(fid) == v)) cmds.push_back(SetField{id, fid, v, item->get(fid)});
+  }
+  if (Status s = apply_server_mutations(user, std::move(cmds)); !s) {
+    redact(user, &s);
+    return refuse(std::move(s), {});
+  }
+  const Item* after = ws_.item(id);
+  if (!readable(user, *after)) return Response{200, json{{"id", id}, {"removed", true}}};
+  return Response{200, item_json(ws_, *after, &user)};
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Users and bootstrap
+// ---------------------------------------------------------------------------------------------------------
+
+bool ServerState::bootstrap_admin(const std::string& id, const std::string& name) {
+  std::unique_lock lock(mu_);
+  if (broken_ || !ws_.schema().users.empty()) return false;
+  User u;
+  u.id = id;
+  u.name = name;
+  u.admin = true;
+  Status s = apply_server_mutations(id, {PutUser{u}});
+  if (!s) throw std::runtime_error("cannot create the first administrator: " + s.message);
+  return true;
+}
+
+std::optional<User> ServerState::user(const std::string& id) const {
+  std::shared_lock lock(mu_);
+  if (const User* u = ws_.schema().user(id)) return *u;
+  return std::nullopt;
+}
+
+std::optional<std::string> ServerState::first_admin() const {
+  std::shared_lock lock(mu_);
+  for (const auto& u : ws_.schema().users)
+    if (u.admin && u.active) return u.id;
+  return std::nullopt;
+}
+
+bool ServerState::is_admin(const std::string& user) const {
+  std::shared_lock lock(mu_);
+  return active_user(user) && kt::is_admin(ws_.schema(), user);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Projection helpers
+// ---------------------------------------------------------------------------------------------------------
+
+bool ServerState::active_user(const std::string& user) const {
+  const User* u = ws_.schema().user(user);
+  return u && u->active;
+}
+
+bool ServerState::readable(const std::string& user, const Item& item) const {
+  return can_act(ws_.schema(), user, item, Action::Read);
+}
+
+bool ServerState::was_readable_since(const std::string& user, const Item& item,
+                                     const ItemMeta& meta, std::uint64_t base) const {
+  // Rights are those of the cursor's epoch, so only the responsible person can have changed what
+  // the user could read: try the one at `base` (if the item existed) and every later one.
+  Item probe;
+  probe.id = item.id;
+  probe.entity = item.entity;
+  probe.pipeline = item.pipeline;
+  probe.created_by = item.created_by;
+  auto first = std::upper_bound(meta.owners.begin(), meta.owners.end(), base,
+                                [](std::uint64_t b, const auto& o) { return b < o.first; });
+  if (first != meta.owners.begin()) --first;
+  for (auto o = first; o != meta.owners.end(); ++o) {
+    probe.cell_for_write("ASSIGNED_BY_ID") =
+        Cell{o->second.empty() ? Value() : Value(o->second), {}};
+    if (can_act(ws_.schema(), user, probe, Action::Read)) return true;
+  }
+  return false;
+}
+
+void ServerState::redact(const std::string& user, Status* s) const {
+  const Schema& schema = ws_.schema();
+  for (const auto& f : schema.fields) {
+    if (can_see_field(schema, user, f)) continue;
+    replace_word(s->message, f.id, "(hidden field)");
+    if (s->field == f.id) s->field.clear();
+    s->missing.erase(std::remove(s->missing.begin(), s->missing.end(), f.id), s->missing.end());
+  }
+}
+
+json ServerState::client_ids(const std::string& user, const json& only) const {
+  json out = json::object();
+  auto mine = clients_of_user_.find(user);
+  if (mine == clients_of_user_.end()) return out;
+  for (const auto& c : mine->second) {
+    if (only.is_array() && std::find(only.begin(), only.end(), c) == only.end()) continue;
+    out[c] = clients_.at(c).last;
+  }
+  return out;
+}
+
+}  // namespace kt::sync

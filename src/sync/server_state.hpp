@@ -1,0 +1,180 @@
+// The sync server without HTTP or SQLite: the authoritative workspace, the single writer that
+// numbers mutations, the change index pulls walk, and the projection of every answer for the asking
+// user. The HTTP layer (src/server) parses requests, authenticates, calls these methods and
+// serialises the Response; tests drive several simulated clients against it in-process.
+// src/server/PROTOCOL.md is the contract.
+//
+// Thread safety: every public method may be called from any thread. Pushes and other writes are
+// serialised by one writer lock, and versions are allocated inside it (no gaps, never out of
+// order); pulls share a reader lock.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "core/hlc.hpp"
+#include "core/workspace.hpp"
+#include "sync/cursor.hpp"
+#include "sync/log_store.hpp"
+
+namespace kt::sync {
+
+constexpr int kProtocol = 1;
+// Client ids starting with this are the server's own (bootstrap, REST writes); pushes may not use
+// them.
+constexpr const char* kServerClient = "~server";
+
+// An answer: HTTP status and JSON body. Errors are {"error": code, "message": text, ...more}.
+struct Response {
+  int status = 200;
+  nlohmann::json body;
+};
+
+Response error_response(int status, std::string code, std::string message);
+
+struct ServerOptions {
+  std::function<std::int64_t()> now_ms;    // wall clock in ms; the system clock when empty
+  std::size_t max_mutations = 500;         // per push (413 above)
+  std::int64_t max_clock_skew_ms = 60000;  // a mutation clock further ahead than this is rejected
+  std::size_t max_limit = 2000;            // pull page size: default and maximum
+};
+
+class ServerState {
+ public:
+  // Replays the store into the authoritative workspace. Throws std::runtime_error when the log does
+  // not replay (a record the core refuses, versions out of order): the server must not start on it.
+  ServerState(std::unique_ptr<LogStore> store, std::string hmac_secret, ServerOptions opts = {});
+  ~ServerState();
+  ServerState(const ServerState&) = delete;
+  ServerState& operator=(const ServerState&) = delete;
+
+  // POST /api/sync/push for `user` (the token's user). 200 with per-mutation results; 400, 403,
+  // 409, 413, 426 change nothing.
+  Response push(const std::string& user, const nlohmann::json& request);
+  // POST /api/sync/pull for `user`.
+  Response pull(const std::string& user, const nlohmann::json& request);
+  // GET /api/sync/poke: {"changed": true} as soon as something was applied after the cursor (at
+  // once for a missing, foreign or unsettled cursor), {"changed": false} after `timeout`.
+  Response poke(const std::string& user, const std::string& cursor,
+                std::chrono::milliseconds timeout);
+
+  // GET /api/items/{id}: the projected item; 404 unknown_item when absent or not readable by
+  // `user`.
+  Response get_item(const std::string& user, const std::string& id) const;
+  // POST /api/items/{id}/fields: `values` is {"FIELD": value, ...}. Every field is checked first;
+  // then one mutation per field is applied (one stage move carrying the other fields when STAGE_ID
+  // is among them), authored by `user` under the server's client id. 403 without the edit right,
+  // 422 with the first failing field's code and `field`; on any error nothing is applied. Answers
+  // the projected item.
+  Response write_fields(const std::string& user, const std::string& id,
+                        const nlohmann::json& values);
+
+  // Creates the workspace's first user, an administrator, when it has no users yet (a user.put
+  // mutation of the server's client, logged like any other). Returns false, changing nothing, when
+  // users exist.
+  bool bootstrap_admin(const std::string& id, const std::string& name);
+  // The workspace user, if there is one with that id.
+  std::optional<User> user(const std::string& id) const;
+  // An active administrator of the workspace, if any.
+  std::optional<std::string> first_admin() const;
+  bool is_admin(const std::string& user) const;
+
+  // The number of the last applied mutation (0 for an empty workspace).
+  std::uint64_t version() const { return published_.load(); }
+  // Grows whenever something changes who may see what; cursors of an older epoch get a reset.
+  std::uint64_t access_epoch() const;
+  // Waits until version() > after (true) or the timeout passes or shutdown() is called (false).
+  bool wait_for_change(std::uint64_t after, std::chrono::milliseconds timeout);
+  // Wakes every waiter; later waits return at once. For a server that is stopping.
+  void shutdown();
+
+  // The authoritative workspace. Reading it while another thread pushes is a data race: use read()
+  // then.
+  const Workspace& workspace() const { return ws_; }
+  // Runs f(const Workspace&) under the reader lock and returns its result.
+  template <class F>
+  auto read(F&& f) const {
+    std::shared_lock lock(mu_);
+    return f(ws_);
+  }
+
+ private:
+  struct ItemMeta {
+    std::uint64_t ver = 0;      // version of the last change (its key in index_)
+    std::uint64_t created = 0;  // version of the creation
+    std::uint64_t assigned =
+        0;  // version of the last change of the responsible person (creation counts)
+    // ASSIGNED_BY_ID over time, from the creation on: (version, user id or "").
+    std::vector<std::pair<std::uint64_t, std::string>> owners;
+  };
+  struct ClientInfo {
+    std::string user;  // whose app instance it is (the first pusher); "" for the server's client
+    std::uint64_t last = 0;  // last processed seq
+    std::map<std::uint64_t, std::pair<std::string, std::string>>
+        rejected;  // seq -> (code, message)
+  };
+  struct Outcome {
+    Status status;
+    std::uint64_t ver = 0;
+  };
+
+  std::int64_t now() const;
+  // Applies m (author already set) under the writer lock; on success allocates the next version,
+  // stamps the new timeline entries, and updates the change index, schema version and access epoch.
+  Outcome apply_locked(const Mutation& m);
+  void mark_changed(const std::string& item, std::uint64_t ver);
+  void note_processed(const LogRecord& r);
+  // Applies commands as mutations of the server's client authored by `author` (bootstrap, REST
+  // writes) and logs them; stops at the first failure and returns it.
+  Status apply_server_mutations(const std::string& author, std::vector<Command> cmds);
+  void append_or_break(const std::vector<LogRecord>& records);
+  void publish();
+
+  bool active_user(const std::string& user) const;
+  bool readable(const std::string& user, const Item& item) const;
+  // Whether `user` may have received the item at some point after `base` (or held it at `base`),
+  // judged by its responsible people since then: such an item, now unreadable, is reported as
+  // removed.
+  bool was_readable_since(const std::string& user, const Item& item, const ItemMeta& meta,
+                          std::uint64_t base) const;
+  // Drops field ids hidden from `user` out of a rejection, so that a result never names one.
+  void redact(const std::string& user, Status* s) const;
+  nlohmann::json client_ids(const std::string& user, const nlohmann::json& only) const;
+
+  std::unique_ptr<LogStore> store_;
+  CursorCodec codec_;
+  ServerOptions opts_;
+
+  mutable std::shared_mutex mu_;  // writer: exclusive; readers: shared
+  Workspace ws_;
+  std::uint64_t version_ = 0;  // last allocated version (under mu_)
+  std::uint64_t epoch_ = 1;
+  std::uint64_t schema_ver_ = 0;  // version of the last configuration change
+  std::unordered_map<std::string, ItemMeta> meta_;
+  std::set<std::pair<std::uint64_t, std::string>> index_;  // (version of last change, item id)
+  std::unordered_map<std::string, ClientInfo> clients_;
+  std::unordered_map<std::string, std::vector<std::string>> clients_of_user_;
+  HlcClock clock_{kServerClient};
+  bool broken_ = false;  // the store failed: memory is ahead of the log, so refuse everything
+
+  std::atomic<std::uint64_t> published_{0};
+  std::mutex wait_mu_;
+  std::condition_variable wait_cv_;
+  bool stopping_ = false;
+};
+
+}  // namespace kt::sync

@@ -1,0 +1,513 @@
+// The JSON API against a real running server on a loopback port, with its SQLite data directory:
+// accounts and tokens, every error code (and that nothing changed after it), sync over HTTP,
+// restarts.
+#include <doctest/doctest.h>
+#include <httplib.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "core/command.hpp"
+#include "server/database.hpp"
+#include "server/server.hpp"
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kAdmin = "admin";
+constexpr const char* kAdminPassword = "correct horse";
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char tmpl[] = "/tmp/kt-data-XXXXXX";
+    path = ::mkdtemp(tmpl);
+  }
+  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
+};
+
+kt::server::Options options(const std::string& data_dir) {
+  kt::server::Options o;
+  o.port = 0;
+  o.quiet = true;
+  o.data_dir = data_dir;
+  o.admin_login = kAdmin;
+  o.admin_password = kAdminPassword;
+  o.fast_password_hashing = true;
+  o.poke_timeout_ms = 300;
+  return o;
+}
+
+struct Reply {
+  int status = 0;
+  json body;
+};
+
+struct ApiServer {
+  std::unique_ptr<kt::server::Server> server;
+  std::thread thread;
+  int port = 0;
+
+  explicit ApiServer(const kt::server::Options& o) {
+    server = std::make_unique<kt::server::Server>(o);
+    port = server->bind();
+    REQUIRE(port > 0);
+    thread = std::thread([this] { server->run_bound(); });
+  }
+  ~ApiServer() { stop(); }
+  void stop() {
+    if (!server) return;
+    server->stop();
+    thread.join();
+    server.reset();
+  }
+
+  static httplib::Headers auth(const std::string& token) {
+    if (token.empty()) return {};
+    return {{"Authorization", "Bearer " + token}};
+  }
+  static Reply reply(const httplib::Result& res) {
+    REQUIRE(res);
+    Reply r{res->status, json::parse(res->body, nullptr, false)};
+    CHECK_MESSAGE(!r.body.is_discarded(), "not JSON: " << res->body);
+    CHECK(res->get_header_value("Content-Type").find("application/json") == 0);
+    return r;
+  }
+  Reply post_raw(const std::string& path, const std::string& body,
+                 const std::string& token = {}) const {
+    httplib::Client c("127.0.0.1", port);
+    c.set_read_timeout(10, 0);
+    return reply(c.Post(path.c_str(), auth(token), body, "application/json"));
+  }
+  Reply post(const std::string& path, const json& body, const std::string& token = {}) const {
+    return post_raw(path, body.dump(), token);
+  }
+  Reply get(const std::string& path, const std::string& token = {}) const {
+    httplib::Client c("127.0.0.1", port);
+    c.set_read_timeout(10, 0);
+    return reply(c.Get(path.c_str(), auth(token)));
+  }
+  std::string login(const std::string& login, const std::string& password) const {
+    Reply r = post("/api/login", json{{"login", login}, {"password", password}});
+    REQUIRE_MESSAGE(r.status == 200, r.body.dump());
+    return r.body["token"];
+  }
+};
+
+// Mutations of one client, as the web app sends them.
+struct Client {
+  std::string id;
+  std::uint64_t seq = 0;
+  std::int64_t counter = 0;
+  json mutation(kt::Command cmd) {
+    kt::Mutation m;
+    m.client = id;
+    m.seq = ++seq;
+    m.hlc = kt::Hlc{std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count(),
+                    static_cast<std::uint32_t>(++counter), id};
+    m.author = "whoever";
+    m.time_ms = m.hlc.wall;
+    m.cmd = std::move(cmd);
+    return json(m);
+  }
+  static json push(std::vector<json> ms) {
+    return json{{"protocol", 1}, {"schema", 1}, {"mutations", std::move(ms)}};
+  }
+};
+
+json pull_body(const std::string& cursor) {
+  return json{{"protocol", 1}, {"schema", 1}, {"cursor", cursor}};
+}
+
+// Admin u1 creates users u2 (reads everything, changes nothing) and u3 (everything), a deal D1 and
+// accounts.
+void seed(const ApiServer& s, const std::string& admin) {
+  Client c{"setup"};
+  kt::Role reader{"reader", "Reader", {}, {}};
+  reader.defaults.add = reader.defaults.edit = reader.defaults.remove = kt::Level::None;
+  kt::Role all{"all", "All", {}, {}};
+  Reply r = s.post(
+      "/api/sync/push",
+      Client::push(
+          {c.mutation(kt::PutRole{reader, false}), c.mutation(kt::PutRole{all, false}),
+           c.mutation(kt::PutUser{{"u2", "Ivan", "", false, {"reader"}, true}}),
+           c.mutation(kt::PutUser{{"u3", "Maria", "", false, {"all"}, true}}),
+           c.mutation(kt::CreateItem{"D1", "deal", "", {{"TITLE", kt::Value("Поставка")}}})}),
+      admin);
+  REQUIRE_MESSAGE(r.status == 200, r.body.dump());
+  for (const auto& res : r.body["results"]) REQUIRE_MESSAGE(res["status"] == "applied", res.dump());
+  REQUIRE(s.post("/api/accounts",
+                 json{{"user", "u2"}, {"login", "ivan"}, {"password", "ivan-password"}}, admin)
+              .status == 200);
+  REQUIRE(s.post("/api/accounts",
+                 json{{"user", "u3"}, {"login", "maria"}, {"password", "maria-password"}}, admin)
+              .status == 200);
+}
+
+}  // namespace
+
+TEST_CASE("login, me and logout") {
+  TempDir dir;
+  ApiServer s(options(dir.path));
+  Reply r = s.post("/api/login", json{{"login", kAdmin}, {"password", kAdminPassword}});
+  REQUIRE(r.status == 200);
+  const std::string token = r.body["token"];
+  CHECK(token.size() >= 40);
+  CHECK(r.body["user"] == json{{"id", "u1"}, {"name", kAdmin}, {"admin", true}});
+  r = s.get("/api/me", token);
+  CHECK(r.status == 200);
+  CHECK(r.body["id"] == "u1");
+  CHECK(r.body["admin"] == true);
+  CHECK(r.body["department"] == "");
+  CHECK(r.body["roles"] == json::array());
+
+  CHECK(
+      s.post("/api/login", json{{"login", kAdmin}, {"password", "wrong password"}}).body["error"] ==
+      "bad_credentials");
+  CHECK(s.post("/api/login", json{{"login", "nobody"}, {"password", kAdminPassword}}).status ==
+        401);
+  CHECK(s.post("/api/login", json{{"login", kAdmin}}).status == 400);
+  CHECK(s.post_raw("/api/login", "login=admin").body["error"] == "malformed_json");
+
+  CHECK(s.post("/api/logout", json::object(), token).status == 200);
+  r = s.get("/api/me", token);
+  CHECK(r.status == 401);
+  CHECK(r.body["error"] == "unauthorized");
+  // A second login works and is another token.
+  CHECK(s.login(kAdmin, kAdminPassword) != token);
+}
+
+TEST_CASE("every error answers in JSON with its code, and leaves the stored state as it was") {
+  TempDir dir;
+  ApiServer s(options(dir.path));
+  const std::string admin = s.login(kAdmin, kAdminPassword);
+  seed(s, admin);
+  const std::string ivan = s.login("ivan", "ivan-password");
+  const std::string maria = s.login("maria", "maria-password");
+  Client mc{"maria-tab"};
+  REQUIRE(s.post("/api/sync/push",
+                 Client::push({mc.mutation(kt::SetField{"D1", "COMMENTS", kt::Value("до"), {}})}),
+                 maria)
+              .status == 200);
+
+  const Reply item_before = s.get("/api/items/D1", admin);
+  REQUIRE(item_before.status == 200);
+  Reply first = s.post("/api/sync/pull", pull_body(""), maria);
+  REQUIRE(first.status == 200);
+  const std::string cursor = first.body["cursor"];
+  auto unchanged = [&] {
+    CHECK(s.get("/api/items/D1", admin).body == item_before.body);
+    Reply p = s.post("/api/sync/pull", pull_body(cursor), maria);
+    CHECK(p.status == 200);
+    CHECK(p.body["items"].empty());
+    CHECK(p.body["reset"] == false);
+    CHECK(p.body["lastMutationIds"] == json{{"maria-tab", 1}});
+  };
+  auto expect = [&](const Reply& r, int status, const std::string& code) {
+    CHECK(r.status == status);
+    CHECK(r.body["error"] == code);
+    CHECK(r.body["message"].is_string());
+    unchanged();
+  };
+
+  SUBCASE("400 malformed_json") {
+    expect(s.post_raw("/api/sync/push", "{\"protocol\": 1, ", maria), 400, "malformed_json");
+    expect(s.post_raw("/api/sync/pull", "[1]", maria), 400, "malformed_json");
+    expect(s.post("/api/sync/push",
+                  json{{"protocol", 1}, {"mutations", json::array({json{{"c", "x"}}})}}, maria),
+           400, "malformed_json");
+    expect(s.post_raw("/api/items/D1/fields", "TITLE=x", maria), 400, "malformed_json");
+    expect(s.post("/api/accounts", json{{"user", 2}}, admin), 400, "malformed_json");
+  }
+  SUBCASE("401 unauthorized") {
+    Client c{"anon"};
+    const json push = Client::push({c.mutation(kt::SetField{"D1", "TITLE", kt::Value("x"), {}})});
+    expect(s.post("/api/sync/push", push), 401, "unauthorized");
+    expect(s.post("/api/sync/push", push, "forged-token"), 401, "unauthorized");
+    expect(s.get("/api/items/D1"), 401, "unauthorized");
+    expect(s.post("/api/login", json{{"login", "ivan"}, {"password", "nope-nope"}}), 401,
+           "bad_credentials");
+  }
+  SUBCASE("403 forbidden") {
+    expect(s.post("/api/accounts",
+                  json{{"user", "u2"}, {"login", "ivan2"}, {"password", "12345678"}}, ivan),
+           403, "forbidden");
+    expect(s.post("/api/tokens/revoke", json{{"user", "u3"}}, ivan), 403, "forbidden");
+    expect(s.post("/api/items/D1/fields", json{{"TITLE", "x"}}, ivan), 403, "forbidden");
+    Client c{"maria-tab"};  // her client id, used by him
+    expect(
+        s.post("/api/sync/push",
+               Client::push({c.mutation(kt::SetField{"D1", "TITLE", kt::Value("x"), {}})}), ivan),
+        403, "forbidden");
+  }
+  SUBCASE("404 unknown_item and not_found") {
+    expect(s.get("/api/items/NOPE", maria), 404, "unknown_item");
+    expect(s.post("/api/items/NOPE/fields", json{{"TITLE", "x"}}, maria), 404, "unknown_item");
+    expect(s.get("/api/nothing/here", maria), 404, "not_found");
+    expect(s.post("/api/sync/nothing", json::object(), maria), 404, "not_found");
+  }
+  SUBCASE("409 mutation_gap and login_taken") {
+    Client c{"maria-tab", 5};
+    Reply r =
+        s.post("/api/sync/push",
+               Client::push({c.mutation(kt::SetField{"D1", "TITLE", kt::Value("x"), {}})}), maria);
+    expect(r, 409, "mutation_gap");
+    CHECK(r.body["expected"] == 2);
+    CHECK(r.body["client"] == "maria-tab");
+    expect(s.post("/api/accounts",
+                  json{{"user", "u3"}, {"login", "IVAN"}, {"password", "12345678"}}, admin),
+           409, "login_taken");
+    CHECK(s.login("maria", "maria-password").size() > 0);  // her password did not change
+  }
+  SUBCASE("413 too_large") {
+    expect(s.post_raw("/api/sync/push", std::string(5 * 1024 * 1024, ' '), maria), 413,
+           "too_large");
+    Client c{"maria-tab", 1};
+    std::vector<json> many;
+    for (int i = 0; i < 501; ++i)
+      many.push_back(c.mutation(kt::SetField{"D1", "TITLE", kt::Value("x"), {}}));
+    expect(s.post("/api/sync/push", Client::push(many), maria), 413, "too_large");
+  }
+  SUBCASE("422 for values and accounts") {
+    Reply r =
+        s.post("/api/items/D1/fields", json{{"TITLE", "принято бы"}, {"NO_SUCH_FIELD", 1}}, maria);
+    expect(r, 422, "unknown_field");
+    CHECK(r.body["field"] == "NO_SUCH_FIELD");
+    r = s.post("/api/items/D1/fields", json{{"TITLE", "принято бы"}, {"CLOSEDATE", "31.02.2026"}},
+               maria);
+    expect(r, 422, "invalid_date");
+    CHECK(r.body["field"] == "CLOSEDATE");
+    expect(s.post("/api/accounts", json{{"user", "u2"}, {"login", "ivan"}, {"password", "short"}},
+                  admin),
+           422, "weak_password");
+    expect(s.post("/api/accounts",
+                  json{{"user", "u9"}, {"login", "ghost"}, {"password", "12345678"}}, admin),
+           422, "unknown_user");
+    expect(s.post("/api/accounts",
+                  json{{"user", "u2"}, {"login", "has space"}, {"password", "12345678"}}, admin),
+           422, "invalid_login");
+    CHECK(s.login("ivan", "ivan-password").size() > 0);
+  }
+  SUBCASE("426 version_not_supported") {
+    Reply r = s.post("/api/sync/push", json{{"protocol", 2}, {"mutations", json::array()}}, maria);
+    expect(r, 426, "version_not_supported");
+    CHECK(r.body["minClient"] == 1);
+    expect(s.post("/api/sync/pull", json{{"protocol", 1}, {"schema", 99}}, maria), 426,
+           "version_not_supported");
+  }
+}
+
+TEST_CASE("sync and REST over HTTP: push, pull with a cursor, item reads and writes") {
+  TempDir dir;
+  ApiServer s(options(dir.path));
+  const std::string admin = s.login(kAdmin, kAdminPassword);
+  seed(s, admin);
+  const std::string maria = s.login("maria", "maria-password");
+  Reply page = s.post("/api/sync/pull", pull_body(""), maria);
+  REQUIRE(page.status == 200);
+  CHECK(page.body["reset"] == true);
+  CHECK(page.body["items"].size() == 1);
+  CHECK(page.body["schema"]["users"].size() == 3);
+
+  Client c{"maria-tab"};
+  Reply pushed =
+      s.post("/api/sync/push",
+             Client::push({c.mutation(kt::SetField{"D1", "TITLE", kt::Value("Новое"), {}}),
+                           c.mutation(kt::SetField{"D1", "CLOSEDATE", kt::Value("31.02"), {}})}),
+             maria);
+  REQUIRE(pushed.status == 200);
+  CHECK(pushed.body["results"][0]["status"] == "applied");
+  CHECK(pushed.body["results"][1]["code"] == "invalid_date");
+  CHECK(pushed.body["lastMutationIds"]["maria-tab"] == 2);
+
+  Reply next = s.post("/api/sync/pull", pull_body(page.body["cursor"]), maria);
+  REQUIRE(next.body["items"].size() == 1);
+  CHECK(next.body["items"][0]["fields"]["TITLE"]["v"] == "Новое");
+  CHECK(next.body["lastMutationIds"] == json{{"maria-tab", 2}});
+
+  Reply written = s.post("/api/items/D1/fields", json{{"COMMENTS", "через REST"}}, maria);
+  REQUIRE(written.status == 200);
+  CHECK(written.body["fields"]["COMMENTS"]["v"] == "через REST");
+  Reply read = s.get("/api/items/D1", admin);
+  CHECK(read.body["fields"]["COMMENTS"]["v"] == "через REST");
+  CHECK(read.body["timeline"].back()["author"] == "u3");
+}
+
+TEST_CASE("a poke answers when something changes, or after its wait") {
+  TempDir dir;
+  kt::server::Options o = options(dir.path);
+  o.threads = 6;  // room for two waiting pokes
+  o.poke_timeout_ms = 2000;
+  ApiServer s(o);
+  const std::string admin = s.login(kAdmin, kAdminPassword);
+  seed(s, admin);
+  const std::string cursor = s.post("/api/sync/pull", pull_body(""), admin).body["cursor"];
+  const std::string poke = "/api/sync/poke?cursor=" + cursor;
+
+  auto t0 = std::chrono::steady_clock::now();
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    Client c{"other"};
+    s.post("/api/sync/push",
+           Client::push({c.mutation(kt::SetField{"D1", "TITLE", kt::Value("poke")})}), admin);
+  });
+  Reply r = s.get(poke, admin);
+  writer.join();
+  CHECK(r.status == 200);
+  CHECK(r.body["changed"] == true);
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(1900));
+
+  const std::string settled = s.post("/api/sync/pull", pull_body(cursor), admin).body["cursor"];
+  t0 = std::chrono::steady_clock::now();
+  r = s.get("/api/sync/poke?cursor=" + settled, admin);
+  CHECK(r.body["changed"] == false);
+  CHECK(std::chrono::steady_clock::now() - t0 >= std::chrono::milliseconds(1900));
+  CHECK(s.get("/api/sync/poke?cursor=nonsense", admin).body["changed"] == true);
+  CHECK(s.get(poke).status == 401);
+
+  // Beyond the waiting pokes the threads can carry, a poke is told to come back later.
+  std::thread a([&] { s.get("/api/sync/poke?cursor=" + settled, admin); });
+  std::thread b([&] { s.get("/api/sync/poke?cursor=" + settled, admin); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  r = s.get("/api/sync/poke?cursor=" + settled, admin);
+  CHECK(r.status == 503);
+  CHECK(r.body["error"] == "busy");
+  CHECK(s.get("/api/health").status == 200);  // the rest still answers
+  a.join();
+  b.join();
+}
+
+TEST_CASE("tokens are revoked by an administrator, by a password change and for inactive users") {
+  TempDir dir;
+  ApiServer s(options(dir.path));
+  const std::string admin = s.login(kAdmin, kAdminPassword);
+  seed(s, admin);
+  const std::string ivan1 = s.login("ivan", "ivan-password");
+  const std::string ivan2 = s.login("ivan", "ivan-password");
+  const std::string maria = s.login("maria", "maria-password");
+  Reply r = s.post("/api/tokens/revoke", json{{"user", "u2"}}, admin);
+  CHECK(r.status == 200);
+  CHECK(r.body["revoked"] == 2);
+  CHECK(s.get("/api/me", ivan1).status == 401);
+  CHECK(s.get("/api/me", ivan2).status == 401);
+  CHECK(s.get("/api/me", maria).status == 200);
+
+  REQUIRE(s.post("/api/accounts",
+                 json{{"user", "u3"}, {"login", "maria"}, {"password", "new-password"}}, admin)
+              .status == 200);
+  CHECK(s.get("/api/me", maria).status == 401);
+  CHECK(s.post("/api/login", json{{"login", "maria"}, {"password", "maria-password"}}).status ==
+        401);
+  const std::string maria2 = s.login("maria", "new-password");
+  CHECK(s.get("/api/me", maria2).status == 200);
+
+  // A user made inactive can neither use his tokens nor log in.
+  Client c{"setup2"};
+  REQUIRE(
+      s.post("/api/sync/push",
+             Client::push({c.mutation(kt::PutUser{{"u3", "Maria", "", false, {"all"}, false}})}),
+             admin)
+          .status == 200);
+  CHECK(s.get("/api/me", maria2).status == 401);
+  CHECK(s.post("/api/login", json{{"login", "maria"}, {"password", "new-password"}}).status == 401);
+}
+
+TEST_CASE("everything survives a restart on the same data directory") {
+  TempDir dir;
+  std::string ivan, cursor;
+  json item;
+  std::uint64_t last_ver = 0;
+  {
+    ApiServer s(options(dir.path));
+    const std::string admin = s.login(kAdmin, kAdminPassword);
+    seed(s, admin);
+    ivan = s.login("ivan", "ivan-password");
+    Client c{"admin-tab"};
+    Reply r = s.post("/api/sync/push",
+                     Client::push({c.mutation(
+                         kt::CreateItem{"D2", "deal", "", {{"TITLE", kt::Value("Вторая")}}})}),
+                     admin);
+    last_ver = r.body["results"][0]["ver"];
+    cursor = s.post("/api/sync/pull", pull_body(""), ivan).body["cursor"];
+    item = s.get("/api/items/D2", ivan).body;
+    s.stop();
+  }
+  {
+    // No admin flags needed now; given ones are ignored.
+    kt::server::Options o = options(dir.path);
+    o.admin_login.clear();
+    o.admin_password.clear();
+    ApiServer s(o);
+    CHECK(s.get("/api/me", ivan).status == 200);  // tokens persist
+    CHECK(s.get("/api/items/D2", ivan).body == item);
+    Reply page = s.post("/api/sync/pull", pull_body(cursor), ivan);
+    CHECK(page.body["reset"] == false);  // the cursor secret persists too
+    CHECK(page.body["items"].empty());
+    const std::string admin = s.login(kAdmin, kAdminPassword);
+    Client c{"admin-tab", 1};
+    Reply r =
+        s.post("/api/sync/push",
+               Client::push({c.mutation(kt::SetField{"D2", "TITLE", kt::Value("После")})}), admin);
+    CHECK(r.body["results"][0]["ver"] == last_ver + 1);
+    // The client's sequence survived: its first mutation again is a duplicate.
+    Client again{"admin-tab"};
+    r = s.post("/api/sync/push",
+               Client::push({again.mutation(kt::CreateItem{"D2", "deal", "", {}})}), admin);
+    CHECK(r.body["results"][0]["status"] == "duplicate");
+  }
+}
+
+TEST_CASE("a server refuses to start without a first administrator, or on a directory in use") {
+  TempDir dir;
+  kt::server::Options o = options(dir.path);
+  o.admin_login.clear();
+  CHECK_THROWS_AS(kt::server::Server{o}, std::runtime_error);
+  o = options(dir.path);
+  o.admin_password = "short";
+  CHECK_THROWS_AS(kt::server::Server{o}, std::runtime_error);
+  ApiServer running(options(dir.path));
+  CHECK_THROWS_AS(kt::server::Server{options(dir.path)}, std::runtime_error);
+}
+
+TEST_CASE("a workspace that has users but no account gives the first login to its administrator") {
+  TempDir dir;
+  {
+    ApiServer s(options(dir.path));
+    seed(s, s.login(kAdmin, kAdminPassword));
+  }
+  {
+    kt::server::Database db(dir.path +
+                            "/kartoteka.db");  // as if the log had been brought from elsewhere
+    db.exec("DELETE FROM accounts; DELETE FROM tokens;");
+  }
+  kt::server::Options o = options(dir.path);
+  o.admin_login = "chief";
+  o.admin_password = "chief-password";
+  ApiServer s(o);
+  const std::string token = s.login("chief", "chief-password");
+  Reply me = s.get("/api/me", token);
+  CHECK(me.body["id"] == "u1");
+  CHECK(me.body["name"] == kAdmin);  // the workspace user is the one the log made
+  CHECK(me.body["admin"] == true);
+  CHECK(s.get("/api/items/D1", token).status == 200);
+}
+
+TEST_CASE("without a data directory the page and health answer, the sync API says it is off") {
+  kt::server::Options o;
+  o.port = 0;
+  o.quiet = true;
+  ApiServer s(o);
+  CHECK(s.get("/api/health").status == 200);
+  Reply r = s.post("/api/login", json{{"login", "a"}, {"password", "b"}});
+  CHECK(r.status == 503);
+  CHECK(r.body["error"] == "sync_disabled");
+}

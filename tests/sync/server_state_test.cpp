@@ -1,0 +1,1175 @@
+// The sync server's logic in-process: push (idempotency, gaps, errorMode, clocks, authors), pull
+// (reset, incremental, paging, cursors, epochs, reassignment), projection, concurrency, restart,
+// REST helpers.
+//
+// Index: [Organisation] [Bootstrap and push] [Malformed requests] [Pull] [Paging] [Concurrency]
+//        [Projection] [Restart and storage] [REST helpers] [Poke]
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <random>
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+#include "core/layouts.hpp"
+#include "core/rights.hpp"
+#include "sync/cursor.hpp"
+#include "sync_support.hpp"
+
+using namespace kt;
+using namespace kt::test;
+using nlohmann::json;
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Organisation
+// ---------------------------------------------------------------------------------------------------------
+
+Role role(const std::string& id, Level read, Level add, Level edit) {
+  Role r{id, "Role " + id, {}, {}};
+  r.defaults.read = read;
+  r.defaults.add = add;
+  r.defaults.edit = edit;
+  r.defaults.remove = Level::None;
+  return r;
+}
+
+// Departments d1 > (d2 > d4, d3). Users: u2 (d2, everything), u3 (d3, own items), u4 (d4, reads
+// all, changes nothing), u5 (d2, nothing at all).
+void seed_org(sync::ServerState& s, PushClient& admin) {
+  admin.push_ok(
+      s, {PutDepartment{{"d1", "Company", ""}, false}, PutDepartment{{"d2", "Sales", "d1"}, false},
+          PutDepartment{{"d3", "Support", "d1"}, false},
+          PutDepartment{{"d4", "Sales Moscow", "d2"}, false},
+          PutRole{role("all", Level::All, Level::All, Level::All), false},
+          PutRole{role("own", Level::Own, Level::All, Level::Own), false},
+          PutRole{role("reader", Level::All, Level::None, Level::None), false},
+          PutRole{role("none", Level::None, Level::None, Level::None), false},
+          PutUser{{"u2", "Ivan", "d2", false, {"all"}, true}},
+          PutUser{{"u3", "Maria", "d3", false, {"own"}, true}},
+          PutUser{{"u4", "Dmitry", "d4", false, {"reader"}, true}},
+          PutUser{{"u5", "Nobody", "d2", false, {"none"}, true}}});
+}
+
+CreateItem deal(const std::string& id, const std::string& responsible,
+                const std::string& title = "Deal") {
+  return CreateItem{
+      id, "deal", "", {{"TITLE", Value(title)}, {"ASSIGNED_BY_ID", Value(responsible)}}};
+}
+
+SetField set(const std::string& item, const std::string& field, Value v) {
+  return SetField{item, field, std::move(v), {}};
+}
+
+FieldDef secret_field(const std::string& id, std::vector<std::string> visible_to) {
+  FieldDef f;
+  f.id = id;
+  f.entity = "deal";
+  f.label = {"Метка " + id, "Label " + id};
+  f.visible_to = std::move(visible_to);
+  return f;
+}
+
+json page_of(sync::ServerState& s, const std::string& user, const std::string& cursor,
+             std::size_t limit = 0) {
+  sync::Response r = s.pull(user, pull_body(cursor, limit));
+  REQUIRE_MESSAGE(r.status == 200, r.body.dump());
+  return r.body;
+}
+
+std::string item_text(sync::ServerState& s, const std::string& id) {
+  return s.read([&](const Workspace& ws) {
+    return ws.item(id) ? item_json(ws, *ws.item(id), nullptr).dump() : std::string();
+  });
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Bootstrap and push
+// ---------------------------------------------------------------------------------------------------------
+
+TEST_CASE("the first administrator is created once, as a logged mutation that survives a restart") {
+  TestServer s(false);
+  CHECK(s->version() == 0);
+  CHECK(s->bootstrap_admin("u1", "Admin"));
+  CHECK(s->version() == 1);
+  CHECK_FALSE(s->bootstrap_admin("u9", "Other"));
+  CHECK(s->version() == 1);
+  CHECK(s->is_admin("u1"));
+  CHECK_FALSE(s->user("u9"));
+  CHECK(s.log->size() == 1);
+  s.restart();
+  CHECK(s->version() == 1);
+  REQUIRE(s->user("u1"));
+  CHECK(s->user("u1")->admin);
+  CHECK(s->first_admin() == std::optional<std::string>("u1"));
+}
+
+TEST_CASE("a push applies in order, numbers versions without gaps and answers per mutation") {
+  TestServer s;
+  PushClient a("a", "u1");
+  sync::Response r = s->push(
+      "u1",
+      PushClient::body({a.mutation(deal("D1", "u1")), a.mutation(set("D1", "TITLE", Value("B"))),
+                        a.mutation(set("D1", "OPPORTUNITY_WITH_CURRENCY", Value("lots")))}));
+  REQUIRE(r.status == 200);
+  const json& res = r.body["results"];
+  REQUIRE(res.size() == 3);
+  CHECK(res[0] == json{{"client", "a"}, {"seq", 1}, {"status", "applied"}, {"ver", 2}});
+  CHECK(res[1]["ver"] == 3);
+  CHECK(res[2]["status"] == "rejected");
+  CHECK(res[2]["code"] == "invalid_money");
+  CHECK(res[2]["field"] == "OPPORTUNITY_WITH_CURRENCY");
+  CHECK(r.body["lastMutationIds"] == json{{"a", 3}});
+  CHECK(s->version() == 3);  // the rejected mutation takes no version
+  s->read([](const Workspace& ws) {
+    const auto& tl = ws.timeline("D1");
+    REQUIRE(tl.size() == 2);
+    CHECK(tl[0].ver == 2);  // entries carry the version that produced them
+    CHECK(tl[1].ver == 3);
+    return 0;
+  });
+}
+
+TEST_CASE("replaying a push one to three times leaves the same state") {
+  for (int times = 1; times <= 3; ++times) {
+    CAPTURE(times);
+    TestServer s;
+    PushClient admin("adm", "u1");
+    seed_org(*s, admin);
+    PushClient c("c", "u2");
+    std::vector<json> ms{
+        c.mutation(deal("D1", "u2")), c.mutation(set("D1", "TITLE", Value("Поставка"))),
+        c.mutation(set("D1", "CLOSEDATE", Value("31.02.2026"))),  // rejected: not a date
+        c.mutation(deal("D2", "u3")),
+        c.mutation(SetField{"D1", "STAGE_ID", Value("PREPARATION"), {}})};
+    const json push = PushClient::body(ms);
+    std::string first;
+    std::uint64_t version = 0;
+    for (int k = 0; k < times; ++k) {
+      sync::Response r = s->push("u2", push);
+      REQUIRE(r.status == 200);
+      CHECK(r.body["lastMutationIds"]["c"] == 5);
+      if (k == 0) {
+        first = state_text(*s);
+        version = s->version();
+        CHECK(r.body["results"][2]["status"] == "rejected");
+      } else {
+        CHECK(state_text(*s) == first);
+        CHECK(s->version() == version);
+        for (const auto& res : r.body["results"]) CHECK(res["status"] == "duplicate");
+        // A duplicate of a rejected mutation tells again why it was rejected (the first answer may
+        // be lost).
+        CHECK(r.body["results"][2]["code"] == "invalid_date");
+      }
+    }
+    // A push overlapping what was processed applies only its new tail.
+    sync::Response r = s->push(
+        "u2", PushClient::body({ms[3], ms[4], c.mutation(set("D2", "TITLE", Value("Новое")))}));
+    REQUIRE(r.status == 200);
+    CHECK(r.body["results"][0]["status"] == "duplicate");
+    CHECK(r.body["results"][1]["status"] == "duplicate");
+    CHECK(r.body["results"][2]["status"] == "applied");
+    CHECK(s->version() == version + 1);
+  }
+}
+
+TEST_CASE(
+    "a push that skips sequence numbers is refused with the expected one and changes nothing") {
+  TestServer s;
+  PushClient a("a", "u1");
+  json m1 = a.mutation(deal("D1", "u1")), m2 = a.mutation(set("D1", "TITLE", Value("2"))),
+       m3 = a.mutation(set("D1", "TITLE", Value("3")));
+  REQUIRE(s->push("u1", PushClient::body({m1})).status == 200);
+  const std::string before = state_text(*s);
+  const std::uint64_t version = s->version();
+
+  sync::Response r = s->push("u1", PushClient::body({m3}));
+  CHECK(r.status == 409);
+  CHECK(r.body["error"] == "mutation_gap");
+  CHECK(r.body["client"] == "a");
+  CHECK(r.body["expected"] == 2);
+  CHECK(r.body["message"].is_string());
+
+  // A push whose head is fine but which skips later changes nothing either, for any of its clients.
+  PushClient b("b", "u1");
+  json b1 = b.mutation(deal("B1", "u1")), b2 = b.mutation(set("B1", "TITLE", Value("x")));
+  b.mutation(set("B1", "TITLE", Value("lost")));
+  json b4 = b.mutation(set("B1", "TITLE", Value("y")));
+  r = s->push("u1", PushClient::body({m2, b1, b2, b4}));
+  CHECK(r.status == 409);
+  CHECK(r.body["client"] == "b");
+  CHECK(r.body["expected"] == 3);
+  CHECK(state_text(*s) == before);
+  CHECK(s->version() == version);
+  json pulled = page_of(*s, "u1", "");
+  CHECK(pulled["lastMutationIds"] == json{{"a", 1}});
+
+  // Resending from the expected number goes through.
+  r = s->push("u1", PushClient::body({m2, m3}));
+  CHECK(r.status == 200);
+  CHECK(r.body["lastMutationIds"]["a"] == 3);
+}
+
+TEST_CASE(
+    "errorMode: a refused mutation advances the client's sequence and is reported; the next one "
+    "applies") {
+  TestServer s;
+  PushClient admin("adm", "u1");
+  seed_org(*s, admin);
+  admin.push_ok(*s, {deal("D1", "u2"), deal("D3", "u3")});
+  const std::string d1 = item_text(*s, "D1");
+  PushClient c("c", "u3");  // own items only
+  sync::Response r =
+      s->push("u3", PushClient::body({c.mutation(set("D1", "TITLE", Value("mine now"))),
+                                      c.mutation(set("D3", "TITLE", Value("first"))),
+                                      c.mutation(set("D3", "CLOSEDATE", Value("31.02.2026"))),
+                                      c.mutation(deal("D9", "u3")),
+                                      c.mutation(set("D3", "TITLE", Value("second")))}));
+  REQUIRE(r.status == 200);
+  const json& res = r.body["results"];
+  CHECK(res[0]["status"] == "rejected");
+  CHECK(res[0]["code"] == "unknown_item");  // an item she may not read does not exist for her
+  CHECK(res[1]["status"] == "applied");
+  CHECK(res[2]["code"] == "invalid_date");
+  CHECK(res[3]["status"] == "applied");  // "own" may add
+  CHECK(res[4]["status"] == "applied");
+  CHECK(r.body["lastMutationIds"] == json{{"c", 5}});
+  CHECK(item_text(*s, "D1") == d1);
+  s->read([](const Workspace& ws) {
+    CHECK(ws.item("D3")->get("TITLE") == Value("second"));
+    return 0;
+  });
+  // Reader u4 may not change anything: rejected with forbidden, queue moves on.
+  PushClient d("d", "u4");
+  r = d.push(*s, set("D1", "TITLE", Value("nope")));
+  CHECK(r.body["results"][0]["code"] == "forbidden");
+  CHECK(r.body["lastMutationIds"]["d"] == 1);
+  CHECK(item_text(*s, "D1") == d1);
+}
+
+TEST_CASE("the author of a mutation is the pushing user, whatever the mutation says") {
+  TestServer s;
+  PushClient admin("adm", "u1");
+  seed_org(*s, admin);
+  admin.push_ok(*s, {deal("D1", "u2"), deal("D3", "u3")});
+  PushClient c("c", "u3");
+  json m = c.mutation(set("D1", "TITLE", Value("as admin")));
+  m["a"] = "u1";  // pretends to be the administrator
+  json m2 = c.mutation(set("D3", "TITLE", Value("hers")));
+  m2["a"] = "u2";
+  sync::Response r = s->push("u3", PushClient::body({m, m2}));
+  REQUIRE(r.status == 200);
+  CHECK(r.body["results"][0]["code"] == "unknown_item");
+  CHECK(r.body["results"][1]["status"] == "applied");
+  s->read([](const Workspace& ws) {
+    CHECK(ws.timeline("D3").back().author == "u3");
+    return 0;
+  });
+  CHECK(s.log->back().mutation.author == "u3");
+}
+
+TEST_CASE("a mutation clock more than 60 s ahead of the server is rejected on its own") {
+  TestServer s;
+  PushClient a("a", "u1");
+  a.push_ok(*s, {deal("D1", "u1")});
+  const std::int64_t now = test_time();
+  json soon = a.mutation(set("D1", "TITLE", Value("soon")), now + 59000);
+  json future = a.mutation(set("D1", "TITLE", Value("future")), now + 61000);
+  sync::Response r = s->push("u1", PushClient::body({soon, future}));
+  REQUIRE(r.status == 200);
+  CHECK(r.body["results"][0]["status"] == "applied");
+  CHECK(r.body["results"][1]["code"] == "clock_skew");
+  CHECK(r.body["lastMutationIds"]["a"] == 3);
+  s->read([](const Workspace& ws) {
+    CHECK(ws.item("D1")->get("TITLE") == Value("soon"));
+    return 0;
+  });
+}
+
+TEST_CASE("a client id belongs to the user who first pushed with it") {
+  TestServer s;
+  PushClient admin("adm", "u1");
+  seed_org(*s, admin);
+  PushClient ivan("shared", "u2");
+  ivan.push_ok(*s, {deal("D1", "u2")});
+  const std::string before = state_text(*s);
+  PushClient maria("shared", "u3");
+  maria.mutation(deal("X", "u3"));  // her seq 1 is skipped so that seq 2 is not a gap
+  sync::Response r = s->push("u3", PushClient::body({maria.mutation(deal("D2", "u3"))}));
+  CHECK(r.status == 403);
+  CHECK(r.body["error"] == "forbidden");
+  CHECK(state_text(*s) == before);
+  // Her pulls do not list his client either.
+  CHECK(page_of(*s, "u3", "")["lastMutationIds"] == json::object());
+  CHECK(page_of(*s, "u2", "")["lastMutationIds"] == json{{"shared", 1}});
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Malformed requests
+// ---------------------------------------------------------------------------------------------------------
+
+TEST_CASE("malformed, oversized or foreign-version pushes are refused and change nothing") {
+  TestServer s;
+  PushClient a("a", "u1");
+  a.push_ok(*s, {deal("D1", "u1")});
+  const std::string before = state_text(*s);
+  const std::uint64_t version = s->version();
+  json good = a.mutation(set("D1", "TITLE", Value("x")));
+  auto with = [&](const char* key, json v) {
+    json m = good;
+    if (v.is_discarded())
+      m.erase(key);
+    else
+      m[key] = std::move(v);
+    return PushClient::body({m});
+  };
+  struct Case {
+    const char* name;
+    json body;
+    int status;
+    const char* code;
+  };
+  json many = json::array();
+  for (int i = 0; i < 501; ++i) many.push_back(good);
+  const json gone = json(json::value_t::discarded);
+  std::vector<Case> cases{
+      {"not an object", json("push"), 400, "malformed_json"},
+      {"no protocol", json{{"mutations", json::array()}}, 426, "version_not_supported"},
+      {"protocol 2", json{{"protocol", 2}, {"mutations", json::array()}}, 426,
+       "version_not_supported"},
+      {"newer schema", json{{"protocol", 1}, {"schema", 2}, {"mutations", json::array()}}, 426,
+       "version_not_supported"},
+      {"schema not a number", json{{"protocol", 1}, {"schema", "1"}, {"mutations", json::array()}},
+       400, "malformed_json"},
+      {"no mutations", json{{"protocol", 1}}, 400, "malformed_json"},
+      {"mutations not an array", json{{"protocol", 1}, {"mutations", json::object()}}, 400,
+       "malformed_json"},
+      {"a mutation not an object", PushClient::body({json(1)}), 400, "malformed_json"},
+      {"empty client", with("c", ""), 400, "malformed_json"},
+      {"no client", with("c", gone), 400, "malformed_json"},
+      {"reserved client", with("c", "~server"), 400, "malformed_json"},
+      {"seq 0", with("s", 0), 400, "malformed_json"},
+      {"negative seq", with("s", -1), 400, "malformed_json"},
+      {"seq as text", with("s", "2"), 400, "malformed_json"},
+      {"bad clock", with("h", "yesterday"), 400, "malformed_json"},
+      {"time as text", with("t", "now"), 400, "malformed_json"},
+      {"no command", with("cmd", gone), 400, "malformed_json"},
+      {"command without op", with("cmd", json{{"item", "D1"}}), 400, "malformed_json"},
+      {"501 mutations", json{{"protocol", 1}, {"mutations", many}}, 413, "too_large"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    sync::Response r = s->push("u1", c.body);
+    CHECK(r.status == c.status);
+    CHECK(r.body["error"] == c.code);
+    CHECK(r.body["message"].is_string());
+    CHECK(state_text(*s) == before);
+    CHECK(s->version() == version);
+  }
+  CHECK(page_of(*s, "u1", "")["lastMutationIds"]["a"] == 1);
+  sync::Response r = s->push("u1", json{{"protocol", 2}, {"mutations", json::array()}});
+  CHECK(r.body["minClient"] == 1);
+
+  // A command that does not read is rejected on its own: one bad mutation never blocks the queue.
+  json odd = good;
+  odd["cmd"] = json{{"op", "item.teleport"}, {"item", "D1"}};
+  r = s->push("u1", PushClient::body({odd}));
+  REQUIRE(r.status == 200);
+  CHECK(r.body["results"][0]["code"] == "invalid_command");
+  CHECK(r.body["lastMutationIds"]["a"] == 2);
+  CHECK(state_text(*s) == before);
+}
+
+TEST_CASE("malformed pulls are refused") {
+  TestServer s;
+  struct Case {
+    const char* name;
+    json body;
+    int status;
+  };
+  std::vector<Case> cases{
+      {"not an object", json::array(), 400},
+      {"protocol 2", json{{"protocol", 2}}, 426},
+      {"cursor a number", json{{"protocol", 1}, {"cursor", 5}}, 400},
+      {"limit zero", json{{"protocol", 1}, {"limit", 0}}, 400},
+      {"limit text", json{{"protocol", 1}, {"limit", "10"}}, 400},
+      {"negative limit", json{{"protocol", 1}, {"limit", -3}}, 400},
+      {"clients not a list", json{{"protocol", 1}, {"clients", "a"}}, 400},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    CHECK(s->pull("u1", c.body).status == c.status);
+  }
+  CHECK(s->pull("nobody", pull_body("")).status == 403);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Pull
+// ---------------------------------------------------------------------------------------------------------
+
+TEST_CASE("a first pull is a projected snapshot; later pulls bring only what changed") {
+  TestServer s;
+  PushClient admin("adm", "u1");
+  seed_org(*s, admin);
+  admin.push_ok(*s, {deal("D1", "u2"), deal("D2", "u2"), deal("D3", "u3")});
+  Replica r("u2");
+  json first = r.pull_once(*s);
+  CHECK(first["reset"] == true);
+  CHECK(first["more"] == false);
+  CHECK(first.contains("schema"));
+  CHECK(first["items"].size() == 3);
+  check_converged(*s, r);
+
+  json quiet = r.pull_once(*s);
+  CHECK(quiet["reset"] == false);
+  CHECK_FALSE(quiet.contains("schema"));
+  CHECK(quiet["items"].empty());
+  CHECK(quiet["removed"].empty());
+
+  admin.push_ok(*s, {set("D1", "TITLE", Value("Новое название"))});
+  json next = r.pull_once(*s);
+  REQUIRE(next["items"].size() == 1);
+  const json& d1 = next["items"][0];
+  CHECK(d1["id"] == "D1");
+  CHECK(d1["timelineFrom"].get<std::uint64_t>() > 0);
+  REQUIRE(d1["timeline"].size() == 1);  // only the new entry
+  CHECK(d1["timeline"][0]["new"] == "Новое название");
+  CHECK(d1["timeline"][0]["ver"] == s->version());
+  check_converged(*s, r);
+
+  // A configuration change comes as the schema, only when it changed.
+  FieldDef f = secret_field("UF_CRM_NOTE", {});
+  admin.push_ok(*s, {PutField{f}});
+  json cfg = r.pull_once(*s);
+  CHECK(cfg.contains("schema"));
+  CHECK(cfg["reset"] == false);
+  CHECK(cfg["items"].empty());
+  check_converged(*s, r);
+
+  // lastMutationIds lists this user's clients only, and only those asked for when a list is given.
+  PushClient mine("ivan-tab", "u2");
+  mine.push_ok(*s, {set("D2", "TITLE", Value("его"))});
+  json page = r.pull_once(*s);
+  CHECK(page["lastMutationIds"] == json{{"ivan-tab", 1}});
+  json asked = pull_body(r.cursor);
+  asked["clients"] = json::array({"other"});
+  CHECK(s->pull("u2", asked).body["lastMutationIds"] == json::object());
+}
+
+TEST_CASE("a forged, damaged or foreign cursor reads as no cursor") {
+  TestServer s;
+  PushClient admin("adm", "u1");
+  seed_org(*s, admin);
+  admin.push_ok(*s, {deal("D1", "u2")});
+  Replica r("u2");
+  r.sync(*s);
+  std::string bad = r.cursor;
+  bad[bad.size() / 3] = bad[bad.size() / 3] == 'A' ? 'B' : 'A';
+  CHECK(page_of(*s, "u2", bad)["reset"] == true);
+  CHECK(page_of(*s, "u2", "garbage")["reset"] == true);
+  CHECK(page_of(*s, "u2", r.cursor + "x")["reset"] == true);
+  CHECK(page_of(*s, "u4", r.cursor)["reset"] == true);  // issued to another user
+  // Signed with another secret (another server's workspace).
+  sync::CursorCodec other("another secret");
+  sync::Cursor c = *sync::CursorCodec(kSecret).decode(r.cursor);
+  CHECK(page_of(*s, "u2", other.encode(c))["reset"] == true);
+  // From the future (a restored older database).
+  c.base = c.pos_ver = s->version() + 10;
+  CHECK(page_of(*s, "u2", sync::CursorCodec(kSecret).encode(c))["reset"] == true);
+  CHECK(page_of(*s, "u2", r.cursor)["reset"] == false);
+}
+
+TEST_CASE("changes of who may see what reset every cursor; other configuration changes do not") {
+  TestServer s;
+  PushClient admin("adm", "u1");
+  seed_org(*s, admin);
+  FieldDef note = secret_field("UF_CRM_NOTE", {});
+  admin.push_ok(*s, {PutField{note}, deal("D1", "u2"), deal("D3", "u3"),
+                     set("D3", "UF_CRM_NOTE", Value("заметка"))});
+  Replica maria("u3"), dmitry("u4");
+  maria.sync(*s);
+  dmitry.sync(*s);
+  CHECK(maria.items.count("D3"));
+
+  // A label change: incremental.
+  note.label = {"Заметка", "Note"};
+  admin.push_ok(*s, {PutField{note}});
+  CHECK(maria.pull_once(*s)["reset"] == false);
+  check_converged(*s, maria);
+
+  // Visibility of a field: reset, and the value is gone for those who lost it.
+  const std::uint64_t epoch = s->access_epoch();
+  note.visible_to = {"Uu4"};
+  admin.push_ok(*s, {PutField{note}});
+  CHECK(s->access_epoch() > epoch);
+  json page = maria.pull_once(*s);
+  CHECK(page["reset"] == true);
+  CHECK(page.dump().find("заметка") == std::string::npos);
+  CHECK(page.dump().find("UF_CRM_NOTE") == std::string::npos);
+  check_converged(*s, maria);
+  CHECK(dmitry.pull_once(*s)["reset"] == true);
+  check_converged(*s, dmitry);
+  CHECK(dmitry.items.at("D3")["fields"].contains("UF_CRM_NOTE"));
+
+  // Roles, users, departments, views: each resets.
+  admin.push_ok(*s, {PutRole{role("own", Level::All, Level::All, Level::Own), false}});
+  CHECK(maria.pull_once(*s)["reset"] == true);
+  check_converged(*s, maria);
+  CHECK(maria.items.count("D1"));  // she reads everything now
+  admin.push_ok(*s, {PutUser{{"u6", "New", "d3", false, {}, true}}});
+  CHECK(maria.pull_once(*s)["reset"] == true);
+  admin.push_ok(*s, {PutDepartment{{"d5", "New", "d1"}, false}});
+  CHECK(maria.pull_once(*s)["reset"] == true);
+  View v;
+  v.id = "v1";
+  v.family = "deal:0";
+  v.name = "Sales view";
+  v.assigned = {"DRd2"};
+  admin.push_ok(*s, {PutView{v, false}});
+  CHECK(maria.pull_once(*s)["reset"] == true);
+  check_converged(*s, maria);
+}
+
+TEST_CASE("an item reassigned away comes as removed; one reassigned to the user comes whole") {
+  TestServer s;
+  PushClient admin("adm", "u1");
+  seed_org(*s, admin);
+  admin.push_ok(*s, {deal("D1", "u2"), set("D1", "TITLE", Value("v2")),
+                     set("D1", "TITLE", Value("v3")), deal("D3", "u3"), deal("HIDDEN-7", "u2")});
+  Replica maria("u3");
+  maria.sync(*s);
+  CHECK(maria.items.size() == 1);
+
+  admin.push_ok(*s, {set("D3", "ASSIGNED_BY_ID", Value("u2"))});
+  json page = maria.pull_once(*s);
+  CHECK(page["removed"] == json::array({"D3"}));
+  CHECK(page["items"].empty());
+  CHECK(maria.items.empty());
+
+  admin.push_ok(*s, {set("D1", "ASSIGNED_BY_ID", Value("u3"))});
+  page = maria.pull_once(*s);
+  REQUIRE(page["items"].size() == 1);
+  const json& d1 = page["items"][0];
+  CHECK_FALSE(d1.contains("timelineFrom"));  // she may never have seen it: the whole history
+  CHECK(d1["timeline"].size() == 4);
+  check_converged(*s, maria);
+
+  // Changes of an item she never could read say nothing about it, not even its id.
+  admin.push_ok(
+      *s, {set("HIDDEN-7", "TITLE", Value("x")), set("HIDDEN-7", "ASSIGNED_BY_ID", Value("u4"))});
+  page = maria.pull_once(*s);
+  CHECK(page.dump().find("HIDDEN-7") == std::string::npos);
+  check_converged(*s, maria);
+
+  // Assigned to her and away again between two pulls: she may have had it (in another tab's pull),
+  // so it is reported as removed; the cursor's pages never name it otherwise.
+  admin.push_ok(*s, {set("HIDDEN-7", "ASSIGNED_BY_ID", Value("u3")),
+                     set("HIDDEN-7", "ASSIGNED_BY_ID", Value("u2"))});
+  page = maria.pull_once(*s);
+  CHECK(page["removed"] == json::array({"HIDDEN-7"}));
+  check_converged(*s, maria);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Paging
+// ---------------------------------------------------------------------------------------------------------
+
+TEST_CASE("a paged snapshot is taken at one version while others write; what changed follows") {
+  TestServer s;
+  PushClient admin("adm", "u1");
+  seed_org(*s, admin);
+  std::vector<Command> creates;
+  for (int i = 1; i <= 30; ++i)
+    creates.push_back(deal("D" + std::to_string(i), i % 2 ? "u2" : "u3"));
+  admin.push_ok(*s, std::move(creates));
+  const auto at_start = projected_items(*s, "u2");
+  const sync::CursorCodec codec(kSecret);
+  std::mt19937 rng(7);
+
+  Replica r("u2");
+  std::set<std::string> in_snapshot;
+  std::set<std::string> changed_since;  // items changed after the snapshot's version
+  int n = 0;
+  bool snapshot_done = false;
+  for (int guard = 0; guard < 1000; ++guard) {
+    json page = r.pull_once(*s, 4);
+    CHECK(page["items"].size() <= 4);
+    if (!snapshot_done) {
+      CHECK(page["reset"] == (guard == 0));
+      for (const auto& it : page["items"]) {
+        const std::string id = it["id"];
+        CHECK_MESSAGE(in_snapshot.insert(id).second, "twice in one snapshot: " << id);
+        // Every item of the snapshot is as it was when the snapshot began.
+        REQUIRE(at_start.count(id));
+        CHECK(it == at_start.at(id));
+        CHECK_FALSE(changed_since.count(id));
+      }
+      snapshot_done = codec.decode(r.cursor)->snapshot == 0;
+      if (snapshot_done) {
+        // Together with the items that changed meanwhile, the snapshot covers everything there was.
+        for (const auto& [id, item] : at_start)
+          CHECK((in_snapshot.count(id) || changed_since.count(id)));
+      }
+    }
+    if (!page["more"].get<bool>()) break;
+    // Others write between pages: items already paged or not, new items, a new field.
+    std::vector<Command> cmds;
+    for (int k = 0; k < 2; ++k) {
+      const std::string id = "D" + std::to_string(1 + rng() % 30);
+      cmds.push_back(set(id, "TITLE", Value("изменено " + std::to_string(++n))));
+      changed_since.insert(id);
+    }
+    cmds.push_back(deal("N" + std::to_string(n), "u2"));
+    if (n == 4) cmds.push_back(PutField{secret_field("UF_CRM_LATE", {})});
+    if (guard < 6) admin.push_ok(*s, std::move(cmds));
+  }
+  CHECK(snapshot_done);
+  CHECK(r.resets == 1);
+  check_converged(*s, r);
+  CHECK(r.schema.dump().find("UF_CRM_LATE") != std::string::npos);
+}
+
+TEST_CASE("incremental pulls page through large changes, also many items changed at one version") {
+  TestServer s;
+  PushClient admin("adm", "u1");
+  seed_org(*s, admin);
+  FieldDef list;
+  list.id = "UF_CRM_KIND";
+  list.entity = "deal";
+  list.type = FieldType::List;
+  list.label = {"Вид", "Kind"};
+  list.options = {{"A", {"А", "A"}}, {"B", {"Б", "B"}}};
+  admin.push_ok(*s, {PutField{list}});
+  std::vector<Command> creates;
+  for (int i = 1; i <= 25; ++i)
+    creates.push_back(deal("D" + std::to_string(i), i % 3 ? "u2" : "u3"));
+  admin.push_ok(*s, std::move(creates));
+  std::vector<Command> sets;
+  for (int i = 1; i <= 25; ++i)
+    sets.push_back(set("D" + std::to_string(i), "UF_CRM_KIND", Value("B")));
+  admin.push_ok(*s, std::move(sets));
+  Replica ivan("u2"), maria("u3");
+  ivan.sync(*s, 3);
+  maria.sync(*s, 3);
+  // Deleting an option rewrites the cell of every item at one version: 25 entries share it.
+  list.options.pop_back();
+  admin.push_ok(*s, {PutField{list}});
+  auto pages = ivan.sync(*s, 3);
+  CHECK(pages.size() >= 9);
+  for (const auto& p : pages) CHECK(p["items"].size() <= 3);
+  check_converged(*s, ivan);
+  maria.sync(*s, 2);
+  check_converged(*s, maria);
+  // A page position inside one version only ever names an item the user received.
+  const sync::CursorCodec codec(kSecret);
+  Replica probe("u3");
+  probe.sync(*s);
+  admin.push_ok(*s, {DeleteField{"deal", "UF_CRM_KIND"}});
+  for (int guard = 0; guard < 100; ++guard) {
+    json page = probe.pull_once(*s, 1);
+    sync::Cursor c = *codec.decode(probe.cursor);
+    if (!c.pos_id.empty()) CHECK(probe.items.count(c.pos_id));
+    if (!page["more"].get<bool>()) break;
+  }
+  check_converged(*s, probe);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Concurrency
+// ---------------------------------------------------------------------------------------------------------
+
+TEST_CASE("readers' cursors never skip a change while writers push concurrently") {
+  TestServer s;
+  PushClient admin("adm", "u1");
+  seed_org(*s, admin);
+  std::vector<Command> creates;
+  for (int i = 1; i <= 10; ++i)
+    creates.push_back(deal("D" + std::to_string(i), i % 2 ? "u2" : "u3"));
+  admin.push_ok(*s, std::move(creates));
+
+  std::atomic<int> failures{0};
+  std::atomic<bool> done{false};
+  std::atomic<int> reads{0};  // pulls made by the readers so far
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 3; ++w) {
+    writers.emplace_back([&, w] {
+      PushClient c("writer" + std::to_string(w), w == 0 ? "u1" : "u2");
+      std::mt19937 rng(100 + w);
+      for (int i = 0; i < 60; ++i) {
+        std::vector<json> ms;
+        for (int k = 0, n = 1 + rng() % 3; k < n; ++k) {
+          const std::string target = "D" + std::to_string(1 + rng() % 10);
+          switch (rng() % 4) {
+            case 0:
+              ms.push_back(c.mutation(
+                  deal("W" + std::to_string(w) + "-" + std::to_string(i) + "-" + std::to_string(k),
+                       rng() % 2 ? "u2" : "u3")));
+              break;
+            case 1:
+              ms.push_back(
+                  c.mutation(set(target, "ASSIGNED_BY_ID", Value(rng() % 2 ? "u2" : "u3"))));
+              break;
+            default:
+              ms.push_back(c.mutation(set(target, "TITLE",
+                                          Value("t" + std::to_string(w) + "-" + std::to_string(i) +
+                                                "-" + std::to_string(k)))));
+          }
+        }
+        sync::Response r = s->push(c.user(), PushClient::body(std::move(ms)));
+        if (r.status != 200) ++failures;
+        for (const auto& res : r.body["results"])
+          if (res["status"] != "applied") ++failures;
+        // Let the readers in between pushes, however the threads are scheduled.
+        const int until = reads + 1;
+        for (int spin = 0; spin < 2000 && reads < until; ++spin)
+          std::this_thread::sleep_for(std::chrono::microseconds(50));
+      }
+    });
+  }
+  Replica all("u4"), own("u3");
+  std::thread reader_all([&] {
+    while (!done) {
+      all.pull_once(*s, 3);
+      ++reads;
+    }
+  });
+  std::thread reader_own([&] {
+    while (!done) {
+      own.pull_once(*s, 2);
+      ++reads;
+    }
+  });
+  for (auto& t : writers) t.join();
+  done = true;
+  reader_all.join();
+  reader_own.join();
+  CHECK(failures == 0);
+  CHECK(all.pages > 10);
+  CHECK(own.pages > 10);
+  all.sync(*s, 3);
+  own.sync(*s, 2);
+  CHECK(all.resets == 1);  // no access change: one snapshot, then increments only
+  check_converged(*s, all);
+  check_converged(*s, own);
+  CHECK(s->version() == s.log->size());  // one applied record per version, no gaps
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Projection
+// ---------------------------------------------------------------------------------------------------------
+
+namespace {
+
+// What `user` must never receive right now: ids, labels and every value ever written of fields
+// hidden from him.
+std::vector<std::string> forbidden_for(
+    sync::ServerState& s, const std::string& user,
+    const std::map<std::string, std::vector<std::string>>& values) {
+  return s.read([&](const Workspace& ws) {
+    std::vector<std::string> out;
+    for (const auto& f : ws.schema().fields) {
+      if (f.entity != "deal" || can_see_field(ws.schema(), user, f)) continue;
+      out.push_back(f.id);
+      out.push_back(f.label.en);
+      if (auto v = values.find(f.id); v != values.end())
+        out.insert(out.end(), v->second.begin(), v->second.end());
+    }
+    return out;
+  });
+}
+
+void check_no_leak(const std::string& text, const std::vector<std::string>& forbidden,
+                   const std::string& what) {
+  for (const auto& f : forbidden)
+    CHECK_MESSAGE(text.find(f) == std::string::npos, what << " leaks " << f << ": " << text);
+}
+
+}  // namespace
+
+TEST_CASE(
+    "projection: no pull page, snapshot, result or item read holds a hidden value or field id") {
+  const std::vector<Level> levels{Level::None, Level::Own, Level::Department, Level::All};
+  const std::vector<std::string> users{"u2", "u3", "u4", "u5", "u6", "u7"};
+  const std::vector<std::string> depts{"d1", "d2", "d3", "d4"};
+  const std::vector<std::string> fields{"UF_CRM_S01", "UF_CRM_S02", "UF_CRM_S03", "UF_CRM_S04",
+                                        "UF_CRM_S05"};
+  for (unsigned seed = 1; seed <= 6; ++seed) {
+    CAPTURE(seed);
+    std::mt19937 rng(seed);
+    auto pick = [&](const auto& v) { return v[rng() % v.size()]; };
+    TestServer s;
+    PushClient admin("adm", "u1");
+    std::vector<Command> setup{PutDepartment{{"d1", "Company", ""}, false},
+                               PutDepartment{{"d2", "Sales", "d1"}, false},
+                               PutDepartment{{"d3", "Support", "d1"}, false},
+                               PutDepartment{{"d4", "Sales Moscow", "d2"}, false}};
+    for (int i = 0; i < 3; ++i)
+      setup.push_back(
+          PutRole{role("r" + std::to_string(i), pick(levels), Level::None, pick(levels)), false});
+    for (const auto& u : users)
+      setup.push_back(
+          PutUser{{u, "User " + u, pick(depts), false, {"r" + std::to_string(rng() % 3)}, true}});
+    auto random_codes = [&] {
+      std::vector<std::string> codes;
+      if (rng() % 4 == 0) return codes;  // everyone
+      for (int k = 0, n = 1 + rng() % 2; k < n; ++k) {
+        switch (rng() % 3) {
+          case 0:
+            codes.push_back("U" + pick(users));
+            break;
+          case 1:
+            codes.push_back("D" + pick(depts));
+            break;
+          default:
+            codes.push_back("DR" + pick(depts));
+        }
+      }
+      return codes;
+    };
+    std::map<std::string, FieldDef> defs;
+    for (const auto& f : fields) {
+      defs[f] = secret_field(f, random_codes());
+      setup.push_back(PutField{defs[f]});
+    }
+    admin.push_ok(*s, std::move(setup));
+    // The fields also stand in the common layout and in a view's copy of it; one is required on
+    // every stage.
+    Layout common =
+        s->read([](const Workspace& ws) { return *effective_layout(ws.schema(), "deal:0", "C"); });
+    for (const auto& f : fields) common.sections[0].elements.push_back({f, true, ""});
+    View view;
+    view.id = "v1";
+    view.family = "deal:0";
+    view.name = "View";
+    view.assigned = {"DRd2"};
+    admin.push_ok(*s, {PutLayout{"deal:0", "C", common, false}, PutView{view, false},
+                       SetRequired{"deal", "UF_CRM_S02", true, {}}});
+
+    int counter = 0;
+    std::map<std::string, std::vector<std::string>> values;
+    auto token = [&](const std::string& f) {
+      std::string v = "zz" + std::to_string(++counter) + "q" + f.substr(7) + "x";
+      values[f].push_back(v);
+      return v;
+    };
+    std::vector<std::string> items;
+    std::vector<Command> creates;
+    for (int i = 1; i <= 15; ++i) {
+      const std::string id = "D" + std::to_string(i);
+      items.push_back(id);
+      CreateItem c = deal(id, rng() % 5 ? pick(users) : "u1");
+      for (const auto& f : fields)
+        if (f == "UF_CRM_S02" || rng() % 2) c.fields.push_back({f, Value(token(f))});
+      creates.push_back(std::move(c));
+    }
+    admin.push_ok(*s, std::move(creates));
+
+    std::map<std::string, Replica> replicas;
+    std::map<std::string, PushClient> clients;
+    for (const auto& u : users) {
+      replicas.emplace(u, Replica(u));
+      clients.emplace(u, PushClient("c-" + u, u));
+    }
+    for (int round = 0; round < 10; ++round) {
+      CAPTURE(round);
+      std::vector<Command> cmds;
+      for (int k = 0; k < 4; ++k) {
+        const std::string id = pick(items);
+        switch (rng() % 4) {
+          case 0:
+            cmds.push_back(set(id, "ASSIGNED_BY_ID", Value(pick(users))));
+            break;
+          case 1:
+            cmds.push_back(set(id, "TITLE", Value("title " + std::to_string(++counter))));
+            break;
+          default: {
+            const std::string f = pick(fields);
+            cmds.push_back(set(id, f, Value(token(f))));
+          }
+        }
+      }
+      if (rng() % 3 == 0) {
+        FieldDef& d = defs[pick(fields)];
+        d.visible_to = random_codes();
+        cmds.push_back(PutField{d});
+      }
+      admin.push_ok(*s, std::move(cmds));
+
+      for (const auto& u : users) {
+        CAPTURE(u);
+        // Pushes, some of them on fields or items the user may not see.
+        PushClient& c = clients.at(u);
+        std::vector<json> ms;
+        std::vector<std::pair<std::string, std::string>> written;  // (field, value)
+        for (int k = 0; k < 3; ++k) {
+          const std::string f = rng() % 3 ? pick(fields) : "TITLE";
+          const std::string v =
+              "zz" + std::to_string(++counter) + "q" + (f == "TITLE" ? "T" : f.substr(7)) + "x";
+          written.push_back({f, v});
+          ms.push_back(c.mutation(set(pick(items), f, Value(v))));
+        }
+        const json request = PushClient::body(ms);
+        sync::Response r = s->push(u, request);
+        REQUIRE(r.status == 200);
+        for (size_t k = 0; k < written.size(); ++k)
+          if (r.body["results"][k]["status"] == "applied" && written[k].first != "TITLE")
+            values[written[k].first].push_back(written[k].second);
+        std::vector<std::string> forbidden;
+        for (const auto& f : forbidden_for(*s, u, values))
+          if (request.dump().find(f) == std::string::npos)
+            forbidden.push_back(f);  // his own words may come back
+        check_no_leak(r.body.dump(), forbidden, "a push result");
+
+        // Incremental pulls in small pages, and a fresh paged snapshot.
+        forbidden = forbidden_for(*s, u, values);
+        for (const auto& page : replicas.at(u).sync(*s, 1 + rng() % 4)) {
+          check_no_leak(page.dump(), forbidden, "a pull page");
+          for (const auto& it : page["items"]) {
+            const Item* item = s->workspace().item(it["id"]);
+            REQUIRE(item);
+            CHECK(can_act(s->workspace().schema(), u, *item, Action::Read));
+          }
+        }
+        check_converged(*s, replicas.at(u));
+        Replica fresh(u);
+        for (const auto& page : fresh.sync(*s, 3))
+          check_no_leak(page.dump(), forbidden, "a snapshot page");
+        for (const auto& id : items) {
+          sync::Response g = s->get_item(u, id);
+          check_no_leak(g.body.dump(), forbidden, "an item read");
+          const std::string named = pick(fields);
+          sync::Response w = s->write_fields(u, id, json{{named, "zz0qwritex"}});
+          std::vector<std::string> not_named;  // his own words may come back
+          for (const auto& f : forbidden)
+            if (f != named) not_named.push_back(f);
+          check_no_leak(w.body.dump(), not_named, "a REST write");
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Restart and storage
+// ---------------------------------------------------------------------------------------------------------
+
+TEST_CASE(
+    "a state rebuilt from the same log is the same, and its cursors and sequence numbers still "
+    "hold") {
+  TestServer s;
+  PushClient admin("adm", "u1");
+  seed_org(*s, admin);
+  PushClient ivan("ivan", "u2");
+  admin.push_ok(*s, {deal("D1", "u2"), deal("D3", "u3")});
+  json first = ivan.mutation(set("D1", "TITLE", Value("x")));
+  json rejected = ivan.mutation(set("D1", "CLOSEDATE", Value("never")));
+  REQUIRE(s->push("u2", PushClient::body({first, rejected})).status == 200);
+  Replica r("u2");
+  r.sync(*s);
+  const std::string text = state_text(*s);
+  const std::uint64_t version = s->version();
+  const std::uint64_t epoch = s->access_epoch();
+
+  s.restart();
+  CHECK(state_text(*s) == text);
+  CHECK(s->version() == version);
+  CHECK(s->access_epoch() == epoch);
+  json page = r.pull_once(*s);
+  CHECK(page["reset"] == false);
+  CHECK(page["items"].empty());
+  CHECK(page["lastMutationIds"] == json{{"ivan", 2}});
+  sync::Response dup = s->push("u2", PushClient::body({rejected}));
+  CHECK(dup.body["results"][0]["status"] == "duplicate");
+  CHECK(dup.body["results"][0]["code"] == "invalid_date");
+  ivan.push_ok(*s, {set("D1", "TITLE", Value("after restart"))});
+  CHECK(s->version() == version + 1);
+  r.pull_once(*s);
+  check_converged(*s, r);
+  // The client ids still belong to their users.
+  PushClient thief("ivan", "u3");
+  CHECK(s->push("u3", PushClient::body({thief.mutation(deal("Z", "u3"))})).status == 403);
+}
+
+TEST_CASE("a log that does not replay stops the start") {
+  auto log = std::make_shared<std::vector<sync::LogRecord>>();
+  {
+    TestServer s;
+    PushClient a("a", "u1");
+    a.push_ok(*s, {deal("D1", "u1"), deal("D2", "u1")});
+    *log = *s.log;
+  }
+  auto broken = std::make_shared<std::vector<sync::LogRecord>>(*log);
+  (*broken)[1].ver = 5;  // out of order
+  CHECK_THROWS_AS(sync::ServerState(sync::memory_log_store(broken), kSecret), std::runtime_error);
+  broken = std::make_shared<std::vector<sync::LogRecord>>(*log);
+  (*broken)[2].mutation.cmd = deal("D1", "u1");  // the same item created twice
+  CHECK_THROWS_AS(sync::ServerState(sync::memory_log_store(broken), kSecret), std::runtime_error);
+}
+
+TEST_CASE("when the log cannot be written the state refuses everything until restarted") {
+  struct FailingStore : sync::LogStore {
+    std::shared_ptr<bool> fail;
+    explicit FailingStore(std::shared_ptr<bool> f) : fail(std::move(f)) {}
+    void load(const std::function<void(sync::LogRecord&&)>&) override {}
+    void append(const std::vector<sync::LogRecord>&) override {
+      if (*fail) throw std::runtime_error("disk full");
+    }
+  };
+  auto fail = std::make_shared<bool>(false);
+  sync::ServerState s(std::make_unique<FailingStore>(fail), kSecret, TestClock().options());
+  REQUIRE(s.bootstrap_admin("u1", "Admin"));
+  PushClient a("a", "u1");
+  a.push_ok(s, {deal("D1", "u1")});
+  *fail = true;
+  CHECK_THROWS_AS(a.push(s, deal("D2", "u1")), std::runtime_error);
+  *fail = false;
+  CHECK(a.push(s, deal("D3", "u1")).status == 503);
+  CHECK(s.pull("u1", pull_body("")).status == 503);
+  CHECK(s.get_item("u1", "D1").status == 503);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] REST helpers
+// ---------------------------------------------------------------------------------------------------------
+
+TEST_CASE("REST reads are projected and do not tell whether a hidden item exists") {
+  TestServer s;
+  PushClient admin("adm", "u1");
+  seed_org(*s, admin);
+  admin.push_ok(*s, {PutField{secret_field("UF_CRM_SECRET", {"Uu2"})}, deal("D1", "u2"),
+                     set("D1", "UF_CRM_SECRET", Value("тайна"))});
+  sync::Response r = s->get_item("u2", "D1");
+  CHECK(r.status == 200);
+  CHECK(r.body["fields"]["UF_CRM_SECRET"]["v"] == "тайна");
+  r = s->get_item("u4", "D1");
+  CHECK(r.status == 200);
+  CHECK(r.body.dump().find("UF_CRM_SECRET") == std::string::npos);
+  CHECK(s->get_item("u3", "D1").status == 404);  // not hers
+  CHECK(s->get_item("u3", "D1").body["error"] == "unknown_item");
+  CHECK(s->get_item("u2", "NOPE").status == 404);
+  CHECK(s->get_item("u5", "D1").status == 404);
+}
+
+TEST_CASE("REST writes check every field first and apply nothing when one fails") {
+  TestServer s;
+  PushClient admin("adm", "u1");
+  seed_org(*s, admin);
+  admin.push_ok(
+      *s, {PutField{secret_field("UF_CRM_SECRET", {"Uu2"})}, deal("D1", "u2"), deal("D3", "u3")});
+  const std::string before = state_text(*s);
+  const std::uint64_t version = s->version();
+  struct Case {
+    std::string name;
+    std::string user;
+    std::string item;
+    json body;
+    int status;
+    std::string code;
+    std::string field;
+  };
+  std::vector<Case> cases{
+      {"not an object", "u2", "D1", json::array({1}), 400, "malformed_json", ""},
+      {"empty", "u2", "D1", json::object(), 400, "malformed_json", ""},
+      {"no edit right", "u4", "D1", json{{"TITLE", "x"}}, 403, "forbidden", ""},
+      {"not readable", "u3", "D1", json{{"TITLE", "x"}}, 404, "unknown_item", ""},
+      {"no such item", "u2", "NOPE", json{{"TITLE", "x"}}, 404, "unknown_item", ""},
+      {"bad date after a good title", "u2", "D1", json{{"TITLE", "x"}, {"CLOSEDATE", "31.02.2026"}},
+       422, "invalid_date", "CLOSEDATE"},
+      {"unknown field", "u2", "D1", json{{"TITLE", "x"}, {"NOPE", 1}}, 422, "unknown_field",
+       "NOPE"},
+      {"hidden field", "u3", "D3", json{{"TITLE", "x"}, {"UF_CRM_SECRET", "y"}}, 422,
+       "unknown_field", "UF_CRM_SECRET"},
+      {"unreadable value", "u2", "D1", json{{"TITLE", json{{"weird", 1}}}}, 422, "invalid_value",
+       "TITLE"},
+      {"unknown stage", "u2", "D1", json{{"STAGE_ID", "MARS"}}, 422, "unknown_stage", "STAGE_ID"},
+      {"emptying a required field", "u2", "D1", json{{"TITLE", ""}}, 422, "required", "TITLE"},
+  };
+  admin.push_ok(*s, {SetRequired{"deal", "TITLE", true, {}}});
+  const std::string with_rule = state_text(*s);
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    sync::Response r = s->write_fields(c.user, c.item, c.body);
+    CHECK(r.status == c.status);
+    CHECK(r.body["error"] == c.code);
+    if (!c.field.empty()) CHECK(r.body["field"] == c.field);
+    CHECK(state_text(*s) == with_rule);
+  }
+  CHECK(s->version() == version + 1);
+  (void)before;
+
+  sync::Response ok =
+      s->write_fields("u2", "D1", json{{"TITLE", "Новое"}, {"COMMENTS", "Комментарий"}});
+  REQUIRE(ok.status == 200);
+  CHECK(ok.body["fields"]["TITLE"]["v"] == "Новое");
+  CHECK(s->version() == version + 3);  // one mutation per field
+  s->read([](const Workspace& ws) {
+    CHECK(ws.timeline("D1").back().author == "u2");
+    return 0;
+  });
+  // With the stage: one stage move carrying the other values.
+  ok = s->write_fields("u2", "D1", json{{"STAGE_ID", "PREPARATION"}, {"COMMENTS", "дальше"}});
+  REQUIRE(ok.status == 200);
+  CHECK(ok.body["fields"]["STAGE_ID"]["v"] == "PREPARATION");
+  CHECK(s->version() == version + 4);
+  // Unchanged values make no mutation; handing the item away answers that it is gone for the
+  // writer.
+  CHECK(s->write_fields("u2", "D1", json{{"TITLE", "Новое"}}).status == 200);
+  CHECK(s->version() == version + 4);
+  ok = s->write_fields("u3", "D3", json{{"TITLE", "последнее"}, {"ASSIGNED_BY_ID", "u2"}});
+  REQUIRE(ok.status == 200);
+  CHECK(ok.body == json{{"id", "D3"}, {"removed", true}});
+  s->read([](const Workspace& ws) {
+    CHECK(ws.item("D3")->get("TITLE") ==
+          Value("последнее"));  // the title went first, while she could
+    return 0;
+  });
+  // Pulls deliver REST writes like any other change.
+  Replica r("u2");
+  r.sync(*s);
+  check_converged(*s, r);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Poke
+// ---------------------------------------------------------------------------------------------------------
+
+TEST_CASE("a poke answers as soon as something changes after the cursor, or when the wait ends") {
+  TestServer s;
+  PushClient admin("adm", "u1");
+  seed_org(*s, admin);
+  admin.push_ok(*s, {deal("D1", "u2")});
+  Replica r("u2");
+  r.sync(*s);
+  using namespace std::chrono_literals;
+  auto t0 = std::chrono::steady_clock::now();
+  CHECK(s->poke("u2", r.cursor, 150ms).body["changed"] == false);
+  CHECK(std::chrono::steady_clock::now() - t0 >= 140ms);
+  // An unsettled, foreign or unreadable cursor: pull now.
+  CHECK(s->poke("u2", "", 5s).body["changed"] == true);
+  CHECK(s->poke("u3", r.cursor, 5s).body["changed"] == true);
+
+  std::thread writer([&] {
+    std::this_thread::sleep_for(50ms);
+    admin.push_ok(*s, {set("D1", "TITLE", Value("poked"))});
+  });
+  t0 = std::chrono::steady_clock::now();
+  CHECK(s->poke("u2", r.cursor, 10s).body["changed"] == true);
+  CHECK(std::chrono::steady_clock::now() - t0 < 5s);
+  writer.join();
+  r.sync(*s);
+  check_converged(*s, r);
+
+  // Shutting down releases every waiter at once.
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(50ms);
+    s->shutdown();
+  });
+  t0 = std::chrono::steady_clock::now();
+  CHECK(s->poke("u2", r.cursor, 10s).body["changed"] == false);
+  CHECK(std::chrono::steady_clock::now() - t0 < 5s);
+  stopper.join();
+}

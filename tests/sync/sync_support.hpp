@@ -1,0 +1,228 @@
+// Helpers for tests that drive sync::ServerState in-process: clients that build pushes, and
+// replicas that build a user's confirmed state from pulls the way a real client does.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/command.hpp"
+#include "core/hlc.hpp"
+#include "core/rights.hpp"
+#include "core/snapshot.hpp"
+#include "sync/server_state.hpp"
+
+namespace kt::test {
+
+using nlohmann::json;
+
+constexpr std::int64_t kSyncNow = 1795000000000;  // 2026-11-18
+constexpr const char* kSecret = "test secret";
+
+// Test time: every mutation a PushClient makes is 1 ms after the previous one (of any client), so
+// that later edits win by clock as they would in life; the servers' clock reads the same time.
+inline std::atomic<std::int64_t>& test_time() {
+  static std::atomic<std::int64_t> t{kSyncNow};
+  return t;
+}
+
+struct TestClock {
+  sync::ServerOptions options(std::size_t max_limit = 2000) const {
+    sync::ServerOptions o;
+    o.now_ms = [] { return test_time().load(); };
+    o.max_limit = max_limit;
+    return o;
+  }
+};
+
+// A server over a memory log with its first administrator u1 ("Admin").
+struct TestServer {
+  TestClock clock;
+  std::shared_ptr<std::vector<sync::LogRecord>> log =
+      std::make_shared<std::vector<sync::LogRecord>>();
+  std::unique_ptr<sync::ServerState> state;
+  explicit TestServer(bool with_admin = true) {
+    state =
+        std::make_unique<sync::ServerState>(sync::memory_log_store(log), kSecret, clock.options());
+    if (with_admin) REQUIRE(state->bootstrap_admin("u1", "Admin"));
+  }
+  // Builds a new state over the same log, as a restarted server would.
+  void restart() {
+    state.reset();
+    state =
+        std::make_unique<sync::ServerState>(sync::memory_log_store(log), kSecret, clock.options());
+  }
+  sync::ServerState& operator*() { return *state; }
+  sync::ServerState* operator->() { return state.get(); }
+};
+
+// One app instance: its client id, the user it pushes for, its sequence numbers and clock.
+class PushClient {
+ public:
+  PushClient(std::string id, std::string user)
+      : id_(std::move(id)), user_(std::move(user)), clock_(id_) {}
+  const std::string& id() const { return id_; }
+  const std::string& user() const { return user_; }
+  std::uint64_t seq() const { return seq_; }
+
+  // A mutation at time `now` (default: the next test millisecond).
+  json mutation(Command cmd, std::int64_t now = 0) {
+    if (now == 0) now = ++test_time();
+    Mutation m;
+    m.client = id_;
+    m.seq = ++seq_;
+    m.hlc = clock_.tick(now);
+    m.author = user_;
+    m.time_ms = now;
+    m.cmd = std::move(cmd);
+    return json(m);
+  }
+  static json body(std::vector<json> mutations) {
+    return json{{"protocol", 1}, {"schema", 1}, {"mutations", std::move(mutations)}};
+  }
+  // Pushes one command and returns the response.
+  sync::Response push(sync::ServerState& s, Command cmd, std::int64_t now = 0) {
+    return s.push(user_, body({mutation(std::move(cmd), now)}));
+  }
+  // Pushes commands that must all be applied.
+  void push_ok(sync::ServerState& s, std::vector<Command> cmds, std::int64_t now = 0) {
+    std::vector<json> ms;
+    for (auto& c : cmds) ms.push_back(mutation(std::move(c), now));
+    sync::Response r = s.push(user_, body(std::move(ms)));
+    REQUIRE_MESSAGE(r.status == 200, r.body.dump());
+    for (const auto& res : r.body["results"])
+      REQUIRE_MESSAGE(res["status"] == "applied", res.dump());
+  }
+
+ private:
+  std::string id_;
+  std::string user_;
+  HlcClock clock_;
+  std::uint64_t seq_ = 0;
+};
+
+inline json pull_body(const std::string& cursor, std::size_t limit = 0) {
+  json j{{"protocol", 1}, {"schema", 1}, {"cursor", cursor}};
+  if (limit) j["limit"] = limit;
+  return j;
+}
+
+// The confirmed state of one user's client, built from pull responses as PROTOCOL.md describes.
+struct Replica {
+  std::string user;
+  std::string cursor;
+  json schema;
+  std::map<std::string, json> items;  // id -> item JSON, timeline merged, without timelineFrom
+  json last = json::object();
+  int resets = 0;
+  int pages = 0;
+  std::vector<std::string>
+      errors;  // what went wrong (no doctest macros here: readers run in threads)
+
+  explicit Replica(std::string u) : user(std::move(u)) {}
+
+  void apply(const json& page) {
+    ++pages;
+    if (page["reset"].get<bool>()) {
+      ++resets;
+      items.clear();
+      schema = nullptr;
+    }
+    if (page.contains("schema")) schema = page["schema"];
+    for (const auto& in : page["items"]) {
+      const std::string id = in["id"];
+      json item = in;
+      auto had = items.find(id);
+      if (in.contains("timelineFrom") && had == items.end()) {
+        errors.push_back("a partial timeline for an item the client does not hold: " + id);
+      } else if (in.contains("timelineFrom")) {
+        std::map<std::string, json> by_id;
+        for (const auto& e : had->second["timeline"]) by_id[e["id"]] = e;
+        for (const auto& e : in["timeline"]) by_id[e["id"]] = e;
+        std::vector<json> merged;
+        for (auto& [k, e] : by_id) merged.push_back(e);
+        std::stable_sort(merged.begin(), merged.end(), [](const json& a, const json& b) {
+          return a.value("ver", std::uint64_t{0}) < b.value("ver", std::uint64_t{0});
+        });
+        item["timeline"] = merged;
+        item.erase("timelineFrom");
+      }
+      items[id] = std::move(item);
+    }
+    for (const auto& id : page["removed"]) items.erase(id.get<std::string>());
+    for (const auto& [c, n] : page["lastMutationIds"].items()) last[c] = n;
+    cursor = page["cursor"];
+  }
+
+  // One pull, applied. Returns the page (a failed pull is recorded in errors and returns the error
+  // body).
+  json pull_once(sync::ServerState& s, std::size_t limit = 0) {
+    sync::Response r = s.pull(user, pull_body(cursor, limit));
+    if (r.status != 200) {
+      errors.push_back("pull failed: " + r.body.dump());
+      return r.body;
+    }
+    apply(r.body);
+    return r.body;
+  }
+  // Pulls until the server says there is no more; returns the pages.
+  std::vector<json> sync(sync::ServerState& s, std::size_t limit = 0) {
+    std::vector<json> out;
+    for (int guard = 0; guard < 100000; ++guard) {
+      out.push_back(pull_once(s, limit));
+      if (!out.back().contains("more") || !out.back()["more"].get<bool>()) return out;
+    }
+    errors.push_back("pull never settles");
+    return out;
+  }
+};
+
+// What `user` may hold right now: every item he may read, projected, with its whole timeline.
+inline std::map<std::string, json> projected_items(sync::ServerState& s, const std::string& user) {
+  return s.read([&](const Workspace& ws) {
+    std::map<std::string, json> out;
+    for (const auto& et : ws.schema().entities)
+      for (const auto& id : ws.item_ids(et.id)) {
+        const Item* it = ws.item(id);
+        if (it && can_act(ws.schema(), user, *it, Action::Read))
+          out[id] = item_json(ws, *it, &user);
+      }
+    return out;
+  });
+}
+
+inline json projected_schema(sync::ServerState& s, const std::string& user) {
+  return s.read([&](const Workspace& ws) { return schema_json(ws.schema(), &user); });
+}
+
+// The whole authoritative state as text, for "nothing changed" checks.
+inline std::string state_text(sync::ServerState& s) {
+  return s.read([](const Workspace& ws) { return snapshot_json(ws, nullptr).dump(); });
+}
+
+// Checks that the replica holds exactly what the user may see now.
+inline void check_converged(sync::ServerState& s, const Replica& r) {
+  for (const auto& e : r.errors) FAIL_CHECK(r.user << ": " << e);
+  auto want = projected_items(s, r.user);
+  CHECK(r.items.size() == want.size());
+  for (const auto& [id, item] : want) {
+    auto got = r.items.find(id);
+    if (got == r.items.end()) {
+      FAIL_CHECK("missing item " << id << " for " << r.user);
+      continue;
+    }
+    CHECK_MESSAGE(got->second == item, "item " << id << " for " << r.user << "\n got "
+                                               << got->second.dump() << "\nwant " << item.dump());
+  }
+  for (const auto& [id, item] : r.items)
+    CHECK_MESSAGE(want.count(id), "item " << id << " should not be held by " << r.user);
+  CHECK(r.schema == projected_schema(s, r.user));
+}
+
+}  // namespace kt::test
