@@ -55,18 +55,6 @@ std::optional<Response> check_versions(const json& request) {
   return std::nullopt;
 }
 
-bool is_item_command(const Command& c) {
-  return std::holds_alternative<CreateItem>(c) || std::holds_alternative<SetField>(c) ||
-         std::holds_alternative<MoveStage>(c);
-}
-
-// The item an item command acts on when it must exist (not for creation).
-const std::string* target_item(const Command& c) {
-  if (auto* s = std::get_if<SetField>(&c)) return &s->item;
-  if (auto* m = std::get_if<MoveStage>(&c)) return &m->item;
-  return nullptr;
-}
-
 bool id_char(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
 }
@@ -224,6 +212,8 @@ ServerState::Outcome ServerState::apply_locked(const Mutation& m) {
   std::vector<std::string> touched;
   bool access = false;
   const bool config = !is_item_command(m.cmd);
+  // Items a command changes without a new timeline entry (a pin, product rows, a conversion's links).
+  if (!config) touched = ws_.affected_items(m.cmd);
   auto items_with_cell = [this](const std::string& entity, const std::string& field) {
     std::vector<std::string> out;
     for (const auto& id : ws_.item_ids(entity))
@@ -375,9 +365,9 @@ Response ServerState::push(const std::string& user, const json& request) {
       o.status = Status::Fail(
           "clock_skew", "the mutation's clock is " + std::to_string((m.hlc.wall - now_ms) / 1000) +
                             " s ahead of the server's; check the device's time");
-    } else if (const std::string* id = target_item(m.cmd);
-               id && ws_.item(*id) && !readable(user, *ws_.item(*id))) {
-      o.status = Status::Fail("unknown_item", "no such item: " + *id);  // no existence leak
+    } else if (const std::string id = command_item(m.cmd);
+               !id.empty() && ws_.item(id) && !readable(user, *ws_.item(id))) {
+      o.status = Status::Fail("unknown_item", "no such item: " + id);  // no existence leak
     } else {
       o = apply_locked(m);
     }
