@@ -113,10 +113,11 @@ void SyncClient::handle_pull(const HttpResponse& r, std::int64_t now) {
   if (r.status != 200) return failed(r, now);
   PullPage page;
   if (Status s = parse_pull(r.body, &page); !s) return failed(HttpResponse{500, s.message}, now);
-  if (page.reset && !replica_.in_snapshot()) replica_.begin_snapshot();
+  // A reset starts a snapshot over, also one that was being paged (the access epoch changed meanwhile).
+  if (page.reset) replica_.begin_snapshot();
   if (replica_.in_snapshot()) {
     replica_.add_snapshot_page(page);
-    if (!page.more) report(replica_.finish_snapshot());
+    if (!page.more || page.snapshot_done) report(replica_.finish_snapshot());
   } else {
     report(replica_.apply(page));
   }

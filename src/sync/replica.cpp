@@ -17,6 +17,7 @@ Status parse_pull(const std::string& body, PullPage* out) {
   try {
     page.reset = j.value("reset", false);
     page.more = j.value("more", false);
+    page.snapshot_done = j.value("snapshotDone", false);
     page.cursor = j.value("cursor", "");
     if (j.contains("schema") && !j["schema"].is_null()) {
       Schema s;

@@ -25,6 +25,9 @@ namespace kt::sync {
 struct PullPage {
   bool reset = false;  // the first page of a snapshot: everything confirmed is replaced
   bool more = false;
+  // The last page of a snapshot, even when `more` is set because items changed while it was paged (those
+  // follow as ordinary changes).
+  bool snapshot_done = false;
   std::optional<Schema> schema;
   struct ItemState {
     Item item;

@@ -499,6 +499,7 @@ Response ServerState::pull(const std::string& user, const json& request) {
     if (snap) {
       // The snapshot is complete at its version; whatever changed since comes with the next pull.
       more = version_ > c.snapshot;
+      body["snapshotDone"] = true;
       c.base = c.snapshot;
       c.snapshot = 0;
       c.whole = true;
