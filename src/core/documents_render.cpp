@@ -477,7 +477,14 @@ std::string apply_format(const DocValue& v, const std::string& mod, ModKind mk, 
     case DocValueKind::Number:
       if (mod == "number") return format_number(v.number, v.decimals, ctx.lang);
       if (mk == ModKind::Decimals) return format_number(v.number, mod[0] - '0', ctx.lang);
-      if (mod == "words") return number_in_words(static_cast<std::int64_t>(std::trunc(v.number)), ctx.lang);
+      if (mod == "words") {
+        // Beyond ±9.2e18 (or not a number) the whole part has no int64 and no words.
+        if (!std::isfinite(v.number) || std::fabs(v.number) >= 9.2e18) {
+          *error = "the number is too large to write in words";
+          return {};
+        }
+        return number_in_words(static_cast<std::int64_t>(std::trunc(v.number)), ctx.lang);
+      }
       return misfit();
     case DocValueKind::Money:
       if (mod == "money") return money_text(v.money, ctx.lang);
@@ -568,6 +575,9 @@ std::vector<std::string> split_mods(const std::string& s) {
   }
 }
 
+// Deeper nesting is surely a mistake, and the renderer recurses once per level.
+constexpr size_t kMaxDepth = 32;
+
 class Parser {
  public:
   Parser(const std::string& src, std::vector<std::string>& errors) : src_(src), errors_(errors) {}
@@ -614,6 +624,10 @@ class Parser {
       } else if (tag.kind == Node::Section) {
         // Children go into the node's own vector; the vector holding the node is not touched while it is
         // open, so the pointer stays valid.
+        if (open.size() >= kMaxDepth) {
+          error(pos, tag.text + " is nested more than " + std::to_string(kMaxDepth) + " blocks deep");
+          return {};
+        }
         sink().push_back(std::move(tag));
         open.push_back({&sink().back(), pos});
       } else if (!open.empty() && open.back().node->name == tag.name) {  // a closing tag
@@ -641,11 +655,14 @@ class Parser {
 
  private:
   // A tag starting at src_[i] == '{'; false when the braces hold something else (CSS, plain text).
+  // Linear in the body: `i` only grows, so the next '}' is looked up again only once it is passed, and a tag
+  // is given up at the first character it cannot hold (a run of "{" costs one step each).
   bool read_tag(size_t i, Node* tag, size_t* end) {
-    size_t close = src_.find('}', i + 1);
+    if (close_ != std::string::npos && close_ <= i) close_ = src_.find('}', i + 1);
+    const size_t close = close_;
     if (close == std::string::npos) return false;
+    if (src_.find_first_of("{<>\n\r", i + 1) < close) return false;
     std::string body = src_.substr(i + 1, close - i - 1);
-    if (body.find_first_of("{<>\n\r") != std::string::npos) return false;
     tag->text = src_.substr(i, close - i + 1);
     *end = close + 1;
     if (!body.empty() && (body[0] == '#' || body[0] == '^' || body[0] == '/')) {
@@ -675,6 +692,7 @@ class Parser {
 
   const std::string& src_;
   std::vector<std::string>& errors_;
+  size_t close_ = 0;  // the first '}' after the last tag looked at
 };
 
 // ---------------------------------------------------------------------------------------------------------

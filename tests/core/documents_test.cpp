@@ -392,6 +392,9 @@ TEST_CASE("numbers: default decimals, fixed decimals, words") {
   CHECK(render_html("{I}", ctx) == "21 000");
   CHECK(render_html("{I~words~ucfirst}", ctx) == "Двадцать одна тысяча");
   CHECK(render_html("{P}", ctx) == "0,50");
+  RenderResult huge = render("[{H~words}]", values({{"H", DocValue::of_number(1e30)}}));
+  CHECK(huge.html == "[]");
+  CHECK(huge.warnings.size() == 1);
   DocContext en = values({{"N", DocValue::of_number(1234.56)}}, Lang::En);
   CHECK(render_html("{N}", en) == "1,234.56");
   CHECK(render_html("{N~words}", en) == "one thousand two hundred thirty-four");
@@ -598,6 +601,13 @@ TEST_CASE("a broken block structure is an error with its line, and nothing is re
         "line 3: {/Contacts} closes nothing: there is no {#Contacts} or {^Contacts} before it");
   CHECK(error_of("{#Products}x{/Products}{/Products}").find("closes nothing") != std::string::npos);
 
+  // Nesting has a sane limit (the renderer recurses per level).
+  std::string deep, deeper;
+  for (int i = 0; i < 32; ++i) deep = "{#Title}" + deep + "{/Title}";
+  CHECK(check_template_syntax(deep).empty());
+  for (int i = 0; i < 100000; ++i) deeper += "{#Title}";
+  CHECK(error_of(deeper).find("nested more than 32 blocks deep") != std::string::npos);
+
   // Well-formed nesting and CSS are fine.
   CHECK(check_template_syntax("{#Products}{#Products.Discount}x{/Products.Discount}{/Products}").empty());
   CHECK(check_template_syntax("<style>body { margin: 0 } a{color:red}</style>{^Contacts}-{/Contacts}").empty());
@@ -614,6 +624,12 @@ TEST_CASE("CSS and other braces are copied as they are") {
       "<style>@page { size: A4; } body { margin: 0 } a{color:red} @media print { .x { display: none; } }</style>";
   CHECK(render_html(css + "{A}", ctx) == css + "1");
   CHECK(render_html("{ A } {A }{} {1A} {A\nB} {", ctx) == "{ A } {A }{} {1A} {A\nB} {");
+  // Long runs of braces are copied in linear time (a quadratic scan would take minutes here).
+  const std::string opens(400000, '{'), closes(400000, '}');
+  CHECK(render_html(opens + "{A}" + closes + "{A}", ctx) == opens + "1" + closes + "1");
+  std::string words;
+  for (int i = 0; i < 100000; ++i) words += "{word ";
+  CHECK(render_html(words + "{A}}", ctx) == words + "1}");
 }
 
 // ---------------------------------------------------------------------------------------------------------
