@@ -92,9 +92,9 @@ std::string check_numerator(const Numerator& n) {
   return {};
 }
 
-std::string period_key(const std::string& periodic, std::int64_t now_ms, int tz_offset_min) {
+std::string period_key(const std::string& periodic, std::int64_t date_ms, int tz_offset_min) {
   if (periodic.empty()) return {};
-  const Date d = utc_from_ms(now_ms + static_cast<std::int64_t>(tz_offset_min) * kMinuteMs).date;
+  const Date d = utc_from_ms(date_ms + static_cast<std::int64_t>(tz_offset_min) * kMinuteMs).date;
   char buf[32];
   if (periodic == "year") std::snprintf(buf, sizeof buf, "%04d", d.year);
   else if (periodic == "month") std::snprintf(buf, sizeof buf, "%04d-%02d", d.year, d.month);

@@ -1,5 +1,5 @@
 // The document generator (SPEC §8, inventory G-1 and §7): numerators, templates, the values a template can
-// use, and rendering a template into a printable HTML document. Pure: no I/O, no clock (callers pass "now"),
+// use, and rendering a template into a printable HTML document. Pure: no I/O, no clock (callers pass the document date),
 // no time zone database (callers pass the UTC offset). Storing documents and the timeline entry are the
 // caller's business.
 //
@@ -27,8 +27,9 @@
 //   {^Name} ... {/Name}    the opposite: when the value (or the table) is empty or zero
 //   Blocks must be closed and nested: an unclosed {#Name}, a {/Name} that closes nothing and crossed blocks
 //   ("{#A}{#B}{/A}{/B}") are errors with their line ("line 3: {#Products} is not closed: ..."), and no
-//   document is made from such a template (check_template refuses to save it). Unknown placeholders and
-//   modifiers are only warnings: they render empty and the document is still made.
+//   document is made from such a template (check_template refuses to save it); so is nesting deeper than
+//   32 blocks. Unknown placeholders and modifiers are only warnings: they render empty and the document is
+//   still made.
 //
 // A name starts with a letter (any script) and holds no braces, '~', ':', ';', '<', '>', quotes, backslashes,
 // tabs, line breaks or double spaces, so CSS such as "body { margin: 0 }" or "a{color:red}" is never
@@ -70,7 +71,7 @@ class Workspace;
 struct Numerator {
   std::string id;
   Labels name;
-  // Tokens: {NUMBER} (required), {YEAR} "2026", {MONTH} "11", {DAY} "26" (the local date of generation).
+  // Tokens: {NUMBER} (required), {YEAR} "2026", {MONTH} "11", {DAY} "26" (the document's local date).
   std::string pattern = "{NUMBER}";
   std::int64_t start = 1;  // the first number, and the number after a periodic reset; >= 1
   std::int64_t step = 1;   // >= 1
@@ -102,7 +103,7 @@ std::string check_numerator(const Numerator& n);
 
 // The period a moment falls in, at UTC offset tz_offset_min: "2026" for "year", "2026-11" for "month",
 // "2026-11-26" for "day", "" otherwise.
-std::string period_key(const std::string& periodic, std::int64_t now_ms, int tz_offset_min);
+std::string period_key(const std::string& periodic, std::int64_t date_ms, int tz_offset_min);
 
 // The next number for a document dated `date_ms` (its period and the {YEAR}/{MONTH}/{DAY} tokens come from
 // that date at UTC offset tz_offset_min). A fresh counter, or a new (later) period, starts at `start`; the
