@@ -1,0 +1,366 @@
+// The document generator (SPEC §8, inventory G-1 and §7): numerators, templates, the values a template can
+// use, and rendering a template into a printable HTML document. Pure: no I/O, no clock (callers pass the document date),
+// no time zone database (callers pass the UTC offset). Storing documents and the timeline entry are the
+// caller's business.
+//
+// Index: [Numerators] [Templates and documents] [Values and context] [Building a context]
+//        [Rendering] [Generating documents] [Words and formats] [Defaults]
+//
+// Integration (the workspace stores templates, numerators with their NumeratorState, and MyCompany in its
+// configuration; JSON forms are in documents_json.hpp):
+//   1. templates_for(...)            the "Documents" menu of a card;
+//   2. generate_document(ws, ...)    checks rights, takes the next number, renders; or, step by step,
+//      next_number(...) then render_document(ws, user, item_id, template, me, number, date_ms, tz);
+//   3. a GenerateDocument command carries the resulting Document (number, html) and NumeratorState, so that
+//      replaying the journal never renders again and the stored page stays what the user saw.
+// The rendered page is HTML written by the template's author: show it in a sandboxed frame (no scripts),
+// and let only administrators edit templates.
+//
+// ---------------------------------------------------------------------------------------------------------
+// Template syntax (the body is trusted HTML; every substituted value is HTML-escaped):
+//
+//   {Name}                 a value: "{Title}", "{TITLE}", "{Название}", "{Company.TITLE}", "{MyCompany.INN}"
+//   {Name~mod}             a value with a modifier; modifiers chain: "{TotalSum~words~upper}"
+//   {#Table} ... {/Table}  repeats the block once per row of a table; inside it "{Table.Column}",
+//                          "{Table.Item.Column}" (Bitrix-style chain, same thing) and "{Table.INDEX}" (1-based)
+//   {#Name} ... {/Name}    for a value: the block appears once when the value is filled and not zero
+//   {^Name} ... {/Name}    the opposite: when the value (or the table) is empty or zero
+//   Blocks must be closed and nested: an unclosed {#Name}, a {/Name} that closes nothing and crossed blocks
+//   ("{#A}{#B}{/A}{/B}") are errors with their line ("line 3: {#Products} is not closed: ..."), and no
+//   document is made from such a template (check_template refuses to save it); so is nesting deeper than
+//   32 blocks. Unknown placeholders and modifiers are only warnings: they render empty and the document is
+//   still made.
+//
+// A name starts with a letter (any script) and holds no braces, '~', ':', ';', '<', '>', quotes, backslashes,
+// tabs, line breaks or double spaces, so CSS such as "body { margin: 0 }" or "a{color:red}" is never
+// mistaken for a placeholder. Braces holding anything else are copied as they are.
+//
+// Modifiers, by value kind (an unknown modifier, or one that does not fit the kind, renders empty and adds a
+// warning; an empty value renders empty whatever the modifier):
+//   date, date-time  PHP-like tokens: d j (day), m n (month), F (month name; genitive in Russian: "ноября"),
+//                    f (month name, nominative), M (short month), Y y (year), H G h g (hour), i (minute),
+//                    s (second), A a (AM/PM), l D (weekday); "\x" is a literal x; other non-letters and
+//                    non-ASCII text are kept: "{DocumentCreateTime~d F Y г.}" -> "26 ноября 2026 г."
+//   money            money (default: "1 234,50 ₽"), number ("1 234,50"), 0..9 (that many decimals, no
+//                    currency), words ("Одна тысяча двести тридцать четыре рубля 50 копеек"), currency ("RUB")
+//   number           number (default), 0..9 (decimals), words (whole part in words)
+//   any              upper, lower, ucfirst (applied to the text formatted so far)
+// ---------------------------------------------------------------------------------------------------------
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/item.hpp"
+#include "core/schema.hpp"
+#include "core/status.hpp"
+#include "core/value.hpp"
+
+namespace kt {
+
+class Workspace;
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Numerators
+// ---------------------------------------------------------------------------------------------------------
+
+// How documents are numbered. Several templates may share one numerator (and so one counter).
+struct Numerator {
+  std::string id;
+  Labels name;
+  // Tokens: {NUMBER} (required), {YEAR} "2026", {MONTH} "11", {DAY} "26" (the document's local date).
+  std::string pattern = "{NUMBER}";
+  std::int64_t start = 1;  // the first number, and the number after a periodic reset; >= 1
+  std::int64_t step = 1;   // >= 1
+  int length = 0;          // minimum digits of {NUMBER}, padded on the left with `pad`; 0..20
+  std::string pad = "0";   // one character (UTF-8)
+  std::string periodic;    // "" (never reset), "year", "month" or "day"
+  bool operator==(const Numerator&) const = default;
+};
+
+// The counter of one numerator. The default value means "nothing issued yet".
+struct NumeratorState {
+  std::int64_t last = 0;   // the last number issued in the latest period; 0 = none
+  std::string period_key;  // the latest period: "2026", "2026-11", "2026-11-26"; "" when not periodic
+  // Periodic numerators only: the last number of each earlier period that issued one, so that a back-dated
+  // document (dated in an earlier period than `period_key`) continues its own period's count instead of
+  // repeating a number. One entry per period that was used.
+  std::map<std::string, std::int64_t> earlier;
+  bool operator==(const NumeratorState&) const = default;
+};
+
+struct NextNumber {
+  std::string number;  // the formatted document number: "СЧ-2026-0001"
+  NumeratorState next;  // the state to store once the document is saved
+};
+
+// "" when the numerator is usable, otherwise the reason in English (step 0, negative length, unknown token,
+// a periodic reset without the date tokens that keep numbers unique, ...).
+std::string check_numerator(const Numerator& n);
+
+// The period a moment falls in, at UTC offset tz_offset_min: "2026" for "year", "2026-11" for "month",
+// "2026-11-26" for "day", "" otherwise.
+std::string period_key(const std::string& periodic, std::int64_t date_ms, int tz_offset_min);
+
+// The next number for a document dated `date_ms` (its period and the {YEAR}/{MONTH}/{DAY} tokens come from
+// that date at UTC offset tz_offset_min). A fresh counter, or a new (later) period, starts at `start`; the
+// same period continues at last + step, never below `start` (so raising `start` takes effect at once); an
+// earlier period (a back-dated document) continues that period's own count. Numbers are unique as long as
+// every issued number's `next` state is stored before the next call. Expects a numerator that passes
+// check_numerator().
+NextNumber next_number(const Numerator& n, const NumeratorState& state, std::int64_t date_ms, int tz_offset_min);
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Templates and documents
+// ---------------------------------------------------------------------------------------------------------
+
+// An entity type and, optionally, one pipeline of it that a template is offered for.
+struct TemplateTarget {
+  std::string entity;    // "deal", "invoice", ...
+  std::string pipeline;  // "" = every pipeline
+  bool operator==(const TemplateTarget&) const = default;
+};
+
+struct DocTemplate {
+  std::string id;
+  Labels name;               // "Счёт на оплату"
+  std::string numerator_id;  // "" = documents get no number
+  std::string region = "ru";  // "ru" | "en": month names, number formats, amounts in words
+  std::vector<TemplateTarget> targets;
+  // Who may use it (access codes as in rights.hpp): "UA" every user, "U<id>", "D<dept>", "DR<dept>".
+  // Empty = only its creator (and administrators).
+  std::vector<std::string> access;
+  bool active = true;
+  int sort = 500;  // ascending in the "Documents" menu
+  std::string body;  // the HTML template, see the syntax at the top of this file
+  std::string created_by;
+  bool operator==(const DocTemplate&) const = default;
+};
+
+// A generated document as stored (and synced) for an item.
+struct Document {
+  std::string id;
+  std::string template_id;
+  std::string number;
+  std::string title;  // "Счёт на оплату № СЧ-2026-0001"
+  std::string html;   // the complete standalone page
+  std::int64_t created_ms = 0;
+  std::string created_by;
+  std::string entity;
+  std::string item_id;
+  bool operator==(const Document&) const = default;
+};
+
+// "" when the template is usable, otherwise the reason (no id, unknown region, no target, a syntax error of
+// the body as check_template_syntax() reports it, ...).
+std::string check_template(const DocTemplate& t);
+
+// The language of a template's region ("en" -> English, anything else -> Russian).
+Lang region_lang(const std::string& region);
+
+// Whether a template is offered for an item of `entity` in `pipeline` (ignores `active`).
+bool applies_to(const DocTemplate& t, const std::string& entity, const std::string& pipeline);
+// Whether a user may use the template: administrators, "UA", a matching code, or its creator.
+bool can_use_template(const Schema& s, const std::string& user, const DocTemplate& t);
+// The active templates a user may use for an item, by `sort` then name.
+std::vector<const DocTemplate*> templates_for(const std::vector<DocTemplate>& all, const Schema& s,
+                                              const std::string& user, const Item& item);
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Values and context
+// ---------------------------------------------------------------------------------------------------------
+
+enum class DocValueKind { Empty, Text, Number, Money, Date, DateTime, Table };
+
+// One typed value a placeholder stands for. Empty = a known placeholder with nothing to show (not filled, or
+// hidden from the user): it renders empty without a warning.
+struct DocValue {
+  DocValueKind kind = DocValueKind::Empty;
+  std::string text;     // Text; Date as "YYYY-MM-DD"
+  double number = 0;    // Number
+  int decimals = -1;    // Number: decimals shown by default; -1 = as many as needed
+  Money money;          // Money
+  std::int64_t ms = 0;  // DateTime: UTC milliseconds
+
+  static DocValue of_text(std::string s);
+  static DocValue of_number(double v, int decimals = -1);
+  static DocValue of_money(Money m);
+  static DocValue of_date(std::string iso_date);
+  static DocValue of_datetime(std::int64_t utc_ms);
+  bool operator==(const DocValue&) const = default;
+};
+
+using DocRow = std::map<std::string, DocValue>;  // column ("Name", "Price") -> value
+
+// Everything a template can use. Callers may fill it by hand, or with make_context().
+struct DocContext {
+  Lang lang = Lang::Ru;   // the template's region language
+  int tz_offset_min = 0;  // date-times and the document's date are shown at this UTC offset
+  std::map<std::string, DocValue> values;
+  std::map<std::string, std::vector<DocRow>> tables;  // "Products", "Contacts"
+};
+
+// The seller's details (settings of the workspace), for MyCompany.* placeholders.
+struct MyCompany {
+  std::string name;          // MyCompany.Name: "ООО «Ромашка»"
+  std::string inn;           // MyCompany.INN
+  std::string kpp;           // MyCompany.KPP
+  std::string ogrn;          // MyCompany.OGRN
+  std::string address;       // MyCompany.Address
+  std::string phone;         // MyCompany.Phone
+  std::string email;         // MyCompany.Email
+  std::string bank;          // MyCompany.BankName
+  std::string bik;           // MyCompany.BIK
+  std::string account;       // MyCompany.Account (расчётный счёт)
+  std::string corr_account;  // MyCompany.CorrAccount (корр. счёт)
+  std::string director;      // MyCompany.Director
+  std::string accountant;    // MyCompany.Accountant
+  bool operator==(const MyCompany&) const = default;
+};
+
+// One entry of the placeholder help of the template editor.
+struct PlaceholderInfo {
+  std::string name;   // as written between the braces: "Company.TITLE", "Products.Price"
+  std::string title;  // what it is, in the requested language
+  DocValueKind kind = DocValueKind::Text;
+  bool operator==(const PlaceholderInfo&) const = default;
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Building a context
+// ---------------------------------------------------------------------------------------------------------
+
+// Finds a related item by id; returns nullptr when there is none.
+using ItemLookup = std::function<const Item*(const std::string& id)>;
+
+// Fills a context from an item, as seen by `user`:
+//  - every field of the item's entity by id and by its Russian and English labels ("TITLE", "Название",
+//    "Deal name"; when two fields share a label the first in schema order wins), plus the aliases Title,
+//    Amount, Currency, Stage, Responsible, CreatedTime;
+//  - the client through the item's binding fields (CLIENT, COMPANY_ID, CONTACT_ID): Company.<field>,
+//    Contact.<field> (the first contact), the aliases Company.Name/Phone/Email/Address,
+//    Contact.Name/FirstName/LastName/Post/Phone/Email, Client.Name/Phone/Email/Address (the company, else
+//    the contact), and the table Contacts (Name, Post, Phone, Email);
+//  - MyCompany.* from `me`;
+//  - the table Products (INDEX, Name, Price, FinalPrice, Quantity, Unit, Discount, DiscountSum, TaxRate,
+//    Tax, Sum = after discount as entered, Total = with any added tax) and the totals TotalRows,
+//    TotalSubtotal (sum of Sum), TotalDiscount, TotalTax, TotalTaxTitle ("В том числе НДС 20%"),
+//    TotalSum (to pay), in the item's currency;
+//  - DocumentNumber, DocumentCreateTime, DocumentTitle as known but empty (set_document_meta fills them).
+// A field the user may not see (can_see_field), a related item the user may not read (can_act), or a
+// binding field that is hidden leaves its placeholders Empty: hidden data never reaches a document.
+// The caller checks that the user may read `item` itself.
+DocContext make_context(const Schema& s, const Item& item, const ItemLookup& lookup, const std::string& user,
+                        const MyCompany& me, Lang lang, int tz_offset_min = 0);
+// The same, looking related items up in a workspace.
+DocContext make_context(const Workspace& ws, const Item& item, const std::string& user, const MyCompany& me,
+                        Lang lang, int tz_offset_min = 0);
+
+// Sets DocumentNumber, DocumentCreateTime (a date-time) and DocumentTitle.
+void set_document_meta(DocContext& ctx, const std::string& number, std::int64_t created_ms,
+                       const std::string& title);
+
+// Every placeholder make_context() provides for items of `entity`, with table columns as "Products.Name"
+// (the table itself listed with kind Table), for the template editor's help.
+std::vector<PlaceholderInfo> placeholders_for(const Schema& s, const std::string& entity, Lang lang);
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Rendering
+// ---------------------------------------------------------------------------------------------------------
+
+struct RenderResult {
+  std::string html;                   // "" when there are errors
+  std::vector<std::string> errors;    // the body is broken (see the syntax at the top): nothing was rendered
+  std::vector<std::string> warnings;  // unknown placeholders and modifiers (rendered empty); each once
+  bool ok() const { return errors.empty(); }
+};
+
+// Renders a template body. Never throws on bad templates: structural problems are errors, the rest warnings.
+RenderResult render(const std::string& body, const DocContext& ctx);
+
+// The structural errors of a template body, each with its line; empty when the body can be rendered.
+std::vector<std::string> check_template_syntax(const std::string& body);
+
+// The text of one value with modifiers ("d F Y", "words", ...), unescaped; `error` gets the reason when a
+// modifier is unknown or does not fit (the result is then empty).
+std::string format_doc_value(const DocValue& v, const std::vector<std::string>& modifiers, const DocContext& ctx,
+                             std::string* error);
+
+// Whether `name` can be written as a placeholder (labels with ':' or quotes cannot, and are not offered).
+bool is_placeholder_name(const std::string& name);
+
+// & < > " ' as entities.
+std::string html_escape(const std::string& s);
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Generating documents
+// ---------------------------------------------------------------------------------------------------------
+
+struct RenderedDocument {
+  // ok, or why no document can be made (the message has the specifics, in English):
+  //   "not_found"                the item does not exist or is in the recycle bin
+  //   "forbidden"                the user may not read the item, or may not use the template
+  //   "template_not_applicable"  the template is inactive, or not for this entity type or pipeline
+  //   "invalid_template"         check_template() refuses it (a broken body included)
+  //   "invalid_numerator"        (generate_document) check_numerator() refuses the numerator
+  Status status;
+  std::string title;  // "Счёт на оплату № СЧ-2026-0001": the template's name and the number, if any
+  std::string html;   // the complete standalone page; "" unless ok
+  std::vector<std::string> warnings;  // unknown placeholders and modifiers: the document is made regardless
+};
+
+// Renders template `t` for item `item_id` as `user` sees it: fields the user may not see and related items
+// the user may not read render empty. `number` ("" = none) and `date_ms` (the document date, shown at
+// tz_offset_min) fill DocumentNumber, DocumentCreateTime and DocumentTitle. Pure and deterministic.
+RenderedDocument render_document(const Workspace& ws, const std::string& user, const std::string& item_id,
+                                 const DocTemplate& t, const MyCompany& me, const std::string& number,
+                                 std::int64_t date_ms, int tz_offset_min = 0);
+// The same for a context built by the caller (make_context), without rights checks: the context decides
+// what can be seen. The language becomes the template's.
+RenderedDocument render_document(const DocTemplate& t, DocContext ctx, const std::string& number,
+                                 std::int64_t date_ms);
+
+struct GeneratedDocument {
+  Status status;                   // as in RenderedDocument
+  Document document;               // to store (and show); empty unless ok
+  NumeratorState numerator_state;  // to store together with the document; `state` unchanged unless ok
+  std::vector<std::string> warnings;
+};
+
+// Everything the GenerateDocument command needs: the next number from `numerator` (nullptr = the document
+// gets no number) for a document dated `date_ms`, the rendered page, and the Document record with the
+// given id, made by `user`.
+GeneratedDocument generate_document(const Workspace& ws, const std::string& user, const std::string& item_id,
+                                    const DocTemplate& t, const MyCompany& me, const Numerator* numerator,
+                                    const NumeratorState& state, const std::string& document_id,
+                                    std::int64_t date_ms, int tz_offset_min = 0);
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Words and formats
+// ---------------------------------------------------------------------------------------------------------
+
+// A whole number in words, lower case: "двадцать одна тысяча", "twenty-one thousand". `feminine` picks
+// "одна"/"две" for the units (Russian only).
+std::string number_in_words(std::int64_t n, Lang lang, bool feminine = false);
+// An amount in words with its currency, capitalised; the minor part in digits:
+// "Сто двадцать три рубля 45 копеек", "One hundred twenty-three dollars and 45 cents".
+// Knows RUB, USD, EUR, KZT, BYN, UAH, CNY; other codes follow the words as they are.
+std::string money_in_words(const Money& m, Lang lang);
+// A date ("YYYY-MM-DD" at midnight) or a moment, in PHP-like tokens (see the top of this file). `error`
+// gets the reason for an unknown token.
+std::string format_date_pattern(const std::string& pattern, std::int64_t local_ms, Lang lang, std::string* error);
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Defaults
+// ---------------------------------------------------------------------------------------------------------
+
+// "invoice" (СЧ-{YEAR}-{NUMBER}, 4 digits, yearly) and "quote" (КП-{YEAR}-{NUMBER}, 4 digits, yearly).
+std::vector<Numerator> default_numerators();
+// "invoice" (Счёт на оплату; deals and invoices) and "quote" (Коммерческое предложение; deals and quotes):
+// printable A4 pages in Russian, available to every user.
+std::vector<DocTemplate> default_templates();
+
+}  // namespace kt
