@@ -6,7 +6,10 @@
 
 #include "ui/card.hpp"
 #include "ui/deal_list.hpp"
+#include "ui/help_panel.hpp"
 #include "ui/i18n.hpp"
+#include "ui/progress.hpp"
+#include "ui/redraw.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
 #include "ui/widgets.hpp"
@@ -120,6 +123,7 @@ void draw_top_bar(const Workspace& ws, const UiEnv& env, ViewState& view, EditSt
                    : env.save == SaveState::Saving ? color::rgb(0xffffff, 200)
                                                    : color::rgb(0xff8a80);
   float x = p.x + w - px(20);
+  x = help_button(x, p.y, h);
   ImGui::PushFont(fonts().small);
   ImVec2 us = ImGui::CalcTextSize(who.c_str());
   x -= us.x;
@@ -176,6 +180,7 @@ void draw_banner(const std::string& text, ImU32 bg, const std::string& sem_id) {
 
 void toast(std::string text, bool error) {
   g_toasts.push_back(Toast{std::move(text), error, ImGui::GetTime() + (error ? 6.0 : 3.5)});
+  request_redraw_at(g_toasts.back().until);
   while (g_toasts.size() > 4) g_toasts.pop_front();
 }
 
@@ -214,6 +219,8 @@ void draw_app(const Workspace& ws, const UiEnv& env, ViewState& view, EditState&
       ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false))
     edit.close();
   draw_toasts();
+  draw_progress();
+  draw_help_panel();
 }
 
 }  // namespace kt::ui
