@@ -4,6 +4,8 @@
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 
+#include <cstdio>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -11,38 +13,40 @@ namespace kt::app {
 
 namespace {
 
+struct Event {
+  int key = -1;  // >= 0: a key event; -1: text
+  int scancode = 0, action = 0, mods = 0;
+  std::string text;
+};
+
+// Frames text may wait for a text field to become active before it is dropped.
+constexpr int kTextWaitFrames = 10;
+
 GLFWwindow* g_window = nullptr;
-std::vector<int> g_pressed;   // keys pressed since the last frame
-std::vector<int> g_deferred;  // their releases, held back
-std::vector<int> g_release;   // releases to apply before the next frame
-std::string g_text_deferred;  // text typed after a held-back modifier release (moves like g_deferred)
-std::string g_text_release;   // text to add right after g_release is applied
+std::deque<Event> g_queue;
+int g_text_waited = 0;  // frames the text at the head of the queue has waited for a field
 
-bool contains(const std::vector<int>& v, int k) {
-  for (int x : v)
-    if (x == k) return true;
-  return false;
-}
-
-bool is_modifier(int key) {
-  return key == GLFW_KEY_LEFT_CONTROL || key == GLFW_KEY_RIGHT_CONTROL || key == GLFW_KEY_LEFT_SUPER ||
-         key == GLFW_KEY_RIGHT_SUPER || key == GLFW_KEY_LEFT_ALT || key == GLFW_KEY_RIGHT_ALT;
-}
-
-bool modifier_release_deferred() {
-  for (int k : g_deferred)
-    if (is_modifier(k)) return true;
-  return false;
-}
-
-void on_key(GLFWwindow* w, int key, int scancode, int action, int mods) {
-  if (action == GLFW_PRESS) {
-    if (!contains(g_pressed, key)) g_pressed.push_back(key);
-  } else if (action == GLFW_RELEASE && contains(g_pressed, key)) {
-    if (!contains(g_deferred, key)) g_deferred.push_back(key);
-    return;
+// Keys InputText acts on by themselves (not only with Ctrl): text typed after one of them in the same frame
+// must wait, or InputText would insert it before the key's edit.
+bool is_editing_key(int key) {
+  switch (key) {
+    case GLFW_KEY_BACKSPACE: case GLFW_KEY_DELETE: case GLFW_KEY_ENTER: case GLFW_KEY_KP_ENTER:
+    case GLFW_KEY_TAB: case GLFW_KEY_ESCAPE: case GLFW_KEY_LEFT: case GLFW_KEY_RIGHT: case GLFW_KEY_UP:
+    case GLFW_KEY_DOWN: case GLFW_KEY_HOME: case GLFW_KEY_END: case GLFW_KEY_PAGE_UP: case GLFW_KEY_PAGE_DOWN:
+    case GLFW_KEY_INSERT:
+      return true;
+    default:
+      return false;
   }
-  ImGui_ImplGlfw_KeyCallback(w, key, scancode, action, mods);
+}
+
+void on_key(GLFWwindow*, int key, int scancode, int action, int mods) {
+  Event e;
+  e.key = key;
+  e.scancode = scancode;
+  e.action = action;
+  e.mods = mods;
+  g_queue.push_back(std::move(e));
 }
 
 void on_char(GLFWwindow*, unsigned int c) {
@@ -74,31 +78,50 @@ void install_key_filter(GLFWwindow* window) {
 }
 
 void key_filter_before_frame() {
-  for (int key : g_release) ImGui_ImplGlfw_KeyCallback(g_window, key, 0, GLFW_RELEASE, 0);
-  g_release.clear();
-  if (!g_text_release.empty()) {
-    ImGui::GetIO().AddInputCharactersUTF8(g_text_release.c_str());
-    g_text_release.clear();
+  ImGuiIO& io = ImGui::GetIO();
+  std::vector<int> changed;  // keys pressed or released in this frame: ImGui sees one state per frame
+  bool editing_key = false;
+  auto was_changed = [&](int k) {
+    for (int x : changed)
+      if (x == k) return true;
+    return false;
+  };
+  while (!g_queue.empty()) {
+    Event& e = g_queue.front();
+    if (e.key >= 0) {
+      const bool change = e.action == GLFW_RELEASE || e.action == GLFW_PRESS;
+      if (change && was_changed(e.key)) break;
+      ImGui_ImplGlfw_KeyCallback(g_window, e.key, e.scancode, e.action, e.mods);
+      if (change) changed.push_back(e.key);
+      if (e.action == GLFW_PRESS) editing_key = editing_key || is_editing_key(e.key);
+    } else {
+      if (editing_key) break;
+      if (!io.WantTextInput) {
+        // No field yet: wait a little for one (a tap focuses the bridge before the field is active).
+        if (++g_text_waited <= kTextWaitFrames) break;
+        std::fprintf(stderr, "text input: no active text field, dropped %zu bytes\n", e.text.size());
+      } else {
+        io.AddInputCharactersUTF8(e.text.c_str());
+      }
+      g_text_waited = 0;
+    }
+    g_queue.pop_front();
   }
 }
 
-void key_filter_after_frame() {
-  g_release.swap(g_deferred);
-  g_deferred.clear();
-  g_pressed.clear();
-  g_text_release += g_text_deferred;
-  g_text_deferred.clear();
-}
+void key_filter_after_frame() {}
 
-bool key_filter_pending() {
-  return !g_release.empty() || !g_deferred.empty() || !g_text_release.empty() || !g_text_deferred.empty();
-}
+bool key_filter_pending() { return !g_queue.empty(); }
 
 void key_filter_text(const char* utf8) {
   if (!utf8 || !*utf8) return;
-  if (!g_text_deferred.empty() || modifier_release_deferred()) g_text_deferred += utf8;
-  else if (!g_text_release.empty()) g_text_release += utf8;
-  else ImGui::GetIO().AddInputCharactersUTF8(utf8);
+  if (!g_queue.empty() && g_queue.back().key < 0) {
+    g_queue.back().text += utf8;  // consecutive text is one event
+    return;
+  }
+  Event e;
+  e.text = utf8;
+  g_queue.push_back(std::move(e));
 }
 
 }  // namespace kt::app

@@ -125,6 +125,8 @@ bool busy() {
   const ImGuiIO& io = ImGui::GetIO();
   for (bool down : io.MouseDown)
     if (down) return true;  // a press or a drag in progress
+  for (bool down : io.KeysDown)
+    if (down) return true;  // ImGui repeats a held key (Backspace held down) by itself, frame by frame
   return kt::app::key_filter_pending() || kt::app::pointer_busy() || kt::ui::take_animation_request();
 }
 

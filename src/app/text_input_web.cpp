@@ -78,7 +78,8 @@ void text_input_init() {
 
 void text_input_after_frame() {
   const bool want = ImGui::GetIO().WantTextInput;
-  g_paste_pending = false;  // a paste that no field took this frame is gone
+  // A paste that no field took once the keys before it were handled is gone (never pasted later).
+  if (!key_filter_pending()) g_paste_pending = false;
   std::string label = want ? focused_text_label() : std::string();
   if (want != g_want || label != g_label) {
     g_want = want;
@@ -105,9 +106,10 @@ double caret_blink_ms() {
 
 extern "C" {
 
-// Text from the bridge (typing, IME, dead keys, a paste from a menu): inserted like typed characters.
+// Text from the bridge (typing, IME, dead keys, a paste from a menu): inserted like typed characters, in
+// order with the keys (app/key_events.hpp).
 EMSCRIPTEN_KEEPALIVE int kt_text_insert(const char* utf8) {
-  if (!utf8 || !*utf8 || !ImGui::GetCurrentContext() || !ImGui::GetIO().WantTextInput) return 0;
+  if (!utf8 || !*utf8 || !ImGui::GetCurrentContext()) return 0;
   kt::app::key_filter_text(utf8);
   return 1;
 }

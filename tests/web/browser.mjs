@@ -54,7 +54,7 @@ export async function shell(page) {
   return page.evaluate(() => JSON.parse(UTF8ToString(Module._kt_shell_json())));
 }
 
-// Waits until the main loop has paused itself (nothing left to draw).
+// Waits until the main loop has paused itself: every queued input has been handled and drawn.
 export async function waitIdle(page, { timeout = 10000 } = {}) {
   await page.waitForFunction(() => JSON.parse(UTF8ToString(Module._kt_shell_json())).paused, null, { timeout });
 }
