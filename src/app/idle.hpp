@@ -13,7 +13,7 @@ inline constexpr int kFramesAfterInput = 3;
 
 // Draw at least `frames` more frames, resuming the main loop if it is paused.
 void wake(int frames = kFramesAfterInput);
-// Draw a frame in `ms` milliseconds (a single pending timer: only the earliest request is kept).
+// Draw a frame in `ms` milliseconds. All timed wakes share one timer, set to the earliest time needed.
 void wake_in(double ms);
 // Call at the end of each frame. `busy` means the next frame is needed right away (an animation, a held
 // mouse button, a key release held back); `next_ms` is the delay to the next timed change, or < 0.

@@ -1,6 +1,8 @@
 #include <emscripten.h>
 
 #include <algorithm>
+#include <cmath>
+#include <vector>
 
 #include "app/idle.hpp"
 
@@ -9,11 +11,12 @@ namespace {
 int g_frames_left = kt::app::kFramesAfterInput;
 bool g_paused = false;
 unsigned long g_pauses = 0;
-double g_timer_at = -1;  // emscripten_get_now() time of the pending timed wake, < 0 for none
+double g_timer_at = -1;            // emscripten_get_now() time the pending timer fires at, < 0 for none
+std::vector<double> g_requested;   // times asked for with wake_in()
 
 }  // namespace
 
-// One timer for every timed wake; it calls back into kt_wake.
+// One timer for every timed wake; it calls back into kt_wake_timer.
 EM_JS(void, kt_js_set_wake_timer, (double ms), {
   clearTimeout(Module.ktWakeTimer);
   Module.ktWakeTimer = setTimeout(function() {
@@ -37,15 +40,31 @@ void wake(int frames) {
 }
 
 void wake_in(double ms) {
-  ms = std::max(ms, 0.0);
-  const double at = emscripten_get_now() + ms;
-  if (g_timer_at >= 0 && g_timer_at <= at) return;  // an earlier wake is already due
-  g_timer_at = at;
-  kt_js_set_wake_timer(ms);
+  const double at = emscripten_get_now() + std::max(ms, 0.0);
+  g_requested.push_back(at);
+  if (g_timer_at < 0 || at < g_timer_at) {  // sooner than the pending timer: move it
+    g_timer_at = at;
+    kt_js_set_wake_timer(std::max(ms, 0.0));
+  }
 }
 
 void frame_done(bool busy, double next_ms) {
-  if (next_ms >= 0) wake_in(next_ms);
+  // The single timer is set to the earliest time still needed: what this frame asks for (a caret blink,
+  // a toast) and what wake_in() asked for. A timer no longer needed is cancelled, so that closing an
+  // editor does not leave one stray frame behind.
+  const double now = emscripten_get_now();
+  double at = next_ms >= 0 ? now + next_ms : -1;
+  g_requested.erase(std::remove_if(g_requested.begin(), g_requested.end(), [&](double t) { return t <= now; }),
+                    g_requested.end());
+  for (double t : g_requested)
+    if (at < 0 || t < at) at = t;
+  if (at < 0) {
+    if (g_timer_at >= 0) kt_js_clear_wake_timer();
+    g_timer_at = -1;
+  } else if (g_timer_at < 0 || std::abs(g_timer_at - at) > 2.0) {
+    g_timer_at = at;
+    kt_js_set_wake_timer(at - now);
+  }
   if (g_frames_left > 0) --g_frames_left;
   if (busy || g_frames_left > 0 || g_paused) return;
   g_paused = true;
