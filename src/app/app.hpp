@@ -37,6 +37,7 @@ class App {
  private:
   void dispatch(Command cmd, std::int64_t now);
   void sync_route(bool push);
+  void refresh_title();
   void load_prefs();
   void save_prefs();
 
