@@ -16,7 +16,9 @@
 
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -48,6 +50,9 @@ double g_dpr = 1.0;
 unsigned long g_frames = 0;
 int g_cursor = -2;       // the ImGui mouse cursor last shown on the canvas
 std::string g_exported;  // keeps strings returned to JS alive until the next call
+// Work asked for between frames that needs a live frame: ImGui's clock only advances in frames, so a
+// toast created while the loop is paused would take its expiry from a stale time.
+std::vector<std::function<void()>> g_next_frame;
 
 // Sizes the canvas backing store to its CSS size times devicePixelRatio; reloads fonts when the ratio
 // changes so that text is rasterised at the real pixel size.
@@ -140,6 +145,8 @@ void frame() {
   io.DisplaySize = ImVec2(static_cast<float>(g_width), static_cast<float>(g_height));
   io.DisplayFramebufferScale = ImVec2(1, 1);
   ImGui::NewFrame();
+  for (auto& work : g_next_frame) work();
+  g_next_frame.clear();
   g_app->frame();
   ImGui::Render();
   glViewport(0, 0, g_width, g_height);
@@ -224,7 +231,7 @@ EMSCRIPTEN_KEEPALIVE void kt_progress_end(const char* key) {
 }
 // A message of the page (offline ready, new version) as a toast: `key` is a translation key.
 EMSCRIPTEN_KEEPALIVE void kt_notify(const char* key, int error) {
-  kt::ui::toast(kt::ui::tr(key), error != 0);
+  g_next_frame.push_back([k = std::string(key ? key : ""), error] { kt::ui::toast(kt::ui::tr(k.c_str()), error != 0); });
   kt::app::wake();
 }
 

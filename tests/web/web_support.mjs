@@ -77,6 +77,18 @@ export async function waitSemantics(page, pred, what, timeout = 8000) {
   throw new Error(`timed out waiting for ${what}; seen: ${nodes.map((n) => `${n.role}:${n.name}`).slice(0, 40).join(" | ")}`);
 }
 
+// Polls `fn(arg)` in the page until it returns something truthy (it may be async: page.waitForFunction
+// would take the returned promise itself for "true"); returns that value.
+export async function pollPage(page, fn, arg, { timeout = 20000, interval = 200, what = "a condition" } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await page.evaluate(fn, arg);
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error("timed out waiting for " + what);
+    await page.waitForTimeout(interval);
+  }
+}
+
 // ---- a build copy served by a throwaway static server (service-worker updates) -----------------------
 
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".wasm": "application/wasm",
