@@ -55,7 +55,10 @@
     offline.state = "installing";
     worker.addEventListener("statechange", function () {
       if (worker.state === "installed") installed(reg);
-      else if (worker.state === "activated") offline.state = "active";
+      else if (worker.state === "activated") {
+        offline.state = "active";
+        progressEnd();
+      }
       else if (worker.state === "redundant" && offline.state === "installing") {
         offline.state = "failed";
         progressEnd();
@@ -75,7 +78,9 @@
     var m = e.data || {};
     if (m.source !== "kartoteka-sw") return;
     offline.version = m.version;
-    if (m.type === "progress" && offline.state !== "failed") {
+    // Only while this page watches an install: a progress message that arrives after the install ended
+    // (messages and state changes race) must not leave a bar on screen.
+    if (m.type === "progress" && offline.state === "installing") {
       progress(m.total ? m.done / m.total : -1);
     } else if (m.type === "page-build") {
       if (m.page !== m.current) notice("offline.updated");  // a newer build activated while this page loaded

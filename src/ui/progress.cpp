@@ -44,16 +44,17 @@ void draw_progress() {
   if (g_ops.empty()) return;
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   ImDrawList* dl = ImGui::GetForegroundDrawList();
+  // Bottom left, stacked upwards: clear of the top bar, the banners under it and the toasts (bottom right).
   const float w = std::min(px(420), display.x - px(32));
-  float y = px(64);
+  float bottom = display.y - px(20);
   ImGui::PushFont(fonts().small);
   const float line = ImGui::GetTextLineHeight();
   for (size_t i = 0; i < g_ops.size(); ++i) {
     const Operation& op = g_ops[i];
     const bool known = op.fraction >= 0;
-    const ImVec2 a(std::floor((display.x - w) / 2), y);
     const float h = px(14) + line + px(10) + px(6) + px(14);
-    const ImVec2 b(a.x + w, a.y + h);
+    const ImVec2 a(px(20), bottom - h);
+    const ImVec2 b(a.x + w, bottom);
     dl->AddRectFilled(ImVec2(a.x, a.y + px(2)), ImVec2(b.x, b.y + px(2)), color::rgb(0x000000, 25), px(10));
     dl->AddRectFilled(a, b, color::kPanel, px(10));
     const float pad = px(16);
@@ -80,7 +81,7 @@ void draw_progress() {
     }
     SemNode& n = sem_rect("progress:" + std::to_string(i), "progressbar", op.label, a, b);
     n.value = pct;
-    y = b.y + px(8);
+    bottom = a.y - px(8);
   }
   ImGui::PopFont();
 }

@@ -1,5 +1,5 @@
 // Progress of long operations (saving the app for offline use, an import, a first sync): a small card
-// under the top bar with what is going on, a bar and a percentage; a moving bar when the amount of work
+// at the bottom left with what is going on, a bar and a percentage; a moving bar when the amount of work
 // is unknown. Several operations stack. Safe to call from outside a frame (a callback); the caller's
 // platform then draws a frame (app/idle.hpp).
 #pragma once

@@ -4,7 +4,7 @@
 // refused and the old build stays.
 import path from "node:path";
 import { newPage, waitForApp, state, find, frames, waitSaved, assert, assertEq } from "./browser.mjs";
-import { DEAL, openDeal, openEditor, copyBuild, serveDir, restamp, editFile, removeDir, pollPage } from "./web_support.mjs";
+import { DEAL, openDeal, openEditor, copyBuild, serveDir, restamp, editFile, removeDir, pollPage, waitSemantics } from "./web_support.mjs";
 
 // The caches of builds ("kartoteka-<version>"), sorted.
 const buildCaches = (page) => page.evaluate(async () => (await caches.keys()).filter((n) => n.startsWith("kartoteka-")).sort());
@@ -38,6 +38,7 @@ export const tests = [
       for (const f of ["/index.html", "/kartoteka.js", "/kartoteka.wasm", "/kartoteka.data", "/offline.js", "/manifest.webmanifest"])
         assert(cached.includes(f), f + " is cached: " + cached.join(" "));
       await find(page, { role: "status", name: "Картотека сохранена и будет работать без сети" });
+      await waitSemantics(page, (n) => !n.some((x) => x.role === "progressbar"), "the install's progress bar to go", 5000);
 
       await context.setOffline(true);
       await page.reload();
