@@ -210,7 +210,7 @@ Module.ktInput = (function () {
   }
   function onCopy(e, cut) {
     if (isForeignEditable(e.target)) return;
-    var text = UTF8ToString(Module._kt_text_selection());
+    var text = UTF8ToString(Module._kt_copy_text());
     if (!text) return;  // nothing of ours is selected: the browser's default
     e.clipboardData.setData("text/plain", text);
     e.preventDefault();

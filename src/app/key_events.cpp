@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "app/idle.hpp"
+
 namespace kt::app {
 
 namespace {
@@ -24,6 +26,7 @@ constexpr int kTextWaitFrames = 10;
 
 GLFWwindow* g_window = nullptr;
 std::deque<Event> g_queue;
+int g_hold = 0;  // frames to wait before the next event (a key that ended text editing settles first)
 int g_text_waited = 0;  // frames the text at the head of the queue has waited for a field
 
 // Keys InputText acts on by themselves (not only with Ctrl): text typed after one of them in the same frame
@@ -38,6 +41,10 @@ bool is_editing_key(int key) {
     default:
       return false;
   }
+}
+
+bool ends_editing(int key) {
+  return key == GLFW_KEY_ENTER || key == GLFW_KEY_KP_ENTER || key == GLFW_KEY_ESCAPE || key == GLFW_KEY_TAB;
 }
 
 void on_key(GLFWwindow*, int key, int scancode, int action, int mods) {
@@ -79,6 +86,12 @@ void install_key_filter(GLFWwindow* window) {
 
 void key_filter_before_frame() {
   ImGuiIO& io = ImGui::GetIO();
+  // Events handed over now are input of this frame: the frames after it are needed as after any input.
+  if (!g_queue.empty()) wake();
+  if (g_hold > 0) {
+    --g_hold;
+    return;
+  }
   std::vector<int> changed;  // keys pressed or released in this frame: ImGui sees one state per frame
   bool editing_key = false;
   auto was_changed = [&](int k) {
@@ -91,9 +104,17 @@ void key_filter_before_frame() {
     if (e.key >= 0) {
       const bool change = e.action == GLFW_RELEASE || e.action == GLFW_PRESS;
       if (change && was_changed(e.key)) break;
+      const bool was_editing = io.WantTextInput;
       ImGui_ImplGlfw_KeyCallback(g_window, e.key, e.scancode, e.action, e.mods);
       if (change) changed.push_back(e.key);
       if (e.action == GLFW_PRESS) editing_key = editing_key || is_editing_key(e.key);
+      if (e.action == GLFW_PRESS && was_editing && ends_editing(e.key)) {
+        // Enter, Esc or Tab may close the text field; io.WantTextInput still says "editing" in the next
+        // frame, so a Ctrl+Z right behind would undo typing rather than the saved change: let it settle.
+        g_queue.pop_front();
+        g_hold = 1;
+        break;
+      }
     } else {
       if (editing_key) break;
       if (!io.WantTextInput) {

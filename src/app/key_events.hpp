@@ -9,8 +9,11 @@
 // So GLFW's key and character callbacks and the text bridge (text_input.hpp) only queue events here, and
 // each frame takes events in order until one would be lost or reordered: a second change of a key
 // (released after being pressed in this frame, or pressed again after a release), or text after an
-// editing key (Backspace, arrows, Enter, ...) pressed in this frame. The rest waits for the next frame. Text also waits (a few frames at most) until a text
-// field is active: a tap focuses the text bridge before ImGui has activated the field.
+// editing key (Backspace, arrows, Enter, ...) pressed in this frame. The rest waits for the next frame.
+// After Enter, Esc or Tab in a text field the queue waits one more frame, until io.WantTextInput tells
+// whether the field closed (so a Ctrl+Z right behind an Enter undoes the saved change, not the typing).
+// Text also waits (a few frames at most) until a text field is active: a tap focuses the text bridge
+// before ImGui has activated the field.
 #pragma once
 
 struct GLFWwindow;

@@ -11,6 +11,7 @@
 #include <emscripten.h>
 #include <emscripten/html5.h>
 #include <imgui.h>
+#include <imgui_internal.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
@@ -178,6 +179,11 @@ std::string shell_json() {
   j["help"] = kt::ui::help_open();
   j["progress"] = kt::ui::progress_count();
   j["mac"] = io.ConfigMacOSXBehaviors;
+  j["pointer"] = nlohmann::json::parse(kt::app::pointer_debug_json());
+  j["mouse"] = {io.MousePos.x, io.MousePos.y, io.MouseDown[0]};
+  j["hovered_window"] = ImGui::GetCurrentContext()->HoveredWindow ? ImGui::GetCurrentContext()->HoveredWindow->Name : "";
+  j["active_id"] = ImGui::GetCurrentContext()->ActiveId;
+  j["hovered_id"] = ImGui::GetCurrentContext()->HoveredId;
   return j.dump();
 }
 
@@ -276,7 +282,7 @@ int main() {
   glfwSetMouseButtonCallback(g_window, ImGui_ImplGlfw_MouseButtonCallback);
   glfwSetMonitorCallback(ImGui_ImplGlfw_MonitorCallback);
   kt::app::install_key_filter(g_window);
-  kt::app::text_input_init();
+  kt::app::text_input_init(frame);
   kt_js_install_input();
   ImGui_ImplOpenGL3_Init("#version 300 es");
   emscripten_set_wheel_callback("#canvas", nullptr, EM_TRUE, on_wheel);

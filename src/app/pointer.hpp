@@ -17,5 +17,7 @@ void pointer_before_frame();
 bool pointer_busy();
 // Queues a click (hover, press, release) at the centre of a semantics node; false if there is none.
 bool pointer_tap_node(const std::string& id);
+// Pointer state for diagnostics, as JSON: queued steps, whether the override is on, its position.
+std::string pointer_debug_json();
 
 }  // namespace kt::app

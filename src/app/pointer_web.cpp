@@ -45,6 +45,7 @@ void pointer_before_frame() {
     g_last = g_steps.front();
     g_steps.pop_front();
     g_override = true;
+    wake();  // a step is input: the frames after it (an editor opening, a popup sizing itself) are needed too
   } else if (g_override && !g_last.down) {
     g_override = false;  // the release has been seen; GLFW's position (set to the finger) takes over
   }
@@ -73,6 +74,12 @@ bool pointer_tap_node(const std::string& id) {
     return true;
   }
   return false;
+}
+
+std::string pointer_debug_json() {
+  return "{\"queued\":" + std::to_string(g_steps.size()) + ",\"override\":" + (g_override ? "true" : "false") +
+         ",\"x\":" + std::to_string(g_last.x) + ",\"y\":" + std::to_string(g_last.y) +
+         ",\"down\":" + (g_last.down ? "true" : "false") + "}";
 }
 
 }  // namespace kt::app

@@ -12,6 +12,9 @@
 namespace {
 
 std::string g_clipboard;    // the last text ImGui copied (also written to the system clipboard)
+bool g_copied = false;      // ImGui copied something since the flag was cleared
+bool g_in_copy_event = false;  // frames drawn from a copy/cut event: the event carries the text
+void (*g_draw_frame)() = nullptr;
 std::string g_paste;        // text of the paste event that belongs to the pending Ctrl+V
 bool g_paste_pending = false;
 std::string g_selection;    // returned to JS by kt_text_selection
@@ -54,7 +57,8 @@ const char* get_clipboard(void*) {
 
 void set_clipboard(void*, const char* text) {
   g_clipboard = text ? text : "";
-  kt_js_clipboard_write(g_clipboard.c_str());
+  g_copied = true;
+  if (!g_in_copy_event) kt_js_clipboard_write(g_clipboard.c_str());
 }
 
 // ImGui reports the caret in device pixels (x, top of the line); the page works in CSS pixels.
@@ -66,7 +70,8 @@ void ime_position(int x, int y) {
 
 }  // namespace
 
-void text_input_init() {
+void text_input_init(void (*draw_frame)()) {
+  g_draw_frame = draw_frame;
   ImGuiIO& io = ImGui::GetIO();
   io.SetClipboardTextFn = set_clipboard;
   io.GetClipboardTextFn = get_clipboard;
@@ -106,6 +111,8 @@ double caret_blink_ms() {
 
 extern "C" {
 
+const char* kt_text_selection();
+
 // Text from the bridge (typing, IME, dead keys, a paste from a menu): inserted like typed characters, in
 // order with the keys (app/key_events.hpp).
 EMSCRIPTEN_KEEPALIVE int kt_text_insert(const char* utf8) {
@@ -119,6 +126,22 @@ EMSCRIPTEN_KEEPALIVE int kt_text_insert(const char* utf8) {
 EMSCRIPTEN_KEEPALIVE void kt_paste_stash(const char* utf8) {
   g_paste = utf8 ? utf8 : "";
   g_paste_pending = true;
+}
+
+// The text for a DOM copy or cut event. The keys typed before it (and the Ctrl+C/X itself) are handed to
+// ImGui first, by drawing frames until the input queue is empty (a few at most); what ImGui copied then is
+// the answer. Without a copy by ImGui (a copy from a menu), the active field's selection. Empty when no
+// text field is active: the browser's default copy then applies.
+EMSCRIPTEN_KEEPALIVE const char* kt_copy_text() {
+  g_copied = false;
+  g_in_copy_event = true;
+  for (int i = 0; i < 8 && g_draw_frame && kt::app::key_filter_pending(); ++i) g_draw_frame();
+  g_in_copy_event = false;
+  if (g_copied) {
+    g_selection = g_clipboard;
+    return g_selection.c_str();
+  }
+  return kt_text_selection();
 }
 
 // What Ctrl+C would copy from the active text field right now, following ImGui's rules: the selection,
