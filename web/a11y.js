@@ -154,6 +154,8 @@ Module.ktMirror = (function () {
     var joined = ids.join("\n");
     if (joined === order) return;
     order = joined;
+    // Moving the focused element (into the fragment below) blurs it: remember it and focus it again.
+    var focused = root.contains(document.activeElement) ? document.activeElement : null;
     var usedGroups = {};
     var frag = document.createDocumentFragment();
     var current = null, currentKind = "";
@@ -178,10 +180,9 @@ Module.ktMirror = (function () {
       current.appendChild(elements[node.id]);
     }
     for (var g in groups) if (!usedGroups[g]) delete groups[g];
-    var focused = root.contains(document.activeElement) ? document.activeElement : null;
     while (root.firstChild) root.removeChild(root.firstChild);
     root.appendChild(frag);
-    if (focused && focused.isConnected) focused.focus({ preventScroll: true });  // moving it blurred it
+    if (focused && focused.isConnected && document.activeElement !== focused) focused.focus({ preventScroll: true });
   }
 
   return { update: update, activate: activate };

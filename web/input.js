@@ -166,6 +166,8 @@ Module.ktInput = (function () {
   }
 
   // Called by C++ after every frame: `want` is io.WantTextInput, `name` the active field's label.
+  var wanted = false;
+  var returnFocus = null;  // the mirror element a screen reader edited the field from
   function sync(want, name) {
     if (!bridge) return;
     var active = document.activeElement;
@@ -174,16 +176,25 @@ Module.ktInput = (function () {
         label = name;
         bridge.setAttribute("aria-label", name);
       }
-      // Focus the bridge when a field became active: from the canvas or nothing, never from a real form
-      // field or a mirror element the user chose.
-      if (active !== bridge && (!active || active === document.body || active === canvas)) {
-        bridge.focus({ preventScroll: true });
+      // Focus the bridge when a field becomes active, also from the mirror element a screen reader
+      // activated it with (typing goes to the field, and back to that element afterwards); while
+      // editing, take the focus back from the canvas or nothing. Never from a real form field.
+      if (active !== bridge && !isForeignEditable(active)) {
+        if (!wanted && isMirror(active)) {
+          returnFocus = active;
+          bridge.focus({ preventScroll: true });
+        } else if (!active || active === document.body || active === canvas) {
+          bridge.focus({ preventScroll: true });
+        }
       }
     } else if (active === bridge && performance.now() - gestureFocusAt > 700) {
       commit();
       bridge.blur();
-      canvas.focus({ preventScroll: true });
+      var back = returnFocus && returnFocus.isConnected ? returnFocus : canvas;
+      back.focus({ preventScroll: true });
+      returnFocus = null;
     }
+    wanted = want;
   }
   // The caret of the active field, in CSS pixels: IME windows open there.
   function place(x, y, lineHeight) {

@@ -43,6 +43,12 @@ bool is_editing_key(int key) {
   }
 }
 
+bool is_modifier(int key) {
+  return key == GLFW_KEY_LEFT_CONTROL || key == GLFW_KEY_RIGHT_CONTROL || key == GLFW_KEY_LEFT_SHIFT ||
+         key == GLFW_KEY_RIGHT_SHIFT || key == GLFW_KEY_LEFT_ALT || key == GLFW_KEY_RIGHT_ALT ||
+         key == GLFW_KEY_LEFT_SUPER || key == GLFW_KEY_RIGHT_SUPER;
+}
+
 bool ends_editing(int key) {
   return key == GLFW_KEY_ENTER || key == GLFW_KEY_KP_ENTER || key == GLFW_KEY_ESCAPE || key == GLFW_KEY_TAB;
 }
@@ -103,7 +109,12 @@ void key_filter_before_frame() {
     Event& e = g_queue.front();
     if (e.key >= 0) {
       const bool change = e.action == GLFW_RELEASE || e.action == GLFW_PRESS;
-      if (change && was_changed(e.key)) break;
+      // While typing into a field, a character key's own state means nothing to ImGui (the character
+      // arrives as text): fast typing need not take a frame per key. Keys that edit, modifiers, and keys
+      // pressed with a modifier (shortcuts) keep one change per frame.
+      const bool plain_typing = io.WantTextInput && !is_editing_key(e.key) && !is_modifier(e.key) &&
+                                !io.KeyCtrl && !io.KeyAlt && !io.KeySuper;
+      if (change && !plain_typing && was_changed(e.key)) break;
       const bool was_editing = io.WantTextInput;
       ImGui_ImplGlfw_KeyCallback(g_window, e.key, e.scancode, e.action, e.mods);
       if (change) changed.push_back(e.key);

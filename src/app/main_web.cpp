@@ -176,6 +176,7 @@ std::string shell_json() {
   j["font_px"] = kt::ui::fonts().regular ? kt::ui::fonts().regular->FontSize : 0.0f;
   j["atlas"] = {io.Fonts->TexWidth, io.Fonts->TexHeight};
   j["want_text"] = io.WantTextInput;
+  j["input_pending"] = kt::app::key_filter_pending() || kt::app::pointer_busy();
   j["help"] = kt::ui::help_open();
   j["progress"] = kt::ui::progress_count();
   j["mac"] = io.ConfigMacOSXBehaviors;

@@ -111,6 +111,28 @@ export const tests = [
     },
   },
   {
+    name: "keyboard on the mirror (a screen reader's focus): Enter on a textbox edits it, the focus comes back after",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await page.goto(url + "#/item/D1");
+      await waitForApp(page);
+      const box = mirror(page).getByRole("textbox", { name: "Название" });
+      await box.focus();
+      await page.keyboard.press("Enter");
+      await page.waitForFunction(() => document.activeElement && document.activeElement.id === "text-bridge", null, { timeout: 5000 });
+      await page.keyboard.press("Control+A");
+      await page.keyboard.type("Kassa ", { delay: 10 });
+      await page.keyboard.insertText("№5");
+      await page.keyboard.press("Enter");
+      await waitIdle(page);
+      assertEq((await state(page)).card.fields.TITLE.value, "Kassa №5", "typed into the field");
+      await page.waitForFunction(() => document.activeElement &&
+        document.activeElement.getAttribute("data-node") === "field:D1:TITLE", null, { timeout: 3000 });
+      assertEq(await box.textContent(), "Kassa №5", "the mirror shows the new value, and has the focus back");
+      await context.close();
+    },
+  },
+  {
     name: "the mirror is updated only when the tree changes, element by element",
     async fn({ browser, url }) {
       const { context, page } = await newPage(browser);

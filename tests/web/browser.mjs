@@ -43,10 +43,12 @@ export async function waitForApp(page, minFrames = 3) {
   await frames(page, 3);
 }
 
-// Lets the app draw `n` more frames (the UI reacts to input on the next frame).
+// Lets the app draw `n` more frames (the UI reacts to input on the next frame), and waits until the input
+// given so far has been handed to the UI (keys and taps wait in a queue when they come faster than frames).
 export async function frames(page, n = 3) {
   const start = await page.evaluate((k) => { Module._kt_wake(k); return Module._kt_frame_count(); }, n);
-  await page.waitForFunction(([s, k]) => Module._kt_frame_count() >= s + k, [start, n]);
+  await page.waitForFunction(([s, k]) => Module._kt_frame_count() >= s + k &&
+    !JSON.parse(UTF8ToString(Module._kt_shell_json())).input_pending, [start, n]);
 }
 
 // The shell's own state (src/app/main_web.cpp): frames, paused, dpr, canvas, font size, text input.
