@@ -127,10 +127,14 @@ Module.ktInput = (function () {
     bridge.addEventListener("compositionend", function () {
       composing = false;
       bridge.classList.remove("composing");
+      bridge.style.width = "";
       commit();
     });
     bridge.addEventListener("input", function (e) {
-      if (composing || e.isComposing) return;  // the composition's text is committed at its end
+      if (composing || e.isComposing) {  // the composition's text is committed at its end; show it meanwhile
+        bridge.style.width = (bridge.value.length + 1) + "em";
+        return;
+      }
       commit();
     });
     bridge.addEventListener("beforeinput", function (e) {
@@ -370,6 +374,9 @@ Module.ktInput = (function () {
       if (document.visibilityState === "visible") wake();
     });
     if (window.ResizeObserver) new ResizeObserver(function () { wake(); }).observe(canvas);
+    // An on-screen keyboard opening or closing (the page asks for the layout to shrink with it, see the
+    // viewport meta of index.html).
+    if (window.visualViewport) window.visualViewport.addEventListener("resize", function () { wake(); });
     watchPixelRatio();
   }
 
