@@ -3,7 +3,7 @@
 // reader's tree would show them; activating an element (a screen reader's click, or Enter on it)
 // operates the app; the mirror is updated only on frames where the tree changed, element by element.
 import { newPage, waitForApp, state, find, frames, waitIdle, assert, assertEq } from "./browser.mjs";
-import { DEAL, waitSemantics } from "./web_support.mjs";
+import { DEAL, waitSemantics, pollPage } from "./web_support.mjs";
 
 const mirror = (page) => page.locator("#a11y-mirror");
 
@@ -138,7 +138,9 @@ export const tests = [
       const { context, page } = await newPage(browser);
       await page.goto(url);
       await waitForApp(page);
-      await waitSemantics(page, (n) => !n.some((x) => x.id.startsWith("toast:")), "no toast", 8000);
+      // The first visit's offline install (a progress card, then a toast) must be over.
+      await pollPage(page, () => window.ktOffline && window.ktOffline.state === "active", null, { what: "the offline copy" });
+      await waitSemantics(page, (n) => !n.some((x) => x.role === "progressbar" || x.id.startsWith("toast:")), "a quiet page", 8000);
       await waitIdle(page);
       await page.evaluate(() => {
         window.__updates = 0;

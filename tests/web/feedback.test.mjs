@@ -3,7 +3,7 @@
 // while it is shown); exposed to screen readers as a progressbar.
 import path from "node:path";
 import { newPage, waitForApp, find, frames, shell, waitIdle, assert, assertEq } from "./browser.mjs";
-import { waitSemantics } from "./web_support.mjs";
+import { waitSemantics, pollPage } from "./web_support.mjs";
 
 const progress = (page, key, fraction) => page.evaluate(([k, f]) => {
   const n = lengthBytesUTF8(k) + 1, p = _malloc(n);
@@ -20,6 +20,8 @@ export const tests = [
       const { context, page } = await newPage(browser);
       await page.goto(url);
       await waitForApp(page);
+      // The first visit's offline install (a progress card, then a toast) must be over.
+      await pollPage(page, () => window.ktOffline && window.ktOffline.state === "active", null, { what: "the offline copy" });
       await waitSemantics(page, (n) => !n.some((x) => x.role === "progressbar" || x.id.startsWith("toast:")), "a quiet page", 8000);
       await progress(page, "progress.offline", 0.4);
       let bar = await find(page, { role: "progressbar" });

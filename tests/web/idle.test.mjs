@@ -1,7 +1,7 @@
 // Drawing only when something changes (src/app/idle.hpp): an idle page draws no frames and runs no
 // requestAnimationFrame; input, storage callbacks, timers (caret blink, toasts) and animations wake it.
 import { newPage, waitForApp, state, find, frames, shell, waitIdle, assert, assertEq } from "./browser.mjs";
-import { openDeal, openEditor, waitSemantics } from "./web_support.mjs";
+import { openDeal, openEditor, waitSemantics, pollPage } from "./web_support.mjs";
 
 // Counts requestAnimationFrame calls made by the page.
 function countRaf() {
@@ -32,8 +32,10 @@ export const tests = [
       await page.addInitScript(countRaf);
       await page.goto(url);
       await waitForApp(page);
-      // The first-visit toast ("saved for offline use") expires on a timer; wait for it to go.
-      await waitSemantics(page, (n) => !n.some((x) => x.id.startsWith("toast:")), "no toast", 8000);
+      // The first visit saves the app for offline use (a progress card, then a toast that expires on a
+      // timer): legitimate frames. Wait for all of it to end.
+      await pollPage(page, () => window.ktOffline && window.ktOffline.state === "active", null, { what: "the offline copy" });
+      await waitSemantics(page, (n) => !n.some((x) => x.id.startsWith("toast:") || x.role === "progressbar"), "a quiet page", 8000);
       await waitIdle(page);
       const idle = await measure(page, 2000);
       console.log(`        idle 2 s: ${idle.frames} frames, ${idle.raf} rAF calls, script ${idle.scriptMs.toFixed(1)} ms, tasks ${idle.taskMs.toFixed(1)} ms`);
