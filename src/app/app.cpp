@@ -404,6 +404,7 @@ void App::frame() {
   if (out.take_over_tab) platform::take_over_store();
   if (out.retry_sync && sync_) sync_->pull_now();
   if (!(view_ == last_view_) || out.navigated) sync_route(out.navigated);
+  refresh_title();
 }
 
 void App::sync_route(bool push) {
@@ -411,6 +412,11 @@ void App::sync_route(bool push) {
   if (push) platform::push_route(hash);
   else platform::replace_route(hash);
   last_view_ = view_;
+  refresh_title();
+}
+
+// The page's title names what is shown, so it follows a rename of the open item and the language too.
+void App::refresh_title() {
   std::string title = ui::tr("app.name");
   if (view_.screen == ui::Screen::Card) {
     if (const Item* it = ws_.item(view_.item)) title = ws_.display_name(*it) + " — " + title;

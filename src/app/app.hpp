@@ -75,6 +75,7 @@ class App {
   void finish_connect(bool upload);
   void logout();
   void sync_route(bool push);
+  void refresh_title();
   void load_prefs();
   void save_prefs();
   ui::ConnectionInfo connection_info() const;

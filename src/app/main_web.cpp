@@ -1,21 +1,46 @@
 // The web shell: GLFW on the canvas, ImGui with the OpenGL3 (WebGL2) backend, the canvas size and pixel
-// ratio, the main loop, and the functions the page and the tests call. Everything else is in App.
+// ratio, the main loop (drawn only when something changes, app/idle.hpp), and the functions the page and
+// the tests call. The page's side of input lives in web/input.js, the accessibility mirror in
+// web/a11y.js, storage in web/glue.js. Everything else is in App.
+//
+// [SECTION] Canvas and frame
+// [SECTION] Exported functions
+// [SECTION] main
 #include <GLES3/gl3.h>
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
 #include <emscripten/html5.h>
 #include <imgui.h>
+#include <imgui_internal.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <string>
+#include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "app/a11y_mirror.hpp"
 #include "app/app.hpp"
+#include "app/idle.hpp"
 #include "app/key_events.hpp"
+#include "app/pointer.hpp"
+#include "app/text_input.hpp"
+#include "platform/platform.hpp"
+#include "ui/help_panel.hpp"
+#include "ui/i18n.hpp"
+#include "ui/progress.hpp"
+#include "ui/redraw.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
+#include "ui/ui_state.hpp"
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Canvas and frame
+// ---------------------------------------------------------------------------------------------------------
 
 namespace {
 
@@ -24,7 +49,11 @@ kt::App* g_app = nullptr;
 int g_width = 0, g_height = 0;  // canvas backing store, device pixels
 double g_dpr = 1.0;
 unsigned long g_frames = 0;
+int g_cursor = -2;       // the ImGui mouse cursor last shown on the canvas
 std::string g_exported;  // keeps strings returned to JS alive until the next call
+// Work asked for between frames that needs a live frame: ImGui's clock only advances in frames, so a
+// toast created while the loop is paused would take its expiry from a stale time.
+std::vector<std::function<void()>> g_next_frame;
 
 // Sizes the canvas backing store to its CSS size times devicePixelRatio; reloads fonts when the ratio
 // changes so that text is rasterised at the real pixel size.
@@ -59,7 +88,52 @@ EM_BOOL on_wheel(int, const EmscriptenWheelEvent* e, void*) {
   ImGuiIO& io = ImGui::GetIO();
   io.MouseWheel -= static_cast<float>(dy);
   io.MouseWheelH -= static_cast<float>(dx);
+  kt::app::wake();
   return EM_TRUE;
+}
+
+// GLFW 3.1.6 ignores cursor shapes: show ImGui's on the canvas (a hand over links, a bar over text).
+EM_JS(void, kt_js_set_cursor, (const char* css), { Module.canvas.style.cursor = UTF8ToString(css); });
+void update_cursor() {
+  const int c = ImGui::GetMouseCursor();
+  if (c == g_cursor) return;
+  g_cursor = c;
+  const char* css = "default";
+  switch (c) {
+    case ImGuiMouseCursor_None: css = "none"; break;
+    case ImGuiMouseCursor_TextInput: css = "text"; break;
+    case ImGuiMouseCursor_Hand: css = "pointer"; break;
+    case ImGuiMouseCursor_ResizeAll: css = "move"; break;
+    case ImGuiMouseCursor_ResizeNS: css = "ns-resize"; break;
+    case ImGuiMouseCursor_ResizeEW: css = "ew-resize"; break;
+    case ImGuiMouseCursor_ResizeNESW: css = "nesw-resize"; break;
+    case ImGuiMouseCursor_ResizeNWSE: css = "nwse-resize"; break;
+    case ImGuiMouseCursor_NotAllowed: css = "not-allowed"; break;
+    default: break;
+  }
+  kt_js_set_cursor(css);
+}
+
+// The delay to the next change that happens with time alone (a caret blink, a toast expiring), or < 0.
+double next_timed_change_ms() {
+  double next = kt::app::caret_blink_ms();
+  const double now = ImGui::GetTime();
+  const double t = kt::ui::next_redraw_time(now);
+  if (t >= 0) {
+    const double ms = (t - now) * 1000.0 + 5.0;
+    if (next < 0 || ms < next) next = ms;
+  }
+  return next;
+}
+
+// Whether the next frame is needed right away.
+bool busy() {
+  const ImGuiIO& io = ImGui::GetIO();
+  for (bool down : io.MouseDown)
+    if (down) return true;  // a press or a drag in progress
+  for (bool down : io.KeysDown)
+    if (down) return true;  // ImGui repeats a held key (Backspace held down) by itself, frame by frame
+  return kt::app::key_filter_pending() || kt::app::pointer_busy() || kt::ui::take_animation_request();
 }
 
 void frame() {
@@ -67,10 +141,13 @@ void frame() {
   kt::app::key_filter_before_frame();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
+  kt::app::pointer_before_frame();
   ImGuiIO& io = ImGui::GetIO();
   io.DisplaySize = ImVec2(static_cast<float>(g_width), static_cast<float>(g_height));
   io.DisplayFramebufferScale = ImVec2(1, 1);
   ImGui::NewFrame();
+  for (auto& work : g_next_frame) work();
+  g_next_frame.clear();
   g_app->frame();
   ImGui::Render();
   glViewport(0, 0, g_width, g_height);
@@ -80,20 +157,55 @@ void frame() {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   kt::app::key_filter_after_frame();
+  kt::app::text_input_after_frame();
+  kt::app::a11y_after_frame(static_cast<float>(g_dpr));
+  update_cursor();
   ++g_frames;
+  kt::app::frame_done(busy(), next_timed_change_ms());
 }
+
+std::string shell_json() {
+  const ImGuiIO& io = ImGui::GetIO();
+  nlohmann::json j;
+  j["frames"] = g_frames;
+  j["paused"] = kt::app::paused();
+  j["pauses"] = kt::app::pause_count();
+  j["dpr"] = g_dpr;
+  j["canvas"] = {g_width, g_height};
+  j["display"] = {io.DisplaySize.x, io.DisplaySize.y};
+  j["font_px"] = kt::ui::fonts().regular ? kt::ui::fonts().regular->FontSize : 0.0f;
+  j["atlas"] = {io.Fonts->TexWidth, io.Fonts->TexHeight};
+  j["want_text"] = io.WantTextInput;
+  j["input_pending"] = kt::app::key_filter_pending() || kt::app::pointer_busy();
+  j["help"] = kt::ui::help_open();
+  j["progress"] = kt::ui::progress_count();
+  j["mac"] = io.ConfigMacOSXBehaviors;
+  j["pointer"] = nlohmann::json::parse(kt::app::pointer_debug_json());
+  j["mouse"] = {io.MousePos.x, io.MousePos.y, io.MouseDown[0]};
+  j["hovered_window"] = ImGui::GetCurrentContext()->HoveredWindow ? ImGui::GetCurrentContext()->HoveredWindow->Name : "";
+  j["active_id"] = ImGui::GetCurrentContext()->ActiveId;
+  j["hovered_id"] = ImGui::GetCurrentContext()->HoveredId;
+  return j.dump();
+}
+
+const char* translate(const char* key) { return kt::ui::tr(key); }
 
 }  // namespace
 
-// --- Called from the page (web/glue.js, web/index.html) and from the browser tests ------------------------
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Exported functions: called from the page (web/*.js) and from the browser tests
+// ---------------------------------------------------------------------------------------------------------
+
 extern "C" {
 
 EMSCRIPTEN_KEEPALIVE void kt_on_persisted(double mark, int ok) {
   if (g_app) g_app->on_persisted(static_cast<std::uint64_t>(mark), ok != 0);
+  kt::app::wake();
 }
 EMSCRIPTEN_KEEPALIVE int kt_unsaved_count() { return g_app ? static_cast<int>(g_app->unsaved()) : 0; }
 EMSCRIPTEN_KEEPALIVE void kt_route_changed() {
   if (g_app) g_app->on_route_changed();
+  kt::app::wake();
 }
 EMSCRIPTEN_KEEPALIVE double kt_frame_count() { return static_cast<double>(g_frames); }
 EMSCRIPTEN_KEEPALIVE const char* kt_debug_json() {
@@ -104,8 +216,40 @@ EMSCRIPTEN_KEEPALIVE const char* kt_semantics_json() {
   g_exported = kt::ui::sem_json(static_cast<float>(g_dpr));
   return g_exported.c_str();
 }
+// The shell's own state: frames, pauses, pixel ratio, canvas and font sizes, text input, overlays.
+EMSCRIPTEN_KEEPALIVE const char* kt_shell_json() {
+  g_exported = shell_json();
+  return g_exported.c_str();
+}
+// F1 (web/input.js).
+EMSCRIPTEN_KEEPALIVE void kt_toggle_help() {
+  kt::ui::help_toggle();
+  kt::app::wake();
+}
+// Progress of an operation of the page (saving for offline use): `key` is a translation key; fraction
+// in [0, 1], < 0 when unknown.
+EMSCRIPTEN_KEEPALIVE void kt_progress(const char* key, double fraction) {
+  kt::ui::progress(kt::ui::tr(key), static_cast<float>(fraction));
+  kt::app::wake();
+}
+EMSCRIPTEN_KEEPALIVE void kt_progress_end(const char* key) {
+  kt::ui::progress_end(kt::ui::tr(key));
+  kt::app::wake();
+}
+// A message of the page (offline ready, new version) as a toast: `key` is a translation key.
+EMSCRIPTEN_KEEPALIVE void kt_notify(const char* key, int error) {
+  g_next_frame.push_back([k = std::string(key ? key : ""), error] { kt::ui::toast(kt::ui::tr(k.c_str()), error != 0); });
+  kt::app::wake();
+}
 
 }  // extern "C"
+
+// The page replaces some of GLFW's listeners (keys, touch) once GLFW has installed them (web/input.js).
+EM_JS(void, kt_js_install_input, (), { Module.ktInput.install(); });
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] main
+// ---------------------------------------------------------------------------------------------------------
 
 int main() {
   if (!glfwInit()) {
@@ -131,16 +275,19 @@ int main() {
   io.IniFilename = nullptr;  // layout state is ours, not imgui.ini's
   // Keyboard navigation is ours (Tab through fields, Enter, Esc): ImGui 1.86 nav would hijack mouse
   // clicks on items it considers nav-activated after an Enter in a text field.
-  // The backend's callbacks, except scrolling (raw pixel deltas, see on_wheel) and keys (see key_events).
+  // The backend's callbacks, except scrolling (raw pixel deltas, see on_wheel), keys and characters (see
+  // key_events).
   ImGui_ImplGlfw_InitForOpenGL(g_window, false);
   glfwSetWindowFocusCallback(g_window, ImGui_ImplGlfw_WindowFocusCallback);
   glfwSetCursorEnterCallback(g_window, ImGui_ImplGlfw_CursorEnterCallback);
   glfwSetMouseButtonCallback(g_window, ImGui_ImplGlfw_MouseButtonCallback);
-  glfwSetCharCallback(g_window, ImGui_ImplGlfw_CharCallback);
   glfwSetMonitorCallback(ImGui_ImplGlfw_MonitorCallback);
   kt::app::install_key_filter(g_window);
+  kt::app::text_input_init(frame);
+  kt_js_install_input();
   ImGui_ImplOpenGL3_Init("#version 300 es");
   emscripten_set_wheel_callback("#canvas", nullptr, EM_TRUE, on_wheel);
+  kt::platform::set_translator(translate);
 
   g_dpr = 0;  // forces the first fit_canvas() to load fonts at the real ratio
   fit_canvas();

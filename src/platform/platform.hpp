@@ -15,7 +15,11 @@ std::string preferred_language();  // "ru" or "en", from the browser's languages
 // Where local data lives (a directory on the persisted mount), and whether it can be persisted at all.
 std::string data_dir();
 bool storage_available();
-std::string storage_error();  // why storage is unavailable, for the banner
+std::string storage_error();  // why storage is unavailable or failed, for the banner (translated)
+
+// Messages of the platform are codes ("storage.err.quota"); the app installs the UI's translator so that
+// storage_error() speaks the user's language. Without one, the codes are returned as they are.
+void set_translator(const char* (*translate)(const char* key));
 
 // Asks for everything written under data_dir() so far to be made durable soon (debounced, one flush at a
 // time). `mark` is echoed back by on_persisted once all writes up to it are durable.

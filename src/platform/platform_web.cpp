@@ -45,6 +45,7 @@ EM_JS(char*, kt_js_language, (), {
   return p;
 });
 EM_JS(int, kt_js_storage_ok, (), { return Module.ktStorage && Module.ktStorage.ok ? 1 : 0; });
+// A code: unavailable, open_failed, quota, write_failed (web/glue.js); the details go to the console.
 EM_JS(char*, kt_js_storage_error, (), {
   var s = (Module.ktStorage && Module.ktStorage.error) || "";
   var len = lengthBytesUTF8(s) + 1;
@@ -72,13 +73,23 @@ EM_JS(char*, kt_js_route, (), {
 
 namespace kt::platform {
 
+namespace {
+const char* (*g_translate)(const char*) = nullptr;
+}  // namespace
+
 std::int64_t now_ms() { return static_cast<std::int64_t>(kt_js_now()); }
 int tz_offset_minutes() { return kt_js_tz(); }
 std::string random_id(int n) { return take(kt_js_random(n)); }
 std::string preferred_language() { return take(kt_js_language()); }
 std::string data_dir() { return "/data/local"; }
 bool storage_available() { return kt_js_storage_ok() != 0; }
-std::string storage_error() { return take(kt_js_storage_error()); }
+std::string storage_error() {
+  const std::string code = take(kt_js_storage_error());
+  if (code.empty()) return code;
+  const std::string key = "storage.err." + code;
+  return g_translate ? g_translate(key.c_str()) : key;
+}
+void set_translator(const char* (*translate)(const char* key)) { g_translate = translate; }
 void persist_soon(std::uint64_t mark) { kt_js_persist_soon(static_cast<double>(mark)); }
 void set_document_title(const std::string& title) { kt_js_set_title(title.c_str()); }
 void replace_route(const std::string& hash) { kt_js_replace_route(hash.c_str()); }

@@ -8,7 +8,10 @@
 #include "ui/account.hpp"
 #include "ui/card.hpp"
 #include "ui/entity_list.hpp"
+#include "ui/help_panel.hpp"
 #include "ui/i18n.hpp"
+#include "ui/progress.hpp"
+#include "ui/redraw.hpp"
 #include "ui/semantics.hpp"
 #include "ui/recycle_bin.hpp"
 #include "ui/settings.hpp"
@@ -181,6 +184,7 @@ void draw_top_bar(const Workspace& ws, const UiEnv& env, ViewState& view, EditSt
   std::string save_detail;
   sync_status(env, &save_key, &save_col, &save_detail);
   float rx = p.x + w - px(20);
+  rx = help_button(rx, p.y, h);
   ImGui::PushFont(fonts().small);
   ImVec2 us = ImGui::CalcTextSize(who.c_str());
   rx -= us.x;
@@ -268,6 +272,7 @@ void draw_banner(const std::string& text, ImU32 bg, const std::string& sem_id) {
 
 void toast(std::string text, bool error) {
   g_toasts.push_back(Toast{std::move(text), error, ImGui::GetTime() + (error ? 6.0 : 3.5)});
+  request_redraw_at(g_toasts.back().until);
   while (g_toasts.size() > 4) g_toasts.pop_front();
 }
 
@@ -338,6 +343,8 @@ void draw_app(const Workspace& ws, const UiEnv& env, ViewState& view, EditState&
       ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false))
     edit.close();
   draw_toasts();
+  draw_progress();
+  draw_help_panel();
 }
 
 }  // namespace kt::ui

@@ -1,4 +1,5 @@
 #include "ui/i18n.hpp"
+#include "ui/i18n_web.hpp"
 
 #include <cstring>
 #include <string_view>
@@ -455,7 +456,7 @@ Lang language() { return g_lang; }
 
 const char* tr(const char* key) {
   auto it = table().find(key);
-  if (it == table().end()) return key;
+  if (it == table().end()) return tr_web(key) ? tr_web(key) : key;
   return g_lang == Lang::En ? it->second->en : it->second->ru;
 }
 

@@ -35,20 +35,34 @@ export async function newPage(browser, options = {}) {
   return { context, page };
 }
 
-// Waits until the app has drawn a few frames after start.
+// The app draws only when something changes (src/app/idle.hpp): the helpers below wake it with
+// Module._kt_wake(n), which asks for n more frames, rather than waiting for frames that would never come.
+
+// Waits until the app has started and drawn a few frames.
 export async function waitForApp(page, minFrames = 3) {
   await page.waitForFunction(
-    (n) => typeof Module !== "undefined" && Module.calledRun && typeof Module._kt_frame_count === "function" &&
-      Module._kt_frame_count() > n,
+    (n) => typeof Module !== "undefined" && Module.calledRun && Module._kt_wake &&
+      (Module._kt_wake(n + 1), Module._kt_frame_count() > n),
     minFrames, { timeout: 30000 });
-  const start = await page.evaluate(() => Module._kt_frame_count());
-  await page.waitForFunction((s) => Module._kt_frame_count() > s + 2, start);
+  await frames(page, 3);
 }
 
-// Lets the app draw `n` more frames (the UI reacts to input on the next frame).
+// Lets the app draw `n` more frames (the UI reacts to input on the next frame), and waits until the input
+// given so far has been handed to the UI (keys and taps wait in a queue when they come faster than frames).
 export async function frames(page, n = 3) {
-  const start = await page.evaluate(() => Module._kt_frame_count());
-  await page.waitForFunction(([s, k]) => Module._kt_frame_count() >= s + k, [start, n]);
+  const start = await page.evaluate((k) => { Module._kt_wake(k); return Module._kt_frame_count(); }, n);
+  await page.waitForFunction(([s, k]) => Module._kt_frame_count() >= s + k &&
+    !JSON.parse(UTF8ToString(Module._kt_shell_json())).input_pending, [start, n]);
+}
+
+// The shell's own state (src/app/main_web.cpp): frames, paused, dpr, canvas, font size, text input.
+export async function shell(page) {
+  return page.evaluate(() => JSON.parse(UTF8ToString(Module._kt_shell_json())));
+}
+
+// Waits until the main loop has paused itself: every queued input has been handled and drawn.
+export async function waitIdle(page, { timeout = 10000 } = {}) {
+  await page.waitForFunction(() => JSON.parse(UTF8ToString(Module._kt_shell_json())).paused, null, { timeout });
 }
 
 export async function state(page) {

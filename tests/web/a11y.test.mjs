@@ -1,0 +1,170 @@
+// The accessibility mirror (web/a11y.js, src/app/a11y_mirror_web.cpp): the canvas's widgets as DOM
+// elements with ARIA roles, names and states, found here with Playwright's getByRole exactly as a screen
+// reader's tree would show them; activating an element (a screen reader's click, or Enter on it)
+// operates the app; the mirror is updated only on frames where the tree changed, element by element.
+import { newPage, waitForApp, state, find, frames, waitIdle, assert, assertEq } from "./browser.mjs";
+import { DEAL, waitSemantics, pollPage } from "./web_support.mjs";
+
+const mirror = (page) => page.locator("#a11y-mirror");
+
+async function waitState(page, pred, what) {
+  await page.waitForFunction(pred, null, { timeout: 5000 }).catch(() => { throw new Error("timed out waiting for " + what); });
+  await frames(page, 2);
+}
+
+export const tests = [
+  {
+    name: "the mirror exposes headings, a table of rows, buttons and the save status by role and name",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await page.goto(url);
+      await waitForApp(page);
+      const m = mirror(page);
+      await m.getByRole("heading", { name: "Сделки", level: 2 }).waitFor();
+      const table = m.getByRole("table", { name: "Сделки" });
+      assertEq(await table.getByRole("row").count(), 13, "the demo's thirteen deals in a table named after the heading");
+      assertEq(await table.getByRole("columnheader").count(), 6, "six column headers");
+      await m.getByRole("row", { name: DEAL }).waitFor();
+      assertEq(await m.getByRole("button", { name: "Русский" }).getAttribute("aria-pressed"), "true", "the current language is pressed");
+      assertEq(await m.getByRole("link", { name: "Сделки" }).getAttribute("aria-current"), "page", "the current section");
+      assertEq(await m.getByRole("status").first().textContent(), "Сохранено", "the save status is a status");
+      await m.getByRole("button", { name: "Сочетания клавиш (F1)" }).waitFor();
+      // Transparent and out of the mouse's way: clicks go to the canvas underneath.
+      const style = await m.getByRole("row", { name: DEAL }).evaluate((el) => {
+        const s = getComputedStyle(el), r = getComputedStyle(el.closest("#a11y-mirror"));
+        return [s.color, r.pointerEvents];
+      });
+      assertEq(style, ["rgba(0, 0, 0, 0)", "none"], "invisible and click-through");
+      await context.close();
+    },
+  },
+  {
+    name: "activating mirror elements operates the app: a row opens the card, Enter on a button, a stage radio",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await page.goto(url);
+      await waitForApp(page);
+      const m = mirror(page);
+      await m.getByRole("row", { name: DEAL }).dispatchEvent("click");  // what a screen reader's "activate" does
+      await waitState(page, () => JSON.parse(UTF8ToString(Module._kt_debug_json())).screen === "card", "the card");
+      await m.getByRole("heading", { name: DEAL }).waitFor();
+
+      const radio = m.getByRole("radio", { name: "Финальный счёт" });
+      assertEq(await radio.getAttribute("aria-checked"), "false", "not the current stage");
+      await radio.dispatchEvent("click");
+      await waitState(page, () => JSON.parse(UTF8ToString(Module._kt_debug_json())).card.fields.STAGE_ID.value === "FINAL_INVOICE", "the stage");
+      await page.waitForFunction(() => document.querySelector('#a11y-mirror [role=radio][aria-label="Финальный счёт"]')
+        .getAttribute("aria-checked") === "true", null, { timeout: 3000 });
+
+      // Keyboard: focus the English button in the mirror and press Enter.
+      const en = m.getByRole("button", { name: "English" });
+      await en.focus();
+      await page.keyboard.press("Enter");
+      await waitState(page, () => JSON.parse(UTF8ToString(Module._kt_debug_json())).lang === "en", "English");
+      await m.getByRole("button", { name: "English", pressed: true }).waitFor();
+      await m.getByRole("heading", { name: "About the deal" }).waitFor();
+      assertEq(await page.evaluate(() => document.activeElement.getAttribute("aria-label")), "English",
+        "the focus stays on the mirror element while the mirror updates");
+      assertEq((await state(page)).can_undo, true, "the stage change is undoable, as if clicked");
+      // Bad input: an unknown node is refused, nothing happens.
+      assertEq(await page.evaluate(() => {
+        const s = "no:such:node", n = lengthBytesUTF8(s) + 1, p = _malloc(n);
+        stringToUTF8(s, p, n);
+        const r = Module._kt_activate(p);
+        _free(p);
+        return r;
+      }), 0, "kt_activate of an unknown node returns 0");
+      await context.close();
+    },
+  },
+  {
+    name: "a textbox in the mirror opens the editor on the text bridge, which carries the field's name",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await page.goto(url + "#/item/D1");
+      await waitForApp(page);
+      const m = mirror(page);
+      const box = m.getByRole("textbox", { name: "Название" });
+      assertEq(await box.textContent(), DEAL, "the textbox's content is the field's value");
+      await box.dispatchEvent("click");
+      await page.waitForFunction(() => document.activeElement && document.activeElement.id === "text-bridge", null, { timeout: 5000 });
+      assertEq(await page.evaluate(() => document.activeElement.getAttribute("aria-label")), "Название",
+        "the focused editor is named after the field");
+      await page.keyboard.press("Control+A");
+      await page.keyboard.insertText("Сервер для бухгалтерии");
+      await page.keyboard.press("Enter");
+      await waitIdle(page);
+      assertEq((await state(page)).card.fields.TITLE.value, "Сервер для бухгалтерии", "typed through the bridge");
+      await page.waitForFunction(() => document.querySelector('#a11y-mirror [role=textbox][aria-label="Название"]')
+        .textContent === "Сервер для бухгалтерии", null, { timeout: 3000 });
+      // An invalid value: the field is marked invalid and described by the error.
+      await m.getByRole("textbox", { name: "Дата завершения" }).dispatchEvent("click");
+      await page.waitForFunction(() => document.activeElement && document.activeElement.id === "text-bridge", null, { timeout: 5000 });
+      await page.keyboard.press("Control+A");
+      await page.keyboard.insertText("31.02.2026");
+      await page.keyboard.press("Enter");
+      await waitSemantics(page, (n) => n.some((x) => x.invalid), "the invalid field");
+      const invalid = await page.waitForSelector('#a11y-mirror [aria-invalid="true"]', { timeout: 3000 });
+      assert(/дату/.test(await invalid.getAttribute("aria-description")), "described by the error message");
+      await m.getByRole("alert").filter({ hasText: /дату/ }).first().waitFor();
+      await context.close();
+    },
+  },
+  {
+    name: "keyboard on the mirror (a screen reader's focus): Enter on a textbox edits it, the focus comes back after",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await page.goto(url + "#/item/D1");
+      await waitForApp(page);
+      const box = mirror(page).getByRole("textbox", { name: "Название" });
+      await box.focus();
+      await page.keyboard.press("Enter");
+      await page.waitForFunction(() => document.activeElement && document.activeElement.id === "text-bridge", null, { timeout: 5000 });
+      await page.keyboard.press("Control+A");
+      await page.keyboard.type("Kassa ", { delay: 10 });
+      await page.keyboard.insertText("№5");
+      await page.keyboard.press("Enter");
+      await waitIdle(page);
+      assertEq((await state(page)).card.fields.TITLE.value, "Kassa №5", "typed into the field");
+      await page.waitForFunction(() => document.activeElement &&
+        document.activeElement.getAttribute("data-node") === "field:D1:TITLE", null, { timeout: 3000 });
+      assertEq(await box.textContent(), "Kassa №5", "the mirror shows the new value, and has the focus back");
+      await context.close();
+    },
+  },
+  {
+    name: "the mirror is updated only when the tree changes, element by element",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await page.goto(url);
+      await waitForApp(page);
+      // The first visit's offline install (a progress card, then a toast) must be over.
+      await pollPage(page, () => window.ktOffline && window.ktOffline.state === "active", null, { what: "the offline copy" });
+      await waitSemantics(page, (n) => !n.some((x) => x.role === "progressbar" || x.id.startsWith("toast:")), "a quiet page", 8000);
+      await waitIdle(page);
+      await page.evaluate(() => {
+        window.__updates = 0;
+        const update = Module.ktMirror.update;
+        Module.ktMirror.update = (json) => { window.__updates++; return update(json); };
+        window.__row = document.querySelector('#a11y-mirror [aria-label="Обучение сотрудников"]');
+      });
+      // Frames that change nothing in the tree: the mouse over an empty part of the page.
+      const f0 = await page.evaluate(() => Module._kt_frame_count());
+      for (let i = 0; i < 5; i++) await page.mouse.move(1100 + i * 10, 760);
+      await waitIdle(page);
+      const drawn = (await page.evaluate(() => Module._kt_frame_count())) - f0;
+      assert(drawn > 0, "frames were drawn");
+      assertEq(await page.evaluate(() => window.__updates), 0, "no mirror update for frames that changed nothing");
+      // A change: the language. Rows keep their elements (diffed by id), names of headers change.
+      await mirror(page).getByRole("button", { name: "English" }).dispatchEvent("click");
+      await mirror(page).getByRole("heading", { name: "Deals" }).waitFor();
+      const after = await page.evaluate(() => ({
+        updates: window.__updates,
+        same: window.__row === document.querySelector('#a11y-mirror [aria-label="Обучение сотрудников"]') && window.__row.isConnected,
+      }));
+      assert(after.updates >= 1 && after.updates <= 6, "a few updates for the change: " + after.updates);
+      assertEq(after.same, true, "an unchanged row keeps its element");
+      await context.close();
+    },
+  },
+];

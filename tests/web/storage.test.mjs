@@ -1,0 +1,151 @@
+// Browser storage (web/glue.js): persistence is requested; when IndexedDB is missing, cannot be opened,
+// is full, or a sync fails, the page says so in the user's language, keeps working in memory, and loses
+// nothing that is on screen.
+import path from "node:path";
+import { newPage, waitForApp, state, find, frames, assert, assertEq } from "./browser.mjs";
+import { openDeal, openEditor, idbFiles, waitSemantics } from "./web_support.mjs";
+
+async function editTitle(page, id, text) {
+  await openEditor(page, id, "TITLE");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.insertText(text);
+  await page.keyboard.press("Enter");
+  await frames(page, 3);
+}
+
+const saveStatus = async (page) => (await find(page, { id: "save-status" })).value;
+
+export const tests = [
+  {
+    name: "persistent storage is requested, and the outcome recorded",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await page.addInitScript(() => {
+        window.__persistCalls = 0;
+        const persist = navigator.storage.persist.bind(navigator.storage);
+        navigator.storage.persist = () => { window.__persistCalls++; return persist(); };
+      });
+      await page.goto(url);
+      await waitForApp(page);
+      await page.waitForFunction(() => Module.ktStorage.persisted !== null, null, { timeout: 5000 });
+      const s = await page.evaluate(() => ({ calls: window.__persistCalls, persisted: Module.ktStorage.persisted,
+        quota: Module.ktStorage.quota, ok: Module.ktStorage.ok }));
+      assert(s.ok, "storage works");
+      assert(typeof s.persisted === "boolean", "the answer is recorded: " + JSON.stringify(s));
+      assert(s.calls >= 1 || s.persisted, "persist() was asked (or already granted): " + JSON.stringify(s));
+      await context.close();
+    },
+  },
+  {
+    name: "without IndexedDB: a clear banner, 'In memory only', and editing still works",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser);
+      await page.addInitScript(() => {
+        Object.defineProperty(window, "indexedDB", { get() { return undefined; }, configurable: true });
+      });
+      const id = await openDeal(page, url);
+      const banner = await find(page, { id: "banner:storage" });
+      assertEq(banner.role, "alert", "the banner is an alert");
+      assert(/только в памяти/.test(banner.name) && /не даёт сайту IndexedDB/.test(banner.name),
+        "the banner says what happened and what it means, in Russian: " + banner.name);
+      assertEq(await saveStatus(page), "status.memory", "the status says 'In memory only'");
+      await editTitle(page, id, "Работает в памяти");
+      const s = await state(page);
+      assertEq(s.card.fields.TITLE.value, "Работает в памяти", "the edit is kept");
+      assertEq(s.storage.available, false, "storage is reported unavailable");
+      await find(page, { role: "heading", name: "Работает в памяти" });
+      await page.screenshot({ path: path.join(resultsDir, "storage-unavailable.png") });
+      await find(page, { id: "lang:en" }).then(() => null);
+      await page.locator("#a11y-mirror").getByRole("button", { name: "English" }).dispatchEvent("click");
+      await waitSemantics(page, (n) => n.some((x) => x.id === "banner:storage" && /gives the site no IndexedDB/.test(x.name)),
+        "the banner in English");
+      assertEq(page.errors, [], "no page errors");
+      await context.close();
+    },
+  },
+  {
+    name: "IndexedDB that cannot be opened: the page says so and works in memory",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await page.addInitScript(() => {
+        IDBFactory.prototype.open = function () {
+          throw new DOMException("A mutation operation was attempted on a database that did not allow mutations.", "InvalidStateError");
+        };
+      });
+      const id = await openDeal(page, url);
+      const banner = await find(page, { id: "banner:storage" });
+      assert(/не удалось открыть IndexedDB/.test(banner.name), "banner: " + banner.name);
+      assertEq(await saveStatus(page), "status.memory", "in memory only");
+      await editTitle(page, id, "Тоже в памяти");
+      assertEq((await state(page)).card.fields.TITLE.value, "Тоже в памяти", "edits work");
+      await context.close();
+    },
+  },
+  {
+    name: "a full disk (QuotaExceededError): the page says storage is full, keeps the edits, and recovers when space is back",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser);
+      await page.addInitScript(() => {
+        window.__full = true;
+        const put = IDBObjectStore.prototype.put;
+        IDBObjectStore.prototype.put = function (...args) {
+          if (window.__full) throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+          return put.apply(this, args);
+        };
+      });
+      const id = await openDeal(page, url);
+      await editTitle(page, id, "Диск полон");
+      await waitSemantics(page, (n) => n.some((x) => x.id === "banner:storage"), "the storage banner");
+      const banner = await find(page, { id: "banner:storage" });
+      assert(/не осталось места/.test(banner.name), "the banner says storage is full: " + banner.name);
+      assertEq(await saveStatus(page), "status.error", "the status says saving failed");
+      let s = await state(page);
+      assertEq(s.card.fields.TITLE.value, "Диск полон", "the edit stays on screen and in memory");
+      assert(s.journal.durable < s.journal.appended, "and is not reported durable");
+      await page.screenshot({ path: path.join(resultsDir, "storage-full.png") });
+
+      await page.evaluate(() => { window.__full = false; });
+      await editTitle(page, id, "Место освободилось");
+      await page.waitForFunction(() => {
+        const s = JSON.parse(UTF8ToString(Module._kt_debug_json()));
+        return s.journal.appended === s.journal.durable;
+      }, null, { timeout: 10000 });
+      await waitSemantics(page, (n) => !n.some((x) => x.id === "banner:storage"), "the banner to go");
+      assertEq(await saveStatus(page), "status.saved", "saved again");
+      const idb = Object.values(await idbFiles(page)).join("\n");
+      assert(idb.includes("Диск полон") && idb.includes("Место освободилось"),
+        "both edits reached IndexedDB once there was room");
+      await page.reload();
+      await waitForApp(page);
+      s = await state(page);
+      assertEq(s.card.fields.TITLE.value, "Место освободилось", "after reload");
+      await context.close();
+    },
+  },
+  {
+    name: "a sync whose transaction aborts (simulated failing syncfs) is reported, never half-written, never stuck in 'Saving…'",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await page.addInitScript(() => {
+        window.__abort = true;
+        const put = IDBObjectStore.prototype.put;
+        IDBObjectStore.prototype.put = function (...args) {
+          const req = put.apply(this, args);
+          // The transaction fails after the request was accepted, as a full disk makes it fail at commit.
+          if (window.__abort && String(args[1]).includes("/journal/")) this.transaction.abort();
+          return req;
+        };
+      });
+      const id = await openDeal(page, url);
+      await editTitle(page, id, "Не записано");
+      await waitSemantics(page, (n) => n.some((x) => x.id === "banner:storage"), "the storage banner", 10000);
+      const banner = await find(page, { id: "banner:storage" });
+      assert(/не удалось записать в IndexedDB/.test(banner.name), "banner: " + banner.name);
+      assertEq(await saveStatus(page), "status.error", "saving failed, said so");
+      const s = await state(page);
+      assertEq(s.card.fields.TITLE.value, "Не записано", "the edit is still on screen");
+      assertEq(Object.keys(await idbFiles(page)), [], "an aborted sync wrote none of its files");
+      await context.close();
+    },
+  },
+];

@@ -1,0 +1,145 @@
+// Helpers of the web shell's browser tests (text input, clipboard, display, idle, routes, offline,
+// storage, help, accessibility): opening a card, editing a field, reading IndexedDB, and a throwaway
+// static server over a copy of the build for the service-worker update tests.
+import { createServer } from "node:http";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { waitForApp, state, find, click, frames, scrollTo, waitIdle, assertEq } from "./browser.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const root = path.resolve(here, "../..");
+export const webRoot = process.env.KT_WEB_ROOT || path.join(root, "build/web");
+
+export const DEAL = "Поставка серверного оборудования";
+export const FIELDS_COLUMN = { x: 300, y: 600 };
+
+export async function openDeal(page, url, title = DEAL) {
+  await page.goto(url);
+  await waitForApp(page);
+  await click(page, { role: "row", name: title });
+  const s = await state(page);
+  assertEq(s.screen, "card", "the card is open");
+  return s.card.id;
+}
+
+// Opens the editor of a field with a click and waits until the text bridge has the focus.
+export async function openEditor(page, id, field) {
+  await scrollTo(page, { id: `field:${id}:${field}` }, FIELDS_COLUMN);
+  await click(page, { id: `field:${id}:${field}` });
+  await page.waitForFunction((f) => {
+    const s = JSON.parse(UTF8ToString(Module._kt_debug_json()));
+    return s.editing && s.editing.field === f && document.activeElement &&
+      document.activeElement.id === "text-bridge";
+  }, field, { timeout: 5000 });
+  await frames(page, 2);
+}
+
+// The text in a field's editor, as the semantics tree reports it once all input so far is handled.
+export async function editorText(page, id, field) {
+  await waitIdle(page);
+  return (await find(page, { id: `field:${id}:${field}` })).value;
+}
+
+// {key: contents as text} of the IDBFS store, for keys containing `part`.
+export async function idbFiles(page, part = "/journal/") {
+  return page.evaluate((part) => new Promise((resolve, reject) => {
+    const req = indexedDB.open("/data");
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const db = req.result;
+      if (!db.objectStoreNames.contains("FILE_DATA")) { db.close(); return resolve({}); }
+      const out = {};
+      const cur = db.transaction("FILE_DATA").objectStore("FILE_DATA").openCursor();
+      cur.onsuccess = () => {
+        const c = cur.result;
+        if (!c) { db.close(); return resolve(out); }
+        if (String(c.key).includes(part) && c.value.contents) out[c.key] = new TextDecoder().decode(c.value.contents);
+        c.continue();
+      };
+      cur.onerror = () => reject(cur.error);
+    };
+  }), part);
+}
+
+// Waits for `pred(semantics)` to hold, waking the app meanwhile; returns the semantics.
+export async function waitSemantics(page, pred, what, timeout = 8000) {
+  const deadline = Date.now() + timeout;
+  let nodes = [];
+  while (Date.now() < deadline) {
+    nodes = await page.evaluate(() => JSON.parse(UTF8ToString(Module._kt_semantics_json())));
+    if (pred(nodes)) return nodes;
+    await frames(page, 1);
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`timed out waiting for ${what}; seen: ${nodes.map((n) => `${n.role}:${n.name}`).slice(0, 40).join(" | ")}`);
+}
+
+// Polls `fn(arg)` in the page until it returns something truthy (it may be async: page.waitForFunction
+// would take the returned promise itself for "true"); returns that value.
+export async function pollPage(page, fn, arg, { timeout = 20000, interval = 200, what = "a condition" } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await page.evaluate(fn, arg);
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error("timed out waiting for " + what);
+    await page.waitForTimeout(interval);
+  }
+}
+
+// ---- a build copy served by a throwaway static server (service-worker updates) -----------------------
+
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".wasm": "application/wasm",
+  ".data": "application/octet-stream", ".svg": "image/svg+xml", ".json": "application/json",
+  ".webmanifest": "application/manifest+json", ".png": "image/png" };
+
+export async function copyBuild() {
+  const dir = await mkdtemp(path.join(tmpdir(), "kt-web-"));
+  await cp(webRoot, dir, { recursive: true });
+  return dir;
+}
+
+export function serveDir(dir) {
+  return new Promise((resolve) => {
+    const srv = createServer(async (req, res) => {
+      let p = decodeURIComponent(new URL(req.url, "http://x").pathname);
+      if (p.endsWith("/")) p += "index.html";
+      const file = path.join(dir, path.normalize(p));
+      if (!file.startsWith(dir)) { res.writeHead(403); return res.end(); }
+      try {
+        const body = await readFile(file);
+        res.writeHead(200, { "Content-Type": TYPES[path.extname(file)] || "application/octet-stream",
+          "Cache-Control": "no-cache" });
+        res.end(body);
+      } catch {
+        res.writeHead(404);
+        res.end("not found");
+      }
+    });
+    srv.listen(0, "127.0.0.1", () => resolve({
+      url: `http://127.0.0.1:${srv.address().port}/`,
+      close: () => new Promise((r) => { srv.closeAllConnections?.(); srv.close(() => r()); }),
+    }));
+  });
+}
+
+// Re-stamps sw.js in `dir` the way the build does (web/stamp_sw.cmake), for the files a build caches.
+export async function restamp(dir) {
+  const sw = await readFile(path.join(dir, "sw.js"), "utf8");
+  const files = Object.keys(JSON.parse("{" + /const FILES = \{([\s\S]*?)\};/.exec(sw)[1].replace(/,\s*$/, "") + "}"));
+  await new Promise((resolve, reject) => execFile("cmake", [
+    `-DWEB_DIR=${dir}`, `-DTEMPLATE=${path.join(root, "web/sw.js.in")}`, `-DFILES=${files.join(",")}`,
+    "-P", path.join(root, "web/stamp_sw.cmake")], (err, out, errOut) => (err ? reject(new Error(errOut || err)) : resolve(out))));
+  return /const VERSION = "([0-9a-f]+)"/.exec(await readFile(path.join(dir, "sw.js"), "utf8"))[1];
+}
+
+export async function editFile(dir, name, edit) {
+  const p = path.join(dir, name);
+  await writeFile(p, edit(await readFile(p, "utf8")));
+}
+
+export async function removeDir(dir) {
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,189 @@
+// Kartoteka accessibility mirror, linked into kartoteka.js with --pre-js. Screen readers cannot read a
+// canvas, so every node of the UI's semantics tree (src/ui/semantics.hpp) gets a transparent element at
+// the same place with the node's ARIA role, accessible name and state. C++ sends the tree only on frames
+// where it changed (src/app/a11y_mirror_web.cpp); this side diffs it by node id and touches only what
+// changed. Activating an element (a screen reader's click, Enter or Space on it) clicks the node's centre
+// in the app (kt_activate). A text field's editor takes the text bridge (web/input.js), which carries the
+// field's name.
+Module.ktMirror = (function () {
+  "use strict";
+  var root = null;
+  var elements = {};   // node id -> element
+  var last = {};       // node id -> the node as last applied
+  var order = "";      // node ids in document order, joined
+  var groups = {};     // group key -> container element (tables of rows, listboxes of options)
+
+  // ARIA roles the UI uses, and the element each one becomes. "text" is plain text (no role).
+  var INTERACTIVE = { button: 1, link: 1, radio: 1, checkbox: 1, option: 1, textbox: 1, searchbox: 1,
+                      combobox: 1, row: 1, columnheader: 1, tab: 1, menuitem: 1 };
+  var NAMED_BY_CONTENT = { text: 1, heading: 1, alert: 1, status: 1, article: 1, listitem: 1 };
+  var GROUP_OF = { row: "table", columnheader: "table", option: "listbox" };
+
+  function ensureRoot() {
+    if (root) return root;
+    root = document.getElementById("a11y-mirror");
+    if (!root) {
+      root = document.createElement("div");
+      root.id = "a11y-mirror";
+      document.body.appendChild(root);
+    }
+    root.addEventListener("click", onActivate);
+    root.addEventListener("keydown", onKeydown);
+    return root;
+  }
+
+  function activate(el) {
+    var id = el && el.getAttribute("data-node");
+    if (!id) return false;
+    var ok = false;
+    var n = lengthBytesUTF8(id) + 1, p = _malloc(n);
+    stringToUTF8(id, p, n);
+    try { ok = !!Module._kt_activate(p); } finally { _free(p); }
+    return ok;
+  }
+  function onActivate(e) {
+    var el = e.target.closest && e.target.closest("[data-node]");
+    if (el && activate(el)) e.preventDefault();
+  }
+  function onKeydown(e) {
+    if (e.key !== "Enter" && e.key !== " ") return;
+    var el = e.target.closest && e.target.closest("[data-node]");
+    if (!el || !INTERACTIVE[el.getAttribute("data-role")]) return;
+    e.preventDefault();
+    activate(el);
+  }
+
+  function setAttr(el, name, value) {
+    if (value === null || value === undefined || value === false) {
+      if (el.hasAttribute(name)) el.removeAttribute(name);
+    } else {
+      var v = String(value);
+      if (el.getAttribute(name) !== v) el.setAttribute(name, v);
+    }
+  }
+
+  function create(n) {
+    var el = document.createElement("div");
+    el.setAttribute("data-node", n.id);
+    return el;
+  }
+
+  // Applies a node's role, name, value, state and rectangle to its element.
+  function apply(el, n, prev) {
+    if (!prev || prev.role !== n.role) {
+      el.setAttribute("data-role", n.role);
+      setAttr(el, "role", n.role === "text" ? null : n.role);
+      setAttr(el, "aria-level", n.role === "heading" ? 2 : null);
+      setAttr(el, "tabindex", INTERACTIVE[n.role] ? -1 : null);
+    }
+    var value = n.value || "";
+    if (NAMED_BY_CONTENT[n.role]) {
+      if (el.textContent !== n.name) el.textContent = n.name;
+      setAttr(el, "aria-label", null);
+    } else {
+      setAttr(el, "aria-label", n.name);
+      // Fields show their value as their content, as a screen reader expects of a textbox or combobox.
+      var content = (n.role === "textbox" || n.role === "searchbox" || n.role === "combobox") ? value : "";
+      if (el.textContent !== content) el.textContent = content;
+    }
+    if (n.role === "progressbar") {
+      var pct = parseInt(value, 10);
+      setAttr(el, "aria-valuemin", isNaN(pct) ? null : 0);
+      setAttr(el, "aria-valuemax", isNaN(pct) ? null : 100);
+      setAttr(el, "aria-valuenow", isNaN(pct) ? null : pct);
+    }
+    var selectable = n.role === "option" || n.role === "row" || n.role === "tab" || n.role === "columnheader";
+    setAttr(el, "aria-selected", selectable ? !!n.selected + "" : null);
+    setAttr(el, "aria-current", n.role === "link" && n.selected ? "page" : null);
+    setAttr(el, "aria-pressed", n.role === "button" && n.selected ? "true" : null);
+    setAttr(el, "aria-checked", n.checked === undefined ? null : n.checked + "");
+    setAttr(el, "aria-expanded", n.expanded === undefined ? null : n.expanded + "");
+    setAttr(el, "aria-invalid", n.invalid ? "true" : null);
+    setAttr(el, "aria-disabled", n.disabled ? "true" : null);
+    setAttr(el, "aria-description", n.description || null);
+    setAttr(el, "data-focused", n.focused ? "true" : null);
+    if (!prev || prev.x !== n.x || prev.y !== n.y || prev.w !== n.w || prev.h !== n.h) {
+      var s = el.style;
+      s.left = n.x + "px";
+      s.top = n.y + "px";
+      s.width = Math.max(0, n.w) + "px";
+      s.height = Math.max(0, n.h) + "px";
+    }
+  }
+
+  function groupFor(key, kind) {
+    var g = groups[key];
+    if (!g) {
+      g = document.createElement("div");
+      g.setAttribute("role", kind);
+      g.className = "a11y-group";
+      groups[key] = g;
+    }
+    return g;
+  }
+
+  // The tree as JSON (kt_semantics_json's format). Runs only on frames where the tree changed.
+  function update(json) {
+    ensureRoot();
+    var nodes;
+    try { nodes = JSON.parse(json); } catch (e) { console.warn("a11y mirror: " + e); return; }
+    var seen = {};
+    var ids = [];
+    var label = "";  // the last heading: names the table or listbox that follows it
+    for (var i = 0; i < nodes.length; i++) {
+      var n = nodes[i];
+      if (seen[n.id]) continue;  // ids are unique; ignore a repeat rather than fight over one element
+      seen[n.id] = 1;
+      ids.push(n.id);
+      var el = elements[n.id];
+      if (!el) el = elements[n.id] = create(n);
+      apply(el, n, last[n.id]);
+      last[n.id] = n;
+      if (n.role === "heading") label = n.name;
+      n._label = label;
+    }
+    for (var id in elements) {
+      if (!seen[id]) {
+        elements[id].remove();
+        delete elements[id];
+        delete last[id];
+      }
+    }
+    // Reading order is document order: rebuild it only when the sequence of nodes changed. Consecutive
+    // rows form a table and consecutive options a listbox, as ARIA requires.
+    var joined = ids.join("\n");
+    if (joined === order) return;
+    order = joined;
+    // Moving the focused element (into the fragment below) blurs it: remember it and focus it again.
+    var focused = root.contains(document.activeElement) ? document.activeElement : null;
+    var usedGroups = {};
+    var frag = document.createDocumentFragment();
+    var current = null, currentKind = "";
+    for (var k = 0; k < ids.length; k++) {
+      var node = last[ids[k]];
+      var kind = GROUP_OF[node.role] || "";
+      if (!kind) {
+        current = null;
+        currentKind = "";
+        frag.appendChild(elements[node.id]);
+        continue;
+      }
+      if (!current || currentKind !== kind) {
+        var key = kind + ":" + node.id;
+        current = groupFor(key, kind);
+        currentKind = kind;
+        usedGroups[key] = 1;
+        setAttr(current, "aria-label", node._label || null);
+        while (current.firstChild) current.removeChild(current.firstChild);
+        frag.appendChild(current);
+      }
+      current.appendChild(elements[node.id]);
+    }
+    for (var g in groups) if (!usedGroups[g]) delete groups[g];
+    while (root.firstChild) root.removeChild(root.firstChild);
+    root.appendChild(frag);
+    if (focused && focused.isConnected && document.activeElement !== focused) focused.focus({ preventScroll: true });
+  }
+
+  return { update: update, activate: activate };
+})();
