@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/documents_json.hpp"
 #include "core/schema_json.hpp"
 
 namespace kt {
@@ -17,6 +18,10 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LogCommunication, item, channel,
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SetProducts, item, rows, amount)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ConvertTarget, item, entity, pipeline, fields, products)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Convert, item, targets, source_fields)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(GenerateDocument, item, document, numerator, previous, next)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PutTemplate, tmpl, remove)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PutNumerator, numerator, remove)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SetMyCompany, company)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SetField, item, field, value, previous)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MoveStage, item, stage, fills)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PutField, def)
@@ -50,6 +55,7 @@ constexpr const char* kNames[] = {
     "item.change_pipeline", "comment.add", "comment.edit", "entry.pin", "entry.note",
     "item.delete",  "item.restore",  "item.purge",
     "todo.put",     "todo.complete", "todo.remove",     "communication.log", "products.set", "item.convert",
+    "document.generate", "template.put", "numerator.put", "mycompany.set",
 };
 static_assert(std::size(kNames) == std::variant_size_v<Command>);
 
@@ -79,6 +85,8 @@ std::string command_item(const Command& c) {
 }
 
 bool is_item_command(const Command& c) { return !command_item(c).empty() || std::holds_alternative<CreateItem>(c); }
+
+bool changes_config(const Command& c) { return !is_item_command(c) || std::holds_alternative<GenerateDocument>(c); }
 
 void to_json(json& j, const Command& c) {
   std::visit([&j](const auto& x) { j = x; }, c);

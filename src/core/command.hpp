@@ -175,6 +175,18 @@ struct Convert {
   bool operator==(const Convert&) const = default;
 };
 
+// Stores a document generated from a template (documents.hpp: generate_document), with the number it took.
+// The command carries the rendered page, so that replaying never renders again. The numerator's counter
+// moves from `previous` to `next`; when another document took the number meanwhile (two devices offline),
+// the command is refused with "number_taken" and the user generates the document again.
+struct GenerateDocument {
+  std::string item;
+  Document document;
+  std::string numerator;  // "" when the template's documents get no number
+  NumeratorState previous, next;
+  bool operator==(const GenerateDocument&) const = default;
+};
+
 // ---------------------------------------------------------------------------------------------------------
 // Config commands
 // ---------------------------------------------------------------------------------------------------------
@@ -269,15 +281,39 @@ struct PutRole {
   bool operator==(const PutRole&) const = default;
 };
 
+// Creates, changes or removes a document template (administrators).
+struct PutTemplate {
+  DocTemplate tmpl;
+  bool remove = false;
+  bool operator==(const PutTemplate&) const = default;
+};
+
+// Creates, changes or removes a numerator (administrators). A numerator in use by a template stays.
+struct PutNumerator {
+  Numerator numerator;
+  bool remove = false;
+  bool operator==(const PutNumerator&) const = default;
+};
+
+// The seller's details for documents (administrators).
+struct SetMyCompany {
+  MyCompany company;
+  bool operator==(const SetMyCompany&) const = default;
+};
+
 using Command = std::variant<CreateItem, SetField, MoveStage, PutField, DeleteField, SetRequired, PutLayout,
                              PutView, SelectScope, ForceCommonScope, PutEntityType, PutPipeline, PutUser,
                              PutDepartment, PutRole, ChangePipeline, AddComment, EditComment, PinEntry, SetNote,
                              DeleteItem, RestoreItem, PurgeItem, PutTodo, CompleteTodo, RemoveTodo,
-                             LogCommunication, SetProducts, Convert>;
+                             LogCommunication, SetProducts, Convert, GenerateDocument, PutTemplate,
+                             PutNumerator, SetMyCompany>;
 
 // Commands that change one item (and the item they change); all others change the configuration.
 bool is_item_command(const Command& c);
 std::string command_item(const Command& c);
+// Whether a command changes the configuration: every config command, and an item command that also moves
+// a configuration value (a document takes a number from a numerator's counter).
+bool changes_config(const Command& c);
 
 const char* command_name(const Command& c);  // "item.create", "item.set", "field.put", ...
 

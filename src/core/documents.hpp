@@ -67,30 +67,6 @@ class Workspace;
 // [SECTION] Numerators
 // ---------------------------------------------------------------------------------------------------------
 
-// How documents are numbered. Several templates may share one numerator (and so one counter).
-struct Numerator {
-  std::string id;
-  Labels name;
-  // Tokens: {NUMBER} (required), {YEAR} "2026", {MONTH} "11", {DAY} "26" (the document's local date).
-  std::string pattern = "{NUMBER}";
-  std::int64_t start = 1;  // the first number, and the number after a periodic reset; >= 1
-  std::int64_t step = 1;   // >= 1
-  int length = 0;          // minimum digits of {NUMBER}, padded on the left with `pad`; 0..20
-  std::string pad = "0";   // one character (UTF-8)
-  std::string periodic;    // "" (never reset), "year", "month" or "day"
-  bool operator==(const Numerator&) const = default;
-};
-
-// The counter of one numerator. The default value means "nothing issued yet".
-struct NumeratorState {
-  std::int64_t last = 0;   // the last number issued in the latest period; 0 = none
-  std::string period_key;  // the latest period: "2026", "2026-11", "2026-11-26"; "" when not periodic
-  // Periodic numerators only: the last number of each earlier period that issued one, so that a back-dated
-  // document (dated in an earlier period than `period_key`) continues its own period's count instead of
-  // repeating a number. One entry per period that was used.
-  std::map<std::string, std::int64_t> earlier;
-  bool operator==(const NumeratorState&) const = default;
-};
 
 struct NextNumber {
   std::string number;  // the formatted document number: "СЧ-2026-0001"
@@ -117,42 +93,7 @@ NextNumber next_number(const Numerator& n, const NumeratorState& state, std::int
 // [SECTION] Templates and documents
 // ---------------------------------------------------------------------------------------------------------
 
-// An entity type and, optionally, one pipeline of it that a template is offered for.
-struct TemplateTarget {
-  std::string entity;    // "deal", "invoice", ...
-  std::string pipeline;  // "" = every pipeline
-  bool operator==(const TemplateTarget&) const = default;
-};
 
-struct DocTemplate {
-  std::string id;
-  Labels name;               // "Счёт на оплату"
-  std::string numerator_id;  // "" = documents get no number
-  std::string region = "ru";  // "ru" | "en": month names, number formats, amounts in words
-  std::vector<TemplateTarget> targets;
-  // Who may use it (access codes as in rights.hpp): "UA" every user, "U<id>", "D<dept>", "DR<dept>".
-  // Empty = only its creator (and administrators).
-  std::vector<std::string> access;
-  bool active = true;
-  int sort = 500;  // ascending in the "Documents" menu
-  std::string body;  // the HTML template, see the syntax at the top of this file
-  std::string created_by;
-  bool operator==(const DocTemplate&) const = default;
-};
-
-// A generated document as stored (and synced) for an item.
-struct Document {
-  std::string id;
-  std::string template_id;
-  std::string number;
-  std::string title;  // "Счёт на оплату № СЧ-2026-0001"
-  std::string html;   // the complete standalone page
-  std::int64_t created_ms = 0;
-  std::string created_by;
-  std::string entity;
-  std::string item_id;
-  bool operator==(const Document&) const = default;
-};
 
 // "" when the template is usable, otherwise the reason (no id, unknown region, no target, a syntax error of
 // the body as check_template_syntax() reports it, ...).
@@ -203,23 +144,6 @@ struct DocContext {
   std::map<std::string, std::vector<DocRow>> tables;  // "Products", "Contacts"
 };
 
-// The seller's details (settings of the workspace), for MyCompany.* placeholders.
-struct MyCompany {
-  std::string name;          // MyCompany.Name: "ООО «Ромашка»"
-  std::string inn;           // MyCompany.INN
-  std::string kpp;           // MyCompany.KPP
-  std::string ogrn;          // MyCompany.OGRN
-  std::string address;       // MyCompany.Address
-  std::string phone;         // MyCompany.Phone
-  std::string email;         // MyCompany.Email
-  std::string bank;          // MyCompany.BankName
-  std::string bik;           // MyCompany.BIK
-  std::string account;       // MyCompany.Account (расчётный счёт)
-  std::string corr_account;  // MyCompany.CorrAccount (корр. счёт)
-  std::string director;      // MyCompany.Director
-  std::string accountant;    // MyCompany.Accountant
-  bool operator==(const MyCompany&) const = default;
-};
 
 // One entry of the placeholder help of the template editor.
 struct PlaceholderInfo {

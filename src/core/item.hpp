@@ -52,6 +52,20 @@ struct ProductRow {
 std::int64_t row_total(const ProductRow& r);
 std::int64_t row_tax(const ProductRow& r);
 
+// A generated document as stored (and synced) for an item.
+struct Document {
+  std::string id;
+  std::string template_id;
+  std::string number;
+  std::string title;  // "Счёт на оплату № СЧ-2026-0001"
+  std::string html;   // the complete standalone page
+  std::int64_t created_ms = 0;
+  std::string created_by;
+  std::string entity;
+  std::string item_id;
+  bool operator==(const Document&) const = default;
+};
+
 struct Item {
   std::string id;
   std::string entity;    // entity type id
@@ -67,6 +81,7 @@ struct Item {
   std::vector<std::pair<std::string, Cell>> fields;
   std::vector<Activity> activities;  // to-dos, open and done
   std::vector<ProductRow> products;
+  std::vector<Document> documents;  // generated from templates, oldest first
 
   size_t open_todos() const;
   const Activity* activity(const std::string& id) const;

@@ -1,5 +1,7 @@
 #include "core/schema.hpp"
 
+#include "core/documents.hpp"
+
 #include <algorithm>
 #include <set>
 
@@ -294,6 +296,18 @@ Layout default_layout_for(const Schema& s, const std::string& entity) {
   return l;
 }
 
+const DocTemplate* Schema::doc_template(const std::string& id) const {
+  for (const auto& t : templates)
+    if (t.id == id) return &t;
+  return nullptr;
+}
+
+const Numerator* Schema::numerator(const std::string& id) const {
+  for (const auto& n : numerators)
+    if (n.id == id) return &n;
+  return nullptr;
+}
+
 Schema default_schema() {
   Schema s;
   SchemaBuilder b(s);
@@ -502,6 +516,8 @@ Schema default_schema() {
       {"additional", {"Ещё", "More"},
        {el("BEGINDATE"), el("CLOSEDATE"), el("ASSIGNED_BY_ID"), el("COMMENTS")}},
   }, {}};
+  s.numerators = default_numerators();
+  s.templates = default_templates();
   return s;
 }
 

@@ -263,6 +263,76 @@ struct User {
 };
 
 // ---------------------------------------------------------------------------------------------------------
+// [SECTION] Documents: numerators, templates, the seller (used by documents.hpp)
+// ---------------------------------------------------------------------------------------------------------
+
+// How documents are numbered. Several templates may share one numerator (and so one counter).
+struct Numerator {
+  std::string id;
+  Labels name;
+  // Tokens: {NUMBER} (required), {YEAR} "2026", {MONTH} "11", {DAY} "26" (the document's local date).
+  std::string pattern = "{NUMBER}";
+  std::int64_t start = 1;  // the first number, and the number after a periodic reset; >= 1
+  std::int64_t step = 1;   // >= 1
+  int length = 0;          // minimum digits of {NUMBER}, padded on the left with `pad`; 0..20
+  std::string pad = "0";   // one character (UTF-8)
+  std::string periodic;    // "" (never reset), "year", "month" or "day"
+  bool operator==(const Numerator&) const = default;
+};
+
+// The counter of one numerator. The default value means "nothing issued yet".
+struct NumeratorState {
+  std::int64_t last = 0;   // the last number issued in the latest period; 0 = none
+  std::string period_key;  // the latest period: "2026", "2026-11", "2026-11-26"; "" when not periodic
+  // Periodic numerators only: the last number of each earlier period that issued one, so that a back-dated
+  // document (dated in an earlier period than `period_key`) continues its own period's count instead of
+  // repeating a number. One entry per period that was used.
+  std::map<std::string, std::int64_t> earlier;
+  bool operator==(const NumeratorState&) const = default;
+};
+
+// An entity type and, optionally, one pipeline of it that a template is offered for.
+struct TemplateTarget {
+  std::string entity;    // "deal", "invoice", ...
+  std::string pipeline;  // "" = every pipeline
+  bool operator==(const TemplateTarget&) const = default;
+};
+
+struct DocTemplate {
+  std::string id;
+  Labels name;               // "Счёт на оплату"
+  std::string numerator_id;  // "" = documents get no number
+  std::string region = "ru";  // "ru" | "en": month names, number formats, amounts in words
+  std::vector<TemplateTarget> targets;
+  // Who may use it (access codes as in rights.hpp): "UA" every user, "U<id>", "D<dept>", "DR<dept>".
+  // Empty = only its creator (and administrators).
+  std::vector<std::string> access;
+  bool active = true;
+  int sort = 500;  // ascending in the "Documents" menu
+  std::string body;  // the HTML template, see the syntax at the top of this file
+  std::string created_by;
+  bool operator==(const DocTemplate&) const = default;
+};
+
+// The seller's details (settings of the workspace), for MyCompany.* placeholders.
+struct MyCompany {
+  std::string name;          // MyCompany.Name: "ООО «Ромашка»"
+  std::string inn;           // MyCompany.INN
+  std::string kpp;           // MyCompany.KPP
+  std::string ogrn;          // MyCompany.OGRN
+  std::string address;       // MyCompany.Address
+  std::string phone;         // MyCompany.Phone
+  std::string email;         // MyCompany.Email
+  std::string bank;          // MyCompany.BankName
+  std::string bik;           // MyCompany.BIK
+  std::string account;       // MyCompany.Account (расчётный счёт)
+  std::string corr_account;  // MyCompany.CorrAccount (корр. счёт)
+  std::string director;      // MyCompany.Director
+  std::string accountant;    // MyCompany.Accountant
+  bool operator==(const MyCompany&) const = default;
+};
+
+// ---------------------------------------------------------------------------------------------------------
 // [SECTION] Schema
 // ---------------------------------------------------------------------------------------------------------
 
@@ -282,6 +352,11 @@ struct Schema {
   std::vector<User> users;
   std::vector<Department> departments;
   std::vector<Role> roles;
+  // Documents (documents.hpp): templates, numerators and their counters, the seller's details.
+  std::vector<DocTemplate> templates;
+  std::vector<Numerator> numerators;
+  std::map<std::string, NumeratorState> numerator_states;  // numerator id -> counter
+  MyCompany my_company;
 
   const EntityType* entity(const std::string& id) const;
   const FieldDef* field(const std::string& entity, const std::string& id) const;
@@ -298,6 +373,8 @@ struct Schema {
   const View* view(const std::string& id) const;
   const Layout* stored_layout(const std::string& family, const std::string& scope) const;
   const Layout* default_layout(const std::string& family) const;
+  const DocTemplate* doc_template(const std::string& id) const;
+  const Numerator* numerator(const std::string& id) const;
 
   // The options of a List or CrmDirectory field.
   const std::vector<ListOption>& options_of(const FieldDef& f) const;

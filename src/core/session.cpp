@@ -128,6 +128,16 @@ std::optional<Command> Session::inverse_of(const Command& cmd) const {
         } else if constexpr (std::is_same_v<T, SetProducts>) {
           if (const Item* it = ws_.item(c.item)) return SetProducts{c.item, it->products, it->get("OPPORTUNITY_WITH_CURRENCY")};
           return std::nullopt;
+        } else if constexpr (std::is_same_v<T, PutTemplate>) {
+          if (c.remove) return std::nullopt;
+          if (const DocTemplate* t = s.doc_template(c.tmpl.id)) return PutTemplate{*t, false};
+          return PutTemplate{c.tmpl, true};
+        } else if constexpr (std::is_same_v<T, PutNumerator>) {
+          if (c.remove) return std::nullopt;
+          if (const Numerator* n = s.numerator(c.numerator.id)) return PutNumerator{*n, false};
+          return PutNumerator{c.numerator, true};
+        } else if constexpr (std::is_same_v<T, SetMyCompany>) {
+          return SetMyCompany{s.my_company};
         } else if constexpr (std::is_same_v<T, DeleteItem>) {
           return RestoreItem{c.item};
         } else if constexpr (std::is_same_v<T, RestoreItem>) {

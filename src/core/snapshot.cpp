@@ -6,6 +6,7 @@
 
 #include "core/layouts.hpp"
 #include "core/rights.hpp"
+#include "core/documents_json.hpp"
 #include "core/schema_json.hpp"
 
 namespace kt {
@@ -117,6 +118,10 @@ json schema_json(const Schema& s, const std::string* user) {
   j["users"] = s.users;
   j["departments"] = s.departments;
   j["roles"] = s.roles;
+  j["templates"] = s.templates;
+  j["numerators"] = s.numerators;
+  j["numeratorStates"] = s.numerator_states;
+  j["myCompany"] = s.my_company;
   json defaults = json::object();
   for (const auto& [family, layout] : s.default_layouts) defaults[family] = project_layout(s, family, layout, user);
   j["defaultLayouts"] = std::move(defaults);
@@ -141,6 +146,10 @@ Status load_schema(const json& j, Schema* out) {
     s.users = j.value("users", std::vector<User>{});
     s.departments = j.value("departments", std::vector<Department>{});
     s.roles = j.value("roles", std::vector<Role>{});
+    s.templates = j.value("templates", s.templates);
+    s.numerators = j.value("numerators", s.numerators);
+    s.numerator_states = j.value("numeratorStates", std::map<std::string, NumeratorState>{});
+    s.my_company = j.value("myCompany", MyCompany{});
     const json defaults = j.value("defaultLayouts", json::object());  // named: items() must not outlive it
     for (const auto& [family, layout] : defaults.items()) s.default_layouts[family] = layout.get<Layout>();
     *out = std::move(s);
@@ -175,6 +184,7 @@ json item_json(const Schema& s, const Item& item, const std::vector<TimelineEntr
          {"fields", std::move(fields)}, {"timeline", std::move(timeline)}};
   if (!item.activities.empty()) j["activities"] = item.activities;
   if (!item.products.empty()) j["products"] = item.products;
+  if (!item.documents.empty()) j["documents"] = item.documents;
   if (timeline_from) j["timelineFrom"] = timeline_from;
   return j;
 }
@@ -201,6 +211,7 @@ Status load_item(const json& j, Item* item, std::vector<TimelineEntry>* timeline
     }
     it.activities = j.value("activities", std::vector<Activity>{});
     it.products = j.value("products", std::vector<ProductRow>{});
+    it.documents = j.value("documents", std::vector<Document>{});
     std::vector<TimelineEntry> tl = j.value("timeline", json::array()).get<std::vector<TimelineEntry>>();
     for (auto& e : tl) e.item = it.id;
     *item = std::move(it);

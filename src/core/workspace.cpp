@@ -264,7 +264,8 @@ Status Workspace::apply(const Mutation& m) {
                            std::is_same_v<T, RestoreItem> || std::is_same_v<T, PurgeItem> ||
                            std::is_same_v<T, PutTodo> || std::is_same_v<T, CompleteTodo> ||
                            std::is_same_v<T, RemoveTodo> || std::is_same_v<T, LogCommunication> ||
-                           std::is_same_v<T, SetProducts> || std::is_same_v<T, Convert>)
+                           std::is_same_v<T, SetProducts> || std::is_same_v<T, Convert> ||
+                           std::is_same_v<T, GenerateDocument>)
           return apply_item(m, c);
         else return apply_config(m, c);
       },

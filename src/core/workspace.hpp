@@ -92,6 +92,11 @@ class Workspace {
   Status apply_item(const Mutation& m, const SetProducts& c);
   // Conversion (convert.cpp).
   Status apply_item(const Mutation& m, const Convert& c);
+  // Documents (workspace_documents.cpp).
+  Status apply_item(const Mutation& m, const GenerateDocument& c);
+  Status apply_config(const Mutation& m, const PutTemplate& c);
+  Status apply_config(const Mutation& m, const PutNumerator& c);
+  Status apply_config(const Mutation& m, const SetMyCompany& c);
   Item* editable_item(const Mutation& m, const std::string& id, Status* why);
   TimelineEntry* entry_mut(const std::string& item, const std::string& entry);
   void record_links(const Mutation& m, const Item& it, const FieldDef& f, const Value& before, const Value& after);

@@ -58,7 +58,7 @@ void Replica::shadow_schema() {
 }
 
 void Replica::before_local(const Command& cmd) {
-  if (!is_item_command(cmd)) shadow_schema();
+  if (changes_config(cmd)) shadow_schema();
   for (const auto& id : touched_items(cmd)) shadow_item(id);
 }
 

@@ -211,9 +211,9 @@ ServerState::Outcome ServerState::apply_locked(const Mutation& m) {
   // some change who may see what.
   std::vector<std::string> touched;
   bool access = false;
-  const bool config = !is_item_command(m.cmd);
+  const bool config = changes_config(m.cmd);
   // Items a command changes without a new timeline entry (a pin, product rows, a conversion's links).
-  if (!config) touched = ws_.affected_items(m.cmd);
+  if (is_item_command(m.cmd)) touched = ws_.affected_items(m.cmd);
   auto items_with_cell = [this](const std::string& entity, const std::string& field) {
     std::vector<std::string> out;
     for (const auto& id : ws_.item_ids(entity))
