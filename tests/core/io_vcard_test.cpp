@@ -72,6 +72,54 @@ TEST_CASE("Android (2.1): quoted-printable UTF-8 with soft line breaks, a Window
   CHECK(cards[2].phones == std::vector<std::string>{"+1 415 555 0199"});
 }
 
+TEST_CASE("Outlook (2.1): Windows-1251 bytes with CHARSET, quoted-printable CRLF notes, organisation units") {
+  const std::string bytes = fixture("outlook_contacts.vcf");
+  CHECK_FALSE(is_valid_utf8(bytes));
+  std::vector<VCardProblem> problems;
+  auto cards = parse_vcards(bytes, &problems);
+  CHECK(problems.empty());
+  REQUIRE(cards.size() == 2);
+  const VCard& c = cards[0];
+  CHECK(c.family == "Миронова");
+  CHECK(c.given == "Ольга");
+  CHECK(c.additional == "Сергеевна");
+  CHECK(c.formatted == "Миронова Ольга Сергеевна");
+  CHECK(c.org == "ООО \"Стройресурс\"");  // the department after ';' is not part of the name
+  CHECK(c.title == "Начальник отдела снабжения");
+  CHECK(c.note == "Встреча в офисе 12.11.\nПросила прислать прайс до конца недели.");
+  CHECK(c.phones == std::vector<std::string>{"+7 (343) 555-30-30", "+7 (912) 555-30-31"});
+  CHECK(c.emails == std::vector<std::string>{"mironova@stroyresurs.example", "o.mironova@mail.example"});
+  CHECK(c.addresses == std::vector<std::string>{"ул. Малышева, 51, Екатеринбург, Свердловская обл., 620014, Россия"});
+  CHECK(c.urls == std::vector<std::string>{"http://stroyresurs.example"});
+  CHECK(c.birthday == "1980-05-21");
+  CHECK(cards[1].family == "Brown");
+  CHECK(cards[1].org == "Brown Logistics Ltd.");
+  CHECK(cards[1].line == 20);
+}
+
+TEST_CASE("vCard 4.0 as Nextcloud and Thunderbird write it: tel: URIs, PREF, dates without a year") {
+  const std::string text =
+      "BEGIN:VCARD\r\nVERSION:4.0\r\nPRODID:-//Sabre//Sabre VObject 4.5.0//EN\r\nUID:4f1c2b9e-0001\r\n"
+      "FN:Тимур Алиев\r\nN:Алиев;Тимур;;;\r\nTEL;VALUE=uri;TYPE=\"cell,voice\";PREF=1:tel:+7-917-555-40-40\r\n"
+      "EMAIL;TYPE=work;PREF=1:aliev@example.ru\r\nORG:ООО Вектор;Продажи\r\n"
+      "ADR;TYPE=work;LABEL=\"ул. Баумана, 1\\nКазань\":;;ул. Баумана\\, 1;Казань;;420111;Россия\r\n"
+      "BDAY:--0415\r\nNOTE:Первая строка\\nвторая\\, с запятой\r\nEND:VCARD\r\n";
+  std::vector<VCardProblem> problems;
+  auto cards = parse_vcards(text, &problems);
+  REQUIRE(cards.size() == 1);
+  const VCard& c = cards[0];
+  CHECK(c.family == "Алиев");
+  CHECK(c.phones == std::vector<std::string>{"+7-917-555-40-40"});
+  CHECK(c.emails == std::vector<std::string>{"aliev@example.ru"});
+  CHECK(c.org == "ООО Вектор");
+  CHECK(c.addresses == std::vector<std::string>{"ул. Баумана, 1, Казань, 420111, Россия"});
+  CHECK(c.note == "Первая строка\nвторая, с запятой");
+  CHECK(c.uid == "4f1c2b9e-0001");
+  CHECK(c.birthday.empty());
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].code == "birthday_without_year");
+}
+
 TEST_CASE("broken files: a card without END is kept and reported; a file without cards says so") {
   std::vector<VCardProblem> problems;
   auto cards = parse_vcards("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Half\r\nN:Half;;;;\r\n", &problems);
@@ -98,9 +146,9 @@ struct Demo {
 TEST_CASE("importing address books: duplicates of demo contacts merge, companies are linked or created") {
   Demo d;
   std::vector<VCard> cards;
-  for (const char* f : {"google_contacts.vcf", "apple_contacts.vcf", "android_contacts.vcf"})
+  for (const char* f : {"google_contacts.vcf", "apple_contacts.vcf", "android_contacts.vcf", "outlook_contacts.vcf"})
     for (auto& c : parse_vcards(fixture(f))) cards.push_back(std::move(c));
-  REQUIRE(cards.size() == 7);
+  REQUIRE(cards.size() == 9);
   VCardTable t = vcards_as_table(cards);
   ImportOptions o;
   o.entity = "contact";
@@ -113,10 +161,10 @@ TEST_CASE("importing address books: duplicates of demo contacts merge, companies
   CHECK(p.rejections().empty());
   // Орлова (C1), Белов (C2), Кузнецов (C3), Гусев (C5) and Miller (C7) are in the demo already.
   CHECK(p.duplicates_of_existing() == 5);
-  CHECK(p.new_companies() == std::vector<std::string>{"Miller & Sons"});
+  CHECK(p.new_companies() == std::vector<std::string>{"Miller & Sons", "ООО \"Стройресурс\"", "Brown Logistics Ltd."});
   const size_t contacts = d.ws.item_ids("contact").size();
   REQUIRE(apply_plan(d.admin, p, DuplicateAction::Merge, kNow) == 0);
-  CHECK(d.ws.item_ids("contact").size() == contacts + 2);  // Облако's card and Anna Smith
+  CHECK(d.ws.item_ids("contact").size() == contacts + 4);  // Облако's card, Anna Smith, Миронова, Brown
   const Item& c1 = *d.ws.item("C1");
   CHECK(c1.get("EMAIL").as_list().size() == 2);
   CHECK(c1.get("PHONE").as_list().size() == 2);
@@ -126,8 +174,15 @@ TEST_CASE("importing address books: duplicates of demo contacts merge, companies
   CHECK(c3.get("BIRTHDATE") == Value("1979-11-02"));
   CHECK(c3.get("PHONE").as_list().size() == 2);  // +79035554412 is the demo's number; the home one is new
   CHECK(c3.get("NAME") == Value("Алексей"));      // not overwritten with "Алексей Викторович"
-  const Item* anna = d.ws.item(d.ws.item_ids("contact").back());
-  CHECK(d.ws.display_name(*anna) == "Smith Anna");
+  const auto& all = d.ws.item_ids("contact");
+  CHECK(d.ws.display_name(*d.ws.item(all[all.size() - 3])) == "Smith Anna");
+  const Item& olga = *d.ws.item(all[all.size() - 2]);
+  CHECK(olga.get("NAME") == Value("Ольга Сергеевна"));
+  CHECK(olga.get("COMMENTS") == Value("Встреча в офисе 12.11.\nПросила прислать прайс до конца недели."));
+  CHECK(olga.get("BIRTHDATE") == Value("1980-05-21"));
+  const Item* company = d.ws.item(olga.get("COMPANY_ID").str_or_empty());
+  REQUIRE(company);
+  CHECK(d.ws.display_name(*company) == "ООО \"Стройресурс\"");
 }
 
 TEST_CASE("writing vCards: folded at 75 octets without splitting letters; 3.0 and 4.0 read back the same") {

@@ -128,7 +128,14 @@ std::string qp_decode(const std::string& s) {
 std::string decoded(const Property& p) {
   std::string v = p.value;
   const std::string enc = upper(p.param("ENCODING"));
-  if (enc == "QUOTED-PRINTABLE" || enc == "QP") v = qp_decode(v);
+  if (enc == "QUOTED-PRINTABLE" || enc == "QP") {
+    v = qp_decode(v);
+    // Outlook writes line breaks inside quoted-printable values as =0D=0A.
+    std::string lf;
+    for (size_t i = 0; i < v.size(); ++i)
+      if (!(v[i] == '\r' && i + 1 < v.size() && v[i + 1] == '\n')) lf += v[i];
+    v = std::move(lf);
+  }
   const std::string cs = upper(p.param("CHARSET"));
   if (cs == "WINDOWS-1251" || cs == "CP1251" || cs == "CP-1251") return cp1251_to_utf8(v);
   if (cs == "ISO-8859-1" || cs == "LATIN1") {
