@@ -790,7 +790,8 @@ bool holds(const std::string& field, const Value::List& list, const Value& v) {
 
 FieldValues ImportPlanner::merged(const Workspace& ws, const FieldValues& base, const FieldValues& extra) const {
   FieldValues out = base;
-  for (const auto& [fid, v] : extra) {
+  for (const auto& [field, v] : extra) {
+    const std::string& fid = field;  // (clang 14 cannot capture a structured binding)
     auto it = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == fid; });
     if (it == out.end()) {
       out.emplace_back(fid, v);
