@@ -320,7 +320,6 @@ void step_map(const Workspace& ws, const UiEnv& env, ImportUi& u, float w) {
   for (const auto& f : fields) labels.push_back(io::target_label(s, u.entity, f, language()));
   u.columns.resize(u.header.size());
   const size_t shown = std::min<size_t>(u.preview.size(), 3);
-  ImGui::BeginChild("import:mapping", ImVec2(w, std::min(px(360), px(44) * static_cast<float>(u.header.size() + 1) + px(8))), false);
   if (ImGui::BeginTable("mapping", 2 + static_cast<int>(shown), ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
     ImGui::TableSetupColumn(t("Колонка файла", "File column"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableSetupColumn(t("Поле", "Field"), ImGuiTableColumnFlags_WidthFixed, px(240));
@@ -350,7 +349,6 @@ void step_map(const Workspace& ws, const UiEnv& env, ImportUi& u, float w) {
     }
     ImGui::EndTable();
   }
-  ImGui::EndChild();
   if (has_company_link(s, u.entity))
     checkbox(t("Создавать компании, которых ещё нет", "Create companies that do not exist yet"), "import:create_companies",
              &u.create_companies);
@@ -700,12 +698,6 @@ void data_settings_page(const Workspace& ws, const UiEnv& env, UiOutput& out, fl
   if (!r.error.empty()) error_text_line(r.error, "restore:error");
   if (!r.ready) return;
   ImGui::Dummy(ImVec2(0, px(8)));
-  std::string what = std::string(t("Проверка прошла. Из файла «", "Checked. The file \"")) + r.file_name +
-                     t("» будет создано:", "\" would create:");
-  ImGui::TextUnformatted(what.c_str());
-  sem_item("restore:report", "status", what, std::to_string(r.report.items));
-  report_table(r.report, "restore:counts");
-  ImGui::Dummy(ImVec2(0, px(6)));
   const std::string replaced = fmt(t("Текущая рабочая область (%lld записей, %lld пользователей) будет заменена.",
                                      "The current workspace (%lld items, %lld users) will be replaced."),
                                    static_cast<long long>(current.items), static_cast<long long>(current.users));
@@ -716,9 +708,19 @@ void data_settings_page(const Workspace& ws, const UiEnv& env, UiOutput& out, fl
   if (button(t("Восстановить", "Restore"), "restore:confirm", true)) {
     out.restore_backup = std::move(r.text);
     r = RestoreUi{};
+    return;
   }
   ImGui::SameLine();
-  if (button(t("Отмена", "Cancel"), "restore:cancel")) r = RestoreUi{};
+  if (button(t("Отмена", "Cancel"), "restore:cancel")) {
+    r = RestoreUi{};
+    return;
+  }
+  ImGui::Dummy(ImVec2(0, px(6)));
+  std::string what = std::string(t("Проверка прошла. Из файла «", "Checked. The file \"")) + r.file_name +
+                     t("» будет создано:", "\" would create:");
+  ImGui::TextUnformatted(what.c_str());
+  sem_item("restore:report", "status", what, std::to_string(r.report.items));
+  report_table(r.report, "restore:counts");
   (void)width;
 }
 
