@@ -469,7 +469,8 @@ void draw_import(const Workspace& ws, const UiEnv& env, ViewState& view, UiOutpu
       do {
         auto cmds = p.next_commands(ws, 200, u.action, new_id);
         for (auto& c : cmds) out.commands.push_back(std::move(c));
-        if (cmds.empty() || out.commands.size() >= 2000) break;
+        // Merges read the items as they are: the next batch waits until this one is applied.
+        if (cmds.empty() || out.commands.size() >= 2000 || u.action == io::DuplicateAction::Merge) break;
       } while (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < kFrameBudget / 2 &&
                p.steps_done() < p.steps_total());
       if (p.steps_done() >= p.steps_total()) {

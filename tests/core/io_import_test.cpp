@@ -281,6 +281,19 @@ TEST_CASE("duplicates by phone or e-mail: skip, merge (fill gaps, add phones and
   }
 }
 
+TEST_CASE("merging several rows into one existing item in one batch keeps every addition") {
+  Demo d;
+  const std::vector<std::string> header{"Фамилия", "Имя", "Телефон", "E-mail"};
+  ImportPlanner p(d.ws, "u1", options_for(d.ws, "contact", header), header);
+  // Both rows are C1 by phone; each brings another e-mail.
+  p.add_row(d.ws, 2, {"Орлова", "Екатерина", "+7 912 555-10-01", "first@example.ru"});
+  p.add_row(d.ws, 3, {"Орлова", "Екатерина", "+7 912 555-10-01", "second@example.ru"});
+  CHECK(p.duplicates_of_existing() == 2);
+  CHECK(apply_plan(d.admin, p, DuplicateAction::Merge, kNow, 100) == 0);
+  CHECK(d.ws.item("C1")->get("EMAIL") == Value(Value::List{Value("orlova@sever-veter.ru"), Value("first@example.ru"),
+                                                           Value("second@example.ru")}));
+}
+
 TEST_CASE("links by name: an existing company is found; a missing one is created when allowed") {
   Demo d;
   const std::vector<std::string> header{"ФИО", "Компания", "Ответственный"};

@@ -815,7 +815,17 @@ std::vector<Command> ImportPlanner::next_commands(const Workspace& ws, size_t ma
   planned_ids_.resize(planned_.size());
   const std::string prefix = options_.entity.substr(0, 2);
   const EntityType* et = ws.schema().entity(options_.entity);
+  // Merges read the item as it is; two merges into one item within a batch would read it before the first
+  // is applied, so a batch ends before a second merge into the same item.
+  std::vector<std::string> merged_into;
   while (out.size() < max && cursor_ < steps_total()) {
+    if (action == DuplicateAction::Merge && cursor_ >= company_names_.size()) {
+      const Planned& next = planned_[cursor_ - company_names_.size()];
+      if (!next.existing.empty() && next.earlier < 0) {
+        if (std::find(merged_into.begin(), merged_into.end(), next.existing) != merged_into.end()) break;
+        merged_into.push_back(next.existing);
+      }
+    }
     const size_t step = cursor_++;
     if (step < company_names_.size()) {
       company_ids_[step] = new_id("co");
