@@ -11,6 +11,7 @@
 
 #include "core/demo.hpp"
 #include "core/format.hpp"
+#include "core/io/backup.hpp"
 #include "core/layouts.hpp"
 #include "core/rights.hpp"
 #include "core/snapshot.hpp"
@@ -39,6 +40,7 @@ App::~App() = default;
 namespace {
 
 const char* kConnectionFile = "/data/connection.json";
+const char* kRestoredBase = "restored.json";  // under data_dir(): the workspace of a restored backup
 
 std::optional<Connection> read_connection() {
   std::string text;
@@ -109,6 +111,17 @@ void App::persist() {
 
 void App::start_local(std::int64_t now) {
   const std::string client = "c" + platform::random_id(10);
+  // A restored backup is the base the journal's later edits apply to.
+  bool restored = false;
+  if (std::string base; storage::read_file(platform::data_dir() + "/" + kRestoredBase, &base)) {
+    json j = json::parse(base, nullptr, false);
+    if (Workspace w; !j.is_discarded() && load_snapshot(j, &w)) {
+      ws_ = std::move(w);
+      restored = true;
+    } else {
+      notice_ = ui::tr("loaded.warning");
+    }
+  }
   session_ = std::make_unique<Session>(ws_, client, user_);
   journal_ = std::make_unique<storage::Journal>(platform::data_dir() + "/journal");
   size_t refused = 0;
@@ -122,7 +135,7 @@ void App::start_local(std::int64_t now) {
   }
   // Every mutation issued from now on goes to the journal, then to IndexedDB (debounced).
   session_->set_sink([this](const Mutation& m) { journal_and_persist(m); });
-  if (report.records == 0 && platform::owns_store()) seed_demo(*session_, now);
+  if (report.records == 0 && !restored && platform::owns_store()) seed_demo(*session_, now);
   purge_expired(now);
   // The user of the last session, if he still exists; else the first administrator.
   if (!ws_.schema().user(session_->user_id()) || !ws_.schema().user(session_->user_id())->active) {
@@ -335,6 +348,25 @@ void App::upload_local_items(std::int64_t now) {
   ui::toast(buf, false);
 }
 
+// Puts a backup in place of the local workspace: its content becomes the base the (emptied) journal starts
+// from, and the page reloads into it. The backup was checked in the dry run; it is read again here so that
+// nothing changes when it does not read.
+void App::restore_backup(const std::string& text) {
+  if (connection_ || !platform::owns_store()) return;
+  Workspace w;
+  io::RestoreReport report;
+  if (Status s = io::read_backup(text, platform::now_ms(), &w, &report); !s) {
+    ui::toast(s.message, true);
+    return;
+  }
+  if (!storage::write_file_atomic(platform::data_dir() + "/" + kRestoredBase, snapshot_json(w, nullptr).dump())) {
+    ui::toast(ui::error_text("storage_failed"), true);
+    return;
+  }
+  journal_->clear();
+  platform::reload_after_persist();
+}
+
 void App::logout() {
   if (!connection_) return;
   if (transport_) transport_->send("POST", "/api/logout", "{}", connection_->token, [](sync::HttpResponse) {});
@@ -401,6 +433,7 @@ void App::frame() {
   }
   if (out.connect_upload) finish_connect(*out.connect_upload);
   if (out.logout) logout();
+  if (out.restore_backup) restore_backup(*out.restore_backup);
   if (out.take_over_tab) platform::take_over_store();
   if (out.retry_sync && sync_) sync_->pull_now();
   if (!(view_ == last_view_) || out.navigated) sync_route(out.navigated);

@@ -74,6 +74,7 @@ class App {
   void begin_login(const ui::UiOutput::Login& req);
   void finish_connect(bool upload);
   void logout();
+  void restore_backup(const std::string& text);
   void sync_route(bool push);
   void refresh_title();
   void load_prefs();

@@ -7,6 +7,7 @@
 #include "core/rights.hpp"
 #include "ui/account.hpp"
 #include "ui/card.hpp"
+#include "ui/data_io.hpp"
 #include "ui/entity_list.hpp"
 #include "ui/help_panel.hpp"
 #include "ui/i18n.hpp"
@@ -322,6 +323,7 @@ void draw_app(const Workspace& ws, const UiEnv& env, ViewState& view, EditState&
   ImGui::End();
   draw_account_dialogs(ws, env, out);
   draw_stage_move_dialog(ws, env, out);
+  draw_data_io_dialogs(ws, env, view, out);
   if (out.open_item) {
     view.screen = Screen::Card;
     view.item = *out.open_item;

@@ -11,6 +11,7 @@
 #include "core/query.hpp"
 #include "core/rights.hpp"
 #include "ui/create_dialog.hpp"
+#include "ui/data_io.hpp"
 #include "ui/i18n.hpp"
 #include "ui/kanban.hpp"
 #include "ui/list_prefs.hpp"
@@ -460,6 +461,10 @@ void draw_entity_list(const Workspace& ws, const UiEnv& env, ViewState& view, Ed
     ImGui::SameLine();
     if (button(tr("columns.button"), "list:columns")) ImGui::OpenPopup("columns");
     columns_popup(ws, env, view.entity, out);
+    ImGui::SameLine();
+    std::vector<std::string> shown;
+    for (const auto& c : columns_for(ws, env.user, view.entity)) shown.push_back(c.field);
+    data_io_list_menu(ws, env, view.entity, ids, shown, out);
   }
   const Pipeline* dp = s.default_pipeline(view.entity);
   if (can_add(s, env.user, view.entity, dp ? dp->id : "")) {

@@ -303,6 +303,7 @@ constexpr Entry kStrings[] = {
     {"settings.roles", "Роли", "Roles"},
     {"settings.fields", "Поля", "Fields"},
     {"settings.types", "Типы элементов", "Item types"},
+    {"settings.data", "Резервная копия", "Backup"},
     {"settings.pipelines", "Воронки и стадии", "Pipelines and stages"},
     {"pipelines.default", "основная", "default"},
     {"pipelines.add", "Создать воронку", "New pipeline"},

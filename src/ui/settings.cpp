@@ -9,6 +9,7 @@
 #include <set>
 
 #include "core/rights.hpp"
+#include "ui/data_io.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
@@ -589,7 +590,8 @@ void draw_settings(const Workspace& ws, const UiEnv& env, ViewState& view, UiOut
                         {"roles", "settings.roles", admin},
                         {"fields", "settings.fields", configurator},
                         {"pipelines", "settings.pipelines", configurator},
-                        {"types", "settings.types", admin}};
+                        {"types", "settings.types", admin},
+                        {"data", "settings.data", admin}};
   ImGui::SetCursorPosX(margin);
   for (const auto& p : pages) {
     if (!p.allowed) continue;
@@ -615,6 +617,7 @@ void draw_settings(const Workspace& ws, const UiEnv& env, ViewState& view, UiOut
     if (view.settings == "fields") fields_page(ws, env, out, inner);
     if (view.settings == "pipelines") pipelines_page(ws, env, out, inner);
     if (view.settings == "types") types_page(ws, env, out, inner);
+    if (view.settings == "data") data_settings_page(ws, env, out, inner);
   }
   if (!shown) {
     ImGui::TextUnformatted(tr("settings.forbidden"));

@@ -130,6 +130,7 @@ struct UiOutput {
   bool logout = false;
   bool take_over_tab = false;  // use the store here; the other tab stops
   bool retry_sync = false;
+  std::optional<std::string> restore_backup;  // a checked backup to put in place of the local workspace
 };
 
 // Short messages at the bottom of the page (errors and confirmations).

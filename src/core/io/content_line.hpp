@@ -1,0 +1,11 @@
+// Content lines shared by vCard and iCalendar: both fold lines longer than 75 octets with CRLF and a space.
+#pragma once
+
+#include <string>
+
+namespace kt::io {
+
+// The line with its CRLF, folded at 75 octets without splitting a UTF-8 sequence.
+std::string fold_line(const std::string& line);
+
+}  // namespace kt::io
