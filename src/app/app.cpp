@@ -566,6 +566,16 @@ std::string App::debug_json() const {
     for (const auto& t : tabs_of(*resolved.layout, it->entity)) tabs.push_back({{"id", t.id}, {"hidden", t.hidden}});
     card["tabs"] = std::move(tabs);
     card["tab"] = view_.tab;
+    card["entity"] = it->entity;
+    json todos = json::array();
+    for (const auto& a : it->activities)
+      todos.push_back({{"id", a.id}, {"subject", a.subject}, {"deadline", a.deadline_ms}, {"completed", a.completed},
+                       {"responsible", a.responsible}, {"reminders", a.reminders}});
+    card["todos"] = std::move(todos);
+    card["products"] = it->products.size();
+    json docs = json::array();
+    for (const auto& d : it->documents) docs.push_back({{"id", d.id}, {"number", d.number}, {"title", d.title}});
+    card["documents"] = std::move(docs);
     json tl = json::array();
     for (const TimelineEntry* ep : ui::visible_timeline(ws_, *it, user)) {
       const TimelineEntry& e = *ep;

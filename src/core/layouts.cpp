@@ -83,6 +83,8 @@ bool can_edit_scope(const Schema& s, const std::string& user, const std::string&
 }
 
 std::vector<std::string> default_tabs(const std::string& entity) {
+  if (entity == "lead" || entity == "deal" || entity == "quote" || entity == "invoice")
+    return {"main", "products", "links", "history"};
   return {"main", "links", "history"};
 }
 

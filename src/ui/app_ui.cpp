@@ -324,6 +324,7 @@ void draw_app(const Workspace& ws, const UiEnv& env, ViewState& view, EditState&
   draw_account_dialogs(ws, env, out);
   draw_stage_move_dialog(ws, env, out);
   draw_data_io_dialogs(ws, env, view, out);
+  notify_reminders(ws, env);
   if (out.open_item) {
     view.screen = Screen::Card;
     view.item = *out.open_item;

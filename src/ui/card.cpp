@@ -208,6 +208,7 @@ void draw_header(CardContext& c, float width) {
 const char* tab_label(const std::string& id) {
   if (id == "main") return tr("tab.main");
   if (id == "links") return tr("tab.links");
+  if (id == "products") return tr("tab.products");
   if (id == "history") return tr("tab.history");
   return id.c_str();
 }
@@ -417,7 +418,11 @@ void draw_card(const Workspace& ws, const UiEnv& env, ViewState& view, EditState
 
   const float body_h = ImGui::GetContentRegionAvail().y - margin;
   ImGui::SetCursorPosX(margin);
-  if (view.tab == "links") {
+  if (view.tab == "products") {
+    ImGui::BeginChild("products", ImVec2(width, body_h), false, ImGuiWindowFlags_NoBackground);
+    draw_products(c, width - px(14));
+    ImGui::EndChild();
+  } else if (view.tab == "links") {
     ImGui::BeginChild("links", ImVec2(width, body_h), false, ImGuiWindowFlags_NoBackground);
     draw_links(c, width - px(14));
     ImGui::EndChild();
@@ -435,10 +440,14 @@ void draw_card(const Workspace& ws, const UiEnv& env, ViewState& view, EditState
     ImGui::EndChild();
     ImGui::SameLine(0, gap);
     ImGui::BeginChild("timeline", ImVec2(right_w, body_h), false, ImGuiWindowFlags_NoBackground);
+    draw_action_bar(c, right_w - px(14));
+    draw_client_block(c, right_w - px(14));
+    draw_todo_block(c, right_w - px(14));
     draw_timeline(ws, *item, env, right_w - px(14), out);
     ImGui::EndChild();
   }
   draw_card_dialogs(c);
+  draw_action_dialogs(c);
 }
 
 }  // namespace kt::ui

@@ -104,6 +104,13 @@ const Layout& current_layout(const CardContext& c);
 void draw_sections(CardContext& c, float width);
 void draw_view_switcher(CardContext& c, float width);
 
+// card_actions.cpp: the action bar, the client block, planned to-dos, product rows, and their dialogs.
+void draw_action_bar(CardContext& c, float width);
+void draw_client_block(CardContext& c, float width);
+void draw_todo_block(CardContext& c, float width);
+void draw_products(CardContext& c, float width);
+void draw_action_dialogs(CardContext& c);
+
 // card_dialogs.cpp
 void request_stage(CardContext& c, const std::string& stage);
 void request_pipeline(CardContext& c, const std::string& pipeline);

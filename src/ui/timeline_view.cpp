@@ -6,6 +6,10 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
 #include "core/format.hpp"
 #include "core/rights.hpp"
 #include "ui/i18n.hpp"
@@ -15,7 +19,11 @@
 
 namespace kt::ui {
 
+using nlohmann::json;
+
 namespace {
+
+int g_tz_minutes = 0;  // the viewer's UTC offset, for times inside entry texts
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] Texts of entries
@@ -65,7 +73,9 @@ const std::vector<Filter>& filters() {
       {"tlf.comments", {TimelineKind::Comment}},
       {"tlf.changes", {TimelineKind::FieldChanged, TimelineKind::Overridden}},
       {"tlf.stages", {TimelineKind::StageChanged, TimelineKind::PipelineChanged}},
-      {"tlf.links", {TimelineKind::Linked, TimelineKind::Unlinked}},
+      {"tlf.activities", {TimelineKind::TodoPlanned, TimelineKind::TodoCompleted, TimelineKind::Communication,
+                          TimelineKind::Document}},
+      {"tlf.links", {TimelineKind::Linked, TimelineKind::Unlinked, TimelineKind::Conversion}},
       {"tlf.system", {TimelineKind::Created, TimelineKind::Deleted, TimelineKind::Restored}},
   };
   return kFilters;
@@ -133,6 +143,25 @@ std::string timeline_title(const Workspace& ws, const Item& item, const Timeline
     case TimelineKind::PipelineChanged: return tr("tl.pipeline_changed");
     case TimelineKind::Deleted: return tr("tl.deleted");
     case TimelineKind::Restored: return tr("tl.restored");
+    case TimelineKind::TodoPlanned: return tr("tl.todo_planned");
+    case TimelineKind::TodoCompleted: return tr("tl.todo_completed");
+    case TimelineKind::Communication: {
+      const json p = json::parse(e.payload, nullptr, false);
+      const std::string channel = p.is_object() ? p.value("channel", "call") : "call";
+      const std::string dir = p.is_object() ? p.value("direction", "out") : "out";
+      return std::string(tr(("tl.comm." + channel).c_str())) + " (" + tr(dir == "in" ? "tl.comm.in" : "tl.comm.out") + ")";
+    }
+    case TimelineKind::Conversion: {
+      const json p = json::parse(e.payload, nullptr, false);
+      if (p.is_object() && p.contains("from")) {
+        const Item* from = ws.item(e.target);
+        const EntityType* et = from ? ws.schema().entity(from->entity) : nullptr;
+        return std::string(tr("tl.converted_from")) + ": " + (et ? et->name.get(language()) + " " : "") + "«" +
+               (from ? ws.display_name(*from) : e.target) + "»";
+      }
+      return tr("tl.converted");
+    }
+    case TimelineKind::Document: return tr("tl.document");
   }
   return {};
 }
@@ -146,6 +175,42 @@ std::string timeline_detail(const Workspace& ws, const Item& item, const Timelin
     case TimelineKind::PipelineChanged:
       return pipeline_name(ws, item, e.old_value) + "  \xe2\x86\x92  " + pipeline_name(ws, item, e.new_value);
     case TimelineKind::Comment: return e.text;
+    case TimelineKind::TodoPlanned: {
+      const json p = json::parse(e.payload, nullptr, false);
+      const std::int64_t deadline = p.is_object() ? p.value("deadline", std::int64_t{0}) : 0;
+      std::string s = e.text.empty() ? std::string(tr("todo.untitled")) : e.text;
+      if (deadline) s += "  ·  " + format_timestamp(deadline, g_tz_minutes, language());
+      return s;
+    }
+    case TimelineKind::TodoCompleted: return e.text.empty() ? std::string(tr("todo.untitled")) : e.text;
+    case TimelineKind::Communication: {
+      const json p = json::parse(e.payload, nullptr, false);
+      if (!p.is_object()) return e.text;
+      std::string s = p.value("address", "");
+      const std::string outcome = p.value("outcome", "");
+      if (!outcome.empty()) s += "  ·  " + std::string(tr(("comm.outcome." + outcome).c_str()));
+      if (const int d = p.value("duration", 0); d > 0) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%d:%02d", d / 60, d % 60);
+        s += "  ·  " + std::string(buf);
+      }
+      if (!e.text.empty()) s += "  ·  " + e.text;
+      return s;
+    }
+    case TimelineKind::Conversion: {
+      const json p = json::parse(e.payload, nullptr, false);
+      std::string s;
+      if (p.is_object() && p.contains("to") && p["to"].is_array())
+        for (const auto& t : p["to"]) {
+          const Item* it = ws.item(t.value("item", ""));
+          if (!it) continue;
+          const EntityType* et = ws.schema().entity(it->entity);
+          if (!s.empty()) s += ", ";
+          s += (et ? et->name.get(language()) + " " : "") + "«" + ws.display_name(*it) + "»";
+        }
+      return s;
+    }
+    case TimelineKind::Document: return e.text;
     default: return {};
   }
 }
@@ -250,6 +315,16 @@ void draw_entry(const Workspace& ws, const Item& item, const TimelineEntry& e, c
       ui.noting = e.id;
       ui.note_text = e.note;
     }
+    if (e.kind == TimelineKind::Document) {
+      const json pl = json::parse(e.payload, nullptr, false);
+      const std::string doc = pl.is_object() ? pl.value("document", "") : "";
+      for (const auto& d : item.documents)
+        if (d.id == doc) {
+          ImGui::SameLine(0, px(14));
+          if (link(tr("doc.download"), "tl:download:" + e.id, hovered ? color::kLink : color::rgb(0x2067b0)))
+            out.download = UiOutput::Download{d.title + ".html", "text/html", d.html};
+        }
+    }
     if (e.kind == TimelineKind::Comment && e.author == env.user) {
       ImGui::SameLine(0, px(14));
       if (link(tr("tl.edit"), "tl:edit:" + e.id, col)) {
@@ -306,6 +381,7 @@ float entry_height(const Workspace& ws, const Item& item, const TimelineEntry& e
 
 void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, float width, UiOutput& out) {
   TimelineUi& ui = state_for(item.id);
+  g_tz_minutes = env.tz_minutes;
   if (ui.measured_width != width) {
     ui.heights.clear();
     ui.measured_width = width;

@@ -1,0 +1,1029 @@
+// Acting from the card (SPEC §7, §8): the action bar, the client block with calls, e-mail, SMS and
+// WhatsApp, planned to-dos with reminders, the products tab, conversion and documents.
+//
+// Index: [State] [Helpers] [Action bar] [Client block] [To-dos] [Products] [Dialogs: to-do, communication,
+//        conversion, document] [Reminders]
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+#include "core/calendar.hpp"
+#include "core/convert.hpp"
+#include "core/documents.hpp"
+#include "core/format.hpp"
+#include "core/rights.hpp"
+#include "ui/card_internal.hpp"
+#include "ui/form_fields.hpp"
+#include "ui/i18n.hpp"
+#include "ui/redraw.hpp"
+#include "ui/semantics.hpp"
+#include "ui/theme.hpp"
+#include "ui/widgets.hpp"
+
+namespace kt::ui {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] State
+// ---------------------------------------------------------------------------------------------------------
+
+constexpr int kReminderChoices[] = {0, 15, 60, 1440};
+constexpr const char* kTodoColors[] = {"", "#2fc6f6", "#9dcf00", "#ffa900", "#ff5752", "#7e57c2"};
+
+struct TodoDialog {
+  bool open = false;
+  std::string editing;  // to-do id, "" for a new one
+  std::string subject, description, location;
+  FormValue deadline, responsible, participants;
+  bool reminders[std::size(kReminderChoices)] = {false, true, false, false};
+  int color = 0;
+  std::string error;
+};
+
+struct CommDialog {
+  bool open = false;
+  std::string channel;  // call, email, sms, whatsapp
+  std::string address;
+  int direction = 0;  // 0 out, 1 in
+  int outcome = 0;
+  std::string duration;  // "m:ss" or minutes
+  std::string subject, body;  // e-mail
+  std::string note;
+  std::string error;
+};
+
+struct ConvertDialog {
+  bool open = false;
+  int scheme = 0;
+  ConversionPlan plan;
+  Status plan_status;
+  std::vector<bool> create_fields;                         // per plan.unmatched
+  std::map<std::pair<int, std::string>, FormValue> fills;  // (target, field) -> value
+  std::string error;
+  bool creating_fields = false;  // fields were issued this frame: plan again on the next one
+  std::string open_after;        // the item to open once the conversion landed
+  std::uint64_t issued_at = 0;   // the workspace version when the conversion was issued
+};
+
+struct DocDialog {
+  bool open = false;
+  int choice = 0;
+  std::string doc_id;
+  GeneratedDocument made;
+  bool generated = false;
+  std::string error;
+};
+
+struct ProductsDraft {
+  struct Row {
+    ProductRow row;
+    std::string price, quantity, discount, tax;
+  };
+  std::vector<Row> rows;
+  bool loaded = false, dirty = false;
+  std::string error;
+};
+
+struct ActionsUi {
+  std::string item;
+  TodoDialog todo;
+  CommDialog comm;
+  ConvertDialog convert;
+  DocDialog doc;
+  ProductsDraft products;
+};
+
+ActionsUi& actions_ui(const std::string& item) {
+  static ActionsUi ui;
+  if (ui.item != item) {
+    ui = ActionsUi{};
+    ui.item = item;
+  }
+  return ui;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Helpers
+// ---------------------------------------------------------------------------------------------------------
+
+std::string user_name(const Schema& s, const std::string& id) {
+  const User* u = s.user(id);
+  return u ? u->name : id;
+}
+
+// Local "YYYY-MM-DDTHH:MM" <-> UTC milliseconds at the user's offset.
+std::string local_iso(std::int64_t utc_ms, int tz_minutes) {
+  return iso(utc_from_ms(utc_ms + static_cast<std::int64_t>(tz_minutes) * 60000));
+}
+
+std::int64_t utc_of_local(const std::string& local_iso_text, int tz_minutes, bool* ok) {
+  DateTime t;
+  *ok = parse_iso_datetime(local_iso_text, &t);
+  return *ok ? ms_from_utc(t) - static_cast<std::int64_t>(tz_minutes) * 60000 : 0;
+}
+
+std::string url_encode(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : s) {
+    if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
+        ch == '.' || ch == '~') {
+      out += static_cast<char>(ch);
+    } else {
+      out += '%';
+      out += hex[ch >> 4];
+      out += hex[ch & 15];
+    }
+  }
+  return out;
+}
+
+std::string dial_digits(const std::string& phone) {
+  std::string d;
+  for (char ch : phone)
+    if ((ch >= '0' && ch <= '9') || (ch == '+' && d.empty())) d += ch;
+  return d;
+}
+
+// Money in minor units <-> "1234,50".
+std::string minor_text(std::int64_t minor) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%lld,%02lld", static_cast<long long>(minor / 100),
+                static_cast<long long>(std::llabs(minor % 100)));
+  return buf;
+}
+
+bool parse_decimal(std::string s, double* out) {
+  s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
+  std::replace(s.begin(), s.end(), ',', '.');
+  if (s.empty()) return false;
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (!end || *end || !std::isfinite(v)) return false;
+  *out = v;
+  return true;
+}
+
+std::string decimal_text(double v) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  std::string s = buf;
+  std::replace(s.begin(), s.end(), '.', ',');
+  return s;
+}
+
+const char* entity_name(const Schema& s, const std::string& entity) {
+  const EntityType* et = s.entity(entity);
+  static std::string name;
+  name = et ? et->name.get(language()) : entity;
+  return name.c_str();
+}
+
+void open_item(CardContext& c, const std::string& id) {
+  c.view.item = id;
+  c.view.tab = "main";
+  c.edit.close();
+  c.out.navigated = true;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Dialog openers
+// ---------------------------------------------------------------------------------------------------------
+
+FieldDef pseudo_field(const std::string& entity, const char* id, FieldType type, bool multiple = false) {
+  FieldDef f;
+  f.entity = entity;
+  f.id = id;
+  f.type = type;
+  f.multiple = multiple;
+  return f;
+}
+
+void open_todo(CardContext& c, ActionsUi& ui, const Activity* a) {
+  TodoDialog& d = ui.todo;
+  d = TodoDialog{};
+  d.open = true;
+  const std::string& e = c.item.entity;
+  if (a) {
+    d.editing = a->id;
+    d.subject = a->subject;
+    d.description = a->description;
+    d.location = a->location;
+    form_init(c.ws, pseudo_field(e, "DEADLINE", FieldType::DateTime), Value(local_iso(a->deadline_ms, c.env.tz_minutes)), &d.deadline);
+    form_init(c.ws, pseudo_field(e, "RESPONSIBLE", FieldType::Employee), Value(a->responsible), &d.responsible);
+    Value::List parts;
+    for (const auto& p : a->participants) parts.emplace_back(p);
+    form_init(c.ws, pseudo_field(e, "PARTICIPANTS", FieldType::Employee, true), Value(parts), &d.participants);
+    for (size_t i = 0; i < std::size(kReminderChoices); ++i)
+      d.reminders[i] = std::find(a->reminders.begin(), a->reminders.end(), kReminderChoices[i]) != a->reminders.end();
+    for (size_t i = 0; i < std::size(kTodoColors); ++i)
+      if (a->color == kTodoColors[i]) d.color = static_cast<int>(i);
+  } else {
+    // Tomorrow at 10:00, local time.
+    const std::int64_t local = c.env.now_ms + static_cast<std::int64_t>(c.env.tz_minutes) * 60000;
+    DateTime t = utc_from_ms(local + 86400000);
+    t.hour = 10;
+    t.minute = 0;
+    form_init(c.ws, pseudo_field(e, "DEADLINE", FieldType::DateTime), Value(iso(t)), &d.deadline);
+    form_init(c.ws, pseudo_field(e, "RESPONSIBLE", FieldType::Employee), Value(c.env.user), &d.responsible);
+    form_init(c.ws, pseudo_field(e, "PARTICIPANTS", FieldType::Employee, true), Value(), &d.participants);
+  }
+}
+
+void open_comm(ActionsUi& ui, const std::string& channel, const std::string& address) {
+  CommDialog& d = ui.comm;
+  d = CommDialog{};
+  d.open = true;
+  d.channel = channel;
+  d.address = address;
+}
+
+void plan_again(CardContext& c, ConvertDialog& d) {
+  const auto schemes = conversion_schemes(c.item.entity);
+  if (schemes.empty()) return;
+  d.scheme = std::clamp(d.scheme, 0, static_cast<int>(schemes.size()) - 1);
+  d.plan_status = plan_conversion(c.ws, c.env.user, c.item.id, schemes[static_cast<size_t>(d.scheme)],
+                                  [&](const std::string& prefix) { return c.env.new_id(prefix); }, &d.plan);
+  d.create_fields.assign(d.plan.unmatched.size(), true);
+  for (const auto& m : d.plan.missing)
+    for (const auto& fid : m.fields) {
+      const std::string entity = m.target < 0 ? c.item.entity : d.plan.command.targets[static_cast<size_t>(m.target)].entity;
+      if (const FieldDef* f = c.ws.schema().field(entity, fid); f && !d.fills.count({m.target, fid}))
+        form_init(c.ws, *f, f->default_value, &d.fills[{m.target, fid}]);
+    }
+}
+
+void open_convert(CardContext& c, ActionsUi& ui) {
+  ConvertDialog& d = ui.convert;
+  d = ConvertDialog{};
+  d.open = true;
+  plan_again(c, d);
+}
+
+void open_document(ActionsUi& ui) {
+  ui.doc = DocDialog{};
+  ui.doc.open = true;
+}
+
+std::string scheme_label(const Schema& s, const std::vector<std::string>& scheme) {
+  std::string out;
+  for (const auto& e : scheme) out += (out.empty() ? "" : " + ") + std::string(entity_name(s, e));
+  return out;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Action bar
+// ---------------------------------------------------------------------------------------------------------
+
+void draw_action_bar(CardContext& c, float width) {
+  (void)width;
+  ActionsUi& ui = actions_ui(c.item.id);
+  const Schema& s = c.ws.schema();
+  if (c.can_edit_item) {
+    if (button(std::string("+ ") + tr("todo.add"), "action:todo", true)) open_todo(c, ui, nullptr);
+    ImGui::SameLine();
+  }
+  if (!templates_for(s.templates, s, c.env.user, c.item).empty()) {
+    if (button(tr("doc.button"), "action:document")) open_document(ui);
+    ImGui::SameLine();
+  }
+  if (c.can_edit_item && !conversion_schemes(c.item.entity).empty()) {
+    const bool lead = c.item.entity == "lead";
+    if (button(tr(lead ? "convert.lead" : "convert.button"), "action:convert")) open_convert(c, ui);
+    ImGui::SameLine();
+  }
+  ImGui::NewLine();
+  ImGui::Dummy(ImVec2(0, px(2)));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Client block
+// ---------------------------------------------------------------------------------------------------------
+
+namespace {
+
+// One person or company with its phones and e-mails, each with the channels it offers.
+void draw_party(CardContext& c, ActionsUi& ui, const Item& party, bool is_self, float width) {
+  const Schema& s = c.ws.schema();
+  if (!is_self) {
+    ImGui::PushFont(fonts().small);
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(color::kMuted), "%s", entity_name(s, party.entity));
+    ImGui::PopFont();
+    if (link(c.ws.display_name(party), "client:" + party.id, color::kLink)) open_item(c, party.id);
+  }
+  auto channels = [&](const char* field, bool phone) {
+    const FieldDef* f = s.field(party.entity, field);
+    if (!f || !can_see_field(s, c.env.user, *f)) return;
+    int n = 0;
+    for (const auto& v : party.get(field).elements()) {
+      const std::string addr = v.str_or_empty();
+      if (addr.empty()) continue;
+      const std::string key = party.id + ":" + field + ":" + std::to_string(n++);
+      ImGui::PushID(key.c_str());
+      text_clipped(addr, std::min(width * 0.45f, px(200)), color::kText);
+      sem_item("contact:" + key, "text", addr);
+      ImGui::PushFont(fonts().small);
+      if (phone) {
+        ImGui::SameLine(0, px(12));
+        if (link(tr("comm.call"), "comm:call:" + key, color::kLink)) {
+          c.out.open_url = "tel:" + dial_digits(addr);
+          open_comm(ui, "call", addr);
+        }
+        ImGui::SameLine(0, px(10));
+        if (link("SMS", "comm:sms:" + key, color::kLink)) open_comm(ui, "sms", addr);
+        ImGui::SameLine(0, px(10));
+        if (link("WhatsApp", "comm:whatsapp:" + key, color::kLink)) open_comm(ui, "whatsapp", addr);
+      } else {
+        ImGui::SameLine(0, px(12));
+        if (link(tr("comm.write"), "comm:email:" + key, color::kLink)) open_comm(ui, "email", addr);
+      }
+      ImGui::PopFont();
+      ImGui::PopID();
+    }
+  };
+  channels("PHONE", true);
+  channels("EMAIL", false);
+}
+
+}  // namespace
+
+void draw_client_block(CardContext& c, float width) {
+  const Schema& s = c.ws.schema();
+  ActionsUi& ui = actions_ui(c.item.id);
+  std::vector<const Item*> parties;
+  bool self = false;
+  auto add = [&](const Value& v) {
+    for (const auto& e : v.elements())
+      if (const Item* it = c.ws.item(e.str_or_empty()); it && !it->deleted && can_act(s, c.env.user, *it, Action::Read))
+        parties.push_back(it);
+  };
+  const std::string& e = c.item.entity;
+  if (e == "contact" || e == "company" || e == "lead") {
+    self = !c.item.get("PHONE").empty() || !c.item.get("EMAIL").empty();
+  }
+  if (s.field(e, "CLIENT")) add(c.item.get("CLIENT"));
+  if (e == "lead") {
+    add(c.item.get("COMPANY_ID"));
+    add(c.item.get("CONTACT_ID"));
+  }
+  if (e == "contact") add(c.item.get("COMPANY_ID"));
+  if (!self && parties.empty()) return;
+  panel_begin("client", width);
+  heading(tr(e == "contact" || e == "company" ? "client.channels" : "client.title"), "heading:client");
+  const float inner = width - px(40);
+  if (self) draw_party(c, ui, c.item, true, inner);
+  for (const Item* p : parties) {
+    if (self || p != parties.front()) ImGui::Dummy(ImVec2(0, px(4)));
+    draw_party(c, ui, *p, false, inner);
+  }
+  panel_end();
+  ImGui::Dummy(ImVec2(0, px(10)));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] To-dos
+// ---------------------------------------------------------------------------------------------------------
+
+void draw_todo_block(CardContext& c, float width) {
+  ActionsUi& ui = actions_ui(c.item.id);
+  const Schema& s = c.ws.schema();
+  std::vector<const Activity*> open;
+  for (const auto& a : c.item.activities)
+    if (!a.completed) open.push_back(&a);
+  if (open.empty()) return;
+  std::sort(open.begin(), open.end(), [](const Activity* a, const Activity* b) { return a->deadline_ms < b->deadline_ms; });
+  panel_begin("todos", width);
+  heading(std::string(tr("todo.planned")) + " (" + std::to_string(open.size()) + ")", "heading:todos");
+  const float inner = width - px(40);
+  for (const Activity* a : open) {
+    ImGui::PushID(a->id.c_str());
+    const bool overdue = a->deadline_ms > 0 && a->deadline_ms < c.env.now_ms;
+    ImVec2 p0 = ImGui::GetCursorScreenPos();
+    if (!a->color.empty())
+      ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p0.x - px(10), p0.y), ImVec2(p0.x - px(6), p0.y + px(40)),
+                                                parse_color(a->color), px(2));
+    bool done = false;
+    if (c.can_edit_item && checkbox("##done", "todo:done:" + a->id, &done) && done)
+      c.out.commands.push_back(CompleteTodo{c.item.id, a->id, true});
+    if (c.can_edit_item) ImGui::SameLine();
+    const std::string subject = a->subject.empty() ? std::string(tr("todo.untitled")) : a->subject;
+    if (link(subject, "todo:open:" + a->id, color::kText) && c.can_edit_item) open_todo(c, ui, a);
+    ImGui::PushFont(fonts().small);
+    std::string when = format_timestamp(a->deadline_ms, c.env.tz_minutes, language());
+    if (overdue) when = std::string(tr("todo.overdue")) + " · " + when;
+    when += "  ·  " + user_name(s, a->responsible);
+    if (!a->location.empty()) when += "  ·  " + a->location;
+    text_clipped(when, inner - px(120), overdue ? color::kError : color::kMuted);
+    SemNode& n = sem_item("todo:" + a->id, "listitem", subject);
+    n.value = when;
+    n.description = overdue ? "overdue" : "";
+    if (c.can_edit_item) {
+      ImGui::SameLine(0, px(12));
+      if (link(tr("todo.postpone"), "todo:postpone:" + a->id, color::kLink)) ImGui::OpenPopup("postpone");
+      if (ImGui::BeginPopup("postpone")) {
+        struct Step {
+          const char* key;
+          std::int64_t ms;
+        };
+        for (const Step& st : {Step{"todo.plus_hour", 3600000}, Step{"todo.plus_day", 86400000}, Step{"todo.plus_week", 7 * 86400000LL}}) {
+          if (ImGui::Selectable(tr(st.key))) {
+            Activity moved = *a;
+            // Overdue to-dos move from now, the others from their deadline.
+            moved.deadline_ms = std::max(a->deadline_ms, c.env.now_ms) + st.ms;
+            c.out.commands.push_back(PutTodo{c.item.id, moved});
+          }
+          sem_item(std::string("postpone:") + st.key, "menuitem", tr(st.key));
+        }
+        ImGui::EndPopup();
+      }
+    }
+    ImGui::PopFont();
+    ImGui::PopID();
+    ImGui::Dummy(ImVec2(0, px(4)));
+  }
+  panel_end();
+  ImGui::Dummy(ImVec2(0, px(10)));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Products
+// ---------------------------------------------------------------------------------------------------------
+
+void draw_products(CardContext& c, float width) {
+  ActionsUi& ui = actions_ui(c.item.id);
+  ProductsDraft& d = ui.products;
+  const Schema& s = c.ws.schema();
+  if (!d.loaded || (!d.dirty && [&] {
+        if (d.rows.size() != c.item.products.size()) return true;
+        for (size_t i = 0; i < d.rows.size(); ++i)
+          if (!(d.rows[i].row == c.item.products[i])) return true;
+        return false;
+      }())) {
+    d.rows.clear();
+    for (const auto& r : c.item.products)
+      d.rows.push_back({r, minor_text(r.price), decimal_text(r.quantity), decimal_text(r.discount_percent), decimal_text(r.tax_rate)});
+    d.loaded = true;
+    d.dirty = false;
+  }
+  const Value amount = c.item.get("OPPORTUNITY_WITH_CURRENCY");
+  const std::string currency = amount.is_money() ? amount.as_money().currency : "RUB";
+  panel_begin("products", width);
+  heading(tr("tab.products"), "heading:products");
+  const bool editable = c.can_edit_item;
+  const float inner = width - px(40);
+  const float cols[] = {0.30f, 0.14f, 0.09f, 0.07f, 0.09f, 0.08f, 0.08f, 0.15f};
+  const char* heads[] = {"prod.name", "prod.price", "prod.qty", "prod.unit", "prod.discount", "prod.tax", "prod.tax_included", "prod.sum"};
+  if (ImGui::BeginTable("rows", 9, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit,
+                        ImVec2(inner, 0))) {
+    for (size_t i = 0; i < std::size(cols); ++i)
+      ImGui::TableSetupColumn(tr(heads[i]), ImGuiTableColumnFlags_WidthFixed, (inner - px(36)) * cols[i]);
+    ImGui::TableSetupColumn("##del", ImGuiTableColumnFlags_WidthFixed, px(28));
+    ImGui::TableHeadersRow();
+    std::int64_t total = 0, tax = 0;
+    int remove = -1;
+    for (size_t i = 0; i < d.rows.size(); ++i) {
+      auto& r = d.rows[i];
+      const std::string key = "prod:" + std::to_string(i);
+      ImGui::PushID(static_cast<int>(i));
+      ImGui::TableNextRow();
+      auto cell = [&](int col, const char* id, std::string* text, const char* what) {
+        ImGui::TableSetColumnIndex(col);
+        ImGui::SetNextItemWidth(-1);
+        bool changed = editable ? ImGui::InputText(id, text) : (ImGui::TextUnformatted(text->c_str()), false);
+        sem_item(key + ":" + what, editable ? "textbox" : "text", tr(heads[col]), *text);
+        if (changed) d.dirty = true;
+        return changed;
+      };
+      cell(0, "##name", &r.row.name, "name");
+      cell(1, "##price", &r.price, "price");
+      cell(2, "##qty", &r.quantity, "qty");
+      cell(3, "##unit", &r.row.unit, "unit");
+      cell(4, "##disc", &r.discount, "discount");
+      cell(5, "##tax", &r.tax, "tax");
+      ImGui::TableSetColumnIndex(6);
+      if (editable) {
+        if (checkbox("##incl", key + ":included", &r.row.tax_included)) d.dirty = true;
+      } else {
+        ImGui::TextUnformatted(r.row.tax_included ? tr("dialog.yes") : "—");
+      }
+      // The row's sum from what is typed so far (invalid numbers count as they last were).
+      ProductRow calc = r.row;
+      double v = 0;
+      if (parse_decimal(r.price, &v)) calc.price = static_cast<std::int64_t>(std::llround(v * 100));
+      if (parse_decimal(r.quantity, &v)) calc.quantity = v;
+      if (parse_decimal(r.discount, &v)) calc.discount_percent = v;
+      if (parse_decimal(r.tax, &v)) calc.tax_rate = v;
+      total += row_total(calc);
+      tax += row_tax(calc);
+      ImGui::TableSetColumnIndex(7);
+      const std::string sum = format_money(Money{row_total(calc), currency}, language());
+      ImGui::TextUnformatted(sum.c_str());
+      sem_item(key + ":sum", "text", tr("prod.sum"), sum);
+      ImGui::TableSetColumnIndex(8);
+      if (editable && icon_button("\xe2\x9c\x95", tr("prod.remove"), key + ":remove")) remove = static_cast<int>(i);
+      ImGui::PopID();
+    }
+    ImGui::EndTable();
+    if (remove >= 0) {
+      d.rows.erase(d.rows.begin() + remove);
+      d.dirty = true;
+    }
+    if (d.rows.empty()) muted_text(tr("prod.none"));
+    ImGui::Dummy(ImVec2(0, px(6)));
+    const std::string totals = std::string(tr("prod.total")) + ": " + format_money(Money{total, currency}, language()) +
+                               "   " + tr("prod.tax_total") + ": " + format_money(Money{tax, currency}, language());
+    ImGui::PushFont(fonts().medium);
+    ImGui::TextUnformatted(totals.c_str());
+    ImGui::PopFont();
+    sem_item("prod:total", "text", tr("prod.total"), format_money(Money{total, currency}, language()));
+  }
+  if (c.item.get("IS_MANUAL_OPPORTUNITY").is_bool() && c.item.get("IS_MANUAL_OPPORTUNITY").as_bool())
+    muted_text(tr("prod.manual_amount"));
+  if (!d.error.empty()) error_text_line(d.error, "prod:error");
+  if (editable) {
+    if (button(std::string("+ ") + tr("prod.add"), "prod:add")) {
+      ProductsDraft::Row r;
+      r.row.id = c.env.new_id("pr");
+      r.price = "0,00";
+      r.quantity = "1";
+      r.discount = "0";
+      r.tax = "0";
+      d.rows.push_back(std::move(r));
+      d.dirty = true;
+    }
+    if (d.dirty) {
+      ImGui::SameLine();
+      if (button(tr("dialog.save"), "prod:save", true)) {
+        SetProducts cmd{c.item.id, {}, {}};
+        d.error.clear();
+        for (size_t i = 0; i < d.rows.size() && d.error.empty(); ++i) {
+          auto& r = d.rows[i];
+          ProductRow row = r.row;
+          double price = 0, qty = 0, disc = 0, taxr = 0;
+          const std::string at = std::string(tr("prod.row")) + " " + std::to_string(i + 1) + ": ";
+          if (row.name.find_first_not_of(' ') == std::string::npos) d.error = at + tr("err.product_name_empty");
+          else if (!parse_decimal(r.price, &price) || price < 0) d.error = at + tr("err.invalid_price");
+          else if (!parse_decimal(r.quantity, &qty) || qty <= 0) d.error = at + tr("err.invalid_quantity");
+          else if (!parse_decimal(r.discount, &disc) || disc < 0 || disc > 100) d.error = at + tr("err.invalid_discount");
+          else if (!parse_decimal(r.tax, &taxr) || taxr < 0 || taxr > 100) d.error = at + tr("err.invalid_tax");
+          row.price = static_cast<std::int64_t>(std::llround(price * 100));
+          row.quantity = qty;
+          row.discount_percent = disc;
+          row.tax_rate = taxr;
+          cmd.rows.push_back(row);
+        }
+        if (d.error.empty()) {
+          c.out.commands.push_back(std::move(cmd));
+          d.dirty = false;
+          d.loaded = false;
+        }
+      }
+      ImGui::SameLine();
+      if (button(tr("dialog.cancel"), "prod:cancel")) {
+        d.loaded = false;
+        d.dirty = false;
+        d.error.clear();
+      }
+    }
+  }
+  (void)s;
+  panel_end();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Dialogs
+// ---------------------------------------------------------------------------------------------------------
+
+namespace {
+
+void draw_todo_dialog(CardContext& c, ActionsUi& ui) {
+  TodoDialog& d = ui.todo;
+  if (!d.open) return;
+  const float w = px(520);
+  if (!dialog_begin(tr(d.editing.empty() ? "todo.new" : "todo.edit"), "tododlg", &d.open, w)) return;
+  const float fw = w - px(48);
+  const std::string& e = c.item.entity;
+  dialog_body_begin("tododlg:body");
+  text_input(tr("todo.subject"), "todo:subject", &d.subject, fw, tr("todo.subject_hint"));
+  text_input(tr("todo.description"), "todo:description", &d.description, fw, nullptr, true);
+  const FieldDef deadline = pseudo_field(e, "DEADLINE", FieldType::DateTime);
+  const FieldDef responsible = pseudo_field(e, "RESPONSIBLE", FieldType::Employee);
+  const FieldDef participants = pseudo_field(e, "PARTICIPANTS", FieldType::Employee, true);
+  form_field(c.ws, deadline, tr("todo.deadline"), true, &d.deadline, fw, "todo:deadline");
+  form_field(c.ws, responsible, tr("todo.responsible"), true, &d.responsible, fw, "todo:responsible");
+  caption(tr("todo.reminders"));
+  for (size_t i = 0; i < std::size(kReminderChoices); ++i) {
+    if (i) ImGui::SameLine(0, px(14));
+    const std::string key = "todo.remind." + std::to_string(kReminderChoices[i]);
+    checkbox(tr(key.c_str()), "todo:remind:" + std::to_string(kReminderChoices[i]), &d.reminders[i]);
+  }
+  std::vector<std::string> colors;
+  for (size_t i = 0; i < std::size(kTodoColors); ++i) colors.push_back(tr(("todo.color." + std::to_string(i)).c_str()));
+  combo(tr("todo.color"), "todo:color", colors, &d.color, fw);
+  form_field(c.ws, participants, tr("todo.participants"), false, &d.participants, fw, "todo:participants");
+  text_input(tr("todo.location"), "todo:location", &d.location, fw);
+  dialog_body_end();
+  if (!d.error.empty()) error_text_line(d.error, "todo:error");
+  if (button(tr("dialog.save"), "todo:save", true)) {
+    Value when, who, parts;
+    bool ok = form_value(c.ws, c.item, deadline, &d.deadline, &when).ok();
+    ok = form_value(c.ws, c.item, responsible, &d.responsible, &who).ok() && ok;
+    ok = form_value(c.ws, c.item, participants, &d.participants, &parts).ok() && ok;
+    bool parsed = false;
+    const std::int64_t deadline_ms = when.is_string() ? utc_of_local(when.as_string(), c.env.tz_minutes, &parsed) : 0;
+    if (!ok) {
+      d.error = tr("err.check_fields");
+    } else if (!parsed) {
+      d.deadline.error = tr("err.required");
+      d.error = tr("err.check_fields");
+    } else if (who.str_or_empty().empty()) {
+      d.responsible.error = tr("err.required");
+      d.error = tr("err.check_fields");
+    } else {
+      Activity a;
+      if (!d.editing.empty())
+        if (const Activity* old = c.item.activity(d.editing)) a = *old;
+      a.id = d.editing.empty() ? c.env.new_id("td") : d.editing;
+      a.subject = d.subject;
+      a.description = d.description;
+      a.location = d.location;
+      a.deadline_ms = deadline_ms;
+      a.responsible = who.str_or_empty();
+      a.participants.clear();
+      for (const auto& p : parts.elements()) a.participants.push_back(p.str_or_empty());
+      a.reminders.clear();
+      for (size_t i = 0; i < std::size(kReminderChoices); ++i)
+        if (d.reminders[i]) a.reminders.push_back(kReminderChoices[i]);
+      a.color = kTodoColors[std::clamp(d.color, 0, static_cast<int>(std::size(kTodoColors)) - 1)];
+      c.out.commands.push_back(PutTodo{c.item.id, a});
+      d.open = false;
+      ImGui::CloseCurrentPopup();
+    }
+  }
+  ImGui::SameLine();
+  if (!d.editing.empty()) {
+    if (button(tr("todo.delete"), "todo:delete")) {
+      c.out.commands.push_back(RemoveTodo{c.item.id, d.editing});
+      d.open = false;
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+  }
+  if (button(tr("dialog.cancel"), "todo:cancel")) {
+    d.open = false;
+    ImGui::CloseCurrentPopup();
+  }
+  dialog_end();
+}
+
+constexpr const char* kOutcomes[] = {"reached", "no_answer", "busy", "left_message", "sent", "received"};
+
+void draw_comm_dialog(CardContext& c, ActionsUi& ui) {
+  CommDialog& d = ui.comm;
+  if (!d.open) return;
+  const float w = px(500);
+  const std::string title = std::string(tr(("comm.title." + d.channel).c_str())) + ": " + d.address;
+  if (!dialog_begin(title, "commdlg", &d.open, w)) return;
+  const float fw = w - px(48);
+  const bool call = d.channel == "call", email = d.channel == "email";
+  dialog_body_begin("commdlg:body");
+  if (email) {
+    text_input(tr("comm.subject"), "comm:subject", &d.subject, fw);
+    text_input(tr("comm.body"), "comm:body", &d.body, fw, nullptr, true);
+  } else if (!call) {
+    text_input(tr("comm.message"), "comm:body", &d.body, fw, nullptr, true);
+  } else {
+    muted_text(tr("comm.call_hint"));
+  }
+  std::vector<std::string> dirs{tr("comm.out"), tr("comm.in")};
+  combo(tr("comm.direction"), "comm:direction", dirs, &d.direction, fw);
+  std::vector<std::string> outcomes;
+  for (const char* o : kOutcomes) outcomes.push_back(tr((std::string("comm.outcome.") + o).c_str()));
+  combo(tr("comm.outcome"), "comm:outcome", outcomes, &d.outcome, fw);
+  if (call) text_input(tr("comm.duration"), "comm:duration", &d.duration, fw, "3:25");
+  text_input(tr("comm.note"), "comm:note", &d.note, fw, nullptr, true);
+  dialog_body_end();
+  if (!d.error.empty()) error_text_line(d.error, "comm:error");
+  // Opening the channel: a call was opened when the dialog was; messages open with what was written.
+  if (!call) {
+    const char* open_key = email ? "comm.open_email" : d.channel == "sms" ? "comm.open_sms" : "comm.open_whatsapp";
+    if (button(tr(open_key), "comm:open")) {
+      if (email)
+        c.out.open_url = "mailto:" + d.address + "?subject=" + url_encode(d.subject) + "&body=" + url_encode(d.body);
+      else if (d.channel == "sms")
+        c.out.open_url = "sms:" + dial_digits(d.address) + "?body=" + url_encode(d.body);
+      else {
+        std::string digits = dial_digits(d.address);
+        if (!digits.empty() && digits[0] == '+') digits.erase(0, 1);
+        c.out.open_url = "https://wa.me/" + digits + "?text=" + url_encode(d.body);
+      }
+    }
+    ImGui::SameLine();
+  }
+  if (button(tr("comm.log"), "comm:save", true)) {
+    int seconds = 0;
+    d.error.clear();
+    if (call && !d.duration.empty()) {
+      int m = 0, s = 0;
+      char extra = 0;
+      if (std::sscanf(d.duration.c_str(), "%d:%d%c", &m, &s, &extra) == 2 && m >= 0 && s >= 0 && s < 60) seconds = m * 60 + s;
+      else if (std::sscanf(d.duration.c_str(), "%d%c", &m, &extra) == 1 && m >= 0) seconds = m * 60;
+      else d.error = tr("err.invalid_duration");
+    }
+    if (d.error.empty()) {
+      LogCommunication cmd;
+      cmd.item = c.item.id;
+      cmd.channel = d.channel;
+      cmd.direction = d.direction == 1 ? "in" : "out";
+      cmd.address = d.address;
+      cmd.outcome = kOutcomes[std::clamp(d.outcome, 0, static_cast<int>(std::size(kOutcomes)) - 1)];
+      cmd.duration_s = seconds;
+      cmd.note = d.note;
+      if (email && !d.subject.empty()) cmd.note = d.subject + (d.note.empty() ? "" : "\n" + d.note);
+      c.out.commands.push_back(std::move(cmd));
+      d.open = false;
+      ImGui::CloseCurrentPopup();
+    }
+  }
+  ImGui::SameLine();
+  if (button(tr("dialog.cancel"), "comm:cancel")) {
+    d.open = false;
+    ImGui::CloseCurrentPopup();
+  }
+  dialog_end();
+}
+
+void draw_convert_dialog(CardContext& c, ActionsUi& ui) {
+  ConvertDialog& d = ui.convert;
+  if (!d.open) return;
+  const Schema& s = c.ws.schema();
+  if (d.creating_fields) {
+    // The fields asked for exist now: plan again so that their values are carried.
+    d.creating_fields = false;
+    auto fills = d.fills;
+    plan_again(c, d);
+    d.fills = fills;
+  }
+  const float w = px(600);
+  if (!dialog_begin(tr(c.item.entity == "lead" ? "convert.lead" : "convert.button"), "convertdlg", &d.open, w)) return;
+  const float fw = w - px(48);
+  dialog_body_begin("convertdlg:body");
+  const auto schemes = conversion_schemes(c.item.entity);
+  std::vector<std::string> labels;
+  for (const auto& sc : schemes) labels.push_back(scheme_label(s, sc));
+  if (combo(tr("convert.scheme"), "convert:scheme", labels, &d.scheme, fw)) plan_again(c, d);
+  if (!d.plan_status) {
+    error_text_line(error_text(d.plan_status.code), "convert:refused");
+  } else {
+    caption(tr("convert.will_create"));
+    for (const auto& t : d.plan.command.targets) muted_text(std::string("• ") + entity_name(s, t.entity));
+    for (const auto& id : d.plan.reused)
+      if (const Item* it = c.ws.item(id))
+        muted_text(std::string("• ") + tr("convert.reuses") + ": " + entity_name(s, it->entity) + " «" + c.ws.display_name(*it) + "»");
+    if (!d.plan.unmatched.empty()) {
+      ImGui::Dummy(ImVec2(0, px(6)));
+      caption(tr("convert.unmatched"));
+      for (size_t i = 0; i < d.plan.unmatched.size(); ++i) {
+        const auto& u = d.plan.unmatched[i];
+        bool on = d.create_fields[i];
+        const std::string label = std::string(tr("convert.create_field")) + " «" + u.proposed.label.get(language()) + "» — " +
+                                  entity_name(s, u.proposed.entity);
+        if (checkbox(label, "convert:field:" + u.proposed.entity + ":" + u.source_field, &on)) d.create_fields[i] = on;
+      }
+    }
+    if (!d.plan.missing.empty()) {
+      ImGui::Dummy(ImVec2(0, px(6)));
+      caption(tr("convert.fill_required"));
+      for (const auto& m : d.plan.missing) {
+        const std::string entity = m.target < 0 ? c.item.entity : d.plan.command.targets[static_cast<size_t>(m.target)].entity;
+        for (const auto& fid : m.fields) {
+          const FieldDef* f = s.field(entity, fid);
+          if (!f) continue;
+          form_field(c.ws, *f, std::string(entity_name(s, entity)) + ": " + f->label.get(language()), true,
+                     &d.fills[{m.target, fid}], fw, "convert:fill:" + entity + ":" + fid);
+        }
+      }
+    }
+  }
+  dialog_body_end();
+  if (!d.error.empty()) error_text_line(d.error, "convert:error");
+  if (button(tr("convert.do"), "convert:go", true, d.plan_status.ok())) {
+    d.error.clear();
+    // First the fields to create (the plan is made again on the next frame, once they exist).
+    bool fields = false;
+    for (size_t i = 0; i < d.plan.unmatched.size(); ++i)
+      if (d.create_fields[i]) {
+        c.out.commands.push_back(PutField{d.plan.unmatched[i].proposed});
+        fields = true;
+      }
+    if (fields) {
+      d.creating_fields = true;
+    } else {
+      ConversionPlan plan = d.plan;
+      bool ok = true;
+      for (const auto& m : plan.missing) {
+        const std::string entity = m.target < 0 ? c.item.entity : plan.command.targets[static_cast<size_t>(m.target)].entity;
+        for (const auto& fid : m.fields) {
+          const FieldDef* f = s.field(entity, fid);
+          if (!f) continue;
+          Item probe;
+          probe.entity = entity;
+          Value v;
+          FormValue& fv = d.fills[{m.target, fid}];
+          if (!form_value(c.ws, m.target < 0 ? c.item : probe, *f, &fv, &v).ok()) ok = false;
+          else if (v.empty()) {
+            fv.error = tr("err.required");
+            ok = false;
+          } else {
+            set_planned_value(&plan, m.target, fid, v);
+          }
+        }
+      }
+      if (!ok) {
+        d.error = tr("err.required_missing");
+      } else {
+        for (const auto& t : plan.command.targets)
+          if (t.entity == "deal" || d.open_after.empty()) d.open_after = t.item;
+        c.out.commands.push_back(plan.command);
+        d.issued_at = c.ws.version();
+        d.open = false;
+        ImGui::CloseCurrentPopup();
+      }
+    }
+  }
+  ImGui::SameLine();
+  if (button(tr("dialog.cancel"), "convert:cancel")) {
+    d.open = false;
+    ImGui::CloseCurrentPopup();
+  }
+  dialog_end();
+}
+
+void draw_document_dialog(CardContext& c, ActionsUi& ui) {
+  DocDialog& d = ui.doc;
+  if (!d.open) return;
+  const Schema& s = c.ws.schema();
+  const float w = px(640);
+  if (!dialog_begin(tr("doc.title"), "docdlg", &d.open, w)) return;
+  const float fw = w - px(48);
+  const auto templates = templates_for(s.templates, s, c.env.user, c.item);
+  std::vector<std::string> names;
+  for (const auto* t : templates) names.push_back(t->name.get(language()));
+  dialog_body_begin("docdlg:body");
+  if (combo(tr("doc.template"), "doc:template", names, &d.choice, fw)) d.generated = false;
+  d.choice = std::clamp(d.choice, 0, std::max(0, static_cast<int>(templates.size()) - 1));
+  const DocTemplate* t = templates.empty() ? nullptr : templates[static_cast<size_t>(d.choice)];
+  if (t && !d.generated) {
+    const Numerator* n = s.numerator(t->numerator_id);
+    auto st = s.numerator_states.find(t->numerator_id);
+    const NumeratorState state = st == s.numerator_states.end() ? NumeratorState{} : st->second;
+    if (d.doc_id.empty()) d.doc_id = c.env.new_id("doc");
+    d.made = generate_document(c.ws, c.env.user, c.item.id, *t, s.my_company, n, state, d.doc_id, c.env.now_ms, c.env.tz_minutes);
+    d.generated = true;
+  }
+  if (d.generated && !d.made.status) {
+    error_text_line(d.made.status.message.empty() ? error_text(d.made.status.code) : d.made.status.message, "doc:error");
+  } else if (d.generated) {
+    ImGui::PushFont(fonts().medium);
+    ImGui::TextUnformatted(d.made.document.title.c_str());
+    ImGui::PopFont();
+    sem_item("doc:preview-title", "heading", d.made.document.title);
+    // A readable preview of the page: its text, line by line.
+    std::string text;
+    bool tag = false;
+    for (size_t i = 0; i < d.made.document.html.size(); ++i) {
+      const char ch = d.made.document.html[i];
+      if (ch == '<') {
+        tag = true;
+        const std::string next = d.made.document.html.substr(i, 4);
+        if (next == "<tr>" || next == "<tr " || next == "<p>" || next.rfind("<p ", 0) == 0 || next == "<br>" ||
+            next.rfind("<h", 0) == 0 || next.rfind("<div", 0) == 0)
+          if (!text.empty() && text.back() != '\n') text += '\n';
+      } else if (ch == '>') {
+        tag = false;
+        text += ' ';
+      } else if (!tag) {
+        text += ch;
+      }
+    }
+    // Collapse runs of spaces and blank lines; decode the few entities the renderer writes.
+    auto replace_all = [](std::string& s, const std::string& a, const std::string& b) {
+      for (size_t p = 0; (p = s.find(a, p)) != std::string::npos; p += b.size()) s.replace(p, a.size(), b);
+    };
+    replace_all(text, "&nbsp;", " ");
+    replace_all(text, "&quot;", "\"");
+    replace_all(text, "&#39;", "'");
+    replace_all(text, "&lt;", "<");
+    replace_all(text, "&gt;", ">");
+    replace_all(text, "&amp;", "&");
+    std::string clean;
+    for (char ch : text) {
+      if ((ch == ' ' || ch == '\t' || ch == '\r') && (clean.empty() || clean.back() == ' ' || clean.back() == '\n')) continue;
+      if (ch == '\n' && !clean.empty() && clean.back() == ' ') clean.pop_back();
+      if (ch == '\n' && (clean.empty() || clean.back() == '\n')) continue;
+      clean += ch == '\t' || ch == '\r' ? ' ' : ch;
+    }
+    ImGui::BeginChild("preview", ImVec2(fw, px(280)), true);
+    ImGui::PushTextWrapPos(fw - px(20));
+    ImGui::TextUnformatted(clean.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::EndChild();
+    sem_item("doc:preview", "document", d.made.document.title, clean);
+    for (const auto& wmsg : d.made.warnings) muted_text(wmsg);
+  }
+  // Documents made before.
+  if (!c.item.documents.empty()) {
+    ImGui::Dummy(ImVec2(0, px(6)));
+    caption(tr("doc.earlier"));
+    for (auto it = c.item.documents.rbegin(); it != c.item.documents.rend(); ++it) {
+      const std::string line = it->title + "  ·  " + format_timestamp(it->created_ms, c.env.tz_minutes, language());
+      if (link(line, "doc:download:" + it->id, color::kLink))
+        c.out.download = UiOutput::Download{it->title + ".html", "text/html", it->html};
+    }
+  }
+  dialog_body_end();
+  const bool ready = d.generated && d.made.status.ok();
+  if (button(tr("doc.save_download"), "doc:save", true, ready)) {
+    const Document& doc = d.made.document;
+    auto st = s.numerator_states.find(t->numerator_id);
+    const NumeratorState previous = st == s.numerator_states.end() ? NumeratorState{} : st->second;
+    c.out.commands.push_back(GenerateDocument{c.item.id, doc, t->numerator_id, previous, d.made.numerator_state});
+    c.out.download = UiOutput::Download{doc.title + ".html", "text/html", doc.html};
+    d.open = false;
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::SameLine();
+  if (button(tr("dialog.cancel"), "doc:cancel")) {
+    d.open = false;
+    ImGui::CloseCurrentPopup();
+  }
+  dialog_end();
+}
+
+}  // namespace
+
+void draw_action_dialogs(CardContext& c) {
+  ActionsUi& ui = actions_ui(c.item.id);
+  draw_todo_dialog(c, ui);
+  draw_comm_dialog(c, ui);
+  draw_convert_dialog(c, ui);
+  draw_document_dialog(c, ui);
+  // After a conversion: open the new deal (or the first item made) once it exists.
+  if (!ui.convert.open_after.empty() && !ui.convert.open && c.ws.version() != ui.convert.issued_at) {
+    const std::string target = ui.convert.open_after;
+    if (const Item* it = c.ws.item(target); it && !it->deleted) {
+      ui.convert.open_after.clear();
+      open_item(c, target);
+    } else if (c.ws.item(c.item.id) && c.item.entity == "lead" && c.item.get("STAGE_ID").str_or_empty() != "CONVERTED") {
+      // The conversion was refused (the app said why): stay on the lead.
+      ui.convert.open_after.clear();
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Reminders
+// ---------------------------------------------------------------------------------------------------------
+
+void notify_reminders(const Workspace& ws, const UiEnv& env) {
+  static std::int64_t last_check = 0;
+  static std::int64_t next_due = 0;
+  static std::uint64_t seen_version = 0;
+  if (env.now_ms <= 0) return;
+  if (last_check == 0) last_check = env.now_ms;  // reminders due before the page opened are not replayed
+  // A scan when the data changed (a to-do planned or moved), or when the earliest reminder is due.
+  if (ws.version() == seen_version && (next_due == 0 || env.now_ms < next_due)) return;
+  seen_version = ws.version();
+  next_due = 0;
+  for (const auto& entity : {"lead", "deal", "contact", "company", "quote", "invoice"})
+    for (const auto& id : ws.item_ids(entity)) {
+      const Item* it = ws.item(id);
+      if (!it || it->deleted) continue;
+      for (const auto& a : it->activities) {
+        if (a.completed || a.responsible != env.user) continue;
+        for (int minutes : a.reminders) {
+          const std::int64_t at = a.deadline_ms - static_cast<std::int64_t>(minutes) * 60000;
+          if (at > last_check && at <= env.now_ms) {
+            toast(std::string(tr("todo.reminder")) + ": " + (a.subject.empty() ? tr("todo.untitled") : a.subject) + " — " +
+                      ws.display_name(*it) + ", " + format_timestamp(a.deadline_ms, env.tz_minutes, language()),
+                  false);
+          } else if (at > env.now_ms && (next_due == 0 || at < next_due)) {
+            next_due = at;
+          }
+        }
+      }
+    }
+  last_check = env.now_ms;
+  // Wake the page for the next reminder even when nothing else moves (an idle page otherwise draws nothing).
+  if (next_due) request_redraw_at(ImGui::GetTime() + static_cast<double>(next_due - env.now_ms) / 1000.0 + 0.05);
+}
+
+}  // namespace kt::ui

@@ -1,0 +1,194 @@
+// Acting from the card (issue 7): to-dos, logging a call, converting a lead, products, documents — through
+// the real UI, each surviving a reload.
+import path from "node:path";
+import { readFile } from "node:fs/promises";
+import { newPage, waitForApp, state, find, findAll, click, frames, waitSaved, assert, assertEq } from "./browser.mjs";
+
+async function openItem(page, url, id) {
+  await page.goto(url + "#/item/" + id);
+  await waitForApp(page);
+  const s = await state(page);
+  assertEq([s.screen, s.card && s.card.id], ["card", id], "the card is open");
+}
+
+// Clicks a text box and replaces what it holds with `text`.
+async function typeInto(page, query, text) {
+  await click(page, query);
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.type(text, { delay: 5 });
+  await frames(page, 3);
+}
+
+async function reload(page) {
+  await waitSaved(page);
+  await page.reload();
+  await waitForApp(page);
+  return state(page);
+}
+
+async function download(page, query) {
+  const started = page.waitForEvent("download", { timeout: 10000 });
+  await click(page, query);
+  const d = await started;
+  return { name: d.suggestedFilename(), text: await readFile(await d.path(), "utf8") };
+}
+
+export const tests = [
+  {
+    name: "schedule a to-do with a reminder, see it planned and overdue-aware, postpone it, complete it; it survives a reload",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser);
+      await openItem(page, url, "D2");
+      const before = (await state(page)).card.todos.length;
+      await click(page, { id: "action:todo" });
+      await typeInto(page, { id: "todo:subject" }, "Перезвонить по договору");
+      await typeInto(page, { id: "todo:deadline" }, "01.01.2020 10:00");  // in the past: overdue
+      await click(page, { id: "todo:remind:60" });
+      await click(page, { id: "todo:save" });
+      let s = await state(page);
+      assertEq(s.card.todos.length, before + 1, "one more to-do");
+      const todo = s.card.todos.find((t) => t.subject === "Перезвонить по договору");
+      assert(todo && !todo.completed, "the to-do is open");
+      assertEq(todo.reminders, [15, 60], "reminders: the default 15 minutes and the hour picked");
+      const row = await find(page, { id: "todo:" + todo.id });
+      assertEq(row.description, "overdue", "a to-do past its deadline is marked overdue");
+      assert(s.card.timeline.some((e) => e.kind === "todo_planned" && e.detail.includes("Перезвонить")), "the timeline says it was planned");
+      await page.screenshot({ path: path.join(resultsDir, "todo-planned.png") });
+
+      // Postpone by a day: from now, since it is overdue; then it is no longer overdue.
+      await click(page, { id: "todo:postpone:" + todo.id });
+      await click(page, { id: "postpone:todo.plus_day" });
+      s = await state(page);
+      const moved = s.card.todos.find((t) => t.id === todo.id);
+      assert(moved.deadline > Date.now() + 20 * 3600 * 1000, "postponed to about a day from now: " + moved.deadline);
+      assertEq((await find(page, { id: "todo:" + todo.id })).description || "", "", "no longer overdue");
+
+      s = await reload(page);
+      assert(s.card.todos.some((t) => t.id === todo.id && !t.completed), "the planned to-do survives a reload");
+      await click(page, { id: "todo:done:" + todo.id });
+      s = await state(page);
+      assert(s.card.todos.find((t) => t.id === todo.id).completed, "completed");
+      assert(s.card.timeline.some((e) => e.kind === "todo_completed"), "the timeline records completion");
+      assertEq((await findAll(page, { id: "todo:" + todo.id })).length, 0, "a done to-do leaves the planned block");
+      s = await reload(page);
+      assert(s.card.todos.find((t) => t.id === todo.id).completed, "completion survives a reload");
+      await context.close();
+    },
+  },
+  {
+    name: "log a call from the client block: the phone app is offered the number, the outcome goes to the timeline",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser);
+      await openItem(page, url, "D2");
+      // A headless browser has no phone app to hand the link to: the page keeps it for the test instead.
+      await page.evaluate(() => { Module.externalUrlHook = (u) => { window.opened = (window.opened || []).concat([u]); }; });
+      const calls = await findAll(page, { role: "link", name: "Позвонить" });
+      assert(calls.length > 0, "the client block offers calls");
+      await click(page, { id: calls[0].id });
+      const opened = await page.evaluate(() => window.opened && window.opened[0]);
+      assert(/^tel:\+?\d{10,}$/.test(opened), "a tel: link with the number: " + opened);
+      await find(page, { id: "comm:outcome" });
+      await typeInto(page, { id: "comm:duration" }, "3:25");
+      await typeInto(page, { id: "comm:note" }, "Договорились о встрече");
+      await page.screenshot({ path: path.join(resultsDir, "call-log.png") });
+      await click(page, { id: "comm:save" });
+      let s = await state(page);
+      const entry = s.card.timeline.find((e) => e.kind === "communication");
+      assert(entry, "a communication entry");
+      assertEq(entry.title, "Звонок (исходящий)", "its title");
+      assert(entry.detail.includes("3:25") && entry.detail.includes("Договорились о встрече") && entry.detail.includes("Состоялся разговор"),
+        "duration, outcome and note: " + entry.detail);
+
+      // A bad duration is refused inline and logs nothing.
+      await click(page, { id: calls[0].id });
+      await typeInto(page, { id: "comm:duration" }, "три минуты");
+      await click(page, { id: "comm:save" });
+      await find(page, { id: "comm:error" });
+      await click(page, { id: "comm:cancel" });
+      s = await reload(page);
+      assertEq(s.card.timeline.filter((e) => e.kind === "communication").length, 1, "one call logged, kept after a reload");
+      await context.close();
+    },
+  },
+  {
+    name: "convert a lead into deal + contact + company, then follow the links both ways",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser);
+      await openItem(page, url, "L1");
+      await click(page, { id: "action:convert" });
+      await find(page, { id: "convert:scheme" });
+      await page.screenshot({ path: path.join(resultsDir, "convert-dialog.png") });
+      await click(page, { id: "convert:go" });
+      await frames(page, 4);
+      let s = await state(page);
+      assertEq([s.screen, s.card.entity], ["card", "deal"], "the new deal opens");
+      assertEq(s.card.title, "Заявка с сайта: складской учёт", "the deal takes the lead's title");
+      assert(s.card.timeline.some((e) => e.kind === "conversion" && e.title.includes("Заявка с сайта")), "the deal's timeline names the lead");
+      const deal = s.card.id;
+      assertEq(s.card.fields.LEAD_ID.value, "L1", "the deal links back to the lead");
+      const client = s.card.fields.CLIENT.value;
+      assertEq(client.length, 2, "company and contact are the deal's client");
+
+      // The links tab of the deal: the lead, the company and the contact.
+      await click(page, { id: "tab:links" });
+      await find(page, { id: "link:L1" });
+      await find(page, { id: "link:" + client[0] });
+      await page.screenshot({ path: path.join(resultsDir, "convert-links.png") });
+      await click(page, { id: "link:L1" });
+      s = await state(page);
+      assertEq([s.card.id, s.card.fields.STAGE_ID.value], ["L1", "CONVERTED"], "the lead stands on its success stage");
+      assert(s.card.timeline.some((e) => e.kind === "conversion" && e.detail.includes("Сделка")), "the lead's timeline lists what was made");
+      // From the lead, its links lead to the new items too (incoming: the deal names the lead).
+      await click(page, { id: "tab:links" });
+      await click(page, { id: "link:" + deal });
+      s = await state(page);
+      assertEq(s.card.id, deal, "back on the deal through the lead's links");
+      s = await reload(page);
+      assertEq(s.card.fields.LEAD_ID.value, "L1", "all of it survives a reload");
+      // A converted lead cannot be converted again.
+      await openItem(page, url, "L1");
+      assertEq((await findAll(page, { id: "action:convert" })).length, 1, "the button is there");
+      await click(page, { id: "action:convert" });
+      await find(page, { id: "convert:refused" });
+      await context.close();
+    },
+  },
+  {
+    name: "add product rows to a deal (the amount follows), then generate an invoice, store it and download it",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser);
+      await openItem(page, url, "D2");
+      await click(page, { id: "tab:products" });
+      await click(page, { id: "prod:add" });
+      await typeInto(page, { id: "prod:0:name" }, "Лицензия CRM");
+      await typeInto(page, { id: "prod:0:price" }, "12000");
+      await typeInto(page, { id: "prod:0:qty" }, "5");
+      await click(page, { id: "prod:save" });
+      let s = await state(page);
+      assertEq(s.card.products, 1, "one product row");
+      assertEq(s.card.fields.OPPORTUNITY_WITH_CURRENCY.value, { m: 6000000, c: "RUB" }, "the amount is the products' total");
+      await page.screenshot({ path: path.join(resultsDir, "products.png") });
+
+      await click(page, { id: "tab:main" });
+      await click(page, { id: "action:document" });
+      await find(page, { id: "doc:preview" });
+      await page.screenshot({ path: path.join(resultsDir, "document-preview.png") });
+      const title = (await find(page, { id: "doc:preview-title" })).name;
+      assert(title.startsWith("Счёт на оплату"), "the invoice template is the first offered: " + title);
+      const file = await download(page, { id: "doc:save" });
+      assert(file.name.endsWith(".html"), "an HTML page: " + file.name);
+      assert(file.text.includes("Лицензия CRM") && file.text.includes("Шестьдесят тысяч рублей"), "products and the amount in words are in the page");
+      s = await state(page);
+      assertEq(s.card.documents.length, 1, "the document is stored on the deal");
+      assert(s.card.timeline.some((e) => e.kind === "document" && e.detail === s.card.documents[0].title), "the timeline records it");
+      s = await reload(page);
+      assertEq(s.card.documents.length, 1, "it survives a reload");
+      // The next invoice takes the next number.
+      await click(page, { id: "action:document" });
+      const next = (await find(page, { id: "doc:preview-title" })).name;
+      assert(next !== title, "a new number: " + next + " after " + title);
+      await context.close();
+    },
+  },
+];
