@@ -84,6 +84,7 @@ struct Item {
   std::vector<Document> documents;  // generated from templates, oldest first
 
   size_t open_todos() const;
+  bool has_overdue_todo(std::int64_t now_ms) const;
   const Activity* activity(const std::string& id) const;
 
   // The value of a field, or a null value when the item has none.

@@ -30,6 +30,11 @@ std::int64_t row_total(const ProductRow& r) {
   return r.tax_included ? sum : sum + row_tax(r);
 }
 
+bool Item::has_overdue_todo(std::int64_t now_ms) const {
+  return std::any_of(activities.begin(), activities.end(),
+                     [&](const Activity& a) { return !a.completed && a.deadline_ms > 0 && a.deadline_ms < now_ms; });
+}
+
 size_t Item::open_todos() const {
   return static_cast<size_t>(std::count_if(activities.begin(), activities.end(), [](const Activity& a) { return !a.completed; }));
 }

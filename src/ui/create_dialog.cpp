@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "core/duplicates.hpp"
 #include "core/required.hpp"
 #include "core/rights.hpp"
 #include "ui/form_fields.hpp"
@@ -23,6 +24,9 @@ struct CreateState {
   std::map<std::string, FormValue> values;
   std::string error;
   std::string preset_pipeline;
+  // Likely duplicates found on the last submit; a second submit with the same keys creates anyway.
+  std::vector<DuplicateMatch> duplicates;
+  std::vector<std::string> acknowledged_keys;
 };
 CreateState g_create;
 
@@ -38,6 +42,11 @@ std::vector<const FieldDef*> form_fields_for(const Workspace& ws, const std::str
     add(s.field("contact", "NAME"));
   } else {
     add(s.field(probe.entity, "TITLE"));
+  }
+  // Clients and leads: their phone and e-mail, so that duplicates can be caught before they are made.
+  if (probe.entity == "contact" || probe.entity == "company" || probe.entity == "lead") {
+    add(s.field(probe.entity, "PHONE"));
+    add(s.field(probe.entity, "EMAIL"));
   }
   for (const auto& id : missing_required(s, user, probe, probe.get("STAGE_ID").str_or_empty()))
     add(s.field(probe.entity, id));
@@ -95,6 +104,18 @@ void draw_create_dialog(const Workspace& ws, const UiEnv& env, ViewState& view, 
     form_field(ws, *f, f->label.get(language()), required, &it->second, w - px(48), "create:" + f->id);
     ImGui::Dummy(ImVec2(0, px(4)));
   }
+  if (!g_create.duplicates.empty()) {
+    ImGui::Dummy(ImVec2(0, px(4)));
+    error_text_line(tr("create.duplicates"), "create:duplicates");
+    for (const auto& d : g_create.duplicates)
+      if (const Item* it = ws.item(d.item))
+        if (link(ws.display_name(*it), "create:duplicate:" + d.item, color::kLink)) {
+          out.open_item = d.item;
+          g_create.open = false;
+          ImGui::CloseCurrentPopup();
+        }
+    muted_text(tr("create.duplicates_hint"));
+  }
   dialog_body_end();
   if (!g_create.error.empty()) error_text_line(g_create.error, "create:error");
   ImGui::Dummy(ImVec2(0, px(6)));
@@ -116,6 +137,15 @@ void draw_create_dialog(const Workspace& ws, const UiEnv& env, ViewState& view, 
     if (!missing.empty()) {
       ok = false;
       for (const auto& id : missing) g_create.values[id].error = tr("err.required");
+    }
+    if (ok) {
+      // Same phone or e-mail as an existing item: say so once; submitting again creates it anyway.
+      std::vector<std::string> keys = contact_keys(cmd.fields);
+      if (keys != g_create.acknowledged_keys) {
+        g_create.duplicates = find_duplicates(ws, env.user, g_create.entity, cmd.fields);
+        g_create.acknowledged_keys = keys;
+        if (!g_create.duplicates.empty()) ok = false;
+      }
     }
     if (ok) {
       view.screen = Screen::Card;

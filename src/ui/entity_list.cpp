@@ -344,8 +344,11 @@ void draw_table(const Workspace& ws, const UiEnv& env, ViewState& view, EditStat
           const float cw = ImGui::GetContentRegionAvail().x;
           const Column& col = cols[static_cast<size_t>(c)];
           if (col.field == "TITLE") {
+            const ImVec2 at = ImGui::GetCursorScreenPos();
+            const float badge = todo_badge(it.id, it.open_todos(), it.has_overdue_todo(env.now_ms), at.x + cw,
+                                           at.y + ImGui::GetTextLineHeight() / 2);
             ImGui::PushFont(fonts().medium);
-            text_clipped(name.empty() ? std::string("—") : name, cw, color::kLink);
+            text_clipped(name.empty() ? std::string("—") : name, cw - badge, color::kLink);
             ImGui::PopFont();
             continue;
           }

@@ -184,6 +184,9 @@ constexpr Entry kStrings[] = {
     {"tab.main", "Общие", "General"},
     {"tab.links", "Связи", "Links"},
     {"tab.products", "Товары", "Products"},
+    {"create.duplicates", "Похоже, такой клиент уже есть: тот же телефон или e-mail", "This client may already exist: same phone or e-mail"},
+    {"create.duplicates_hint", "Откройте найденного или нажмите «Создать» ещё раз, чтобы создать нового.",
+     "Open the match, or press Create again to make a new one anyway."},
     // acting from the card (card_actions.cpp)
     {"todo.add", "Дело", "To-do"},
     {"todo.new", "Новое дело", "New to-do"},

@@ -81,8 +81,11 @@ void draw_card(const Workspace& ws, const UiEnv& env, const Item& it, const Pipe
   ImGui::BeginGroup();
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(px(6), px(3)));
   const float inner = w - px(24);
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  const float badge = todo_badge(it.id, it.open_todos(), it.has_overdue_todo(env.now_ms), at.x + inner,
+                                 at.y + ImGui::GetTextLineHeight() / 2);
   ImGui::PushFont(fonts().medium);
-  text_clipped(name.empty() ? std::string("—") : name, inner, color::kLink);
+  text_clipped(name.empty() ? std::string("—") : name, inner - badge, color::kLink);
   ImGui::PopFont();
   std::string client;
   if (const FieldDef* f = ws.schema().field(it.entity, "CLIENT")) client = format_value(ws, *f, it.get("CLIENT"), language());

@@ -115,6 +115,23 @@ void chip(const std::string& text, ImU32 bg, float max_width) {
   ImGui::PopFont();
 }
 
+float todo_badge(const std::string& item_id, size_t open, bool overdue, float right, float center_y) {
+  if (open == 0) return 0;
+  ImGui::PushFont(fonts().small);
+  const std::string text = std::to_string(open);
+  const float h = ImGui::GetTextLineHeight() + px(4);
+  const float w = std::max(h, text_width(text) + px(12));
+  const ImVec2 a(right - w, center_y - h / 2), b(right, center_y + h / 2);
+  const ImU32 bg = overdue ? color::kError : color::rgb(0x2fc6f6);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(a, b, bg, h / 2);
+  dl->AddText(ImVec2(a.x + (w - text_width(text)) / 2, a.y + px(2)), text_on(bg), text.c_str());
+  ImGui::PopFont();
+  SemNode& n = sem_rect("todos:" + item_id, "status", text, a, b);
+  n.description = overdue ? "overdue" : "";
+  return w + px(6);
+}
+
 void heading(const std::string& text, const std::string& sem_id) {
   ImGui::PushFont(fonts().medium);
   ImGui::TextUnformatted(text.c_str());

@@ -21,6 +21,10 @@ bool link(const std::string& label, const std::string& sem_id, ImU32 color);
 void chip(const std::string& text, ImU32 bg, float max_width = 0);
 // Text clipped with an ellipsis to `width`; returns true when it was clipped.
 bool text_clipped(const std::string& text, float width, ImU32 color);
+// The open to-do count of an item as a small round badge whose right edge is at `right` (vertically centred
+// on `center_y`); red when one of them is overdue. Draws nothing for an item without open to-dos. Returns
+// the width it took (0 for none).
+float todo_badge(const std::string& item_id, size_t open, bool overdue, float right, float center_y);
 // A heading: medium font, with a semantics node of role heading.
 void heading(const std::string& text, const std::string& sem_id);
 

@@ -191,4 +191,34 @@ export const tests = [
       await context.close();
     },
   },
+  {
+    name: "creating a contact with the phone of an existing one warns and links to it; a second press creates anyway; lists show open to-dos",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser);
+      await page.goto(url + "#/list/contact");
+      await waitForApp(page);
+      await click(page, { id: "action:create" });
+      await typeInto(page, { id: "create:LAST_NAME" }, "Орлова-Дубль");
+      await typeInto(page, { id: "create:PHONE" }, "8 (912) 555-10-01");
+      await click(page, { id: "create:submit" });
+      await find(page, { id: "create:duplicates" });
+      await find(page, { id: "create:duplicate:C1" });
+      await page.screenshot({ path: path.join(resultsDir, "duplicate-warning.png") });
+      assertEq((await state(page)).screen, "list", "nothing created yet");
+      await click(page, { id: "create:submit" });
+      let s = await state(page);
+      assertEq([s.screen, s.card && s.card.title], ["card", "Орлова-Дубль"], "created after the second press");
+
+      // An open to-do shows as a count in the deal list.
+      await openItem(page, url, "D3");
+      await click(page, { id: "action:todo" });
+      await typeInto(page, { id: "todo:subject" }, "Отправить КП");
+      await click(page, { id: "todo:save" });
+      await page.goto(url + "#/list/deal");
+      await waitForApp(page);
+      const badge = await find(page, { id: "todos:D3" });
+      assertEq(badge.name, "1", "one open to-do on the deal's row");
+      await context.close();
+    },
+  },
 ];
