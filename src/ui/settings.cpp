@@ -10,6 +10,7 @@
 
 #include "core/rights.hpp"
 #include "ui/data_io.hpp"
+#include "ui/settings_documents.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
@@ -591,6 +592,7 @@ void draw_settings(const Workspace& ws, const UiEnv& env, ViewState& view, UiOut
                         {"fields", "settings.fields", configurator},
                         {"pipelines", "settings.pipelines", configurator},
                         {"types", "settings.types", admin},
+                        {"documents", "settings.documents", admin},
                         {"data", "settings.data", admin}};
   ImGui::SetCursorPosX(margin);
   for (const auto& p : pages) {
@@ -604,6 +606,9 @@ void draw_settings(const Workspace& ws, const UiEnv& env, ViewState& view, UiOut
   ImGui::NewLine();
   ImGui::Dummy(ImVec2(0, px(6)));
   ImGui::SetCursorPosX(margin);
+  // The page scrolls under the row of page buttons.
+  ImGui::BeginChild("settingsbody", ImVec2(width + px(14), ImGui::GetContentRegionAvail().y - margin), false,
+                    ImGuiWindowFlags_NoBackground);
   panel_begin("settings", width);
   const float inner = width - px(40);
   bool shown = false;
@@ -618,12 +623,14 @@ void draw_settings(const Workspace& ws, const UiEnv& env, ViewState& view, UiOut
     if (view.settings == "pipelines") pipelines_page(ws, env, out, inner);
     if (view.settings == "types") types_page(ws, env, out, inner);
     if (view.settings == "data") data_settings_page(ws, env, out, inner);
+    if (view.settings == "documents") documents_settings_page(ws, env, out, inner);
   }
   if (!shown) {
     ImGui::TextUnformatted(tr("settings.forbidden"));
     sem_item("settings:forbidden", "alert", tr("settings.forbidden"));
   }
   panel_end();
+  ImGui::EndChild();
 }
 
 }  // namespace kt::ui

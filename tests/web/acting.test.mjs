@@ -2,7 +2,7 @@
 // the real UI, each surviving a reload.
 import path from "node:path";
 import { readFile } from "node:fs/promises";
-import { newPage, waitForApp, state, find, findAll, click, frames, waitSaved, assert, assertEq } from "./browser.mjs";
+import { newPage, waitForApp, state, find, findAll, click, frames, scrollTo, waitSaved, assert, assertEq } from "./browser.mjs";
 
 async function openItem(page, url, id) {
   await page.goto(url + "#/item/" + id);
@@ -218,6 +218,43 @@ export const tests = [
       await waitForApp(page);
       const badge = await find(page, { id: "todos:D3" });
       assertEq(badge.name, "1", "one open to-do on the deal's row");
+      await context.close();
+    },
+  },
+  {
+    name: "settings → documents: numbering and the company's details reach the next invoice; a broken template is refused inline",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser);
+      await page.goto(url + "#/settings/documents");
+      await waitForApp(page);
+      await click(page, { id: "docs:num:invoice" });
+      await typeInto(page, { id: "numform:pattern" }, "INV/{YEAR}/{NUMBER}");
+      await typeInto(page, { id: "numform:start" }, "100");
+      const next = (await find(page, { id: "numform:next" })).value;
+      assert(/^INV\/\d{4}\/0100$/.test(next), "the preview of the next number: " + next);
+      await click(page, { id: "numform:save" });
+      await scrollTo(page, { id: "docs:company:save" }, { x: 640, y: 500 });
+      await typeInto(page, { id: "docs:docs.co.name" }, "ООО «Картотека»");
+      await typeInto(page, { id: "docs:docs.co.inn" }, "7701234567");
+      await click(page, { id: "docs:company:save" });
+
+      await scrollTo(page, { id: "docs:tpl:quote" }, { x: 640, y: 500 });
+      await click(page, { id: "docs:tpl:quote" });
+      await click(page, { id: "tplform:body" });
+      await page.keyboard.press("Control+End");
+      await page.keyboard.type("{#Products}", { delay: 5 });
+      await click(page, { id: "tplform:save" });
+      const err = await find(page, { id: "tplform:error" });
+      assert(/Products/.test(err.name), "the error names the unclosed block: " + err.name);
+      await page.screenshot({ path: path.join(resultsDir, "template-error.png") });
+      await click(page, { id: "tplform:cancel" });
+
+      await openItem(page, url, "D5");
+      await click(page, { id: "action:document" });
+      const title = (await find(page, { id: "doc:preview-title" })).name;
+      assert(/INV\/\d{4}\/0100/.test(title), "the invoice takes the new numbering: " + title);
+      const file = await download(page, { id: "doc:save" });
+      assert(file.text.includes("7701234567") && file.text.includes("ООО «Картотека»"), "the company's details are in the invoice");
       await context.close();
     },
   },
