@@ -153,11 +153,14 @@ void App::start_connected(const Connection& c, std::int64_t now) {
   for (const auto& [k, v] : meta.value("acked", json::object()).get<std::map<std::string, json>>())
     acked[k] = v.get<std::uint64_t>();
   // Pending mutations: journal records the server has not acknowledged, applied on the confirmed state.
+  // One that no longer applies here stays pending all the same: the server must see every sequence number
+  // (a hole would stop the queue), and it decides.
   journal_->load([&](Mutation&& m) {
     auto it = acked.find(m.client);
     if (it != acked.end() && m.seq <= it->second) return;
     replica_->before_local(m.cmd);
-    if (session_->replay(m, now)) replica_->restore_pending({m});
+    session_->replay(m, now);
+    replica_->restore_pending({m});
   });
   session_->set_before_apply([this](const Command& cmd) { replica_->before_local(cmd); });
   session_->set_sink([this](const Mutation& m) {

@@ -81,15 +81,11 @@ void SyncClient::handle_push(const HttpResponse& r, std::int64_t now) {
   const json last = j.value("lastMutationIds", json::object());  // named: items() must not outlive it
   for (const auto& [client, seq] : last.items()) pushed_[client] = std::max(pushed_[client], seq.get<std::uint64_t>());
   for (const auto& res : j.value("results", json::array())) {
-    if (res.value("status", "") != "rejected") continue;
-    const std::string client = res.value("client", "");
-    const std::uint64_t seq = res.value("seq", std::uint64_t{0});
-    Mutation m;
-    for (const auto& p : replica_.pending())
-      if (p.client == client && p.seq == seq) m = p;
-    report(replica_.reject(client, seq));
-    if (on_dropped && !m.client.empty())
-      on_dropped(m, Status::Fail(res.value("code", "rejected"), res.value("message", "")));
+    // A duplicate carries the original code when the first delivery was rejected (its answer was lost).
+    const std::string status = res.value("status", "");
+    if (status != "rejected" && !(status == "duplicate" && res.contains("code"))) continue;
+    rejected(res.value("client", ""), res.value("seq", std::uint64_t{0}),
+             Status::Fail(res.value("code", "rejected"), res.value("message", "")));
   }
   problem_ = SyncStatus::Kind::Synced;
   reason_.clear();
@@ -114,12 +110,15 @@ void SyncClient::handle_pull(const HttpResponse& r, std::int64_t now) {
   PullPage page;
   if (Status s = parse_pull(r.body, &page); !s) return failed(HttpResponse{500, s.message}, now);
   // A reset starts a snapshot over, also one that was being paged (the access epoch changed meanwhile).
-  if (page.reset) replica_.begin_snapshot();
+  if (page.reset) {
+    if (!replica_.in_snapshot()) before_snapshot_ = cursor_;
+    replica_.begin_snapshot();
+  }
   if (replica_.in_snapshot()) {
     replica_.add_snapshot_page(page);
-    if (!page.more || page.snapshot_done) report(replica_.finish_snapshot());
+    if (!page.more || page.snapshot_done) replica_.finish_snapshot();
   } else {
-    report(replica_.apply(page));
+    replica_.apply(page);
   }
   cursor_ = page.cursor;
   problem_ = SyncStatus::Kind::Synced;
@@ -163,9 +162,14 @@ void SyncClient::failed(const HttpResponse& r, std::int64_t now) {
   want_pull_ = true;
 }
 
-void SyncClient::report(const std::vector<Replica::Dropped>& dropped) {
-  if (!on_dropped) return;
-  for (const auto& d : dropped) on_dropped(d.mutation, d.status);
+void SyncClient::rejected(const std::string& client, std::uint64_t seq, const Status& why) {
+  const Mutation* found = nullptr;
+  for (const auto& p : replica_.pending())
+    if (p.client == client && p.seq == seq) found = &p;
+  if (!found) return;  // already known (an earlier answer, or a pull acknowledged it)
+  const Mutation m = *found;
+  replica_.reject(client, seq);
+  if (on_dropped) on_dropped(m, why);
 }
 
 }  // namespace kt::sync
