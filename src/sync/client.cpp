@@ -1,6 +1,7 @@
 #include "sync/client.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include <nlohmann/json.hpp>
 
@@ -18,7 +19,30 @@ SyncClient::SyncClient(Replica& replica, Transport& transport, std::string token
     : replica_(replica), transport_(transport), token_(std::move(token)) {}
 
 void SyncClient::local_change() { want_push_ = true; }
-void SyncClient::pull_now() { want_pull_ = true; }
+void SyncClient::pull_now() {
+  want_pull_ = true;
+  // Whatever failed before, the user or the network says it is worth trying now.
+  next_attempt_ = 0;
+  backoff_ms_ = 0;
+}
+
+bool SyncClient::has_unsent() const {
+  for (const auto& m : replica_.pending()) {
+    auto it = pushed_.find(m.client);
+    if (it == pushed_.end() || m.seq > it->second) return true;
+  }
+  return false;
+}
+
+std::int64_t SyncClient::next_due_ms(std::int64_t now) const {
+  if (stopped_ || problem_ == SyncStatus::Kind::Unauthorized) return -1;
+  constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+  std::int64_t due = kNever;
+  if (!push_in_flight_ && !pull_in_flight_)
+    due = std::max(want_pull_ || has_unsent() ? now : last_pull_ + kPullEvery, next_attempt_);
+  if (poke_enabled && !poke_in_flight_ && !cursor_.empty()) due = std::min(due, next_poke_);
+  return due == kNever ? -1 : std::max(due, now);
+}
 
 SyncStatus SyncClient::status() const {
   SyncStatus s;
@@ -34,15 +58,13 @@ SyncStatus SyncClient::status() const {
 void SyncClient::tick(std::int64_t now) {
   now_ = now;
   if (stopped_ || problem_ == SyncStatus::Kind::Unauthorized) return;
-  if (now < next_attempt_) return;
-  if (now - last_pull_ > kPullEvery) want_pull_ = true;
-  bool unsent = false;
-  for (const auto& m : replica_.pending()) {
-    auto it = pushed_.find(m.client);
-    if (it == pushed_.end() || m.seq > it->second) unsent = true;
+  if (now >= next_attempt_) {
+    if (now - last_pull_ > kPullEvery) want_pull_ = true;
+    if (!push_in_flight_ && !pull_in_flight_ && has_unsent()) push(now);
+    else if (!push_in_flight_ && !pull_in_flight_ && want_pull_) pull(now);
   }
-  if (!push_in_flight_ && !pull_in_flight_ && (want_push_ || unsent) && unsent) push(now);
-  else if (!push_in_flight_ && !pull_in_flight_ && want_pull_) pull(now);
+  // Pokes keep their own pace (every 5 s while they fail), also during a backoff: the first one that is
+  // answered again ends the backoff.
   if (poke_enabled && !poke_in_flight_ && now >= next_poke_ && !cursor_.empty()) poke(now);
 }
 
@@ -137,6 +159,10 @@ void SyncClient::poke(std::int64_t now) {
       json j = json::parse(r.body, nullptr, false);
       if (!j.is_discarded() && j.value("changed", false)) want_pull_ = true;
       next_poke_ = 0;
+      if (problem_ == SyncStatus::Kind::Offline) {
+        next_attempt_ = 0;  // the server answers again: no need to wait out the backoff
+        backoff_ms_ = 0;
+      }
     } else {
       next_poke_ = now_ + 5000;  // offline or refused: try again later, pulls keep their own backoff
     }

@@ -51,8 +51,11 @@ class SyncClient {
   void tick(std::int64_t now_ms);
   // A local change was made: push soon.
   void local_change();
-  // Pull now (after a poke, or when the user asks).
+  // Pull now (after a poke, when the user asks, when the browser is back online): also ends a backoff.
   void pull_now();
+  // When tick() next has something to do by itself (a retry after backoff, a poke, the periodic pull),
+  // so that an app that draws only on demand can wake up for it; `now` when something is due already.
+  std::int64_t next_due_ms(std::int64_t now) const;
   // Stop and forget what is in flight (logout).
   void stop() { stopped_ = true; }
   bool busy() const { return push_in_flight_ || pull_in_flight_; }
@@ -69,6 +72,7 @@ class SyncClient {
   std::int64_t next_attempt_ms() const { return next_attempt_; }
 
  private:
+  bool has_unsent() const;  // pending mutations the server has not acknowledged in a push answer
   void push(std::int64_t now);
   void pull(std::int64_t now);
   void poke(std::int64_t now);

@@ -509,3 +509,67 @@ TEST_CASE("convergence: devices editing offline in random interleavings end equa
   CHECK(total.reloads > 20);
   CHECK(total.resets > 20);
 }
+
+TEST_CASE("sync client: back online, the first answered poke ends the backoff; next_due_ms says when to wake") {
+  World w(1);
+  seed_workspace(*w.server);
+  w.devices.push_back(std::make_unique<Device>("dev", "u2", &w.stats));
+  Device& d = *w.devices[0];
+  d.load(w.now());
+  w.settle();
+  REQUIRE(d.quiet());
+  CHECK(d.client->status().kind == sync::SyncStatus::Kind::Synced);
+  // Nothing to do until the periodic pull, or the poke's next round (it is in flight now).
+  CHECK(d.client->next_due_ms(w.now()) > w.now());
+
+  auto run = [&] {  // everything in the queue, pokes too
+    while (!d.transport->queue.empty()) w.deliver(d, 0, false);
+  };
+  run();  // the poke in flight answers "unchanged": a new one goes out at the next tick
+  d.offline = true;
+  REQUIRE(d.session->dispatch(SetField{"D1", "TITLE", Value("written offline"), {}}, ++test_time()).ok());
+  CHECK(d.client->next_due_ms(w.now()) == w.now());  // a local change: push at once
+  for (int i = 0; i < 12; ++i) {  // the push fails again and again: the backoff grows
+    test_time() = std::max(w.now(), d.client->next_due_ms(w.now()));
+    d.client->tick(w.now());
+    run();
+  }
+  CHECK(d.client->status().kind == sync::SyncStatus::Kind::Offline);
+  // The page must wake for the next poke, before the backoff ends.
+  const std::int64_t due = d.client->next_due_ms(w.now());
+  CHECK(due > w.now());
+  CHECK(due <= w.now() + 5000);
+  CHECK(d.client->next_attempt_ms() > due);
+
+  d.offline = false;
+  test_time() = due;
+  d.client->tick(w.now());  // the poke goes out and is answered: the backoff is over
+  run();
+  CHECK(d.client->next_due_ms(w.now()) == w.now());
+  for (int i = 0; i < 4; ++i) {
+    d.client->tick(w.now());
+    run();
+  }
+  CHECK(d.replica->pending().empty());
+  CHECK(d.client->status().kind == sync::SyncStatus::Kind::Synced);
+  CHECK(w.server->workspace().item("D1")->get("TITLE") == Value("written offline"));
+
+  // "Sync now" (or the browser's online event) also ends a backoff.
+  d.offline = true;
+  REQUIRE(d.session->dispatch(SetField{"D1", "TITLE", Value("again"), {}}, ++test_time()).ok());
+  for (int i = 0; i < 4; ++i) {
+    test_time() = std::max(w.now(), d.client->next_due_ms(w.now()));
+    d.client->tick(w.now());
+    run();
+  }
+  REQUIRE(d.client->next_attempt_ms() > w.now());
+  d.offline = false;
+  d.client->pull_now();
+  CHECK(d.client->next_due_ms(w.now()) == w.now());
+  for (int i = 0; i < 4; ++i) {
+    d.client->tick(w.now());
+    run();
+  }
+  CHECK(d.replica->pending().empty());
+  CHECK(w.server->workspace().item("D1")->get("TITLE") == Value("again"));
+}
