@@ -1,4 +1,5 @@
-// Linked into kartoteka.js with --pre-js (after glue.js): the store lock and reloads.
+// Linked into kartoteka.js with --pre-js (after glue.js): the store lock, reloads, and syncing as soon as
+// the browser is back online (instead of after the sync client's backoff).
 //
 // Each tab has its own in-memory copy of the IDBFS mount and persists whole files, so two tabs writing
 // would overwrite each other. The first tab takes a Web Lock and keeps it while it lives; a second tab
@@ -37,3 +38,7 @@ Module.ktReloadAfterPersist = function () {
   if (!Module.ktStorage || !Module.ktStorage.ok) { location.reload(); return; }
   FS.syncfs(false, function () { location.reload(); });
 };
+
+window.addEventListener("online", function () {
+  if (Module.calledRun && Module._kt_sync_now) Module._kt_sync_now();
+});

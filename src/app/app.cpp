@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include <imgui.h>
 #include <nlohmann/json.hpp>
 
 #include "core/demo.hpp"
@@ -22,6 +23,7 @@
 #include "ui/app_ui.hpp"
 #include "ui/i18n.hpp"
 #include "ui/list_prefs.hpp"
+#include "ui/redraw.hpp"
 #include "ui/timeline_view.hpp"
 #include "storage/files.hpp"
 #include "storage/journal_codec.hpp"
@@ -166,11 +168,14 @@ void App::start_connected(const Connection& c, std::int64_t now) {
   for (const auto& [k, v] : meta.value("acked", json::object()).get<std::map<std::string, json>>())
     acked[k] = v.get<std::uint64_t>();
   // Pending mutations: journal records the server has not acknowledged, applied on the confirmed state.
+  // One that no longer applies here stays pending all the same: the server must see every sequence number
+  // (a hole would stop the queue), and it decides.
   journal_->load([&](Mutation&& m) {
     auto it = acked.find(m.client);
     if (it != acked.end() && m.seq <= it->second) return;
     replica_->before_local(m.cmd);
-    if (session_->replay(m, now)) replica_->restore_pending({m});
+    session_->replay(m, now);
+    replica_->restore_pending({m});
   });
   session_->set_before_apply([this](const Command& cmd) { replica_->before_local(cmd); });
   session_->set_sink([this](const Mutation& m) {
@@ -246,6 +251,10 @@ void App::purge_expired(std::int64_t now) {
 }
 
 bool App::wants_tick() const { return sync_ && !sync_->busy(); }
+
+void App::sync_now() {
+  if (sync_) sync_->pull_now();
+}
 
 ui::ConnectionInfo App::connection_info() const {
   ui::ConnectionInfo info;
@@ -399,7 +408,14 @@ void App::frame() {
   env.other_tab = !platform::owns_store();
 
   const std::int64_t now = platform::now_ms();
-  if (sync_ && platform::owns_store()) sync_->tick(now);
+  if (sync_ && platform::owns_store()) {
+    sync_->tick(now);
+    // The page draws only on demand: wake up for the next retry, poke or periodic pull.
+    const std::int64_t due = sync_->next_due_ms(now);
+    if (due >= 0 && due != sync_wake_ms_)
+      ui::request_redraw_at(ImGui::GetTime() + static_cast<double>(due - now) / 1000.0 + 0.005);
+    sync_wake_ms_ = due;
+  }
 
   ui::UiOutput out;
   ui::draw_app(ws_, env, view_, edit_, out);

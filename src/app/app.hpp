@@ -58,6 +58,8 @@ class App {
   void on_route_changed();
   // Something may need doing without input (a sync request is due).
   bool wants_tick() const;
+  // The browser is back online: sync now rather than after the backoff.
+  void sync_now();
 
   // State for tests and diagnostics: screen, open card with its values and timeline, journal counters.
   std::string debug_json() const;
@@ -91,6 +93,7 @@ class App {
   std::unique_ptr<platform::FetchTransport> transport_;
   std::unique_ptr<sync::SyncClient> sync_;
   bool first_sync_done_ = false;
+  std::int64_t sync_wake_ms_ = -1;  // when the page last asked to be woken for the sync client
   // A login in progress from the connect dialog.
   ui::LoginState login_;
   std::optional<Connection> login_result_;

@@ -203,6 +203,10 @@ EMSCRIPTEN_KEEPALIVE void kt_on_persisted(double mark, int ok) {
   kt::app::wake();
 }
 EMSCRIPTEN_KEEPALIVE int kt_unsaved_count() { return g_app ? static_cast<int>(g_app->unsaved()) : 0; }
+EMSCRIPTEN_KEEPALIVE void kt_sync_now() {
+  if (g_app) g_app->sync_now();
+  kt::app::wake(kt::app::kFramesAfterInput);
+}
 EMSCRIPTEN_KEEPALIVE void kt_route_changed() {
   if (g_app) g_app->on_route_changed();
   kt::app::wake();

@@ -1,6 +1,7 @@
 #include "sync/client.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include <nlohmann/json.hpp>
 
@@ -18,7 +19,30 @@ SyncClient::SyncClient(Replica& replica, Transport& transport, std::string token
     : replica_(replica), transport_(transport), token_(std::move(token)) {}
 
 void SyncClient::local_change() { want_push_ = true; }
-void SyncClient::pull_now() { want_pull_ = true; }
+void SyncClient::pull_now() {
+  want_pull_ = true;
+  // Whatever failed before, the user or the network says it is worth trying now.
+  next_attempt_ = 0;
+  backoff_ms_ = 0;
+}
+
+bool SyncClient::has_unsent() const {
+  for (const auto& m : replica_.pending()) {
+    auto it = pushed_.find(m.client);
+    if (it == pushed_.end() || m.seq > it->second) return true;
+  }
+  return false;
+}
+
+std::int64_t SyncClient::next_due_ms(std::int64_t now) const {
+  if (stopped_ || problem_ == SyncStatus::Kind::Unauthorized) return -1;
+  constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+  std::int64_t due = kNever;
+  if (!push_in_flight_ && !pull_in_flight_)
+    due = std::max(want_pull_ || has_unsent() ? now : last_pull_ + kPullEvery, next_attempt_);
+  if (poke_enabled && !poke_in_flight_ && !cursor_.empty()) due = std::min(due, next_poke_);
+  return due == kNever ? -1 : std::max(due, now);
+}
 
 SyncStatus SyncClient::status() const {
   SyncStatus s;
@@ -34,15 +58,13 @@ SyncStatus SyncClient::status() const {
 void SyncClient::tick(std::int64_t now) {
   now_ = now;
   if (stopped_ || problem_ == SyncStatus::Kind::Unauthorized) return;
-  if (now < next_attempt_) return;
-  if (now - last_pull_ > kPullEvery) want_pull_ = true;
-  bool unsent = false;
-  for (const auto& m : replica_.pending()) {
-    auto it = pushed_.find(m.client);
-    if (it == pushed_.end() || m.seq > it->second) unsent = true;
+  if (now >= next_attempt_) {
+    if (now - last_pull_ > kPullEvery) want_pull_ = true;
+    if (!push_in_flight_ && !pull_in_flight_ && has_unsent()) push(now);
+    else if (!push_in_flight_ && !pull_in_flight_ && want_pull_) pull(now);
   }
-  if (!push_in_flight_ && !pull_in_flight_ && (want_push_ || unsent) && unsent) push(now);
-  else if (!push_in_flight_ && !pull_in_flight_ && want_pull_) pull(now);
+  // Pokes keep their own pace (every 5 s while they fail), also during a backoff: the first one that is
+  // answered again ends the backoff.
   if (poke_enabled && !poke_in_flight_ && now >= next_poke_ && !cursor_.empty()) poke(now);
 }
 
@@ -81,15 +103,11 @@ void SyncClient::handle_push(const HttpResponse& r, std::int64_t now) {
   const json last = j.value("lastMutationIds", json::object());  // named: items() must not outlive it
   for (const auto& [client, seq] : last.items()) pushed_[client] = std::max(pushed_[client], seq.get<std::uint64_t>());
   for (const auto& res : j.value("results", json::array())) {
-    if (res.value("status", "") != "rejected") continue;
-    const std::string client = res.value("client", "");
-    const std::uint64_t seq = res.value("seq", std::uint64_t{0});
-    Mutation m;
-    for (const auto& p : replica_.pending())
-      if (p.client == client && p.seq == seq) m = p;
-    report(replica_.reject(client, seq));
-    if (on_dropped && !m.client.empty())
-      on_dropped(m, Status::Fail(res.value("code", "rejected"), res.value("message", "")));
+    // A duplicate carries the original code when the first delivery was rejected (its answer was lost).
+    const std::string status = res.value("status", "");
+    if (status != "rejected" && !(status == "duplicate" && res.contains("code"))) continue;
+    rejected(res.value("client", ""), res.value("seq", std::uint64_t{0}),
+             Status::Fail(res.value("code", "rejected"), res.value("message", "")));
   }
   problem_ = SyncStatus::Kind::Synced;
   reason_.clear();
@@ -114,12 +132,15 @@ void SyncClient::handle_pull(const HttpResponse& r, std::int64_t now) {
   PullPage page;
   if (Status s = parse_pull(r.body, &page); !s) return failed(HttpResponse{500, s.message}, now);
   // A reset starts a snapshot over, also one that was being paged (the access epoch changed meanwhile).
-  if (page.reset) replica_.begin_snapshot();
+  if (page.reset) {
+    if (!replica_.in_snapshot()) before_snapshot_ = cursor_;
+    replica_.begin_snapshot();
+  }
   if (replica_.in_snapshot()) {
     replica_.add_snapshot_page(page);
-    if (!page.more || page.snapshot_done) report(replica_.finish_snapshot());
+    if (!page.more || page.snapshot_done) replica_.finish_snapshot();
   } else {
-    report(replica_.apply(page));
+    replica_.apply(page);
   }
   cursor_ = page.cursor;
   problem_ = SyncStatus::Kind::Synced;
@@ -138,6 +159,10 @@ void SyncClient::poke(std::int64_t now) {
       json j = json::parse(r.body, nullptr, false);
       if (!j.is_discarded() && j.value("changed", false)) want_pull_ = true;
       next_poke_ = 0;
+      if (problem_ == SyncStatus::Kind::Offline) {
+        next_attempt_ = 0;  // the server answers again: no need to wait out the backoff
+        backoff_ms_ = 0;
+      }
     } else {
       next_poke_ = now_ + 5000;  // offline or refused: try again later, pulls keep their own backoff
     }
@@ -163,9 +188,14 @@ void SyncClient::failed(const HttpResponse& r, std::int64_t now) {
   want_pull_ = true;
 }
 
-void SyncClient::report(const std::vector<Replica::Dropped>& dropped) {
-  if (!on_dropped) return;
-  for (const auto& d : dropped) on_dropped(d.mutation, d.status);
+void SyncClient::rejected(const std::string& client, std::uint64_t seq, const Status& why) {
+  const Mutation* found = nullptr;
+  for (const auto& p : replica_.pending())
+    if (p.client == client && p.seq == seq) found = &p;
+  if (!found) return;  // already known (an earlier answer, or a pull acknowledged it)
+  const Mutation m = *found;
+  replica_.reject(client, seq);
+  if (on_dropped) on_dropped(m, why);
 }
 
 }  // namespace kt::sync

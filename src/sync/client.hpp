@@ -38,7 +38,10 @@ class SyncClient {
   SyncClient(Replica& replica, Transport& transport, std::string token);
 
   void set_token(std::string token) { token_ = std::move(token); }
-  const std::string& cursor() const { return cursor_; }
+  // The cursor to persist with the confirmed state: while a snapshot is being paged the confirmed state is
+  // still the old one, so this stays the cursor from before the snapshot (a reload then starts the
+  // snapshot over instead of taking its remaining pages for changes).
+  const std::string& cursor() const { return replica_.in_snapshot() ? before_snapshot_ : cursor_; }
   void set_cursor(std::string cursor) { cursor_ = std::move(cursor); }
   // Last sequence numbers the server acknowledged per client (persisted by the app with the cursor).
   const std::map<std::string, std::uint64_t>& acknowledged() const { return pushed_; }
@@ -48,8 +51,11 @@ class SyncClient {
   void tick(std::int64_t now_ms);
   // A local change was made: push soon.
   void local_change();
-  // Pull now (after a poke, or when the user asks).
+  // Pull now (after a poke, when the user asks, when the browser is back online): also ends a backoff.
   void pull_now();
+  // When tick() next has something to do by itself (a retry after backoff, a poke, the periodic pull),
+  // so that an app that draws only on demand can wake up for it; `now` when something is due already.
+  std::int64_t next_due_ms(std::int64_t now) const;
   // Stop and forget what is in flight (logout).
   void stop() { stopped_ = true; }
   bool busy() const { return push_in_flight_ || pull_in_flight_; }
@@ -57,7 +63,8 @@ class SyncClient {
 
   SyncStatus status() const;
 
-  // Pending mutations the server rejected or that no longer apply after a rebase: the user is told.
+  // Pending mutations the server rejected: the user is told. (A mutation that does not apply locally
+  // after a rebase stays pending and is still sent; the server's answer decides.)
   std::function<void(const Mutation&, const Status&)> on_dropped;
   // The confirmed state, cursor or acknowledgements changed: persist them.
   std::function<void()> on_progress;
@@ -65,18 +72,20 @@ class SyncClient {
   std::int64_t next_attempt_ms() const { return next_attempt_; }
 
  private:
+  bool has_unsent() const;  // pending mutations the server has not acknowledged in a push answer
   void push(std::int64_t now);
   void pull(std::int64_t now);
   void poke(std::int64_t now);
   void handle_push(const HttpResponse& r, std::int64_t now);
   void handle_pull(const HttpResponse& r, std::int64_t now);
   void failed(const HttpResponse& r, std::int64_t now);
-  void report(const std::vector<Replica::Dropped>& dropped);
+  void rejected(const std::string& client, std::uint64_t seq, const Status& why);
 
   Replica& replica_;
   Transport& transport_;
   std::string token_;
   std::string cursor_;
+  std::string before_snapshot_;  // cursor() while a snapshot is paged
   std::map<std::string, std::uint64_t> pushed_;
   bool push_in_flight_ = false, pull_in_flight_ = false, poke_in_flight_ = false;
   bool want_push_ = true, want_pull_ = true;

@@ -87,17 +87,13 @@ void Replica::restore_shadows() {
   shadows_.clear();
 }
 
-std::vector<Replica::Dropped> Replica::reapply_pending() {
-  std::vector<Dropped> dropped;
-  std::vector<Mutation> kept;
-  for (auto& m : pending_) {
+std::vector<Replica::Held> Replica::reapply_pending() {
+  std::vector<Held> held;
+  for (const auto& m : pending_) {
     before_local(m.cmd);
-    Status s = ws_.apply(m);
-    if (s) kept.push_back(std::move(m));
-    else dropped.push_back({std::move(m), s});
+    if (Status s = ws_.apply(m); !s) held.push_back({m, s});  // still sent: the server decides
   }
-  pending_ = std::move(kept);
-  return dropped;
+  return held;
 }
 
 const Item* Replica::confirmed_item(const std::string& id, const std::vector<TimelineEntry>** timeline) const {
@@ -118,7 +114,7 @@ Replica::Changes Replica::take_changes() {
   return out;
 }
 
-std::vector<Replica::Dropped> Replica::apply(const PullPage& page) {
+std::vector<Replica::Held> Replica::apply(const PullPage& page) {
   restore_shadows();
   if (page.schema) {
     ws_.set_schema(*page.schema);
@@ -145,7 +141,7 @@ void Replica::add_snapshot_page(const PullPage& page) {
   acknowledge(page.last_mutation_ids);
 }
 
-std::vector<Replica::Dropped> Replica::finish_snapshot() {
+std::vector<Replica::Held> Replica::finish_snapshot() {
   if (!snapshot_) return {};
   shadows_.clear();
   schema_shadow_.reset();
@@ -156,7 +152,7 @@ std::vector<Replica::Dropped> Replica::finish_snapshot() {
   return reapply_pending();
 }
 
-std::vector<Replica::Dropped> Replica::reject(const std::string& client, std::uint64_t seq) {
+std::vector<Replica::Held> Replica::reject(const std::string& client, std::uint64_t seq) {
   restore_shadows();
   pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
                                 [&](const Mutation& m) { return m.client == client && m.seq == seq; }),

@@ -4,6 +4,12 @@
 // pending mutations are applied again (a rebase), so that the screen always shows "server + my unsent
 // edits" and converges with the server once those edits arrive there.
 //
+// A pending mutation that does not apply on top of the new server state (the item was deleted meanwhile,
+// the user lost the right to edit it) is held: it stays pending and is still sent, only its effect is not
+// shown. The server decides: it rejects it (and the user is told then), or applies it when its state allows
+// (the client's copy was older). Dropping it here instead would leave a hole in the client's sequence
+// numbers, and the server would answer every later push with 409 for ever.
+//
 // Only what pending mutations touch is shadowed, not the whole workspace: memory stays close to one copy.
 #pragma once
 
@@ -59,20 +65,21 @@ class Replica {
   // Drops pending mutations the server has applied (its lastMutationIds).
   void acknowledge(const std::map<std::string, std::uint64_t>& last_mutation_ids);
 
-  struct Dropped {
+  // A pending mutation that did not apply on the state a rebase produced (it stays pending: see above).
+  struct Held {
     Mutation mutation;
-    Status status;  // why it no longer applies on top of the server state
+    Status status;  // why it does not apply on top of the server state
   };
   // Applies one pull page (not a reset; see begin_snapshot for those) and rebases the pending mutations.
-  std::vector<Dropped> apply(const PullPage& page);
+  std::vector<Held> apply(const PullPage& page);
   // A reset arrives in pages: collect them in a fresh workspace, then swap it in and rebase.
   void begin_snapshot();
   void add_snapshot_page(const PullPage& page);
-  std::vector<Dropped> finish_snapshot();
+  std::vector<Held> finish_snapshot();
   bool in_snapshot() const { return snapshot_.has_value(); }
 
   // Forgets a pending mutation the server rejected (by client and seq) and rebases without it.
-  std::vector<Dropped> reject(const std::string& client, std::uint64_t seq);
+  std::vector<Held> reject(const std::string& client, std::uint64_t seq);
 
   // The confirmed state (without pending edits), for persisting it: the schema, and an item with its
   // timeline (nullptr when the confirmed state has no such item).
@@ -97,7 +104,7 @@ class Replica {
   std::vector<std::string> touched_items(const Command& cmd) const;
   // Puts shadowed state back (the confirmed state), forgetting the shadows.
   void restore_shadows();
-  std::vector<Dropped> reapply_pending();
+  std::vector<Held> reapply_pending();
 
   Workspace& ws_;
   std::vector<Mutation> pending_;

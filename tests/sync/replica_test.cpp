@@ -155,18 +155,26 @@ TEST_CASE("a rejected mutation disappears on rebase; a pending creation survives
   CHECK(s.replica.pending().size() == 1);
 }
 
-TEST_CASE("a pending mutation that no longer applies on the server state is dropped and reported") {
+TEST_CASE("a pending mutation that no longer applies on the server state is held, not dropped") {
   Setup s;
   REQUIRE(s.client.dispatch(SetField{"D5", "CLOSEDATE", Value("2027-01-01"), {}}, kNow).ok());
+  REQUIRE(s.client.dispatch(SetField{"D1", "TITLE", Value("после"), {}}, kNow + 1).ok());
   // Meanwhile an administrator made the deal unreadable... here: the item was deleted on the server.
   s.server.ws.remove_item("D5");
   PullPage p = s.server.page({});
   p.removed = {"D5"};
-  auto dropped = s.replica.apply(p);
-  REQUIRE(dropped.size() == 1);
-  CHECK(dropped[0].status.code == "unknown_item");
-  CHECK(s.replica.pending().empty());
+  auto held = s.replica.apply(p);
+  REQUIRE(held.size() == 1);
+  CHECK(held[0].status.code == "unknown_item");
   CHECK_FALSE(s.client_ws.item("D5"));
+  // It is still sent (the server must see every sequence number, and decides); the next one still shows.
+  REQUIRE(s.replica.pending().size() == 2);
+  CHECK(s.replica.pending()[0].seq == 1);
+  CHECK(s.client_ws.item("D1")->get("TITLE") == Value("после"));
+  // Once the server has processed it (here: rejected), it is gone.
+  s.server.last["cl"] = 2;
+  CHECK(s.replica.apply(s.server.page({"D1"})).empty());
+  CHECK(s.replica.pending().empty());
 }
 
 TEST_CASE("a pending config change is rebased on a new server schema") {

@@ -1,0 +1,217 @@
+// Sync between two browsers (issue 5), through the real page and a real server with a data directory:
+// two browser profiles log in as two users through the connect dialog; an edit in one shows up in the
+// other without a reload; one goes offline and edits while the other edits too, and after it comes back
+// both show both edits; a reload keeps the synced state; a field restricted from the second user never
+// reaches its IndexedDB.
+//
+// run.mjs's own server runs without a data directory (server-less mode), so this test starts its own.
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { newPage, waitForApp, state, find, click, frames, assert, assertEq } from "./browser.mjs";
+import { root, webRoot, openEditor, idbFiles, pollPage } from "./web_support.mjs";
+
+const serverBin = process.env.KT_SERVER || path.join(root, "build/native/kartoteka-server");
+const ADMIN = { login: "admin", password: "kartoteka" };
+const IVAN = { login: "ivan", password: "ivan-password-1" };
+const DEAL_ID = "DSYNC1";
+const DEAL_TITLE = "Синхронная сделка";
+const SECRET = "секрет-для-директора-7731";
+
+async function startServer() {
+  const dir = await mkdtemp(path.join(tmpdir(), "kt-sync-"));
+  const proc = spawn(serverBin, ["--port", "0", "--web-root", webRoot, "--data-dir", dir,
+    "--admin-login", ADMIN.login, "--admin-password", ADMIN.password, "--quiet"],
+  { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    proc.stdout.on("data", (d) => {
+      out += d;
+      const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) resolve(`http://127.0.0.1:${m[1]}/`);
+    });
+    proc.on("exit", (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+    setTimeout(() => reject(new Error("server did not start: " + out)), 10000);
+  });
+  return {
+    url,
+    async stop() {
+      proc.kill();
+      await once(proc, "exit").catch(() => {});
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function api(url, route, body, token) {
+  const r = await fetch(new URL(route, url), {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const j = await r.json();
+  if (r.status !== 200) throw new Error(`${route}: ${r.status} ${JSON.stringify(j)}`);
+  return j;
+}
+
+// The server's workspace for the test, set up through the API as an administrator's other device would:
+// a second user with every right, a field only the administrator sees, and one deal with a value in it.
+async function seedServer(url) {
+  const { token } = await api(url, "/api/login", ADMIN);
+  let seq = 0;
+  const now = Date.now();
+  const mutation = (cmd) => {
+    seq++;
+    return { c: "test-setup", s: seq, h: `${now.toString(16).padStart(16, "0")}-${seq.toString(16).padStart(4, "0")}-test-setup`,
+      a: "u1", t: now, cmd };
+  };
+  const res = await api(url, "/api/sync/push", { protocol: 1, schema: 1, mutations: [
+    mutation({ op: "role.put", role: { id: "everything", name: "Everything", defaults: {} } }),
+    mutation({ op: "user.put", user: { id: "u2", name: "Иван Петров", roles: ["everything"] } }),
+    mutation({ op: "field.put", def: { id: "UF_CRM_SECRET", entity: "deal", type: "string",
+      label: { ru: "Секрет", en: "Secret" }, visible_to: ["Uu1"] } }),
+    mutation({ op: "item.create", item: DEAL_ID, entity: "deal",
+      fields: [["TITLE", DEAL_TITLE], ["ASSIGNED_BY_ID", "u1"], ["UF_CRM_SECRET", SECRET]] }),
+  ] }, token);
+  for (const r of res.results) assertEq(r.status, "applied", `setup mutation ${r.seq}: ${JSON.stringify(r)}`);
+  await api(url, "/api/accounts", { user: "u2", ...IVAN }, token);
+}
+
+// Types into an ImGui text field found by id.
+async function typeInto(page, id, text) {
+  await click(page, { id });
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type(text, { delay: 5 });
+  await frames(page, 2);
+}
+
+// Logs in through the user menu's connect dialog and takes the server's data; waits for the first sync.
+async function connect(page, url, who) {
+  await page.goto(url);
+  await waitForApp(page);
+  await click(page, { id: "user" });
+  await click(page, { id: "menu:connect" });
+  await typeInto(page, "connect:login", who.login);
+  await typeInto(page, "connect:password", who.password);
+  await click(page, { id: "connect:submit" });
+  await find(page, { id: "connect:hello" }, { timeout: 10000 });
+  // The page reloads into connected mode.
+  await Promise.all([page.waitForNavigation(), click(page, { id: "connect:replace" })]);
+  await waitForApp(page);
+  await waitSynced(page);
+}
+
+// Waits until the app says everything is synced and `pred(state)` holds (the app is woken meanwhile).
+async function waitSynced(page, pred = () => true, what = "the sync to settle", timeout = 20000) {
+  const deadline = Date.now() + timeout;
+  let s;
+  for (;;) {
+    s = await state(page);
+    if (s.sync.connected && s.sync.status === "synced" && s.sync.cursor && pred(s)) return s;
+    if (Date.now() > deadline) {
+      const card = s.card ? { fields: s.card.fields, comments: comments(s) } : null;
+      throw new Error(`timed out waiting for ${what}; sync: ${JSON.stringify(s.sync)}; card: ${JSON.stringify(card)}`);
+    }
+    await frames(page, 1);
+    await page.waitForTimeout(100);
+  }
+}
+
+async function openCard(page, url, id) {
+  await page.goto(url + "#/item/" + id);
+  await waitForApp(page);
+  const s = await state(page);
+  assertEq([s.screen, s.card && s.card.id], ["card", id], "the card is open");
+}
+
+async function setField(page, id, field, text) {
+  await openEditor(page, id, field);
+  await page.keyboard.press("Control+A");
+  await page.keyboard.insertText(text);
+  await page.keyboard.press("Enter");
+  await frames(page, 3);
+}
+
+async function addComment(page, text) {
+  await click(page, { id: "tl:composer" });
+  await page.keyboard.type(text, { delay: 5 });
+  await click(page, { id: "tl:send" });
+  await frames(page, 3);
+}
+
+const comments = (s) => s.card.timeline.filter((e) => e.kind === "comment").map((e) => e.detail);
+
+export const tests = [
+  {
+    name: "two users: edits show up in the other browser, also after one was offline; reloads keep them",
+    async fn({ browser, resultsDir }) {
+      const server = await startServer();
+      try {
+        await seedServer(server.url);
+        const a = await newPage(browser);
+        const b = await newPage(browser);
+        await connect(a.page, server.url, ADMIN);
+        await connect(b.page, server.url, IVAN);
+        assertEq([(await state(a.page)).user, (await state(b.page)).user], ["u1", "u2"], "logged in as two users");
+
+        await openCard(a.page, server.url, DEAL_ID);
+        await openCard(b.page, server.url, DEAL_ID);
+        let sa = await state(a.page), sb = await state(b.page);
+        assertEq(sa.card.fields.UF_CRM_SECRET && sa.card.fields.UF_CRM_SECRET.value, SECRET, "the administrator sees the secret");
+        assert(!sb.card.fields.UF_CRM_SECRET, "Ivan does not see the restricted field");
+
+        // Online: a title edit in A appears in B, a comment in B appears in A, without reloads.
+        await setField(a.page, DEAL_ID, "TITLE", "Переименована в A");
+        await waitSynced(b.page, (s) => s.card.fields.TITLE.value === "Переименована в A", "A's title in B");
+        await addComment(b.page, "Comment from B");
+        await waitSynced(a.page, (s) => comments(s).includes("Comment from B"), "B's comment in A");
+
+        // B goes offline and edits the amount; A edits the title meanwhile.
+        await b.context.setOffline(true);
+        await setField(b.page, DEAL_ID, "OPPORTUNITY_WITH_CURRENCY", "777 000");
+        await addComment(b.page, "Written offline");
+        await pollPage(b.page, () => {
+          const s = JSON.parse(UTF8ToString(Module._kt_debug_json()));
+          return s.sync.status === "offline" && s.sync.pending === 2;
+        }, null, { what: "B to say it is offline with 2 changes waiting", timeout: 15000 });
+        await setField(a.page, DEAL_ID, "TITLE", "Новое название от A");
+        await waitSynced(a.page, (s) => s.card.fields.TITLE.value === "Новое название от A");
+        sb = await state(b.page);
+        assertEq(sb.card.fields.TITLE.value, "Переименована в A", "offline B does not have A's new title yet");
+        assertEq(sb.card.fields.OPPORTUNITY_WITH_CURRENCY.value, { m: 77700000, c: "RUB" }, "B's own edit shows offline");
+
+        // B comes back: both converge on both edits.
+        await b.context.setOffline(false);
+        const both = (s) => s.card.fields.TITLE.value === "Новое название от A" &&
+          s.card.fields.OPPORTUNITY_WITH_CURRENCY && s.card.fields.OPPORTUNITY_WITH_CURRENCY.value.m === 77700000 &&
+          comments(s).includes("Written offline");
+        sb = await waitSynced(b.page, both, "B to send its edits and get A's title", 40000);
+        sa = await waitSynced(a.page, both, "A to get B's offline edits", 20000);
+        assertEq(sb.sync.pending, 0, "nothing waits in B");
+        assertEq(comments(sa), comments(sb), "both show the same comments");
+        assertEq(sa.card.timeline.map((e) => e.id), sb.card.timeline.map((e) => e.id).filter((id) =>
+          sa.card.timeline.some((e) => e.id === id)), "the same history, in the same order");
+        await a.page.screenshot({ path: path.join(resultsDir, "sync-two-browsers-a.png") });
+        await b.page.screenshot({ path: path.join(resultsDir, "sync-two-browsers-b.png") });
+
+        // A reload keeps the synced state, and the restricted value never reached B's storage.
+        for (const p of [a.page, b.page]) {
+          await p.reload();
+          await waitForApp(p);
+          const s = await waitSynced(p, both, "the synced state after a reload");
+          assertEq(s.card.id, DEAL_ID, "the same card after the reload");
+        }
+        const stored = JSON.stringify(await idbFiles(b.page, "/"));
+        assert(stored.includes("Новое название от A"), "B's IndexedDB holds the synced deal");
+        assert(!stored.includes(SECRET) && !stored.includes("UF_CRM_SECRET"), "the restricted field is absent from B's IndexedDB");
+        assert(JSON.stringify(await idbFiles(a.page, "/")).includes(SECRET), "A's IndexedDB holds it");
+        for (const p of [a.page, b.page])
+          assertEq(p.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|sw\.js|net::/.test(e)), [], "no page errors");
+      } finally {
+        await server.stop();
+      }
+    },
+  },
+];
