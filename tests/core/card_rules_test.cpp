@@ -663,11 +663,13 @@ TEST_CASE("V-7: a personal reset keeps the user on his (now inherited) personal 
 TEST_CASE("V-14: tabs are stored with the layout of the scope; unknown tabs are appended") {
   Demo d;
   Layout l = layout_of(d, "deal:0");
-  CHECK(tabs_of(l, "deal").size() == 3);
-  l.tabs = {{"history", false}, {"main", false}, {"links", true}};
+  // Deals (and leads, quotes, invoices) have a products tab; contacts and companies do not.
+  CHECK(tabs_of(l, "deal").size() == 4);
+  CHECK(tabs_of(l, "contact").size() == 3);
+  l.tabs = {{"history", false}, {"main", false}, {"links", true}, {"products", false}};
   REQUIRE(d.as(d.ivan, PutLayout{"deal:0", "P:u2", l, false}).ok());
   auto tabs = tabs_of(*resolve_layout(d.schema(), "u2", "deal:0").layout, "deal");
-  REQUIRE(tabs.size() == 3);
+  REQUIRE(tabs.size() == 4);
   CHECK(tabs[0].id == "history");
   CHECK(tabs[2].hidden);
   CHECK(tabs_of(*resolve_layout(d.schema(), "u4", "deal:0").layout, "deal")[0].id == "main");
@@ -675,7 +677,7 @@ TEST_CASE("V-14: tabs are stored with the layout of the scope; unknown tabs are 
   partial.tabs = {{"links", false}};
   auto merged = tabs_of(partial, "deal");
   CHECK(merged[0].id == "links");
-  CHECK(merged.size() == 3);
+  CHECK(merged.size() == 4);
 }
 
 // ---------------------------------------------------------------------------------------------------------
