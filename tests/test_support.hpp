@@ -17,4 +17,20 @@ inline void add_deal(Session& s, const std::string& id = "D", std::int64_t now =
   REQUIRE_MESSAGE(st.ok(), st.message);
 }
 
+// The demo workspace (users u1 administrator; u2 and u4 managers with their own card view; u3 support
+// without it) with a session per user, and a clock that moves on with every command.
+struct DemoWorkspace {
+  Workspace ws;
+  Session admin{ws, "a", "u1"};
+  Session ivan{ws, "i", "u2"};
+  Session maria{ws, "m", "u3"};
+  Session dmitry{ws, "d", "u4"};
+  std::int64_t t = kNow;
+  DemoWorkspace() { seed_demo(admin, kNow - 1000000); }
+  Status as(Session& s, Command c, bool undoable = true) { return s.dispatch(std::move(c), ++t, undoable); }
+  const Schema& schema() const { return ws.schema(); }
+  const Item& item(const std::string& id) const { return *ws.item(id); }
+  const TimelineEntry& last(const std::string& item) const { return ws.timeline(item).back(); }
+};
+
 }  // namespace kt::test

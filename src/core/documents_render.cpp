@@ -11,6 +11,7 @@
 #include "core/calendar.hpp"
 #include "core/documents.hpp"
 #include "core/format.hpp"
+#include "core/text.hpp"
 
 namespace kt {
 
@@ -41,23 +42,6 @@ char32_t decode(const std::string& s, size_t& i) {
   return cp;
 }
 
-void encode(char32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 // Latin and Cyrillic, which is what Russian and English documents hold. (text.hpp's fold() also folds ё to е,
 // which is right for search and wrong for print.)
@@ -88,7 +72,7 @@ std::string change_case(const std::string& s, CaseMode mode) {
     if (mode == CaseMode::Upper || (mode == CaseMode::First && first)) c = to_upper(c);
     if (mode == CaseMode::Lower) c = to_lower(c);
     first = false;
-    encode(c, out);
+    append_utf8(out, c);
   }
   return out;
 }
@@ -105,16 +89,6 @@ std::uint64_t magnitude(std::int64_t v) {
   return v < 0 ? static_cast<std::uint64_t>(-(v + 1)) + 1 : static_cast<std::uint64_t>(v);
 }
 
-std::string currency_sign(const std::string& code) {
-  if (code == "RUB") return "₽";
-  if (code == "USD") return "$";
-  if (code == "EUR") return "€";
-  if (code == "KZT") return "₸";
-  if (code == "BYN") return "Br";
-  if (code == "UAH") return "₴";
-  if (code == "CNY") return "¥";
-  return code;
-}
 
 // Always two decimals: a document shows "1 234,00", unlike the card's "1 234".
 std::string money_amount(const Money& m, Lang lang) {
@@ -125,7 +99,7 @@ std::string money_amount(const Money& m, Lang lang) {
 
 std::string money_text(const Money& m, Lang lang) {
   std::string amount = money_amount(m, lang);
-  std::string sign = currency_sign(m.currency);
+  std::string sign = currency_symbol(m.currency);
   if (lang == Lang::Ru || sign == m.currency) return sign.empty() ? amount : amount + " " + sign;
   if (m.minor < 0) return "-" + sign + amount.substr(1);
   return sign + amount;

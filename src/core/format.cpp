@@ -29,16 +29,6 @@ std::string group(std::uint64_t v, Lang lang) {
   return out;
 }
 
-std::string currency_symbol(const std::string& code) {
-  if (code == "RUB") return "₽";
-  if (code == "USD") return "$";
-  if (code == "EUR") return "€";
-  if (code == "KZT") return "₸";
-  if (code == "BYN") return "Br";
-  if (code == "UAH") return "₴";
-  if (code == "CNY") return "¥";
-  return code;
-}
 
 std::string trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r\n");
@@ -125,6 +115,17 @@ bool parse_user_date(const std::string& text, Date* out) {
 }
 
 }  // namespace
+
+std::string currency_symbol(const std::string& code) {
+  if (code == "RUB") return "₽";
+  if (code == "USD") return "$";
+  if (code == "EUR") return "€";
+  if (code == "KZT") return "₸";
+  if (code == "BYN") return "Br";
+  if (code == "UAH") return "₴";
+  if (code == "CNY") return "¥";
+  return code;
+}
 
 const std::vector<std::string>& known_currencies() {
   static const std::vector<std::string> kCurrencies = {"RUB", "USD", "EUR", "KZT", "BYN", "UAH", "CNY"};

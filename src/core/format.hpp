@@ -16,6 +16,8 @@ class Workspace;
 
 // "150 000 ₽" / "₽150,000"; cents only when there are any.
 std::string format_money(const Money& m, Lang lang);
+// The sign of a currency ("RUB" -> "₽"), or its code when it has none.
+std::string currency_symbol(const std::string& code);
 // A decimal amount: "150 000,5" / "150,000.5" with group separators; `decimals` = -1 keeps what is needed.
 std::string format_number(double v, int decimals, Lang lang);
 std::string format_integer(std::int64_t v, Lang lang);

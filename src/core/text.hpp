@@ -11,5 +11,7 @@ namespace kt {
 std::string fold(const std::string& utf8);
 // The digits of a phone number; a leading 8 of an 11-digit Russian number becomes 7.
 std::string phone_digits(const std::string& s);
+// Appends the UTF-8 encoding of one code point.
+void append_utf8(std::string& out, char32_t cp);
 
 }  // namespace kt

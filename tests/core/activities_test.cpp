@@ -13,17 +13,7 @@ using nlohmann::json;
 
 namespace {
 
-struct Demo {
-  Workspace ws;
-  Session admin{ws, "a", "u1"};
-  Session ivan{ws, "i", "u2"};
-  Session maria{ws, "m", "u3"};
-  std::int64_t t = kNow;
-  Demo() { seed_demo(admin, kNow - 1000000); }
-  Status as(Session& s, Command c, bool undoable = true) { return s.dispatch(std::move(c), ++t, undoable); }
-  const TimelineEntry& last(const std::string& item) { return ws.timeline(item).back(); }
-  const Item& item(const std::string& id) { return *ws.item(id); }
-};
+using Demo = test::DemoWorkspace;
 
 Activity todo(const std::string& id, std::int64_t deadline, const std::string& subject = "Перезвонить") {
   Activity a;

@@ -20,18 +20,7 @@ namespace {
 
 // The demo workspace (users u1 admin; u2, u4 managers with own view; u3 support without it) and a session
 // per user on the same workspace.
-struct Demo {
-  Workspace ws;
-  Session admin{ws, "a", "u1"};
-  Session ivan{ws, "i", "u2"};
-  Session maria{ws, "m", "u3"};
-  Session dmitry{ws, "d", "u4"};
-  std::int64_t t = kNow;
-  Demo() { seed_demo(admin, kNow - 1000000); }
-  Status as(Session& s, Command c, bool undoable = true) { return s.dispatch(std::move(c), ++t, undoable); }
-  const Schema& schema() const { return ws.schema(); }
-  const Item& item(const std::string& id) const { return *ws.item(id); }
-};
+using Demo = test::DemoWorkspace;
 
 FieldDef custom(const std::string& id, FieldType type, const std::string& entity = "deal") {
   FieldDef f;

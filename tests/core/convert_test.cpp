@@ -16,16 +16,8 @@ using nlohmann::json;
 
 namespace {
 
-struct Demo {
-  Workspace ws;
-  Session admin{ws, "a", "u1"};
-  Session ivan{ws, "i", "u2"};
-  Session maria{ws, "m", "u3"};
-  std::int64_t t = kNow;
+struct Demo : test::DemoWorkspace {
   int next = 0;
-  Demo() { seed_demo(admin, kNow - 1000000); }
-  Status as(Session& s, Command c, bool undoable = true) { return s.dispatch(std::move(c), ++t, undoable); }
-  const Item& item(const std::string& id) { return *ws.item(id); }
   ConversionPlan plan(const std::string& user, const std::string& source, std::vector<std::string> dest,
                       Status* status = nullptr) {
     ConversionPlan p;

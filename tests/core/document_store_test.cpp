@@ -16,12 +16,7 @@ using nlohmann::json;
 
 namespace {
 
-struct Demo {
-  Workspace ws;
-  Session admin{ws, "a", "u1"};
-  Session ivan{ws, "i", "u2"};
-  std::int64_t t = kNow;
-  Demo() { seed_demo(admin, kNow - 1000000); }
+struct Demo : test::DemoWorkspace {
   Status as(Session& s, Command c) { return s.dispatch(std::move(c), ++t, false); }
   // What the card's "Document" button issues.
   GenerateDocument make(const std::string& user, const std::string& item, const std::string& tmpl, const std::string& id) {

@@ -13,15 +13,7 @@ using nlohmann::json;
 
 namespace {
 
-struct Demo {
-  Workspace ws;
-  Session admin{ws, "a", "u1"};
-  Session ivan{ws, "i", "u2"};
-  Session maria{ws, "m", "u3"};
-  std::int64_t t = kNow;
-  Demo() { seed_demo(admin, kNow - 1000000); }
-  Status as(Session& s, Command c, bool undoable = true) { return s.dispatch(std::move(c), ++t, undoable); }
-  const TimelineEntry& last(const std::string& item) { return ws.timeline(item).back(); }
+struct Demo : test::DemoWorkspace {
   const TimelineEntry* find(const std::string& item, const std::string& id) {
     for (const auto& e : ws.timeline(item))
       if (e.id == id) return &e;

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text.hpp"
+
 namespace kt::io {
 
 // ---------------------------------------------------------------------------------------------------------
@@ -31,7 +33,7 @@ std::string cp1251_to_utf8(std::string_view bytes);
 // Characters Windows-1251 lacks become '?'. For tests and for writing legacy files.
 std::string utf8_to_cp1251(std::string_view utf8);
 // Appends the UTF-8 form of a code point.
-void append_utf8(std::string& out, char32_t cp);
+using kt::append_utf8;  // core/text.hpp
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] Reading
