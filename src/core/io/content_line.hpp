@@ -7,5 +7,7 @@ namespace kt::io {
 
 // The line with its CRLF, folded at 75 octets without splitting a UTF-8 sequence.
 std::string fold_line(const std::string& line);
+// A TEXT value escaped as both formats want it: backslash, comma and semicolon escaped, line breaks as \n.
+std::string escape_text(const std::string& s);
 
 }  // namespace kt::io

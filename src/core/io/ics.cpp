@@ -8,24 +8,6 @@
 
 namespace kt::io {
 
-std::string ics_escape(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c == '\\' || c == ';' || c == ',') {
-      out += '\\';
-      out += c;
-    } else if (c == '\r') {
-      if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
-      out += "\\n";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 std::string ics_utc(std::int64_t ms) {
   const DateTime t = utc_from_ms(ms);
@@ -73,7 +55,7 @@ std::string export_ics(const Workspace& ws, const std::string& user, const std::
   std::string out =
       "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Kartoteka//CRM//" + std::string(ru ? "RU" : "EN") +
       "\r\nCALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n";
-  out += fold_line("X-WR-CALNAME:" + ics_escape(ru ? "Дела Картотеки" : "Kartoteka to-dos"));
+  out += fold_line("X-WR-CALNAME:" + escape_text(ru ? "Дела Картотеки" : "Kartoteka to-dos"));
   const std::string stamp = ics_utc(o.now_ms);
   each_todo(ws, user, ids, o, [&](const Item& it, const Activity& a) {
     const bool meeting = !a.location.empty() || !a.participants.empty();
@@ -89,12 +71,12 @@ std::string export_ics(const Workspace& ws, const std::string& user, const std::
       description += "\n" + std::string(ru ? "Участники: " : "Participants: ") + names;
     }
     out += meeting ? "BEGIN:VEVENT\r\n" : "BEGIN:VTODO\r\n";
-    out += fold_line("UID:" + ics_escape(it.id + "-" + a.id + "@kartoteka"));
+    out += fold_line("UID:" + escape_text(it.id + "-" + a.id + "@kartoteka"));
     out += "DTSTAMP:" + stamp + "\r\n";
     if (a.created_ms > 0) out += "CREATED:" + ics_utc(a.created_ms) + "\r\n";
-    out += fold_line("SUMMARY:" + ics_escape(summary));
-    out += fold_line("DESCRIPTION:" + ics_escape(description));
-    if (!a.location.empty()) out += fold_line("LOCATION:" + ics_escape(a.location));
+    out += fold_line("SUMMARY:" + escape_text(summary));
+    out += fold_line("DESCRIPTION:" + escape_text(description));
+    if (!a.location.empty()) out += fold_line("LOCATION:" + escape_text(a.location));
     if (meeting) {
       out += "DTSTART:" + ics_utc(a.deadline_ms) + "\r\n";
       out += "DTEND:" + ics_utc(a.deadline_ms + o.meeting_minutes * 60000) + "\r\n";
@@ -110,7 +92,7 @@ std::string export_ics(const Workspace& ws, const std::string& user, const std::
         // A to-do has no start: its alarms count from its due time (RELATED=END), a meeting's from its start.
         out += meeting ? "TRIGGER:" : "TRIGGER;RELATED=END:";
         out += minutes == 0 ? "PT0M\r\n" : "-PT" + std::to_string(minutes) + "M\r\n";
-        out += fold_line("DESCRIPTION:" + ics_escape(summary));
+        out += fold_line("DESCRIPTION:" + escape_text(summary));
         out += "END:VALARM\r\n";
       }
     out += meeting ? "END:VEVENT\r\n" : "END:VTODO\r\n";

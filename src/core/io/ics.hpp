@@ -25,8 +25,6 @@ std::string export_ics(const Workspace& ws, const std::string& user, const std::
 size_t count_ics(const Workspace& ws, const std::string& user, const std::vector<std::string>& ids,
                  const IcsOptions& options);
 
-// TEXT escaping of RFC 5545 3.3.11: backslash, semicolon, comma and line breaks.
-std::string ics_escape(const std::string& text);
 // "20261126T184500Z"
 std::string ics_utc(std::int64_t ms);
 

@@ -354,11 +354,15 @@ std::vector<VCard> parse_vcards(std::string_view bytes, std::vector<VCardProblem
 
 namespace {
 
-std::string escape(const std::string& s) {
+
+}  // namespace
+
+// Folds a content line at 75 octets, never inside a UTF-8 sequence (RFC 6350 3.2, RFC 5545 3.1).
+std::string escape_text(const std::string& s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
-    if (c == '\\' || c == ',' || c == ';') {
+    if (c == '\\' || c == ';' || c == ',') {
       out += '\\';
       out += c;
     } else if (c == '\r') {
@@ -373,9 +377,6 @@ std::string escape(const std::string& s) {
   return out;
 }
 
-}  // namespace
-
-// Folds a content line at 75 octets, never inside a UTF-8 sequence (RFC 6350 3.2, RFC 5545 3.1).
 std::string fold_line(const std::string& line) {
   std::string out;
   size_t start = 0, limit = 75;
@@ -399,22 +400,22 @@ std::string write_vcard(const VCard& c, VCardVersion version) {
       if (!part->empty()) fn += (fn.empty() ? "" : " ") + *part;
   }
   if (fn.empty()) fn = c.org;
-  out += fold_line("FN:" + escape(fn));
-  out += fold_line("N:" + escape(c.family) + ";" + escape(c.given) + ";" + escape(c.additional) + ";" +
-                   escape(c.prefix) + ";" + escape(c.suffix));
-  if (!c.org.empty()) out += fold_line("ORG:" + escape(c.org));
-  if (!c.title.empty()) out += fold_line("TITLE:" + escape(c.title));
-  for (const auto& t : c.phones) out += fold_line(std::string(v4 ? "TEL;TYPE=voice:" : "TEL;TYPE=VOICE:") + escape(t));
-  for (const auto& e : c.emails) out += fold_line(std::string(v4 ? "EMAIL:" : "EMAIL;TYPE=INTERNET:") + escape(e));
-  for (const auto& a : c.addresses) out += fold_line(std::string(v4 ? "ADR:" : "ADR;TYPE=WORK:") + ";;" + escape(a) + ";;;;");
+  out += fold_line("FN:" + escape_text(fn));
+  out += fold_line("N:" + escape_text(c.family) + ";" + escape_text(c.given) + ";" + escape_text(c.additional) + ";" +
+                   escape_text(c.prefix) + ";" + escape_text(c.suffix));
+  if (!c.org.empty()) out += fold_line("ORG:" + escape_text(c.org));
+  if (!c.title.empty()) out += fold_line("TITLE:" + escape_text(c.title));
+  for (const auto& t : c.phones) out += fold_line(std::string(v4 ? "TEL;TYPE=voice:" : "TEL;TYPE=VOICE:") + escape_text(t));
+  for (const auto& e : c.emails) out += fold_line(std::string(v4 ? "EMAIL:" : "EMAIL;TYPE=INTERNET:") + escape_text(e));
+  for (const auto& a : c.addresses) out += fold_line(std::string(v4 ? "ADR:" : "ADR;TYPE=WORK:") + ";;" + escape_text(a) + ";;;;");
   for (const auto& u : c.urls) out += fold_line("URL:" + u);
-  if (!c.note.empty()) out += fold_line("NOTE:" + escape(c.note));
+  if (!c.note.empty()) out += fold_line("NOTE:" + escape_text(c.note));
   if (!c.birthday.empty()) {
     std::string b = c.birthday;
     if (v4) b.erase(std::remove(b.begin(), b.end(), '-'), b.end());
     out += "BDAY:" + b + "\r\n";
   }
-  if (!c.uid.empty()) out += fold_line("UID:" + escape(c.uid));
+  if (!c.uid.empty()) out += fold_line("UID:" + escape_text(c.uid));
   out += "END:VCARD\r\n";
   return out;
 }
