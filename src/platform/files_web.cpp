@@ -16,20 +16,11 @@ extern "C" EMSCRIPTEN_KEEPALIVE void kt_file_picked(const char* purpose, const c
   if (g_on_picked) g_on_picked(kt::platform::Picked{purpose, id, name, mime, static_cast<long long>(size)});
 }
 
-EM_JS(void, kt_js_pick_file, (const char* purpose_c, const char* accept_c, const char* dir_c), {
-  var purpose = UTF8ToString(purpose_c), accept = UTF8ToString(accept_c), dir = UTF8ToString(dir_c);
-  var input = document.createElement("input");
-  input.type = "file";
-  input.accept = accept;
-  input.style.display = "none";
-  input.id = "kt-file-input";
-  var old = document.getElementById("kt-file-input");
-  if (old) old.remove();
-  document.body.appendChild(input);
-  input.addEventListener("change", function () {
-    var f = input.files && input.files[0];
-    input.remove();
-    if (!f) return;
+// Stores a browser File under `dir` with a fresh id and announces it (Module.ktStoreFile); also catches files
+// dropped anywhere on the page, announced with the purpose "drop".
+EM_JS(void, kt_js_install_files, (const char* dir_c), {
+  var dir = UTF8ToString(dir_c);
+  Module.ktStoreFile = function (f, purpose) {
     var reader = new FileReader();
     reader.onload = function () {
       var bytes = new Uint8Array(reader.result);
@@ -43,6 +34,39 @@ EM_JS(void, kt_js_pick_file, (const char* purpose_c, const char* accept_c, const
       if (Module.ktWake) Module.ktWake();
     };
     reader.readAsArrayBuffer(f);
+  };
+  if (Module.ktDropInstalled) return;
+  Module.ktDropInstalled = true;
+  var hasFiles = function (e) {
+    return e.dataTransfer && Array.prototype.indexOf.call(e.dataTransfer.types || [], "Files") >= 0;
+  };
+  window.addEventListener("dragover", function (e) {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = "copy";
+  });
+  window.addEventListener("drop", function (e) {
+    var f = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
+    if (!f) return;
+    e.preventDefault();
+    Module.ktStoreFile(f, "drop");
+  });
+});
+
+EM_JS(void, kt_js_pick_file, (const char* purpose_c, const char* accept_c), {
+  var purpose = UTF8ToString(purpose_c), accept = UTF8ToString(accept_c);
+  var input = document.createElement("input");
+  input.type = "file";
+  input.accept = accept;
+  input.style.display = "none";
+  input.id = "kt-file-input";
+  var old = document.getElementById("kt-file-input");
+  if (old) old.remove();
+  document.body.appendChild(input);
+  input.addEventListener("change", function () {
+    var f = input.files && input.files[0];
+    input.remove();
+    if (f) Module.ktStoreFile(f, purpose);
   });
   input.click();
 });
@@ -81,10 +105,13 @@ namespace kt::platform {
 
 std::string files_dir() { return "/data/local/files"; }
 
-void on_file_picked(std::function<void(const Picked&)> callback) { g_on_picked = std::move(callback); }
+void on_file_picked(std::function<void(const Picked&)> callback) {
+  g_on_picked = std::move(callback);
+  kt_js_install_files(files_dir().c_str());
+}
 
 void pick_file(const std::string& purpose, const std::string& accept) {
-  kt_js_pick_file(purpose.c_str(), accept.c_str(), files_dir().c_str());
+  kt_js_pick_file(purpose.c_str(), accept.c_str());
 }
 
 void download(const std::string& name, const std::string& mime, const std::string& content) {

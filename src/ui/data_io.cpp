@@ -612,6 +612,27 @@ bool data_io_busy() {
 }
 
 void draw_data_io_dialogs(const Workspace& ws, const UiEnv& env, ViewState& view, UiOutput& out) {
+  // A file dropped on the page: a backup goes to the restore page, a table or address book to the import.
+  if (auto f = take_file("drop")) {
+    std::string name = f->name;
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    const bool json = name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0;
+    const bool vcf = name.size() > 4 && name.compare(name.size() - 4, 4, ".vcf") == 0;
+    if (json && is_admin(ws.schema(), env.user)) {
+      view.screen = Screen::Settings;
+      view.settings = "data";
+      out.navigated = true;
+      f->purpose = "backup-restore";
+      deliver_file(std::move(*f));
+    } else if (json) {
+      toast(t("Восстановить резервную копию может только администратор", "Only an administrator can restore a backup"), true);
+    } else if (!data_io_busy()) {
+      const std::string entity = vcf ? "contact" : view.screen == Screen::List ? view.entity : "contact";
+      open_import_dialog(entity);
+      f->purpose = "data-import";
+      deliver_file(std::move(*f));
+    }
+  }
   draw_import(ws, env, view, out);
 }
 

@@ -115,18 +115,18 @@ export const tests = [
       await page.screenshot({ path: path.join(resultsDir, "config-tabs-editing.png") });
       await click(page, { id: "tabs:configure" });    // done
       let s = await state(page);
-      assertEq(s.card.tabs, [{ id: "main", hidden: false }, { id: "history", hidden: false }, { id: "links", hidden: true }],
-        "order and hidden flag");
+      assertEq(s.card.tabs, [{ id: "main", hidden: false }, { id: "products", hidden: false }, { id: "history", hidden: false },
+        { id: "links", hidden: true }], "order and hidden flag");
       const tabs = (await findAll(page, { role: "tab" })).map((t) => t.name);
-      assertEq(tabs, ["Общие", "История"], "only visible tabs are shown, in the new order");
+      assertEq(tabs, ["Общие", "Товары", "История"], "only visible tabs are shown, in the new order");
       await click(page, { role: "tab", name: "История" });
       assertEq((await state(page)).card.tab, "history", "a tab opens");
       await waitSaved(page);
       await page.reload();
       await waitForApp(page);
       s = await state(page);
-      assertEq(s.card.tabs.map((t) => t.id), ["main", "history", "links"], "tab order after reload");
-      assert(s.card.tabs[2].hidden, "hidden after reload");
+      assertEq(s.card.tabs.map((t) => t.id), ["main", "products", "history", "links"], "tab order after reload");
+      assert(s.card.tabs[3].hidden, "hidden after reload");
       assertEq(s.card.tab, "history", "the open tab is in the URL");
       await context.close();
     },

@@ -77,6 +77,25 @@ async function importContacts(page, url) {
 
 export const tests = [
   {
+    name: "a CSV dropped on the page opens the import with the file read and mapped",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await open(page, url, "#/list/contact");
+      await page.evaluate((text) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], "dropped.csv", { type: "text/csv" }));
+        const canvas = document.querySelector("canvas");
+        canvas.dispatchEvent(new DragEvent("dragover", { dataTransfer: dt, bubbles: true, cancelable: true }));
+        canvas.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }, CONTACTS_CSV);
+      await find(page, { role: "dialog", name: "Импорт данных" });
+      const info = await find(page, { id: "import:fileinfo" });
+      assert(/dropped\.csv/.test(info.name) && /UTF-8 \(BOM\)/.test(info.name), "the dropped file is read: " + info.name);
+      assertEq((await find(page, { id: "import:map:0" })).value, "Фамилия", "and mapped by its headings");
+      await context.close();
+    },
+  },
+  {
     name: "import a CSV through the file picker: mapping, rejected rows, duplicates, confirm, find the items",
     async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser);
