@@ -135,6 +135,8 @@ export const tests = [
       let s = await state(page);
       const c = s.card.timeline[s.card.timeline.length - 1];
       assertEq([c.kind, c.detail], ["comment", "Send the contract draft"], "comment added");
+      // The history sits under the client block and planned to-dos: roll the right column down to it.
+      await scrollTo(page, { id: `tl:edit:${c.id}` }, { x: 950, y: 600 });
       await click(page, { id: `tl:edit:${c.id}` });
       await click(page, { id: `tl:editbox:${c.id}` });
       await page.keyboard.press("Control+A");
