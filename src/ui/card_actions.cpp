@@ -484,7 +484,7 @@ void draw_products(CardContext& c, float width) {
   if (ImGui::BeginTable("rows", 9, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit,
                         ImVec2(inner, 0))) {
     for (size_t i = 0; i < std::size(cols); ++i)
-      ImGui::TableSetupColumn(tr(heads[i]), ImGuiTableColumnFlags_WidthFixed, (inner - px(36)) * cols[i]);
+      ImGui::TableSetupColumn(tr(heads[i]), ImGuiTableColumnFlags_WidthFixed, (inner - px(150)) * cols[i]);
     ImGui::TableSetupColumn("##del", ImGuiTableColumnFlags_WidthFixed, px(28));
     ImGui::TableHeadersRow();
     std::int64_t total = 0, tax = 0;
@@ -896,22 +896,31 @@ void draw_document_dialog(CardContext& c, ActionsUi& ui) {
     ImGui::TextUnformatted(d.made.document.title.c_str());
     ImGui::PopFont();
     sem_item("doc:preview-title", "heading", d.made.document.title);
-    // A readable preview of the page: its text, line by line.
+    // A readable preview of the page: the text of its body, line by line (no head, styles or scripts).
+    std::string html = d.made.document.html;
+    for (const char* block : {"head", "style", "script"}) {
+      const std::string open = std::string("<") + block, close = std::string("</") + block + ">";
+      for (size_t a; (a = html.find(open)) != std::string::npos;) {
+        const size_t b = html.find(close, a);
+        html.erase(a, b == std::string::npos ? std::string::npos : b + close.size() - a);
+      }
+    }
     std::string text;
     bool tag = false;
-    for (size_t i = 0; i < d.made.document.html.size(); ++i) {
-      const char ch = d.made.document.html[i];
+    for (size_t i = 0; i < html.size(); ++i) {
+      const char ch = html[i];
       if (ch == '<') {
         tag = true;
-        const std::string next = d.made.document.html.substr(i, 4);
+        const std::string next = html.substr(i, 4);
         if (next == "<tr>" || next == "<tr " || next == "<p>" || next.rfind("<p ", 0) == 0 || next == "<br>" ||
-            next.rfind("<h", 0) == 0 || next.rfind("<div", 0) == 0)
+            next == "<br/" || next.rfind("<h", 0) == 0 || next.rfind("<div", 0) == 0 || next == "<li>")
           if (!text.empty() && text.back() != '\n') text += '\n';
+        if (next == "<td>" || next == "<td " || next == "<th>" || next == "<th ") text += "   ";
       } else if (ch == '>') {
         tag = false;
         text += ' ';
       } else if (!tag) {
-        text += ch;
+        text += ch == '\n' || ch == '\r' ? ' ' : ch;  // lines come from the tags, not from the source's layout
       }
     }
     // Collapse runs of spaces and blank lines; decode the few entities the renderer writes.
