@@ -765,12 +765,16 @@ void draw_convert_dialog(CardContext& c, ActionsUi& ui) {
   ConvertDialog& d = ui.convert;
   if (!d.open) return;
   const Schema& s = c.ws.schema();
+  bool go_on = false;
   if (d.creating_fields) {
-    // The fields asked for exist now: plan again so that their values are carried.
+    // The fields asked for exist now: plan again so that their values are carried, and carry on. Fields
+    // still unmatched are those the user chose not to create.
     d.creating_fields = false;
     auto fills = d.fills;
     plan_again(c, d);
     d.fills = fills;
+    d.create_fields.assign(d.plan.unmatched.size(), false);
+    go_on = d.plan_status.ok();
   }
   const float w = px(600);
   if (!dialog_begin(tr(c.item.entity == "lead" ? "convert.lead" : "convert.button"), "convertdlg", &d.open, w)) return;
@@ -815,7 +819,7 @@ void draw_convert_dialog(CardContext& c, ActionsUi& ui) {
   }
   dialog_body_end();
   if (!d.error.empty()) error_text_line(d.error, "convert:error");
-  if (button(tr("convert.do"), "convert:go", true, d.plan_status.ok())) {
+  if (button(tr("convert.do"), "convert:go", true, d.plan_status.ok()) || go_on) {
     d.error.clear();
     // First the fields to create (the plan is made again on the next frame, once they exist).
     bool fields = false;

@@ -20,6 +20,12 @@ async function typeInto(page, query, text) {
   await frames(page, 3);
 }
 
+// Opens a combobox and picks an option by its shown name.
+async function choose(page, comboId, optionName) {
+  await click(page, { id: comboId });
+  await click(page, { role: "option", name: optionName });
+}
+
 async function reload(page) {
   await waitSaved(page);
   await page.reload();
@@ -255,6 +261,46 @@ export const tests = [
       assert(/INV\/\d{4}\/0100/.test(title), "the invoice takes the new numbering: " + title);
       const file = await download(page, { id: "doc:save" });
       assert(file.text.includes("7701234567") && file.text.includes("ООО «Картотека»"), "the company's details are in the invoice");
+      await context.close();
+    },
+  },
+  {
+    name: "converting a lead with a custom field the deal lacks creates the field in the deal and carries the value",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser);
+      await openItem(page, url, "L1");
+      const FIELDS = { x: 300, y: 600 };
+      const before = (await state(page)).card.sections[0];
+      await click(page, { id: `secedit:${before.id}` });
+      await scrollTo(page, { id: `createfield:${before.id}` }, FIELDS);
+      await click(page, { id: `createfield:${before.id}` });
+      await find(page, { role: "dialog", name: "Новое поле" });
+      await typeInto(page, { id: "newfield:name_ru" }, "Объём склада");
+      await click(page, { id: "newfield:submit" });
+      await frames(page, 3);
+      const after = (await state(page)).card.sections[0].fields;
+      const id = after.find((f) => !before.fields.includes(f));
+      assert(id, "the field was created");
+      await scrollTo(page, { id: `secedit:${before.id}` }, FIELDS);
+      await click(page, { id: `secedit:${before.id}` });  // done editing the section
+      await scrollTo(page, { id: `field:L1:${id}` }, FIELDS);
+      await click(page, { id: `field:L1:${id}` });
+      await page.keyboard.type("1200 м²", { delay: 5 });
+      await page.keyboard.press("Enter");
+      await frames(page, 3);
+      assertEq((await state(page)).card.fields[id].text, "1200 м²", "the lead holds the value");
+
+      await click(page, { id: "action:convert" });
+      await choose(page, "convert:scheme", "Сделка");
+      const box = await find(page, { id: `convert:field:deal:${id}` });
+      assertEq(box.checked, true, "creating the missing field is offered, checked");
+      await page.screenshot({ path: path.join(resultsDir, "convert-create-field.png") });
+      await click(page, { id: "convert:go" });
+      await frames(page, 6);
+      const s = await state(page);
+      assertEq(s.card.entity, "deal", "the new deal opens in one go");
+      const carried = Object.entries(s.card.fields).find(([k, v]) => v && v.text === "1200 м²");
+      assert(carried, "the deal has the new field with the lead's value: " + JSON.stringify(Object.keys(s.card.fields)));
       await context.close();
     },
   },
