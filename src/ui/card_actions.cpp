@@ -16,6 +16,7 @@
 #include "core/convert.hpp"
 #include "core/documents.hpp"
 #include "core/format.hpp"
+#include "core/layouts.hpp"
 #include "core/rights.hpp"
 #include "ui/card_internal.hpp"
 #include "ui/form_fields.hpp"
@@ -822,12 +823,27 @@ void draw_convert_dialog(CardContext& c, ActionsUi& ui) {
   if (button(tr("convert.do"), "convert:go", true, d.plan_status.ok()) || go_on) {
     d.error.clear();
     // First the fields to create (the plan is made again on the next frame, once they exist).
+    // Each new field also goes to the end of the first section of the destination's card, where the user
+    // may change that card's layout (else it waits in "Select field").
     bool fields = false;
+    std::map<std::string, Layout> layouts;  // family -> layout with the new fields
+    std::map<std::string, std::string> scopes;
     for (size_t i = 0; i < d.plan.unmatched.size(); ++i)
       if (d.create_fields[i]) {
-        c.out.commands.push_back(PutField{d.plan.unmatched[i].proposed});
+        const FieldDef& f = d.plan.unmatched[i].proposed;
+        c.out.commands.push_back(PutField{f});
         fields = true;
+        const Pipeline* p = s.default_pipeline(f.entity);
+        const std::string family = layout_family(s, f.entity, p ? p->id : "");
+        if (!layouts.count(family)) {
+          const ResolvedLayout r = resolve_layout(s, c.env.user, family);
+          if (!r.layout || !can_edit_scope(s, c.env.user, family, r.scope) || r.layout->sections.empty()) continue;
+          layouts[family] = *r.layout;
+          scopes[family] = r.scope;
+        }
+        layouts[family].sections.front().elements.push_back({f.id, true, {}});
       }
+    for (auto& [family, layout] : layouts) c.out.commands.push_back(PutLayout{family, scopes[family], layout, false});
     if (fields) {
       d.creating_fields = true;
     } else {
