@@ -88,7 +88,9 @@ async function installJournal(page, url, name) {
     const dir = "/data/local/journal";
     for (const f of FS.readdir(dir)) if (f !== "." && f !== "..") FS.unlink(dir + "/" + f);
     for (const f of files) {
-      const b = new Uint8Array(await (await fetch(base + f)).arrayBuffer());
+      const resp = await fetch(base + f);
+      if (!resp.ok) throw new Error(`${base + f}: HTTP ${resp.status}`);
+      const b = new Uint8Array(await resp.arrayBuffer());
       FS.writeFile(dir + "/" + f, b);
     }
     await new Promise((res, rej) => FS.syncfs(false, (e) => (e ? rej(e) : res())));
@@ -96,20 +98,12 @@ async function installJournal(page, url, name) {
   return files.length;
 }
 
-// Navigation -> first frame drawn with the workspace loaded (the main loop draws the list on its first frame).
-// The time is the page's own clock: performance.now() from navigation start, read at the first frame.
-async function firstFrameMs(page) {
-  return page.evaluate(() => new Promise((resolve) => {
-    const poll = () => {
-      if (typeof Module !== "undefined" && Module._kt_frame_count && Module._kt_frame_count() >= 1) resolve(performance.now());
-      else requestAnimationFrame(poll);
-    };
-    poll();
-  }));
-}
-
+// Navigation -> first frame drawn with the workspace loaded (the main loop draws the list on its first
+// frame), on the page's own clock: performance.now() counts from navigation start.
 async function coldLoad(browser, url, name, deals) {
   const { context, page } = await newPage(browser);
+  page.on("crash", () => console.error("coldLoad: the page crashed"));
+  page.on("console", (m) => { if (process.env.BENCH_VERBOSE) console.error("page: " + m.text()); });
   await page.goto(url);
   await waitForApp(page);
   const segments = await installJournal(page, url, name);
@@ -121,17 +115,23 @@ async function coldLoad(browser, url, name, deals) {
   const out = [];
   // Each navigation is a fresh document: the first frame includes reading IDBFS, replaying the journal.
   await page.addInitScript(() => {
-      window.__firstFrame = new Promise((resolve) => {
-        const poll = () => {
-          if (typeof Module !== "undefined" && Module._kt_frame_count && Module._kt_frame_count() >= 1) resolve(performance.now());
-          else requestAnimationFrame(poll);
-        };
-        requestAnimationFrame(poll);
-      });
-    });
+    const poll = () => {
+      // Module's exports exist before the WebAssembly is instantiated (calling them then throws).
+      if (typeof Module !== "undefined" && Module.calledRun && Module._kt_frame_count() >= 1) window.__firstFrameAt = performance.now();
+      else requestAnimationFrame(poll);
+    };
+    requestAnimationFrame(poll);
+  });
+  // Leaving a page with unsaved edits asks first (beforeunload): accept, and report what was unsaved.
+  page.on("dialog", (d) => { console.error(`coldLoad: ${d.type()} dialog accepted`); d.accept(); });
   for (let r = 0; r < RUNS; r++) {
+    const before = await state(page);
+    if (before.journal.appended !== before.journal.durable) console.error("coldLoad: unsaved before navigation: " + JSON.stringify(before.journal));
     await page.goto(url + "?r=" + r);
-    out.push(await page.evaluate(() => window.__firstFrame));
+    const h = await page.waitForFunction(() => window.__firstFrameAt, null, { timeout: 120000, polling: 50 });
+    out.push(await h.jsonValue());
+    const loaded = (await state(page)).deals;
+    if (loaded < deals) throw new Error(`run ${r}: only ${loaded} deals loaded`);
   }
   emit(`cold_load_${name}`, "ms", out, `${s.deals} deals, ${s.journal.loaded} journal records in ${segments} segments; ` +
     "navigation -> first frame, files cached by the service worker");
@@ -141,15 +141,27 @@ async function coldLoad(browser, url, name, deals) {
 // Durable commit of one field edit in the 10k workspace: Enter in the title editor -> the page's persist
 // callback reports the IndexedDB transaction complete for that edit.
 async function durableCommit(page, url) {
-  await page.evaluate(() => {
-    window.__persisted = [];
-    const orig = Module._kt_on_persisted;
-    Module._kt_on_persisted = (mark, ok) => { window.__persisted.push({ mark, ok, t: performance.now() }); return orig(mark, ok); };
-    window.addEventListener("keydown", (e) => { if (e.key === "Enter") window.__enterAt = performance.now(); }, true);
-  });
   const out = [];
   const id = "GD5";
   await page.goto(url + "#/item/" + id);
+  await waitForApp(page);
+  // From the Enter that commits the edit, the page polls the app's count of unsaved mutations (every ~1-4 ms)
+  // until the edit has been written and then reported durable by the IDBFS sync.
+  await page.evaluate(() => {
+    window.addEventListener("keydown", (e) => {
+      if (e.key !== "Enter") return;
+      const t0 = performance.now();
+      window.__durable = null;
+      let saw = false;
+      const tick = () => {
+        const u = Module._kt_unsaved_count();
+        if (u > 0) saw = true;
+        else if (saw) return void (window.__durable = performance.now() - t0);
+        if (performance.now() - t0 < 10000) setTimeout(tick, 1);
+      };
+      tick();
+    }, true);
+  });
   await frames(page, 3);
   for (let r = 0; r < Math.max(5, RUNS); r++) {
     await openEditor(page, id, "TITLE");
@@ -157,15 +169,9 @@ async function durableCommit(page, url) {
     await page.keyboard.insertText("Правка для замера " + r);
     const before = (await state(page)).journal.appended;
     await page.keyboard.press("Enter");
-    await page.waitForFunction((n) => {
-      const s = JSON.parse(UTF8ToString(Module._kt_debug_json()));
-      return s.journal.appended > n && s.journal.durable === s.journal.appended;
-    }, before, { timeout: 10000 });
-    const ms = await page.evaluate((n) => {
-      const hit = window.__persisted.find((p) => p.ok && p.mark > n && p.t >= window.__enterAt);
-      return hit ? hit.t - window.__enterAt : null;
-    }, before);
-    if (ms === null) throw new Error("no persist callback seen for the edit");
+    const ms = await (await page.waitForFunction(() => window.__durable, null, { timeout: 15000 })).jsonValue();
+    const after = (await state(page)).journal;
+    if (after.appended !== before + 1) throw new Error(`the edit appended ${after.appended - before} records`);
     out.push(ms);
     await frames(page, 3);
   }
@@ -209,4 +215,4 @@ async function main() {
     server.srv.close();
   }
 }
-if (process.env.BENCH_DEBUG) { const s = await serve(); console.log(s.url); setTimeout(()=>{}, 1e9); } else main().catch((e) => { console.error("bench/browser.mjs: " + (e.stack || e)); process.exit(1); });
+main().catch((e) => { console.error("bench/browser.mjs: " + (e.stack || e)); process.exit(1); });

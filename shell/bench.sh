@@ -48,7 +48,7 @@ if has native; then
   say "native: query"
   build/native/kt_bench query --snapshot "$out/ws100k.json" --runs 15 >>"$results" 2>>"$log"
   say "native: merge"
-  build/native/kt_bench merge --snapshot "$out/ws100k.json" --runs 5 >>"$results" 2>>"$log"
+  build/native/kt_bench merge --snapshot "$out/ws100k.json" --runs 3 >>"$results" 2>>"$log"
   say "native: server push"
   build/native/kt_bench push --mutations "$out/ws10k.jsonl" --runs 3 >>"$results" 2>>"$log"
   say "native: server pull, 100 clients"
