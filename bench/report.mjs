@@ -68,7 +68,7 @@ for (const r of rows) {
     if (have && peers.length) {
       ratio = peers.map((p) => {
         const x = r.higherBetter ? med(r.f) / med(p) : med(p) / med(r.f);
-        return `${x.toFixed(2)}× vs ${p.split("_")[0]}`;
+        return `${x >= 0.1 ? x.toFixed(2) : x.toPrecision(2)}× vs ${p.split("_")[0]}`;
       }).join("; ");
     }
   }
