@@ -1,0 +1,218 @@
+// The browser half of shell/bench.sh: Kartoteka's page and the peers (Dexie, PouchDB) in the same headless
+// Chromium, served from one loopback static server. Prints one JSON line per figure, like kt_bench.
+//   node bench/browser.mjs --data DIR [--only name,name] [--records 100000] [--runs 3]
+// DIR holds journal10k/ (kt_gen --journal): the app's local journal of the 10k workspace.
+import { createServer } from "node:http";
+import { readFile, readdir, stat } from "node:fs/promises";
+import { gzipSync } from "node:zlib";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { launch, newPage, waitForApp, frames, state } from "../tests/web/browser.mjs";
+import { openEditor } from "../tests/web/web_support.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "..");
+const webRoot = path.join(root, "build/web");
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf("--" + name);
+  return i > 0 ? process.argv[i + 1] : dflt;
+};
+const dataDir = path.resolve(arg("data", path.join(root, "build/bench")));
+const only = arg("only", "") ? arg("only", "").split(",") : null;
+const RECORDS = Number(arg("records", 100000));
+const RUNS = Number(arg("runs", 3));
+const want = (n) => !only || only.includes(n);
+const emit = (figure, unit, samples, note) => console.log(JSON.stringify({ figure, unit, samples, note }));
+
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".wasm": "application/wasm",
+  ".data": "application/octet-stream", ".svg": "image/svg+xml", ".json": "application/json",
+  ".webmanifest": "application/manifest+json", ".png": "image/png" };
+// "/" is the app (build/web), "/peers/" the peers' node_modules, "/bench/" this folder's browser/,
+// "/benchdata/" the generated workspaces.
+const mounts = [["/peers/", path.join(here, "peers/node_modules")], ["/bench/", path.join(here, "browser")],
+  ["/benchdata/", dataDir], ["/", webRoot]];
+function serve() {
+  return new Promise((resolve) => {
+    const srv = createServer(async (req, res) => {
+      let p = decodeURIComponent(new URL(req.url, "http://x").pathname);
+      if (p.endsWith("/")) p += "index.html";
+      const [prefix, dir] = mounts.find(([m]) => p.startsWith(m));
+      const file = path.join(dir, path.normalize(p.slice(prefix.length - 1)));
+      if (!file.startsWith(dir)) { res.writeHead(403); return res.end(); }
+      try {
+        const body = await readFile(file);
+        res.writeHead(200, { "Content-Type": TYPES[path.extname(file)] || "application/octet-stream" });
+        res.end(body);
+      } catch {
+        res.writeHead(404); res.end("not found");
+      }
+    });
+    srv.listen(0, "127.0.0.1", () => resolve({ srv, url: `http://127.0.0.1:${srv.address().port}/` }));
+  });
+}
+
+// Download size: what the browser fetches for the app, gzip -9.
+async function downloadSize() {
+  const files = ["kartoteka.wasm", "kartoteka.js", "kartoteka.data", "index.html", "offline.js"];
+  let raw = 0, gz = 0;
+  for (const f of files) {
+    const b = await readFile(path.join(webRoot, f));
+    raw += b.length;
+    gz += gzipSync(b, { level: 9 }).length;
+  }
+  emit("download_gzip", "bytes", [gz], `${files.join(" + ")}: ${(raw / 1048576).toFixed(2)} MB raw`);
+}
+
+// Idle: after start-up settles, frames drawn in 3 s with no input.
+async function idleFps(browser, url) {
+  const out = [];
+  for (let r = 0; r < RUNS; r++) {
+    const { context, page } = await newPage(browser);
+    await page.goto(url);
+    await waitForApp(page);
+    await page.waitForTimeout(2000);
+    const f0 = await page.evaluate(() => Module._kt_frame_count());
+    await page.waitForTimeout(3000);
+    const f1 = await page.evaluate(() => Module._kt_frame_count());
+    out.push((f1 - f0) / 3);
+    await context.close();
+  }
+  emit("idle_fps", "fps", out, "demo workspace, list screen, 3 s without input after 2 s of quiet");
+}
+
+// Replaces the app's local journal in IndexedDB with the generated one: the page's own FS and IDBFS mount
+// (the app is running: its journal files are removed, the generated segments written, then one syncfs).
+async function installJournal(page, url, name) {
+  const files = (await readdir(path.join(dataDir, name))).sort();
+  await page.evaluate(async ({ base, files }) => {
+    const dir = "/data/local/journal";
+    for (const f of FS.readdir(dir)) if (f !== "." && f !== "..") FS.unlink(dir + "/" + f);
+    for (const f of files) {
+      const resp = await fetch(base + f);
+      if (!resp.ok) throw new Error(`${base + f}: HTTP ${resp.status}`);
+      const b = new Uint8Array(await resp.arrayBuffer());
+      FS.writeFile(dir + "/" + f, b);
+    }
+    await new Promise((res, rej) => FS.syncfs(false, (e) => (e ? rej(e) : res())));
+  }, { base: `${url}benchdata/${name}/`, files });
+  return files.length;
+}
+
+// Navigation -> first frame drawn with the workspace loaded (the main loop draws the list on its first
+// frame), on the page's own clock: performance.now() counts from navigation start.
+async function coldLoad(browser, url, name, deals) {
+  const { context, page } = await newPage(browser);
+  page.on("crash", () => console.error("coldLoad: the page crashed"));
+  page.on("console", (m) => { if (process.env.BENCH_VERBOSE) console.error("page: " + m.text()); });
+  await page.goto(url);
+  await waitForApp(page);
+  const segments = await installJournal(page, url, name);
+  // A first load replays the new journal (and lets the service worker cache the files).
+  await page.reload();
+  await waitForApp(page);
+  const s = await state(page);
+  if (s.deals < deals) throw new Error(`the generated journal did not load: ${s.deals} deals`);
+  const out = [];
+  // Each navigation is a fresh document: the first frame includes reading IDBFS, replaying the journal.
+  await page.addInitScript(() => {
+    const poll = () => {
+      // Module's exports exist before the WebAssembly is instantiated (calling them then throws).
+      if (typeof Module !== "undefined" && Module.calledRun && Module._kt_frame_count() >= 1) window.__firstFrameAt = performance.now();
+      else requestAnimationFrame(poll);
+    };
+    requestAnimationFrame(poll);
+  });
+  // Leaving a page with unsaved edits asks first (beforeunload): accept, and report what was unsaved.
+  page.on("dialog", (d) => { console.error(`coldLoad: ${d.type()} dialog accepted`); d.accept(); });
+  for (let r = 0; r < RUNS; r++) {
+    const before = await state(page);
+    if (before.journal.appended !== before.journal.durable) console.error("coldLoad: unsaved before navigation: " + JSON.stringify(before.journal));
+    await page.goto(url + "?r=" + r);
+    const h = await page.waitForFunction(() => window.__firstFrameAt, null, { timeout: 120000, polling: 50 });
+    out.push(await h.jsonValue());
+    const loaded = (await state(page)).deals;
+    if (loaded < deals) throw new Error(`run ${r}: only ${loaded} deals loaded`);
+  }
+  emit(`cold_load_${name}`, "ms", out, `${s.deals} deals, ${s.journal.loaded} journal records in ${segments} segments; ` +
+    "navigation -> first frame, files cached by the service worker");
+  return { context, page };
+}
+
+// Durable commit of one field edit in the 10k workspace: Enter in the title editor -> the page's persist
+// callback reports the IndexedDB transaction complete for that edit.
+async function durableCommit(page, url) {
+  const out = [];
+  const id = "GD5";
+  await page.goto(url + "#/item/" + id);
+  await waitForApp(page);
+  // From the Enter that commits the edit, the page polls the app's count of unsaved mutations (every ~1-4 ms)
+  // until the edit has been written and then reported durable by the IDBFS sync.
+  await page.evaluate(() => {
+    window.addEventListener("keydown", (e) => {
+      if (e.key !== "Enter") return;
+      const t0 = performance.now();
+      window.__durable = null;
+      let saw = false;
+      const tick = () => {
+        const u = Module._kt_unsaved_count();
+        if (u > 0) saw = true;
+        else if (saw) return void (window.__durable = performance.now() - t0);
+        if (performance.now() - t0 < 10000) setTimeout(tick, 1);
+      };
+      tick();
+    }, true);
+  });
+  await frames(page, 3);
+  for (let r = 0; r < Math.max(5, RUNS); r++) {
+    await openEditor(page, id, "TITLE");
+    await page.keyboard.press("Control+A");
+    await page.keyboard.insertText("Правка для замера " + r);
+    const before = (await state(page)).journal.appended;
+    await page.keyboard.press("Enter");
+    const ms = await (await page.waitForFunction(() => window.__durable, null, { timeout: 15000 })).jsonValue();
+    const after = (await state(page)).journal;
+    if (after.appended !== before + 1) throw new Error(`the edit appended ${after.appended - before} records`);
+    out.push(ms);
+    await frames(page, 3);
+  }
+  emit("durable_edit_10k", "ms", out, "10k workspace, title edit: Enter -> IDBFS syncfs done (page clock)");
+}
+
+async function peers(browser, url) {
+  const { context, page } = await newPage(browser);
+  await page.goto(url + "bench/peers.html");
+  await page.waitForFunction(() => window.benchPeers && window.Dexie && window.PouchDB);
+  const bytes = await page.evaluate(() => benchPeers.recordBytes());
+  const n = 50;
+  if (want("puts")) {
+    emit("dexie_put", "ms", await page.evaluate((n) => benchPeers.dexiePuts(n), n), `${n} single puts, records of ${bytes} B JSON`);
+    emit("pouch_put", "ms", await page.evaluate((n) => benchPeers.pouchPuts(n), n), `${n} single puts (updates), records of ${bytes} B JSON`);
+  }
+  if (want("loads")) {
+    const d = await page.evaluate(([c, r]) => benchPeers.dexieLoad(c, r), [RECORDS, RUNS]);
+    emit("dexie_load", "ms", d.loads, `open + toArray of ${RECORDS} records (bulk written in ${(d.write / 1000).toFixed(1)} s)`);
+    const p = await page.evaluate(([c, r]) => benchPeers.pouchLoad(c, r), [RECORDS, RUNS]);
+    emit("pouch_load", "ms", p.loads, `allDocs({include_docs}) of ${RECORDS} records (bulk written in ${(p.write / 1000).toFixed(1)} s)`);
+  }
+  await context.close();
+}
+
+async function main() {
+  const server = await serve();
+  const browser = await launch();
+  try {
+    if (want("download")) await downloadSize();
+    if (want("idle")) await idleFps(browser, server.url);
+    if (want("cold10k") || want("durable")) {
+      await stat(path.join(dataDir, "journal10k"));
+      const { context, page } = await coldLoad(browser, server.url, "journal10k", 10000);
+      if (want("durable")) await durableCommit(page, server.url);
+      await context.close();
+    }
+    if (want("puts") || want("loads")) await peers(browser, server.url);
+  } finally {
+    await browser.close();
+    server.srv.close();
+  }
+}
+main().catch((e) => { console.error("bench/browser.mjs: " + (e.stack || e)); process.exit(1); });

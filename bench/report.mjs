@@ -1,0 +1,81 @@
+// Turns the JSON lines of kt_bench, bench/yjs_merge.mjs and bench/browser.mjs into the one markdown table of
+// shell/bench.sh: figure | median | p95 | target | peer figure | ratio. A figure without samples says
+// "not measured yet"; nothing is ever filled in by hand.
+//   node bench/report.mjs results.jsonl
+import { readFileSync } from "node:fs";
+
+const lines = readFileSync(process.argv[2], "utf8").split("\n").filter((l) => l.startsWith("{"));
+const R = {};
+for (const l of lines) {
+  try { const j = JSON.parse(l); R[j.figure] = j; } catch { /* not a result line */ }
+}
+const q = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const i = (s.length - 1) * p, lo = Math.floor(i), hi = Math.ceil(i);
+  return s[lo] + (s[hi] - s[lo]) * (i - lo);
+};
+const med = (f) => (R[f] ? q(R[f].samples, 0.5) : NaN);
+// For throughputs the "p95" is the slow end: the 5th percentile of the rate.
+const p95 = (f) => (R[f] ? q(R[f].samples, R[f].unit === "per_s" ? 0.05 : 0.95) : NaN);
+const fmt = (v, unit) => {
+  if (!Number.isFinite(v)) return "—";
+  if (unit === "ms") return v < 10 ? `${v.toFixed(2)} ms` : `${Math.round(v)} ms`;
+  if (unit === "per_s") return `${Math.round(v).toLocaleString("en-US")}/s`;
+  if (unit === "bytes") return `${(v / 1048576).toFixed(2)} MB`;
+  if (unit === "fps") return `${v.toFixed(1)} fps`;
+  return String(v);
+};
+const NM = "not measured yet";
+
+// Each row: our figure, its target, the peer's figure, and how the ratio reads (>1 is always "better than
+// the peer by this factor").
+const rows = [
+  { name: "navigation → first frame, files cached, 10k workspace", f: "cold_load_journal10k", target: "≤ 500 ms" },
+  { name: "cold load of a 100k workspace from IndexedDB → first frame", f: null, target: "≤ 1.5 s; < Dexie toArray, ≥ 3× faster than PouchDB",
+    peer: "dexie_load", peer2: "pouch_load" },
+  { name: "durable commit of one field edit (10k workspace)", f: "durable_edit_10k", target: "≤ 2× Dexie put, < PouchDB put",
+    peer: "dexie_put", peer2: "pouch_put", lowerBetter: true },
+  { name: "frame CPU time, card of 300 fields + 10,000 timeline entries (p95)", f: null, target: "p95 ≤ 4 ms" },
+  { name: "frame CPU time, list and kanban of 100k deals while scrolling (p95)", f: null, target: "p95 ≤ 6 ms" },
+  { name: "quick search + filter over 100k deals (native, warm cache)", f: "native_query", target: "≤ 30 ms" },
+  { name: "quick search + filter over 100k deals (native, first search)", f: "native_query_cold", target: "≤ 30 ms" },
+  { name: "quick search + filter over 100k deals (browser)", f: null, target: "≤ 30 ms" },
+  { name: "idle page", f: "idle_fps", target: "0 fps" },
+  { name: "sync bootstrap of 100k items into an empty browser", f: null, target: "≤ 10 s; ≥ 5× faster than PouchDB replication" },
+  { name: "edit in one browser visible in another", f: null, target: "≤ 500 ms median" },
+  { name: "merge of 100k remote field updates, native (mutations, Workspace::apply)", f: "native_merge_mutations",
+    target: "≥ 5× Yjs", peer: "yjs_merge", higherBetter: true },
+  { name: "merge of 100k remote field updates, native (pull pages: parse + Replica::apply)", f: "native_merge_pull",
+    target: "≥ 5× Yjs", peer: "yjs_merge", higherBetter: true },
+  { name: "merge of 100k remote field updates, browser", f: null, target: "≥ 2× Yjs" },
+  { name: "server push throughput (HTTP + SQLite, 2 cores)", f: "server_push", target: "≥ 5,000 mutations/s" },
+  { name: "server pull latency, 100 concurrent loopback clients (per-run p99)", f: "server_pull_p99", target: "p99 ≤ 50 ms" },
+  { name: "server pull latency, 100 concurrent loopback clients (per-run median)", f: "server_pull_p50", target: "—" },
+  { name: "download size (wasm + js + data + html, gzip -9)", f: "download_gzip", target: "≤ 1.5 MB gzip" },
+  { name: "WebAssembly heap with 100k items loaded", f: null, target: "≤ 256 MB" },
+  { name: "native load of the 100k snapshot JSON (info)", f: "native_snapshot_load", target: "—" },
+];
+
+const out = ["| figure | median | p95 | target | peer figure | ratio |", "|---|---|---|---|---|---|"];
+for (const r of rows) {
+  const have = r.f && R[r.f];
+  const unit = have ? R[r.f].unit : "";
+  let peer = "—", ratio = "—";
+  if (r.peer) {
+    const peers = [r.peer, r.peer2].filter(Boolean).filter((p) => R[p]);
+    peer = peers.length ? peers.map((p) => `${p.replace(/_/g, " ")} ${fmt(med(p), R[p].unit)}`).join("; ") : NM;
+    if (have && peers.length) {
+      ratio = peers.map((p) => {
+        const x = r.higherBetter ? med(r.f) / med(p) : med(p) / med(r.f);
+        return `${x >= 0.1 ? x.toFixed(2) : x.toPrecision(2)}× vs ${p.split("_")[0]}`;
+      }).join("; ");
+    }
+  }
+  const n = have ? ` (n=${R[r.f].samples.length})` : "";
+  out.push(`| ${r.name} | ${have ? fmt(med(r.f), unit) + n : NM} | ${have ? fmt(p95(r.f), unit) : NM} | ${r.target} | ${peer} | ${ratio} |`);
+}
+console.log(out.join("\n"));
+console.log("\nratio: the peer's median over ours for times (above 1 = we are faster), ours over the peer's for rates.");
+console.log("p95 of a rate is its slow end (5th percentile of the runs). Notes per figure:");
+for (const [k, v] of Object.entries(R)) console.log(`- ${k}: ${v.note}`);

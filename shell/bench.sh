@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The benchmarks of issue 9: builds in release mode, generates the seeded workspaces (kt_gen), runs the
+# native benchmarks (kt_bench), the peers (Yjs in Node; Dexie and PouchDB in headless Chromium) and the
+# browser figures of the app, and prints one markdown table (bench/report.mjs). Several runs per figure.
+#   shell/bench.sh              # everything (about 15 minutes on 2 cores once built)
+#   BENCH_SKIP_BUILD=1 shell/bench.sh   # use the builds as they are
+#   BENCH_ONLY="native peers browser" shell/bench.sh
+# Results: build/bench/results.jsonl (raw samples) and build/bench/table.md.
+# The peers are installed into bench/peers/node_modules (npm, their own package.json), never into the app.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+JOBS="${JOBS:-2}"
+ONLY="${BENCH_ONLY:-native peers browser}"
+out=build/bench
+mkdir -p "$out"
+results="$out/results.jsonl"
+: > "$results"
+log="$out/bench.log"
+: > "$log"
+has() { [[ " $ONLY " == *" $1 "* ]]; }
+say() { echo "bench: $*" >&2; }
+started=$(date +%s)
+
+# --- builds -------------------------------------------------------------------------------------------------
+if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
+  say "building (release)"
+  cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >>"$log"
+  cmake --build build/native -j "$JOBS" --target kt_gen kt_bench kartoteka-server >>"$log"
+  if has browser; then
+    [ -f third_party/imgui/imgui.cpp ] || { say "no ImGui source in third_party/: run shell/setup.sh"; exit 1; }
+    JOBS="$JOBS" shell/build.sh web >>"$log"
+  fi
+fi
+
+# --- workspaces (deterministic: seed 1) -----------------------------------------------------------------------
+gen() {  # deals, then kt_gen outputs
+  local n=$1; shift
+  say "generating the ${n}-deal workspace"
+  build/native/kt_gen --deals "$n" --seed 1 "$@" 2>>"$log"
+}
+[ -f "$out/ws1k.json" ] || gen 1000 --snapshot "$out/ws1k.json"
+[ -f "$out/ws10k.jsonl" ] && [ -d "$out/journal10k" ] || gen 10000 --snapshot "$out/ws10k.json" --mutations "$out/ws10k.jsonl" --journal "$out/journal10k"
+[ -f "$out/ws100k.json" ] || gen 100000 --snapshot "$out/ws100k.json"
+
+# --- native ---------------------------------------------------------------------------------------------------
+if has native; then
+  say "native: query"
+  build/native/kt_bench query --snapshot "$out/ws100k.json" --runs 15 >>"$results" 2>>"$log"
+  say "native: merge"
+  build/native/kt_bench merge --snapshot "$out/ws100k.json" --runs 3 >>"$results" 2>>"$log"
+  say "native: server push"
+  build/native/kt_bench push --mutations "$out/ws10k.jsonl" --runs 3 >>"$results" 2>>"$log"
+  say "native: server pull, 100 clients"
+  build/native/kt_bench pull --mutations "$out/ws10k.jsonl" --clients 100 --pulls 20 --runs 3 >>"$results" 2>>"$log"
+fi
+
+# --- peers and the browser ----------------------------------------------------------------------------------
+if has peers || has browser; then
+  if [ ! -f bench/peers/node_modules/.package-lock.json ] || [ bench/peers/package.json -nt bench/peers/node_modules/.package-lock.json ]; then
+    say "installing the peers (bench/peers)"
+    npm install --prefix bench/peers --no-audit --no-fund --ignore-scripts >>"$log" 2>&1
+  fi
+  [ -d node_modules/playwright-core ] || npm install --no-audit --no-fund >>"$log" 2>&1
+fi
+if has peers; then
+  say "peers: Yjs"
+  node bench/yjs_merge.mjs 100000 100000 3 >>"$results" 2>>"$log"
+fi
+if has browser || has peers; then
+  what=""
+  has browser && what="download,idle,cold10k,durable"
+  has peers && what="${what:+$what,}puts,loads"
+  say "browser: $what"
+  node bench/browser.mjs --data "$out" --only "$what" --runs 3 --records "${BENCH_RECORDS:-100000}" >>"$results" 2>>"$log" ||
+    say "browser benchmarks failed (see $log); their rows stay 'not measured yet'"
+fi
+
+node bench/report.mjs "$results" | tee "$out/table.md"
+echo
+echo "commit $(git rev-parse --short HEAD), $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(( $(date +%s) - started )) s"

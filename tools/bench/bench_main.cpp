@@ -1,0 +1,368 @@
+// kt_bench: the native benchmarks of issue 9. Each prints one JSON line per figure:
+//   {"figure": id, "unit": "ms" | "per_s", "samples": [...], "note": "..."}
+// shell/bench.sh collects them into the table (tools/bench/report.mjs).
+//   kt_bench query  --snapshot ws100k.json [--runs 15]   quick search + a filter over the deals
+//   kt_bench merge  --snapshot ws100k.json [--runs 5]    100,000 remote field updates into the local state
+//   kt_bench push   --mutations ws10k.jsonl [--runs 3]   kartoteka-server (HTTP + SQLite) push throughput
+//   kt_bench pull   --mutations ws10k.jsonl [--clients 100] [--runs 3] pull latency, concurrent clients
+#include <httplib.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/query.hpp"
+#include "core/snapshot.hpp"
+#include "core/workspace.hpp"
+#include "server/server.hpp"
+#include "sync/replica.hpp"
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+void emit(const std::string& figure, const char* unit, const std::vector<double>& samples, const std::string& note) {
+  std::printf("%s\n", json{{"figure", figure}, {"unit", unit}, {"samples", samples}, {"note", note}}.dump().c_str());
+  std::fflush(stdout);
+}
+
+std::string read_all(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  if (!f && !f.eof()) throw std::runtime_error("cannot read " + path);
+  return ss.str();
+}
+
+kt::Workspace load_ws(const std::string& path, double* load_ms) {
+  auto t0 = Clock::now();
+  json j = json::parse(read_all(path));
+  kt::Workspace ws;
+  if (!kt::load_snapshot(j, &ws)) throw std::runtime_error("snapshot does not load: " + path);
+  if (load_ms) *load_ms = ms_since(t0);
+  return ws;
+}
+
+// -------------------------------------------------------------------------------------------------------
+// query: the list's quick search plus a filter, as the list view runs it (QueryCache, admin user)
+// -------------------------------------------------------------------------------------------------------
+int bench_query(const std::string& snapshot, int runs) {
+  double load_ms = 0;
+  kt::Workspace ws = load_ws(snapshot, &load_ms);
+  emit("native_snapshot_load", "ms", {load_ms}, std::to_string(ws.item_count()) + " items, parse + load_snapshot");
+  const size_t deals = ws.item_ids("deal").size();
+  kt::QueryCache cache;
+  kt::Query q;
+  q.entity = "deal";
+  q.conditions.push_back({"UF_CRM_REGION", kt::Condition::Op::AnyOf, {}, {}, {"R1", "R3"}});
+  const char* words[] = {"монтаж", "лиценз", "аудит", "сервер", "обучен", "аренд", "консал", "интеграц"};
+  // The first run folds the search text of every item (the cache's cold start): reported on its own.
+  q.text = "поставка";
+  auto t0 = Clock::now();
+  size_t hits = cache.run(ws, q, "u1").size();
+  emit("native_query_cold", "ms", {ms_since(t0)}, "first search, builds the folded text of " + std::to_string(deals) + " deals");
+  std::vector<double> s;
+  for (int i = 0; i < runs; ++i) {
+    q.text = words[i % 8] + std::string(i >= 8 ? " 1" : "");
+    auto t = Clock::now();
+    hits = cache.run(ws, q, "u1").size();
+    s.push_back(ms_since(t));
+  }
+  emit("native_query", "ms", s, std::to_string(deals) + " deals; region any of 2 + a word; last run " + std::to_string(hits) + " hits");
+  return 0;
+}
+
+// -------------------------------------------------------------------------------------------------------
+// merge: 100,000 remote field updates (another client's SetField mutations, per-field HLC) into the local
+// workspace, and the same changes as the client really receives them: pull pages parsed and rebased
+// -------------------------------------------------------------------------------------------------------
+int bench_merge(const std::string& snapshot, int runs, int updates) {
+  kt::Workspace local = load_ws(snapshot, nullptr);
+  const auto& ids = local.item_ids("deal");
+  kt::HlcClock remote("remote");
+  std::int64_t now = 1767225600000 + 86400000;
+  std::vector<double> per_s;
+  std::vector<kt::Mutation> ms(updates);
+  std::uint64_t seq = 0;
+  for (int r = 0; r < runs; ++r) {
+    for (int i = 0; i < updates; ++i) {
+      kt::Mutation& m = ms[i];
+      m.client = "remote";
+      m.seq = ++seq;
+      m.author = "u1";
+      m.time_ms = now;
+      m.hlc = remote.tick(now);
+      m.cmd = kt::SetField{ids[i % ids.size()], (i & 1) ? "UF_CRM_NOTE" : "UF_CRM_BUDGET",
+                           (i & 1) ? kt::Value("note " + std::to_string(seq)) : kt::Value(double(seq)), {}};
+    }
+    size_t failed = 0;
+    auto t0 = Clock::now();
+    for (const auto& m : ms)
+      if (!local.apply(m)) ++failed;
+    const double ms_taken = ms_since(t0);
+    if (failed) std::fprintf(stderr, "merge: %zu refused\n", failed);
+    per_s.push_back(updates / (ms_taken / 1000.0));
+  }
+  emit("native_merge_mutations", "per_s", per_s,
+       std::to_string(updates) + " SetField mutations of another client, Workspace::apply");
+
+  // The client's real path: the changed items arrive whole in pull pages of 2,000 (JSON), are parsed and put
+  // into the confirmed state by the Replica (no pending edits here).
+  std::vector<std::string> pages;
+  const std::string* all = nullptr;
+  json page = {{"cursor", "x"}, {"more", true}, {"reset", false}, {"items", json::array()}, {"removed", json::array()},
+               {"lastMutationIds", json::object()}};
+  size_t n = std::min<size_t>(updates, ids.size());
+  for (size_t i = 0; i < n; ++i) {
+    page["items"].push_back(kt::item_json(local, *local.item(ids[i]), all, 0));
+    if (page["items"].size() == 2000 || i + 1 == n) {
+      pages.push_back(page.dump());
+      page["items"] = json::array();
+    }
+  }
+  kt::Workspace client = load_ws(snapshot, nullptr);
+  kt::sync::Replica replica(client);
+  std::vector<double> pull_s;
+  double parse_ms = 0, apply_ms = 0, bytes = 0;
+  for (const auto& b : pages) bytes += b.size();
+  for (int r = 0; r < runs; ++r) {
+    auto t0 = Clock::now();
+    for (const auto& body : pages) {
+      kt::sync::PullPage p;
+      auto tp = Clock::now();
+      if (!kt::sync::parse_pull(body, &p)) throw std::runtime_error("parse_pull failed");
+      parse_ms += ms_since(tp);
+      auto ta = Clock::now();
+      replica.apply(p);
+      apply_ms += ms_since(ta);
+    }
+    pull_s.push_back(n / (ms_since(t0) / 1000.0));
+  }
+  char split[160];
+  std::snprintf(split, sizeof split, "; %.0f MB of JSON in %zu pages; per run %.0f ms parse_pull, %.0f ms Replica::apply",
+                bytes / 1048576, pages.size(), parse_ms / runs, apply_ms / runs);
+  emit("native_merge_pull", "per_s", pull_s,
+       std::to_string(n) + " changed items (whole, with timelines) in pull pages: parse_pull + Replica::apply" + split);
+  return 0;
+}
+
+// -------------------------------------------------------------------------------------------------------
+// A real kartoteka-server in this process (HTTP on loopback, SQLite WAL synchronous=FULL)
+// -------------------------------------------------------------------------------------------------------
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char tmpl[] = "/tmp/kt-bench-XXXXXX";
+    path = ::mkdtemp(tmpl);
+  }
+  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
+};
+
+struct LiveServer {
+  TempDir dir;
+  std::unique_ptr<kt::server::Server> server;
+  std::thread thread;
+  int port = 0;
+  std::string token;
+  LiveServer() {
+    kt::server::Options o;
+    o.port = 0;
+    o.quiet = true;
+    o.data_dir = dir.path;
+    o.admin_login = "admin";
+    o.admin_password = "benchmark-password";
+    o.fast_password_hashing = true;
+    o.poke_timeout_ms = 1000;
+    server = std::make_unique<kt::server::Server>(o);
+    port = server->bind();
+    thread = std::thread([this] { server->run_bound(); });
+    httplib::Client c("127.0.0.1", port);
+    auto r = c.Post("/api/login", json{{"login", "admin"}, {"password", "benchmark-password"}}.dump(),
+                    "application/json");
+    if (!r || r->status != 200) throw std::runtime_error("login failed");
+    token = json::parse(r->body)["token"];
+  }
+  ~LiveServer() {
+    server->stop();
+    thread.join();
+  }
+  httplib::Headers auth() const { return {{"Authorization", "Bearer " + token}}; }
+};
+
+std::vector<json> read_mutations(const std::string& path) {
+  std::vector<json> out;
+  std::ifstream f(path);
+  for (std::string line; std::getline(f, line);)
+    if (!line.empty()) out.push_back(json::parse(line));
+  return out;
+}
+
+// Pushes the stream in pushes of 500 (the protocol's maximum), as a client catching up would. Returns ms.
+double push_all(LiveServer& s, const std::vector<json>& muts) {
+  httplib::Client c("127.0.0.1", s.port);
+  c.set_keep_alive(true);
+  c.set_read_timeout(120, 0);
+  auto t0 = Clock::now();
+  for (size_t i = 0; i < muts.size(); i += 500) {
+    json req{{"protocol", 1}, {"schema", 1}, {"mutations", json::array()}};
+    for (size_t k = i; k < std::min(muts.size(), i + 500); ++k) req["mutations"].push_back(muts[k]);
+    auto r = c.Post("/api/sync/push", s.auth(), req.dump(), "application/json");
+    if (!r || r->status != 200) throw std::runtime_error("push failed: " + (r ? r->body.substr(0, 300) : "no answer"));
+    for (const auto& res : json::parse(r->body)["results"])
+      if (res["status"] != "applied") throw std::runtime_error("push: not applied: " + res.dump());
+  }
+  return ms_since(t0);
+}
+
+int bench_push(const std::string& mutations, int runs) {
+  auto muts = read_mutations(mutations);
+  std::vector<double> per_s;
+  for (int r = 0; r < runs; ++r) {
+    LiveServer s;
+    per_s.push_back(muts.size() / (push_all(s, muts) / 1000.0));
+  }
+  emit("server_push", "per_s", per_s,
+       std::to_string(muts.size()) + " mutations in pushes of 500 over loopback HTTP, SQLite WAL synchronous=FULL");
+  return 0;
+}
+
+// Pull latency: `clients` threads, each an up-to-date client (its own cursor) pulling in a loop on its own
+// connection, while one writer pushes a field edit every 20 ms (so that pulls carry changes).
+int bench_pull(const std::string& mutations, int clients, int runs, int pulls_each) {
+  auto muts = read_mutations(mutations);
+  LiveServer s;
+  push_all(s, muts);
+  // One bootstrap pull (paged) gives the cursor every client starts from.
+  std::string cursor;
+  {
+    httplib::Client c("127.0.0.1", s.port);
+    c.set_read_timeout(120, 0);
+    for (bool more = true; more;) {
+      auto r = c.Post("/api/sync/pull", s.auth(), json{{"protocol", 1}, {"schema", 1}, {"cursor", cursor}}.dump(),
+                      "application/json");
+      if (!r || r->status != 200) throw std::runtime_error("pull failed");
+      json b = json::parse(r->body);
+      cursor = b["cursor"];
+      more = b["more"];
+    }
+  }
+  std::vector<std::string> deals;
+  for (const auto& m : muts)
+    if (m["cmd"]["op"] == "item.create" && m["cmd"].value("entity", "") == "deal") deals.push_back(m["cmd"]["item"]);
+  if (deals.empty())
+    for (const auto& m : muts)
+      if (m["cmd"].contains("item")) deals.push_back(m["cmd"]["item"]);
+  std::vector<double> p99s, p50s;
+  std::uint64_t wseq = 0;
+  int failed_total = 0;
+  for (int r = 0; r < runs; ++r) {
+    std::atomic<bool> stop{false};
+    std::thread writer([&] {
+      httplib::Client c("127.0.0.1", s.port);
+      size_t i = 0;
+      while (!stop) {
+        json m{{"c", "writer"}, {"s", wseq + 1}, {"h", kt::Hlc{1767225600000 + 86400000 + (std::int64_t)wseq, 0, "writer"}.str()},
+               {"a", "u1"}, {"t", 1767225600000 + 86400000},
+               {"cmd", {{"op", "item.set"}, {"item", deals[i++ % deals.size()]}, {"field", "UF_CRM_NOTE"},
+                        {"value", "edit " + std::to_string(wseq)}}}};
+        auto rr = c.Post("/api/sync/push", s.auth(), json{{"protocol", 1}, {"schema", 1}, {"mutations", json::array({m})}}.dump(),
+                         "application/json");
+        // A failed push is retried with the same number (the protocol's rule), not skipped.
+        if (rr && rr->status == 200) ++wseq;
+        else std::fprintf(stderr, "writer push failed: %s\n", rr ? rr->body.c_str() : httplib::to_string(rr.error()).c_str());
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    });
+    std::vector<std::vector<double>> lat(clients);
+    std::atomic<int> errors{0};
+    std::mutex err_mu;
+    std::map<std::string, int> error_kinds;
+    std::vector<std::thread> ts;
+    for (int k = 0; k < clients; ++k)
+      ts.emplace_back([&, k] {
+        std::string cur = cursor;
+        httplib::Client c("127.0.0.1", s.port);
+        c.set_read_timeout(30, 0);
+        for (int i = 0; i < pulls_each; ++i) {
+          auto t0 = Clock::now();
+          auto rr = c.Post("/api/sync/pull", s.auth(),
+                           json{{"protocol", 1}, {"schema", 1}, {"cursor", cur}, {"clients", json::array()}}.dump(),
+                           "application/json");
+          if (!rr || rr->status != 200) {
+            ++errors;
+            std::lock_guard lock(err_mu);
+            ++error_kinds[rr ? "HTTP " + std::to_string(rr->status) : httplib::to_string(rr.error())];
+            continue;
+          }
+          cur = json::parse(rr->body)["cursor"];
+          lat[k].push_back(ms_since(t0));
+        }
+      });
+    for (auto& t : ts) t.join();
+    stop = true;
+    writer.join();
+    std::vector<double> all;
+    for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
+    std::sort(all.begin(), all.end());
+    if (all.empty()) throw std::runtime_error("no pull succeeded");
+    p99s.push_back(all[std::min(all.size() - 1, static_cast<size_t>(all.size() * 0.99))]);
+    p50s.push_back(all[all.size() / 2]);
+    failed_total += errors;
+    for (const auto& [k, v] : error_kinds) std::fprintf(stderr, "pull: %d failed: %s\n", v, k.c_str());
+  }
+  const std::string note = std::to_string(clients) + " concurrent clients x " + std::to_string(pulls_each) +
+                           " pulls, new connection per request, a writer pushing every 20 ms, " +
+                           std::to_string(deals.size()) + " deals; " +
+                           std::to_string(failed_total) + " requests failed in all (not in the latencies)";
+  emit("server_pull_p99", "ms", p99s, note + "; samples are per-run p99");
+  emit("server_pull_p50", "ms", p50s, note + "; samples are per-run medians");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: kt_bench query|merge|push|pull [options]\n");
+    return 2;
+  }
+  std::string cmd = argv[1], snapshot, mutations;
+  int runs = 0, clients = 100, updates = 100000, pulls = 20;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    std::string a = argv[i], v = argv[i + 1];
+    if (a == "--snapshot") snapshot = v;
+    else if (a == "--mutations") mutations = v;
+    else if (a == "--runs") runs = std::atoi(v.c_str());
+    else if (a == "--clients") clients = std::atoi(v.c_str());
+    else if (a == "--updates") updates = std::atoi(v.c_str());
+    else if (a == "--pulls") pulls = std::atoi(v.c_str());
+  }
+  try {
+    if (cmd == "query") return bench_query(snapshot, runs ? runs : 15);
+    if (cmd == "merge") return bench_merge(snapshot, runs ? runs : 5, updates);
+    if (cmd == "push") return bench_push(mutations, runs ? runs : 3);
+    if (cmd == "pull") return bench_pull(mutations, clients, runs ? runs : 3, pulls);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "kt_bench %s: %s\n", cmd.c_str(), e.what());
+    return 1;
+  }
+  std::fprintf(stderr, "unknown benchmark %s\n", cmd.c_str());
+  return 2;
+}

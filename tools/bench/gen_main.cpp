@@ -1,0 +1,67 @@
+// kt_gen: writes a deterministic seeded benchmark workspace (tools/bench/generate.hpp).
+//   kt_gen --deals 10000 [--seed 1] [--snapshot out.json] [--journal DIR] [--mutations out.jsonl]
+//   --snapshot   the whole state as one snapshot document (src/core/snapshot.hpp; also the app's
+//                restored-backup base, /data/local/restored.json)
+//   --journal    the app's local journal (segment files, src/storage/journal.hpp) of every mutation
+//   --mutations  one mutation per line (the JSON of a push), for loading a server
+// Same arguments, same bytes.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/snapshot.hpp"
+#include "generate.hpp"
+#include "storage/journal.hpp"
+
+int main(int argc, char** argv) {
+  kt::bench::GenOptions o;
+  std::string snapshot, journal, mutations;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string a = argv[i], v = argv[i + 1];
+    if (a == "--deals") o.deals = std::atoi(v.c_str());
+    else if (a == "--seed") o.seed = std::strtoull(v.c_str(), nullptr, 10);
+    else if (a == "--snapshot") snapshot = v;
+    else if (a == "--journal") journal = v;
+    else if (a == "--mutations") mutations = v;
+    else {
+      std::fprintf(stderr, "unknown option %s\n", a.c_str());
+      return 2;
+    }
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  kt::Workspace ws;
+  kt::Session s(ws, "gen", "u1");
+  std::vector<kt::Mutation> log;
+  s.set_sink([&](const kt::Mutation& m) { log.push_back(m); });
+  kt::bench::GenStats st = kt::bench::generate(s, o);
+  if (st.refused) {
+    std::fprintf(stderr, "kt_gen: %zu of %zu mutations refused\n", st.refused, st.mutations);
+    return 1;
+  }
+  if (!snapshot.empty()) {
+    std::ofstream f(snapshot, std::ios::binary);
+    f << kt::snapshot_json(ws, nullptr).dump();
+    if (!f) return 1;
+  }
+  if (!journal.empty()) {
+    std::filesystem::remove_all(journal);
+    kt::storage::Journal j(journal);
+    j.load([](kt::Mutation&&) {});
+    for (const auto& m : log)
+      if (!j.append(m)) return 1;
+  }
+  if (!mutations.empty()) {
+    std::ofstream f(mutations, std::ios::binary);
+    for (const auto& m : log) f << nlohmann::json(m).dump() << '\n';
+    if (!f) return 1;
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::fprintf(stderr, "kt_gen: %d deals, %zu items, %zu mutations (seed %llu) in %.2f s\n", o.deals, st.items,
+               log.size(), static_cast<unsigned long long>(o.seed), secs);
+  return 0;
+}
