@@ -7,7 +7,7 @@ import { readFile, readdir, stat } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { launch, newPage, waitForApp, frames, state } from "../tests/web/browser.mjs";
+import { launch, newPage, waitForApp, frames, state, semantics } from "../tests/web/browser.mjs";
 import { openEditor } from "../tests/web/web_support.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -70,14 +70,18 @@ async function idleFps(browser, url) {
     const { context, page } = await newPage(browser);
     await page.goto(url);
     await waitForApp(page);
-    await page.waitForTimeout(2000);
+    // The first visit saves the app for offline use: a progress card, then a toast that expires on a timer.
+    // Those frames are legitimate; measure once they are over (as tests/web/idle.test.mjs does).
+    await page.waitForFunction(() => window.ktOffline && window.ktOffline.state === "active", null, { timeout: 30000 }).catch(() => {});
+    for (let i = 0; i < 50 && (await semantics(page)).some((n) => n.id.startsWith("toast:")); i++) await page.waitForTimeout(200);
+    await page.waitForTimeout(1000);
     const f0 = await page.evaluate(() => Module._kt_frame_count());
     await page.waitForTimeout(3000);
     const f1 = await page.evaluate(() => Module._kt_frame_count());
     out.push((f1 - f0) / 3);
     await context.close();
   }
-  emit("idle_fps", "fps", out, "demo workspace, list screen, 3 s without input after 2 s of quiet");
+  emit("idle_fps", "fps", out, "demo workspace, list screen, 3 s without input once the first visit's offline install and its toast are over");
 }
 
 // Replaces the app's local journal in IndexedDB with the generated one: the page's own FS and IDBFS mount
