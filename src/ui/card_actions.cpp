@@ -179,11 +179,9 @@ std::string decimal_text(double v) {
   return s;
 }
 
-const char* entity_name(const Schema& s, const std::string& entity) {
+std::string entity_name(const Schema& s, const std::string& entity) {
   const EntityType* et = s.entity(entity);
-  static std::string name;
-  name = et ? et->name.get(language()) : entity;
-  return name.c_str();
+  return et ? et->name.get(language()) : entity;
 }
 
 void open_item(CardContext& c, const std::string& id) {
@@ -316,7 +314,7 @@ void draw_party(CardContext& c, ActionsUi& ui, const Item& party, bool is_self, 
   const Schema& s = c.ws.schema();
   if (!is_self) {
     ImGui::PushFont(fonts().small);
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(color::kMuted), "%s", entity_name(s, party.entity));
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(color::kMuted), "%s", entity_name(s, party.entity).c_str());
     ImGui::PopFont();
     if (link(c.ws.display_name(party), "client:" + party.id, color::kLink)) open_item(c, party.id);
   }
