@@ -52,4 +52,8 @@ void append_utf8(std::string& out, char32_t cp) {
   }
 }
 
+bool contains_folded(const std::string& hay, const std::string& needle) {
+  return needle.empty() || fold(hay).find(fold(needle)) != std::string::npos;
+}
+
 }  // namespace kt

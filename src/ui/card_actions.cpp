@@ -77,6 +77,7 @@ struct DocDialog {
   int choice = 0;
   std::string doc_id;
   GeneratedDocument made;
+  std::string preview;  // the page's text, made once per generated document
   bool generated = false;
   std::string error;
 };
@@ -885,6 +886,55 @@ void draw_convert_dialog(CardContext& c, ActionsUi& ui) {
   dialog_end();
 }
 
+// A readable preview of a page: the text of its body, line by line (no head, styles or scripts). The canvas
+// cannot show HTML; the download is the real page.
+std::string preview_text(const std::string& page) {
+  std::string html = page;
+  for (const char* block : {"head", "style", "script"}) {
+    const std::string open = std::string("<") + block, close = std::string("</") + block + ">";
+    for (size_t a; (a = html.find(open)) != std::string::npos;) {
+      const size_t b = html.find(close, a);
+      html.erase(a, b == std::string::npos ? std::string::npos : b + close.size() - a);
+    }
+  }
+  std::string text;
+  bool tag = false;
+  for (size_t i = 0; i < html.size(); ++i) {
+    const char ch = html[i];
+    if (ch == '<') {
+      tag = true;
+      const std::string next = html.substr(i, 4);
+      if (next == "<tr>" || next == "<tr " || next == "<p>" || next.rfind("<p ", 0) == 0 || next == "<br>" ||
+          next == "<br/" || next.rfind("<h", 0) == 0 || next.rfind("<div", 0) == 0 || next == "<li>")
+        if (!text.empty() && text.back() != '\n') text += '\n';
+      if (next == "<td>" || next == "<td " || next == "<th>" || next == "<th ") text += "   ";
+    } else if (ch == '>') {
+      tag = false;
+      text += ' ';
+    } else if (!tag) {
+      text += ch == '\n' || ch == '\r' ? ' ' : ch;  // lines come from the tags, not from the source's layout
+    }
+  }
+  // Collapse runs of spaces and blank lines; decode the few entities the renderer writes.
+  auto replace_all = [](std::string& s, const std::string& a, const std::string& b) {
+    for (size_t p = 0; (p = s.find(a, p)) != std::string::npos; p += b.size()) s.replace(p, a.size(), b);
+  };
+  replace_all(text, "&nbsp;", " ");
+  replace_all(text, "&quot;", "\"");
+  replace_all(text, "&#39;", "'");
+  replace_all(text, "&lt;", "<");
+  replace_all(text, "&gt;", ">");
+  replace_all(text, "&amp;", "&");
+  std::string clean;
+  for (char ch : text) {
+    if ((ch == ' ' || ch == '\t' || ch == '\r') && (clean.empty() || clean.back() == ' ' || clean.back() == '\n')) continue;
+    if (ch == '\n' && !clean.empty() && clean.back() == ' ') clean.pop_back();
+    if (ch == '\n' && (clean.empty() || clean.back() == '\n')) continue;
+    clean += ch == '\t' || ch == '\r' ? ' ' : ch;
+  }
+  return clean;
+}
+
 void draw_document_dialog(CardContext& c, ActionsUi& ui) {
   DocDialog& d = ui.doc;
   if (!d.open) return;
@@ -905,6 +955,7 @@ void draw_document_dialog(CardContext& c, ActionsUi& ui) {
     const NumeratorState state = st == s.numerator_states.end() ? NumeratorState{} : st->second;
     if (d.doc_id.empty()) d.doc_id = c.env.new_id("doc");
     d.made = generate_document(c.ws, c.env.user, c.item.id, *t, s.my_company, n, state, d.doc_id, c.env.now_ms, c.env.tz_minutes);
+    d.preview = preview_text(d.made.document.html);
     d.generated = true;
   }
   if (d.generated && !d.made.status) {
@@ -914,56 +965,12 @@ void draw_document_dialog(CardContext& c, ActionsUi& ui) {
     ImGui::TextUnformatted(d.made.document.title.c_str());
     ImGui::PopFont();
     sem_item("doc:preview-title", "heading", d.made.document.title);
-    // A readable preview of the page: the text of its body, line by line (no head, styles or scripts).
-    std::string html = d.made.document.html;
-    for (const char* block : {"head", "style", "script"}) {
-      const std::string open = std::string("<") + block, close = std::string("</") + block + ">";
-      for (size_t a; (a = html.find(open)) != std::string::npos;) {
-        const size_t b = html.find(close, a);
-        html.erase(a, b == std::string::npos ? std::string::npos : b + close.size() - a);
-      }
-    }
-    std::string text;
-    bool tag = false;
-    for (size_t i = 0; i < html.size(); ++i) {
-      const char ch = html[i];
-      if (ch == '<') {
-        tag = true;
-        const std::string next = html.substr(i, 4);
-        if (next == "<tr>" || next == "<tr " || next == "<p>" || next.rfind("<p ", 0) == 0 || next == "<br>" ||
-            next == "<br/" || next.rfind("<h", 0) == 0 || next.rfind("<div", 0) == 0 || next == "<li>")
-          if (!text.empty() && text.back() != '\n') text += '\n';
-        if (next == "<td>" || next == "<td " || next == "<th>" || next == "<th ") text += "   ";
-      } else if (ch == '>') {
-        tag = false;
-        text += ' ';
-      } else if (!tag) {
-        text += ch == '\n' || ch == '\r' ? ' ' : ch;  // lines come from the tags, not from the source's layout
-      }
-    }
-    // Collapse runs of spaces and blank lines; decode the few entities the renderer writes.
-    auto replace_all = [](std::string& s, const std::string& a, const std::string& b) {
-      for (size_t p = 0; (p = s.find(a, p)) != std::string::npos; p += b.size()) s.replace(p, a.size(), b);
-    };
-    replace_all(text, "&nbsp;", " ");
-    replace_all(text, "&quot;", "\"");
-    replace_all(text, "&#39;", "'");
-    replace_all(text, "&lt;", "<");
-    replace_all(text, "&gt;", ">");
-    replace_all(text, "&amp;", "&");
-    std::string clean;
-    for (char ch : text) {
-      if ((ch == ' ' || ch == '\t' || ch == '\r') && (clean.empty() || clean.back() == ' ' || clean.back() == '\n')) continue;
-      if (ch == '\n' && !clean.empty() && clean.back() == ' ') clean.pop_back();
-      if (ch == '\n' && (clean.empty() || clean.back() == '\n')) continue;
-      clean += ch == '\t' || ch == '\r' ? ' ' : ch;
-    }
     ImGui::BeginChild("preview", ImVec2(fw, px(280)), true);
     ImGui::PushTextWrapPos(fw - px(20));
-    ImGui::TextUnformatted(clean.c_str());
+    ImGui::TextUnformatted(d.preview.c_str());
     ImGui::PopTextWrapPos();
     ImGui::EndChild();
-    sem_item("doc:preview", "document", d.made.document.title, clean);
+    sem_item("doc:preview", "document", d.made.document.title, d.preview);
     for (const auto& wmsg : d.made.warnings) muted_text(wmsg);
   }
   // Documents made before.
@@ -1026,8 +1033,14 @@ void notify_reminders(const Workspace& ws, const UiEnv& env) {
   static std::uint64_t seen_version = 0;
   if (env.now_ms <= 0) return;
   if (last_check == 0) last_check = env.now_ms;  // reminders due before the page opened are not replayed
-  // A scan when the data changed (a to-do planned or moved), or when the earliest reminder is due.
-  if (ws.version() == seen_version && (next_due == 0 || env.now_ms < next_due)) return;
+  // A scan when the earliest reminder is due, or when the data changed (a to-do planned or moved) — at most
+  // once a second, so that a stream of changes (an import) does not scan every item every frame.
+  const bool due = next_due != 0 && env.now_ms >= next_due;
+  if (!due && ws.version() == seen_version) return;
+  if (!due && env.now_ms - last_check < 1000) {
+    request_redraw_at(ImGui::GetTime() + static_cast<double>(1000 - (env.now_ms - last_check)) / 1000.0);
+    return;
+  }
   seen_version = ws.version();
   next_due = 0;
   for (const auto& entity : {"lead", "deal", "contact", "company", "quote", "invoice"})

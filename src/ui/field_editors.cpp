@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "core/format.hpp"
+#include "core/text.hpp"
 #include "core/required.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
@@ -142,16 +143,6 @@ Value choice_value(const FieldDef& f, const std::string& id) {
   return Value(id);
 }
 
-bool contains_ci(const std::string& hay, const std::string& needle) {
-  if (needle.empty()) return true;
-  // ASCII case folding is enough for a quick filter; Cyrillic matches case-sensitively.
-  auto lower = [](std::string s) {
-    for (auto& ch : s)
-      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-    return s;
-  };
-  return lower(hay).find(lower(needle)) != std::string::npos;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] Editors
@@ -356,7 +347,7 @@ void choice_popup(FieldContext& c, ImVec2 below, float field_top) {
       sem_item("option:" + c.def.id + ":", "option", tr("card.none")).selected = current.is_null();
     }
     for (const auto& ch : choices) {
-      if (!contains_ci(ch.label, e.search)) continue;
+      if (!contains_folded(ch.label, e.search)) continue;
       ImGui::PushID(ch.id.c_str());
       if (multi) {
         bool on = std::find(e.picks.begin(), e.picks.end(), ch.id) != e.picks.end();

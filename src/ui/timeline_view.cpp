@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/format.hpp"
+#include "core/text.hpp"
 #include "core/rights.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
@@ -81,15 +82,6 @@ const std::vector<Filter>& filters() {
   return kFilters;
 }
 
-bool contains_text(const std::string& hay, const std::string& needle) {
-  if (needle.empty()) return true;
-  auto lower = [](std::string s) {
-    for (auto& ch : s)
-      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-    return s;
-  };
-  return lower(hay).find(lower(needle)) != std::string::npos;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] State of the open timeline
@@ -444,7 +436,7 @@ void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, floa
   for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
     const TimelineEntry& e = **it;
     if (!f.kinds.empty() && std::find(f.kinds.begin(), f.kinds.end(), e.kind) == f.kinds.end()) continue;
-    if (!ui.search.empty() && !contains_text(timeline_title(ws, item, e) + " " + timeline_detail(ws, item, e) + " " + e.note,
+    if (!ui.search.empty() && !contains_folded(timeline_title(ws, item, e) + " " + timeline_detail(ws, item, e) + " " + e.note,
                                              ui.search))
       continue;
     shown.push_back(&e);

@@ -36,6 +36,10 @@ Query deals() {
 TEST_CASE("folding for search: Latin and Cyrillic, ё as е; phone digits") {
   CHECK(fold("ПОСТАВКА Server") == "поставка server");
   CHECK(fold("Семёнов Ёж") == "семенов еж");
+  // What the timeline's and the pickers' search boxes use.
+  CHECK(contains_folded("Звонок: ПЕРЕЗВОНИТЬ Семёнову", "перезвонить семенову"));
+  CHECK(contains_folded("anything", ""));
+  CHECK_FALSE(contains_folded("Звонок", "письмо"));
   CHECK(phone_digits("+7 (912) 555-10-01") == "79125551001");
   CHECK(phone_digits("8 912 555 10 01") == "79125551001");
 }
