@@ -2,13 +2,13 @@
 // Chromium, served from one loopback static server. Prints one JSON line per figure, like kt_bench.
 //   node bench/browser.mjs --data DIR [--only name,name] [--records 100000] [--runs 3]
 // DIR holds journal10k/ (kt_gen --journal): the app's local journal of the 10k workspace.
-import { createServer } from "node:http";
 import { readFile, readdir, stat } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { launch, newPage, waitForApp, frames, state, semantics } from "../tests/web/browser.mjs";
 import { openEditor } from "../tests/web/web_support.mjs";
+import { serveStatic } from "../tests/web/static_server.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
@@ -24,31 +24,12 @@ const RUNS = Number(arg("runs", 3));
 const want = (n) => !only || only.includes(n);
 const emit = (figure, unit, samples, note) => console.log(JSON.stringify({ figure, unit, samples, note }));
 
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".wasm": "application/wasm",
-  ".data": "application/octet-stream", ".svg": "image/svg+xml", ".json": "application/json",
-  ".webmanifest": "application/manifest+json", ".png": "image/png" };
 // "/" is the app (build/web), "/peers/" the peers' node_modules, "/bench/" this folder's browser/,
 // "/benchdata/" the generated workspaces.
 const mounts = [["/peers/", path.join(here, "peers/node_modules")], ["/bench/", path.join(here, "browser")],
   ["/benchdata/", dataDir], ["/", webRoot]];
 function serve() {
-  return new Promise((resolve) => {
-    const srv = createServer(async (req, res) => {
-      let p = decodeURIComponent(new URL(req.url, "http://x").pathname);
-      if (p.endsWith("/")) p += "index.html";
-      const [prefix, dir] = mounts.find(([m]) => p.startsWith(m));
-      const file = path.join(dir, path.normalize(p.slice(prefix.length - 1)));
-      if (!file.startsWith(dir)) { res.writeHead(403); return res.end(); }
-      try {
-        const body = await readFile(file);
-        res.writeHead(200, { "Content-Type": TYPES[path.extname(file)] || "application/octet-stream" });
-        res.end(body);
-      } catch {
-        res.writeHead(404); res.end("not found");
-      }
-    });
-    srv.listen(0, "127.0.0.1", () => resolve({ srv, url: `http://127.0.0.1:${srv.address().port}/` }));
-  });
+  return serveStatic(mounts);
 }
 
 // Download size: what the browser fetches for the app, gzip -9.

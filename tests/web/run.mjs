@@ -3,11 +3,11 @@
 // and prints "N passed, M failed". Screenshots go to test-results/ for a human to look at.
 //   node tests/web/run.mjs [name-filter]
 import { spawn } from "node:child_process";
-import { createServer } from "node:http";
-import { readFile, readdir, mkdir, stat } from "node:fs/promises";
+import { readdir, mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { launch, openPages } from "./browser.mjs";
+import { serveStatic } from "./static_server.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -32,26 +32,8 @@ function startServer() {
 }
 
 // Any static file server will do for the server-less mode; this one knows nothing about the app.
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".wasm": "application/wasm",
-  ".data": "application/octet-stream", ".svg": "image/svg+xml", ".json": "application/json",
-  ".webmanifest": "application/manifest+json", ".png": "image/png" };
 function startStatic() {
-  return new Promise((resolve) => {
-    const srv = createServer(async (req, res) => {
-      let p = decodeURIComponent(new URL(req.url, "http://x").pathname);
-      if (p.endsWith("/")) p += "index.html";
-      const file = path.join(webRoot, path.normalize(p));
-      if (!file.startsWith(webRoot)) { res.writeHead(403); return res.end(); }
-      try {
-        const body = await readFile(file);
-        res.writeHead(200, { "Content-Type": TYPES[path.extname(file)] || "application/octet-stream" });
-        res.end(body);
-      } catch {
-        res.writeHead(404); res.end("not found");
-      }
-    });
-    srv.listen(0, "127.0.0.1", () => resolve({ srv, url: `http://127.0.0.1:${srv.address().port}/` }));
-  });
+  return serveStatic([["/", webRoot]]);
 }
 
 async function main() {
