@@ -2,8 +2,10 @@
 // functions). It owns the IndexedDB side of storage:
 //   - before main(): mount IDBFS at /data and load what IndexedDB holds (populate), so the C++ side reads the
 //     journal with plain file I/O; then ask the browser to keep the data (navigator.storage.persist());
-//   - afterwards: a single-flight, coalescing persist scheduler. Overlapping FS.syncfs calls redo each other's
-//     work in Emscripten 3.1.6, so at most one runs and writes made meanwhile trigger exactly one follow-up;
+//   - afterwards: a single-flight, coalescing persist scheduler that writes the files changed since the last
+//     write (tracked by the file system's hooks) in one IndexedDB transaction, right after the frame that
+//     changed them; at most one runs at a time and writes made meanwhile trigger exactly one follow-up
+//     (a whole-mount FS.syncfs only after a failure);
 //   - flush when the page is hidden (the last event a browser reliably delivers), warn on unload while
 //     changes are not yet durable.
 // When IndexedDB is missing, cannot be opened, or refuses writes (full), the app keeps working in memory
@@ -86,13 +88,16 @@ Module.preRun.push(function () {
     return;
   }
   addRunDependency("kt-populate");
+  var t0 = performance.now();
   try {
     FS.syncfs(true, function (err) {
+      Module.ktStorage.populateMs = performance.now() - t0;
       if (err) {
         ktStorageFailure("open_failed", err);
       } else {
         Module.ktStorage.ok = true;
         Module.ktStorage.populated = true;
+        ktTrackChanges();
         ktRequestPersistence();
       }
       removeRunDependency("kt-populate");
@@ -125,28 +130,118 @@ function ktRequestPersistence() {
   }
 }
 
-Module.ktPersist = { inFlight: false, dirty: false, timer: 0, requested: 0, started: 0, lastMs: 0, failures: 0,
-                     askedPersist: false };
+Module.ktPersist = { inFlight: false, dirty: false, requested: 0, started: 0, lastMs: 0,
+                     failures: 0, askedPersist: false, full: false, tracked: 0, fullSyncs: 0,
+                     pendingSince: 0, commitMs: 0 };
 
 function ktReport(mark, ok) {
   if (Module._kt_on_persisted) Module._kt_on_persisted(mark, ok ? 1 : 0);  // also wakes the main loop
 }
 
+// What changed under /data since the last write, seen by wrapping the file system's calls (the tracking
+// hooks of Emscripten's FS exist only in FS_DEBUG builds): paths to copy into IndexedDB and paths to delete
+// from it. A persist writes exactly these in one transaction, so an edit costs one small put whatever the
+// size of the workspace (a whole-mount FS.syncfs lists and compares every file first). Installed once the
+// mount is populated (populating writes every file, which is not a change).
+Module.ktDirty = { puts: new Set(), dels: new Set() };
+
+function ktTrackChanges() {
+  var d = Module.ktDirty;
+  function abs(p) { return p.charAt(0) === "/" ? p : FS.cwd().replace(/\/$/, "") + "/" + p; }
+  function under(p) { return p === "/data" || p.indexOf("/data/") === 0; }
+  function changed(p) { if (typeof p !== "string") return; p = abs(p); if (under(p)) { d.dels.delete(p); d.puts.add(p); } }
+  function removed(p) { if (typeof p !== "string") return; p = abs(p); if (under(p)) { d.puts.delete(p); d.dels.add(p); } }
+  function wrap(name, after) {
+    var f = FS[name];
+    FS[name] = function () {
+      var r = f.apply(FS, arguments);
+      after.apply(null, arguments);
+      return r;
+    };
+  }
+  wrap("write", function (stream) { changed(stream.path); });
+  wrap("mkdir", function (path) { changed(path); });
+  wrap("unlink", function (path) { removed(path); });
+  wrap("rmdir", function (path) { removed(path); });
+  wrap("rename", function (from, to) { removed(from); changed(to); });
+  // A truncation: a torn journal tail cut at load, a file opened for rewriting.
+  wrap("truncate", function (path) { changed(typeof path === "string" ? path : FS.getPath(path)); });
+}
+
+// One IndexedDB transaction with the changed files (IDBFS's own record format: timestamp, mode, contents,
+// so that a full FS.syncfs and the next start read them as usual). Calls back when it is complete.
+function ktWriteChanges(callback) {
+  var t0 = performance.now();
+  var d = Module.ktDirty;
+  var puts = Array.from(d.puts), dels = Array.from(d.dels);
+  d.puts.clear();
+  d.dels.clear();
+  function undo() {  // what failed is still to be written; a newer change of the same path stays newer
+    puts.forEach(function (p) { if (!d.dels.has(p)) d.puts.add(p); });
+    dels.forEach(function (p) { if (!d.puts.has(p)) d.dels.add(p); });
+  }
+  var mount;
+  try { mount = FS.lookupPath("/data").node.mount; } catch (e) { undo(); callback(e); return; }
+  IDBFS.getDB(mount.mountpoint, function (err, db) {
+    if (err) { undo(); callback(err); return; }
+    var tx, finished = false;
+    function finish(e) {
+      if (finished) return;
+      finished = true;
+      if (e) undo();
+      callback(e || null);
+    }
+    try {
+      tx = db.transaction([IDBFS.DB_STORE_NAME], "readwrite");
+      var store = tx.objectStore(IDBFS.DB_STORE_NAME);
+      tx.oncomplete = function () {
+        if (Module.ktPersist.trace) console.log("persist: complete at " + (performance.now() - t0).toFixed(1) + " ms");
+        finish(null);
+      };
+      tx.onabort = function () { finish(tx.error || new DOMException("the IndexedDB transaction was aborted", "AbortError")); };
+      puts.forEach(function (p) {
+        var node, stat;
+        try {
+          node = FS.lookupPath(p).node;
+          stat = FS.stat(p);
+        } catch (e) {  // gone again since: nothing to keep
+          store.delete(p);
+          return;
+        }
+        if (FS.isDir(stat.mode)) {
+          store.put({ timestamp: stat.mtime, mode: stat.mode }, p);
+        } else if (FS.isFile(stat.mode)) {
+          // Exactly the file's bytes: a typed array view would be cloned with its whole (grown) buffer.
+          var c = node.contents, n = node.usedBytes;
+          var bytes = c ? (c.subarray ? c.slice(0, n) : new Uint8Array(c)) : new Uint8Array(0);
+          store.put({ timestamp: stat.mtime, mode: stat.mode, contents: bytes }, p);
+        }
+      });
+      dels.forEach(function (p) { store.delete(p); });
+      if (Module.ktPersist.trace) console.log("persist: " + puts.length + " puts, " + dels.length + " deletes: " + puts.concat(dels).join(" ") + " at " + (performance.now() - t0).toFixed(1) + " ms");
+    } catch (e) {
+      if (tx) { try { tx.abort(); } catch (e2) { /* already finished */ } }
+      finish(e);
+    }
+  });
+}
+
 Module.ktPersistSoon = function (mark) {
   var p = Module.ktPersist;
   if (mark > p.requested) p.requested = mark;
+  if (!p.pendingSince) p.pendingSince = performance.now();
   p.dirty = true;
   if (!p.askedPersist && Module.ktStorage.ok && Module.ktStorage.persisted === false) {
     p.askedPersist = true;
     ktRequestPersistence();
   }
-  clearTimeout(p.timer);
-  p.timer = setTimeout(Module.ktPersistNow, 150);
+  // At once: the transaction is queued while the frame that made the change goes on, so the rest of the
+  // frame (drawing) overlaps the write. More changes meanwhile go into exactly one follow-up transaction.
+  Module.ktPersistNow();
 };
 
 Module.ktPersistNow = function () {
   var p = Module.ktPersist;
-  clearTimeout(p.timer);
   if (!Module.ktStorage.ok) {
     // Nothing can be made durable; tell the app so that it shows the in-memory state honestly.
     if (p.requested) ktReport(p.requested, false);
@@ -167,6 +262,7 @@ Module.ktPersistNow = function () {
     p.lastMs = performance.now() - t0;
     if (err) {
       p.failures++;
+      p.full = true;  // after a failure, reconcile the whole mount: nothing can be missed that way
       ktStorageFailure("write_failed", err);
       ktReport(mark, false);
       p.dirty = true;  // what failed is still to be written: the next change (or hiding the page) retries
@@ -174,13 +270,27 @@ Module.ktPersistNow = function () {
     }
     Module.ktStorage.error = "";
     Module.ktStorage.detail = "";
+    if (mark >= p.requested && p.pendingSince) {
+      // From the oldest change this write covers to its transaction's completion (bench/browser.mjs).
+      p.commitMs = performance.now() - p.pendingSince;
+      p.pendingSince = 0;
+    }
     ktReport(mark, true);
     if (p.dirty) Module.ktPersistNow();
   }
-  // A sync that never calls back (a wedged IndexedDB) must not leave "Saving…" on screen forever.
+  // A write that never calls back (a wedged IndexedDB) must not leave "Saving…" on screen forever.
   var watchdog = setTimeout(function () { done(new Error("IndexedDB did not answer within 20 s")); }, 20000);
   try {
-    FS.syncfs(false, done);
+    if (p.full) {
+      p.full = false;
+      p.fullSyncs++;
+      Module.ktDirty.puts.clear();
+      Module.ktDirty.dels.clear();
+      FS.syncfs(false, function (err) { if (err) p.full = true; done(err); });
+    } else {
+      p.tracked++;
+      ktWriteChanges(done);
+    }
   } catch (e) {
     done(e);
   }

@@ -127,15 +127,17 @@ void App::start_local(std::int64_t now) {
   session_ = std::make_unique<Session>(ws_, client, user_);
   journal_ = std::make_unique<storage::Journal>(platform::data_dir() + "/journal");
   size_t refused = 0;
+  const double t0 = platform::monotonic_ms();
   storage::LoadReport report = journal_->load([&](Mutation&& m) {
     if (!session_->replay(m, now)) ++refused;
   });
+  load_ms_ = platform::monotonic_ms() - t0;
   loaded_records_ = report.records;
   if (report.skipped || report.dropped_bytes || refused) {
     notice_ = ui::tr("loaded.warning");
     for (const auto& w : report.warnings) std::fprintf(stderr, "journal: %s\n", w.c_str());
   }
-  // Every mutation issued from now on goes to the journal, then to IndexedDB (debounced).
+  // Every mutation issued from now on goes to the journal, then to IndexedDB (right after the frame).
   session_->set_sink([this](const Mutation& m) { journal_and_persist(m); });
   if (report.records == 0 && !restored && platform::owns_store()) seed_demo(*session_, now);
   purge_expired(now);
@@ -534,6 +536,7 @@ std::string App::debug_json() const {
   j["journal"] = {{"appended", appended_},
                   {"durable", durable_},
                   {"loaded", loaded_records_},
+                  {"load_ms", load_ms_},
                   {"segments", journal_ ? journal_->segment_count() : 0}};
   j["storage"] = {{"available", platform::storage_available()}, {"error", platform::storage_error()},
                   {"owner", platform::owns_store()}};

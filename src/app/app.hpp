@@ -105,6 +105,7 @@ class App {
   std::uint64_t appended_ = 0;
   std::uint64_t durable_ = 0;
   std::uint64_t loaded_records_ = 0;
+  double load_ms_ = 0;  // reading and applying the local store at start
   bool persist_failed_ = false;
   std::string notice_;
   std::string last_title_;

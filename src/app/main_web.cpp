@@ -1,4 +1,4 @@
-// The web shell: GLFW on the canvas, ImGui with the OpenGL3 (WebGL2) backend, the canvas size and pixel
+// The web shell: GLFW on the canvas, ImGui drawn with WebGL2 (app/renderer.hpp), the canvas size and pixel
 // ratio, the main loop (drawn only when something changes, app/idle.hpp), and the functions the page and
 // the tests call. The page's side of input lives in web/input.js, the accessibility mirror in
 // web/a11y.js, storage in web/glue.js. Everything else is in App.
@@ -13,7 +13,6 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 #include <imgui_impl_glfw.h>
-#include <imgui_impl_opengl3.h>
 
 #include <cmath>
 #include <cstdio>
@@ -28,6 +27,7 @@
 #include "app/idle.hpp"
 #include "app/key_events.hpp"
 #include "app/pointer.hpp"
+#include "app/renderer.hpp"
 #include "app/text_input.hpp"
 #include "platform/platform.hpp"
 #include "ui/help_panel.hpp"
@@ -73,10 +73,7 @@ void fit_canvas() {
   if (dpr != g_dpr) {
     g_dpr = dpr;
     kt::ui::load_theme("/fonts", static_cast<float>(dpr));
-    if (g_frames > 0) {  // before the first frame the backend creates the texture itself
-      ImGui_ImplOpenGL3_DestroyFontsTexture();
-      ImGui_ImplOpenGL3_CreateFontsTexture();
-    }
+    if (g_frames > 0) kt::app::renderer_fonts_changed();  // before the first frame renderer_init makes it
   }
 }
 
@@ -139,7 +136,6 @@ bool busy() {
 void frame() {
   fit_canvas();
   kt::app::key_filter_before_frame();
-  ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   kt::app::pointer_before_frame();
   ImGuiIO& io = ImGui::GetIO();
@@ -150,12 +146,11 @@ void frame() {
   g_next_frame.clear();
   g_app->frame();
   ImGui::Render();
-  glViewport(0, 0, g_width, g_height);
   const ImU32 bg = kt::ui::color::kBackground;
   glClearColor(((bg >> IM_COL32_R_SHIFT) & 0xFF) / 255.f, ((bg >> IM_COL32_G_SHIFT) & 0xFF) / 255.f,
                ((bg >> IM_COL32_B_SHIFT) & 0xFF) / 255.f, 1.f);
   glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  kt::app::renderer_draw(ImGui::GetDrawData(), g_width, g_height);
   kt::app::key_filter_after_frame();
   kt::app::text_input_after_frame();
   kt::app::a11y_after_frame(static_cast<float>(g_dpr));
@@ -289,12 +284,15 @@ int main() {
   kt::app::install_key_filter(g_window);
   kt::app::text_input_init(frame);
   kt_js_install_input();
-  ImGui_ImplOpenGL3_Init("#version 300 es");
   emscripten_set_wheel_callback("#canvas", nullptr, EM_TRUE, on_wheel);
   kt::platform::set_translator(translate);
 
   g_dpr = 0;  // forces the first fit_canvas() to load fonts at the real ratio
   fit_canvas();
+  if (!kt::app::renderer_init()) {
+    EM_ASM({ if (Module.ktFatal) Module.ktFatal("WebGL2"); });
+    return 1;
+  }
 
   static kt::App app;
   g_app = &app;

@@ -8,6 +8,7 @@
 namespace kt::platform {
 
 std::int64_t now_ms();         // wall clock, milliseconds since the Unix epoch
+double monotonic_ms();         // a monotonic clock with sub-millisecond resolution, for measuring
 int tz_offset_minutes();       // local time minus UTC, in minutes (Moscow: +180)
 std::string random_id(int n);  // n random characters from [0-9a-z], from a cryptographic source
 std::string preferred_language();  // "ru" or "en", from the browser's languages
@@ -21,8 +22,9 @@ std::string storage_error();  // why storage is unavailable or failed, for the b
 // storage_error() speaks the user's language. Without one, the codes are returned as they are.
 void set_translator(const char* (*translate)(const char* key));
 
-// Asks for everything written under data_dir() so far to be made durable soon (debounced, one flush at a
-// time). `mark` is echoed back by on_persisted once all writes up to it are durable.
+// Asks for everything written under data_dir() so far to be made durable right after the current frame
+// (one transaction for the frame's writes, one at a time). `mark` is echoed back by on_persisted once all
+// writes up to it are durable.
 void persist_soon(std::uint64_t mark);
 
 void set_document_title(const std::string& title);

@@ -78,6 +78,7 @@ const char* (*g_translate)(const char*) = nullptr;
 }  // namespace
 
 std::int64_t now_ms() { return static_cast<std::int64_t>(kt_js_now()); }
+double monotonic_ms() { return emscripten_get_now(); }
 int tz_offset_minutes() { return kt_js_tz(); }
 std::string random_id(int n) { return take(kt_js_random(n)); }
 std::string preferred_language() { return take(kt_js_language()); }

@@ -101,11 +101,12 @@ export const tests = [
       await openEditor(page, id, "TITLE");
       await page.keyboard.press("Control+A");
       await page.keyboard.insertText("Новое название");
+      const before = (await state(page)).journal.appended;
       await page.keyboard.press("Enter");
-      await page.waitForFunction(() => {
+      await page.waitForFunction((before) => {
         const s = JSON.parse(UTF8ToString(Module._kt_debug_json()));
-        return s.journal.appended === s.journal.durable && s.journal.appended > 0;
-      }, null, { timeout: 5000 });
+        return s.journal.appended > before && s.journal.appended === s.journal.durable;
+      }, before, { timeout: 5000 });
       await page.waitForFunction(() => JSON.parse(UTF8ToString(Module._kt_semantics_json()))
         .some((n) => n.id === "save-status" && n.value === "status.saved"), null, { timeout: 3000, polling: 100 });
       assertEq((await state(page)).card.fields.TITLE.value, "Новое название", "saved");

@@ -4,6 +4,7 @@
 //   kt_bench query  --snapshot ws100k.json [--runs 15]   quick search + a filter over the deals
 //   kt_bench merge  --snapshot ws100k.json [--runs 5]    100,000 remote field updates into the local state
 //   kt_bench push   --mutations ws10k.jsonl [--runs 3]   kartoteka-server (HTTP + SQLite) push throughput
+//   kt_bench load   --journal journal10k/ [--runs 3]     the app's start: journal read + parse + replay
 //   kt_bench pull   --mutations ws10k.jsonl [--clients 100] [--runs 3] pull latency, concurrent clients
 #include <httplib.h>
 #include <unistd.h>
@@ -24,9 +25,11 @@
 #include <vector>
 
 #include "core/query.hpp"
+#include "core/session.hpp"
 #include "core/snapshot.hpp"
 #include "core/workspace.hpp"
 #include "server/server.hpp"
+#include "storage/journal.hpp"
 #include "sync/replica.hpp"
 
 using nlohmann::json;
@@ -336,6 +339,31 @@ int bench_pull(const std::string& mutations, int clients, int runs, int pulls_ea
   return 0;
 }
 
+// -------------------------------------------------------------------------------------------------------
+// load: the app's start on a local workspace, natively: read the journal segments, parse each record and
+// replay it into a Session (what App::start_local does before the first frame); parsing alone separately
+// -------------------------------------------------------------------------------------------------------
+int bench_load(const std::string& journal, int runs) {
+  std::vector<double> total, parse;
+  size_t records = 0, items = 0;
+  for (int r = 0; r < runs; ++r) {
+    kt::storage::Journal j(journal);
+    auto t0 = Clock::now();
+    records = j.load([](kt::Mutation&&) {}).records;
+    parse.push_back(ms_since(t0));
+    kt::Workspace ws;
+    kt::Session session(ws, "cbench", "u1");
+    t0 = Clock::now();
+    j.load([&](kt::Mutation&& m) { session.replay(m, 1790000000000); });
+    total.push_back(ms_since(t0));
+    items = ws.item_count();
+  }
+  emit("native_journal_load", "ms", total, std::to_string(records) + " journal records -> " + std::to_string(items) +
+       " items: read + parse + Session::replay");
+  emit("native_journal_parse", "ms", parse, "the same journal: read + parse only");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -343,12 +371,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: kt_bench query|merge|push|pull [options]\n");
     return 2;
   }
-  std::string cmd = argv[1], snapshot, mutations;
+  std::string cmd = argv[1], snapshot, mutations, journal;
   int runs = 0, clients = 100, updates = 100000, pulls = 20;
   for (int i = 2; i + 1 < argc; i += 2) {
     std::string a = argv[i], v = argv[i + 1];
     if (a == "--snapshot") snapshot = v;
     else if (a == "--mutations") mutations = v;
+    else if (a == "--journal") journal = v;
     else if (a == "--runs") runs = std::atoi(v.c_str());
     else if (a == "--clients") clients = std::atoi(v.c_str());
     else if (a == "--updates") updates = std::atoi(v.c_str());
@@ -358,6 +387,7 @@ int main(int argc, char** argv) {
     if (cmd == "query") return bench_query(snapshot, runs ? runs : 15);
     if (cmd == "merge") return bench_merge(snapshot, runs ? runs : 5, updates);
     if (cmd == "push") return bench_push(mutations, runs ? runs : 3);
+    if (cmd == "load") return bench_load(journal, runs ? runs : 3);
     if (cmd == "pull") return bench_pull(mutations, clients, runs ? runs : 3, pulls);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "kt_bench %s: %s\n", cmd.c_str(), e.what());

@@ -1,0 +1,20 @@
+// Draws ImGui's draw data with WebGL2. The page owns its WebGL context alone, so unlike ImGui's generic
+// OpenGL3 backend this renderer never reads GL state back (no glGet*/glIsEnabled to save and restore it):
+// in a browser every such query is a round trip to the GPU process that waits for all queued drawing, and
+// it kept the main thread blocked for most of each frame with software rendering (headless Chromium) —
+// input, IndexedDB completions and timers waited behind it. Without queries, a slow GPU delays the next
+// animation frame instead of blocking the page.
+#pragma once
+
+struct ImDrawData;
+
+namespace kt::app {
+
+// Compiles the shaders and creates the buffers; false (with a message on stderr) when WebGL2 refuses.
+bool renderer_init();
+// (Re)creates the font atlas texture from ImGui's font atlas (after fonts were rebuilt for a new DPR).
+void renderer_fonts_changed();
+// Draws into the default framebuffer of fb_width x fb_height device pixels.
+void renderer_draw(const ImDrawData* data, int fb_width, int fb_height);
+
+}  // namespace kt::app

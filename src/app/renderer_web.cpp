@@ -1,0 +1,194 @@
+#include "app/renderer.hpp"
+
+#include <GLES3/gl3.h>
+#include <imgui.h>
+
+#include <cstdint>
+#include <cstdio>
+
+namespace kt::app {
+
+namespace {
+
+struct Renderer {
+  GLuint program = 0;
+  GLint loc_tex = -1, loc_proj = -1;
+  GLuint vao = 0, vbo = 0, ebo = 0;
+  GLuint font_texture = 0;
+  GLsizeiptr vbo_size = 0, ebo_size = 0;
+};
+Renderer g;
+
+const char* kVertexShader = R"(#version 300 es
+precision highp float;
+layout (location = 0) in vec2 Position;
+layout (location = 1) in vec2 UV;
+layout (location = 2) in vec4 Color;
+uniform mat4 ProjMtx;
+out vec2 Frag_UV;
+out vec4 Frag_Color;
+void main() {
+  Frag_UV = UV;
+  Frag_Color = Color;
+  gl_Position = ProjMtx * vec4(Position.xy, 0, 1);
+}
+)";
+
+const char* kFragmentShader = R"(#version 300 es
+precision mediump float;
+uniform sampler2D Texture;
+in vec2 Frag_UV;
+in vec4 Frag_Color;
+layout (location = 0) out vec4 Out_Color;
+void main() {
+  Out_Color = Frag_Color * texture(Texture, Frag_UV.st);
+}
+)";
+
+GLuint compile(GLenum type, const char* source) {
+  GLuint s = glCreateShader(type);
+  glShaderSource(s, 1, &source, nullptr);
+  glCompileShader(s);
+  GLint ok = 0;
+  glGetShaderiv(s, GL_COMPILE_STATUS, &ok);  // once, at start
+  if (!ok) {
+    char log[512] = {0};
+    glGetShaderInfoLog(s, sizeof log, nullptr, log);
+    std::fprintf(stderr, "renderer: shader: %s\n", log);
+    glDeleteShader(s);
+    return 0;
+  }
+  return s;
+}
+
+}  // namespace
+
+bool renderer_init() {
+  ImGuiIO& io = ImGui::GetIO();
+  io.BackendRendererName = "kartoteka_webgl2";
+  const GLuint vs = compile(GL_VERTEX_SHADER, kVertexShader);
+  const GLuint fs = compile(GL_FRAGMENT_SHADER, kFragmentShader);
+  if (!vs || !fs) return false;
+  g.program = glCreateProgram();
+  glAttachShader(g.program, vs);
+  glAttachShader(g.program, fs);
+  glLinkProgram(g.program);
+  glDeleteShader(vs);
+  glDeleteShader(fs);
+  GLint ok = 0;
+  glGetProgramiv(g.program, GL_LINK_STATUS, &ok);
+  if (!ok) {
+    std::fprintf(stderr, "renderer: the shader program does not link\n");
+    return false;
+  }
+  g.loc_tex = glGetUniformLocation(g.program, "Texture");
+  g.loc_proj = glGetUniformLocation(g.program, "ProjMtx");
+
+  // The vertex layout lives in one vertex array object, set up once.
+  glGenVertexArrays(1, &g.vao);
+  glGenBuffers(1, &g.vbo);
+  glGenBuffers(1, &g.ebo);
+  glBindVertexArray(g.vao);
+  glBindBuffer(GL_ARRAY_BUFFER, g.vbo);
+  glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, g.ebo);
+  glEnableVertexAttribArray(0);
+  glEnableVertexAttribArray(1);
+  glEnableVertexAttribArray(2);
+  glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, sizeof(ImDrawVert),
+                        reinterpret_cast<const void*>(IM_OFFSETOF(ImDrawVert, pos)));
+  glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, sizeof(ImDrawVert),
+                        reinterpret_cast<const void*>(IM_OFFSETOF(ImDrawVert, uv)));
+  glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(ImDrawVert),
+                        reinterpret_cast<const void*>(IM_OFFSETOF(ImDrawVert, col)));
+  glBindVertexArray(0);
+
+  // The state ImGui's drawing needs never changes between frames: set it once.
+  glEnable(GL_BLEND);
+  glBlendEquation(GL_FUNC_ADD);
+  glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+  glDisable(GL_CULL_FACE);
+  glDisable(GL_DEPTH_TEST);
+  glDisable(GL_STENCIL_TEST);
+  glActiveTexture(GL_TEXTURE0);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  renderer_fonts_changed();
+  return true;
+}
+
+void renderer_fonts_changed() {
+  ImGuiIO& io = ImGui::GetIO();
+  unsigned char* pixels = nullptr;
+  int width = 0, height = 0;
+  io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);
+  if (g.font_texture) glDeleteTextures(1, &g.font_texture);
+  glGenTextures(1, &g.font_texture);
+  glBindTexture(GL_TEXTURE_2D, g.font_texture);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels);
+  io.Fonts->SetTexID(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(g.font_texture)));
+}
+
+void renderer_draw(const ImDrawData* data, int fb_width, int fb_height) {
+  if (!data || fb_width <= 0 || fb_height <= 0 || !g.program) return;
+  glViewport(0, 0, fb_width, fb_height);
+  glEnable(GL_SCISSOR_TEST);
+  glUseProgram(g.program);
+  const float l = data->DisplayPos.x, r = data->DisplayPos.x + data->DisplaySize.x;
+  const float t = data->DisplayPos.y, b = data->DisplayPos.y + data->DisplaySize.y;
+  const float proj[4][4] = {
+      {2.0f / (r - l), 0.0f, 0.0f, 0.0f},
+      {0.0f, 2.0f / (t - b), 0.0f, 0.0f},
+      {0.0f, 0.0f, -1.0f, 0.0f},
+      {(r + l) / (l - r), (t + b) / (b - t), 0.0f, 1.0f},
+  };
+  glUniform1i(g.loc_tex, 0);
+  glUniformMatrix4fv(g.loc_proj, 1, GL_FALSE, &proj[0][0]);
+  glBindVertexArray(g.vao);
+  glBindBuffer(GL_ARRAY_BUFFER, g.vbo);
+
+  const ImVec2 clip_off = data->DisplayPos;
+  const ImVec2 clip_scale = data->FramebufferScale;
+  GLuint bound_texture = 0;
+  for (int n = 0; n < data->CmdListsCount; n++) {
+    const ImDrawList* list = data->CmdLists[n];
+    // Buffers grow and are then updated in place (no reallocation per frame).
+    const GLsizeiptr vsize = static_cast<GLsizeiptr>(list->VtxBuffer.Size) * sizeof(ImDrawVert);
+    const GLsizeiptr isize = static_cast<GLsizeiptr>(list->IdxBuffer.Size) * sizeof(ImDrawIdx);
+    if (vsize > g.vbo_size) {
+      g.vbo_size = vsize + vsize / 2;
+      glBufferData(GL_ARRAY_BUFFER, g.vbo_size, nullptr, GL_STREAM_DRAW);
+    }
+    if (isize > g.ebo_size) {
+      g.ebo_size = isize + isize / 2;
+      glBufferData(GL_ELEMENT_ARRAY_BUFFER, g.ebo_size, nullptr, GL_STREAM_DRAW);
+    }
+    glBufferSubData(GL_ARRAY_BUFFER, 0, vsize, list->VtxBuffer.Data);
+    glBufferSubData(GL_ELEMENT_ARRAY_BUFFER, 0, isize, list->IdxBuffer.Data);
+    for (int i = 0; i < list->CmdBuffer.Size; i++) {
+      const ImDrawCmd* cmd = &list->CmdBuffer[i];
+      if (cmd->UserCallback) {
+        if (cmd->UserCallback != ImDrawCallback_ResetRenderState) cmd->UserCallback(list, cmd);
+        continue;
+      }
+      const ImVec2 clip_min((cmd->ClipRect.x - clip_off.x) * clip_scale.x, (cmd->ClipRect.y - clip_off.y) * clip_scale.y);
+      const ImVec2 clip_max((cmd->ClipRect.z - clip_off.x) * clip_scale.x, (cmd->ClipRect.w - clip_off.y) * clip_scale.y);
+      if (clip_max.x <= clip_min.x || clip_max.y <= clip_min.y) continue;
+      glScissor(static_cast<int>(clip_min.x), static_cast<int>(fb_height - clip_max.y),
+                static_cast<int>(clip_max.x - clip_min.x), static_cast<int>(clip_max.y - clip_min.y));
+      const GLuint tex = static_cast<GLuint>(reinterpret_cast<std::intptr_t>(cmd->GetTexID()));
+      if (tex != bound_texture) {
+        glBindTexture(GL_TEXTURE_2D, tex);
+        bound_texture = tex;
+      }
+      glDrawElements(GL_TRIANGLES, static_cast<GLsizei>(cmd->ElemCount),
+                     sizeof(ImDrawIdx) == 2 ? GL_UNSIGNED_SHORT : GL_UNSIGNED_INT,
+                     reinterpret_cast<const void*>(static_cast<std::intptr_t>(cmd->IdxOffset * sizeof(ImDrawIdx))));
+    }
+  }
+  glDisable(GL_SCISSOR_TEST);  // so that the next frame's clear covers the whole canvas
+}
+
+}  // namespace kt::app
