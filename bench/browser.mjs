@@ -65,38 +65,48 @@ async function idleFps(browser, url) {
   emit("idle_fps", "fps", out, "demo workspace, list screen, 3 s without input once the first visit's offline install and its toast are over");
 }
 
-// Replaces the app's local journal in IndexedDB with the generated one: the page's own FS and IDBFS mount
-// (the app is running: its journal files are removed, the generated segments written, then one syncfs).
-async function installJournal(page, url, name) {
-  const files = (await readdir(path.join(dataDir, name))).sort();
-  await page.evaluate(async ({ base, files }) => {
+// Replaces the app's local store in IndexedDB with a generated one: a journal (a folder of segments, which
+// the app replays and then compacts into its base) or a stored base (a .bin file, kt_gen --base). Written
+// through the page's own FS and IDBFS mount (the app is running: its files are removed, the generated ones
+// written, then one syncfs).
+async function installStore(page, url, name) {
+  const isBase = name.endsWith(".bin");
+  const files = isBase ? [name] : (await readdir(path.join(dataDir, name))).sort();
+  await page.evaluate(async ({ base, files, isBase }) => {
     const dir = "/data/local/journal";
     for (const f of FS.readdir(dir)) if (f !== "." && f !== "..") FS.unlink(dir + "/" + f);
+    try { FS.unlink("/data/local/base.bin"); } catch (e) { /* none yet */ }
     for (const f of files) {
       const resp = await fetch(base + f);
       if (!resp.ok) throw new Error(`${base + f}: HTTP ${resp.status}`);
       const b = new Uint8Array(await resp.arrayBuffer());
-      FS.writeFile(dir + "/" + f, b);
+      FS.writeFile(isBase ? "/data/local/base.bin" : dir + "/" + f, b);
     }
     await new Promise((res, rej) => FS.syncfs(false, (e) => (e ? rej(e) : res())));
-  }, { base: `${url}benchdata/${name}/`, files });
+  }, { base: `${url}benchdata/${isBase ? "" : name + "/"}`, files, isBase });
   return files.length;
 }
 
 // Navigation -> first frame drawn with the workspace loaded (the main loop draws the list on its first
 // frame), on the page's own clock: performance.now() counts from navigation start.
-async function coldLoad(browser, url, name, deals) {
+async function coldLoad(browser, url, name, deals, figure) {
   const { context, page } = await newPage(browser);
   page.on("crash", () => console.error("coldLoad: the page crashed"));
   page.on("console", (m) => { if (process.env.BENCH_VERBOSE) console.error("page: " + m.text()); });
   await page.goto(url);
   await waitForApp(page);
-  const segments = await installJournal(page, url, name);
-  // A first load replays the new journal (and lets the service worker cache the files).
+  const files = await installStore(page, url, name);
+  // A first load replays a new journal (and lets the service worker cache the files); a journal of more
+  // than a thousand records is then compacted into the stored base, as on a user's device.
   await page.reload();
-  await waitForApp(page);
+  await waitForApp(page, 3, 300000);
   const s = await state(page);
-  if (s.deals < deals) throw new Error(`the generated journal did not load: ${s.deals} deals`);
+  if (s.deals < deals) throw new Error(`the generated store did not load: ${s.deals} deals`);
+  await page.waitForFunction(() => {
+    const j = JSON.parse(UTF8ToString(Module._kt_debug_json())).journal;
+    return (j.loaded < 1000 || j.compactions > 0) && !Module.ktPersist.inFlight && !Module.ktPersist.dirty;
+  }, null, { timeout: 120000, polling: 100 });
+  const compacted = (await state(page)).journal;
   const out = [], split = [];
   // Each navigation is a fresh document: the first frame includes reading IDBFS, replaying the journal.
   await page.addInitScript(() => {
@@ -116,13 +126,18 @@ async function coldLoad(browser, url, name, deals) {
     const h = await page.waitForFunction(() => window.__firstFrameAt, null, { timeout: 120000, polling: 50 });
     out.push(await h.jsonValue());
     const st = await state(page);
-    split.push({ populate: await page.evaluate(() => Module.ktStorage.populateMs), replay: st.journal.load_ms });
+    split.push({ populate: await page.evaluate(() => Module.ktStorage.populateMs), replay: st.journal.load_ms,
+      records: st.journal.loaded });
     const loaded = st.deals;
     if (loaded < deals) throw new Error(`run ${r}: only ${loaded} deals loaded`);
   }
-  emit(`cold_load_${name}`, "ms", out, `${s.deals} deals, ${s.journal.loaded} journal records in ${segments} segments; ` +
-    "navigation -> first frame, files cached by the service worker; of which reading IndexedDB (ms) " +
-    split.map((x) => Math.round(x.populate)).join("/") + ", applying the local store " + split.map((x) => Math.round(x.replay)).join("/"));
+  const heap = await page.evaluate(() => (typeof HEAP8 !== "undefined" ? HEAP8.length : wasmMemory.buffer.byteLength));
+  emit(figure, "ms", out, `${s.deals} deals (installed: ${name}, ${files} file(s); the first start replayed ` +
+    `${s.journal.loaded} journal records, compacted in ${Math.round(compacted.compact_ms)} ms); navigation -> first frame, ` +
+    "files cached by the service worker; of which reading IndexedDB (ms) " + split.map((x) => Math.round(x.populate)).join("/") +
+    ", decoding the base + replaying " + split.map((x) => x.records).join("/") + " journal records (ms) " +
+    split.map((x) => Math.round(x.replay)).join("/") + `; WebAssembly heap ${(heap / 1048576).toFixed(0)} MB`);
+  if (figure.includes("100k")) emit("heap_100k", "bytes", [heap], `WebAssembly memory with ${s.deals} deals loaded`);
   return { context, page };
 }
 
@@ -201,8 +216,13 @@ async function main() {
     if (want("idle")) await idleFps(browser, server.url);
     if (want("cold10k") || want("durable")) {
       await stat(path.join(dataDir, "journal10k"));
-      const { context, page } = await coldLoad(browser, server.url, "journal10k", 10000);
+      const { context, page } = await coldLoad(browser, server.url, "journal10k", 10000, "cold_load_journal10k");
       if (want("durable")) await durableCommit(page, server.url);
+      await context.close();
+    }
+    if (want("cold100k")) {
+      await stat(path.join(dataDir, "base100k.bin"));
+      const { context } = await coldLoad(browser, server.url, "base100k.bin", 100000, "cold_load_100k");
       await context.close();
     }
     if (want("puts") || want("loads")) await peers(browser, server.url);

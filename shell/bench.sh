@@ -41,12 +41,15 @@ gen() {  # deals, then kt_gen outputs
 }
 [ -f "$out/ws1k.json" ] || gen 1000 --snapshot "$out/ws1k.json"
 [ -f "$out/ws10k.jsonl" ] && [ -d "$out/journal10k" ] || gen 10000 --snapshot "$out/ws10k.json" --mutations "$out/ws10k.jsonl" --journal "$out/journal10k"
-[ -f "$out/ws100k.json" ] || gen 100000 --snapshot "$out/ws100k.json"
+[ -f "$out/ws100k.json" ] && [ -f "$out/base100k.bin" ] || gen 100000 --snapshot "$out/ws100k.json" --base "$out/base100k.bin"
 
 # --- native ---------------------------------------------------------------------------------------------------
 if has native; then
   say "native: query"
   build/native/kt_bench query --snapshot "$out/ws100k.json" --runs 15 >>"$results" 2>>"$log"
+  say "native: start from the journal (10k) and from the stored base (100k)"
+  build/native/kt_bench load --journal "$out/journal10k" --runs 3 >>"$results" 2>>"$log"
+  build/native/kt_bench load --base "$out/base100k.bin" --runs 3 >>"$results" 2>>"$log"
   say "native: merge"
   build/native/kt_bench merge --snapshot "$out/ws100k.json" --runs 3 >>"$results" 2>>"$log"
   say "native: server push"
@@ -69,7 +72,7 @@ if has peers; then
 fi
 if has browser || has peers; then
   what=""
-  has browser && what="download,idle,cold10k,durable"
+  has browser && what="download,idle,cold10k,durable,cold100k"
   has peers && what="${what:+$what,}puts,loads"
   say "browser: $what"
   node bench/browser.mjs --data "$out" --only "$what" --runs 3 --records "${BENCH_RECORDS:-100000}" >>"$results" 2>>"$log" ||

@@ -16,6 +16,7 @@
 #include "core/layouts.hpp"
 #include "core/rights.hpp"
 #include "core/snapshot.hpp"
+#include "core/snapshot_binary.hpp"
 #include "platform/files.hpp"
 #include "platform/http.hpp"
 #include "platform/tabs.hpp"
@@ -42,7 +43,12 @@ App::~App() = default;
 namespace {
 
 const char* kConnectionFile = "/data/connection.json";
-const char* kRestoredBase = "restored.json";  // under data_dir(): the workspace of a restored backup
+const char* kRestoredBase = "restored.json";  // under data_dir(): a restored backup, as earlier builds stored it
+// Under data_dir(): the local workspace's state up to a journal segment (core/snapshot_binary.hpp). Start-up
+// decodes it and replays only the later segments; it is rewritten (compaction) once enough records pile up.
+const char* kBase = "base.bin";
+constexpr std::uint64_t kCompactAtStart = 1000;  // journal records replayed at start that ask for a compaction
+constexpr std::uint64_t kCompactWhileRunning = 5000;  // ... or appended since the last one
 
 std::optional<Connection> read_connection() {
   std::string text;
@@ -104,6 +110,35 @@ void App::journal_and_persist(const Mutation& m) {
     return;
   }
   ++appended_;
+  ++since_base_;
+  persist();
+}
+
+// Stores the local workspace as it is now (base.bin) and deletes the journal segments it includes, so that
+// the next start decodes one file instead of replaying every record. The file is written whole and renamed
+// into place; until the rename the old base and all segments stay valid. Both reach IndexedDB in one
+// transaction (glue.js writes every changed file of a frame together).
+bool App::write_base(const Workspace& ws) {
+  const std::uint64_t upto = journal_->last_segment();
+  if (!storage::write_file_atomic(platform::data_dir() + "/" + kBase, encode_workspace(ws, upto))) return false;
+  journal_->seal();
+  journal_->drop_through(upto);
+  std::remove((platform::data_dir() + "/" + kRestoredBase).c_str());
+  return true;
+}
+
+void App::compact_if_due() {
+  if (connection_ || !platform::owns_store() || !platform::storage_available() || !journal_) return;
+  if (since_base_ < (compactions_ == 0 ? kCompactAtStart : kCompactWhileRunning)) return;
+  const double t0 = platform::monotonic_ms();
+  if (!write_base(ws_)) {
+    std::fprintf(stderr, "compaction: cannot write %s\n", kBase);
+    since_base_ = 0;  // not again at once; the journal still holds everything
+    return;
+  }
+  ++compactions_;
+  since_base_ = 0;
+  compact_ms_ = platform::monotonic_ms() - t0;
   persist();
 }
 
@@ -113,33 +148,46 @@ void App::persist() {
 
 void App::start_local(std::int64_t now) {
   const std::string client = "c" + platform::random_id(10);
-  // A restored backup is the base the journal's later edits apply to.
-  bool restored = false;
-  if (std::string base; storage::read_file(platform::data_dir() + "/" + kRestoredBase, &base)) {
+  const double t0 = platform::monotonic_ms();
+  // The stored state (or, from earlier builds, a restored backup) is the base the journal's later edits
+  // apply to.
+  bool have_base = false;
+  std::uint64_t base_segment = 0;
+  if (std::string bytes; storage::read_file(platform::data_dir() + "/" + kBase, &bytes)) {
+    Workspace w;
+    if (Status s = decode_workspace(bytes, &w, &base_segment); s) {
+      ws_ = std::move(w);
+      have_base = true;
+    } else {
+      notice_ = ui::tr("loaded.warning");
+      std::fprintf(stderr, "%s\n", s.message.c_str());
+    }
+  } else if (std::string base; storage::read_file(platform::data_dir() + "/" + kRestoredBase, &base)) {
     json j = json::parse(base, nullptr, false);
     if (Workspace w; !j.is_discarded() && load_snapshot(j, &w)) {
       ws_ = std::move(w);
-      restored = true;
+      have_base = true;
     } else {
       notice_ = ui::tr("loaded.warning");
     }
   }
   session_ = std::make_unique<Session>(ws_, client, user_);
+  if (have_base) session_->observe_clock(max_clock(ws_), now);
   journal_ = std::make_unique<storage::Journal>(platform::data_dir() + "/journal");
   size_t refused = 0;
-  const double t0 = platform::monotonic_ms();
   storage::LoadReport report = journal_->load([&](Mutation&& m) {
     if (!session_->replay(m, now)) ++refused;
-  });
+  }, base_segment);
   load_ms_ = platform::monotonic_ms() - t0;
   loaded_records_ = report.records;
+  since_base_ = report.records;
   if (report.skipped || report.dropped_bytes || refused) {
     notice_ = ui::tr("loaded.warning");
     for (const auto& w : report.warnings) std::fprintf(stderr, "journal: %s\n", w.c_str());
   }
   // Every mutation issued from now on goes to the journal, then to IndexedDB (right after the frame).
   session_->set_sink([this](const Mutation& m) { journal_and_persist(m); });
-  if (report.records == 0 && !restored && platform::owns_store()) seed_demo(*session_, now);
+  if (report.records == 0 && !have_base && platform::owns_store()) seed_demo(*session_, now);
   purge_expired(now);
   // The user of the last session, if he still exists; else the first administrator.
   if (!ws_.schema().user(session_->user_id()) || !ws_.schema().user(session_->user_id())->active) {
@@ -370,7 +418,7 @@ void App::restore_backup(const std::string& text) {
     ui::toast(s.message, true);
     return;
   }
-  if (!storage::write_file_atomic(platform::data_dir() + "/" + kRestoredBase, snapshot_json(w, nullptr).dump())) {
+  if (!write_base(w)) {
     ui::toast(ui::error_text("storage_failed"), true);
     return;
   }
@@ -388,6 +436,8 @@ void App::logout() {
 }
 
 void App::frame() {
+  // After the first frames are on screen: compaction costs a moment once, never the first paint.
+  if (++frames_ > 2) compact_if_due();
   ui::UiEnv env;
   env.user = session_->user_id();
   env.tz_minutes = platform::tz_offset_minutes();
@@ -537,6 +587,8 @@ std::string App::debug_json() const {
                   {"durable", durable_},
                   {"loaded", loaded_records_},
                   {"load_ms", load_ms_},
+                  {"compactions", compactions_},
+                  {"compact_ms", compact_ms_},
                   {"segments", journal_ ? journal_->segment_count() : 0}};
   j["storage"] = {{"available", platform::storage_available()}, {"error", platform::storage_error()},
                   {"owner", platform::owns_store()}};

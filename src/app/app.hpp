@@ -69,6 +69,8 @@ class App {
   void start_connected(const Connection& c, std::int64_t now);
   void dispatch(Command cmd, std::int64_t now);
   void journal_and_persist(const Mutation& m);
+  bool write_base(const Workspace& ws);
+  void compact_if_due();
   void persist();
   void save_confirmed();
   void upload_local_items(std::int64_t now);
@@ -106,6 +108,10 @@ class App {
   std::uint64_t durable_ = 0;
   std::uint64_t loaded_records_ = 0;
   double load_ms_ = 0;  // reading and applying the local store at start
+  std::uint64_t since_base_ = 0;  // journal records not in the stored base
+  int compactions_ = 0;
+  std::uint64_t frames_ = 0;
+  double compact_ms_ = 0;
   bool persist_failed_ = false;
   std::string notice_;
   std::string last_title_;

@@ -44,6 +44,8 @@ class Session {
   // Re-applies a mutation from the journal at start-up: no sink, no undo step. Advances the clock so that
   // later local writes order after it.
   Status replay(const Mutation& m, std::int64_t now_ms);
+  // Advances the clock past a timestamp already in the workspace (a session started on a stored state).
+  void observe_clock(const Hlc& h, std::int64_t now_ms) { clock_.observe(h, now_ms); }
 
   bool can_undo() const { return !undo_.empty(); }
   bool can_redo() const { return !redo_.empty(); }

@@ -332,6 +332,12 @@ void Workspace::put_item(Item item, const std::vector<TimelineEntry>* timeline, 
   });
 }
 
+void Workspace::put_item(Item item, std::vector<TimelineEntry>&& timeline) {
+  const std::string id = item.id;
+  put_item(std::move(item), nullptr, false);
+  timelines_[id] = std::move(timeline);
+}
+
 void Workspace::remove_item(const std::string& id) {
   auto found = items_.find(id);
   if (found == items_.end()) return;

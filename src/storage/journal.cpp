@@ -26,16 +26,20 @@ std::string Journal::segment_name(std::uint64_t n) {
 
 std::string Journal::path(std::uint64_t n) const { return dir_ + "/" + segment_name(n); }
 
-LoadReport Journal::load(const std::function<void(Mutation&&)>& on_mutation) {
+LoadReport Journal::load(const std::function<void(Mutation&&)>& on_mutation, std::uint64_t after) {
   LoadReport report;
   segments_.clear();
   active_size_ = 0;
+  sealed_ = false;
+  floor_ = after;
   make_dirs(dir_);
   for (const auto& name : list_dir(dir_)) {
     unsigned long long n = 0;
     char tail[8] = {0};
-    if (std::sscanf(name.c_str(), "seg-%llu.%4s", &n, tail) == 2 && std::strcmp(tail, "log") == 0)
-      segments_.push_back(n);
+    if (std::sscanf(name.c_str(), "seg-%llu.%4s", &n, tail) == 2 && std::strcmp(tail, "log") == 0) {
+      if (n <= after) std::remove(path(n).c_str());
+      else segments_.push_back(n);
+    }
   }
   std::sort(segments_.begin(), segments_.end());
 
@@ -75,12 +79,22 @@ void Journal::clear() {
   active_size_ = 0;
 }
 
+void Journal::drop_through(std::uint64_t n) {
+  while (!segments_.empty() && segments_.front() <= n) {
+    std::remove(path(segments_.front()).c_str());
+    segments_.erase(segments_.begin());
+  }
+  if (n > floor_) floor_ = n;
+  if (segments_.empty()) active_size_ = 0;
+}
+
 Status Journal::append(const Mutation& m) {
   const std::string record = encode_record(nlohmann::json(m).dump());
-  if (segments_.empty() || active_size_ + record.size() > segment_limit_) {
+  if (segments_.empty() || sealed_ || active_size_ + record.size() > segment_limit_) {
     if (!make_dirs(dir_)) return Status::Fail("storage_error", "cannot create " + dir_);
-    segments_.push_back(segments_.empty() ? 1 : segments_.back() + 1);
+    segments_.push_back(std::max(segments_.empty() ? 0 : segments_.back(), floor_) + 1);
     active_size_ = 0;
+    sealed_ = false;
   }
   const std::string p = path(segments_.back());
   FILE* f = std::fopen(p.c_str(), "ab");

@@ -30,13 +30,22 @@ class Journal {
 
   // Reads every segment in order and hands each mutation to `on_mutation`. A torn tail (an incomplete
   // last record) is cut off so that later appends follow a clean record. Creates the directory if needed.
-  LoadReport load(const std::function<void(Mutation&&)>& on_mutation);
+  // Segments numbered up to `after` are already in a stored state (a compaction that was interrupted
+  // before it deleted them): they are deleted, not read.
+  LoadReport load(const std::function<void(Mutation&&)>& on_mutation, std::uint64_t after = 0);
 
   // Appends one mutation. Fails (writing nothing) when the file cannot be written.
   Status append(const Mutation& m);
 
   // Deletes every segment (in connected mode, once the server has acknowledged everything in them).
   void clear();
+
+  // Compaction: the number of the segment appends go to now (0 = none yet); after seal(), the next append
+  // starts a new segment, so that every segment up to last_segment() can be stored as a state and then
+  // deleted with drop_through().
+  std::uint64_t last_segment() const { return segments_.empty() ? 0 : segments_.back(); }
+  void seal() { sealed_ = true; }
+  void drop_through(std::uint64_t n);
 
   size_t segment_count() const { return segments_.size(); }
   std::uint64_t appended() const { return appended_; }
@@ -52,6 +61,8 @@ class Journal {
   std::vector<std::uint64_t> segments_;  // numbers of existing segments, ascending
   size_t active_size_ = 0;
   std::uint64_t appended_ = 0;
+  std::uint64_t floor_ = 0;  // segments up to this number are stored elsewhere: never reused
+  bool sealed_ = false;
 };
 
 }  // namespace kt::storage

@@ -147,3 +147,43 @@ TEST_CASE("an intact record that is not a mutation is skipped with a warning, no
   j2.load([&n](Mutation&&) { ++n; });
   CHECK(n == 1);
 }
+
+TEST_CASE("compaction: sealed segments are dropped, later appends go to new numbers, and a load after a stored base skips them") {
+  TempDir dir;
+  const auto muts = demo_mutations();
+  REQUIRE(muts.size() > 10);
+  const std::string seg_dir = dir.path + "/journal";
+  Journal j(seg_dir, 2048);
+  j.load([](Mutation&&) {});
+  const size_t half = muts.size() / 2;
+  for (size_t i = 0; i < half; ++i) REQUIRE(j.append(muts[i]).ok());
+  const std::uint64_t upto = j.last_segment();
+  REQUIRE(upto >= 2);
+  // The state up to `upto` is stored elsewhere now: seal, drop, and go on appending.
+  j.seal();
+  j.drop_through(upto);
+  CHECK(j.segment_count() == 0);
+  for (size_t i = half; i < muts.size(); ++i) REQUIRE(j.append(muts[i]).ok());
+  CHECK(j.last_segment() > upto);
+
+  // A later start with the base's number reads exactly the records after it.
+  Journal again(seg_dir, 2048);
+  std::vector<Mutation> read;
+  again.load([&](Mutation&& m) { read.push_back(std::move(m)); }, upto);
+  REQUIRE(read.size() == muts.size() - half);
+  CHECK(read.front().seq == muts[half].seq);
+  CHECK(read.back().seq == muts.back().seq);
+
+  // A compaction interrupted before it deleted its segments: the load deletes them instead of replaying.
+  Journal crash(dir.path + "/j2", 2048);
+  crash.load([](Mutation&&) {});
+  for (size_t i = 0; i < half; ++i) REQUIRE(crash.append(muts[i]).ok());
+  const std::uint64_t stored = crash.last_segment();
+  Journal after(dir.path + "/j2", 2048);
+  size_t n = 0;
+  after.load([&](Mutation&&) { ++n; }, stored);
+  CHECK(n == 0);
+  CHECK(after.segment_count() == 0);
+  REQUIRE(after.append(muts[half]).ok());
+  CHECK(after.last_segment() == stored + 1);  // never reuses a number the stored base covers
+}

@@ -39,11 +39,11 @@ export async function newPage(browser, options = {}) {
 // Module._kt_wake(n), which asks for n more frames, rather than waiting for frames that would never come.
 
 // Waits until the app has started and drawn a few frames.
-export async function waitForApp(page, minFrames = 3) {
+export async function waitForApp(page, minFrames = 3, timeout = 30000) {
   await page.waitForFunction(
     (n) => typeof Module !== "undefined" && Module.calledRun && Module._kt_wake &&
       (Module._kt_wake(n + 1), Module._kt_frame_count() > n),
-    minFrames, { timeout: 30000 });
+    minFrames, { timeout });
   await frames(page, 3);
 }
 

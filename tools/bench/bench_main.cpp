@@ -5,6 +5,7 @@
 //   kt_bench merge  --snapshot ws100k.json [--runs 5]    100,000 remote field updates into the local state
 //   kt_bench push   --mutations ws10k.jsonl [--runs 3]   kartoteka-server (HTTP + SQLite) push throughput
 //   kt_bench load   --journal journal10k/ [--runs 3]     the app's start: journal read + parse + replay
+//   kt_bench load   --base base100k.bin [--runs 3]       the same from a compacted store: decode the base
 //   kt_bench pull   --mutations ws10k.jsonl [--clients 100] [--runs 3] pull latency, concurrent clients
 #include <httplib.h>
 #include <unistd.h>
@@ -27,6 +28,7 @@
 #include "core/query.hpp"
 #include "core/session.hpp"
 #include "core/snapshot.hpp"
+#include "core/snapshot_binary.hpp"
 #include "core/workspace.hpp"
 #include "server/server.hpp"
 #include "storage/journal.hpp"
@@ -364,6 +366,23 @@ int bench_load(const std::string& journal, int runs) {
   return 0;
 }
 
+// The same start from a compacted store: decode the stored base (core/snapshot_binary.hpp).
+int bench_base(const std::string& base, int runs) {
+  const std::string bytes = read_all(base);
+  std::vector<double> s;
+  size_t items = 0;
+  for (int r = 0; r < runs; ++r) {
+    kt::Workspace ws;
+    auto t0 = Clock::now();
+    if (kt::Status st = kt::decode_workspace(bytes, &ws, nullptr); !st) throw std::runtime_error(st.message);
+    s.push_back(ms_since(t0));
+    items = ws.item_count();
+  }
+  emit("native_base_decode", "ms", s, std::to_string(items) + " items from a " + std::to_string(bytes.size() >> 20) +
+       " MB stored base: decode_workspace");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -371,13 +390,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: kt_bench query|merge|push|pull [options]\n");
     return 2;
   }
-  std::string cmd = argv[1], snapshot, mutations, journal;
+  std::string cmd = argv[1], snapshot, mutations, journal, base;
   int runs = 0, clients = 100, updates = 100000, pulls = 20;
   for (int i = 2; i + 1 < argc; i += 2) {
     std::string a = argv[i], v = argv[i + 1];
     if (a == "--snapshot") snapshot = v;
     else if (a == "--mutations") mutations = v;
     else if (a == "--journal") journal = v;
+    else if (a == "--base") base = v;
     else if (a == "--runs") runs = std::atoi(v.c_str());
     else if (a == "--clients") clients = std::atoi(v.c_str());
     else if (a == "--updates") updates = std::atoi(v.c_str());
@@ -387,6 +407,7 @@ int main(int argc, char** argv) {
     if (cmd == "query") return bench_query(snapshot, runs ? runs : 15);
     if (cmd == "merge") return bench_merge(snapshot, runs ? runs : 5, updates);
     if (cmd == "push") return bench_push(mutations, runs ? runs : 3);
+    if (cmd == "load" && !base.empty()) return bench_base(base, runs ? runs : 3);
     if (cmd == "load") return bench_load(journal, runs ? runs : 3);
     if (cmd == "pull") return bench_pull(mutations, clients, runs ? runs : 3, pulls);
   } catch (const std::exception& e) {

@@ -4,6 +4,8 @@
 //                restored-backup base, /data/local/restored.json)
 //   --journal    the app's local journal (segment files, src/storage/journal.hpp) of every mutation
 //   --mutations  one mutation per line (the JSON of a push), for loading a server
+//   --base       the app's stored local state (/data/local/base.bin, src/core/snapshot_binary.hpp): what a
+//                browser holds once its journal has been compacted
 // Same arguments, same bytes.
 #include <chrono>
 #include <cstdio>
@@ -15,12 +17,13 @@
 #include <vector>
 
 #include "core/snapshot.hpp"
+#include "core/snapshot_binary.hpp"
 #include "generate.hpp"
 #include "storage/journal.hpp"
 
 int main(int argc, char** argv) {
   kt::bench::GenOptions o;
-  std::string snapshot, journal, mutations;
+  std::string snapshot, journal, mutations, base;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i], v = argv[i + 1];
     if (a == "--deals") o.deals = std::atoi(v.c_str());
@@ -28,6 +31,7 @@ int main(int argc, char** argv) {
     else if (a == "--snapshot") snapshot = v;
     else if (a == "--journal") journal = v;
     else if (a == "--mutations") mutations = v;
+    else if (a == "--base") base = v;
     else {
       std::fprintf(stderr, "unknown option %s\n", a.c_str());
       return 2;
@@ -46,6 +50,11 @@ int main(int argc, char** argv) {
   if (!snapshot.empty()) {
     std::ofstream f(snapshot, std::ios::binary);
     f << kt::snapshot_json(ws, nullptr).dump();
+    if (!f) return 1;
+  }
+  if (!base.empty()) {
+    std::ofstream f(base, std::ios::binary);
+    f << kt::encode_workspace(ws, 0);
     if (!f) return 1;
   }
   if (!journal.empty()) {
