@@ -304,6 +304,7 @@ Status Workspace::apply_item(const Mutation& m, const Convert& c) {
   }
   const size_t saved_new_entries = new_entries_.size();
   auto roll_back = [&](Status why) {
+    stamp_.bump();  // items are removed and put back
     for (const auto& t : c.targets) {
       if (items_.erase(t.item)) {
         auto& ids = ids_by_entity_[t.entity];

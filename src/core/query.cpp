@@ -1,6 +1,7 @@
 #include "core/query.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
@@ -63,13 +64,13 @@ bool matches(const Workspace& ws, const Item& item, const std::vector<Condition>
         break;
       case Condition::Op::Equals: {
         bool hit = false;
-        for (const auto& e : v.elements()) hit = hit || e == c.value;
+        for (const auto& e : v.element_view()) hit = hit || e == c.value;
         if (!hit && !(v == c.value)) return false;
         break;
       }
       case Condition::Op::AnyOf: {
         bool hit = false;
-        for (const auto& e : v.elements())
+        for (const auto& e : v.element_view())
           hit = hit || std::find(c.any.begin(), c.any.end(), e.str_or_empty()) != c.any.end();
         if (!hit) return false;
         break;
@@ -93,25 +94,125 @@ bool matches(const Workspace& ws, const Item& item, const std::vector<Condition>
   return true;
 }
 
-const std::string& QueryCache::search_text(const Workspace& ws, const Item& item) {
-  Blob& b = blobs_[item.id];
-  if (b.rev == item.rev) return b.text;
-  std::string t = ws.display_name(item);
-  for (const char* field : {"PHONE", "EMAIL", "COMPANY_TITLE", "NAME", "LAST_NAME"}) {
-    for (const auto& v : item.get(field).elements()) {
-      t += ' ';
-      t += v.str_or_empty();
-      if (std::string(field) == "PHONE") t += ' ' + phone_digits(v.str_or_empty());
+namespace {
+
+// Horspool's substring search, set up once per query and run on every item's text.
+class Finder {
+ public:
+  explicit Finder(const std::string& needle) : needle_(needle) {
+    const size_t m = needle_.size();
+    for (auto& s : shift_) s = m;
+    for (size_t j = 0; j + 1 < m; ++j) shift_[static_cast<unsigned char>(needle_[j])] = m - 1 - j;
+  }
+  // Whether the needle occurs in hay[0, n), as std::string::find would say.
+  bool in(const char* hay, size_t n) const {
+    const size_t m = needle_.size();
+    if (m == 0) return true;
+    if (n < m) return false;
+    const unsigned char last = static_cast<unsigned char>(needle_[m - 1]);
+    for (size_t i = 0; i <= n - m;) {
+      const unsigned char c = static_cast<unsigned char>(hay[i + m - 1]);
+      if (c == last && std::memcmp(hay + i, needle_.data(), m - 1) == 0) return true;
+      i += shift_[c];
+    }
+    return false;
+  }
+
+ private:
+  std::string needle_;
+  size_t shift_[256];
+};
+
+const std::string kSearchFields[] = {"PHONE", "EMAIL", "COMPANY_TITLE", "NAME", "LAST_NAME"};
+const std::string kClientFields[] = {"CLIENT", "COMPANY_ID", "CONTACT_ID"};
+
+}  // namespace
+
+// The text the quick search looks in: the item's name, phones (also as bare digits), e-mails, company
+// title and person names, folded.
+void QueryCache::refresh(const Workspace& ws, Index& x, Row& r) {
+  const Item& item = *r.item;
+  scratch_.clear();
+  ws.append_display_name(scratch_, item);
+  for (const auto& field : kSearchFields) {
+    for (const auto& v : item.get(field).element_view()) {
+      scratch_ += ' ';
+      scratch_ += v.str_or_empty();
+      if (&field == &kSearchFields[0]) {
+        scratch_ += ' ';
+        scratch_ += phone_digits(v.str_or_empty());
+      }
     }
   }
-  b.text = fold(t);
-  b.rev = item.rev;
-  return b.text;
+  if (r.rev != ~0ull) x.live -= r.len;
+  r.off = static_cast<std::uint32_t>(x.text.size());
+  r.len = static_cast<std::uint32_t>(scratch_.size());
+  r.rev = item.rev;
+  fold_append(x.text, scratch_.data(), scratch_.size());
+  x.live += r.len;
+}
+
+QueryCache::Index& QueryCache::index(const Workspace& ws, const std::string& entity) {
+  Index& x = indexes_[entity];
+  const auto& ids = ws.item_ids(entity);
+  if (x.layout != ws.layout_version() || x.rows.size() != ids.size()) {
+    // Items were added or removed: find every item again, keeping the text of those still there (ids keep
+    // their order; new ones come last).
+    std::vector<Row> rows(ids.size());
+    size_t j = 0;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      rows[i].item = ws.item(ids[i]);
+      size_t k = j;
+      while (k < x.ids.size() && k < j + 64 && x.ids[k] != ids[i]) ++k;
+      if (k < x.ids.size() && x.ids[k] == ids[i]) {
+        rows[i].rev = x.rows[k].rev;
+        rows[i].off = x.rows[k].off;
+        rows[i].len = x.rows[k].len;
+        j = k + 1;
+      }
+    }
+    x.rows = std::move(rows);
+    x.ids = ids;
+    x.layout = ws.layout_version();
+    x.live = 0;
+    for (const auto& r : x.rows)
+      if (r.rev != ~0ull) x.live += r.len;
+  }
+  const EntityType* et = ws.schema().entity(entity);
+  static const std::string kTitle = "TITLE";
+  const std::string& title = entity == "contact" ? entity : et ? et->title_field : kTitle;
+  if (x.title_field != title) {
+    // The name comes from another field now: every text is made again.
+    for (auto& r : x.rows) r.rev = ~0ull;
+    x.text.clear();
+    x.live = 0;
+    x.title_field = title;
+  }
+  if (x.text.size() > 2 * x.live + (1u << 20)) {
+    // Texts replaced by newer ones take more room than the live ones: copy the live ones over.
+    std::string text;
+    text.reserve(x.live + x.live / 4);
+    for (auto& r : x.rows) {
+      if (r.rev == ~0ull) continue;
+      const std::uint32_t off = static_cast<std::uint32_t>(text.size());
+      text.append(x.text, r.off, r.len);
+      r.off = off;
+    }
+    x.text = std::move(text);
+  }
+  return x;
 }
 
 const std::vector<std::string>& QueryCache::run(const Workspace& ws, const Query& q, const std::string& user) {
-  if (version_ == ws.version() && query_ == q && user_ == user) return result_;
+  if (identity_ != ws.identity()) {
+    // Another workspace object: its revs say nothing about the texts made for the last one.
+    indexes_.clear();
+    identity_ = ws.identity();
+    version_ = ~0ull;
+  }
+  if (version_ == ws.version() && layout_ == ws.layout_version() && query_ == q && user_ == user) return result_;
   version_ = ws.version();
+  layout_ = ws.layout_version();
   query_ = q;
   user_ = user;
   result_.clear();
@@ -122,31 +223,52 @@ const std::vector<std::string>& QueryCache::run(const Workspace& ws, const Query
   const std::string needle = fold(q.text);
   const std::string needle_digits = phone_digits(q.text);
   const bool digits = needle_digits.size() >= 3;
-  auto text_hit = [&](const Item& it) {
-    const std::string& t = search_text(ws, it);
-    return t.find(needle) != std::string::npos || (digits && t.find(needle_digits) != std::string::npos);
+  const Finder find_text(needle), find_digits(needle_digits);
+  auto text_hit = [&](Index& x, Row& r) {
+    if (r.rev != r.item->rev) refresh(ws, x, r);
+    const char* t = x.text.data() + r.off;
+    return find_text.in(t, r.len) || (digits && find_digits.in(t, r.len));
   };
   std::unordered_set<std::string> client_hits;
   if (!needle.empty() && q.entity != "contact" && q.entity != "company") {
-    for (const char* kind : {"company", "contact"})
-      for (const auto& id : ws.item_ids(kind))
-        if (const Item* it = ws.item(id); it && !it->deleted && text_hit(*it)) client_hits.insert(id);
+    for (const char* kind : {"company", "contact"}) {
+      Index& x = index(ws, kind);
+      for (size_t i = 0; i < x.rows.size(); ++i)
+        if (Row& r = x.rows[i]; r.item && !r.item->deleted && text_hit(x, r)) client_hits.insert(x.ids[i]);
+    }
   }
-  static const char* kClientFields[] = {"CLIENT", "COMPANY_ID", "CONTACT_ID"};
 
-  for (const auto& id : ws.item_ids(q.entity)) {
-    const Item* it = ws.item(id);
-    if (!it || it->deleted) continue;
-    if (!q.pipeline.empty() && it->pipeline != q.pipeline) continue;
-    if (!matches(ws, *it, q.conditions)) continue;
-    if (!needle.empty() && !text_hit(*it)) {
+  Index& x = index(ws, q.entity);
+  // Whether an item passes the filter depends on its own values only (its rev), except for "contains",
+  // which compares formatted values (names of linked items, option labels): those are not kept.
+  const bool keep_passed = std::none_of(q.conditions.begin(), q.conditions.end(),
+                                        [](const Condition& c) { return c.op == Condition::Op::Contains; });
+  if (!keep_passed || x.filter != q.conditions || x.filter_pipeline != q.pipeline) {
+    for (auto& r : x.rows) r.passed_rev = ~0ull;
+    x.filter = q.conditions;
+    x.filter_pipeline = q.pipeline;
+  }
+  ActCheck can_read(s, user, Action::Read);
+  std::vector<const Item*> found;
+  for (size_t i = 0; i < x.rows.size(); ++i) {
+    Row& r = x.rows[i];
+    const Item* it = r.item;
+    if (!it) continue;
+    if (r.passed_rev != it->rev) {
+      r.passed = !it->deleted && (q.pipeline.empty() || it->pipeline == q.pipeline) && matches(ws, *it, q.conditions);
+      r.passed_rev = keep_passed ? it->rev : ~0ull;
+    }
+    if (!r.passed) continue;
+    if (!needle.empty() && !text_hit(x, r)) {
       bool by_client = false;
-      for (const char* f : kClientFields)
-        for (const auto& v : it->get(f).elements()) by_client = by_client || client_hits.count(v.str_or_empty()) > 0;
+      if (!client_hits.empty())
+        for (const auto& f : kClientFields)
+          for (const auto& v : it->get(f).element_view()) by_client = by_client || client_hits.count(v.str_or_empty()) > 0;
       if (!by_client) continue;
     }
-    if (!can_act(s, user, *it, Action::Read)) continue;
-    result_.push_back(id);
+    if (!can_read(*it)) continue;
+    result_.push_back(x.ids[i]);
+    found.push_back(it);
   }
 
   if (q.sort_field.empty()) {
@@ -157,8 +279,8 @@ const std::vector<std::string>& QueryCache::run(const Workspace& ws, const Query
   const FieldDef* def = q.sort_field == "TITLE" && q.entity == "contact" ? nullptr : s.field(q.entity, q.sort_field);
   std::vector<std::pair<Value, std::string>> keyed;
   keyed.reserve(result_.size());
-  for (const auto& id : result_) {
-    const Item& it = *ws.item(id);
+  for (size_t i = 0; i < result_.size(); ++i) {
+    const Item& it = *found[i];
     Value key;
     if (!def || q.sort_field == "TITLE") {
       key = Value(fold(ws.display_name(it)));
@@ -174,7 +296,7 @@ const std::vector<std::string>& QueryCache::run(const Workspace& ws, const Query
     } else {
       key = Value(fold(format_value(ws, *def, it.get(def->id), Lang::Ru)));
     }
-    keyed.emplace_back(std::move(key), id);
+    keyed.emplace_back(std::move(key), std::move(result_[i]));
   }
   std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
     // Empty values last, whatever the direction.

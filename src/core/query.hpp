@@ -54,13 +54,36 @@ class QueryCache {
   std::uint64_t generation() const { return generation_; }
 
  private:
-  const std::string& search_text(const Workspace& ws, const Item& item);
-  struct Blob {
-    std::uint64_t rev = ~0ull;
-    std::string text;
+  // The folded search text of every item of one entity type, row i for item_ids(entity)[i]. A row's text is
+  // made again when its item's rev moves on; the item pointers are found again when items are added or
+  // removed (Workspace::layout_version()).
+  struct Row {
+    const Item* item = nullptr;
+    std::uint64_t rev = ~0ull;  // the item's rev the text was made for; ~0 = not made yet
+    std::uint32_t off = 0, len = 0;  // the text in Index::text
+    // Whether the item passed the filter (not deleted, pipeline, conditions) of Index::filter, for its rev
+    // `passed_rev` (~0 = not known): typing in the search box keeps the filter, so items are not looked at
+    // again.
+    std::uint64_t passed_rev = ~0ull;
+    bool passed = false;
   };
-  std::unordered_map<std::string, Blob> blobs_;
+  struct Index {
+    std::uint64_t layout = ~0ull;
+    std::string title_field;  // the entity's title field the texts were made with
+    std::vector<std::string> ids;
+    std::vector<Row> rows;
+    std::string text;  // the texts of every row, one after another (replaced ones stay until compaction)
+    size_t live = 0;   // bytes of `text` that rows point at
+    std::string filter_pipeline;
+    std::vector<Condition> filter;
+  };
+  Index& index(const Workspace& ws, const std::string& entity);
+  void refresh(const Workspace& ws, Index& x, Row& r);
+  std::unordered_map<std::string, Index> indexes_;
+  std::string scratch_;
   std::uint64_t version_ = ~0ull;
+  std::uint64_t layout_ = ~0ull;
+  std::uint64_t identity_ = ~0ull;
   Query query_;
   std::string user_;
   std::vector<std::string> result_;

@@ -111,6 +111,44 @@ bool can_act(const Schema& s, const std::string& user, const Item& item, Action 
   return false;
 }
 
+ActCheck::ActCheck(const Schema& s, const std::string& user, Action a)
+    : s_(s), user_(user), action_(a), admin_(is_admin(s, user)) {}
+
+bool ActCheck::operator()(const Item& item) {
+  if (admin_) return true;
+  if (!have_level_ || item.entity != entity_ || item.pipeline != pipeline_) {
+    EntityRights r = rights_for(s_, user_, item.entity, item.pipeline);
+    level_ = action_ == Action::Read ? r.read : action_ == Action::Add ? r.add : action_ == Action::Edit ? r.edit : r.remove;
+    entity_ = item.entity;
+    pipeline_ = item.pipeline;
+    have_level_ = true;
+  }
+  switch (level_) {
+    case Level::None: return false;
+    case Level::All: return true;
+    case Level::Own:
+    case Level::Department: {
+      static const std::string kResponsible = "ASSIGNED_BY_ID";
+      const std::string& responsible = item.get(kResponsible).str_or_empty();
+      const std::string& owner = responsible.empty() ? item.created_by : responsible;
+      if (owner == user_) return true;
+      if (level_ == Level::Own) return false;
+      for (const auto& [who, ok] : owners_)
+        if (who == owner) return ok;
+      bool ok = false;
+      const User* me = s_.user(user_);
+      const User* them = s_.user(owner);
+      if (me && them && !me->department.empty()) {
+        if (!subtree_done_) subtree_ = department_subtree(s_, me->department), subtree_done_ = true;
+        ok = std::find(subtree_.begin(), subtree_.end(), them->department) != subtree_.end();
+      }
+      owners_.emplace_back(owner, ok);
+      return ok;
+    }
+  }
+  return false;
+}
+
 bool can_add(const Schema& s, const std::string& user, const std::string& entity, const std::string& pipeline) {
   return rights_for(s, user, entity, pipeline).add != Level::None;
 }

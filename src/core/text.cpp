@@ -1,29 +1,57 @@
 #include "core/text.hpp"
 
+#include <algorithm>
+
 namespace kt {
 
 std::string fold(const std::string& s) {
   std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-      continue;
-    }
-    if ((c == 0xD0 || c == 0xD1) && i + 1 < s.size()) {
-      unsigned cp = ((c & 0x1F) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3F);
+  fold_append(out, s.data(), s.size());
+  return out;
+}
+
+namespace {
+
+// fold() of every ASCII byte, and of every two-byte sequence that starts with 0xD0 or 0xD1 (indexed by the
+// low bit of the first byte and the low six bits of the second, which is all that fold() looks at).
+struct FoldTable {
+  unsigned char ascii[128] = {};
+  unsigned char two[128][2] = {};
+  constexpr FoldTable() {
+    for (unsigned a = 0; a < 128; ++a) ascii[a] = static_cast<unsigned char>(a >= 'A' && a <= 'Z' ? a - 'A' + 'a' : a);
+    for (unsigned k = 0; k < 128; ++k) {
+      unsigned cp = ((0x10 | (k >> 6)) << 6) | (k & 0x3F);
       if (cp >= 0x410 && cp <= 0x42F) cp += 0x20;       // А-Я -> а-я
       else if (cp >= 0x400 && cp <= 0x40F) cp += 0x50;  // Ѐ-Џ -> ѐ-џ
       if (cp == 0x451) cp = 0x435;                      // ё -> е
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-      ++i;
-      continue;
+      two[k][0] = static_cast<unsigned char>(0xC0 | (cp >> 6));
+      two[k][1] = static_cast<unsigned char>(0x80 | (cp & 0x3F));
     }
-    out += static_cast<char>(c);
   }
-  return out;
+};
+constexpr FoldTable kFold;
+
+}  // namespace
+
+void fold_append(std::string& out, const char* s, size_t n) {
+  // Folding keeps every character's length, so the output is exactly n bytes.
+  const size_t at = out.size();
+  if (out.capacity() < at + n) out.reserve(std::max(at + n, 2 * out.capacity()));
+  out.resize(at + n);
+  char* o = out.data() + at;
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      o[i] = static_cast<char>(kFold.ascii[c]);
+    } else if ((c == 0xD0 || c == 0xD1) && i + 1 < n) {
+      const unsigned k = ((c & 1u) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu);
+      o[i] = static_cast<char>(kFold.two[k][0]);
+      o[i + 1] = static_cast<char>(kFold.two[k][1]);
+      ++i;
+    } else {
+      o[i] = static_cast<char>(c);
+    }
+  }
 }
 
 std::string phone_digits(const std::string& s) {

@@ -9,6 +9,8 @@ namespace kt {
 // Lower case for ASCII and Cyrillic (А-Я, Ё, Ґ, Є, І, Ї, Ў); other characters unchanged. Also folds ё to е,
 // so that "Семёнов" is found by "семенов".
 std::string fold(const std::string& utf8);
+// fold() of n bytes, appended to `out` (no allocation once `out` has room: search indexes build with it).
+void fold_append(std::string& out, const char* utf8, size_t n);
 // Whether `needle` occurs in `hay`, compared folded (case and ё), as search boxes compare.
 bool contains_folded(const std::string& hay, const std::string& needle);
 // The digits of a phone number; a leading 8 of an 11-digit Russian number becomes 7.

@@ -73,6 +73,20 @@ class Value {
   const std::string& str_or_empty() const;
   // The values of a multiple field, or {this} for a single non-null value, or {} for null.
   List elements() const;
+  // The same values as elements() without copying them (hot loops: queries, merges). Valid while this value
+  // is unchanged.
+  struct ElementView {
+    const Value* first = nullptr;
+    const Value* last = nullptr;
+    const Value* begin() const { return first; }
+    const Value* end() const { return last; }
+    bool empty() const { return first == last; }
+  };
+  ElementView element_view() const {
+    if (const List* l = std::get_if<List>(&data_)) return {l->data(), l->data() + l->size()};
+    if (is_null()) return {};
+    return {this, this + 1};
+  }
 
   bool operator==(const Value& o) const { return data_ == o.data_; }
 

@@ -1,6 +1,9 @@
 #include "core/workspace.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <cstring>
 
 #include "core/calendar.hpp"
 #include "core/required.hpp"
@@ -28,6 +31,21 @@ const Value& Item::get(const std::string& field) const {
 }
 
 const Cell* Item::cell(const std::string& field) const {
+  // Most items hold a dozen fields: one pass comparing lengths (and the last letter, "UF_CRM_..." ids share
+  // their start) beats a binary search of full string comparisons; cards with hundreds of fields search.
+  if (fields.size() <= 16) {
+    const size_t n = field.size();
+    if (n == 0) {
+      for (const auto& p : fields)
+        if (p.first.empty()) return &p.second;
+      return nullptr;
+    }
+    const char last = field[n - 1];
+    for (const auto& p : fields)
+      if (p.first.size() == n && p.first[n - 1] == last && std::memcmp(p.first.data(), field.data(), n) == 0)
+        return &p.second;
+    return nullptr;
+  }
   auto it = std::lower_bound(fields.begin(), fields.end(), field, field_less);
   return it != fields.end() && it->first == field ? &it->second : nullptr;
 }
@@ -80,15 +98,45 @@ const std::vector<TimelineEntry>& Workspace::timeline(const std::string& item) c
   return it == timelines_.end() ? kNoEntries : it->second;
 }
 
+std::uint64_t Workspace::Stamp::next() {
+  static std::atomic<std::uint64_t> counter{0};
+  return ++counter;
+}
+
 std::string Workspace::display_name(const Item& item) const {
+  std::string out;
+  append_display_name(out, item);
+  return out;
+}
+
+void Workspace::append_display_name(std::string& out, const Item& item) const {
+  static const std::string kLast = "LAST_NAME", kFirst = "NAME", kTitle = "TITLE";
   if (item.entity == "contact") {
-    const std::string& last = item.get("LAST_NAME").str_or_empty();
-    const std::string& first = item.get("NAME").str_or_empty();
-    if (!last.empty() && !first.empty()) return last + " " + first;
-    return last.empty() ? first : last;
+    const std::string& last = item.get(kLast).str_or_empty();
+    const std::string& first = item.get(kFirst).str_or_empty();
+    out += last;
+    if (!last.empty() && !first.empty()) out += ' ';
+    if (last.empty() || !first.empty()) out += first;
+    return;
   }
   const EntityType* et = schema_.entity(item.entity);
-  return item.get(et ? et->title_field : "TITLE").str_or_empty();
+  out += item.get(et ? et->title_field : kTitle).str_or_empty();
+}
+
+const FieldDef* Workspace::field_def(const std::string& entity, const std::string& id) {
+  const auto& fields = schema_.fields;
+  auto hint = field_hints_.find(id);
+  if (hint != field_hints_.end())
+    for (std::uint32_t i : hint->second)
+      if (i < fields.size() && fields[i].entity == entity && fields[i].id == id) return &fields[i];
+  const FieldDef* f = schema_.field(entity, id);
+  if (!f) return nullptr;  // unknown ids leave no hint (a client cannot grow the map with made-up ids)
+  auto& hints = field_hints_[id];
+  hints.erase(std::remove_if(hints.begin(), hints.end(),
+                             [&](std::uint32_t i) { return i >= fields.size() || fields[i].id != id; }),
+              hints.end());
+  hints.push_back(static_cast<std::uint32_t>(f - fields.data()));
+  return f;
 }
 
 std::vector<const Item*> Workspace::items_linking_to(const std::string& id) const {
@@ -178,8 +226,12 @@ Status Workspace::validate_value(const FieldDef& f, const Item& item, const Valu
   }
   if (value.is_list()) return Status::Fail("not_multiple", "field " + f.id + " holds one value", f.id);
 
-  auto want = [&](bool ok, const char* code, const std::string& what) {
-    return ok ? Status::Ok() : Status::Fail(code, "field " + f.id + ": " + what, f.id);
+  // `what` is the text, or a function making it: the message of a dynamic text is made only for a value that
+  // fails (a merge validates 100,000 values).
+  auto want = [&](bool ok, const char* code, const auto& what) -> Status {
+    if (ok) return Status::Ok();
+    if constexpr (std::is_invocable_v<decltype(what)>) return Status::Fail(code, "field " + f.id + ": " + what(), f.id);
+    else return Status::Fail(code, "field " + f.id + ": " + what, f.id);
   };
   switch (f.type) {
     case FieldType::String:
@@ -214,33 +266,33 @@ Status Workspace::validate_value(const FieldDef& f, const Item& item, const Valu
       bool ok = false;
       if (value.is_string())
         for (const auto& o : schema_.options_of(f)) ok = ok || o.id == value.as_string();
-      return want(ok, "unknown_option", "no such option: " + value.str_or_empty());
+      return want(ok, "unknown_option", [&] { return "no such option: " + value.str_or_empty(); });
     }
     case FieldType::Money:
       if (!value.is_money()) return want(false, "invalid_money", "expected an amount");
       return want(is_currency_code(value.as_money().currency), "invalid_currency",
-                  "unknown currency " + value.as_money().currency);
+                  [&] { return "unknown currency " + value.as_money().currency; });
     case FieldType::File:
       if (!value.is_file() || value.as_file().id.empty()) return want(false, "invalid_value", "expected a file");
       return want(value.as_file().size <= f.max_file_size, "file_too_large",
-                  "the file is larger than " + std::to_string(f.max_file_size) + " bytes");
+                  [&] { return "the file is larger than " + std::to_string(f.max_file_size) + " bytes"; });
     case FieldType::Employee:
       return want(value.is_string() && schema_.user(value.as_string()) != nullptr, "unknown_user",
-                  "no such user: " + value.str_or_empty());
+                  [&] { return "no such user: " + value.str_or_empty(); });
     case FieldType::CrmBinding: {
       if (!value.is_string()) return want(false, "invalid_value", "expected an item");
       const Item* target = this->item(value.as_string());
       if (!target || target->deleted)
-        return want(false, "unknown_item", "no such item: " + value.as_string());
+        return want(false, "unknown_item", [&] { return "no such item: " + value.as_string(); });
       bool kind_ok = f.binding_kinds.empty() ||
                      std::find(f.binding_kinds.begin(), f.binding_kinds.end(), target->entity) !=
                          f.binding_kinds.end();
-      return want(kind_ok, "wrong_kind", "cannot link a " + target->entity);
+      return want(kind_ok, "wrong_kind", [&] { return "cannot link a " + target->entity; });
     }
     case FieldType::Stage: {
       const Pipeline* p = schema_.pipeline(item.entity, item.pipeline);
       return want(value.is_string() && p && p->stage(value.as_string()), "unknown_stage",
-                  "no such stage: " + value.str_or_empty());
+                  [&] { return "no such stage: " + value.str_or_empty(); });
     }
   }
   return Status::Ok();
@@ -275,19 +327,28 @@ Status Workspace::apply(const Mutation& m) {
 void Workspace::add_timeline(const Mutation& m, const std::string& item, TimelineKind kind, std::string field,
                              Value old_value, Value new_value, int* entry) {
   auto& tl = timelines_[item];
-  TimelineEntry e;
   // client:seq names the mutation on every replica; a mutation with several entries numbers the rest.
-  const std::string base = m.client + ":" + std::to_string(m.seq);
-  e.id = base;
-  if (entry && (*entry)++ > 0) e.id += ":" + std::to_string(*entry - 1);
+  char seq[24];
+  std::string base = m.client;
+  base += ':';
+  base.append(seq, std::to_chars(seq, seq + sizeof seq, m.seq).ptr);
+  std::string id = base;
+  if (entry && (*entry)++ > 0) id += ":" + std::to_string(*entry - 1);
   // Several steps of one mutation may write to one timeline (a conversion links a company from the new
   // contact and the new deal): the entries of a mutation are last in the timeline; keep their ids unique.
-  auto taken = [&](const std::string& id) {
-    for (auto r = tl.rbegin(); r != tl.rend() && (r->id == base || r->id.rfind(base + ":", 0) == 0); ++r)
-      if (r->id == id) return true;
+  auto of_this_mutation = [&](const std::string& x) {  // base, or base + ":" + n
+    return x.size() >= base.size() && x.compare(0, base.size(), base) == 0 &&
+           (x.size() == base.size() || x[base.size()] == ':');
+  };
+  auto taken = [&](const std::string& x) {
+    for (auto r = tl.rbegin(); r != tl.rend() && of_this_mutation(r->id); ++r)
+      if (r->id == x) return true;
     return false;
   };
-  for (int n = 1; taken(e.id); ++n) e.id = base + ":" + std::to_string(n);
+  for (int n = 1; taken(id); ++n) id = base + ":" + std::to_string(n);
+  // Made in place: an entry is large (strings and two values), moving it is not free.
+  TimelineEntry& e = tl.emplace_back();
+  e.id = std::move(id);
   e.item = item;
   e.kind = kind;
   e.author = m.author;
@@ -295,7 +356,6 @@ void Workspace::add_timeline(const Mutation& m, const std::string& item, Timelin
   e.field = std::move(field);
   e.old_value = std::move(old_value);
   e.new_value = std::move(new_value);
-  tl.push_back(std::move(e));
   if (track_new_) new_entries_.emplace_back(item, tl.size() - 1);
 }
 
@@ -311,6 +371,7 @@ void Workspace::put_item(Item item, const std::vector<TimelineEntry>* timeline, 
   if (found == items_.end()) {
     ids_by_entity_[item.entity].push_back(id);
     items_.emplace(id, std::move(item));
+    stamp_.bump();
   } else {
     found->second = std::move(item);
   }
@@ -345,6 +406,7 @@ void Workspace::remove_item(const std::string& id) {
   auto& ids = ids_by_entity_[found->second.entity];
   ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
   items_.erase(found);
+  stamp_.bump();
   timelines_.erase(id);
 }
 
@@ -372,15 +434,23 @@ std::vector<TimelineEntry*> Workspace::take_new_entries() {
 
 // Writes one cell by last-writer-wins and records it: a change, a stage move, or a losing concurrent write.
 void Workspace::write_cell(const Mutation& m, Item& it, const FieldDef& f, const Value& v, int* entry) {
-  const Cell* current = it.cell(f.id);
+  auto pos = std::lower_bound(it.fields.begin(), it.fields.end(), f.id, field_less);
+  Cell* current = pos != it.fields.end() && pos->first == f.id ? &pos->second : nullptr;
   if (current && m.hlc < current->hlc) {
     add_timeline(m, it.id, TimelineKind::Overridden, f.id, current->value, v, entry);
     return;
   }
-  Value old_value = current ? current->value : Value();
-  if (old_value == v) return;
-  // A cleared field keeps its cell: the clock of the clearing write must still win over older writes.
-  it.cell_for_write(f.id) = Cell{v, m.hlc};
+  if (current ? current->value == v : v.is_null()) return;
+  // The old value moves into the timeline entry; the cell takes a copy of the new one. A cleared field keeps
+  // its cell: the clock of the clearing write must still win over older writes.
+  Value old_value;
+  if (current) {
+    old_value = std::move(current->value);
+    current->value = v;
+    current->hlc = m.hlc;
+  } else {
+    it.fields.insert(pos, {f.id, Cell{v, m.hlc}});
+  }
   it.rev = version_;
   if (f.type == FieldType::CrmBinding) record_links(m, it, f, old_value, v);
   add_timeline(m, it.id, f.type == FieldType::Stage ? TimelineKind::StageChanged : TimelineKind::FieldChanged,
@@ -469,6 +539,7 @@ Status Workspace::apply_create(const Mutation& m, const CreateItem& c) {
   ids_by_entity_[c.entity].push_back(c.item);
   it.rev = version_;
   items_.emplace(c.item, std::move(it));
+  stamp_.bump();
   add_timeline(m, c.item, TimelineKind::Created, {}, {}, {}, nullptr);
   const Item& created = items_.at(c.item);
   for (const auto& [fid, v] : c.fields)
@@ -482,11 +553,14 @@ Status Workspace::apply_set(const Mutation& m, const SetField& c) {
   if (found == items_.end()) return Status::Fail("unknown_item", "no such item: " + c.item);
   Item& it = found->second;
   if (it.deleted) return Status::Fail("item_deleted", "item " + c.item + " is deleted");
-  const FieldDef* f = schema_.field(it.entity, c.field);
+  const FieldDef* f = field_def(it.entity, c.field);
   if (f && f->type == FieldType::Stage) return apply_move(m, MoveStage{c.item, c.value.str_or_empty(), {}});
   if (!can_act(schema_, m.author, it, Action::Edit))
     return Status::Fail("forbidden", "you may not edit this item");
-  if (auto s = check_writable(m, it, c.field, c.value, &f); !s) return s;
+  // check_writable, with the definition already found.
+  if (!f || !can_see_field(schema_, m.author, *f))
+    return Status::Fail("unknown_field", "no such field: " + c.field, c.field);
+  if (auto s = validate_value(*f, it, c.value); !s) return s;
   // Emptying a field required where the item stands is refused; editing other fields of an item that
   // already breaks a rule is not.
   if (c.value.empty() && required_for(schema_, m.author, *f, it.pipeline, it.get("STAGE_ID").str_or_empty()))

@@ -30,11 +30,18 @@ class Workspace {
   size_t item_count() const { return items_.size(); }
   // Grows with every applied mutation: caches keyed by it (sorted lists, indexes) know when to rebuild.
   std::uint64_t version() const { return version_; }
+  // Changes whenever items are added or removed: caches that keep Item pointers compare it, and trust their
+  // pointers while it is the same. Never the same for two workspace objects.
+  std::uint64_t layout_version() const { return stamp_.layout; }
+  // New for every workspace object (also a copy, or the target of a move): version() and Item::rev count on
+  // their own in each object, so caches keyed by them start over when this changes.
+  std::uint64_t identity() const { return stamp_.identity; }
   // Timeline of an item, oldest first.
   const std::vector<TimelineEntry>& timeline(const std::string& item) const;
 
   // The name a person reads for an item: the title field, or "Last First" for contacts.
   std::string display_name(const Item& item) const;
+  void append_display_name(std::string& out, const Item& item) const;
   // Items whose binding fields point at `id` (deals of a contact, contacts of a company, ...).
   std::vector<const Item*> items_linking_to(const std::string& id) const;
   // How many items of an entity type hold a non-empty value in a field (for the delete confirmation).
@@ -118,8 +125,28 @@ class Workspace {
   Status apply_config(const Mutation& m, const PutRole& c);
   void apply_auto_views(const std::string& user);
 
+  // Schema::field for the apply paths without scanning every field: positions in schema_.fields by field
+  // id, each checked on use (so a schema change can make a hint useless, never wrong).
+  const FieldDef* field_def(const std::string& entity, const std::string& id);
+
+  // identity and layout, drawn from one process-wide counter: new on construction, copy and move (for both
+  // objects of a move), layout also on bump().
+  struct Stamp {
+    std::uint64_t identity = next(), layout = next();
+    Stamp() = default;
+    Stamp(const Stamp&) {}
+    Stamp(Stamp&& o) noexcept { o.renew(); }
+    Stamp& operator=(const Stamp&) { return renew(); }
+    Stamp& operator=(Stamp&& o) noexcept { o.renew(); return renew(); }
+    Stamp& renew() { identity = next(), layout = next(); return *this; }
+    void bump() { layout = next(); }
+    static std::uint64_t next();
+  };
+
   Schema schema_;
   std::uint64_t version_ = 0;
+  Stamp stamp_;
+  std::unordered_map<std::string, std::vector<std::uint32_t>> field_hints_;
   std::unordered_map<std::string, Item> items_;
   std::unordered_map<std::string, std::vector<std::string>> ids_by_entity_;
   std::unordered_map<std::string, std::vector<TimelineEntry>> timelines_;

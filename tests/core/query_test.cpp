@@ -1,12 +1,15 @@
 // Lists: filters, quick search, sorting, rights; checked against brute force on 100,000 generated items.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <random>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "core/demo.hpp"
 #include "core/query.hpp"
+#include "core/rights.hpp"
 #include "core/text.hpp"
 #include "test_support.hpp"
 
@@ -190,4 +193,255 @@ TEST_CASE("queries round-trip through JSON (saved filters)") {
                   {"STAGE_ID", Condition::Op::AnyOf, {}, {}, {"NEW", "WON"}}};
   nlohmann::json j = q;
   CHECK(nlohmann::json::parse(j.dump()).get<Query>() == q);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The search index of QueryCache: the same answers as searching every item from scratch, whatever changed
+// ---------------------------------------------------------------------------------------------------------
+
+namespace {
+
+// What QueryCache::run answered before it kept an index: every item's text made and folded per query,
+// can_act per item. The index must never answer differently.
+std::vector<std::string> reference_run(const Workspace& ws, const Query& q, const std::string& user) {
+  const Schema& s = ws.schema();
+  auto text_of = [&](const Item& item) {
+    std::string t = ws.display_name(item);
+    for (const char* field : {"PHONE", "EMAIL", "COMPANY_TITLE", "NAME", "LAST_NAME"})
+      for (const auto& v : item.get(field).elements()) {
+        t += ' ';
+        t += v.str_or_empty();
+        if (std::string(field) == "PHONE") t += ' ' + phone_digits(v.str_or_empty());
+      }
+    return fold(t);
+  };
+  const std::string needle = fold(q.text);
+  const std::string needle_digits = phone_digits(q.text);
+  const bool digits = needle_digits.size() >= 3;
+  auto text_hit = [&](const Item& it) {
+    const std::string t = text_of(it);
+    return t.find(needle) != std::string::npos || (digits && t.find(needle_digits) != std::string::npos);
+  };
+  std::set<std::string> client_hits;
+  if (!needle.empty() && q.entity != "contact" && q.entity != "company")
+    for (const char* kind : {"company", "contact"})
+      for (const auto& id : ws.item_ids(kind))
+        if (const Item* it = ws.item(id); it && !it->deleted && text_hit(*it)) client_hits.insert(id);
+  std::vector<std::string> out;
+  for (const auto& id : ws.item_ids(q.entity)) {
+    const Item* it = ws.item(id);
+    if (!it || it->deleted) continue;
+    if (!q.pipeline.empty() && it->pipeline != q.pipeline) continue;
+    if (!matches(ws, *it, q.conditions)) continue;
+    if (!needle.empty() && !text_hit(*it)) {
+      bool by_client = false;
+      for (const char* f : {"CLIENT", "COMPANY_ID", "CONTACT_ID"})
+        for (const auto& v : it->get(f).elements()) by_client = by_client || client_hits.count(v.str_or_empty()) > 0;
+      if (!by_client) continue;
+    }
+    if (!can_act(s, user, *it, Action::Read)) continue;
+    out.push_back(id);
+  }
+  std::reverse(out.begin(), out.end());
+  if (q.descending) std::reverse(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("search index: same answers as a search from scratch after edits, deletes, rights and renames") {
+  test::DemoWorkspace d;
+  Workspace& ws = d.ws;
+  QueryCache cache;  // one cache for the whole story, as a list view keeps it
+  std::mt19937 rng(7);
+  const std::vector<std::string> texts = {"",        "поставка", "ПОСТАВКА", "Семенов",  "семёнов", "техно",
+                                          "912",     "8 (912)",  "belov@",   "ООО",      "ё",       "й",
+                                          "сервер",  "zzz",      " ",        "Аудит",    "co",      "79"};
+  const std::vector<std::string> users = {"u1", "u2", "u3", "u4"};
+  auto check_all = [&](const char* step) {
+    for (const char* entity : {"deal", "contact", "company", "lead"})
+      for (const auto& text : texts)
+        for (const auto& user : users) {
+          Query q;
+          q.entity = entity;
+          q.text = text;
+          CAPTURE(step);
+          CAPTURE(entity);
+          CAPTURE(text);
+          CAPTURE(user);
+          REQUIRE(cache.run(ws, q, user) == reference_run(ws, q, user));
+        }
+  };
+  check_all("demo");
+
+  // Renames and new phones, e-mails and names, in Cyrillic and Latin, upper and lower case.
+  const char* titles[] = {"ПОСТАВКА серверов", "Аудит Ёлки", "семёнов и партнёры", "Zzz Monitoring", "Обычная сделка"};
+  const auto deals = ws.item_ids("deal");
+  for (int i = 0; i < 20; ++i) {
+    const std::string& id = deals[rng() % deals.size()];
+    REQUIRE(d.as(d.admin, SetField{id, "TITLE", Value(titles[rng() % 5]), {}}).ok());
+  }
+  REQUIRE(d.as(d.admin, SetField{"C1", "LAST_NAME", Value("СЕМЁНОВ"), {}}).ok());
+  REQUIRE(d.as(d.admin, SetField{"C2", "PHONE", Value(Value::List{Value("+7 912 000-11-22"), Value("8 495 123 45 67")}), {}}).ok());
+  REQUIRE(d.as(d.admin, SetField{"CO1", "TITLE", Value("ООО «Техно-Сервер»"), {}}).ok());
+  check_all("renames");
+
+  // New items (the index grows), deletions, restores, a purge (it shrinks).
+  for (int i = 0; i < 5; ++i)
+    REQUIRE(d.as(d.admin, CreateItem{"N" + std::to_string(i), "deal", "",
+                                     {{"TITLE", Value("Новая поставка " + std::to_string(i))},
+                                      {"ASSIGNED_BY_ID", Value(users[i % 4])}}})
+                .ok());
+  REQUIRE(d.as(d.admin, DeleteItem{"D1"}).ok());
+  REQUIRE(d.as(d.admin, DeleteItem{"N2"}).ok());
+  REQUIRE(d.as(d.admin, DeleteItem{"CO1"}).ok());
+  check_all("created and deleted");
+  REQUIRE(d.as(d.admin, RestoreItem{"D1"}).ok());
+  REQUIRE(d.as(d.admin, PurgeItem{"N2"}).ok());
+  REQUIRE(d.as(d.admin, CreateItem{"N2", "deal", "", {{"TITLE", Value("Другая сделка с тем же номером")}}}).ok());
+  check_all("restored, purged, created again");
+
+  // Rights: reading own items only, then the department's, then nothing; a user moves to another department.
+  Role support = *ws.schema().role("support");
+  support.defaults.read = Level::Own;
+  REQUIRE(d.as(d.admin, PutRole{support, false}).ok());
+  check_all("support reads own");
+  support.defaults.read = Level::Department;
+  REQUIRE(d.as(d.admin, PutRole{support, false}).ok());
+  Role manager = *ws.schema().role("manager");
+  manager.entities["deal:1"] = EntityRights{};
+  manager.entities["deal:1"].read = Level::None;
+  manager.defaults.read = Level::Department;
+  REQUIRE(d.as(d.admin, PutRole{manager, false}).ok());
+  check_all("department and per-pipeline rights");
+  User ivan = *ws.schema().user("u2");
+  ivan.department = "d4";
+  REQUIRE(d.as(d.admin, PutUser{ivan}).ok());
+  check_all("a user moved");
+
+  // The name of deals comes from another field.
+  EntityType deal = *ws.schema().entity("deal");
+  deal.title_field = "COMMENTS";
+  if (d.as(d.admin, PutEntityType{deal}).ok()) check_all("another title field");
+
+  // Items arriving whole (a sync pull) and removed by the replica.
+  Item pulled = *ws.item("D3");
+  pulled.cell_for_write("TITLE").value = Value("Пришло с сервера: ПОСТАВКА");
+  ws.put_item(pulled, nullptr, false);
+  Item fresh = pulled;
+  fresh.id = "P1";
+  ws.put_item(fresh, nullptr, false);
+  ws.remove_item("D4");
+  check_all("pulled");
+
+  // A copy of the workspace, changed on its own: the cache follows whichever it is given.
+  Workspace copy = ws;
+  Session other(copy, "o", "u1");
+  REQUIRE(other.dispatch(SetField{"D5", "TITLE", Value("Только в копии: поставка")}, d.t + 100, false).ok());
+  for (const auto& user : users) {
+    Query q;
+    q.entity = "deal";
+    q.text = "поставка";
+    CHECK(cache.run(copy, q, user) == reference_run(copy, q, user));
+    CHECK(cache.run(ws, q, user) == reference_run(ws, q, user));
+  }
+}
+
+TEST_CASE("search index: filters and sorting over an index kept across many edits") {
+  Workspace ws;
+  Session s(ws, "g", "u1");
+  seed_demo(s, kNow);
+  std::mt19937 rng(3);
+  const char* words[] = {"Поставка", "МОНТАЖ", "аудит", "Лицензии", "обучение", "Сервис", "Ёлка"};
+  for (int i = 0; i < 2000; ++i)
+    REQUIRE(s.dispatch(CreateItem{"G" + std::to_string(i), "deal", "",
+                                  {{"TITLE", Value(std::string(words[rng() % 7]) + " №" + std::to_string(i))},
+                                   {"ASSIGNED_BY_ID", Value("u" + std::to_string(1 + rng() % 4))}}},
+                       kNow + i, false)
+                .ok());
+  QueryCache cache;
+  for (int round = 0; round < 30; ++round) {
+    for (int k = 0; k < 50; ++k) {
+      const std::string id = "G" + std::to_string(rng() % 2000);
+      REQUIRE(s.dispatch(SetField{id, "TITLE", Value(std::string(words[rng() % 7]) + " " + std::to_string(round))},
+                         kNow + 10000 + round * 100 + k, false)
+                  .ok());
+    }
+    Query q;
+    q.entity = "deal";
+    q.text = fold(words[round % 7]).substr(0, 6);
+    q.conditions = {{"ASSIGNED_BY_ID", Condition::Op::AnyOf, {}, {}, {"u2", "u4"}}};
+    const auto got = cache.run(ws, q, round % 2 ? "u1" : "u2");
+    CHECK(got == reference_run(ws, q, round % 2 ? "u1" : "u2"));
+    q.sort_field = "TITLE";
+    auto sorted = cache.run(ws, q, "u1");
+    auto unsorted = reference_run(ws, q, "u1");
+    std::sort(unsorted.begin(), unsorted.end());
+    auto sorted_ids = sorted;
+    std::sort(sorted_ids.begin(), sorted_ids.end());
+    CHECK(sorted_ids == unsorted);
+    for (size_t i = 1; i < sorted.size(); ++i)
+      CHECK(fold(ws.display_name(*ws.item(sorted[i - 1]))) <= fold(ws.display_name(*ws.item(sorted[i]))));
+  }
+}
+
+TEST_CASE("ActCheck answers as can_act for every user, action and item") {
+  test::DemoWorkspace d;
+  Role support = *d.ws.schema().role("support");
+  support.defaults.read = Level::Department;
+  support.entities["deal:1"] = EntityRights{};
+  support.entities["deal:1"].edit = Level::None;
+  REQUIRE(d.as(d.admin, PutRole{support, false}).ok());
+  for (const char* user : {"u1", "u2", "u3", "u4", "nobody"})
+    for (Action a : {Action::Read, Action::Add, Action::Edit, Action::Remove}) {
+      ActCheck check(d.ws.schema(), user, a);
+      for (const char* entity : {"deal", "contact", "company", "lead"})
+        for (const auto& id : d.ws.item_ids(entity)) {
+          CAPTURE(user);
+          CAPTURE(id);
+          CHECK(check(*d.ws.item(id)) == can_act(d.ws.schema(), user, *d.ws.item(id), a));
+        }
+    }
+}
+
+TEST_CASE("fold_append folds as fold, Cyrillic and broken UTF-8 included") {
+  // fold() as it was written before the table: every byte and every pair of bytes must fold the same.
+  auto reference_fold = [](const std::string& s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+      unsigned char c = static_cast<unsigned char>(s[i]);
+      if (c < 0x80) {
+        out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        continue;
+      }
+      if ((c == 0xD0 || c == 0xD1) && i + 1 < s.size()) {
+        unsigned cp = ((c & 0x1F) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3F);
+        if (cp >= 0x410 && cp <= 0x42F) cp += 0x20;
+        else if (cp >= 0x400 && cp <= 0x40F) cp += 0x50;
+        if (cp == 0x451) cp = 0x435;
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+        ++i;
+        continue;
+      }
+      out += static_cast<char>(c);
+    }
+    return out;
+  };
+  for (int a = 0; a < 256; ++a) {
+    REQUIRE(fold(std::string(1, char(a))) == reference_fold(std::string(1, char(a))));
+    for (int b = 0; b < 256; ++b) {
+      const std::string s{char(a), char(b), 'X'};
+      REQUIRE(fold(s) == reference_fold(s));
+    }
+  }
+  CHECK(fold("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ ЀЁЂЃЄЅІЇЈЉЊЋЌЍЎЏ") ==
+        "абвгдеежзийклмнопрстуфхцчшщъыьэюя ѐеђѓєѕіїјљњћќѝўџ");
+  for (std::string s : {std::string("ПОСТАВКА Server Ёж ё Ї Ў"), std::string("\xD0"), std::string("ab\xD1"),
+                        std::string("\xD0" "A\xD1\xD1\xD0\x81"), std::string()}) {
+    std::string out = "x";
+    fold_append(out, s.data(), s.size());
+    CHECK(out == "x" + fold(s));
+  }
+  CHECK(fold("СЕМЁНОВ Пётр") == "семенов петр");
 }
