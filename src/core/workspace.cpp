@@ -303,6 +303,13 @@ void Workspace::add_timeline(const Mutation& m, const std::string& item, Timelin
 // [SECTION] Replica operations
 // ---------------------------------------------------------------------------------------------------------
 
+void Workspace::put_item(Item item, std::vector<TimelineEntry>&& timeline, bool merge_timeline) {
+  if (merge_timeline) return put_item(std::move(item), &timeline, true);
+  const std::string id = item.id;
+  put_item(std::move(item), nullptr, false);
+  timelines_[id] = std::move(timeline);
+}
+
 void Workspace::put_item(Item item, const std::vector<TimelineEntry>* timeline, bool merge_timeline) {
   ++version_;
   item.rev = version_;

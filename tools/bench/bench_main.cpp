@@ -150,7 +150,7 @@ int bench_merge(const std::string& snapshot, int runs, int updates) {
       if (!kt::sync::parse_pull(body, &p)) throw std::runtime_error("parse_pull failed");
       parse_ms += ms_since(tp);
       auto ta = Clock::now();
-      replica.apply(p);
+      replica.apply(std::move(p));
       apply_ms += ms_since(ta);
     }
     pull_s.push_back(n / (ms_since(t0) / 1000.0));
