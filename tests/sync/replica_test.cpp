@@ -224,8 +224,8 @@ void check_same_as_dom(const std::string& body) {
   CHECK(p.more == j.value("more", false));
   CHECK(p.reset == j.value("reset", false));
   CHECK(p.removed == j.value("removed", std::vector<std::string>{}));
-  for (const auto& [c, n] : j.value("lastMutationIds", json::object()).items())
-    CHECK(p.last_mutation_ids[c] == n.get<std::uint64_t>());
+  const json last = j.value("lastMutationIds", json::object());  // named: items() must not outlive it
+  for (const auto& [c, n] : last.items()) CHECK(p.last_mutation_ids[c] == n.get<std::uint64_t>());
 }
 
 }  // namespace

@@ -4,7 +4,8 @@
 //   kt_bench query  --snapshot ws100k.json [--runs 15]   quick search + a filter over the deals
 //   kt_bench merge  --snapshot ws100k.json [--runs 5]    100,000 remote field updates into the local state
 //   kt_bench push   --mutations ws10k.jsonl [--runs 3]   kartoteka-server (HTTP + SQLite) push throughput
-//   kt_bench pull   --mutations ws10k.jsonl [--clients 100] [--runs 3] pull latency, concurrent clients
+//   kt_bench pull   --mutations ws10k.jsonl [--clients 100] [--runs 3] [--keep-alive 1]
+//                   pull latency, concurrent clients (a new connection per pull, or one kept per client)
 #include <httplib.h>
 #include <unistd.h>
 
@@ -245,7 +246,7 @@ int bench_push(const std::string& mutations, int runs) {
 
 // Pull latency: `clients` threads, each an up-to-date client (its own cursor) pulling in a loop on its own
 // connection, while one writer pushes a field edit every 20 ms (so that pulls carry changes).
-int bench_pull(const std::string& mutations, int clients, int runs, int pulls_each) {
+int bench_pull(const std::string& mutations, int clients, int runs, int pulls_each, bool keep_alive) {
   auto muts = read_mutations(mutations);
   LiveServer s;
   push_all(s, muts);
@@ -300,6 +301,7 @@ int bench_pull(const std::string& mutations, int clients, int runs, int pulls_ea
         std::string cur = cursor;
         httplib::Client c("127.0.0.1", s.port);
         c.set_read_timeout(30, 0);
+        c.set_keep_alive(keep_alive);
         for (int i = 0; i < pulls_each; ++i) {
           auto t0 = Clock::now();
           auto rr = c.Post("/api/sync/pull", s.auth(),
@@ -328,11 +330,14 @@ int bench_pull(const std::string& mutations, int clients, int runs, int pulls_ea
     for (const auto& [k, v] : error_kinds) std::fprintf(stderr, "pull: %d failed: %s\n", v, k.c_str());
   }
   const std::string note = std::to_string(clients) + " concurrent clients x " + std::to_string(pulls_each) +
-                           " pulls, new connection per request, a writer pushing every 20 ms, " +
+                           (keep_alive ? " pulls, one keep-alive connection per client (as a browser's fetch reuses it)"
+                                       : " pulls, new connection per request") +
+                           ", a writer pushing every 20 ms, " +
                            std::to_string(deals.size()) + " deals; " +
                            std::to_string(failed_total) + " requests failed in all (not in the latencies)";
-  emit("server_pull_p99", "ms", p99s, note + "; samples are per-run p99");
-  emit("server_pull_p50", "ms", p50s, note + "; samples are per-run medians");
+  const std::string figure = keep_alive ? "server_pull_keepalive" : "server_pull";
+  emit(figure + "_p99", "ms", p99s, note + "; samples are per-run p99");
+  emit(figure + "_p50", "ms", p50s, note + "; samples are per-run medians");
   return 0;
 }
 
@@ -344,7 +349,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::string cmd = argv[1], snapshot, mutations;
-  int runs = 0, clients = 100, updates = 100000, pulls = 20;
+  int runs = 0, clients = 100, updates = 100000, pulls = 20, keep_alive = 0;
   for (int i = 2; i + 1 < argc; i += 2) {
     std::string a = argv[i], v = argv[i + 1];
     if (a == "--snapshot") snapshot = v;
@@ -353,12 +358,13 @@ int main(int argc, char** argv) {
     else if (a == "--clients") clients = std::atoi(v.c_str());
     else if (a == "--updates") updates = std::atoi(v.c_str());
     else if (a == "--pulls") pulls = std::atoi(v.c_str());
+    else if (a == "--keep-alive") keep_alive = std::atoi(v.c_str());
   }
   try {
     if (cmd == "query") return bench_query(snapshot, runs ? runs : 15);
     if (cmd == "merge") return bench_merge(snapshot, runs ? runs : 5, updates);
     if (cmd == "push") return bench_push(mutations, runs ? runs : 3);
-    if (cmd == "pull") return bench_pull(mutations, clients, runs ? runs : 3, pulls);
+    if (cmd == "pull") return bench_pull(mutations, clients, runs ? runs : 3, pulls, keep_alive != 0);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "kt_bench %s: %s\n", cmd.c_str(), e.what());
     return 1;
