@@ -449,6 +449,9 @@ struct Server::Impl {
     // A client (a browser's fetch) reuses its connection for the next push or pull; httplib's default
     // closes it after 5 requests, which costs a new handshake every few pulls.
     http.set_keep_alive_max_count(1000);
+    // httplib writes a response's headers and body separately: with Nagle's algorithm the body of a
+    // small answer on a kept-alive connection waits for the client's delayed ACK (40 ms).
+    http.set_tcp_nodelay(true);
     http.set_socket_options([this](socket_t sock) {
       httplib::default_socket_options(sock);
       listen_fd = sock;
