@@ -53,6 +53,8 @@ const rows = [
   { name: "server push throughput (HTTP + SQLite, 2 cores)", f: "server_push", target: "≥ 5,000 mutations/s" },
   { name: "server pull latency, 100 concurrent loopback clients (per-run p99)", f: "server_pull_p99", target: "p99 ≤ 50 ms" },
   { name: "server pull latency, 100 concurrent loopback clients (per-run median)", f: "server_pull_p50", target: "—" },
+  { name: "server pull latency, 100 clients with keep-alive connections (per-run p99)", f: "server_pull_keepalive_p99", target: "p99 ≤ 50 ms" },
+  { name: "server pull latency, 100 clients with keep-alive connections (per-run median)", f: "server_pull_keepalive_p50", target: "—" },
   { name: "download size (wasm + js + data + html, gzip -9)", f: "download_gzip", target: "≤ 1.5 MB gzip" },
   { name: "WebAssembly heap with 100k items loaded", f: "heap_100k", target: "≤ 256 MB" },
   { name: "native load of the 100k snapshot JSON (info)", f: "native_snapshot_load", target: "—" },

@@ -56,6 +56,7 @@ if has native; then
   build/native/kt_bench push --mutations "$out/ws10k.jsonl" --runs 3 >>"$results" 2>>"$log"
   say "native: server pull, 100 clients"
   build/native/kt_bench pull --mutations "$out/ws10k.jsonl" --clients 100 --pulls 20 --runs 3 >>"$results" 2>>"$log"
+  build/native/kt_bench pull --mutations "$out/ws10k.jsonl" --clients 100 --pulls 20 --runs 3 --keep-alive 1 >>"$results" 2>>"$log"
 fi
 
 # --- peers and the browser ----------------------------------------------------------------------------------

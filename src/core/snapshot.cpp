@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_reader.hpp"
 #include "core/layouts.hpp"
 #include "core/rights.hpp"
 #include "core/documents_json.hpp"
@@ -220,6 +221,198 @@ Status load_item(const json& j, Item* item, std::vector<TimelineEntry>* timeline
   } catch (const std::exception& e) {
     return Status::Fail("invalid_snapshot", std::string("an item does not read: ") + e.what());
   }
+}
+
+namespace {
+
+bool read_string(JsonReader& r, std::string& out) { return r.string(out); }
+
+// A field value, as from_json(json, Value) reads it.
+bool read_value(JsonReader& r, Value& v) {
+  switch (r.peek()) {
+    case 'n': v = Value(); return r.null();
+    case 't':
+    case 'f': {
+      bool b = false;
+      if (!r.boolean(b)) return false;
+      v = Value(b);
+      return true;
+    }
+    case '"': {
+      std::string s;
+      if (!r.string(s)) return false;
+      v = Value(std::move(s));
+      return true;
+    }
+    case '[': {
+      r.begin_array();
+      Value::List l;
+      for (bool first = true; r.element(first); first = false) {
+        l.emplace_back();
+        if (!read_value(r, l.back())) return false;
+      }
+      if (!r.ok()) return false;
+      v = Value(std::move(l));
+      return true;
+    }
+    case '{': {
+      // Money {"m", "c"} or a file {"file", "name", "mime", "size"}; other members are ignored.
+      r.begin_object();
+      std::string key, c, file, name, mime;
+      std::int64_t m = 0, size = 0;
+      bool has_m = false, has_c = false, has_file = false;
+      for (bool first = true; r.member(first, key); first = false) {
+        bool ok = true;
+        if (key == "m") ok = r.int64(m), has_m = true;
+        else if (key == "c") ok = read_string(r, c), has_c = true;
+        else if (key == "file") ok = read_string(r, file), has_file = true;
+        else if (key == "name") ok = read_string(r, name);
+        else if (key == "mime") ok = read_string(r, mime);
+        else if (key == "size") ok = r.int64(size);
+        else ok = r.skip();
+        if (!ok) return false;
+      }
+      if (!r.ok()) return false;
+      if (has_m && has_c) v = Value(Money{m, std::move(c)});
+      else if (has_file) v = Value(FileRef{std::move(file), std::move(name), std::move(mime), size});
+      else return false;
+      return true;
+    }
+    default: {
+      JsonReader::Number k;
+      std::uint64_t u = 0;
+      std::int64_t i = 0;
+      double d = 0;
+      if (!r.number(k, u, i, d)) return false;
+      if (k == JsonReader::Number::Double) v = Value(d);
+      else v = Value(k == JsonReader::Number::Unsigned ? static_cast<std::int64_t>(u) : i);
+      return true;
+    }
+  }
+}
+
+// One timeline entry, as from_json(json, TimelineEntry) reads it.
+bool read_entry(JsonReader& r, TimelineEntry& e) {
+  if (!r.begin_object()) return false;
+  std::string key, kind;
+  bool has_id = false, has_kind = false;
+  for (bool first = true; r.member(first, key); first = false) {
+    bool ok = true;
+    switch (key.empty() ? '\0' : key[0]) {
+      case 'i': ok = key == "id" ? (has_id = true, r.string(e.id)) : r.skip(); break;
+      case 'k': ok = key == "kind" ? (has_kind = true, r.string(kind)) : r.skip(); break;
+      case 'a': ok = key == "author" ? r.string(e.author) : r.skip(); break;
+      case 't':
+        if (key == "time") ok = r.int64(e.time_ms);
+        else if (key == "text") ok = r.string(e.text);
+        else if (key == "target") ok = r.string(e.target);
+        else ok = r.skip();
+        break;
+      case 'f': ok = key == "field" ? r.string(e.field) : r.skip(); break;
+      case 'o': ok = key == "old" ? read_value(r, e.old_value) : r.skip(); break;
+      case 'n':
+        if (key == "new") ok = read_value(r, e.new_value);
+        else if (key == "note") ok = r.string(e.note);
+        else ok = r.skip();
+        break;
+      case 'v': ok = key == "ver" ? r.uint64(e.ver) : r.skip(); break;
+      case 'p':
+        if (key == "pinned") ok = r.boolean(e.pinned);
+        else if (key == "payload") ok = r.string(e.payload);
+        else ok = r.skip();
+        break;
+      case 'r': ok = key == "removed" ? r.boolean(e.removed) : r.skip(); break;
+      case 'e': ok = key == "edited" ? r.int64(e.edited_ms) : r.skip(); break;
+      default: ok = r.skip();
+    }
+    if (!ok) return false;
+  }
+  return r.ok() && has_id && has_kind && timeline_kind_from_name(kind, &e.kind);
+}
+
+template <class T>
+bool read_via_dom(JsonReader& r, std::vector<T>& out) {
+  std::string_view text;
+  if (!r.raw(text)) return false;
+  try {
+    out = json::parse(text).get<std::vector<T>>();
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+bool read_item(JsonReader& r, Item* item, std::vector<TimelineEntry>* timeline, bool* timeline_from) {
+  Item it;
+  std::vector<TimelineEntry> tl;
+  bool from = false, has_id = false, has_entity = false;
+  if (!r.begin_object()) return false;
+  std::string key, fid, ckey, h;
+  for (bool first = true; r.member(first, key); first = false) {
+    bool ok = true;
+    if (key == "fields") {
+      it.fields.clear();
+      ok = r.begin_object();
+      for (bool f1 = true; ok && r.member(f1, fid); f1 = false) {
+        Cell c;
+        bool has_v = false, has_h = false;
+        ok = r.begin_object();
+        for (bool c1 = true; ok && r.member(c1, ckey); c1 = false) {
+          if (ckey == "v") ok = read_value(r, c.value), has_v = true;
+          else if (ckey == "h") ok = r.string(h), has_h = true;
+          else ok = r.skip();
+        }
+        ok = ok && r.ok() && has_v;
+        if (ok && has_h && !Hlc::parse(h, &c.hlc)) ok = false;
+        if (ok) it.cell_for_write(fid) = std::move(c);
+      }
+      ok = ok && r.ok();
+    } else if (key == "timeline") {
+      tl.clear();
+      ok = r.begin_array();
+      for (bool e1 = true; ok && r.element(e1); e1 = false) {
+        tl.emplace_back();
+        ok = read_entry(r, tl.back());
+      }
+      ok = ok && r.ok();
+    } else if (key == "id") {
+      ok = r.string(it.id), has_id = true;
+    } else if (key == "entity") {
+      ok = r.string(it.entity), has_entity = true;
+    } else if (key == "pipeline") {
+      ok = r.string(it.pipeline);
+    } else if (key == "created") {
+      ok = r.int64(it.created_ms);
+    } else if (key == "createdBy") {
+      ok = r.string(it.created_by);
+    } else if (key == "deleted") {
+      ok = r.boolean(it.deleted);
+    } else if (key == "deletedAt") {
+      ok = r.int64(it.deleted_ms);
+    } else if (key == "deletedBy") {
+      ok = r.string(it.deleted_by);
+    } else if (key == "activities") {
+      ok = read_via_dom(r, it.activities);
+    } else if (key == "products") {
+      ok = read_via_dom(r, it.products);
+    } else if (key == "documents") {
+      ok = read_via_dom(r, it.documents);
+    } else if (key == "timelineFrom") {
+      from = true;
+      ok = r.skip();
+    } else {
+      ok = r.skip();
+    }
+    if (!ok) return r.fail();
+  }
+  if (!r.ok() || !has_id || !has_entity || it.id.empty() || it.entity.empty()) return r.fail();
+  for (auto& e : tl) e.item = it.id;
+  *item = std::move(it);
+  if (timeline) *timeline = std::move(tl);
+  if (timeline_from) *timeline_from = from;
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------------------

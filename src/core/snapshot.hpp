@@ -33,6 +33,12 @@ nlohmann::json item_json(const Workspace& ws, const Item& item, const std::strin
 nlohmann::json item_json(const Schema& s, const Item& item, const std::vector<TimelineEntry>& timeline,
                          const std::string* for_user, std::uint64_t timeline_from = 0);
 Status load_item(const nlohmann::json& j, Item* item, std::vector<TimelineEntry>* timeline);
+// The same straight from JSON text, without a DOM (pull pages of whole items are large): reads one item
+// from `r` exactly as load_item reads it. Returns false when the reader failed or the item does not load
+// as it is; the caller then uses load_item on the DOM, which gives the reason. `timeline_from` tells
+// whether the item has "timelineFrom" (its timeline holds only later entries).
+class JsonReader;
+bool read_item(JsonReader& r, Item* item, std::vector<TimelineEntry>* timeline, bool* timeline_from);
 
 // Everything: {"format", "schema", "items": [...]}; projected when `for_user` is given.
 nlohmann::json snapshot_json(const Workspace& ws, const std::string* for_user);

@@ -320,7 +320,7 @@ Status decode_workspace(std::string_view bytes, Workspace* ws, std::uint64_t* ta
     if (!r.ok()) break;
     if (it.id.empty() || !fresh.schema().entity(it.entity)) return bad("an item with no id or an unknown entity type");
     if (fresh.item(it.id)) return bad("item " + it.id + " appears twice");
-    fresh.put_item(std::move(it), std::move(tl));
+    fresh.put_item(std::move(it), std::move(tl), false);
   }
   if (!r.ok()) return bad("truncated or damaged");
   if (!r.at_end()) return bad("unexpected data after the items");

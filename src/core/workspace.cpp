@@ -363,6 +363,13 @@ void Workspace::add_timeline(const Mutation& m, const std::string& item, Timelin
 // [SECTION] Replica operations
 // ---------------------------------------------------------------------------------------------------------
 
+void Workspace::put_item(Item item, std::vector<TimelineEntry>&& timeline, bool merge_timeline) {
+  if (merge_timeline) return put_item(std::move(item), &timeline, true);
+  const std::string id = item.id;
+  put_item(std::move(item), nullptr, false);
+  timelines_[id] = std::move(timeline);
+}
+
 void Workspace::put_item(Item item, const std::vector<TimelineEntry>* timeline, bool merge_timeline) {
   ++version_;
   item.rev = version_;
@@ -391,12 +398,6 @@ void Workspace::put_item(Item item, const std::vector<TimelineEntry>* timeline, 
     if ((a.ver == 0) != (b.ver == 0)) return b.ver == 0;
     return a.ver < b.ver;
   });
-}
-
-void Workspace::put_item(Item item, std::vector<TimelineEntry>&& timeline) {
-  const std::string id = item.id;
-  put_item(std::move(item), nullptr, false);
-  timelines_[id] = std::move(timeline);
 }
 
 void Workspace::remove_item(const std::string& id) {

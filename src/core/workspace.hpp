@@ -62,8 +62,8 @@ class Workspace {
   // put_item replaces the item and, when `timeline` is given, its timeline (or merges entries by id when
   // `merge_timeline`), keeping entries ordered by server version with local ones last.
   void put_item(Item item, const std::vector<TimelineEntry>* timeline, bool merge_timeline);
-  // The same, taking the timeline as it is (a decoded snapshot: no copy).
-  void put_item(Item item, std::vector<TimelineEntry>&& timeline);
+  // The same, taking the timeline's entries instead of copying them.
+  void put_item(Item item, std::vector<TimelineEntry>&& timeline, bool merge_timeline);
   void remove_item(const std::string& id);
   void set_schema(Schema s);
   // Marks entries confirmed: every entry produced by mutation `client:seq` gets server version `ver`.

@@ -97,6 +97,7 @@ Accounts::SetResult Accounts::set_account(const std::string& user, const std::st
   Statement revoke(*db_, "UPDATE tokens SET revoked = 1 WHERE user = ? AND revoked = 0");
   revoke.bind(1, user).run();
   tx.commit();
+  forget_tokens_of(user);
   return SetResult::Ok;
 }
 
@@ -118,17 +119,30 @@ std::string Accounts::issue_token(const std::string& user) {
 
 std::optional<std::string> Accounts::token_user(const std::string& token) {
   if (token.empty() || token.size() > 200) return std::nullopt;
+  const std::string hash = hash_hex(token);
+  {
+    std::shared_lock cache(cache_mu_);
+    if (auto it = valid_tokens_.find(hash); it != valid_tokens_.end()) return it->second;
+  }
   std::lock_guard lock(db_->mutex());
   Statement s(*db_, "SELECT user FROM tokens WHERE hash = ? AND revoked = 0");
-  s.bind(1, hash_hex(token));
+  s.bind(1, hash);
   if (!s.step()) return std::nullopt;
-  return s.text(0);
+  std::string user = s.text(0);
+  std::unique_lock cache(cache_mu_);
+  valid_tokens_[hash] = user;
+  return user;
 }
 
 bool Accounts::revoke_token(const std::string& token) {
   std::lock_guard lock(db_->mutex());
   Statement s(*db_, "UPDATE tokens SET revoked = 1 WHERE hash = ? AND revoked = 0");
-  s.bind(1, hash_hex(token)).run();
+  const std::string hash = hash_hex(token);
+  s.bind(1, hash).run();
+  {
+    std::unique_lock cache(cache_mu_);
+    valid_tokens_.erase(hash);
+  }
   return s.changes() > 0;
 }
 
@@ -136,7 +150,13 @@ int Accounts::revoke_user_tokens(const std::string& user) {
   std::lock_guard lock(db_->mutex());
   Statement s(*db_, "UPDATE tokens SET revoked = 1 WHERE user = ? AND revoked = 0");
   s.bind(1, user).run();
+  forget_tokens_of(user);
   return s.changes();
+}
+
+void Accounts::forget_tokens_of(const std::string& user) {
+  std::unique_lock cache(cache_mu_);
+  std::erase_if(valid_tokens_, [&](const auto& e) { return user.empty() || e.second == user; });
 }
 
 }  // namespace kt::server

@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
+#include <unordered_map>
 
 #include "server/database.hpp"
 
@@ -39,10 +41,17 @@ class Accounts {
 
  private:
   std::string hash_password(const std::string& password) const;
+  // Forgets cached tokens of `user` (every one when empty). Called with the database lock held.
+  void forget_tokens_of(const std::string& user);
 
   std::shared_ptr<Database> db_;
   bool fast_;
   std::string dummy_hash_;  // verified against for unknown logins, so that timing does not tell
+  // Valid tokens already looked up (token hash -> user): every request is authenticated, and the
+  // database lock is held by a push while it waits for its fsync. Entries are added and removed
+  // only under the database lock, so that a revocation cannot race with a lookup that re-adds one.
+  std::shared_mutex cache_mu_;
+  std::unordered_map<std::string, std::string> valid_tokens_;
 };
 
 // Hex of BLAKE2b-256 of `data`.

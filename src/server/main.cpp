@@ -29,7 +29,8 @@ void usage() {
       "                    it out of the process list). Needed once, while the data directory has "
       "no\n"
       "                    account; ignored afterwards\n"
-      "  --threads         worker threads, each long poll holds one (env KT_THREADS, default 32)\n"
+      "  --threads         most worker threads, started as needed; each open connection\n"
+      "                    and each long poll holds one (env KT_THREADS, default 512)\n"
       "  --quiet           no request log");
 }
 

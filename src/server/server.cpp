@@ -7,9 +7,13 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <sys/socket.h>
+
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <ctime>
 #include <filesystem>
 #include <mutex>
@@ -120,6 +124,69 @@ class DirLock {
   int fd_ = -1;
 };
 
+// httplib's task queue, growing with demand. httplib serves each connection on one worker from accept
+// to close: a keep-alive connection holds its worker while it idles between requests (up to the
+// keep-alive timeout), and a long poll holds it while it waits. With a fixed pool (httplib's
+// ThreadPool) a few dozen such connections take every worker and a new connection waits, unserved,
+// behind them. Here a job that finds no idle worker gets a new one, up to `max` threads; threads
+// stay for later bursts (an idle thread costs a stack and nothing else).
+class ElasticPool : public httplib::TaskQueue {
+ public:
+  explicit ElasticPool(size_t max) : max_(std::max<size_t>(1, max)) {}
+  ~ElasticPool() override { shutdown(); }
+
+  void enqueue(std::function<void()> fn) override {
+    std::unique_lock lock(mu_);
+    jobs_.push_back(std::move(fn));
+    if (idle_ >= jobs_.size() || threads_.size() >= max_) {
+      lock.unlock();
+      cv_.notify_one();
+      return;
+    }
+    threads_.emplace_back([this] { work(); });
+  }
+
+  void shutdown() override {
+    std::vector<std::thread> threads;
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+      threads.swap(threads_);
+    }
+    cv_.notify_all();
+    for (auto& t : threads) t.join();
+  }
+
+ private:
+  void work() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      ++idle_;
+      cv_.wait(lock, [&] { return !jobs_.empty() || stopping_; });
+      --idle_;
+      if (jobs_.empty()) return;  // stopping, and nothing left to serve
+      auto fn = std::move(jobs_.front());
+      jobs_.pop_front();
+      lock.unlock();
+      fn();
+      lock.lock();
+    }
+  }
+
+  const size_t max_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> jobs_;
+  std::vector<std::thread> threads_;
+  size_t idle_ = 0;
+  bool stopping_ = false;
+};
+
+// The listen backlog httplib uses (CPPHTTPLIB_LISTEN_BACKLOG) is compiled into the system's
+// libcpp-httplib: 5. A burst of connections larger than that overflows the accept queue, and the
+// kernel drops their handshakes: each such client retransmits its SYN after 1 s (then 3 s, ...).
+constexpr int kListenBacklog = 1024;
+
 }  // namespace
 
 struct Server::Impl {
@@ -136,6 +203,7 @@ struct Server::Impl {
   bool running = false;
   httplib::Server http;  // last: its worker threads end before the state they use goes
   int port = 0;
+  int listen_fd = -1;  // the listening socket, seen by the socket options callback before its bind
 
   // -------------------------------------------------------------------------------------------------------
   // [SECTION] Start: data directory, state, first administrator
@@ -376,8 +444,18 @@ struct Server::Impl {
 
   void routes() {
     http.new_task_queue = [n = std::max(4, opts.threads)] {
-      return new httplib::ThreadPool(static_cast<size_t>(n));
+      return new ElasticPool(static_cast<size_t>(n));
     };
+    // A client (a browser's fetch) reuses its connection for the next push or pull; httplib's default
+    // closes it after 5 requests, which costs a new handshake every few pulls.
+    http.set_keep_alive_max_count(1000);
+    // httplib writes a response's headers and body separately: with Nagle's algorithm the body of a
+    // small answer on a kept-alive connection waits for the client's delayed ACK (40 ms).
+    http.set_tcp_nodelay(true);
+    http.set_socket_options([this](socket_t sock) {
+      httplib::default_socket_options(sock);
+      listen_fd = sock;
+    });
     http.set_payload_max_length(kMaxBody);
     http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
       t_start = std::chrono::steady_clock::now();
@@ -489,6 +567,9 @@ int Server::bind() {
   else
     impl_->port =
         impl_->http.bind_to_port(impl_->opts.host, impl_->opts.port) ? impl_->opts.port : -1;
+  // httplib listened with its own small backlog; listen() again on a listening socket only sets a
+  // new backlog (capped by net.core.somaxconn).
+  if (impl_->port > 0 && impl_->listen_fd >= 0) ::listen(impl_->listen_fd, kListenBacklog);
   return impl_->port;
 }
 

@@ -26,7 +26,9 @@ struct Options {
   std::string admin_login;
   std::string admin_password;
 
-  int threads = 32;                    // worker threads; a long poll holds one
+  // Most worker threads: started as connections need them (an open connection, idle keep-alive or
+  // a waiting long poll, holds one); long polls may take all but 4.
+  int threads = 512;
   int poke_timeout_ms = 25000;         // how long /api/sync/poke waits for a change
   bool fast_password_hashing = false;  // minimum Argon2id cost: tests only
   std::function<std::int64_t()>

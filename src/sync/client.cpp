@@ -136,17 +136,20 @@ void SyncClient::handle_pull(const HttpResponse& r, std::int64_t now) {
     if (!replica_.in_snapshot()) before_snapshot_ = cursor_;
     replica_.begin_snapshot();
   }
+  const bool more = page.more;
+  std::string next_cursor = std::move(page.cursor);
   if (replica_.in_snapshot()) {
-    replica_.add_snapshot_page(page);
-    if (!page.more || page.snapshot_done) replica_.finish_snapshot();
+    const bool last = !page.more || page.snapshot_done;
+    replica_.add_snapshot_page(std::move(page));
+    if (last) replica_.finish_snapshot();
   } else {
-    replica_.apply(page);
+    replica_.apply(std::move(page));
   }
-  cursor_ = page.cursor;
+  cursor_ = std::move(next_cursor);
   problem_ = SyncStatus::Kind::Synced;
   reason_.clear();
   backoff_ms_ = 0;
-  if (page.more) want_pull_ = true;
+  if (more) want_pull_ = true;
   if (on_progress) on_progress();
 }
 

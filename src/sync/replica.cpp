@@ -4,13 +4,89 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_reader.hpp"
 #include "core/snapshot.hpp"
 
 namespace kt::sync {
 
 using nlohmann::json;
 
+namespace {
+
+// The page read straight from the text into items (pull pages of whole items run to megabytes; a DOM
+// first costs most of the time and memory). False when anything is unexpected: parse_pull then reads the
+// DOM, which accepts or refuses exactly as before and says why.
+bool read_pull(const std::string& body, PullPage* out) {
+  JsonReader r(body);
+  PullPage page;
+  std::string key;
+  unsigned seen = 0;
+  auto once = [&](unsigned bit) {
+    if (seen & bit) return false;  // a repeated member: the DOM keeps the last one
+    seen |= bit;
+    return true;
+  };
+  if (!r.begin_object()) return false;
+  for (bool first = true; r.member(first, key); first = false) {
+    bool ok = true;
+    if (key == "items") {
+      ok = once(1) && r.begin_array();
+      for (bool e1 = true; ok && r.element(e1); e1 = false) {
+        PullPage::ItemState is;
+        bool from = false;
+        ok = read_item(r, &is.item, &is.timeline, &from);
+        is.whole_timeline = !from;
+        page.items.push_back(std::move(is));
+      }
+      ok = ok && r.ok();
+    } else if (key == "reset") {
+      ok = once(2) && r.boolean(page.reset);
+    } else if (key == "more") {
+      ok = once(4) && r.boolean(page.more);
+    } else if (key == "snapshotDone") {
+      ok = once(8) && r.boolean(page.snapshot_done);
+    } else if (key == "cursor") {
+      ok = once(16) && r.string(page.cursor);
+    } else if (key == "schema") {
+      ok = once(32);
+      std::string_view text;
+      if (ok && r.peek() == 'n') {
+        ok = r.null();
+      } else if (ok && r.raw(text)) {
+        json sj = json::parse(text, nullptr, false);
+        Schema sc;
+        ok = !sj.is_discarded() && load_schema(sj, &sc);
+        if (ok) page.schema = std::move(sc);
+      } else {
+        ok = false;
+      }
+    } else if (key == "removed") {
+      ok = once(64) && r.begin_array();
+      for (bool e1 = true; ok && r.element(e1); e1 = false) {
+        page.removed.emplace_back();
+        ok = r.string(page.removed.back());
+      }
+      ok = ok && r.ok();
+    } else if (key == "lastMutationIds") {
+      ok = once(128) && r.begin_object();
+      std::string client;
+      for (bool m1 = true; ok && r.member(m1, client); m1 = false)
+        ok = r.uint64(page.last_mutation_ids[client]);
+      ok = ok && r.ok();
+    } else {
+      ok = r.skip();
+    }
+    if (!ok) return false;
+  }
+  if (!r.at_end()) return false;
+  *out = std::move(page);
+  return true;
+}
+
+}  // namespace
+
 Status parse_pull(const std::string& body, PullPage* out) {
+  if (read_pull(body, out)) return Status::Ok();
   json j = json::parse(body, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return Status::Fail("malformed_response", "the pull answer is not JSON");
   PullPage page;
@@ -24,7 +100,9 @@ Status parse_pull(const std::string& body, PullPage* out) {
       if (auto st = load_schema(j["schema"], &s); !st) return st;
       page.schema = std::move(s);
     }
-    for (const auto& ij : j.value("items", json::array())) {
+    static const json kNone = json::array();
+    const auto items = j.find("items");
+    for (const auto& ij : items != j.end() ? *items : kNone) {
       PullPage::ItemState is;
       if (auto st = load_item(ij, &is.item, &is.timeline); !st) return st;
       is.whole_timeline = !ij.contains("timelineFrom");
@@ -114,15 +192,15 @@ Replica::Changes Replica::take_changes() {
   return out;
 }
 
-std::vector<Replica::Held> Replica::apply(const PullPage& page) {
+std::vector<Replica::Held> Replica::apply(PullPage page) {
   restore_shadows();
   if (page.schema) {
-    ws_.set_schema(*page.schema);
+    ws_.set_schema(std::move(*page.schema));
     changes_.schema = true;
   }
-  for (const auto& is : page.items) {
-    ws_.put_item(is.item, &is.timeline, !is.whole_timeline);
+  for (auto& is : page.items) {
     changes_.items.insert(is.item.id);
+    ws_.put_item(std::move(is.item), std::move(is.timeline), !is.whole_timeline);
   }
   for (const auto& id : page.removed) {
     ws_.remove_item(id);
@@ -134,10 +212,10 @@ std::vector<Replica::Held> Replica::apply(const PullPage& page) {
 
 void Replica::begin_snapshot() { snapshot_.emplace(); }
 
-void Replica::add_snapshot_page(const PullPage& page) {
+void Replica::add_snapshot_page(PullPage page) {
   if (!snapshot_) begin_snapshot();
-  if (page.schema) snapshot_->set_schema(*page.schema);
-  for (const auto& is : page.items) snapshot_->put_item(is.item, &is.timeline, false);
+  if (page.schema) snapshot_->set_schema(std::move(*page.schema));
+  for (auto& is : page.items) snapshot_->put_item(std::move(is.item), std::move(is.timeline), false);
   acknowledge(page.last_mutation_ids);
 }
 

@@ -71,10 +71,10 @@ class Replica {
     Status status;  // why it does not apply on top of the server state
   };
   // Applies one pull page (not a reset; see begin_snapshot for those) and rebases the pending mutations.
-  std::vector<Held> apply(const PullPage& page);
+  std::vector<Held> apply(PullPage page);
   // A reset arrives in pages: collect them in a fresh workspace, then swap it in and rebase.
   void begin_snapshot();
-  void add_snapshot_page(const PullPage& page);
+  void add_snapshot_page(PullPage page);
   std::vector<Held> finish_snapshot();
   bool in_snapshot() const { return snapshot_.has_value(); }
 

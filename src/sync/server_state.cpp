@@ -3,6 +3,7 @@
 #include "sync/server_state.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 #include "core/required.hpp"
@@ -178,6 +179,7 @@ void ServerState::note_processed(const LogRecord& r) {
     clients_of_user_[m.author].push_back(m.client);
   }
   info.last = std::max(info.last, m.seq);
+  unlogged_clients_.push_back(m.client);
   if (r.ver == 0) info.rejected[m.seq] = {r.code, r.message};
 }
 
@@ -195,11 +197,27 @@ void ServerState::append_or_break(const std::vector<LogRecord>& records) {
 }
 
 void ServerState::publish() {
+  for (const auto& c : unlogged_clients_) clients_.at(c).logged = clients_.at(c).last;
+  unlogged_clients_.clear();
+  logged_ = readable_ = version_;
+  window_ = false;
   {
     std::lock_guard lock(wait_mu_);
     published_.store(version_);
+    window_open_.store(false);
   }
   wait_cv_.notify_all();
+}
+
+void ServerState::wait_window_closed(std::shared_lock<std::shared_mutex>& lock) const {
+  while (window_) {
+    lock.unlock();
+    {
+      std::unique_lock w(wait_mu_);
+      wait_cv_.wait(w, [&] { return !window_open_.load(); });
+    }
+    lock.lock();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -243,6 +261,7 @@ ServerState::Outcome ServerState::apply_locked(const Mutation& m) {
   Status s = ws_.apply(m);
   std::vector<TimelineEntry*> entries = ws_.take_new_entries();
   if (!s) return {std::move(s), 0};
+  if (config || access || !is_item_command(m.cmd)) global_change_ = true;
   const std::uint64_t ver = ++version_;
   for (TimelineEntry* e : entries) {
     e->ver = ver;
@@ -260,7 +279,10 @@ ServerState::Outcome ServerState::apply_locked(const Mutation& m) {
 
 void ServerState::mark_changed(const std::string& id, std::uint64_t ver) {
   ItemMeta& meta = meta_[id];
-  if (meta.ver) index_.erase({meta.ver, id});
+  if (meta.ver) {
+    index_.erase({meta.ver, id});
+    moved_from_ = std::min(moved_from_, meta.ver);
+  }
   meta.ver = ver;
   index_.insert({ver, id});
   if (!meta.created) meta.created = ver;
@@ -314,10 +336,13 @@ Response ServerState::push(const std::string& user, const json& request) {
     if (auto why = read_mutation(list[i], user, &incoming[i]); !why.empty())
       return error_response(400, "malformed_json", "mutations[" + std::to_string(i) + "]." + why);
 
+  std::lock_guard writer(write_mu_);
   std::unique_lock lock(mu_);
   if (broken_) return unavailable();
   if (!active_user(user))
     return error_response(403, "forbidden", "you are not an active user of this workspace");
+  global_change_ = false;
+  moved_from_ = std::numeric_limits<std::uint64_t>::max();
 
   // Everything that refuses the whole push is checked before anything is applied.
   std::unordered_map<std::string, std::uint64_t> last;
@@ -381,11 +406,38 @@ Response ServerState::push(const std::string& user, const json& request) {
     records.push_back(LogRecord{std::move(m), o.ver, o.status.code, o.status.message});
     note_processed(records.back());
   }
-  append_or_break(records);
-  publish();
   for (const auto& client : pushed) last_ids[client] = clients_.at(client).last;
-  return Response{200,
+  Response answer{200,
                   json{{"lastMutationIds", std::move(last_ids)}, {"results", std::move(results)}}};
+  if (global_change_ || records.empty()) {
+    // Configuration and access changes affect every answer: nothing is read until they are logged.
+    append_or_break(records);
+    publish();
+    return answer;
+  }
+  // Only items changed: pulls go on during the write, from the logged state. Every item the push
+  // changed has left its index position for a new version above logged_; below the lowest such
+  // position the index is as logged (and stays so after a restart that loses this push).
+  readable_ = std::min(logged_, moved_from_ - 1);
+  window_ = true;
+  window_open_.store(true);
+  lock.unlock();
+  try {
+    store_->append(records);
+  } catch (...) {
+    lock.lock();
+    broken_ = true;  // as append_or_break: memory is ahead of the log
+    window_ = false;
+    {
+      std::lock_guard w(wait_mu_);
+      window_open_.store(false);
+    }
+    wait_cv_.notify_all();
+    throw;
+  }
+  lock.lock();
+  publish();
+  return answer;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -418,15 +470,24 @@ Response ServerState::pull(const std::string& user, const json& request) {
       return error_response(400, "malformed_json", "clients: expected an array of client ids");
   }
 
+  std::optional<Cursor> given = cursor_text.empty() ? std::nullopt : codec_.decode(cursor_text);
   std::shared_lock lock(mu_);
+  auto is_valid = [&] {
+    return given && given->user == user && given->epoch == epoch_ && given->base <= logged_ &&
+           given->snapshot <= logged_ && given->pos_ver <= logged_ && given->schema <= logged_;
+  };
+  bool valid = is_valid();
+  // A snapshot (new or being paged) is taken at one logged version: not while a push is being
+  // written, whose items have left their positions in it.
+  if (window_ && (!valid || given->snapshot > 0)) {
+    wait_window_closed(lock);
+    valid = is_valid();
+  }
   if (broken_) return unavailable();
   if (!active_user(user))
     return error_response(403, "forbidden", "you are not an active user of this workspace");
-
-  std::optional<Cursor> given = cursor_text.empty() ? std::nullopt : codec_.decode(cursor_text);
-  const bool valid = given && given->user == user && given->epoch == epoch_ &&
-                     given->base <= version_ && given->snapshot <= version_ &&
-                     given->pos_ver <= version_ && given->schema <= version_;
+  // Outside a durability window readable_ == logged_ == version_.
+  const std::uint64_t top = readable_;
   Cursor c;
   const bool reset = !valid;
   if (valid) {
@@ -435,13 +496,13 @@ Response ServerState::pull(const std::string& user, const json& request) {
     // A fresh snapshot of everything the user may read, taken at the current version and paged.
     c.user = user;
     c.epoch = epoch_;
-    c.snapshot = version_;
+    c.snapshot = logged_;
   }
 
   json body{{"reset", reset}};
   if (reset || schema_ver_ > c.schema) {
     body["schema"] = schema_json(ws_.schema(), &user);
-    c.schema = version_;
+    c.schema = logged_;
   }
 
   // Walk the change index after the cursor's position. Within a snapshot only entries unchanged
@@ -452,7 +513,9 @@ Response ServerState::pull(const std::string& user, const json& request) {
   json removed = json::array();
   auto it = c.pos_id.empty() ? index_.lower_bound({c.pos_ver + 1, std::string()})
                              : index_.upper_bound({c.pos_ver, c.pos_id});
-  auto in_range = [&](auto i) { return i != index_.end() && (!snap || i->first <= c.snapshot); };
+  auto in_range = [&](auto i) {
+    return i != index_.end() && i->first <= (snap ? c.snapshot : top);
+  };
   std::size_t sent = 0, scanned = 0;
   std::uint64_t group = c.pos_ver;  // version of the entries being looked at
   bool stopped = false;
@@ -495,16 +558,27 @@ Response ServerState::pull(const std::string& user, const json& request) {
     }
   }
   bool more = stopped;
-  if (!stopped) {
+  if (!stopped && !snap && top < logged_) {
+    // A durability window cut the pass at `top`: the items the push moved have not been delivered,
+    // and their changes between the base and `top` neither, so the base stays and the position
+    // records the pass so far (an unsettled cursor: a poke answers at once, and the next pull goes
+    // on from here). The position never moves back (an earlier window may have had a higher top).
+    if (c.pos_ver < top) {
+      c.pos_ver = top;
+      c.pos_id.clear();
+    } else if (c.pos_ver == top) {
+      c.pos_id.clear();
+    }
+  } else if (!stopped) {
     if (snap) {
       // The snapshot is complete at its version; whatever changed since comes with the next pull.
-      more = version_ > c.snapshot;
+      more = logged_ > c.snapshot;
       body["snapshotDone"] = true;
       c.base = c.snapshot;
       c.snapshot = 0;
       c.whole = true;
     } else {
-      c.base = version_;
+      c.base = top;
       c.whole = false;
     }
     c.pos_ver = c.base;
@@ -529,7 +603,7 @@ Response ServerState::poke(const std::string& user, const std::string& cursor_te
   if (!c || c->user != user || !c->settled()) return Response{200, json{{"changed", true}}};
   {
     std::shared_lock lock(mu_);
-    if (c->epoch != epoch_ || c->base > version_) return Response{200, json{{"changed", true}}};
+    if (c->epoch != epoch_ || c->base > logged_) return Response{200, json{{"changed", true}}};
   }
   return Response{200, json{{"changed", wait_for_change(c->base, timeout)}}};
 }
@@ -559,6 +633,7 @@ std::uint64_t ServerState::access_epoch() const {
 
 Response ServerState::get_item(const std::string& user, const std::string& id) const {
   std::shared_lock lock(mu_);
+  wait_window_closed(lock);
   if (broken_) return unavailable();
   if (!active_user(user))
     return error_response(403, "forbidden", "you are not an active user of this workspace");
@@ -572,6 +647,7 @@ Response ServerState::write_fields(const std::string& user, const std::string& i
                                    const json& values) {
   if (!values.is_object() || values.empty())
     return error_response(400, "malformed_json", "expected an object of field ids and values");
+  std::lock_guard writer(write_mu_);
   std::unique_lock lock(mu_);
   if (broken_) return unavailable();
   if (!active_user(user))
@@ -649,6 +725,7 @@ Response ServerState::write_fields(const std::string& user, const std::string& i
 // ---------------------------------------------------------------------------------------------------------
 
 bool ServerState::bootstrap_admin(const std::string& id, const std::string& name) {
+  std::lock_guard writer(write_mu_);
   std::unique_lock lock(mu_);
   if (broken_ || !ws_.schema().users.empty()) return false;
   User u;
@@ -727,7 +804,7 @@ json ServerState::client_ids(const std::string& user, const json& only) const {
   if (mine == clients_of_user_.end()) return out;
   for (const auto& c : mine->second) {
     if (only.is_array() && std::find(only.begin(), only.end(), c) == only.end()) continue;
-    out[c] = clients_.at(c).last;
+    out[c] = clients_.at(c).logged;
   }
   return out;
 }

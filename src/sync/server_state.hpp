@@ -7,6 +7,13 @@
 // Thread safety: every public method may be called from any thread. Pushes and other writes are
 // serialised by one writer lock, and versions are allocated inside it (no gaps, never out of
 // order); pulls share a reader lock.
+//
+// Nothing is answered from a change before it is in the log (a restart would hand its version to
+// another change). A push of item changes only applies them under the exclusive lock and then
+// releases it while its records are written and synced (the "durability window"); pulls meanwhile
+// answer from the state before the push: up to `readable_` (below every index position the push
+// moved an item away from), with the acknowledgements already logged. Configuration and access
+// changes, snapshots and item reads wait for the window to close instead.
 #pragma once
 
 #include <atomic>
@@ -109,6 +116,7 @@ class ServerState {
   template <class F>
   auto read(F&& f) const {
     std::shared_lock lock(mu_);
+    wait_window_closed(lock);
     return f(ws_);
   }
 
@@ -124,6 +132,7 @@ class ServerState {
   struct ClientInfo {
     std::string user;  // whose app instance it is (the first pusher); "" for the server's client
     std::uint64_t last = 0;  // last processed seq
+    std::uint64_t logged = 0;  // last processed seq that is in the log (what pulls acknowledge)
     std::map<std::uint64_t, std::pair<std::string, std::string>>
         rejected;  // seq -> (code, message)
   };
@@ -142,7 +151,11 @@ class ServerState {
   // writes) and logs them; stops at the first failure and returns it.
   Status apply_server_mutations(const std::string& author, std::vector<Command> cmds);
   void append_or_break(const std::vector<LogRecord>& records);
+  // After the log has everything processed: makes it what pulls see, and wakes waiters. Under the
+  // exclusive lock.
   void publish();
+  // Waits, with `lock` (shared, on mu_) held on entry and return, until no durability window is open.
+  void wait_window_closed(std::shared_lock<std::shared_mutex>& lock) const;
 
   bool active_user(const std::string& user) const;
   bool readable(const std::string& user, const Item& item) const;
@@ -162,18 +175,27 @@ class ServerState {
   mutable std::shared_mutex mu_;  // writer: exclusive; readers: shared
   Workspace ws_;
   std::uint64_t version_ = 0;  // last allocated version (under mu_)
+  std::uint64_t logged_ = 0;   // last version in the log (under mu_)
+  // Pulls walk the change index up to here: logged_, or during a durability window less (under mu_).
+  std::uint64_t readable_ = 0;
+  bool window_ = false;          // a push's records are being written (under mu_)
+  bool global_change_ = false;   // the push being applied changed configuration or access
+  std::uint64_t moved_from_ = 0; // lowest index version an item was moved away from by that push
+  std::mutex write_mu_;          // serialises writers, also through their durability window
   std::uint64_t epoch_ = 1;
   std::uint64_t schema_ver_ = 0;  // version of the last configuration change
   std::unordered_map<std::string, ItemMeta> meta_;
   std::set<std::pair<std::uint64_t, std::string>> index_;  // (version of last change, item id)
   std::unordered_map<std::string, ClientInfo> clients_;
   std::unordered_map<std::string, std::vector<std::string>> clients_of_user_;
+  std::vector<std::string> unlogged_clients_;  // clients processed since the last publish()
   HlcClock clock_{kServerClient};
   bool broken_ = false;  // the store failed: memory is ahead of the log, so refuse everything
 
   std::atomic<std::uint64_t> published_{0};
-  std::mutex wait_mu_;
-  std::condition_variable wait_cv_;
+  std::atomic<bool> window_open_{false};
+  mutable std::mutex wait_mu_;
+  mutable std::condition_variable wait_cv_;
   bool stopping_ = false;
 };
 

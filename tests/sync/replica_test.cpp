@@ -200,3 +200,72 @@ TEST_CASE("a malformed pull body is refused") {
   CHECK(parse_pull("not json", &p).code == "malformed_response");
   CHECK(parse_pull(R"({"items":[{"id":""}]})", &p).code == "invalid_snapshot");
 }
+
+namespace {
+
+// parse_pull reads pages straight from the text, and the DOM when anything is unusual: both must give
+// the same page. Reads `body` with parse_pull and, item by item, with load_item on the DOM.
+void check_same_as_dom(const std::string& body) {
+  PullPage p;
+  REQUIRE(parse_pull(body, &p).ok());
+  json j = json::parse(body);
+  REQUIRE(p.items.size() == j["items"].size());
+  const Schema schema;
+  for (size_t i = 0; i < p.items.size(); ++i) {
+    Item want;
+    std::vector<TimelineEntry> tl;
+    REQUIRE(load_item(j["items"][i], &want, &tl).ok());
+    CHECK(item_json(schema, p.items[i].item, p.items[i].timeline, nullptr).dump() ==
+          item_json(schema, want, tl, nullptr).dump());
+    CHECK(p.items[i].whole_timeline == !j["items"][i].contains("timelineFrom"));
+    for (const auto& e : p.items[i].timeline) CHECK(e.item == want.id);
+  }
+  CHECK(p.cursor == j.value("cursor", ""));
+  CHECK(p.more == j.value("more", false));
+  CHECK(p.reset == j.value("reset", false));
+  CHECK(p.removed == j.value("removed", std::vector<std::string>{}));
+  const json last = j.value("lastMutationIds", json::object());  // named: items() must not outlive it
+  for (const auto& [c, n] : last.items()) CHECK(p.last_mutation_ids[c] == n.get<std::uint64_t>());
+}
+
+}  // namespace
+
+TEST_CASE("pull pages read straight from the text give what the JSON DOM gives") {
+  // Every kind of value and entry member, escapes and non-ASCII text, activities and products (read via
+  // the DOM), a partial timeline, and members the reader does not know.
+  const std::string body = R"({"cursor":"c1","more":true,"reset":false,"unknown":{"a":[1,2.5e3,null]},
+    "items":[
+      {"id":"D1","entity":"deal","pipeline":"0","created":1730085001000,"createdBy":"u1","deleted":false,
+       "deletedAt":0,"deletedBy":"","extra":[true,false],
+       "fields":{"TITLE":{"v":"Поставка \"серверов\"\n\u00e9\ud83d\ude00 / \/","h":"00000192d11a1728-0000-gen"},
+                 "N":{"v":-42,"h":"00000192d11a1728-0001-gen"},"D":{"v":1.5e-3,"h":"00000192d11a1728-0000-gen"},
+                 "B":{"v":true,"h":"00000192d11a1728-0000-gen"},"Z":{"v":null},
+                 "BIG":{"v":18446744073709551615,"h":"00000192d11a1728-0000-gen"},
+                 "M":{"v":{"c":"RUB","m":125000000},"h":"00000192d11a1728-0000-gen"},
+                 "F":{"v":{"file":"f1","name":"a.pdf","mime":"application/pdf","size":12,"x":1}},
+                 "L":{"v":["CO2",["C2",3],{"m":1,"c":"USD"}],"h":"00000192d11a1728-0000-gen"},
+                 "A":{"h":"00000192d11a1728-0000-gen","v":"later h first"}},
+       "timeline":[{"author":"u1","id":"gen:25","kind":"created","time":1730085001000},
+                   {"author":"u1","field":"STAGE_ID","id":"gen:26","kind":"stage_changed","new":"PREP","old":null,
+                    "time":1730092201000,"ver":7,"note":"n","pinned":true,"removed":false,"edited":5,
+                    "text":"t","target":"C1","payload":"{\"x\":1}","unknown":[]}],
+       "activities":[{"id":"a1","subject":"Call","deadline_ms":5}],
+       "products":[]},
+      {"timelineFrom":12,"fields":{},"timeline":[{"id":"e1","kind":"comment","text":"x","ver":13}],
+       "entity":"contact","id":"C1"},
+      {"id":"C2","entity":"contact"}],
+    "removed":["D9","D8"],"lastMutationIds":{"web-1":17,"web-2":0}})";
+  check_same_as_dom(body);
+  // Unusual but valid JSON that the direct reader leaves to the DOM gives the same too.
+  check_same_as_dom(R"({"items":[{"id":"D1","entity":"deal","created":1.7e12,"fields":{"X":{"v":1}}}]})");
+  check_same_as_dom(R"({"items":[{"id":"D1","entity":"deal"}],"items":[{"id":"D2","entity":"deal"}]})");
+  check_same_as_dom(R"({"items":[{"id":"D1","entity":"deal","fields":{"N":{"v":-99999999999999999999}}}]})");
+  // Malformed pages are refused as before.
+  PullPage p;
+  CHECK(parse_pull(R"({"items":[{"id":"D1","entity":"deal"}]} x)", &p).code == "malformed_response");
+  CHECK(parse_pull("{\"cursor\":\"\xff\"}", &p).code == "malformed_response");
+  CHECK(parse_pull(R"({"items":[{"id":"D1","entity":"deal","fields":{"X":{"v":1,"h":"bad"}}}]})", &p).code ==
+        "invalid_snapshot");
+  CHECK(parse_pull(R"({"items":[{"id":"D1","entity":"deal","timeline":[{"id":"e","kind":"nope"}]}]})", &p).code ==
+        "invalid_snapshot");
+}

@@ -6,7 +6,8 @@
 //   kt_bench push   --mutations ws10k.jsonl [--runs 3]   kartoteka-server (HTTP + SQLite) push throughput
 //   kt_bench load   --journal journal10k/ [--runs 3]     the app's start: journal read + parse + replay
 //   kt_bench load   --base base100k.bin [--runs 3]       the same from a compacted store: decode the base
-//   kt_bench pull   --mutations ws10k.jsonl [--clients 100] [--runs 3] pull latency, concurrent clients
+//   kt_bench pull   --mutations ws10k.jsonl [--clients 100] [--runs 3] [--keep-alive 1]
+//                   pull latency, concurrent clients (a new connection per pull, or one kept per client)
 #include <httplib.h>
 #include <unistd.h>
 
@@ -155,7 +156,7 @@ int bench_merge(const std::string& snapshot, int runs, int updates) {
       if (!kt::sync::parse_pull(body, &p)) throw std::runtime_error("parse_pull failed");
       parse_ms += ms_since(tp);
       auto ta = Clock::now();
-      replica.apply(p);
+      replica.apply(std::move(p));
       apply_ms += ms_since(ta);
     }
     pull_s.push_back(n / (ms_since(t0) / 1000.0));
@@ -250,7 +251,7 @@ int bench_push(const std::string& mutations, int runs) {
 
 // Pull latency: `clients` threads, each an up-to-date client (its own cursor) pulling in a loop on its own
 // connection, while one writer pushes a field edit every 20 ms (so that pulls carry changes).
-int bench_pull(const std::string& mutations, int clients, int runs, int pulls_each) {
+int bench_pull(const std::string& mutations, int clients, int runs, int pulls_each, bool keep_alive) {
   auto muts = read_mutations(mutations);
   LiveServer s;
   push_all(s, muts);
@@ -305,6 +306,8 @@ int bench_pull(const std::string& mutations, int clients, int runs, int pulls_ea
         std::string cur = cursor;
         httplib::Client c("127.0.0.1", s.port);
         c.set_read_timeout(30, 0);
+        c.set_keep_alive(keep_alive);
+        c.set_tcp_nodelay(true);  // as browsers do: the body is not held back behind the headers
         for (int i = 0; i < pulls_each; ++i) {
           auto t0 = Clock::now();
           auto rr = c.Post("/api/sync/pull", s.auth(),
@@ -333,11 +336,14 @@ int bench_pull(const std::string& mutations, int clients, int runs, int pulls_ea
     for (const auto& [k, v] : error_kinds) std::fprintf(stderr, "pull: %d failed: %s\n", v, k.c_str());
   }
   const std::string note = std::to_string(clients) + " concurrent clients x " + std::to_string(pulls_each) +
-                           " pulls, new connection per request, a writer pushing every 20 ms, " +
+                           (keep_alive ? " pulls, one keep-alive connection per client (as a browser's fetch reuses it)"
+                                       : " pulls, new connection per request") +
+                           ", a writer pushing every 20 ms, " +
                            std::to_string(deals.size()) + " deals; " +
                            std::to_string(failed_total) + " requests failed in all (not in the latencies)";
-  emit("server_pull_p99", "ms", p99s, note + "; samples are per-run p99");
-  emit("server_pull_p50", "ms", p50s, note + "; samples are per-run medians");
+  const std::string figure = keep_alive ? "server_pull_keepalive" : "server_pull";
+  emit(figure + "_p99", "ms", p99s, note + "; samples are per-run p99");
+  emit(figure + "_p50", "ms", p50s, note + "; samples are per-run medians");
   return 0;
 }
 
@@ -391,7 +397,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::string cmd = argv[1], snapshot, mutations, journal, base;
-  int runs = 0, clients = 100, updates = 100000, pulls = 20;
+  int runs = 0, clients = 100, updates = 100000, pulls = 20, keep_alive = 0;
   for (int i = 2; i + 1 < argc; i += 2) {
     std::string a = argv[i], v = argv[i + 1];
     if (a == "--snapshot") snapshot = v;
@@ -402,6 +408,7 @@ int main(int argc, char** argv) {
     else if (a == "--clients") clients = std::atoi(v.c_str());
     else if (a == "--updates") updates = std::atoi(v.c_str());
     else if (a == "--pulls") pulls = std::atoi(v.c_str());
+    else if (a == "--keep-alive") keep_alive = std::atoi(v.c_str());
   }
   try {
     if (cmd == "query") return bench_query(snapshot, runs ? runs : 15);
@@ -409,7 +416,7 @@ int main(int argc, char** argv) {
     if (cmd == "push") return bench_push(mutations, runs ? runs : 3);
     if (cmd == "load" && !base.empty()) return bench_base(base, runs ? runs : 3);
     if (cmd == "load") return bench_load(journal, runs ? runs : 3);
-    if (cmd == "pull") return bench_pull(mutations, clients, runs ? runs : 3, pulls);
+    if (cmd == "pull") return bench_pull(mutations, clients, runs ? runs : 3, pulls, keep_alive != 0);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "kt_bench %s: %s\n", cmd.c_str(), e.what());
     return 1;
