@@ -70,12 +70,18 @@ const FieldDef* field_of(const CardContext& c, const std::string& id) {
   static struct {
     const Workspace* ws = nullptr;
     std::uint64_t version = ~0ull;
+    const FieldDef* fields = nullptr;  // the schema's storage, as a guard besides the version (the app
+    size_t count = 0;                  // may put a new workspace in place, counting versions from 0)
     std::string entity;
     std::unordered_map<std::string, const FieldDef*> by_id;
   } index;
-  if (index.ws != &c.ws || index.version != c.ws.version() || index.entity != c.item.entity) {
+  const auto& fields = c.ws.schema().fields;
+  if (index.ws != &c.ws || index.version != c.ws.version() || index.fields != fields.data() ||
+      index.count != fields.size() || index.entity != c.item.entity) {
     index.ws = &c.ws;
     index.version = c.ws.version();
+    index.fields = fields.data();
+    index.count = fields.size();
     index.entity = c.item.entity;
     index.by_id.clear();
     for (const FieldDef* f : c.ws.schema().fields_of(c.item.entity)) index.by_id.emplace(f->id, f);
