@@ -1,12 +1,15 @@
 // The browser half of shell/bench.sh: Kartoteka's page and the peers (Dexie, PouchDB) in the same headless
 // Chromium, served from one loopback static server. Prints one JSON line per figure, like kt_bench.
-//   node bench/browser.mjs --data DIR [--only name,name] [--records 100000] [--runs 3]
-// DIR holds journal10k/ (kt_gen --journal): the app's local journal of the 10k workspace.
+//   node bench/browser.mjs --data DIR [--only name,name] [--records 100000] [--runs 3] [--shots DIR]
+// DIR holds journal10k/ (kt_gen --journal): the app's local journal of the 10k workspace; for the frame
+// figures also journal_card300/ (kt_gen --deals 1000 --card-fields 300 --card-timeline 10000) and
+// base100k.bin (kt_gen --deals 100000 --base: the stored state of a compacted store). --shots: where the frame figures save screenshots of what they
+// measured (a broken layout is a bug too).
 import { readFile, readdir, stat } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { launch, newPage, waitForApp, frames, state, semantics } from "../tests/web/browser.mjs";
+import { launch, newPage, waitForApp, frames, state, semantics, click } from "../tests/web/browser.mjs";
 import { openEditor } from "../tests/web/web_support.mjs";
 import { serveStatic } from "../tests/web/static_server.mjs";
 
@@ -21,6 +24,7 @@ const dataDir = path.resolve(arg("data", path.join(root, "build/bench")));
 const only = arg("only", "") ? arg("only", "").split(",") : null;
 const RECORDS = Number(arg("records", 100000));
 const RUNS = Number(arg("runs", 3));
+const SHOTS = arg("shots", "");
 const want = (n) => !only || only.includes(n);
 const emit = (figure, unit, samples, note) => console.log(JSON.stringify({ figure, unit, samples, note }));
 
@@ -137,7 +141,6 @@ async function coldLoad(browser, url, name, deals, figure) {
     "files cached by the service worker; of which reading IndexedDB (ms) " + split.map((x) => Math.round(x.populate)).join("/") +
     ", decoding the base + replaying " + split.map((x) => x.records).join("/") + " journal records (ms) " +
     split.map((x) => Math.round(x.replay)).join("/") + `; WebAssembly heap ${(heap / 1048576).toFixed(0)} MB`);
-  if (figure.includes("100k")) emit("heap_100k", "bytes", [heap], `WebAssembly memory with ${s.deals} deals loaded`);
   return { context, page };
 }
 
@@ -189,6 +192,151 @@ async function durableCommit(page, url) {
     "(includes waiting for the next animation frame)");
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Frame CPU time: the app keeps the durations of its last frames (src/app/main_web.cpp, kt_frame_ms_*):
+// cpu = frame callback start -> draw data submitted to WebGL, less the GPU wait; ui = the screens' code
+// alone; total = the whole callback (waits and the accessibility mirror's update included); gl_wait = time
+// in synchronous WebGL queries. WebGL calls only queue work for the GPU process, except queries such as
+// getParameter (the ImGui backend reads GL state back every frame), which wait for it to catch up: the
+// page sums their time into Module.ktGlWaitMs, and the app takes it out of `cpu`.
+async function frameTimes(page, act) {
+  await page.evaluate(() => {
+    if (typeof GLctx === "undefined" || GLctx.__ktTimed) return;
+    GLctx.__ktTimed = true;
+    for (const name of ["getParameter", "isEnabled", "getError"]) {
+      const call = GLctx[name].bind(GLctx);
+      GLctx[name] = (...args) => {
+        const t = performance.now();
+        try { return call(...args); } finally { Module.ktGlWaitMs = (Module.ktGlWaitMs || 0) + performance.now() - t; }
+      };
+    }
+  });
+  await page.evaluate(() => Module._kt_frame_ms_reset());
+  await act();
+  return page.evaluate(() => {
+    const n = Module._kt_frame_ms_count(), out = { cpu: [], ui: [], total: [], wait: [] };
+    for (let i = 0; i < n; i++) {
+      out.cpu.push(Module._kt_frame_ms_at(i, 0));
+      out.ui.push(Module._kt_frame_ms_at(i, 1));
+      out.total.push(Module._kt_frame_ms_at(i, 2));
+      out.wait.push(Module._kt_frame_ms_at(i, 3));
+    }
+    return out;
+  });
+}
+const quantile = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((s.length - 1) * p + 0.5))] : NaN;
+};
+const brief = (xs) => `median ${quantile(xs, 0.5).toFixed(2)} ms, p95 ${quantile(xs, 0.95).toFixed(2)} ms`;
+// Rolls the mouse wheel over `at`, `steps` notches of `dy` pixels, one drawn frame after each (as fast as
+// the page draws them).
+async function wheel(page, at, steps, dy) {
+  await page.mouse.move(at.x, at.y);
+  await frames(page, 2);
+  for (let i = 0; i < steps; i++) {
+    await page.mouse.wheel(0, dy);
+    await frames(page, 1);
+  }
+}
+// Emits a frame figure (cpu samples) and its "total" companion; logs the UI share.
+function emitFrames(figure, t, note) {
+  emit(figure, "ms", t.cpu, `${note}; ${t.cpu.length} frames; the screens' code alone: ${brief(t.ui)}; ` +
+    `GPU wait taken out (synchronous WebGL queries): ${brief(t.wait)}`);
+  emit(figure + "_total", "ms", t.total, `${note}; the whole frame callback: GPU wait and the accessibility mirror's update included`);
+}
+async function shot(page, name) {
+  if (!SHOTS) return;
+  await frames(page, 2);
+  await page.screenshot({ path: path.join(SHOTS, `bench-${name}.png`) });
+}
+
+// Puts a generated journal in place and reloads: returns the time from navigation to the first frame with
+// the workspace loaded (ms, page clock) and the state.
+async function loadJournal(page, url, name, deals) {
+  await page.goto(url);
+  await waitForApp(page);
+  const segments = await installStore(page, url, name);
+  await page.goto(url + "?load=" + name);
+  await page.waitForFunction((n) => typeof Module !== "undefined" && Module.calledRun && Module._kt_frame_count() >= 1 &&
+    JSON.parse(UTF8ToString(Module._kt_debug_json())).deals >= n, deals, { timeout: 600000, polling: 100 });
+  const loadMs = await page.evaluate(() => performance.now());
+  await waitForApp(page);
+  const s = await state(page);
+  return { segments, loadMs, s };
+}
+
+// The card of 300 fields (in sections) and 10,000 timeline entries (deal GD1 of journal_card300): scroll
+// the fields column down and up, then the timeline down and up.
+async function frameCard(browser, url) {
+  await stat(path.join(dataDir, "journal_card300"));
+  const { context, page } = await newPage(browser);
+  const { s } = await loadJournal(page, url, "journal_card300", 1000);
+  await page.goto(url + "#/item/GD1");
+  await waitForApp(page);
+  await frames(page, 5);
+  await shot(page, "card300");
+  const fields = { x: 300, y: 560 }, timeline = { x: 960, y: 560 };
+  const onScreen = async (prefix) => (await semantics(page)).filter((n) => n.id.startsWith(prefix)).length;
+  let rows = 0, entries = 0;
+  const t = await frameTimes(page, async () => {
+    await wheel(page, fields, 120, 100);
+    rows = await onScreen("field:GD1:");
+    await shot(page, "card300-fields-scrolled");
+    await wheel(page, fields, 60, -200);
+    await wheel(page, timeline, 120, 100);
+    entries = await onScreen("timeline:");
+    await shot(page, "card300-timeline-scrolled");
+    await wheel(page, timeline, 60, -200);
+  });
+  emitFrames("frame_card300", t, `deal GD1: 300 custom fields in 10 sections + ${s.deals} deals in the workspace; ` +
+    `10,000 timeline entries; wheel over the fields (${rows} fields on screen), then the timeline (${entries} entries on screen)`);
+  await context.close();
+}
+
+// 100,000 deals: the load, the heap once loaded, then the list and the kanban scrolled with the wheel.
+async function frame100k(browser, url) {
+  await stat(path.join(dataDir, "base100k.bin"));
+  const { context, page } = await newPage(browser);
+  page.on("dialog", (d) => d.accept());
+  const t0 = Date.now();
+  const { segments, loadMs, s } = await loadJournal(page, url, "base100k.bin", 100000);
+  console.error(`frame100k: installed ${segments} segments and loaded ${s.deals} deals in ${((Date.now() - t0) / 1000).toFixed(1)} s; ` +
+    `navigation -> loaded ${Math.round(loadMs)} ms`);
+  if (want("heap100k")) {
+    const heap = await page.evaluate(() => (typeof HEAP8 !== "undefined" ? HEAP8.length : wasmMemory.buffer.byteLength));
+    emit("heap_100k", "bytes", [heap], `WebAssembly memory (HEAP8.length) with ${s.deals} deals loaded from the stored ` +
+      `base (kt_gen --base; navigation -> loaded: ${Math.round(loadMs)} ms)`);
+  }
+  if (want("list100k")) {
+    await page.goto(url + "#/list/deal");
+    await waitForApp(page);
+    await shot(page, "list100k");
+    const at = { x: 640, y: 500 };
+    const t = await frameTimes(page, async () => {
+      await wheel(page, at, 150, 100);
+      await shot(page, "list100k-scrolled");
+      await wheel(page, at, 150, -100);
+    });
+    emitFrames("frame_list100k", t, `the deal list of ${s.deals} deals, wheel down 150 notches and back`);
+  }
+  if (want("kanban100k")) {
+    await page.goto(url + "#/list/deal");
+    await waitForApp(page);
+    await click(page, { id: "view:kanban" });
+    await frames(page, 3);
+    await shot(page, "kanban100k");
+    const t = await frameTimes(page, async () => {
+      await wheel(page, { x: 150, y: 500 }, 100, 100);
+      await wheel(page, { x: 430, y: 500 }, 100, 100);
+      await shot(page, "kanban100k-scrolled");
+      await wheel(page, { x: 150, y: 500 }, 50, -200);
+    });
+    emitFrames("frame_kanban100k", t, `the kanban of ${s.deals} deals (default pipeline), wheel over two columns`);
+  }
+  await context.close();
+}
+
 async function peers(browser, url) {
   const { context, page } = await newPage(browser);
   await page.goto(url + "bench/peers.html");
@@ -225,6 +373,8 @@ async function main() {
       const { context } = await coldLoad(browser, server.url, "base100k.bin", 100000, "cold_load_100k");
       await context.close();
     }
+    if (want("card300")) await frameCard(browser, server.url);
+    if (want("list100k") || want("kanban100k") || want("heap100k")) await frame100k(browser, server.url);
     if (want("puts") || want("loads")) await peers(browser, server.url);
   } finally {
     await browser.close();

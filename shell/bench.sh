@@ -42,6 +42,9 @@ gen() {  # deals, then kt_gen outputs
 [ -f "$out/ws1k.json" ] || gen 1000 --snapshot "$out/ws1k.json"
 [ -f "$out/ws10k.jsonl" ] && [ -d "$out/journal10k" ] || gen 10000 --snapshot "$out/ws10k.json" --mutations "$out/ws10k.jsonl" --journal "$out/journal10k"
 [ -f "$out/ws100k.json" ] && [ -f "$out/base100k.bin" ] || gen 100000 --snapshot "$out/ws100k.json" --base "$out/base100k.bin"
+# The frame-time figures: a card of 300 fields and 10,000 timeline entries (deal GD1); 100k deals come from
+# the stored base above.
+[ -d "$out/journal_card300" ] || gen 1000 --card-fields 300 --card-timeline 10000 --journal "$out/journal_card300"
 
 # --- native ---------------------------------------------------------------------------------------------------
 if has native; then
@@ -73,7 +76,7 @@ if has peers; then
 fi
 if has browser || has peers; then
   what=""
-  has browser && what="download,idle,cold10k,durable,cold100k"
+  has browser && what="download,idle,cold10k,durable,cold100k,card300,list100k,kanban100k,heap100k"
   has peers && what="${what:+$what,}puts,loads"
   say "browser: $what"
   node bench/browser.mjs --data "$out" --only "$what" --runs 3 --records "${BENCH_RECORDS:-100000}" >>"$results" 2>>"$log" ||

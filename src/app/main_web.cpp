@@ -54,6 +54,16 @@ std::string g_exported;  // keeps strings returned to JS alive until the next ca
 // Work asked for between frames that needs a live frame: ImGui's clock only advances in frames, so a
 // toast created while the loop is paused would take its expiry from a stale time.
 std::vector<std::function<void()>> g_next_frame;
+// Frame CPU times for the benchmarks (bench/browser.mjs), ms, the last kFrameRing frames:
+//   cpu   - the frame callback's start to after the draw data is submitted to WebGL, less `gl_wait`;
+//   ui    - the UI code alone (App::frame: the screens);
+//   total - the whole callback, including the accessibility mirror's update after submission;
+//   gl_wait - time in synchronous WebGL queries: the ImGui backend reads GL state back before it draws,
+//           and each getParameter waits for the GPU process to catch up. A benchmark page that wants it
+//           sums that time into Module.ktGlWaitMs (bench/browser.mjs wraps the WebGL context); else 0.
+constexpr int kFrameRing = 4096;
+double g_frame_cpu[kFrameRing], g_frame_ui[kFrameRing], g_frame_total[kFrameRing], g_frame_gl_wait[kFrameRing];
+unsigned long g_frame_samples = 0;  // since the last kt_frame_ms_reset
 
 // Sizes the canvas backing store to its CSS size times devicePixelRatio; reloads fonts when the ratio
 // changes so that text is rasterised at the real pixel size.
@@ -133,7 +143,11 @@ bool busy() {
   return kt::app::key_filter_pending() || kt::app::pointer_busy() || kt::ui::take_animation_request();
 }
 
+EM_JS(double, kt_js_gl_wait_ms, (), { return Module.ktGlWaitMs || 0; });
+
 void frame() {
+  const double t0 = emscripten_get_now();
+  const double wait0 = kt_js_gl_wait_ms();
   fit_canvas();
   kt::app::key_filter_before_frame();
   ImGui_ImplGlfw_NewFrame();
@@ -144,18 +158,27 @@ void frame() {
   ImGui::NewFrame();
   for (auto& work : g_next_frame) work();
   g_next_frame.clear();
+  const double t_ui0 = emscripten_get_now();
   g_app->frame();
+  const double t_ui1 = emscripten_get_now();
   ImGui::Render();
   const ImU32 bg = kt::ui::color::kBackground;
   glClearColor(((bg >> IM_COL32_R_SHIFT) & 0xFF) / 255.f, ((bg >> IM_COL32_G_SHIFT) & 0xFF) / 255.f,
                ((bg >> IM_COL32_B_SHIFT) & 0xFF) / 255.f, 1.f);
   glClear(GL_COLOR_BUFFER_BIT);
   kt::app::renderer_draw(ImGui::GetDrawData(), g_width, g_height);
+  const double t_submitted = emscripten_get_now();
+  const double gl_wait = kt_js_gl_wait_ms() - wait0;
   kt::app::key_filter_after_frame();
   kt::app::text_input_after_frame();
   kt::app::a11y_after_frame(static_cast<float>(g_dpr));
   update_cursor();
   ++g_frames;
+  const int slot = static_cast<int>(g_frame_samples++ % kFrameRing);
+  g_frame_cpu[slot] = t_submitted - t0 - gl_wait;
+  g_frame_gl_wait[slot] = gl_wait;
+  g_frame_ui[slot] = t_ui1 - t_ui0;
+  g_frame_total[slot] = emscripten_get_now() - t0;
   kt::app::frame_done(busy(), next_timed_change_ms());
 }
 
@@ -207,6 +230,18 @@ EMSCRIPTEN_KEEPALIVE void kt_route_changed() {
   kt::app::wake();
 }
 EMSCRIPTEN_KEEPALIVE double kt_frame_count() { return static_cast<double>(g_frames); }
+// Frame CPU times (see g_frame_cpu): forget the samples so far; how many there are (at most the ring's
+// size); sample i of them, oldest first, of kind 0 cpu, 1 ui, 2 total, 3 gl_wait.
+EMSCRIPTEN_KEEPALIVE void kt_frame_ms_reset() { g_frame_samples = 0; }
+EMSCRIPTEN_KEEPALIVE int kt_frame_ms_count() {
+  return static_cast<int>(g_frame_samples < kFrameRing ? g_frame_samples : kFrameRing);
+}
+EMSCRIPTEN_KEEPALIVE double kt_frame_ms_at(int i, int kind) {
+  const unsigned long n = g_frame_samples < kFrameRing ? g_frame_samples : kFrameRing;
+  if (i < 0 || static_cast<unsigned long>(i) >= n) return -1;
+  const int slot = static_cast<int>((g_frame_samples - n + static_cast<unsigned long>(i)) % kFrameRing);
+  return kind == 1 ? g_frame_ui[slot] : kind == 2 ? g_frame_total[slot] : kind == 3 ? g_frame_gl_wait[slot] : g_frame_cpu[slot];
+}
 EMSCRIPTEN_KEEPALIVE const char* kt_debug_json() {
   g_exported = g_app ? g_app->debug_json() : "{}";
   return g_exported.c_str();

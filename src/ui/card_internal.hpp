@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/layouts.hpp"
@@ -42,6 +43,12 @@ struct CardUi {
   bool rename_focus = false;
   std::string layout_error;  // inline message of a refused layout change
   std::string layout_error_section;
+
+  // How far each field's row moved the cursor when last drawn (view mode), so that rows out of view are
+  // skipped by their height rather than drawn: a card of hundreds of fields drew every one each frame.
+  // Valid for one state of the data, width, font, user and open editor (`rows_key`).
+  std::string rows_key;
+  std::unordered_map<std::string, float> row_advance;
 
   struct FieldConfig {
     bool open = false;

@@ -6,6 +6,8 @@
 #include <imgui_stdlib.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -60,6 +62,32 @@ Layout without_field(const Layout& l, const std::string& field) {
                                     [&](const LayoutElement& e) { return e.field == field; }),
                      s.elements.end());
   return out;
+}
+
+// The entity's fields by id, rebuilt when the data changes: Schema::field looks fields up one by one, and a
+// card of hundreds of fields asked it for every field twice a frame.
+const FieldDef* field_of(const CardContext& c, const std::string& id) {
+  static struct {
+    const Workspace* ws = nullptr;
+    std::uint64_t version = ~0ull;
+    const FieldDef* fields = nullptr;  // the schema's storage, as a guard besides the version (the app
+    size_t count = 0;                  // may put a new workspace in place, counting versions from 0)
+    std::string entity;
+    std::unordered_map<std::string, const FieldDef*> by_id;
+  } index;
+  const auto& fields = c.ws.schema().fields;
+  if (index.ws != &c.ws || index.version != c.ws.version() || index.fields != fields.data() ||
+      index.count != fields.size() || index.entity != c.item.entity) {
+    index.ws = &c.ws;
+    index.version = c.ws.version();
+    index.fields = fields.data();
+    index.count = fields.size();
+    index.entity = c.item.entity;
+    index.by_id.clear();
+    for (const FieldDef* f : c.ws.schema().fields_of(c.item.entity)) index.by_id.emplace(f->id, f);
+  }
+  auto it = index.by_id.find(id);
+  return it == index.by_id.end() ? nullptr : it->second;
 }
 
 bool is_required_here(const CardContext& c, const FieldDef& f) {
@@ -154,7 +182,7 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
   // user may not see, and fields that no longer exist (L-12), never show.
   std::vector<size_t> shown;
   for (size_t i = 0; i < sec.elements.size(); ++i) {
-    const FieldDef* f = s.field(c.item.entity, sec.elements[i].field);
+    const FieldDef* f = field_of(c, sec.elements[i].field);
     if (!f || !can_see_field(s, c.env.user, *f)) continue;
     if (!editing && !shown_in_view_mode(sec.elements[i], c.item.get(f->id))) continue;
     shown.push_back(i);
@@ -269,7 +297,18 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
   const float tools_w = tools ? px(96) : 0;
   for (size_t i : shown) {
     const LayoutElement& el = sec.elements[i];
-    const FieldDef* f = s.field(c.item.entity, el.field);
+    // A row out of view that was measured in this state takes its place without being drawn (never the
+    // row being edited, nor rows with the layout tools, which are drop targets).
+    const float row_y = ImGui::GetCursorPosY();
+    const bool measurable = !tools && !(c.edit.item == c.item.id && c.edit.field == el.field);
+    if (measurable) {
+      auto known = ui.row_advance.find(el.field);
+      if (known != ui.row_advance.end() && !ImGui::IsRectVisible(ImVec2(inner, known->second))) {
+        ImGui::Dummy(ImVec2(0, known->second - ImGui::GetStyle().ItemSpacing.y));
+        continue;
+      }
+    }
+    const FieldDef* f = field_of(c, el.field);
     ImGui::PushID(el.field.c_str());
     ImVec2 row0 = ImGui::GetCursorScreenPos();
     if (tools) {
@@ -316,6 +355,7 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
     }
     ImGui::PopID();
     ImGui::Dummy(ImVec2(0, px(2)));
+    if (measurable) ui.row_advance[el.field] = ImGui::GetCursorPosY() - row_y;
   }
   if (shown.empty()) muted_text(tr("layout.section_empty"));
   if (tools) {
@@ -341,6 +381,17 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
 
 void draw_sections(CardContext& c, float width) {
   const Layout& layout = current_layout(c);
+  // The measured rows hold for this state only.
+  CardUi& ui = card_ui();
+  const std::string rows_key = std::to_string(reinterpret_cast<std::uintptr_t>(&c.ws)) + "|" +
+                               std::to_string(c.ws.version()) + "|" + std::to_string(width) + "|" +
+                               std::to_string(ImGui::GetFontSize()) + "|" + std::to_string(static_cast<int>(language())) +
+                               "|" + c.env.user + "|" + c.resolved.scope + "|" + c.edit.item + "|" + c.edit.field + "|" +
+                               c.edit.origin;
+  if (rows_key != ui.rows_key) {
+    ui.rows_key = rows_key;
+    ui.row_advance.clear();
+  }
   std::optional<Layout> change;
   std::optional<Drop> drop;
   for (size_t i = 0; i < layout.sections.size(); ++i) {

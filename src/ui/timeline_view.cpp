@@ -99,6 +99,22 @@ struct TimelineUi {
   // Heights of entries by id, for the width they were measured at (virtualised scrolling).
   float measured_width = 0;
   std::unordered_map<std::string, float> heights;
+  // What the history shows, rebuilt only when something it depends on changes: with 10,000 entries,
+  // filtering them and summing their heights every frame cost milliseconds of every frame.
+  struct Shown {
+    const Workspace* ws = nullptr;
+    std::uint64_t version = ~0ull;
+    const TimelineEntry* data = nullptr;  // the item's timeline storage, as a guard besides the version
+    size_t size = 0;
+    std::string user;
+    int filter = -1;
+    std::string search, editing, noting;
+    float width = -1, line = -1;
+    size_t visible = 0;                          // entries the user may read (before filter and search)
+    std::vector<const TimelineEntry*> pinned;    // oldest first
+    std::vector<const TimelineEntry*> entries;   // the history: filtered, newest first
+    std::vector<float> tops;                     // tops[i]: y of entries[i] from the list's top; back(): total
+  } shown;
 };
 
 TimelineUi& state_for(const std::string& item) {
@@ -209,12 +225,18 @@ std::string timeline_detail(const Workspace& ws, const Item& item, const Timelin
 
 std::vector<const TimelineEntry*> visible_timeline(const Workspace& ws, const Item& item, const std::string& user) {
   std::vector<const TimelineEntry*> out;
+  // Whether the user may see a field, asked once per field (the schema looks fields up one by one).
+  std::unordered_map<std::string, bool> field_ok;
   for (const auto& e : ws.timeline(item.id)) {
     if (e.removed) continue;
     if (!e.field.empty()) {
-      const FieldDef* f = ws.schema().field(item.entity, e.field);
-      // Changes of a field the user may not see (or that was deleted) are not his to read.
-      if (!f || !can_see_field(ws.schema(), user, *f)) continue;
+      auto known = field_ok.find(e.field);
+      if (known == field_ok.end()) {
+        const FieldDef* f = ws.schema().field(item.entity, e.field);
+        // Changes of a field the user may not see (or that was deleted) are not his to read.
+        known = field_ok.emplace(e.field, f && can_see_field(ws.schema(), user, *f)).first;
+      }
+      if (!known->second) continue;
     }
     if ((e.kind == TimelineKind::Linked || e.kind == TimelineKind::Unlinked)) {
       const Item* other = ws.item(e.target);
@@ -379,7 +401,6 @@ void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, floa
     ui.measured_width = width;
   }
   const bool can_edit = !item.deleted && can_act(ws.schema(), env.user, item, Action::Edit);
-  const auto entries = visible_timeline(ws, item, env.user);
 
   heading(tr("card.timeline"), "heading:timeline");
   ImGui::Dummy(ImVec2(0, px(2)));
@@ -415,13 +436,51 @@ void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, floa
   sem_item("tl:search", "searchbox", tr("tl.search"), ui.search);
   ImGui::Dummy(ImVec2(0, px(4)));
 
+  // The entries: pinned ones, and the history newest first, filtered, with the tops of its entries.
+  TimelineUi::Shown& sh = ui.shown;
+  const std::vector<TimelineEntry>& all = ws.timeline(item.id);
+  const int filter = std::clamp(ui.filter, 0, static_cast<int>(filters().size()) - 1);
+  const float line = ImGui::GetTextLineHeight();
+  if (sh.ws != &ws || sh.version != ws.version() || sh.data != all.data() || sh.size != all.size() ||
+      sh.user != env.user || sh.filter != filter || sh.search != ui.search || sh.editing != ui.editing ||
+      sh.noting != ui.noting || sh.width != width || sh.line != line) {
+    sh.ws = &ws;
+    sh.version = ws.version();
+    sh.data = all.data();
+    sh.size = all.size();
+    sh.user = env.user;
+    sh.filter = filter;
+    sh.search = ui.search;
+    sh.editing = ui.editing;
+    sh.noting = ui.noting;
+    sh.width = width;
+    if (sh.line != line) ui.heights.clear();
+    sh.line = line;
+    const auto entries = visible_timeline(ws, item, env.user);
+    sh.visible = entries.size();
+    sh.pinned.clear();
+    for (const auto* e : entries)
+      if (e->pinned) sh.pinned.push_back(e);
+    const Filter& f = filters()[static_cast<size_t>(filter)];
+    sh.entries.clear();
+    sh.entries.reserve(entries.size());
+    for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+      const TimelineEntry& e = **it;
+      if (!f.kinds.empty() && std::find(f.kinds.begin(), f.kinds.end(), e.kind) == f.kinds.end()) continue;
+      if (!ui.search.empty() &&
+          !contains_folded(timeline_title(ws, item, e) + " " + timeline_detail(ws, item, e) + " " + e.note, ui.search))
+        continue;
+      sh.entries.push_back(&e);
+    }
+    sh.tops.assign(1, 0.0f);
+    sh.tops.reserve(sh.entries.size() + 1);
+    for (const TimelineEntry* e : sh.entries) sh.tops.push_back(sh.tops.back() + entry_height(ws, item, *e, width, ui));
+  }
+
   // Pinned entries on top (they also stay in their place below).
-  std::vector<const TimelineEntry*> pinned;
-  for (const auto* e : entries)
-    if (e->pinned) pinned.push_back(e);
-  if (!pinned.empty()) {
+  if (!sh.pinned.empty()) {
     caption(tr("tl.pinned"));
-    for (auto it = pinned.rbegin(); it != pinned.rend(); ++it) {
+    for (auto it = sh.pinned.rbegin(); it != sh.pinned.rend(); ++it) {
       ImGui::PushID("pinned");
       draw_entry(ws, item, **it, env, can_edit, width, entry_height(ws, item, **it, width, ui), ui, out);
       ImGui::PopID();
@@ -429,34 +488,23 @@ void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, floa
     caption(tr("tl.history"));
   }
 
-  // The history, newest first, filtered, virtualised by measured heights.
-  const Filter& f = filters()[static_cast<size_t>(std::clamp(ui.filter, 0, static_cast<int>(filters().size()) - 1))];
-  std::vector<const TimelineEntry*> shown;
-  shown.reserve(entries.size());
-  for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
-    const TimelineEntry& e = **it;
-    if (!f.kinds.empty() && std::find(f.kinds.begin(), f.kinds.end(), e.kind) == f.kinds.end()) continue;
-    if (!ui.search.empty() && !contains_folded(timeline_title(ws, item, e) + " " + timeline_detail(ws, item, e) + " " + e.note,
-                                             ui.search))
-      continue;
-    shown.push_back(&e);
-  }
-  if (shown.empty()) {
-    ImGui::TextDisabled("%s", tr(entries.empty() ? "tl.no_entries" : "tl.nothing_found"));
+  // The history, virtualised by measured heights: only the entries in view are drawn.
+  if (sh.entries.empty()) {
+    ImGui::TextDisabled("%s", tr(sh.visible == 0 ? "tl.no_entries" : "tl.nothing_found"));
     return;
   }
   const float top = ImGui::GetCursorPosY();
   const float view_top = ImGui::GetScrollY();
   const float view_bottom = view_top + ImGui::GetWindowHeight();
-  float y = top;
-  for (const TimelineEntry* e : shown) {
-    const float h = entry_height(ws, item, *e, width, ui);
-    if (y + h >= view_top && y <= view_bottom) {
-      ImGui::SetCursorPosY(y);
-      draw_entry(ws, item, *e, env, can_edit, width, h, ui, out);
-    }
-    y += h;
+  // The first entry whose bottom reaches the view: tops[i + 1] is entry i's bottom.
+  size_t i = static_cast<size_t>(std::lower_bound(sh.tops.begin() + 1, sh.tops.end(), view_top - top) - (sh.tops.begin() + 1));
+  for (; i < sh.entries.size(); ++i) {
+    const float y = top + sh.tops[i];
+    if (y > view_bottom) break;
+    ImGui::SetCursorPosY(y);
+    draw_entry(ws, item, *sh.entries[i], env, can_edit, width, sh.tops[i + 1] - sh.tops[i], ui, out);
   }
+  const float y = top + sh.tops.back();
   ImGui::SetCursorPosY(y);
   ImGui::Dummy(ImVec2(width, 0));
 }

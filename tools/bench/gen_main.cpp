@@ -1,11 +1,14 @@
 // kt_gen: writes a deterministic seeded benchmark workspace (tools/bench/generate.hpp).
 //   kt_gen --deals 10000 [--seed 1] [--snapshot out.json] [--journal DIR] [--mutations out.jsonl]
+//          [--card-fields 300 --card-timeline 10000]
 //   --snapshot   the whole state as one snapshot document (src/core/snapshot.hpp; also the app's
 //                restored-backup base, /data/local/restored.json)
 //   --journal    the app's local journal (segment files, src/storage/journal.hpp) of every mutation
 //   --mutations  one mutation per line (the JSON of a push), for loading a server
 //   --base       the app's stored local state (/data/local/base.bin, src/core/snapshot_binary.hpp): what a
 //                browser holds once its journal has been compacted
+//   --card-fields, --card-timeline   the big card of the frame-time benchmark: deal GD1 with that many more
+//                custom fields (filled, in sections of its card) and a timeline of that many entries
 // Same arguments, same bytes.
 #include <chrono>
 #include <cstdio>
@@ -32,6 +35,8 @@ int main(int argc, char** argv) {
     else if (a == "--journal") journal = v;
     else if (a == "--mutations") mutations = v;
     else if (a == "--base") base = v;
+    else if (a == "--card-fields") o.card_fields = std::atoi(v.c_str());
+    else if (a == "--card-timeline") o.card_timeline = std::atoi(v.c_str());
     else {
       std::fprintf(stderr, "unknown option %s\n", a.c_str());
       return 2;

@@ -5,6 +5,7 @@
 
 #include "core/calendar.hpp"
 #include "core/demo.hpp"
+#include "core/layouts.hpp"
 
 namespace kt::bench {
 
@@ -34,6 +35,71 @@ FieldDef custom(std::string id, FieldType type, const char* ru, const char* en) 
   f.label = Labels{ru, en};
   f.created_by = "u1";
   return f;
+}
+
+// The big card of GenOptions::card_fields: fields "UF_CRM_C<n>" of five types in sections "big<k>" of the
+// common layout of deal:0, every one filled on GD1, then GD1's timeline grown to card_timeline entries.
+template <class Run>
+void big_card(Session& s, const GenOptions& o, Rng& r, Run& run) {
+  const std::string id = "GD1";
+  const FieldType kTypes[] = {FieldType::String, FieldType::Number, FieldType::Date, FieldType::List, FieldType::Boolean};
+  std::vector<std::string> ids;
+  for (int i = 1; i <= o.card_fields; ++i) {
+    char fid[32];
+    std::snprintf(fid, sizeof fid, "UF_CRM_C%03d", i);
+    const FieldType type = kTypes[(i - 1) % 5];
+    const std::string n = std::to_string(i);
+    FieldDef f = custom(fid, type, ("Поле " + n + " " + pick(r, kObjects)).c_str(), ("Field " + n).c_str());
+    if (type == FieldType::List)
+      for (int k = 0; k < 5; ++k) f.options.push_back({"O" + std::to_string(k + 1), {kCity[k], kCity[k]}});
+    run(PutField{f}, 1000);
+    ids.push_back(fid);
+  }
+  const std::string family = layout_family(s.workspace().schema(), "deal", "0");
+  const Layout* base = effective_layout(s.workspace().schema(), family, common_scope());
+  Layout l = base ? *base : Layout{};
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i % 30 == 0) {
+      const std::string k = std::to_string(i / 30 + 1);
+      l.sections.push_back({"big" + k, {"Раздел " + k, "Section " + k}, {}});
+    }
+    l.sections.back().elements.push_back({ids[i], false, {}});
+  }
+  run(PutLayout{family, common_scope(), l, false}, 1000);
+  auto value_of = [&](int i, int version) -> Value {
+    const std::int64_t day = 20000 + r.below(800);
+    switch (kTypes[i % 5]) {
+      case FieldType::String:
+        return Value(std::string(pick(r, kWords)) + " " + pick(r, kObjects) + ", версия " + std::to_string(version));
+      case FieldType::Number: return Value(static_cast<double>(r.below(10000000)) / 100.0);
+      case FieldType::Date: return Value(iso(civil_from_days(day)));
+      case FieldType::List: return Value("O" + std::to_string(1 + r.below(5)));
+      default: return Value(version % 2 == 0);
+    }
+  };
+  for (size_t i = 0; i < ids.size(); ++i) run(SetField{id, ids[i], value_of(static_cast<int>(i), 0), {}}, 1000);
+  // The rest of the timeline: six comments (one to five sentences, some on several lines) to three field
+  // changes and one stage change in ten.
+  const char* kSentences[] = {"Созвонились с клиентом, ждёт коммерческое предложение.",
+                              "Отправили договор на согласование юристам.",
+                              "Client asked for a discount on the second batch.",
+                              "Перенесли встречу на следующую неделю.",
+                              "Нужно уточнить сроки поставки у склада.",
+                              "Бюджет подтверждён, ждём подписи."};
+  for (int k = 0; static_cast<int>(s.workspace().timeline(id).size()) < o.card_timeline; ++k) {
+    const int kind = k % 10;
+    if (kind < 6) {
+      std::string text = "#" + std::to_string(k) + " ";
+      const int n = 1 + r.below(5);
+      for (int j = 0; j < n; ++j) text += std::string(j && r.below(3) == 0 ? "\n" : j ? " " : "") + pick(r, kSentences);
+      run(AddComment{id, text}, 1000);
+    } else if (kind < 9) {
+      const int i = r.below(static_cast<int>(ids.size()));
+      run(SetField{id, ids[static_cast<size_t>(i)], value_of(i, k), {}}, 1000);
+    } else {
+      run(SetField{id, "STAGE_ID", Value(kPath[r.below(4)]), {}}, 1000);
+    }
+  }
 }
 
 }  // namespace
@@ -110,6 +176,7 @@ GenStats generate(Session& s, const GenOptions& o) {
     for (int k = 1; k <= moves; ++k) run(SetField{id, "STAGE_ID", Value(kPath[k]), {}}, step);
     run(AddComment{id, "Созвонились, клиент ждёт предложение до " + iso(civil_from_days(begin_day + 7))}, step);
   }
+  if (o.card_fields > 0 && o.deals >= 1) big_card(s, o, r, run);
   st.items = s.workspace().item_count();
   return st;
 }

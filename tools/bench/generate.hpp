@@ -17,6 +17,11 @@ struct GenOptions {
   int deals = 1000;
   std::uint64_t seed = 1;
   std::int64_t now_ms = 1767225600000;  // 2026-01-01T00:00Z: fixed, so that the output is byte-identical
+  // The big card (frame-time benchmark): when card_fields > 0, that many more custom deal fields, shown in
+  // sections of ~30 fields appended to the common deal card layout, all filled on deal GD1, whose timeline
+  // then grows to card_timeline entries (comments of varied length, field and stage changes).
+  int card_fields = 0;
+  int card_timeline = 0;
 };
 
 struct GenStats {
