@@ -193,6 +193,21 @@ async function bootstrap(browser, url, expectItems) {
   await frames(page, 1);
   const t0 = Date.now();
   await Promise.all([page.waitForNavigation({ timeout: 60000 }), page.mouse.up()]);
+  const progress = setInterval(async () => {
+    const p = await page.evaluate(() => {
+      if (typeof Module === "undefined" || !Module.calledRun) return "starting";
+      const s = JSON.parse(UTF8ToString(Module._kt_debug_json()));
+      const all = performance.getEntriesByType("resource").filter((e) => e.name.includes("/api/sync/pull"));
+      const pulls = all.length, last = all[all.length - 1];
+      const lastPull = last && { start: Math.round(last.startTime), reqStart: Math.round(last.requestStart), resStart: Math.round(last.responseStart),
+        end: Math.round(last.responseEnd), status: last.responseStatus, size: last.encodedBodySize, worker: Math.round(last.workerStart) };
+      return { sync: s.sync.status, reason: s.sync.reason, items: s.items, pulls, client: s.sync.pulls, lastPull, persist: Module.ktPersist && { ...Module.ktPersist },
+        syncfs: window.__ktSyncfs, heapMB: Math.round(HEAP8.length / 1048576) };
+    }).catch((e) => "evaluate failed: " + e.message.split("\n")[0]);
+    log(`  at ${Math.round((Date.now() - t0) / 1000)} s: ${JSON.stringify(p)}${page.errors.length ? " errors: " + page.errors.slice(-3).join(" | ") : ""}`);
+  }, Number(arg("progress", 0)) || 1e9);
+  page.on("crash", () => log("the page crashed"));
+  if (process.env.BENCH_VERBOSE) page.on("console", (m) => log("page: " + m.text()));
   // The new document: poll cheaply (the persist scheduler's flags first, the app's state only then).
   const h = await page.waitForFunction((n) => {
     if (typeof Module === "undefined" || !Module.calledRun || !Module._kt_debug_json) return false;
@@ -206,9 +221,9 @@ async function bootstrap(browser, url, expectItems) {
     return { done: Date.now(), page: performance.now(), items: s.items, deals: s.deals, pulls: pulls.length, net,
       bytes: pulls.reduce((a, e) => a + (e.encodedBodySize || e.transferSize || 0), 0),
       firstPull: pulls.length ? pulls[0].startTime : NaN, lastPull: pulls.length ? pulls[pulls.length - 1].responseEnd : NaN,
-      syncfs: { ...f }, heap: (typeof HEAP8 !== "undefined" ? HEAP8.length : 0) };
-  }, expectItems, { timeout: 300000, polling: 100 });
-  const r = await h.jsonValue();
+      syncfs: { ...f }, heap: (typeof HEAP8 !== "undefined" ? HEAP8.length : 0), client: s.sync.pulls || null };
+  }, expectItems, { timeout: Number(arg("timeout", 300000)), polling: 100 });
+  const r = await h.jsonValue().finally(() => clearInterval(progress));
   r.ms = r.done - t0;
   return { context, page, r };
 }
@@ -222,7 +237,7 @@ async function bootstrapRuns(browser, url, expectItems, runs) {
     log(`bootstrap ${i + 1}: ${r.ms} ms (page clock ${Math.round(r.page)} ms), ${r.items} items, ${r.pulls} pulls ` +
       `${(r.bytes / 1048576).toFixed(1)} MB, network ${Math.round(r.net)} ms (first pull at ${Math.round(r.firstPull)}, ` +
       `last answer at ${Math.round(r.lastPull)}), syncfs writes ${r.syncfs.writes} ${Math.round(r.syncfs.writeMs)} ms, ` +
-      `heap ${(r.heap / 1048576).toFixed(0)} MB`);
+      `heap ${(r.heap / 1048576).toFixed(0)} MB; client ${JSON.stringify(r.client)}`);
     out.push(r);
     pages.push(b);
     while (pages.length > 2) await pages.shift().context.close();
@@ -339,7 +354,10 @@ async function main() {
   const cleanup = [];
   try {
     let server = null, items = null;
-    if (want("bootstrap") || want("pouch") || want("edit") || want("load")) {
+    if (arg("server", "")) {
+      // A server already running on a copy of the loaded directory (for working on the figures).
+      server = { url: arg("server", ""), stop() {} };
+    } else if (want("bootstrap") || want("pouch") || want("edit") || want("load")) {
       const loaded = await loadedServerDir();
       const work = await mkdtemp(path.join(tmpdir(), "kt-sync-bench-"));
       cleanup.push(() => rm(work, { recursive: true, force: true }));
@@ -348,12 +366,13 @@ async function main() {
       server = await startServer(work);
       cleanup.unshift(() => server.stop());
     }
-    if (want("pouch") || want("bootstrap")) {
+    if (want("pouch") || (want("bootstrap") && !arg("items", ""))) {
       const t0 = Date.now();
       const all = await pullAll(server.url);
       items = all.items;
       log(`${items.length} items in ${all.pages} pulls from Node in ${Date.now() - t0} ms`);
     }
+    if (!items && arg("items", "")) items = { length: Number(arg("items", "")) };
     let pages = [];
     if (want("bootstrap") || want("edit")) {
       const n = want("bootstrap") ? RUNS : 2;
@@ -367,7 +386,8 @@ async function main() {
           "every item in the page, synced, IndexedDB writes done (page reload and app start included)",
           { items: out[0].items, split: out.map((r) => ({ total: r.ms, page: Math.round(r.page), firstPull: Math.round(r.firstPull),
             lastPull: Math.round(r.lastPull), network: Math.round(r.net), syncfsWrite: Math.round(r.syncfs.writeMs),
-            syncfsWrites: r.syncfs.writes, syncfsRead: Math.round(r.syncfs.readMs), heapMB: Math.round(r.heap / 1048576) })) });
+            syncfsWrites: r.syncfs.writes, syncfsRead: Math.round(r.syncfs.readMs), heapMB: Math.round(r.heap / 1048576),
+            ...(r.client ? { parse: Math.round(r.client.parse_ms), apply: Math.round(r.client.apply_ms), save: Math.round(r.client.save_ms) } : {}) })) });
         emit("sync_bootstrap_persist", "ms", out.map((r) => r.syncfs.writeMs), "of which FS.syncfs writes (IDBFS) during the bootstrap");
       }
     }

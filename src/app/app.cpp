@@ -204,23 +204,24 @@ void App::save_confirmed() {
   sync::Replica::Changes ch = replica_->take_changes();
   json meta{{"cursor", sync_->cursor()}, {"acked", sync_->acknowledged()}};
   Status s = Status::Ok();
+  auto item_of = [this](const std::string& id) -> json {
+    const std::vector<TimelineEntry>* tl = nullptr;
+    const Item* it = replica_->confirmed_item(id, &tl);
+    return it ? item_json(replica_->confirmed_schema(), *it, *tl, nullptr) : json(nullptr);
+  };
   if (ch.all) {
-    std::vector<json> items;
+    // A snapshot replaced everything: start the store over and write it shard by shard (save() holds one
+    // shard's JSON at a time; a vector of every item's JSON for save_all() was several times the
+    // workspace's size, over 1 GB at 100k deals). Without its files a reload simply pulls a new snapshot.
+    std::set<std::string> ids;
     for (const auto& et : ws_.schema().entities)
-      for (const auto& id : ws_.item_ids(et.id)) {
-        const std::vector<TimelineEntry>* tl = nullptr;
-        if (const Item* it = replica_->confirmed_item(id, &tl)) items.push_back(item_json(replica_->confirmed_schema(), *it, *tl, nullptr));
-      }
-    s = snapshots_->save_all(schema_json(replica_->confirmed_schema(), nullptr), items, meta);
+      for (const auto& id : ws_.item_ids(et.id)) ids.insert(id);
+    json schema = schema_json(replica_->confirmed_schema(), nullptr);
+    s = snapshots_->clear();
+    if (s) s = snapshots_->save(&schema, ids, item_of, meta);
   } else if (!ch.items.empty() || ch.schema) {
     json schema = schema_json(replica_->confirmed_schema(), nullptr);
-    s = snapshots_->save(ch.schema ? &schema : nullptr, ch.items,
-                         [this](const std::string& id) -> json {
-                           const std::vector<TimelineEntry>* tl = nullptr;
-                           const Item* it = replica_->confirmed_item(id, &tl);
-                           return it ? item_json(replica_->confirmed_schema(), *it, *tl, nullptr) : json(nullptr);
-                         },
-                         meta);
+    s = snapshots_->save(ch.schema ? &schema : nullptr, ch.items, item_of, meta);
   } else {
     s = snapshots_->save_meta(meta);
   }
@@ -543,6 +544,9 @@ std::string App::debug_json() const {
     j["sync"] = {{"connected", true}, {"server", connection_->server}, {"login", connection_->login},
                  {"status", kinds[static_cast<int>(st.kind)]}, {"pending", st.pending}, {"reason", st.reason},
                  {"cursor", !sync_->cursor().empty()}};
+    const auto& ps = sync_->pull_stats();
+    j["sync"]["pulls"] = {{"pages", ps.pages}, {"bytes", ps.bytes}, {"parse_ms", ps.parse_ms},
+                          {"apply_ms", ps.apply_ms}, {"save_ms", ps.save_ms}};
   } else {
     j["sync"] = {{"connected", false}};
   }
