@@ -215,7 +215,7 @@ async function bootstrap(browser, url, expectItems) {
     if ((p && (p.inFlight || p.dirty)) || (f && f.inFlight)) return false;
     const s = JSON.parse(UTF8ToString(Module._kt_debug_json()));
     if (!(s.sync.connected && s.sync.status === "synced" && s.sync.cursor && s.items >= n)) return false;
-    if (s.journal.appended !== s.journal.durable) return false;
+    if (s.journal.appended !== s.journal.durable || s.sync.save_pending) return false;
     const pulls = performance.getEntriesByType("resource").filter((e) => e.name.includes("/api/sync/pull"));
     const net = pulls.reduce((a, e) => a + (e.responseEnd - e.startTime), 0);
     return { done: Date.now(), page: performance.now(), items: s.items, deals: s.deals, pulls: pulls.length, net,

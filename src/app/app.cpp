@@ -193,7 +193,10 @@ void App::start_connected(const Connection& c, std::int64_t now) {
     std::fprintf(stderr, "sync: dropped %s:%llu: %s %s\n", m.client.c_str(), static_cast<unsigned long long>(m.seq),
                  s.code.c_str(), s.message.c_str());
   };
-  sync_->on_progress = [this]() { save_confirmed(); };
+  sync_->on_progress = [this]() {
+    if (save_confirmed_in_ == 0) save_confirmed_in_ = 2;
+    ui::request_animation();
+  };
   first_sync_done_ = !sync_->cursor().empty();
 }
 
@@ -387,6 +390,9 @@ void App::logout() {
 }
 
 void App::frame() {
+  // A pull's news is drawn in the first frame after it; its save waits for the next (see the header).
+  if (save_confirmed_in_ > 0 && --save_confirmed_in_ == 0) save_confirmed();
+  if (save_confirmed_in_ > 0) ui::request_animation();
   ui::UiEnv env;
   env.user = session_->user_id();
   env.tz_minutes = platform::tz_offset_minutes();
@@ -544,6 +550,7 @@ std::string App::debug_json() const {
     j["sync"] = {{"connected", true}, {"server", connection_->server}, {"login", connection_->login},
                  {"status", kinds[static_cast<int>(st.kind)]}, {"pending", st.pending}, {"reason", st.reason},
                  {"cursor", !sync_->cursor().empty()}};
+    j["sync"]["save_pending"] = save_confirmed_in_ > 0;
     const auto& ps = sync_->pull_stats();
     j["sync"]["pulls"] = {{"pages", ps.pages}, {"bytes", ps.bytes}, {"parse_ms", ps.parse_ms},
                           {"apply_ms", ps.apply_ms}, {"save_ms", ps.save_ms}};
