@@ -4,14 +4,14 @@
 # browser figures of the app, and prints one markdown table (bench/report.mjs). Several runs per figure.
 #   shell/bench.sh              # everything (about 15 minutes on 2 cores once built)
 #   BENCH_SKIP_BUILD=1 shell/bench.sh   # use the builds as they are
-#   BENCH_ONLY="native peers browser" shell/bench.sh
+#   BENCH_ONLY="native peers browser sync" shell/bench.sh
 # Results: build/bench/results.jsonl (raw samples) and build/bench/table.md.
 # The peers are installed into bench/peers/node_modules (npm, their own package.json), never into the app.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 JOBS="${JOBS:-2}"
-ONLY="${BENCH_ONLY:-native peers browser}"
+ONLY="${BENCH_ONLY:-native peers browser sync}"
 out=build/bench
 mkdir -p "$out"
 results="$out/results.jsonl"
@@ -27,7 +27,7 @@ if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
   say "building (release)"
   cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >>"$log"
   cmake --build build/native -j "$JOBS" --target kt_gen kt_bench kartoteka-server >>"$log"
-  if has browser; then
+  if has browser || has sync; then
     [ -f third_party/imgui/imgui.cpp ] || { say "no ImGui source in third_party/: run shell/setup.sh"; exit 1; }
     JOBS="$JOBS" shell/build.sh web >>"$log"
   fi
@@ -45,6 +45,8 @@ gen() {  # deals, then kt_gen outputs
 # The frame-time figures: a card of 300 fields and 10,000 timeline entries (deal GD1); 100k deals come from
 # the stored base above.
 [ -d "$out/journal_card300" ] || gen 1000 --card-fields 300 --card-timeline 10000 --journal "$out/journal_card300"
+# The server side of the sync figures: the 100k workspace as the mutations a client would push.
+if has sync; then [ -f "$out/ws100k.jsonl" ] || gen 100000 --mutations "$out/ws100k.jsonl"; fi
 
 # --- native ---------------------------------------------------------------------------------------------------
 if has native; then
@@ -63,7 +65,7 @@ if has native; then
 fi
 
 # --- peers and the browser ----------------------------------------------------------------------------------
-if has peers || has browser; then
+if has peers || has browser || has sync; then
   if [ ! -f bench/peers/node_modules/.package-lock.json ] || [ bench/peers/package.json -nt bench/peers/node_modules/.package-lock.json ]; then
     say "installing the peers (bench/peers)"
     npm install --prefix bench/peers --no-audit --no-fund --ignore-scripts >>"$log" 2>&1
@@ -81,6 +83,18 @@ if has browser || has peers; then
   say "browser: $what"
   node bench/browser.mjs --data "$out" --only "$what" --runs 3 --records "${BENCH_RECORDS:-100000}" >>"$results" 2>>"$log" ||
     say "browser benchmarks failed (see $log); their rows stay 'not measured yet'"
+fi
+
+if has sync; then
+  # kartoteka-server with the 100k workspace (loaded once into $out/server100k by pushing ws100k.jsonl):
+  # bootstrap into empty browsers (2 runs), an edit seen by the other browser (10), PouchDB replication
+  # of the same items from pouchdb-server (2 runs). PouchDB replicates ~350 docs/s here (130k docs: 6.4 min
+  # on a busy machine), so by default it replicates every 10th item and the table compares per item;
+  # BENCH_POUCH_EVERY=1 replicates them all.
+  say "sync: bootstrap, edit, pouch"
+  node bench/sync.mjs --data "$out" --runs "${BENCH_SYNC_RUNS:-2}" --edits 10 \
+    --pouch-every "${BENCH_POUCH_EVERY:-10}" >>"$results" 2>>"$log" ||
+    say "sync benchmarks failed (see $log); their rows stay 'not measured yet'"
 fi
 
 node bench/report.mjs "$results" | tee "$out/table.md"

@@ -105,5 +105,17 @@
       await new PouchDB("bench-pouch-load").destroy();
       return { write, loads };
     },
+    // Replicates a remote database (pouchdb-server) into an empty local one: ms until complete.
+    async pouchReplicate(remote) {
+      await new PouchDB("bench-pouch-repl").destroy();
+      const db = new PouchDB("bench-pouch-repl");
+      const t = now();
+      const res = await PouchDB.replicate(remote, db);
+      const ms = now() - t;
+      const info = await db.info();
+      await db.destroy();
+      if (!res.ok) throw new Error("replication: " + JSON.stringify(res.errors));
+      return { ms, docs: info.doc_count, written: res.docs_written };
+    },
   };
 })();

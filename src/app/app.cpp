@@ -243,7 +243,10 @@ void App::start_connected(const Connection& c, std::int64_t now) {
     std::fprintf(stderr, "sync: dropped %s:%llu: %s %s\n", m.client.c_str(), static_cast<unsigned long long>(m.seq),
                  s.code.c_str(), s.message.c_str());
   };
-  sync_->on_progress = [this]() { save_confirmed(); };
+  sync_->on_progress = [this]() {
+    if (save_confirmed_in_ == 0) save_confirmed_in_ = 2;
+    ui::request_animation();
+  };
   first_sync_done_ = !sync_->cursor().empty();
 }
 
@@ -254,23 +257,24 @@ void App::save_confirmed() {
   sync::Replica::Changes ch = replica_->take_changes();
   json meta{{"cursor", sync_->cursor()}, {"acked", sync_->acknowledged()}};
   Status s = Status::Ok();
+  auto item_of = [this](const std::string& id) -> json {
+    const std::vector<TimelineEntry>* tl = nullptr;
+    const Item* it = replica_->confirmed_item(id, &tl);
+    return it ? item_json(replica_->confirmed_schema(), *it, *tl, nullptr) : json(nullptr);
+  };
   if (ch.all) {
-    std::vector<json> items;
+    // A snapshot replaced everything: start the store over and write it shard by shard (save() holds one
+    // shard's JSON at a time; a vector of every item's JSON for save_all() was several times the
+    // workspace's size, over 1 GB at 100k deals). Without its files a reload simply pulls a new snapshot.
+    std::set<std::string> ids;
     for (const auto& et : ws_.schema().entities)
-      for (const auto& id : ws_.item_ids(et.id)) {
-        const std::vector<TimelineEntry>* tl = nullptr;
-        if (const Item* it = replica_->confirmed_item(id, &tl)) items.push_back(item_json(replica_->confirmed_schema(), *it, *tl, nullptr));
-      }
-    s = snapshots_->save_all(schema_json(replica_->confirmed_schema(), nullptr), items, meta);
+      for (const auto& id : ws_.item_ids(et.id)) ids.insert(id);
+    json schema = schema_json(replica_->confirmed_schema(), nullptr);
+    s = snapshots_->clear();
+    if (s) s = snapshots_->save(&schema, ids, item_of, meta);
   } else if (!ch.items.empty() || ch.schema) {
     json schema = schema_json(replica_->confirmed_schema(), nullptr);
-    s = snapshots_->save(ch.schema ? &schema : nullptr, ch.items,
-                         [this](const std::string& id) -> json {
-                           const std::vector<TimelineEntry>* tl = nullptr;
-                           const Item* it = replica_->confirmed_item(id, &tl);
-                           return it ? item_json(replica_->confirmed_schema(), *it, *tl, nullptr) : json(nullptr);
-                         },
-                         meta);
+    s = snapshots_->save(ch.schema ? &schema : nullptr, ch.items, item_of, meta);
   } else {
     s = snapshots_->save_meta(meta);
   }
@@ -438,6 +442,9 @@ void App::logout() {
 void App::frame() {
   // After the first frames are on screen: compaction costs a moment once, never the first paint.
   if (++frames_ > 2) compact_if_due();
+  // A pull's news is drawn in the first frame after it; its save waits for the next (see the header).
+  if (save_confirmed_in_ > 0 && --save_confirmed_in_ == 0) save_confirmed();
+  if (save_confirmed_in_ > 0) ui::request_animation();
   ui::UiEnv env;
   env.user = session_->user_id();
   env.tz_minutes = platform::tz_offset_minutes();
@@ -598,6 +605,10 @@ std::string App::debug_json() const {
     j["sync"] = {{"connected", true}, {"server", connection_->server}, {"login", connection_->login},
                  {"status", kinds[static_cast<int>(st.kind)]}, {"pending", st.pending}, {"reason", st.reason},
                  {"cursor", !sync_->cursor().empty()}};
+    j["sync"]["save_pending"] = save_confirmed_in_ > 0;
+    const auto& ps = sync_->pull_stats();
+    j["sync"]["pulls"] = {{"pages", ps.pages}, {"bytes", ps.bytes}, {"parse_ms", ps.parse_ms},
+                          {"apply_ms", ps.apply_ms}, {"save_ms", ps.save_ms}};
   } else {
     j["sync"] = {{"connected", false}};
   }

@@ -95,6 +95,9 @@ class App {
   std::unique_ptr<platform::FetchTransport> transport_;
   std::unique_ptr<sync::SyncClient> sync_;
   bool first_sync_done_ = false;
+  // Frames until the confirmed state is saved after a pull (0: nothing to save): the frame that shows what
+  // arrived is drawn first, the save (parsing and rewriting a shard of the store) comes a frame later.
+  int save_confirmed_in_ = 0;
   std::int64_t sync_wake_ms_ = -1;  // when the page last asked to be woken for the sync client
   // A login in progress from the connect dialog.
   ui::LoginState login_;

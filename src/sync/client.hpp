@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,14 @@ class SyncClient {
 
   SyncStatus status() const;
 
+  // Where pulls spend their time on this side (for the benchmarks and the debug state): pages handled,
+  // bytes, ms parsing, ms applying to the replica, ms in on_progress (saving the confirmed state).
+  struct PullStats {
+    std::uint64_t pages = 0, bytes = 0;
+    double parse_ms = 0, apply_ms = 0, save_ms = 0;
+  };
+  const PullStats& pull_stats() const { return stats_; }
+
   // Pending mutations the server rejected: the user is told. (A mutation that does not apply locally
   // after a rebase stays pending and is still sent; the server's answer decides.)
   std::function<void(const Mutation&, const Status&)> on_dropped;
@@ -75,6 +84,8 @@ class SyncClient {
   bool has_unsent() const;  // pending mutations the server has not acknowledged in a push answer
   void push(std::int64_t now);
   void pull(std::int64_t now);
+  void pull_from(const std::string& cursor, std::int64_t now);
+  void pull_answered(HttpResponse r);
   void poke(std::int64_t now);
   void handle_push(const HttpResponse& r, std::int64_t now);
   void handle_pull(const HttpResponse& r, std::int64_t now);
@@ -88,6 +99,8 @@ class SyncClient {
   std::string before_snapshot_;  // cursor() while a snapshot is paged
   std::map<std::string, std::uint64_t> pushed_;
   bool push_in_flight_ = false, pull_in_flight_ = false, poke_in_flight_ = false;
+  bool in_pull_handler_ = false;
+  std::optional<HttpResponse> deferred_pull_;  // an answer that came while the previous one was applied
   bool want_push_ = true, want_pull_ = true;
   bool stopped_ = false;
   std::int64_t now_ = 0;
@@ -95,6 +108,7 @@ class SyncClient {
   std::int64_t next_poke_ = 0;
   std::int64_t last_pull_ = 0;
   int backoff_ms_ = 0;
+  PullStats stats_;
   SyncStatus::Kind problem_ = SyncStatus::Kind::Synced;
   std::string reason_;
 };
