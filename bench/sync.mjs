@@ -26,7 +26,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import { launch, newPage, waitForApp, frames, state, find, click } from "../tests/web/browser.mjs";
-import { openEditor } from "../tests/web/web_support.mjs";
+import { openEditor, api, typeInto } from "../tests/web/web_support.mjs";
 import { serveStatic } from "../tests/web/static_server.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -76,17 +76,6 @@ async function startServer(dir, { admin = false } = {}) {
       await once(proc, "exit").catch(() => {});
     },
   };
-}
-
-async function api(url, route, body, token) {
-  const r = await fetch(new URL(route, url), {
-    method: "POST",
-    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  const text = await r.text();
-  if (r.status !== 200) throw new Error(`${route}: ${r.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text);
 }
 
 // The loaded server directory: made once per mutation file, by pushing it through the API.
@@ -164,13 +153,6 @@ function instrumentPage() {
     };
   };
   wrap();
-}
-
-async function typeInto(page, id, text) {
-  await click(page, { id });
-  await page.keyboard.press("Control+A");
-  await page.keyboard.type(text, { delay: 2 });
-  await frames(page, 2);
 }
 
 // One bootstrap into a fresh browser profile; returns the figures and the open page.

@@ -9,9 +9,12 @@
 
 #include <charconv>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <string_view>
+
+#include "core/text.hpp"
 
 namespace kt {
 
@@ -95,8 +98,12 @@ class JsonReader {
       is_double = true;
     }
     if (is_double) {
-      auto [ptr, ec] = std::from_chars(start, p_, d);
-      if (ec != std::errc() || ptr != p_) return fail();
+      // strtod, not from_chars: Emscripten 3.1.6's libc++ has no floating-point from_chars. The text is
+      // a validated JSON number (no locale-dependent forms), copied to get its terminating zero.
+      const std::string text(start, p_);
+      char* stop = nullptr;
+      d = std::strtod(text.c_str(), &stop);
+      if (stop != text.c_str() + text.size()) return fail();
       kind = Number::Double;
       return true;
     }
@@ -179,7 +186,7 @@ class JsonReader {
           } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
             return fail();
           }
-          append_utf8(out, cp);
+          append_utf8(out, static_cast<char32_t>(cp));  // core/text.hpp
           break;
         }
         default: return fail();
@@ -259,23 +266,6 @@ class JsonReader {
       else return false;
     }
     return true;
-  }
-  static void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
   }
   // The length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong forms, no surrogates,
   // at most U+10FFFF), or 0.

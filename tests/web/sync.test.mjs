@@ -11,7 +11,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { newPage, waitForApp, state, find, click, frames, assert, assertEq } from "./browser.mjs";
-import { root, webRoot, openEditor, idbFiles, pollPage } from "./web_support.mjs";
+import { root, webRoot, openEditor, idbFiles, pollPage, api, typeInto } from "./web_support.mjs";
 
 const serverBin = process.env.KT_SERVER || path.join(root, "build/native/kartoteka-server");
 const ADMIN = { login: "admin", password: "kartoteka" };
@@ -45,17 +45,6 @@ async function startServer() {
   };
 }
 
-async function api(url, route, body, token) {
-  const r = await fetch(new URL(route, url), {
-    method: "POST",
-    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  const j = await r.json();
-  if (r.status !== 200) throw new Error(`${route}: ${r.status} ${JSON.stringify(j)}`);
-  return j;
-}
-
 // The server's workspace for the test, set up through the API as an administrator's other device would:
 // a second user with every right, a field only the administrator sees, and one deal with a value in it.
 async function seedServer(url) {
@@ -77,14 +66,6 @@ async function seedServer(url) {
   ] }, token);
   for (const r of res.results) assertEq(r.status, "applied", `setup mutation ${r.seq}: ${JSON.stringify(r)}`);
   await api(url, "/api/accounts", { user: "u2", ...IVAN }, token);
-}
-
-// Types into an ImGui text field found by id.
-async function typeInto(page, id, text) {
-  await click(page, { id });
-  await page.keyboard.press("Control+A");
-  await page.keyboard.type(text, { delay: 5 });
-  await frames(page, 2);
 }
 
 // Logs in through the user menu's connect dialog and takes the server's data; waits for the first sync.

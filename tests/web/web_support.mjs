@@ -143,3 +143,24 @@ export async function editFile(dir, name, edit) {
 export async function removeDir(dir) {
   await rm(dir, { recursive: true, force: true });
 }
+
+// POSTs JSON to the sync server's API (with a bearer token when given); throws with the answer on any
+// status but 200. Used by the sync tests and bench/sync.mjs.
+export async function api(url, route, body, token) {
+  const r = await fetch(new URL(route, url), {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const text = await r.text();
+  if (r.status !== 200) throw new Error(`${route}: ${r.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
+// Types into an ImGui text field found by id, replacing what it held.
+export async function typeInto(page, id, text, delay = 5) {
+  await click(page, { id });
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type(text, { delay });
+  await frames(page, 2);
+}
