@@ -100,6 +100,7 @@ void key_filter_before_frame() {
   }
   std::vector<int> changed;  // keys pressed or released in this frame: ImGui sees one state per frame
   bool editing_key = false;
+  bool typed = false;  // text handed to ImGui in this frame
   auto was_changed = [&](int k) {
     for (int x : changed)
       if (x == k) return true;
@@ -115,6 +116,14 @@ void key_filter_before_frame() {
       const bool plain_typing = io.WantTextInput && !is_editing_key(e.key) && !is_modifier(e.key) &&
                                 !io.KeyCtrl && !io.KeyAlt && !io.KeySuper;
       if (change && !plain_typing && was_changed(e.key)) break;
+      // Ctrl, Alt or Super pressed after text in this frame waits for the next one: ImGui's text field
+      // ignores every character of a frame in which Ctrl is down (imgui_widgets.cpp, ignore_char_inputs),
+      // so fast typing followed by Ctrl+Enter lost its last letters. Editing keys wait likewise, so that
+      // the field has the text before it acts on the key.
+      const bool shortcut_modifier = e.key == GLFW_KEY_LEFT_CONTROL || e.key == GLFW_KEY_RIGHT_CONTROL ||
+                                     e.key == GLFW_KEY_LEFT_ALT || e.key == GLFW_KEY_RIGHT_ALT ||
+                                     e.key == GLFW_KEY_LEFT_SUPER || e.key == GLFW_KEY_RIGHT_SUPER;
+      if (typed && e.action == GLFW_PRESS && (shortcut_modifier || is_editing_key(e.key))) break;
       const bool was_editing = io.WantTextInput;
       ImGui_ImplGlfw_KeyCallback(g_window, e.key, e.scancode, e.action, e.mods);
       if (change) changed.push_back(e.key);
@@ -134,6 +143,7 @@ void key_filter_before_frame() {
         std::fprintf(stderr, "text input: no active text field, dropped %zu bytes\n", e.text.size());
       } else {
         io.AddInputCharactersUTF8(e.text.c_str());
+        typed = true;
       }
       g_text_waited = 0;
     }

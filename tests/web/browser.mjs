@@ -124,19 +124,21 @@ export async function scrollTo(page, query, over, { maxSteps = 30 } = {}) {
 
 // Clicks the middle of a widget with the real mouse: moves there, lets a frame see the hover (as a
 // person's mouse would), then presses and releases.
-export async function click(page, query) {
+// With `navigates`, the press reloads the page (a restore, a connect): no frames are waited for after it.
+export async function click(page, query, { navigates = false } = {}) {
   const n = await find(page, query);
   await page.mouse.move(n.x + n.w / 2, n.y + n.h / 2);
   await frames(page, 1);
   await page.mouse.down();
   await frames(page, 1);
   await page.mouse.up();
-  await frames(page, 2);
+  if (!navigates) await frames(page, 2);
   return n;
 }
 
 // Waits until every change is durable in IndexedDB.
 export async function waitSaved(page) {
+  await frames(page, 2);  // the input given so far reaches the app first (a save starts in the frame of the edit)
   await page.waitForFunction(() => {
     const s = JSON.parse(UTF8ToString(Module._kt_debug_json()));
     return s.journal.appended === s.journal.durable;

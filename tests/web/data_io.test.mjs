@@ -185,12 +185,7 @@ export const tests = [
       assertEq((await state(page)).items, fresh.items, "the dry run changes nothing");
       // The press reloads the page into the restored workspace (at once, once the write is durable): no frames
       // to wait for after the release.
-      const confirm = await find(page, { id: "restore:confirm" });
-      await page.mouse.move(confirm.x + confirm.w / 2, confirm.y + confirm.h / 2);
-      await frames(page, 1);
-      await page.mouse.down();
-      await frames(page, 1);
-      await page.mouse.up();
+      await click(page, { id: "restore:confirm" }, { navigates: true });
       // The page reloads into the restored workspace (slow on a loaded 2-core machine: allow a minute).
       const deadline = Date.now() + 60000;
       let s = null;

@@ -79,7 +79,7 @@ async function connect(page, url, who) {
   await click(page, { id: "connect:submit" });
   await find(page, { id: "connect:hello" }, { timeout: 10000 });
   // The page reloads into connected mode.
-  await Promise.all([page.waitForNavigation(), click(page, { id: "connect:replace" })]);
+  await Promise.all([page.waitForNavigation(), click(page, { id: "connect:replace" }, { navigates: true })]);
   await waitForApp(page);
   await waitSynced(page);
 }
