@@ -26,7 +26,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import { launch, newPage, waitForApp, frames, state, find, click } from "../tests/web/browser.mjs";
-import { openEditor, api, typeInto } from "../tests/web/web_support.mjs";
+import { openEditor, api, loginDialog } from "../tests/web/web_support.mjs";
 import { serveStatic } from "../tests/web/static_server.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -160,14 +160,7 @@ async function bootstrap(browser, url, expectItems) {
   const { context, page } = await newPage(browser);
   await page.addInitScript(instrumentPage);
   page.on("dialog", (d) => d.accept());
-  await page.goto(url);
-  await waitForApp(page);
-  await click(page, { id: "user" });
-  await click(page, { id: "menu:connect" });
-  await typeInto(page, "connect:login", ADMIN.login);
-  await typeInto(page, "connect:password", ADMIN.password);
-  await click(page, { id: "connect:submit" });
-  await find(page, { id: "connect:hello" }, { timeout: 10000 });
+  await loginDialog(page, url, ADMIN);
   const replace = await find(page, { id: "connect:replace" });
   await page.mouse.move(replace.x + replace.w / 2, replace.y + replace.h / 2);
   await frames(page, 1);

@@ -11,7 +11,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { newPage, waitForApp, state, find, click, frames, assert, assertEq } from "./browser.mjs";
-import { root, webRoot, openEditor, idbFiles, pollPage, api, typeInto } from "./web_support.mjs";
+import { root, webRoot, openEditor, idbFiles, pollPage, api, loginDialog } from "./web_support.mjs";
 
 const serverBin = process.env.KT_SERVER || path.join(root, "build/native/kartoteka-server");
 const ADMIN = { login: "admin", password: "kartoteka" };
@@ -70,14 +70,7 @@ async function seedServer(url) {
 
 // Logs in through the user menu's connect dialog and takes the server's data; waits for the first sync.
 async function connect(page, url, who) {
-  await page.goto(url);
-  await waitForApp(page);
-  await click(page, { id: "user" });
-  await click(page, { id: "menu:connect" });
-  await typeInto(page, "connect:login", who.login);
-  await typeInto(page, "connect:password", who.password);
-  await click(page, { id: "connect:submit" });
-  await find(page, { id: "connect:hello" }, { timeout: 10000 });
+  await loginDialog(page, url, who);
   // The page reloads into connected mode.
   await Promise.all([page.waitForNavigation(), click(page, { id: "connect:replace" }, { navigates: true })]);
   await waitForApp(page);

@@ -164,3 +164,16 @@ export async function typeInto(page, id, text, delay = 5) {
   await page.keyboard.type(text, { delay });
   await frames(page, 2);
 }
+
+// Opens the page, logs in through the user menu's connect dialog as `who` ({login, password}) and waits
+// for the server's greeting; the caller then chooses what to do with the local data (connect:replace...).
+export async function loginDialog(page, url, who) {
+  await page.goto(url);
+  await waitForApp(page);
+  await click(page, { id: "user" });
+  await click(page, { id: "menu:connect" });
+  await typeInto(page, "connect:login", who.login);
+  await typeInto(page, "connect:password", who.password);
+  await click(page, { id: "connect:submit" });
+  await find(page, { id: "connect:hello" }, { timeout: 10000 });
+}
