@@ -25,7 +25,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
-import { launch, newPage, waitForApp, frames, state, find, click } from "../tests/web/browser.mjs";
+import { launch, newPage, waitForApp, frames, state, find } from "../tests/web/browser.mjs";
 import { openEditor, api, loginDialog } from "../tests/web/web_support.mjs";
 import { serveStatic } from "../tests/web/static_server.mjs";
 
