@@ -57,6 +57,10 @@ export const tests = [
       await first.page.close();
       const second = await first.context.newPage();
       second.errors = [];
+      // The closed page's store lock is released asynchronously: wait until it is free, as a person
+      // opening the link a moment later would find it.
+      await second.goto(url + "manifest.webmanifest");
+      await second.waitForFunction(async () => (await navigator.locks.query()).held.length === 0, null, { polling: 50, timeout: 10000 });
       await second.goto(link);
       await waitForApp(second);
       const s = await state(second);
