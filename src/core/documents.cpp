@@ -535,6 +535,8 @@ class ContextBuilder {
         all_included = all_included && p.tax_included;
       }
     }
+    // An item without product rows is billed its amount, as Bitrix does: one sum, no tax.
+    if (item.products.empty() && amount.is_money()) subtotal = total = amount.as_money().minor;
     if (catalogue_) {
       catalogue_->push_back({"Products", t("Товары (таблица)", "Products (table)"), DocValueKind::Table});
       for (const auto& c : product_columns())
