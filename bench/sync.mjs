@@ -26,13 +26,11 @@ import path from "node:path";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import { launch, newPage, waitForApp, frames, state, find } from "../tests/web/browser.mjs";
-import { openEditor, api, loginDialog } from "../tests/web/web_support.mjs";
+import { openEditor, api, loginDialog, spawnServer } from "../tests/web/web_support.mjs";
 import { serveStatic } from "../tests/web/static_server.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
-const webRoot = path.join(root, "build/web");
-const serverBin = process.env.KT_SERVER || path.join(root, "build/native/kartoteka-server");
 const arg = (name, dflt) => {
   const i = process.argv.indexOf("--" + name);
   return i > 0 ? process.argv[i + 1] : dflt;
@@ -51,31 +49,12 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.lengt
 // ---- kartoteka-server ------------------------------------------------------------------------------------
 
 async function startServer(dir, { admin = false } = {}) {
-  const args = ["--port", "0", "--web-root", webRoot, "--data-dir", dir, "--quiet"];
+  const args = ["--data-dir", dir];
   if (admin) args.push("--admin-login", ADMIN.login, "--admin-password", ADMIN.password);
   const t0 = Date.now();
-  const proc = spawn(serverBin, args, { stdio: ["ignore", "pipe", "pipe"] });
-  let err = "";
-  proc.stderr.on("data", (d) => { err += d; });
-  const url = await new Promise((resolve, reject) => {
-    let out = "";
-    proc.stdout.on("data", (d) => {
-      out += d;
-      const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve(`http://127.0.0.1:${m[1]}/`);
-    });
-    proc.on("exit", (code) => reject(new Error(`server exited with ${code}: ${out} ${err}`)));
-    setTimeout(() => reject(new Error("server did not start: " + out + err)), 600000);
-  });
-  log(`server up on ${url} in ${Date.now() - t0} ms (${dir})`);
-  return {
-    url,
-    startMs: Date.now() - t0,
-    async stop() {
-      proc.kill();
-      await once(proc, "exit").catch(() => {});
-    },
-  };
+  const server = await spawnServer(args, { timeout: 600000 });  // a big log is replayed before it listens
+  log(`server up on ${server.url} in ${Date.now() - t0} ms (${dir})`);
+  return { ...server, startMs: Date.now() - t0 };
 }
 
 // The loaded server directory: made once per mutation file, by pushing it through the API.

@@ -5,15 +5,12 @@
 // reaches its IndexedDB.
 //
 // run.mjs's own server runs without a data directory (server-less mode), so this test starts its own.
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { newPage, waitForApp, state, find, click, frames, assert, assertEq } from "./browser.mjs";
-import { root, webRoot, openEditor, idbFiles, pollPage, api, loginDialog } from "./web_support.mjs";
+import { openEditor, idbFiles, pollPage, api, loginDialog, spawnServer } from "./web_support.mjs";
 
-const serverBin = process.env.KT_SERVER || path.join(root, "build/native/kartoteka-server");
 const ADMIN = { login: "admin", password: "kartoteka" };
 const IVAN = { login: "ivan", password: "ivan-password-1" };
 const DEAL_ID = "DSYNC1";
@@ -22,24 +19,11 @@ const SECRET = "секрет-для-директора-7731";
 
 async function startServer() {
   const dir = await mkdtemp(path.join(tmpdir(), "kt-sync-"));
-  const proc = spawn(serverBin, ["--port", "0", "--web-root", webRoot, "--data-dir", dir,
-    "--admin-login", ADMIN.login, "--admin-password", ADMIN.password, "--quiet"],
-  { stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise((resolve, reject) => {
-    let out = "";
-    proc.stdout.on("data", (d) => {
-      out += d;
-      const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve(`http://127.0.0.1:${m[1]}/`);
-    });
-    proc.on("exit", (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-    setTimeout(() => reject(new Error("server did not start: " + out)), 10000);
-  });
+  const server = await spawnServer(["--data-dir", dir, "--admin-login", ADMIN.login, "--admin-password", ADMIN.password]);
   return {
-    url,
+    url: server.url,
     async stop() {
-      proc.kill();
-      await once(proc, "exit").catch(() => {});
+      await server.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -3,7 +3,8 @@
 // static server over a copy of the build for the service-worker update tests.
 import { createServer } from "node:http";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { once } from "node:events";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -176,4 +177,29 @@ export async function loginDialog(page, url, who) {
   await typeInto(page, "connect:password", who.password);
   await click(page, { id: "connect:submit" });
   await find(page, { id: "connect:hello" }, { timeout: 10000 });
+}
+
+// Starts kartoteka-server (build/native, or $KT_SERVER) on a free loopback port with `args` (the data
+// directory, admin flags...); resolves with its URL once it listens. stop() ends the process.
+export async function spawnServer(args, { timeout = 10000 } = {}) {
+  const bin = process.env.KT_SERVER || path.join(root, "build/native/kartoteka-server");
+  const proc = spawn(bin, ["--port", "0", "--web-root", webRoot, "--quiet", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "", err = "";
+  proc.stderr.on("data", (d) => { err += d; });
+  const url = await new Promise((resolve, reject) => {
+    proc.stdout.on("data", (d) => {
+      out += d;
+      const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) resolve(`http://127.0.0.1:${m[1]}/`);
+    });
+    proc.on("exit", (code) => reject(new Error(`server exited with ${code}: ${out} ${err}`)));
+    setTimeout(() => reject(new Error("server did not start: " + out + err)), timeout);
+  });
+  return {
+    url,
+    async stop() {
+      proc.kill();
+      await once(proc, "exit").catch(() => {});
+    },
+  };
 }
