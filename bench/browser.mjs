@@ -153,18 +153,18 @@ async function durableCommit(page, url) {
   const id = "GD5";
   await page.goto(url + "#/item/" + id);
   await waitForApp(page);
-  // From the Enter that commits the edit, the page polls the app's count of unsaved mutations (every ~1-4 ms)
-  // until the edit has been written and then reported durable.
+  // From the Enter that commits the edit, the page polls (every ~1-4 ms) until a write has started after
+  // the Enter and the app has no unsaved mutation left: the edit has been written and reported durable.
   await page.evaluate(() => {
     window.addEventListener("keydown", (e) => {
       if (e.key !== "Enter") return;
       const t0 = performance.now();
+      const writes = Module.ktPersist.tracked + Module.ktPersist.fullSyncs;
       window.__durable = null;
-      let saw = false;
       const tick = () => {
-        const u = Module._kt_unsaved_count();
-        if (u > 0) saw = true;
-        else if (saw) return void (window.__durable = { input: performance.now() - t0, commit: Module.ktPersist.commitMs });
+        const p = Module.ktPersist;
+        if (p.tracked + p.fullSyncs > writes && !p.inFlight && Module._kt_unsaved_count() === 0)
+          return void (window.__durable = { input: performance.now() - t0, commit: p.commitMs });
         if (performance.now() - t0 < 10000) setTimeout(tick, 1);
       };
       tick();

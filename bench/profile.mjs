@@ -2,12 +2,15 @@
 // does), opens a route, runs the browser's sampling profiler while the mouse moves over the page (every move
 // draws a frame), and prints the functions with the most self time. Build with -DKT_PROFILING=ON so the
 // WebAssembly keeps its function names.
-//   node bench/profile.mjs [--journal build/bench/journal10k] [--route "#/item/GD5"] [--ms 3000]
+// --act edit: instead, edits the open card's title again and again (type, Enter), and also prints the
+// functions with the most total time (self + callees), to see what an edit's frame spends.
+//   node bench/profile.mjs [--journal build/bench/journal10k] [--route "#/item/GD5"] [--ms 3000] [--act edit]
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { launch, newPage, waitForApp, frames, state } from "../tests/web/browser.mjs";
 import { serveStatic } from "../tests/web/static_server.mjs";
+import { openEditor } from "../tests/web/web_support.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
@@ -18,6 +21,7 @@ const arg = (name, dflt) => {
 const journal = path.resolve(arg("journal", path.join(root, "build/bench/journal10k")));
 const route = arg("route", "#/item/GD5");
 const ms = Number(arg("ms", 3000));
+const act = arg("act", "move");
 
 const server = await serveStatic([["/benchdata/", path.dirname(journal)], ["/", path.join(root, "build/web")]]);
 const browser = await launch();
@@ -43,9 +47,18 @@ try {
   await cdp.send("Profiler.start");
   const f0 = await page.evaluate(() => Module._kt_frame_count());
   const t0 = Date.now();
+  const item = decodeURIComponent(route.replace(/^#\/item\//, ""));
   for (let i = 0; Date.now() - t0 < ms; i++) {
-    await page.mouse.move(300 + (i % 40) * 10, 300 + (i % 7) * 20);
-    await page.waitForTimeout(16);
+    if (act === "edit") {
+      await openEditor(page, item, "TITLE");
+      await page.keyboard.press("Control+A");
+      await page.keyboard.insertText("Правка " + i);
+      await page.keyboard.press("Enter");
+      await frames(page, 2);
+    } else {
+      await page.mouse.move(300 + (i % 40) * 10, 300 + (i % 7) * 20);
+      await page.waitForTimeout(16);
+    }
   }
   const nframes = (await page.evaluate(() => Module._kt_frame_count())) - f0;
   const { profile } = await cdp.send("Profiler.stop");
@@ -61,8 +74,26 @@ try {
     self.set(name, (self.get(name) || 0) + t);
   });
   console.log(`${nframes} frames in ${ms} ms; sampled ${total.toFixed(0)} ms`);
-  for (const [name, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40))
-    console.log(`${t.toFixed(1).padStart(9)} ms  ${(100 * t / total).toFixed(1).padStart(5)}%  ${name}`);
+  const print = (m, n) => {
+    for (const [name, t] of [...m].sort((a, b) => b[1] - a[1]).slice(0, n))
+      console.log(`${t.toFixed(1).padStart(9)} ms  ${(100 * t / total).toFixed(1).padStart(5)}%  ${name}`);
+  };
+  print(self, 40);
+  if (act === "edit") {
+    // Total time: a sample counts once for every distinct function on its stack.
+    const parent = new Map();
+    for (const n of profile.nodes) for (const c of n.children || []) parent.set(c, n.id);
+    const incl = new Map();
+    profile.samples.forEach((id, i) => {
+      const t = (dt[i + 1] ?? 0) / 1000, seen = new Set();
+      for (let n = id; n !== undefined; n = parent.get(n)) {
+        const f = byId.get(n).callFrame.functionName || "(anonymous)";
+        if (!seen.has(f)) { seen.add(f); incl.set(f, (incl.get(f) || 0) + t); }
+      }
+    });
+    console.log("--- total (self + callees)");
+    print(incl, 60);
+  }
 } finally {
   await browser.close();
   server.srv.close();

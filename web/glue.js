@@ -98,6 +98,7 @@ Module.preRun.push(function () {
         Module.ktStorage.ok = true;
         Module.ktStorage.populated = true;
         ktTrackChanges();
+        ktStartPersistWorker();
         ktRequestPersistence();
       }
       removeRunDependency("kt-populate");
@@ -132,7 +133,8 @@ function ktRequestPersistence() {
 
 Module.ktPersist = { inFlight: false, dirty: false, requested: 0, started: 0, lastMs: 0,
                      failures: 0, askedPersist: false, full: false, tracked: 0, fullSyncs: 0,
-                     pendingSince: 0, commitMs: 0 };
+                     pendingSince: 0, commitMs: 0, worker: null, workerSeq: 0, workerPending: null,
+                     workerWrites: 0 };
 
 function ktReport(mark, ok) {
   if (Module._kt_on_persisted) Module._kt_on_persisted(mark, ok ? 1 : 0);  // also wakes the main loop
@@ -168,61 +170,175 @@ function ktTrackChanges() {
   wrap("truncate", function (path) { changed(typeof path === "string" ? path : FS.getPath(path)); });
 }
 
-// One IndexedDB transaction with the changed files (IDBFS's own record format: timestamp, mode, contents,
-// so that a full FS.syncfs and the next start read them as usual). Calls back when it is complete.
+// The changed files as IndexedDB records (IDBFS's own record format: timestamp, mode, contents, so that a
+// full FS.syncfs and the next start read them as usual): [[path, record], ...] to put, [path, ...] to delete.
+function ktChangedRecords(puts) {
+  var records = [], gone = [];
+  puts.forEach(function (p) {
+    var node, stat;
+    try {
+      node = FS.lookupPath(p).node;
+      stat = FS.stat(p);
+    } catch (e) {  // gone again since: nothing to keep
+      gone.push(p);
+      return;
+    }
+    if (FS.isDir(stat.mode)) {
+      records.push([p, { timestamp: stat.mtime, mode: stat.mode }]);
+    } else if (FS.isFile(stat.mode)) {
+      // Exactly the file's bytes: a typed array view would be cloned with its whole (grown) buffer.
+      var c = node.contents, n = node.usedBytes;
+      var bytes = c ? (c.subarray ? c.slice(0, n) : new Uint8Array(c)) : new Uint8Array(0);
+      records.push([p, { timestamp: stat.mtime, mode: stat.mode, contents: bytes }]);
+    }
+  });
+  return { records: records, gone: gone };
+}
+
+// Writes records and deletions in one readwrite transaction of `db`; calls back once, with null when it is
+// complete or with the error that aborted it. The same function runs in the persist worker (below), which
+// receives its source, so it uses nothing of the page.
+function ktWriteTransaction(db, storeName, records, dels, callback) {
+  var tx, finished = false;
+  function finish(e) {
+    if (finished) return;
+    finished = true;
+    callback(e || null);
+  }
+  try {
+    tx = db.transaction([storeName], "readwrite");
+    var store = tx.objectStore(storeName);
+    tx.oncomplete = function () { finish(null); };
+    tx.onabort = function () { finish(tx.error || new DOMException("the IndexedDB transaction was aborted", "AbortError")); };
+    records.forEach(function (r) { store.put(r[1], r[0]); });
+    dels.forEach(function (p) { store.delete(p); });
+  } catch (e) {
+    if (tx) { try { tx.abort(); } catch (e2) { /* already finished */ } }
+    finish(e);
+  }
+}
+
+// The persist worker: the page's main thread draws frames, and an IndexedDB transaction's completion is an
+// event that waits for the main thread to be free (the rest of the frame that made the edit: drawing, the
+// accessibility mirror), which made a one-record commit take 10-30 ms. In a worker the transaction
+// completes as soon as IndexedDB has it, whatever the page does; the page learns of it after its frame.
+// Its own connection to the database that IDBFS opened (the same name and version: no upgrade). Messages:
+// {open, version} -> {opened, error}; {id, store, records, dels} -> {id, at, error} (`at` on the page's
+// clock: the worker's time origin differs). {test: {...}} sets globals of the worker, for the browser tests'
+// fault injection (window.__ktPersistWorkerPrelude is evaluated in the worker before this code).
+function ktPersistWorkerMain(write) {
+  var db = null;
+  function plain(e) { return e ? { name: e.name || "Error", message: e.message || String(e) } : null; }
+  self.onmessage = function (ev) {
+    var m = ev.data;
+    if (m.test) { Object.assign(self, m.test); return; }
+    if (m.open) {
+      var req;
+      try { req = indexedDB.open(m.open, m.version); } catch (e) { postMessage({ opened: false, error: plain(e) }); return; }
+      req.onupgradeneeded = function () { req.transaction.abort(); };  // the page creates the database, never the worker
+      req.onsuccess = function () {
+        db = req.result;
+        db.onversionchange = function () { db.close(); db = null; };
+        postMessage({ opened: true });
+      };
+      req.onerror = function () { postMessage({ opened: false, error: plain(req.error) }); };
+      return;
+    }
+    if (!db) { postMessage({ id: m.id, at: performance.timeOrigin + performance.now(), error: { name: "InvalidStateError", message: "the persist worker has no database" } }); return; }
+    var got = performance.timeOrigin + performance.now();
+    write(db, m.store, m.records, m.dels, function (e) {
+      postMessage({ id: m.id, got: got, at: performance.timeOrigin + performance.now(), error: plain(e) });
+    });
+  };
+}
+
+// Starts the worker once the mount is populated; until it says its database is open (and whenever it
+// fails) the page writes on its own thread.
+function ktStartPersistWorker() {
+  var p = Module.ktPersist;
+  if (typeof Worker === "undefined" || typeof Blob === "undefined" || typeof URL === "undefined") return;
+  var w;
+  try {
+    var src = (window.__ktPersistWorkerPrelude || "") + "\n(" + ktPersistWorkerMain.toString() + ")(" +
+              ktWriteTransaction.toString() + ");";
+    var url = URL.createObjectURL(new Blob([src], { type: "text/javascript" }));
+    w = new Worker(url);
+    URL.revokeObjectURL(url);
+  } catch (e) {
+    console.warn("storage: no persist worker (" + e + "); writing from the page");
+    return;
+  }
+  var pending = p.workerPending = new Map();
+  function fail(why) {
+    if (p.worker === w) p.worker = null;
+    console.warn("storage: persist worker: " + why + "; writing from the page");
+    pending.forEach(function (cb) { cb(new Error("the persist worker stopped: " + why)); });
+    pending.clear();
+    try { w.terminate(); } catch (e) { /* gone */ }
+  }
+  w.onerror = function (e) { e.preventDefault(); fail(e.message || "error"); };
+  w.onmessage = function (ev) {
+    var m = ev.data;
+    if ("opened" in m) {
+      if (m.opened) p.worker = w;
+      else fail(m.error ? m.error.name + ": " + m.error.message : "open failed");
+      return;
+    }
+    var cb = pending.get(m.id);
+    if (!cb) return;
+    pending.delete(m.id);
+    var err = null;
+    if (m.error) {
+      try { err = new DOMException(m.error.message, m.error.name); } catch (e) { err = new Error(m.error.name + ": " + m.error.message); }
+    }
+    if (p.trace) console.log("persist: the worker had it at " + (m.got - performance.timeOrigin - p.pendingSince).toFixed(1) + " ms after the change");
+    cb(err, m.at - performance.timeOrigin);
+  };
+  var mount = FS.lookupPath("/data").node.mount;
+  w.postMessage({ open: mount.mountpoint, version: IDBFS.DB_VERSION });
+}
+
+// Writes the files changed since the last write in one transaction: in the persist worker when it runs,
+// else on the page. Calls back (error or null, completion time on the page's clock) when it is complete.
 function ktWriteChanges(callback) {
   var t0 = performance.now();
+  var p = Module.ktPersist;
   var d = Module.ktDirty;
   var puts = Array.from(d.puts), dels = Array.from(d.dels);
   d.puts.clear();
   d.dels.clear();
-  function undo() {  // what failed is still to be written; a newer change of the same path stays newer
-    puts.forEach(function (p) { if (!d.dels.has(p)) d.puts.add(p); });
-    dels.forEach(function (p) { if (!d.puts.has(p)) d.dels.add(p); });
+  function done(err, at) {
+    if (err) {  // what failed is still to be written; a newer change of the same path stays newer
+      puts.forEach(function (q) { if (!d.dels.has(q)) d.puts.add(q); });
+      dels.forEach(function (q) { if (!d.puts.has(q)) d.dels.add(q); });
+    }
+    if (p.trace) console.log("persist: " + (err ? "failed: " + err : "complete") + " at " + ((at || performance.now()) - t0).toFixed(1) + " ms");
+    callback(err || null, at || performance.now());
+  }
+  var c;
+  try { c = ktChangedRecords(puts); } catch (e) { done(e); return; }
+  var all = dels.concat(c.gone);
+  if (p.trace) console.log("persist: " + c.records.length + " puts, " + all.length + " deletes" + (p.worker ? " (worker)" : "") + ": " + puts.concat(dels).join(" "));
+  if (p.worker) {
+    var id = ++p.workerSeq;
+    p.workerPending.set(id, function (err, at) {
+      if (!err) p.workerWrites++;
+      done(err, at);
+    });
+    try {
+      p.worker.postMessage({ id: id, store: IDBFS.DB_STORE_NAME, records: c.records, dels: all },
+                           c.records.filter(function (r) { return r[1].contents; }).map(function (r) { return r[1].contents.buffer; }));
+    } catch (e) {
+      p.workerPending.delete(id);
+      done(e);
+    }
+    return;
   }
   var mount;
-  try { mount = FS.lookupPath("/data").node.mount; } catch (e) { undo(); callback(e); return; }
+  try { mount = FS.lookupPath("/data").node.mount; } catch (e) { done(e); return; }
   IDBFS.getDB(mount.mountpoint, function (err, db) {
-    if (err) { undo(); callback(err); return; }
-    var tx, finished = false;
-    function finish(e) {
-      if (finished) return;
-      finished = true;
-      if (e) undo();
-      callback(e || null);
-    }
-    try {
-      tx = db.transaction([IDBFS.DB_STORE_NAME], "readwrite");
-      var store = tx.objectStore(IDBFS.DB_STORE_NAME);
-      tx.oncomplete = function () {
-        if (Module.ktPersist.trace) console.log("persist: complete at " + (performance.now() - t0).toFixed(1) + " ms");
-        finish(null);
-      };
-      tx.onabort = function () { finish(tx.error || new DOMException("the IndexedDB transaction was aborted", "AbortError")); };
-      puts.forEach(function (p) {
-        var node, stat;
-        try {
-          node = FS.lookupPath(p).node;
-          stat = FS.stat(p);
-        } catch (e) {  // gone again since: nothing to keep
-          store.delete(p);
-          return;
-        }
-        if (FS.isDir(stat.mode)) {
-          store.put({ timestamp: stat.mtime, mode: stat.mode }, p);
-        } else if (FS.isFile(stat.mode)) {
-          // Exactly the file's bytes: a typed array view would be cloned with its whole (grown) buffer.
-          var c = node.contents, n = node.usedBytes;
-          var bytes = c ? (c.subarray ? c.slice(0, n) : new Uint8Array(c)) : new Uint8Array(0);
-          store.put({ timestamp: stat.mtime, mode: stat.mode, contents: bytes }, p);
-        }
-      });
-      dels.forEach(function (p) { store.delete(p); });
-      if (Module.ktPersist.trace) console.log("persist: " + puts.length + " puts, " + dels.length + " deletes: " + puts.concat(dels).join(" ") + " at " + (performance.now() - t0).toFixed(1) + " ms");
-    } catch (e) {
-      if (tx) { try { tx.abort(); } catch (e2) { /* already finished */ } }
-      finish(e);
-    }
+    if (err) { done(err); return; }
+    ktWriteTransaction(db, IDBFS.DB_STORE_NAME, c.records, all, function (e) { done(e); });
   });
 }
 
@@ -254,7 +370,7 @@ Module.ktPersistNow = function () {
   var mark = p.requested;
   var t0 = performance.now();
   var settled = false;
-  function done(err) {
+  function done(err, at) {
     if (settled) return;
     settled = true;
     clearTimeout(watchdog);
@@ -272,7 +388,7 @@ Module.ktPersistNow = function () {
     Module.ktStorage.detail = "";
     if (mark >= p.requested && p.pendingSince) {
       // From the oldest change this write covers to its transaction's completion (bench/browser.mjs).
-      p.commitMs = performance.now() - p.pendingSince;
+      p.commitMs = (at || performance.now()) - p.pendingSince;
       p.pendingSince = 0;
     }
     ktReport(mark, true);

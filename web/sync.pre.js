@@ -36,7 +36,12 @@ Module.ktTakeOver = function () {
 
 Module.ktReloadAfterPersist = function () {
   if (!Module.ktStorage || !Module.ktStorage.ok) { location.reload(); return; }
-  FS.syncfs(false, function () { location.reload(); });
+  // After the write in flight (the persist worker's transaction could otherwise be ordered after this
+  // whole-mount sync and put back an older copy of a file).
+  (function whenIdle() {
+    if (Module.ktPersist && Module.ktPersist.inFlight) { setTimeout(whenIdle, 5); return; }
+    FS.syncfs(false, function () { location.reload(); });
+  })();
 };
 
 window.addEventListener("online", function () {

@@ -3,7 +3,7 @@
 // nothing that is on screen.
 import path from "node:path";
 import { newPage, waitForApp, state, find, frames, assert, assertEq } from "./browser.mjs";
-import { openDeal, openEditor, idbFiles, waitSemantics } from "./web_support.mjs";
+import { openDeal, openEditor, idbFiles, waitSemantics, injectIdbFault, setIdbFault } from "./web_support.mjs";
 
 async function editTitle(page, id, text) {
   await openEditor(page, id, "TITLE");
@@ -16,6 +16,29 @@ async function editTitle(page, id, text) {
 const saveStatus = async (page) => (await find(page, { id: "save-status" })).value;
 
 export const tests = [
+  {
+    name: "edits are written off the main thread (the persist worker) and survive a reload",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      const id = await openDeal(page, url);
+      await page.waitForFunction(() => Module.ktPersist.worker !== null, null, { timeout: 5000 });
+      await editTitle(page, id, "Записано воркером");
+      await page.waitForFunction(() => {
+        const s = JSON.parse(UTF8ToString(Module._kt_debug_json()));
+        return s.journal.appended === s.journal.durable;
+      }, null, { timeout: 10000 });
+      const p = await page.evaluate(() => ({ worker: Module.ktPersist.workerWrites, full: Module.ktPersist.fullSyncs,
+        commit: Module.ktPersist.commitMs }));
+      assert(p.worker >= 1 && p.full === 0, "the write went through the worker: " + JSON.stringify(p));
+      assert(p.commit > 0, "its commit time is measured: " + JSON.stringify(p));
+      const idb = Object.values(await idbFiles(page)).join("\n");
+      assert(idb.includes("Записано воркером"), "the edit is in IndexedDB");
+      await page.reload();
+      await waitForApp(page);
+      assertEq((await state(page)).card.fields.TITLE.value, "Записано воркером", "after reload");
+      await context.close();
+    },
+  },
   {
     name: "persistent storage is requested, and the outcome recorded",
     async fn({ browser, url }) {
@@ -85,11 +108,11 @@ export const tests = [
     name: "a full disk (QuotaExceededError): the page says storage is full, keeps the edits, and recovers when space is back",
     async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser);
-      await page.addInitScript(() => {
-        window.__full = true;
+      await injectIdbFault(page, (g) => {
+        g.__full = true;
         const put = IDBObjectStore.prototype.put;
         IDBObjectStore.prototype.put = function (...args) {
-          if (window.__full) throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+          if (g.__full) throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
           return put.apply(this, args);
         };
       });
@@ -104,7 +127,7 @@ export const tests = [
       assert(s.journal.durable < s.journal.appended, "and is not reported durable");
       await page.screenshot({ path: path.join(resultsDir, "storage-full.png") });
 
-      await page.evaluate(() => { window.__full = false; });
+      await setIdbFault(page, { __full: false });
       await editTitle(page, id, "Место освободилось");
       await page.waitForFunction(() => {
         const s = JSON.parse(UTF8ToString(Module._kt_debug_json()));
@@ -126,13 +149,13 @@ export const tests = [
     name: "a sync whose transaction aborts (simulated failing syncfs) is reported, never half-written, never stuck in 'Saving…'",
     async fn({ browser, url }) {
       const { context, page } = await newPage(browser);
-      await page.addInitScript(() => {
-        window.__abort = true;
+      await injectIdbFault(page, (g) => {
+        g.__abort = true;
         const put = IDBObjectStore.prototype.put;
         IDBObjectStore.prototype.put = function (...args) {
           const req = put.apply(this, args);
           // The transaction fails after the request was accepted, as a full disk makes it fail at commit.
-          if (window.__abort && String(args[1]).includes("/journal/")) this.transaction.abort();
+          if (g.__abort && String(args[1]).includes("/journal/")) this.transaction.abort();
           return req;
         };
       });

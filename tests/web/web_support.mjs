@@ -147,6 +147,23 @@ export async function removeDir(dir) {
 
 // POSTs JSON to the sync server's API (with a bearer token when given); throws with the answer on any
 // status but 200. Used by the sync tests and bench/sync.mjs.
+// Fault injection for IndexedDB writes. Both the page and its persist worker (web/glue.js) write, so
+// `patch`, a function of the global object, runs in both before the app starts; setIdbFault sets globals
+// in both (the flags a patch reads).
+export async function injectIdbFault(page, patch) {
+  await page.addInitScript((src) => {
+    window.__ktPersistWorkerPrelude = "(" + src + ")(self);";
+    (0, eval)("(" + src + ")(self)");
+  }, patch.toString());
+}
+
+export async function setIdbFault(page, vars) {
+  await page.evaluate((v) => {
+    Object.assign(window, v);
+    if (Module.ktPersist.worker) Module.ktPersist.worker.postMessage({ test: v });
+  }, vars);
+}
+
 export async function api(url, route, body, token) {
   const r = await fetch(new URL(route, url), {
     method: "POST",
