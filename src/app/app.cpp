@@ -22,6 +22,7 @@
 #include "platform/tabs.hpp"
 #include "platform/platform.hpp"
 #include "ui/app_ui.hpp"
+#include "ui/entity_list.hpp"
 #include "ui/i18n.hpp"
 #include "ui/list_prefs.hpp"
 #include "ui/redraw.hpp"
@@ -140,6 +141,25 @@ void App::compact_if_due() {
   since_base_ = 0;
   compact_ms_ = platform::monotonic_ms() - t0;
   persist();
+}
+
+// The lists' quick search folds the text of every item once; for 100k items that is ~150 ms, which the
+// first search would otherwise make the user wait for. After the first frames, and again when items come
+// or go, it is done between frames in slices of a few milliseconds (no frame is drawn for it).
+void App::warm_search_when_idle() {
+  if (ws_.layout_version() == warm_layout_) return;
+  warm_layout_ = ws_.layout_version();
+  const double started = platform::monotonic_ms();
+  platform::run_when_idle([this, started] {
+    const double t0 = platform::monotonic_ms();
+    do {
+      if (ui::warm_list_search(ws_, 256)) {
+        warm_ms_ = platform::monotonic_ms() - started;
+        return false;
+      }
+    } while (platform::monotonic_ms() - t0 < 4.0);
+    return true;
+  });
 }
 
 void App::persist() {
@@ -441,7 +461,10 @@ void App::logout() {
 
 void App::frame() {
   // After the first frames are on screen: compaction costs a moment once, never the first paint.
-  if (++frames_ > 2) compact_if_due();
+  if (++frames_ > 2) {
+    compact_if_due();
+    warm_search_when_idle();
+  }
   // A pull's news is drawn in the first frame after it; its save waits for the next (see the header).
   if (save_confirmed_in_ > 0 && --save_confirmed_in_ == 0) save_confirmed();
   if (save_confirmed_in_ > 0) ui::request_animation();
@@ -597,6 +620,7 @@ std::string App::debug_json() const {
                   {"compactions", compactions_},
                   {"compact_ms", compact_ms_},
                   {"segments", journal_ ? journal_->segment_count() : 0}};
+  j["search_warm_ms"] = warm_ms_;  // -1 until the idle warm-up of the quick search is done
   j["storage"] = {{"available", platform::storage_available()}, {"error", platform::storage_error()},
                   {"owner", platform::owns_store()}};
   if (connection_ && sync_) {

@@ -71,6 +71,7 @@ class App {
   void journal_and_persist(const Mutation& m);
   bool write_base(const Workspace& ws);
   void compact_if_due();
+  void warm_search_when_idle();
   void persist();
   void save_confirmed();
   void upload_local_items(std::int64_t now);
@@ -115,6 +116,8 @@ class App {
   int compactions_ = 0;
   std::uint64_t frames_ = 0;
   double compact_ms_ = 0;
+  std::uint64_t warm_layout_ = ~0ull;  // the items the idle search warm-up was started for
+  double warm_ms_ = -1;                // how long it took, from start to done (debug_json)
   bool persist_failed_ = false;
   std::string notice_;
   std::string last_title_;

@@ -152,6 +152,16 @@ void QueryCache::refresh(const Workspace& ws, Index& x, Row& r) {
   x.live += r.len;
 }
 
+void QueryCache::resolve_clients(const Workspace& ws, Index& x, Row& r) {
+  const Item& item = *r.item;
+  r.clients_off = static_cast<std::uint32_t>(x.clients.size());
+  for (const auto& f : kClientFields)
+    for (const auto& v : item.get(f).element_view())
+      if (const Item* c = v.is_string() ? ws.item(v.as_string()) : nullptr) x.clients.push_back(c);
+  r.clients_n = static_cast<std::uint16_t>(std::min<size_t>(x.clients.size() - r.clients_off, 0xffff));
+  r.clients_rev = item.rev;
+}
+
 QueryCache::Index& QueryCache::index(const Workspace& ws, const std::string& entity) {
   Index& x = indexes_[entity];
   const auto& ids = ws.item_ids(entity);
@@ -173,6 +183,8 @@ QueryCache::Index& QueryCache::index(const Workspace& ws, const std::string& ent
     }
     x.rows = std::move(rows);
     x.ids = ids;
+    x.warm_next = 0;
+    x.clients.clear();  // the rows' client pointers are found again as they are needed (clients_rev = ~0)
     x.layout = ws.layout_version();
     x.live = 0;
     for (const auto& r : x.rows)
@@ -203,13 +215,36 @@ QueryCache::Index& QueryCache::index(const Workspace& ws, const std::string& ent
   return x;
 }
 
-const std::vector<std::string>& QueryCache::run(const Workspace& ws, const Query& q, const std::string& user) {
+void QueryCache::check_identity(const Workspace& ws) {
   if (identity_ != ws.identity()) {
     // Another workspace object: its revs say nothing about the texts made for the last one.
     indexes_.clear();
     identity_ = ws.identity();
     version_ = ~0ull;
   }
+}
+
+bool QueryCache::warm(const Workspace& ws, const std::string& entity, size_t max_rows) {
+  check_identity(ws);
+  Index& x = index(ws, entity);
+  size_t made = 0;
+  const bool clients = entity != "company" && entity != "contact";  // their own clients are never searched
+  for (; x.warm_next < x.rows.size(); ++x.warm_next) {
+    Row& r = x.rows[x.warm_next];
+    if (!r.item) continue;
+    const bool text = r.rev != r.item->rev, links = clients && r.clients_rev != r.item->rev;
+    if (!text && !links) continue;
+    if (made == max_rows) return false;
+    if (text) refresh(ws, x, r);
+    if (links) resolve_clients(ws, x, r);
+    ++made;
+  }
+  // Items edited since are made by the search that meets them; start over only after a layout change.
+  return true;
+}
+
+const std::vector<std::string>& QueryCache::run(const Workspace& ws, const Query& q, const std::string& user) {
+  check_identity(ws);
   if (version_ == ws.version() && layout_ == ws.layout_version() && query_ == q && user_ == user) return result_;
   version_ = ws.version();
   layout_ = ws.layout_version();
@@ -229,16 +264,22 @@ const std::vector<std::string>& QueryCache::run(const Workspace& ws, const Query
     const char* t = x.text.data() + r.off;
     return find_text.in(t, r.len) || (digits && find_digits.in(t, r.len));
   };
-  std::unordered_set<std::string> client_hits;
+  std::unordered_set<const Item*> client_hits;
   if (!needle.empty() && q.entity != "contact" && q.entity != "company") {
     for (const char* kind : {"company", "contact"}) {
       Index& x = index(ws, kind);
-      for (size_t i = 0; i < x.rows.size(); ++i)
-        if (Row& r = x.rows[i]; r.item && !r.item->deleted && text_hit(x, r)) client_hits.insert(x.ids[i]);
+      for (Row& r : x.rows)
+        if (r.item && !r.item->deleted && text_hit(x, r)) client_hits.insert(r.item);
     }
   }
 
   Index& x = index(ws, q.entity);
+  auto client_hit = [&](Row& r) {
+    if (r.clients_rev != r.item->rev) resolve_clients(ws, x, r);
+    for (std::uint32_t k = 0; k < r.clients_n; ++k)
+      if (client_hits.count(x.clients[r.clients_off + k])) return true;
+    return false;
+  };
   // Whether an item passes the filter depends on its own values only (its rev), except for "contains",
   // which compares formatted values (names of linked items, option labels): those are not kept.
   const bool keep_passed = std::none_of(q.conditions.begin(), q.conditions.end(),
@@ -259,13 +300,7 @@ const std::vector<std::string>& QueryCache::run(const Workspace& ws, const Query
       r.passed_rev = keep_passed ? it->rev : ~0ull;
     }
     if (!r.passed) continue;
-    if (!needle.empty() && !text_hit(x, r)) {
-      bool by_client = false;
-      if (!client_hits.empty())
-        for (const auto& f : kClientFields)
-          for (const auto& v : it->get(f).element_view()) by_client = by_client || client_hits.count(v.str_or_empty()) > 0;
-      if (!by_client) continue;
-    }
+    if (!needle.empty() && !text_hit(x, r) && (client_hits.empty() || !client_hit(r))) continue;
     if (!can_read(*it)) continue;
     result_.push_back(x.ids[i]);
     found.push_back(it);

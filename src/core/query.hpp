@@ -52,6 +52,10 @@ class QueryCache {
   const std::vector<std::string>& run(const Workspace& ws, const Query& q, const std::string& user);
   // Grows each time run() computed a new result (views that group the result, like a kanban, cache on it).
   std::uint64_t generation() const { return generation_; }
+  // Makes the search texts of at most `max_rows` items of `entity` whose text is missing or stale, going on
+  // where the last call stopped: idle time after start does it in slices, so that the first search does not
+  // fold 100,000 texts while the user waits. True once every item of the entity has its text.
+  bool warm(const Workspace& ws, const std::string& entity, size_t max_rows);
 
  private:
   // The folded search text of every item of one entity type, row i for item_ids(entity)[i]. A row's text is
@@ -66,9 +70,15 @@ class QueryCache {
     // again.
     std::uint64_t passed_rev = ~0ull;
     bool passed = false;
+    // The items its client fields point at (Index::clients[clients_off..+clients_n]), for its rev
+    // `clients_rev`: a search finds an item by its client's name without looking ids up every time.
+    std::uint64_t clients_rev = ~0ull;
+    std::uint32_t clients_off = 0;
+    std::uint16_t clients_n = 0;
   };
   struct Index {
     std::uint64_t layout = ~0ull;
+    size_t warm_next = 0;  // where warm() goes on
     std::string title_field;  // the entity's title field the texts were made with
     std::vector<std::string> ids;
     std::vector<Row> rows;
@@ -76,9 +86,12 @@ class QueryCache {
     size_t live = 0;   // bytes of `text` that rows point at
     std::string filter_pipeline;
     std::vector<Condition> filter;
+    std::vector<const Item*> clients;  // see Row::clients_off; made again when items come or go
   };
   Index& index(const Workspace& ws, const std::string& entity);
+  void check_identity(const Workspace& ws);
   void refresh(const Workspace& ws, Index& x, Row& r);
+  void resolve_clients(const Workspace& ws, Index& x, Row& r);
   std::unordered_map<std::string, Index> indexes_;
   std::string scratch_;
   std::uint64_t version_ = ~0ull;

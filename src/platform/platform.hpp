@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace kt::platform {
@@ -26,6 +27,11 @@ void set_translator(const char* (*translate)(const char* key));
 // (one transaction for the frame's writes, one at a time). `mark` is echoed back by on_persisted once all
 // writes up to it are durable.
 void persist_soon(std::uint64_t mark);
+
+// Runs `slice` between frames, without drawing any, again and again while it returns true (more to do):
+// background work such as preparing the search texts after start. A slice should take a few milliseconds.
+// A new call replaces the work in progress.
+void run_when_idle(std::function<bool()> slice);
 
 void set_document_title(const std::string& title);
 // Replaces the URL hash without adding a history entry ("#/deal/D1").

@@ -1,9 +1,11 @@
 // The browser implementation of platform.hpp. The JS side lives in web/glue.js (linked as --pre-js), which
 // mounts IDBFS at /data before main() and runs the single-flight persist scheduler.
 #include <emscripten.h>
+#include <emscripten/eventloop.h>
 
 #include <cstdlib>
 #include <string>
+#include <utility>
 
 #include "platform/platform.hpp"
 
@@ -14,6 +16,20 @@ std::string take(char* s) {
   std::string out = s ? s : "";
   std::free(s);
   return out;
+}
+
+std::function<bool()> g_idle_work;
+bool g_idle_scheduled = false;
+
+void idle_slice(void*) {
+  g_idle_scheduled = false;
+  if (!g_idle_work) return;
+  if (g_idle_work()) {
+    g_idle_scheduled = true;
+    emscripten_set_timeout(idle_slice, 1, nullptr);  // a task of its own: input and frames go first
+  } else {
+    g_idle_work = nullptr;
+  }
 }
 
 }  // namespace
@@ -93,6 +109,13 @@ std::string storage_error() {
 void set_translator(const char* (*translate)(const char* key)) { g_translate = translate; }
 void persist_soon(std::uint64_t mark) { kt_js_persist_soon(static_cast<double>(mark)); }
 void set_document_title(const std::string& title) { kt_js_set_title(title.c_str()); }
+void run_when_idle(std::function<bool()> slice) {
+  g_idle_work = std::move(slice);
+  if (!g_idle_scheduled && g_idle_work) {
+    g_idle_scheduled = true;
+    emscripten_set_timeout(idle_slice, 1, nullptr);
+  }
+}
 void replace_route(const std::string& hash) { kt_js_replace_route(hash.c_str()); }
 void push_route(const std::string& hash) { kt_js_push_route(hash.c_str()); }
 std::string current_route() { return take(kt_js_route()); }

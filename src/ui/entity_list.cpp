@@ -379,8 +379,25 @@ void draw_table(const Workspace& ws, const UiEnv& env, ViewState& view, EditStat
 // [SECTION] The screen
 // ---------------------------------------------------------------------------------------------------------
 
-void draw_entity_list(const Workspace& ws, const UiEnv& env, ViewState& view, EditState& edit, UiOutput& out) {
+namespace {
+QueryCache& list_cache() {
   static QueryCache cache;
+  return cache;
+}
+}  // namespace
+
+bool warm_list_search(const Workspace& ws, size_t max_rows) {
+  // Companies and contacts first: a search of deals also looks for their clients.
+  static const std::string kFirst[] = {"company", "contact"};
+  for (const auto& e : kFirst)
+    if (!list_cache().warm(ws, e, max_rows)) return false;
+  for (const auto& et : ws.schema().entities)
+    if (!list_cache().warm(ws, et.id, max_rows)) return false;
+  return true;
+}
+
+void draw_entity_list(const Workspace& ws, const UiEnv& env, ViewState& view, EditState& edit, UiOutput& out) {
+  QueryCache& cache = list_cache();
   const Schema& s = ws.schema();
   const EntityType* et = s.entity(view.entity);
   if (!et) {

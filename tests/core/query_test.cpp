@@ -347,6 +347,52 @@ TEST_CASE("search index: same answers as a search from scratch after edits, dele
   }
 }
 
+TEST_CASE("search index: warmed in slices, interleaved with edits and searches, gives the same answers") {
+  test::DemoWorkspace d;
+  Workspace& ws = d.ws;
+  QueryCache cache;
+  auto same = [&](const char* text) {
+    Query q;
+    q.entity = "deal";
+    q.text = text;
+    CAPTURE(text);
+    REQUIRE(cache.run(ws, q, "u1") == reference_run(ws, q, "u1"));
+  };
+  const size_t deals = ws.item_ids("deal").size();
+  REQUIRE(deals > 3);
+  // Two rows per slice: not done until every deal has its text; an edit between slices changes nothing in
+  // the answers.
+  CHECK_FALSE(cache.warm(ws, "deal", 2));
+  const std::string first = ws.item_ids("deal")[0];
+  REQUIRE(d.as(d.admin, SetField{first, "TITLE", Value("Переименована во время прогрева")}).ok());
+  int slices = 1;
+  while (!cache.warm(ws, "deal", 2)) REQUIRE(++slices < 1000);
+  CHECK(slices >= static_cast<int>(deals / 2) - 1);
+  CHECK(cache.warm(ws, "deal", 0));  // nothing left: done without making anything
+  same("прогрев");
+  same("поставка");
+  // A search in the middle of another cache's warm-up makes the rest itself.
+  QueryCache other;
+  CHECK_FALSE(other.warm(ws, "deal", 1));
+  Query q;
+  q.entity = "deal";
+  q.text = "прогрев";
+  CHECK(other.run(ws, q, "u1") == reference_run(ws, q, "u1"));
+  CHECK(other.warm(ws, "deal", 1000));
+  q.text = "Семёнов";  // found through the client, with the links the warm-up resolved
+  CHECK(other.run(ws, q, "u1") == reference_run(ws, q, "u1"));
+  // A new item (a layout change) starts the warm-up over for it; an edit after the warm-up is made by the
+  // search that meets it.
+  REQUIRE(d.as(d.admin, CreateItem{"W1", "deal", "", {{"TITLE", Value("Тёплая сделка")}}}).ok());
+  CHECK_FALSE(cache.warm(ws, "deal", 0));
+  CHECK(cache.warm(ws, "deal", 1000));
+  REQUIRE(d.as(d.admin, SetField{"W1", "TITLE", Value("Холодная сделка")}).ok());
+  same("тёплая");
+  same("холодная");
+  CHECK(cache.warm(ws, "contact", 1000));
+  CHECK(cache.warm(ws, "no-such-entity", 10));
+}
+
 TEST_CASE("search index: filters and sorting over an index kept across many edits") {
   Workspace ws;
   Session s(ws, "g", "u1");
