@@ -131,7 +131,7 @@ async function coldLoad(browser, url, name, deals, figure) {
     out.push(await h.jsonValue());
     const st = await state(page);
     split.push({ populate: await page.evaluate(() => Module.ktStorage.populateMs), replay: st.journal.load_ms,
-      records: st.journal.loaded });
+      records: st.journal.loaded, times: await page.evaluate(() => Module.ktTimes) });
     const loaded = st.deals;
     if (loaded < deals) throw new Error(`run ${r}: only ${loaded} deals loaded`);
   }
@@ -140,7 +140,10 @@ async function coldLoad(browser, url, name, deals, figure) {
     `${s.journal.loaded} journal records, compacted in ${Math.round(compacted.compact_ms)} ms); navigation -> first frame, ` +
     "files cached by the service worker; of which reading IndexedDB (ms) " + split.map((x) => Math.round(x.populate)).join("/") +
     ", decoding the base + replaying " + split.map((x) => x.records).join("/") + " journal records (ms) " +
-    split.map((x) => Math.round(x.replay)).join("/") + `; WebAssembly heap ${(heap / 1048576).toFixed(0)} MB`);
+    split.map((x) => Math.round(x.replay)).join("/") + `; WebAssembly heap ${(heap / 1048576).toFixed(0)} MB; ` +
+    "milestones (ms from navigation: script, IndexedDB read begun/done, main, window, ImGui, context, fonts, started, first frame) " +
+    split.map((x, i) => ["script", "populate0", "populate1", "main", "window", "imgui", "context", "fonts", "started"]
+      .map((k) => Math.round(x.times[k] ?? -1)).concat([Math.round(out[i])]).join(" ")).join(" | "));
   return { context, page };
 }
 

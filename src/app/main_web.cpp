@@ -285,7 +285,11 @@ EM_JS(void, kt_js_install_input, (), { Module.ktInput.install(); });
 // [SECTION] main
 // ---------------------------------------------------------------------------------------------------------
 
+// A milestone of the start on the page's clock (Module.ktTimes, see web/glue.js).
+#define KT_MILESTONE(name) EM_ASM({ if (Module.ktTimes) Module.ktTimes[UTF8ToString($0)] = performance.now(); }, name)
+
 int main() {
+  KT_MILESTONE("main");
   if (!glfwInit()) {
     std::fprintf(stderr, "glfwInit failed\n");
     return 1;
@@ -302,6 +306,7 @@ int main() {
     return 1;
   }
   glfwMakeContextCurrent(g_window);
+  KT_MILESTONE("window");
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
@@ -312,6 +317,7 @@ int main() {
   // The backend's callbacks, except scrolling (raw pixel deltas, see on_wheel), keys and characters (see
   // key_events).
   ImGui_ImplGlfw_InitForOpenGL(g_window, false);
+  KT_MILESTONE("imgui");
   glfwSetWindowFocusCallback(g_window, ImGui_ImplGlfw_WindowFocusCallback);
   glfwSetCursorEnterCallback(g_window, ImGui_ImplGlfw_CursorEnterCallback);
   glfwSetMouseButtonCallback(g_window, ImGui_ImplGlfw_MouseButtonCallback);
@@ -322,8 +328,10 @@ int main() {
   emscripten_set_wheel_callback("#canvas", nullptr, EM_TRUE, on_wheel);
   kt::platform::set_translator(translate);
 
+  KT_MILESTONE("context");
   g_dpr = 0;  // forces the first fit_canvas() to load fonts at the real ratio
   fit_canvas();
+  KT_MILESTONE("fonts");
   if (!kt::app::renderer_init()) {
     EM_ASM({ if (Module.ktFatal) Module.ktFatal("WebGL2"); });
     return 1;
@@ -332,6 +340,7 @@ int main() {
   static kt::App app;
   g_app = &app;
   app.start();
+  KT_MILESTONE("started");
   EM_ASM({ if (Module.ktReady) Module.ktReady(); });
   emscripten_set_main_loop(frame, 0, 1);
   return 0;
