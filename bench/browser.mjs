@@ -151,7 +151,7 @@ async function coldLoad(browser, url, name, deals, figure) {
 // that applies the Enter) -> the IndexedDB transaction holding it complete (glue.js's commitMs), and, for
 // the whole picture, the Enter key -> that completion on the page's clock (which adds the wait for the next
 // animation frame: with software WebGL in headless Chromium, frames are paced by the rasteriser).
-async function durableCommit(page, url) {
+async function durableCommit(page, url, size = "10k") {
   const commit = [], input = [];
   const id = "GD5";
   await page.goto(url + "#/item/" + id);
@@ -189,9 +189,9 @@ async function durableCommit(page, url) {
     await frames(page, 3);
   }
   const written = await page.evaluate(() => ({ tracked: Module.ktPersist.tracked, full: Module.ktPersist.fullSyncs }));
-  emit("durable_edit_10k", "ms", commit, `10k workspace, title edit: the edit's journal record handed to storage -> ` +
+  emit(`durable_edit_${size}`, "ms", commit, `${size} workspace, title edit: the edit's journal record handed to storage -> ` +
     `its IndexedDB transaction complete (${written.tracked} tracked writes, ${written.full} whole-mount syncs)`);
-  emit("durable_edit_input_10k", "ms", input, "10k workspace, title edit: Enter keydown -> reported durable, page clock " +
+  emit(`durable_edit_input_${size}`, "ms", input, `${size} workspace, title edit: Enter keydown -> reported durable, page clock ` +
     "(includes waiting for the next animation frame)");
 }
 
@@ -311,6 +311,7 @@ async function frame100k(browser, url) {
     emit("heap_100k", "bytes", [heap], `WebAssembly memory (HEAP8.length) with ${s.deals} deals loaded from the stored ` +
       `base (kt_gen --base; navigation -> loaded: ${Math.round(loadMs)} ms)`);
   }
+  if (want("durable100k")) await durableCommit(page, url, "100k");
   if (want("search100k")) {
     // The quick search with a stage filter, typed into the list: the UI time of the frame that runs the
     // query (the frame after the text changed; its result is drawn in it). The app prepares the search
@@ -418,7 +419,7 @@ async function main() {
       await context.close();
     }
     if (want("card300")) await frameCard(browser, server.url);
-    if (want("list100k") || want("kanban100k") || want("heap100k") || want("search100k")) await frame100k(browser, server.url);
+    if (want("list100k") || want("kanban100k") || want("heap100k") || want("search100k") || want("durable100k")) await frame100k(browser, server.url);
     if (want("puts") || want("loads")) await peers(browser, server.url);
   } finally {
     await browser.close();

@@ -78,7 +78,7 @@ if has peers; then
 fi
 if has browser || has peers; then
   what=""
-  has browser && what="download,idle,cold10k,durable,cold100k,card300,list100k,kanban100k,heap100k,search100k"
+  has browser && what="download,idle,cold10k,durable,cold100k,card300,list100k,kanban100k,heap100k,search100k,durable100k"
   has peers && what="${what:+$what,}puts,loads"
   say "browser: $what"
   node bench/browser.mjs --data "$out" --only "$what" --runs 3 --records "${BENCH_RECORDS:-100000}" >>"$results" 2>>"$log" ||
