@@ -58,7 +58,8 @@ sync::HttpResponse serve(sync::ServerState& s, const std::string& user, const Re
   } else {
     out = sync::error_response(404, "not_found", r.path);
   }
-  return {out.status, out.body.dump()};
+  // A binary snapshot page goes out as its bytes (the client asks for them: snapshots here are binary).
+  return {out.status, out.bytes.empty() ? out.body.dump() : out.bytes};
 }
 
 // ---------------------------------------------------------------------------------------------------------
