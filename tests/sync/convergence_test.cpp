@@ -322,7 +322,8 @@ struct World {
           if (res["status"] == "rejected") ++stats.server_rejected;
       }
     }
-    if (r.path == "/api/sync/pull" && resp.status == 200 && json::parse(resp.body).value("reset", false))
+    sync::PullPage page;  // JSON or a binary snapshot page
+    if (r.path == "/api/sync/pull" && resp.status == 200 && sync::parse_pull(resp.body, &page).ok() && page.reset)
       ++stats.resets;
     if (faults && r.path.rfind(kPoke, 0) != 0 && ops.chance(10)) {
       ++stats.duplicated;  // the network delivers the request twice; the second answer comes back

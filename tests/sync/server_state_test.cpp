@@ -655,6 +655,8 @@ TEST_CASE("binary snapshot pages: asked for by format, only for snapshots, and a
   seed_org(*s, admin);
   std::vector<Command> creates;
   for (int i = 1; i <= 12; ++i) creates.push_back(deal("D" + std::to_string(i), "u2"));
+  FieldDef mid = secret_field("UF_CRM_MID", {});
+  creates.push_back(PutField{mid});
   admin.push_ok(*s, std::move(creates));
 
   // A format that is not "json" or "binary" is refused; "json" and no format answer JSON.
@@ -676,7 +678,8 @@ TEST_CASE("binary snapshot pages: asked for by format, only for snapshots, and a
   CHECK(first.contains("schema"));
   CHECK(r.raw_pages.size() == 1);
   // Who may see what changes in the middle of the snapshot: the next page is a reset, a new snapshot.
-  admin.push_ok(*s, {PutField{secret_field("UF_CRM_MID", {"Ud3"})}});
+  mid.visible_to = {"Ud3"};
+  admin.push_ok(*s, {PutField{mid}});
   json again = r.pull_once(*s, 5);
   CHECK(again["reset"] == true);
   CHECK(r.resets == 2);
@@ -689,6 +692,11 @@ TEST_CASE("binary snapshot pages: asked for by format, only for snapshots, and a
   // Later pulls are JSON, whatever the format asked.
   admin.push_ok(*s, {set("D3", "TITLE", Value("потом"))});
   json next = r.pull_once(*s);
+  CHECK(r.raw_pages.size() == snapshot_pages);
+  REQUIRE(next["items"].size() == 1);
+  CHECK(next["reset"] == false);
+  admin.push_ok(*s, {set("D3", "TITLE", Value("ещё позже"))});
+  next = r.pull_once(*s);
   CHECK(r.raw_pages.size() == snapshot_pages);
   REQUIRE(next["items"].size() == 1);
   CHECK(next["items"][0].contains("timelineFrom"));
