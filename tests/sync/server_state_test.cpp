@@ -1336,3 +1336,32 @@ TEST_CASE("a poke answers as soon as something changes after the cursor, or when
   CHECK(std::chrono::steady_clock::now() - t0 < 5s);
   stopper.join();
 }
+
+TEST_CASE("binary snapshot pages hold up to five times the JSON page size; JSON pages keep theirs") {
+  auto log = std::make_shared<std::vector<sync::LogRecord>>();
+  TestClock clock;
+  sync::ServerState s(sync::memory_log_store(log), kSecret, clock.options(4));
+  REQUIRE(s.bootstrap_admin("u1", "Admin"));
+  PushClient admin("adm", "u1");
+  std::vector<Command> creates;
+  for (int i = 1; i <= 30; ++i) creates.push_back(deal("D" + std::to_string(i), "u1"));
+  admin.push_ok(s, std::move(creates));
+  Replica bin("u1");
+  bin.binary = true;
+  CHECK(bin.pull_once(s, 100)["items"].size() == 20);  // 5 x 4
+  CHECK(bin.pull_once(s, 7)["items"].size() == 7);     // a smaller limit is kept
+  bin.sync(s, 100);
+  check_converged(s, bin);
+  Replica plain("u1");
+  CHECK(plain.pull_once(s, 100)["items"].size() == 4);
+  plain.sync(s, 100);
+  check_converged(s, plain);
+  // After the snapshot, changes page at the JSON size whatever the limit asked.
+  std::vector<Command> edits;
+  for (int i = 1; i <= 10; ++i) edits.push_back(set("D" + std::to_string(i), "TITLE", Value("x")));
+  admin.push_ok(s, std::move(edits));
+  json page = bin.pull_once(s, 100);
+  CHECK(page["items"].size() == 4);
+  bin.sync(s, 100);
+  check_converged(s, bin);
+}
