@@ -55,6 +55,7 @@ const rows = [
   { name: "sync bootstrap of the 100k-deal workspace into an empty browser", f: "sync_bootstrap_100k",
     target: "≤ 10 s; ≥ 5× faster than PouchDB replication", peer: "pouch_replicate_100k" },
   { name: "sync bootstrap: of which IDBFS writes (FS.syncfs, info)", f: "sync_bootstrap_persist", target: "—" },
+  { name: "connected store read back: reload of the bootstrapped 100k page (base.bin + shards, info)", f: "sync_connected_cold_load", target: "—" },
   { name: "edit in one browser visible in another", f: "sync_edit_visible", target: "≤ 500 ms median" },
   { name: "merge of 100k remote field updates, native (mutations, Workspace::apply)", f: "native_merge_mutations",
     target: "≥ 5× Yjs", peer: "yjs_merge", higherBetter: true },

@@ -1,7 +1,7 @@
 // The sync figures of issue 9 (shell/bench.sh calls this after bench/browser.mjs). Prints one JSON line per
 // figure, like kt_bench and bench/browser.mjs.
 //   node bench/sync.mjs --data DIR [--only bootstrap,pouch,edit] [--runs 2] [--edits 10]
-//                       [--mutations DIR/ws100k.jsonl]
+//                       [--mutations DIR/ws100k.jsonl] [--reload-runs 3]
 //
 // bootstrap  a real kartoteka-server (loopback, SQLite) holding the 100k-deal workspace: a fresh browser
 //            profile logs in through the connect dialog, takes the server's data ("replace"), and the clock
@@ -10,6 +10,8 @@
 //            (network, FS.syncfs, the rest = parse + apply + drawing) comes from the page's own clocks.
 // pouch      the same items (the JSON our server sends, one doc per item) in pouchdb-server (in memory, on
 //            loopback), replicated by PouchDB in the same Chromium into an empty browser database.
+// reload     the last bootstrapped page reloaded until every item is in it again (the connected store's
+//            cold load: base.bin + shards); needs bootstrap in the same run.
 // edit       two of the bootstrapped browsers, both on the same deal's card: a title edit typed in one
 //            (Enter), until the other page shows it (its document title follows the open card's name; set
 //            in the frame that draws the new name).
@@ -336,7 +338,7 @@ async function main() {
         const deals = out[0].deals;
         emit("sync_bootstrap_100k", "ms", out.slice(0, Math.max(1, n)).map((r) => r.ms),
           `${out[0].items} items (${deals} deals, their companies and contacts, with timelines), ` +
-          `${out[0].pulls} pulls of ${(out[0].bytes / 1048576).toFixed(0)} MB JSON; click "replace" in the connect dialog -> ` +
+          `${out[0].pulls} pulls of ${(out[0].bytes / 1048576).toFixed(0)} MB (snapshot pages as binary item blocks); click "replace" in the connect dialog -> ` +
           "every item in the page, synced, IndexedDB writes done (page reload and app start included)",
           { items: out[0].items, split: out.map((r) => ({ total: r.ms, page: Math.round(r.page), firstPull: Math.round(r.firstPull),
             lastPull: Math.round(r.lastPull), network: Math.round(r.net), syncfsWrite: Math.round(r.syncfs.writeMs),
@@ -344,6 +346,24 @@ async function main() {
             ...(r.client ? { parse: Math.round(r.client.parse_ms), apply: Math.round(r.client.apply_ms), save: Math.round(r.client.save_ms) } : {}) })) });
         emit("sync_bootstrap_persist", "ms", out.map((r) => r.syncfs.writeMs), "of which FS.syncfs writes (IDBFS) during the bootstrap");
       }
+    }
+    if (want("reload") && pages.length) {
+      // The connected store read back: a reload of the bootstrapped page until every item is in it again
+      // (base.bin decoded + the shards written after it; the server is still there, nothing new to pull).
+      const page = pages[pages.length - 1].page, n = items ? items.length : 1, samples = [];
+      for (let r = 0; r < Number(arg("reload-runs", 3)); r++) {
+        const t0 = Date.now();
+        await page.reload();
+        await page.waitForFunction((n) => {
+          if (typeof Module === "undefined" || !Module.calledRun || !Module._kt_debug_json) return false;
+          const s = JSON.parse(UTF8ToString(Module._kt_debug_json()));
+          return s.sync.connected && s.items >= n;
+        }, n, { timeout: 120000, polling: 20 });
+        samples.push(Date.now() - t0);
+        log(`reload ${r + 1}: ${samples[r]} ms`);
+      }
+      emit("sync_connected_cold_load", "ms", samples, `reload of a page holding the ${n} bootstrapped items -> all of them ` +
+        "in the page again (connected store: populate from IndexedDB, base.bin decode, shards)");
     }
     if (want("edit")) {
       const [a, b] = pages.map((p) => p.page);

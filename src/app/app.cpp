@@ -282,7 +282,14 @@ void App::save_confirmed() {
     const Item* it = replica_->confirmed_item(id, &tl);
     return it ? item_json(replica_->confirmed_schema(), *it, *tl, nullptr) : json(nullptr);
   };
-  if (ch.all) {
+  if (ch.all && !ch.base_blocks.empty()) {
+    // A snapshot that came binary: its item blocks become the store's base file as they are (no JSON for
+    // 100k items, no re-encoding); items that changed after it go to the shards.
+    json schema = schema_json(replica_->confirmed_schema(), nullptr);
+    s = snapshots_->save_base(ch.base_header, ch.base_blocks, schema, meta);
+    std::string().swap(ch.base_blocks);
+    if (s && !ch.items.empty()) s = snapshots_->save(nullptr, ch.items, item_of, meta);
+  } else if (ch.all) {
     // A snapshot replaced everything: start the store over and write it shard by shard (save() holds one
     // shard's JSON at a time; a vector of every item's JSON for save_all() was several times the
     // workspace's size, over 1 GB at 100k deals). Without its files a reload simply pulls a new snapshot.

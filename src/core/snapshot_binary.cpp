@@ -1,12 +1,16 @@
 #include "core/snapshot_binary.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <memory>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "core/documents_json.hpp"
+#include "core/rights.hpp"
 #include "core/schema_json.hpp"
 #include "core/snapshot.hpp"
 
@@ -78,6 +82,53 @@ class Writer {
   void json_list(const std::vector<T>& xs) {  // rare parts of an item (to-dos, products, documents)
     if (xs.empty()) str("");
     else str(nlohmann::json(xs).dump());
+  }
+  // One item as the snapshot holds it; with `visible`, only the fields it accepts and the timeline entries of
+  // those fields (or of no field).
+  template <typename Visible>
+  void item(const Item& it, const std::vector<TimelineEntry>& tl, const Visible& visible) {
+    str(it.id);
+    str(it.entity);
+    str(it.pipeline);
+    iv(it.created_ms);
+    str(it.created_by);
+    u8(it.deleted ? 1 : 0);
+    iv(it.deleted_ms);
+    str(it.deleted_by);
+    size_t nf = 0;
+    for (const auto& [fid, cell] : it.fields) nf += visible(fid) ? 1 : 0;
+    uv(nf);
+    for (const auto& [fid, cell] : it.fields) {
+      if (!visible(fid)) continue;
+      str(fid);
+      value(cell.value);
+      iv(cell.hlc.wall);
+      uv(cell.hlc.counter);
+      str(cell.hlc.node);
+    }
+    json_list(it.activities);
+    json_list(it.products);
+    json_list(it.documents);
+    size_t ne = 0;
+    for (const auto& e : tl) ne += e.field.empty() || visible(e.field) ? 1 : 0;
+    uv(ne);
+    for (const auto& e : tl) {
+      if (!e.field.empty() && !visible(e.field)) continue;
+      str(e.id);
+      u8(static_cast<std::uint8_t>(e.kind));
+      str(e.author);
+      iv(e.time_ms);
+      str(e.field);
+      value(e.old_value);
+      value(e.new_value);
+      uv(e.ver);
+      str(e.text);
+      str(e.target);
+      str(e.note);
+      u8(static_cast<std::uint8_t>((e.pinned ? 1 : 0) | (e.removed ? 2 : 0)));
+      iv(e.edited_ms);
+      str(e.payload);
+    }
   }
 };
 
@@ -178,6 +229,64 @@ class Reader {
     return n;
   }
 
+  // One item as Writer::item wrote it; false (with the reason) when it does not read.
+  bool item(Item* out, std::vector<TimelineEntry>* tl_out, std::string* why) {
+    Item it;
+    str(&it.id);
+    str(&it.entity);
+    str(&it.pipeline);
+    it.created_ms = iv();
+    str(&it.created_by);
+    it.deleted = u8() != 0;
+    it.deleted_ms = iv();
+    str(&it.deleted_by);
+    const std::uint64_t nf = count();
+    it.fields.reserve(nf);
+    for (std::uint64_t f = 0; f < nf && ok_; ++f) {
+      std::string fid = str();
+      Cell c;
+      c.value = value();
+      c.hlc.wall = iv();
+      c.hlc.counter = static_cast<std::uint32_t>(uv());
+      str(&c.hlc.node);
+      // Written in the item's (sorted) order: appending keeps it sorted; a damaged order is refused.
+      if (!it.fields.empty() && !(it.fields.back().first < fid)) return *why = "fields out of order in " + it.id, false;
+      it.fields.emplace_back(std::move(fid), std::move(c));
+    }
+    json_list(&it.activities);
+    json_list(&it.products);
+    json_list(&it.documents);
+    const std::uint64_t ne = count();
+    std::vector<TimelineEntry> tl(ne);
+    for (auto& e : tl) {
+      if (!ok_) break;
+      str(&e.id);
+      e.item = it.id;
+      const std::uint8_t kind = u8();
+      if (kind >= kTimelineKinds) return *why = "unknown timeline kind in " + it.id, false;
+      e.kind = static_cast<TimelineKind>(kind);
+      str(&e.author);
+      e.time_ms = iv();
+      str(&e.field);
+      e.old_value = value();
+      e.new_value = value();
+      e.ver = uv();
+      str(&e.text);
+      str(&e.target);
+      str(&e.note);
+      const std::uint8_t flags = u8();
+      e.pinned = flags & 1;
+      e.removed = flags & 2;
+      e.edited_ms = iv();
+      str(&e.payload);
+    }
+    if (!ok_) return *why = "truncated or damaged", false;
+    if (it.id.empty() || it.entity.empty()) return *why = "an item with no id or entity type", false;
+    *out = std::move(it);
+    *tl_out = std::move(tl);
+    return true;
+  }
+
  private:
   void fail() {
     ok_ = false;
@@ -199,6 +308,7 @@ std::string encode_workspace(const Workspace& ws, std::uint64_t tag) {
   size_t n = 0;
   for (const auto& et : ws.schema().entities) n += ws.item_ids(et.id).size();
   w.uv(n);
+  const auto all = [](const std::string&) { return true; };
   for (const auto& et : ws.schema().entities)
     for (const auto& id : ws.item_ids(et.id)) {
       const Item* it = ws.item(id);
@@ -207,45 +317,134 @@ std::string encode_workspace(const Workspace& ws, std::uint64_t tag) {
         continue;
       }
       w.u8(1);
-      w.str(it->id);
-      w.str(it->entity);
-      w.str(it->pipeline);
-      w.iv(it->created_ms);
-      w.str(it->created_by);
-      w.u8(it->deleted ? 1 : 0);
-      w.iv(it->deleted_ms);
-      w.str(it->deleted_by);
-      w.uv(it->fields.size());
-      for (const auto& [fid, cell] : it->fields) {
-        w.str(fid);
-        w.value(cell.value);
-        w.iv(cell.hlc.wall);
-        w.uv(cell.hlc.counter);
-        w.str(cell.hlc.node);
-      }
-      w.json_list(it->activities);
-      w.json_list(it->products);
-      w.json_list(it->documents);
-      const auto& tl = ws.timeline(id);
-      w.uv(tl.size());
-      for (const auto& e : tl) {
-        w.str(e.id);
-        w.u8(static_cast<std::uint8_t>(e.kind));
-        w.str(e.author);
-        w.iv(e.time_ms);
-        w.str(e.field);
-        w.value(e.old_value);
-        w.value(e.new_value);
-        w.uv(e.ver);
-        w.str(e.text);
-        w.str(e.target);
-        w.str(e.note);
-        w.u8(static_cast<std::uint8_t>((e.pinned ? 1 : 0) | (e.removed ? 2 : 0)));
-        w.iv(e.edited_ms);
-        w.str(e.payload);
-      }
+      w.item(*it, ws.timeline(id), all);
     }
   return std::move(w.out);
+}
+
+// ---- Item blocks: pull pages of a snapshot, and the connected store's base ----------------------------
+
+struct ItemBlockWriter::Impl {
+  const Schema& schema;
+  const std::string* user;
+  Writer w;
+  size_t count = 0;
+  // Whether a field of the entity being written is visible to the user, per field id (a schema lookup and
+  // a rights check per cell otherwise).
+  std::unordered_map<std::string, std::unordered_map<std::string, bool>> visible;
+};
+
+ItemBlockWriter::ItemBlockWriter(const Schema& s, const std::string* for_user)
+    : impl_(std::make_unique<Impl>(Impl{s, for_user, {}, 0, {}})) {}
+ItemBlockWriter::~ItemBlockWriter() = default;
+
+void ItemBlockWriter::add(const Item& item, const std::vector<TimelineEntry>& timeline) {
+  Impl& m = *impl_;
+  m.w.u8(1);
+  if (!m.user) {
+    m.w.item(item, timeline, [](const std::string&) { return true; });
+  } else {
+    auto& cache = m.visible[item.entity];
+    m.w.item(item, timeline, [&](const std::string& fid) {
+      auto it = cache.find(fid);
+      if (it != cache.end()) return it->second;
+      const FieldDef* f = m.schema.field(item.entity, fid);
+      const bool v = f && can_see_field(m.schema, *m.user, *f);
+      cache.emplace(fid, v);
+      return v;
+    });
+  }
+  ++m.count;
+}
+
+size_t ItemBlockWriter::count() const { return impl_->count; }
+size_t ItemBlockWriter::bytes() const { return impl_->w.out.size(); }
+
+std::string ItemBlockWriter::finish() {
+  Writer head;
+  head.uv(impl_->count);
+  std::string out = std::move(head.out);
+  out += impl_->w.out;
+  impl_->w.out.clear();
+  impl_->count = 0;
+  return out;
+}
+
+namespace {
+
+// The items of one block (a count, then present-flag + item each). False with the reason when it does not
+// read.
+bool read_block(Reader& r, std::uint64_t n, std::vector<BlockItem>* out, std::string* why) {
+  for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+    if (r.u8() == 0) continue;
+    BlockItem b;
+    if (!r.item(&b.item, &b.timeline, why)) return false;
+    out->push_back(std::move(b));
+  }
+  if (!r.ok()) return *why = "truncated or damaged", false;
+  return true;
+}
+
+// Puts decoded items into a workspace being built; refuses an unknown entity type or an item twice.
+bool put_block(std::vector<BlockItem>& items, Workspace* fresh, std::string* why) {
+  for (auto& b : items) {
+    if (!fresh->schema().entity(b.item.entity)) return *why = "an item of an unknown entity type", false;
+    if (fresh->item(b.item.id)) return *why = "item " + b.item.id + " appears twice", false;
+    fresh->put_item(std::move(b.item), std::move(b.timeline), false);
+  }
+  return true;
+}
+
+}  // namespace
+
+Status decode_item_block(std::string_view block, std::vector<BlockItem>* out) {
+  Reader r(block);
+  const std::uint64_t n = r.count();
+  std::vector<BlockItem> items;
+  items.reserve(static_cast<size_t>(n));
+  std::string why;
+  if (!r.ok() || !read_block(r, n, &items, &why)) return Status::Fail("invalid_snapshot", "item block: " + (why.empty() ? "truncated" : why));
+  if (!r.at_end()) return Status::Fail("invalid_snapshot", "item block: unexpected data after the items");
+  *out = std::move(items);
+  return Status::Ok();
+}
+
+std::string binary_base_header(std::string_view schema_json_text, std::uint64_t tag) {
+  Writer w;
+  w.out.append(kMagic, 4);
+  w.uv(kBinaryBlocksVersion);
+  w.uv(tag);
+  w.str(schema_json_text);
+  return std::move(w.out);
+}
+
+constexpr char kPageMagic[4] = {'K', 'T', 'P', 'P'};
+
+std::string binary_pull_page(std::string_view header_json, std::string_view block) {
+  Writer w;
+  w.out.reserve(16 + header_json.size() + block.size());
+  w.out.append(kPageMagic, 4);
+  w.uv(kBinaryPullPageVersion);
+  w.str(header_json);
+  w.out.append(block.data(), block.size());
+  return std::move(w.out);
+}
+
+bool is_binary_pull_page(std::string_view body) {
+  return body.size() >= 4 && std::memcmp(body.data(), kPageMagic, 4) == 0;
+}
+
+Status split_binary_pull_page(std::string_view body, std::string_view* header_json, std::string_view* block) {
+  if (!is_binary_pull_page(body)) return Status::Fail("malformed_response", "not a binary pull page");
+  Reader r(body.substr(4));
+  const std::uint64_t version = r.uv();
+  if (r.ok() && version != kBinaryPullPageVersion)
+    return Status::Fail("malformed_response", "binary pull page version " + std::to_string(version));
+  const std::string_view head = r.view();
+  if (!r.ok()) return Status::Fail("malformed_response", "binary pull page: truncated header");
+  *header_json = head;
+  *block = body.substr(static_cast<size_t>(head.data() + head.size() - body.data()));
+  return Status::Ok();
 }
 
 Status decode_workspace(std::string_view bytes, Workspace* ws, std::uint64_t* tag) {
@@ -253,7 +452,7 @@ Status decode_workspace(std::string_view bytes, Workspace* ws, std::uint64_t* ta
   if (bytes.size() < 4 || std::memcmp(bytes.data(), kMagic, 4) != 0) return bad("not a workspace file");
   Reader r(bytes.substr(4));
   const std::uint64_t version = r.uv();
-  if (r.ok() && version != kBinarySnapshotVersion)
+  if (r.ok() && version != kBinarySnapshotVersion && version != kBinaryBlocksVersion)
     return Status::Fail("unsupported_format", "local snapshot version " + std::to_string(version));
   const std::uint64_t t = r.uv();
   const std::string_view schema_text = r.view();
@@ -265,62 +464,23 @@ Status decode_workspace(std::string_view bytes, Workspace* ws, std::uint64_t* ta
     if (Status s = load_schema(sj, &schema); !s) return s;
   }
   Workspace fresh(std::move(schema));
-  const std::uint64_t n = r.count();
-  for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
-    if (r.u8() == 0) continue;
-    Item it;
-    r.str(&it.id);
-    r.str(&it.entity);
-    r.str(&it.pipeline);
-    it.created_ms = r.iv();
-    r.str(&it.created_by);
-    it.deleted = r.u8() != 0;
-    it.deleted_ms = r.iv();
-    r.str(&it.deleted_by);
-    const std::uint64_t nf = r.count();
-    it.fields.reserve(nf);
-    for (std::uint64_t f = 0; f < nf && r.ok(); ++f) {
-      std::string fid = r.str();
-      Cell c;
-      c.value = r.value();
-      c.hlc.wall = r.iv();
-      c.hlc.counter = static_cast<std::uint32_t>(r.uv());
-      r.str(&c.hlc.node);
-      // Written in the item's (sorted) order: appending keeps it sorted; a damaged order is caught below.
-      if (!it.fields.empty() && !(it.fields.back().first < fid)) return bad("fields out of order in " + it.id);
-      it.fields.emplace_back(std::move(fid), std::move(c));
+  std::string why;
+  std::vector<BlockItem> items;
+  // Version 1: one count and the items. Version 2: blocks (a count, then the items) ended by a count of 0,
+  // so that a file cut at a block boundary is still refused.
+  for (;;) {
+    const std::uint64_t n = r.count();
+    if (!r.ok()) return bad("truncated or damaged");
+    if (n == 0 && version == kBinaryBlocksVersion) break;
+    items.clear();
+    // Decoded and put in slices: a whole block of decoded items beside the workspace would double the peak.
+    for (std::uint64_t done = 0; done < n;) {
+      const std::uint64_t slice = std::min<std::uint64_t>(n - done, 1024);
+      items.clear();
+      if (!read_block(r, slice, &items, &why) || !put_block(items, &fresh, &why)) return bad(why);
+      done += slice;
     }
-    r.json_list(&it.activities);
-    r.json_list(&it.products);
-    r.json_list(&it.documents);
-    const std::uint64_t ne = r.count();
-    std::vector<TimelineEntry> tl(ne);
-    for (auto& e : tl) {
-      if (!r.ok()) break;
-      r.str(&e.id);
-      e.item = it.id;
-      const std::uint8_t kind = r.u8();
-      if (kind >= kTimelineKinds) return bad("unknown timeline kind in " + it.id);
-      e.kind = static_cast<TimelineKind>(kind);
-      r.str(&e.author);
-      e.time_ms = r.iv();
-      r.str(&e.field);
-      e.old_value = r.value();
-      e.new_value = r.value();
-      e.ver = r.uv();
-      r.str(&e.text);
-      r.str(&e.target);
-      r.str(&e.note);
-      const std::uint8_t flags = r.u8();
-      e.pinned = flags & 1;
-      e.removed = flags & 2;
-      e.edited_ms = r.iv();
-      r.str(&e.payload);
-    }
-    if (!r.ok()) break;
-    if (it.id.empty() || !fresh.schema().entity(it.entity)) return bad("an item with no id or an unknown entity type");
-    if (fresh.item(it.id)) return bad("item " + it.id + " appears twice");
-    fresh.put_item(std::move(it), std::move(tl), false);
+    if (version == kBinarySnapshotVersion) break;
   }
   if (!r.ok()) return bad("truncated or damaged");
   if (!r.at_end()) return bad("unexpected data after the items");

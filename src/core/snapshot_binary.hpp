@@ -8,8 +8,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.hpp"
 #include "core/workspace.hpp"
@@ -17,11 +19,53 @@
 namespace kt {
 
 constexpr std::uint32_t kBinarySnapshotVersion = 1;
+// The same with the items in blocks (a count, then the items) ended by an empty block: the connected store's
+// base file, assembled from the item blocks of a snapshot's pull pages without decoding and re-encoding them.
+constexpr std::uint32_t kBinaryBlocksVersion = 2;
 
 // `tag` is a number the caller keeps with the state (the local store: the last journal segment the state
 // includes); it is returned by decode_workspace.
 std::string encode_workspace(const Workspace& ws, std::uint64_t tag);
 Status decode_workspace(std::string_view bytes, Workspace* ws, std::uint64_t* tag);
+
+// Item blocks: a count, then per item a present flag and the item (its fields, lists and timeline), exactly
+// as a snapshot file holds them. The server writes a snapshot's pull pages as blocks (src/server/PROTOCOL.md,
+// "format": "binary"); the client decodes them, and keeps them as they are for its base file:
+//   binary_base_header(schema JSON, tag) + block + block + ... + kBinaryBlocksEnd
+// reads back with decode_workspace.
+class ItemBlockWriter {
+ public:
+  // Projected for `for_user` when given: fields he may not see, and their timeline entries, are left out
+  // (the caller checks that he may read the item at all), as item_json does.
+  ItemBlockWriter(const Schema& s, const std::string* for_user);
+  ~ItemBlockWriter();
+  void add(const Item& item, const std::vector<TimelineEntry>& timeline);
+  size_t count() const;
+  size_t bytes() const;
+  // The block (count + items); the writer is empty again afterwards.
+  std::string finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+struct BlockItem {
+  Item item;
+  std::vector<TimelineEntry> timeline;
+};
+// Decodes one whole block; on failure `out` is untouched and the status says why.
+Status decode_item_block(std::string_view block, std::vector<BlockItem>* out);
+std::string binary_base_header(std::string_view schema_json_text, std::uint64_t tag);
+inline constexpr char kBinaryBlocksEnd[] = {'\0'};  // an empty block: the end of the items
+
+// A binary pull page: "KTPP", its format version, the page's JSON header (length-prefixed: cursor, more,
+// reset, snapshotDone, schema, lastMutationIds) and one item block.
+constexpr std::uint32_t kBinaryPullPageVersion = 1;
+std::string binary_pull_page(std::string_view header_json, std::string_view block);
+bool is_binary_pull_page(std::string_view body);
+// The header and the block of a page; fails on anything that is not a whole page of this version.
+Status split_binary_pull_page(std::string_view body, std::string_view* header_json, std::string_view* block);
 
 // The largest clock of any cell or timeline entry: a session started on a decoded workspace observes it,
 // so that its own writes order after everything already there.

@@ -33,10 +33,16 @@ bool read_file(const std::string& path, std::string* out) {
 }
 
 bool write_file_atomic(const std::string& path, const std::string& content) {
+  return write_file_atomic(path, std::vector<std::string_view>{content});
+}
+
+bool write_file_atomic(const std::string& path, const std::vector<std::string_view>& parts) {
   const std::string tmp = path + ".tmp";
   FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f) return false;
-  bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size() && std::fflush(f) == 0;
+  bool ok = true;
+  for (const auto& part : parts) ok = ok && std::fwrite(part.data(), 1, part.size(), f) == part.size();
+  ok = ok && std::fflush(f) == 0;
   ok = std::fclose(f) == 0 && ok;
   if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
     std::remove(tmp.c_str());

@@ -1,9 +1,12 @@
 #include "storage/snapshot_store.hpp"
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <map>
 
 #include "core/snapshot.hpp"
+#include "core/snapshot_binary.hpp"
 #include "storage/files.hpp"
 #include "storage/journal_codec.hpp"
 
@@ -23,6 +26,15 @@ std::string SnapshotStore::shard_name(int shard) const {
 
 int SnapshotStore::shard_of(const std::string& id) const {
   return static_cast<int>(crc32(id) % static_cast<std::uint32_t>(shards_));
+}
+
+namespace {
+const char* kBaseFile = "base.bin";
+}
+
+bool SnapshotStore::has_base() const {
+  struct stat st;
+  return ::stat(path(kBaseFile).c_str(), &st) == 0;
 }
 
 bool SnapshotStore::exists() const {
@@ -46,12 +58,25 @@ Status SnapshotStore::load(Workspace* ws, json* meta) const {
   Schema schema;
   if (sj.is_discarded()) return Status::Fail("storage_damaged", "schema.json is damaged");
   if (auto s = load_schema(sj, &schema); !s) return s;
-  Workspace fresh(std::move(schema));
+  Workspace fresh;
+  std::string bytes;
+  const bool base = read_file(path(kBaseFile), &bytes);
+  if (base) {
+    if (Status s = decode_workspace(bytes, &fresh, nullptr); !s) return Status::Fail(s.code, std::string(kBaseFile) + ": " + s.message);
+    std::string().swap(bytes);
+    fresh.set_schema(std::move(schema));
+  } else {
+    fresh = Workspace(std::move(schema));
+  }
   for (int i = 0; i < shards_; ++i) {
     if (!read_file(path(shard_name(i)), &text)) continue;
     json shard = json::parse(text, nullptr, false);
     if (shard.is_discarded() || !shard.is_object()) return Status::Fail("storage_damaged", shard_name(i) + " is damaged");
     for (const auto& [id, ij] : shard.items()) {
+      if (ij.is_null()) {  // removed since the base
+        fresh.remove_item(id);
+        continue;
+      }
       Item item;
       std::vector<TimelineEntry> tl;
       if (auto s = load_item(ij, &item, &tl); !s) return Status::Fail(s.code, shard_name(i) + ": " + s.message);
@@ -69,6 +94,7 @@ Status SnapshotStore::save(const json* schema, const std::set<std::string>& item
     return Status::Fail("storage_error", "cannot write schema.json");
   std::map<int, std::vector<std::string>> by_shard;
   for (const auto& id : items) by_shard[shard_of(id)].push_back(id);
+  const bool base = !by_shard.empty() && has_base();  // a removed item must then be named, or the base's copy comes back
   for (const auto& [shard, ids] : by_shard) {
     std::string text;
     json content = json::object();
@@ -78,7 +104,7 @@ Status SnapshotStore::save(const json* schema, const std::set<std::string>& item
     }
     for (const auto& id : ids) {
       json ij = item_of(id);
-      if (ij.is_null()) content.erase(id);
+      if (ij.is_null() && !base) content.erase(id);
       else content[id] = std::move(ij);
     }
     if (!write_file_atomic(path(shard_name(shard)), content.dump()))
@@ -89,11 +115,23 @@ Status SnapshotStore::save(const json* schema, const std::set<std::string>& item
 
 Status SnapshotStore::save_all(const json& schema, const std::vector<json>& items, const json& meta) {
   if (!make_dirs(dir_)) return Status::Fail("storage_error", "cannot create " + dir_);
+  std::remove(path(kBaseFile).c_str());  // every item is in the shards now
   std::vector<json> shards(static_cast<size_t>(shards_), json::object());
   for (const auto& ij : items) shards[static_cast<size_t>(shard_of(ij.at("id").get<std::string>()))][ij["id"].get<std::string>()] = ij;
   for (int i = 0; i < shards_; ++i)
     if (!write_file_atomic(path(shard_name(i)), shards[static_cast<size_t>(i)].dump()))
       return Status::Fail("storage_error", "cannot write " + shard_name(i));
+  if (!write_file_atomic(path("schema.json"), schema.dump())) return Status::Fail("storage_error", "cannot write schema.json");
+  return save_meta(meta);
+}
+
+Status SnapshotStore::save_base(std::string_view header, std::string_view blocks, const json& schema,
+                                const json& meta) {
+  if (!make_dirs(dir_)) return Status::Fail("storage_error", "cannot create " + dir_);
+  for (int i = 0; i < shards_; ++i) std::remove(path(shard_name(i)).c_str());
+  const std::string_view end(kBinaryBlocksEnd, sizeof kBinaryBlocksEnd);
+  if (!write_file_atomic(path(kBaseFile), std::vector<std::string_view>{header, blocks, end}))
+    return Status::Fail("storage_error", std::string("cannot write ") + kBaseFile);
   if (!write_file_atomic(path("schema.json"), schema.dump())) return Status::Fail("storage_error", "cannot write schema.json");
   return save_meta(meta);
 }

@@ -2,11 +2,17 @@
 // spread over a fixed number of shard files by a hash of their id. Saving after a pull rewrites only the
 // shards that hold changed items, so that a browser persist copies a few hundred kilobytes, not the whole
 // workspace (IDBFS writes whole files). A small meta file holds the sync cursor and acknowledgements.
+//
+// After a snapshot pulled in binary, the items are in base.bin (core/snapshot_binary.hpp, the pages' item
+// blocks as they came) and the shards hold only items changed after it: an item there replaces the base's,
+// and a null entry (a tombstone) removes it. schema.json, written with every schema change, wins over the
+// base's schema. Stores of earlier builds (shards only, no base) load as before.
 #pragma once
 
 #include <functional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -35,6 +41,11 @@ class SnapshotStore {
   // Replaces everything: the schema and all items (after a snapshot reset).
   Status save_all(const nlohmann::json& schema, const std::vector<nlohmann::json>& items, const nlohmann::json& meta);
   Status save_meta(const nlohmann::json& meta);
+  // Starts the store over from a binary snapshot: base.bin = header + blocks + the end mark (written
+  // piece by piece, never joined in memory), the schema and the meta; every shard is deleted.
+  Status save_base(std::string_view header, std::string_view blocks, const nlohmann::json& schema,
+                   const nlohmann::json& meta);
+  bool has_base() const;
 
   // Deletes the folder's files (logout).
   Status clear();

@@ -6,6 +6,7 @@
 
 #include "core/json_reader.hpp"
 #include "core/snapshot.hpp"
+#include "core/snapshot_binary.hpp"
 
 namespace kt::sync {
 
@@ -83,9 +84,29 @@ bool read_pull(const std::string& body, PullPage* out) {
   return true;
 }
 
+
+// A binary page: its JSON header read like a JSON page, then its item block decoded. Nothing is kept
+// when either part does not read.
+Status parse_binary_pull(const std::string& body, PullPage* out) {
+  std::string_view header, block;
+  if (Status s = split_binary_pull_page(body, &header, &block); !s) return s;
+  PullPage page;
+  if (Status s = parse_pull(std::string(header), &page); !s) return s;
+  if (!page.items.empty()) return Status::Fail("malformed_response", "a binary pull page with items in its header");
+  std::vector<BlockItem> items;
+  if (Status s = decode_item_block(block, &items); !s) return Status::Fail("malformed_response", s.message);
+  page.items.reserve(items.size());
+  for (auto& b : items) page.items.push_back(PullPage::ItemState{std::move(b.item), std::move(b.timeline), true});
+  page.binary = true;
+  page.block.assign(block.data(), block.size());
+  *out = std::move(page);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status parse_pull(const std::string& body, PullPage* out) {
+  if (is_binary_pull_page(body)) return parse_binary_pull(body, out);
   if (read_pull(body, out)) return Status::Ok();
   json j = json::parse(body, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return Status::Fail("malformed_response", "the pull answer is not JSON");
@@ -210,12 +231,29 @@ std::vector<Replica::Held> Replica::apply(PullPage page) {
   return reapply_pending();
 }
 
-void Replica::begin_snapshot() { snapshot_.emplace(); }
+void Replica::begin_snapshot() {
+  snapshot_.emplace();
+  snapshot_blocks_.clear();
+  snapshot_blocks_.shrink_to_fit();
+  snapshot_binary_ = true;
+}
 
 void Replica::add_snapshot_page(PullPage page) {
   if (!snapshot_) begin_snapshot();
   if (page.schema) snapshot_->set_schema(std::move(*page.schema));
-  for (auto& is : page.items) snapshot_->put_item(std::move(is.item), std::move(is.timeline), false);
+  // The blocks are kept only while they would read back as the snapshot: every page binary, every item
+  // once and of a known type (a server that broke this still gets its snapshot, stored item by item).
+  if (!page.binary) snapshot_binary_ = false;
+  for (auto& is : page.items) {
+    if (snapshot_binary_ && (snapshot_->item(is.item.id) || !snapshot_->schema().entity(is.item.entity)))
+      snapshot_binary_ = false;
+    snapshot_->put_item(std::move(is.item), std::move(is.timeline), false);
+  }
+  if (!snapshot_binary_) {
+    std::string().swap(snapshot_blocks_);
+  } else if (!page.items.empty()) {  // an empty block would end the base file's items early
+    snapshot_blocks_ += page.block;
+  }
   acknowledge(page.last_mutation_ids);
 }
 
@@ -223,6 +261,16 @@ std::vector<Replica::Held> Replica::finish_snapshot() {
   if (!snapshot_) return {};
   shadows_.clear();
   schema_shadow_.reset();
+  changes_.items.clear();  // the snapshot replaces all; only what changes after it is named
+  if (snapshot_binary_) {
+    changes_.base_header = binary_base_header(schema_json(snapshot_->schema(), nullptr).dump(), 0);
+    changes_.base_blocks = std::move(snapshot_blocks_);
+  } else {
+    changes_.base_header.clear();
+    changes_.base_blocks.clear();
+  }
+  snapshot_blocks_.clear();
+  snapshot_binary_ = false;
   ws_ = std::move(*snapshot_);
   snapshot_.reset();
   changes_.all = true;

@@ -44,6 +44,10 @@ struct PullPage {
   std::vector<std::string> removed;
   std::map<std::string, std::uint64_t> last_mutation_ids;  // per client: applied on the server up to
   std::string cursor;
+  // A binary page (a snapshot pulled with "format": "binary"): `items` are decoded from `block`, which is
+  // kept as it came for the connected store's base file (core/snapshot_binary.hpp).
+  bool binary = false;
+  std::string block;
 };
 
 // Parses the JSON body of a pull (PROTOCOL.md). Fails, changing nothing, on a malformed body.
@@ -90,6 +94,10 @@ class Replica {
     std::set<std::string> items;
     bool schema = false;
     bool all = false;
+    // With `all`, when every page of the snapshot came binary: the confirmed state as of the snapshot as a
+    // base file, in two pieces (header, then the item blocks; core/snapshot_binary.hpp), to be stored as it
+    // is. `items` then names only what changed after the snapshot.
+    std::string base_header, base_blocks;
   };
   Changes take_changes();
 
@@ -111,6 +119,8 @@ class Replica {
   std::map<std::string, Shadow> shadows_;
   std::optional<Schema> schema_shadow_;
   std::optional<Workspace> snapshot_;
+  std::string snapshot_blocks_;  // the item blocks of the snapshot being paged, while all came binary
+  bool snapshot_binary_ = false;
   Changes changes_;
 };
 

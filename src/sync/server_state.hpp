@@ -47,8 +47,13 @@ constexpr const char* kServerClient = "~server";
 
 // An answer: HTTP status and JSON body. Errors are {"error": code, "message": text, ...more}.
 struct Response {
+  Response() = default;
+  Response(int s, nlohmann::json b) : status(s), body(std::move(b)) {}
   int status = 200;
   nlohmann::json body;
+  // When set, the answer is this binary body instead (a snapshot page pulled with "format": "binary":
+  // core/snapshot_binary.hpp, binary_pull_page).
+  std::string bytes;
 };
 
 Response error_response(int status, std::string code, std::string message);

@@ -58,7 +58,8 @@ sync::HttpResponse serve(sync::ServerState& s, const std::string& user, const Re
   } else {
     out = sync::error_response(404, "not_found", r.path);
   }
-  return {out.status, out.body.dump()};
+  // A binary snapshot page goes out as its bytes (the client asks for them: snapshots here are binary).
+  return {out.status, out.bytes.empty() ? out.body.dump() : out.bytes};
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -321,7 +322,8 @@ struct World {
           if (res["status"] == "rejected") ++stats.server_rejected;
       }
     }
-    if (r.path == "/api/sync/pull" && resp.status == 200 && json::parse(resp.body).value("reset", false))
+    sync::PullPage page;  // JSON or a binary snapshot page
+    if (r.path == "/api/sync/pull" && resp.status == 200 && sync::parse_pull(resp.body, &page).ok() && page.reset)
       ++stats.resets;
     if (faults && r.path.rfind(kPoke, 0) != 0 && ops.chance(10)) {
       ++stats.duplicated;  // the network delivers the request twice; the second answer comes back

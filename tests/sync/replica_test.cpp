@@ -1,10 +1,17 @@
 // The client replica: pending local mutations rebased on server state.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "core/demo.hpp"
 #include "core/snapshot.hpp"
+#include "core/snapshot_binary.hpp"
+#include "storage/files.hpp"
+#include "storage/snapshot_store.hpp"
+#include "sync/client.hpp"
 #include "sync/replica.hpp"
 #include "test_support.hpp"
 
@@ -268,4 +275,185 @@ TEST_CASE("pull pages read straight from the text give what the JSON DOM gives")
         "invalid_snapshot");
   CHECK(parse_pull(R"({"items":[{"id":"D1","entity":"deal","timeline":[{"id":"e","kind":"nope"}]}]})", &p).code ==
         "invalid_snapshot");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Binary snapshots: pages of item blocks, the base file made of them, damaged pages refused
+// ---------------------------------------------------------------------------------------------------------
+
+namespace {
+
+// Every item of a workspace as its JSON text, by id (order-free comparison of two workspaces).
+std::map<std::string, std::string> items_of(const Workspace& ws) {
+  std::map<std::string, std::string> out;
+  for (const auto& et : ws.schema().entities)
+    for (const auto& id : ws.item_ids(et.id)) out[id] = item_json(ws, *ws.item(id), nullptr).dump();
+  return out;
+}
+
+std::vector<std::string> all_ids(const Workspace& ws) {
+  std::vector<std::string> out;
+  for (const auto& et : ws.schema().entities)
+    for (const auto& id : ws.item_ids(et.id)) out.push_back(id);
+  return out;
+}
+
+// A binary snapshot page of `ids` as the server writes it (unprojected).
+std::string binary_page(const Workspace& ws, const std::vector<std::string>& ids, bool reset, bool last,
+                        const std::string& cursor) {
+  ItemBlockWriter w(ws.schema(), nullptr);
+  for (const auto& id : ids) w.add(*ws.item(id), ws.timeline(id));
+  json head{{"cursor", cursor}, {"more", !last}, {"reset", reset}, {"removed", json::array()},
+            {"lastMutationIds", json::object()}};
+  if (last) head["snapshotDone"] = true;
+  if (reset) head["schema"] = schema_json(ws.schema(), nullptr);
+  return binary_pull_page(head.dump(), w.finish());
+}
+
+// The snapshot of `ws` in pages of `per` items.
+std::vector<std::string> binary_pages(const Workspace& ws, size_t per) {
+  const auto ids = all_ids(ws);
+  std::vector<std::string> pages;
+  for (size_t i = 0; i < ids.size(); i += per) {
+    const std::vector<std::string> slice(ids.begin() + i, ids.begin() + std::min(ids.size(), i + per));
+    pages.push_back(binary_page(ws, slice, i == 0, i + per >= ids.size(), "p" + std::to_string(pages.size())));
+  }
+  return pages;
+}
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char tmpl[] = "/tmp/kt-base-XXXXXX";
+    path = ::mkdtemp(tmpl);
+  }
+  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
+};
+
+// Answers each request with the next scripted response, at once (inside send, as tests may).
+struct ScriptTransport : Transport {
+  std::vector<HttpResponse> answers;
+  std::vector<std::string> bodies;
+  void send(const std::string&, const std::string& path, const std::string& body, const std::string&,
+            std::function<void(HttpResponse)> done) override {
+    if (path != "/api/sync/pull") return;  // pokes stay unanswered
+    bodies.push_back(body);
+    if (answers.empty()) return done(HttpResponse{0, ""});
+    HttpResponse r = std::move(answers.front());
+    answers.erase(answers.begin());
+    done(std::move(r));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a binary snapshot decodes like JSON pages, and its blocks are a base file that loads with later shards") {
+  kt::test::DemoWorkspace server;
+  const auto pages = binary_pages(server.ws, 3);
+  REQUIRE(pages.size() > 2);
+  Workspace client_ws;
+  Replica replica(client_ws);
+  // A snapshot that is reset after two pages (access changed on the server): its pages are forgotten.
+  replica.begin_snapshot();
+  for (size_t i = 0; i < 2; ++i) {
+    PullPage p;
+    REQUIRE(parse_pull(pages[i], &p).ok());
+    CHECK(p.binary);
+    replica.add_snapshot_page(std::move(p));
+  }
+  // The server changes an item before the new snapshot: the base must hold the new state.
+  REQUIRE(server.as(server.admin, SetField{all_ids(server.ws)[1], "TITLE", Value("после сброса"), {}}).ok());
+  const auto again = binary_pages(server.ws, 4);
+  replica.begin_snapshot();
+  for (const auto& bytes : again) {
+    PullPage p;
+    REQUIRE(parse_pull(bytes, &p).ok());
+    replica.add_snapshot_page(std::move(p));
+  }
+  replica.finish_snapshot();
+  CHECK(items_of(client_ws) == items_of(server.ws));
+  Replica::Changes ch = replica.take_changes();
+  CHECK(ch.all);
+  REQUIRE_FALSE(ch.base_blocks.empty());
+
+  TempDir dir;
+  storage::SnapshotStore store(dir.path + "/snap");
+  const json meta{{"cursor", "c9"}};
+  REQUIRE(store.save_base(ch.base_header, ch.base_blocks, schema_json(client_ws.schema(), nullptr), meta).ok());
+  CHECK(store.has_base());
+  Workspace loaded;
+  json loaded_meta;
+  REQUIRE(store.load(&loaded, &loaded_meta).ok());
+  CHECK(items_of(loaded) == items_of(server.ws));
+  CHECK(loaded_meta == meta);
+
+  // Later changes go to the shards: a changed item replaces the base's copy, a removed one stays removed.
+  const auto ids = all_ids(client_ws);
+  Item changed = *client_ws.item(ids[0]);
+  changed.cell_for_write("TITLE") = Cell{Value("изменено"), Hlc{kNow + 5, 0, "srv"}};
+  client_ws.put_item(changed, &client_ws.timeline(ids[0]), false);
+  client_ws.remove_item(ids[2]);
+  auto item_of = [&](const std::string& id) -> json {
+    const Item* it = client_ws.item(id);
+    return it ? item_json(client_ws, *it, nullptr) : json(nullptr);
+  };
+  REQUIRE(store.save(nullptr, {ids[0], ids[2]}, item_of, meta).ok());
+  REQUIRE(store.load(&loaded, &loaded_meta).ok());
+  CHECK(items_of(loaded) == items_of(client_ws));
+  CHECK_FALSE(loaded.item(ids[2]));
+
+  // A damaged base is reported by name and leaves the workspace as it was.
+  std::string base;
+  REQUIRE(storage::read_file(dir.path + "/snap/base.bin", &base));
+  REQUIRE(storage::write_file_atomic(dir.path + "/snap/base.bin", base.substr(0, base.size() - 1)));
+  Status s = store.load(&loaded, &loaded_meta);
+  CHECK_FALSE(s.ok());
+  CHECK(s.message.find("base.bin") != std::string::npos);
+  CHECK(items_of(loaded) == items_of(client_ws));
+  // A JSON snapshot after that starts the store over without the base.
+  REQUIRE(store.clear().ok());
+  CHECK_FALSE(store.has_base());
+}
+
+TEST_CASE("a truncated or damaged binary page is refused and changes nothing; the pull is retried") {
+  kt::test::DemoWorkspace server;
+  const auto pages = binary_pages(server.ws, 4);
+  REQUIRE(pages.size() >= 2);
+  // Every truncation of a page is refused; flipped bytes are refused or read, never crash.
+  for (size_t n = 0; n < pages[1].size(); ++n) {
+    PullPage p;
+    CHECK_FALSE(parse_pull(pages[1].substr(0, n), &p).ok());
+  }
+  for (size_t i = 4; i < pages[1].size(); i += 3) {
+    std::string bad = pages[1];
+    bad[i] = static_cast<char>(bad[i] ^ 0x5a);
+    PullPage p;
+    (void)parse_pull(bad, &p);
+  }
+  std::string extra = pages[1] + "x";
+  PullPage p;
+  CHECK_FALSE(parse_pull(extra, &p).ok());
+
+  // Through the client: the second page comes cut short. Nothing of the snapshot reaches the workspace,
+  // the cursor to persist stays the old one, and the retry with the same cursor completes it.
+  Workspace client_ws;
+  Replica replica(client_ws);
+  ScriptTransport net;
+  SyncClient client(replica, net, "t");
+  client.poke_enabled = false;
+  net.answers.push_back({200, pages[0]});
+  net.answers.push_back({200, pages[1].substr(0, pages[1].size() / 2)});
+  client.tick(1000);
+  CHECK(client.status().kind == SyncStatus::Kind::Error);
+  CHECK(items_of(client_ws).empty());
+  CHECK(client.cursor().empty());
+  CHECK(json::parse(net.bodies.at(0))["format"] == "binary");
+  const std::string retried_cursor = json::parse(net.bodies.at(1))["cursor"];
+  for (size_t i = 1; i < pages.size(); ++i) net.answers.push_back({200, pages[i]});
+  client.tick(1000 + 60000);
+  CHECK(json::parse(net.bodies.at(2))["cursor"] == retried_cursor);
+  CHECK(client.status().kind == SyncStatus::Kind::Synced);
+  CHECK(items_of(client_ws) == items_of(server.ws));
+  CHECK(client.cursor() == "p" + std::to_string(pages.size() - 1));
+  CHECK_FALSE(replica.take_changes().base_blocks.empty());
 }

@@ -580,7 +580,10 @@ TEST_CASE("an item reassigned away comes as removed; one reassigned to the user 
 // [SECTION] Paging
 // ---------------------------------------------------------------------------------------------------------
 
-TEST_CASE("a paged snapshot is taken at one version while others write; what changed follows") {
+namespace {
+
+void paged_snapshot_while_others_write(bool binary) {
+  CAPTURE(binary);
   TestServer s;
   PushClient admin("adm", "u1");
   seed_org(*s, admin);
@@ -593,6 +596,7 @@ TEST_CASE("a paged snapshot is taken at one version while others write; what cha
   std::mt19937 rng(7);
 
   Replica r("u2");
+  r.binary = binary;
   std::set<std::string> in_snapshot;
   std::set<std::string> changed_since;  // items changed after the snapshot's version
   int n = 0;
@@ -633,6 +637,70 @@ TEST_CASE("a paged snapshot is taken at one version while others write; what cha
   CHECK(r.resets == 1);
   check_converged(*s, r);
   CHECK(r.schema.dump().find("UF_CRM_LATE") != std::string::npos);
+  // In binary only the snapshot's pages are binary; what changed meanwhile came as JSON.
+  if (binary) CHECK(r.raw_pages.size() < static_cast<size_t>(r.pages));
+}
+
+}  // namespace
+
+TEST_CASE("a paged snapshot is taken at one version while others write; what changed follows") {
+  paged_snapshot_while_others_write(false);
+}
+
+TEST_CASE("the same in binary pages") { paged_snapshot_while_others_write(true); }
+
+TEST_CASE("binary snapshot pages: asked for by format, only for snapshots, and a reset starts over") {
+  TestServer s;
+  PushClient admin("adm", "u1");
+  seed_org(*s, admin);
+  std::vector<Command> creates;
+  for (int i = 1; i <= 12; ++i) creates.push_back(deal("D" + std::to_string(i), "u2"));
+  FieldDef mid = secret_field("UF_CRM_MID", {});
+  creates.push_back(PutField{mid});
+  admin.push_ok(*s, std::move(creates));
+
+  // A format that is not "json" or "binary" is refused; "json" and no format answer JSON.
+  for (json bad : {json("xml"), json(1), json::object()}) {
+    json body = pull_body("");
+    body["format"] = bad;
+    CHECK(s->pull("u2", body).status == 400);
+  }
+  json as_json = pull_body("");
+  as_json["format"] = "json";
+  CHECK(s->pull("u2", as_json).bytes.empty());
+  CHECK(s->pull("u2", pull_body("")).bytes.empty());
+
+  Replica r("u2");
+  r.binary = true;
+  json first = r.pull_once(*s, 5);
+  CHECK(first["reset"] == true);
+  CHECK(first["items"].size() == 5);
+  CHECK(first.contains("schema"));
+  CHECK(r.raw_pages.size() == 1);
+  // Who may see what changes in the middle of the snapshot: the next page is a reset, a new snapshot.
+  mid.visible_to = {"Ud3"};
+  admin.push_ok(*s, {PutField{mid}});
+  json again = r.pull_once(*s, 5);
+  CHECK(again["reset"] == true);
+  CHECK(r.resets == 2);
+  r.sync(*s, 5);
+  check_converged(*s, r);
+  CHECK(r.items.size() == 12);
+  const size_t snapshot_pages = r.raw_pages.size();
+  CHECK(snapshot_pages == 4);  // 5 + 5 + 5 + 2, the first page of the first snapshot included
+
+  // Later pulls are JSON, whatever the format asked.
+  admin.push_ok(*s, {set("D3", "TITLE", Value("потом"))});
+  json next = r.pull_once(*s);
+  CHECK(r.raw_pages.size() == snapshot_pages);
+  REQUIRE(next["items"].size() == 1);
+  CHECK(next["reset"] == false);
+  admin.push_ok(*s, {set("D3", "TITLE", Value("ещё позже"))});
+  next = r.pull_once(*s);
+  CHECK(r.raw_pages.size() == snapshot_pages);
+  REQUIRE(next["items"].size() == 1);
+  CHECK(next["items"][0].contains("timelineFrom"));
+  check_converged(*s, r);
 }
 
 TEST_CASE("incremental pulls page through large changes, also many items changed at one version") {
@@ -940,6 +1008,14 @@ TEST_CASE(
         Replica fresh(u);
         for (const auto& page : fresh.sync(*s, 3))
           check_no_leak(page.dump(), forbidden, "a snapshot page");
+        // The same snapshot in binary: the bytes hold no hidden id, label or value either, and the
+        // items decode to exactly what the JSON pages give.
+        Replica fresh_binary(u);
+        fresh_binary.binary = true;
+        fresh_binary.sync(*s, 1 + rng() % 4);
+        CHECK_FALSE(fresh_binary.raw_pages.empty());
+        for (const auto& raw : fresh_binary.raw_pages) check_no_leak(raw, forbidden, "a binary snapshot page");
+        check_converged(*s, fresh_binary);
         for (const auto& id : items) {
           sync::Response g = s->get_item(u, id);
           check_no_leak(g.body.dump(), forbidden, "an item read");
@@ -1259,4 +1335,33 @@ TEST_CASE("a poke answers as soon as something changes after the cursor, or when
   CHECK(s->poke("u2", r.cursor, 10s).body["changed"] == false);
   CHECK(std::chrono::steady_clock::now() - t0 < 5s);
   stopper.join();
+}
+
+TEST_CASE("binary snapshot pages hold up to five times the JSON page size; JSON pages keep theirs") {
+  auto log = std::make_shared<std::vector<sync::LogRecord>>();
+  TestClock clock;
+  sync::ServerState s(sync::memory_log_store(log), kSecret, clock.options(4));
+  REQUIRE(s.bootstrap_admin("u1", "Admin"));
+  PushClient admin("adm", "u1");
+  std::vector<Command> creates;
+  for (int i = 1; i <= 30; ++i) creates.push_back(deal("D" + std::to_string(i), "u1"));
+  admin.push_ok(s, std::move(creates));
+  Replica bin("u1");
+  bin.binary = true;
+  CHECK(bin.pull_once(s, 100)["items"].size() == 20);  // 5 x 4
+  CHECK(bin.pull_once(s, 7)["items"].size() == 7);     // a smaller limit is kept
+  bin.sync(s, 100);
+  check_converged(s, bin);
+  Replica plain("u1");
+  CHECK(plain.pull_once(s, 100)["items"].size() == 4);
+  plain.sync(s, 100);
+  check_converged(s, plain);
+  // After the snapshot, changes page at the JSON size whatever the limit asked.
+  std::vector<Command> edits;
+  for (int i = 1; i <= 10; ++i) edits.push_back(set("D" + std::to_string(i), "TITLE", Value("x")));
+  admin.push_ok(s, std::move(edits));
+  json page = bin.pull_once(s, 100);
+  CHECK(page["items"].size() == 4);
+  bin.sync(s, 100);
+  check_converged(s, bin);
 }

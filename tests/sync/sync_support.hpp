@@ -16,6 +16,8 @@
 #include "core/hlc.hpp"
 #include "core/rights.hpp"
 #include "core/snapshot.hpp"
+#include "core/snapshot_binary.hpp"
+#include "sync/cursor.hpp"
 #include "sync/server_state.hpp"
 
 namespace kt::test {
@@ -107,10 +109,26 @@ class PushClient {
   std::uint64_t seq_ = 0;
 };
 
-inline json pull_body(const std::string& cursor, std::size_t limit = 0) {
+inline json pull_body(const std::string& cursor, std::size_t limit = 0, bool binary = false) {
   json j{{"protocol", 1}, {"schema", 1}, {"cursor", cursor}};
   if (limit) j["limit"] = limit;
+  if (binary) j["format"] = "binary";
   return j;
+}
+
+// A binary pull page (a snapshot page pulled with "format": "binary") as the JSON page it stands for:
+// its header with the block's items in "items", each as item_json writes it (unprojected: the server
+// projected them). Null when the page does not read.
+inline json binary_page_json(const std::string& bytes) {
+  std::string_view header, block;
+  if (!split_binary_pull_page(bytes, &header, &block).ok()) return nullptr;
+  json page = json::parse(header, nullptr, false);
+  std::vector<BlockItem> items;
+  if (page.is_discarded() || !decode_item_block(block, &items).ok()) return nullptr;
+  page["items"] = json::array();
+  const Schema any;
+  for (const auto& b : items) page["items"].push_back(item_json(any, b.item, b.timeline, nullptr));
+  return page;
 }
 
 // The confirmed state of one user's client, built from pull responses as PROTOCOL.md describes.
@@ -124,6 +142,8 @@ struct Replica {
   int pages = 0;
   std::vector<std::string>
       errors;  // what went wrong (no doctest macros here: readers run in threads)
+  bool binary = false;  // pull with "format": "binary"
+  std::vector<std::string> raw_pages;  // with `binary`: the bytes of every binary page received
 
   explicit Replica(std::string u) : user(std::move(u)) {}
 
@@ -163,11 +183,25 @@ struct Replica {
   // One pull, applied. Returns the page (a failed pull is recorded in errors and returns the error
   // body).
   json pull_once(sync::ServerState& s, std::size_t limit = 0) {
-    sync::Response r = s.pull(user, pull_body(cursor, limit));
+    sync::Response r = s.pull(user, pull_body(cursor, limit, binary));
     if (r.status != 200) {
       errors.push_back("pull failed: " + r.body.dump());
       return r.body;
     }
+    if (!r.bytes.empty()) {
+      if (!binary) errors.push_back("a binary page for a JSON pull");
+      json page = binary_page_json(r.bytes);
+      if (page.is_null()) {
+        errors.push_back("a binary page that does not read");
+        return json{{"more", false}};
+      }
+      raw_pages.push_back(std::move(r.bytes));
+      apply(page);
+      return page;
+    }
+    if (binary && (r.body["reset"].get<bool>() ||
+                   sync::CursorCodec(kSecret).decode(cursor).value_or(sync::Cursor{}).snapshot > 0))
+      errors.push_back("a JSON page of a snapshot pulled in binary");
     apply(r.body);
     return r.body;
   }

@@ -161,6 +161,13 @@ export const tests = [
           const s = await waitSynced(p, both, "the synced state after a reload");
           assertEq(s.card.id, DEAL_ID, "the same card after the reload");
         }
+        // The snapshot each took at connect came binary and is stored as the base file; the edits since are in
+        // shards beside it, and the reload above read both.
+        for (const p of [a.page, b.page]) {
+          const files = Object.keys(await idbFiles(p, "/snap/"));
+          assert(files.some((f) => f.endsWith("/snap/base.bin")), "the snapshot is stored as base.bin: " + files.join(" "));
+          assert(files.some((f) => /\/snap\/items-\d+\.json$/.test(f)), "later changes are in shards: " + files.join(" "));
+        }
         const stored = JSON.stringify(await idbFiles(b.page, "/"));
         assert(stored.includes("Новое название от A"), "B's IndexedDB holds the synced deal");
         assert(!stored.includes(SECRET) && !stored.includes("UF_CRM_SECRET"), "the restricted field is absent from B's IndexedDB");

@@ -407,6 +407,66 @@ int bench_base(const std::string& base, int runs) {
   return 0;
 }
 
+// -------------------------------------------------------------------------------------------------------
+// snapshot pages: what a bootstrap costs per format, natively. The workspace of a stored base is cut into
+// pull pages of 2000 items projected for the administrator, as the server writes them (JSON: item_json +
+// dump; binary: item blocks), and read back as the client does (parse_pull).
+// -------------------------------------------------------------------------------------------------------
+int bench_snapshot_pages(const std::string& base, int runs) {
+  const std::string bytes = read_all(base);
+  kt::Workspace ws;
+  if (kt::Status st = kt::decode_workspace(bytes, &ws, nullptr); !st) throw std::runtime_error(st.message);
+  std::vector<std::string> ids;
+  for (const auto& et : ws.schema().entities)
+    for (const auto& id : ws.item_ids(et.id)) ids.push_back(id);
+  const std::string user = "u1";
+  const json head{{"cursor", "c"}, {"more", true}, {"reset", false}, {"removed", json::array()},
+                  {"lastMutationIds", json::object()}};
+  std::vector<double> enc_json, dec_json, enc_bin, dec_bin;
+  size_t json_bytes = 0, bin_bytes = 0;
+  for (int r = 0; r < runs; ++r) {
+    double ej = 0, dj = 0, eb = 0, db = 0;
+    json_bytes = bin_bytes = 0;
+    for (size_t i = 0; i < ids.size(); i += 2000) {
+      const size_t end = std::min(ids.size(), i + 2000);
+      auto t0 = Clock::now();
+      json page = head;
+      json items = json::array();
+      for (size_t k = i; k < end; ++k) items.push_back(kt::item_json(ws, *ws.item(ids[k]), &user));
+      page["items"] = std::move(items);
+      const std::string text = page.dump();
+      ej += ms_since(t0);
+      json_bytes += text.size();
+      t0 = Clock::now();
+      kt::sync::PullPage p;
+      if (!kt::sync::parse_pull(text, &p)) throw std::runtime_error("a JSON page does not read");
+      dj += ms_since(t0);
+
+      t0 = Clock::now();
+      kt::ItemBlockWriter w(ws.schema(), &user);
+      for (size_t k = i; k < end; ++k) w.add(*ws.item(ids[k]), ws.timeline(ids[k]));
+      const std::string bin = kt::binary_pull_page(head.dump(), w.finish());
+      eb += ms_since(t0);
+      bin_bytes += bin.size();
+      t0 = Clock::now();
+      kt::sync::PullPage q;
+      if (!kt::sync::parse_pull(bin, &q) || q.items.size() != p.items.size())
+        throw std::runtime_error("a binary page does not read");
+      db += ms_since(t0);
+    }
+    enc_json.push_back(ej);
+    dec_json.push_back(dj);
+    enc_bin.push_back(eb);
+    dec_bin.push_back(db);
+  }
+  const std::string n = std::to_string(ids.size()) + " items in pages of 2000, projected for u1";
+  emit("native_snapshot_json_write", "ms", enc_json, n + ": item_json + dump, " + std::to_string(json_bytes >> 20) + " MB");
+  emit("native_snapshot_json_read", "ms", dec_json, n + ": parse_pull");
+  emit("native_snapshot_binary_write", "ms", enc_bin, n + ": item blocks, " + std::to_string(bin_bytes >> 20) + " MB");
+  emit("native_snapshot_binary_read", "ms", dec_bin, n + ": parse_pull");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -433,6 +493,7 @@ int main(int argc, char** argv) {
     if (cmd == "merge") return bench_merge(snapshot, runs ? runs : 5, updates);
     if (cmd == "push") return bench_push(mutations, runs ? runs : 3);
     if (cmd == "load" && !base.empty()) return bench_base(base, runs ? runs : 3);
+    if (cmd == "snapshot-pages") return bench_snapshot_pages(base, runs ? runs : 3);
     if (cmd == "load") return bench_load(journal, runs ? runs : 3);
     if (cmd == "pull") return bench_pull(mutations, clients, runs ? runs : 3, pulls, keep_alive != 0);
   } catch (const std::exception& e) {
