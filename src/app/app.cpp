@@ -120,7 +120,7 @@ void App::journal_and_persist(const Mutation& m) {
 // transaction (glue.js writes every changed file of a frame together).
 bool App::write_base(const Workspace& ws) {
   const std::uint64_t upto = journal_->last_segment();
-  if (!storage::write_file_atomic(platform::data_dir() + "/" + kBase, encode_workspace(ws, upto))) return false;
+  if (!storage::write_workspace(platform::data_dir() + "/" + kBase, ws, upto)) return false;
   journal_->seal();
   journal_->drop_through(upto);
   std::remove((platform::data_dir() + "/" + kRestoredBase).c_str());
@@ -153,9 +153,9 @@ void App::start_local(std::int64_t now) {
   // apply to.
   bool have_base = false;
   std::uint64_t base_segment = 0;
-  if (std::string bytes; storage::read_file(platform::data_dir() + "/" + kBase, &bytes)) {
-    Workspace w;
-    if (Status s = decode_workspace(bytes, &w, &base_segment); s) {
+  Status base_status = Status::Ok();
+  if (Workspace w; storage::read_workspace(platform::data_dir() + "/" + kBase, &w, &base_segment, &base_status)) {
+    if (const Status& s = base_status; s) {
       ws_ = std::move(w);
       have_base = true;
     } else {

@@ -1,5 +1,6 @@
 #include "core/snapshot_binary.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 #include <vector>
@@ -15,6 +16,7 @@ namespace kt {
 namespace {
 
 constexpr char kMagic[4] = {'K', 'T', 'W', 'S'};
+constexpr size_t kSinkPiece = 1 << 20;  // encode_workspace with a sink hands out pieces of about this size
 
 enum ValueTag : std::uint8_t { kNull, kFalse, kTrue, kInt, kDouble, kString, kMoney, kFile, kList };
 
@@ -60,12 +62,12 @@ class Writer {
             u8(kMoney);
             iv(x.minor);
             str(x.currency);
-          } else if constexpr (std::is_same_v<T, FileRef>) {
+          } else if constexpr (std::is_same_v<T, FileBox>) {
             u8(kFile);
-            str(x.id);
-            str(x.name);
-            str(x.mime);
-            iv(x.size);
+            str(x.get().id);
+            str(x.get().name);
+            str(x.get().mime);
+            iv(x.get().size);
           } else {
             u8(kList);
             uv(x.size());
@@ -81,18 +83,22 @@ class Writer {
   }
 };
 
-// Every read checks the remaining length; the first failure sticks and the caller reports it once.
+// Every read checks the remaining length; the first failure sticks and the caller reports it once. Reads
+// from a buffer holding all the bytes, or from a source pulled in chunks (then only the chunk is in memory:
+// a view stays valid until the next read).
 class Reader {
  public:
   explicit Reader(std::string_view b) : p_(b.data()), end_(b.data() + b.size()) {}
+  Reader(const ByteSource& source, std::uint64_t size) : source_(&source), unread_(size) {}
   bool ok() const { return ok_; }
-  bool at_end() const { return p_ == end_; }
+  bool at_end() const { return p_ == end_ && unread_ == 0; }
 
   std::uint8_t u8() {
-    if (p_ >= end_) return fail(), 0;
+    if (p_ >= end_ && !fill(1)) return fail(), 0;
     return static_cast<std::uint8_t>(*p_++);
   }
   std::uint64_t uv() {
+    if (end_ - p_ < 10) fill(std::min<std::uint64_t>(10, left()));  // at most 10 bytes; fewer at the end
     std::uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       if (p_ >= end_) return fail(), 0;
@@ -108,14 +114,16 @@ class Reader {
   }
   double f64() {
     double d = 0;
-    if (end_ - p_ < 8) return fail(), 0;
+    if (end_ - p_ < 8 && !fill(8)) return fail(), 0;
     std::memcpy(&d, p_, 8);
     p_ += 8;
     return d;
   }
+  // Valid until the next read.
   std::string_view view() {
     const std::uint64_t n = uv();
-    if (!ok_ || n > static_cast<std::uint64_t>(end_ - p_)) return fail(), std::string_view();
+    if (!ok_ || n > left()) return fail(), std::string_view();
+    if (n > static_cast<std::uint64_t>(end_ - p_) && !fill(n)) return fail(), std::string_view();
     std::string_view s(p_, n);
     p_ += n;
     return s;
@@ -150,7 +158,7 @@ class Reader {
       }
       case kList: {
         const std::uint64_t n = uv();
-        if (n > static_cast<std::uint64_t>(end_ - p_)) return fail(), Value();  // each element takes a byte
+        if (n > left()) return fail(), Value();  // each element takes a byte
         Value::List list;
         list.reserve(n);
         for (std::uint64_t i = 0; i < n && ok_; ++i) list.push_back(value(depth + 1));
@@ -171,27 +179,138 @@ class Reader {
       fail();
     }
   }
+  // Skips a value as value() reads it, without building it.
+  void skip_value(int depth = 0) {
+    if (depth > 8) return fail();
+    switch (u8()) {
+      case kNull:
+      case kFalse:
+      case kTrue: return;
+      case kInt: iv(); return;
+      case kDouble: f64(); return;
+      case kString: view(); return;
+      case kMoney: iv(); view(); return;
+      case kFile: view(); view(); view(); iv(); return;
+      case kList: {
+        const std::uint64_t n = uv();
+        if (n > left()) return fail();
+        for (std::uint64_t i = 0; i < n && ok_; ++i) skip_value(depth + 1);
+        return;
+      }
+      default: return fail();
+    }
+  }
+  // Every byte read between begin_capture and end_capture is appended to *out.
+  void begin_capture(std::string* out) {
+    capture_ = out;
+    captured_from_ = p_;
+  }
+  void end_capture() {
+    if (ok_) capture_->append(captured_from_, static_cast<size_t>(p_ - captured_from_));
+    capture_ = nullptr;
+  }
   // A count of things that each take at least one byte: larger than what is left means a damaged file.
   std::uint64_t count() {
     const std::uint64_t n = uv();
-    if (n > static_cast<std::uint64_t>(end_ - p_)) return fail(), 0;
+    if (n > left()) return fail(), 0;
     return n;
   }
 
  private:
+  // Bytes not yet read, in the buffer and in the source.
+  std::uint64_t left() const { return static_cast<std::uint64_t>(end_ - p_) + unread_; }
+  // Makes at least n bytes readable at p_ (false when the source has fewer): keeps the unread rest of the
+  // chunk, then reads on from the source.
+  bool fill(std::uint64_t n) {
+    if (!source_ || n > left()) return false;
+    const size_t have = static_cast<size_t>(end_ - p_);
+    if (capture_) capture_->append(captured_from_, static_cast<size_t>(p_ - captured_from_));
+    if (have && p_ != buf_.data()) std::memmove(buf_.data(), p_, have);
+    const size_t want = std::max<size_t>(static_cast<size_t>(n), kChunk);
+    if (buf_.size() < want) buf_.resize(want);
+    const size_t get = static_cast<size_t>(std::min<std::uint64_t>(buf_.size() - have, unread_));
+    size_t got = 0;
+    while (got < get) {
+      const size_t r = (*source_)(buf_.data() + have + got, get - got);
+      if (r == 0) break;
+      got += r;
+    }
+    unread_ -= got;
+    p_ = buf_.data();
+    captured_from_ = p_;
+    end_ = p_ + have + got;
+    if (got < get) unread_ = 0;  // the source ended early: what is left must be enough, or reads fail
+    return have + got >= n;
+  }
   void fail() {
     ok_ = false;
     p_ = end_;
+    unread_ = 0;
   }
-  const char* p_;
-  const char* end_;
+  static constexpr size_t kChunk = 1 << 20;
+  const char* p_ = nullptr;
+  const char* end_ = nullptr;
   bool ok_ = true;
+  const ByteSource* source_ = nullptr;
+  std::uint64_t unread_ = 0;  // bytes of the source not yet in buf_
+  std::string buf_;
+  std::string* capture_ = nullptr;
+  const char* captured_from_ = nullptr;
 };
+
+// One timeline entry as encode_workspace writes it (the item's id comes from the item).
+bool read_entry(Reader& r, TimelineEntry& e) {
+  r.str(&e.id);
+  const std::uint8_t kind = r.u8();
+  if (kind >= kTimelineKinds) return false;
+  e.kind = static_cast<TimelineKind>(kind);
+  r.str(&e.author);
+  e.time_ms = r.iv();
+  r.str(&e.field);
+  e.old_value = r.value();
+  e.new_value = r.value();
+  e.ver = r.uv();
+  r.str(&e.text);
+  r.str(&e.target);
+  r.str(&e.note);
+  const std::uint8_t flags = r.u8();
+  e.pinned = flags & 1;
+  e.removed = flags & 2;
+  e.edited_ms = r.iv();
+  r.str(&e.payload);
+  return r.ok();
+}
+
+// The same entry checked and passed over (the bytes are kept packed).
+bool skip_entry(Reader& r) {
+  r.view();
+  if (r.u8() >= kTimelineKinds) return false;
+  r.view();
+  r.iv();
+  r.view();
+  r.skip_value();
+  r.skip_value();
+  r.uv();
+  r.view();
+  r.view();
+  r.view();
+  r.u8();
+  r.iv();
+  r.view();
+  return r.ok();
+}
 
 }  // namespace
 
-std::string encode_workspace(const Workspace& ws, std::uint64_t tag) {
-  Writer w;
+namespace {
+
+bool encode(const Workspace& ws, std::uint64_t tag, Writer& w, const ByteSink* sink) {
+  const auto flush = [&](size_t at_least) {
+    if (!sink || w.out.size() < at_least) return true;
+    const bool ok = (*sink)(w.out);
+    w.out.clear();
+    return ok;
+  };
   w.out.append(kMagic, 4);
   w.uv(kBinarySnapshotVersion);
   w.uv(tag);
@@ -221,11 +340,17 @@ std::string encode_workspace(const Workspace& ws, std::uint64_t tag) {
         w.value(cell.value);
         w.iv(cell.hlc.wall);
         w.uv(cell.hlc.counter);
-        w.str(cell.hlc.node);
+        w.str(cell.hlc.node.str());
       }
       w.json_list(it->activities);
       w.json_list(it->products);
       w.json_list(it->documents);
+      if (const PackedTimeline* packed = ws.packed_timeline(id)) {  // never decoded: the same bytes again
+        w.uv(packed->count);
+        w.out.append(packed->bytes);
+        if (!flush(kSinkPiece)) return false;
+        continue;
+      }
       const auto& tl = ws.timeline(id);
       w.uv(tl.size());
       for (const auto& e : tl) {
@@ -244,14 +369,34 @@ std::string encode_workspace(const Workspace& ws, std::uint64_t tag) {
         w.iv(e.edited_ms);
         w.str(e.payload);
       }
+      if (!flush(kSinkPiece)) return false;
     }
+  return flush(1);
+}
+
+}  // namespace
+
+std::string encode_workspace(const Workspace& ws, std::uint64_t tag) {
+  Writer w;
+  encode(ws, tag, w, nullptr);
   return std::move(w.out);
 }
 
-Status decode_workspace(std::string_view bytes, Workspace* ws, std::uint64_t* tag) {
-  const auto bad = [](const std::string& why) { return Status::Fail("invalid_snapshot", "local snapshot: " + why); };
-  if (bytes.size() < 4 || std::memcmp(bytes.data(), kMagic, 4) != 0) return bad("not a workspace file");
-  Reader r(bytes.substr(4));
+bool encode_workspace(const Workspace& ws, std::uint64_t tag, const ByteSink& sink) {
+  Writer w;
+  w.out.reserve(kSinkPiece + (kSinkPiece >> 2));
+  return encode(ws, tag, w, &sink);
+}
+
+namespace {
+
+Status bad_snapshot(const std::string& why) { return Status::Fail("invalid_snapshot", "local snapshot: " + why); }
+
+Status decode(Reader& r, Workspace* ws, std::uint64_t* tag) {
+  const auto bad = bad_snapshot;
+  char magic[4];
+  for (char& c : magic) c = static_cast<char>(r.u8());
+  if (!r.ok() || std::memcmp(magic, kMagic, 4) != 0) return bad("not a workspace file");
   const std::uint64_t version = r.uv();
   if (r.ok() && version != kBinarySnapshotVersion)
     return Status::Fail("unsupported_format", "local snapshot version " + std::to_string(version));
@@ -285,7 +430,7 @@ Status decode_workspace(std::string_view bytes, Workspace* ws, std::uint64_t* ta
       c.value = r.value();
       c.hlc.wall = r.iv();
       c.hlc.counter = static_cast<std::uint32_t>(r.uv());
-      r.str(&c.hlc.node);
+      c.hlc.node = NodeId(r.view());
       // Written in the item's (sorted) order: appending keeps it sorted; a damaged order is caught below.
       if (!it.fields.empty() && !(it.fields.back().first < fid)) return bad("fields out of order in " + it.id);
       it.fields.emplace_back(std::move(fid), std::move(c));
@@ -294,39 +439,50 @@ Status decode_workspace(std::string_view bytes, Workspace* ws, std::uint64_t* ta
     r.json_list(&it.products);
     r.json_list(&it.documents);
     const std::uint64_t ne = r.count();
-    std::vector<TimelineEntry> tl(ne);
-    for (auto& e : tl) {
-      if (!r.ok()) break;
-      r.str(&e.id);
-      e.item = it.id;
-      const std::uint8_t kind = r.u8();
-      if (kind >= kTimelineKinds) return bad("unknown timeline kind in " + it.id);
-      e.kind = static_cast<TimelineKind>(kind);
-      r.str(&e.author);
-      e.time_ms = r.iv();
-      r.str(&e.field);
-      e.old_value = r.value();
-      e.new_value = r.value();
-      e.ver = r.uv();
-      r.str(&e.text);
-      r.str(&e.target);
-      r.str(&e.note);
-      const std::uint8_t flags = r.u8();
-      e.pinned = flags & 1;
-      e.removed = flags & 2;
-      e.edited_ms = r.iv();
-      r.str(&e.payload);
-    }
+    if (ne > UINT32_MAX) return bad("a timeline too long in " + it.id);
+    PackedTimeline tl;
+    tl.count = static_cast<std::uint32_t>(ne);
+    r.begin_capture(&tl.bytes);
+    for (std::uint64_t k = 0; k < ne && r.ok(); ++k)
+      if (!skip_entry(r) && r.ok()) return bad("unknown timeline kind in " + it.id);
+    r.end_capture();
+    if (tl.bytes.capacity() > tl.bytes.size() + 16) tl.bytes.shrink_to_fit();  // appended across chunks
     if (!r.ok()) break;
     if (it.id.empty() || !fresh.schema().entity(it.entity)) return bad("an item with no id or an unknown entity type");
     if (fresh.item(it.id)) return bad("item " + it.id + " appears twice");
-    fresh.put_item(std::move(it), std::move(tl), false);
+    fresh.put_item(std::move(it), std::move(tl));
   }
   if (!r.ok()) return bad("truncated or damaged");
   if (!r.at_end()) return bad("unexpected data after the items");
   *ws = std::move(fresh);
   if (tag) *tag = t;
   return Status::Ok();
+}
+
+}  // namespace
+
+Status decode_workspace(std::string_view bytes, Workspace* ws, std::uint64_t* tag) {
+  Reader r(bytes);
+  return decode(r, ws, tag);
+}
+
+Status decode_workspace(const ByteSource& source, std::uint64_t size, Workspace* ws, std::uint64_t* tag) {
+  Reader r(source, size);
+  return decode(r, ws, tag);
+}
+
+bool unpack_timeline(const PackedTimeline& packed, const std::string& item, std::vector<TimelineEntry>* out) {
+  Reader r(packed.bytes);
+  out->reserve(out->size() + packed.count);
+  for (std::uint32_t k = 0; k < packed.count; ++k) {
+    TimelineEntry& e = out->emplace_back();
+    e.item = item;
+    if (!read_entry(r, e)) {
+      out->pop_back();
+      return false;
+    }
+  }
+  return r.at_end();
 }
 
 Hlc max_clock(const Workspace& ws) {
