@@ -1,5 +1,7 @@
 #include "app/app.hpp"
 
+#include <malloc.h>
+
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -614,6 +616,7 @@ std::string App::debug_json() const {
   }
   j["deals"] = ws_.item_ids("deal").size();
   j["items"] = ws_.item_count();
+  j["malloc_in_use"] = mallinfo().uordblks;  // bytes of the WebAssembly heap now allocated (bench heap100k)
   j["can_undo"] = session_ && session_->can_undo();
   j["can_redo"] = session_ && session_->can_redo();
   j["editing"] = edit_.open() ? json{{"item", edit_.item}, {"field", edit_.field}, {"error", edit_.error}}

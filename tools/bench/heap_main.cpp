@@ -2,7 +2,9 @@
 // build (build/wasm/kt_heap.js, run with node: it reads the file from the real file system), so that every
 // size is wasm32's. Loads the file the way the app does, reports the allocator's figures at each step, then
 // an estimate of the bytes of each kind of object (sizeof + the heap blocks of long strings and vectors).
-//   node build/wasm/kt_heap.js build/bench/base100k.bin
+//   cmake --build build/wasm --target kt_heap
+//   node --no-experimental-fetch build/wasm/kt_heap.js [--whole] build/bench/base100k.bin
+// (--no-experimental-fetch: Node 20's fetch cannot load the .wasm by path, Emscripten 3.1.6 tries it first.)
 #include <malloc.h>
 
 #include <algorithm>
