@@ -308,8 +308,9 @@ async function frame100k(browser, url) {
     `navigation -> loaded ${Math.round(loadMs)} ms`);
   if (want("heap100k")) {
     const heap = await page.evaluate(() => (typeof HEAP8 !== "undefined" ? HEAP8.length : wasmMemory.buffer.byteLength));
-    emit("heap_100k", "bytes", [heap], `WebAssembly memory (HEAP8.length) with ${s.deals} deals loaded from the stored ` +
-      `base (kt_gen --base; navigation -> loaded: ${Math.round(loadMs)} ms)`);
+    const inUse = s.malloc_in_use ? `; ${(s.malloc_in_use / 1048576).toFixed(1)} MiB of it allocated now` : "";
+    emit("heap_100k", "bytes", [heap], `WebAssembly memory (HEAP8.length, the peak: it never shrinks) with ${s.deals} ` +
+      `deals loaded from the stored base (kt_gen --base; navigation -> loaded: ${Math.round(loadMs)} ms)${inUse}`);
   }
   if (want("durable100k")) await durableCommit(page, url, "100k");
   if (want("search100k")) {

@@ -1,5 +1,7 @@
 #include "app/app.hpp"
 
+#include <malloc.h>
+
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -121,7 +123,7 @@ void App::journal_and_persist(const Mutation& m) {
 // transaction (glue.js writes every changed file of a frame together).
 bool App::write_base(const Workspace& ws) {
   const std::uint64_t upto = journal_->last_segment();
-  if (!storage::write_file_atomic(platform::data_dir() + "/" + kBase, encode_workspace(ws, upto))) return false;
+  if (!storage::write_workspace(platform::data_dir() + "/" + kBase, ws, upto)) return false;
   journal_->seal();
   journal_->drop_through(upto);
   std::remove((platform::data_dir() + "/" + kRestoredBase).c_str());
@@ -173,9 +175,9 @@ void App::start_local(std::int64_t now) {
   // apply to.
   bool have_base = false;
   std::uint64_t base_segment = 0;
-  if (std::string bytes; storage::read_file(platform::data_dir() + "/" + kBase, &bytes)) {
-    Workspace w;
-    if (Status s = decode_workspace(bytes, &w, &base_segment); s) {
+  Status base_status = Status::Ok();
+  if (Workspace w; storage::read_workspace(platform::data_dir() + "/" + kBase, &w, &base_segment, &base_status)) {
+    if (const Status& s = base_status; s) {
       ws_ = std::move(w);
       have_base = true;
     } else {
@@ -645,6 +647,7 @@ std::string App::debug_json() const {
   }
   j["deals"] = ws_.item_ids("deal").size();
   j["items"] = ws_.item_count();
+  j["malloc_in_use"] = mallinfo().uordblks;  // bytes of the WebAssembly heap now allocated (bench heap100k)
   j["can_undo"] = session_ && session_->can_undo();
   j["can_redo"] = session_ && session_->can_redo();
   j["editing"] = edit_.open() ? json{{"item", edit_.item}, {"field", edit_.field}, {"error", edit_.error}}

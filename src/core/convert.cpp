@@ -300,6 +300,7 @@ Status Workspace::apply_item(const Mutation& m, const Convert& c) {
   std::vector<std::pair<std::string, std::vector<TimelineEntry>>> saved_timelines;
   for (const auto& id : touched) {
     if (auto it = items_.find(id); it != items_.end()) saved_items.emplace_back(id, it->second);
+    unpack(id);  // saved and put back decoded
     if (auto tl = timelines_.find(id); tl != timelines_.end()) saved_timelines.emplace_back(id, tl->second);
   }
   const size_t saved_new_entries = new_entries_.size();

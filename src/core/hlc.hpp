@@ -5,13 +5,38 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace kt {
+
+// A client id held as a number into a process-wide table of the ids seen (interned): every cell carries the
+// id of its writer, and at 100k items a string per cell cost a heap block each (ids are longer than the 10
+// characters a string holds inline in wasm32). Compares and orders by the string, as the plain string did;
+// equal ids are equal numbers. The table only grows (one entry per client id ever seen) and may be used from
+// several threads.
+class NodeId {
+ public:
+  NodeId() = default;  // ""
+  NodeId(std::string_view s);
+  NodeId(const std::string& s) : NodeId(std::string_view(s)) {}
+  NodeId(const char* s) : NodeId(std::string_view(s)) {}
+
+  const std::string& str() const;
+  operator const std::string&() const { return str(); }
+  bool empty() const { return id_ == 0; }
+  size_t size() const { return str().size(); }
+
+  bool operator==(const NodeId& o) const { return id_ == o.id_; }
+  bool operator<(const NodeId& o) const { return id_ != o.id_ && str() < o.str(); }
+
+ private:
+  std::uint32_t id_ = 0;
+};
 
 struct Hlc {
   std::int64_t wall = 0;     // milliseconds since the Unix epoch
   std::uint32_t counter = 0;  // logical counter within the same millisecond
-  std::string node;          // client id of the writer; breaks ties deterministically
+  NodeId node;               // client id of the writer; breaks ties deterministically
 
   // Written out: the libc++ of Emscripten 3.1.6 has no operator<=> for std::string.
   bool operator<(const Hlc& o) const {
@@ -33,17 +58,21 @@ struct Hlc {
 
 class HlcClock {
  public:
-  explicit HlcClock(std::string node) : node_(std::move(node)) {}
+  explicit HlcClock(std::string node) : node_(std::move(node)), node_id_(node_) {}
   // A timestamp for a local event at physical time now_ms, strictly greater than every timestamp this clock
   // has issued or observed.
   Hlc tick(std::int64_t now_ms);
   // Advances the clock past a timestamp received from another node.
   void observe(const Hlc& remote, std::int64_t now_ms);
   const std::string& node() const { return node_; }
-  void set_node(std::string node) { node_ = std::move(node); }
+  void set_node(std::string node) {
+    node_ = std::move(node);
+    node_id_ = NodeId(node_);
+  }
 
  private:
   std::string node_;
+  NodeId node_id_;
   std::int64_t wall_ = 0;
   std::uint32_t counter_ = 0;
 };

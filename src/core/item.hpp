@@ -135,4 +135,11 @@ struct TimelineEntry {
   std::string payload;         // details of to-do, communication, conversion and document entries (JSON)
 };
 
+// An item's timeline as encode_workspace stores it (core/snapshot_binary.hpp): the bytes of `count`
+// entries, kept undecoded until the timeline is first used (Workspace::put_item).
+struct PackedTimeline {
+  std::uint32_t count = 0;
+  std::string bytes;
+};
+
 }  // namespace kt

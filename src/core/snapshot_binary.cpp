@@ -19,6 +19,7 @@ namespace kt {
 namespace {
 
 constexpr char kMagic[4] = {'K', 'T', 'W', 'S'};
+constexpr size_t kSinkPiece = 1 << 20;  // encode_workspace with a sink hands out pieces of about this size
 
 enum ValueTag : std::uint8_t { kNull, kFalse, kTrue, kInt, kDouble, kString, kMoney, kFile, kList };
 
@@ -64,12 +65,12 @@ class Writer {
             u8(kMoney);
             iv(x.minor);
             str(x.currency);
-          } else if constexpr (std::is_same_v<T, FileRef>) {
+          } else if constexpr (std::is_same_v<T, FileBox>) {
             u8(kFile);
-            str(x.id);
-            str(x.name);
-            str(x.mime);
-            iv(x.size);
+            str(x.get().id);
+            str(x.get().name);
+            str(x.get().mime);
+            iv(x.get().size);
           } else {
             u8(kList);
             uv(x.size());
@@ -87,28 +88,7 @@ class Writer {
   // those fields (or of no field).
   template <typename Visible>
   void item(const Item& it, const std::vector<TimelineEntry>& tl, const Visible& visible) {
-    str(it.id);
-    str(it.entity);
-    str(it.pipeline);
-    iv(it.created_ms);
-    str(it.created_by);
-    u8(it.deleted ? 1 : 0);
-    iv(it.deleted_ms);
-    str(it.deleted_by);
-    size_t nf = 0;
-    for (const auto& [fid, cell] : it.fields) nf += visible(fid) ? 1 : 0;
-    uv(nf);
-    for (const auto& [fid, cell] : it.fields) {
-      if (!visible(fid)) continue;
-      str(fid);
-      value(cell.value);
-      iv(cell.hlc.wall);
-      uv(cell.hlc.counter);
-      str(cell.hlc.node);
-    }
-    json_list(it.activities);
-    json_list(it.products);
-    json_list(it.documents);
+    item_head(it, visible);
     size_t ne = 0;
     for (const auto& e : tl) ne += e.field.empty() || visible(e.field) ? 1 : 0;
     uv(ne);
@@ -130,20 +110,50 @@ class Writer {
       str(e.payload);
     }
   }
+  // The item without its timeline (which follows: a count and the entries).
+  template <typename Visible>
+  void item_head(const Item& it, const Visible& visible) {
+    str(it.id);
+    str(it.entity);
+    str(it.pipeline);
+    iv(it.created_ms);
+    str(it.created_by);
+    u8(it.deleted ? 1 : 0);
+    iv(it.deleted_ms);
+    str(it.deleted_by);
+    size_t nf = 0;
+    for (const auto& [fid, cell] : it.fields) nf += visible(fid) ? 1 : 0;
+    uv(nf);
+    for (const auto& [fid, cell] : it.fields) {
+      if (!visible(fid)) continue;
+      str(fid);
+      value(cell.value);
+      iv(cell.hlc.wall);
+      uv(cell.hlc.counter);
+      str(cell.hlc.node.str());
+    }
+    json_list(it.activities);
+    json_list(it.products);
+    json_list(it.documents);
+  }
 };
 
-// Every read checks the remaining length; the first failure sticks and the caller reports it once.
+// Every read checks the remaining length; the first failure sticks and the caller reports it once. Reads
+// from a buffer holding all the bytes, or from a source pulled in chunks (then only the chunk is in memory:
+// a view stays valid until the next read).
 class Reader {
  public:
   explicit Reader(std::string_view b) : p_(b.data()), end_(b.data() + b.size()) {}
+  Reader(const ByteSource& source, std::uint64_t size) : source_(&source), unread_(size) {}
   bool ok() const { return ok_; }
-  bool at_end() const { return p_ == end_; }
+  bool at_end() const { return p_ == end_ && unread_ == 0; }
 
   std::uint8_t u8() {
-    if (p_ >= end_) return fail(), 0;
+    if (p_ >= end_ && !fill(1)) return fail(), 0;
     return static_cast<std::uint8_t>(*p_++);
   }
   std::uint64_t uv() {
+    if (end_ - p_ < 10) fill(std::min<std::uint64_t>(10, left()));  // at most 10 bytes; fewer at the end
     std::uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       if (p_ >= end_) return fail(), 0;
@@ -159,14 +169,16 @@ class Reader {
   }
   double f64() {
     double d = 0;
-    if (end_ - p_ < 8) return fail(), 0;
+    if (end_ - p_ < 8 && !fill(8)) return fail(), 0;
     std::memcpy(&d, p_, 8);
     p_ += 8;
     return d;
   }
+  // Valid until the next read.
   std::string_view view() {
     const std::uint64_t n = uv();
-    if (!ok_ || n > static_cast<std::uint64_t>(end_ - p_)) return fail(), std::string_view();
+    if (!ok_ || n > left()) return fail(), std::string_view();
+    if (n > static_cast<std::uint64_t>(end_ - p_) && !fill(n)) return fail(), std::string_view();
     std::string_view s(p_, n);
     p_ += n;
     return s;
@@ -201,7 +213,7 @@ class Reader {
       }
       case kList: {
         const std::uint64_t n = uv();
-        if (n > static_cast<std::uint64_t>(end_ - p_)) return fail(), Value();  // each element takes a byte
+        if (n > left()) return fail(), Value();  // each element takes a byte
         Value::List list;
         list.reserve(n);
         for (std::uint64_t i = 0; i < n && ok_; ++i) list.push_back(value(depth + 1));
@@ -222,15 +234,45 @@ class Reader {
       fail();
     }
   }
+  // Skips a value as value() reads it, without building it.
+  void skip_value(int depth = 0) {
+    if (depth > 8) return fail();
+    switch (u8()) {
+      case kNull:
+      case kFalse:
+      case kTrue: return;
+      case kInt: iv(); return;
+      case kDouble: f64(); return;
+      case kString: view(); return;
+      case kMoney: iv(); view(); return;
+      case kFile: view(); view(); view(); iv(); return;
+      case kList: {
+        const std::uint64_t n = uv();
+        if (n > left()) return fail();
+        for (std::uint64_t i = 0; i < n && ok_; ++i) skip_value(depth + 1);
+        return;
+      }
+      default: return fail();
+    }
+  }
+  // Every byte read between begin_capture and end_capture is appended to *out.
+  void begin_capture(std::string* out) {
+    capture_ = out;
+    captured_from_ = p_;
+  }
+  void end_capture() {
+    if (ok_) capture_->append(captured_from_, static_cast<size_t>(p_ - captured_from_));
+    capture_ = nullptr;
+  }
   // A count of things that each take at least one byte: larger than what is left means a damaged file.
   std::uint64_t count() {
     const std::uint64_t n = uv();
-    if (n > static_cast<std::uint64_t>(end_ - p_)) return fail(), 0;
+    if (n > left()) return fail(), 0;
     return n;
   }
 
-  // One item as Writer::item wrote it; false (with the reason) when it does not read.
-  bool item(Item* out, std::vector<TimelineEntry>* tl_out, std::string* why) {
+  // The item as Writer::item_head wrote it; false (with the reason) when it does not read.
+  bool item_head(Item* out, std::string* why) {
     Item it;
     str(&it.id);
     str(&it.entity);
@@ -248,7 +290,7 @@ class Reader {
       c.value = value();
       c.hlc.wall = iv();
       c.hlc.counter = static_cast<std::uint32_t>(uv());
-      str(&c.hlc.node);
+      c.hlc.node = NodeId(view());
       // Written in the item's (sorted) order: appending keeps it sorted; a damaged order is refused.
       if (!it.fields.empty() && !(it.fields.back().first < fid)) return *why = "fields out of order in " + it.id, false;
       it.fields.emplace_back(std::move(fid), std::move(c));
@@ -256,51 +298,107 @@ class Reader {
     json_list(&it.activities);
     json_list(&it.products);
     json_list(&it.documents);
-    const std::uint64_t ne = count();
-    std::vector<TimelineEntry> tl(ne);
-    for (auto& e : tl) {
-      if (!ok_) break;
-      str(&e.id);
-      e.item = it.id;
-      const std::uint8_t kind = u8();
-      if (kind >= kTimelineKinds) return *why = "unknown timeline kind in " + it.id, false;
-      e.kind = static_cast<TimelineKind>(kind);
-      str(&e.author);
-      e.time_ms = iv();
-      str(&e.field);
-      e.old_value = value();
-      e.new_value = value();
-      e.ver = uv();
-      str(&e.text);
-      str(&e.target);
-      str(&e.note);
-      const std::uint8_t flags = u8();
-      e.pinned = flags & 1;
-      e.removed = flags & 2;
-      e.edited_ms = iv();
-      str(&e.payload);
-    }
     if (!ok_) return *why = "truncated or damaged", false;
     if (it.id.empty() || it.entity.empty()) return *why = "an item with no id or entity type", false;
     *out = std::move(it);
-    *tl_out = std::move(tl);
     return true;
   }
 
  private:
+  // Bytes not yet read, in the buffer and in the source.
+  std::uint64_t left() const { return static_cast<std::uint64_t>(end_ - p_) + unread_; }
+  // Makes at least n bytes readable at p_ (false when the source has fewer): keeps the unread rest of the
+  // chunk, then reads on from the source.
+  bool fill(std::uint64_t n) {
+    if (!source_ || n > left()) return false;
+    const size_t have = static_cast<size_t>(end_ - p_);
+    if (capture_) capture_->append(captured_from_, static_cast<size_t>(p_ - captured_from_));
+    if (have && p_ != buf_.data()) std::memmove(buf_.data(), p_, have);
+    const size_t want = std::max<size_t>(static_cast<size_t>(n), kChunk);
+    if (buf_.size() < want) buf_.resize(want);
+    const size_t get = static_cast<size_t>(std::min<std::uint64_t>(buf_.size() - have, unread_));
+    size_t got = 0;
+    while (got < get) {
+      const size_t r = (*source_)(buf_.data() + have + got, get - got);
+      if (r == 0) break;
+      got += r;
+    }
+    unread_ -= got;
+    p_ = buf_.data();
+    captured_from_ = p_;
+    end_ = p_ + have + got;
+    if (got < get) unread_ = 0;  // the source ended early: what is left must be enough, or reads fail
+    return have + got >= n;
+  }
   void fail() {
     ok_ = false;
     p_ = end_;
+    unread_ = 0;
   }
-  const char* p_;
-  const char* end_;
+  static constexpr size_t kChunk = 1 << 20;
+  const char* p_ = nullptr;
+  const char* end_ = nullptr;
   bool ok_ = true;
+  const ByteSource* source_ = nullptr;
+  std::uint64_t unread_ = 0;  // bytes of the source not yet in buf_
+  std::string buf_;
+  std::string* capture_ = nullptr;
+  const char* captured_from_ = nullptr;
 };
+
+// One timeline entry as encode_workspace writes it (the item's id comes from the item).
+bool read_entry(Reader& r, TimelineEntry& e) {
+  r.str(&e.id);
+  const std::uint8_t kind = r.u8();
+  if (kind >= kTimelineKinds) return false;
+  e.kind = static_cast<TimelineKind>(kind);
+  r.str(&e.author);
+  e.time_ms = r.iv();
+  r.str(&e.field);
+  e.old_value = r.value();
+  e.new_value = r.value();
+  e.ver = r.uv();
+  r.str(&e.text);
+  r.str(&e.target);
+  r.str(&e.note);
+  const std::uint8_t flags = r.u8();
+  e.pinned = flags & 1;
+  e.removed = flags & 2;
+  e.edited_ms = r.iv();
+  r.str(&e.payload);
+  return r.ok();
+}
+
+// The same entry checked and passed over (the bytes are kept packed).
+bool skip_entry(Reader& r) {
+  r.view();
+  if (r.u8() >= kTimelineKinds) return false;
+  r.view();
+  r.iv();
+  r.view();
+  r.skip_value();
+  r.skip_value();
+  r.uv();
+  r.view();
+  r.view();
+  r.view();
+  r.u8();
+  r.iv();
+  r.view();
+  return r.ok();
+}
 
 }  // namespace
 
-std::string encode_workspace(const Workspace& ws, std::uint64_t tag) {
-  Writer w;
+namespace {
+
+bool encode(const Workspace& ws, std::uint64_t tag, Writer& w, const ByteSink* sink) {
+  const auto flush = [&](size_t at_least) {
+    if (!sink || w.out.size() < at_least) return true;
+    const bool ok = (*sink)(w.out);
+    w.out.clear();
+    return ok;
+  };
   w.out.append(kMagic, 4);
   w.uv(kBinarySnapshotVersion);
   w.uv(tag);
@@ -317,9 +415,30 @@ std::string encode_workspace(const Workspace& ws, std::uint64_t tag) {
         continue;
       }
       w.u8(1);
-      w.item(*it, ws.timeline(id), all);
+      if (const PackedTimeline* packed = ws.packed_timeline(id)) {  // never decoded: the same bytes again
+        w.item_head(*it, all);
+        w.uv(packed->count);
+        w.out.append(packed->bytes);
+      } else {
+        w.item(*it, ws.timeline(id), all);
+      }
+      if (!flush(kSinkPiece)) return false;
     }
+  return flush(1);
+}
+
+}  // namespace
+
+std::string encode_workspace(const Workspace& ws, std::uint64_t tag) {
+  Writer w;
+  encode(ws, tag, w, nullptr);
   return std::move(w.out);
+}
+
+bool encode_workspace(const Workspace& ws, std::uint64_t tag, const ByteSink& sink) {
+  Writer w;
+  w.out.reserve(kSinkPiece + (kSinkPiece >> 2));
+  return encode(ws, tag, w, &sink);
 }
 
 // ---- Item blocks: pull pages of a snapshot, and the connected store's base ----------------------------
@@ -372,26 +491,46 @@ std::string ItemBlockWriter::finish() {
 
 namespace {
 
+// One item with its timeline decoded (pull pages), or with its timeline checked and kept packed (the
+// stored base: decoded on first use). False with the reason when it does not read.
+bool read_item(Reader& r, Item* it, std::vector<TimelineEntry>* tl, std::string* why) {
+  if (!r.item_head(it, why)) return false;
+  std::vector<TimelineEntry> out(r.count());
+  for (auto& e : out) {
+    if (!r.ok()) break;
+    e.item = it->id;
+    if (!read_entry(r, e) && r.ok()) return *why = "unknown timeline kind in " + it->id, false;
+  }
+  if (!r.ok()) return *why = "truncated or damaged", false;
+  *tl = std::move(out);
+  return true;
+}
+
+bool read_item_packed(Reader& r, Item* it, PackedTimeline* tl, std::string* why) {
+  if (!r.item_head(it, why)) return false;
+  const std::uint64_t ne = r.count();
+  if (ne > UINT32_MAX) return *why = "a timeline too long in " + it->id, false;
+  tl->count = static_cast<std::uint32_t>(ne);
+  r.begin_capture(&tl->bytes);
+  bool kinds = true;
+  for (std::uint64_t k = 0; k < ne && r.ok() && kinds; ++k) kinds = skip_entry(r) || !r.ok();
+  r.end_capture();
+  if (!kinds) return *why = "unknown timeline kind in " + it->id, false;
+  if (!r.ok()) return *why = "truncated or damaged", false;
+  if (tl->bytes.capacity() > tl->bytes.size() + 16) tl->bytes.shrink_to_fit();  // appended across chunks
+  return true;
+}
+
 // The items of one block (a count, then present-flag + item each). False with the reason when it does not
 // read.
 bool read_block(Reader& r, std::uint64_t n, std::vector<BlockItem>* out, std::string* why) {
   for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
     if (r.u8() == 0) continue;
     BlockItem b;
-    if (!r.item(&b.item, &b.timeline, why)) return false;
+    if (!read_item(r, &b.item, &b.timeline, why)) return false;
     out->push_back(std::move(b));
   }
   if (!r.ok()) return *why = "truncated or damaged", false;
-  return true;
-}
-
-// Puts decoded items into a workspace being built; refuses an unknown entity type or an item twice.
-bool put_block(std::vector<BlockItem>& items, Workspace* fresh, std::string* why) {
-  for (auto& b : items) {
-    if (!fresh->schema().entity(b.item.entity)) return *why = "an item of an unknown entity type", false;
-    if (fresh->item(b.item.id)) return *why = "item " + b.item.id + " appears twice", false;
-    fresh->put_item(std::move(b.item), std::move(b.timeline), false);
-  }
   return true;
 }
 
@@ -447,10 +586,15 @@ Status split_binary_pull_page(std::string_view body, std::string_view* header_js
   return Status::Ok();
 }
 
-Status decode_workspace(std::string_view bytes, Workspace* ws, std::uint64_t* tag) {
-  const auto bad = [](const std::string& why) { return Status::Fail("invalid_snapshot", "local snapshot: " + why); };
-  if (bytes.size() < 4 || std::memcmp(bytes.data(), kMagic, 4) != 0) return bad("not a workspace file");
-  Reader r(bytes.substr(4));
+namespace {
+
+Status bad_snapshot(const std::string& why) { return Status::Fail("invalid_snapshot", "local snapshot: " + why); }
+
+Status decode(Reader& r, Workspace* ws, std::uint64_t* tag) {
+  const auto bad = bad_snapshot;
+  char magic[4];
+  for (char& c : magic) c = static_cast<char>(r.u8());
+  if (!r.ok() || std::memcmp(magic, kMagic, 4) != 0) return bad("not a workspace file");
   const std::uint64_t version = r.uv();
   if (r.ok() && version != kBinarySnapshotVersion && version != kBinaryBlocksVersion)
     return Status::Fail("unsupported_format", "local snapshot version " + std::to_string(version));
@@ -465,20 +609,20 @@ Status decode_workspace(std::string_view bytes, Workspace* ws, std::uint64_t* ta
   }
   Workspace fresh(std::move(schema));
   std::string why;
-  std::vector<BlockItem> items;
   // Version 1: one count and the items. Version 2: blocks (a count, then the items) ended by a count of 0,
   // so that a file cut at a block boundary is still refused.
   for (;;) {
     const std::uint64_t n = r.count();
     if (!r.ok()) return bad("truncated or damaged");
     if (n == 0 && version == kBinaryBlocksVersion) break;
-    items.clear();
-    // Decoded and put in slices: a whole block of decoded items beside the workspace would double the peak.
-    for (std::uint64_t done = 0; done < n;) {
-      const std::uint64_t slice = std::min<std::uint64_t>(n - done, 1024);
-      items.clear();
-      if (!read_block(r, slice, &items, &why) || !put_block(items, &fresh, &why)) return bad(why);
-      done += slice;
+    for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+      if (r.u8() == 0) continue;
+      Item it;
+      PackedTimeline tl;
+      if (!read_item_packed(r, &it, &tl, &why)) return bad(why);
+      if (!fresh.schema().entity(it.entity)) return bad("an item of an unknown entity type");
+      if (fresh.item(it.id)) return bad("item " + it.id + " appears twice");
+      fresh.put_item(std::move(it), std::move(tl));
     }
     if (version == kBinarySnapshotVersion) break;
   }
@@ -487,6 +631,32 @@ Status decode_workspace(std::string_view bytes, Workspace* ws, std::uint64_t* ta
   *ws = std::move(fresh);
   if (tag) *tag = t;
   return Status::Ok();
+}
+
+}  // namespace
+
+Status decode_workspace(std::string_view bytes, Workspace* ws, std::uint64_t* tag) {
+  Reader r(bytes);
+  return decode(r, ws, tag);
+}
+
+Status decode_workspace(const ByteSource& source, std::uint64_t size, Workspace* ws, std::uint64_t* tag) {
+  Reader r(source, size);
+  return decode(r, ws, tag);
+}
+
+bool unpack_timeline(const PackedTimeline& packed, const std::string& item, std::vector<TimelineEntry>* out) {
+  Reader r(packed.bytes);
+  out->reserve(out->size() + packed.count);
+  for (std::uint32_t k = 0; k < packed.count; ++k) {
+    TimelineEntry& e = out->emplace_back();
+    e.item = item;
+    if (!read_entry(r, e)) {
+      out->pop_back();
+      return false;
+    }
+  }
+  return r.at_end();
 }
 
 Hlc max_clock(const Workspace& ws) {

@@ -86,8 +86,9 @@ void to_json(nlohmann::json& j, const Value& v) {
           j = nullptr;
         } else if constexpr (std::is_same_v<T, Money>) {
           j = nlohmann::json{{"m", x.minor}, {"c", x.currency}};
-        } else if constexpr (std::is_same_v<T, FileRef>) {
-          j = nlohmann::json{{"file", x.id}, {"name", x.name}, {"mime", x.mime}, {"size", x.size}};
+        } else if constexpr (std::is_same_v<T, FileBox>) {
+          const FileRef& f = x.get();
+          j = nlohmann::json{{"file", f.id}, {"name", f.name}, {"mime", f.mime}, {"size", f.size}};
         } else if constexpr (std::is_same_v<T, Value::List>) {
           j = nlohmann::json::array();
           for (const auto& e : x) j.push_back(e);

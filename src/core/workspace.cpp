@@ -8,6 +8,7 @@
 #include "core/calendar.hpp"
 #include "core/required.hpp"
 #include "core/rights.hpp"
+#include "core/snapshot_binary.hpp"
 
 namespace kt {
 
@@ -94,6 +95,7 @@ const std::vector<std::string>& Workspace::item_ids(const std::string& entity) c
 }
 
 const std::vector<TimelineEntry>& Workspace::timeline(const std::string& item) const {
+  unpack(item);
   auto it = timelines_.find(item);
   return it == timelines_.end() ? kNoEntries : it->second;
 }
@@ -326,6 +328,7 @@ Status Workspace::apply(const Mutation& m) {
 
 void Workspace::add_timeline(const Mutation& m, const std::string& item, TimelineKind kind, std::string field,
                              Value old_value, Value new_value, int* entry) {
+  unpack(item);
   auto& tl = timelines_[item];
   // client:seq names the mutation on every replica; a mutation with several entries numbers the rest.
   char seq[24];
@@ -367,7 +370,31 @@ void Workspace::put_item(Item item, std::vector<TimelineEntry>&& timeline, bool 
   if (merge_timeline) return put_item(std::move(item), &timeline, true);
   const std::string id = item.id;
   put_item(std::move(item), nullptr, false);
+  packed_.erase(id);
   timelines_[id] = std::move(timeline);
+}
+
+void Workspace::put_item(Item item, PackedTimeline timeline) {
+  const std::string id = item.id;
+  put_item(std::move(item), nullptr, false);
+  timelines_.erase(id);
+  if (timeline.count) packed_[id] = std::move(timeline);
+  else packed_.erase(id);
+}
+
+const PackedTimeline* Workspace::packed_timeline(const std::string& item) const {
+  if (packed_.empty()) return nullptr;
+  auto it = packed_.find(item);
+  return it == packed_.end() ? nullptr : &it->second;
+}
+
+void Workspace::unpack_slow(const std::string& item) const {
+  auto p = packed_.find(item);
+  if (p == packed_.end()) return;
+  auto& tl = timelines_[item];
+  tl.clear();
+  unpack_timeline(p->second, item, &tl);  // checked when it was stored: cannot fail short of memory damage
+  packed_.erase(p);
 }
 
 void Workspace::put_item(Item item, const std::vector<TimelineEntry>* timeline, bool merge_timeline) {
@@ -383,6 +410,8 @@ void Workspace::put_item(Item item, const std::vector<TimelineEntry>* timeline, 
     found->second = std::move(item);
   }
   if (!timeline) return;
+  if (merge_timeline) unpack(id);
+  else packed_.erase(id);
   auto& tl = timelines_[id];
   if (!merge_timeline) {
     tl = *timeline;
@@ -409,6 +438,7 @@ void Workspace::remove_item(const std::string& id) {
   items_.erase(found);
   stamp_.bump();
   timelines_.erase(id);
+  packed_.erase(id);
 }
 
 void Workspace::set_schema(Schema s) {
@@ -417,6 +447,7 @@ void Workspace::set_schema(Schema s) {
 }
 
 void Workspace::confirm_entries(const std::string& item, const std::string& mutation_id, std::uint64_t ver) {
+  unpack(item);
   auto it = timelines_.find(item);
   if (it == timelines_.end()) return;
   for (auto& e : it->second)

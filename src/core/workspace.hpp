@@ -64,6 +64,13 @@ class Workspace {
   void put_item(Item item, const std::vector<TimelineEntry>* timeline, bool merge_timeline);
   // The same, taking the timeline's entries instead of copying them.
   void put_item(Item item, std::vector<TimelineEntry>&& timeline, bool merge_timeline);
+  // The same with the timeline in its stored form (core/snapshot_binary.hpp), decoded on first use: a
+  // loaded workspace then holds a few bytes per entry instead of every entry of every item decoded (at 100k
+  // deals the decoded timelines were the largest part of the heap, and a user opens a few cards).
+  void put_item(Item item, PackedTimeline timeline);
+  // The stored form of an item's timeline while it has not been decoded (nullptr once it has, or when
+  // there is none): writing the workspace back copies it as it is.
+  const PackedTimeline* packed_timeline(const std::string& item) const;
   void remove_item(const std::string& id);
   void set_schema(Schema s);
   // Marks entries confirmed: every entry produced by mutation `client:seq` gets server version `ver`.
@@ -143,13 +150,22 @@ class Workspace {
     static std::uint64_t next();
   };
 
+  // Decodes an item's packed timeline into timelines_ (before any use of the item's timeline). Cheap when
+  // nothing is packed. May run in const accessors: only a workspace decoded from a stored base (the app's,
+  // one thread) has packed timelines.
+  void unpack(const std::string& item) const {
+    if (!packed_.empty()) unpack_slow(item);
+  }
+  void unpack_slow(const std::string& item) const;
+
   Schema schema_;
   std::uint64_t version_ = 0;
   Stamp stamp_;
   std::unordered_map<std::string, std::vector<std::uint32_t>> field_hints_;
   std::unordered_map<std::string, Item> items_;
   std::unordered_map<std::string, std::vector<std::string>> ids_by_entity_;
-  std::unordered_map<std::string, std::vector<TimelineEntry>> timelines_;
+  mutable std::unordered_map<std::string, std::vector<TimelineEntry>> timelines_;
+  mutable std::unordered_map<std::string, PackedTimeline> packed_;  // items whose timeline is not decoded yet
   bool track_new_ = false;
   std::vector<std::pair<std::string, size_t>> new_entries_;  // (item, index) appended since take_new_entries
 };

@@ -16,6 +16,7 @@ constexpr size_t kMaxComment = 65536;
 }  // namespace
 
 TimelineEntry* Workspace::entry_mut(const std::string& item, const std::string& entry) {
+  unpack(item);
   auto it = timelines_.find(item);
   if (it == timelines_.end()) return nullptr;
   for (auto& e : it->second)

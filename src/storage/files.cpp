@@ -7,6 +7,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <functional>
+
+#include "core/snapshot_binary.hpp"
 
 namespace kt::storage {
 
@@ -32,23 +35,56 @@ bool read_file(const std::string& path, std::string* out) {
   return true;
 }
 
-bool write_file_atomic(const std::string& path, const std::string& content) {
-  return write_file_atomic(path, std::vector<std::string_view>{content});
+bool read_workspace(const std::string& path, Workspace* ws, std::uint64_t* tag, Status* status) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return false;
+  long size = -1;
+  if (std::fseek(f, 0, SEEK_END) == 0) size = std::ftell(f);
+  if (size < 0 || std::fseek(f, 0, SEEK_SET) != 0) {
+    std::fclose(f);
+    *status = Status::Fail("io_error", "cannot read " + path);
+    return true;
+  }
+  const ByteSource source = [f](char* out, size_t n) { return std::fread(out, 1, n, f); };
+  *status = decode_workspace(source, static_cast<std::uint64_t>(size), ws, tag);
+  std::fclose(f);
+  return true;
 }
 
-bool write_file_atomic(const std::string& path, const std::vector<std::string_view>& parts) {
+namespace {
+
+// Writes `name.tmp` with `write`, then renames it over `path`.
+bool write_atomic(const std::string& path, const std::function<bool(FILE*)>& write) {
   const std::string tmp = path + ".tmp";
   FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f) return false;
-  bool ok = true;
-  for (const auto& part : parts) ok = ok && std::fwrite(part.data(), 1, part.size(), f) == part.size();
-  ok = ok && std::fflush(f) == 0;
+  bool ok = write(f) && std::fflush(f) == 0;
   ok = std::fclose(f) == 0 && ok;
   if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
     std::remove(tmp.c_str());
     return false;
   }
   return true;
+}
+
+}  // namespace
+
+bool write_file_atomic(const std::string& path, const std::string& content) {
+  return write_file_atomic(path, std::vector<std::string_view>{content});
+}
+
+bool write_file_atomic(const std::string& path, const std::vector<std::string_view>& parts) {
+  return write_atomic(path, [&](FILE* f) {
+    for (const auto& part : parts)
+      if (std::fwrite(part.data(), 1, part.size(), f) != part.size()) return false;
+    return true;
+  });
+}
+
+bool write_workspace(const std::string& path, const Workspace& ws, std::uint64_t tag) {
+  return write_atomic(path, [&](FILE* f) {
+    return encode_workspace(ws, tag, [f](std::string_view b) { return std::fwrite(b.data(), 1, b.size(), f) == b.size(); });
+  });
 }
 
 std::vector<std::string> list_dir(const std::string& dir) {

@@ -2,6 +2,9 @@
 // without touching the workspace, and the session's clock continues after the stored cells.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include <nlohmann/json.hpp>
 
 #include "core/snapshot.hpp"
@@ -123,6 +126,108 @@ TEST_CASE("binary snapshot: a damaged or foreign file is refused and the workspa
     (void)decode_workspace(flipped, &w, nullptr);
   }
   CHECK(snapshot_json(target.ws, nullptr) == before);
+}
+
+// A source handing out the bytes a few at a time (as a file read in chunks, with short reads).
+ByteSource pieces(const std::string& bytes, size_t* pos) {
+  return [&bytes, pos](char* out, size_t n) {
+    const size_t k = std::min({n, bytes.size() - *pos, size_t{1} + *pos % 7});
+    std::memcpy(out, bytes.data() + *pos, k);
+    *pos += k;
+    return k;
+  };
+}
+
+TEST_CASE("binary snapshot: decoding from a source in chunks gives the same workspace; short sources fail") {
+  DemoWorkspace d;
+  add_rich_item(d.ws);
+  const std::string deal = d.ws.item_ids("deal").front();
+  for (int i = 0; i < 40; ++i) REQUIRE(d.as(d.admin, AddComment{deal, std::string(40000, 'a' + i % 26)}).ok());
+  {  // one string longer than a chunk (the reader's buffer grows for it)
+    Item big = *d.ws.item("DX");
+    big.id = "DY";
+    std::vector<TimelineEntry> tl(1);
+    tl[0].id = "e-big";
+    tl[0].kind = TimelineKind::Comment;
+    tl[0].text = std::string(1500000, 'z');
+    d.ws.put_item(std::move(big), &tl, false);
+  }
+  const std::string bytes = encode_workspace(d.ws, 23);
+  REQUIRE(bytes.size() > (3u << 20));  // several chunks of 1 MB
+  size_t pos = 0;
+  Workspace back;
+  std::uint64_t tag = 0;
+  const Status s = decode_workspace(pieces(bytes, &pos), bytes.size(), &back, &tag);
+  REQUIRE_MESSAGE(s.ok(), s.message);
+  CHECK(pos == bytes.size());
+  CHECK(tag == 23);
+  CHECK(snapshot_json(back, nullptr) == snapshot_json(d.ws, nullptr));
+  CHECK(back.timeline(deal).size() == d.ws.timeline(deal).size());
+  CHECK(back.timeline(deal).back().text == d.ws.timeline(deal).back().text);
+  CHECK(back.timeline("DY").at(0).text == d.ws.timeline("DY").at(0).text);
+
+  DemoWorkspace target;
+  const nlohmann::json before = snapshot_json(target.ws, nullptr);
+  for (size_t cut : {size_t{0}, size_t{3}, size_t{40}, bytes.size() / 2, bytes.size() - 1}) {
+    // The size says the whole file, the source ends at `cut` (a file shortened while read) ...
+    const std::string part = bytes.substr(0, cut);
+    pos = 0;
+    std::uint64_t t = 99;
+    CHECK_FALSE(decode_workspace(pieces(part, &pos), bytes.size(), &target.ws, &t).ok());
+    // ... or the size itself is short.
+    pos = 0;
+    CHECK_FALSE(decode_workspace(pieces(bytes, &pos), cut, &target.ws, &t).ok());
+    CHECK(t == 99);
+  }
+  // More bytes than the workspace takes.
+  const std::string longer = bytes + "xyz";
+  pos = 0;
+  CHECK(decode_workspace(pieces(longer, &pos), longer.size(), &target.ws, nullptr).code == "invalid_snapshot");
+  CHECK(snapshot_json(target.ws, nullptr) == before);
+}
+
+TEST_CASE("binary snapshot: timelines stay packed until used, are written back as they were, and take edits") {
+  DemoWorkspace d;
+  add_rich_item(d.ws);
+  const std::string deal = d.ws.item_ids("deal").front();
+  REQUIRE(d.as(d.admin, AddComment{deal, "первый"}).ok());
+  const std::string bytes = encode_workspace(d.ws, 5);
+  Workspace back;
+  REQUIRE(decode_workspace(bytes, &back, nullptr).ok());
+  REQUIRE(back.packed_timeline("DX") != nullptr);
+  CHECK(back.packed_timeline("DX")->count == 3);
+  // Written back without decoding: the same bytes.
+  CHECK(encode_workspace(back, 5) == bytes);
+  // First use decodes it.
+  CHECK(back.timeline("DX").size() == 3);
+  CHECK(back.packed_timeline("DX") == nullptr);
+  CHECK(back.timeline("DX")[2].payload == R"({"number":"СЧ-1"})");
+  CHECK(encode_workspace(back, 5) == bytes);
+  // An edit of an item whose timeline is still packed appends after the stored entries.
+  REQUIRE(back.packed_timeline(deal) != nullptr);
+  const size_t before = d.ws.timeline(deal).size();
+  Session s(back, "c9", "u1");
+  s.observe_clock(max_clock(back), 1795000000000);
+  REQUIRE(s.dispatch(AddComment{deal, "второй"}, 1795000000000, false).ok());
+  const auto& tl = back.timeline(deal);
+  REQUIRE(tl.size() == before + 1);
+  CHECK(tl[before - 1].text == "первый");
+  CHECK(tl.back().text == "второй");
+  // A merged put keeps the stored entries; a replacing put drops them.
+  Workspace merged;
+  REQUIRE(decode_workspace(bytes, &merged, nullptr).ok());
+  TimelineEntry extra;
+  extra.id = "x:1";
+  extra.kind = TimelineKind::Comment;
+  extra.text = "с сервера";
+  std::vector<TimelineEntry> one{extra};
+  merged.put_item(*merged.item("DX"), &one, true);
+  CHECK(merged.timeline("DX").size() == 4);
+  merged.put_item(*merged.item(deal), &one, false);
+  CHECK(merged.timeline(deal).size() == 1);
+  merged.remove_item("DX");
+  CHECK(merged.packed_timeline("DX") == nullptr);
+  CHECK(merged.timeline("DX").empty());
 }
 
 TEST_CASE("binary snapshot: a session on the decoded workspace writes after the stored clocks") {

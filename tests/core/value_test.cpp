@@ -25,6 +25,22 @@ TEST_CASE("values round-trip through JSON with their kind") {
   }
 }
 
+TEST_CASE("a file value is held by pointer: copies are deep and equal, and values stay small") {
+  Value a(FileRef{"f1", "договор.pdf", "application/pdf", 1234});
+  Value b = a;
+  CHECK(b == a);
+  CHECK(&b.as_file() != &a.as_file());
+  CHECK(b.as_file().name == "договор.pdf");
+  Value c(FileRef{"f1", "другой.pdf", "application/pdf", 1234});
+  CHECK_FALSE(c == a);
+  c = a;
+  CHECK(c == a);
+  Value moved = std::move(b);
+  CHECK(moved == a);
+  CHECK(compare(Value(FileRef{"x", "a.pdf", "", 1}), Value(FileRef{"x", "b.pdf", "", 1})) < 0);
+  CHECK(sizeof(Value) <= sizeof(Money) + 8);
+}
+
 TEST_CASE("empty means not filled; false and zero are filled") {
   CHECK(Value().empty());
   CHECK(Value("").empty());

@@ -5,6 +5,7 @@
 
 #include "core/demo.hpp"
 #include "core/snapshot.hpp"
+#include "core/snapshot_binary.hpp"
 #include "storage/files.hpp"
 #include "storage/snapshot_store.hpp"
 #include "test_support.hpp"
@@ -100,4 +101,37 @@ TEST_CASE("a damaged shard is reported by name and the workspace stays as it was
   CHECK(target.item_count() == ws.item_count());
   REQUIRE(store.clear().ok());
   CHECK_FALSE(store.exists());
+}
+
+TEST_CASE("a stored base is written and read through the file in pieces: the same workspace, the same bytes") {
+  TempDir dir;
+  kt::test::DemoWorkspace d;
+  const std::string deal = d.ws.item_ids("deal").front();
+  for (int i = 0; i < 30; ++i) REQUIRE(d.as(d.admin, AddComment{deal, std::string(60000, 'a' + i % 26)}).ok());
+  const std::string path = dir.path + "/base.bin";
+  REQUIRE(write_workspace(path, d.ws, 12));
+  std::string bytes;
+  REQUIRE(read_file(path, &bytes));
+  CHECK(bytes.size() > (1u << 20));  // more than one piece
+  CHECK(bytes == encode_workspace(d.ws, 12));
+  Workspace back;
+  std::uint64_t tag = 0;
+  Status s;
+  REQUIRE(read_workspace(path, &back, &tag, &s));
+  REQUIRE_MESSAGE(s.ok(), s.message);
+  CHECK(tag == 12);
+  CHECK(all_items(back) == all_items(d.ws));
+  // Stored again from the decoded workspace (its timelines still packed): the same file.
+  REQUIRE(write_workspace(dir.path + "/again.bin", back, 12));
+  std::string again;
+  REQUIRE(read_file(dir.path + "/again.bin", &again));
+  CHECK(again == bytes);
+  // No file: false. A cut file: a failed status, the workspace untouched.
+  Workspace untouched;
+  CHECK_FALSE(read_workspace(dir.path + "/none.bin", &untouched, &tag, &s));
+  REQUIRE(write_file_atomic(dir.path + "/cut.bin", bytes.substr(0, bytes.size() - 100)));
+  const size_t before = untouched.item_count();
+  REQUIRE(read_workspace(dir.path + "/cut.bin", &untouched, &tag, &s));
+  CHECK(s.code == "invalid_snapshot");
+  CHECK(untouched.item_count() == before);
 }
