@@ -259,7 +259,8 @@ void ServerState::note_appended(std::uint64_t pos, const std::vector<LogRecord>&
   log_last_seq_ = records.back().mutation.seq;
   if (opts_.checkpoint_every == 0 || pos - checkpoint_pos_.load() < opts_.checkpoint_every) return;
   std::lock_guard l(cp_mu_);
-  if (cp_stop_) return;
+  // One at a time: the records appended while one is written count towards the next.
+  if (cp_stop_ || cp_wanted_) return;
   cp_wanted_ = true;
   if (!checkpointer_.joinable()) checkpointer_ = std::thread([this] { checkpoint_loop(); });
   cp_cv_.notify_all();
@@ -270,7 +271,6 @@ void ServerState::checkpoint_loop() {
   for (;;) {
     cp_cv_.wait(l, [&] { return cp_wanted_ || cp_stop_; });
     if (cp_stop_) return;
-    cp_wanted_ = false;
     l.unlock();
     try {
       checkpoint();
@@ -278,6 +278,7 @@ void ServerState::checkpoint_loop() {
       if (opts_.log) opts_.log(std::string("the checkpoint was not saved: ") + e.what());
     }
     l.lock();
+    cp_wanted_ = false;
   }
 }
 

@@ -246,7 +246,8 @@ class ServerState {
   // The background checkpoint writer, started when first needed.
   std::mutex cp_mu_;
   std::condition_variable cp_cv_;
-  bool cp_wanted_ = false, cp_stop_ = false;
+  bool cp_wanted_ = false;  // asked for and not yet written
+  bool cp_stop_ = false;
   std::thread checkpointer_;
 };
 
