@@ -17,8 +17,9 @@
 //            in the frame that draws the new name).
 //
 // The server's data directory is loaded once by pushing kt_gen's mutations (as a client catching up would,
-// 500 per push) and kept in DIR/server100k (keyed by the mutation file's size and time); each run works on
-// a copy, so edits never accumulate in it.
+// 500 per push) and kept in DIR/server100k (keyed by the mutation file's size and time), with the checkpoint
+// the server writes at a clean stop (so a start loads that instead of replaying ~500k mutations); each run
+// works on a copy, so edits never accumulate in it.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createReadStream } from "node:fs";
@@ -65,7 +66,13 @@ async function loadedServerDir() {
   const key = `${path.basename(mutationsFile)} ${st.size} ${Math.round(st.mtimeMs)}`;
   const dir = path.join(dataDir, "server100k");
   try {
-    if ((await readFile(path.join(dir, "loaded.stamp"), "utf8")) === key) return dir;
+    if ((await readFile(path.join(dir, "loaded.stamp"), "utf8")) === key) {
+      // Loaded by a build that wrote no checkpoint: one start and clean stop here leave one, so that the
+      // servers started on copies of this directory load it instead of replaying the whole log.
+      const has = await stat(path.join(dir, "kartoteka.checkpoint")).then(() => true, () => false);
+      if (!has) await (await startServer(dir)).stop();
+      return dir;
+    }
   } catch { /* not loaded yet */ }
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
@@ -219,6 +226,13 @@ async function editVisible(a, b, url, id) {
   await a.evaluate(() => {
     window.addEventListener("keydown", (e) => { if (e.key === "Enter") window.__enterAt = Date.now(); }, true);
   });
+  // Where the time goes: the sync requests of both pages from the browser's resource timing (epoch ms).
+  const requests = (p) => p.evaluate(() => performance.getEntriesByType("resource")
+    .filter((e) => e.name.includes("/api/sync/"))
+    .map((e) => ({ what: e.name.replace(/^.*\/api\/sync\/(\w+).*$/, "$1"), start: performance.timeOrigin + e.startTime,
+      end: performance.timeOrigin + e.responseEnd })));
+  for (const p of [a, b]) await p.evaluate(() => { performance.setResourceTimingBufferSize(100000); performance.clearResourceTimings(); });
+  const splits = [];
   const out = [];
   for (let r = 0; r < EDITS; r++) {
     const title = `Правка ${r} ${Date.now() % 100000}`;
@@ -232,13 +246,28 @@ async function editVisible(a, b, url, id) {
     }, title, { timeout: 30000, polling: 20 })).jsonValue();
     const enterAt = await a.evaluate(() => window.__enterAt);
     out.push(seenAt - enterAt);
+    // Enter -> A sends the push -> its answer (server commit) -> B's poke answered -> B sends the pull ->
+    // its answer -> B shows the name.
+    const ra = (await requests(a)).filter((r) => r.start >= enterAt - 1);
+    const rb = (await requests(b)).filter((r) => r.end >= enterAt - 1);
+    const push = ra.find((r) => r.what === "push");
+    const poke = rb.filter((r) => r.what === "poke" && push && r.end >= push.start).sort((x, y) => x.end - y.end)[0];
+    const pull = rb.filter((r) => r.what === "pull" && poke && r.start >= poke.end - 1).sort((x, y) => x.start - y.start)[0];
+    if (push && poke && pull) {
+      const sp = { pushSent: push.start - enterAt, pushAnswered: push.end - enterAt, pokeAnswered: poke.end - enterAt,
+        pullSent: pull.start - enterAt, pullAnswered: pull.end - enterAt, seen: seenAt - enterAt };
+      for (const k in sp) sp[k] = Math.round(sp[k]);
+      splits.push(sp);
+      log(`edit ${r + 1}: ${JSON.stringify(sp)}`);
+    }
     // The card in B shows it too (not only the title).
     const sb = await state(b);
     if (sb.card.fields.TITLE.value !== title) throw new Error("B's card shows " + sb.card.fields.TITLE.value);
     await frames(a, 2);
     await a.waitForTimeout(300);
+    for (const p of [a, b]) await p.evaluate(() => performance.clearResourceTimings());
   }
-  return out;
+  return { out, splits };
 }
 
 // ---- PouchDB -----------------------------------------------------------------------------------------------
@@ -367,9 +396,9 @@ async function main() {
     }
     if (want("edit")) {
       const [a, b] = pages.map((p) => p.page);
-      const samples = await editVisible(a, b, server.url, "GD5");
+      const { out: samples, splits } = await editVisible(a, b, server.url, "GD5");
       emit("sync_edit_visible", "ms", samples, `${EDITS} title edits in browser A (Enter) -> browser B's page shows the new name; ` +
-        "both on the same card, both holding the 100k-deal workspace, one server on loopback");
+        "both on the same card, both holding the 100k-deal workspace, one server on loopback", { split: splits });
     }
     for (const p of pages) await p.context.close();
     if (want("pouch")) {

@@ -544,6 +544,8 @@ void App::frame() {
   if (out.take_over_tab) platform::take_over_store();
   if (out.retry_sync && sync_) sync_->pull_now();
   if (!(view_ == last_view_) || out.navigated) sync_route(out.navigated);
+  // What this frame changed goes to the server now rather than with the next frame's tick.
+  if (sync_ && platform::owns_store()) sync_->tick(now);
   refresh_title();
 }
 

@@ -65,6 +65,8 @@ class HlcClock {
   // Advances the clock past a timestamp received from another node.
   void observe(const Hlc& remote, std::int64_t now_ms);
   const std::string& node() const { return node_; }
+  // The latest timestamp issued or observed (what a saved clock resumes from, through observe()).
+  Hlc last() const { return Hlc{wall_, counter_, node_id_}; }
   void set_node(std::string node) {
     node_ = std::move(node);
     node_id_ = NodeId(node_);

@@ -388,6 +388,10 @@ const PackedTimeline* Workspace::packed_timeline(const std::string& item) const 
   return it == packed_.end() ? nullptr : &it->second;
 }
 
+void Workspace::unpack_all() {
+  while (!packed_.empty()) unpack_slow(std::string(packed_.begin()->first));
+}
+
 void Workspace::unpack_slow(const std::string& item) const {
   auto p = packed_.find(item);
   if (p == packed_.end()) return;

@@ -71,6 +71,9 @@ class Workspace {
   // The stored form of an item's timeline while it has not been decoded (nullptr once it has, or when
   // there is none): writing the workspace back copies it as it is.
   const PackedTimeline* packed_timeline(const std::string& item) const;
+  // Decodes every packed timeline now: a workspace shared by threads (the server's) must never decode
+  // lazily inside a const accessor.
+  void unpack_all();
   void remove_item(const std::string& id);
   void set_schema(Schema s);
   // Marks entries confirmed: every entry produced by mutation `client:seq` gets server version `ver`.

@@ -194,6 +194,9 @@ class ElasticPool : public httplib::TaskQueue {
 // kernel drops their handshakes: each such client retransmits its SYN after 1 s (then 3 s, ...).
 constexpr int kListenBacklog = 1024;
 
+// A start that replayed this many log records writes a checkpoint before it serves.
+constexpr std::uint64_t kCheckpointAfterReplay = 10000;
+
 }  // namespace
 
 struct Server::Impl {
@@ -237,8 +240,41 @@ struct Server::Impl {
     accounts = std::make_unique<Accounts>(db, opts.fast_password_hashing);
     sync::ServerOptions so;
     so.now_ms = opts.now_ms;
-    state = std::make_unique<sync::ServerState>(sqlite_log_store(db), secret, so);
+    if (opts.checkpoint_every >= 0) so.checkpoint_every = static_cast<std::uint64_t>(opts.checkpoint_every);
+    so.log = [](const std::string& note) {
+      std::fprintf(stderr, "kartoteka-server: %s\n", note.c_str());
+    };
+    const auto t0 = std::chrono::steady_clock::now();
+    state = std::make_unique<sync::ServerState>(
+        sqlite_log_store(db, opts.data_dir + "/kartoteka.checkpoint"), secret, so);
+    const sync::StartInfo& info = state->start_info();
+    if (!opts.quiet) {
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - t0)
+                          .count();
+      std::printf("kartoteka-server: workspace at version %llu in %lld ms (%s%llu log records replayed)\n",
+                  static_cast<unsigned long long>(state->version()), static_cast<long long>(ms),
+                  info.checkpoint ? ("checkpoint at log position " +
+                                     std::to_string(info.checkpoint) + " + ").c_str()
+                                  : "",
+                  static_cast<unsigned long long>(info.replayed));
+    }
+    // A start that replayed much saves the next one the work.
+    if (info.replayed >= kCheckpointAfterReplay) save_checkpoint();
     ensure_admin();
+  }
+
+  void save_checkpoint() {
+    try {
+      const auto t0 = std::chrono::steady_clock::now();
+      if (state->checkpoint() && !opts.quiet)
+        std::printf("kartoteka-server: checkpoint saved in %lld ms\n",
+                    static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                               std::chrono::steady_clock::now() - t0)
+                                               .count()));
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "kartoteka-server: the checkpoint was not saved: %s\n", e.what());
+    }
   }
 
   void ensure_admin() {
@@ -576,7 +612,11 @@ Server::Server(Options opts) : impl_(std::make_unique<Impl>()) {
 }
 
 Server::~Server() {
-  if (impl_->state) impl_->state->shutdown();
+  if (impl_->state) {
+    impl_->state->shutdown();
+    // A clean stop leaves a checkpoint of everything, so that the next start replays nothing.
+    impl_->save_checkpoint();
+  }
 }
 
 int Server::bind() {
@@ -618,6 +658,10 @@ bool Server::run() {
     return false;
   }
   return run_bound();
+}
+
+std::uint64_t Server::started_from_checkpoint() const {
+  return impl_->state ? impl_->state->start_info().checkpoint : 0;
 }
 
 void Server::stop() {

@@ -31,6 +31,10 @@ struct Options {
   int threads = 512;
   int poke_timeout_ms = 25000;         // how long /api/sync/poke waits for a change
   bool fast_password_hashing = false;  // minimum Argon2id cost: tests only
+  // A checkpoint of the state (kartoteka.checkpoint next to the database, so that a start replays
+  // only the log after it) is written at a clean stop, after a start that replayed much, and in the
+  // background after this many log records; 0: only at start and stop; negative: the default.
+  long long checkpoint_every = -1;
   std::function<std::int64_t()>
       now_ms;  // the sync clock; the system clock when empty (tests set it)
 };
@@ -51,6 +55,9 @@ class Server {
   int bind();
   bool run_bound();
   void stop();
+  // The log position of the checkpoint the workspace was loaded from at start; 0 after a full replay
+  // (or without a data directory).
+  std::uint64_t started_from_checkpoint() const;
 
  private:
   struct Impl;

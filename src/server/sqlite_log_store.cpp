@@ -1,5 +1,13 @@
 #include "server/sqlite_log_store.hpp"
 
+#include <sqlite3.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -9,11 +17,14 @@ namespace {
 
 class SqliteLogStore : public sync::LogStore {
  public:
-  explicit SqliteLogStore(std::shared_ptr<Database> db) : db_(std::move(db)) {}
+  SqliteLogStore(std::shared_ptr<Database> db, std::string checkpoint_path)
+      : db_(std::move(db)), checkpoint_path_(std::move(checkpoint_path)) {}
 
-  void load(const std::function<void(sync::LogRecord&&)>& each) override {
+  // The position of a record is its row number n.
+  void load(std::uint64_t after, const std::function<void(sync::LogRecord&&)>& each) override {
     std::lock_guard lock(db_->mutex());
-    Statement s(*db_, "SELECT n, ver, body, code, message FROM mutations ORDER BY n");
+    Statement s(*db_, "SELECT n, ver, body, code, message FROM mutations WHERE n > ? ORDER BY n");
+    s.bind(1, static_cast<std::int64_t>(after));
     while (s.step()) {
       sync::LogRecord r;
       try {
@@ -25,11 +36,12 @@ class SqliteLogStore : public sync::LogStore {
       r.ver = s.is_null(1) ? 0 : static_cast<std::uint64_t>(s.integer(1));
       r.code = s.text(3);
       r.message = s.text(4);
+      r.pos = static_cast<std::uint64_t>(s.integer(0));
       each(std::move(r));
     }
   }
 
-  void append(const std::vector<sync::LogRecord>& records) override {
+  std::uint64_t append(const std::vector<sync::LogRecord>& records) override {
     std::lock_guard lock(db_->mutex());
     Database::Transaction tx(*db_);
     Statement s(
@@ -49,17 +61,83 @@ class SqliteLogStore : public sync::LogStore {
       s.run();
       s.reset();
     }
+    const auto last = static_cast<std::uint64_t>(sqlite3_last_insert_rowid(db_->handle()));
     tx.commit();
+    return last;
+  }
+
+  std::optional<std::string> load_checkpoint() override {
+    const int fd = ::open(checkpoint_path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      if (errno == ENOENT) return std::nullopt;
+      throw std::runtime_error("cannot open " + checkpoint_path_ + ": " + std::strerror(errno));
+    }
+    std::string bytes;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && st.st_size > 0) bytes.reserve(static_cast<size_t>(st.st_size));
+    char buf[1 << 16];
+    for (;;) {
+      const ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        const int e = errno;
+        ::close(fd);
+        throw std::runtime_error("cannot read " + checkpoint_path_ + ": " + std::strerror(e));
+      }
+      if (n == 0) break;
+      bytes.append(buf, static_cast<size_t>(n));
+    }
+    ::close(fd);
+    return bytes;
+  }
+
+  void save_checkpoint(const std::string& bytes) override {
+    const std::string tmp = checkpoint_path_ + ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) throw std::runtime_error("cannot create " + tmp + ": " + std::strerror(errno));
+    const char* p = bytes.data();
+    size_t left = bytes.size();
+    while (left > 0) {
+      const ssize_t n = ::write(fd, p, left);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        const int e = errno;
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(e));
+      }
+      p += n;
+      left -= static_cast<size_t>(n);
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+      const int e = errno;
+      ::unlink(tmp.c_str());
+      throw std::runtime_error("cannot sync " + tmp + ": " + std::strerror(e));
+    }
+    if (::rename(tmp.c_str(), checkpoint_path_.c_str()) != 0) {
+      const int e = errno;
+      ::unlink(tmp.c_str());
+      throw std::runtime_error("cannot replace " + checkpoint_path_ + ": " + std::strerror(e));
+    }
+    // The rename itself is durable once the directory is synced.
+    const auto slash = checkpoint_path_.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : checkpoint_path_.substr(0, slash);
+    if (const int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); d >= 0) {
+      ::fsync(d);
+      ::close(d);
+    }
   }
 
  private:
   std::shared_ptr<Database> db_;
+  std::string checkpoint_path_;
 };
 
 }  // namespace
 
-std::unique_ptr<sync::LogStore> sqlite_log_store(std::shared_ptr<Database> db) {
-  return std::make_unique<SqliteLogStore>(std::move(db));
+std::unique_ptr<sync::LogStore> sqlite_log_store(std::shared_ptr<Database> db,
+                                                 std::string checkpoint_path) {
+  return std::make_unique<SqliteLogStore>(std::move(db), std::move(checkpoint_path));
 }
 
 }  // namespace kt::server

@@ -64,12 +64,17 @@ void SyncClient::tick(std::int64_t now) {
   if (stopped_ || problem_ == SyncStatus::Kind::Unauthorized) return;
   if (now >= next_attempt_) {
     if (now - last_pull_ > kPullEvery) want_pull_ = true;
-    if (!push_in_flight_ && !pull_in_flight_ && has_unsent()) push(now);
-    else if (!push_in_flight_ && !pull_in_flight_ && want_pull_) pull(now);
+    start_requests(now);
   }
   // Pokes keep their own pace (every 5 s while they fail), also during a backoff: the first one that is
   // answered again ends the backoff.
   if (poke_enabled && !poke_in_flight_ && now >= next_poke_ && !cursor_.empty()) poke(now);
+}
+
+void SyncClient::start_requests(std::int64_t now) {
+  if (push_in_flight_ || pull_in_flight_) return;
+  if (has_unsent()) push(now);
+  else if (want_pull_) pull(now);
 }
 
 void SyncClient::push(std::int64_t now) {
@@ -199,11 +204,15 @@ void SyncClient::poke(std::int64_t now) {
     if (stopped_) return;
     if (r.status == 200) {
       json j = json::parse(r.body, nullptr, false);
-      if (!j.is_discarded() && j.value("changed", false)) want_pull_ = true;
       next_poke_ = 0;
       if (problem_ == SyncStatus::Kind::Offline) {
         next_attempt_ = 0;  // the server answers again: no need to wait out the backoff
         backoff_ms_ = 0;
+      }
+      if (!j.is_discarded() && j.value("changed", false)) {
+        want_pull_ = true;
+        // Pull at once, not in the next frame: the change is what the user waits for.
+        if (problem_ != SyncStatus::Kind::Unauthorized && now_ >= next_attempt_) start_requests(now_);
       }
     } else {
       next_poke_ = now_ + 5000;  // offline or refused: try again later, pulls keep their own backoff

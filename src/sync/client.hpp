@@ -82,6 +82,8 @@ class SyncClient {
 
  private:
   bool has_unsent() const;  // pending mutations the server has not acknowledged in a push answer
+  // Sends what is due (pending mutations first, then a wanted pull) unless a push or pull is in flight.
+  void start_requests(std::int64_t now);
   void push(std::int64_t now);
   void pull(std::int64_t now);
   void pull_from(const std::string& cursor, std::int64_t now);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,22 +22,33 @@ struct LogRecord {
   std::uint64_t ver = 0;  // version it was applied at; 0 when rejected
   std::string code;       // rejection code; empty when applied
   std::string message;    // rejection message (already projected for the author)
+  std::uint64_t pos = 0;  // position in the log (growing, from 1); set by load()
 };
 
 class LogStore {
  public:
   virtual ~LogStore() = default;
-  // Calls `each` with every record appended so far, in append order. Throws when the store is
-  // unreadable.
-  virtual void load(const std::function<void(LogRecord&&)>& each) = 0;
+  // Calls `each` with every record after position `after` (0: all of them), in append order, with
+  // its position set. Throws when the store is unreadable.
+  virtual void load(std::uint64_t after, const std::function<void(LogRecord&&)>& each) = 0;
   // Appends the records of one push (or one server-side write) atomically: when it returns, all of
-  // them are durable; when it throws, none is.
-  virtual void append(const std::vector<LogRecord>& records) = 0;
+  // them are durable; when it throws, none is. Returns the position of the last one.
+  virtual std::uint64_t append(const std::vector<LogRecord>& records) = 0;
+
+  // The checkpoint: the server's whole state at one log position (ServerState encodes it and checks
+  // it on reading), so that a start replays only the records after it. It only ever saves replay
+  // time: the log stays complete, and a checkpoint that is missing, damaged or does not match the
+  // log means a full replay. A store without one returns nothing and ignores saves.
+  virtual std::optional<std::string> load_checkpoint() { return std::nullopt; }
+  // Replaces the checkpoint durably (when it throws, the previous one is still there).
+  virtual void save_checkpoint(const std::string& bytes) { (void)bytes; }
 };
 
-// A log kept in memory. Stores created over the same `shared` vector see each other's records, so a
-// test can "restart" a server by building a new ServerState over the same log.
+// A log kept in memory. Stores created over the same `shared` vector see each other's records (and
+// over the same `checkpoint` the same checkpoint), so a test can "restart" a server by building a
+// new ServerState over the same log. Without `checkpoint` a store keeps its checkpoint to itself.
 std::unique_ptr<LogStore> memory_log_store(
-    std::shared_ptr<std::vector<LogRecord>> shared = nullptr);
+    std::shared_ptr<std::vector<LogRecord>> shared = nullptr,
+    std::shared_ptr<std::optional<std::string>> checkpoint = nullptr);
 
 }  // namespace kt::sync

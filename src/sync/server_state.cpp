@@ -152,7 +152,41 @@ ServerState::ServerState(std::unique_ptr<LogStore> store, std::string hmac_secre
   if (opts_.max_limit == 0) opts_.max_limit = 1;
   ws_.track_new_entries(true);
   std::unique_lock lock(mu_);
-  store_->load([this](LogRecord&& r) {
+  // The checkpoint only saves time: whatever is wrong with it, the whole log is replayed instead.
+  std::string why;
+  try {
+    if (std::optional<std::string> cp = store_->load_checkpoint()) {
+      if (restore_checkpoint(*cp, &why)) {
+        start_info_.checkpoint = log_pos_;
+        replay(log_pos_);
+      }
+    }
+  } catch (const std::exception& e) {
+    why = e.what();
+  }
+  if (!why.empty()) {
+    start_info_ = StartInfo{};
+    start_info_.fallback = why;
+    reset_state();
+    if (opts_.log) opts_.log("the checkpoint is not used (" + why + "): replaying the whole log");
+  }
+  if (start_info_.checkpoint == 0) replay(0);
+  checkpoint_pos_.store(start_info_.checkpoint);
+  publish();
+}
+
+void ServerState::replay(std::uint64_t after) {
+  // From a checkpoint, the log must hold the checkpoint's last record where the checkpoint says:
+  // else it belongs to another log (or this one lost records).
+  bool checked = after == 0;
+  store_->load(after == 0 ? 0 : after - 1, [&](LogRecord&& r) {
+    if (!checked) {
+      if (r.pos != after || r.mutation.client != log_last_client_ ||
+          r.mutation.seq != log_last_seq_)
+        throw std::runtime_error("it does not match the log at position " + std::to_string(after));
+      checked = true;
+      return;
+    }
     if (r.ver > 0) {
       if (r.ver != version_ + 1)
         throw std::runtime_error("the log is out of order: version " + std::to_string(r.ver) +
@@ -164,12 +198,23 @@ ServerState::ServerState(std::unique_ptr<LogStore> store, std::string hmac_secre
                                  ") is refused: " + o.status.code + ": " + o.status.message);
     }
     note_processed(r);
+    log_pos_ = r.pos;
+    log_last_client_ = r.mutation.client;
+    log_last_seq_ = r.mutation.seq;
+    ++start_info_.replayed;
   });
-  publish();
+  if (!checked)
+    throw std::runtime_error("the log ends before its position " + std::to_string(after));
 }
 
 ServerState::~ServerState() {
   shutdown();
+  {
+    std::lock_guard l(cp_mu_);
+    cp_stop_ = true;
+  }
+  cp_cv_.notify_all();
+  if (checkpointer_.joinable()) checkpointer_.join();
 }
 
 void ServerState::note_processed(const LogRecord& r) {
@@ -188,7 +233,7 @@ void ServerState::note_processed(const LogRecord& r) {
 void ServerState::append_or_break(const std::vector<LogRecord>& records) {
   if (records.empty()) return;
   try {
-    store_->append(records);
+    note_appended(store_->append(records), records);
   } catch (...) {
     // Memory already holds what the log does not: answering anything now could hand out versions
     // that a restart would reuse for other changes. Refuse everything until restarted (the log is
@@ -425,7 +470,7 @@ Response ServerState::push(const std::string& user, const json& request) {
   window_open_.store(true);
   lock.unlock();
   try {
-    store_->append(records);
+    note_appended(store_->append(records), records);
   } catch (...) {
     lock.lock();
     broken_ = true;  // as append_or_break: memory is ahead of the log

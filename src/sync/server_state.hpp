@@ -29,6 +29,8 @@
 #include <set>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -63,12 +65,27 @@ struct ServerOptions {
   std::size_t max_mutations = 500;         // per push (413 above)
   std::int64_t max_clock_skew_ms = 60000;  // a mutation clock further ahead than this is rejected
   std::size_t max_limit = 2000;            // pull page size: default and maximum
+  // A checkpoint is written (in the background) once the log has this many records after the last
+  // one; 0: only when checkpoint() is called.
+  std::uint64_t checkpoint_every = 100000;
+  // Where notes for the operator go (a checkpoint not used at start, one that failed to save);
+  // dropped when empty.
+  std::function<void(const std::string&)> log;
+};
+
+// How the state was rebuilt at start.
+struct StartInfo {
+  std::uint64_t checkpoint = 0;  // log position of the checkpoint it started from; 0: a full replay
+  std::uint64_t replayed = 0;    // log records replayed (after the checkpoint)
+  std::string fallback;          // why a checkpoint there was not used (then a full replay)
 };
 
 class ServerState {
  public:
-  // Replays the store into the authoritative workspace. Throws std::runtime_error when the log does
-  // not replay (a record the core refuses, versions out of order): the server must not start on it.
+  // Rebuilds the authoritative state: from the store's checkpoint plus the log records after it, or
+  // (no checkpoint, or one that is damaged, of another format or does not match the log) by
+  // replaying the whole log. Throws std::runtime_error when the log does not replay (a record the
+  // core refuses, versions out of order): the server must not start on it.
   ServerState(std::unique_ptr<LogStore> store, std::string hmac_secret, ServerOptions opts = {});
   ~ServerState();
   ServerState(const ServerState&) = delete;
@@ -104,6 +121,12 @@ class ServerState {
   // An active administrator of the workspace, if any.
   std::optional<std::string> first_admin() const;
   bool is_admin(const std::string& user) const;
+
+  // Saves the whole state with the log position it includes as the store's checkpoint, unless the
+  // last one is already at the end of the log. Pushes wait while the state is encoded (pulls go on);
+  // the write itself holds no lock. Returns whether one was written; throws when the store fails.
+  bool checkpoint();
+  const StartInfo& start_info() const { return start_info_; }
 
   // The number of the last applied mutation (0 for an empty workspace).
   std::uint64_t version() const { return published_.load(); }
@@ -156,6 +179,20 @@ class ServerState {
   // writes) and logs them; stops at the first failure and returns it.
   Status apply_server_mutations(const std::string& author, std::vector<Command> cmds);
   void append_or_break(const std::vector<LogRecord>& records);
+  // Notes where the log ends after an append (under write_mu_) and wakes the checkpoint writer when
+  // enough records came since the last checkpoint.
+  void note_appended(std::uint64_t pos, const std::vector<LogRecord>& records);
+
+  // Checkpoints (server_checkpoint.cpp). The state at log position log_pos_, under write_mu_ and a
+  // shared lock (no durability window open).
+  std::string encode_checkpoint() const;
+  // Replaces the (fresh) state with a checkpoint's; false with `why` when it does not read.
+  bool restore_checkpoint(std::string_view bytes, std::string* why);
+  // Applies the log records after position `after` (under the exclusive lock at start).
+  void replay(std::uint64_t after);
+  // Back to the state of an empty log (after a checkpoint that turned out unusable).
+  void reset_state();
+  void checkpoint_loop();
   // After the log has everything processed: makes it what pulls see, and wakes waiters. Under the
   // exclusive lock.
   void publish();
@@ -202,6 +239,21 @@ class ServerState {
   mutable std::mutex wait_mu_;
   mutable std::condition_variable wait_cv_;
   bool stopping_ = false;
+
+  // The log's end (under write_mu_): its last record's position, client and sequence number (a
+  // checkpoint names them, and is used only when the log has that record there).
+  std::uint64_t log_pos_ = 0;
+  std::string log_last_client_;
+  std::uint64_t log_last_seq_ = 0;
+  std::atomic<std::uint64_t> checkpoint_pos_{0};  // log position of the newest checkpoint
+  StartInfo start_info_;
+  std::mutex save_mu_;  // one checkpoint save at a time
+  // The background checkpoint writer, started when first needed.
+  std::mutex cp_mu_;
+  std::condition_variable cp_cv_;
+  bool cp_wanted_ = false;  // asked for and not yet written
+  bool cp_stop_ = false;
+  std::thread checkpointer_;
 };
 
 }  // namespace kt::sync

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -510,4 +511,78 @@ TEST_CASE("without a data directory the page and health answer, the sync API say
   Reply r = s.post("/api/login", json{{"login", "a"}, {"password", "b"}});
   CHECK(r.status == 503);
   CHECK(r.body["error"] == "sync_disabled");
+}
+
+TEST_CASE("a restart loads the checkpoint of the clean stop; without a usable one it replays the log") {
+  TempDir dir;
+  const std::string cp = dir.path + "/kartoteka.checkpoint";
+  json item, pulled;
+  std::string ivan;
+  auto same_as_before = [&](const ApiServer& s) {
+    CHECK(s.get("/api/items/D1", ivan).body == item);
+    json page = s.post("/api/sync/pull", pull_body(""), ivan).body;
+    page.erase("cursor");
+    CHECK(page == pulled);
+  };
+  {
+    ApiServer s(options(dir.path));
+    CHECK(s.server->started_from_checkpoint() == 0);
+    const std::string admin = s.login(kAdmin, kAdminPassword);
+    seed(s, admin);
+    ivan = s.login("ivan", "ivan-password");
+    Client c{"admin-tab"};
+    REQUIRE(s.post("/api/sync/push",
+                   Client::push({c.mutation(kt::SetField{"D1", "TITLE", kt::Value("Чекпойнт")})}),
+                   admin)
+                .status == 200);
+    item = s.get("/api/items/D1", ivan).body;
+    pulled = s.post("/api/sync/pull", pull_body(""), ivan).body;
+    pulled.erase("cursor");
+    CHECK(::access(cp.c_str(), F_OK) != 0);  // none yet: few records, no stop
+    s.stop();
+  }
+  REQUIRE(::access(cp.c_str(), F_OK) == 0);
+  std::uint64_t at = 0;
+  {
+    ApiServer s(options(dir.path));
+    at = s.server->started_from_checkpoint();
+    CHECK(at > 0);
+    same_as_before(s);
+    // A change after the checkpoint comes from the log at the next start.
+    Client c{"admin-tab", 1};
+    const std::string admin = s.login(kAdmin, kAdminPassword);
+    REQUIRE(s.post("/api/sync/push",
+                   Client::push({c.mutation(kt::SetField{"D1", "TITLE", kt::Value("После")})}),
+                   admin)
+                .status == 200);
+    item = s.get("/api/items/D1", ivan).body;
+    pulled = s.post("/api/sync/pull", pull_body(""), ivan).body;
+    pulled.erase("cursor");
+    CHECK(item["fields"]["TITLE"]["v"] == "После");
+    s.stop();
+  }
+  {
+    ApiServer s(options(dir.path));
+    CHECK(s.server->started_from_checkpoint() > at);
+    same_as_before(s);
+    s.stop();
+  }
+  {
+    // A damaged checkpoint: the log is replayed, nothing is lost.
+    std::FILE* f = std::fopen(cp.c_str(), "r+b");
+    REQUIRE(f);
+    std::fseek(f, 40, SEEK_SET);
+    std::fputc('#', f);
+    std::fclose(f);
+    ApiServer s(options(dir.path));
+    CHECK(s.server->started_from_checkpoint() == 0);
+    same_as_before(s);
+    s.stop();
+  }
+  {
+    // The clean stop after the full replay wrote a good one again.
+    ApiServer s(options(dir.path));
+    CHECK(s.server->started_from_checkpoint() > 0);
+    same_as_before(s);
+  }
 }

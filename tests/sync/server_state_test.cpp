@@ -1046,8 +1046,10 @@ struct GatedStore : sync::LogStore {
   bool armed = false, entered = false, released = false, fail = false;
   explicit GatedStore(std::shared_ptr<std::vector<sync::LogRecord>> log)
       : inner(sync::memory_log_store(std::move(log))) {}
-  void load(const std::function<void(sync::LogRecord&&)>& each) override { inner->load(each); }
-  void append(const std::vector<sync::LogRecord>& records) override {
+  void load(std::uint64_t after, const std::function<void(sync::LogRecord&&)>& each) override {
+    inner->load(after, each);
+  }
+  std::uint64_t append(const std::vector<sync::LogRecord>& records) override {
     std::unique_lock l(mu);
     if (armed) {
       entered = true;
@@ -1056,7 +1058,7 @@ struct GatedStore : sync::LogStore {
       armed = entered = released = false;
       if (fail) throw std::runtime_error("disk gone");
     }
-    inner->append(records);
+    return inner->append(records);
   }
   void wait_entered() {
     std::unique_lock l(mu);
@@ -1177,9 +1179,11 @@ TEST_CASE("when the log cannot be written the state refuses everything until res
   struct FailingStore : sync::LogStore {
     std::shared_ptr<bool> fail;
     explicit FailingStore(std::shared_ptr<bool> f) : fail(std::move(f)) {}
-    void load(const std::function<void(sync::LogRecord&&)>&) override {}
-    void append(const std::vector<sync::LogRecord>&) override {
+    std::uint64_t end = 0;
+    void load(std::uint64_t, const std::function<void(sync::LogRecord&&)>&) override {}
+    std::uint64_t append(const std::vector<sync::LogRecord>& records) override {
       if (*fail) throw std::runtime_error("disk full");
+      return end += records.size();
     }
   };
   auto fail = std::make_shared<bool>(false);
@@ -1364,4 +1368,204 @@ TEST_CASE("binary snapshot pages hold up to five times the JSON page size; JSON 
   CHECK(page["items"].size() == 4);
   bin.sync(s, 100);
   check_converged(s, bin);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Checkpoints
+// ---------------------------------------------------------------------------------------------------------
+
+namespace {
+
+// A server over a memory log and a memory checkpoint that survive restarts.
+struct CheckpointedServer {
+  TestClock clock;
+  std::shared_ptr<std::vector<sync::LogRecord>> log =
+      std::make_shared<std::vector<sync::LogRecord>>();
+  std::shared_ptr<std::optional<std::string>> cp =
+      std::make_shared<std::optional<std::string>>();
+  std::unique_ptr<sync::ServerState> state;
+  CheckpointedServer() { restart(); }
+  void restart(std::uint64_t every = 0) {
+    state.reset();
+    sync::ServerOptions o = clock.options();
+    o.checkpoint_every = every;
+    state = std::make_unique<sync::ServerState>(sync::memory_log_store(log, cp), kSecret, o);
+  }
+  sync::ServerState& operator*() { return *state; }
+  sync::ServerState* operator->() { return state.get(); }
+};
+
+// Everything a client can observe of a state: the whole workspace, the version and epoch, a fresh
+// pull of every user (items, schema, sequence numbers), what an old cursor gets, and a duplicate's
+// answer.
+json observed(sync::ServerState& s, const std::map<std::string, std::string>& cursors,
+              const json& rejected_dup) {
+  json out{{"state", state_text(s)}, {"version", s.version()}, {"epoch", s.access_epoch()}};
+  for (const char* user : {"u1", "u2", "u3", "u4"}) {
+    Replica r(user);
+    r.sync(s);
+    json items = json::object();
+    for (const auto& [id, it] : r.items) items[id] = it;
+    out[user] = {{"items", items}, {"schema", r.schema}, {"last", page_of(s, user, "")["lastMutationIds"]}};
+    CHECK(r.errors.empty());
+  }
+  for (const auto& [user, cursor] : cursors) {
+    json page = page_of(s, user, cursor);
+    page.erase("cursor");  // sealed with a fresh nonce each time
+    out["from " + user] = page;
+  }
+  sync::Response dup = s.push("u2", rejected_dup);
+  out["dup"] = dup.body;
+  return out;
+}
+
+// Builds a workspace with access changes, owner changes, rejections and a purge-free mix of edits;
+// checkpoints at `checkpoint_after` pushes (0: never).
+void build_history(CheckpointedServer& s, int checkpoint_after, std::map<std::string, std::string>* cursors,
+                   json* rejected_dup) {
+  PushClient admin("adm", "u1");
+  PushClient ivan("ivan", "u2");
+  PushClient maria("maria", "u3");
+  int pushes = 0;
+  auto step = [&] {
+    if (++pushes == checkpoint_after) REQUIRE(s->checkpoint());
+  };
+  seed_org(*s, admin);
+  step();
+  admin.push_ok(*s, {deal("D1", "u2"), deal("D2", "u3"), deal("D3", "u3", "Третья")});
+  step();
+  json first = ivan.mutation(set("D1", "TITLE", Value("x")));
+  json rejected = ivan.mutation(set("D1", "CLOSEDATE", Value("never")));
+  REQUIRE(s->push("u2", PushClient::body({first, rejected})).status == 200);
+  *rejected_dup = PushClient::body({rejected});
+  step();
+  Replica r3("u3");
+  r3.sync(*s);
+  (*cursors)["u3"] = r3.cursor;
+  maria.push_ok(*s, {set("D2", "TITLE", Value("Maria's")), AddComment{"D2", "привет"}});
+  step();
+  admin.push_ok(*s, {set("D2", "ASSIGNED_BY_ID", Value("u2")), PutField{secret_field("UF_X", {"Uu2"})}});
+  step();
+  Replica r2("u2");
+  r2.sync(*s);
+  (*cursors)["u2"] = r2.cursor;
+  ivan.push_ok(*s, {set("D2", "UF_X", Value("secret")), set("D3", "TITLE", Value("y")), deal("D4", "u2")});
+  step();
+  admin.push_ok(*s, {PutUser{{"u4", "Dmitry", "d4", false, {"all"}, true}}, set("D4", "ASSIGNED_BY_ID", Value("u3"))});
+  step();
+  maria.push_ok(*s, {set("D4", "TITLE", Value("четыре"))});
+  step();
+}
+
+}  // namespace
+
+TEST_CASE("a checkpoint plus the log after it gives exactly the state of a full replay") {
+  for (int at : {1, 3, 5, 8}) {
+    CAPTURE(at);
+    CheckpointedServer s;
+    REQUIRE(s->bootstrap_admin("u1", "Admin"));
+    std::map<std::string, std::string> cursors;
+    json dup;
+    build_history(s, at, &cursors, &dup);
+    REQUIRE(s.cp->has_value());
+    const std::size_t logged = s.log->size();
+
+    auto full = std::make_shared<std::optional<std::string>>();  // no checkpoint: a full replay
+    sync::ServerState replayed(sync::memory_log_store(s.log, full), kSecret, s.clock.options());
+    CHECK(replayed.start_info().checkpoint == 0);
+    CHECK(replayed.start_info().replayed == logged);
+    CHECK(replayed.start_info().fallback.empty());
+
+    s.restart();
+    const sync::StartInfo info = s->start_info();
+    CHECK(info.checkpoint > 0);
+    CHECK(info.fallback.empty());
+    CHECK(info.checkpoint + info.replayed == logged);
+    if (at == 8) CHECK(info.replayed == 0);
+    const json want = observed(replayed, cursors, dup);
+    CHECK(observed(*s, cursors, dup) == want);
+
+    // And both go on the same way: the next versions, the clients' sequences, the server's writes.
+    PushClient ivan("ivan", "u2");
+    for (int i = 0; i < 5; ++i) ivan.mutation(set("D1", "TITLE", Value("skip")));  // seq 1..5 used
+    json next = PushClient::body({ivan.mutation(set("D1", "TITLE", Value("after")))});
+    sync::Response a = s->push("u2", next), b = replayed.push("u2", next);
+    CHECK(a.body == b.body);
+    CHECK(a.body["results"][0]["status"] == "applied");
+    CHECK(s->write_fields("u1", "D3", json{{"TITLE", "rest"}}).body ==
+          replayed.write_fields("u1", "D3", json{{"TITLE", "rest"}}).body);
+    CHECK(state_text(*s) == state_text(replayed));
+  }
+}
+
+TEST_CASE("a damaged, foreign or stale checkpoint is not used: the whole log is replayed") {
+  CheckpointedServer s;
+  REQUIRE(s->bootstrap_admin("u1", "Admin"));
+  std::map<std::string, std::string> cursors;
+  json dup;
+  build_history(s, 4, &cursors, &dup);
+  const std::string good = **s.cp;
+  s.restart();
+  REQUIRE(s->start_info().checkpoint > 0);
+  const json want = observed(*s, cursors, dup);
+  const std::size_t logged = s.log->size();
+
+  auto check_fallback = [&](const std::string& bytes, const std::string& why) {
+    CAPTURE(why);
+    *s.cp = bytes;
+    s.restart();
+    CHECK(s->start_info().checkpoint == 0);
+    CHECK(s->start_info().replayed == logged);
+    CHECK(s->start_info().fallback.find(why) != std::string::npos);
+    CHECK(observed(*s, cursors, dup) == want);
+  };
+  std::string flipped = good;
+  flipped[flipped.size() / 2] ^= 0x10;
+  check_fallback(flipped, "checksum");
+  check_fallback(good.substr(0, good.size() / 3), "checksum");
+  check_fallback("", "not a checkpoint");
+  check_fallback("KTSC" + std::string(20, '\xff'), "checksum");
+
+  // A checkpoint of another log: the record it names is not there.
+  CheckpointedServer other;
+  REQUIRE(other->bootstrap_admin("u1", "Admin"));
+  PushClient stranger("stranger", "u1");
+  stranger.push_ok(*other, {deal("Z1", "u1"), deal("Z2", "u1"), deal("Z3", "u1"), deal("Z4", "u1")});
+  REQUIRE(other->checkpoint());
+  check_fallback(**other.cp, "does not match the log");
+
+  // A log that lost its tail (restored from an older backup) with a newer checkpoint.
+  const std::string newest = [&] {
+    s.restart();
+    PushClient late("late", "u1");
+    late.push_ok(*s, {deal("L1", "u1")});
+    REQUIRE(s->checkpoint());
+    return **s.cp;
+  }();
+  s.log->pop_back();
+  check_fallback(newest, "ends before");
+}
+
+TEST_CASE("checkpoints are written in the background after enough log records, and only then") {
+  CheckpointedServer s;
+  s.restart(5);
+  REQUIRE(s->bootstrap_admin("u1", "Admin"));
+  PushClient admin("adm", "u1");
+  admin.push_ok(*s, {deal("D1", "u1"), deal("D2", "u1")});
+  CHECK(!s.cp->has_value());  // 3 records
+  admin.push_ok(*s, {deal("D3", "u1"), deal("D4", "u1")});  // 5
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < until && !s.cp->has_value())
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  REQUIRE(s.cp->has_value());
+  CHECK(!s->checkpoint());  // nothing new since
+  admin.push_ok(*s, {set("D1", "TITLE", Value("later"))});
+  const std::string text = state_text(*s);
+  s.restart(5);
+  CHECK(s->start_info().checkpoint == 5);
+  CHECK(s->start_info().replayed == 1);
+  CHECK(state_text(*s) == text);
+  // Loaded with every timeline decoded: the server's threads never decode one lazily.
+  CHECK(s->workspace().packed_timeline("D2") == nullptr);
+  CHECK(!s->workspace().timeline("D2").empty());
 }
