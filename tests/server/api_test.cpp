@@ -524,20 +524,21 @@ TEST_CASE("a restart loads the checkpoint of the clean stop; without a usable on
     page.erase("cursor");
     CHECK(page == pulled);
   };
+  // Renames D1 as the admin's tab, then remembers what Ivan gets for it and from a fresh pull.
+  auto retitle = [&](const ApiServer& s, const std::string& admin, Client c, const char* title) {
+    REQUIRE(s.post("/api/sync/push", Client::push({c.mutation(kt::SetField{"D1", "TITLE", kt::Value(title)})}), admin)
+                .status == 200);
+    item = s.get("/api/items/D1", ivan).body;
+    pulled = s.post("/api/sync/pull", pull_body(""), ivan).body;
+    pulled.erase("cursor");
+  };
   {
     ApiServer s(options(dir.path));
     CHECK(s.server->started_from_checkpoint() == 0);
     const std::string admin = s.login(kAdmin, kAdminPassword);
     seed(s, admin);
     ivan = s.login("ivan", "ivan-password");
-    Client c{"admin-tab"};
-    REQUIRE(s.post("/api/sync/push",
-                   Client::push({c.mutation(kt::SetField{"D1", "TITLE", kt::Value("Чекпойнт")})}),
-                   admin)
-                .status == 200);
-    item = s.get("/api/items/D1", ivan).body;
-    pulled = s.post("/api/sync/pull", pull_body(""), ivan).body;
-    pulled.erase("cursor");
+    retitle(s, admin, Client{"admin-tab"}, "Чекпойнт");
     CHECK(::access(cp.c_str(), F_OK) != 0);  // none yet: few records, no stop
     s.stop();
   }
@@ -549,15 +550,7 @@ TEST_CASE("a restart loads the checkpoint of the clean stop; without a usable on
     CHECK(at > 0);
     same_as_before(s);
     // A change after the checkpoint comes from the log at the next start.
-    Client c{"admin-tab", 1};
-    const std::string admin = s.login(kAdmin, kAdminPassword);
-    REQUIRE(s.post("/api/sync/push",
-                   Client::push({c.mutation(kt::SetField{"D1", "TITLE", kt::Value("После")})}),
-                   admin)
-                .status == 200);
-    item = s.get("/api/items/D1", ivan).body;
-    pulled = s.post("/api/sync/pull", pull_body(""), ivan).body;
-    pulled.erase("cursor");
+    retitle(s, s.login(kAdmin, kAdminPassword), Client{"admin-tab", 1}, "После");
     CHECK(item["fields"]["TITLE"]["v"] == "После");
     s.stop();
   }
