@@ -8,25 +8,17 @@
 import { readFile, readdir, stat } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { launch, newPage, waitForApp, frames, state, semantics, click } from "../tests/web/browser.mjs";
 import { openEditor } from "../tests/web/web_support.mjs";
 import { serveStatic } from "../tests/web/static_server.mjs";
+import { root, arg, want, emit } from "./cli.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, "..");
+const here = path.join(root, "bench");
 const webRoot = path.join(root, "build/web");
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf("--" + name);
-  return i > 0 ? process.argv[i + 1] : dflt;
-};
 const dataDir = path.resolve(arg("data", path.join(root, "build/bench")));
-const only = arg("only", "") ? arg("only", "").split(",") : null;
 const RECORDS = Number(arg("records", 100000));
 const RUNS = Number(arg("runs", 3));
 const SHOTS = arg("shots", "");
-const want = (n) => !only || only.includes(n);
-const emit = (figure, unit, samples, note) => console.log(JSON.stringify({ figure, unit, samples, note }));
 
 // "/" is the app (build/web), "/peers/" the peers' node_modules, "/bench/" this folder's browser/,
 // "/benchdata/" the generated workspaces.
@@ -141,8 +133,8 @@ async function coldLoad(browser, url, name, deals, figure) {
     "files cached by the service worker; of which reading IndexedDB (ms) " + split.map((x) => Math.round(x.populate)).join("/") +
     ", decoding the base + replaying " + split.map((x) => x.records).join("/") + " journal records (ms) " +
     split.map((x) => Math.round(x.replay)).join("/") + `; WebAssembly heap ${(heap / 1048576).toFixed(0)} MB; ` +
-    "milestones (ms from navigation: script, IndexedDB read begun/done, main, window, ImGui, context, fonts, started, first frame) " +
-    split.map((x, i) => ["script", "populate0", "populate1", "main", "window", "imgui", "context", "fonts", "started"]
+    "milestones (ms from navigation: script, IndexedDB read begun/done, main, WebGL window, fonts, started, first frame) " +
+    split.map((x, i) => ["script", "populate0", "populate1", "main", "window", "fonts", "started"]
       .map((k) => Math.round(x.times[k] ?? -1)).concat([Math.round(out[i])]).join(" ")).join(" | "));
   return { context, page };
 }

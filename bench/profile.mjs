@@ -7,17 +7,11 @@
 //   node bench/profile.mjs [--journal build/bench/journal10k] [--route "#/item/GD5"] [--ms 3000] [--act edit]
 import { readdir } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { launch, newPage, waitForApp, frames, state } from "../tests/web/browser.mjs";
 import { serveStatic } from "../tests/web/static_server.mjs";
 import { openEditor } from "../tests/web/web_support.mjs";
+import { root, arg } from "./cli.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, "..");
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf("--" + name);
-  return i > 0 ? process.argv[i + 1] : dflt;
-};
 const journal = path.resolve(arg("journal", path.join(root, "build/bench/journal10k")));
 const route = arg("route", "#/item/GD5");
 const ms = Number(arg("ms", 3000));

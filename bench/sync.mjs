@@ -27,25 +27,17 @@ import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promi
 import { tmpdir } from "node:os";
 import path from "node:path";
 import readline from "node:readline";
-import { fileURLToPath } from "node:url";
 import { launch, newPage, waitForApp, frames, state, find } from "../tests/web/browser.mjs";
 import { openEditor, api, loginDialog, spawnServer } from "../tests/web/web_support.mjs";
 import { serveStatic } from "../tests/web/static_server.mjs";
+import { root, arg, want, emit } from "./cli.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, "..");
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf("--" + name);
-  return i > 0 ? process.argv[i + 1] : dflt;
-};
+const here = path.join(root, "bench");
 const dataDir = path.resolve(arg("data", path.join(root, "build/bench")));
-const only = arg("only", "") ? arg("only", "").split(",") : null;
-const want = (n) => !only || only.includes(n);
 const RUNS = Number(arg("runs", 2));
 const EDITS = Number(arg("edits", 10));
 const mutationsFile = path.resolve(arg("mutations", path.join(dataDir, "ws100k.jsonl")));
 const ADMIN = { login: "admin", password: "benchmark-password" };
-const emit = (figure, unit, samples, note, extra) => console.log(JSON.stringify({ figure, unit, samples, note, ...extra }));
 const log = (...a) => console.error("sync bench:", ...a);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[(s.length - 1) >> 1] / 2 + s[s.length >> 1] / 2 : NaN; };
 

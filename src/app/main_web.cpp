@@ -317,7 +317,6 @@ int main() {
   // The backend's callbacks, except scrolling (raw pixel deltas, see on_wheel), keys and characters (see
   // key_events).
   ImGui_ImplGlfw_InitForOpenGL(g_window, false);
-  KT_MILESTONE("imgui");
   glfwSetWindowFocusCallback(g_window, ImGui_ImplGlfw_WindowFocusCallback);
   glfwSetCursorEnterCallback(g_window, ImGui_ImplGlfw_CursorEnterCallback);
   glfwSetMouseButtonCallback(g_window, ImGui_ImplGlfw_MouseButtonCallback);
@@ -328,7 +327,6 @@ int main() {
   emscripten_set_wheel_callback("#canvas", nullptr, EM_TRUE, on_wheel);
   kt::platform::set_translator(translate);
 
-  KT_MILESTONE("context");
   g_dpr = 0;  // forces the first fit_canvas() to load fonts at the real ratio
   fit_canvas();
   KT_MILESTONE("fonts");

@@ -93,16 +93,6 @@ int bench_query(const std::string& snapshot, int runs) {
   t0 = Clock::now();
   hits = cache.run(ws, q, "u1").size();
   emit("native_query_first", "ms", {ms_since(t0)}, "first search after the warm-up");
-  if (std::getenv("KT_QUERY_SPLIT")) {
-    for (const char* text : {"", "поставка", "сервер", ""}) {
-      kt::Query q2 = q;
-      q2.text = text;
-      q2.conditions.clear();
-      t0 = Clock::now();
-      hits = cache.run(ws, q2, "u1").size();
-      std::fprintf(stderr, "no filter, '%s': %.1f ms, %zu hits\n", text, ms_since(t0), hits);
-    }
-  }
   std::vector<double> s;
   for (int i = 0; i < runs; ++i) {
     q.text = words[i % 8] + std::string(i >= 8 ? " 1" : "");
