@@ -130,11 +130,11 @@ async function coldLoad(browser, url, name, deals, figure) {
   const heap = await page.evaluate(() => (typeof HEAP8 !== "undefined" ? HEAP8.length : wasmMemory.buffer.byteLength));
   emit(figure, "ms", out, `${s.deals} deals (installed: ${name}, ${files} file(s); the first start replayed ` +
     `${s.journal.loaded} journal records, compacted in ${Math.round(compacted.compact_ms)} ms); navigation -> first frame, ` +
-    "files cached by the service worker; of which reading IndexedDB (ms) " + split.map((x) => Math.round(x.populate)).join("/") +
+    "files cached by the service worker; of which the runtime waited for the local store (ms) " + split.map((x) => Math.round(x.populate)).join("/") +
     ", decoding the base + replaying " + split.map((x) => x.records).join("/") + " journal records (ms) " +
     split.map((x) => Math.round(x.replay)).join("/") + `; WebAssembly heap ${(heap / 1048576).toFixed(0)} MB; ` +
-    "milestones (ms from navigation: script, IndexedDB read begun/done, main, WebGL window, fonts, started, first frame) " +
-    split.map((x, i) => ["script", "populate0", "populate1", "main", "window", "fonts", "started"]
+    "milestones (ms from navigation: the page's IndexedDB read begun/done, script, populating /data begun/done, main, WebGL window, fonts, renderer (font atlas), started, first frame) " +
+    split.map((x, i) => ["idbRead0", "idbRead1", "script", "populate0", "populate1", "main", "window", "fonts", "renderer", "started"]
       .map((k) => Math.round(x.times[k] ?? -1)).concat([Math.round(out[i])]).join(" ")).join(" | "));
   return { context, page };
 }

@@ -92,26 +92,61 @@ Module.preRun.push(function () {
   }
   addRunDependency("kt-populate");
   var t0 = Module.ktTimes.populate0 = performance.now();
-  try {
-    FS.syncfs(true, function (err) {
-      Module.ktStorage.populateMs = performance.now() - t0;
-      Module.ktTimes.populate1 = performance.now();
-      if (err) {
-        ktStorageFailure("open_failed", err);
-      } else {
-        Module.ktStorage.ok = true;
-        Module.ktStorage.populated = true;
-        ktTrackChanges();
-        ktStartPersistWorker();
-        ktRequestPersistence();
-      }
-      removeRunDependency("kt-populate");
-    });
-  } catch (e) {
-    ktStorageFailure("open_failed", e);
+  function populated(err) {
+    Module.ktStorage.populateMs = performance.now() - t0;
+    Module.ktTimes.populate1 = performance.now();
+    if (err) {
+      ktStorageFailure("open_failed", err);
+    } else {
+      Module.ktStorage.ok = true;
+      Module.ktStorage.populated = true;
+      ktTrackChanges();
+      ktStartPersistWorker();
+      ktRequestPersistence();
+    }
     removeRunDependency("kt-populate");
   }
+  function populateFromIdb() {
+    try {
+      FS.syncfs(true, populated);
+    } catch (e) {
+      populated(e);
+    }
+  }
+  if (!Module.ktPrefetch) {
+    populateFromIdb();
+    return;
+  }
+  function readAgain(e) {
+    if (e && e.name !== "AbortError") console.warn("storage: reading the store early failed (" + e + "); reading it again");
+    populateFromIdb();
+  }
+  Module.ktPrefetch.then(function (r) {
+    try {
+      if (r.version !== IDBFS.DB_VERSION || r.store !== IDBFS.DB_STORE_NAME) {
+        r.db.close();
+        throw new Error("the page read another IndexedDB layout than IDBFS's");
+      }
+      ktPopulateFrom(r);
+    } catch (e) {
+      readAgain(e);
+      return;
+    }
+    Module.ktTimes.idbRead0 = r.t0;
+    Module.ktTimes.idbRead1 = r.t1;
+    populated(null);
+  }, readAgain);
 });
+
+// Fills the /data mount from the records the page read early (index.html: Module.ktPrefetch), the way
+// FS.syncfs(true) would (IDBFS.storeLocalEntry: contents, mode, timestamp), and
+// keeps the page's connection as IDBFS's own for the writes that follow.
+function ktPopulateFrom(r) {
+  r.keys.forEach(function (path, i) {  // in IndexedDB's key order: a folder before what it holds
+    IDBFS.storeLocalEntry(path, r.values[i], function (err) { if (err) throw err; });  // it calls back at once
+  });
+  IDBFS.dbs[FS.lookupPath("/data").node.mount.mountpoint] = r.db;
+}
 
 // Asks the browser to keep this site's data under storage pressure ("persistent" rather than "best
 // effort"). Chrome decides without asking; Firefox asks the user, so after the first change (a user

@@ -334,6 +334,7 @@ int main() {
     EM_ASM({ if (Module.ktFatal) Module.ktFatal("WebGL2"); });
     return 1;
   }
+  KT_MILESTONE("renderer");
 
   static kt::App app;
   g_app = &app;

@@ -36,6 +36,76 @@ export const tests = [
       await page.reload();
       await waitForApp(page);
       assertEq((await state(page)).card.fields.TITLE.value, "Записано воркером", "after reload");
+      const t = await page.evaluate(() => Module.ktTimes);
+      assert(t.idbRead1 > 0 && t.idbRead1 < t.populate1, "after the reload the store was read by the page while the " +
+        "WebAssembly loaded (index.html), not after: " + JSON.stringify(t));
+      // The records read early fill /data exactly as IDBFS's own read would: every stored path, with its
+      // mode (and a file's time and size), and nothing else (compared once nothing is waiting to be written).
+      await page.waitForFunction(() => !Module.ktPersist.inFlight && !Module.ktPersist.dirty, null, { timeout: 10000 });
+      const diff = await page.evaluate(() => new Promise((resolve, reject) => {
+        const r = indexedDB.open("/data");
+        r.onerror = () => reject(r.error);
+        r.onsuccess = () => {
+          const tx = r.result.transaction(["FILE_DATA"]), st = tx.objectStore("FILE_DATA");
+          const keys = st.getAllKeys(), values = st.getAll();
+          tx.oncomplete = () => {
+            r.result.close();
+            const out = [], seen = new Set();
+            keys.result.forEach((k, i) => {
+              if (k === "/data") return;
+              seen.add(k);
+              const v = values.result[i];
+              let f;
+              try { f = FS.stat(k); } catch (e) { out.push(k + ": missing"); return; }
+              // A folder's time moves when its files are made (so it does with IDBFS's own read).
+              const same = FS.isDir(v.mode) ? f.mode === v.mode
+                : f.mode === v.mode && f.mtime.getTime() === v.timestamp.getTime() && f.size === v.contents.length;
+              if (!same) out.push(k + ": differs");
+            });
+            const walk = (dir) => {
+              for (const f of FS.readdir(dir)) {
+                if (f === "." || f === "..") continue;
+                const p = dir + "/" + f;
+                if (!seen.has(p)) out.push(p + ": not stored");
+                if (FS.isDir(FS.stat(p).mode)) walk(p);
+              }
+            };
+            walk("/data");
+            resolve({ out, n: seen.size });
+          };
+        };
+      }));
+      assert(diff.n >= 3 && diff.out.length === 0, "/data matches the store: " + JSON.stringify(diff));
+      await context.close();
+    },
+  },
+  {
+    name: "when the page's early read of the store fails, the app reads it again and starts with its data",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      const id = await openDeal(page, url);
+      await editTitle(page, id, "Прочитано повторно");
+      await page.waitForFunction(() => {
+        const s = JSON.parse(UTF8ToString(Module._kt_debug_json()));
+        return s.journal.appended === s.journal.durable;
+      }, null, { timeout: 10000 });
+      // Only the first open of the page (index.html's early read) fails.
+      await page.addInitScript(() => {
+        const open = IDBFactory.prototype.open;
+        let first = true;
+        IDBFactory.prototype.open = function () {
+          if (first) {
+            first = false;
+            throw new DOMException("simulated: the early read fails", "UnknownError");
+          }
+          return open.apply(this, arguments);
+        };
+      });
+      await page.reload();
+      await waitForApp(page);
+      assertEq((await state(page)).card.fields.TITLE.value, "Прочитано повторно", "the data is there after the reload");
+      const s = await page.evaluate(() => ({ ok: Module.ktStorage.ok, error: Module.ktStorage.error, early: Module.ktTimes.idbRead1 }));
+      assert(s.ok && !s.error && s.early === undefined, "storage works, read by IDBFS itself: " + JSON.stringify(s));
       await context.close();
     },
   },
