@@ -259,6 +259,7 @@ void App::start_connected(const Connection& c, std::int64_t now) {
   transport_ = std::make_unique<platform::FetchTransport>(c.server);
   sync_ = std::make_unique<sync::SyncClient>(*replica_, *transport_, c.token);
   sync_->set_cursor(meta.value("cursor", ""));
+  snap_since_base_ = meta.value("sinceBase", std::size_t{0});
   sync_->set_acknowledged(acked);
   sync_->on_dropped = [](const Mutation& m, const Status& s) {
     ui::toast(std::string(ui::tr("sync.dropped")) + ": " + ui::error_text(s.code), true);
@@ -277,14 +278,24 @@ void App::start_connected(const Connection& c, std::int64_t now) {
 void App::save_confirmed() {
   if (!snapshots_ || !replica_ || !platform::owns_store()) return;
   sync::Replica::Changes ch = replica_->take_changes();
-  json meta{{"cursor", sync_->cursor()}, {"acked", sync_->acknowledged()}};
-  Status s = Status::Ok();
   auto item_of = [this](const std::string& id) -> json {
     const std::vector<TimelineEntry>* tl = nullptr;
     const Item* it = replica_->confirmed_item(id, &tl);
     return it ? item_json(replica_->confirmed_schema(), *it, *tl, nullptr) : json(nullptr);
   };
-  if (ch.all && !ch.base_blocks.empty()) {
+  // Item writes the shards will hold after this save. Once they are a good part of the workspace, and the
+  // workspace is exactly the confirmed state, the store starts over from it as a new base (binary, no shards).
+  const bool binary_snapshot = ch.all && !ch.base_blocks.empty();
+  std::size_t since = binary_snapshot ? ch.items.size() : ch.all ? ws_.item_count() : snap_since_base_ + ch.items.size();
+  const bool rebase = !binary_snapshot && replica_->confirmed_is_current() &&
+                      (ch.all || storage::SnapshotStore::rebase_due(since, ws_.item_count()));
+  if (rebase) since = 0;
+  json meta{{"cursor", sync_->cursor()}, {"acked", sync_->acknowledged()}, {"sinceBase", since}};
+  Status s = Status::Ok();
+  if (rebase) {
+    s = snapshots_->rebase(ws_, schema_json(replica_->confirmed_schema(), nullptr), meta);
+    if (s) ++snap_rebases_;
+  } else if (binary_snapshot) {
     // A snapshot that came binary: its item blocks become the store's base file as they are (no JSON for
     // 100k items, no re-encoding); items that changed after it go to the shards.
     json schema = schema_json(replica_->confirmed_schema(), nullptr);
@@ -292,9 +303,10 @@ void App::save_confirmed() {
     std::string().swap(ch.base_blocks);
     if (s && !ch.items.empty()) s = snapshots_->save(nullptr, ch.items, item_of, meta);
   } else if (ch.all) {
-    // A snapshot replaced everything: start the store over and write it shard by shard (save() holds one
-    // shard's JSON at a time; a vector of every item's JSON for save_all() was several times the
-    // workspace's size, over 1 GB at 100k deals). Without its files a reload simply pulls a new snapshot.
+    // A snapshot replaced everything while edits are pending on it: start the store over and write it shard
+    // by shard (save() holds one shard's JSON at a time; a vector of every item's JSON for save_all() was
+    // several times the workspace's size, over 1 GB at 100k deals). Without its files a reload simply
+    // pulls a new snapshot.
     std::set<std::string> ids;
     for (const auto& et : ws_.schema().entities)
       for (const auto& id : ws_.item_ids(et.id)) ids.insert(id);
@@ -307,6 +319,7 @@ void App::save_confirmed() {
   } else {
     s = snapshots_->save_meta(meta);
   }
+  if (s) snap_since_base_ = since;
   if (!s) std::fprintf(stderr, "snapshot: %s\n", s.message.c_str());
   if (replica_->pending().empty() && journal_->segment_count() > 0) journal_->clear();
   if (!first_sync_done_ && !sync_->cursor().empty() && !replica_->in_snapshot()) {
@@ -644,6 +657,8 @@ std::string App::debug_json() const {
     const auto& ps = sync_->pull_stats();
     j["sync"]["pulls"] = {{"pages", ps.pages}, {"bytes", ps.bytes}, {"parse_ms", ps.parse_ms},
                           {"apply_ms", ps.apply_ms}, {"save_ms", ps.save_ms}};
+    j["sync"]["store"] = {{"since_base", snap_since_base_}, {"rebases", snap_rebases_},
+                          {"has_base", snapshots_ && snapshots_->has_base()}};
   } else {
     j["sync"] = {{"connected", false}};
   }

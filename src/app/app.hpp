@@ -99,6 +99,9 @@ class App {
   // Frames until the confirmed state is saved after a pull (0: nothing to save): the frame that shows what
   // arrived is drawn first, the save (parsing and rewriting a shard of the store) comes a frame later.
   int save_confirmed_in_ = 0;
+  // Item writes in the connected store's shards since its base, and how many times it started over.
+  std::size_t snap_since_base_ = 0;
+  int snap_rebases_ = 0;
   std::int64_t sync_wake_ms_ = -1;  // when the page last asked to be woken for the sync client
   // A login in progress from the connect dialog.
   ui::LoginState login_;

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -124,15 +125,29 @@ Status SnapshotStore::save_all(const json& schema, const std::vector<json>& item
   return save_meta(meta);
 }
 
-Status SnapshotStore::save_base(std::string_view header, std::string_view blocks, const json& schema,
-                                const json& meta) {
+Status SnapshotStore::replace_base(const std::function<bool(const std::string& path)>& write_base, const json& schema,
+                                   const json& meta) {
   if (!make_dirs(dir_)) return Status::Fail("storage_error", "cannot create " + dir_);
   for (int i = 0; i < shards_; ++i) std::remove(path(shard_name(i)).c_str());
-  const std::string_view end(kBinaryBlocksEnd, sizeof kBinaryBlocksEnd);
-  if (!write_file_atomic(path(kBaseFile), std::vector<std::string_view>{header, blocks, end}))
-    return Status::Fail("storage_error", std::string("cannot write ") + kBaseFile);
+  if (!write_base(path(kBaseFile))) return Status::Fail("storage_error", std::string("cannot write ") + kBaseFile);
   if (!write_file_atomic(path("schema.json"), schema.dump())) return Status::Fail("storage_error", "cannot write schema.json");
   return save_meta(meta);
+}
+
+Status SnapshotStore::save_base(std::string_view header, std::string_view blocks, const json& schema,
+                                const json& meta) {
+  const std::string_view end(kBinaryBlocksEnd, sizeof kBinaryBlocksEnd);
+  return replace_base([&](const std::string& file) {
+    return write_file_atomic(file, std::vector<std::string_view>{header, blocks, end});
+  }, schema, meta);
+}
+
+Status SnapshotStore::rebase(const Workspace& ws, const json& schema, const json& meta) {
+  return replace_base([&](const std::string& file) { return write_workspace(file, ws, 0); }, schema, meta);
+}
+
+bool SnapshotStore::rebase_due(std::size_t since_base, std::size_t items) {
+  return since_base >= std::max<std::size_t>(2000, items / 8);
 }
 
 Status SnapshotStore::save_meta(const json& meta) {

@@ -46,15 +46,29 @@ class SnapshotStore {
   Status save_base(std::string_view header, std::string_view blocks, const nlohmann::json& schema,
                    const nlohmann::json& meta);
   bool has_base() const;
+  // Starts the store over from `ws`, which must hold exactly the confirmed state (no pending edits): it
+  // becomes the base file (the local store's format, written in pieces) and every shard is deleted. The
+  // shards otherwise keep every item changed since the base, a save rewrites whole shards, and a start
+  // parses them all as JSON. In the browser every file of it reaches IndexedDB in one transaction
+  // (web/glue.js), so a reload sees the old store or the new one, never a new base under old shards.
+  Status rebase(const Workspace& ws, const nlohmann::json& schema, const nlohmann::json& meta);
 
   // Deletes the folder's files (logout).
   Status clear();
 
   int shard_of(const std::string& id) const;
 
+  // Whether a store whose shards hold `since_base` item writes since its base (of a workspace of `items`
+  // items) is due to start over from a new base: past an eighth of the workspace, and at least 2,000 (a
+  // base of 100k deals is ~90 MB to write; a shard of ~30 items is ~30 KB).
+  static bool rebase_due(std::size_t since_base, std::size_t items);
+
  private:
   std::string path(const std::string& name) const;
   std::string shard_name(int shard) const;
+  // Deletes every shard, writes the base file with `write_base(path)`, the schema and the meta.
+  Status replace_base(const std::function<bool(const std::string& path)>& write_base, const nlohmann::json& schema,
+                      const nlohmann::json& meta);
 
   std::string dir_;
   int shards_;

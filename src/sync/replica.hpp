@@ -81,6 +81,9 @@ class Replica {
   void add_snapshot_page(PullPage page);
   std::vector<Held> finish_snapshot();
   bool in_snapshot() const { return snapshot_.has_value(); }
+  // Whether the workspace holds exactly the confirmed state: no pending edit on it, nothing shadowed, no
+  // snapshot half-received.
+  bool confirmed_is_current() const { return pending_.empty() && shadows_.empty() && !schema_shadow_ && !in_snapshot(); }
 
   // Forgets a pending mutation the server rejected (by client and seq) and rebases without it.
   std::vector<Held> reject(const std::string& client, std::uint64_t seq);

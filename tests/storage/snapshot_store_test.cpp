@@ -135,3 +135,46 @@ TEST_CASE("a stored base is written and read through the file in pieces: the sam
   CHECK(s.code == "invalid_snapshot");
   CHECK(untouched.item_count() == before);
 }
+
+TEST_CASE("a store starts over from the confirmed state: a base file, no shards, the same workspace") {
+  TempDir dir;
+  kt::test::DemoWorkspace d;
+  SnapshotStore store(dir.path, 8);
+  REQUIRE(store.save_all(schema_json(d.ws.schema(), nullptr), all_items(d.ws), json{{"cursor", "c1"}}).ok());
+  const std::string deal = d.ws.item_ids("deal").front();
+  REQUIRE(d.as(d.admin, SetField{deal, "TITLE", Value("После базы"), {}}).ok());
+  REQUIRE(d.as(d.admin, AddComment{deal, "комментарий"}).ok());
+  REQUIRE(store.rebase(d.ws, schema_json(d.ws.schema(), nullptr), json{{"cursor", "c2"}, {"sinceBase", 0}}).ok());
+  CHECK(store.has_base());
+  for (const auto& f : list_dir(dir.path)) CHECK_MESSAGE(f.rfind("items-", 0) != 0, f);  // every shard is gone
+  Workspace back;
+  json meta;
+  REQUIRE(store.load(&back, &meta).ok());
+  CHECK(meta["cursor"] == "c2");
+  CHECK(all_items(back) == all_items(d.ws));
+  CHECK(back.item(deal)->get("TITLE") == Value("После базы"));
+  CHECK(back.timeline(deal).size() == d.ws.timeline(deal).size());
+  CHECK(back.schema().users == d.ws.schema().users);
+  // Later changes go to the shards over the new base, and a removal there hides the base's copy.
+  const std::string other = d.ws.item_ids("deal").back();
+  REQUIRE(d.as(d.admin, SetField{deal, "TITLE", Value("После базы, снова"), {}}).ok());
+  REQUIRE(store.save(nullptr, {deal, other},
+                     [&](const std::string& id) -> json {
+                       if (id == other) return nullptr;
+                       return item_json(d.ws, *d.ws.item(id), nullptr);
+                     },
+                     json{{"cursor", "c3"}})
+              .ok());
+  REQUIRE(store.load(&back, &meta).ok());
+  CHECK(back.item(deal)->get("TITLE") == Value("После базы, снова"));
+  CHECK_FALSE(back.item(other));
+  CHECK(back.item_count() == d.ws.item_count() - 1);
+}
+
+TEST_CASE("the connected store starts over once its shards hold an eighth of the workspace, at least 2,000 writes") {
+  CHECK_FALSE(SnapshotStore::rebase_due(0, 100));
+  CHECK_FALSE(SnapshotStore::rebase_due(1999, 100));
+  CHECK(SnapshotStore::rebase_due(2000, 100));
+  CHECK_FALSE(SnapshotStore::rebase_due(12499, 100000));
+  CHECK(SnapshotStore::rebase_due(12500, 100000));
+}

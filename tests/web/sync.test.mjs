@@ -179,4 +179,71 @@ export const tests = [
       }
     },
   },
+  {
+    name: "the connected store starts over from a new base once the server's changes fill its shards, and a reload reads it",
+    async fn({ browser }) {
+      const server = await startServer();
+      try {
+        await seedServer(server.url);
+        const a = await newPage(browser);
+        await connect(a.page, server.url, ADMIN);
+        const before = (await state(a.page)).items;
+        // Another device of the administrator's creates 2,100 deals: the pulls write them to the shards, which
+        // then hold more item writes than the store allows (at least 2,000) before it starts over.
+        const { token } = await api(server.url, "/api/login", ADMIN);
+        const now = Date.now();
+        const N = 2100;
+        for (let from = 0; from < N; from += 500) {  // the server takes at most 500 per push
+          const mutations = [];
+          for (let i = from; i < Math.min(N, from + 500); i++) {
+            mutations.push({ c: "bulk", s: i + 1, h: `${now.toString(16).padStart(16, "0")}-${(i + 1).toString(16).padStart(4, "0")}-bulk`,
+              a: "u1", t: now, cmd: { op: "item.create", item: "DBULK" + i, entity: "deal",
+                fields: [["TITLE", "Пакетная сделка " + i], ["ASSIGNED_BY_ID", "u1"]] } });
+          }
+          const res = await api(server.url, "/api/sync/push", { protocol: 1, schema: 1, mutations }, token);
+          assert(res.results.every((r) => r.status === "applied"), "the bulk push is applied");
+        }
+        await a.page.evaluate(() => Module._kt_sync_now());
+        let s = await waitSynced(a.page, (x) => x.items === before + N && x.sync.store.rebases >= 1 && !x.sync.save_pending,
+          "the deals pulled and the store started over", 60000);
+        assert(s.sync.store.has_base && s.sync.store.since_base < 2000, "a new base: " + JSON.stringify(s.sync.store));
+        await a.page.waitForFunction(() => !Module.ktPersist.inFlight && !Module.ktPersist.dirty, null, { timeout: 20000 });
+        // What the shards in IndexedDB hold: only the items pulled after the new base (pages come 1,000 items at
+        // most, so the store may start over before the last ones).
+        const inShards = async () => {
+          const stored = await idbFiles(a.page, "/snap/");
+          assert(Object.keys(stored).some((f) => f.endsWith("/snap/base.bin")), "the base is stored");
+          return Object.entries(stored).filter(([f]) => /\/snap\/items-\d+\.json$/.test(f))
+            .reduce((n, [, text]) => n + Object.keys(JSON.parse(text)).length, 0);
+        };
+        assertEq(await inShards(), s.sync.store.since_base, "the shards hold just what came after the base");
+        const since = s.sync.store.since_base;
+
+        // One more change from the server goes to a shard over the new base; a reload reads both.
+        const more = await api(server.url, "/api/sync/push", { protocol: 1, schema: 1, mutations: [
+          { c: "bulk", s: N + 1, h: `${now.toString(16).padStart(16, "0")}-${(N + 1).toString(16).padStart(4, "0")}-bulk`, a: "u1", t: now,
+            cmd: { op: "item.set", item: "DBULK7", field: "TITLE", value: "Изменена после новой базы" } }] }, token);
+        assertEq(more.results[0].status, "applied", "the edit is applied: " + JSON.stringify(more.results[0]));
+        await a.page.evaluate(() => Module._kt_sync_now());
+        await openCard(a.page, server.url, "DBULK7");
+        s = await waitSynced(a.page, (x) => x.card && x.card.fields.TITLE.value === "Изменена после новой базы" &&
+          x.sync.store.since_base === since + 1 && !x.sync.save_pending, "the edit pulled into a shard");
+        await a.page.waitForFunction(() => !Module.ktPersist.inFlight && !Module.ktPersist.dirty, null, { timeout: 20000 });
+        // (The count of writes since the base grows by one; the shards hold one more item unless DBULK7 was
+        // already in one, pulled after the base.)
+        const n = await inShards();
+        assert(n === since + 1 || n === since, `the shards hold ${n} items after ${since + 1} writes`);
+        const shard = Object.values(await idbFiles(a.page, "/snap/items-")).find((text) => text.includes("DBULK7\""));
+        assert(shard && JSON.parse(shard).DBULK7 && shard.includes("Изменена после новой базы"), "the edit is in a shard");
+        await a.page.reload();
+        await waitForApp(a.page);
+        s = await waitSynced(a.page, (x) => x.card && x.card.id === "DBULK7", "the card after a reload");
+        assertEq([s.items, s.card.fields.TITLE.value, s.sync.store.since_base], [before + N, "Изменена после новой базы", since + 1],
+          "the reload read the new base and the shard over it");
+        assertEq(a.page.errors.filter((e) => !/sw\.js|net::/.test(e)), [], "no page errors");
+      } finally {
+        await server.stop();
+      }
+    },
+  },
 ];
