@@ -4,6 +4,7 @@
 // WebAssembly keeps its function names.
 // --act edit: instead, edits the open card's title again and again (type, Enter), and also prints the
 // functions with the most total time (self + callees), to see what an edit's frame spends.
+// --act start: instead, one reload until the first frame (the whole start of the page).
 //   node bench/profile.mjs [--journal build/bench/journal10k] [--route "#/item/GD5"] [--ms 3000] [--act edit]
 import { readdir } from "node:fs/promises";
 import path from "node:path";
@@ -39,10 +40,16 @@ try {
   await cdp.send("Profiler.enable");
   await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
   await cdp.send("Profiler.start");
-  const f0 = await page.evaluate(() => Module._kt_frame_count());
+  const f0 = act === "start" ? 0 : await page.evaluate(() => Module._kt_frame_count());
   const t0 = Date.now();
+  if (act === "start") {
+    // One start: the reload, until the app has drawn its first frame.
+    await page.reload();
+    await page.waitForFunction(() => typeof Module !== "undefined" && Module.calledRun && Module._kt_frame_count() >= 1,
+      null, { polling: "raf", timeout: 60000 });
+  }
   const item = decodeURIComponent(route.replace(/^#\/item\//, ""));
-  for (let i = 0; Date.now() - t0 < ms; i++) {
+  for (let i = 0; act !== "start" && Date.now() - t0 < ms; i++) {
     if (act === "edit") {
       await openEditor(page, item, "TITLE");
       await page.keyboard.press("Control+A");
@@ -73,7 +80,7 @@ try {
       console.log(`${t.toFixed(1).padStart(9)} ms  ${(100 * t / total).toFixed(1).padStart(5)}%  ${name}`);
   };
   print(self, 40);
-  if (act === "edit") {
+  if (act === "edit" || act === "start") {
     // Total time: a sample counts once for every distinct function on its stack.
     const parent = new Map();
     for (const n of profile.nodes) for (const c of n.children || []) parent.set(c, n.id);

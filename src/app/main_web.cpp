@@ -76,7 +76,10 @@ void fit_canvas() {
   int h = static_cast<int>(std::lround(css_h * dpr));
   if (w < 1 || h < 1) return;
   if (w != g_width || h != g_height) {
-    emscripten_set_canvas_element_size("#canvas", w, h);
+    // Setting a canvas's size, even to the one it has, resets its drawing buffer.
+    int now_w = 0, now_h = 0;
+    emscripten_get_canvas_element_size("#canvas", &now_w, &now_h);
+    if (now_w != w || now_h != h) emscripten_set_canvas_element_size("#canvas", w, h);
     g_width = w;
     g_height = h;
   }
@@ -297,9 +300,11 @@ int main() {
   glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
-  double css_w = 1280, css_h = 800;
-  emscripten_get_element_css_size("#canvas", &css_w, &css_h);
-  g_window = glfwCreateWindow(static_cast<int>(css_w), static_cast<int>(css_h), "Kartoteka", nullptr, nullptr);
+  // At the backing store's size (CSS size in device pixels), which index.html gave the canvas before making
+  // its context: GLFW then leaves the canvas as it is.
+  int canvas_w = 1280, canvas_h = 800;
+  emscripten_get_canvas_element_size("#canvas", &canvas_w, &canvas_h);
+  g_window = glfwCreateWindow(canvas_w, canvas_h, "Kartoteka", nullptr, nullptr);
   if (!g_window) {
     std::fprintf(stderr, "cannot create a WebGL2 context\n");
     EM_ASM({ if (Module.ktFatal) Module.ktFatal("WebGL2"); });

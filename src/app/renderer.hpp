@@ -10,7 +10,8 @@ struct ImDrawData;
 
 namespace kt::app {
 
-// Compiles the shaders and creates the buffers; false (with a message on stderr) when WebGL2 refuses.
+// Starts compiling the shaders and creates the buffers and the font texture. The program is checked at the
+// first draw (which then reports a failure to link on stderr and the page, and draws nothing).
 bool renderer_init();
 // (Re)creates the font atlas texture from ImGui's font atlas (after fonts were rebuilt for a new DPR).
 void renderer_fonts_changed();

@@ -1,6 +1,7 @@
 #include "app/renderer.hpp"
 
 #include <GLES3/gl3.h>
+#include <emscripten/em_asm.h>
 #include <imgui.h>
 
 #include <cstdint>
@@ -11,7 +12,8 @@ namespace kt::app {
 namespace {
 
 struct Renderer {
-  GLuint program = 0;
+  GLuint program = 0, vs = 0, fs = 0;
+  bool linked = false;
   GLint loc_tex = -1, loc_proj = -1;
   GLuint vao = 0, vbo = 0, ebo = 0;
   GLuint font_texture = 0;
@@ -49,16 +51,42 @@ GLuint compile(GLenum type, const char* source) {
   GLuint s = glCreateShader(type);
   glShaderSource(s, 1, &source, nullptr);
   glCompileShader(s);
-  GLint ok = 0;
-  glGetShaderiv(s, GL_COMPILE_STATUS, &ok);  // once, at start
-  if (!ok) {
-    char log[512] = {0};
-    glGetShaderInfoLog(s, sizeof log, nullptr, log);
-    std::fprintf(stderr, "renderer: shader: %s\n", log);
-    glDeleteShader(s);
-    return 0;
-  }
   return s;
+}
+
+// Reports why a shader did not compile (called only once linking failed).
+void report_shader(GLuint s, const char* what) {
+  GLint ok = 0;
+  glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
+  if (ok) return;
+  char log[512] = {0};
+  glGetShaderInfoLog(s, sizeof log, nullptr, log);
+  std::fprintf(stderr, "renderer: %s shader: %s\n", what, log);
+}
+
+// The first draw checks the program that renderer_init started: asking for a compile or link status waits
+// for the GPU process to finish compiling (~30 ms with a software rasteriser), and by the first frame it has
+// done so while the app started. False when it does not link.
+bool program_ready() {
+  if (g.linked) return true;
+  GLint ok = 0;
+  glGetProgramiv(g.program, GL_LINK_STATUS, &ok);
+  if (!ok) {
+    report_shader(g.vs, "vertex");
+    report_shader(g.fs, "fragment");
+    std::fprintf(stderr, "renderer: the shader program does not link\n");
+    EM_ASM({ if (Module.ktFatal) Module.ktFatal("WebGL2"); });
+    glDeleteProgram(g.program);
+    g.program = 0;
+  } else {
+    g.loc_tex = glGetUniformLocation(g.program, "Texture");
+    g.loc_proj = glGetUniformLocation(g.program, "ProjMtx");
+    g.linked = true;
+  }
+  glDeleteShader(g.vs);
+  glDeleteShader(g.fs);
+  g.vs = g.fs = 0;
+  return g.linked;
 }
 
 }  // namespace
@@ -66,23 +94,13 @@ GLuint compile(GLenum type, const char* source) {
 bool renderer_init() {
   ImGuiIO& io = ImGui::GetIO();
   io.BackendRendererName = "kartoteka_webgl2";
-  const GLuint vs = compile(GL_VERTEX_SHADER, kVertexShader);
-  const GLuint fs = compile(GL_FRAGMENT_SHADER, kFragmentShader);
-  if (!vs || !fs) return false;
+  // Compiled and linked in the GPU process while the app starts; checked at the first draw.
+  g.vs = compile(GL_VERTEX_SHADER, kVertexShader);
+  g.fs = compile(GL_FRAGMENT_SHADER, kFragmentShader);
   g.program = glCreateProgram();
-  glAttachShader(g.program, vs);
-  glAttachShader(g.program, fs);
+  glAttachShader(g.program, g.vs);
+  glAttachShader(g.program, g.fs);
   glLinkProgram(g.program);
-  glDeleteShader(vs);
-  glDeleteShader(fs);
-  GLint ok = 0;
-  glGetProgramiv(g.program, GL_LINK_STATUS, &ok);
-  if (!ok) {
-    std::fprintf(stderr, "renderer: the shader program does not link\n");
-    return false;
-  }
-  g.loc_tex = glGetUniformLocation(g.program, "Texture");
-  g.loc_proj = glGetUniformLocation(g.program, "ProjMtx");
 
   // The vertex layout lives in one vertex array object, set up once.
   glGenVertexArrays(1, &g.vao);
@@ -132,7 +150,7 @@ void renderer_fonts_changed() {
 }
 
 void renderer_draw(const ImDrawData* data, int fb_width, int fb_height) {
-  if (!data || fb_width <= 0 || fb_height <= 0 || !g.program) return;
+  if (!data || fb_width <= 0 || fb_height <= 0 || !g.program || !program_ready()) return;
   glViewport(0, 0, fb_width, fb_height);
   glEnable(GL_SCISSOR_TEST);
   glUseProgram(g.program);
