@@ -299,10 +299,13 @@ void draw_app(const Workspace& ws, const UiEnv& env, ViewState& view, EditState&
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(io.DisplaySize);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  // No background: the renderer clears the canvas to the same colour (color::kBackground) before drawing.
+  // A full-screen rectangle cost as much to rasterise as everything else on the card together with a
+  // software rasteriser (SwiftShader: ~25 ms of its CPU per frame, competing with the page for the cores).
   ImGui::Begin("##root", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollbar |
-                   ImGuiWindowFlags_NoScrollWithMouse);
+                   ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
   ImGui::PopStyleVar();
   if (draw_other_tab_notice(env, out)) {
     ImGui::End();
