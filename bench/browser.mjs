@@ -241,9 +241,10 @@ async function durableCommit(page, url, size = "10k") {
 // Frame CPU time: the app keeps the durations of its last frames (src/app/main_web.cpp, kt_frame_ms_*):
 // cpu = frame callback start -> draw data submitted to WebGL, less the GPU wait; ui = the screens' code
 // alone; total = the whole callback (waits and the accessibility mirror's update included); gl_wait = time
-// in synchronous WebGL queries. WebGL calls only queue work for the GPU process, except queries such as
-// getParameter (the ImGui backend reads GL state back every frame), which wait for it to catch up: the
-// page sums their time into Module.ktGlWaitMs, and the app takes it out of `cpu`.
+// in synchronous WebGL queries; drawn = whether the frame was sent to WebGL (one whose draw data is the same
+// as the picture on the canvas is not: src/app/renderer.hpp). WebGL calls only queue work for the GPU
+// process, except queries such as getParameter (the ImGui backend reads GL state back every frame), which
+// wait for it to catch up: the page sums their time into Module.ktGlWaitMs, and the app takes it out of `cpu`.
 async function frameTimes(page, act) {
   await page.evaluate(() => {
     if (typeof GLctx === "undefined" || GLctx.__ktTimed) return;
@@ -259,12 +260,13 @@ async function frameTimes(page, act) {
   await page.evaluate(() => Module._kt_frame_ms_reset());
   await act();
   return page.evaluate(() => {
-    const n = Module._kt_frame_ms_count(), out = { cpu: [], ui: [], total: [], wait: [] };
+    const n = Module._kt_frame_ms_count(), out = { cpu: [], ui: [], total: [], wait: [], drawn: [] };
     for (let i = 0; i < n; i++) {
       out.cpu.push(Module._kt_frame_ms_at(i, 0));
       out.ui.push(Module._kt_frame_ms_at(i, 1));
       out.total.push(Module._kt_frame_ms_at(i, 2));
       out.wait.push(Module._kt_frame_ms_at(i, 3));
+      out.drawn.push(Module._kt_frame_ms_at(i, 4));
     }
     return out;
   });
@@ -286,7 +288,9 @@ async function wheel(page, at, steps, dy) {
 }
 // Emits a frame figure (cpu samples) and its "total" companion; logs the UI share.
 function emitFrames(figure, t, note) {
-  emit(figure, "ms", t.cpu, `${note}; ${t.cpu.length} frames; the screens' code alone: ${brief(t.ui)}; ` +
+  const drawn = t.cpu.filter((_, i) => t.drawn[i] === 1);
+  emit(figure, "ms", t.cpu, `${note}; ${t.cpu.length} frames, ${drawn.length} of them sent to WebGL (${brief(drawn)}; ` +
+    `the others repeated the picture on the canvas); the screens' code alone: ${brief(t.ui)}; ` +
     `GPU wait taken out (synchronous WebGL queries): ${brief(t.wait)}`);
   emit(figure + "_total", "ms", t.total, `${note}; the whole frame callback: GPU wait and the accessibility mirror's update included`);
 }

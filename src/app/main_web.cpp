@@ -55,14 +55,17 @@ std::string g_exported;  // keeps strings returned to JS alive until the next ca
 // toast created while the loop is paused would take its expiry from a stale time.
 std::vector<std::function<void()>> g_next_frame;
 // Frame CPU times for the benchmarks (bench/browser.mjs), ms, the last kFrameRing frames:
-//   cpu   - the frame callback's start to after the draw data is submitted to WebGL, less `gl_wait`;
+//   cpu   - the frame callback's start to after the draw data is submitted to WebGL, less `gl_wait` (a
+//           frame that repeats the picture on the canvas submits nothing: see renderer_draw, `drawn`);
 //   ui    - the UI code alone (App::frame: the screens);
 //   total - the whole callback, including the accessibility mirror's update after submission;
 //   gl_wait - time in synchronous WebGL queries: the ImGui backend reads GL state back before it draws,
 //           and each getParameter waits for the GPU process to catch up. A benchmark page that wants it
-//           sums that time into Module.ktGlWaitMs (bench/browser.mjs wraps the WebGL context); else 0.
+//           sums that time into Module.ktGlWaitMs (bench/browser.mjs wraps the WebGL context); else 0;
+//   drawn - 1 if the frame was sent to WebGL, 0 if it was the same picture as the canvas showed.
 constexpr int kFrameRing = 4096;
 double g_frame_cpu[kFrameRing], g_frame_ui[kFrameRing], g_frame_total[kFrameRing], g_frame_gl_wait[kFrameRing];
+bool g_frame_drawn[kFrameRing];
 unsigned long g_frame_samples = 0;  // since the last kt_frame_ms_reset
 
 // Sizes the canvas backing store to its CSS size times devicePixelRatio; reloads fonts when the ratio
@@ -79,7 +82,10 @@ void fit_canvas() {
     // Setting a canvas's size, even to the one it has, resets its drawing buffer.
     int now_w = 0, now_h = 0;
     emscripten_get_canvas_element_size("#canvas", &now_w, &now_h);
-    if (now_w != w || now_h != h) emscripten_set_canvas_element_size("#canvas", w, h);
+    if (now_w != w || now_h != h) {
+      emscripten_set_canvas_element_size("#canvas", w, h);
+      kt::app::renderer_canvas_reset();
+    }
     g_width = w;
     g_height = h;
   }
@@ -165,11 +171,7 @@ void frame() {
   g_app->frame();
   const double t_ui1 = emscripten_get_now();
   ImGui::Render();
-  const ImU32 bg = kt::ui::color::kBackground;
-  glClearColor(((bg >> IM_COL32_R_SHIFT) & 0xFF) / 255.f, ((bg >> IM_COL32_G_SHIFT) & 0xFF) / 255.f,
-               ((bg >> IM_COL32_B_SHIFT) & 0xFF) / 255.f, 1.f);
-  glClear(GL_COLOR_BUFFER_BIT);
-  kt::app::renderer_draw(ImGui::GetDrawData(), g_width, g_height);
+  const bool drawn = kt::app::renderer_draw(ImGui::GetDrawData(), g_width, g_height, kt::ui::color::kBackground);
   const double t_submitted = emscripten_get_now();
   const double gl_wait = kt_js_gl_wait_ms() - wait0;
   kt::app::key_filter_after_frame();
@@ -180,6 +182,7 @@ void frame() {
   const int slot = static_cast<int>(g_frame_samples++ % kFrameRing);
   g_frame_cpu[slot] = t_submitted - t0 - gl_wait;
   g_frame_gl_wait[slot] = gl_wait;
+  g_frame_drawn[slot] = drawn;
   g_frame_ui[slot] = t_ui1 - t_ui0;
   g_frame_total[slot] = emscripten_get_now() - t0;
   kt::app::frame_done(busy(), next_timed_change_ms());
@@ -234,7 +237,7 @@ EMSCRIPTEN_KEEPALIVE void kt_route_changed() {
 }
 EMSCRIPTEN_KEEPALIVE double kt_frame_count() { return static_cast<double>(g_frames); }
 // Frame CPU times (see g_frame_cpu): forget the samples so far; how many there are (at most the ring's
-// size); sample i of them, oldest first, of kind 0 cpu, 1 ui, 2 total, 3 gl_wait.
+// size); sample i of them, oldest first, of kind 0 cpu, 1 ui, 2 total, 3 gl_wait, 4 drawn (1 or 0).
 EMSCRIPTEN_KEEPALIVE void kt_frame_ms_reset() { g_frame_samples = 0; }
 EMSCRIPTEN_KEEPALIVE int kt_frame_ms_count() {
   return static_cast<int>(g_frame_samples < kFrameRing ? g_frame_samples : kFrameRing);
@@ -243,6 +246,7 @@ EMSCRIPTEN_KEEPALIVE double kt_frame_ms_at(int i, int kind) {
   const unsigned long n = g_frame_samples < kFrameRing ? g_frame_samples : kFrameRing;
   if (i < 0 || static_cast<unsigned long>(i) >= n) return -1;
   const int slot = static_cast<int>((g_frame_samples - n + static_cast<unsigned long>(i)) % kFrameRing);
+  if (kind == 4) return g_frame_drawn[slot] ? 1 : 0;
   return kind == 1 ? g_frame_ui[slot] : kind == 2 ? g_frame_total[slot] : kind == 3 ? g_frame_gl_wait[slot] : g_frame_cpu[slot];
 }
 EMSCRIPTEN_KEEPALIVE const char* kt_debug_json() {

@@ -15,7 +15,13 @@ namespace kt::app {
 bool renderer_init();
 // (Re)creates the font atlas texture from ImGui's font atlas (after fonts were rebuilt for a new DPR).
 void renderer_fonts_changed();
-// Draws into the default framebuffer of fb_width x fb_height device pixels.
-void renderer_draw(const ImDrawData* data, int fb_width, int fb_height);
+// Clears the default framebuffer of fb_width x fb_height device pixels to `clear` (an ImGui colour, opaque)
+// and draws into it. A frame whose draw data is the same as the last one drawn (same size, vertices,
+// indices, commands) is not sent again: the canvas keeps showing it (WebGL presents only a drawing buffer
+// that was drawn into), and the GPU process does not rasterise the same picture again. Returns whether it
+// drew.
+bool renderer_draw(const ImDrawData* data, int fb_width, int fb_height, unsigned int clear);
+// The canvas's drawing buffer was reset (its size was set): the next frame is drawn whatever it holds.
+void renderer_canvas_reset();
 
 }  // namespace kt::app

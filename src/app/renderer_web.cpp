@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
+#include <vector>
 
 namespace kt::app {
 
@@ -18,8 +20,71 @@ struct Renderer {
   GLuint vao = 0, vbo = 0, ebo = 0;
   GLuint font_texture = 0;
   GLsizeiptr vbo_size = 0, ebo_size = 0;
+  // What the last drawn frame was made of (see FrameKey), and whether the canvas still shows it.
+  std::vector<unsigned char> last;
+  bool last_valid = false;
 };
 Renderer g;
+
+// The bytes that decide what a frame looks like: the framebuffer size, the clear colour, the projection,
+// and each draw list's vertices, indices and commands (clip rectangle, texture, offsets, count). Fed
+// piece by piece, either to compare with the last frame's (no copy) or to record them.
+class FrameKey {
+ public:
+  FrameKey(std::vector<unsigned char>& last, bool record) : last_(last), record_(record) {
+    if (record_) last_.clear();
+  }
+  void bytes(const void* p, size_t n) {
+    if (record_) {
+      const unsigned char* b = static_cast<const unsigned char*>(p);
+      last_.insert(last_.end(), b, b + n);
+      return;
+    }
+    if (!same_) return;
+    same_ = pos_ + n <= last_.size() && std::memcmp(last_.data() + pos_, p, n) == 0;
+    pos_ += n;
+  }
+  template <typename T>
+  void value(const T& v) {
+    bytes(&v, sizeof v);
+  }
+  bool same() const { return same_ && pos_ == last_.size(); }
+
+ private:
+  std::vector<unsigned char>& last_;
+  bool record_;
+  bool same_ = true;
+  size_t pos_ = 0;
+};
+
+// Returns false when the frame cannot be compared (a user callback draws something of its own).
+bool feed(FrameKey& k, const ImDrawData* data, int fb_width, int fb_height, unsigned int clear) {
+  k.value(fb_width);
+  k.value(fb_height);
+  k.value(clear);
+  k.value(data->DisplayPos);
+  k.value(data->DisplaySize);
+  k.value(data->FramebufferScale);
+  k.value(data->CmdListsCount);
+  for (int n = 0; n < data->CmdListsCount; n++) {
+    const ImDrawList* list = data->CmdLists[n];
+    k.value(list->VtxBuffer.Size);
+    k.value(list->IdxBuffer.Size);
+    k.value(list->CmdBuffer.Size);
+    k.bytes(list->VtxBuffer.Data, static_cast<size_t>(list->VtxBuffer.Size) * sizeof(ImDrawVert));
+    k.bytes(list->IdxBuffer.Data, static_cast<size_t>(list->IdxBuffer.Size) * sizeof(ImDrawIdx));
+    for (const ImDrawCmd& cmd : list->CmdBuffer) {
+      if (cmd.UserCallback && cmd.UserCallback != ImDrawCallback_ResetRenderState) return false;
+      k.value(cmd.ClipRect);
+      k.value(cmd.TextureId);
+      k.value(cmd.VtxOffset);
+      k.value(cmd.IdxOffset);
+      k.value(cmd.ElemCount);
+      k.value(cmd.UserCallback != nullptr);
+    }
+  }
+  return true;
+}
 
 const char* kVertexShader = R"(#version 300 es
 precision highp float;
@@ -147,10 +212,25 @@ void renderer_fonts_changed() {
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
   glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels);
   io.Fonts->SetTexID(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(g.font_texture)));
+  g.last_valid = false;  // the same texture name may now hold other glyphs
 }
 
-void renderer_draw(const ImDrawData* data, int fb_width, int fb_height) {
-  if (!data || fb_width <= 0 || fb_height <= 0 || !g.program || !program_ready()) return;
+void renderer_canvas_reset() { g.last_valid = false; }
+
+bool renderer_draw(const ImDrawData* data, int fb_width, int fb_height, unsigned int clear) {
+  if (!data || fb_width <= 0 || fb_height <= 0 || !g.program || !program_ready()) return false;
+  // The same picture as the canvas shows: nothing to send. Frames drawn after an input event to let the
+  // UI settle (app/idle.hpp) are mostly such repeats.
+  if (g.last_valid) {
+    FrameKey same(g.last, false);
+    if (feed(same, data, fb_width, fb_height, clear) && same.same()) return false;
+  }
+  FrameKey record(g.last, true);
+  g.last_valid = feed(record, data, fb_width, fb_height, clear);
+
+  glClearColor(((clear >> IM_COL32_R_SHIFT) & 0xFF) / 255.f, ((clear >> IM_COL32_G_SHIFT) & 0xFF) / 255.f,
+               ((clear >> IM_COL32_B_SHIFT) & 0xFF) / 255.f, 1.f);
+  glClear(GL_COLOR_BUFFER_BIT);
   glViewport(0, 0, fb_width, fb_height);
   glEnable(GL_SCISSOR_TEST);
   glUseProgram(g.program);
@@ -207,6 +287,7 @@ void renderer_draw(const ImDrawData* data, int fb_width, int fb_height) {
     }
   }
   glDisable(GL_SCISSOR_TEST);  // so that the next frame's clear covers the whole canvas
+  return true;
 }
 
 }  // namespace kt::app
