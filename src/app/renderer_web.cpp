@@ -26,6 +26,20 @@ struct Renderer {
 };
 Renderer g;
 
+// memcmp(a, b, n) == 0, eight bytes at a time: the C library's memcmp compares byte by byte in WebAssembly,
+// ~0.1 ms for a frame's 150 KB.
+bool equal(const void* a, const void* b, size_t n) {
+  const unsigned char* x = static_cast<const unsigned char*>(a);
+  const unsigned char* y = static_cast<const unsigned char*>(b);
+  for (; n >= 8; n -= 8, x += 8, y += 8) {
+    std::uint64_t u, v;
+    std::memcpy(&u, x, 8);
+    std::memcpy(&v, y, 8);
+    if (u != v) return false;
+  }
+  return std::memcmp(x, y, n) == 0;
+}
+
 // The bytes that decide what a frame looks like: the framebuffer size, the clear colour, the projection,
 // and each draw list's vertices, indices and commands (clip rectangle, texture, offsets, count). Fed
 // piece by piece, either to compare with the last frame's (no copy) or to record them.
@@ -41,7 +55,7 @@ class FrameKey {
       return;
     }
     if (!same_) return;
-    same_ = pos_ + n <= last_.size() && std::memcmp(last_.data() + pos_, p, n) == 0;
+    same_ = pos_ + n <= last_.size() && equal(last_.data() + pos_, p, n);
     pos_ += n;
   }
   template <typename T>
