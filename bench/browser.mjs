@@ -4,7 +4,9 @@
 // DIR holds journal10k/ (kt_gen --journal): the app's local journal of the 10k workspace; for the frame
 // figures also journal_card300/ (kt_gen --deals 1000 --card-fields 300 --card-timeline 10000) and
 // base100k.bin (kt_gen --deals 100000 --base: the stored state of a compacted store). --shots: where the frame figures save screenshots of what they
-// measured (a broken layout is a bug too).
+// measured (a broken layout is a bug too). The merge figures (--only merge, or mergemut without the pull
+// pages; --updates 100000) also need build/wasm/bench/kt_merge_web.{js,wasm} (cmake --build build/wasm
+// --target kt_merge_web).
 import { readFile, readdir, stat } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 import path from "node:path";
@@ -22,8 +24,9 @@ const SHOTS = arg("shots", "");
 
 // "/" is the app (build/web), "/peers/" the peers' node_modules, "/bench/" this folder's browser/,
 // "/benchdata/" the generated workspaces.
+// "/benchwasm/" the benchmark-only WebAssembly modules (kt_merge_web).
 const mounts = [["/peers/", path.join(here, "peers/node_modules")], ["/bench/", path.join(here, "browser")],
-  ["/benchdata/", dataDir], ["/", webRoot]];
+  ["/benchdata/", dataDir], ["/benchwasm/", path.join(root, "build/wasm/bench")], ["/", webRoot]];
 function serve() {
   return serveStatic(mounts);
 }
@@ -448,6 +451,38 @@ async function peers(browser, url) {
   await context.close();
 }
 
+// Merge of 100,000 remote field updates into the local state (issue 9: >= 2x Yjs in the browser): kt_bench's
+// merge compiled to WebAssembly (build/wasm/bench/kt_merge_web, tools/bench/merge_web.cpp) applying the
+// same stream to the 100k workspace decoded from its stored base, and Yjs in the same page applying the same
+// shape of stream to 100k Y.Maps (bench/browser/yjs_merge_run.mjs, as in Node). Yjs runs first, in a page
+// whose WebAssembly heap has not grown yet. Each side discards a first run (JIT and tier-up warm-up).
+// "merge": both figures of the core (mutations, pull pages) and Yjs; "mergemut": without the pull pages.
+async function merge(browser, url) {
+  const updates = Number(arg("updates", 100000));
+  const { context, page } = await newPage(browser);
+  page.on("crash", () => console.error("merge: the page crashed"));
+  await page.goto(url + "bench/merge.html");
+  await page.waitForFunction(() => window.benchMerge && window.ktMergeBench);
+  const y = await page.evaluate(([u, r]) => benchMerge.yjs(u, u, r), [updates, RUNS]);
+  const ua = await page.evaluate(() => navigator.userAgent.match(/(?:Headless)?Chrome\/[\d.]+/)[0]);
+  emit("browser_yjs_merge", "per_s", y.perS, `${updates} remote field updates (one update message each) over ${updates} ` +
+    `Y.Maps, Y.applyUpdate, ${ua}; check ${y.check}`);
+  const c = await page.evaluate(([b, u, r, pull]) => benchMerge.core(b, u, r, pull),
+    [url + "benchdata/base100k.bin", updates, RUNS, want("merge")]);
+  const mb = (b) => (b / 1048576).toFixed(0);
+  const state = `${c.deals} deals decoded from the ${mb(c.baseBytes)} MB stored base in ${Math.round(c.loadMs)} ms, ` +
+    `every packed timeline decoded (${Math.round(c.unpackMs)} ms: the native figure's state)`;
+  emit("browser_merge_mutations", "per_s", c.mutations, `${updates} SetField mutations of another client, ` +
+    `Workspace::apply in WebAssembly (-O3, as the app), ${ua}; ${state}; WebAssembly heap ${mb(c.heapBytes)} MB at the end`);
+  if (c.pull) {
+    const avg = (xs) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
+    emit("browser_merge_pull", "per_s", c.pull, `${Math.min(updates, c.deals)} changed items (whole, with timelines) in ` +
+      `pull pages: parse_pull + Replica::apply in WebAssembly; ${mb(c.pageBytes)} MB of JSON in ${c.pages} pages; ` +
+      `per run ${avg(c.parseMs)} ms parse_pull, ${avg(c.applyMs)} ms Replica::apply; ${ua}`);
+  }
+  await context.close();
+}
+
 async function main() {
   const server = await serve();
   const browser = await launch();
@@ -468,6 +503,11 @@ async function main() {
     if (want("card300")) await frameCard(browser, server.url);
     if (want("list100k") || want("kanban100k") || want("heap100k") || want("search100k") || want("durable100k")) await frame100k(browser, server.url);
     if (want("puts") || want("loads")) await peers(browser, server.url);
+    if (want("merge") || want("mergemut")) {
+      await stat(path.join(root, "build/wasm/bench/kt_merge_web.wasm"));
+      await stat(path.join(dataDir, "base100k.bin"));
+      await merge(browser, server.url);
+    }
   } finally {
     await browser.close();
     server.srv.close();

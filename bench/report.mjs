@@ -69,7 +69,10 @@ const rows = [
     target: "≥ 5× Yjs", peer: "yjs_merge", higherBetter: true },
   { name: "merge of 100k remote field updates, native (pull pages: parse + Replica::apply)", f: "native_merge_pull",
     target: "≥ 5× Yjs", peer: "yjs_merge", higherBetter: true },
-  { name: "merge of 100k remote field updates, browser", f: null, target: "≥ 2× Yjs" },
+  { name: "merge of 100k remote field updates, browser (mutations, Workspace::apply in WebAssembly; Yjs in the same page)",
+    f: "browser_merge_mutations", target: "≥ 2× Yjs", peer: "browser_yjs_merge", higherBetter: true },
+  { name: "merge of 100k remote field updates, browser (pull pages: parse + Replica::apply in WebAssembly)",
+    f: "browser_merge_pull", target: "≥ 2× Yjs", peer: "browser_yjs_merge", higherBetter: true },
   { name: "server push throughput (HTTP + SQLite, 2 cores)", f: "server_push", target: "≥ 5,000 mutations/s" },
   { name: "server pull latency, 100 concurrent loopback clients (per-run p99)", f: "server_pull_p99", target: "p99 ≤ 50 ms" },
   { name: "server pull latency, 100 concurrent loopback clients (per-run median)", f: "server_pull_p50", target: "—" },
@@ -96,7 +99,7 @@ for (const r of rows) {
         // A peer measured on fewer items (PouchDB replication of a part of the workspace): per item.
         const scale = R[p].items && R[r.f].items ? R[r.f].items / R[p].items : 1;
         const x = r.higherBetter ? med(r.f) / med(p) : (med(p) * scale) / med(r.f);
-        return `${x >= 0.1 ? x.toFixed(2) : x.toPrecision(2)}× vs ${p.split("_")[0]}`;
+        return `${x >= 0.1 ? x.toFixed(2) : x.toPrecision(2)}× vs ${p.replace(/^browser_/, "").split("_")[0]}`;
       }).join("; ");
     }
   }

@@ -31,6 +31,10 @@ if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
     [ -f third_party/imgui/imgui.cpp ] || { say "no ImGui source in third_party/: run shell/setup.sh"; exit 1; }
     JOBS="$JOBS" shell/build.sh web >>"$log"
   fi
+  if has browser; then
+    # The merge figure's WebAssembly module (kt_bench's merge for the page; not part of the app).
+    NODE_PATH="/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}" cmake --build build/wasm -j "$JOBS" --target kt_merge_web >>"$log"
+  fi
 fi
 
 # --- workspaces (deterministic: seed 1) -----------------------------------------------------------------------
@@ -78,7 +82,7 @@ if has peers; then
 fi
 if has browser || has peers; then
   what=""
-  has browser && what="download,idle,cold10k,durable,cold100k,card300,list100k,kanban100k,heap100k,search100k,durable100k"
+  has browser && what="download,idle,cold10k,durable,cold100k,card300,list100k,kanban100k,heap100k,search100k,durable100k,merge"
   has peers && what="${what:+$what,}puts,loads"
   say "browser: $what"
   node bench/browser.mjs --data "$out" --only "$what" --runs 3 --records "${BENCH_RECORDS:-100000}" >>"$results" 2>>"$log" ||

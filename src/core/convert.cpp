@@ -273,12 +273,12 @@ void set_planned_value(ConversionPlan* plan, int target, const std::string& fiel
 Status Workspace::apply_item(const Mutation& m, const Convert& c) {
   auto found = items_.find(c.item);
   if (found == items_.end()) return Status::Fail("unknown_item", "no such item: " + c.item);
-  if (found->second.deleted) return Status::Fail("item_deleted", "item " + c.item + " is deleted");
-  const std::string source_entity = found->second.entity;
-  if (!can_act(schema_, m.author, found->second, Action::Edit))
+  if (found->second.item.deleted) return Status::Fail("item_deleted", "item " + c.item + " is deleted");
+  const std::string source_entity = found->second.item.entity;
+  if (!can_act(schema_, m.author, found->second.item, Action::Edit))
     return Status::Fail("forbidden", "you may not edit this item");
   if (c.targets.empty()) return Status::Fail("invalid_scheme", "nothing to create");
-  if (source_entity == "lead" && on_success_stage(schema_, found->second))
+  if (source_entity == "lead" && on_success_stage(schema_, found->second.item))
     return Status::Fail("already_converted", "this lead is already converted");
   {
     std::vector<std::string> kinds;
@@ -296,41 +296,40 @@ Status Workspace::apply_item(const Mutation& m, const Convert& c) {
 
   // All or nothing: what the steps may touch is saved and put back when one fails.
   std::vector<std::string> touched = affected_items(Command{c});
-  std::vector<std::pair<std::string, Item>> saved_items;
-  std::vector<std::pair<std::string, std::vector<TimelineEntry>>> saved_timelines;
-  for (const auto& id : touched) {
-    if (auto it = items_.find(id); it != items_.end()) saved_items.emplace_back(id, it->second);
-    unpack(id);  // saved and put back decoded
-    if (auto tl = timelines_.find(id); tl != timelines_.end()) saved_timelines.emplace_back(id, tl->second);
-  }
+  // Each touched item that exists, with its timeline (saved and put back decoded).
+  std::vector<std::pair<std::string, Slot>> saved;
+  for (const auto& id : touched)
+    if (Slot* s = slot(id)) saved.emplace_back(id, Slot{s->item, unpacked(*s), {}});
   const size_t saved_new_entries = new_entries_.size();
   auto roll_back = [&](Status why) {
     stamp_.bump();  // items are removed and put back
     for (const auto& t : c.targets) {
-      if (items_.erase(t.item)) {
+      if (auto made = items_.find(t.item); made != items_.end()) {
+        drop_packed(made->second);
+        items_.erase(made);
         auto& ids = ids_by_entity_[t.entity];
         ids.erase(std::remove(ids.begin(), ids.end(), t.item), ids.end());
       }
-      timelines_.erase(t.item);
     }
-    for (auto& [id, it] : saved_items) items_[id] = std::move(it);
-    for (auto& [id, tl] : saved_timelines) timelines_[id] = std::move(tl);
-    for (const auto& id : touched)
-      if (std::none_of(saved_timelines.begin(), saved_timelines.end(), [&](const auto& p) { return p.first == id; }))
-        timelines_.erase(id);
+    for (auto& [id, s] : saved) {
+      Slot& back = items_[id];
+      drop_packed(back);
+      back.item = std::move(s.item);
+      back.timeline = std::move(s.timeline);
+    }
     new_entries_.resize(std::min(new_entries_.size(), saved_new_entries));
     return why;
   };
 
   for (const auto& t : c.targets) {
     if (auto s = apply_create(m, CreateItem{t.item, t.entity, t.pipeline, t.fields}); !s) return roll_back(s);
-    Item& created = items_.at(t.item);
-    created.products = t.products;
-    add_timeline(m, t.item, TimelineKind::Conversion, {}, {}, {}, nullptr);
-    timelines_[t.item].back().target = c.item;
-    timelines_[t.item].back().payload = json{{"from", c.item}, {"entity", source_entity}}.dump();
+    Slot& created = items_.at(t.item);
+    created.item.products = t.products;
+    TimelineEntry& e = add_timeline(m, created, TimelineKind::Conversion, {}, {}, {}, nullptr);
+    e.target = c.item;
+    e.payload = json{{"from", c.item}, {"entity", source_entity}}.dump();
   }
-  Item& src = items_.at(c.item);
+  Item& src = items_.at(c.item).item;
   for (const auto& [fid, v] : c.source_fields) {
     const FieldDef* f = nullptr;
     if (auto s = check_writable(m, src, fid, v, &f); !s) return roll_back(s);
@@ -344,9 +343,8 @@ Status Workspace::apply_item(const Mutation& m, const Convert& c) {
   }
   json made = json::array();
   for (const auto& t : c.targets) made.push_back({{"item", t.item}, {"entity", t.entity}});
-  add_timeline(m, c.item, TimelineKind::Conversion, {}, {}, {}, nullptr);
-  timelines_[c.item].back().payload = json{{"to", made}}.dump();
-  items_.at(c.item).rev = version_;
+  add_timeline(m, c.item, TimelineKind::Conversion, {}, {}, {}, nullptr).payload = json{{"to", made}}.dump();
+  items_.at(c.item).item.rev = version_;
   return Status::Ok();
 }
 

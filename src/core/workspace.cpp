@@ -85,8 +85,8 @@ bool timeline_kind_from_name(const std::string& name, TimelineKind* out) {
 // ---------------------------------------------------------------------------------------------------------
 
 const Item* Workspace::item(const std::string& id) const {
-  auto it = items_.find(id);
-  return it == items_.end() ? nullptr : &it->second;
+  const Slot* s = slot(id);
+  return s ? &s->item : nullptr;
 }
 
 const std::vector<std::string>& Workspace::item_ids(const std::string& entity) const {
@@ -95,9 +95,8 @@ const std::vector<std::string>& Workspace::item_ids(const std::string& entity) c
 }
 
 const std::vector<TimelineEntry>& Workspace::timeline(const std::string& item) const {
-  unpack(item);
-  auto it = timelines_.find(item);
-  return it == timelines_.end() ? kNoEntries : it->second;
+  const Slot* s = slot(item);
+  return s ? unpacked(*s) : kNoEntries;
 }
 
 std::uint64_t Workspace::Stamp::next() {
@@ -143,7 +142,8 @@ const FieldDef* Workspace::field_def(const std::string& entity, const std::strin
 
 std::vector<const Item*> Workspace::items_linking_to(const std::string& id) const {
   std::vector<const Item*> out;
-  for (const auto& [iid, it] : items_) {
+  for (const auto& [iid, s] : items_) {
+    const Item& it = s.item;
     if (it.deleted || iid == id) continue;
     for (const auto& [fid, cell] : it.fields) {
       const FieldDef* f = schema_.field(it.entity, fid);
@@ -326,29 +326,40 @@ Status Workspace::apply(const Mutation& m) {
       m.cmd);
 }
 
-void Workspace::add_timeline(const Mutation& m, const std::string& item, TimelineKind kind, std::string field,
-                             Value old_value, Value new_value, int* entry) {
-  unpack(item);
-  auto& tl = timelines_[item];
+TimelineEntry& Workspace::add_timeline(const Mutation& m, const std::string& item, TimelineKind kind,
+                                       std::string field, Value old_value, Value new_value, int* entry) {
+  return add_timeline(m, items_.at(item), kind, std::move(field), std::move(old_value), std::move(new_value), entry);
+}
+
+TimelineEntry& Workspace::add_timeline(const Mutation& m, Slot& s, TimelineKind kind, std::string field,
+                                       Value old_value, Value new_value, int* entry) {
+  const std::string& item = s.item.id;
+  auto& tl = unpacked(s);
   // client:seq names the mutation on every replica; a mutation with several entries numbers the rest.
+  // The id is made in place (one string: ids are longer than what wasm32 keeps inside a string); its first
+  // `base` characters are always client:seq.
   char seq[24];
-  std::string base = m.client;
-  base += ':';
-  base.append(seq, std::to_chars(seq, seq + sizeof seq, m.seq).ptr);
-  std::string id = base;
-  if (entry && (*entry)++ > 0) id += ":" + std::to_string(*entry - 1);
+  std::string id = m.client;
+  id += ':';
+  id.append(seq, std::to_chars(seq, seq + sizeof seq, m.seq).ptr);
+  const size_t base = id.size();
+  auto number = [&](int n) {
+    id.resize(base);
+    id += ':';
+    id += std::to_string(n);
+  };
+  if (entry && (*entry)++ > 0) number(*entry - 1);
   // Several steps of one mutation may write to one timeline (a conversion links a company from the new
   // contact and the new deal): the entries of a mutation are last in the timeline; keep their ids unique.
   auto of_this_mutation = [&](const std::string& x) {  // base, or base + ":" + n
-    return x.size() >= base.size() && x.compare(0, base.size(), base) == 0 &&
-           (x.size() == base.size() || x[base.size()] == ':');
+    return x.size() >= base && x.compare(0, base, id, 0, base) == 0 && (x.size() == base || x[base] == ':');
   };
   auto taken = [&](const std::string& x) {
     for (auto r = tl.rbegin(); r != tl.rend() && of_this_mutation(r->id); ++r)
       if (r->id == x) return true;
     return false;
   };
-  for (int n = 1; taken(id); ++n) id = base + ":" + std::to_string(n);
+  for (int n = 1; taken(id); ++n) number(n);
   // Made in place: an entry is large (strings and two values), moving it is not free.
   TimelineEntry& e = tl.emplace_back();
   e.id = std::move(id);
@@ -360,6 +371,7 @@ void Workspace::add_timeline(const Mutation& m, const std::string& item, Timelin
   e.old_value = std::move(old_value);
   e.new_value = std::move(new_value);
   if (track_new_) new_entries_.emplace_back(item, tl.size() - 1);
+  return e;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -368,59 +380,75 @@ void Workspace::add_timeline(const Mutation& m, const std::string& item, Timelin
 
 void Workspace::put_item(Item item, std::vector<TimelineEntry>&& timeline, bool merge_timeline) {
   if (merge_timeline) return put_item(std::move(item), &timeline, true);
-  const std::string id = item.id;
-  put_item(std::move(item), nullptr, false);
-  packed_.erase(id);
-  timelines_[id] = std::move(timeline);
+  Slot& s = put_slot(std::move(item));
+  drop_packed(s);
+  s.timeline = std::move(timeline);
 }
 
 void Workspace::put_item(Item item, PackedTimeline timeline) {
-  const std::string id = item.id;
-  put_item(std::move(item), nullptr, false);
-  timelines_.erase(id);
-  if (timeline.count) packed_[id] = std::move(timeline);
-  else packed_.erase(id);
+  Slot& s = put_slot(std::move(item));
+  std::vector<TimelineEntry>().swap(s.timeline);
+  drop_packed(s);
+  if (timeline.count) {
+    s.packed = std::move(timeline);
+    ++packed_count_;
+  }
 }
 
 const PackedTimeline* Workspace::packed_timeline(const std::string& item) const {
-  if (packed_.empty()) return nullptr;
-  auto it = packed_.find(item);
-  return it == packed_.end() ? nullptr : &it->second;
+  if (!packed_count_) return nullptr;
+  const Slot* s = slot(item);
+  return s && s->packed.count ? &s->packed : nullptr;
 }
 
 void Workspace::unpack_all() {
-  while (!packed_.empty()) unpack_slow(std::string(packed_.begin()->first));
+  // In the order the items were made, so that their timelines lie in memory in that order (as when they
+  // were loaded decoded).
+  for (const auto& [entity, ids] : ids_by_entity_) {
+    if (!packed_count_) return;
+    for (const auto& id : ids) unpacked(items_.at(id));
+  }
 }
 
-void Workspace::unpack_slow(const std::string& item) const {
-  auto p = packed_.find(item);
-  if (p == packed_.end()) return;
-  auto& tl = timelines_[item];
-  tl.clear();
-  unpack_timeline(p->second, item, &tl);  // checked when it was stored: cannot fail short of memory damage
-  packed_.erase(p);
+void Workspace::unpack_slow(const Slot& s) const {
+  s.timeline.clear();
+  // Checked when it was stored: cannot fail short of memory damage.
+  unpack_timeline(s.packed, s.item.id, &s.timeline);
+  PackedTimeline().bytes.swap(s.packed.bytes);
+  s.packed.count = 0;
+  --packed_count_;
+}
+
+void Workspace::drop_packed(Slot& s) {
+  if (!s.packed.count) return;
+  s.packed = PackedTimeline();
+  --packed_count_;
+}
+
+Workspace::Slot& Workspace::put_slot(Item item) {
+  ++version_;
+  item.rev = version_;
+  auto found = items_.find(item.id);
+  if (found == items_.end()) {
+    ids_by_entity_[item.entity].push_back(item.id);
+    std::string id = item.id;
+    found = items_.emplace(std::move(id), Slot{std::move(item), {}, {}}).first;
+    stamp_.bump();
+  } else {
+    found->second.item = std::move(item);
+  }
+  return found->second;
 }
 
 void Workspace::put_item(Item item, const std::vector<TimelineEntry>* timeline, bool merge_timeline) {
-  ++version_;
-  item.rev = version_;
-  const std::string id = item.id;
-  auto found = items_.find(id);
-  if (found == items_.end()) {
-    ids_by_entity_[item.entity].push_back(id);
-    items_.emplace(id, std::move(item));
-    stamp_.bump();
-  } else {
-    found->second = std::move(item);
-  }
+  Slot& s = put_slot(std::move(item));
   if (!timeline) return;
-  if (merge_timeline) unpack(id);
-  else packed_.erase(id);
-  auto& tl = timelines_[id];
   if (!merge_timeline) {
-    tl = *timeline;
+    drop_packed(s);
+    s.timeline = *timeline;
     return;
   }
+  auto& tl = unpacked(s);
   for (const auto& e : *timeline) {
     auto same = std::find_if(tl.begin(), tl.end(), [&](const TimelineEntry& x) { return x.id == e.id; });
     if (same != tl.end()) *same = e;
@@ -437,12 +465,11 @@ void Workspace::remove_item(const std::string& id) {
   auto found = items_.find(id);
   if (found == items_.end()) return;
   ++version_;
-  auto& ids = ids_by_entity_[found->second.entity];
+  auto& ids = ids_by_entity_[found->second.item.entity];
   ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
+  drop_packed(found->second);
   items_.erase(found);
   stamp_.bump();
-  timelines_.erase(id);
-  packed_.erase(id);
 }
 
 void Workspace::set_schema(Schema s) {
@@ -451,29 +478,33 @@ void Workspace::set_schema(Schema s) {
 }
 
 void Workspace::confirm_entries(const std::string& item, const std::string& mutation_id, std::uint64_t ver) {
-  unpack(item);
-  auto it = timelines_.find(item);
-  if (it == timelines_.end()) return;
-  for (auto& e : it->second)
+  const Slot* s = slot(item);
+  if (!s) return;
+  for (auto& e : unpacked(*s))
     if (e.id == mutation_id || e.id.rfind(mutation_id + ":", 0) == 0) e.ver = ver;
 }
 
 std::vector<TimelineEntry*> Workspace::take_new_entries() {
   std::vector<TimelineEntry*> out;
   for (const auto& [item, index] : new_entries_) {
-    auto it = timelines_.find(item);
-    if (it != timelines_.end() && index < it->second.size()) out.push_back(&it->second[index]);
+    const Slot* s = slot(item);
+    if (s && index < s->timeline.size()) out.push_back(&s->timeline[index]);
   }
   new_entries_.clear();
   return out;
 }
 
-// Writes one cell by last-writer-wins and records it: a change, a stage move, or a losing concurrent write.
 void Workspace::write_cell(const Mutation& m, Item& it, const FieldDef& f, const Value& v, int* entry) {
+  write_cell(m, items_.at(it.id), f, v, entry);
+}
+
+// Writes one cell by last-writer-wins and records it: a change, a stage move, or a losing concurrent write.
+void Workspace::write_cell(const Mutation& m, Slot& s, const FieldDef& f, const Value& v, int* entry) {
+  Item& it = s.item;
   auto pos = std::lower_bound(it.fields.begin(), it.fields.end(), f.id, field_less);
   Cell* current = pos != it.fields.end() && pos->first == f.id ? &pos->second : nullptr;
   if (current && m.hlc < current->hlc) {
-    add_timeline(m, it.id, TimelineKind::Overridden, f.id, current->value, v, entry);
+    add_timeline(m, s, TimelineKind::Overridden, f.id, current->value, v, entry);
     return;
   }
   if (current ? current->value == v : v.is_null()) return;
@@ -489,8 +520,8 @@ void Workspace::write_cell(const Mutation& m, Item& it, const FieldDef& f, const
   }
   it.rev = version_;
   if (f.type == FieldType::CrmBinding) record_links(m, it, f, old_value, v);
-  add_timeline(m, it.id, f.type == FieldType::Stage ? TimelineKind::StageChanged : TimelineKind::FieldChanged,
-               f.id, std::move(old_value), v, entry);
+  add_timeline(m, s, f.type == FieldType::Stage ? TimelineKind::StageChanged : TimelineKind::FieldChanged, f.id,
+               std::move(old_value), v, entry);
 }
 
 // The items a binding now points at, or no longer does, record it in their own timelines.
@@ -504,15 +535,11 @@ void Workspace::record_links(const Mutation& m, const Item& it, const FieldDef& 
   };
   const auto was = ids(before), now = ids(after);
   for (const auto& id : now)
-    if (std::find(was.begin(), was.end(), id) == was.end() && items_.count(id)) {
-      add_timeline(m, id, TimelineKind::Linked, f.id, {}, {}, nullptr);
-      timelines_[id].back().target = it.id;
-    }
+    if (std::find(was.begin(), was.end(), id) == was.end())
+      if (Slot* other = slot(id)) add_timeline(m, *other, TimelineKind::Linked, f.id, {}, {}, nullptr).target = it.id;
   for (const auto& id : was)
-    if (std::find(now.begin(), now.end(), id) == now.end() && items_.count(id)) {
-      add_timeline(m, id, TimelineKind::Unlinked, f.id, {}, {}, nullptr);
-      timelines_[id].back().target = it.id;
-    }
+    if (std::find(now.begin(), now.end(), id) == now.end())
+      if (Slot* other = slot(id)) add_timeline(m, *other, TimelineKind::Unlinked, f.id, {}, {}, nullptr).target = it.id;
 }
 
 Status Workspace::check_writable(const Mutation& m, const Item& it, const std::string& field, const Value& v,
@@ -574,10 +601,10 @@ Status Workspace::apply_create(const Mutation& m, const CreateItem& c) {
 
   ids_by_entity_[c.entity].push_back(c.item);
   it.rev = version_;
-  items_.emplace(c.item, std::move(it));
+  Slot& made = items_.emplace(c.item, Slot{std::move(it), {}, {}}).first->second;
   stamp_.bump();
-  add_timeline(m, c.item, TimelineKind::Created, {}, {}, {}, nullptr);
-  const Item& created = items_.at(c.item);
+  add_timeline(m, made, TimelineKind::Created, {}, {}, {}, nullptr);
+  const Item& created = made.item;
   for (const auto& [fid, v] : c.fields)
     if (const FieldDef* f = schema_.field(c.entity, fid); f && f->type == FieldType::CrmBinding)
       record_links(m, created, *f, Value(), v);
@@ -587,7 +614,7 @@ Status Workspace::apply_create(const Mutation& m, const CreateItem& c) {
 Status Workspace::apply_set(const Mutation& m, const SetField& c) {
   auto found = items_.find(c.item);
   if (found == items_.end()) return Status::Fail("unknown_item", "no such item: " + c.item);
-  Item& it = found->second;
+  Item& it = found->second.item;
   if (it.deleted) return Status::Fail("item_deleted", "item " + c.item + " is deleted");
   const FieldDef* f = field_def(it.entity, c.field);
   if (f && f->type == FieldType::Stage) return apply_move(m, MoveStage{c.item, c.value.str_or_empty(), {}});
@@ -601,14 +628,14 @@ Status Workspace::apply_set(const Mutation& m, const SetField& c) {
   // already breaks a rule is not.
   if (c.value.empty() && required_for(schema_, m.author, *f, it.pipeline, it.get("STAGE_ID").str_or_empty()))
     return Status::Fail("required", "field " + c.field + " is required", c.field);
-  write_cell(m, it, *f, c.value, nullptr);
+  write_cell(m, found->second, *f, c.value, nullptr);
   return Status::Ok();
 }
 
 Status Workspace::apply_move(const Mutation& m, const MoveStage& c) {
   auto found = items_.find(c.item);
   if (found == items_.end()) return Status::Fail("unknown_item", "no such item: " + c.item);
-  Item& it = found->second;
+  Item& it = found->second.item;
   if (it.deleted) return Status::Fail("item_deleted", "item " + c.item + " is deleted");
   if (!can_act(schema_, m.author, it, Action::Edit))
     return Status::Fail("forbidden", "you may not edit this item");
@@ -625,8 +652,8 @@ Status Workspace::apply_move(const Mutation& m, const MoveStage& c) {
   if (!missing.empty()) return required_missing(std::move(missing));
 
   int entry = 0;
-  for (size_t i = 0; i < c.fills.size(); ++i) write_cell(m, it, *defs[i], c.fills[i].second, &entry);
-  write_cell(m, it, *schema_.field(it.entity, "STAGE_ID"), Value(c.stage), &entry);
+  for (size_t i = 0; i < c.fills.size(); ++i) write_cell(m, found->second, *defs[i], c.fills[i].second, &entry);
+  write_cell(m, found->second, *schema_.field(it.entity, "STAGE_ID"), Value(c.stage), &entry);
   return Status::Ok();
 }
 

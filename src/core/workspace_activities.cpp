@@ -48,10 +48,10 @@ const Activity* Item::activity(const std::string& id) const {
 Item* Workspace::editable_item(const Mutation& m, const std::string& id, Status* why) {
   auto found = items_.find(id);
   if (found == items_.end()) return *why = Status::Fail("unknown_item", "no such item: " + id), nullptr;
-  if (found->second.deleted) return *why = Status::Fail("item_deleted", "item " + id + " is deleted"), nullptr;
-  if (!can_act(schema_, m.author, found->second, Action::Edit))
+  if (found->second.item.deleted) return *why = Status::Fail("item_deleted", "item " + id + " is deleted"), nullptr;
+  if (!can_act(schema_, m.author, found->second.item, Action::Edit))
     return *why = Status::Fail("forbidden", "you may not edit this item"), nullptr;
-  return &found->second;
+  return &found->second.item;
 }
 
 Status Workspace::apply_item(const Mutation& m, const PutTodo& c) {
@@ -86,8 +86,7 @@ Status Workspace::apply_item(const Mutation& m, const PutTodo& c) {
     created.completed_ms = 0;
     if (created.responsible.empty()) created.responsible = m.author;
     it->activities.push_back(created);
-    add_timeline(m, c.item, TimelineKind::TodoPlanned, {}, {}, {}, nullptr);
-    auto& e = timelines_[c.item].back();
+    auto& e = add_timeline(m, c.item, TimelineKind::TodoPlanned, {}, {}, {}, nullptr);
     e.text = created.subject;
     e.payload = json{{"todo", created.id}, {"deadline", created.deadline_ms}, {"responsible", created.responsible}}.dump();
   }
@@ -106,8 +105,7 @@ Status Workspace::apply_item(const Mutation& m, const CompleteTodo& c) {
   a->completed_ms = c.completed ? m.time_ms : 0;
   it->rev = version_;
   if (c.completed) {
-    add_timeline(m, c.item, TimelineKind::TodoCompleted, {}, {}, {}, nullptr);
-    auto& e = timelines_[c.item].back();
+    auto& e = add_timeline(m, c.item, TimelineKind::TodoCompleted, {}, {}, {}, nullptr);
     e.text = a->subject;
     e.payload = json{{"todo", a->id}, {"deadline", a->deadline_ms}}.dump();
   }
@@ -135,8 +133,7 @@ Status Workspace::apply_item(const Mutation& m, const LogCommunication& c) {
   if (c.direction != "in" && c.direction != "out") return Status::Fail("invalid_direction", "in or out");
   if (c.duration_s < 0 || c.duration_s > 24 * 3600) return Status::Fail("invalid_duration", "a call lasts 0 to 24 hours", "duration");
   if (c.note.size() > kMaxText) return Status::Fail("too_long", "the note is too long", "note");
-  add_timeline(m, c.item, TimelineKind::Communication, {}, {}, {}, nullptr);
-  auto& e = timelines_[c.item].back();
+  auto& e = add_timeline(m, c.item, TimelineKind::Communication, {}, {}, {}, nullptr);
   e.text = c.note;
   e.payload = json{{"channel", c.channel}, {"direction", c.direction}, {"address", c.address},
                    {"outcome", c.outcome}, {"duration", c.duration_s}}.dump();

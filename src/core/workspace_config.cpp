@@ -110,7 +110,7 @@ Status Workspace::apply_config(const Mutation& m, const PutField& c) {
   // Removed list options take their values with them; so do visibility-independent settings.
   if (d.type == FieldType::List) {
     for (const auto& id : item_ids(d.entity)) {
-      Item& it = items_.at(id);
+      Item& it = items_.at(id).item;
       Cell* cell = const_cast<Cell*>(it.cell(d.id));
       if (!cell) continue;
       Value::List kept;
@@ -137,7 +137,7 @@ Status Workspace::apply_config(const Mutation& m, const DeleteField& c) {
   // The values of every item, the required rules and the definition go; layouts that still name the
   // field ignore it when drawing (L-12).
   for (const auto& id : item_ids(c.entity)) {
-    Item& it = items_.at(id);
+    Item& it = items_.at(id).item;
     it.erase(c.field);
     it.rev = version_;
   }
@@ -389,7 +389,7 @@ Status Workspace::apply_config(const Mutation& m, const PutPipeline& c) {
   auto items_on = [&](const std::string& pipeline, const std::string* stage) {
     size_t n = 0;
     for (const auto& id : item_ids(p.entity)) {
-      const Item& it = items_.at(id);
+      const Item& it = items_.at(id).item;
       if (it.deleted || it.pipeline != pipeline) continue;
       if (!stage || it.get("STAGE_ID").str_or_empty() == *stage) ++n;
     }

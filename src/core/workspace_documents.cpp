@@ -26,7 +26,7 @@ Status admins_only(const Schema& s, const std::string& user, const char* what) {
 Status Workspace::apply_item(const Mutation& m, const GenerateDocument& c) {
   auto found = items_.find(c.item);
   if (found == items_.end()) return Status::Fail("unknown_item", "no such item: " + c.item);
-  Item& it = found->second;
+  Item& it = found->second.item;
   if (it.deleted) return Status::Fail("item_deleted", "item " + c.item + " is deleted");
   // Reading the item is enough to print it, as in the reference product.
   if (!can_act(schema_, m.author, it, Action::Read)) return Status::Fail("unknown_item", "no such item: " + c.item);
@@ -57,8 +57,7 @@ Status Workspace::apply_item(const Mutation& m, const GenerateDocument& c) {
   stored.item_id = it.id;
   it.documents.push_back(std::move(stored));
   it.rev = version_;
-  add_timeline(m, c.item, TimelineKind::Document, {}, {}, {}, nullptr);
-  auto& e = timelines_[c.item].back();
+  auto& e = add_timeline(m, found->second, TimelineKind::Document, {}, {}, {}, nullptr);
   e.text = d.title;
   e.payload = json{{"document", d.id}, {"number", d.number}, {"template", d.template_id}}.dump();
   return Status::Ok();

@@ -16,18 +16,17 @@ constexpr size_t kMaxComment = 65536;
 }  // namespace
 
 TimelineEntry* Workspace::entry_mut(const std::string& item, const std::string& entry) {
-  unpack(item);
-  auto it = timelines_.find(item);
-  if (it == timelines_.end()) return nullptr;
-  for (auto& e : it->second)
+  Slot* s = slot(item);
+  if (!s) return nullptr;
+  for (auto& e : unpacked(*s))
     if (e.id == entry) return &e;
   return nullptr;
 }
 
 Status Workspace::apply_item(const Mutation& m, const ChangePipeline& c) {
   auto found = items_.find(c.item);
-  if (found == items_.end() || found->second.deleted) return Status::Fail("unknown_item", "no such item: " + c.item);
-  Item& it = found->second;
+  if (found == items_.end() || found->second.item.deleted) return Status::Fail("unknown_item", "no such item: " + c.item);
+  Item& it = found->second.item;
   if (!can_act(schema_, m.author, it, Action::Edit)) return Status::Fail("forbidden", "you may not edit this item");
   const EntityType* et = schema_.entity(it.entity);
   if (!et || !et->has_pipelines) return Status::Fail("no_pipelines", it.entity + " has a single pipeline");
@@ -55,7 +54,7 @@ Status Workspace::apply_item(const Mutation& m, const ChangePipeline& c) {
   it.pipeline = to->id;
   it.rev = version_;
   add_timeline(m, it.id, TimelineKind::PipelineChanged, {}, Value(from), Value(to->id), &entry);
-  for (size_t i = 0; i < c.fills.size(); ++i) write_cell(m, it, *defs[i], c.fills[i].second, &entry);
+  for (size_t i = 0; i < c.fills.size(); ++i) write_cell(m, found->second, *defs[i], c.fills[i].second, &entry);
   // The stage of another pipeline means nothing here: the write wins regardless of clocks.
   Cell& stage = it.cell_for_write("STAGE_ID");
   Value old_stage = stage.value;
@@ -66,13 +65,12 @@ Status Workspace::apply_item(const Mutation& m, const ChangePipeline& c) {
 
 Status Workspace::apply_item(const Mutation& m, const AddComment& c) {
   auto found = items_.find(c.item);
-  if (found == items_.end() || found->second.deleted) return Status::Fail("unknown_item", "no such item: " + c.item);
-  if (!can_act(schema_, m.author, found->second, Action::Edit))
+  if (found == items_.end() || found->second.item.deleted) return Status::Fail("unknown_item", "no such item: " + c.item);
+  if (!can_act(schema_, m.author, found->second.item, Action::Edit))
     return Status::Fail("forbidden", "you may not comment on this item");
   if (c.text.find_first_not_of(" \t\r\n") == std::string::npos) return Status::Fail("comment_empty", "the comment is empty");
   if (c.text.size() > kMaxComment) return Status::Fail("too_long", "the comment is longer than 64 KB");
-  add_timeline(m, c.item, TimelineKind::Comment, {}, {}, {}, nullptr);
-  timelines_[c.item].back().text = c.text;
+  add_timeline(m, found->second, TimelineKind::Comment, {}, {}, {}, nullptr).text = c.text;
   return Status::Ok();
 }
 
@@ -95,13 +93,13 @@ Status Workspace::apply_item(const Mutation& m, const EditComment& c) {
 
 Status Workspace::apply_item(const Mutation& m, const PinEntry& c) {
   auto found = items_.find(c.item);
-  if (found == items_.end() || found->second.deleted) return Status::Fail("unknown_item", "no such item: " + c.item);
-  if (!can_act(schema_, m.author, found->second, Action::Edit)) return Status::Fail("forbidden", "you may not pin here");
+  if (found == items_.end() || found->second.item.deleted) return Status::Fail("unknown_item", "no such item: " + c.item);
+  if (!can_act(schema_, m.author, found->second.item, Action::Edit)) return Status::Fail("forbidden", "you may not pin here");
   TimelineEntry* e = entry_mut(c.item, c.entry);
   if (!e || e->removed) return Status::Fail("unknown_entry", "no such entry");
   if (c.pinned && !e->pinned) {
-    size_t pinned = std::count_if(timelines_[c.item].begin(), timelines_[c.item].end(),
-                                  [](const TimelineEntry& x) { return x.pinned; });
+    const auto& tl = found->second.timeline;  // decoded by entry_mut
+    size_t pinned = std::count_if(tl.begin(), tl.end(), [](const TimelineEntry& x) { return x.pinned; });
     if (pinned >= kMaxPinned) return Status::Fail("pin_limit", "at most 7 entries can be pinned");
   }
   e->pinned = c.pinned;
@@ -110,8 +108,8 @@ Status Workspace::apply_item(const Mutation& m, const PinEntry& c) {
 
 Status Workspace::apply_item(const Mutation& m, const SetNote& c) {
   auto found = items_.find(c.item);
-  if (found == items_.end() || found->second.deleted) return Status::Fail("unknown_item", "no such item: " + c.item);
-  if (!can_act(schema_, m.author, found->second, Action::Edit)) return Status::Fail("forbidden", "you may not add notes here");
+  if (found == items_.end() || found->second.item.deleted) return Status::Fail("unknown_item", "no such item: " + c.item);
+  if (!can_act(schema_, m.author, found->second.item, Action::Edit)) return Status::Fail("forbidden", "you may not add notes here");
   TimelineEntry* e = entry_mut(c.item, c.entry);
   if (!e || e->removed) return Status::Fail("unknown_entry", "no such entry");
   if (c.text.size() > kMaxComment) return Status::Fail("too_long", "the note is longer than 64 KB");
@@ -122,7 +120,7 @@ Status Workspace::apply_item(const Mutation& m, const SetNote& c) {
 Status Workspace::apply_item(const Mutation& m, const DeleteItem& c) {
   auto found = items_.find(c.item);
   if (found == items_.end()) return Status::Fail("unknown_item", "no such item: " + c.item);
-  Item& it = found->second;
+  Item& it = found->second.item;
   if (it.deleted) return Status::Fail("item_deleted", "the item is in the recycle bin already");
   if (!can_act(schema_, m.author, it, Action::Remove)) return Status::Fail("forbidden", "you may not delete this item");
   it.deleted = true;
@@ -136,7 +134,7 @@ Status Workspace::apply_item(const Mutation& m, const DeleteItem& c) {
 Status Workspace::apply_item(const Mutation& m, const RestoreItem& c) {
   auto found = items_.find(c.item);
   if (found == items_.end()) return Status::Fail("unknown_item", "no such item: " + c.item);
-  Item& it = found->second;
+  Item& it = found->second.item;
   if (!it.deleted) return Status::Fail("not_deleted", "the item is not in the recycle bin");
   if (!can_act(schema_, m.author, it, Action::Remove) && it.deleted_by != m.author)
     return Status::Fail("forbidden", "you may not restore this item");
@@ -151,9 +149,9 @@ Status Workspace::apply_item(const Mutation& m, const RestoreItem& c) {
 Status Workspace::apply_item(const Mutation& m, const PurgeItem& c) {
   auto found = items_.find(c.item);
   if (found == items_.end()) return Status::Fail("unknown_item", "no such item: " + c.item);
-  if (!found->second.deleted) return Status::Fail("not_deleted", "only items in the recycle bin are purged");
+  if (!found->second.item.deleted) return Status::Fail("not_deleted", "only items in the recycle bin are purged");
   // Administrators empty the bin; anyone's client purges what has been there for 30 days.
-  const bool expired = m.time_ms - found->second.deleted_ms >= kRecycleBinDays * 86400000LL;
+  const bool expired = m.time_ms - found->second.item.deleted_ms >= kRecycleBinDays * 86400000LL;
   if (!is_admin(schema_, m.author) && !expired) return Status::Fail("forbidden", "you may not purge this item");
   remove_item(c.item);
   return Status::Ok();

@@ -4,8 +4,8 @@ import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".wasm": "application/wasm",
-  ".data": "application/octet-stream", ".svg": "image/svg+xml", ".json": "application/json",
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript",
+  ".wasm": "application/wasm", ".data": "application/octet-stream", ".svg": "image/svg+xml", ".json": "application/json",
   ".webmanifest": "application/manifest+json", ".png": "image/png" };
 
 export function serveStatic(mounts) {

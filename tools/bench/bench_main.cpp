@@ -3,6 +3,7 @@
 // shell/bench.sh collects them into the table (tools/bench/report.mjs).
 //   kt_bench query  --snapshot ws100k.json [--runs 15]   quick search + a filter over the deals
 //   kt_bench merge  --snapshot ws100k.json [--runs 5]    100,000 remote field updates into the local state
+//                   (or --base base100k.bin: the same state from the stored base, as the browser's figure)
 //   kt_bench push   --mutations ws10k.jsonl [--runs 3]   kartoteka-server (HTTP + SQLite) push throughput
 //   kt_bench load   --journal journal10k/ [--runs 3]     the app's start: journal read + parse + replay
 //   kt_bench load   --base base100k.bin [--runs 3]       the same from a compacted store: decode the base
@@ -31,6 +32,7 @@
 #include "core/snapshot.hpp"
 #include "core/snapshot_binary.hpp"
 #include "core/workspace.hpp"
+#include "merge.hpp"
 #include "server/server.hpp"
 #include "storage/files.hpp"
 #include "storage/journal.hpp"
@@ -108,29 +110,32 @@ int bench_query(const std::string& snapshot, int runs) {
 // merge: 100,000 remote field updates (another client's SetField mutations, per-field HLC) into the local
 // workspace, and the same changes as the client really receives them: pull pages parsed and rebased
 // -------------------------------------------------------------------------------------------------------
-int bench_merge(const std::string& snapshot, int runs, int updates) {
-  kt::Workspace local = load_ws(snapshot, nullptr);
-  const auto& ids = local.item_ids("deal");
-  kt::HlcClock remote("remote");
-  std::int64_t now = 1767225600000 + 86400000;
+double now_ms() {
+  return std::chrono::duration<double, std::milli>(Clock::now().time_since_epoch()).count();
+}
+
+// The workspace from the snapshot JSON, or from a stored base (--base) with every timeline decoded: the same
+// state, the second the way the browser's figure loads it (merge_web.cpp).
+kt::Workspace load_merge_ws(const std::string& snapshot, const std::string& base) {
+  if (snapshot.empty() && !base.empty()) {
+    kt::Workspace ws;
+    if (kt::Status st = kt::decode_workspace(read_all(base), &ws, nullptr); !st) throw std::runtime_error(st.message);
+    ws.unpack_all();
+    return ws;
+  }
+  return load_ws(snapshot, nullptr);
+}
+
+// The stream and the pages are tools/bench/merge.cpp's, shared with the browser's build (merge_web.cpp).
+int bench_merge(const std::string& snapshot, const std::string& base, int runs, int updates) {
+  kt::Workspace local = load_merge_ws(snapshot, base);
+  kt::bench::MergeStream stream(local);
   std::vector<double> per_s;
-  std::vector<kt::Mutation> ms(updates);
-  std::uint64_t seq = 0;
+  std::vector<kt::Mutation> ms;
   for (int r = 0; r < runs; ++r) {
-    for (int i = 0; i < updates; ++i) {
-      kt::Mutation& m = ms[i];
-      m.client = "remote";
-      m.seq = ++seq;
-      m.author = "u1";
-      m.time_ms = now;
-      m.hlc = remote.tick(now);
-      m.cmd = kt::SetField{ids[i % ids.size()], (i & 1) ? "UF_CRM_NOTE" : "UF_CRM_BUDGET",
-                           (i & 1) ? kt::Value("note " + std::to_string(seq)) : kt::Value(double(seq)), {}};
-    }
-    size_t failed = 0;
+    stream.next(updates, &ms);
     auto t0 = Clock::now();
-    for (const auto& m : ms)
-      if (!local.apply(m)) ++failed;
+    const size_t failed = kt::bench::apply_all(local, ms);
     const double ms_taken = ms_since(t0);
     if (failed) std::fprintf(stderr, "merge: %zu refused\n", failed);
     per_s.push_back(updates / (ms_taken / 1000.0));
@@ -140,34 +145,17 @@ int bench_merge(const std::string& snapshot, int runs, int updates) {
 
   // The client's real path: the changed items arrive whole in pull pages of 2,000 (JSON), are parsed and put
   // into the confirmed state by the Replica (no pending edits here).
-  std::vector<std::string> pages;
-  const std::string* all = nullptr;
-  json page = {{"cursor", "x"}, {"more", true}, {"reset", false}, {"items", json::array()}, {"removed", json::array()},
-               {"lastMutationIds", json::object()}};
-  size_t n = std::min<size_t>(updates, ids.size());
-  for (size_t i = 0; i < n; ++i) {
-    page["items"].push_back(kt::item_json(local, *local.item(ids[i]), all, 0));
-    if (page["items"].size() == 2000 || i + 1 == n) {
-      pages.push_back(page.dump());
-      page["items"] = json::array();
-    }
-  }
-  kt::Workspace client = load_ws(snapshot, nullptr);
+  const std::vector<std::string> pages = kt::bench::pull_pages(local, updates);
+  const size_t n = std::min<size_t>(updates, stream.deals());
+  kt::Workspace client = load_merge_ws(snapshot, base);
   kt::sync::Replica replica(client);
   std::vector<double> pull_s;
   double parse_ms = 0, apply_ms = 0, bytes = 0;
   for (const auto& b : pages) bytes += b.size();
   for (int r = 0; r < runs; ++r) {
     auto t0 = Clock::now();
-    for (const auto& body : pages) {
-      kt::sync::PullPage p;
-      auto tp = Clock::now();
-      if (!kt::sync::parse_pull(body, &p)) throw std::runtime_error("parse_pull failed");
-      parse_ms += ms_since(tp);
-      auto ta = Clock::now();
-      replica.apply(std::move(p));
-      apply_ms += ms_since(ta);
-    }
+    if (!kt::bench::apply_pages(replica, pages, now_ms, &parse_ms, &apply_ms))
+      throw std::runtime_error("parse_pull failed");
     pull_s.push_back(n / (ms_since(t0) / 1000.0));
   }
   char split[160];
@@ -484,7 +472,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (cmd == "query") return bench_query(snapshot, runs ? runs : 15);
-    if (cmd == "merge") return bench_merge(snapshot, runs ? runs : 5, updates);
+    if (cmd == "merge") return bench_merge(snapshot, base, runs ? runs : 5, updates);
     if (cmd == "push") return bench_push(mutations, runs ? runs : 3);
     if (cmd == "load" && !base.empty()) return bench_base(base, runs ? runs : 3);
     if (cmd == "snapshot-pages") return bench_snapshot_pages(base, runs ? runs : 3);

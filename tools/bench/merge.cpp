@@ -1,0 +1,65 @@
+#include "merge.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "core/snapshot.hpp"
+
+namespace kt::bench {
+
+using nlohmann::json;
+
+MergeStream::MergeStream(const Workspace& ws) : ids_(ws.item_ids("deal")) {}
+
+void MergeStream::next(int updates, std::vector<Mutation>* out) {
+  out->resize(updates);
+  for (int i = 0; i < updates; ++i) {
+    Mutation& m = (*out)[i];
+    m.client = "remote";
+    m.seq = ++seq_;
+    m.author = "u1";
+    m.time_ms = now_;
+    m.hlc = remote_.tick(now_);
+    m.cmd = SetField{ids_[i % ids_.size()], (i & 1) ? "UF_CRM_NOTE" : "UF_CRM_BUDGET",
+                     (i & 1) ? Value("note " + std::to_string(seq_)) : Value(double(seq_)), {}};
+  }
+}
+
+size_t apply_all(Workspace& ws, const std::vector<Mutation>& ms) {
+  size_t failed = 0;
+  for (const auto& m : ms)
+    if (!ws.apply(m)) ++failed;
+  return failed;
+}
+
+std::vector<std::string> pull_pages(const Workspace& ws, size_t n) {
+  const auto& ids = ws.item_ids("deal");
+  n = std::min(n, ids.size());
+  std::vector<std::string> pages;
+  const std::string* all = nullptr;
+  json page = {{"cursor", "x"}, {"more", true}, {"reset", false}, {"items", json::array()}, {"removed", json::array()},
+               {"lastMutationIds", json::object()}};
+  for (size_t i = 0; i < n; ++i) {
+    page["items"].push_back(item_json(ws, *ws.item(ids[i]), all, 0));
+    if (page["items"].size() == 2000 || i + 1 == n) {
+      pages.push_back(page.dump());
+      page["items"] = json::array();
+    }
+  }
+  return pages;
+}
+
+bool apply_pages(sync::Replica& replica, const std::vector<std::string>& pages, double (*now_ms)(),
+                 double* parse_ms, double* apply_ms) {
+  for (const auto& body : pages) {
+    sync::PullPage p;
+    const double t0 = now_ms();
+    if (!sync::parse_pull(body, &p)) return false;
+    const double t1 = now_ms();
+    replica.apply(std::move(p));
+    *parse_ms += t1 - t0;
+    *apply_ms += now_ms() - t1;
+  }
+  return true;
+}
+
+}  // namespace kt::bench
