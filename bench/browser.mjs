@@ -473,7 +473,8 @@ async function merge(browser, url) {
   const state = `${c.deals} deals decoded from the ${mb(c.baseBytes)} MB stored base in ${Math.round(c.loadMs)} ms, ` +
     `every packed timeline decoded (${Math.round(c.unpackMs)} ms: the native figure's state)`;
   emit("browser_merge_mutations", "per_s", c.mutations, `${updates} SetField mutations of another client, ` +
-    `Workspace::apply in WebAssembly (-O3, as the app), ${ua}; ${state}; WebAssembly heap ${mb(c.heapBytes)} MB at the end`);
+    `Workspace::apply in WebAssembly (-O3, as the app), ${ua}; ${state}; the benchmark's WebAssembly heap at the end ` +
+    `${mb(c.heapBytes)} MB (with the pull pages and a second copy of the workspace)`);
   if (c.pull) {
     const avg = (xs) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
     emit("browser_merge_pull", "per_s", c.pull, `${Math.min(updates, c.deals)} changed items (whole, with timelines) in ` +

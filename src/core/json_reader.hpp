@@ -83,21 +83,45 @@ class JsonReader {
     } else {
       while (p_ < end_ && digit(*p_)) ++p_;
     }
+    const char* int_end = p_;
     bool is_double = false;
+    const char* frac = nullptr;
     if (p_ < end_ && *p_ == '.') {
       ++p_;
+      frac = p_;
       if (p_ >= end_ || !digit(*p_)) return fail();
       while (p_ < end_ && digit(*p_)) ++p_;
       is_double = true;
     }
+    const char* frac_end = p_;
     if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) {
       ++p_;
       if (p_ < end_ && (*p_ == '+' || *p_ == '-')) ++p_;
       if (p_ >= end_ || !digit(*p_)) return fail();
       while (p_ < end_ && digit(*p_)) ++p_;
       is_double = true;
+      frac_end = nullptr;  // an exponent: strtod below
     }
     if (is_double) {
+      // The common case (JSON from dump(): "1234.5", "300001.0") exactly, without strtod: at most 15
+      // significant digits make an integer that a double holds exactly, and dividing it by an exact power
+      // of ten (at most 1e22) is one correctly rounded operation, so the result is strtod's (Clinger's fast
+      // path). strtod is slow in WebAssembly (long double arithmetic in software).
+      if (frac_end) {
+        static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                            1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+        const char* first = start + (neg ? 1 : 0);
+        const size_t digits = static_cast<size_t>(int_end - first) + static_cast<size_t>(frac_end - frac);
+        if (digits <= 15) {
+          std::uint64_t m = 0;
+          for (const char* q = first; q < int_end; ++q) m = m * 10 + static_cast<unsigned>(*q - '0');
+          for (const char* q = frac; q < frac_end; ++q) m = m * 10 + static_cast<unsigned>(*q - '0');
+          d = static_cast<double>(m) / kPow10[frac_end - frac];
+          if (neg) d = -d;
+          kind = Number::Double;
+          return true;
+        }
+      }
       // strtod, not from_chars: Emscripten 3.1.6's libc++ has no floating-point from_chars. The text is
       // a validated JSON number (no locale-dependent forms), copied to get its terminating zero.
       const std::string text(start, p_);
@@ -142,13 +166,21 @@ class JsonReader {
     ++p_;
     out.clear();
     for (;;) {
+      // A run of characters without escapes, UTF-8 sequences checked and kept in the run (Cyrillic text is
+      // one run, not an append per letter).
       const char* run = p_;
       while (p_ < end_) {
         const unsigned char c = static_cast<unsigned char>(*p_);
-        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
+        if (c >= 0x80) {
+          const int n = utf8_length(p_, end_);
+          if (n == 0) return fail();
+          p_ += n;
+          continue;
+        }
+        if (c == '"' || c == '\\' || c < 0x20) break;
         ++p_;
       }
-      out.append(run, p_);
+      out.append(run, static_cast<size_t>(p_ - run));
       if (p_ >= end_) return fail();
       const unsigned char c = static_cast<unsigned char>(*p_);
       if (c == '"') {
@@ -156,13 +188,6 @@ class JsonReader {
         return true;
       }
       if (c < 0x20) return fail();
-      if (c >= 0x80) {
-        const int n = utf8_length(p_, end_);
-        if (n == 0) return fail();
-        out.append(p_, p_ + n);
-        p_ += n;
-        continue;
-      }
       // An escape.
       if (++p_ >= end_) return fail();
       switch (*p_++) {
