@@ -60,6 +60,15 @@ bool write_atomic(const std::string& path, const std::function<bool(FILE*)>& wri
   if (!f) return false;
   bool ok = write(f) && std::fflush(f) == 0;
   ok = std::fclose(f) == 0 && ok;
+#ifdef __EMSCRIPTEN__
+  // Emscripten 3.1.6's FS.rename over an existing file leaves the replaced node in the FS's name table: it
+  // is found again, with its old contents, once the file that replaced it is unlinked (and it holds those
+  // contents in memory until then). The connected store deletes its shards when it starts over from a new
+  // base, and the next write of a shard read the shard's contents from before the base back (sync test
+  // "the connected store starts over..."). Unlinking first removes the node properly; in memory, the
+  // rename cannot fail halfway, and IndexedDB gets the result in one transaction anyway.
+  if (ok) std::remove(path.c_str());
+#endif
   if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
     std::remove(tmp.c_str());
     return false;
