@@ -106,7 +106,7 @@ async function coldLoad(browser, url, name, deals, figure) {
     return (j.loaded < 1000 || j.compactions > 0) && !Module.ktPersist.inFlight && !Module.ktPersist.dirty;
   }, null, { timeout: 120000, polling: 100 });
   const compacted = (await state(page)).journal;
-  const out = [], split = [];
+  const out = [], split = [], reload = [];
   // Each navigation is a fresh document: the first frame includes reading IDBFS, replaying the journal.
   await page.addInitScript(() => {
     const poll = () => {
@@ -118,26 +118,45 @@ async function coldLoad(browser, url, name, deals, figure) {
   });
   // Leaving a page with unsaved edits asks first (beforeunload): accept, and report what was unsaved.
   page.on("dialog", (d) => { console.error(`coldLoad: ${d.type()} dialog accepted`); d.accept(); });
+  const firstFrame = async (r) => {
+    const h = await page.waitForFunction(() => window.__firstFrameAt, null, { timeout: 120000, polling: 50 });
+    const st = await state(page);
+    if (st.deals < deals) throw new Error(`run ${r}: only ${st.deals} deals loaded`);
+    return { ms: await h.jsonValue(), st };
+  };
+  // Two ways to open the app, alternating. The figure: opening it in a tab (navigating from an empty
+  // page where the app is not running, as from a new tab or a bookmark). For information: reloading the running app, where the same
+  // navigation first tears down the previous page (its WebGL context, WebAssembly memory, workers: with
+  // a software rasteriser, ~100-200 ms before the new page's first script runs).
   for (let r = 0; r < RUNS; r++) {
     const before = await state(page);
     if (before.journal.appended !== before.journal.durable) console.error("coldLoad: unsaved before navigation: " + JSON.stringify(before.journal));
+    reload.push((await page.goto(url + "?reload=" + r), await firstFrame(r)).ms);
+    await page.goto("about:blank");
+    await page.waitForTimeout(500);  // the previous page's teardown (GPU, workers) finishes in the background
     await page.goto(url + "?r=" + r);
-    const h = await page.waitForFunction(() => window.__firstFrameAt, null, { timeout: 120000, polling: 50 });
-    out.push(await h.jsonValue());
-    const st = await state(page);
+    const { ms, st } = await firstFrame(r);
+    out.push(ms);
     split.push({ populate: await page.evaluate(() => Module.ktStorage.populateMs), replay: st.journal.load_ms,
-      records: st.journal.loaded, times: await page.evaluate(() => Module.ktTimes) });
-    const loaded = st.deals;
-    if (loaded < deals) throw new Error(`run ${r}: only ${loaded} deals loaded`);
+      records: st.journal.loaded, times: await page.evaluate(() => {
+        // The navigation's own steps (the service worker's start, the page's response) and the WebAssembly's.
+        const nav = performance.getEntriesByType("navigation")[0] || {};
+        const wasm = performance.getEntriesByType("resource").find((e) => e.name.endsWith(".wasm")) || {};
+        return Object.assign({ sw: nav.workerStart, html: nav.responseEnd, wasm: wasm.responseEnd }, Module.ktTimes);
+      }) });
   }
+  emit(figure + "_reload", "ms", reload, "the same workspace, reloading the running app: the navigation first tears down the previous page");
   const heap = await page.evaluate(() => (typeof HEAP8 !== "undefined" ? HEAP8.length : wasmMemory.buffer.byteLength));
   emit(figure, "ms", out, `${s.deals} deals (installed: ${name}, ${files} file(s); the first start replayed ` +
-    `${s.journal.loaded} journal records, compacted in ${Math.round(compacted.compact_ms)} ms); navigation -> first frame, ` +
+    `${s.journal.loaded} journal records, compacted in ${Math.round(compacted.compact_ms)} ms); navigation from an empty tab -> first frame, ` +
     "files cached by the service worker; of which the runtime waited for the local store (ms) " + split.map((x) => Math.round(x.populate)).join("/") +
     ", decoding the base + replaying " + split.map((x) => x.records).join("/") + " journal records (ms) " +
     split.map((x) => Math.round(x.replay)).join("/") + `; WebAssembly heap ${(heap / 1048576).toFixed(0)} MB; ` +
-    "milestones (ms from navigation: the page's IndexedDB read begun/done, script, populating /data begun/done, main, WebGL window, fonts, renderer (font atlas), started, first frame) " +
-    split.map((x, i) => ["idbRead0", "idbRead1", "script", "populate0", "populate1", "main", "window", "fonts", "renderer", "started"]
+    "milestones (ms from navigation: the service worker started, the page received, the page's IndexedDB read begun/done, " +
+    "script, the WebAssembly received, populating /data begun/done, main, WebGL window, fonts, renderer (font atlas), started, " +
+    "the first frame begun/submitted, seen by the next animation frame) " +
+    split.map((x, i) => ["sw", "html", "idbRead0", "idbRead1", "script", "wasm", "populate0", "populate1", "main", "window", "fonts",
+      "renderer", "started", "frame0", "frame1"]
       .map((k) => Math.round(x.times[k] ?? -1)).concat([Math.round(out[i])]).join(" ")).join(" | "));
   return { context, page };
 }

@@ -154,7 +154,11 @@ bool busy() {
 
 EM_JS(double, kt_js_gl_wait_ms, (), { return Module.ktGlWaitMs || 0; });
 
+// A milestone of the start on the page's clock (Module.ktTimes, see web/glue.js).
+#define KT_MILESTONE(name) EM_ASM({ if (Module.ktTimes) Module.ktTimes[UTF8ToString($0)] = performance.now(); }, name)
+
 void frame() {
+  if (g_frames == 0) KT_MILESTONE("frame0");
   const double t0 = emscripten_get_now();
   const double wait0 = kt_js_gl_wait_ms();
   fit_canvas();
@@ -186,6 +190,7 @@ void frame() {
   g_frame_ui[slot] = t_ui1 - t_ui0;
   g_frame_total[slot] = emscripten_get_now() - t0;
   kt::app::frame_done(busy(), next_timed_change_ms());
+  if (g_frames == 1) KT_MILESTONE("frame1");
 }
 
 std::string shell_json() {
@@ -291,9 +296,6 @@ EM_JS(void, kt_js_install_input, (), { Module.ktInput.install(); });
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] main
 // ---------------------------------------------------------------------------------------------------------
-
-// A milestone of the start on the page's clock (Module.ktTimes, see web/glue.js).
-#define KT_MILESTONE(name) EM_ASM({ if (Module.ktTimes) Module.ktTimes[UTF8ToString($0)] = performance.now(); }, name)
 
 int main() {
   KT_MILESTONE("main");
