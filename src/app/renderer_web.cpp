@@ -42,32 +42,41 @@ bool equal(const void* a, const void* b, size_t n) {
 
 // The bytes that decide what a frame looks like: the framebuffer size, the clear colour, the projection,
 // and each draw list's vertices, indices and commands (clip rectangle, texture, offsets, count). Fed
-// piece by piece, either to compare with the last frame's (no copy) or to record them.
+// piece by piece in one pass: compared with the last frame's while they match (no copy), recorded over
+// them from the first difference on.
 class FrameKey {
  public:
-  FrameKey(std::vector<unsigned char>& last, bool record) : last_(last), record_(record) {
-    if (record_) last_.clear();
+  // `valid`: whether `last` holds a frame to compare with.
+  FrameKey(std::vector<unsigned char>& last, bool valid) : last_(last), same_(valid) {
+    if (!valid) last_.clear();
   }
   void bytes(const void* p, size_t n) {
-    if (record_) {
-      const unsigned char* b = static_cast<const unsigned char*>(p);
-      last_.insert(last_.end(), b, b + n);
-      return;
+    const unsigned char* b = static_cast<const unsigned char*>(p);
+    if (same_) {
+      if (pos_ + n <= last_.size() && equal(last_.data() + pos_, b, n)) {
+        pos_ += n;
+        return;
+      }
+      same_ = false;
+      last_.resize(pos_);
     }
-    if (!same_) return;
-    same_ = pos_ + n <= last_.size() && equal(last_.data() + pos_, p, n);
-    pos_ += n;
+    last_.insert(last_.end(), b, b + n);
   }
   template <typename T>
   void value(const T& v) {
     bytes(&v, sizeof v);
   }
-  bool same() const { return same_ && pos_ == last_.size(); }
+  // Whether the frame fed is the last one; either way, `last` now holds the frame fed.
+  bool finish() {
+    if (same_ && pos_ == last_.size()) return true;
+    if (same_) last_.resize(pos_);
+    same_ = false;
+    return false;
+  }
 
  private:
   std::vector<unsigned char>& last_;
-  bool record_;
-  bool same_ = true;
+  bool same_;
   size_t pos_ = 0;
 };
 
@@ -238,12 +247,10 @@ bool renderer_draw(const ImDrawData* data, int fb_width, int fb_height, unsigned
   if (!data || fb_width <= 0 || fb_height <= 0 || !g.program || !program_ready()) return false;
   // The same picture as the canvas shows: nothing to send. Frames drawn after an input event to let the
   // UI settle (app/idle.hpp) are mostly such repeats.
-  if (g.last_valid) {
-    FrameKey same(g.last, false);
-    if (feed(same, data, fb_width, fb_height, clear) && same.same()) return false;
-  }
-  FrameKey record(g.last, true);
-  g.last_valid = feed(record, data, fb_width, fb_height, clear);
+  FrameKey key(g.last, g.last_valid);
+  const bool comparable = feed(key, data, fb_width, fb_height, clear);
+  if (key.finish() && comparable) return false;
+  g.last_valid = comparable;
 
   glClearColor(((clear >> IM_COL32_R_SHIFT) & 0xFF) / 255.f, ((clear >> IM_COL32_G_SHIFT) & 0xFF) / 255.f,
                ((clear >> IM_COL32_B_SHIFT) & 0xFF) / 255.f, 1.f);

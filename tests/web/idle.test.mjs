@@ -44,13 +44,23 @@ export const tests = [
       assert(idle.scriptMs < 20, "almost no script runs while idle: " + idle.scriptMs);
 
       // Input wakes it: a hover changes the row under the mouse.
-      const before = await page.evaluate(() => Module._kt_frame_count());
+      const before = await page.evaluate(() => (Module._kt_frame_ms_reset(), Module._kt_frame_count()));
       const row = await find(page, { role: "row", name: "Обучение сотрудников" });
       await page.mouse.move(row.x + 50, row.y + row.h / 2);
       await page.waitForFunction((b) => Module._kt_frame_count() > b, before, { timeout: 2000 });
       await waitIdle(page);
       const drawn = (await page.evaluate(() => Module._kt_frame_count())) - before;
       assert(drawn >= 2 && drawn <= 8, "a mouse move draws a few frames, then the loop pauses: " + drawn);
+      // Of those frames, the ones that repeat the picture already on the canvas (the UI settling after the
+      // input) are not sent to WebGL (src/app/renderer_web.cpp); frames woken with no change, none.
+      const sent = () => page.evaluate(() => Array.from({ length: Module._kt_frame_ms_count() }, (_, i) => Module._kt_frame_ms_at(i, 4)));
+      const afterMove = await sent();
+      assert(afterMove.includes(1) && afterMove[afterMove.length - 1] === 0,
+        "the hover is drawn, the frames repeating it are not: " + afterMove.join(""));
+      await page.evaluate(() => { Module._kt_frame_ms_reset(); Module._kt_wake(3); });
+      await waitIdle(page);
+      const woken = await sent();
+      assert(woken.length >= 3 && !woken.includes(1), "frames with nothing changed are not drawn: " + woken.join(""));
       const again = await measure(page, 1000);
       assertEq(again.frames, 0, "idle again after the input");
       await context.close();
