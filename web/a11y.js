@@ -149,40 +149,59 @@ Module.ktMirror = (function () {
         delete last[id];
       }
     }
-    // Reading order is document order: rebuild it only when the sequence of nodes changed. Consecutive
-    // rows form a table and consecutive options a listbox, as ARIA requires.
+    // Reading order is document order: redone only when the sequence of nodes changed. Consecutive rows
+    // form a table and consecutive options a listbox, as ARIA requires. A group is known by its kind and
+    // its place among the groups of that kind, so it stays the same element while its rows scroll.
     var joined = ids.join("\n");
     if (joined === order) return;
     order = joined;
-    // Moving the focused element (into the fragment below) blurs it: remember it and focus it again.
-    var focused = root.contains(document.activeElement) ? document.activeElement : null;
-    var usedGroups = {};
-    var frag = document.createDocumentFragment();
-    var current = null, currentKind = "";
+    var top = [], members = {}, counts = {};
+    var currentKind = "", currentKey = "";
     for (var k = 0; k < ids.length; k++) {
       var node = last[ids[k]];
       var kind = GROUP_OF[node.role] || "";
       if (!kind) {
-        current = null;
         currentKind = "";
-        frag.appendChild(elements[node.id]);
+        top.push(elements[node.id]);
         continue;
       }
-      if (!current || currentKind !== kind) {
-        var key = kind + ":" + node.id;
-        current = groupFor(key, kind);
+      if (currentKind !== kind) {
+        counts[kind] = (counts[kind] || 0) + 1;
+        currentKey = kind + ":" + counts[kind];
         currentKind = kind;
-        usedGroups[key] = 1;
-        setAttr(current, "aria-label", node._label || null);
-        while (current.firstChild) current.removeChild(current.firstChild);
-        frag.appendChild(current);
+        members[currentKey] = [];
+        var group = groupFor(currentKey, kind);
+        setAttr(group, "aria-label", node._label || null);
+        top.push(group);
       }
-      current.appendChild(elements[node.id]);
+      members[currentKey].push(elements[node.id]);
     }
-    for (var g in groups) if (!usedGroups[g]) delete groups[g];
-    while (root.firstChild) root.removeChild(root.firstChild);
-    root.appendChild(frag);
+    for (var g in groups) {
+      if (!members[g]) {
+        groups[g].remove();
+        delete groups[g];
+      }
+    }
+    // Only what is out of place moves: a scroll step inserts the rows that came (those that went are gone
+    // already). Moving the focused element blurs it: it is focused again.
+    var focused = root.contains(document.activeElement) ? document.activeElement : null;
+    arrange(root, top);
+    for (var key in members) arrange(groups[key], members[key]);
     if (focused && focused.isConnected && document.activeElement !== focused) focused.focus({ preventScroll: true });
+  }
+
+  // Makes `children` the children of `parent`, in that order, leaving in place those already there.
+  function arrange(parent, children) {
+    var at = parent.firstChild;
+    for (var i = 0; i < children.length; i++) {
+      if (children[i] === at) at = at.nextSibling;
+      else parent.insertBefore(children[i], at);
+    }
+    while (at) {
+      var next = at.nextSibling;
+      parent.removeChild(at);
+      at = next;
+    }
   }
 
   return { update: update, activate: activate };

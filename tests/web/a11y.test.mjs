@@ -39,6 +39,39 @@ export const tests = [
     },
   },
   {
+    name: "a scroll step changes only the mirror elements that came or went; the rest stay where they are",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await page.goto(url);
+      await waitForApp(page);
+      const m = mirror(page);
+      await m.getByRole("row", { name: DEAL }).dispatchEvent("click");
+      await waitState(page, () => JSON.parse(UTF8ToString(Module._kt_debug_json())).screen === "card", "the card");
+      await page.setViewportSize({ width: 1100, height: 480 });  // a card taller than the window
+      await frames(page, 3);
+      await waitIdle(page);
+      const nodes = () => page.evaluate(() => [...document.querySelectorAll("#a11y-mirror [data-node]")].map((e) => e.dataset.node));
+      const before = await nodes();
+      await page.evaluate(() => {
+        window.__mirrorAdded = 0;
+        new MutationObserver((ms) => { for (const x of ms) window.__mirrorAdded += x.addedNodes.length; })
+          .observe(document.getElementById("a11y-mirror"), { childList: true, subtree: true });
+      });
+      await page.mouse.move(550, 330);
+      await page.mouse.wheel(0, 100);
+      await frames(page, 3);
+      await waitIdle(page);
+      const after = await nodes();
+      const came = after.filter((id) => !before.includes(id)).length;
+      const went = before.filter((id) => !after.includes(id)).length;
+      assert(came + went > 0, "the scroll step changed which nodes are on screen");
+      const added = await page.evaluate(() => window.__mirrorAdded);
+      console.log(`        scroll step: ${after.length} elements, ${came} came, ${went} went, ${added} inserted`);
+      assert(added <= came + 2, `${after.length} elements, ${came} came and ${went} went: ${added} element(s) were (re)inserted`);
+      await context.close();
+    },
+  },
+  {
     name: "activating mirror elements operates the app: a row opens the card, Enter on a button, a stage radio",
     async fn({ browser, url }) {
       const { context, page } = await newPage(browser);
