@@ -23,6 +23,11 @@ say() { echo "bench: $*" >&2; }
 started=$(date +%s)
 
 # --- builds -------------------------------------------------------------------------------------------------
+# The merge figure's WebAssembly module (kt_bench's merge for the page; not part of the app's build, so made
+# here even when the builds are otherwise taken as they are).
+merge_web() {
+  NODE_PATH="/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}" cmake --build build/wasm -j "$JOBS" --target kt_merge_web >>"$log"
+}
 if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
   say "building (release)"
   cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >>"$log"
@@ -31,10 +36,10 @@ if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
     [ -f third_party/imgui/imgui.cpp ] || { say "no ImGui source in third_party/: run shell/setup.sh"; exit 1; }
     JOBS="$JOBS" shell/build.sh web >>"$log"
   fi
-  if has browser; then
-    # The merge figure's WebAssembly module (kt_bench's merge for the page; not part of the app).
-    NODE_PATH="/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}" cmake --build build/wasm -j "$JOBS" --target kt_merge_web >>"$log"
-  fi
+  if has browser; then merge_web; fi
+elif has browser && [ ! -f build/wasm/bench/kt_merge_web.wasm ] && [ -f build/wasm/CMakeCache.txt ]; then
+  say "building the merge figure's WebAssembly module (kt_merge_web), missing from the builds"
+  merge_web
 fi
 
 # --- workspaces (deterministic: seed 1) -----------------------------------------------------------------------
