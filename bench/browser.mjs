@@ -496,8 +496,9 @@ async function merge(browser, url) {
     `${mb(c.heapBytes)} MB (with the pull pages and a second copy of the workspace)`);
   if (c.pull) {
     const avg = (xs) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
-    emit("browser_merge_pull", "per_s", c.pull, `${Math.min(updates, c.deals)} changed items (whole, with timelines) in ` +
-      `pull pages: parse_pull + Replica::apply in WebAssembly; ${mb(c.pageBytes)} MB of JSON in ${c.pages} pages; ` +
+    emit("browser_merge_pull", "per_s", c.pull, `${Math.min(updates, c.deals)} changed items in binary pull pages ` +
+      `(their fields and new timeline entries, as the server sends them to a client that holds them): parse_pull + ` +
+      `Replica::apply in WebAssembly; ${mb(c.pageBytes)} MB in ${c.pages} pages; ` +
       `per run ${avg(c.parseMs)} ms parse_pull, ${avg(c.applyMs)} ms Replica::apply; ${ua}`);
   }
   await context.close();

@@ -359,7 +359,7 @@ async function main() {
         const deals = out[0].deals;
         emit("sync_bootstrap_100k", "ms", out.slice(0, Math.max(1, n)).map((r) => r.ms),
           `${out[0].items} items (${deals} deals, their companies and contacts, with timelines), ` +
-          `${out[0].pulls} pulls of ${(out[0].bytes / 1048576).toFixed(0)} MB (snapshot pages as binary item blocks); click "replace" in the connect dialog -> ` +
+          `${out[0].pulls} pulls of ${(out[0].bytes / 1048576).toFixed(0)} MB (binary item blocks); click "replace" in the connect dialog -> ` +
           "every item in the page, synced, IndexedDB writes done (page reload and app start included)",
           { items: out[0].items, split: out.map((r) => ({ total: r.ms, page: Math.round(r.page), firstPull: Math.round(r.firstPull),
             lastPull: Math.round(r.lastPull), network: Math.round(r.net), syncfsWrite: Math.round(r.syncfs.writeMs),

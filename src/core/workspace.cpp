@@ -4,6 +4,7 @@
 #include <atomic>
 #include <charconv>
 #include <cstring>
+#include <type_traits>
 
 #include "core/calendar.hpp"
 #include "core/required.hpp"
@@ -378,9 +379,35 @@ TimelineEntry& Workspace::add_timeline(const Mutation& m, Slot& s, TimelineKind 
 // [SECTION] Replica operations
 // ---------------------------------------------------------------------------------------------------------
 
+namespace {
+
+// Entries replace those of the same id or are added: moved from a mutable `entries`, copied from a const one.
+template <typename Entries>
+void merge_entries(std::vector<TimelineEntry>& tl, Entries& entries) {
+  for (auto& e : entries) {
+    auto same = std::find_if(tl.begin(), tl.end(), [&](const TimelineEntry& x) { return x.id == e.id; });
+    if constexpr (std::is_const_v<Entries>) {
+      if (same != tl.end()) *same = e;
+      else tl.push_back(e);
+    } else {
+      if (same != tl.end()) *same = std::move(e);
+      else tl.push_back(std::move(e));
+    }
+  }
+  // Confirmed entries in server order, then local ones in the order they were made. Entries after the
+  // cursor mostly come in that order already.
+  auto order = [](const TimelineEntry& a, const TimelineEntry& b) {
+    if ((a.ver == 0) != (b.ver == 0)) return b.ver == 0;
+    return a.ver < b.ver;
+  };
+  if (!std::is_sorted(tl.begin(), tl.end(), order)) std::stable_sort(tl.begin(), tl.end(), order);
+}
+
+}  // namespace
+
 void Workspace::put_item(Item item, std::vector<TimelineEntry>&& timeline, bool merge_timeline) {
-  if (merge_timeline) return put_item(std::move(item), &timeline, true);
   Slot& s = put_slot(std::move(item));
+  if (merge_timeline) return merge_entries(unpacked(s), timeline);
   drop_packed(s);
   s.timeline = std::move(timeline);
 }
@@ -448,18 +475,9 @@ void Workspace::put_item(Item item, const std::vector<TimelineEntry>* timeline, 
     s.timeline = *timeline;
     return;
   }
-  auto& tl = unpacked(s);
-  for (const auto& e : *timeline) {
-    auto same = std::find_if(tl.begin(), tl.end(), [&](const TimelineEntry& x) { return x.id == e.id; });
-    if (same != tl.end()) *same = e;
-    else tl.push_back(e);
-  }
-  // Confirmed entries in server order, then local ones in the order they were made.
-  std::stable_sort(tl.begin(), tl.end(), [](const TimelineEntry& a, const TimelineEntry& b) {
-    if ((a.ver == 0) != (b.ver == 0)) return b.ver == 0;
-    return a.ver < b.ver;
-  });
+  merge_entries(unpacked(s), *timeline);
 }
+
 
 void Workspace::remove_item(const std::string& id) {
   auto found = items_.find(id);

@@ -59,7 +59,7 @@ void send_error(httplib::Response& res, int status, const std::string& code,
 
 void send(httplib::Response& res, const sync::Response& r) {
   if (!r.bytes.empty()) {
-    // A binary snapshot page. Not compressed: httplib's gzip (level 6) would cost more than loopback or a
+    // A binary pull page. Not compressed: httplib's gzip (level 6) would cost more than loopback or a
     // LAN saves, and the varint encoding is already about half the size of the JSON.
     res.status = r.status;
     res.set_content(r.bytes, "application/vnd.kartoteka.pull");

@@ -131,9 +131,9 @@ void SyncClient::pull_from(const std::string& cursor, std::int64_t now) {
   pull_in_flight_ = true;
   want_pull_ = false;
   last_pull_ = now;
-  // "binary": a snapshot comes as item blocks (decoded several times faster than JSON, and stored as they
-  // are); changes stay JSON. A server without it ignores the member and answers JSON. The limit is that of a
-  // binary snapshot page; JSON pages are cut at 2000 by the server.
+  // "binary": pages come as item blocks (decoded several times faster than JSON; a snapshot's are stored as
+  // they are). A server without it ignores the member and answers JSON. The limit is that of a binary
+  // page; JSON pages are cut at 2000 by the server.
   json body{{"protocol", 1}, {"schema", 1}, {"cursor", cursor}, {"limit", 10000}, {"format", "binary"}};
   transport_.send("POST", "/api/sync/pull", body.dump(), token_, [this](HttpResponse r) { pull_answered(std::move(r)); });
 }

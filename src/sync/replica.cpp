@@ -1,6 +1,7 @@
 #include "sync/replica.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -61,11 +62,13 @@ bool read_pull(const std::string& body, PullPage* out) {
       } else {
         ok = false;
       }
-    } else if (key == "removed") {
-      ok = once(64) && r.begin_array();
+    } else if (key == "removed" || key == "partialTimelines") {
+      const bool removed = key == "removed";
+      std::vector<std::string>& ids = removed ? page.removed : page.partial_timelines;
+      ok = once(removed ? 64 : 256) && r.begin_array();
       for (bool e1 = true; ok && r.element(e1); e1 = false) {
-        page.removed.emplace_back();
-        ok = r.string(page.removed.back());
+        ids.emplace_back();
+        ok = r.string(ids.back());
       }
       ok = ok && r.ok();
     } else if (key == "lastMutationIds") {
@@ -95,8 +98,12 @@ Status parse_binary_pull(const std::string& body, PullPage* out) {
   if (!page.items.empty()) return Status::Fail("malformed_response", "a binary pull page with items in its header");
   std::vector<BlockItem> items;
   if (Status s = decode_item_block(block, &items); !s) return Status::Fail("malformed_response", s.message);
+  const std::unordered_set<std::string> partial(page.partial_timelines.begin(), page.partial_timelines.end());
   page.items.reserve(items.size());
-  for (auto& b : items) page.items.push_back(PullPage::ItemState{std::move(b.item), std::move(b.timeline), true});
+  for (auto& b : items) {
+    const bool whole = !partial.count(b.item.id);
+    page.items.push_back(PullPage::ItemState{std::move(b.item), std::move(b.timeline), whole});
+  }
   page.binary = true;
   page.block.assign(block.data(), block.size());
   *out = std::move(page);
@@ -130,6 +137,7 @@ Status parse_pull(const std::string& body, PullPage* out) {
       page.items.push_back(std::move(is));
     }
     page.removed = j.value("removed", std::vector<std::string>{});
+    page.partial_timelines = j.value("partialTimelines", std::vector<std::string>{});
     const json last = j.value("lastMutationIds", json::object());  // named: items() must not outlive it
     for (const auto& [client, seq] : last.items()) page.last_mutation_ids[client] = seq.get<std::uint64_t>();
   } catch (const std::exception& e) {
@@ -245,7 +253,8 @@ void Replica::add_snapshot_page(PullPage page) {
   // once and of a known type (a server that broke this still gets its snapshot, stored item by item).
   if (!page.binary) snapshot_binary_ = false;
   for (auto& is : page.items) {
-    if (snapshot_binary_ && (snapshot_->item(is.item.id) || !snapshot_->schema().entity(is.item.entity)))
+    if (snapshot_binary_ && (snapshot_->item(is.item.id) || !snapshot_->schema().entity(is.item.entity) ||
+                             !is.whole_timeline))
       snapshot_binary_ = false;
     snapshot_->put_item(std::move(is.item), std::move(is.timeline), false);
   }

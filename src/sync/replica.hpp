@@ -42,10 +42,13 @@ struct PullPage {
   };
   std::vector<ItemState> items;
   std::vector<std::string> removed;
+  // A binary page's header lists the items whose timeline in the block holds only the entries after the
+  // cursor (a JSON page marks each such item with "timelineFrom").
+  std::vector<std::string> partial_timelines;
   std::map<std::string, std::uint64_t> last_mutation_ids;  // per client: applied on the server up to
   std::string cursor;
-  // A binary page (a snapshot pulled with "format": "binary"): `items` are decoded from `block`, which is
-  // kept as it came for the connected store's base file (core/snapshot_binary.hpp).
+  // A binary page (pulled with "format": "binary"): `items` are decoded from `block`, which a snapshot's
+  // pages keep as it came for the connected store's base file (core/snapshot_binary.hpp).
   bool binary = false;
   std::string block;
 };

@@ -502,7 +502,7 @@ Response ServerState::pull(const std::string& user, const json& request) {
     cursor_text = request["cursor"].get<std::string>();
   }
   std::size_t limit = opts_.max_limit;
-  std::uint64_t asked = 0;  // the limit asked for (binary snapshot pages may be larger: see below)
+  std::uint64_t asked = 0;  // the limit asked for (binary pages may be larger: see below)
   if (request.contains("limit") && !request["limit"].is_null()) {
     const json& l = request["limit"];
     if (!l.is_number_unsigned() || l.get<std::uint64_t>() == 0)
@@ -510,7 +510,7 @@ Response ServerState::pull(const std::string& user, const json& request) {
     asked = l.get<std::uint64_t>();
     limit = static_cast<std::size_t>(std::min<std::uint64_t>(asked, opts_.max_limit));
   }
-  // "binary": the pages of a snapshot come as item blocks (PROTOCOL.md); every other page stays JSON.
+  // "binary": the items of every page come as an item block (PROTOCOL.md); "json" (the default): in JSON.
   bool binary = false;
   if (request.contains("format") && !request["format"].is_null()) {
     const json& f = request["format"];
@@ -565,13 +565,16 @@ Response ServerState::pull(const std::string& user, const json& request) {
   // since the snapshot's version belong to it (they are still in that state); the rest follow in
   // the next pull.
   const bool snap = c.snapshot > 0;
-  const bool blocks = snap && binary;
-  // A binary snapshot page costs a fraction of a JSON one per item on both sides: up to five times the
-  // JSON page size (fewer round trips, page saves and frames in a bootstrap).
+  const bool blocks = binary;
+  // A binary page costs a fraction of a JSON one per item on both sides: up to five times the JSON page
+  // size (fewer round trips, page saves and frames in a bootstrap or a catch-up).
   if (blocks && asked > limit)
     limit = static_cast<std::size_t>(std::min<std::uint64_t>(asked, kBinaryPageFactor * opts_.max_limit));
   ItemBlockWriter block(ws_.schema(), &user);
   json items = json::array();
+  json partial = json::array();  // binary: the items whose timeline holds the entries after `partial_from`
+  std::uint64_t partial_from = 0;  // the cursor's base (which moves below once the pass is complete)
+  std::vector<TimelineEntry> after;
   json removed = json::array();
   auto it = c.pos_id.empty() ? index_.lower_bound({c.pos_ver + 1, std::string()})
                              : index_.upper_bound({c.pos_ver, c.pos_id});
@@ -601,8 +604,19 @@ Response ServerState::pull(const std::string& user, const json& request) {
       // A client that may never have held the item (new, or newly assigned) gets its whole
       // timeline.
       const bool whole = snap || c.whole || meta.created > c.base || meta.assigned > c.base;
-      if (blocks) block.add(item, ws_.timeline(id));  // a snapshot: always the whole timeline
-      else items.push_back(item_json(ws_, item, &user, whole ? 0 : c.base));
+      const std::uint64_t from = whole ? 0 : c.base;  // the timeline's entries after this version (0: all)
+      if (!blocks) {
+        items.push_back(item_json(ws_, item, &user, from));
+      } else if (!from) {
+        block.add(item, ws_.timeline(id));
+      } else {
+        after.clear();
+        for (const auto& e : ws_.timeline(id))
+          if (e.ver > from) after.push_back(e);
+        block.add(item, after);
+        partial.push_back(id);
+        partial_from = from;
+      }
       delivered = true;
     } else if (!snap && meta.assigned > c.base && was_readable_since(user, item, meta, c.base)) {
       removed.push_back(id);
@@ -653,6 +667,10 @@ Response ServerState::pull(const std::string& user, const json& request) {
   body["removed"] = std::move(removed);
   body["lastMutationIds"] = client_ids(user, only);
   if (blocks) {
+    if (!partial.empty()) {
+      body["partialTimelines"] = std::move(partial);
+      body["timelineFrom"] = partial_from;
+    }
     Response r{200, json()};
     r.bytes = binary_pull_page(body.dump(), block.finish());
     return r;

@@ -53,7 +53,7 @@ struct Response {
   Response(int s, nlohmann::json b) : status(s), body(std::move(b)) {}
   int status = 200;
   nlohmann::json body;
-  // When set, the answer is this binary body instead (a snapshot page pulled with "format": "binary":
+  // When set, the answer is this binary body instead (a pull page asked for with "format": "binary":
   // core/snapshot_binary.hpp, binary_pull_page).
   std::string bytes;
 };

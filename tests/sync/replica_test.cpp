@@ -415,6 +415,40 @@ TEST_CASE("a binary snapshot decodes like JSON pages, and its blocks are a base 
   CHECK_FALSE(store.has_base());
 }
 
+TEST_CASE("a binary page of changes merges the timelines it names as partial and replaces the others") {
+  Setup s;
+  for (TimelineEntry* e : s.server.ws.take_new_entries()) e->ver = ++s.server.version;
+  const std::uint64_t from = s.server.version;
+  Session other(s.server.ws, "other", "u2");
+  REQUIRE(other.dispatch(SetField{"D1", "TITLE", Value("Новое"), {}}, kNow + 1).ok());
+  REQUIRE(other.dispatch(SetField{"D2", "TITLE", Value("Тоже новое"), {}}, kNow + 2).ok());
+  for (TimelineEntry* e : s.server.ws.take_new_entries()) e->ver = ++s.server.version;
+  const size_t d1_before = s.client_ws.timeline("D1").size();
+  REQUIRE(d1_before > 1);
+  // As the server writes a page for a client that holds both: the entries after the cursor only.
+  ItemBlockWriter w(s.server.ws.schema(), nullptr);
+  for (const char* id : {"D1", "D2"}) {
+    std::vector<TimelineEntry> after;
+    for (const auto& e : s.server.ws.timeline(id))
+      if (e.ver > from) after.push_back(e);
+    REQUIRE(after.size() == 1);
+    w.add(*s.server.ws.item(id), after);
+  }
+  json head{{"cursor", "c"}, {"more", false}, {"reset", false}, {"removed", json::array()},
+            {"lastMutationIds", json::object()}, {"partialTimelines", {"D1"}}, {"timelineFrom", from}};
+  PullPage p;
+  REQUIRE(parse_pull(binary_pull_page(head.dump(), w.finish()), &p).ok());
+  REQUIRE(p.items.size() == 2);
+  CHECK_FALSE(p.items[0].whole_timeline);
+  CHECK(p.items[1].whole_timeline);
+  s.replica.apply(std::move(p));
+  CHECK(s.client_ws.item("D1")->get("TITLE") == Value("Новое"));
+  CHECK(s.client_ws.timeline("D1").size() == d1_before + 1);  // merged into what the client held
+  const auto& d1 = s.client_ws.timeline("D1");
+  CHECK(std::count_if(d1.begin(), d1.end(), [&](const TimelineEntry& e) { return e.ver == s.server.version - 1; }) == 1);
+  CHECK(s.client_ws.timeline("D2").size() == 1);  // not named: the timeline in the block is the whole one
+}
+
 TEST_CASE("a truncated or damaged binary page is refused and changes nothing; the pull is retried") {
   kt::test::DemoWorkspace server;
   const auto pages = binary_pages(server.ws, 4);

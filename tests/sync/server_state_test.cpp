@@ -637,8 +637,8 @@ void paged_snapshot_while_others_write(bool binary) {
   CHECK(r.resets == 1);
   check_converged(*s, r);
   CHECK(r.schema.dump().find("UF_CRM_LATE") != std::string::npos);
-  // In binary only the snapshot's pages are binary; what changed meanwhile came as JSON.
-  if (binary) CHECK(r.raw_pages.size() < static_cast<size_t>(r.pages));
+  // In binary every page is binary, what changed meanwhile too.
+  if (binary) CHECK(r.raw_pages.size() == static_cast<size_t>(r.pages));
 }
 
 }  // namespace
@@ -649,7 +649,7 @@ TEST_CASE("a paged snapshot is taken at one version while others write; what cha
 
 TEST_CASE("the same in binary pages") { paged_snapshot_while_others_write(true); }
 
-TEST_CASE("binary snapshot pages: asked for by format, only for snapshots, and a reset starts over") {
+TEST_CASE("binary pages: asked for by format, a reset starts over, changes after the snapshot name their partial timelines") {
   TestServer s;
   PushClient admin("adm", "u1");
   seed_org(*s, admin);
@@ -689,17 +689,26 @@ TEST_CASE("binary snapshot pages: asked for by format, only for snapshots, and a
   const size_t snapshot_pages = r.raw_pages.size();
   CHECK(snapshot_pages == 4);  // 5 + 5 + 5 + 2, the first page of the first snapshot included
 
-  // Later pulls are JSON, whatever the format asked.
+  // Later pulls are binary too. An item the client holds comes with the timeline entries after the cursor
+  // only, named in the header; the same pull in JSON says the same with the item's "timelineFrom".
   admin.push_ok(*s, {set("D3", "TITLE", Value("потом"))});
   json next = r.pull_once(*s);
-  CHECK(r.raw_pages.size() == snapshot_pages);
+  CHECK(r.raw_pages.size() == snapshot_pages + 1);
   REQUIRE(next["items"].size() == 1);
   CHECK(next["reset"] == false);
+  const std::string before_edit = r.cursor;
   admin.push_ok(*s, {set("D3", "TITLE", Value("ещё позже"))});
+  const sync::Response as_text = s->pull("u2", pull_body(before_edit));
+  REQUIRE(as_text.bytes.empty());
   next = r.pull_once(*s);
-  CHECK(r.raw_pages.size() == snapshot_pages);
+  CHECK(r.raw_pages.size() == snapshot_pages + 2);
+  std::string_view header, block;
+  REQUIRE(split_binary_pull_page(r.raw_pages.back(), &header, &block).ok());
+  CHECK(json::parse(header)["partialTimelines"] == json::array({"D3"}));
   REQUIRE(next["items"].size() == 1);
-  CHECK(next["items"][0].contains("timelineFrom"));
+  CHECK(next["items"][0]["timelineFrom"] == as_text.body["items"][0]["timelineFrom"]);
+  CHECK(next["items"][0]["timeline"] == as_text.body["items"][0]["timeline"]);
+  CHECK(next["items"][0]["timeline"].size() == 1);  // the title change only
   check_converged(*s, r);
 }
 
@@ -1341,7 +1350,7 @@ TEST_CASE("a poke answers as soon as something changes after the cursor, or when
   stopper.join();
 }
 
-TEST_CASE("binary snapshot pages hold up to five times the JSON page size; JSON pages keep theirs") {
+TEST_CASE("binary pages hold up to five times the JSON page size; JSON pages keep theirs") {
   auto log = std::make_shared<std::vector<sync::LogRecord>>();
   TestClock clock;
   sync::ServerState s(sync::memory_log_store(log), kSecret, clock.options(4));
@@ -1360,14 +1369,16 @@ TEST_CASE("binary snapshot pages hold up to five times the JSON page size; JSON 
   CHECK(plain.pull_once(s, 100)["items"].size() == 4);
   plain.sync(s, 100);
   check_converged(s, plain);
-  // After the snapshot, changes page at the JSON size whatever the limit asked.
+  // After the snapshot, changes page at the binary size too; in JSON at the JSON size.
   std::vector<Command> edits;
-  for (int i = 1; i <= 10; ++i) edits.push_back(set("D" + std::to_string(i), "TITLE", Value("x")));
+  for (int i = 1; i <= 30; ++i) edits.push_back(set("D" + std::to_string(i), "TITLE", Value("x")));
   admin.push_ok(s, std::move(edits));
-  json page = bin.pull_once(s, 100);
-  CHECK(page["items"].size() == 4);
+  CHECK(bin.pull_once(s, 100)["items"].size() == 20);
   bin.sync(s, 100);
   check_converged(s, bin);
+  CHECK(plain.pull_once(s, 100)["items"].size() == 4);
+  plain.sync(s, 100);
+  check_converged(s, plain);
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -116,18 +117,25 @@ inline json pull_body(const std::string& cursor, std::size_t limit = 0, bool bin
   return j;
 }
 
-// A binary pull page (a snapshot page pulled with "format": "binary") as the JSON page it stands for:
-// its header with the block's items in "items", each as item_json writes it (unprojected: the server
-// projected them). Null when the page does not read.
+// A binary pull page (pulled with "format": "binary") as the JSON page it stands for: its header with
+// the block's items in "items", each as item_json writes it (unprojected: the server projected them), those
+// named in "partialTimelines" with "timelineFrom". Null when the page does not read.
 inline json binary_page_json(const std::string& bytes) {
   std::string_view header, block;
   if (!split_binary_pull_page(bytes, &header, &block).ok()) return nullptr;
   json page = json::parse(header, nullptr, false);
   std::vector<BlockItem> items;
   if (page.is_discarded() || !decode_item_block(block, &items).ok()) return nullptr;
+  const std::set<std::string> partial = page.value("partialTimelines", std::set<std::string>{});
+  if (!partial.empty() && !page.value("timelineFrom", json()).is_number_unsigned()) return nullptr;
   page["items"] = json::array();
   const Schema any;
-  for (const auto& b : items) page["items"].push_back(item_json(any, b.item, b.timeline, nullptr));
+  for (const auto& b : items) {
+    page["items"].push_back(item_json(any, b.item, b.timeline, nullptr));
+    if (partial.count(b.item.id)) page["items"].back()["timelineFrom"] = page["timelineFrom"];
+  }
+  page.erase("partialTimelines");
+  page.erase("timelineFrom");
   return page;
 }
 
@@ -199,9 +207,7 @@ struct Replica {
       apply(page);
       return page;
     }
-    if (binary && (r.body["reset"].get<bool>() ||
-                   sync::CursorCodec(kSecret).decode(cursor).value_or(sync::Cursor{}).snapshot > 0))
-      errors.push_back("a JSON page of a snapshot pulled in binary");
+    if (binary) errors.push_back("a JSON page pulled in binary");
     apply(r.body);
     return r.body;
   }

@@ -143,26 +143,32 @@ int bench_merge(const std::string& snapshot, const std::string& base, int runs, 
   emit("native_merge_mutations", "per_s", per_s,
        std::to_string(updates) + " SetField mutations of another client, Workspace::apply");
 
-  // The client's real path: the changed items arrive whole in pull pages of 2,000 (JSON), are parsed and put
-  // into the confirmed state by the Replica (no pending edits here).
-  const std::vector<std::string> pages = kt::bench::pull_pages(local, updates);
+  // The client's real path: the changed items arrive in binary pull pages of 10,000 (their fields and the
+  // new timeline entries), are parsed and put into the confirmed state by the Replica (no pending edits
+  // here). For comparison, the same items whole, with whole timelines, in JSON pages of 2,000.
   const size_t n = std::min<size_t>(updates, stream.deals());
   kt::Workspace client = load_merge_ws(snapshot, base);
   kt::sync::Replica replica(client);
-  std::vector<double> pull_s;
-  double parse_ms = 0, apply_ms = 0, bytes = 0;
-  for (const auto& b : pages) bytes += b.size();
-  for (int r = 0; r < runs; ++r) {
-    auto t0 = Clock::now();
-    if (!kt::bench::apply_pages(replica, pages, now_ms, &parse_ms, &apply_ms))
-      throw std::runtime_error("parse_pull failed");
-    pull_s.push_back(n / (ms_since(t0) / 1000.0));
+  for (const auto form : {kt::bench::Pages::kBinaryChanges, kt::bench::Pages::kJsonWhole}) {
+    const bool binary = form == kt::bench::Pages::kBinaryChanges;
+    const std::vector<std::string> pages = kt::bench::pull_pages(local, updates, form);
+    std::vector<double> pull_s;
+    double parse_ms = 0, apply_ms = 0, bytes = 0;
+    for (const auto& b : pages) bytes += b.size();
+    for (int r = 0; r < runs; ++r) {
+      auto t0 = Clock::now();
+      if (!kt::bench::apply_pages(replica, pages, now_ms, &parse_ms, &apply_ms))
+        throw std::runtime_error("parse_pull failed");
+      pull_s.push_back(n / (ms_since(t0) / 1000.0));
+    }
+    char split[160];
+    std::snprintf(split, sizeof split, "; %.0f MB in %zu pages; per run %.0f ms parse_pull, %.0f ms Replica::apply",
+                  bytes / 1048576, pages.size(), parse_ms / runs, apply_ms / runs);
+    emit(binary ? "native_merge_pull" : "native_merge_pull_json", "per_s", pull_s,
+         std::to_string(n) + (binary ? " changed items in binary pull pages (their fields and new timeline entries), "
+                                     : " changed items, whole with whole timelines, in JSON pull pages, ") +
+             "parse_pull + Replica::apply" + split);
   }
-  char split[160];
-  std::snprintf(split, sizeof split, "; %.0f MB of JSON in %zu pages; per run %.0f ms parse_pull, %.0f ms Replica::apply",
-                bytes / 1048576, pages.size(), parse_ms / runs, apply_ms / runs);
-  emit("native_merge_pull", "per_s", pull_s,
-       std::to_string(n) + " changed items (whole, with timelines) in pull pages: parse_pull + Replica::apply" + split);
   return 0;
 }
 

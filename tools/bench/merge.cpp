@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/snapshot.hpp"
+#include "core/snapshot_binary.hpp"
 
 namespace kt::bench {
 
@@ -31,18 +32,39 @@ size_t apply_all(Workspace& ws, const std::vector<Mutation>& ms) {
   return failed;
 }
 
-std::vector<std::string> pull_pages(const Workspace& ws, size_t n) {
+std::vector<std::string> pull_pages(const Workspace& ws, size_t n, Pages form) {
   const auto& ids = ws.item_ids("deal");
   n = std::min(n, ids.size());
   std::vector<std::string> pages;
   const std::string* all = nullptr;
-  json page = {{"cursor", "x"}, {"more", true}, {"reset", false}, {"items", json::array()}, {"removed", json::array()},
+  json page = {{"cursor", "x"}, {"more", true}, {"reset", false}, {"removed", json::array()},
                {"lastMutationIds", json::object()}};
+  if (form == Pages::kJsonWhole) {
+    page["items"] = json::array();
+    for (size_t i = 0; i < n; ++i) {
+      page["items"].push_back(item_json(ws, *ws.item(ids[i]), all, 0));
+      if (page["items"].size() == 2000 || i + 1 == n) {
+        pages.push_back(page.dump());
+        page["items"] = json::array();
+      }
+    }
+    return pages;
+  }
+  // As the server writes a page for a client that holds the items (sync/server_state.cpp, pull).
+  ItemBlockWriter block(ws.schema(), all);
+  json partial = json::array();
+  std::vector<TimelineEntry> after;
   for (size_t i = 0; i < n; ++i) {
-    page["items"].push_back(item_json(ws, *ws.item(ids[i]), all, 0));
-    if (page["items"].size() == 2000 || i + 1 == n) {
-      pages.push_back(page.dump());
-      page["items"] = json::array();
+    after.clear();
+    for (const auto& e : ws.timeline(ids[i]))
+      if (e.id.rfind("remote:", 0) == 0) after.push_back(e);
+    block.add(*ws.item(ids[i]), after);
+    partial.push_back(ids[i]);
+    if (block.count() == 10000 || i + 1 == n) {
+      page["partialTimelines"] = std::move(partial);
+      page["timelineFrom"] = 1;
+      pages.push_back(binary_pull_page(page.dump(), block.finish()));
+      partial = json::array();
     }
   }
   return pages;

@@ -3,9 +3,10 @@
 // (tools/bench/merge_web.cpp, bench/browser.mjs), so that both measure exactly the same stream:
 //   - mutations: `updates` SetField mutations of another client over the deals (deal i % deals), alternating
 //     a number field (UF_CRM_BUDGET) and a text field (UF_CRM_NOTE), applied with Workspace::apply;
-//   - pull pages: the first `updates` deals as the client really receives changed items, whole with their
-//     timelines in JSON pull pages of 2,000, parsed (parse_pull) and put into the confirmed state by the
-//     Replica.
+//   - pull pages: the first `updates` deals as the client really receives changed items it holds: binary
+//     pages of 10,000, each item's fields with the timeline entries the stream made (named in the page's
+//     partialTimelines), parsed (parse_pull) and put into the confirmed state by the Replica; natively also
+//     as JSON pages of 2,000 whole items with whole timelines (what a client that never held them gets).
 // No I/O, no clock: the callers time the calls.
 #pragma once
 
@@ -38,9 +39,11 @@ class MergeStream {
 // Applies the mutations; returns how many were refused (0 expected: each refused one is a bench bug).
 size_t apply_all(Workspace& ws, const std::vector<Mutation>& ms);
 
-// The pull pages (JSON bodies) of the first `n` deals of `ws`, 2,000 items a page, projected for no user
-// (whole items and timelines, as the administrator's client receives them).
-std::vector<std::string> pull_pages(const Workspace& ws, size_t n);
+// The pull pages of the first `n` deals of `ws`, projected for no user (as the administrator's client
+// receives them): binary pages of the changes (`changes`: the entries of the stream's client only), or JSON
+// pages of whole items.
+enum class Pages { kBinaryChanges, kJsonWhole };
+std::vector<std::string> pull_pages(const Workspace& ws, size_t n, Pages form);
 
 // Parses each page and applies it to the replica, adding the time spent in each step to the totals (ms,
 // from `now_ms`, the caller's clock). False when a page does not parse.

@@ -74,7 +74,7 @@ EMSCRIPTEN_KEEPALIVE double kt_merge_mutations(int updates) {
 // then the local workspace is dropped (memory: the pages and the client's copy come next). Returns the
 // pages' size in bytes.
 EMSCRIPTEN_KEEPALIVE double kt_merge_make_pages(int updates) {
-  g->pages = kt::bench::pull_pages(g->local, updates);
+  g->pages = kt::bench::pull_pages(g->local, updates, kt::bench::Pages::kBinaryChanges);
   g->page_items = std::min<size_t>(updates, g->stream->deals());
   g->stream.reset();
   g->ms = {};
