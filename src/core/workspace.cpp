@@ -478,7 +478,6 @@ void Workspace::put_item(Item item, const std::vector<TimelineEntry>* timeline, 
   merge_entries(unpacked(s), *timeline);
 }
 
-
 void Workspace::remove_item(const std::string& id) {
   auto found = items_.find(id);
   if (found == items_.end()) return;

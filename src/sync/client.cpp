@@ -132,9 +132,10 @@ void SyncClient::pull_from(const std::string& cursor, std::int64_t now) {
   want_pull_ = false;
   last_pull_ = now;
   // "binary": pages come as item blocks (decoded several times faster than JSON; a snapshot's are stored as
-  // they are). A server without it ignores the member and answers JSON. The limit is that of a binary
-  // page; JSON pages are cut at 2000 by the server.
-  json body{{"protocol", 1}, {"schema", 1}, {"cursor", cursor}, {"limit", 10000}, {"format", "binary"}};
+  // they are), changes too since this client reads the partial timelines they name. A server without them
+  // ignores the members and answers JSON. The limit is that of a binary page; JSON pages are cut at 2000.
+  json body{{"protocol", 1},       {"schema", 1},       {"cursor", cursor},
+            {"limit", 10000},      {"format", "binary"}, {"partialTimelines", true}};
   transport_.send("POST", "/api/sync/pull", body.dump(), token_, [this](HttpResponse r) { pull_answered(std::move(r)); });
 }
 

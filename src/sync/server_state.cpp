@@ -510,13 +510,21 @@ Response ServerState::pull(const std::string& user, const json& request) {
     asked = l.get<std::uint64_t>();
     limit = static_cast<std::size_t>(std::min<std::uint64_t>(asked, opts_.max_limit));
   }
-  // "binary": the items of every page come as an item block (PROTOCOL.md); "json" (the default): in JSON.
+  // "binary": the items of a page come as an item block (PROTOCOL.md); "json" (the default): in JSON.
   bool binary = false;
   if (request.contains("format") && !request["format"].is_null()) {
     const json& f = request["format"];
     if (!f.is_string() || (f != "json" && f != "binary"))
       return error_response(400, "malformed_json", "format: expected \"json\" or \"binary\"");
     binary = f == "binary";
+  }
+  // Changes (pages after a snapshot) come binary only to a client that says it reads the partial
+  // timelines such a page names ("partialTimelines": true); to an older one, as JSON.
+  bool binary_changes = false;
+  if (request.contains("partialTimelines") && !request["partialTimelines"].is_null()) {
+    if (!request["partialTimelines"].is_boolean())
+      return error_response(400, "malformed_json", "partialTimelines: expected true or false");
+    binary_changes = request["partialTimelines"].get<bool>();
   }
   json only;  // optional: the client ids whose lastMutationIds the client wants
   if (request.contains("clients") && !request["clients"].is_null()) {
@@ -565,7 +573,7 @@ Response ServerState::pull(const std::string& user, const json& request) {
   // since the snapshot's version belong to it (they are still in that state); the rest follow in
   // the next pull.
   const bool snap = c.snapshot > 0;
-  const bool blocks = binary;
+  const bool blocks = binary && (snap || binary_changes);
   // A binary page costs a fraction of a JSON one per item on both sides: up to five times the JSON page
   // size (fewer round trips, page saves and frames in a bootstrap or a catch-up).
   if (blocks && asked > limit)

@@ -482,6 +482,7 @@ TEST_CASE("a truncated or damaged binary page is refused and changes nothing; th
   CHECK(items_of(client_ws).empty());
   CHECK(client.cursor().empty());
   CHECK(json::parse(net.bodies.at(0))["format"] == "binary");
+  CHECK(json::parse(net.bodies.at(0))["partialTimelines"] == true);
   const std::string retried_cursor = json::parse(net.bodies.at(1))["cursor"];
   for (size_t i = 1; i < pages.size(); ++i) net.answers.push_back({200, pages[i]});
   client.tick(1000 + 60000);

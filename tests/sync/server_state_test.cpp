@@ -710,6 +710,16 @@ TEST_CASE("binary pages: asked for by format, a reset starts over, changes after
   CHECK(next["items"][0]["timeline"] == as_text.body["items"][0]["timeline"]);
   CHECK(next["items"][0]["timeline"].size() == 1);  // the title change only
   check_converged(*s, r);
+
+  // A client from before partial timelines (binary without "partialTimelines") gets the changes as JSON;
+  // a value that is not a boolean is refused.
+  json older = pull_body(before_edit);
+  older["format"] = "binary";
+  const sync::Response old_client = s->pull("u2", older);
+  CHECK(old_client.bytes.empty());
+  CHECK(old_client.body["items"][0]["timelineFrom"] == as_text.body["items"][0]["timelineFrom"]);
+  older["partialTimelines"] = "yes";
+  CHECK(s->pull("u2", older).status == 400);
 }
 
 TEST_CASE("incremental pulls page through large changes, also many items changed at one version") {

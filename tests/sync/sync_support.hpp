@@ -113,7 +113,10 @@ class PushClient {
 inline json pull_body(const std::string& cursor, std::size_t limit = 0, bool binary = false) {
   json j{{"protocol", 1}, {"schema", 1}, {"cursor", cursor}};
   if (limit) j["limit"] = limit;
-  if (binary) j["format"] = "binary";
+  if (binary) {
+    j["format"] = "binary";
+    j["partialTimelines"] = true;  // the changes in binary too
+  }
   return j;
 }
 
