@@ -124,14 +124,15 @@ async function coldLoad(browser, url, name, deals, figure) {
     if (st.deals < deals) throw new Error(`run ${r}: only ${st.deals} deals loaded`);
     return { ms: await h.jsonValue(), st };
   };
-  // Two ways to open the app, alternating. The figure: opening it in a tab (navigating from an empty
-  // page where the app is not running, as from a new tab or a bookmark). For information: reloading the running app, where the same
-  // navigation first tears down the previous page (its WebGL context, WebAssembly memory, workers: with
-  // a software rasteriser, ~100-200 ms before the new page's first script runs).
+  // Two ways to open the app, alternating. The figure: opening it in a tab (navigating from an empty page
+  // where the app is not running, as from a new tab or a bookmark). For information: reloading the running
+  // app, where the same navigation first tears down the previous page (its WebGL context, WebAssembly
+  // memory, workers: with a software rasteriser, ~100-200 ms before the new page's first script runs).
   for (let r = 0; r < RUNS; r++) {
     const before = await state(page);
     if (before.journal.appended !== before.journal.durable) console.error("coldLoad: unsaved before navigation: " + JSON.stringify(before.journal));
-    reload.push((await page.goto(url + "?reload=" + r), await firstFrame(r)).ms);
+    await page.goto(url + "?reload=" + r);
+    reload.push((await firstFrame(r)).ms);
     await page.goto("about:blank");
     await page.waitForTimeout(500);  // the previous page's teardown (GPU, workers) finishes in the background
     await page.goto(url + "?r=" + r);

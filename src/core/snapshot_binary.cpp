@@ -85,15 +85,16 @@ class Writer {
     else str(nlohmann::json(xs).dump());
   }
   // One item as the snapshot holds it; with `visible`, only the fields it accepts and the timeline entries of
-  // those fields (or of no field).
+  // those fields (or of no field); with `from` > 0, only the entries after that version (as item_json).
   template <typename Visible>
-  void item(const Item& it, const std::vector<TimelineEntry>& tl, const Visible& visible) {
+  void item(const Item& it, const std::vector<TimelineEntry>& tl, const Visible& visible, std::uint64_t from = 0) {
     item_head(it, visible);
-    size_t ne = 0;
-    for (const auto& e : tl) ne += e.field.empty() || visible(e.field) ? 1 : 0;
-    uv(ne);
+    auto wanted = [&](const TimelineEntry& e) {
+      return (!from || e.ver > from) && (e.field.empty() || visible(e.field));
+    };
+    uv(static_cast<std::uint64_t>(std::count_if(tl.begin(), tl.end(), wanted)));
     for (const auto& e : tl) {
-      if (!e.field.empty() && !visible(e.field)) continue;
+      if (!wanted(e)) continue;
       str(e.id);
       u8(static_cast<std::uint8_t>(e.kind));
       str(e.author);
@@ -457,11 +458,11 @@ ItemBlockWriter::ItemBlockWriter(const Schema& s, const std::string* for_user)
     : impl_(std::make_unique<Impl>(Impl{s, for_user, {}, 0, {}})) {}
 ItemBlockWriter::~ItemBlockWriter() = default;
 
-void ItemBlockWriter::add(const Item& item, const std::vector<TimelineEntry>& timeline) {
+void ItemBlockWriter::add(const Item& item, const std::vector<TimelineEntry>& timeline, std::uint64_t timeline_from) {
   Impl& m = *impl_;
   m.w.u8(1);
   if (!m.user) {
-    m.w.item(item, timeline, [](const std::string&) { return true; });
+    m.w.item(item, timeline, [](const std::string&) { return true; }, timeline_from);
   } else {
     auto& cache = m.visible[item.entity];
     m.w.item(item, timeline, [&](const std::string& fid) {
@@ -471,7 +472,7 @@ void ItemBlockWriter::add(const Item& item, const std::vector<TimelineEntry>& ti
       const bool v = f && can_see_field(m.schema, *m.user, *f);
       cache.emplace(fid, v);
       return v;
-    });
+    }, timeline_from);
   }
   ++m.count;
 }

@@ -44,7 +44,9 @@ class ItemBlockWriter {
   // (the caller checks that he may read the item at all), as item_json does.
   ItemBlockWriter(const Schema& s, const std::string* for_user);
   ~ItemBlockWriter();
-  void add(const Item& item, const std::vector<TimelineEntry>& timeline);
+  // With `timeline_from` > 0, only the timeline's entries after that version (a pull page's partial
+  // timeline, as item_json writes it).
+  void add(const Item& item, const std::vector<TimelineEntry>& timeline, std::uint64_t timeline_from = 0);
   size_t count() const;
   size_t bytes() const;
   // The block (count + items); the writer is empty again afterwards.

@@ -175,8 +175,6 @@ class Workspace {
     auto it = items_.find(id);
     return it == items_.end() ? nullptr : &it->second;
   }
-  // The item's timeline, decoded first when it is still packed. The item exists.
-  std::vector<TimelineEntry>& timeline_mut(const std::string& item) { return unpacked(items_.at(item)); }
   // Decodes a slot's packed timeline (before any use of it); cheap when nothing is packed. May run in const
   // accessors: only a workspace decoded from a stored base (the app's, one thread) has packed timelines.
   std::vector<TimelineEntry>& unpacked(const Slot& s) const {

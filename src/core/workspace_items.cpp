@@ -53,7 +53,7 @@ Status Workspace::apply_item(const Mutation& m, const ChangePipeline& c) {
   const std::string from = it.pipeline;
   it.pipeline = to->id;
   it.rev = version_;
-  add_timeline(m, it.id, TimelineKind::PipelineChanged, {}, Value(from), Value(to->id), &entry);
+  add_timeline(m, found->second, TimelineKind::PipelineChanged, {}, Value(from), Value(to->id), &entry);
   for (size_t i = 0; i < c.fills.size(); ++i) write_cell(m, found->second, *defs[i], c.fills[i].second, &entry);
   // The stage of another pipeline means nothing here: the write wins regardless of clocks.
   Cell& stage = it.cell_for_write("STAGE_ID");

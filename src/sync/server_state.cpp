@@ -582,7 +582,6 @@ Response ServerState::pull(const std::string& user, const json& request) {
   json items = json::array();
   json partial = json::array();  // binary: the items whose timeline holds the entries after `partial_from`
   std::uint64_t partial_from = 0;  // the cursor's base (which moves below once the pass is complete)
-  std::vector<TimelineEntry> after;
   json removed = json::array();
   auto it = c.pos_id.empty() ? index_.lower_bound({c.pos_ver + 1, std::string()})
                              : index_.upper_bound({c.pos_ver, c.pos_id});
@@ -615,15 +614,12 @@ Response ServerState::pull(const std::string& user, const json& request) {
       const std::uint64_t from = whole ? 0 : c.base;  // the timeline's entries after this version (0: all)
       if (!blocks) {
         items.push_back(item_json(ws_, item, &user, from));
-      } else if (!from) {
-        block.add(item, ws_.timeline(id));
       } else {
-        after.clear();
-        for (const auto& e : ws_.timeline(id))
-          if (e.ver > from) after.push_back(e);
-        block.add(item, after);
-        partial.push_back(id);
-        partial_from = from;
+        block.add(item, ws_.timeline(id), from);
+        if (from) {
+          partial.push_back(id);
+          partial_from = from;
+        }
       }
       delivered = true;
     } else if (!snap && meta.assigned > c.base && was_readable_since(user, item, meta, c.base)) {

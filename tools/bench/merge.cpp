@@ -62,7 +62,7 @@ std::vector<std::string> pull_pages(const Workspace& ws, size_t n, Pages form) {
     partial.push_back(ids[i]);
     if (block.count() == 10000 || i + 1 == n) {
       page["partialTimelines"] = std::move(partial);
-      page["timelineFrom"] = 1;
+      page["timelineFrom"] = 1;  // the cursor's base: the client reads only which timelines are partial
       pages.push_back(binary_pull_page(page.dump(), block.finish()));
       partial = json::array();
     }

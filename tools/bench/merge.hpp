@@ -40,8 +40,8 @@ class MergeStream {
 size_t apply_all(Workspace& ws, const std::vector<Mutation>& ms);
 
 // The pull pages of the first `n` deals of `ws`, projected for no user (as the administrator's client
-// receives them): binary pages of the changes (`changes`: the entries of the stream's client only), or JSON
-// pages of whole items.
+// receives them): binary pages of the changes (each item's fields and the timeline entries of the stream's
+// client), or JSON pages of whole items.
 enum class Pages { kBinaryChanges, kJsonWhole };
 std::vector<std::string> pull_pages(const Workspace& ws, size_t n, Pages form);
 
