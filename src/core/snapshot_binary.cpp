@@ -89,6 +89,64 @@ class Writer {
   template <typename Visible>
   void item(const Item& it, const std::vector<TimelineEntry>& tl, const Visible& visible, std::uint64_t from = 0) {
     item_head(it, visible);
+    timeline(tl, visible, from);
+  }
+  // The changes of an item since version `from` (a pull page's flag-2 item, ItemChanges): its identity, the
+  // cells `changed` accepts, the fields it lost, its lists when they changed, and the entries after `from`.
+  template <typename Visible, typename Changed>
+  void item_changes(const Item& it, const std::vector<TimelineEntry>& tl, const Visible& visible, std::uint64_t from,
+                    const Changed& changed, const std::vector<std::string>& erased, bool with_lists) {
+    item_ident(it);
+    cells(it, [&](const std::string& fid) { return visible(fid) && changed(fid); });
+    uv(static_cast<std::uint64_t>(std::count_if(erased.begin(), erased.end(), visible)));
+    for (const auto& fid : erased)
+      if (visible(fid)) str(fid);
+    u8(with_lists ? 1 : 0);
+    if (with_lists) lists(it);
+    timeline(tl, visible, from);
+  }
+  // The item without its timeline (which follows: a count and the entries).
+  template <typename Visible>
+  void item_head(const Item& it, const Visible& visible) {
+    item_ident(it);
+    cells(it, visible);
+    lists(it);
+  }
+
+  // The to-dos, products and documents.
+  void lists(const Item& it) {
+    json_list(it.activities);
+    json_list(it.products);
+    json_list(it.documents);
+  }
+
+ private:
+  void item_ident(const Item& it) {
+    str(it.id);
+    str(it.entity);
+    str(it.pipeline);
+    iv(it.created_ms);
+    str(it.created_by);
+    u8(it.deleted ? 1 : 0);
+    iv(it.deleted_ms);
+    str(it.deleted_by);
+  }
+  template <typename Keep>
+  void cells(const Item& it, const Keep& keep) {
+    size_t nf = 0;
+    for (const auto& [fid, cell] : it.fields) nf += keep(fid) ? 1 : 0;
+    uv(nf);
+    for (const auto& [fid, cell] : it.fields) {
+      if (!keep(fid)) continue;
+      str(fid);
+      value(cell.value);
+      iv(cell.hlc.wall);
+      uv(cell.hlc.counter);
+      str(cell.hlc.node.str());
+    }
+  }
+  template <typename Visible>
+  void timeline(const std::vector<TimelineEntry>& tl, const Visible& visible, std::uint64_t from) {
     auto wanted = [&](const TimelineEntry& e) {
       return (!from || e.ver > from) && (e.field.empty() || visible(e.field));
     };
@@ -110,32 +168,6 @@ class Writer {
       iv(e.edited_ms);
       str(e.payload);
     }
-  }
-  // The item without its timeline (which follows: a count and the entries).
-  template <typename Visible>
-  void item_head(const Item& it, const Visible& visible) {
-    str(it.id);
-    str(it.entity);
-    str(it.pipeline);
-    iv(it.created_ms);
-    str(it.created_by);
-    u8(it.deleted ? 1 : 0);
-    iv(it.deleted_ms);
-    str(it.deleted_by);
-    size_t nf = 0;
-    for (const auto& [fid, cell] : it.fields) nf += visible(fid) ? 1 : 0;
-    uv(nf);
-    for (const auto& [fid, cell] : it.fields) {
-      if (!visible(fid)) continue;
-      str(fid);
-      value(cell.value);
-      iv(cell.hlc.wall);
-      uv(cell.hlc.counter);
-      str(cell.hlc.node.str());
-    }
-    json_list(it.activities);
-    json_list(it.products);
-    json_list(it.documents);
   }
 };
 
@@ -272,8 +304,9 @@ class Reader {
     return n;
   }
 
-  // The item as Writer::item_head wrote it; false (with the reason) when it does not read.
-  bool item_head(Item* out, std::string* why) {
+  // The item as Writer::item_head wrote it, or with `changes` as Writer::item_changes wrote it (the cells,
+  // the lost fields, and the lists only when they came); false (with the reason) when it does not read.
+  bool item_head(Item* out, std::string* why, ItemChanges* changes = nullptr) {
     Item it;
     str(&it.id);
     str(&it.entity);
@@ -296,9 +329,19 @@ class Reader {
       if (!it.fields.empty() && !(it.fields.back().first < fid)) return *why = "fields out of order in " + it.id, false;
       it.fields.emplace_back(std::move(fid), std::move(c));
     }
-    json_list(&it.activities);
-    json_list(&it.products);
-    json_list(&it.documents);
+    bool lists = true;
+    if (changes) {
+      changes->erased.resize(count());
+      for (auto& fid : changes->erased) str(&fid);
+      const std::uint8_t flag = u8();
+      if (flag > 1) return *why = "a bad lists flag in " + it.id, false;
+      lists = changes->lists = flag == 1;
+    }
+    if (lists) {
+      json_list(&it.activities);
+      json_list(&it.products);
+      json_list(&it.documents);
+    }
     if (!ok_) return *why = "truncated or damaged", false;
     if (it.id.empty() || it.entity.empty()) return *why = "an item with no id or entity type", false;
     *out = std::move(it);
@@ -452,28 +495,40 @@ struct ItemBlockWriter::Impl {
   // Whether a field of the entity being written is visible to the user, per field id (a schema lookup and
   // a rights check per cell otherwise).
   std::unordered_map<std::string, std::unordered_map<std::string, bool>> visible;
+  std::function<bool(const std::string&)> visible_of(const std::string& entity);
 };
 
 ItemBlockWriter::ItemBlockWriter(const Schema& s, const std::string* for_user)
     : impl_(std::make_unique<Impl>(Impl{s, for_user, {}, 0, {}})) {}
 ItemBlockWriter::~ItemBlockWriter() = default;
 
+// Whether a field of the item's entity is visible to the writer's user (every field without one).
+std::function<bool(const std::string&)> ItemBlockWriter::Impl::visible_of(const std::string& entity) {
+  if (!user) return [](const std::string&) { return true; };
+  auto& cache = visible[entity];
+  return [this, &cache, &entity](const std::string& fid) {
+    auto it = cache.find(fid);
+    if (it != cache.end()) return it->second;
+    const FieldDef* f = schema.field(entity, fid);
+    const bool v = f && can_see_field(schema, *user, *f);
+    cache.emplace(fid, v);
+    return v;
+  };
+}
+
 void ItemBlockWriter::add(const Item& item, const std::vector<TimelineEntry>& timeline, std::uint64_t timeline_from) {
   Impl& m = *impl_;
   m.w.u8(1);
-  if (!m.user) {
-    m.w.item(item, timeline, [](const std::string&) { return true; }, timeline_from);
-  } else {
-    auto& cache = m.visible[item.entity];
-    m.w.item(item, timeline, [&](const std::string& fid) {
-      auto it = cache.find(fid);
-      if (it != cache.end()) return it->second;
-      const FieldDef* f = m.schema.field(item.entity, fid);
-      const bool v = f && can_see_field(m.schema, *m.user, *f);
-      cache.emplace(fid, v);
-      return v;
-    }, timeline_from);
-  }
+  m.w.item(item, timeline, m.visible_of(item.entity), timeline_from);
+  ++m.count;
+}
+
+void ItemBlockWriter::add_changes(const Item& item, const std::vector<TimelineEntry>& timeline, std::uint64_t from,
+                                  const std::function<bool(const std::string&)>& changed,
+                                  const std::vector<std::string>& erased, bool lists) {
+  Impl& m = *impl_;
+  m.w.u8(2);
+  m.w.item_changes(item, timeline, m.visible_of(item.entity), from, changed, erased, lists);
   ++m.count;
 }
 
@@ -492,10 +547,11 @@ std::string ItemBlockWriter::finish() {
 
 namespace {
 
-// One item with its timeline decoded (pull pages), or with its timeline checked and kept packed (the
-// stored base: decoded on first use). False with the reason when it does not read.
-bool read_item(Reader& r, Item* it, std::vector<TimelineEntry>* tl, std::string* why) {
-  if (!r.item_head(it, why)) return false;
+// One item with its timeline decoded (pull pages; with `changes`, an item's changes), or with its timeline
+// checked and kept packed (the stored base: decoded on first use). False with the reason when it does not
+// read.
+bool read_item(Reader& r, Item* it, std::vector<TimelineEntry>* tl, std::string* why, ItemChanges* changes = nullptr) {
+  if (!r.item_head(it, why, changes)) return false;
   std::vector<TimelineEntry> out(r.count());
   for (auto& e : out) {
     if (!r.ok()) break;
@@ -522,13 +578,16 @@ bool read_item_packed(Reader& r, Item* it, PackedTimeline* tl, std::string* why)
   return true;
 }
 
-// The items of one block (a count, then present-flag + item each). False with the reason when it does not
-// read.
+// The items of one block (a count, then per item its flag: 0 none, 1 the item, 2 its changes). False with
+// the reason when it does not read.
 bool read_block(Reader& r, std::uint64_t n, std::vector<BlockItem>* out, std::string* why) {
   for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
-    if (r.u8() == 0) continue;
+    const std::uint8_t flag = r.u8();
+    if (flag == 0) continue;
+    if (flag > 2) return *why = "an unknown item flag " + std::to_string(flag), false;
     BlockItem b;
-    if (!read_item(r, &b.item, &b.timeline, why)) return false;
+    if (flag == 2) b.changes.emplace();
+    if (!read_item(r, &b.item, &b.timeline, why, b.changes ? &*b.changes : nullptr)) return false;
     out->push_back(std::move(b));
   }
   if (!r.ok()) return *why = "truncated or damaged", false;
@@ -617,7 +676,9 @@ Status decode(Reader& r, Workspace* ws, std::uint64_t* tag) {
     if (!r.ok()) return bad("truncated or damaged");
     if (n == 0 && version == kBinaryBlocksVersion) break;
     for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
-      if (r.u8() == 0) continue;
+      const std::uint8_t flag = r.u8();
+      if (flag == 0) continue;
+      if (flag != 1) return bad("an item flag " + std::to_string(flag) + " (a stored file holds whole items)");
       Item it;
       PackedTimeline tl;
       if (!read_item_packed(r, &it, &tl, &why)) return bad(why);
@@ -658,6 +719,31 @@ bool unpack_timeline(const PackedTimeline& packed, const std::string& item, std:
     }
   }
   return r.at_end();
+}
+
+namespace {
+std::uint64_t print_of(std::string_view bytes) {
+  const std::uint64_t h = std::hash<std::string_view>{}(bytes);
+  return h ? h : 1;
+}
+}  // namespace
+
+std::uint64_t cell_print(const Cell& cell) {
+  thread_local Writer w;
+  w.out.clear();
+  w.value(cell.value);
+  w.iv(cell.hlc.wall);
+  w.uv(cell.hlc.counter);
+  w.str(cell.hlc.node.str());
+  return print_of(w.out);
+}
+
+std::uint64_t lists_print(const Item& item) {
+  if (item.activities.empty() && item.products.empty() && item.documents.empty()) return 1;
+  thread_local Writer w;
+  w.out.clear();
+  w.lists(item);
+  return print_of(w.out);
 }
 
 Hlc max_clock(const Workspace& ws) {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,13 @@ class ItemBlockWriter {
   // With `timeline_from` > 0, only the timeline's entries after that version (a pull page's partial
   // timeline, as item_json writes it).
   void add(const Item& item, const std::vector<TimelineEntry>& timeline, std::uint64_t timeline_from = 0);
+  // What changed in an item after version `from` (> 0), for a client that holds the item as it was then
+  // (read back as a BlockItem with `changes`): its identity (id, entity, pipeline, creation, deletion), the
+  // cells `changed` accepts, the fields in `erased` (it had them and lost them), its to-dos, products and
+  // documents when `lists`, and the timeline entries after `from`. Projected as add() is.
+  void add_changes(const Item& item, const std::vector<TimelineEntry>& timeline, std::uint64_t from,
+                   const std::function<bool(const std::string& field)>& changed,
+                   const std::vector<std::string>& erased, bool lists);
   size_t count() const;
   size_t bytes() const;
   // The block (count + items); the writer is empty again afterwards.
@@ -57,9 +65,16 @@ class ItemBlockWriter {
   std::unique_ptr<Impl> impl_;
 };
 
+// An item's changes (ItemBlockWriter::add_changes): its `item` holds only the changed cells, and its lists
+// only when `lists`; its timeline, only the new entries.
+struct ItemChanges {
+  std::vector<std::string> erased;  // fields the item no longer has
+  bool lists = false;               // the item's to-dos, products and documents came (replace them)
+};
 struct BlockItem {
   Item item;
   std::vector<TimelineEntry> timeline;
+  std::optional<ItemChanges> changes;  // set: the item's changes, not the whole item
 };
 // Decodes one whole block; on failure `out` is untouched and the status says why.
 Status decode_item_block(std::string_view block, std::vector<BlockItem>* out);
@@ -85,6 +100,12 @@ Status decode_workspace(const ByteSource& source, std::uint64_t size, Workspace*
 // Decodes a timeline kept packed by decode_workspace (appending to *out); false if the bytes are damaged
 // (they were checked when stored, so only memory damage can do it).
 bool unpack_timeline(const PackedTimeline& packed, const std::string& item, std::vector<TimelineEntry>* out);
+
+// Fingerprints of a cell (its value and clock) and of an item's to-dos, products and documents, never 0: the
+// server compares them before and after a change to know what changed (a different fingerprint is a change;
+// 64 bits make a missed one practically impossible).
+std::uint64_t cell_print(const Cell& cell);
+std::uint64_t lists_print(const Item& item);
 
 // The largest clock of any cell or timeline entry: a session started on a decoded workspace observes it,
 // so that its own writes order after everything already there.

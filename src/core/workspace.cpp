@@ -412,6 +412,30 @@ void Workspace::put_item(Item item, std::vector<TimelineEntry>&& timeline, bool 
   s.timeline = std::move(timeline);
 }
 
+bool Workspace::patch_item(Item changed, const std::vector<std::string>& erased, bool lists,
+                           std::vector<TimelineEntry>&& entries) {
+  auto found = items_.find(changed.id);
+  if (found == items_.end() || found->second.item.entity != changed.entity) return false;
+  Slot& s = found->second;
+  Item& it = s.item;
+  it.pipeline = std::move(changed.pipeline);
+  it.created_ms = changed.created_ms;
+  it.created_by = std::move(changed.created_by);
+  it.deleted = changed.deleted;
+  it.deleted_ms = changed.deleted_ms;
+  it.deleted_by = std::move(changed.deleted_by);
+  for (auto& [fid, cell] : changed.fields) it.cell_for_write(fid) = std::move(cell);
+  for (const auto& fid : erased) it.erase(fid);
+  if (lists) {
+    it.activities = std::move(changed.activities);
+    it.products = std::move(changed.products);
+    it.documents = std::move(changed.documents);
+  }
+  it.rev = ++version_;
+  merge_entries(unpacked(s), entries);
+  return true;
+}
+
 void Workspace::put_item(Item item, PackedTimeline timeline) {
   Slot& s = put_slot(std::move(item));
   std::vector<TimelineEntry>().swap(s.timeline);

@@ -132,10 +132,12 @@ void SyncClient::pull_from(const std::string& cursor, std::int64_t now) {
   want_pull_ = false;
   last_pull_ = now;
   // "binary": pages come as item blocks (decoded several times faster than JSON; a snapshot's are stored as
-  // they are), changes too since this client reads the partial timelines they name. A server without them
+  // they are), changes too since this client reads the partial timelines they name, and only the changes
+  // of the items it holds ("partialItems", Replica::check). A server without them
   // ignores the members and answers JSON. The limit is that of a binary page; JSON pages are cut at 2000.
   json body{{"protocol", 1},       {"schema", 1},       {"cursor", cursor},
-            {"limit", 10000},      {"format", "binary"}, {"partialTimelines", true}};
+            {"limit", 10000},      {"format", "binary"}, {"partialTimelines", true},
+            {"partialItems", true}};
   transport_.send("POST", "/api/sync/pull", body.dump(), token_, [this](HttpResponse r) { pull_answered(std::move(r)); });
 }
 
@@ -163,6 +165,12 @@ void SyncClient::handle_pull(const HttpResponse& r, std::int64_t now) {
   PullPage page;
   auto t0 = std::chrono::steady_clock::now();
   if (Status s = parse_pull(r.body, &page); !s) return failed(HttpResponse{500, s.message}, now);
+  if (Status s = replica_.check(page); !s) {
+    // Changes of an item this client does not hold: its state and the server's have parted. Nothing of the
+    // page is applied, and the next pull, without a cursor, brings a fresh snapshot.
+    if (!replica_.in_snapshot() && !page.reset) cursor_.clear();
+    return failed(HttpResponse{500, s.message}, now);
+  }
   stats_.pages++;
   stats_.bytes += r.body.size();
   stats_.parse_ms += ms_since(t0);

@@ -102,7 +102,8 @@ Status parse_binary_pull(const std::string& body, PullPage* out) {
   page.items.reserve(items.size());
   for (auto& b : items) {
     const bool whole = !partial.count(b.item.id);
-    page.items.push_back(PullPage::ItemState{std::move(b.item), std::move(b.timeline), whole});
+    page.items.push_back(PullPage::ItemState{std::move(b.item), std::move(b.timeline), whole && !b.changes,
+                                             std::move(b.changes)});
   }
   page.binary = true;
   page.block.assign(block.data(), block.size());
@@ -221,6 +222,19 @@ Replica::Changes Replica::take_changes() {
   return out;
 }
 
+Status Replica::check(const PullPage& page) const {
+  const bool snapshot = page.reset || in_snapshot();
+  for (const auto& is : page.items) {
+    if (!is.changes) continue;
+    if (snapshot) return Status::Fail("malformed_response", "a snapshot's page with the changes of item " + is.item.id);
+    const std::vector<TimelineEntry>* tl = nullptr;
+    const Item* held = confirmed_item(is.item.id, &tl);
+    if (!held || held->entity != is.item.entity)
+      return Status::Fail("malformed_response", "changes of item " + is.item.id + ", which this client does not hold");
+  }
+  return Status::Ok();
+}
+
 std::vector<Replica::Held> Replica::apply(PullPage page) {
   restore_shadows();
   if (page.schema) {
@@ -229,7 +243,10 @@ std::vector<Replica::Held> Replica::apply(PullPage page) {
   }
   for (auto& is : page.items) {
     changes_.items.insert(is.item.id);
-    ws_.put_item(std::move(is.item), std::move(is.timeline), !is.whole_timeline);
+    if (is.changes)  // checked: the confirmed state holds the item
+      ws_.patch_item(std::move(is.item), is.changes->erased, is.changes->lists, std::move(is.timeline));
+    else
+      ws_.put_item(std::move(is.item), std::move(is.timeline), !is.whole_timeline);
   }
   for (const auto& id : page.removed) {
     ws_.remove_item(id);

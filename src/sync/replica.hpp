@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/command.hpp"
+#include "core/snapshot_binary.hpp"
 #include "core/status.hpp"
 #include "core/workspace.hpp"
 
@@ -39,6 +40,9 @@ struct PullPage {
     Item item;
     std::vector<TimelineEntry> timeline;
     bool whole_timeline = true;  // false: the timeline holds entries after the cursor only
+    // Set (binary pages): the item's changes after the cursor, not the whole item: `item` holds the changed
+    // cells (and its lists only when changes->lists), `timeline` the new entries (core/snapshot_binary.hpp).
+    std::optional<ItemChanges> changes;
   };
   std::vector<ItemState> items;
   std::vector<std::string> removed;
@@ -77,7 +81,12 @@ class Replica {
     Mutation mutation;
     Status status;  // why it does not apply on top of the server state
   };
-  // Applies one pull page (not a reset; see begin_snapshot for those) and rebases the pending mutations.
+  // Whether a page fits the confirmed state: an item's changes name an item it holds (of that entity type),
+  // and a snapshot's page holds whole items only. A page that does not fit is not applied: the client
+  // starts over with a snapshot.
+  Status check(const PullPage& page) const;
+  // Applies one pull page (not a reset; see begin_snapshot for those; checked) and rebases the pending
+  // mutations.
   std::vector<Held> apply(PullPage page);
   // A reset arrives in pages: collect them in a fresh workspace, then swap it in and rebase.
   void begin_snapshot();

@@ -333,11 +333,67 @@ void ServerState::mark_changed(const std::string& id, std::uint64_t ver) {
   meta.ver = ver;
   index_.insert({ver, id});
   if (!meta.created) meta.created = ver;
-  const std::string& owner = ws_.item(id)->get("ASSIGNED_BY_ID").str_or_empty();
+  const Item& item = *ws_.item(id);
+  mark_cells(meta, item, ver);
+  const std::string& owner = item.get("ASSIGNED_BY_ID").str_or_empty();
   if (meta.owners.empty() || meta.owners.back().second != owner) {
     meta.owners.emplace_back(ver, owner);
     meta.assigned = ver;
   }
+}
+
+std::uint32_t ServerState::field_key(const std::string& field) {
+  auto [it, added] = field_keys_.try_emplace(field, static_cast<std::uint32_t>(field_names_.size()));
+  if (added) field_names_.push_back(field);
+  return it->second;
+}
+
+void ServerState::add_item_changes(ItemBlockWriter& block, const Item& item, const ItemMeta& meta,
+                                   std::uint64_t from) const {
+  std::vector<std::string_view> changed;  // in field id order, as the marks are
+  std::vector<std::string> erased;
+  for (const auto& m : meta.cells) {
+    if (m.ver <= from) continue;
+    if (m.print) changed.push_back(field_names_[m.field]);
+    else erased.push_back(field_names_[m.field]);
+  }
+  block.add_changes(
+      item, ws_.timeline(item.id), from,
+      [&](const std::string& fid) { return std::binary_search(changed.begin(), changed.end(), std::string_view(fid)); },
+      erased, meta.lists_ver > from);
+}
+
+void ServerState::mark_cells(ItemMeta& meta, const Item& item, std::uint64_t ver) {
+  // Both in field id order: one pass, comparing fingerprints where both have the field.
+  std::vector<ItemMeta::CellMark> out;
+  out.reserve(std::max(item.fields.size(), meta.cells.size()));
+  size_t j = 0;
+  // The marks of fields before `fid` (all that are left: nullptr), which the item no longer has.
+  auto lost_before = [&](const std::string* fid) {
+    for (; j < meta.cells.size() && (!fid || field_names_[meta.cells[j].field] < *fid); ++j) {
+      ItemMeta::CellMark m = meta.cells[j];
+      if (m.print) m = {m.field, 0, ver};
+      out.push_back(m);
+    }
+  };
+  for (const auto& [fid, cell] : item.fields) {
+    lost_before(&fid);
+    const std::uint64_t print = cell_print(cell);
+    if (j < meta.cells.size() && field_names_[meta.cells[j].field] == fid) {
+      const ItemMeta::CellMark& m = meta.cells[j++];
+      out.push_back(meta.marked && m.print == print ? m : ItemMeta::CellMark{m.field, print, ver});
+    } else {
+      out.push_back({field_key(fid), print, ver});
+    }
+  }
+  lost_before(nullptr);
+  meta.cells = std::move(out);
+  const std::uint64_t lp = lists_print(item);
+  if (!meta.marked || lp != meta.lists_print) {
+    meta.lists_print = lp;
+    meta.lists_ver = ver;
+  }
+  meta.marked = true;
 }
 
 Status ServerState::apply_server_mutations(const std::string& author, std::vector<Command> cmds) {
@@ -519,13 +575,16 @@ Response ServerState::pull(const std::string& user, const json& request) {
     binary = f == "binary";
   }
   // Changes (pages after a snapshot) come binary only to a client that says it reads the partial
-  // timelines such a page names ("partialTimelines": true); to an older one, as JSON.
-  bool binary_changes = false;
-  if (request.contains("partialTimelines") && !request["partialTimelines"].is_null()) {
-    if (!request["partialTimelines"].is_boolean())
-      return error_response(400, "malformed_json", "partialTimelines: expected true or false");
-    binary_changes = request["partialTimelines"].get<bool>();
+  // timelines such a page names ("partialTimelines": true), and as the changes of the items it holds only
+  // to one that says it reads those ("partialItems": true); to an older one, as JSON or whole items.
+  bool partial_timelines = false, partial_items = false;
+  for (auto [name, flag] : {std::pair{"partialTimelines", &partial_timelines}, std::pair{"partialItems", &partial_items}}) {
+    if (!request.contains(name) || request[name].is_null()) continue;
+    if (!request[name].is_boolean())
+      return error_response(400, "malformed_json", std::string(name) + ": expected true or false");
+    *flag = request[name].get<bool>();
   }
+  const bool binary_changes = partial_timelines || partial_items;
   json only;  // optional: the client ids whose lastMutationIds the client wants
   if (request.contains("clients") && !request["clients"].is_null()) {
     only = request["clients"];
@@ -614,6 +673,8 @@ Response ServerState::pull(const std::string& user, const json& request) {
       const std::uint64_t from = whole ? 0 : c.base;  // the timeline's entries after this version (0: all)
       if (!blocks) {
         items.push_back(item_json(ws_, item, &user, from));
+      } else if (from && partial_items && meta.marked) {
+        add_item_changes(block, item, meta, from);
       } else {
         block.add(item, ws_.timeline(id), from);
         if (from) {

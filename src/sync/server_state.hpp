@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "core/hlc.hpp"
+#include "core/snapshot_binary.hpp"
 #include "core/workspace.hpp"
 #include "sync/cursor.hpp"
 #include "sync/log_store.hpp"
@@ -156,6 +157,20 @@ class ServerState {
         0;  // version of the last change of the responsible person (creation counts)
     // ASSIGNED_BY_ID over time, from the creation on: (version, user id or "").
     std::vector<std::pair<std::uint64_t, std::string>> owners;
+    // What changed when, so that a client that holds the item gets only that (pull, "partialItems"): per
+    // cell, in the item's field order, its fingerprint (core/snapshot_binary.hpp cell_print; 0 for a field
+    // the item has lost) and the version that last changed it; the same for the to-dos, products and
+    // documents together. Not kept in checkpoints: after a start from one, `marked` is false and the item
+    // goes whole until its next change, which marks all its cells with that version.
+    struct CellMark {
+      std::uint32_t field;  // field_names_ index
+      std::uint64_t print;
+      std::uint64_t ver;
+    };
+    std::vector<CellMark> cells;
+    std::uint64_t lists_print = 0;
+    std::uint64_t lists_ver = 0;
+    bool marked = false;
   };
   struct ClientInfo {
     std::string user;  // whose app instance it is (the first pusher); "" for the server's client
@@ -174,6 +189,12 @@ class ServerState {
   // stamps the new timeline entries, and updates the change index, schema version and access epoch.
   Outcome apply_locked(const Mutation& m);
   void mark_changed(const std::string& item, std::uint64_t ver);
+  // Updates meta's cell and list marks to the item as it is after the change of version `ver`.
+  void mark_cells(ItemMeta& meta, const Item& item, std::uint64_t ver);
+  std::uint32_t field_key(const std::string& field);
+  // Writes what changed in the item after version `from` (its marks say which cells and lists) to a pull
+  // page's block.
+  void add_item_changes(ItemBlockWriter& block, const Item& item, const ItemMeta& meta, std::uint64_t from) const;
   void note_processed(const LogRecord& r);
   // Applies commands as mutations of the server's client authored by `author` (bootstrap, REST
   // writes) and logs them; stops at the first failure and returns it.
@@ -227,6 +248,8 @@ class ServerState {
   std::uint64_t epoch_ = 1;
   std::uint64_t schema_ver_ = 0;  // version of the last configuration change
   std::unordered_map<std::string, ItemMeta> meta_;
+  std::vector<std::string> field_names_;  // the field ids of cell marks, by key
+  std::unordered_map<std::string, std::uint32_t> field_keys_;
   std::set<std::pair<std::uint64_t, std::string>> index_;  // (version of last change, item id)
   std::unordered_map<std::string, ClientInfo> clients_;
   std::unordered_map<std::string, std::vector<std::string>> clients_of_user_;
