@@ -639,8 +639,10 @@ Response ServerState::pull(const std::string& user, const json& request) {
     limit = static_cast<std::size_t>(std::min<std::uint64_t>(asked, kBinaryPageFactor * opts_.max_limit));
   ItemBlockWriter block(ws_.schema(), &user);
   json items = json::array();
-  json partial = json::array();  // binary: the items whose timeline holds the entries after `partial_from`
-  std::uint64_t partial_from = 0;  // the cursor's base (which moves below once the pass is complete)
+  json partial = json::array();  // binary: the whole items whose timeline holds the entries after `partial_from`
+  // The cursor's base (which moves below once the pass is complete), when the page holds partial timelines
+  // or items' changes.
+  std::uint64_t partial_from = 0;
   json removed = json::array();
   auto it = c.pos_id.empty() ? index_.lower_bound({c.pos_ver + 1, std::string()})
                              : index_.upper_bound({c.pos_ver, c.pos_id});
@@ -675,6 +677,7 @@ Response ServerState::pull(const std::string& user, const json& request) {
         items.push_back(item_json(ws_, item, &user, from));
       } else if (from && partial_items && meta.marked) {
         add_item_changes(block, item, meta, from);
+        partial_from = from;
       } else {
         block.add(item, ws_.timeline(id), from);
         if (from) {
@@ -732,10 +735,8 @@ Response ServerState::pull(const std::string& user, const json& request) {
   body["removed"] = std::move(removed);
   body["lastMutationIds"] = client_ids(user, only);
   if (blocks) {
-    if (!partial.empty()) {
-      body["partialTimelines"] = std::move(partial);
-      body["timelineFrom"] = partial_from;
-    }
+    if (!partial.empty()) body["partialTimelines"] = std::move(partial);
+    if (partial_from) body["timelineFrom"] = partial_from;
     Response r{200, json()};
     r.bytes = binary_pull_page(body.dump(), block.finish());
     return r;

@@ -492,3 +492,114 @@ TEST_CASE("a truncated or damaged binary page is refused and changes nothing; th
   CHECK(client.cursor() == "p" + std::to_string(pages.size() - 1));
   CHECK_FALSE(replica.take_changes().base_blocks.empty());
 }
+
+namespace {
+
+// A binary page of item changes as the server writes it: `cells` of each item, the given erased fields,
+// the lists when `lists`, and the timeline entries after `from`.
+std::string changes_page(const Workspace& ws, const std::vector<std::string>& ids, std::uint64_t from,
+                         const std::vector<std::string>& cells, const std::vector<std::string>& erased = {},
+                         bool lists = false, bool reset = false) {
+  ItemBlockWriter w(ws.schema(), nullptr);
+  for (const auto& id : ids)
+    w.add_changes(*ws.item(id), ws.timeline(id), from,
+                  [&](const std::string& f) { return std::find(cells.begin(), cells.end(), f) != cells.end(); },
+                  erased, lists);
+  json head{{"cursor", "c" + std::to_string(from)}, {"more", false}, {"reset", reset}, {"removed", json::array()},
+            {"lastMutationIds", json::object()}, {"timelineFrom", from}};
+  return binary_pull_page(head.dump(), w.finish());
+}
+
+}  // namespace
+
+TEST_CASE("an item's changes merge into the confirmed item under a pending edit; the rest stays") {
+  Setup s;
+  for (TimelineEntry* e : s.server.ws.take_new_entries()) e->ver = ++s.server.version;
+  const std::uint64_t from = s.server.version;
+  const Item before = *s.client_ws.item("D1");
+  const size_t entries_before = s.client_ws.timeline("D1").size();
+  // A pending local edit of another field, and the server's change of the title and a to-do.
+  REQUIRE(s.client.dispatch(SetField{"D1", "COMMENTS", Value("моё"), {}}, kNow + 1).ok());
+  Session other(s.server.ws, "other", "u1");
+  REQUIRE(other.dispatch(SetField{"D1", "TITLE", Value("Новое"), {}}, kNow + 2).ok());
+  Activity todo;
+  todo.id = "T9";
+  todo.subject = "Позвонить";
+  todo.deadline_ms = kNow + 86400000;
+  todo.responsible = "u1";
+  REQUIRE(other.dispatch(PutTodo{"D1", todo}, kNow + 3).ok());
+  for (TimelineEntry* e : s.server.ws.take_new_entries()) e->ver = ++s.server.version;
+
+  PullPage p;
+  REQUIRE(parse_pull(changes_page(s.server.ws, {"D1"}, from, {"TITLE"}, {}, true), &p).ok());
+  REQUIRE(p.items.size() == 1);
+  REQUIRE(p.items[0].changes);
+  CHECK(p.items[0].item.fields.size() == 1);
+  CHECK(s.replica.check(p).ok());
+  s.replica.apply(std::move(p));
+  const Item& d1 = *s.client_ws.item("D1");
+  CHECK(d1.get("TITLE") == Value("Новое"));
+  CHECK(d1.get("COMMENTS") == Value("моё"));  // the pending edit, rebased
+  CHECK(d1.fields.size() == before.fields.size() + (before.cell("COMMENTS") ? 0 : 1));
+  REQUIRE(d1.activity("T9"));
+  CHECK(s.client_ws.timeline("D1").size() == entries_before + 3);  // two of the server, one pending
+  // The confirmed item (without the pending edit) is the server's.
+  const std::vector<TimelineEntry>* tl = nullptr;
+  const Item* confirmed = s.replica.confirmed_item("D1", &tl);
+  REQUIRE(confirmed);
+  json got = item_json(s.client_ws.schema(), *confirmed, *tl, nullptr), want = item_json(s.server.ws, *s.server.ws.item("D1"), nullptr);
+  got.erase("timeline");  // the Setup's snapshot gave the client its entries before the server stamped them
+  want.erase("timeline");
+  CHECK(got == want);
+
+  // Lost fields go; lists that did not come stay.
+  const std::string lost = before.fields.front().first;
+  REQUIRE(parse_pull(changes_page(s.server.ws, {"D1"}, s.server.version, {}, {lost}), &p).ok());
+  CHECK(p.items[0].changes->erased == std::vector<std::string>{lost});
+  s.replica.apply(std::move(p));
+  CHECK_FALSE(s.replica.confirmed_item("D1", &tl)->cell(lost));
+  CHECK(s.replica.confirmed_item("D1", &tl)->activity("T9"));
+}
+
+TEST_CASE("changes of an item the client does not hold are refused, and the client starts over") {
+  Setup s;
+  // The server has an item this client never got, and sends its changes.
+  Session other(s.server.ws, "other", "u1");
+  REQUIRE(other.dispatch(CreateItem{"DX", "deal", "", {{"TITLE", Value("Новая")}}}, kNow + 1).ok());
+  PullPage p;
+  REQUIRE(parse_pull(changes_page(s.server.ws, {"D1", "DX"}, 1, {"TITLE"}), &p).ok());
+  CHECK_FALSE(s.replica.check(p).ok());
+  // In a snapshot's page, changes are refused as well.
+  REQUIRE(parse_pull(changes_page(s.server.ws, {"D1"}, 1, {"TITLE"}, {}, false, true), &p).ok());
+  CHECK_FALSE(s.replica.check(p).ok());
+  // A stored base holds whole items only: a block with changes in it does not load.
+  ItemBlockWriter w(s.server.ws.schema(), nullptr);
+  w.add_changes(*s.server.ws.item("D1"), {}, 1, [](const std::string&) { return true; }, {}, true);
+  std::string base = binary_base_header(schema_json(s.server.ws.schema(), nullptr).dump(), 0) + w.finish();
+  base.push_back(kBinaryBlocksEnd[0]);
+  Workspace loaded;
+  CHECK_FALSE(decode_workspace(base, &loaded, nullptr).ok());
+
+  // Through the client: nothing of the page is applied, and the next pull has no cursor (a snapshot).
+  Workspace client_ws;
+  Replica replica(client_ws);
+  ScriptTransport net;
+  SyncClient client(replica, net, "t");
+  client.poke_enabled = false;
+  const auto pages = binary_pages(s.server.ws, 1000);
+  net.answers.push_back({200, pages[0]});
+  client.tick(1000);
+  REQUIRE(client.cursor() == "p0");
+  const std::string held = item_json(client_ws, *client_ws.item("D1"), nullptr).dump();
+  Session third(s.server.ws, "third", "u1");
+  REQUIRE(third.dispatch(CreateItem{"DY", "deal", "", {{"TITLE", Value("Ещё")}}}, kNow + 2).ok());
+  net.answers.push_back({200, changes_page(s.server.ws, {"D1", "DY"}, 1, {"TITLE"})});
+  client.pull_now();
+  client.tick(2000);
+  CHECK(client.status().kind == SyncStatus::Kind::Error);
+  CHECK(item_json(client_ws, *client_ws.item("D1"), nullptr).dump() == held);
+  CHECK(json::parse(net.bodies.at(1))["partialItems"] == true);
+  client.tick(2000 + 60000);
+  REQUIRE(net.bodies.size() >= 3);
+  CHECK(json::parse(net.bodies.at(2))["cursor"] == "");
+}

@@ -672,6 +672,7 @@ TEST_CASE("binary pages: asked for by format, a reset starts over, changes after
 
   Replica r("u2");
   r.binary = true;
+  r.partial_items = false;  // whole items with partial timelines (items' changes: the next test)
   json first = r.pull_once(*s, 5);
   CHECK(first["reset"] == true);
   CHECK(first["items"].size() == 5);
@@ -961,6 +962,7 @@ TEST_CASE(
     std::map<std::string, PushClient> clients;
     for (const auto& u : users) {
       replicas.emplace(u, Replica(u));
+      replicas.at(u).binary = (u.back() + seed) % 2 == 0;  // half of them pull binary items' changes
       clients.emplace(u, PushClient("c-" + u, u));
     }
     for (int round = 0; round < 10; ++round) {
@@ -1015,7 +1017,9 @@ TEST_CASE(
 
         // Incremental pulls in small pages, and a fresh paged snapshot.
         forbidden = forbidden_for(*s, u, values);
-        for (const auto& page : replicas.at(u).sync(*s, 1 + rng() % 4)) {
+        Replica& mine = replicas.at(u);
+        const size_t raw_before = mine.raw_pages.size();
+        for (const auto& page : mine.sync(*s, 1 + rng() % 4)) {
           check_no_leak(page.dump(), forbidden, "a pull page");
           for (const auto& it : page["items"]) {
             const Item* item = s->workspace().item(it["id"]);
@@ -1023,7 +1027,9 @@ TEST_CASE(
             CHECK(can_act(s->workspace().schema(), u, *item, Action::Read));
           }
         }
-        check_converged(*s, replicas.at(u));
+        for (size_t k = raw_before; k < mine.raw_pages.size(); ++k)
+          check_no_leak(mine.raw_pages[k], forbidden, "a binary pull page");
+        check_converged(*s, mine);
         Replica fresh(u);
         for (const auto& page : fresh.sync(*s, 3))
           check_no_leak(page.dump(), forbidden, "a snapshot page");
@@ -1589,4 +1595,116 @@ TEST_CASE("checkpoints are written in the background after enough log records, a
   // Loaded with every timeline decoded: the server's threads never decode one lazily.
   CHECK(s->workspace().packed_timeline("D2") == nullptr);
   CHECK(!s->workspace().timeline("D2").empty());
+}
+
+namespace {
+
+// The items of a binary page's block.
+std::vector<BlockItem> block_items(const std::string& raw) {
+  std::string_view header, block;
+  REQUIRE(split_binary_pull_page(raw, &header, &block).ok());
+  std::vector<BlockItem> out;
+  REQUIRE(decode_item_block(block, &out).ok());
+  return out;
+}
+
+std::vector<std::string> field_ids(const Item& it) {
+  std::vector<std::string> out;
+  for (const auto& [fid, cell] : it.fields) out.push_back(fid);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("binary changes with partialItems: an item the client holds comes as what changed in it") {
+  CheckpointedServer s;
+  REQUIRE(s->bootstrap_admin("u1", "Admin"));
+  PushClient admin("adm", "u1");
+  seed_org(*s, admin);
+  admin.push_ok(*s, {PutField{secret_field("UF_CRM_HID", {"Uu3"})}});  // hidden from u2
+  std::vector<Command> creates;
+  for (int i = 1; i <= 4; ++i) {
+    CreateItem c = deal("D" + std::to_string(i), "u2", "Сделка " + std::to_string(i));
+    c.fields.push_back({"UF_CRM_HID", Value("zz0qhiddenx")});
+    c.fields.push_back({"COMMENTS", Value("первый")});
+    creates.push_back(std::move(c));
+  }
+  admin.push_ok(*s, std::move(creates));
+  Replica r("u2");
+  r.binary = true;
+  r.sync(*s);
+  r.pull_once(*s);  // the first pull after a snapshot sends what changed during it whole: nothing here
+  check_converged(*s, r);
+
+  // One cell, a hidden cell, a to-do, a comment, the recycle bin: each item brings only what changed.
+  Activity todo;
+  todo.id = "T1";
+  todo.subject = "Позвонить";
+  todo.deadline_ms = 1767225600000;
+  todo.responsible = "u2";
+  admin.push_ok(*s, {set("D1", "TITLE", Value("новое")), set("D1", "UF_CRM_HID", Value("zz1qhiddenx")),
+                     PutTodo{"D2", todo}, AddComment{"D3", "комментарий"}, DeleteItem{"D4"},
+                     set("D2", "UF_CRM_HID", Value("zz2qhiddenx"))});
+  const json page = r.pull_once(*s);
+  CHECK(page["reset"] == false);
+  std::vector<BlockItem> got = block_items(r.raw_pages.back());
+  REQUIRE(got.size() == 4);
+  std::map<std::string, const BlockItem*> by_id;
+  for (const auto& b : got) {
+    REQUIRE_MESSAGE(b.changes.has_value(), b.item.id);
+    by_id[b.item.id] = &b;
+  }
+  CHECK(field_ids(by_id.at("D1")->item) == std::vector<std::string>{"TITLE"});
+  CHECK_FALSE(by_id.at("D1")->changes->lists);
+  CHECK(field_ids(by_id.at("D2")->item).empty());  // its hidden cell changed: nothing of it comes
+  CHECK(by_id.at("D2")->changes->lists);
+  REQUIRE(by_id.at("D2")->item.activities.size() == 1);
+  CHECK(field_ids(by_id.at("D3")->item).empty());
+  CHECK_FALSE(by_id.at("D3")->changes->lists);
+  CHECK(by_id.at("D3")->timeline.size() == 1);
+  CHECK(by_id.at("D4")->item.deleted);
+  for (const auto& b : got) CHECK(b.changes->erased.empty());
+  check_no_leak(r.raw_pages.back(), {"zz1qhiddenx", "zz2qhiddenx", "UF_CRM_HID"}, "a page of changes");
+  check_converged(*s, r);
+
+  // A client that does not ask for them gets whole items (with partial timelines), converging the same.
+  Replica older("u2");
+  older.binary = true;
+  older.partial_items = false;
+  older.sync(*s);
+  older.pull_once(*s);
+  admin.push_ok(*s, {set("D1", "TITLE", Value("ещё новее"))});
+  older.pull_once(*s);
+  for (const auto& b : block_items(older.raw_pages.back())) CHECK_FALSE(b.changes.has_value());
+  check_converged(*s, older);
+  r.pull_once(*s);
+  check_converged(*s, r);
+
+  // Not a boolean: refused.
+  json bad = pull_body(r.cursor, 0, true);
+  bad["partialItems"] = 1;
+  CHECK(s->pull("u2", bad).status == 400);
+
+  // After a start from a checkpoint the server knows no cell's version: an item changed before it comes
+  // whole (its timeline partial); one changed after it, with all its cells (that change marked them all).
+  admin.push_ok(*s, {set("D2", "TITLE", Value("до перезапуска"))});
+  REQUIRE(s->checkpoint());
+  s.restart();
+  REQUIRE(s->start_info().checkpoint > 0);
+  admin.push_ok(*s, {set("D1", "TITLE", Value("после перезапуска"))});
+  r.pull_once(*s);
+  got = block_items(r.raw_pages.back());
+  REQUIRE(got.size() == 2);
+  for (const auto& b : got) {
+    CAPTURE(b.item.id);
+    CHECK(b.changes.has_value() == (b.item.id == "D1"));
+    CHECK(field_ids(b.item).size() == field_ids(*s->workspace().item(b.item.id)).size() - 1);  // not the hidden one
+  }
+  check_converged(*s, r);
+  admin.push_ok(*s, {set("D1", "COMMENTS", Value("второй"))});
+  r.pull_once(*s);
+  got = block_items(r.raw_pages.back());
+  REQUIRE(got.size() == 1);
+  CHECK(field_ids(got[0].item) == std::vector<std::string>{"COMMENTS"});
+  check_converged(*s, r);
 }

@@ -110,19 +110,24 @@ class PushClient {
   std::uint64_t seq_ = 0;
 };
 
-inline json pull_body(const std::string& cursor, std::size_t limit = 0, bool binary = false) {
+// With `binary`, the changes in binary too (partial timelines), and, with `partial_items`, only what
+// changed in the items the client holds (as the web client pulls).
+inline json pull_body(const std::string& cursor, std::size_t limit = 0, bool binary = false, bool partial_items = true) {
   json j{{"protocol", 1}, {"schema", 1}, {"cursor", cursor}};
   if (limit) j["limit"] = limit;
   if (binary) {
     j["format"] = "binary";
-    j["partialTimelines"] = true;  // the changes in binary too
+    j["partialTimelines"] = true;
+    if (partial_items) j["partialItems"] = true;
   }
   return j;
 }
 
 // A binary pull page (pulled with "format": "binary") as the JSON page it stands for: its header with
 // the block's items in "items", each as item_json writes it (unprojected: the server projected them), those
-// named in "partialTimelines" with "timelineFrom". Null when the page does not read.
+// named in "partialTimelines" with "timelineFrom"; an item's changes (a flag-2 item) as its JSON with only
+// the changed cells, "timelineFrom", and "changes": {"erased": [...], "lists": bool}. Null when the page does
+// not read.
 inline json binary_page_json(const std::string& bytes) {
   std::string_view header, block;
   if (!split_binary_pull_page(bytes, &header, &block).ok()) return nullptr;
@@ -135,7 +140,12 @@ inline json binary_page_json(const std::string& bytes) {
   const Schema any;
   for (const auto& b : items) {
     page["items"].push_back(item_json(any, b.item, b.timeline, nullptr));
-    if (partial.count(b.item.id)) page["items"].back()["timelineFrom"] = page["timelineFrom"];
+    json& item = page["items"].back();
+    if (partial.count(b.item.id)) item["timelineFrom"] = page["timelineFrom"];
+    if (b.changes) {
+      item["timelineFrom"] = page.value("timelineFrom", json(0));
+      item["changes"] = {{"erased", b.changes->erased}, {"lists", b.changes->lists}};
+    }
   }
   page.erase("partialTimelines");
   page.erase("timelineFrom");
@@ -154,6 +164,7 @@ struct Replica {
   std::vector<std::string>
       errors;  // what went wrong (no doctest macros here: readers run in threads)
   bool binary = false;  // pull with "format": "binary"
+  bool partial_items = true;  // ... and "partialItems" (pull_body)
   std::vector<std::string> raw_pages;  // with `binary`: the bytes of every binary page received
 
   explicit Replica(std::string u) : user(std::move(u)) {}
@@ -170,6 +181,20 @@ struct Replica {
       const std::string id = in["id"];
       json item = in;
       auto had = items.find(id);
+      if (in.contains("changes") && had != items.end()) {
+        // The item as held, with what changed: identity, cells, lost fields, lists when they came.
+        item = had->second;
+        for (const char* k : {"pipeline", "created", "createdBy", "deleted", "deletedAt", "deletedBy"}) item[k] = in[k];
+        for (const auto& [fid, cell] : in["fields"].items()) item["fields"][fid] = cell;
+        for (const auto& fid : in["changes"]["erased"]) item["fields"].erase(fid.get<std::string>());
+        if (in["changes"]["lists"].get<bool>())
+          for (const char* k : {"activities", "products", "documents"}) {
+            item.erase(k);
+            if (in.contains(k)) item[k] = in[k];
+          }
+        item["timeline"] = had->second["timeline"];
+        item["timelineFrom"] = in["timelineFrom"];  // the new entries are merged below
+      }
       if (in.contains("timelineFrom") && had == items.end()) {
         errors.push_back("a partial timeline for an item the client does not hold: " + id);
       } else if (in.contains("timelineFrom")) {
@@ -194,7 +219,7 @@ struct Replica {
   // One pull, applied. Returns the page (a failed pull is recorded in errors and returns the error
   // body).
   json pull_once(sync::ServerState& s, std::size_t limit = 0) {
-    sync::Response r = s.pull(user, pull_body(cursor, limit, binary));
+    sync::Response r = s.pull(user, pull_body(cursor, limit, binary, partial_items));
     if (r.status != 200) {
       errors.push_back("pull failed: " + r.body.dump());
       return r.body;

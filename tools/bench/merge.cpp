@@ -1,5 +1,7 @@
 #include "merge.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "core/snapshot.hpp"
@@ -50,22 +52,22 @@ std::vector<std::string> pull_pages(const Workspace& ws, size_t n, Pages form) {
     }
     return pages;
   }
-  // As the server writes a page for a client that holds the items (sync/server_state.cpp, pull).
+  // As the server writes a page for a client that holds the items (sync/server_state.cpp, pull): each item's
+  // changes since the stream's last run: the cells its client wrote and the timeline entry of its last write
+  // (picked here: entries carry no server version in this workspace). The stream writes deal i % deals, so
+  // that with `n` deals and as many updates each changed deal has one new entry, like one new value.
   ItemBlockWriter block(ws.schema(), all);
-  json partial = json::array();
+  const std::vector<std::string> none;
   std::vector<TimelineEntry> after;
   for (size_t i = 0; i < n; ++i) {
+    const Item& it = *ws.item(ids[i]);
     after.clear();
-    for (const auto& e : ws.timeline(ids[i]))
-      if (e.id.rfind("remote:", 0) == 0) after.push_back(e);
-    block.add(*ws.item(ids[i]), after);
-    partial.push_back(ids[i]);
-    if (block.count() == 10000 || i + 1 == n) {
-      page["partialTimelines"] = std::move(partial);
-      page["timelineFrom"] = 1;  // the cursor's base: the client reads only which timelines are partial
-      pages.push_back(binary_pull_page(page.dump(), block.finish()));
-      partial = json::array();
-    }
+    const auto& tl = ws.timeline(ids[i]);
+    auto last = std::find_if(tl.rbegin(), tl.rend(), [](const TimelineEntry& e) { return e.id.rfind("remote:", 0) == 0; });
+    if (last != tl.rend()) after.push_back(*last);
+    block.add_changes(
+        it, after, 0, [&](const std::string& fid) { return it.cell(fid)->hlc.node.str() == "remote"; }, none, false);
+    if (block.count() == 10000 || i + 1 == n) pages.push_back(binary_pull_page(page.dump(), block.finish()));
   }
   return pages;
 }

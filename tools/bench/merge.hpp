@@ -4,8 +4,8 @@
 //   - mutations: `updates` SetField mutations of another client over the deals (deal i % deals), alternating
 //     a number field (UF_CRM_BUDGET) and a text field (UF_CRM_NOTE), applied with Workspace::apply;
 //   - pull pages: the first `updates` deals as the client really receives changed items it holds: binary
-//     pages of 10,000, each item's fields with the timeline entries the stream made (named in the page's
-//     partialTimelines), parsed (parse_pull) and put into the confirmed state by the Replica; natively also
+//     pages of 10,000 of the items' changes (the cells and timeline entries the stream made), parsed
+//     (parse_pull) and put into the confirmed state by the Replica; natively also
 //     as JSON pages of 2,000 whole items with whole timelines (what a client that never held them gets).
 // No I/O, no clock: the callers time the calls.
 #pragma once
@@ -40,7 +40,7 @@ class MergeStream {
 size_t apply_all(Workspace& ws, const std::vector<Mutation>& ms);
 
 // The pull pages of the first `n` deals of `ws`, projected for no user (as the administrator's client
-// receives them): binary pages of the changes (each item's fields and the timeline entries of the stream's
+// receives them): binary pages of the changes (each item's cells and timeline entries of the stream's
 // client), or JSON pages of whole items.
 enum class Pages { kBinaryChanges, kJsonWhole };
 std::vector<std::string> pull_pages(const Workspace& ws, size_t n, Pages form);
