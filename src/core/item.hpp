@@ -139,6 +139,7 @@ struct TimelineEntry {
 // entries, kept undecoded until the timeline is first used (Workspace::put_item).
 struct PackedTimeline {
   std::uint32_t count = 0;
+  std::uint64_t last_ver = 0;  // the server version of the last entry: later entries may be appended as bytes
   std::string bytes;
 };
 

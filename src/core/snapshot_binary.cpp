@@ -151,23 +151,26 @@ class Writer {
       return (!from || e.ver > from) && (e.field.empty() || visible(e.field));
     };
     uv(static_cast<std::uint64_t>(std::count_if(tl.begin(), tl.end(), wanted)));
-    for (const auto& e : tl) {
-      if (!wanted(e)) continue;
-      str(e.id);
-      u8(static_cast<std::uint8_t>(e.kind));
-      str(e.author);
-      iv(e.time_ms);
-      str(e.field);
-      value(e.old_value);
-      value(e.new_value);
-      uv(e.ver);
-      str(e.text);
-      str(e.target);
-      str(e.note);
-      u8(static_cast<std::uint8_t>((e.pinned ? 1 : 0) | (e.removed ? 2 : 0)));
-      iv(e.edited_ms);
-      str(e.payload);
-    }
+    for (const auto& e : tl)
+      if (wanted(e)) entry(e);
+  }
+
+ public:
+  void entry(const TimelineEntry& e) {
+    str(e.id);
+    u8(static_cast<std::uint8_t>(e.kind));
+    str(e.author);
+    iv(e.time_ms);
+    str(e.field);
+    value(e.old_value);
+    value(e.new_value);
+    uv(e.ver);
+    str(e.text);
+    str(e.target);
+    str(e.note);
+    u8(static_cast<std::uint8_t>((e.pinned ? 1 : 0) | (e.removed ? 2 : 0)));
+    iv(e.edited_ms);
+    str(e.payload);
   }
 };
 
@@ -413,8 +416,8 @@ bool read_entry(Reader& r, TimelineEntry& e) {
   return r.ok();
 }
 
-// The same entry checked and passed over (the bytes are kept packed).
-bool skip_entry(Reader& r) {
+// The same entry checked and passed over (the bytes are kept packed), giving its version.
+bool skip_entry(Reader& r, std::uint64_t* ver) {
   r.view();
   if (r.u8() >= kTimelineKinds) return false;
   r.view();
@@ -422,7 +425,7 @@ bool skip_entry(Reader& r) {
   r.view();
   r.skip_value();
   r.skip_value();
-  r.uv();
+  *ver = r.uv();
   r.view();
   r.view();
   r.view();
@@ -570,7 +573,13 @@ bool read_item_packed(Reader& r, Item* it, PackedTimeline* tl, std::string* why)
   tl->count = static_cast<std::uint32_t>(ne);
   r.begin_capture(&tl->bytes);
   bool kinds = true;
-  for (std::uint64_t k = 0; k < ne && r.ok() && kinds; ++k) kinds = skip_entry(r) || !r.ok();
+  // Appending stays possible only after confirmed entries (a local one, version 0, must stay last).
+  tl->last_ver = 0;
+  for (std::uint64_t k = 0; k < ne && r.ok() && kinds; ++k) {
+    std::uint64_t ver = 0;
+    kinds = skip_entry(r, &ver) || !r.ok();
+    tl->last_ver = ver && tl->last_ver != UINT64_MAX ? ver : UINT64_MAX;
+  }
   r.end_capture();
   if (!kinds) return *why = "unknown timeline kind in " + it->id, false;
   if (!r.ok()) return *why = "truncated or damaged", false;
@@ -744,6 +753,22 @@ std::uint64_t lists_print(const Item& item) {
   w.out.clear();
   w.lists(item);
   return print_of(w.out);
+}
+
+bool append_packed(PackedTimeline* packed, const std::vector<TimelineEntry>& entries) {
+  if (!packed->count || entries.empty() || entries.size() > UINT32_MAX - packed->count) return false;
+  std::uint64_t last = packed->last_ver;
+  for (const auto& e : entries) {
+    if (e.ver <= last) return false;
+    last = e.ver;
+  }
+  Writer w;
+  w.out.swap(packed->bytes);
+  for (const auto& e : entries) w.entry(e);
+  w.out.swap(packed->bytes);
+  packed->count += static_cast<std::uint32_t>(entries.size());
+  packed->last_ver = last;
+  return true;
 }
 
 Hlc max_clock(const Workspace& ws) {

@@ -107,6 +107,11 @@ bool unpack_timeline(const PackedTimeline& packed, const std::string& item, std:
 std::uint64_t cell_print(const Cell& cell);
 std::uint64_t lists_print(const Item& item);
 
+// Appends entries to a packed timeline without decoding it, when they come after it: each with a server
+// version above the last one's (so none of them is there already, and the order holds). False, changing
+// nothing, otherwise (the caller then decodes the timeline and merges).
+bool append_packed(PackedTimeline* packed, const std::vector<TimelineEntry>& entries);
+
 // The largest clock of any cell or timeline entry: a session started on a decoded workspace observes it,
 // so that its own writes order after everything already there.
 Hlc max_clock(const Workspace& ws);

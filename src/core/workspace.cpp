@@ -407,7 +407,7 @@ void merge_entries(std::vector<TimelineEntry>& tl, Entries& entries) {
 
 void Workspace::put_item(Item item, std::vector<TimelineEntry>&& timeline, bool merge_timeline) {
   Slot& s = put_slot(std::move(item));
-  if (merge_timeline) return merge_entries(unpacked(s), timeline);
+  if (merge_timeline) return this->merge_timeline(s, timeline);
   drop_packed(s);
   s.timeline = std::move(timeline);
 }
@@ -432,8 +432,15 @@ bool Workspace::patch_item(Item changed, const std::vector<std::string>& erased,
     it.documents = std::move(changed.documents);
   }
   it.rev = ++version_;
-  merge_entries(unpacked(s), entries);
+  merge_timeline(s, entries);
   return true;
+}
+
+void Workspace::merge_timeline(Slot& s, std::vector<TimelineEntry>& entries) {
+  // A timeline still packed since the start takes entries after it as bytes: decoding it, to add one entry,
+  // cost more than the rest of merging an item's changes.
+  if (s.packed.count && append_packed(&s.packed, entries)) return;
+  merge_entries(unpacked(s), entries);
 }
 
 void Workspace::put_item(Item item, PackedTimeline timeline) {

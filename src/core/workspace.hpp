@@ -188,6 +188,8 @@ class Workspace {
     return s.timeline;
   }
   void unpack_slow(const Slot& s) const;
+  // Merges entries that arrived (a pull's) into the slot's timeline, by id.
+  void merge_timeline(Slot& s, std::vector<TimelineEntry>& entries);
   void drop_packed(Slot& s);
   // Inserts or replaces the item (a replica operation), keeping its timeline; returns its slot.
   Slot& put_slot(Item item);

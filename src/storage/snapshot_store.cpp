@@ -87,7 +87,7 @@ Status SnapshotStore::load(Workspace* ws, json* meta) const {
   return Status::Ok();
 }
 
-Status SnapshotStore::save(const json* schema, const std::set<std::string>& items, const ItemSource& item_of,
+Status SnapshotStore::save(const json* schema, const std::vector<std::string>& items, const ItemSource& item_of,
                            const json& meta) {
   if (!make_dirs(dir_)) return Status::Fail("storage_error", "cannot create " + dir_);
   if (schema && !write_file_atomic(path("schema.json"), schema->dump()))

@@ -36,7 +36,7 @@ class SnapshotStore {
   // Writes the schema (if `schema` is set), the shards holding `items` (ids of items that changed or were
   // removed: `item_of` gives each one's JSON, or null when it is gone), and the meta document.
   using ItemSource = std::function<nlohmann::json(const std::string& id)>;
-  Status save(const nlohmann::json* schema, const std::set<std::string>& items, const ItemSource& item_of,
+  Status save(const nlohmann::json* schema, const std::vector<std::string>& items, const ItemSource& item_of,
               const nlohmann::json& meta);
   // Replaces everything: the schema and all items (after a snapshot reset).
   Status save_all(const nlohmann::json& schema, const std::vector<nlohmann::json>& items, const nlohmann::json& meta);

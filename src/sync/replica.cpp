@@ -217,6 +217,9 @@ const Item* Replica::confirmed_item(const std::string& id, const std::vector<Tim
 }
 
 Replica::Changes Replica::take_changes() {
+  // Collected as they came (a set per item cost more than the rest of applying a page of changes).
+  std::sort(changes_.items.begin(), changes_.items.end());
+  changes_.items.erase(std::unique(changes_.items.begin(), changes_.items.end()), changes_.items.end());
   Changes out = std::move(changes_);
   changes_ = Changes{};
   return out;
@@ -242,7 +245,7 @@ std::vector<Replica::Held> Replica::apply(PullPage page) {
     changes_.schema = true;
   }
   for (auto& is : page.items) {
-    changes_.items.insert(is.item.id);
+    changes_.items.push_back(is.item.id);
     if (is.changes)  // checked: the confirmed state holds the item
       ws_.patch_item(std::move(is.item), is.changes->erased, is.changes->lists, std::move(is.timeline));
     else
@@ -250,7 +253,7 @@ std::vector<Replica::Held> Replica::apply(PullPage page) {
   }
   for (const auto& id : page.removed) {
     ws_.remove_item(id);
-    changes_.items.insert(id);
+    changes_.items.push_back(id);
   }
   acknowledge(page.last_mutation_ids);
   return reapply_pending();

@@ -106,7 +106,7 @@ class Replica {
   const Item* confirmed_item(const std::string& id, const std::vector<TimelineEntry>** timeline) const;
   // Which confirmed items (and whether the schema) changed since the last call; a snapshot marks all.
   struct Changes {
-    std::set<std::string> items;
+    std::vector<std::string> items;  // sorted, each once
     bool schema = false;
     bool all = false;
     // With `all`, when every page of the snapshot came binary: the confirmed state as of the snapshot as a

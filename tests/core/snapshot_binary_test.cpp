@@ -245,3 +245,59 @@ TEST_CASE("binary snapshot: a session on the decoded workspace writes after the 
   CHECK(back.item(deal)->cell("TITLE")->hlc > top);
   CHECK(back.item(deal)->get("TITLE") == Value("после"));
 }
+
+TEST_CASE("binary snapshot: entries after a packed timeline are appended as bytes; others decode and merge") {
+  DemoWorkspace d;
+  const std::string deal = d.ws.item_ids("deal").front();
+  // Every entry confirmed, as a synced client stores them.
+  std::uint64_t ver = 0;
+  for (const auto& et : d.ws.schema().entities)
+    for (const auto& id : d.ws.item_ids(et.id))
+      for (const auto& e : d.ws.timeline(id)) d.ws.confirm_entries(id, e.id, ++ver);
+  add_rich_item(d.ws);  // its second and third entries are local (version 0)
+  const std::string bytes = encode_workspace(d.ws, 0);
+  Workspace back;
+  REQUIRE(decode_workspace(bytes, &back, nullptr).ok());
+  const size_t before = d.ws.timeline(deal).size();
+  REQUIRE(back.packed_timeline(deal) != nullptr);
+  auto entry = [](const std::string& id, std::uint64_t v, const char* text) {
+    TimelineEntry e;
+    e.id = id;
+    e.kind = TimelineKind::Comment;
+    e.author = "u1";
+    e.text = text;
+    e.ver = v;
+    return e;
+  };
+  // After the stored ones: appended, the timeline stays packed and reads back with them in order.
+  Item changed = *back.item(deal);
+  changed.fields.clear();
+  REQUIRE(back.patch_item(changed, {}, false, {entry("s:1", ver + 1, "один"), entry("s:2", ver + 2, "два")}));
+  REQUIRE(back.packed_timeline(deal) != nullptr);
+  CHECK(back.packed_timeline(deal)->count == before + 2);
+  CHECK(back.packed_timeline(deal)->last_ver == ver + 2);
+  Workspace again;
+  REQUIRE(decode_workspace(encode_workspace(back, 0), &again, nullptr).ok());
+  const auto& tl = again.timeline(deal);
+  REQUIRE(tl.size() == before + 2);
+  CHECK(tl[before].text == "один");
+  CHECK(tl.back().text == "два");
+  CHECK(tl.back().item == deal);
+  // An entry the timeline may hold already (a version not after its last): decoded and merged by id.
+  REQUIRE(back.patch_item(changed, {}, false, {entry("s:2", ver + 2, "два, исправлено")}));
+  CHECK(back.packed_timeline(deal) == nullptr);
+  CHECK(back.timeline(deal).size() == before + 2);
+  CHECK(back.timeline(deal).back().text == "два, исправлено");
+  // After local entries (version 0, which stay last) nothing is appended as bytes.
+  REQUIRE(back.packed_timeline("DX") != nullptr);
+  Item dx = *back.item("DX");
+  REQUIRE(back.patch_item(dx, {}, false, {entry("s:3", ver + 3, "три")}));
+  CHECK(back.packed_timeline("DX") == nullptr);
+  REQUIRE(back.timeline("DX").size() == 4);
+  CHECK(back.timeline("DX")[1].text == "три");  // confirmed entries first, local ones after them
+  // No such item, or another entity type: nothing changes.
+  changed.id = "NOPE";
+  CHECK_FALSE(back.patch_item(changed, {}, false, {}));
+  dx.entity = "contact";
+  CHECK_FALSE(back.patch_item(dx, {}, false, {}));
+}

@@ -1,6 +1,7 @@
 #include "merge.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
@@ -34,7 +35,7 @@ size_t apply_all(Workspace& ws, const std::vector<Mutation>& ms) {
   return failed;
 }
 
-std::vector<std::string> pull_pages(const Workspace& ws, size_t n, Pages form) {
+std::vector<std::string> pull_pages(const Workspace& ws, size_t n, Pages form, int run) {
   const auto& ids = ws.item_ids("deal");
   n = std::min(n, ids.size());
   std::vector<std::string> pages;
@@ -53,23 +54,43 @@ std::vector<std::string> pull_pages(const Workspace& ws, size_t n, Pages form) {
     return pages;
   }
   // As the server writes a page for a client that holds the items (sync/server_state.cpp, pull): each item's
-  // changes since the stream's last run: the cells its client wrote and the timeline entry of its last write
-  // (picked here: entries carry no server version in this workspace). The stream writes deal i % deals, so
-  // that with `n` deals and as many updates each changed deal has one new entry, like one new value.
+  // changes, i.e. the cells the stream's client wrote and the timeline entry of its `run`-th write, with the
+  // server version it would have (the stream writes deal i % deals: with as many updates as deals, each of
+  // its runs wrote one entry per deal).
   ItemBlockWriter block(ws.schema(), all);
   const std::vector<std::string> none;
-  std::vector<TimelineEntry> after;
+  std::vector<TimelineEntry> after(1);
+  const std::uint64_t first_ver = (std::uint64_t{1} << 40) + static_cast<std::uint64_t>(run) * n;
   for (size_t i = 0; i < n; ++i) {
     const Item& it = *ws.item(ids[i]);
-    after.clear();
-    const auto& tl = ws.timeline(ids[i]);
-    auto last = std::find_if(tl.rbegin(), tl.rend(), [](const TimelineEntry& e) { return e.id.rfind("remote:", 0) == 0; });
-    if (last != tl.rend()) after.push_back(*last);
+    int seen = 0;
+    for (const auto& e : ws.timeline(ids[i]))
+      if (e.id.rfind("remote:", 0) == 0 && seen++ == run) after[0] = e;
+    if (seen <= run) throw std::runtime_error("pull_pages: the stream made fewer runs");
+    after[0].ver = first_ver + i + 1;
     block.add_changes(
         it, after, 0, [&](const std::string& fid) { return it.cell(fid)->hlc.node.str() == "remote"; }, none, false);
-    if (block.count() == 10000 || i + 1 == n) pages.push_back(binary_pull_page(page.dump(), block.finish()));
+    if (block.count() == 10000 || i + 1 == n) {
+      page["timelineFrom"] = first_ver;
+      pages.push_back(binary_pull_page(page.dump(), block.finish()));
+    }
   }
   return pages;
+}
+
+Status load_synced_client(std::string_view base, Workspace* out) {
+  Workspace ws;
+  if (Status st = decode_workspace(base, &ws, nullptr); !st) return st;
+  ws.unpack_all();
+  // Versions in the order the entries were made: every entry's is below those of the stream's pages.
+  std::uint64_t ver = 0;
+  for (const auto& et : ws.schema().entities)
+    for (const auto& id : ws.item_ids(et.id))
+      for (const auto& e : ws.timeline(id))
+        if (!e.ver) ws.confirm_entries(id, e.id, ++ver);
+  const std::string synced = encode_workspace(ws, 0);
+  ws = Workspace();
+  return decode_workspace(synced, out, nullptr);
 }
 
 bool apply_pages(sync::Replica& replica, const std::vector<std::string>& pages, double (*now_ms)(),

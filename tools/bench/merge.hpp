@@ -4,8 +4,9 @@
 //   - mutations: `updates` SetField mutations of another client over the deals (deal i % deals), alternating
 //     a number field (UF_CRM_BUDGET) and a text field (UF_CRM_NOTE), applied with Workspace::apply;
 //   - pull pages: the first `updates` deals as the client really receives changed items it holds: binary
-//     pages of 10,000 of the items' changes (the cells and timeline entries the stream made), parsed
-//     (parse_pull) and put into the confirmed state by the Replica; natively also
+//     pages of 10,000 of the items' changes (the cells and the timeline entry one run of the stream made),
+//     parsed (parse_pull) and put into the confirmed state by the Replica of a client whose workspace is
+//     loaded from the stored base as the app loads it (timelines packed until used); natively also
 //     as JSON pages of 2,000 whole items with whole timelines (what a client that never held them gets).
 // No I/O, no clock: the callers time the calls.
 #pragma once
@@ -40,10 +41,15 @@ class MergeStream {
 size_t apply_all(Workspace& ws, const std::vector<Mutation>& ms);
 
 // The pull pages of the first `n` deals of `ws`, projected for no user (as the administrator's client
-// receives them): binary pages of the changes (each item's cells and timeline entries of the stream's
-// client), or JSON pages of whole items.
+// receives them): binary pages of the changes of the stream's run `run` (0, 1, ...: each item's cells and
+// the timeline entry that run wrote, numbered after every earlier run's), or JSON pages of whole items.
 enum class Pages { kBinaryChanges, kJsonWhole };
-std::vector<std::string> pull_pages(const Workspace& ws, size_t n, Pages form);
+std::vector<std::string> pull_pages(const Workspace& ws, size_t n, Pages form, int run = 0);
+
+// The workspace of a synced client from a stored base (kt_gen --base, a local workspace whose timeline
+// entries carry no server version): as a client stores the snapshot it pulled, every entry with a version,
+// then loaded as the app loads it (timelines packed until used).
+Status load_synced_client(std::string_view base, Workspace* out);
 
 // Parses each page and applies it to the replica, adding the time spent in each step to the totals (ms,
 // from `now_ms`, the caller's clock). False when a page does not parse.
