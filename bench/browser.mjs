@@ -498,8 +498,9 @@ async function merge(browser, url) {
   if (c.pull) {
     const avg = (xs) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
     emit("browser_merge_pull", "per_s", c.pull, `${Math.min(updates, c.deals)} changed items in binary pull pages ` +
-      `(their fields and new timeline entries, as the server sends them to a client that holds them): parse_pull + ` +
-      `Replica::apply in WebAssembly; ${mb(c.pageBytes)} MB in ${c.pages} pages; ` +
+      `(each run's changed cells and new timeline entries, as the server sends them to a client that holds the ` +
+      `items): parse_pull + Replica::apply in WebAssembly into a synced client's workspace loaded as the app ` +
+      `loads it (${Math.round(c.clientLoadMs)} ms); ${mb(c.pageBytes)} MB in ${c.pages} pages per run; ` +
       `per run ${avg(c.parseMs)} ms parse_pull, ${avg(c.applyMs)} ms Replica::apply; ${ua}`);
   }
   await context.close();

@@ -66,14 +66,14 @@
         if (r > 0) out.mutations.push(x);
       }
       if (pull) {
-        out.pageBytes = M._kt_merge_make_pages(updates);
+        out.pageBytes = M._kt_merge_make_pages(updates, runs + 1);
         out.pages = M._kt_merge_pages();
         out.clientLoadMs = load(1);
         out.pull = [];
         out.parseMs = [];
         out.applyMs = [];
         for (let r = 0; r <= runs; r++) {
-          const x = M._kt_merge_pull();
+          const x = M._kt_merge_pull(r);
           if (x < 0) throw new Error(`pull run ${r}: a page does not parse`);
           if (r === 0) continue;
           out.pull.push(x);

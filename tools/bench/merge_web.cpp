@@ -22,7 +22,7 @@ struct Bench {
   kt::Workspace local;  // receives the mutations
   std::unique_ptr<kt::bench::MergeStream> stream;
   std::vector<kt::Mutation> ms;
-  std::vector<std::string> pages;
+  std::vector<std::vector<std::string>> pages;  // per run
   size_t page_items = 0;
   kt::Workspace client;  // receives the pull pages, through its replica
   std::unique_ptr<kt::sync::Replica> replica;
@@ -34,20 +34,21 @@ Bench* g = nullptr;
 
 extern "C" {
 
-// Decodes the stored base (bytes, n) into the local workspace (which = 0) or the pull client's (1). Returns
-// the time taken (ms), or -1 when the bytes do not decode.
+// Decodes the stored base (bytes, n) into the local workspace (which = 0), or into the pull client's (1) as a
+// synced client stores and loads it (merge.hpp, load_synced_client). Returns the time taken (ms), or -1 when
+// the bytes do not decode.
 EMSCRIPTEN_KEEPALIVE double kt_merge_load(const char* bytes, size_t n, int which) {
   if (!g) g = new Bench;
   kt::Workspace& ws = which ? g->client : g->local;
   ws = kt::Workspace();
   const double t0 = now_ms();
-  if (!kt::decode_workspace(std::string_view(bytes, n), &ws, nullptr)) return -1;
+  const std::string_view base(bytes, n);
+  if (!(which ? kt::bench::load_synced_client(base, &ws) : kt::decode_workspace(base, &ws, nullptr))) return -1;
   const double ms = now_ms() - t0;
   if (which) g->replica = std::make_unique<kt::sync::Replica>(g->client);
   else g->stream = std::make_unique<kt::bench::MergeStream>(g->local);
   return ms;
 }
-
 // The deals of the local workspace.
 EMSCRIPTEN_KEEPALIVE int kt_merge_deals() { return g && g->stream ? static_cast<int>(g->stream->deals()) : 0; }
 
@@ -70,31 +71,30 @@ EMSCRIPTEN_KEEPALIVE double kt_merge_mutations(int updates) {
   return updates / (ms / 1000.0);
 }
 
-// The pull pages of the first `updates` deals of the local workspace (as it is after the mutation runs),
-// then the local workspace is dropped (memory: the pages and the client's copy come next). Returns the
-// pages' size in bytes.
-EMSCRIPTEN_KEEPALIVE double kt_merge_make_pages(int updates) {
-  g->pages = kt::bench::pull_pages(g->local, updates, kt::bench::Pages::kBinaryChanges);
+// The pull pages of the first `updates` deals of the local workspace for each of the stream's `runs` runs
+// (as it is after them), then the local workspace is dropped (memory: the client's copy comes next).
+// Returns the size in bytes of one run's pages.
+EMSCRIPTEN_KEEPALIVE double kt_merge_make_pages(int updates, int runs) {
+  g->pages.clear();
+  for (int r = 0; r < runs; ++r)
+    g->pages.push_back(kt::bench::pull_pages(g->local, updates, kt::bench::Pages::kBinaryChanges, r));
   g->page_items = std::min<size_t>(updates, g->stream->deals());
   g->stream.reset();
   g->ms = {};
   g->local = kt::Workspace();
   double bytes = 0;
-  for (const auto& p : g->pages) bytes += p.size();
+  for (const auto& p : g->pages.front()) bytes += p.size();
   return bytes;
 }
-
-EMSCRIPTEN_KEEPALIVE int kt_merge_pages() { return g ? static_cast<int>(g->pages.size()) : 0; }
-
-// One run of the pages into the client's replica: items per second, or -1 when a page does not parse.
+EMSCRIPTEN_KEEPALIVE int kt_merge_pages() { return g && !g->pages.empty() ? static_cast<int>(g->pages.front().size()) : 0; }
+// Run `run`'s pages into the client's replica: items per second, or -1 when a page does not parse.
 // kt_merge_split(0 | 1) then gives the run's ms in parse_pull and in Replica::apply.
-EMSCRIPTEN_KEEPALIVE double kt_merge_pull() {
+EMSCRIPTEN_KEEPALIVE double kt_merge_pull(int run) {
   g->parse_ms = g->apply_ms = 0;
   const double t0 = now_ms();
-  if (!kt::bench::apply_pages(*g->replica, g->pages, now_ms, &g->parse_ms, &g->apply_ms)) return -1;
+  if (!kt::bench::apply_pages(*g->replica, g->pages.at(run), now_ms, &g->parse_ms, &g->apply_ms)) return -1;
   return g->page_items / ((now_ms() - t0) / 1000.0);
 }
-
 EMSCRIPTEN_KEEPALIVE double kt_merge_split(int which) { return which ? g->apply_ms : g->parse_ms; }
 
 }  // extern "C"
