@@ -28,11 +28,14 @@ class Writer {
   std::string out;
   void u8(std::uint8_t b) { out.push_back(static_cast<char>(b)); }
   void uv(std::uint64_t v) {
+    char b[10];  // one append: a push_back per byte cost more than the rest of writing a timeline entry
+    size_t n = 0;
     while (v >= 0x80) {
-      u8(static_cast<std::uint8_t>(v | 0x80));
+      b[n++] = static_cast<char>(v | 0x80);
       v >>= 7;
     }
-    u8(static_cast<std::uint8_t>(v));
+    b[n++] = static_cast<char>(v);
+    out.append(b, n);
   }
   void iv(std::int64_t v) { uv((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63)); }
   void f64(double d) {
@@ -550,11 +553,35 @@ std::string ItemBlockWriter::finish() {
 
 namespace {
 
+// A timeline's entries (a count, then each) checked and kept as they are, with the first and last versions
+// (last_ver: UINT64_MAX when an entry is local, version 0, or they are not in order: nothing may be appended
+// after them as bytes then).
+bool read_entries_packed(Reader& r, const Item& it, PackedTimeline* tl, std::uint64_t* first_ver, std::string* why) {
+  const std::uint64_t ne = r.count();
+  if (ne > UINT32_MAX) return *why = "a timeline too long in " + it.id, false;
+  tl->count = static_cast<std::uint32_t>(ne);
+  r.begin_capture(&tl->bytes);
+  bool kinds = true;
+  tl->last_ver = 0;
+  for (std::uint64_t k = 0; k < ne && r.ok() && kinds; ++k) {
+    std::uint64_t ver = 0;
+    kinds = skip_entry(r, &ver) || !r.ok();
+    if (k == 0 && first_ver) *first_ver = ver;
+    tl->last_ver = ver > tl->last_ver && tl->last_ver != UINT64_MAX ? ver : UINT64_MAX;
+  }
+  r.end_capture();
+  if (!kinds) return *why = "unknown timeline kind in " + it.id, false;
+  if (!r.ok()) return *why = "truncated or damaged", false;
+  if (tl->bytes.capacity() > tl->bytes.size() + 16) tl->bytes.shrink_to_fit();  // appended across chunks
+  return true;
+}
+
 // One item with its timeline decoded (pull pages; with `changes`, an item's changes), or with its timeline
 // checked and kept packed (the stored base: decoded on first use). False with the reason when it does not
 // read.
 bool read_item(Reader& r, Item* it, std::vector<TimelineEntry>* tl, std::string* why, ItemChanges* changes = nullptr) {
   if (!r.item_head(it, why, changes)) return false;
+  if (changes) return read_entries_packed(r, *it, &changes->entries, &changes->first_ver, why);
   std::vector<TimelineEntry> out(r.count());
   for (auto& e : out) {
     if (!r.ok()) break;
@@ -567,24 +594,7 @@ bool read_item(Reader& r, Item* it, std::vector<TimelineEntry>* tl, std::string*
 }
 
 bool read_item_packed(Reader& r, Item* it, PackedTimeline* tl, std::string* why) {
-  if (!r.item_head(it, why)) return false;
-  const std::uint64_t ne = r.count();
-  if (ne > UINT32_MAX) return *why = "a timeline too long in " + it->id, false;
-  tl->count = static_cast<std::uint32_t>(ne);
-  r.begin_capture(&tl->bytes);
-  bool kinds = true;
-  // Appending stays possible only after confirmed entries (a local one, version 0, must stay last).
-  tl->last_ver = 0;
-  for (std::uint64_t k = 0; k < ne && r.ok() && kinds; ++k) {
-    std::uint64_t ver = 0;
-    kinds = skip_entry(r, &ver) || !r.ok();
-    tl->last_ver = ver && tl->last_ver != UINT64_MAX ? ver : UINT64_MAX;
-  }
-  r.end_capture();
-  if (!kinds) return *why = "unknown timeline kind in " + it->id, false;
-  if (!r.ok()) return *why = "truncated or damaged", false;
-  if (tl->bytes.capacity() > tl->bytes.size() + 16) tl->bytes.shrink_to_fit();  // appended across chunks
-  return true;
+  return r.item_head(it, why) && read_entries_packed(r, *it, tl, nullptr, why);
 }
 
 // The items of one block (a count, then per item its flag: 0 none, 1 the item, 2 its changes). False with
@@ -755,20 +765,34 @@ std::uint64_t lists_print(const Item& item) {
   return print_of(w.out);
 }
 
-bool append_packed(PackedTimeline* packed, const std::vector<TimelineEntry>& entries) {
-  if (!packed->count || entries.empty() || entries.size() > UINT32_MAX - packed->count) return false;
-  std::uint64_t last = packed->last_ver;
-  for (const auto& e : entries) {
-    if (e.ver <= last) return false;
-    last = e.ver;
-  }
-  Writer w;
-  w.out.swap(packed->bytes);
-  for (const auto& e : entries) w.entry(e);
-  w.out.swap(packed->bytes);
-  packed->count += static_cast<std::uint32_t>(entries.size());
-  packed->last_ver = last;
+bool append_packed(PackedTimeline* packed, const PackedTimeline& entries, std::uint64_t first_ver) {
+  if (!packed->count || !entries.count || first_ver <= packed->last_ver || entries.last_ver == UINT64_MAX ||
+      entries.count > UINT32_MAX - packed->count)
+    return false;
+  // Exactly as large as needed (the stored timelines of 100k items are a large part of the heap: growing
+  // each by half again would cost more than copying it).
+  std::string grown;
+  grown.reserve(packed->bytes.size() + entries.bytes.size());
+  grown.append(packed->bytes).append(entries.bytes);
+  packed->bytes.swap(grown);
+  packed->count += entries.count;
+  packed->last_ver = entries.last_ver;
   return true;
+}
+
+bool append_packed(PackedTimeline* packed, const std::vector<TimelineEntry>& entries) {
+  if (!packed->count || entries.empty()) return false;
+  PackedTimeline more;
+  more.count = static_cast<std::uint32_t>(std::min<size_t>(entries.size(), UINT32_MAX));
+  for (const auto& e : entries) {
+    if (e.ver <= more.last_ver) return false;  // local (0) or out of order
+    more.last_ver = e.ver;
+  }
+  if (entries.front().ver <= packed->last_ver) return false;  // before encoding them
+  Writer w;
+  for (const auto& e : entries) w.entry(e);
+  more.bytes = std::move(w.out);
+  return append_packed(packed, more, entries.front().ver);
 }
 
 Hlc max_clock(const Workspace& ws) {

@@ -66,15 +66,18 @@ class ItemBlockWriter {
 };
 
 // An item's changes (ItemBlockWriter::add_changes): its `item` holds only the changed cells, and its lists
-// only when `lists`; its timeline, only the new entries.
+// only when `lists`; its new timeline entries are checked and kept as the block holds them (most of them are
+// appended to a packed timeline as they are: Workspace::patch_item; unpack_timeline decodes them).
 struct ItemChanges {
   std::vector<std::string> erased;  // fields the item no longer has
   bool lists = false;               // the item's to-dos, products and documents came (replace them)
+  PackedTimeline entries;
+  std::uint64_t first_ver = 0;      // the first entry's version (entries.last_ver: the last one's)
 };
 struct BlockItem {
   Item item;
-  std::vector<TimelineEntry> timeline;
-  std::optional<ItemChanges> changes;  // set: the item's changes, not the whole item
+  std::vector<TimelineEntry> timeline;  // empty with `changes`
+  std::optional<ItemChanges> changes;   // set: the item's changes, not the whole item
 };
 // Decodes one whole block; on failure `out` is untouched and the status says why.
 Status decode_item_block(std::string_view block, std::vector<BlockItem>* out);
@@ -111,6 +114,8 @@ std::uint64_t lists_print(const Item& item);
 // version above the last one's (so none of them is there already, and the order holds). False, changing
 // nothing, otherwise (the caller then decodes the timeline and merges).
 bool append_packed(PackedTimeline* packed, const std::vector<TimelineEntry>& entries);
+// The same with the entries packed (an item's changes: ItemChanges), copied as they are.
+bool append_packed(PackedTimeline* packed, const PackedTimeline& entries, std::uint64_t first_ver);
 
 // The largest clock of any cell or timeline entry: a session started on a decoded workspace observes it,
 // so that its own writes order after everything already there.

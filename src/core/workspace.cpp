@@ -413,7 +413,7 @@ void Workspace::put_item(Item item, std::vector<TimelineEntry>&& timeline, bool 
 }
 
 bool Workspace::patch_item(Item changed, const std::vector<std::string>& erased, bool lists,
-                           std::vector<TimelineEntry>&& entries) {
+                           const PackedTimeline& entries, std::uint64_t first_ver) {
   auto found = items_.find(changed.id);
   if (found == items_.end() || found->second.item.entity != changed.entity) return false;
   Slot& s = found->second;
@@ -432,14 +432,17 @@ bool Workspace::patch_item(Item changed, const std::vector<std::string>& erased,
     it.documents = std::move(changed.documents);
   }
   it.rev = ++version_;
-  merge_timeline(s, entries);
+  // A timeline still packed since the start takes entries after it as they came: decoding it, to add one
+  // entry, cost more than the rest of merging an item's changes.
+  if (!entries.count || (s.packed.count && append_packed(&s.packed, entries, first_ver))) return true;
+  std::vector<TimelineEntry> decoded;
+  unpack_timeline(entries, it.id, &decoded);  // checked when the page was read
+  merge_entries(unpacked(s), decoded);
   return true;
 }
 
 void Workspace::merge_timeline(Slot& s, std::vector<TimelineEntry>& entries) {
-  // A timeline still packed since the start takes entries after it as bytes: decoding it, to add one entry,
-  // cost more than the rest of merging an item's changes.
-  if (s.packed.count && append_packed(&s.packed, entries)) return;
+  if (s.packed.count && append_packed(&s.packed, entries)) return;  // as patch_item
   merge_entries(unpacked(s), entries);
 }
 

@@ -247,7 +247,8 @@ std::vector<Replica::Held> Replica::apply(PullPage page) {
   for (auto& is : page.items) {
     changes_.items.push_back(is.item.id);
     if (is.changes)  // checked: the confirmed state holds the item
-      ws_.patch_item(std::move(is.item), is.changes->erased, is.changes->lists, std::move(is.timeline));
+      ws_.patch_item(std::move(is.item), is.changes->erased, is.changes->lists, is.changes->entries,
+                     is.changes->first_ver);
     else
       ws_.put_item(std::move(is.item), std::move(is.timeline), !is.whole_timeline);
   }

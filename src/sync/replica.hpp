@@ -41,7 +41,8 @@ struct PullPage {
     std::vector<TimelineEntry> timeline;
     bool whole_timeline = true;  // false: the timeline holds entries after the cursor only
     // Set (binary pages): the item's changes after the cursor, not the whole item: `item` holds the changed
-    // cells (and its lists only when changes->lists), `timeline` the new entries (core/snapshot_binary.hpp).
+    // cells (and its lists only when changes->lists), changes->entries the new timeline entries, packed, and
+    // `timeline` nothing (core/snapshot_binary.hpp).
     std::optional<ItemChanges> changes;
   };
   std::vector<ItemState> items;

@@ -269,10 +269,19 @@ TEST_CASE("binary snapshot: entries after a packed timeline are appended as byte
     e.ver = v;
     return e;
   };
+  // An item's changes with these entries, through a page's block as the client gets them.
+  auto patch = [&](const Item& it, const std::vector<TimelineEntry>& es) {
+    ItemBlockWriter w(back.schema(), nullptr);
+    w.add_changes(it, es, 0, [](const std::string&) { return true; }, {}, false);
+    std::vector<BlockItem> b;
+    REQUIRE(decode_item_block(w.finish(), &b).ok());
+    REQUIRE(b.size() == 1);
+    return back.patch_item(b[0].item, {}, false, b[0].changes->entries, b[0].changes->first_ver);
+  };
   // After the stored ones: appended, the timeline stays packed and reads back with them in order.
   Item changed = *back.item(deal);
   changed.fields.clear();
-  REQUIRE(back.patch_item(changed, {}, false, {entry("s:1", ver + 1, "один"), entry("s:2", ver + 2, "два")}));
+  REQUIRE(patch(changed, {entry("s:1", ver + 1, "один"), entry("s:2", ver + 2, "два")}));
   REQUIRE(back.packed_timeline(deal) != nullptr);
   CHECK(back.packed_timeline(deal)->count == before + 2);
   CHECK(back.packed_timeline(deal)->last_ver == ver + 2);
@@ -283,21 +292,39 @@ TEST_CASE("binary snapshot: entries after a packed timeline are appended as byte
   CHECK(tl[before].text == "один");
   CHECK(tl.back().text == "два");
   CHECK(tl.back().item == deal);
+  // The same from a page's block: the entries' bytes as the page holds them are appended as they are.
+  const std::string other = d.ws.item_ids("deal").at(1);
+  REQUIRE(back.packed_timeline(other) != nullptr);
+  const size_t other_before = back.packed_timeline(other)->count;
+  ItemBlockWriter w(back.schema(), nullptr);
+  w.add_changes(*back.item(other), {entry("s:4", ver + 4, "четыре")}, 0, [](const std::string&) { return false; }, {}, false);
+  std::vector<BlockItem> block;
+  REQUIRE(decode_item_block(w.finish(), &block).ok());
+  REQUIRE(block.size() == 1);
+  REQUIRE(block[0].changes);
+  CHECK(block[0].timeline.empty());
+  CHECK(block[0].changes->entries.count == 1);
+  CHECK(block[0].changes->first_ver == ver + 4);
+  REQUIRE(back.patch_item(block[0].item, {}, false, block[0].changes->entries, block[0].changes->first_ver));
+  REQUIRE(back.packed_timeline(other) != nullptr);
+  CHECK(back.packed_timeline(other)->count == other_before + 1);
+  CHECK(back.timeline(other).back().text == "четыре");
+  CHECK(back.timeline(other).back().ver == ver + 4);
   // An entry the timeline may hold already (a version not after its last): decoded and merged by id.
-  REQUIRE(back.patch_item(changed, {}, false, {entry("s:2", ver + 2, "два, исправлено")}));
+  REQUIRE(patch(changed, {entry("s:2", ver + 2, "два, исправлено")}));
   CHECK(back.packed_timeline(deal) == nullptr);
   CHECK(back.timeline(deal).size() == before + 2);
   CHECK(back.timeline(deal).back().text == "два, исправлено");
   // After local entries (version 0, which stay last) nothing is appended as bytes.
   REQUIRE(back.packed_timeline("DX") != nullptr);
   Item dx = *back.item("DX");
-  REQUIRE(back.patch_item(dx, {}, false, {entry("s:3", ver + 3, "три")}));
+  REQUIRE(patch(dx, {entry("s:3", ver + 3, "три")}));
   CHECK(back.packed_timeline("DX") == nullptr);
   REQUIRE(back.timeline("DX").size() == 4);
   CHECK(back.timeline("DX")[1].text == "три");  // confirmed entries first, local ones after them
   // No such item, or another entity type: nothing changes.
   changed.id = "NOPE";
-  CHECK_FALSE(back.patch_item(changed, {}, false, {}));
+  CHECK_FALSE(patch(changed, {}));
   dx.entity = "contact";
-  CHECK_FALSE(back.patch_item(dx, {}, false, {}));
+  CHECK_FALSE(patch(dx, {}));
 }

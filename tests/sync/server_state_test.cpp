@@ -1661,7 +1661,7 @@ TEST_CASE("binary changes with partialItems: an item the client holds comes as w
   REQUIRE(by_id.at("D2")->item.activities.size() == 1);
   CHECK(field_ids(by_id.at("D3")->item).empty());
   CHECK_FALSE(by_id.at("D3")->changes->lists);
-  CHECK(by_id.at("D3")->timeline.size() == 1);
+  CHECK(by_id.at("D3")->changes->entries.count == 1);
   CHECK(by_id.at("D4")->item.deleted);
   for (const auto& b : got) CHECK(b.changes->erased.empty());
   check_no_leak(r.raw_pages.back(), {"zz1qhiddenx", "zz2qhiddenx", "UF_CRM_HID"}, "a page of changes");

@@ -139,7 +139,9 @@ inline json binary_page_json(const std::string& bytes) {
   page["items"] = json::array();
   const Schema any;
   for (const auto& b : items) {
-    page["items"].push_back(item_json(any, b.item, b.timeline, nullptr));
+    std::vector<TimelineEntry> entries;
+    if (b.changes && !unpack_timeline(b.changes->entries, b.item.id, &entries)) return nullptr;
+    page["items"].push_back(item_json(any, b.item, b.changes ? entries : b.timeline, nullptr));
     json& item = page["items"].back();
     if (partial.count(b.item.id)) item["timelineFrom"] = page["timelineFrom"];
     if (b.changes) {
