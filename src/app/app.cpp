@@ -307,9 +307,9 @@ void App::save_confirmed() {
     // by shard (save() holds one shard's JSON at a time; a vector of every item's JSON for save_all() was
     // several times the workspace's size, over 1 GB at 100k deals). Without its files a reload simply
     // pulls a new snapshot.
-    std::set<std::string> ids;
+    std::vector<std::string> ids;
     for (const auto& et : ws_.schema().entities)
-      for (const auto& id : ws_.item_ids(et.id)) ids.insert(id);
+      for (const auto& id : ws_.item_ids(et.id)) ids.push_back(id);
     json schema = schema_json(replica_->confirmed_schema(), nullptr);
     s = snapshots_->clear();
     if (s) s = snapshots_->save(&schema, ids, item_of, meta);
