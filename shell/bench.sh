@@ -65,7 +65,7 @@ if has native; then
   build/native/kt_bench load --journal "$out/journal10k" --runs 3 >>"$results" 2>>"$log"
   build/native/kt_bench load --base "$out/base100k.bin" --runs 3 >>"$results" 2>>"$log"
   say "native: merge"
-  build/native/kt_bench merge --snapshot "$out/ws100k.json" --runs 3 >>"$results" 2>>"$log"
+  build/native/kt_bench merge --base "$out/base100k.bin" --runs 3 >>"$results" 2>>"$log"
   say "native: server push"
   build/native/kt_bench push --mutations "$out/ws10k.jsonl" --runs 3 >>"$results" 2>>"$log"
   say "native: server pull, 100 clients"
