@@ -311,9 +311,10 @@ class Reader {
   }
 
   // The item as Writer::item_head wrote it, or with `changes` as Writer::item_changes wrote it (the cells,
-  // the lost fields, and the lists only when they came); false (with the reason) when it does not read.
+  // the lost fields, and the lists only when they came), into a fresh *out; false (with the reason) when it
+  // does not read (*out is then half-read: callers drop it).
   bool item_head(Item* out, std::string* why, ItemChanges* changes = nullptr) {
-    Item it;
+    Item& it = *out;
     str(&it.id);
     str(&it.entity);
     str(&it.pipeline);
@@ -350,7 +351,6 @@ class Reader {
     }
     if (!ok_) return *why = "truncated or damaged", false;
     if (it.id.empty() || it.entity.empty()) return *why = "an item with no id or entity type", false;
-    *out = std::move(it);
     return true;
   }
 
