@@ -554,8 +554,8 @@ std::string ItemBlockWriter::finish() {
 namespace {
 
 // A timeline's entries (a count, then each) checked and kept as they are, with the first and last versions
-// (last_ver: UINT64_MAX when an entry is local, version 0, or they are not in order: nothing may be appended
-// after them as bytes then).
+// (last_ver: UINT64_MAX when an entry is local, version 0, or they are out of order: nothing may be appended
+// after them as bytes then; one mutation's entries share a version).
 bool read_entries_packed(Reader& r, const Item& it, PackedTimeline* tl, std::uint64_t* first_ver, std::string* why) {
   const std::uint64_t ne = r.count();
   if (ne > UINT32_MAX) return *why = "a timeline too long in " + it.id, false;
@@ -567,7 +567,7 @@ bool read_entries_packed(Reader& r, const Item& it, PackedTimeline* tl, std::uin
     std::uint64_t ver = 0;
     kinds = skip_entry(r, &ver) || !r.ok();
     if (k == 0 && first_ver) *first_ver = ver;
-    tl->last_ver = ver > tl->last_ver && tl->last_ver != UINT64_MAX ? ver : UINT64_MAX;
+    tl->last_ver = ver && ver >= tl->last_ver && tl->last_ver != UINT64_MAX ? ver : UINT64_MAX;
   }
   r.end_capture();
   if (!kinds) return *why = "unknown timeline kind in " + it.id, false;
@@ -785,7 +785,7 @@ bool append_packed(PackedTimeline* packed, const std::vector<TimelineEntry>& ent
   PackedTimeline more;
   more.count = static_cast<std::uint32_t>(std::min<size_t>(entries.size(), UINT32_MAX));
   for (const auto& e : entries) {
-    if (e.ver <= more.last_ver) return false;  // local (0) or out of order
+    if (!e.ver || e.ver < more.last_ver) return false;  // local, or out of order
     more.last_ver = e.ver;
   }
   if (entries.front().ver <= packed->last_ver) return false;  // before encoding them

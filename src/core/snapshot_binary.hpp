@@ -110,9 +110,9 @@ bool unpack_timeline(const PackedTimeline& packed, const std::string& item, std:
 std::uint64_t cell_print(const Cell& cell);
 std::uint64_t lists_print(const Item& item);
 
-// Appends entries to a packed timeline without decoding it, when they come after it: each with a server
-// version above the last one's (so none of them is there already, and the order holds). False, changing
-// nothing, otherwise (the caller then decodes the timeline and merges).
+// Appends entries to a packed timeline without decoding it, when they come after it: in version order, the
+// first above the timeline's last (an entry's version never changes, so none of them is there already, and
+// the order holds). False, changing nothing, otherwise (the caller then decodes the timeline and merges).
 bool append_packed(PackedTimeline* packed, const std::vector<TimelineEntry>& entries);
 // The same with the entries packed (an item's changes: ItemChanges), copied as they are.
 bool append_packed(PackedTimeline* packed, const PackedTimeline& entries, std::uint64_t first_ver);

@@ -281,15 +281,16 @@ TEST_CASE("binary snapshot: entries after a packed timeline are appended as byte
   // After the stored ones: appended, the timeline stays packed and reads back with them in order.
   Item changed = *back.item(deal);
   changed.fields.clear();
-  REQUIRE(patch(changed, {entry("s:1", ver + 1, "один"), entry("s:2", ver + 2, "два")}));
+  REQUIRE(patch(changed, {entry("s:1", ver + 1, "один"), entry("s:1:1", ver + 1, "и ещё"), entry("s:2", ver + 2, "два")}));
   REQUIRE(back.packed_timeline(deal) != nullptr);
-  CHECK(back.packed_timeline(deal)->count == before + 2);
+  CHECK(back.packed_timeline(deal)->count == before + 3);
   CHECK(back.packed_timeline(deal)->last_ver == ver + 2);
   Workspace again;
   REQUIRE(decode_workspace(encode_workspace(back, 0), &again, nullptr).ok());
   const auto& tl = again.timeline(deal);
-  REQUIRE(tl.size() == before + 2);
+  REQUIRE(tl.size() == before + 3);
   CHECK(tl[before].text == "один");
+  CHECK(tl[before + 1].text == "и ещё");  // one mutation's entries share its version
   CHECK(tl.back().text == "два");
   CHECK(tl.back().item == deal);
   // The same from a page's block: the entries' bytes as the page holds them are appended as they are.
@@ -313,7 +314,7 @@ TEST_CASE("binary snapshot: entries after a packed timeline are appended as byte
   // An entry the timeline may hold already (a version not after its last): decoded and merged by id.
   REQUIRE(patch(changed, {entry("s:2", ver + 2, "два, исправлено")}));
   CHECK(back.packed_timeline(deal) == nullptr);
-  CHECK(back.timeline(deal).size() == before + 2);
+  CHECK(back.timeline(deal).size() == before + 3);
   CHECK(back.timeline(deal).back().text == "два, исправлено");
   // After local entries (version 0, which stay last) nothing is appended as bytes.
   REQUIRE(back.packed_timeline("DX") != nullptr);
