@@ -100,13 +100,15 @@ Status parse_binary_pull(const std::string& body, PullPage* out) {
   if (Status s = decode_item_block(block, &items); !s) return Status::Fail("malformed_response", s.message);
   const std::unordered_set<std::string> partial(page.partial_timelines.begin(), page.partial_timelines.end());
   page.items.reserve(items.size());
+  bool all_whole = true;
   for (auto& b : items) {
-    const bool whole = !partial.count(b.item.id);
-    page.items.push_back(PullPage::ItemState{std::move(b.item), std::move(b.timeline), whole && !b.changes,
-                                             std::move(b.changes)});
+    const bool whole = !partial.count(b.item.id) && !b.changes;
+    all_whole = all_whole && whole;
+    page.items.push_back(PullPage::ItemState{std::move(b.item), std::move(b.timeline), whole, std::move(b.changes)});
   }
   page.binary = true;
-  page.block.assign(block.data(), block.size());
+  // Kept for a snapshot's base file only, which takes whole items only: a page of changes is not copied.
+  if (all_whole) page.block.assign(block.data(), block.size());
   *out = std::move(page);
   return Status::Ok();
 }

@@ -53,7 +53,8 @@ struct PullPage {
   std::map<std::string, std::uint64_t> last_mutation_ids;  // per client: applied on the server up to
   std::string cursor;
   // A binary page (pulled with "format": "binary"): `items` are decoded from `block`, which a snapshot's
-  // pages keep as it came for the connected store's base file (core/snapshot_binary.hpp).
+  // pages keep as it came for the connected store's base file (core/snapshot_binary.hpp); empty when any
+  // item is not whole (a page of changes never becomes part of a base).
   bool binary = false;
   std::string block;
 };
