@@ -141,6 +141,21 @@ struct PackedTimeline {
   std::uint32_t count = 0;
   std::uint64_t last_ver = 0;  // the server version of the last entry: later entries may be appended as bytes
   std::string bytes;
+  // Entries appended after `bytes` (append_packed: a pull page's, taken as they came). A stored timeline's
+  // bytes are exactly as large as they need to be, so growing them copied them whole for every entry
+  // appended, which cost more than the rest of merging an item's changes. The timeline is `bytes`, then this.
+  std::string more;
+};
+
+// An item's changes after a version (a pull page's: core/snapshot_binary.hpp ItemBlockWriter::add_changes):
+// the item that comes with them holds only the changed cells, and its lists only when `lists`; its new
+// timeline entries are checked and kept as the page holds them (most of them are appended to a packed
+// timeline as they are: Workspace::patch_item; unpack_timeline decodes them).
+struct ItemChanges {
+  std::vector<std::string> erased;  // fields the item no longer has
+  bool lists = false;               // the item's to-dos, products and documents came (replace them)
+  PackedTimeline entries;
+  std::uint64_t first_ver = 0;      // the first entry's version (entries.last_ver: the last one's)
 };
 
 }  // namespace kt

@@ -468,7 +468,7 @@ bool encode(const Workspace& ws, std::uint64_t tag, Writer& w, const ByteSink* s
       if (const PackedTimeline* packed = ws.packed_timeline(id)) {  // never decoded: the same bytes again
         w.item_head(*it, all);
         w.uv(packed->count);
-        w.out.append(packed->bytes);
+        w.out.append(packed->bytes).append(packed->more);
       } else {
         w.item(*it, ws.timeline(id), all);
       }
@@ -597,17 +597,16 @@ bool read_item_packed(Reader& r, Item* it, PackedTimeline* tl, std::string* why)
   return r.item_head(it, why) && read_entries_packed(r, *it, tl, nullptr, why);
 }
 
-// The items of one block (a count, then per item its flag: 0 none, 1 the item, 2 its changes). False with
-// the reason when it does not read.
-bool read_block(Reader& r, std::uint64_t n, std::vector<BlockItem>* out, std::string* why) {
+// The items of one block (a count, then per item its flag: 0 none, 1 the item, 2 its changes), each into
+// the element add() appends. False with the reason when it does not read.
+bool read_block(Reader& r, std::uint64_t n, const std::function<BlockItem&()>& add, std::string* why) {
   for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
     const std::uint8_t flag = r.u8();
     if (flag == 0) continue;
     if (flag > 2) return *why = "an unknown item flag " + std::to_string(flag), false;
-    BlockItem b;
+    BlockItem& b = add();
     if (flag == 2) b.changes.emplace();
     if (!read_item(r, &b.item, &b.timeline, why, b.changes ? &*b.changes : nullptr)) return false;
-    out->push_back(std::move(b));
   }
   if (!r.ok()) return *why = "truncated or damaged", false;
   return true;
@@ -615,14 +614,23 @@ bool read_block(Reader& r, std::uint64_t n, std::vector<BlockItem>* out, std::st
 
 }  // namespace
 
-Status decode_item_block(std::string_view block, std::vector<BlockItem>* out) {
+Status decode_item_block(std::string_view block, const std::function<void(size_t n)>& reserve,
+                         const std::function<BlockItem&()>& add) {
   Reader r(block);
   const std::uint64_t n = r.count();
-  std::vector<BlockItem> items;
-  items.reserve(static_cast<size_t>(n));
   std::string why;
-  if (!r.ok() || !read_block(r, n, &items, &why)) return Status::Fail("invalid_snapshot", "item block: " + (why.empty() ? "truncated" : why));
+  if (r.ok()) reserve(static_cast<size_t>(n));
+  if (!r.ok() || !read_block(r, n, add, &why)) return Status::Fail("invalid_snapshot", "item block: " + (why.empty() ? "truncated" : why));
   if (!r.at_end()) return Status::Fail("invalid_snapshot", "item block: unexpected data after the items");
+  return Status::Ok();
+}
+
+Status decode_item_block(std::string_view block, std::vector<BlockItem>* out) {
+  std::vector<BlockItem> items;
+  if (Status s = decode_item_block(
+          block, [&](size_t n) { items.reserve(n); }, [&]() -> BlockItem& { return items.emplace_back(); });
+      !s)
+    return s;
   *out = std::move(items);
   return Status::Ok();
 }
@@ -727,17 +735,21 @@ Status decode_workspace(const ByteSource& source, std::uint64_t size, Workspace*
 }
 
 bool unpack_timeline(const PackedTimeline& packed, const std::string& item, std::vector<TimelineEntry>* out) {
-  Reader r(packed.bytes);
   out->reserve(out->size() + packed.count);
-  for (std::uint32_t k = 0; k < packed.count; ++k) {
-    TimelineEntry& e = out->emplace_back();
-    e.item = item;
-    if (!read_entry(r, e)) {
-      out->pop_back();
-      return false;
+  std::uint32_t k = 0;
+  for (const std::string* part : {&packed.bytes, &packed.more}) {
+    Reader r(*part);  // entries never straddle the two
+    for (; k < packed.count && !r.at_end(); ++k) {
+      TimelineEntry& e = out->emplace_back();
+      e.item = item;
+      if (!read_entry(r, e)) {
+        out->pop_back();
+        return false;
+      }
     }
+    if (!r.at_end()) return false;
   }
-  return r.at_end();
+  return k == packed.count;
 }
 
 namespace {
@@ -765,16 +777,15 @@ std::uint64_t lists_print(const Item& item) {
   return print_of(w.out);
 }
 
-bool append_packed(PackedTimeline* packed, const PackedTimeline& entries, std::uint64_t first_ver) {
+bool append_packed(PackedTimeline* packed, PackedTimeline&& entries, std::uint64_t first_ver) {
   if (!packed->count || !entries.count || first_ver <= packed->last_ver || entries.last_ver == UINT64_MAX ||
       entries.count > UINT32_MAX - packed->count)
     return false;
-  // Exactly as large as needed (the stored timelines of 100k items are a large part of the heap: growing
-  // each by half again would cost more than copying it).
-  std::string grown;
-  grown.reserve(packed->bytes.size() + entries.bytes.size());
-  grown.append(packed->bytes).append(entries.bytes);
-  packed->bytes.swap(grown);
+  if (packed->more.empty() && entries.more.empty()) {
+    packed->more = std::move(entries.bytes);
+  } else {
+    packed->more.append(entries.bytes).append(entries.more);
+  }
   packed->count += entries.count;
   packed->last_ver = entries.last_ver;
   return true;
@@ -792,7 +803,7 @@ bool append_packed(PackedTimeline* packed, const std::vector<TimelineEntry>& ent
   Writer w;
   for (const auto& e : entries) w.entry(e);
   more.bytes = std::move(w.out);
-  return append_packed(packed, more, entries.front().ver);
+  return append_packed(packed, std::move(more), entries.front().ver);
 }
 
 Hlc max_clock(const Workspace& ws) {

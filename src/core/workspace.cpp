@@ -412,8 +412,7 @@ void Workspace::put_item(Item item, std::vector<TimelineEntry>&& timeline, bool 
   s.timeline = std::move(timeline);
 }
 
-bool Workspace::patch_item(Item changed, const std::vector<std::string>& erased, bool lists,
-                           const PackedTimeline& entries, std::uint64_t first_ver) {
+bool Workspace::patch_item(Item&& changed, ItemChanges&& changes) {
   auto found = items_.find(changed.id);
   if (found == items_.end() || found->second.item.entity != changed.entity) return false;
   Slot& s = found->second;
@@ -425,8 +424,8 @@ bool Workspace::patch_item(Item changed, const std::vector<std::string>& erased,
   it.deleted_ms = changed.deleted_ms;
   it.deleted_by = std::move(changed.deleted_by);
   for (auto& [fid, cell] : changed.fields) it.cell_for_write(fid) = std::move(cell);
-  for (const auto& fid : erased) it.erase(fid);
-  if (lists) {
+  for (const auto& fid : changes.erased) it.erase(fid);
+  if (changes.lists) {
     it.activities = std::move(changed.activities);
     it.products = std::move(changed.products);
     it.documents = std::move(changed.documents);
@@ -434,7 +433,9 @@ bool Workspace::patch_item(Item changed, const std::vector<std::string>& erased,
   it.rev = ++version_;
   // A timeline still packed since the start takes entries after it as they came: decoding it, to add one
   // entry, cost more than the rest of merging an item's changes.
-  if (!entries.count || (s.packed.count && append_packed(&s.packed, entries, first_ver))) return true;
+  PackedTimeline& entries = changes.entries;
+  if (!entries.count || (s.packed.count && append_packed(&s.packed, std::move(entries), changes.first_ver)))
+    return true;
   std::vector<TimelineEntry> decoded;
   unpack_timeline(entries, it.id, &decoded);  // checked when the page was read
   merge_entries(unpacked(s), decoded);
@@ -475,8 +476,7 @@ void Workspace::unpack_slow(const Slot& s) const {
   s.timeline.clear();
   // Checked when it was stored: cannot fail short of memory damage.
   unpack_timeline(s.packed, s.item.id, &s.timeline);
-  PackedTimeline().bytes.swap(s.packed.bytes);
-  s.packed.count = 0;
+  s.packed = PackedTimeline();
   --packed_count_;
 }
 

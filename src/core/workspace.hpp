@@ -64,12 +64,11 @@ class Workspace {
   void put_item(Item item, const std::vector<TimelineEntry>* timeline, bool merge_timeline);
   // The same, taking the timeline's entries instead of copying them.
   void put_item(Item item, std::vector<TimelineEntry>&& timeline, bool merge_timeline);
-  // Changes of an item this workspace holds (a pull page's, core/snapshot_binary.hpp ItemChanges): takes
-  // `changed`'s identity (pipeline, deletion) and cells, drops the `erased` fields, takes its to-dos,
-  // products and documents when `lists`, and merges `entries` (packed, with the first one's version) into
-  // the timeline. False, changing nothing, when there is no such item (or it is of another entity type).
-  bool patch_item(Item changed, const std::vector<std::string>& erased, bool lists, const PackedTimeline& entries,
-                  std::uint64_t first_ver);
+  // Changes of an item this workspace holds (a pull page's, ItemChanges): takes `changed`'s identity
+  // (pipeline, deletion) and cells, drops the fields `changes` erased, takes its to-dos, products and
+  // documents when `changes.lists`, and merges its entries into the timeline. Both are taken apart. False,
+  // changing nothing, when there is no such item (or it is of another entity type).
+  bool patch_item(Item&& changed, ItemChanges&& changes);
   // The same with the timeline in its stored form (core/snapshot_binary.hpp), decoded on first use: a
   // loaded workspace then holds a few bytes per entry instead of every entry of every item decoded (at 100k
   // deals the decoded timelines were the largest part of the heap, and a user opens a few cards).

@@ -96,15 +96,15 @@ Status parse_binary_pull(const std::string& body, PullPage* out) {
   PullPage page;
   if (Status s = parse_pull(std::string(header), &page); !s) return s;
   if (!page.items.empty()) return Status::Fail("malformed_response", "a binary pull page with items in its header");
-  std::vector<BlockItem> items;
-  if (Status s = decode_item_block(block, &items); !s) return Status::Fail("malformed_response", s.message);
+  if (Status s = decode_item_block(
+          block, [&](size_t n) { page.items.reserve(n); }, [&]() -> BlockItem& { return page.items.emplace_back(); });
+      !s)
+    return Status::Fail("malformed_response", s.message);
   const std::unordered_set<std::string> partial(page.partial_timelines.begin(), page.partial_timelines.end());
-  page.items.reserve(items.size());
   bool all_whole = true;
-  for (auto& b : items) {
-    const bool whole = !partial.count(b.item.id) && !b.changes;
-    all_whole = all_whole && whole;
-    page.items.push_back(PullPage::ItemState{std::move(b.item), std::move(b.timeline), whole, std::move(b.changes)});
+  for (auto& is : page.items) {
+    is.whole_timeline = !is.changes && (partial.empty() || !partial.count(is.item.id));
+    all_whole = all_whole && is.whole_timeline;
   }
   page.binary = true;
   // Kept for a snapshot's base file only, which takes whole items only: a page of changes is not copied.
@@ -249,8 +249,7 @@ std::vector<Replica::Held> Replica::apply(PullPage page) {
   for (auto& is : page.items) {
     changes_.items.push_back(is.item.id);
     if (is.changes)  // checked: the confirmed state holds the item
-      ws_.patch_item(std::move(is.item), is.changes->erased, is.changes->lists, is.changes->entries,
-                     is.changes->first_ver);
+      ws_.patch_item(std::move(is.item), std::move(*is.changes));
     else
       ws_.put_item(std::move(is.item), std::move(is.timeline), !is.whole_timeline);
   }

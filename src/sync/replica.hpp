@@ -36,14 +36,11 @@ struct PullPage {
   // follow as ordinary changes).
   bool snapshot_done = false;
   std::optional<Schema> schema;
-  struct ItemState {
-    Item item;
-    std::vector<TimelineEntry> timeline;
+  // An item (core/snapshot_binary.hpp BlockItem): whole, or with `changes` (binary pages) its changes after
+  // the cursor: `item` holds the changed cells (and its lists only when changes->lists), changes->entries
+  // the new timeline entries, packed, and `timeline` nothing.
+  struct ItemState : BlockItem {
     bool whole_timeline = true;  // false: the timeline holds entries after the cursor only
-    // Set (binary pages): the item's changes after the cursor, not the whole item: `item` holds the changed
-    // cells (and its lists only when changes->lists), changes->entries the new timeline entries, packed, and
-    // `timeline` nothing (core/snapshot_binary.hpp).
-    std::optional<ItemChanges> changes;
   };
   std::vector<ItemState> items;
   std::vector<std::string> removed;

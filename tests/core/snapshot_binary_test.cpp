@@ -276,7 +276,7 @@ TEST_CASE("binary snapshot: entries after a packed timeline are appended as byte
     std::vector<BlockItem> b;
     REQUIRE(decode_item_block(w.finish(), &b).ok());
     REQUIRE(b.size() == 1);
-    return back.patch_item(b[0].item, {}, false, b[0].changes->entries, b[0].changes->first_ver);
+    return back.patch_item(std::move(b[0].item), std::move(*b[0].changes));
   };
   // After the stored ones: appended, the timeline stays packed and reads back with them in order.
   Item changed = *back.item(deal);
@@ -306,11 +306,25 @@ TEST_CASE("binary snapshot: entries after a packed timeline are appended as byte
   CHECK(block[0].timeline.empty());
   CHECK(block[0].changes->entries.count == 1);
   CHECK(block[0].changes->first_ver == ver + 4);
-  REQUIRE(back.patch_item(block[0].item, {}, false, block[0].changes->entries, block[0].changes->first_ver));
+  const std::string page_bytes = block[0].changes->entries.bytes;
+  REQUIRE(back.patch_item(std::move(block[0].item), std::move(*block[0].changes)));
   REQUIRE(back.packed_timeline(other) != nullptr);
   CHECK(back.packed_timeline(other)->count == other_before + 1);
-  CHECK(back.timeline(other).back().text == "четыре");
-  CHECK(back.timeline(other).back().ver == ver + 4);
+  CHECK(back.packed_timeline(other)->more == page_bytes);  // taken as they came, after the stored bytes
+  // A second page's entries go after the first's; written back, the timeline reads in that order.
+  Item other_item = *back.item(other);
+  other_item.fields.clear();
+  REQUIRE(patch(other_item, {entry("s:5", ver + 5, "пять")}));
+  CHECK(back.packed_timeline(other)->count == other_before + 2);
+  Workspace written;
+  REQUIRE(decode_workspace(encode_workspace(back, 0), &written, nullptr).ok());
+  REQUIRE(written.timeline(other).size() == other_before + 2);
+  CHECK(written.timeline(other)[other_before].text == "четыре");
+  CHECK(written.timeline(other).back().text == "пять");
+  REQUIRE(back.timeline(other).size() == other_before + 2);
+  CHECK(back.timeline(other)[other_before].text == "четыре");
+  CHECK(back.timeline(other)[other_before].ver == ver + 4);
+  CHECK(back.timeline(other).back().text == "пять");
   // An entry the timeline may hold already (a version not after its last): decoded and merged by id.
   REQUIRE(patch(changed, {entry("s:2", ver + 2, "два, исправлено")}));
   CHECK(back.packed_timeline(deal) == nullptr);

@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
   for (const auto& et : ws.schema().entities)
     for (const auto& id : ws.item_ids(et.id))
       if (const PackedTimeline* p = ws.packed_timeline(id)) {
-        packed += block(p->bytes.capacity() + 1);
+        packed += block(p->bytes.capacity() + 1) + (p->more.empty() ? 0 : block(p->more.capacity() + 1));
         packed_entries += p->count;
       }
   std::printf("timelines kept packed: %zu entries in %.1f MB\n", packed_entries, packed / 1048576.0);
