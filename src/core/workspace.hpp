@@ -11,6 +11,7 @@
 #include "core/command.hpp"
 #include "core/item.hpp"
 #include "core/schema.hpp"
+#include "core/string_map.hpp"
 #include "core/status.hpp"
 
 namespace kt {
@@ -197,7 +198,7 @@ class Workspace {
   std::uint64_t version_ = 0;
   Stamp stamp_;
   std::unordered_map<std::string, std::vector<std::uint32_t>> field_hints_;
-  std::unordered_map<std::string, Slot> items_;
+  StringMap<Slot> items_;  // core/string_map.hpp: a lookup waits for memory once, not three times
   std::unordered_map<std::string, std::vector<std::string>> ids_by_entity_;
   mutable size_t packed_count_ = 0;  // slots whose timeline is still packed
   bool track_new_ = false;
