@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Kartoteka needs to build and test, idempotently.
 # Fast when everything is present: it only checks, it does not re-download.
-#   - Debian packages: Emscripten, compilers, header libraries, cpp-httplib, SQLite, libsodium, fonts, Chromium
+#   - Debian packages: Emscripten, compilers, header libraries, cpp-httplib, SQLite, libsodium, fonts, Chromium,
+#     and clang-14 with libFuzzer and llvm-symbolizer (shell/fuzz.sh)
 #   - Dear ImGui 1.86 source, from Debian's source package, unpacked into third_party/imgui (never committed)
 #   - npm packages pinned in package-lock.json (playwright-core), into node_modules/
 set -euo pipefail
@@ -14,6 +15,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 APT_PACKAGES=(
   build-essential cmake pkg-config xz-utils dpkg-dev ca-certificates
+  clang-14 libclang-rt-14-dev llvm-14
   emscripten
   nlohmann-json3-dev doctest-dev
   libcpp-httplib-dev libsqlite3-dev libsodium-dev libssl-dev zlib1g-dev
