@@ -265,3 +265,42 @@ TEST_CASE("round trip of contacts: export to vCard, import into an empty workspa
       }
   }
 }
+
+// Found by the fuzzing of issue 20 (tests/fuzz/): text that is not UTF-8 (a value from a damaged binary page)
+// made fold_line step back to where it started and loop for ever.
+TEST_CASE("writing a value of bytes that are not UTF-8 still folds: no endless loop, lines of 75 octets") {
+  VCard c;
+  c.formatted = std::string(200, '\x80');
+  c.note = std::string(1000, '\xBF');
+  const std::string text = write_vcard(c, VCardVersion::V3);
+  size_t start = 0, lines = 0;
+  while (start < text.size()) {
+    const size_t end = text.find("\r\n", start);
+    REQUIRE(end != std::string::npos);
+    CHECK(end - start <= 75);
+    start = end + 2;
+    ++lines;
+  }
+  CHECK(lines > 15);
+}
+
+// Issue 20: a card of many phones, many NOTE lines or a line folded many times before its colon took
+// minutes (every value compared with all before it; the note copied per line; the line searched from its
+// start per fold). Now linear; the values stay unique and in order.
+TEST_CASE("a card of thousands of phones, notes and folds reads, with repeated values once, in order") {
+  std::string vcf = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Иван\r\n";
+  for (int i = 0; i < 20000; ++i) vcf += "TEL:+7 900 " + std::to_string(1000000 + i % 15000) + "\r\n";
+  for (int i = 0; i < 20000; ++i) vcf += "NOTE:n" + std::to_string(i) + "\r\n";
+  vcf += "EMAIL";
+  for (int i = 0; i < 20000; ++i) vcf += "\r\n ;TYPE=x" + std::to_string(i % 10);
+  vcf += ":a@example.com\r\nEMAIL:b@example.com\r\nEMAIL:a@example.com\r\nEND:VCARD\r\n";
+  const auto cards = parse_vcards(vcf);
+  REQUIRE(cards.size() == 1);
+  REQUIRE(cards[0].phones.size() == 15000);
+  CHECK(cards[0].phones.front() == "+7 900 1000000");
+  CHECK(cards[0].phones.back() == "+7 900 1014999");
+  std::string note;
+  for (int i = 0; i < 20000; ++i) note += (i ? "\nn" : "n") + std::to_string(i);
+  CHECK(cards[0].note == note);
+  CHECK(cards[0].emails == std::vector<std::string>{"a@example.com", "b@example.com"});
+}

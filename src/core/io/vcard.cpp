@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <unordered_set>
 
 #include "core/calendar.hpp"
 #include "core/io/content_line.hpp"
@@ -206,8 +207,22 @@ std::string birthday(const std::string& v, bool* no_year) {
   return iso(d);
 }
 
+// Values are collected as they come and made unique when the card ends (finish_card): a search of the list
+// per value made a card of 100,000 phones take minutes.
 void add_unique(std::vector<std::string>& list, const std::string& v) {
-  if (!v.empty() && std::find(list.begin(), list.end(), v) == list.end()) list.push_back(v);
+  if (!v.empty()) list.push_back(v);
+}
+
+void drop_repeats(std::vector<std::string>& list) {
+  std::unordered_set<std::string> seen;
+  std::vector<std::string> out;
+  for (auto& v : list)
+    if (seen.insert(v).second) out.push_back(std::move(v));
+  list = std::move(out);
+}
+
+void finish_card(VCard& c) {
+  for (auto* list : {&c.phones, &c.emails, &c.addresses, &c.urls}) drop_repeats(*list);
 }
 
 void apply(VCard& c, const Property& p, std::vector<VCardProblem>* problems) {
@@ -241,7 +256,8 @@ void apply(VCard& c, const Property& p, std::vector<VCardProblem>* problems) {
     if (c.title.empty()) c.title = trim(unescape(v));
   } else if (n == "NOTE") {
     std::string t = unescape(v);
-    c.note = c.note.empty() ? t : c.note + "\n" + t;
+    if (!c.note.empty()) c.note += '\n';  // appended in place: many NOTE lines must not copy the note each time
+    c.note += t;
   } else if (n == "ADR") {
     // post office box; extended; street; locality; region; postal code; country
     auto parts = components(v);
@@ -295,15 +311,23 @@ std::vector<VCard> parse_vcards(std::string_view bytes, std::vector<VCardProblem
   VCard card;
   bool inside = false;
   int depth = 0;  // nested cards (2.1 AGENT) are skipped
-  auto is_qp = [](const std::string& l) {
-    const auto colon = l.find(':');
-    return colon != std::string::npos && upper(l.substr(0, colon)).find("QUOTED-PRINTABLE") != std::string::npos;
-  };
   for (size_t i = 0; i < lines.size();) {
     const size_t line_no = i + 1;
     std::string logical = lines[i++];
+    // Whether the value is quoted-printable, decided by the parameters before the first colon once it is
+    // there; searched for only in what each continuation adds (a line folded 100,000 times before its
+    // colon was searched from the start each time).
+    size_t colon = std::string::npos, searched = 0;
+    bool qp = false;
+    auto is_qp = [&]() {
+      if (colon != std::string::npos) return qp;
+      colon = logical.find(':', searched);
+      searched = logical.size();
+      if (colon != std::string::npos) qp = upper(logical.substr(0, colon)).find("QUOTED-PRINTABLE") != std::string::npos;
+      return qp;
+    };
     while (i < lines.size()) {
-      if (is_qp(logical) && !logical.empty() && logical.back() == '=') {
+      if (is_qp() && !logical.empty() && logical.back() == '=') {
         logical.pop_back();  // quoted-printable soft line break
         std::string next = lines[i++];
         if (!next.empty() && (next[0] == ' ' || next[0] == '\t')) next.erase(0, 1);
@@ -332,7 +356,10 @@ std::vector<VCard> parse_vcards(std::string_view bytes, std::vector<VCardProblem
         --depth;
         continue;
       }
-      if (inside) cards.push_back(card);
+      if (inside) {
+        finish_card(card);
+        cards.push_back(card);
+      }
       inside = false;
       continue;
     }
@@ -342,6 +369,7 @@ std::vector<VCard> parse_vcards(std::string_view bytes, std::vector<VCardProblem
     if (problems)
       problems->push_back({card.line, "unterminated_card",
                            "the card that begins on line " + std::to_string(card.line) + " has no END:VCARD"});
+    finish_card(card);
     cards.push_back(card);
   }
   if (cards.empty() && problems) problems->push_back({0, "no_vcards", "there is no BEGIN:VCARD in the file"});
@@ -383,6 +411,9 @@ std::string fold_line(const std::string& line) {
   while (line.size() - start > limit) {
     size_t cut = start + limit;
     while (cut > start && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+    // Not UTF-8 (continuation bytes all the way back: a value from a damaged binary page or base): cut at
+    // the limit rather than make no progress and loop for ever.
+    if (cut == start) cut = start + limit;
     out += line.substr(start, cut - start) + "\r\n ";
     start = cut;
     limit = 74;  // the leading space counts
