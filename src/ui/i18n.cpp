@@ -137,6 +137,7 @@ constexpr Entry kStrings[] = {
     {"err.invalid_url", "Введите адрес сайта, например https://example.com",
      "Enter a web address, for example https://example.com"},
     {"err.too_long", "Слишком длинный текст", "The text is too long"},
+    {"err.too_many_elements", "Больше 1000 значений в одном поле", "More than 1000 values in one field"},
     {"err.unknown_option", "Выберите значение из списка", "Choose a value from the list"},
     {"err.unknown_user", "Такого сотрудника нет", "No such employee"},
     {"err.unknown_item", "Элемент не найден", "Item not found"},

@@ -474,3 +474,34 @@ TEST_CASE("100,000 rows are planned and imported in chunks") {
   CHECK(apply_plan(d.admin, p, DuplicateAction::Skip, kNow, 2000) == 0);
   CHECK(d.ws.item_ids("contact").size() == before + 100000);
 }
+
+// Issue 20 (fuzzing): one cell of 20,000 phones, or 20,000 phone columns, took seconds to minutes to check
+// (each value compared with every value before it). A field takes at most CellReader::kMaxValues values
+// from a row; a row with more is refused, naming the cell.
+TEST_CASE("a row with more than a thousand values for one field is refused with too_many_elements") {
+  Demo d;
+  std::string many;
+  for (size_t i = 0; i < 20000; ++i) many += (i ? "\n" : "") + std::string("+7 900 ") + std::to_string(1000000 + i);
+  std::string almost;
+  for (size_t i = 0; i < CellReader::kMaxValues; ++i) almost += (i ? ", " : "") + std::string("+7 901 ") + std::to_string(1000000 + i);
+  std::vector<std::string> header{"Фамилия", "Телефон"}, wide{"Фамилия"}, wide_row{"Широкий"};
+  for (size_t i = 0; i < 1500; ++i) {
+    wide.push_back("Телефон");
+    wide_row.push_back("+7 902 " + std::to_string(1000000 + i));
+  }
+  ImportPlanner p(d.ws, "u1", options_for(d.ws, "contact", header), header);
+  REQUIRE(p.status().ok());
+  p.add_row(d.ws, 2, {"Многофонов", many});
+  p.add_row(d.ws, 3, {"Тысячефонов", almost});
+  ImportPlanner w(d.ws, "u1", options_for(d.ws, "contact", wide), wide);
+  REQUIRE(w.status().ok());
+  w.add_row(d.ws, 2, wide_row);
+  CHECK(p.rows_planned() == 1);  // a thousand is still fine
+  REQUIRE(p.rejections().size() == 1);
+  CHECK(p.rejections()[0].code == "too_many_elements");
+  CHECK(p.rejections()[0].column == 1);
+  CHECK(w.rows_planned() == 0);
+  REQUIRE(w.rejections().size() == 1);
+  CHECK(w.rejections()[0].code == "too_many_elements");
+  CHECK(w.rejections()[0].column == static_cast<int>(CellReader::kMaxValues) + 1);
+}

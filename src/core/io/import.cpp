@@ -320,10 +320,12 @@ Status CellReader::read(const Workspace& ws, const FieldDef& f, const std::strin
   auto add = [&](const Value& v) {
     if (!v.is_null() && std::find(list.begin(), list.end(), v) == list.end()) list.push_back(v);
   };
+  const Status too_many = fail("too_many_elements", "more than " + std::to_string(kMaxValues) + " values", f);
   if (!named_type(f.type)) {
     for (const auto& part : split_any(t, separators_of(f.type))) {
       const std::string p = trim(part);
       if (p.empty()) continue;
+      if (list.size() >= kMaxValues) return too_many;
       Value v;
       if (auto s = read_one(ws, single, p, &v, new_company); !s) return s;
       add(v);
@@ -348,6 +350,7 @@ Status CellReader::read(const Workspace& ws, const FieldDef& f, const std::strin
         ++i;
         continue;
       }
+      if (list.size() >= kMaxValues) return too_many;
       size_t taken = 0;
       Value v;
       for (size_t j = std::min(pieces.size(), i + kLongest); j > i + 1 && !taken; --j) {
@@ -600,6 +603,7 @@ void ImportPlanner::add_row(const Workspace& ws, size_t line, const std::vector<
 
   FieldValues values;
   std::unordered_map<std::string, int> column_of;
+  // False when a multiple field would hold more than CellReader::kMaxValues (columns of phones, say).
   auto put = [&](const FieldDef& f, Value v, int col) {
     column_of.emplace(f.id, col);
     for (auto& [fid, have] : values)
@@ -607,12 +611,16 @@ void ImportPlanner::add_row(const Workspace& ws, size_t line, const std::vector<
         if (f.multiple) {
           Value::List list = have.elements();
           for (const auto& e : v.elements())
-            if (std::find(list.begin(), list.end(), e) == list.end()) list.push_back(e);
+            if (std::find(list.begin(), list.end(), e) == list.end()) {
+              if (list.size() >= CellReader::kMaxValues) return false;
+              list.push_back(e);
+            }
           have = Value(std::move(list));
         }
-        return;
+        return true;
       }
     values.emplace_back(f.id, std::move(v));
+    return true;
   };
   bool has_values = false;
   for (size_t c = 0; c < header_.size() && c < cells.size(); ++c) {
@@ -639,7 +647,12 @@ void ImportPlanner::add_row(const Workspace& ws, size_t line, const std::vector<
     }
     if (v.is_null()) continue;
     has_values = true;
-    put(*f, std::move(v), static_cast<int>(c));
+    if (!put(*f, std::move(v), static_cast<int>(c))) {
+      reject(row, line, static_cast<int>(c), cells[c],
+             fail("too_many_elements", "more than " + std::to_string(CellReader::kMaxValues) + " values", *f));
+      bad = true;
+      break;
+    }
   }
   if (!bad && !has_values) {
     reject(row, line, -1, "", Status::Fail("no_values", "no imported column has a value in this row"));

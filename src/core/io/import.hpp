@@ -53,8 +53,12 @@ std::vector<std::string> suggest_mapping(const Schema& s, const std::string& use
 // "150000.00|RUB"), yes/no in both languages, list and directory options, stages and employees by name,
 // linked items by name. Multiple fields take several values separated by line breaks, ';' or ','.
 // Empty text is a null value. A leading apostrophe that protects a formula-like text (see export) is dropped.
+// A multiple field takes at most kMaxValues values from one row, from one cell or from several columns (more
+// is refused with too_many_elements: no one has a thousand phones, and each value is compared with the others).
 class CellReader {
  public:
+  static constexpr size_t kMaxValues = 1000;
+
   CellReader(const Workspace& ws, std::string user, std::string entity, std::string pipeline, std::string currency);
 
   // On failure the status carries the code (invalid_date, unknown_option, ...) and a message naming the text.
