@@ -433,8 +433,11 @@ json snapshot_json(const Workspace& ws, const std::string* user) {
 Status load_snapshot(const json& j, Workspace* ws) {
   if (!j.is_object() || !j.contains("schema") || !j.contains("items") || !j["items"].is_array())
     return Status::Fail("invalid_snapshot", "this is not a Kartoteka snapshot");
-  if (j.value("format", 0) != kSnapshotFormat)
-    return Status::Fail("unsupported_format", "snapshot format " + std::to_string(j.value("format", 0)) + " is not supported");
+  // Read without value(), which throws on a format that is not a number (a restored backup is anyone's file).
+  const auto format = j.find("format");
+  if (format == j.end() || !format->is_number_integer() || *format != kSnapshotFormat)
+    return Status::Fail("unsupported_format", "snapshot format " + (format == j.end() ? "0" : format->dump().substr(0, 20)) +
+                                                  " is not supported");
   Schema schema;
   if (auto s = load_schema(j["schema"], &schema); !s) return s;
   Workspace fresh(std::move(schema));

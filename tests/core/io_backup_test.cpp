@@ -151,6 +151,14 @@ TEST_CASE("corrupt, edited, foreign and newer files are refused with a reason; n
     j["checksum"] = backup_checksum(j["workspace"]);
     CHECK(refused(j.dump()) == "backup_invalid");
   }
+  // Found by fuzz_backup (issue 20; tests/fuzz/regressions/fuzz_backup/): a snapshot format that is not a number
+  // threw out of read_backup (json::value) instead of refusing the file.
+  for (const json& format : {json("1"), json::array({1}), json(nullptr), json(1.5), json::object()}) {
+    json j = json::parse(good);
+    j["workspace"]["format"] = format;
+    j["checksum"] = backup_checksum(j["workspace"]);
+    CHECK(refused(j.dump()) == "backup_invalid");
+  }
 }
 
 TEST_CASE("restoring moves clocks from the future back to now, so later edits win") {

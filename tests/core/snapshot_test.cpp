@@ -153,6 +153,8 @@ TEST_CASE("corrupt or foreign snapshots are refused and change nothing") {
   const size_t n = ws.item_count();
   CHECK(load_snapshot(json::parse(R"({"hello":"world"})"), &ws).code == "invalid_snapshot");
   CHECK(load_snapshot(json::parse(R"({"format":99,"schema":{},"items":[]})"), &ws).code == "unsupported_format");
+  CHECK(load_snapshot(json::parse(R"({"format":"1","schema":{},"items":[]})"), &ws).code == "unsupported_format");
+  CHECK(load_snapshot(json::parse(R"({"format":[],"schema":{},"items":[]})"), &ws).code == "unsupported_format");
   json j = snapshot_json(ws, nullptr);
   j["items"][0]["entity"] = "spaceship";
   CHECK(load_snapshot(j, &ws).code == "invalid_snapshot");
