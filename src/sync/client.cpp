@@ -17,6 +17,19 @@ constexpr int kMaxBackoff = 30000;
 double ms_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
 }
+// Members of an answer, read without throwing: the server, or whatever answers in its place (a proxy, a
+// captive portal), may send any JSON, and json::value() throws on a member of another type. A member that
+// is missing or of another type reads as absent.
+std::string text_of(const json& j, const char* key, const std::string& absent = "") {
+  const auto it = j.is_object() ? j.find(key) : j.end();
+  return it != j.end() && it->is_string() ? it->get<std::string>() : absent;
+}
+bool unsigned_of(const json& j, const char* key, std::uint64_t* out) {
+  const auto it = j.is_object() ? j.find(key) : j.end();
+  if (it == j.end() || !it->is_number_unsigned()) return false;
+  *out = it->get<std::uint64_t>();
+  return true;
+}
 }  // namespace
 
 SyncClient::SyncClient(Replica& replica, Transport& transport, std::string token)
@@ -99,25 +112,29 @@ void SyncClient::handle_push(const HttpResponse& r, std::int64_t now) {
   if (r.status == 409) {
     // The server expects an earlier mutation of a client: resend from there.
     json j = json::parse(r.body, nullptr, false);
-    if (!j.is_discarded() && j.contains("client") && j.contains("expected")) {
-      std::uint64_t expected = j["expected"].get<std::uint64_t>();
-      pushed_[j["client"].get<std::string>()] = expected > 0 ? expected - 1 : 0;
+    const std::string client = text_of(j, "client");
+    std::uint64_t expected = 0;
+    if (!client.empty() && unsigned_of(j, "expected", &expected)) {
+      pushed_[client] = expected > 0 ? expected - 1 : 0;
       want_push_ = true;
       return;
     }
   }
   if (r.status != 200) return failed(r, now);
   json j = json::parse(r.body, nullptr, false);
-  if (j.is_discarded()) return failed(HttpResponse{500, "malformed push answer"}, now);
-  const json last = j.value("lastMutationIds", json::object());  // named: items() must not outlive it
-  for (const auto& [client, seq] : last.items()) pushed_[client] = std::max(pushed_[client], seq.get<std::uint64_t>());
-  for (const auto& res : j.value("results", json::array())) {
-    // A duplicate carries the original code when the first delivery was rejected (its answer was lost).
-    const std::string status = res.value("status", "");
-    if (status != "rejected" && !(status == "duplicate" && res.contains("code"))) continue;
-    rejected(res.value("client", ""), res.value("seq", std::uint64_t{0}),
-             Status::Fail(res.value("code", "rejected"), res.value("message", "")));
-  }
+  if (j.is_discarded() || !j.is_object()) return failed(HttpResponse{500, "malformed push answer"}, now);
+  if (const auto last = j.find("lastMutationIds"); last != j.end() && last->is_object())
+    for (const auto& [client, seq] : last->items())
+      if (seq.is_number_unsigned()) pushed_[client] = std::max(pushed_[client], seq.get<std::uint64_t>());
+  if (const auto results = j.find("results"); results != j.end() && results->is_array())
+    for (const auto& res : *results) {
+      // A duplicate carries the original code when the first delivery was rejected (its answer was lost).
+      const std::string status = text_of(res, "status");
+      if (status != "rejected" && !(status == "duplicate" && res.contains("code"))) continue;
+      std::uint64_t seq = 0;
+      unsigned_of(res, "seq", &seq);
+      rejected(text_of(res, "client"), seq, Status::Fail(text_of(res, "code", "rejected"), text_of(res, "message")));
+    }
   problem_ = SyncStatus::Kind::Synced;
   reason_.clear();
   backoff_ms_ = 0;
@@ -218,7 +235,8 @@ void SyncClient::poke(std::int64_t now) {
         next_attempt_ = 0;  // the server answers again: no need to wait out the backoff
         backoff_ms_ = 0;
       }
-      if (!j.is_discarded() && j.value("changed", false)) {
+      if (const auto changed = j.is_object() ? j.find("changed") : j.end();
+          changed != j.end() && changed->is_boolean() && changed->get<bool>()) {
         want_pull_ = true;
         // Pull at once, not in the next frame: the change is what the user waits for.
         if (problem_ != SyncStatus::Kind::Unauthorized && now_ >= next_attempt_) start_requests(now_);
@@ -230,8 +248,7 @@ void SyncClient::poke(std::int64_t now) {
 }
 
 void SyncClient::failed(const HttpResponse& r, std::int64_t now) {
-  json j = json::parse(r.body, nullptr, false);
-  std::string code = !j.is_discarded() && j.is_object() ? j.value("error", "") : "";
+  const std::string code = text_of(json::parse(r.body, nullptr, false), "error");
   if (r.status == 0) {
     problem_ = SyncStatus::Kind::Offline;
     reason_ = "offline";

@@ -603,3 +603,67 @@ TEST_CASE("changes of an item the client does not hold are refused, and the clie
   REQUIRE(net.bodies.size() >= 3);
   CHECK(json::parse(net.bodies.at(2))["cursor"] == "");
 }
+
+namespace {
+
+// Answers a push, a poke or a pull with the given status and body (the first request of that path only).
+struct OneAnswer : Transport {
+  std::string path;
+  HttpResponse answer;
+  int answered = 0;
+  void send(const std::string&, const std::string& p, const std::string&, const std::string&,
+            std::function<void(HttpResponse)> done) override {
+    if (p.rfind(path, 0) != 0 || answered++) return;
+    done(answer);
+  }
+};
+
+}  // namespace
+
+// Issue 20 (fuzz_pull): the client read the members of push, poke and error answers with json::value() and
+// get<>(), which throw on a member of another type (or on an answer that is not an object): a server, or a
+// proxy in its place, could crash the app with {"error": 1}. Such members now read as absent.
+TEST_CASE("answers whose members have unexpected types never crash the client: they read as absent") {
+  const char* bodies[] = {R"({"error":1})", "[]", "7", R"("text")", R"({"client":"x","expected":"1"})",
+                          R"({"client":5,"expected":2})", R"({"lastMutationIds":[1,"a"],"results":{"a":1}})",
+                          R"({"lastMutationIds":{"cl":"9"},"results":[1,{"status":"rejected","seq":"x","code":5}]})",
+                          R"({"changed":"yes"})", R"({"changed":1})"};
+  const struct {
+    const char* path;
+    int status;
+  } cases[] = {{"/api/sync/push", 200}, {"/api/sync/push", 409}, {"/api/sync/push", 400}, {"/api/sync/poke", 200},
+               {"/api/sync/pull", 500}, {"/api/sync/pull", 401}};
+  for (const char* body : bodies)
+    for (const auto& c : cases) {
+      CAPTURE(body);
+      CAPTURE(c.path);
+      CAPTURE(c.status);
+      Workspace ws;
+      Replica replica(ws);
+      OneAnswer net;
+      net.path = c.path;
+      net.answer = HttpResponse{c.status, body};
+      SyncClient client(replica, net, "t");
+      client.set_cursor("c0");
+      Session local(ws, "cl", "u1");
+      local.set_before_apply([&](const Command& cmd) { replica.before_local(cmd); });
+      local.set_sink([&](const Mutation& m) { replica.add_pending(m); });
+      const bool push = std::string(c.path) == "/api/sync/push";
+      if (push)  // a pending edit, or the pull goes first
+        REQUIRE(local.dispatch(CreateItem{"D1", "deal", "", {{"TITLE", Value("Поставка")}}}, kNow, false).ok());
+      client.tick(1000);
+      CHECK(replica.pending().size() == (push ? 1 : 0));  // nothing acknowledged it
+      const SyncStatus st = client.status();
+      if (c.status == 401) CHECK(st.kind == SyncStatus::Kind::Unauthorized);
+      if (c.status == 400 || c.status == 500) CHECK(st.reason == "HTTP " + std::to_string(c.status));
+    }
+  // A well-formed error code is still taken.
+  Workspace ws;
+  Replica replica(ws);
+  OneAnswer net;
+  net.path = "/api/sync/pull";
+  net.answer = HttpResponse{403, R"({"error":"forbidden","message":"no"})"};
+  SyncClient client(replica, net, "t");
+  client.tick(1000);
+  CHECK(client.status().reason == "forbidden");
+}
