@@ -1,6 +1,7 @@
 #include "core/snapshot.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -129,6 +130,26 @@ json schema_json(const Schema& s, const std::string* user) {
   return j;
 }
 
+namespace {
+
+// Entity types, fields and pipelines are looked up and listed by id: one given twice (a file edited by hand,
+// a damaged or hostile page) would list an entity's items twice, and a backup or base written from the
+// workspace would no longer read ("item appears twice"). Commands never make such a schema.
+Status check_unique_ids(const Schema& s) {
+  auto twice = [](const std::string& what) { return Status::Fail("invalid_snapshot", what + " appears twice in the schema"); };
+  std::set<std::string> entities;
+  for (const auto& e : s.entities)
+    if (!entities.insert(e.id).second) return twice("entity type " + e.id);
+  std::set<std::pair<std::string, std::string>> fields, pipelines;
+  for (const auto& f : s.fields)
+    if (!fields.insert({f.entity, f.id}).second) return twice("field " + f.entity + "." + f.id);
+  for (const auto& p : s.pipelines)
+    if (!pipelines.insert({p.entity, p.id}).second) return twice("pipeline " + p.entity + "." + p.id);
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status load_schema(const json& j, Schema* out) {
   try {
     if (!j.is_object()) return Status::Fail("invalid_snapshot", "the schema is not an object");
@@ -153,6 +174,7 @@ Status load_schema(const json& j, Schema* out) {
     s.my_company = j.value("myCompany", MyCompany{});
     const json defaults = j.value("defaultLayouts", json::object());  // named: items() must not outlive it
     for (const auto& [family, layout] : defaults.items()) s.default_layouts[family] = layout.get<Layout>();
+    if (Status st = check_unique_ids(s); !st) return st;
     *out = std::move(s);
     return Status::Ok();
   } catch (const std::exception& e) {

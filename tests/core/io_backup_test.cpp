@@ -151,7 +151,15 @@ TEST_CASE("corrupt, edited, foreign and newer files are refused with a reason; n
     j["checksum"] = backup_checksum(j["workspace"]);
     CHECK(refused(j.dump()) == "backup_invalid");
   }
-  // Found by fuzz_backup (issue 20; tests/fuzz/regressions/fuzz_backup/): a snapshot format that is not a number
+  // Found by fuzz_backup (issue 20; tests/fuzz/regressions/fuzz_backup/): the contact entity type twice in the
+  // schema read, listed the contacts twice, and the backup written from it no longer read.
+  {
+    json j = json::parse(good);
+    j["workspace"]["schema"]["entities"].push_back(j["workspace"]["schema"]["entities"][2]);
+    j["checksum"] = backup_checksum(j["workspace"]);
+    CHECK(refused(j.dump()) == "backup_invalid");
+  }
+  // Found reviewing read_backup for fuzz_backup (issue 20): a snapshot format that is not a number
   // threw out of read_backup (json::value) instead of refusing the file.
   for (const json& format : {json("1"), json::array({1}), json(nullptr), json(1.5), json::object()}) {
     json j = json::parse(good);

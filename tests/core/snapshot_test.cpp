@@ -155,6 +155,15 @@ TEST_CASE("corrupt or foreign snapshots are refused and change nothing") {
   CHECK(load_snapshot(json::parse(R"({"format":99,"schema":{},"items":[]})"), &ws).code == "unsupported_format");
   CHECK(load_snapshot(json::parse(R"({"format":"1","schema":{},"items":[]})"), &ws).code == "unsupported_format");
   CHECK(load_snapshot(json::parse(R"({"format":[],"schema":{},"items":[]})"), &ws).code == "unsupported_format");
+  // Found by fuzz_backup (issue 20): an entity type, field or pipeline given twice listed items twice.
+  for (const char* part : {"entities", "fields", "pipelines"}) {
+    json twice = snapshot_json(ws, nullptr);
+    twice["schema"][part].push_back(twice["schema"][part][1]);
+    CAPTURE(part);
+    CHECK(load_snapshot(twice, &ws).code == "invalid_snapshot");
+    Schema sc;
+    CHECK(load_schema(twice["schema"], &sc).code == "invalid_snapshot");
+  }
   json j = snapshot_json(ws, nullptr);
   j["items"][0]["entity"] = "spaceship";
   CHECK(load_snapshot(j, &ws).code == "invalid_snapshot");
