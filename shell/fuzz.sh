@@ -75,13 +75,14 @@ for t in "${targets[@]}"; do
   bin="$out/tests/fuzz/$t"
   log="$out/logs/$t.log"
   mkdir -p "$out/logs" "$out/work/$t" "$out/crashes/$t"
+  : >"$log"
   # Regression inputs: each once (a crash found earlier must stay fixed).
   regressions=()
   if [ -d "tests/fuzz/regressions/$t" ]; then
     while IFS= read -r -d '' f; do regressions+=("$f"); done < <(find "tests/fuzz/regressions/$t" -type f ! -name '*.md' -print0 | sort -z)
   fi
   if [ ${#regressions[@]} -gt 0 ]; then
-    if ! "$bin" -rss_limit_mb=2048 -timeout=30 "${regressions[@]}" >"$log" 2>&1; then
+    if ! "$bin" -rss_limit_mb=2048 -timeout=30 "${regressions[@]}" >>"$log" 2>&1; then
       tail -n 60 "$log" >&2
       say "$t: a regression input fails again (full log: $log)"
       status=1

@@ -163,6 +163,60 @@ int main(int argc, char** argv) {
     put("fuzz_journal", "segment.log", journal_segment(ms));
     std::string torn = journal_segment({ms.at(0), ms.at(1)});
     put("fuzz_journal", "torn.log", torn.substr(0, torn.size() - 7));
+
+    // More kinds of command, so that the fuzzer changes the values of each: to-dos, calls, products, a custom
+    // field, the recycle bin, comments edited, pinned and noted, a pipeline change, and the
+    // configuration commands of the demo (users, roles, departments, pipelines).
+    ms.clear();
+    auto may = [](const Status& st) {
+      if (!st) std::cerr << "kt_fuzz_seeds: journal: " << st.code << ": " << st.message << "\n";
+    };
+    Activity todo;
+    todo.id = "t9";
+    todo.subject = "Позвонить";
+    todo.deadline_ms = t + 86400000;
+    todo.responsible = "u2";
+    todo.reminders = {15};
+    may(s.dispatch(PutTodo{"D2", todo}, t + 10));
+    may(s.dispatch(CompleteTodo{"D2", "t9", true}, t + 11));
+    may(s.dispatch(LogCommunication{"C1", "call", "out", "+7 912 555-10-01", "reached", 95, "Договорились"}, t + 12));
+    ProductRow row;
+    row.id = "r1";
+    row.name = "Ноутбук";
+    row.price = 8990000;
+    row.quantity = 3;
+    row.discount_percent = 5;
+    row.tax_rate = 20;
+    may(s.dispatch(SetProducts{"D2", {row}, Value()}, t + 13));
+    FieldDef f;
+    f.id = "UF_CRM_REGION";
+    f.entity = "deal";
+    f.type = FieldType::List;
+    f.multiple = true;
+    f.label = {"Регион", "Region"};
+    f.options = {{"N", {"Север", "North"}}, {"S", {"Юг", "South"}}};
+    f.visible_to = {"U1", "D2"};
+    may(s.dispatch(PutField{f}, t + 14));
+    may(s.dispatch(SetField{"D2", "UF_CRM_REGION", Value(Value::List{Value("N"), Value("S")}), {}}, t + 16));
+    may(s.dispatch(DeleteItem{"D3"}, t + 17));
+    may(s.dispatch(RestoreItem{"D3"}, t + 18));
+    may(s.dispatch(AddComment{"D2", "Первый"}, t + 19));
+    const std::string entry = "seed:" + std::to_string(s.last_seq());
+    may(s.dispatch(EditComment{"D2", entry, "Исправленный", false}, t + 20));
+    may(s.dispatch(PinEntry{"D2", entry, true}, t + 21));
+    may(s.dispatch(SetNote{"D2", entry, "заметка"}, t + 22));
+    may(s.dispatch(ChangePipeline{"D4", "1", {}}, t + 23));
+    put("fuzz_journal", "commands.log", journal_segment(ms));
+    ms.clear();
+    Workspace fresh;
+    Session d(fresh, "demo", "u1");
+    d.set_sink([&](const Mutation& m) {
+      const json j = m;
+      const std::string op = j["cmd"].value("op", "");
+      if (op != "item.create" && op != "item.set") ms.push_back(m);
+    });
+    seed_demo(d, t);
+    put("fuzz_journal", "config.log", journal_segment(ms));
   }
 
   const Workspace small = small_workspace();
