@@ -10,8 +10,9 @@
 #   shell/fuzz.sh 0                # no fuzzing: the regression inputs and the corpora, each input once
 #   shell/fuzz.sh 600 pull base    # some targets (by name, with or without "fuzz_"), ten minutes each
 #   shell/fuzz.sh --seeds          # rewrite the seed corpora from the demo workspace (tests/fuzz/make_seeds.cpp)
-# Exits non-zero on the first crash, leak, timeout, memory blow-up or sanitizer report, saying where the
-# reproducer is (build/fuzz/crashes/<target>/). Once fixed, keep the reproducer as a regression input:
+# A target stops at its first crash, leak, timeout, memory blow-up, sanitizer report or broken invariant and
+# says where the reproducer is (build/fuzz/crashes/<target>/); the others still run, and the script exits
+# non-zero. Once fixed, keep the reproducer as a regression input:
 #   cp build/fuzz/crashes/fuzz_pull/crash-... tests/fuzz/regressions/fuzz_pull/<what-it-was>
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

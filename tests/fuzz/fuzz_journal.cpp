@@ -1,12 +1,14 @@
 // libFuzzer target: a journal segment as the app reads it at start (src/storage/journal.cpp Journal::load):
 // its records (header, length, CRC-32), each payload decoded as a mutation and replayed into the demo
-// workspace. The bytes are read as they are, and once more with every record's checksum made right, so that
-// the fuzzer's changes to a payload reach the mutation decoder instead of stopping at the checksum.
+// workspace, which must then store and read back (binary base, items as JSON). The bytes are read as they are,
+// and once more with every record's checksum made right, so that the fuzzer's changes to a payload reach the
+// mutation decoder instead of stopping at the checksum.
 #include <cstdint>
 #include <cstring>
 
 #include <nlohmann/json.hpp>
 
+#include "core/snapshot.hpp"
 #include "fuzz_support.hpp"
 #include "storage/journal_codec.hpp"
 
@@ -19,14 +21,29 @@ void replay(const DecodedSegment& seg) {
   if (seg.payloads.empty()) return;
   Workspace ws = fuzz::demo();
   Session s(ws, "fz", "u1");
+  bool applied = false;
   for (const auto& payload : seg.payloads) {
     try {  // as Journal::load: a record that does not decode is skipped
       const Mutation m = nlohmann::json::parse(payload).get<Mutation>();
-      (void)s.replay(m, fuzz::kNow);
+      applied = s.replay(m, fuzz::kNow).ok() || applied;
     } catch (const std::exception&) {
     }
   }
   fuzz::check_timelines(ws);
+  if (!applied) return;
+  // What the mutations made is stored again as the app stores it (a binary base; items as JSON) and must read
+  // back: otherwise the next start fails on it.
+  Workspace back{Schema()};
+  const Status st = decode_workspace(encode_workspace(ws, 1), &back, nullptr);
+  if (!st) std::fprintf(stderr, "%s: %s\n", st.code.c_str(), st.message.c_str());
+  KT_FUZZ_CHECK(st.ok());
+  KT_FUZZ_CHECK(back.item_count() == ws.item_count());
+  for (const auto& et : ws.schema().entities)
+    for (const auto& id : ws.item_ids(et.id)) {
+      Item it;
+      std::vector<TimelineEntry> tl;
+      KT_FUZZ_CHECK(load_item(item_json(ws, *ws.item(id), nullptr), &it, &tl).ok());
+    }
 }
 
 // The records of `bytes` with their CRC fields rewritten to match (the framing as it is).

@@ -140,6 +140,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
   }
   const Replica::Changes ch = replica.take_changes();
   fuzz::check_timelines(ws);
+  // The app stores the items that changed as JSON (src/storage/snapshot_store.cpp) and reads them back.
+  for (const auto& id : ch.items)
+    if (const Item* it = ws.item(id)) {
+      Item back;
+      std::vector<TimelineEntry> tl;
+      KT_FUZZ_CHECK(load_item(item_json(ws, *it, nullptr), &back, &tl).ok());
+    }
   if (!ch.base_blocks.empty()) {
     Workspace base;
     const Status s = decode_workspace(ch.base_header + ch.base_blocks + std::string(1, kBinaryBlocksEnd[0]), &base, nullptr);
