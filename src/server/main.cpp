@@ -17,6 +17,7 @@ void usage() {
   std::puts(
       "usage: kartoteka-server [--host H] [--port N] [--web-root DIR] [--data-dir DIR]\n"
       "                        [--admin-login L --admin-password P] [--threads N] [--quiet]\n"
+      "                        [--allowed-host NAME]... [--max-connections-per-address N]\n"
       "  --host            address to listen on (env KT_HOST, default 127.0.0.1)\n"
       "  --port            port, 0 for any free port (env KT_PORT, default 8080)\n"
       "  --web-root        folder of the built web app to serve (env KT_WEB_ROOT)\n"
@@ -31,6 +32,11 @@ void usage() {
       "                    account; ignored afterwards\n"
       "  --threads         most worker threads, started as needed; each open connection\n"
       "                    and each long poll holds one (env KT_THREADS, default 512)\n"
+      "  --allowed-host    a Host name requests may carry, with or without :port; repeat for more\n"
+      "                    (env KT_ALLOWED_HOSTS, comma-separated). Default: localhost, 127.0.0.1\n"
+      "                    and [::1] when --host is a loopback address, any name otherwise\n"
+      "  --max-connections-per-address  open connections one client address may hold (env\n"
+      "                    KT_MAX_CONNECTIONS_PER_ADDRESS, default 256); more get 503\n"
       "  --quiet           no request log");
 }
 
@@ -45,6 +51,18 @@ int main(int argc, char** argv) {
   if (const char* v = std::getenv("KT_ADMIN_LOGIN")) opts.admin_login = v;
   if (const char* v = std::getenv("KT_ADMIN_PASSWORD")) opts.admin_password = v;
   if (const char* v = std::getenv("KT_THREADS")) opts.threads = std::atoi(v);
+  auto add_hosts = [&](const std::string& list) {
+    size_t at = 0;
+    while (at <= list.size()) {
+      size_t comma = list.find(',', at);
+      if (comma == std::string::npos) comma = list.size();
+      if (comma > at) opts.limits.allowed_hosts.push_back(list.substr(at, comma - at));
+      at = comma + 1;
+    }
+  };
+  if (const char* v = std::getenv("KT_ALLOWED_HOSTS")) add_hosts(v);
+  long per_address = static_cast<long>(opts.limits.max_per_address);
+  if (const char* v = std::getenv("KT_MAX_CONNECTIONS_PER_ADDRESS")) per_address = std::atol(v);
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -68,6 +86,10 @@ int main(int argc, char** argv) {
       opts.admin_password = next();
     else if (a == "--threads")
       opts.threads = std::atoi(next().c_str());
+    else if (a == "--allowed-host")
+      add_hosts(next());
+    else if (a == "--max-connections-per-address")
+      per_address = std::atol(next().c_str());
     else if (a == "--quiet")
       opts.quiet = true;
     else if (a == "--help" || a == "-h")
@@ -82,6 +104,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "kartoteka-server: bad port %d\n", opts.port);
     return 2;
   }
+  if (per_address < 1 || per_address > 100000) {
+    std::fprintf(stderr, "kartoteka-server: --max-connections-per-address must be 1 to 100000\n");
+    return 2;
+  }
+  opts.limits.max_per_address = static_cast<size_t>(per_address);
   if (opts.threads < 4 || opts.threads > 1024) {
     std::fprintf(stderr, "kartoteka-server: --threads must be 4 to 1024\n");
     return 2;

@@ -7,6 +7,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <netinet/in.h>
+#include <sodium.h>
 #include <sys/socket.h>
 
 #include <atomic>
@@ -16,6 +18,8 @@
 #include <deque>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -23,6 +27,7 @@
 #include <thread>
 
 #include "server/accounts.hpp"
+#include "server/front_door.hpp"
 #include "server/database.hpp"
 #include "server/sqlite_log_store.hpp"
 #include "sync/server_state.hpp"
@@ -47,6 +52,7 @@ thread_local std::chrono::steady_clock::time_point t_start;
 
 void send_json(httplib::Response& res, int status, const json& body) {
   res.status = status;
+  res.set_header("Cache-Control", "no-store");
   // Values came in as valid UTF-8 JSON, but a replace keeps one odd byte from turning into a 500.
   // Plain "application/json" (UTF-8 by definition): httplib gzips only this exact type.
   res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
@@ -62,6 +68,7 @@ void send(httplib::Response& res, const sync::Response& r) {
     // A binary pull page. Not compressed: httplib's gzip (level 6) would cost more than loopback or a
     // LAN saves, and the varint encoding is already about half the size of the JSON.
     res.status = r.status;
+    res.set_header("Cache-Control", "no-store");
     res.set_content(r.bytes, "application/vnd.kartoteka.pull");
     return;
   }
@@ -110,6 +117,63 @@ std::string utc_now() {
   return buf;
 }
 
+// One access log line (stdout), for served requests and for those the front door refused.
+void log_line(const std::string& method, const std::string& path, int status, size_t bytes,
+              const std::string& user, const std::string& remote, double ms = 0) {
+  std::printf("%s %s %s %d %zuB %.1fms %s %s\n", utc_now().c_str(), log_safe(method).c_str(),
+              log_safe(path).c_str(), status, bytes, ms, log_safe(user).c_str(), log_safe(remote).c_str());
+  std::fflush(stdout);
+}
+
+// The Host names a server bound to a loopback address answers for: a page of another site whose name
+// resolves to 127.0.0.1 (DNS rebinding) is refused. Other addresses: any name, unless --allowed-host.
+std::vector<std::string> default_hosts(const std::string& host) {
+  if (host == "127.0.0.1" || host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0)
+    return {"localhost", "127.0.0.1", "[::1]", host};
+  return {};
+}
+
+// The SHA-256 of every inline <script> of the page, for the Content-Security-Policy that lets exactly
+// those run (computed from the page being served, so that an edit of index.html cannot break the page).
+std::string inline_script_hashes(const std::string& web_root) {
+  std::ifstream f(web_root + "/index.html", std::ios::binary);
+  if (!f) return {};
+  std::stringstream ss;
+  ss << f.rdbuf();
+  const std::string page = ss.str();
+  std::string out;
+  for (size_t at = page.find("<script"); at != std::string::npos; at = page.find("<script", at + 1)) {
+    const size_t open_end = page.find('>', at);
+    if (open_end == std::string::npos) break;
+    if (page.substr(at, open_end - at).find("src=") != std::string::npos) continue;
+    const size_t close = page.find("</script>", open_end);
+    if (close == std::string::npos) break;
+    const std::string body = page.substr(open_end + 1, close - open_end - 1);
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(body.data()), body.size());
+    char b64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES, sodium_base64_VARIANT_ORIGINAL)];
+    sodium_bin2base64(b64, sizeof b64, h, sizeof h, sodium_base64_VARIANT_ORIGINAL);
+    out += " 'sha256-" + std::string(b64) + "'";
+  }
+  return out;
+}
+
+// Headers of every answer. The policy allows the page's own scripts, its inline ones by hash, WebAssembly,
+// the persistence worker (a blob), the hand-off of calls and messages (a hidden frame with tel:, sms: or
+// mailto:), and fetches to this origin or another sync server the user connects to; never framing.
+httplib::Headers security_headers(const std::string& web_root) {
+  const std::string csp =
+      "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'" + inline_script_hashes(web_root) +
+      "; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+      "connect-src 'self' http: https:; worker-src 'self' blob:; manifest-src 'self'; "
+      "frame-src 'self' blob: tel: sms: mailto:; object-src 'none'; base-uri 'none'; form-action 'none'; "
+      "frame-ancestors 'none'";
+  return {{"Content-Security-Policy", csp},
+          {"X-Content-Type-Options", "nosniff"},
+          {"Referrer-Policy", "no-referrer"},
+          {"X-Frame-Options", "DENY"}};
+}
+
 // Holds an exclusive lock on the data directory for the life of the server: two servers replaying
 // the same log into two memories would hand out the same versions.
 class DirLock {
@@ -129,64 +193,6 @@ class DirLock {
 
  private:
   int fd_ = -1;
-};
-
-// httplib's task queue, growing with demand. httplib serves each connection on one worker from accept
-// to close: a keep-alive connection holds its worker while it idles between requests (up to the
-// keep-alive timeout), and a long poll holds it while it waits. With a fixed pool (httplib's
-// ThreadPool) a few dozen such connections take every worker and a new connection waits, unserved,
-// behind them. Here a job that finds no idle worker gets a new one, up to `max` threads; threads
-// stay for later bursts (an idle thread costs a stack and nothing else).
-class ElasticPool : public httplib::TaskQueue {
- public:
-  explicit ElasticPool(size_t max) : max_(std::max<size_t>(1, max)) {}
-  ~ElasticPool() override { shutdown(); }
-
-  void enqueue(std::function<void()> fn) override {
-    std::unique_lock lock(mu_);
-    jobs_.push_back(std::move(fn));
-    if (idle_ >= jobs_.size() || threads_.size() >= max_) {
-      lock.unlock();
-      cv_.notify_one();
-      return;
-    }
-    threads_.emplace_back([this] { work(); });
-  }
-
-  void shutdown() override {
-    std::vector<std::thread> threads;
-    {
-      std::lock_guard lock(mu_);
-      stopping_ = true;
-      threads.swap(threads_);
-    }
-    cv_.notify_all();
-    for (auto& t : threads) t.join();
-  }
-
- private:
-  void work() {
-    std::unique_lock lock(mu_);
-    for (;;) {
-      ++idle_;
-      cv_.wait(lock, [&] { return !jobs_.empty() || stopping_; });
-      --idle_;
-      if (jobs_.empty()) return;  // stopping, and nothing left to serve
-      auto fn = std::move(jobs_.front());
-      jobs_.pop_front();
-      lock.unlock();
-      fn();
-      lock.lock();
-    }
-  }
-
-  const size_t max_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> jobs_;
-  std::vector<std::thread> threads_;
-  size_t idle_ = 0;
-  bool stopping_ = false;
 };
 
 // The listen backlog httplib uses (CPPHTTPLIB_LISTEN_BACKLOG) is compiled into the system's
@@ -211,7 +217,9 @@ struct Server::Impl {
   std::mutex run_mu;
   bool stopping = false;
   bool running = false;
-  httplib::Server http;  // last: its worker threads end before the state they use goes
+  GuardedHttp http;
+  // Last: its reader and worker threads end before the server and the state they use go.
+  std::unique_ptr<FrontDoor> door;
   int port = 0;
   int listen_fd = -1;  // the listening socket, seen by the socket options callback before its bind
 
@@ -359,6 +367,10 @@ struct Server::Impl {
   void account_routes() {
     http.Post(
         "/api/login", unauthed([this](const httplib::Request& req, httplib::Response& res) {
+          // JSON only: a form of another site cannot post a login (login CSRF) without a CORS preflight.
+          const std::string type = req.get_header_value("Content-Type");
+          if (type.rfind("application/json", 0) != 0)
+            return send_error(res, 415, "unsupported_media_type", "the login is a JSON body (Content-Type: application/json)");
           auto body = body_object(req, res);
           if (!body) return;
           auto login = string_member(*body, "login", res);
@@ -486,9 +498,9 @@ struct Server::Impl {
   // -------------------------------------------------------------------------------------------------------
 
   void routes() {
-    http.new_task_queue = [n = std::max(4, opts.threads)] {
-      return new ElasticPool(static_cast<size_t>(n));
-    };
+    // Every accepted socket goes to the front door (front_door.hpp), which reads whole requests without
+    // holding a thread and hands them to its workers; httplib's listening thread only hands sockets over.
+    http.new_task_queue = [] { return new InlineQueue; };
     // A client (a browser's fetch) reuses its connection for the next push or pull; httplib's default
     // closes it after 5 requests, which costs a new handshake every few pulls.
     http.set_keep_alive_max_count(1000);
@@ -496,9 +508,25 @@ struct Server::Impl {
     // small answer on a kept-alive connection waits for the client's delayed ACK (40 ms).
     http.set_tcp_nodelay(true);
     http.set_socket_options([this](socket_t sock) {
-      httplib::default_socket_options(sock);
+      // SO_REUSEADDR only: a restart may bind while old connections are in TIME_WAIT. Not SO_REUSEPORT
+      // (httplib's default), with which a second server bound the same port and took half the logins.
+      int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
       listen_fd = sock;
     });
+    const httplib::Headers security = security_headers(opts.web_root);
+    http.set_default_headers(security);
+    FrontLimits limits = opts.limits;
+    limits.workers = static_cast<size_t>(std::max(4, opts.threads));
+    limits.max_body = kMaxBody;
+    if (limits.allowed_hosts.empty()) limits.allowed_hosts = default_hosts(opts.host);
+    door = std::make_unique<FrontDoor>(
+        limits,
+        [this](httplib::Stream& strm, bool close, bool& closed) { return http.serve(strm, close, closed); },
+        security, [this](const Refusal& r) {
+          if (!opts.quiet) log_line(r.method, r.target, r.status, 0, "-", r.remote);
+        });
+    http.set_front_door(door.get());
     http.set_payload_max_length(kMaxBody);
     http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
       t_start = std::chrono::steady_clock::now();
@@ -517,9 +545,12 @@ struct Server::Impl {
       return httplib::Server::HandlerResponse::Unhandled;
     });
 
-    http.Get("/api/health", [](const httplib::Request&, httplib::Response& res) {
-      send_json(res, 200,
-                json{{"status", "ok"},
+    http.Get("/api/health", [this](const httplib::Request&, httplib::Response& res) {
+      // "ok" only while writes can succeed: after the log failed (a full disk) every write answers 503
+      // until a restart, and a load balancer must take this server out.
+      const bool ok = !state || state->healthy();
+      send_json(res, ok ? 200 : 503,
+                json{{"status", ok ? "ok" : "unavailable"},
                      {"service", "kartoteka"},
                      {"version", kVersion},
                      {"protocol", sync::kProtocol}});
@@ -592,10 +623,8 @@ struct Server::Impl {
         const double ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_start)
                 .count();
-        std::printf("%s %s %s %d %zuB %.1fms %s %s\n", utc_now().c_str(), req.method.c_str(),
-                    req.path.c_str(), res.status, res.body.size(), ms,
-                    t_user.empty() ? "-" : t_user.c_str(), req.remote_addr.c_str());
-        std::fflush(stdout);
+        log_line(req.method, req.path, res.status, res.body.size(), t_user.empty() ? "-" : t_user,
+                 req.remote_addr, ms);
       });
     }
   }
@@ -676,6 +705,7 @@ void Server::stop() {
         std::chrono::milliseconds(1));  // run_bound is entering httplib's loop
   }
   impl_->http.stop();
+  impl_->door->stop();
 }
 
 }  // namespace kt::server

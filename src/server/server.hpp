@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 
+#include "server/front_door.hpp"
+
 namespace kt::server {
 
 struct Options {
@@ -29,6 +31,9 @@ struct Options {
   // Most worker threads: started as connections need them (an open connection, idle keep-alive or
   // a waiting long poll, holds one); long polls may take all but 4.
   int threads = 512;
+  // What one client may hold and how long it may take (front_door.hpp): deadlines, sizes, connections per
+  // address. `allowed_hosts` empty: the loopback names when bound to a loopback address, else any Host.
+  FrontLimits limits;
   int poke_timeout_ms = 25000;         // how long /api/sync/poke waits for a change
   bool fast_password_hashing = false;  // minimum Argon2id cost: tests only
   // A checkpoint of the state (kartoteka.checkpoint next to the database, so that a start replays

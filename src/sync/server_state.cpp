@@ -243,6 +243,15 @@ void ServerState::append_or_break(const std::vector<LogRecord>& records) {
   }
 }
 
+void ServerState::note_store_failure(const std::exception& e) {
+  if (opts_.log) opts_.log(std::string("the log could not be written, refusing everything until restarted: ") + e.what());
+}
+
+bool ServerState::healthy() const {
+  std::shared_lock lock(mu_);
+  return !broken_;
+}
+
 void ServerState::publish() {
   for (const auto& c : unlogged_clients_) clients_.at(c).logged = clients_.at(c).last;
   unlogged_clients_.clear();
@@ -415,7 +424,12 @@ Status ServerState::apply_server_mutations(const std::string& author, std::vecto
     records.push_back(LogRecord{std::move(m), o.ver, {}, {}});
     note_processed(records.back());
   }
-  append_or_break(records);
+  try {
+    append_or_break(records);
+  } catch (const std::exception& e) {
+    note_store_failure(e);
+    return Status::Fail("unavailable", "the server's storage failed; it must be restarted");
+  }
   publish();
   return result;
 }
@@ -514,7 +528,12 @@ Response ServerState::push(const std::string& user, const json& request) {
                   json{{"lastMutationIds", std::move(last_ids)}, {"results", std::move(results)}}};
   if (global_change_ || records.empty()) {
     // Configuration and access changes affect every answer: nothing is read until they are logged.
-    append_or_break(records);
+    try {
+      append_or_break(records);
+    } catch (const std::exception& e) {
+      note_store_failure(e);
+      return unavailable();
+    }
     publish();
     return answer;
   }
@@ -527,7 +546,7 @@ Response ServerState::push(const std::string& user, const json& request) {
   lock.unlock();
   try {
     note_appended(store_->append(records), records);
-  } catch (...) {
+  } catch (const std::exception& e) {
     lock.lock();
     broken_ = true;  // as append_or_break: memory is ahead of the log
     window_ = false;
@@ -536,7 +555,10 @@ Response ServerState::push(const std::string& user, const json& request) {
       window_open_.store(false);
     }
     wait_cv_.notify_all();
-    throw;
+    note_store_failure(e);
+    // The pusher gets what every later request gets (PROTOCOL.md), not an internal error: nothing of the
+    // push is acknowledged, and the client keeps it for a retry after the restart.
+    return unavailable();
   }
   lock.lock();
   publish();
@@ -864,6 +886,7 @@ Response ServerState::write_fields(const std::string& user, const std::string& i
       if (!(item->get(fid) == v)) cmds.push_back(SetField{id, fid, v, item->get(fid)});
   }
   if (Status s = apply_server_mutations(user, std::move(cmds)); !s) {
+    if (s.code == "unavailable") return unavailable();
     redact(user, &s);
     return refuse(std::move(s), {});
   }

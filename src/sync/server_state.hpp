@@ -137,6 +137,9 @@ class ServerState {
   bool wait_for_change(std::uint64_t after, std::chrono::milliseconds timeout);
   // Wakes every waiter; later waits return at once. For a server that is stopping.
   void shutdown();
+  // False once the log could not be written (a full disk): every write answers 503 unavailable until a
+  // restart, and /api/health says so.
+  bool healthy() const;
 
   // The authoritative workspace. Reading it while another thread pushes is a data race: use read()
   // then.
@@ -200,6 +203,7 @@ class ServerState {
   // writes) and logs them; stops at the first failure and returns it.
   Status apply_server_mutations(const std::string& author, std::vector<Command> cmds);
   void append_or_break(const std::vector<LogRecord>& records);
+  void note_store_failure(const std::exception& e);
   // Notes where the log ends after an append (under write_mu_) and wakes the checkpoint writer when
   // enough records came since the last checkpoint.
   void note_appended(std::uint64_t pos, const std::vector<LogRecord>& records);

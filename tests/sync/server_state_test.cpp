@@ -1217,7 +1217,12 @@ TEST_CASE("when the log cannot be written the state refuses everything until res
   PushClient a("a", "u1");
   a.push_ok(s, {deal("D1", "u1")});
   *fail = true;
-  CHECK_THROWS_AS(a.push(s, deal("D2", "u1")), std::runtime_error);
+  CHECK(s.healthy());
+  // The failing push itself answers 503 (PROTOCOL.md), not an internal error.
+  sync::Response failed = a.push(s, deal("D2", "u1"));
+  CHECK(failed.status == 503);
+  CHECK(failed.body["error"] == "unavailable");
+  CHECK_FALSE(s.healthy());
   *fail = false;
   CHECK(a.push(s, deal("D3", "u1")).status == 503);
   CHECK(s.pull("u1", pull_body("")).status == 503);
