@@ -17,6 +17,7 @@ void usage() {
   std::puts(
       "usage: kartoteka-server [--host H] [--port N] [--web-root DIR] [--data-dir DIR]\n"
       "                        [--admin-login L --admin-password P] [--threads N] [--quiet]\n"
+      "                        [--token-idle-days N] [--hash-slots N]\n"
       "  --host            address to listen on (env KT_HOST, default 127.0.0.1)\n"
       "  --port            port, 0 for any free port (env KT_PORT, default 8080)\n"
       "  --web-root        folder of the built web app to serve (env KT_WEB_ROOT)\n"
@@ -31,6 +32,10 @@ void usage() {
       "                    account; ignored afterwards\n"
       "  --threads         most worker threads, started as needed; each open connection\n"
       "                    and each long poll holds one (env KT_THREADS, default 512)\n"
+      "  --token-idle-days a login token unused this many days expires (env KT_TOKEN_IDLE_DAYS,\n"
+      "                    default 30, 1 to 3650)\n"
+      "  --hash-slots      password checks at once, 64 MiB each (env KT_HASH_SLOTS; default\n"
+      "                    one per core, at most 16); more logins wait, then get 503\n"
       "  --quiet           no request log");
 }
 
@@ -45,6 +50,9 @@ int main(int argc, char** argv) {
   if (const char* v = std::getenv("KT_ADMIN_LOGIN")) opts.admin_login = v;
   if (const char* v = std::getenv("KT_ADMIN_PASSWORD")) opts.admin_password = v;
   if (const char* v = std::getenv("KT_THREADS")) opts.threads = std::atoi(v);
+  long long idle_days = 30;
+  if (const char* v = std::getenv("KT_TOKEN_IDLE_DAYS")) idle_days = std::atoll(v);
+  if (const char* v = std::getenv("KT_HASH_SLOTS")) opts.hash_slots = std::atoi(v);
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -68,6 +76,10 @@ int main(int argc, char** argv) {
       opts.admin_password = next();
     else if (a == "--threads")
       opts.threads = std::atoi(next().c_str());
+    else if (a == "--token-idle-days")
+      idle_days = std::atoll(next().c_str());
+    else if (a == "--hash-slots")
+      opts.hash_slots = std::atoi(next().c_str());
     else if (a == "--quiet")
       opts.quiet = true;
     else if (a == "--help" || a == "-h")
@@ -84,6 +96,15 @@ int main(int argc, char** argv) {
   }
   if (opts.threads < 4 || opts.threads > 1024) {
     std::fprintf(stderr, "kartoteka-server: --threads must be 4 to 1024\n");
+    return 2;
+  }
+  if (idle_days < 1 || idle_days > 3650) {
+    std::fprintf(stderr, "kartoteka-server: --token-idle-days must be 1 to 3650\n");
+    return 2;
+  }
+  opts.token_idle_ms = idle_days * 24 * 3600 * 1000;
+  if (opts.hash_slots < 0 || opts.hash_slots > 256) {
+    std::fprintf(stderr, "kartoteka-server: --hash-slots must be 0 (one per core) to 256\n");
     return 2;
   }
   // SIGINT and SIGTERM are taken by one thread with sigwait, which may stop the server safely (a
