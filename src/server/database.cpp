@@ -1,14 +1,22 @@
 #include "server/database.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <iterator>
 #include <stdexcept>
 
 namespace kt::server {
 
 namespace {
 
-// Version 1 of the layout. A later version migrates from the number stored in user_version.
+// The layout, version 2 (kVersion). A database of an older version gets the missing tables here and
+// then the changes of each later version (kMigrations).
+constexpr int kVersion = 2;
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS mutations(
@@ -30,14 +38,39 @@ CREATE TABLE IF NOT EXISTS tokens(
   hash TEXT PRIMARY KEY,     -- BLAKE2b of the token; the token itself is never stored
   user TEXT NOT NULL,
   created INTEGER NOT NULL,
-  revoked INTEGER NOT NULL DEFAULT 0);
+  revoked INTEGER NOT NULL DEFAULT 0,  -- version 1 kept revoked rows; now they are deleted
+  used INTEGER NOT NULL DEFAULT 0);    -- last use (ms), roughly: the token expires when idle too long
 CREATE INDEX IF NOT EXISTS tokens_user ON tokens(user);
-PRAGMA user_version = 1;
 )sql";
+
+// kMigrations[v - 1] turns version v into v + 1.
+constexpr const char* kMigrations[] = {
+    "ALTER TABLE tokens ADD COLUMN used INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE tokens SET used = created;",
+};
+static_assert(std::size(kMigrations) == kVersion - 1);
+
+// The database, its -wal and -shm (SQLite gives them the database file's mode) hold password and
+// token hashes, the cursor secret and restricted values: readable by the server's user only,
+// whatever the umask, and tightened when an older server left them readable.
+void make_private(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
+  const bool ok = ::fchmod(fd, 0600) == 0;
+  const int e = errno;
+  ::close(fd);
+  if (!ok) throw std::runtime_error("cannot make " + path + " private: " + std::strerror(e));
+  for (const char* suffix : {"-wal", "-shm"}) {
+    const std::string side = path + suffix;
+    if (::chmod(side.c_str(), 0600) != 0 && errno != ENOENT)
+      throw std::runtime_error("cannot make " + side + " private: " + std::strerror(errno));
+  }
+}
 
 }  // namespace
 
 Database::Database(const std::string& path) {
+  make_private(path);
   if (sqlite3_open_v2(path.c_str(), &db_,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                       nullptr) != SQLITE_OK) {
@@ -49,13 +82,20 @@ Database::Database(const std::string& path) {
   sqlite3_busy_timeout(db_, 5000);
   exec("PRAGMA journal_mode=WAL");
   exec("PRAGMA synchronous=FULL");
+  int version = 0;
   {
     Statement v(*this, "PRAGMA user_version");
     v.step();
-    if (v.integer(0) > 1)
-      throw std::runtime_error(path + " was written by a newer kartoteka-server");
+    version = static_cast<int>(v.integer(0));
   }
+  if (version > kVersion)
+    throw std::runtime_error(path + " was written by a newer kartoteka-server");
+  Transaction tx(*this);
+  // A new database gets the current layout at once; an old one keeps its tables and migrates.
   exec(kSchema);
+  for (int v = version == 0 ? kVersion : version; v < kVersion; ++v) exec(kMigrations[v - 1]);
+  exec(("PRAGMA user_version = " + std::to_string(kVersion)).c_str());
+  tx.commit();
 }
 
 Database::~Database() {

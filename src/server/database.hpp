@@ -46,7 +46,8 @@ class Statement {
 
 class Database {
  public:
-  // Opens (creating when absent) the database file and its tables.
+  // Opens (creating when absent) the database file and its tables, migrating an older layout. The
+  // file, its -wal and -shm are made 0600.
   explicit Database(const std::string& path);
   ~Database();
   Database(const Database&) = delete;

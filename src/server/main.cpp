@@ -18,6 +18,7 @@ void usage() {
       "usage: kartoteka-server [--host H] [--port N] [--web-root DIR] [--data-dir DIR]\n"
       "                        [--admin-login L --admin-password P] [--threads N] [--quiet]\n"
       "                        [--allowed-host NAME]... [--max-connections-per-address N]\n"
+      "                        [--token-idle-days N] [--hash-slots N]\n"
       "  --host            address to listen on (env KT_HOST, default 127.0.0.1)\n"
       "  --port            port, 0 for any free port (env KT_PORT, default 8080)\n"
       "  --web-root        folder of the built web app to serve (env KT_WEB_ROOT)\n"
@@ -37,6 +38,10 @@ void usage() {
       "                    and [::1] when --host is a loopback address, any name otherwise\n"
       "  --max-connections-per-address  open connections one client address may hold (env\n"
       "                    KT_MAX_CONNECTIONS_PER_ADDRESS, default 256); more get 503\n"
+      "  --token-idle-days a login token unused this many days expires (env KT_TOKEN_IDLE_DAYS,\n"
+      "                    default 30, 1 to 3650)\n"
+      "  --hash-slots      password checks at once, 64 MiB each (env KT_HASH_SLOTS; default\n"
+      "                    one per core, at most 16); more logins wait, then get 503\n"
       "  --quiet           no request log");
 }
 
@@ -63,6 +68,9 @@ int main(int argc, char** argv) {
   if (const char* v = std::getenv("KT_ALLOWED_HOSTS")) add_hosts(v);
   long per_address = static_cast<long>(opts.limits.max_per_address);
   if (const char* v = std::getenv("KT_MAX_CONNECTIONS_PER_ADDRESS")) per_address = std::atol(v);
+  long long idle_days = 30;
+  if (const char* v = std::getenv("KT_TOKEN_IDLE_DAYS")) idle_days = std::atoll(v);
+  if (const char* v = std::getenv("KT_HASH_SLOTS")) opts.hash_slots = std::atoi(v);
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -90,6 +98,10 @@ int main(int argc, char** argv) {
       add_hosts(next());
     else if (a == "--max-connections-per-address")
       per_address = std::atol(next().c_str());
+    else if (a == "--token-idle-days")
+      idle_days = std::atoll(next().c_str());
+    else if (a == "--hash-slots")
+      opts.hash_slots = std::atoi(next().c_str());
     else if (a == "--quiet")
       opts.quiet = true;
     else if (a == "--help" || a == "-h")
@@ -111,6 +123,15 @@ int main(int argc, char** argv) {
   opts.limits.max_per_address = static_cast<size_t>(per_address);
   if (opts.threads < 4 || opts.threads > 1024) {
     std::fprintf(stderr, "kartoteka-server: --threads must be 4 to 1024\n");
+    return 2;
+  }
+  if (idle_days < 1 || idle_days > 3650) {
+    std::fprintf(stderr, "kartoteka-server: --token-idle-days must be 1 to 3650\n");
+    return 2;
+  }
+  opts.token_idle_ms = idle_days * 24 * 3600 * 1000;
+  if (opts.hash_slots < 0 || opts.hash_slots > 256) {
+    std::fprintf(stderr, "kartoteka-server: --hash-slots must be 0 (one per core) to 256\n");
     return 2;
   }
   // SIGINT and SIGTERM are taken by one thread with sigwait, which may stop the server safely (a

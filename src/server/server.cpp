@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <httplib.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <netinet/in.h>
@@ -180,8 +181,9 @@ class DirLock {
  public:
   explicit DirLock(const std::string& dir) {
     const std::string path = dir + "/lock";
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd_ < 0) throw std::runtime_error("cannot open " + path);
+    ::fchmod(fd_, 0600);  // one an older server made 0644
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
       ::close(fd_);
       throw std::runtime_error("another kartoteka-server is using " + dir);
@@ -200,6 +202,9 @@ class DirLock {
 // kernel drops their handshakes: each such client retransmits its SYN after 1 s (then 3 s, ...).
 constexpr int kListenBacklog = 1024;
 
+// Expired tokens are deleted at start and then by a login at most this often.
+constexpr std::int64_t kPurgeEveryMs = 10 * 60 * 1000;
+
 // A start that replayed this many log records writes a checkpoint before it serves.
 constexpr std::uint64_t kCheckpointAfterReplay = 10000;
 
@@ -210,6 +215,8 @@ struct Server::Impl {
   std::unique_ptr<DirLock> lock;
   std::shared_ptr<Database> db;
   std::unique_ptr<Accounts> accounts;
+  std::unique_ptr<LoginLimiter> limiter;
+  std::atomic<std::int64_t> last_purge{0};
   std::unique_ptr<sync::ServerState> state;
   std::atomic<int> pokes{0};
   // stop() may come before run_bound() reaches httplib's loop, where httplib's own stop() does
@@ -229,11 +236,24 @@ struct Server::Impl {
 
   void open_data_dir() {
     std::error_code ec;
-    std::filesystem::create_directories(opts.data_dir, ec);
+    const bool created = std::filesystem::create_directories(opts.data_dir, ec);
     if (ec)
       throw std::runtime_error("cannot create the data directory " + opts.data_dir + ": " +
                                ec.message());
+    // It holds password and token hashes, the cursor secret and restricted values: a new one is the
+    // server user's alone. An existing one is the operator's choice (it may be shared on purpose,
+    // or not be ours to change): only a warning; the files in it are made private (Database,
+    // DirLock, the checkpoint).
+    struct stat st {};
+    if (created && ::chmod(opts.data_dir.c_str(), 0700) != 0)
+      throw std::runtime_error("cannot make the data directory " + opts.data_dir + " private");
+    if (!created && ::stat(opts.data_dir.c_str(), &st) == 0 && (st.st_mode & 0077) != 0)
+      std::fprintf(stderr,
+                   "kartoteka-server: the data directory %s is open to other users (mode %03o); "
+                   "chmod 700 it\n",
+                   opts.data_dir.c_str(), static_cast<unsigned>(st.st_mode & 0777));
     lock = std::make_unique<DirLock>(opts.data_dir);
+    ::chmod((opts.data_dir + "/kartoteka.checkpoint").c_str(), 0600);  // one an older server wrote
     db = std::make_shared<Database>(opts.data_dir + "/kartoteka.db");
     std::string secret;
     {
@@ -245,7 +265,22 @@ struct Server::Impl {
       }
       secret = *s;
     }
-    accounts = std::make_unique<Accounts>(db, opts.fast_password_hashing);
+    AccountOptions ao;
+    ao.fast_hashing = opts.fast_password_hashing;
+    ao.hash_slots = opts.hash_slots;
+    ao.hash_wait_ms = opts.hash_wait_ms;
+    ao.token_idle_ms = opts.token_idle_ms;
+    ao.now_ms = opts.now_ms;
+    ao.while_hashing = opts.while_hashing;
+    accounts = std::make_unique<Accounts>(db, std::move(ao));
+    LoginLimiter::Limits limits;
+    limits.login_free = opts.login_free_failures;
+    limits.address_free = opts.address_free_failures;
+    limits.window_ms = opts.login_window_ms;
+    limits.first_delay_ms = opts.login_first_delay_ms;
+    limits.max_delay_ms = opts.login_max_delay_ms;
+    limits.max_keys = opts.login_max_keys;
+    limiter = std::make_unique<LoginLimiter>(limits);
     sync::ServerOptions so;
     so.now_ms = opts.now_ms;
     if (opts.checkpoint_every >= 0) so.checkpoint_every = static_cast<std::uint64_t>(opts.checkpoint_every);
@@ -270,6 +305,38 @@ struct Server::Impl {
     // A start that replayed much saves the next one the work.
     if (info.replayed >= kCheckpointAfterReplay) save_checkpoint();
     ensure_admin();
+    purge_tokens();
+  }
+
+  // Deletes expired token rows, and the tokens of users who are no longer active.
+  void purge_tokens() {
+    last_purge = now_ms();
+    accounts->purge_tokens();
+    revoke_inactive();
+  }
+
+  // Sessions of a user who is no longer active end at once, so that reactivating him later does
+  // not bring them back.
+  void revoke_inactive() {
+    for (const auto& id : accounts->token_users()) {
+      auto u = state->user(id);
+      if (!u || !u->active) accounts->revoke_user_tokens(id);
+    }
+  }
+
+  // The clock of token purges (wall time, as tokens' last use is stored), and of login waits
+  // (steady: a clock set back must not lengthen them).
+  std::int64_t now_ms() const {
+    if (opts.now_ms) return opts.now_ms();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+  std::int64_t steady_ms() const {
+    if (opts.now_ms) return opts.now_ms();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
   }
 
   void save_checkpoint() {
@@ -324,7 +391,10 @@ struct Server::Impl {
     auto user = accounts->token_user(h.substr(prefix.size()));
     if (!user) return std::nullopt;
     auto u = state->user(*user);
-    if (!u || !u->active) return std::nullopt;
+    if (!u || !u->active) {
+      accounts->revoke_user_tokens(*user);  // normally gone already (revoke_inactive after a push)
+      return std::nullopt;
+    }
     return user;
   }
 
@@ -377,14 +447,36 @@ struct Server::Impl {
           if (!login) return;
           auto password = string_member(*body, "password", res);
           if (!password) return;
-          auto user = password->size() <= kMaxPassword ? accounts->check_password(*login, *password)
-                                                       : std::nullopt;
-          auto u = user ? state->user(*user) : std::nullopt;
+          // Guessing is slowed per login and per address; a key that must wait is answered before
+          // any hashing, so that waiting attempts cost nothing.
+          if (const std::int64_t wait = limiter->begin(req.remote_addr, *login, steady_ms());
+              wait > 0) {
+            const std::int64_t s = (wait + 999) / 1000;
+            res.set_header("Retry-After", std::to_string(s));
+            return send_json(res, 429,
+                             json{{"error", "too_many_attempts"},
+                                  {"message", "too many wrong passwords: try again in " +
+                                                  std::to_string(s) + " s"},
+                                  {"retryAfter", s}});
+          }
+          std::string user;
+          const auto check = password->size() <= kMaxPassword && login->size() <= 64
+                                 ? accounts->check_password(*login, *password, &user)
+                                 : Accounts::Check::Wrong;
+          if (check == Accounts::Check::Busy) {
+            limiter->cancelled(req.remote_addr, *login);
+            res.set_header("Retry-After", "1");
+            return send_error(res, 503, "busy",
+                              "too many logins are being checked; try again in a moment");
+          }
+          auto u = check == Accounts::Check::Ok ? state->user(user) : std::nullopt;
           if (!u || !u->active)
             return send_error(res, 401, "bad_credentials", "wrong login or password");
-          t_user = *user;
+          limiter->succeeded(req.remote_addr, *login);
+          if (now_ms() - last_purge > kPurgeEveryMs) purge_tokens();
+          t_user = user;
           send_json(res, 200,
-                    json{{"token", accounts->issue_token(*user)}, {"user", user_json(*user)}});
+                    json{{"token", accounts->issue_token(user)}, {"user", user_json(user)}});
         }));
 
     http.Post("/api/logout", authed([this](const httplib::Request& req, httplib::Response& res,
@@ -457,7 +549,12 @@ struct Server::Impl {
   void sync_routes() {
     http.Post("/api/sync/push", authed([this](const httplib::Request& req, httplib::Response& res,
                                               const std::string& user) {
-                if (auto body = body_object(req, res)) send(res, state->push(user, *body));
+                auto body = body_object(req, res);
+                if (!body) return;
+                const auto epoch = state->access_epoch();
+                send(res, state->push(user, *body));
+                // A user.put may have made a user inactive: his tokens go now.
+                if (state->access_epoch() != epoch) revoke_inactive();
               }));
     http.Post("/api/sync/pull", authed([this](const httplib::Request& req, httplib::Response& res,
                                               const std::string& user) {

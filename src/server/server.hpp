@@ -3,6 +3,7 @@
 // serialise).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -40,8 +41,25 @@ struct Options {
   // only the log after it) is written at a clean stop, after a start that replayed much, and in the
   // background after this many log records; 0: only at start and stop; negative: the default.
   long long checkpoint_every = -1;
-  std::function<std::int64_t()>
-      now_ms;  // the sync clock; the system clock when empty (tests set it)
+  std::function<std::int64_t()> now_ms;  // the sync clock, also of token expiry and login waits;
+                                         // the system clock when empty (tests set it)
+
+  // Logins (PROTOCOL.md, POST /api/login). Argon2id hashes running at once (64 MiB each); 0: one
+  // per core, at most 16. A login that finds no free slot within hash_wait_ms answers 503 busy.
+  int hash_slots = 0;
+  int hash_wait_ms = 2000;
+  // Password guessing: wrong passwords of one login, and from one client address (any logins),
+  // that pass freely within the window; each further one makes the next attempt wait, twice as
+  // long each time from the first delay up to the cap (429 too_many_attempts with Retry-After).
+  int login_free_failures = 5;
+  int address_free_failures = 20;
+  long long login_window_ms = 3600LL * 1000;  // failures are forgotten this long after the last
+  long long login_first_delay_ms = 1000;
+  long long login_max_delay_ms = 15LL * 60 * 1000;
+  std::size_t login_max_keys = 100000;  // logins and addresses tracked (memory bound)
+  // A token unused this long expires (each use renews it).
+  long long token_idle_ms = 30LL * 24 * 3600 * 1000;
+  std::function<void()> while_hashing;  // tests: run by a login while it holds a hashing slot
 };
 
 class Server {

@@ -95,6 +95,9 @@ class SqliteLogStore : public sync::LogStore {
     const std::string tmp = checkpoint_path_ + ".tmp";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) throw std::runtime_error("cannot create " + tmp + ": " + std::strerror(errno));
+    // The state it holds is as secret as the database: private even when a crash left a .tmp of
+    // another mode behind.
+    ::fchmod(fd, 0600);
     const char* p = bytes.data();
     size_t left = bytes.size();
     while (left > 0) {
