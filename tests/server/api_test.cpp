@@ -430,8 +430,8 @@ TEST_CASE("one user's waiting pokes are capped (503 busy with Retry-After); hidd
       if (res) answers[i] = {res->status, res->get_header_value("Retry-After"), json::parse(res->body, nullptr, false)};
       ++done;
     });
-  for (int i = 0; i < 60000 && done.load() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  REQUIRE(done.load() == 1);
+  for (int i = 0; i < 20000 && done.load() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  CHECK(done.load() == 1);  // (without the cap, all five wait: the change below releases them)
   // Ivan's poke is not held back by hers, and a change hidden from him does not answer it: it answers
   // for his own deal.
   Answer ivans;
