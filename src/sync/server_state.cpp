@@ -119,6 +119,22 @@ std::string read_mutation(const json& j, const std::string& user, Incoming* out)
   return {};
 }
 
+// The field a command names as its subject, if any (a rejection may repeat it: the author wrote it).
+std::string named_field(const Command& c) {
+  return std::visit(
+      [](const auto& x) -> std::string {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, SetField> || std::is_same_v<T, DeleteField> ||
+                      std::is_same_v<T, SetRequired>)
+          return x.field;
+        else if constexpr (std::is_same_v<T, PutField>)
+          return x.def.id;
+        else
+          return {};
+      },
+      c);
+}
+
 json rejection_json(const std::string& client, std::uint64_t seq, const Status& s) {
   json r{{"client", client},
          {"seq", seq},
@@ -516,7 +532,7 @@ Response ServerState::push(const std::string& user, const json& request) {
       results.push_back(
           {{"client", m.client}, {"seq", m.seq}, {"status", "applied"}, {"ver", o.ver}});
     } else {
-      redact(user, &o.status);
+      redact(user, &o.status, named_field(m.cmd));
       results.push_back(rejection_json(m.client, m.seq, o.status));
     }
     records.push_back(LogRecord{std::move(m), o.ver, o.status.code, o.status.message});
@@ -1026,10 +1042,10 @@ bool ServerState::was_readable_since(const std::string& user, const Item& item,
   return false;
 }
 
-void ServerState::redact(const std::string& user, Status* s) const {
+void ServerState::redact(const std::string& user, Status* s, const std::string& named) const {
   const Schema& schema = ws_.schema();
   for (const auto& f : schema.fields) {
-    if (can_see_field(schema, user, f)) continue;
+    if (f.id == named || can_see_field(schema, user, f)) continue;
     replace_word(s->message, f.id, "(hidden field)");
     if (s->field == f.id) s->field.clear();
     s->missing.erase(std::remove(s->missing.begin(), s->missing.end(), f.id), s->missing.end());

@@ -238,8 +238,10 @@ class ServerState {
   // removed.
   bool was_readable_since(const std::string& user, const Item& item, const ItemMeta& meta,
                           std::uint64_t base) const;
-  // Drops field ids hidden from `user` out of a rejection, so that a result never names one.
-  void redact(const std::string& user, Status* s) const;
+  // Drops field ids hidden from `user` out of a rejection, so that a result never names one; but for
+  // `named`, the field the refused command itself names (his own words: leaving it keeps a hidden field's
+  // answer the same as a missing field's).
+  void redact(const std::string& user, Status* s, const std::string& named = {}) const;
   nlohmann::json client_ids(const std::string& user, const nlohmann::json& only) const;
 
   std::unique_ptr<LogStore> store_;
