@@ -63,6 +63,9 @@ struct Document {
   std::string created_by;
   std::string entity;
   std::string item_id;
+  // What of the workspace the page shows (documents.hpp DocContext::deps): "F:entity.FIELD" for a field's
+  // value, "I:id" for a related item's. The document goes only to users who may see all of it.
+  std::vector<std::string> uses;
   bool operator==(const Document&) const = default;
 };
 

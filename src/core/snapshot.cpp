@@ -1,6 +1,7 @@
 #include "core/snapshot.hpp"
 
 #include <algorithm>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
@@ -164,12 +165,34 @@ Status load_schema(const json& j, Schema* out) {
 // [SECTION] Items
 // ---------------------------------------------------------------------------------------------------------
 
+namespace {
+
+json item_json_of(const Schema& s, const Item& item, const std::vector<TimelineEntry>& entries,
+                  const std::string* user, std::uint64_t timeline_from,
+                  const std::function<bool(const std::string&)>& readable);
+
+}  // namespace
+
 json item_json(const Workspace& ws, const Item& item, const std::string* user, std::uint64_t timeline_from) {
-  return item_json(ws.schema(), item, ws.timeline(item.id), user, timeline_from);
+  std::function<bool(const std::string&)> readable;
+  if (user)
+    readable = [&ws, user](const std::string& id) {
+      const Item* it = ws.item(id);
+      return it && can_act(ws.schema(), *user, *it, Action::Read);
+    };
+  return item_json_of(ws.schema(), item, ws.timeline(item.id), user, timeline_from, readable);
 }
 
 json item_json(const Schema& s, const Item& item, const std::vector<TimelineEntry>& entries, const std::string* user,
                std::uint64_t timeline_from) {
+  return item_json_of(s, item, entries, user, timeline_from, {});
+}
+
+namespace {
+
+json item_json_of(const Schema& s, const Item& item, const std::vector<TimelineEntry>& entries,
+                  const std::string* user, std::uint64_t timeline_from,
+                  const std::function<bool(const std::string&)>& readable) {
   json fields = json::object();
   for (const auto& [fid, cell] : item.fields)
     if (field_visible(s, item.entity, fid, user)) fields[fid] = {{"v", cell.value}, {"h", cell.hlc.str()}};
@@ -185,10 +208,18 @@ json item_json(const Schema& s, const Item& item, const std::vector<TimelineEntr
          {"fields", std::move(fields)}, {"timeline", std::move(timeline)}};
   if (!item.activities.empty()) j["activities"] = item.activities;
   if (!item.products.empty()) j["products"] = item.products;
-  if (!item.documents.empty()) j["documents"] = item.documents;
+  if (!item.documents.empty()) {
+    // Documents are values like any other: one that shows what the user may not see does not reach him.
+    json docs = json::array();
+    for (const auto& d : item.documents)
+      if (!user || can_see_document(s, *user, d, readable)) docs.push_back(d);
+    if (!docs.empty()) j["documents"] = std::move(docs);
+  }
   if (timeline_from) j["timelineFrom"] = timeline_from;
   return j;
 }
+
+}  // namespace
 
 Status load_item(const json& j, Item* item, std::vector<TimelineEntry>* timeline) {
   try {

@@ -26,6 +26,8 @@ enum ValueTag : std::uint8_t { kNull, kFalse, kTrue, kInt, kDouble, kString, kMo
 class Writer {
  public:
   std::string out;
+  // When set, only the documents it accepts are written (a projection).
+  std::function<bool(const Document&)> keep_document;
   void u8(std::uint8_t b) { out.push_back(static_cast<char>(b)); }
   void uv(std::uint64_t v) {
     char b[10];  // one append: a push_back per byte cost more than the rest of writing a timeline entry
@@ -120,7 +122,14 @@ class Writer {
   void lists(const Item& it) {
     json_list(it.activities);
     json_list(it.products);
-    json_list(it.documents);
+    if (!keep_document || std::all_of(it.documents.begin(), it.documents.end(), keep_document)) {
+      json_list(it.documents);
+    } else {
+      std::vector<Document> kept;
+      for (const auto& d : it.documents)
+        if (keep_document(d)) kept.push_back(d);
+      json_list(kept);
+    }
   }
 
  private:
@@ -496,6 +505,7 @@ bool encode_workspace(const Workspace& ws, std::uint64_t tag, const ByteSink& si
 struct ItemBlockWriter::Impl {
   const Schema& schema;
   const std::string* user;
+  std::function<bool(const std::string&)> readable;  // items, for documents that show related ones
   Writer w;
   size_t count = 0;
   // Whether a field of the entity being written is visible to the user, per field id (a schema lookup and
@@ -504,8 +514,14 @@ struct ItemBlockWriter::Impl {
   std::function<bool(const std::string&)> visible_of(const std::string& entity);
 };
 
-ItemBlockWriter::ItemBlockWriter(const Schema& s, const std::string* for_user)
-    : impl_(std::make_unique<Impl>(Impl{s, for_user, {}, 0, {}})) {}
+ItemBlockWriter::ItemBlockWriter(const Schema& s, const std::string* for_user,
+                                 std::function<bool(const std::string&)> readable)
+    : impl_(std::make_unique<Impl>(Impl{s, for_user, std::move(readable), {}, 0, {}})) {
+  if (for_user) {
+    Impl* m = impl_.get();
+    m->w.keep_document = [m](const Document& d) { return can_see_document(m->schema, *m->user, d, m->readable); };
+  }
+}
 ItemBlockWriter::~ItemBlockWriter() = default;
 
 // Whether a field of the item's entity is visible to the writer's user (every field without one).

@@ -574,8 +574,11 @@ struct Server::Impl {
                  std::atomic<int>& n;
                  ~Release() { n.fetch_sub(1); }
                } release{pokes};
-               send(res, state->poke(user, req.get_param_value("cursor"),
-                                     std::chrono::milliseconds(opts.poke_timeout_ms)));
+               // Beyond the global cap, each user may have a few waiting (503 busy from the state).
+               sync::Response r = state->poke(user, req.get_param_value("cursor"),
+                                              std::chrono::milliseconds(opts.poke_timeout_ms));
+               if (r.status == 503) res.set_header("Retry-After", "5");
+               send(res, r);
              }));
     http.Get(R"(/api/items/([^/]+))",
              authed([this](const httplib::Request& req, httplib::Response& res,

@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "core/documents.hpp"
 #include "core/required.hpp"
 #include "core/rights.hpp"
 #include "core/snapshot.hpp"
@@ -116,6 +117,22 @@ std::string read_mutation(const json& j, const std::string& user, Incoming* out)
     out->command_error = std::string("the command does not read: ") + e.what();
   }
   return {};
+}
+
+// The field a command names as its subject, if any (a rejection may repeat it: the author wrote it).
+std::string named_field(const Command& c) {
+  return std::visit(
+      [](const auto& x) -> std::string {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, SetField> || std::is_same_v<T, DeleteField> ||
+                      std::is_same_v<T, SetRequired>)
+          return x.field;
+        else if constexpr (std::is_same_v<T, PutField>)
+          return x.def.id;
+        else
+          return {};
+      },
+      c);
 }
 
 json rejection_json(const std::string& client, std::uint64_t seq, const Status& s) {
@@ -253,15 +270,21 @@ bool ServerState::healthy() const {
 }
 
 void ServerState::publish() {
-  for (const auto& c : unlogged_clients_) clients_.at(c).logged = clients_.at(c).last;
-  unlogged_clients_.clear();
+  std::vector<const std::string*> acked;  // users whose clients' mutations are now logged
+  for (const auto& c : unlogged_clients_) {
+    ClientInfo& info = clients_.at(c);
+    info.logged = info.last;
+    if (!info.user.empty() && (acked.empty() || *acked.back() != info.user)) acked.push_back(&info.user);
+  }
   logged_ = readable_ = version_;
   window_ = false;
   {
     std::lock_guard lock(wait_mu_);
+    for (const std::string* u : acked) ++acks_of_user_[*u];
     published_.store(version_);
     window_open_.store(false);
   }
+  unlogged_clients_.clear();
   wait_cv_.notify_all();
 }
 
@@ -508,16 +531,22 @@ Response ServerState::push(const std::string& user, const json& request) {
           "clock_skew", "the mutation's clock is " + std::to_string((m.hlc.wall - now_ms) / 1000) +
                             " s ahead of the server's; check the device's time");
     } else if (const std::string id = command_item(m.cmd);
-               !id.empty() && ws_.item(id) && !readable(user, *ws_.item(id))) {
+               !id.empty() && !std::holds_alternative<CreateItem>(m.cmd) && ws_.item(id) &&
+               !readable(user, *ws_.item(id))) {
       o.status = Status::Fail("unknown_item", "no such item: " + id);  // no existence leak
+      // (A creation with a taken id is refused by the core as item_exists, whether or not the user may
+      // read the item that has it: the same answer, which says nothing of that item.)
     } else {
-      o = apply_locked(m);
+      // A document's page, number and title are the server's: rendered again from the template and the
+      // workspace as the author sees them, whatever the client sent.
+      if (auto* doc = std::get_if<GenerateDocument>(&m.cmd)) o.status = regenerate_document(ws_, user, doc);
+      if (o.status) o = apply_locked(m);
     }
     if (o.status) {
       results.push_back(
           {{"client", m.client}, {"seq", m.seq}, {"status", "applied"}, {"ver", o.ver}});
     } else {
-      redact(user, &o.status);
+      redact(user, &o.status, named_field(m.cmd));
       results.push_back(rejection_json(m.client, m.seq, o.status));
     }
     records.push_back(LogRecord{std::move(m), o.ver, o.status.code, o.status.message});
@@ -659,7 +688,10 @@ Response ServerState::pull(const std::string& user, const json& request) {
   // size (fewer round trips, page saves and frames in a bootstrap or a catch-up).
   if (blocks && asked > limit)
     limit = static_cast<std::size_t>(std::min<std::uint64_t>(asked, kBinaryPageFactor * opts_.max_limit));
-  ItemBlockWriter block(ws_.schema(), &user);
+  ItemBlockWriter block(ws_.schema(), &user, [this, &user](const std::string& id) {
+    const Item* it = ws_.item(id);
+    return it && readable(user, *it);
+  });
   json items = json::array();
   json partial = json::array();  // binary: the whole items whose timeline holds the entries after `partial_from`
   // The cursor's base (which moves below once the pass is complete), when the page holds partial timelines
@@ -773,13 +805,83 @@ Response ServerState::pull(const std::string& user, const json& request) {
 
 Response ServerState::poke(const std::string& user, const std::string& cursor_text,
                            std::chrono::milliseconds timeout) {
+  const Response changed{200, json{{"changed", true}}};
+  const Response unchanged{200, json{{"changed", false}}};
   std::optional<Cursor> c = codec_.decode(cursor_text);
-  if (!c || c->user != user || !c->settled()) return Response{200, json{{"changed", true}}};
+  if (!c || c->user != user || !c->settled()) return changed;
   {
     std::shared_lock lock(mu_);
-    if (c->epoch != epoch_ || c->base > logged_) return Response{200, json{{"changed", true}}};
+    if (c->epoch != epoch_ || c->base > logged_) return changed;
   }
-  return Response{200, json{{"changed", wait_for_change(c->base, timeout)}}};
+  std::unique_lock w(wait_mu_);
+  // Each waiting poke holds a thread of the server: one user's may not take them all.
+  std::size_t& mine = pokes_of_user_[user];
+  if (mine >= opts_.max_pokes_per_user) {
+    if (mine == 0) pokes_of_user_.erase(user);
+    return error_response(503, "busy", "too many of your clients are waiting; poke again in a few seconds");
+  }
+  ++mine;
+  struct Release {
+    std::unordered_map<std::string, std::size_t>& pokes;
+    const std::string& user;
+    ~Release() {  // with wait_mu_ held
+      auto it = pokes.find(user);
+      if (--it->second == 0) pokes.erase(it);
+    }
+  } release{pokes_of_user_, user};
+
+  // Every change wakes every waiter, but only one that a pull would bring this user answers his poke:
+  // changes of items hidden from him say nothing, not even when they happen.
+  auto acks = [&] {
+    auto it = acks_of_user_.find(user);
+    return it == acks_of_user_.end() ? 0 : it->second;
+  };
+  const std::uint64_t acks_before = acks();
+  std::uint64_t seen = c->base;  // the index is looked at up to here
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const bool woken = wait_cv_.wait_until(w, deadline, [&] {
+      return stopping_ || published_.load() > seen || acks() != acks_before;
+    });
+    if (!woken || stopping_) return unchanged;
+    if (acks() != acks_before) return changed;
+    // Looking at the state takes the reader lock, which publish() holds exclusively while it takes
+    // wait_mu_: not with wait_mu_ held.
+    w.unlock();
+    bool news = true;  // whatever fails here, the client pulls
+    try {
+      news = changed_for(user, *c, &seen);
+    } catch (...) {
+    }
+    w.lock();
+    if (news) return changed;
+  }
+}
+
+std::size_t ServerState::waiting_pokes(const std::string& user) const {
+  std::lock_guard lock(wait_mu_);
+  auto it = pokes_of_user_.find(user);
+  return it == pokes_of_user_.end() ? 0 : it->second;
+}
+
+bool ServerState::changed_for(const std::string& user, const Cursor& c, std::uint64_t* seen) const {
+  std::shared_lock lock(mu_);
+  // A new epoch or configuration changes every answer; an inactive user's pull answers 403.
+  if (c.epoch != epoch_ || schema_ver_ > c.base || !active_user(user)) return true;
+  // As a pull walks the index: the items changed after the last look, up to what is logged. During a
+  // durability window the push's items have left their places for versions above logged_: they are
+  // looked at when it is published.
+  const std::uint64_t top = logged_;
+  std::size_t scanned = 0;
+  for (auto it = index_.lower_bound({*seen + 1, std::string()}); it != index_.end() && it->first <= top; ++it) {
+    if (++scanned > kScanCap) return true;
+    const Item& item = *ws_.item(it->second);
+    const ItemMeta& meta = meta_.at(it->second);
+    if (readable(user, item)) return true;
+    if (meta.assigned > c.base && was_readable_since(user, item, meta, c.base)) return true;
+  }
+  *seen = std::max(*seen, top);
+  return false;
 }
 
 bool ServerState::wait_for_change(std::uint64_t after, std::chrono::milliseconds timeout) {
@@ -963,10 +1065,10 @@ bool ServerState::was_readable_since(const std::string& user, const Item& item,
   return false;
 }
 
-void ServerState::redact(const std::string& user, Status* s) const {
+void ServerState::redact(const std::string& user, Status* s, const std::string& named) const {
   const Schema& schema = ws_.schema();
   for (const auto& f : schema.fields) {
-    if (can_see_field(schema, user, f)) continue;
+    if (f.id == named || can_see_field(schema, user, f)) continue;
     replace_word(s->message, f.id, "(hidden field)");
     if (s->field == f.id) s->field.clear();
     s->missing.erase(std::remove(s->missing.begin(), s->missing.end(), f.id), s->missing.end());

@@ -66,6 +66,8 @@ struct ServerOptions {
   std::size_t max_mutations = 500;         // per push (413 above)
   std::int64_t max_clock_skew_ms = 60000;  // a mutation clock further ahead than this is rejected
   std::size_t max_limit = 2000;            // pull page size: default and maximum
+  // Pokes of one user waiting at once (503 busy beyond): one user cannot hold every waiting slot.
+  std::size_t max_pokes_per_user = 4;
   // A checkpoint is written (in the background) once the log has this many records after the last
   // one; 0: only when checkpoint() is called.
   std::uint64_t checkpoint_every = 100000;
@@ -97,10 +99,15 @@ class ServerState {
   Response push(const std::string& user, const nlohmann::json& request);
   // POST /api/sync/pull for `user`.
   Response pull(const std::string& user, const nlohmann::json& request);
-  // GET /api/sync/poke: {"changed": true} as soon as something was applied after the cursor (at
-  // once for a missing, foreign or unsettled cursor), {"changed": false} after `timeout`.
+  // GET /api/sync/poke: {"changed": true} as soon as something was applied after the cursor that a
+  // pull with it would bring `user` (an item he may read, or one he may have held and lost; a
+  // configuration or access change; a mutation of one of his clients processed), at once for a
+  // missing, foreign or unsettled cursor; {"changed": false} after `timeout`. Changes of items hidden
+  // from him do not answer it. 503 busy when he already has max_pokes_per_user waiting.
   Response poke(const std::string& user, const std::string& cursor,
                 std::chrono::milliseconds timeout);
+  // How many pokes of `user` are waiting now (tests).
+  std::size_t waiting_pokes(const std::string& user) const;
 
   // GET /api/items/{id}: the projected item; 404 unknown_item when absent or not readable by
   // `user`.
@@ -224,6 +231,10 @@ class ServerState {
   // Waits, with `lock` (shared, on mu_) held on entry and return, until no durability window is open.
   void wait_window_closed(std::shared_lock<std::shared_mutex>& lock) const;
 
+  // Whether anything a pull with cursor `c` would bring `user` changed in the index after version
+  // `*seen` (poke): on false, `*seen` moves to the logged version looked up to.
+  bool changed_for(const std::string& user, const Cursor& c, std::uint64_t* seen) const;
+
   bool active_user(const std::string& user) const;
   bool readable(const std::string& user, const Item& item) const;
   // Whether `user` may have received the item at some point after `base` (or held it at `base`),
@@ -231,8 +242,10 @@ class ServerState {
   // removed.
   bool was_readable_since(const std::string& user, const Item& item, const ItemMeta& meta,
                           std::uint64_t base) const;
-  // Drops field ids hidden from `user` out of a rejection, so that a result never names one.
-  void redact(const std::string& user, Status* s) const;
+  // Drops field ids hidden from `user` out of a rejection, so that a result never names one; but for
+  // `named`, the field the refused command itself names (his own words: leaving it keeps a hidden field's
+  // answer the same as a missing field's).
+  void redact(const std::string& user, Status* s, const std::string& named = {}) const;
   nlohmann::json client_ids(const std::string& user, const nlohmann::json& only) const;
 
   std::unique_ptr<LogStore> store_;
@@ -266,6 +279,10 @@ class ServerState {
   mutable std::mutex wait_mu_;
   mutable std::condition_variable wait_cv_;
   bool stopping_ = false;
+  // Under wait_mu_: per user, how many of his pokes wait, and a count that grows whenever mutations of
+  // his clients are logged (their acknowledgement is news for his other clients' pokes).
+  std::unordered_map<std::string, std::size_t> pokes_of_user_;
+  std::unordered_map<std::string, std::uint64_t> acks_of_user_;
 
   // The log's end (under write_mu_): its last record's position, client and sequence number (a
   // checkpoint names them, and is used only when the log has that record there).
