@@ -6,9 +6,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_bounded.hpp"
 #include "storage/files.hpp"
 #include "storage/journal_codec.hpp"
 
@@ -54,7 +56,10 @@ LoadReport Journal::load(const std::function<void(Mutation&&)>& on_mutation, std
     DecodedSegment seg = decode_records(bytes);
     for (const auto& payload : seg.payloads) {
       try {
-        on_mutation(nlohmann::json::parse(payload).get<Mutation>());
+        Status why;
+        const nlohmann::json record = parse_json_bounded(payload, &why);
+        if (record.is_discarded()) throw std::runtime_error(why.message);
+        on_mutation(record.get<Mutation>());
         ++report.records;
       } catch (const std::exception& ex) {
         ++report.skipped;
