@@ -332,7 +332,7 @@ class Reader {
       c.value = value();
       c.hlc.wall = iv();
       c.hlc.counter = static_cast<std::uint32_t>(uv());
-      c.hlc.node = NodeId(view());
+      if (!NodeId::make(view(), &c.hlc.node)) return *why = "a bad clock node in " + it.id, false;
       // Written in the item's (sorted) order: appending keeps it sorted; a damaged order is refused.
       if (!it.fields.empty() && !(it.fields.back().first < fid)) return *why = "fields out of order in " + it.id, false;
       it.fields.emplace_back(std::move(fid), std::move(c));

@@ -81,7 +81,8 @@ void replace_word(std::string& text, const std::string& word, const std::string&
 // 400; a command that does not read is rejected on its own (so that it cannot block the client's
 // queue).
 struct Incoming {
-  Mutation m;
+  Mutation m;                 // m.hlc without its node, which is interned only when m is applied
+  std::string node;           // the clock's node
   std::string command_error;  // non-empty: the command did not read
 };
 
@@ -98,8 +99,10 @@ std::string read_mutation(const json& j, const std::string& user, Incoming* out)
     return "s: expected a sequence number from 1";
   const json* h = j.contains("h") ? &j["h"] : nullptr;
   Hlc hlc;
-  if (!h || !h->is_string() || !Hlc::parse(h->get<std::string>(), &hlc))
-    return "h: expected a clock";
+  std::string_view node;
+  if (!h || !h->is_string() ||
+      !Hlc::split(h->get_ref<const std::string&>(), &hlc.wall, &hlc.counter, &node))
+    return "h: expected a clock (its node at most " + std::to_string(kMaxNodeLength) + " bytes)";
   const json* t = j.contains("t") ? &j["t"] : nullptr;
   if (t && !t->is_number_integer()) return "t: expected a time in ms";
   const json* cmd = j.contains("cmd") ? &j["cmd"] : nullptr;
@@ -108,6 +111,7 @@ std::string read_mutation(const json& j, const std::string& user, Incoming* out)
   out->m.client = client;
   out->m.seq = s->get<std::uint64_t>();
   out->m.hlc = std::move(hlc);
+  out->node = node;
   out->m.author = user;  // whatever the client wrote: the token decides who acts
   out->m.time_ms = t ? t->get<std::int64_t>() : 0;
   try {
@@ -496,6 +500,8 @@ Response ServerState::push(const std::string& user, const json& request) {
     } else if (const std::string id = command_item(m.cmd);
                !id.empty() && ws_.item(id) && !readable(user, *ws_.item(id))) {
       o.status = Status::Fail("unknown_item", "no such item: " + id);  // no existence leak
+    } else if (!NodeId::make(in.node, &m.hlc.node)) {
+      o.status = Status::Fail("invalid_clock", "the server cannot take more clock node names");
     } else {
       o = apply_locked(m);
     }
@@ -505,6 +511,9 @@ Response ServerState::push(const std::string& user, const json& request) {
     } else {
       redact(user, &o.status);
       results.push_back(rejection_json(m.client, m.seq, o.status));
+      // Logged without its clock's node, which nothing reads for a rejected mutation: replaying the log
+      // then interns only the nodes of applied ones.
+      m.hlc.node = NodeId();
     }
     records.push_back(LogRecord{std::move(m), o.ver, o.status.code, o.status.message});
     note_processed(records.back());
