@@ -258,8 +258,9 @@ namespace {
 
 bool read_string(JsonReader& r, std::string& out) { return r.string(out); }
 
-// A field value, as from_json(json, Value) reads it.
-bool read_value(JsonReader& r, Value& v) {
+// A field value, as from_json(json, Value) reads it (also refusing one nested deeper than kMaxValueDepth).
+bool read_value(JsonReader& r, Value& v, int depth = 0) {
+  if (depth > kMaxValueDepth) return r.fail();
   switch (r.peek()) {
     case 'n': v = Value(); return r.null();
     case 't':
@@ -280,7 +281,7 @@ bool read_value(JsonReader& r, Value& v) {
       Value::List l;
       for (bool first = true; r.element(first); first = false) {
         l.emplace_back();
-        if (!read_value(r, l.back())) return false;
+        if (!read_value(r, l.back(), depth + 1)) return false;
       }
       if (!r.ok()) return false;
       v = Value(std::move(l));

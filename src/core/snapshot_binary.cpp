@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/documents_json.hpp"
+#include "core/json_bounded.hpp"
 #include "core/rights.hpp"
 #include "core/schema_json.hpp"
 #include "core/snapshot.hpp"
@@ -237,7 +238,7 @@ class Reader {
     out->assign(s.data(), s.size());
   }
   Value value(int depth = 0) {
-    if (depth > 8) return fail(), Value();
+    if (depth > kMaxValueDepth) return fail(), Value();
     switch (u8()) {
       case kNull: return Value();
       case kFalse: return Value(false);
@@ -274,7 +275,7 @@ class Reader {
   void json_list(std::vector<T>* out) {
     const std::string_view s = view();
     if (s.empty() || !ok_) return;
-    nlohmann::json j = nlohmann::json::parse(s, nullptr, false);
+    nlohmann::json j = parse_json_bounded(s);
     if (j.is_discarded() || !j.is_array()) return fail();
     try {
       *out = j.get<std::vector<T>>();
@@ -284,7 +285,7 @@ class Reader {
   }
   // Skips a value as value() reads it, without building it.
   void skip_value(int depth = 0) {
-    if (depth > 8) return fail();
+    if (depth > kMaxValueDepth) return fail();
     switch (u8()) {
       case kNull:
       case kFalse:
@@ -340,7 +341,7 @@ class Reader {
       c.value = value();
       c.hlc.wall = iv();
       c.hlc.counter = static_cast<std::uint32_t>(uv());
-      c.hlc.node = NodeId(view());
+      if (!NodeId::make(view(), &c.hlc.node)) return *why = "a bad clock node in " + it.id, false;
       // Written in the item's (sorted) order: appending keeps it sorted; a damaged order is refused.
       if (!it.fields.empty() && !(it.fields.back().first < fid)) return *why = "fields out of order in " + it.id, false;
       it.fields.emplace_back(std::move(fid), std::move(c));
@@ -706,8 +707,9 @@ Status decode(Reader& r, Workspace* ws, std::uint64_t* tag) {
   if (!r.ok()) return bad("truncated header");
   Schema schema;
   {
-    nlohmann::json sj = nlohmann::json::parse(schema_text, nullptr, false);
-    if (sj.is_discarded()) return bad("the schema does not parse");
+    Status why;
+    nlohmann::json sj = parse_json_bounded(schema_text, &why);
+    if (sj.is_discarded()) return bad("the schema does not parse: " + why.message);
     if (Status s = load_schema(sj, &schema); !s) return s;
   }
   Workspace fresh(std::move(schema));

@@ -27,6 +27,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/json_bounded.hpp"
 #include "server/accounts.hpp"
 #include "server/front_door.hpp"
 #include "server/database.hpp"
@@ -76,11 +77,14 @@ void send(httplib::Response& res, const sync::Response& r) {
   send_json(res, r.status, r.body);
 }
 
-// The body as a JSON object; otherwise answers 400 and returns nothing.
+// The body as a JSON object; otherwise answers 400 and returns nothing. Nested deeper than
+// kMaxJsonDepth is refused (too_deep) before anything is built: what handles the body recurses per level.
 std::optional<json> body_object(const httplib::Request& req, httplib::Response& res) {
-  json j = json::parse(req.body, nullptr, false);
+  Status why;
+  json j = parse_json_bounded(req.body, &why);
   if (j.is_discarded()) {
-    send_error(res, 400, "malformed_json", "the body is not JSON");
+    if (why.code == "too_deep") send_error(res, 400, "too_deep", why.message);
+    else send_error(res, 400, "malformed_json", "the body is not JSON");
     return std::nullopt;
   }
   if (!j.is_object()) {

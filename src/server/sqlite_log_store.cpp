@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "core/json_bounded.hpp"
+
 namespace kt::server {
 
 namespace {
@@ -28,7 +30,10 @@ class SqliteLogStore : public sync::LogStore {
     while (s.step()) {
       sync::LogRecord r;
       try {
-        r.mutation = nlohmann::json::parse(s.text(2)).get<Mutation>();
+        Status why;
+        const nlohmann::json body = parse_json_bounded(s.text(2), &why);
+        if (body.is_discarded()) throw std::runtime_error(why.message);
+        r.mutation = body.get<Mutation>();
       } catch (const std::exception& e) {
         throw std::runtime_error("mutation record " + std::to_string(s.integer(0)) +
                                  " does not read: " + e.what());

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_bounded.hpp"
+
 namespace kt::sync {
 
 using nlohmann::json;
@@ -98,7 +100,7 @@ void SyncClient::handle_push(const HttpResponse& r, std::int64_t now) {
   if (stopped_) return;
   if (r.status == 409) {
     // The server expects an earlier mutation of a client: resend from there.
-    json j = json::parse(r.body, nullptr, false);
+    json j = parse_json_bounded(r.body);
     if (!j.is_discarded() && j.contains("client") && j.contains("expected")) {
       std::uint64_t expected = j["expected"].get<std::uint64_t>();
       pushed_[j["client"].get<std::string>()] = expected > 0 ? expected - 1 : 0;
@@ -107,7 +109,7 @@ void SyncClient::handle_push(const HttpResponse& r, std::int64_t now) {
     }
   }
   if (r.status != 200) return failed(r, now);
-  json j = json::parse(r.body, nullptr, false);
+  json j = parse_json_bounded(r.body);
   if (j.is_discarded()) return failed(HttpResponse{500, "malformed push answer"}, now);
   const json last = j.value("lastMutationIds", json::object());  // named: items() must not outlive it
   for (const auto& [client, seq] : last.items()) pushed_[client] = std::max(pushed_[client], seq.get<std::uint64_t>());
@@ -212,7 +214,7 @@ void SyncClient::poke(std::int64_t now) {
     poke_in_flight_ = false;
     if (stopped_) return;
     if (r.status == 200) {
-      json j = json::parse(r.body, nullptr, false);
+      json j = parse_json_bounded(r.body);
       next_poke_ = 0;
       if (problem_ == SyncStatus::Kind::Offline) {
         next_attempt_ = 0;  // the server answers again: no need to wait out the backoff
@@ -230,7 +232,7 @@ void SyncClient::poke(std::int64_t now) {
 }
 
 void SyncClient::failed(const HttpResponse& r, std::int64_t now) {
-  json j = json::parse(r.body, nullptr, false);
+  json j = parse_json_bounded(r.body);
   std::string code = !j.is_discarded() && j.is_object() ? j.value("error", "") : "";
   if (r.status == 0) {
     problem_ = SyncStatus::Kind::Offline;

@@ -82,7 +82,8 @@ void replace_word(std::string& text, const std::string& word, const std::string&
 // 400; a command that does not read is rejected on its own (so that it cannot block the client's
 // queue).
 struct Incoming {
-  Mutation m;
+  Mutation m;                 // m.hlc without its node, which is interned only when m is applied
+  std::string node;           // the clock's node
   std::string command_error;  // non-empty: the command did not read
 };
 
@@ -99,8 +100,10 @@ std::string read_mutation(const json& j, const std::string& user, Incoming* out)
     return "s: expected a sequence number from 1";
   const json* h = j.contains("h") ? &j["h"] : nullptr;
   Hlc hlc;
-  if (!h || !h->is_string() || !Hlc::parse(h->get<std::string>(), &hlc))
-    return "h: expected a clock";
+  std::string_view node;
+  if (!h || !h->is_string() ||
+      !Hlc::split(h->get_ref<const std::string&>(), &hlc.wall, &hlc.counter, &node))
+    return "h: expected a clock (its node at most " + std::to_string(kMaxNodeLength) + " bytes)";
   const json* t = j.contains("t") ? &j["t"] : nullptr;
   if (t && !t->is_number_integer()) return "t: expected a time in ms";
   const json* cmd = j.contains("cmd") ? &j["cmd"] : nullptr;
@@ -109,6 +112,7 @@ std::string read_mutation(const json& j, const std::string& user, Incoming* out)
   out->m.client = client;
   out->m.seq = s->get<std::uint64_t>();
   out->m.hlc = std::move(hlc);
+  out->node = node;
   out->m.author = user;  // whatever the client wrote: the token decides who acts
   out->m.time_ms = t ? t->get<std::int64_t>() : 0;
   try {
@@ -536,6 +540,8 @@ Response ServerState::push(const std::string& user, const json& request) {
       o.status = Status::Fail("unknown_item", "no such item: " + id);  // no existence leak
       // (A creation with a taken id is refused by the core as item_exists, whether or not the user may
       // read the item that has it: the same answer, which says nothing of that item.)
+    } else if (!NodeId::make(in.node, &m.hlc.node)) {
+      o.status = Status::Fail("invalid_clock", "the server cannot take more clock node names");
     } else {
       // A document's page, number and title are the server's: rendered again from the template and the
       // workspace as the author sees them, whatever the client sent.
@@ -548,6 +554,9 @@ Response ServerState::push(const std::string& user, const json& request) {
     } else {
       redact(user, &o.status, named_field(m.cmd));
       results.push_back(rejection_json(m.client, m.seq, o.status));
+      // Logged without its clock's node, which nothing reads for a rejected mutation: replaying the log
+      // then interns only the nodes of applied ones.
+      m.hlc.node = NodeId();
     }
     records.push_back(LogRecord{std::move(m), o.ver, o.status.code, o.status.message});
     note_processed(records.back());

@@ -587,6 +587,51 @@ TEST_CASE("a workspace that has users but no account gives the first login to it
   CHECK(s.get("/api/items/D1", token).status == 200);
 }
 
+TEST_CASE("a body nested too deep answers 400 too_deep, and the server keeps serving") {
+  TempDir dir;
+  ApiServer s(options(dir.path));
+  const std::string admin = s.login(kAdmin, kAdminPassword);
+  seed(s, admin);
+  // Ivan may change nothing: the body is refused before anyone's rights are looked at.
+  const std::string ivan = s.login("ivan", "ivan-password");
+  const Reply item_before = s.get("/api/items/D1", admin);
+  REQUIRE(item_before.status == 200);
+  Client c{"ivan-tab"};
+  const std::string push = Client::push({c.mutation(kt::SetField{"D1", "TITLE", kt::Value("x"), {}})}).dump();
+  const std::string value = "\"value\":\"x\"";
+  REQUIRE(push.find(value) != std::string::npos);
+  for (size_t depth : {size_t{20000}, size_t{1000000}}) {
+    CAPTURE(depth);
+    const std::string deep = std::string(depth, '[') + "1" + std::string(depth, ']');
+    std::string body = push;
+    body.replace(body.find(value), value.size(), "\"value\":" + deep);
+    Reply r = s.post_raw("/api/sync/push", body, ivan);
+    CHECK(r.status == 400);
+    CHECK(r.body["error"] == "too_deep");
+    CHECK(r.body["message"].is_string());
+    CHECK(s.get("/api/health").status == 200);
+    r = s.post_raw("/api/items/D1/fields", "{\"TITLE\": " + deep + "}", admin);
+    CHECK(r.status == 400);
+    CHECK(r.body["error"] == "too_deep");
+    CHECK(s.get("/api/health").status == 200);
+    r = s.post_raw("/api/sync/pull", "{\"protocol\": 1, \"cursor\": " + deep + "}", ivan);
+    CHECK(r.status == 400);
+    CHECK(r.body["error"] == "too_deep");
+  }
+  // Within the document limit but deeper than a value may be: the mutation is rejected, the write refused.
+  const std::string ten = std::string(10, '[') + "1" + std::string(10, ']');
+  std::string body = push;
+  body.replace(body.find(value), value.size(), "\"value\":" + ten);
+  Reply r = s.post_raw("/api/sync/push", body, ivan);
+  REQUIRE(r.status == 200);
+  CHECK(r.body["results"][0]["code"] == "invalid_command");
+  r = s.post_raw("/api/items/D1/fields", "{\"TITLE\": " + ten + "}", admin);
+  CHECK(r.status == 422);
+  CHECK(r.body["error"] == "invalid_value");
+  CHECK(s.get("/api/items/D1", admin).body == item_before.body);
+  CHECK(s.get("/api/health").status == 200);
+}
+
 TEST_CASE("without a data directory the page and health answer, the sync API says it is off") {
   kt::server::Options o;
   o.port = 0;
