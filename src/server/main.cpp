@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "server/restore_routes.hpp"
 #include "server/server.hpp"
 
 namespace {
@@ -31,13 +32,19 @@ void usage() {
       "                    account; ignored afterwards\n"
       "  --threads         most worker threads, started as needed; each open connection\n"
       "                    and each long poll holds one (env KT_THREADS, default 512)\n"
-      "  --quiet           no request log");
+      "  --quiet           no request log\n"
+      "  --restore FILE    restore a backup the app wrote into the workspace of --data-dir, as its\n"
+      "                    administrator, without serving; prints the report (JSON). Refuses a\n"
+      "                    workspace with items unless --merge; --dry-run only prints the report;\n"
+      "                    --map-user LOCAL=SERVER (or LOCAL=new), repeatable, maps the backup's people");
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   kt::server::Options opts;
+  kt::server::RestoreRequest restore;
+  bool restoring = false;
   if (const char* v = std::getenv("KT_HOST")) opts.host = v;
   if (const char* v = std::getenv("KT_PORT")) opts.port = std::atoi(v);
   if (const char* v = std::getenv("KT_WEB_ROOT")) opts.web_root = v;
@@ -70,6 +77,21 @@ int main(int argc, char** argv) {
       opts.threads = std::atoi(next().c_str());
     else if (a == "--quiet")
       opts.quiet = true;
+    else if (a == "--restore")
+      restore.file = next(), restoring = true;
+    else if (a == "--merge")
+      restore.merge = true;
+    else if (a == "--dry-run")
+      restore.dry_run = true;
+    else if (a == "--map-user") {
+      const std::string v = next();
+      const auto eq = v.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == v.size()) {
+        std::fprintf(stderr, "kartoteka-server: --map-user takes LOCAL=SERVER or LOCAL=new\n");
+        return 2;
+      }
+      restore.users[v.substr(0, eq)] = v.substr(eq + 1);
+    }
     else if (a == "--help" || a == "-h")
       return usage(), 0;
     else {
@@ -84,6 +106,20 @@ int main(int argc, char** argv) {
   }
   if (opts.threads < 4 || opts.threads > 1024) {
     std::fprintf(stderr, "kartoteka-server: --threads must be 4 to 1024\n");
+    return 2;
+  }
+  if (restoring) {
+    try {
+      opts.quiet = true;
+      kt::server::Server server(opts);
+      return server.restore_file(restore);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "kartoteka-server: %s\n", e.what());
+      return 1;
+    }
+  }
+  if (restore.merge || restore.dry_run || !restore.users.empty()) {
+    std::fprintf(stderr, "kartoteka-server: --merge, --dry-run and --map-user go with --restore\n");
     return 2;
   }
   // SIGINT and SIGTERM are taken by one thread with sigwait, which may stop the server safely (a

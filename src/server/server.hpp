@@ -37,7 +37,13 @@ struct Options {
   long long checkpoint_every = -1;
   std::function<std::int64_t()>
       now_ms;  // the sync clock; the system clock when empty (tests set it)
+  // Restores (PROTOCOL.md, "Restore"): the largest backup accepted, and how long an upload nobody
+  // touches is kept (by the clock above).
+  std::uint64_t restore_max_bytes = 1ull << 30;
+  std::int64_t restore_idle_ms = 3600000;
 };
+
+struct RestoreRequest;
 
 class Server {
  public:
@@ -55,6 +61,9 @@ class Server {
   int bind();
   bool run_bound();
   void stop();
+  // kartoteka-server --restore: restores a backup file into the workspace as its first administrator,
+  // without serving; prints the report. Returns the process's exit code.
+  int restore_file(const RestoreRequest& r);
   // The log position of the checkpoint the workspace was loaded from at start; 0 after a full replay
   // (or without a data directory).
   std::uint64_t started_from_checkpoint() const;
