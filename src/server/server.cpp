@@ -677,7 +677,7 @@ bool Server::run() {
   return run_bound();
 }
 
-int Server::restore_file(const RestoreRequest& r) {
+int Server::restore_file(const RestoreRequest& r, std::FILE* out) {
   if (!impl_->state) {
     std::fprintf(stderr, "kartoteka-server: --restore needs --data-dir\n");
     return 1;
@@ -688,7 +688,7 @@ int Server::restore_file(const RestoreRequest& r) {
     return 1;
   }
   return kt::server::restore_file(*impl_->state, *admin, r, impl_->opts.restore_max_bytes, impl_->opts.now_ms,
-                                  stdout, stderr);
+                                  out, stderr);
 }
 
 std::uint64_t Server::started_from_checkpoint() const {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <string>
@@ -62,8 +63,8 @@ class Server {
   bool run_bound();
   void stop();
   // kartoteka-server --restore: restores a backup file into the workspace as its first administrator,
-  // without serving; prints the report. Returns the process's exit code.
-  int restore_file(const RestoreRequest& r);
+  // without serving; prints the report (JSON) to `out`. Returns the process's exit code.
+  int restore_file(const RestoreRequest& r, std::FILE* out = stdout);
   // The log position of the checkpoint the workspace was loaded from at start; 0 after a full replay
   // (or without a data directory).
   std::uint64_t started_from_checkpoint() const;
