@@ -36,7 +36,9 @@ void usage() {
       "  --restore FILE    restore a backup the app wrote into the workspace of --data-dir, as its\n"
       "                    administrator, without serving; prints the report (JSON). Refuses a\n"
       "                    workspace with items unless --merge; --dry-run only prints the report;\n"
-      "                    --map-user LOCAL=SERVER (or LOCAL=new), repeatable, maps the backup's people");
+      "                    --map-user LOCAL=SERVER (or LOCAL=new), repeatable, maps the backup's people\n"
+      "  --restore-max-mb  the largest backup accepted, by --restore and the restore endpoints\n"
+      "                    (default 1024)");
 }
 
 }  // namespace
@@ -81,6 +83,8 @@ int main(int argc, char** argv) {
       restore.file = next(), restoring = true;
     else if (a == "--merge")
       restore.merge = true;
+    else if (a == "--restore-max-mb")
+      opts.restore_max_bytes = std::strtoull(next().c_str(), nullptr, 10) << 20;
     else if (a == "--dry-run")
       restore.dry_run = true;
     else if (a == "--map-user") {
@@ -102,6 +106,10 @@ int main(int argc, char** argv) {
   }
   if (opts.port < 0 || opts.port > 65535) {
     std::fprintf(stderr, "kartoteka-server: bad port %d\n", opts.port);
+    return 2;
+  }
+  if (opts.restore_max_bytes == 0) {
+    std::fprintf(stderr, "kartoteka-server: --restore-max-mb must be at least 1\n");
     return 2;
   }
   if (opts.threads < 4 || opts.threads > 1024) {

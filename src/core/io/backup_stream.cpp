@@ -30,6 +30,68 @@ std::string fnv_checksum(std::string_view text) {
   return buf;
 }
 
+bool json_ws(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+// Structure of a text already checked to be JSON (open() reads the whole file with core/json_reader once):
+// where a value ends, without checking it again. A second checking pass over a 136 MB file cost a second.
+const char* value_end(const char* p, const char* end) {
+  while (p < end && json_ws(*p)) ++p;
+  if (p >= end) return end;
+  if (*p == '"' || *p == '{' || *p == '[') {
+    int depth = 0;
+    bool in_string = false;
+    for (; p < end; ++p) {
+      const char c = *p;
+      if (in_string) {
+        if (c == '\\') ++p;
+        else if (c == '"') {
+          in_string = false;
+          if (depth == 0) return p + 1;  // the value was a string
+        }
+        continue;
+      }
+      if (c == '"') in_string = true;
+      else if (c == '{' || c == '[') ++depth;
+      else if ((c == '}' || c == ']') && --depth == 0) return p + 1;
+    }
+    return end;
+  }
+  while (p < end && *p != ',' && *p != '}' && *p != ']' && !json_ws(*p)) ++p;
+  return p;
+}
+
+// The elements of an array (checked JSON), each as its text.
+template <class F>
+void each_element(std::string_view array, F f) {
+  const char* p = array.data() + 1;  // past '['
+  const char* end = array.data() + array.size();
+  for (;;) {
+    while (p < end && (json_ws(*p) || *p == ',')) ++p;
+    if (p >= end || *p == ']') return;
+    const char* e = value_end(p, end);
+    if (!f(std::string_view(p, static_cast<size_t>(e - p)))) return;
+    p = e;
+  }
+}
+
+// The members of an object (checked JSON): its key as written between the quotes, and the value's text.
+template <class F>
+void each_member(std::string_view object, F f) {
+  const char* p = object.data() + 1;  // past '{'
+  const char* end = object.data() + object.size();
+  for (;;) {
+    while (p < end && (json_ws(*p) || *p == ',')) ++p;
+    if (p >= end || *p != '"') return;
+    const char* k = value_end(p, end);
+    const std::string_view key(p + 1, static_cast<size_t>(k - p - 2));
+    p = k;
+    while (p < end && (json_ws(*p) || *p == ':')) ++p;
+    const char* v = value_end(p, end);
+    f(key, std::string_view(p, static_cast<size_t>(v - p)));
+    p = v;
+  }
+}
+
 Status invalid(const std::string& why) { return Status::Fail("backup_invalid", "the backup does not read: " + why); }
 
 void count(RestoreReport& r, const Schema& s, const Item& it, const std::vector<TimelineEntry>& tl) {
@@ -123,15 +185,13 @@ Status BackupStream::open(std::string_view text, std::int64_t now_ms) {
     if (dom.is_discarded() || backup_checksum(dom) != checksum_j.get<std::string>()) return damaged;
   }
 
-  // The workspace: {"format", "schema", "items"} as load_snapshot reads it.
-  JsonReader w(workspace);
+  // The workspace: {"format", "schema", "items"} as load_snapshot reads it (a repeated key: the last).
   std::string_view ws_format, schema, items;
-  w.begin_object();
-  for (bool first = true; w.member(first, key); first = false) {
-    std::string_view ignored;
-    std::string_view* slot = key == "format" ? &ws_format : key == "schema" ? &schema : key == "items" ? &items : nullptr;
-    if (!w.raw(slot ? *slot : ignored)) return not_json;
-  }
+  each_member(workspace, [&](std::string_view key, std::string_view value) {
+    if (key == "format") ws_format = value;
+    else if (key == "schema") schema = value;
+    else if (key == "items") items = value;
+  });
   if (schema.empty() || items.empty() || items.front() != '[') return invalid("this is not a Kartoteka snapshot");
   const json ws_format_j = parsed(ws_format);
   const std::int64_t f = ws_format_j.is_number_integer() ? ws_format_j.get<std::int64_t>() : 0;
@@ -149,19 +209,25 @@ Status BackupStream::open(std::string_view text, std::int64_t now_ms) {
 }
 
 Status BackupStream::item_ids(std::vector<std::pair<std::string, std::string>>* out) const {
-  JsonReader r(items_);
-  r.begin_array();
-  std::string key;
-  for (bool first = true; r.element(first); first = false) {
+  Status result;
+  each_element(items_, [&](std::string_view text) {
     std::string id, entity;
-    bool ok = r.begin_object();
-    for (bool f1 = true; ok && r.member(f1, key); f1 = false)
-      ok = key == "id" ? r.string(id) : key == "entity" ? r.string(entity) : r.skip();
-    if (!ok || !r.ok()) return invalid("an item does not read");
-    if (id.empty() || entity.empty()) return invalid("an item has no id or entity type");
+    if (!text.empty() && text.front() == '{')
+      each_member(text, [&](std::string_view key, std::string_view value) {
+        if (key == "id" || key == "entity") {
+          JsonReader r(value);
+          std::string& to = key == "id" ? id : entity;
+          if (!r.string(to)) to.clear();
+        }
+      });
+    if (id.empty() || entity.empty()) {
+      result = invalid("an item has no id or entity type");
+      return false;
+    }
     out->emplace_back(std::move(id), std::move(entity));
-  }
-  return r.ok() ? Status::Ok() : invalid("the items do not read");
+    return true;
+  });
+  return result;
 }
 
 Status BackupStream::items(const ItemSink& each, RestoreReport* report) const {
@@ -183,34 +249,37 @@ Status BackupStream::items(const ItemSink& each, RestoreReport* report) const {
     report->created_by = created_by_;
   }
   std::unordered_set<std::string> seen;
-  JsonReader r(items_);
-  r.begin_array();
-  for (bool first = true; r.element(first); first = false) {
-    std::string_view text;
-    if (!r.raw(text)) return invalid("the items do not read");
-    Item item;
-    std::vector<TimelineEntry> tl;
-    JsonReader one(text);
-    bool partial = false;
-    if (!read_item(one, &item, &tl, &partial) || !one.at_end()) {
-      // The DOM path gives the precise reason (and reads what the fast path leaves to it).
-      item = Item();
-      tl.clear();
-      if (Status s = load_item(json::parse(text, nullptr, false), &item, &tl); !s) return invalid(s.message);
-    }
-    const EntityType* et = schema_.entity(item.entity);
-    if (!et) return invalid("item " + item.id + " has an unknown entity type " + item.entity);
-    if (!seen.insert(item.id).second) return invalid("item " + item.id + " appears twice");
-    if (et->has_stages && !schema_.pipeline(et->id, item.pipeline))
-      return Status::Fail("backup_invalid", "item " + item.id + " is in an unknown pipeline " + item.pipeline);
-    // As read_backup: a clock ahead of now (the backup's machine ran fast) comes back to now, so that every
-    // edit after the restore wins over the restored value.
-    for (auto& [fid, cell] : item.fields)
-      if (cell.hlc.wall > now_ms_) cell.hlc = Hlc{now_ms_, 0, cell.hlc.node};
-    if (report) count(*report, schema_, item, tl);
-    if (Status s = each(std::move(item), std::move(tl)); !s) return s;
+  Status result;
+  each_element(items_, [&](std::string_view text) {
+    result = item(text, seen, each, report);
+    return result.ok();
+  });
+  return result;
+}
+
+Status BackupStream::item(std::string_view text, std::unordered_set<std::string>& seen, const ItemSink& each,
+                          RestoreReport* report) const {
+  Item item;
+  std::vector<TimelineEntry> tl;
+  JsonReader one(text);
+  bool partial = false;
+  if (!read_item(one, &item, &tl, &partial) || !one.at_end()) {
+    // The DOM path gives the precise reason (and reads what the fast path leaves to it).
+    item = Item();
+    tl.clear();
+    if (Status s = load_item(json::parse(text, nullptr, false), &item, &tl); !s) return invalid(s.message);
   }
-  return r.ok() ? Status::Ok() : invalid("the items do not read");
+  const EntityType* et = schema_.entity(item.entity);
+  if (!et) return invalid("item " + item.id + " has an unknown entity type " + item.entity);
+  if (!seen.insert(item.id).second) return invalid("item " + item.id + " appears twice");
+  if (et->has_stages && !schema_.pipeline(et->id, item.pipeline))
+    return Status::Fail("backup_invalid", "item " + item.id + " is in an unknown pipeline " + item.pipeline);
+  // As read_backup: a clock ahead of now (the backup's machine ran fast) comes back to now, so that every
+  // edit after the restore wins over the restored value.
+  for (auto& [fid, cell] : item.fields)
+    if (cell.hlc.wall > now_ms_) cell.hlc = Hlc{now_ms_, 0, cell.hlc.node};
+  if (report) count(*report, schema_, item, tl);
+  return each(std::move(item), std::move(tl));
 }
 
 Status read_backup_stream(std::string_view text, std::int64_t now_ms, Workspace* out, RestoreReport* report) {

@@ -11,6 +11,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -44,6 +45,9 @@ class BackupStream {
   Status items(const ItemSink& each, RestoreReport* report = nullptr) const;
 
  private:
+  Status item(std::string_view text, std::unordered_set<std::string>& seen, const ItemSink& each,
+              RestoreReport* report) const;
+
   std::string_view items_;  // the text of the workspace's "items" array
   Schema schema_;
   std::int64_t now_ms_ = 0;
