@@ -59,7 +59,12 @@ Response ServerState::restore(const std::string& admin, const RestoreBuild& buil
   {
     std::unique_lock lock(mu_);
     note_appended(pos, records);
-    apply_restore_locked(std::move(ws), ver, rec.mutation);
+    try {
+      apply_restore_locked(std::move(ws), ver, rec.mutation);
+    } catch (...) {
+      broken_ = true;  // the log holds the restore and memory does not: a restart replays it
+      throw;
+    }
     note_processed(records.back());
     publish();
   }

@@ -539,3 +539,21 @@ TEST_CASE("a merge keeps the server's layout and required rules and lists the ba
   CHECK(dropped.count("layout deal:0 C"));
   CHECK(dropped.count("myCompany "));
 }
+
+TEST_CASE("a backup whose configuration does not hold is refused by the plan, nothing built") {
+  test::RichDemo d;
+  json j = json::parse(make_backup(d.ws, "Анна", kNow));
+  for (auto& p : j["workspace"]["schema"]["pipelines"])
+    if (p["entity"] == "deal" && p["id"] == "1") p["stages"].erase(2);  // no success stage left
+  j["checksum"] = backup_checksum(j["workspace"]);
+  const std::string text = j.dump();
+  BackupStream in;
+  ok(in.open(text, kNow));
+  RestorePlan plan;
+  Workspace result;
+  const Workspace target = server_with_admin();
+  Status s = plan_restore(target, in, RestoreOptions{}, &plan, &result);
+  CHECK(s.code == "backup_invalid");
+  CHECK(s.message.find("deal:1") != std::string::npos);
+  CHECK(result.item_count() == 0);
+}

@@ -657,6 +657,18 @@ Status Planner::unite_schema() {
     }
   }
 
+  // What the app relies on, whichever side it came from (the backup's own configuration is carried as
+  // it is into an empty target): pipelines in order, of known types; fields of known types; users with ids.
+  for (const auto& p : u.pipelines) {
+    if (!u.entity(p.entity)) return Status::Fail("backup_invalid", "pipeline " + p.id + " is of an unknown type " + p.entity);
+    if (auto why = check_stage_order(p.stages); !why.empty())
+      return Status::Fail("backup_invalid", "pipeline " + p.entity + ":" + p.id + ": " + why);
+  }
+  for (const auto& f : u.fields)
+    if (!u.entity(f.entity) || f.id.empty())
+      return Status::Fail("backup_invalid", "field " + f.id + " is of an unknown type " + f.entity);
+  for (const auto& x : u.users)
+    if (x.id.empty()) return Status::Fail("backup_invalid", "a user has no id");
   united_ = std::move(u);
   return Status::Ok();
 }
@@ -692,6 +704,9 @@ Status Planner::build(const ItemSource& source, Workspace* result) {
               if (auto it = entity_of.find(e.target); it != entity_of.end()) e.field = r_.field(it->second, e.field);
         rename_item(B_, r_, item, tl);
         for (auto& e : tl) e.ver = 0;  // unconfirmed: the server confirms them with the restore's version
+        // Never over an item of the target (renames avoid every id it has; this holds whatever the file).
+        if (target_.item(item.id) || !united_.entity(item.entity))
+          return Status::Fail("merge_conflict", "item " + item.id + " cannot be placed");
         created("item", item_name(item));
         if (out) out->put_item(std::move(item), std::move(tl), false);
         return Status::Ok();
