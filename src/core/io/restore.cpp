@@ -206,12 +206,18 @@ class Planner {
 // ---------------------------------------------------------------------------------------------------------
 
 Status Planner::people() {
+  // Looked up by id (a file may hold many users; Schema::user walks the list).
+  std::unordered_set<std::string> backup_users, server_users;
+  for (const auto& u : B_.users) backup_users.insert(u.id);
+  for (const auto& u : S_.users) server_users.insert(u.id);
   for (const auto& [local, to] : o_.users) {
-    if (!B_.user(local)) return Status::Fail("invalid_mapping", "users: the backup has no user " + local);
-    if (to != "new" && !S_.user(to)) return Status::Fail("invalid_mapping", "users: the server has no user " + to);
+    if (!backup_users.count(local)) return Status::Fail("invalid_mapping", "users: the backup has no user " + local);
+    if (to != "new" && !server_users.count(to))
+      return Status::Fail("invalid_mapping", "users: the server has no user " + to);
   }
-  if (!o_.me.empty() && !B_.user(o_.me)) return Status::Fail("invalid_mapping", "me: the backup has no user " + o_.me);
-  IdAllocator alloc([&](const std::string& id) { return S_.user(id) || B_.user(id); },
+  if (!o_.me.empty() && !backup_users.count(o_.me))
+    return Status::Fail("invalid_mapping", "me: the backup has no user " + o_.me);
+  IdAllocator alloc([&](const std::string& id) { return server_users.count(id) || backup_users.count(id); },
                     [&](const auto& f) {
                       for (const auto& u : S_.users) f(u.id);
                       for (const auto& u : B_.users) f(u.id);
@@ -228,7 +234,7 @@ Status Planner::people() {
     std::string to;  // a server user, or "" to create
     if (auto it = o_.users.find(b.id); it != o_.users.end()) {
       if (it->second != "new") to = it->second;
-    } else if (b.id == o_.me && !o_.admin.empty() && S_.user(o_.admin)) {
+    } else if (b.id == o_.me && server_users.count(o_.admin)) {
       to = o_.admin;
     } else {
       to = line.suggested;
@@ -236,7 +242,7 @@ Status Planner::people() {
     if (!to.empty()) {
       line.action = "map";
       line.to = to;
-    } else if (const User* taken = S_.user(b.id)) {
+    } else if (const User* taken = server_users.count(b.id) ? S_.user(b.id) : nullptr) {
       line.to = alloc.fresh(b.id);
       p_.rename.push_back({"user", b.id, line.to, "the server has " + quoted(taken->id, taken->name)});
     }
@@ -649,11 +655,14 @@ Status Planner::unite_schema() {
     }
     u.users = std::move(users);
     // Every department and role a user names exists (the backup's came along).
+    std::unordered_set<std::string> departments, roles;
+    for (const auto& x : u.departments) departments.insert(x.id);
+    for (const auto& x : u.roles) roles.insert(x.id);
     for (const auto& x : u.users) {
-      if (!x.department.empty() && !u.department(x.department))
+      if (!x.department.empty() && !departments.count(x.department))
         dropped_note("department", x.department, "user " + x.id + " names a department neither side has");
       for (const auto& role : x.roles)
-        if (!u.role(role)) dropped_note("role", role, "user " + x.id + " names a role neither side has");
+        if (!roles.count(role)) dropped_note("role", role, "user " + x.id + " names a role neither side has");
     }
   }
 
