@@ -29,6 +29,12 @@ CREATE TABLE IF NOT EXISTS mutations(
   message TEXT,
   UNIQUE(client, seq));
 CREATE UNIQUE INDEX IF NOT EXISTS mutations_ver ON mutations(ver) WHERE ver IS NOT NULL;
+-- Restores (sync/log_store.hpp LogRecord::restore): the workspace that replaces the state at the
+-- mutation row n (its marker), written in the same transaction. Added without a new user_version: an
+-- older server never reads it, and stops at the marker, which it cannot replay.
+CREATE TABLE IF NOT EXISTS restores(
+  n INTEGER PRIMARY KEY,     -- the mutations row it belongs to
+  snapshot BLOB NOT NULL);   -- core/snapshot_binary.hpp encode_workspace, tagged with the version
 CREATE TABLE IF NOT EXISTS accounts(
   user TEXT PRIMARY KEY,     -- workspace user id
   login TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -168,6 +174,12 @@ Statement& Statement::bind_null(int i) {
   return *this;
 }
 
+Statement& Statement::bind_blob(int i, std::string_view bytes) {
+  if (sqlite3_bind_blob64(stmt_, i, bytes.data(), bytes.size(), SQLITE_STATIC) != SQLITE_OK)
+    db_.fail("SQLite bind");
+  return *this;
+}
+
 bool Statement::step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
@@ -186,6 +198,11 @@ bool Statement::is_null(int col) const {
 
 std::string Statement::text(int col) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+}
+
+std::string Statement::blob(int col) const {
+  const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
   return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
 }
 

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -27,6 +28,8 @@ class Statement {
   Statement& bind(int i, const std::string& text);
   Statement& bind(int i, std::int64_t n);
   Statement& bind_null(int i);
+  // Binary data, not copied: `bytes` must stay unchanged until the statement is reset or run again.
+  Statement& bind_blob(int i, std::string_view bytes);
   bool step();
   void run() {
     while (step()) {
@@ -37,6 +40,7 @@ class Statement {
   bool is_null(int col) const;
   std::string text(int col) const;
   std::int64_t integer(int col) const;
+  std::string blob(int col) const;
   int changes() const;
 
  private:

@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "server/restore_routes.hpp"
 #include "server/server.hpp"
 
 namespace {
@@ -42,13 +43,21 @@ void usage() {
       "                    default 30, 1 to 3650)\n"
       "  --hash-slots      password checks at once, 64 MiB each (env KT_HASH_SLOTS; default\n"
       "                    one per core, at most 16); more logins wait, then get 503\n"
-      "  --quiet           no request log");
+      "  --quiet           no request log\n"
+      "  --restore FILE    restore a backup the app wrote into the workspace of --data-dir, as its\n"
+      "                    administrator, without serving; prints the report (JSON). Refuses a\n"
+      "                    workspace with items unless --merge; --dry-run only prints the report;\n"
+      "                    --map-user LOCAL=SERVER (or LOCAL=new), repeatable, maps the backup's people\n"
+      "  --restore-max-mb  the largest backup accepted, by --restore and the restore endpoints\n"
+      "                    (default 1024)");
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   kt::server::Options opts;
+  kt::server::RestoreRequest restore;
+  bool restoring = false;
   if (const char* v = std::getenv("KT_HOST")) opts.host = v;
   if (const char* v = std::getenv("KT_PORT")) opts.port = std::atoi(v);
   if (const char* v = std::getenv("KT_WEB_ROOT")) opts.web_root = v;
@@ -104,6 +113,23 @@ int main(int argc, char** argv) {
       opts.hash_slots = std::atoi(next().c_str());
     else if (a == "--quiet")
       opts.quiet = true;
+    else if (a == "--restore")
+      restore.file = next(), restoring = true;
+    else if (a == "--merge")
+      restore.merge = true;
+    else if (a == "--restore-max-mb")
+      opts.restore_max_bytes = std::strtoull(next().c_str(), nullptr, 10) << 20;
+    else if (a == "--dry-run")
+      restore.dry_run = true;
+    else if (a == "--map-user") {
+      const std::string v = next();
+      const auto eq = v.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == v.size()) {
+        std::fprintf(stderr, "kartoteka-server: --map-user takes LOCAL=SERVER or LOCAL=new\n");
+        return 2;
+      }
+      restore.users[v.substr(0, eq)] = v.substr(eq + 1);
+    }
     else if (a == "--help" || a == "-h")
       return usage(), 0;
     else {
@@ -121,6 +147,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   opts.limits.max_per_address = static_cast<size_t>(per_address);
+  if (opts.restore_max_bytes == 0) {
+    std::fprintf(stderr, "kartoteka-server: --restore-max-mb must be at least 1\n");
+    return 2;
+  }
   if (opts.threads < 4 || opts.threads > 1024) {
     std::fprintf(stderr, "kartoteka-server: --threads must be 4 to 1024\n");
     return 2;
@@ -132,6 +162,20 @@ int main(int argc, char** argv) {
   opts.token_idle_ms = idle_days * 24 * 3600 * 1000;
   if (opts.hash_slots < 0 || opts.hash_slots > 256) {
     std::fprintf(stderr, "kartoteka-server: --hash-slots must be 0 (one per core) to 256\n");
+    return 2;
+  }
+  if (restoring) {
+    try {
+      opts.quiet = true;
+      kt::server::Server server(opts);
+      return server.restore_file(restore);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "kartoteka-server: %s\n", e.what());
+      return 1;
+    }
+  }
+  if (restore.merge || restore.dry_run || !restore.users.empty()) {
+    std::fprintf(stderr, "kartoteka-server: --merge, --dry-run and --map-user go with --restore\n");
     return 2;
   }
   // SIGINT and SIGTERM are taken by one thread with sigwait, which may stop the server safely (a

@@ -31,6 +31,7 @@
 #include "server/accounts.hpp"
 #include "server/front_door.hpp"
 #include "server/database.hpp"
+#include "server/restore_routes.hpp"
 #include "server/sqlite_log_store.hpp"
 #include "sync/server_state.hpp"
 
@@ -222,6 +223,7 @@ struct Server::Impl {
   std::unique_ptr<LoginLimiter> limiter;
   std::atomic<std::int64_t> last_purge{0};
   std::unique_ptr<sync::ServerState> state;
+  std::unique_ptr<RestoreService> restore;  // with a data directory
   std::atomic<int> pokes{0};
   // stop() may come before run_bound() reaches httplib's loop, where httplib's own stop() does
   // nothing.
@@ -309,6 +311,12 @@ struct Server::Impl {
     // A start that replayed much saves the next one the work.
     if (info.replayed >= kCheckpointAfterReplay) save_checkpoint();
     ensure_admin();
+    RestoreConfig rc;
+    rc.dir = opts.data_dir + "/restore-uploads";
+    rc.max_bytes = opts.restore_max_bytes;
+    rc.idle_ms = opts.restore_idle_ms;
+    rc.now_ms = opts.now_ms;
+    restore = std::make_unique<RestoreService>(*state, std::move(rc));
     purge_tokens();
   }
 
@@ -598,6 +606,14 @@ struct Server::Impl {
   }
 
   // -------------------------------------------------------------------------------------------------------
+  // [SECTION] Routes: restore (restore_routes.cpp)
+  // -------------------------------------------------------------------------------------------------------
+
+  void restore_routes() {
+    add_restore_routes(http, restore.get(), [this](RestoreAuthedHandler h) { return authed(std::move(h)); });
+  }
+
+  // -------------------------------------------------------------------------------------------------------
   // [SECTION] Routes: static files, errors, log
   // -------------------------------------------------------------------------------------------------------
 
@@ -661,6 +677,7 @@ struct Server::Impl {
     });
     account_routes();
     sync_routes();
+    restore_routes();
     // Anything else under /api is an unknown endpoint, answered in JSON rather than with a static
     // 404 page.
     auto unknown = [](const httplib::Request& req, httplib::Response& res) {
@@ -791,6 +808,20 @@ bool Server::run() {
     return false;
   }
   return run_bound();
+}
+
+int Server::restore_file(const RestoreRequest& r, std::FILE* out) {
+  if (!impl_->state) {
+    std::fprintf(stderr, "kartoteka-server: --restore needs --data-dir\n");
+    return 1;
+  }
+  auto admin = impl_->state->first_admin();
+  if (!admin) {
+    std::fprintf(stderr, "kartoteka-server: the workspace has no active administrator to restore as\n");
+    return 1;
+  }
+  return kt::server::restore_file(*impl_->state, *admin, r, impl_->opts.restore_max_bytes, impl_->opts.now_ms,
+                                  out, stderr);
 }
 
 std::uint64_t Server::started_from_checkpoint() const {

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <string>
@@ -60,7 +61,13 @@ struct Options {
   // A token unused this long expires (each use renews it).
   long long token_idle_ms = 30LL * 24 * 3600 * 1000;
   std::function<void()> while_hashing;  // tests: run by a login while it holds a hashing slot
+  // Restores (PROTOCOL.md, "Restore"): the largest backup accepted, and how long an upload nobody
+  // touches is kept (by the clock above).
+  std::uint64_t restore_max_bytes = 1ull << 30;
+  std::int64_t restore_idle_ms = 3600000;
 };
+
+struct RestoreRequest;
 
 class Server {
  public:
@@ -78,6 +85,9 @@ class Server {
   int bind();
   bool run_bound();
   void stop();
+  // kartoteka-server --restore: restores a backup file into the workspace as its first administrator,
+  // without serving; prints the report (JSON) to `out`. Returns the process's exit code.
+  int restore_file(const RestoreRequest& r, std::FILE* out = stdout);
   // The log position of the checkpoint the workspace was loaded from at start; 0 after a full replay
   // (or without a data directory).
   std::uint64_t started_from_checkpoint() const;

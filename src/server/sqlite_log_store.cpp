@@ -25,7 +25,9 @@ class SqliteLogStore : public sync::LogStore {
   // The position of a record is its row number n.
   void load(std::uint64_t after, const std::function<void(sync::LogRecord&&)>& each) override {
     std::lock_guard lock(db_->mutex());
-    Statement s(*db_, "SELECT n, ver, body, code, message FROM mutations WHERE n > ? ORDER BY n");
+    Statement s(*db_,
+                "SELECT m.n, m.ver, m.body, m.code, m.message, r.snapshot FROM mutations m "
+                "LEFT JOIN restores r ON r.n = m.n WHERE m.n > ? ORDER BY m.n");
     s.bind(1, static_cast<std::int64_t>(after));
     while (s.step()) {
       sync::LogRecord r;
@@ -42,6 +44,7 @@ class SqliteLogStore : public sync::LogStore {
       r.code = s.text(3);
       r.message = s.text(4);
       r.pos = static_cast<std::uint64_t>(s.integer(0));
+      if (!s.is_null(5)) r.restore = std::make_shared<const std::string>(s.blob(5));
       each(std::move(r));
     }
   }
@@ -65,6 +68,12 @@ class SqliteLogStore : public sync::LogStore {
         s.bind(5, r.code).bind(6, r.message);
       s.run();
       s.reset();
+      if (r.restore) {
+        Statement b(*db_, "INSERT INTO restores(n, snapshot) VALUES(?, ?)");
+        b.bind(1, static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_->handle())))
+            .bind_blob(2, *r.restore)
+            .run();
+      }
     }
     const auto last = static_cast<std::uint64_t>(sqlite3_last_insert_rowid(db_->handle()));
     tx.commit();

@@ -212,6 +212,15 @@ void ServerState::replay(std::uint64_t after) {
       if (r.ver != version_ + 1)
         throw std::runtime_error("the log is out of order: version " + std::to_string(r.ver) +
                                  " after " + std::to_string(version_));
+    }
+    if (r.restore) {
+      Workspace ws;
+      std::uint64_t tag = 0;
+      if (Status s = decode_workspace(*r.restore, &ws, &tag); !s || tag != r.ver || r.ver == 0)
+        throw std::runtime_error("the restore at version " + std::to_string(r.ver) + " does not read" +
+                                 (s ? std::string() : ": " + s.message));
+      apply_restore_locked(std::move(ws), r.ver, r.mutation);
+    } else if (r.ver > 0) {
       Outcome o = apply_locked(r.mutation);
       if (!o.status)
         throw std::runtime_error("the log does not replay: version " + std::to_string(r.ver) +

@@ -130,6 +130,20 @@ class ServerState {
   std::optional<std::string> first_admin() const;
   bool is_admin(const std::string& user) const;
 
+  // Replaces the whole workspace, as one log record authored by `admin` (an active administrator): a
+  // backup restored into it (core/io/restore.hpp plans the new workspace). `build` runs under the writer
+  // lock (pushes and other writes wait; pulls go on from the state before) with the current workspace and
+  // version, and makes the new one, or answers why not: any status but 200 is returned as it is. The new
+  // workspace must keep `admin` an active administrator (else 422 restore_locks_out). Its record is
+  // appended in one LogStore::append before anything changes in memory: a store that fails leaves the
+  // state as it was (500 storage_failed). Then every timeline entry not yet confirmed gets the restore's
+  // version, the server clock moves past every clock in the workspace (so later writes win), and the
+  // access epoch grows: every client's next pull is a fresh snapshot; clients' sequence numbers stay.
+  // Replayed at start from the record, and kept by checkpoints like any state. 200 {"version": V}.
+  using RestoreBuild =
+      std::function<Response(const Workspace& current, std::uint64_t version, Workspace* result)>;
+  Response restore(const std::string& admin, const RestoreBuild& build);
+
   // Saves the whole state with the log position it includes as the store's checkpoint, unless the
   // last one is already at the end of the log. Pushes wait while the state is encoded (pulls go on);
   // the write itself holds no lock. Returns whether one was written; throws when the store fails.
@@ -214,6 +228,12 @@ class ServerState {
   // Notes where the log ends after an append (under write_mu_) and wakes the checkpoint writer when
   // enough records came since the last checkpoint.
   void note_appended(std::uint64_t pos, const std::vector<LogRecord>& records);
+
+  // Restores (server_restore.cpp): puts a restored workspace in place at version `ver` (live and in
+  // replay), under the exclusive lock.
+  void apply_restore_locked(Workspace ws, std::uint64_t ver, const Mutation& marker);
+  // Asks the background writer for a checkpoint (a restore makes the log before it worthless to replay).
+  void request_checkpoint();
 
   // Checkpoints (server_checkpoint.cpp). The state at log position log_pos_, under write_mu_ and a
   // shared lock (no durability window open).
