@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/refused.hpp"
 #include "core/session.hpp"
 #include "core/workspace.hpp"
 #include "storage/journal.hpp"
@@ -80,6 +81,12 @@ class App {
   void finish_connect(bool upload);
   void logout();
   void restore_backup(const std::string& text);
+  // Refused changes (core/refused.hpp): kept in the user's folder, shown by the UI, re-applied or discarded.
+  void load_refused();
+  void save_refused();
+  void on_refused(const Mutation& m, const Status& why);
+  void reapply_refused(const std::string& id, std::int64_t now);
+  void discard_refused(const std::string& id);
   void sync_route(bool push);
   void refresh_title();
   void load_prefs();
@@ -96,6 +103,7 @@ class App {
   std::unique_ptr<platform::FetchTransport> transport_;
   std::unique_ptr<sync::SyncClient> sync_;
   bool first_sync_done_ = false;
+  RefusedList refused_;
   // Frames until the confirmed state is saved after a pull (0: nothing to save): the frame that shows what
   // arrived is drawn first, the save (parsing and rewriting a shard of the store) comes a frame later.
   int save_confirmed_in_ = 0;
