@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/format.hpp"
+#include "core/json_bounded.hpp"
 #include "core/schema_json.hpp"
 #include "core/workspace.hpp"
 
@@ -95,40 +96,12 @@ std::string RefusedList::to_json() const {
   return out.dump();
 }
 
-namespace {
-
-// The deepest nesting of arrays and objects in a JSON text (strings skipped), so that a hostile file is
-// refused before a parser walks it.
-std::size_t json_depth(const std::string& text) {
-  std::size_t depth = 0, deepest = 0;
-  bool in_string = false, escaped = false;
-  for (char ch : text) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (ch == '\\') escaped = true;
-      else if (ch == '"') in_string = false;
-    } else if (ch == '"') {
-      in_string = true;
-    } else if (ch == '[' || ch == '{') {
-      deepest = std::max(deepest, ++depth);
-    } else if ((ch == ']' || ch == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
-constexpr std::size_t kMaxDepth = 64;  // a command nests a few levels (a template's layout the most)
-
-}  // namespace
-
 Status RefusedList::load(const std::string& text, std::size_t* skipped) {
   items_.clear();
   if (skipped) *skipped = 0;
   if (text.size() > kMaxFileBytes)
     return Status::Fail("too_large", "the list of refused changes is larger than " + std::to_string(kMaxFileBytes) + " bytes");
-  if (json_depth(text) > kMaxDepth) return Status::Fail("invalid_file", "the list of refused changes nests too deep");
-  json j = json::parse(text, nullptr, false);
+  json j = parse_json_bounded(text);  // a command nests a few levels; a deeper file is no list of ours
   if (j.is_discarded() || !j.is_object() || j.value("format", json()) != "kartoteka-refused")
     return Status::Fail("invalid_file", "not a list of refused changes");
   const auto list = j.find("items");
