@@ -25,6 +25,7 @@
 #include "platform/platform.hpp"
 #include "ui/app_ui.hpp"
 #include "ui/entity_list.hpp"
+#include "ui/field_editors.hpp"
 #include "ui/i18n.hpp"
 #include "ui/list_prefs.hpp"
 #include "ui/redraw.hpp"
@@ -527,6 +528,19 @@ void App::discard_refused(const std::string& id) {
   if (!platform::owns_store() || !refused_.remove(id)) return;
   save_refused();
   ui::toast(ui::tr("refused.discarded"), false);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] The page goes away with an editor open
+// ---------------------------------------------------------------------------------------------------------
+
+bool App::commit_open_editor() {
+  if (!session_ || !edit_.open()) return true;
+  ui::UiOutput out;
+  const bool ok = ui::commit_editor(ws_, edit_, session_->user_id(), out);
+  const std::int64_t now = platform::now_ms();
+  for (auto& cmd : out.commands) dispatch(std::move(cmd), now);
+  return ok;
 }
 
 void App::logout() {

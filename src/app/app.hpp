@@ -65,6 +65,11 @@ class App {
   // State for tests and diagnostics: screen, open card with its values and timeline, journal counters.
   std::string debug_json() const;
 
+  // The page is going away (beforeunload, pagehide): an open field editor's text is committed the way Enter
+  // commits it, so that it reaches the journal before the page goes. Returns false when it cannot be (the
+  // value does not validate: the editor stays open with its error and the page should ask).
+  bool commit_open_editor();
+
  private:
   void start_local(std::int64_t now);
   void start_connected(const Connection& c, std::int64_t now);
