@@ -25,9 +25,11 @@
 #include "platform/platform.hpp"
 #include "ui/app_ui.hpp"
 #include "ui/entity_list.hpp"
+#include "ui/field_editors.hpp"
 #include "ui/i18n.hpp"
 #include "ui/list_prefs.hpp"
 #include "ui/redraw.hpp"
+#include "ui/refused_panel.hpp"
 #include "ui/timeline_view.hpp"
 #include "storage/files.hpp"
 #include "storage/journal_codec.hpp"
@@ -261,11 +263,8 @@ void App::start_connected(const Connection& c, std::int64_t now) {
   sync_->set_cursor(meta.value("cursor", ""));
   snap_since_base_ = meta.value("sinceBase", std::size_t{0});
   sync_->set_acknowledged(acked);
-  sync_->on_dropped = [](const Mutation& m, const Status& s) {
-    ui::toast(std::string(ui::tr("sync.dropped")) + ": " + ui::error_text(s.code), true);
-    std::fprintf(stderr, "sync: dropped %s:%llu: %s %s\n", m.client.c_str(), static_cast<unsigned long long>(m.seq),
-                 s.code.c_str(), s.message.c_str());
-  };
+  sync_->on_dropped = [this](const Mutation& m, const Status& s) { on_refused(m, s); };
+  load_refused();
   sync_->on_progress = [this]() {
     if (save_confirmed_in_ == 0) save_confirmed_in_ = 2;
     ui::request_animation();
@@ -472,6 +471,78 @@ void App::restore_backup(const std::string& text) {
   platform::reload_after_persist();
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Refused changes
+// ---------------------------------------------------------------------------------------------------------
+
+namespace {
+const char* kRefusedFile = "refused.json";  // in the user's folder, beside the journal of pending changes
+}  // namespace
+
+void App::load_refused() {
+  std::string text;
+  if (!connection_ || !storage::read_file(connection_->dir + "/" + kRefusedFile, &text)) return;
+  std::size_t skipped = 0;
+  if (Status s = refused_.load(text, &skipped); !s || skipped)
+    std::fprintf(stderr, "refused: %s (%zu entries skipped)\n", s ? "partly read" : s.message.c_str(), skipped);
+}
+
+void App::save_refused() {
+  if (!connection_ || !platform::owns_store()) return;
+  const std::string path = connection_->dir + "/" + kRefusedFile;
+  if (refused_.empty()) std::remove(path.c_str());
+  else if (!storage::write_file_atomic(path, refused_.to_json())) std::fprintf(stderr, "refused: cannot write %s\n", path.c_str());
+  persist();
+}
+
+// The server refused a pending change (the replica has dropped it and shows the server's state again): it is
+// kept for the user, with what the server's copy holds now, and he is told where to find it.
+void App::on_refused(const Mutation& m, const Status& why) {
+  std::fprintf(stderr, "sync: refused %s:%llu: %s %s\n", m.client.c_str(), static_cast<unsigned long long>(m.seq),
+               why.code.c_str(), why.message.c_str());
+  refused_.add(RefusedChange{m, why.code, why.message, platform::now_ms(), current_values(ws_, m.cmd)});
+  save_refused();
+  char link[160];
+  std::snprintf(link, sizeof link, ui::tr("refused.badge"), static_cast<int>(refused_.size()));
+  ui::toast_action(std::string(ui::tr("sync.dropped")) + ": " + ui::refusal_reason(why.code, why.message), true,
+                   link, "refused");
+}
+
+// The same change again, as a new one (a new sequence number): it leaves the list once it applies here; if the
+// server refuses it again, it comes back with the new reason.
+void App::reapply_refused(const std::string& id, std::int64_t now) {
+  if (!platform::owns_store()) return;
+  const RefusedChange* c = refused_.find(id);
+  if (!c) return;
+  Command cmd = c->mutation.cmd;
+  if (Status s = session_->dispatch(std::move(cmd), now); !s) {
+    ui::toast(std::string(ui::tr("refused.not_applied")) + ": " + ui::error_text(s.code), true);
+    return;
+  }
+  refused_.remove(id);
+  save_refused();
+  ui::toast(ui::tr("refused.reapplied"), false);
+}
+
+void App::discard_refused(const std::string& id) {
+  if (!platform::owns_store() || !refused_.remove(id)) return;
+  save_refused();
+  ui::toast(ui::tr("refused.discarded"), false);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] The page goes away with an editor open
+// ---------------------------------------------------------------------------------------------------------
+
+bool App::commit_open_editor() {
+  if (!session_ || !edit_.open()) return true;
+  ui::UiOutput out;
+  const bool ok = ui::commit_editor(ws_, edit_, session_->user_id(), out);
+  const std::int64_t now = platform::now_ms();
+  for (auto& cmd : out.commands) dispatch(std::move(cmd), now);
+  return ok;
+}
+
 void App::logout() {
   if (!connection_) return;
   if (transport_) transport_->send("POST", "/api/logout", "{}", connection_->token, [](sync::HttpResponse) {});
@@ -510,6 +581,7 @@ void App::frame() {
   env.connection = connection_info();
   env.login = login_;
   env.other_tab = !platform::owns_store();
+  env.refused = connection_ ? &refused_ : nullptr;
 
   const std::int64_t now = platform::now_ms();
   if (sync_ && platform::owns_store()) {
@@ -556,6 +628,8 @@ void App::frame() {
   if (out.restore_backup) restore_backup(*out.restore_backup);
   if (out.take_over_tab) platform::take_over_store();
   if (out.retry_sync && sync_) sync_->pull_now();
+  if (out.refused_reapply) reapply_refused(*out.refused_reapply, now);
+  if (out.refused_discard) discard_refused(*out.refused_discard);
   if (!(view_ == last_view_) || out.navigated) sync_route(out.navigated);
   // What this frame changed goes to the server now rather than with the next frame's tick.
   if (sync_ && platform::owns_store()) sync_->tick(now);
@@ -654,6 +728,7 @@ std::string App::debug_json() const {
                  {"status", kinds[static_cast<int>(st.kind)]}, {"pending", st.pending}, {"reason", st.reason},
                  {"cursor", !sync_->cursor().empty()}};
     j["sync"]["save_pending"] = save_confirmed_in_ > 0;
+    j["sync"]["refused"] = refused_.size();
     const auto& ps = sync_->pull_stats();
     j["sync"]["pulls"] = {{"pages", ps.pages}, {"bytes", ps.bytes}, {"parse_ms", ps.parse_ms},
                           {"apply_ms", ps.apply_ms}, {"save_ms", ps.save_ms}};
@@ -683,6 +758,7 @@ std::string App::debug_json() const {
       fields[fid] = {{"value", cell.value}, {"text", format_value(ws_, *def, cell.value, ui::language())}};
     }
     card["fields"] = std::move(fields);
+    card["can_edit"] = can_act(ws_.schema(), user, *it, Action::Edit);
     card["pipeline"] = it->pipeline;
     const std::string family = layout_family(ws_.schema(), *it);
     ResolvedLayout resolved = resolve_layout(ws_.schema(), user, family);

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/refused.hpp"
 #include "core/session.hpp"
 #include "core/workspace.hpp"
 #include "storage/journal.hpp"
@@ -64,6 +65,11 @@ class App {
   // State for tests and diagnostics: screen, open card with its values and timeline, journal counters.
   std::string debug_json() const;
 
+  // The page is going away (beforeunload, pagehide): an open field editor's text is committed the way Enter
+  // commits it, so that it reaches the journal before the page goes. Returns false when it cannot be (the
+  // value does not validate: the editor stays open with its error and the page should ask).
+  bool commit_open_editor();
+
  private:
   void start_local(std::int64_t now);
   void start_connected(const Connection& c, std::int64_t now);
@@ -80,6 +86,12 @@ class App {
   void finish_connect(bool upload);
   void logout();
   void restore_backup(const std::string& text);
+  // Refused changes (core/refused.hpp): kept in the user's folder, shown by the UI, re-applied or discarded.
+  void load_refused();
+  void save_refused();
+  void on_refused(const Mutation& m, const Status& why);
+  void reapply_refused(const std::string& id, std::int64_t now);
+  void discard_refused(const std::string& id);
   void sync_route(bool push);
   void refresh_title();
   void load_prefs();
@@ -96,6 +108,7 @@ class App {
   std::unique_ptr<platform::FetchTransport> transport_;
   std::unique_ptr<sync::SyncClient> sync_;
   bool first_sync_done_ = false;
+  RefusedList refused_;
   // Frames until the confirmed state is saved after a pull (0: nothing to save): the frame that shows what
   // arrived is drawn first, the save (parsing and rewriting a shard of the store) comes a frame later.
   int save_confirmed_in_ = 0;

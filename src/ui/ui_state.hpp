@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/command.hpp"
+#include "core/refused.hpp"
 #include "core/schema.hpp"
 
 namespace kt::ui {
@@ -91,6 +92,8 @@ struct UiEnv {
   ConnectionInfo connection;
   LoginState login;
   bool other_tab = false;   // another tab owns the local store: this one only shows a notice
+  // Changes the server refused (connected mode; nullptr otherwise), kept for the user to deal with.
+  const RefusedList* refused = nullptr;
   // A new unique id for something the UI creates ("UF_CRM_", "sec", "view", ...).
   std::function<std::string(const std::string& prefix)> new_id;
 };
@@ -131,10 +134,15 @@ struct UiOutput {
   bool take_over_tab = false;  // use the store here; the other tab stops
   bool retry_sync = false;
   std::optional<std::string> restore_backup;  // a checked backup to put in place of the local workspace
+  // A refused change (by refused_id) to dispatch again as a new change, or to forget.
+  std::optional<std::string> refused_reapply, refused_discard;
 };
 
 // Short messages at the bottom of the page (errors and confirmations).
 void toast(std::string text, bool error);
+// A toast that opens something when clicked (`action` names it: "refused" opens the refused changes), with
+// `link` drawn under the text. A newer toast with the same action replaces the older one.
+void toast_action(std::string text, bool error, std::string link, std::string action);
 // Files picked since the last frame, handed over by the app.
 void deliver_file(PickedFile f);
 std::optional<PickedFile> take_file(const std::string& purpose);

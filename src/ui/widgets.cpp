@@ -6,6 +6,7 @@
 #include <map>
 #include <vector>
 
+#include "ui/redraw.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
 
@@ -249,7 +250,23 @@ void dialog_body_begin(const std::string& id) {
 }
 
 void dialog_body_end() {
-  g_body_heights[g_body_id] = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
+  // The body takes this height in the next frame (and the dialog around it the frame after): those frames
+  // are drawn even when nothing else asks for them, so that the page never rests on a stale layout (the
+  // buttons under the body would be drawn, and found, where they no longer are). A height that changes
+  // frame after frame (a scrollbar that comes and goes rewraps the text) is not chased for ever.
+  static int settle = 0, changes = 0;
+  const float h = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
+  float& stored = g_body_heights[g_body_id];
+  if (stored != h) {
+    settle = ++changes <= 4 ? 2 : 0;
+  } else {
+    changes = 0;
+  }
+  if (settle > 0) {
+    --settle;
+    request_animation();
+  }
+  stored = h;
   ImGui::EndChild();
   ImGui::Dummy(ImVec2(0, px(6)));
 }
