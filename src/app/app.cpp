@@ -323,7 +323,7 @@ void App::save_confirmed() {
   if (replica_->pending().empty() && journal_->segment_count() > 0) journal_->clear();
   if (!first_sync_done_ && !sync_->cursor().empty() && !replica_->in_snapshot()) {
     first_sync_done_ = true;
-    if (connection_ && connection_->upload) upload_local_items(platform::now_ms());
+    if (connection_ && connection_->upload) announce_upload();
     purge_expired(platform::now_ms());
   }
   persist();
@@ -389,6 +389,7 @@ void App::begin_login(const ui::UiOutput::Login& req) {
       Connection c{server, login, u.value("id", ""), j.value("token", ""), user_dir(server, u.value("id", "")), false};
       login_.ok = true;
       login_.user_name = u.value("name", login);
+      login_.admin = u.value("admin", false);
       login_.local_has_data = ws_.item_count() > 0;
       login_result_ = c;
     } else if (r.status == 401) {
@@ -403,52 +404,106 @@ void App::begin_login(const ui::UiOutput::Login& req) {
   });
 }
 
-// Switches to the server's data: the connection is written, the local items are kept for upload when asked,
-// and the page reloads into connected mode. The local workspace itself stays untouched in /data/local.
+// After a login: "Использовать данные сервера" switches to the server's data at once; "Отправить мои данные"
+// first brings the local workspace to the server (start_upload) and switches once the server holds it.
 void App::finish_connect(bool upload) {
   if (!login_result_) return;
+  if (upload)
+    start_upload();
+  else
+    switch_to_server(false);
+}
+
+// The connection is written and the page reloads into connected mode, which pulls the server's workspace.
+// The local workspace itself stays untouched in /data/local.
+void App::switch_to_server(bool uploaded) {
   Connection c = *login_result_;
-  c.upload = upload;
+  c.upload = uploaded;
   storage::make_dirs(c.dir);
-  if (upload) {
-    // The local items, as they are now, to be created on the server after the first sync.
-    json items = json::array();
-    for (const char* e : {"company", "contact", "lead", "deal", "quote", "invoice"})
-      for (const auto& id : ws_.item_ids(e))
-        if (const Item* it = ws_.item(id); it && !it->deleted) items.push_back(item_json(ws_, *it, nullptr));
-    storage::write_file_atomic(c.dir + "/upload.json", items.dump());
-  }
   write_connection(c);
   platform::reload_after_persist();
 }
 
-// Creates, on the server, the local items it does not have: each as a new item with the values that fit the
-// server's fields (bindings to items that were not uploaded, users that do not exist there are left out).
-void App::upload_local_items(std::int64_t now) {
-  std::string text;
-  if (!connection_ || !storage::read_file(connection_->dir + "/upload.json", &text)) return;
-  json items = json::parse(text, nullptr, false);
-  size_t created = 0;
-  if (items.is_array()) {
-    for (const auto& ij : items) {
-      Item local;
-      if (!load_item(ij, &local, nullptr) || ws_.item(local.id) || !ws_.schema().entity(local.entity)) continue;
-      Item probe;
-      probe.entity = local.entity;
-      CreateItem cmd{local.id, local.entity, ws_.schema().pipeline(local.entity, local.pipeline) ? local.pipeline : "", {}};
-      for (const auto& [fid, cell] : local.fields) {
-        const FieldDef* f = ws_.schema().field(local.entity, fid);
-        if (!f || f->type == FieldType::Stage || cell.value.empty()) continue;
-        if (ws_.validate_value(*f, probe, cell.value)) cmd.fields.emplace_back(fid, cell.value);
-      }
-      if (session_->dispatch(std::move(cmd), now, false)) ++created;
+// The local workspace goes to the server whole, as its backup (sync/upload.hpp): configuration, users,
+// items with their timelines, to-dos, products, documents and links. The server answers with a dry run;
+// into an empty server it is applied at once, into one with data the user reviews it first.
+void App::start_upload() {
+  login_.upload = ui::LoginState::Upload{};
+  upload_.reset();
+  if (!login_.admin) {
+    login_.upload.phase = ui::LoginState::Upload::Phase::Failed;
+    login_.upload.error = ui::tr("upload.needs_admin");
+    return;
+  }
+  const std::string me = session_->user_id();
+  const User* u = ws_.schema().user(me);
+  upload_ = std::make_unique<sync::WorkspaceUpload>(
+      *login_transport_, login_result_->token, io::make_backup(ws_, u ? u->name : me, platform::now_ms()), me);
+  upload_applied_ = false;
+  upload_->start();
+  track_upload();
+}
+
+namespace {
+
+std::string upload_error_text(const std::string& code, const std::string& message) {
+  const char* key = code == "offline"                 ? "connect.offline"
+                    : code == "forbidden"             ? "upload.needs_admin"
+                    : code == "plan_changed"          ? "upload.plan_changed"
+                    : code == "outcome_unknown"       ? "upload.outcome_unknown"
+                    : code == "too_large"             ? "upload.too_large"
+                    : code.rfind("backup_", 0) == 0   ? "upload.bad_backup"
+                                                      : nullptr;
+  std::string text = key ? ui::tr(key) : ui::tr("upload.failed");
+  if (!message.empty() && code != "offline") text += " (" + message + ")";
+  return text;
+}
+
+}  // namespace
+
+// Mirrors the upload's progress into the connect dialog's state, applies a dry run into an empty server, and
+// switches to the server's data once the restore is applied.
+void App::track_upload() {
+  if (!upload_) return;
+  using P = sync::WorkspaceUpload::Phase;
+  using U = ui::LoginState::Upload::Phase;
+  ui::LoginState::Upload& v = login_.upload;
+  const P p = upload_->phase();
+  const U was = v.phase;
+  v.progress = upload_->progress();
+  switch (p) {
+    case P::Sending: v.phase = U::Sending; break;
+    case P::Checking: v.phase = U::Checking; break;
+    case P::Review: v.phase = U::Review; break;
+    case P::Applying: v.phase = U::Applying; break;
+    case P::Done: v.phase = U::Done; break;
+    case P::Failed: v.phase = U::Failed; break;
+    case P::Cancelled: v.phase = U::None; break;
+  }
+  if (v.phase == U::Review && was != U::Review) {
+    v.report = std::make_shared<const nlohmann::json>(upload_->report());
+    v.users = upload_->users();
+    // Nothing on the server to merge with: the dry run has nothing to ask.
+    if (v.report->value("empty", false) && !upload_applied_) {
+      upload_applied_ = true;
+      upload_->apply();
+      v.phase = U::Applying;
     }
   }
-  std::remove((connection_->dir + "/upload.json").c_str());
+  if (v.phase == U::Failed && was != U::Failed)
+    v.error = upload_error_text(upload_->error_code(), upload_->error_message());
+  if (v.phase == U::Done) {
+    upload_.reset();
+    switch_to_server(true);
+  }
+}
+
+// After the first sync of an uploaded workspace: say that it arrived.
+void App::announce_upload() {
   connection_->upload = false;
   write_connection(connection_);
-  char buf[128];
-  std::snprintf(buf, sizeof buf, ui::tr("connect.uploaded"), static_cast<int>(created));
+  char buf[160];
+  std::snprintf(buf, sizeof buf, ui::tr("connect.uploaded"), static_cast<int>(ws_.item_count()));
   ui::toast(buf, false);
 }
 
@@ -579,6 +634,7 @@ void App::frame() {
   env.notice = notice_;
   env.new_id = [this](const std::string& prefix) { return session_->new_id(prefix); };
   env.connection = connection_info();
+  track_upload();
   env.login = login_;
   env.other_tab = !platform::owns_store();
   env.refused = connection_ ? &refused_ : nullptr;
@@ -620,9 +676,14 @@ void App::frame() {
   if (out.open_url) platform::open_url(*out.open_url);
   if (out.login) begin_login(*out.login);
   if (out.cancel_login) {
+    if (upload_) upload_->cancel();
+    upload_.reset();
     login_ = ui::LoginState{};
     login_result_.reset();
   }
+  if (upload_ && out.upload_apply) upload_->apply();
+  if (upload_ && out.upload_users) upload_->set_users(std::move(*out.upload_users));
+  if (out.upload_retry && login_result_) start_upload();
   if (out.connect_upload) finish_connect(*out.connect_upload);
   if (out.logout) logout();
   if (out.restore_backup) restore_backup(*out.restore_backup);

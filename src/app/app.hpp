@@ -24,6 +24,7 @@
 #include "storage/snapshot_store.hpp"
 #include "sync/client.hpp"
 #include "sync/replica.hpp"
+#include "sync/upload.hpp"
 #include "ui/ui_state.hpp"
 
 namespace kt {
@@ -38,7 +39,7 @@ struct Connection {
   std::string user;    // user id on the server
   std::string token;
   std::string dir;     // the user's folder on the persisted mount
-  bool upload = false; // upload the local workspace's items after the first sync
+  bool upload = false; // the local workspace was uploaded: say so after the first sync
 };
 
 class App {
@@ -80,10 +81,13 @@ class App {
   void warm_search_when_idle();
   void persist();
   void save_confirmed();
-  void upload_local_items(std::int64_t now);
+  void announce_upload();
   void purge_expired(std::int64_t now);
   void begin_login(const ui::UiOutput::Login& req);
   void finish_connect(bool upload);
+  void switch_to_server(bool uploaded);
+  void start_upload();
+  void track_upload();
   void logout();
   void restore_backup(const std::string& text);
   // Refused changes (core/refused.hpp): kept in the user's folder, shown by the UI, re-applied or discarded.
@@ -120,6 +124,8 @@ class App {
   ui::LoginState login_;
   std::optional<Connection> login_result_;
   std::unique_ptr<platform::FetchTransport> login_transport_;
+  std::unique_ptr<sync::WorkspaceUpload> upload_;  // "Отправить мои данные" in progress
+  bool upload_applied_ = false;  // the dry run of an empty server was applied without asking
 
   ui::ViewState view_;
   ui::ViewState last_view_;

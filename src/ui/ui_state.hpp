@@ -7,9 +7,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "core/command.hpp"
 #include "core/refused.hpp"
@@ -78,6 +81,15 @@ struct LoginState {
   std::string error;        // translated
   std::string user_name;
   bool local_has_data = false;
+  bool admin = false;       // only a server's administrator may bring a whole workspace to it
+  // Bringing the local workspace to the server after "Отправить мои данные" (sync/upload.hpp).
+  struct Upload {
+    enum class Phase { None, Sending, Checking, Review, Applying, Done, Failed } phase = Phase::None;
+    double progress = 0;     // of the backup sent
+    std::shared_ptr<const nlohmann::json> report;  // the server's dry run (PROTOCOL.md, "Restore")
+    nlohmann::json users;    // the user mapping it was made with
+    std::string error;       // translated
+  } upload;
 };
 
 struct UiEnv {
@@ -130,6 +142,9 @@ struct UiOutput {
   std::optional<Login> login;
   std::optional<bool> connect_upload;  // after a successful login: true = upload local data, false = replace
   bool cancel_login = false;
+  bool upload_apply = false;                    // the user confirmed the dry run
+  std::optional<nlohmann::json> upload_users;   // the user changed the mapping: check again
+  bool upload_retry = false;                    // start the upload over after a failure
   bool logout = false;
   bool take_over_tab = false;  // use the store here; the other tab stops
   bool retry_sync = false;
