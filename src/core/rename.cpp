@@ -54,6 +54,27 @@ void rename_field_value(const FieldDef* f, Value& v, const IdRenames& r, const s
   }
 }
 
+// What a document shows (Document::uses): "F:entity.FIELD" and "I:id", renamed as the field and item are.
+void rename_uses(std::vector<std::string>& uses, const IdRenames& r) {
+  bool changed = false;
+  for (auto& u : uses) {
+    std::string to = u;
+    if (u.rfind("I:", 0) == 0) {
+      to = "I:" + lookup(r.items, u.substr(2));
+    } else if (u.rfind("F:", 0) == 0) {
+      const auto dot = u.find('.', 2);
+      if (dot == std::string::npos) continue;
+      const std::string entity = u.substr(2, dot - 2);
+      to = "F:" + lookup(r.entities, entity) + "." + r.field(entity, u.substr(dot + 1));
+    }
+    if (to != u) {
+      u = std::move(to);
+      changed = true;
+    }
+  }
+  if (changed) std::sort(uses.begin(), uses.end());
+}
+
 void rename_codes(std::vector<std::string>& codes, const IdRenames& r) {
   if (r.users.empty()) return;
   for (auto& c : codes) c = r.code(c);
@@ -232,6 +253,7 @@ void rename_item(const Schema& schema, const IdRenames& r, Item& item, std::vect
     rename_in(d.created_by, r.users);
     rename_in(d.entity, r.entities);
     rename_in(d.item_id, r.items);
+    rename_uses(d.uses, r);
   }
   for (auto& e : timeline) {
     e.item = item.id;
