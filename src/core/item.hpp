@@ -138,6 +138,12 @@ struct TimelineEntry {
   std::string payload;         // details of to-do, communication, conversion and document entries (JSON)
 };
 
+// A link entry (Linked/Unlinked) names a binding field of the item that links here (its target), a field of
+// that item's entity type; every other entry with a field names a field of its own item.
+inline bool is_link_entry(const TimelineEntry& e) {
+  return e.kind == TimelineKind::Linked || e.kind == TimelineKind::Unlinked;
+}
+
 // An item's timeline as encode_workspace stores it (core/snapshot_binary.hpp): the bytes of `count`
 // entries, kept undecoded until the timeline is first used (Workspace::put_item).
 struct PackedTimeline {

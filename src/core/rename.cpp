@@ -259,7 +259,7 @@ void rename_item(const Schema& schema, const IdRenames& r, Item& item, std::vect
     e.item = item.id;
     rename_in(e.author, r.users);
     rename_in(e.target, r.items);
-    if (e.kind == TimelineKind::Linked || e.kind == TimelineKind::Unlinked) {
+    if (is_link_entry(e)) {
       // The field is a binding field of the item that links here, of that item's entity type: the caller,
       // who can look that item up, renames it (rename_workspace).
     } else if (!e.field.empty()) {
@@ -287,7 +287,7 @@ Workspace rename_workspace(const Workspace& ws, const IdRenames& r) {
       std::vector<TimelineEntry> tl = ws.timeline(id);
       // Link entries name a binding field of the item that links: renamed as that item's entity type's.
       for (auto& e : tl)
-        if ((e.kind == TimelineKind::Linked || e.kind == TimelineKind::Unlinked) && !e.field.empty())
+        if (is_link_entry(e) && !e.field.empty())
           if (const Item* other = ws.item(e.target)) e.field = r.field(other->entity, e.field);
       rename_item(ws.schema(), r, copy, tl);
       out.put_item(std::move(copy), std::move(tl), false);

@@ -168,38 +168,38 @@ Status load_schema(const json& j, Schema* out) {
 namespace {
 
 json item_json_of(const Schema& s, const Item& item, const std::vector<TimelineEntry>& entries,
-                  const std::string* user, std::uint64_t timeline_from,
-                  const std::function<bool(const std::string&)>& readable);
+                  const std::string* user, std::uint64_t timeline_from, const Workspace* ws);
 
 }  // namespace
 
 json item_json(const Workspace& ws, const Item& item, const std::string* user, std::uint64_t timeline_from) {
-  std::function<bool(const std::string&)> readable;
-  if (user)
-    readable = [&ws, user](const std::string& id) {
-      const Item* it = ws.item(id);
-      return it && can_act(ws.schema(), *user, *it, Action::Read);
-    };
-  return item_json_of(ws.schema(), item, ws.timeline(item.id), user, timeline_from, readable);
+  return item_json_of(ws.schema(), item, ws.timeline(item.id), user, timeline_from, &ws);
 }
 
 json item_json(const Schema& s, const Item& item, const std::vector<TimelineEntry>& entries, const std::string* user,
                std::uint64_t timeline_from) {
-  return item_json_of(s, item, entries, user, timeline_from, {});
+  return item_json_of(s, item, entries, user, timeline_from, nullptr);
 }
 
 namespace {
 
+// `ws` (when given) is the workspace the item is in: the items a document or a link entry names are looked
+// up in it.
 json item_json_of(const Schema& s, const Item& item, const std::vector<TimelineEntry>& entries,
-                  const std::string* user, std::uint64_t timeline_from,
-                  const std::function<bool(const std::string&)>& readable) {
+                  const std::string* user, std::uint64_t timeline_from, const Workspace* ws) {
   json fields = json::object();
   for (const auto& [fid, cell] : item.fields)
     if (field_visible(s, item.entity, fid, user)) fields[fid] = {{"v", cell.value}, {"h", cell.hlc.str()}};
   json timeline = json::array();
   for (const auto& e : entries) {
     if (e.ver <= timeline_from && timeline_from > 0) continue;
-    if (!e.field.empty() && !field_visible(s, item.entity, e.field, user)) continue;
+    if (!e.field.empty()) {
+      const Item* other = is_link_entry(e) && ws ? ws->item(e.target) : nullptr;
+      // A link entry whose linking item is unknown names a field of no item: nothing of it to hide.
+      if (is_link_entry(e) ? other && !field_visible(s, other->entity, e.field, user)
+                           : !field_visible(s, item.entity, e.field, user))
+        continue;
+    }
     timeline.push_back(e);
   }
   json j{{"id", item.id},       {"entity", item.entity},     {"pipeline", item.pipeline},
@@ -212,7 +212,11 @@ json item_json_of(const Schema& s, const Item& item, const std::vector<TimelineE
     // Documents are values like any other: one that shows what the user may not see does not reach him.
     json docs = json::array();
     for (const auto& d : item.documents)
-      if (!user || can_see_document(s, *user, d, readable)) docs.push_back(d);
+      if (!user || can_see_document(s, *user, d, [ws, user](const std::string& id) {
+            const Item* it = ws ? ws->item(id) : nullptr;
+            return it && can_act(ws->schema(), *user, *it, Action::Read);
+          }))
+        docs.push_back(d);
     if (!docs.empty()) j["documents"] = std::move(docs);
   }
   if (timeline_from) j["timelineFrom"] = timeline_from;

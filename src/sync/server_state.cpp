@@ -706,10 +706,16 @@ Response ServerState::pull(const std::string& user, const json& request) {
   // size (fewer round trips, page saves and frames in a bootstrap or a catch-up).
   if (blocks && asked > limit)
     limit = static_cast<std::size_t>(std::min<std::uint64_t>(asked, kBinaryPageFactor * opts_.max_limit));
-  ItemBlockWriter block(ws_.schema(), &user, [this, &user](const std::string& id) {
-    const Item* it = ws_.item(id);
-    return it && readable(user, *it);
-  });
+  ItemBlockWriter block(
+      ws_.schema(), &user,
+      [this, &user](const std::string& id) {
+        const Item* it = ws_.item(id);
+        return it && readable(user, *it);
+      },
+      [this](const std::string& id) {
+        const Item* it = ws_.item(id);
+        return it ? it->entity : std::string();
+      });
   json items = json::array();
   json partial = json::array();  // binary: the whole items whose timeline holds the entries after `partial_from`
   // The cursor's base (which moves below once the pass is complete), when the page holds partial timelines

@@ -4,9 +4,11 @@
 #include <imgui_stdlib.h>
 
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <vector>
 
+#include "core/text.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
@@ -37,6 +39,30 @@ std::string text_of(const nlohmann::json& j, const char* key) {
   if (!j.is_object() || !j.contains(key)) return {};
   const auto& v = j[key];
   return v.is_string() ? v.get<std::string>() : v.is_number() ? v.dump() : std::string();
+}
+
+// The name of one thing of a kind ("Элемент", "Поле") for a line about that one thing.
+std::string one_name(const std::string& kind) {
+  const std::string key = "upload.one." + kind;
+  const char* s = tr(key.c_str());
+  return std::strcmp(s, key.c_str()) == 0 ? kind_name(kind) : s;
+}
+
+// Why a line of the dry run is what it is, in the user's language (the report's code and values), or the
+// server's English sentence (`fallback`) for a code this page does not know.
+std::string reason_of(const nlohmann::json& e, const char* fallback) {
+  const std::string code = text_of(e, "code");
+  if (!code.empty()) {
+    const std::string key = "upload.why." + code;
+    const char* pattern = tr(key.c_str());
+    if (std::strcmp(pattern, key.c_str()) != 0) {
+      std::vector<std::string> args;
+      if (e.contains("args") && e["args"].is_array())
+        for (const auto& a : e["args"]) args.push_back(a.is_string() ? a.get<std::string>() : std::string());
+      return fill_placeholders(pattern, args);
+    }
+  }
+  return text_of(e, fallback);
 }
 
 const nlohmann::json& list_of(const nlohmann::json& report, const char* key) {
@@ -102,15 +128,15 @@ void draw_upload(const UiEnv& env, float fw, UiOutput& out) {
       return ex.empty() ? line : line + " (" + ex + ")";
     });
     report_section(r, "merge", "upload.merge", color::kText, [](const nlohmann::json& e) {
-      return kind_name(text_of(e, "kind")) + " " + text_of(e, "id") + ": " + text_of(e, "how");
+      return one_name(text_of(e, "kind")) + " " + text_of(e, "id") + ": " + reason_of(e, "how");
     });
     report_section(r, "rename", "upload.rename", color::kText, [](const nlohmann::json& e) {
-      std::string line = kind_name(text_of(e, "kind")) + " " + text_of(e, "from") + " → " + text_of(e, "to");
-      const std::string why = text_of(e, "why");
+      std::string line = one_name(text_of(e, "kind")) + " " + text_of(e, "from") + " → " + text_of(e, "to");
+      const std::string why = reason_of(e, "why");
       return why.empty() ? line : line + ": " + why;
     });
     report_section(r, "dropped", "upload.dropped", color::rgb(0xc62828), [](const nlohmann::json& e) {
-      return kind_name(text_of(e, "kind")) + " " + text_of(e, "id") + ": " + text_of(e, "why");
+      return one_name(text_of(e, "kind")) + " " + text_of(e, "id") + ": " + reason_of(e, "why");
     });
     if (r.value("truncated", false)) muted_text(tr("upload.truncated"));
     // Which server user each local user becomes.

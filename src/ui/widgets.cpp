@@ -243,7 +243,11 @@ std::string g_body_id;
 
 void dialog_body_begin(const std::string& id) {
   g_body_id = id;
-  const float max_h = ImGui::GetIO().DisplaySize.y * 0.62f;
+  // At most what leaves the dialog (dialog_begin: from 12% to 92% of the page) room for the buttons under
+  // the body, so that one scroll bar, the body's, is enough.
+  const float display_h = ImGui::GetIO().DisplaySize.y;
+  const float room = display_h * 0.92f - ImGui::GetCursorScreenPos().y - px(84);
+  const float max_h = std::max(px(120), std::min(display_h * 0.62f, room));
   auto it = g_body_heights.find(id);
   float h = it == g_body_heights.end() ? px(100) : std::min(it->second, max_h);
   ImGui::BeginChild(("body:" + id).c_str(), ImVec2(0, h), false, ImGuiWindowFlags_NoBackground);

@@ -421,7 +421,9 @@ TEST_CASE("the demo into the demo: every colliding item renamed, nothing merged,
   for (const auto& et : backup.ws.schema().entities)
     for (const auto& id : backup.ws.item_ids(et.id)) CHECK_MESSAGE(renamed(plan, "item", id), id);
   CHECK(renamed(plan, "item", "D1")->to == "D14");
-  CHECK(renamed(plan, "item", "D1")->why == "the server has D1 «Поставка серверного оборудования»");
+  CHECK(renamed(plan, "item", "D1")->why.text() == "the server has D1 «Поставка серверного оборудования»");
+  CHECK(renamed(plan, "item", "D1")->why.code == "taken");
+  CHECK(renamed(plan, "item", "D1")->why.args == std::vector<std::string>{"D1 «Поставка серверного оборудования»"});
   const std::string d11 = renamed(plan, "item", "D11")->to;
   const Item& copy = *result.item(d11);
   CHECK(copy.get("STAGE_ID") == Value("PREPARATION"));
@@ -438,6 +440,11 @@ TEST_CASE("the demo into the demo: every colliding item renamed, nothing merged,
   CHECK(plan.merge.empty());
   const json report = restore_report_json(plan, server.ws);
   CHECK(report["create"][0]["kind"] == "item");
+  // Each line carries its reason as a code and values (the page says it in the user's language) and in English.
+  const json& first = report["rename"][0];
+  CHECK(first["code"] == "taken");
+  CHECK(first["args"].size() == 1);
+  CHECK(first["why"] == "the server has " + first["args"][0].get<std::string>());
   CHECK(report["create"][0]["count"] == server.ws.item_count());
   CHECK(report["totals"]["rename"] == server.ws.item_count());
   CHECK(report["rename"].size() == server.ws.item_count());

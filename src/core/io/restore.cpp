@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/schema_json.hpp"
+#include "core/text.hpp"
 
 namespace kt::io {
 
@@ -123,6 +124,35 @@ std::vector<ListOption> unite_options(const std::vector<ListOption>& preferred, 
 
 }  // namespace
 
+std::string RestorePlan::Reason::text() const {
+  static const std::pair<const char*, const char*> english[] = {
+      {"taken", "the server has {1}"},
+      {"type_differs", "the server's {1} is «{2}», the backup's «{3}»"},
+      {"field_type", "the server's {1} of {2} is a {3} field, the backup's a {4} field"},
+      {"stage_taken", "the server's pipeline {1} of {2} has a stage {3}"},
+      {"success_stage", "a pipeline has one success stage: the backup's «{1}» ({2}) becomes the server's «{3}» ({4})"},
+      {"backup_replaces", "both define it differently: the backup's definition replaces the server's"},
+      {"server_kept", "both define it differently: the server's definition is kept, the backup's is not carried"},
+      {"options_added", "{1} list option(s) or binding kind(s) of the backup's field added to the server's"},
+      {"field_kept", "the server's label, help, visibility and settings are kept"},
+      {"list_added", "{1} option(s) of the backup added to the server's list"},
+      {"stages_added", "{1} stage(s) of the backup added to the server's pipeline"},
+      {"pipeline_kept", "the server's names and colours are kept"},
+      {"required_replaced", "the backup's rules of when the field is required replace the server's"},
+      {"required_kept", "the server's rules of when the field is required are kept, the backup's are not carried"},
+      {"numbers_continue", "both sides issued numbers: the counter continues after the larger one"},
+      {"company_replaced", "the backup's company details replace the server's"},
+      {"company_kept", "the server's company details are kept, the backup's are not carried"},
+      {"user_kept", "the backup's {1} is the server's {2}: the server's name, department and roles are kept"},
+      {"no_department", "user {1} names a department neither side has"},
+      {"no_role", "user {1} names a role neither side has"},
+      {"values_dropped", "the server's field of that id has another type: its values ({1} item(s)) are not carried"},
+  };
+  for (const auto& [c, pattern] : english)
+    if (code == c) return fill_placeholders(pattern, args);
+  return code;
+}
+
 bool has_items(const Workspace& ws) { return ws.item_count() > 0; }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -162,11 +192,12 @@ class Planner {
   void items();
   Status unite_schema();
 
-  void merge_note(std::string kind, std::string id, std::string text) {
-    p_.merge.push_back({std::move(kind), std::move(id), std::move(text)});
+  using Reason = RestorePlan::Reason;
+  void merge_note(std::string kind, std::string id, Reason why) {
+    p_.merge.push_back({std::move(kind), std::move(id), std::move(why)});
   }
-  void dropped_note(std::string kind, std::string id, std::string text) {
-    p_.dropped.push_back({std::move(kind), std::move(id), std::move(text)});
+  void dropped_note(std::string kind, std::string id, Reason why) {
+    p_.dropped.push_back({std::move(kind), std::move(id), std::move(why)});
   }
   // "D5 «Поставка»" as Workspace::display_name names an item, from the united configuration.
   std::string item_name(const Item& it) const {
@@ -244,7 +275,7 @@ Status Planner::people() {
       line.to = to;
     } else if (const User* taken = server_users.count(b.id) ? S_.user(b.id) : nullptr) {
       line.to = alloc.fresh(b.id);
-      p_.rename.push_back({"user", b.id, line.to, "the server has " + quoted(taken->id, taken->name)});
+      p_.rename.push_back({"user", b.id, line.to, {"taken", {quoted(taken->id, taken->name)}}});
     }
     if (line.to != b.id) r_.users[b.id] = line.to;
     if (line.action == "create") created("user", quoted(line.to, b.name));
@@ -273,9 +304,7 @@ void Planner::entities() {
     if (same) continue;
     const std::string to = alloc.fresh(b.id);
     r_.entities[b.id] = to;
-    p_.rename.push_back({"entityType", b.id, to,
-                         "the server's " + b.id + " is «" + s->name.get(Lang::Ru) + "», the backup's «" +
-                             b.name.get(Lang::Ru) + "»"});
+    p_.rename.push_back({"entityType", b.id, to, {"type_differs", {b.id, s->name.get(Lang::Ru), b.name.get(Lang::Ru)}}});
   }
 }
 
@@ -288,9 +317,6 @@ void Planner::fields() {
     const bool compatible = s->type == b.type && s->multiple == b.multiple &&
                             (b.type != FieldType::CrmDirectory || s->directory == b.directory);
     if (compatible) continue;
-    std::string why = "the server's " + b.id + " of " + b.entity + " is a " + (s->multiple ? "multiple " : "") +
-                      type_word(s->type) + " field, the backup's a " + (b.multiple ? "multiple " : "") +
-                      type_word(b.type) + " field";
     if (b.system || s->system) {
       dropped_fields_[{b.entity, b.id}] = 0;  // a system field keeps its id: listed with its values below
       continue;
@@ -306,7 +332,9 @@ void Planner::fields() {
         "_");
     const std::string to = alloc.fresh(b.id);
     r_.fields[{b.entity, b.id}] = to;
-    p_.rename.push_back({"field", b.entity + "." + b.id, b.entity + "." + to, why});
+    p_.rename.push_back({"field", b.entity + "." + b.id, b.entity + "." + to,
+                         {"field_type", {b.id, b.entity, std::string(s->multiple ? "multiple " : "") + type_word(s->type),
+                                         std::string(b.multiple ? "multiple " : "") + type_word(b.type)}}});
   }
 }
 
@@ -323,8 +351,7 @@ void Planner::stages() {
       if (bs && ss && bs->id != ss->id && !sp->stage(bs->id)) {
         r_.stages[{entity, bs->id}] = ss->id;
         merge_note("pipeline", entity + ":" + bp.id,
-                   "a pipeline has one success stage: the backup's «" + bs->name.get(Lang::Ru) + "» (" + bs->id +
-                       ") becomes the server's «" + ss->name.get(Lang::Ru) + "» (" + ss->id + ")");
+                   {"success_stage", {bs->name.get(Lang::Ru), bs->id, ss->name.get(Lang::Ru), ss->id}});
       }
     }
     // Stage ids are unique within an entity type: a stage id another pipeline of the target uses is renamed.
@@ -350,8 +377,7 @@ void Planner::stages() {
           "_");
       const std::string to = alloc.fresh(st.id);
       r_.stages[{entity, st.id}] = to;
-      p_.rename.push_back({"stage", entity + ":" + bp.id + ":" + st.id, to,
-                           "the server's pipeline " + other->id + " of " + entity + " has a stage " + st.id});
+      p_.rename.push_back({"stage", entity + ":" + bp.id + ":" + st.id, to, {"stage_taken", {other->id, entity, st.id}}});
     }
   }
 }
@@ -374,7 +400,7 @@ void Planner::items() {
     if (!taken) continue;
     const std::string to = alloc.fresh(id);
     r_.items[id] = to;
-    p_.rename.push_back({"item", id, to, "the server has " + quoted(id, target_.display_name(*taken))});
+    p_.rename.push_back({"item", id, to, {"taken", {quoted(id, target_.display_name(*taken))}}});
   }
 }
 
@@ -393,8 +419,8 @@ Status Planner::unite_schema() {
   const Schema& first = pb ? b : s;
   const Schema& second = pb ? s : b;
   auto keep_note = [&](const std::string& kind, const std::string& id) {
-    if (pb) merge_note(kind, id, "both define it differently: the backup's definition replaces the server's");
-    else dropped_note(kind, id, "both define it differently: the server's definition is kept, the backup's is not carried");
+    if (pb) merge_note(kind, id, {"backup_replaces", {}});
+    else dropped_note(kind, id, {"server_kept", {}});
   };
   Schema u = s;  // the target's as a base (default layouts and everything not listed below)
 
@@ -425,7 +451,7 @@ Status Planner::unite_schema() {
                          ++added;
                        }
                      if (added)
-                       merge_note("field", id, std::to_string(added) + " list option(s) or binding kind(s) of the backup's field added to the server's");
+                       merge_note("field", id, {"options_added", {std::to_string(added)}});
                      FieldDef a = x, c = y;
                      a.options = c.options = {};
                      a.binding_kinds = c.binding_kinds = {};
@@ -434,7 +460,7 @@ Status Planner::unite_schema() {
                              if (const ListOption* mine = x.option(o.id); mine && !(*mine == o)) return true;
                            return false;
                          }())
-                       merge_note("field", id, "the server's label, help, visibility and settings are kept");
+                       merge_note("field", id, {"field_kept", {}});
                      return out;
                    },
                    [](const FieldDef&) { return true; });
@@ -448,7 +474,7 @@ Status Planner::unite_schema() {
                           size_t added = 0;
                           out.options = unite_options(x.options, y.options, &added);
                           if (added)
-                            merge_note("directory", x.id, std::to_string(added) + " option(s) of the backup added to the server's list");
+                            merge_note("directory", x.id, {"list_added", {std::to_string(added)}});
                           return out;
                         },
                         [](const Directory&) { return true; });
@@ -477,7 +503,7 @@ Status Planner::unite_schema() {
                         }
                         if (added)
                           merge_note("pipeline", x.entity + ":" + x.id,
-                                     std::to_string(added) + " stage(s) of the backup added to the server's pipeline");
+                                     {"stages_added", {std::to_string(added)}});
                         Pipeline a = out, c = y;
                         a.stages.clear();
                         c.stages.clear();
@@ -485,7 +511,7 @@ Status Planner::unite_schema() {
                         for (const auto& st : y.stages)
                           if (const Stage* mine = out.stage(st.id); mine && !(*mine == st)) same_stages = false;
                         if (!(a == c) || !same_stages)
-                          merge_note("pipeline", x.entity + ":" + x.id, "the server's names and colours are kept");
+                          merge_note("pipeline", x.entity + ":" + x.id, {"pipeline_kept", {}});
                         if (auto why = check_stage_order(out.stages); !why.empty() && conflict.empty())
                           conflict = "pipeline " + x.entity + ":" + x.id + ": " + why;
                         return out;
@@ -527,8 +553,8 @@ Status Planner::unite_schema() {
             of(s.required, q.entity, q.field) != of(b.required, q.entity, q.field))
           differ.insert({q.entity, q.field});
     for (const auto& [e, f] : differ) {
-      if (pb) merge_note("required", e + "." + f, "the backup's rules of when the field is required replace the server's");
-      else dropped_note("required", e + "." + f, "the server's rules of when the field is required are kept, the backup's are not carried");
+      if (pb) merge_note("required", e + "." + f, {"required_replaced", {}});
+      else dropped_note("required", e + "." + f, {"required_kept", {}});
     }
     u.required = std::move(req);
   }
@@ -601,15 +627,15 @@ Status Planner::unite_schema() {
         else out.last = std::max(out.last, v);
     }
     st = std::move(out);
-    merge_note("numerator", id, "both sides issued numbers: the counter continues after the larger one");
+    merge_note("numerator", id, {"numbers_continue", {}});
   }
 
   if (!(b.my_company == s.my_company)) {
     if (pb || s.my_company == MyCompany{}) {
       u.my_company = b.my_company;
-      if (!(s.my_company == MyCompany{})) merge_note("myCompany", "", "the backup's company details replace the server's");
+      if (!(s.my_company == MyCompany{})) merge_note("myCompany", "", {"company_replaced", {}});
     } else {
-      dropped_note("myCompany", "", "the server's company details are kept, the backup's are not carried");
+      dropped_note("myCompany", "", {"company_kept", {}});
     }
   }
 
@@ -631,9 +657,8 @@ Status Planner::unite_schema() {
         out.roles = from.roles;
         out.admin = server.admin || from.admin;  // an administrator stays one (he is restoring)
       } else if (from.name != server.name || from.department != server.department || from.roles != server.roles) {
-        merge_note("user", server.id, "the backup's " + quoted(B_.users[&from - b.users.data()].id, from.name) +
-                                          " is the server's " + quoted(server.id, server.name) +
-                                          ": the server's name, department and roles are kept");
+        merge_note("user", server.id,
+                   {"user_kept", {quoted(B_.users[&from - b.users.data()].id, from.name), quoted(server.id, server.name)}});
       }
       return out;
     };
@@ -660,9 +685,9 @@ Status Planner::unite_schema() {
     for (const auto& x : u.roles) roles.insert(x.id);
     for (const auto& x : u.users) {
       if (!x.department.empty() && !departments.count(x.department))
-        dropped_note("department", x.department, "user " + x.id + " names a department neither side has");
+        dropped_note("department", x.department, {"no_department", {x.id}});
       for (const auto& role : x.roles)
-        if (!roles.count(role)) dropped_note("role", role, "user " + x.id + " names a role neither side has");
+        if (!roles.count(role)) dropped_note("role", role, {"no_role", {x.id}});
     }
   }
 
@@ -709,7 +734,7 @@ Status Planner::build(const ItemSource& source, Workspace* result) {
           }
         if (!entity_of.empty())
           for (auto& e : tl)
-            if ((e.kind == TimelineKind::Linked || e.kind == TimelineKind::Unlinked) && !e.field.empty())
+            if (is_link_entry(e) && !e.field.empty())
               if (auto it = entity_of.find(e.target); it != entity_of.end()) e.field = r_.field(it->second, e.field);
         rename_item(B_, r_, item, tl);
         for (auto& e : tl) e.ver = 0;  // unconfirmed: the server confirms them with the restore's version
@@ -723,9 +748,7 @@ Status Planner::build(const ItemSource& source, Workspace* result) {
       &p_.backup);
   if (!s) return s;
   for (const auto& [key, n] : dropped_fields_)
-    dropped_note("field", key.first + "." + key.second,
-                 "the server's field of that id has another type: its values (" + std::to_string(n) +
-                     " item(s)) are not carried");
+    dropped_note("field", key.first + "." + key.second, {"values_dropped", {std::to_string(n)}});
   if (result) *result = std::move(*out);
   return Status::Ok();
 }
@@ -824,12 +847,16 @@ json restore_report_json(const RestorePlan& p, const Workspace& target, size_t c
   json create = json::array();
   for (const auto& c : p.create)
     create.push_back({{"kind", c.kind}, {"count", c.count}, {"examples", c.examples}});
-  json merge = capped(p.merge, [](const RestorePlan::Note& n) { return json{{"kind", n.kind}, {"id", n.id}, {"how", n.text}}; });
-  json rename = capped(p.rename, [](const RestorePlan::Renamed& r) {
-    return json{{"kind", r.kind}, {"from", r.from}, {"to", r.to}, {"why", r.why}};
+  json merge = capped(p.merge, [](const RestorePlan::Note& n) {
+    return json{{"kind", n.kind}, {"id", n.id}, {"how", n.why.text()}, {"code", n.why.code}, {"args", n.why.args}};
   });
-  json dropped =
-      capped(p.dropped, [](const RestorePlan::Note& n) { return json{{"kind", n.kind}, {"id", n.id}, {"why", n.text}}; });
+  json rename = capped(p.rename, [](const RestorePlan::Renamed& r) {
+    return json{{"kind", r.kind}, {"from", r.from}, {"to", r.to},
+                {"why", r.why.text()}, {"code", r.why.code}, {"args", r.why.args}};
+  });
+  json dropped = capped(p.dropped, [](const RestorePlan::Note& n) {
+    return json{{"kind", n.kind}, {"id", n.id}, {"why", n.why.text()}, {"code", n.why.code}, {"args", n.why.args}};
+  });
   return json{{"empty", p.empty},
               {"backup", report_counts_json(p.backup)},
               {"users", std::move(users)},

@@ -58,12 +58,21 @@ struct RestorePlan {
     std::vector<std::string> examples;  // a few: "D5 «Поставка»"
   };
   std::vector<Created> create;
+  // Why something is renamed, merged or left out: a code and its values, so that the page can say it in the
+  // user's language (upload.why.<code>), and the same in English (text(): the command line, the report).
+  struct Reason {
+    std::string code;
+    std::vector<std::string> args;
+    std::string text() const;
+  };
   struct Renamed {
-    std::string kind, from, to, why;  // kind: "item", "user", "entityType", "field", "stage"
+    std::string kind, from, to;  // kind: "item", "user", "entityType", "field", "stage"
+    Reason why;
   };
   std::vector<Renamed> rename;
   struct Note {
-    std::string kind, id, text;  // merge: how it is merged; dropped: why it is not carried
+    std::string kind, id;
+    Reason why;  // merge: how it is merged; dropped: why it is not carried
   };
   std::vector<Note> merge, dropped;
   IdRenames renames;  // what the backup's ids became
