@@ -364,6 +364,9 @@ ui::ConnectionInfo App::connection_info() const {
               : st.kind == K::Offline ? S::Offline : st.kind == K::Unauthorized ? S::Unauthorized : S::Error;
   info.pending = st.pending;
   info.reason = st.reason;
+  info.logins = logins_;
+  info.account_error = account_error_;
+  info.account_saved = account_saved_;
   return info;
 }
 
@@ -496,6 +499,46 @@ void App::track_upload() {
     upload_.reset();
     switch_to_server(true);
   }
+}
+
+// Who can log in to the server (the administrator's user settings), asked for once per page.
+void App::load_logins() {
+  if (!connection_ || !transport_ || logins_loading_ || logins_) return;
+  logins_loading_ = true;
+  transport_->send("GET", "/api/accounts", "", connection_->token, [this](sync::HttpResponse r) {
+    logins_loading_ = false;
+    const json j = json::parse(r.body, nullptr, false);
+    auto map = std::make_shared<std::map<std::string, std::string>>();
+    if (r.status == 200 && j.is_object() && j.contains("accounts") && j["accounts"].is_array())
+      for (const auto& a : j["accounts"])
+        if (a.is_object() && a.contains("user") && a["user"].is_string() && a.contains("login") && a["login"].is_string())
+          (*map)[a["user"].get<std::string>()] = a["login"].get<std::string>();
+    logins_ = std::move(map);  // also after a failure: an empty list, not a request every frame
+  });
+}
+
+// Gives a workspace user a login and password on the server; the answer's reason shows in the user form.
+void App::give_login(const ui::UiOutput::Account& a) {
+  if (!connection_ || !transport_) return;
+  account_error_.clear();
+  account_saved_.clear();
+  const json body{{"user", a.user}, {"login", a.login}, {"password", a.password}};
+  transport_->send("POST", "/api/accounts", body.dump(), connection_->token, [this, a](sync::HttpResponse r) {
+    const json j = json::parse(r.body, nullptr, false);
+    if (r.status == 200) {
+      auto map = std::make_shared<std::map<std::string, std::string>>(logins_ ? *logins_ : std::map<std::string, std::string>{});
+      (*map)[a.user] = a.login;
+      logins_ = std::move(map);
+      account_saved_ = a.user;
+      return;
+    }
+    const std::string code = j.is_object() ? j.value("error", "") : "";
+    const std::string key = "account." + code;
+    const char* text = code.empty() ? nullptr : ui::tr(key.c_str());
+    account_error_ = text && key != text ? text
+                     : r.status == 0     ? ui::tr("connect.offline")
+                                         : std::string(ui::tr("connect.failed")) + " (" + (code.empty() ? "HTTP " + std::to_string(r.status) : code) + ")";
+  });
 }
 
 // After the first sync of an uploaded workspace: say that it arrived.
@@ -689,6 +732,8 @@ void App::frame() {
   if (out.restore_backup) restore_backup(*out.restore_backup);
   if (out.take_over_tab) platform::take_over_store();
   if (out.retry_sync && sync_) sync_->pull_now();
+  if (out.load_logins) load_logins();
+  if (out.set_account) give_login(*out.set_account);
   if (out.refused_reapply) reapply_refused(*out.refused_reapply, now);
   if (out.refused_discard) discard_refused(*out.refused_discard);
   if (!(view_ == last_view_) || out.navigated) sync_route(out.navigated);

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -88,6 +89,8 @@ class App {
   void switch_to_server(bool uploaded);
   void start_upload();
   void track_upload();
+  void load_logins();
+  void give_login(const ui::UiOutput::Account& a);
   void logout();
   void restore_backup(const std::string& text);
   // Refused changes (core/refused.hpp): kept in the user's folder, shown by the UI, re-applied or discarded.
@@ -126,6 +129,10 @@ class App {
   std::unique_ptr<platform::FetchTransport> login_transport_;
   std::unique_ptr<sync::WorkspaceUpload> upload_;  // "Отправить мои данные" in progress
   bool upload_applied_ = false;  // the dry run of an empty server was applied without asking
+  // The server's logins for the user settings (administrators), and the last answer to giving one.
+  std::shared_ptr<const std::map<std::string, std::string>> logins_;
+  bool logins_loading_ = false;
+  std::string account_error_, account_saved_;
 
   ui::ViewState view_;
   ui::ViewState last_view_;

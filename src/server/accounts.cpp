@@ -169,6 +169,14 @@ std::optional<std::string> Accounts::login_of(const std::string& user) {
   return s.text(0);
 }
 
+std::vector<std::pair<std::string, std::string>> Accounts::logins() {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::lock_guard lock(db_->mutex());
+  Statement s(*db_, "SELECT user, login FROM accounts ORDER BY user");
+  while (s.step()) out.emplace_back(s.text(0), s.text(1));
+  return out;
+}
+
 std::string Accounts::issue_token(const std::string& user) {
   const std::string token = random_token(32);
   const std::int64_t t = now();

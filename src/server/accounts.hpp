@@ -50,6 +50,8 @@ class Accounts {
   SetResult set_account(const std::string& user, const std::string& login,
                         const std::string& password);
   std::optional<std::string> login_of(const std::string& user);
+  // Every (user, login), by user id.
+  std::vector<std::pair<std::string, std::string>> logins();
 
   // A new token for `user`.
   std::string issue_token(const std::string& user);

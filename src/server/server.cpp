@@ -507,6 +507,16 @@ struct Server::Impl {
                send_json(res, 200, j);
              }));
 
+    // Who can log in, for the administrator's user settings (never a password or a token).
+    http.Get("/api/accounts", authed([this](const httplib::Request&, httplib::Response& res,
+                                            const std::string& me) {
+               if (!state->is_admin(me))
+                 return send_error(res, 403, "forbidden", "only administrators manage accounts");
+               json list = json::array();
+               for (const auto& [user, login] : accounts->logins())
+                 list.push_back(json{{"user", user}, {"login", login}});
+               send_json(res, 200, json{{"accounts", std::move(list)}});
+             }));
     http.Post(
         "/api/accounts",
         authed([this](const httplib::Request& req, httplib::Response& res, const std::string& me) {

@@ -216,12 +216,7 @@ void draw_account_dialogs(const Workspace& ws, const UiEnv& env, UiOutput& out) 
         muted_text(tr("connect.text"));
         text_input(tr("connect.server"), "connect:server", &g_connect.server, fw, tr("connect.server_hint"));
         text_input(tr("connect.login"), "connect:login", &g_connect.login, fw);
-        caption(tr("connect.password"));
-        ImGui::SetNextItemWidth(fw);
-        ImGui::PushID("connect:password");
-        ImGui::InputText("##p", &g_connect.password, ImGuiInputTextFlags_Password);
-        ImGui::PopID();
-        sem_item("connect:password", "textbox", tr("connect.password"));
+        password_input(tr("connect.password"), "connect:password", &g_connect.password, fw);
         const std::string& err = g_connect.error.empty() ? env.login.error : g_connect.error;
         if (!err.empty()) error_text_line(err, "connect:error");
         if (env.login.busy) muted_text(tr("connect.busy"));

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -72,6 +73,10 @@ struct ConnectionInfo {
   enum class Sync { Synced, Syncing, Pending, Offline, Error, Unauthorized } sync = Sync::Synced;
   size_t pending = 0;      // local changes not yet confirmed by the server
   std::string reason;      // what went wrong, for Error/Unauthorized
+  // Logins on the server (administrators, user settings): user id -> login; none until loaded.
+  std::shared_ptr<const std::map<std::string, std::string>> logins;
+  std::string account_error;  // translated: why the last login given was refused
+  std::string account_saved;  // the user whose login was just given
 };
 
 // The state of a login attempt started from the connect dialog.
@@ -145,6 +150,11 @@ struct UiOutput {
   bool upload_apply = false;                    // the user confirmed the dry run
   std::optional<nlohmann::json> upload_users;   // the user changed the mapping: check again
   bool upload_retry = false;                    // start the upload over after a failure
+  bool load_logins = false;                     // user settings want the server's logins
+  struct Account {
+    std::string user, login, password;
+  };
+  std::optional<Account> set_account;           // give a user a login on the server
   bool logout = false;
   bool take_over_tab = false;  // use the store here; the other tab stops
   bool retry_sync = false;

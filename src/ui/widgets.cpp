@@ -185,6 +185,16 @@ bool text_input(const std::string& label, const std::string& id, std::string* va
   return changed;
 }
 
+bool password_input(const std::string& label, const std::string& id, std::string* value, float width) {
+  caption(label);
+  ImGui::SetNextItemWidth(width);
+  ImGui::PushID(id.c_str());
+  const bool changed = ImGui::InputText("##p", value, ImGuiInputTextFlags_Password);
+  ImGui::PopID();
+  sem_item(id, "textbox", label);
+  return changed;
+}
+
 bool checkbox(const std::string& label, const std::string& id, bool* value) {
   ImGui::PushID(id.c_str());
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(px(3), px(3)));

@@ -472,6 +472,28 @@ TEST_CASE("one user's waiting pokes are capped (503 busy with Retry-After); hidd
   CHECK(ivans.body["changed"] == true);
 }
 
+TEST_CASE("an administrator lists who can log in (no password, no token); nobody else may") {
+  TempDir dir;
+  ApiServer s(options(dir.path));
+  const std::string admin = s.login(kAdmin, kAdminPassword);
+  seed(s, admin);
+  Reply r = s.get("/api/accounts", admin);
+  REQUIRE(r.status == 200);
+  CHECK(r.body == json{{"accounts",
+                        {{{"user", "u1"}, {"login", kAdmin}},
+                         {{"user", "u2"}, {"login", "ivan"}},
+                         {{"user", "u3"}, {"login", "maria"}}}}});
+  const std::string maria = s.login("maria", "maria-password");
+  r = s.get("/api/accounts", maria);
+  CHECK(r.status == 403);
+  CHECK(r.body["error"] == "forbidden");
+  CHECK(s.get("/api/accounts").status == 401);
+  // A changed login shows at once.
+  REQUIRE(s.post("/api/accounts", json{{"user", "u3"}, {"login", "m.kozlova"}, {"password", "maria-password"}}, admin)
+              .status == 200);
+  CHECK(s.get("/api/accounts", admin).body["accounts"][2] == json{{"user", "u3"}, {"login", "m.kozlova"}});
+}
+
 TEST_CASE("tokens are revoked by an administrator, by a password change and for inactive users") {
   TempDir dir;
   ApiServer s(options(dir.path));

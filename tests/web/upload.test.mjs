@@ -292,4 +292,56 @@ export const tests = [
       }
     },
   },
+  {
+    name: "after an upload the administrator gives a brought user a login in the user settings; he logs in elsewhere as himself",
+    async fn({ browser, resultsDir }) {
+      const server = await startServer();
+      try {
+        const a = await newPage(browser);
+        await loginDialog(a.page, server.url, ADMIN);
+        await Promise.all([a.page.waitForNavigation({ timeout: 60000 }), click(a.page, { id: "connect:upload" }, { navigates: true })]);
+        await waitForApp(a.page);
+        await waitSynced(a.page);
+
+        // Settings → users: Иван Петров came with the workspace and cannot log in yet.
+        await a.page.goto(server.url + "#/settings/users");
+        await waitForApp(a.page);
+        assertEq((await find(a.page, { id: "userlogin:u2" })).name, "—", "no login yet");
+        assertEq((await find(a.page, { id: "userlogin:u1" })).name, ADMIN.login, "the administrator's own login");
+        await click(a.page, { id: "edituser:u2" });
+        const status = await find(a.page, { id: "userform:account:status" });
+        assert(/Пока не может войти/.test(status.name), "the form says he cannot log in: " + status.name);
+
+        // A password too short is refused inline, and nothing changes.
+        await typeInto(a.page, { id: "userform:account:login" }, "ivan");
+        await typeInto(a.page, { id: "userform:account:password" }, "short");
+        await click(a.page, { id: "userform:account:save" });
+        const err = await find(a.page, { id: "userform:account:error" }, { timeout: 10000 });
+        assert(/от 8/.test(err.name), "the reason is shown: " + err.name);
+        const { token } = await api(server.url, "/api/login", ADMIN);
+        const before = await api(server.url, "/api/accounts", null, token, "GET");
+        assert(!before.accounts.some((x) => x.user === "u2"), "no login was given: " + JSON.stringify(before));
+
+        await typeInto(a.page, { id: "userform:account:password" }, "ivan-password-1");
+        await click(a.page, { id: "userform:account:save" });
+        await find(a.page, { id: "userform:account:status", name: "Входит на сервер с логином ivan" }, { timeout: 10000 });
+        await a.page.screenshot({ path: path.join(resultsDir, "upload-give-login.png") });
+        await click(a.page, { id: "userform:save" });
+        await frames(a.page, 3);
+        assertEq((await find(a.page, { id: "userlogin:u2" })).name, "ivan", "the list shows the login");
+
+        // Another browser: Иван logs in with it and works as himself on the uploaded data.
+        const b = await newPage(browser);
+        await loginDialog(b.page, server.url, { login: "ivan", password: "ivan-password-1" });
+        assertEq((await find(b.page, { id: "connect:hello" })).name, "Иван Петров", "he is who the workspace says");
+        await Promise.all([b.page.waitForNavigation(), click(b.page, { id: "connect:replace" }, { navigates: true })]);
+        await waitForApp(b.page);
+        const s = await waitSynced(b.page);
+        assertEq(s.user, "u2", "the page works as Иван");
+        await openItem(b.page, server.url, "D2");
+      } finally {
+        await server.stop();
+      }
+    },
+  },
 ];
