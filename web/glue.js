@@ -170,7 +170,7 @@ function ktRequestPersistence() {
   }
 }
 
-Module.ktPersist = { inFlight: false, dirty: false, requested: 0, started: 0, lastMs: 0,
+Module.ktPersist = { inFlight: false, inFlightFull: false, dirty: false, requested: 0, started: 0, lastMs: 0,
                      failures: 0, askedPersist: false, full: false, tracked: 0, fullSyncs: 0,
                      pendingSince: 0, commitMs: 0, worker: null, workerSeq: 0, workerPending: null,
                      workerWrites: 0 };
@@ -395,16 +395,26 @@ Module.ktPersistSoon = function (mark) {
   Module.ktPersistNow();
 };
 
-Module.ktPersistNow = function () {
+// `urgent`: the page is going away (see below).
+Module.ktPersistNow = function (urgent) {
   var p = Module.ktPersist;
   if (!Module.ktStorage.ok) {
     // Nothing can be made durable; tell the app so that it shows the in-memory state honestly.
     if (p.requested) ktReport(p.requested, false);
     return;
   }
-  if (p.inFlight) { p.dirty = true; return; }
+  if (p.inFlight) {
+    p.dirty = true;
+    // The page is going away: the follow-up would start only once the write in flight completes, which the
+    // page may not live to see. Written now instead: after a tracked write (transactions on one store run
+    // in the order they were created, and this one is created after it), not after a whole-mount sync,
+    // whose transaction is created only once IndexedDB's listing is read.
+    if (urgent && !p.inFlightFull) ktPersistUrgent();
+    return;
+  }
   if (!p.dirty) return;
   p.inFlight = true;
+  p.inFlightFull = false;
   p.dirty = false;
   var mark = p.requested;
   var t0 = performance.now();
@@ -438,6 +448,7 @@ Module.ktPersistNow = function () {
   try {
     if (p.full) {
       p.full = false;
+      p.inFlightFull = true;
       p.fullSyncs++;
       Module.ktDirty.puts.clear();
       Module.ktDirty.dels.clear();
@@ -451,13 +462,46 @@ Module.ktPersistNow = function () {
   }
 };
 
+// The changes made since the write in flight began, written beside it while the page goes away.
+function ktPersistUrgent() {
+  var p = Module.ktPersist;
+  var mark = p.requested;
+  p.dirty = false;
+  ktWriteChanges(function (err) {
+    if (err) { p.dirty = true; return; }  // the paths are marked changed again; the next write retries
+    ktReport(mark, true);
+  });
+}
+
+// An open field editor holds text the user typed: when the page goes away it is committed the way Enter
+// commits it (App::commit_open_editor), so that it reaches the journal and is written with the rest.
+// False when it cannot be (the value does not validate): the page then asks before leaving.
+function ktCommitEditor() {
+  if (!Module.calledRun || !Module._kt_commit_editor) return true;
+  try {
+    return Module._kt_commit_editor() !== 0;
+  } catch (e) {
+    console.warn("commit of the open editor failed: " + e);
+    return true;
+  }
+}
+
 document.addEventListener("visibilitychange", function () {
   if (document.visibilityState === "hidden") Module.ktPersistNow();
 });
-window.addEventListener("pagehide", function () { Module.ktPersistNow(); });
+window.addEventListener("pagehide", function () {
+  ktCommitEditor();
+  Module.ktPersistNow(true);
+});
+// A write started now completes after the page is gone (IndexedDB has it: Chromium finishes it, see the
+// reload in tests/web/unload.test.mjs), so a change committed here is no reason to ask; changes still
+// unsaved from before are (the existing rule), and so is an editor whose value cannot be committed, as a
+// form with an invalid field would be.
 window.addEventListener("beforeunload", function (e) {
-  if (Module._kt_unsaved_count && Module._kt_unsaved_count() > 0) {
-    Module.ktPersistNow();
+  var unsaved = Module._kt_unsaved_count && Module._kt_unsaved_count() > 0;
+  var committed = ktCommitEditor();
+  Module.ktPersistNow(true);
+  if (unsaved || !committed) {
     e.preventDefault();
     e.returnValue = "";
   }

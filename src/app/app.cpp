@@ -25,9 +25,11 @@
 #include "platform/platform.hpp"
 #include "ui/app_ui.hpp"
 #include "ui/entity_list.hpp"
+#include "ui/field_editors.hpp"
 #include "ui/i18n.hpp"
 #include "ui/list_prefs.hpp"
 #include "ui/redraw.hpp"
+#include "ui/refused_panel.hpp"
 #include "ui/timeline_view.hpp"
 #include "storage/files.hpp"
 #include "storage/journal_codec.hpp"
@@ -261,11 +263,8 @@ void App::start_connected(const Connection& c, std::int64_t now) {
   sync_->set_cursor(meta.value("cursor", ""));
   snap_since_base_ = meta.value("sinceBase", std::size_t{0});
   sync_->set_acknowledged(acked);
-  sync_->on_dropped = [](const Mutation& m, const Status& s) {
-    ui::toast(std::string(ui::tr("sync.dropped")) + ": " + ui::error_text(s.code), true);
-    std::fprintf(stderr, "sync: dropped %s:%llu: %s %s\n", m.client.c_str(), static_cast<unsigned long long>(m.seq),
-                 s.code.c_str(), s.message.c_str());
-  };
+  sync_->on_dropped = [this](const Mutation& m, const Status& s) { on_refused(m, s); };
+  load_refused();
   sync_->on_progress = [this]() {
     if (save_confirmed_in_ == 0) save_confirmed_in_ = 2;
     ui::request_animation();
@@ -324,7 +323,7 @@ void App::save_confirmed() {
   if (replica_->pending().empty() && journal_->segment_count() > 0) journal_->clear();
   if (!first_sync_done_ && !sync_->cursor().empty() && !replica_->in_snapshot()) {
     first_sync_done_ = true;
-    if (connection_ && connection_->upload) upload_local_items(platform::now_ms());
+    if (connection_ && connection_->upload) announce_upload();
     purge_expired(platform::now_ms());
   }
   persist();
@@ -365,6 +364,9 @@ ui::ConnectionInfo App::connection_info() const {
               : st.kind == K::Offline ? S::Offline : st.kind == K::Unauthorized ? S::Unauthorized : S::Error;
   info.pending = st.pending;
   info.reason = st.reason;
+  info.logins = logins_;
+  info.account_error = account_error_;
+  info.account_saved = account_saved_;
   return info;
 }
 
@@ -390,6 +392,7 @@ void App::begin_login(const ui::UiOutput::Login& req) {
       Connection c{server, login, u.value("id", ""), j.value("token", ""), user_dir(server, u.value("id", "")), false};
       login_.ok = true;
       login_.user_name = u.value("name", login);
+      login_.admin = u.value("admin", false);
       login_.local_has_data = ws_.item_count() > 0;
       login_result_ = c;
     } else if (r.status == 401) {
@@ -404,52 +407,146 @@ void App::begin_login(const ui::UiOutput::Login& req) {
   });
 }
 
-// Switches to the server's data: the connection is written, the local items are kept for upload when asked,
-// and the page reloads into connected mode. The local workspace itself stays untouched in /data/local.
+// After a login: "Использовать данные сервера" switches to the server's data at once; "Отправить мои данные"
+// first brings the local workspace to the server (start_upload) and switches once the server holds it.
 void App::finish_connect(bool upload) {
   if (!login_result_) return;
+  if (upload)
+    start_upload();
+  else
+    switch_to_server(false);
+}
+
+// The connection is written and the page reloads into connected mode, which pulls the server's workspace.
+// The local workspace itself stays untouched in /data/local.
+void App::switch_to_server(bool uploaded) {
   Connection c = *login_result_;
-  c.upload = upload;
+  c.upload = uploaded;
   storage::make_dirs(c.dir);
-  if (upload) {
-    // The local items, as they are now, to be created on the server after the first sync.
-    json items = json::array();
-    for (const char* e : {"company", "contact", "lead", "deal", "quote", "invoice"})
-      for (const auto& id : ws_.item_ids(e))
-        if (const Item* it = ws_.item(id); it && !it->deleted) items.push_back(item_json(ws_, *it, nullptr));
-    storage::write_file_atomic(c.dir + "/upload.json", items.dump());
-  }
   write_connection(c);
   platform::reload_after_persist();
 }
 
-// Creates, on the server, the local items it does not have: each as a new item with the values that fit the
-// server's fields (bindings to items that were not uploaded, users that do not exist there are left out).
-void App::upload_local_items(std::int64_t now) {
-  std::string text;
-  if (!connection_ || !storage::read_file(connection_->dir + "/upload.json", &text)) return;
-  json items = json::parse(text, nullptr, false);
-  size_t created = 0;
-  if (items.is_array()) {
-    for (const auto& ij : items) {
-      Item local;
-      if (!load_item(ij, &local, nullptr) || ws_.item(local.id) || !ws_.schema().entity(local.entity)) continue;
-      Item probe;
-      probe.entity = local.entity;
-      CreateItem cmd{local.id, local.entity, ws_.schema().pipeline(local.entity, local.pipeline) ? local.pipeline : "", {}};
-      for (const auto& [fid, cell] : local.fields) {
-        const FieldDef* f = ws_.schema().field(local.entity, fid);
-        if (!f || f->type == FieldType::Stage || cell.value.empty()) continue;
-        if (ws_.validate_value(*f, probe, cell.value)) cmd.fields.emplace_back(fid, cell.value);
-      }
-      if (session_->dispatch(std::move(cmd), now, false)) ++created;
+// The local workspace goes to the server whole, as its backup (sync/upload.hpp): configuration, users,
+// items with their timelines, to-dos, products, documents and links. The server answers with a dry run;
+// into an empty server it is applied at once, into one with data the user reviews it first.
+void App::start_upload() {
+  login_.upload = ui::LoginState::Upload{};
+  upload_.reset();
+  if (!login_.admin) {
+    login_.upload.phase = ui::LoginState::Upload::Phase::Failed;
+    login_.upload.error = ui::tr("upload.needs_admin");
+    return;
+  }
+  const std::string me = session_->user_id();
+  const User* u = ws_.schema().user(me);
+  upload_ = std::make_unique<sync::WorkspaceUpload>(
+      *login_transport_, login_result_->token, io::make_backup(ws_, u ? u->name : me, platform::now_ms()), me);
+  upload_applied_ = false;
+  upload_->start();
+  track_upload();
+}
+
+namespace {
+
+std::string upload_error_text(const std::string& code, const std::string& message) {
+  const char* key = code == "offline"                 ? "connect.offline"
+                    : code == "forbidden"             ? "upload.needs_admin"
+                    : code == "plan_changed"          ? "upload.plan_changed"
+                    : code == "outcome_unknown"       ? "upload.outcome_unknown"
+                    : code == "too_large"             ? "upload.too_large"
+                    : code.rfind("backup_", 0) == 0   ? "upload.bad_backup"
+                                                      : nullptr;
+  std::string text = key ? ui::tr(key) : ui::tr("upload.failed");
+  if (!message.empty() && code != "offline") text += " (" + message + ")";
+  return text;
+}
+
+}  // namespace
+
+// Mirrors the upload's progress into the connect dialog's state, applies a dry run into an empty server, and
+// switches to the server's data once the restore is applied.
+void App::track_upload() {
+  if (!upload_) return;
+  using P = sync::WorkspaceUpload::Phase;
+  using U = ui::LoginState::Upload::Phase;
+  ui::LoginState::Upload& v = login_.upload;
+  const P p = upload_->phase();
+  const U was = v.phase;
+  v.progress = upload_->progress();
+  switch (p) {
+    case P::Sending: v.phase = U::Sending; break;
+    case P::Checking: v.phase = U::Checking; break;
+    case P::Review: v.phase = U::Review; break;
+    case P::Applying: v.phase = U::Applying; break;
+    case P::Done: v.phase = U::Done; break;
+    case P::Failed: v.phase = U::Failed; break;
+    case P::Cancelled: v.phase = U::None; break;
+  }
+  if (v.phase == U::Review && was != U::Review) {
+    v.report = std::make_shared<const nlohmann::json>(upload_->report());
+    v.users = upload_->users();
+    // Nothing on the server to merge with: the dry run has nothing to ask.
+    if (v.report->value("empty", false) && !upload_applied_) {
+      upload_applied_ = true;
+      upload_->apply();
+      v.phase = U::Applying;
     }
   }
-  std::remove((connection_->dir + "/upload.json").c_str());
+  if (v.phase == U::Failed && was != U::Failed)
+    v.error = upload_error_text(upload_->error_code(), upload_->error_message());
+  if (v.phase == U::Done) {
+    upload_.reset();
+    switch_to_server(true);
+  }
+}
+
+// Who can log in to the server (the administrator's user settings), asked for once per page.
+void App::load_logins() {
+  if (!connection_ || !transport_ || logins_loading_ || logins_) return;
+  logins_loading_ = true;
+  transport_->send("GET", "/api/accounts", "", connection_->token, [this](sync::HttpResponse r) {
+    logins_loading_ = false;
+    const json j = json::parse(r.body, nullptr, false);
+    auto map = std::make_shared<std::map<std::string, std::string>>();
+    if (r.status == 200 && j.is_object() && j.contains("accounts") && j["accounts"].is_array())
+      for (const auto& a : j["accounts"])
+        if (a.is_object() && a.contains("user") && a["user"].is_string() && a.contains("login") && a["login"].is_string())
+          (*map)[a["user"].get<std::string>()] = a["login"].get<std::string>();
+    logins_ = std::move(map);  // also after a failure: an empty list, not a request every frame
+  });
+}
+
+// Gives a workspace user a login and password on the server; the answer's reason shows in the user form.
+void App::give_login(const ui::UiOutput::Account& a) {
+  if (!connection_ || !transport_) return;
+  account_error_.clear();
+  account_saved_.clear();
+  const json body{{"user", a.user}, {"login", a.login}, {"password", a.password}};
+  transport_->send("POST", "/api/accounts", body.dump(), connection_->token, [this, a](sync::HttpResponse r) {
+    const json j = json::parse(r.body, nullptr, false);
+    if (r.status == 200) {
+      auto map = std::make_shared<std::map<std::string, std::string>>(logins_ ? *logins_ : std::map<std::string, std::string>{});
+      (*map)[a.user] = a.login;
+      logins_ = std::move(map);
+      account_saved_ = a.user;
+      return;
+    }
+    const std::string code = j.is_object() ? j.value("error", "") : "";
+    const std::string key = "account." + code;
+    const char* text = code.empty() ? nullptr : ui::tr(key.c_str());
+    account_error_ = text && key != text ? text
+                     : r.status == 0     ? ui::tr("connect.offline")
+                                         : std::string(ui::tr("connect.failed")) + " (" + (code.empty() ? "HTTP " + std::to_string(r.status) : code) + ")";
+  });
+}
+
+// After the first sync of an uploaded workspace: say that it arrived.
+void App::announce_upload() {
   connection_->upload = false;
   write_connection(connection_);
-  char buf[128];
-  std::snprintf(buf, sizeof buf, ui::tr("connect.uploaded"), static_cast<int>(created));
+  char buf[160];
+  std::snprintf(buf, sizeof buf, ui::tr("connect.uploaded"), static_cast<int>(ws_.item_count()));
   ui::toast(buf, false);
 }
 
@@ -470,6 +567,78 @@ void App::restore_backup(const std::string& text) {
   }
   journal_->clear();
   platform::reload_after_persist();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Refused changes
+// ---------------------------------------------------------------------------------------------------------
+
+namespace {
+const char* kRefusedFile = "refused.json";  // in the user's folder, beside the journal of pending changes
+}  // namespace
+
+void App::load_refused() {
+  std::string text;
+  if (!connection_ || !storage::read_file(connection_->dir + "/" + kRefusedFile, &text)) return;
+  std::size_t skipped = 0;
+  if (Status s = refused_.load(text, &skipped); !s || skipped)
+    std::fprintf(stderr, "refused: %s (%zu entries skipped)\n", s ? "partly read" : s.message.c_str(), skipped);
+}
+
+void App::save_refused() {
+  if (!connection_ || !platform::owns_store()) return;
+  const std::string path = connection_->dir + "/" + kRefusedFile;
+  if (refused_.empty()) std::remove(path.c_str());
+  else if (!storage::write_file_atomic(path, refused_.to_json())) std::fprintf(stderr, "refused: cannot write %s\n", path.c_str());
+  persist();
+}
+
+// The server refused a pending change (the replica has dropped it and shows the server's state again): it is
+// kept for the user, with what the server's copy holds now, and he is told where to find it.
+void App::on_refused(const Mutation& m, const Status& why) {
+  std::fprintf(stderr, "sync: refused %s:%llu: %s %s\n", m.client.c_str(), static_cast<unsigned long long>(m.seq),
+               why.code.c_str(), why.message.c_str());
+  refused_.add(RefusedChange{m, why.code, why.message, platform::now_ms(), current_values(ws_, m.cmd)});
+  save_refused();
+  char link[160];
+  std::snprintf(link, sizeof link, ui::tr("refused.badge"), static_cast<int>(refused_.size()));
+  ui::toast_action(std::string(ui::tr("sync.dropped")) + ": " + ui::refusal_reason(why.code, why.message), true,
+                   link, "refused");
+}
+
+// The same change again, as a new one (a new sequence number): it leaves the list once it applies here; if the
+// server refuses it again, it comes back with the new reason.
+void App::reapply_refused(const std::string& id, std::int64_t now) {
+  if (!platform::owns_store()) return;
+  const RefusedChange* c = refused_.find(id);
+  if (!c) return;
+  Command cmd = c->mutation.cmd;
+  if (Status s = session_->dispatch(std::move(cmd), now); !s) {
+    ui::toast(std::string(ui::tr("refused.not_applied")) + ": " + ui::error_text(s.code), true);
+    return;
+  }
+  refused_.remove(id);
+  save_refused();
+  ui::toast(ui::tr("refused.reapplied"), false);
+}
+
+void App::discard_refused(const std::string& id) {
+  if (!platform::owns_store() || !refused_.remove(id)) return;
+  save_refused();
+  ui::toast(ui::tr("refused.discarded"), false);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] The page goes away with an editor open
+// ---------------------------------------------------------------------------------------------------------
+
+bool App::commit_open_editor() {
+  if (!session_ || !edit_.open()) return true;
+  ui::UiOutput out;
+  const bool ok = ui::commit_editor(ws_, edit_, session_->user_id(), out);
+  const std::int64_t now = platform::now_ms();
+  for (auto& cmd : out.commands) dispatch(std::move(cmd), now);
+  return ok;
 }
 
 void App::logout() {
@@ -508,8 +677,10 @@ void App::frame() {
   env.notice = notice_;
   env.new_id = [this](const std::string& prefix) { return session_->new_id(prefix); };
   env.connection = connection_info();
+  track_upload();
   env.login = login_;
   env.other_tab = !platform::owns_store();
+  env.refused = connection_ ? &refused_ : nullptr;
 
   const std::int64_t now = platform::now_ms();
   if (sync_ && platform::owns_store()) {
@@ -548,14 +719,23 @@ void App::frame() {
   if (out.open_url) platform::open_url(*out.open_url);
   if (out.login) begin_login(*out.login);
   if (out.cancel_login) {
+    if (upload_) upload_->cancel();
+    upload_.reset();
     login_ = ui::LoginState{};
     login_result_.reset();
   }
+  if (upload_ && out.upload_apply) upload_->apply();
+  if (upload_ && out.upload_users) upload_->set_users(std::move(*out.upload_users));
+  if (out.upload_retry && login_result_) start_upload();
   if (out.connect_upload) finish_connect(*out.connect_upload);
   if (out.logout) logout();
   if (out.restore_backup) restore_backup(*out.restore_backup);
   if (out.take_over_tab) platform::take_over_store();
   if (out.retry_sync && sync_) sync_->pull_now();
+  if (out.load_logins) load_logins();
+  if (out.set_account) give_login(*out.set_account);
+  if (out.refused_reapply) reapply_refused(*out.refused_reapply, now);
+  if (out.refused_discard) discard_refused(*out.refused_discard);
   if (!(view_ == last_view_) || out.navigated) sync_route(out.navigated);
   // What this frame changed goes to the server now rather than with the next frame's tick.
   if (sync_ && platform::owns_store()) sync_->tick(now);
@@ -654,6 +834,7 @@ std::string App::debug_json() const {
                  {"status", kinds[static_cast<int>(st.kind)]}, {"pending", st.pending}, {"reason", st.reason},
                  {"cursor", !sync_->cursor().empty()}};
     j["sync"]["save_pending"] = save_confirmed_in_ > 0;
+    j["sync"]["refused"] = refused_.size();
     const auto& ps = sync_->pull_stats();
     j["sync"]["pulls"] = {{"pages", ps.pages}, {"bytes", ps.bytes}, {"parse_ms", ps.parse_ms},
                           {"apply_ms", ps.apply_ms}, {"save_ms", ps.save_ms}};
@@ -683,6 +864,7 @@ std::string App::debug_json() const {
       fields[fid] = {{"value", cell.value}, {"text", format_value(ws_, *def, cell.value, ui::language())}};
     }
     card["fields"] = std::move(fields);
+    card["can_edit"] = can_act(ws_.schema(), user, *it, Action::Edit);
     card["pipeline"] = it->pipeline;
     const std::string family = layout_family(ws_.schema(), *it);
     ResolvedLayout resolved = resolve_layout(ws_.schema(), user, family);

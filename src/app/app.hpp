@@ -12,17 +12,20 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "core/refused.hpp"
 #include "core/session.hpp"
 #include "core/workspace.hpp"
 #include "storage/journal.hpp"
 #include "storage/snapshot_store.hpp"
 #include "sync/client.hpp"
 #include "sync/replica.hpp"
+#include "sync/upload.hpp"
 #include "ui/ui_state.hpp"
 
 namespace kt {
@@ -37,7 +40,7 @@ struct Connection {
   std::string user;    // user id on the server
   std::string token;
   std::string dir;     // the user's folder on the persisted mount
-  bool upload = false; // upload the local workspace's items after the first sync
+  bool upload = false; // the local workspace was uploaded: say so after the first sync
 };
 
 class App {
@@ -64,6 +67,11 @@ class App {
   // State for tests and diagnostics: screen, open card with its values and timeline, journal counters.
   std::string debug_json() const;
 
+  // The page is going away (beforeunload, pagehide): an open field editor's text is committed the way Enter
+  // commits it, so that it reaches the journal before the page goes. Returns false when it cannot be (the
+  // value does not validate: the editor stays open with its error and the page should ask).
+  bool commit_open_editor();
+
  private:
   void start_local(std::int64_t now);
   void start_connected(const Connection& c, std::int64_t now);
@@ -74,12 +82,23 @@ class App {
   void warm_search_when_idle();
   void persist();
   void save_confirmed();
-  void upload_local_items(std::int64_t now);
+  void announce_upload();
   void purge_expired(std::int64_t now);
   void begin_login(const ui::UiOutput::Login& req);
   void finish_connect(bool upload);
+  void switch_to_server(bool uploaded);
+  void start_upload();
+  void track_upload();
+  void load_logins();
+  void give_login(const ui::UiOutput::Account& a);
   void logout();
   void restore_backup(const std::string& text);
+  // Refused changes (core/refused.hpp): kept in the user's folder, shown by the UI, re-applied or discarded.
+  void load_refused();
+  void save_refused();
+  void on_refused(const Mutation& m, const Status& why);
+  void reapply_refused(const std::string& id, std::int64_t now);
+  void discard_refused(const std::string& id);
   void sync_route(bool push);
   void refresh_title();
   void load_prefs();
@@ -96,6 +115,7 @@ class App {
   std::unique_ptr<platform::FetchTransport> transport_;
   std::unique_ptr<sync::SyncClient> sync_;
   bool first_sync_done_ = false;
+  RefusedList refused_;
   // Frames until the confirmed state is saved after a pull (0: nothing to save): the frame that shows what
   // arrived is drawn first, the save (parsing and rewriting a shard of the store) comes a frame later.
   int save_confirmed_in_ = 0;
@@ -107,6 +127,12 @@ class App {
   ui::LoginState login_;
   std::optional<Connection> login_result_;
   std::unique_ptr<platform::FetchTransport> login_transport_;
+  std::unique_ptr<sync::WorkspaceUpload> upload_;  // "Отправить мои данные" in progress
+  bool upload_applied_ = false;  // the dry run of an empty server was applied without asking
+  // The server's logins for the user settings (administrators), and the last answer to giving one.
+  std::shared_ptr<const std::map<std::string, std::string>> logins_;
+  bool logins_loading_ = false;
+  std::string account_error_, account_saved_;
 
   ui::ViewState view_;
   ui::ViewState last_view_;

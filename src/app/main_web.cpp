@@ -232,6 +232,16 @@ EMSCRIPTEN_KEEPALIVE void kt_on_persisted(double mark, int ok) {
   kt::app::wake();
 }
 EMSCRIPTEN_KEEPALIVE int kt_unsaved_count() { return g_app ? static_cast<int>(g_app->unsaved()) : 0; }
+// The page is going away (web/glue.js: beforeunload, pagehide): the keys typed so far reach the open field
+// editor (frames drawn until the input queue is empty, as for a copy), which is then committed like Enter.
+// 1: nothing is left open; 0: its value does not validate (the page asks before leaving).
+EMSCRIPTEN_KEEPALIVE int kt_commit_editor() {
+  if (!g_app) return 1;
+  for (int i = 0; i < 8 && (kt::app::key_filter_pending() || kt::app::pointer_busy()); ++i) frame();
+  const bool ok = g_app->commit_open_editor();
+  kt::app::wake();
+  return ok ? 1 : 0;
+}
 EMSCRIPTEN_KEEPALIVE void kt_sync_now() {
   if (g_app) g_app->sync_now();
   kt::app::wake(kt::app::kFramesAfterInput);

@@ -178,12 +178,14 @@ struct Convert {
 // Stores a document generated from a template (documents.hpp: generate_document), with the number it took.
 // The command carries the rendered page, so that replaying never renders again. The numerator's counter
 // moves from `previous` to `next`; when another document took the number meanwhile (two devices offline),
-// the command is refused with "number_taken" and the user generates the document again.
+// the command is refused with "number_taken" and the user generates the document again. A server trusts
+// none of the page, number, title or `next`: it renders them again (regenerate_document) before applying.
 struct GenerateDocument {
   std::string item;
   Document document;
   std::string numerator;  // "" when the template's documents get no number
   NumeratorState previous, next;
+  int tz = 0;  // the UTC offset (minutes) the document's date is shown at, so that a server renders it the same
   bool operator==(const GenerateDocument&) const = default;
 };
 

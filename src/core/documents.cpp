@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/calendar.hpp"
+#include "core/command.hpp"
 #include "core/format.hpp"
 #include "core/rights.hpp"
 #include "core/workspace.hpp"
@@ -257,6 +258,7 @@ class ContextBuilder {
     if (item.entity == "contact") contacts.push_back(&item);
     for (const FieldDef* f : s_.fields_of(item.entity)) {
       if (f->type != FieldType::CrmBinding || !can_see_field(s_, user_, *f)) continue;
+      link_deps_.push_back(field_dep(item.entity, f->id));  // which client it is comes from these
       for (const auto& v : item.get(f->id).elements()) {
         const Item* r = readable(v.str_or_empty());
         if (!r) continue;
@@ -266,17 +268,19 @@ class ContextBuilder {
       }
     }
     const Item* contact = contacts.empty() ? nullptr : contacts.front();
+    company_deps_ = related_deps(item, company);
+    contact_deps_ = related_deps(item, contact);
 
     // Ids first, then aliases, then labels: an earlier name is never overwritten by a later one.
-    fields("", "", item.entity, &item);
-    fields("Company.", t("Компания", "Company"), "company", company);
-    fields("Contact.", t("Контакт", "Contact"), "contact", contact);
+    fields("", "", item.entity, &item, {});
+    fields("Company.", t("Компания", "Company"), "company", company, company_deps_);
+    fields("Contact.", t("Контакт", "Contact"), "contact", contact, contact_deps_);
     item_aliases(item);
     client_aliases(item, company, contact);
     my_company(me);
     document_meta();
     products(item);
-    contacts_table(contacts);
+    contacts_table(item, contacts);
     labels("", "", item.entity);
     labels("Company.", t("Компания", "Company"), "company");
     labels("Contact.", t("Контакт", "Contact"), "contact");
@@ -285,20 +289,53 @@ class ContextBuilder {
  private:
   std::string t(const char* ru, const char* en) const { return ctx_.lang == Lang::Ru ? ru : en; }
 
-  void put(const std::string& name, DocValue v, const std::string& title, DocValueKind kind) {
+  using Deps = std::vector<std::string>;  // DocContext::deps
+
+  static std::string field_dep(const std::string& entity, const std::string& field) {
+    return "F:" + entity + "." + field;
+  }
+  static void add(Deps& to, const Deps& more) { to.insert(to.end(), more.begin(), more.end()); }
+  static Deps joined(Deps a, const Deps& b) {
+    add(a, b);
+    return a;
+  }
+
+  // What finding a related item (the client) shows: the binding fields looked at, and the item itself.
+  Deps related_deps(const Item& item, const Item* related) const {
+    if (!related) return {};
+    Deps d = link_deps_;
+    if (related != &item) d.push_back("I:" + related->id);
+    return d;
+  }
+
+  // The fields visible_name() reads.
+  Deps name_deps(const Item& it) const {
+    if (it.entity == "contact") return {field_dep("contact", "LAST_NAME"), field_dep("contact", "NAME")};
+    const EntityType* et = s_.entity(it.entity);
+    return {field_dep(it.entity, et ? et->title_field : "TITLE")};
+  }
+
+  void put(const std::string& name, DocValue v, const std::string& title, DocValueKind kind, Deps deps = {}) {
     if (ctx_.values.count(name)) return;
     if (catalogue_) catalogue_->push_back({name, title, kind});
     ctx_.values.emplace(name, std::move(v));
+    if (!deps.empty()) ctx_.deps[name] = std::move(deps);
+  }
+
+  const Deps& deps_of(const std::string& name) const {
+    static const Deps kNone;
+    auto it = ctx_.deps.find(name);
+    return it == ctx_.deps.end() ? kNone : it->second;
   }
 
   // A copy of an earlier value under another name (an alias), or Empty when there is none.
   void alias(const std::string& name, const std::string& of, const std::string& title, DocValueKind kind) {
     auto it = ctx_.values.find(of);
-    put(name, it == ctx_.values.end() ? DocValue{} : it->second, title, kind);
+    put(name, it == ctx_.values.end() ? DocValue{} : it->second, title, kind, deps_of(of));
   }
 
-  void text(const std::string& name, const std::string& value, const std::string& title) {
-    put(name, value.empty() ? DocValue{} : DocValue::of_text(value), title, DocValueKind::Text);
+  void text(const std::string& name, const std::string& value, const std::string& title, Deps deps = {}) {
+    put(name, value.empty() ? DocValue{} : DocValue::of_text(value), title, DocValueKind::Text, std::move(deps));
   }
 
   const Item* readable(const std::string& id) const {
@@ -329,8 +366,9 @@ class ContextBuilder {
     return visible_str(it, et ? et->title_field : "TITLE");
   }
 
-  // A single (non-list) value of field f as a typed document value.
-  DocValue single(const FieldDef& f, const Value& v) const {
+  // A single (non-list) value of field f as a typed document value; what it shows of other items goes to
+  // `deps`.
+  DocValue single(const FieldDef& f, const Value& v, Deps& deps) const {
     const Lang lang = ctx_.lang;
     switch (f.type) {
       case FieldType::Integer:
@@ -367,7 +405,10 @@ class ContextBuilder {
       }
       case FieldType::CrmBinding: {
         const Item* r = readable(v.str_or_empty());
-        return r ? DocValue::of_text(visible_name(*r)) : DocValue{};
+        if (!r) return {};
+        deps.push_back("I:" + r->id);
+        add(deps, name_deps(*r));
+        return DocValue::of_text(visible_name(*r));
       }
       case FieldType::Stage:
         for (const auto* p : s_.pipelines_of(f.entity))
@@ -377,12 +418,12 @@ class ContextBuilder {
     }
   }
 
-  DocValue value_of(const FieldDef& f, const Value& v) const {
+  DocValue value_of(const FieldDef& f, const Value& v, Deps& deps) const {
     if (v.empty()) return {};
-    if (!v.is_list()) return single(f, v);
+    if (!v.is_list()) return single(f, v, deps);
     std::vector<DocValue> parts;
     for (const auto& e : v.as_list())
-      if (!e.empty()) parts.push_back(single(f, e));
+      if (!e.empty()) parts.push_back(single(f, e, deps));
     if (parts.size() == 1) return parts.front();
     // Several values become one text ("+7 495 ..., +7 916 ...").
     std::string joined;
@@ -396,12 +437,18 @@ class ContextBuilder {
   }
 
   // Every field of `entity` under prefix+id; Empty when there is no item or the user may not see the field.
+  // `base`: what finding the item shows.
   void fields(const std::string& prefix, const std::string& title_prefix, const std::string& entity,
-              const Item* it) {
+              const Item* it, const Deps& base) {
     for (const FieldDef* f : s_.fields_of(entity)) {
       DocValue v;
-      if (it && can_see_field(s_, user_, *f)) v = value_of(*f, it->get(f->id));
-      put(prefix + f->id, std::move(v), titled(title_prefix, f->label.get(ctx_.lang)), kind_of(*f));
+      Deps deps;
+      if (it && can_see_field(s_, user_, *f)) {
+        deps = base;
+        deps.push_back(field_dep(entity, f->id));
+        v = value_of(*f, it->get(f->id), deps);
+      }
+      put(prefix + f->id, std::move(v), titled(title_prefix, f->label.get(ctx_.lang)), kind_of(*f), std::move(deps));
     }
   }
 
@@ -416,12 +463,12 @@ class ContextBuilder {
   }
 
   void item_aliases(const Item& item) {
-    text("Title", visible_name(item), t("Название", "Title"));
+    text("Title", visible_name(item), t("Название", "Title"), name_deps(item));
     alias("Amount", "OPPORTUNITY_WITH_CURRENCY", t("Сумма", "Amount"), DocValueKind::Money);
     const Value& amount = item.get("OPPORTUNITY_WITH_CURRENCY");
     text("Currency",
          amount.is_money() && visible(item.entity, "OPPORTUNITY_WITH_CURRENCY") ? amount.as_money().currency : "",
-         t("Валюта", "Currency"));
+         t("Валюта", "Currency"), {field_dep(item.entity, "OPPORTUNITY_WITH_CURRENCY")});
     alias("Stage", "STAGE_ID", t("Стадия", "Stage"), DocValueKind::Text);
     alias("Responsible", "ASSIGNED_BY_ID", t("Ответственный", "Responsible"), DocValueKind::Text);
     put("CreatedTime", item.created_ms ? DocValue::of_datetime(item.created_ms) : DocValue{},
@@ -433,16 +480,20 @@ class ContextBuilder {
     alias("Company.Phone", "Company.PHONE", t("Компания: телефон", "Company: phone"), DocValueKind::Text);
     alias("Company.Email", "Company.EMAIL", t("Компания: e-mail", "Company: e-mail"), DocValueKind::Text);
     alias("Company.Address", "Company.ADDRESS", t("Компания: адрес", "Company: address"), DocValueKind::Text);
-    text("Contact.Name", contact ? visible_name(*contact) : "", t("Контакт: фамилия и имя", "Contact: full name"));
+    text("Contact.Name", contact ? visible_name(*contact) : "", t("Контакт: фамилия и имя", "Contact: full name"),
+         contact ? joined(contact_deps_, name_deps(*contact)) : Deps{});
     alias("Contact.FirstName", "Contact.NAME", t("Контакт: имя", "Contact: first name"), DocValueKind::Text);
     alias("Contact.LastName", "Contact.LAST_NAME", t("Контакт: фамилия", "Contact: last name"), DocValueKind::Text);
     alias("Contact.Post", "Contact.POST", t("Контакт: должность", "Contact: position"), DocValueKind::Text);
     alias("Contact.Phone", "Contact.PHONE", t("Контакт: телефон", "Contact: phone"), DocValueKind::Text);
     alias("Contact.Email", "Contact.EMAIL", t("Контакт: e-mail", "Contact: e-mail"), DocValueKind::Text);
 
-    // The client: the company, else the contact; a lead without either names itself.
+    // The client: the company, else the contact; a lead without either names itself. Which one it is
+    // shows that the ones before it are empty: it shows what they show.
+    Deps deps = link_deps_;
     auto first_of = [&](std::initializer_list<const char*> names) {
       for (const char* n : names) {
+        add(deps, deps_of(n));
         auto it = ctx_.values.find(n);
         if (it != ctx_.values.end() && it->second.kind != DocValueKind::Empty) return it->second;
       }
@@ -450,6 +501,7 @@ class ContextBuilder {
     };
     DocValue name = first_of({"Company.Name", "Contact.Name"});
     if (name.kind == DocValueKind::Empty && !company && !contact && item.entity == "lead") {
+      for (const char* f : {"COMPANY_TITLE", "LAST_NAME", "NAME"}) deps.push_back(field_dep(item.entity, f));
       std::string own = visible_str(item, "COMPANY_TITLE");
       if (own.empty()) {
         const std::string& last = visible_str(item, "LAST_NAME");
@@ -459,13 +511,16 @@ class ContextBuilder {
       if (!own.empty()) name = DocValue::of_text(own);
     }
     const bool self = !company && !contact;  // a lead's own phone, e-mail and address
-    put("Client.Name", name, t("Клиент: название или имя", "Client: name"), DocValueKind::Text);
-    put("Client.Phone", self ? first_of({"PHONE"}) : first_of({"Company.Phone", "Contact.Phone"}),
-        t("Клиент: телефон", "Client: phone"), DocValueKind::Text);
-    put("Client.Email", self ? first_of({"EMAIL"}) : first_of({"Company.Email", "Contact.Email"}),
-        t("Клиент: e-mail", "Client: e-mail"), DocValueKind::Text);
-    put("Client.Address", self ? first_of({"ADDRESS"}) : first_of({"Company.Address", "Contact.ADDRESS"}),
-        t("Клиент: адрес", "Client: address"), DocValueKind::Text);
+    put("Client.Name", name, t("Клиент: название или имя", "Client: name"), DocValueKind::Text, deps);
+    deps = link_deps_;
+    DocValue phone = self ? first_of({"PHONE"}) : first_of({"Company.Phone", "Contact.Phone"});
+    put("Client.Phone", phone, t("Клиент: телефон", "Client: phone"), DocValueKind::Text, deps);
+    deps = link_deps_;
+    DocValue email = self ? first_of({"EMAIL"}) : first_of({"Company.Email", "Contact.Email"});
+    put("Client.Email", email, t("Клиент: e-mail", "Client: e-mail"), DocValueKind::Text, deps);
+    deps = link_deps_;
+    DocValue address = self ? first_of({"ADDRESS"}) : first_of({"Company.Address", "Contact.ADDRESS"});
+    put("Client.Address", address, t("Клиент: адрес", "Client: address"), DocValueKind::Text, deps);
   }
 
   void my_company(const MyCompany& me) {
@@ -502,6 +557,11 @@ class ContextBuilder {
     auto money = [&](std::int64_t minor) {
       return amounts ? DocValue::of_money(Money{minor, currency}) : DocValue{};
     };
+    // Every sum and price follows the amount (and the totals of an item without rows are the amount).
+    const Deps sums = s_.field(item.entity, "OPPORTUNITY_WITH_CURRENCY") && amounts
+                          ? Deps{field_dep(item.entity, "OPPORTUNITY_WITH_CURRENCY")}
+                          : Deps{};
+    if (!sums.empty()) ctx_.deps["Products"] = sums;
 
     std::vector<DocRow>& rows = ctx_.tables["Products"];
     std::int64_t subtotal = 0, discount = 0, tax = 0, total = 0;
@@ -544,10 +604,10 @@ class ContextBuilder {
     }
     put("TotalRows", DocValue::of_number(static_cast<double>(item.products.size()), 0),
         t("Количество строк товаров", "Number of product rows"), DocValueKind::Number);
-    put("TotalSubtotal", money(subtotal), t("Итого по строкам", "Subtotal of the rows"), DocValueKind::Money);
-    put("TotalDiscount", money(discount), t("Сумма скидок", "Total discount"), DocValueKind::Money);
-    put("TotalTax", money(tax), t("Сумма НДС", "Total VAT"), DocValueKind::Money);
-    put("TotalSum", money(total), t("Всего к оплате", "Total to pay"), DocValueKind::Money);
+    put("TotalSubtotal", money(subtotal), t("Итого по строкам", "Subtotal of the rows"), DocValueKind::Money, sums);
+    put("TotalDiscount", money(discount), t("Сумма скидок", "Total discount"), DocValueKind::Money, sums);
+    put("TotalTax", money(tax), t("Сумма НДС", "Total VAT"), DocValueKind::Money, sums);
+    put("TotalSum", money(total), t("Всего к оплате", "Total to pay"), DocValueKind::Money, sums);
     std::string tax_title;
     if (!amounts) {
       tax_title.clear();
@@ -558,22 +618,27 @@ class ContextBuilder {
       if (rates.size() == 1) tax_title += " " + format_number(*rates.begin(), -1, ctx_.lang) + "%";
     }
     put("TotalTaxTitle", tax_title.empty() ? DocValue{} : DocValue::of_text(tax_title), t("Подпись строки НДС", "Caption of the VAT line"),
-        DocValueKind::Text);
+        DocValueKind::Text, sums);
   }
 
-  void contacts_table(const std::vector<const Item*>& contacts) {
+  void contacts_table(const Item& item, const std::vector<const Item*>& contacts) {
     std::vector<DocRow>& rows = ctx_.tables["Contacts"];
+    Deps deps = link_deps_;
+    if (!contacts.empty())
+      for (const char* f : {"LAST_NAME", "NAME", "POST", "PHONE", "EMAIL"}) deps.push_back(field_dep("contact", f));
     for (const Item* c : contacts) {
+      if (c != &item) deps.push_back("I:" + c->id);
       DocRow r;
       const std::string name = visible_name(*c);
       r["Name"] = name.empty() ? DocValue{} : DocValue::of_text(name);
       static const std::pair<const char*, const char*> kColumns[] = {{"Post", "POST"}, {"Phone", "PHONE"}, {"Email", "EMAIL"}};
       for (const auto& [column, field] : kColumns) {
         const FieldDef* f = s_.field("contact", field);
-        r[column] = f && can_see_field(s_, user_, *f) ? value_of(*f, c->get(field)) : DocValue{};
+        r[column] = f && can_see_field(s_, user_, *f) ? value_of(*f, c->get(field), deps) : DocValue{};
       }
       rows.push_back(std::move(r));
     }
+    if (!deps.empty()) ctx_.deps["Contacts"] = std::move(deps);
     if (catalogue_) {
       catalogue_->push_back({"Contacts", t("Контакты (таблица)", "Contacts (table)"), DocValueKind::Table});
       catalogue_->push_back({"Contacts.INDEX", t("Контакты: номер строки", "Contacts: row number"), DocValueKind::Number});
@@ -589,6 +654,8 @@ class ContextBuilder {
   const std::string& user_;
   DocContext& ctx_;
   std::vector<PlaceholderInfo>* catalogue_;
+  Deps link_deps_;                    // the item's visible binding fields
+  Deps company_deps_, contact_deps_;  // what finding the company and the first contact shows
 };
 
 }  // namespace
@@ -644,6 +711,10 @@ RenderedDocument render_document(const DocTemplate& t, DocContext ctx, const std
   }
   out.html = std::move(r.html);
   out.warnings = std::move(r.warnings);
+  std::set<std::string> uses;
+  for (const auto& name : r.used)
+    if (auto d = ctx.deps.find(name); d != ctx.deps.end()) uses.insert(d->second.begin(), d->second.end());
+  out.uses.assign(uses.begin(), uses.end());
   return out;
 }
 
@@ -713,9 +784,49 @@ GeneratedDocument generate_document(const Workspace& ws, const std::string& user
   d.created_by = user;
   d.entity = item->entity;
   d.item_id = item_id;
+  d.uses = std::move(r.uses);
   g.numerator_state = std::move(next);
   g.warnings = std::move(r.warnings);
   return g;
+}
+
+Status regenerate_document(const Workspace& ws, const std::string& author, GenerateDocument* c) {
+  const Schema& s = ws.schema();
+  const Item* item = ws.item(c->item);
+  const DocTemplate* t = s.doc_template(c->document.template_id);
+  if (!item || !t || c->numerator != t->numerator_id) return Status::Ok();  // refused when applied
+  const Numerator* numerator = nullptr;
+  if (!t->numerator_id.empty() && !(numerator = s.numerator(t->numerator_id))) return Status::Ok();
+  // Dates from 1970 to 2999, offsets of real time zones (UTC-14 to UTC+14).
+  constexpr std::int64_t kLastDateMs = 32503680000000;
+  if (c->document.created_ms <= 0 || c->document.created_ms >= kLastDateMs)
+    return Status::Fail("invalid_document", "the document's date is out of range");
+  if (c->tz < -14 * 60 || c->tz > 14 * 60)
+    return Status::Fail("invalid_document", "the document's UTC offset is out of range");
+  GeneratedDocument g = generate_document(ws, author, c->item, *t, s.my_company, numerator, c->previous,
+                                          c->document.id, c->document.created_ms, c->tz);
+  if (!g.status) return g.status;
+  c->document = std::move(g.document);
+  c->next = std::move(g.numerator_state);
+  return Status::Ok();
+}
+
+bool can_see_document(const Schema& s, const std::string& user, const Document& d,
+                      const std::function<bool(const std::string& item)>& readable) {
+  if (d.uses.empty() || is_admin(s, user)) return true;
+  for (const auto& u : d.uses) {
+    if (u.rfind("F:", 0) == 0) {
+      const size_t dot = u.rfind('.');
+      if (dot == std::string::npos || dot < 2) return false;
+      const FieldDef* f = s.field(u.substr(2, dot - 2), u.substr(dot + 1));
+      if (!f || !can_see_field(s, user, *f)) return false;
+    } else if (u.rfind("I:", 0) == 0) {
+      if (!readable || !readable(u.substr(2))) return false;
+    } else {
+      return false;  // of a later kind: not shown to anyone it might concern
+    }
+  }
+  return true;
 }
 
 }  // namespace kt

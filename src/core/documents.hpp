@@ -48,6 +48,7 @@
 // ---------------------------------------------------------------------------------------------------------
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -62,6 +63,7 @@
 namespace kt {
 
 class Workspace;
+struct GenerateDocument;
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] Numerators
@@ -142,6 +144,10 @@ struct DocContext {
   int tz_offset_min = 0;  // date-times and the document's date are shown at this UTC offset
   std::map<std::string, DocValue> values;
   std::map<std::string, std::vector<DocRow>> tables;  // "Products", "Contacts"
+  // What each value or table (by name) shows of the workspace, so that a document can say what it holds
+  // (Document::uses): "F:entity.FIELD" for a field of an item (even empty: {^X} shows that X is empty), and
+  // "I:id" for a related item. make_context() fills it; a name without an entry shows nothing restricted.
+  std::map<std::string, std::vector<std::string>> deps;
 };
 
 
@@ -199,6 +205,7 @@ struct RenderResult {
   std::string html;                   // "" when there are errors
   std::vector<std::string> errors;    // the body is broken (see the syntax at the top): nothing was rendered
   std::vector<std::string> warnings;  // unknown placeholders and modifiers (rendered empty); each once
+  std::vector<std::string> used;      // the names of the values and tables the body looked up, sorted
   bool ok() const { return errors.empty(); }
 };
 
@@ -234,6 +241,7 @@ struct RenderedDocument {
   std::string title;  // "Счёт на оплату № СЧ-2026-0001": the template's name and the number, if any
   std::string html;   // the complete standalone page; "" unless ok
   std::vector<std::string> warnings;  // unknown placeholders and modifiers: the document is made regardless
+  std::vector<std::string> uses;      // what the page shows (DocContext::deps of the names it used), sorted
 };
 
 // Renders template `t` for item `item_id` as `user` sees it: fields the user may not see and related items
@@ -261,6 +269,27 @@ GeneratedDocument generate_document(const Workspace& ws, const std::string& user
                                     const DocTemplate& t, const MyCompany& me, const Numerator* numerator,
                                     const NumeratorState& state, const std::string& document_id,
                                     std::int64_t date_ms, int tz_offset_min = 0);
+
+// What a server does with a GenerateDocument command before applying it, trusting nothing of the client's
+// page: renders the document again from the workspace as `author` sees it (generate_document), dated
+// c->document.created_ms at UTC offset c->tz and numbered from c->previous, and replaces the command's
+// number, title, page, uses and next numerator state with the result. What the workspace refuses anyway
+// (no such item or template, another numerator) is left to it: Ok and *c unchanged. Otherwise a refusal
+// as generate_document's, or "invalid_document" for a date or offset out of range.
+Status regenerate_document(const Workspace& ws, const std::string& author, GenerateDocument* c);
+
+// Whether `user` may receive a stored document (projection: documents are values like any other): an
+// administrator always; anyone else when he may see every field it shows and read every related item it
+// shows (`readable` answers for an item id; without it, a document showing a related item is withheld). A
+// field that no longer exists withholds it too.
+bool can_see_document(const Schema& s, const std::string& user, const Document& d,
+                      const std::function<bool(const std::string& item)>& readable);
+
+// Limits of stored documents (the workspace refuses a GenerateDocument beyond them, "invalid_document" and
+// "too_many_documents"): the page, the number per item, and all pages of an item together.
+constexpr std::size_t kMaxDocumentBytes = 1024 * 1024;
+constexpr std::size_t kMaxDocumentsPerItem = 100;
+constexpr std::size_t kMaxDocumentBytesPerItem = 8 * 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] Words and formats

@@ -15,7 +15,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TemplateTarget, entity, pipeline
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DocTemplate, id, name, numerator_id, region, targets, access, active,
                                                 sort, body, created_by)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Document, id, template_id, number, title, html, created_ms,
-                                                created_by, entity, item_id)
+                                                created_by, entity, item_id, uses)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MyCompany, name, inn, kpp, ogrn, address, phone, email, bank, bik,
                                                 account, corr_account, director, accountant)
 

@@ -683,7 +683,8 @@ struct Scope {
 
 class Renderer {
  public:
-  Renderer(const DocContext& ctx, std::vector<std::string>& warnings) : ctx_(ctx), warnings_(warnings) {}
+  Renderer(const DocContext& ctx, std::vector<std::string>& warnings, std::set<std::string>& used)
+      : ctx_(ctx), warnings_(warnings), used_(used) {}
 
   void render(const std::vector<Node>& nodes, const Scope* scope, std::string& out) {
     for (const auto& n : nodes) {
@@ -717,6 +718,7 @@ class Renderer {
   }
 
   void var(const Node& n, const Scope* scope, std::string& out) {
+    used_.insert(n.name);
     DocValue scratch;
     const DocValue* v = lookup(n.name, scope, scratch);
     if (!v) {
@@ -746,6 +748,7 @@ class Renderer {
   }
 
   void section(const Node& n, const Scope* scope, std::string& out) {
+    used_.insert(n.name);
     auto table = ctx_.tables.find(n.name);
     if (table != ctx_.tables.end()) {
       const auto& rows = table->second;
@@ -772,6 +775,7 @@ class Renderer {
 
   const DocContext& ctx_;
   std::vector<std::string>& warnings_;
+  std::set<std::string>& used_;  // every name looked up, found or not (what the page may show)
 };
 
 }  // namespace
@@ -788,7 +792,9 @@ RenderResult render(const std::string& body, const DocContext& ctx) {
   if (!r.errors.empty()) return r;
   std::vector<std::string> warnings;
   r.html.reserve(body.size() + body.size() / 4);
-  Renderer(ctx, warnings).render(nodes, nullptr, r.html);
+  std::set<std::string> used;
+  Renderer(ctx, warnings, used).render(nodes, nullptr, r.html);
+  r.used.assign(used.begin(), used.end());
   std::set<std::string> seen;
   for (auto& w : warnings)
     if (seen.insert(w).second) r.warnings.push_back(std::move(w));

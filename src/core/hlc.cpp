@@ -4,8 +4,9 @@
 #include <atomic>
 #include <cinttypes>
 #include <cstdio>
-#include <cstdlib>
 #include <mutex>
+#include <stdexcept>
+#include <string>
 #include <unordered_map>
 
 namespace kt {
@@ -17,14 +18,18 @@ namespace {
 class NodeTable {
  public:
   static constexpr std::uint32_t kBlock = 1024, kBlocks = 16384;  // up to 16M ids
+  static constexpr std::uint32_t kCapacity = kBlock * kBlocks;
+  // Kept for the program's own names, after input has taken the rest.
+  static constexpr std::uint32_t kReserved = 1024;
   NodeTable() { blocks_[0].store(new std::string[kBlock], std::memory_order_release); }  // 0 = ""
   const std::string& at(std::uint32_t id) const {
     return blocks_[id / kBlock].load(std::memory_order_acquire)[id % kBlock];
   }
-  std::uint32_t intern(std::string_view s) {
+  // The number of `s`, added when new and fewer than `limit` are held; 0 when full.
+  std::uint32_t intern(std::string_view s, std::uint32_t limit) {
     std::lock_guard<std::mutex> lock(mu_);
     if (auto it = ids_.find(s); it != ids_.end()) return it->second;
-    if (size_ == kBlock * kBlocks) std::abort();  // 16M different client ids: not a real workload
+    if (size_ >= limit) return 0;
     const std::uint32_t id = size_++;
     std::string* block = blocks_[id / kBlock].load(std::memory_order_relaxed);
     if (!block) {
@@ -35,11 +40,18 @@ class NodeTable {
     ids_.emplace(std::string_view(block[id % kBlock]), id);
     return id;
   }
+  std::uint32_t input_limit() const { return test_limit_ ? test_limit_.load() : kCapacity - kReserved; }
+  std::uint32_t size() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return size_;
+  }
+  void set_test_limit(std::uint32_t limit) { test_limit_ = limit; }
 
  private:
   std::mutex mu_;
   std::unordered_map<std::string_view, std::uint32_t> ids_;
   std::uint32_t size_ = 1;
+  std::atomic<std::uint32_t> test_limit_{0};
   std::atomic<std::string*> blocks_[kBlocks] = {};
 };
 
@@ -48,18 +60,38 @@ NodeTable& nodes() {
   return *t;
 }
 
+// The number of `s` (never 0 for a non-empty `s`), or 0 when the table holds `limit` names already.
+std::uint32_t intern(std::string_view s, std::uint32_t limit) {
+  // The same writer's id comes again and again (a merge, a decode): skip the lock and the map for it.
+  thread_local std::uint32_t last = 0;
+  if (last && nodes().at(last) == s) return last;
+  const std::uint32_t id = nodes().intern(s, limit);
+  if (id) last = id;
+  return id;
+}
+
 }  // namespace
 
 NodeId::NodeId(std::string_view s) {
   if (s.empty()) return;
-  // The same writer's id comes again and again (a merge, a decode): skip the lock and the map for it.
-  thread_local std::uint32_t last = 0;
-  if (last && nodes().at(last) == s) {
-    id_ = last;
-    return;
-  }
-  id_ = last = nodes().intern(s);
+  if (s.size() > kMaxNodeLength)
+    throw std::length_error("a clock node name longer than " + std::to_string(kMaxNodeLength) + " bytes");
+  id_ = intern(s, NodeTable::kCapacity);
+  if (!id_) throw std::length_error("the table of clock node names is full");
 }
+
+bool NodeId::make(std::string_view s, NodeId* out) {
+  if (s.empty()) return *out = NodeId(), true;
+  if (s.size() > kMaxNodeLength) return false;
+  const std::uint32_t id = intern(s, nodes().input_limit());
+  if (!id) return false;
+  out->id_ = id;
+  return true;
+}
+
+size_t NodeId::interned() { return nodes().size(); }
+
+void NodeId::set_limit_for_tests(size_t limit) { nodes().set_test_limit(static_cast<std::uint32_t>(limit)); }
 
 const std::string& NodeId::str() const { return nodes().at(id_); }
 
@@ -70,10 +102,10 @@ std::string Hlc::str() const {
   return buf + node.str();
 }
 
-bool Hlc::parse(const std::string& s, Hlc* out) {
+bool Hlc::split(std::string_view s, std::int64_t* wall, std::uint32_t* counter, std::string_view* node) {
   if (s.size() < 22 || s[16] != '-') return false;
   auto dash = s.find('-', 17);
-  if (dash == std::string::npos) return false;
+  if (dash == std::string_view::npos) return false;
   std::uint64_t w = 0;
   std::uint32_t c = 0;
   for (size_t i = 0; i < 16; ++i) {
@@ -89,9 +121,22 @@ bool Hlc::parse(const std::string& s, Hlc* out) {
     if (d < 0) return false;
     c = c * 16 + static_cast<unsigned>(d);
   }
-  out->wall = static_cast<std::int64_t>(w);
+  if (s.size() - (dash + 1) > kMaxNodeLength) return false;
+  *wall = static_cast<std::int64_t>(w);
+  *counter = c;
+  *node = s.substr(dash + 1);
+  return true;
+}
+
+bool Hlc::parse(std::string_view s, Hlc* out) {
+  std::int64_t w = 0;
+  std::uint32_t c = 0;
+  std::string_view n;
+  NodeId id;
+  if (!split(s, &w, &c, &n) || !NodeId::make(n, &id)) return false;
+  out->wall = w;
   out->counter = c;
-  out->node = NodeId(std::string_view(s).substr(dash + 1));
+  out->node = id;
   return true;
 }
 

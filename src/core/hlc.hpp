@@ -9,17 +9,31 @@
 
 namespace kt {
 
+// The longest node name a clock may carry, in bytes. The app's client ids are 11 characters; the bound keeps
+// what a writer can make the table below hold per entry small.
+constexpr size_t kMaxNodeLength = 64;
+
 // A client id held as a number into a process-wide table of the ids seen (interned): every cell carries the
 // id of its writer, and at 100k items a string per cell cost a heap block each (ids are longer than the 10
 // characters a string holds inline in wasm32). Compares and orders by the string, as the plain string did;
-// equal ids are equal numbers. The table only grows (one entry per client id ever seen) and may be used from
-// several threads.
+// equal ids are equal numbers. The table only grows (one entry per client id ever seen; up to 16M) and may
+// be used from several threads. Names from input go through make(), and only once what they name is kept
+// (the server interns a pushed mutation's node when it applies it, not when it reads the push).
 class NodeId {
  public:
   NodeId() = default;  // ""
+  // For names the program chose (its own client id): throws std::length_error when `s` is longer than
+  // kMaxNodeLength or the table is full.
   NodeId(std::string_view s);
   NodeId(const std::string& s) : NodeId(std::string_view(s)) {}
   NodeId(const char* s) : NodeId(std::string_view(s)) {}
+  // For names from input: false, leaving *out untouched, when `s` is longer than kMaxNodeLength or the
+  // table is nearly full (the last entries are kept for the constructor).
+  static bool make(std::string_view s, NodeId* out);
+  // How many names the table holds ("" included), for tests and diagnostics.
+  static size_t interned();
+  // Tests only: the number of names after which make() refuses (0: the table's own bound).
+  static void set_limit_for_tests(size_t limit);
 
   const std::string& str() const;
   operator const std::string&() const { return str(); }
@@ -52,8 +66,12 @@ struct Hlc {
 
   // "0001946e5c1a7b2f-0003-node": fixed-width hex so that string order equals clock order.
   std::string str() const;
-  // Parses str(); returns false (leaving *out untouched) on malformed input.
-  static bool parse(const std::string& s, Hlc* out);
+  // Parses str(); returns false (leaving *out untouched) on malformed input, a node longer than
+  // kMaxNodeLength, or a node NodeId::make refuses.
+  static bool parse(std::string_view s, Hlc* out);
+  // The parts of str() without interning the node (*node points into `s`); false on what parse() refuses
+  // for its form.
+  static bool split(std::string_view s, std::int64_t* wall, std::uint32_t* counter, std::string_view* node);
 };
 
 class HlcClock {

@@ -63,6 +63,9 @@ struct Document {
   std::string created_by;
   std::string entity;
   std::string item_id;
+  // What of the workspace the page shows (documents.hpp DocContext::deps): "F:entity.FIELD" for a field's
+  // value, "I:id" for a related item's. The document goes only to users who may see all of it.
+  std::vector<std::string> uses;
   bool operator==(const Document&) const = default;
 };
 
@@ -134,6 +137,12 @@ struct TimelineEntry {
   std::int64_t edited_ms = 0;  // when the comment text was last edited
   std::string payload;         // details of to-do, communication, conversion and document entries (JSON)
 };
+
+// A link entry (Linked/Unlinked) names a binding field of the item that links here (its target), a field of
+// that item's entity type; every other entry with a field names a field of its own item.
+inline bool is_link_entry(const TimelineEntry& e) {
+  return e.kind == TimelineKind::Linked || e.kind == TimelineKind::Unlinked;
+}
 
 // An item's timeline as encode_workspace stores it (core/snapshot_binary.hpp): the bytes of `count`
 // entries, kept undecoded until the timeline is first used (Workspace::put_item).

@@ -4,7 +4,8 @@
 // It accepts exactly what nlohmann::json::parse accepts (RFC 8259, UTF-8 checked) or fails: every
 // reading function returns false on anything unexpected and the reader stays failed, so that a caller can
 // fall back to the DOM path, which then gives the precise error. Numbers that nlohmann would read
-// differently from a plain integer or double (integers beyond 64 bits) are failures too.
+// differently from a plain integer or double (integers beyond 64 bits) are failures too, and so is nesting
+// deeper than kMaxJsonDepth (core/json_bounded.hpp): skip() and the readers built on it recurse per level.
 #pragma once
 
 #include <charconv>
@@ -14,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/json_bounded.hpp"
 #include "core/text.hpp"
 
 namespace kt {
@@ -41,19 +43,19 @@ class JsonReader {
 
   // Objects: begin_object(), then `for (bool first = true; r.member(first, key); first = false)`
   // reading each member's value; member() returns false at the closing brace (or on failure).
-  bool begin_object() { return expect('{'); }
+  bool begin_object() { return expect('{') && enter(); }
   bool member(bool first, std::string& key) {
     skip_ws();
-    if (p_ < end_ && *p_ == '}') return ++p_, false;
+    if (p_ < end_ && *p_ == '}') return ++p_, --depth_, false;
     if (!first && !expect(',')) return false;
     if (!string(key)) return false;
     return expect(':');
   }
   // Arrays: begin_array(), then `for (bool first = true; r.element(first); first = false)`.
-  bool begin_array() { return expect('['); }
+  bool begin_array() { return expect('[') && enter(); }
   bool element(bool first) {
     skip_ws();
-    if (p_ < end_ && *p_ == ']') return ++p_, false;
+    if (p_ < end_ && *p_ == ']') return ++p_, --depth_, false;
     if (!first && !expect(',')) return false;
     return ok_;
   }
@@ -223,14 +225,14 @@ class JsonReader {
   bool skip() {
     switch (peek()) {
       case '{': {
-        ++p_;
+        if (!begin_object()) return false;
         std::string key;
         for (bool first = true; member(first, key); first = false)
           if (!skip()) return false;
         return ok_;
       }
       case '[': {
-        ++p_;
+        if (!begin_array()) return false;
         for (bool first = true; element(first); first = false)
           if (!skip()) return false;
         return ok_;
@@ -268,6 +270,8 @@ class JsonReader {
   void skip_ws() {
     while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
   }
+  // One level deeper, within the bound.
+  bool enter() { return ++depth_ <= kMaxJsonDepth || fail(); }
   bool expect(char c) {
     skip_ws();
     if (p_ < end_ && *p_ == c) return ++p_, true;
@@ -317,6 +321,7 @@ class JsonReader {
   const char* p_;
   const char* end_;
   bool ok_ = true;
+  int depth_ = 0;  // arrays and objects begun and not yet ended
 };
 
 }  // namespace kt

@@ -1,6 +1,7 @@
 #include "core/snapshot.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -186,19 +187,41 @@ Status load_schema(const json& j, Schema* out) {
 // [SECTION] Items
 // ---------------------------------------------------------------------------------------------------------
 
+namespace {
+
+json item_json_of(const Schema& s, const Item& item, const std::vector<TimelineEntry>& entries,
+                  const std::string* user, std::uint64_t timeline_from, const Workspace* ws);
+
+}  // namespace
+
 json item_json(const Workspace& ws, const Item& item, const std::string* user, std::uint64_t timeline_from) {
-  return item_json(ws.schema(), item, ws.timeline(item.id), user, timeline_from);
+  return item_json_of(ws.schema(), item, ws.timeline(item.id), user, timeline_from, &ws);
 }
 
 json item_json(const Schema& s, const Item& item, const std::vector<TimelineEntry>& entries, const std::string* user,
                std::uint64_t timeline_from) {
+  return item_json_of(s, item, entries, user, timeline_from, nullptr);
+}
+
+namespace {
+
+// `ws` (when given) is the workspace the item is in: the items a document or a link entry names are looked
+// up in it.
+json item_json_of(const Schema& s, const Item& item, const std::vector<TimelineEntry>& entries,
+                  const std::string* user, std::uint64_t timeline_from, const Workspace* ws) {
   json fields = json::object();
   for (const auto& [fid, cell] : item.fields)
     if (field_visible(s, item.entity, fid, user)) fields[fid] = {{"v", cell.value}, {"h", cell.hlc.str()}};
   json timeline = json::array();
   for (const auto& e : entries) {
     if (e.ver <= timeline_from && timeline_from > 0) continue;
-    if (!e.field.empty() && !field_visible(s, item.entity, e.field, user)) continue;
+    if (!e.field.empty()) {
+      const Item* other = is_link_entry(e) && ws ? ws->item(e.target) : nullptr;
+      // A link entry whose linking item is unknown names a field of no item: nothing of it to hide.
+      if (is_link_entry(e) ? other && !field_visible(s, other->entity, e.field, user)
+                           : !field_visible(s, item.entity, e.field, user))
+        continue;
+    }
     timeline.push_back(e);
   }
   json j{{"id", item.id},       {"entity", item.entity},     {"pipeline", item.pipeline},
@@ -207,10 +230,22 @@ json item_json(const Schema& s, const Item& item, const std::vector<TimelineEntr
          {"fields", std::move(fields)}, {"timeline", std::move(timeline)}};
   if (!item.activities.empty()) j["activities"] = item.activities;
   if (!item.products.empty()) j["products"] = item.products;
-  if (!item.documents.empty()) j["documents"] = item.documents;
+  if (!item.documents.empty()) {
+    // Documents are values like any other: one that shows what the user may not see does not reach him.
+    json docs = json::array();
+    for (const auto& d : item.documents)
+      if (!user || can_see_document(s, *user, d, [ws, user](const std::string& id) {
+            const Item* it = ws ? ws->item(id) : nullptr;
+            return it && can_act(ws->schema(), *user, *it, Action::Read);
+          }))
+        docs.push_back(d);
+    if (!docs.empty()) j["documents"] = std::move(docs);
+  }
   if (timeline_from) j["timelineFrom"] = timeline_from;
   return j;
 }
+
+}  // namespace
 
 Status load_item(const json& j, Item* item, std::vector<TimelineEntry>* timeline) {
   try {
@@ -249,8 +284,9 @@ namespace {
 
 bool read_string(JsonReader& r, std::string& out) { return r.string(out); }
 
-// A field value, as from_json(json, Value) reads it.
-bool read_value(JsonReader& r, Value& v) {
+// A field value, as from_json(json, Value) reads it (also refusing one nested deeper than kMaxValueDepth).
+bool read_value(JsonReader& r, Value& v, int depth = 0) {
+  if (depth > kMaxValueDepth) return r.fail();
   switch (r.peek()) {
     case 'n': v = Value(); return r.null();
     case 't':
@@ -271,7 +307,7 @@ bool read_value(JsonReader& r, Value& v) {
       Value::List l;
       for (bool first = true; r.element(first); first = false) {
         l.emplace_back();
-        if (!read_value(r, l.back())) return false;
+        if (!read_value(r, l.back(), depth + 1)) return false;
       }
       if (!r.ok()) return false;
       v = Value(std::move(l));

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/documents_json.hpp"
+#include "core/json_bounded.hpp"
 #include "core/rights.hpp"
 #include "core/schema_json.hpp"
 #include "core/snapshot.hpp"
@@ -26,6 +27,8 @@ enum ValueTag : std::uint8_t { kNull, kFalse, kTrue, kInt, kDouble, kString, kMo
 class Writer {
  public:
   std::string out;
+  // When set, only the documents it accepts are written (a projection).
+  std::function<bool(const Document&)> keep_document;
   void u8(std::uint8_t b) { out.push_back(static_cast<char>(b)); }
   void uv(std::uint64_t v) {
     char b[10];  // one append: a push_back per byte cost more than the rest of writing a timeline entry
@@ -89,16 +92,19 @@ class Writer {
   }
   // One item as the snapshot holds it; with `visible`, only the fields it accepts and the timeline entries of
   // those fields (or of no field); with `from` > 0, only the entries after that version (as item_json).
-  template <typename Visible>
-  void item(const Item& it, const std::vector<TimelineEntry>& tl, const Visible& visible, std::uint64_t from = 0) {
+  // `visible` says whether a field of the item is visible; `entry_visible`, a timeline entry with a field.
+  template <typename Visible, typename EntryVisible>
+  void item(const Item& it, const std::vector<TimelineEntry>& tl, const Visible& visible,
+            const EntryVisible& entry_visible, std::uint64_t from = 0) {
     item_head(it, visible);
-    timeline(tl, visible, from);
+    timeline(tl, entry_visible, from);
   }
   // The changes of an item since version `from` (a pull page's flag-2 item, ItemChanges): its identity, the
   // cells `changed` accepts, the fields it lost, its lists when they changed, and the entries after `from`.
-  template <typename Visible, typename Changed>
-  void item_changes(const Item& it, const std::vector<TimelineEntry>& tl, const Visible& visible, std::uint64_t from,
-                    const Changed& changed, const std::vector<std::string>& erased, bool with_lists) {
+  template <typename Visible, typename EntryVisible, typename Changed>
+  void item_changes(const Item& it, const std::vector<TimelineEntry>& tl, const Visible& visible,
+                    const EntryVisible& entry_visible, std::uint64_t from, const Changed& changed,
+                    const std::vector<std::string>& erased, bool with_lists) {
     item_ident(it);
     cells(it, [&](const std::string& fid) { return visible(fid) && changed(fid); });
     uv(static_cast<std::uint64_t>(std::count_if(erased.begin(), erased.end(), visible)));
@@ -106,7 +112,7 @@ class Writer {
       if (visible(fid)) str(fid);
     u8(with_lists ? 1 : 0);
     if (with_lists) lists(it);
-    timeline(tl, visible, from);
+    timeline(tl, entry_visible, from);
   }
   // The item without its timeline (which follows: a count and the entries).
   template <typename Visible>
@@ -120,7 +126,14 @@ class Writer {
   void lists(const Item& it) {
     json_list(it.activities);
     json_list(it.products);
-    json_list(it.documents);
+    if (!keep_document || std::all_of(it.documents.begin(), it.documents.end(), keep_document)) {
+      json_list(it.documents);
+    } else {
+      std::vector<Document> kept;
+      for (const auto& d : it.documents)
+        if (keep_document(d)) kept.push_back(d);
+      json_list(kept);
+    }
   }
 
  private:
@@ -148,11 +161,9 @@ class Writer {
       str(cell.hlc.node.str());
     }
   }
-  template <typename Visible>
-  void timeline(const std::vector<TimelineEntry>& tl, const Visible& visible, std::uint64_t from) {
-    auto wanted = [&](const TimelineEntry& e) {
-      return (!from || e.ver > from) && (e.field.empty() || visible(e.field));
-    };
+  template <typename EntryVisible>
+  void timeline(const std::vector<TimelineEntry>& tl, const EntryVisible& visible, std::uint64_t from) {
+    auto wanted = [&](const TimelineEntry& e) { return (!from || e.ver > from) && (e.field.empty() || visible(e)); };
     uv(static_cast<std::uint64_t>(std::count_if(tl.begin(), tl.end(), wanted)));
     for (const auto& e : tl)
       if (wanted(e)) entry(e);
@@ -228,7 +239,7 @@ class Reader {
     out->assign(s.data(), s.size());
   }
   Value value(int depth = 0) {
-    if (depth > 8) return fail(), Value();
+    if (depth > kMaxValueDepth) return fail(), Value();
     switch (u8()) {
       case kNull: return Value();
       case kFalse: return Value(false);
@@ -265,7 +276,7 @@ class Reader {
   void json_list(std::vector<T>* out) {
     const std::string_view s = view();
     if (s.empty() || !ok_) return;
-    nlohmann::json j = nlohmann::json::parse(s, nullptr, false);
+    nlohmann::json j = parse_json_bounded(s);
     if (j.is_discarded() || !j.is_array()) return fail();
     try {
       *out = j.get<std::vector<T>>();
@@ -275,7 +286,7 @@ class Reader {
   }
   // Skips a value as value() reads it, without building it.
   void skip_value(int depth = 0) {
-    if (depth > 8) return fail();
+    if (depth > kMaxValueDepth) return fail();
     switch (u8()) {
       case kNull:
       case kFalse:
@@ -331,7 +342,7 @@ class Reader {
       c.value = value();
       c.hlc.wall = iv();
       c.hlc.counter = static_cast<std::uint32_t>(uv());
-      c.hlc.node = NodeId(view());
+      if (!NodeId::make(view(), &c.hlc.node)) return *why = "a bad clock node in " + it.id, false;
       // Written in the item's (sorted) order: appending keeps it sorted; a damaged order is refused.
       if (!it.fields.empty() && !(it.fields.back().first < fid)) return *why = "fields out of order in " + it.id, false;
       it.fields.emplace_back(std::move(fid), std::move(c));
@@ -470,7 +481,7 @@ bool encode(const Workspace& ws, std::uint64_t tag, Writer& w, const ByteSink* s
         w.uv(packed->count);
         w.out.append(packed->bytes).append(packed->more);
       } else {
-        w.item(*it, ws.timeline(id), all);
+        w.item(*it, ws.timeline(id), all, [](const TimelineEntry&) { return true; });
       }
       if (!flush(kSinkPiece)) return false;
     }
@@ -496,16 +507,35 @@ bool encode_workspace(const Workspace& ws, std::uint64_t tag, const ByteSink& si
 struct ItemBlockWriter::Impl {
   const Schema& schema;
   const std::string* user;
+  std::function<bool(const std::string&)> readable;  // items, for documents that show related ones
+  std::function<std::string(const std::string&)> entity_of;  // items' types, for link entries
   Writer w;
   size_t count = 0;
   // Whether a field of the entity being written is visible to the user, per field id (a schema lookup and
   // a rights check per cell otherwise).
   std::unordered_map<std::string, std::unordered_map<std::string, bool>> visible;
   std::function<bool(const std::string&)> visible_of(const std::string& entity);
+  // Whether a timeline entry (with a field) of an item of `entity` is visible: a link entry's field is of
+  // the type of the item that links (an unknown one hides nothing).
+  auto entry_visible_of(const std::string& entity) {
+    return [this, own = visible_of(entity)](const TimelineEntry& e) {
+      if (!user) return true;
+      if (!is_link_entry(e)) return own(e.field);
+      const std::string other = entity_of ? entity_of(e.target) : std::string();
+      return other.empty() || visible_of(other)(e.field);
+    };
+  }
 };
 
-ItemBlockWriter::ItemBlockWriter(const Schema& s, const std::string* for_user)
-    : impl_(std::make_unique<Impl>(Impl{s, for_user, {}, 0, {}})) {}
+ItemBlockWriter::ItemBlockWriter(const Schema& s, const std::string* for_user,
+                                 std::function<bool(const std::string&)> readable,
+                                 std::function<std::string(const std::string&)> entity_of)
+    : impl_(std::make_unique<Impl>(Impl{s, for_user, std::move(readable), std::move(entity_of), {}, 0, {}})) {
+  if (for_user) {
+    Impl* m = impl_.get();
+    m->w.keep_document = [m](const Document& d) { return can_see_document(m->schema, *m->user, d, m->readable); };
+  }
+}
 ItemBlockWriter::~ItemBlockWriter() = default;
 
 // Whether a field of the item's entity is visible to the writer's user (every field without one).
@@ -525,7 +555,7 @@ std::function<bool(const std::string&)> ItemBlockWriter::Impl::visible_of(const 
 void ItemBlockWriter::add(const Item& item, const std::vector<TimelineEntry>& timeline, std::uint64_t timeline_from) {
   Impl& m = *impl_;
   m.w.u8(1);
-  m.w.item(item, timeline, m.visible_of(item.entity), timeline_from);
+  m.w.item(item, timeline, m.visible_of(item.entity), m.entry_visible_of(item.entity), timeline_from);
   ++m.count;
 }
 
@@ -534,7 +564,8 @@ void ItemBlockWriter::add_changes(const Item& item, const std::vector<TimelineEn
                                   const std::vector<std::string>& erased, bool lists) {
   Impl& m = *impl_;
   m.w.u8(2);
-  m.w.item_changes(item, timeline, m.visible_of(item.entity), from, changed, erased, lists);
+  m.w.item_changes(item, timeline, m.visible_of(item.entity), m.entry_visible_of(item.entity), from, changed, erased,
+                   lists);
   ++m.count;
 }
 
@@ -690,8 +721,9 @@ Status decode(Reader& r, Workspace* ws, std::uint64_t* tag) {
   if (!r.ok()) return bad("truncated header");
   Schema schema;
   {
-    nlohmann::json sj = nlohmann::json::parse(schema_text, nullptr, false);
-    if (sj.is_discarded()) return bad("the schema does not parse");
+    Status why;
+    nlohmann::json sj = parse_json_bounded(schema_text, &why);
+    if (sj.is_discarded()) return bad("the schema does not parse: " + why.message);
     if (Status s = load_schema(sj, &schema); !s) return s;
   }
   Workspace fresh(std::move(schema));

@@ -42,8 +42,13 @@ Status decode_workspace(std::string_view bytes, Workspace* ws, std::uint64_t* ta
 class ItemBlockWriter {
  public:
   // Projected for `for_user` when given: fields he may not see, and their timeline entries, are left out
-  // (the caller checks that he may read the item at all), as item_json does.
-  ItemBlockWriter(const Schema& s, const std::string* for_user);
+  // (the caller checks that he may read the item at all), and so are documents he may not see
+  // (documents.hpp can_see_document; `readable` says whether he may read an item by id), as item_json does.
+  // `entity_of` gives an item's entity type by id ("" unknown): a link entry's field is of the type of the
+  // item that links, and is left out when he may not see that field.
+  ItemBlockWriter(const Schema& s, const std::string* for_user,
+                  std::function<bool(const std::string& item)> readable = {},
+                  std::function<std::string(const std::string& item)> entity_of = {});
   ~ItemBlockWriter();
   // With `timeline_from` > 0, only the timeline's entries after that version (a pull page's partial
   // timeline, as item_json writes it).

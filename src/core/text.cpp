@@ -84,4 +84,22 @@ bool contains_folded(const std::string& hay, const std::string& needle) {
   return needle.empty() || fold(hay).find(fold(needle)) != std::string::npos;
 }
 
+std::string fill_placeholders(const std::string& pattern, const std::vector<std::string>& args) {
+  std::string out;
+  out.reserve(pattern.size());
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '{') {
+      size_t j = i + 1, n = 0;
+      while (j < pattern.size() && j - i <= 3 && pattern[j] >= '0' && pattern[j] <= '9') n = n * 10 + static_cast<size_t>(pattern[j++] - '0');
+      if (j > i + 1 && j < pattern.size() && pattern[j] == '}' && n >= 1 && n <= args.size()) {
+        out += args[n - 1];
+        i = j;
+        continue;
+      }
+    }
+    out += pattern[i];
+  }
+  return out;
+}
+
 }  // namespace kt

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace kt {
 
@@ -17,5 +18,7 @@ bool contains_folded(const std::string& hay, const std::string& needle);
 std::string phone_digits(const std::string& s);
 // Appends the UTF-8 encoding of one code point.
 void append_utf8(std::string& out, char32_t cp);
+// `pattern` with {1}, {2}, ... replaced by args[0], args[1], ...; a placeholder without a value stays as it is.
+std::string fill_placeholders(const std::string& pattern, const std::vector<std::string>& args);
 
 }  // namespace kt

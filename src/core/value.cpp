@@ -78,9 +78,12 @@ std::strong_ordering compare(const Value& a, const Value& b) {
   return std::strong_ordering::equal;
 }
 
-void to_json(nlohmann::json& j, const Value& v) {
+namespace {
+
+void value_to_json(nlohmann::json& j, const Value& v, int depth) {
+  if (depth > kMaxValueDepth) throw nlohmann::json::type_error::create(302, "a value nested too deep", nullptr);
   std::visit(
-      [&j](const auto& x) {
+      [&j, depth](const auto& x) {
         using T = std::decay_t<decltype(x)>;
         if constexpr (std::is_same_v<T, std::monostate>) {
           j = nullptr;
@@ -91,7 +94,7 @@ void to_json(nlohmann::json& j, const Value& v) {
           j = nlohmann::json{{"file", f.id}, {"name", f.name}, {"mime", f.mime}, {"size", f.size}};
         } else if constexpr (std::is_same_v<T, Value::List>) {
           j = nlohmann::json::array();
-          for (const auto& e : x) j.push_back(e);
+          for (const auto& e : x) value_to_json(j.emplace_back(), e, depth + 1);
         } else {
           j = x;
         }
@@ -99,7 +102,10 @@ void to_json(nlohmann::json& j, const Value& v) {
       v.data());
 }
 
-void from_json(const nlohmann::json& j, Value& v) {
+void value_from_json(const nlohmann::json& j, Value& v, int depth) {
+  if (depth > kMaxValueDepth)
+    throw nlohmann::json::type_error::create(
+        302, "a value nested more than " + std::to_string(kMaxValueDepth) + " lists deep", &j);
   switch (j.type()) {
     case nlohmann::json::value_t::null: v = Value(); break;
     case nlohmann::json::value_t::boolean: v = Value(j.get<bool>()); break;
@@ -108,9 +114,8 @@ void from_json(const nlohmann::json& j, Value& v) {
     case nlohmann::json::value_t::number_float: v = Value(j.get<double>()); break;
     case nlohmann::json::value_t::string: v = Value(j.get<std::string>()); break;
     case nlohmann::json::value_t::array: {
-      Value::List l;
-      l.reserve(j.size());
-      for (const auto& e : j) l.push_back(e.get<Value>());
+      Value::List l(j.size());
+      for (size_t i = 0; i < l.size(); ++i) value_from_json(j[i], l[i], depth + 1);
       v = Value(std::move(l));
       break;
     }
@@ -127,5 +132,13 @@ void from_json(const nlohmann::json& j, Value& v) {
     default: throw nlohmann::json::type_error::create(302, "unsupported value type", &j);
   }
 }
+
+}  // namespace
+
+// Through helpers that count the depth: nlohmann's own recursion (push_back of a Value, get<Value>) would
+// not.
+void to_json(nlohmann::json& j, const Value& v) { value_to_json(j, v, 0); }
+
+void from_json(const nlohmann::json& j, Value& v) { value_from_json(j, v, 0); }
 
 }  // namespace kt

@@ -17,6 +17,11 @@
 
 namespace kt {
 
+// Lists inside lists at most this deep (a value itself is at depth 0, the elements of a list one deeper):
+// copying, comparing and encoding a value recurse once per level, so every decoder (JSON, the binary
+// snapshot) refuses deeper ones. The core itself never nests lists (multiple fields hold single values).
+constexpr int kMaxValueDepth = 8;
+
 struct Money {
   std::int64_t minor = 0;  // amount in 1/100 of the currency unit
   std::string currency;    // ISO 4217 code: "RUB", "USD", "EUR"
@@ -117,6 +122,8 @@ class Value {
 // Total order used by sorting: null first, then by kind, then by value (money by currency then amount).
 std::strong_ordering compare(const Value& a, const Value& b);
 
+// Both throw nlohmann::json::type_error on a value nested deeper than kMaxValueDepth (and from_json on a
+// JSON value that is no Value).
 void to_json(nlohmann::json& j, const Value& v);
 void from_json(const nlohmann::json& j, Value& v);
 

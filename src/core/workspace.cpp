@@ -539,6 +539,12 @@ void Workspace::confirm_entries(const std::string& item, const std::string& muta
     if (e.id == mutation_id || e.id.rfind(mutation_id + ":", 0) == 0) e.ver = ver;
 }
 
+void Workspace::confirm_unconfirmed(std::uint64_t ver) {
+  for (auto& [id, s] : items_)
+    for (auto& e : unpacked(s))
+      if (e.ver == 0) e.ver = ver;
+}
+
 std::vector<TimelineEntry*> Workspace::take_new_entries() {
   std::vector<TimelineEntry*> out;
   for (const auto& [item, index] : new_entries_) {

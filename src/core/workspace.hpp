@@ -84,6 +84,9 @@ class Workspace {
   void set_schema(Schema s);
   // Marks entries confirmed: every entry produced by mutation `client:seq` gets server version `ver`.
   void confirm_entries(const std::string& item, const std::string& mutation_id, std::uint64_t ver);
+  // Gives every entry no server has confirmed yet (ver 0) the version `ver`: a restore on the server
+  // (sync/server_state.hpp) confirms a whole workspace at once.
+  void confirm_unconfirmed(std::uint64_t ver);
   // The server stamps new entries with their version: with tracking on, take_new_entries returns the
   // entries appended since it was last called.
   void track_new_entries(bool on) { track_new_ = on; }

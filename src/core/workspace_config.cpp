@@ -59,6 +59,20 @@ Status Workspace::apply_config(const Mutation& m, const PutField& c) {
   if (d.label.empty()) return Status::Fail("label_empty", "a field needs a name", d.id);
   if (auto s = check_codes(d.visible_to); !s) return s;
   FieldDef* existing = schema_.field_mut(d.entity, d.id);
+  // A field hidden from the author does not exist for him, in configuration either: he cannot change it
+  // (nor lift its restriction to read it), and learns only that its id is taken.
+  if (existing && !can_see_field(schema_, m.author, *existing))
+    return Status::Fail("field_id_taken", "this field id is taken; choose another", d.id);
+  // Who may see a field is for administrators (a configuration right covers the rest of a field).
+  if (!is_admin(schema_, m.author)) {
+    auto sorted = [](std::vector<std::string> v) {
+      std::sort(v.begin(), v.end());
+      v.erase(std::unique(v.begin(), v.end()), v.end());
+      return v;
+    };
+    if (sorted(d.visible_to) != sorted(existing ? existing->visible_to : std::vector<std::string>{}))
+      return forbidden("change who may see a field: only administrators may");
+  }
 
   if (existing && existing->system) {
     // System fields: only their names and help change (visibility is for custom fields, F-1).
@@ -131,7 +145,8 @@ Status Workspace::apply_config(const Mutation& m, const PutField& c) {
 
 Status Workspace::apply_config(const Mutation& m, const DeleteField& c) {
   const FieldDef* f = schema_.field(c.entity, c.field);
-  if (!f) return Status::Fail("unknown_field", "no such field: " + c.field, c.field);
+  if (!f || !can_see_field(schema_, m.author, *f))  // hidden from him: no such field
+    return Status::Fail("unknown_field", "no such field: " + c.field, c.field);
   if (!can_configure(schema_, m.author, c.entity)) return forbidden("delete fields of " + c.entity);
   if (f->system) return Status::Fail("system_field", "system fields can be hidden, not deleted", c.field);
   // The values of every item, the required rules and the definition go; layouts that still name the
@@ -148,7 +163,8 @@ Status Workspace::apply_config(const Mutation& m, const DeleteField& c) {
 
 Status Workspace::apply_config(const Mutation& m, const SetRequired& c) {
   FieldDef* f = schema_.field_mut(c.entity, c.field);
-  if (!f) return Status::Fail("unknown_field", "no such field: " + c.field, c.field);
+  if (!f || !can_see_field(schema_, m.author, *f))  // hidden from him: no such field
+    return Status::Fail("unknown_field", "no such field: " + c.field, c.field);
   if (!can_configure(schema_, m.author, c.entity)) return forbidden("configure fields of " + c.entity);
   for (const auto& r : c.ranges)
     if (r.entity != c.entity || r.field != c.field)

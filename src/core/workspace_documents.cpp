@@ -14,8 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr size_t kMaxDocumentBytes = 2 * 1024 * 1024;
-
 Status admins_only(const Schema& s, const std::string& user, const char* what) {
   if (is_admin(s, user)) return Status::Ok();
   return Status::Fail("forbidden", std::string("only administrators may change ") + what);
@@ -28,10 +26,13 @@ Status Workspace::apply_item(const Mutation& m, const GenerateDocument& c) {
   if (found == items_.end()) return Status::Fail("unknown_item", "no such item: " + c.item);
   Item& it = found->second.item;
   if (it.deleted) return Status::Fail("item_deleted", "item " + c.item + " is deleted");
-  // Reading the item is enough to print it, as in the reference product.
   if (!can_act(schema_, m.author, it, Action::Read)) return Status::Fail("unknown_item", "no such item: " + c.item);
+  // A stored document is a change of the item (its list, its timeline, a number taken): for those who may
+  // edit it. Anyone who may read it can still print the card.
+  if (!can_act(schema_, m.author, it, Action::Edit))
+    return Status::Fail("forbidden", "you may not add documents to this item");
   const Document& d = c.document;
-  if (d.id.empty()) return Status::Fail("invalid_id", "a document needs an id");
+  if (d.id.empty() || d.id.size() > 200) return Status::Fail("invalid_id", "a document needs an id of 1 to 200 bytes");
   if (std::any_of(it.documents.begin(), it.documents.end(), [&](const Document& x) { return x.id == d.id; }))
     return Status::Fail("duplicate_id", "this document is already stored");
   const DocTemplate* t = schema_.doc_template(d.template_id);
@@ -40,7 +41,12 @@ Status Workspace::apply_item(const Mutation& m, const GenerateDocument& c) {
   if (!applies_to(*t, it.entity, it.pipeline))
     return Status::Fail("template_not_applicable", "this template is not for this kind of item");
   if (d.html.empty() || d.html.size() > kMaxDocumentBytes)
-    return Status::Fail("invalid_document", "a document is a page of at most 2 MB");
+    return Status::Fail("invalid_document", "a document is a page of at most 1 MB");
+  size_t stored_bytes = d.html.size();
+  for (const auto& x : it.documents) stored_bytes += x.html.size();
+  if (it.documents.size() >= kMaxDocumentsPerItem || stored_bytes > kMaxDocumentBytesPerItem)
+    return Status::Fail("too_many_documents", "an item keeps at most " + std::to_string(kMaxDocumentsPerItem) +
+                                                  " documents, of 8 MB together");
   if (c.numerator != t->numerator_id) return Status::Fail("invalid_numerator", "the template numbers its documents elsewhere");
   if (!c.numerator.empty()) {
     if (!schema_.numerator(c.numerator)) return Status::Fail("invalid_numerator", "no such numerator: " + c.numerator);

@@ -47,7 +47,8 @@ void FetchTransport::send(const std::string& method, const std::string& path, co
     a.requestDataSize = req->body.size();
   }
   a.attributes = EMSCRIPTEN_FETCH_LOAD_TO_MEMORY | EMSCRIPTEN_FETCH_REPLACE;
-  a.timeoutMSecs = path.rfind("/api/sync/poke", 0) == 0 ? 35000 : 20000;
+  // A restore's dry run and its apply read a whole workspace on the server: give them time.
+  a.timeoutMSecs = path.rfind("/api/sync/poke", 0) == 0 ? 35000 : path.rfind("/api/restore/", 0) == 0 ? 180000 : 20000;
   a.userData = req;
   a.onsuccess = finished;
   a.onerror = finished;

@@ -1,14 +1,22 @@
 #include "server/database.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <iterator>
 #include <stdexcept>
 
 namespace kt::server {
 
 namespace {
 
-// Version 1 of the layout. A later version migrates from the number stored in user_version.
+// The layout, version 2 (kVersion). A database of an older version gets the missing tables here and
+// then the changes of each later version (kMigrations).
+constexpr int kVersion = 2;
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS mutations(
@@ -21,6 +29,12 @@ CREATE TABLE IF NOT EXISTS mutations(
   message TEXT,
   UNIQUE(client, seq));
 CREATE UNIQUE INDEX IF NOT EXISTS mutations_ver ON mutations(ver) WHERE ver IS NOT NULL;
+-- Restores (sync/log_store.hpp LogRecord::restore): the workspace that replaces the state at the
+-- mutation row n (its marker), written in the same transaction. Added without a new user_version: an
+-- older server never reads it, and stops at the marker, which it cannot replay.
+CREATE TABLE IF NOT EXISTS restores(
+  n INTEGER PRIMARY KEY,     -- the mutations row it belongs to
+  snapshot BLOB NOT NULL);   -- core/snapshot_binary.hpp encode_workspace, tagged with the version
 CREATE TABLE IF NOT EXISTS accounts(
   user TEXT PRIMARY KEY,     -- workspace user id
   login TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -30,14 +44,39 @@ CREATE TABLE IF NOT EXISTS tokens(
   hash TEXT PRIMARY KEY,     -- BLAKE2b of the token; the token itself is never stored
   user TEXT NOT NULL,
   created INTEGER NOT NULL,
-  revoked INTEGER NOT NULL DEFAULT 0);
+  revoked INTEGER NOT NULL DEFAULT 0,  -- version 1 kept revoked rows; now they are deleted
+  used INTEGER NOT NULL DEFAULT 0);    -- last use (ms), roughly: the token expires when idle too long
 CREATE INDEX IF NOT EXISTS tokens_user ON tokens(user);
-PRAGMA user_version = 1;
 )sql";
+
+// kMigrations[v - 1] turns version v into v + 1.
+constexpr const char* kMigrations[] = {
+    "ALTER TABLE tokens ADD COLUMN used INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE tokens SET used = created;",
+};
+static_assert(std::size(kMigrations) == kVersion - 1);
+
+// The database, its -wal and -shm (SQLite gives them the database file's mode) hold password and
+// token hashes, the cursor secret and restricted values: readable by the server's user only,
+// whatever the umask, and tightened when an older server left them readable.
+void make_private(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
+  const bool ok = ::fchmod(fd, 0600) == 0;
+  const int e = errno;
+  ::close(fd);
+  if (!ok) throw std::runtime_error("cannot make " + path + " private: " + std::strerror(e));
+  for (const char* suffix : {"-wal", "-shm"}) {
+    const std::string side = path + suffix;
+    if (::chmod(side.c_str(), 0600) != 0 && errno != ENOENT)
+      throw std::runtime_error("cannot make " + side + " private: " + std::strerror(errno));
+  }
+}
 
 }  // namespace
 
 Database::Database(const std::string& path) {
+  make_private(path);
   if (sqlite3_open_v2(path.c_str(), &db_,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                       nullptr) != SQLITE_OK) {
@@ -49,13 +88,20 @@ Database::Database(const std::string& path) {
   sqlite3_busy_timeout(db_, 5000);
   exec("PRAGMA journal_mode=WAL");
   exec("PRAGMA synchronous=FULL");
+  int version = 0;
   {
     Statement v(*this, "PRAGMA user_version");
     v.step();
-    if (v.integer(0) > 1)
-      throw std::runtime_error(path + " was written by a newer kartoteka-server");
+    version = static_cast<int>(v.integer(0));
   }
+  if (version > kVersion)
+    throw std::runtime_error(path + " was written by a newer kartoteka-server");
+  Transaction tx(*this);
+  // A new database gets the current layout at once; an old one keeps its tables and migrates.
   exec(kSchema);
+  for (int v = version == 0 ? kVersion : version; v < kVersion; ++v) exec(kMigrations[v - 1]);
+  exec(("PRAGMA user_version = " + std::to_string(kVersion)).c_str());
+  tx.commit();
 }
 
 Database::~Database() {
@@ -128,6 +174,12 @@ Statement& Statement::bind_null(int i) {
   return *this;
 }
 
+Statement& Statement::bind_blob(int i, std::string_view bytes) {
+  if (sqlite3_bind_blob64(stmt_, i, bytes.data(), bytes.size(), SQLITE_STATIC) != SQLITE_OK)
+    db_.fail("SQLite bind");
+  return *this;
+}
+
 bool Statement::step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
@@ -146,6 +198,11 @@ bool Statement::is_null(int col) const {
 
 std::string Statement::text(int col) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+}
+
+std::string Statement::blob(int col) const {
+  const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
   return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
 }
 

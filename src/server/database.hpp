@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -27,6 +28,8 @@ class Statement {
   Statement& bind(int i, const std::string& text);
   Statement& bind(int i, std::int64_t n);
   Statement& bind_null(int i);
+  // Binary data, not copied: `bytes` must stay unchanged until the statement is reset or run again.
+  Statement& bind_blob(int i, std::string_view bytes);
   bool step();
   void run() {
     while (step()) {
@@ -37,6 +40,7 @@ class Statement {
   bool is_null(int col) const;
   std::string text(int col) const;
   std::int64_t integer(int col) const;
+  std::string blob(int col) const;
   int changes() const;
 
  private:
@@ -46,7 +50,8 @@ class Statement {
 
 class Database {
  public:
-  // Opens (creating when absent) the database file and its tables.
+  // Opens (creating when absent) the database file and its tables, migrating an older layout. The
+  // file, its -wal and -shm are made 0600.
   explicit Database(const std::string& path);
   ~Database();
   Database(const Database&) = delete;

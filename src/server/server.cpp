@@ -5,8 +5,11 @@
 #include <fcntl.h>
 #include <httplib.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <netinet/in.h>
+#include <sodium.h>
 #include <sys/socket.h>
 
 #include <atomic>
@@ -16,14 +19,19 @@
 #include <deque>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <thread>
 
+#include "core/json_bounded.hpp"
 #include "server/accounts.hpp"
+#include "server/front_door.hpp"
 #include "server/database.hpp"
+#include "server/restore_routes.hpp"
 #include "server/sqlite_log_store.hpp"
 #include "sync/server_state.hpp"
 
@@ -47,6 +55,7 @@ thread_local std::chrono::steady_clock::time_point t_start;
 
 void send_json(httplib::Response& res, int status, const json& body) {
   res.status = status;
+  res.set_header("Cache-Control", "no-store");
   // Values came in as valid UTF-8 JSON, but a replace keeps one odd byte from turning into a 500.
   // Plain "application/json" (UTF-8 by definition): httplib gzips only this exact type.
   res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
@@ -62,17 +71,21 @@ void send(httplib::Response& res, const sync::Response& r) {
     // A binary pull page. Not compressed: httplib's gzip (level 6) would cost more than loopback or a
     // LAN saves, and the varint encoding is already about half the size of the JSON.
     res.status = r.status;
+    res.set_header("Cache-Control", "no-store");
     res.set_content(r.bytes, "application/vnd.kartoteka.pull");
     return;
   }
   send_json(res, r.status, r.body);
 }
 
-// The body as a JSON object; otherwise answers 400 and returns nothing.
+// The body as a JSON object; otherwise answers 400 and returns nothing. Nested deeper than
+// kMaxJsonDepth is refused (too_deep) before anything is built: what handles the body recurses per level.
 std::optional<json> body_object(const httplib::Request& req, httplib::Response& res) {
-  json j = json::parse(req.body, nullptr, false);
+  Status why;
+  json j = parse_json_bounded(req.body, &why);
   if (j.is_discarded()) {
-    send_error(res, 400, "malformed_json", "the body is not JSON");
+    if (why.code == "too_deep") send_error(res, 400, "too_deep", why.message);
+    else send_error(res, 400, "malformed_json", "the body is not JSON");
     return std::nullopt;
   }
   if (!j.is_object()) {
@@ -110,14 +123,72 @@ std::string utc_now() {
   return buf;
 }
 
+// One access log line (stdout), for served requests and for those the front door refused.
+void log_line(const std::string& method, const std::string& path, int status, size_t bytes,
+              const std::string& user, const std::string& remote, double ms = 0) {
+  std::printf("%s %s %s %d %zuB %.1fms %s %s\n", utc_now().c_str(), log_safe(method).c_str(),
+              log_safe(path).c_str(), status, bytes, ms, log_safe(user).c_str(), log_safe(remote).c_str());
+  std::fflush(stdout);
+}
+
+// The Host names a server bound to a loopback address answers for: a page of another site whose name
+// resolves to 127.0.0.1 (DNS rebinding) is refused. Other addresses: any name, unless --allowed-host.
+std::vector<std::string> default_hosts(const std::string& host) {
+  if (host == "127.0.0.1" || host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0)
+    return {"localhost", "127.0.0.1", "[::1]", host};
+  return {};
+}
+
+// The SHA-256 of every inline <script> of the page, for the Content-Security-Policy that lets exactly
+// those run (computed from the page being served, so that an edit of index.html cannot break the page).
+std::string inline_script_hashes(const std::string& web_root) {
+  std::ifstream f(web_root + "/index.html", std::ios::binary);
+  if (!f) return {};
+  std::stringstream ss;
+  ss << f.rdbuf();
+  const std::string page = ss.str();
+  std::string out;
+  for (size_t at = page.find("<script"); at != std::string::npos; at = page.find("<script", at + 1)) {
+    const size_t open_end = page.find('>', at);
+    if (open_end == std::string::npos) break;
+    if (page.substr(at, open_end - at).find("src=") != std::string::npos) continue;
+    const size_t close = page.find("</script>", open_end);
+    if (close == std::string::npos) break;
+    const std::string body = page.substr(open_end + 1, close - open_end - 1);
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(body.data()), body.size());
+    char b64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES, sodium_base64_VARIANT_ORIGINAL)];
+    sodium_bin2base64(b64, sizeof b64, h, sizeof h, sodium_base64_VARIANT_ORIGINAL);
+    out += " 'sha256-" + std::string(b64) + "'";
+  }
+  return out;
+}
+
+// Headers of every answer. The policy allows the page's own scripts, its inline ones by hash, WebAssembly,
+// the persistence worker (a blob), the hand-off of calls and messages (a hidden frame with tel:, sms: or
+// mailto:), and fetches to this origin or another sync server the user connects to; never framing.
+httplib::Headers security_headers(const std::string& web_root) {
+  const std::string csp =
+      "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'" + inline_script_hashes(web_root) +
+      "; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+      "connect-src 'self' http: https:; worker-src 'self' blob:; manifest-src 'self'; "
+      "frame-src 'self' blob: tel: sms: mailto:; object-src 'none'; base-uri 'none'; form-action 'none'; "
+      "frame-ancestors 'none'";
+  return {{"Content-Security-Policy", csp},
+          {"X-Content-Type-Options", "nosniff"},
+          {"Referrer-Policy", "no-referrer"},
+          {"X-Frame-Options", "DENY"}};
+}
+
 // Holds an exclusive lock on the data directory for the life of the server: two servers replaying
 // the same log into two memories would hand out the same versions.
 class DirLock {
  public:
   explicit DirLock(const std::string& dir) {
     const std::string path = dir + "/lock";
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd_ < 0) throw std::runtime_error("cannot open " + path);
+    ::fchmod(fd_, 0600);  // one an older server made 0644
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
       ::close(fd_);
       throw std::runtime_error("another kartoteka-server is using " + dir);
@@ -131,68 +202,13 @@ class DirLock {
   int fd_ = -1;
 };
 
-// httplib's task queue, growing with demand. httplib serves each connection on one worker from accept
-// to close: a keep-alive connection holds its worker while it idles between requests (up to the
-// keep-alive timeout), and a long poll holds it while it waits. With a fixed pool (httplib's
-// ThreadPool) a few dozen such connections take every worker and a new connection waits, unserved,
-// behind them. Here a job that finds no idle worker gets a new one, up to `max` threads; threads
-// stay for later bursts (an idle thread costs a stack and nothing else).
-class ElasticPool : public httplib::TaskQueue {
- public:
-  explicit ElasticPool(size_t max) : max_(std::max<size_t>(1, max)) {}
-  ~ElasticPool() override { shutdown(); }
-
-  void enqueue(std::function<void()> fn) override {
-    std::unique_lock lock(mu_);
-    jobs_.push_back(std::move(fn));
-    if (idle_ >= jobs_.size() || threads_.size() >= max_) {
-      lock.unlock();
-      cv_.notify_one();
-      return;
-    }
-    threads_.emplace_back([this] { work(); });
-  }
-
-  void shutdown() override {
-    std::vector<std::thread> threads;
-    {
-      std::lock_guard lock(mu_);
-      stopping_ = true;
-      threads.swap(threads_);
-    }
-    cv_.notify_all();
-    for (auto& t : threads) t.join();
-  }
-
- private:
-  void work() {
-    std::unique_lock lock(mu_);
-    for (;;) {
-      ++idle_;
-      cv_.wait(lock, [&] { return !jobs_.empty() || stopping_; });
-      --idle_;
-      if (jobs_.empty()) return;  // stopping, and nothing left to serve
-      auto fn = std::move(jobs_.front());
-      jobs_.pop_front();
-      lock.unlock();
-      fn();
-      lock.lock();
-    }
-  }
-
-  const size_t max_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> jobs_;
-  std::vector<std::thread> threads_;
-  size_t idle_ = 0;
-  bool stopping_ = false;
-};
-
 // The listen backlog httplib uses (CPPHTTPLIB_LISTEN_BACKLOG) is compiled into the system's
 // libcpp-httplib: 5. A burst of connections larger than that overflows the accept queue, and the
 // kernel drops their handshakes: each such client retransmits its SYN after 1 s (then 3 s, ...).
 constexpr int kListenBacklog = 1024;
+
+// Expired tokens are deleted at start and then by a login at most this often.
+constexpr std::int64_t kPurgeEveryMs = 10 * 60 * 1000;
 
 // A start that replayed this many log records writes a checkpoint before it serves.
 constexpr std::uint64_t kCheckpointAfterReplay = 10000;
@@ -204,14 +220,19 @@ struct Server::Impl {
   std::unique_ptr<DirLock> lock;
   std::shared_ptr<Database> db;
   std::unique_ptr<Accounts> accounts;
+  std::unique_ptr<LoginLimiter> limiter;
+  std::atomic<std::int64_t> last_purge{0};
   std::unique_ptr<sync::ServerState> state;
+  std::unique_ptr<RestoreService> restore;  // with a data directory
   std::atomic<int> pokes{0};
   // stop() may come before run_bound() reaches httplib's loop, where httplib's own stop() does
   // nothing.
   std::mutex run_mu;
   bool stopping = false;
   bool running = false;
-  httplib::Server http;  // last: its worker threads end before the state they use goes
+  GuardedHttp http;
+  // Last: its reader and worker threads end before the server and the state they use go.
+  std::unique_ptr<FrontDoor> door;
   int port = 0;
   int listen_fd = -1;  // the listening socket, seen by the socket options callback before its bind
 
@@ -221,11 +242,24 @@ struct Server::Impl {
 
   void open_data_dir() {
     std::error_code ec;
-    std::filesystem::create_directories(opts.data_dir, ec);
+    const bool created = std::filesystem::create_directories(opts.data_dir, ec);
     if (ec)
       throw std::runtime_error("cannot create the data directory " + opts.data_dir + ": " +
                                ec.message());
+    // It holds password and token hashes, the cursor secret and restricted values: a new one is the
+    // server user's alone. An existing one is the operator's choice (it may be shared on purpose,
+    // or not be ours to change): only a warning; the files in it are made private (Database,
+    // DirLock, the checkpoint).
+    struct stat st {};
+    if (created && ::chmod(opts.data_dir.c_str(), 0700) != 0)
+      throw std::runtime_error("cannot make the data directory " + opts.data_dir + " private");
+    if (!created && ::stat(opts.data_dir.c_str(), &st) == 0 && (st.st_mode & 0077) != 0)
+      std::fprintf(stderr,
+                   "kartoteka-server: the data directory %s is open to other users (mode %03o); "
+                   "chmod 700 it\n",
+                   opts.data_dir.c_str(), static_cast<unsigned>(st.st_mode & 0777));
     lock = std::make_unique<DirLock>(opts.data_dir);
+    ::chmod((opts.data_dir + "/kartoteka.checkpoint").c_str(), 0600);  // one an older server wrote
     db = std::make_shared<Database>(opts.data_dir + "/kartoteka.db");
     std::string secret;
     {
@@ -237,7 +271,22 @@ struct Server::Impl {
       }
       secret = *s;
     }
-    accounts = std::make_unique<Accounts>(db, opts.fast_password_hashing);
+    AccountOptions ao;
+    ao.fast_hashing = opts.fast_password_hashing;
+    ao.hash_slots = opts.hash_slots;
+    ao.hash_wait_ms = opts.hash_wait_ms;
+    ao.token_idle_ms = opts.token_idle_ms;
+    ao.now_ms = opts.now_ms;
+    ao.while_hashing = opts.while_hashing;
+    accounts = std::make_unique<Accounts>(db, std::move(ao));
+    LoginLimiter::Limits limits;
+    limits.login_free = opts.login_free_failures;
+    limits.address_free = opts.address_free_failures;
+    limits.window_ms = opts.login_window_ms;
+    limits.first_delay_ms = opts.login_first_delay_ms;
+    limits.max_delay_ms = opts.login_max_delay_ms;
+    limits.max_keys = opts.login_max_keys;
+    limiter = std::make_unique<LoginLimiter>(limits);
     sync::ServerOptions so;
     so.now_ms = opts.now_ms;
     if (opts.checkpoint_every >= 0) so.checkpoint_every = static_cast<std::uint64_t>(opts.checkpoint_every);
@@ -262,6 +311,44 @@ struct Server::Impl {
     // A start that replayed much saves the next one the work.
     if (info.replayed >= kCheckpointAfterReplay) save_checkpoint();
     ensure_admin();
+    RestoreConfig rc;
+    rc.dir = opts.data_dir + "/restore-uploads";
+    rc.max_bytes = opts.restore_max_bytes;
+    rc.idle_ms = opts.restore_idle_ms;
+    rc.now_ms = opts.now_ms;
+    restore = std::make_unique<RestoreService>(*state, std::move(rc));
+    purge_tokens();
+  }
+
+  // Deletes expired token rows, and the tokens of users who are no longer active.
+  void purge_tokens() {
+    last_purge = now_ms();
+    accounts->purge_tokens();
+    revoke_inactive();
+  }
+
+  // Sessions of a user who is no longer active end at once, so that reactivating him later does
+  // not bring them back.
+  void revoke_inactive() {
+    for (const auto& id : accounts->token_users()) {
+      auto u = state->user(id);
+      if (!u || !u->active) accounts->revoke_user_tokens(id);
+    }
+  }
+
+  // The clock of token purges (wall time, as tokens' last use is stored), and of login waits
+  // (steady: a clock set back must not lengthen them).
+  std::int64_t now_ms() const {
+    if (opts.now_ms) return opts.now_ms();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+  std::int64_t steady_ms() const {
+    if (opts.now_ms) return opts.now_ms();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
   }
 
   void save_checkpoint() {
@@ -316,7 +403,10 @@ struct Server::Impl {
     auto user = accounts->token_user(h.substr(prefix.size()));
     if (!user) return std::nullopt;
     auto u = state->user(*user);
-    if (!u || !u->active) return std::nullopt;
+    if (!u || !u->active) {
+      accounts->revoke_user_tokens(*user);  // normally gone already (revoke_inactive after a push)
+      return std::nullopt;
+    }
     return user;
   }
 
@@ -359,20 +449,46 @@ struct Server::Impl {
   void account_routes() {
     http.Post(
         "/api/login", unauthed([this](const httplib::Request& req, httplib::Response& res) {
+          // JSON only: a form of another site cannot post a login (login CSRF) without a CORS preflight.
+          const std::string type = req.get_header_value("Content-Type");
+          if (type.rfind("application/json", 0) != 0)
+            return send_error(res, 415, "unsupported_media_type", "the login is a JSON body (Content-Type: application/json)");
           auto body = body_object(req, res);
           if (!body) return;
           auto login = string_member(*body, "login", res);
           if (!login) return;
           auto password = string_member(*body, "password", res);
           if (!password) return;
-          auto user = password->size() <= kMaxPassword ? accounts->check_password(*login, *password)
-                                                       : std::nullopt;
-          auto u = user ? state->user(*user) : std::nullopt;
+          // Guessing is slowed per login and per address; a key that must wait is answered before
+          // any hashing, so that waiting attempts cost nothing.
+          if (const std::int64_t wait = limiter->begin(req.remote_addr, *login, steady_ms());
+              wait > 0) {
+            const std::int64_t s = (wait + 999) / 1000;
+            res.set_header("Retry-After", std::to_string(s));
+            return send_json(res, 429,
+                             json{{"error", "too_many_attempts"},
+                                  {"message", "too many wrong passwords: try again in " +
+                                                  std::to_string(s) + " s"},
+                                  {"retryAfter", s}});
+          }
+          std::string user;
+          const auto check = password->size() <= kMaxPassword && login->size() <= 64
+                                 ? accounts->check_password(*login, *password, &user)
+                                 : Accounts::Check::Wrong;
+          if (check == Accounts::Check::Busy) {
+            limiter->cancelled(req.remote_addr, *login);
+            res.set_header("Retry-After", "1");
+            return send_error(res, 503, "busy",
+                              "too many logins are being checked; try again in a moment");
+          }
+          auto u = check == Accounts::Check::Ok ? state->user(user) : std::nullopt;
           if (!u || !u->active)
             return send_error(res, 401, "bad_credentials", "wrong login or password");
-          t_user = *user;
+          limiter->succeeded(req.remote_addr, *login);
+          if (now_ms() - last_purge > kPurgeEveryMs) purge_tokens();
+          t_user = user;
           send_json(res, 200,
-                    json{{"token", accounts->issue_token(*user)}, {"user", user_json(*user)}});
+                    json{{"token", accounts->issue_token(user)}, {"user", user_json(user)}});
         }));
 
     http.Post("/api/logout", authed([this](const httplib::Request& req, httplib::Response& res,
@@ -391,6 +507,16 @@ struct Server::Impl {
                send_json(res, 200, j);
              }));
 
+    // Who can log in, for the administrator's user settings (never a password or a token).
+    http.Get("/api/accounts", authed([this](const httplib::Request&, httplib::Response& res,
+                                            const std::string& me) {
+               if (!state->is_admin(me))
+                 return send_error(res, 403, "forbidden", "only administrators manage accounts");
+               json list = json::array();
+               for (const auto& [user, login] : accounts->logins())
+                 list.push_back(json{{"user", user}, {"login", login}});
+               send_json(res, 200, json{{"accounts", std::move(list)}});
+             }));
     http.Post(
         "/api/accounts",
         authed([this](const httplib::Request& req, httplib::Response& res, const std::string& me) {
@@ -445,7 +571,12 @@ struct Server::Impl {
   void sync_routes() {
     http.Post("/api/sync/push", authed([this](const httplib::Request& req, httplib::Response& res,
                                               const std::string& user) {
-                if (auto body = body_object(req, res)) send(res, state->push(user, *body));
+                auto body = body_object(req, res);
+                if (!body) return;
+                const auto epoch = state->access_epoch();
+                send(res, state->push(user, *body));
+                // A user.put may have made a user inactive: his tokens go now.
+                if (state->access_epoch() != epoch) revoke_inactive();
               }));
     http.Post("/api/sync/pull", authed([this](const httplib::Request& req, httplib::Response& res,
                                               const std::string& user) {
@@ -465,8 +596,11 @@ struct Server::Impl {
                  std::atomic<int>& n;
                  ~Release() { n.fetch_sub(1); }
                } release{pokes};
-               send(res, state->poke(user, req.get_param_value("cursor"),
-                                     std::chrono::milliseconds(opts.poke_timeout_ms)));
+               // Beyond the global cap, each user may have a few waiting (503 busy from the state).
+               sync::Response r = state->poke(user, req.get_param_value("cursor"),
+                                              std::chrono::milliseconds(opts.poke_timeout_ms));
+               if (r.status == 503) res.set_header("Retry-After", "5");
+               send(res, r);
              }));
     http.Get(R"(/api/items/([^/]+))",
              authed([this](const httplib::Request& req, httplib::Response& res,
@@ -482,13 +616,21 @@ struct Server::Impl {
   }
 
   // -------------------------------------------------------------------------------------------------------
+  // [SECTION] Routes: restore (restore_routes.cpp)
+  // -------------------------------------------------------------------------------------------------------
+
+  void restore_routes() {
+    add_restore_routes(http, restore.get(), [this](RestoreAuthedHandler h) { return authed(std::move(h)); });
+  }
+
+  // -------------------------------------------------------------------------------------------------------
   // [SECTION] Routes: static files, errors, log
   // -------------------------------------------------------------------------------------------------------
 
   void routes() {
-    http.new_task_queue = [n = std::max(4, opts.threads)] {
-      return new ElasticPool(static_cast<size_t>(n));
-    };
+    // Every accepted socket goes to the front door (front_door.hpp), which reads whole requests without
+    // holding a thread and hands them to its workers; httplib's listening thread only hands sockets over.
+    http.new_task_queue = [] { return new InlineQueue; };
     // A client (a browser's fetch) reuses its connection for the next push or pull; httplib's default
     // closes it after 5 requests, which costs a new handshake every few pulls.
     http.set_keep_alive_max_count(1000);
@@ -496,9 +638,25 @@ struct Server::Impl {
     // small answer on a kept-alive connection waits for the client's delayed ACK (40 ms).
     http.set_tcp_nodelay(true);
     http.set_socket_options([this](socket_t sock) {
-      httplib::default_socket_options(sock);
+      // SO_REUSEADDR only: a restart may bind while old connections are in TIME_WAIT. Not SO_REUSEPORT
+      // (httplib's default), with which a second server bound the same port and took half the logins.
+      int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
       listen_fd = sock;
     });
+    const httplib::Headers security = security_headers(opts.web_root);
+    http.set_default_headers(security);
+    FrontLimits limits = opts.limits;
+    limits.workers = static_cast<size_t>(std::max(4, opts.threads));
+    limits.max_body = kMaxBody;
+    if (limits.allowed_hosts.empty()) limits.allowed_hosts = default_hosts(opts.host);
+    door = std::make_unique<FrontDoor>(
+        limits,
+        [this](httplib::Stream& strm, bool close, bool& closed) { return http.serve(strm, close, closed); },
+        security, [this](const Refusal& r) {
+          if (!opts.quiet) log_line(r.method, r.target, r.status, 0, "-", r.remote);
+        });
+    http.set_front_door(door.get());
     http.set_payload_max_length(kMaxBody);
     http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
       t_start = std::chrono::steady_clock::now();
@@ -517,15 +675,19 @@ struct Server::Impl {
       return httplib::Server::HandlerResponse::Unhandled;
     });
 
-    http.Get("/api/health", [](const httplib::Request&, httplib::Response& res) {
-      send_json(res, 200,
-                json{{"status", "ok"},
+    http.Get("/api/health", [this](const httplib::Request&, httplib::Response& res) {
+      // "ok" only while writes can succeed: after the log failed (a full disk) every write answers 503
+      // until a restart, and a load balancer must take this server out.
+      const bool ok = !state || state->healthy();
+      send_json(res, ok ? 200 : 503,
+                json{{"status", ok ? "ok" : "unavailable"},
                      {"service", "kartoteka"},
                      {"version", kVersion},
                      {"protocol", sync::kProtocol}});
     });
     account_routes();
     sync_routes();
+    restore_routes();
     // Anything else under /api is an unknown endpoint, answered in JSON rather than with a static
     // 404 page.
     auto unknown = [](const httplib::Request& req, httplib::Response& res) {
@@ -592,10 +754,8 @@ struct Server::Impl {
         const double ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_start)
                 .count();
-        std::printf("%s %s %s %d %zuB %.1fms %s %s\n", utc_now().c_str(), req.method.c_str(),
-                    req.path.c_str(), res.status, res.body.size(), ms,
-                    t_user.empty() ? "-" : t_user.c_str(), req.remote_addr.c_str());
-        std::fflush(stdout);
+        log_line(req.method, req.path, res.status, res.body.size(), t_user.empty() ? "-" : t_user,
+                 req.remote_addr, ms);
       });
     }
   }
@@ -660,6 +820,20 @@ bool Server::run() {
   return run_bound();
 }
 
+int Server::restore_file(const RestoreRequest& r, std::FILE* out) {
+  if (!impl_->state) {
+    std::fprintf(stderr, "kartoteka-server: --restore needs --data-dir\n");
+    return 1;
+  }
+  auto admin = impl_->state->first_admin();
+  if (!admin) {
+    std::fprintf(stderr, "kartoteka-server: the workspace has no active administrator to restore as\n");
+    return 1;
+  }
+  return kt::server::restore_file(*impl_->state, *admin, r, impl_->opts.restore_max_bytes, impl_->opts.now_ms,
+                                  out, stderr);
+}
+
 std::uint64_t Server::started_from_checkpoint() const {
   return impl_->state ? impl_->state->start_info().checkpoint : 0;
 }
@@ -676,6 +850,7 @@ void Server::stop() {
         std::chrono::milliseconds(1));  // run_bound is entering httplib's loop
   }
   impl_->http.stop();
+  impl_->door->stop();
 }
 
 }  // namespace kt::server

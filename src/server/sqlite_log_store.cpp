@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "core/json_bounded.hpp"
+
 namespace kt::server {
 
 namespace {
@@ -23,12 +25,17 @@ class SqliteLogStore : public sync::LogStore {
   // The position of a record is its row number n.
   void load(std::uint64_t after, const std::function<void(sync::LogRecord&&)>& each) override {
     std::lock_guard lock(db_->mutex());
-    Statement s(*db_, "SELECT n, ver, body, code, message FROM mutations WHERE n > ? ORDER BY n");
+    Statement s(*db_,
+                "SELECT m.n, m.ver, m.body, m.code, m.message, r.snapshot FROM mutations m "
+                "LEFT JOIN restores r ON r.n = m.n WHERE m.n > ? ORDER BY m.n");
     s.bind(1, static_cast<std::int64_t>(after));
     while (s.step()) {
       sync::LogRecord r;
       try {
-        r.mutation = nlohmann::json::parse(s.text(2)).get<Mutation>();
+        Status why;
+        const nlohmann::json body = parse_json_bounded(s.text(2), &why);
+        if (body.is_discarded()) throw std::runtime_error(why.message);
+        r.mutation = body.get<Mutation>();
       } catch (const std::exception& e) {
         throw std::runtime_error("mutation record " + std::to_string(s.integer(0)) +
                                  " does not read: " + e.what());
@@ -37,6 +44,7 @@ class SqliteLogStore : public sync::LogStore {
       r.code = s.text(3);
       r.message = s.text(4);
       r.pos = static_cast<std::uint64_t>(s.integer(0));
+      if (!s.is_null(5)) r.restore = std::make_shared<const std::string>(s.blob(5));
       each(std::move(r));
     }
   }
@@ -60,6 +68,12 @@ class SqliteLogStore : public sync::LogStore {
         s.bind(5, r.code).bind(6, r.message);
       s.run();
       s.reset();
+      if (r.restore) {
+        Statement b(*db_, "INSERT INTO restores(n, snapshot) VALUES(?, ?)");
+        b.bind(1, static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_->handle())))
+            .bind_blob(2, *r.restore)
+            .run();
+      }
     }
     const auto last = static_cast<std::uint64_t>(sqlite3_last_insert_rowid(db_->handle()));
     tx.commit();
@@ -95,6 +109,9 @@ class SqliteLogStore : public sync::LogStore {
     const std::string tmp = checkpoint_path_ + ".tmp";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) throw std::runtime_error("cannot create " + tmp + ": " + std::strerror(errno));
+    // The state it holds is as secret as the database: private even when a crash left a .tmp of
+    // another mode behind.
+    ::fchmod(fd, 0600);
     const char* p = bytes.data();
     size_t left = bytes.size();
     while (left > 0) {

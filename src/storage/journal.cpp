@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_bounded.hpp"
 #include "storage/files.hpp"
 #include "storage/journal_codec.hpp"
 
@@ -53,8 +54,16 @@ LoadReport Journal::load(const std::function<void(Mutation&&)>& on_mutation, std
     ++report.segments;
     DecodedSegment seg = decode_records(bytes);
     for (const auto& payload : seg.payloads) {
+      // Not thrown: the web build has no exception catching (a throw aborts the page).
+      Status why;
+      const nlohmann::json record = parse_json_bounded(payload, &why);
+      if (record.is_discarded()) {
+        ++report.skipped;
+        report.warnings.push_back(segment_name(n) + ": skipped a record: " + why.message);
+        continue;
+      }
       try {
-        on_mutation(nlohmann::json::parse(payload).get<Mutation>());
+        on_mutation(record.get<Mutation>());
         ++report.records;
       } catch (const std::exception& ex) {
         ++report.skipped;

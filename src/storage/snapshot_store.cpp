@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 
+#include "core/json_bounded.hpp"
 #include "core/snapshot.hpp"
 #include "core/snapshot_binary.hpp"
 #include "storage/files.hpp"
@@ -47,7 +48,7 @@ Status SnapshotStore::load(Workspace* ws, json* meta) const {
   std::string text;
   *meta = json::object();
   if (read_file(path("meta.json"), &text)) {
-    json m = json::parse(text, nullptr, false);
+    json m = parse_json_bounded(text);
     if (m.is_discarded() || !m.is_object()) return Status::Fail("storage_damaged", "meta.json is damaged");
     *meta = std::move(m);
   }
@@ -55,7 +56,7 @@ Status SnapshotStore::load(Workspace* ws, json* meta) const {
     *ws = Workspace();
     return Status::Ok();
   }
-  json sj = json::parse(text, nullptr, false);
+  json sj = parse_json_bounded(text);
   Schema schema;
   if (sj.is_discarded()) return Status::Fail("storage_damaged", "schema.json is damaged");
   if (auto s = load_schema(sj, &schema); !s) return s;
@@ -70,7 +71,7 @@ Status SnapshotStore::load(Workspace* ws, json* meta) const {
   }
   for (int i = 0; i < shards_; ++i) {
     if (!read_file(path(shard_name(i)), &text)) continue;
-    json shard = json::parse(text, nullptr, false);
+    json shard = parse_json_bounded(text);
     if (shard.is_discarded() || !shard.is_object()) return Status::Fail("storage_damaged", shard_name(i) + " is damaged");
     for (const auto& [id, ij] : shard.items()) {
       if (ij.is_null()) {  // removed since the base
@@ -99,7 +100,7 @@ Status SnapshotStore::save(const json* schema, const std::vector<std::string>& i
     std::string text;
     json content = json::object();
     if (read_file(path(shard_name(shard)), &text)) {
-      content = json::parse(text, nullptr, false);
+      content = parse_json_bounded(text);
       if (content.is_discarded() || !content.is_object()) content = json::object();  // rebuilt below
     }
     for (const auto& id : ids) {

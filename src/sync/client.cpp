@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_bounded.hpp"
+
 namespace kt::sync {
 
 using nlohmann::json;
@@ -111,7 +113,7 @@ void SyncClient::handle_push(const HttpResponse& r, std::int64_t now) {
   if (stopped_) return;
   if (r.status == 409) {
     // The server expects an earlier mutation of a client: resend from there.
-    json j = json::parse(r.body, nullptr, false);
+    json j = parse_json_bounded(r.body);
     const std::string client = text_of(j, "client");
     std::uint64_t expected = 0;
     if (!client.empty() && unsigned_of(j, "expected", &expected)) {
@@ -121,7 +123,7 @@ void SyncClient::handle_push(const HttpResponse& r, std::int64_t now) {
     }
   }
   if (r.status != 200) return failed(r, now);
-  json j = json::parse(r.body, nullptr, false);
+  json j = parse_json_bounded(r.body);
   if (j.is_discarded() || !j.is_object()) return failed(HttpResponse{500, "malformed push answer"}, now);
   if (const auto last = j.find("lastMutationIds"); last != j.end() && last->is_object())
     for (const auto& [client, seq] : last->items())
@@ -229,7 +231,7 @@ void SyncClient::poke(std::int64_t now) {
     poke_in_flight_ = false;
     if (stopped_) return;
     if (r.status == 200) {
-      json j = json::parse(r.body, nullptr, false);
+      json j = parse_json_bounded(r.body);
       next_poke_ = 0;
       if (problem_ == SyncStatus::Kind::Offline) {
         next_attempt_ = 0;  // the server answers again: no need to wait out the backoff
@@ -248,7 +250,7 @@ void SyncClient::poke(std::int64_t now) {
 }
 
 void SyncClient::failed(const HttpResponse& r, std::int64_t now) {
-  const std::string code = text_of(json::parse(r.body, nullptr, false), "error");
+  const std::string code = text_of(parse_json_bounded(r.body), "error");
   if (r.status == 0) {
     problem_ = SyncStatus::Kind::Offline;
     reason_ = "offline";

@@ -23,6 +23,12 @@ struct LogRecord {
   std::string code;       // rejection code; empty when applied
   std::string message;    // rejection message (already projected for the author)
   std::uint64_t pos = 0;  // position in the log (growing, from 1); set by load()
+  // Set: a restore (ServerState::restore), the whole workspace that replaces the state at version `ver`
+  // (core/snapshot_binary.hpp, encode_workspace with the version as its tag). `mutation` is then only its
+  // marker: the server's client and sequence number, the administrator, the clock, and a command that
+  // never applies (an older server refuses to start on such a log instead of replaying it wrongly).
+  // A store keeps it with the record, in the same atomic append.
+  std::shared_ptr<const std::string> restore = nullptr;
 };
 
 class LogStore {

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_bounded.hpp"
 #include "core/json_reader.hpp"
 #include "core/snapshot.hpp"
 #include "core/snapshot_binary.hpp"
@@ -55,7 +56,7 @@ bool read_pull(const std::string& body, PullPage* out) {
       if (ok && r.peek() == 'n') {
         ok = r.null();
       } else if (ok && r.raw(text)) {
-        json sj = json::parse(text, nullptr, false);
+        json sj = parse_json_bounded(text);
         Schema sc;
         ok = !sj.is_discarded() && load_schema(sj, &sc);
         if (ok) page.schema = std::move(sc);
@@ -118,7 +119,10 @@ Status parse_binary_pull(const std::string& body, PullPage* out) {
 Status parse_pull(const std::string& body, PullPage* out) {
   if (is_binary_pull_page(body)) return parse_binary_pull(body, out);
   if (read_pull(body, out)) return Status::Ok();
-  json j = json::parse(body, nullptr, false);
+  Status why;
+  json j = parse_json_bounded(body, &why);
+  if (j.is_discarded() && why.code == "too_deep")
+    return Status::Fail("malformed_response", "the pull answer: " + why.message);
   if (j.is_discarded() || !j.is_object()) return Status::Fail("malformed_response", "the pull answer is not JSON");
   PullPage page;
   try {

@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "core/documents.hpp"
 #include "core/required.hpp"
 #include "core/rights.hpp"
 #include "core/snapshot.hpp"
@@ -81,7 +82,8 @@ void replace_word(std::string& text, const std::string& word, const std::string&
 // 400; a command that does not read is rejected on its own (so that it cannot block the client's
 // queue).
 struct Incoming {
-  Mutation m;
+  Mutation m;                 // m.hlc without its node, which is interned only when m is applied
+  std::string node;           // the clock's node
   std::string command_error;  // non-empty: the command did not read
 };
 
@@ -98,8 +100,10 @@ std::string read_mutation(const json& j, const std::string& user, Incoming* out)
     return "s: expected a sequence number from 1";
   const json* h = j.contains("h") ? &j["h"] : nullptr;
   Hlc hlc;
-  if (!h || !h->is_string() || !Hlc::parse(h->get<std::string>(), &hlc))
-    return "h: expected a clock";
+  std::string_view node;
+  if (!h || !h->is_string() ||
+      !Hlc::split(h->get_ref<const std::string&>(), &hlc.wall, &hlc.counter, &node))
+    return "h: expected a clock (its node at most " + std::to_string(kMaxNodeLength) + " bytes)";
   const json* t = j.contains("t") ? &j["t"] : nullptr;
   if (t && !t->is_number_integer()) return "t: expected a time in ms";
   const json* cmd = j.contains("cmd") ? &j["cmd"] : nullptr;
@@ -108,6 +112,7 @@ std::string read_mutation(const json& j, const std::string& user, Incoming* out)
   out->m.client = client;
   out->m.seq = s->get<std::uint64_t>();
   out->m.hlc = std::move(hlc);
+  out->node = node;
   out->m.author = user;  // whatever the client wrote: the token decides who acts
   out->m.time_ms = t ? t->get<std::int64_t>() : 0;
   try {
@@ -116,6 +121,22 @@ std::string read_mutation(const json& j, const std::string& user, Incoming* out)
     out->command_error = std::string("the command does not read: ") + e.what();
   }
   return {};
+}
+
+// The field a command names as its subject, if any (a rejection may repeat it: the author wrote it).
+std::string named_field(const Command& c) {
+  return std::visit(
+      [](const auto& x) -> std::string {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, SetField> || std::is_same_v<T, DeleteField> ||
+                      std::is_same_v<T, SetRequired>)
+          return x.field;
+        else if constexpr (std::is_same_v<T, PutField>)
+          return x.def.id;
+        else
+          return {};
+      },
+      c);
 }
 
 json rejection_json(const std::string& client, std::uint64_t seq, const Status& s) {
@@ -191,6 +212,15 @@ void ServerState::replay(std::uint64_t after) {
       if (r.ver != version_ + 1)
         throw std::runtime_error("the log is out of order: version " + std::to_string(r.ver) +
                                  " after " + std::to_string(version_));
+    }
+    if (r.restore) {
+      Workspace ws;
+      std::uint64_t tag = 0;
+      if (Status s = decode_workspace(*r.restore, &ws, &tag); !s || tag != r.ver || r.ver == 0)
+        throw std::runtime_error("the restore at version " + std::to_string(r.ver) + " does not read" +
+                                 (s ? std::string() : ": " + s.message));
+      apply_restore_locked(std::move(ws), r.ver, r.mutation);
+    } else if (r.ver > 0) {
       Outcome o = apply_locked(r.mutation);
       if (!o.status)
         throw std::runtime_error("the log does not replay: version " + std::to_string(r.ver) +
@@ -243,16 +273,31 @@ void ServerState::append_or_break(const std::vector<LogRecord>& records) {
   }
 }
 
+void ServerState::note_store_failure(const std::exception& e) {
+  if (opts_.log) opts_.log(std::string("the log could not be written, refusing everything until restarted: ") + e.what());
+}
+
+bool ServerState::healthy() const {
+  std::shared_lock lock(mu_);
+  return !broken_;
+}
+
 void ServerState::publish() {
-  for (const auto& c : unlogged_clients_) clients_.at(c).logged = clients_.at(c).last;
-  unlogged_clients_.clear();
+  std::vector<const std::string*> acked;  // users whose clients' mutations are now logged
+  for (const auto& c : unlogged_clients_) {
+    ClientInfo& info = clients_.at(c);
+    info.logged = info.last;
+    if (!info.user.empty() && (acked.empty() || *acked.back() != info.user)) acked.push_back(&info.user);
+  }
   logged_ = readable_ = version_;
   window_ = false;
   {
     std::lock_guard lock(wait_mu_);
+    for (const std::string* u : acked) ++acks_of_user_[*u];
     published_.store(version_);
     window_open_.store(false);
   }
+  unlogged_clients_.clear();
   wait_cv_.notify_all();
 }
 
@@ -415,7 +460,12 @@ Status ServerState::apply_server_mutations(const std::string& author, std::vecto
     records.push_back(LogRecord{std::move(m), o.ver, {}, {}});
     note_processed(records.back());
   }
-  append_or_break(records);
+  try {
+    append_or_break(records);
+  } catch (const std::exception& e) {
+    note_store_failure(e);
+    return Status::Fail("unavailable", "the server's storage failed; it must be restarted");
+  }
   publish();
   return result;
 }
@@ -494,17 +544,28 @@ Response ServerState::push(const std::string& user, const json& request) {
           "clock_skew", "the mutation's clock is " + std::to_string((m.hlc.wall - now_ms) / 1000) +
                             " s ahead of the server's; check the device's time");
     } else if (const std::string id = command_item(m.cmd);
-               !id.empty() && ws_.item(id) && !readable(user, *ws_.item(id))) {
+               !id.empty() && !std::holds_alternative<CreateItem>(m.cmd) && ws_.item(id) &&
+               !readable(user, *ws_.item(id))) {
       o.status = Status::Fail("unknown_item", "no such item: " + id);  // no existence leak
+      // (A creation with a taken id is refused by the core as item_exists, whether or not the user may
+      // read the item that has it: the same answer, which says nothing of that item.)
+    } else if (!NodeId::make(in.node, &m.hlc.node)) {
+      o.status = Status::Fail("invalid_clock", "the server cannot take more clock node names");
     } else {
-      o = apply_locked(m);
+      // A document's page, number and title are the server's: rendered again from the template and the
+      // workspace as the author sees them, whatever the client sent.
+      if (auto* doc = std::get_if<GenerateDocument>(&m.cmd)) o.status = regenerate_document(ws_, user, doc);
+      if (o.status) o = apply_locked(m);
     }
     if (o.status) {
       results.push_back(
           {{"client", m.client}, {"seq", m.seq}, {"status", "applied"}, {"ver", o.ver}});
     } else {
-      redact(user, &o.status);
+      redact(user, &o.status, named_field(m.cmd));
       results.push_back(rejection_json(m.client, m.seq, o.status));
+      // Logged without its clock's node, which nothing reads for a rejected mutation: replaying the log
+      // then interns only the nodes of applied ones.
+      m.hlc.node = NodeId();
     }
     records.push_back(LogRecord{std::move(m), o.ver, o.status.code, o.status.message});
     note_processed(records.back());
@@ -514,7 +575,12 @@ Response ServerState::push(const std::string& user, const json& request) {
                   json{{"lastMutationIds", std::move(last_ids)}, {"results", std::move(results)}}};
   if (global_change_ || records.empty()) {
     // Configuration and access changes affect every answer: nothing is read until they are logged.
-    append_or_break(records);
+    try {
+      append_or_break(records);
+    } catch (const std::exception& e) {
+      note_store_failure(e);
+      return unavailable();
+    }
     publish();
     return answer;
   }
@@ -527,7 +593,7 @@ Response ServerState::push(const std::string& user, const json& request) {
   lock.unlock();
   try {
     note_appended(store_->append(records), records);
-  } catch (...) {
+  } catch (const std::exception& e) {
     lock.lock();
     broken_ = true;  // as append_or_break: memory is ahead of the log
     window_ = false;
@@ -536,7 +602,10 @@ Response ServerState::push(const std::string& user, const json& request) {
       window_open_.store(false);
     }
     wait_cv_.notify_all();
-    throw;
+    note_store_failure(e);
+    // The pusher gets what every later request gets (PROTOCOL.md), not an internal error: nothing of the
+    // push is acknowledged, and the client keeps it for a retry after the restart.
+    return unavailable();
   }
   lock.lock();
   publish();
@@ -637,7 +706,16 @@ Response ServerState::pull(const std::string& user, const json& request) {
   // size (fewer round trips, page saves and frames in a bootstrap or a catch-up).
   if (blocks && asked > limit)
     limit = static_cast<std::size_t>(std::min<std::uint64_t>(asked, kBinaryPageFactor * opts_.max_limit));
-  ItemBlockWriter block(ws_.schema(), &user);
+  ItemBlockWriter block(
+      ws_.schema(), &user,
+      [this, &user](const std::string& id) {
+        const Item* it = ws_.item(id);
+        return it && readable(user, *it);
+      },
+      [this](const std::string& id) {
+        const Item* it = ws_.item(id);
+        return it ? it->entity : std::string();
+      });
   json items = json::array();
   json partial = json::array();  // binary: the whole items whose timeline holds the entries after `partial_from`
   // The cursor's base (which moves below once the pass is complete), when the page holds partial timelines
@@ -751,13 +829,83 @@ Response ServerState::pull(const std::string& user, const json& request) {
 
 Response ServerState::poke(const std::string& user, const std::string& cursor_text,
                            std::chrono::milliseconds timeout) {
+  const Response changed{200, json{{"changed", true}}};
+  const Response unchanged{200, json{{"changed", false}}};
   std::optional<Cursor> c = codec_.decode(cursor_text);
-  if (!c || c->user != user || !c->settled()) return Response{200, json{{"changed", true}}};
+  if (!c || c->user != user || !c->settled()) return changed;
   {
     std::shared_lock lock(mu_);
-    if (c->epoch != epoch_ || c->base > logged_) return Response{200, json{{"changed", true}}};
+    if (c->epoch != epoch_ || c->base > logged_) return changed;
   }
-  return Response{200, json{{"changed", wait_for_change(c->base, timeout)}}};
+  std::unique_lock w(wait_mu_);
+  // Each waiting poke holds a thread of the server: one user's may not take them all.
+  std::size_t& mine = pokes_of_user_[user];
+  if (mine >= opts_.max_pokes_per_user) {
+    if (mine == 0) pokes_of_user_.erase(user);
+    return error_response(503, "busy", "too many of your clients are waiting; poke again in a few seconds");
+  }
+  ++mine;
+  struct Release {
+    std::unordered_map<std::string, std::size_t>& pokes;
+    const std::string& user;
+    ~Release() {  // with wait_mu_ held
+      auto it = pokes.find(user);
+      if (--it->second == 0) pokes.erase(it);
+    }
+  } release{pokes_of_user_, user};
+
+  // Every change wakes every waiter, but only one that a pull would bring this user answers his poke:
+  // changes of items hidden from him say nothing, not even when they happen.
+  auto acks = [&] {
+    auto it = acks_of_user_.find(user);
+    return it == acks_of_user_.end() ? 0 : it->second;
+  };
+  const std::uint64_t acks_before = acks();
+  std::uint64_t seen = c->base;  // the index is looked at up to here
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const bool woken = wait_cv_.wait_until(w, deadline, [&] {
+      return stopping_ || published_.load() > seen || acks() != acks_before;
+    });
+    if (!woken || stopping_) return unchanged;
+    if (acks() != acks_before) return changed;
+    // Looking at the state takes the reader lock, which publish() holds exclusively while it takes
+    // wait_mu_: not with wait_mu_ held.
+    w.unlock();
+    bool news = true;  // whatever fails here, the client pulls
+    try {
+      news = changed_for(user, *c, &seen);
+    } catch (...) {
+    }
+    w.lock();
+    if (news) return changed;
+  }
+}
+
+std::size_t ServerState::waiting_pokes(const std::string& user) const {
+  std::lock_guard lock(wait_mu_);
+  auto it = pokes_of_user_.find(user);
+  return it == pokes_of_user_.end() ? 0 : it->second;
+}
+
+bool ServerState::changed_for(const std::string& user, const Cursor& c, std::uint64_t* seen) const {
+  std::shared_lock lock(mu_);
+  // A new epoch or configuration changes every answer; an inactive user's pull answers 403.
+  if (c.epoch != epoch_ || schema_ver_ > c.base || !active_user(user)) return true;
+  // As a pull walks the index: the items changed after the last look, up to what is logged. During a
+  // durability window the push's items have left their places for versions above logged_: they are
+  // looked at when it is published.
+  const std::uint64_t top = logged_;
+  std::size_t scanned = 0;
+  for (auto it = index_.lower_bound({*seen + 1, std::string()}); it != index_.end() && it->first <= top; ++it) {
+    if (++scanned > kScanCap) return true;
+    const Item& item = *ws_.item(it->second);
+    const ItemMeta& meta = meta_.at(it->second);
+    if (readable(user, item)) return true;
+    if (meta.assigned > c.base && was_readable_since(user, item, meta, c.base)) return true;
+  }
+  *seen = std::max(*seen, top);
+  return false;
 }
 
 bool ServerState::wait_for_change(std::uint64_t after, std::chrono::milliseconds timeout) {
@@ -864,6 +1012,7 @@ Response ServerState::write_fields(const std::string& user, const std::string& i
       if (!(item->get(fid) == v)) cmds.push_back(SetField{id, fid, v, item->get(fid)});
   }
   if (Status s = apply_server_mutations(user, std::move(cmds)); !s) {
+    if (s.code == "unavailable") return unavailable();
     redact(user, &s);
     return refuse(std::move(s), {});
   }
@@ -940,10 +1089,10 @@ bool ServerState::was_readable_since(const std::string& user, const Item& item,
   return false;
 }
 
-void ServerState::redact(const std::string& user, Status* s) const {
+void ServerState::redact(const std::string& user, Status* s, const std::string& named) const {
   const Schema& schema = ws_.schema();
   for (const auto& f : schema.fields) {
-    if (can_see_field(schema, user, f)) continue;
+    if (f.id == named || can_see_field(schema, user, f)) continue;
     replace_word(s->message, f.id, "(hidden field)");
     if (s->field == f.id) s->field.clear();
     s->missing.erase(std::remove(s->missing.begin(), s->missing.end(), f.id), s->missing.end());

@@ -66,6 +66,8 @@ struct ServerOptions {
   std::size_t max_mutations = 500;         // per push (413 above)
   std::int64_t max_clock_skew_ms = 60000;  // a mutation clock further ahead than this is rejected
   std::size_t max_limit = 2000;            // pull page size: default and maximum
+  // Pokes of one user waiting at once (503 busy beyond): one user cannot hold every waiting slot.
+  std::size_t max_pokes_per_user = 4;
   // A checkpoint is written (in the background) once the log has this many records after the last
   // one; 0: only when checkpoint() is called.
   std::uint64_t checkpoint_every = 100000;
@@ -97,10 +99,15 @@ class ServerState {
   Response push(const std::string& user, const nlohmann::json& request);
   // POST /api/sync/pull for `user`.
   Response pull(const std::string& user, const nlohmann::json& request);
-  // GET /api/sync/poke: {"changed": true} as soon as something was applied after the cursor (at
-  // once for a missing, foreign or unsettled cursor), {"changed": false} after `timeout`.
+  // GET /api/sync/poke: {"changed": true} as soon as something was applied after the cursor that a
+  // pull with it would bring `user` (an item he may read, or one he may have held and lost; a
+  // configuration or access change; a mutation of one of his clients processed), at once for a
+  // missing, foreign or unsettled cursor; {"changed": false} after `timeout`. Changes of items hidden
+  // from him do not answer it. 503 busy when he already has max_pokes_per_user waiting.
   Response poke(const std::string& user, const std::string& cursor,
                 std::chrono::milliseconds timeout);
+  // How many pokes of `user` are waiting now (tests).
+  std::size_t waiting_pokes(const std::string& user) const;
 
   // GET /api/items/{id}: the projected item; 404 unknown_item when absent or not readable by
   // `user`.
@@ -123,6 +130,20 @@ class ServerState {
   std::optional<std::string> first_admin() const;
   bool is_admin(const std::string& user) const;
 
+  // Replaces the whole workspace, as one log record authored by `admin` (an active administrator): a
+  // backup restored into it (core/io/restore.hpp plans the new workspace). `build` runs under the writer
+  // lock (pushes and other writes wait; pulls go on from the state before) with the current workspace and
+  // version, and makes the new one, or answers why not: any status but 200 is returned as it is. The new
+  // workspace must keep `admin` an active administrator (else 422 restore_locks_out). Its record is
+  // appended in one LogStore::append before anything changes in memory: a store that fails leaves the
+  // state as it was (500 storage_failed). Then every timeline entry not yet confirmed gets the restore's
+  // version, the server clock moves past every clock in the workspace (so later writes win), and the
+  // access epoch grows: every client's next pull is a fresh snapshot; clients' sequence numbers stay.
+  // Replayed at start from the record, and kept by checkpoints like any state. 200 {"version": V}.
+  using RestoreBuild =
+      std::function<Response(const Workspace& current, std::uint64_t version, Workspace* result)>;
+  Response restore(const std::string& admin, const RestoreBuild& build);
+
   // Saves the whole state with the log position it includes as the store's checkpoint, unless the
   // last one is already at the end of the log. Pushes wait while the state is encoded (pulls go on);
   // the write itself holds no lock. Returns whether one was written; throws when the store fails.
@@ -137,6 +158,9 @@ class ServerState {
   bool wait_for_change(std::uint64_t after, std::chrono::milliseconds timeout);
   // Wakes every waiter; later waits return at once. For a server that is stopping.
   void shutdown();
+  // False once the log could not be written (a full disk): every write answers 503 unavailable until a
+  // restart, and /api/health says so.
+  bool healthy() const;
 
   // The authoritative workspace. Reading it while another thread pushes is a data race: use read()
   // then.
@@ -200,9 +224,16 @@ class ServerState {
   // writes) and logs them; stops at the first failure and returns it.
   Status apply_server_mutations(const std::string& author, std::vector<Command> cmds);
   void append_or_break(const std::vector<LogRecord>& records);
+  void note_store_failure(const std::exception& e);
   // Notes where the log ends after an append (under write_mu_) and wakes the checkpoint writer when
   // enough records came since the last checkpoint.
   void note_appended(std::uint64_t pos, const std::vector<LogRecord>& records);
+
+  // Restores (server_restore.cpp): puts a restored workspace in place at version `ver` (live and in
+  // replay), under the exclusive lock.
+  void apply_restore_locked(Workspace ws, std::uint64_t ver, const Mutation& marker);
+  // Asks the background writer for a checkpoint (a restore makes the log before it worthless to replay).
+  void request_checkpoint();
 
   // Checkpoints (server_checkpoint.cpp). The state at log position log_pos_, under write_mu_ and a
   // shared lock (no durability window open).
@@ -220,6 +251,10 @@ class ServerState {
   // Waits, with `lock` (shared, on mu_) held on entry and return, until no durability window is open.
   void wait_window_closed(std::shared_lock<std::shared_mutex>& lock) const;
 
+  // Whether anything a pull with cursor `c` would bring `user` changed in the index after version
+  // `*seen` (poke): on false, `*seen` moves to the logged version looked up to.
+  bool changed_for(const std::string& user, const Cursor& c, std::uint64_t* seen) const;
+
   bool active_user(const std::string& user) const;
   bool readable(const std::string& user, const Item& item) const;
   // Whether `user` may have received the item at some point after `base` (or held it at `base`),
@@ -227,8 +262,10 @@ class ServerState {
   // removed.
   bool was_readable_since(const std::string& user, const Item& item, const ItemMeta& meta,
                           std::uint64_t base) const;
-  // Drops field ids hidden from `user` out of a rejection, so that a result never names one.
-  void redact(const std::string& user, Status* s) const;
+  // Drops field ids hidden from `user` out of a rejection, so that a result never names one; but for
+  // `named`, the field the refused command itself names (his own words: leaving it keeps a hidden field's
+  // answer the same as a missing field's).
+  void redact(const std::string& user, Status* s, const std::string& named = {}) const;
   nlohmann::json client_ids(const std::string& user, const nlohmann::json& only) const;
 
   std::unique_ptr<LogStore> store_;
@@ -262,6 +299,10 @@ class ServerState {
   mutable std::mutex wait_mu_;
   mutable std::condition_variable wait_cv_;
   bool stopping_ = false;
+  // Under wait_mu_: per user, how many of his pokes wait, and a count that grows whenever mutations of
+  // his clients are logged (their acknowledgement is news for his other clients' pokes).
+  std::unordered_map<std::string, std::size_t> pokes_of_user_;
+  std::unordered_map<std::string, std::uint64_t> acks_of_user_;
 
   // The log's end (under write_mu_): its last record's position, client and sequence number (a
   // checkpoint names them, and is used only when the log has that record there).

@@ -4,7 +4,11 @@
 #include <imgui_stdlib.h>
 
 #include <cstdio>
+#include <cstring>
+#include <functional>
+#include <vector>
 
+#include "core/text.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
@@ -21,6 +25,150 @@ struct ConnectForm {
 };
 ConnectForm g_connect;
 bool g_logout = false;
+
+// A kind of thing in a restore's dry run, for a person.
+std::string kind_name(const std::string& kind) {
+  static const char* kinds[] = {"item", "field", "entityType", "pipeline", "user", "role", "department",
+                                "template", "numerator", "layout", "view", "stage", "section"};
+  for (const char* k : kinds)
+    if (kind == k) return tr(("upload.kind." + kind).c_str());
+  return kind;
+}
+
+std::string text_of(const nlohmann::json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key)) return {};
+  const auto& v = j[key];
+  return v.is_string() ? v.get<std::string>() : v.is_number() ? v.dump() : std::string();
+}
+
+// The name of one thing of a kind ("Элемент", "Поле") for a line about that one thing.
+std::string one_name(const std::string& kind) {
+  const std::string key = "upload.one." + kind;
+  const char* s = tr(key.c_str());
+  return std::strcmp(s, key.c_str()) == 0 ? kind_name(kind) : s;
+}
+
+// Why a line of the dry run is what it is, in the user's language (the report's code and values), or the
+// server's English sentence (`fallback`) for a code this page does not know.
+std::string reason_of(const nlohmann::json& e, const char* fallback) {
+  const std::string code = text_of(e, "code");
+  if (!code.empty()) {
+    const std::string key = "upload.why." + code;
+    const char* pattern = tr(key.c_str());
+    if (std::strcmp(pattern, key.c_str()) != 0) {
+      std::vector<std::string> args;
+      if (e.contains("args") && e["args"].is_array())
+        for (const auto& a : e["args"]) args.push_back(a.is_string() ? a.get<std::string>() : std::string());
+      return fill_placeholders(pattern, args);
+    }
+  }
+  return text_of(e, fallback);
+}
+
+const nlohmann::json& list_of(const nlohmann::json& report, const char* key) {
+  static const nlohmann::json none = nlohmann::json::array();
+  return report.is_object() && report.contains(key) && report[key].is_array() ? report[key] : none;
+}
+
+// One section of the dry run: a heading and a line per entry, wrapped at the dialog's width.
+void report_section(const nlohmann::json& report, const char* key, const char* title_key, ImU32 color,
+                    const std::function<std::string(const nlohmann::json&)>& line) {
+  const nlohmann::json& list = list_of(report, key);
+  if (list.empty()) return;
+  heading(tr(title_key), std::string("upload:") + key);
+  int n = 0;
+  for (const auto& e : list) {
+    const std::string text = line(e);
+    if (text.empty()) continue;
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color));
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(("• " + text).c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PopStyleColor();
+    sem_item(std::string("upload:") + key + ":" + std::to_string(n++), "listitem", text);
+  }
+  ImGui::Dummy(ImVec2(0, px(6)));
+}
+
+// "Отправить мои данные" after the login: progress, the dry run of a server that has data (with the choice of
+// which server user each local user becomes), and what went wrong.
+void draw_upload(const UiEnv& env, float fw, UiOutput& out) {
+  using P = LoginState::Upload::Phase;
+  const LoginState::Upload& u = env.login.upload;
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + fw);
+  if (u.phase == P::Sending || u.phase == P::Checking || u.phase == P::Applying || u.phase == P::Done) {
+    const char* key = u.phase == P::Sending ? "upload.sending" : u.phase == P::Checking ? "upload.checking"
+                                                                                       : "upload.applying";
+    ImGui::TextUnformatted(tr(key));
+    const float f = u.phase == P::Sending ? static_cast<float>(u.progress) : 1.0f;
+    char pct[32];
+    std::snprintf(pct, sizeof pct, "%d%%", static_cast<int>(f * 100));
+    ImGui::ProgressBar(f, ImVec2(fw, px(22)), u.phase == P::Sending ? pct : "");
+    sem_item("upload:progress", "progressbar", tr(key), std::to_string(static_cast<int>(f * 100)));
+  } else if (u.phase == P::Failed) {
+    error_text_line(u.error, "upload:error");
+    if (env.login.admin) {
+      if (button(tr("upload.retry"), "upload:retry", true)) out.upload_retry = true;
+      ImGui::SameLine();
+    }
+    if (button(tr("connect.replace"), "connect:replace")) out.connect_upload = false;
+    ImGui::SameLine();
+  } else if (u.phase == P::Review && u.report) {
+    const nlohmann::json& r = *u.report;
+    ImGui::TextUnformatted(tr("upload.review"));
+    sem_item("upload:review", "text", tr("upload.review"));
+    ImGui::Dummy(ImVec2(0, px(4)));
+    dialog_body_begin("upload:body");
+    report_section(r, "create", "upload.create", color::kText, [](const nlohmann::json& e) {
+      std::string line = kind_name(text_of(e, "kind")) + ": " + text_of(e, "count");
+      std::string ex;
+      if (e.contains("examples") && e["examples"].is_array())
+        for (const auto& x : e["examples"])
+          if (x.is_string()) ex += (ex.empty() ? "" : ", ") + x.get<std::string>();
+      return ex.empty() ? line : line + " (" + ex + ")";
+    });
+    report_section(r, "merge", "upload.merge", color::kText, [](const nlohmann::json& e) {
+      return one_name(text_of(e, "kind")) + " " + text_of(e, "id") + ": " + reason_of(e, "how");
+    });
+    report_section(r, "rename", "upload.rename", color::kText, [](const nlohmann::json& e) {
+      std::string line = one_name(text_of(e, "kind")) + " " + text_of(e, "from") + " → " + text_of(e, "to");
+      const std::string why = reason_of(e, "why");
+      return why.empty() ? line : line + ": " + why;
+    });
+    report_section(r, "dropped", "upload.dropped", color::rgb(0xc62828), [](const nlohmann::json& e) {
+      return one_name(text_of(e, "kind")) + " " + text_of(e, "id") + ": " + reason_of(e, "why");
+    });
+    if (r.value("truncated", false)) muted_text(tr("upload.truncated"));
+    // Which server user each local user becomes.
+    const nlohmann::json& users = list_of(r, "users");
+    const nlohmann::json& server_users = list_of(r, "serverUsers");
+    if (!users.empty()) {
+      heading(tr("upload.users"), "upload:users");
+      std::vector<std::string> names{tr("upload.user_new")};
+      std::vector<std::string> ids{"new"};
+      for (const auto& su : server_users) {
+        names.push_back(text_of(su, "name") + " (" + text_of(su, "id") + ")");
+        ids.push_back(text_of(su, "id"));
+      }
+      for (const auto& lu : users) {
+        const std::string local = text_of(lu, "local");
+        const std::string to = text_of(lu, "action") == "map" ? text_of(lu, "to") : "new";
+        int index = 0;
+        for (size_t i = 0; i < ids.size(); ++i)
+          if (ids[i] == to) index = static_cast<int>(i);
+        if (combo(text_of(lu, "name"), "upload:user:" + local, names, &index, fw) && index >= 0) {
+          nlohmann::json mapping = u.users.is_object() ? u.users : nlohmann::json::object();
+          mapping[local] = ids[static_cast<size_t>(index)];
+          out.upload_users = std::move(mapping);
+        }
+      }
+    }
+    dialog_body_end();
+    if (button(tr("upload.confirm"), "upload:confirm", true)) out.upload_apply = true;
+    ImGui::SameLine();
+  }
+  ImGui::PopTextWrapPos();
+}
 
 }  // namespace
 
@@ -59,19 +207,16 @@ void sync_status(const UiEnv& env, const char** key, ImU32* col, std::string* de
 
 void draw_account_dialogs(const Workspace& ws, const UiEnv& env, UiOutput& out) {
   if (g_connect.open) {
-    const float w = px(480);
+    // Wider while it shows a dry run, whose lines name items and reasons.
+    const bool review = env.login.upload.phase == LoginState::Upload::Phase::Review;
+    const float w = px(review ? 640 : 480);
     if (dialog_begin(tr("connect.title"), "connect", &g_connect.open, w)) {
       const float fw = w - px(48);
       if (!env.login.ok) {
         muted_text(tr("connect.text"));
         text_input(tr("connect.server"), "connect:server", &g_connect.server, fw, tr("connect.server_hint"));
         text_input(tr("connect.login"), "connect:login", &g_connect.login, fw);
-        caption(tr("connect.password"));
-        ImGui::SetNextItemWidth(fw);
-        ImGui::PushID("connect:password");
-        ImGui::InputText("##p", &g_connect.password, ImGuiInputTextFlags_Password);
-        ImGui::PopID();
-        sem_item("connect:password", "textbox", tr("connect.password"));
+        password_input(tr("connect.password"), "connect:password", &g_connect.password, fw);
         const std::string& err = g_connect.error.empty() ? env.login.error : g_connect.error;
         if (!err.empty()) error_text_line(err, "connect:error");
         if (env.login.busy) muted_text(tr("connect.busy"));
@@ -85,7 +230,9 @@ void draw_account_dialogs(const Workspace& ws, const UiEnv& env, UiOutput& out) 
         ImGui::TextUnformatted((std::string(tr("connect.hello")) + " " + env.login.user_name).c_str());
         ImGui::PopTextWrapPos();
         sem_item("connect:hello", "text", env.login.user_name);
-        if (env.login.local_has_data) {
+        if (env.login.upload.phase != LoginState::Upload::Phase::None) {
+          draw_upload(env, fw, out);
+        } else if (env.login.local_has_data) {
           muted_text(tr("connect.choice"));
           if (button(tr("connect.upload"), "connect:upload", true)) out.connect_upload = true;
           ImGui::SameLine();

@@ -2,6 +2,8 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <deque>
 
 #include "core/rights.hpp"
@@ -15,6 +17,7 @@
 #include "ui/redraw.hpp"
 #include "ui/semantics.hpp"
 #include "ui/recycle_bin.hpp"
+#include "ui/refused_panel.hpp"
 #include "ui/settings.hpp"
 #include "ui/stage_move.hpp"
 #include "ui/theme.hpp"
@@ -91,9 +94,14 @@ struct Toast {
   std::string text;
   bool error;
   double until;
+  std::string link, action;  // a toast that opens something when clicked (toast_action)
 };
 std::deque<Toast> g_toasts;
 std::vector<PickedFile> g_files;
+
+void run_toast_action(const std::string& action) {
+  if (action == "refused") open_refused_panel();
+}
 
 void draw_toasts() {
   const double now = ImGui::GetTime();
@@ -102,15 +110,43 @@ void draw_toasts() {
   float y = display.y - px(20);
   ImDrawList* dl = ImGui::GetForegroundDrawList();
   int i = 0;
+  std::string clicked;
   for (auto it = g_toasts.rbegin(); it != g_toasts.rend(); ++it, ++i) {
     ImVec2 ts = ImGui::CalcTextSize(it->text.c_str(), nullptr, false, px(380));
+    ImVec2 ls = it->link.empty() ? ImVec2(0, 0) : ImGui::CalcTextSize(it->link.c_str());
+    const float link_h = it->link.empty() ? 0 : ls.y + px(6);
     ImVec2 b(display.x - px(20), y);
-    ImVec2 a(b.x - ts.x - px(32), b.y - ts.y - px(24));
+    ImVec2 a(b.x - std::max(ts.x, ls.x) - px(32), b.y - ts.y - link_h - px(24));
+    if (!it->action.empty()) {
+      // A window of its own over the toast, so that the click goes to it and not to what lies under it.
+      ImGui::SetNextWindowPos(a);
+      ImGui::SetNextWindowSize(ImVec2(b.x - a.x, b.y - a.y));
+      ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+      ImGui::Begin(("##toast:" + it->action).c_str(), nullptr,
+                   ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground |
+                       ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoMove);
+      ImGui::PopStyleVar();
+      if (ImGui::InvisibleButton("act", ImVec2(b.x - a.x, b.y - a.y))) clicked = it->action;
+      if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+      ImGui::End();
+    }
     dl->AddRectFilled(a, b, it->error ? color::rgb(0xc62828, 240) : color::rgb(0x263238, 235), px(8));
     dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(a.x + px(16), a.y + px(12)), color::rgb(0xffffff),
                 it->text.c_str(), nullptr, px(380));
     sem_rect("toast:" + std::to_string(i), it->error ? "alert" : "status", it->text, a, b);
+    if (!it->link.empty()) {
+      const ImVec2 lp(a.x + px(16), a.y + px(12) + ts.y + px(6));
+      dl->AddText(lp, color::rgb(0xffffff), it->link.c_str());
+      dl->AddLine(ImVec2(lp.x, lp.y + ls.y), ImVec2(lp.x + ls.x, lp.y + ls.y), color::rgb(0xffffff, 200), 1.0f);
+      sem_rect("toast:" + std::to_string(i) + ":" + it->action, "button", it->link, lp,
+               ImVec2(lp.x + ls.x, lp.y + ls.y));
+    }
     y = a.y - px(10);
+  }
+  if (!clicked.empty()) {
+    g_toasts.erase(std::remove_if(g_toasts.begin(), g_toasts.end(), [&](const Toast& t) { return t.action == clicked; }),
+                   g_toasts.end());
+    run_toast_action(clicked);
   }
 }
 
@@ -132,6 +168,23 @@ bool nav_item(const std::string& label, const std::string& id, bool active, floa
   sem_rect(id, "link", label, a, b).selected = active;
   *x = b.x + px(14);
   return clicked;
+}
+
+// The count of refused changes, as a red pill that opens their list, ending at `right`; returns its left edge.
+float refused_badge(const RefusedList& refused, float right, float y0, float h) {
+  char text[128];
+  std::snprintf(text, sizeof text, tr("refused.badge"), static_cast<int>(refused.size()));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 ts = ImGui::CalcTextSize(text);
+  const ImVec2 a(right - ts.x - px(20), y0 + px(13)), b(right, y0 + h - px(13));
+  ImGui::SetCursorScreenPos(a);
+  if (ImGui::InvisibleButton("refused:open", ImVec2(b.x - a.x, b.y - a.y))) open_refused_panel();
+  const bool hovered = ImGui::IsItemHovered();
+  if (hovered) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+  dl->AddRectFilled(a, b, hovered ? color::rgb(0xef5350) : color::rgb(0xe53935), (b.y - a.y) / 2);
+  dl->AddText(ImVec2(a.x + px(10), a.y + (b.y - a.y - ts.y) / 2), color::rgb(0xffffff), text);
+  sem_rect("refused:open", "button", text, a, b);
+  return a.x;
 }
 
 void draw_top_bar(const Workspace& ws, const UiEnv& env, ViewState& view, EditState& edit, UiOutput& out) {
@@ -251,6 +304,7 @@ void draw_top_bar(const Workspace& ws, const UiEnv& env, ViewState& view, EditSt
   dl->AddCircleFilled(ImVec2(rx - px(10), p.y + h / 2), px(4), save_col);
   dl->AddText(ImVec2(rx, sy), color::rgb(0xffffff, 200), save_text.c_str());
   sem_rect("save-status", "status", save_text, ImVec2(rx - px(16), sy), ImVec2(rx + ss.x, sy + ss.y)).value = save_key;
+  if (env.refused && !env.refused->empty()) rx = refused_badge(*env.refused, rx - px(24), p.y, h);
   ImGui::PopFont();
 
   ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + h));
@@ -272,7 +326,16 @@ void draw_banner(const std::string& text, ImU32 bg, const std::string& sem_id) {
 }  // namespace
 
 void toast(std::string text, bool error) {
-  g_toasts.push_back(Toast{std::move(text), error, ImGui::GetTime() + (error ? 6.0 : 3.5)});
+  g_toasts.push_back(Toast{std::move(text), error, ImGui::GetTime() + (error ? 6.0 : 3.5), {}, {}});
+  request_redraw_at(g_toasts.back().until);
+  while (g_toasts.size() > 4) g_toasts.pop_front();
+}
+
+void toast_action(std::string text, bool error, std::string link, std::string action) {
+  g_toasts.erase(std::remove_if(g_toasts.begin(), g_toasts.end(), [&](const Toast& t) { return t.action == action; }),
+                 g_toasts.end());
+  // Longer than a plain toast: there is something to do about it.
+  g_toasts.push_back(Toast{std::move(text), error, ImGui::GetTime() + 10.0, std::move(link), std::move(action)});
   request_redraw_at(g_toasts.back().until);
   while (g_toasts.size() > 4) g_toasts.pop_front();
 }
@@ -325,6 +388,7 @@ void draw_app(const Workspace& ws, const UiEnv& env, ViewState& view, EditState&
   }
   ImGui::End();
   draw_account_dialogs(ws, env, out);
+  draw_refused_panel(ws, env, out);
   draw_stage_move_dialog(ws, env, out);
   draw_data_io_dialogs(ws, env, view, out);
   notify_reminders(ws, env);

@@ -291,7 +291,8 @@ void draw_action_bar(CardContext& c, float width) {
     if (button(std::string("+ ") + tr("todo.add"), "action:todo", true)) open_todo(c, ui, nullptr);
     ImGui::SameLine();
   }
-  if (!templates_for(s.templates, s, c.env.user, c.item).empty()) {
+  // Those who may edit the item make documents; those who may read it see the ones made before.
+  if ((c.can_edit_item && !templates_for(s.templates, s, c.env.user, c.item).empty()) || !c.item.documents.empty()) {
     if (button(tr("doc.button"), "action:document")) open_document(ui);
     ImGui::SameLine();
   }
@@ -942,11 +943,12 @@ void draw_document_dialog(CardContext& c, ActionsUi& ui) {
   const float w = px(640);
   if (!dialog_begin(tr("doc.title"), "docdlg", &d.open, w)) return;
   const float fw = w - px(48);
-  const auto templates = templates_for(s.templates, s, c.env.user, c.item);
+  const auto templates =
+      c.can_edit_item ? templates_for(s.templates, s, c.env.user, c.item) : std::vector<const DocTemplate*>{};
   std::vector<std::string> names;
   for (const auto* t : templates) names.push_back(t->name.get(language()));
   dialog_body_begin("docdlg:body");
-  if (combo(tr("doc.template"), "doc:template", names, &d.choice, fw)) d.generated = false;
+  if (!templates.empty() && combo(tr("doc.template"), "doc:template", names, &d.choice, fw)) d.generated = false;
   d.choice = std::clamp(d.choice, 0, std::max(0, static_cast<int>(templates.size()) - 1));
   const DocTemplate* t = templates.empty() ? nullptr : templates[static_cast<size_t>(d.choice)];
   if (t && !d.generated) {
@@ -989,7 +991,8 @@ void draw_document_dialog(CardContext& c, ActionsUi& ui) {
     const Document& doc = d.made.document;
     auto st = s.numerator_states.find(t->numerator_id);
     const NumeratorState previous = st == s.numerator_states.end() ? NumeratorState{} : st->second;
-    c.out.commands.push_back(GenerateDocument{c.item.id, doc, t->numerator_id, previous, d.made.numerator_state});
+    c.out.commands.push_back(
+        GenerateDocument{c.item.id, doc, t->numerator_id, previous, d.made.numerator_state, c.env.tz_minutes});
     c.out.download = UiOutput::Download{doc.title + ".html", "text/html", doc.html};
     d.open = false;
     ImGui::CloseCurrentPopup();

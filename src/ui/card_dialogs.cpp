@@ -227,9 +227,12 @@ void draw_field_config(CardContext& c) {
       FieldDef probe = d;
       form_field(c.ws, probe, tr("field.default"), false, &cfg.default_value, body_w, "config:default");
     }
-    ImGui::Dummy(ImVec2(0, px(4)));
-    checkbox(tr("field.restricted"), "config:restricted", &cfg.restricted);
-    if (cfg.restricted) draw_code_picker(s, &cfg.codes, "config:codes", body_w);
+    // Who may see a field is for administrators (the server refuses it from anyone else).
+    if (is_admin(s, c.env.user)) {
+      ImGui::Dummy(ImVec2(0, px(4)));
+      checkbox(tr("field.restricted"), "config:restricted", &cfg.restricted);
+      if (cfg.restricted) draw_code_picker(s, &cfg.codes, "config:codes", body_w);
+    }
   }
   dialog_body_end();
   if (!cfg.error.empty()) error_text_line(cfg.error, "config:error");

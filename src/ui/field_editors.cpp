@@ -433,6 +433,35 @@ bool begin_edit(EditState& e, const Workspace& ws, const Item& item, const Field
   return true;
 }
 
+bool commit_editor(const Workspace& ws, EditState& e, const std::string& user, UiOutput& out) {
+  if (!e.open()) return true;
+  const Item* item = ws.item(e.item);
+  const FieldDef* def = item ? ws.schema().field(item->entity, e.field) : nullptr;
+  if (!item || !def) {
+    e.close();
+    return true;
+  }
+  FieldContext c{ws, *item, *def, def->label.get(language()), e, out, 0, e.origin, &user};
+  if (is_choice_type(def->type)) {
+    // A single choice is saved when picked: nothing is pending. A multiple one is saved when its popup closes.
+    if (!def->multiple) {
+      e.close();
+      return true;
+    }
+    Value::List list;
+    for (const auto& id : e.picks) list.push_back(choice_value(*def, id));
+    commit(c, list.empty() ? Value() : Value(std::move(list)));
+  } else if (def->type == FieldType::File) {
+    e.close();  // a file is saved when picked
+    return true;
+  } else if (def->multiple) {
+    commit_rows(c);
+  } else {
+    commit_text(c);
+  }
+  return !e.open();
+}
+
 void draw_field(FieldContext& c) {
   if (c.origin.empty()) c.origin = field_sem_id(c.item, c.def);
   ImGui::PushID(c.def.id.c_str());

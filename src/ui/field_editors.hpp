@@ -31,6 +31,11 @@ void draw_field(FieldContext& ctx);
 bool begin_edit(EditState& edit, const Workspace& ws, const Item& item, const FieldDef& def,
                 const std::string& origin);
 
+// Commits the open editor the way Enter does (text parsed and validated; a multiple choice's picks), without
+// drawing: for when the page goes away with an editor open. The commands go to `out`. Returns false when the
+// value does not parse or validate: the editor then stays open with its error.
+bool commit_editor(const Workspace& ws, EditState& edit, const std::string& user, UiOutput& out);
+
 // Semantics id of a field's value widget: "field:<item>:<field>".
 std::string field_sem_id(const Item& item, const FieldDef& def);
 

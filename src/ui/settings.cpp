@@ -30,6 +30,7 @@ struct UserForm {
   bool fresh = false;
   int department = 0;
   std::string error;
+  std::string login, password;  // the server login to give (connected mode)
 };
 
 struct DepartmentForm {
@@ -90,16 +91,43 @@ std::string department_path(const Schema& s, const std::string& id) {
 // [SECTION] Pages
 // ---------------------------------------------------------------------------------------------------------
 
+// Connected to a server: who can log in, and giving a login (and a new password) to a user, for example one
+// brought by "Отправить мои данные", who has none yet.
+void server_login_form(const UiEnv& env, UiOutput& out, float w) {
+  const ConnectionInfo& c = env.connection;
+  ImGui::Dummy(ImVec2(0, px(8)));
+  heading(tr("account.heading"), "userform:account");
+  const std::string* login = nullptr;
+  if (c.logins)
+    if (auto it = c.logins->find(g_user.user.id); it != c.logins->end()) login = &it->second;
+  const std::string status = !c.logins ? tr("account.loading")
+                             : login   ? std::string(tr("account.has")) + " " + *login
+                                       : tr("account.none");
+  muted_text(status);
+  sem_item("userform:account:status", "text", status);
+  text_input(tr("connect.login"), "userform:account:login", &g_user.login, w);
+  password_input(tr("connect.password"), "userform:account:password", &g_user.password, w);
+  if (!c.account_error.empty()) error_text_line(c.account_error, "userform:account:error");
+  else if (c.account_saved == g_user.user.id) muted_text(tr("account.saved"));
+  if (button(tr("account.give"), "userform:account:save", false, !g_user.login.empty() && !g_user.password.empty()))
+    out.set_account = UiOutput::Account{g_user.user.id, g_user.login, g_user.password};
+}
+
 void users_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float width) {
   const Schema& s = ws.schema();
+  const bool server = env.connection.connected;
+  if (server && !env.connection.logins) out.load_logins = true;
   if (button(std::string("+ ") + tr("settings.add_user"), "settings:add_user", true)) {
-    g_user = UserForm{true, User{env.new_id ? env.new_id("u") : "u", "", "", false, {}, true}, true, 0, ""};
+    g_user = UserForm{true, User{env.new_id ? env.new_id("u") : "u", "", "", false, {}, true}, true, 0, "", "", ""};
   }
   ImGui::Dummy(ImVec2(0, px(6)));
-  if (ImGui::BeginTable("users", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX,
+  if (ImGui::BeginTable("users", server ? 6 : 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX,
                         ImVec2(width, 0))) {
-    for (const char* k : {"settings.name", "settings.department", "settings.roles", "settings.admin", ""})
-      ImGui::TableSetupColumn(*k ? tr(k) : "");
+    for (const char* k : {"settings.name", "settings.department", "settings.roles", "settings.admin"})
+      ImGui::TableSetupColumn(tr(k));
+    if (server) ImGui::TableSetupColumn(tr("account.column"));
+    ImGui::TableSetupColumn("");
+    const int edit_column = server ? 5 : 4;
     ImGui::TableHeadersRow();
     for (const auto& u : s.users) {
       ImGui::TableNextRow(ImGuiTableRowFlags_None, px(34));
@@ -116,9 +144,19 @@ void users_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
       ImGui::TextUnformatted(roles.c_str());
       ImGui::TableSetColumnIndex(3);
       ImGui::TextUnformatted(u.admin ? "\xe2\x9c\x93" : "");
-      ImGui::TableSetColumnIndex(4);
+      if (server) {
+        ImGui::TableSetColumnIndex(4);
+        std::string login = "—";
+        if (env.connection.logins)
+          if (auto it = env.connection.logins->find(u.id); it != env.connection.logins->end()) login = it->second;
+        ImGui::TextUnformatted(login.c_str());
+        sem_item("userlogin:" + u.id, "cell", login);
+      }
+      ImGui::TableSetColumnIndex(edit_column);
       if (link(tr("settings.edit"), "edituser:" + u.id, color::kLink)) {
-        g_user = UserForm{true, u, false, 0, ""};
+        g_user = UserForm{true, u, false, 0, "", "", ""};
+        if (env.connection.logins)
+          if (auto it = env.connection.logins->find(u.id); it != env.connection.logins->end()) g_user.login = it->second;
         for (size_t i = 0; i < s.departments.size(); ++i)
           if (s.departments[i].id == u.department) g_user.department = static_cast<int>(i) + 1;
       }
@@ -144,6 +182,8 @@ void users_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
   }
   checkbox(tr("settings.admin"), "userform:admin", &g_user.user.admin);
   checkbox(tr("settings.active"), "userform:active", &g_user.user.active);
+  // A user the server does not know yet (a new one) gets a login once saved and synced.
+  if (server && !g_user.fresh) server_login_form(env, out, w - px(48));
   dialog_body_end();
   if (!g_user.error.empty()) error_text_line(g_user.error, "userform:error");
   if (button(tr("dialog.save"), "userform:save", true)) {

@@ -229,7 +229,15 @@ std::vector<const TimelineEntry*> visible_timeline(const Workspace& ws, const It
   std::unordered_map<std::string, bool> field_ok;
   for (const auto& e : ws.timeline(item.id)) {
     if (e.removed) continue;
-    if (!e.field.empty()) {
+    if (is_link_entry(e)) {
+      // Another item links here through one of its binding fields: he must be able to read that item, and
+      // to see that field of it.
+      if (const Item* other = ws.item(e.target)) {
+        if (!can_act(ws.schema(), user, *other, Action::Read)) continue;
+        const FieldDef* f = e.field.empty() ? nullptr : ws.schema().field(other->entity, e.field);
+        if (!e.field.empty() && !(f && can_see_field(ws.schema(), user, *f))) continue;
+      }
+    } else if (!e.field.empty()) {
       auto known = field_ok.find(e.field);
       if (known == field_ok.end()) {
         const FieldDef* f = ws.schema().field(item.entity, e.field);
@@ -237,10 +245,6 @@ std::vector<const TimelineEntry*> visible_timeline(const Workspace& ws, const It
         known = field_ok.emplace(e.field, f && can_see_field(ws.schema(), user, *f)).first;
       }
       if (!known->second) continue;
-    }
-    if ((e.kind == TimelineKind::Linked || e.kind == TimelineKind::Unlinked)) {
-      const Item* other = ws.item(e.target);
-      if (other && !can_act(ws.schema(), user, *other, Action::Read)) continue;
     }
     out.push_back(&e);
   }

@@ -7,11 +7,16 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/command.hpp"
+#include "core/refused.hpp"
 #include "core/schema.hpp"
 
 namespace kt::ui {
@@ -68,6 +73,10 @@ struct ConnectionInfo {
   enum class Sync { Synced, Syncing, Pending, Offline, Error, Unauthorized } sync = Sync::Synced;
   size_t pending = 0;      // local changes not yet confirmed by the server
   std::string reason;      // what went wrong, for Error/Unauthorized
+  // Logins on the server (administrators, user settings): user id -> login; none until loaded.
+  std::shared_ptr<const std::map<std::string, std::string>> logins;
+  std::string account_error;  // translated: why the last login given was refused
+  std::string account_saved;  // the user whose login was just given
 };
 
 // The state of a login attempt started from the connect dialog.
@@ -77,6 +86,15 @@ struct LoginState {
   std::string error;        // translated
   std::string user_name;
   bool local_has_data = false;
+  bool admin = false;       // only a server's administrator may bring a whole workspace to it
+  // Bringing the local workspace to the server after "Отправить мои данные" (sync/upload.hpp).
+  struct Upload {
+    enum class Phase { None, Sending, Checking, Review, Applying, Done, Failed } phase = Phase::None;
+    double progress = 0;     // of the backup sent
+    std::shared_ptr<const nlohmann::json> report;  // the server's dry run (PROTOCOL.md, "Restore")
+    nlohmann::json users;    // the user mapping it was made with
+    std::string error;       // translated
+  } upload;
 };
 
 struct UiEnv {
@@ -91,6 +109,8 @@ struct UiEnv {
   ConnectionInfo connection;
   LoginState login;
   bool other_tab = false;   // another tab owns the local store: this one only shows a notice
+  // Changes the server refused (connected mode; nullptr otherwise), kept for the user to deal with.
+  const RefusedList* refused = nullptr;
   // A new unique id for something the UI creates ("UF_CRM_", "sec", "view", ...).
   std::function<std::string(const std::string& prefix)> new_id;
 };
@@ -127,14 +147,27 @@ struct UiOutput {
   std::optional<Login> login;
   std::optional<bool> connect_upload;  // after a successful login: true = upload local data, false = replace
   bool cancel_login = false;
+  bool upload_apply = false;                    // the user confirmed the dry run
+  std::optional<nlohmann::json> upload_users;   // the user changed the mapping: check again
+  bool upload_retry = false;                    // start the upload over after a failure
+  bool load_logins = false;                     // user settings want the server's logins
+  struct Account {
+    std::string user, login, password;
+  };
+  std::optional<Account> set_account;           // give a user a login on the server
   bool logout = false;
   bool take_over_tab = false;  // use the store here; the other tab stops
   bool retry_sync = false;
   std::optional<std::string> restore_backup;  // a checked backup to put in place of the local workspace
+  // A refused change (by refused_id) to dispatch again as a new change, or to forget.
+  std::optional<std::string> refused_reapply, refused_discard;
 };
 
 // Short messages at the bottom of the page (errors and confirmations).
 void toast(std::string text, bool error);
+// A toast that opens something when clicked (`action` names it: "refused" opens the refused changes), with
+// `link` drawn under the text. A newer toast with the same action replaces the older one.
+void toast_action(std::string text, bool error, std::string link, std::string action);
 // Files picked since the last frame, handed over by the app.
 void deliver_file(PickedFile f);
 std::optional<PickedFile> take_file(const std::string& purpose);

@@ -6,6 +6,7 @@
 #include <map>
 #include <vector>
 
+#include "ui/redraw.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
 
@@ -184,6 +185,16 @@ bool text_input(const std::string& label, const std::string& id, std::string* va
   return changed;
 }
 
+bool password_input(const std::string& label, const std::string& id, std::string* value, float width) {
+  caption(label);
+  ImGui::SetNextItemWidth(width);
+  ImGui::PushID(id.c_str());
+  const bool changed = ImGui::InputText("##p", value, ImGuiInputTextFlags_Password);
+  ImGui::PopID();
+  sem_item(id, "textbox", label);
+  return changed;
+}
+
 bool checkbox(const std::string& label, const std::string& id, bool* value) {
   ImGui::PushID(id.c_str());
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(px(3), px(3)));
@@ -242,14 +253,34 @@ std::string g_body_id;
 
 void dialog_body_begin(const std::string& id) {
   g_body_id = id;
-  const float max_h = ImGui::GetIO().DisplaySize.y * 0.62f;
+  // At most what leaves the dialog (dialog_begin: from 12% to 92% of the page) room for the buttons under
+  // the body, so that one scroll bar, the body's, is enough.
+  const float display_h = ImGui::GetIO().DisplaySize.y;
+  const float room = display_h * 0.92f - ImGui::GetCursorScreenPos().y - px(84);
+  const float max_h = std::max(px(120), std::min(display_h * 0.62f, room));
   auto it = g_body_heights.find(id);
   float h = it == g_body_heights.end() ? px(100) : std::min(it->second, max_h);
   ImGui::BeginChild(("body:" + id).c_str(), ImVec2(0, h), false, ImGuiWindowFlags_NoBackground);
 }
 
 void dialog_body_end() {
-  g_body_heights[g_body_id] = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
+  // The body takes this height in the next frame (and the dialog around it the frame after): those frames
+  // are drawn even when nothing else asks for them, so that the page never rests on a stale layout (the
+  // buttons under the body would be drawn, and found, where they no longer are). A height that changes
+  // frame after frame (a scrollbar that comes and goes rewraps the text) is not chased for ever.
+  static int settle = 0, changes = 0;
+  const float h = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
+  float& stored = g_body_heights[g_body_id];
+  if (stored != h) {
+    settle = ++changes <= 4 ? 2 : 0;
+  } else {
+    changes = 0;
+  }
+  if (settle > 0) {
+    --settle;
+    request_animation();
+  }
+  stored = h;
   ImGui::EndChild();
   ImGui::Dummy(ImVec2(0, px(6)));
 }

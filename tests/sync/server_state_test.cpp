@@ -409,6 +409,99 @@ TEST_CASE("malformed pulls are refused") {
   CHECK(s->pull("nobody", pull_body("")).status == 403);
 }
 
+namespace {
+
+// Mutation `m` with `node` as its clock's node.
+json with_node(json m, const std::string& node) {
+  std::string h = m["h"];
+  h.replace(h.find('-', 17) + 1, std::string::npos, node);
+  m["h"] = h;
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("clock node names are interned when a mutation is applied, never for a refused push") {
+  TestServer s;
+  PushClient admin("adm", "u1");
+  seed_org(*s, admin);
+  admin.push_ok(*s, {deal("D1", "u1"), deal("D3", "u3")});
+  // The test's own clients intern their ids (as an app does): made before counting.
+  PushClient gap("gap", "u1"), bad("bad", "u1"), stolen("adm", "u2"), nobody("nobody-tab", "u9"),
+      longer("long", "u1"), maria("maria-tab", "u3"), maria_ahead("maria-ahead", "u3");
+  const std::string before = state_text(*s);
+  const size_t interned = NodeId::interned();
+  auto distinct = [](const std::string& prefix, size_t i) { return prefix + std::to_string(i); };
+
+  // 409: a gap in the sequence numbers.
+  std::vector<json> ms;
+  gap.mutation(set("D1", "TITLE", Value("skipped")));
+  for (size_t i = 0; i < 500; ++i) ms.push_back(with_node(gap.mutation(set("D1", "TITLE", Value("x"))), distinct("gap-", i)));
+  sync::Response r = s->push("u1", PushClient::body(ms));
+  CHECK(r.status == 409);
+  // 400: one envelope in the push does not read.
+  ms.clear();
+  for (size_t i = 0; i < 499; ++i) ms.push_back(with_node(bad.mutation(set("D1", "TITLE", Value("x"))), distinct("bad-", i)));
+  ms.push_back(json{{"c", "bad"}});
+  CHECK(s->push("u1", PushClient::body(ms)).status == 400);
+  // 403: another user's client id, and a user who is not (or no longer) in the workspace.
+  CHECK(s->push("u2", PushClient::body({with_node(stolen.mutation(set("D1", "TITLE", Value("x"))), "stolen-node")}))
+            .status == 403);
+  CHECK(s->push("u9", PushClient::body({with_node(nobody.mutation(set("D1", "TITLE", Value("x"))), "nobody-node")}))
+            .status == 403);
+  // 400: a node name over kMaxNodeLength bytes.
+  r = s->push("u1", PushClient::body({with_node(longer.mutation(set("D1", "TITLE", Value("x"))),
+                                                std::string(kMaxNodeLength + 1, 'n'))}));
+  CHECK(r.status == 400);
+  CHECK(r.body["error"] == "malformed_json");
+  CHECK(r.body["message"].get<std::string>().find("64 bytes") != std::string::npos);
+  CHECK(NodeId::interned() == interned);
+  CHECK(state_text(*s) == before);
+
+  // Rejected before the workspace sees them (a command that does not read, a clock far ahead, an item the
+  // user may not read): reported, logged without a node, nothing interned.
+  json odd = with_node(maria.mutation(set("D3", "TITLE", Value("x"))), "odd-node");
+  odd["cmd"]["op"] = "item.teleport";
+  json ahead =
+      with_node(maria_ahead.mutation(set("D3", "TITLE", Value("x")), test_time() + 3600 * 1000), "ahead-node");
+  json hidden = with_node(maria.mutation(set("D1", "TITLE", Value("x"))), "hidden-node");
+  r = s->push("u3", PushClient::body({odd, ahead, hidden}));
+  REQUIRE(r.status == 200);
+  CHECK(r.body["results"][0]["code"] == "invalid_command");
+  CHECK(r.body["results"][1]["code"] == "clock_skew");
+  CHECK(r.body["results"][2]["code"] == "unknown_item");
+  CHECK(NodeId::interned() == interned);
+  for (size_t i = s.log->size() - 3; i < s.log->size(); ++i) CHECK((*s.log)[i].mutation.hlc.node.empty());
+  CHECK(state_text(*s) == before);
+
+  // Applied: its node is interned, and the cell carries it.
+  r = s->push("u3", PushClient::body({with_node(maria.mutation(set("D3", "TITLE", Value("mine"))), "applied-node")}));
+  REQUIRE(r.status == 200);
+  CHECK(r.body["results"][0]["status"] == "applied");
+  CHECK(NodeId::interned() == interned + 1);
+  CHECK(s->read([](const Workspace& ws) { return ws.item("D3")->cell("TITLE")->hlc.node.str(); }) == "applied-node");
+  s.restart();
+  CHECK(s->read([](const Workspace& ws) { return ws.item("D3")->cell("TITLE")->hlc.node.str(); }) == "applied-node");
+}
+
+TEST_CASE("a value nested deeper than kMaxValueDepth is rejected by push and refused by a REST write") {
+  TestServer s;
+  PushClient a("a", "u1");
+  a.push_ok(*s, {deal("D1", "u1")});
+  const std::string before = state_text(*s);
+  json deep = "x";
+  for (int i = 0; i <= kMaxValueDepth; ++i) deep = json::array({deep});
+  json m = a.mutation(set("D1", "TITLE", Value("x")));
+  m["cmd"]["value"] = deep;
+  sync::Response r = s->push("u1", PushClient::body({m}));
+  REQUIRE(r.status == 200);
+  CHECK(r.body["results"][0]["code"] == "invalid_command");
+  r = s->write_fields("u1", "D1", json{{"TITLE", deep}});
+  CHECK(r.status == 422);
+  CHECK(r.body["error"] == "invalid_value");
+  CHECK(state_text(*s) == before);
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] Pull
 // ---------------------------------------------------------------------------------------------------------
@@ -1217,7 +1310,12 @@ TEST_CASE("when the log cannot be written the state refuses everything until res
   PushClient a("a", "u1");
   a.push_ok(s, {deal("D1", "u1")});
   *fail = true;
-  CHECK_THROWS_AS(a.push(s, deal("D2", "u1")), std::runtime_error);
+  CHECK(s.healthy());
+  // The failing push itself answers 503 (PROTOCOL.md), not an internal error.
+  sync::Response failed = a.push(s, deal("D2", "u1"));
+  CHECK(failed.status == 503);
+  CHECK(failed.body["error"] == "unavailable");
+  CHECK_FALSE(s.healthy());
   *fail = false;
   CHECK(a.push(s, deal("D3", "u1")).status == 503);
   CHECK(s.pull("u1", pull_body("")).status == 503);

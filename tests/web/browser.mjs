@@ -29,8 +29,17 @@ export async function newPage(browser, options = {}) {
   });
   const page = await context.newPage();
   page.errors = [];
+  // What the server's Content-Security-Policy blocked: the runner fails a test whose pages saw any.
+  page.csp = [];
   page.on("pageerror", (e) => page.errors.push(String(e)));
-  page.on("console", (m) => { if (m.type() === "error") page.errors.push(m.text()); });
+  page.on("console", (m) => {
+    if (m.type() === "error") page.errors.push(m.text());
+    if (/Content Security Policy/i.test(m.text())) page.csp.push(m.text());
+  });
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) =>
+      console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`));
+  });
   openPages.push(page);
   return { context, page };
 }

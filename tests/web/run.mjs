@@ -58,6 +58,8 @@ async function main() {
       openPages.length = 0;
       try {
         await t.fn(env);
+        const blocked = openPages.flatMap((p) => p.csp || []);
+        if (blocked.length) throw new Error("the Content-Security-Policy blocked: " + blocked.slice(0, 3).join(" | "));
         passed++;
         console.log(`  ok    ${name} (${Date.now() - t0} ms)`);
       } catch (e) {

@@ -164,11 +164,11 @@ export async function setIdbFault(page, vars) {
   }, vars);
 }
 
-export async function api(url, route, body, token) {
+export async function api(url, route, body, token, method = "POST") {
   const r = await fetch(new URL(route, url), {
-    method: "POST",
-    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
+    method,
+    headers: { ...(method === "GET" ? {} : { "Content-Type": "application/json" }), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: method === "GET" ? undefined : JSON.stringify(body),
   });
   const text = await r.text();
   if (r.status !== 200) throw new Error(`${route}: ${r.status} ${text.slice(0, 300)}`);

@@ -1,6 +1,8 @@
 // kt_gen: writes a deterministic seeded benchmark workspace (tools/bench/generate.hpp).
-//   kt_gen --deals 10000 [--seed 1] [--snapshot out.json] [--journal DIR] [--mutations out.jsonl]
+//   kt_gen --deals 10000 [--seed 1] [--snapshot out.json] [--backup out.json] [--journal DIR] [--mutations out.jsonl]
 //          [--card-fields 300 --card-timeline 10000]
+//   --backup     the whole state as a backup file of the app (src/core/io/backup.hpp), for
+//                kartoteka-server --restore and the restore endpoints
 //   --snapshot   the whole state as one snapshot document (src/core/snapshot.hpp; also the app's
 //                restored-backup base, /data/local/restored.json)
 //   --journal    the app's local journal (segment files, src/storage/journal.hpp) of every mutation
@@ -19,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "core/io/backup.hpp"
 #include "core/snapshot.hpp"
 #include "core/snapshot_binary.hpp"
 #include "generate.hpp"
@@ -26,7 +29,7 @@
 
 int main(int argc, char** argv) {
   kt::bench::GenOptions o;
-  std::string snapshot, journal, mutations, base;
+  std::string snapshot, journal, mutations, base, backup;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i], v = argv[i + 1];
     if (a == "--deals") o.deals = std::atoi(v.c_str());
@@ -35,6 +38,7 @@ int main(int argc, char** argv) {
     else if (a == "--journal") journal = v;
     else if (a == "--mutations") mutations = v;
     else if (a == "--base") base = v;
+    else if (a == "--backup") backup = v;
     else if (a == "--card-fields") o.card_fields = std::atoi(v.c_str());
     else if (a == "--card-timeline") o.card_timeline = std::atoi(v.c_str());
     else {
@@ -55,6 +59,11 @@ int main(int argc, char** argv) {
   if (!snapshot.empty()) {
     std::ofstream f(snapshot, std::ios::binary);
     f << kt::snapshot_json(ws, nullptr).dump();
+    if (!f) return 1;
+  }
+  if (!backup.empty()) {
+    std::ofstream f(backup, std::ios::binary);
+    f << kt::io::make_backup(ws, "kt_gen", o.now_ms);
     if (!f) return 1;
   }
   if (!base.empty()) {

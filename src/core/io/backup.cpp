@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_bounded.hpp"
 #include "core/snapshot.hpp"
 
 namespace kt::io {
@@ -83,7 +84,10 @@ Status read_backup(std::string_view text, std::int64_t now_ms, Workspace* out, R
   size_t start = text.find_first_not_of(" \t\r\n");
   if (start == std::string_view::npos) return Status::Fail("backup_empty", "the file is empty");
   if (text.substr(start, 3) == "\xEF\xBB\xBF") start += 3;
-  json j = json::parse(text.substr(start), nullptr, false);
+  Status why;
+  json j = parse_json_bounded(text.substr(start), &why);
+  if (j.is_discarded() && why.code == "too_deep")
+    return Status::Fail("backup_foreign", "this is not a Kartoteka backup: " + why.message);
   if (j.is_discarded())
     return Status::Fail("backup_not_json", "the file is not JSON: it is damaged (cut short?) or not a backup");
   if (!j.is_object() || !j.contains("format") || j["format"] != kBackupFormat)

@@ -41,8 +41,9 @@ struct RestoreReport {
 
 // Checks and reads a backup into `out` (a fresh workspace) and describes it in `report`. Clocks of values
 // later than now_ms (a backup from a machine whose clock ran ahead) are moved back to now, so that edits
-// made after the restore win. Error codes: backup_empty, backup_not_json, backup_foreign, backup_newer,
-// backup_damaged, backup_invalid. On failure `out` and `report` are untouched.
+// made after the restore win. Error codes: backup_empty, backup_not_json, backup_foreign (also for JSON
+// nested deeper than kMaxJsonDepth), backup_newer, backup_damaged, backup_invalid. On failure `out` and
+// `report` are untouched.
 Status read_backup(std::string_view text, std::int64_t now_ms, Workspace* out, RestoreReport* report);
 
 // The checksum written into a backup for its "workspace" part.

@@ -27,21 +27,6 @@ std::string shortest(double v, Lang lang) {
   return s;
 }
 
-bool formula_like(const std::string& s) {
-  if (s.empty()) return false;
-  const char c = s.front();
-  if (c == '=' || c == '@') return true;
-  // An apostrophe that would be taken for our own guard is guarded too, so that it survives a round trip.
-  if (c == '\'' && s.size() > 1 && (s[1] == '=' || s[1] == '+' || s[1] == '-' || s[1] == '@')) return true;
-  if (c != '+' && c != '-') return false;
-  // "+7 912 555-10-01" and "-15" are data; "+SUM(A1)" or "-cmd|..." are not.
-  for (char ch : s)
-    if (!(ch >= '0' && ch <= '9') && ch != ' ' && ch != '-' && ch != '+' && ch != '(' && ch != ')' && ch != '.' &&
-        ch != ',')
-      return true;
-  return false;
-}
-
 std::string one(const Workspace& ws, const FieldDef& f, const Value& v, Lang lang) {
   if (v.is_null()) return {};
   switch (f.type) {
@@ -78,20 +63,45 @@ std::string one(const Workspace& ws, const FieldDef& f, const Value& v, Lang lan
     }
     case FieldType::Phone:
     case FieldType::Email:
-    case FieldType::Link: return v.str_or_empty();
+    case FieldType::Link:
     case FieldType::String:
-    case FieldType::Address: {
-      const std::string& s = v.str_or_empty();
-      return formula_like(s) ? "'" + s : s;
-    }
+    case FieldType::Address: return v.str_or_empty();
     default: return format_value(ws, f, v, lang);
   }
 }
 
 }  // namespace
 
+bool formula_like(std::string_view s) {
+  // Apostrophes before formula-like text: the importer would take the first for our own guard, so it is
+  // guarded too, and survives a round trip.
+  s.remove_prefix(std::min(s.size(), s.find_first_not_of('\'')));
+  if (s.empty()) return false;
+  const char c = s.front();
+  if (c == '=' || c == '@' || c == '\t' || c == '\r') return true;
+  if (c != '+' && c != '-') return false;
+  size_t end = s.size();
+  if (end > 4 && s[end - 4] == ' ') {
+    bool code = true;
+    for (size_t i = end - 3; i < end; ++i) code = code && s[i] >= 'A' && s[i] <= 'Z';
+    if (code) end -= 4;
+  }
+  for (size_t i = 0; i < end; ++i) {
+    const char ch = s[i];
+    if (!(ch >= '0' && ch <= '9') && ch != ' ' && ch != '-' && ch != '+' && ch != '(' && ch != ')' && ch != '.' &&
+        ch != ',')
+      return true;
+  }
+  return false;
+}
+
+std::string guard_cell(std::string s) {
+  if (formula_like(s)) s.insert(s.begin(), '\'');
+  return s;
+}
+
 std::string cell_text(const Workspace& ws, const FieldDef& f, const Value& v, Lang lang) {
-  if (!v.is_list()) return one(ws, f, v, lang);
+  if (!v.is_list()) return guard_cell(one(ws, f, v, lang));
   const char* sep = f.type == FieldType::String || f.type == FieldType::Address || f.type == FieldType::Link ? "\n"
                     : f.type == FieldType::Number || f.type == FieldType::Integer || f.type == FieldType::Money ? "; "
                                                                                                                  : ", ";
@@ -104,7 +114,7 @@ std::string cell_text(const Workspace& ws, const FieldDef& f, const Value& v, La
     if (!out.empty()) out += sep;
     out += s;
   }
-  return out;
+  return guard_cell(std::move(out));
 }
 
 std::vector<std::vector<std::string>> export_table(const Workspace& ws, const std::string& user,
@@ -126,7 +136,7 @@ std::vector<std::vector<std::string>> export_table(const Workspace& ws, const st
 
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> header;
-  for (const auto& c : cols) header.push_back(s.field(entity, c)->label.get(lang));
+  for (const auto& c : cols) header.push_back(guard_cell(s.field(entity, c)->label.get(lang)));
   rows.push_back(std::move(header));
   for (const auto& id : ids) {
     const Item* it = ws.item(id);

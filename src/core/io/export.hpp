@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/io/csv.hpp"
@@ -12,9 +13,18 @@ namespace kt::io {
 
 // The text of a value for a table cell: option, stage, employee and item names; numbers without group
 // separators and with the language's decimal mark; dates dd.mm.yyyy (ru) or ISO (en); money as
-// "150000,50 RUB"; several values separated by ", " (by line breaks for texts). Text that a spreadsheet
-// would run as a formula (=, +, -, @ followed by more than a number or phone) gets a leading apostrophe.
+// "150000,50 RUB"; several values separated by ", " (by line breaks for texts). Guarded (guard_cell).
 std::string cell_text(const Workspace& ws, const FieldDef& f, const Value& v, Lang lang);
+
+// Whether a spreadsheet would run the cell as a formula (OWASP's CSV injection rule: =, +, -, @, tab or CR
+// first), or whether an importer would take its leading apostrophe for a guard. A plain number, phone or
+// amount after a leading + or - is data: digits, spaces and "+-().," with an optional currency code at the
+// end ("+7 912 555-10-01", "-15", "-0,05 EUR") can call no function.
+bool formula_like(std::string_view s);
+// `s` with a leading apostrophe when it is formula_like: every cell of an export goes through it, the header
+// row's labels included, whatever kind of value it shows (texts, links, e-mails, names of linked items and
+// users, options). The importer drops the apostrophe again.
+std::string guard_cell(std::string s);
 
 // The header and one row per item, for `columns` (field ids; "TITLE" = the item's name, which for contacts
 // becomes the last and first name columns). Columns the user may not see and items he may not read are

@@ -6,6 +6,7 @@
 
 #include "core/calendar.hpp"
 #include "core/format.hpp"
+#include "core/io/export.hpp"
 #include "core/required.hpp"
 #include "core/rights.hpp"
 #include "core/text.hpp"
@@ -98,11 +99,8 @@ bool named_type(FieldType t) {
   return t == FieldType::List || t == FieldType::CrmDirectory || t == FieldType::CrmBinding || t == FieldType::Employee;
 }
 
-// The apostrophe an export puts before formula-like text (see export.hpp).
-bool guarded(const std::string& t) {
-  auto formula = [](char c) { return c == '=' || c == '+' || c == '-' || c == '@'; };
-  return t.size() > 1 && t[0] == '\'' && (formula(t[1]) || (t[1] == '\'' && t.size() > 2 && formula(t[2])));
-}
+// The apostrophe an export puts before formula-like text (see guard_cell in export.hpp).
+bool guarded(const std::string& t) { return !t.empty() && t[0] == '\'' && formula_like(std::string_view(t).substr(1)); }
 
 bool has_placeholder(const Value& v);
 constexpr const char* kCompanyMark = "\x01company:";

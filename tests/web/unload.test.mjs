@@ -1,0 +1,88 @@
+// An open in-place editor is never lost (issue 19): reloading the page while a field editor holds typed text
+// commits that text first, the way Enter would (web/glue.js: beforeunload, pagehide), and it is stored before
+// the page goes; a value that cannot be committed (it does not validate) makes the page ask, as a form would.
+import { newPage, waitForApp, state, find, frames, assert, assertEq } from "./browser.mjs";
+import { openDeal, openEditor, idbFiles } from "./web_support.mjs";
+
+export const tests = [
+  {
+    name: "text typed into a field editor without Enter is committed when the page reloads, without a prompt",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      const dialogs = [];
+      page.on("dialog", (d) => { dialogs.push(d.type()); d.accept().catch(() => {}); });
+      const id = await openDeal(page, url);
+      const before = (await state(page)).card.timeline.length;
+      await openEditor(page, id, "TITLE");
+      await page.keyboard.press("Control+A");
+      // Typed key by key and the page reloaded at once: some keys may still wait in the app's input queue.
+      await page.keyboard.type("Набрано без Enter", { delay: 5 });
+      await page.reload();
+      await waitForApp(page);
+      const s = await state(page);
+      assertEq([s.screen, s.card && s.card.id], ["card", id], "the card is open again");
+      assertEq(s.card.fields.TITLE.value, "Набрано без Enter", "the typed title was saved");
+      assertEq(s.editing, null, "no editor is open after the reload");
+      assertEq(s.card.timeline.length, before + 1, "one change in the history, as with Enter");
+      assertEq(s.card.timeline[s.card.timeline.length - 1].new, "Набрано без Enter", "the history shows it");
+      assertEq(dialogs, [], "the page did not ask");
+      assert(Object.values(await idbFiles(page)).join("\n").includes("Набрано без Enter"), "it is in IndexedDB");
+      assertEq(page.errors, [], "no page errors");
+      await context.close();
+    },
+  },
+  {
+    name: "a multi-line field's text and a money amount are committed too; a value that does not validate makes the page ask",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      const dialogs = [];
+      let accept = true;
+      page.on("dialog", (d) => { dialogs.push(d.type()); (accept ? d.accept() : d.dismiss()).catch(() => {}); });
+      const id = await openDeal(page, url);
+
+      await openEditor(page, id, "COMMENTS");
+      await page.keyboard.press("Control+A");
+      await page.keyboard.insertText("строка 1\nстрока 2");
+      await page.reload();
+      await waitForApp(page);
+      let s = await state(page);
+      assertEq(s.card.fields.COMMENTS.value, "строка 1\nстрока 2", "the multi-line text was saved");
+
+      await openEditor(page, id, "OPPORTUNITY_WITH_CURRENCY");
+      await page.keyboard.press("Control+A");
+      await page.keyboard.insertText("123 456");
+      await page.reload();
+      await waitForApp(page);
+      s = await state(page);
+      assertEq(s.card.fields.OPPORTUNITY_WITH_CURRENCY.value.m, 12345600, "the amount was saved");
+      assertEq(dialogs, [], "no prompt so far");
+
+      // Letters in the amount do not parse: leaving asks, and staying keeps the editor with its error.
+      const amount = s.card.fields.OPPORTUNITY_WITH_CURRENCY.value;
+      await openEditor(page, id, "OPPORTUNITY_WITH_CURRENCY");
+      await page.keyboard.press("Control+A");
+      await page.keyboard.insertText("сто рублей");
+      await frames(page, 2);
+      accept = false;
+      await page.evaluate(() => { location.reload(); });
+      await page.waitForTimeout(300);
+      assertEq(dialogs, ["beforeunload"], "the page asked before leaving");
+      await frames(page, 2);
+      s = await state(page);
+      assert(s.editing && s.editing.field === "OPPORTUNITY_WITH_CURRENCY" && s.editing.error,
+        "the editor is still open with its error: " + JSON.stringify(s.editing));
+      assertEq(s.card.fields.OPPORTUNITY_WITH_CURRENCY.value, amount, "nothing was written");
+      const box = await find(page, { id: `field:${id}:OPPORTUNITY_WITH_CURRENCY` });
+      assertEq(box.value, "сто рублей", "the typed text is still there");
+
+      // Leaving anyway (the user confirms) drops the invalid text; the stored amount is the one before.
+      accept = true;
+      await page.reload();
+      await waitForApp(page);
+      s = await state(page);
+      assertEq(s.card.fields.OPPORTUNITY_WITH_CURRENCY.value, amount, "the stored amount after leaving");
+      assertEq(dialogs, ["beforeunload", "beforeunload"], "it asked once more, and was let go");
+      await context.close();
+    },
+  },
+];

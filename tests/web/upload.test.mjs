@@ -1,0 +1,347 @@
+// "Отправить мои данные" (issue 19): a workspace built alone in the browser goes to a team server whole —
+// configuration, users, items with their stages, timelines, to-dos, products, documents and links — and a
+// second browser that takes the server's data sees the same workspace. Into a server that already has data,
+// a dry run is shown first (colliding ids renamed, nothing merged by accident) and nothing changes until the
+// user confirms. Everything through the real UI; the backups compared at the end are downloaded with the
+// settings page's button, as a person would.
+import path from "node:path";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { newPage, waitForApp, state, find, findAll, click, frames, scrollTo, waitSaved, assert, assertEq } from "./browser.mjs";
+import { api, loginDialog, spawnServer, waitSemantics } from "./web_support.mjs";
+
+const ADMIN = { login: "admin", password: "kartoteka" };
+const FIELDS = { x: 300, y: 600 };
+
+async function startServer() {
+  const dir = await mkdtemp(path.join(tmpdir(), "kt-upload-"));
+  const server = await spawnServer(["--data-dir", dir, "--admin-login", ADMIN.login, "--admin-password", ADMIN.password]);
+  return {
+    url: server.url,
+    async stop() {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function openItem(page, url, id) {
+  await page.goto(url + "#/item/" + id);
+  await waitForApp(page);
+  const s = await state(page);
+  assertEq([s.screen, s.card && s.card.id], ["card", id], "the card is open");
+}
+
+async function typeInto(page, query, text) {
+  await click(page, query);
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.type(text, { delay: 5 });
+  await frames(page, 3);
+}
+
+async function download(page, query) {
+  const started = page.waitForEvent("download", { timeout: 20000 });
+  await click(page, query);
+  const d = await started;
+  return readFile(await d.path(), "utf8");
+}
+
+// The workspace of the backup the settings page downloads.
+async function backupOf(page, url) {
+  await page.goto(url + "#/settings/data");
+  await waitForApp(page);
+  const text = await download(page, { id: "backup:download" });
+  const b = JSON.parse(text);
+  assertEq(b.format, "kartoteka-backup", "a backup was downloaded");
+  return b.workspace;
+}
+
+// Where the server keeps its own bookkeeping, not the user's data: the version at which it confirmed a
+// timeline entry (a local workspace has none yet).
+const SYNC_KEYS = new Set(["ver"]);
+
+// The first place two JSON values differ, as a path, or "" when they are equal.
+function firstDifference(a, b, where = "") {
+  if (a === b) return "";
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== "object" || Array.isArray(a) !== Array.isArray(b))
+    return `${where}: ${JSON.stringify(a)?.slice(0, 200)} ≠ ${JSON.stringify(b)?.slice(0, 200)}`;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) {
+    if (SYNC_KEYS.has(k) && !Array.isArray(a)) continue;
+    const d = firstDifference(a[k], b[k], `${where}/${k}`);
+    if (d) return d;
+  }
+  return "";
+}
+
+// The workspace with its items in the order of their ids (a backup lists them in the order its store keeps
+// them, which says nothing about the data).
+function byId(ws) {
+  return { ...ws, items: [...ws.items].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)) };
+}
+
+// Builds what a person builds alone in a week, through the UI.
+async function buildLocalWorkspace(page, url) {
+  // A deal moved along its pipeline with the stage bar, commented, given a to-do and product rows, and an
+  // invoice generated from it.
+  await openItem(page, url, "D2");
+  await click(page, { role: "radio", name: "Подготовка документов" });
+  await frames(page, 3);
+  assertEq((await state(page)).card.fields.STAGE_ID.value, "PREPARATION", "the deal moved");
+  await click(page, { id: "tl:composer" });
+  await page.keyboard.type("Клиент просит скидку 5%", { delay: 5 });
+  await click(page, { id: "tl:send" });
+  await click(page, { id: "action:todo" });
+  await typeInto(page, { id: "todo:subject" }, "Подготовить договор");
+  await click(page, { id: "todo:save" });
+  await click(page, { id: "tab:products" });
+  await click(page, { id: "prod:add" });
+  await typeInto(page, { id: "prod:0:name" }, "Лицензия CRM");
+  await typeInto(page, { id: "prod:0:price" }, "12000");
+  await typeInto(page, { id: "prod:0:qty" }, "5");
+  await click(page, { id: "prod:save" });
+  await click(page, { id: "tab:main" });
+  await click(page, { id: "action:document" });
+  await find(page, { id: "doc:preview" });
+  const started = page.waitForEvent("download", { timeout: 10000 });
+  await click(page, { id: "doc:save" });
+  await started;
+  let s = await state(page);
+  assertEq(s.card.documents.length, 1, "the invoice is stored on the deal");
+
+  // A custom field on the deal, with a value.
+  const section = s.card.sections[0];
+  await click(page, { id: `secedit:${section.id}` });
+  await scrollTo(page, { id: `createfield:${section.id}` }, FIELDS);
+  await click(page, { id: `createfield:${section.id}` });
+  await find(page, { role: "dialog", name: "Новое поле" });
+  await typeInto(page, { id: "newfield:name_ru" }, "Канал продаж");
+  await click(page, { id: "newfield:submit" });
+  await frames(page, 3);
+  const field = (await state(page)).card.sections[0].fields.find((f) => !section.fields.includes(f));
+  assert(field, "the field was created");
+  await scrollTo(page, { id: `secedit:${section.id}` }, FIELDS);
+  await click(page, { id: `secedit:${section.id}` });
+  await scrollTo(page, { id: `field:D2:${field}` }, FIELDS);
+  await click(page, { id: `field:D2:${field}` });
+  await page.keyboard.type("Партнёры", { delay: 5 });
+  await page.keyboard.press("Enter");
+  await frames(page, 3);
+
+  // A lead converted into a deal, a contact and a company (links both ways).
+  await openItem(page, url, "L1");
+  await click(page, { id: "action:convert" });
+  await find(page, { id: "convert:scheme" });
+  await click(page, { id: "convert:go" });
+  await frames(page, 4);
+  assertEq((await state(page)).card.entity, "deal", "the lead became a deal");
+
+  // A smart-process type with an item.
+  await page.goto(url + "#/settings/types");
+  await waitForApp(page);
+  await click(page, { id: "settings:add_type" });
+  await typeInto(page, { id: "typeform:name" }, "Проект");
+  await typeInto(page, { id: "typeform:plural" }, "Проекты");
+  await click(page, { id: "typeform:save" });
+  await frames(page, 3);
+  await page.goto(url + "#/list/smart_1");
+  await waitForApp(page);
+  await click(page, { id: "action:create" });
+  await typeInto(page, { id: "create:TITLE" }, "Внедрение в филиале");
+  await click(page, { id: "create:submit" });
+  await frames(page, 3);
+  assertEq((await state(page)).card.title, "Внедрение в филиале", "the smart-process item was created");
+  await waitSaved(page);
+}
+
+// Waits until the connected page has pulled the server's workspace.
+async function waitSynced(page, timeout = 30000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const s = await state(page);
+    if (s.sync.connected && s.sync.status === "synced" && s.sync.cursor) return s;
+    if (Date.now() > deadline) throw new Error("timed out waiting for the sync: " + JSON.stringify(s.sync));
+    await frames(page, 1);
+    await page.waitForTimeout(100);
+  }
+}
+
+export const tests = [
+  {
+    name: "upload a whole local workspace into a new server; a second browser sees exactly the same workspace",
+    async fn({ browser, resultsDir }) {
+      const server = await startServer();
+      try {
+        const a = await newPage(browser);
+        await a.page.goto(server.url);
+        await waitForApp(a.page);
+        await buildLocalWorkspace(a.page, server.url);
+        const local = await backupOf(a.page, server.url);
+
+        await loginDialog(a.page, server.url, ADMIN);
+        await find(a.page, { id: "connect:upload" });
+        await a.page.screenshot({ path: path.join(resultsDir, "upload-choice.png") });
+        await Promise.all([a.page.waitForNavigation({ timeout: 60000 }), click(a.page, { id: "connect:upload" }, { navigates: true })]);
+        await waitForApp(a.page);
+        await waitSynced(a.page);
+        await find(a.page, { role: "alert", name: /Ваши данные на сервере/ }).catch(() => {});
+
+        // The uploading browser, now on the server's data: the deal is where it was moved, with its history.
+        await openItem(a.page, server.url, "D2");
+        let s = await state(a.page);
+        assertEq(s.card.fields.STAGE_ID.value, "PREPARATION", "the stage came along");
+        assert(s.card.timeline.some((e) => e.kind === "comment" && e.detail.includes("скидку 5%")), "the comment came along");
+        assert(s.card.todos.some((t) => t.subject === "Подготовить договор"), "the to-do came along");
+        assertEq(s.card.documents.length, 1, "the invoice came along");
+        assertEq(s.card.products, 1, "the product row came along");
+
+        // A second browser takes the server's data.
+        const b = await newPage(browser);
+        await loginDialog(b.page, server.url, ADMIN);
+        await Promise.all([b.page.waitForNavigation(), click(b.page, { id: "connect:replace" }, { navigates: true })]);
+        await waitForApp(b.page);
+        await waitSynced(b.page);
+        await openItem(b.page, server.url, "D2");
+        s = await state(b.page);
+        assertEq(s.card.fields.STAGE_ID.value, "PREPARATION", "the second browser sees the stage");
+        await b.page.screenshot({ path: path.join(resultsDir, "upload-second-browser.png") });
+
+        const onServerA = await backupOf(a.page, server.url);
+        const onServerB = await backupOf(b.page, server.url);
+        assertEq(firstDifference(byId(onServerA), byId(onServerB)), "", "both browsers hold the same workspace");
+        const diff = firstDifference(byId(local), byId(onServerB));
+        assertEq(diff, "", "the server's workspace is the local one");
+      } finally {
+        await server.stop();
+      }
+    },
+  },
+  {
+    name: "upload into a server that has data: a dry run lists the renamed ids, cancel changes nothing, confirm brings both",
+    async fn({ browser, resultsDir }) {
+      const server = await startServer();
+      try {
+        // The server gets the demo workspace from a first browser.
+        const first = await newPage(browser);
+        await loginDialog(first.page, server.url, ADMIN);
+        await Promise.all([first.page.waitForNavigation({ timeout: 60000 }), click(first.page, { id: "connect:upload" }, { navigates: true })]);
+        await waitForApp(first.page);
+        await waitSynced(first.page);
+        const before = await backupOf(first.page, server.url);
+
+        // A second browser has its own demo workspace (the same ids) and uploads it too.
+        const second = await newPage(browser);
+        await loginDialog(second.page, server.url, ADMIN);
+        await click(second.page, { id: "connect:upload" });
+        await find(second.page, { id: "upload:review" }, { timeout: 30000 });
+        // The dry run's lines, in the user's language, once the dialog has laid them out.
+        await find(second.page, { role: "listitem", name: /^Элемент D1 → D\d+: на сервере уже есть D1 «/ }, { timeout: 10000 });
+        const renames = (await findAll(second.page, { role: "listitem" })).filter((n) => n.id.startsWith("upload:rename:"));
+        assert(renames.length > 0, "the dry run lists renamed items");
+        assert(renames.some((r) => /D1 → /.test(r.name)), "D1 is renamed, not merged: " + renames.map((r) => r.name).slice(0, 5).join(" | "));
+        await second.page.screenshot({ path: path.join(resultsDir, "upload-dry-run.png") });
+
+        // Cancel: the server is as it was.
+        await click(second.page, { id: "connect:cancel" });
+        await frames(second.page, 3);
+        const { token } = await api(server.url, "/api/login", ADMIN);
+        assert(token, "still answering");
+        const unchanged = await backupOf(first.page, server.url);
+        assertEq(firstDifference(before, unchanged), "", "a cancelled dry run changed nothing");
+
+        // Again, and confirm: the server holds both workspaces.
+        await loginDialog(second.page, server.url, ADMIN);
+        await click(second.page, { id: "connect:upload" });
+        await find(second.page, { id: "upload:review" }, { timeout: 30000 });
+        await Promise.all([second.page.waitForNavigation({ timeout: 60000 }), click(second.page, { id: "upload:confirm" }, { navigates: true })]);
+        await waitForApp(second.page);
+        const s = await waitSynced(second.page);
+        const after = await backupOf(second.page, server.url);
+        const count = (ws) => ws.items.length;
+        assertEq(count(after), 2 * count(before), "every item of both browsers is on the server");
+        void s;
+      } finally {
+        await server.stop();
+      }
+    },
+  },
+  {
+    name: "a user who is not the server's administrator is told why he cannot upload, and can take the server's data",
+    async fn({ browser }) {
+      const server = await startServer();
+      try {
+        const { token } = await api(server.url, "/api/login", ADMIN);
+        const now = Date.now();
+        const m = (seq, cmd) => ({ c: "setup", s: seq, h: `${now.toString(16).padStart(16, "0")}-${seq.toString(16).padStart(4, "0")}-setup`, a: "u1", t: now, cmd });
+        await api(server.url, "/api/sync/push", { protocol: 1, schema: 1, mutations: [
+          m(1, { op: "role.put", role: { id: "everything", name: "Everything", defaults: {} } }),
+          m(2, { op: "user.put", user: { id: "u2", name: "Иван Петров", roles: ["everything"] } }),
+        ] }, token);
+        await api(server.url, "/api/accounts", { user: "u2", login: "ivan", password: "ivan-password-1" }, token);
+        const { page } = await newPage(browser);
+        await loginDialog(page, server.url, { login: "ivan", password: "ivan-password-1" });
+        await click(page, { id: "connect:upload" });
+        const err = await find(page, { id: "upload:error" });
+        assert(/администратор/.test(err.name), "the reason is given: " + err.name);
+        await Promise.all([page.waitForNavigation(), click(page, { id: "connect:replace" }, { navigates: true })]);
+        await waitForApp(page);
+        await waitSynced(page);
+      } finally {
+        await server.stop();
+      }
+    },
+  },
+  {
+    name: "after an upload the administrator gives a brought user a login in the user settings; he logs in elsewhere as himself",
+    async fn({ browser, resultsDir }) {
+      const server = await startServer();
+      try {
+        const a = await newPage(browser);
+        await loginDialog(a.page, server.url, ADMIN);
+        await Promise.all([a.page.waitForNavigation({ timeout: 60000 }), click(a.page, { id: "connect:upload" }, { navigates: true })]);
+        await waitForApp(a.page);
+        await waitSynced(a.page);
+
+        // Settings → users: Иван Петров came with the workspace and cannot log in yet.
+        await a.page.goto(server.url + "#/settings/users");
+        await waitForApp(a.page);
+        assertEq((await find(a.page, { id: "userlogin:u2" })).name, "—", "no login yet");
+        assertEq((await find(a.page, { id: "userlogin:u1" })).name, ADMIN.login, "the administrator's own login");
+        await click(a.page, { id: "edituser:u2" });
+        const status = await find(a.page, { id: "userform:account:status" });
+        assert(/Пока не может войти/.test(status.name), "the form says he cannot log in: " + status.name);
+
+        // A password too short is refused inline, and nothing changes.
+        await typeInto(a.page, { id: "userform:account:login" }, "ivan");
+        await typeInto(a.page, { id: "userform:account:password" }, "short");
+        await click(a.page, { id: "userform:account:save" });
+        const err = await find(a.page, { id: "userform:account:error" }, { timeout: 10000 });
+        assert(/от 8/.test(err.name), "the reason is shown: " + err.name);
+        const { token } = await api(server.url, "/api/login", ADMIN);
+        const before = await api(server.url, "/api/accounts", null, token, "GET");
+        assert(!before.accounts.some((x) => x.user === "u2"), "no login was given: " + JSON.stringify(before));
+
+        await typeInto(a.page, { id: "userform:account:password" }, "ivan-password-1");
+        await click(a.page, { id: "userform:account:save" });
+        await find(a.page, { id: "userform:account:status", name: "Входит на сервер с логином ivan" }, { timeout: 10000 });
+        await a.page.screenshot({ path: path.join(resultsDir, "upload-give-login.png") });
+        await click(a.page, { id: "userform:save" });
+        await frames(a.page, 3);
+        assertEq((await find(a.page, { id: "userlogin:u2" })).name, "ivan", "the list shows the login");
+
+        // Another browser: Иван logs in with it and works as himself on the uploaded data.
+        const b = await newPage(browser);
+        await loginDialog(b.page, server.url, { login: "ivan", password: "ivan-password-1" });
+        assertEq((await find(b.page, { id: "connect:hello" })).name, "Иван Петров", "he is who the workspace says");
+        await Promise.all([b.page.waitForNavigation(), click(b.page, { id: "connect:replace" }, { navigates: true })]);
+        await waitForApp(b.page);
+        const s = await waitSynced(b.page);
+        assertEq(s.user, "u2", "the page works as Иван");
+        await openItem(b.page, server.url, "D2");
+      } finally {
+        await server.stop();
+      }
+    },
+  },
+];
