@@ -154,7 +154,15 @@ Status check_unique_ids(const Schema& s) {
 Status load_schema(const json& j, Schema* out) {
   try {
     if (!j.is_object()) return Status::Fail("invalid_snapshot", "the schema is not an object");
-    if (j.value("format", 0) > kSnapshotFormat) return Status::Fail("unsupported_format", "the schema is from a newer version");
+    // Checked before value() and at() would throw (the web build has no exception catching).
+    if (const auto f = j.find("format"); f != j.end()) {
+      if (!f->is_number()) return Status::Fail("invalid_snapshot", "the schema's format is not a number");
+      if (f->get<double>() > kSnapshotFormat)  // as a double: 1e300 does not fit an int
+        return Status::Fail("unsupported_format", "the schema is from a newer version");
+    }
+    for (const char* key : {"entities", "fields", "pipelines"})
+      if (!j.contains(key) || !j[key].is_array())
+        return Status::Fail("invalid_snapshot", std::string("the schema has no list of ") + key);
     Schema s = default_schema();  // built-in default layouts; everything else comes from the document
     s.entities = j.at("entities").get<std::vector<EntityType>>();
     s.fields = j.at("fields").get<std::vector<FieldDef>>();
@@ -248,6 +256,10 @@ json item_json_of(const Schema& s, const Item& item, const std::vector<TimelineE
 }  // namespace
 
 Status load_item(const json& j, Item* item, std::vector<TimelineEntry>* timeline) {
+  // Checked before anything throws (the web build has no exception catching): what a pull page or a file
+  // holds in place of an item most often is something else altogether.
+  if (!j.is_object() || !j.contains("id") || !j["id"].is_string() || !j.contains("entity") || !j["entity"].is_string())
+    return Status::Fail("invalid_snapshot", "an item has no id or entity");
   try {
     Item it;
     it.id = j.at("id").get<std::string>();

@@ -124,6 +124,25 @@ Status parse_pull(const std::string& body, PullPage* out) {
   if (j.is_discarded() && why.code == "too_deep")
     return Status::Fail("malformed_response", "the pull answer: " + why.message);
   if (j.is_discarded() || !j.is_object()) return Status::Fail("malformed_response", "the pull answer is not JSON");
+  // Members of another type are refused before they are read: json::value() and get<>() throw on them (and
+  // the web build has no exception catching, a throw aborts the page), and get<std::uint64_t>() takes -1 for
+  // 2^64-1, which would acknowledge every pending mutation of that client.
+  const auto wrong = [](const char* key, const char* what) {
+    return Status::Fail("malformed_response", std::string("the pull answer: ") + key + " is not " + what);
+  };
+  const auto all_of = [](const json& a, bool (json::*is)() const noexcept) {
+    return std::all_of(a.begin(), a.end(), [is](const json& e) { return (e.*is)(); });
+  };
+  for (const char* key : {"reset", "more", "snapshotDone"})
+    if (const auto m = j.find(key); m != j.end() && !m->is_boolean()) return wrong(key, "true or false");
+  if (const auto m = j.find("cursor"); m != j.end() && !m->is_string()) return wrong("cursor", "a string");
+  for (const char* key : {"removed", "partialTimelines"})
+    if (const auto m = j.find(key); m != j.end() && !(m->is_array() && all_of(*m, &json::is_string)))
+      return wrong(key, "a list of ids");
+  if (const auto m = j.find("items"); m != j.end() && !m->is_array()) return wrong("items", "a list");
+  if (const auto m = j.find("lastMutationIds");
+      m != j.end() && !(m->is_object() && all_of(*m, &json::is_number_unsigned)))
+    return wrong("lastMutationIds", "an object of sequence numbers");
   PullPage page;
   try {
     page.reset = j.value("reset", false);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "core/json_bounded.hpp"
+
 namespace kt::sync {
 
 using nlohmann::json;
@@ -13,9 +15,16 @@ namespace {
 // what the server says it has.
 constexpr int kRetries = 3;
 
+// Answers are read like the sync client's (client.cpp): nesting bounded, and a member of another type reads
+// as absent, without the throw of json::value() (the web build has no exception catching).
 json parse(const std::string& body) {
-  json j = json::parse(body, nullptr, false, true);
+  json j = parse_json_bounded(body);
   return j.is_discarded() ? json() : j;
+}
+
+std::string text_of(const json& j, const char* key) {
+  const auto it = j.is_object() ? j.find(key) : j.end();
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 }  // namespace
@@ -47,9 +56,9 @@ void WorkspaceUpload::fail(const HttpResponse& r, const std::string& during) {
   if (r.status == 0) {
     error_code_ = "offline";
     error_message_ = "no answer from the server " + during;
-  } else if (j.is_object() && j.contains("error") && j["error"].is_string()) {
-    error_code_ = j["error"].get<std::string>();
-    error_message_ = j.value("message", "");
+  } else if (!text_of(j, "error").empty()) {
+    error_code_ = text_of(j, "error");
+    error_message_ = text_of(j, "message");
   } else {
     error_code_ = "http_" + std::to_string(r.status);
     error_message_ = "the server answered " + std::to_string(r.status) + " " + during;
@@ -101,8 +110,10 @@ void WorkspaceUpload::check() {
                   guard([this](HttpResponse r) {
                     json j = parse(r.body);
                     if (r.status != 200 || !j.is_object()) return fail(r, "while checking the backup");
+                    // A dry run without its plan cannot be applied: not a review the user could confirm.
+                    if (text_of(j, "plan").empty()) return fail(HttpResponse{502, ""}, "while checking the backup");
+                    plan_ = text_of(j, "plan");
                     report_ = std::move(j);
-                    plan_ = report_.value("plan", "");
                     phase_ = Phase::Review;
                   }));
 }
