@@ -254,6 +254,9 @@ void draw_account_dialogs(const Workspace& ws, const UiEnv& env, UiOutput& out) 
     if (dialog_begin(tr("logout.title"), "logout", &g_logout, w)) {
       ImGui::PushTextWrapPos(w - px(48));
       std::string text = tr("logout.text");
+      const size_t refused = env.refused ? env.refused->size() : 0;
+      if (refused > 0)
+        text = fill_placeholders(tr("logout.refused"), {std::to_string(refused)}) + " " + text;
       if (env.connection.pending > 0) {
         char buf[256];
         std::snprintf(buf, sizeof buf, tr("logout.pending"), static_cast<int>(env.connection.pending));
@@ -261,7 +264,7 @@ void draw_account_dialogs(const Workspace& ws, const UiEnv& env, UiOutput& out) 
       }
       ImGui::TextUnformatted(text.c_str());
       ImGui::PopTextWrapPos();
-      sem_item("logout:text", env.connection.pending > 0 ? "alert" : "text", text);
+      sem_item("logout:text", env.connection.pending > 0 || refused > 0 ? "alert" : "text", text);
       if (button(tr("logout.submit"), "logout:submit", true)) {
         out.logout = true;
         g_logout = false;

@@ -741,6 +741,8 @@ constexpr Entry kStrings[] = {
     {"logout.pending", "Не отправлено изменений: %d. Они будут потеряны.",
      "Changes not yet sent: %d. They will be lost."},
     {"logout.submit", "Выйти", "Log out"},
+    {"logout.refused", "Отклонённых сервером изменений: {1}. Они будут удалены; скопируйте нужные значения до выхода.",
+     "Changes the server refused: {1}. They will be deleted; copy the values you need before logging out."},
     {"othertab.title", "Картотека открыта в другой вкладке", "Kartoteka is open in another tab"},
     {"othertab.text", "Чтобы данные не перезаписали друг друга, работать можно только в одной вкладке.",
      "So that the tabs do not overwrite each other's data, only one tab can be used at a time."},

@@ -145,6 +145,12 @@ export const tests = [
         await waitForApp(page);
         s = await waitSynced(page, (x) => x.card && x.card.id === DEAL_ID, "the card after the reload");
         assertEq(s.sync.refused, 1, "still one refused change after the reload");
+        // Logging out would delete it with the user's data: the dialog says so first, and cancel keeps it.
+        await click(page, { id: "user" });
+        await click(page, { id: "menu:logout", role: "menuitem" });
+        await find(page, { id: "logout:text", role: "alert", name: /^Отклонённых сервером изменений: 1\. Они будут удалены/ });
+        await click(page, { id: "logout:cancel", role: "button" });
+        assertEq((await state(page)).sync.refused, 1, "cancelling the logout keeps the refused change");
         await click(page, { id: "refused:open", role: "button", name: "Отклонённые изменения (1)" });
         items = await listItems(page);
         assertEq(items.map((n) => n.id), ["refused:" + id], "the same change is listed after the reload");
