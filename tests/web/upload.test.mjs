@@ -92,6 +92,13 @@ async function buildLocalWorkspace(page, url) {
   await click(page, { id: "tl:composer" });
   await page.keyboard.type("Клиент просит скидку 5%", { delay: 5 });
   await click(page, { id: "tl:send" });
+  await frames(page, 3);
+  // ... pinned, so that it heads the history.
+  const comment = (await state(page)).card.timeline.find((e) => e.kind === "comment" && e.detail.includes("скидку 5%"));
+  await scrollTo(page, { id: `tl:pin:${comment.id}` }, { x: 950, y: 600 });
+  await click(page, { id: `tl:pin:${comment.id}` });
+  await frames(page, 2);
+  await scrollTo(page, { id: "action:todo" }, { x: 950, y: 400 });
   await click(page, { id: "action:todo" });
   await typeInto(page, { id: "todo:subject" }, "Подготовить договор");
   await click(page, { id: "todo:save" });
@@ -128,6 +135,20 @@ async function buildLocalWorkspace(page, url) {
   await page.keyboard.type("Партнёры", { delay: 5 });
   await page.keyboard.press("Enter");
   await frames(page, 3);
+
+  // The card's tabs: History before Links, Links hidden (the common view).
+  await click(page, { id: "tabs:configure" });
+  await click(page, { id: "tableft:history" });
+  await click(page, { id: "tabvis:links" });
+  await click(page, { id: "tabs:configure" });
+  await frames(page, 2);
+
+  // A deal in the recycle bin, with its history.
+  await openItem(page, url, "D5");
+  await click(page, { id: "action:more" });
+  await click(page, { id: "menu:delete" });
+  await click(page, { id: "confirm:yes" });
+  await find(page, { id: "card:inbin" });
 
   // A lead converted into a deal, a contact and a company (links both ways).
   await openItem(page, url, "L1");
@@ -178,6 +199,11 @@ export const tests = [
         await waitForApp(a.page);
         await buildLocalWorkspace(a.page, server.url);
         const local = await backupOf(a.page, server.url);
+        // What the comparison at the end covers, besides the demo's data and configuration.
+        const d2 = local.items.find((x) => x.id === "D2");
+        assert(d2.timeline.some((e) => e.kind === "comment" && e.pinned), "the local workspace has a pinned comment");
+        assert(local.items.find((x) => x.id === "D5").deleted, "the local workspace has a deal in the recycle bin");
+        assert(d2.documents.length === 1 && d2.products.length === 1 && d2.activities.length === 1, "documents, products, to-dos");
 
         await loginDialog(a.page, server.url, ADMIN);
         await find(a.page, { id: "connect:upload" });
@@ -195,6 +221,10 @@ export const tests = [
         assert(s.card.todos.some((t) => t.subject === "Подготовить договор"), "the to-do came along");
         assertEq(s.card.documents.length, 1, "the invoice came along");
         assertEq(s.card.products, 1, "the product row came along");
+        assertEq((await findAll(a.page, { role: "tab" })).map((t) => t.name), ["Общие", "Товары", "История"], "the tabs came along");
+        await a.page.goto(server.url + "#/bin");
+        await waitForApp(a.page);
+        await find(a.page, { id: "bin:item:D5" });
 
         // A second browser takes the server's data.
         const b = await newPage(browser);
