@@ -2,7 +2,7 @@
 // the real UI, each surviving a reload.
 import path from "node:path";
 import { newPage, waitForApp, state, find, findAll, click, frames, scrollTo, waitSaved, assert, assertEq } from "./browser.mjs";
-import { open, openItem, replaceText, download } from "./web_support.mjs";
+import { addTextField, open, openItem, replaceText, download } from "./web_support.mjs";
 
 // Opens a combobox and picks an option by its shown name.
 async function choose(page, comboId, optionName) {
@@ -243,25 +243,7 @@ export const tests = [
     async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser);
       await openItem(page, url, "L1");
-      const FIELDS = { x: 300, y: 600 };
-      const before = (await state(page)).card.sections[0];
-      await click(page, { id: `secedit:${before.id}` });
-      await scrollTo(page, { id: `createfield:${before.id}` }, FIELDS);
-      await click(page, { id: `createfield:${before.id}` });
-      await find(page, { role: "dialog", name: "Новое поле" });
-      await replaceText(page, { id: "newfield:name_ru" }, "Объём склада");
-      await click(page, { id: "newfield:submit" });
-      await frames(page, 3);
-      const after = (await state(page)).card.sections[0].fields;
-      const id = after.find((f) => !before.fields.includes(f));
-      assert(id, "the field was created");
-      await scrollTo(page, { id: `secedit:${before.id}` }, FIELDS);
-      await click(page, { id: `secedit:${before.id}` });  // done editing the section
-      await scrollTo(page, { id: `field:L1:${id}` }, FIELDS);
-      await click(page, { id: `field:L1:${id}` });
-      await page.keyboard.type("1200 м²", { delay: 5 });
-      await page.keyboard.press("Enter");
-      await frames(page, 3);
+      const id = await addTextField(page, "L1", "Объём склада", "1200 м²");
       assertEq((await state(page)).card.fields[id].text, "1200 м²", "the lead holds the value");
 
       await click(page, { id: "action:convert" });

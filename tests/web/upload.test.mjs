@@ -6,9 +6,7 @@
 // settings page's button, as a person would.
 import path from "node:path";
 import { newPage, waitForApp, state, find, findAll, click, frames, scrollTo, waitSaved, assert, assertEq } from "./browser.mjs";
-import { ADMIN, api, download, loginDialog, mutationOf, open, openItem, replaceText, startDataServer, waitSynced } from "./web_support.mjs";
-
-const FIELDS = { x: 300, y: 600 };
+import { ADMIN, addTextField, api, download, loginDialog, mutationOf, open, openItem, replaceText, startDataServer, waitSynced } from "./web_support.mjs";
 
 // The workspace of the backup the settings page downloads.
 async function backupOf(page, url) {
@@ -79,27 +77,11 @@ async function buildLocalWorkspace(page, url) {
   const started = page.waitForEvent("download", { timeout: 10000 });
   await click(page, { id: "doc:save" });
   await started;
-  let s = await state(page);
+  const s = await state(page);
   assertEq(s.card.documents.length, 1, "the invoice is stored on the deal");
 
   // A custom field on the deal, with a value.
-  const section = s.card.sections[0];
-  await click(page, { id: `secedit:${section.id}` });
-  await scrollTo(page, { id: `createfield:${section.id}` }, FIELDS);
-  await click(page, { id: `createfield:${section.id}` });
-  await find(page, { role: "dialog", name: "Новое поле" });
-  await replaceText(page, { id: "newfield:name_ru" }, "Канал продаж");
-  await click(page, { id: "newfield:submit" });
-  await frames(page, 3);
-  const field = (await state(page)).card.sections[0].fields.find((f) => !section.fields.includes(f));
-  assert(field, "the field was created");
-  await scrollTo(page, { id: `secedit:${section.id}` }, FIELDS);
-  await click(page, { id: `secedit:${section.id}` });
-  await scrollTo(page, { id: `field:D2:${field}` }, FIELDS);
-  await click(page, { id: `field:D2:${field}` });
-  await page.keyboard.type("Партнёры", { delay: 5 });
-  await page.keyboard.press("Enter");
-  await frames(page, 3);
+  await addTextField(page, "D2", "Канал продаж", "Партнёры");
 
   // The card's tabs: History before Links, Links hidden (the common view).
   await click(page, { id: "tabs:configure" });

@@ -9,7 +9,7 @@ import { once } from "node:events";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { waitForApp, state, find, click, frames, scrollTo, waitIdle, assertEq } from "./browser.mjs";
+import { waitForApp, state, find, click, frames, scrollTo, waitIdle, assert, assertEq } from "./browser.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.resolve(here, "../..");
@@ -67,6 +67,29 @@ export async function setField(page, id, field, text) {
   await page.keyboard.insertText(text);
   await page.keyboard.press("Enter");
   await frames(page, 3);
+}
+
+// Creates a text field named `name` in the first section of the open card of item `id` (the section's edit
+// mode, then the new-field dialog) and enters `value` in it; returns the field's id.
+export async function addTextField(page, id, name, value) {
+  const section = (await state(page)).card.sections[0];
+  await click(page, { id: `secedit:${section.id}` });
+  await scrollTo(page, { id: `createfield:${section.id}` }, FIELDS_COLUMN);
+  await click(page, { id: `createfield:${section.id}` });
+  await find(page, { role: "dialog", name: "Новое поле" });
+  await replaceText(page, { id: "newfield:name_ru" }, name);
+  await click(page, { id: "newfield:submit" });
+  await frames(page, 3);
+  const field = (await state(page)).card.sections[0].fields.find((f) => !section.fields.includes(f));
+  assert(field, "the field was created");
+  await scrollTo(page, { id: `secedit:${section.id}` }, FIELDS_COLUMN);
+  await click(page, { id: `secedit:${section.id}` });  // done editing the section
+  await scrollTo(page, { id: `field:${id}:${field}` }, FIELDS_COLUMN);
+  await click(page, { id: `field:${id}:${field}` });
+  await page.keyboard.type(value, { delay: 5 });
+  await page.keyboard.press("Enter");
+  await frames(page, 3);
+  return field;
 }
 
 // The text in a field's editor, as the semantics tree reports it once all input so far is handled.
