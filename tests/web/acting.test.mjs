@@ -2,7 +2,7 @@
 // the real UI, each surviving a reload.
 import path from "node:path";
 import { newPage, waitForApp, state, find, findAll, click, frames, scrollTo, waitSaved, assert, assertEq } from "./browser.mjs";
-import { addTextField, open, openItem, replaceText, download } from "./web_support.mjs";
+import { addFirstProductRow, addTextField, open, openItem, replaceText, download } from "./web_support.mjs";
 
 // Opens a combobox and picks an option by its shown name.
 async function choose(page, comboId, optionName) {
@@ -142,12 +142,7 @@ export const tests = [
     async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser);
       await openItem(page, url, "D2");
-      await click(page, { id: "tab:products" });
-      await click(page, { id: "prod:add" });
-      await replaceText(page, { id: "prod:0:name" }, "Лицензия CRM");
-      await replaceText(page, { id: "prod:0:price" }, "12000");
-      await replaceText(page, { id: "prod:0:qty" }, "5");
-      await click(page, { id: "prod:save" });
+      await addFirstProductRow(page, "Лицензия CRM", "12000", "5");
       let s = await state(page);
       assertEq(s.card.products, 1, "one product row");
       assertEq(s.card.fields.OPPORTUNITY_WITH_CURRENCY.value, { m: 6000000, c: "RUB" }, "the amount is the products' total");

@@ -6,7 +6,7 @@
 // settings page's button, as a person would.
 import path from "node:path";
 import { newPage, waitForApp, state, find, findAll, click, frames, scrollTo, waitSaved, assert, assertEq } from "./browser.mjs";
-import { ADMIN, addTextField, api, download, loginDialog, mutationOf, open, openItem, replaceText, startDataServer, waitSynced } from "./web_support.mjs";
+import { ADMIN, addFirstProductRow, addTextField, api, download, loginDialog, mutationOf, open, openItem, replaceText, startDataServer, waitSynced } from "./web_support.mjs";
 
 // The workspace of the backup the settings page downloads.
 async function backupOf(page, url) {
@@ -65,12 +65,7 @@ async function buildLocalWorkspace(page, url) {
   await click(page, { id: "action:todo" });
   await replaceText(page, { id: "todo:subject" }, "Подготовить договор");
   await click(page, { id: "todo:save" });
-  await click(page, { id: "tab:products" });
-  await click(page, { id: "prod:add" });
-  await replaceText(page, { id: "prod:0:name" }, "Лицензия CRM");
-  await replaceText(page, { id: "prod:0:price" }, "12000");
-  await replaceText(page, { id: "prod:0:qty" }, "5");
-  await click(page, { id: "prod:save" });
+  await addFirstProductRow(page, "Лицензия CRM", "12000", "5");
   await click(page, { id: "tab:main" });
   await click(page, { id: "action:document" });
   await find(page, { id: "doc:preview" });

@@ -92,6 +92,17 @@ export async function addTextField(page, id, name, value) {
   return field;
 }
 
+// Gives the open card, which has no product rows yet, its first one (`price` and `qty` as a person types
+// them) on the products tab, and saves it.
+export async function addFirstProductRow(page, name, price, qty) {
+  await click(page, { id: "tab:products" });
+  await click(page, { id: "prod:add" });
+  await replaceText(page, { id: "prod:0:name" }, name);
+  await replaceText(page, { id: "prod:0:price" }, price);
+  await replaceText(page, { id: "prod:0:qty" }, qty);
+  await click(page, { id: "prod:save" });
+}
+
 // The text in a field's editor, as the semantics tree reports it once all input so far is handled.
 export async function editorText(page, id, field) {
   await waitIdle(page);
