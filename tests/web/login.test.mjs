@@ -2,12 +2,8 @@
 // is slowed by the server (429 with Retry-After), which the dialog says in words with the wait, never as a
 // code. Nothing is connected meanwhile; the right password still works once the wait is over.
 import path from "node:path";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { waitForApp, state, find, click, frames, assert, assertEq, newPage } from "./browser.mjs";
-import { spawnServer, typeInto } from "./web_support.mjs";
-
-const ADMIN = { login: "admin", password: "kartoteka" };
+import { state, find, click, frames, assert, assertEq, newPage } from "./browser.mjs";
+import { ADMIN, open, startDataServer, typeInto } from "./web_support.mjs";
 
 async function attempt(page, password) {
   await typeInto(page, "connect:password", password);
@@ -19,12 +15,10 @@ export const tests = [
   {
     name: "a wrong password is refused in words; repeated guesses are told how long to wait; nothing connects",
     async fn({ browser, resultsDir }) {
-      const dir = await mkdtemp(path.join(tmpdir(), "kt-login-"));
-      const server = await spawnServer(["--data-dir", dir, "--admin-login", ADMIN.login, "--admin-password", ADMIN.password]);
+      const server = await startDataServer("login");
       try {
         const { page } = await newPage(browser);
-        await page.goto(server.url);
-        await waitForApp(page);
+        await open(page, server.url);
         await click(page, { id: "user" });
         await click(page, { id: "menu:connect" });
         await typeInto(page, "connect:login", ADMIN.login);
@@ -42,7 +36,6 @@ export const tests = [
         assertEq(Boolean(s.sync && s.sync.connected), false, "nothing is connected");
       } finally {
         await server.stop();
-        await rm(dir, { recursive: true, force: true });
       }
     },
   },
