@@ -47,14 +47,10 @@ struct RichDemo : DemoWorkspace {
       REQUIRE(g.status.ok());
       ok(as(admin, GenerateDocument{"D11", g.document, dt->numerator_id, NumeratorState{}, g.numerator_state}, false));
     }
-    FieldDef region;
-    region.id = "UF_CRM_REGION";
-    region.entity = "deal";
-    region.type = FieldType::List;
-    region.label = {"Регион", "Region"};
-    region.options = {{"N", {"Север", "North"}}, {"S", {"Юг", "South"}}};
-    region.visible_to = {"Uu2"};
-    ok(as(admin, PutField{region}, false));
+    ok(as(admin,
+          PutField{list_field("deal", "UF_CRM_REGION", {"Регион", "Region"},
+                              {{"N", {"Север", "North"}}, {"S", {"Юг", "South"}}}, {"Uu2"})},
+          false));
     ok(as(admin, SetField{"D11", "UF_CRM_REGION", Value("S"), {}}, false));
     FieldDef helper;
     helper.id = "UF_CRM_HELPER";

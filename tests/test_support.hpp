@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/demo.hpp"
 #include "core/session.hpp"
@@ -15,6 +16,19 @@ constexpr std::int64_t kNow = 1795000000000;  // 2026-11-18, a fixed "now" for d
 inline void add_deal(Session& s, const std::string& id = "D", std::int64_t now = kNow) {
   auto st = s.dispatch(CreateItem{id, "deal", "", {{"TITLE", Value("Поставка")}}}, now, false);
   REQUIRE_MESSAGE(st.ok(), st.message);
+}
+
+// A custom list field: `options` in display order, seen by `visible_to` (access codes; empty: everyone).
+inline FieldDef list_field(const std::string& entity, const std::string& id, Labels label,
+                           std::vector<ListOption> options, std::vector<std::string> visible_to = {}) {
+  FieldDef f;
+  f.id = id;
+  f.entity = entity;
+  f.type = FieldType::List;
+  f.label = std::move(label);
+  f.options = std::move(options);
+  f.visible_to = std::move(visible_to);
+  return f;
 }
 
 // The demo workspace (users u1 administrator; u2 and u4 managers with their own card view; u3 support

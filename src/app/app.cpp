@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -19,6 +20,7 @@
 #include "core/rights.hpp"
 #include "core/snapshot.hpp"
 #include "core/snapshot_binary.hpp"
+#include "core/text.hpp"
 #include "platform/files.hpp"
 #include "platform/http.hpp"
 #include "platform/tabs.hpp"
@@ -59,10 +61,14 @@ std::optional<Connection> read_connection() {
   std::string text;
   if (!storage::read_file(kConnectionFile, &text)) return std::nullopt;
   json j = json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || j.value("user", "").empty() || j.value("dir", "").empty())
-    return std::nullopt;
-  return Connection{j.value("server", ""), j.value("login", ""), j.value("user", ""),
-                    j.value("token", ""), j.value("dir", ""), j.value("upload", false)};
+  try {
+    if (j.is_discarded() || !j.is_object() || j.value("user", "").empty() || j.value("dir", "").empty())
+      return std::nullopt;
+    return Connection{j.value("server", ""), j.value("login", ""), j.value("user", ""),
+                      j.value("token", ""), j.value("dir", ""), j.value("upload", false)};
+  } catch (const json::exception&) {
+    return std::nullopt;  // a damaged file: as if not connected (the user logs in again)
+  }
 }
 
 bool write_connection(const std::optional<Connection>& c) {
@@ -239,8 +245,19 @@ void App::start_connected(const Connection& c, std::int64_t now) {
   session_ = std::make_unique<Session>(ws_, client, c.user);
   journal_ = std::make_unique<storage::Journal>(c.dir + "/journal");
   std::map<std::string, std::uint64_t> acked;
-  for (const auto& [k, v] : meta.value("acked", json::object()).get<std::map<std::string, json>>())
-    acked[k] = v.get<std::uint64_t>();
+  std::string cursor;
+  std::size_t since_base = 0;
+  try {
+    for (const auto& [k, v] : meta.value("acked", json::object()).get<std::map<std::string, json>>())
+      acked[k] = v.get<std::uint64_t>();
+    cursor = meta.value("cursor", "");
+    since_base = meta.value("sinceBase", std::size_t{0});
+  } catch (const json::exception&) {
+    // Damaged bookkeeping: the server's data is pulled from the start, and the pending changes it has
+    // already applied are recognised by their sequence numbers.
+    acked.clear();
+    cursor.clear();
+  }
   // Pending mutations: journal records the server has not acknowledged, applied on the confirmed state.
   // One that no longer applies here stays pending all the same: the server must see every sequence number
   // (a hole would stop the queue), and it decides.
@@ -260,8 +277,8 @@ void App::start_connected(const Connection& c, std::int64_t now) {
 
   transport_ = std::make_unique<platform::FetchTransport>(c.server);
   sync_ = std::make_unique<sync::SyncClient>(*replica_, *transport_, c.token);
-  sync_->set_cursor(meta.value("cursor", ""));
-  snap_since_base_ = meta.value("sinceBase", std::size_t{0});
+  sync_->set_cursor(cursor);
+  snap_since_base_ = since_base;
   sync_->set_acknowledged(acked);
   sync_->on_dropped = [this](const Mutation& m, const Status& s) { on_refused(m, s); };
   load_refused();
@@ -386,23 +403,38 @@ void App::begin_login(const ui::UiOutput::Login& req) {
   const std::string login = req.login;
   login_transport_->send("POST", "/api/login", body.dump(), "", [this, server, login](sync::HttpResponse r) {
     login_.busy = false;
-    json j = json::parse(r.body, nullptr, false);
-    if (r.status == 200 && !j.is_discarded() && j.contains("token") && j.contains("user")) {
-      const json& u = j["user"];
-      Connection c{server, login, u.value("id", ""), j.value("token", ""), user_dir(server, u.value("id", "")), false};
+    // The answer is read defensively: a member of another type counts as absent.
+    const json j = json::parse(r.body, nullptr, false);
+    auto member = [](const json& o, const char* key) -> const json* {
+      return o.is_object() && o.contains(key) ? &o[key] : nullptr;
+    };
+    auto text = [&](const json& o, const char* key, const std::string& otherwise = {}) {
+      const json* v = member(o, key);
+      return v && v->is_string() ? v->get<std::string>() : otherwise;
+    };
+    const json* user = member(j, "user");
+    const std::string id = user ? text(*user, "id") : std::string();
+    const std::string token = text(j, "token");
+    if (r.status == 200 && !id.empty() && !token.empty()) {
       login_.ok = true;
-      login_.user_name = u.value("name", login);
-      login_.admin = u.value("admin", false);
+      login_.user_name = text(*user, "name", login);
+      const json* admin = member(*user, "admin");
+      login_.admin = admin && admin->is_boolean() && admin->get<bool>();
       login_.local_has_data = ws_.item_count() > 0;
-      login_result_ = c;
+      login_result_ = Connection{server, login, id, token, user_dir(server, id), false};
     } else if (r.status == 401) {
       login_.error = ui::tr("connect.bad_credentials");
+    } else if (r.status == 429) {
+      const json* wait = member(j, "retryAfter");
+      const long long s = wait && wait->is_number_integer() ? std::clamp<long long>(wait->get<long long>(), 1, 86400) : 60;
+      login_.error = fill_placeholders(ui::tr("connect.too_many_attempts"), {std::to_string(s)});
+    } else if (r.status == 503) {
+      login_.error = ui::tr("connect.busy_server");
     } else if (r.status == 0) {
       login_.error = ui::tr("connect.offline");
     } else {
-      login_.error = std::string(ui::tr("connect.failed")) + " (" +
-                     (!j.is_discarded() && j.is_object() ? j.value("error", "HTTP " + std::to_string(r.status))
-                                                         : "HTTP " + std::to_string(r.status)) + ")";
+      const std::string code = text(j, "error", "HTTP " + std::to_string(r.status));
+      login_.error = std::string(ui::tr("connect.failed")) + " (" + code.substr(0, 64) + ")";
     }
   });
 }
@@ -532,7 +564,7 @@ void App::give_login(const ui::UiOutput::Account& a) {
       account_saved_ = a.user;
       return;
     }
-    const std::string code = j.is_object() ? j.value("error", "") : "";
+    const std::string code = j.is_object() && j.contains("error") && j["error"].is_string() ? j["error"].get<std::string>() : "";
     const std::string key = "account." + code;
     const char* text = code.empty() ? nullptr : ui::tr(key.c_str());
     account_error_ = text && key != text ? text

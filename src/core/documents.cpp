@@ -811,6 +811,15 @@ Status regenerate_document(const Workspace& ws, const std::string& author, Gener
   return Status::Ok();
 }
 
+std::vector<std::string> document_uses_now(const Workspace& ws, const std::string& author, const std::string& item_id,
+                                           const Document& d) {
+  const DocTemplate* t = ws.schema().doc_template(d.template_id);
+  if (!t) return {"?"};
+  RenderedDocument r = render_document(ws, author, item_id, *t, ws.schema().my_company, d.number, d.created_ms);
+  if (!r.status) return {"?"};
+  return std::move(r.uses);
+}
+
 bool can_see_document(const Schema& s, const std::string& user, const Document& d,
                       const std::function<bool(const std::string& item)>& readable) {
   if (d.uses.empty() || is_admin(s, user)) return true;

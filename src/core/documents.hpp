@@ -278,6 +278,13 @@ GeneratedDocument generate_document(const Workspace& ws, const std::string& user
 // as generate_document's, or "invalid_document" for a date or offset out of range.
 Status regenerate_document(const Workspace& ws, const std::string& author, GenerateDocument* c);
 
+// What a stored document shows (Document::uses) for one stored by a version that did not record it: its
+// template rendered again for the item as `author` sees the workspace now (exact when the workspace is as it
+// was then: a log replayed), or {"?"} when that cannot be done (template or item gone, a broken template):
+// a use of no known kind, so that only administrators receive the document.
+std::vector<std::string> document_uses_now(const Workspace& ws, const std::string& author, const std::string& item_id,
+                                           const Document& d);
+
 // Whether `user` may receive a stored document (projection: documents are values like any other): an
 // administrator always; anyone else when he may see every field it shows and read every related item it
 // shows (`readable` answers for an item id; without it, a document showing a related item is withheld). A

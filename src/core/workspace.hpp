@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -29,6 +30,10 @@ class Workspace {
   // Ids of the items of an entity type in creation order, deleted ones included.
   const std::vector<std::string>& item_ids(const std::string& entity) const;
   size_t item_count() const { return items_.size(); }
+  // Documents stored without saying what they show (Document::uses: older versions did not record it) get
+  // what `uses_of` answers for them. Returns how many were filled.
+  size_t fill_document_uses(
+      const std::function<std::vector<std::string>(const Item& item, const Document& d)>& uses_of);
   // Grows with every applied mutation: caches keyed by it (sorted lists, indexes) know when to rebuild.
   std::uint64_t version() const { return version_; }
   // Changes whenever items are added or removed: caches that keep Item pointers compare it, and trust their

@@ -69,6 +69,18 @@ Status Workspace::apply_item(const Mutation& m, const GenerateDocument& c) {
   return Status::Ok();
 }
 
+size_t Workspace::fill_document_uses(
+    const std::function<std::vector<std::string>(const Item& item, const Document& d)>& uses_of) {
+  // Asked first, stored after: `uses_of` reads this workspace.
+  std::vector<std::pair<Document*, std::vector<std::string>>> found;
+  for (auto& [id, slot] : items_)
+    for (auto& d : slot.item.documents)
+      if (d.uses.empty())
+        if (auto uses = uses_of(slot.item, d); !uses.empty()) found.emplace_back(&d, std::move(uses));
+  for (auto& [d, uses] : found) d->uses = std::move(uses);
+  return found.size();
+}
+
 Status Workspace::apply_config(const Mutation& m, const PutTemplate& c) {
   if (auto s = admins_only(schema_, m.author, "document templates"); !s) return s;
   auto& all = schema_.templates;

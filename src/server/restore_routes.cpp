@@ -279,7 +279,9 @@ void RestoreService::release(const std::shared_ptr<Upload>& u) {
 // [SECTION] Check and apply
 // ---------------------------------------------------------------------------------------------------------
 
-Response RestoreService::check(const std::string& user, const std::string& id, const json& body) {
+Response RestoreService::with_backup(
+    const std::string& user, const std::string& id, const json& body,
+    const std::function<Response(const io::RestoreOptions&, Upload&, io::BackupStream&)>& then) {
   if (!state_.is_admin(user)) return error_response(403, "forbidden", "only administrators restore a workspace");
   io::RestoreOptions o;
   if (auto why = read_choice(body, &o); !why.empty()) return error_response(400, "malformed_json", why);
@@ -297,53 +299,44 @@ Response RestoreService::check(const std::string& user, const std::string& id, c
   if (!file.ok()) return error_response(500, "storage_failed", "the upload cannot be read");
   io::BackupStream in;
   if (Status s = in.open(file.view(), now()); !s) return status_response(s);
-  return state_.read([&](const Workspace& ws) {
-    io::RestorePlan plan;
-    if (Status s = io::plan_restore(ws, in, o, &plan, nullptr); !s) return status_response(s);
-    json report = io::restore_report_json(plan, ws);
-    report["plan"] = plan_id(u->hash, state_.version(), report);
-    return Response{200, std::move(report)};
+  return then(o, *u, in);
+}
+
+Response RestoreService::check(const std::string& user, const std::string& id, const json& body) {
+  return with_backup(user, id, body, [&](const io::RestoreOptions& o, Upload& u, io::BackupStream& in) {
+    return state_.read([&](const Workspace& ws) {
+      io::RestorePlan plan;
+      if (Status s = io::plan_restore(ws, in, o, &plan, nullptr); !s) return status_response(s);
+      json report = io::restore_report_json(plan, ws);
+      report["plan"] = plan_id(u.hash, state_.version(), report);
+      return Response{200, std::move(report)};
+    });
   });
 }
 
 Response RestoreService::apply(const std::string& user, const std::string& id, const json& body) {
-  if (!state_.is_admin(user)) return error_response(403, "forbidden", "only administrators restore a workspace");
-  io::RestoreOptions o;
-  if (auto why = read_choice(body, &o); !why.empty()) return error_response(400, "malformed_json", why);
-  if (!body.contains("plan") || !body["plan"].is_string())
-    return error_response(400, "malformed_json", "plan: expected the plan of the check");
-  const std::string given = body["plan"].get<std::string>();
-  o.admin = user;
-  Response why;
-  auto u = take(user, id, &why);
-  if (!u) return why;
-  struct Release {
-    RestoreService* s;
-    std::shared_ptr<Upload> u;
-    ~Release() { s->release(u); }
-  } release{this, u};
-  std::lock_guard heavy(heavy_);
-  MappedFile file(u->path, u->received);
-  if (!file.ok()) return error_response(500, "storage_failed", "the upload cannot be read");
-  io::BackupStream in;
-  if (Status s = in.open(file.view(), now()); !s) return status_response(s);
-  json report;
-  Response r = state_.restore(user, [&](const Workspace& ws, std::uint64_t version, Workspace* result) {
-    io::RestorePlan plan;
-    if (Status s = io::plan_restore(ws, in, o, &plan, result); !s) return status_response(s);
-    report = io::restore_report_json(plan, ws);
-    const std::string planned = plan_id(u->hash, version, report);
-    if (planned != given)
-      return error_response(409, "plan_changed",
-                            "the workspace or the choice of people changed since the check: check again");
-    report["plan"] = planned;
-    return Response{200, json()};
+  return with_backup(user, id, body, [&](const io::RestoreOptions& o, Upload& u, io::BackupStream& in) {
+    if (!body.contains("plan") || !body["plan"].is_string())
+      return error_response(400, "malformed_json", "plan: expected the plan of the check");
+    const std::string given = body["plan"].get<std::string>();
+    json report;
+    Response r = state_.restore(user, [&](const Workspace& ws, std::uint64_t version, Workspace* result) {
+      io::RestorePlan plan;
+      if (Status s = io::plan_restore(ws, in, o, &plan, result); !s) return status_response(s);
+      report = io::restore_report_json(plan, ws);
+      const std::string planned = plan_id(u.hash, version, report);
+      if (planned != given)
+        return error_response(409, "plan_changed",
+                              "the workspace or the choice of people changed since the check: check again");
+      report["plan"] = planned;
+      return Response{200, json()};
+    });
+    if (r.status != 200) return r;
+    r.body["report"] = std::move(report);
+    std::lock_guard l(mu_);
+    u.gone = true;  // applied: the upload goes when released
+    return r;
   });
-  if (r.status != 200) return r;
-  r.body["report"] = std::move(report);
-  std::lock_guard l(mu_);
-  u->gone = true;  // applied: the upload goes when released
-  return r;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -17,6 +17,11 @@
 
 #include "sync/server_state.hpp"
 
+namespace kt::io {
+struct RestoreOptions;
+class BackupStream;
+}  // namespace kt::io
+
 namespace httplib {
 class Server;
 struct Request;
@@ -56,6 +61,11 @@ class RestoreService {
   // The upload `id` of `user`, marked busy (check, apply), or the answer why not.
   std::shared_ptr<Upload> take(const std::string& user, const std::string& id, sync::Response* why);
   void release(const std::shared_ptr<Upload>& u);
+  // What check and apply begin with: an administrator, the body's choices, the upload `id` held busy and
+  // its backup opened, one at a time (heavy_); `then` answers with them.
+  sync::Response with_backup(
+      const std::string& user, const std::string& id, const nlohmann::json& body,
+      const std::function<sync::Response(const io::RestoreOptions&, Upload&, io::BackupStream&)>& then);
 
   sync::ServerState& state_;
   RestoreConfig cfg_;

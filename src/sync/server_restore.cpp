@@ -4,6 +4,7 @@
 // state as it was. See ServerState::restore in server_state.hpp.
 #include <stdexcept>
 
+#include "core/documents.hpp"
 #include "core/rights.hpp"
 #include "core/snapshot_binary.hpp"
 #include "sync/server_state.hpp"
@@ -72,9 +73,17 @@ Response ServerState::restore(const std::string& admin, const RestoreBuild& buil
   return Response{200, nlohmann::json{{"version", ver}}};
 }
 
+void ServerState::fill_document_uses_locked() {
+  const size_t n = ws_.fill_document_uses([this](const Item& item, const Document& d) {
+    return document_uses_now(ws_, d.created_by, item.id, d);
+  });
+  if (n && opts_.log) opts_.log(std::to_string(n) + " older document(s) now say what they show");
+}
+
 void ServerState::apply_restore_locked(Workspace ws, std::uint64_t ver, const Mutation& marker) {
   ws.unpack_all();  // the server's readers are threads: nothing may decode lazily
   ws_ = std::move(ws);
+  fill_document_uses_locked();
   ws_.track_new_entries(true);
   ws_.take_new_entries();
   version_ = ver;

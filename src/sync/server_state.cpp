@@ -192,6 +192,7 @@ ServerState::ServerState(std::unique_ptr<LogStore> store, std::string hmac_secre
     if (opts_.log) opts_.log("the checkpoint is not used (" + why + "): replaying the whole log");
   }
   if (start_info_.checkpoint == 0) replay(0);
+  fill_document_uses_locked();
   checkpoint_pos_.store(start_info_.checkpoint);
   publish();
 }
@@ -221,6 +222,10 @@ void ServerState::replay(std::uint64_t after) {
                                  (s ? std::string() : ": " + s.message));
       apply_restore_locked(std::move(ws), r.ver, r.mutation);
     } else if (r.ver > 0) {
+      // A document stored before documents said what they show: the workspace is as it was then, so
+      // rendering its template again tells exactly.
+      if (auto* doc = std::get_if<GenerateDocument>(&r.mutation.cmd); doc && doc->document.uses.empty())
+        doc->document.uses = document_uses_now(ws_, r.mutation.author, doc->item, doc->document);
       Outcome o = apply_locked(r.mutation);
       if (!o.status)
         throw std::runtime_error("the log does not replay: version " + std::to_string(r.ver) +

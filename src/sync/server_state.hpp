@@ -232,6 +232,9 @@ class ServerState {
   // Restores (server_restore.cpp): puts a restored workspace in place at version `ver` (live and in
   // replay), under the exclusive lock.
   void apply_restore_locked(Workspace ws, std::uint64_t ver, const Mutation& marker);
+  // Documents of a checkpoint or a restored backup written before documents said what they show
+  // (core/documents.hpp document_uses_now): told now, so that they are projected like the others.
+  void fill_document_uses_locked();
   // Asks the background writer for a checkpoint (a restore makes the log before it worthless to replay).
   void request_checkpoint();
 

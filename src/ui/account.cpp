@@ -109,10 +109,9 @@ void draw_upload(const UiEnv& env, float fw, UiOutput& out) {
     error_text_line(u.error, "upload:error");
     if (env.login.admin) {
       if (button(tr("upload.retry"), "upload:retry", true)) out.upload_retry = true;
-      ImGui::SameLine();
+      same_line_if_fits(tr("connect.replace"));
     }
     if (button(tr("connect.replace"), "connect:replace")) out.connect_upload = false;
-    ImGui::SameLine();
   } else if (u.phase == P::Review && u.report) {
     const nlohmann::json& r = *u.report;
     ImGui::TextUnformatted(tr("upload.review"));
@@ -165,7 +164,6 @@ void draw_upload(const UiEnv& env, float fw, UiOutput& out) {
     }
     dialog_body_end();
     if (button(tr("upload.confirm"), "upload:confirm", true)) out.upload_apply = true;
-    ImGui::SameLine();
   }
   ImGui::PopTextWrapPos();
 }
@@ -235,13 +233,13 @@ void draw_account_dialogs(const Workspace& ws, const UiEnv& env, UiOutput& out) 
         } else if (env.login.local_has_data) {
           muted_text(tr("connect.choice"));
           if (button(tr("connect.upload"), "connect:upload", true)) out.connect_upload = true;
-          ImGui::SameLine();
+          same_line_if_fits(tr("connect.replace"));
           if (button(tr("connect.replace"), "connect:replace")) out.connect_upload = false;
         } else if (button(tr("connect.start"), "connect:replace", true)) {
           out.connect_upload = false;
         }
       }
-      ImGui::SameLine();
+      same_line_if_fits(tr("dialog.cancel"));
       if (button(tr("dialog.cancel"), "connect:cancel")) {
         out.cancel_login = true;
         g_connect.open = false;
@@ -256,6 +254,9 @@ void draw_account_dialogs(const Workspace& ws, const UiEnv& env, UiOutput& out) 
     if (dialog_begin(tr("logout.title"), "logout", &g_logout, w)) {
       ImGui::PushTextWrapPos(w - px(48));
       std::string text = tr("logout.text");
+      const size_t refused = env.refused ? env.refused->size() : 0;
+      if (refused > 0)
+        text = fill_placeholders(tr("logout.refused"), {std::to_string(refused)}) + " " + text;
       if (env.connection.pending > 0) {
         char buf[256];
         std::snprintf(buf, sizeof buf, tr("logout.pending"), static_cast<int>(env.connection.pending));
@@ -263,7 +264,7 @@ void draw_account_dialogs(const Workspace& ws, const UiEnv& env, UiOutput& out) 
       }
       ImGui::TextUnformatted(text.c_str());
       ImGui::PopTextWrapPos();
-      sem_item("logout:text", env.connection.pending > 0 ? "alert" : "text", text);
+      sem_item("logout:text", env.connection.pending > 0 || refused > 0 ? "alert" : "text", text);
       if (button(tr("logout.submit"), "logout:submit", true)) {
         out.logout = true;
         g_logout = false;

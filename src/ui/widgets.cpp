@@ -69,6 +69,15 @@ bool button(const std::string& label, const std::string& sem_id, bool primary, b
   return clicked && enabled;
 }
 
+void same_line_if_fits(const std::string& next_label) {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  ImGui::PushFont(fonts().medium);
+  const float w = ImGui::CalcTextSize(next_label.c_str()).x + st.FramePadding.x * 2;
+  ImGui::PopFont();
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetItemRectMax().x + st.ItemSpacing.x + w <= right) ImGui::SameLine();
+}
+
 bool link(const std::string& label, const std::string& sem_id, ImU32 col) {
   ImVec2 size = ImGui::CalcTextSize(label.c_str());
   ImVec2 pos = ImGui::GetCursorScreenPos();

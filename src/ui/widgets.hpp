@@ -15,6 +15,9 @@ void panel_end();
 
 // A button with a semantics node. `primary` draws it in the accent colour.
 bool button(const std::string& label, const std::string& sem_id, bool primary = false, bool enabled = true);
+// Before a button that follows another in a row: on the same line when `next_label` still fits in the
+// window, on the next one otherwise (a narrow dialog or a phone never cuts a button off).
+void same_line_if_fits(const std::string& next_label);
 // Text that acts as a link.
 bool link(const std::string& label, const std::string& sem_id, ImU32 color);
 // A coloured rounded label ("chip"), e.g. a stage name in a list.

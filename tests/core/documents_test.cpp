@@ -977,3 +977,23 @@ TEST_CASE("numerators, counters, templates, documents and company details round-
   CHECK(nlohmann::json::object().get<DocTemplate>() == DocTemplate{});
   CHECK(nlohmann::json(d).dump().find("\"item_id\":\"D1\"") != std::string::npos);
 }
+
+TEST_CASE("a stored document that does not say what it shows is told by its template, or kept for administrators") {
+  Crm crm;
+  Workspace ws = crm.workspace();
+  const DocTemplate invoice = default_templates()[0];
+  REQUIRE(ws.schema().doc_template(invoice.id));
+  const Numerator n = default_numerators()[0];
+  GeneratedDocument g = generate_document(ws, "u2", "D1", invoice, crm.me, &n, {}, "doc1", at(2026, 11, 26, 9), 180);
+  REQUIRE(g.status.ok());
+  REQUIRE_FALSE(g.document.uses.empty());
+  Document old = g.document;
+  old.uses.clear();
+  CHECK(document_uses_now(ws, "u2", "D1", old) == g.document.uses);
+  // Its template is gone, or the item: nothing tells, so only administrators receive it.
+  Document orphan = old;
+  orphan.template_id = "gone";
+  CHECK(document_uses_now(ws, "u2", "D1", orphan) == std::vector<std::string>{"?"});
+  CHECK(document_uses_now(ws, "u2", "NOPE", old) == std::vector<std::string>{"?"});
+  CHECK_FALSE(can_see_document(ws.schema(), "u2", Document{.uses = {"?"}}, {}));
+}

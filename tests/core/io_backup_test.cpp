@@ -20,13 +20,8 @@ struct Demo {
   Session admin{ws, "a", "u1"};
   Demo() {
     seed_demo(admin, kNow);
-    FieldDef f;
-    f.id = "UF_CRM_REGION";
-    f.entity = "deal";
-    f.type = FieldType::List;
-    f.label = {"Регион", "Region"};
-    f.options = {{"N", {"Север", "North"}}, {"S", {"Юг", "South"}}};
-    f.visible_to = {"U1"};
+    const FieldDef f = test::list_field("deal", "UF_CRM_REGION", {"Регион", "Region"},
+                                        {{"N", {"Север", "North"}}, {"S", {"Юг", "South"}}}, {"U1"});
     REQUIRE(admin.dispatch(PutField{f}, kNow).ok());
     REQUIRE(admin.dispatch(SetField{"D1", "UF_CRM_REGION", Value("S")}, kNow + 1).ok());
     REQUIRE(admin.dispatch(AddComment{"D1", "Комментарий «с кавычками»\nи переводом строки"}, kNow + 2).ok());

@@ -27,12 +27,7 @@ struct Demo {
 
   void list_field(const std::string& entity, const std::string& id, Labels label, std::vector<ListOption> options,
                   bool multiple = false) {
-    FieldDef f;
-    f.id = id;
-    f.entity = entity;
-    f.type = FieldType::List;
-    f.label = std::move(label);
-    f.options = std::move(options);
+    FieldDef f = test::list_field(entity, id, std::move(label), std::move(options));
     f.multiple = multiple;
     REQUIRE(admin.dispatch(PutField{f}, kNow).ok());
   }

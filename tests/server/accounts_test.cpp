@@ -23,28 +23,12 @@
 #include "core/command.hpp"
 #include "server/database.hpp"
 #include "server/server.hpp"
+#include "server_support.hpp"
 
 using nlohmann::json;
+using namespace kt::test;
 
 namespace {
-
-constexpr const char* kAdmin = "admin";
-constexpr const char* kAdminPassword = "correct horse";
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/kt-accounts-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
-};
-
-std::int64_t system_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // The server's clock: the system's, moved forward by the test.
 struct TestClock {
@@ -55,64 +39,16 @@ struct TestClock {
   }
 };
 
-kt::server::Options options(const std::string& data_dir) {
-  kt::server::Options o;
-  o.port = 0;
-  o.quiet = true;
-  o.data_dir = data_dir;
-  o.admin_login = kAdmin;
-  o.admin_password = kAdminPassword;
-  o.fast_password_hashing = true;
-  return o;
+// With the server's own poke wait: these tests send no poke.
+kt::server::Options server_options(const std::string& data_dir) {
+  return options(data_dir, kt::server::Options{}.poke_timeout_ms);
 }
 
-struct Reply {
-  int status = 0;
-  json body;
-  std::string retry_after;
-};
-
-struct TestServer {
-  std::unique_ptr<kt::server::Server> server;
-  std::thread thread;
-  int port = 0;
-
-  explicit TestServer(const kt::server::Options& o) {
-    server = std::make_unique<kt::server::Server>(o);
-    port = server->bind();
-    REQUIRE(port > 0);
-    thread = std::thread([this] { server->run_bound(); });
-  }
-  ~TestServer() { stop(); }
-  void stop() {
-    if (!server) return;
-    server->stop();
-    thread.join();
-    server.reset();
-  }
-
-  Reply call(const char* method, const std::string& path, const json& body,
-             const std::string& token = {}) const {
-    httplib::Client c("127.0.0.1", port);
-    c.set_read_timeout(30, 0);
-    httplib::Headers h;
-    if (!token.empty()) h.emplace("Authorization", "Bearer " + token);
-    auto res = std::string(method) == "GET"
-                   ? c.Get(path.c_str(), h)
-                   : c.Post(path.c_str(), h, body.dump(), "application/json");
-    REQUIRE(res);
-    return Reply{res->status, json::parse(res->body, nullptr, false),
-                 res->get_header_value("Retry-After")};
-  }
-  Reply login(const std::string& login, const std::string& password) const {
-    return call("POST", "/api/login", json{{"login", login}, {"password", password}});
-  }
-  std::string token(const std::string& login, const std::string& password) const {
-    Reply r = this->login(login, password);
-    REQUIRE_MESSAGE(r.status == 200, r.body.dump());
-    return r.body["token"];
-  }
-  int me(const std::string& token) const { return call("GET", "/api/me", {}, token).status; }
+// Waits longer for an answer (a login may queue for a hashing slot); each test checks what an answer is.
+struct TestServer : LoopbackServer {
+  explicit TestServer(const kt::server::Options& o)
+      : LoopbackServer(o, Expect{30, false, false}) {}
+  int me(const std::string& token) const { return get("/api/me", token).status; }
   Reply push(const std::string& token, const std::vector<kt::Command>& cmds) const {
     static std::atomic<std::uint64_t> seq{0};
     json ms = json::array();
@@ -126,7 +62,7 @@ struct TestServer {
       m.cmd = c;
       ms.push_back(json(m));
     }
-    return call("POST", "/api/sync/push",
+    return post("/api/sync/push",
                 json{{"protocol", 1}, {"schema", 1}, {"mutations", std::move(ms)}}, token);
   }
 };
@@ -137,7 +73,7 @@ void add_ivan(const TestServer& s, const std::string& admin, bool active = true)
   REQUIRE_MESSAGE(r.status == 200, r.body.dump());
   REQUIRE(r.body["results"][0]["status"] == "applied");
   if (active)
-    REQUIRE(s.call("POST", "/api/accounts",
+    REQUIRE(s.post("/api/accounts",
                    json{{"user", "u2"}, {"login", "ivan"}, {"password", "ivan-password"}}, admin)
                 .status == 200);
 }
@@ -160,66 +96,66 @@ unsigned mode_of(const std::string& path) {
 TEST_CASE(
     "wrong passwords get 401, then 429 with Retry-After, waits growing; the right one works after "
     "the wait") {
-  TempDir dir;
+  TempDir dir("kt-accounts");
   TestClock clock;
-  kt::server::Options o = options(dir.path);
+  kt::server::Options o = server_options(dir.path);
   o.now_ms = clock.fn();
   o.login_free_failures = 3;
   o.login_first_delay_ms = 60000;
   TestServer s(o);
 
   for (int i = 0; i < 4; ++i) {
-    Reply r = s.login(kAdmin, "wrong password");
+    Reply r = s.try_login(kAdmin, "wrong password");
     CHECK(r.status == 401);
     CHECK(r.body["error"] == "bad_credentials");
   }
   // The fourth failure made the login wait: even the right password is not checked now.
-  Reply r = s.login(kAdmin, kAdminPassword);
+  Reply r = s.try_login(kAdmin, kAdminPassword);
   CHECK(r.status == 429);
   CHECK(r.body["error"] == "too_many_attempts");
   CHECK(r.body["retryAfter"] == 60);
   CHECK(r.retry_after == "60");
-  CHECK(s.login("ADMIN", "wrong password").status == 429);  // logins compare without case
+  CHECK(s.try_login("ADMIN", "wrong password").status == 429);  // logins compare without case
   // Another login from the same address is not held up by this one's failures.
-  CHECK(s.login("nobody", "wrong password").status == 401);
+  CHECK(s.try_login("nobody", "wrong password").status == 401);
 
   clock.advance(61000);
-  CHECK(s.login(kAdmin, kAdminPassword).status == 200);
+  CHECK(s.try_login(kAdmin, kAdminPassword).status == 200);
   // The success forgot the failures: three free ones again, then the waits grow.
-  for (int i = 0; i < 4; ++i) CHECK(s.login(kAdmin, "wrong password").status == 401);
-  CHECK(s.login(kAdmin, "wrong password").status == 429);
+  for (int i = 0; i < 4; ++i) CHECK(s.try_login(kAdmin, "wrong password").status == 401);
+  CHECK(s.try_login(kAdmin, "wrong password").status == 429);
   clock.advance(61000);
-  CHECK(s.login(kAdmin, "wrong password").status == 401);
-  r = s.login(kAdmin, kAdminPassword);
+  CHECK(s.try_login(kAdmin, "wrong password").status == 401);
+  r = s.try_login(kAdmin, kAdminPassword);
   CHECK(r.status == 429);
   CHECK(r.retry_after == "120");
   clock.advance(121000);
-  CHECK(s.login(kAdmin, kAdminPassword).status == 200);
+  CHECK(s.try_login(kAdmin, kAdminPassword).status == 200);
 }
 
 TEST_CASE("the per-address limit holds across different logins") {
-  TempDir dir;
+  TempDir dir("kt-accounts");
   TestClock clock;
-  kt::server::Options o = options(dir.path);
+  kt::server::Options o = server_options(dir.path);
   o.now_ms = clock.fn();
   o.address_free_failures = 4;
   o.login_first_delay_ms = 30000;
   TestServer s(o);
   for (int i = 0; i < 5; ++i)
-    CHECK(s.login("guess" + std::to_string(i), "wrong password").status == 401);
+    CHECK(s.try_login("guess" + std::to_string(i), "wrong password").status == 401);
   // Every login from this address waits now, whichever it names.
-  Reply r = s.login("guess-new", "wrong password");
+  Reply r = s.try_login("guess-new", "wrong password");
   CHECK(r.status == 429);
   CHECK(r.retry_after == "30");
-  CHECK(s.login(kAdmin, kAdminPassword).status == 429);
+  CHECK(s.try_login(kAdmin, kAdminPassword).status == 429);
   clock.advance(31000);
-  CHECK(s.login(kAdmin, kAdminPassword).status == 200);
+  CHECK(s.try_login(kAdmin, kAdminPassword).status == 200);
 }
 
 TEST_CASE(
     "password checks run in a bounded number of slots; a login that finds none free gets 503") {
-  TempDir dir;
-  kt::server::Options o = options(dir.path);
+  TempDir dir("kt-accounts");
+  kt::server::Options o = server_options(dir.path);
   o.login_free_failures = 1000;
   o.address_free_failures = 1000;
 
@@ -239,12 +175,12 @@ TEST_CASE(
     };
     TestServer s(o);
     Reply first;
-    std::thread a([&] { first = s.login(kAdmin, kAdminPassword); });
+    std::thread a([&] { first = s.try_login(kAdmin, kAdminPassword); });
     {
       std::unique_lock lock(mu);
       cv.wait(lock, [&] { return entered; });
     }
-    Reply r = s.login(kAdmin, kAdminPassword);
+    Reply r = s.try_login(kAdmin, kAdminPassword);
     CHECK(r.status == 503);
     CHECK(r.body["error"] == "busy");
     CHECK(r.retry_after == "1");
@@ -255,7 +191,7 @@ TEST_CASE(
     cv.notify_all();
     a.join();
     CHECK(first.status == 200);
-    CHECK(s.login(kAdmin, kAdminPassword).status == 200);
+    CHECK(s.try_login(kAdmin, kAdminPassword).status == 200);
   }
   SUBCASE("many logins at once: never more hashes than slots, each login waits its turn") {
     std::atomic<int> running{0}, peak{0};
@@ -273,7 +209,7 @@ TEST_CASE(
     std::atomic<int> ok{0};
     for (int i = 0; i < 16; ++i)
       threads.emplace_back([&, i] {
-        if (s.login(i % 2 ? kAdmin : "nobody", i % 2 ? kAdminPassword : "whatever").status ==
+        if (s.try_login(i % 2 ? kAdmin : "nobody", i % 2 ? kAdminPassword : "whatever").status ==
             (i % 2 ? 200 : 401))
           ++ok;
       });
@@ -285,17 +221,17 @@ TEST_CASE(
 }
 
 TEST_CASE("tokens expire when unused for the idle time; every use renews them; expired rows go") {
-  TempDir dir;
+  TempDir dir("kt-accounts");
   TestClock clock;
-  kt::server::Options o = options(dir.path);
+  kt::server::Options o = server_options(dir.path);
   o.now_ms = clock.fn();
   o.token_idle_ms = 3600 * 1000;
   std::string kept;
   {
     TestServer s(o);
-    const std::string token = s.token(kAdmin, kAdminPassword);
-    kept = s.token(kAdmin, kAdminPassword);
-    const std::string idle = s.token(kAdmin, kAdminPassword);
+    const std::string token = s.login(kAdmin, kAdminPassword);
+    kept = s.login(kAdmin, kAdminPassword);
+    const std::string idle = s.login(kAdmin, kAdminPassword);
     clock.advance(40 * 60 * 1000);
     CHECK(s.me(token) == 200);
     CHECK(s.me(kept) == 200);
@@ -305,8 +241,8 @@ TEST_CASE("tokens expire when unused for the idle time; every use renews them; e
     CHECK(s.me(idle) == 401);  // 80 min unused
     clock.advance(61 * 60 * 1000);
     CHECK(s.me(token) == 401);
-    CHECK(s.call("GET", "/api/me", {}, token).body["error"] == "unauthorized");
-    kept = s.token(kAdmin, kAdminPassword);
+    CHECK(s.get("/api/me", token).body["error"] == "unauthorized");
+    kept = s.login(kAdmin, kAdminPassword);
     s.stop();
   }
   CHECK(token_rows(dir.path) == 1);  // the expired ones are deleted, not kept as revoked
@@ -324,12 +260,12 @@ TEST_CASE("tokens expire when unused for the idle time; every use renews them; e
 }
 
 TEST_CASE("deactivating a user revokes his tokens: reactivating him does not bring them back") {
-  TempDir dir;
-  TestServer s(options(dir.path));
-  const std::string admin = s.token(kAdmin, kAdminPassword);
+  TempDir dir("kt-accounts");
+  TestServer s(server_options(dir.path));
+  const std::string admin = s.login(kAdmin, kAdminPassword);
   add_ivan(s, admin);
-  const std::string ivan1 = s.token("ivan", "ivan-password");
-  const std::string ivan2 = s.token("ivan", "ivan-password");
+  const std::string ivan1 = s.login("ivan", "ivan-password");
+  const std::string ivan2 = s.login("ivan", "ivan-password");
   CHECK(s.me(ivan1) == 200);
 
   auto set_active = [&](bool active) {
@@ -340,31 +276,31 @@ TEST_CASE("deactivating a user revokes his tokens: reactivating him does not bri
   set_active(true);
   CHECK(s.me(ivan1) == 401);
   CHECK(s.me(ivan2) == 401);
-  const std::string ivan3 = s.token("ivan", "ivan-password");
+  const std::string ivan3 = s.login("ivan", "ivan-password");
   CHECK(s.me(ivan3) == 200);
 
   set_active(false);
   // Gone already: the administrator's revocation finds nothing left to revoke.
-  CHECK(s.call("POST", "/api/tokens/revoke", json{{"user", "u2"}}, admin).body["revoked"] == 0);
+  CHECK(s.post("/api/tokens/revoke", json{{"user", "u2"}}, admin).body["revoked"] == 0);
   CHECK(s.me(ivan3) == 401);
-  CHECK(s.login("ivan", "ivan-password").status == 401);
+  CHECK(s.try_login("ivan", "ivan-password").status == 401);
   set_active(true);
   CHECK(s.me(ivan3) == 401);
-  CHECK(s.me(s.token("ivan", "ivan-password")) == 200);
+  CHECK(s.me(s.login("ivan", "ivan-password")) == 200);
   CHECK(s.me(admin) == 200);
 }
 
 TEST_CASE(
     "the data directory is private: the directory 0700, the database, its WAL, the lock and the "
     "checkpoint 0600") {
-  TempDir parent;
+  TempDir parent("kt-accounts");
   const std::string dir = parent.path + "/data";
   const mode_t old_mask = ::umask(022);
   const std::vector<std::string> files = {"kartoteka.db", "kartoteka.db-wal", "kartoteka.db-shm",
                                           "lock"};
   {
-    TestServer s(options(dir));
-    s.token(kAdmin, kAdminPassword);  // a write: the WAL has something
+    TestServer s(server_options(dir));
+    s.login(kAdmin, kAdminPassword);  // a write: the WAL has something
     CHECK(mode_of(dir) == 0700);
     for (const auto& f : files) CHECK_MESSAGE(mode_of(dir + "/" + f) == 0600, f);
     s.stop();
@@ -375,8 +311,8 @@ TEST_CASE(
   for (const char* f : {"kartoteka.db", "lock", "kartoteka.checkpoint"})
     REQUIRE(::chmod((dir + "/" + f).c_str(), 0644) == 0);
   {
-    TestServer s(options(dir));
-    s.token(kAdmin, kAdminPassword);
+    TestServer s(server_options(dir));
+    s.login(kAdmin, kAdminPassword);
     for (const auto& f : files) CHECK_MESSAGE(mode_of(dir + "/" + f) == 0600, f);
     CHECK(mode_of(dir + "/kartoteka.checkpoint") == 0600);
     s.stop();
@@ -385,10 +321,10 @@ TEST_CASE(
 }
 
 TEST_CASE("a version 1 database gets the token's last use; its revoked rows are purged") {
-  TempDir dir;
+  TempDir dir("kt-accounts");
   {
-    TestServer s(options(dir.path));
-    s.token(kAdmin, kAdminPassword);
+    TestServer s(server_options(dir.path));
+    s.login(kAdmin, kAdminPassword);
   }
   {
     // As version 1 left it: no last-use column, a revoked row kept.
@@ -398,7 +334,7 @@ TEST_CASE("a version 1 database gets the token's last use; its revoked rows are 
         "created INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0); "
         "INSERT INTO tokens VALUES('a', 'u1', 1, 1); PRAGMA user_version = 1;");
   }
-  TestServer s(options(dir.path));
+  TestServer s(server_options(dir.path));
   s.stop();
   kt::server::Database db(dir.path + "/kartoteka.db");
   kt::server::Statement v(db, "PRAGMA user_version");

@@ -19,90 +19,12 @@
 #include "core/command.hpp"
 #include "server/database.hpp"
 #include "server/server.hpp"
+#include "server_support.hpp"
 
 using nlohmann::json;
+using namespace kt::test;
 
 namespace {
-
-constexpr const char* kAdmin = "admin";
-constexpr const char* kAdminPassword = "correct horse";
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/kt-data-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
-};
-
-kt::server::Options options(const std::string& data_dir) {
-  kt::server::Options o;
-  o.port = 0;
-  o.quiet = true;
-  o.data_dir = data_dir;
-  o.admin_login = kAdmin;
-  o.admin_password = kAdminPassword;
-  o.fast_password_hashing = true;
-  o.poke_timeout_ms = 300;
-  return o;
-}
-
-struct Reply {
-  int status = 0;
-  json body;
-};
-
-struct ApiServer {
-  std::unique_ptr<kt::server::Server> server;
-  std::thread thread;
-  int port = 0;
-
-  explicit ApiServer(const kt::server::Options& o) {
-    server = std::make_unique<kt::server::Server>(o);
-    port = server->bind();
-    REQUIRE(port > 0);
-    thread = std::thread([this] { server->run_bound(); });
-  }
-  ~ApiServer() { stop(); }
-  void stop() {
-    if (!server) return;
-    server->stop();
-    thread.join();
-    server.reset();
-  }
-
-  static httplib::Headers auth(const std::string& token) {
-    if (token.empty()) return {};
-    return {{"Authorization", "Bearer " + token}};
-  }
-  static Reply reply(const httplib::Result& res) {
-    REQUIRE(res);
-    Reply r{res->status, json::parse(res->body, nullptr, false)};
-    CHECK_MESSAGE(!r.body.is_discarded(), "not JSON: " << res->body);
-    CHECK(res->get_header_value("Content-Type").find("application/json") == 0);
-    return r;
-  }
-  Reply post_raw(const std::string& path, const std::string& body,
-                 const std::string& token = {}) const {
-    httplib::Client c("127.0.0.1", port);
-    c.set_read_timeout(10, 0);
-    return reply(c.Post(path.c_str(), auth(token), body, "application/json"));
-  }
-  Reply post(const std::string& path, const json& body, const std::string& token = {}) const {
-    return post_raw(path, body.dump(), token);
-  }
-  Reply get(const std::string& path, const std::string& token = {}) const {
-    httplib::Client c("127.0.0.1", port);
-    c.set_read_timeout(10, 0);
-    return reply(c.Get(path.c_str(), auth(token)));
-  }
-  std::string login(const std::string& login, const std::string& password) const {
-    Reply r = post("/api/login", json{{"login", login}, {"password", password}});
-    REQUIRE_MESSAGE(r.status == 200, r.body.dump());
-    return r.body["token"];
-  }
-};
 
 // Mutations of one client, as the web app sends them.
 struct Client {
@@ -113,10 +35,7 @@ struct Client {
     kt::Mutation m;
     m.client = id;
     m.seq = ++seq;
-    m.hlc = kt::Hlc{std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count(),
-                    static_cast<std::uint32_t>(++counter), id};
+    m.hlc = kt::Hlc{system_ms(), static_cast<std::uint32_t>(++counter), id};
     m.author = "whoever";
     m.time_ms = m.hlc.wall;
     m.cmd = std::move(cmd);
@@ -133,7 +52,7 @@ json pull_body(const std::string& cursor) {
 
 // Admin u1 creates users u2 (reads everything, changes nothing) and u3 (everything), a deal D1 and
 // accounts.
-void seed(const ApiServer& s, const std::string& admin) {
+void seed(const LoopbackServer& s, const std::string& admin) {
   Client c{"setup"};
   kt::Role reader{"reader", "Reader", {}, {}};
   reader.defaults.add = reader.defaults.edit = reader.defaults.remove = kt::Level::None;
@@ -160,7 +79,7 @@ void seed(const ApiServer& s, const std::string& admin) {
 
 TEST_CASE("login, me and logout") {
   TempDir dir;
-  ApiServer s(options(dir.path));
+  LoopbackServer s(options(dir.path));
   Reply r = s.post("/api/login", json{{"login", kAdmin}, {"password", kAdminPassword}});
   REQUIRE(r.status == 200);
   const std::string token = r.body["token"];
@@ -191,7 +110,7 @@ TEST_CASE("login, me and logout") {
 
 TEST_CASE("every error answers in JSON with its code, and leaves the stored state as it was") {
   TempDir dir;
-  ApiServer s(options(dir.path));
+  LoopbackServer s(options(dir.path));
   const std::string admin = s.login(kAdmin, kAdminPassword);
   seed(s, admin);
   const std::string ivan = s.login("ivan", "ivan-password");
@@ -311,7 +230,7 @@ TEST_CASE("every error answers in JSON with its code, and leaves the stored stat
 
 TEST_CASE("sync and REST over HTTP: push, pull with a cursor, item reads and writes") {
   TempDir dir;
-  ApiServer s(options(dir.path));
+  LoopbackServer s(options(dir.path));
   const std::string admin = s.login(kAdmin, kAdminPassword);
   seed(s, admin);
   const std::string maria = s.login("maria", "maria-password");
@@ -350,7 +269,7 @@ TEST_CASE("a poke answers when something changes, or after its wait") {
   kt::server::Options o = options(dir.path);
   o.threads = 6;  // room for two waiting pokes
   o.poke_timeout_ms = 2000;
-  ApiServer s(o);
+  LoopbackServer s(o);
   const std::string admin = s.login(kAdmin, kAdminPassword);
   seed(s, admin);
   const std::string cursor = s.post("/api/sync/pull", pull_body(""), admin).body["cursor"];
@@ -393,7 +312,7 @@ TEST_CASE("one user's waiting pokes are capped (503 busy with Retry-After); hidd
   TempDir dir;
   kt::server::Options o = options(dir.path);
   o.poke_timeout_ms = 60000;  // longer than the test: a poke answers only for a change
-  ApiServer s(o);
+  LoopbackServer s(o);
   const std::string admin = s.login(kAdmin, kAdminPassword);
   seed(s, admin);
   const std::string maria = s.login("maria", "maria-password");
@@ -426,7 +345,7 @@ TEST_CASE("one user's waiting pokes are capped (503 busy with Retry-After); hidd
     pokes.emplace_back([&, i] {
       httplib::Client c("127.0.0.1", s.port);
       c.set_read_timeout(120, 0);
-      auto res = c.Get(("/api/sync/poke?cursor=" + cursor).c_str(), ApiServer::auth(maria));
+      auto res = c.Get(("/api/sync/poke?cursor=" + cursor).c_str(), LoopbackServer::auth(maria));
       if (res) answers[i] = {res->status, res->get_header_value("Retry-After"), json::parse(res->body, nullptr, false)};
       ++done;
     });
@@ -439,7 +358,7 @@ TEST_CASE("one user's waiting pokes are capped (503 busy with Retry-After); hidd
   std::thread ivan_poke([&] {
     httplib::Client c("127.0.0.1", s.port);
     c.set_read_timeout(120, 0);
-    auto res = c.Get(("/api/sync/poke?cursor=" + ivan_cursor).c_str(), ApiServer::auth(ivan));
+    auto res = c.Get(("/api/sync/poke?cursor=" + ivan_cursor).c_str(), LoopbackServer::auth(ivan));
     if (res) ivans = {res->status, "", json::parse(res->body, nullptr, false)};
     ivan_answered = true;
   });
@@ -474,7 +393,7 @@ TEST_CASE("one user's waiting pokes are capped (503 busy with Retry-After); hidd
 
 TEST_CASE("an administrator lists who can log in (no password, no token); nobody else may") {
   TempDir dir;
-  ApiServer s(options(dir.path));
+  LoopbackServer s(options(dir.path));
   const std::string admin = s.login(kAdmin, kAdminPassword);
   seed(s, admin);
   Reply r = s.get("/api/accounts", admin);
@@ -496,7 +415,7 @@ TEST_CASE("an administrator lists who can log in (no password, no token); nobody
 
 TEST_CASE("tokens are revoked by an administrator, by a password change and for inactive users") {
   TempDir dir;
-  ApiServer s(options(dir.path));
+  LoopbackServer s(options(dir.path));
   const std::string admin = s.login(kAdmin, kAdminPassword);
   seed(s, admin);
   const std::string ivan1 = s.login("ivan", "ivan-password");
@@ -535,7 +454,7 @@ TEST_CASE("everything survives a restart on the same data directory") {
   json item;
   std::uint64_t last_ver = 0;
   {
-    ApiServer s(options(dir.path));
+    LoopbackServer s(options(dir.path));
     const std::string admin = s.login(kAdmin, kAdminPassword);
     seed(s, admin);
     ivan = s.login("ivan", "ivan-password");
@@ -554,7 +473,7 @@ TEST_CASE("everything survives a restart on the same data directory") {
     kt::server::Options o = options(dir.path);
     o.admin_login.clear();
     o.admin_password.clear();
-    ApiServer s(o);
+    LoopbackServer s(o);
     CHECK(s.get("/api/me", ivan).status == 200);  // tokens persist
     CHECK(s.get("/api/items/D2", ivan).body == item);
     Reply page = s.post("/api/sync/pull", pull_body(cursor), ivan);
@@ -582,14 +501,14 @@ TEST_CASE("a server refuses to start without a first administrator, or on a dire
   o = options(dir.path);
   o.admin_password = "short";
   CHECK_THROWS_AS(kt::server::Server{o}, std::runtime_error);
-  ApiServer running(options(dir.path));
+  LoopbackServer running(options(dir.path));
   CHECK_THROWS_AS(kt::server::Server{options(dir.path)}, std::runtime_error);
 }
 
 TEST_CASE("a workspace that has users but no account gives the first login to its administrator") {
   TempDir dir;
   {
-    ApiServer s(options(dir.path));
+    LoopbackServer s(options(dir.path));
     seed(s, s.login(kAdmin, kAdminPassword));
   }
   {
@@ -600,7 +519,7 @@ TEST_CASE("a workspace that has users but no account gives the first login to it
   kt::server::Options o = options(dir.path);
   o.admin_login = "chief";
   o.admin_password = "chief-password";
-  ApiServer s(o);
+  LoopbackServer s(o);
   const std::string token = s.login("chief", "chief-password");
   Reply me = s.get("/api/me", token);
   CHECK(me.body["id"] == "u1");
@@ -611,7 +530,7 @@ TEST_CASE("a workspace that has users but no account gives the first login to it
 
 TEST_CASE("a body nested too deep answers 400 too_deep, and the server keeps serving") {
   TempDir dir;
-  ApiServer s(options(dir.path));
+  LoopbackServer s(options(dir.path));
   const std::string admin = s.login(kAdmin, kAdminPassword);
   seed(s, admin);
   // Ivan may change nothing: the body is refused before anyone's rights are looked at.
@@ -658,7 +577,7 @@ TEST_CASE("without a data directory the page and health answer, the sync API say
   kt::server::Options o;
   o.port = 0;
   o.quiet = true;
-  ApiServer s(o);
+  LoopbackServer s(o);
   CHECK(s.get("/api/health").status == 200);
   Reply r = s.post("/api/login", json{{"login", "a"}, {"password", "b"}});
   CHECK(r.status == 503);
@@ -670,14 +589,14 @@ TEST_CASE("a restart loads the checkpoint of the clean stop; without a usable on
   const std::string cp = dir.path + "/kartoteka.checkpoint";
   json item, pulled;
   std::string ivan;
-  auto same_as_before = [&](const ApiServer& s) {
+  auto same_as_before = [&](const LoopbackServer& s) {
     CHECK(s.get("/api/items/D1", ivan).body == item);
     json page = s.post("/api/sync/pull", pull_body(""), ivan).body;
     page.erase("cursor");
     CHECK(page == pulled);
   };
   // Renames D1 as the admin's tab, then remembers what Ivan gets for it and from a fresh pull.
-  auto retitle = [&](const ApiServer& s, const std::string& admin, Client c, const char* title) {
+  auto retitle = [&](const LoopbackServer& s, const std::string& admin, Client c, const char* title) {
     REQUIRE(s.post("/api/sync/push", Client::push({c.mutation(kt::SetField{"D1", "TITLE", kt::Value(title)})}), admin)
                 .status == 200);
     item = s.get("/api/items/D1", ivan).body;
@@ -685,7 +604,7 @@ TEST_CASE("a restart loads the checkpoint of the clean stop; without a usable on
     pulled.erase("cursor");
   };
   {
-    ApiServer s(options(dir.path));
+    LoopbackServer s(options(dir.path));
     CHECK(s.server->started_from_checkpoint() == 0);
     const std::string admin = s.login(kAdmin, kAdminPassword);
     seed(s, admin);
@@ -697,7 +616,7 @@ TEST_CASE("a restart loads the checkpoint of the clean stop; without a usable on
   REQUIRE(::access(cp.c_str(), F_OK) == 0);
   std::uint64_t at = 0;
   {
-    ApiServer s(options(dir.path));
+    LoopbackServer s(options(dir.path));
     at = s.server->started_from_checkpoint();
     CHECK(at > 0);
     same_as_before(s);
@@ -707,7 +626,7 @@ TEST_CASE("a restart loads the checkpoint of the clean stop; without a usable on
     s.stop();
   }
   {
-    ApiServer s(options(dir.path));
+    LoopbackServer s(options(dir.path));
     CHECK(s.server->started_from_checkpoint() > at);
     same_as_before(s);
     s.stop();
@@ -719,14 +638,14 @@ TEST_CASE("a restart loads the checkpoint of the clean stop; without a usable on
     std::fseek(f, 40, SEEK_SET);
     std::fputc('#', f);
     std::fclose(f);
-    ApiServer s(options(dir.path));
+    LoopbackServer s(options(dir.path));
     CHECK(s.server->started_from_checkpoint() == 0);
     same_as_before(s);
     s.stop();
   }
   {
     // The clean stop after the full replay wrote a good one again.
-    ApiServer s(options(dir.path));
+    LoopbackServer s(options(dir.path));
     CHECK(s.server->started_from_checkpoint() > 0);
     same_as_before(s);
   }

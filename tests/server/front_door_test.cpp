@@ -1,13 +1,10 @@
 // The server under attack (issue 20), against a real running instance on a loopback port: what one hostile
 // client may send and hold, and what every answer carries.
 #include <doctest/doctest.h>
-#include <arpa/inet.h>
 #include <httplib.h>
-#include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -22,25 +19,17 @@
 #include "core/command.hpp"
 #include "server/front_door.hpp"
 #include "server/server.hpp"
+#include "server_support.hpp"
 
 using nlohmann::json;
+using namespace kt::test;
 
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/kt-front-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
-};
-
-struct Running {
-  TempDir web, data;
-  std::unique_ptr<kt::server::Server> server;
-  std::thread thread;
-  int port = 0;
+// A server of a small page (two inline scripts, one script file, a picture), with a data directory and the
+// first administrator when asked.
+struct Running : LoopbackServer {
+  TempDir web{"kt-front"}, data{"kt-front"};
 
   explicit Running(std::function<void(kt::server::Options&)> tune = {}, bool with_data = false) {
     std::ofstream(web.path + "/index.html")
@@ -48,103 +37,14 @@ struct Running {
            "<script src=\"x.js\"></script><script>var b = 2;</script>";
     std::ofstream(web.path + "/x.png") << "png";
     kt::server::Options o;
+    if (with_data) o = options(data.path + "/d");
     o.port = 0;
     o.web_root = web.path;
     o.quiet = true;
-    if (with_data) {
-      o.data_dir = data.path + "/d";
-      o.admin_login = "admin";
-      o.admin_password = "correct horse";
-      o.fast_password_hashing = true;
-      o.poke_timeout_ms = 300;
-    }
     if (tune) tune(o);
-    server = std::make_unique<kt::server::Server>(o);
-    port = server->bind();
-    REQUIRE(port > 0);
-    thread = std::thread([this] { server->run_bound(); });
+    start(o);
   }
-  ~Running() {
-    server->stop();
-    thread.join();
-  }
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port);
-    c.set_read_timeout(10, 0);
-    return c;
-  }
-};
-
-struct Answer {
-  int status = 0;  // 0: the connection closed without an answer
-  std::string head, body;
-  std::string header(const std::string& name) const {
-    const auto at = head.find("\r\n" + name + ": ");
-    if (at == std::string::npos) return {};
-    const auto from = at + 4 + name.size();
-    return head.substr(from, head.find("\r\n", from) - from);
-  }
-  json error() const { return json::parse(body, nullptr, false); }
-};
-
-// A bare connection, for what no well-behaved client sends.
-struct Raw {
-  int fd = -1;
-  std::string in;
-  explicit Raw(int port, int guard_seconds = 20) {
-    fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    // Only a guard against hanging the test run for ever, not a timing assertion.
-    timeval guard{guard_seconds, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &guard, sizeof guard);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-      ::close(fd);
-      fd = -1;
-    }
-  }
-  ~Raw() {
-    if (fd >= 0) ::close(fd);
-  }
-  Raw(const Raw&) = delete;
-  Raw& operator=(const Raw&) = delete;
-  bool send(const std::string& bytes) {
-    return fd >= 0 && ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
-  }
-  // Reads one whole answer (headers and a Content-Length body).
-  Answer read() {
-    Answer a;
-    char buf[65536];
-    for (;;) {
-      const auto end = in.find("\r\n\r\n");
-      if (end != std::string::npos) {
-        a.head = in.substr(0, end + 2);
-        a.status = std::atoi(in.c_str() + 9);
-        const std::string len = a.header("Content-Length");
-        const size_t need = len.empty() ? 0 : std::stoul(len);
-        if (in.size() >= end + 4 + need) {
-          a.body = in.substr(end + 4, need);
-          in.erase(0, end + 4 + need);
-          if (a.status == 100) return read();  // "100 Continue" comes before the answer
-          return a;
-        }
-      }
-      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-      if (n <= 0) return Answer{};
-      in.append(buf, static_cast<size_t>(n));
-    }
-  }
-  Answer request(const std::string& bytes) {
-    if (!send(bytes)) return {};
-    return read();
-  }
-  // True when the server has closed the connection (no more bytes, EOF).
-  bool closed() {
-    char c;
-    return ::recv(fd, &c, 1, 0) == 0;
-  }
+  ~Running() { stop(); }  // before the directories go
 };
 
 std::string get(const std::string& path, const std::string& extra = "") {
@@ -401,9 +301,7 @@ TEST_CASE("a store that cannot write: 503 unavailable for the push and for healt
   kt::Mutation m;
   m.client = "c1";
   m.seq = 1;
-  m.time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  std::chrono::system_clock::now().time_since_epoch())
-                  .count();
+  m.time_ms = system_ms();
   m.hlc = kt::Hlc{m.time_ms, 1, "c1"};
   m.author = "u1";
   m.cmd = kt::CreateItem{"D1", "deal", "", {{"TITLE", kt::Value(std::string(200000, 'x'))}}};

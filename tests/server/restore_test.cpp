@@ -26,100 +26,41 @@
 #include "server/restore_routes.hpp"
 #include "server/server.hpp"
 #include "server/sqlite_log_store.hpp"
+#include "server_support.hpp"
 #include "sync/server_state.hpp"
 
 using nlohmann::json;
 using namespace kt;
+using namespace kt::test;
 
 namespace {
 
-constexpr const char* kAdmin = "admin";
-constexpr const char* kAdminPassword = "correct horse";
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/kt-restore-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
-};
-
 // The server's clock: the real one, moved on by the tests that need an hour to pass.
 std::atomic<std::int64_t> g_skew{0};
-std::int64_t clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-             .count() +
-         g_skew.load();
-}
+std::int64_t clock_ms() { return system_ms() + g_skew.load(); }
 
-server::Options options(const std::string& dir) {
-  server::Options o;
-  o.port = 0;
-  o.quiet = true;
-  o.data_dir = dir;
-  o.admin_login = kAdmin;
-  o.admin_password = kAdminPassword;
-  o.fast_password_hashing = true;
-  o.poke_timeout_ms = 300;
+server::Options restore_options(const std::string& dir) {
+  server::Options o = options(dir);
   o.now_ms = clock_ms;
   return o;
 }
 
-struct Reply {
-  int status = 0;
-  json body;
-};
-
-struct Api {
-  std::unique_ptr<server::Server> server;
-  std::thread thread;
-  int port = 0;
+// Logged in as the administrator, whose token goes with every request that names none; waits long for
+// an answer (an apply may take a while).
+struct Api : LoopbackServer {
   std::string token;
 
-  explicit Api(const server::Options& o) {
-    server = std::make_unique<server::Server>(o);
-    port = server->bind();
-    REQUIRE(port > 0);
-    thread = std::thread([this] { server->run_bound(); });
+  explicit Api(const server::Options& o) : LoopbackServer(o, Expect{120, true, false}) {
     token = login(kAdmin, kAdminPassword);
   }
-  ~Api() { stop(); }
-  void stop() {
-    if (!server) return;
-    server->stop();
-    thread.join();
-    server.reset();
-  }
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port);
-    c.set_read_timeout(120, 0);
-    return c;
-  }
-  static Reply reply(const httplib::Result& res) {
-    REQUIRE(res);
-    Reply r{res->status, json::parse(res->body, nullptr, false)};
-    CHECK_MESSAGE(!r.body.is_discarded(), "not JSON: " << res->body);
-    return r;
-  }
-  static httplib::Headers auth(const std::string& t) { return {{"Authorization", "Bearer " + t}}; }
   Reply post(const std::string& path, const json& body, const std::string& t = "") const {
-    auto c = client();
-    return reply(c.Post(path.c_str(), auth(t.empty() ? token : t), body.dump(), "application/json"));
+    return LoopbackServer::post(path, body, t.empty() ? token : t);
   }
   Reply put(const std::string& path, const std::string& bytes, const std::string& t = "") const {
-    auto c = client();
-    return reply(c.Put(path.c_str(), auth(t.empty() ? token : t), bytes, "application/octet-stream"));
+    return LoopbackServer::put(path, bytes, t.empty() ? token : t);
   }
   Reply del(const std::string& path, const std::string& t = "") const {
-    auto c = client();
-    return reply(c.Delete(path.c_str(), auth(t.empty() ? token : t)));
-  }
-  std::string login(const std::string& login, const std::string& password) const {
-    auto c = client();
-    Reply r = reply(c.Post("/api/login", json{{"login", login}, {"password", password}}.dump(), "application/json"));
-    REQUIRE_MESSAGE(r.status == 200, r.body.dump());
-    return r.body["token"];
+    return LoopbackServer::del(path, t.empty() ? token : t);
   }
 
   // Uploads `bytes` in chunks of `chunk`; returns the upload id.
@@ -180,12 +121,12 @@ json pull(const Api& s, const std::string& cursor) {
 }  // namespace
 
 TEST_CASE("a backup uploaded in chunks into an empty server becomes its workspace, replayed after a restart") {
-  TempDir dir;
+  TempDir dir("kt-restore");
   test::RichDemo d;
   const std::string backup = io::make_backup(d.ws, "Анна Смирнова", test::kNow);
   std::string cursor;
   {
-    Api s(options(dir.path));
+    Api s(restore_options(dir.path));
     cursor = pull(s, "")["cursor"];
     const std::string id = s.upload(backup, 64 * 1024);
     // The bytes wait in a file only the server's user may read.
@@ -216,7 +157,7 @@ TEST_CASE("a backup uploaded in chunks into an empty server becomes its workspac
     CHECK(page["reset"] == true);
     CHECK(s.post("/api/sync/pull", json{{"protocol", 1}, {"schema", 1}, {"cursor", cursor}}).status == 200);
     // The administrator keeps his login; the backup's Анна is him now.
-    Reply me = Api::reply(s.client().Get("/api/me", Api::auth(s.token)));
+    Reply me = s.reply(s.client().Get("/api/me", Api::auth(s.token)));
     CHECK(me.body["name"] == "Анна Смирнова");
     CHECK(me.body["admin"] == true);
     CHECK(me.body["login"] == kAdmin);
@@ -233,8 +174,8 @@ TEST_CASE("a backup uploaded in chunks into an empty server becomes its workspac
 }
 
 TEST_CASE("only administrators restore: 403 on every endpoint, nothing changes") {
-  TempDir dir;
-  Api s(options(dir.path));
+  TempDir dir("kt-restore");
+  Api s(restore_options(dir.path));
   test::RichDemo d;
   const std::string backup = io::make_backup(d.ws, "Анна", test::kNow);
   Mutation m;
@@ -257,14 +198,14 @@ TEST_CASE("only administrators restore: 403 on every endpoint, nothing changes")
   }
   // Without a token: 401.
   auto c = s.client();
-  CHECK(Api::reply(c.Post("/api/restore/uploads", "{}", "application/json")).status == 401);
+  CHECK(s.reply(c.Post("/api/restore/uploads", "{}", "application/json")).status == 401);
   // The administrator's upload is untouched and still applies.
   CHECK(s.post(base + "/apply", json{{"plan", plan}}).status == 200);
 }
 
 TEST_CASE("bad and foreign files are refused with their reason and change nothing") {
-  TempDir dir;
-  Api s(options(dir.path));
+  TempDir dir("kt-restore");
+  Api s(restore_options(dir.path));
   test::RichDemo d;
   const std::string good = io::make_backup(d.ws, "Анна", test::kNow);
   json j = json::parse(good);
@@ -299,7 +240,7 @@ TEST_CASE("bad and foreign files are refused with their reason and change nothin
   const std::string id = s.upload(good);
   CHECK(s.put("/api/restore/uploads/" + id + "?offset=abc", "x").status == 400);
   auto c = s.client();
-  CHECK(Api::reply(c.Post(("/api/restore/uploads/" + id + "/check").c_str(), Api::auth(s.token), "[[", "application/json")).status == 400);
+  CHECK(s.reply(c.Post(("/api/restore/uploads/" + id + "/check").c_str(), Api::auth(s.token), "[[", "application/json")).status == 400);
   CHECK(s.check(id, json{{"users", {{"u2", 5}}}}).status == 400);
   CHECK(s.check(id, json{{"users", {{"u2", "u77"}}}}).body["error"] == "invalid_mapping");
   CHECK(s.post("/api/restore/uploads/" + id + "/apply", json::object()).status == 400);
@@ -312,8 +253,8 @@ TEST_CASE("bad and foreign files are refused with their reason and change nothin
 }
 
 TEST_CASE("offsets: a wrong one is 409 with what was received, a resend goes on, sizes are bounded") {
-  TempDir dir;
-  server::Options o = options(dir.path);
+  TempDir dir("kt-restore");
+  server::Options o = restore_options(dir.path);
   o.restore_max_bytes = 1000;
   Api s(o);
   Reply r = s.post("/api/restore/uploads", json::object());
@@ -334,7 +275,7 @@ TEST_CASE("offsets: a wrong one is 409 with what was received, a resend goes on,
   CHECK(s.put(base + "?offset=800", std::string(200, 'c')).body["received"] == 1000);
   CHECK(s.put(base, "x").status == 400);  // no offset
   // A chunk above chunkBytes (but under the 4 MiB body limit) is refused too.
-  server::Options o2 = options(dir.path + "/b");
+  server::Options o2 = restore_options(dir.path + "/b");
   Api s2(o2);
   const std::string id2 = s2.post("/api/restore/uploads", json::object()).body["upload"];
   CHECK(s2.put("/api/restore/uploads/" + id2 + "?offset=0", std::string((3u << 20) + 1, 'x')).status == 413);
@@ -342,9 +283,9 @@ TEST_CASE("offsets: a wrong one is 409 with what was received, a resend goes on,
 }
 
 TEST_CASE("uploads: one per administrator, dropped after an hour idle, on DELETE, and at a restart") {
-  TempDir dir;
+  TempDir dir("kt-restore");
   g_skew = 0;
-  Api s(options(dir.path));
+  Api s(restore_options(dir.path));
   const std::string first = s.post("/api/restore/uploads", json::object()).body["upload"];
   const std::string second = s.post("/api/restore/uploads", json::object()).body["upload"];
   CHECK(s.put("/api/restore/uploads/" + first + "?offset=0", "x").status == 404);  // replaced
@@ -363,17 +304,17 @@ TEST_CASE("uploads: one per administrator, dropped after an hour idle, on DELETE
   const std::string fourth = s.post("/api/restore/uploads", json::object()).body["upload"];
   CHECK(files_in(dir.path + "/restore-uploads") == 1);
   s.stop();
-  Api again(options(dir.path));
+  Api again(restore_options(dir.path));
   CHECK(files_in(dir.path + "/restore-uploads") == 0);
   CHECK(again.put("/api/restore/uploads/" + fourth + "?offset=0", "x").status == 404);
 }
 
 TEST_CASE("the demo into the demo: a merge renames D1…D13 and the rest, lists it, and nothing is merged by accident") {
-  TempDir dir;
+  TempDir dir("kt-restore");
   test::RichDemo d;
   const std::string backup = io::make_backup(d.ws, "Анна", test::kNow);
   {
-    Api s(options(dir.path));
+    Api s(restore_options(dir.path));
     REQUIRE(s.restore(backup, json{{"me", "u1"}}).status == 200);
     const std::string id = s.upload(backup);
     Reply c = s.check(id, json{{"me", "u1"}});
@@ -412,14 +353,14 @@ TEST_CASE("the demo into the demo: a merge renames D1…D13 and the rest, lists 
 }
 
 TEST_CASE("kartoteka-server --restore: refuses a workspace with items unless --merge, dry runs change nothing") {
-  TempDir dir;
+  TempDir dir("kt-restore");
   test::RichDemo d;
   const std::string file = dir.path + "/backup.json";
   {
     std::ofstream f(file, std::ios::binary);
     f << io::make_backup(d.ws, "Анна", test::kNow);
   }
-  server::Options o = options(dir.path + "/data");
+  server::Options o = restore_options(dir.path + "/data");
   server::RestoreRequest req;
   req.file = file;
   req.users["u1"] = "u1";
@@ -473,7 +414,7 @@ TEST_CASE("benchmark: a 100k-item backup uploaded, checked and applied" * doctes
   std::stringstream ss;
   ss << f.rdbuf();
   std::string bytes = ss.str();
-  TempDir dir;
+  TempDir dir("kt-restore");
   auto t0 = std::chrono::steady_clock::now();
   auto secs = [&] {
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -485,7 +426,7 @@ TEST_CASE("benchmark: a 100k-item backup uploaded, checked and applied" * doctes
     ::getrusage(RUSAGE_SELF, &u);
     return u.ru_maxrss / 1024.0;
   };
-  Api s(options(dir.path));
+  Api s(restore_options(dir.path));
   MESSAGE("backup " << bytes.size() / 1048576.0 << " MB, peak RSS before " << rss_mb() << " MB");
   const std::string id = s.upload(bytes);
   MESSAGE("upload in 3 MiB chunks: " << secs() << " s");

@@ -321,6 +321,34 @@ TEST_CASE("a document showing a value hidden from a user does not reach him; oth
   CHECK(pulled_documents(*s, "u4", "D2", false) == std::vector<std::string>{"client-doc"});
 }
 
+TEST_CASE("documents stored before they said what they show are told at start: still withheld from who may not see") {
+  TestServer s;
+  PushClient admin("adm", "u1");
+  seed(*s, admin);
+  admin.push_ok(*s, {deal("D1", "u2"), set("D1", "UF_SECRET", Value("launch codes")),
+                     PutTemplate{doc_template("secret", "<p>{Title}: {UF_SECRET}</p>"), false},
+                     PutTemplate{doc_template("plain", "<p>{Title}</p>"), false}});
+  admin.push_ok(*s, {generate(*s, "u1", "D1", "secret", "with-secret"), generate(*s, "u1", "D1", "plain", "plain")});
+  // As an older version wrote them: the log's documents say nothing of what they show.
+  size_t cleared = 0;
+  for (auto& r : *s.log)
+    if (auto* g = std::get_if<GenerateDocument>(&r.mutation.cmd)) {
+      g->document.uses.clear();
+      ++cleared;
+    }
+  REQUIRE(cleared == 2);
+  s.restart();
+  std::vector<Document> docs = documents_of(*s, "D1");
+  REQUIRE(docs.size() == 2);
+  CHECK(docs[0].uses == std::vector<std::string>{"F:deal.TITLE", "F:deal.UF_SECRET"});
+  CHECK(docs[1].uses == std::vector<std::string>{"F:deal.TITLE"});
+  for (bool binary : {false, true}) {
+    CAPTURE(binary);
+    CHECK(pulled_documents(*s, "u4", "D1", binary) == std::vector<std::string>{"plain"});
+    CHECK(pulled_documents(*s, "u2", "D1", binary) == std::vector<std::string>{"with-secret", "plain"});
+  }
+}
+
 TEST_CASE("documents are limited in size and in number per item") {
   TestServer s;
   PushClient admin("adm", "u1");

@@ -18,6 +18,7 @@
 #include "core/rights.hpp"
 #include "sync/cursor.hpp"
 #include "sync_support.hpp"
+#include "test_support.hpp"
 
 using namespace kt;
 using namespace kt::test;
@@ -820,12 +821,7 @@ TEST_CASE("incremental pulls page through large changes, also many items changed
   TestServer s;
   PushClient admin("adm", "u1");
   seed_org(*s, admin);
-  FieldDef list;
-  list.id = "UF_CRM_KIND";
-  list.entity = "deal";
-  list.type = FieldType::List;
-  list.label = {"Вид", "Kind"};
-  list.options = {{"A", {"А", "A"}}, {"B", {"Б", "B"}}};
+  FieldDef list = list_field("deal", "UF_CRM_KIND", {"Вид", "Kind"}, {{"A", {"А", "A"}}, {"B", {"Б", "B"}}});
   admin.push_ok(*s, {PutField{list}});
   std::vector<Command> creates;
   for (int i = 1; i <= 25; ++i)

@@ -1,24 +1,8 @@
 // Acting from the card (issue 7): to-dos, logging a call, converting a lead, products, documents — through
 // the real UI, each surviving a reload.
 import path from "node:path";
-import { readFile } from "node:fs/promises";
 import { newPage, waitForApp, state, find, findAll, click, frames, scrollTo, waitSaved, assert, assertEq } from "./browser.mjs";
-
-async function openItem(page, url, id) {
-  await page.goto(url + "#/item/" + id);
-  await waitForApp(page);
-  const s = await state(page);
-  assertEq([s.screen, s.card && s.card.id], ["card", id], "the card is open");
-}
-
-// Clicks a text box and replaces what it holds with `text`.
-async function typeInto(page, query, text) {
-  await click(page, query);
-  await page.keyboard.press("Control+A");
-  await page.keyboard.press("Backspace");
-  await page.keyboard.type(text, { delay: 5 });
-  await frames(page, 3);
-}
+import { addFirstProductRow, addTextField, open, openItem, replaceText, download } from "./web_support.mjs";
 
 // Opens a combobox and picks an option by its shown name.
 async function choose(page, comboId, optionName) {
@@ -33,13 +17,6 @@ async function reload(page) {
   return state(page);
 }
 
-async function download(page, query) {
-  const started = page.waitForEvent("download", { timeout: 10000 });
-  await click(page, query);
-  const d = await started;
-  return { name: d.suggestedFilename(), text: await readFile(await d.path(), "utf8") };
-}
-
 export const tests = [
   {
     name: "schedule a to-do with a reminder, see it planned and overdue-aware, postpone it, complete it; it survives a reload",
@@ -48,8 +25,8 @@ export const tests = [
       await openItem(page, url, "D2");
       const before = (await state(page)).card.todos.length;
       await click(page, { id: "action:todo" });
-      await typeInto(page, { id: "todo:subject" }, "Перезвонить по договору");
-      await typeInto(page, { id: "todo:deadline" }, "01.01.2020 10:00");  // in the past: overdue
+      await replaceText(page, { id: "todo:subject" }, "Перезвонить по договору");
+      await replaceText(page, { id: "todo:deadline" }, "01.01.2020 10:00");  // in the past: overdue
       await click(page, { id: "todo:remind:60" });
       await click(page, { id: "todo:save" });
       let s = await state(page);
@@ -95,8 +72,8 @@ export const tests = [
       const opened = await page.evaluate(() => window.opened && window.opened[0]);
       assert(/^tel:\+?\d{10,}$/.test(opened), "a tel: link with the number: " + opened);
       await find(page, { id: "comm:outcome" });
-      await typeInto(page, { id: "comm:duration" }, "3:25");
-      await typeInto(page, { id: "comm:note" }, "Договорились о встрече");
+      await replaceText(page, { id: "comm:duration" }, "3:25");
+      await replaceText(page, { id: "comm:note" }, "Договорились о встрече");
       await page.screenshot({ path: path.join(resultsDir, "call-log.png") });
       await click(page, { id: "comm:save" });
       let s = await state(page);
@@ -108,7 +85,7 @@ export const tests = [
 
       // A bad duration is refused inline and logs nothing.
       await click(page, { id: calls[0].id });
-      await typeInto(page, { id: "comm:duration" }, "три минуты");
+      await replaceText(page, { id: "comm:duration" }, "три минуты");
       await click(page, { id: "comm:save" });
       await find(page, { id: "comm:error" });
       await click(page, { id: "comm:cancel" });
@@ -165,12 +142,7 @@ export const tests = [
     async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser);
       await openItem(page, url, "D2");
-      await click(page, { id: "tab:products" });
-      await click(page, { id: "prod:add" });
-      await typeInto(page, { id: "prod:0:name" }, "Лицензия CRM");
-      await typeInto(page, { id: "prod:0:price" }, "12000");
-      await typeInto(page, { id: "prod:0:qty" }, "5");
-      await click(page, { id: "prod:save" });
+      await addFirstProductRow(page, "Лицензия CRM", "12000", "5");
       let s = await state(page);
       assertEq(s.card.products, 1, "one product row");
       assertEq(s.card.fields.OPPORTUNITY_WITH_CURRENCY.value, { m: 6000000, c: "RUB" }, "the amount is the products' total");
@@ -201,11 +173,10 @@ export const tests = [
     name: "creating a contact with the phone of an existing one warns and links to it; a second press creates anyway; lists show open to-dos",
     async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser);
-      await page.goto(url + "#/list/contact");
-      await waitForApp(page);
+      await open(page, url, "#/list/contact");
       await click(page, { id: "action:create" });
-      await typeInto(page, { id: "create:LAST_NAME" }, "Орлова-Дубль");
-      await typeInto(page, { id: "create:PHONE" }, "8 (912) 555-10-01");
+      await replaceText(page, { id: "create:LAST_NAME" }, "Орлова-Дубль");
+      await replaceText(page, { id: "create:PHONE" }, "8 (912) 555-10-01");
       await click(page, { id: "create:submit" });
       await find(page, { id: "create:duplicates" });
       await find(page, { id: "create:duplicate:C1" });
@@ -218,10 +189,9 @@ export const tests = [
       // An open to-do shows as a count in the deal list.
       await openItem(page, url, "D3");
       await click(page, { id: "action:todo" });
-      await typeInto(page, { id: "todo:subject" }, "Отправить КП");
+      await replaceText(page, { id: "todo:subject" }, "Отправить КП");
       await click(page, { id: "todo:save" });
-      await page.goto(url + "#/list/deal");
-      await waitForApp(page);
+      await open(page, url, "#/list/deal");
       const badge = await find(page, { id: "todos:D3" });
       assertEq(badge.name, "1", "one open to-do on the deal's row");
       await context.close();
@@ -231,17 +201,16 @@ export const tests = [
     name: "settings → documents: numbering and the company's details reach the next invoice; a broken template is refused inline",
     async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser);
-      await page.goto(url + "#/settings/documents");
-      await waitForApp(page);
+      await open(page, url, "#/settings/documents");
       await click(page, { id: "docs:num:invoice" });
-      await typeInto(page, { id: "numform:pattern" }, "INV/{YEAR}/{NUMBER}");
-      await typeInto(page, { id: "numform:start" }, "100");
+      await replaceText(page, { id: "numform:pattern" }, "INV/{YEAR}/{NUMBER}");
+      await replaceText(page, { id: "numform:start" }, "100");
       const next = (await find(page, { id: "numform:next" })).value;
       assert(/^INV\/\d{4}\/0100$/.test(next), "the preview of the next number: " + next);
       await click(page, { id: "numform:save" });
       await scrollTo(page, { id: "docs:company:save" }, { x: 640, y: 500 });
-      await typeInto(page, { id: "docs:docs.co.name" }, "ООО «Картотека»");
-      await typeInto(page, { id: "docs:docs.co.inn" }, "7701234567");
+      await replaceText(page, { id: "docs:docs.co.name" }, "ООО «Картотека»");
+      await replaceText(page, { id: "docs:docs.co.inn" }, "7701234567");
       await click(page, { id: "docs:company:save" });
 
       await scrollTo(page, { id: "docs:tpl:quote" }, { x: 640, y: 500 });
@@ -269,25 +238,7 @@ export const tests = [
     async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser);
       await openItem(page, url, "L1");
-      const FIELDS = { x: 300, y: 600 };
-      const before = (await state(page)).card.sections[0];
-      await click(page, { id: `secedit:${before.id}` });
-      await scrollTo(page, { id: `createfield:${before.id}` }, FIELDS);
-      await click(page, { id: `createfield:${before.id}` });
-      await find(page, { role: "dialog", name: "Новое поле" });
-      await typeInto(page, { id: "newfield:name_ru" }, "Объём склада");
-      await click(page, { id: "newfield:submit" });
-      await frames(page, 3);
-      const after = (await state(page)).card.sections[0].fields;
-      const id = after.find((f) => !before.fields.includes(f));
-      assert(id, "the field was created");
-      await scrollTo(page, { id: `secedit:${before.id}` }, FIELDS);
-      await click(page, { id: `secedit:${before.id}` });  // done editing the section
-      await scrollTo(page, { id: `field:L1:${id}` }, FIELDS);
-      await click(page, { id: `field:L1:${id}` });
-      await page.keyboard.type("1200 м²", { delay: 5 });
-      await page.keyboard.press("Enter");
-      await frames(page, 3);
+      const id = await addTextField(page, "L1", "Объём склада", "1200 м²");
       assertEq((await state(page)).card.fields[id].text, "1200 м²", "the lead holds the value");
 
       await click(page, { id: "action:convert" });

@@ -4,28 +4,13 @@
 // back it is applied again and lands on the server; a discarded one is gone for good.
 //
 // run.mjs's own server runs without a data directory (server-less mode), so this test starts its own.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { newPage, waitForApp, state, find, findAll, click, frames, assert, assertEq } from "./browser.mjs";
-import { openEditor, pollPage, api, loginDialog, spawnServer } from "./web_support.mjs";
+import { newPage, waitForApp, state, find, findAll, click, assert, assertEq } from "./browser.mjs";
+import { ADMIN, api, loginDialog, mutationOf, open, pollPage, setField, startDataServer, waitSynced } from "./web_support.mjs";
 
-const ADMIN = { login: "admin", password: "kartoteka" };
 const IVAN = { login: "ivan", password: "ivan-password-1" };
 const DEAL_ID = "DREF1";
 const DEAL_TITLE = "Сделка с отказом";
-
-async function startServer() {
-  const dir = await mkdtemp(path.join(tmpdir(), "kt-refused-"));
-  const server = await spawnServer(["--data-dir", dir, "--admin-login", ADMIN.login, "--admin-password", ADMIN.password]);
-  return {
-    url: server.url,
-    async stop() {
-      await server.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 // The administrator's other device: pushes commands through the API, as the administrator.
 function adminDevice(url, token) {
@@ -33,11 +18,7 @@ function adminDevice(url, token) {
   const client = "admin-" + Date.now().toString(36);
   return async (...cmds) => {
     const now = Date.now();
-    const mutations = cmds.map((cmd) => {
-      seq++;
-      return { c: client, s: seq, h: `${now.toString(16).padStart(16, "0")}-${seq.toString(16).padStart(4, "0")}-${client}`,
-        a: "u1", t: now, cmd };
-    });
+    const mutations = cmds.map((cmd) => mutationOf(client, ++seq, now, cmd));
     const res = await api(url, "/api/sync/push", { protocol: 1, schema: 1, mutations }, token);
     for (const r of res.results) assertEq(r.status, "applied", `admin mutation ${r.seq}: ${JSON.stringify(r)}`);
   };
@@ -49,27 +30,6 @@ async function getItem(url, token, id) {
   const r = await fetch(new URL("/api/items/" + id, url), { headers: { Authorization: `Bearer ${token}` } });
   assertEq(r.status, 200, "GET /api/items/" + id);
   return r.json();
-}
-
-// Waits until the app says everything is synced and `pred(state)` holds (the app is woken meanwhile).
-async function waitSynced(page, pred = () => true, what = "the sync to settle", timeout = 20000) {
-  const deadline = Date.now() + timeout;
-  let s;
-  for (;;) {
-    s = await state(page);
-    if (s.sync.connected && s.sync.status === "synced" && s.sync.cursor && pred(s)) return s;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; sync: ${JSON.stringify(s.sync)}`);
-    await frames(page, 1);
-    await page.waitForTimeout(100);
-  }
-}
-
-async function setField(page, id, field, text) {
-  await openEditor(page, id, field);
-  await page.keyboard.press("Control+A");
-  await page.keyboard.insertText(text);
-  await page.keyboard.press("Enter");
-  await frames(page, 3);
 }
 
 // Takes Ivan offline, makes `edit` there, has the administrator take the right to edit away meanwhile, and
@@ -94,7 +54,7 @@ export const tests = [
   {
     name: "a change refused by the server is listed with its value and reason, kept across a reload, copied, re-applied and discarded",
     async fn({ browser, resultsDir }) {
-      const server = await startServer();
+      const server = await startDataServer("refused");
       try {
         const { token } = await api(server.url, "/api/login", ADMIN);
         const admin = adminDevice(server.url, token);
@@ -110,8 +70,7 @@ export const tests = [
         await loginDialog(page, server.url, IVAN);
         await Promise.all([page.waitForNavigation(), click(page, { id: "connect:replace" }, { navigates: true })]);
         await waitForApp(page);
-        await page.goto(server.url + "#/item/" + DEAL_ID);
-        await waitForApp(page);
+        await open(page, server.url, "#/item/" + DEAL_ID);
         let s = await waitSynced(page, (x) => x.card && x.card.id === DEAL_ID && x.card.can_edit, "Ivan's card");
         assertEq(s.sync.refused, 0, "nothing refused yet");
 
@@ -145,6 +104,12 @@ export const tests = [
         await waitForApp(page);
         s = await waitSynced(page, (x) => x.card && x.card.id === DEAL_ID, "the card after the reload");
         assertEq(s.sync.refused, 1, "still one refused change after the reload");
+        // Logging out would delete it with the user's data: the dialog says so first, and cancel keeps it.
+        await click(page, { id: "user" });
+        await click(page, { id: "menu:logout", role: "menuitem" });
+        await find(page, { id: "logout:text", role: "alert", name: /^Отклонённых сервером изменений: 1\. Они будут удалены/ });
+        await click(page, { id: "logout:cancel", role: "button" });
+        assertEq((await state(page)).sync.refused, 1, "cancelling the logout keeps the refused change");
         await click(page, { id: "refused:open", role: "button", name: "Отклонённые изменения (1)" });
         items = await listItems(page);
         assertEq(items.map((n) => n.id), ["refused:" + id], "the same change is listed after the reload");

@@ -5,29 +5,14 @@
 // reaches its IndexedDB.
 //
 // run.mjs's own server runs without a data directory (server-less mode), so this test starts its own.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { newPage, waitForApp, state, find, click, frames, assert, assertEq } from "./browser.mjs";
-import { openEditor, idbFiles, pollPage, api, loginDialog, spawnServer } from "./web_support.mjs";
+import { newPage, waitForApp, state, click, frames, assert, assertEq } from "./browser.mjs";
+import { ADMIN, api, idbFiles, loginDialog, mutationOf, openItem, pollPage, setField, startDataServer, waitSynced } from "./web_support.mjs";
 
-const ADMIN = { login: "admin", password: "kartoteka" };
 const IVAN = { login: "ivan", password: "ivan-password-1" };
 const DEAL_ID = "DSYNC1";
 const DEAL_TITLE = "Синхронная сделка";
 const SECRET = "секрет-для-директора-7731";
-
-async function startServer() {
-  const dir = await mkdtemp(path.join(tmpdir(), "kt-sync-"));
-  const server = await spawnServer(["--data-dir", dir, "--admin-login", ADMIN.login, "--admin-password", ADMIN.password]);
-  return {
-    url: server.url,
-    async stop() {
-      await server.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 // The server's workspace for the test, set up through the API as an administrator's other device would:
 // a second user with every right, a field only the administrator sees, and one deal with a value in it.
@@ -35,11 +20,7 @@ async function seedServer(url) {
   const { token } = await api(url, "/api/login", ADMIN);
   let seq = 0;
   const now = Date.now();
-  const mutation = (cmd) => {
-    seq++;
-    return { c: "test-setup", s: seq, h: `${now.toString(16).padStart(16, "0")}-${seq.toString(16).padStart(4, "0")}-test-setup`,
-      a: "u1", t: now, cmd };
-  };
+  const mutation = (cmd) => mutationOf("test-setup", ++seq, now, cmd);
   const res = await api(url, "/api/sync/push", { protocol: 1, schema: 1, mutations: [
     mutation({ op: "role.put", role: { id: "everything", name: "Everything", defaults: {} } }),
     mutation({ op: "user.put", user: { id: "u2", name: "Иван Петров", roles: ["everything"] } }),
@@ -61,37 +42,6 @@ async function connect(page, url, who) {
   await waitSynced(page);
 }
 
-// Waits until the app says everything is synced and `pred(state)` holds (the app is woken meanwhile).
-async function waitSynced(page, pred = () => true, what = "the sync to settle", timeout = 20000) {
-  const deadline = Date.now() + timeout;
-  let s;
-  for (;;) {
-    s = await state(page);
-    if (s.sync.connected && s.sync.status === "synced" && s.sync.cursor && pred(s)) return s;
-    if (Date.now() > deadline) {
-      const card = s.card ? { fields: s.card.fields, comments: comments(s) } : null;
-      throw new Error(`timed out waiting for ${what}; sync: ${JSON.stringify(s.sync)}; card: ${JSON.stringify(card)}`);
-    }
-    await frames(page, 1);
-    await page.waitForTimeout(100);
-  }
-}
-
-async function openCard(page, url, id) {
-  await page.goto(url + "#/item/" + id);
-  await waitForApp(page);
-  const s = await state(page);
-  assertEq([s.screen, s.card && s.card.id], ["card", id], "the card is open");
-}
-
-async function setField(page, id, field, text) {
-  await openEditor(page, id, field);
-  await page.keyboard.press("Control+A");
-  await page.keyboard.insertText(text);
-  await page.keyboard.press("Enter");
-  await frames(page, 3);
-}
-
 async function addComment(page, text) {
   await click(page, { id: "tl:composer" });
   await page.keyboard.type(text, { delay: 5 });
@@ -105,7 +55,7 @@ export const tests = [
   {
     name: "two users: edits show up in the other browser, also after one was offline; reloads keep them",
     async fn({ browser, resultsDir }) {
-      const server = await startServer();
+      const server = await startDataServer("sync");
       try {
         await seedServer(server.url);
         const a = await newPage(browser);
@@ -114,8 +64,8 @@ export const tests = [
         await connect(b.page, server.url, IVAN);
         assertEq([(await state(a.page)).user, (await state(b.page)).user], ["u1", "u2"], "logged in as two users");
 
-        await openCard(a.page, server.url, DEAL_ID);
-        await openCard(b.page, server.url, DEAL_ID);
+        await openItem(a.page, server.url, DEAL_ID);
+        await openItem(b.page, server.url, DEAL_ID);
         let sa = await state(a.page), sb = await state(b.page);
         assertEq(sa.card.fields.UF_CRM_SECRET && sa.card.fields.UF_CRM_SECRET.value, SECRET, "the administrator sees the secret");
         assert(!sb.card.fields.UF_CRM_SECRET, "Ivan does not see the restricted field");
@@ -182,7 +132,7 @@ export const tests = [
   {
     name: "the connected store starts over from a new base once the server's changes fill its shards, and a reload reads it",
     async fn({ browser }) {
-      const server = await startServer();
+      const server = await startDataServer("sync");
       try {
         await seedServer(server.url);
         const a = await newPage(browser);
@@ -196,9 +146,8 @@ export const tests = [
         for (let from = 0; from < N; from += 500) {  // the server takes at most 500 per push
           const mutations = [];
           for (let i = from; i < Math.min(N, from + 500); i++) {
-            mutations.push({ c: "bulk", s: i + 1, h: `${now.toString(16).padStart(16, "0")}-${(i + 1).toString(16).padStart(4, "0")}-bulk`,
-              a: "u1", t: now, cmd: { op: "item.create", item: "DBULK" + i, entity: "deal",
-                fields: [["TITLE", "Пакетная сделка " + i], ["ASSIGNED_BY_ID", "u1"]] } });
+            mutations.push(mutationOf("bulk", i + 1, now, { op: "item.create", item: "DBULK" + i, entity: "deal",
+              fields: [["TITLE", "Пакетная сделка " + i], ["ASSIGNED_BY_ID", "u1"]] }));
           }
           const res = await api(server.url, "/api/sync/push", { protocol: 1, schema: 1, mutations }, token);
           assert(res.results.every((r) => r.status === "applied"), "the bulk push is applied");
@@ -221,11 +170,10 @@ export const tests = [
 
         // One more change from the server goes to a shard over the new base; a reload reads both.
         const more = await api(server.url, "/api/sync/push", { protocol: 1, schema: 1, mutations: [
-          { c: "bulk", s: N + 1, h: `${now.toString(16).padStart(16, "0")}-${(N + 1).toString(16).padStart(4, "0")}-bulk`, a: "u1", t: now,
-            cmd: { op: "item.set", item: "DBULK7", field: "TITLE", value: "Изменена после новой базы" } }] }, token);
+          mutationOf("bulk", N + 1, now, { op: "item.set", item: "DBULK7", field: "TITLE", value: "Изменена после новой базы" })] }, token);
         assertEq(more.results[0].status, "applied", "the edit is applied: " + JSON.stringify(more.results[0]));
         await a.page.evaluate(() => Module._kt_sync_now());
-        await openCard(a.page, server.url, "DBULK7");
+        await openItem(a.page, server.url, "DBULK7");
         s = await waitSynced(a.page, (x) => x.card && x.card.fields.TITLE.value === "Изменена после новой базы" &&
           x.sync.store.since_base === since + 1 && !x.sync.save_pending, "the edit pulled into a shard");
         await a.page.waitForFunction(() => !Module.ktPersist.inFlight && !Module.ktPersist.dirty, null, { timeout: 20000 });

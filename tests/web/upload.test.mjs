@@ -5,57 +5,20 @@
 // user confirms. Everything through the real UI; the backups compared at the end are downloaded with the
 // settings page's button, as a person would.
 import path from "node:path";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { newPage, waitForApp, state, find, findAll, click, frames, scrollTo, waitSaved, assert, assertEq } from "./browser.mjs";
-import { api, loginDialog, spawnServer, waitSemantics } from "./web_support.mjs";
-
-const ADMIN = { login: "admin", password: "kartoteka" };
-const FIELDS = { x: 300, y: 600 };
-
-async function startServer() {
-  const dir = await mkdtemp(path.join(tmpdir(), "kt-upload-"));
-  const server = await spawnServer(["--data-dir", dir, "--admin-login", ADMIN.login, "--admin-password", ADMIN.password]);
-  return {
-    url: server.url,
-    async stop() {
-      await server.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function openItem(page, url, id) {
-  await page.goto(url + "#/item/" + id);
-  await waitForApp(page);
-  const s = await state(page);
-  assertEq([s.screen, s.card && s.card.id], ["card", id], "the card is open");
-}
-
-async function typeInto(page, query, text) {
-  await click(page, query);
-  await page.keyboard.press("Control+A");
-  await page.keyboard.press("Backspace");
-  await page.keyboard.type(text, { delay: 5 });
-  await frames(page, 3);
-}
-
-async function download(page, query) {
-  const started = page.waitForEvent("download", { timeout: 20000 });
-  await click(page, query);
-  const d = await started;
-  return readFile(await d.path(), "utf8");
-}
+import { ADMIN, addFirstProductRow, addTextField, api, download, loginDialog, mutationOf, open, openItem, replaceText, startDataServer, waitSynced } from "./web_support.mjs";
 
 // The workspace of the backup the settings page downloads.
 async function backupOf(page, url) {
-  await page.goto(url + "#/settings/data");
-  await waitForApp(page);
-  const text = await download(page, { id: "backup:download" });
+  await open(page, url, "#/settings/data");
+  const { text } = await download(page, { id: "backup:download" }, 20000);
   const b = JSON.parse(text);
   assertEq(b.format, "kartoteka-backup", "a backup was downloaded");
   return b.workspace;
 }
+
+// Waits until the connected page has pulled the server's workspace.
+const pulled = (page) => waitSynced(page, () => true, "the server's workspace", 30000);
 
 // Where the server keeps its own bookkeeping, not the user's data: the version at which it confirmed a
 // timeline entry (a local workspace has none yet).
@@ -92,42 +55,42 @@ async function buildLocalWorkspace(page, url) {
   await click(page, { id: "tl:composer" });
   await page.keyboard.type("Клиент просит скидку 5%", { delay: 5 });
   await click(page, { id: "tl:send" });
+  await frames(page, 3);
+  // ... pinned, so that it heads the history.
+  const comment = (await state(page)).card.timeline.find((e) => e.kind === "comment" && e.detail.includes("скидку 5%"));
+  await scrollTo(page, { id: `tl:pin:${comment.id}` }, { x: 950, y: 600 });
+  await click(page, { id: `tl:pin:${comment.id}` });
+  await frames(page, 2);
+  await scrollTo(page, { id: "action:todo" }, { x: 950, y: 400 });
   await click(page, { id: "action:todo" });
-  await typeInto(page, { id: "todo:subject" }, "Подготовить договор");
+  await replaceText(page, { id: "todo:subject" }, "Подготовить договор");
   await click(page, { id: "todo:save" });
-  await click(page, { id: "tab:products" });
-  await click(page, { id: "prod:add" });
-  await typeInto(page, { id: "prod:0:name" }, "Лицензия CRM");
-  await typeInto(page, { id: "prod:0:price" }, "12000");
-  await typeInto(page, { id: "prod:0:qty" }, "5");
-  await click(page, { id: "prod:save" });
+  await addFirstProductRow(page, "Лицензия CRM", "12000", "5");
   await click(page, { id: "tab:main" });
   await click(page, { id: "action:document" });
   await find(page, { id: "doc:preview" });
   const started = page.waitForEvent("download", { timeout: 10000 });
   await click(page, { id: "doc:save" });
   await started;
-  let s = await state(page);
+  const s = await state(page);
   assertEq(s.card.documents.length, 1, "the invoice is stored on the deal");
 
   // A custom field on the deal, with a value.
-  const section = s.card.sections[0];
-  await click(page, { id: `secedit:${section.id}` });
-  await scrollTo(page, { id: `createfield:${section.id}` }, FIELDS);
-  await click(page, { id: `createfield:${section.id}` });
-  await find(page, { role: "dialog", name: "Новое поле" });
-  await typeInto(page, { id: "newfield:name_ru" }, "Канал продаж");
-  await click(page, { id: "newfield:submit" });
-  await frames(page, 3);
-  const field = (await state(page)).card.sections[0].fields.find((f) => !section.fields.includes(f));
-  assert(field, "the field was created");
-  await scrollTo(page, { id: `secedit:${section.id}` }, FIELDS);
-  await click(page, { id: `secedit:${section.id}` });
-  await scrollTo(page, { id: `field:D2:${field}` }, FIELDS);
-  await click(page, { id: `field:D2:${field}` });
-  await page.keyboard.type("Партнёры", { delay: 5 });
-  await page.keyboard.press("Enter");
-  await frames(page, 3);
+  await addTextField(page, "D2", "Канал продаж", "Партнёры");
+
+  // The card's tabs: History before Links, Links hidden (the common view).
+  await click(page, { id: "tabs:configure" });
+  await click(page, { id: "tableft:history" });
+  await click(page, { id: "tabvis:links" });
+  await click(page, { id: "tabs:configure" });
+  await frames(page, 2);
+
+  // A deal in the recycle bin, with its history.
+  await openItem(page, url, "D5");
+  await click(page, { id: "action:more" });
+  await click(page, { id: "menu:delete" });
+  await click(page, { id: "confirm:yes" });
+  await find(page, { id: "card:inbin" });
 
   // A lead converted into a deal, a contact and a company (links both ways).
   await openItem(page, url, "L1");
@@ -138,53 +101,43 @@ async function buildLocalWorkspace(page, url) {
   assertEq((await state(page)).card.entity, "deal", "the lead became a deal");
 
   // A smart-process type with an item.
-  await page.goto(url + "#/settings/types");
-  await waitForApp(page);
+  await open(page, url, "#/settings/types");
   await click(page, { id: "settings:add_type" });
-  await typeInto(page, { id: "typeform:name" }, "Проект");
-  await typeInto(page, { id: "typeform:plural" }, "Проекты");
+  await replaceText(page, { id: "typeform:name" }, "Проект");
+  await replaceText(page, { id: "typeform:plural" }, "Проекты");
   await click(page, { id: "typeform:save" });
   await frames(page, 3);
-  await page.goto(url + "#/list/smart_1");
-  await waitForApp(page);
+  await open(page, url, "#/list/smart_1");
   await click(page, { id: "action:create" });
-  await typeInto(page, { id: "create:TITLE" }, "Внедрение в филиале");
+  await replaceText(page, { id: "create:TITLE" }, "Внедрение в филиале");
   await click(page, { id: "create:submit" });
   await frames(page, 3);
   assertEq((await state(page)).card.title, "Внедрение в филиале", "the smart-process item was created");
   await waitSaved(page);
 }
 
-// Waits until the connected page has pulled the server's workspace.
-async function waitSynced(page, timeout = 30000) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const s = await state(page);
-    if (s.sync.connected && s.sync.status === "synced" && s.sync.cursor) return s;
-    if (Date.now() > deadline) throw new Error("timed out waiting for the sync: " + JSON.stringify(s.sync));
-    await frames(page, 1);
-    await page.waitForTimeout(100);
-  }
-}
-
 export const tests = [
   {
     name: "upload a whole local workspace into a new server; a second browser sees exactly the same workspace",
     async fn({ browser, resultsDir }) {
-      const server = await startServer();
+      const server = await startDataServer("upload");
       try {
         const a = await newPage(browser);
-        await a.page.goto(server.url);
-        await waitForApp(a.page);
+        await open(a.page, server.url);
         await buildLocalWorkspace(a.page, server.url);
         const local = await backupOf(a.page, server.url);
+        // What the comparison at the end covers, besides the demo's data and configuration.
+        const d2 = local.items.find((x) => x.id === "D2");
+        assert(d2.timeline.some((e) => e.kind === "comment" && e.pinned), "the local workspace has a pinned comment");
+        assert(local.items.find((x) => x.id === "D5").deleted, "the local workspace has a deal in the recycle bin");
+        assert(d2.documents.length === 1 && d2.products.length === 1 && d2.activities.length === 1, "documents, products, to-dos");
 
         await loginDialog(a.page, server.url, ADMIN);
         await find(a.page, { id: "connect:upload" });
         await a.page.screenshot({ path: path.join(resultsDir, "upload-choice.png") });
         await Promise.all([a.page.waitForNavigation({ timeout: 60000 }), click(a.page, { id: "connect:upload" }, { navigates: true })]);
         await waitForApp(a.page);
-        await waitSynced(a.page);
+        await pulled(a.page);
         await find(a.page, { role: "alert", name: /Ваши данные на сервере/ }).catch(() => {});
 
         // The uploading browser, now on the server's data: the deal is where it was moved, with its history.
@@ -195,13 +148,16 @@ export const tests = [
         assert(s.card.todos.some((t) => t.subject === "Подготовить договор"), "the to-do came along");
         assertEq(s.card.documents.length, 1, "the invoice came along");
         assertEq(s.card.products, 1, "the product row came along");
+        assertEq((await findAll(a.page, { role: "tab" })).map((t) => t.name), ["Общие", "Товары", "История"], "the tabs came along");
+        await open(a.page, server.url, "#/bin");
+        await find(a.page, { id: "bin:item:D5" });
 
         // A second browser takes the server's data.
         const b = await newPage(browser);
         await loginDialog(b.page, server.url, ADMIN);
         await Promise.all([b.page.waitForNavigation(), click(b.page, { id: "connect:replace" }, { navigates: true })]);
         await waitForApp(b.page);
-        await waitSynced(b.page);
+        await pulled(b.page);
         await openItem(b.page, server.url, "D2");
         s = await state(b.page);
         assertEq(s.card.fields.STAGE_ID.value, "PREPARATION", "the second browser sees the stage");
@@ -220,14 +176,14 @@ export const tests = [
   {
     name: "upload into a server that has data: a dry run lists the renamed ids, cancel changes nothing, confirm brings both",
     async fn({ browser, resultsDir }) {
-      const server = await startServer();
+      const server = await startDataServer("upload");
       try {
         // The server gets the demo workspace from a first browser.
         const first = await newPage(browser);
         await loginDialog(first.page, server.url, ADMIN);
         await Promise.all([first.page.waitForNavigation({ timeout: 60000 }), click(first.page, { id: "connect:upload" }, { navigates: true })]);
         await waitForApp(first.page);
-        await waitSynced(first.page);
+        await pulled(first.page);
         const before = await backupOf(first.page, server.url);
 
         // A second browser has its own demo workspace (the same ids) and uploads it too.
@@ -256,7 +212,7 @@ export const tests = [
         await find(second.page, { id: "upload:review" }, { timeout: 30000 });
         await Promise.all([second.page.waitForNavigation({ timeout: 60000 }), click(second.page, { id: "upload:confirm" }, { navigates: true })]);
         await waitForApp(second.page);
-        const s = await waitSynced(second.page);
+        const s = await pulled(second.page);
         const after = await backupOf(second.page, server.url);
         const count = (ws) => ws.items.length;
         assertEq(count(after), 2 * count(before), "every item of both browsers is on the server");
@@ -269,11 +225,11 @@ export const tests = [
   {
     name: "a user who is not the server's administrator is told why he cannot upload, and can take the server's data",
     async fn({ browser }) {
-      const server = await startServer();
+      const server = await startDataServer("upload");
       try {
         const { token } = await api(server.url, "/api/login", ADMIN);
         const now = Date.now();
-        const m = (seq, cmd) => ({ c: "setup", s: seq, h: `${now.toString(16).padStart(16, "0")}-${seq.toString(16).padStart(4, "0")}-setup`, a: "u1", t: now, cmd });
+        const m = (seq, cmd) => mutationOf("setup", seq, now, cmd);
         await api(server.url, "/api/sync/push", { protocol: 1, schema: 1, mutations: [
           m(1, { op: "role.put", role: { id: "everything", name: "Everything", defaults: {} } }),
           m(2, { op: "user.put", user: { id: "u2", name: "Иван Петров", roles: ["everything"] } }),
@@ -286,7 +242,7 @@ export const tests = [
         assert(/администратор/.test(err.name), "the reason is given: " + err.name);
         await Promise.all([page.waitForNavigation(), click(page, { id: "connect:replace" }, { navigates: true })]);
         await waitForApp(page);
-        await waitSynced(page);
+        await pulled(page);
       } finally {
         await server.stop();
       }
@@ -295,17 +251,16 @@ export const tests = [
   {
     name: "after an upload the administrator gives a brought user a login in the user settings; he logs in elsewhere as himself",
     async fn({ browser, resultsDir }) {
-      const server = await startServer();
+      const server = await startDataServer("upload");
       try {
         const a = await newPage(browser);
         await loginDialog(a.page, server.url, ADMIN);
         await Promise.all([a.page.waitForNavigation({ timeout: 60000 }), click(a.page, { id: "connect:upload" }, { navigates: true })]);
         await waitForApp(a.page);
-        await waitSynced(a.page);
+        await pulled(a.page);
 
         // Settings → users: Иван Петров came with the workspace and cannot log in yet.
-        await a.page.goto(server.url + "#/settings/users");
-        await waitForApp(a.page);
+        await open(a.page, server.url, "#/settings/users");
         assertEq((await find(a.page, { id: "userlogin:u2" })).name, "—", "no login yet");
         assertEq((await find(a.page, { id: "userlogin:u1" })).name, ADMIN.login, "the administrator's own login");
         await click(a.page, { id: "edituser:u2" });
@@ -313,8 +268,8 @@ export const tests = [
         assert(/Пока не может войти/.test(status.name), "the form says he cannot log in: " + status.name);
 
         // A password too short is refused inline, and nothing changes.
-        await typeInto(a.page, { id: "userform:account:login" }, "ivan");
-        await typeInto(a.page, { id: "userform:account:password" }, "short");
+        await replaceText(a.page, { id: "userform:account:login" }, "ivan");
+        await replaceText(a.page, { id: "userform:account:password" }, "short");
         await click(a.page, { id: "userform:account:save" });
         const err = await find(a.page, { id: "userform:account:error" }, { timeout: 10000 });
         assert(/от 8/.test(err.name), "the reason is shown: " + err.name);
@@ -322,7 +277,7 @@ export const tests = [
         const before = await api(server.url, "/api/accounts", null, token, "GET");
         assert(!before.accounts.some((x) => x.user === "u2"), "no login was given: " + JSON.stringify(before));
 
-        await typeInto(a.page, { id: "userform:account:password" }, "ivan-password-1");
+        await replaceText(a.page, { id: "userform:account:password" }, "ivan-password-1");
         await click(a.page, { id: "userform:account:save" });
         await find(a.page, { id: "userform:account:status", name: "Входит на сервер с логином ivan" }, { timeout: 10000 });
         await a.page.screenshot({ path: path.join(resultsDir, "upload-give-login.png") });
@@ -336,7 +291,7 @@ export const tests = [
         assertEq((await find(b.page, { id: "connect:hello" })).name, "Иван Петров", "he is who the workspace says");
         await Promise.all([b.page.waitForNavigation(), click(b.page, { id: "connect:replace" }, { navigates: true })]);
         await waitForApp(b.page);
-        const s = await waitSynced(b.page);
+        const s = await pulled(b.page);
         assertEq(s.user, "u2", "the page works as Иван");
         await openItem(b.page, server.url, "D2");
       } finally {

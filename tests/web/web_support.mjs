@@ -1,6 +1,7 @@
 // Helpers of the web shell's browser tests (text input, clipboard, display, idle, routes, offline,
-// storage, help, accessibility): opening a card, editing a field, reading IndexedDB, and a throwaway
-// static server over a copy of the build for the service-worker update tests.
+// storage, help, accessibility, acting, sync, refused changes, upload, login): opening a card, editing a
+// field, reading IndexedDB, a throwaway static server over a copy of the build for the service-worker
+// update tests, and a sync server of a test's own with pages connected to it.
 import { createServer } from "node:http";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { execFile, spawn } from "node:child_process";
@@ -8,7 +9,7 @@ import { once } from "node:events";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { waitForApp, state, find, click, frames, scrollTo, waitIdle, assertEq } from "./browser.mjs";
+import { waitForApp, state, find, click, frames, scrollTo, waitIdle, assert, assertEq } from "./browser.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.resolve(here, "../..");
@@ -16,6 +17,27 @@ export const webRoot = process.env.KT_WEB_ROOT || path.join(root, "build/web");
 
 export const DEAL = "Поставка серверного оборудования";
 export const FIELDS_COLUMN = { x: 300, y: 600 };
+
+// Goes to `route` (an address's hash, like "#/list/deal") and waits for the app.
+export async function open(page, url, route = "") {
+  await page.goto(url + route);
+  await waitForApp(page);
+}
+
+// Opens the card of item `id` by its address; fails unless the card shows.
+export async function openItem(page, url, id) {
+  await open(page, url, "#/item/" + id);
+  const s = await state(page);
+  assertEq([s.screen, s.card && s.card.id], ["card", id], "the card is open");
+}
+
+// Clicks `query` and returns the download it starts: its suggested name and its text.
+export async function download(page, query, timeout = 10000) {
+  const started = page.waitForEvent("download", { timeout });
+  await click(page, query);
+  const d = await started;
+  return { name: d.suggestedFilename(), text: await readFile(await d.path(), "utf8") };
+}
 
 export async function openDeal(page, url, title = DEAL) {
   await page.goto(url);
@@ -36,6 +58,49 @@ export async function openEditor(page, id, field) {
       document.activeElement.id === "text-bridge";
   }, field, { timeout: 5000 });
   await frames(page, 2);
+}
+
+// Opens the editor of a field, replaces its text and commits it with Enter.
+export async function setField(page, id, field, text) {
+  await openEditor(page, id, field);
+  await page.keyboard.press("Control+A");
+  await page.keyboard.insertText(text);
+  await page.keyboard.press("Enter");
+  await frames(page, 3);
+}
+
+// Creates a text field named `name` in the first section of the open card of item `id` (the section's edit
+// mode, then the new-field dialog) and enters `value` in it; returns the field's id.
+export async function addTextField(page, id, name, value) {
+  const section = (await state(page)).card.sections[0];
+  await click(page, { id: `secedit:${section.id}` });
+  await scrollTo(page, { id: `createfield:${section.id}` }, FIELDS_COLUMN);
+  await click(page, { id: `createfield:${section.id}` });
+  await find(page, { role: "dialog", name: "Новое поле" });
+  await replaceText(page, { id: "newfield:name_ru" }, name);
+  await click(page, { id: "newfield:submit" });
+  await frames(page, 3);
+  const field = (await state(page)).card.sections[0].fields.find((f) => !section.fields.includes(f));
+  assert(field, "the field was created");
+  await scrollTo(page, { id: `secedit:${section.id}` }, FIELDS_COLUMN);
+  await click(page, { id: `secedit:${section.id}` });  // done editing the section
+  await scrollTo(page, { id: `field:${id}:${field}` }, FIELDS_COLUMN);
+  await click(page, { id: `field:${id}:${field}` });
+  await page.keyboard.type(value, { delay: 5 });
+  await page.keyboard.press("Enter");
+  await frames(page, 3);
+  return field;
+}
+
+// Gives the open card, which has no product rows yet, its first one (`price` and `qty` as a person types
+// them) on the products tab, and saves it.
+export async function addFirstProductRow(page, name, price, qty) {
+  await click(page, { id: "tab:products" });
+  await click(page, { id: "prod:add" });
+  await replaceText(page, { id: "prod:0:name" }, name);
+  await replaceText(page, { id: "prod:0:price" }, price);
+  await replaceText(page, { id: "prod:0:qty" }, qty);
+  await click(page, { id: "prod:save" });
 }
 
 // The text in a field's editor, as the semantics tree reports it once all input so far is handled.
@@ -145,8 +210,6 @@ export async function removeDir(dir) {
   await rm(dir, { recursive: true, force: true });
 }
 
-// POSTs JSON to the sync server's API (with a bearer token when given); throws with the answer on any
-// status but 200. Used by the sync tests and bench/sync.mjs.
 // Fault injection for IndexedDB writes. Both the page and its persist worker (web/glue.js) write, so
 // `patch`, a function of the global object, runs in both before the app starts; setIdbFault sets globals
 // in both (the flags a patch reads).
@@ -164,6 +227,8 @@ export async function setIdbFault(page, vars) {
   }, vars);
 }
 
+// POSTs JSON to the sync server's API (with a bearer token when given); throws with the answer on any
+// status but 200. Used by the sync tests and bench/sync.mjs.
 export async function api(url, route, body, token, method = "POST") {
   const r = await fetch(new URL(route, url), {
     method,
@@ -175,19 +240,25 @@ export async function api(url, route, body, token, method = "POST") {
   return JSON.parse(text);
 }
 
-// Types into an ImGui text field found by id, replacing what it held.
-export async function typeInto(page, id, text, delay = 5) {
-  await click(page, { id });
+// Types into an ImGui text field (found by id, or by a query as find takes it), replacing what it held.
+// `clear` deletes the selected old text with Backspace before typing; `settle` is the frames drawn after.
+export async function typeInto(page, target, text, { delay = 5, clear = false, settle = 2 } = {}) {
+  await click(page, typeof target === "string" ? { id: target } : target);
   await page.keyboard.press("Control+A");
+  if (clear) await page.keyboard.press("Backspace");
   await page.keyboard.type(text, { delay });
-  await frames(page, 2);
+  await frames(page, settle);
+}
+
+// Clicks a text box and replaces what it holds with `text`, deleting the old text first.
+export async function replaceText(page, query, text) {
+  await typeInto(page, query, text, { clear: true, settle: 3 });
 }
 
 // Opens the page, logs in through the user menu's connect dialog as `who` ({login, password}) and waits
 // for the server's greeting; the caller then chooses what to do with the local data (connect:replace...).
 export async function loginDialog(page, url, who) {
-  await page.goto(url);
-  await waitForApp(page);
+  await open(page, url);
   await click(page, { id: "user" });
   await click(page, { id: "menu:connect" });
   await typeInto(page, "connect:login", who.login);
@@ -219,4 +290,45 @@ export async function spawnServer(args, { timeout = 10000 } = {}) {
       await once(proc, "exit").catch(() => {});
     },
   };
+}
+
+// ---- a sync server of the test's own (run.mjs's runs without a data directory) ------------------------
+
+export const ADMIN = { login: "admin", password: "kartoteka" };
+
+// kartoteka-server with a fresh data directory (kt-NAME-… in the temp directory) and `admin` as its first
+// administrator; stop() ends it and deletes the directory.
+export async function startDataServer(name, admin = ADMIN) {
+  const dir = await mkdtemp(path.join(tmpdir(), `kt-${name}-`));
+  const server = await spawnServer(["--data-dir", dir, "--admin-login", admin.login, "--admin-password", admin.password]);
+  return {
+    url: server.url,
+    async stop() {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// A mutation as a client pushes it (src/server/PROTOCOL.md): `seq` of client `client`, made at `now` by u1.
+export function mutationOf(client, seq, now, cmd) {
+  return { c: client, s: seq, h: `${now.toString(16).padStart(16, "0")}-${seq.toString(16).padStart(4, "0")}-${client}`,
+    a: "u1", t: now, cmd };
+}
+
+// Waits until the app says everything is synced and `pred(state)` holds (the app is woken meanwhile);
+// returns the state.
+export async function waitSynced(page, pred = () => true, what = "the sync to settle", timeout = 20000) {
+  const deadline = Date.now() + timeout;
+  let s;
+  for (;;) {
+    s = await state(page);
+    if (s.sync.connected && s.sync.status === "synced" && s.sync.cursor && pred(s)) return s;
+    if (Date.now() > deadline) {
+      const card = s.card ? { fields: s.card.fields, comments: s.card.timeline.filter((e) => e.kind === "comment").map((e) => e.detail) } : null;
+      throw new Error(`timed out waiting for ${what}; sync: ${JSON.stringify(s.sync)}; card: ${JSON.stringify(card)}`);
+    }
+    await frames(page, 1);
+    await page.waitForTimeout(100);
+  }
 }

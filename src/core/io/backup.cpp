@@ -13,7 +13,10 @@ using nlohmann::json;
 
 std::string backup_checksum(const json& workspace) {
   // Invalid UTF-8 is replaced rather than thrown on, the same way when writing and when checking.
-  const std::string text = workspace.dump(-1, ' ', false, json::error_handler_t::replace);
+  return backup_checksum_of_text(workspace.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+std::string backup_checksum_of_text(std::string_view text) {
   std::uint64_t h = 1469598103934665603ull;
   for (unsigned char c : text) {
     h ^= c;

@@ -48,6 +48,8 @@ Status read_backup(std::string_view text, std::int64_t now_ms, Workspace* out, R
 
 // The checksum written into a backup for its "workspace" part.
 std::string backup_checksum(const nlohmann::json& workspace);
+// The same of the workspace's text as written (the streaming reader checks the bytes as they are).
+std::string backup_checksum_of_text(std::string_view text);
 
 // What a workspace holds, in the same terms (for "the current workspace will be replaced").
 RestoreReport describe(const Workspace& ws);

@@ -19,17 +19,6 @@ namespace {
 // times the text in memory.
 constexpr size_t kReformattedMax = 64u << 20;
 
-std::string fnv_checksum(std::string_view text) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "fnv1a64:%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
 bool json_ws(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
 // Structure of a text already checked to be JSON (open() reads the whole file with core/json_reader once):
@@ -179,7 +168,7 @@ Status BackupStream::open(std::string_view text, std::int64_t now_ms) {
   const Status damaged = Status::Fail("backup_damaged", "the checksum does not match: the file was damaged or edited");
   if (!checksum_j.is_string()) return damaged;
   // make_backup printed the workspace with the same printer it hashed: an untouched file hashes as it is.
-  if (fnv_checksum(workspace) != checksum_j.get<std::string>()) {
+  if (backup_checksum_of_text(workspace) != checksum_j.get<std::string>()) {
     if (workspace.size() > kReformattedMax) return damaged;
     const json dom = json::parse(workspace, nullptr, false);
     if (dom.is_discarded() || backup_checksum(dom) != checksum_j.get<std::string>()) return damaged;
