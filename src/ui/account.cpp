@@ -137,7 +137,7 @@ void draw_upload(const UiEnv& env, float fw, UiOutput& out) {
     report_section(r, "dropped", "upload.dropped", color::rgb(0xc62828), [](const nlohmann::json& e) {
       return one_name(text_of(e, "kind")) + " " + text_of(e, "id") + ": " + reason_of(e, "why");
     });
-    if (r.value("truncated", false)) muted_text(tr("upload.truncated"));
+    if (r.contains("truncated") && r["truncated"].is_boolean() && r["truncated"].get<bool>()) muted_text(tr("upload.truncated"));
     // Which server user each local user becomes.
     const nlohmann::json& users = list_of(r, "users");
     const nlohmann::json& server_users = list_of(r, "serverUsers");
