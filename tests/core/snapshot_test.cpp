@@ -123,47 +123,12 @@ TEST_CASE("a link entry goes with the field of the item that links: JSON and blo
   Value::List ids = client.is_list() ? client.as_list() : Value::List{};
   ids.push_back(Value("C3"));
   REQUIRE(d.admin.dispatch(SetField{"D2", "CLIENT", Value(ids), {}}, kNow + 10).ok());
-  auto linked = [](const std::vector<TimelineEntry>& tl) {
-    return std::count_if(tl.begin(), tl.end(), [](const TimelineEntry& e) {
-      return e.kind == TimelineKind::Linked && e.target == "D2" && e.field == "CLIENT";
-    });
-  };
-  REQUIRE(linked(d.ws.timeline("C3")) == 1);
-  REQUIRE_FALSE(d.ws.schema().field("contact", "CLIENT"));
-  auto json_has = [&](const std::string& user) {
-    std::vector<TimelineEntry> tl = item_json(d.ws, *d.ws.item("C3"), &user)["timeline"].get<std::vector<TimelineEntry>>();
-    return linked(tl) == 1;
-  };
-  auto block_has = [&](const std::string& user) {
-    ItemBlockWriter w(d.ws.schema(), &user, {}, [&](const std::string& id) {
-      const Item* it = d.ws.item(id);
-      return it ? it->entity : std::string();
-    });
-    w.add(*d.ws.item("C3"), d.ws.timeline("C3"));
-    std::vector<BlockItem> out;
-    REQUIRE(decode_item_block(w.finish(), &out).ok());
-    REQUIRE(out.size() == 1);
-    return linked(out[0].timeline) == 1;
-  };
-  const std::string maria = "u3";
-  CHECK(json_has(maria));
-  CHECK(block_has(maria));
-  // A binding field restricted to another department: Maria does not learn of the links it makes.
-  FieldDef partner;
-  partner.id = "UF_CRM_PARTNER";
-  partner.entity = "deal";
-  partner.label = {"Партнёр", "Partner"};
-  partner.type = FieldType::CrmBinding;
-  partner.binding_kinds = {"contact"};
-  partner.visible_to = {"DRd2"};
-  REQUIRE(d.admin.dispatch(PutField{partner}, kNow + 11).ok());
-  REQUIRE(d.admin.dispatch(SetField{"D2", "UF_CRM_PARTNER", Value("C3"), {}}, kNow + 12).ok());
   auto linked_by = [&](const std::vector<TimelineEntry>& tl, const char* field) {
     return std::count_if(tl.begin(), tl.end(), [&](const TimelineEntry& e) {
       return e.kind == TimelineKind::Linked && e.target == "D2" && e.field == field;
     });
   };
-  REQUIRE(linked_by(d.ws.timeline("C3"), "UF_CRM_PARTNER") == 1);
+  // C3's timeline as a user receives it: as item JSON, and in a pull page's block.
   auto json_timeline = [&](const std::string& user) {
     return item_json(d.ws, *d.ws.item("C3"), &user)["timeline"].get<std::vector<TimelineEntry>>();
   };
@@ -175,8 +140,25 @@ TEST_CASE("a link entry goes with the field of the item that links: JSON and blo
     w.add(*d.ws.item("C3"), d.ws.timeline("C3"));
     std::vector<BlockItem> out;
     REQUIRE(decode_item_block(w.finish(), &out).ok());
-    return out.at(0).timeline;
+    REQUIRE(out.size() == 1);
+    return out[0].timeline;
   };
+  REQUIRE(linked_by(d.ws.timeline("C3"), "CLIENT") == 1);
+  REQUIRE_FALSE(d.ws.schema().field("contact", "CLIENT"));
+  const std::string maria = "u3";
+  CHECK(linked_by(json_timeline(maria), "CLIENT") == 1);
+  CHECK(linked_by(block_timeline(maria), "CLIENT") == 1);
+  // A binding field restricted to another department: Maria does not learn of the links it makes.
+  FieldDef partner;
+  partner.id = "UF_CRM_PARTNER";
+  partner.entity = "deal";
+  partner.label = {"Партнёр", "Partner"};
+  partner.type = FieldType::CrmBinding;
+  partner.binding_kinds = {"contact"};
+  partner.visible_to = {"DRd2"};
+  REQUIRE(d.admin.dispatch(PutField{partner}, kNow + 11).ok());
+  REQUIRE(d.admin.dispatch(SetField{"D2", "UF_CRM_PARTNER", Value("C3"), {}}, kNow + 12).ok());
+  REQUIRE(linked_by(d.ws.timeline("C3"), "UF_CRM_PARTNER") == 1);
   CHECK(linked_by(json_timeline(maria), "UF_CRM_PARTNER") == 0);
   CHECK(linked_by(block_timeline(maria), "UF_CRM_PARTNER") == 0);
   CHECK(linked_by(json_timeline(maria), "CLIENT") == 1);
