@@ -41,14 +41,27 @@ Module.ktMirror = (function () {
     try { ok = !!Module._kt_activate(p); } finally { _free(p); }
     return ok;
   }
+  // A link out of the app (web/handoff.js) is a real <a href target=_blank>: the browser opens it with the
+  // user's own click, and the app, told of the click, does what else it does (a call opens its log dialog).
+  function outLink(el) {
+    return el.tagName === "A" && el.hasAttribute("href") ? el.getAttribute("href") : "";
+  }
   function onActivate(e) {
     var el = e.target.closest && e.target.closest("[data-node]");
-    if (el && activate(el)) e.preventDefault();
+    if (!el) return;
+    var href = outLink(el);
+    if (href && Module.ktHandOff) Module.ktHandOff.noteOpened(href, "mirror");
+    if (activate(el) && !href) e.preventDefault();
   }
   function onKeydown(e) {
     if (e.key !== "Enter" && e.key !== " ") return;
     var el = e.target.closest && e.target.closest("[data-node]");
     if (!el || !INTERACTIVE[el.getAttribute("data-role")]) return;
+    if (outLink(el)) {
+      // Enter on a link clicks it natively; Space does not, so it clicks it here (the same click).
+      if (e.key === " ") { e.preventDefault(); el.click(); }
+      return;
+    }
     e.preventDefault();
     activate(el);
   }
@@ -63,8 +76,12 @@ Module.ktMirror = (function () {
   }
 
   function create(n) {
-    var el = document.createElement("div");
+    var el = document.createElement(n.href ? "a" : "div");
     el.setAttribute("data-node", n.id);
+    if (n.href) {
+      el.target = "_blank";
+      el.rel = "noopener noreferrer";
+    }
     return el;
   }
 
@@ -102,6 +119,7 @@ Module.ktMirror = (function () {
     setAttr(el, "aria-disabled", n.disabled ? "true" : null);
     setAttr(el, "aria-description", n.description || null);
     setAttr(el, "data-focused", n.focused ? "true" : null);
+    if (n.href) setAttr(el, "href", n.href);
     if (!prev || prev.x !== n.x || prev.y !== n.y || prev.w !== n.w || prev.h !== n.h) {
       var s = el.style;
       s.left = n.x + "px";
@@ -136,6 +154,12 @@ Module.ktMirror = (function () {
       seen[n.id] = 1;
       ids.push(n.id);
       var el = elements[n.id];
+      if (el && (el.tagName === "A") !== !!n.href) {  // became a link out of the app, or stopped being one
+        el.remove();
+        el = null;
+        delete last[n.id];
+        order = "";
+      }
       if (!el) el = elements[n.id] = create(n);
       apply(el, n, last[n.id]);
       last[n.id] = n;

@@ -10,6 +10,7 @@
 namespace {
 
 std::uint64_t g_last_hash = 0;
+kt::ui::HoverLink g_last_hover;
 
 // FNV-1a over what the mirror shows: a changed name, state or position (to a quarter CSS pixel) changes it.
 struct Hasher {
@@ -40,6 +41,7 @@ std::uint64_t tree_hash(float dpr) {
     hs.num(std::lround(n.max.y * 4 / dpr));
     hs.num((n.focused ? 1 : 0) | (n.disabled ? 2 : 0) | (n.selected ? 4 : 0) | (n.invalid ? 8 : 0) |
            ((n.checked + 1) << 4) | ((n.expanded + 1) << 6));
+    hs.str(n.href);
   }
   return hs.h;
 }
@@ -50,9 +52,21 @@ EM_JS(void, kt_js_mirror_update, (const char* json), {
   if (Module.ktMirror) Module.ktMirror.update(UTF8ToString(json));
 });
 
+EM_JS(void, kt_js_hover_link, (const char* href, double x, double y, double w, double h), {
+  if (Module.ktHandOff) Module.ktHandOff.hover(UTF8ToString(href), x, y, w, h);
+});
+
 namespace kt::app {
 
 void a11y_after_frame(float dpr) {
+  // The link out of the app under the mouse, for the click's event handler (web/handoff.js).
+  const ui::HoverLink& hl = ui::sem_hover_link();
+  if (hl.href != g_last_hover.href || hl.min.x != g_last_hover.min.x || hl.min.y != g_last_hover.min.y ||
+      hl.max.x != g_last_hover.max.x || hl.max.y != g_last_hover.max.y) {
+    g_last_hover = hl;
+    kt_js_hover_link(hl.href.c_str(), hl.min.x / dpr, hl.min.y / dpr, (hl.max.x - hl.min.x) / dpr,
+                     (hl.max.y - hl.min.y) / dpr);
+  }
   const std::uint64_t h = tree_hash(dpr);
   if (h == g_last_hash) return;
   g_last_hash = h;

@@ -301,7 +301,10 @@ EMSCRIPTEN_KEEPALIVE void kt_notify(const char* key, int error) {
 }  // extern "C"
 
 // The page replaces some of GLFW's listeners (keys, touch) once GLFW has installed them (web/input.js).
-EM_JS(void, kt_js_install_input, (), { Module.ktInput.install(); });
+EM_JS(void, kt_js_install_input, (), {
+  Module.ktInput.install();
+  Module.ktHandOff.install();
+});
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] main

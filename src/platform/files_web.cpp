@@ -82,24 +82,9 @@ EM_JS(void, kt_js_download, (const char* name_c, const char* mime_c, const char*
   setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
 });
 
-EM_JS(void, kt_js_open_url, (const char* url_c), {
-  var url = UTF8ToString(url_c);
-  var lower = url.toLowerCase();
-  Module.lastExternalUrl = url;
-  // Tests see the link here instead of handing it to the system (a headless browser has no phone app).
-  if (Module.externalUrlHook) return Module.externalUrlHook(url);
-  // Calls, e-mail and SMS go to the handler the system offers for them, without leaving the page.
-  if (/^(tel|mailto|sms):/.test(lower)) {
-    var frame = document.createElement("iframe");
-    frame.style.display = "none";
-    frame.src = url;
-    document.body.appendChild(frame);
-    setTimeout(function() { frame.remove(); }, 2000);
-    return;
-  }
-  if (lower.indexOf("http:") !== 0 && lower.indexOf("https:") !== 0) url = "https:" + String.fromCharCode(47, 47) + url;
-  window.open(url, "_blank", "noopener");
-});
+// The link goes to the page's hand-off (web/handoff.js), which opens it as a DOM link would, unless the click's
+// own event handler has just opened it.
+EM_JS(void, kt_js_open_url, (const char* url_c), { Module.ktHandOff.fromApp(UTF8ToString(url_c)); });
 
 namespace kt::platform {
 

@@ -17,6 +17,7 @@
 #include "core/documents.hpp"
 #include "core/format.hpp"
 #include "core/layouts.hpp"
+#include "core/links.hpp"
 #include "core/rights.hpp"
 #include "ui/card_internal.hpp"
 #include "ui/form_fields.hpp"
@@ -128,29 +129,6 @@ std::int64_t utc_of_local(const std::string& local_iso_text, int tz_minutes, boo
   DateTime t;
   *ok = parse_iso_datetime(local_iso_text, &t);
   return *ok ? ms_from_utc(t) - static_cast<std::int64_t>(tz_minutes) * 60000 : 0;
-}
-
-std::string url_encode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char ch : s) {
-    if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
-        ch == '.' || ch == '~') {
-      out += static_cast<char>(ch);
-    } else {
-      out += '%';
-      out += hex[ch >> 4];
-      out += hex[ch & 15];
-    }
-  }
-  return out;
-}
-
-std::string dial_digits(const std::string& phone) {
-  std::string d;
-  for (char ch : phone)
-    if ((ch >= '0' && ch <= '9') || (ch == '+' && d.empty())) d += ch;
-  return d;
 }
 
 // Money in minor units <-> "1234,50".
@@ -334,8 +312,9 @@ void draw_party(CardContext& c, ActionsUi& ui, const Item& party, bool is_self, 
       ImGui::PushFont(fonts().small);
       if (phone) {
         ImGui::SameLine(0, px(12));
-        if (link(tr("comm.call"), "comm:call:" + key, color::kLink)) {
-          c.out.open_url = "tel:" + dial_digits(addr);
+        const std::string tel = tel_href(addr);
+        if (link(tr("comm.call"), "comm:call:" + key, color::kLink, tel)) {
+          c.out.open_url = tel;
           open_comm(ui, "call", addr);
         }
         ImGui::SameLine(0, px(10));
@@ -716,17 +695,10 @@ void draw_comm_dialog(CardContext& c, ActionsUi& ui) {
   // Opening the channel: a call was opened when the dialog was; messages open with what was written.
   if (!call) {
     const char* open_key = email ? "comm.open_email" : d.channel == "sms" ? "comm.open_sms" : "comm.open_whatsapp";
-    if (button(tr(open_key), "comm:open")) {
-      if (email)
-        c.out.open_url = "mailto:" + d.address + "?subject=" + url_encode(d.subject) + "&body=" + url_encode(d.body);
-      else if (d.channel == "sms")
-        c.out.open_url = "sms:" + dial_digits(d.address) + "?body=" + url_encode(d.body);
-      else {
-        std::string digits = dial_digits(d.address);
-        if (!digits.empty() && digits[0] == '+') digits.erase(0, 1);
-        c.out.open_url = "https://wa.me/" + digits + "?text=" + url_encode(d.body);
-      }
-    }
+    const std::string href = email                 ? mailto_href(d.address, d.subject, d.body)
+                             : d.channel == "sms" ? sms_href(d.address, d.body)
+                                                  : whatsapp_href(d.address, d.body);
+    if (button(tr(open_key), "comm:open", false, true, href)) c.out.open_url = href;
     ImGui::SameLine();
   }
   if (button(tr("comm.log"), "comm:save", true)) {

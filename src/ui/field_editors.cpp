@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "core/format.hpp"
+#include "core/links.hpp"
 #include "core/text.hpp"
 #include "core/required.hpp"
 #include "ui/i18n.hpp"
@@ -527,10 +528,11 @@ void draw_field(FieldContext& c) {
         name = x.str_or_empty();
       }
       ImGui::SetCursorPosY(ImGui::GetCursorPosY() + px(2));
-      if (link(name, c.origin + ":open:" + std::to_string(i++), color::kLink)) {
+      const std::string href = c.def.type == FieldType::Link ? web_href(x.str_or_empty()) : std::string();
+      if (link(name, c.origin + ":open:" + std::to_string(i++), color::kLink, href)) {
         if (c.def.type == FieldType::CrmBinding) c.out.open_item = x.str_or_empty();
         else if (c.def.type == FieldType::File && x.is_file()) c.out.open_file = x.as_file();
-        else c.out.open_url = x.str_or_empty();
+        else if (!href.empty()) c.out.open_url = href;
       }
     }
     ImGui::EndGroup();

@@ -7,9 +7,21 @@ namespace kt::ui {
 namespace {
 std::vector<SemNode> g_nodes;
 SemNode g_discard;  // returned for invisible items so that callers can set fields unconditionally
+HoverLink g_hover_link;
 }  // namespace
 
-void sem_begin_frame() { g_nodes.clear(); }
+void sem_begin_frame() {
+  g_nodes.clear();
+  g_hover_link = HoverLink{};
+}
+
+void sem_href(SemNode& node, const std::string& href) {
+  if (href.empty()) return;
+  node.href = href;
+  if (ImGui::IsItemHovered() && &node != &g_discard) g_hover_link = HoverLink{href, node.min, node.max};
+}
+
+const HoverLink& sem_hover_link() { return g_hover_link; }
 
 SemNode& sem_rect(std::string id, std::string role, std::string name, ImVec2 min, ImVec2 max) {
   SemNode n;
@@ -59,6 +71,7 @@ std::string sem_json(float scale) {
     if (n.expanded >= 0) j["expanded"] = n.expanded == 1;
     if (n.invalid) j["invalid"] = true;
     if (!n.description.empty()) j["description"] = n.description;
+    if (!n.href.empty()) j["href"] = n.href;
     arr.push_back(std::move(j));
   }
   return arr.dump();

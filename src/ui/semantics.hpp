@@ -23,6 +23,14 @@ struct SemNode {
   int expanded = -1;  // -1 not expandable, 0/1
   bool invalid = false;
   std::string description;  // e.g. the error message of an invalid field
+  std::string href;         // a link out of the app (tel:, sms:, mailto:, https:) that activating it opens
+};
+
+// A link out of the app under the mouse, as of the last frame: the page opens it in the click's own event
+// handler (web/handoff.js), the way a DOM link opens, rather than a frame later.
+struct HoverLink {
+  std::string href;
+  ImVec2 min, max;  // device pixels
 };
 
 void sem_begin_frame();
@@ -31,6 +39,10 @@ SemNode& sem_item(std::string id, std::string role, std::string name, std::strin
 // Adds a node with an explicit rectangle.
 SemNode& sem_rect(std::string id, std::string role, std::string name, ImVec2 min, ImVec2 max);
 const std::vector<SemNode>& sem_nodes();
+// Marks the last item's node as a link out of the app to `href` (nothing when empty); if the mouse is over
+// the item, it becomes this frame's hover link.
+void sem_href(SemNode& node, const std::string& href);
+const HoverLink& sem_hover_link();
 // The nodes as JSON, rectangles in CSS pixels (divided by `scale`).
 std::string sem_json(float scale);
 

@@ -52,7 +52,7 @@ void panel_end() {
   ImGui::PopID();
 }
 
-bool button(const std::string& label, const std::string& sem_id, bool primary, bool enabled) {
+bool button(const std::string& label, const std::string& sem_id, bool primary, bool enabled, const std::string& href) {
   if (!enabled) ImGui::BeginDisabled();
   if (primary) {
     ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(color::rgb(0xbbed21)));
@@ -66,6 +66,7 @@ bool button(const std::string& label, const std::string& sem_id, bool primary, b
   if (!enabled) ImGui::EndDisabled();
   SemNode& n = sem_item(sem_id, "button", label);
   n.disabled = !enabled;
+  if (enabled) sem_href(n, href);
   return clicked && enabled;
 }
 
@@ -78,7 +79,7 @@ void same_line_if_fits(const std::string& next_label) {
   if (ImGui::GetItemRectMax().x + st.ItemSpacing.x + w <= right) ImGui::SameLine();
 }
 
-bool link(const std::string& label, const std::string& sem_id, ImU32 col) {
+bool link(const std::string& label, const std::string& sem_id, ImU32 col, const std::string& href) {
   ImVec2 size = ImGui::CalcTextSize(label.c_str());
   ImVec2 pos = ImGui::GetCursorScreenPos();
   bool clicked = ImGui::InvisibleButton(sem_id.c_str(), size);
@@ -89,7 +90,7 @@ bool link(const std::string& label, const std::string& sem_id, ImU32 col) {
     dl->AddLine(ImVec2(pos.x, pos.y + size.y), ImVec2(pos.x + size.x, pos.y + size.y), col, 1.0f);
     ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
   }
-  sem_item(sem_id, "link", label);
+  sem_href(sem_item(sem_id, "link", label), href);
   return clicked;
 }
 

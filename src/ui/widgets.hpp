@@ -13,13 +13,15 @@ namespace kt::ui {
 void panel_begin(const char* id, float width);
 void panel_end();
 
-// A button with a semantics node. `primary` draws it in the accent colour.
-bool button(const std::string& label, const std::string& sem_id, bool primary = false, bool enabled = true);
+// A button with a semantics node. `primary` draws it in the accent colour. A non-empty `href` is the link out
+// of the app (tel:, mailto:, https:) that pressing it opens: the page opens it in the click's event handler.
+bool button(const std::string& label, const std::string& sem_id, bool primary = false, bool enabled = true,
+            const std::string& href = {});
 // Before a button that follows another in a row: on the same line when `next_label` still fits in the
 // window, on the next one otherwise (a narrow dialog or a phone never cuts a button off).
 void same_line_if_fits(const std::string& next_label);
-// Text that acts as a link.
-bool link(const std::string& label, const std::string& sem_id, ImU32 color);
+// Text that acts as a link; `href` as for button().
+bool link(const std::string& label, const std::string& sem_id, ImU32 color, const std::string& href = {});
 // A coloured rounded label ("chip"), e.g. a stage name in a list.
 void chip(const std::string& text, ImU32 bg, float max_width = 0);
 // Text clipped with an ellipsis to `width`; returns true when it was clipped.
