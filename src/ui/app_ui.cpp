@@ -154,6 +154,46 @@ void draw_toasts() {
 // [SECTION] Top bar and banners
 // ---------------------------------------------------------------------------------------------------------
 
+// A section of the app the top bar opens: an entity type's list, the recycle bin, settings.
+struct NavEntry {
+  std::string id;      // semantics id: nav:deal, nav:bin, nav:settings
+  std::string label;
+  bool active = false;
+  std::string entity;  // the list it opens; empty for the bin and settings
+};
+
+std::vector<NavEntry> nav_entries(const Workspace& ws, const UiEnv& env, const ViewState& view) {
+  const Schema& s = ws.schema();
+  std::vector<NavEntry> out;
+  // One entry per entity type the user may read, then the bin, then settings for those who configure.
+  for (const auto& e : s.entities) {
+    if (rights_for(s, env.user, e.id).read == Level::None) continue;
+    const bool active = view.screen != Screen::Settings && view.screen != Screen::Bin && view.entity == e.id &&
+                        (view.screen == Screen::List || (ws.item(view.item) && ws.item(view.item)->entity == e.id));
+    out.push_back(NavEntry{"nav:" + e.id, e.plural.get(language()), active, e.id});
+  }
+  out.push_back(NavEntry{"nav:bin", tr("nav.bin"), view.screen == Screen::Bin, {}});
+  bool configurator = is_admin(s, env.user);
+  for (const auto& e : s.entities) configurator = configurator || can_configure(s, env.user, e.id);
+  if (configurator) out.push_back(NavEntry{"nav:settings", tr("nav.settings"), view.screen == Screen::Settings, {}});
+  return out;
+}
+
+void go_to(const NavEntry& n, const Workspace& ws, const UiEnv& env, ViewState& view, EditState& edit, UiOutput& out) {
+  if (!n.entity.empty()) {
+    view.screen = Screen::List;
+    view.entity = n.entity;
+    view.item.clear();
+  } else if (n.id == "nav:bin") {
+    view.screen = Screen::Bin;
+  } else {
+    view.screen = Screen::Settings;
+    if (!is_admin(ws.schema(), env.user)) view.settings = "fields";
+  }
+  edit.close();
+  out.navigated = true;
+}
+
 // A navigation entry of the top bar; returns true when clicked.
 bool nav_item(const std::string& label, const std::string& id, bool active, float* x, float y0, float h) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -171,87 +211,170 @@ bool nav_item(const std::string& label, const std::string& id, bool active, floa
 }
 
 // The count of refused changes, as a red pill that opens their list, ending at `right`; returns its left edge.
+// On a phone the pill shows the count only; its accessible name says what it counts.
 float refused_badge(const RefusedList& refused, float right, float y0, float h) {
   char text[128];
   std::snprintf(text, sizeof text, tr("refused.badge"), static_cast<int>(refused.size()));
+  const std::string shown = is_phone() ? std::to_string(refused.size()) : std::string(text);
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImVec2 ts = ImGui::CalcTextSize(text);
-  const ImVec2 a(right - ts.x - px(20), y0 + px(13)), b(right, y0 + h - px(13));
+  const ImVec2 ts = ImGui::CalcTextSize(shown.c_str());
+  const float pill_w = std::max(ts.x + px(20), h - px(26));
+  const ImVec2 a(right - pill_w, y0 + px(13)), b(right, y0 + h - px(13));
   ImGui::SetCursorScreenPos(a);
   if (ImGui::InvisibleButton("refused:open", ImVec2(b.x - a.x, b.y - a.y))) open_refused_panel();
   const bool hovered = ImGui::IsItemHovered();
   if (hovered) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
   dl->AddRectFilled(a, b, hovered ? color::rgb(0xef5350) : color::rgb(0xe53935), (b.y - a.y) / 2);
-  dl->AddText(ImVec2(a.x + px(10), a.y + (b.y - a.y - ts.y) / 2), color::rgb(0xffffff), text);
+  dl->AddText(ImVec2(a.x + (pill_w - ts.x) / 2, a.y + (b.y - a.y - ts.y) / 2), color::rgb(0xffffff), shown.c_str());
   sem_rect("refused:open", "button", text, a, b);
   return a.x;
 }
 
+// The first letters of a person's first two words ("Анна Смирнова" -> "АС"): the user button of a phone.
+std::string initials(const std::string& name) {
+  std::string out;
+  bool start = true;
+  int taken = 0;
+  for (size_t i = 0; i < name.size() && taken < 2;) {
+    const unsigned char ch = static_cast<unsigned char>(name[i]);
+    const size_t len = ch < 0x80 ? 1 : ch < 0xE0 ? 2 : ch < 0xF0 ? 3 : 4;
+    if (ch == ' ') {
+      start = true;
+    } else if (start) {
+      out += name.substr(i, len);
+      ++taken;
+      start = false;
+    }
+    i += len;
+  }
+  return out.empty() ? "?" : out;
+}
+
+// RU / EN, ending at `right`; returns the left edge.
+float language_buttons(float right, float top, float bottom, UiOutput& out) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  for (Lang l : {Lang::En, Lang::Ru}) {
+    const char* code = l == Lang::Ru ? "RU" : "EN";
+    ImVec2 cs = ImGui::CalcTextSize(code);
+    const float bw = std::max(cs.x + px(16), is_phone() ? px(44) : 0.0f);
+    right -= bw;
+    ImVec2 a(right, top), b(right + bw, bottom);
+    ImGui::SetCursorScreenPos(a);
+    ImGui::PushID(code);
+    if (ImGui::InvisibleButton("lang", ImVec2(b.x - a.x, b.y - a.y)) && language() != l) out.language = l;
+    bool hovered = ImGui::IsItemHovered();
+    ImGui::PopID();
+    bool on = language() == l;
+    dl->AddRectFilled(a, b, on ? color::rgb(0xffffff, 60) : color::rgb(0xffffff, hovered ? 25 : 0), px(4));
+    dl->AddText(ImVec2(a.x + (bw - cs.x) / 2, a.y + (b.y - a.y - cs.y) / 2), color::rgb(0xffffff, on ? 255 : 170), code);
+    sem_rect(std::string("lang:") + (l == Lang::Ru ? "ru" : "en"), "button", l == Lang::Ru ? "Русский" : "English", a, b)
+        .selected = on;
+  }
+  return right;
+}
+
+// The sections as a sheet under the top bar, from its menu button (phones and tablets, or whenever the
+// sections do not fit between the logo and the right side).
+void draw_nav_sheet(const std::vector<NavEntry>& entries, const Workspace& ws, const UiEnv& env, ViewState& view,
+                    EditState& edit, UiOutput& out, float top) {
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  const float w = std::min(display.x, px(320));
+  ImGui::SetNextWindowPos(ImVec2(0, top));
+  ImGui::SetNextWindowSize(ImVec2(w, display.y - top));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, px(8)));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0);
+  ImGui::PushStyleColor(ImGuiCol_PopupBg, ImGui::ColorConvertU32ToFloat4(color::kTopBar));
+  const bool open = ImGui::BeginPopup("navsheet", ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize);
+  ImGui::PopStyleColor();
+  ImGui::PopStyleVar(2);
+  if (!open) return;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float row_h = px(48);
+  ImGui::PushFont(fonts().medium);
+  for (const auto& n : entries) {
+    const ImVec2 a = ImGui::GetCursorScreenPos();
+    const ImVec2 b(a.x + w, a.y + row_h);
+    const bool clicked = ImGui::InvisibleButton(n.id.c_str(), ImVec2(w, row_h));
+    const bool hovered = ImGui::IsItemHovered();
+    if (n.active || hovered) dl->AddRectFilled(a, b, color::rgb(0xffffff, n.active ? 40 : 20));
+    if (n.active) dl->AddRectFilled(a, ImVec2(a.x + px(4), b.y), color::kAccent);
+    dl->AddText(ImVec2(a.x + px(24), a.y + (row_h - ImGui::GetTextLineHeight()) / 2), color::rgb(0xffffff),
+                n.label.c_str());
+    sem_rect(n.id, "link", n.label, a, b).selected = n.active;
+    if (clicked) {
+      go_to(n, ws, env, view, edit, out);
+      ImGui::CloseCurrentPopup();
+    }
+  }
+  ImGui::PopFont();
+  if (is_phone()) {
+    // The language lives here on a phone: the bar has no room for it.
+    ImGui::Dummy(ImVec2(0, px(12)));
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    ImGui::PushFont(fonts().small);
+    dl->AddText(ImVec2(at.x + px(24), at.y + (px(44) - ImGui::GetTextLineHeight()) / 2), color::rgb(0xffffff, 170),
+                tr("nav.language"));
+    ImGui::PopFont();
+    ImGui::PushFont(fonts().medium);
+    language_buttons(at.x + w - px(16), at.y, at.y + px(44), out);
+    ImGui::PopFont();
+    ImGui::SetCursorScreenPos(ImVec2(at.x, at.y + px(44)));
+    ImGui::Dummy(ImVec2(w, px(8)));
+  }
+  ImGui::EndPopup();
+}
+
 void draw_top_bar(const Workspace& ws, const UiEnv& env, ViewState& view, EditState& edit, UiOutput& out) {
-  const float h = px(52);
+  const bool phone = is_phone();
+  const float h = phone ? px(56) : px(52);
+  const float margin = phone ? px(12) : px(20);
   ImVec2 p = ImGui::GetCursorScreenPos();
   float w = ImGui::GetContentRegionAvail().x;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), color::kTopBar);
   const Schema& s = ws.schema();
 
-  ImGui::PushFont(fonts().title);
-  dl->AddText(ImVec2(p.x + px(20), p.y + (h - ImGui::GetTextLineHeight()) / 2), color::rgb(0xffffff), tr("app.name"));
-  float logo_w = ImGui::CalcTextSize(tr("app.name")).x;
-  ImGui::PopFont();
-
-  // One entry per entity type the user may read, then settings.
-  ImGui::PushFont(fonts().medium);
-  float x = p.x + px(20) + logo_w + px(32);
-  for (const auto& e : s.entities) {
-    if (rights_for(s, env.user, e.id).read == Level::None) continue;
-    bool active = view.screen != Screen::Settings && view.screen != Screen::Bin && view.entity == e.id &&
-                  (view.screen == Screen::List || (ws.item(view.item) && ws.item(view.item)->entity == e.id));
-    if (nav_item(e.plural.get(language()), "nav:" + e.id, active, &x, p.y, h)) {
-      view.screen = Screen::List;
-      view.entity = e.id;
-      view.item.clear();
-      edit.close();
-      out.navigated = true;
-    }
-  }
-  if (nav_item(tr("nav.bin"), "nav:bin", view.screen == Screen::Bin, &x, p.y, h)) {
-    view.screen = Screen::Bin;
-    edit.close();
-    out.navigated = true;
-  }
-  bool configurator = is_admin(s, env.user);
-  for (const auto& e : s.entities) configurator = configurator || can_configure(s, env.user, e.id);
-  if (configurator && nav_item(tr("nav.settings"), "nav:settings", view.screen == Screen::Settings, &x, p.y, h)) {
-    view.screen = Screen::Settings;
-    if (!is_admin(s, env.user)) view.settings = "fields";
-    edit.close();
-    out.navigated = true;
-  }
-  ImGui::PopFont();
-
-  // Right side: save state, language, user (a switcher of the local workspace's users).
+  // Right side first, from the right edge: help, the user, the language, the save state, refused changes.
   const User* user = s.user(env.user);
-  std::string who = (user ? user->name : env.user) + " \xe2\x96\xbc";
+  const std::string user_name = user ? user->name : env.user;
   const char* save_key = "status.saved";
   ImU32 save_col = 0;
   std::string save_detail;
   sync_status(env, &save_key, &save_col, &save_detail);
-  float rx = p.x + w - px(20);
+  float rx = p.x + w - margin;
   rx = help_button(rx, p.y, h);
   ImGui::PushFont(fonts().small);
-  ImVec2 us = ImGui::CalcTextSize(who.c_str());
-  rx -= us.x;
-  float sy = p.y + (h - ImGui::GetTextLineHeight()) / 2;
-  ImGui::SetCursorScreenPos(ImVec2(rx - px(6), p.y + px(12)));
-  if (ImGui::InvisibleButton("user", ImVec2(us.x + px(12), h - px(24)))) ImGui::OpenPopup("userswitch");
-  if (ImGui::IsItemHovered()) {
-    ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
-    dl->AddRectFilled(ImVec2(rx - px(6), p.y + px(12)), ImVec2(rx + us.x + px(6), p.y + h - px(12)), color::rgb(0xffffff, 25), px(4));
+  const float sy = p.y + (h - ImGui::GetTextLineHeight()) / 2;
+  if (phone) {
+    // A round button with the user's initials.
+    const float d = px(36);
+    const ImVec2 a(rx - d, p.y + (h - d) / 2), b(rx, a.y + d);
+    ImGui::SetCursorScreenPos(a);
+    if (ImGui::InvisibleButton("user", ImVec2(d, d))) ImGui::OpenPopup("userswitch");
+    const bool hovered = ImGui::IsItemHovered();
+    const ImVec2 c((a.x + b.x) / 2, (a.y + b.y) / 2);
+    dl->AddCircleFilled(c, d / 2, color::rgb(0x2fc6f6, hovered ? 255 : 220));
+    const std::string ini = initials(user_name);
+    const ImVec2 is = ImGui::CalcTextSize(ini.c_str());
+    dl->AddText(ImVec2(c.x - is.x / 2, c.y - is.y / 2), color::rgb(0xffffff), ini.c_str());
+    sem_rect("user", "button", user_name, a, b);
+    rx = a.x;
+  } else {
+    const std::string who = user_name + " \xe2\x96\xbc";
+    ImVec2 us = ImGui::CalcTextSize(who.c_str());
+    rx -= us.x;
+    ImGui::SetCursorScreenPos(ImVec2(rx - px(6), p.y + px(12)));
+    if (ImGui::InvisibleButton("user", ImVec2(us.x + px(12), h - px(24)))) ImGui::OpenPopup("userswitch");
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+      dl->AddRectFilled(ImVec2(rx - px(6), p.y + px(12)), ImVec2(rx + us.x + px(6), p.y + h - px(12)),
+                        color::rgb(0xffffff, 25), px(4));
+    }
+    dl->AddText(ImVec2(rx, sy), color::rgb(0xffffff, 230), who.c_str());
+    sem_rect("user", "button", user_name, ImVec2(rx - px(6), p.y + px(12)), ImVec2(rx + us.x + px(6), p.y + h - px(12)));
+    rx -= px(6);
   }
-  dl->AddText(ImVec2(rx, sy), color::rgb(0xffffff, 230), who.c_str());
-  sem_rect("user", "button", user ? user->name : env.user, ImVec2(rx, sy), ImVec2(rx + us.x, sy + us.y));
-  ImGui::SetNextWindowPos(ImVec2(p.x + w - px(20), p.y + h), ImGuiCond_Always, ImVec2(1, 0));
+  ImGui::SetNextWindowPos(ImVec2(p.x + w - margin, p.y + h), ImGuiCond_Always, ImVec2(1, 0));
   if (ImGui::BeginPopup("userswitch")) {
     if (!env.connection.connected) {
       // The local workspace: work as any of its users, so that every rule can be tried.
@@ -260,52 +383,90 @@ void draw_top_bar(const Workspace& ws, const UiEnv& env, ViewState& view, EditSt
         if (!u.active) continue;
         std::string line = u.name;
         if (const Department* d = s.department(u.department)) line += "  ·  " + d->name;
-        if (ImGui::Selectable(line.c_str(), u.id == env.user)) {
+        if (ImGui::Selectable(line.c_str(), u.id == env.user, 0, ImVec2(0, touch_height(0)))) {
           out.switch_user = u.id;
           edit.close();
         }
         sem_item("switchuser:" + u.id, "option", u.name).selected = u.id == env.user;
       }
       ImGui::Separator();
-      if (ImGui::Selectable(tr("connect.menu"))) open_connect_dialog();
+      if (ImGui::Selectable(tr("connect.menu"), false, 0, ImVec2(0, touch_height(0)))) open_connect_dialog();
       sem_item("menu:connect", "menuitem", tr("connect.menu"));
     } else {
       muted_text(env.connection.login + (env.connection.server.empty() ? "" : " @ " + env.connection.server));
-      if (ImGui::Selectable(tr("sync.retry"))) out.retry_sync = true;
+      if (ImGui::Selectable(tr("sync.retry"), false, 0, ImVec2(0, touch_height(0)))) out.retry_sync = true;
       sem_item("menu:sync", "menuitem", tr("sync.retry"));
-      if (ImGui::Selectable(tr("logout.menu"))) open_logout_dialog();
+      if (ImGui::Selectable(tr("logout.menu"), false, 0, ImVec2(0, touch_height(0)))) open_logout_dialog();
       sem_item("menu:logout", "menuitem", tr("logout.menu"));
     }
     ImGui::EndPopup();
   }
 
-  rx -= px(28);
-  for (Lang l : {Lang::En, Lang::Ru}) {
-    const char* code = l == Lang::Ru ? "RU" : "EN";
-    ImVec2 cs = ImGui::CalcTextSize(code);
-    rx -= cs.x + px(16);
-    ImVec2 a(rx, p.y + px(14)), b(rx + cs.x + px(16), p.y + h - px(14));
-    ImGui::SetCursorScreenPos(a);
-    ImGui::PushID(code);
-    if (ImGui::InvisibleButton("lang", ImVec2(b.x - a.x, b.y - a.y)) && language() != l) out.language = l;
-    bool hovered = ImGui::IsItemHovered();
-    ImGui::PopID();
-    bool on = language() == l;
-    dl->AddRectFilled(a, b, on ? color::rgb(0xffffff, 60) : color::rgb(0xffffff, hovered ? 25 : 0), px(4));
-    dl->AddText(ImVec2(a.x + px(8), a.y + (b.y - a.y - cs.y) / 2), color::rgb(0xffffff, on ? 255 : 170), code);
-    sem_rect(std::string("lang:") + (l == Lang::Ru ? "ru" : "en"), "button", l == Lang::Ru ? "Русский" : "English", a, b)
-        .selected = on;
-  }
+  if (!phone) rx = language_buttons(rx - px(22), p.y + px(14), p.y + h - px(14), out);
 
+  // The save state: a dot and its words; on a phone the dot alone, its words in its accessible name.
   std::string save_text = tr(save_key);
   if (!save_detail.empty()) save_text += ": " + save_detail;
-  ImVec2 ss = ImGui::CalcTextSize(save_text.c_str());
-  rx -= ss.x + px(28);
-  dl->AddCircleFilled(ImVec2(rx - px(10), p.y + h / 2), px(4), save_col);
-  dl->AddText(ImVec2(rx, sy), color::rgb(0xffffff, 200), save_text.c_str());
-  sem_rect("save-status", "status", save_text, ImVec2(rx - px(16), sy), ImVec2(rx + ss.x, sy + ss.y)).value = save_key;
-  if (env.refused && !env.refused->empty()) rx = refused_badge(*env.refused, rx - px(24), p.y, h);
+  if (phone) {
+    const float d = px(28);
+    const ImVec2 a(rx - px(8) - d, p.y + (h - d) / 2), b(a.x + d, a.y + d);
+    dl->AddCircleFilled(ImVec2((a.x + b.x) / 2, (a.y + b.y) / 2), px(5), save_col);
+    sem_rect("save-status", "status", save_text, a, b).value = save_key;
+    rx = a.x;
+  } else {
+    ImVec2 ss = ImGui::CalcTextSize(save_text.c_str());
+    rx -= ss.x + px(22);
+    dl->AddCircleFilled(ImVec2(rx - px(10), p.y + h / 2), px(4), save_col);
+    dl->AddText(ImVec2(rx, sy), color::rgb(0xffffff, 200), save_text.c_str());
+    sem_rect("save-status", "status", save_text, ImVec2(rx - px(16), sy), ImVec2(rx + ss.x, sy + ss.y)).value = save_key;
+    rx -= px(16);
+  }
+  if (env.refused && !env.refused->empty()) rx = refused_badge(*env.refused, rx - px(phone ? 6 : 16), p.y, h);
   ImGui::PopFont();
+
+  // Left side: the sections in a row when they fit between the logo and the right side, else a menu button
+  // that opens them as a sheet. A phone always takes the menu.
+  const std::vector<NavEntry> entries = nav_entries(ws, env, view);
+  ImFont* logo_font = phone ? fonts().medium : fonts().title;
+  ImGui::PushFont(logo_font);
+  const float logo_w = ImGui::CalcTextSize(tr("app.name")).x;
+  ImGui::PopFont();
+  ImGui::PushFont(fonts().medium);
+  float row_w = 0;
+  for (const auto& n : entries) row_w += ImGui::CalcTextSize(n.label.c_str()).x + px(34);
+  const bool menu = phone || p.x + margin + logo_w + px(32) + row_w > rx - px(16);
+  float x = p.x + margin;
+  if (menu) {
+    const float d = px(44);
+    const ImVec2 a(x - px(6), p.y + (h - d) / 2), b(a.x + d, a.y + d);
+    ImGui::SetCursorScreenPos(a);
+    if (ImGui::InvisibleButton("nav:menu", ImVec2(d, d))) ImGui::OpenPopup("navsheet");
+    const bool open = ImGui::IsPopupOpen("navsheet");
+    if (ImGui::IsItemHovered() || open) dl->AddRectFilled(a, b, color::rgb(0xffffff, open ? 40 : 20), px(6));
+    // Three bars.
+    const float bw = px(20), cx = (a.x + b.x) / 2, cy = (a.y + b.y) / 2;
+    for (int i = -1; i <= 1; ++i)
+      dl->AddRectFilled(ImVec2(cx - bw / 2, cy + i * px(6) - px(1)), ImVec2(cx + bw / 2, cy + i * px(6) + px(1)),
+                        color::rgb(0xffffff));
+    std::string current;
+    for (const auto& n : entries)
+      if (n.active) current = n.label;
+    sem_rect("nav:menu", "button", std::string(tr("nav.menu")) + (current.empty() ? "" : ": " + current), a, b).expanded = open ? 1 : 0;
+    x = b.x + px(8);
+  }
+  ImGui::PopFont();
+  ImGui::PushFont(logo_font);
+  if (x + logo_w <= rx - px(8))
+    dl->AddText(ImVec2(x, p.y + (h - ImGui::GetTextLineHeight()) / 2), color::rgb(0xffffff), tr("app.name"));
+  ImGui::PopFont();
+  ImGui::PushFont(fonts().medium);
+  if (!menu) {
+    x += logo_w + px(32);
+    for (const auto& n : entries)
+      if (nav_item(n.label, n.id, n.active, &x, p.y, h)) go_to(n, ws, env, view, edit, out);
+  }
+  ImGui::PopFont();
+  if (menu) draw_nav_sheet(entries, ws, env, view, edit, out, p.y + h);
 
   ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + h));
   ImGui::Dummy(ImVec2(w, 0));

@@ -3,6 +3,10 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "core/format.hpp"
 #include "core/rights.hpp"
 #include "ui/card_internal.hpp"
@@ -58,14 +62,42 @@ void draw_stage_bar(CardContext& c, float width) {
   const float gap = px(3);
   const float h = px(34);
   const size_t n = p->stages.size();
-  const float seg_w = (width - gap * static_cast<float>(n - 1)) / static_cast<float>(n);
-  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float even_w = (width - gap * static_cast<float>(n - 1)) / static_cast<float>(n);
   ImGui::PushFont(fonts().small);
+  // Every stage shares the width evenly while their names fit (cut names at most by a little); when they do
+  // not (a phone, a long pipeline), each stage takes its name's width and the bar scrolls sideways, the
+  // current stage brought into view when the card opens or the stage changes.
+  std::vector<float> seg(n, even_w);
+  float widest = 0, total = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const float tw = ImGui::CalcTextSize(p->stages[i].name.get(language()).c_str()).x + px(24);
+    widest = std::max(widest, tw);
+    seg[i] = std::clamp(tw, px(84), px(220));
+    total += seg[i] + (i ? gap : 0);
+  }
+  const bool scrolls = even_w < std::min(widest, px(110)) && total > width;
+  if (!scrolls) std::fill(seg.begin(), seg.end(), even_w);
+  const ImVec2 bar_pos = ImGui::GetCursorScreenPos();
+  if (scrolls) {
+    ImGui::BeginChild("stagebar", ImVec2(width, h), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBackground);
+    static std::string shown;  // the item and stage last brought into view
+    const std::string key = item.id + "/" + current;
+    if (shown != key && cur >= 0) {
+      shown = key;
+      float left = 0;
+      for (int i = 0; i < cur; ++i) left += seg[static_cast<size_t>(i)] + gap;
+      ImGui::SetScrollX(std::max(0.0f, left - (width - seg[static_cast<size_t>(cur)]) / 2));
+    }
+  }
+  ImDrawList* dl = ImGui::GetWindowDrawList();
   ImVec2 origin = ImGui::GetCursorScreenPos();
+  float seg_x = origin.x;
   for (size_t i = 0; i < n; ++i) {
     const Stage& s = p->stages[i];
-    ImVec2 a(origin.x + static_cast<float>(i) * (seg_w + gap), origin.y);
+    const float seg_w = seg[i];
+    ImVec2 a(seg_x, origin.y);
     ImVec2 b(a.x + seg_w, a.y + h);
+    seg_x = b.x + gap;
     ImGui::SetCursorScreenPos(a);
     ImGui::PushID(s.id.c_str());
     bool clicked = ImGui::InvisibleButton("stage", ImVec2(seg_w, h));
@@ -100,7 +132,12 @@ void draw_stage_bar(CardContext& c, float width) {
     if (clicked && c.can_edit_item && s.id != current) request_stage(c, s.id);
   }
   ImGui::PopFont();
-  ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + h));
+  if (scrolls) {
+    ImGui::SetCursorScreenPos(ImVec2(seg_x - gap, origin.y));
+    ImGui::Dummy(ImVec2(0, h));
+    ImGui::EndChild();
+  }
+  ImGui::SetCursorScreenPos(ImVec2(bar_pos.x, bar_pos.y + h));
   ImGui::Dummy(ImVec2(width, px(2)));
 }
 
@@ -120,31 +157,57 @@ void draw_header(CardContext& c, float width) {
     c.edit.close();
     c.out.navigated = true;
   }
-  ImGui::SameLine(0, px(16));
-  ImGui::PushFont(fonts().small);
+  const float back_right = ImGui::GetItemRectMax().x;
+  const float back_y = ImGui::GetItemRectMin().y;
+
+  // Undo, redo and the "more" menu on the right of the row; on a phone the symbols alone (their accessible
+  // names stay the words).
+  const bool phone = is_phone();
+  const std::string undo_label = phone ? "\xe2\x86\xba" : std::string("\xe2\x86\xba ") + tr("card.undo");
+  const std::string redo_label = phone ? "\xe2\x86\xbb" : std::string("\xe2\x86\xbb ") + tr("card.redo");
+  ImGui::PushFont(fonts().medium);
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float bpad = phone ? px(15) : st.FramePadding.x;
+  const float menu_w = ImGui::CalcTextSize("\xe2\x80\xa6").x + bpad * 2 + st.ItemSpacing.x;
+  float bw = ImGui::CalcTextSize(undo_label.c_str()).x + ImGui::CalcTextSize(redo_label.c_str()).x + bpad * 4 +
+             st.ItemSpacing.x + menu_w;
+  ImGui::PopFont();
+  const float buttons_x = row_x0 + inner - bw;
+
+  // The kind and pipeline between them, when there is room.
   std::string kind = et ? et->name.get(language()) : item.entity;
   if (const Pipeline* p = ws.schema().pipeline(item.entity, item.pipeline); p && et && et->has_pipelines)
-    kind += "  ·  " + p->name.get(language());
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(color::kMuted), "%s", kind.c_str());
+    kind += "  \xc2\xb7  " + p->name.get(language());
+  ImGui::PushFont(fonts().small);
+  if (back_right + px(16) + ImGui::CalcTextSize(kind.c_str()).x <= buttons_x - px(8)) {
+    ImGui::SameLine(0, px(16));
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(color::kMuted), "%s", kind.c_str());
+    sem_item("card:kind", "text", kind);
+  }
   ImGui::PopFont();
-  sem_item("card:kind", "text", kind);
 
-  const std::string undo_label = std::string("\xe2\x86\xba ") + tr("card.undo");
-  const std::string redo_label = std::string("\xe2\x86\xbb ") + tr("card.redo");
-  ImGui::PushFont(fonts().medium);
-  const float menu_w = ImGui::CalcTextSize("\xe2\x80\xa6").x + ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetStyle().ItemSpacing.x;
-  float bw = ImGui::CalcTextSize(undo_label.c_str()).x + ImGui::CalcTextSize(redo_label.c_str()).x +
-             ImGui::GetStyle().FramePadding.x * 4 + ImGui::GetStyle().ItemSpacing.x + menu_w;
-  ImGui::PopFont();
   ImGui::SameLine();
-  ImGui::SetCursorScreenPos(ImVec2(row_x0 + inner - bw, ImGui::GetCursorScreenPos().y));
-  if (button(undo_label, "action:undo", false, c.env.can_undo)) c.out.undo = true;
+  ImGui::SetCursorScreenPos(ImVec2(buttons_x, phone ? back_y - px(12) : ImGui::GetCursorScreenPos().y));
+  if (phone) {
+    if (symbol_button(undo_label.c_str(), tr("card.undo"), "action:undo", c.env.can_undo)) c.out.undo = true;
+    ImGui::SameLine();
+    if (symbol_button(redo_label.c_str(), tr("card.redo"), "action:redo", c.env.can_redo)) c.out.redo = true;
+  } else {
+    if (button(undo_label, "action:undo", false, c.env.can_undo)) c.out.undo = true;
+    ImGui::SameLine();
+    if (button(redo_label, "action:redo", false, c.env.can_redo)) c.out.redo = true;
+  }
   ImGui::SameLine();
-  if (button(redo_label, "action:redo", false, c.env.can_redo)) c.out.redo = true;
-  ImGui::SameLine();
-  // The "more" menu: another pipeline, the recycle bin.
-  if (button("\xe2\x80\xa6", "action:more")) ImGui::OpenPopup("cardmore");
+  // The "more" menu: another pipeline, the recycle bin (and, on a phone, configuring the tabs).
+  if (phone ? symbol_button("\xe2\x80\xa6", tr("card.more"), "action:more") : button("\xe2\x80\xa6", "action:more"))
+    ImGui::OpenPopup("cardmore");
   if (ImGui::BeginPopup("cardmore")) {
+    if (phone && !c.target_scope.empty()) {
+      CardUi& ui = card_ui();
+      const char* label = ui.configure_tabs ? tr("tab.done") : tr("tab.configure");
+      if (ImGui::Selectable(label, false, 0, ImVec2(0, touch_height(0)))) ui.configure_tabs = !ui.configure_tabs;
+      sem_item("tabs:configure", "menuitem", label);
+    }
     const bool pipelines = et && et->has_pipelines && ws.schema().pipelines_of(item.entity).size() > 1;
     if (pipelines && c.can_edit_item && ImGui::BeginMenu(tr("card.change_pipeline"))) {
       for (const Pipeline* p : ws.schema().pipelines_of(item.entity)) {
@@ -176,8 +239,10 @@ void draw_header(CardContext& c, float width) {
     ImGui::PushFont(fonts().title);
     std::string name = ws.display_name(item);
     if (name.empty()) name = tr("card.untitled");
+    // A long title wraps inside the header, leaving room for the pencil.
+    const float wrap = std::max(px(80), inner - px(28));
     ImVec2 pos = ImGui::GetCursorScreenPos();
-    ImVec2 size = ImGui::CalcTextSize(name.c_str());
+    ImVec2 size = ImGui::CalcTextSize(name.c_str(), nullptr, false, wrap);
     bool clicked = ImGui::InvisibleButton("title", ImVec2(std::min(inner, size.x + px(28)), size.y + px(6)));
     const bool editable = tdef && c.can_edit_item;
     if (ImGui::IsItemHovered() && editable) {
@@ -186,7 +251,8 @@ void draw_header(CardContext& c, float width) {
                                                 ImVec2(pos.x + size.x + px(28), pos.y + size.y + px(6)),
                                                 color::kHover, px(4));
     }
-    ImGui::GetWindowDrawList()->AddText(ImVec2(pos.x, pos.y + px(3)), color::kText, name.c_str());
+    ImGui::GetWindowDrawList()->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(pos.x, pos.y + px(3)),
+                                        color::kText, name.c_str(), nullptr, wrap);
     ImGui::PopFont();
     if (ImGui::IsItemHovered() && editable)
       ImGui::GetWindowDrawList()->AddText(ImVec2(pos.x + size.x + px(8), pos.y + px(8)), color::kMuted, "\xe2\x9c\x8e");
@@ -230,7 +296,7 @@ void draw_tabs(CardContext& c, float width) {
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
   ImVec2 start = ImGui::GetCursorScreenPos();
-  const float h = px(38);
+  const float h = touch_height(px(38));
   float x = start.x;
   std::optional<Layout> changed;
   ImGui::PushFont(fonts().medium);
@@ -238,7 +304,8 @@ void draw_tabs(CardContext& c, float width) {
     const TabState& t = tabs[i];
     if (t.hidden && !ui.configure_tabs) continue;
     const std::string label = tab_label(t.id);
-    float tw = ImGui::CalcTextSize(label.c_str()).x + px(32);
+    const float tab_pad = is_phone() ? px(10) : px(16);
+    float tw = ImGui::CalcTextSize(label.c_str()).x + tab_pad * 2;
     float extra = ui.configure_tabs ? px(84) : 0;
     ImVec2 a(x, start.y), b(x + tw + extra, start.y + h);
     ImGui::SetCursorScreenPos(a);
@@ -269,7 +336,7 @@ void draw_tabs(CardContext& c, float width) {
     const bool active = c.view.tab == t.id;
     if (active) dl->AddRectFilled(ImVec2(a.x, b.y - px(3)), ImVec2(a.x + tw, b.y), color::kAccent);
     if (hovered) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
-    dl->AddText(ImVec2(a.x + px(16), a.y + (h - ImGui::GetTextLineHeight()) / 2),
+    dl->AddText(ImVec2(a.x + tab_pad, a.y + (h - ImGui::GetTextLineHeight()) / 2),
                 t.hidden ? color::rgb(0xb0b6bc) : (active ? color::kText : color::kMuted), label.c_str());
     SemNode& n = sem_rect("tab:" + t.id, "tab", label, a, ImVec2(a.x + tw, b.y));
     n.selected = active;
@@ -309,8 +376,8 @@ void draw_tabs(CardContext& c, float width) {
     x = b.x + px(4);
   }
   ImGui::PopFont();
-  // "Configure menu" on the right, for those who may change this view.
-  if (!c.target_scope.empty()) {
+  // "Configure menu" on the right, for those who may change this view (on a phone, in the card's "more" menu).
+  if (!c.target_scope.empty() && !is_phone()) {
     const std::string label = ui.configure_tabs ? tr("tab.done") : tr("tab.configure");
     ImGui::PushFont(fonts().small);
     float lw = ImGui::CalcTextSize(label.c_str()).x;
@@ -373,7 +440,8 @@ void draw_links(CardContext& c, float width) {
 
 void draw_card(const Workspace& ws, const UiEnv& env, ViewState& view, EditState& edit, UiOutput& out) {
   const Item* item = ws.item(view.item);
-  const float margin = px(20);
+  const bool phone = is_phone();
+  const float margin = phone ? px(10) : px(20);
   ImGui::SetCursorPos(ImVec2(margin, ImGui::GetCursorPosY() + margin));
   const float width = ImGui::GetContentRegionAvail().x - margin;
   if (item && item->deleted && can_act(ws.schema(), env.user, *item, Action::Read)) {
@@ -413,6 +481,12 @@ void draw_card(const Workspace& ws, const UiEnv& env, ViewState& view, EditState
 
   draw_header(c, width);
   ImGui::Dummy(ImVec2(0, px(8)));
+  if (phone) {
+    // One column on a phone: the actions under the header, then the tabs; the main tab holds the client,
+    // the to-dos and the fields, the history tab the timeline.
+    ImGui::SetCursorPosX(margin);
+    draw_action_bar(c, width);
+  }
   ImGui::SetCursorPosX(margin);
   draw_tabs(c, width);
 
@@ -429,6 +503,14 @@ void draw_card(const Workspace& ws, const UiEnv& env, ViewState& view, EditState
   } else if (view.tab == "history") {
     ImGui::BeginChild("history", ImVec2(width, body_h), false, ImGuiWindowFlags_NoBackground);
     draw_timeline(ws, *item, env, width - px(14), out);
+    ImGui::EndChild();
+  } else if (phone) {
+    ImGui::BeginChild("fields", ImVec2(width, body_h), false, ImGuiWindowFlags_NoBackground);
+    const float inner = width - px(8);
+    draw_client_block(c, inner);
+    draw_todo_block(c, inner);
+    draw_sections(c, inner);
+    draw_view_switcher(c, inner);
     ImGui::EndChild();
   } else {
     const float gap = px(20);

@@ -63,7 +63,7 @@ void help_toggle() { g_open = !g_open; }
 bool help_open() { return g_open; }
 
 float help_button(float right, float top, float height) {
-  const float d = px(26);
+  const float d = is_phone() ? px(36) : px(26);
   ImVec2 a(right - d, top + (height - d) / 2), b(right, a.y + d);
   ImGui::SetCursorScreenPos(a);
   if (ImGui::InvisibleButton("help", ImVec2(d, d))) help_toggle();
@@ -78,7 +78,7 @@ float help_button(float right, float top, float height) {
   ImGui::PopFont();
   SemNode& n = sem_rect("action:help", "button", tr("help.button"), a, b);
   n.expanded = g_open ? 1 : 0;
-  return a.x - px(16);
+  return a.x - (is_phone() ? px(8) : px(16));
 }
 
 void draw_help_panel() {

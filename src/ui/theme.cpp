@@ -1,5 +1,6 @@
 #include "ui/theme.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -142,6 +143,13 @@ bool load_theme(const std::string& dir, float s) {
 }
 
 float scale() { return g_scale; }
+
+FormFactor form_factor() {
+  const float css = ImGui::GetIO().DisplaySize.x / (g_scale > 0 ? g_scale : 1.0f);
+  return css < 700 ? FormFactor::Phone : css < 1100 ? FormFactor::Tablet : FormFactor::Desktop;
+}
+
+float touch_height(float desktop) { return is_phone() ? std::max(desktop, px(44)) : desktop; }
 const Fonts& fonts() { return g_fonts; }
 
 ImU32 parse_color(const std::string& hex, unsigned alpha) {

@@ -22,6 +22,14 @@ float scale();
 inline float px(float css) { return css * scale(); }
 const Fonts& fonts();
 
+// The layout by the canvas width in CSS pixels: a phone below 700, a tablet below 1100, else the desktop.
+// One app, three arrangements of the same widgets (the top bar's menu, the card's one column, list lines).
+enum class FormFactor { Phone, Tablet, Desktop };
+FormFactor form_factor();
+inline bool is_phone() { return form_factor() == FormFactor::Phone; }
+// The least height of a control a finger must hit: 44 CSS pixels on a phone, the desktop's own otherwise.
+float touch_height(float desktop);
+
 // The palette: a light, calm card in the spirit of the reference product.
 namespace color {
 constexpr ImU32 rgb(unsigned v, unsigned a = 255) {

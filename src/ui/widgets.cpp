@@ -70,6 +70,20 @@ bool button(const std::string& label, const std::string& sem_id, bool primary, b
   return clicked && enabled;
 }
 
+bool symbol_button(const char* symbol, const std::string& name, const std::string& id, bool enabled) {
+  if (!enabled) ImGui::BeginDisabled();
+  ImGui::PushFont(fonts().medium);
+  const float pad_y = std::max(ImGui::GetStyle().FramePadding.y, (touch_height(0) - ImGui::GetFontSize()) / 2);
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(is_phone() ? px(15) : ImGui::GetStyle().FramePadding.x, pad_y));
+  const bool clicked = ImGui::Button((std::string(symbol) + "###" + id).c_str());
+  ImGui::PopStyleVar();
+  ImGui::PopFont();
+  if (!enabled) ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled) && !is_phone()) ImGui::SetTooltip("%s", name.c_str());
+  sem_item(id, "button", name).disabled = !enabled;
+  return clicked && enabled;
+}
+
 void same_line_if_fits(const std::string& next_label) {
   const ImGuiStyle& st = ImGui::GetStyle();
   ImGui::PushFont(fonts().medium);

@@ -20,6 +20,9 @@ bool button(const std::string& label, const std::string& sem_id, bool primary = 
 // Before a button that follows another in a row: on the same line when `next_label` still fits in the
 // window, on the next one otherwise (a narrow dialog or a phone never cuts a button off).
 void same_line_if_fits(const std::string& next_label);
+// A button showing a symbol (↺, …), named by `name` for screen readers and in its tooltip; on a phone at
+// least 44 CSS pixels high, as a finger needs.
+bool symbol_button(const char* symbol, const std::string& name, const std::string& id, bool enabled = true);
 // Text that acts as a link; `href` as for button().
 bool link(const std::string& label, const std::string& sem_id, ImU32 color, const std::string& href = {});
 // A coloured rounded label ("chip"), e.g. a stage name in a list.
