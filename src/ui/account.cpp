@@ -207,7 +207,7 @@ void draw_account_dialogs(const Workspace& ws, const UiEnv& env, UiOutput& out) 
   if (g_connect.open) {
     // Wider while it shows a dry run, whose lines name items and reasons.
     const bool review = env.login.upload.phase == LoginState::Upload::Phase::Review;
-    const float w = px(review ? 640 : 480);
+    const float w = dialog_width(review ? 640 : 480);
     if (dialog_begin(tr("connect.title"), "connect", &g_connect.open, w)) {
       const float fw = w - px(48);
       if (!env.login.ok) {
@@ -250,7 +250,7 @@ void draw_account_dialogs(const Workspace& ws, const UiEnv& env, UiOutput& out) 
     if (!g_connect.open) out.cancel_login = true;
   }
   if (g_logout) {
-    const float w = px(460);
+    const float w = dialog_width(460);
     if (dialog_begin(tr("logout.title"), "logout", &g_logout, w)) {
       ImGui::PushTextWrapPos(w - px(48));
       std::string text = tr("logout.text");

@@ -112,7 +112,8 @@ void draw_toasts() {
   int i = 0;
   std::string clicked;
   for (auto it = g_toasts.rbegin(); it != g_toasts.rend(); ++it, ++i) {
-    ImVec2 ts = ImGui::CalcTextSize(it->text.c_str(), nullptr, false, px(380));
+    const float wrap = std::min(px(380), display.x - px(72));  // a phone: the toast fits the width
+    ImVec2 ts = ImGui::CalcTextSize(it->text.c_str(), nullptr, false, wrap);
     ImVec2 ls = it->link.empty() ? ImVec2(0, 0) : ImGui::CalcTextSize(it->link.c_str());
     const float link_h = it->link.empty() ? 0 : ls.y + px(6);
     ImVec2 b(display.x - px(20), y);
@@ -132,7 +133,7 @@ void draw_toasts() {
     }
     dl->AddRectFilled(a, b, it->error ? color::rgb(0xc62828, 240) : color::rgb(0x263238, 235), px(8));
     dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(a.x + px(16), a.y + px(12)), color::rgb(0xffffff),
-                it->text.c_str(), nullptr, px(380));
+                it->text.c_str(), nullptr, wrap);
     sem_rect("toast:" + std::to_string(i), it->error ? "alert" : "status", it->text, a, b);
     if (!it->link.empty()) {
       const ImVec2 lp(a.x + px(16), a.y + px(12) + ts.y + px(6));
@@ -519,6 +520,7 @@ std::optional<PickedFile> take_file(const std::string& purpose) {
 
 void draw_app(const Workspace& ws, const UiEnv& env, ViewState& view, EditState& edit, UiOutput& out) {
   sem_begin_frame();
+  apply_form_factor_style();
   ImGuiIO& io = ImGui::GetIO();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(io.DisplaySize);

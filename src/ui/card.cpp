@@ -479,14 +479,41 @@ void draw_card(const Workspace& ws, const UiEnv& env, ViewState& view, EditState
   c.can_configure = can_configure(s, env.user, item->entity);
   c.can_edit_item = can_act(s, env.user, *item, Action::Edit);
 
+  if (phone) {
+    // One column on a phone, scrolled as a whole: the header, the actions, the tabs; the main tab holds the
+    // client, the to-dos and the fields, the history tab the timeline.
+    const bool opened = ui.scrolled_for != item->id;
+    ui.scrolled_for = item->id;
+    ImGui::SetCursorPosX(margin);
+    ImGui::BeginChild("phonecard", ImVec2(width, ImGui::GetContentRegionAvail().y), false,
+                      ImGuiWindowFlags_NoBackground);
+    if (opened) ImGui::SetScrollY(0);
+    const float inner = width - px(6);
+    draw_header(c, inner);
+    ImGui::Dummy(ImVec2(0, px(4)));
+    draw_action_bar(c, inner);
+    ImGui::Dummy(ImVec2(0, px(4)));
+    draw_tabs(c, inner);
+    if (view.tab == "products") {
+      draw_products(c, inner);
+    } else if (view.tab == "links") {
+      draw_links(c, inner);
+    } else if (view.tab == "history") {
+      draw_timeline(ws, *item, env, inner, out);
+    } else {
+      draw_client_block(c, inner);
+      draw_todo_block(c, inner);
+      draw_sections(c, inner);
+      draw_view_switcher(c, inner);
+    }
+    ImGui::Dummy(ImVec2(0, px(24)));
+    ImGui::EndChild();
+    draw_card_dialogs(c);
+    draw_action_dialogs(c);
+    return;
+  }
   draw_header(c, width);
   ImGui::Dummy(ImVec2(0, px(8)));
-  if (phone) {
-    // One column on a phone: the actions under the header, then the tabs; the main tab holds the client,
-    // the to-dos and the fields, the history tab the timeline.
-    ImGui::SetCursorPosX(margin);
-    draw_action_bar(c, width);
-  }
   ImGui::SetCursorPosX(margin);
   draw_tabs(c, width);
 
@@ -503,14 +530,6 @@ void draw_card(const Workspace& ws, const UiEnv& env, ViewState& view, EditState
   } else if (view.tab == "history") {
     ImGui::BeginChild("history", ImVec2(width, body_h), false, ImGuiWindowFlags_NoBackground);
     draw_timeline(ws, *item, env, width - px(14), out);
-    ImGui::EndChild();
-  } else if (phone) {
-    ImGui::BeginChild("fields", ImVec2(width, body_h), false, ImGuiWindowFlags_NoBackground);
-    const float inner = width - px(8);
-    draw_client_block(c, inner);
-    draw_todo_block(c, inner);
-    draw_sections(c, inner);
-    draw_view_switcher(c, inner);
     ImGui::EndChild();
   } else {
     const float gap = px(20);

@@ -262,24 +262,28 @@ std::string scheme_label(const Schema& s, const std::vector<std::string>& scheme
 // ---------------------------------------------------------------------------------------------------------
 
 void draw_action_bar(CardContext& c, float width) {
-  (void)width;
   ActionsUi& ui = actions_ui(c.item.id);
   const Schema& s = c.ws.schema();
+  // The buttons wrap where the width ends (a phone, a narrow column).
+  const float x0 = ImGui::GetCursorPosX();
+  const float right = ImGui::GetCursorScreenPos().x + width;
+  bool first = true;
+  auto next = [&](const std::string& label) {
+    if (!first) flow(button_width(label), right, x0);
+    first = false;
+    return label;
+  };
   if (c.can_edit_item) {
-    if (button(std::string("+ ") + tr("todo.add"), "action:todo", true)) open_todo(c, ui, nullptr);
-    ImGui::SameLine();
+    if (button(next(std::string("+ ") + tr("todo.add")), "action:todo", true)) open_todo(c, ui, nullptr);
   }
   // Those who may edit the item make documents; those who may read it see the ones made before.
   if ((c.can_edit_item && !templates_for(s.templates, s, c.env.user, c.item).empty()) || !c.item.documents.empty()) {
-    if (button(tr("doc.button"), "action:document")) open_document(ui);
-    ImGui::SameLine();
+    if (button(next(tr("doc.button")), "action:document")) open_document(ui);
   }
   if (c.can_edit_item && !conversion_schemes(c.item.entity).empty()) {
     const bool lead = c.item.entity == "lead";
-    if (button(tr(lead ? "convert.lead" : "convert.button"), "action:convert")) open_convert(c, ui);
-    ImGui::SameLine();
+    if (button(next(tr(lead ? "convert.lead" : "convert.button")), "action:convert")) open_convert(c, ui);
   }
-  ImGui::NewLine();
   ImGui::Dummy(ImVec2(0, px(2)));
 }
 
@@ -307,11 +311,19 @@ void draw_party(CardContext& c, ActionsUi& ui, const Item& party, bool is_self, 
       if (addr.empty()) continue;
       const std::string key = party.id + ":" + field + ":" + std::to_string(n++);
       ImGui::PushID(key.c_str());
-      text_clipped(addr, std::min(width * 0.45f, px(200)), color::kText);
+      // The channels beside the address when both fit, else under it (a phone, a narrow column).
+      ImGui::PushFont(fonts().small);
+      const float links_w = phone ? text_width(tr("comm.call")) + text_width("SMS") + text_width("WhatsApp") + px(32)
+                                  : text_width(tr("comm.write")) + px(12);
+      ImGui::PopFont();
+      const float addr_w = std::min(width * 0.45f, px(200));
+      const bool beside = addr_w + links_w <= width;
+      text_clipped(addr, beside ? addr_w : width, color::kText);
       sem_item("contact:" + key, "text", addr);
       ImGui::PushFont(fonts().small);
+      if (!beside) ImGui::SetCursorPosY(ImGui::GetCursorPosY() - px(2));
       if (phone) {
-        ImGui::SameLine(0, px(12));
+        if (beside) ImGui::SameLine(0, px(12));
         const std::string tel = tel_href(addr);
         if (link(tr("comm.call"), "comm:call:" + key, color::kLink, tel)) {
           c.out.open_url = tel;
@@ -322,7 +334,7 @@ void draw_party(CardContext& c, ActionsUi& ui, const Item& party, bool is_self, 
         ImGui::SameLine(0, px(10));
         if (link("WhatsApp", "comm:whatsapp:" + key, color::kLink)) open_comm(ui, "whatsapp", addr);
       } else {
-        ImGui::SameLine(0, px(12));
+        if (beside) ImGui::SameLine(0, px(12));
         if (link(tr("comm.write"), "comm:email:" + key, color::kLink)) open_comm(ui, "email", addr);
       }
       ImGui::PopFont();
@@ -587,7 +599,7 @@ namespace {
 void draw_todo_dialog(CardContext& c, ActionsUi& ui) {
   TodoDialog& d = ui.todo;
   if (!d.open) return;
-  const float w = px(520);
+  const float w = dialog_width(520);
   if (!dialog_begin(tr(d.editing.empty() ? "todo.new" : "todo.edit"), "tododlg", &d.open, w)) return;
   const float fw = w - px(48);
   const std::string& e = c.item.entity;
@@ -669,7 +681,7 @@ constexpr const char* kOutcomes[] = {"reached", "no_answer", "busy", "left_messa
 void draw_comm_dialog(CardContext& c, ActionsUi& ui) {
   CommDialog& d = ui.comm;
   if (!d.open) return;
-  const float w = px(500);
+  const float w = dialog_width(500);
   const std::string title = std::string(tr(("comm.title." + d.channel).c_str())) + ": " + d.address;
   if (!dialog_begin(title, "commdlg", &d.open, w)) return;
   const float fw = w - px(48);
@@ -749,7 +761,7 @@ void draw_convert_dialog(CardContext& c, ActionsUi& ui) {
     d.create_fields.assign(d.plan.unmatched.size(), false);
     go_on = d.plan_status.ok();
   }
-  const float w = px(600);
+  const float w = dialog_width(600);
   if (!dialog_begin(tr(c.item.entity == "lead" ? "convert.lead" : "convert.button"), "convertdlg", &d.open, w)) return;
   const float fw = w - px(48);
   dialog_body_begin("convertdlg:body");
@@ -912,7 +924,7 @@ void draw_document_dialog(CardContext& c, ActionsUi& ui) {
   DocDialog& d = ui.doc;
   if (!d.open) return;
   const Schema& s = c.ws.schema();
-  const float w = px(640);
+  const float w = dialog_width(640);
   if (!dialog_begin(tr("doc.title"), "docdlg", &d.open, w)) return;
   const float fw = w - px(48);
   const auto templates =

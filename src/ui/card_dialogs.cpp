@@ -156,7 +156,7 @@ void draw_field_config(CardContext& c) {
     cfg.open = false;
     return;
   }
-  const float w = px(560);
+  const float w = dialog_width(560);
   const std::string title = std::string(tr("field.settings")) + ": " + current->label.get(language());
   if (!dialog_begin(title, "fieldconfig", &cfg.open, w)) return;
   dialog_body_begin("fieldconfig");
@@ -310,7 +310,7 @@ void draw_create_field(CardContext& c) {
   CardUi::CreateField& cf = card_ui().create;
   if (!cf.open) return;
   const Schema& s = c.ws.schema();
-  const float w = px(520);
+  const float w = dialog_width(520);
   if (!dialog_begin(tr("newfield.title"), "createfield", &cf.open, w)) return;
   dialog_body_begin("createfield");
   const float body_w = ImGui::GetContentRegionAvail().x - px(4);
@@ -419,7 +419,7 @@ void draw_views(CardContext& c) {
   CardUi::Views& v = card_ui().views;
   if (!v.open) return;
   const Schema& s = c.ws.schema();
-  const float w = px(560);
+  const float w = dialog_width(560);
   if (!dialog_begin(tr("views.title"), "views", &v.open, w)) return;
   dialog_body_begin("views");
   const float body_w = ImGui::GetContentRegionAvail().x - px(4);
@@ -480,7 +480,7 @@ void draw_views(CardContext& c) {
 void draw_confirm(CardContext& c) {
   CardUi::Confirm& cf = card_ui().confirm;
   if (!cf.open) return;
-  const float w = px(440);
+  const float w = dialog_width(440);
   if (!dialog_begin(cf.title, "confirm:" + cf.id, &cf.open, w)) return;
   ImGui::PushTextWrapPos(w - px(48));
   ImGui::TextUnformatted(cf.text.c_str());
@@ -503,7 +503,7 @@ void draw_confirm(CardContext& c) {
 void draw_import(CardContext& c) {
   CardUi::Import& im = card_ui().import;
   if (!im.open) return;
-  const float w = px(560);
+  const float w = dialog_width(560);
   if (!dialog_begin(tr("import.title"), "import", &im.open, w)) return;
   muted_text(tr("import.text"));
   if (auto f = take_file("layout-import")) im.text = f->text;

@@ -43,6 +43,7 @@ struct CardUi {
   bool rename_focus = false;
   std::string layout_error;  // inline message of a refused layout change
   std::string layout_error_section;
+  std::string scrolled_for;  // the item the phone's one-column card was last scrolled to the top for
 
   // How far each field's row moved the cursor when last drawn (view mode), so that rows out of view are
   // skipped by their height rather than drawn: a card of hundreds of fields drew every one each frame.

@@ -71,7 +71,7 @@ void draw_create_dialog(const Workspace& ws, const UiEnv& env, ViewState& view, 
     g_create.open = false;
     return;
   }
-  const float w = px(460);
+  const float w = dialog_width(460);
   const std::string title = std::string(tr("create.title")) + ": " + et->name.get(language());
   if (!dialog_begin(title, "create", &g_create.open, w)) return;
   dialog_body_begin("create");

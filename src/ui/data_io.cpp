@@ -433,7 +433,7 @@ void draw_import(const Workspace& ws, const UiEnv& env, ViewState& view, UiOutpu
   ImportUi& u = import_ui();
   if (!u.open) return;
   if (auto f = take_file("data-import")) load_file(ws, env, u, *f);
-  const float w = px(820);
+  const float w = dialog_width(820);
   const bool working = u.step == Step::Checking || u.step == Step::Importing;
   bool open = true;
   if (!dialog_begin(t("Импорт данных", "Import data"), "dataimport", &open, w)) {
@@ -636,10 +636,12 @@ void draw_data_io_dialogs(const Workspace& ws, const UiEnv& env, ViewState& view
   draw_import(ws, env, view, out);
 }
 
+std::string data_io_menu_label() { return t("Импорт / экспорт", "Import / export"); }
+
 void data_io_list_menu(const Workspace& ws, const UiEnv& env, const std::string& entity,
                        const std::vector<std::string>& ids, const std::vector<std::string>& columns, UiOutput& out) {
   const Schema& s = ws.schema();
-  if (button(t("Импорт / экспорт", "Import / export"), "list:dataio")) ImGui::OpenPopup("dataio");
+  if (button(data_io_menu_label(), "list:dataio")) ImGui::OpenPopup("dataio");
   if (!ImGui::BeginPopup("dataio")) return;
   const Pipeline* dp = s.default_pipeline(entity);
   const std::string date = today(env.now_ms);

@@ -16,6 +16,8 @@ namespace kt::ui {
 
 // The "Import / export" button of a list and its menu. `ids` are the items of the list as shown (filter and
 // order applied); `columns` the field ids of its visible columns ("TITLE" = the name).
+// The label of the list's import/export button (a toolbar measures it before drawing it).
+std::string data_io_menu_label();
 void data_io_list_menu(const Workspace& ws, const UiEnv& env, const std::string& entity,
                        const std::vector<std::string>& ids, const std::vector<std::string>& columns, UiOutput& out);
 

@@ -373,6 +373,108 @@ void draw_table(const Workspace& ws, const UiEnv& env, ViewState& view, EditStat
   ImGui::PopStyleColor();
 }
 
+// The list on a phone: one line per item, its title with the to-do badge, and under it the next two of the
+// user's columns (a stage as its chip, an amount, a client).
+void draw_lines(const Workspace& ws, const UiEnv& env, ViewState& view, EditState& edit, UiOutput& out,
+                const std::vector<Column>& cols, const std::vector<std::string>& ids, float width, float height) {
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(color::kPanel));
+  ImGui::PushStyleVar(ImGuiStyleVar_ChildRounding, px(10));
+  ImGui::PushID(view.entity.c_str());
+  ImGui::BeginChild("lines", ImVec2(width, height), false);
+  ImGui::PopStyleVar();
+  std::vector<const Column*> under;
+  for (const auto& c : cols)
+    if (c.field != "TITLE" && under.size() < 2) under.push_back(&c);
+  ImGui::PushFont(fonts().medium);
+  const float title_h = ImGui::GetTextLineHeight();
+  ImGui::PopFont();
+  const float row_h = title_h + ImGui::GetTextLineHeight() + px(34);
+  const float pad = px(14);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(ids.size()), row_h);
+  while (clipper.Step()) {
+    for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) {
+      const Item& it = *ws.item(ids[static_cast<size_t>(r)]);
+      ImGui::PushID(it.id.c_str());
+      const ImVec2 a = ImGui::GetCursorScreenPos();
+      const float w = ImGui::GetContentRegionAvail().x;
+      const std::string name = ws.display_name(it);
+      if (ImGui::InvisibleButton("row", ImVec2(w, row_h))) {
+        view.screen = Screen::Card;
+        view.item = it.id;
+        view.tab = "main";
+        edit.close();
+        out.navigated = true;
+      }
+      if (ImGui::IsItemActive() || ImGui::IsItemHovered()) dl->AddRectFilled(a, ImVec2(a.x + w, a.y + row_h), color::kHover);
+      if (r > 0) dl->AddLine(ImVec2(a.x + pad, a.y), ImVec2(a.x + w - pad, a.y), color::kBorder);
+      sem_item("row:" + it.id, "row", name);
+      // Title and the to-do badge.
+      ImGui::SetCursorScreenPos(ImVec2(a.x + pad, a.y + px(12)));
+      const float badge = todo_badge(it.id, it.open_todos(), it.has_overdue_todo(env.now_ms), a.x + w - pad,
+                                     a.y + px(12) + title_h / 2);
+      ImGui::PushFont(fonts().medium);
+      text_clipped(name.empty() ? std::string("—") : name, w - pad * 2 - badge, color::kLink);
+      ImGui::PopFont();
+      // The two columns under it.
+      float x = a.x + pad;
+      const float y = a.y + px(12) + title_h + px(8);
+      for (const Column* col : under) {
+        const FieldDef* def = ws.schema().field(it.entity, col->field);
+        if (!def) continue;
+        const Value& v = it.get(def->id);
+        const float room = a.x + w - pad - x;
+        if (room < px(40)) break;
+        ImGui::SetCursorScreenPos(ImVec2(x, y - (def->type == FieldType::Stage ? px(2) : 0)));
+        if (def->type == FieldType::Stage) {
+          const Pipeline* p = ws.schema().pipeline(it.entity, it.pipeline);
+          const Stage* st = p ? p->stage(v.str_or_empty()) : nullptr;
+          if (!st) continue;
+          chip(st->name.get(language()), parse_color(st->color), std::min(room, px(170)));
+        } else {
+          const std::string text = format_value(ws, *def, v, language());
+          if (text.empty()) continue;
+          text_clipped(text, std::min(room, text_width(text)), color::kText);
+        }
+        x = ImGui::GetItemRectMax().x + px(14);
+      }
+      ImGui::SetCursorScreenPos(ImVec2(a.x, a.y + row_h));
+      ImGui::Dummy(ImVec2(w, 0));
+      ImGui::PopID();
+    }
+  }
+  ImGui::EndChild();
+  ImGui::PopID();
+  ImGui::PopStyleColor();
+}
+
+// "+ Create" as a round button floating over the list's bottom right corner (a phone).
+bool create_button_floating() {
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  const float d = px(56);
+  const ImVec2 at(display.x - d - px(18), display.y - d - px(22));
+  ImGui::SetNextWindowPos(at);
+  ImGui::SetNextWindowSize(ImVec2(d, d));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::Begin("##fab", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground |
+                   ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoMove);
+  ImGui::PopStyleVar();
+  const bool clicked = ImGui::InvisibleButton("create", ImVec2(d, d));
+  const bool hot = ImGui::IsItemHovered() || ImGui::IsItemActive();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 c(at.x + d / 2, at.y + d / 2);
+  dl->AddCircleFilled(ImVec2(c.x, c.y + px(2)), d / 2, color::rgb(0x000000, 40));
+  dl->AddCircleFilled(c, d / 2, hot ? color::rgb(0xd2f95f) : color::rgb(0xbbed21));
+  const float arm = px(11), t = px(1.5f);
+  dl->AddRectFilled(ImVec2(c.x - arm, c.y - t), ImVec2(c.x + arm, c.y + t), color::kText);
+  dl->AddRectFilled(ImVec2(c.x - t, c.y - arm), ImVec2(c.x + t, c.y + arm), color::kText);
+  sem_rect("action:create", "button", std::string("+ ") + tr("list.create"), at, ImVec2(at.x + d, at.y + d));
+  ImGui::End();
+  return clicked;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------------------
@@ -414,11 +516,14 @@ void draw_entity_list(const Workspace& ws, const UiEnv& env, ViewState& view, Ed
   if (view.board) run.pipeline = view.board_pipeline;
   const auto& ids = cache.run(ws, run, env.user);
 
-  const float margin = px(20);
-  ImGui::SetCursorPos(ImVec2(margin, ImGui::GetCursorPosY() + margin));
+  const bool phone = is_phone();
+  const float margin = phone ? px(10) : px(20);
+  ImGui::SetCursorPos(ImVec2(margin, ImGui::GetCursorPosY() + (phone ? px(12) : margin)));
   const float width = ImGui::GetContentRegionAvail().x - margin;
+  const float right = ImGui::GetCursorScreenPos().x + width;  // the toolbar wraps before this
 
-  // Header: title and count; list/kanban; pipeline; search; filter; columns; create.
+  // Header: title and count; list/kanban; pipeline; search; filter; columns; create. The controls wrap to
+  // the next line where the width ends; on a phone the search has a line of its own and "create" floats.
   const std::string title = et->plural.get(language());
   ImGui::PushFont(fonts().title);
   ImGui::TextUnformatted(title.c_str());
@@ -430,9 +535,21 @@ void draw_entity_list(const Workspace& ws, const UiEnv& env, ViewState& view, Ed
   ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(color::kMuted), tr("list.count"), static_cast<int>(ids.size()));
   sem_item("list:count", "status", std::to_string(ids.size()));
   ImGui::PopFont();
-  ImGui::SameLine(0, px(24));
-  ImGui::SetCursorPosY(ImGui::GetCursorPosY() - px(8));
+  bool first = true;  // the first control after the title starts a line of its own on a phone
+  auto next = [&](float w) {
+    if (first && phone) {
+      ImGui::Dummy(ImVec2(0, px(2)));
+      ImGui::SetCursorPosX(margin);
+    } else if (first) {
+      ImGui::SameLine(0, px(24));
+      ImGui::SetCursorPosY(ImGui::GetCursorPosY() - px(8));
+    } else {
+      flow(w, right, margin);
+    }
+    first = false;
+  };
   if (et->has_stages) {
+    next(button_width(tr("list.mode_list")) + button_width(tr("list.mode_kanban")) + px(4));
     if (button(tr("list.mode_list"), "view:list", !view.board)) {
       view.board = false;
       out.navigated = true;
@@ -442,7 +559,6 @@ void draw_entity_list(const Workspace& ws, const UiEnv& env, ViewState& view, Ed
       view.board = true;
       out.navigated = true;
     }
-    ImGui::SameLine();
   }
   const auto pipelines = s.pipelines_of(view.entity);
   if (et->has_pipelines && pipelines.size() > 1) {
@@ -459,7 +575,9 @@ void draw_entity_list(const Workspace& ws, const UiEnv& env, ViewState& view, Ed
     const std::string& current = view.board ? view.board_pipeline : q.pipeline;
     int index = static_cast<int>(std::find(pids.begin(), pids.end(), current) - pids.begin());
     if (index >= static_cast<int>(pids.size())) index = 0;
-    if (combo("", "list:pipeline", names, &index, px(200))) {
+    const float combo_w = std::min(px(200), width);
+    next(combo_w);
+    if (combo("", "list:pipeline", names, &index, combo_w)) {
       if (view.board) {
         view.board_pipeline = pids[static_cast<size_t>(index)];
         out.navigated = true;
@@ -467,32 +585,42 @@ void draw_entity_list(const Workspace& ws, const UiEnv& env, ViewState& view, Ed
         q.pipeline = pids[static_cast<size_t>(index)];
       }
     }
-    ImGui::SameLine();
   }
-  ImGui::SetNextItemWidth(px(240));
-  ImGui::InputTextWithHint("##search", tr("list.search"), &q.text);
-  sem_item("list:search", "searchbox", tr("list.search"), q.text);
-  ImGui::SameLine();
   const std::string filter_label = q.conditions.empty() ? tr("filter.button")
                                                         : std::string(tr("filter.button")) + " (" + std::to_string(q.conditions.size()) + ")";
+  if (!phone) {
+    next(px(240));
+    ImGui::SetNextItemWidth(px(240));
+    ImGui::InputTextWithHint("##search", tr("list.search"), &q.text);
+    sem_item("list:search", "searchbox", tr("list.search"), q.text);
+  }
+  next(button_width(filter_label));
   if (button(filter_label, "list:filter", !q.conditions.empty())) ImGui::OpenPopup("filters");
   filter_popup(ws, env, view, q, out);
   if (!view.board) {
-    ImGui::SameLine();
+    next(button_width(tr("columns.button")));
     if (button(tr("columns.button"), "list:columns")) ImGui::OpenPopup("columns");
     columns_popup(ws, env, view.entity, out);
-    ImGui::SameLine();
     std::vector<std::string> shown;
     for (const auto& c : columns_for(ws, env.user, view.entity)) shown.push_back(c.field);
+    next(button_width(data_io_menu_label()));
     data_io_list_menu(ws, env, view.entity, ids, shown, out);
   }
+  if (phone) {
+    ImGui::Dummy(ImVec2(0, px(2)));
+    ImGui::SetCursorPosX(margin);
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(ImGui::GetStyle().FramePadding.x, px(12)));
+    ImGui::SetNextItemWidth(width);
+    ImGui::InputTextWithHint("##search", tr("list.search_short"), &q.text);
+    ImGui::PopStyleVar();
+    sem_item("list:search", "searchbox", tr("list.search"), q.text);
+  }
   const Pipeline* dp = s.default_pipeline(view.entity);
-  if (can_add(s, env.user, view.entity, dp ? dp->id : "")) {
+  const bool may_create = can_add(s, env.user, view.entity, dp ? dp->id : "");
+  if (may_create && !phone) {
     const std::string create = std::string("+ ") + tr("list.create");
-    ImGui::SameLine();
-    ImGui::PushFont(fonts().medium);
-    float bw = ImGui::CalcTextSize(create.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
-    ImGui::PopFont();
+    const float bw = button_width(create);
+    next(bw);
     ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), margin + width - bw));
     if (button(create, "action:create", true))
       open_create_dialog(view.entity, view.board ? view.board_pipeline : q.pipeline, "");
@@ -515,9 +643,11 @@ void draw_entity_list(const Workspace& ws, const UiEnv& env, ViewState& view, Ed
   ImGui::Dummy(ImVec2(0, px(4)));
 
   ImGui::SetCursorPosX(margin);
-  const float height = ImGui::GetContentRegionAvail().y - margin;
+  const float height = ImGui::GetContentRegionAvail().y - (phone ? px(8) : margin);
   if (view.board) {
     draw_kanban(ws, env, view, edit, out, ids, cache.generation(), width, height);
+  } else if (phone) {
+    draw_lines(ws, env, view, edit, out, columns_for(ws, env.user, view.entity), ids, width, height);
   } else {
     draw_table(ws, env, view, edit, out, columns_for(ws, env.user, view.entity), ids, q, width, height);
     if (ids.empty()) {
@@ -525,6 +655,8 @@ void draw_entity_list(const Workspace& ws, const UiEnv& env, ViewState& view, Ed
       ImGui::TextDisabled("%s", tr(q.conditions.empty() && q.text.empty() ? "list.empty" : "list.nothing_found"));
     }
   }
+  if (may_create && phone && create_button_floating())
+    open_create_dialog(view.entity, view.board ? view.board_pipeline : q.pipeline, "");
   draw_create_dialog(ws, env, view, out);
 }
 

@@ -42,6 +42,7 @@ constexpr Entry kStrings[] = {
     {"list.mode_kanban", "Канбан", "Kanban"},
     {"list.all_pipelines", "Все воронки", "All pipelines"},
     {"list.search", "Поиск: название, клиент, телефон, e-mail", "Search: name, client, phone, e-mail"},
+    {"list.search_short", "Поиск", "Search"},
     {"list.nothing_found", "Ничего не найдено", "Nothing found"},
     {"filter.button", "Фильтр", "Filter"},
     {"filter.title", "Фильтр", "Filter"},

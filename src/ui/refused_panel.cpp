@@ -68,7 +68,7 @@ void draw_refused_panel(const Workspace& ws, const UiEnv& env, UiOutput& out) {
   const size_t n = env.refused ? env.refused->size() : 0;
   char title[160];
   std::snprintf(title, sizeof title, tr("refused.title_n"), static_cast<int>(n));
-  const float w = std::min(px(760), ImGui::GetIO().DisplaySize.x - px(40));
+  const float w = dialog_width(760);
   if (!dialog_begin(title, "refused", &g_open, w)) return;
   const float fw = w - px(48);
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + fw);

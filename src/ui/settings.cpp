@@ -165,7 +165,7 @@ void users_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
     ImGui::EndTable();
   }
   if (!g_user.open) return;
-  const float w = px(480);
+  const float w = dialog_width(480);
   if (!dialog_begin(tr(g_user.fresh ? "settings.add_user" : "settings.edit_user"), "userform", &g_user.open, w)) return;
   dialog_body_begin("userform");
   text_input(tr("settings.name"), "userform:name", &g_user.user.name, w - px(48));
@@ -229,7 +229,7 @@ void departments_page(const Workspace& ws, const UiEnv& env, UiOutput& out, floa
   ImGui::Dummy(ImVec2(0, px(6)));
   department_rows(s, "", 0);
   if (!g_dep.open) return;
-  const float w = px(440);
+  const float w = dialog_width(440);
   if (!dialog_begin(tr(g_dep.fresh ? "settings.add_department" : "settings.edit_department"), "depform", &g_dep.open, w)) return;
   text_input(tr("settings.name"), "depform:name", &g_dep.dep.name, w - px(48));
   std::vector<std::string> parents{"—"};
@@ -293,7 +293,7 @@ void roles_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
     ImGui::PopID();
   }
   if (!g_role.open) return;
-  const float w = std::min(px(980), ImGui::GetIO().DisplaySize.x - px(40));
+  const float w = dialog_width(980);
   if (!dialog_begin(tr(g_role.fresh ? "settings.add_role" : "settings.edit_role"), "roleform", &g_role.open, w)) return;
   dialog_body_begin("roleform");
   text_input(tr("settings.name"), "roleform:name", &g_role.role.name, px(360));
@@ -377,7 +377,7 @@ void fields_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float wid
     ImGui::EndTable();
   }
   if (!g_delete.open) return;
-  const float w = px(460);
+  const float w = dialog_width(460);
   if (!dialog_begin(tr("settings.delete_field"), "deletefield", &g_delete.open, w)) return;
   ImGui::PushTextWrapPos(w - px(48));
   ImGui::TextUnformatted(g_delete.text.c_str());
@@ -456,7 +456,7 @@ void pipelines_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float 
   }
   if (!g_pipeline.open) return;
   PipelineForm& f = g_pipeline;
-  const float w = std::min(px(720), ImGui::GetIO().DisplaySize.x - px(40));
+  const float w = dialog_width(720);
   if (!dialog_begin(tr(f.fresh ? "pipelines.add" : "pipelines.edit"), "pipelineform", &f.open, w)) return;
   dialog_body_begin("pipelineform");
   std::string pname = f.pipeline.name.get(language());
@@ -581,7 +581,7 @@ void types_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
     sem_item("type:" + e.id, "text", e.plural.get(language()));
   }
   if (!g_type.open) return;
-  const float w = px(460);
+  const float w = dialog_width(460);
   if (!dialog_begin(tr("settings.add_type"), "typeform", &g_type.open, w)) return;
   text_input(tr("type.name"), "typeform:name", &g_type.type.name.ru, w - px(48));
   text_input(tr("type.plural"), "typeform:plural", &g_type.type.plural.ru, w - px(48));
@@ -611,7 +611,7 @@ void types_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
 }  // namespace
 
 void draw_settings(const Workspace& ws, const UiEnv& env, ViewState& view, UiOutput& out) {
-  const float margin = px(20);
+  const float margin = is_phone() ? px(10) : px(20);
   ImGui::SetCursorPos(ImVec2(margin, ImGui::GetCursorPosY() + margin));
   const float width = ImGui::GetContentRegionAvail().x - margin;
   ImGui::PushFont(fonts().title);
@@ -635,15 +635,18 @@ void draw_settings(const Workspace& ws, const UiEnv& env, ViewState& view, UiOut
                         {"documents", "settings.documents", admin},
                         {"data", "settings.data", admin}};
   ImGui::SetCursorPosX(margin);
+  // The page buttons wrap where the width ends (a tablet, a phone).
+  const float right = ImGui::GetCursorScreenPos().x + width;
+  bool first = true;
   for (const auto& p : pages) {
     if (!p.allowed) continue;
+    if (!first) flow(button_width(tr(p.key)), right, margin);
+    first = false;
     if (button(tr(p.key), "settingspage:" + std::string(p.id), view.settings == p.id)) {
       view.settings = p.id;
       out.navigated = true;
     }
-    ImGui::SameLine();
   }
-  ImGui::NewLine();
   ImGui::Dummy(ImVec2(0, px(6)));
   ImGui::SetCursorPosX(margin);
   // The page scrolls under the row of page buttons.

@@ -104,7 +104,7 @@ void open_template(const Schema& s, const DocTemplate& t, bool fresh) {
 void template_dialog(const Workspace& ws, const UiEnv& env, UiOutput& out) {
   if (!g_tpl.open) return;
   const Schema& s = ws.schema();
-  const float w = px(760);
+  const float w = dialog_width(760);
   if (!dialog_begin(tr(g_tpl.fresh ? "docs.tpl.new" : "docs.tpl.edit"), "tplform", &g_tpl.open, w)) return;
   const float fw = w - px(48);
   DocTemplate& t = g_tpl.t;
@@ -195,7 +195,7 @@ void open_numerator(const Numerator& n, bool fresh) {
 
 void numerator_dialog(const Workspace& ws, const UiEnv& env, UiOutput& out) {
   if (!g_num.open) return;
-  const float w = px(520);
+  const float w = dialog_width(520);
   if (!dialog_begin(tr(g_num.fresh ? "docs.num.new" : "docs.num.edit"), "numform", &g_num.open, w)) return;
   const float fw = w - px(48);
   Numerator& n = g_num.n;

@@ -71,7 +71,7 @@ void draw_stage_move_dialog(const Workspace& ws, const UiEnv& env, UiOutput& out
     fill.open = false;
     return;
   }
-  const float w = px(480);
+  const float w = dialog_width(480);
   if (!dialog_begin(tr("fill.title"), "fillin", &fill.open, w)) return;
   dialog_body_begin("fillin");
   ImGui::PushTextWrapPos(w - px(48));

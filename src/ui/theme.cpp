@@ -149,6 +149,8 @@ FormFactor form_factor() {
   return css < 700 ? FormFactor::Phone : css < 1100 ? FormFactor::Tablet : FormFactor::Desktop;
 }
 
+void apply_form_factor_style() { ImGui::GetStyle().ScrollbarSize = is_phone() ? px(5) : px(12); }
+
 float touch_height(float desktop) { return is_phone() ? std::max(desktop, px(44)) : desktop; }
 const Fonts& fonts() { return g_fonts; }
 

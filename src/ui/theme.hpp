@@ -27,6 +27,9 @@ const Fonts& fonts();
 enum class FormFactor { Phone, Tablet, Desktop };
 FormFactor form_factor();
 inline bool is_phone() { return form_factor() == FormFactor::Phone; }
+// What changes with the form factor in ImGui's style, once per frame before anything is drawn: a phone's
+// scroll bars are thin (a finger scrolls the content, not the bar) and leave the content its width.
+void apply_form_factor_style();
 // The least height of a control a finger must hit: 44 CSS pixels on a phone, the desktop's own otherwise.
 float touch_height(float desktop);
 

@@ -84,13 +84,26 @@ bool symbol_button(const char* symbol, const std::string& name, const std::strin
   return clicked && enabled;
 }
 
-void same_line_if_fits(const std::string& next_label) {
-  const ImGuiStyle& st = ImGui::GetStyle();
+float button_width(const std::string& label) {
   ImGui::PushFont(fonts().medium);
-  const float w = ImGui::CalcTextSize(next_label.c_str()).x + st.FramePadding.x * 2;
+  const float w = ImGui::CalcTextSize(label.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
   ImGui::PopFont();
+  return w;
+}
+
+void same_line_if_fits(const std::string& next_label) {
   const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-  if (ImGui::GetItemRectMax().x + st.ItemSpacing.x + w <= right) ImGui::SameLine();
+  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + button_width(next_label) <= right)
+    ImGui::SameLine();
+}
+
+void flow(float next_width, float right, float wrap_x) {
+  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + next_width <= right) {
+    ImGui::SameLine();
+  } else {
+    ImGui::Dummy(ImVec2(0, px(2)));
+    ImGui::SetCursorPosX(wrap_x);
+  }
 }
 
 bool link(const std::string& label, const std::string& sem_id, ImU32 col, const std::string& href) {
@@ -280,8 +293,9 @@ void dialog_body_begin(const std::string& id) {
   // At most what leaves the dialog (dialog_begin: from 12% to 92% of the page) room for the buttons under
   // the body, so that one scroll bar, the body's, is enough.
   const float display_h = ImGui::GetIO().DisplaySize.y;
-  const float room = display_h * 0.92f - ImGui::GetCursorScreenPos().y - px(84);
-  const float max_h = std::max(px(120), std::min(display_h * 0.62f, room));
+  const bool full = is_phone();  // dialog_begin: the whole screen
+  const float room = display_h * (full ? 1.0f : 0.92f) - ImGui::GetCursorScreenPos().y - px(84);
+  const float max_h = std::max(px(120), full ? room : std::min(display_h * 0.62f, room));
   auto it = g_body_heights.find(id);
   float h = it == g_body_heights.end() ? px(100) : std::min(it->second, max_h);
   ImGui::BeginChild(("body:" + id).c_str(), ImVec2(0, h), false, ImGuiWindowFlags_NoBackground);
@@ -309,14 +323,26 @@ void dialog_body_end() {
   ImGui::Dummy(ImVec2(0, px(6)));
 }
 
+float dialog_width(float css) {
+  const float display = ImGui::GetIO().DisplaySize.x;
+  return is_phone() ? display : std::min(px(css), display - px(24));
+}
+
 bool dialog_begin(const std::string& title, const std::string& id, bool* open, float width) {
   const std::string popup = title + "###" + id;
   if (*open && !ImGui::IsPopupOpen(popup.c_str())) ImGui::OpenPopup(popup.c_str());
   ImVec2 display = ImGui::GetIO().DisplaySize;
-  ImGui::SetNextWindowPos(ImVec2(display.x / 2, display.y * 0.12f), ImGuiCond_Appearing, ImVec2(0.5f, 0));
-  ImGui::SetNextWindowSizeConstraints(ImVec2(width, 0), ImVec2(width, display.y * 0.8f));
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(px(24), px(20)));
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, px(10));
+  // A phone shows a dialog over the whole screen; elsewhere it never is wider than the page.
+  const bool full = is_phone();
+  if (full) {
+    ImGui::SetNextWindowPos(ImVec2(0, 0), ImGuiCond_Always);
+    ImGui::SetNextWindowSizeConstraints(ImVec2(display.x, display.y), ImVec2(display.x, display.y));
+  } else {
+    ImGui::SetNextWindowPos(ImVec2(display.x / 2, display.y * 0.12f), ImGuiCond_Appearing, ImVec2(0.5f, 0));
+    ImGui::SetNextWindowSizeConstraints(ImVec2(width, 0), ImVec2(width, display.y * 0.8f));
+  }
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, full ? ImVec2(px(16), px(16)) : ImVec2(px(24), px(20)));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, full ? 0 : px(10));
   ImGui::PushStyleColor(ImGuiCol_TitleBg, ImGui::ColorConvertU32ToFloat4(color::kPanel));
   ImGui::PushStyleColor(ImGuiCol_TitleBgActive, ImGui::ColorConvertU32ToFloat4(color::kPanel));
   ImGui::PushStyleColor(ImGuiCol_ModalWindowDimBg, ImGui::ColorConvertU32ToFloat4(color::rgb(0x1f2a36, 90)));

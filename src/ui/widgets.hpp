@@ -20,6 +20,11 @@ bool button(const std::string& label, const std::string& sem_id, bool primary = 
 // Before a button that follows another in a row: on the same line when `next_label` still fits in the
 // window, on the next one otherwise (a narrow dialog or a phone never cuts a button off).
 void same_line_if_fits(const std::string& next_label);
+// The width button() takes for `label`.
+float button_width(const std::string& label);
+// Before the next item of a toolbar that wraps: on the same line when `next_width` still fits before
+// `right` (screen x), else on a new line starting at `wrap_x` (window-local x).
+void flow(float next_width, float right, float wrap_x);
 // A button showing a symbol (↺, …), named by `name` for screen readers and in its tooltip; on a phone at
 // least 44 CSS pixels high, as a finger needs.
 bool symbol_button(const char* symbol, const std::string& name, const std::string& id, bool enabled = true);
@@ -61,6 +66,9 @@ void muted_text(const std::string& text);
 void error_text_line(const std::string& text, const std::string& id);
 // A square icon button (a symbol such as "✕", "↑"), with an accessible name.
 bool icon_button(const char* symbol, const std::string& name, const std::string& id, bool enabled = true);
+
+// The width a dialog meant to be `css` pixels wide gets: the whole screen on a phone, never more than the page.
+float dialog_width(float css);
 
 // A modal dialog: begin returns true while it is open. `open` requests opening this frame.
 bool dialog_begin(const std::string& title, const std::string& id, bool* open, float width);
