@@ -126,7 +126,10 @@ void draw_stage_bar(CardContext& c, float width) {
       ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
       if (ts.x > seg_w - px(12)) ImGui::SetTooltip("%s", name.c_str());
     }
-    SemNode& node = sem_rect("stage:" + s.id, "radio", name, a, b);
+    // A scrolled bar shows a part of its stages: the node covers what is on screen, none when it is all off.
+    const ImVec2 cmin = scrolls ? dl->GetClipRectMin() : a, cmax = scrolls ? dl->GetClipRectMax() : b;
+    const ImVec2 na(std::max(a.x, cmin.x), a.y), nb(std::min(b.x, cmax.x), b.y);
+    SemNode& node = nb.x - na.x >= px(8) ? sem_rect("stage:" + s.id, "radio", name, na, nb) : sem_discard();
     node.checked = static_cast<int>(i) == cur ? 1 : 0;
     node.disabled = !c.can_edit_item;
     if (clicked && c.can_edit_item && s.id != current) request_stage(c, s.id);

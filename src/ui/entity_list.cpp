@@ -444,6 +444,7 @@ void draw_lines(const Workspace& ws, const UiEnv& env, ViewState& view, EditStat
       ImGui::PopID();
     }
   }
+  ImGui::Dummy(ImVec2(0, px(72)));  // the last line scrolls out from under the floating "+"
   ImGui::EndChild();
   ImGui::PopID();
   ImGui::PopStyleColor();
@@ -655,7 +656,9 @@ void draw_entity_list(const Workspace& ws, const UiEnv& env, ViewState& view, Ed
       ImGui::TextDisabled("%s", tr(q.conditions.empty() && q.text.empty() ? "list.empty" : "list.nothing_found"));
     }
   }
-  if (may_create && phone && create_button_floating())
+  // The floating "+" stays under an open menu or dropdown (it would be drawn over them).
+  if (may_create && phone && !ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel) &&
+      create_button_floating())
     open_create_dialog(view.entity, view.board ? view.board_pipeline : q.pipeline, "");
   draw_create_dialog(ws, env, view, out);
 }

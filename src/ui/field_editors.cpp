@@ -537,8 +537,8 @@ void draw_field(FieldContext& c) {
     }
     ImGui::EndGroup();
     h = ImGui::GetItemRectSize().y + px(4);
-    SemNode& n = sem_item(c.origin, role, c.label, text);
-    (void)n;
+    // The links are the controls here (and the pencil after them): the field itself is only their group.
+    sem_item(c.origin, "group", c.label, text);
     ImGui::SameLine();
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, c.width - ImGui::GetItemRectSize().x - px(40)));
     clicked = icon_button("\xe2\x9c\x8e", std::string(tr("card.edit_field")) + ": " + c.label, c.origin + ":edit");

@@ -1,5 +1,7 @@
 #include "ui/semantics.hpp"
 
+#include <imgui_internal.h>
+
 #include <nlohmann/json.hpp>
 
 namespace kt::ui {
@@ -9,6 +11,20 @@ std::vector<SemNode> g_nodes;
 SemNode g_discard;  // returned for invisible items so that callers can set fields unconditionally
 HoverLink g_hover_link;
 }  // namespace
+
+// Whether the window being drawn lies under an open modal dialog: what is there cannot be reached (ImGui
+// blocks it) and is not in the tree, as a screen reader must not find what aria-modal hides.
+static bool behind_modal() {
+  ImGuiWindow* modal = ImGui::GetTopMostPopupModal();
+  if (!modal || !(modal->Active || modal->WasActive)) return false;
+  ImGuiWindow* cur = ImGui::GetCurrentWindowRead();
+  return cur && !ImGui::IsWindowChildOf(cur, modal, true) && !ImGui::IsWindowAbove(cur, modal);
+}
+
+SemNode& sem_discard() {
+  g_discard = SemNode{};
+  return g_discard;
+}
 
 void sem_begin_frame() {
   g_nodes.clear();
@@ -24,6 +40,7 @@ void sem_href(SemNode& node, const std::string& href) {
 const HoverLink& sem_hover_link() { return g_hover_link; }
 
 SemNode& sem_rect(std::string id, std::string role, std::string name, ImVec2 min, ImVec2 max) {
+  if (behind_modal()) return sem_discard();
   SemNode n;
   n.id = std::move(id);
   n.role = std::move(role);
@@ -35,10 +52,7 @@ SemNode& sem_rect(std::string id, std::string role, std::string name, ImVec2 min
 }
 
 SemNode& sem_item(std::string id, std::string role, std::string name, std::string value) {
-  if (!ImGui::IsItemVisible()) {
-    g_discard = SemNode{};
-    return g_discard;
-  }
+  if (!ImGui::IsItemVisible()) return sem_discard();
   ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
   // Clip to the window so that a half-scrolled item is not clicked outside its visible part.
   ImDrawList* dl = ImGui::GetWindowDrawList();

@@ -1,0 +1,188 @@
+// Phones and tablets (issue 22): at 390×844 (DPR 3, touch) and 768×1024 no two controls overlap and every
+// control lies inside the screen; on the phone the main journeys pass with the finger alone — taps, and
+// swipes to scroll. Screenshots of each width go to test-results/ (phone-*.png, tablet-*.png).
+import path from "node:path";
+import { newPage, waitForApp, state, semantics, find, frames, assert, assertEq } from "./browser.mjs";
+import { open, waitSynced } from "./web_support.mjs";
+
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true };
+const TABLET = { viewport: { width: 768, height: 1024 }, deviceScaleFactor: 2, hasTouch: true, isMobile: true };
+const SMALL = { viewport: { width: 320, height: 640 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true };
+// Controls that float over the content by design (a phone's "+" button): what lies under them scrolls out.
+const FLOATING = new Set(["action:create"]);
+const INTERACTIVE = new Set(["button", "link", "radio", "checkbox", "option", "textbox", "searchbox", "combobox",
+  "row", "columnheader", "tab", "menuitem"]);
+
+// What is wrong with the layout on screen now: controls overlapping each other, controls outside the screen.
+async function layoutProblems(page, only = () => true) {
+  const { width, height } = page.viewportSize();
+  const nodes = (await semantics(page)).filter((n) => INTERACTIVE.has(n.role) && n.w > 1 && n.h > 1 && only(n));
+  const problems = [];
+  for (const n of nodes)
+    if (n.x < -1 || n.y < -1 || n.x + n.w > width + 1 || n.y + n.h > height + 1)
+      problems.push(`${n.id} (${n.role} "${n.name}") outside the screen: ${[n.x, n.y, n.w, n.h].map(Math.round)}`);
+  for (let i = 0; i < nodes.length; i++)
+    for (let j = i + 1; j < nodes.length; j++) {
+      const a = nodes[i], b = nodes[j];
+      const ox = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
+      const oy = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+      if (ox > 2 && oy > 2 && !FLOATING.has(a.id) && !FLOATING.has(b.id)) problems.push(`${a.id} "${a.name}" overlaps ${b.id} "${b.name}"`);
+    }
+  return problems;
+}
+
+async function checkScreen(page, resultsDir, shot, only) {
+  await frames(page, 3);
+  await page.screenshot({ path: path.join(resultsDir, shot) });
+  const problems = await layoutProblems(page, only);
+  assert(problems.length === 0, `${shot}: ${problems.length} problems:\n  ` + problems.slice(0, 12).join("\n  "));
+}
+
+// A finger's tap on the middle of a widget; the widget is first brought into view with swipes if needed.
+async function tap(page, query) {
+  const n = await reveal(page, query);
+  await page.touchscreen.tap(n.x + n.w / 2, n.y + n.h / 2);
+  await frames(page, 3);
+  return n;
+}
+
+// A swipe with one finger from (x, y) by dy, through the DevTools protocol's touch events.
+async function swipe(page, x, y, dy) {
+  const cdp = await page.context().newCDPSession(page);
+  const steps = 8;
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x, y }] });
+  for (let i = 1; i <= steps; i++)
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [{ x, y: y + (dy * i) / steps }] });
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+  await cdp.detach();
+  await frames(page, 3);
+}
+
+async function swipeSideways(page, x, y, dx) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x, y }] });
+  for (let i = 1; i <= 8; i++)
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [{ x: x + (dx * i) / 8, y }] });
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+  await cdp.detach();
+  await frames(page, 3);
+}
+
+async function reveal(page, query) {
+  const { width, height } = page.viewportSize();
+  const inView = (n) => n && n.h > 4 && n.y >= 0 && n.y + n.h <= height && n.x >= 0 && n.x + n.w <= width;
+  const match = (n) => (query.id === undefined || n.id === query.id) && (query.role === undefined || n.role === query.role) &&
+    (query.name === undefined || (query.name instanceof RegExp ? query.name.test(n.name) : n.name === query.name));
+  for (let i = 0; i < 20; i++) {
+    const n = (await semantics(page)).find(match);
+    if (inView(n)) return n;
+    // Content below the fold moves up with a swipe upwards.
+    await swipe(page, width / 2, height * 0.7, n && n.y < 0 ? height * 0.3 : -height * 0.35);
+  }
+  return find(page, query, { timeout: 100 });
+}
+
+async function typeText(page, text) {
+  await page.keyboard.type(text, { delay: 5 });
+  await frames(page, 3);
+}
+
+export const tests = [
+  {
+    name: "at 390, 320 and 768 pixels no two controls overlap and every control is on the screen",
+    async fn({ browser, url, resultsDir }) {
+      for (const [label, options] of [["phone", PHONE], ["small", SMALL], ["tablet", TABLET]]) {
+        const { context, page } = await newPage(browser, options);
+        await open(page, url, "#/list/deal");
+        await checkScreen(page, resultsDir, `${label}-list.png`);
+        await open(page, url, "#/kanban/deal/0");
+        await checkScreen(page, resultsDir, `${label}-kanban.png`);
+        await open(page, url, "#/item/D2");
+        await checkScreen(page, resultsDir, `${label}-card.png`);
+        await open(page, url, "#/item/D2/history");
+        await checkScreen(page, resultsDir, `${label}-history.png`);
+        await open(page, url, "#/settings/fields");
+        await checkScreen(page, resultsDir, `${label}-settings.png`);
+        if (label !== "tablet") {
+          // The open menu covers the page: only its own controls count.
+          await open(page, url, "#/list/deal");
+          await tap(page, { id: "nav:menu" });
+          await checkScreen(page, resultsDir, `${label}-menu.png`, (n) => /^(nav|lang):/.test(n.id));
+          await find(page, { id: "nav:contact" });
+        }
+        await context.close();
+      }
+    },
+  },
+  {
+    name: "on a phone, with taps only: open a deal, move its stage, edit a field, comment, plan a to-do, create a deal",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser, PHONE);
+      await open(page, url, "#/list/deal");
+      // The sections are behind the menu button.
+      await tap(page, { id: "nav:menu" });
+      await tap(page, { id: "nav:contact" });
+      assertEq((await state(page)).entity, "contact", "the contacts list opens from the menu");
+      await tap(page, { id: "nav:menu" });
+      await tap(page, { id: "nav:deal" });
+
+      // Open a deal.
+      await tap(page, { role: "row", name: "Внедрение CRM для отдела продаж" });
+      let s = await state(page);
+      assertEq([s.screen, s.card.id], ["card", "D2"], "the card opens");
+      await page.screenshot({ path: path.join(resultsDir, "phone-journey-card.png") });
+
+      // Move its stage: the bar scrolls sideways; "В работе" comes into view with a sideways swipe if needed.
+      // The bar shows the current stage; "В работе" further right comes into view with a sideways swipe.
+      const bar = await find(page, { role: "radio", name: "Подготовка документов" });
+      for (let i = 0; i < 4 && !(await semantics(page)).some((n) => n.role === "radio" && n.name === "В работе" && n.w > 60); i++)
+        await swipeSideways(page, 300, bar.y + bar.h / 2, -150);
+      await page.screenshot({ path: path.join(resultsDir, "phone-journey-stages.png") });
+      await tap(page, { role: "radio", name: "В работе" });
+      s = await state(page);
+      assertEq(s.card.fields.STAGE_ID.value, "EXECUTING", "the stage moved");
+
+      // Edit a field: the amount.
+      await tap(page, { id: "field:D2:OPPORTUNITY_WITH_CURRENCY" });
+      await page.keyboard.press("Control+A");
+      await typeText(page, "510000");
+      await page.keyboard.press("Enter");
+      await frames(page, 3);
+      s = await state(page);
+      const amount = Object.entries(s.card.fields).find(([k]) => k.startsWith("OPPORTUNITY"));
+      assert(amount && /510\s000/.test(amount[1].text), "the amount is saved: " + JSON.stringify(amount));
+
+      // Plan a to-do from the action bar.
+      await tap(page, { id: "action:todo" });
+      await page.screenshot({ path: path.join(resultsDir, "phone-journey-todo.png") });
+      await checkScreen(page, resultsDir, "phone-todo-dialog.png");
+      await tap(page, { id: "todo:subject" });
+      await typeText(page, "Позвонить с телефона");
+      await tap(page, { id: "todo:save" });
+      s = await state(page);
+      assert(s.card.todos.some((t) => t.subject === "Позвонить с телефона"), "the to-do is planned");
+
+      // Comment in the History tab.
+      await swipe(page, 195, 300, 600);
+      await tap(page, { id: "tab:history" });
+      await tap(page, { id: "tl:composer" });
+      await typeText(page, "Написано с телефона");
+      await tap(page, { id: "tl:send" });
+      s = await state(page);
+      assert(s.card.timeline.some((e) => e.kind === "comment" && e.detail === "Написано с телефона"), "the comment is in the timeline");
+      await page.screenshot({ path: path.join(resultsDir, "phone-journey-history.png") });
+
+      // Create a deal with the floating button.
+      await swipe(page, 195, 300, 600);
+      await tap(page, { id: "nav:back" });
+      await tap(page, { id: "action:create" });
+      await checkScreen(page, resultsDir, "phone-create-dialog.png");
+      await tap(page, { id: "create:TITLE" });
+      await typeText(page, "Сделка с телефона");
+      await tap(page, { id: "create:submit" });
+      s = await state(page);
+      assertEq([s.screen, s.card && s.card.title], ["card", "Сделка с телефона"], "the new deal opens");
+      await context.close();
+    },
+  },
+];
