@@ -134,7 +134,7 @@ void draw_toasts() {
     dl->AddRectFilled(a, b, it->error ? color::rgb(0xc62828, 240) : color::rgb(0x263238, 235), px(8));
     dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(a.x + px(16), a.y + px(12)), color::rgb(0xffffff),
                 it->text.c_str(), nullptr, wrap);
-    sem_rect("toast:" + std::to_string(i), it->error ? "alert" : "status", it->text, a, b);
+    sem_rect_on_top("toast:" + std::to_string(i), it->error ? "alert" : "status", it->text, a, b);
     if (!it->link.empty()) {
       const ImVec2 lp(a.x + px(16), a.y + px(12) + ts.y + px(6));
       dl->AddText(lp, color::rgb(0xffffff), it->link.c_str());

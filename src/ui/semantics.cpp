@@ -41,6 +41,10 @@ const HoverLink& sem_hover_link() { return g_hover_link; }
 
 SemNode& sem_rect(std::string id, std::string role, std::string name, ImVec2 min, ImVec2 max) {
   if (behind_modal()) return sem_discard();
+  return sem_rect_on_top(std::move(id), std::move(role), std::move(name), min, max);
+}
+
+SemNode& sem_rect_on_top(std::string id, std::string role, std::string name, ImVec2 min, ImVec2 max) {
   SemNode n;
   n.id = std::move(id);
   n.role = std::move(role);

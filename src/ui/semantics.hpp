@@ -38,6 +38,9 @@ void sem_begin_frame();
 SemNode& sem_item(std::string id, std::string role, std::string name, std::string value = {});
 // Adds a node with an explicit rectangle.
 SemNode& sem_rect(std::string id, std::string role, std::string name, ImVec2 min, ImVec2 max);
+// The same for something drawn over everything, an open dialog included (a toast's message): it stays in the
+// tree when a modal dialog hides the rest of the page.
+SemNode& sem_rect_on_top(std::string id, std::string role, std::string name, ImVec2 min, ImVec2 max);
 const std::vector<SemNode>& sem_nodes();
 // A node that is not added (for a widget out of view), so that callers can set fields unconditionally.
 SemNode& sem_discard();
