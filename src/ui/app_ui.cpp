@@ -10,6 +10,7 @@
 #include "ui/account.hpp"
 #include "ui/card.hpp"
 #include "ui/data_io.hpp"
+#include "ui/date_picker.hpp"
 #include "ui/entity_list.hpp"
 #include "ui/help_panel.hpp"
 #include "ui/i18n.hpp"
@@ -358,6 +359,7 @@ std::optional<PickedFile> take_file(const std::string& purpose) {
 
 void draw_app(const Workspace& ws, const UiEnv& env, ViewState& view, EditState& edit, UiOutput& out) {
   sem_begin_frame();
+  set_calendar_clock(env.now_ms, env.tz_minutes);
   ImGuiIO& io = ImGui::GetIO();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(io.DisplaySize);
