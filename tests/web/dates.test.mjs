@@ -171,4 +171,52 @@ export const tests = [
       await context.close();
     },
   },
+  {
+    name: "the list's date filter is picked in calendars; in English the week starts on Sunday and dates read Dec 24, 2026",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser);
+      await page.goto(url + "#/list/deal");
+      await waitForApp(page);
+      const total = Number((await find(page, { id: "list:count" })).name);
+      await click(page, { id: "list:filter" });
+      await click(page, { id: "filter:date_from" });
+      await find(page, { id: "filter:date_from:calendar", role: "dialog" });
+      await page.screenshot({ path: path.join(resultsDir, "dates-filter.png") });
+      await click(page, { id: "filter:date_from:today" });
+      const from = (await find(page, { id: "filter:date_from" })).value;
+      assert(/^\d\d\.\d\d\.\d{4}$/.test(from), "the filter's date reads dd.mm.yyyy: " + from);
+      await click(page, { id: "filter:dates" });
+      await frames(page, 2);
+      const chip = await find(page, { id: "filter:chip:0" });
+      assert(chip.name.includes(from + " – …"), "the filter chip names the range: " + chip.name);
+      assert(Number((await find(page, { id: "list:count" })).name) <= total, "the list is filtered");
+      await click(page, { id: "filter:close" });
+
+      // English: Sunday first, days named as read, the value as Dec 24, 2026.
+      await click(page, { id: "lang:en" });
+      await frames(page, 2);
+      await page.goto(url + "#/item/D1");
+      await waitForApp(page);
+      const sem = await openCalendar(page, "D1", "CLOSEDATE");
+      await showMonthEn(page, sem, "December 2026");
+      const days = (await findAll(page, { role: "button" })).filter((n) => n.id.startsWith(`${sem}:day:`));
+      assertEq(days[0].name, "November 29, 2026", "the page starts on Sunday 29 November");
+      await page.screenshot({ path: path.join(resultsDir, "dates-calendar-en.png") });
+      await click(page, { role: "button", name: "December 24, 2026" });
+      const s = await state(page);
+      assertEq([s.card.fields.CLOSEDATE.value, s.card.fields.CLOSEDATE.text], ["2026-12-24", "Dec 24, 2026"], "picked and shown the English way");
+      await openCalendar(page, "D1", "CLOSEDATE");
+      assertEq((await find(page, { id: `${sem}:text` })).value, "Dec 24, 2026", "the text box holds it the English way too");
+      await context.close();
+    },
+  },
 ];
+
+async function showMonthEn(page, sem, title) {
+  for (let i = 0; i < 36 && (await find(page, { id: `${sem}:month` })).name !== title; i++) {
+    const shown = (await find(page, { id: `${sem}:month` })).name;
+    const at = new Date(shown + " 1").getTime(), want = new Date(title + " 1").getTime();
+    await click(page, { id: `${sem}:${at < want ? "next" : "prev"}` });
+  }
+  assertEq((await find(page, { id: `${sem}:month` })).name, title, "the calendar shows the month");
+}
