@@ -28,7 +28,8 @@ struct Shown {
   std::string initial;
   int hour = 10, minute = 0;
   bool focus = false;  // the text box takes the keyboard in the next frame
-  bool open = false;   // the popup was drawn in the last frame
+  bool open = false;   // the popup was drawn...
+  int frame = -1;      // ...in this frame: a calendar left behind (its page went away) is not "dismissed" later
   float height = 0;    // its height in the last frame, to place it above the field when there is no room below
 };
 
@@ -36,6 +37,9 @@ Shown g;
 Date g_today{2026, 1, 1};
 // The popup buffer and error of date_field (a form's value changes only to a valid one).
 std::string g_form_buffer, g_form_error;
+
+// Whether the calendar of `key` is open (and was drawn lately, not left behind by a page that went away).
+bool showing(const std::string& key) { return g.key == key && g.frame >= ImGui::GetFrameCount() - 1; }
 
 bool key_pressed(ImGuiKey key) { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(key), false); }
 
@@ -161,7 +165,7 @@ DateAction date_popup(const DatePopup& p, std::string* buffer, std::string* erro
   ImGui::PopStyleVar(3);
   if (!shown) {
     // Closed by a click outside (or by whatever closed the dialog under it).
-    const bool was_open = g.open;
+    const bool was_open = g.open && g.frame >= ImGui::GetFrameCount() - 1;
     const bool changed = *buffer != g.initial;
     g = Shown{};
     if (!was_open) return DateAction::None;
@@ -363,6 +367,7 @@ DateAction date_popup(const DatePopup& p, std::string* buffer, std::string* erro
 
   if (action == DateAction::None && key_pressed(ImGuiKey_Escape)) action = DateAction::Escape;
   g.height = ImGui::GetWindowSize().y;
+  g.frame = ImGui::GetFrameCount();
   if (action == DateAction::Commit || action == DateAction::Escape) {
     ImGui::CloseCurrentPopup();
     g = Shown{};
@@ -379,7 +384,7 @@ bool date_field(const std::string& name, const std::string& sem_id, std::string*
   const float h = ImGui::GetFrameHeight();
   bool open_request = ImGui::InvisibleButton("##date", ImVec2(width, h));
   const bool hovered = ImGui::IsItemHovered();
-  const bool open = g.key == sem_id;
+  const bool open = showing(sem_id);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImGuiStyle& st = ImGui::GetStyle();
   const ImVec2 end(pos.x + width, pos.y + h);
