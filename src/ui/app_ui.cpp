@@ -359,7 +359,6 @@ std::optional<PickedFile> take_file(const std::string& purpose) {
 
 void draw_app(const Workspace& ws, const UiEnv& env, ViewState& view, EditState& edit, UiOutput& out) {
   sem_begin_frame();
-  set_calendar_clock(env.now_ms, env.tz_minutes);
   ImGuiIO& io = ImGui::GetIO();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(io.DisplaySize);
@@ -367,6 +366,7 @@ void draw_app(const Workspace& ws, const UiEnv& env, ViewState& view, EditState&
   // No background: the renderer clears the canvas to the same colour (color::kBackground) before drawing.
   // A full-screen rectangle cost as much to rasterise as everything else on the card together with a
   // software rasteriser (SwiftShader: ~25 ms of its CPU per frame, competing with the page for the cores).
+  set_calendar_clock(env.now_ms, env.tz_minutes);  // "today" in the date pickers
   ImGui::Begin("##root", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollbar |
