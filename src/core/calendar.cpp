@@ -88,6 +88,28 @@ Date civil_from_days(std::int64_t z) {
   return Date{y, m, d};
 }
 
+int weekday(const Date& d) {
+  // 1970-01-01 was a Thursday (3 with Monday = 0).
+  const std::int64_t w = (days_from_civil(d) + 3) % 7;
+  return static_cast<int>(w < 0 ? w + 7 : w);
+}
+
+Date add_months(int year, int month, int delta) {
+  const std::int64_t index = static_cast<std::int64_t>(year) * 12 + (month - 1) + delta;
+  const std::int64_t y = index >= 0 ? index / 12 : (index - 11) / 12;
+  return Date{static_cast<int>(y), static_cast<int>(index - y * 12) + 1, 1};
+}
+
+std::vector<Date> month_page(int year, int month, int first_weekday) {
+  const Date first = add_months(year, month, 0);
+  const int back = (weekday(first) - first_weekday % 7 + 7) % 7;
+  const std::int64_t start = days_from_civil(first) - back;
+  std::vector<Date> out;
+  out.reserve(42);
+  for (int i = 0; i < 42; ++i) out.push_back(civil_from_days(start + i));
+  return out;
+}
+
 DateTime utc_from_ms(std::int64_t ms) {
   std::int64_t days = ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000;
   std::int64_t rem = ms - days * 86400000;

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace kt {
 
@@ -26,6 +27,14 @@ std::string iso(const Date& d);
 // "YYYY-MM-DDTHH:MM" <-> DateTime.
 bool parse_iso_datetime(const std::string& s, DateTime* out);
 std::string iso(const DateTime& t);
+
+// Day of the week: 0 = Monday .. 6 = Sunday.
+int weekday(const Date& d);
+// The month `delta` months from year/month (either may be out of range on input): {year, month, 1}.
+Date add_months(int year, int month, int delta);
+// A month's calendar page: six full weeks (42 days) starting on `first_weekday` (0 = Monday, 6 = Sunday) on or
+// before the 1st, so that the grid has the same shape every month; days of the neighbouring months included.
+std::vector<Date> month_page(int year, int month, int first_weekday);
 
 // Days since 1970-01-01 (negative before) and back.
 std::int64_t days_from_civil(const Date& d);

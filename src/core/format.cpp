@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "core/calendar.hpp"
+#include "core/text.hpp"
 #include "core/workspace.hpp"
 
 namespace kt {
@@ -97,16 +98,108 @@ bool parse_whole(const std::string& text, std::int64_t* out) {
   return true;
 }
 
-// "26.11.2026", "26/11/2026", "2026-11-26", "26.11.26" (two-digit years are 20xx).
+const char* kMonthsEnFull[] = {"January", "February", "March",     "April",   "May",      "June",
+                               "July",    "August",   "September", "October", "November", "December"};
+const char* kMonthsRu[] = {"Январь", "Февраль", "Март",     "Апрель",  "Май",    "Июнь",
+                           "Июль",   "Август",  "Сентябрь", "Октябрь", "Ноябрь", "Декабрь"};
+const char* kMonthsRuOf[] = {"января", "февраля", "марта",    "апреля",  "мая",    "июня",
+                             "июля",   "августа", "сентября", "октября", "ноября", "декабря"};
+const char* kWeekdaysRu[] = {"Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"};
+const char* kWeekdaysEn[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+
+// A month from a word: an English name or its first three letters ("Dec", "december"), a Russian name in
+// either case ("декабря", "Декабрь") or its first three letters ("дек"). 0 when it is none.
+int month_of_word(std::string w) {
+  while (!w.empty() && w.back() == '.') w.pop_back();  // "дек." / "Dec."
+  w = fold(w);
+  if (w.empty()) return 0;
+  for (int m = 0; m < 12; ++m) {
+    const std::string names[] = {fold(kMonthsEnFull[m]), fold(kMonthsRu[m]), fold(kMonthsRuOf[m])};
+    for (const auto& n : names) {
+      if (w == n) return m + 1;
+      // The first three letters (Cyrillic letters are two bytes each in UTF-8); "май" is all three.
+      const size_t three = static_cast<unsigned char>(n[0]) < 0x80 ? 3 : 6;
+      if (w.size() == three && n.compare(0, three, w) == 0) return m + 1;
+    }
+  }
+  return 0;
+}
+
+// A whole number of 1..4 digits, nothing else.
+bool small_number(const std::string& s, int* out) {
+  if (s.empty() || s.size() > 4) return false;
+  int v = 0;
+  for (char ch : s) {
+    if (ch < '0' || ch > '9') return false;
+    v = v * 10 + (ch - '0');
+  }
+  *out = v;
+  return true;
+}
+
+// Words of a date written out: separated by spaces and commas.
+std::vector<std::string> words(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char ch : s) {
+    if (ch == ' ' || ch == ',' || ch == '\t') {
+      if (!cur.empty()) out.push_back(cur), cur.clear();
+    } else {
+      cur += ch;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+// "3:30", "15:30", each with an optional "AM"/"PM" (its own word, or attached: "3:30pm").
+bool parse_time(std::string s, std::string ampm, int* hour, int* minute) {
+  ampm = fold(ampm);
+  if (ampm.empty() && s.size() > 2) {
+    std::string tail = fold(s.substr(s.size() - 2));
+    if (tail == "am" || tail == "pm") ampm = tail, s.resize(s.size() - 2);
+  }
+  if (!ampm.empty() && ampm != "am" && ampm != "pm") return false;
+  const auto colon = s.find(':');
+  if (colon == std::string::npos || colon == 0 || colon > 2 || s.size() - colon - 1 != 2) return false;
+  int h = 0, m = 0;
+  if (!small_number(s.substr(0, colon), &h) || !small_number(s.substr(colon + 1), &m) || m > 59) return false;
+  if (ampm.empty()) {
+    if (h > 23) return false;
+  } else {
+    if (h < 1 || h > 12) return false;
+    h = h % 12 + (ampm == "pm" ? 12 : 0);
+  }
+  *hour = h;
+  *minute = m;
+  return true;
+}
+
+}  // namespace
+
+// "26.11.2026", "26/11/2026", "2026-11-26", "26.11.26" (two-digit years are 20xx), and written out.
 bool parse_user_date(const std::string& text, Date* out) {
   std::string s = trim(text);
+  if (s.size() > 64) return false;
   if (parse_iso_date(s, out)) return true;
   int d = 0, m = 0, y = 0;
   char s1 = 0, s2 = 0;
   int consumed = 0;
-  if (std::sscanf(s.c_str(), "%d%c%d%c%d%n", &d, &s1, &m, &s2, &y, &consumed) != 5) return false;
-  if (consumed != static_cast<int>(s.size()) || s1 != s2 || (s1 != '.' && s1 != '/' && s1 != '-'))
-    return false;
+  if (std::sscanf(s.c_str(), "%d%c%d%c%d%n", &d, &s1, &m, &s2, &y, &consumed) == 5) {
+    if (consumed != static_cast<int>(s.size()) || s1 != s2 || (s1 != '.' && s1 != '/' && s1 != '-'))
+      return false;
+  } else {
+    // "Dec 24, 2026" / "24 декабря 2026".
+    const auto w = words(s);
+    if (w.size() != 3) return false;
+    if ((m = month_of_word(w[0])) != 0) {
+      if (!small_number(w[1], &d) || !small_number(w[2], &y)) return false;
+    } else if ((m = month_of_word(w[1])) != 0) {
+      if (!small_number(w[0], &d) || !small_number(w[2], &y)) return false;
+    } else {
+      return false;
+    }
+  }
   if (y < 100) y += 2000;
   Date date{y, m, d};
   if (!is_valid(date)) return false;
@@ -114,7 +207,51 @@ bool parse_user_date(const std::string& text, Date* out) {
   return true;
 }
 
-}  // namespace
+bool parse_user_datetime(const std::string& text, DateTime* out) {
+  std::string s = trim(text);
+  if (s.size() > 64) return false;
+  if (parse_iso_datetime(s, out)) return true;
+  // The time is the last word with a colon, with "AM"/"PM" after it when that is the last word.
+  auto w = words(s);
+  if (w.size() < 2) return false;
+  std::string ampm;
+  if (w.back().find(':') == std::string::npos) {
+    ampm = w.back();
+    w.pop_back();
+  }
+  if (w.size() < 2 || w.back().find(':') == std::string::npos) return false;
+  DateTime t;
+  if (!parse_time(w.back(), ampm, &t.hour, &t.minute)) return false;
+  // The date is everything before the time's word.
+  std::string date = trim(s.substr(0, s.rfind(w.back())));
+  if (!date.empty() && date.back() == ',') date.pop_back();  // "24.12.2026, 15:30"
+  if (!parse_user_date(date, &t.date)) return false;
+  *out = t;
+  return true;
+}
+
+std::string month_name(int month, Lang lang) {
+  if (month < 1 || month > 12) return {};
+  return lang == Lang::Ru ? kMonthsRu[month - 1] : kMonthsEnFull[month - 1];
+}
+
+std::string spoken_date(const Date& d, Lang lang) {
+  if (!is_valid(d)) return {};
+  char buf[64];
+  if (lang == Lang::Ru)
+    std::snprintf(buf, sizeof buf, "%d %s %04d", d.day, kMonthsRuOf[d.month - 1], d.year);
+  else
+    std::snprintf(buf, sizeof buf, "%s %d, %04d", kMonthsEnFull[d.month - 1], d.day, d.year);
+  return buf;
+}
+
+std::string weekday_short(int weekday, Lang lang) {
+  const int i = ((weekday % 7) + 7) % 7;
+  return lang == Lang::Ru ? kWeekdaysRu[i] : kWeekdaysEn[i];
+}
+
+int first_weekday(Lang lang) { return lang == Lang::Ru ? 0 : 6; }
+
 
 std::string currency_symbol(const std::string& code) {
   if (code == "RUB") return "₽";
@@ -183,8 +320,8 @@ std::string format_date(const std::string& iso_date, Lang lang) {
   return buf;
 }
 
-std::string format_timestamp(std::int64_t ms, int tz_minutes, Lang lang) {
-  DateTime t = utc_from_ms(ms + static_cast<std::int64_t>(tz_minutes) * 60000);
+std::string format_datetime(const DateTime& t, Lang lang) {
+  if (!is_valid(t.date)) return {};
   char buf[48];
   if (lang == Lang::Ru) {
     std::snprintf(buf, sizeof buf, "%02d.%02d.%04d %02d:%02d", t.date.day, t.date.month, t.date.year,
@@ -195,6 +332,10 @@ std::string format_timestamp(std::int64_t ms, int tz_minutes, Lang lang) {
                   t.date.year, h12, t.minute, t.hour < 12 ? "AM" : "PM");
   }
   return buf;
+}
+
+std::string format_timestamp(std::int64_t ms, int tz_minutes, Lang lang) {
+  return format_datetime(utc_from_ms(ms + static_cast<std::int64_t>(tz_minutes) * 60000), lang);
 }
 
 std::string format_value(const Workspace& ws, const FieldDef& f, const Value& v, Lang lang) {
@@ -224,7 +365,7 @@ std::string format_value(const Workspace& ws, const FieldDef& f, const Value& v,
     case FieldType::DateTime: {
       DateTime t;
       if (!parse_iso_datetime(v.str_or_empty(), &t)) return v.str_or_empty();
-      return format_timestamp(ms_from_utc(t), 0, lang);
+      return format_datetime(t, lang);
     }
     case FieldType::List:
     case FieldType::CrmDirectory: {
@@ -275,10 +416,11 @@ std::string editable_text(const FieldDef& f, const Value& v, Lang lang) {
       }
       return s;
     }
-    case FieldType::Date: {
-      Date d;
-      if (lang == Lang::Ru && parse_iso_date(v.str_or_empty(), &d)) return format_date(v.as_string(), lang);
-      return v.str_or_empty();
+    // Dates and times in the language's format (parse_input reads it back), never ISO.
+    case FieldType::Date: return format_date(v.str_or_empty(), lang);
+    case FieldType::DateTime: {
+      DateTime t;
+      return parse_iso_datetime(v.str_or_empty(), &t) ? format_datetime(t, lang) : v.str_or_empty();
     }
     default: return v.str_or_empty();
   }
@@ -320,18 +462,8 @@ Status parse_input(const FieldDef& f, const std::string& text, const std::string
     }
     case FieldType::DateTime: {
       DateTime dt;
-      if (parse_iso_datetime(t, &dt)) {
-        *out = Value(iso(dt));
-        return Status::Ok();
-      }
-      auto space = t.find(' ');
-      Date d;
-      int h = 0, m = 0, consumed = 0;
-      if (space == std::string::npos || !parse_user_date(t.substr(0, space), &d) ||
-          std::sscanf(t.c_str() + space + 1, "%d:%d%n", &h, &m, &consumed) != 2 ||
-          space + 1 + static_cast<size_t>(consumed) != t.size() || h > 23 || m > 59 || h < 0 || m < 0)
-        return fail("invalid_datetime", "\"" + t + "\" is not a date and time");
-      *out = Value(iso(DateTime{d, h, m}));
+      if (!parse_user_datetime(t, &dt)) return fail("invalid_datetime", "\"" + t + "\" is not a date and time");
+      *out = Value(iso(dt));
       return Status::Ok();
     }
     default:

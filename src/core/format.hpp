@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/calendar.hpp"
 #include "core/schema.hpp"
 #include "core/status.hpp"
 #include "core/value.hpp"
@@ -25,6 +26,24 @@ std::string format_integer(std::int64_t v, Lang lang);
 std::string format_date(const std::string& iso_date, Lang lang);
 // "26.11.2026 18:45" / "Nov 26, 2026 6:45 PM" for a moment, shown at UTC offset tz_minutes.
 std::string format_timestamp(std::int64_t ms, int tz_minutes, Lang lang);
+
+// A wall-clock date and time as a person reads it: "24.12.2026 15:30" / "Dec 24, 2026 3:30 PM".
+std::string format_datetime(const DateTime& t, Lang lang);
+
+// What a person typed as a date, in either language's way or ISO: "24.12.2026", "24/12/2026", "24.12.26",
+// "2026-12-24", "Dec 24, 2026", "December 24 2026", "24 декабря 2026". False for anything else, including
+// days that do not exist (31.02.2026).
+bool parse_user_date(const std::string& text, Date* out);
+// A date and a time: "24.12.2026 15:30", "Dec 24, 2026 3:30 PM", "2026-12-24T15:30".
+bool parse_user_datetime(const std::string& text, DateTime* out);
+
+// Calendar words: the month as a calendar's heading names it ("Декабрь" / "December"), a day as it is read
+// aloud ("24 декабря 2026" / "December 24, 2026"), the short weekday name (0 = Monday: "Пн" / "Mon"), and
+// the weekday a week starts on (0 = Monday in Russian, 6 = Sunday in English).
+std::string month_name(int month, Lang lang);
+std::string spoken_date(const Date& d, Lang lang);
+std::string weekday_short(int weekday, Lang lang);
+int first_weekday(Lang lang);
 
 // The text shown for a value of field f (option labels, user and item names, stage names).
 std::string format_value(const Workspace& ws, const FieldDef& f, const Value& v, Lang lang);

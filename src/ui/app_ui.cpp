@@ -10,6 +10,7 @@
 #include "ui/account.hpp"
 #include "ui/card.hpp"
 #include "ui/data_io.hpp"
+#include "ui/date_picker.hpp"
 #include "ui/entity_list.hpp"
 #include "ui/help_panel.hpp"
 #include "ui/i18n.hpp"
@@ -528,6 +529,7 @@ void draw_app(const Workspace& ws, const UiEnv& env, ViewState& view, EditState&
   // No background: the renderer clears the canvas to the same colour (color::kBackground) before drawing.
   // A full-screen rectangle cost as much to rasterise as everything else on the card together with a
   // software rasteriser (SwiftShader: ~25 ms of its CPU per frame, competing with the page for the cores).
+  set_calendar_clock(env.now_ms, env.tz_minutes);  // "today" in the date pickers
   ImGui::Begin("##root", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollbar |

@@ -11,6 +11,7 @@
 #include "core/query.hpp"
 #include "core/rights.hpp"
 #include "ui/create_dialog.hpp"
+#include "ui/date_picker.hpp"
 #include "ui/data_io.hpp"
 #include "ui/i18n.hpp"
 #include "ui/kanban.hpp"
@@ -166,17 +167,13 @@ void filter_popup(const Workspace& ws, const UiEnv& env, const ViewState& view, 
     ImGui::NewLine();
   }
   // A date range on the close date (or the start date).
-  const char* date_field = s.field(view.entity, "CLOSEDATE") ? "CLOSEDATE" : s.field(view.entity, "BEGINDATE") ? "BEGINDATE" : nullptr;
-  if (date_field) {
-    const FieldDef* df = s.field(view.entity, date_field);
+  const char* range_field = s.field(view.entity, "CLOSEDATE") ? "CLOSEDATE" : s.field(view.entity, "BEGINDATE") ? "BEGINDATE" : nullptr;
+  if (range_field) {
+    const FieldDef* df = s.field(view.entity, range_field);
     caption(df->label.get(language()));
-    ImGui::SetNextItemWidth(px(140));
-    ImGui::InputTextWithHint("##from", tr("filter.from"), &ui.date_from);
-    sem_item("filter:date_from", "textbox", tr("filter.from"), ui.date_from);
+    date_field(tr("filter.from"), "filter:date_from", &ui.date_from, &ui.date_error, false, true, px(150), tr("filter.from"));
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(px(140));
-    ImGui::InputTextWithHint("##to", tr("filter.to"), &ui.date_to);
-    sem_item("filter:date_to", "textbox", tr("filter.to"), ui.date_to);
+    date_field(tr("filter.to"), "filter:date_to", &ui.date_to, &ui.date_error, false, true, px(150), tr("filter.to"));
     ImGui::SameLine();
     if (button(tr("filter.apply_dates"), "filter:dates")) {
       Value from, to;
@@ -186,9 +183,9 @@ void filter_popup(const Workspace& ws, const UiEnv& env, const ViewState& view, 
         ui.date_error = error_text("invalid_date");
       } else {
         q.conditions.erase(std::remove_if(q.conditions.begin(), q.conditions.end(),
-                                          [&](const Condition& c) { return c.field == date_field && c.op == Condition::Op::Between; }),
+                                          [&](const Condition& c) { return c.field == range_field && c.op == Condition::Op::Between; }),
                            q.conditions.end());
-        if (!from.is_null() || !to.is_null()) q.conditions.push_back({date_field, Condition::Op::Between, from, to, {}});
+        if (!from.is_null() || !to.is_null()) q.conditions.push_back({range_field, Condition::Op::Between, from, to, {}});
       }
     }
     if (!ui.date_error.empty()) error_text_line(ui.date_error, "filter:date_error");

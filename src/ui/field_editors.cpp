@@ -10,6 +10,7 @@
 #include "core/links.hpp"
 #include "core/text.hpp"
 #include "core/required.hpp"
+#include "ui/date_picker.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
@@ -137,6 +138,11 @@ std::vector<Choice> choices_for(const FieldContext& c) {
     default: break;
   }
   return out;
+}
+
+// A single date or date-time is picked in the calendar popup (whose text box also takes a typed date).
+bool calendar_type(const FieldDef& f) {
+  return (f.type == FieldType::Date || f.type == FieldType::DateTime) && !f.multiple;
 }
 
 Value choice_value(const FieldDef& f, const std::string& id) {
@@ -397,6 +403,26 @@ void choice_popup(FieldContext& c, ImVec2 below, float field_top) {
   ImGui::PopStyleVar();
 }
 
+// The calendar of a date field. Leaving it saves what was picked or typed, as leaving a text editor does; a
+// value that does not parse or validate keeps the calendar open with its error; Esc cancels.
+void date_editor(FieldContext& c, ImVec2 below, float field_top) {
+  EditState& e = c.edit;
+  const DatePopup p{c.origin, c.label, c.def.type == FieldType::DateTime, true};
+  switch (date_popup(p, &e.buffer, &e.error, &e.popup_pending, below, field_top)) {
+    case DateAction::Commit:
+    case DateAction::DismissChanged:
+      commit_text(c);
+      if (e.is(c.item.id, c.def.id, c.origin)) e.popup_pending = true;
+      break;
+    case DateAction::Dismiss:
+      if (e.error.empty()) e.close();
+      else e.popup_pending = true;
+      break;
+    case DateAction::Escape: e.close(); break;
+    case DateAction::None: break;
+  }
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------------------
@@ -422,6 +448,9 @@ bool begin_edit(EditState& e, const Workspace& ws, const Item& item, const Field
     e.popup_pending = true;
     for (const auto& x : v.elements())
       if (x.is_string()) e.picks.push_back(x.as_string());
+  } else if (calendar_type(def)) {
+    e.buffer = edit_text(def, v);
+    e.popup_pending = true;
   } else {
     e.buffer = edit_text(def, v);
     e.currency = v.is_money() ? v.as_money().currency : known_currencies().front();
@@ -476,7 +505,8 @@ void draw_field(FieldContext& c) {
   ImGui::PopStyleColor();
   ImGui::PopFont();
 
-  if (editing && !is_choice_type(c.def.type)) {
+  const bool calendar = calendar_type(c.def);
+  if (editing && !is_choice_type(c.def.type) && !calendar) {
     if (c.def.type == FieldType::File) file_editor(c);
     else if (c.def.multiple) rows_editor(c);
     else if (c.def.type == FieldType::Money) money_editor(c);
@@ -510,7 +540,7 @@ void draw_field(FieldContext& c) {
   const std::string shown = empty ? tr("card.empty_value") : text;
   const bool linky = !empty && (c.def.type == FieldType::CrmBinding || c.def.type == FieldType::File ||
                                 c.def.type == FieldType::Link);
-  const std::string role = is_choice_type(c.def.type) ? "combobox" : "textbox";
+  const std::string role = is_choice_type(c.def.type) || calendar ? "combobox" : "textbox";
   bool clicked = false;
   ImVec2 pos = ImGui::GetCursorScreenPos();
   float h = 0;
@@ -548,14 +578,23 @@ void draw_field(FieldContext& c) {
     clicked = ImGui::InvisibleButton("value", ImVec2(c.width, h));
     bool hovered = ImGui::IsItemHovered();
     SemNode& n = sem_item(c.origin, role, c.label, text);
-    if (is_choice_type(c.def.type)) n.expanded = editing ? 1 : 0;
+    if (is_choice_type(c.def.type) || calendar) n.expanded = editing ? 1 : 0;
+    if (calendar && editing) {
+      n.invalid = !e.error.empty();
+      n.description = e.error;
+    }
     ImDrawList* dl = ImGui::GetWindowDrawList();
     if (hovered || editing) {
       dl->AddRectFilled(ImVec2(pos.x - px(6), pos.y), ImVec2(pos.x + c.width, pos.y + h), color::kHover, px(4));
       ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
       ImGui::PushFont(fonts().small);
-      const char* pencil = is_choice_type(c.def.type) ? "\xe2\x96\xbc" : "\xe2\x9c\x8e";  // ▼ / ✎
-      dl->AddText(ImVec2(pos.x + c.width - px(18), pos.y + px(4)), color::kMuted, pencil);
+      if (calendar) {
+        draw_calendar_icon(dl, ImVec2(pos.x + c.width - px(20), pos.y + px(4)), ImGui::GetFontSize(),
+                           editing ? color::kAccentDark : color::kMuted);
+      } else {
+        const char* pencil = is_choice_type(c.def.type) ? "\xe2\x96\xbc" : "\xe2\x9c\x8e";  // ▼ / ✎
+        dl->AddText(ImVec2(pos.x + c.width - px(18), pos.y + px(4)), color::kMuted, pencil);
+      }
       ImGui::PopFont();
     }
     dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(pos.x, pos.y + px(4)),
@@ -564,6 +603,7 @@ void draw_field(FieldContext& c) {
   if (clicked) begin_edit(e, c.ws, c.item, c.def, c.origin);
   if (is_choice_type(c.def.type) && e.is(c.item.id, c.def.id, c.origin))
     choice_popup(c, ImVec2(pos.x - px(6), pos.y + h + px(2)), pos.y);
+  if (calendar && e.is(c.item.id, c.def.id, c.origin)) date_editor(c, ImVec2(pos.x - px(6), pos.y + h + px(2)), pos.y);
   ImGui::PopID();
 }
 

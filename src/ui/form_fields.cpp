@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/format.hpp"
+#include "ui/date_picker.hpp"
 #include "ui/field_editors.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
@@ -110,9 +111,15 @@ void form_field(const Workspace& ws, const FieldDef& f, const std::string& label
     int index = static_cast<int>(std::find(currencies.begin(), currencies.end(), v->currency) - currencies.begin());
     if (combo("", sem_id + ":currency", currencies, &index, px(90)) && index < static_cast<int>(currencies.size()))
       v->currency = currencies[static_cast<size_t>(index)];
+  } else if ((f.type == FieldType::Date || f.type == FieldType::DateTime) && !f.multiple) {
+    // Picked in the calendar (which also takes a typed date); a bad typed date leaves the value as it was.
+    caption(shown);
+    date_field(label, sem_id, &v->text, &v->error, f.type == FieldType::DateTime, !required, width);
   } else {
     const bool lines = f.multiline || f.multiple;
-    const char* hint = f.type == FieldType::Date ? "26.11.2026" : f.type == FieldType::DateTime ? "26.11.2026 18:30" : nullptr;
+    const char* hint = f.type == FieldType::Date       ? tr("date.hint_date")
+                       : f.type == FieldType::DateTime ? tr("date.hint_datetime")
+                                                       : nullptr;
     text_input(shown, sem_id, &v->text, width, hint, lines);
     if (f.multiple) muted_text(tr("form.one_per_line"));
   }

@@ -87,6 +87,18 @@ constexpr Entry kStrings[] = {
     {"card.none", "Не выбрано", "None"},
     {"card.clear", "Очистить", "Clear"},
     {"card.done", "Готово", "Done"},
+    // the date picker
+    {"date.hint_date", "дд.мм.гггг", "Dec 24, 2026"},
+    {"date.hint_datetime", "дд.мм.гггг чч:мм", "Dec 24, 2026 3:30 PM"},
+    {"date.prev_month", "Предыдущий месяц", "Previous month"},
+    {"date.next_month", "Следующий месяц", "Next month"},
+    {"date.prev_year", "Предыдущий год", "Previous year"},
+    {"date.next_year", "Следующий год", "Next year"},
+    {"date.today", "Сегодня", "Today"},
+    {"date.today_mark", "сегодня", "today"},
+    {"date.time", "Время", "Time"},
+    {"date.hours", "Часы", "Hours"},
+    {"date.minutes", "Минуты", "Minutes"},
     {"card.new_deal", "Новая сделка", "New deal"},
     // timeline
     {"tl.created", "Создан элемент", "Item created"},

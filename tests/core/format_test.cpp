@@ -92,6 +92,59 @@ TEST_CASE("editable text parses back to the same value") {
   }
 }
 
+TEST_CASE("dates and times are typed and shown in the language's format, never as ISO") {
+  Value v;
+  FieldDef date = def(FieldType::Date), when = def(FieldType::DateTime);
+  CHECK(editable_text(date, Value("2026-12-24"), Lang::Ru) == "24.12.2026");
+  CHECK(editable_text(date, Value("2026-12-24"), Lang::En) == "Dec 24, 2026");
+  CHECK(editable_text(when, Value("2026-12-24T15:30"), Lang::Ru) == "24.12.2026 15:30");
+  CHECK(editable_text(when, Value("2026-12-24T15:30"), Lang::En) == "Dec 24, 2026 3:30 PM");
+  CHECK(format_datetime(DateTime{{2026, 12, 24}, 0, 5}, Lang::En) == "Dec 24, 2026 12:05 AM");
+  for (Lang lang : {Lang::Ru, Lang::En}) {
+    for (const char* t : {"2026-12-24T15:30", "2026-01-01T00:00", "2026-06-30T12:00", "2026-02-28T23:59"}) {
+      REQUIRE(parse_input(when, editable_text(when, Value(t), lang), "", &v).ok());
+      CHECK(v == Value(t));
+    }
+  }
+  // Written-out dates in both languages.
+  Date d;
+  CHECK((parse_user_date("Dec 24, 2026", &d) && d == Date{2026, 12, 24}));
+  CHECK((parse_user_date("december 24 2026", &d) && d == Date{2026, 12, 24}));
+  CHECK((parse_user_date("24 декабря 2026", &d) && d == Date{2026, 12, 24}));
+  CHECK((parse_user_date("1 Май 2026", &d) && d == Date{2026, 5, 1}));
+  CHECK((parse_user_date("24 дек. 2026", &d) && d == Date{2026, 12, 24}));
+  CHECK_FALSE(parse_user_date("Dec 32, 2026", &d));
+  CHECK_FALSE(parse_user_date("Feb 29, 2026", &d));
+  CHECK_FALSE(parse_user_date("Decem 24, 2026", &d));
+  CHECK_FALSE(parse_user_date("24 12 2026", &d));
+  CHECK_FALSE(parse_user_date("", &d));
+  CHECK_FALSE(parse_user_date(std::string(100, '1'), &d));
+  DateTime t;
+  CHECK((parse_user_datetime("24.12.2026 15:30", &t) && t == DateTime{{2026, 12, 24}, 15, 30}));
+  CHECK((parse_user_datetime("Dec 24, 2026 3:30 PM", &t) && t == DateTime{{2026, 12, 24}, 15, 30}));
+  CHECK((parse_user_datetime("Dec 24, 2026 12:10am", &t) && t == DateTime{{2026, 12, 24}, 0, 10}));
+  CHECK((parse_user_datetime("24.12.2026, 9:05", &t) && t == DateTime{{2026, 12, 24}, 9, 5}));
+  CHECK_FALSE(parse_user_datetime("24.12.2026", &t));
+  CHECK_FALSE(parse_user_datetime("24.12.2026 24:00", &t));
+  CHECK_FALSE(parse_user_datetime("24.12.2026 13:00 PM", &t));
+  CHECK_FALSE(parse_user_datetime("24.12.2026 9:5", &t));
+  CHECK_FALSE(parse_user_datetime("24.12.2026 15:30 XM", &t));
+  CHECK(parse_input(when, "31.02.2026 10:00", "", &v).code == "invalid_datetime");
+}
+
+TEST_CASE("calendar words per language") {
+  CHECK(month_name(12, Lang::Ru) == "Декабрь");
+  CHECK(month_name(1, Lang::En) == "January");
+  CHECK(month_name(13, Lang::En).empty());
+  CHECK(spoken_date(Date{2026, 12, 24}, Lang::Ru) == "24 декабря 2026");
+  CHECK(spoken_date(Date{2026, 12, 24}, Lang::En) == "December 24, 2026");
+  CHECK(weekday_short(0, Lang::Ru) == "Пн");
+  CHECK(weekday_short(6, Lang::Ru) == "Вс");
+  CHECK(weekday_short(6, Lang::En) == "Sun");
+  CHECK(first_weekday(Lang::Ru) == 0);
+  CHECK(first_weekday(Lang::En) == 6);
+}
+
 TEST_CASE("values of list, employee, binding and stage fields show their names") {
   Workspace ws;
   Session session(ws, "t", "u1");

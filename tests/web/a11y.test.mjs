@@ -130,8 +130,9 @@ export const tests = [
       assertEq((await state(page)).card.fields.TITLE.value, "Сервер для бухгалтерии", "typed through the bridge");
       await page.waitForFunction(() => document.querySelector('#a11y-mirror [role=textbox][aria-label="Название"]')
         .textContent === "Сервер для бухгалтерии", null, { timeout: 3000 });
-      // An invalid value: the field is marked invalid and described by the error.
-      await m.getByRole("textbox", { name: "Дата завершения" }).dispatchEvent("click");
+      // An invalid value: the field is marked invalid and described by the error. A date is a combobox whose
+      // calendar has the text box that takes a typed date.
+      await m.getByRole("combobox", { name: "Дата завершения" }).dispatchEvent("click");
       await page.waitForFunction(() => document.activeElement && document.activeElement.id === "text-bridge", null, { timeout: 5000 });
       await page.keyboard.press("Control+A");
       await page.keyboard.insertText("31.02.2026");
