@@ -10,6 +10,7 @@
 #include "core/links.hpp"
 #include "core/text.hpp"
 #include "core/required.hpp"
+#include "ui/focus.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
@@ -497,6 +498,8 @@ void draw_field(FieldContext& c) {
         ImGui::PopStyleColor();
       }
       ImGui::PopFont();
+      SemNode in_order;  // the editor's own node says it is focused
+      focus_item(c.origin, FocusKind::Field, in_order, true);
     }
     ImGui::PopID();
     return;
@@ -512,6 +515,13 @@ void draw_field(FieldContext& c) {
                                 c.def.type == FieldType::Link);
   const std::string role = is_choice_type(c.def.type) ? "combobox" : "textbox";
   bool clicked = false;
+  // Tab reached this field: a typed one opens its editor as a focused input takes typing (the field edited
+  // so far is saved first); a choice shows the focus ring, and Enter opens it.
+  const bool choice = is_choice_type(c.def.type);
+  if (!linky && !choice && focus_take(c.origin)) {
+    static const std::string kNobody;
+    if (commit_editor(c.ws, e, c.user ? *c.user : kNobody, c.out)) clicked = true;
+  }
   ImVec2 pos = ImGui::GetCursorScreenPos();
   float h = 0;
   if (linky) {
@@ -549,6 +559,7 @@ void draw_field(FieldContext& c) {
     bool hovered = ImGui::IsItemHovered();
     SemNode& n = sem_item(c.origin, role, c.label, text);
     if (is_choice_type(c.def.type)) n.expanded = editing ? 1 : 0;
+    if (focus_item(c.origin, choice ? FocusKind::Choice : FocusKind::Field, n, editing) && !editing) clicked = true;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     if (hovered || editing) {
       dl->AddRectFilled(ImVec2(pos.x - px(6), pos.y), ImVec2(pos.x + c.width, pos.y + h), color::kHover, px(4));

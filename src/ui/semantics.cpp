@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace kt::ui {
 
 namespace {
@@ -52,6 +54,11 @@ SemNode& sem_item(std::string id, std::string role, std::string name, std::strin
 }
 
 const std::vector<SemNode>& sem_nodes() { return g_nodes; }
+
+void sem_move_last(size_t index) {
+  if (index + 1 >= g_nodes.size()) return;
+  std::rotate(g_nodes.begin() + static_cast<std::ptrdiff_t>(index), g_nodes.end() - 1, g_nodes.end());
+}
 
 std::string sem_json(float scale) {
   nlohmann::json arr = nlohmann::json::array();
