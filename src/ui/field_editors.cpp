@@ -518,9 +518,10 @@ void draw_field(FieldContext& c) {
   // Tab reached this field: a typed one opens its editor as a focused input takes typing (the field edited
   // so far is saved first); a choice shows the focus ring, and Enter opens it.
   const bool choice = is_choice_type(c.def.type);
+  bool tabbed_in = false;
   if (!linky && !choice && focus_take(c.origin)) {
     static const std::string kNobody;
-    if (commit_editor(c.ws, e, c.user ? *c.user : kNobody, c.out)) clicked = true;
+    tabbed_in = commit_editor(c.ws, e, c.user ? *c.user : kNobody, c.out);
   }
   ImVec2 pos = ImGui::GetCursorScreenPos();
   float h = 0;
@@ -572,7 +573,7 @@ void draw_field(FieldContext& c) {
     dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(pos.x, pos.y + px(4)),
                 empty ? color::kMuted : color::kText, shown.c_str(), nullptr, wrap);
   }
-  if (clicked) begin_edit(e, c.ws, c.item, c.def, c.origin);
+  if (clicked || tabbed_in) begin_edit(e, c.ws, c.item, c.def, c.origin);
   if (is_choice_type(c.def.type) && e.is(c.item.id, c.def.id, c.origin))
     choice_popup(c, ImVec2(pos.x - px(6), pos.y + h + px(2)), pos.y);
   ImGui::PopID();

@@ -41,9 +41,9 @@ bool g_top_modal = false;
 bool g_submit = false;
 ImGuiWindow* g_submit_root = nullptr;
 
-bool pressed(ImGuiKey key, bool repeat = false) {
+bool pressed(ImGuiKey key) {
   const int index = ImGui::GetKeyIndex(key);
-  return index >= 0 && ImGui::IsKeyPressed(index, repeat);
+  return index >= 0 && ImGui::IsKeyPressed(index, false);
 }
 
 // The topmost modal popup (a dialog), or null when none is open.
@@ -101,12 +101,14 @@ void focus_begin_frame() {
   const ImGuiIO& io = ImGui::GetIO();
   g_entries.clear();
   const bool help = help_open();  // the help panel has the keyboard (Esc closes it)
-  g_tab = !help && g_tab_key >= 0 && ImGui::IsKeyPressed(g_tab_key, true) && !io.KeyCtrl && !io.KeyAlt;
+  // No repeats made up by ImGui: a frame that comes late (the page draws on demand) would count a key that
+  // is still down as pressed again. The browser's own auto-repeat arrives as presses.
+  g_tab = !help && g_tab_key >= 0 && ImGui::IsKeyPressed(g_tab_key, false) && !io.KeyCtrl && !io.KeyAlt;
   g_esc = !help && pressed(ImGuiKey_Escape);
   g_enter = !help && (pressed(ImGuiKey_Enter) || pressed(ImGuiKey_KeyPadEnter));
   g_space = !help && !io.WantTextInput && pressed(ImGuiKey_Space);
-  g_up = !help && pressed(ImGuiKey_UpArrow, true);
-  g_down = !help && pressed(ImGuiKey_DownArrow, true);
+  g_up = !help && pressed(ImGuiKey_UpArrow);
+  g_down = !help && pressed(ImGuiKey_DownArrow);
   g_top_id = 0;
   g_top_level = g.OpenPopupStack.Size - 1;
   g_top_modal = false;

@@ -49,7 +49,9 @@ SemNode& sem_item(std::string id, std::string role, std::string name, std::strin
   max = ImVec2(std::min(max.x, cmax.x), std::min(max.y, cmax.y));
   SemNode& n = sem_rect(std::move(id), std::move(role), std::move(name), min, max);
   n.value = std::move(value);
-  n.focused = ImGui::IsItemFocused() || ImGui::IsItemActive();
+  // Active (a text field being edited, a button held down); the keyboard focus of other widgets is set by
+  // focus_item (ui/focus.hpp): ImGui's own nav id, which a click or an opening window sets, is not one.
+  n.focused = ImGui::IsItemActive();
   return n;
 }
 
