@@ -39,13 +39,13 @@ SemNode& sem_item(std::string id, std::string role, std::string name, std::strin
 // Adds a node with an explicit rectangle.
 SemNode& sem_rect(std::string id, std::string role, std::string name, ImVec2 min, ImVec2 max);
 const std::vector<SemNode>& sem_nodes();
-// Moves the last node to position `index` (a control whose node is made after the nodes of its popup).
-void sem_move_last(size_t index);
 // Marks the last item's node as a link out of the app to `href` (nothing when empty); if the mouse is over
 // the item, it becomes this frame's hover link.
 void sem_href(SemNode& node, const std::string& href);
 const HoverLink& sem_hover_link();
 // The nodes as JSON, rectangles in CSS pixels (divided by `scale`).
 std::string sem_json(float scale);
+// Moves the last node to position `index` (a control whose node is made after the nodes of its popup).
+void sem_move_last(size_t index);
 
 }  // namespace kt::ui
