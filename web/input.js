@@ -20,7 +20,7 @@ Module.ktInput = (function () {
   var pasteKeyDown = false;   // a Ctrl+V / Shift+Insert keydown is being dispatched
   var cutKeyDown = false;     // a Ctrl+X / Shift+Delete keydown is being dispatched
   var lastCopied = null;      // what the last copy event put on the clipboard
-  var gestureFocusAt = -1e9;  // when a touch gesture focused the bridge (before ImGui wants text)
+  var gestureFocusAt = -1e9;  // when a tap or click focused the bridge (before ImGui wants text)
   var label = "";
 
   // ---- [wake] -------------------------------------------------------------------------------------------
@@ -176,6 +176,7 @@ Module.ktInput = (function () {
     if (!bridge) return;
     var active = document.activeElement;
     if (want) {
+      gestureFocusAt = -1e9;  // the field is active: the focus the tap or click gave the bridge is its own now
       if (name !== label) {
         label = name;
         bridge.setAttribute("aria-label", name);
@@ -354,9 +355,21 @@ Module.ktInput = (function () {
     canvas.addEventListener("touchcancel", onTouchEnd, { capture: true, passive: false });
 
     // A click on the canvas while a field is edited must not take the focus from the bridge (the click
-    // may just move the caret); when the field closes, sync() gives the focus back to the canvas.
+    // may just move the caret); when the field closes, sync() gives the focus back to the canvas. A click
+    // on a text field gives the bridge the focus right away, as a click on a DOM input does: what is typed
+    // (or inserted by an IME) before ImGui has activated the field then waits for it in the input queue
+    // (app/key_events.hpp) rather than going to the canvas, where text input events never come.
     canvas.addEventListener("mousedown", function (e) {
-      if (document.activeElement === bridge) e.preventDefault();
+      if (document.activeElement === bridge) {
+        e.preventDefault();
+      } else if (e.button === 0 && !isForeignEditable(document.activeElement)) {
+        var p = cssPoint(e.clientX, e.clientY);
+        if (Module._kt_text_field_at(p.x, p.y)) {
+          e.preventDefault();
+          gestureFocusAt = performance.now();
+          bridge.focus({ preventScroll: true });
+        }
+      }
     }, true);
 
     document.addEventListener("paste", onPaste, true);

@@ -30,6 +30,7 @@
 #include "app/renderer.hpp"
 #include "app/text_input.hpp"
 #include "platform/platform.hpp"
+#include "ui/focus.hpp"
 #include "ui/help_panel.hpp"
 #include "ui/i18n.hpp"
 #include "ui/progress.hpp"
@@ -169,10 +170,12 @@ void frame() {
   io.DisplaySize = ImVec2(static_cast<float>(g_width), static_cast<float>(g_height));
   io.DisplayFramebufferScale = ImVec2(1, 1);
   ImGui::NewFrame();
+  kt::ui::focus_begin_frame();
   for (auto& work : g_next_frame) work();
   g_next_frame.clear();
   const double t_ui0 = emscripten_get_now();
   g_app->frame();
+  kt::ui::focus_end_frame();
   const double t_ui1 = emscripten_get_now();
   ImGui::Render();
   const bool drawn = kt::app::renderer_draw(ImGui::GetDrawData(), g_width, g_height, kt::ui::color::kBackground);
@@ -346,6 +349,7 @@ int main() {
   glfwSetMouseButtonCallback(g_window, ImGui_ImplGlfw_MouseButtonCallback);
   glfwSetMonitorCallback(ImGui_ImplGlfw_MonitorCallback);
   kt::app::install_key_filter(g_window);
+  kt::ui::focus_install();
   kt::app::text_input_init(frame);
   kt_js_install_input();
   emscripten_set_wheel_callback("#canvas", nullptr, EM_TRUE, on_wheel);

@@ -472,6 +472,16 @@ void draw_card(const Workspace& ws, const UiEnv& env, ViewState& view, EditState
   if (ui.item != item->id) {
     ui = CardUi{};
     ui.item = item->id;
+    // Another card starts at its top: ImGui keeps the scroll of the card's columns (its child windows)
+    // from the card shown before, so they are scrolled back before they are drawn.
+    ImGuiWindow* page = ImGui::GetCurrentWindow();
+    for (ImGuiWindow* w : GImGui->Windows)
+      if (w->Flags & ImGuiWindowFlags_ChildWindow)
+        for (ImGuiWindow* p = w->ParentWindow; p; p = p->ParentWindow)
+          if (p == page) {
+            ImGui::SetScrollY(w, 0.0f);
+            break;
+          }
   }
   const Schema& s = ws.schema();
   CardContext c{ws, env, view, edit, out, *item, layout_family(s, *item), {}, {}, false, false};

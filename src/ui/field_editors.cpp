@@ -11,6 +11,7 @@
 #include "core/text.hpp"
 #include "core/required.hpp"
 #include "ui/date_picker.hpp"
+#include "ui/focus.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
@@ -527,6 +528,8 @@ void draw_field(FieldContext& c) {
         ImGui::PopStyleColor();
       }
       ImGui::PopFont();
+      SemNode in_order;  // the editor's own node says it is focused
+      focus_item(c.origin, FocusKind::Field, in_order, true);
     }
     ImGui::PopID();
     return;
@@ -542,6 +545,14 @@ void draw_field(FieldContext& c) {
                                 c.def.type == FieldType::Link);
   const std::string role = is_choice_type(c.def.type) || calendar ? "combobox" : "textbox";
   bool clicked = false;
+  // Tab reached this field: a typed one opens its editor as a focused input takes typing (the field edited
+  // so far is saved first); a choice (a list, a calendar) shows the focus ring, and Enter opens it.
+  const bool choice = is_choice_type(c.def.type) || calendar;
+  bool tabbed_in = false;
+  if (!linky && !choice && focus_take(c.origin)) {
+    static const std::string kNobody;
+    tabbed_in = commit_editor(c.ws, e, c.user ? *c.user : kNobody, c.out);
+  }
   ImVec2 pos = ImGui::GetCursorScreenPos();
   float h = 0;
   if (linky) {
@@ -578,11 +589,12 @@ void draw_field(FieldContext& c) {
     clicked = ImGui::InvisibleButton("value", ImVec2(c.width, h));
     bool hovered = ImGui::IsItemHovered();
     SemNode& n = sem_item(c.origin, role, c.label, text);
-    if (is_choice_type(c.def.type) || calendar) n.expanded = editing ? 1 : 0;
+    if (choice) n.expanded = editing ? 1 : 0;
     if (calendar && editing) {
       n.invalid = !e.error.empty();
       n.description = e.error;
     }
+    if (focus_item(c.origin, choice ? FocusKind::Choice : FocusKind::Field, n, editing) && !editing) clicked = true;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     if (hovered || editing) {
       dl->AddRectFilled(ImVec2(pos.x - px(6), pos.y), ImVec2(pos.x + c.width, pos.y + h), color::kHover, px(4));
@@ -600,7 +612,7 @@ void draw_field(FieldContext& c) {
     dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(pos.x, pos.y + px(4)),
                 empty ? color::kMuted : color::kText, shown.c_str(), nullptr, wrap);
   }
-  if (clicked) begin_edit(e, c.ws, c.item, c.def, c.origin);
+  if (clicked || tabbed_in) begin_edit(e, c.ws, c.item, c.def, c.origin);
   if (is_choice_type(c.def.type) && e.is(c.item.id, c.def.id, c.origin))
     choice_popup(c, ImVec2(pos.x - px(6), pos.y + h + px(2)), pos.y);
   if (calendar && e.is(c.item.id, c.def.id, c.origin)) date_editor(c, ImVec2(pos.x - px(6), pos.y + h + px(2)), pos.y);

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace kt::ui {
 
 namespace {
@@ -65,11 +67,18 @@ SemNode& sem_item(std::string id, std::string role, std::string name, std::strin
   max = ImVec2(std::min(max.x, cmax.x), std::min(max.y, cmax.y));
   SemNode& n = sem_rect(std::move(id), std::move(role), std::move(name), min, max);
   n.value = std::move(value);
-  n.focused = ImGui::IsItemFocused() || ImGui::IsItemActive();
+  // Active (a text field being edited, a button held down); the keyboard focus of other widgets is set by
+  // focus_item (ui/focus.hpp): ImGui's own nav id, which a click or an opening window sets, is not one.
+  n.focused = ImGui::IsItemActive();
   return n;
 }
 
 const std::vector<SemNode>& sem_nodes() { return g_nodes; }
+
+void sem_move_last(size_t index) {
+  if (index + 1 >= g_nodes.size()) return;
+  std::rotate(g_nodes.begin() + static_cast<std::ptrdiff_t>(index), g_nodes.end() - 1, g_nodes.end());
+}
 
 std::string sem_json(float scale) {
   nlohmann::json arr = nlohmann::json::array();

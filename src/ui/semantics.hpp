@@ -50,5 +50,7 @@ void sem_href(SemNode& node, const std::string& href);
 const HoverLink& sem_hover_link();
 // The nodes as JSON, rectangles in CSS pixels (divided by `scale`).
 std::string sem_json(float scale);
+// Moves the last node to position `index` (a control whose node is made after the nodes of its popup).
+void sem_move_last(size_t index);
 
 }  // namespace kt::ui

@@ -3,9 +3,11 @@
 #include <imgui_internal.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
 #include <map>
 #include <vector>
 
+#include "ui/focus.hpp"
 #include "ui/redraw.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
@@ -67,7 +69,11 @@ bool button(const std::string& label, const std::string& sem_id, bool primary, b
   SemNode& n = sem_item(sem_id, "button", label);
   n.disabled = !enabled;
   if (enabled) sem_href(n, href);
-  return clicked && enabled;
+  if (!enabled) return false;
+  // Enter or Space on the focused button; Enter in its dialog's fields for the primary one (a form's submit).
+  if (focus_item(sem_id, FocusKind::Button, n)) clicked = true;
+  if (primary && focus_take_submit(ImGui::GetCurrentWindow()->RootWindow)) clicked = true;
+  return clicked;
 }
 
 bool symbol_button(const char* symbol, const std::string& name, const std::string& id, bool enabled) {
@@ -210,6 +216,7 @@ bool text_input(const std::string& label, const std::string& id, std::string* va
                 bool multiline) {
   caption(label);
   ImGui::PushID(id.c_str());
+  if (focus_take(id)) ImGui::SetKeyboardFocusHere();
   bool changed;
   if (multiline) {
     changed = ImGui::InputTextMultiline("##t", value, ImVec2(width, ImGui::GetTextLineHeight() * 4 + px(14)));
@@ -218,7 +225,8 @@ bool text_input(const std::string& label, const std::string& id, std::string* va
     changed = hint ? ImGui::InputTextWithHint("##t", hint, value) : ImGui::InputText("##t", value);
   }
   ImGui::PopID();
-  sem_item(id, "textbox", label, *value);
+  const bool active = ImGui::IsItemActive();
+  focus_item(id, FocusKind::Text, sem_item(id, "textbox", label, *value), active);
   return changed;
 }
 
@@ -226,9 +234,11 @@ bool password_input(const std::string& label, const std::string& id, std::string
   caption(label);
   ImGui::SetNextItemWidth(width);
   ImGui::PushID(id.c_str());
+  if (focus_take(id)) ImGui::SetKeyboardFocusHere();
   const bool changed = ImGui::InputText("##p", value, ImGuiInputTextFlags_Password);
   ImGui::PopID();
-  sem_item(id, "textbox", label);
+  const bool active = ImGui::IsItemActive();
+  focus_item(id, FocusKind::Text, sem_item(id, "textbox", label), active);
   return changed;
 }
 
@@ -238,7 +248,12 @@ bool checkbox(const std::string& label, const std::string& id, bool* value) {
   bool changed = ImGui::Checkbox(label.c_str(), value);
   ImGui::PopStyleVar();
   ImGui::PopID();
-  sem_item(id, "checkbox", label).checked = *value ? 1 : 0;
+  SemNode& n = sem_item(id, "checkbox", label);
+  if (focus_item(id, FocusKind::Toggle, n)) {
+    *value = !*value;
+    changed = true;
+  }
+  n.checked = *value ? 1 : 0;
   return changed;
 }
 
@@ -247,13 +262,15 @@ bool combo(const std::string& label, const std::string& id, const std::vector<st
   if (!label.empty()) caption(label);
   ImGui::PushID(id.c_str());
   ImGui::SetNextItemWidth(width);
-  const char* preview = *index >= 0 && *index < static_cast<int>(items.size()) ? items[*index].c_str() : "";
+  const int count = static_cast<int>(items.size());
+  const char* preview = *index >= 0 && *index < count ? items[*index].c_str() : "";
   bool changed = false;
   bool open = ImGui::BeginCombo("##c", preview);
-  SemNode& n = sem_item(id, "combobox", label.empty() ? id : label, preview);
-  n.expanded = open ? 1 : 0;
+  // The options are drawn inside the popup; the combobox's own node is made once it is closed again (below),
+  // from the box's rectangle, and goes before them.
+  const size_t first_option = sem_nodes().size();
   if (open) {
-    for (int i = 0; i < static_cast<int>(items.size()); ++i) {
+    for (int i = 0; i < count; ++i) {
       ImGui::PushID(i);
       bool sel = i == *index;
       if (ImGui::Selectable(items[i].c_str(), sel)) {
@@ -263,9 +280,22 @@ bool combo(const std::string& label, const std::string& id, const std::vector<st
       sem_item(id + ":" + std::to_string(i), "option", items[i]).selected = sel;
       ImGui::PopID();
     }
-    ImGui::EndCombo();
+    ImGui::EndCombo();  // the last item is the box again
   }
+  const ImGuiID box = ImGui::GetItemID();
   ImGui::PopID();
+  SemNode& n = sem_item(id, "combobox", label.empty() ? id : label, preview);
+  n.expanded = open ? 1 : 0;
+  // From the keyboard: Enter or Space opens it, Up and Down pick the previous or next choice.
+  if (focus_item(id, FocusKind::Choice, n) && !open) ImGui::OpenPopupEx(ImHashStr("##ComboPopup", 0, box));
+  if (const int step = open ? 0 : focus_step(id); step != 0 && count > 0) {
+    const int next = std::clamp(*index + step, 0, count - 1);
+    if (next != *index) {
+      *index = next;
+      changed = true;
+    }
+  }
+  if (!sem_nodes().empty() && sem_nodes().back().id == id) sem_move_last(first_option);
   return changed;
 }
 
@@ -278,8 +308,10 @@ bool icon_button(const char* symbol, const std::string& name, const std::string&
   ImGui::PopID();
   if (!enabled) ImGui::EndDisabled();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", name.c_str());
-  sem_item(id, "button", name).disabled = !enabled;
-  return clicked && enabled;
+  SemNode& n = sem_item(id, "button", name);
+  n.disabled = !enabled;
+  if (!enabled) return false;
+  return focus_item(id, FocusKind::Button, n) || clicked;
 }
 
 namespace {
@@ -330,6 +362,17 @@ float dialog_width(float css) {
 
 bool dialog_begin(const std::string& title, const std::string& id, bool* open, float width) {
   const std::string popup = title + "###" + id;
+  // Esc closes the dialog when it is the topmost popup (a drop-down open in it closes first).
+  if (*open && escape_closes(ImGui::GetID(popup.c_str()))) {
+    ImGuiContext& g = *GImGui;
+    for (int i = 0; i < g.OpenPopupStack.Size; ++i)
+      if (g.OpenPopupStack[i].PopupId == ImGui::GetID(popup.c_str())) {
+        ImGui::ClosePopupToLevel(i, true);
+        break;
+      }
+    *open = false;
+    return false;
+  }
   if (*open && !ImGui::IsPopupOpen(popup.c_str())) ImGui::OpenPopup(popup.c_str());
   ImVec2 display = ImGui::GetIO().DisplaySize;
   // A phone shows a dialog over the whole screen; elsewhere it never is wider than the page.
