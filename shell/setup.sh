@@ -19,7 +19,7 @@ APT_PACKAGES=(
   emscripten
   nlohmann-json3-dev doctest-dev
   libcpp-httplib-dev libsqlite3-dev libsodium-dev libssl-dev zlib1g-dev
-  fonts-dejavu-core fonts-roboto-unhinted fonttools
+  fonts-dejavu-core fonts-roboto-unhinted fonts-material-design-icons-iconfont fonttools
   chromium
   nodejs npm
 )

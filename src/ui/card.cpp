@@ -175,6 +175,9 @@ void draw_header(CardContext& c, float width) {
   float bw = ImGui::CalcTextSize(undo_label.c_str()).x + ImGui::CalcTextSize(redo_label.c_str()).x + bpad * 4 +
              st.ItemSpacing.x + menu_w;
   ImGui::PopFont();
+  // "Create on the basis of" leads the row on a wide card (a phone has it in its action bar).
+  const std::string convert = phone ? std::string() : convert_label(c);
+  if (!convert.empty()) bw += button_width(convert) + st.ItemSpacing.x;
   const float buttons_x = row_x0 + inner - bw;
 
   // The kind and pipeline between them, when there is room.
@@ -191,6 +194,7 @@ void draw_header(CardContext& c, float width) {
 
   ImGui::SameLine();
   ImGui::SetCursorScreenPos(ImVec2(buttons_x, phone ? back_y - px(12) : ImGui::GetCursorScreenPos().y));
+  if (!convert.empty() && convert_button(c)) ImGui::SameLine();
   if (phone) {
     if (symbol_button(undo_label.c_str(), tr("card.undo"), "action:undo", c.env.can_undo)) c.out.undo = true;
     ImGui::SameLine();
@@ -548,16 +552,19 @@ void draw_card(const Workspace& ws, const UiEnv& env, ViewState& view, EditState
     const float gap = px(20);
     const float left_w = std::max(px(360), (width - gap) * 0.52f);
     const float right_w = width - gap - left_w;
+    // The client sits above the fields (as in Bitrix24); the right column is the history's: the composer,
+    // the planned to-dos, then what happened.
     ImGui::BeginChild("fields", ImVec2(left_w, body_h), false, ImGuiWindowFlags_NoBackground);
+    draw_client_block(c, left_w - px(14));
     draw_sections(c, left_w - px(14));
     draw_view_switcher(c, left_w - px(14));
     ImGui::EndChild();
     ImGui::SameLine(0, gap);
     ImGui::BeginChild("timeline", ImVec2(right_w, body_h), false, ImGuiWindowFlags_NoBackground);
-    draw_action_bar(c, right_w - px(14));
-    draw_client_block(c, right_w - px(14));
+    draw_action_bar(c, right_w - px(14), true);
+    draw_composer(c, right_w - px(14));
     draw_todo_block(c, right_w - px(14));
-    draw_timeline(ws, *item, env, right_w - px(14), out);
+    draw_timeline(ws, *item, env, right_w - px(14), out, false);
     ImGui::EndChild();
   }
   draw_card_dialogs(c);

@@ -21,10 +21,12 @@
 #include "core/rights.hpp"
 #include "ui/card_internal.hpp"
 #include "ui/form_fields.hpp"
+#include "ui/icons.hpp"
 #include "ui/i18n.hpp"
 #include "ui/redraw.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
+#include "ui/timeline_view.hpp"
 #include "ui/widgets.hpp"
 
 namespace kt::ui {
@@ -261,7 +263,19 @@ std::string scheme_label(const Schema& s, const std::vector<std::string>& scheme
 // [SECTION] Action bar
 // ---------------------------------------------------------------------------------------------------------
 
-void draw_action_bar(CardContext& c, float width) {
+std::string convert_label(const CardContext& c) {
+  if (!c.can_edit_item || conversion_schemes(c.item.entity).empty()) return {};
+  return tr(c.item.entity == "lead" ? "convert.lead" : "convert.button");
+}
+
+bool convert_button(CardContext& c) {
+  const std::string label = convert_label(c);
+  if (label.empty()) return false;
+  if (button(label, "action:convert")) open_convert(c, actions_ui(c.item.id));
+  return true;
+}
+
+void draw_action_bar(CardContext& c, float width, bool composer) {
   ActionsUi& ui = actions_ui(c.item.id);
   const Schema& s = c.ws.schema();
   // The buttons wrap where the width ends (a phone, a narrow column).
@@ -273,18 +287,99 @@ void draw_action_bar(CardContext& c, float width) {
     first = false;
     return label;
   };
-  if (c.can_edit_item) {
+  if (c.can_edit_item && !composer) {
     if (button(next(std::string("+ ") + tr("todo.add")), "action:todo", true)) open_todo(c, ui, nullptr);
   }
   // Those who may edit the item make documents; those who may read it see the ones made before.
-  if ((c.can_edit_item && !templates_for(s.templates, s, c.env.user, c.item).empty()) || !c.item.documents.empty()) {
+  if ((!composer || !c.can_edit_item) &&
+      ((c.can_edit_item && !templates_for(s.templates, s, c.env.user, c.item).empty()) || !c.item.documents.empty())) {
     if (button(next(tr("doc.button")), "action:document")) open_document(ui);
   }
-  if (c.can_edit_item && !conversion_schemes(c.item.entity).empty()) {
-    const bool lead = c.item.entity == "lead";
-    if (button(next(tr(lead ? "convert.lead" : "convert.button")), "action:convert")) open_convert(c, ui);
+  if (!composer && !convert_label(c).empty()) {
+    if (button(next(convert_label(c)), "action:convert")) open_convert(c, ui);
   }
   ImGui::Dummy(ImVec2(0, px(2)));
+}
+
+std::vector<const Item*> client_parties(CardContext& c, bool* self);
+std::string first_address(CardContext& c, const char* field);
+
+// The composer at the top of the card's history: a comment written in place, and what else is done from the
+// card — a to-do, a call, an e-mail, an SMS, WhatsApp, a document — one tab each, opening its form.
+void draw_composer(CardContext& c, float width) {
+  ActionsUi& ui = actions_ui(c.item.id);
+  const Schema& s = c.ws.schema();
+  if (!c.can_edit_item) return;
+  panel_begin("composer", width);
+  const float inner = width - px(40);
+  const std::string phone = first_address(c, "PHONE"), mail = first_address(c, "EMAIL");
+  const bool docs = !templates_for(s.templates, s, c.env.user, c.item).empty() || !c.item.documents.empty();
+  struct Tab {
+    const char* id;
+    const char* icon;
+    const char* label;
+    bool enabled;
+    std::string href;  // a link out of the app the tab opens (a call)
+  };
+  const Tab tabs[] = {
+      {"composer:comment", icon::kComment, tr("composer.comment"), true, {}},
+      {"action:todo", icon::kTodo, tr("composer.todo"), true, {}},
+      {"composer:call", icon::kCall, tr("composer.call"), !phone.empty(), phone.empty() ? "" : tel_href(phone)},
+      {"composer:email", icon::kEmail, tr("composer.email"), !mail.empty(), {}},
+      {"composer:sms", icon::kSms, "SMS", !phone.empty(), {}},
+      {"composer:whatsapp", icon::kWhatsApp, "WhatsApp", !phone.empty(), {}},
+      {"action:document", icon::kDocument, tr("composer.document"), docs, {}},
+  };
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImGui::PushFont(fonts().small);
+  const float right = ImGui::GetCursorScreenPos().x + inner;
+  const float x0 = ImGui::GetCursorPosX();
+  const float tab_h = touch_height(px(30));
+  bool first = true;
+  for (const Tab& t : tabs) {
+    const std::string text = std::string(t.icon) + " " + t.label;
+    const float w = text_width(text) + px(12);
+    if (!first) {
+      // Side by side while they fit.
+      if (ImGui::GetItemRectMax().x + px(2) + w <= right) ImGui::SameLine(0, px(2));
+      else ImGui::SetCursorPosX(x0);
+    }
+    first = false;
+    const ImVec2 a = ImGui::GetCursorScreenPos();
+    if (!t.enabled) ImGui::BeginDisabled();
+    const bool clicked = ImGui::InvisibleButton(t.id, ImVec2(w, tab_h));
+    if (!t.enabled) ImGui::EndDisabled();
+    const bool hovered = ImGui::IsItemHovered() && t.enabled;
+    const bool on = std::string(t.id) == "composer:comment";
+    if (hovered) {
+      ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+      dl->AddRectFilled(a, ImVec2(a.x + w, a.y + tab_h), color::kHover, px(4));
+    }
+    if (on) dl->AddRectFilled(ImVec2(a.x + px(4), a.y + tab_h - px(2)), ImVec2(a.x + w - px(4), a.y + tab_h), color::kAccent);
+    const ImU32 col = !t.enabled ? color::rgb(0xb0b6bc) : on ? color::kText : color::kLink;
+    dl->AddText(ImVec2(a.x + px(6), a.y + (tab_h - ImGui::GetTextLineHeight()) / 2), col, text.c_str());
+    SemNode& n = sem_item(t.id, on ? "tab" : "button", t.label);
+    n.selected = on;
+    n.disabled = !t.enabled;
+    if (t.enabled) sem_href(n, t.href);
+    if (!t.enabled && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+      ImGui::SetTooltip("%s", tr(std::string(t.id) == "action:document" ? "composer.no_templates" : "composer.no_address"));
+    if (!clicked || !t.enabled) continue;
+    const std::string id = t.id;
+    if (id == "action:todo") open_todo(c, ui, nullptr);
+    else if (id == "composer:call") {
+      c.out.open_url = t.href;
+      open_comm(ui, "call", phone);
+    } else if (id == "composer:email") open_comm(ui, "email", mail);
+    else if (id == "composer:sms") open_comm(ui, "sms", phone);
+    else if (id == "composer:whatsapp") open_comm(ui, "whatsapp", phone);
+    else if (id == "action:document") open_document(ui);
+  }
+  ImGui::PopFont();
+  ImGui::Dummy(ImVec2(0, px(2)));
+  draw_comment_box(c.ws, c.item, c.env, inner, c.out);
+  panel_end();
+  ImGui::Dummy(ImVec2(0, px(6)));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -347,26 +442,48 @@ void draw_party(CardContext& c, ActionsUi& ui, const Item& party, bool is_self, 
 
 }  // namespace
 
-void draw_client_block(CardContext& c, float width) {
+// The people and companies a card deals with: the item itself when it has phones or e-mails (a contact, a
+// company, a lead), then its client, company and contact, those the viewer may read.
+std::vector<const Item*> client_parties(CardContext& c, bool* self) {
   const Schema& s = c.ws.schema();
-  ActionsUi& ui = actions_ui(c.item.id);
   std::vector<const Item*> parties;
-  bool self = false;
   auto add = [&](const Value& v) {
     for (const auto& e : v.elements())
       if (const Item* it = c.ws.item(e.str_or_empty()); it && !it->deleted && can_act(s, c.env.user, *it, Action::Read))
         parties.push_back(it);
   };
   const std::string& e = c.item.entity;
-  if (e == "contact" || e == "company" || e == "lead") {
-    self = !c.item.get("PHONE").empty() || !c.item.get("EMAIL").empty();
-  }
+  *self = (e == "contact" || e == "company" || e == "lead") &&
+          (!c.item.get("PHONE").empty() || !c.item.get("EMAIL").empty());
   if (s.field(e, "CLIENT")) add(c.item.get("CLIENT"));
   if (e == "lead") {
     add(c.item.get("COMPANY_ID"));
     add(c.item.get("CONTACT_ID"));
   }
   if (e == "contact") add(c.item.get("COMPANY_ID"));
+  return parties;
+}
+
+// The first phone (or e-mail) the viewer may see among the card's parties; empty when there is none.
+std::string first_address(CardContext& c, const char* field) {
+  const Schema& s = c.ws.schema();
+  bool self = false;
+  std::vector<const Item*> parties = client_parties(c, &self);
+  if (self) parties.insert(parties.begin(), &c.item);
+  for (const Item* p : parties) {
+    const FieldDef* f = s.field(p->entity, field);
+    if (!f || !can_see_field(s, c.env.user, *f)) continue;
+    for (const auto& v : p->get(field).elements())
+      if (!v.str_or_empty().empty()) return v.str_or_empty();
+  }
+  return {};
+}
+
+void draw_client_block(CardContext& c, float width) {
+  ActionsUi& ui = actions_ui(c.item.id);
+  bool self = false;
+  const std::vector<const Item*> parties = client_parties(c, &self);
+  const std::string& e = c.item.entity;
   if (!self && parties.empty()) return;
   panel_begin("client", width);
   heading(tr(e == "contact" || e == "company" ? "client.channels" : "client.title"), "heading:client");
@@ -408,12 +525,21 @@ void draw_todo_block(CardContext& c, float width) {
     if (c.can_edit_item) ImGui::SameLine();
     const std::string subject = a->subject.empty() ? std::string(tr("todo.untitled")) : a->subject;
     if (link(subject, "todo:open:" + a->id, color::kText) && c.can_edit_item) open_todo(c, ui, a);
+    const float subject_right = ImGui::GetItemRectMax().x;
     ImGui::PushFont(fonts().small);
     std::string when = format_timestamp(a->deadline_ms, c.env.tz_minutes, language());
     if (overdue) when = std::string(tr("todo.overdue")) + " · " + when;
     when += "  ·  " + user_name(s, a->responsible);
     if (!a->location.empty()) when += "  ·  " + a->location;
-    text_clipped(when, inner - px(120), overdue ? color::kError : color::kMuted);
+    // On the subject's line when it fits (one line per to-do), else under it.
+    const float row_right = p0.x + inner;
+    const float postpone_w = c.can_edit_item ? text_width(tr("todo.postpone")) + px(12) : 0;
+    const float when_w = std::min(text_width(when), inner - px(120));
+    if (subject_right + px(12) + when_w + postpone_w <= row_right) {
+      ImGui::SameLine(0, px(12));
+      ImGui::SetCursorPosY(ImGui::GetCursorPosY() + px(2));
+    }
+    text_clipped(when, when_w, overdue ? color::kError : color::kMuted);
     SemNode& n = sem_item("todo:" + a->id, "listitem", subject);
     n.value = when;
     n.description = overdue ? "overdue" : "";
@@ -439,10 +565,9 @@ void draw_todo_block(CardContext& c, float width) {
     }
     ImGui::PopFont();
     ImGui::PopID();
-    ImGui::Dummy(ImVec2(0, px(4)));
   }
   panel_end();
-  ImGui::Dummy(ImVec2(0, px(10)));
+  ImGui::Dummy(ImVec2(0, px(8)));
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -113,7 +113,12 @@ void draw_sections(CardContext& c, float width);
 void draw_view_switcher(CardContext& c, float width);
 
 // card_actions.cpp: the action bar, the client block, planned to-dos, product rows, and their dialogs.
-void draw_action_bar(CardContext& c, float width);
+// `composer`: the card shows draw_composer() too, which offers the to-do and the document itself.
+void draw_action_bar(CardContext& c, float width, bool composer = false);
+void draw_composer(CardContext& c, float width);
+// "Create on the basis of" (convert), where the card offers it: its label (empty when not) and the button.
+std::string convert_label(const CardContext& c);
+bool convert_button(CardContext& c);
 void draw_client_block(CardContext& c, float width);
 void draw_todo_block(CardContext& c, float width);
 void draw_products(CardContext& c, float width);

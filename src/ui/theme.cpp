@@ -61,6 +61,14 @@ ImFont* add_font(const std::string& dir, const char* file, float size) {
   merge.OversampleH = 2;
   merge.GlyphMinAdvanceX = size * 0.6f;
   io.Fonts->AddFontFromFileTTF((dir + "/Symbols.ttf").c_str(), size, &merge, symbol_ranges());
+  // The icons (src/ui/icons.hpp), a little larger than the text and sitting on its middle.
+  static const ImWchar kIcons[] = {0xE000, 0xF8FF, 0};
+  if (file_exists(dir + "/Icons.ttf")) {
+    ImFontConfig icons = merge;
+    icons.GlyphMinAdvanceX = size * 1.1f;
+    icons.GlyphOffset = ImVec2(0, size * 0.14f);
+    io.Fonts->AddFontFromFileTTF((dir + "/Icons.ttf").c_str(), size * 1.05f, &icons, kIcons);
+  }
   return f;
 }
 

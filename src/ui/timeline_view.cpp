@@ -1,6 +1,7 @@
 #include "ui/timeline_view.hpp"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 #include <imgui_stdlib.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include "core/text.hpp"
 #include "core/rights.hpp"
 #include "ui/i18n.hpp"
+#include "ui/icons.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
 #include "ui/widgets.hpp"
@@ -25,6 +27,19 @@ using nlohmann::json;
 namespace {
 
 int g_tz_minutes = 0;  // the viewer's UTC offset, for times inside entry texts
+
+// Members of an entry's payload, read by type: the payload came through the server, and a member of another
+// type (json::value() would throw in the frame) reads as absent.
+std::string str_of(const json& p, const char* key, const char* absent = "") {
+  if (!p.is_object()) return absent;
+  const auto it = p.find(key);
+  return it != p.end() && it->is_string() ? it->get<std::string>() : absent;
+}
+std::int64_t int_of(const json& p, const char* key) {
+  if (!p.is_object()) return 0;
+  const auto it = p.find(key);
+  return it != p.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] Texts of entries
@@ -58,6 +73,18 @@ ImU32 dot_color(const Workspace& ws, const Item& item, const TimelineEntry& e) {
     case TimelineKind::Overridden: return color::rgb(0xffa900);
     case TimelineKind::Comment: return color::rgb(0x7e57c2);
     case TimelineKind::Deleted: return color::kError;
+    case TimelineKind::FieldChanged: return color::rgb(0x90a4ae);
+    case TimelineKind::TodoPlanned: return color::rgb(0xff9800);
+    case TimelineKind::TodoCompleted: return color::rgb(0x8bc34a);
+    case TimelineKind::Document: return color::rgb(0x5c6bc0);
+    case TimelineKind::Conversion: return color::rgb(0x8e24aa);
+    case TimelineKind::Linked:
+    case TimelineKind::Unlinked: return color::rgb(0x2067b0);
+    case TimelineKind::Communication: {
+      const std::string ch = str_of(json::parse(e.payload, nullptr, false), "channel", "call");
+      return ch == "email" ? color::rgb(0x3b8ad9) : ch == "sms" ? color::rgb(0x26a69a)
+             : ch == "whatsapp" ? color::rgb(0x25b35a) : color::rgb(0x00a2c7);
+    }
     default: return color::kAccent;
   }
 }
@@ -155,8 +182,8 @@ std::string timeline_title(const Workspace& ws, const Item& item, const Timeline
     case TimelineKind::TodoCompleted: return tr("tl.todo_completed");
     case TimelineKind::Communication: {
       const json p = json::parse(e.payload, nullptr, false);
-      const std::string channel = p.is_object() ? p.value("channel", "call") : "call";
-      const std::string dir = p.is_object() ? p.value("direction", "out") : "out";
+      const std::string channel = str_of(p, "channel", "call");
+      const std::string dir = str_of(p, "direction", "out");
       return std::string(tr(("tl.comm." + channel).c_str())) + " (" + tr(dir == "in" ? "tl.comm.in" : "tl.comm.out") + ")";
     }
     case TimelineKind::Conversion: {
@@ -185,7 +212,7 @@ std::string timeline_detail(const Workspace& ws, const Item& item, const Timelin
     case TimelineKind::Comment: return e.text;
     case TimelineKind::TodoPlanned: {
       const json p = json::parse(e.payload, nullptr, false);
-      const std::int64_t deadline = p.is_object() ? p.value("deadline", std::int64_t{0}) : 0;
+      const std::int64_t deadline = int_of(p, "deadline");
       std::string s = e.text.empty() ? std::string(tr("todo.untitled")) : e.text;
       if (deadline) s += "  ·  " + format_timestamp(deadline, g_tz_minutes, language());
       return s;
@@ -194,12 +221,12 @@ std::string timeline_detail(const Workspace& ws, const Item& item, const Timelin
     case TimelineKind::Communication: {
       const json p = json::parse(e.payload, nullptr, false);
       if (!p.is_object()) return e.text;
-      std::string s = p.value("address", "");
-      const std::string outcome = p.value("outcome", "");
+      std::string s = str_of(p, "address");
+      const std::string outcome = str_of(p, "outcome");
       if (!outcome.empty()) s += "  ·  " + std::string(tr(("comm.outcome." + outcome).c_str()));
-      if (const int d = p.value("duration", 0); d > 0) {
+      if (const std::int64_t d = std::clamp<std::int64_t>(int_of(p, "duration"), 0, 1000000); d > 0) {
         char buf[32];
-        std::snprintf(buf, sizeof buf, "%d:%02d", d / 60, d % 60);
+        std::snprintf(buf, sizeof buf, "%d:%02d", static_cast<int>(d / 60), static_cast<int>(d % 60));
         s += "  ·  " + std::string(buf);
       }
       if (!e.text.empty()) s += "  ·  " + e.text;
@@ -210,7 +237,7 @@ std::string timeline_detail(const Workspace& ws, const Item& item, const Timelin
       std::string s;
       if (p.is_object() && p.contains("to") && p["to"].is_array())
         for (const auto& t : p["to"]) {
-          const Item* it = ws.item(t.value("item", ""));
+          const Item* it = ws.item(str_of(t, "item"));
           if (!it) continue;
           const EntityType* et = ws.schema().entity(it->entity);
           if (!s.empty()) s += ", ";
@@ -254,39 +281,167 @@ std::vector<const TimelineEntry*> visible_timeline(const Workspace& ws, const It
 namespace {
 
 // Draws one entry card at the cursor, `h` tall; returns nothing, emits actions into `out`.
+// The icon of an entry: what happened, at a glance (a call, an e-mail, a stage, a to-do...).
+const char* kind_icon(const TimelineEntry& e) {
+  switch (e.kind) {
+    case TimelineKind::Created: return icon::kCreated;
+    case TimelineKind::FieldChanged:
+    case TimelineKind::Overridden: return icon::kEdit;
+    case TimelineKind::StageChanged:
+    case TimelineKind::PipelineChanged: return icon::kStage;
+    case TimelineKind::Comment: return icon::kComment;
+    case TimelineKind::Linked:
+    case TimelineKind::Unlinked: return icon::kLink;
+    case TimelineKind::Deleted: return icon::kDelete;
+    case TimelineKind::Restored: return icon::kRestore;
+    case TimelineKind::TodoPlanned: return icon::kTodo;
+    case TimelineKind::TodoCompleted: return icon::kTodoDone;
+    case TimelineKind::Communication: {
+      const std::string ch = str_of(json::parse(e.payload, nullptr, false), "channel", "call");
+      return ch == "email" ? icon::kEmail : ch == "sms" ? icon::kSms : ch == "whatsapp" ? icon::kWhatsApp : icon::kCall;
+    }
+    case TimelineKind::Conversion: return icon::kConvert;
+    case TimelineKind::Document: return icon::kDocument;
+  }
+  return icon::kHistory;
+}
+
+// The item an entry names (a link, a conversion), when the viewer may open it.
+const Item* named_item(const Workspace& ws, const UiEnv& env, const TimelineEntry& e) {
+  if (e.kind != TimelineKind::Linked && e.kind != TimelineKind::Unlinked && e.kind != TimelineKind::Conversion)
+    return nullptr;
+  std::string id = e.target;
+  if (id.empty() && e.kind == TimelineKind::Conversion) {
+    const json p = json::parse(e.payload, nullptr, false);
+    if (p.is_object() && p.contains("to") && p["to"].is_array() && !p["to"].empty()) id = str_of(p["to"][0], "item");
+  }
+  const Item* it = id.empty() ? nullptr : ws.item(id);
+  return it && !it->deleted && can_act(ws.schema(), env.user, *it, Action::Read) ? it : nullptr;
+}
+
+// An entry: an icon on the rail, then a compact card — the title and (right) when and who; the detail
+// under it (a comment's whole text). The entry's actions take the place of "when and who" while the mouse
+// is over it; on a phone, where nothing hovers, they have a line of their own.
 void draw_entry(const Workspace& ws, const Item& item, const TimelineEntry& e, const UiEnv& env, bool can_edit,
-                float width, float h, TimelineUi& ui, UiOutput& out) {
+                float width, float h, TimelineUi& ui, UiOutput& out, const std::string& node_id) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   ImVec2 p = ImGui::GetCursorScreenPos();
-  const float card_w = width - px(34);
-  float cx = p.x + px(10);
-  dl->AddLine(ImVec2(cx, p.y), ImVec2(cx, p.y + h), color::rgb(0xd5dbe0), px(2));
-  dl->AddCircleFilled(ImVec2(cx, p.y + px(22)), px(7), dot_color(ws, item, e));
-  dl->AddCircle(ImVec2(cx, p.y + px(22)), px(7), color::kPanel, 0, px(2));
-  ImVec2 c0(p.x + px(28), p.y + px(4));
+  const float card_w = width - px(40);
+  const float cx = p.x + px(13);
+  dl->AddLine(ImVec2(cx, p.y), ImVec2(cx, p.y + h), color::rgb(0xdde2e6), px(2));
+  const ImU32 badge = dot_color(ws, item, e);
+  dl->AddCircleFilled(ImVec2(cx, p.y + px(20)), px(12), badge);
+  {
+    ImGui::PushFont(fonts().small);
+    const char* ic = kind_icon(e);
+    const ImVec2 is = ImGui::CalcTextSize(ic);
+    dl->AddText(ImVec2(cx - is.x / 2, p.y + px(20) - is.y / 2), text_on(badge), ic);
+    ImGui::PopFont();
+  }
+  ImVec2 c0(p.x + px(34), p.y + px(2));
   ImVec2 c1(c0.x + card_w, p.y + h - px(6));
   dl->AddRectFilled(c0, c1, e.pinned ? color::rgb(0xfffbe6) : color::kPanel, px(8));
   const bool hovered = ImGui::IsMouseHoveringRect(c0, c1) && ImGui::IsWindowHovered();
+  const bool inline_actions = !is_phone();
 
   const User* author = ws.schema().user(e.author);
-  std::string meta = format_timestamp(e.time_ms, env.tz_minutes, language()) + "  ·  " +
+  std::string meta = format_timestamp(e.time_ms, env.tz_minutes, language()) + "  \xc2\xb7  " +
                      (author ? author->name : std::string(tr("tl.system")));
-  if (e.edited_ms) meta += "  ·  " + std::string(tr("tl.edited"));
-  if (e.pinned) meta = std::string("\xe2\x98\x85 ") + meta;
-  const std::string title = timeline_title(ws, item, e);
+  if (e.edited_ms) meta += "  \xc2\xb7  " + std::string(tr("tl.edited"));
+  const std::string title = (e.pinned ? std::string(icon::kPin) + " " : std::string()) + timeline_title(ws, item, e);
   const std::string detail = timeline_detail(ws, item, e);
-  const float inner = card_w - px(28);
+  const float inner = card_w - px(24);
+  const bool acting = can_edit && ui.editing != e.id && ui.noting != e.id;
 
-  ImGui::PushID(e.id.c_str());
-  ImGui::SetCursorScreenPos(ImVec2(c0.x + px(14), c0.y + px(12)));
+  ImGui::PushID(node_id.c_str());
+  const float x0 = c0.x + px(12), y0 = c0.y + px(8);
+  // Line 1, right: when and who — or, under the mouse, what can be done.
+  ImGui::PushFont(fonts().small);
+  const float meta_w = std::min(text_width(meta), inner * 0.5f);
+  ImGui::PopFont();
+  float right_w = meta_w;
+  // The actions, drawn where they are (transparent while the mouse is elsewhere, so that a screen reader and
+  // a keyboard still find them); measured first so that the title leaves them room.
+  struct Action {
+    std::string label, id;
+    ImU32 hot;
+  };
+  std::vector<Action> actions;
+  // The copy of a pinned entry on top has actions of its own (ids must not repeat in the tree).
+  const std::string copy = node_id.rfind("timeline:pinned:", 0) == 0 ? ":top" : "";
+  if (acting) {
+    actions.push_back({e.pinned ? tr("tl.unpin") : tr("tl.pin"), "tl:pin:" + e.id + copy, color::kLink});
+    actions.push_back({e.note.empty() ? tr("tl.add_note") : tr("tl.edit_note"), "tl:note:" + e.id + copy, color::kLink});
+    if (e.kind == TimelineKind::Document) {
+      const std::string doc = str_of(json::parse(e.payload, nullptr, false), "document");
+      for (const auto& d : item.documents)
+        if (d.id == doc) actions.push_back({tr("doc.download"), "tl:download:" + e.id + copy, color::kLink});
+    }
+    if (e.kind == TimelineKind::Comment && e.author == env.user) {
+      actions.push_back({tr("tl.edit"), "tl:edit:" + e.id + copy, color::kLink});
+      actions.push_back({tr("tl.delete"), "tl:delete:" + e.id + copy, color::kError});
+    }
+  }
+  ImGui::PushFont(fonts().small);
+  float actions_w = 0;
+  for (const auto& a : actions) actions_w += text_width(a.label) + px(14);
+  ImGui::PopFont();
+  if (inline_actions) right_w = std::max(right_w, actions_w);
+
+  // Line 1, left: the title; an entry naming an item links to it.
+  ImGui::SetCursorScreenPos(ImVec2(x0, y0));
+  ImGui::PushFont(fonts().medium);
+  const float title_w = std::max(px(40), inner - right_w - px(12));
+  if (const Item* named = named_item(ws, env, e)) {
+    const std::string shown = text_width(title) > title_w ? title : title;
+    if (link(shown, "tl:open:" + node_id, color::kLink)) out.open_item = named->id;
+  } else {
+    text_clipped(title, title_w, color::kText);
+  }
+  ImGui::PopFont();
+  const float line1_h = ImGui::GetItemRectSize().y;
+
+  ImGui::PushFont(fonts().small);
+  const float small_h = ImGui::GetTextLineHeight();
+  auto draw_actions = [&](float x, float y, bool visible) {
+    for (const auto& a : actions) {
+      ImGui::SetCursorScreenPos(ImVec2(x, y));
+      const ImU32 col = visible ? a.hot : color::rgb(0xffffff, 0);
+      if (link(a.label, a.id, col)) {
+        if (a.id.rfind("tl:pin:", 0) == 0) out.commands.push_back(PinEntry{item.id, e.id, !e.pinned});
+        else if (a.id.rfind("tl:note:", 0) == 0) {
+          ui.noting = e.id;
+          ui.note_text = e.note;
+        } else if (a.id.rfind("tl:download:", 0) == 0) {
+          const std::string doc = str_of(json::parse(e.payload, nullptr, false), "document");
+          for (const auto& d : item.documents)
+            if (d.id == doc) out.download = UiOutput::Download{d.title + ".html", "text/html", d.html};
+        } else if (a.id.rfind("tl:edit:", 0) == 0) {
+          ui.editing = e.id;
+          ui.edit_text = e.text;
+        } else if (a.id.rfind("tl:delete:", 0) == 0) {
+          out.commands.push_back(EditComment{item.id, e.id, {}, true});
+        }
+      }
+      x = ImGui::GetItemRectMax().x + px(14);
+    }
+  };
+  const float right_x = x0 + inner - right_w;
+  const float small_y = y0 + (line1_h - small_h) / 2;
+  if (inline_actions && hovered && !actions.empty()) {
+    draw_actions(x0 + inner - actions_w + px(14), small_y, true);
+  } else {
+    ImGui::SetCursorScreenPos(ImVec2(x0 + inner - meta_w, small_y));
+    text_clipped(meta, meta_w, color::kMuted);
+    if (inline_actions && !actions.empty()) draw_actions(x0 + inner - actions_w + px(14), small_y, false);
+  }
+  (void)right_x;
+  ImGui::PopFont();
+
+  // Line 2: the detail (a comment's whole text), the note, the editors.
+  ImGui::SetCursorScreenPos(ImVec2(x0, y0 + line1_h + px(4)));
   ImGui::BeginGroup();
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(px(8), px(4)));
-  ImGui::PushFont(fonts().small);
-  text_clipped(meta, inner, color::kMuted);
-  ImGui::PopFont();
-  ImGui::PushFont(fonts().medium);
-  text_clipped(title, inner, color::kText);
-  ImGui::PopFont();
   if (e.kind == TimelineKind::Comment && ui.editing == e.id) {
     ImGui::InputTextMultiline("##edit", &ui.edit_text, ImVec2(inner, ImGui::GetTextLineHeight() * 4));
     sem_item("tl:editbox:" + e.id, "textbox", tr("tl.edit_comment"), ui.edit_text);
@@ -300,7 +455,7 @@ void draw_entry(const Workspace& ws, const Item& item, const TimelineEntry& e, c
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + inner);
     ImGui::TextUnformatted(detail.c_str());
     ImGui::PopTextWrapPos();
-  } else if (!detail.empty() && text_clipped(detail, inner, color::kText) && ImGui::IsItemHovered()) {
+  } else if (!detail.empty() && text_clipped(detail, inner, color::rgb(0x525c69)) && ImGui::IsItemHovered()) {
     ImGui::SetTooltip("%s", detail.c_str());
   }
   if (ui.noting == e.id) {
@@ -322,45 +477,18 @@ void draw_entry(const Workspace& ws, const Item& item, const TimelineEntry& e, c
     ImGui::PopStyleColor();
     ImGui::PopFont();
   }
-  // Actions: visible on hover (and always reachable through the semantics tree).
-  if (can_edit && ui.editing != e.id && ui.noting != e.id) {
-    ImGui::PushFont(fonts().small);
-    const ImU32 col = hovered ? color::kLink : color::rgb(0xffffff, 0);
-    if (link(e.pinned ? tr("tl.unpin") : tr("tl.pin"), "tl:pin:" + e.id, col))
-      out.commands.push_back(PinEntry{item.id, e.id, !e.pinned});
-    ImGui::SameLine(0, px(14));
-    if (link(e.note.empty() ? tr("tl.add_note") : tr("tl.edit_note"), "tl:note:" + e.id, col)) {
-      ui.noting = e.id;
-      ui.note_text = e.note;
-    }
-    if (e.kind == TimelineKind::Document) {
-      const json pl = json::parse(e.payload, nullptr, false);
-      const std::string doc = pl.is_object() ? pl.value("document", "") : "";
-      for (const auto& d : item.documents)
-        if (d.id == doc) {
-          ImGui::SameLine(0, px(14));
-          if (link(tr("doc.download"), "tl:download:" + e.id, hovered ? color::kLink : color::rgb(0x2067b0)))
-            out.download = UiOutput::Download{d.title + ".html", "text/html", d.html};
-        }
-    }
-    if (e.kind == TimelineKind::Comment && e.author == env.user) {
-      ImGui::SameLine(0, px(14));
-      if (link(tr("tl.edit"), "tl:edit:" + e.id, col)) {
-        ui.editing = e.id;
-        ui.edit_text = e.text;
-      }
-      ImGui::SameLine(0, px(14));
-      if (link(tr("tl.delete"), "tl:delete:" + e.id, hovered ? color::kError : col))
-        out.commands.push_back(EditComment{item.id, e.id, {}, true});
-    }
-    ImGui::PopFont();
-  }
   ImGui::PopStyleVar();
   ImGui::EndGroup();
+  // A phone's actions: a line of their own, always shown.
+  if (!inline_actions && !actions.empty()) {
+    ImGui::PushFont(fonts().small);
+    draw_actions(x0, ImGui::GetItemRectMax().y + px(6), true);
+    ImGui::PopFont();
+  }
   ImGui::PopID();
-  SemNode& n = sem_rect("timeline:" + e.id, "article", title, c0, c1);
+  SemNode& n = sem_rect(node_id, "article", timeline_title(ws, item, e), c0, c1);
   n.value = detail;
-  n.description = meta + (e.note.empty() ? "" : " · " + e.note);
+  n.description = meta + (e.note.empty() ? "" : " \xc2\xb7 " + e.note);
   n.selected = e.pinned;
   ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + h));
   ImGui::Dummy(ImVec2(width, 0));
@@ -371,11 +499,13 @@ float entry_height(const Workspace& ws, const Item& item, const TimelineEntry& e
   const bool special = ui.editing == e.id || ui.noting == e.id;
   auto it = ui.heights.find(e.id);
   if (!special && it != ui.heights.end()) return it->second;
-  const float inner = width - px(34) - px(28);
+  const float inner = width - px(40) - px(24);
+  ImGui::PushFont(fonts().medium);
+  const float title = ImGui::GetTextLineHeight();
+  ImGui::PopFont();
   const float line = ImGui::GetTextLineHeight();
-  const float small = line * 13.0f / 15.0f;
   const float spacing = px(4);
-  float h = px(12) + small + spacing + line + spacing;  // padding, meta, title
+  float h = px(8) + title + spacing;  // padding, title
   if (ui.editing == e.id) {
     h += line * 4 + px(8) + ImGui::GetFrameHeight() + spacing;
   } else if (e.kind == TimelineKind::Comment) {
@@ -389,15 +519,37 @@ float entry_height(const Workspace& ws, const Item& item, const TimelineEntry& e
     h += ImGui::CalcTextSize((std::string(tr("tl.note")) + ": " + e.note).c_str(), nullptr, false, inner).y + spacing;
     ImGui::PopFont();
   }
-  h += small + spacing;  // actions row
-  h += px(12) + px(10);  // padding, gap
+  if (is_phone()) h += line + px(6);  // the actions' own line
+  h += px(6) + px(8);  // padding, gap
+  h = std::max(h, px(46));  // the icon
   if (!special) ui.heights[e.id] = h;
   return h;
 }
 
 }  // namespace
 
-void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, float width, UiOutput& out) {
+void draw_comment_box(const Workspace& ws, const Item& item, const UiEnv& env, float width, UiOutput& out) {
+  TimelineUi& ui = state_for(item.id);
+  if (item.deleted || !can_act(ws.schema(), env.user, item, Action::Edit)) return;
+  // The button beside the box when the width allows (a phone puts it under).
+  const float send_w = button_width(tr("tl.send"));
+  const bool beside = width - send_w - px(10) >= px(240);
+  const bool writing = ImGui::GetActiveID() == ImGui::GetID("##composer") || !ui.composer.empty();
+  const float box_h = ImGui::GetTextLineHeight() * (writing ? 3 : 1) + px(14);
+  ImGui::InputTextMultiline("##composer", &ui.composer, ImVec2(beside ? width - send_w - px(10) : width, box_h));
+  sem_item("tl:composer", "textbox", tr("tl.composer"), ui.composer);
+  if (ui.composer.empty() && !ImGui::IsItemActive()) {
+    ImVec2 r = ImGui::GetItemRectMin();
+    ImGui::GetWindowDrawList()->AddText(ImVec2(r.x + px(10), r.y + px(7)), color::kMuted, tr("tl.composer"));
+  }
+  if (beside) ImGui::SameLine(0, px(10));
+  if (button(tr("tl.send"), "tl:send", true, ui.composer.find_first_not_of(" \t\r\n") != std::string::npos)) {
+    out.commands.push_back(AddComment{item.id, ui.composer});
+    ui.composer.clear();
+  }
+}
+
+void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, float width, UiOutput& out, bool composer) {
   TimelineUi& ui = state_for(item.id);
   g_tz_minutes = env.tz_minutes;
   if (ui.measured_width != width) {
@@ -406,26 +558,26 @@ void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, floa
   }
   const bool can_edit = !item.deleted && can_act(ws.schema(), env.user, item, Action::Edit);
 
-  heading(tr("card.timeline"), "heading:timeline");
-  ImGui::Dummy(ImVec2(0, px(2)));
-  // The composer.
-  if (can_edit) {
-    ImGui::InputTextMultiline("##composer", &ui.composer, ImVec2(width - px(14), ImGui::GetTextLineHeight() * 2 + px(14)));
-    sem_item("tl:composer", "textbox", tr("tl.composer"), ui.composer);
-    if (ui.composer.empty() && !ImGui::IsItemActive()) {
-      ImVec2 r = ImGui::GetItemRectMin();
-      ImGui::GetWindowDrawList()->AddText(ImVec2(r.x + px(10), r.y + px(7)), color::kMuted, tr("tl.composer"));
-    }
-    if (button(tr("tl.send"), "tl:send", true, ui.composer.find_first_not_of(" \t\r\n") != std::string::npos)) {
-      out.commands.push_back(AddComment{item.id, ui.composer});
-      ui.composer.clear();
-    }
+  // The History tab has a heading and the comment box; the main tab's column, whose composer is above,
+  // goes straight to the filters. The search sits at the right of the filters (under them when narrow).
+  const float search_w = std::min(px(160), width - px(14));
+  if (composer) {
+    heading(tr("card.timeline"), "heading:timeline");
+    ImGui::Dummy(ImVec2(0, px(2)));
+  }
+  if (composer && can_edit) {
+    draw_comment_box(ws, item, env, width - px(14), out);
     ImGui::Dummy(ImVec2(0, px(4)));
   }
   // Filters and search.
   ImGui::PushFont(fonts().small);
+  const float filters_right = ImGui::GetCursorScreenPos().x + width - px(14);
+  const float filters_x = ImGui::GetCursorPosX();
   for (size_t i = 0; i < filters().size(); ++i) {
-    if (i) ImGui::SameLine(0, px(12));
+    if (i) {
+      if (ImGui::GetItemRectMax().x + px(12) + text_width(tr(filters()[i].key)) <= filters_right) ImGui::SameLine(0, px(12));
+      else ImGui::SetCursorPosX(filters_x);
+    }
     const bool on = ui.filter == static_cast<int>(i);
     if (link(tr(filters()[i].key), std::string("tlfilter:") + filters()[i].key, on ? color::kText : color::kLink))
       ui.filter = static_cast<int>(i);
@@ -435,7 +587,11 @@ void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, floa
     }
   }
   ImGui::PopFont();
-  ImGui::SetNextItemWidth(width - px(14));
+  if (ImGui::GetItemRectMax().x + px(16) + search_w <= filters_right) {
+    ImGui::SameLine();
+    ImGui::SetCursorScreenPos(ImVec2(filters_right - search_w, ImGui::GetCursorScreenPos().y - px(6)));
+  }
+  ImGui::SetNextItemWidth(search_w);
   ImGui::InputTextWithHint("##tlsearch", tr("tl.search"), &ui.search);
   sem_item("tl:search", "searchbox", tr("tl.search"), ui.search);
   ImGui::Dummy(ImVec2(0, px(4)));
@@ -485,9 +641,9 @@ void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, floa
   if (!sh.pinned.empty()) {
     caption(tr("tl.pinned"));
     for (auto it = sh.pinned.rbegin(); it != sh.pinned.rend(); ++it) {
-      ImGui::PushID("pinned");
-      draw_entry(ws, item, **it, env, can_edit, width, entry_height(ws, item, **it, width, ui), ui, out);
-      ImGui::PopID();
+      // Drawn twice (here and in its place below): a node of its own here.
+      draw_entry(ws, item, **it, env, can_edit, width, entry_height(ws, item, **it, width, ui), ui, out,
+                 "timeline:pinned:" + (*it)->id);
     }
     caption(tr("tl.history"));
   }
@@ -506,7 +662,8 @@ void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, floa
     const float y = top + sh.tops[i];
     if (y > view_bottom) break;
     ImGui::SetCursorPosY(y);
-    draw_entry(ws, item, *sh.entries[i], env, can_edit, width, sh.tops[i + 1] - sh.tops[i], ui, out);
+    draw_entry(ws, item, *sh.entries[i], env, can_edit, width, sh.tops[i + 1] - sh.tops[i], ui, out,
+               "timeline:" + sh.entries[i]->id);
   }
   const float y = top + sh.tops.back();
   ImGui::SetCursorPosY(y);

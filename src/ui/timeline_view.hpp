@@ -11,7 +11,12 @@
 namespace kt::ui {
 
 // The composer (new comment), filters and search, pinned entries, then the history newest first.
-void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, float width, UiOutput& out);
+// The history of an item; with `composer`, the comment box above it (the History tab; the main tab's
+// right column has draw_composer() of the card, which holds the same box).
+void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, float width, UiOutput& out,
+                   bool composer = true);
+// The box a comment is written in and its "Send" button.
+void draw_comment_box(const Workspace& ws, const Item& item, const UiEnv& env, float width, UiOutput& out);
 
 // The entries a user may read, oldest first: changes of fields he may not see are left out.
 std::vector<const TimelineEntry*> visible_timeline(const Workspace& ws, const Item& item, const std::string& user);
