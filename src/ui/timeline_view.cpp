@@ -486,7 +486,9 @@ void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, floa
     caption(tr("tl.pinned"));
     for (auto it = sh.pinned.rbegin(); it != sh.pinned.rend(); ++it) {
       ImGui::PushID("pinned");
+      const size_t first = sem_nodes().size();
       draw_entry(ws, item, **it, env, can_edit, width, entry_height(ws, item, **it, width, ui), ui, out);
+      sem_suffix_ids(first, ":pinned");  // the entry is also drawn in its place below
       ImGui::PopID();
     }
     caption(tr("tl.history"));
