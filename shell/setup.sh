@@ -4,7 +4,8 @@
 #   - Debian packages: Emscripten, compilers, header libraries, cpp-httplib, SQLite, libsodium, fonts, Chromium,
 #     and clang-14 with libFuzzer and llvm-symbolizer (shell/fuzz.sh)
 #   - Dear ImGui 1.86 source, from Debian's source package, unpacked into third_party/imgui (never committed)
-#   - npm packages pinned in package-lock.json (playwright-core), into node_modules/
+#   - npm packages pinned in package-lock.json (playwright-core; @axe-core/playwright for the accessibility
+#     check, tests/web/axe.test.mjs), into node_modules/
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -68,10 +69,11 @@ if [ ! -f "$IMGUI_DIR/imgui.cpp" ] || ! grep -q 'IMGUI_VERSION *"1.86"' "$IMGUI_
   grep -q 'IMGUI_VERSION *"1.86"' "$IMGUI_DIR/imgui.h" || { echo "setup: unpacked ImGui is not 1.86" >&2; exit 1; }
 fi
 
-# --- npm packages (playwright-core, pinned) ------------------------------------------------------------------
-if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# --- npm packages (playwright-core, @axe-core/playwright; pinned) ------------------------------------------
+# npm ci only when one is missing or the lock changed; --prefer-offline takes what npm's cache already holds.
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/@axe-core/playwright ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  npm ci --prefer-offline --no-audit --no-fund --loglevel=error
 fi
 
 echo "setup: ok"

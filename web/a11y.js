@@ -17,7 +17,11 @@ Module.ktMirror = (function () {
   var INTERACTIVE = { button: 1, link: 1, radio: 1, checkbox: 1, option: 1, textbox: 1, searchbox: 1,
                       combobox: 1, row: 1, columnheader: 1, tab: 1, menuitem: 1 };
   var NAMED_BY_CONTENT = { text: 1, heading: 1, alert: 1, status: 1, article: 1, listitem: 1 };
-  var GROUP_OF = { row: "table", columnheader: "table", option: "listbox" };
+  // Of these, the ones whose value is text a sighted user reads with the name (a timeline entry's content, a
+  // to-do's deadline, a kanban column's count): it follows the name. A status's value is its state's key.
+  var CONTENT_WITH_VALUE = { text: 1, heading: 1, article: 1, listitem: 1 };
+  // Roles ARIA allows only inside a container (axe's aria-required-parent): consecutive ones are grouped.
+  var GROUP_OF = { row: "table", columnheader: "table", option: "listbox", tab: "tablist", listitem: "list" };
 
   function ensureRoot() {
     if (root) return root;
@@ -95,8 +99,22 @@ Module.ktMirror = (function () {
     }
     var value = n.value || "";
     if (NAMED_BY_CONTENT[n.role]) {
-      if (el.textContent !== n.name) el.textContent = n.name;
+      var text = n.name || "";
+      if (CONTENT_WITH_VALUE[n.role] && value && text.indexOf(value) < 0) text = text ? text + ", " + value : value;
+      if (el.textContent !== text) el.textContent = text;
       setAttr(el, "aria-label", null);
+    } else if (n.role === "row") {
+      // A row owns cells (aria-required-children): one cell with what the row reads.
+      setAttr(el, "aria-label", n.name);
+      var cell = el.firstChild;
+      if (!cell || cell.nodeType !== 1 || el.childNodes.length !== 1) {
+        el.textContent = "";
+        cell = document.createElement("div");
+        cell.setAttribute("role", "cell");
+        el.appendChild(cell);
+      }
+      var line = n.name + (value && n.name.indexOf(value) < 0 ? ", " + value : "");
+      if (cell.textContent !== line) cell.textContent = line;
     } else {
       setAttr(el, "aria-label", n.name);
       // Fields show their value as their content, as a screen reader expects of a textbox or combobox.
@@ -197,6 +215,16 @@ Module.ktMirror = (function () {
         var group = groupFor(currentKey, kind);
         setAttr(group, "aria-label", node._label || null);
         top.push(group);
+      }
+      if (node.role === "columnheader") {
+        // Column headers belong in a row of the table (aria-required-parent): the table's header row.
+        var headKey = currentKey + ":head";
+        if (!members[headKey]) {
+          members[headKey] = [];
+          members[currentKey].push(groupFor(headKey, "row"));
+        }
+        members[headKey].push(elements[node.id]);
+        continue;
       }
       members[currentKey].push(elements[node.id]);
     }

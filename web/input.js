@@ -107,6 +107,9 @@ Module.ktInput = (function () {
   }
 
   // ---- [bridge] -----------------------------------------------------------------------------------------
+  function idleName() {
+    return document.documentElement.lang === "en" ? "Text input" : "Ввод текста";
+  }
   function createBridge() {
     bridge = document.createElement("textarea");
     bridge.id = "text-bridge";
@@ -116,6 +119,8 @@ Module.ktInput = (function () {
     bridge.setAttribute("spellcheck", "false");
     bridge.setAttribute("aria-multiline", "false");
     bridge.setAttribute("rows", "1");
+    // Named even when no field is being edited: an unnamed text box is what a screen reader must never find.
+    bridge.setAttribute("aria-label", idleName());
     bridge.tabIndex = -1;
     document.body.appendChild(bridge);
 
@@ -179,7 +184,7 @@ Module.ktInput = (function () {
       gestureFocusAt = -1e9;  // the field is active: the focus the tap or click gave the bridge is its own now
       if (name !== label) {
         label = name;
-        bridge.setAttribute("aria-label", name);
+        bridge.setAttribute("aria-label", name || idleName());
       }
       // Focus the bridge when a field becomes active, also from the mirror element a screen reader
       // activated it with (typing goes to the field, and back to that element afterwards); while

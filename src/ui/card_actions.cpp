@@ -520,10 +520,10 @@ void draw_todo_block(CardContext& c, float width) {
       ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p0.x - px(10), p0.y), ImVec2(p0.x - px(6), p0.y + px(40)),
                                                 parse_color(a->color), px(2));
     bool done = false;
-    if (c.can_edit_item && checkbox("##done", "todo:done:" + a->id, &done) && done)
+    const std::string subject = a->subject.empty() ? std::string(tr("todo.untitled")) : a->subject;
+    if (c.can_edit_item && checkbox("##done", "todo:done:" + a->id, &done, tr("todo.mark_done") + (": " + subject)) && done)
       c.out.commands.push_back(CompleteTodo{c.item.id, a->id, true});
     if (c.can_edit_item) ImGui::SameLine();
-    const std::string subject = a->subject.empty() ? std::string(tr("todo.untitled")) : a->subject;
     if (link(subject, "todo:open:" + a->id, color::kText) && c.can_edit_item) open_todo(c, ui, a);
     const float subject_right = ImGui::GetItemRectMax().x;
     ImGui::PushFont(fonts().small);
@@ -627,7 +627,7 @@ void draw_products(CardContext& c, float width) {
       cell(5, "##tax", &r.tax, "tax");
       ImGui::TableSetColumnIndex(6);
       if (editable) {
-        if (checkbox("##incl", key + ":included", &r.row.tax_included)) d.dirty = true;
+        if (checkbox("##incl", key + ":included", &r.row.tax_included, tr("prod.tax_included_name"))) d.dirty = true;
       } else {
         ImGui::TextUnformatted(r.row.tax_included ? tr("dialog.yes") : "—");
       }
@@ -660,7 +660,8 @@ void draw_products(CardContext& c, float width) {
     ImGui::PushFont(fonts().medium);
     ImGui::TextUnformatted(totals.c_str());
     ImGui::PopFont();
-    sem_item("prod:total", "text", tr("prod.total"), format_money(Money{total, currency}, language()));
+    // Read as shown: the total and the tax in it.
+    sem_item("prod:total", "text", totals, format_money(Money{total, currency}, language()));
   }
   if (c.item.get("IS_MANUAL_OPPORTUNITY").is_bool() && c.item.get("IS_MANUAL_OPPORTUNITY").as_bool())
     muted_text(tr("prod.manual_amount"));

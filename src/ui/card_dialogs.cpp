@@ -193,21 +193,22 @@ void draw_field_config(CardContext& c) {
       auto& pr = cfg.process[p->id];
       ImGui::TextUnformatted(tr("field.from"));
       ImGui::SameLine();
-      combo("", "config:from:" + p->id, names, &pr.first, px(180));
+      const std::string pipeline = p->name.get(language());  // the caption above: names the four boxes
+      combo("", "config:from:" + p->id, names, &pr.first, px(180), tr("field.req_from") + (", " + pipeline));
       ImGui::SameLine();
       ImGui::TextUnformatted(tr("field.to"));
       ImGui::SameLine();
-      combo("", "config:to:" + p->id, names, &pr.second, px(180));
+      combo("", "config:to:" + p->id, names, &pr.second, px(180), tr("field.req_to") + (", " + pipeline));
       auto jnames = stage_names(*p, true);
       if (jnames.size() > 1) {
         auto& jr = cfg.junk[p->id];
         ImGui::TextUnformatted(tr("field.failures"));
         ImGui::SameLine();
-        combo("", "config:jfrom:" + p->id, jnames, &jr.first, px(160));
+        combo("", "config:jfrom:" + p->id, jnames, &jr.first, px(160), tr("field.fail_from") + (", " + pipeline));
         ImGui::SameLine();
         ImGui::TextUnformatted(tr("field.to"));
         ImGui::SameLine();
-        combo("", "config:jto:" + p->id, jnames, &jr.second, px(160));
+        combo("", "config:jto:" + p->id, jnames, &jr.second, px(160), tr("field.fail_to") + (", " + pipeline));
       }
     }
   }

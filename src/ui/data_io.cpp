@@ -335,7 +335,9 @@ void step_map(const Workspace& ws, const UiEnv& env, ImportUi& u, float w) {
       int index = 0;
       for (size_t i = 0; i < fields.size(); ++i)
         if (fields[i] == u.columns[c]) index = static_cast<int>(i) + 1;
-      if (combo("", "import:map:" + std::to_string(c), labels, &index, px(232)))
+      // Named after the file's column beside it, as a sighted user reads the row.
+      if (combo("", "import:map:" + std::to_string(c), labels, &index, px(232),
+                t("Поле для столбца «", "Field for column “") + u.header[c] + t("»", "”")))
         u.columns[c] = index <= 0 ? std::string() : fields[static_cast<size_t>(index - 1)];
       for (size_t r = 0; r < shown; ++r) {
         ImGui::TableNextColumn();

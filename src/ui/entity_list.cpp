@@ -198,10 +198,10 @@ void filter_popup(const Workspace& ws, const UiEnv& env, const ViewState& view, 
   std::vector<std::string> names;
   for (const FieldDef* f : fields) names.push_back(f->label.get(language()));
   ui.new_field = std::clamp(ui.new_field, 0, std::max(0, static_cast<int>(fields.size()) - 1));
-  combo("", "filter:field", names, &ui.new_field, px(200));
+  combo("", "filter:field", names, &ui.new_field, px(200), tr("filter.field"));
   ImGui::SameLine();
   const std::vector<std::string> ops{tr("filter.contains"), tr("filter.is_empty"), tr("filter.is_filled")};
-  combo("", "filter:op", ops, &ui.new_op, px(130));
+  combo("", "filter:op", ops, &ui.new_op, px(130), tr("filter.op"));
   if (ui.new_op == 0) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(px(110));
@@ -575,7 +575,7 @@ void draw_entity_list(const Workspace& ws, const UiEnv& env, ViewState& view, Ed
     if (index >= static_cast<int>(pids.size())) index = 0;
     const float combo_w = std::min(px(200), width);
     next(combo_w);
-    if (combo("", "list:pipeline", names, &index, combo_w)) {
+    if (combo("", "list:pipeline", names, &index, combo_w, tr("create.pipeline"))) {
       if (view.board) {
         view.board_pipeline = pids[static_cast<size_t>(index)];
         out.navigated = true;

@@ -109,7 +109,8 @@ void form_field(const Workspace& ws, const FieldDef& f, const std::string& label
     ImGui::SameLine();
     const auto& currencies = known_currencies();
     int index = static_cast<int>(std::find(currencies.begin(), currencies.end(), v->currency) - currencies.begin());
-    if (combo("", sem_id + ":currency", currencies, &index, px(90)) && index < static_cast<int>(currencies.size()))
+    if (combo("", sem_id + ":currency", currencies, &index, px(90), label + ", " + tr("field.currency")) &&
+        index < static_cast<int>(currencies.size()))
       v->currency = currencies[static_cast<size_t>(index)];
   } else if ((f.type == FieldType::Date || f.type == FieldType::DateTime) && !f.multiple) {
     // Picked in the calendar (which also takes a typed date); a bad typed date leaves the value as it was.

@@ -80,6 +80,10 @@ void sem_move_last(size_t index) {
   std::rotate(g_nodes.begin() + static_cast<std::ptrdiff_t>(index), g_nodes.end() - 1, g_nodes.end());
 }
 
+void sem_suffix_ids(size_t from, const std::string& suffix) {
+  for (size_t i = from; i < g_nodes.size(); ++i) g_nodes[i].id += suffix;
+}
+
 std::string sem_json(float scale) {
   nlohmann::json arr = nlohmann::json::array();
   for (const auto& n : g_nodes) {

@@ -52,5 +52,8 @@ const HoverLink& sem_hover_link();
 std::string sem_json(float scale);
 // Moves the last node to position `index` (a control whose node is made after the nodes of its popup).
 void sem_move_last(size_t index);
+// Appends `suffix` to the ids of the nodes from position `from` on: something drawn a second time (a pinned
+// timeline entry, on top and in its place) is a second node, not a repeat the mirror would drop.
+void sem_suffix_ids(size_t from, const std::string& suffix);
 
 }  // namespace kt::ui

@@ -268,15 +268,17 @@ void rights_row(const std::string& label, const std::string& id, EntityRights* r
   ImGui::TextUnformatted(label.c_str());
   Level* fields[] = {&r->read, &r->add, &r->edit, &r->remove};
   const char* names[] = {"read", "add", "edit", "remove"};
+  // Each control is named by its row and column, as a sighted user reads the table.
+  const char* heads[] = {"right.read", "right.add", "right.edit", "right.remove"};
   for (int i = 0; i < 4; ++i) {
     ImGui::TableSetColumnIndex(i + 1);
     int v = static_cast<int>(*fields[i]);
-    if (combo("", id + ":" + names[i], levels, &v, px(110))) *fields[i] = static_cast<Level>(v);
+    if (combo("", id + ":" + names[i], levels, &v, px(110), label + ": " + tr(heads[i]))) *fields[i] = static_cast<Level>(v);
   }
   ImGui::TableSetColumnIndex(5);
-  checkbox("##ownview", id + ":own_view", &r->own_view);
+  checkbox("##ownview", id + ":own_view", &r->own_view, label + ": " + tr("right.own_view"));
   ImGui::TableSetColumnIndex(6);
-  checkbox("##configure", id + ":configure", &r->configure);
+  checkbox("##configure", id + ":configure", &r->configure, label + ": " + tr("right.configure"));
 }
 
 void roles_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float width) {

@@ -367,19 +367,17 @@ void draw_entry(const Workspace& ws, const Item& item, const TimelineEntry& e, c
     ImU32 hot;
   };
   std::vector<Action> actions;
-  // The copy of a pinned entry on top has actions of its own (ids must not repeat in the tree).
-  const std::string copy = node_id.rfind("timeline:pinned:", 0) == 0 ? ":top" : "";
   if (acting) {
-    actions.push_back({e.pinned ? tr("tl.unpin") : tr("tl.pin"), "tl:pin:" + e.id + copy, color::kLink});
-    actions.push_back({e.note.empty() ? tr("tl.add_note") : tr("tl.edit_note"), "tl:note:" + e.id + copy, color::kLink});
+    actions.push_back({e.pinned ? tr("tl.unpin") : tr("tl.pin"), "tl:pin:" + e.id, color::kLink});
+    actions.push_back({e.note.empty() ? tr("tl.add_note") : tr("tl.edit_note"), "tl:note:" + e.id, color::kLink});
     if (e.kind == TimelineKind::Document) {
       const std::string doc = str_of(json::parse(e.payload, nullptr, false), "document");
       for (const auto& d : item.documents)
-        if (d.id == doc) actions.push_back({tr("doc.download"), "tl:download:" + e.id + copy, color::kLink});
+        if (d.id == doc) actions.push_back({tr("doc.download"), "tl:download:" + e.id, color::kLink});
     }
     if (e.kind == TimelineKind::Comment && e.author == env.user) {
-      actions.push_back({tr("tl.edit"), "tl:edit:" + e.id + copy, color::kLink});
-      actions.push_back({tr("tl.delete"), "tl:delete:" + e.id + copy, color::kError});
+      actions.push_back({tr("tl.edit"), "tl:edit:" + e.id, color::kLink});
+      actions.push_back({tr("tl.delete"), "tl:delete:" + e.id, color::kError});
     }
   }
   ImGui::PushFont(fonts().small);
@@ -641,9 +639,13 @@ void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, floa
   if (!sh.pinned.empty()) {
     caption(tr("tl.pinned"));
     for (auto it = sh.pinned.rbegin(); it != sh.pinned.rend(); ++it) {
-      // Drawn twice (here and in its place below): a node of its own here.
+      // Drawn twice (here and in its place below): the copy's nodes get ids of their own.
+      ImGui::PushID("pinned");
+      const size_t first = sem_nodes().size();
       draw_entry(ws, item, **it, env, can_edit, width, entry_height(ws, item, **it, width, ui), ui, out,
-                 "timeline:pinned:" + (*it)->id);
+                 "timeline:" + (*it)->id);
+      sem_suffix_ids(first, ":pinned");
+      ImGui::PopID();
     }
     caption(tr("tl.history"));
   }

@@ -242,13 +242,13 @@ bool password_input(const std::string& label, const std::string& id, std::string
   return changed;
 }
 
-bool checkbox(const std::string& label, const std::string& id, bool* value) {
+bool checkbox(const std::string& label, const std::string& id, bool* value, const std::string& name) {
   ImGui::PushID(id.c_str());
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(px(3), px(3)));
   bool changed = ImGui::Checkbox(label.c_str(), value);
   ImGui::PopStyleVar();
   ImGui::PopID();
-  SemNode& n = sem_item(id, "checkbox", label);
+  SemNode& n = sem_item(id, "checkbox", name.empty() ? label.substr(0, label.find("##")) : name);
   if (focus_item(id, FocusKind::Toggle, n)) {
     *value = !*value;
     changed = true;
@@ -258,7 +258,7 @@ bool checkbox(const std::string& label, const std::string& id, bool* value) {
 }
 
 bool combo(const std::string& label, const std::string& id, const std::vector<std::string>& items, int* index,
-           float width) {
+           float width, const std::string& name) {
   if (!label.empty()) caption(label);
   ImGui::PushID(id.c_str());
   ImGui::SetNextItemWidth(width);
@@ -284,7 +284,7 @@ bool combo(const std::string& label, const std::string& id, const std::vector<st
   }
   const ImGuiID box = ImGui::GetItemID();
   ImGui::PopID();
-  SemNode& n = sem_item(id, "combobox", label.empty() ? id : label, preview);
+  SemNode& n = sem_item(id, "combobox", label.empty() ? name : label, preview);
   n.expanded = open ? 1 : 0;
   // From the keyboard: Enter or Space opens it, Up and Down pick the previous or next choice.
   if (focus_item(id, FocusKind::Choice, n) && !open) ImGui::OpenPopupEx(ImHashStr("##ComboPopup", 0, box));

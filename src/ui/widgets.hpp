@@ -54,10 +54,13 @@ bool text_input(const std::string& label, const std::string& id, std::string* va
                 const char* hint = nullptr, bool multiline = false);
 // A password: shown as dots, and its value never in the semantics.
 bool password_input(const std::string& label, const std::string& id, std::string* value, float width);
-bool checkbox(const std::string& label, const std::string& id, bool* value);
-// A drop-down of `items` (shown texts); *index is the selected one (-1 for none).
+// A checkbox; its accessible name is the visible part of `label` (before any "##"), or `name` when the label
+// is hidden ("##done") and the text a person reads is elsewhere (a table's column, the row beside it).
+bool checkbox(const std::string& label, const std::string& id, bool* value, const std::string& name = {});
+// A drop-down of `items` (shown texts); *index is the selected one (-1 for none). Its accessible name is
+// `label`, or `name` when the label is empty because the text beside it says what it is ("from", a column).
 bool combo(const std::string& label, const std::string& id, const std::vector<std::string>& items, int* index,
-           float width);
+           float width, const std::string& name = {});
 // A small caption above a control.
 void caption(const std::string& text);
 // Text in the muted colour, wrapped at the available width.

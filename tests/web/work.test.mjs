@@ -153,12 +153,12 @@ export const tests = [
       assertEq(s.card.timeline.find((t) => t.id === c.id).detail, "Send the signed contract", "comment edited");
       await click(page, { id: `tl:pin:${c.id}` });
       await frames(page, 2);
-      const pinned = [...await findAll(page, { id: `timeline:pinned:${c.id}` }), ...await findAll(page, { id: `timeline:${c.id}` })];
+      const pinned = [...await findAll(page, { id: `timeline:${c.id}:pinned` }), ...await findAll(page, { id: `timeline:${c.id}` })];
       assertEq(pinned.length, 2, "a pinned entry shows on top and in place, each a node of its own");
       await page.screenshot({ path: path.join(resultsDir, "timeline-pinned.png") });
       await click(page, { id: `tl:pin:${c.id}` });
       await frames(page, 2);
-      assertEq((await findAll(page, { id: `timeline:pinned:${c.id}` })).length, 0, "unpinned");
+      assertEq((await findAll(page, { id: `timeline:${c.id}:pinned` })).length, 0, "unpinned");
       await click(page, { id: `tl:delete:${c.id}` });
       await frames(page, 3);
       s = await state(page);
