@@ -4,6 +4,7 @@
 // demo-only controls marked as such, undo and redo off for whoever may not edit. What is drawn is checked on
 // the screenshot's pixels, what is said through the semantics tree.
 import { inflateSync } from "node:zlib";
+import path from "node:path";
 import { newPage, state, find, findAll, click, frames, scrollTo, assert, assertEq } from "./browser.mjs";
 import { FIELDS_COLUMN, addTextField, open, openItem, replaceText, setField, waitSemantics } from "./web_support.mjs";
 
@@ -201,7 +202,7 @@ export const tests = [
   },
   {
     name: "a field of limited visibility shows a drawn lock to who configures it, not to who only sees it",
-    async fn({ browser, url }) {
+    async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser);
       await openItem(page, url, "D1");
       const field = await addTextField(page, "D1", "Маржа", "12%");
@@ -222,6 +223,7 @@ export const tests = [
       await scrollTo(page, { id: `field:D1:${field}` }, FIELDS_COLUMN);
       const lock = await find(page, { id: `fieldlock:${field}` });
       assertEq([lock.role, lock.name], ["img", "Видимость поля ограничена"], "the lock's node");
+      await page.screenshot({ path: path.join(resultsDir, "wording-lock.png"), clip: { x: 0, y: lock.y - 200, width: 640, height: 300 } });
       // Drawn, not a missing glyph: dark pixels fill a good part of its box, and none are red.
       const px = await pixels(page, lock);
       const dark = px.filter(isDark).length;
@@ -235,12 +237,13 @@ export const tests = [
   },
   {
     name: "a destructive confirmation is red: deleting an item",
-    async fn({ browser, url }) {
+    async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser);
       await openItem(page, url, "D1");
       await click(page, { id: "action:more" });
       await click(page, { id: "menu:delete" });
       const yes = await find(page, { id: "confirm:yes" });
+      await page.screenshot({ path: path.join(resultsDir, "wording-confirm.png") });
       const px = await pixels(page, { x: yes.x + 2, y: yes.y + 2, w: yes.w - 4, h: yes.h - 4 });
       const red = px.filter(isRed).length;
       assert(red >= px.length / 2, `the delete button is red (${red} of ${px.length} pixels)`);
@@ -254,13 +257,14 @@ export const tests = [
   },
   {
     name: "switching user without a password says it is a demo of the local workspace",
-    async fn({ browser, url }) {
+    async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser);
       await open(page, url, "#/list/deal");
       await click(page, { id: "user" });
       const note = await find(page, { id: "user:demo" });
       assertEq(note.name, "Демо: смена пользователя без пароля — только в локальной картотеке", "the demo note");
       await find(page, { id: "switchuser:u3" });
+      await page.screenshot({ path: path.join(resultsDir, "wording-demo.png"), clip: { x: 780, y: 0, width: 500, height: 400 } });
       const px = await pixels(page, { x: note.x + 1, y: note.y + 1, w: note.w - 2, h: note.h - 2 });
       const yellow = px.filter(([r, g, b]) => r > 240 && g > 230 && b < 230).length;
       assert(yellow >= px.length / 3, `on a yellow ground (${yellow} of ${px.length} pixels)`);
