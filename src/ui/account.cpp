@@ -265,7 +265,7 @@ void draw_account_dialogs(const Workspace& ws, const UiEnv& env, UiOutput& out) 
       ImGui::TextUnformatted(text.c_str());
       ImGui::PopTextWrapPos();
       sem_item("logout:text", env.connection.pending > 0 || refused > 0 ? "alert" : "text", text);
-      if (button(tr("logout.submit"), "logout:submit", true)) {
+      if (danger_button(tr("logout.submit"), "logout:submit", true)) {
         out.logout = true;
         g_logout = false;
         ImGui::CloseCurrentPopup();

@@ -379,7 +379,9 @@ void draw_top_bar(const Workspace& ws, const UiEnv& env, ViewState& view, EditSt
   ImGui::SetNextWindowPos(ImVec2(p.x + w - margin, p.y + h), ImGuiCond_Always, ImVec2(1, 0));
   if (ImGui::BeginPopup("userswitch")) {
     if (!env.connection.connected) {
-      // The local workspace: work as any of its users, so that every rule can be tried.
+      // The local workspace: work as any of its users, so that every rule can be tried. No password is
+      // asked, so the menu says this is a demo control of the local workspace only.
+      demo_note(tr("user.demo"), "user:demo");
       muted_text(tr("user.switch"));
       for (const auto& u : s.users) {
         if (!u.active) continue;

@@ -181,7 +181,8 @@ void draw_header(CardContext& c, float width) {
   const float buttons_x = row_x0 + inner - bw;
 
   // The kind and pipeline between them, when there is room.
-  std::string kind = et ? et->name.get(language()) : item.entity;
+  // A lead with a client is a repeat lead (G-8): the header says so, as its layout differs.
+  std::string kind = c.family == "lead:repeat" ? tr("card.repeat_lead") : et ? et->name.get(language()) : item.entity;
   if (const Pipeline* p = ws.schema().pipeline(item.entity, item.pipeline); p && et && et->has_pipelines)
     kind += "  \xc2\xb7  " + p->name.get(language());
   ImGui::PushFont(fonts().small);
@@ -195,14 +196,16 @@ void draw_header(CardContext& c, float width) {
   ImGui::SameLine();
   ImGui::SetCursorScreenPos(ImVec2(buttons_x, phone ? back_y - px(12) : ImGui::GetCursorScreenPos().y));
   if (!convert.empty() && convert_button(c)) ImGui::SameLine();
+  // Who may not edit this item has nothing here to undo (the steps on the stack were someone else's).
+  const bool can_undo = c.env.can_undo && c.can_edit_item, can_redo = c.env.can_redo && c.can_edit_item;
   if (phone) {
-    if (symbol_button(undo_label.c_str(), tr("card.undo"), "action:undo", c.env.can_undo)) c.out.undo = true;
+    if (symbol_button(undo_label.c_str(), tr("card.undo"), "action:undo", can_undo)) c.out.undo = true;
     ImGui::SameLine();
-    if (symbol_button(redo_label.c_str(), tr("card.redo"), "action:redo", c.env.can_redo)) c.out.redo = true;
+    if (symbol_button(redo_label.c_str(), tr("card.redo"), "action:redo", can_redo)) c.out.redo = true;
   } else {
-    if (button(undo_label, "action:undo", false, c.env.can_undo)) c.out.undo = true;
+    if (button(undo_label, "action:undo", false, can_undo)) c.out.undo = true;
     ImGui::SameLine();
-    if (button(redo_label, "action:redo", false, c.env.can_redo)) c.out.redo = true;
+    if (button(redo_label, "action:redo", false, can_redo)) c.out.redo = true;
   }
   ImGui::SameLine();
   // The "more" menu: another pipeline, the recycle bin (and, on a phone, configuring the tabs).

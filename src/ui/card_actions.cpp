@@ -788,7 +788,7 @@ void draw_todo_dialog(CardContext& c, ActionsUi& ui) {
   }
   ImGui::SameLine();
   if (!d.editing.empty()) {
-    if (button(tr("todo.delete"), "todo:delete")) {
+    if (danger_button(tr("todo.delete"), "todo:delete")) {
       c.out.commands.push_back(RemoveTodo{c.item.id, d.editing});
       d.open = false;
       ImGui::CloseCurrentPopup();
@@ -802,7 +802,9 @@ void draw_todo_dialog(CardContext& c, ActionsUi& ui) {
   dialog_end();
 }
 
-constexpr const char* kOutcomes[] = {"reached", "no_answer", "busy", "left_message", "sent", "received"};
+// The outcomes that fit the channel: a call is answered or not; a message is sent or received.
+constexpr const char* kCallOutcomes[] = {"reached", "no_answer", "busy", "left_message"};
+constexpr const char* kMessageOutcomes[] = {"sent", "received"};
 
 void draw_comm_dialog(CardContext& c, ActionsUi& ui) {
   CommDialog& d = ui.comm;
@@ -821,10 +823,13 @@ void draw_comm_dialog(CardContext& c, ActionsUi& ui) {
   } else {
     muted_text(tr("comm.call_hint"));
   }
-  std::vector<std::string> dirs{tr("comm.out"), tr("comm.in")};
-  combo(tr("comm.direction"), "comm:direction", dirs, &d.direction, fw);
+  std::vector<std::string> dirs{tr(call ? "comm.out" : "comm.out.message"), tr(call ? "comm.in" : "comm.in.message")};
+  // A message's outcome follows its direction until picked otherwise: sent when outgoing, received when not.
+  if (combo(tr("comm.direction"), "comm:direction", dirs, &d.direction, fw) && !call) d.outcome = d.direction;
+  const std::vector<const char*> outcome_ids = call ? std::vector<const char*>(std::begin(kCallOutcomes), std::end(kCallOutcomes))
+                                                    : std::vector<const char*>(std::begin(kMessageOutcomes), std::end(kMessageOutcomes));
   std::vector<std::string> outcomes;
-  for (const char* o : kOutcomes) outcomes.push_back(tr((std::string("comm.outcome.") + o).c_str()));
+  for (const char* o : outcome_ids) outcomes.push_back(tr((std::string("comm.outcome.") + o).c_str()));
   combo(tr("comm.outcome"), "comm:outcome", outcomes, &d.outcome, fw);
   if (call) text_input(tr("comm.duration"), "comm:duration", &d.duration, fw, "3:25");
   text_input(tr("comm.note"), "comm:note", &d.note, fw, nullptr, true);
@@ -855,7 +860,7 @@ void draw_comm_dialog(CardContext& c, ActionsUi& ui) {
       cmd.channel = d.channel;
       cmd.direction = d.direction == 1 ? "in" : "out";
       cmd.address = d.address;
-      cmd.outcome = kOutcomes[std::clamp(d.outcome, 0, static_cast<int>(std::size(kOutcomes)) - 1)];
+      cmd.outcome = outcome_ids[static_cast<size_t>(std::clamp(d.outcome, 0, static_cast<int>(outcome_ids.size()) - 1))];
       cmd.duration_s = seconds;
       cmd.note = d.note;
       if (email && !d.subject.empty()) cmd.note = d.subject + (d.note.empty() ? "" : "\n" + d.note);

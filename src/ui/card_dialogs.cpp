@@ -323,7 +323,7 @@ void draw_create_field(CardContext& c) {
   text_input(tr("field.name_ru"), "newfield:name_ru", &cf.name_ru, body_w);
   text_input(tr("field.name_en"), "newfield:name_en", &cf.name_en, body_w);
   if (type != FieldType::Boolean) checkbox(tr("field.multiple"), "newfield:multiple", &cf.multiple);
-  checkbox(tr("field.req_always"), "newfield:required", &cf.required);
+  checkbox(tr("newfield.required"), "newfield:required", &cf.required);
   checkbox(tr("layout.show_always"), "newfield:show_always", &cf.show_always);
   if (type == FieldType::String) checkbox(tr("field.multiline"), "newfield:multiline", &cf.multiline);
   if (type == FieldType::Number) {
@@ -488,7 +488,7 @@ void draw_confirm(CardContext& c) {
   ImGui::PopTextWrapPos();
   sem_item("confirm:text", "text", cf.text);
   ImGui::Dummy(ImVec2(0, px(8)));
-  if (button(tr("dialog.yes"), "confirm:yes", true)) {
+  if (danger_button(tr("dialog.yes"), "confirm:yes", true)) {
     for (auto& cmd : cf.commands) c.out.commands.push_back(std::move(cmd));
     cf.open = false;
     ImGui::CloseCurrentPopup();

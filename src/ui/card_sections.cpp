@@ -25,6 +25,15 @@ namespace kt::ui {
 
 namespace {
 
+// A padlock drawn with the draw list (no font has to carry the glyph): the body and its shackle, `h` high.
+void draw_lock(ImDrawList* dl, ImVec2 at, float h, ImU32 col) {
+  const float w = h * 0.72f, body = h * 0.55f, r = w * 0.3f;
+  const ImVec2 b0(at.x, at.y + h - body), b1(at.x + w, at.y + h);
+  dl->PathArcTo(ImVec2(at.x + w / 2, b0.y), r, IM_PI, 2 * IM_PI, 8);
+  dl->PathStroke(col, 0, std::max(1.0f, h * 0.12f));
+  dl->AddRectFilled(b0, b1, col, h * 0.08f);
+}
+
 struct Drop {
   std::string field;    // the dragged field
   std::string section;  // target section
@@ -326,6 +335,7 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
       ImGui::SameLine();
     }
     ImGui::BeginGroup();
+    const ImVec2 label_at = ImGui::GetCursorScreenPos();
     std::string label = el.title.empty() ? f->label.get(language()) : el.title;
     if (is_required_here(c, *f)) label += " *";
     if (c.can_edit_item) {
@@ -340,6 +350,16 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
       sem_item(field_sem_id(c.item, *f), "text", label, text);
     }
     if (!f->help.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", f->help.get(language()).c_str());
+    // Who configures the field sees that its visibility is limited: a lock after its label.
+    if (c.can_configure && !f->visible_to.empty()) {
+      ImGui::PushFont(fonts().small);
+      const float lh = ImGui::GetFontSize();
+      const ImVec2 at(label_at.x + ImGui::CalcTextSize(label.c_str()).x + px(6), label_at.y + lh * 0.1f);
+      ImGui::PopFont();
+      const ImVec2 to(at.x + lh * 0.6f, at.y + lh * 0.8f);
+      draw_lock(ImGui::GetWindowDrawList(), at, lh * 0.8f, color::kMuted);
+      if (ImGui::IsRectVisible(at, to)) sem_rect("fieldlock:" + f->id, "img", tr("field.restricted_lock"), at, to);
+    }
     ImGui::EndGroup();
     if (tools) {
       ImGui::SameLine();

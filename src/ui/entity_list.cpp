@@ -4,6 +4,7 @@
 #include <imgui_stdlib.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 
 #include "core/calendar.hpp"
@@ -108,6 +109,18 @@ void toggle_any(Query& q, const std::string& field, const std::string& id) {
 bool has_any(Query& q, const std::string& field, const std::string& id) {
   Condition* c = find_condition(q, field, Condition::Op::AnyOf);
   return c && std::find(c->any.begin(), c->any.end(), id) != c->any.end();
+}
+
+// What an empty list says: "Сделок пока нет" for a built-in type (its genitive plural is known), the
+// type's own plural name quoted for a smart process, whose forms an administrator never gives.
+std::string empty_list_text(const Workspace& ws, const std::string& entity) {
+  const std::string key = "list.empty." + entity;
+  const std::string own = tr(key.c_str());
+  if (own != key) return own;
+  const EntityType* et = ws.schema().entity(entity);
+  char text[512];
+  std::snprintf(text, sizeof text, tr("list.empty"), et ? et->plural.get(language()).c_str() : entity.c_str());
+  return text;
 }
 
 std::string condition_text(const Workspace& ws, const std::string& entity, const Condition& c) {
@@ -650,7 +663,10 @@ void draw_entity_list(const Workspace& ws, const UiEnv& env, ViewState& view, Ed
     draw_table(ws, env, view, edit, out, columns_for(ws, env.user, view.entity), ids, q, width, height);
     if (ids.empty()) {
       ImGui::SetCursorPos(ImVec2(margin + px(20), ImGui::GetCursorPosY() - height + px(60)));
-      ImGui::TextDisabled("%s", tr(q.conditions.empty() && q.text.empty() ? "list.empty" : "list.nothing_found"));
+      const std::string none = q.conditions.empty() && q.text.empty() ? empty_list_text(ws, view.entity)
+                                                                        : std::string(tr("list.nothing_found"));
+      ImGui::TextDisabled("%s", none.c_str());
+      sem_item("list:empty", "text", none);
     }
   }
   // The floating "+" stays under an open menu or dropdown (it would be drawn over them).

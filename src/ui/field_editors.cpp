@@ -501,9 +501,7 @@ void draw_field(FieldContext& c) {
   const bool editing = e.is(c.item.id, c.def.id, c.origin);
 
   ImGui::PushFont(fonts().small);
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color::kLabel));
-  ImGui::TextUnformatted(c.label.c_str());
-  ImGui::PopStyleColor();
+  label_text(c.label, color::kLabel);
   ImGui::PopFont();
 
   const bool calendar = calendar_type(c.def);

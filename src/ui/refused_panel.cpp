@@ -138,7 +138,7 @@ void draw_refused_panel(const Workspace& ws, const UiEnv& env, UiOutput& out) {
         toast(tr("refused.copied"), false);
       }
       ImGui::SameLine();
-      if (button(tr("refused.discard"), "refused:discard:" + id)) out.refused_discard = id;
+      if (danger_button(tr("refused.discard"), "refused:discard:" + id)) out.refused_discard = id;
       ImGui::Unindent(px(14));
       ImGui::Dummy(ImVec2(inner, px(6)));
       ImGui::EndGroup();

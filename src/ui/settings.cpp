@@ -386,7 +386,7 @@ void fields_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float wid
   ImGui::PopTextWrapPos();
   sem_item("deletefield:text", "text", g_delete.text);
   ImGui::Dummy(ImVec2(0, px(8)));
-  if (button(tr("settings.delete"), "deletefield:yes", true)) {
+  if (danger_button(tr("settings.delete"), "deletefield:yes", true)) {
     out.commands.push_back(DeleteField{g_delete.entity, g_delete.field});
     g_delete.open = false;
     ImGui::CloseCurrentPopup();

@@ -184,7 +184,11 @@ std::string timeline_title(const Workspace& ws, const Item& item, const Timeline
       const json p = json::parse(e.payload, nullptr, false);
       const std::string channel = str_of(p, "channel", "call");
       const std::string dir = str_of(p, "direction", "out");
-      return std::string(tr(("tl.comm." + channel).c_str())) + " (" + tr(dir == "in" ? "tl.comm.in" : "tl.comm.out") + ")";
+      // One phrase per channel and direction: the adjective agrees with the noun (Звонок исходящий, Письмо
+      // исходящее). A channel this version does not know shows as it came.
+      const std::string key = "tl.comm." + channel + (dir == "in" ? ".in" : ".out");
+      const std::string title = tr(key.c_str());
+      return title == key ? channel : title;
     }
     case TimelineKind::Conversion: {
       const json p = json::parse(e.payload, nullptr, false);

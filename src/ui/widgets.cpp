@@ -54,17 +54,28 @@ void panel_end() {
   ImGui::PopID();
 }
 
-bool button(const std::string& label, const std::string& sem_id, bool primary, bool enabled, const std::string& href) {
+namespace {
+enum class ButtonLook { Plain, Primary, Danger };
+
+bool styled_button(const std::string& label, const std::string& sem_id, ButtonLook look, bool submit,
+                          bool enabled, const std::string& href) {
   if (!enabled) ImGui::BeginDisabled();
+  const bool primary = look == ButtonLook::Primary, danger = look == ButtonLook::Danger;
   if (primary) {
     ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(color::rgb(0xbbed21)));
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImGui::ColorConvertU32ToFloat4(color::rgb(0xd2f95f)));
     ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImGui::ColorConvertU32ToFloat4(color::rgb(0xb2e232)));
+  } else if (danger) {
+    ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(color::kError));
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImGui::ColorConvertU32ToFloat4(color::rgb(0xef5350)));
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImGui::ColorConvertU32ToFloat4(color::rgb(0xc62828)));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color::rgb(0xffffff)));
   }
   ImGui::PushFont(fonts().medium);
   bool clicked = ImGui::Button((label + "###" + sem_id).c_str());
   ImGui::PopFont();
   if (primary) ImGui::PopStyleColor(3);
+  if (danger) ImGui::PopStyleColor(4);
   if (!enabled) ImGui::EndDisabled();
   SemNode& n = sem_item(sem_id, "button", label);
   n.disabled = !enabled;
@@ -72,8 +83,18 @@ bool button(const std::string& label, const std::string& sem_id, bool primary, b
   if (!enabled) return false;
   // Enter or Space on the focused button; Enter in its dialog's fields for the primary one (a form's submit).
   if (focus_item(sem_id, FocusKind::Button, n)) clicked = true;
-  if (primary && focus_take_submit(ImGui::GetCurrentWindow()->RootWindow)) clicked = true;
+  if (submit && focus_take_submit(ImGui::GetCurrentWindow()->RootWindow)) clicked = true;
   return clicked;
+}
+
+}  // namespace
+
+bool button(const std::string& label, const std::string& sem_id, bool primary, bool enabled, const std::string& href) {
+  return styled_button(label, sem_id, primary ? ButtonLook::Primary : ButtonLook::Plain, primary, enabled, href);
+}
+
+bool danger_button(const std::string& label, const std::string& sem_id, bool submit) {
+  return styled_button(label, sem_id, ButtonLook::Danger, submit, true, {});
 }
 
 bool symbol_button(const char* symbol, const std::string& name, const std::string& id, bool enabled) {
@@ -187,11 +208,21 @@ void heading(const std::string& text, const std::string& sem_id) {
 
 namespace kt::ui {
 
+void label_text(const std::string& text, ImU32 color) {
+  const bool required = text.size() > 2 && text.compare(text.size() - 2, 2, " *") == 0;
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color));
+  ImGui::TextUnformatted(text.c_str(), text.c_str() + text.size() - (required ? 2 : 0));
+  ImGui::PopStyleColor();
+  if (!required) return;
+  ImGui::SameLine(0, 0);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color::kError));
+  ImGui::TextUnformatted(" *");
+  ImGui::PopStyleColor();
+}
+
 void caption(const std::string& text) {
   ImGui::PushFont(fonts().small);
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color::kLabel));
-  ImGui::TextUnformatted(text.c_str());
-  ImGui::PopStyleColor();
+  label_text(text, color::kLabel);
   ImGui::PopFont();
 }
 
@@ -201,6 +232,24 @@ void muted_text(const std::string& text) {
   ImGui::TextUnformatted(text.c_str());
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
+}
+
+void demo_note(const std::string& text, const std::string& id) {
+  ImGui::PushFont(fonts().small);
+  const float wrap = px(260), pad = px(6);
+  const ImVec2 size = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
+  const ImVec2 a = ImGui::GetCursorScreenPos(), b(a.x + size.x + 2 * pad, a.y + size.y + 2 * pad);
+  ImGui::GetWindowDrawList()->AddRectFilled(a, b, color::kWarnBg, px(4));
+  ImGui::SetCursorScreenPos(ImVec2(a.x + pad, a.y + pad));
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color::rgb(0x6d5200)));
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopStyleColor();
+  ImGui::PopTextWrapPos();
+  ImGui::PopFont();
+  sem_rect(id, "text", text, a, b);
+  ImGui::SetCursorScreenPos(ImVec2(a.x, b.y + px(4)));
+  ImGui::Dummy(ImVec2(0, 0));
 }
 
 void error_text_line(const std::string& text, const std::string& id) {

@@ -17,6 +17,9 @@ void panel_end();
 // of the app (tel:, mailto:, https:) that pressing it opens: the page opens it in the click's event handler.
 bool button(const std::string& label, const std::string& sem_id, bool primary = false, bool enabled = true,
             const std::string& href = {});
+// A button whose action destroys something (delete, discard): red, so that it is not pressed out of habit.
+// `submit`: Enter in its dialog's fields presses it, as for a primary button.
+bool danger_button(const std::string& label, const std::string& sem_id, bool submit = false);
 // Before a button that follows another in a row: on the same line when `next_label` still fits in the
 // window, on the next one otherwise (a narrow dialog or a phone never cuts a button off).
 void same_line_if_fits(const std::string& next_label);
@@ -61,10 +64,15 @@ bool checkbox(const std::string& label, const std::string& id, bool* value, cons
 // `label`, or `name` when the label is empty because the text beside it says what it is ("from", a column).
 bool combo(const std::string& label, const std::string& id, const std::vector<std::string>& items, int* index,
            float width, const std::string& name = {});
-// A small caption above a control.
+// A small caption above a control. A required field's label ends with " *": the asterisk is drawn red.
 void caption(const std::string& text);
+// A label in the current font and `color`, its required asterisk (a trailing " *") red; caption() uses it.
+void label_text(const std::string& text, ImU32 color);
 // Text in the muted colour, wrapped at the available width.
 void muted_text(const std::string& text);
+// A note that marks a demo-only control: small text on a yellow ground, wrapped at a fixed width (it sits in
+// menus that size themselves to their content).
+void demo_note(const std::string& text, const std::string& id);
 // An inline error message (red), with an alert semantics node.
 void error_text_line(const std::string& text, const std::string& id);
 // A square icon button (a symbol such as "✕", "↑"), with an accessible name.

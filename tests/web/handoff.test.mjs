@@ -79,14 +79,14 @@ export const tests = [
     name: "SMS hands sms: with the text to the browser, then the message is logged",
     async fn({ browser, url, resultsDir }) {
       await message(browser, url, resultsDir, { link: "SMS", text: "Жду подписанный договор", textId: "comm:body",
-        open: "Открыть SMS", href: /^sms:\+\d{11}\?body=%D0%96/, title: "SMS (исходящий)", shot: "handoff-sms.png" });
+        open: "Открыть SMS", href: /^sms:\+\d{11}\?body=%D0%96/, title: "SMS (исходящее)", shot: "handoff-sms.png" });
     },
   },
   {
     name: "WhatsApp opens wa.me in a new tab, the card keeps working",
     async fn({ browser, url, resultsDir }) {
       const popups = await message(browser, url, resultsDir, { link: "WhatsApp", text: "Добрый день!", textId: "comm:body",
-        open: "Открыть WhatsApp", href: /^https:\/\/wa\.me\/\d{11}\?text=/, title: "WhatsApp (исходящий)",
+        open: "Открыть WhatsApp", href: /^https:\/\/wa\.me\/\d{11}\?text=/, title: "WhatsApp (исходящее)",
         shot: "handoff-whatsapp.png" });
       assertEq(popups.length, 1, "one new tab");
     },
@@ -95,7 +95,7 @@ export const tests = [
     name: "Написать hands mailto: with subject and body to the browser, then the e-mail is logged",
     async fn({ browser, url, resultsDir }) {
       await message(browser, url, resultsDir, { link: "Написать", text: "Высылаем счёт", textId: "comm:body",
-        open: "Открыть в почте", href: /^mailto:[^?]+@[^?]+\?subject=.*&body=%D0%92/, title: "Письмо (исходящий)",
+        open: "Открыть в почте", href: /^mailto:[^?]+@[^?]+\?subject=.*&body=%D0%92/, title: "Письмо (исходящее)",
         shot: "handoff-email.png" });
     },
   },
