@@ -27,12 +27,12 @@ const SHOTS = arg("shots", "");
 // --cpu-rate (default 4) through the DevTools protocol (Emulation.setCPUThrottlingRate, which Chromium keeps
 // across the page's navigations; it slows the page's main thread, not its workers nor the GPU process).
 // A phone's figures are named phone_<figure>. `fields`, `timeline`, `list`: where a figure scrolls; a phone
-// scrolls with the finger, and shows the card's timeline in its "История" tab (timeline: null).
+// shows the card's timeline in its "История" tab (timeline: null).
 const DEVICES = {
-  desktop: { prefix: "", note: "", options: {}, cpuRate: 1, touch: false,
+  desktop: { prefix: "", note: "", options: {}, cpuRate: 1,
     fields: { x: 300, y: 560 }, timeline: { x: 960, y: 560 }, list: { x: 640, y: 500 } },
   phone: { prefix: "phone_", options: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true },
-    cpuRate: Number(arg("cpu-rate", 4)), touch: true, fields: { x: 195, y: 520 }, timeline: null, list: { x: 195, y: 520 } },
+    cpuRate: Number(arg("cpu-rate", 4)), fields: { x: 195, y: 520 }, timeline: null, list: { x: 195, y: 520 } },
 };
 const device = DEVICES[arg("device", "desktop")];
 if (!device) throw new Error(`--device: one of ${Object.keys(DEVICES).join(", ")}`);
@@ -43,9 +43,9 @@ const emit = (figure, unit, samples, note, extra) =>
 // A new page as the device: its viewport, and its CPU throttled for the page's whole life.
 async function devicePage(browser) {
   const { context, page } = await newPage(browser, device.options);
-  if (device.cpuRate !== 1 || device.touch) {
-    page.cdp = await context.newCDPSession(page);  // also the finger's touch events (scroll)
-    if (device.cpuRate !== 1) await page.cdp.send("Emulation.setCPUThrottlingRate", { rate: device.cpuRate });
+  if (device.cpuRate !== 1) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: device.cpuRate });
   }
   return { context, page };
 }
@@ -327,32 +327,16 @@ const quantile = (xs, p) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor((s.length - 1) * p + 0.5))] : NaN;
 };
 const brief = (xs) => `median ${quantile(xs, 0.5).toFixed(2)} ms, p95 ${quantile(xs, 0.95).toFixed(2)} ms`;
-// Scrolls the content under `at` by `steps` steps, one drawn frame after each (as fast as the page draws
-// them); dy > 0 scrolls down. The desktop rolls the mouse wheel, notches of `dy` pixels. A phone swipes
-// with one finger (the page's own touch handling, web/input.js): strokes of up to 8 moves of 60 CSS px,
-// the content following the finger; `steps` moves in all.
+// Rolls the mouse wheel over `at`, `steps` notches of `dy` pixels, one drawn frame after each (as fast as
+// the page draws them). A phone too: the app turns a finger's scrolling into the same wheel steps
+// (web/input.js -> kt_touch_scroll -> io.MouseWheel), and a finger driven through the DevTools protocol on a
+// throttled page turns into a long press (no move within 350 ms while a frame is drawn), which holds the
+// button instead of scrolling.
 async function wheel(page, at, steps, dy) {
-  if (!device.touch) {
-    await page.mouse.move(at.x, at.y);
-    await frames(page, 2);
-    for (let i = 0; i < steps; i++) {
-      await page.mouse.wheel(0, dy);
-      await frames(page, 1);
-    }
-    return;
-  }
-  const touch = (type, y) => page.cdp.send("Input.dispatchTouchEvent", { type, touchPoints: y === undefined ? [] : [{ x: at.x, y }] });
-  const move = dy > 0 ? -60 : 60, stroke = 8;
-  for (let done = 0; done < steps;) {
-    let y = at.y - (move * stroke) / 2;
-    await touch("touchStart", y);
-    await frames(page, 1);
-    for (let i = 0; i < stroke && done < steps; i++, done++) {
-      y += move;
-      await touch("touchMove", y);
-      await frames(page, 1);
-    }
-    await touch("touchEnd");
+  await page.mouse.move(at.x, at.y);
+  await frames(page, 2);
+  for (let i = 0; i < steps; i++) {
+    await page.mouse.wheel(0, dy);
     await frames(page, 1);
   }
 }
@@ -398,18 +382,27 @@ async function frameCard(browser, url) {
   const fields = device.fields, timeline = device.timeline || device.fields;
   const onScreen = async (prefix) => (await semantics(page)).filter((n) => n.id.startsWith(prefix)).length;
   let rows = 0, entries = 0;
+  const scrollTimeline = async () => {
+    await wheel(page, timeline, 120, 100);
+    entries = await onScreen("timeline:");
+    await shot(page, "card300-timeline-scrolled");
+    await wheel(page, timeline, 60, -200);
+  };
   const t = await frameTimes(page, async () => {
     await wheel(page, fields, 120, 100);
     rows = await onScreen("field:GD1:");
     await shot(page, "card300-fields-scrolled");
     await wheel(page, fields, 60, -200);
-    // A phone shows the timeline in the card's "История" tab.
-    if (!device.timeline) await click(page, { id: "tab:history" });
-    await wheel(page, timeline, 120, 100);
-    entries = await onScreen("timeline:");
-    await shot(page, "card300-timeline-scrolled");
-    await wheel(page, timeline, 60, -200);
+    if (device.timeline) await scrollTimeline();
   });
+  if (!device.timeline) {
+    // A phone shows the timeline in the card's "История" tab: opened between the two series of frames.
+    await page.goto(url + "#/item/GD1/history");
+    await waitForApp(page);
+    await frames(page, 5);
+    const more = await frameTimes(page, scrollTimeline);
+    for (const k of Object.keys(t)) t[k].push(...more[k]);
+  }
   emitFrames("frame_card300", t, `deal GD1: 300 custom fields in 10 sections + ${s.deals} deals in the workspace; ` +
     `10,000 timeline entries; wheel over the fields (${rows} fields on screen), then the timeline (${entries} entries on screen)`);
   await context.close();
