@@ -115,7 +115,7 @@ for (const r of rows) {
         // A peer measured on fewer items (PouchDB replication of a part of the workspace): per item.
         const scale = R[p].items && R[r.f].items ? R[r.f].items / R[p].items : 1;
         const x = r.higherBetter ? med(r.f) / med(p) : (med(p) * scale) / med(r.f);
-        return `${x >= 0.1 ? x.toFixed(2) : x.toPrecision(2)}× vs ${p.replace(/^browser_/, "").split("_")[0]}`;
+        return `${x >= 0.1 ? x.toFixed(2) : x.toPrecision(2)}× vs ${p.replace(/^(browser|phone)_/, "").split("_")[0]}`;
       }).join("; ");
     }
   }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The benchmarks of issue 9: builds in release mode, generates the seeded workspaces (kt_gen), runs the
 # native benchmarks (kt_bench), the peers (Yjs in Node; Dexie and PouchDB in headless Chromium) and the
-# browser figures of the app (on the desktop, and as a phone: 390×844, DPR 3, touch, CPU throttled 4×), and prints one markdown table (bench/report.mjs). Several runs per figure.
-#   shell/bench.sh              # everything (about 15 minutes on 2 cores once built)
+# browser figures of the app (on the desktop, and as a phone of issue 22: 390×844, DPR 3, touch, the CPU
+# throttled 4×), and prints one markdown table (bench/report.mjs). Several runs per figure.
+#   shell/bench.sh              # everything (about 20 minutes on 2 cores once built)
 #   BENCH_SKIP_BUILD=1 shell/bench.sh   # use the builds as they are
 #   BENCH_ONLY="native peers browser phone sync" shell/bench.sh   # "browser" includes "phone"
 #   BENCH_SKIP_BUILD=1 BENCH_ONLY=phone shell/bench.sh            # the phone's figures alone
