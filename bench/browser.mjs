@@ -4,7 +4,7 @@
 // DIR holds journal10k/ (kt_gen --journal): the app's local journal of the 10k workspace; for the frame
 // figures also journal_card300/ (kt_gen --deals 1000 --card-fields 300 --card-timeline 10000) and
 // base100k.bin (kt_gen --deals 100000 --base: the stored state of a compacted store). --shots: where the frame figures save screenshots of what they
-// measured (a broken layout is a bug too). The merge figures (--only merge, or mergemut without the pull
+// measured (a broken layout is a bug too). --device phone: the same figures on a phone (below). The merge figures (--only merge, or mergemut without the pull
 // pages; --updates 100000) also need build/wasm/bench/kt_merge_web.{js,wasm} (cmake --build build/wasm
 // --target kt_merge_web).
 import { readFile, readdir, stat } from "node:fs/promises";
@@ -13,7 +13,7 @@ import path from "node:path";
 import { launch, newPage, waitForApp, frames, state, semantics, click } from "../tests/web/browser.mjs";
 import { openEditor } from "../tests/web/web_support.mjs";
 import { serveStatic } from "../tests/web/static_server.mjs";
-import { root, arg, want, emit } from "./cli.mjs";
+import { root, arg, want, emit as emitLine } from "./cli.mjs";
 
 const here = path.join(root, "bench");
 const webRoot = path.join(root, "build/web");
@@ -21,6 +21,34 @@ const dataDir = path.resolve(arg("data", path.join(root, "build/bench")));
 const RECORDS = Number(arg("records", 100000));
 const RUNS = Number(arg("runs", 3));
 const SHOTS = arg("shots", "");
+
+// The device the pages run as. The desktop: 1280×800, DPR 1, mouse. A phone (issue 22, "speed on a phone";
+// phones are 3-5× slower than this machine): 390×844 CSS px, DPR 3, touch, and the page's CPU slowed by
+// --cpu-rate (default 4) through the DevTools protocol (Emulation.setCPUThrottlingRate, which Chromium keeps
+// across the page's navigations; it slows the page's main thread, not its workers nor the GPU process).
+// A phone's figures are named phone_<figure>. `fields`, `timeline`, `list`: where a figure scrolls; a phone
+// shows the card's timeline in its "История" tab (timeline: null).
+const DEVICES = {
+  desktop: { prefix: "", note: "", options: {}, cpuRate: 1,
+    fields: { x: 300, y: 560 }, timeline: { x: 960, y: 560 }, list: { x: 640, y: 500 } },
+  phone: { prefix: "phone_", options: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true },
+    cpuRate: Number(arg("cpu-rate", 4)), fields: { x: 195, y: 520 }, timeline: null, list: { x: 195, y: 520 } },
+};
+const device = DEVICES[arg("device", "desktop")];
+if (!device) throw new Error(`--device: one of ${Object.keys(DEVICES).join(", ")}`);
+if (device.cpuRate !== 1) device.note = `phone: 390×844, DPR 3, touch, CPU throttled ${device.cpuRate}× (Emulation.setCPUThrottlingRate)`;
+const emit = (figure, unit, samples, note, extra) =>
+  emitLine(device.prefix + figure, unit, samples, device.note ? `${device.note}; ${note}` : note, extra);
+
+// A new page as the device: its viewport, and its CPU throttled for the page's whole life.
+async function devicePage(browser) {
+  const { context, page } = await newPage(browser, device.options);
+  if (device.cpuRate !== 1) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: device.cpuRate });
+  }
+  return { context, page };
+}
 
 // "/" is the app (build/web), "/peers/" the peers' node_modules, "/bench/" this folder's browser/,
 // "/benchdata/" the generated workspaces.
@@ -47,7 +75,7 @@ async function downloadSize() {
 async function idleFps(browser, url) {
   const out = [];
   for (let r = 0; r < RUNS; r++) {
-    const { context, page } = await newPage(browser);
+    const { context, page } = await devicePage(browser);
     await page.goto(url);
     await waitForApp(page);
     // The first visit saves the app for offline use: a progress card, then a toast that expires on a timer.
@@ -89,7 +117,7 @@ async function installStore(page, url, name) {
 // Navigation -> first frame drawn with the workspace loaded (the main loop draws the list on its first
 // frame), on the page's own clock: performance.now() counts from navigation start.
 async function coldLoad(browser, url, name, deals, figure) {
-  const { context, page } = await newPage(browser);
+  const { context, page } = await devicePage(browser);
   page.on("crash", () => console.error("coldLoad: the page crashed"));
   page.on("console", (m) => { if (process.env.BENCH_VERBOSE) console.error("page: " + m.text()); });
   await page.goto(url);
@@ -300,7 +328,10 @@ const quantile = (xs, p) => {
 };
 const brief = (xs) => `median ${quantile(xs, 0.5).toFixed(2)} ms, p95 ${quantile(xs, 0.95).toFixed(2)} ms`;
 // Rolls the mouse wheel over `at`, `steps` notches of `dy` pixels, one drawn frame after each (as fast as
-// the page draws them).
+// the page draws them). A phone too: the app turns a finger's scrolling into the same wheel steps
+// (web/input.js -> kt_touch_scroll -> io.MouseWheel), and a finger driven through the DevTools protocol on a
+// throttled page turns into a long press (no move within 350 ms while a frame is drawn), which holds the
+// button instead of scrolling.
 async function wheel(page, at, steps, dy) {
   await page.mouse.move(at.x, at.y);
   await frames(page, 2);
@@ -342,25 +373,36 @@ async function loadJournal(page, url, name, deals) {
 // the fields column down and up, then the timeline down and up.
 async function frameCard(browser, url) {
   await stat(path.join(dataDir, "journal_card300"));
-  const { context, page } = await newPage(browser);
+  const { context, page } = await devicePage(browser);
   const { s } = await loadJournal(page, url, "journal_card300", 1000);
   await page.goto(url + "#/item/GD1");
   await waitForApp(page);
   await frames(page, 5);
   await shot(page, "card300");
-  const fields = { x: 300, y: 560 }, timeline = { x: 960, y: 560 };
+  const fields = device.fields, timeline = device.timeline || device.fields;
   const onScreen = async (prefix) => (await semantics(page)).filter((n) => n.id.startsWith(prefix)).length;
   let rows = 0, entries = 0;
+  const scrollTimeline = async () => {
+    await wheel(page, timeline, 120, 100);
+    entries = await onScreen("timeline:");
+    await shot(page, "card300-timeline-scrolled");
+    await wheel(page, timeline, 60, -200);
+  };
   const t = await frameTimes(page, async () => {
     await wheel(page, fields, 120, 100);
     rows = await onScreen("field:GD1:");
     await shot(page, "card300-fields-scrolled");
     await wheel(page, fields, 60, -200);
-    await wheel(page, timeline, 120, 100);
-    entries = await onScreen("timeline:");
-    await shot(page, "card300-timeline-scrolled");
-    await wheel(page, timeline, 60, -200);
+    if (device.timeline) await scrollTimeline();
   });
+  if (!device.timeline) {
+    // A phone shows the timeline in the card's "История" tab: opened between the two series of frames.
+    await page.goto(url + "#/item/GD1/history");
+    await waitForApp(page);
+    await frames(page, 5);
+    const more = await frameTimes(page, scrollTimeline);
+    for (const k of Object.keys(t)) t[k].push(...more[k]);
+  }
   emitFrames("frame_card300", t, `deal GD1: 300 custom fields in 10 sections + ${s.deals} deals in the workspace; ` +
     `10,000 timeline entries; wheel over the fields (${rows} fields on screen), then the timeline (${entries} entries on screen)`);
   await context.close();
@@ -369,7 +411,7 @@ async function frameCard(browser, url) {
 // 100,000 deals: the load, the heap once loaded, then the list and the kanban scrolled with the wheel.
 async function frame100k(browser, url) {
   await stat(path.join(dataDir, "base100k.bin"));
-  const { context, page } = await newPage(browser);
+  const { context, page } = await devicePage(browser);
   page.on("dialog", (d) => d.accept());
   const t0 = Date.now();
   const { segments, loadMs, s } = await loadJournal(page, url, "base100k.bin", 100000);
@@ -427,7 +469,7 @@ async function frame100k(browser, url) {
     await page.goto(url + "#/list/deal");
     await waitForApp(page);
     await shot(page, "list100k");
-    const at = { x: 640, y: 500 };
+    const at = device.list;
     const t = await frameTimes(page, async () => {
       await wheel(page, at, 150, 100);
       await shot(page, "list100k-scrolled");
@@ -453,7 +495,7 @@ async function frame100k(browser, url) {
 }
 
 async function peers(browser, url) {
-  const { context, page } = await newPage(browser);
+  const { context, page } = await devicePage(browser);
   await page.goto(url + "bench/peers.html");
   await page.waitForFunction(() => window.benchPeers && window.Dexie && window.PouchDB);
   const bytes = await page.evaluate(() => benchPeers.recordBytes());
@@ -479,7 +521,7 @@ async function peers(browser, url) {
 // "merge": both figures of the core (mutations, pull pages) and Yjs; "mergemut": without the pull pages.
 async function merge(browser, url) {
   const updates = Number(arg("updates", 100000));
-  const { context, page } = await newPage(browser);
+  const { context, page } = await devicePage(browser);
   page.on("crash", () => console.error("merge: the page crashed"));
   await page.goto(url + "bench/merge.html");
   await page.waitForFunction(() => window.benchMerge && window.ktMergeBench);

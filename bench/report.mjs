@@ -55,6 +55,18 @@ const rows = [
   { name: "the same three, whole frame callback with GPU wait and the accessibility mirror (info): card", f: "frame_card300_total", target: "—" },
   { name: "… list of 100k (info)", f: "frame_list100k_total", target: "—" },
   { name: "… kanban of 100k (info)", f: "frame_kanban100k_total", target: "—" },
+  // A phone (issue 22): 390×844 CSS px, DPR 3, touch, the page's CPU throttled 4× (bench/browser.mjs --device phone).
+  { name: "phone (390×844, DPR 3, CPU 4× throttled): navigation → first frame, files cached, 10k workspace", f: "phone_cold_load_journal10k", target: "≤ 1.2 s" },
+  { name: "… reloading the running app (phone; info)", f: "phone_cold_load_journal10k_reload", target: "—" },
+  { name: "phone: frame CPU time, card of 300 fields + 10,000 timeline entries, scrolling", f: "phone_frame_card300", target: "p95 ≤ 8 ms" },
+  { name: "phone: frame CPU time, list of 100k deals, scrolling", f: "phone_frame_list100k", target: "p95 ≤ 8 ms" },
+  { name: "… whole frame callback (phone; info): card", f: "phone_frame_card300_total", target: "—" },
+  { name: "… list of 100k (phone; info)", f: "phone_frame_list100k_total", target: "—" },
+  { name: "phone: durable commit of one field edit (10k) against a Dexie put issued at the same moment, same throttling",
+    f: "phone_durable_edit_10k", target: "≤ 2× Dexie put", peer: "phone_dexie_put_during_edit_10k", peer2: "phone_dexie_put", lowerBetter: true },
+  { name: "… the storage layer alone on a page at rest (phone, 10k)", f: "phone_durable_write_idle_10k",
+    target: "≤ 2× Dexie put", peer: "phone_dexie_put", lowerBetter: true },
+  { name: "Enter → edit reported durable, page clock (phone, 10k; info)", f: "phone_durable_edit_input_10k", target: "—" },
   { name: "quick search + filter over 100k deals (native, warm cache)", f: "native_query", target: "≤ 30 ms" },
   { name: "quick search + filter over 100k deals (native, first search after the idle warm-up)", f: "native_query_first", target: "≤ 30 ms" },
   { name: "… first search without the warm-up (info)", f: "native_query_cold", target: "—" },
@@ -103,7 +115,7 @@ for (const r of rows) {
         // A peer measured on fewer items (PouchDB replication of a part of the workspace): per item.
         const scale = R[p].items && R[r.f].items ? R[r.f].items / R[p].items : 1;
         const x = r.higherBetter ? med(r.f) / med(p) : (med(p) * scale) / med(r.f);
-        return `${x >= 0.1 ? x.toFixed(2) : x.toPrecision(2)}× vs ${p.replace(/^browser_/, "").split("_")[0]}`;
+        return `${x >= 0.1 ? x.toFixed(2) : x.toPrecision(2)}× vs ${p.replace(/^(browser|phone)_/, "").split("_")[0]}`;
       }).join("; ");
     }
   }

@@ -1,24 +1,26 @@
 #!/usr/bin/env bash
 # The benchmarks of issue 9: builds in release mode, generates the seeded workspaces (kt_gen), runs the
 # native benchmarks (kt_bench), the peers (Yjs in Node; Dexie and PouchDB in headless Chromium) and the
-# browser figures of the app, and prints one markdown table (bench/report.mjs). Several runs per figure.
-#   shell/bench.sh              # everything (about 15 minutes on 2 cores once built)
+# browser figures of the app (on the desktop, and as a phone of issue 22: 390×844, DPR 3, touch, the CPU
+# throttled 4×), and prints one markdown table (bench/report.mjs). Several runs per figure.
+#   shell/bench.sh              # everything (about 20 minutes on 2 cores once built)
 #   BENCH_SKIP_BUILD=1 shell/bench.sh   # use the builds as they are
-#   BENCH_ONLY="native peers browser sync" shell/bench.sh
+#   BENCH_ONLY="native peers browser phone sync" shell/bench.sh   # "browser" includes "phone"
+#   BENCH_SKIP_BUILD=1 BENCH_ONLY=phone shell/bench.sh            # the phone's figures alone
 # Results: build/bench/results.jsonl (raw samples) and build/bench/table.md.
 # The peers are installed into bench/peers/node_modules (npm, their own package.json), never into the app.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 JOBS="${JOBS:-2}"
-ONLY="${BENCH_ONLY:-native peers browser sync}"
+ONLY="${BENCH_ONLY:-native peers browser phone sync}"
 out=build/bench
 mkdir -p "$out"
 results="$out/results.jsonl"
 : > "$results"
 log="$out/bench.log"
 : > "$log"
-has() { [[ " $ONLY " == *" $1 "* ]]; }
+has() { [[ " $ONLY " == *" $1 "* ]] || { [ "$1" = phone ] && [[ " $ONLY " == *" browser "* ]]; }; }
 say() { echo "bench: $*" >&2; }
 started=$(date +%s)
 
@@ -32,7 +34,7 @@ if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
   say "building (release)"
   cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >>"$log"
   cmake --build build/native -j "$JOBS" --target kt_gen kt_bench kartoteka-server >>"$log"
-  if has browser || has sync; then
+  if has browser || has phone || has sync; then
     [ -f third_party/imgui/imgui.cpp ] || { say "no ImGui source in third_party/: run shell/setup.sh"; exit 1; }
     JOBS="$JOBS" shell/build.sh web >>"$log"
   fi
@@ -74,7 +76,7 @@ if has native; then
 fi
 
 # --- peers and the browser ----------------------------------------------------------------------------------
-if has peers || has browser || has sync; then
+if has peers || has browser || has phone || has sync; then
   if [ ! -f bench/peers/node_modules/.package-lock.json ] || [ bench/peers/package.json -nt bench/peers/node_modules/.package-lock.json ]; then
     say "installing the peers (bench/peers)"
     npm install --prefix bench/peers --no-audit --no-fund --ignore-scripts >>"$log" 2>&1
@@ -92,6 +94,14 @@ if has browser || has peers; then
   say "browser: $what"
   node bench/browser.mjs --data "$out" --only "$what" --runs 3 --records "${BENCH_RECORDS:-100000}" >>"$results" 2>>"$log" ||
     say "browser benchmarks failed (see $log); their rows stay 'not measured yet'"
+fi
+if has phone; then
+  # The same code as a phone (issue 22): 390×844, DPR 3, touch, the page's CPU throttled 4× through the
+  # DevTools protocol; figures phone_*. The Dexie puts run in a page under the same throttling.
+  what="cold10k,durable,card300,list100k,puts"
+  say "phone: $what"
+  node bench/browser.mjs --device phone --data "$out" --only "$what" --runs 3 >>"$results" 2>>"$log" ||
+    say "phone benchmarks failed (see $log); their rows stay 'not measured yet'"
 fi
 
 if has sync; then

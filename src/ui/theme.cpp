@@ -48,17 +48,23 @@ const ImWchar* symbol_ranges() {
   return kRanges;
 }
 
+// Horizontal oversampling (glyphs rasterised at twice the width, for sharper text at fractional positions)
+// pays off at 1-1.5 device pixels per CSS pixel; at 2 and more (phones: 3) a pixel is too small to see the
+// difference, and it doubles the rasterising of the font atlas (which took ~250 ms of a phone's start at DPR 3
+// with the CPU throttled 4×: bench/browser.mjs --device phone).
+int oversample_h() { return g_scale >= 2.0f ? 1 : 2; }
+
 ImFont* add_font(const std::string& dir, const char* file, float size) {
   ImGuiIO& io = ImGui::GetIO();
   ImFontConfig cfg;
-  cfg.OversampleH = 2;
+  cfg.OversampleH = oversample_h();
   cfg.OversampleV = 1;
   cfg.PixelSnapH = false;
   ImFont* f = io.Fonts->AddFontFromFileTTF((dir + "/" + file).c_str(), size, &cfg, text_ranges());
   if (!f) return nullptr;
   ImFontConfig merge;
   merge.MergeMode = true;
-  merge.OversampleH = 2;
+  merge.OversampleH = oversample_h();
   merge.GlyphMinAdvanceX = size * 0.6f;
   io.Fonts->AddFontFromFileTTF((dir + "/Symbols.ttf").c_str(), size, &merge, symbol_ranges());
   // The icons (src/ui/icons.hpp), a little larger than the text and sitting on its middle.
