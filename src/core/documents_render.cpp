@@ -275,15 +275,6 @@ std::string money_in_words(const Money& m, Lang lang) {
 
 namespace {
 
-const char* kRuMonthsGenitive[] = {"января", "февраля", "марта",    "апреля",  "мая",    "июня",
-                                   "июля",   "августа", "сентября", "октября", "ноября", "декабря"};
-const char* kRuMonths[] = {"январь", "февраль", "март",     "апрель",  "май",    "июнь",
-                           "июль",   "август",  "сентябрь", "октябрь", "ноябрь", "декабрь"};
-const char* kRuMonthsShort[] = {"янв", "фев", "мар", "апр", "мая", "июн",
-                                "июл", "авг", "сен", "окт", "ноя", "дек"};
-const char* kEnMonths[] = {"January", "February", "March",     "April",   "May",      "June",
-                           "July",    "August",   "September", "October", "November", "December"};
-const char* kEnMonthsShort[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 const char* kRuWeekdays[] = {"воскресенье", "понедельник", "вторник", "среда", "четверг", "пятница", "суббота"};
 const char* kRuWeekdaysShort[] = {"вс", "пн", "вт", "ср", "чт", "пт", "сб"};
 const char* kEnWeekdays[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
@@ -328,9 +319,9 @@ std::string format_date_pattern(const std::string& pattern, std::int64_t local_m
       case 'n': out += std::to_string(d.month); break;
       case 'Y': out += std::to_string(d.year); break;
       case 'y': out += two_digits(((d.year % 100) + 100) % 100); break;
-      case 'F': out += ru ? kRuMonthsGenitive[d.month - 1] : kEnMonths[d.month - 1]; break;
-      case 'f': out += ru ? kRuMonths[d.month - 1] : kEnMonths[d.month - 1]; break;
-      case 'M': out += ru ? kRuMonthsShort[d.month - 1] : kEnMonthsShort[d.month - 1]; break;
+      case 'F': out += month_word(d.month, lang, MonthForm::OfDay); break;
+      case 'f': out += ru ? fold(month_word(d.month, lang, MonthForm::Name)) : month_word(d.month, lang, MonthForm::Name); break;
+      case 'M': out += month_word(d.month, lang, MonthForm::Short); break;
       case 'l': out += ru ? kRuWeekdays[weekday] : kEnWeekdays[weekday]; break;
       case 'D': out += ru ? kRuWeekdaysShort[weekday] : kEnWeekdaysShort[weekday]; break;
       case 'H': out += two_digits(hour); break;

@@ -104,6 +104,8 @@ const char* kMonthsRu[] = {"Январь", "Февраль", "Март",     "А
                            "Июль",   "Август",  "Сентябрь", "Октябрь", "Ноябрь", "Декабрь"};
 const char* kMonthsRuOf[] = {"января", "февраля", "марта",    "апреля",  "мая",    "июня",
                              "июля",   "августа", "сентября", "октября", "ноября", "декабря"};
+const char* kMonthsRuShort[] = {"янв", "фев", "мар", "апр", "мая", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"};
+const char* kMonthsEnShort[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 const char* kWeekdaysRu[] = {"Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"};
 const char* kWeekdaysEn[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
@@ -228,6 +230,17 @@ bool parse_user_datetime(const std::string& text, DateTime* out) {
   if (!parse_user_date(date, &t.date)) return false;
   *out = t;
   return true;
+}
+
+const char* month_word(int month, Lang lang, MonthForm form) {
+  const int m = std::clamp(month, 1, 12) - 1;
+  const bool ru = lang == Lang::Ru;
+  switch (form) {
+    case MonthForm::Name: return ru ? kMonthsRu[m] : kMonthsEnFull[m];
+    case MonthForm::OfDay: return ru ? kMonthsRuOf[m] : kMonthsEnFull[m];
+    case MonthForm::Short: return ru ? kMonthsRuShort[m] : kMonthsEnShort[m];
+  }
+  return "";
 }
 
 std::string month_name(int month, Lang lang) {

@@ -41,6 +41,10 @@ bool parse_user_datetime(const std::string& text, DateTime* out);
 // aloud ("24 декабря 2026" / "December 24, 2026"), the short weekday name (0 = Monday: "Пн" / "Mon"), and
 // the weekday a week starts on (0 = Monday in Russian, 6 = Sunday in English).
 std::string month_name(int month, Lang lang);
+// The words of a month (1..12), one table for the app and the documents: its name ("Декабрь" / "December"),
+// the form after a day ("декабря" / "December"), the short one ("дек" / "Dec").
+enum class MonthForm { Name, OfDay, Short };
+const char* month_word(int month, Lang lang, MonthForm form);
 std::string spoken_date(const Date& d, Lang lang);
 std::string weekday_short(int weekday, Lang lang);
 int first_weekday(Lang lang);
