@@ -358,7 +358,7 @@ void draw_composer(CardContext& c, float width) {
     if (on) dl->AddRectFilled(ImVec2(a.x + px(4), a.y + tab_h - px(2)), ImVec2(a.x + w - px(4), a.y + tab_h), color::kAccent);
     const ImU32 col = !t.enabled ? color::rgb(0xb0b6bc) : on ? color::kText : color::kLink;
     dl->AddText(ImVec2(a.x + px(6), a.y + (tab_h - ImGui::GetTextLineHeight()) / 2), col, text.c_str());
-    SemNode& n = sem_item(t.id, on ? "tab" : "button", t.label);
+    SemNode& n = sem_item(t.id, "button", t.label);  // buttons: the card's tabs are the tabs
     n.selected = on;
     n.disabled = !t.enabled;
     if (t.enabled) sem_href(n, t.href);

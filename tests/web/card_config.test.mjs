@@ -33,6 +33,7 @@ async function switchUser(page, id) {
 // Creates a list field in section `section` of the open card; returns its id.
 async function createListField(page, section, name, options) {
   const before = (await state(page)).card.sections.find((s) => s.id === section).fields;
+  await scrollTo(page, { id: `secedit:${section}` }, FIELDS);
   await click(page, { id: `secedit:${section}` });
   await scrollTo(page, { id: `createfield:${section}` }, FIELDS);
   await click(page, { id: `createfield:${section}` });
