@@ -401,6 +401,43 @@ void draw_tabs(CardContext& c, float width) {
 }
 
 // The "Links" tab: what this item points at, and what points at it.
+// A linked item: its name as a link that opens it, then its stage (a chip) and its amount, those the viewer
+// may see, so that the tab answers "where does it stand" without opening each.
+void link_line(CardContext& c, const Item& target) {
+  const Workspace& ws = c.ws;
+  const Schema& s = ws.schema();
+  if (link(ws.display_name(target), "link:" + target.id, color::kLink)) {
+    c.view.item = target.id;
+    c.view.tab = "main";
+    c.edit.close();
+    c.out.navigated = true;
+  }
+  if (!can_act(s, c.env.user, target, Action::Read)) return;
+  std::string said;
+  const FieldDef* stage = s.field(target.entity, "STAGE_ID");
+  if (stage && can_see_field(s, c.env.user, *stage)) {
+    const Pipeline* p = s.pipeline(target.entity, target.pipeline);
+    if (const Stage* st = p ? p->stage(target.get("STAGE_ID").str_or_empty()) : nullptr) {
+      ImGui::SameLine(0, px(12));
+      ImGui::PushFont(fonts().small);
+      chip(st->name.get(language()), parse_color(st->color), px(180));
+      ImGui::PopFont();
+      said = st->name.get(language());
+    }
+  }
+  for (const char* money : {"OPPORTUNITY", "AMOUNT"}) {
+    const FieldDef* f = s.field(target.entity, money);
+    if (!f || !can_see_field(s, c.env.user, *f)) continue;
+    const std::string text = format_value(ws, *f, target.get(f->id), language());
+    if (text.empty()) continue;
+    ImGui::SameLine(0, px(12));
+    ImGui::TextUnformatted(text.c_str());
+    said += (said.empty() ? "" : ", ") + text;
+    break;
+  }
+  if (!said.empty()) sem_item("linkinfo:" + target.id, "text", said);
+}
+
 void draw_links(CardContext& c, float width) {
   const Workspace& ws = c.ws;
   const Schema& s = ws.schema();
@@ -415,12 +452,7 @@ void draw_links(CardContext& c, float width) {
       any = true;
       const EntityType* et = s.entity(target->entity);
       caption(f->label.get(language()) + (et ? "  ·  " + et->name.get(language()) : ""));
-      if (link(ws.display_name(*target), "link:" + target->id, color::kLink)) {
-        c.view.item = target->id;
-        c.view.tab = "main";
-        c.edit.close();
-        c.out.navigated = true;
-      }
+      link_line(c, *target);
     }
   }
   if (!any) muted_text(tr("links.none"));
@@ -432,12 +464,7 @@ void draw_links(CardContext& c, float width) {
     if (!can_act(s, c.env.user, *it, Action::Read)) continue;
     const EntityType* et = s.entity(it->entity);
     caption(et ? et->name.get(language()) : it->entity);
-    if (link(ws.display_name(*it), "link:" + it->id, color::kLink)) {
-      c.view.item = it->id;
-      c.view.tab = "main";
-      c.edit.close();
-      c.out.navigated = true;
-    }
+    link_line(c, *it);
   }
   panel_end();
 }

@@ -47,8 +47,8 @@ export const tests = [
     },
   },
   {
-    name: "a conversion entry links to the item it names",
-    async fn({ browser, url }) {
+    name: "a conversion entry links to the item it names; Связи shows the linked items' stage",
+    async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser);
       await openItem(page, url, "L1");
       await click(page, { id: "action:convert" });
@@ -58,6 +58,12 @@ export const tests = [
       assertEq(s.card.entity, "deal", "the new deal opens");
       const entry = s.card.timeline.find((e) => e.kind === "conversion");
       assert(entry, "the deal's history has the conversion");
+      // Связи shows the lead with its stage.
+      await click(page, { id: "tab:links" });
+      const info = await find(page, { id: "linkinfo:L1" });
+      assert(info.name.length > 0, "the lead's stage is shown beside it: " + info.name);
+      await page.screenshot({ path: path.join(resultsDir, "links-tab.png") });
+      await click(page, { id: "tab:main" });
       await click(page, { id: "tl:open:timeline:" + entry.id });
       s = await state(page);
       assertEq(s.card.id, "L1", "the link opens the lead it names");
