@@ -279,12 +279,9 @@ void draw_action_bar(CardContext& c, float width, bool composer) {
   ActionsUi& ui = actions_ui(c.item.id);
   const Schema& s = c.ws.schema();
   // The buttons wrap where the width ends (a phone, a narrow column).
-  const float x0 = ImGui::GetCursorPosX();
-  const float right = ImGui::GetCursorScreenPos().x + width;
-  bool first = true;
+  FlowRow row(ImGui::GetCursorScreenPos().x + width, ImGui::GetCursorPosX());
   auto next = [&](const std::string& label) {
-    if (!first) flow(button_width(label), right, x0);
-    first = false;
+    row.next(button_width(label));
     return label;
   };
   if (c.can_edit_item && !composer) {
@@ -333,18 +330,12 @@ void draw_composer(CardContext& c, float width) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   ImGui::PushFont(fonts().small);
   const float right = ImGui::GetCursorScreenPos().x + inner;
-  const float x0 = ImGui::GetCursorPosX();
+  FlowRow row(right, ImGui::GetCursorPosX(), px(2));
   const float tab_h = touch_height(px(30));
-  bool first = true;
   for (const Tab& t : tabs) {
     const std::string text = std::string(t.icon) + " " + t.label;
     const float w = text_width(text) + px(12);
-    if (!first) {
-      // Side by side while they fit.
-      if (ImGui::GetItemRectMax().x + px(2) + w <= right) ImGui::SameLine(0, px(2));
-      else ImGui::SetCursorPosX(x0);
-    }
-    first = false;
+    row.next(w);
     const ImVec2 a = ImGui::GetCursorScreenPos();
     if (!t.enabled) ImGui::BeginDisabled();
     const bool clicked = ImGui::InvisibleButton(t.id, ImVec2(w, tab_h));

@@ -546,18 +546,17 @@ void draw_entity_list(const Workspace& ws, const UiEnv& env, ViewState& view, Ed
   ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(color::kMuted), tr("list.count"), static_cast<int>(ids.size()));
   sem_item("list:count", "status", std::to_string(ids.size()));
   ImGui::PopFont();
-  bool first = true;  // the first control after the title starts a line of its own on a phone
+  // The controls follow the title (on a phone, on a line of their own), wrapping where the width ends.
+  FlowRow row(right, margin);
   auto next = [&](float w) {
-    if (first && phone) {
+    if (!row.started() && phone) {
       ImGui::Dummy(ImVec2(0, px(2)));
       ImGui::SetCursorPosX(margin);
-    } else if (first) {
+    } else if (!row.started()) {
       ImGui::SameLine(0, px(24));
       ImGui::SetCursorPosY(ImGui::GetCursorPosY() - px(8));
-    } else {
-      flow(w, right, margin);
     }
-    first = false;
+    row.next(w);
   };
   if (et->has_stages) {
     next(button_width(tr("list.mode_list")) + button_width(tr("list.mode_kanban")) + px(4));

@@ -638,12 +638,10 @@ void draw_settings(const Workspace& ws, const UiEnv& env, ViewState& view, UiOut
                         {"data", "settings.data", admin}};
   ImGui::SetCursorPosX(margin);
   // The page buttons wrap where the width ends (a tablet, a phone).
-  const float right = ImGui::GetCursorScreenPos().x + width;
-  bool first = true;
+  FlowRow row(ImGui::GetCursorScreenPos().x + width, margin);
   for (const auto& p : pages) {
     if (!p.allowed) continue;
-    if (!first) flow(button_width(tr(p.key)), right, margin);
-    first = false;
+    row.next(button_width(tr(p.key)));
     if (button(tr(p.key), "settingspage:" + std::string(p.id), view.settings == p.id)) {
       view.settings = p.id;
       out.navigated = true;

@@ -61,6 +61,9 @@ std::string pipeline_name(const Workspace& ws, const Item& item, const Value& v)
   return p ? p->name.get(language()) : v.str_or_empty();
 }
 
+// A communication's channel: call, email, sms, whatsapp.
+std::string channel_of(const TimelineEntry& e) { return str_of(json::parse(e.payload, nullptr, false), "channel", "call"); }
+
 ImU32 dot_color(const Workspace& ws, const Item& item, const TimelineEntry& e) {
   switch (e.kind) {
     case TimelineKind::Created:
@@ -81,7 +84,7 @@ ImU32 dot_color(const Workspace& ws, const Item& item, const TimelineEntry& e) {
     case TimelineKind::Linked:
     case TimelineKind::Unlinked: return color::rgb(0x2067b0);
     case TimelineKind::Communication: {
-      const std::string ch = str_of(json::parse(e.payload, nullptr, false), "channel", "call");
+      const std::string ch = channel_of(e);
       return ch == "email" ? color::rgb(0x3b8ad9) : ch == "sms" ? color::rgb(0x26a69a)
              : ch == "whatsapp" ? color::rgb(0x25b35a) : color::rgb(0x00a2c7);
     }
@@ -301,7 +304,7 @@ const char* kind_icon(const TimelineEntry& e) {
     case TimelineKind::TodoPlanned: return icon::kTodo;
     case TimelineKind::TodoCompleted: return icon::kTodoDone;
     case TimelineKind::Communication: {
-      const std::string ch = str_of(json::parse(e.payload, nullptr, false), "channel", "call");
+      const std::string ch = channel_of(e);
       return ch == "email" ? icon::kEmail : ch == "sms" ? icon::kSms : ch == "whatsapp" ? icon::kWhatsApp : icon::kCall;
     }
     case TimelineKind::Conversion: return icon::kConvert;
@@ -366,22 +369,24 @@ void draw_entry(const Workspace& ws, const Item& item, const TimelineEntry& e, c
   float right_w = meta_w;
   // The actions, drawn where they are (transparent while the mouse is elsewhere, so that a screen reader and
   // a keyboard still find them); measured first so that the title leaves them room.
+  enum class Act { Pin, Note, Download, Edit, Delete };
   struct Action {
     std::string label, id;
     ImU32 hot;
+    Act act;
   };
   std::vector<Action> actions;
   if (acting) {
-    actions.push_back({e.pinned ? tr("tl.unpin") : tr("tl.pin"), "tl:pin:" + e.id, color::kLink});
-    actions.push_back({e.note.empty() ? tr("tl.add_note") : tr("tl.edit_note"), "tl:note:" + e.id, color::kLink});
+    actions.push_back({e.pinned ? tr("tl.unpin") : tr("tl.pin"), "tl:pin:" + e.id, color::kLink, Act::Pin});
+    actions.push_back({e.note.empty() ? tr("tl.add_note") : tr("tl.edit_note"), "tl:note:" + e.id, color::kLink, Act::Note});
     if (e.kind == TimelineKind::Document) {
       const std::string doc = str_of(json::parse(e.payload, nullptr, false), "document");
       for (const auto& d : item.documents)
-        if (d.id == doc) actions.push_back({tr("doc.download"), "tl:download:" + e.id, color::kLink});
+        if (d.id == doc) actions.push_back({tr("doc.download"), "tl:download:" + e.id, color::kLink, Act::Download});
     }
     if (e.kind == TimelineKind::Comment && e.author == env.user) {
-      actions.push_back({tr("tl.edit"), "tl:edit:" + e.id, color::kLink});
-      actions.push_back({tr("tl.delete"), "tl:delete:" + e.id, color::kError});
+      actions.push_back({tr("tl.edit"), "tl:edit:" + e.id, color::kLink, Act::Edit});
+      actions.push_back({tr("tl.delete"), "tl:delete:" + e.id, color::kError, Act::Delete});
     }
   }
   ImGui::PushFont(fonts().small);
@@ -395,8 +400,7 @@ void draw_entry(const Workspace& ws, const Item& item, const TimelineEntry& e, c
   ImGui::PushFont(fonts().medium);
   const float title_w = std::max(px(40), inner - right_w - px(12));
   if (const Item* named = named_item(ws, env, e)) {
-    const std::string shown = text_width(title) > title_w ? title : title;
-    if (link(shown, "tl:open:" + node_id, color::kLink)) out.open_item = named->id;
+    if (link(title, "tl:open:" + node_id, color::kLink)) out.open_item = named->id;
   } else {
     text_clipped(title, title_w, color::kText);
   }
@@ -410,25 +414,28 @@ void draw_entry(const Workspace& ws, const Item& item, const TimelineEntry& e, c
       ImGui::SetCursorScreenPos(ImVec2(x, y));
       const ImU32 col = visible ? a.hot : color::rgb(0xffffff, 0);
       if (link(a.label, a.id, col)) {
-        if (a.id.rfind("tl:pin:", 0) == 0) out.commands.push_back(PinEntry{item.id, e.id, !e.pinned});
-        else if (a.id.rfind("tl:note:", 0) == 0) {
-          ui.noting = e.id;
-          ui.note_text = e.note;
-        } else if (a.id.rfind("tl:download:", 0) == 0) {
-          const std::string doc = str_of(json::parse(e.payload, nullptr, false), "document");
-          for (const auto& d : item.documents)
-            if (d.id == doc) out.download = UiOutput::Download{d.title + ".html", "text/html", d.html};
-        } else if (a.id.rfind("tl:edit:", 0) == 0) {
-          ui.editing = e.id;
-          ui.edit_text = e.text;
-        } else if (a.id.rfind("tl:delete:", 0) == 0) {
-          out.commands.push_back(EditComment{item.id, e.id, {}, true});
+        switch (a.act) {
+          case Act::Pin: out.commands.push_back(PinEntry{item.id, e.id, !e.pinned}); break;
+          case Act::Note:
+            ui.noting = e.id;
+            ui.note_text = e.note;
+            break;
+          case Act::Download: {
+            const std::string doc = str_of(json::parse(e.payload, nullptr, false), "document");
+            for (const auto& d : item.documents)
+              if (d.id == doc) out.download = UiOutput::Download{d.title + ".html", "text/html", d.html};
+            break;
+          }
+          case Act::Edit:
+            ui.editing = e.id;
+            ui.edit_text = e.text;
+            break;
+          case Act::Delete: out.commands.push_back(EditComment{item.id, e.id, {}, true}); break;
         }
       }
       x = ImGui::GetItemRectMax().x + px(14);
     }
   };
-  const float right_x = x0 + inner - right_w;
   const float small_y = y0 + (line1_h - small_h) / 2;
   if (inline_actions && hovered && !actions.empty()) {
     draw_actions(x0 + inner - actions_w + px(14), small_y, true);
@@ -437,7 +444,6 @@ void draw_entry(const Workspace& ws, const Item& item, const TimelineEntry& e, c
     text_clipped(meta, meta_w, color::kMuted);
     if (inline_actions && !actions.empty()) draw_actions(x0 + inner - actions_w + px(14), small_y, false);
   }
-  (void)right_x;
   ImGui::PopFont();
 
   // Line 2: the detail (a comment's whole text), the note, the editors.

@@ -124,12 +124,17 @@ void same_line_if_fits(const std::string& next_label) {
     ImGui::SameLine();
 }
 
-void flow(float next_width, float right, float wrap_x) {
-  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + next_width <= right) {
-    ImGui::SameLine();
+void FlowRow::next(float width) {
+  if (!started_) {
+    started_ = true;
+    return;
+  }
+  const float gap = gap_ < 0 ? ImGui::GetStyle().ItemSpacing.x : gap_;
+  if (ImGui::GetItemRectMax().x + gap + width <= right_) {
+    ImGui::SameLine(0, gap);
   } else {
     ImGui::Dummy(ImVec2(0, px(2)));
-    ImGui::SetCursorPosX(wrap_x);
+    ImGui::SetCursorPosX(wrap_x_);
   }
 }
 

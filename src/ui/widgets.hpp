@@ -25,9 +25,19 @@ bool danger_button(const std::string& label, const std::string& sem_id, bool sub
 void same_line_if_fits(const std::string& next_label);
 // The width button() takes for `label`.
 float button_width(const std::string& label);
-// Before the next item of a toolbar that wraps: on the same line when `next_width` still fits before
-// `right` (screen x), else on a new line starting at `wrap_x` (window-local x).
-void flow(float next_width, float right, float wrap_x);
+// A row of items that wraps (a toolbar, an action bar, tabs): call next(width) before each item; the first
+// stays where the cursor is, the others go on the same line while they fit before `right` (screen x), else on
+// a new line at `wrap_x` (window-local x). `gap` is the space between items (the style's when negative).
+class FlowRow {
+ public:
+  FlowRow(float right, float wrap_x, float gap = -1) : right_(right), wrap_x_(wrap_x), gap_(gap) {}
+  void next(float width);
+  bool started() const { return started_; }
+
+ private:
+  float right_, wrap_x_, gap_;
+  bool started_ = false;
+};
 // A button showing a symbol (↺, …), named by `name` for screen readers and in its tooltip; on a phone at
 // least 44 CSS pixels high, as a finger needs.
 bool symbol_button(const char* symbol, const std::string& name, const std::string& id, bool enabled = true);

@@ -46,23 +46,13 @@ async function tap(page, query) {
   return n;
 }
 
-// A swipe with one finger from (x, y) by dy, through the DevTools protocol's touch events.
-async function swipe(page, x, y, dy) {
+// A swipe with one finger from (x, y) by (dx, dy), through the DevTools protocol's touch events.
+async function swipe(page, x, y, dx, dy) {
   const cdp = await page.context().newCDPSession(page);
   const steps = 8;
   await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x, y }] });
   for (let i = 1; i <= steps; i++)
-    await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [{ x, y: y + (dy * i) / steps }] });
-  await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
-  await cdp.detach();
-  await frames(page, 3);
-}
-
-async function swipeSideways(page, x, y, dx) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x, y }] });
-  for (let i = 1; i <= 8; i++)
-    await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [{ x: x + (dx * i) / 8, y }] });
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [{ x: x + (dx * i) / steps, y: y + (dy * i) / steps }] });
   await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
   await cdp.detach();
   await frames(page, 3);
@@ -77,7 +67,7 @@ async function reveal(page, query) {
     const n = (await semantics(page)).find(match);
     if (inView(n)) return n;
     // Content below the fold moves up with a swipe upwards.
-    await swipe(page, width / 2, height * 0.7, n && n.y < 0 ? height * 0.3 : -height * 0.35);
+    await swipe(page, width / 2, height * 0.7, 0, n && n.y < 0 ? height * 0.3 : -height * 0.35);
   }
   return find(page, query, { timeout: 100 });
 }
@@ -136,7 +126,7 @@ export const tests = [
       // The bar shows the current stage; "В работе" further right comes into view with a sideways swipe.
       const bar = await find(page, { role: "radio", name: "Подготовка документов" });
       for (let i = 0; i < 4 && !(await semantics(page)).some((n) => n.role === "radio" && n.name === "В работе" && n.w > 60); i++)
-        await swipeSideways(page, 300, bar.y + bar.h / 2, -150);
+        await swipe(page, 300, bar.y + bar.h / 2, -150, 0);
       await page.screenshot({ path: path.join(resultsDir, "phone-journey-stages.png") });
       await tap(page, { role: "radio", name: "В работе" });
       s = await state(page);
@@ -163,7 +153,7 @@ export const tests = [
       assert(s.card.todos.some((t) => t.subject === "Позвонить с телефона"), "the to-do is planned");
 
       // Comment in the History tab.
-      await swipe(page, 195, 300, 600);
+      await swipe(page, 195, 300, 0, 600);
       await tap(page, { id: "tab:history" });
       await tap(page, { id: "tl:composer" });
       await typeText(page, "Написано с телефона");
@@ -173,7 +163,7 @@ export const tests = [
       await page.screenshot({ path: path.join(resultsDir, "phone-journey-history.png") });
 
       // Create a deal with the floating button.
-      await swipe(page, 195, 300, 600);
+      await swipe(page, 195, 300, 0, 600);
       await tap(page, { id: "nav:back" });
       await tap(page, { id: "action:create" });
       await checkScreen(page, resultsDir, "phone-create-dialog.png");

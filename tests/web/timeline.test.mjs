@@ -29,7 +29,7 @@ export const tests = [
     },
   },
   {
-    name: "the composer's Звонок tab hands the client's number to the phone and opens the call log; Письмо the e-mail",
+    name: "the composer's Звонок tab hands the client's number to the phone and opens the call log; Письмо, SMS, WhatsApp, Документ their forms",
     async fn({ browser, url }) {
       const { context, page } = await newPage(browser);
       await openItem(page, url, "D2");
@@ -43,6 +43,15 @@ export const tests = [
       await click(page, { role: "button", name: "Письмо" });
       await find(page, { id: "comm:subject" });
       await click(page, { id: "comm:cancel" });
+      // SMS and WhatsApp open their message forms; Документ the document dialog.
+      for (const [tab, title] of [["SMS", "SMS"], ["WhatsApp", "WhatsApp"]]) {
+        await click(page, { role: "button", name: tab });
+        await find(page, { role: "dialog", name: new RegExp("^" + title) });
+        await find(page, { id: "comm:body" });
+        await click(page, { id: "comm:cancel" });
+      }
+      await click(page, { role: "button", name: "Документ" });
+      await find(page, { role: "dialog", name: /Документ/ });
       await context.close();
     },
   },
