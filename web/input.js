@@ -310,6 +310,7 @@ Module.ktInput = (function () {
     if (!t) return;
     var p = cssPoint(t.clientX, t.clientY);
     clearTimeout(touch.timer);
+    if (touch.scrolling) Module._kt_touch_scroll_end();
     if (e.type === "touchcancel") {
       if (touch.pressed) Module._kt_pointer(touch.x, touch.y, 2);
     } else if (!touch.scrolling) {

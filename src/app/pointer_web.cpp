@@ -8,6 +8,7 @@
 #include "app/idle.hpp"
 #include "app/pointer.hpp"
 #include "ui/semantics.hpp"
+#include "ui/theme.hpp"
 
 namespace {
 
@@ -100,11 +101,18 @@ EMSCRIPTEN_KEEPALIVE void kt_pointer(double x, double y, int phase) {
 
 // A finger moved by (dx, dy) CSS pixels in scrolling mode: the content follows the finger.
 EMSCRIPTEN_KEEPALIVE void kt_touch_scroll(double dx, double dy) {
-  // One ImGui wheel step scrolls 5 lines of the window's font (imgui.cpp, UpdateMouseWheel).
+  // One ImGui wheel step scrolls 5 lines of the window's font down, 2 sideways (imgui.cpp, UpdateMouseWheel).
   ImFont* font = ImGui::GetIO().Fonts->Fonts.empty() ? nullptr : ImGui::GetIO().Fonts->Fonts[0];
-  const double step = 5.0 * (font ? font->FontSize : 16.0 * dpr());
-  g_wheel_x += static_cast<float>(dx * dpr() / step);
-  g_wheel_y += static_cast<float>(dy * dpr() / step);
+  const double line = font ? font->FontSize : 16.0 * dpr();
+  g_wheel_x += static_cast<float>(dx * dpr() / (2.0 * line));
+  g_wheel_y += static_cast<float>(dy * dpr() / (5.0 * line));
+  kt::ui::set_finger_scrolling(true);
+  kt::app::wake();
+}
+
+// The scrolling finger lifted (or the touch was cancelled): what snaps settles now.
+EMSCRIPTEN_KEEPALIVE void kt_touch_scroll_end() {
+  kt::ui::set_finger_scrolling(false);
   kt::app::wake();
 }
 

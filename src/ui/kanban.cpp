@@ -3,12 +3,15 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "core/format.hpp"
 #include "core/rights.hpp"
 #include "ui/create_dialog.hpp"
 #include "ui/i18n.hpp"
+#include "ui/redraw.hpp"
 #include "ui/semantics.hpp"
 #include "ui/stage_move.hpp"
 #include "ui/theme.hpp"
@@ -113,6 +116,56 @@ void draw_card(const Workspace& ws, const UiEnv& env, const Item& it, const Pipe
   ImGui::PopID();
 }
 
+// A phone's board shows one column at a time with the next one peeking; a swipe sideways settles on a
+// column's left edge once the finger lifts (further on when the finger moved the board more than a sixth of a
+// column, back otherwise), and a card dragged (after a long press) to the board's edge scrolls it there.
+struct Snap {
+  bool scrolling = false;  // a finger was scrolling on the last frame
+  bool dragging = false;   // a card was being dragged on the last frame
+  float start = 0;         // the board's scroll when the finger started
+  float target = -1;       // where the board is settling, or -1
+};
+
+void settle(Snap& s, float pitch) {
+  ImGuiWindow* w = ImGui::GetCurrentWindow();
+  const float x = w->Scroll.x, max_x = w->ScrollMax.x;
+  const bool finger = finger_scrolling();
+  const ImGuiPayload* pl = ImGui::GetDragDropPayload();
+  const bool dragging = pl && pl->IsDataType("kt-card");
+  if (finger && !s.scrolling) s.start = x;
+  if (finger || dragging) s.target = -1;
+  // After a drag the board settles too, on touch screens (a desktop's mouse leaves it where it is).
+  const bool dropped = !dragging && s.dragging && form_factor() != FormFactor::Desktop;
+  if ((!finger && s.scrolling) || dropped) {
+    const float moved = s.dragging ? 0 : x - s.start;
+    float col = std::round(x / pitch);
+    if (moved > pitch / 6) col = std::ceil(x / pitch);
+    else if (moved < -pitch / 6) col = std::floor(x / pitch);
+    s.target = std::clamp(col * pitch, 0.0f, max_x);
+  }
+  s.scrolling = finger;
+  s.dragging = dragging;
+  if (dragging) {
+    // Near an edge the board scrolls towards it, faster the nearer the finger.
+    const float edge = px(40), mx = ImGui::GetIO().MousePos.x;
+    const float left = w->InnerRect.Min.x, right = w->InnerRect.Max.x;
+    float v = 0;
+    if (mx < left + edge) v = -(left + edge - mx) / edge;
+    else if (mx > right - edge) v = (mx - (right - edge)) / edge;
+    if (v != 0) {
+      ImGui::SetScrollX(std::clamp(x + v * px(14), 0.0f, max_x));
+      request_animation();
+    }
+  } else if (s.target >= 0) {
+    // A third of the way each frame, never slower than 4 pixels: ~8 frames for a column.
+    const float d = s.target - x;
+    const float next = std::abs(d) <= px(4) ? s.target : x + std::copysign(std::max(std::abs(d) / 3, px(4)), d);
+    ImGui::SetScrollX(next);
+    if (next == s.target) s.target = -1;
+    request_animation();
+  }
+}
+
 }  // namespace
 
 void draw_kanban(const Workspace& ws, const UiEnv& env, ViewState& view, EditState& edit, UiOutput& out,
@@ -121,11 +174,14 @@ void draw_kanban(const Workspace& ws, const UiEnv& env, ViewState& view, EditSta
   const Pipeline* p = ws.schema().pipeline(view.entity, view.board_pipeline);
   if (!p) return;
   group(ws, ids, generation, p->id, board);
-  const float col_w = px(272);
+  // A phone's column fills the screen but for a strip of the next one.
+  const float col_w = is_phone() ? std::max(px(220), width - px(40)) : px(272);
   const float gap = px(12);
   const float card_h = px(112);
   const bool can_create = can_add(ws.schema(), env.user, view.entity, p->id);
   ImGui::BeginChild("board", ImVec2(width, height), false, ImGuiWindowFlags_HorizontalScrollbar | ImGuiWindowFlags_NoBackground);
+  static Snap snap;
+  settle(snap, col_w + gap);
   for (size_t ci = 0; ci < p->stages.size(); ++ci) {
     const Stage& st = p->stages[ci];
     if (ci) ImGui::SameLine(0, gap);

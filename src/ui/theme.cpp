@@ -166,6 +166,12 @@ FormFactor form_factor() {
 void apply_form_factor_style() { ImGui::GetStyle().ScrollbarSize = is_phone() ? px(5) : px(12); }
 
 float touch_height(float desktop) { return is_phone() ? std::max(desktop, px(44)) : desktop; }
+
+namespace {
+bool g_finger_scrolling = false;
+}  // namespace
+void set_finger_scrolling(bool on) { g_finger_scrolling = on; }
+bool finger_scrolling() { return g_finger_scrolling; }
 const Fonts& fonts() { return g_fonts; }
 
 ImU32 parse_color(const std::string& hex, unsigned alpha) {

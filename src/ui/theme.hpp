@@ -32,6 +32,10 @@ inline bool is_phone() { return form_factor() == FormFactor::Phone; }
 void apply_form_factor_style();
 // The least height of a control a finger must hit: 44 CSS pixels on a phone, the desktop's own otherwise.
 float touch_height(float desktop);
+// Whether a finger is scrolling the page now (set by the platform's touch handling, app/pointer_web.cpp):
+// rows that settle on a boundary (the kanban's columns) snap once it lifts.
+void set_finger_scrolling(bool on);
+bool finger_scrolling();
 
 // The palette: a light, calm card in the spirit of the reference product.
 namespace color {

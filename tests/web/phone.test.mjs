@@ -58,6 +58,30 @@ async function swipe(page, x, y, dx, dy) {
   await frames(page, 3);
 }
 
+// A long press on (x, y), then the finger moves to each point of `path` in turn (holding `hold` ms at each),
+// and lifts: a drag as a phone's user makes it. (While a finger holds the button the app always has input
+// pending, so this waits by the clock, not with frames().)
+async function longPressDrag(page, x, y, path, hold = 300) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x, y }] });
+  await page.waitForTimeout(700);
+  let at = { x, y };
+  for (const to of path) {
+    for (let i = 1; i <= 6; i++)
+      await cdp.send("Input.dispatchTouchEvent", { type: "touchMove",
+        touchPoints: [{ x: at.x + ((to.x - at.x) * i) / 6, y: at.y + ((to.y - at.y) * i) / 6 }] });
+    at = to;
+    await page.waitForTimeout(100);
+    if (to.until) {
+      const t0 = Date.now();
+      while (!(await to.until()) && Date.now() - t0 < 8000) await page.waitForTimeout(50);
+    } else await page.waitForTimeout(hold);
+  }
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+  await cdp.detach();
+  await frames(page, 3);
+}
+
 async function reveal(page, query) {
   const { width, height } = page.viewportSize();
   const inView = (n) => n && n.h > 4 && n.y >= 0 && n.y + n.h <= height && n.x >= 0 && n.x + n.w <= width;
@@ -102,6 +126,56 @@ export const tests = [
         }
         await context.close();
       }
+    },
+  },
+  {
+    name: "on a phone the kanban shows a column at a time, settles on a column after a swipe, and a long press drags a deal",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser, PHONE);
+      await open(page, url, "#/kanban/deal/0");
+      const column = (id) => find(page, { id: "kanban:drop:" + id });
+      const first = await column("NEW");
+      assert(first.w > 300, "a column nearly fills the phone's width: " + first.w);
+      // Settled: the column's left edge where the first one's was, the whole column on the screen.
+      const settled = async (id) => {
+        for (let i = 0; i < 40; i++) {
+          const c = await column(id).catch(() => null);
+          if (c && Math.abs(c.x - first.x) < 2 && Math.abs(c.w - first.w) < 2) return c;
+          await frames(page, 2);
+        }
+        throw new Error(`the board did not settle on ${id}: ` + JSON.stringify(await column(id).catch(() => null)));
+      };
+      // A swipe of a third of a column goes on to the next one; a short one back stays there.
+      await swipe(page, 300, 600, -first.w / 3, 0);
+      await settled("PREPARATION");
+      await page.screenshot({ path: path.join(resultsDir, "phone-kanban-swiped.png") });
+      await swipe(page, 100, 600, first.w / 10, 0);
+      await settled("PREPARATION");
+      await swipe(page, 100, 600, first.w / 3, 0);
+      await settled("NEW");
+      await swipe(page, 300, 600, -first.w / 3, 0);
+      await settled("PREPARATION");
+
+      // A long press on a deal and a drag to the screen's right edge scroll the board; let go over the next
+      // column and the deal moves there.
+      const count = async (id) => Number((await find(page, { id: "kanban:column:" + id })).value);
+      const [prep, invoice] = [await count("PREPARATION"), await count("PREPAYMENT_INVOICE")];
+      const card = await find(page, { role: "listitem", name: "Модернизация серверной" });
+      const { width } = page.viewportSize();
+      const y = card.y + card.h / 2;
+      await longPressDrag(page, card.x + card.w / 2, y, [
+        { x: width - 6, y, until: async () => (await column("PREPAYMENT_INVOICE")).x < width / 2 },
+        { x: width / 2, y },
+      ]);
+      const target = await settled("PREPAYMENT_INVOICE");
+      await page.screenshot({ path: path.join(resultsDir, "phone-kanban-dropped.png") });
+      assertEq(await count("PREPAYMENT_INVOICE"), invoice + 1, "one more deal in the next stage");
+      const moved = await find(page, { role: "listitem", name: "Модернизация серверной" });
+      assert(moved.x >= target.x && moved.x + moved.w <= target.x + target.w, "the deal is in that column now");
+      await swipe(page, 100, 600, first.w / 3, 0);
+      await settled("PREPARATION");
+      assertEq(await count("PREPARATION"), prep - 1, "and one fewer where it was");
+      await context.close();
     },
   },
   {
