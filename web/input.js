@@ -11,7 +11,8 @@
 //   [clipboard] copy/cut/paste DOM events and navigator.clipboard;
 //   [touch]     GLFW's touch listeners (which click at stale positions) are replaced: tap, drag to
 //               scroll, long press to hold;
-//   [resize]    window resizes and devicePixelRatio changes wake the loop (main_web.cpp fits the canvas).
+//   [resize]    window resizes and devicePixelRatio changes wake the loop (main_web.cpp fits the canvas);
+//   [keyboard]  the canvas follows the visual viewport, so that an on-screen keyboard covers nothing;
 Module.ktInput = (function () {
   "use strict";
   var canvas = null;
@@ -210,7 +211,7 @@ Module.ktInput = (function () {
   function place(x, y, lineHeight) {
     if (!bridge) return;
     bridge.style.left = Math.round(x) + "px";
-    bridge.style.top = Math.round(y) + "px";
+    bridge.style.top = Math.round(y + canvasTop) + "px";
     bridge.style.height = Math.max(1, Math.round(lineHeight)) + "px";
     bridge.style.fontSize = Math.max(1, Math.round(lineHeight * 0.8)) + "px";
   }
@@ -339,6 +340,30 @@ Module.ktInput = (function () {
     wake();
   }
 
+  // ---- [keyboard] ---------------------------------------------------------------------------------------
+  // An on-screen keyboard never covers the field being edited. Chrome on Android shrinks the layout viewport
+  // with the keyboard (index.html asks for interactive-widget=resizes-content), and the canvas with it;
+  // Safari on iOS shrinks only the visual viewport and pans it to the focused element. The canvas (and the
+  // accessibility mirror over it) follows the visual viewport, so the app lays out in what is visible, and
+  // scrolls the field being edited into it (keep_caret_in_view, src/app/text_input_web.cpp). Not while
+  // the page is pinch-zoomed: then the person looks at a part of the page on purpose.
+  var canvasTop = 0;
+  function fitVisualViewport() {
+    var vv = window.visualViewport;
+    if (!vv || !canvas) return;
+    var covered = vv.height < window.innerHeight - 1 && Math.abs(vv.scale - 1) < 0.01;
+    var top = covered ? Math.max(0, Math.round(vv.offsetTop)) : 0;
+    var height = covered ? Math.round(vv.height) + "px" : "";
+    var mirror = document.getElementById("a11y-mirror");
+    [canvas, mirror].forEach(function (el) {
+      if (!el) return;
+      el.style.top = top ? top + "px" : "";
+      el.style.height = height;
+    });
+    canvasTop = top;
+    wake();
+  }
+
   // ---- install ------------------------------------------------------------------------------------------
   function install() {
     canvas = Module.canvas;
@@ -395,7 +420,10 @@ Module.ktInput = (function () {
     if (window.ResizeObserver) new ResizeObserver(function () { wake(); }).observe(canvas);
     // An on-screen keyboard opening or closing (the page asks for the layout to shrink with it, see the
     // viewport meta of index.html).
-    if (window.visualViewport) window.visualViewport.addEventListener("resize", function () { wake(); });
+    if (window.visualViewport) {
+      window.visualViewport.addEventListener("resize", fitVisualViewport);
+      window.visualViewport.addEventListener("scroll", fitVisualViewport);
+    }
     watchPixelRatio();
   }
 

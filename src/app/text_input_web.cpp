@@ -2,9 +2,11 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
+#include "app/idle.hpp"
 #include "app/key_events.hpp"
 #include "app/text_input.hpp"
 #include "ui/semantics.hpp"
@@ -26,6 +28,50 @@ ImGuiInputTextState* active_text_state() {
   ImGuiContext* g = ImGui::GetCurrentContext();
   if (!g || g->ActiveId == 0 || g->InputTextState.ID != g->ActiveId) return nullptr;
   return &g->InputTextState;
+}
+
+// The field being edited stays in view. When a field becomes active or the screen changes size (a phone's
+// on-screen keyboard opening shrinks the page: web/input.js), and its caret line lies outside the visible
+// part of a window that scrolls it, that window scrolls by what is missing (and a line more) on the next
+// frames. Only then: a finger scrolling the page while a field is open is left alone.
+ImGuiID g_follow_id = 0;      // the active field last followed
+ImVec2 g_follow_display{0, 0};
+int g_follow_frames = 0;      // frames left in which the caret is brought into view
+
+void keep_caret_in_view() {
+  ImGuiContext& g = *ImGui::GetCurrentContext();
+  if (!ImGui::GetIO().WantTextInput || !g.ActiveIdWindow) {
+    g_follow_id = 0;
+    return;
+  }
+  if (g.ActiveId != g_follow_id || g.IO.DisplaySize.x != g_follow_display.x || g.IO.DisplaySize.y != g_follow_display.y) {
+    g_follow_id = g.ActiveId;
+    g_follow_display = g.IO.DisplaySize;
+    g_follow_frames = 4;  // the layout settles over a frame or two after a resize
+  }
+  if (g_follow_frames <= 0) return;
+  --g_follow_frames;
+  float top = g.PlatformImePos.y, bottom = top + g.FontSize;
+  const float margin = g.FontSize;
+  bool scrolled = false;
+  for (ImGuiWindow* w = g.ActiveIdWindow; w; w = w->ParentWindow) {
+    if (w->ScrollMax.y > 0) {
+      const float view_top = w->InnerClipRect.Min.y;
+      const float view_bottom = std::min(w->InnerClipRect.Max.y, g.IO.DisplaySize.y);
+      float d = 0;
+      if (bottom + margin > view_bottom) d = bottom + margin - view_bottom;
+      else if (top - margin < view_top) d = top - margin - view_top;
+      d = std::clamp(w->Scroll.y + d, 0.0f, w->ScrollMax.y) - w->Scroll.y;
+      if (d != 0) {
+        ImGui::SetScrollY(w, w->Scroll.y + d);
+        top -= d;
+        bottom -= d;
+        scrolled = true;
+      }
+    }
+    if (!(w->Flags & ImGuiWindowFlags_ChildWindow)) break;
+  }
+  if (scrolled) kt::app::wake();
 }
 
 // The name of the focused text field from the semantics tree (the field's label).
@@ -82,6 +128,7 @@ void text_input_init(void (*draw_frame)()) {
 }
 
 void text_input_after_frame() {
+  keep_caret_in_view();
   const bool want = ImGui::GetIO().WantTextInput;
   // A paste that no field took once the keys before it were handled is gone (never pasted later).
   if (!key_filter_pending()) g_paste_pending = false;

@@ -179,6 +179,74 @@ export const tests = [
     },
   },
   {
+    name: "on a phone the on-screen keyboard never covers the field being edited (Android's and iOS's ways)",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser, PHONE);
+      await open(page, url, "#/item/D2");
+      const focusedField = async () => (await semantics(page)).find((n) => n.focused && /textbox|searchbox/.test(n.role));
+      // The title, low on the screen, tapped: its editor opens where the keyboard will come.
+      const tapLowField = async () => {
+        for (let i = 0; i < 8; i++) {
+          const f = await find(page, { id: "field:D2:TITLE" });
+          if (f.y > 600 && f.y + f.h < 830) {
+            await page.touchscreen.tap(f.x + f.w / 2, f.y + f.h / 2);
+            let box = null;
+            for (let k = 0; k < 10 && !box; k++) {
+              await frames(page, 2);
+              box = await focusedField();
+            }
+            assert(box, "the title's editor is open");
+            return box;
+          }
+          await swipe(page, 195, 500, 0, f.y > 700 ? -80 : 80);
+        }
+        throw new Error("the title did not come low on the screen");
+      };
+      const inside = (n, top, bottom) => n && n.y >= top - 1 && n.y + n.h <= bottom + 1;
+
+      // Chrome on Android: the keyboard shrinks the layout viewport (interactive-widget=resizes-content).
+      let box = await tapLowField();
+      assert(box.y > 460, "the field starts where the keyboard will be: " + box.y);
+      await page.setViewportSize({ width: 390, height: 460 });
+      await frames(page, 6);
+      box = await focusedField();
+      assert(inside(box, 0, 460), "the field moved above the keyboard: " + JSON.stringify(box));
+      await page.screenshot({ path: path.join(resultsDir, "phone-keyboard-android.png") });
+      await page.keyboard.press("Escape");
+      await page.setViewportSize({ width: 390, height: 844 });
+      await frames(page, 3);
+
+      // Safari on iOS: only the visual viewport shrinks, and it pans to the focused element.
+      box = await tapLowField();
+      const keyboard = (height, offsetTop) => page.evaluate(([h, t]) => {
+        const vv = window.visualViewport;
+        if (h === null) { delete vv.height; delete vv.offsetTop; }
+        else {
+          Object.defineProperty(vv, "height", { configurable: true, get: () => h });
+          Object.defineProperty(vv, "offsetTop", { configurable: true, get: () => t });
+        }
+        vv.dispatchEvent(new Event("resize"));
+      }, [height, offsetTop]);
+      await keyboard(420, 60);
+      await frames(page, 6);
+      const canvas = await page.evaluate(() => { const r = Module.canvas.getBoundingClientRect(); return { top: r.top, height: r.height }; });
+      assertEq([canvas.top, canvas.height], [60, 420], "the canvas covers the visible part of the page");
+      box = await focusedField();
+      assert(inside(box, 0, 420), "the field is in the visible part: " + JSON.stringify(box));
+      // The mirror moved with the canvas: the field's element lies where the field is seen.
+      const el = await page.evaluate(() => { const e = document.querySelector("#a11y-mirror [data-focused]"); const r = e && e.getBoundingClientRect(); return r && { y: r.top, h: r.height }; });
+      assert(inside(el, 60, 480), "the mirror's element of the field is on the visible part: " + JSON.stringify(el));
+      await page.keyboard.type("5", { delay: 5 });
+      await frames(page, 3);
+      await page.screenshot({ path: path.join(resultsDir, "phone-keyboard-ios.png") });
+      await keyboard(null);
+      await frames(page, 3);
+      const back = await page.evaluate(() => Module.canvas.getBoundingClientRect().height);
+      assertEq(back, 844, "the keyboard closed: the canvas fills the page again");
+      await context.close();
+    },
+  },
+  {
     name: "on a phone, with taps only: open a deal, move its stage, edit a field, comment, plan a to-do, create a deal",
     async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser, PHONE);
