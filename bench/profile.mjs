@@ -5,6 +5,9 @@
 // --act edit: instead, edits the open card's title again and again (type, Enter), and also prints the
 // functions with the most total time (self + callees), to see what an edit's frame spends.
 // --act start: instead, one reload until the first frame (the whole start of the page).
+// --act scroll: instead, rolls the wheel up and down over the page (every notch draws a frame).
+// --device phone: as bench/browser.mjs's phone (390×844, DPR 3, touch, CPU throttled 4×).
+// --web build/web-prof: the build to profile (default build/web).
 //   node bench/profile.mjs [--journal build/bench/journal10k] [--route "#/item/GD5"] [--ms 3000] [--act edit]
 import { readdir } from "node:fs/promises";
 import path from "node:path";
@@ -17,11 +20,14 @@ const journal = path.resolve(arg("journal", path.join(root, "build/bench/journal
 const route = arg("route", "#/item/GD5");
 const ms = Number(arg("ms", 3000));
 const act = arg("act", "move");
+const phone = arg("device", "desktop") === "phone";
+const webRoot = path.resolve(arg("web", path.join(root, "build/web")));
 
-const server = await serveStatic([["/benchdata/", path.dirname(journal)], ["/", path.join(root, "build/web")]]);
+const server = await serveStatic([["/benchdata/", path.dirname(journal)], ["/", webRoot]]);
 const browser = await launch();
 try {
-  const { page } = await newPage(browser);
+  const { page, context } = await newPage(browser, phone
+    ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true } : {});
   await page.goto(server.url);
   await waitForApp(page);
   const files = (await readdir(journal)).sort();
@@ -36,7 +42,8 @@ try {
   await waitForApp(page);
   console.error(`loaded ${(await state(page)).deals} deals, route ${route}`);
   await frames(page, 5);
-  const cdp = await page.context().newCDPSession(page);
+  const cdp = await context.newCDPSession(page);
+  if (phone) await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
   await cdp.send("Profiler.enable");
   await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
   await cdp.send("Profiler.start");
@@ -56,6 +63,10 @@ try {
       await page.keyboard.insertText("Правка " + i);
       await page.keyboard.press("Enter");
       await frames(page, 2);
+    } else if (act === "scroll") {
+      await page.mouse.move(phone ? 195 : 300, phone ? 520 : 500);
+      await page.mouse.wheel(0, i % 40 < 20 ? 120 : -120);
+      await page.waitForTimeout(16);
     } else {
       await page.mouse.move(300 + (i % 40) * 10, 300 + (i % 7) * 20);
       await page.waitForTimeout(16);
@@ -80,7 +91,7 @@ try {
       console.log(`${t.toFixed(1).padStart(9)} ms  ${(100 * t / total).toFixed(1).padStart(5)}%  ${name}`);
   };
   print(self, 40);
-  if (act === "edit" || act === "start") {
+  if (act !== "move") {
     // Total time: a sample counts once for every distinct function on its stack.
     const parent = new Map();
     for (const n of profile.nodes) for (const c of n.children || []) parent.set(c, n.id);

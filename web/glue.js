@@ -74,6 +74,15 @@ function ktPatchIdbfs() {
   };
 }
 
+// The store is read while main() prepares the window, the fonts and the renderer (not as a run dependency
+// that would hold main() back): main() starts the app once the mount is settled — populated, or failed
+// (src/app/main_web.cpp, kt_storage_settled). On a phone's CPU the two overlap by ~250 ms of the start.
+Module.ktStorage.settled = false;
+function ktStorageSettled() {
+  Module.ktStorage.settled = true;
+  if (Module.calledRun && Module._kt_storage_settled) Module._kt_storage_settled();
+}
+
 Module.preRun = Module.preRun || [];
 Module.preRun.push(function () {
   FS.mkdir("/data");
@@ -81,6 +90,7 @@ Module.preRun.push(function () {
   try { idb = typeof indexedDB === "undefined" ? null : indexedDB; } catch (e) { idb = null; }
   if (!idb) {
     ktStorageFailure("unavailable", "IndexedDB is not available in this browser");
+    ktStorageSettled();
     return;
   }
   ktPatchIdbfs();
@@ -88,9 +98,9 @@ Module.preRun.push(function () {
     FS.mount(IDBFS, {}, "/data");
   } catch (e) {
     ktStorageFailure("open_failed", e);
+    ktStorageSettled();
     return;
   }
-  addRunDependency("kt-populate");
   var t0 = Module.ktTimes.populate0 = performance.now();
   function populated(err) {
     Module.ktStorage.populateMs = performance.now() - t0;
@@ -104,7 +114,7 @@ Module.preRun.push(function () {
       ktStartPersistWorker();
       ktRequestPersistence();
     }
-    removeRunDependency("kt-populate");
+    ktStorageSettled();
   }
   function populateFromIdb() {
     try {

@@ -29,6 +29,11 @@ Module.ktInput = (function () {
     if (Module._kt_wake) Module._kt_wake(frames || 0);
   }
   Module.ktWake = wake;
+  // The canvas's size or the pixel ratio may have changed: the next frame measures them (fit_canvas).
+  function resized() {
+    Module.ktSizeChanged = true;
+    wake();
+  }
 
   // ---- helpers ------------------------------------------------------------------------------------------
   function withString(s, fn) {
@@ -337,7 +342,7 @@ Module.ktInput = (function () {
   }
   function onPixelRatio() {
     watchPixelRatio();
-    wake();
+    resized();
   }
 
   // ---- [keyboard] ---------------------------------------------------------------------------------------
@@ -361,7 +366,7 @@ Module.ktInput = (function () {
       el.style.height = height;
     });
     canvasTop = top;
-    wake();
+    resized();
   }
 
   // ---- install ------------------------------------------------------------------------------------------
@@ -413,11 +418,11 @@ Module.ktInput = (function () {
     window.addEventListener("mouseup", function () { wake(); }, true);  // a drag ending outside the canvas
     window.addEventListener("focus", function () { wake(); });
     window.addEventListener("blur", function () { wake(); });
-    window.addEventListener("resize", function () { wake(); });
+    window.addEventListener("resize", resized);
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "visible") wake();
     });
-    if (window.ResizeObserver) new ResizeObserver(function () { wake(); }).observe(canvas);
+    if (window.ResizeObserver) new ResizeObserver(resized).observe(canvas);
     // An on-screen keyboard opening or closing (the page asks for the layout to shrink with it, see the
     // viewport meta of index.html).
     if (window.visualViewport) {

@@ -69,9 +69,20 @@ double g_frame_cpu[kFrameRing], g_frame_ui[kFrameRing], g_frame_total[kFrameRing
 bool g_frame_drawn[kFrameRing];
 unsigned long g_frame_samples = 0;  // since the last kt_frame_ms_reset
 
+// Whether the canvas's CSS size or the pixel ratio may have changed since the last call: the page marks it
+// on window resizes, the canvas's ResizeObserver, the visual viewport and pixel ratio changes (web/input.js);
+// true until the page has installed its listeners. Measuring the canvas every frame forced the browser to
+// lay out the accessibility mirror's changes of the frame before, synchronously (a phone's frame CPU p95).
+EM_JS(int, kt_js_take_size_change, (), {
+  var changed = Module.ktSizeChanged !== false;
+  Module.ktSizeChanged = false;
+  return changed ? 1 : 0;
+});
+
 // Sizes the canvas backing store to its CSS size times devicePixelRatio; reloads fonts when the ratio
 // changes so that text is rasterised at the real pixel size.
 void fit_canvas() {
+  if (g_width > 0 && !kt_js_take_size_change()) return;
   double css_w = 0, css_h = 0;
   emscripten_get_element_css_size("#canvas", &css_w, &css_h);
   double dpr = emscripten_get_device_pixel_ratio();
@@ -159,6 +170,7 @@ EM_JS(double, kt_js_gl_wait_ms, (), { return Module.ktGlWaitMs || 0; });
 #define KT_MILESTONE(name) EM_ASM({ if (Module.ktTimes) Module.ktTimes[UTF8ToString($0)] = performance.now(); }, name)
 
 void frame() {
+  if (!g_app) return;  // the local store is still being read (kt_storage_settled starts the app)
   if (g_frames == 0) KT_MILESTONE("frame0");
   const double t0 = emscripten_get_now();
   const double wait0 = kt_js_gl_wait_ms();
@@ -313,6 +325,19 @@ EM_JS(void, kt_js_install_input, (), {
 // [SECTION] main
 // ---------------------------------------------------------------------------------------------------------
 
+EM_JS(int, kt_js_storage_settled, (), { return Module.ktStorage && Module.ktStorage.settled ? 1 : 0; });
+
+// Starts the app over the settled local store, and the main loop. From main() (`in_main`) the loop takes
+// over main()'s stack as usual; from the page's callback it is only scheduled.
+void start_app(bool in_main) {
+  static kt::App app;
+  g_app = &app;
+  app.start();
+  KT_MILESTONE("started");
+  EM_ASM({ if (Module.ktReady) Module.ktReady(); });
+  emscripten_set_main_loop(frame, 0, in_main ? 1 : 0);
+}
+
 int main() {
   KT_MILESTONE("main");
   if (!glfwInit()) {
@@ -344,6 +369,9 @@ int main() {
   // The backend's callbacks, except scrolling (raw pixel deltas, see on_wheel), keys and characters (see
   // key_events).
   ImGui_ImplGlfw_InitForOpenGL(g_window, false);
+  // The page shows ImGui's cursor itself (update_cursor); the backend's way, glfwSetInputMode every frame,
+  // makes Emscripten's GLFW remove and add its pointer-lock listeners each time.
+  io.ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;
   glfwSetWindowFocusCallback(g_window, ImGui_ImplGlfw_WindowFocusCallback);
   glfwSetCursorEnterCallback(g_window, ImGui_ImplGlfw_CursorEnterCallback);
   glfwSetMouseButtonCallback(g_window, ImGui_ImplGlfw_MouseButtonCallback);
@@ -364,11 +392,12 @@ int main() {
   }
   KT_MILESTONE("renderer");
 
-  static kt::App app;
-  g_app = &app;
-  app.start();
-  KT_MILESTONE("started");
-  EM_ASM({ if (Module.ktReady) Module.ktReady(); });
-  emscripten_set_main_loop(frame, 0, 1);
+  // The app reads the local store when it starts: now if the page has settled the mount, else when it
+  // does (web/glue.js calls kt_storage_settled; main() returns meanwhile and the runtime stays).
+  if (kt_js_storage_settled()) start_app(true);
   return 0;
+}
+
+extern "C" EMSCRIPTEN_KEEPALIVE void kt_storage_settled() {
+  if (!g_app && g_window) start_app(false);
 }
