@@ -56,9 +56,93 @@ EM_JS(void, kt_js_hover_link, (const char* href, double x, double y, double w, d
   if (Module.ktHandOff) Module.ktHandOff.hover(UTF8ToString(href), x, y, w, h);
 });
 
+// The page overlay (ui::sem_page): a frame over the canvas with the generated document as its srcdoc,
+// sandboxed without scripts (a template is an administrator's HTML, values are escaped; still, nothing in
+// it runs) but with allow-modals and allow-same-origin so that the page can print it. It scrolls by itself
+// like any page. `html` is null when it has not changed; a zero size hides the frame.
+EM_JS(void, kt_js_page_overlay, (const char* html, const char* title, double x, double y, double w, double h), {
+  var f = document.getElementById("kt-page");
+  if (!(w > 0 && h > 0)) {
+    if (f) f.style.display = "none";
+    return;
+  }
+  if (!f) {
+    f = document.createElement("iframe");
+    f.id = "kt-page";
+    f.setAttribute("sandbox", "allow-modals allow-same-origin");
+    f.style.cssText = "position:fixed;margin:0;border:1px solid #dfe3e6;border-radius:4px;background:#fff;" +
+                      "box-sizing:border-box;z-index:2;display:none";
+    // An A4 page is wider than the dialog: the whole width is shown, smaller, as a print preview does.
+    f.ktFit = function () {
+      var d = f.contentDocument, root = d && d.documentElement;
+      if (!root || !f.clientWidth) return;
+      root.style.zoom = "";
+      var need = root.scrollWidth, have = f.clientWidth - 16;
+      if (need > have) root.style.zoom = String(have / need);
+    };
+    f.addEventListener("load", f.ktFit);
+    document.body.appendChild(f);
+  }
+  if (html) f.srcdoc = UTF8ToString(html);
+  f.title = UTF8ToString(title);
+  var r = Module.canvas.getBoundingClientRect();
+  f.style.left = (r.left + x) + "px";
+  f.style.top = (r.top + y) + "px";
+  f.style.width = w + "px";
+  f.style.height = h + "px";
+  f.style.display = "block";
+  if (!html) f.ktFit();
+});
+
+// Prints a page through the browser (its dialog also saves a PDF): from a frame of its own, off the
+// screen, removed after printing.
+EM_JS(void, kt_js_page_print, (const char* html), {
+  var f = document.createElement("iframe");
+  f.setAttribute("sandbox", "allow-modals allow-same-origin");
+  f.setAttribute("aria-hidden", "true");
+  f.className = "kt-print";
+  f.style.cssText = "position:fixed;left:-10000px;top:0;width:210mm;height:297mm;border:0";
+  f.onload = function () {
+    var w = f.contentWindow;
+    w.addEventListener("afterprint", function () { setTimeout(function () { f.remove(); }, 0); });
+    try {
+      w.focus();
+      w.print();
+    } catch (e) {
+      console.warn("print: " + e);
+    }
+    Module.ktPrinted = (Module.ktPrinted || 0) + 1;
+  };
+  f.srcdoc = UTF8ToString(html);
+  document.body.appendChild(f);
+});
+
 namespace kt::app {
 
+namespace {
+std::string g_page_html;  // the page the overlay frame shows
+kt::ui::PageOverlay g_page_last;
+
+void page_after_frame(float dpr) {
+  const ui::PageOverlay& p = ui::sem_page_overlay();
+  if (!p.print.empty()) kt_js_page_print(p.print.c_str());
+  const bool shown = p.max.x > p.min.x;
+  const bool html_changed = shown && p.html != g_page_html;
+  if (!html_changed && p.title == g_page_last.title && p.min.x == g_page_last.min.x && p.min.y == g_page_last.min.y &&
+      p.max.x == g_page_last.max.x && p.max.y == g_page_last.max.y)
+    return;
+  if (html_changed) g_page_html = p.html;
+  g_page_last.title = p.title;
+  g_page_last.min = p.min;
+  g_page_last.max = p.max;
+  kt_js_page_overlay(html_changed ? g_page_html.c_str() : nullptr, p.title.c_str(), p.min.x / dpr, p.min.y / dpr,
+                     shown ? (p.max.x - p.min.x) / dpr : 0, shown ? (p.max.y - p.min.y) / dpr : 0);
+}
+
+}  // namespace
+
 void a11y_after_frame(float dpr) {
+  page_after_frame(dpr);
   // The link out of the app under the mouse, for the click's event handler (web/handoff.js).
   const ui::HoverLink& hl = ui::sem_hover_link();
   if (hl.href != g_last_hover.href || hl.min.x != g_last_hover.min.x || hl.min.y != g_last_hover.min.y ||

@@ -49,7 +49,9 @@ void keep_caret_in_view() {
     g_follow_display = g.IO.DisplaySize;
     g_follow_frames = 4;  // the layout settles over a frame or two after a resize
   }
-  if (g_follow_frames <= 0) return;
+  // ImGui tells the caret's place only on frames that draw the caret (not while it blinks off): it is
+  // (1, 1) otherwise, and those frames wait.
+  if (g_follow_frames <= 0 || (g.PlatformImePos.x == 1.0f && g.PlatformImePos.y == 1.0f)) return;
   --g_follow_frames;
   float top = g.PlatformImePos.y, bottom = top + g.FontSize;
   const float margin = g.FontSize;

@@ -4,6 +4,7 @@
 // Index: [State] [Helpers] [Action bar] [Client block] [To-dos] [Products] [Dialogs: to-do, communication,
 //        conversion, document] [Reminders]
 #include <imgui.h>
+#include <imgui_internal.h>
 #include <imgui_stdlib.h>
 
 #include <algorithm>
@@ -1046,7 +1047,7 @@ void draw_document_dialog(CardContext& c, ActionsUi& ui) {
   DocDialog& d = ui.doc;
   if (!d.open) return;
   const Schema& s = c.ws.schema();
-  const float w = dialog_width(640);
+  const float w = dialog_width(820);
   if (!dialog_begin(tr("doc.title"), "docdlg", &d.open, w)) return;
   const float fw = w - px(48);
   const auto templates =
@@ -1073,11 +1074,14 @@ void draw_document_dialog(CardContext& c, ActionsUi& ui) {
     ImGui::TextUnformatted(d.made.document.title.c_str());
     ImGui::PopFont();
     sem_item("doc:preview-title", "heading", d.made.document.title);
-    ImGui::BeginChild("preview", ImVec2(fw, px(280)), true);
-    ImGui::PushTextWrapPos(fw - px(20));
-    ImGui::TextUnformatted(d.preview.c_str());
-    ImGui::PopTextWrapPos();
-    ImGui::EndChild();
+    // The real page, over room kept for it (the platform shows it in a frame: sem_page), except while a
+    // popup of the dialog (the template list) lies over it. The mirror carries its text too.
+    const float ph = is_phone() ? std::max(px(320), ImGui::GetContentRegionAvail().y - px(120)) : px(380);
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    ImGui::Dummy(ImVec2(fw, ph));
+    ImGuiContext& g = *GImGui;
+    const bool covered = g.OpenPopupStack.Size > g.BeginPopupStack.Size;
+    if (!covered) sem_page(d.made.document.html, tr("doc.page"), at, ImVec2(at.x + fw, at.y + ph));
     sem_item("doc:preview", "document", d.made.document.title, d.preview);
     for (const auto& wmsg : d.made.warnings) muted_text(wmsg);
   }
@@ -1093,13 +1097,19 @@ void draw_document_dialog(CardContext& c, ActionsUi& ui) {
   }
   dialog_body_end();
   const bool ready = d.generated && d.made.status.ok();
-  if (button(tr("doc.save_download"), "doc:save", true, ready)) {
+  // Saving numbers the document (the counter moves): it is then downloaded, or printed through the browser,
+  // whose print dialog also saves a PDF.
+  const bool save = button(tr("doc.save_download"), "doc:save", true, ready);
+  ImGui::SameLine();
+  const bool print = button(tr("doc.save_print"), "doc:print", false, ready);
+  if (save || print) {
     const Document& doc = d.made.document;
     auto st = s.numerator_states.find(t->numerator_id);
     const NumeratorState previous = st == s.numerator_states.end() ? NumeratorState{} : st->second;
     c.out.commands.push_back(
         GenerateDocument{c.item.id, doc, t->numerator_id, previous, d.made.numerator_state, c.env.tz_minutes});
-    c.out.download = UiOutput::Download{doc.title + ".html", "text/html", doc.html};
+    if (save) c.out.download = UiOutput::Download{doc.title + ".html", "text/html", doc.html};
+    else sem_print(doc.html);
     d.open = false;
     ImGui::CloseCurrentPopup();
   }

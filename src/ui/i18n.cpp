@@ -365,6 +365,8 @@ constexpr Entry kStrings[] = {
     {"doc.template", "Шаблон", "Template"},
     {"doc.earlier", "Созданные документы", "Documents made"},
     {"doc.save_download", "Сохранить и скачать", "Save and download"},
+    {"doc.save_print", "Сохранить и печатать / PDF", "Save and print / PDF"},
+    {"doc.page", "Документ: предпросмотр", "Document preview"},
     {"doc.download", "Скачать", "Download"},
     {"tl.todo_planned", "Запланировано дело", "To-do planned"},
     {"tl.todo_completed", "Дело выполнено", "To-do done"},

@@ -12,6 +12,7 @@ namespace {
 std::vector<SemNode> g_nodes;
 SemNode g_discard;  // returned for invisible items so that callers can set fields unconditionally
 HoverLink g_hover_link;
+PageOverlay g_page;
 }  // namespace
 
 // Whether the window being drawn lies under an open modal dialog: what is there cannot be reached (ImGui
@@ -31,7 +32,24 @@ SemNode& sem_discard() {
 void sem_begin_frame() {
   g_nodes.clear();
   g_hover_link = HoverLink{};
+  g_page.min = g_page.max = ImVec2(0, 0);  // the html stays: the next frame mostly shows the same page
+  g_page.print.clear();
 }
+
+void sem_page(const std::string& html, const std::string& title, ImVec2 min, ImVec2 max) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 cmin = dl->GetClipRectMin(), cmax = dl->GetClipRectMax();
+  min = ImVec2(std::max(min.x, cmin.x), std::max(min.y, cmin.y));
+  max = ImVec2(std::min(max.x, cmax.x), std::min(max.y, cmax.y));
+  if (max.x - min.x < 2 || max.y - min.y < 2) return;
+  if (g_page.html != html) g_page.html = html;
+  g_page.title = title;
+  g_page.min = min;
+  g_page.max = max;
+}
+
+void sem_print(const std::string& html) { g_page.print = html; }
+const PageOverlay& sem_page_overlay() { return g_page; }
 
 void sem_href(SemNode& node, const std::string& href) {
   if (href.empty()) return;

@@ -33,6 +33,15 @@ struct HoverLink {
   ImVec2 min, max;  // device pixels
 };
 
+// A generated document shown as a real page over the canvas, where the UI reserved room for it this frame
+// (the document dialog's preview): the platform keeps a sandboxed frame there (app/a11y_mirror_web.cpp).
+// `print` is a page to print through the browser this frame (once), shown or not.
+struct PageOverlay {
+  std::string html, title;
+  ImVec2 min{0, 0}, max{0, 0};  // device pixels; empty: no page shown
+  std::string print;
+};
+
 void sem_begin_frame();
 // Adds a node for the last ImGui item (its rectangle), if that item is visible.
 SemNode& sem_item(std::string id, std::string role, std::string name, std::string value = {});
@@ -48,6 +57,11 @@ SemNode& sem_discard();
 // the item, it becomes this frame's hover link.
 void sem_href(SemNode& node, const std::string& href);
 const HoverLink& sem_hover_link();
+// Shows `html` as a page over the rectangle this frame (clipped to the current window's visible part).
+void sem_page(const std::string& html, const std::string& title, ImVec2 min, ImVec2 max);
+// Prints `html` through the browser's print dialog (and "save as PDF").
+void sem_print(const std::string& html);
+const PageOverlay& sem_page_overlay();
 // The nodes as JSON, rectangles in CSS pixels (divided by `scale`).
 std::string sem_json(float scale);
 // Moves the last node to position `index` (a control whose node is made after the nodes of its popup).

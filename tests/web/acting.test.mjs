@@ -2,7 +2,7 @@
 // the real UI, each surviving a reload.
 import path from "node:path";
 import { newPage, waitForApp, state, find, findAll, click, frames, scrollTo, waitSaved, assert, assertEq } from "./browser.mjs";
-import { addFirstProductRow, addTextField, open, openItem, replaceText, download } from "./web_support.mjs";
+import { addFirstProductRow, addTextField, open, openItem, replaceText, download, pollPage } from "./web_support.mjs";
 
 // Opens a combobox and picks an option by its shown name.
 async function choose(page, comboId, optionName) {
@@ -168,6 +168,41 @@ export const tests = [
       await click(page, { id: "action:document" });
       const next = (await find(page, { id: "doc:preview-title" })).name;
       assert(next !== title, "a new number: " + next + " after " + title);
+      await context.close();
+    },
+  },
+  {
+    name: "the document dialog shows the real page in a frame over the dialog; 'Сохранить и печатать' stores it and prints it",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser);
+      await openItem(page, url, "D2");
+      await click(page, { id: "action:document" });
+      const title = (await find(page, { id: "doc:preview-title" })).name;
+      // The page itself, laid out by the browser: a sandboxed frame with the document, inside the dialog.
+      const frame = page.locator("iframe#kt-page");
+      await frame.waitFor({ state: "visible" });
+      const box = await frame.boundingBox();
+      const dialog = await find(page, { role: "dialog" });
+      assert(box.width > 400 && box.height > 200, "a readable page: " + JSON.stringify(box));
+      assert(box.x >= dialog.x && box.x + box.width <= dialog.x + dialog.w && box.y >= dialog.y && box.y + box.height <= dialog.y + dialog.h,
+        "the page lies inside the dialog: " + JSON.stringify([box, dialog]));
+      assertEq(await frame.getAttribute("sandbox"), "allow-modals allow-same-origin", "scripts never run in it");
+      const doc = page.frameLocator("iframe#kt-page");
+      const heading = await doc.locator("h1").first().innerText();
+      assert(heading.startsWith(title), `its heading is the document's title: "${heading}"`);
+      assert(/Итого|Всего/.test(await doc.locator("body").innerText()), "with its totals");
+      await page.screenshot({ path: path.join(resultsDir, "document-page.png") });
+      // The template list opens over the page: the frame steps aside meanwhile.
+      await click(page, { id: "doc:template" });
+      await frame.waitFor({ state: "hidden" });
+      await page.keyboard.press("Escape");
+      await frame.waitFor({ state: "visible" });
+
+      await click(page, { id: "doc:print" });
+      await pollPage(page, () => (Module.ktPrinted || 0) >= 1, null, { what: "the print dialog" });
+      await frame.waitFor({ state: "hidden" });
+      const s = await state(page);
+      assertEq(s.card.documents.map((d) => d.title), [title], "the printed document is stored on the deal");
       await context.close();
     },
   },
