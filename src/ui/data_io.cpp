@@ -19,6 +19,7 @@
 #include "core/io/import.hpp"
 #include "core/io/vcard.hpp"
 #include "core/rights.hpp"
+#include "core/text.hpp"
 #include "platform/files.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
@@ -58,13 +59,6 @@ std::string file_bytes(const PickedFile& f) {
   }
   std::remove(path.c_str());
   return bytes;
-}
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  if (s.size() < suffix.size()) return false;
-  std::string tail = s.substr(s.size() - suffix.size());
-  for (char& c : tail) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return tail == suffix;
 }
 
 void progress(float fraction, const std::string& text, const std::string& id, float width) {
@@ -133,7 +127,7 @@ void load_file(const Workspace& ws, const UiEnv& env, ImportUi& u, const PickedF
     u.error = t("Файл пуст.", "The file is empty.");
     return;
   }
-  u.vcard = ends_with(f.name, ".vcf") || ends_with(f.name, ".vcard") || bytes.find("BEGIN:VCARD") != std::string::npos;
+  u.vcard = ends_with_nocase(f.name, ".vcf") || ends_with_nocase(f.name, ".vcard") || bytes.find("BEGIN:VCARD") != std::string::npos;
   if (u.vcard) {
     std::vector<io::VCardProblem> problems;
     auto cards = io::parse_vcards(bytes, &problems);
