@@ -80,8 +80,8 @@ std::vector<Choice> choices_for(const FieldContext& c) {
       for (const auto& u : c.ws.schema().users) out.push_back({u.id, u.name});
       break;
     case FieldType::Boolean:
-      out.push_back({"1", lang == Lang::Ru ? "Да" : "Yes"});
-      out.push_back({"0", lang == Lang::Ru ? "Нет" : "No"});
+      out.push_back({"1", tr("editor.yes")});
+      out.push_back({"0", tr("editor.no")});
       break;
     case FieldType::CrmBinding:
       for (const auto& kind : c.def.binding_kinds) {
@@ -185,7 +185,7 @@ void money_editor(FieldContext& c) {
   }
   any_active = any_active || ImGui::IsItemActive();
   SemNode& cn = sem_item(c.origin + ":currency", "combobox",
-                         c.label + " — " + (language() == Lang::Ru ? "валюта" : "currency"), e.currency);
+                         c.label + " — " + tr("editor.currency"), e.currency);
   cn.expanded = ImGui::IsPopupOpen("##currency") ? 1 : 0;
   finish_group(c, any_active, escaped);
 }
