@@ -24,9 +24,11 @@ constexpr std::int64_t kDay = 86400000;
 // A key no part of the description knows is a typing error ("minuts"): refused rather than ignored.
 void only_keys(const json& j, const char* what, std::initializer_list<const char*> known) {
   if (!j.is_object()) throw std::runtime_error(std::string(what) + " is not an object");
-  for (const auto& [key, _] : j.items())
+  for (const auto& item : j.items()) {
+    const std::string& key = item.key();  // (clang 14 captures no structured binding)
     if (std::none_of(known.begin(), known.end(), [&key](const char* k) { return key == k; }))
       throw std::runtime_error(std::string(what) + ": unknown key \"" + key + "\"");
+  }
 }
 
 // A field value as backups write it, or {"today": n}: the date n days from now_ms's day.
