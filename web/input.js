@@ -114,7 +114,7 @@ Module.ktInput = (function () {
 
   // ---- [bridge] -----------------------------------------------------------------------------------------
   function idleName() {
-    return document.documentElement.lang === "en" ? "Text input" : "Ввод текста";
+    return withString("input.idle", function (p) { return UTF8ToString(Module._kt_tr(p)); });
   }
   function createBridge() {
     bridge = document.createElement("textarea");

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Draws the web manifest's PNG icons from favicon.svg, so that the SVG stays the only source of the logo.
+"""Draws the web manifest's PNG icons from the app's icon (assets/icons/app.svg, also the page's favicon.svg), so
+that the SVG stays the only source of the logo.
 
 The logo is rounded rectangles only; this reads the <rect> elements of the SVG (x, y, width, height, rx,
 fill) and rasterises them with 4x4 supersampling into PNGs written with zlib alone (no imaging library is
-needed at build time).  Usage: make_icons.py favicon.svg OUT_DIR [SIZE ...]  (default sizes 192 and 512).
+needed at build time).  Usage: make_icons.py assets/icons/app.svg OUT_DIR [SIZE ...]  (default sizes 192 and 512).
 """
 import re
 import struct

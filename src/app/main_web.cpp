@@ -307,6 +307,8 @@ EMSCRIPTEN_KEEPALIVE void kt_progress_end(const char* key) {
   kt::ui::progress_end(kt::ui::tr(key));
   kt::app::wake();
 }
+// The text of a translation key in the app's language (the page's own words, assets/i18n/).
+EMSCRIPTEN_KEEPALIVE const char* kt_tr(const char* key) { return kt::ui::tr(key ? key : ""); }
 // A message of the page (offline ready, new version) as a toast: `key` is a translation key.
 EMSCRIPTEN_KEEPALIVE void kt_notify(const char* key, int error) {
   g_next_frame.push_back([k = std::string(key ? key : ""), error] { kt::ui::toast(kt::ui::tr(k.c_str()), error != 0); });

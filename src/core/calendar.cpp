@@ -124,4 +124,14 @@ std::int64_t ms_from_utc(const DateTime& t) {
   return (days_from_civil(t.date) * 86400 + t.hour * 3600 + t.minute * 60) * 1000;
 }
 
+std::string local_iso(std::int64_t utc_ms, int tz_minutes) {
+  return iso(utc_from_ms(utc_ms + static_cast<std::int64_t>(tz_minutes) * 60000));
+}
+
+std::int64_t utc_of_local(const std::string& local_iso_text, int tz_minutes, bool* ok) {
+  DateTime t;
+  *ok = parse_iso_datetime(local_iso_text, &t);
+  return *ok ? ms_from_utc(t) - static_cast<std::int64_t>(tz_minutes) * 60000 : 0;
+}
+
 }  // namespace kt

@@ -43,4 +43,9 @@ Date civil_from_days(std::int64_t days);
 DateTime utc_from_ms(std::int64_t ms);
 std::int64_t ms_from_utc(const DateTime& t);
 
+// A moment as the wall clock at UTC offset tz_minutes shows it, "YYYY-MM-DDTHH:MM", and back: the UTC
+// milliseconds of such a local text (*ok false, and 0, when the text is not one).
+std::string local_iso(std::int64_t utc_ms, int tz_minutes);
+std::int64_t utc_of_local(const std::string& local_iso_text, int tz_minutes, bool* ok);
+
 }  // namespace kt

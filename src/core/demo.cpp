@@ -1,195 +1,98 @@
 #include "core/demo.hpp"
 
+#include <algorithm>
+#include <initializer_list>
+#include <stdexcept>
 #include <string>
-#include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "core/assets.hpp"
 #include "core/calendar.hpp"
+#include "core/json_bounded.hpp"
+#include "core/schema_json.hpp"
 
 namespace kt {
 
 namespace {
 
-struct DemoCompany {
-  const char* title;
-  const char* type;
-  const char* industry;
-  const char* phone;
-  const char* web;
-};
+using nlohmann::json;
 
-struct DemoContact {
-  const char* last;
-  const char* first;
-  const char* post;
-  const char* phone;
-  const char* email;
-  int company;  // index into kCompanies, -1 for none
-};
+constexpr std::int64_t kMinute = 60000;
+constexpr std::int64_t kDay = 86400000;
 
-struct DemoDeal {
-  const char* title;
-  const char* stage;
-  std::int64_t amount;  // whole roubles
-  int company;
-  int contact;
-  const char* type;
-  const char* source;
-  const char* responsible;
-  int close_in_days;
-};
+// A key no part of the description knows is a typing error ("minuts"): refused rather than ignored.
+void only_keys(const json& j, const char* what, std::initializer_list<const char*> known) {
+  if (!j.is_object()) throw std::runtime_error(std::string(what) + " is not an object");
+  for (const auto& item : j.items()) {
+    const std::string& key = item.key();  // (clang 14 captures no structured binding)
+    if (std::none_of(known.begin(), known.end(), [&key](const char* k) { return key == k; }))
+      throw std::runtime_error(std::string(what) + ": unknown key \"" + key + "\"");
+  }
+}
 
-constexpr DemoCompany kCompanies[] = {
-    {"ООО «Северный ветер»", "CUSTOMER", "LOGISTICS", "+7 812 555-01-10", "https://sever-veter.ru"},
-    {"АО «Техностандарт»", "CUSTOMER", "MANUFACTURING", "+7 495 555-22-33", "https://technostandart.ru"},
-    {"ИП Кузнецов А. В.", "CUSTOMER", "RETAIL", "+7 903 555-44-12", ""},
-    {"ООО «Облако»", "PARTNER", "IT", "+7 499 555-77-00", "https://oblako.example"},
-    {"ПАО «Уральские сети»", "CUSTOMER", "FINANCE", "+7 343 555-90-90", "https://uralseti.ru"},
-    {"ООО «Зелёный дом»", "SUPPLIER", "RETAIL", "+7 846 555-12-12", "https://zeldom.ru"},
-};
+// A field value as backups write it, or {"today": n}: the date n days from now_ms's day.
+Value value_of(const json& j, std::int64_t now_ms) {
+  if (j.is_object() && j.size() == 1 && j.contains("today"))
+    return Value(iso(civil_from_days(now_ms / kDay + j.at("today").get<std::int64_t>())));
+  return j.get<Value>();
+}
 
-constexpr DemoContact kContacts[] = {
-    {"Орлова", "Екатерина", "Директор по закупкам", "+7 912 555-10-01", "orlova@sever-veter.ru", 0},
-    {"Белов", "Сергей", "Главный инженер", "+7 916 555-20-02", "belov@technostandart.ru", 1},
-    {"Кузнецов", "Алексей", "Владелец", "+7 903 555-44-12", "kuznetsov.av@mail.example", 2},
-    {"Ли", "Виктория", "Руководитель отдела ИТ", "+7 925 555-30-03", "v.li@oblako.example", 3},
-    {"Гусев", "Павел", "Финансовый директор", "+7 922 555-40-04", "gusev@uralseti.ru", 4},
-    {"Соколова", "Ольга", "Менеджер", "+7 937 555-50-05", "sokolova@zeldom.ru", 5},
-    {"Миллер", "John", "Procurement manager", "+1 415 555 0100", "john.miller@example.com", -1},
-};
+void add_steps(const json& d, std::int64_t now_ms, std::vector<DemoStep>& out) {
+  only_keys(d, "the demo", {"about", "days_before_now", "stage_minutes", "departments", "roles", "users",
+                            "pipelines", "items", "changes"});
+  std::int64_t t = now_ms - d.value("days_before_now", std::int64_t{30}) * kDay;
+  const std::int64_t stage_gap = d.value("stage_minutes", std::int64_t{120}) * kMinute;
+  auto list = [&d](const char* key) { return d.contains(key) ? d.at(key) : json::array(); };
 
-constexpr DemoDeal kDeals[] = {
-    {"Поставка серверного оборудования", "EXECUTING", 1250000, 1, 1, "GOODS", "WEB", "u1", 14},
-    {"Внедрение CRM для отдела продаж", "PREPARATION", 480000, 3, 3, "SERVICES", "RECOMMENDATION", "u2", 30},
-    {"Годовое обслуживание склада", "NEW", 360000, 0, 0, "SERVICE", "CALL", "u1", 45},
-    {"Оснащение розничной точки", "PREPAYMENT_INVOICE", 95500, 2, 2, "SALE", "ADVERTISING", "u4", 10},
-    {"Аудит сетевой инфраструктуры", "FINAL_INVOICE", 210000, 4, 4, "SERVICES", "PARTNER", "u2", 5},
-    {"Закупка упаковочных материалов", "WON", 74200, 5, 5, "GOODS", "EMAIL", "u4", -3},
-    {"Лицензии на офисное ПО", "LOSE", 156000, 3, 3, "SALE", "WEB", "u1", -10},
-    {"Пилотный проект: мобильное приложение", "NEW", 890000, -1, 6, "COMPLEX", "TRADE_SHOW", "u3", 60},
-    {"Модернизация серверной", "PREPARATION", 2300000, 1, 1, "COMPLEX", "PARTNER", "u1", 75},
-    {"Поставка ноутбуков для филиала", "EXECUTING", 540000, 4, 4, "GOODS", "CALL", "u2", 20},
-    {"Обучение сотрудников", "NEW", 65000, 0, 0, "SERVICES", "EMAIL", "u3", 25},
-    {"Расширенная гарантия", "PREPAYMENT_INVOICE", 43000, 2, 2, "SERVICE", "OTHER", "u4", 12},
-};
+  // The organisation, issued as config commands so that it is journaled and synced like any configuration.
+  t += 1000;
+  for (const auto& j : list("departments")) out.push_back({t, PutDepartment{j.get<Department>(), false}});
+  for (const auto& j : list("roles")) out.push_back({t, PutRole{j.get<Role>(), false}});
+  for (const auto& j : list("users")) out.push_back({t, PutUser{j.get<User>()}});
+  for (const auto& j : list("pipelines")) out.push_back({t, PutPipeline{j.get<Pipeline>(), false}});
 
-Value money(std::int64_t roubles) { return Value(Money{roubles * 100, "RUB"}); }
+  for (const auto& j : list("items")) {
+    only_keys(j, "an item", {"id", "entity", "pipeline", "minutes", "fields", "stages"});
+    CreateItem cmd{j.at("id").get<std::string>(), j.at("entity").get<std::string>(), j.value("pipeline", ""), {}};
+    if (!j.at("fields").is_object()) throw std::runtime_error("the fields of an item are not an object");
+    for (const auto& [field, v] : j.at("fields").items()) cmd.fields.emplace_back(field, value_of(v, now_ms));
+    t += j.value("minutes", std::int64_t{60}) * kMinute;
+    out.push_back({t, cmd});
+    // The stages it went through after its first, so that its timeline has history.
+    for (const auto& stage : j.value("stages", json::array()))
+      out.push_back({t += stage_gap, SetField{cmd.item, "STAGE_ID", Value(stage.get<std::string>()), {}}});
+  }
+  for (const auto& j : list("changes")) {
+    only_keys(j, "a change", {"item", "field", "value", "minutes"});
+    t += j.value("minutes", std::int64_t{60}) * kMinute;
+    out.push_back({t, SetField{j.at("item").get<std::string>(), j.at("field").get<std::string>(),
+                               value_of(j.at("value"), now_ms), {}}});
+  }
+}
 
 }  // namespace
 
-// The organisation of the demo workspace: a department tree, two roles, four people, a second deal
-// pipeline. Issued as config commands, so that it is journaled and synced like any configuration.
-static void seed_organisation(Session& s, std::int64_t t) {
-  for (const auto& d : {Department{"d1", "ООО «Картотека»", ""}, Department{"d2", "Отдел продаж", "d1"},
-                        Department{"d3", "Служба поддержки", "d1"}, Department{"d4", "Продажи: Москва", "d2"}})
-    s.dispatch(PutDepartment{d, false}, t, false);
-  Role manager{"manager", "Менеджер по продажам", {}, {}};
-  manager.defaults.own_view = true;
-  Role support{"support", "Сотрудник поддержки", {}, {}};
-  support.defaults.edit = Level::Own;
-  support.defaults.remove = Level::None;
-  support.defaults.own_view = false;
-  s.dispatch(PutRole{manager, false}, t, false);
-  s.dispatch(PutRole{support, false}, t, false);
-  for (const auto& u : {User{"u1", "Анна Смирнова", "d1", true, {}, true},
-                        User{"u2", "Иван Петров", "d2", false, {"manager"}, true},
-                        User{"u3", "Мария Козлова", "d3", false, {"support"}, true},
-                        User{"u4", "Дмитрий Волков", "d4", false, {"manager"}, true}})
-    s.dispatch(PutUser{u}, t, false);
-  Pipeline partners{"1", "deal", {"Партнёрские продажи", "Partner sales"}, false,
-                    {{"C1:NEW", {"Новая заявка", "New request"}, "#39a8ef", StageSemantics::Process},
-                     {"C1:NEGOTIATION", {"Переговоры", "Negotiation"}, "#ffa900", StageSemantics::Process},
-                     {"C1:WON", {"Договор подписан", "Contract signed"}, "#7bd500", StageSemantics::Success},
-                     {"C1:LOSE", {"Отказ", "Declined"}, "#ff5752", StageSemantics::Failure}}};
-  s.dispatch(PutPipeline{partners, false}, t, false);
+Status demo_steps(std::string_view json_text, std::int64_t now_ms, std::vector<DemoStep>* out) {
+  out->clear();
+  Status why;
+  const json d = parse_json_bounded(json_text, &why);
+  if (d.is_discarded()) return Status::Fail("invalid_demo", why.message);
+  try {
+    add_steps(d, now_ms, *out);
+  } catch (const std::exception& e) {  // nlohmann's type and key errors, and only_keys
+    out->clear();
+    return Status::Fail("invalid_demo", e.what());
+  }
+  return Status::Ok();
 }
 
-void seed_demo(Session& s, std::int64_t now_ms) {
-  constexpr std::int64_t kDay = 86400000;
-  std::int64_t t = now_ms - 30 * kDay;
-  auto step = [&t](std::int64_t ms) { return t += ms; };
-  seed_organisation(s, step(1000));
-
-  for (size_t i = 0; i < std::size(kCompanies); ++i) {
-    const auto& c = kCompanies[i];
-    CreateItem cmd{"CO" + std::to_string(i + 1), "company", "", {}};
-    cmd.fields = {{"TITLE", Value(c.title)},
-                  {"COMPANY_TYPE", Value(c.type)},
-                  {"INDUSTRY", Value(c.industry)},
-                  {"PHONE", Value(Value::List{Value(c.phone)})},
-                  {"ASSIGNED_BY_ID", Value("u1")}};
-    if (*c.web) cmd.fields.push_back({"WEB", Value(c.web)});
-    s.dispatch(std::move(cmd), step(600000), false);
-  }
-  for (size_t i = 0; i < std::size(kContacts); ++i) {
-    const auto& c = kContacts[i];
-    CreateItem cmd{"C" + std::to_string(i + 1), "contact", "", {}};
-    cmd.fields = {{"LAST_NAME", Value(c.last)},
-                  {"NAME", Value(c.first)},
-                  {"POST", Value(c.post)},
-                  {"PHONE", Value(Value::List{Value(c.phone)})},
-                  {"EMAIL", Value(Value::List{Value(c.email)})},
-                  {"ASSIGNED_BY_ID", Value("u2")}};
-    if (c.company >= 0) cmd.fields.push_back({"COMPANY_ID", Value("CO" + std::to_string(c.company + 1))});
-    s.dispatch(std::move(cmd), step(600000), false);
-  }
-
-  static const char* kPath[] = {"NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING", "FINAL_INVOICE"};
-  const Date today = civil_from_days(now_ms / kDay);
-  for (size_t i = 0; i < std::size(kDeals); ++i) {
-    const auto& d = kDeals[i];
-    const std::string id = "D" + std::to_string(i + 1);
-    Value::List client;
-    if (d.company >= 0) client.push_back(Value("CO" + std::to_string(d.company + 1)));
-    if (d.contact >= 0) client.push_back(Value("C" + std::to_string(d.contact + 1)));
-    CreateItem cmd{id, "deal", "0", {}};
-    cmd.fields = {{"TITLE", Value(d.title)},
-                  {"OPPORTUNITY_WITH_CURRENCY", money(d.amount)},
-                  {"CLIENT", Value(std::move(client))},
-                  {"TYPE_ID", Value(d.type)},
-                  {"SOURCE_ID", Value(d.source)},
-                  {"ASSIGNED_BY_ID", Value(d.responsible)},
-                  {"BEGINDATE", Value(iso(civil_from_days(now_ms / kDay - 20 + static_cast<int>(i))))},
-                  {"CLOSEDATE", Value(iso(civil_from_days(days_from_civil(today) + d.close_in_days)))}};
-    s.dispatch(std::move(cmd), step(3600000), false);
-    // Walk the deal along the pipeline to its stage, so that its timeline has history. Won and lost deals
-    // go as far as "In progress" first.
-    const std::string target = d.stage;
-    const bool final_stage = target == "WON" || target == "LOSE";
-    int last = 3;
-    for (int k = 0; k < 5; ++k)
-      if (kPath[k] == target) last = k;
-    for (int k = 1; k <= last; ++k)
-      s.dispatch(SetField{id, "STAGE_ID", Value(kPath[k]), {}}, step(7200000), false);
-    if (final_stage) s.dispatch(SetField{id, "STAGE_ID", Value(target), {}}, step(7200000), false);
-  }
-  // Leads, a partner deal, a quote and an invoice, so that every kind has something to open.
-  s.dispatch(CreateItem{"L1", "lead", "", {{"TITLE", Value("Заявка с сайта: складской учёт")}, {"NAME", Value("Пётр")},
-                                          {"LAST_NAME", Value("Семёнов")}, {"COMPANY_TITLE", Value("ООО «Вектор»")},
-                                          {"PHONE", Value(Value::List{Value("+7 915 555-66-77")})},
-                                          {"SOURCE_ID", Value("WEB")}, {"ASSIGNED_BY_ID", Value("u2")}}},
-             step(3600000), false);
-  s.dispatch(CreateItem{"L2", "lead", "", {{"TITLE", Value("Повторное обращение: расширение лицензий")},
-                                          {"CONTACT_ID", Value("C4")}, {"COMPANY_ID", Value("CO4")},
-                                          {"SOURCE_ID", Value("PARTNER")}, {"ASSIGNED_BY_ID", Value("u4")}}},
-             step(3600000), false);
-  s.dispatch(CreateItem{"D13", "deal", "1", {{"TITLE", Value("Партнёрская поставка терминалов")},
-                                            {"OPPORTUNITY_WITH_CURRENCY", money(640000)},
-                                            {"CLIENT", Value(Value::List{Value("CO6"), Value("C6")})},
-                                            {"ASSIGNED_BY_ID", Value("u4")}}},
-             step(3600000), false);
-  s.dispatch(CreateItem{"Q1", "quote", "", {{"TITLE", Value("КП на модернизацию серверной")},
-                                           {"OPPORTUNITY_WITH_CURRENCY", money(2300000)},
-                                           {"CLIENT", Value(Value::List{Value("CO2"), Value("C2")})},
-                                           {"DEAL_ID", Value("D9")}, {"ASSIGNED_BY_ID", Value("u1")}}},
-             step(3600000), false);
-  s.dispatch(CreateItem{"I1", "invoice", "", {{"TITLE", Value("Счёт № 12 на предоплату")},
-                                             {"OPPORTUNITY_WITH_CURRENCY", money(95500)},
-                                             {"CLIENT", Value(Value::List{Value("CO3"), Value("C3")})},
-                                             {"DEAL_ID", Value("D4")}, {"ASSIGNED_BY_ID", Value("u4")}}},
-             step(3600000), false);
-  s.dispatch(SetField{"D1", "COMMENTS", Value("Клиент просит поставку до конца квартала. Согласовать "
-                                              "график монтажа с главным инженером."), {}},
-             step(3600000), false);
+Status seed_demo(Session& s, std::int64_t now_ms) {
+  std::vector<DemoStep> steps;
+  if (Status st = demo_steps(core_asset("demo/workspace.json"), now_ms, &steps); !st) return st;
+  for (auto& step : steps)
+    if (Status st = s.dispatch(std::move(step.cmd), step.time_ms, false); !st) return st;
+  return Status::Ok();
 }
 
 }  // namespace kt

@@ -313,6 +313,11 @@ std::string money_in_words(const Money& m, Lang lang);
 // gets the reason for an unknown token.
 std::string format_date_pattern(const std::string& pattern, std::int64_t local_ms, Lang lang, std::string* error);
 
+// A readable preview of a generated page: the text of its body, line by line (no head, styles or scripts;
+// rows, paragraphs, headings and breaks start lines, cells are spaced apart, the entities the renderer
+// writes decoded). The download is the real page; this is for a place that cannot show HTML.
+std::string preview_text(const std::string& page);
+
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] Defaults
 // ---------------------------------------------------------------------------------------------------------

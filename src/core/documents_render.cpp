@@ -1,7 +1,7 @@
 // Rendering document templates: the placeholder parser, value formatting with modifiers, amounts in words and
 // PHP-like date patterns (documents.hpp describes the syntax).
 //
-// Index: [Text helpers] [Words] [Dates] [Values with modifiers] [Template parser] [Renderer]
+// Index: [Text helpers] [Words] [Dates] [Values with modifiers] [Template parser] [Renderer] [Preview]
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -790,6 +790,58 @@ RenderResult render(const std::string& body, const DocContext& ctx) {
   for (auto& w : warnings)
     if (seen.insert(w).second) r.warnings.push_back(std::move(w));
   return r;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Preview
+// ---------------------------------------------------------------------------------------------------------
+
+std::string preview_text(const std::string& page) {
+  std::string html = page;
+  for (const char* block : {"head", "style", "script"}) {
+    const std::string open = std::string("<") + block, close = std::string("</") + block + ">";
+    for (size_t a; (a = html.find(open)) != std::string::npos;) {
+      const size_t b = html.find(close, a);
+      html.erase(a, b == std::string::npos ? std::string::npos : b + close.size() - a);
+    }
+  }
+  std::string text;
+  bool tag = false;
+  for (size_t i = 0; i < html.size(); ++i) {
+    const char ch = html[i];
+    if (ch == '<') {
+      tag = true;
+      const std::string next = html.substr(i, 4);
+      // (A 4-byte window: "<p>" is its start, never all of it.)
+      if (next == "<tr>" || next == "<tr " || next.rfind("<p>", 0) == 0 || next.rfind("<p ", 0) == 0 || next == "<br>" ||
+          next == "<br/" || next.rfind("<h", 0) == 0 || next.rfind("<div", 0) == 0 || next == "<li>")
+        if (!text.empty() && text.back() != '\n') text += '\n';
+      if (next == "<td>" || next == "<td " || next == "<th>" || next == "<th ") text += "   ";
+    } else if (ch == '>') {
+      tag = false;
+      text += ' ';
+    } else if (!tag) {
+      text += ch == '\n' || ch == '\r' ? ' ' : ch;  // lines come from the tags, not from the source's layout
+    }
+  }
+  // Collapse runs of spaces and blank lines; decode the few entities the renderer writes.
+  auto replace_all = [](std::string& s, const std::string& a, const std::string& b) {
+    for (size_t p = 0; (p = s.find(a, p)) != std::string::npos; p += b.size()) s.replace(p, a.size(), b);
+  };
+  replace_all(text, "&nbsp;", " ");
+  replace_all(text, "&quot;", "\"");
+  replace_all(text, "&#39;", "'");
+  replace_all(text, "&lt;", "<");
+  replace_all(text, "&gt;", ">");
+  replace_all(text, "&amp;", "&");
+  std::string clean;
+  for (char ch : text) {
+    if ((ch == ' ' || ch == '\t' || ch == '\r') && (clean.empty() || clean.back() == ' ' || clean.back() == '\n')) continue;
+    if (ch == '\n' && !clean.empty() && clean.back() == ' ') clean.pop_back();
+    if (ch == '\n' && (clean.empty() || clean.back() == '\n')) continue;
+    clean += ch == '\t' || ch == '\r' ? ' ' : ch;
+  }
+  return clean;
 }
 
 }  // namespace kt

@@ -1,6 +1,7 @@
 #include "core/format.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -77,7 +78,7 @@ bool normalise_number(const std::string& in, std::string* out) {
   return true;
 }
 
-bool parse_decimal(const std::string& text, double* out) {
+bool parse_typed_number(const std::string& text, double* out) {
   std::string s;
   if (!normalise_number(text, &s) || s.empty()) return false;
   char* end = nullptr;
@@ -456,13 +457,13 @@ Status parse_input(const FieldDef& f, const std::string& text, const std::string
     }
     case FieldType::Number: {
       double v;
-      if (!parse_decimal(t, &v)) return fail("invalid_number", "\"" + t + "\" is not a number");
+      if (!parse_typed_number(t, &v)) return fail("invalid_number", "\"" + t + "\" is not a number");
       *out = Value(v);
       return Status::Ok();
     }
     case FieldType::Money: {
       double v;
-      if (!parse_decimal(t, &v)) return fail("invalid_money", "\"" + t + "\" is not an amount");
+      if (!parse_typed_number(t, &v)) return fail("invalid_money", "\"" + t + "\" is not an amount");
       if (std::fabs(v) > 9.0e15) return fail("invalid_money", "the amount is too large");
       *out = Value(Money{static_cast<std::int64_t>(std::llround(v * 100.0)), currency});
       return Status::Ok();
@@ -483,6 +484,104 @@ Status parse_input(const FieldDef& f, const std::string& text, const std::string
       *out = Value(t);
       return Status::Ok();
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Editors' text, sums, table numbers (moved from the UI, issue 23)
+// ---------------------------------------------------------------------------------------------------------
+
+namespace {
+
+FieldDef single_of(const FieldDef& f) {
+  FieldDef one = f;
+  one.multiple = false;
+  return one;
+}
+
+std::string joined(const FieldDef& f, const Value& v, Lang lang, const char* separator) {
+  const FieldDef one = single_of(f);
+  std::string out;
+  for (const auto& e : v.elements()) {
+    if (!out.empty()) out += separator;
+    out += editable_text(one, e, lang);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string editor_text(const FieldDef& f, const Value& v, Lang lang) {
+  return f.multiple ? joined(f, v, lang, ", ") : editable_text(f, v, lang);
+}
+
+std::string editable_lines(const FieldDef& f, const Value& v, Lang lang) { return joined(f, v, lang, "\n"); }
+
+Status parse_editor_text(const FieldDef& f, const std::string& text, const std::string& currency, Value* out) {
+  if (!f.multiple) return parse_input(f, text, currency, out);
+  const FieldDef one = single_of(f);
+  Value::List list;
+  std::string part;
+  auto flush = [&]() -> Status {
+    Value v;
+    if (auto s = parse_input(one, trim(part), currency, &v); !s) return s;
+    if (!v.is_null()) list.push_back(std::move(v));
+    part.clear();
+    return Status::Ok();
+  };
+  for (char ch : text) {
+    if (ch == ',' || ch == ';' || ch == '\n') {
+      if (auto s = flush(); !s) return s;
+    } else {
+      part += ch;
+    }
+  }
+  if (auto s = flush(); !s) return s;
+  *out = list.empty() ? Value() : Value(std::move(list));
+  return Status::Ok();
+}
+
+std::string format_money_sums(const std::map<std::string, std::int64_t>& minor_by_currency, Lang lang) {
+  std::string out;
+  for (const auto& [currency, minor] : minor_by_currency) {
+    if (!out.empty()) out += " + ";
+    out += format_money(Money{minor, currency}, lang);
+  }
+  return out.empty() ? format_money(Money{0, "RUB"}, lang) : out;
+}
+
+std::string minor_text(std::int64_t minor) {
+  char buf[48];
+  // The sign once, before the whole part, also when that is 0 ("-0,50").
+  std::snprintf(buf, sizeof buf, "%s%lld,%02lld", minor < 0 ? "-" : "",
+                static_cast<long long>(std::llabs(minor / 100)), static_cast<long long>(std::llabs(minor % 100)));
+  return buf;
+}
+
+std::string decimal_text(double v) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  std::string s = buf;
+  std::replace(s.begin(), s.end(), '.', ',');
+  return s;
+}
+
+bool parse_decimal(std::string s, double* out) {
+  s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
+  std::replace(s.begin(), s.end(), ',', '.');
+  if (s.empty()) return false;
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (!end || *end || !std::isfinite(v)) return false;
+  *out = v;
+  return true;
+}
+
+bool parse_int64(const std::string& s, std::int64_t* out) {
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return false;
+  *out = v;
+  return true;
 }
 
 }  // namespace kt

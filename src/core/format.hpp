@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,30 @@ std::string editable_text(const FieldDef& f, const Value& v, Lang lang);
 // Accepts "26.11.2026", "26/11/2026" and "2026-11-26" for dates, "150 000,50" and "150000.50" for numbers.
 // For money only the amount is parsed; the currency comes from `currency`.
 Status parse_input(const FieldDef& f, const std::string& text, const std::string& currency, Value* out);
+
+// The text an editor of field f starts with: editable_text() of the value, or of each value of a multiple
+// field joined with ", ".
+std::string editor_text(const FieldDef& f, const Value& v, Lang lang);
+// The values of a multiple field one per line (a multi-line editor), as editable_text() writes each.
+std::string editable_lines(const FieldDef& f, const Value& v, Lang lang);
+// What a person typed into the one-line editor of field f: parse_input(), and for a multiple field each part
+// between commas, semicolons and line breaks (blank parts skipped; none at all is a null value).
+Status parse_editor_text(const FieldDef& f, const std::string& text, const std::string& currency, Value* out);
+
+// Sums per currency (minor units by code), as a board's column shows them: "150 000 ₽ + 2 000 $"; "0 ₽"
+// for none.
+std::string format_money_sums(const std::map<std::string, std::int64_t>& minor_by_currency, Lang lang);
+
+// The numbers of an editable table row (products): money in minor units as "1234,50" (no group separators,
+// so that it parses back), a decimal as "%.4g" with a comma ("1,5"), and a decimal typed with either
+// separator and spaces anywhere ("1 234,5", "1234.5"). parse_decimal is false for anything else, including
+// an empty text, and leaves *out alone.
+std::string minor_text(std::int64_t minor);
+std::string decimal_text(double v);
+bool parse_decimal(std::string text, double* out);
+// A whole number exactly as typed ("42", "-7"): nothing before or after it, no spaces. False, leaving *out
+// alone, for anything else (the web build must not throw on "" as std::stoll would).
+bool parse_int64(const std::string& text, std::int64_t* out);
 
 // The currencies offered by money fields, most used first.
 const std::vector<std::string>& known_currencies();

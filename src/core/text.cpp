@@ -1,6 +1,7 @@
 #include "core/text.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace kt {
 
@@ -100,6 +101,34 @@ std::string fill_placeholders(const std::string& pattern, const std::vector<std:
     out += pattern[i];
   }
   return out;
+}
+
+std::string initials(const std::string& name) {
+  std::string out;
+  bool start = true;
+  int taken = 0;
+  for (size_t i = 0; i < name.size() && taken < 2;) {
+    const unsigned char ch = static_cast<unsigned char>(name[i]);
+    const size_t len = std::min(name.size() - i, size_t{ch < 0x80 ? 1u : ch < 0xE0 ? 2u : ch < 0xF0 ? 3u : 4u});
+    if (ch == ' ') {
+      start = true;
+    } else if (start) {
+      out += name.substr(i, len);
+      ++taken;
+      start = false;
+    }
+    i += len;
+  }
+  return out.empty() ? "?" : out;
+}
+
+bool ends_with_nocase(const std::string& s, const std::string& suffix) {
+  if (s.size() < suffix.size()) return false;
+  for (size_t i = 0; i < suffix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + i])) !=
+        std::tolower(static_cast<unsigned char>(suffix[i])))
+      return false;
+  return true;
 }
 
 }  // namespace kt

@@ -1,5 +1,5 @@
-// Text helpers for search: case folding of UTF-8 for Latin and Cyrillic (what a CRM in Russian and English
-// needs), and normalisation of phone numbers to their digits.
+// Text helpers: case folding of UTF-8 for Latin and Cyrillic (what a CRM in Russian and English needs, for
+// search), normalisation of phone numbers to their digits, initials, placeholders.
 #pragma once
 
 #include <string>
@@ -18,6 +18,11 @@ bool contains_folded(const std::string& hay, const std::string& needle);
 std::string phone_digits(const std::string& s);
 // Appends the UTF-8 encoding of one code point.
 void append_utf8(std::string& out, char32_t cp);
+// The first letters of the first two words of a name ("Анна Смирнова" -> "АС"), whole UTF-8 characters;
+// "?" for a name without any (a person's button shows something).
+std::string initials(const std::string& name);
+// Whether `s` ends with `suffix`, ASCII letters compared without case (a file name's ".VCF").
+bool ends_with_nocase(const std::string& s, const std::string& suffix);
 // `pattern` with {1}, {2}, ... replaced by args[0], args[1], ...; a placeholder without a value stays as it is.
 std::string fill_placeholders(const std::string& pattern, const std::vector<std::string>& args);
 

@@ -7,6 +7,7 @@
 #include <deque>
 
 #include "core/rights.hpp"
+#include "core/text.hpp"
 #include "ui/account.hpp"
 #include "ui/card.hpp"
 #include "ui/data_io.hpp"
@@ -230,26 +231,6 @@ float refused_badge(const RefusedList& refused, float right, float y0, float h) 
   dl->AddText(ImVec2(a.x + (pill_w - ts.x) / 2, a.y + (b.y - a.y - ts.y) / 2), color::rgb(0xffffff), shown.c_str());
   sem_rect("refused:open", "button", text, a, b);
   return a.x;
-}
-
-// The first letters of a person's first two words ("Анна Смирнова" -> "АС"): the user button of a phone.
-std::string initials(const std::string& name) {
-  std::string out;
-  bool start = true;
-  int taken = 0;
-  for (size_t i = 0; i < name.size() && taken < 2;) {
-    const unsigned char ch = static_cast<unsigned char>(name[i]);
-    const size_t len = ch < 0x80 ? 1 : ch < 0xE0 ? 2 : ch < 0xF0 ? 3 : 4;
-    if (ch == ' ') {
-      start = true;
-    } else if (start) {
-      out += name.substr(i, len);
-      ++taken;
-      start = false;
-    }
-    i += len;
-  }
-  return out.empty() ? "?" : out;
 }
 
 // RU / EN, ending at `right`; returns the left edge.

@@ -123,44 +123,6 @@ std::string user_name(const Schema& s, const std::string& id) {
   return u ? u->name : id;
 }
 
-// Local "YYYY-MM-DDTHH:MM" <-> UTC milliseconds at the user's offset.
-std::string local_iso(std::int64_t utc_ms, int tz_minutes) {
-  return iso(utc_from_ms(utc_ms + static_cast<std::int64_t>(tz_minutes) * 60000));
-}
-
-std::int64_t utc_of_local(const std::string& local_iso_text, int tz_minutes, bool* ok) {
-  DateTime t;
-  *ok = parse_iso_datetime(local_iso_text, &t);
-  return *ok ? ms_from_utc(t) - static_cast<std::int64_t>(tz_minutes) * 60000 : 0;
-}
-
-// Money in minor units <-> "1234,50".
-std::string minor_text(std::int64_t minor) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%lld,%02lld", static_cast<long long>(minor / 100),
-                static_cast<long long>(std::llabs(minor % 100)));
-  return buf;
-}
-
-bool parse_decimal(std::string s, double* out) {
-  s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
-  std::replace(s.begin(), s.end(), ',', '.');
-  if (s.empty()) return false;
-  char* end = nullptr;
-  const double v = std::strtod(s.c_str(), &end);
-  if (!end || *end || !std::isfinite(v)) return false;
-  *out = v;
-  return true;
-}
-
-std::string decimal_text(double v) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  std::string s = buf;
-  std::replace(s.begin(), s.end(), '.', ',');
-  return s;
-}
-
 std::string entity_name(const Schema& s, const std::string& entity) {
   const EntityType* et = s.entity(entity);
   return et ? et->name.get(language()) : entity;
@@ -992,55 +954,6 @@ void draw_convert_dialog(CardContext& c, ActionsUi& ui) {
     ImGui::CloseCurrentPopup();
   }
   dialog_end();
-}
-
-// A readable preview of a page: the text of its body, line by line (no head, styles or scripts). The canvas
-// cannot show HTML; the download is the real page.
-std::string preview_text(const std::string& page) {
-  std::string html = page;
-  for (const char* block : {"head", "style", "script"}) {
-    const std::string open = std::string("<") + block, close = std::string("</") + block + ">";
-    for (size_t a; (a = html.find(open)) != std::string::npos;) {
-      const size_t b = html.find(close, a);
-      html.erase(a, b == std::string::npos ? std::string::npos : b + close.size() - a);
-    }
-  }
-  std::string text;
-  bool tag = false;
-  for (size_t i = 0; i < html.size(); ++i) {
-    const char ch = html[i];
-    if (ch == '<') {
-      tag = true;
-      const std::string next = html.substr(i, 4);
-      if (next == "<tr>" || next == "<tr " || next == "<p>" || next.rfind("<p ", 0) == 0 || next == "<br>" ||
-          next == "<br/" || next.rfind("<h", 0) == 0 || next.rfind("<div", 0) == 0 || next == "<li>")
-        if (!text.empty() && text.back() != '\n') text += '\n';
-      if (next == "<td>" || next == "<td " || next == "<th>" || next == "<th ") text += "   ";
-    } else if (ch == '>') {
-      tag = false;
-      text += ' ';
-    } else if (!tag) {
-      text += ch == '\n' || ch == '\r' ? ' ' : ch;  // lines come from the tags, not from the source's layout
-    }
-  }
-  // Collapse runs of spaces and blank lines; decode the few entities the renderer writes.
-  auto replace_all = [](std::string& s, const std::string& a, const std::string& b) {
-    for (size_t p = 0; (p = s.find(a, p)) != std::string::npos; p += b.size()) s.replace(p, a.size(), b);
-  };
-  replace_all(text, "&nbsp;", " ");
-  replace_all(text, "&quot;", "\"");
-  replace_all(text, "&#39;", "'");
-  replace_all(text, "&lt;", "<");
-  replace_all(text, "&gt;", ">");
-  replace_all(text, "&amp;", "&");
-  std::string clean;
-  for (char ch : text) {
-    if ((ch == ' ' || ch == '\t' || ch == '\r') && (clean.empty() || clean.back() == ' ' || clean.back() == '\n')) continue;
-    if (ch == '\n' && !clean.empty() && clean.back() == ' ') clean.pop_back();
-    if (ch == '\n' && (clean.empty() || clean.back() == '\n')) continue;
-    clean += ch == '\t' || ch == '\r' ? ' ' : ch;
-  }
-  return clean;
 }
 
 void draw_document_dialog(CardContext& c, ActionsUi& ui) {

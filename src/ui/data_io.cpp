@@ -19,6 +19,7 @@
 #include "core/io/import.hpp"
 #include "core/io/vcard.hpp"
 #include "core/rights.hpp"
+#include "core/text.hpp"
 #include "platform/files.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
@@ -28,9 +29,6 @@
 namespace kt::ui {
 
 namespace {
-
-// The texts of this part of the UI, in both languages (kept here rather than in the shared table).
-const char* t(const char* ru, const char* en) { return language() == Lang::Ru ? ru : en; }
 
 std::string fmt(const char* pattern, long long a) {
   char buf[256];
@@ -58,13 +56,6 @@ std::string file_bytes(const PickedFile& f) {
   }
   std::remove(path.c_str());
   return bytes;
-}
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  if (s.size() < suffix.size()) return false;
-  std::string tail = s.substr(s.size() - suffix.size());
-  for (char& c : tail) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return tail == suffix;
 }
 
 void progress(float fraction, const std::string& text, const std::string& id, float width) {
@@ -130,15 +121,15 @@ void load_file(const Workspace& ws, const UiEnv& env, ImportUi& u, const PickedF
   u.reader.reset();
   u.planner.reset();
   if (bytes.empty()) {
-    u.error = t("Файл пуст.", "The file is empty.");
+    u.error = tr("io.file_empty");
     return;
   }
-  u.vcard = ends_with(f.name, ".vcf") || ends_with(f.name, ".vcard") || bytes.find("BEGIN:VCARD") != std::string::npos;
+  u.vcard = ends_with_nocase(f.name, ".vcf") || ends_with_nocase(f.name, ".vcard") || bytes.find("BEGIN:VCARD") != std::string::npos;
   if (u.vcard) {
     std::vector<io::VCardProblem> problems;
     auto cards = io::parse_vcards(bytes, &problems);
     if (cards.empty()) {
-      u.error = t("В файле нет ни одной карточки vCard.", "The file holds no vCards.");
+      u.error = tr("io.file_holds_no_vcards");
       return;
     }
     u.entity = "contact";
@@ -158,7 +149,7 @@ void load_file(const Workspace& ws, const UiEnv& env, ImportUi& u, const PickedF
     io::CsvReader r(*u.text, u.delimiter);
     io::CsvRecord rec;
     if (!r.next(&rec)) {
-      u.error = t("Файл пуст.", "The file is empty.");
+      u.error = tr("io.file_empty");
       return;
     }
     u.header = rec.fields;
@@ -227,16 +218,16 @@ std::string reason_text(const Workspace& ws, const std::string& entity, const io
       const FieldDef* f = ws.schema().field(entity, id);
       names += (names.empty() ? "" : ", ") + (f ? f->label.get(language()) : id);
     }
-    return std::string(t("Не заполнены обязательные поля: ", "Required fields are empty: ")) + names;
+    return std::string(tr("io.required_fields_are_empty")) + names;
   }
-  if (r.code == "unclosed_quote") return t("Кавычка не закрыта: строка обрезана", "A quote is not closed: the row is cut");
-  if (r.code == "too_many_values") return t("В строке больше значений, чем колонок", "The row has more values than the header");
-  if (r.code == "no_values") return t("Ни одна импортируемая колонка не заполнена", "No imported column has a value");
-  if (r.code == "unknown_option") return std::string(t("Нет такого варианта: ", "No such option: ")) + r.value;
-  if (r.code == "unknown_item") return std::string(t("Не найдено: ", "Not found: ")) + r.value;
-  if (r.code == "ambiguous_item") return std::string(t("Несколько записей с таким названием: ", "Several items have this name: ")) + r.value;
-  if (r.code == "unknown_user") return std::string(t("Нет такого сотрудника: ", "No such employee: ")) + r.value;
-  if (r.code == "unknown_stage") return std::string(t("Нет такой стадии: ", "No such stage: ")) + r.value;
+  if (r.code == "unclosed_quote") return tr("io.unclosed_quote");
+  if (r.code == "too_many_values") return tr("io.too_many_values");
+  if (r.code == "no_values") return tr("io.no_imported_value");
+  if (r.code == "unknown_option") return std::string(tr("io.no_such_option")) + r.value;
+  if (r.code == "unknown_item") return std::string(tr("io.not_found")) + r.value;
+  if (r.code == "ambiguous_item") return std::string(tr("io.several_items_have_this")) + r.value;
+  if (r.code == "unknown_user") return std::string(tr("io.no_such_employee")) + r.value;
+  if (r.code == "unknown_stage") return std::string(tr("io.no_such_stage")) + r.value;
   const std::string known = error_text(r.code);
   if (known != tr("err.generic")) return known + (r.value.empty() ? "" : " (" + r.value + ")");
   return r.message;
@@ -244,8 +235,8 @@ std::string reason_text(const Workspace& ws, const std::string& entity, const io
 
 std::string rejections_csv(const Workspace& ws, const ImportUi& u) {
   std::vector<std::vector<std::string>> rows;
-  rows.push_back({t("Строка", "Row"), t("Строка файла", "File line"), t("Колонка", "Column"), t("Значение", "Value"),
-                  t("Причина", "Reason")});
+  rows.push_back({tr("io.row"), tr("io.file_line"), tr("io.column"), tr("io.value"),
+                  tr("io.reason")});
   for (const auto& r : u.planner->rejections())
     rows.push_back({std::to_string(r.row), std::to_string(r.line), r.column_name, r.code == "required_missing" ? "" : r.value,
                     reason_text(ws, u.entity, r)});
@@ -269,15 +260,12 @@ void step_choose(const Workspace& ws, const UiEnv& env, ImportUi& u, UiOutput& o
   }
   int index = static_cast<int>(std::find(ids.begin(), ids.end(), u.entity) - ids.begin());
   if (index >= static_cast<int>(ids.size())) index = ids.empty() ? -1 : 0;
-  if (combo(t("Что импортировать", "What to import"), "import:entity", names, &index, px(300)) || (index >= 0 && u.entity != ids[index]))
+  if (combo(tr("io.what_import"), "import:entity", names, &index, px(300)) || (index >= 0 && u.entity != ids[index]))
     u.entity = ids[static_cast<size_t>(index)];
   ImGui::Dummy(ImVec2(0, px(6)));
-  muted_text(t("Таблица CSV (UTF-8 или Windows-1251; разделитель — точка с запятой, запятая или табуляция) "
-               "или файл vCard (.vcf) с контактами. Первая строка таблицы — заголовки колонок.",
-               "A CSV table (UTF-8 or Windows-1251; semicolons, commas or tabs) or a vCard file (.vcf) of contacts. "
-               "The first row of a table holds the column headings."));
+  muted_text(tr("io.import_hint"));
   ImGui::Dummy(ImVec2(0, px(6)));
-  if (button(t("Выбрать файл…", "Choose a file…"), "import:pick", true, index >= 0))
+  if (button(tr("io.choose_file"), "import:pick", true, index >= 0))
     out.pick_file = std::make_pair(std::string("data-import"),
                                    std::string(".csv,.tsv,.txt,.vcf,text/csv,text/plain,text/vcard,text/x-vcard"));
   (void)w;
@@ -288,21 +276,21 @@ void step_map(const Workspace& ws, const UiEnv& env, ImportUi& u, float w) {
   std::string info = u.file_name;
   if (!u.vcard) {
     info += "  ·  " + std::string(io::encoding_name(u.encoding)) + "  ·  ";
-    info += u.delimiter == ';' ? t("разделитель «;»", "delimiter \";\"")
-            : u.delimiter == ',' ? t("разделитель «,»", "delimiter \",\"")
-            : u.delimiter == '\t' ? t("разделитель — табуляция", "tab-delimited")
-                                  : t("разделитель «|»", "delimiter \"|\"");
+    info += u.delimiter == ';' ? tr("io.found_delimiter.semicolon")
+            : u.delimiter == ',' ? tr("io.found_delimiter.comma")
+            : u.delimiter == '\t' ? tr("io.found_delimiter.tab")
+                                  : tr("io.found_delimiter.bar");
   } else {
-    info += "  ·  vCard  ·  " + fmt(t("карточек: %lld", "cards: %lld"), static_cast<long long>(u.cards.rows.size()));
+    info += "  ·  vCard  ·  " + fmt(tr("io.cards_n"), static_cast<long long>(u.cards.rows.size()));
   }
   muted_text(info);
   sem_item("import:fileinfo", "status", info);
   if (!u.vcard) {
     const char* delims = ";,\t|";
-    std::vector<std::string> names = {t("Точка с запятой", "Semicolon"), t("Запятая", "Comma"), t("Табуляция", "Tab"),
-                                      t("Черта |", "Bar |")};
+    std::vector<std::string> names = {tr("io.delimiter.semicolon"), tr("io.delimiter.comma"), tr("io.delimiter.tab"),
+                                      tr("io.delimiter.bar")};
     int d = static_cast<int>(std::string(delims).find(u.delimiter));
-    if (combo(t("Разделитель", "Delimiter"), "import:delimiter", names, &d, px(200)) && d >= 0) {
+    if (combo(tr("io.delimiter"), "import:delimiter", names, &d, px(200)) && d >= 0) {
       u.delimiter = delims[d];
       io::CsvReader r(*u.text, u.delimiter);
       io::CsvRecord rec;
@@ -313,18 +301,18 @@ void step_map(const Workspace& ws, const UiEnv& env, ImportUi& u, float w) {
     }
   }
   ImGui::Dummy(ImVec2(0, px(4)));
-  ImGui::TextUnformatted(t("Сопоставьте колонки файла с полями:", "Match the file's columns with fields:"));
+  ImGui::TextUnformatted(tr("io.match_files_columns_with"));
 
   const auto fields = io::importable_fields(s, env.user, u.entity);
-  std::vector<std::string> labels = {t("— не импортировать —", "— do not import —")};
+  std::vector<std::string> labels = {tr("io.do_not_import")};
   for (const auto& f : fields) labels.push_back(io::target_label(s, u.entity, f, language()));
   u.columns.resize(u.header.size());
   const size_t shown = std::min<size_t>(u.preview.size(), 3);
   if (ImGui::BeginTable("mapping", 2 + static_cast<int>(shown), ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
-    ImGui::TableSetupColumn(t("Колонка файла", "File column"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableSetupColumn(t("Поле", "Field"), ImGuiTableColumnFlags_WidthFixed, px(240));
+    ImGui::TableSetupColumn(tr("io.file_column"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn(tr("io.field"), ImGuiTableColumnFlags_WidthFixed, px(240));
     for (size_t r = 0; r < shown; ++r)
-      ImGui::TableSetupColumn(fmt(t("Строка %lld", "Row %lld"), static_cast<long long>(r + 1)).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+      ImGui::TableSetupColumn(fmt(tr("io.row_n"), static_cast<long long>(r + 1)).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableHeadersRow();
     for (size_t c = 0; c < u.header.size(); ++c) {
       ImGui::TableNextRow();
@@ -337,7 +325,7 @@ void step_map(const Workspace& ws, const UiEnv& env, ImportUi& u, float w) {
         if (fields[i] == u.columns[c]) index = static_cast<int>(i) + 1;
       // Named after the file's column beside it, as a sighted user reads the row.
       if (combo("", "import:map:" + std::to_string(c), labels, &index, px(232),
-                t("Поле для столбца «", "Field for column “") + u.header[c] + t("»", "”")))
+                tr("io.field_for_column") + u.header[c] + tr("io.field_for_column_end")))
         u.columns[c] = index <= 0 ? std::string() : fields[static_cast<size_t>(index - 1)];
       for (size_t r = 0; r < shown; ++r) {
         ImGui::TableNextColumn();
@@ -352,22 +340,22 @@ void step_map(const Workspace& ws, const UiEnv& env, ImportUi& u, float w) {
     ImGui::EndTable();
   }
   if (has_company_link(s, u.entity))
-    checkbox(t("Создавать компании, которых ещё нет", "Create companies that do not exist yet"), "import:create_companies",
+    checkbox(tr("io.create_companies_do_not"), "import:create_companies",
              &u.create_companies);
 }
 
 void step_review(const Workspace& ws, ImportUi& u, UiOutput& out, const UiEnv& env, float w) {
   io::ImportPlanner& p = *u.planner;
-  const std::string summary = fmt(t("Проверено строк: %lld. Готово к импорту: %lld.", "Rows checked: %lld. Ready to import: %lld."),
+  const std::string summary = fmt(tr("io.rows_checked_ready_import"),
                                   static_cast<long long>(p.rows_seen()), static_cast<long long>(p.rows_planned()));
   ImGui::TextUnformatted(summary.c_str());
   sem_item("import:summary", "status", summary, std::to_string(p.rows_planned()));
   if (!p.new_companies().empty()) {
-    const std::string c = fmt(t("Будут созданы компании: %lld", "Companies to create: %lld"), static_cast<long long>(p.new_companies().size()));
+    const std::string c = fmt(tr("io.companies_create"), static_cast<long long>(p.new_companies().size()));
     muted_text(c);
   }
   if (p.rows_rejected() > 0) {
-    const std::string r = fmt(t("Отклонено строк: %lld — они не будут импортированы:", "Rows rejected: %lld — they will not be imported:"),
+    const std::string r = fmt(tr("io.rows_rejected_they_not"),
                               static_cast<long long>(p.rows_rejected()));
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color::kError));
     ImGui::TextUnformatted(r.c_str());
@@ -376,10 +364,10 @@ void step_review(const Workspace& ws, ImportUi& u, UiOutput& out, const UiEnv& e
     const size_t n = std::min<size_t>(p.rejections().size(), 500);
     ImGui::BeginChild("import:rejections", ImVec2(w, std::min(px(240), px(26) * static_cast<float>(n + 1) + px(8))), true);
     if (ImGui::BeginTable("rejections", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
-      ImGui::TableSetupColumn(t("Строка", "Row"), ImGuiTableColumnFlags_WidthFixed, px(60));
-      ImGui::TableSetupColumn(t("Колонка", "Column"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
-      ImGui::TableSetupColumn(t("Значение", "Value"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
-      ImGui::TableSetupColumn(t("Причина", "Reason"), ImGuiTableColumnFlags_WidthStretch, 2.0f);
+      ImGui::TableSetupColumn(tr("io.row"), ImGuiTableColumnFlags_WidthFixed, px(60));
+      ImGui::TableSetupColumn(tr("io.column"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+      ImGui::TableSetupColumn(tr("io.value"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+      ImGui::TableSetupColumn(tr("io.reason"), ImGuiTableColumnFlags_WidthStretch, 2.0f);
       ImGui::TableHeadersRow();
       ImGuiListClipper clip;
       clip.Begin(static_cast<int>(n));
@@ -397,34 +385,31 @@ void step_review(const Workspace& ws, ImportUi& u, UiOutput& out, const UiEnv& e
           ImGui::TableNextColumn();
           text_clipped(reason, ImGui::GetContentRegionAvail().x, color::kError);
           SemNode& node = sem_item("import:rejection:" + std::to_string(i), "row",
-                                   fmt(t("Строка %lld", "Row %lld"), static_cast<long long>(r.row)) + ": " +
+                                   fmt(tr("io.row_n"), static_cast<long long>(r.row)) + ": " +
                                        (r.column >= 0 ? r.column_name + ": " : std::string()) + reason);
           node.value = r.code;
         }
       ImGui::EndTable();
     }
     ImGui::EndChild();
-    if (link(t("Скачать отчёт об отклонённых строках", "Download the report of rejected rows"), "import:report", color::kLink))
+    if (link(tr("io.download_report_rejected_rows"), "import:report", color::kLink))
       out.download = UiOutput::Download{"rejected-rows-" + today(env.now_ms) + ".csv", "text/csv;charset=utf-8", rejections_csv(ws, u)};
   }
   if (p.duplicates() > 0) {
     ImGui::Dummy(ImVec2(0, px(6)));
-    const std::string d = fmt(t("Дубликаты по телефону или e-mail: %lld (из них уже в базе: %lld).",
-                                "Duplicates by phone or e-mail: %lld (already in the workspace: %lld)."),
+    const std::string d = fmt(tr("io.duplicates_phone_e_mail"),
                               static_cast<long long>(p.duplicates()), static_cast<long long>(p.duplicates_of_existing()));
     ImGui::TextUnformatted(d.c_str());
     sem_item("import:duplicates", "status", d, std::to_string(p.duplicates()));
     struct Choice {
       io::DuplicateAction action;
       const char* id;
-      const char* ru;
-      const char* en;
     };
-    const Choice choices[] = {{io::DuplicateAction::Skip, "skip", "Пропустить", "Skip"},
-                              {io::DuplicateAction::Merge, "merge", "Объединить (дополнить пустые поля)", "Merge (fill empty fields)"},
-                              {io::DuplicateAction::Create, "create", "Создать всё равно", "Create anyway"}};
+    const Choice choices[] = {{io::DuplicateAction::Skip, "skip"}, {io::DuplicateAction::Merge, "merge"},
+                              {io::DuplicateAction::Create, "create"}};
     for (const auto& c : choices) {
-      if (button(t(c.ru, c.en), std::string("import:dup:") + c.id, u.action == c.action)) u.action = c.action;
+      if (button(tr((std::string("io.dup.") + c.id).c_str()), std::string("import:dup:") + c.id, u.action == c.action))
+        u.action = c.action;
       ImGui::SameLine();
     }
     ImGui::NewLine();
@@ -438,7 +423,7 @@ void draw_import(const Workspace& ws, const UiEnv& env, ViewState& view, UiOutpu
   const float w = dialog_width(820);
   const bool working = u.step == Step::Checking || u.step == Step::Importing;
   bool open = true;
-  if (!dialog_begin(t("Импорт данных", "Import data"), "dataimport", &open, w)) {
+  if (!dialog_begin(tr("io.import_data"), "dataimport", &open, w)) {
     if (!working) u = ImportUi{};
     return;
   }
@@ -458,7 +443,7 @@ void draw_import(const Workspace& ws, const UiEnv& env, ViewState& view, UiOutpu
         u.step = Step::Review;
         u.reader.reset();
       }
-      const std::string text = fmt(t("Проверка строк: %lld", "Checking rows: %lld"), static_cast<long long>(u.planner->rows_seen()));
+      const std::string text = fmt(tr("io.checking_rows"), static_cast<long long>(u.planner->rows_seen()));
       progress(checked_fraction(u), text, "import:progress", inner);
       break;
     }
@@ -480,15 +465,14 @@ void draw_import(const Workspace& ws, const UiEnv& env, ViewState& view, UiOutpu
         u.step = Step::Done;
       }
       const float fraction = p.steps_total() ? static_cast<float>(p.steps_done()) / static_cast<float>(p.steps_total()) : 1.f;
-      progress(fraction, fmt(t("Импорт: %lld из %lld", "Importing: %lld of %lld"), static_cast<long long>(p.steps_done()),
+      progress(fraction, fmt(tr("io.importing"), static_cast<long long>(p.steps_done()),
                              static_cast<long long>(p.steps_total())),
                "import:progress", inner);
       break;
     }
     case Step::Done: {
-      const std::string text = u.undone ? std::string(t("Импорт отменён: созданные записи перемещены в корзину.",
-                                                        "The import is undone: the items it created are in the recycle bin."))
-                                        : fmt(t("Готово. Создано: %lld, дополнено: %lld.", "Done. Created: %lld, merged: %lld."),
+      const std::string text = u.undone ? std::string(tr("io.import_undone_items_created"))
+                                        : fmt(tr("io.done_created_merged"),
                                               static_cast<long long>(u.to_create), static_cast<long long>(u.to_merge));
       ImGui::TextUnformatted(text.c_str());
       sem_item("import:done", "status", text, std::to_string(u.to_create));
@@ -501,21 +485,21 @@ void draw_import(const Workspace& ws, const UiEnv& env, ViewState& view, UiOutpu
   // Buttons.
   switch (u.step) {
     case Step::Map:
-      if (button(t("Проверить строки", "Check the rows"), "import:check", true)) start_checking(ws, env, u);
+      if (button(tr("io.check_rows"), "import:check", true)) start_checking(ws, env, u);
       ImGui::SameLine();
-      if (button(t("Другой файл", "Another file"), "import:back")) u.step = Step::Choose;
+      if (button(tr("io.another_file"), "import:back")) u.step = Step::Choose;
       ImGui::SameLine();
       break;
     case Step::Review: {
       const size_t n = u.planner->would_create(u.action) + u.planner->would_merge(u.action);
-      const std::string label = fmt(t("Импортировать (%lld)", "Import (%lld)"), static_cast<long long>(u.planner->rows_planned()));
+      const std::string label = fmt(tr("io.import_n"), static_cast<long long>(u.planner->rows_planned()));
       if (button(label, "import:confirm", true, n > 0)) {
         u.to_create = u.planner->would_create(u.action);
         u.to_merge = u.planner->would_merge(u.action);
         u.step = Step::Importing;
       }
       ImGui::SameLine();
-      if (button(t("Назад к колонкам", "Back to the columns"), "import:remap")) {
+      if (button(tr("io.back_columns"), "import:remap")) {
         u.planner.reset();
         u.step = Step::Map;
       }
@@ -523,7 +507,7 @@ void draw_import(const Workspace& ws, const UiEnv& env, ViewState& view, UiOutpu
       break;
     }
     case Step::Done:
-      if (button(t("Показать список", "Show the list"), "import:show", true)) {
+      if (button(tr("io.show_list"), "import:show", true)) {
         view.screen = Screen::List;
         view.entity = u.entity;
         view.board = false;
@@ -533,7 +517,7 @@ void draw_import(const Workspace& ws, const UiEnv& env, ViewState& view, UiOutpu
       }
       ImGui::SameLine();
       if (!u.undone && !u.created.empty() &&
-          button(t("Отменить импорт", "Undo the import"), "import:undo")) {
+          button(tr("io.undo_import"), "import:undo")) {
         for (auto it = u.created.rbegin(); it != u.created.rend(); ++it) out.commands.push_back(DeleteItem{*it});
         u.undone = true;
       }
@@ -542,8 +526,8 @@ void draw_import(const Workspace& ws, const UiEnv& env, ViewState& view, UiOutpu
     default: break;
   }
   if (!working) {
-    if (button(u.step == Step::Done ? t("Закрыть", "Close") : t("Отмена", "Cancel"), "import:cancel")) open = false;
-  } else if (u.step == Step::Checking && button(t("Остановить", "Stop"), "import:stop")) {
+    if (button(u.step == Step::Done ? tr("dialog.close") : tr("dialog.cancel"), "import:cancel")) open = false;
+  } else if (u.step == Step::Checking && button(tr("io.stop"), "import:stop")) {
     u.planner.reset();
     u.reader.reset();
     u.step = Step::Map;
@@ -584,14 +568,14 @@ void report_table(const io::RestoreReport& r, const std::string& id) {
     sem_item(id + ":" + key, "row", name + ": " + std::to_string(n), std::to_string(n));
   };
   for (const auto& k : r.kinds) row(k.name.get(language()), k.items, k.entity);
-  row(t("Пользователи", "Users"), r.users, "users");
-  row(t("Отделы", "Departments"), r.departments, "departments");
-  row(t("Роли", "Roles"), r.roles, "roles");
-  row(t("Воронки", "Pipelines"), r.pipelines, "pipelines");
-  row(t("Пользовательские поля", "Custom fields"), r.custom_fields, "custom_fields");
-  row(t("Записи истории", "Timeline entries"), r.timeline_entries, "timeline");
-  row(t("Комментарии", "Comments"), r.comments, "comments");
-  row(t("Дела", "To-dos"), r.todos, "todos");
+  row(tr("io.users"), r.users, "users");
+  row(tr("io.departments"), r.departments, "departments");
+  row(tr("io.roles"), r.roles, "roles");
+  row(tr("io.pipelines"), r.pipelines, "pipelines");
+  row(tr("io.custom_fields"), r.custom_fields, "custom_fields");
+  row(tr("io.timeline_entries"), r.timeline_entries, "timeline");
+  row(tr("io.comments"), r.comments, "comments");
+  row(tr("io.todos"), r.todos, "todos");
   ImGui::EndTable();
 }
 
@@ -627,7 +611,7 @@ void draw_data_io_dialogs(const Workspace& ws, const UiEnv& env, ViewState& view
       f->purpose = "backup-restore";
       deliver_file(std::move(*f));
     } else if (json) {
-      toast(t("Восстановить резервную копию может только администратор", "Only an administrator can restore a backup"), true);
+      toast(tr("io.only_administrator_can_restore"), true);
     } else if (!data_io_busy()) {
       const std::string entity = vcf ? "contact" : view.screen == Screen::List ? view.entity : "contact";
       open_import_dialog(entity);
@@ -638,7 +622,7 @@ void draw_data_io_dialogs(const Workspace& ws, const UiEnv& env, ViewState& view
   draw_import(ws, env, view, out);
 }
 
-std::string data_io_menu_label() { return t("Импорт / экспорт", "Import / export"); }
+std::string data_io_menu_label() { return tr("io.import_export"); }
 
 void data_io_list_menu(const Workspace& ws, const UiEnv& env, const std::string& entity,
                        const std::vector<std::string>& ids, const std::vector<std::string>& columns, UiOutput& out) {
@@ -648,19 +632,19 @@ void data_io_list_menu(const Workspace& ws, const UiEnv& env, const std::string&
   const Pipeline* dp = s.default_pipeline(entity);
   const std::string date = today(env.now_ms);
   if (can_add(s, env.user, entity, dp ? dp->id : "")) {
-    if (ImGui::Selectable(t("Импорт из CSV или vCard…", "Import from CSV or vCard…"))) open_import_dialog(entity);
-    sem_item("dataio:import", "menuitem", t("Импорт из CSV или vCard…", "Import from CSV or vCard…"));
+    if (ImGui::Selectable(tr("io.import_from_csv_vcard"))) open_import_dialog(entity);
+    sem_item("dataio:import", "menuitem", tr("io.import_from_csv_vcard"));
     ImGui::Separator();
   }
-  const std::string csv_label = fmt(t("Экспорт в CSV (%lld)", "Export to CSV (%lld)"), static_cast<long long>(ids.size()));
+  const std::string csv_label = fmt(tr("io.export_csv"), static_cast<long long>(ids.size()));
   if (ImGui::Selectable(csv_label.c_str()))
     out.download = UiOutput::Download{entity + "-" + date + ".csv", "text/csv;charset=utf-8",
                                       io::export_csv(ws, env.user, entity, ids, columns, language())};
   sem_item("dataio:csv", "menuitem", csv_label);
   if (entity == "contact") {
     for (io::VCardVersion v : {io::VCardVersion::V3, io::VCardVersion::V4}) {
-      const std::string label = v == io::VCardVersion::V3 ? t("Экспорт в vCard 3.0", "Export to vCard 3.0")
-                                                          : t("Экспорт в vCard 4.0", "Export to vCard 4.0");
+      const std::string label = v == io::VCardVersion::V3 ? tr("io.export_vcard_3_0")
+                                                          : tr("io.export_vcard_4_0");
       if (ImGui::Selectable(label.c_str()))
         out.download = UiOutput::Download{"contacts-" + date + ".vcf", "text/vcard;charset=utf-8",
                                           io::export_vcards(ws, env.user, ids, v)};
@@ -671,7 +655,7 @@ void data_io_list_menu(const Workspace& ws, const UiEnv& env, const std::string&
   o.now_ms = env.now_ms;
   o.lang = language();
   if (const size_t n = io::count_ics(ws, env.user, ids, o); n > 0) {
-    const std::string label = fmt(t("Дела в календарь (.ics, %lld)", "To-dos to a calendar (.ics, %lld)"), static_cast<long long>(n));
+    const std::string label = fmt(tr("io.todos_to_calendar"), static_cast<long long>(n));
     if (ImGui::Selectable(label.c_str()))
       out.download = UiOutput::Download{entity + "-todos-" + date + ".ics", "text/calendar;charset=utf-8", io::export_ics(ws, env.user, ids, o)};
     sem_item("dataio:ics", "menuitem", label);
@@ -681,24 +665,21 @@ void data_io_list_menu(const Workspace& ws, const UiEnv& env, const std::string&
 
 void data_settings_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float width) {
   RestoreUi& r = restore_ui();
-  heading(t("Резервная копия", "Backup"), "backup:heading");
-  muted_text(t("Вся рабочая область одним файлом JSON: записи, настройки, история, комментарии и дела.",
-               "The whole workspace as one JSON file: items, configuration, history, comments and to-dos."));
+  heading(tr("io.backup"), "backup:heading");
+  muted_text(tr("io.backup_hint"));
   const io::RestoreReport current = io::describe(ws);
-  if (button(t("Скачать резервную копию", "Download a backup"), "backup:download", true)) {
+  if (button(tr("io.download_backup"), "backup:download", true)) {
     const User* u = ws.schema().user(env.user);
     out.download = UiOutput::Download{"kartoteka-backup-" + today(env.now_ms) + ".json", "application/json",
                                       io::make_backup(ws, u ? u->name : env.user, env.now_ms)};
   }
   ImGui::Dummy(ImVec2(0, px(16)));
-  heading(t("Восстановление", "Restore"), "restore:heading");
+  heading(tr("io.restore"), "restore:heading");
   if (env.connection.connected) {
-    muted_text(t("Восстановление доступно только для локальной рабочей области (без подключения к серверу).",
-                 "Restoring is only for the local workspace (not connected to a server)."));
+    muted_text(tr("io.restore_local_only"));
     return;
   }
-  muted_text(t("Сначала файл проверяется: вы увидите, что будет создано. Текущие данные будут заменены только после подтверждения.",
-               "The file is checked first: you see what would be created. The current data is replaced only when you confirm."));
+  muted_text(tr("io.restore_hint"));
   if (auto f = take_file("backup-restore")) {
     r = RestoreUi{};
     r.file_name = f->name;
@@ -706,44 +687,42 @@ void data_settings_page(const Workspace& ws, const UiEnv& env, UiOutput& out, fl
     Workspace probe;
     Status st = io::read_backup(r.text, env.now_ms, &probe, &r.report);
     if (!st) {
-      r.error = std::string(t("Файл не принят: ", "The file is refused: ")) +
-                (st.code == "backup_foreign"   ? t("это не резервная копия Картотеки.", "this is not a Kartoteka backup.")
-                 : st.code == "backup_not_json" ? t("файл повреждён или это не JSON.", "the file is damaged or not JSON.")
-                 : st.code == "backup_newer"    ? t("копия сделана более новой версией.", "it was made by a newer version.")
-                 : st.code == "backup_damaged"  ? t("контрольная сумма не совпадает — файл повреждён или изменён.",
-                                                    "the checksum does not match: the file was damaged or edited.")
-                 : st.code == "backup_empty"    ? t("файл пуст.", "the file is empty.")
+      r.error = std::string(tr("io.file_refused")) +
+                (st.code == "backup_foreign"   ? tr("io.backup_foreign")
+                 : st.code == "backup_not_json" ? tr("io.backup_not_json")
+                 : st.code == "backup_newer"    ? tr("io.backup_newer")
+                 : st.code == "backup_damaged"  ? tr("io.backup_damaged")
+                 : st.code == "backup_empty"    ? tr("io.backup_empty")
                                                 : st.message.c_str());
       r.text.clear();
     } else {
       r.ready = true;
     }
   }
-  if (button(t("Выбрать файл резервной копии…", "Choose a backup file…"), "restore:pick"))
+  if (button(tr("io.choose_backup_file"), "restore:pick"))
     out.pick_file = std::make_pair(std::string("backup-restore"), std::string(".json,application/json"));
   if (!r.error.empty()) error_text_line(r.error, "restore:error");
   if (!r.ready) return;
   ImGui::Dummy(ImVec2(0, px(8)));
-  const std::string replaced = fmt(t("Текущая рабочая область (%lld записей, %lld пользователей) будет заменена.",
-                                     "The current workspace (%lld items, %lld users) will be replaced."),
+  const std::string replaced = fmt(tr("io.current_workspace_items_users"),
                                    static_cast<long long>(current.items), static_cast<long long>(current.users));
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color::kError));
   ImGui::TextWrapped("%s", replaced.c_str());
   ImGui::PopStyleColor();
   sem_item("restore:warning", "alert", replaced);
-  if (button(t("Восстановить", "Restore"), "restore:confirm", true)) {
+  if (button(tr("io.restore_confirm"), "restore:confirm", true)) {
     out.restore_backup = std::move(r.text);
     r = RestoreUi{};
     return;
   }
   ImGui::SameLine();
-  if (button(t("Отмена", "Cancel"), "restore:cancel")) {
+  if (button(tr("dialog.cancel"), "restore:cancel")) {
     r = RestoreUi{};
     return;
   }
   ImGui::Dummy(ImVec2(0, px(6)));
-  std::string what = std::string(t("Проверка прошла. Из файла «", "Checked. The file \"")) + r.file_name +
-                     t("» будет создано:", "\" would create:");
+  std::string what = std::string(tr("io.checked_file")) + r.file_name +
+                     tr("io.would_create");
   ImGui::TextUnformatted(what.c_str());
   sem_item("restore:report", "status", what, std::to_string(r.report.items));
   report_table(r.report, "restore:counts");

@@ -27,53 +27,10 @@ namespace {
 
 bool key_pressed(ImGuiKey key) { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(key), false); }
 
-std::string trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
-
 FieldDef single_of(const FieldDef& f) {
   FieldDef s = f;
   s.multiple = false;
   return s;
-}
-
-// Text for the editor: multiple values are joined with ", " (one per line for multi-line text).
-std::string edit_text(const FieldDef& f, const Value& v) {
-  if (!f.multiple) return editable_text(f, v, language());
-  std::string out;
-  FieldDef one = single_of(f);
-  for (const auto& e : v.elements()) {
-    if (!out.empty()) out += ", ";
-    out += editable_text(one, e, language());
-  }
-  return out;
-}
-
-// Parses editor text into a value; multiple fields split on commas, semicolons and new lines.
-Status parse_editor(const FieldDef& f, const std::string& text, const std::string& currency, Value* out) {
-  if (!f.multiple) return parse_input(f, text, currency, out);
-  FieldDef one = single_of(f);
-  Value::List list;
-  std::string part;
-  auto flush = [&]() -> Status {
-    Value v;
-    if (auto s = parse_input(one, trim(part), currency, &v); !s) return s;
-    if (!v.is_null()) list.push_back(std::move(v));
-    part.clear();
-    return Status::Ok();
-  };
-  for (char ch : text) {
-    if (ch == ',' || ch == ';' || ch == '\n') {
-      if (auto s = flush(); !s) return s;
-    } else {
-      part += ch;
-    }
-  }
-  if (auto s = flush(); !s) return s;
-  *out = list.empty() ? Value() : Value(std::move(list));
-  return Status::Ok();
 }
 
 // Validates and emits the edit; keeps the editor open with an inline error when the value is refused
@@ -94,7 +51,7 @@ void commit(FieldContext& c, const Value& v) {
 
 void commit_text(FieldContext& c) {
   Value v;
-  if (auto s = parse_editor(c.def, c.edit.buffer, c.edit.currency, &v); !s) {
+  if (auto s = parse_editor_text(c.def, c.edit.buffer, c.edit.currency, &v); !s) {
     c.edit.error = error_text(s.code);
     return;
   }
@@ -123,8 +80,8 @@ std::vector<Choice> choices_for(const FieldContext& c) {
       for (const auto& u : c.ws.schema().users) out.push_back({u.id, u.name});
       break;
     case FieldType::Boolean:
-      out.push_back({"1", lang == Lang::Ru ? "Да" : "Yes"});
-      out.push_back({"0", lang == Lang::Ru ? "Нет" : "No"});
+      out.push_back({"1", tr("editor.yes")});
+      out.push_back({"0", tr("editor.no")});
       break;
     case FieldType::CrmBinding:
       for (const auto& kind : c.def.binding_kinds) {
@@ -228,7 +185,7 @@ void money_editor(FieldContext& c) {
   }
   any_active = any_active || ImGui::IsItemActive();
   SemNode& cn = sem_item(c.origin + ":currency", "combobox",
-                         c.label + " — " + (language() == Lang::Ru ? "валюта" : "currency"), e.currency);
+                         c.label + " — " + tr("editor.currency"), e.currency);
   cn.expanded = ImGui::IsPopupOpen("##currency") ? 1 : 0;
   finish_group(c, any_active, escaped);
 }
@@ -450,10 +407,10 @@ bool begin_edit(EditState& e, const Workspace& ws, const Item& item, const Field
     for (const auto& x : v.elements())
       if (x.is_string()) e.picks.push_back(x.as_string());
   } else if (calendar_type(def)) {
-    e.buffer = edit_text(def, v);
+    e.buffer = editor_text(def, v, language());
     e.popup_pending = true;
   } else {
-    e.buffer = edit_text(def, v);
+    e.buffer = editor_text(def, v, language());
     e.currency = v.is_money() ? v.as_money().currency : known_currencies().front();
     e.focus_pending = true;
     if (def.multiple && def.type != FieldType::File) {

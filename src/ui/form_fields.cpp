@@ -43,17 +43,6 @@ std::vector<Choice> choices(const Workspace& ws, const FieldDef& f) {
   return out;
 }
 
-std::string one_per_line(const FieldDef& f, const Value& v) {
-  FieldDef one = f;
-  one.multiple = false;
-  std::string out;
-  for (const auto& e : v.elements()) {
-    if (!out.empty()) out += "\n";
-    out += editable_text(one, e, language());
-  }
-  return out;
-}
-
 }  // namespace
 
 void form_init(const Workspace& ws, const FieldDef& f, const Value& v, FormValue* out) {
@@ -63,7 +52,7 @@ void form_init(const Workspace& ws, const FieldDef& f, const Value& v, FormValue
   } else if (is_choice_type(f.type)) {
     for (const auto& e : v.elements()) out->picks.push_back(e.str_or_empty());
   } else if (f.multiple) {
-    out->text = one_per_line(f, v);
+    out->text = editable_lines(f, v, language());
   } else {
     out->text = editable_text(f, v, language());
     if (v.is_money()) out->currency = v.as_money().currency;

@@ -45,15 +45,6 @@ void group(const Workspace& ws, const std::vector<std::string>& ids, std::uint64
   }
 }
 
-std::string sum_text(const std::map<std::string, std::int64_t>& sums) {
-  std::string out;
-  for (const auto& [cur, minor] : sums) {
-    if (!out.empty()) out += " + ";
-    out += format_money(Money{minor, cur}, language());
-  }
-  return out.empty() ? format_money(Money{0, "RUB"}, language()) : out;
-}
-
 void draw_card(const Workspace& ws, const UiEnv& env, const Item& it, const Pipeline& p, float w, float h,
                ViewState& view, EditState& edit, UiOutput& out) {
   ImGui::PushID(it.id.c_str());
@@ -204,7 +195,7 @@ void draw_kanban(const Workspace& ws, const UiEnv& env, ViewState& view, EditSta
         open_create_dialog(view.entity, p->id, st.id);
     }
     ImGui::PushFont(fonts().small);
-    const std::string sum = sum_text(board.sums[st.id]);
+    const std::string sum = format_money_sums(board.sums[st.id], language());
     text_clipped(sum, col_w, color::kMuted);
     sem_item("kanban:sum:" + st.id, "status", name + ": " + sum, sum);
     ImGui::PopFont();

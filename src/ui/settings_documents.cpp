@@ -9,6 +9,7 @@
 #include <charconv>
 
 #include "core/documents.hpp"
+#include "core/format.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
@@ -45,15 +46,6 @@ TemplateForm g_tpl;
 NumeratorForm g_num;
 
 constexpr const char* kPeriods[] = {"", "year", "month", "day"};
-
-// Whole numbers as typed (the web build has no exceptions: std::stoll would abort on "").
-bool to_int(const std::string& s, std::int64_t* out) {
-  std::int64_t v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) return false;
-  *out = v;
-  return true;
-}
 
 void company_section(const Workspace& ws, UiOutput& out, float width) {
   const Schema& s = ws.schema();
@@ -218,9 +210,9 @@ void numerator_dialog(const Workspace& ws, const UiEnv& env, UiOutput& out) {
   // What the next number would look like.
   Numerator probe = n;
   std::int64_t v = 0;
-  if (to_int(g_num.start, &v)) probe.start = v;
-  if (to_int(g_num.step, &v)) probe.step = v;
-  if (to_int(g_num.length, &v)) probe.length = static_cast<int>(v);
+  if (parse_int64(g_num.start, &v)) probe.start = v;
+  if (parse_int64(g_num.step, &v)) probe.step = v;
+  if (parse_int64(g_num.length, &v)) probe.length = static_cast<int>(v);
   probe.periodic = kPeriods[std::clamp(g_num.periodic, 0, static_cast<int>(std::size(kPeriods)) - 1)];
   const std::string why = check_numerator(probe);
   if (why.empty()) {
@@ -233,7 +225,7 @@ void numerator_dialog(const Workspace& ws, const UiEnv& env, UiOutput& out) {
   if (!g_num.error.empty()) error_text_line(g_num.error, "numform:error");
   if (button(tr("dialog.save"), "numform:save", true)) {
     std::int64_t a = 0, b = 0, c = 0;
-    if (!to_int(g_num.start, &a) || !to_int(g_num.step, &b) || !to_int(g_num.length, &c)) g_num.error = tr("err.invalid_number");
+    if (!parse_int64(g_num.start, &a) || !parse_int64(g_num.step, &b) || !parse_int64(g_num.length, &c)) g_num.error = tr("err.invalid_number");
     else if (n.name.ru.find_first_not_of(' ') == std::string::npos) g_num.error = tr("err.name_empty");
     else if (!why.empty()) g_num.error = why;
     else {

@@ -1,0 +1,48 @@
+# Writes a page of the web shell (index.html, manifest.webmanifest) with its words from the app's one table of
+# strings, assets/i18n/<lang>.json: each {{ru:key}} or {{en:key}} in TEMPLATE becomes that text, HTML-escaped, and
+# {{ru:key|json}} a JSON (and JavaScript) string literal with its quotes. The page's words are there before
+# the WebAssembly has loaded (the loading notice, a browser without WebGL2), so they are written in at build
+# time rather than looked up. An unknown key stops the build.
+#   cmake -DTEMPLATE=web/index.html -DOUT=build/web/index.html -DI18N=assets/i18n -P web/stamp_page.cmake
+foreach(var TEMPLATE OUT I18N)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "stamp_page.cmake: -D${var}=... is required")
+  endif()
+endforeach()
+
+file(READ "${I18N}/ru.json" table_ru)
+file(READ "${I18N}/en.json" table_en)
+file(READ "${TEMPLATE}" rest)
+set(out "")
+while(rest MATCHES "{{(ru|en):([A-Za-z0-9_.]+)(\\|json)?}}")
+  set(token "${CMAKE_MATCH_0}")
+  set(lang "${CMAKE_MATCH_1}")
+  set(key "${CMAKE_MATCH_2}")
+  set(as_json "${CMAKE_MATCH_3}")
+  string(JSON text ERROR_VARIABLE err GET "${table_${lang}}" "${key}")
+  if(err)
+    message(FATAL_ERROR "stamp_page.cmake: ${TEMPLATE}: no text for ${key} in ${I18N}/${lang}.json")
+  endif()
+  if(as_json)
+    string(REPLACE "\\" "\\\\" text "${text}")
+    string(REPLACE "\"" "\\\"" text "${text}")
+    string(REPLACE "\n" "\\n" text "${text}")
+    set(text "\"${text}\"")
+  else()
+    string(REPLACE "&" "&amp;" text "${text}")
+    string(REPLACE "<" "&lt;" text "${text}")
+    string(REPLACE ">" "&gt;" text "${text}")
+    string(REPLACE "\"" "&quot;" text "${text}")
+  endif()
+  string(FIND "${rest}" "${token}" at)
+  string(SUBSTRING "${rest}" 0 ${at} before)
+  string(LENGTH "${token}" n)
+  math(EXPR after "${at} + ${n}")
+  string(SUBSTRING "${rest}" ${after} -1 rest)
+  string(APPEND out "${before}${text}")
+endwhile()
+string(APPEND out "${rest}")
+
+file(WRITE "${OUT}.tmp" "${out}")
+configure_file("${OUT}.tmp" "${OUT}" COPYONLY)
+file(REMOVE "${OUT}.tmp")
