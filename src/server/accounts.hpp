@@ -30,6 +30,10 @@ struct AccountOptions {
   // A token unused for this long is expired (sliding: every use renews it).
   std::int64_t token_idle_ms = 30LL * 24 * 3600 * 1000;
   std::function<std::int64_t()> now_ms;  // wall clock in ms; the system clock when empty
+  // Valid tokens are remembered between uses (renewed in the database once per interval). Off when
+  // several servers share the database (PostgreSQL): another one may revoke a token at any moment, so
+  // every request asks the database.
+  bool cache_tokens = true;
   // Tests: called by a password check while it holds a hashing slot.
   std::function<void()> while_hashing;
 };

@@ -31,6 +31,7 @@
 #include "server/accounts.hpp"
 #include "server/front_door.hpp"
 #include "server/database.hpp"
+#include "server/pg_log_store.hpp"
 #include "server/restore_routes.hpp"
 #include "server/sqlite_log_store.hpp"
 #include "sync/server_state.hpp"
@@ -240,6 +241,40 @@ struct Server::Impl {
   // [SECTION] Start: data directory, state, first administrator
   // -------------------------------------------------------------------------------------------------------
 
+  // The workspace in PostgreSQL (opts.database), shared with the other servers started on it.
+  void open_database() {
+    if (!opts.data_dir.empty()) {
+      std::error_code ec;
+      std::filesystem::create_directories(opts.data_dir, ec);
+      ::chmod(opts.data_dir.c_str(), 0700);
+      lock = std::make_unique<DirLock>(opts.data_dir);
+    }
+    // A server may start before the database answers (a cluster starting): it waits a while.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    for (;;) {
+      try {
+        db = Database::postgres(opts.database);
+        break;
+      } catch (const std::exception& e) {
+        if (std::chrono::steady_clock::now() > until) throw;
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      }
+    }
+    std::string secret;
+    {
+      std::lock_guard l(db->mutex());
+      // Shared by every server on the database, so that each reads the others' cursors.
+      secret = db->setting_or_set("cursor_secret", random_token(32));
+    }
+    std::string uploads = opts.data_dir;
+    if (uploads.empty()) {
+      std::string tmpl = (std::filesystem::temp_directory_path() / "kartoteka-uploads-XXXXXX").string();
+      if (!::mkdtemp(tmpl.data())) throw std::runtime_error("cannot make a folder for restore uploads");
+      uploads = tmpl;
+    }
+    open_workspace(pg_log_store(opts.database), secret, uploads + "/restore-uploads");
+  }
+
   void open_data_dir() {
     std::error_code ec;
     const bool created = std::filesystem::create_directories(opts.data_dir, ec);
@@ -271,7 +306,15 @@ struct Server::Impl {
       }
       secret = *s;
     }
+    open_workspace(sqlite_log_store(db, opts.data_dir + "/kartoteka.checkpoint"), secret,
+                   opts.data_dir + "/restore-uploads");
+  }
+
+  // Accounts, the workspace state over `store`, the first administrator and restores.
+  void open_workspace(std::unique_ptr<sync::LogStore> store, const std::string& secret,
+                      const std::string& uploads) {
     AccountOptions ao;
+    ao.cache_tokens = !db->is_postgres();
     ao.fast_hashing = opts.fast_password_hashing;
     ao.hash_slots = opts.hash_slots;
     ao.hash_wait_ms = opts.hash_wait_ms;
@@ -294,8 +337,7 @@ struct Server::Impl {
       std::fprintf(stderr, "kartoteka-server: %s\n", note.c_str());
     };
     const auto t0 = std::chrono::steady_clock::now();
-    state = std::make_unique<sync::ServerState>(
-        sqlite_log_store(db, opts.data_dir + "/kartoteka.checkpoint"), secret, so);
+    state = std::make_unique<sync::ServerState>(std::move(store), secret, so);
     const sync::StartInfo& info = state->start_info();
     if (!opts.quiet) {
       const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -312,7 +354,7 @@ struct Server::Impl {
     if (info.replayed >= kCheckpointAfterReplay) save_checkpoint();
     ensure_admin();
     RestoreConfig rc;
-    rc.dir = opts.data_dir + "/restore-uploads";
+    rc.dir = uploads;
     rc.max_bytes = opts.restore_max_bytes;
     rc.idle_ms = opts.restore_idle_ms;
     rc.now_ms = opts.now_ms;
@@ -365,6 +407,7 @@ struct Server::Impl {
   }
 
   void ensure_admin() {
+    const std::string where = opts.database.empty() ? "the data directory " + opts.data_dir : "the database";
     if (!accounts->empty()) {
       if (!opts.admin_login.empty() && !opts.quiet)
         std::printf(
@@ -372,7 +415,7 @@ struct Server::Impl {
       return;
     }
     if (opts.admin_login.empty() || opts.admin_password.empty())
-      throw std::runtime_error("the data directory " + opts.data_dir +
+      throw std::runtime_error(where +
                                " has no account yet: give the first administrator with "
                                "--admin-login and --admin-password "
                                "(or KT_ADMIN_LOGIN and KT_ADMIN_PASSWORD)");
@@ -385,7 +428,11 @@ struct Server::Impl {
     std::string id = kFirstAdminId;
     if (auto admin = state->first_admin())
       id = *admin;
-    else if (!state->bootstrap_admin(id, opts.admin_login))
+    else if (state->bootstrap_admin(id, opts.admin_login))
+      ;
+    else if (auto other = state->first_admin())  // another server sharing the database made one just now
+      id = *other;
+    else
       throw std::runtime_error(
           "the workspace has users but no active administrator to give the login to");
     if (accounts->set_account(id, opts.admin_login, opts.admin_password) != Accounts::SetResult::Ok)
@@ -677,10 +724,11 @@ struct Server::Impl {
 
     http.Get("/api/health", [this](const httplib::Request&, httplib::Response& res) {
       // "ok" only while writes can succeed: after the log failed (a full disk) every write answers 503
-      // until a restart, and a load balancer must take this server out.
-      const bool ok = !state || state->healthy();
-      send_json(res, ok ? 200 : 503,
-                json{{"status", ok ? "ok" : "unavailable"},
+      // until a restart, and a load balancer must take this server out; so it must while a server over
+      // PostgreSQL catches up with the log ("catching up").
+      const std::string status = state ? state->health() : "ok";
+      send_json(res, status == "ok" ? 200 : 503,
+                json{{"status", status},
                      {"service", "kartoteka"},
                      {"version", kVersion},
                      {"protocol", sync::kProtocol}});
@@ -767,7 +815,10 @@ struct Server::Impl {
 
 Server::Server(Options opts) : impl_(std::make_unique<Impl>()) {
   impl_->opts = std::move(opts);
-  if (!impl_->opts.data_dir.empty()) impl_->open_data_dir();
+  if (!impl_->opts.database.empty())
+    impl_->open_database();
+  else if (!impl_->opts.data_dir.empty())
+    impl_->open_data_dir();
   impl_->routes();
 }
 
