@@ -81,9 +81,10 @@ pqxx::result PgSession::exec(const std::string& sql,
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
   try {
-    if (tx) return tx->exec_params(sql, pqxx::prepare::make_dynamic_params(values));
+    // Without parameters, as a simple query (which may hold several statements).
+    if (tx) return params.empty() ? tx->exec(sql) : tx->exec_params(sql, pqxx::prepare::make_dynamic_params(values));
     pqxx::nontransaction n(connection());
-    return n.exec_params(sql, pqxx::prepare::make_dynamic_params(values));
+    return params.empty() ? n.exec(sql) : n.exec_params(sql, pqxx::prepare::make_dynamic_params(values));
   } catch (const pqxx::broken_connection& e) {
     forget();
     throw std::runtime_error(std::string("PostgreSQL: the connection was lost: ") + e.what());

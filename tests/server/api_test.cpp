@@ -511,11 +511,8 @@ TEST_CASE("a workspace that has users but no account gives the first login to it
     LoopbackServer s(options(dir.path));
     seed(s, s.login(kAdmin, kAdminPassword));
   }
-  {
-    kt::server::Database db(dir.path +
-                            "/kartoteka.db");  // as if the log had been brought from elsewhere
-    db.exec("DELETE FROM accounts; DELETE FROM tokens;");
-  }
+  // As if the log had been brought from elsewhere.
+  stored_database(dir.path)->exec("DELETE FROM accounts; DELETE FROM tokens;");
   kt::server::Options o = options(dir.path);
   o.admin_login = "chief";
   o.admin_password = "chief-password";
@@ -586,7 +583,6 @@ TEST_CASE("without a data directory the page and health answer, the sync API say
 
 TEST_CASE("a restart loads the checkpoint of the clean stop; without a usable one it replays the log") {
   TempDir dir;
-  const std::string cp = dir.path + "/kartoteka.checkpoint";
   json item, pulled;
   std::string ivan;
   auto same_as_before = [&](const LoopbackServer& s) {
@@ -610,10 +606,10 @@ TEST_CASE("a restart loads the checkpoint of the clean stop; without a usable on
     seed(s, admin);
     ivan = s.login("ivan", "ivan-password");
     retitle(s, admin, Client{"admin-tab"}, "Чекпойнт");
-    CHECK(::access(cp.c_str(), F_OK) != 0);  // none yet: few records, no stop
+    CHECK(!has_checkpoint(dir.path));  // none yet: few records, no stop
     s.stop();
   }
-  REQUIRE(::access(cp.c_str(), F_OK) == 0);
+  REQUIRE(has_checkpoint(dir.path));
   std::uint64_t at = 0;
   {
     LoopbackServer s(options(dir.path));
@@ -633,11 +629,7 @@ TEST_CASE("a restart loads the checkpoint of the clean stop; without a usable on
   }
   {
     // A damaged checkpoint: the log is replayed, nothing is lost.
-    std::FILE* f = std::fopen(cp.c_str(), "r+b");
-    REQUIRE(f);
-    std::fseek(f, 40, SEEK_SET);
-    std::fputc('#', f);
-    std::fclose(f);
+    damage_checkpoint(dir.path, 40);
     LoopbackServer s(options(dir.path));
     CHECK(s.server->started_from_checkpoint() == 0);
     same_as_before(s);
