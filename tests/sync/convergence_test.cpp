@@ -299,8 +299,7 @@ struct World {
   // come in several pages.
   void restart_server() {
     server.state.reset();
-    server.state = std::make_unique<sync::ServerState>(sync::memory_log_store(server.log), kSecret,
-                                                       server.clock.options(4));
+    server.state = std::make_unique<sync::ServerState>(server.store(), kSecret, server.clock.options(4));
   }
 
   std::int64_t now() const { return test_time().load(); }
