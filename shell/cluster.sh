@@ -5,13 +5,14 @@
 #   shell/cluster.sh start      # returns once PostgreSQL, the three instances and HAProxy all answer
 #   shell/cluster.sh stop       # stops all of them (nothing is left listening)
 #   shell/cluster.sh status
-#   shell/cluster.sh pg-start | pg-stop   # PostgreSQL alone (the tests and benchmarks use it)
+#   shell/cluster.sh pg-start | pg-stop | pg-restart   # PostgreSQL alone (the tests and benchmarks use it)
 # A new cluster's administrator logs in as admin / kartoteka (KT_ADMIN_LOGIN / KT_ADMIN_PASSWORD), like
 # shell/run.sh's. PostgreSQL runs as the `postgres` system user when started by root (initdb refuses root)
 # and trusts connections from 127.0.0.1 only: a sample, not a hardened production setup (README.md,
 # "Running for a team").
 #   CLUSTER_DIR (build/cluster), PG_PORT (5439), PORT (8080), INSTANCE_PORTS ("8081 8082 8083"),
-#   PG_FAST=1 (tests: no fsync), KT_SERVER (build/native/kartoteka-server), WEB_ROOT (build/web)
+#   PG_FAST=1 (tests: no fsync), KT_SERVER (build/native/kartoteka-server), WEB_ROOT (build/web),
+#   DATABASE_URL (another PostgreSQL to use instead of starting one), KT_SERVER_ARGS (more server flags)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -24,7 +25,9 @@ KT_SERVER="${KT_SERVER:-$here/build/native/kartoteka-server}"
 WEB_ROOT="${WEB_ROOT:-$here/build/web}"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 PG_DIR="$CLUSTER_DIR/pg"
-DATABASE_URL="postgresql://kartoteka@127.0.0.1:$PG_PORT/kartoteka"
+OWN_PG=1
+if [ -n "${DATABASE_URL:-}" ]; then OWN_PG=0; fi
+DATABASE_URL="${DATABASE_URL:-postgresql://kartoteka@127.0.0.1:$PG_PORT/kartoteka}"
 
 # PostgreSQL's programs run as an unprivileged user when we are root.
 as_pg() {
@@ -55,7 +58,10 @@ pg_running() { [ -f "$PG_DIR/data/postmaster.pid" ] && as_pg "$PG_BIN/pg_ctl" -D
 pg_start() {
   [ -x "$PG_BIN/pg_ctl" ] || { echo "cluster: PostgreSQL 15 is not installed (shell/setup.sh installs it)" >&2; exit 1; }
   mkdir -p "$PG_DIR"
-  if [ "$(id -u)" = 0 ]; then chown "$(pg_owner)" "$PG_DIR"; fi
+  if [ "$(id -u)" = 0 ]; then
+    chown "$(pg_owner)" "$PG_DIR"
+    chmod o+x "$CLUSTER_DIR"  # PostgreSQL's user passes through to its folder (a mktemp folder is 0700)
+  fi
   if ! as_pg test -w "$PG_DIR"; then
     echo "cluster: $(pg_owner) cannot write $PG_DIR (a parent folder closed to other users?)" >&2
     exit 1
@@ -123,12 +129,15 @@ haproxy_start() {
     echo "  default_backend instances"
     echo "backend instances"
     echo "  balance roundrobin"
+    # A browser stays on one instance while it is up (its cookie names it); any instance would answer the
+    # same, this only keeps each browser's requests together (and shows which instance one talks to).
+    echo "  cookie KTSRV insert indirect nocache httponly"
     echo "  option httpchk GET /api/health"
     echo "  http-check expect status 200"
     echo "  default-server inter 300ms fastinter 200ms fall 2 rise 2"
     for p in $INSTANCE_PORTS; do
       n=$((n + 1))
-      echo "  server s$n 127.0.0.1:$p check"
+      echo "  server s$n 127.0.0.1:$p check cookie s$n"
     done
   } >"$cfg"
   haproxy -q -f "$cfg" -D -p "$CLUSTER_DIR/haproxy.pid"
@@ -137,10 +146,14 @@ haproxy_start() {
 case "$what" in
   pg-start) pg_start ;;
   pg-stop) pg_stop ;;
+  pg-restart)
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 60 restart >/dev/null
+    echo "cluster: PostgreSQL restarted"
+    ;;
   start)
     [ -x "$KT_SERVER" ] || { echo "cluster: build the server first (shell/build.sh)" >&2; exit 1; }
     mkdir -p "$CLUSTER_DIR"
-    pg_start
+    if [ $OWN_PG = 1 ]; then pg_start; fi
     n=0
     for p in $INSTANCE_PORTS; do
       n=$((n + 1))
@@ -159,7 +172,7 @@ case "$what" in
     stop_pidfile "$CLUSTER_DIR/haproxy.pid"
     n=0
     for p in $INSTANCE_PORTS; do n=$((n + 1)); stop_pidfile "$CLUSTER_DIR/s$n.pid"; done
-    pg_stop
+    if [ $OWN_PG = 1 ]; then pg_stop; fi
     echo "cluster: stopped"
     ;;
   status)

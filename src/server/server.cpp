@@ -793,6 +793,12 @@ struct Server::Impl {
           }
           std::fprintf(stderr, "kartoteka-server: %s %s failed: %s\n", req.method.c_str(),
                        req.path.c_str(), what.c_str());
+          // PostgreSQL out of reach (restarting, a network cut): what the state answers meanwhile too, so
+          // that a client waits and retries, and a load balancer tries another server.
+          if (what.rfind("PostgreSQL", 0) == 0) {
+            res.set_header("Retry-After", "1");
+            return send_error(res, 503, "unavailable", "the database is out of reach; try again in a moment");
+          }
           send_error(res, 500, "internal", "the server failed; see its log");
         });
     if (!opts.quiet) {
