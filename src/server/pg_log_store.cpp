@@ -1,6 +1,8 @@
 #include "server/pg_log_store.hpp"
 
+#include <algorithm>
 #include <mutex>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -118,22 +120,41 @@ class PgLogStore : public sync::LogStore {
     if (!w_.tx) begin_write();
     std::uint64_t last = 0;
     guarded(w_, "append", [&] {
-      // Positions follow the last one without gaps: the statement reads the log after the lock was
-      // taken (its own snapshot), and nobody else appends while this transaction holds it.
-      for (const auto& r : records) {
-        const std::string body = nlohmann::json(r.mutation).dump();
-        pqxx::result n = w_.tx->exec_params(
-            "INSERT INTO mutations(n, client, seq, ver, body, code, message) "
-            "VALUES((SELECT coalesce(max(n), 0) + 1 FROM mutations), $1, $2, $3, $4, $5, $6) RETURNING n",
-            r.mutation.client, static_cast<std::int64_t>(r.mutation.seq),
-            r.ver ? std::to_string(r.ver).c_str() : nullptr, body,
-            r.code.empty() ? nullptr : r.code.c_str(), r.code.empty() ? nullptr : r.message.c_str());
-        last = n[0][0].as<std::uint64_t>();
-        if (r.restore) {
-          w_.tx->exec_params("INSERT INTO restores(n, snapshot) VALUES($1, $2)", static_cast<std::int64_t>(last),
-                             pqxx::binarystring(r.restore->data(), r.restore->size()));
+      // Positions follow the last one without gaps: this statement reads the log after the lock was taken
+      // (a statement of its own, so a snapshot of its own), and nobody else appends while this transaction
+      // holds the lock.
+      const auto base = w_.tx->exec("SELECT coalesce(max(n), 0) FROM mutations")[0][0].as<std::uint64_t>();
+      // One INSERT of all the rows (a round trip per push, not per mutation), in slices well under the
+      // protocol's limit of 65,535 parameters.
+      constexpr size_t kRowsPerInsert = 1000;
+      for (size_t from = 0; from < records.size(); from += kRowsPerInsert) {
+        const size_t to = std::min(records.size(), from + kRowsPerInsert);
+        std::vector<std::optional<std::string>> values;
+        values.reserve((to - from) * 7);
+        std::string sql = "INSERT INTO mutations(n, client, seq, ver, body, code, message) VALUES";
+        for (size_t i = from; i < to; ++i) {
+          const sync::LogRecord& r = records[i];
+          const size_t p = values.size();
+          sql += (i == from ? "(" : ",(");
+          for (int k = 1; k <= 7; ++k) sql += "$" + std::to_string(p + k) + (k < 7 ? "," : ")");
+          values.emplace_back(std::to_string(base + 1 + i));
+          values.emplace_back(r.mutation.client);
+          values.emplace_back(std::to_string(r.mutation.seq));
+          values.emplace_back(r.ver ? std::optional<std::string>(std::to_string(r.ver)) : std::nullopt);
+          values.emplace_back(nlohmann::json(r.mutation).dump());
+          values.emplace_back(r.code.empty() ? std::nullopt : std::optional<std::string>(r.code));
+          values.emplace_back(r.code.empty() ? std::nullopt : std::optional<std::string>(r.message));
         }
+        std::vector<const char*> ptrs;
+        ptrs.reserve(values.size());
+        for (const auto& v : values) ptrs.push_back(v ? v->c_str() : nullptr);
+        w_.tx->exec_params(sql, pqxx::prepare::make_dynamic_params(ptrs));
       }
+      for (size_t i = 0; i < records.size(); ++i)
+        if (records[i].restore)
+          w_.tx->exec_params("INSERT INTO restores(n, snapshot) VALUES($1, $2)", static_cast<std::int64_t>(base + 1 + i),
+                             pqxx::binarystring(records[i].restore->data(), records[i].restore->size()));
+      last = base + records.size();
       w_.tx->exec(std::string("NOTIFY ") + kPgChannel);
       w_.tx->commit();
       w_.tx.reset();
