@@ -153,6 +153,12 @@ if has cluster; then
     env "${cl_env[@]}" DATABASE_URL="$pg_url/bench_run$r" shell/cluster.sh stop >>"$log"
   done
   env "${cl_env[@]}" shell/cluster.sh stop >>"$log" 2>&1 || true
+  # An edit seen in another browser through the cluster: the browser test's timed edits (its own cluster).
+  if [ -f build/web/kartoteka.wasm ]; then
+    say "cluster: an edit seen in another browser"
+    KT_BENCH_RESULTS="$here/$results" node tests/web/run.mjs "cluster: two browsers" >>"$log" 2>&1 ||
+      say "the cluster browser figure failed (see $log)"
+  fi
 fi
 
 node bench/report.mjs "$results" | tee "$out/table.md"

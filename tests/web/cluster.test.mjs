@@ -8,13 +8,13 @@
 // Skipped (with a note) where PostgreSQL or HAProxy is not installed (shell/setup.sh installs both).
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { appendFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { newPage, waitForApp, state, click, frames, assert, assertEq } from "./browser.mjs";
-import { ADMIN, api, loginDialog, mutationOf, openItem, pollPage, root, setField, waitSynced } from "./web_support.mjs";
+import { ADMIN, api, loginDialog, mutationOf, openEditor, openItem, pollPage, root, setField, waitSynced } from "./web_support.mjs";
 
 const run = promisify(execFile);
 const IVAN = { login: "ivan", password: "ivan-password-1" };
@@ -99,6 +99,32 @@ async function addComment(page, text) {
   await click(page, { id: "tl:send" });
   await frames(page, 3);
 }
+// `n` title edits typed in A (Enter) until B's document title shows each; the times in ms.
+async function timedEdits(a, b, n) {
+  await b.evaluate(() => {
+    window.__seen = {};
+    const obs = new MutationObserver(() => { window.__seen[document.title] = Date.now(); });
+    obs.observe(document.querySelector("title") || document.head, { childList: true, subtree: true, characterData: true });
+  });
+  await a.evaluate(() => window.addEventListener("keydown", (e) => { if (e.key === "Enter") window.__enterAt = Date.now(); }, true));
+  const out = [];
+  for (let r = 0; r < n; r++) {
+    const title = `Правка ${r} ${Date.now() % 100000}`;
+    await openEditor(a, DEAL_ID, "TITLE");
+    await a.keyboard.press("Control+A");
+    await a.keyboard.insertText(title);
+    await a.keyboard.press("Enter");
+    const seenAt = await (await b.waitForFunction((t) => {
+      for (const [k, v] of Object.entries(window.__seen)) if (k.startsWith(t + " ")) return v;
+      return false;
+    }, title, { timeout: 30000, polling: 20 })).jsonValue();
+    out.push(seenAt - (await a.evaluate(() => window.__enterAt)));
+    await frames(a, 2);
+    await a.waitForTimeout(300);
+  }
+  return out;
+}
+
 const comments = (s) => s.card.timeline.filter((e) => e.kind === "comment").map((e) => e.detail);
 
 export const tests = [
@@ -116,11 +142,13 @@ export const tests = [
         await openItem(a.page, cluster.url, DEAL_ID);
         await openItem(b.page, cluster.url, DEAL_ID);
 
-        // An edit on instance 1 reaches the browser on instance 2 (its poke wakes there), and back.
-        await setField(a.page, DEAL_ID, "TITLE", "Изменено на первом");
-        const t0 = Date.now();
-        await waitSynced(b.page, (s) => s.card.fields.TITLE.value === "Изменено на первом", "A's title in B");
-        console.log(`        an edit on instance 1 was on screen in the browser on instance 2 after ~${Date.now() - t0} ms`);
+        // An edit on instance 1 reaches the browser on instance 2 (its poke wakes there), and back. Timed as
+        // bench/sync.mjs times it: from A's Enter to the frame in which B's document title shows the new name.
+        const seen = await timedEdits(a.page, b.page, 5);
+        console.log(`        edits on instance 1 on screen in the browser on instance 2 after ${seen.join(", ")} ms`);
+        if (process.env.KT_BENCH_RESULTS)
+          await appendFile(process.env.KT_BENCH_RESULTS, JSON.stringify({ figure: "cluster_edit_seen", unit: "ms", samples: seen,
+            note: "a title typed in one browser (Enter) until another browser shows it, each kept on another of three instances behind HAProxy (PostgreSQL without fsync: the test's cluster)" }) + "\n");
         await addComment(b.page, "Со второго");
         await waitSynced(a.page, (s) => comments(s).includes("Со второго"), "B's comment in A");
 
