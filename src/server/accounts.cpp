@@ -190,10 +190,11 @@ std::optional<std::string> Accounts::token_user(const std::string& token) {
   if (token.empty() || token.size() > 200) return std::nullopt;
   const std::string hash = hash_hex(token);
   const std::int64_t t = now();
-  if (opts_.cache_tokens) {
+  {
     std::shared_lock cache(cache_mu_);
     if (auto it = valid_tokens_.find(hash);
-        it != valid_tokens_.end() && t - it->second.used < touch_ms_)
+        it != valid_tokens_.end() && t - it->second.used < touch_ms_ &&
+        (opts_.token_recheck_ms < 0 || t - it->second.checked < opts_.token_recheck_ms))
       return it->second.user;
   }
   // Not looked up yet, or its last use is to be renewed (or it has expired).
@@ -220,7 +221,7 @@ std::optional<std::string> Accounts::token_user(const std::string& token) {
     used = t;
   }
   std::unique_lock cache(cache_mu_);
-  valid_tokens_[hash] = Cached{user, used};
+  valid_tokens_[hash] = Cached{user, used, t};
   return user;
 }
 

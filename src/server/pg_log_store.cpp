@@ -1,6 +1,7 @@
 #include "server/pg_log_store.hpp"
 
 #include <algorithm>
+#include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <nlohmann/json.hpp>
@@ -163,12 +164,40 @@ class PgLogStore : public sync::LogStore {
     return last;
   }
 
+  // Every pull asks (so that it answers every acknowledged write): the concurrent ones share the queries.
+  // A caller needs the answer of a query that started after it came (an earlier one may miss a write
+  // acknowledged just before); one query runs at a time, and its answer serves everyone who came before it
+  // started. Under load that is about one round trip per round trip, not one per pull.
   std::uint64_t last_position() override {
-    std::lock_guard lock(r_mu_);
-    return guarded(r_, "position", [&] {
-      pqxx::nontransaction n(r_.connection());
-      return n.exec("SELECT coalesce(max(n), 0) FROM mutations")[0][0].as<std::uint64_t>();
-    });
+    std::unique_lock lock(pos_mu_);
+    const std::uint64_t need = pos_started_ + 1;
+    while (pos_done_ < need) {
+      if (pos_busy_) {
+        pos_cv_.wait(lock);
+        continue;
+      }
+      pos_busy_ = true;
+      const std::uint64_t mine = ++pos_started_;
+      lock.unlock();
+      std::uint64_t end = 0;
+      std::string error;
+      try {
+        end = guarded(r_, "position", [&] {
+          pqxx::nontransaction n(r_.connection());
+          return n.exec("SELECT coalesce(max(n), 0) FROM mutations")[0][0].as<std::uint64_t>();
+        });
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+      lock.lock();
+      pos_busy_ = false;
+      pos_done_ = mine;
+      pos_end_ = end;
+      pos_error_ = std::move(error);
+      pos_cv_.notify_all();
+    }
+    if (!pos_error_.empty()) throw std::runtime_error(pos_error_);
+    return pos_end_;
   }
 
   bool wait_for_appends(std::chrono::milliseconds timeout) override {
@@ -211,7 +240,13 @@ class PgLogStore : public sync::LogStore {
   // One connection each: writes and loads (under the server's writer lock), positions (pulls),
   // checkpoints (in the background), notifications (the follower).
   PgSession w_, r_, c_, l_;
-  std::mutex r_mu_, c_mu_;
+  std::mutex c_mu_;
+  // last_position(): queries started and answered (in order, one at a time), the last answer.
+  std::mutex pos_mu_;
+  std::condition_variable pos_cv_;
+  bool pos_busy_ = false;
+  std::uint64_t pos_started_ = 0, pos_done_ = 0, pos_end_ = 0;
+  std::string pos_error_;
   std::unique_ptr<Listener> listener_;
 };
 

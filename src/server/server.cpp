@@ -314,7 +314,8 @@ struct Server::Impl {
   void open_workspace(std::unique_ptr<sync::LogStore> store, const std::string& secret,
                       const std::string& uploads) {
     AccountOptions ao;
-    ao.cache_tokens = !db->is_postgres();
+    // Shared with other servers: their revocations reach this one within a second.
+    if (db->is_postgres()) ao.token_recheck_ms = 1000;
     ao.fast_hashing = opts.fast_password_hashing;
     ao.hash_slots = opts.hash_slots;
     ao.hash_wait_ms = opts.hash_wait_ms;

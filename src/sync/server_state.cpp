@@ -448,7 +448,12 @@ std::optional<Response> ServerState::ensure_fresh() {
     enter_catching_up(e.what());
     return unavailable_now();
   }
-  if (end > applied_pos_.load() && !catch_up()) return unavailable_now();
+  if (end > applied_pos_.load()) {
+    // Pulls that came together wait here for one of them (or the follower) to read the news: the others
+    // find it applied and read nothing.
+    std::lock_guard writer(write_mu_);
+    if (end > applied_pos_.load() && !catch_up_locked()) return unavailable_now();
+  }
   return std::nullopt;
 }
 
