@@ -451,6 +451,8 @@ struct Server::Impl {
     auto user = accounts->token_user(h.substr(prefix.size()));
     if (!user) return std::nullopt;
     auto u = state->user(*user);
+    // A user made moments ago through another server sharing the database: this one reads the log first.
+    if (!u && state->refresh()) u = state->user(*user);
     if (!u || !u->active) {
       accounts->revoke_user_tokens(*user);  // normally gone already (revoke_inactive after a push)
       return std::nullopt;
@@ -529,6 +531,9 @@ struct Server::Impl {
             return send_error(res, 503, "busy",
                               "too many logins are being checked; try again in a moment");
           }
+          // Over a shared database the account may be for a user another server made moments ago.
+          if (check == Accounts::Check::Ok && !state->refresh())
+            return send_error(res, 503, "unavailable", "the server is catching up; try again in a moment");
           auto u = check == Accounts::Check::Ok ? state->user(user) : std::nullopt;
           if (!u || !u->active)
             return send_error(res, 401, "bad_credentials", "wrong login or password");
@@ -547,6 +552,7 @@ struct Server::Impl {
 
     http.Get("/api/me", authed([this](const httplib::Request&, httplib::Response& res,
                                       const std::string& user) {
+               if (!state->refresh()) return send_error(res, 503, "unavailable", "the server is catching up");
                auto u = state->user(user);
                json j = user_json(user);
                j["department"] = u ? u->department : "";
@@ -558,6 +564,7 @@ struct Server::Impl {
     // Who can log in, for the administrator's user settings (never a password or a token).
     http.Get("/api/accounts", authed([this](const httplib::Request&, httplib::Response& res,
                                             const std::string& me) {
+               if (!state->refresh()) return send_error(res, 503, "unavailable", "the server is catching up");
                if (!state->is_admin(me))
                  return send_error(res, 403, "forbidden", "only administrators manage accounts");
                json list = json::array();
@@ -568,6 +575,8 @@ struct Server::Impl {
     http.Post(
         "/api/accounts",
         authed([this](const httplib::Request& req, httplib::Response& res, const std::string& me) {
+          // The user may have been made through another server sharing the database a moment ago.
+          if (!state->refresh()) return send_error(res, 503, "unavailable", "the server is catching up");
           if (!state->is_admin(me))
             return send_error(res, 403, "forbidden", "only administrators manage accounts");
           auto body = body_object(req, res);
@@ -602,6 +611,7 @@ struct Server::Impl {
 
     http.Post("/api/tokens/revoke", authed([this](const httplib::Request& req,
                                                   httplib::Response& res, const std::string& me) {
+                if (!state->refresh()) return send_error(res, 503, "unavailable", "the server is catching up");
                 if (!state->is_admin(me))
                   return send_error(res, 403, "forbidden", "only administrators revoke tokens");
                 auto body = body_object(req, res);

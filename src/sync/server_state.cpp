@@ -457,6 +457,10 @@ std::optional<Response> ServerState::ensure_fresh() {
   return std::nullopt;
 }
 
+bool ServerState::refresh() {
+  return !ensure_fresh().has_value();
+}
+
 void ServerState::enter_catching_up(const std::string& why) {
   if (!catching_up_.exchange(true) && opts_.log)
     opts_.log("the shared log is out of reach, answering 503 until caught up: " + why);

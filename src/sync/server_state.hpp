@@ -170,6 +170,9 @@ class ServerState {
   // A shared store: reads the records other servers appended and applies them now (the follower does
   // so on its own within moments of their commit); false when the store failed. True at once otherwise.
   bool catch_up();
+  // A shared store: before an answer that reads the state outside pull/push (accounts, logins), applies
+  // every write acknowledged anywhere so far; false when the store failed (answer 503). True at once otherwise.
+  bool refresh();
 
   // The authoritative workspace. Reading it while another thread pushes is a data race: use read()
   // then.
