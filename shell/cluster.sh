@@ -41,6 +41,16 @@ as_pg() {
 }
 pg_owner() { if [ "$(id -u)" = 0 ]; then getent passwd postgres >/dev/null && echo postgres || echo nobody; else id -un; fi; }
 
+# As root, PostgreSQL's user must reach its folder: when a parent of CLUSTER_DIR is closed to other users (a
+# checkout under /root), the data goes to a folder in /tmp named after CLUSTER_DIR instead.
+if [ "$(id -u)" = 0 ]; then
+  mkdir -p "$CLUSTER_DIR"
+  chmod o+x "$CLUSTER_DIR"
+  if ! as_pg test -x "$CLUSTER_DIR"; then
+    PG_DIR="${TMPDIR:-/tmp}/kartoteka-pg-$(printf '%s' "$CLUSTER_DIR" | md5sum | cut -c1-12)"
+  fi
+fi
+
 answers() { curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null; }
 
 wait_for() {  # URL, what, seconds
@@ -58,10 +68,7 @@ pg_running() { [ -f "$PG_DIR/data/postmaster.pid" ] && as_pg "$PG_BIN/pg_ctl" -D
 pg_start() {
   [ -x "$PG_BIN/pg_ctl" ] || { echo "cluster: PostgreSQL 15 is not installed (shell/setup.sh installs it)" >&2; exit 1; }
   mkdir -p "$PG_DIR"
-  if [ "$(id -u)" = 0 ]; then
-    chown "$(pg_owner)" "$PG_DIR"
-    chmod o+x "$CLUSTER_DIR"  # PostgreSQL's user passes through to its folder (a mktemp folder is 0700)
-  fi
+  if [ "$(id -u)" = 0 ]; then chown "$(pg_owner)" "$PG_DIR"; fi
   if ! as_pg test -w "$PG_DIR"; then
     echo "cluster: $(pg_owner) cannot write $PG_DIR (a parent folder closed to other users?)" >&2
     exit 1
