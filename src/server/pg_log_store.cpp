@@ -1,5 +1,9 @@
 #include "server/pg_log_store.hpp"
 
+#include <libpq-fe.h>
+#include <poll.h>
+
+#include <cerrno>
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
@@ -35,20 +39,63 @@ auto guarded(PgSession& s, const char* what, F&& f) -> decltype(f()) {
   }
 }
 
-class Listener : public pqxx::notification_receiver {
+// The connection that LISTENs, in libpq itself: waiting on its socket with a timeout, and dropping it when it
+// breaks, is all it does.
+class Listener {
  public:
-  explicit Listener(pqxx::connection& c) : pqxx::notification_receiver(c, kPgChannel) {}
-  void operator()(const std::string&, int) override { ++heard; }
-  int heard = 0;
+  explicit Listener(std::string url) : url_(std::move(url)) {}
+  ~Listener() { drop(); }
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+
+  // True when a notification came within `timeout`; throws when the connection fails (dropped: the next
+  // call opens a new one).
+  bool wait(std::chrono::milliseconds timeout) {
+    if (!conn_) open();
+    if (consume()) return true;
+    pollfd p{PQsocket(conn_), POLLIN, 0};
+    const int r = ::poll(&p, 1, static_cast<int>(timeout.count()));
+    if (r < 0 && errno != EINTR) fail("poll");
+    return r > 0 && consume();
+  }
+
+ private:
+  void open() {
+    conn_ = PQconnectdb(url_.c_str());
+    if (PQstatus(conn_) != CONNECTION_OK) fail("connect");
+    PGresult* res = PQexec(conn_, (std::string("LISTEN ") + kPgChannel).c_str());
+    const bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    if (!ok) fail("LISTEN");
+  }
+  // Reads what arrived; true when it held a notification.
+  bool consume() {
+    if (!PQconsumeInput(conn_)) fail("read");
+    bool heard = false;
+    while (PGnotify* n = PQnotifies(conn_)) {
+      heard = true;
+      PQfreemem(n);
+    }
+    return heard;
+  }
+  [[noreturn]] void fail(const char* what) {
+    const std::string why = conn_ ? PQerrorMessage(conn_) : "out of memory";
+    drop();
+    throw std::runtime_error(std::string("PostgreSQL (listen, ") + what + "): " + why);
+  }
+  void drop() {
+    if (conn_) PQfinish(conn_);
+    conn_ = nullptr;
+  }
+
+  std::string url_;
+  PGconn* conn_ = nullptr;
 };
 
 class PgLogStore : public sync::LogStore {
  public:
-  explicit PgLogStore(std::string url) : w_(url), r_(url), c_(url), l_(url) {
+  explicit PgLogStore(std::string url) : w_(url), r_(url), c_(url), listener_(url) {
     guarded(w_, "connect", [&] { return w_.connection(), 0; });
-  }
-  ~PgLogStore() override {
-    listener_.reset();  // before its connection
   }
 
   bool shared() const override { return true; }
@@ -200,19 +247,7 @@ class PgLogStore : public sync::LogStore {
     return pos_end_;
   }
 
-  bool wait_for_appends(std::chrono::milliseconds timeout) override {
-    return guarded(l_, "listen", [&] {
-      if (!l_.conn || !l_.conn->is_open() || !listener_) {
-        listener_.reset();
-        l_.forget();
-        listener_ = std::make_unique<Listener>(l_.connection());  // sends LISTEN
-      }
-      const int before = listener_->heard;
-      const auto ms = timeout.count();
-      l_.conn->await_notification(static_cast<long>(ms / 1000), static_cast<long>((ms % 1000) * 1000));
-      return listener_->heard != before;
-    });
-  }
+  bool wait_for_appends(std::chrono::milliseconds timeout) override { return listener_.wait(timeout); }
 
   std::optional<std::string> load_checkpoint() override {
     std::lock_guard lock(c_mu_);
@@ -239,7 +274,7 @@ class PgLogStore : public sync::LogStore {
  private:
   // One connection each: writes and loads (under the server's writer lock), positions (pulls),
   // checkpoints (in the background), notifications (the follower).
-  PgSession w_, r_, c_, l_;
+  PgSession w_, r_, c_;
   std::mutex c_mu_;
   // last_position(): queries started and answered (in order, one at a time), the last answer.
   std::mutex pos_mu_;
@@ -247,7 +282,7 @@ class PgLogStore : public sync::LogStore {
   bool pos_busy_ = false;
   std::uint64_t pos_started_ = 0, pos_done_ = 0, pos_end_ = 0;
   std::string pos_error_;
-  std::unique_ptr<Listener> listener_;
+  Listener listener_;
 };
 
 }  // namespace

@@ -51,6 +51,7 @@ async function startCluster() {
     throw e;
   }
   return {
+    dir,
     url: `http://127.0.0.1:${env.PORT}/`,
     instance: (i) => `http://127.0.0.1:${ports[i]}/`,
     ports,
@@ -238,7 +239,10 @@ export const tests = [
           for (;;) {
             const h = await fetch(new URL("/api/health", cluster.instance(i))).catch(() => null);
             if (h && h.status === 200) break;
-            assert(Date.now() < deadline, `instance ${i + 1} did not recover`);
+            if (Date.now() > deadline) {
+              const log = await readFile(path.join(cluster.dir, `s${i + 1}.log`), "utf8").catch(() => "");
+              assert(false, `instance ${i + 1} did not recover; its log ends: ${log.slice(-1500)}`);
+            }
             await new Promise((r) => setTimeout(r, 100));
           }
         }
