@@ -337,10 +337,15 @@ struct Server::Impl {
     so.log = [](const std::string& note) {
       std::fprintf(stderr, "kartoteka-server: %s\n", note.c_str());
     };
+    // Over PostgreSQL the server serves from the start: its health says "catching up" (503) until the state
+    // is loaded, so that a load balancer waits for it.
+    so.load_in_background = db->is_postgres();
     const auto t0 = std::chrono::steady_clock::now();
     state = std::make_unique<sync::ServerState>(std::move(store), secret, so);
     const sync::StartInfo& info = state->start_info();
-    if (!opts.quiet) {
+    if (so.load_in_background) {
+      if (!opts.quiet) std::printf("kartoteka-server: loading the workspace from the database in the background\n");
+    } else if (!opts.quiet) {
       const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::steady_clock::now() - t0)
                           .count();
@@ -367,7 +372,8 @@ struct Server::Impl {
   void purge_tokens() {
     last_purge = now_ms();
     accounts->purge_tokens();
-    revoke_inactive();
+    // Only from a loaded state (over PostgreSQL it may still be loading, or catching up).
+    if (state->healthy()) revoke_inactive();
   }
 
   // Sessions of a user who is no longer active end at once, so that reactivating him later does
@@ -424,6 +430,9 @@ struct Server::Impl {
       throw std::runtime_error("the admin login must be 1 to 64 characters without spaces");
     if (opts.admin_password.size() < kMinPassword)
       throw std::runtime_error("the admin password must have at least 8 characters");
+    // A new database: its first administrator needs the state (loaded in the background over PostgreSQL).
+    if (!state->wait_ready(std::chrono::minutes(10)))
+      throw std::runtime_error("the workspace did not load from the database");
     // A workspace that already has users (a log brought from elsewhere) gets the login on its
     // administrator.
     std::string id = kFirstAdminId;
@@ -468,6 +477,7 @@ struct Server::Impl {
       if (!state)
         return send_error(res, 503, "sync_disabled",
                           "this server runs without --data-dir: no sync API");
+      if (catching_up(res)) return;
       auto user = authenticate(req);
       if (!user)
         return send_error(res, 401, "unauthorized",
@@ -482,8 +492,18 @@ struct Server::Impl {
       if (!state)
         return send_error(res, 503, "sync_disabled",
                           "this server runs without --data-dir: no sync API");
+      if (catching_up(res)) return;
       h(req, res);
     };
+  }
+
+  // Over PostgreSQL, while the state loads or catches up with the log, nothing is answered from it: a token
+  // of a user not loaded yet must not read as unknown (401 would log the client out).
+  bool catching_up(httplib::Response& res) {
+    if (!db || !db->is_postgres() || state->healthy()) return false;
+    res.set_header("Retry-After", "1");
+    send_error(res, 503, "unavailable", "this server is catching up with the shared log; try again in a moment");
+    return true;
   }
 
   json user_json(const std::string& id) {
@@ -893,6 +913,10 @@ int Server::restore_file(const RestoreRequest& r, std::FILE* out) {
     std::fprintf(stderr, "kartoteka-server: --restore needs --data-dir\n");
     return 1;
   }
+  if (!impl_->state->wait_ready(std::chrono::minutes(10))) {
+    std::fprintf(stderr, "kartoteka-server: the workspace did not load from the database\n");
+    return 1;
+  }
   auto admin = impl_->state->first_admin();
   if (!admin) {
     std::fprintf(stderr, "kartoteka-server: the workspace has no active administrator to restore as\n");
@@ -903,7 +927,9 @@ int Server::restore_file(const RestoreRequest& r, std::FILE* out) {
 }
 
 std::uint64_t Server::started_from_checkpoint() const {
-  return impl_->state ? impl_->state->start_info().checkpoint : 0;
+  if (!impl_->state) return 0;
+  impl_->state->wait_ready(std::chrono::minutes(10));  // over PostgreSQL it loads in the background
+  return impl_->state->start_info().checkpoint;
 }
 
 void Server::stop() {

@@ -173,9 +173,26 @@ ServerState::ServerState(std::unique_ptr<LogStore> store, std::string hmac_secre
   if (opts_.max_limit == 0) opts_.max_limit = 1;
   ws_.track_new_entries(true);
   std::unique_lock lock(mu_);
+  if (shared_ && opts_.load_in_background) {
+    // The follower loads it, as it rebuilds memory after a write it could not confirm.
+    broken_ = true;
+    catching_up_.store(true);
+    publish();
+    follower_ = std::thread([this] { follow_loop(); });
+    return;
+  }
   load_state_locked();
   publish();
   if (shared_) follower_ = std::thread([this] { follow_loop(); });
+}
+
+bool ServerState::wait_ready(std::chrono::milliseconds timeout) const {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (!healthy()) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
 }
 
 void ServerState::load_state_locked() {
@@ -469,9 +486,11 @@ void ServerState::enter_catching_up(const std::string& why) {
 
 void ServerState::follow_loop() {
   auto last_look = std::chrono::steady_clock::now();
+  bool first = true;  // a background load starts at once
+  if (opts_.before_background_load && catching_up_.load()) opts_.before_background_load();
   for (;;) {
     const bool trouble = catching_up_.load();
-    if (trouble) {
+    if (trouble && !std::exchange(first, false)) {
       std::unique_lock l(follow_mu_);
       follow_cv_.wait_for(l, kRetryEvery, [&] { return follow_stop_; });
     }

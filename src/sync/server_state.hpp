@@ -74,6 +74,12 @@ struct ServerOptions {
   // Where notes for the operator go (a checkpoint not used at start, one that failed to save);
   // dropped when empty.
   std::function<void(const std::string&)> log;
+  // A shared store (issue 24): the constructor returns at once and the state is loaded from the checkpoint
+  // and the log in the background, with everything answered 503 ("catching up") until it is; a server
+  // then serves its health from the start. Ignored for a store of one server.
+  bool load_in_background = false;
+  // Tests: run by the background load before it reads anything.
+  std::function<void()> before_background_load;
 };
 
 // How the state was rebuilt at start.
@@ -173,6 +179,8 @@ class ServerState {
   // A shared store: before an answer that reads the state outside pull/push (accounts, logins), applies
   // every write acknowledged anywhere so far; false when the store failed (answer 503). True at once otherwise.
   bool refresh();
+  // Waits until the server answers (a background load done, caught up); false after `timeout`.
+  bool wait_ready(std::chrono::milliseconds timeout) const;
 
   // The authoritative workspace. Reading it while another thread pushes is a data race: use read()
   // then.

@@ -167,6 +167,16 @@ struct LoopbackServer {
     port = server->bind();
     REQUIRE(port > 0);
     thread = std::thread([this] { server->run_bound(); });
+    // Over PostgreSQL the server serves while it loads the workspace (503 "catching up"): tests begin once
+    // it answers.
+    if (!o.database.empty()) {
+      for (int i = 0;; ++i) {
+        httplib::Client c("127.0.0.1", port);
+        if (auto r = c.Get("/api/health"); r && r->status == 200) break;
+        REQUIRE_MESSAGE(i < 3000, "the server did not finish loading");
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    }
   }
   void stop() {
     if (!server) return;

@@ -1803,3 +1803,47 @@ TEST_CASE("binary changes with partialItems: an item the client holds comes as w
   CHECK(field_ids(got[0].item) == std::vector<std::string>{"COMMENTS"});
   check_converged(*s, r);
 }
+
+// Issue 24: over a shared store a server may load in the background. Until it has, its health says "catching
+// up" and every request answers 503 (a pull, a push: nothing from an empty memory); then it answers as any
+// server over that log. Run on the PostgreSQL run only (KT_TEST_DATABASE).
+TEST_CASE("a server over a shared log loading in the background answers 503 until loaded, then as the others") {
+  if (!sync_test_database()) {
+    MESSAGE("needs KT_TEST_DATABASE: not run");
+    return;
+  }
+  TestServer first;  // its log in a schema of its own, with u1
+  PushClient admin("tab", "u1");
+  admin.push_ok(*first, {deal("D1", "u1")});
+  std::mutex mu;
+  std::condition_variable cv;
+  bool go = false;
+  sync::ServerOptions o = first.clock.options();
+  o.load_in_background = true;
+  o.before_background_load = [&] {
+    std::unique_lock l(mu);
+    cv.wait(l, [&] { return go; });
+  };
+  sync::ServerState second(server::pg_log_store(first.database), kSecret, o);
+  CHECK(second.health() == "catching up");
+  CHECK_FALSE(second.healthy());
+  CHECK(second.pull("u1", pull_body("")).status == 503);
+  PushClient other("tab2", "u1");
+  CHECK(other.push(second, SetField{"D1", "TITLE", Value("not now"), {}}).status == 503);
+  {
+    std::lock_guard l(mu);
+    go = true;
+  }
+  cv.notify_all();
+  REQUIRE(second.wait_ready(std::chrono::seconds(30)));
+  CHECK(second.health() == "ok");
+  sync::Response p = second.pull("u1", pull_body(""));
+  REQUIRE(p.status == 200);
+  CHECK(p.body["items"].size() == 1);
+  CHECK(p.body["lastMutationIds"]["tab"] == admin.seq());
+  // And a write through it reaches the first.
+  PushClient later("tab3", "u1");  // tab2's refused push used its number 1
+  later.push_ok(second, {SetField{"D1", "TITLE", Value("from the second"), {}}});
+  REQUIRE(first->catch_up());
+  CHECK(first->read([](const Workspace& ws) { return ws.item("D1")->get("TITLE").str_or_empty(); }) == "from the second");
+}

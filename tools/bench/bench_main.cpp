@@ -246,6 +246,12 @@ struct LiveServer {
     server = std::make_unique<kt::server::Server>(o);
     port = server->bind();
     thread = std::thread([this] { server->run_bound(); });
+    // Over PostgreSQL it serves while it loads (503): the benchmark starts once it answers.
+    for (int i = 0; i < 6000; ++i) {
+      httplib::Client h("127.0.0.1", port);
+      if (auto r = h.Get("/api/health"); r && r->status == 200) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     httplib::Client c("127.0.0.1", port);
     auto r = c.Post("/api/login", json{{"login", "admin"}, {"password", "benchmark-password"}}.dump(),
                     "application/json");
