@@ -7,7 +7,11 @@ import { readFileSync } from "node:fs";
 const lines = readFileSync(process.argv[2], "utf8").split("\n").filter((l) => l.startsWith("{"));
 const R = {};
 for (const l of lines) {
-  try { const j = JSON.parse(l); R[j.figure] = j; } catch { /* not a result line */ }
+  try {
+    const j = JSON.parse(l);
+    // A figure measured in several invocations (one run each, e.g. a fresh cluster per run) adds up its samples.
+    R[j.figure] = R[j.figure] ? { ...j, samples: [...R[j.figure].samples, ...j.samples] } : j;
+  } catch { /* not a result line */ }
 }
 const q = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -94,6 +98,17 @@ const rows = [
   { name: "server pull latency, 100 concurrent loopback clients (per-run median)", f: "server_pull_p50", target: "—" },
   { name: "server pull latency, 100 clients with keep-alive connections (per-run p99)", f: "server_pull_keepalive_p99", target: "p99 ≤ 50 ms" },
   { name: "server pull latency, 100 clients with keep-alive connections (per-run median)", f: "server_pull_keepalive_p50", target: "—" },
+  // Issue 24, BENCH_ONLY=cluster: the same push and pull figures for three setups in one run.
+  { name: "team setup: push throughput, SQLite single server (same run as the two below)", f: "cluster_sqlite_server_push", target: "—" },
+  { name: "team setup: push throughput, PostgreSQL 15, one instance", f: "cluster_pg1_server_push", target: "≥ 50% of SQLite's",
+    peer: "cluster_sqlite_server_push", higherBetter: true },
+  { name: "team setup: push throughput, PostgreSQL 15, three instances behind HAProxy", f: "cluster_pg3_server_push", target: "—",
+    peer: "cluster_sqlite_server_push", higherBetter: true },
+  { name: "team setup: pull p99, 100 keep-alive clients, SQLite single server", f: "cluster_sqlite_server_pull_keepalive_p99", target: "—" },
+  { name: "team setup: pull p99, 100 keep-alive clients, PostgreSQL, one instance", f: "cluster_pg1_server_pull_keepalive_p99", target: "—" },
+  { name: "team setup: pull p99, 100 keep-alive clients, PostgreSQL, three instances behind HAProxy", f: "cluster_pg3_server_pull_keepalive_p99", target: "p99 ≤ 50 ms" },
+  { name: "team setup: pull median, 100 keep-alive clients, three instances behind HAProxy (info)", f: "cluster_pg3_server_pull_keepalive_p50", target: "—" },
+  { name: "team setup: an edit in one browser on screen in another, each on another instance behind HAProxy", f: "cluster_edit_seen", target: "≤ 500 ms" },
   { name: "download size (wasm + js + data + html, gzip -9)", f: "download_gzip", target: "≤ 1.5 MB gzip" },
   { name: "WebAssembly heap with 100k items loaded", f: "heap_100k", target: "≤ 256 MB" },
   { name: "native load of the 100k snapshot JSON (info)", f: "native_snapshot_load", target: "—" },

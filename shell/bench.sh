@@ -7,6 +7,8 @@
 #   BENCH_SKIP_BUILD=1 shell/bench.sh   # use the builds as they are
 #   BENCH_ONLY="native peers browser phone sync" shell/bench.sh   # "browser" includes "phone"
 #   BENCH_SKIP_BUILD=1 BENCH_ONLY=phone shell/bench.sh            # the phone's figures alone
+#   BENCH_ONLY=cluster shell/bench.sh   # issue 24: push and pull of SQLite, PostgreSQL with one instance and
+#                                       # three instances behind HAProxy, side by side (not in the default set)
 # Results: build/bench/results.jsonl (raw samples) and build/bench/table.md.
 # The peers are installed into bench/peers/node_modules (npm, their own package.json), never into the app.
 set -euo pipefail
@@ -50,12 +52,14 @@ gen() {  # deals, then kt_gen outputs
   say "generating the ${n}-deal workspace"
   build/native/kt_gen --deals "$n" --seed 1 "$@" 2>>"$log"
 }
-[ -f "$out/ws1k.json" ] || gen 1000 --snapshot "$out/ws1k.json"
 [ -f "$out/ws10k.jsonl" ] && [ -d "$out/journal10k" ] || gen 10000 --snapshot "$out/ws10k.json" --mutations "$out/ws10k.jsonl" --journal "$out/journal10k"
+if [ "$ONLY" != cluster ]; then  # the cluster's figures need only the 10k stream
+[ -f "$out/ws1k.json" ] || gen 1000 --snapshot "$out/ws1k.json"
 [ -f "$out/ws100k.json" ] && [ -f "$out/base100k.bin" ] || gen 100000 --snapshot "$out/ws100k.json" --base "$out/base100k.bin"
 # The frame-time figures: a card of 300 fields and 10,000 timeline entries (deal GD1); 100k deals come from
 # the stored base above.
 [ -d "$out/journal_card300" ] || gen 1000 --card-fields 300 --card-timeline 10000 --journal "$out/journal_card300"
+fi
 # The server side of the sync figures: the 100k workspace as the mutations a client would push.
 if has sync; then [ -f "$out/ws100k.jsonl" ] || gen 100000 --mutations "$out/ws100k.jsonl"; fi
 
@@ -114,6 +118,52 @@ if has sync; then
   node bench/sync.mjs --data "$out" --runs "${BENCH_SYNC_RUNS:-2}" --edits 10 \
     --pouch-every "${BENCH_POUCH_EVERY:-10}" >>"$results" 2>>"$log" ||
     say "sync benchmarks failed (see $log); their rows stay 'not measured yet'"
+fi
+
+if has cluster; then
+  # Issue 24. PostgreSQL 15 of the benchmark's own (build/bench/cluster, fsync on, as SQLite's synchronous=FULL),
+  # the same 10k-mutation stream and the same 100 keep-alive pull clients as the native figures, for: SQLite
+  # in-process; PostgreSQL with one in-process server; three kartoteka-server processes behind HAProxy
+  # (shell/cluster.sh) on a fresh database per run.
+  cl_env=(CLUSTER_DIR="$here/$out/cluster" PG_PORT="${BENCH_PG_PORT:-5441}" PORT="${BENCH_CLUSTER_PORT:-18080}"
+          INSTANCE_PORTS="18081 18082 18083")
+  pg_url="postgresql://kartoteka@127.0.0.1:${BENCH_PG_PORT:-5441}"
+  psql_do() { /usr/lib/postgresql/15/bin/psql "$pg_url/postgres" -qAtc "$1" >>"$log" 2>&1; }
+  env "${cl_env[@]}" shell/cluster.sh stop >>"$log" 2>&1 || true
+  rm -rf "$out/cluster"
+  env "${cl_env[@]}" shell/cluster.sh pg-start >>"$log"
+  b() { build/native/kt_bench "$@" >>"$results" 2>>"$log"; }
+  cluster_url="http://127.0.0.1:${BENCH_CLUSTER_PORT:-18080}"
+  fresh_cluster() {  # a new database for the next run, and the three instances and HAProxy on it
+    psql_do "DROP DATABASE IF EXISTS bench_run" && psql_do "CREATE DATABASE bench_run"
+    env "${cl_env[@]}" DATABASE_URL="$pg_url/bench_run" KT_SERVER_ARGS="--quiet" shell/cluster.sh start >>"$log"
+  }
+  stop_cluster() { env "${cl_env[@]}" DATABASE_URL="$pg_url/bench_run" shell/cluster.sh stop >>"$log"; }
+  # The setups take turns, one run each per round: this machine's load (other builds) comes and goes, and
+  # a setup measured while it is high would look slower than it is.
+  for round in 1 2 3; do
+    say "cluster: round $round: push (SQLite, PostgreSQL one server, three behind HAProxy)"
+    b push --mutations "$out/ws10k.jsonl" --runs 1 --prefix cluster_sqlite_
+    b push --mutations "$out/ws10k.jsonl" --runs 1 --prefix cluster_pg1_ --database "$pg_url/kartoteka"
+    fresh_cluster
+    b push --mutations "$out/ws10k.jsonl" --runs 1 --prefix cluster_pg3_ --url "$cluster_url"
+    stop_cluster
+    say "cluster: round $round: pull, 100 keep-alive clients"
+    b pull --mutations "$out/ws10k.jsonl" --clients 100 --pulls 20 --runs 1 --keep-alive 1 --prefix cluster_sqlite_
+    b pull --mutations "$out/ws10k.jsonl" --clients 100 --pulls 20 --runs 1 --keep-alive 1 --prefix cluster_pg1_ \
+      --database "$pg_url/kartoteka"
+    fresh_cluster
+    b pull --mutations "$out/ws10k.jsonl" --clients 100 --pulls 20 --runs 1 --keep-alive 1 --prefix cluster_pg3_ \
+      --url "$cluster_url"
+    stop_cluster
+  done
+  env "${cl_env[@]}" shell/cluster.sh stop >>"$log" 2>&1 || true
+  # An edit seen in another browser through the cluster: the browser test's timed edits (its own cluster).
+  if [ -f build/web/kartoteka.wasm ]; then
+    say "cluster: an edit seen in another browser"
+    KT_BENCH_RESULTS="$here/$results" node tests/web/run.mjs "cluster: two browsers" >>"$log" 2>&1 ||
+      say "the cluster browser figure failed (see $log)"
+  fi
 fi
 
 node bench/report.mjs "$results" | tee "$out/table.md"

@@ -2,7 +2,8 @@
 # Installs everything Kartoteka needs to build and test, idempotently.
 # Fast when everything is present: it only checks, it does not re-download.
 #   - Debian packages: Emscripten, compilers, header libraries, cpp-httplib, SQLite, libsodium, fonts, Chromium,
-#     and clang-14 with libFuzzer and llvm-symbolizer (shell/fuzz.sh)
+#     and clang-14 with libFuzzer and llvm-symbolizer (shell/fuzz.sh); PostgreSQL 15, libpqxx and HAProxy for
+#     the team setup (shell/cluster.sh) and its tests
 #   - Dear ImGui 1.86 source, from Debian's source package, unpacked into third_party/imgui (never committed)
 #   - npm packages pinned in package-lock.json (playwright-core; @axe-core/playwright for the accessibility
 #     check, tests/web/axe.test.mjs), into node_modules/
@@ -23,6 +24,7 @@ APT_PACKAGES=(
   fonts-dejavu-core fonts-roboto-unhinted fonts-material-design-icons-iconfont fonttools
   chromium
   nodejs npm
+  postgresql-15 libpqxx-dev haproxy
 )
 
 missing=()

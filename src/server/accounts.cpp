@@ -109,7 +109,7 @@ Accounts::Check Accounts::check_password(const std::string& login, const std::st
   std::string hash = dummy_hash_;
   {
     std::lock_guard lock(db_->mutex());
-    Statement s(*db_, "SELECT user, pwhash FROM accounts WHERE login = ?");
+    Statement s(*db_, "SELECT \"user\", pwhash FROM accounts WHERE lower(login) = lower(?)");
     s.bind(1, login);
     if (s.step()) {
       found = s.text(0);
@@ -144,17 +144,17 @@ Accounts::SetResult Accounts::set_account(const std::string& user, const std::st
   std::lock_guard lock(db_->mutex());
   Database::Transaction tx(*db_);
   {
-    Statement taken(*db_, "SELECT user FROM accounts WHERE login = ? AND user <> ?");
+    Statement taken(*db_, "SELECT \"user\" FROM accounts WHERE lower(login) = lower(?) AND \"user\" <> ?");
     taken.bind(1, login).bind(2, user);
     if (taken.step()) return SetResult::LoginTaken;
   }
   Statement put(*db_,
-                "INSERT INTO accounts(user, login, pwhash, updated) VALUES(?, ?, ?, ?) "
-                "ON CONFLICT(user) DO UPDATE SET login = excluded.login, pwhash = excluded.pwhash, "
+                "INSERT INTO accounts(\"user\", login, pwhash, updated) VALUES(?, ?, ?, ?) "
+                "ON CONFLICT(\"user\") DO UPDATE SET login = excluded.login, pwhash = excluded.pwhash, "
                 "updated = excluded.updated");
   put.bind(1, user).bind(2, login).bind(3, hash).bind(4, now_ms()).run();
   // A new password ends every session opened with the old one.
-  Statement revoke(*db_, "DELETE FROM tokens WHERE user = ?");
+  Statement revoke(*db_, "DELETE FROM tokens WHERE \"user\" = ?");
   revoke.bind(1, user).run();
   tx.commit();
   forget_tokens_of(user);
@@ -163,7 +163,7 @@ Accounts::SetResult Accounts::set_account(const std::string& user, const std::st
 
 std::optional<std::string> Accounts::login_of(const std::string& user) {
   std::lock_guard lock(db_->mutex());
-  Statement s(*db_, "SELECT login FROM accounts WHERE user = ?");
+  Statement s(*db_, "SELECT login FROM accounts WHERE \"user\" = ?");
   s.bind(1, user);
   if (!s.step()) return std::nullopt;
   return s.text(0);
@@ -172,7 +172,7 @@ std::optional<std::string> Accounts::login_of(const std::string& user) {
 std::vector<std::pair<std::string, std::string>> Accounts::logins() {
   std::vector<std::pair<std::string, std::string>> out;
   std::lock_guard lock(db_->mutex());
-  Statement s(*db_, "SELECT user, login FROM accounts ORDER BY user");
+  Statement s(*db_, "SELECT \"user\", login FROM accounts ORDER BY \"user\"");
   while (s.step()) out.emplace_back(s.text(0), s.text(1));
   return out;
 }
@@ -181,7 +181,7 @@ std::string Accounts::issue_token(const std::string& user) {
   const std::string token = random_token(32);
   const std::int64_t t = now();
   std::lock_guard lock(db_->mutex());
-  Statement s(*db_, "INSERT INTO tokens(hash, user, created, used) VALUES(?, ?, ?, ?)");
+  Statement s(*db_, "INSERT INTO tokens(hash, \"user\", created, used) VALUES(?, ?, ?, ?)");
   s.bind(1, hash_hex(token)).bind(2, user).bind(3, t).bind(4, t).run();
   return token;
 }
@@ -193,12 +193,13 @@ std::optional<std::string> Accounts::token_user(const std::string& token) {
   {
     std::shared_lock cache(cache_mu_);
     if (auto it = valid_tokens_.find(hash);
-        it != valid_tokens_.end() && t - it->second.used < touch_ms_)
+        it != valid_tokens_.end() && t - it->second.used < touch_ms_ &&
+        (opts_.token_recheck_ms < 0 || t - it->second.checked < opts_.token_recheck_ms))
       return it->second.user;
   }
   // Not looked up yet, or its last use is to be renewed (or it has expired).
   std::lock_guard lock(db_->mutex());
-  Statement s(*db_, "SELECT user, used FROM tokens WHERE hash = ? AND revoked = 0");
+  Statement s(*db_, "SELECT \"user\", used FROM tokens WHERE hash = ? AND revoked = 0");
   s.bind(1, hash);
   if (!s.step()) {
     std::unique_lock cache(cache_mu_);
@@ -220,7 +221,7 @@ std::optional<std::string> Accounts::token_user(const std::string& token) {
     used = t;
   }
   std::unique_lock cache(cache_mu_);
-  valid_tokens_[hash] = Cached{user, used};
+  valid_tokens_[hash] = Cached{user, used, t};
   return user;
 }
 
@@ -239,10 +240,10 @@ bool Accounts::revoke_token(const std::string& token) {
 int Accounts::revoke_user_tokens(const std::string& user) {
   const std::int64_t t = now();
   std::lock_guard lock(db_->mutex());
-  Statement valid(*db_, "SELECT COUNT(*) FROM tokens WHERE user = ? AND revoked = 0 AND used >= ?");
+  Statement valid(*db_, "SELECT COUNT(*) FROM tokens WHERE \"user\" = ? AND revoked = 0 AND used >= ?");
   valid.bind(1, user).bind(2, t - opts_.token_idle_ms).step();
   const int n = static_cast<int>(valid.integer(0));
-  Statement s(*db_, "DELETE FROM tokens WHERE user = ?");
+  Statement s(*db_, "DELETE FROM tokens WHERE \"user\" = ?");
   s.bind(1, user).run();
   forget_tokens_of(user);
   return n;
@@ -250,7 +251,7 @@ int Accounts::revoke_user_tokens(const std::string& user) {
 
 std::vector<std::string> Accounts::token_users() {
   std::lock_guard lock(db_->mutex());
-  Statement s(*db_, "SELECT DISTINCT user FROM tokens");
+  Statement s(*db_, "SELECT DISTINCT \"user\" FROM tokens");
   std::vector<std::string> out;
   while (s.step()) out.push_back(s.text(0));
   return out;

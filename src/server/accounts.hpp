@@ -30,6 +30,11 @@ struct AccountOptions {
   // A token unused for this long is expired (sliding: every use renews it).
   std::int64_t token_idle_ms = 30LL * 24 * 3600 * 1000;
   std::function<std::int64_t()> now_ms;  // wall clock in ms; the system clock when empty
+  // Valid tokens are remembered between uses (renewed in the database once per interval). When several
+  // servers share the database (PostgreSQL) another one may revoke a token at any moment: a remembered
+  // token is then looked up again once it is this old (ms), which bounds how long a revocation on another
+  // server takes to reach this one. Negative: only this server revokes (SQLite), never looked up again.
+  std::int64_t token_recheck_ms = -1;
   // Tests: called by a password check while it holds a hashing slot.
   std::function<void()> while_hashing;
 };
@@ -96,6 +101,7 @@ class Accounts {
   struct Cached {
     std::string user;
     std::int64_t used = 0;
+    std::int64_t checked = 0;  // when it was read from the database
   };
   std::shared_mutex cache_mu_;
   std::unordered_map<std::string, Cached> valid_tokens_;

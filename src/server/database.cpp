@@ -10,6 +10,8 @@
 #include <iterator>
 #include <stdexcept>
 
+#include "server/pg.hpp"
+
 namespace kt::server {
 
 namespace {
@@ -104,15 +106,30 @@ Database::Database(const std::string& path) {
   tx.commit();
 }
 
+std::shared_ptr<Database> Database::postgres(const std::string& url) {
+  std::shared_ptr<Database> db(new Database());
+  db->pg_ = std::make_unique<PgSession>(url);
+  try {
+    pg_create_tables(db->pg_->connection());
+  } catch (const pqxx::failure& e) {
+    throw std::runtime_error(std::string("PostgreSQL: cannot create the tables: ") + e.what());
+  }
+  return db;
+}
+
 Database::~Database() {
-  sqlite3_close(db_);
+  if (db_) sqlite3_close(db_);
 }
 
 void Database::fail(const std::string& what) const {
-  throw std::runtime_error(what + ": " + sqlite3_errmsg(db_));
+  throw std::runtime_error(what + ": " + (db_ ? sqlite3_errmsg(db_) : "no SQLite connection"));
 }
 
 void Database::exec(const char* sql) {
+  if (pg_) {
+    pg_->exec(sql, {});
+    return;
+  }
   char* err = nullptr;
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
     std::string why = err ? err : "unknown error";
@@ -135,29 +152,75 @@ void Database::set_setting(const std::string& key, const std::string& value) {
   s.bind(1, key).bind(2, value).run();
 }
 
+std::string Database::setting_or_set(const std::string& key, const std::string& value) {
+  Statement s(*this, "INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO NOTHING");
+  s.bind(1, key).bind(2, value).run();
+  return setting(key).value_or(value);
+}
+
 Database::Transaction::Transaction(Database& db) : db_(db) {
+  if (db_.pg_) {
+    try {
+      db_.pg_->tx = std::make_unique<pqxx::work>(db_.pg_->connection());
+    } catch (const pqxx::failure& e) {
+      db_.pg_->forget();
+      throw std::runtime_error(std::string("PostgreSQL: ") + e.what());
+    }
+    return;
+  }
   db_.exec("BEGIN IMMEDIATE");
 }
 
 Database::Transaction::~Transaction() {
+  if (db_.pg_) {
+    if (!done_) db_.pg_->tx.reset();  // aborts it (a lost connection has nothing to abort)
+    return;
+  }
   if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 void Database::Transaction::commit() {
+  if (db_.pg_) {
+    try {
+      if (db_.pg_->tx) db_.pg_->tx->commit();
+      db_.pg_->tx.reset();
+    } catch (const pqxx::failure& e) {
+      db_.pg_->forget();
+      throw std::runtime_error(std::string("PostgreSQL: the commit failed: ") + e.what());
+    }
+    done_ = true;
+    return;
+  }
   db_.exec("COMMIT");
   done_ = true;
 }
 
 Statement::Statement(Database& db, const char* sql) : db_(db) {
+  if (db.pg_) {
+    // ? becomes $1, $2, ... (the statements have no ? inside a string literal).
+    int n = 0;
+    for (const char* p = sql; *p; ++p) {
+      if (*p == '?')
+        pg_sql_ += "$" + std::to_string(++n);
+      else
+        pg_sql_ += *p;
+    }
+    pg_params_.resize(static_cast<size_t>(n));
+    return;
+  }
   if (sqlite3_prepare_v2(db.handle(), sql, -1, &stmt_, nullptr) != SQLITE_OK)
     db.fail("SQLite prepare");
 }
 
 Statement::~Statement() {
-  sqlite3_finalize(stmt_);
+  if (stmt_) sqlite3_finalize(stmt_);
 }
 
 Statement& Statement::bind(int i, const std::string& text) {
+  if (db_.pg_) {
+    pg_params_.at(static_cast<size_t>(i - 1)) = text;
+    return *this;
+  }
   if (sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) !=
       SQLITE_OK)
     db_.fail("SQLite bind");
@@ -165,22 +228,49 @@ Statement& Statement::bind(int i, const std::string& text) {
 }
 
 Statement& Statement::bind(int i, std::int64_t n) {
+  if (db_.pg_) {
+    pg_params_.at(static_cast<size_t>(i - 1)) = std::to_string(n);
+    return *this;
+  }
   if (sqlite3_bind_int64(stmt_, i, n) != SQLITE_OK) db_.fail("SQLite bind");
   return *this;
 }
 
 Statement& Statement::bind_null(int i) {
+  if (db_.pg_) {
+    pg_params_.at(static_cast<size_t>(i - 1)).reset();
+    return *this;
+  }
   if (sqlite3_bind_null(stmt_, i) != SQLITE_OK) db_.fail("SQLite bind");
   return *this;
 }
 
 Statement& Statement::bind_blob(int i, std::string_view bytes) {
+  if (db_.pg_) {
+    // bytea's text form: \x and hex.
+    static const char* hex = "0123456789abcdef";
+    std::string v = "\\x";
+    v.reserve(2 + bytes.size() * 2);
+    for (unsigned char c : bytes) {
+      v.push_back(hex[c >> 4]);
+      v.push_back(hex[c & 15]);
+    }
+    pg_params_.at(static_cast<size_t>(i - 1)) = std::move(v);
+    return *this;
+  }
   if (sqlite3_bind_blob64(stmt_, i, bytes.data(), bytes.size(), SQLITE_STATIC) != SQLITE_OK)
     db_.fail("SQLite bind");
   return *this;
 }
 
 bool Statement::step() {
+  if (db_.pg_) {
+    if (!pg_result_) {
+      pg_result_ = std::make_unique<PgResult>(PgResult{db_.pg_->exec(pg_sql_, pg_params_)});
+      pg_row_ = -1;
+    }
+    return ++pg_row_ < static_cast<long>(pg_result_->r.size());
+  }
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
@@ -188,29 +278,48 @@ bool Statement::step() {
 }
 
 void Statement::reset() {
+  if (db_.pg_) {
+    pg_result_.reset();
+    for (auto& p : pg_params_) p.reset();
+    return;
+  }
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
 }
 
 bool Statement::is_null(int col) const {
+  if (db_.pg_) return pg_result_->r[pg_row_][col].is_null();
   return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
 }
 
 std::string Statement::text(int col) const {
+  if (db_.pg_) {
+    const pqxx::field f = pg_result_->r[pg_row_][col];
+    return f.is_null() ? std::string() : std::string(f.c_str(), f.size());
+  }
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
   return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
 }
 
 std::string Statement::blob(int col) const {
+  if (db_.pg_) {
+    const pqxx::field f = pg_result_->r[pg_row_][col];
+    return f.is_null() ? std::string() : pqxx::binarystring(f).str();
+  }
   const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
   return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
 }
 
 std::int64_t Statement::integer(int col) const {
+  if (db_.pg_) {
+    const pqxx::field f = pg_result_->r[pg_row_][col];
+    return f.is_null() ? 0 : f.as<std::int64_t>();
+  }
   return sqlite3_column_int64(stmt_, col);
 }
 
 int Statement::changes() const {
+  if (db_.pg_) return pg_result_ ? static_cast<int>(pg_result_->r.affected_rows()) : 0;
   return sqlite3_changes(db_.handle());
 }
 

@@ -26,6 +26,9 @@ void usage() {
       "  --data-dir        folder of the workspace database, created when absent (env "
       "KT_DATA_DIR);\n"
       "                    without it only the page and /api/health are served\n"
+      "  --database URL    the workspace in PostgreSQL instead (env KT_DATABASE), e.g.\n"
+      "                    postgresql://kartoteka@127.0.0.1:5432/kartoteka: several servers may share\n"
+      "                    it (behind a load balancer); --data-dir then only keeps restore uploads\n"
       "  --admin-login     the first administrator's login (env KT_ADMIN_LOGIN), and\n"
       "  --admin-password  password, at least 8 characters (env KT_ADMIN_PASSWORD; the environment "
       "keeps\n"
@@ -62,6 +65,7 @@ int main(int argc, char** argv) {
   if (const char* v = std::getenv("KT_PORT")) opts.port = std::atoi(v);
   if (const char* v = std::getenv("KT_WEB_ROOT")) opts.web_root = v;
   if (const char* v = std::getenv("KT_DATA_DIR")) opts.data_dir = v;
+  if (const char* v = std::getenv("KT_DATABASE")) opts.database = v;
   if (const char* v = std::getenv("KT_ADMIN_LOGIN")) opts.admin_login = v;
   if (const char* v = std::getenv("KT_ADMIN_PASSWORD")) opts.admin_password = v;
   if (const char* v = std::getenv("KT_THREADS")) opts.threads = std::atoi(v);
@@ -97,6 +101,8 @@ int main(int argc, char** argv) {
       opts.web_root = next();
     else if (a == "--data-dir")
       opts.data_dir = next();
+    else if (a == "--database")
+      opts.database = next();
     else if (a == "--admin-login")
       opts.admin_login = next();
     else if (a == "--admin-password")

@@ -31,6 +31,7 @@
 #include "server/accounts.hpp"
 #include "server/front_door.hpp"
 #include "server/database.hpp"
+#include "server/pg_log_store.hpp"
 #include "server/restore_routes.hpp"
 #include "server/sqlite_log_store.hpp"
 #include "sync/server_state.hpp"
@@ -240,6 +241,40 @@ struct Server::Impl {
   // [SECTION] Start: data directory, state, first administrator
   // -------------------------------------------------------------------------------------------------------
 
+  // The workspace in PostgreSQL (opts.database), shared with the other servers started on it.
+  void open_database() {
+    if (!opts.data_dir.empty()) {
+      std::error_code ec;
+      std::filesystem::create_directories(opts.data_dir, ec);
+      ::chmod(opts.data_dir.c_str(), 0700);
+      lock = std::make_unique<DirLock>(opts.data_dir);
+    }
+    // A server may start before the database answers (a cluster starting): it waits a while.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    for (;;) {
+      try {
+        db = Database::postgres(opts.database);
+        break;
+      } catch (const std::exception& e) {
+        if (std::chrono::steady_clock::now() > until) throw;
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      }
+    }
+    std::string secret;
+    {
+      std::lock_guard l(db->mutex());
+      // Shared by every server on the database, so that each reads the others' cursors.
+      secret = db->setting_or_set("cursor_secret", random_token(32));
+    }
+    std::string uploads = opts.data_dir;
+    if (uploads.empty()) {
+      std::string tmpl = (std::filesystem::temp_directory_path() / "kartoteka-uploads-XXXXXX").string();
+      if (!::mkdtemp(tmpl.data())) throw std::runtime_error("cannot make a folder for restore uploads");
+      uploads = tmpl;
+    }
+    open_workspace(pg_log_store(opts.database), secret, uploads + "/restore-uploads");
+  }
+
   void open_data_dir() {
     std::error_code ec;
     const bool created = std::filesystem::create_directories(opts.data_dir, ec);
@@ -271,7 +306,16 @@ struct Server::Impl {
       }
       secret = *s;
     }
+    open_workspace(sqlite_log_store(db, opts.data_dir + "/kartoteka.checkpoint"), secret,
+                   opts.data_dir + "/restore-uploads");
+  }
+
+  // Accounts, the workspace state over `store`, the first administrator and restores.
+  void open_workspace(std::unique_ptr<sync::LogStore> store, const std::string& secret,
+                      const std::string& uploads) {
     AccountOptions ao;
+    // Shared with other servers: their revocations reach this one within a second.
+    if (db->is_postgres()) ao.token_recheck_ms = 1000;
     ao.fast_hashing = opts.fast_password_hashing;
     ao.hash_slots = opts.hash_slots;
     ao.hash_wait_ms = opts.hash_wait_ms;
@@ -293,11 +337,15 @@ struct Server::Impl {
     so.log = [](const std::string& note) {
       std::fprintf(stderr, "kartoteka-server: %s\n", note.c_str());
     };
+    // Over PostgreSQL the server serves from the start: its health says "catching up" (503) until the state
+    // is loaded, so that a load balancer waits for it.
+    so.load_in_background = db->is_postgres();
     const auto t0 = std::chrono::steady_clock::now();
-    state = std::make_unique<sync::ServerState>(
-        sqlite_log_store(db, opts.data_dir + "/kartoteka.checkpoint"), secret, so);
+    state = std::make_unique<sync::ServerState>(std::move(store), secret, so);
     const sync::StartInfo& info = state->start_info();
-    if (!opts.quiet) {
+    if (so.load_in_background) {
+      if (!opts.quiet) std::printf("kartoteka-server: loading the workspace from the database in the background\n");
+    } else if (!opts.quiet) {
       const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::steady_clock::now() - t0)
                           .count();
@@ -312,7 +360,7 @@ struct Server::Impl {
     if (info.replayed >= kCheckpointAfterReplay) save_checkpoint();
     ensure_admin();
     RestoreConfig rc;
-    rc.dir = opts.data_dir + "/restore-uploads";
+    rc.dir = uploads;
     rc.max_bytes = opts.restore_max_bytes;
     rc.idle_ms = opts.restore_idle_ms;
     rc.now_ms = opts.now_ms;
@@ -324,7 +372,8 @@ struct Server::Impl {
   void purge_tokens() {
     last_purge = now_ms();
     accounts->purge_tokens();
-    revoke_inactive();
+    // Only from a loaded state (over PostgreSQL it may still be loading, or catching up).
+    if (state->healthy()) revoke_inactive();
   }
 
   // Sessions of a user who is no longer active end at once, so that reactivating him later does
@@ -365,6 +414,7 @@ struct Server::Impl {
   }
 
   void ensure_admin() {
+    const std::string where = opts.database.empty() ? "the data directory " + opts.data_dir : "the database";
     if (!accounts->empty()) {
       if (!opts.admin_login.empty() && !opts.quiet)
         std::printf(
@@ -372,7 +422,7 @@ struct Server::Impl {
       return;
     }
     if (opts.admin_login.empty() || opts.admin_password.empty())
-      throw std::runtime_error("the data directory " + opts.data_dir +
+      throw std::runtime_error(where +
                                " has no account yet: give the first administrator with "
                                "--admin-login and --admin-password "
                                "(or KT_ADMIN_LOGIN and KT_ADMIN_PASSWORD)");
@@ -380,12 +430,19 @@ struct Server::Impl {
       throw std::runtime_error("the admin login must be 1 to 64 characters without spaces");
     if (opts.admin_password.size() < kMinPassword)
       throw std::runtime_error("the admin password must have at least 8 characters");
+    // A new database: its first administrator needs the state (loaded in the background over PostgreSQL).
+    if (!state->wait_ready(std::chrono::minutes(10)))
+      throw std::runtime_error("the workspace did not load from the database");
     // A workspace that already has users (a log brought from elsewhere) gets the login on its
     // administrator.
     std::string id = kFirstAdminId;
     if (auto admin = state->first_admin())
       id = *admin;
-    else if (!state->bootstrap_admin(id, opts.admin_login))
+    else if (state->bootstrap_admin(id, opts.admin_login))
+      ;
+    else if (auto other = state->first_admin())  // another server sharing the database made one just now
+      id = *other;
+    else
       throw std::runtime_error(
           "the workspace has users but no active administrator to give the login to");
     if (accounts->set_account(id, opts.admin_login, opts.admin_password) != Accounts::SetResult::Ok)
@@ -403,6 +460,8 @@ struct Server::Impl {
     auto user = accounts->token_user(h.substr(prefix.size()));
     if (!user) return std::nullopt;
     auto u = state->user(*user);
+    // A user made moments ago through another server sharing the database: this one reads the log first.
+    if (!u && state->refresh()) u = state->user(*user);
     if (!u || !u->active) {
       accounts->revoke_user_tokens(*user);  // normally gone already (revoke_inactive after a push)
       return std::nullopt;
@@ -418,6 +477,7 @@ struct Server::Impl {
       if (!state)
         return send_error(res, 503, "sync_disabled",
                           "this server runs without --data-dir: no sync API");
+      if (catching_up(res)) return;
       auto user = authenticate(req);
       if (!user)
         return send_error(res, 401, "unauthorized",
@@ -432,8 +492,18 @@ struct Server::Impl {
       if (!state)
         return send_error(res, 503, "sync_disabled",
                           "this server runs without --data-dir: no sync API");
+      if (catching_up(res)) return;
       h(req, res);
     };
+  }
+
+  // Over PostgreSQL, while the state loads or catches up with the log, nothing is answered from it: a token
+  // of a user not loaded yet must not read as unknown (401 would log the client out).
+  bool catching_up(httplib::Response& res) {
+    if (!db || !db->is_postgres() || state->healthy()) return false;
+    res.set_header("Retry-After", "1");
+    send_error(res, 503, "unavailable", "this server is catching up with the shared log; try again in a moment");
+    return true;
   }
 
   json user_json(const std::string& id) {
@@ -481,6 +551,9 @@ struct Server::Impl {
             return send_error(res, 503, "busy",
                               "too many logins are being checked; try again in a moment");
           }
+          // Over a shared database the account may be for a user another server made moments ago.
+          if (check == Accounts::Check::Ok && !state->refresh())
+            return send_error(res, 503, "unavailable", "the server is catching up; try again in a moment");
           auto u = check == Accounts::Check::Ok ? state->user(user) : std::nullopt;
           if (!u || !u->active)
             return send_error(res, 401, "bad_credentials", "wrong login or password");
@@ -499,6 +572,7 @@ struct Server::Impl {
 
     http.Get("/api/me", authed([this](const httplib::Request&, httplib::Response& res,
                                       const std::string& user) {
+               if (!state->refresh()) return send_error(res, 503, "unavailable", "the server is catching up");
                auto u = state->user(user);
                json j = user_json(user);
                j["department"] = u ? u->department : "";
@@ -510,6 +584,7 @@ struct Server::Impl {
     // Who can log in, for the administrator's user settings (never a password or a token).
     http.Get("/api/accounts", authed([this](const httplib::Request&, httplib::Response& res,
                                             const std::string& me) {
+               if (!state->refresh()) return send_error(res, 503, "unavailable", "the server is catching up");
                if (!state->is_admin(me))
                  return send_error(res, 403, "forbidden", "only administrators manage accounts");
                json list = json::array();
@@ -520,6 +595,8 @@ struct Server::Impl {
     http.Post(
         "/api/accounts",
         authed([this](const httplib::Request& req, httplib::Response& res, const std::string& me) {
+          // The user may have been made through another server sharing the database a moment ago.
+          if (!state->refresh()) return send_error(res, 503, "unavailable", "the server is catching up");
           if (!state->is_admin(me))
             return send_error(res, 403, "forbidden", "only administrators manage accounts");
           auto body = body_object(req, res);
@@ -554,6 +631,7 @@ struct Server::Impl {
 
     http.Post("/api/tokens/revoke", authed([this](const httplib::Request& req,
                                                   httplib::Response& res, const std::string& me) {
+                if (!state->refresh()) return send_error(res, 503, "unavailable", "the server is catching up");
                 if (!state->is_admin(me))
                   return send_error(res, 403, "forbidden", "only administrators revoke tokens");
                 auto body = body_object(req, res);
@@ -677,10 +755,11 @@ struct Server::Impl {
 
     http.Get("/api/health", [this](const httplib::Request&, httplib::Response& res) {
       // "ok" only while writes can succeed: after the log failed (a full disk) every write answers 503
-      // until a restart, and a load balancer must take this server out.
-      const bool ok = !state || state->healthy();
-      send_json(res, ok ? 200 : 503,
-                json{{"status", ok ? "ok" : "unavailable"},
+      // until a restart, and a load balancer must take this server out; so it must while a server over
+      // PostgreSQL catches up with the log ("catching up").
+      const std::string status = state ? state->health() : "ok";
+      send_json(res, status == "ok" ? 200 : 503,
+                json{{"status", status},
                      {"service", "kartoteka"},
                      {"version", kVersion},
                      {"protocol", sync::kProtocol}});
@@ -745,6 +824,12 @@ struct Server::Impl {
           }
           std::fprintf(stderr, "kartoteka-server: %s %s failed: %s\n", req.method.c_str(),
                        req.path.c_str(), what.c_str());
+          // PostgreSQL out of reach (restarting, a network cut): what the state answers meanwhile too, so
+          // that a client waits and retries, and a load balancer tries another server.
+          if (what.rfind("PostgreSQL", 0) == 0) {
+            res.set_header("Retry-After", "1");
+            return send_error(res, 503, "unavailable", "the database is out of reach; try again in a moment");
+          }
           send_error(res, 500, "internal", "the server failed; see its log");
         });
     if (!opts.quiet) {
@@ -767,7 +852,10 @@ struct Server::Impl {
 
 Server::Server(Options opts) : impl_(std::make_unique<Impl>()) {
   impl_->opts = std::move(opts);
-  if (!impl_->opts.data_dir.empty()) impl_->open_data_dir();
+  if (!impl_->opts.database.empty())
+    impl_->open_database();
+  else if (!impl_->opts.data_dir.empty())
+    impl_->open_data_dir();
   impl_->routes();
 }
 
@@ -825,6 +913,10 @@ int Server::restore_file(const RestoreRequest& r, std::FILE* out) {
     std::fprintf(stderr, "kartoteka-server: --restore needs --data-dir\n");
     return 1;
   }
+  if (!impl_->state->wait_ready(std::chrono::minutes(10))) {
+    std::fprintf(stderr, "kartoteka-server: the workspace did not load from the database\n");
+    return 1;
+  }
   auto admin = impl_->state->first_admin();
   if (!admin) {
     std::fprintf(stderr, "kartoteka-server: the workspace has no active administrator to restore as\n");
@@ -835,7 +927,9 @@ int Server::restore_file(const RestoreRequest& r, std::FILE* out) {
 }
 
 std::uint64_t Server::started_from_checkpoint() const {
-  return impl_->state ? impl_->state->start_info().checkpoint : 0;
+  if (!impl_->state) return 0;
+  impl_->state->wait_ready(std::chrono::minutes(10));  // over PostgreSQL it loads in the background
+  return impl_->state->start_info().checkpoint;
 }
 
 void Server::stop() {

@@ -24,6 +24,10 @@ struct Options {
   // API; the server then serves the static page and /api/health, and the other endpoints answer
   // 503.
   std::string data_dir;
+  // A PostgreSQL database (a libpq URI, postgresql://...) holding the workspace instead: its log,
+  // checkpoint, accounts, tokens and settings, shared by every server started on it (issue 24: several
+  // servers behind a load balancer). `data_dir` then holds only uploads of restores, and may be empty.
+  std::string database;
   // The first administrator, created when the data directory has no account yet (a workspace user
   // with this name, an administrator, and this login). Ignored once an account exists. Starting on
   // a data directory without accounts and without these fails: there is no built-in password.

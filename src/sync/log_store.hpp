@@ -4,6 +4,7 @@
 // single writer, so the log order is the version order.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -48,6 +49,25 @@ class LogStore {
   virtual std::optional<std::string> load_checkpoint() { return std::nullopt; }
   // Replaces the checkpoint durably (when it throws, the previous one is still there).
   virtual void save_checkpoint(const std::string& bytes) { (void)bytes; }
+
+  // A store that several servers write (PostgreSQL, issue 24). Then a server keeps its memory a
+  // follower of the log: it reads what the others appended before it answers, and writes only inside
+  // begin_write() ... append() (or end_write()), which holds the workspace's write lock so that the log
+  // stays totally ordered. A store of one server answers false and ignores the rest.
+  virtual bool shared() const { return false; }
+  // Waits for the workspace's write lock and opens the write: load() then reads, inside it, what
+  // others appended; append() commits it and releases the lock. Throws when the store fails.
+  virtual void begin_write() {}
+  // Ends a write that appends nothing (releases the lock).
+  virtual void end_write() {}
+  // The position of the last record in the log, whoever appended it. Throws when the store fails.
+  virtual std::uint64_t last_position() { return 0; }
+  // Waits up to `timeout` for word that another server appended something: true when it came, false
+  // when the time ran out. Throws when the store fails.
+  virtual bool wait_for_appends(std::chrono::milliseconds timeout) {
+    (void)timeout;
+    return false;
+  }
 };
 
 // A log kept in memory. Stores created over the same `shared` vector see each other's records (and

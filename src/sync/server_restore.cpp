@@ -15,12 +15,13 @@ Response ServerState::restore(const std::string& admin, const RestoreBuild& buil
   // The writer lock keeps every other write out from the build to the end (and with them any durability
   // window); pulls go on from the state before, which stays what they see until the record is logged.
   std::lock_guard writer(write_mu_);
+  SharedWrite shared(*this);
+  if (!shared.ok) return unavailable_now();
   Workspace ws;
   std::uint64_t ver = 0;
   {
     std::shared_lock lock(mu_);
-    if (broken_)
-      return error_response(503, "unavailable", "the server's storage failed; it must be restarted");
+    if (refusing()) return unavailable_now();
     if (!active_user(admin) || !kt::is_admin(ws_.schema(), admin))
       return error_response(403, "forbidden", "only administrators restore a workspace");
     Response r = build(ws_, version_, &ws);

@@ -169,10 +169,34 @@ std::int64_t ServerState::now() const {
 
 ServerState::ServerState(std::unique_ptr<LogStore> store, std::string hmac_secret,
                          ServerOptions opts)
-    : store_(std::move(store)), codec_(hmac_secret), opts_(std::move(opts)) {
+    : store_(std::move(store)), codec_(hmac_secret), opts_(std::move(opts)), shared_(store_->shared()) {
   if (opts_.max_limit == 0) opts_.max_limit = 1;
   ws_.track_new_entries(true);
   std::unique_lock lock(mu_);
+  if (shared_ && opts_.load_in_background) {
+    // The follower loads it, as it rebuilds memory after a write it could not confirm.
+    broken_ = true;
+    catching_up_.store(true);
+    publish();
+    follower_ = std::thread([this] { follow_loop(); });
+    return;
+  }
+  load_state_locked();
+  publish();
+  if (shared_) follower_ = std::thread([this] { follow_loop(); });
+}
+
+bool ServerState::wait_ready(std::chrono::milliseconds timeout) const {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (!healthy()) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+void ServerState::load_state_locked() {
+  start_info_ = StartInfo{};
   // The checkpoint only saves time: whatever is wrong with it, the whole log is replayed instead.
   std::string why;
   try {
@@ -194,7 +218,6 @@ ServerState::ServerState(std::unique_ptr<LogStore> store, std::string hmac_secre
   if (start_info_.checkpoint == 0) replay(0);
   fill_document_uses_locked();
   checkpoint_pos_.store(start_info_.checkpoint);
-  publish();
 }
 
 void ServerState::replay(std::uint64_t after) {
@@ -209,6 +232,14 @@ void ServerState::replay(std::uint64_t after) {
       checked = true;
       return;
     }
+    apply_record(r);
+    ++start_info_.replayed;
+  });
+  if (!checked)
+    throw std::runtime_error("the log ends before its position " + std::to_string(after));
+}
+
+void ServerState::apply_record(LogRecord& r) {
     if (r.ver > 0) {
       if (r.ver != version_ + 1)
         throw std::runtime_error("the log is out of order: version " + std::to_string(r.ver) +
@@ -236,13 +267,15 @@ void ServerState::replay(std::uint64_t after) {
     log_pos_ = r.pos;
     log_last_client_ = r.mutation.client;
     log_last_seq_ = r.mutation.seq;
-    ++start_info_.replayed;
-  });
-  if (!checked)
-    throw std::runtime_error("the log ends before its position " + std::to_string(after));
 }
 
 ServerState::~ServerState() {
+  {
+    std::lock_guard l(follow_mu_);
+    follow_stop_ = true;
+  }
+  follow_cv_.notify_all();
+  if (follower_.joinable()) follower_.join();
   shutdown();
   {
     std::lock_guard l(cp_mu_);
@@ -279,12 +312,29 @@ void ServerState::append_or_break(const std::vector<LogRecord>& records) {
 }
 
 void ServerState::note_store_failure(const std::exception& e) {
+  if (shared_) {
+    // Whether the commit happened is unknown: the follower rebuilds memory from what the log holds.
+    enter_catching_up(std::string("a write may not have been committed: ") + e.what());
+    return;
+  }
   if (opts_.log) opts_.log(std::string("the log could not be written, refusing everything until restarted: ") + e.what());
 }
 
 bool ServerState::healthy() const {
   std::shared_lock lock(mu_);
-  return !broken_;
+  return !refusing();
+}
+
+std::string ServerState::health() const {
+  std::shared_lock lock(mu_);
+  if (broken_ && !shared_) return "unavailable";
+  return refusing() ? "catching up" : "ok";
+}
+
+Response ServerState::unavailable_now() const {
+  if (!shared_) return unavailable();
+  return error_response(503, "unavailable",
+                        "this server is catching up with the shared log; try again in a moment");
 }
 
 void ServerState::publish() {
@@ -295,6 +345,7 @@ void ServerState::publish() {
     if (!info.user.empty() && (acked.empty() || *acked.back() != info.user)) acked.push_back(&info.user);
   }
   logged_ = readable_ = version_;
+  applied_pos_.store(log_pos_);
   window_ = false;
   {
     std::lock_guard lock(wait_mu_);
@@ -314,6 +365,183 @@ void ServerState::wait_window_closed(std::shared_lock<std::shared_mutex>& lock) 
       wait_cv_.wait(w, [&] { return !window_open_.load(); });
     }
     lock.lock();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Shared store: several servers over one log
+// ---------------------------------------------------------------------------------------------------------
+//
+// Every server keeps the whole state in memory, as one alone does, and the log decides the order: a write
+// takes the store's lock, applies the records others appended since this server's position (its memory
+// is then the log's state), validates and applies its own, appends and commits. Between writes the
+// follower applies what others append (woken by the store, or looking every second). A read first asks
+// the store where the log ends and catches up to there, so that it answers every acknowledged write,
+// wherever it was acknowledged. When the store fails, the server refuses everything (503, "catching up")
+// until it is back in step: a failed read leaves memory consistent and behind, a failed commit may leave
+// it ahead of the log, and then the follower rebuilds it from the checkpoint and the log.
+
+namespace {
+// How often the follower looks at the log when nobody tells it of news, and how long it waits between
+// tries while the store is away.
+constexpr auto kFollowEvery = std::chrono::milliseconds(1000);
+constexpr auto kFollowSlice = std::chrono::milliseconds(100);
+constexpr auto kRetryEvery = std::chrono::milliseconds(250);
+}  // namespace
+
+ServerState::SharedWrite::SharedWrite(ServerState& st) : s(st), ok(st.begin_shared_write()) {}
+
+ServerState::SharedWrite::~SharedWrite() {
+  if (s.shared_) s.store_->end_write();  // nothing after an append, which ended it
+}
+
+bool ServerState::begin_shared_write() {
+  if (!shared_) return true;
+  {
+    std::shared_lock lock(mu_);
+    if (refusing()) return false;
+  }
+  try {
+    store_->begin_write();
+  } catch (const std::exception& e) {
+    enter_catching_up(e.what());
+    return false;
+  }
+  return catch_up_locked();
+}
+
+bool ServerState::catch_up() {
+  if (!shared_) return true;
+  std::lock_guard writer(write_mu_);
+  return catch_up_locked();
+}
+
+bool ServerState::catch_up_locked() {
+  {
+    std::shared_lock lock(mu_);
+    if (broken_) return false;  // memory may be ahead of the log: only a rebuild mends it
+  }
+  std::vector<LogRecord> records;
+  const std::uint64_t after = log_pos_;
+  bool checked = after == 0;
+  try {
+    // From the record at this server's position, which must be the one it applied there.
+    store_->load(after == 0 ? 0 : after - 1, [&](LogRecord&& r) {
+      if (!checked) {
+        if (r.pos != after || r.mutation.client != log_last_client_ || r.mutation.seq != log_last_seq_)
+          throw std::runtime_error("the log does not hold this server's last record at position " +
+                                   std::to_string(after));
+        checked = true;
+        return;
+      }
+      records.push_back(std::move(r));
+    });
+    if (!checked) throw std::runtime_error("the log ends before this server's position " + std::to_string(after));
+  } catch (const std::exception& e) {
+    enter_catching_up(e.what());
+    return false;
+  }
+  if (records.empty()) return true;
+  std::unique_lock lock(mu_);
+  try {
+    for (auto& r : records) apply_record(r);
+  } catch (const std::exception& e) {
+    broken_ = true;  // part of it applied: rebuilt by the follower
+    lock.unlock();
+    enter_catching_up(e.what());
+    return false;
+  }
+  publish();
+  return true;
+}
+
+std::optional<Response> ServerState::ensure_fresh() {
+  if (!shared_) return std::nullopt;
+  if (catching_up_.load()) return unavailable_now();
+  std::uint64_t end = 0;
+  try {
+    end = store_->last_position();
+  } catch (const std::exception& e) {
+    enter_catching_up(e.what());
+    return unavailable_now();
+  }
+  if (end > applied_pos_.load()) {
+    // Pulls that came together wait here for one of them (or the follower) to read the news: the others
+    // find it applied and read nothing.
+    std::lock_guard writer(write_mu_);
+    if (end > applied_pos_.load() && !catch_up_locked()) return unavailable_now();
+  }
+  return std::nullopt;
+}
+
+bool ServerState::refresh() {
+  return !ensure_fresh().has_value();
+}
+
+void ServerState::enter_catching_up(const std::string& why) {
+  if (!catching_up_.exchange(true) && opts_.log)
+    opts_.log("the shared log is out of reach, answering 503 until caught up: " + why);
+  follow_cv_.notify_all();
+}
+
+void ServerState::follow_loop() {
+  auto last_look = std::chrono::steady_clock::now();
+  bool first = true;  // a background load starts at once
+  if (opts_.before_background_load && catching_up_.load()) opts_.before_background_load();
+  for (;;) {
+    const bool trouble = catching_up_.load();
+    if (trouble && !std::exchange(first, false)) {
+      std::unique_lock l(follow_mu_);
+      follow_cv_.wait_for(l, kRetryEvery, [&] { return follow_stop_; });
+    }
+    {
+      std::lock_guard l(follow_mu_);
+      if (follow_stop_) return;
+    }
+    bool news = trouble;
+    if (!trouble) {
+      try {
+        news = store_->wait_for_appends(kFollowSlice);
+      } catch (const std::exception& e) {
+        enter_catching_up(e.what());
+        continue;
+      }
+      if (std::chrono::steady_clock::now() - last_look >= kFollowEvery) news = true;
+    }
+    if (!news) continue;
+    last_look = std::chrono::steady_clock::now();
+    bool rebuild = false;
+    {
+      std::shared_lock lock(mu_);
+      rebuild = broken_;
+    }
+    if (rebuild) {
+      std::lock_guard writer(write_mu_);
+      std::unique_lock lock(mu_);
+      try {
+        reset_state();
+        load_state_locked();
+        broken_ = false;
+        publish();
+        if (opts_.log) opts_.log("rebuilt from the shared log at version " + std::to_string(version_));
+      } catch (const std::exception& e) {
+        if (opts_.log && !catching_up_.load()) opts_.log(std::string("cannot rebuild yet: ") + e.what());
+        catching_up_.store(true);
+        continue;
+      }
+    } else if (!catch_up()) {
+      continue;
+    }
+    if (trouble) {
+      // In step again only once the store answers every kind of question (a pull asks where it ends).
+      try {
+        store_->last_position();
+      } catch (const std::exception&) {
+        continue;
+      }
+      catching_up_.store(false);
+      if (opts_.log) opts_.log("caught up with the shared log at version " + std::to_string(published_.load()));
+    }
   }
 }
 
@@ -495,8 +723,10 @@ Response ServerState::push(const std::string& user, const json& request) {
       return error_response(400, "malformed_json", "mutations[" + std::to_string(i) + "]." + why);
 
   std::lock_guard writer(write_mu_);
+  SharedWrite shared(*this);
+  if (!shared.ok) return unavailable_now();
   std::unique_lock lock(mu_);
-  if (broken_) return unavailable();
+  if (refusing()) return unavailable_now();
   if (!active_user(user))
     return error_response(403, "forbidden", "you are not an active user of this workspace");
   global_change_ = false;
@@ -584,7 +814,7 @@ Response ServerState::push(const std::string& user, const json& request) {
       append_or_break(records);
     } catch (const std::exception& e) {
       note_store_failure(e);
-      return unavailable();
+      return unavailable_now();
     }
     publish();
     return answer;
@@ -610,7 +840,7 @@ Response ServerState::push(const std::string& user, const json& request) {
     note_store_failure(e);
     // The pusher gets what every later request gets (PROTOCOL.md), not an internal error: nothing of the
     // push is acknowledged, and the client keeps it for a retry after the restart.
-    return unavailable();
+    return unavailable_now();
   }
   lock.lock();
   publish();
@@ -668,6 +898,7 @@ Response ServerState::pull(const std::string& user, const json& request) {
   }
 
   std::optional<Cursor> given = cursor_text.empty() ? std::nullopt : codec_.decode(cursor_text);
+  if (auto refused = ensure_fresh()) return *refused;
   std::shared_lock lock(mu_);
   auto is_valid = [&] {
     return given && given->user == user && given->epoch == epoch_ && given->base <= logged_ &&
@@ -680,7 +911,7 @@ Response ServerState::pull(const std::string& user, const json& request) {
     wait_window_closed(lock);
     valid = is_valid();
   }
-  if (broken_) return unavailable();
+  if (refusing()) return unavailable_now();
   if (!active_user(user))
     return error_response(403, "forbidden", "you are not an active user of this workspace");
   // Outside a durability window readable_ == logged_ == version_.
@@ -936,10 +1167,11 @@ std::uint64_t ServerState::access_epoch() const {
 // [SECTION] REST helpers
 // ---------------------------------------------------------------------------------------------------------
 
-Response ServerState::get_item(const std::string& user, const std::string& id) const {
+Response ServerState::get_item(const std::string& user, const std::string& id) {
+  if (auto refused = ensure_fresh()) return *refused;
   std::shared_lock lock(mu_);
   wait_window_closed(lock);
-  if (broken_) return unavailable();
+  if (refusing()) return unavailable_now();
   if (!active_user(user))
     return error_response(403, "forbidden", "you are not an active user of this workspace");
   const Item* item = ws_.item(id);
@@ -953,8 +1185,10 @@ Response ServerState::write_fields(const std::string& user, const std::string& i
   if (!values.is_object() || values.empty())
     return error_response(400, "malformed_json", "expected an object of field ids and values");
   std::lock_guard writer(write_mu_);
+  SharedWrite shared(*this);
+  if (!shared.ok) return unavailable_now();
   std::unique_lock lock(mu_);
-  if (broken_) return unavailable();
+  if (refusing()) return unavailable_now();
   if (!active_user(user))
     return error_response(403, "forbidden", "you are not an active user of this workspace");
   const Schema& schema = ws_.schema();
@@ -1017,7 +1251,7 @@ Response ServerState::write_fields(const std::string& user, const std::string& i
       if (!(item->get(fid) == v)) cmds.push_back(SetField{id, fid, v, item->get(fid)});
   }
   if (Status s = apply_server_mutations(user, std::move(cmds)); !s) {
-    if (s.code == "unavailable") return unavailable();
+    if (s.code == "unavailable") return unavailable_now();
     redact(user, &s);
     return refuse(std::move(s), {});
   }
@@ -1032,6 +1266,8 @@ Response ServerState::write_fields(const std::string& user, const std::string& i
 
 bool ServerState::bootstrap_admin(const std::string& id, const std::string& name) {
   std::lock_guard writer(write_mu_);
+  SharedWrite shared(*this);
+  if (!shared.ok) throw std::runtime_error("cannot create the first administrator: the shared log is out of reach");
   std::unique_lock lock(mu_);
   if (broken_ || !ws_.schema().users.empty()) return false;
   User u;

@@ -74,6 +74,12 @@ struct ServerOptions {
   // Where notes for the operator go (a checkpoint not used at start, one that failed to save);
   // dropped when empty.
   std::function<void(const std::string&)> log;
+  // A shared store (issue 24): the constructor returns at once and the state is loaded from the checkpoint
+  // and the log in the background, with everything answered 503 ("catching up") until it is; a server
+  // then serves its health from the start. Ignored for a store of one server.
+  bool load_in_background = false;
+  // Tests: run by the background load before it reads anything.
+  std::function<void()> before_background_load;
 };
 
 // How the state was rebuilt at start.
@@ -111,7 +117,7 @@ class ServerState {
 
   // GET /api/items/{id}: the projected item; 404 unknown_item when absent or not readable by
   // `user`.
-  Response get_item(const std::string& user, const std::string& id) const;
+  Response get_item(const std::string& user, const std::string& id);
   // POST /api/items/{id}/fields: `values` is {"FIELD": value, ...}. Every field is checked first;
   // then one mutation per field is applied (one stage move carrying the other fields when STAGE_ID
   // is among them), authored by `user` under the server's client id. 403 without the edit right,
@@ -159,8 +165,22 @@ class ServerState {
   // Wakes every waiter; later waits return at once. For a server that is stopping.
   void shutdown();
   // False once the log could not be written (a full disk): every write answers 503 unavailable until a
-  // restart, and /api/health says so.
+  // restart, and /api/health says so. Over a shared store (several servers, issue 24) also false while
+  // the server catches up with the log after losing the store, or rebuilds its memory from the
+  // checkpoint and the log after a write that may not have been committed: it answers 503 meanwhile
+  // and recovers by itself.
   bool healthy() const;
+  // "ok", "catching up" (a shared store's server that is not in step with the log yet) or
+  // "unavailable" (the log failed: until a restart).
+  std::string health() const;
+  // A shared store: reads the records other servers appended and applies them now (the follower does
+  // so on its own within moments of their commit); false when the store failed. True at once otherwise.
+  bool catch_up();
+  // A shared store: before an answer that reads the state outside pull/push (accounts, logins), applies
+  // every write acknowledged anywhere so far; false when the store failed (answer 503). True at once otherwise.
+  bool refresh();
+  // Waits until the server answers (a background load done, caught up); false after `timeout`.
+  bool wait_ready(std::chrono::milliseconds timeout) const;
 
   // The authoritative workspace. Reading it while another thread pushes is a data race: use read()
   // then.
@@ -224,6 +244,31 @@ class ServerState {
   // writes) and logs them; stops at the first failure and returns it.
   Status apply_server_mutations(const std::string& author, std::vector<Command> cmds);
   void append_or_break(const std::vector<LogRecord>& records);
+
+  // Shared stores (issue 24). A write: the store's write lock, then the records others appended since
+  // this server's position applied; false (the store failed: catching up) when that is not possible.
+  // With write_mu_ held; the SharedWrite guard ends the store's write unless an append did.
+  bool begin_shared_write();
+  struct SharedWrite {
+    ServerState& s;
+    bool ok;
+    explicit SharedWrite(ServerState& st);
+    ~SharedWrite();
+  };
+  // Reads the records after log_pos_ and applies them (with write_mu_ held); false on failure.
+  bool catch_up_locked();
+  // Applies one record of the log, as a replay does (exclusive lock held).
+  void apply_record(LogRecord& r);
+  // The state from the checkpoint and the log (the constructor, and a rebuild), exclusive lock held.
+  void load_state_locked();
+  // Before a read: applies what others appended, so that the answer has every acknowledged write.
+  // Nothing, or the 503 to answer.
+  std::optional<Response> ensure_fresh();
+  void enter_catching_up(const std::string& why);
+  void follow_loop();
+  // Whether everything is refused now (under mu_): the store failed, or the server is catching up.
+  bool refusing() const { return broken_ || catching_up_.load(); }
+  Response unavailable_now() const;
   void note_store_failure(const std::exception& e);
   // Notes where the log ends after an append (under write_mu_) and wakes the checkpoint writer when
   // enough records came since the last checkpoint.
@@ -321,6 +366,15 @@ class ServerState {
   bool cp_wanted_ = false;  // asked for and not yet written
   bool cp_stop_ = false;
   std::thread checkpointer_;
+
+  // Shared store: the follower, which keeps memory in step with what other servers append.
+  const bool shared_ = false;
+  std::atomic<bool> catching_up_{false};
+  std::atomic<std::uint64_t> applied_pos_{0};  // log_pos_ as of the last publish()
+  std::mutex follow_mu_;
+  std::condition_variable follow_cv_;
+  bool follow_stop_ = false;
+  std::thread follower_;
 };
 
 }  // namespace kt::sync

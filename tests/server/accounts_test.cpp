@@ -79,8 +79,8 @@ void add_ivan(const TestServer& s, const std::string& admin, bool active = true)
 }
 
 std::int64_t token_rows(const std::string& dir) {
-  kt::server::Database db(dir + "/kartoteka.db");
-  kt::server::Statement s(db, "SELECT COUNT(*) FROM tokens");
+  auto db = kt::test::stored_database(dir);
+  kt::server::Statement s(*db, "SELECT COUNT(*) FROM tokens");
   s.step();
   return s.integer(0);
 }
@@ -293,6 +293,7 @@ TEST_CASE("deactivating a user revokes his tokens: reactivating him does not bri
 TEST_CASE(
     "the data directory is private: the directory 0700, the database, its WAL, the lock and the "
     "checkpoint 0600") {
+  KT_SQLITE_ONLY();
   TempDir parent("kt-accounts");
   const std::string dir = parent.path + "/data";
   const mode_t old_mask = ::umask(022);
@@ -321,6 +322,7 @@ TEST_CASE(
 }
 
 TEST_CASE("a version 1 database gets the token's last use; its revoked rows are purged") {
+  KT_SQLITE_ONLY();
   TempDir dir("kt-accounts");
   {
     TestServer s(server_options(dir.path));

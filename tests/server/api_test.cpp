@@ -511,11 +511,8 @@ TEST_CASE("a workspace that has users but no account gives the first login to it
     LoopbackServer s(options(dir.path));
     seed(s, s.login(kAdmin, kAdminPassword));
   }
-  {
-    kt::server::Database db(dir.path +
-                            "/kartoteka.db");  // as if the log had been brought from elsewhere
-    db.exec("DELETE FROM accounts; DELETE FROM tokens;");
-  }
+  // As if the log had been brought from elsewhere.
+  stored_database(dir.path)->exec("DELETE FROM accounts; DELETE FROM tokens;");
   kt::server::Options o = options(dir.path);
   o.admin_login = "chief";
   o.admin_password = "chief-password";
@@ -586,7 +583,6 @@ TEST_CASE("without a data directory the page and health answer, the sync API say
 
 TEST_CASE("a restart loads the checkpoint of the clean stop; without a usable one it replays the log") {
   TempDir dir;
-  const std::string cp = dir.path + "/kartoteka.checkpoint";
   json item, pulled;
   std::string ivan;
   auto same_as_before = [&](const LoopbackServer& s) {
@@ -610,10 +606,10 @@ TEST_CASE("a restart loads the checkpoint of the clean stop; without a usable on
     seed(s, admin);
     ivan = s.login("ivan", "ivan-password");
     retitle(s, admin, Client{"admin-tab"}, "Чекпойнт");
-    CHECK(::access(cp.c_str(), F_OK) != 0);  // none yet: few records, no stop
+    CHECK(!has_checkpoint(dir.path));  // none yet: few records, no stop
     s.stop();
   }
-  REQUIRE(::access(cp.c_str(), F_OK) == 0);
+  REQUIRE(has_checkpoint(dir.path));
   std::uint64_t at = 0;
   {
     LoopbackServer s(options(dir.path));
@@ -633,11 +629,7 @@ TEST_CASE("a restart loads the checkpoint of the clean stop; without a usable on
   }
   {
     // A damaged checkpoint: the log is replayed, nothing is lost.
-    std::FILE* f = std::fopen(cp.c_str(), "r+b");
-    REQUIRE(f);
-    std::fseek(f, 40, SEEK_SET);
-    std::fputc('#', f);
-    std::fclose(f);
+    damage_checkpoint(dir.path, 40);
     LoopbackServer s(options(dir.path));
     CHECK(s.server->started_from_checkpoint() == 0);
     same_as_before(s);
@@ -649,4 +641,72 @@ TEST_CASE("a restart loads the checkpoint of the clean stop; without a usable on
     CHECK(s.server->started_from_checkpoint() > 0);
     same_as_before(s);
   }
+}
+
+// Issue 24: two servers over one PostgreSQL database answer as one. What one acknowledges, the other reads
+// at once: a user made through A gets an account and logs in through B, B's pull (with A's cursor) brings
+// A's push, its lastMutationIds acknowledge it, and a poke on B wakes for a push on A. Run on the PostgreSQL
+// run only (KT_TEST_DATABASE).
+TEST_CASE("two servers over one database: a write through one is read through the other at once") {
+  if (!on_postgres()) {
+    MESSAGE("needs KT_TEST_DATABASE: not run");
+    return;
+  }
+  TempDir dir_a, dir_b;
+  LoopbackServer a(options(dir_a.path));
+  kt::server::Options ob = options(dir_b.path, 5000);
+  ob.database = database_for(dir_a.path);  // the same workspace
+  LoopbackServer b(ob);
+  const std::string admin_a = a.login(kAdmin, kAdminPassword);
+  const std::string admin_b = b.login(kAdmin, kAdminPassword);
+  Client c{"tab-a"};
+  kt::Role all{"all", "All", {}, {}};
+  REQUIRE(a.post("/api/sync/push", Client::push({c.mutation(kt::PutRole{all, false})}), admin_a).status == 200);
+  std::string cursor_a = a.post("/api/sync/pull", pull_body(""), admin_a).body["cursor"];
+  for (int i = 0; i < 20; ++i) {
+    CAPTURE(i);
+    const std::string user = "u" + std::to_string(10 + i), login = "user" + std::to_string(i);
+    REQUIRE(a.post("/api/sync/push",
+                   Client::push({c.mutation(kt::PutUser{{user, "Someone", "", false, {"all"}, true}}),
+                                 c.mutation(kt::CreateItem{"D" + user, "deal", "", {{"TITLE", kt::Value("deal " + user)}}})}),
+                   admin_a)
+                .status == 200);
+    // B: the account of A's new user, and his login.
+    Reply acc = b.post("/api/accounts", json{{"user", user}, {"login", login}, {"password", "password-" + login}}, admin_b);
+    REQUIRE_MESSAGE(acc.status == 200, acc.body.dump());
+    const std::string token = b.login(login, "password-" + login);
+    CHECK(b.get("/api/items/D" + user, token).status == 200);
+    // A's cursor after that (a new user is an access change: a fresh snapshot), then an edit through A; B's
+    // pull with A's cursor: no reset, the edit, A's client acknowledged.
+    for (bool more = true; more;) {
+      Reply p = a.post("/api/sync/pull", pull_body(cursor_a), admin_a);
+      cursor_a = p.body["cursor"];
+      more = p.body["more"];
+    }
+    REQUIRE(a.post("/api/sync/push", Client::push({c.mutation(kt::SetField{"D" + user, "TITLE", kt::Value("edited " + user), {}})}),
+                   admin_a)
+                .status == 200);
+    Reply p = b.post("/api/sync/pull", pull_body(cursor_a), admin_b);
+    REQUIRE(p.status == 200);
+    CHECK(p.body["reset"] == false);
+    bool has = false;
+    for (const auto& it : p.body["items"]) has = has || (it["id"] == "D" + user && it["fields"]["TITLE"]["v"] == "edited " + user);
+    CHECK(has);
+    CHECK(p.body["lastMutationIds"]["tab-a"] == c.seq);
+  }
+  // A poke waiting on B wakes for a push through A.
+  std::string cursor_b = b.post("/api/sync/pull", pull_body(""), admin_b).body["cursor"];
+  for (bool more = true; more;) {
+    Reply p = b.post("/api/sync/pull", pull_body(cursor_b), admin_b);
+    cursor_b = p.body["cursor"];
+    more = p.body["more"];
+  }
+  std::thread later([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    a.post("/api/sync/push", Client::push({c.mutation(kt::SetField{"Du10", "TITLE", kt::Value("woken"), {}})}), admin_a);
+  });
+  Reply poke = b.get("/api/sync/poke?cursor=" + cursor_b, admin_b);
+  later.join();
+  CHECK(poke.status == 200);
+  CHECK(poke.body["changed"] == true);
 }

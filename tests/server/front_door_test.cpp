@@ -292,6 +292,7 @@ TEST_CASE("the access log escapes what could forge a line") {
 // A full disk, as the file size limit makes one: the write that fails answers 503 (not 500), and health says
 // so until a restart.
 TEST_CASE("a store that cannot write: 503 unavailable for the push and for health") {
+  KT_SQLITE_ONLY();
   Running s({}, true);
   auto c = s.client();
   auto login = c.Post("/api/login", R"({"login":"admin","password":"correct horse"})", "application/json");

@@ -92,16 +92,14 @@ struct Api : LoopbackServer {
 
 // The workspace the data directory holds, as a start rebuilds it (from the checkpoint when there is one).
 json stored(const std::string& dir, std::uint64_t* from_checkpoint = nullptr) {
-  auto db = std::make_shared<server::Database>(dir + "/kartoteka.db");
-  sync::ServerState st(server::sqlite_log_store(db, dir + "/kartoteka.checkpoint"), "secret", {});
+  sync::ServerState st(test::stored_log(dir), "secret", {});
   if (from_checkpoint) *from_checkpoint = st.start_info().checkpoint;
   return st.read([](const Workspace& ws) { return test::comparable(ws); });
 }
 
 // The version of the workspace a start rebuilds, and how many items it holds.
 std::uint64_t stored_version(const std::string& dir, std::uint64_t* from_checkpoint, size_t* items) {
-  auto db = std::make_shared<server::Database>(dir + "/kartoteka.db");
-  sync::ServerState st(server::sqlite_log_store(db, dir + "/kartoteka.checkpoint"), "secret", {});
+  sync::ServerState st(test::stored_log(dir), "secret", {});
   *from_checkpoint = st.start_info().checkpoint;
   *items = st.read([](const Workspace& ws) { return ws.item_count(); });
   return st.version();
@@ -167,7 +165,7 @@ TEST_CASE("a backup uploaded in chunks into an empty server becomes its workspac
   json got = stored(dir.path, &cp);
   CHECK(cp > 0);  // the clean stop left a checkpoint
   CHECK_MESSAGE(got == want, test::first_difference(got, want));
-  std::filesystem::remove(dir.path + "/kartoteka.checkpoint");
+  test::remove_checkpoint(dir.path);
   got = stored(dir.path, &cp);
   CHECK(cp == 0);  // the log alone
   CHECK_MESSAGE(got == want, test::first_difference(got, want));
@@ -446,7 +444,7 @@ TEST_CASE("benchmark: a 100k-item backup uploaded, checked and applied" * doctes
   CHECK(cp > 0);
   CHECK(items == c.body["backup"]["items"].get<size_t>());
   MESSAGE("start from the checkpoint: " << secs() << " s");
-  std::filesystem::remove(dir.path + "/kartoteka.checkpoint");
+  test::remove_checkpoint(dir.path);
   CHECK(stored_version(dir.path, &cp, &items) == a.body["version"].get<std::uint64_t>());
   CHECK(cp == 0);
   MESSAGE("start replaying the log (the restore record): " << secs() << " s, peak RSS " << rss_mb() << " MB");

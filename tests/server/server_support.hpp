@@ -18,7 +18,14 @@
 #include <string>
 #include <thread>
 
+#include <pqxx/pqxx>
+
+#include <functional>
+
+#include "server/database.hpp"
+#include "server/pg_log_store.hpp"
 #include "server/server.hpp"
+#include "server/sqlite_log_store.hpp"
 
 namespace kt::test {
 
@@ -43,6 +50,76 @@ inline std::int64_t system_ms() {
       .count();
 }
 
+// The suite's second store (issue 24): with KT_TEST_DATABASE set (a PostgreSQL URL, shell/test.sh starts
+// one), every server a test starts keeps its workspace in PostgreSQL instead of SQLite, in a schema of its
+// own named after its data directory (so that a restarted server, or a second instance, finds it again).
+inline const char* test_database() {
+  const char* url = std::getenv("KT_TEST_DATABASE");
+  return url && *url ? url : nullptr;
+}
+inline bool on_postgres() { return test_database() != nullptr; }
+
+// The URL of the schema that belongs to `data_dir`, created when absent.
+inline std::string database_for(const std::string& data_dir) {
+  char name[32];
+  std::snprintf(name, sizeof name, "t_%016zx", std::hash<std::string>{}(data_dir));
+  {
+    pqxx::connection c(test_database());
+    pqxx::nontransaction n(c);
+    n.exec(std::string("CREATE SCHEMA IF NOT EXISTS ") + name);
+  }
+  const std::string url = test_database();
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + name;
+}
+
+// The workspace a server over `data_dir` keeps, wherever the suite keeps it (SQLite in the data directory,
+// or the test's PostgreSQL schema): its database, its log, and its checkpoint.
+inline std::shared_ptr<server::Database> stored_database(const std::string& data_dir) {
+  if (on_postgres()) return server::Database::postgres(database_for(data_dir));
+  return std::make_shared<server::Database>(data_dir + "/kartoteka.db");
+}
+inline std::unique_ptr<sync::LogStore> stored_log(const std::string& data_dir) {
+  if (on_postgres()) return server::pg_log_store(database_for(data_dir));
+  return server::sqlite_log_store(stored_database(data_dir), data_dir + "/kartoteka.checkpoint");
+}
+inline bool has_checkpoint(const std::string& data_dir) {
+  if (!on_postgres()) return ::access((data_dir + "/kartoteka.checkpoint").c_str(), F_OK) == 0;
+  auto db = stored_database(data_dir);
+  server::Statement s(*db, "SELECT COUNT(*) FROM checkpoints");
+  s.step();
+  return s.integer(0) > 0;
+}
+inline void remove_checkpoint(const std::string& data_dir) {
+  if (!on_postgres()) {
+    std::remove((data_dir + "/kartoteka.checkpoint").c_str());
+    return;
+  }
+  stored_database(data_dir)->exec("DELETE FROM checkpoints");
+}
+// Overwrites the byte at `offset` of the checkpoint with '#'.
+inline void damage_checkpoint(const std::string& data_dir, long offset) {
+  if (!on_postgres()) {
+    std::FILE* f = std::fopen((data_dir + "/kartoteka.checkpoint").c_str(), "r+b");
+    REQUIRE(f);
+    std::fseek(f, offset, SEEK_SET);
+    std::fputc('#', f);
+    std::fclose(f);
+    return;
+  }
+  stored_database(data_dir)->exec(
+      ("UPDATE checkpoints SET bytes = overlay(bytes placing '\\x23'::bytea from " + std::to_string(offset + 1) +
+       " for 1)").c_str());
+}
+// A case about what only SQLite has (files and their modes, an old SQLite layout, a full disk): skipped
+// on the PostgreSQL run, saying so.
+#define KT_SQLITE_ONLY()                                                     \
+  do {                                                                       \
+    if (::kt::test::on_postgres()) {                                         \
+      MESSAGE("about the SQLite store only: not run against PostgreSQL");    \
+      return;                                                                \
+    }                                                                        \
+  } while (0)
+
 // A server with its data directory and the first administrator (kAdmin), hashing passwords fast. A poke
 // waits poke_timeout_ms for a change: short by default, so that no test waits long on one.
 inline server::Options options(const std::string& data_dir, int poke_timeout_ms = 300) {
@@ -50,6 +127,7 @@ inline server::Options options(const std::string& data_dir, int poke_timeout_ms 
   o.port = 0;
   o.quiet = true;
   o.data_dir = data_dir;
+  if (on_postgres()) o.database = database_for(data_dir);
   o.admin_login = kAdmin;
   o.admin_password = kAdminPassword;
   o.fast_password_hashing = true;
@@ -89,6 +167,16 @@ struct LoopbackServer {
     port = server->bind();
     REQUIRE(port > 0);
     thread = std::thread([this] { server->run_bound(); });
+    // Over PostgreSQL the server serves while it loads the workspace (503 "catching up"): tests begin once
+    // it answers.
+    if (!o.database.empty()) {
+      for (int i = 0;; ++i) {
+        httplib::Client c("127.0.0.1", port);
+        if (auto r = c.Get("/api/health"); r && r->status == 200) break;
+        REQUIRE_MESSAGE(i < 3000, "the server did not finish loading");
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    }
   }
   void stop() {
     if (!server) return;

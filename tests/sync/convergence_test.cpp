@@ -292,15 +292,22 @@ struct World {
   std::vector<std::unique_ptr<Device>> devices;
   std::mt19937 rng;
   Ops ops{rng};
+  // Set: requests go to real servers instead (the cluster test), and a restart kills one of them.
+  std::function<sync::HttpResponse(Device&, const Request&)> remote;
+  std::function<void()> restart_remote;
 
   explicit World(unsigned seed) : server(true), rng(seed) { restart_server(); }
+
+  sync::HttpResponse answer(Device& d, const Request& r) {
+    if (remote) return remote(d, r);
+    return serve(*server, d.user, r);
+  }
 
   // Builds the server state again from its log, with small pages, so that snapshots and catch-up pulls
   // come in several pages.
   void restart_server() {
     server.state.reset();
-    server.state = std::make_unique<sync::ServerState>(sync::memory_log_store(server.log), kSecret,
-                                                       server.clock.options(4));
+    server.state = std::make_unique<sync::ServerState>(server.store(), kSecret, server.clock.options(4));
   }
 
   std::int64_t now() const { return test_time().load(); }
@@ -311,7 +318,7 @@ struct World {
     Request r = std::move(d.transport->queue[index]);
     d.transport->queue.erase(d.transport->queue.begin() + static_cast<long>(index));
     if (d.offline) return r.done({0, ""});
-    sync::HttpResponse resp = serve(*server, d.user, r);
+    sync::HttpResponse resp = answer(d, r);
     if (std::getenv("KT_TRACE") && r.path.rfind(kPoke, 0) != 0)
       MESSAGE(d.name << " " << r.path << " " << r.body.substr(0, 300) << " -> " << resp.status << " "
                      << resp.body.substr(0, 300));
@@ -328,7 +335,7 @@ struct World {
       ++stats.resets;
     if (faults && r.path.rfind(kPoke, 0) != 0 && ops.chance(10)) {
       ++stats.duplicated;  // the network delivers the request twice; the second answer comes back
-      resp = serve(*server, d.user, r);
+      resp = answer(d, r);
     }
     if (faults && ops.chance(12)) {
       ++stats.lost;  // the request arrived, its answer did not
@@ -341,7 +348,7 @@ struct World {
     ++stats.reloads;
     // Requests the closing page had sent reach the server or not; nobody reads their answers.
     for (auto& r : d.transport->queue)
-      if (!d.offline && ops.chance(50) && r.path.rfind(kPoke, 0) != 0) serve(*server, d.user, r);
+      if (!d.offline && ops.chance(50) && r.path.rfind(kPoke, 0) != 0) answer(d, r);
     d.transport->queue.clear();
     d.load(now());
   }
@@ -367,7 +374,7 @@ struct World {
       // A push delivered again long after (a retransmission that took its time): nothing changes.
       if (!d.sent_pushes.empty() && !d.offline) {
         ++stats.replayed;
-        serve(*server, d.user, {"POST", "/api/sync/push", ops.pick(d.sent_pushes), nullptr});
+        answer(d, {"POST", "/api/sync/push", ops.pick(d.sent_pushes), nullptr});
       }
     } else if (e < 96) {
       d.offline = !d.offline;
@@ -375,7 +382,8 @@ struct World {
       reload(d);
     } else if (ops.chance(30)) {
       ++stats.restarts;
-      restart_server();
+      if (restart_remote) restart_remote();
+      else restart_server();
     }
   }
 
@@ -643,4 +651,273 @@ TEST_CASE("refused changes: kept with the reason and the server's value, re-appl
   REQUIRE(refused.size() == 1);
   CHECK(std::get<SetField>(refused.items()[0].mutation.cmd).value == Value("third"));
   CHECK(refused.items()[0].before[0].second == Value("written offline"));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The same property over a cluster (issue 24): three kartoteka-server processes over one PostgreSQL log,
+// the devices spread over them (each request to its device's instance, or another one as a load balancer
+// may send it; to a live one when its instance is down). In the middle one instance is killed with SIGKILL
+// while a push of one of its devices is in flight, and started again a while later; random restarts kill
+// and restart one too. At the end every device equals the projection of the log (a state built from
+// PostgreSQL), and every mutation a push acknowledged is in the log at the version it was acknowledged
+// with. Runs only on the PostgreSQL run (KT_TEST_DATABASE), with kartoteka-server next to this binary.
+// ---------------------------------------------------------------------------------------------------------
+
+#include <fcntl.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <thread>
+
+namespace {
+
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+std::string server_binary() {
+  if (const char* b = std::getenv("KT_SERVER_BIN")) return b;
+  char self[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return {};
+  std::string path(self, static_cast<size_t>(n));
+  return path.substr(0, path.rfind('/')) + "/kartoteka-server";
+}
+
+struct Instance {
+  int port = 0;
+  pid_t pid = -1;
+  std::string dir;
+};
+
+class Cluster {
+ public:
+  Cluster(std::string database, int n) : database_(std::move(database)) {
+    for (int i = 0; i < n; ++i) {
+      Instance in;
+      in.port = free_port();
+      char tmpl[] = "/tmp/kt-cluster-XXXXXX";
+      in.dir = ::mkdtemp(tmpl);
+      instances_.push_back(in);
+    }
+    for (size_t i = 0; i < instances_.size(); ++i) start(i);
+  }
+  ~Cluster() {
+    for (size_t i = 0; i < instances_.size(); ++i) kill(i);
+    for (auto& in : instances_) std::system(("rm -rf '" + in.dir + "'").c_str());
+  }
+  size_t size() const { return instances_.size(); }
+  bool alive(size_t i) const { return instances_[i].pid > 0; }
+  int port(size_t i) const { return instances_[i].port; }
+  pid_t pid(size_t i) const { return instances_[i].pid; }
+
+  void start(size_t i) {
+    Instance& in = instances_[i];
+    const std::string bin = server_binary(), port = std::to_string(in.port);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      const int null = ::open("/dev/null", O_WRONLY);
+      ::dup2(null, 1);
+      ::setenv("KT_ADMIN_LOGIN", "admin", 1);
+      ::setenv("KT_ADMIN_PASSWORD", "correct horse", 1);
+      ::execl(bin.c_str(), bin.c_str(), "--port", port.c_str(), "--database", database_.c_str(), "--data-dir",
+              in.dir.c_str(), "--quiet", "--max-connections-per-address", "4096", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    in.pid = pid;
+    // Up when its health says so (after catching up with the log); a guard, not a timing assertion.
+    for (int i = 0; i < 600; ++i) {
+      httplib::Client c("127.0.0.1", in.port);
+      c.set_connection_timeout(1, 0);
+      if (auto r = c.Get("/api/health"); r && r->status == 200) return;
+      int status = 0;
+      REQUIRE_MESSAGE(::waitpid(pid, &status, WNOHANG) == 0, "kartoteka-server exited at start");
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    FAIL("kartoteka-server did not come up");
+  }
+  void kill(size_t i) {
+    Instance& in = instances_[i];
+    if (in.pid <= 0) return;
+    ::kill(in.pid, SIGKILL);
+    ::waitpid(in.pid, nullptr, 0);
+    in.pid = -1;
+  }
+
+  // One request to instance i, as the app sends it (the token's user; pull pages may be binary). Status 0
+  // when no answer came (the instance is down, or went down meanwhile).
+  sync::HttpResponse call(size_t i, const std::string& token, const Request& r) {
+    httplib::Client c("127.0.0.1", instances_[i].port);
+    c.set_connection_timeout(2, 0);
+    c.set_read_timeout(30, 0);
+    httplib::Headers h{{"Authorization", "Bearer " + token}};
+    auto res = r.method == "GET" ? c.Get(r.path.c_str(), h) : c.Post(r.path.c_str(), h, r.body, "application/json");
+    if (!res) return {0, ""};
+    return {res->status, res->body};
+  }
+  std::string login(size_t i, const std::string& login, const std::string& password) {
+    httplib::Client c("127.0.0.1", instances_[i].port);
+    auto r = c.Post("/api/login", json{{"login", login}, {"password", password}}.dump(), "application/json");
+    REQUIRE(r);
+    REQUIRE_MESSAGE(r->status == 200, r->body);
+    return json::parse(r->body)["token"];
+  }
+
+ private:
+  std::string database_;
+  std::vector<Instance> instances_;
+};
+
+}  // namespace
+
+TEST_CASE("convergence over three instances sharing PostgreSQL, one killed with SIGKILL mid-push and restarted") {
+  if (!sync_test_database() || ::access(server_binary().c_str(), X_OK) != 0) {
+    MESSAGE("needs KT_TEST_DATABASE and kartoteka-server next to this binary: not run");
+    return;
+  }
+  Stats total;
+  const unsigned first = std::getenv("KT_SEED") ? static_cast<unsigned>(std::atoi(std::getenv("KT_SEED"))) : 1;
+  const unsigned last = std::getenv("KT_SEED") ? first : 3;
+  for (unsigned seed = first; seed <= last; ++seed) {
+    CAPTURE(seed);
+    World w(seed);  // its state over the same schema: the projection at the end
+    Cluster cluster(w.server.database, 3);
+    std::map<std::string, std::string> tokens;
+    tokens["u1"] = cluster.login(0, "admin", "correct horse");
+    {
+      // The workspace as the in-process test seeds it, pushed to the first instance; then logins for Ivan
+      // and Maria.
+      PushClient admin("seed", "u1");
+      auto push = [&](std::vector<Command> cmds) {
+        std::vector<json> ms;
+        for (auto& c : cmds) ms.push_back(admin.mutation(std::move(c)));
+        auto r = cluster.call(0, tokens["u1"], {"POST", "/api/sync/push", PushClient::body(std::move(ms)).dump(), nullptr});
+        REQUIRE_MESSAGE(r.status == 200, r.body);
+      };
+      push({PutDepartment{{"d1", "Company", ""}, false}, PutDepartment{{"d2", "Sales", "d1"}, false},
+            PutDepartment{{"d3", "Support", "d1"}, false},
+            PutRole{make_role("all", Level::All, Level::All, Level::All), false},
+            PutRole{make_role("own", Level::Own, Level::Own, Level::None), false},
+            PutUser{{"u2", "Ivan", "d2", false, {"all"}, true}}, PutUser{{"u3", "Maria", "d3", false, {"own"}, true}}});
+      std::vector<Command> deals;
+      for (int i = 1; i <= 8; ++i)
+        deals.push_back(CreateItem{"D" + std::to_string(i), "deal", "",
+                                   {{"TITLE", Value("Deal " + std::to_string(i))},
+                                    {"ASSIGNED_BY_ID", Value(kUsers[i % kUsers.size()])}}});
+      push(std::move(deals));
+      for (auto [user, login] : {std::pair{"u2", "ivan"}, std::pair{"u3", "maria"}}) {
+        auto r = cluster.call(1, tokens["u1"], {"POST", "/api/accounts",
+                                                json{{"user", user}, {"login", login}, {"password", "password-" + std::string(login)}}.dump(), nullptr});
+        REQUIRE_MESSAGE(r.status == 200, r.body);
+        tokens[user] = cluster.login(2, login, "password-" + std::string(login));
+      }
+    }
+    w.devices.push_back(std::make_unique<Device>("adm", "u1", &w.stats));
+    w.devices.push_back(std::make_unique<Device>("ivanA", "u2", &w.stats));
+    w.devices.push_back(std::make_unique<Device>("ivanB", "u2", &w.stats));
+    w.devices.push_back(std::make_unique<Device>("maria", "u3", &w.stats));
+    std::map<const Device*, size_t> home;
+    for (size_t i = 0; i < w.devices.size(); ++i) home[w.devices[i].get()] = i % cluster.size();
+
+    // What the instances acknowledged: (client, seq) -> version (0: rejected).
+    std::map<std::pair<std::string, std::uint64_t>, std::uint64_t> acked;
+    std::set<size_t> contacted;
+    w.remote = [&](Device& d, const Request& r) -> sync::HttpResponse {
+      if (r.path.rfind(kPoke, 0) == 0) return {200, R"({"changed":true})"};  // a poke waits long on a real server
+      size_t i = w.ops.chance(25) ? w.rng() % cluster.size() : home[&d];
+      for (size_t k = 0; k < cluster.size() && !cluster.alive(i); ++k) i = (i + 1) % cluster.size();
+      contacted.insert(i);
+      sync::HttpResponse resp = cluster.call(i, tokens[d.user], r);
+      if (std::getenv("KT_TRACE")) MESSAGE(d.name << "@" << i << " " << r.path << " -> " << resp.status << " " << resp.body.substr(0, 200));
+      if (r.path == "/api/sync/push" && resp.status == 200) {
+        const json answer = json::parse(resp.body);
+        for (const auto& res : answer["results"]) {
+          if (res["status"] == "duplicate") continue;
+          acked[{res["client"].get<std::string>(), res["seq"].get<std::uint64_t>()}] =
+              res["status"] == "applied" ? res["ver"].get<std::uint64_t>() : 0;
+        }
+      }
+      return resp;
+    };
+    w.restart_remote = [&] {
+      const size_t i = w.rng() % cluster.size();
+      cluster.kill(i);
+      cluster.start(i);
+    };
+    for (auto& d : w.devices) d->load(w.now());
+
+    size_t victim = 0;
+    for (int step = 0; step < 600; ++step) {
+      if (step == 250) {
+        // SIGKILL while a push is in flight on it: the next push one of its devices has queued (or whatever
+        // request comes next), with the kill a moment after the request leaves.
+        victim = w.rng() % cluster.size();
+        Device* dev = nullptr;
+        size_t index = 0;
+        for (auto& d : w.devices)
+          for (size_t q = 0; q < d->transport->queue.size() && !dev; ++q)
+            if (home[d.get()] == victim && d->transport->queue[q].path == "/api/sync/push" && !d->offline)
+              dev = d.get(), index = q;
+        const pid_t pid = cluster.pid(victim);
+        const int delay_us = static_cast<int>(w.rng() % 3000);
+        std::thread killer([pid, delay_us] {
+          std::this_thread::sleep_for(std::chrono::microseconds(delay_us));
+          ::kill(pid, SIGKILL);
+        });
+        if (dev) w.deliver(*dev, index, false);
+        killer.join();
+        cluster.kill(victim);  // reaps it
+      }
+      if (step == 330) cluster.start(victim);
+      w.random_step();
+    }
+    if (!cluster.alive(victim)) cluster.start(victim);
+    w.settle();
+
+    // The projection of the log: a state built from PostgreSQL now.
+    w.restart_server();
+    for (auto& d : w.devices) {
+      CAPTURE(d->name);
+      CHECK_MESSAGE(d->quiet(), d->name << " did not settle: " << d->replica->pending().size() << " pending");
+      auto diffs = differences(*w.server, *d);
+      std::string text;
+      for (size_t i = 0; i < diffs.size() && i < 6; ++i) text += "\n  " + diffs[i];
+      CHECK_MESSAGE(diffs.empty(), d->name << " (" << d->user << ") differs from the log in " << diffs.size()
+                                          << " ways:" << text);
+    }
+    // Nothing acknowledged is lost: every acknowledged mutation is in the log, applied at the version the
+    // instance answered (or rejected, as it answered).
+    std::map<std::pair<std::string, std::uint64_t>, std::uint64_t> logged;
+    for (const auto& r : w.server.logged()) logged[{r.mutation.client, r.mutation.seq}] = r.ver;
+    size_t missing = 0;
+    for (const auto& [key, ver] : acked) {
+      auto it = logged.find(key);
+      if (it == logged.end() || it->second != ver) {
+        ++missing;
+        if (missing < 5) MESSAGE("acknowledged " << key.first << ":" << key.second << " at " << ver << " but the log has "
+                                                 << (it == logged.end() ? std::string("nothing") : std::to_string(it->second)));
+      }
+    }
+    CHECK(missing == 0);
+    CHECK(acked.size() > 100);
+    CHECK(contacted.size() == cluster.size());
+    total.local_ok += w.stats.local_ok;
+    total.lost += w.stats.lost;
+    total.restarts += w.stats.restarts;
+    total.resets += w.stats.resets;
+    MESSAGE("seed " << seed << ": " << acked.size() << " acknowledged mutations, all in the log");
+  }
+  MESSAGE("cluster: local ok " << total.local_ok << ", answers lost " << total.lost << ", instance restarts "
+                               << total.restarts << " (+1 SIGKILL mid-push per seed), resets " << total.resets);
 }

@@ -331,7 +331,7 @@ TEST_CASE("documents stored before they said what they show are told at start: s
   admin.push_ok(*s, {generate(*s, "u1", "D1", "secret", "with-secret"), generate(*s, "u1", "D1", "plain", "plain")});
   // As an older version wrote them: the log's documents say nothing of what they show.
   size_t cleared = 0;
-  for (auto& r : *s.log)
+  for (auto& r : s.logged())
     if (auto* g = std::get_if<GenerateDocument>(&r.mutation.cmd)) {
       g->document.uses.clear();
       ++cleared;

@@ -103,7 +103,7 @@ TEST_CASE("the first administrator is created once, as a logged mutation that su
   CHECK(s->version() == 1);
   CHECK(s->is_admin("u1"));
   CHECK_FALSE(s->user("u9"));
-  CHECK(s.log->size() == 1);
+  CHECK(s.logged().size() == 1);
   s.restart();
   CHECK(s->version() == 1);
   REQUIRE(s->user("u1"));
@@ -272,7 +272,7 @@ TEST_CASE("the author of a mutation is the pushing user, whatever the mutation s
     CHECK(ws.timeline("D3").back().author == "u3");
     return 0;
   });
-  CHECK(s.log->back().mutation.author == "u3");
+  CHECK(s.logged().back().mutation.author == "u3");
 }
 
 TEST_CASE("a mutation clock more than 60 s ahead of the server is rejected on its own") {
@@ -472,7 +472,7 @@ TEST_CASE("clock node names are interned when a mutation is applied, never for a
   CHECK(r.body["results"][1]["code"] == "clock_skew");
   CHECK(r.body["results"][2]["code"] == "unknown_item");
   CHECK(NodeId::interned() == interned);
-  for (size_t i = s.log->size() - 3; i < s.log->size(); ++i) CHECK((*s.log)[i].mutation.hlc.node.empty());
+  for (size_t i = s.logged().size() - 3; i < s.logged().size(); ++i) CHECK(s.logged()[i].mutation.hlc.node.empty());
   CHECK(state_text(*s) == before);
 
   // Applied: its node is interned, and the cell carries it.
@@ -934,7 +934,7 @@ TEST_CASE("readers' cursors never skip a change while writers push concurrently"
   CHECK(all.resets == 1);  // no access change: one snapshot, then increments only
   check_converged(*s, all);
   check_converged(*s, own);
-  CHECK(s->version() == s.log->size());  // one applied record per version, no gaps
+  CHECK(s->version() == s.logged().size());  // one applied record per version, no gaps
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1279,7 +1279,7 @@ TEST_CASE("a log that does not replay stops the start") {
     TestServer s;
     PushClient a("a", "u1");
     a.push_ok(*s, {deal("D1", "u1"), deal("D2", "u1")});
-    *log = *s.log;
+    *log = s.logged();
   }
   auto broken = std::make_shared<std::vector<sync::LogRecord>>(*log);
   (*broken)[1].ver = 5;  // out of order
@@ -1514,6 +1514,7 @@ struct CheckpointedServer {
   }
   sync::ServerState& operator*() { return *state; }
   sync::ServerState* operator->() { return state.get(); }
+  std::vector<sync::LogRecord>& logged() { return *log; }
 };
 
 // Everything a client can observe of a state: the whole workspace, the version and epoch, a fresh
@@ -1589,7 +1590,7 @@ TEST_CASE("a checkpoint plus the log after it gives exactly the state of a full 
     json dup;
     build_history(s, at, &cursors, &dup);
     REQUIRE(s.cp->has_value());
-    const std::size_t logged = s.log->size();
+    const std::size_t logged = s.logged().size();
 
     auto full = std::make_shared<std::optional<std::string>>();  // no checkpoint: a full replay
     sync::ServerState replayed(sync::memory_log_store(s.log, full), kSecret, s.clock.options());
@@ -1629,7 +1630,7 @@ TEST_CASE("a damaged, foreign or stale checkpoint is not used: the whole log is 
   s.restart();
   REQUIRE(s->start_info().checkpoint > 0);
   const json want = observed(*s, cursors, dup);
-  const std::size_t logged = s.log->size();
+  const std::size_t logged = s.logged().size();
 
   auto check_fallback = [&](const std::string& bytes, const std::string& why) {
     CAPTURE(why);
@@ -1801,4 +1802,48 @@ TEST_CASE("binary changes with partialItems: an item the client holds comes as w
   REQUIRE(got.size() == 1);
   CHECK(field_ids(got[0].item) == std::vector<std::string>{"COMMENTS"});
   check_converged(*s, r);
+}
+
+// Issue 24: over a shared store a server may load in the background. Until it has, its health says "catching
+// up" and every request answers 503 (a pull, a push: nothing from an empty memory); then it answers as any
+// server over that log. Run on the PostgreSQL run only (KT_TEST_DATABASE).
+TEST_CASE("a server over a shared log loading in the background answers 503 until loaded, then as the others") {
+  if (!sync_test_database()) {
+    MESSAGE("needs KT_TEST_DATABASE: not run");
+    return;
+  }
+  TestServer first;  // its log in a schema of its own, with u1
+  PushClient admin("tab", "u1");
+  admin.push_ok(*first, {deal("D1", "u1")});
+  std::mutex mu;
+  std::condition_variable cv;
+  bool go = false;
+  sync::ServerOptions o = first.clock.options();
+  o.load_in_background = true;
+  o.before_background_load = [&] {
+    std::unique_lock l(mu);
+    cv.wait(l, [&] { return go; });
+  };
+  sync::ServerState second(server::pg_log_store(first.database), kSecret, o);
+  CHECK(second.health() == "catching up");
+  CHECK_FALSE(second.healthy());
+  CHECK(second.pull("u1", pull_body("")).status == 503);
+  PushClient other("tab2", "u1");
+  CHECK(other.push(second, SetField{"D1", "TITLE", Value("not now"), {}}).status == 503);
+  {
+    std::lock_guard l(mu);
+    go = true;
+  }
+  cv.notify_all();
+  REQUIRE(second.wait_ready(std::chrono::seconds(30)));
+  CHECK(second.health() == "ok");
+  sync::Response p = second.pull("u1", pull_body(""));
+  REQUIRE(p.status == 200);
+  CHECK(p.body["items"].size() == 1);
+  CHECK(p.body["lastMutationIds"]["tab"] == admin.seq());
+  // And a write through it reaches the first.
+  PushClient later("tab3", "u1");  // tab2's refused push used its number 1
+  later.push_ok(second, {SetField{"D1", "TITLE", Value("from the second"), {}}});
+  REQUIRE(first->catch_up());
+  CHECK(first->read([](const Workspace& ws) { return ws.item("D1")->get("TITLE").str_or_empty(); }) == "from the second");
 }

@@ -4,11 +4,14 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
 #include <set>
 #include <string>
 #include <vector>
@@ -18,6 +21,8 @@
 #include "core/rights.hpp"
 #include "core/snapshot.hpp"
 #include "core/snapshot_binary.hpp"
+#include "server/database.hpp"
+#include "server/pg_log_store.hpp"
 #include "sync/cursor.hpp"
 #include "sync/server_state.hpp"
 
@@ -44,22 +49,58 @@ struct TestClock {
   }
 };
 
-// A server over a memory log with its first administrator u1 ("Admin").
+// The suite's second store (issue 24): with KT_TEST_DATABASE set (a PostgreSQL URL; shell/test.sh starts
+// one), a TestServer keeps its log in PostgreSQL, in a fresh schema of its own, instead of in memory.
+inline const char* sync_test_database() {
+  const char* url = std::getenv("KT_TEST_DATABASE");
+  return url && *url ? url : nullptr;
+}
+// The URL of a new, empty schema of the test database.
+inline std::string fresh_schema_url() {
+  static std::atomic<int> n{0};
+  const std::string name = "s_" + std::to_string(::getpid()) + "_" + std::to_string(++n);
+  {
+    pqxx::connection c(sync_test_database());
+    pqxx::nontransaction t(c);
+    t.exec("DROP SCHEMA IF EXISTS " + name + " CASCADE; CREATE SCHEMA " + name);
+  }
+  const std::string url = sync_test_database();
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + name;
+}
+
+// A server over a memory log (or, on the PostgreSQL run, a log in its own schema) with its first
+// administrator u1 ("Admin").
 struct TestServer {
   TestClock clock;
   std::shared_ptr<std::vector<sync::LogRecord>> log =
       std::make_shared<std::vector<sync::LogRecord>>();
+  std::string database;  // the PostgreSQL run: the schema's URL
   std::unique_ptr<sync::ServerState> state;
   explicit TestServer(bool with_admin = true) {
-    state =
-        std::make_unique<sync::ServerState>(sync::memory_log_store(log), kSecret, clock.options());
+    if (sync_test_database()) {
+      database = fresh_schema_url();
+      server::Database::postgres(database);  // the tables
+    }
+    state = std::make_unique<sync::ServerState>(store(), kSecret, clock.options());
     if (with_admin) REQUIRE(state->bootstrap_admin("u1", "Admin"));
+  }
+  // A store over the server's log: the memory log, or its PostgreSQL schema.
+  std::unique_ptr<sync::LogStore> store() const {
+    if (!database.empty()) return server::pg_log_store(database);
+    return sync::memory_log_store(log);
+  }
+  // The records of the log (on the PostgreSQL run read from it into `log` first).
+  std::vector<sync::LogRecord>& logged() {
+    if (!database.empty()) {
+      log->clear();
+      server::pg_log_store(database)->load(0, [&](sync::LogRecord&& r) { log->push_back(std::move(r)); });
+    }
+    return *log;
   }
   // Builds a new state over the same log, as a restarted server would.
   void restart() {
     state.reset();
-    state =
-        std::make_unique<sync::ServerState>(sync::memory_log_store(log), kSecret, clock.options());
+    state = std::make_unique<sync::ServerState>(store(), kSecret, clock.options());
   }
   sync::ServerState& operator*() { return *state; }
   sync::ServerState* operator->() { return state.get(); }

@@ -9,8 +9,15 @@
 //   kt_bench load   --base base100k.bin [--runs 3]       the same from a compacted store: decode the base
 //   kt_bench pull   --mutations ws10k.jsonl [--clients 100] [--runs 3] [--keep-alive 1]
 //                   pull latency, concurrent clients (a new connection per pull, or one kept per client)
+// push and pull take the server from (issue 24, shell/bench.sh's BENCH_ONLY=cluster):
+//   --database URL   the in-process server keeps its workspace in PostgreSQL (a fresh schema per server)
+//   --url URL        a server already running (a cluster behind HAProxy), logged into as --login/--password;
+//                    its workspace must be empty at the start of each push run
+//   --prefix P       figure ids start with P (the same figures of several setups side by side)
 #include <httplib.h>
 #include <unistd.h>
+
+#include <pqxx/pqxx>
 
 #include <algorithm>
 #include <atomic>
@@ -47,8 +54,11 @@ double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
+// Where push and pull find their server (see the top of this file).
+std::string g_database, g_url, g_login = "admin", g_password = "kartoteka", g_prefix;
+
 void emit(const std::string& figure, const char* unit, const std::vector<double>& samples, const std::string& note) {
-  std::printf("%s\n", json{{"figure", figure}, {"unit", unit}, {"samples", samples}, {"note", note}}.dump().c_str());
+  std::printf("%s\n", json{{"figure", g_prefix + figure}, {"unit", unit}, {"samples", samples}, {"note", note}}.dump().c_str());
   std::fflush(stdout);
 }
 
@@ -204,10 +214,31 @@ struct LiveServer {
   int port = 0;
   std::string token;
   LiveServer() {
+    if (!g_url.empty()) {
+      // A server already running: its port, and a token of its administrator.
+      port = std::atoi(g_url.substr(g_url.rfind(':') + 1).c_str());
+      httplib::Client c("127.0.0.1", port);
+      auto r = c.Post("/api/login", json{{"login", g_login}, {"password", g_password}}.dump(), "application/json");
+      if (!r || r->status != 200) throw std::runtime_error("login to " + g_url + " failed");
+      token = json::parse(r->body)["token"];
+      return;
+    }
     kt::server::Options o;
     o.port = 0;
     o.quiet = true;
     o.data_dir = dir.path;
+    if (!g_database.empty()) {
+      // A fresh schema of the database for this server.
+      static int n = 0;
+      const std::string schema = "bench_" + std::to_string(::getpid()) + "_" + std::to_string(++n);
+      {
+        pqxx::connection c(g_database);
+        pqxx::nontransaction t(c);
+        t.exec("CREATE SCHEMA " + schema);
+      }
+      o.database = g_database + (g_database.find('?') == std::string::npos ? "?" : "&") +
+                   "options=-csearch_path%3D" + schema;
+    }
     o.admin_login = "admin";
     o.admin_password = "benchmark-password";
     o.fast_password_hashing = true;
@@ -215,6 +246,12 @@ struct LiveServer {
     server = std::make_unique<kt::server::Server>(o);
     port = server->bind();
     thread = std::thread([this] { server->run_bound(); });
+    // Over PostgreSQL it serves while it loads (503): the benchmark starts once it answers.
+    for (int i = 0; i < 6000; ++i) {
+      httplib::Client h("127.0.0.1", port);
+      if (auto r = h.Get("/api/health"); r && r->status == 200) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     httplib::Client c("127.0.0.1", port);
     auto r = c.Post("/api/login", json{{"login", "admin"}, {"password", "benchmark-password"}}.dump(),
                     "application/json");
@@ -222,6 +259,7 @@ struct LiveServer {
     token = json::parse(r->body)["token"];
   }
   ~LiveServer() {
+    if (!server) return;
     server->stop();
     thread.join();
   }
@@ -261,7 +299,10 @@ int bench_push(const std::string& mutations, int runs) {
     per_s.push_back(muts.size() / (push_all(s, muts) / 1000.0));
   }
   emit("server_push", "per_s", per_s,
-       std::to_string(muts.size()) + " mutations in pushes of 500 over loopback HTTP, SQLite WAL synchronous=FULL");
+       std::to_string(muts.size()) + " mutations in pushes of 500 over loopback HTTP, " +
+           (!g_url.empty() ? "to " + g_url
+            : !g_database.empty() ? std::string("PostgreSQL 15 (one server, synchronous_commit on)")
+                                  : std::string("SQLite WAL synchronous=FULL")));
   return 0;
 }
 
@@ -488,6 +529,11 @@ int main(int argc, char** argv) {
     else if (a == "--updates") updates = std::atoi(v.c_str());
     else if (a == "--pulls") pulls = std::atoi(v.c_str());
     else if (a == "--keep-alive") keep_alive = std::atoi(v.c_str());
+    else if (a == "--database") g_database = v;
+    else if (a == "--url") g_url = v;
+    else if (a == "--login") g_login = v;
+    else if (a == "--password") g_password = v;
+    else if (a == "--prefix") g_prefix = v;
   }
   try {
     if (cmd == "query") return bench_query(snapshot, runs ? runs : 15);
