@@ -1,5 +1,7 @@
 #include "core/demo.hpp"
 
+#include "core/documents_json.hpp"
+
 #include <algorithm>
 #include <initializer_list>
 #include <stdexcept>
@@ -40,7 +42,7 @@ Value value_of(const json& j, std::int64_t now_ms) {
 
 void add_steps(const json& d, std::int64_t now_ms, std::vector<DemoStep>& out) {
   only_keys(d, "the demo", {"about", "days_before_now", "stage_minutes", "departments", "roles", "users",
-                            "pipelines", "items", "changes"});
+                            "pipelines", "my_company", "items", "changes"});
   std::int64_t t = now_ms - d.value("days_before_now", std::int64_t{30}) * kDay;
   const std::int64_t stage_gap = d.value("stage_minutes", std::int64_t{120}) * kMinute;
   auto list = [&d](const char* key) { return d.contains(key) ? d.at(key) : json::array(); };
@@ -51,6 +53,12 @@ void add_steps(const json& d, std::int64_t now_ms, std::vector<DemoStep>& out) {
   for (const auto& j : list("roles")) out.push_back({t, PutRole{j.get<Role>(), false}});
   for (const auto& j : list("users")) out.push_back({t, PutUser{j.get<User>()}});
   for (const auto& j : list("pipelines")) out.push_back({t, PutPipeline{j.get<Pipeline>(), false}});
+  // The company's own details, so that a demo invoice is complete (bank, tax ids, who signs).
+  if (d.contains("my_company")) {
+    only_keys(d.at("my_company"), "my_company", {"name", "inn", "kpp", "ogrn", "address", "phone", "email", "bank",
+                                                 "bik", "account", "corr_account", "director", "accountant"});
+    out.push_back({t, SetMyCompany{d.at("my_company").get<MyCompany>()}});
+  }
 
   for (const auto& j : list("items")) {
     only_keys(j, "an item", {"id", "entity", "pipeline", "minutes", "fields", "stages"});

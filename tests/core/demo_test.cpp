@@ -15,6 +15,7 @@
 
 #include "core/assets.hpp"
 #include "core/demo.hpp"
+#include "core/documents.hpp"
 #include "core/session.hpp"
 #include "core/snapshot.hpp"
 #include "test_support.hpp"
@@ -113,4 +114,33 @@ TEST_CASE("a demo description that is not one is refused with the reason, and gi
   CHECK(steps_of(R"({"changes": [{"item": "D1", "field": "TITLE"}]})").code == "invalid_demo");
   CHECK(steps_of(R"({"items": [{"id": "X", "entity": "deal", "fields": {"D": {"today": "soon"}}}]})").code ==
         "invalid_demo");
+}
+
+TEST_CASE("a demo invoice is complete: the company's details and bank, and a deal without rows billed its amount") {
+  Workspace ws;
+  Session s(ws, "seed", "u1");
+  REQUIRE(seed_demo(s, test::kNow).ok());
+  const Schema& sc = ws.schema();
+  CHECK(sc.my_company.inn == "7701234567");
+  const DocTemplate* invoice = nullptr;
+  for (const auto& t : sc.templates)
+    if (t.id == "invoice") invoice = &t;
+  REQUIRE(invoice);
+  auto page = [&](const char* item) {
+    const GeneratedDocument made = generate_document(ws, "u1", item, *invoice, sc.my_company,
+                                                     sc.numerator(invoice->numerator_id), NumeratorState{}, "doc1", test::kNow);
+    REQUIRE_MESSAGE(made.status.ok(), made.status.message);
+    return made.document.html;
+  };
+  // D2 has no product rows: one row, the deal, for its amount (480 000 ₽), and the totals say the same.
+  REQUIRE(ws.item("D2")->products.empty());
+  const std::string d2 = page("D2");
+  for (const char* part : {"ООО «Картотека»", "7701234567", "044525225", "40702810938000012345", "Смирнова А. В.",
+                           "<td>Внедрение CRM для отдела продаж</td>", "480 000,00", "Четыреста восемьдесят тысяч"})
+    CHECK_MESSAGE(d2.find(part) != std::string::npos, part);
+  CHECK(d2.find("Нет товаров") == std::string::npos);
+  // A deal without an amount has nothing to bill.
+  Session edit(ws, "c", "u1");
+  REQUIRE(edit.dispatch(SetField{"D2", "OPPORTUNITY_WITH_CURRENCY", Value{}, {}}, test::kNow).ok());
+  CHECK(page("D2").find("Нет товаров") != std::string::npos);
 }
