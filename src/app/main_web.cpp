@@ -82,11 +82,14 @@ EM_JS(int, kt_js_take_size_change, (), {
 // Sizes the canvas backing store to its CSS size times devicePixelRatio; reloads fonts when the ratio
 // changes so that text is rasterised at the real pixel size.
 void fit_canvas() {
-  if (g_width > 0 && !kt_js_take_size_change()) return;
-  double css_w = 0, css_h = 0;
-  emscripten_get_element_css_size("#canvas", &css_w, &css_h);
+  // The ratio is a plain read, every frame (the page's events may come before it changes); the CSS size
+  // costs a layout, so only when the page says so or the ratio changed.
   double dpr = emscripten_get_device_pixel_ratio();
   if (dpr <= 0) dpr = 1;
+  const bool changed = kt_js_take_size_change();
+  if (g_width > 0 && dpr == g_dpr && !changed) return;
+  double css_w = 0, css_h = 0;
+  emscripten_get_element_css_size("#canvas", &css_w, &css_h);
   int w = static_cast<int>(std::lround(css_w * dpr));
   int h = static_cast<int>(std::lround(css_h * dpr));
   if (w < 1 || h < 1) return;
