@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { newPage, waitForApp, state, click, frames, assert, assertEq } from "./browser.mjs";
-import { ADMIN, api, loginDialog, mutationOf, openEditor, openItem, pollPage, root, setField, waitSynced } from "./web_support.mjs";
+import { ADMIN, api, addComment, connect, mutationOf, openEditor, openItem, pollPage, root, setField, waitSynced } from "./web_support.mjs";
 
 const run = promisify(execFile);
 const IVAN = { login: "ivan", password: "ivan-password-1" };
@@ -87,19 +87,6 @@ async function browserOn(browser, url, server) {
   return p;
 }
 
-async function connect(page, url, who) {
-  await loginDialog(page, url, who);
-  await Promise.all([page.waitForNavigation(), click(page, { id: "connect:replace" }, { navigates: true })]);
-  await waitForApp(page);
-  await waitSynced(page);
-}
-
-async function addComment(page, text) {
-  await click(page, { id: "tl:composer" });
-  await page.keyboard.type(text, { delay: 5 });
-  await click(page, { id: "tl:send" });
-  await frames(page, 3);
-}
 // `n` title edits typed in A (Enter) until B's document title shows each; the times in ms.
 async function timedEdits(a, b, n) {
   await b.evaluate(() => {

@@ -7,7 +7,7 @@
 // run.mjs's own server runs without a data directory (server-less mode), so this test starts its own.
 import path from "node:path";
 import { newPage, waitForApp, state, click, frames, assert, assertEq } from "./browser.mjs";
-import { ADMIN, api, idbFiles, loginDialog, mutationOf, openItem, pollPage, setField, startDataServer, waitSynced } from "./web_support.mjs";
+import { ADMIN, api, idbFiles, addComment, connect, mutationOf, openItem, pollPage, setField, startDataServer, waitSynced } from "./web_support.mjs";
 
 const IVAN = { login: "ivan", password: "ivan-password-1" };
 const DEAL_ID = "DSYNC1";
@@ -31,22 +31,6 @@ async function seedServer(url) {
   ] }, token);
   for (const r of res.results) assertEq(r.status, "applied", `setup mutation ${r.seq}: ${JSON.stringify(r)}`);
   await api(url, "/api/accounts", { user: "u2", ...IVAN }, token);
-}
-
-// Logs in through the user menu's connect dialog and takes the server's data; waits for the first sync.
-async function connect(page, url, who) {
-  await loginDialog(page, url, who);
-  // The page reloads into connected mode.
-  await Promise.all([page.waitForNavigation(), click(page, { id: "connect:replace" }, { navigates: true })]);
-  await waitForApp(page);
-  await waitSynced(page);
-}
-
-async function addComment(page, text) {
-  await click(page, { id: "tl:composer" });
-  await page.keyboard.type(text, { delay: 5 });
-  await click(page, { id: "tl:send" });
-  await frames(page, 3);
 }
 
 const comments = (s) => s.card.timeline.filter((e) => e.kind === "comment").map((e) => e.detail);

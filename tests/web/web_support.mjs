@@ -332,3 +332,20 @@ export async function waitSynced(page, pred = () => true, what = "the sync to se
     await page.waitForTimeout(100);
   }
 }
+
+// Logs in through the user menu's connect dialog and takes the server's data; waits for the first sync.
+export async function connect(page, url, who) {
+  await loginDialog(page, url, who);
+  // The page reloads into connected mode.
+  await Promise.all([page.waitForNavigation(), click(page, { id: "connect:replace" }, { navigates: true })]);
+  await waitForApp(page);
+  await waitSynced(page);
+}
+
+// A comment written in the card's timeline composer.
+export async function addComment(page, text) {
+  await click(page, { id: "tl:composer" });
+  await page.keyboard.type(text, { delay: 5 });
+  await click(page, { id: "tl:send" });
+  await frames(page, 3);
+}
