@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets up what is missing, builds, and serves Kartoteka (the page and the API) on http://127.0.0.1:8080.
+# Sets up what is missing, builds what it serves (kartoteka-server and the web app; no tests), and serves
+# Kartoteka (the page and the API) on http://127.0.0.1:8080.
 #   PORT=9000 shell/run.sh        # another port
 #   HOST=0.0.0.0 shell/run.sh     # listen beyond loopback
 #   KT_DATA_DIR=/srv/kartoteka shell/run.sh   # where the workspace lives (default build/data)
@@ -9,7 +10,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 shell/setup.sh
-shell/build.sh
+shell/build.sh serve
 PORT="${PORT:-8080}"
 HOST="${HOST:-127.0.0.1}"
 export KT_DATA_DIR="${KT_DATA_DIR:-$here/build/data}"
