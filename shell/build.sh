@@ -8,7 +8,7 @@
 #   BUILD_TYPE=Debug shell/build.sh     # default Release
 #   BUILD_ROOT=/tmp/b shell/build.sh    # build folders elsewhere than build/ (the page then goes to /tmp/b/web)
 # A build folder that a failed or interrupted configure left unusable is configured afresh
-# (shell/configure.sh). ccache is used when it is installed.
+# (shell/configure.sh). Options given by hand to a folder stay (for example -DCMAKE_CXX_COMPILER_LAUNCHER=ccache).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -34,14 +34,12 @@ fi
 export NODE_PATH="/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}"
 
 options=(-DCMAKE_BUILD_TYPE="$BUILD_TYPE" -DKT_WEB_OUT="$root/web")
-if command -v ccache >/dev/null 2>&1; then
-  options+=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-fi
 
 build() {  # build FOLDER native|web [TARGET...]
   local dir="$1" kind="$2"
   shift 2
-  shell/configure.sh "$dir" "$kind" "${options[@]}"
+  # Explicit: called as "build ... || status=1", where set -e does not stop a failed step.
+  shell/configure.sh "$dir" "$kind" "${options[@]}" || return 1
   if [ $# -gt 0 ]; then
     cmake --build "$dir" -j "$JOBS" --target "$@"
   else
@@ -49,15 +47,20 @@ build() {  # build FOLDER native|web [TARGET...]
   fi
 }
 
+# Both halves at once (native TARGET...): the WebAssembly link ends the web build with a long step on one
+# core, which the native build's compiles fill. The native build's lines are prefixed with "native| ".
+both() {
+  local status=0 pid
+  build "$root/native" native "$@" > >(sed -u 's/^/native| /') 2>&1 &
+  pid=$!
+  build "$root/wasm" web || status=1
+  wait "$pid" || status=1
+  return "$status"
+}
+
 case "$what" in
-  all)
-    build "$root/native" native
-    build "$root/wasm" web
-    ;;
-  serve)
-    build "$root/native" native kartoteka-server
-    build "$root/wasm" web
-    ;;
+  all) both ;;
+  serve) both kartoteka-server ;;
   native) build "$root/native" native "${targets[@]}" ;;
   web) build "$root/wasm" web "${targets[@]}" ;;
 esac

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets up what is missing, builds what it serves (kartoteka-server and the web app; no tests), and serves
+# Sets up and builds what it serves (kartoteka-server and the web app; no tests, no test tools), and serves
 # Kartoteka (the page and the API) on http://127.0.0.1:8080.
 #   PORT=9000 shell/run.sh        # another port
 #   HOST=0.0.0.0 shell/run.sh     # listen beyond loopback
@@ -9,7 +9,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-shell/setup.sh
+shell/setup.sh serve
 shell/build.sh serve
 PORT="${PORT:-8080}"
 HOST="${HOST:-127.0.0.1}"
