@@ -30,4 +30,5 @@ else
   unset KT_ADMIN_LOGIN KT_ADMIN_PASSWORD  # only for a new workspace
 fi
 echo "Kartoteka: open http://${HOST}:${PORT}/ in a browser (Ctrl+C to stop)"
-exec build/native/kartoteka-server --host "$HOST" --port "$PORT" --web-root "$here/build/web"
+root="${BUILD_ROOT:-build}"  # shell/build.sh's build folders
+exec "$root/native/kartoteka-server" --host "$HOST" --port "$PORT" --web-root "$(cd "$root/web" && pwd)"

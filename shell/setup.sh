@@ -29,8 +29,9 @@ APT_PACKAGES=(
   nodejs npm
 )
 
-# Packages of the tests alone (the browser tests, the native tests, the fuzzers), which "serve" skips.
-TEST_ONLY=" chromium npm doctest-dev libclang-rt-14-dev "
+# Packages of the tests alone (the browser tests, the native tests, the fuzzers; PostgreSQL and HAProxy of
+# the cluster tests, issue 24, once listed above), which "serve" skips.
+TEST_ONLY=" chromium npm doctest-dev libclang-rt-14-dev postgresql-15 haproxy "
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
