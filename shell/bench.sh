@@ -34,11 +34,10 @@ merge_web() {
 }
 if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
   say "building (release)"
-  cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >>"$log"
-  cmake --build build/native -j "$JOBS" --target kt_gen kt_bench kartoteka-server >>"$log"
+  BUILD_TYPE=Release JOBS="$JOBS" shell/build.sh native kt_gen kt_bench kartoteka-server >>"$log"
   if has browser || has phone || has sync; then
     [ -f third_party/imgui/imgui.cpp ] || { say "no ImGui source in third_party/: run shell/setup.sh"; exit 1; }
-    JOBS="$JOBS" shell/build.sh web >>"$log"
+    BUILD_TYPE=Release JOBS="$JOBS" shell/build.sh web >>"$log"
   fi
   if has browser; then merge_web; fi
 elif has browser && [ ! -f build/wasm/bench/kt_merge_web.wasm ] && [ -f build/wasm/CMakeCache.txt ]; then

@@ -39,12 +39,11 @@ done
 # --- build -------------------------------------------------------------------------------------------------
 command -v clang++-14 >/dev/null || { say "clang++-14 is missing: run shell/setup.sh"; exit 1; }
 out=build/fuzz
-if [ ! -f "$out/CMakeCache.txt" ]; then
-  # Through ccache when there is one: the sanitized build of the libraries is most of a CI run's fuzz cost.
-  launcher=()
-  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-  CC=clang-14 CXX=clang++-14 cmake -S . -B "$out" -DKT_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" >/dev/null
-fi
+# Through ccache when there is one: the sanitized build of the libraries is most of a CI run's fuzz cost.
+# shell/configure.sh recovers a folder that a failed or interrupted configure left unusable.
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+CC=clang-14 CXX=clang++-14 shell/configure.sh "$out" native -DKT_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}"
 started=$(date +%s)
 if [ $seeds = 1 ]; then
   cmake --build "$out" -j "$JOBS" --target kt_fuzz_seeds >/dev/null

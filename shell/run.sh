@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets up what is missing, builds, and serves Kartoteka (the page and the API) on http://127.0.0.1:8080.
+# Sets up and builds what it serves (kartoteka-server and the web app; no tests, no test tools), and serves
+# Kartoteka (the page and the API) on http://127.0.0.1:8080.
 #   PORT=9000 shell/run.sh        # another port
 #   HOST=0.0.0.0 shell/run.sh     # listen beyond loopback
 #   KT_DATA_DIR=/srv/kartoteka shell/run.sh   # where the workspace lives (default build/data)
@@ -8,8 +9,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-shell/setup.sh
-shell/build.sh
+shell/setup.sh serve
+shell/build.sh serve
 PORT="${PORT:-8080}"
 HOST="${HOST:-127.0.0.1}"
 export KT_DATA_DIR="${KT_DATA_DIR:-$here/build/data}"
@@ -29,4 +30,5 @@ else
   unset KT_ADMIN_LOGIN KT_ADMIN_PASSWORD  # only for a new workspace
 fi
 echo "Kartoteka: open http://${HOST}:${PORT}/ in a browser (Ctrl+C to stop)"
-exec build/native/kartoteka-server --host "$HOST" --port "$PORT" --web-root "$here/build/web"
+root="${BUILD_ROOT:-build}"  # shell/build.sh's build folders
+exec "$root/native/kartoteka-server" --host "$HOST" --port "$PORT" --web-root "$(cd "$root/web" && pwd)"

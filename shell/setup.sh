@@ -7,9 +7,13 @@
 #   - Dear ImGui 1.86 source, from Debian's source package, unpacked into third_party/imgui (never committed)
 #   - npm packages pinned in package-lock.json (playwright-core; @axe-core/playwright for the accessibility
 #     check, tests/web/axe.test.mjs), into node_modules/
+#   shell/setup.sh serve    # only what shell/run.sh needs to build and serve: no Chromium, npm or test
+#                           # libraries (Chromium and npm's few hundred packages were most of a first run's setup)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
+mode="${1:-all}"
+case "$mode" in all | serve) ;; *) echo "usage: shell/setup.sh [all|serve]" >&2; exit 2 ;; esac
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
@@ -27,8 +31,13 @@ APT_PACKAGES=(
   postgresql-15 libpqxx-dev haproxy
 )
 
+# Packages of the tests alone (the browser tests, the native tests, the fuzzers; PostgreSQL and HAProxy of
+# the cluster tests, issue 24, once listed above), which "serve" skips.
+TEST_ONLY=" chromium npm doctest-dev libclang-rt-14-dev postgresql-15 haproxy "
+
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
+  if [ "$mode" = serve ] && [[ "$TEST_ONLY" == *" $p "* ]]; then continue; fi
   # nodejs/npm may come from elsewhere (NodeSource); a working binary is enough.
   case "$p" in
     nodejs) command -v node >/dev/null 2>&1 && continue ;;
@@ -73,6 +82,10 @@ fi
 
 # --- npm packages (playwright-core, @axe-core/playwright; pinned) ------------------------------------------
 # npm ci only when one is missing or the lock changed; --prefer-offline takes what npm's cache already holds.
+if [ "$mode" = serve ]; then
+  echo "setup: ok (what shell/run.sh needs)"
+  exit 0
+fi
 if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/@axe-core/playwright ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: npm ci"
   npm ci --prefer-offline --no-audit --no-fund --loglevel=error

@@ -30,7 +30,7 @@ std::string lower_ascii(std::string s) {
   return s;
 }
 
-std::string trim(const std::string& s) {
+std::string trim_space(const std::string& s) {
   size_t b = 0, e = s.size();
   while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
   while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
@@ -57,7 +57,7 @@ std::string sms_href(const std::string& phone, const std::string& body) {
 std::string mailto_href(const std::string& address, const std::string& subject, const std::string& body) {
   // The address keeps its "@" (and the "+" of a sub-address) readable; "?", "&" or "#" in it cannot start
   // the query of the link.
-  return "mailto:" + encode(trim(address), "@+") + "?subject=" + url_encode(subject) + "&body=" + url_encode(body);
+  return "mailto:" + encode(trim_space(address), "@+") + "?subject=" + url_encode(subject) + "&body=" + url_encode(body);
 }
 
 std::string whatsapp_href(const std::string& phone, const std::string& body) {
@@ -67,7 +67,7 @@ std::string whatsapp_href(const std::string& phone, const std::string& body) {
 }
 
 std::string web_href(const std::string& text) {
-  const std::string t = trim(text);
+  const std::string t = trim_space(text);
   if (t.empty()) return {};
   const std::string lower = lower_ascii(t);
   if (lower.rfind("http://", 0) == 0 || lower.rfind("https://", 0) == 0) return t;

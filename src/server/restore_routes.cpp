@@ -345,7 +345,7 @@ Response RestoreService::apply(const std::string& user, const std::string& id, c
 
 namespace {
 
-void send(httplib::Response& res, const Response& r) {
+void reply(httplib::Response& res, const Response& r) {
   res.status = r.status;
   res.set_content(r.body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
@@ -357,12 +357,12 @@ bool body_json(const httplib::Request& req, httplib::Response& res, json* out) {
     return true;
   }
   if (io::json_depth(req.body, io::kBackupMaxDepth) > io::kBackupMaxDepth) {
-    send(res, error_response(400, "malformed_json", "the body nests too deep"));
+    reply(res, error_response(400, "malformed_json", "the body nests too deep"));
     return false;
   }
   *out = json::parse(req.body, nullptr, false);
   if (out->is_discarded() || !out->is_object()) {
-    send(res, error_response(400, "malformed_json", "the body must be a JSON object"));
+    reply(res, error_response(400, "malformed_json", "the body must be a JSON object"));
     return false;
   }
   return true;
@@ -374,25 +374,25 @@ void add_restore_routes(httplib::Server& http, RestoreService* service, const Re
   http.Post("/api/restore/uploads", authed([service](const httplib::Request& req, httplib::Response& res,
                                                      const std::string& user) {
               json body;
-              if (body_json(req, res, &body)) send(res, service->create(user));
+              if (body_json(req, res, &body)) reply(res, service->create(user));
             }));
   http.Put(R"(/api/restore/uploads/([A-Za-z0-9_-]{1,64}))",
            authed([service](const httplib::Request& req, httplib::Response& res, const std::string& user) {
-             send(res, service->put(user, req.matches[1], req.get_param_value("offset"), req.body));
+             reply(res, service->put(user, req.matches[1], req.get_param_value("offset"), req.body));
            }));
   http.Post(R"(/api/restore/uploads/([A-Za-z0-9_-]{1,64})/check)",
             authed([service](const httplib::Request& req, httplib::Response& res, const std::string& user) {
               json body;
-              if (body_json(req, res, &body)) send(res, service->check(user, req.matches[1], body));
+              if (body_json(req, res, &body)) reply(res, service->check(user, req.matches[1], body));
             }));
   http.Post(R"(/api/restore/uploads/([A-Za-z0-9_-]{1,64})/apply)",
             authed([service](const httplib::Request& req, httplib::Response& res, const std::string& user) {
               json body;
-              if (body_json(req, res, &body)) send(res, service->apply(user, req.matches[1], body));
+              if (body_json(req, res, &body)) reply(res, service->apply(user, req.matches[1], body));
             }));
   http.Delete(R"(/api/restore/uploads/([A-Za-z0-9_-]{1,64}))",
               authed([service](const httplib::Request& req, httplib::Response& res, const std::string& user) {
-                send(res, service->drop(user, req.matches[1]));
+                reply(res, service->drop(user, req.matches[1]));
               }));
 }
 

@@ -41,7 +41,7 @@ std::string g_form_buffer, g_form_error;
 // Whether the calendar of `key` is open (and was drawn lately, not left behind by a page that went away).
 bool showing(const std::string& key) { return g.key == key && g.frame >= ImGui::GetFrameCount() - 1; }
 
-bool key_pressed(ImGuiKey key) { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(key), false); }
+bool key_hit(ImGuiKey key) { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(key), false); }
 
 bool parse_buffer(const std::string& text, bool with_time, DateTime* out) {
   if (with_time) return parse_user_datetime(text, out);
@@ -365,7 +365,7 @@ DateAction date_popup(const DatePopup& p, std::string* buffer, std::string* erro
     if (clicked) submit();
   }
 
-  if (action == DateAction::None && key_pressed(ImGuiKey_Escape)) action = DateAction::Escape;
+  if (action == DateAction::None && key_hit(ImGuiKey_Escape)) action = DateAction::Escape;
   g.height = ImGui::GetWindowSize().y;
   g.frame = ImGui::GetFrameCount();
   if (action == DateAction::Commit || action == DateAction::Escape) {

@@ -12,14 +12,14 @@ namespace kt::ui {
 
 namespace {
 
-struct Entry {
+struct FocusEntry {
   std::string id;
   FocusKind kind;
   ImGuiWindow* root;  // the dialog (popup) or the page the widget is in
   bool current;
 };
 
-std::vector<Entry> g_entries;  // the tab order of this frame, in drawing order
+std::vector<FocusEntry> g_entries;  // the tab order of this frame, in drawing order
 int g_tab_key = -1;            // io.KeysDown index of Tab (ImGui's own mapping is switched off)
 
 // The widget with the keyboard focus (its semantics id) and where it is.
@@ -58,7 +58,7 @@ void move_focus(bool backwards) {
   ImGuiContext& g = *GImGui;
   // The scope: the topmost dialog; with none, the page (whatever is not in a popup).
   ImGuiWindow* scope = top_modal();
-  std::vector<const Entry*> order;
+  std::vector<const FocusEntry*> order;
   for (const auto& e : g_entries)
     if (scope ? e.root == scope : !(e.root->Flags & ImGuiWindowFlags_Popup)) order.push_back(&e);
   if (order.empty()) return;
@@ -69,7 +69,7 @@ void move_focus(bool backwards) {
   for (int i = 0; i < n && cur < 0; ++i)
     if (order[i]->id == g_focus && order[i]->root == g_focus_root) cur = i;
   const int next = cur < 0 ? (backwards ? n - 1 : 0) : (cur + (backwards ? n - 1 : 1)) % n;
-  const Entry& e = *order[static_cast<size_t>(next)];
+  const FocusEntry& e = *order[static_cast<size_t>(next)];
   g_focus = e.id;
   g_focus_root = e.root;
   g_focus_kind = e.kind;
@@ -159,7 +159,7 @@ bool focus_take(const std::string& id) {
 
 bool focus_item(const std::string& id, FocusKind kind, SemNode& node, bool current) {
   ImGuiWindow* root = ImGui::GetCurrentWindow()->RootWindow;
-  g_entries.push_back(Entry{id, kind, root, current});
+  g_entries.push_back(FocusEntry{id, kind, root, current});
   if (current || ImGui::IsItemActivated()) {
     g_focus = id;
     g_focus_root = root;

@@ -1,5 +1,6 @@
 // A plain static file server on a free loopback port, for the server-less mode of the browser tests and for
 // the benchmarks. `mounts` maps URL prefixes to folders, longest first: [["/peers/", dir], ["/", webRoot]].
+// `headers(urlPath)`, when given, adds headers to an answer (a host's rules, as dist.test.mjs reads them).
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -8,7 +9,7 @@ const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", "
   ".wasm": "application/wasm", ".data": "application/octet-stream", ".svg": "image/svg+xml", ".json": "application/json",
   ".webmanifest": "application/manifest+json", ".png": "image/png" };
 
-export function serveStatic(mounts) {
+export function serveStatic(mounts, { headers = () => ({}) } = {}) {
   return new Promise((resolve) => {
     const srv = createServer(async (req, res) => {
       let p = decodeURIComponent(new URL(req.url, "http://x").pathname);
@@ -20,7 +21,7 @@ export function serveStatic(mounts) {
       if (!file.startsWith(dir)) { res.writeHead(403); return res.end(); }
       try {
         const body = await readFile(file);
-        res.writeHead(200, { "Content-Type": TYPES[path.extname(file)] || "application/octet-stream" });
+        res.writeHead(200, { "Content-Type": TYPES[path.extname(file)] || "application/octet-stream", ...headers(p) });
         res.end(body);
       } catch {
         res.writeHead(404); res.end("not found");

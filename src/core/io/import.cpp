@@ -27,7 +27,7 @@ bool is_space_at(const std::string& s, size_t i, size_t* len) {
 }
 
 // Trims spaces, tabs, line breaks and no-break spaces at both ends.
-std::string trim(const std::string& s) {
+std::string trim_cell(const std::string& s) {
   size_t b = 0, e = s.size(), n = 0;
   while (b < e && is_space_at(s, b, &n)) b += n;
   while (e > b) {
@@ -46,7 +46,7 @@ std::string trim(const std::string& s) {
 }
 
 std::string folded_key(const std::string& s) {
-  std::string t = fold(trim(s));
+  std::string t = fold(trim_cell(s));
   // Collapse inner runs of spaces so that "Иванов  Иван" finds "Иванов Иван".
   std::string out;
   bool space = false;
@@ -178,7 +178,7 @@ const std::vector<Synonyms>& synonyms() {
 std::string clean_heading(const std::string& h) {
   std::string k = folded_key(h);
   while (!k.empty() && (k.back() == ':' || k.back() == '*')) k.pop_back();
-  return trim(k);
+  return trim_cell(k);
 }
 
 }  // namespace
@@ -217,7 +217,7 @@ std::vector<std::string> suggest_mapping(const Schema& s, const std::string& use
   // Pass 1: ids and labels of the entity's own fields (custom fields included); pass 2: common names;
   // pass 3: phone and e-mail words inside longer headings ("Телефон рабочий", "Personal e-mail").
   for (size_t c = 0; c < header.size(); ++c) {
-    const std::string h = clean_heading(header[c]), raw = trim(header[c]);
+    const std::string h = clean_heading(header[c]), raw = trim_cell(header[c]);
     for (const auto& id : fields) {
       if (id == kFullName) continue;
       const FieldDef* f = s.field(entity, id);
@@ -264,7 +264,7 @@ const std::string* CellReader::find_option(const Workspace& ws, const FieldDef& 
     }
   }
   auto it = index.find(folded_key(text));
-  if (it == index.end()) it = index.find("\x01" + trim(text));
+  if (it == index.end()) it = index.find("\x01" + trim_cell(text));
   return it == index.end() ? nullptr : &it->second;
 }
 
@@ -297,7 +297,7 @@ Status CellReader::find_item(const Workspace& ws, const FieldDef& f, const std::
   }
   if (hits.size() > 1) return fail("ambiguous_item", "several items are named \"" + text + "\"", f);
   if (new_company && *new_company && std::find(kinds.begin(), kinds.end(), "company") != kinds.end()) {
-    *out = (*new_company)(trim(text));
+    *out = (*new_company)(trim_cell(text));
     return Status::Ok();
   }
   return fail("unknown_item", "nothing is named \"" + text + "\"", f);
@@ -305,7 +305,7 @@ Status CellReader::find_item(const Workspace& ws, const FieldDef& f, const std::
 
 Status CellReader::read(const Workspace& ws, const FieldDef& f, const std::string& text, Value* out,
                         const std::function<Value(const std::string&)>* new_company) {
-  std::string t = trim(text);
+  std::string t = trim_cell(text);
   if (guarded(t)) t.erase(0, 1);
   if (t.empty()) {
     *out = Value();
@@ -321,7 +321,7 @@ Status CellReader::read(const Workspace& ws, const FieldDef& f, const std::strin
   const Status too_many = fail("too_many_elements", "more than " + std::to_string(kMaxValues) + " values", f);
   if (!named_type(f.type)) {
     for (const auto& part : split_any(t, separators_of(f.type))) {
-      const std::string p = trim(part);
+      const std::string p = trim_cell(part);
       if (p.empty()) continue;
       if (list.size() >= kMaxValues) return too_many;
       Value v;
@@ -344,7 +344,7 @@ Status CellReader::read(const Workspace& ws, const FieldDef& f, const std::strin
     for (size_t i = 0; i < pieces.size();) {
       std::string alone = pieces[i];
       if (!alone.empty() && (alone.back() == '\n' || alone.back() == ';' || alone.back() == ',')) alone.pop_back();
-      if (trim(alone).empty()) {
+      if (trim_cell(alone).empty()) {
         ++i;
         continue;
       }
@@ -355,10 +355,10 @@ Status CellReader::read(const Workspace& ws, const FieldDef& f, const std::strin
         std::string run;
         for (size_t k = i; k < j; ++k) run += pieces[k];
         if (!run.empty() && (run.back() == '\n' || run.back() == ';' || run.back() == ',')) run.pop_back();
-        if (read_one(ws, single, trim(run), &v, nullptr)) taken = j - i;
+        if (read_one(ws, single, trim_cell(run), &v, nullptr)) taken = j - i;
       }
       if (!taken) {
-        if (auto s = read_one(ws, single, trim(alone), &v, new_company); !s) return s;
+        if (auto s = read_one(ws, single, trim_cell(alone), &v, new_company); !s) return s;
         taken = 1;
       }
       add(v);
@@ -385,7 +385,7 @@ Status CellReader::read_one(const Workspace& ws, const FieldDef& f, const std::s
       // Split off a currency: "150000.00|RUB" (Bitrix), "RUB 150 000", "150 000 ₽", "$1,200", "1 200 руб."
       std::string amount = t, currency;
       if (auto bar = amount.find('|'); bar != std::string::npos) {
-        currency = trim(amount.substr(bar + 1));
+        currency = trim_cell(amount.substr(bar + 1));
         amount = amount.substr(0, bar);
       }
       static const std::pair<const char*, const char*> kSigns[] = {
@@ -403,7 +403,7 @@ Status CellReader::read_one(const Workspace& ws, const FieldDef& f, const std::s
       }
       // A three-letter code before or after the number.
       std::string rest;
-      for (const auto& word : split_any(trim(amount), " ")) {
+      for (const auto& word : split_any(trim_cell(amount), " ")) {
         const bool code = word.size() == 3 && std::all_of(word.begin(), word.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
         if (code && currency.empty()) currency = word;
         else if (!word.empty()) rest += (rest.empty() ? "" : " ") + word;
@@ -431,7 +431,7 @@ Status CellReader::read_one(const Workspace& ws, const FieldDef& f, const std::s
         return fail("invalid_datetime", "\"" + t + "\" is not a date and time", f);
       int h = 0, m = 0, sec = 0;
       if (cut != std::string::npos) {
-        const std::string time = trim(s.substr(cut + 1));
+        const std::string time = trim_cell(s.substr(cut + 1));
         int n = std::sscanf(time.c_str(), "%d:%d:%d", &h, &m, &sec);
         if (n < 2 || h < 0 || h > 23 || m < 0 || m > 59)
           return fail("invalid_datetime", "\"" + t + "\" is not a date and time", f);
@@ -567,7 +567,7 @@ void ImportPlanner::reject(size_t row, size_t line, int column, const std::strin
 
 void ImportPlanner::add_row(const Workspace& ws, size_t line, const std::vector<std::string>& cells, const std::string& error) {
   if (!status_) return;
-  if (std::all_of(cells.begin(), cells.end(), [](const std::string& c) { return trim(c).empty(); })) return;
+  if (std::all_of(cells.begin(), cells.end(), [](const std::string& c) { return trim_cell(c).empty(); })) return;
   const size_t row = ++rows_;
   const Schema& s = ws.schema();
   if (!error.empty()) {
@@ -578,7 +578,7 @@ void ImportPlanner::add_row(const Workspace& ws, size_t line, const std::vector<
   }
   bool bad = false;
   for (size_t c = header_.size(); c < cells.size(); ++c)
-    if (!trim(cells[c]).empty()) {
+    if (!trim_cell(cells[c]).empty()) {
       reject(row, line, static_cast<int>(c), cells[c],
              Status::Fail("too_many_values", "the row has " + std::to_string(cells.size()) + " values, the header " +
                                                  std::to_string(header_.size())));
@@ -626,7 +626,7 @@ void ImportPlanner::add_row(const Workspace& ws, size_t line, const std::vector<
     if (id.empty()) continue;
     if (id == kFullName) {
       std::vector<std::string> words;
-      for (const auto& w : split_any(trim(cells[c]), " \t\n")) if (!trim(w).empty()) words.push_back(trim(w));
+      for (const auto& w : split_any(trim_cell(cells[c]), " \t\n")) if (!trim_cell(w).empty()) words.push_back(trim_cell(w));
       if (words.empty()) continue;
       has_values = true;
       std::string first;

@@ -26,7 +26,7 @@ namespace {
 
 constexpr size_t kExamples = 5;
 
-std::string trim(const std::string& s) {
+std::string trim_name(const std::string& s) {
   const auto a = s.find_first_not_of(" \t\r\n");
   if (a == std::string::npos) return {};
   return s.substr(a, s.find_last_not_of(" \t\r\n") - a + 1);
@@ -255,10 +255,10 @@ Status Planner::people() {
                     });
   for (const auto& b : B_.users) {
     RestorePlan::UserLine line{b.id, b.name, "create", b.id, ""};
-    const std::string name = trim(b.name);
+    const std::string name = trim_name(b.name);
     if (!name.empty())
       for (const auto& s : S_.users)
-        if (trim(s.name) == name) {
+        if (trim_name(s.name) == name) {
           line.suggested = s.id;
           break;
         }
