@@ -917,7 +917,7 @@ std::string App::debug_json() const {
     json todos = json::array();
     for (const auto& a : it->activities)
       todos.push_back({{"id", a.id}, {"subject", a.subject}, {"deadline", a.deadline_ms}, {"completed", a.completed},
-                       {"responsible", a.responsible}, {"reminders", a.reminders}});
+                       {"responsible", a.responsible}, {"reminders", a.reminders}, {"location", a.location}});
     card["todos"] = std::move(todos);
     card["products"] = it->products.size();
     json docs = json::array();

@@ -11,6 +11,7 @@
 #include "core/rights.hpp"
 #include "ui/card_internal.hpp"
 #include "ui/field_editors.hpp"
+#include "ui/focus.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
@@ -525,6 +526,7 @@ void draw_card(const Workspace& ws, const UiEnv& env, ViewState& view, EditState
   else if (allow_own_view(s, env.user, entity, pipeline)) c.target_scope = personal_scope(env.user);
   c.can_configure = can_configure(s, env.user, item->entity);
   c.can_edit_item = can_act(s, env.user, *item, Action::Edit);
+  c.esc_free = escape_unclaimed() && !edit.open();
 
   if (phone) {
     // One column on a phone, scrolled as a whole: the header, the actions, the tabs; the main tab holds the

@@ -43,6 +43,8 @@ constexpr const char* kTodoColors[] = {"", "#2fc6f6", "#9dcf00", "#ffa900", "#ff
 
 struct TodoDialog {
   bool open = false;
+  bool in_place = false;  // drawn in the composer (the card's history column), not as a dialog
+  bool more = false;      // in place: the description, colour, participants and place shown too
   std::string editing;  // to-do id, "" for a new one
   std::string subject, description, location;
   FormValue deadline, responsible, participants;
@@ -53,6 +55,7 @@ struct TodoDialog {
 
 struct CommDialog {
   bool open = false;
+  bool in_place = false;  // as TodoDialog's
   std::string channel;  // call, email, sms, whatsapp
   std::string address;
   int direction = 0;  // 0 out, 1 in
@@ -214,6 +217,10 @@ void open_document(ActionsUi& ui) {
   ui.doc.open = true;
 }
 
+// The forms of the dialogs, which the composer also draws in place ([Dialogs]).
+void todo_form(CardContext& c, TodoDialog& d, float fw);
+void comm_form(CardContext& c, CommDialog& d, float fw);
+
 std::string scheme_label(const Schema& s, const std::vector<std::string>& scheme) {
   std::string out;
   for (const auto& e : scheme) out += (out.empty() ? "" : " + ") + std::string(entity_name(s, e));
@@ -290,6 +297,17 @@ void draw_composer(CardContext& c, float width) {
       {"composer:whatsapp", icon::kWhatsApp, "WhatsApp", !phone.empty(), {}},
       {"action:document", icon::kDocument, tr("composer.document"), docs, {}},
   };
+  // The tab shown: a to-do's or a message's form in place, else the comment box. Esc folds a form back to
+  // the comment box, unless it belongs to a popup or to a card field being edited.
+  TodoDialog* todo = ui.todo.open && ui.todo.in_place ? &ui.todo : nullptr;
+  CommDialog* comm = ui.comm.open && ui.comm.in_place ? &ui.comm : nullptr;
+  if ((todo || comm) && c.esc_free) {
+    if (todo) todo->open = false;
+    if (comm) comm->open = false;
+    todo = nullptr;
+    comm = nullptr;
+  }
+  const std::string shown = todo ? "action:todo" : comm ? "composer:" + comm->channel : "composer:comment";
   ImDrawList* dl = ImGui::GetWindowDrawList();
   ImGui::PushFont(fonts().small);
   const float right = ImGui::GetCursorScreenPos().x + inner;
@@ -304,7 +322,7 @@ void draw_composer(CardContext& c, float width) {
     const bool clicked = ImGui::InvisibleButton(t.id, ImVec2(w, tab_h));
     if (!t.enabled) ImGui::EndDisabled();
     const bool hovered = ImGui::IsItemHovered() && t.enabled;
-    const bool on = std::string(t.id) == "composer:comment";
+    const bool on = t.id == shown;
     if (hovered) {
       ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
       dl->AddRectFilled(a, ImVec2(a.x + w, a.y + tab_h), color::kHover, px(4));
@@ -320,18 +338,33 @@ void draw_composer(CardContext& c, float width) {
       ImGui::SetTooltip("%s", tr(std::string(t.id) == "action:document" ? "composer.no_templates" : "composer.no_address"));
     if (!clicked || !t.enabled) continue;
     const std::string id = t.id;
-    if (id == "action:todo") open_todo(c, ui, nullptr);
-    else if (id == "composer:call") {
-      c.out.open_url = t.href;
-      open_comm(ui, "call", phone);
-    } else if (id == "composer:email") open_comm(ui, "email", mail);
-    else if (id == "composer:sms") open_comm(ui, "sms", phone);
-    else if (id == "composer:whatsapp") open_comm(ui, "whatsapp", phone);
-    else if (id == "action:document") open_document(ui);
+    if (id == "action:document") {  // the page needs the room of a dialog
+      open_document(ui);
+      continue;
+    }
+    if (id == "composer:call") c.out.open_url = t.href;
+    if (id == shown) continue;  // a second click keeps what is written
+    // One form at a time: another tab folds the one shown.
+    if (todo) todo->open = false;
+    if (comm) comm->open = false;
+    todo = nullptr;
+    comm = nullptr;
+    if (id == "action:todo") {
+      open_todo(c, ui, nullptr);
+      ui.todo.in_place = true;
+      todo = &ui.todo;
+    } else if (id != "composer:comment") {
+      const std::string channel = id.substr(std::string("composer:").size());
+      open_comm(ui, channel, channel == "email" ? mail : phone);
+      ui.comm.in_place = true;
+      comm = &ui.comm;
+    }
   }
   ImGui::PopFont();
   ImGui::Dummy(ImVec2(0, px(2)));
-  draw_comment_box(c.ws, c.item, c.env, inner, c.out);
+  if (todo) todo_form(c, *todo, inner);
+  else if (comm) comm_form(c, *comm, inner);
+  else draw_comment_box(c.ws, c.item, c.env, inner, c.out);
   panel_end();
   ImGui::Dummy(ImVec2(0, px(6)));
 }
@@ -676,33 +709,53 @@ void draw_products(CardContext& c, float width) {
 
 namespace {
 
-void draw_todo_dialog(CardContext& c, ActionsUi& ui) {
-  TodoDialog& d = ui.todo;
-  if (!d.open) return;
-  const float w = dialog_width(520);
-  if (!dialog_begin(tr(d.editing.empty() ? "todo.new" : "todo.edit"), "tododlg", &d.open, w)) return;
-  const float fw = w - px(48);
+// Ends a form: a dialog's popup closes with it.
+void close_form(bool* open, bool in_place) {
+  *open = false;
+  if (!in_place) ImGui::CloseCurrentPopup();
+}
+
+// A to-do's form, `fw` wide: in its dialog, or in place in the composer (d.in_place).
+void todo_form(CardContext& c, TodoDialog& d, float fw) {
   const std::string& e = c.item.entity;
-  dialog_body_begin("tododlg:body");
+  if (!d.in_place) dialog_body_begin("tododlg:body");
   text_input(tr("todo.subject"), "todo:subject", &d.subject, fw, tr("todo.subject_hint"));
-  text_input(tr("todo.description"), "todo:description", &d.description, fw, nullptr, true);
+  // In place the form stays short, its buttons in view: what a to-do needs first, the rest behind "more".
+  const bool all = !d.in_place || d.more;
+  if (all) text_input(tr("todo.description"), "todo:description", &d.description, fw, nullptr, true);
   const FieldDef deadline = pseudo_field(e, "DEADLINE", FieldType::DateTime);
   const FieldDef responsible = pseudo_field(e, "RESPONSIBLE", FieldType::Employee);
   const FieldDef participants = pseudo_field(e, "PARTICIPANTS", FieldType::Employee, true);
-  form_field(c.ws, deadline, tr("todo.deadline"), true, &d.deadline, fw, "todo:deadline");
-  form_field(c.ws, responsible, tr("todo.responsible"), true, &d.responsible, fw, "todo:responsible");
+  // The deadline and who does it side by side where the width allows.
+  const bool pair = fw >= px(420);
+  const float half = pair ? (fw - px(12)) / 2 : fw;
+  if (pair) ImGui::BeginGroup();
+  form_field(c.ws, deadline, tr("todo.deadline"), true, &d.deadline, half, "todo:deadline");
+  if (pair) {
+    ImGui::EndGroup();
+    ImGui::SameLine(0, px(12));
+    ImGui::BeginGroup();
+  }
+  form_field(c.ws, responsible, tr("todo.responsible"), true, &d.responsible, half, "todo:responsible");
+  if (pair) ImGui::EndGroup();
   caption(tr("todo.reminders"));
   for (size_t i = 0; i < std::size(kReminderChoices); ++i) {
     if (i) ImGui::SameLine(0, px(14));
     const std::string key = "todo.remind." + std::to_string(kReminderChoices[i]);
     checkbox(tr(key.c_str()), "todo:remind:" + std::to_string(kReminderChoices[i]), &d.reminders[i]);
   }
-  std::vector<std::string> colors;
-  for (size_t i = 0; i < std::size(kTodoColors); ++i) colors.push_back(tr(("todo.color." + std::to_string(i)).c_str()));
-  combo(tr("todo.color"), "todo:color", colors, &d.color, fw);
-  form_field(c.ws, participants, tr("todo.participants"), false, &d.participants, fw, "todo:participants");
-  text_input(tr("todo.location"), "todo:location", &d.location, fw);
-  dialog_body_end();
+  if (all) {
+    std::vector<std::string> colors;
+    for (size_t i = 0; i < std::size(kTodoColors); ++i) colors.push_back(tr(("todo.color." + std::to_string(i)).c_str()));
+    combo(tr("todo.color"), "todo:color", colors, &d.color, fw);
+    form_field(c.ws, participants, tr("todo.participants"), false, &d.participants, fw, "todo:participants");
+    text_input(tr("todo.location"), "todo:location", &d.location, fw);
+  } else {
+    ImGui::Dummy(ImVec2(0, px(2)));
+    if (link(std::string("+ ") + tr("todo.more"), "todo:more", color::kLink)) d.more = true;
+    ImGui::Dummy(ImVec2(0, px(2)));
+  }
+  if (!d.in_place) dialog_body_end();
   if (!d.error.empty()) error_text_line(d.error, "todo:error");
   if (button(tr("dialog.save"), "todo:save", true)) {
     Value when, who, parts;
@@ -736,23 +789,26 @@ void draw_todo_dialog(CardContext& c, ActionsUi& ui) {
         if (d.reminders[i]) a.reminders.push_back(kReminderChoices[i]);
       a.color = kTodoColors[std::clamp(d.color, 0, static_cast<int>(std::size(kTodoColors)) - 1)];
       c.out.commands.push_back(PutTodo{c.item.id, a});
-      d.open = false;
-      ImGui::CloseCurrentPopup();
+      close_form(&d.open, d.in_place);
     }
   }
   ImGui::SameLine();
   if (!d.editing.empty()) {
     if (danger_button(tr("todo.delete"), "todo:delete")) {
       c.out.commands.push_back(RemoveTodo{c.item.id, d.editing});
-      d.open = false;
-      ImGui::CloseCurrentPopup();
+      close_form(&d.open, d.in_place);
     }
     ImGui::SameLine();
   }
-  if (button(tr("dialog.cancel"), "todo:cancel")) {
-    d.open = false;
-    ImGui::CloseCurrentPopup();
-  }
+  if (button(tr("dialog.cancel"), "todo:cancel")) close_form(&d.open, d.in_place);
+}
+
+void draw_todo_dialog(CardContext& c, ActionsUi& ui) {
+  TodoDialog& d = ui.todo;
+  if (!d.open || d.in_place) return;
+  const float w = dialog_width(520);
+  if (!dialog_begin(tr(d.editing.empty() ? "todo.new" : "todo.edit"), "tododlg", &d.open, w)) return;
+  todo_form(c, d, w - px(48));
   dialog_end();
 }
 
@@ -760,15 +816,20 @@ void draw_todo_dialog(CardContext& c, ActionsUi& ui) {
 constexpr const char* kCallOutcomes[] = {"reached", "no_answer", "busy", "left_message"};
 constexpr const char* kMessageOutcomes[] = {"sent", "received"};
 
-void draw_comm_dialog(CardContext& c, ActionsUi& ui) {
-  CommDialog& d = ui.comm;
-  if (!d.open) return;
-  const float w = dialog_width(500);
-  const std::string title = std::string(tr(("comm.title." + d.channel).c_str())) + ": " + d.address;
-  if (!dialog_begin(title, "commdlg", &d.open, w)) return;
-  const float fw = w - px(48);
+std::string comm_title(const CommDialog& d) {
+  return std::string(tr(("comm.title." + d.channel).c_str())) + ": " + d.address;
+}
+
+// The form that logs a call or a message (and opens the message in its app), `fw` wide: in its dialog, or in
+// place in the composer (d.in_place), under a line saying to whom.
+void comm_form(CardContext& c, CommDialog& d, float fw) {
   const bool call = d.channel == "call", email = d.channel == "email";
-  dialog_body_begin("commdlg:body");
+  if (d.in_place) {
+    muted_text(comm_title(d));
+    sem_item("comm:to", "text", comm_title(d));
+  } else {
+    dialog_body_begin("commdlg:body");
+  }
   if (email) {
     text_input(tr("comm.subject"), "comm:subject", &d.subject, fw);
     text_input(tr("comm.body"), "comm:body", &d.body, fw, nullptr, true);
@@ -787,7 +848,7 @@ void draw_comm_dialog(CardContext& c, ActionsUi& ui) {
   combo(tr("comm.outcome"), "comm:outcome", outcomes, &d.outcome, fw);
   if (call) text_input(tr("comm.duration"), "comm:duration", &d.duration, fw, "3:25");
   text_input(tr("comm.note"), "comm:note", &d.note, fw, nullptr, true);
-  dialog_body_end();
+  if (!d.in_place) dialog_body_end();
   if (!d.error.empty()) error_text_line(d.error, "comm:error");
   // Opening the channel: a call was opened when the dialog was; messages open with what was written.
   if (!call) {
@@ -819,15 +880,19 @@ void draw_comm_dialog(CardContext& c, ActionsUi& ui) {
       cmd.note = d.note;
       if (email && !d.subject.empty()) cmd.note = d.subject + (d.note.empty() ? "" : "\n" + d.note);
       c.out.commands.push_back(std::move(cmd));
-      d.open = false;
-      ImGui::CloseCurrentPopup();
+      close_form(&d.open, d.in_place);
     }
   }
   ImGui::SameLine();
-  if (button(tr("dialog.cancel"), "comm:cancel")) {
-    d.open = false;
-    ImGui::CloseCurrentPopup();
-  }
+  if (button(tr("dialog.cancel"), "comm:cancel")) close_form(&d.open, d.in_place);
+}
+
+void draw_comm_dialog(CardContext& c, ActionsUi& ui) {
+  CommDialog& d = ui.comm;
+  if (!d.open || d.in_place) return;
+  const float w = dialog_width(500);
+  if (!dialog_begin(comm_title(d), "commdlg", &d.open, w)) return;
+  comm_form(c, d, w - px(48));
   dialog_end();
 }
 
@@ -1038,6 +1103,8 @@ void draw_document_dialog(CardContext& c, ActionsUi& ui) {
 
 void draw_action_dialogs(CardContext& c) {
   ActionsUi& ui = actions_ui(c.item.id);
+  // A phone has no composer: a form left open in it (the window narrowed) goes on as a dialog.
+  if (is_phone()) ui.todo.in_place = ui.comm.in_place = false;
   draw_todo_dialog(c, ui);
   draw_comm_dialog(c, ui);
   draw_convert_dialog(c, ui);

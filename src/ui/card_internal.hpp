@@ -31,6 +31,8 @@ struct CardContext {
   std::string target_scope;
   bool can_configure = false;  // fields, required rules, views of this entity type
   bool can_edit_item = false;
+  // Esc was pressed with no popup open and no card field being edited: it folds what the card shows open.
+  bool esc_free = false;
 };
 
 // Transient state of the open card (reset when another item opens).

@@ -1,7 +1,7 @@
 // Browser test runner: starts what the tests need (the real server on a free loopback port, and a plain
 // static file server for the server-less mode), runs every *.test.mjs in this folder in headless Chromium,
 // and prints "N passed, M failed". Screenshots go to test-results/ for a human to look at.
-//   node tests/web/run.mjs [name-filter]
+//   node tests/web/run.mjs [name-filter]   # tests whose name contains it; "a|b": either
 import { spawn } from "node:child_process";
 import { readdir, mkdir, stat } from "node:fs/promises";
 import path from "node:path";
@@ -53,7 +53,7 @@ async function main() {
     const mod = await import(path.join(here, f));
     for (const t of mod.tests) {
       const name = `${f.replace(".test.mjs", "")}: ${t.name}`;
-      if (filter && !name.includes(filter)) continue;
+      if (filter && !filter.split("|").some((f) => name.includes(f))) continue;
       const t0 = Date.now();
       openPages.length = 0;
       try {
