@@ -166,6 +166,7 @@ void money_editor(FieldContext& c) {
   ImGui::SetNextItemWidth(c.width - cur_w - ImGui::GetStyle().ItemSpacing.x);
   ImGui::InputText("##amount", &e.buffer, ImGuiInputTextFlags_AutoSelectAll);
   ImGui::PopStyleColor();
+  const ImVec2 group_min = ImGui::GetItemRectMin();
   bool any_active = ImGui::IsItemActive();
   if (ImGui::IsItemDeactivated() && key_pressed(ImGuiKey_Escape)) escaped = true;
   SemNode& n = sem_item(c.origin, "textbox", c.label, e.buffer);
@@ -174,7 +175,8 @@ void money_editor(FieldContext& c) {
 
   ImGui::SameLine();
   ImGui::SetNextItemWidth(cur_w);
-  if (ImGui::BeginCombo("##currency", e.currency.c_str())) {
+  const bool list_open = ImGui::BeginCombo("##currency", e.currency.c_str());
+  if (list_open) {
     any_active = true;
     for (const auto& code : known_currencies()) {
       bool sel = code == e.currency;
@@ -184,9 +186,21 @@ void money_editor(FieldContext& c) {
     ImGui::EndCombo();
   }
   any_active = any_active || ImGui::IsItemActive();
+  const ImVec2 group_max = ImGui::GetItemRectMax();
   SemNode& cn = sem_item(c.origin + ":currency", "combobox",
                          c.label + " — " + tr("editor.currency"), e.currency);
-  cn.expanded = ImGui::IsPopupOpen("##currency") ? 1 : 0;
+  cn.expanded = list_open ? 1 : 0;
+  // Esc on the open currency list closes the list only (as on a <select>): the editor keeps the focus, the
+  // amount is not saved. Then Esc cancels, Enter saves, and so does a click elsewhere.
+  if (list_open && escape_for_popups()) e.held = true;
+  else if (list_open || any_active) e.held = false;
+  if (e.held) {
+    if (escape_unclaimed()) escaped = true;
+    else if (!key_pressed(ImGuiKey_Enter) && !key_pressed(ImGuiKey_KeyPadEnter) && !tab_pressed() &&
+             !(ImGui::IsMouseClicked(0) && !ImGui::IsMouseHoveringRect(group_min, group_max)))
+      any_active = true;
+    else e.held = false;
+  }
   finish_group(c, any_active, escaped);
 }
 

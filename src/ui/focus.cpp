@@ -196,6 +196,8 @@ int focus_step(const std::string& id) {
 
 bool escape_for_popups() { return g_esc; }
 
+bool tab_pressed() { return g_tab; }
+
 bool escape_unclaimed() { return g_esc && g_top_level < 0; }
 
 bool escape_closes(ImGuiID popup_id) { return g_esc && popup_id != 0 && popup_id == g_top_id; }

@@ -49,6 +49,8 @@ int focus_step(const std::string& id);
 
 // Esc was pressed in this frame and belongs to popups and dialogs (not to the keyboard help).
 bool escape_for_popups();
+// Tab or Shift+Tab was pressed in this frame (the focus moves on at the frame's end).
+bool tab_pressed();
 // Esc was pressed in this frame with no popup open when the frame began (a form in place may fold).
 bool escape_unclaimed();
 // Esc was pressed in this frame and the popup `popup_id` was the topmost one when the frame began.

@@ -53,6 +53,7 @@ struct EditState {
   bool focus_pending = false;
   bool popup_pending = false;
   bool was_active = false;
+  bool held = false;        // the editor keeps the focus with none of its widgets active (a list closed by Esc)
   int frames_open = 0;
 
   bool open() const { return !field.empty(); }

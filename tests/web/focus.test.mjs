@@ -183,6 +183,43 @@ export const tests = [
     },
   },
   {
+    name: "Esc on the amount's currency list closes the list only: nothing is saved; Esc again cancels, a click elsewhere saves",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await openItem(page, url, "D2");
+      const original = (await state(page)).card.fields.OPPORTUNITY_WITH_CURRENCY.value;
+      const AMOUNT = "field:D2:OPPORTUNITY_WITH_CURRENCY";
+      const typeAmount = async (text) => {
+        await click(page, { id: AMOUNT });
+        await page.waitForFunction(() => document.activeElement.id === "text-bridge");
+        await page.keyboard.press("Control+A");
+        await page.keyboard.type(text, { delay: 5 });
+        await click(page, { id: AMOUNT + ":currency" });
+        assertEq((await find(page, { id: AMOUNT + ":currency" })).expanded, true, "the currency list is open");
+        await press(page, "Escape");
+        assertEq((await findAll(page, { role: "option" })).length, 0, "Esc closed the list");
+      };
+      await typeAmount("123456");
+      let s = await state(page);
+      assertEq(s.editing && s.editing.field, "OPPORTUNITY_WITH_CURRENCY", "the amount's editor is still open");
+      assertEq((await find(page, { id: AMOUNT })).value, "123456", "with what was typed");
+      assertEq(s.card.fields.OPPORTUNITY_WITH_CURRENCY.value, original, "nothing saved by closing the list");
+      await frames(page, 5);
+      assertEq((await state(page)).editing && (await state(page)).editing.field, "OPPORTUNITY_WITH_CURRENCY", "nor later");
+      await press(page, "Escape");
+      s = await state(page);
+      assertEq(s.editing, null, "a second Esc cancels the edit");
+      assertEq(s.card.fields.OPPORTUNITY_WITH_CURRENCY.value, original, "and nothing changed");
+      // The same, then a click elsewhere on the card: saved, as when a field loses the focus.
+      await typeAmount("654321");
+      await click(page, { role: "heading", name: "Клиент" });
+      s = await state(page);
+      assertEq(s.editing, null, "the click elsewhere closed the editor");
+      assertEq(s.card.fields.OPPORTUNITY_WITH_CURRENCY.value, { m: 65432100, c: original.c }, "and saved the amount");
+      await context.close();
+    },
+  },
+  {
     name: "another card opens at its top, whatever the previous card was scrolled to",
     async fn({ browser, url }) {
       const { context, page } = await newPage(browser);
