@@ -16,6 +16,7 @@
 #include "core/rights.hpp"
 #include "ui/card_internal.hpp"
 #include "ui/field_editors.hpp"
+#include "ui/icons.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
@@ -179,6 +180,44 @@ void select_field_popup(CardContext& c, const Layout& layout, const LayoutSectio
   ImGui::PopID();
 }
 
+// A drop target over `rect` for payloads of `type`: while something is dragged over it, an accent line at
+// `mark_y` (screen y) from `x0` to `x1` shows where it will land (with a semantics node saying so); returns
+// the payload's text once it is dropped, else "".
+std::string drop_target(const ImRect& rect, ImGuiID id, const char* type, float mark_y, float x0, float x1,
+                        const std::string& mark_id) {
+  std::string dropped;
+  if (!ImGui::BeginDragDropTargetCustom(rect, id)) return dropped;
+  const ImGuiDragDropFlags flags = ImGuiDragDropFlags_AcceptBeforeDelivery | ImGuiDragDropFlags_AcceptNoDrawDefaultRect;
+  if (const ImGuiPayload* pl = ImGui::AcceptDragDropPayload(type, flags)) {
+    if (pl->IsDelivery()) {
+      dropped = static_cast<const char*>(pl->Data);
+    } else {
+      const float t = px(3);
+      ImDrawList* dl = ImGui::GetForegroundDrawList();
+      dl->AddRectFilled(ImVec2(x0, mark_y - t / 2), ImVec2(x1, mark_y + t / 2), color::kAccent, t / 2);
+      dl->AddCircleFilled(ImVec2(x0, mark_y), t * 1.6f, color::kAccent);
+      sem_rect(mark_id, "separator", tr("layout.lands_here"), ImVec2(x0, mark_y - t), ImVec2(x1, mark_y + t));
+    }
+  }
+  ImGui::EndDragDropTarget();
+  return dropped;
+}
+
+// The handle that drags a field or a section in the layout editor, named for screen readers.
+void drag_handle(const std::string& id, const std::string& name, const char* type, const std::string& payload,
+                 const std::string& shown) {
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color::kMuted));
+  ImGui::TextUnformatted(icon::kDrag);
+  ImGui::PopStyleColor();
+  if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeAll);
+  sem_item(id, "button", name);
+  if (ImGui::BeginDragDropSource(ImGuiDragDropFlags_SourceAllowNullID)) {
+    ImGui::SetDragDropPayload(type, payload.c_str(), payload.size() + 1);
+    ImGui::TextUnformatted(shown.c_str());
+    ImGui::EndDragDropSource();
+  }
+}
+
 void draw_section(CardContext& c, const Layout& layout, size_t si, float width, std::optional<Layout>* change,
                   std::optional<Drop>* drop) {
   CardUi& ui = card_ui();
@@ -197,6 +236,7 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
     shown.push_back(i);
   }
 
+  const ImVec2 panel_top = ImGui::GetCursorScreenPos();
   panel_begin(sec.id.c_str(), width);
   const float inner = width - px(40);
   const std::string title = sec.title.get(language());
@@ -225,28 +265,28 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
       ui.renaming_section.clear();
     }
   } else {
+    // In edit mode a section is dragged by its handle (as the article's card does) onto another section,
+    // before which it lands.
+    if (tools) {
+      drag_handle("secdrag:" + sec.id, std::string(tr("layout.drag_section")) + ": " + title, "kt-section", sec.id, title);
+      ImGui::SameLine(0, px(6));
+    }
     heading(title, "section:" + sec.id);
-    // In edit mode a section can be dragged by its title onto another section to take its place.
-    if (tools && ImGui::BeginDragDropSource(ImGuiDragDropFlags_SourceAllowNullID)) {
-      ImGui::SetDragDropPayload("kt-section", sec.id.c_str(), sec.id.size() + 1);
-      ImGui::TextUnformatted(title.c_str());
-      ImGui::EndDragDropSource();
-    }
   }
-  if (ImGui::BeginDragDropTarget()) {
-    if (const ImGuiPayload* pl = ImGui::AcceptDragDropPayload("kt-section")) {
-      std::string moving(static_cast<const char*>(pl->Data));
-      Layout l = layout;
-      auto from = std::find_if(l.sections.begin(), l.sections.end(), [&](const LayoutSection& x) { return x.id == moving; });
-      if (from != l.sections.end() && moving != sec.id) {
-        LayoutSection m = *from;
-        l.sections.erase(from);
-        auto to = std::find_if(l.sections.begin(), l.sections.end(), [&](const LayoutSection& x) { return x.id == sec.id; });
-        l.sections.insert(to, m);
-        *change = l;
-      }
+  {
+    // The section's header takes a dragged section; the line above the panel shows where it lands.
+    const ImRect head(panel_top, ImVec2(panel_top.x + width, ImGui::GetItemRectMax().y + px(4)));
+    const std::string moving = drop_target(head, ImGui::GetID("dropsection"), "kt-section", panel_top.y - px(7),
+                                           panel_top.x + px(4), panel_top.x + width - px(4), "dropmark:section:" + sec.id);
+    Layout l = layout;
+    auto from = std::find_if(l.sections.begin(), l.sections.end(), [&](const LayoutSection& x) { return x.id == moving; });
+    if (!moving.empty() && from != l.sections.end() && moving != sec.id) {
+      LayoutSection m = *from;
+      l.sections.erase(from);
+      auto to = std::find_if(l.sections.begin(), l.sections.end(), [&](const LayoutSection& x) { return x.id == sec.id; });
+      l.sections.insert(to, m);
+      *change = l;
     }
-    ImGui::EndDragDropTarget();
   }
   if (tools) {
     ImGui::SameLine(0, px(8));
@@ -321,17 +361,8 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
     ImGui::PushID(el.field.c_str());
     ImVec2 row0 = ImGui::GetCursorScreenPos();
     if (tools) {
-      // The drag handle.
-      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color::kMuted));
-      ImGui::TextUnformatted("\xe2\x98\xb0");
-      ImGui::PopStyleColor();
-      if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeAll);
-      sem_item("drag:" + el.field, "button", std::string(tr("layout.drag")) + ": " + f->label.get(language()));
-      if (ImGui::BeginDragDropSource(ImGuiDragDropFlags_SourceAllowNullID)) {
-        ImGui::SetDragDropPayload("kt-field", el.field.c_str(), el.field.size() + 1);
-        ImGui::TextUnformatted(f->label.get(language()).c_str());
-        ImGui::EndDragDropSource();
-      }
+      drag_handle("drag:" + el.field, std::string(tr("layout.drag")) + ": " + f->label.get(language()), "kt-field",
+                  el.field, f->label.get(language()));
       ImGui::SameLine();
     }
     ImGui::BeginGroup();
@@ -361,17 +392,16 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
       if (ImGui::IsRectVisible(at, to)) sem_rect("fieldlock:" + f->id, "img", tr("field.restricted_lock"), at, to);
     }
     ImGui::EndGroup();
+    const float group_bottom = ImGui::GetItemRectMax().y;
     if (tools) {
       ImGui::SameLine();
       ImGui::SetCursorPosX(ImGui::GetCursorStartPos().x + px(20) + inner - tools_w + px(8));
       field_tools(c, layout, sec, i, change);
-      // Dropping a field on this row puts it before this one.
-      ImVec2 row1(row0.x + inner, ImGui::GetItemRectMax().y);
-      if (ImGui::BeginDragDropTargetCustom(ImRect(row0, row1), ImGui::GetID("droprow"))) {
-        if (const ImGuiPayload* pl = ImGui::AcceptDragDropPayload("kt-field"))
-          *drop = Drop{static_cast<const char*>(pl->Data), sec.id, static_cast<int>(i)};
-        ImGui::EndDragDropTarget();
-      }
+      // Dropping a field on this row puts it before this one: the line over the row says so.
+      ImVec2 row1(row0.x + inner, std::max(group_bottom, ImGui::GetItemRectMax().y));
+      const std::string moving = drop_target(ImRect(row0, row1), ImGui::GetID("droprow"), "kt-field", row0.y - px(3),
+                                             row0.x, row1.x, "dropmark:field:" + el.field);
+      if (!moving.empty()) *drop = Drop{moving, sec.id, static_cast<int>(i)};
     }
     ImGui::PopID();
     ImGui::Dummy(ImVec2(0, px(2)));
@@ -382,11 +412,9 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
     // Dropping on the section's free area puts the field at its end.
     ImVec2 a = ImGui::GetCursorScreenPos();
     ImGui::Dummy(ImVec2(inner, px(6)));
-    if (ImGui::BeginDragDropTargetCustom(ImRect(a, ImVec2(a.x + inner, a.y + px(30))), ImGui::GetID("dropend"))) {
-      if (const ImGuiPayload* pl = ImGui::AcceptDragDropPayload("kt-field"))
-        *drop = Drop{static_cast<const char*>(pl->Data), sec.id, -1};
-      ImGui::EndDragDropTarget();
-    }
+    const std::string moving = drop_target(ImRect(a, ImVec2(a.x + inner, a.y + px(30))), ImGui::GetID("dropend"),
+                                           "kt-field", a.y, a.x, a.x + inner, "dropmark:end:" + sec.id);
+    if (!moving.empty()) *drop = Drop{moving, sec.id, -1};
     select_field_popup(c, layout, sec, change);
     if (c.can_configure) {
       ImGui::SameLine(0, px(20));

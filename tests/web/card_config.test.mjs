@@ -223,4 +223,58 @@ export const tests = [
       await context.close();
     },
   },
+  {
+    name: "fields and sections move by their handles, and a line shows where they will land before they are let go",
+    async fn({ browser, url, resultsDir }) {
+      // Tall enough for the whole left column, so that a drag needs no scrolling.
+      const { context, page } = await newPage(browser, { viewport: { width: 1280, height: 2400 } });
+      await open(page, url, "#/item/D2");
+      let s = await state(page);
+      const [first, second] = s.card.sections;
+      assert(first && second && first.fields.length >= 3, "a card with two sections, the first with three fields");
+      await click(page, { id: `secedit:${first.id}` });
+      // Press on a handle, move in steps (frames see the motion), stop over the target; the caller checks and lets go.
+      const hold = async (handle, target, dy) => {
+        await page.mouse.move(handle.x + handle.w / 2, handle.y + handle.h / 2);
+        await frames(page, 1);
+        await page.mouse.down();
+        await frames(page, 2);
+        const to = { x: target.x + 40, y: target.y + dy };
+        for (let i = 1; i <= 8; i++) {
+          await page.mouse.move(handle.x + (to.x - handle.x) * i / 8, handle.y + (to.y - handle.y) * i / 8);
+          await frames(page, 1);
+        }
+        await frames(page, 2);
+      };
+      // The third field onto the first: the line is over the first field's row, and it lands there.
+      const moved = first.fields[2], onto = first.fields[0];
+      await hold(await find(page, { id: `drag:${moved}` }), await find(page, { id: `field:D2:${onto}` }), 10);
+      const mark = await find(page, { id: `dropmark:field:${onto}` });
+      await page.screenshot({ path: path.join(resultsDir, "drag-field-line.png"), clip: { x: 0, y: 500, width: 700, height: 500 } });
+      const row = await find(page, { id: `field:D2:${onto}` });
+      assert(mark.y <= row.y && mark.y >= row.y - 40, "the line is just above the row it goes before: " + JSON.stringify([mark, row]));
+      assertEq((await findAll(page, { role: "separator" })).length, 1, "one line at a time");
+      await page.mouse.up();
+      await frames(page, 3);
+      s = await state(page);
+      assertEq(s.card.sections[0].fields.slice(0, 3), [moved, onto, first.fields[1]], "the field landed where the line was");
+      assertEq((await findAll(page, { role: "separator" })).length, 0, "the line goes with the drag");
+      // The second section by its handle onto the first: the line is over the first panel, and it lands there.
+      await click(page, { id: `secedit:${second.id}` });
+      assertEq((await findAll(page, { id: `secdrag:${first.id}` })).length, 1, "a section in edit mode has a handle");
+      await hold(await find(page, { id: `secdrag:${second.id}` }), await find(page, { id: `section:${first.id}` }), 5);
+      const line = await find(page, { id: `dropmark:section:${first.id}` });
+      assert(line.y < (await find(page, { id: `section:${first.id}` })).y, "the line is above the section it goes before");
+      await page.mouse.up();
+      await frames(page, 3);
+      s = await state(page);
+      assertEq(s.card.sections.slice(0, 2).map((x) => x.id), [second.id, first.id], "the section moved first");
+      await page.reload();
+      await waitForApp(page);
+      s = await state(page);
+      assertEq(s.card.sections.slice(0, 2).map((x) => x.id), [second.id, first.id], "and stays there after a reload");
+      assertEq(s.card.sections[1].fields[0], moved, "as does the field");
+      await context.close();
+    },
+  },
 ];
