@@ -105,11 +105,21 @@ void run_toast_action(const std::string& action) {
   if (action == "refused") open_refused_panel();
 }
 
+float g_toasts_floor = 0;  // toasts_above() of this frame; 0 for none
+
+}  // namespace
+
+void toasts_above(float top) { g_toasts_floor = top; }
+
+namespace {
+
 void draw_toasts() {
   const double now = ImGui::GetTime();
   while (!g_toasts.empty() && g_toasts.front().until < now) g_toasts.pop_front();
   ImVec2 display = ImGui::GetIO().DisplaySize;
   float y = display.y - px(20);
+  if (g_toasts_floor > 0) y = std::min(y, g_toasts_floor - px(12));
+  g_toasts_floor = 0;
   ImDrawList* dl = ImGui::GetForegroundDrawList();
   int i = 0;
   std::string clicked;

@@ -465,6 +465,7 @@ bool create_button_floating() {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   const float d = px(56);
   const ImVec2 at(display.x - d - px(18), display.y - d - px(22));
+  toasts_above(at.y);
   ImGui::SetNextWindowPos(at);
   ImGui::SetNextWindowSize(ImVec2(d, d));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
@@ -656,15 +657,21 @@ void draw_entity_list(const Workspace& ws, const UiEnv& env, ViewState& view, Ed
   const float height = ImGui::GetContentRegionAvail().y - (phone ? px(8) : margin);
   if (view.board) {
     draw_kanban(ws, env, view, edit, out, ids, cache.generation(), width, height);
-  } else if (phone) {
-    draw_lines(ws, env, view, edit, out, columns_for(ws, env.user, view.entity), ids, width, height);
   } else {
-    draw_table(ws, env, view, edit, out, columns_for(ws, env.user, view.entity), ids, q, width, height);
+    const float top = ImGui::GetCursorPosY();
+    if (phone) draw_lines(ws, env, view, edit, out, columns_for(ws, env.user, view.entity), ids, width, height);
+    else draw_table(ws, env, view, edit, out, columns_for(ws, env.user, view.entity), ids, q, width, height);
     if (ids.empty()) {
-      ImGui::SetCursorPos(ImVec2(margin + px(20), ImGui::GetCursorPosY() - height + px(60)));
+      // What an empty list says, inside it (under the table's header on a desktop), wrapped on a phone.
+      const float at = phone ? px(20) : px(60);
+      ImGui::SetCursorPos(ImVec2(margin + px(20), top + at));
       const std::string none = q.conditions.empty() && q.text.empty() ? empty_list_text(ws, view.entity)
                                                                         : std::string(tr("list.nothing_found"));
-      ImGui::TextDisabled("%s", none.c_str());
+      ImGui::PushTextWrapPos(margin + width - px(20));
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+      ImGui::TextUnformatted(none.c_str());
+      ImGui::PopStyleColor();
+      ImGui::PopTextWrapPos();
       sem_item("list:empty", "text", none);
     }
   }

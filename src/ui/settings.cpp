@@ -121,7 +121,39 @@ void users_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
     g_user = UserForm{true, User{env.new_id ? env.new_id("u") : "u", "", "", false, {}, true}, true, 0, "", "", ""};
   }
   ImGui::Dummy(ImVec2(0, px(6)));
-  if (ImGui::BeginTable("users", server ? 6 : 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX,
+  auto open_user = [&](const User& u) {
+    g_user = UserForm{true, u, false, 0, "", "", ""};
+    if (env.connection.logins)
+      if (auto it = env.connection.logins->find(u.id); it != env.connection.logins->end()) g_user.login = it->second;
+    for (size_t i = 0; i < s.departments.size(); ++i)
+      if (s.departments[i].id == u.department) g_user.department = static_cast<int>(i) + 1;
+  };
+  auto roles_of = [&](const User& u) {
+    std::string roles;
+    for (const auto& r : u.roles)
+      if (const Role* role = s.role(r)) roles += (roles.empty() ? "" : ", ") + role->name;
+    return roles;
+  };
+  auto login_of = [&](const User& u) {
+    std::string login = "—";
+    if (env.connection.logins)
+      if (auto it = env.connection.logins->find(u.id); it != env.connection.logins->end()) login = it->second;
+    return login;
+  };
+  const auto shown_name = [](const User& u) {
+    return u.name + (u.active ? "" : std::string(" (") + tr("settings.inactive") + ")");
+  };
+  if (is_phone()) {
+    // A phone: a block per user, what the table's columns say under the name.
+    for (const auto& u : s.users) {
+      std::string detail = department_path(s, u.department);
+      for (const std::string& part : {roles_of(u), std::string(u.admin ? tr("settings.admin") : ""),
+                                      std::string(server ? std::string(tr("account.column")) + ": " + login_of(u) : "")})
+        if (!part.empty()) detail += (detail.empty() ? "" : " · ") + part;
+      if (phone_row("user:" + u.id, shown_name(u), detail, tr("settings.edit"), "edituser:" + u.id, color::kLink, width))
+        open_user(u);
+    }
+  } else if (ImGui::BeginTable("users", server ? 6 : 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX,
                         ImVec2(width, 0))) {
     for (const char* k : {"settings.name", "settings.department", "settings.roles", "settings.admin"})
       ImGui::TableSetupColumn(tr(k));
@@ -133,33 +165,22 @@ void users_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
       ImGui::TableNextRow(ImGuiTableRowFlags_None, px(34));
       ImGui::PushID(u.id.c_str());
       ImGui::TableSetColumnIndex(0);
-      ImGui::TextUnformatted((u.name + (u.active ? "" : std::string(" (") + tr("settings.inactive") + ")")).c_str());
+      ImGui::TextUnformatted(shown_name(u).c_str());
       sem_item("user:" + u.id, "cell", u.name);
       ImGui::TableSetColumnIndex(1);
       ImGui::TextUnformatted(department_path(s, u.department).c_str());
       ImGui::TableSetColumnIndex(2);
-      std::string roles;
-      for (const auto& r : u.roles)
-        if (const Role* role = s.role(r)) roles += (roles.empty() ? "" : ", ") + role->name;
-      ImGui::TextUnformatted(roles.c_str());
+      ImGui::TextUnformatted(roles_of(u).c_str());
       ImGui::TableSetColumnIndex(3);
       ImGui::TextUnformatted(u.admin ? "\xe2\x9c\x93" : "");
       if (server) {
         ImGui::TableSetColumnIndex(4);
-        std::string login = "—";
-        if (env.connection.logins)
-          if (auto it = env.connection.logins->find(u.id); it != env.connection.logins->end()) login = it->second;
+        const std::string login = login_of(u);
         ImGui::TextUnformatted(login.c_str());
         sem_item("userlogin:" + u.id, "cell", login);
       }
       ImGui::TableSetColumnIndex(edit_column);
-      if (link(tr("settings.edit"), "edituser:" + u.id, color::kLink)) {
-        g_user = UserForm{true, u, false, 0, "", "", ""};
-        if (env.connection.logins)
-          if (auto it = env.connection.logins->find(u.id); it != env.connection.logins->end()) g_user.login = it->second;
-        for (size_t i = 0; i < s.departments.size(); ++i)
-          if (s.departments[i].id == u.department) g_user.department = static_cast<int>(i) + 1;
-      }
+      if (link(tr("settings.edit"), "edituser:" + u.id, color::kLink)) open_user(u);
       ImGui::PopID();
     }
     ImGui::EndTable();
@@ -346,7 +367,32 @@ void fields_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float wid
   combo(tr("settings.entity"), "fields:entity", names, &g_fields_entity, px(300));
   const std::string entity = s.entities[static_cast<size_t>(g_fields_entity)].id;
   ImGui::Dummy(ImVec2(0, px(6)));
-  if (ImGui::BeginTable("fields", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX,
+  auto ask_delete = [&](const FieldDef& f, const std::string& label) {
+    size_t n = ws.count_values(entity, f.id);
+    char text[512];
+    std::snprintf(text, sizeof text, tr("settings.delete_field_q"), label.c_str(), static_cast<int>(n));
+    g_delete = DeleteFieldForm{true, entity, f.id, text};
+  };
+  auto required_text = [&](const FieldDef& f) -> std::string {
+    bool staged = false;
+    for (const auto& r : s.required) staged = staged || (r.entity == entity && r.field == f.id);
+    return f.mandatory ? tr("field.req_always") : staged ? tr("field.req_stages") : "";
+  };
+  const auto type_text = [](const FieldDef& f) { return std::string(tr((std::string("type.") + field_type_name(f.type)).c_str())); };
+  if (is_phone()) {
+    // A phone: a block per field, its type and rules under its name.
+    for (const FieldDef* f : s.fields_of(entity)) {
+      const std::string label = f->label.get(language());
+      std::string detail = type_text(*f);
+      for (const std::string& part : {std::string(f->multiple ? tr("field.multiple") : ""), required_text(*f),
+                                      std::string(f->system ? tr("settings.system") : "")})
+        if (!part.empty()) detail += " · " + part;
+      const bool deletable = !f->system && can_configure(s, env.user, entity);
+      if (phone_row("fieldrow:" + f->id, label, detail, deletable ? tr("settings.delete") : "", "deletefield:" + f->id,
+                    color::kError, width))
+        ask_delete(*f, label);
+    }
+  } else if (ImGui::BeginTable("fields", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX,
                         ImVec2(width, 0))) {
     for (const char* k : {"settings.name", "field.type", "field.multiple", "field.required", ""}) ImGui::TableSetupColumn(*k ? tr(k) : "");
     ImGui::TableHeadersRow();
@@ -358,21 +404,16 @@ void fields_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float wid
       ImGui::TextUnformatted(label.c_str());
       sem_item("fieldrow:" + f->id, "cell", label);
       ImGui::TableSetColumnIndex(1);
-      ImGui::TextUnformatted(tr((std::string("type.") + field_type_name(f->type)).c_str()));
+      ImGui::TextUnformatted(type_text(*f).c_str());
       ImGui::TableSetColumnIndex(2);
       ImGui::TextUnformatted(f->multiple ? "\xe2\x9c\x93" : "");
       ImGui::TableSetColumnIndex(3);
-      bool staged = false;
-      for (const auto& r : s.required) staged = staged || (r.entity == entity && r.field == f->id);
-      ImGui::TextUnformatted(f->mandatory ? tr("field.req_always") : staged ? tr("field.req_stages") : "");
+      ImGui::TextUnformatted(required_text(*f).c_str());
       ImGui::TableSetColumnIndex(4);
       if (f->system) {
         ImGui::TextDisabled("%s", tr("settings.system"));
       } else if (can_configure(s, env.user, entity) && link(tr("settings.delete"), "deletefield:" + f->id, color::kError)) {
-        size_t n = ws.count_values(entity, f->id);
-        char text[512];
-        std::snprintf(text, sizeof text, tr("settings.delete_field_q"), label.c_str(), static_cast<int>(n));
-        g_delete = DeleteFieldForm{true, entity, f->id, text};
+        ask_delete(*f, label);
       }
       ImGui::PopID();
     }

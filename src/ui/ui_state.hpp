@@ -169,6 +169,9 @@ void toast(std::string text, bool error);
 // A toast that opens something when clicked (`action` names it: "refused" opens the refused changes), with
 // `link` drawn under the text. A newer toast with the same action replaces the older one.
 void toast_action(std::string text, bool error, std::string link, std::string action);
+// Something floats over the screen's bottom right corner this frame (a phone's "+" button) from screen y
+// `top` down: toasts stack above it instead of covering it.
+void toasts_above(float top);
 // Files picked since the last frame, handed over by the app.
 void deliver_file(PickedFile f);
 std::optional<PickedFile> take_file(const std::string& purpose);

@@ -155,6 +155,44 @@ bool link(const std::string& label, const std::string& sem_id, ImU32 col, const 
 
 float text_width(const std::string& text) { return ImGui::CalcTextSize(text.c_str()).x; }
 
+bool phone_row(const std::string& id, const std::string& title, const std::string& detail, const std::string& action,
+               const std::string& action_id, ImU32 action_color, float width) {
+  const ImVec2 a = ImGui::GetCursorScreenPos();
+  const float pad = px(8);
+  const float action_w = action.empty() ? 0 : text_width(action) + 2 * pad;
+  const float text_w = width - action_w - pad;
+  const float x0 = ImGui::GetCursorPosX();
+  ImGui::SetCursorScreenPos(ImVec2(a.x, a.y + pad));
+  ImGui::PushTextWrapPos(x0 + text_w);
+  ImGui::TextUnformatted(title.c_str());
+  if (!detail.empty()) {
+    ImGui::PushFont(fonts().small);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color::kMuted));
+    ImGui::TextUnformatted(detail.c_str());
+    ImGui::PopStyleColor();
+    ImGui::PopFont();
+  }
+  ImGui::PopTextWrapPos();
+  const float h = std::max(ImGui::GetCursorScreenPos().y - a.y + pad - ImGui::GetStyle().ItemSpacing.y, px(44));
+  const ImVec2 b(a.x + width, a.y + h);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddLine(ImVec2(a.x, b.y), b, color::kBorder);
+  SemNode& n = sem_rect(id, "listitem", title, a, ImVec2(b.x - action_w, b.y));
+  n.value = detail;
+  bool clicked = false;
+  if (!action.empty()) {
+    const ImVec2 at(b.x - action_w, a.y);
+    ImGui::SetCursorScreenPos(at);
+    clicked = ImGui::InvisibleButton(action_id.c_str(), ImVec2(action_w, h));
+    const float ty = a.y + (h - ImGui::GetTextLineHeight()) / 2;
+    dl->AddText(ImVec2(at.x + pad, ty), action_color, action.c_str());
+    sem_item(action_id, "link", action);
+  }
+  ImGui::SetCursorScreenPos(ImVec2(a.x, b.y + px(1)));
+  ImGui::Dummy(ImVec2(width, 0));
+  return clicked;
+}
+
 bool text_clipped(const std::string& text, float width, ImU32 col) {
   ImVec2 pos = ImGui::GetCursorScreenPos();
   float h = ImGui::GetTextLineHeight();

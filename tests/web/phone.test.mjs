@@ -2,7 +2,7 @@
 // control lies inside the screen; on the phone the main journeys pass with the finger alone — taps, and
 // swipes to scroll. Screenshots of each width go to test-results/ (phone-*.png, tablet-*.png).
 import path from "node:path";
-import { newPage, waitForApp, state, semantics, find, frames, assert, assertEq } from "./browser.mjs";
+import { newPage, waitForApp, state, semantics, find, findAll, frames, assert, assertEq } from "./browser.mjs";
 import { open, waitSynced } from "./web_support.mjs";
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true };
@@ -117,6 +117,8 @@ export const tests = [
         await checkScreen(page, resultsDir, `${label}-history.png`);
         await open(page, url, "#/settings/fields");
         await checkScreen(page, resultsDir, `${label}-settings.png`);
+        await open(page, url, "#/settings/users");
+        await checkScreen(page, resultsDir, `${label}-settings-users.png`);
         if (label !== "tablet") {
           // The open menu covers the page: only its own controls count.
           await open(page, url, "#/list/deal");
@@ -126,6 +128,47 @@ export const tests = [
         }
         await context.close();
       }
+    },
+  },
+  {
+    name: "on a phone the settings tables become blocks with every name in full and actions a finger can hit; an empty list says so; toasts keep clear of the + button",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser, PHONE);
+      // The first visit's "works offline" toast sits above the floating +, never over it.
+      await open(page, url, "#/list/deal");
+      let toast = null;
+      for (let i = 0; i < 100 && !toast; i++) {
+        toast = (await semantics(page)).find((n) => n.id.startsWith("toast:"));
+        if (!toast) await page.waitForTimeout(100);
+      }
+      assert(toast, "the first visit says the app works offline");
+      const plus = await find(page, { id: "action:create" });
+      assert(toast.y + toast.h <= plus.y, "the toast is above the + button: " + JSON.stringify([toast, plus]));
+      // Nothing found: said inside the list, on the screen.
+      await tap(page, { role: "searchbox" });
+      await page.keyboard.type("ничего такого нет", { delay: 5 });
+      await frames(page, 3);
+      const none = await find(page, { id: "list:empty" });
+      assertEq(none.name, "Ничего не найдено", "the empty list says why");
+      assert(none.y > 0 && none.y + none.h < 844 && none.x >= 0 && none.x + none.w <= 390, "on the screen: " + JSON.stringify(none));
+      // Users: a block each, the whole name, "Изменить" on the right as big as a finger.
+      await open(page, url, "#/settings/users");
+      const users = (await semantics(page)).filter((n) => n.role === "listitem" && n.id.startsWith("user:"));
+      assertEq(users.map((u) => u.name), ["Анна Смирнова", "Иван Петров", "Мария Козлова", "Дмитрий Волков"], "every user, named in full");
+      assert(users.every((u) => u.value.length > 0), "each with its department and roles under the name");
+      for (const u of users) {
+        const edit = await find(page, { id: "edituser:" + u.id.slice(5) });
+        assert(edit.h >= 44 && edit.x + edit.w <= 390 && edit.x >= u.x + u.w - 2, "a finger-sized Изменить beside " + u.name + ": " + JSON.stringify(edit));
+      }
+      await page.screenshot({ path: path.join(resultsDir, "phone-settings-users.png") });
+      await tap(page, { id: "edituser:" + users[1].id.slice(5) });
+      assertEq((await find(page, { id: "userform:name" })).value, "Иван Петров", "tapping Изменить opens that user");
+      // Fields: type and rules under the name.
+      await open(page, url, "#/settings/fields");
+      const title = await find(page, { id: "fieldrow:TITLE" });
+      assertEq([title.role, title.name], ["listitem", "Название"], "a field is a block named in full");
+      assert(/Строка/.test(title.value) && /системное/.test(title.value), "its type and that it is a system field: " + title.value);
+      await context.close();
     },
   },
   {
