@@ -135,9 +135,19 @@ export async function scrollTo(page, query, over, { maxSteps = 30 } = {}) {
 // person's mouse would), then presses and releases.
 // With `navigates`, the press reloads the page (a restore, a connect): no frames are waited for after it.
 export async function click(page, query, { navigates = false } = {}) {
-  const n = await find(page, query);
+  let n = await find(page, query);
   await page.mouse.move(n.x + n.w / 2, n.y + n.h / 2);
   await frames(page, 1);
+  // A widget that moved meanwhile (a dialog that shrank as its content changed) is followed, as an eye
+  // follows it before the finger presses.
+  for (let i = 0; i < 3; i++) {
+    const now = (await findAll(page, query))[0];
+    const x = n.x + n.w / 2, y = n.y + n.h / 2;
+    if (!now || (x > now.x && x < now.x + now.w && y > now.y && y < now.y + now.h)) break;
+    n = now;
+    await page.mouse.move(n.x + n.w / 2, n.y + n.h / 2);
+    await frames(page, 1);
+  }
   await page.mouse.down();
   await frames(page, 1);
   await page.mouse.up();
