@@ -401,6 +401,8 @@ async function frameCard(browser, url) {
     await waitForApp(page);
     await frames(page, 5);
     const more = await frameTimes(page, scrollTimeline);
+    if (process.env.BENCH_VERBOSE)
+      console.error(`card300 fields: cpu ${brief(t.cpu)}, ui ${brief(t.ui)}; timeline: cpu ${brief(more.cpu)}, ui ${brief(more.ui)}`);
     for (const k of Object.keys(t)) t[k].push(...more[k]);
   }
   emitFrames("frame_card300", t, `deal GD1: 300 custom fields in 10 sections + ${s.deals} deals in the workspace; ` +

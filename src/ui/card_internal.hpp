@@ -52,6 +52,13 @@ struct CardUi {
   // Valid for one state of the data, width, font, user and open editor (`rows_key`).
   std::string rows_key;
   std::unordered_map<std::string, float> row_advance;
+  // Per section (by id): which of its elements show (indexes), for the same state (`rows_key`) and the
+  // section's edit mode; worked out over all its fields, not in every frame.
+  struct Shown {
+    bool editing = false;
+    std::vector<size_t> elements;
+  };
+  std::unordered_map<std::string, Shown> shown;
 
   struct FieldConfig {
     bool open = false;

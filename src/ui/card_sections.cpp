@@ -228,13 +228,18 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
 
   // Which fields show: in view mode only filled ones or "show always" (L-3); edit mode shows all. Fields the
   // user may not see, and fields that no longer exist (L-12), never show.
-  std::vector<size_t> shown;
-  for (size_t i = 0; i < sec.elements.size(); ++i) {
-    const FieldDef* f = field_of(c, sec.elements[i].field);
-    if (!f || !can_see_field(s, c.env.user, *f)) continue;
-    if (!editing && !shown_in_view_mode(sec.elements[i], c.item.get(f->id))) continue;
-    shown.push_back(i);
+  auto known = ui.shown.find(sec.id);
+  if (known == ui.shown.end() || known->second.editing != editing) {
+    CardUi::Shown fresh{editing, {}};
+    for (size_t i = 0; i < sec.elements.size(); ++i) {
+      const FieldDef* f = field_of(c, sec.elements[i].field);
+      if (!f || !can_see_field(s, c.env.user, *f)) continue;
+      if (!editing && !shown_in_view_mode(sec.elements[i], c.item.get(f->id))) continue;
+      fresh.elements.push_back(i);
+    }
+    known = ui.shown.insert_or_assign(sec.id, std::move(fresh)).first;
   }
+  const std::vector<size_t>& shown = known->second.elements;
 
   const ImVec2 panel_top = ImGui::GetCursorScreenPos();
   panel_begin(sec.id.c_str(), width);
@@ -439,6 +444,7 @@ void draw_sections(CardContext& c, float width) {
   if (rows_key != ui.rows_key) {
     ui.rows_key = rows_key;
     ui.row_advance.clear();
+    ui.shown.clear();
   }
   std::optional<Layout> change;
   std::optional<Drop> drop;
