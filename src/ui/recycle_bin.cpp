@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "core/format.hpp"
 #include "core/rights.hpp"
@@ -15,7 +16,7 @@ namespace kt::ui {
 
 void draw_recycle_bin(const Workspace& ws, const UiEnv& env, ViewState& view, UiOutput& out) {
   const Schema& s = ws.schema();
-  const float margin = px(20);
+  const float margin = is_phone() ? px(10) : px(20);
   ImGui::SetCursorPos(ImVec2(margin, ImGui::GetCursorPosY() + margin));
   const float width = ImGui::GetContentRegionAvail().x - margin;
   ImGui::PushFont(fonts().title);
@@ -35,14 +36,38 @@ void draw_recycle_bin(const Workspace& ws, const UiEnv& env, ViewState& view, Ui
   ImGui::SetCursorPosX(margin);
   panel_begin("bin", width);
   const float inner = width - px(40);
+  const std::int64_t now_ms = env.now_ms;
+  auto kind = [&](const Item* it) {
+    const EntityType* et = s.entity(it->entity);
+    return et ? et->name.get(language()) : it->entity;
+  };
+  auto deleted = [&](const Item* it) {
+    const User* by = s.user(it->deleted_by);
+    return format_timestamp(it->deleted_ms, env.tz_minutes, language()) + "  ·  " + (by ? by->name : it->deleted_by);
+  };
+  auto days_left = [&](const Item* it) {
+    char text[128];
+    const long long days = std::max<long long>(0, kRecycleBinDays - (now_ms - it->deleted_ms) / 86400000);
+    std::snprintf(text, sizeof text, tr("bin.days"), static_cast<int>(days));
+    return std::string(text);
+  };
   if (items.empty()) {
     ImGui::TextDisabled("%s", tr("bin.empty"));
     sem_item("bin:empty", "text", tr("bin.empty"));
+  } else if (is_phone()) {
+    // A phone: a block per item, what the columns say under its name, its actions on the right.
+    for (const Item* it : items) {
+      std::vector<RowAction> actions{{tr("bin.restore"), "bin:restore:" + it->id, color::kLink}};
+      if (is_admin(s, env.user)) actions.push_back({tr("bin.purge"), "bin:purge:" + it->id, color::kError});
+      const int tapped = phone_row("bin:item:" + it->id, ws.display_name(*it),
+                                   kind(it) + " · " + deleted(it) + " · " + days_left(it), actions, inner);
+      if (tapped == 0) out.commands.push_back(RestoreItem{it->id});
+      if (tapped == 1) out.commands.push_back(PurgeItem{it->id});
+    }
   } else if (ImGui::BeginTable("bin", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX,
                                ImVec2(inner, 0))) {
     for (const char* k : {"col.title", "bin.kind", "bin.deleted", "bin.left", ""}) ImGui::TableSetupColumn(*k ? tr(k) : "");
     ImGui::TableHeadersRow();
-    const std::int64_t now_ms = env.now_ms;
     for (const Item* it : items) {
       ImGui::TableNextRow(ImGuiTableRowFlags_None, px(34));
       ImGui::PushID(it->id.c_str());
@@ -51,15 +76,11 @@ void draw_recycle_bin(const Workspace& ws, const UiEnv& env, ViewState& view, Ui
       ImGui::TextUnformatted(name.c_str());
       sem_item("bin:item:" + it->id, "cell", name);
       ImGui::TableSetColumnIndex(1);
-      const EntityType* et = s.entity(it->entity);
-      ImGui::TextUnformatted(et ? et->name.get(language()).c_str() : it->entity.c_str());
+      ImGui::TextUnformatted(kind(it).c_str());
       ImGui::TableSetColumnIndex(2);
-      const User* by = s.user(it->deleted_by);
-      ImGui::TextUnformatted((format_timestamp(it->deleted_ms, env.tz_minutes, language()) + "  ·  " +
-                              (by ? by->name : it->deleted_by)).c_str());
+      ImGui::TextUnformatted(deleted(it).c_str());
       ImGui::TableSetColumnIndex(3);
-      const long long days_left = std::max<long long>(0, kRecycleBinDays - (now_ms - it->deleted_ms) / 86400000);
-      ImGui::Text(tr("bin.days"), static_cast<int>(days_left));
+      ImGui::TextUnformatted(days_left(it).c_str());
       ImGui::TableSetColumnIndex(4);
       if (link(tr("bin.restore"), "bin:restore:" + it->id, color::kLink)) out.commands.push_back(RestoreItem{it->id});
       if (is_admin(s, env.user)) {

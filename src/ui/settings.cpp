@@ -150,7 +150,7 @@ void users_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
       for (const std::string& part : {roles_of(u), std::string(u.admin ? tr("settings.admin") : ""),
                                       std::string(server ? std::string(tr("account.column")) + ": " + login_of(u) : "")})
         if (!part.empty()) detail += (detail.empty() ? "" : " · ") + part;
-      if (phone_row("user:" + u.id, shown_name(u), detail, tr("settings.edit"), "edituser:" + u.id, color::kLink, width))
+      if (phone_row("user:" + u.id, shown_name(u), detail, {{tr("settings.edit"), "edituser:" + u.id, color::kLink}}, width) == 0)
         open_user(u);
     }
   } else if (ImGui::BeginTable("users", server ? 6 : 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX,
@@ -282,6 +282,34 @@ void departments_page(const Workspace& ws, const UiEnv& env, UiOutput& out, floa
 }
 
 // One row of rights: four levels and two switches.
+// A phone: an entity's rights as a block (the table's seven columns do not fit): its name, the four levels
+// two by two, the two switches; each control keeps the name the table gives it (row: column).
+void rights_block(const std::string& label, const std::string& id, EntityRights* r, float width) {
+  auto levels = level_names();
+  ImGui::PushFont(fonts().medium);
+  ImGui::TextUnformatted(label.c_str());
+  ImGui::PopFont();
+  Level* fields[] = {&r->read, &r->add, &r->edit, &r->remove};
+  const char* names[] = {"read", "add", "edit", "remove"};
+  const char* heads[] = {"right.read", "right.add", "right.edit", "right.remove"};
+  const float gap = px(12), half = (width - gap) / 2;
+  ImVec2 row{};
+  for (int i = 0; i < 4; ++i) {
+    // The second of a row at the first's top (SameLine would align its caption with the combo's text, lower).
+    if (i % 2) ImGui::SetCursorPos(ImVec2(row.x + half + gap, row.y));
+    else row = ImGui::GetCursorPos();
+    ImGui::BeginGroup();
+    caption(tr(heads[i]));
+    int v = static_cast<int>(*fields[i]);
+    if (combo("", id + ":" + names[i], levels, &v, half, label + ": " + tr(heads[i]))) *fields[i] = static_cast<Level>(v);
+    ImGui::EndGroup();
+  }
+  checkbox(std::string(tr("right.own_view")) + "##ownview", id + ":own_view", &r->own_view, label + ": " + tr("right.own_view"));
+  checkbox(std::string(tr("right.configure")) + "##configure", id + ":configure", &r->configure,
+           label + ": " + tr("right.configure"));
+  ImGui::Dummy(ImVec2(0, px(10)));
+}
+
 void rights_row(const std::string& label, const std::string& id, EntityRights* r) {
   auto levels = level_names();
   ImGui::TableNextRow();
@@ -319,8 +347,17 @@ void roles_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
   const float w = dialog_width(980);
   if (!dialog_begin(tr(g_role.fresh ? "settings.add_role" : "settings.edit_role"), "roleform", &g_role.open, w)) return;
   dialog_body_begin("roleform");
-  text_input(tr("settings.name"), "roleform:name", &g_role.role.name, px(360));
-  if (ImGui::BeginTable("rights", 7, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit)) {
+  text_input(tr("settings.name"), "roleform:name", &g_role.role.name, std::min(px(360), w - px(48)));
+  if (is_phone()) {
+    rights_block(tr("settings.default_rights"), "roleform:default", &g_role.role.defaults, w - px(48));
+    for (const auto& e : s.entities) {
+      auto it = g_role.role.entities.find(e.id);
+      EntityRights r = it == g_role.role.entities.end() ? g_role.role.defaults : it->second;
+      EntityRights before = r;
+      rights_block(e.plural.get(language()), "roleform:" + e.id, &r, w - px(48));
+      if (!(r == before)) g_role.role.entities[e.id] = r;
+    }
+  } else if (ImGui::BeginTable("rights", 7, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit)) {
     for (const char* k : {"settings.entity", "right.read", "right.add", "right.edit", "right.remove", "right.own_view",
                           "right.configure"})
       ImGui::TableSetupColumn(tr(k));
@@ -388,9 +425,9 @@ void fields_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float wid
                                       std::string(f->system ? tr("settings.system") : "")})
         if (!part.empty()) detail += " · " + part;
       const bool deletable = !f->system && can_configure(s, env.user, entity);
-      if (phone_row("fieldrow:" + f->id, label, detail, deletable ? tr("settings.delete") : "", "deletefield:" + f->id,
-                    color::kError, width))
-        ask_delete(*f, label);
+      std::vector<RowAction> actions;
+      if (deletable) actions.push_back({tr("settings.delete"), "deletefield:" + f->id, color::kError});
+      if (phone_row("fieldrow:" + f->id, label, detail, actions, width) == 0) ask_delete(*f, label);
     }
   } else if (ImGui::BeginTable("fields", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX,
                         ImVec2(width, 0))) {

@@ -11,6 +11,7 @@
 #include "ui/redraw.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
+#include "ui/ui_state.hpp"
 
 namespace kt::ui {
 
@@ -155,11 +156,12 @@ bool link(const std::string& label, const std::string& sem_id, ImU32 col, const 
 
 float text_width(const std::string& text) { return ImGui::CalcTextSize(text.c_str()).x; }
 
-bool phone_row(const std::string& id, const std::string& title, const std::string& detail, const std::string& action,
-               const std::string& action_id, ImU32 action_color, float width) {
+int phone_row(const std::string& id, const std::string& title, const std::string& detail,
+              const std::vector<RowAction>& actions, float width) {
   const ImVec2 a = ImGui::GetCursorScreenPos();
-  const float pad = px(8);
-  const float action_w = action.empty() ? 0 : text_width(action) + 2 * pad;
+  const float pad = px(8), action_h = px(44);
+  float action_w = 0;
+  for (const RowAction& r : actions) action_w = std::max(action_w, text_width(r.label) + 2 * pad);
   const float text_w = width - action_w - pad;
   const float x0 = ImGui::GetCursorPosX();
   ImGui::SetCursorScreenPos(ImVec2(a.x, a.y + pad));
@@ -173,20 +175,22 @@ bool phone_row(const std::string& id, const std::string& title, const std::strin
     ImGui::PopFont();
   }
   ImGui::PopTextWrapPos();
-  const float h = std::max(ImGui::GetCursorScreenPos().y - a.y + pad - ImGui::GetStyle().ItemSpacing.y, px(44));
+  const float text_h = ImGui::GetCursorScreenPos().y - a.y + pad - ImGui::GetStyle().ItemSpacing.y;
+  const float h = std::max({text_h, action_h * static_cast<float>(actions.size()), px(44)});
   const ImVec2 b(a.x + width, a.y + h);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddLine(ImVec2(a.x, b.y), b, color::kBorder);
   SemNode& n = sem_rect(id, "listitem", title, a, ImVec2(b.x - action_w, b.y));
   n.value = detail;
-  bool clicked = false;
-  if (!action.empty()) {
-    const ImVec2 at(b.x - action_w, a.y);
+  int clicked = -1;
+  const float first_y = a.y + (h - action_h * static_cast<float>(actions.size())) / 2;
+  for (size_t k = 0; k < actions.size(); ++k) {
+    const RowAction& r = actions[k];
+    const ImVec2 at(b.x - action_w, first_y + action_h * static_cast<float>(k));
     ImGui::SetCursorScreenPos(at);
-    clicked = ImGui::InvisibleButton(action_id.c_str(), ImVec2(action_w, h));
-    const float ty = a.y + (h - ImGui::GetTextLineHeight()) / 2;
-    dl->AddText(ImVec2(at.x + pad, ty), action_color, action.c_str());
-    sem_item(action_id, "link", action);
+    if (ImGui::InvisibleButton(r.id.c_str(), ImVec2(action_w, action_h))) clicked = static_cast<int>(k);
+    dl->AddText(ImVec2(at.x + pad, at.y + (action_h - ImGui::GetTextLineHeight()) / 2), r.color, r.label.c_str());
+    sem_item(r.id, "link", r.label);
   }
   ImGui::SetCursorScreenPos(ImVec2(a.x, b.y + px(1)));
   ImGui::Dummy(ImVec2(width, 0));
@@ -445,6 +449,8 @@ void dialog_body_end() {
   stored = h;
   ImGui::EndChild();
   ImGui::Dummy(ImVec2(0, px(6)));
+  // A phone's dialog fills the screen and its buttons sit at the bottom, where toasts would cover them.
+  if (is_phone()) toasts_above(ImGui::GetCursorScreenPos().y);
 }
 
 float dialog_width(float css) {

@@ -52,11 +52,15 @@ bool text_clipped(const std::string& text, float width, ImU32 color);
 // the width it took (0 for none).
 float todo_badge(const std::string& item_id, size_t open, bool overdue, float right, float center_y);
 // On a phone a table's row becomes a block as wide as `width`: `title` on its own line, `detail` muted under
-// it (both wrapped, never cut), and `action` (empty for none) on the right as a link a finger can hit (the
-// block's height, at least 44 CSS px). Its node is a list item named by the title, the detail its value.
-// Returns true when the action was tapped.
-bool phone_row(const std::string& id, const std::string& title, const std::string& detail, const std::string& action,
-               const std::string& action_id, ImU32 action_color, float width);
+// it (both wrapped, never cut), and its actions on the right, one above the other, as links a finger can hit
+// (44 CSS px high each at least). Its node is a list item named by the title, the detail its value. Returns
+// the index of the action tapped, or -1.
+struct RowAction {
+  std::string label, id;
+  ImU32 color;
+};
+int phone_row(const std::string& id, const std::string& title, const std::string& detail,
+              const std::vector<RowAction>& actions, float width);
 // A heading: medium font, with a semantics node of role heading.
 void heading(const std::string& text, const std::string& sem_id);
 

@@ -172,6 +172,64 @@ export const tests = [
     },
   },
   {
+    name: "on a phone the recycle bin lists its items as blocks; tapping Восстановить brings a deal back, Удалить навсегда purges one",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser, PHONE);
+      for (const id of ["D5", "D6"]) {
+        await open(page, url, "#/item/" + id);
+        await tap(page, { id: "action:more" });
+        await tap(page, { id: "menu:delete" });
+        await tap(page, { id: "confirm:yes" });
+        await find(page, { id: "card:inbin" });
+      }
+      await open(page, url, "#/bin");
+      await checkScreen(page, resultsDir, "phone-bin.png");
+      const rows = (await semantics(page)).filter((n) => n.role === "listitem" && n.id.startsWith("bin:item:"));
+      assertEq(rows.map((r) => r.id).sort(), ["bin:item:D5", "bin:item:D6"], "both deals, a block each");
+      assert(rows.every((r) => /Сделка/.test(r.value)), "each says what it is: " + rows.map((r) => r.value).join(" | "));
+      for (const id of ["bin:restore:D5", "bin:purge:D6"]) {
+        const n = await find(page, { id });
+        assert(n.h >= 44 && n.x + n.w <= 390, "a finger-sized " + n.name + ": " + JSON.stringify(n));
+      }
+      await tap(page, { id: "bin:restore:D5" });
+      await tap(page, { id: "bin:purge:D6" });
+      await find(page, { id: "bin:empty" });
+      await open(page, url, "#/item/D5");
+      assertEq((await state(page)).card.id, "D5", "the restored deal opens");
+      await open(page, url, "#/item/D6");
+      assert((await findAll(page, { id: "card:missing" })).length === 1, "the purged one is gone");
+      await context.close();
+    },
+  },
+  {
+    name: "on a phone a role's rights are blocks per type, not a seven-column table: a right changed by taps is saved",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser, PHONE);
+      await open(page, url, "#/settings/roles");
+      await tap(page, { id: "editrole:manager" });
+      await checkScreen(page, resultsDir, "phone-role.png");
+      const read = await reveal(page, { role: "combobox", name: "Сделки: Изменение" });
+      assert(read.x >= 0 && read.x + read.w <= 390 && read.w >= 150, "the drop-down fits the screen, wide enough: " + JSON.stringify(read));
+      await tap(page, { id: read.id });
+      await tap(page, { role: "option", name: "Все" });
+      assertEq((await find(page, { id: read.id })).value, "Все", "picked");
+      const configure = await reveal(page, { role: "checkbox", name: "Сделки: Настройка" });
+      const was = configure.checked;
+      await tap(page, { id: configure.id });
+      // The dialog's buttons stay uncovered: a toast (the first visit's "works offline") stacks above them.
+      const save = await find(page, { id: "roleform:save" });
+      for (const t of (await semantics(page)).filter((n) => n.id.startsWith("toast:")))
+        assert(t.y + t.h <= save.y, "a toast covers the dialog's buttons: " + JSON.stringify([t, save]));
+      const sameRow = [await find(page, { id: "roleform:deal:read" }), await find(page, { id: "roleform:deal:add" })];
+      assert(Math.abs(sameRow[0].y - sameRow[1].y) < 2, "two levels side by side line up: " + JSON.stringify(sameRow));
+      await tap(page, { id: "roleform:save" });
+      await tap(page, { id: "editrole:manager" });
+      assertEq((await reveal(page, { role: "combobox", name: "Сделки: Изменение" })).value, "Все", "the level is saved");
+      assertEq(!!(await reveal(page, { role: "checkbox", name: "Сделки: Настройка" })).checked, !was, "and the switch");
+      await context.close();
+    },
+  },
+  {
     name: "on a phone the kanban shows a column at a time, settles on a column after a swipe, and a long press drags a deal",
     async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser, PHONE);
