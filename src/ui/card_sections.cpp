@@ -283,14 +283,16 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
     const ImRect head(panel_top, ImVec2(panel_top.x + width, ImGui::GetItemRectMax().y + px(4)));
     const std::string moving = drop_target(head, ImGui::GetID("dropsection"), "kt-section", panel_top.y - px(7),
                                            panel_top.x + px(4), panel_top.x + width - px(4), "dropmark:section:" + sec.id);
-    Layout l = moving.empty() || moving == sec.id ? Layout{} : layout;  // copied only for a drop
-    auto from = std::find_if(l.sections.begin(), l.sections.end(), [&](const LayoutSection& x) { return x.id == moving; });
-    if (from != l.sections.end()) {
-      LayoutSection m = *from;
-      l.sections.erase(from);
-      auto to = std::find_if(l.sections.begin(), l.sections.end(), [&](const LayoutSection& x) { return x.id == sec.id; });
-      l.sections.insert(to, m);
-      *change = l;
+    if (!moving.empty() && moving != sec.id) {  // the layout is copied only for a drop
+      Layout l = layout;
+      auto from = std::find_if(l.sections.begin(), l.sections.end(), [&](const LayoutSection& x) { return x.id == moving; });
+      if (from != l.sections.end()) {
+        LayoutSection m = *from;
+        l.sections.erase(from);
+        auto to = std::find_if(l.sections.begin(), l.sections.end(), [&](const LayoutSection& x) { return x.id == sec.id; });
+        l.sections.insert(to, m);
+        *change = l;
+      }
     }
   }
   if (tools) {

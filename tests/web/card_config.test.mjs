@@ -262,7 +262,9 @@ export const tests = [
       // The second section by its handle onto the first: the line is over the first panel, and it lands there.
       await click(page, { id: `secedit:${second.id}` });
       assertEq((await findAll(page, { id: `secdrag:${first.id}` })).length, 1, "a section in edit mode has a handle");
-      await hold(await find(page, { id: `secdrag:${second.id}` }), await find(page, { id: `section:${first.id}` }), 5);
+      // The handle as a screen reader names it: "Перетащить раздел: <its title>".
+      const handle = await find(page, { role: "button", name: /^Перетащить раздел: /, id: `secdrag:${second.id}` });
+      await hold(handle, await find(page, { role: "heading", id: `section:${first.id}` }), 5);
       const line = await find(page, { id: `dropmark:section:${first.id}` });
       assert(line.y < (await find(page, { id: `section:${first.id}` })).y, "the line is above the section it goes before");
       await page.mouse.up();

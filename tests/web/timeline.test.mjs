@@ -50,7 +50,7 @@ export const tests = [
       assert(save.y + save.h <= 800, "the form's buttons are in view at 1280×800: " + JSON.stringify(save));
       assertEq((await findAll(page, { id: "todo:location" })).length, 0, "the rarer fields wait behind a link");
       await replaceText(page, { id: "todo:subject" }, "Позвонить после обеда");
-      await click(page, { id: "todo:more" });
+      await click(page, { role: "link", name: "+ Описание, цвет, участники, место" });
       await scrollTo(page, { id: "todo:location" }, RIGHT);
       await replaceText(page, { id: "todo:location" }, "Офис клиента");
       await scrollTo(page, { id: "todo:save" }, RIGHT);
