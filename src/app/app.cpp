@@ -201,6 +201,9 @@ void App::start_local(std::int64_t now) {
       notice_ = ui::tr("loaded.warning");
     }
   }
+  // A base from before item numbers: this workspace is its own server, so it numbers them itself (in
+  // creation order; the journal's later creations number on from there).
+  if (have_base) ws_.number_unnumbered();
   session_ = std::make_unique<Session>(ws_, client, user_);
   if (have_base) session_->observe_clock(max_clock(ws_), now);
   journal_ = std::make_unique<storage::Journal>(platform::data_dir() + "/journal");
@@ -252,6 +255,8 @@ void App::start_connected(const Connection& c, std::int64_t now) {
       acked[k] = v.get<std::uint64_t>();
     cursor = meta.value("cursor", "");
     since_base = meta.value("sinceBase", std::size_t{0});
+    // A copy from before item numbers: only the server knows them, so the next pull is a fresh snapshot.
+    if (ws_.has_unnumbered()) cursor.clear();
   } catch (const json::exception&) {
     // Damaged bookkeeping: the server's data is pulled from the start, and the pending changes it has
     // already applied are recognised by their sequence numbers.

@@ -301,8 +301,10 @@ Status Workspace::apply_item(const Mutation& m, const Convert& c) {
   for (const auto& id : touched)
     if (Slot* s = slot(id)) saved.emplace_back(id, Slot{s->item, unpacked(*s), {}});
   const size_t saved_new_entries = new_entries_.size();
+  const auto saved_numbers = last_number_;  // the targets' numbers are handed out again
   auto roll_back = [&](Status why) {
     stamp_.bump();  // items are removed and put back
+    last_number_ = saved_numbers;
     for (const auto& t : c.targets) {
       if (auto made = items_.find(t.item); made != items_.end()) {
         drop_packed(made->second);

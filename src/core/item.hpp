@@ -73,6 +73,10 @@ struct Item {
   std::string id;
   std::string entity;    // entity type id
   std::string pipeline;  // pipeline id for entities with pipelines; "" otherwise
+  // The number people read and share ("Сделка №12", #/deal/12): per entity type, 1, 2, 3, … in the order
+  // creations are applied (Workspace::apply), never reused; 0 = none yet (a store from before numbers).
+  std::uint64_t number = 0;
+  static constexpr std::uint64_t kMaxNumber = 1ull << 50;  // larger ones in a file or a page are refused
   std::int64_t created_ms = 0;
   std::string created_by;  // user id
   std::uint64_t rev = 0;         // workspace version of the last change (caches compare it)

@@ -279,6 +279,7 @@ Workspace rename_workspace(const Workspace& ws, const IdRenames& r) {
   Schema s = ws.schema();
   rename_schema(s, r);
   Workspace out(std::move(s));
+  out.raise_last_numbers(ws.last_numbers());
   for (const auto& et : ws.schema().entities)
     for (const auto& id : ws.item_ids(et.id)) {
       const Item* it = ws.item(id);

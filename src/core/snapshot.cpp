@@ -249,6 +249,7 @@ json item_json_of(const Schema& s, const Item& item, const std::vector<TimelineE
         docs.push_back(d);
     if (!docs.empty()) j["documents"] = std::move(docs);
   }
+  if (item.number) j["number"] = item.number;
   if (timeline_from) j["timelineFrom"] = timeline_from;
   return j;
 }
@@ -265,6 +266,11 @@ Status load_item(const json& j, Item* item, std::vector<TimelineEntry>* timeline
     it.id = j.at("id").get<std::string>();
     it.entity = j.at("entity").get<std::string>();
     it.pipeline = j.value("pipeline", "");
+    if (const auto n = j.find("number"); n != j.end()) {
+      if (!n->is_number_unsigned() || n->get<std::uint64_t>() > Item::kMaxNumber)
+        return Status::Fail("invalid_snapshot", "item " + it.id + ": its number is not an integer from 0 to 2^50");
+      it.number = n->get<std::uint64_t>();
+    }
     it.created_ms = j.value("created", std::int64_t{0});
     it.created_by = j.value("createdBy", "");
     it.deleted = j.value("deleted", false);
@@ -453,6 +459,8 @@ bool read_item(JsonReader& r, Item* item, std::vector<TimelineEntry>* timeline, 
       ok = r.string(it.entity), has_entity = true;
     } else if (key == "pipeline") {
       ok = r.string(it.pipeline);
+    } else if (key == "number") {
+      ok = r.uint64(it.number) && it.number <= Item::kMaxNumber;
     } else if (key == "created") {
       ok = r.int64(it.created_ms);
     } else if (key == "createdBy") {

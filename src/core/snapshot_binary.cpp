@@ -27,6 +27,7 @@ enum ValueTag : std::uint8_t { kNull, kFalse, kTrue, kInt, kDouble, kString, kMo
 class Writer {
  public:
   std::string out;
+  bool numbers = true;  // items carry their number (every format but the first ones: see the versions)
   // When set, only the documents it accepts are written (a projection).
   std::function<bool(const Document&)> keep_document;
   void u8(std::uint8_t b) { out.push_back(static_cast<char>(b)); }
@@ -146,6 +147,7 @@ class Writer {
     u8(it.deleted ? 1 : 0);
     iv(it.deleted_ms);
     str(it.deleted_by);
+    if (numbers) uv(it.number);
   }
   template <typename Keep>
   void cells(const Item& it, const Keep& keep) {
@@ -197,6 +199,7 @@ class Reader {
   Reader(const ByteSource& source, std::uint64_t size) : source_(&source), unread_(size) {}
   bool ok() const { return ok_; }
   bool at_end() const { return p_ == end_ && unread_ == 0; }
+  bool numbers = true;  // items carry their number (Writer::numbers)
 
   std::uint8_t u8() {
     if (p_ >= end_ && !fill(1)) return fail(), 0;
@@ -334,6 +337,7 @@ class Reader {
     it.deleted = u8() != 0;
     it.deleted_ms = iv();
     str(&it.deleted_by);
+    if (numbers && (it.number = uv()) > Item::kMaxNumber) return *why = "a number out of range in " + it.id, false;
     const std::uint64_t nf = count();
     it.fields.reserve(nf);
     for (std::uint64_t f = 0; f < nf && ok_; ++f) {
@@ -464,6 +468,11 @@ bool encode(const Workspace& ws, std::uint64_t tag, Writer& w, const ByteSink* s
   w.uv(kBinarySnapshotVersion);
   w.uv(tag);
   w.str(schema_json(ws.schema(), nullptr).dump());
+  w.uv(ws.last_numbers().size());
+  for (const auto& [entity, last] : ws.last_numbers()) {
+    w.str(entity);
+    w.uv(last);
+  }
   size_t n = 0;
   for (const auto& et : ws.schema().entities) n += ws.item_ids(et.id).size();
   w.uv(n);
@@ -569,6 +578,8 @@ void ItemBlockWriter::add_changes(const Item& item, const std::vector<TimelineEn
   ++m.count;
 }
 
+void ItemBlockWriter::without_numbers() { impl_->w.numbers = false; }
+
 size_t ItemBlockWriter::count() const { return impl_->count; }
 size_t ItemBlockWriter::bytes() const { return impl_->w.out.size(); }
 
@@ -646,8 +657,9 @@ bool read_block(Reader& r, std::uint64_t n, const std::function<BlockItem&()>& a
 }  // namespace
 
 Status decode_item_block(std::string_view block, const std::function<void(size_t n)>& reserve,
-                         const std::function<BlockItem&()>& add) {
+                         const std::function<BlockItem&()>& add, bool numbered) {
   Reader r(block);
+  r.numbers = numbered;
   const std::uint64_t n = r.count();
   std::string why;
   if (r.ok()) reserve(static_cast<size_t>(n));
@@ -656,10 +668,11 @@ Status decode_item_block(std::string_view block, const std::function<void(size_t
   return Status::Ok();
 }
 
-Status decode_item_block(std::string_view block, std::vector<BlockItem>* out) {
+Status decode_item_block(std::string_view block, std::vector<BlockItem>* out, bool numbered) {
   std::vector<BlockItem> items;
   if (Status s = decode_item_block(
-          block, [&](size_t n) { items.reserve(n); }, [&]() -> BlockItem& { return items.emplace_back(); });
+          block, [&](size_t n) { items.reserve(n); }, [&]() -> BlockItem& { return items.emplace_back(); },
+          numbered);
       !s)
     return s;
   *out = std::move(items);
@@ -672,16 +685,17 @@ std::string binary_base_header(std::string_view schema_json_text, std::uint64_t 
   w.uv(kBinaryBlocksVersion);
   w.uv(tag);
   w.str(schema_json_text);
+  w.uv(0);  // no last numbers: the items' own say them
   return std::move(w.out);
 }
 
 constexpr char kPageMagic[4] = {'K', 'T', 'P', 'P'};
 
-std::string binary_pull_page(std::string_view header_json, std::string_view block) {
+std::string binary_pull_page(std::string_view header_json, std::string_view block, std::uint32_t version) {
   Writer w;
   w.out.reserve(16 + header_json.size() + block.size());
   w.out.append(kPageMagic, 4);
-  w.uv(kBinaryPullPageVersion);
+  w.uv(version);
   w.str(header_json);
   w.out.append(block.data(), block.size());
   return std::move(w.out);
@@ -691,12 +705,14 @@ bool is_binary_pull_page(std::string_view body) {
   return body.size() >= 4 && std::memcmp(body.data(), kPageMagic, 4) == 0;
 }
 
-Status split_binary_pull_page(std::string_view body, std::string_view* header_json, std::string_view* block) {
+Status split_binary_pull_page(std::string_view body, std::string_view* header_json, std::string_view* block,
+                              std::uint32_t* version_out) {
   if (!is_binary_pull_page(body)) return Status::Fail("malformed_response", "not a binary pull page");
   Reader r(body.substr(4));
   const std::uint64_t version = r.uv();
-  if (r.ok() && version != kBinaryPullPageVersion)
+  if (r.ok() && version != kBinaryPullPageVersion && version != kBinaryPullPageUnnumbered)
     return Status::Fail("malformed_response", "binary pull page version " + std::to_string(version));
+  if (version_out) *version_out = static_cast<std::uint32_t>(version);
   const std::string_view head = r.view();
   if (!r.ok()) return Status::Fail("malformed_response", "binary pull page: truncated header");
   *header_json = head;
@@ -714,10 +730,20 @@ Status decode(Reader& r, Workspace* ws, std::uint64_t* tag) {
   for (char& c : magic) c = static_cast<char>(r.u8());
   if (!r.ok() || std::memcmp(magic, kMagic, 4) != 0) return bad("not a workspace file");
   const std::uint64_t version = r.uv();
-  if (r.ok() && version != kBinarySnapshotVersion && version != kBinaryBlocksVersion)
+  // The first two formats (1: one count and the items; 2: blocks) came before item numbers; 3 and 4 are
+  // the same with them, and the last numbers after the schema.
+  const bool numbered = version == kBinarySnapshotVersion || version == kBinaryBlocksVersion;
+  const bool blocks = version == kBinaryBlocksVersion || version == 2;
+  if (r.ok() && !numbered && version != 1 && version != 2)
     return Status::Fail("unsupported_format", "local snapshot version " + std::to_string(version));
+  r.numbers = numbered;
   const std::uint64_t t = r.uv();
   const std::string_view schema_text = r.view();
+  std::map<std::string, std::uint64_t> last_numbers;
+  for (std::uint64_t i = 0, n = numbered ? r.count() : 0; i < n && r.ok(); ++i) {
+    std::string entity = r.str();
+    if ((last_numbers[std::move(entity)] = r.uv()) > Item::kMaxNumber) return bad("a last number out of range");
+  }
   if (!r.ok()) return bad("truncated header");
   Schema schema;
   {
@@ -727,13 +753,14 @@ Status decode(Reader& r, Workspace* ws, std::uint64_t* tag) {
     if (Status s = load_schema(sj, &schema); !s) return s;
   }
   Workspace fresh(std::move(schema));
+  fresh.raise_last_numbers(last_numbers);
   std::string why;
-  // Version 1: one count and the items. Version 2: blocks (a count, then the items) ended by a count of 0,
-  // so that a file cut at a block boundary is still refused.
+  // Versions 1 and 3: one count and the items. Versions 2 and 4: blocks (a count, then the items) ended by
+  // a count of 0, so that a file cut at a block boundary is still refused.
   for (;;) {
     const std::uint64_t n = r.count();
     if (!r.ok()) return bad("truncated or damaged");
-    if (n == 0 && version == kBinaryBlocksVersion) break;
+    if (n == 0 && blocks) break;
     for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
       const std::uint8_t flag = r.u8();
       if (flag == 0) continue;
@@ -745,7 +772,7 @@ Status decode(Reader& r, Workspace* ws, std::uint64_t* tag) {
       if (fresh.item(it.id)) return bad("item " + it.id + " appears twice");
       fresh.put_item(std::move(it), std::move(tl));
     }
-    if (version == kBinarySnapshotVersion) break;
+    if (!blocks) break;
   }
   if (!r.ok()) return bad("truncated or damaged");
   if (!r.at_end()) return bad("unexpected data after the items");

@@ -20,10 +20,11 @@
 
 namespace kt {
 
-constexpr std::uint32_t kBinarySnapshotVersion = 1;
+// Versions 1 and 2 (still read) are the same without item numbers (Item::number; their items come with none).
+constexpr std::uint32_t kBinarySnapshotVersion = 3;
 // The same with the items in blocks (a count, then the items) ended by an empty block: the connected store's
 // base file, assembled from the item blocks of a snapshot's pull pages without decoding and re-encoding them.
-constexpr std::uint32_t kBinaryBlocksVersion = 2;
+constexpr std::uint32_t kBinaryBlocksVersion = 4;
 
 // `tag` is a number the caller keeps with the state (the local store: the last journal segment the state
 // includes); it is returned by decode_workspace.
@@ -60,6 +61,8 @@ class ItemBlockWriter {
   void add_changes(const Item& item, const std::vector<TimelineEntry>& timeline, std::uint64_t from,
                    const std::function<bool(const std::string& field)>& changed,
                    const std::vector<std::string>& erased, bool lists);
+  // Items as the first page format wrote them, without their numbers (for a client from before numbers).
+  void without_numbers();
   size_t count() const;
   size_t bytes() const;
   // The block (count + items); the writer is empty again afterwards.
@@ -76,22 +79,29 @@ struct BlockItem {
   std::optional<ItemChanges> changes;   // set: the item's changes, not the whole item
 };
 // Decodes one whole block; on failure `out` is untouched and the status says why.
-Status decode_item_block(std::string_view block, std::vector<BlockItem>* out);
+// `numbered` false: a block of the first pull page format, whose items carry no number.
+Status decode_item_block(std::string_view block, std::vector<BlockItem>* out, bool numbered = true);
 // The same, each item decoded in place into the element add() appends (a pull page's, which holds more than
 // a BlockItem: moving 10,000 items from one vector to another cost a fifth of reading a page of changes),
 // after reserve(n) with the block's count. On failure what add() made is half-read: the caller drops it.
 Status decode_item_block(std::string_view block, const std::function<void(size_t n)>& reserve,
-                         const std::function<BlockItem&()>& add);
+                         const std::function<BlockItem&()>& add, bool numbered = true);
 std::string binary_base_header(std::string_view schema_json_text, std::uint64_t tag);
 inline constexpr char kBinaryBlocksEnd[] = {'\0'};  // an empty block: the end of the items
 
 // A binary pull page: "KTPP", its format version, the page's JSON header (length-prefixed: cursor, more,
 // reset, snapshotDone, schema, lastMutationIds) and one item block.
-constexpr std::uint32_t kBinaryPullPageVersion = 1;
-std::string binary_pull_page(std::string_view header_json, std::string_view block);
+// Version 2 items carry their number; version 1 (kBinaryPullPageUnnumbered) is what a client from before
+// numbers asks for (it does not say "pageFormat": PROTOCOL.md).
+constexpr std::uint32_t kBinaryPullPageVersion = 2;
+constexpr std::uint32_t kBinaryPullPageUnnumbered = 1;
+std::string binary_pull_page(std::string_view header_json, std::string_view block,
+                             std::uint32_t version = kBinaryPullPageVersion);
 bool is_binary_pull_page(std::string_view body);
-// The header and the block of a page; fails on anything that is not a whole page of this version.
-Status split_binary_pull_page(std::string_view body, std::string_view* header_json, std::string_view* block);
+// The header and the block of a page, and its version (one of the two above); fails on anything that is
+// not a whole page of those versions.
+Status split_binary_pull_page(std::string_view body, std::string_view* header_json, std::string_view* block,
+                              std::uint32_t* version = nullptr);
 
 // Where a streaming decode pulls its bytes from: copies up to n of the next bytes to `out` and returns how
 // many (0: no more, or a read error).

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstring>
 #include <type_traits>
+#include <unordered_set>
 #include <utility>
 
 #include "core/calendar.hpp"
@@ -97,6 +98,53 @@ const Item* Workspace::item(const std::string& id) const {
 const std::vector<std::string>& Workspace::item_ids(const std::string& entity) const {
   auto it = ids_by_entity_.find(entity);
   return it == ids_by_entity_.end() ? kNoIds : it->second;
+}
+
+std::uint64_t Workspace::last_number(const std::string& entity) const {
+  auto it = last_number_.find(entity);
+  return it == last_number_.end() ? 0 : it->second;
+}
+
+void Workspace::raise_last_numbers(const std::map<std::string, std::uint64_t>& last) {
+  for (const auto& [entity, n] : last) {
+    std::uint64_t& mine = last_number_[entity];
+    mine = std::max(mine, n);
+  }
+}
+
+const Item* Workspace::item_by_number(const std::string& entity, std::uint64_t number) const {
+  if (number == 0) return nullptr;
+  for (const auto& id : item_ids(entity))  // a route is opened now and then: a scan is enough
+    if (const Slot* s = slot(id); s && s->item.number == number) return &s->item;
+  return nullptr;
+}
+
+bool Workspace::has_unnumbered() const {
+  for (const auto& [id, s] : items_)
+    if (s.item.number == 0) return true;
+  return false;
+}
+
+size_t Workspace::number_unnumbered() {
+  size_t numbered = 0;
+  for (const auto& [entity, ids] : ids_by_entity_) {
+    std::unordered_set<std::uint64_t> taken;
+    std::vector<Item*> todo;
+    for (const auto& id : ids)
+      if (Slot* s = slot(id); s && (s->item.number == 0 || !taken.insert(s->item.number).second))
+        todo.push_back(&s->item);
+    if (todo.empty()) continue;
+    std::sort(todo.begin(), todo.end(), [](const Item* a, const Item* b) {
+      return a->created_ms != b->created_ms ? a->created_ms < b->created_ms : a->id < b->id;
+    });
+    std::uint64_t& last = last_number_[entity];
+    for (Item* it : todo) {
+      it->number = ++last;
+      it->rev = ++version_;
+    }
+    numbered += todo.size();
+  }
+  return numbered;
 }
 
 const std::vector<TimelineEntry>& Workspace::timeline(const std::string& item) const {
@@ -422,6 +470,11 @@ bool Workspace::patch_item(Item&& changed, ItemChanges&& changes) {
   Slot& s = found->second;
   Item& it = s.item;
   it.pipeline = std::move(changed.pipeline);
+  if (changed.number) {
+    it.number = changed.number;
+    std::uint64_t& last = last_number_[it.entity];
+    last = std::max(last, it.number);
+  }
   it.created_ms = changed.created_ms;
   it.created_by = std::move(changed.created_by);
   it.deleted = changed.deleted;
@@ -493,6 +546,10 @@ void Workspace::drop_packed(Slot& s) {
 Workspace::Slot& Workspace::put_slot(Item item) {
   ++version_;
   item.rev = version_;
+  if (item.number) {
+    std::uint64_t& last = last_number_[item.entity];
+    last = std::max(last, item.number);
+  }
   auto found = items_.find(item.id);
   if (found == items_.end()) {
     ids_by_entity_[item.entity].push_back(item.id);
@@ -662,6 +719,7 @@ Status Workspace::apply_create(const Mutation& m, const CreateItem& c) {
 
   ids_by_entity_[c.entity].push_back(c.item);
   it.rev = version_;
+  it.number = ++last_number_[c.entity];
   Slot& made = items_.emplace(c.item, Slot{std::move(it), {}, {}}).first->second;
   stamp_.bump();
   add_timeline(m, made, TimelineKind::Created, {}, {}, {}, nullptr);

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -29,6 +30,25 @@ class Workspace {
   const Item* item(const std::string& id) const;
   // Ids of the items of an entity type in creation order, deleted ones included.
   const std::vector<std::string>& item_ids(const std::string& entity) const;
+
+  // Item numbers (Item::number). The last number handed out per entity type, purged items' included (a
+  // number is never given twice). The server's order of creations decides: every replica that applies its
+  // log numbers the same way; a client numbers its pending creations after what it has seen (provisional:
+  // the server's number replaces it once the creation reaches it after another's).
+  std::uint64_t last_number(const std::string& entity) const;
+  const std::map<std::string, std::uint64_t>& last_numbers() const { return last_number_; }
+  // Raises the last numbers to at least `last` (a stored state's; numbers never go down).
+  void raise_last_numbers(const std::map<std::string, std::uint64_t>& last);
+  // Puts the last numbers back as they were (the sync replica's rebase: pending creations number again).
+  void set_last_numbers(std::map<std::string, std::uint64_t> last) { last_number_ = std::move(last); }
+  // The item of an entity type with that number (deleted ones too), or nullptr.
+  const Item* item_by_number(const std::string& entity, std::uint64_t number) const;
+  // Items without a number (stores and backups from before numbers, or whose number another item holds)
+  // get the next ones, per entity type in creation order (time, then id): the same on every machine that
+  // holds the same items. Returns how many were numbered.
+  size_t number_unnumbered();
+  // Whether any item has no number yet.
+  bool has_unnumbered() const;
   size_t item_count() const { return items_.size(); }
   // Documents stored without saying what they show (Document::uses: older versions did not record it) get
   // what `uses_of` answers for them. Returns how many were filled.
@@ -208,6 +228,7 @@ class Workspace {
   std::unordered_map<std::string, std::vector<std::uint32_t>> field_hints_;
   StringMap<Slot> items_;  // core/string_map.hpp: a lookup waits for memory once, not three times
   std::unordered_map<std::string, std::vector<std::string>> ids_by_entity_;
+  std::map<std::string, std::uint64_t> last_number_;  // per entity type (last_number())
   mutable size_t packed_count_ = 0;  // slots whose timeline is still packed
   bool track_new_ = false;
   std::vector<std::pair<std::string, size_t>> new_entries_;  // (item, index) appended since take_new_entries

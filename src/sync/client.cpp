@@ -156,7 +156,7 @@ void SyncClient::pull_from(const std::string& cursor, std::int64_t now) {
   // ignores the members and answers JSON. The limit is that of a binary page; JSON pages are cut at 2000.
   json body{{"protocol", 1},       {"schema", 1},       {"cursor", cursor},
             {"limit", 10000},      {"format", "binary"}, {"partialTimelines", true},
-            {"partialItems", true}};
+            {"partialItems", true}, {"pageFormat", kBinaryPullPageVersion}};
   transport_.send("POST", "/api/sync/pull", body.dump(), token_, [this](HttpResponse r) { pull_answered(std::move(r)); });
 }
 

@@ -93,12 +93,14 @@ bool read_pull(const std::string& body, PullPage* out) {
 // when either part does not read.
 Status parse_binary_pull(const std::string& body, PullPage* out) {
   std::string_view header, block;
-  if (Status s = split_binary_pull_page(body, &header, &block); !s) return s;
+  std::uint32_t version = 0;
+  if (Status s = split_binary_pull_page(body, &header, &block, &version); !s) return s;
   PullPage page;
   if (Status s = parse_pull(std::string(header), &page); !s) return s;
   if (!page.items.empty()) return Status::Fail("malformed_response", "a binary pull page with items in its header");
   if (Status s = decode_item_block(
-          block, [&](size_t n) { page.items.reserve(n); }, [&]() -> BlockItem& { return page.items.emplace_back(); });
+          block, [&](size_t n) { page.items.reserve(n); }, [&]() -> BlockItem& { return page.items.emplace_back(); },
+          version != kBinaryPullPageUnnumbered);
       !s)
     return Status::Fail("malformed_response", s.message);
   const std::unordered_set<std::string> partial(page.partial_timelines.begin(), page.partial_timelines.end());
@@ -107,9 +109,11 @@ Status parse_binary_pull(const std::string& body, PullPage* out) {
     is.whole_timeline = !is.changes && (partial.empty() || !partial.count(is.item.id));
     all_whole = all_whole && is.whole_timeline;
   }
-  page.binary = true;
+  // A block without numbers cannot be a base file (its format holds them): such a snapshot is stored item
+  // by item, as one of JSON pages.
+  page.binary = version == kBinaryPullPageVersion;
   // Kept for a snapshot's base file only, which takes whole items only: a page of changes is not copied.
-  if (all_whole) page.block.assign(block.data(), block.size());
+  if (all_whole && page.binary) page.block.assign(block.data(), block.size());
   *out = std::move(page);
   return Status::Ok();
 }
@@ -192,6 +196,9 @@ void Replica::shadow_schema() {
 
 void Replica::before_local(const Command& cmd) {
   if (changes_config(cmd)) shadow_schema();
+  // Creations number after the confirmed last numbers: those come back before a rebase, so that pending
+  // creations number again after what the server has numbered meanwhile (a small map: copied every time).
+  if (!numbers_shadow_) numbers_shadow_ = ws_.last_numbers();
   for (const auto& id : touched_items(cmd)) shadow_item(id);
 }
 
@@ -213,6 +220,8 @@ void Replica::acknowledge(const std::map<std::string, std::uint64_t>& last) {
 void Replica::restore_shadows() {
   if (schema_shadow_) ws_.set_schema(std::move(*schema_shadow_));
   schema_shadow_.reset();
+  if (numbers_shadow_) ws_.set_last_numbers(std::move(*numbers_shadow_));
+  numbers_shadow_.reset();
   for (auto& [id, s] : shadows_) {
     if (s.existed) ws_.put_item(std::move(s.item), &s.timeline, false);
     else ws_.remove_item(id);
@@ -315,6 +324,7 @@ std::vector<Replica::Held> Replica::finish_snapshot() {
   if (!snapshot_) return {};
   shadows_.clear();
   schema_shadow_.reset();
+  numbers_shadow_.reset();
   changes_.items.clear();  // the snapshot replaces all; only what changes after it is named
   if (snapshot_binary_) {
     changes_.base_header = binary_base_header(schema_json(snapshot_->schema(), nullptr).dump(), 0);

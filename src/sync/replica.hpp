@@ -132,6 +132,7 @@ class Replica {
   std::vector<Mutation> pending_;
   std::map<std::string, Shadow> shadows_;
   std::optional<Schema> schema_shadow_;
+  std::optional<std::map<std::string, std::uint64_t>> numbers_shadow_;  // Workspace::last_numbers
   std::optional<Workspace> snapshot_;
   std::string snapshot_blocks_;  // the item blocks of the snapshot being paged, while all came binary
   bool snapshot_binary_ = false;

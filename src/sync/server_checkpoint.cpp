@@ -19,7 +19,9 @@ namespace kt::sync {
 namespace {
 
 constexpr char kMagic[4] = {'K', 'T', 'S', 'C'};
-constexpr std::uint64_t kCheckpointFormat = 1;
+// 2: item numbers. A checkpoint of format 1 is refused (a full replay numbers the items in log order, as
+// every other instance over the same log does).
+constexpr std::uint64_t kCheckpointFormat = 2;
 
 // A 64-bit hash over 8-byte words (and the tail byte by byte): catches a damaged file, which the
 // length checks alone may not (a flipped bit inside a string).

@@ -83,6 +83,8 @@ void ServerState::fill_document_uses_locked() {
 
 void ServerState::apply_restore_locked(Workspace ws, std::uint64_t ver, const Mutation& marker) {
   ws.unpack_all();  // the server's readers are threads: nothing may decode lazily
+  // A restore logged before item numbers holds items without them: numbered the same way on every replay.
+  ws.number_unnumbered();
   ws_ = std::move(ws);
   fill_document_uses_locked();
   ws_.track_new_entries(true);

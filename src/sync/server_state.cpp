@@ -878,6 +878,14 @@ Response ServerState::pull(const std::string& user, const json& request) {
       return error_response(400, "malformed_json", "format: expected \"json\" or \"binary\"");
     binary = f == "binary";
   }
+  // Binary pages of format 2 carry item numbers; a client from before them does not ask and reads format 1.
+  std::uint32_t page_format = kBinaryPullPageUnnumbered;
+  if (request.contains("pageFormat") && !request["pageFormat"].is_null()) {
+    const json& f = request["pageFormat"];
+    if (!f.is_number_unsigned() || (f != kBinaryPullPageUnnumbered && f != kBinaryPullPageVersion))
+      return error_response(400, "malformed_json", "pageFormat: expected 1 or 2");
+    page_format = f.get<std::uint32_t>();
+  }
   // Changes (pages after a snapshot) come binary only to a client that says it reads the partial
   // timelines such a page names ("partialTimelines": true), and as the changes of the items it holds only
   // to one that says it reads those ("partialItems": true); to an older one, as JSON or whole items.
@@ -952,6 +960,7 @@ Response ServerState::pull(const std::string& user, const json& request) {
         const Item* it = ws_.item(id);
         return it ? it->entity : std::string();
       });
+  if (page_format == kBinaryPullPageUnnumbered) block.without_numbers();
   json items = json::array();
   json partial = json::array();  // binary: the whole items whose timeline holds the entries after `partial_from`
   // The cursor's base (which moves below once the pass is complete), when the page holds partial timelines
@@ -1052,7 +1061,7 @@ Response ServerState::pull(const std::string& user, const json& request) {
     if (!partial.empty()) body["partialTimelines"] = std::move(partial);
     if (partial_from) body["timelineFrom"] = partial_from;
     Response r{200, json()};
-    r.bytes = binary_pull_page(body.dump(), block.finish());
+    r.bytes = binary_pull_page(body.dump(), block.finish(), page_format);
     return r;
   }
   body["items"] = std::move(items);

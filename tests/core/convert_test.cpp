@@ -191,6 +191,7 @@ TEST_CASE("required fields of a destination are reported, and the command is ref
   CHECK(p.missing[0].fields == std::vector<std::string>{"UF_CONTRACT"});
 
   const size_t deals = d.ws.item_ids("deal").size(), contacts = d.ws.item_ids("contact").size();
+  const std::uint64_t last_deal = d.ws.last_number("deal"), last_contact = d.ws.last_number("contact");
   const size_t lead_entries = d.ws.timeline("L1").size();
   const Item lead_before = d.item("L1");
   // All or nothing: the contact made before the failing deal is removed again, the lead is untouched.
@@ -201,9 +202,14 @@ TEST_CASE("required fields of a destination are reported, and the command is ref
   CHECK(d.item("L1").get("STAGE_ID") == lead_before.get("STAGE_ID"));
   CHECK(d.item("L1").get("CONTACT_ID").empty());
   CHECK(d.ws.timeline("L1").size() == lead_entries);
+  // Nor are numbers used up by what was taken back.
+  CHECK(d.ws.last_number("contact") == last_contact);
+  CHECK(d.ws.last_number("deal") == last_deal);
 
   set_planned_value(&p, deal_index, "UF_CONTRACT", Value("№ 7/2026"));
   REQUIRE(d.as(d.admin, p.command).ok());
+  for (const auto& t : p.command.targets)
+    CHECK(d.item(t.item).number == (t.entity == "deal" ? last_deal : last_contact) + 1);
   CHECK(d.item(p.command.targets[static_cast<size_t>(deal_index)].item).get("UF_CONTRACT") == Value("№ 7/2026"));
 }
 

@@ -433,6 +433,14 @@ TEST_CASE("the demo into the demo: every colliding item renamed, nothing merged,
   CHECK(result.timeline(d11).size() == backup.ws.timeline("D11").size());
   const std::string d1 = renamed(plan, "item", "D1")->to;
   CHECK(result.timeline(d1).back().text == "только в копии");
+  // Item numbers: the server's keep theirs; the backup's, all taken, come after the server's last ones.
+  for (const auto& et : result.schema().entities) {
+    std::set<std::uint64_t> numbers;
+    for (const auto& id : result.item_ids(et.id)) CHECK(numbers.insert(result.item(id)->number).second);
+    CHECK(result.last_number(et.id) == 2 * server.ws.item_ids(et.id).size());
+  }
+  CHECK(result.item("D1")->number == 1);
+  CHECK(result.item(d1)->number > server.ws.last_number("deal"));
   CHECK(result.timeline("D1").back().text != "только в копии");
   // People matched by name; the configuration is the same on both sides: nothing else to say.
   for (const auto& u : plan.users) CHECK(u.action == "map");

@@ -667,3 +667,41 @@ TEST_CASE("answers whose members have unexpected types never crash the client: t
   client.tick(1000);
   CHECK(client.status().reason == "forbidden");
 }
+
+TEST_CASE("a pending creation shows the next number; the server's order decides it once synced") {
+  Setup s;
+  std::vector<Mutation> sent;
+  s.client.set_sink([&](const Mutation& m) {
+    s.replica.add_pending(m);
+    sent.push_back(m);
+  });
+  const std::uint64_t last = s.server.ws.last_number("deal");
+  REQUIRE(last == s.server.ws.item_ids("deal").size());  // the demo's deals are 1..n
+  CHECK(s.client_ws.last_number("deal") == last);
+  REQUIRE(s.client.dispatch(CreateItem{"MINE", "deal", "", {{"TITLE", Value("Моя")}}}, kNow, false).ok());
+  CHECK(s.client_ws.item("MINE")->number == last + 1);  // provisional
+  CHECK(s.client_ws.item_by_number("deal", last + 1)->id == "MINE");
+
+  // Another user's creation reaches the server first: it takes last + 1, and the pending one moves on.
+  Session other(s.server.ws, "other", "u2");
+  other.set_sink([&](const Mutation& m) { s.server.last[m.client] = m.seq; });
+  REQUIRE(other.dispatch(CreateItem{"THEIRS", "deal", "", {{"TITLE", Value("Их")}}}, kNow + 1, false).ok());
+  REQUIRE(s.server.ws.item("THEIRS")->number == last + 1);
+  s.replica.apply(s.server.page({"THEIRS"}));
+  CHECK(s.client_ws.item("THEIRS")->number == last + 1);
+  CHECK(s.client_ws.item("MINE")->number == last + 2);
+  // Rebasing again (an unrelated page) does not move it further.
+  s.replica.apply(s.server.page({"D1"}));
+  CHECK(s.client_ws.item("MINE")->number == last + 2);
+
+  // A third user's creation, then mine reaches the server: the server's number is the one kept.
+  REQUIRE(other.dispatch(CreateItem{"THIRD", "deal", "", {{"TITLE", Value("Третья")}}}, kNow + 2, false).ok());
+  REQUIRE(s.server.apply(sent.at(0)).ok());
+  s.replica.apply(s.server.page({"THIRD", "MINE"}));
+  CHECK(s.replica.pending().empty());
+  CHECK(s.client_ws.item("MINE")->number == last + 3);
+  CHECK(s.client_ws.item("MINE")->number == s.server.ws.item("MINE")->number);
+  CHECK(s.client_ws.last_number("deal") == last + 3);
+  // Other entity types count on their own.
+  CHECK(s.client_ws.last_number("contact") == s.server.ws.item_ids("contact").size());
+}

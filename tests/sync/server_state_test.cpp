@@ -764,6 +764,26 @@ TEST_CASE("binary pages: asked for by format, a reset starts over, changes after
   CHECK(s->pull("u2", as_json).bytes.empty());
   CHECK(s->pull("u2", pull_body("")).bytes.empty());
 
+  // Items carry their numbers: in JSON, in binary pages of format 2; a client from before numbers (no
+  // "pageFormat") gets format 1 without them; another format is refused.
+  const sync::Response numbered = s->pull("u2", pull_body("", 0, true));
+  const json numbered_page = binary_page_json(numbered.bytes);
+  REQUIRE(numbered_page.is_object());
+  CHECK(numbered.bytes.substr(4, 1) == std::string(1, '\x02'));
+  CHECK(numbered_page["items"][0]["number"] == 1);
+  CHECK(s->pull("u2", pull_body("")).body["items"][0]["number"] == 1);
+  json older_client = pull_body("", 0, true);
+  older_client.erase("pageFormat");
+  const sync::Response unnumbered = s->pull("u2", older_client);
+  CHECK(unnumbered.bytes.substr(4, 1) == std::string(1, '\x01'));
+  REQUIRE(binary_page_json(unnumbered.bytes).is_object());
+  CHECK_FALSE(binary_page_json(unnumbered.bytes)["items"][0].contains("number"));
+  for (json bad : {json(3), json(0), json("2"), json(-1)}) {
+    json body = pull_body("", 0, true);
+    body["pageFormat"] = bad;
+    CHECK(s->pull("u2", body).status == 400);
+  }
+
   Replica r("u2");
   r.binary = true;
   r.partial_items = false;  // whole items with partial timelines (items' changes: the next test)
@@ -1697,9 +1717,10 @@ namespace {
 // The items of a binary page's block.
 std::vector<BlockItem> block_items(const std::string& raw) {
   std::string_view header, block;
-  REQUIRE(split_binary_pull_page(raw, &header, &block).ok());
+  std::uint32_t version = 0;
+  REQUIRE(split_binary_pull_page(raw, &header, &block, &version).ok());
   std::vector<BlockItem> out;
-  REQUIRE(decode_item_block(block, &out).ok());
+  REQUIRE(decode_item_block(block, &out, version != kBinaryPullPageUnnumbered).ok());
   return out;
 }
 

@@ -158,6 +158,7 @@ inline json pull_body(const std::string& cursor, std::size_t limit = 0, bool bin
   if (limit) j["limit"] = limit;
   if (binary) {
     j["format"] = "binary";
+    j["pageFormat"] = kBinaryPullPageVersion;
     j["partialTimelines"] = true;
     if (partial_items) j["partialItems"] = true;
   }
@@ -171,10 +172,12 @@ inline json pull_body(const std::string& cursor, std::size_t limit = 0, bool bin
 // not read.
 inline json binary_page_json(const std::string& bytes) {
   std::string_view header, block;
-  if (!split_binary_pull_page(bytes, &header, &block).ok()) return nullptr;
+  std::uint32_t version = 0;
+  if (!split_binary_pull_page(bytes, &header, &block, &version).ok()) return nullptr;
   json page = json::parse(header, nullptr, false);
   std::vector<BlockItem> items;
-  if (page.is_discarded() || !decode_item_block(block, &items).ok()) return nullptr;
+  if (page.is_discarded() || !decode_item_block(block, &items, version != kBinaryPullPageUnnumbered).ok())
+    return nullptr;
   const std::set<std::string> partial = page.value("partialTimelines", std::set<std::string>{});
   if (!partial.empty() && !page.value("timelineFrom", json()).is_number_unsigned()) return nullptr;
   page["items"] = json::array();

@@ -713,11 +713,19 @@ Status Planner::unite_schema() {
 
 Status Planner::build(const ItemSource& source, Workspace* result) {
   std::optional<Workspace> out;
+  // Item numbers the result holds (entity type, number): a backup's item keeps its number unless an item of
+  // the target (or an earlier one of the backup) has it; then, or when it has none (a backup from before
+  // numbers), it gets the next free one at the end.
+  std::set<std::pair<std::string, std::uint64_t>> numbers;
   if (result) {
     out.emplace(united_);
+    out->raise_last_numbers(target_.last_numbers());
     for (const auto& et : S_.entities)
       for (const auto& id : target_.item_ids(et.id))
-        if (const Item* it = target_.item(id)) out->put_item(*it, &target_.timeline(id), false);
+        if (const Item* it = target_.item(id)) {
+          out->put_item(*it, &target_.timeline(id), false);
+          numbers.emplace(it->entity, it->number);
+        }
   }
   // Link entries name a binding field of the item that links: a renamed field is renamed through its
   // entity type, looked up by the linking item's (old) id.
@@ -742,6 +750,7 @@ Status Planner::build(const ItemSource& source, Workspace* result) {
         if (target_.item(item.id) || !united_.entity(item.entity))
           return Status::Fail("merge_conflict", "item " + item.id + " cannot be placed");
         created("item", item_name(item));
+        if (item.number && !numbers.emplace(item.entity, item.number).second) item.number = 0;
         if (out) out->put_item(std::move(item), std::move(tl), false);
         return Status::Ok();
       },
@@ -749,7 +758,10 @@ Status Planner::build(const ItemSource& source, Workspace* result) {
   if (!s) return s;
   for (const auto& [key, n] : dropped_fields_)
     dropped_note("field", key.first + "." + key.second, {"values_dropped", {std::to_string(n)}});
-  if (result) *result = std::move(*out);
+  if (result) {
+    out->number_unnumbered();
+    *result = std::move(*out);
+  }
   return Status::Ok();
 }
 
