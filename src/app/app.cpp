@@ -108,7 +108,7 @@ void App::start() {
     ui::deliver_file(std::move(f));
   });
 
-  ui::parse_route(platform::current_route(), &view_);
+  ui::parse_route(platform::current_route(), &view_, &ws_);
   last_view_ = view_;
   sync_route(false);
 }
@@ -773,16 +773,19 @@ void App::frame() {
   if (out.set_account) give_login(*out.set_account);
   if (out.refused_reapply) reapply_refused(*out.refused_reapply, now);
   if (out.refused_discard) discard_refused(*out.refused_discard);
-  if (!(view_ == last_view_) || out.navigated) sync_route(out.navigated);
+  // The open card's route follows its number too (a pending creation's changes when the server numbers it).
+  if (!(view_ == last_view_) || out.navigated || (view_.screen == ui::Screen::Card && ui::route_of(view_, &ws_) != last_route_))
+    sync_route(out.navigated);
   // What this frame changed goes to the server now rather than with the next frame's tick.
   if (sync_ && platform::owns_store()) sync_->tick(now);
   refresh_title();
 }
 
 void App::sync_route(bool push) {
-  const std::string hash = ui::route_of(view_);
+  const std::string hash = ui::route_of(view_, &ws_);
   if (push) platform::push_route(hash);
   else platform::replace_route(hash);
+  last_route_ = hash;
   last_view_ = view_;
   refresh_title();
 }
@@ -802,7 +805,7 @@ void App::refresh_title() {
 
 void App::on_route_changed() {
   ui::ViewState v = view_;
-  if (!ui::parse_route(platform::current_route(), &v)) return;
+  if (!ui::parse_route(platform::current_route(), &v, &ws_)) return;
   if (v == view_) return;
   view_ = v;
   edit_.close();

@@ -136,6 +136,7 @@ class App {
 
   ui::ViewState view_;
   ui::ViewState last_view_;
+  std::string last_route_;  // the address bar's route as last set
   ui::EditState edit_;
   std::uint64_t appended_ = 0;
   std::uint64_t durable_ = 0;

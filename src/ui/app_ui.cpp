@@ -31,11 +31,28 @@ namespace kt::ui {
 // [SECTION] Routes, toasts, picked files
 // ---------------------------------------------------------------------------------------------------------
 
-std::string route_of(const ViewState& view) {
+const Item* item_of_ref(const Workspace& ws, const std::string& ref) {
+  const auto slash = ref.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == ref.size() || ref.size() - slash > 16) return nullptr;
+  std::uint64_t n = 0;
+  for (size_t i = slash + 1; i < ref.size(); ++i) {
+    if (ref[i] < '0' || ref[i] > '9') return nullptr;
+    n = n * 10 + static_cast<std::uint64_t>(ref[i] - '0');
+  }
+  return ws.item_by_number(ref.substr(0, slash), n);
+}
+
+std::string route_of(const ViewState& view, const Workspace* ws) {
   switch (view.screen) {
-    case Screen::Card:
+    case Screen::Card: {
+      const std::string tab = view.tab.empty() || view.tab == "main" ? "" : "/" + view.tab;
+      if (view.item.empty() && !view.ref.empty()) return "#/" + view.ref + tab;
       if (view.item.empty()) break;
-      return "#/item/" + view.item + (view.tab.empty() || view.tab == "main" ? "" : "/" + view.tab);
+      // By its number when it has one: a link a person can read, say and share.
+      if (const Item* it = ws ? ws->item(view.item) : nullptr; it && it->number)
+        return "#/" + it->entity + "/" + std::to_string(it->number) + tab;
+      return "#/item/" + view.item + tab;
+    }
     case Screen::Settings: return "#/settings/" + view.settings;
     case Screen::Bin: return "#/bin";
     case Screen::List: break;
@@ -44,7 +61,7 @@ std::string route_of(const ViewState& view) {
   return "#/list/" + view.entity;
 }
 
-bool parse_route(const std::string& hash, ViewState* view) {
+bool parse_route(const std::string& hash, ViewState* view, const Workspace* ws) {
   auto rest = [&](const std::string& prefix) -> std::optional<std::string> {
     if (hash.rfind(prefix, 0) == 0 && hash.size() > prefix.size()) return hash.substr(prefix.size());
     return std::nullopt;
@@ -81,13 +98,33 @@ bool parse_route(const std::string& hash, ViewState* view) {
     return true;
   }
   if (auto i = rest("#/item/")) {
-    view->screen = Screen::Card;
     auto slash = i->find('/');
+    if (slash == 0) return false;
+    view->screen = Screen::Card;
     view->item = i->substr(0, slash);
+    view->ref.clear();
     view->tab = slash == std::string::npos ? "main" : i->substr(slash + 1);
-    return !view->item.empty();
+    return true;
   }
-  return false;
+  // "#/<entity>/<number>[/<tab>]": an entity type of the workspace and digits.
+  if (!ws || hash.rfind("#/", 0) != 0) return false;
+  const std::string path = hash.substr(2);
+  const auto first = path.find('/');
+  if (first == std::string::npos || !ws->schema().entity(path.substr(0, first))) return false;
+  const auto second = path.find('/', first + 1);
+  std::string ref = path.substr(0, second);
+  const std::string digits = ref.substr(first + 1);
+  if (digits.empty() || digits.size() > 15 || digits.find_first_not_of("0123456789") != std::string::npos) return false;
+  view->screen = Screen::Card;
+  view->tab = second == std::string::npos ? "main" : path.substr(second + 1);
+  if (const Item* it = item_of_ref(*ws, ref)) {
+    view->item = it->id;
+    view->ref.clear();
+  } else {
+    view->item.clear();
+    view->ref = std::move(ref);
+  }
+  return true;
 }
 
 namespace {

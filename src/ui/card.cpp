@@ -184,6 +184,8 @@ void draw_header(CardContext& c, float width) {
   // The kind and pipeline between them, when there is room.
   // A lead with a client is a repeat lead (G-8): the header says so, as its layout differs.
   std::string kind = c.family == "lead:repeat" ? tr("card.repeat_lead") : et ? et->name.get(language()) : item.entity;
+  // Its number, as the address names it ("Сделка № 12": what a person reads out or searches for).
+  if (item.number) kind += std::string(" ") + tr("card.number") + std::to_string(item.number);
   if (const Pipeline* p = ws.schema().pipeline(item.entity, item.pipeline); p && et && et->has_pipelines)
     kind += "  \xc2\xb7  " + p->name.get(language());
   ImGui::PushFont(fonts().small);
@@ -477,6 +479,12 @@ void draw_links(CardContext& c, float width) {
 // ---------------------------------------------------------------------------------------------------------
 
 void draw_card(const Workspace& ws, const UiEnv& env, ViewState& view, EditState& edit, UiOutput& out) {
+  // A card named by its number opens once an item has that number here.
+  if (view.item.empty() && !view.ref.empty())
+    if (const Item* found = item_of_ref(ws, view.ref)) {
+      view.item = found->id;
+      view.ref.clear();
+    }
   const Item* item = ws.item(view.item);
   const bool phone = is_phone();
   const float margin = phone ? px(10) : px(20);
@@ -498,6 +506,7 @@ void draw_card(const Workspace& ws, const UiEnv& env, ViewState& view, EditState
     if (link(tr("card.back"), "nav:back", color::kLink)) {
       view.screen = Screen::List;
       view.item.clear();
+      view.ref.clear();
       out.navigated = true;
     }
     panel_end();

@@ -19,6 +19,11 @@
 #include "core/refused.hpp"
 #include "core/schema.hpp"
 
+namespace kt {
+class Workspace;
+struct Item;
+}  // namespace kt
+
 namespace kt::ui {
 
 enum class Screen { List, Card, Settings, Bin };
@@ -27,6 +32,9 @@ struct ViewState {
   Screen screen = Screen::List;
   std::string entity = "deal";  // the list shown
   std::string item;             // id of the open card
+  // The card a route named by its number ("deal/12") while no item has that number here (a connected
+  // workspace still loading, a creation not yet pulled): the card opens once one has (draw_card).
+  std::string ref;
   std::string tab = "main";     // the card's tab
   std::string settings = "users";
   bool board = false;            // the kanban board instead of the list
@@ -35,11 +43,15 @@ struct ViewState {
   bool operator==(const ViewState&) const = default;
 };
 
-// "#/list/<entity>", "#/item/<id>", "#/item/<id>/<tab>", "#/settings/<page>", "#/bin"; "#/deals" is the
-// deal list.
-// parse_route returns false (leaving `view` alone) for anything else.
-std::string route_of(const ViewState& view);
-bool parse_route(const std::string& hash, ViewState* view);
+// "#/list/<entity>", "#/kanban/<entity>/<pipeline>", "#/<entity>/<number>" and "#/<entity>/<number>/<tab>"
+// (a card by its item number, Item::number: what a person reads and shares), "#/item/<id>[/<tab>]" (an item
+// without a number yet; older links), "#/settings/<page>", "#/bin"; "#/deals" is the deal list.
+// parse_route returns false (leaving `view` alone) for anything else. `ws` finds items by number and
+// numbers by item (without it, cards are named by id).
+std::string route_of(const ViewState& view, const Workspace* ws);
+bool parse_route(const std::string& hash, ViewState* view, const Workspace* ws);
+// The item a "<entity>/<number>" reference names, or nullptr.
+const Item* item_of_ref(const Workspace& ws, const std::string& ref);
 
 struct EditState {
   std::string item, field;  // the field being edited; empty when none

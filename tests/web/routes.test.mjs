@@ -1,10 +1,18 @@
-// URL routes of the app (#/list/deal, #/item/<id>): browser back and forward, deep links opened in a new
-// page, and a document title that follows what is on screen (also after a rename or a language switch).
-import { newPage, waitForApp, state, find, click, frames, assert, assertEq } from "./browser.mjs";
-import { DEAL, openEditor } from "./web_support.mjs";
+// URL routes of the app (#/list/deal, #/deal/12): browser back and forward, deep links opened in a new
+// page, links by item number a person can read and share (old #/item/<id> links still open), and a document
+// title that follows what is on screen (also after a rename or a language switch).
+import { newPage, waitForApp, state, find, click, frames, waitSaved, assert, assertEq } from "./browser.mjs";
+import { DEAL, openEditor, replaceText } from "./web_support.mjs";
 
 const title = (page) => page.evaluate(() => document.title);
 const hash = (page) => page.evaluate(() => location.hash);
+// The number the open card's header shows ("Сделка № 12 · Общая воронка").
+async function shownNumber(page) {
+  const kind = await find(page, { id: "card:kind" });
+  const m = /№ (\d+)/.exec(kind.name);
+  assert(m, "the card's header names its number: " + kind.name);
+  return Number(m[1]);
+}
 
 async function waitScreen(page, screen) {
   await page.waitForFunction((s) => JSON.parse(UTF8ToString(Module._kt_debug_json())).screen === s, screen, { timeout: 5000 });
@@ -22,11 +30,14 @@ export const tests = [
       assertEq(await title(page), "Сделки — Картотека", "the list's title");
       await click(page, { role: "row", name: DEAL });
       const id = (await state(page)).card.id;
-      assertEq(await hash(page), `#/item/${id}`, "a card's route");
+      const number = await shownNumber(page);
+      assertEq(await hash(page), `#/deal/${number}`, "a card's route: its type and the number its header shows");
       assertEq(await title(page), `${DEAL} — Картотека`, "the card's title");
       await click(page, { id: "nav:back" });
       await click(page, { role: "row", name: "Обучение сотрудников" });
       const id2 = (await state(page)).card.id;
+      const number2 = await shownNumber(page);
+      assert(number2 !== number, "two deals, two numbers");
 
       await page.goBack();
       await waitScreen(page, "list");
@@ -38,7 +49,7 @@ export const tests = [
       await waitScreen(page, "list");
       await page.goForward();
       await waitScreen(page, "card");
-      assertEq([(await state(page)).card.id, await hash(page)], [id2, `#/item/${id2}`], "forward: the second card");
+      assertEq([(await state(page)).card.id, await hash(page)], [id2, `#/deal/${number2}`], "forward: the second card");
       assertEq(await title(page), "Обучение сотрудников — Картотека", "forward: its title");
       await context.close();
     },
@@ -73,6 +84,12 @@ export const tests = [
       const missing = await state(second);
       assert(missing.screen === "card" && !missing.card, "an unknown item shows the not-found card: " + JSON.stringify(missing));
       assertEq(await title(second), "Картотека", "an unknown item has the app's title");
+      await find(second, { role: "alert", name: "Элемент не найден. Возможно, он был удалён." });
+      // The same for a number no deal has; the address stays as typed.
+      await second.goto(url + "#/deal/9999");
+      await waitForApp(second);
+      await find(second, { role: "alert", name: "Элемент не найден. Возможно, он был удалён." });
+      assertEq(await hash(second), "#/deal/9999", "the unknown number stays in the address");
       await first.context.close();
     },
   },
@@ -95,6 +112,51 @@ export const tests = [
       assertEq(await title(page), "Серверы для склада — Kartoteka", "in English");
       await click(page, { id: "nav:back" });
       assertEq(await title(page), "Deals — Kartoteka", "the list in English");
+      await context.close();
+    },
+  },
+  {
+    name: "a card's address is its type and number: it opens in a new page, other types count on their own, old #/item links still work",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      // An old link by id opens the card, and the address turns into its readable form.
+      await page.goto(url + "#/item/D1");
+      await waitForApp(page);
+      assertEq((await state(page)).card.id, "D1", "the old link opened the deal");
+      assertEq(await hash(page), "#/deal/1", "the first demo deal is deal 1");
+      assertEq(await shownNumber(page), 1, "its header says so");
+      // A lead and a contact have numbers of their own, from 1 too.
+      await page.goto(url + "#/lead/1");
+      await waitForApp(page);
+      const lead = await state(page);
+      assertEq([lead.card && lead.card.entity, await shownNumber(page)], ["lead", 1], "#/lead/1 is the first lead");
+      await page.goto(url + "#/contact/2/history");
+      await waitForApp(page);
+      const contact = await state(page);
+      assertEq([contact.card && contact.card.entity, await hash(page)], ["contact", "#/contact/2/history"], "a contact, on its history tab");
+      // A deal created now gets the next number, in its header and its address.
+      await page.goto(url + "#/list/deal");
+      await waitForApp(page);
+      const before = (await state(page)).deals;
+      await click(page, { role: "button", name: "+ Создать" });
+      await replaceText(page, { id: "create:TITLE" }, "Сделка по ссылке");
+      await click(page, { role: "button", name: "Создать" });
+      await frames(page, 3);
+      const made = await state(page);
+      assertEq(made.card.title, "Сделка по ссылке", "the new deal is open");
+      const n = await shownNumber(page);
+      assertEq(n, before + 1, "the next number after the demo's deals");
+      assertEq(await hash(page), `#/deal/${n}`, "its address");
+      await waitSaved(page);
+      // Reloaded, the same address opens the same deal; typed into another address, it opens there too.
+      await page.reload();
+      await waitForApp(page);
+      assertEq((await state(page)).card.title, "Сделка по ссылке", "the reload opens it by its number");
+      await page.goto(url + "#/list/deal");
+      await waitForApp(page);
+      await page.goto(url + `#/deal/${n}`);
+      await waitForApp(page);
+      assertEq((await state(page)).card.title, "Сделка по ссылке", "the address opens it");
       await context.close();
     },
   },
