@@ -203,7 +203,7 @@ void App::start_local(std::int64_t now) {
   }
   // A base from before item numbers: this workspace is its own server, so it numbers them itself (in
   // creation order; the journal's later creations number on from there).
-  if (have_base) ws_.number_unnumbered();
+  if (have_base && ws_.has_unnumbered()) ws_.number_unnumbered();
   session_ = std::make_unique<Session>(ws_, client, user_);
   if (have_base) session_->observe_clock(max_clock(ws_), now);
   journal_ = std::make_unique<storage::Journal>(platform::data_dir() + "/journal");

@@ -6,8 +6,8 @@
 //
 // run.mjs's own server runs without a data directory (server-less mode), so this test starts its own.
 import path from "node:path";
-import { newPage, waitForApp, state, click, frames, assert, assertEq } from "./browser.mjs";
-import { ADMIN, api, idbFiles, addComment, connect, mutationOf, openItem, pollPage, setField, startDataServer, waitSynced } from "./web_support.mjs";
+import { newPage, waitForApp, state, find, click, frames, assert, assertEq } from "./browser.mjs";
+import { ADMIN, api, idbFiles, addComment, connect, mutationOf, openItem, pollPage, replaceText, setField, startDataServer, waitSynced } from "./web_support.mjs";
 
 const IVAN = { login: "ivan", password: "ivan-password-1" };
 const DEAL_ID = "DSYNC1";
@@ -106,6 +106,55 @@ export const tests = [
         assert(stored.includes("Новое название от A"), "B's IndexedDB holds the synced deal");
         assert(!stored.includes(SECRET) && !stored.includes("UF_CRM_SECRET"), "the restricted field is absent from B's IndexedDB");
         assert(JSON.stringify(await idbFiles(a.page, "/")).includes(SECRET), "A's IndexedDB holds it");
+        for (const p of [a.page, b.page])
+          assertEq(p.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|sw\.js|net::/.test(e)), [], "no page errors");
+      } finally {
+        await server.stop();
+      }
+    },
+  },
+  {
+    name: "a deal created offline shows the next number and takes the server's once it lands after another's; its address follows",
+    async fn({ browser, resultsDir }) {
+      const server = await startDataServer("numbers");
+      try {
+        await seedServer(server.url);  // its deal is deal 1
+        const a = await newPage(browser);
+        const b = await newPage(browser);
+        await connect(a.page, server.url, ADMIN);
+        await connect(b.page, server.url, IVAN);
+        const create = async (page, title) => {
+          await click(page, { role: "button", name: "+ Создать" });
+          await replaceText(page, { id: "create:TITLE" }, title);
+          await click(page, { role: "button", name: "Создать" });
+          await frames(page, 3);
+          assertEq((await state(page)).card.title, title, "the new deal is open");
+        };
+        const numberShown = async (page) => /№ (\d+)/.exec((await find(page, { id: "card:kind" })).name)?.[1];
+        const hash = (page) => page.evaluate(() => location.hash);
+
+        // B, offline, creates a deal: it shows the next number it knows of.
+        await b.context.setOffline(true);
+        await create(b.page, "Сделка без сети");
+        assertEq([await numberShown(b.page), await hash(b.page)], ["2", "#/deal/2"], "offline: the next number, provisional");
+        // A creates one meanwhile: the server numbers it 2.
+        await create(a.page, "Сделка в сети");
+        await waitSynced(a.page, (s) => s.sync.pending === 0);
+        assertEq([await numberShown(a.page), await hash(a.page)], ["2", "#/deal/2"], "online: the server's number");
+
+        // B comes back: its deal reaches the server after A's and is 3 there; B's card and address say so.
+        await b.context.setOffline(false);
+        await waitSynced(b.page, (s) => s.sync.pending === 0 && s.card.title === "Сделка без сети", "B's deal to land", 40000);
+        await pollPage(b.page, () => location.hash === "#/deal/3", null, { what: "B's address to follow the number" });
+        assertEq(await numberShown(b.page), "3", "B's header shows the server's number");
+        await b.page.screenshot({ path: path.join(resultsDir, "sync-numbered-deal.png") });
+        // A opens deal 3 by its address: it is B's; B's reload opens the same deal.
+        await a.page.goto(server.url + "#/deal/3");
+        await waitForApp(a.page);
+        await waitSynced(a.page, (s) => s.card && s.card.title === "Сделка без сети", "deal 3 in A");
+        await b.page.reload();
+        await waitForApp(b.page);
+        assertEq((await state(b.page)).card.title, "Сделка без сети", "B's reload opens deal 3");
         for (const p of [a.page, b.page])
           assertEq(p.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|sw\.js|net::/.test(e)), [], "no page errors");
       } finally {
