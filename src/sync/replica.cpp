@@ -109,11 +109,10 @@ Status parse_binary_pull(const std::string& body, PullPage* out) {
     is.whole_timeline = !is.changes && (partial.empty() || !partial.count(is.item.id));
     all_whole = all_whole && is.whole_timeline;
   }
-  // A block without numbers cannot be a base file (its format holds them): such a snapshot is stored item
-  // by item, as one of JSON pages.
-  page.binary = version == kBinaryPullPageVersion;
-  // Kept for a snapshot's base file only, which takes whole items only: a page of changes is not copied.
-  if (all_whole && page.binary) page.block.assign(block.data(), block.size());
+  page.binary = true;
+  // Kept for a snapshot's base file only, which takes whole items with their numbers only: a page of changes,
+  // or one of the format without numbers, is not copied.
+  if (all_whole && version == kBinaryPullPageVersion) page.block.assign(block.data(), block.size());
   *out = std::move(page);
   return Status::Ok();
 }
@@ -305,7 +304,7 @@ void Replica::add_snapshot_page(PullPage page) {
   if (page.schema) snapshot_->set_schema(std::move(*page.schema));
   // The blocks are kept only while they would read back as the snapshot: every page binary, every item
   // once and of a known type (a server that broke this still gets its snapshot, stored item by item).
-  if (!page.binary) snapshot_binary_ = false;
+  if (!page.binary || (page.block.empty() && !page.items.empty())) snapshot_binary_ = false;
   for (auto& is : page.items) {
     if (snapshot_binary_ && (snapshot_->item(is.item.id) || !snapshot_->schema().entity(is.item.entity) ||
                              !is.whole_timeline))

@@ -258,24 +258,44 @@ int main(int argc, char** argv) {
     json rhead{{"cursor", "v2"}, {"more", false}, {"reset", true}, {"snapshotDone", true},
                {"schema", schema}, {"lastMutationIds", json::object()}};
     put("fuzz_pull", "binary_reset.bin", binary_pull_page(rhead.dump(), r.finish()));
+    // The same from a server of the page format without item numbers.
+    ItemBlockWriter u(small.schema(), nullptr);
+    u.without_numbers();
+    for (const char* id : {"CO1", "C1", "D1"}) u.add(*small.item(id), small.timeline(id));
+    put("fuzz_pull", "binary_reset_unnumbered.bin", binary_pull_page(rhead.dump(), u.finish(), kBinaryPullPageUnnumbered));
   }
 
-  // --- base: the small workspace as a version 1 file and as a version 2 base of blocks --------------------
+  // --- base: the small workspace as a version 3 file, as a version 4 base of blocks, and as a version 1 file
+  // of a build from before item numbers (still read) ---------------------------------------------------------
   {
     ItemBlockWriter a(small.schema(), nullptr), b(small.schema(), nullptr), all(small.schema(), nullptr);
+    ItemBlockWriter old(small.schema(), nullptr);
+    old.without_numbers();
     a.add(*small.item("CO1"), small.timeline("CO1"));
     for (const char* id : {"C1", "D1"}) b.add(*small.item(id), small.timeline(id));
-    for (const char* id : {"CO1", "C1", "D1"}) all.add(*small.item(id), small.timeline(id));
-    // Version 1 (encode_workspace's layout, with the small schema): the header, then one list of items,
-    // which is laid out as a block.
-    std::string v1 = "KTWS";
-    put_uv(v1, kBinarySnapshotVersion);
-    put_uv(v1, 7);
+    for (const char* id : {"CO1", "C1", "D1"}) {
+      all.add(*small.item(id), small.timeline(id));
+      old.add(*small.item(id), small.timeline(id));
+    }
+    // encode_workspace's layout, with the small schema: the header (with the last numbers in version 3),
+    // then one list of items, which is laid out as a block.
     const std::string text = schema.dump();
-    put_uv(v1, text.size());
-    put("fuzz_base", "small_v1.bin", v1 + text + all.finish());
+    const auto header = [&](std::uint32_t version) {
+      std::string h = "KTWS";
+      put_uv(h, version);
+      put_uv(h, 7);
+      put_uv(h, text.size());
+      return h + text;
+    };
+    std::string v3 = header(kBinarySnapshotVersion);
+    put_uv(v3, 1);
+    put_uv(v3, 4);
+    v3 += "deal";
+    put_uv(v3, 5);  // deal: the last number 5 (one purged)
+    put("fuzz_base", "small_v3.bin", v3 + all.finish());
+    put("fuzz_base", "small_v1.bin", header(1) + old.finish());
     const std::string blocks = a.finish() + b.finish() + std::string(1, kBinaryBlocksEnd[0]);
-    put("fuzz_base", "small_v2.bin", binary_base_header(text, 3) + blocks);
+    put("fuzz_base", "small_v4.bin", binary_base_header(text, 3) + blocks);
     // The blocks alone (fuzz_base.cpp puts a header with a small schema before them).
     put("fuzz_base", "blocks.bin", blocks);
   }

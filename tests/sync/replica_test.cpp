@@ -415,6 +415,29 @@ TEST_CASE("a binary snapshot decodes like JSON pages, and its blocks are a base 
   CHECK_FALSE(store.has_base());
 }
 
+TEST_CASE("a binary snapshot of the format without numbers reads, and is not kept as a base file") {
+  kt::test::DemoWorkspace server;
+  ItemBlockWriter w(server.ws.schema(), nullptr);
+  w.without_numbers();
+  for (const auto& id : all_ids(server.ws)) w.add(*server.ws.item(id), server.ws.timeline(id));
+  json head{{"cursor", "c1"}, {"more", false}, {"reset", true}, {"removed", json::array()},
+            {"lastMutationIds", json::object()}, {"snapshotDone", true}, {"schema", schema_json(server.ws.schema(), nullptr)}};
+  PullPage p;
+  REQUIRE(parse_pull(binary_pull_page(head.dump(), w.finish(), kBinaryPullPageUnnumbered), &p).ok());
+  CHECK(p.binary);
+  CHECK(p.block.empty());
+  Workspace client_ws;
+  Replica replica(client_ws);
+  replica.begin_snapshot();
+  replica.add_snapshot_page(std::move(p));
+  replica.finish_snapshot();
+  CHECK(client_ws.item_count() == server.ws.item_count());
+  CHECK(client_ws.item("D1")->number == 0);
+  CHECK(client_ws.has_unnumbered());
+  // Stored item by item (the base file's format holds numbers), as a snapshot of JSON pages is.
+  CHECK(replica.take_changes().base_blocks.empty());
+}
+
 TEST_CASE("a binary page of changes merges the timelines it names as partial and replaces the others") {
   Setup s;
   for (TimelineEntry* e : s.server.ws.take_new_entries()) e->ver = ++s.server.version;
