@@ -96,6 +96,25 @@ bool matches(const Workspace& ws, const Item& item, const std::vector<Condition>
 
 namespace {
 
+// The item number a quick search names: "12", "№12", "№ 12", "#12" (0 for anything else).
+std::uint64_t number_searched(std::string_view q) {
+  auto skip = [&](std::string_view prefix) {
+    if (q.substr(0, prefix.size()) == prefix) q.remove_prefix(prefix.size());
+  };
+  while (!q.empty() && q.front() == ' ') q.remove_prefix(1);
+  skip("\xe2\x84\x96");  // №
+  skip("#");
+  while (!q.empty() && q.front() == ' ') q.remove_prefix(1);
+  while (!q.empty() && q.back() == ' ') q.remove_suffix(1);
+  if (q.empty() || q.size() > 15) return 0;
+  std::uint64_t n = 0;
+  for (char c : q) {
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return n;
+}
+
 // Horspool's substring search, set up once per query and run on every item's text.
 class Finder {
  public:
@@ -258,6 +277,7 @@ const std::vector<std::string>& QueryCache::run(const Workspace& ws, const Query
   const std::string needle = fold(q.text);
   const std::string needle_digits = phone_digits(q.text);
   const bool digits = needle_digits.size() >= 3;
+  const std::uint64_t number = number_searched(q.text);
   const Finder find_text(needle), find_digits(needle_digits);
   auto text_hit = [&](Index& x, Row& r) {
     if (r.rev != r.item->rev) refresh(ws, x, r);
@@ -300,7 +320,9 @@ const std::vector<std::string>& QueryCache::run(const Workspace& ws, const Query
       r.passed_rev = keep_passed ? it->rev : ~0ull;
     }
     if (!r.passed) continue;
-    if (!needle.empty() && !text_hit(x, r) && (client_hits.empty() || !client_hit(r))) continue;
+    if (!needle.empty() && !(number && it->number == number) && !text_hit(x, r) &&
+        (client_hits.empty() || !client_hit(r)))
+      continue;
     if (!can_read(*it)) continue;
     result_.push_back(x.ids[i]);
     found.push_back(it);

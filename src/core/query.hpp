@@ -30,7 +30,7 @@ struct Query {
   std::string entity;
   std::string pipeline;  // "" = every pipeline
   std::vector<Condition> conditions;
-  std::string text;      // quick search: title, client, phone, e-mail
+  std::string text;      // quick search: title, client, phone, e-mail; the number ("12", "№12")
   std::string sort_field;  // "" = newest first; "TITLE" sorts by the item's name
   bool descending = false;
   bool operator==(const Query&) const = default;

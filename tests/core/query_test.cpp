@@ -100,6 +100,24 @@ TEST_CASE("quick search: title, client name, phone in any format, e-mail") {
   CHECK(d.run(q).empty());
 }
 
+TEST_CASE("quick search: an item's number, bare or after № or #") {
+  Demo d;
+  Query q = deals();
+  for (const char* text : {"7", "№7", "№ 7", "#7", " 7 "}) {
+    q.text = text;
+    const auto r = d.run(q);
+    CHECK_MESSAGE(std::find(r.begin(), r.end(), "D7") != r.end(), text);
+  }
+  q.text = "№ 999";
+  CHECK(d.run(q).empty());
+  q.text = "№ 7а";  // not a number: searched as text
+  CHECK(d.run(q).empty());
+  Query c;
+  c.entity = "contact";
+  c.text = "№2";
+  CHECK(d.run(c) == std::vector<std::string>{"C2"});
+}
+
 TEST_CASE("sorting by name, amount, stage order and date; empty values last") {
   Demo d;
   Query q = deals();
