@@ -93,6 +93,12 @@ export const tests = [
       await frames(page, 3);
       assertEq(await listCount(page), 1, "found by the client's name");
       await find(page, { role: "row", name: "Пилотный проект: мобильное приложение" });
+      // By the number a colleague read out (the third demo deal is deal 3).
+      await page.keyboard.press("Control+A");
+      await page.keyboard.type("№ 3", { delay: 5 });
+      await frames(page, 3);
+      assertEq(await listCount(page), 1, "found by its number");
+      await find(page, { role: "row", name: "Годовое обслуживание склада" });
       await page.keyboard.press("Control+A");
       await page.keyboard.press("Backspace");
       await frames(page, 3);
