@@ -54,6 +54,7 @@ struct Setup {
   Workspace client_ws;
   Replica replica{client_ws};
   Session client{client_ws, "cl", "u1"};
+  std::vector<Mutation> sent;  // the client's mutations, as it sent them
   Setup() {
     Session seed(server.ws, "seed", "u1");
     seed.set_sink([&](const Mutation& m) { server.last[m.client] = m.seq; });
@@ -65,7 +66,10 @@ struct Setup {
     replica.add_snapshot_page(server.page(all, true, true));
     REQUIRE(replica.finish_snapshot().empty());
     client.set_before_apply([this](const Command& c) { replica.before_local(c); });
-    client.set_sink([this](const Mutation& m) { replica.add_pending(m); });
+    client.set_sink([this](const Mutation& m) {
+      replica.add_pending(m);
+      sent.push_back(m);
+    });
   }
 };
 
@@ -96,11 +100,7 @@ TEST_CASE("server changes of other fields merge with a pending local edit of the
 
 TEST_CASE("once the server has the pending mutation, it is acknowledged and nothing flickers") {
   Setup s;
-  std::vector<Mutation> sent;
-  s.client.set_sink([&](const Mutation& m) {
-    s.replica.add_pending(m);
-    sent.push_back(m);
-  });
+  const std::vector<Mutation>& sent = s.sent;
   REQUIRE(s.client.dispatch(SetField{"D1", "TITLE", Value("Моё"), {}}, kNow).ok());
   REQUIRE(s.server.apply(sent[0]).ok());
   auto dropped = s.replica.apply(s.server.page({"D1"}));
@@ -119,11 +119,7 @@ TEST_CASE("once the server has the pending mutation, it is acknowledged and noth
 
 TEST_CASE("the same field: the later clock wins on every replica, whatever the arrival order") {
   Setup s;
-  std::vector<Mutation> sent;
-  s.client.set_sink([&](const Mutation& m) {
-    s.replica.add_pending(m);
-    sent.push_back(m);
-  });
+  const std::vector<Mutation>& sent = s.sent;
   // The client edits at kNow + 10 (later), a colleague at kNow + 5 (earlier) but reaches the server first.
   REQUIRE(s.client.dispatch(SetField{"D2", "TITLE", Value("поздняя"), {}}, kNow + 10).ok());
   Session other(s.server.ws, "other", "u2");
@@ -693,11 +689,7 @@ TEST_CASE("answers whose members have unexpected types never crash the client: t
 
 TEST_CASE("a pending creation shows the next number; the server's order decides it once synced") {
   Setup s;
-  std::vector<Mutation> sent;
-  s.client.set_sink([&](const Mutation& m) {
-    s.replica.add_pending(m);
-    sent.push_back(m);
-  });
+  const std::vector<Mutation>& sent = s.sent;
   const std::uint64_t last = s.server.ws.last_number("deal");
   REQUIRE(last == s.server.ws.item_ids("deal").size());  // the demo's deals are 1..n
   CHECK(s.client_ws.last_number("deal") == last);
