@@ -738,12 +738,7 @@ Status decode(Reader& r, Workspace* ws, std::uint64_t* tag) {
     return Status::Fail("unsupported_format", "local snapshot version " + std::to_string(version));
   r.numbers = numbered;
   const std::uint64_t t = r.uv();
-  const std::string_view schema_text = r.view();
-  std::map<std::string, std::uint64_t> last_numbers;
-  for (std::uint64_t i = 0, n = numbered ? r.count() : 0; i < n && r.ok(); ++i) {
-    std::string entity = r.str();
-    if ((last_numbers[std::move(entity)] = r.uv()) > Item::kMaxNumber) return bad("a last number out of range");
-  }
+  const std::string_view schema_text = r.view();  // valid until the next read
   if (!r.ok()) return bad("truncated header");
   Schema schema;
   {
@@ -753,6 +748,12 @@ Status decode(Reader& r, Workspace* ws, std::uint64_t* tag) {
     if (Status s = load_schema(sj, &schema); !s) return s;
   }
   Workspace fresh(std::move(schema));
+  std::map<std::string, std::uint64_t> last_numbers;
+  for (std::uint64_t i = 0, n = numbered ? r.count() : 0; i < n && r.ok(); ++i) {
+    std::string entity = r.str();
+    if ((last_numbers[std::move(entity)] = r.uv()) > Item::kMaxNumber) return bad("a last number out of range");
+  }
+  if (!r.ok()) return bad("truncated header");
   fresh.raise_last_numbers(last_numbers);
   std::string why;
   // Versions 1 and 3: one count and the items. Versions 2 and 4: blocks (a count, then the items) ended by
