@@ -28,6 +28,11 @@ export async function newPage(browser, options = {}) {
     ...options,
   });
   const page = await context.newPage();
+  // A link handed out of the app (tel:, mailto:, web/handoff.js) opens a tab of its own; a phone or mail
+  // program would take it and the app's tab stay in front. Headless, that tab comes to the front instead and
+  // the app's, now in the background, draws about one frame a second: every step after a "Позвонить" took
+  // seconds. The app's tab is brought back (click() does it at once; this when the tab is seen, later).
+  context.on("page", (p) => { if (p !== page) page.bringToFront().catch(() => {}); });
   page.errors = [];
   // What the server's Content-Security-Policy blocked: the runner fails a test whose pages saw any.
   page.csp = [];
@@ -152,6 +157,7 @@ export async function click(page, query, { navigates = false } = {}) {
   await frames(page, 1);
   await page.mouse.up();
   if (!navigates) await frames(page, 2);
+  if (n.href && !navigates) await page.bringToFront();  // a link out of the app: see newPage
   return n;
 }
 

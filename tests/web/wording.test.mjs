@@ -157,9 +157,10 @@ export const tests = [
     async fn({ browser, url }) {
       const { context, page } = await newPage(browser);
       await openItem(page, url, "L2");  // a lead with a contact and a company
-      assertEq((await find(page, { id: "card:kind" })).name, "Повторный лид", "the repeat lead's header");
+      // The kind, then the lead's number.
+      assertEq((await find(page, { id: "card:kind" })).name, "Повторный лид № 2", "the repeat lead's header");
       await openItem(page, url, "L1");
-      assertEq((await find(page, { id: "card:kind" })).name, "Лид", "a first lead's header");
+      assertEq((await find(page, { id: "card:kind" })).name, "Лид № 1", "a first lead's header");
       await context.close();
     },
   },
