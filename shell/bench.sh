@@ -54,7 +54,11 @@ gen() {  # deals, then kt_gen outputs
 [ -f "$out/ws10k.jsonl" ] && [ -d "$out/journal10k" ] || gen 10000 --snapshot "$out/ws10k.json" --mutations "$out/ws10k.jsonl" --journal "$out/journal10k"
 if [ "$ONLY" != cluster ]; then  # the cluster's figures need only the 10k stream
 [ -f "$out/ws1k.json" ] || gen 1000 --snapshot "$out/ws1k.json"
-[ -f "$out/ws100k.json" ] && [ -f "$out/base100k.bin" ] || gen 100000 --snapshot "$out/ws100k.json" --base "$out/base100k.bin"
+# A base of an older format (its version is the byte after "KTWS") is made again: the app would convert it at
+# every start, and the start-up figures would include that.
+base_version() { od -An -tu1 -j4 -N1 "$1" 2>/dev/null | tr -d ' '; }
+[ -f "$out/ws100k.json" ] && [ "$(base_version "$out/base100k.bin")" = 3 ] ||
+  gen 100000 --snapshot "$out/ws100k.json" --base "$out/base100k.bin"
 # The frame-time figures: a card of 300 fields and 10,000 timeline entries (deal GD1); 100k deals come from
 # the stored base above.
 [ -d "$out/journal_card300" ] || gen 1000 --card-fields 300 --card-timeline 10000 --journal "$out/journal_card300"
