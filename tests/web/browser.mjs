@@ -31,8 +31,9 @@ export async function newPage(browser, options = {}) {
   // A link handed out of the app (tel:, mailto:, web/handoff.js) opens a tab of its own; a phone or mail
   // program would take it and the app's tab stay in front. Headless, that tab comes to the front instead and
   // the app's, now in the background, draws about one frame a second: every step after a "Позвонить" took
-  // seconds. The app's tab is brought back (click() does it at once; this when the tab is seen, later).
-  context.on("page", (p) => { if (p !== page) page.bringToFront().catch(() => {}); });
+  // seconds. The app's tab is brought back (click() does it at once; this when the tab is seen, later). Only
+  // for the tabs this page opens: a test's own second tab stays in front.
+  page.on("popup", () => page.bringToFront().catch(() => {}));
   page.errors = [];
   // What the server's Content-Security-Policy blocked: the runner fails a test whose pages saw any.
   page.csp = [];
