@@ -40,9 +40,23 @@ CREATE INDEX IF NOT EXISTS tokens_user ON tokens("user");
 
 }  // namespace
 
+std::string pg_bounded_url(const std::string& url) {
+  static const std::pair<const char*, const char*> kBounds[] = {
+      {"connect_timeout", "5"}, {"keepalives", "1"}, {"keepalives_idle", "10"},
+      {"keepalives_interval", "3"}, {"keepalives_count", "3"}};
+  const bool uri = url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
+  std::string out = url;
+  for (const auto& [key, value] : kBounds) {
+    if (url.find(std::string(key) + "=") != std::string::npos) continue;  // the administrator's own
+    if (uri) out += std::string(out.find('?') == std::string::npos ? "?" : "&") + key + "=" + value;
+    else out += std::string(out.empty() ? "" : " ") + key + "=" + value;
+  }
+  return out;
+}
+
 std::unique_ptr<pqxx::connection> pg_connect(const std::string& url) {
   try {
-    auto c = std::make_unique<pqxx::connection>(url);
+    auto c = std::make_unique<pqxx::connection>(pg_bounded_url(url));
     // Bounded: a statement stuck behind a lock someone forgot must not hold a server for ever.
     pqxx::nontransaction n(*c);
     n.exec("SET statement_timeout = '60s'; SET idle_in_transaction_session_timeout = '60s'");

@@ -42,7 +42,13 @@ struct PgResult {
   pqxx::result r;
 };
 
-// Opens a connection to `url`, with the server's settings; throws std::runtime_error.
+// Opens a connection to `url` (pg_bounded_url), with the server's settings; throws std::runtime_error.
 std::unique_ptr<pqxx::connection> pg_connect(const std::string& url);
+
+// `url` (a postgresql:// URI or "key=value ..." text) with bounds on waiting for the database, for those it
+// does not set itself: connect_timeout (a connection attempt), and TCP keepalives that notice a peer gone
+// silent (a machine or a network that stops answering leaves a query waiting for ever otherwise; a
+// restarted PostgreSQL closes its connections and needs none of this).
+std::string pg_bounded_url(const std::string& url);
 
 }  // namespace kt::server

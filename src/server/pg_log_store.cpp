@@ -61,7 +61,7 @@ class Listener {
 
  private:
   void open() {
-    conn_ = PQconnectdb(url_.c_str());
+    conn_ = PQconnectdb(pg_bounded_url(url_).c_str());
     if (PQstatus(conn_) != CONNECTION_OK) fail("connect");
     PGresult* res = PQexec(conn_, (std::string("LISTEN ") + kPgChannel).c_str());
     const bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;

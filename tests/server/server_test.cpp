@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/pg.hpp"
 #include "server/server.hpp"
 #include "server_support.hpp"
 
@@ -99,4 +100,16 @@ TEST_CASE("a new connection is served while 100 keep-alive connections stay open
   int again = 0;
   for (auto& c : open) again += health(*c) == 200;
   CHECK(again == 100);
+}
+
+TEST_CASE("PostgreSQL connections are bounded: a connect timeout and keepalives, unless the address sets them") {
+  using kt::server::pg_bounded_url;
+  CHECK(pg_bounded_url("postgresql://kartoteka@127.0.0.1:5440/kartoteka") ==
+        "postgresql://kartoteka@127.0.0.1:5440/kartoteka?connect_timeout=5&keepalives=1&keepalives_idle=10"
+        "&keepalives_interval=3&keepalives_count=3");
+  CHECK(pg_bounded_url("postgres://h/db?sslmode=disable&connect_timeout=20") ==
+        "postgres://h/db?sslmode=disable&connect_timeout=20&keepalives=1&keepalives_idle=10&keepalives_interval=3"
+        "&keepalives_count=3");
+  CHECK(pg_bounded_url("host=/tmp dbname=kt keepalives_idle=60") ==
+        "host=/tmp dbname=kt keepalives_idle=60 connect_timeout=5 keepalives=1 keepalives_interval=3 keepalives_count=3");
 }
