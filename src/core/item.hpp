@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -100,6 +101,10 @@ struct Item {
   Cell& cell_for_write(const std::string& field);
   void erase(const std::string& field);
 };
+
+// The item number `text` is: decimal digits only, 1 to Item::kMaxNumber; 0 for anything else (routes
+// "#/deal/12", the quick search "№ 12").
+std::uint64_t item_number_of(std::string_view text);
 
 enum class TimelineKind {
   Created,          // the item was created

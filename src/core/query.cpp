@@ -98,21 +98,15 @@ namespace {
 
 // The item number a quick search names: "12", "№12", "№ 12", "#12" (0 for anything else).
 std::uint64_t number_searched(std::string_view q) {
-  auto skip = [&](std::string_view prefix) {
-    if (q.substr(0, prefix.size()) == prefix) q.remove_prefix(prefix.size());
+  auto trim = [&] {
+    while (!q.empty() && q.front() == ' ') q.remove_prefix(1);
+    while (!q.empty() && q.back() == ' ') q.remove_suffix(1);
   };
-  while (!q.empty() && q.front() == ' ') q.remove_prefix(1);
-  skip("\xe2\x84\x96");  // №
-  skip("#");
-  while (!q.empty() && q.front() == ' ') q.remove_prefix(1);
-  while (!q.empty() && q.back() == ' ') q.remove_suffix(1);
-  if (q.empty() || q.size() > 15) return 0;
-  std::uint64_t n = 0;
-  for (char c : q) {
-    if (c < '0' || c > '9') return 0;
-    n = n * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return n;
+  trim();
+  for (std::string_view sign : {"\xe2\x84\x96" /* № */, "#"})
+    if (q.substr(0, sign.size()) == sign) q.remove_prefix(sign.size());
+  trim();
+  return item_number_of(q);
 }
 
 // Horspool's substring search, set up once per query and run on every item's text.

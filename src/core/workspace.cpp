@@ -112,6 +112,16 @@ void Workspace::raise_last_numbers(const std::map<std::string, std::uint64_t>& l
   }
 }
 
+std::uint64_t item_number_of(std::string_view text) {
+  if (text.empty() || text.size() > 15) return 0;
+  std::uint64_t n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return n <= Item::kMaxNumber ? n : 0;
+}
+
 const Item* Workspace::item_by_number(const std::string& entity, std::uint64_t number) const {
   if (number == 0) return nullptr;
   for (const auto& id : item_ids(entity))  // a route is opened now and then: a scan is enough

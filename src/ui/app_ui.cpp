@@ -33,13 +33,9 @@ namespace kt::ui {
 
 const Item* item_of_ref(const Workspace& ws, const std::string& ref) {
   const auto slash = ref.find('/');
-  if (slash == std::string::npos || slash == 0 || slash + 1 == ref.size() || ref.size() - slash > 16) return nullptr;
-  std::uint64_t n = 0;
-  for (size_t i = slash + 1; i < ref.size(); ++i) {
-    if (ref[i] < '0' || ref[i] > '9') return nullptr;
-    n = n * 10 + static_cast<std::uint64_t>(ref[i] - '0');
-  }
-  return ws.item_by_number(ref.substr(0, slash), n);
+  if (slash == std::string::npos) return nullptr;
+  const std::uint64_t n = item_number_of(std::string_view(ref).substr(slash + 1));
+  return n ? ws.item_by_number(ref.substr(0, slash), n) : nullptr;
 }
 
 std::string route_of(const ViewState& view, const Workspace* ws) {
@@ -113,8 +109,7 @@ bool parse_route(const std::string& hash, ViewState* view, const Workspace* ws) 
   if (first == std::string::npos || !ws->schema().entity(path.substr(0, first))) return false;
   const auto second = path.find('/', first + 1);
   std::string ref = path.substr(0, second);
-  const std::string digits = ref.substr(first + 1);
-  if (digits.empty() || digits.size() > 15 || digits.find_first_not_of("0123456789") != std::string::npos) return false;
+  if (!item_number_of(std::string_view(ref).substr(first + 1))) return false;
   view->screen = Screen::Card;
   view->tab = second == std::string::npos ? "main" : path.substr(second + 1);
   if (const Item* it = item_of_ref(*ws, ref)) {

@@ -145,3 +145,12 @@ TEST_CASE("an item whose number another item holds gets the next free one") {
   CHECK(d.item("TWIN").number == last + 1);
   CHECK(numbers_unique(d.ws));
 }
+
+TEST_CASE("the number a text names: digits only, within range") {
+  CHECK(item_number_of("12") == 12);
+  CHECK(item_number_of("007") == 7);
+  for (const char* bad : {"", "0", "1a", "-1", " 1", "1.5", "1234567890123456", "1125899906842625"})
+    CHECK_MESSAGE(item_number_of(bad) == 0, bad);
+  CHECK(item_number_of("1125899906842624") == 0);  // 16 digits: past what a route or a search takes
+  CHECK(item_number_of("999999999999999") == 999999999999999ull);
+}
