@@ -8,6 +8,8 @@
 // --act scroll: instead, rolls the wheel up and down over the page (every notch draws a frame).
 // --device phone: as bench/browser.mjs's phone (390×844, DPR 3, touch, CPU throttled 4×).
 // --web build/web-prof: the build to profile (default build/web).
+// --rate N: the phone's CPU throttling (default 4; 1 = none). --gap MS: the pause between two wheel notches
+// (default 16). --console: prints the page's console lines (the app's stderr).
 //   node bench/profile.mjs [--journal build/bench/journal10k] [--route "#/item/GD5"] [--ms 3000] [--act edit]
 import { readdir } from "node:fs/promises";
 import path from "node:path";
@@ -28,6 +30,8 @@ const browser = await launch();
 try {
   const { page, context } = await newPage(browser, phone
     ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true } : {});
+  // --console: the page's console lines (a -DKT_PHASES build prints the phases of its slow frames there).
+  if (process.argv.includes("--console")) page.on("console", (m) => console.log("page: " + m.text()));
   await page.goto(server.url);
   await waitForApp(page);
   const files = (await readdir(journal)).sort();
@@ -43,7 +47,7 @@ try {
   console.error(`loaded ${(await state(page)).deals} deals, route ${route}`);
   await frames(page, 5);
   const cdp = await context.newCDPSession(page);
-  if (phone) await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+  if (phone) await cdp.send("Emulation.setCPUThrottlingRate", { rate: Number(arg("rate", 4)) });
   await cdp.send("Profiler.enable");
   await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
   await cdp.send("Profiler.start");
@@ -66,7 +70,7 @@ try {
     } else if (act === "scroll") {
       await page.mouse.move(phone ? 195 : 300, phone ? 520 : 500);
       await page.mouse.wheel(0, i % 40 < 20 ? 120 : -120);
-      await page.waitForTimeout(16);
+      await page.waitForTimeout(Number(arg("gap", 16)));
     } else {
       await page.mouse.move(300 + (i % 40) * 10, 300 + (i % 7) * 20);
       await page.waitForTimeout(16);
