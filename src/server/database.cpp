@@ -160,12 +160,8 @@ std::string Database::setting_or_set(const std::string& key, const std::string& 
 
 Database::Transaction::Transaction(Database& db) : db_(db) {
   if (db_.pg_) {
-    try {
-      db_.pg_->tx = std::make_unique<pqxx::work>(db_.pg_->connection());
-    } catch (const pqxx::failure& e) {
-      db_.pg_->forget();
-      throw std::runtime_error(std::string("PostgreSQL: ") + e.what());
-    }
+    PgSession& s = *db_.pg_;
+    pg_run(s, "begin", kPgAnswerBound, [&] { return s.tx = std::make_unique<pqxx::work>(s.connection()), 0; });
     return;
   }
   db_.exec("BEGIN IMMEDIATE");
@@ -181,13 +177,14 @@ Database::Transaction::~Transaction() {
 
 void Database::Transaction::commit() {
   if (db_.pg_) {
+    PgSession& s = *db_.pg_;
     try {
-      if (db_.pg_->tx) db_.pg_->tx->commit();
-      db_.pg_->tx.reset();
-    } catch (const pqxx::failure& e) {
-      db_.pg_->forget();
-      throw std::runtime_error(std::string("PostgreSQL: the commit failed: ") + e.what());
+      pg_run(s, "commit", kPgAnswerBound, [&] { return s.tx ? (s.tx->commit(), 0) : 0; });
+    } catch (...) {
+      s.forget();  // whether it committed is not known: a new connection for what comes next
+      throw;
     }
+    s.tx.reset();
     done_ = true;
     return;
   }

@@ -5,8 +5,10 @@
 
 #include <pqxx/pqxx>
 
+#include <chrono>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,55 @@ struct PgSession {
   pqxx::result exec(const std::string& sql, const std::vector<std::optional<std::string>>& params);
   void forget();
 };
+
+// How long a call waits for PostgreSQL's answer before it gives the connection up: a PostgreSQL that stops
+// answering without closing its connections (a frozen process or machine, a network that drops packets but
+// whose kernel still acknowledges them) would otherwise hold every request waiting on it, and with them the
+// server. The server's own statement_timeout (pg_connect) is shorter, so that a statement merely stuck behind
+// a lock ends as an error on a connection that stays. A pull's question "where does the log end" is small
+// and asked often: it gets the short bound.
+constexpr std::chrono::milliseconds kPgAnswerBound{15000};
+constexpr std::chrono::milliseconds kPgQuickBound{5000};
+
+// While it lives, a bound on waiting on `socket`: at the deadline the socket is shut down (not closed: its
+// owner closes it), so that a call blocked on it fails as a lost connection. One thread watches every
+// deadline of the process. `late` is set on destruction when the deadline fired.
+class PgDeadline {
+ public:
+  PgDeadline(int socket, std::chrono::milliseconds bound, bool* late);
+  ~PgDeadline();
+  PgDeadline(const PgDeadline&) = delete;
+  PgDeadline& operator=(const PgDeadline&) = delete;
+
+ private:
+  std::uint64_t id_;
+  bool* late_;
+};
+
+// Runs `f` (which talks to PostgreSQL through `s`) under a deadline of `bound`; every failure of libpqxx
+// becomes the std::runtime_error callers expect, naming `what`, and a lost connection is forgotten (the
+// next call opens a new one). After an SQL error the connection stays, and so does its transaction (aborted
+// in PostgreSQL: its owner ends it).
+// The std::runtime_error of a failure of libpqxx in pg_run: `what` was being done, `late` when the deadline
+// of `bound` had fired.
+[[noreturn]] void pg_fail(const char* what, const std::exception& e, bool lost, bool late, std::chrono::milliseconds bound);
+
+template <class F>
+auto pg_run(PgSession& s, const char* what, std::chrono::milliseconds bound, F&& f) -> decltype(f()) {
+  bool late = false;
+  try {
+    PgDeadline deadline(s.connection().sock(), bound, &late);  // gone before a handler below runs
+    return f();
+  } catch (const pqxx::broken_connection& e) {
+    s.forget();
+    pg_fail(what, e, true, late, bound);
+  } catch (const pqxx::sql_error& e) {
+    pg_fail(what, e, false, false, bound);
+  } catch (const pqxx::failure& e) {
+    s.forget();
+    pg_fail(what, e, false, false, bound);
+  }
+}
 
 struct PgResult {
   pqxx::result r;

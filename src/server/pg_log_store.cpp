@@ -21,22 +21,10 @@ namespace {
 // Records read per query when loading (a start replays the whole log in such pages).
 constexpr int kLoadPage = 5000;
 
-// Every failure of libpqxx as the std::runtime_error LogStore callers expect; a lost connection is
-// forgotten, so that the next call opens a new one.
+// A call of the store under the bound of a statement (pg_run).
 template <class F>
 auto guarded(PgSession& s, const char* what, F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const pqxx::broken_connection& e) {
-    s.forget();
-    throw std::runtime_error(std::string("PostgreSQL: the connection was lost (") + what + "): " + e.what());
-  } catch (const pqxx::sql_error& e) {
-    s.tx.reset();
-    throw std::runtime_error(std::string("PostgreSQL (") + what + "): " + e.what());
-  } catch (const pqxx::failure& e) {
-    s.forget();
-    throw std::runtime_error(std::string("PostgreSQL (") + what + "): " + e.what());
-  }
+  return pg_run(s, what, kPgAnswerBound, std::forward<F>(f));
 }
 
 // The connection that LISTENs, in libpq itself: waiting on its socket with a timeout, and dropping it when it
@@ -63,7 +51,10 @@ class Listener {
   void open() {
     conn_ = PQconnectdb(pg_bounded_url(url_).c_str());
     if (PQstatus(conn_) != CONNECTION_OK) fail("connect");
+    bool late = false;
+    std::optional<PgDeadline> deadline(std::in_place, PQsocket(conn_), kPgQuickBound, &late);
     PGresult* res = PQexec(conn_, (std::string("LISTEN ") + kPgChannel).c_str());
+    deadline.reset();
     const bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
     PQclear(res);
     if (!ok) fail("LISTEN");
@@ -229,7 +220,7 @@ class PgLogStore : public sync::LogStore {
       std::uint64_t end = 0;
       std::string error;
       try {
-        end = guarded(r_, "position", [&] {
+        end = pg_run(r_, "position", kPgQuickBound, [&] {
           pqxx::nontransaction n(r_.connection());
           return n.exec("SELECT coalesce(max(n), 0) FROM mutations")[0][0].as<std::uint64_t>();
         });

@@ -722,6 +722,8 @@ Response ServerState::push(const std::string& user, const json& request) {
     if (auto why = read_mutation(list[i], user, &incoming[i]); !why.empty())
       return error_response(400, "malformed_json", "mutations[" + std::to_string(i) + "]." + why);
 
+  // Out of step with the shared log: at once, not after a wait behind a write that waits for the database.
+  if (shared_ && catching_up_.load()) return unavailable_now();
   std::lock_guard writer(write_mu_);
   SharedWrite shared(*this);
   if (!shared.ok) return unavailable_now();

@@ -19,6 +19,7 @@
 #include "core/command.hpp"
 #include "server/database.hpp"
 #include "server/server.hpp"
+#include "frozen_proxy.hpp"
 #include "server_support.hpp"
 
 using nlohmann::json;
@@ -709,4 +710,64 @@ TEST_CASE("two servers over one database: a write through one is read through th
   later.join();
   CHECK(poke.status == 200);
   CHECK(poke.body["changed"] == true);
+}
+
+// Issue 24: a PostgreSQL that stops answering without closing its connections (a process stopped with
+// SIGSTOP, a hung machine: the kernel still takes the bytes) must not hang the server. Between the server
+// and PostgreSQL, a relay that freezes: a push waiting on the write lock, a pull asking where the log ends
+// get 503 within the bounds on waiting (kPgQuickBound, kPgAnswerBound), health and other pushes are answered
+// at once meanwhile, and once PostgreSQL answers again the server is back by itself with nothing lost.
+TEST_CASE("a PostgreSQL that stops answering: 503 within seconds, health answers, and the server comes back") {
+  if (!on_postgres()) {
+    MESSAGE("needs KT_TEST_DATABASE: not run");
+    return;
+  }
+  TempDir dir;
+  const std::string url = database_for(dir.path);
+  // host:port of the URL (postgresql://user@host:port/db?...), replaced by the relay's.
+  const size_t at = url.find('@') != std::string::npos ? url.find('@') + 1 : url.find("://") + 3;
+  const size_t colon = url.find(':', at), slash = url.find('/', at);
+  REQUIRE(colon < slash);
+  FrozenProxy relay(url.substr(at, colon - at), std::stoi(url.substr(colon + 1, slash - colon - 1)));
+  kt::server::Options o = options(dir.path);
+  o.database = url.substr(0, colon + 1) + std::to_string(relay.port()) + url.substr(slash);
+  LoopbackServer s(o, Expect{60});
+  const std::string admin = s.login(kAdmin, kAdminPassword);
+  Client c{"tab-f"};
+  REQUIRE(s.post("/api/sync/push", Client::push({c.mutation(kt::CreateItem{"DF1", "deal", "", {{"TITLE", kt::Value("before")}}})}), admin)
+              .status == 200);
+  std::string cursor = s.post("/api/sync/pull", pull_body(""), admin).body["cursor"];
+
+  using Clock = std::chrono::steady_clock;
+  const auto seconds = [](Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); };
+  relay.freeze(true);
+  const json edit = Client::push({c.mutation(kt::SetField{"DF1", "TITLE", kt::Value("after"), {}})});
+  const auto t0 = Clock::now();
+  std::atomic<int> pushed{0};
+  std::thread pusher([&] { pushed = s.post("/api/sync/push", edit, admin).status; });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const Reply frozen_pull = s.post("/api/sync/pull", pull_body(cursor), admin);
+  CHECK(frozen_pull.status == 503);
+  CHECK(seconds(t0) < 12);
+  const auto t1 = Clock::now();
+  CHECK(s.get("/api/health").status == 503);  // catching up, said at once
+  // So is another push (not after the one that still waits for the database).
+  CHECK(s.post("/api/sync/push", Client::push({c.mutation(kt::SetField{"DF1", "TITLE", kt::Value("later"), {}})}), admin).status == 503);
+  CHECK(seconds(t1) < 2);
+  pusher.join();
+  CHECK(pushed == 503);
+  CHECK(seconds(t0) < 30);
+
+  relay.freeze(false);
+  for (int i = 0; s.get("/api/health").status != 200; ++i) {
+    REQUIRE_MESSAGE(i < 600, "the server did not come back");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  // The client sends its refused push again; the server has DF1 and now the edit.
+  REQUIRE(s.post("/api/sync/push", edit, admin).status == 200);
+  const Reply p = s.post("/api/sync/pull", pull_body(""), admin);
+  REQUIRE(p.status == 200);
+  bool edited = false;
+  for (const auto& it : p.body["items"]) edited = edited || (it["id"] == "DF1" && it["fields"]["TITLE"]["v"] == "after");
+  CHECK(edited);
 }
