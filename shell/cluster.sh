@@ -6,6 +6,7 @@
 #   shell/cluster.sh stop       # stops all of them (nothing is left listening)
 #   shell/cluster.sh status
 #   shell/cluster.sh pg-start | pg-stop | pg-restart   # PostgreSQL alone (the tests and benchmarks use it)
+#   shell/cluster.sh pg-freeze | pg-thaw    # every PostgreSQL process stopped / let go on (a hung database, tests)
 # A new cluster's administrator logs in as admin / kartoteka (KT_ADMIN_LOGIN / KT_ADMIN_PASSWORD), like
 # shell/run.sh's. PostgreSQL runs as the `postgres` system user when started by root (initdb refuses root)
 # and trusts connections from 127.0.0.1 only: a sample, not a hardened production setup (README.md,
@@ -156,6 +157,15 @@ case "$what" in
   pg-restart)
     as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 60 restart >/dev/null
     echo "cluster: PostgreSQL restarted"
+    ;;
+  pg-freeze | pg-thaw)
+    # Every PostgreSQL process stopped (SIGSTOP) or let go on (SIGCONT): a database that hangs with its
+    # connections open, for the tests.
+    pid="$(head -1 "$PG_DIR/data/postmaster.pid")"
+    if [ "$what" = pg-freeze ]; then sig=STOP; else sig=CONT; fi
+    # shellcheck disable=SC2046
+    kill -"$sig" "$pid" $(pgrep -P "$pid")
+    echo "cluster: PostgreSQL ${what#pg-}"
     ;;
   start)
     [ -x "$KT_SERVER" ] || { echo "cluster: build the server first (shell/build.sh)" >&2; exit 1; }

@@ -3,8 +3,9 @@
 //   - two browsers through HAProxy, each kept on another instance (HAProxy's cookie), see each other's
 //     edits; the instance one of them talks to is killed (SIGKILL) while it has edits waiting, and they
 //     reach the other browser through another instance;
-//   - PostgreSQL restarted under load: the instances answer 503 meanwhile (never 500), health says
-//     "catching up", and they come back by themselves with every acknowledged write.
+//   - PostgreSQL restarted, or frozen with SIGSTOP, under load: the instances answer 503 meanwhile (never 500),
+//     health answers at once and says "catching up", and they come back by themselves with every acknowledged
+//     write.
 // Skipped (with a note) where PostgreSQL or HAProxy is not installed (shell/setup.sh installs both).
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -57,7 +58,7 @@ async function startCluster() {
     ports,
     async pid(i) { return Number((await readFile(path.join(dir, `s${i + 1}.pid`), "utf8")).trim()); },
     async kill(i) { process.kill(await this.pid(i), "SIGKILL"); },
-    async restartPg() { await run(script, ["pg-restart"], { env, timeout: 120000 }); },
+    async pg(command) { await run(script, [command], { env, timeout: 120000 }); },
     async stop() {
       await run(script, ["stop"], { env, timeout: 120000 }).catch(() => {});
       await rm(dir, { recursive: true, force: true });
@@ -115,6 +116,107 @@ async function timedEdits(a, b, n) {
 
 const comments = (s) => s.card.timeline.filter((e) => e.kind === "comment").map((e) => e.detail);
 
+// Load on every instance (workers push a comment and pull, or only pull, each on one instance) while `disturb` takes
+// PostgreSQL away: the instances answer 503 meanwhile (never 500), health keeps answering at once and says
+// "catching up", they come back by themselves, and every acknowledged comment is there on every instance.
+async function underLoad(disturb) {
+  if (!available()) return console.log("        (PostgreSQL 15 or HAProxy not installed: skipped)");
+  const cluster = await startCluster();
+  try {
+    const token = await seed(cluster.url);
+    const statuses = {};
+    const acked = new Set();
+    let stop = false, seq = 0;
+    // Four workers push a comment and pull, each on one instance directly, until told to stop; three more
+    // only pull (a push waits longer for a silent database than a pull's question where the log ends).
+    const worker = async (w) => {
+      const pushes = w < 4;
+      const url = cluster.instance(w % 3);
+      const client = `load-${w}`;
+      let mySeq = 0;
+      while (!stop) {
+        const s = mySeq + 1;
+        const body = { protocol: 1, schema: 1, mutations: [mutationOf(client, s, Date.now(), { op: "comment.add", item: DEAL_ID, text: `load ${w}/${s}` })] };
+        try {
+          if (pushes) {
+            const r = await fetch(new URL("/api/sync/push", url), { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+            statuses[r.status] = (statuses[r.status] || 0) + 1;
+            const j = await r.json().catch(() => null);
+            if (r.status === 200) {
+              mySeq = s;
+              for (const x of j.results) if (x.status === "applied" || x.status === "duplicate") acked.add(`${client}:${x.seq}`);
+            }
+          }
+          const p = await fetch(new URL("/api/sync/pull", url), { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` }, body: JSON.stringify({ protocol: 1, schema: 1 }) });
+          statuses[p.status] = (statuses[p.status] || 0) + 1;
+          await p.arrayBuffer();
+        } catch {
+          statuses.network = (statuses.network || 0) + 1;
+        }
+        seq++;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const workers = [0, 1, 2, 3, 4, 5, 6].map(worker);
+    await new Promise((r) => setTimeout(r, 1500));
+    const before = seq;
+    // Meanwhile health is watched: each instance must say "catching up" (503) at some point, or be
+    // seen answering 503 to the load.
+    const seen = new Set();
+    let watching = true, away = true;
+    // The slowest health answer while PostgreSQL was away (a guard of 10 s on each).
+    let slowestHealth = 0;
+    const watcher = (async () => {
+      while (watching) {
+        for (let i = 0; i < 3; i++) {
+          const t0 = Date.now();
+          const h = await fetch(new URL("/api/health", cluster.instance(i)), { signal: AbortSignal.timeout(10000) }).catch(() => null);
+          if (away) slowestHealth = Math.max(slowestHealth, Date.now() - t0);
+          if (h && h.status === 503) seen.add((await h.json()).status);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    await disturb(cluster);
+    away = false;
+    // Back by themselves: every instance healthy again within a while (a guard, not a timing assertion).
+    const deadline = Date.now() + 60000;
+    for (let i = 0; i < 3; i++) {
+      for (;;) {
+        const h = await fetch(new URL("/api/health", cluster.instance(i))).catch(() => null);
+        if (h && h.status === 200) break;
+        if (Date.now() > deadline) {
+          const log = await readFile(path.join(cluster.dir, `s${i + 1}.log`), "utf8").catch(() => "");
+          assert(false, `instance ${i + 1} did not recover; its log ends: ${log.slice(-1500)}`);
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const recovered = seq;
+    await new Promise((r) => setTimeout(r, 1500));
+    stop = true;
+    watching = false;
+    await Promise.all([...workers, watcher]);
+    console.log(`        statuses under load: ${JSON.stringify(statuses)}; health said ${[...seen].join(", ") || "nothing but ok"}; ` +
+      `slowest health answer meanwhile ${slowestHealth} ms`);
+    assert(slowestHealth < 5000, `health answered within seconds while PostgreSQL was away (slowest ${slowestHealth} ms)`);
+    assert(seq > recovered, "the load went on once PostgreSQL was back");
+    assert(before > 10, "there was load before PostgreSQL went away");
+    assert(!statuses[500], "no 500 while PostgreSQL was away: " + JSON.stringify(statuses));
+    assert(statuses[503] > 0 || seen.has("catching up"), "the instances said they were unavailable meanwhile");
+    for (const k of Object.keys(statuses)) assert(["200", "503", "network"].includes(k), "only 200 and 503: " + JSON.stringify(statuses));
+    // Every acknowledged comment is in the workspace, on every instance.
+    for (let i = 0; i < 3; i++) {
+      const item = await api(cluster.instance(i), `/api/items/${DEAL_ID}`, undefined, token, "GET");
+      const texts = new Set(item.timeline.filter((e) => e.kind === "comment").map((e) => e.detail || e.text));
+      const missing = [...acked].filter((k) => { const [c, s] = k.split(":"); return !texts.has(`load ${c.slice(5)}/${s}`); });
+      assertEq(missing.length, 0, `instance ${i + 1} has every acknowledged comment (missing ${missing.slice(0, 3)})`);
+    }
+  } finally {
+    await cluster.stop();
+  }
+}
+
 export const tests = [
   {
     name: "two browsers on two instances behind HAProxy see each other's edits; one's instance killed, its waiting edits go through another",
@@ -169,91 +271,19 @@ export const tests = [
   },
   {
     name: "PostgreSQL restarted under load: instances answer 503 meanwhile, never 500, and recover by themselves",
-    async fn() {
-      if (!available()) return console.log("        (PostgreSQL 15 or HAProxy not installed: skipped)");
-      const cluster = await startCluster();
+    fn: () => underLoad((cluster) => cluster.pg("pg-restart")),
+  },
+  {
+    // Stopped, not closed: its connections stay open and the kernel takes the bytes, nothing answers (a hung
+    // process or machine). The instances' bounds on waiting (src/server/pg.hpp) turn that into 503.
+    name: "PostgreSQL frozen (SIGSTOP) under load: instances answer 503 within seconds, never hang, and recover",
+    fn: () => underLoad(async (cluster) => {
+      await cluster.pg("pg-freeze");
       try {
-        const token = await seed(cluster.url);
-        const statuses = {};
-        const acked = new Set();
-        let stop = false, seq = 0;
-        // Four workers push a comment and pull, each on one instance directly, until told to stop.
-        const worker = async (w) => {
-          const url = cluster.instance(w % 3);
-          const client = `load-${w}`;
-          let mySeq = 0;
-          while (!stop) {
-            const s = mySeq + 1;
-            const body = { protocol: 1, schema: 1, mutations: [mutationOf(client, s, Date.now(), { op: "comment.add", item: DEAL_ID, text: `load ${w}/${s}` })] };
-            try {
-              const r = await fetch(new URL("/api/sync/push", url), { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
-              statuses[r.status] = (statuses[r.status] || 0) + 1;
-              const j = await r.json().catch(() => null);
-              if (r.status === 200) {
-                mySeq = s;
-                for (const x of j.results) if (x.status === "applied" || x.status === "duplicate") acked.add(`${client}:${x.seq}`);
-              }
-              const p = await fetch(new URL("/api/sync/pull", url), { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` }, body: JSON.stringify({ protocol: 1, schema: 1 }) });
-              statuses[p.status] = (statuses[p.status] || 0) + 1;
-              await p.arrayBuffer();
-            } catch {
-              statuses.network = (statuses.network || 0) + 1;
-            }
-            seq++;
-            await new Promise((r) => setTimeout(r, 20));
-          }
-        };
-        const workers = [0, 1, 2, 3].map(worker);
-        await new Promise((r) => setTimeout(r, 1500));
-        const before = seq;
-        // Meanwhile health is watched: each instance must say "catching up" (503) at some point, or be
-        // seen answering 503 to the load.
-        const seen = new Set();
-        let watching = true;
-        const watcher = (async () => {
-          while (watching) {
-            for (let i = 0; i < 3; i++) {
-              const h = await fetch(new URL("/api/health", cluster.instance(i))).catch(() => null);
-              if (h && h.status === 503) seen.add((await h.json()).status);
-            }
-            await new Promise((r) => setTimeout(r, 50));
-          }
-        })();
-        await cluster.restartPg();
-        // Back by themselves: every instance healthy again within a while (a guard, not a timing assertion).
-        const deadline = Date.now() + 60000;
-        for (let i = 0; i < 3; i++) {
-          for (;;) {
-            const h = await fetch(new URL("/api/health", cluster.instance(i))).catch(() => null);
-            if (h && h.status === 200) break;
-            if (Date.now() > deadline) {
-              const log = await readFile(path.join(cluster.dir, `s${i + 1}.log`), "utf8").catch(() => "");
-              assert(false, `instance ${i + 1} did not recover; its log ends: ${log.slice(-1500)}`);
-            }
-            await new Promise((r) => setTimeout(r, 100));
-          }
-        }
-        const recovered = seq;
-        await new Promise((r) => setTimeout(r, 1500));
-        stop = true;
-        watching = false;
-        await Promise.all([...workers, watcher]);
-        console.log(`        statuses under load: ${JSON.stringify(statuses)}; health said ${[...seen].join(", ") || "nothing but ok"}`);
-        assert(seq > recovered, "the load went on after the restart");
-        assert(before > 10, "there was load before the restart");
-        assert(!statuses[500], "no 500 while PostgreSQL was away: " + JSON.stringify(statuses));
-        assert(statuses[503] > 0 || seen.has("catching up"), "the instances said they were unavailable meanwhile");
-        for (const k of Object.keys(statuses)) assert(["200", "503", "network"].includes(k), "only 200 and 503: " + JSON.stringify(statuses));
-        // Every acknowledged comment is in the workspace, on every instance.
-        for (let i = 0; i < 3; i++) {
-          const item = await api(cluster.instance(i), `/api/items/${DEAL_ID}`, undefined, token, "GET");
-          const texts = new Set(item.timeline.filter((e) => e.kind === "comment").map((e) => e.detail || e.text));
-          const missing = [...acked].filter((k) => { const [c, s] = k.split(":"); return !texts.has(`load ${c.slice(5)}/${s}`); });
-          assertEq(missing.length, 0, `instance ${i + 1} has every acknowledged comment (missing ${missing.slice(0, 3)})`);
-        }
+        await new Promise((r) => setTimeout(r, 8000));
       } finally {
-        await cluster.stop();
+        await cluster.pg("pg-thaw");
       }
-    },
+    }),
   },
 ];
