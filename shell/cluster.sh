@@ -163,8 +163,14 @@ case "$what" in
     # connections open, for the tests.
     pid="$(head -1 "$PG_DIR/data/postmaster.pid")"
     if [ "$what" = pg-freeze ]; then sig=STOP; else sig=CONT; fi
-    # shellcheck disable=SC2046
-    kill -"$sig" "$pid" $(pgrep -P "$pid")
+    # The postmaster and its children (from /proc: pgrep's procps may be missing on a minimal machine).
+    pids=("$pid")
+    for stat in /proc/[0-9]*/stat; do
+      line="$(< "$stat")" 2>/dev/null || continue
+      read -r -a after <<< "${line##*) }"  # "pid (name) state ppid ...": the fields after the name
+      [ "${after[1]:-}" = "$pid" ] && pids+=("${line%% *}")
+    done
+    kill -"$sig" "${pids[@]}"
     echo "cluster: PostgreSQL ${what#pg-}"
     ;;
   start)
