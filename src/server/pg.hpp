@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -64,14 +65,14 @@ class PgDeadline {
   bool* late_;
 };
 
+// Throws the std::runtime_error of a failure of libpqxx in pg_run: `what` was being done, `lost` when the
+// connection broke, `late` when that was the deadline of `bound`.
+[[noreturn]] void pg_fail(const char* what, const std::exception& e, bool lost, bool late, std::chrono::milliseconds bound);
+
 // Runs `f` (which talks to PostgreSQL through `s`) under a deadline of `bound`; every failure of libpqxx
 // becomes the std::runtime_error callers expect, naming `what`, and a lost connection is forgotten (the
 // next call opens a new one). After an SQL error the connection stays, and so does its transaction (aborted
 // in PostgreSQL: its owner ends it).
-// The std::runtime_error of a failure of libpqxx in pg_run: `what` was being done, `late` when the deadline
-// of `bound` had fired.
-[[noreturn]] void pg_fail(const char* what, const std::exception& e, bool lost, bool late, std::chrono::milliseconds bound);
-
 template <class F>
 auto pg_run(PgSession& s, const char* what, std::chrono::milliseconds bound, F&& f) -> decltype(f()) {
   bool late = false;

@@ -51,8 +51,7 @@ class Listener {
   void open() {
     conn_ = PQconnectdb(pg_bounded_url(url_).c_str());
     if (PQstatus(conn_) != CONNECTION_OK) fail("connect");
-    bool late = false;
-    std::optional<PgDeadline> deadline(std::in_place, PQsocket(conn_), kPgQuickBound, &late);
+    std::optional<PgDeadline> deadline(std::in_place, PQsocket(conn_), kPgQuickBound, nullptr);
     PGresult* res = PQexec(conn_, (std::string("LISTEN ") + kPgChannel).c_str());
     deadline.reset();
     const bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
