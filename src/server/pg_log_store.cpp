@@ -51,9 +51,11 @@ class Listener {
   void open() {
     conn_ = PQconnectdb(pg_bounded_url(url_).c_str());
     if (PQstatus(conn_) != CONNECTION_OK) fail("connect");
-    std::optional<PgDeadline> deadline(std::in_place, PQsocket(conn_), kPgQuickBound, nullptr);
-    PGresult* res = PQexec(conn_, (std::string("LISTEN ") + kPgChannel).c_str());
-    deadline.reset();
+    PGresult* res = nullptr;
+    {
+      PgDeadline deadline(PQsocket(conn_), kPgQuickBound, nullptr);  // gone before fail() closes the socket
+      res = PQexec(conn_, (std::string("LISTEN ") + kPgChannel).c_str());
+    }
     const bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
     PQclear(res);
     if (!ok) fail("LISTEN");
