@@ -108,6 +108,8 @@ const rows = [
   { name: "team setup: pull p99, 100 keep-alive clients, PostgreSQL, one instance", f: "cluster_pg1_server_pull_keepalive_p99", target: "—" },
   { name: "team setup: pull p99, 100 keep-alive clients, PostgreSQL, three instances behind HAProxy", f: "cluster_pg3_server_pull_keepalive_p99", target: "p99 ≤ 50 ms" },
   { name: "team setup: pull median, 100 keep-alive clients, three instances behind HAProxy (info)", f: "cluster_pg3_server_pull_keepalive_p50", target: "—" },
+  { name: "team setup: pull p99, three instances, the kernel's session groups on (info)", f: "cluster_pg3ag_server_pull_keepalive_p99", target: "—" },
+  { name: "team setup: first pull of 100 clients connecting at once, three instances (per-run p99; info)", f: "cluster_pg3_server_pull_keepalive_connect_p99", target: "—" },
   { name: "team setup: an edit in one browser on screen in another, each on another instance behind HAProxy", f: "cluster_edit_seen", target: "≤ 500 ms" },
   { name: "download size (wasm + js + data + html, gzip -9)", f: "download_gzip", target: "≤ 1.5 MB gzip" },
   { name: "WebAssembly heap with 100k items loaded", f: "heap_100k", target: "≤ 256 MB" },
