@@ -151,8 +151,11 @@ if has cluster; then
   # with them on, for the record.
   autogroup=/proc/sys/kernel/sched_autogroup_enabled
   autogroup_was="$(cat "$autogroup" 2>/dev/null || echo 0)"
-  autogroup_set() { [ "$autogroup_was" = 1 ] && { echo "$1" >"$autogroup"; } 2>/dev/null; }
-  trap 'autogroup_set 1' EXIT
+  autogroup_set() {  # false when it could not be set
+    [ "$autogroup_was" = 1 ] || return 0
+    { echo "$1" >"$autogroup"; } 2>/dev/null
+  }
+  trap 'autogroup_set 1 || true' EXIT
   if [ "$autogroup_was" = 1 ] && ! autogroup_set 0; then
     say "cluster: cannot turn the kernel's session groups off (not root): the pull rows are timed with them"
   fi
@@ -173,14 +176,14 @@ if has cluster; then
     b pull --mutations "$out/ws10k.jsonl" --clients 100 --pulls 20 --runs 1 --keep-alive 1 --prefix cluster_pg3_ \
       --url "$cluster_url"
     if [ "$(cat "$autogroup" 2>/dev/null)" = 0 ] && [ "$autogroup_was" = 1 ]; then
-      autogroup_set 1
+      autogroup_set 1 || true
       b pull --mutations "$out/ws10k.jsonl" --clients 100 --pulls 20 --runs 1 --keep-alive 1 --prefix cluster_pg3ag_ \
         --url "$cluster_url"
-      autogroup_set 0
+      autogroup_set 0 || true
     fi
     stop_cluster
   done
-  autogroup_set 1
+  autogroup_set 1 || true
   env "${cl_env[@]}" shell/cluster.sh stop >>"$log" 2>&1 || true
   # An edit seen in another browser through the cluster: the browser test's timed edits (its own cluster).
   if [ -f build/web/kartoteka.wasm ]; then
