@@ -16,7 +16,7 @@ import { serveStatic } from "../tests/web/static_server.mjs";
 import { root, arg, want, emit as emitLine } from "./cli.mjs";
 
 const here = path.join(root, "bench");
-const webRoot = path.join(root, "build/web");
+const webRoot = path.resolve(arg("web", path.join(root, "build/web")));  // --web: another build of the page
 const dataDir = path.resolve(arg("data", path.join(root, "build/bench")));
 const RECORDS = Number(arg("records", 100000));
 const RUNS = Number(arg("runs", 3));

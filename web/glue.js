@@ -11,7 +11,9 @@
 // When IndexedDB is missing, cannot be opened, or refuses writes (full), the app keeps working in memory
 // and says why: Module.ktStorage.error is a code (unavailable, open_failed, quota, write_failed) that the
 // app translates (platform::storage_error); the browser's own message goes to the console.
-Module.ktStorage = { ok: false, error: "", detail: "", populated: false, persisted: null, usage: -1, quota: -1 };
+// earlyRead: who read the store before the WebAssembly was up ("worker", "page"; "" when IDBFS read it).
+Module.ktStorage = { ok: false, error: "", detail: "", populated: false, persisted: null, usage: -1, quota: -1,
+                     earlyRead: "" };
 // Milestones of the start, on the page's clock (bench/browser.mjs splits the cold start with them): this
 // script running, reading IndexedDB (populate) begun and done; main() adds its own (src/app/main_web.cpp).
 Module.ktTimes = Object.assign({ script: performance.now() }, Module.ktTimes0 || {});
@@ -134,7 +136,7 @@ Module.preRun.push(function () {
   Module.ktPrefetch.then(function (r) {
     try {
       if (r.version !== IDBFS.DB_VERSION || r.store !== IDBFS.DB_STORE_NAME) {
-        r.db.close();
+        if (r.db) r.db.close();
         throw new Error("the page read another IndexedDB layout than IDBFS's");
       }
       ktPopulateFrom(r);
@@ -144,18 +146,20 @@ Module.preRun.push(function () {
     }
     Module.ktTimes.idbRead0 = r.t0;
     Module.ktTimes.idbRead1 = r.t1;
+    Module.ktStorage.earlyRead = r.by;
     populated(null);
   }, readAgain);
 });
 
 // Fills the /data mount from the records the page read early (index.html: Module.ktPrefetch), the way
-// FS.syncfs(true) would (IDBFS.storeLocalEntry: contents, mode, timestamp), and
-// keeps the page's connection as IDBFS's own for the writes that follow.
+// FS.syncfs(true) would (IDBFS.storeLocalEntry: contents, mode, timestamp), and keeps the page's
+// connection, when the page read them itself, as IDBFS's own for the writes that follow (after a worker's
+// read, IDBFS opens its own when it first writes).
 function ktPopulateFrom(r) {
   r.keys.forEach(function (path, i) {  // in IndexedDB's key order: a folder before what it holds
     IDBFS.storeLocalEntry(path, r.values[i], function (err) { if (err) throw err; });  // it calls back at once
   });
-  IDBFS.dbs[FS.lookupPath("/data").node.mount.mountpoint] = r.db;
+  if (r.db) IDBFS.dbs[FS.lookupPath("/data").node.mount.mountpoint] = r.db;
 }
 
 // Asks the browser to keep this site's data under storage pressure ("persistent" rather than "best

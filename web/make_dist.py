@@ -91,6 +91,8 @@ def main():
                         "<script>\n    // The hashed names of this deployment (shell/dist.sh).\n"
                         f"    Module.locateFile = function (name, dir) {{ return (dir || \"\") + ({located}[name] || name); }};\n"
                         f'  </script>\n  <script src="{names["offline.js"]}"></script>')
+    page = replace_once(page, 'var ktWasmFile = "kartoteka.wasm", ktDataFile = "kartoteka.data";',
+                        f'var ktWasmFile = "{names["kartoteka.wasm"]}", ktDataFile = "{names["kartoteka.data"]}";')
     page = replace_once(page, '<script async src="kartoteka.js"></script>',
                         f'<script async src="{names["kartoteka.js"]}"></script>')
     (stage / "index.html").write_text(page, encoding="utf-8")

@@ -37,8 +37,14 @@ export const tests = [
       await waitForApp(page);
       assertEq((await state(page)).card.fields.TITLE.value, "Записано воркером", "after reload");
       const t = await page.evaluate(() => Module.ktTimes);
-      assert(t.idbRead1 > 0 && t.idbRead1 < t.populate1, "after the reload the store was read by the page while the " +
+      assert(t.idbRead1 > 0 && t.idbRead1 < t.populate1, "after the reload the store was read while the " +
         "WebAssembly loaded (index.html), not after: " + JSON.stringify(t));
+      assertEq(await page.evaluate(() => Module.ktStorage.earlyRead), "worker", "read by index.html's worker");
+      // The WebAssembly is fetched once, by index.html, and compiled while the page's scripts run.
+      const wasm = await page.evaluate(() => performance.getEntriesByType("resource")
+        .filter((e) => e.name.endsWith("/kartoteka.wasm")).map((e) => ({ start: e.startTime, script: Module.ktTimes.script })));
+      assert(wasm.length === 1 && wasm[0].start < wasm[0].script, "kartoteka.wasm fetched once, before kartoteka.js ran: " +
+        JSON.stringify(wasm));
       // The records read early fill /data exactly as IDBFS's own read would: every stored path, with its
       // mode (and a file's time and size), and nothing else (compared once nothing is waiting to be written).
       await page.waitForFunction(() => !Module.ktPersist.inFlight && !Module.ktPersist.dirty, null, { timeout: 10000 });
@@ -80,7 +86,9 @@ export const tests = [
     },
   },
   {
-    name: "when the page's early read of the store fails, the app reads it again and starts with its data",
+    // index.html reads the store in a worker; when that reports a failure, the page reads it itself; when
+    // that fails too (or there is no worker to ask), IDBFS reads it after the WebAssembly is up.
+    name: "when the early read of the store fails (in the worker, then on the page), the app still starts with its data",
     async fn({ browser, url }) {
       const { context, page } = await newPage(browser);
       const id = await openDeal(page, url);
@@ -89,8 +97,34 @@ export const tests = [
         const s = JSON.parse(UTF8ToString(Module._kt_debug_json()));
         return s.journal.appended === s.journal.durable;
       }, null, { timeout: 10000 });
-      // Only the first open of the page (index.html's early read) fails.
+      // The first worker of the page (index.html's reader) answers that its read failed; later ones (the
+      // persist worker) are real.
       await page.addInitScript(() => {
+        const Real = window.Worker;
+        let first = true;
+        window.__fakeReader = 0;
+        window.Worker = function (u, o) {
+          if (!first) return new Real(u, o);
+          first = false;
+          window.__fakeReader++;
+          const w = { terminate() {}, onmessage: null, onerror: null };
+          setTimeout(() => w.onmessage({ data: { error: { name: "UnknownError", message: "simulated" } } }), 0);
+          return w;
+        };
+      });
+      const reload = async (what) => {
+        await page.reload();
+        await waitForApp(page);
+        assertEq((await state(page)).card.fields.TITLE.value, "Прочитано повторно", "the data is there after the reload, " + what);
+        return page.evaluate(() => ({ ok: Module.ktStorage.ok, error: Module.ktStorage.error, early: Module.ktTimes.idbRead1,
+          by: Module.ktStorage.earlyRead, fake: window.__fakeReader }));
+      };
+      let s = await reload("the worker's read failed");
+      assert(s.fake === 1 && s.ok && !s.error && s.early > 0 && s.by === "page", "read early by the page itself: " + JSON.stringify(s));
+      await page.waitForFunction(() => Module.ktPersist.worker !== null, null, { timeout: 5000 });
+      // No worker at all, and the page's first open of the database (its own early read) fails.
+      await page.addInitScript(() => {
+        window.Worker = function () { throw new Error("simulated: no workers"); };
         const open = IDBFactory.prototype.open;
         let first = true;
         IDBFactory.prototype.open = function () {
@@ -101,11 +135,8 @@ export const tests = [
           return open.apply(this, arguments);
         };
       });
-      await page.reload();
-      await waitForApp(page);
-      assertEq((await state(page)).card.fields.TITLE.value, "Прочитано повторно", "the data is there after the reload");
-      const s = await page.evaluate(() => ({ ok: Module.ktStorage.ok, error: Module.ktStorage.error, early: Module.ktTimes.idbRead1 }));
-      assert(s.ok && !s.error && s.early === undefined, "storage works, read by IDBFS itself: " + JSON.stringify(s));
+      s = await reload("no worker and the page's read failed");
+      assert(s.ok && !s.error && s.early === undefined && s.by === "", "storage works, read by IDBFS itself: " + JSON.stringify(s));
       await context.close();
     },
   },
