@@ -175,13 +175,15 @@ if has cluster; then
     fresh_cluster
     b pull --mutations "$out/ws10k.jsonl" --clients 100 --pulls 20 --runs 1 --keep-alive 1 --prefix cluster_pg3_ \
       --url "$cluster_url"
-    if [ "$(cat "$autogroup" 2>/dev/null)" = 0 ] && [ "$autogroup_was" = 1 ]; then
-      autogroup_set 1 || true
+    stop_cluster
+    # A process joins a session group when it starts: the groups on, then a cluster started afresh.
+    if [ "$(cat "$autogroup" 2>/dev/null)" = 0 ] && [ "$autogroup_was" = 1 ] && autogroup_set 1; then
+      fresh_cluster
       b pull --mutations "$out/ws10k.jsonl" --clients 100 --pulls 20 --runs 1 --keep-alive 1 --prefix cluster_pg3ag_ \
         --url "$cluster_url"
+      stop_cluster
       autogroup_set 0 || true
     fi
-    stop_cluster
   done
   autogroup_set 1 || true
   env "${cl_env[@]}" shell/cluster.sh stop >>"$log" 2>&1 || true

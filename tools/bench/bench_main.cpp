@@ -373,27 +373,34 @@ int bench_pull(const std::string& mutations, int clients, int runs, int pulls_ea
         c.set_read_timeout(30, 0);
         c.set_keep_alive(keep_alive);
         c.set_tcp_nodelay(true);  // as browsers do: the body is not held back behind the headers
-        auto pull = [&]() -> httplib::Result {
+        // One pull; false (counted, with what went wrong) when it did not bring a page.
+        auto pull = [&]() -> bool {
+          std::string what;
           auto rr = c.Post("/api/sync/pull", s.auth(),
                            json{{"protocol", 1}, {"schema", 1}, {"cursor", cur}, {"clients", json::array()}}.dump(),
                            "application/json");
-          if (!rr || rr->status != 200) {
-            ++errors;
-            std::lock_guard lock(err_mu);
-            ++error_kinds[rr ? "HTTP " + std::to_string(rr->status) : httplib::to_string(rr.error())];
-          } else {
-            cur = json::parse(rr->body)["cursor"];
-          }
-          return rr;
+          if (!rr) what = httplib::to_string(rr.error());
+          else if (rr->status != 200) what = "HTTP " + std::to_string(rr->status);
+          else
+            try {
+              cur = json::parse(rr->body).at("cursor").get<std::string>();
+            } catch (const std::exception& e) {
+              what = std::string("a page that does not read: ") + e.what();
+            }
+          if (what.empty()) return true;
+          ++errors;
+          std::lock_guard lock(err_mu);
+          ++error_kinds[what];
+          return false;
         };
         if (keep_alive) {
           auto t0 = Clock::now();
-          if (auto rr = pull(); rr && rr->status == 200) first[k] = ms_since(t0);
+          if (pull()) first[k] = ms_since(t0);
           connected.arrive_and_wait();
         }
         for (int i = 0; i < pulls_each; ++i) {
           auto t0 = Clock::now();
-          if (auto rr = pull(); rr && rr->status == 200) lat[k].push_back(ms_since(t0));
+          if (pull()) lat[k].push_back(ms_since(t0));
         }
       });
     for (auto& t : ts) t.join();
