@@ -6,8 +6,8 @@ Usage: make_dist.py WEB_DIR OUT_DIR   (WEB_DIR: a build's page, build/web)
 - kartoteka.js, kartoteka.wasm, kartoteka.data and offline.js get their content's hash in their names
   (kartoteka.3f2a9c1b7e.wasm): a host may let browsers and proxies keep them for a year, and a new build never
   meets an old copy under the same name. index.html loads the hashed names: its two <script src> are
-  rewritten, and a small inline script maps the names kartoteka.js asks for (Module.locateFile) to the
-  hashed .wasm and .data.
+  rewritten, and so is its map of the .wasm's and .data's names (ktFiles, which its early fetches and
+  Module.locateFile read).
 - index.html, sw.js, manifest.webmanifest and the icons keep their names: they are the addresses a browser
   comes back to (the page, the service worker's script, the installed app's manifest) and must be
   revalidated on every load.
@@ -85,14 +85,11 @@ def main():
         shutil.copyfile(web / name, stage / name)
 
     page = (web / "index.html").read_text(encoding="utf-8")
-    located = ('{"kartoteka.wasm": "%s", "kartoteka.data": "%s"}'
-               % (names["kartoteka.wasm"], names["kartoteka.data"]))
-    page = replace_once(page, '<script src="offline.js"></script>',
-                        "<script>\n    // The hashed names of this deployment (shell/dist.sh).\n"
-                        f"    Module.locateFile = function (name, dir) {{ return (dir || \"\") + ({located}[name] || name); }};\n"
-                        f'  </script>\n  <script src="{names["offline.js"]}"></script>')
-    page = replace_once(page, 'var ktWasmFile = "kartoteka.wasm", ktDataFile = "kartoteka.data";',
-                        f'var ktWasmFile = "{names["kartoteka.wasm"]}", ktDataFile = "{names["kartoteka.data"]}";')
+    # The page's one map of file names (its Module.locateFile and its early fetches read it).
+    page = replace_once(page, 'var ktFiles = { "kartoteka.wasm": "kartoteka.wasm", "kartoteka.data": "kartoteka.data" };',
+                        f'var ktFiles = {{ "kartoteka.wasm": "{names["kartoteka.wasm"]}", '
+                        f'"kartoteka.data": "{names["kartoteka.data"]}" }};')
+    page = replace_once(page, '<script src="offline.js"></script>', f'<script src="{names["offline.js"]}"></script>')
     page = replace_once(page, '<script async src="kartoteka.js"></script>',
                         f'<script async src="{names["kartoteka.js"]}"></script>')
     (stage / "index.html").write_text(page, encoding="utf-8")

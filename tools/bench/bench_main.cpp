@@ -408,19 +408,19 @@ int bench_pull(const std::string& mutations, int clients, int runs, int pulls_ea
     writer.join();
     std::vector<double> all;
     for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
+    auto p99 = [](std::vector<double>& v) {
+      std::sort(v.begin(), v.end());
+      return v[std::min(v.size() - 1, static_cast<size_t>(v.size() * 0.99))];
+    };
     std::vector<double> connects;
     for (double x : first)
       if (x >= 0) connects.push_back(x);
-    if (!connects.empty()) {
-      std::sort(connects.begin(), connects.end());
-      connect_p99s.push_back(connects[std::min(connects.size() - 1, static_cast<size_t>(connects.size() * 0.99))]);
-    }
-    std::sort(all.begin(), all.end());
+    if (!connects.empty()) connect_p99s.push_back(p99(connects));
     if (all.empty()) throw std::runtime_error("no pull succeeded");
     failed_total += errors;
     for (const auto& [k, v] : error_kinds) std::fprintf(stderr, "pull: %d failed: %s\n", v, k.c_str());
     if (r < 0) continue;
-    p99s.push_back(all[std::min(all.size() - 1, static_cast<size_t>(all.size() * 0.99))]);
+    p99s.push_back(p99(all));  // sorts `all`
     p50s.push_back(all[all.size() / 2]);
   }
   const std::string note = std::to_string(clients) + " concurrent clients x " + std::to_string(pulls_each) +
