@@ -114,8 +114,34 @@ async function installStore(page, url, name) {
   return files.length;
 }
 
+// The first frame's moment on the page's clock (performance.now() counts from navigation start): an init
+// script watches for it and says it on the console. Nothing is evaluated in the page until then: waiting
+// with page.waitForFunction would install Playwright's injected script (~300 KB of JavaScript) in the page
+// while it starts, ~150-200 ms of the throttled page's thread before main() (seen in a trace of the start).
+function firstFrameProbe() {
+  const poll = () => {
+    // Module's exports exist before the WebAssembly is instantiated (calling them then throws).
+    if (typeof Module !== "undefined" && Module.calledRun && Module._kt_frame_count() >= 1) console.debug("kt-first-frame " + performance.now());
+    else requestAnimationFrame(poll);
+  };
+  requestAnimationFrame(poll);
+}
+function firstFrameSeen(page, timeout = 120000) {
+  return new Promise((resolve, reject) => {
+    const on = (m) => {
+      const x = /^kt-first-frame (\S+)$/.exec(m.text());
+      if (!x) return;
+      clearTimeout(timer);
+      page.off("console", on);
+      resolve(Number(x[1]));
+    };
+    const timer = setTimeout(() => { page.off("console", on); reject(new Error(`no first frame in ${timeout} ms`)); }, timeout);
+    page.on("console", on);
+  });
+}
+
 // Navigation -> first frame drawn with the workspace loaded (the main loop draws the list on its first
-// frame), on the page's own clock: performance.now() counts from navigation start.
+// frame).
 async function coldLoad(browser, url, name, deals, figure) {
   const { context, page } = await devicePage(browser);
   page.on("crash", () => console.error("coldLoad: the page crashed"));
@@ -136,21 +162,16 @@ async function coldLoad(browser, url, name, deals, figure) {
   const compacted = (await state(page)).journal;
   const out = [], split = [], reload = [];
   // Each navigation is a fresh document: the first frame includes reading IDBFS, replaying the journal.
-  await page.addInitScript(() => {
-    const poll = () => {
-      // Module's exports exist before the WebAssembly is instantiated (calling them then throws).
-      if (typeof Module !== "undefined" && Module.calledRun && Module._kt_frame_count() >= 1) window.__firstFrameAt = performance.now();
-      else requestAnimationFrame(poll);
-    };
-    requestAnimationFrame(poll);
-  });
+  await page.addInitScript(firstFrameProbe);
   // Leaving a page with unsaved edits asks first (beforeunload): accept, and report what was unsaved.
   page.on("dialog", (d) => { console.error(`coldLoad: ${d.type()} dialog accepted`); d.accept(); });
-  const firstFrame = async (r) => {
-    const h = await page.waitForFunction(() => window.__firstFrameAt, null, { timeout: 120000, polling: 50 });
+  const open = async (r, to) => {
+    const seen = firstFrameSeen(page);
+    await page.goto(to, { waitUntil: "commit" });
+    const ms = await seen;
     const st = await state(page);
     if (st.deals < deals) throw new Error(`run ${r}: only ${st.deals} deals loaded`);
-    return { ms: await h.jsonValue(), st };
+    return { ms, st };
   };
   // Two ways to open the app, alternating. The figure: opening it in a tab (navigating from an empty page
   // where the app is not running, as from a new tab or a bookmark). For information: reloading the running
@@ -159,12 +180,10 @@ async function coldLoad(browser, url, name, deals, figure) {
   for (let r = 0; r < RUNS; r++) {
     const before = await state(page);
     if (before.journal.appended !== before.journal.durable) console.error("coldLoad: unsaved before navigation: " + JSON.stringify(before.journal));
-    await page.goto(url + "?reload=" + r);
-    reload.push((await firstFrame(r)).ms);
+    reload.push((await open(r, url + "?reload=" + r)).ms);
     await page.goto("about:blank");
     await page.waitForTimeout(500);  // the previous page's teardown (GPU, workers) finishes in the background
-    await page.goto(url + "?r=" + r);
-    const { ms, st } = await firstFrame(r);
+    const { ms, st } = await open(r, url + "?r=" + r);
     out.push(ms);
     split.push({ populate: await page.evaluate(() => Module.ktStorage.populateMs), replay: st.journal.load_ms,
       records: st.journal.loaded, times: await page.evaluate(() => {
@@ -182,9 +201,9 @@ async function coldLoad(browser, url, name, deals, figure) {
     ", decoding the base + replaying " + split.map((x) => x.records).join("/") + " journal records (ms) " +
     split.map((x) => Math.round(x.replay)).join("/") + `; WebAssembly heap ${(heap / 1048576).toFixed(0)} MB; ` +
     "milestones (ms from navigation: the service worker started, the page received, the page's IndexedDB read begun/done, " +
-    "script, the WebAssembly received, populating /data begun/done, main, WebGL window, fonts, renderer (font atlas), started, " +
+    "script, the WebAssembly received and compiled, populating /data begun/done, main, WebGL window, fonts, renderer (font atlas), started, " +
     "the first frame begun/submitted, seen by the next animation frame) " +
-    split.map((x, i) => ["sw", "html", "idbRead0", "idbRead1", "script", "wasm", "populate0", "populate1", "main", "window", "fonts",
+    split.map((x, i) => ["sw", "html", "idbRead0", "idbRead1", "script", "wasm", "compiled", "populate0", "populate1", "main", "window", "fonts",
       "renderer", "started", "frame0", "frame1"]
       .map((k) => Math.round(x.times[k] ?? -1)).concat([Math.round(out[i])]).join(" ")).join(" | "));
   return { context, page };
