@@ -165,48 +165,62 @@ async function coldLoad(browser, url, name, deals, figure) {
   await page.addInitScript(firstFrameProbe);
   // Leaving a page with unsaved edits asks first (beforeunload): accept, and report what was unsaved.
   page.on("dialog", (d) => { console.error(`coldLoad: ${d.type()} dialog accepted`); d.accept(); });
-  const open = async (r, to) => {
-    const seen = firstFrameSeen(page);
-    await page.goto(to, { waitUntil: "commit" });
+  const open = async (r, to, pg) => {
+    const seen = firstFrameSeen(pg);
+    await pg.goto(to, { waitUntil: "commit" });
     const ms = await seen;
-    const st = await state(page);
+    const st = await state(pg);
     if (st.deals < deals) throw new Error(`run ${r}: only ${st.deals} deals loaded`);
     return { ms, st };
   };
-  // Two ways to open the app, alternating. The figure: opening it in a tab (navigating from an empty page
-  // where the app is not running, as from a new tab or a bookmark). For information: reloading the running
-  // app, where the same navigation first tears down the previous page (its WebGL context, WebAssembly
-  // memory, workers: with a software rasteriser, ~100-200 ms before the new page's first script runs).
+  // Three ways to open the app, in turn. The figure: opening it in a new tab (closing the previous one), as
+  // from a phone's home screen or a bookmark: the page gets a renderer process of its own, which first has
+  // to start, and nothing of the previous page's process is reused. For information: navigating the same
+  // tab from an empty page (about:blank), where Chromium keeps the process and with it the previous page's
+  // compiled WebAssembly (V8's in-process module cache: the compile is free); and reloading the running app,
+  // where the navigation first tears down the previous page (its WebGL context, WebAssembly memory,
+  // workers: with a software rasteriser, ~100-200 ms before the new page's first script runs).
+  const sameTab = [];
+  let cur = page;
   for (let r = 0; r < RUNS; r++) {
-    const before = await state(page);
+    const before = await state(cur);
     if (before.journal.appended !== before.journal.durable) console.error("coldLoad: unsaved before navigation: " + JSON.stringify(before.journal));
-    reload.push((await open(r, url + "?reload=" + r)).ms);
-    await page.goto("about:blank");
-    await page.waitForTimeout(500);  // the previous page's teardown (GPU, workers) finishes in the background
-    const { ms, st } = await open(r, url + "?r=" + r);
+    reload.push((await open(r, url + "?reload=" + r, cur)).ms);
+    await cur.goto("about:blank");
+    await cur.waitForTimeout(500);  // the previous page's teardown (GPU, workers) finishes in the background
+    sameTab.push((await open(r, url + "?same=" + r, cur)).ms);
+    await cur.close({ runBeforeUnload: false });
+    await new Promise((res) => setTimeout(res, 500));
+    cur = await context.newPage();
+    if (device.cpuRate !== 1) await (await context.newCDPSession(cur)).send("Emulation.setCPUThrottlingRate", { rate: device.cpuRate });
+    await cur.addInitScript(firstFrameProbe);
+    cur.on("dialog", (d) => { console.error(`coldLoad: ${d.type()} dialog accepted`); d.accept(); });
+    const { ms, st } = await open(r, url + "?r=" + r, cur);
     out.push(ms);
-    split.push({ populate: await page.evaluate(() => Module.ktStorage.populateMs), replay: st.journal.load_ms,
-      records: st.journal.loaded, times: await page.evaluate(() => {
+    split.push({ populate: await cur.evaluate(() => Module.ktStorage.populateMs), replay: st.journal.load_ms,
+      records: st.journal.loaded, times: await cur.evaluate(() => {
         // The navigation's own steps (the service worker's start, the page's response) and the WebAssembly's.
         const nav = performance.getEntriesByType("navigation")[0] || {};
         const wasm = performance.getEntriesByType("resource").find((e) => e.name.endsWith(".wasm")) || {};
         return Object.assign({ sw: nav.workerStart, html: nav.responseEnd, wasm: wasm.responseEnd }, Module.ktTimes);
       }) });
   }
+  emit(figure + "_same_tab", "ms", sameTab, "the same workspace, navigating the same tab from about:blank (the renderer process, " +
+    "and with it V8's compiled WebAssembly, is kept from the previous page)");
   emit(figure + "_reload", "ms", reload, "the same workspace, reloading the running app: the navigation first tears down the previous page");
-  const heap = await page.evaluate(() => (typeof HEAP8 !== "undefined" ? HEAP8.length : wasmMemory.buffer.byteLength));
+  const heap = await cur.evaluate(() => (typeof HEAP8 !== "undefined" ? HEAP8.length : wasmMemory.buffer.byteLength));
   emit(figure, "ms", out, `${s.deals} deals (installed: ${name}, ${files} file(s); the first start replayed ` +
-    `${s.journal.loaded} journal records, compacted in ${Math.round(compacted.compact_ms)} ms); navigation from an empty tab -> first frame, ` +
+    `${s.journal.loaded} journal records, compacted in ${Math.round(compacted.compact_ms)} ms); opened in a new tab -> first frame, ` +
     "files cached by the service worker; of which the runtime waited for the local store (ms) " + split.map((x) => Math.round(x.populate)).join("/") +
     ", decoding the base + replaying " + split.map((x) => x.records).join("/") + " journal records (ms) " +
     split.map((x) => Math.round(x.replay)).join("/") + `; WebAssembly heap ${(heap / 1048576).toFixed(0)} MB; ` +
     "milestones (ms from navigation: the service worker started, the page received, the page's IndexedDB read begun/done, " +
-    "script, the WebAssembly received and compiled, populating /data begun/done, main, WebGL window, fonts, renderer (font atlas), started, " +
+    "script, the WebAssembly received, populating /data begun/done, main, WebGL window, fonts, renderer (font atlas), started, " +
     "the first frame begun/submitted, seen by the next animation frame) " +
-    split.map((x, i) => ["sw", "html", "idbRead0", "idbRead1", "script", "wasm", "compiled", "populate0", "populate1", "main", "window", "fonts",
+    split.map((x, i) => ["sw", "html", "idbRead0", "idbRead1", "script", "wasm", "populate0", "populate1", "main", "window", "fonts",
       "renderer", "started", "frame0", "frame1"]
       .map((k) => Math.round(x.times[k] ?? -1)).concat([Math.round(out[i])]).join(" ")).join(" | "));
-  return { context, page };
+  return { context, page: cur };
 }
 
 // Durable commit of one field edit in the 10k workspace: the edit's mutation handed to storage (the frame

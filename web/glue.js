@@ -16,8 +16,7 @@ Module.ktStorage = { ok: false, error: "", detail: "", populated: false, persist
                      earlyRead: "" };
 // Milestones of the start, on the page's clock (bench/browser.mjs splits the cold start with them): this
 // script running, reading IndexedDB (populate) begun and done; main() adds its own (src/app/main_web.cpp).
-Module.ktTimes = Module.ktTimes0 || {};  // index.html's, which its start-up worker's messages may still add to
-Module.ktTimes.script = performance.now();
+Module.ktTimes = Object.assign({ script: performance.now() }, Module.ktTimes0 || {});
 
 function ktStorageFailure(code, err) {
   var s = Module.ktStorage;

@@ -43,8 +43,6 @@ export const tests = [
       await context.setOffline(true);
       await page.reload();
       await waitForApp(page);
-      // The start-up worker (index.html) is the service worker's client too: it compiled the WebAssembly.
-      assertEq(await page.evaluate(() => Module.ktWasmBy), "worker", "the WebAssembly compiled offline by the start-up worker");
       const id = (await openDeal(page, url + "#/deals"));
       await openEditor(page, id, "TITLE");
       await page.keyboard.press("Control+A");
