@@ -7,13 +7,14 @@
 // measured (a broken layout is a bug too). --device phone: the same figures on a phone (below). The merge figures (--only merge, or mergemut without the pull
 // pages; --updates 100000) also need build/wasm/bench/kt_merge_web.{js,wasm} (cmake --build build/wasm
 // --target kt_merge_web).
-import { readFile, readdir, stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 import path from "node:path";
 import { launch, newPage, waitForApp, frames, state, semantics, click } from "../tests/web/browser.mjs";
 import { openEditor } from "../tests/web/web_support.mjs";
 import { serveStatic } from "../tests/web/static_server.mjs";
 import { root, arg, want, emit as emitLine } from "./cli.mjs";
+import { installStore, waitCompacted, firstFrameProbe, firstFrameSeen } from "./start.mjs";
 
 const here = path.join(root, "bench");
 const webRoot = path.resolve(arg("web", path.join(root, "build/web")));  // --web: another build of the page
@@ -92,54 +93,6 @@ async function idleFps(browser, url) {
   emit("idle_fps", "fps", out, "demo workspace, list screen, 3 s without input once the first visit's offline install and its toast are over");
 }
 
-// Replaces the app's local store in IndexedDB with a generated one: a journal (a folder of segments, which
-// the app replays and then compacts into its base) or a stored base (a .bin file, kt_gen --base). Written
-// through the page's own FS and IDBFS mount (the app is running: its files are removed, the generated ones
-// written, then one syncfs).
-async function installStore(page, url, name) {
-  const isBase = name.endsWith(".bin");
-  const files = isBase ? [name] : (await readdir(path.join(dataDir, name))).sort();
-  await page.evaluate(async ({ base, files, isBase }) => {
-    const dir = "/data/local/journal";
-    for (const f of FS.readdir(dir)) if (f !== "." && f !== "..") FS.unlink(dir + "/" + f);
-    try { FS.unlink("/data/local/base.bin"); } catch (e) { /* none yet */ }
-    for (const f of files) {
-      const resp = await fetch(base + f);
-      if (!resp.ok) throw new Error(`${base + f}: HTTP ${resp.status}`);
-      const b = new Uint8Array(await resp.arrayBuffer());
-      FS.writeFile(isBase ? "/data/local/base.bin" : dir + "/" + f, b);
-    }
-    await new Promise((res, rej) => FS.syncfs(false, (e) => (e ? rej(e) : res())));
-  }, { base: `${url}benchdata/${isBase ? "" : name + "/"}`, files, isBase });
-  return files.length;
-}
-
-// The first frame's moment on the page's clock (performance.now() counts from navigation start): an init
-// script watches for it and says it on the console. Nothing is evaluated in the page until then: waiting
-// with page.waitForFunction would install Playwright's injected script (~300 KB of JavaScript) in the page
-// while it starts, ~150-200 ms of the throttled page's thread before main() (seen in a trace of the start).
-function firstFrameProbe() {
-  const poll = () => {
-    // Module's exports exist before the WebAssembly is instantiated (calling them then throws).
-    if (typeof Module !== "undefined" && Module.calledRun && Module._kt_frame_count() >= 1) console.debug("kt-first-frame " + performance.now());
-    else requestAnimationFrame(poll);
-  };
-  requestAnimationFrame(poll);
-}
-function firstFrameSeen(page, timeout = 120000) {
-  return new Promise((resolve, reject) => {
-    const on = (m) => {
-      const x = /^kt-first-frame (\S+)$/.exec(m.text());
-      if (!x) return;
-      clearTimeout(timer);
-      page.off("console", on);
-      resolve(Number(x[1]));
-    };
-    const timer = setTimeout(() => { page.off("console", on); reject(new Error(`no first frame in ${timeout} ms`)); }, timeout);
-    page.on("console", on);
-  });
-}
-
 // Navigation -> first frame drawn with the workspace loaded (the main loop draws the list on its first
 // frame).
 async function coldLoad(browser, url, name, deals, figure) {
@@ -148,17 +101,14 @@ async function coldLoad(browser, url, name, deals, figure) {
   page.on("console", (m) => { if (process.env.BENCH_VERBOSE) console.error("page: " + m.text()); });
   await page.goto(url);
   await waitForApp(page);
-  const files = await installStore(page, url, name);
+  const files = await installStore(page, `${url}benchdata/`, dataDir, name);
   // A first load replays a new journal (and lets the service worker cache the files); a journal of more
   // than a thousand records is then compacted into the stored base, as on a user's device.
   await page.reload();
   await waitForApp(page, 3, 300000);
   const s = await state(page);
   if (s.deals < deals) throw new Error(`the generated store did not load: ${s.deals} deals`);
-  await page.waitForFunction(() => {
-    const j = JSON.parse(UTF8ToString(Module._kt_debug_json())).journal;
-    return (j.loaded < 1000 || j.compactions > 0) && !Module.ktPersist.inFlight && !Module.ktPersist.dirty;
-  }, null, { timeout: 120000, polling: 100 });
+  await waitCompacted(page);
   const compacted = (await state(page)).journal;
   const out = [], split = [], reload = [];
   // Each navigation is a fresh document: the first frame includes reading IDBFS, replaying the journal.
@@ -392,7 +342,7 @@ async function shot(page, name) {
 async function loadJournal(page, url, name, deals) {
   await page.goto(url);
   await waitForApp(page);
-  const segments = await installStore(page, url, name);
+  const segments = await installStore(page, `${url}benchdata/`, dataDir, name);
   await page.goto(url + "?load=" + name);
   await page.waitForFunction((n) => typeof Module !== "undefined" && Module.calledRun && Module._kt_frame_count() >= 1 &&
     JSON.parse(UTF8ToString(Module._kt_debug_json())).deals >= n, deals, { timeout: 600000, polling: 100 });

@@ -11,12 +11,12 @@
 // --rate N: the phone's CPU throttling (default 4; 1 = none). --gap MS: the pause between two wheel notches
 // (default 16). --console: prints the page's console lines (the app's stderr).
 //   node bench/profile.mjs [--journal build/bench/journal10k] [--route "#/item/GD5"] [--ms 3000] [--act edit]
-import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { launch, newPage, waitForApp, frames, state } from "../tests/web/browser.mjs";
 import { serveStatic } from "../tests/web/static_server.mjs";
 import { openEditor } from "../tests/web/web_support.mjs";
 import { root, arg } from "./cli.mjs";
+import { installStore } from "./start.mjs";
 
 const journal = path.resolve(arg("journal", path.join(root, "build/bench/journal10k")));
 const route = arg("route", "#/item/GD5");
@@ -34,13 +34,7 @@ try {
   if (process.argv.includes("--console")) page.on("console", (m) => console.log("page: " + m.text()));
   await page.goto(server.url);
   await waitForApp(page);
-  const files = (await readdir(journal)).sort();
-  await page.evaluate(async ({ base, files }) => {
-    const dir = "/data/local/journal";
-    for (const f of FS.readdir(dir)) if (f !== "." && f !== "..") FS.unlink(dir + "/" + f);
-    for (const f of files) FS.writeFile(dir + "/" + f, new Uint8Array(await (await fetch(base + f)).arrayBuffer()));
-    await new Promise((res, rej) => FS.syncfs(false, (e) => (e ? rej(e) : res())));
-  }, { base: `${server.url}benchdata/${path.basename(journal)}/`, files });
+  await installStore(page, `${server.url}benchdata/`, path.dirname(journal), path.basename(journal));
   await page.goto(server.url + route);
   await page.reload();
   await waitForApp(page);

@@ -7,11 +7,12 @@
 // --tab new: the opening measured in a new tab, whose page gets a renderer process of its own (the figure
 // of bench/browser.mjs); by default the same tab from about:blank (the process, and with it V8's compiled
 // WebAssembly, kept). The trace slows every step down (~1.5×): its times are for comparing, not figures.
-import { readdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { launch, newPage, waitForApp } from "../tests/web/browser.mjs";
 import { serveStatic } from "../tests/web/static_server.mjs";
 import { root, arg } from "./cli.mjs";
+import { installStore, waitCompacted, firstFrameProbe, firstFrameSeen } from "./start.mjs";
 
 const journal = path.resolve(arg("journal", path.join(root, "build/bench/journal10k")));
 const webRoot = path.resolve(arg("web", path.join(root, "build/web")));
@@ -20,21 +21,6 @@ const minMs = Number(arg("min", 8));
 const rate = Number(arg("rate", 4));
 const device = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true };
 
-// Says the first frame's moment on the console; nothing is evaluated in the page until then.
-function firstFrameProbe() {
-  const poll = () => {
-    if (typeof Module !== "undefined" && Module.calledRun && Module._kt_frame_count() >= 1) console.debug("kt-first-frame " + performance.now());
-    else requestAnimationFrame(poll);
-  };
-  requestAnimationFrame(poll);
-}
-const firstFrameSeen = (page) => new Promise((resolve) => {
-  const on = (m) => {
-    const x = /^kt-first-frame (\S+)$/.exec(m.text());
-    if (x) { page.off("console", on); resolve(Number(x[1])); }
-  };
-  page.on("console", on);
-});
 const throttled = async (context, page) => {
   if (rate !== 1) await (await context.newCDPSession(page)).send("Emulation.setCPUThrottlingRate", { rate });
   await page.addInitScript(firstFrameProbe);
@@ -96,19 +82,10 @@ try {
   await page.goto(server.url);
   await waitForApp(page);
   // The generated journal installed, then compacted into the stored base by the app (as bench/browser.mjs).
-  const files = (await readdir(journal)).sort();
-  await page.evaluate(async ({ base, files }) => {
-    const dir = "/data/local/journal";
-    for (const f of FS.readdir(dir)) if (f !== "." && f !== "..") FS.unlink(dir + "/" + f);
-    for (const f of files) FS.writeFile(dir + "/" + f, new Uint8Array(await (await fetch(base + f)).arrayBuffer()));
-    await new Promise((res, rej) => FS.syncfs(false, (e) => (e ? rej(e) : res())));
-  }, { base: `${server.url}benchdata/${path.basename(journal)}/`, files });
+  await installStore(page, `${server.url}benchdata/`, path.dirname(journal), path.basename(journal));
   await page.reload();
   await waitForApp(page, 3, 300000);
-  await page.waitForFunction(() => {
-    const j = JSON.parse(UTF8ToString(Module._kt_debug_json())).journal;
-    return (j.loaded < 1000 || j.compactions > 0) && !Module.ktPersist.inFlight && !Module.ktPersist.dirty;
-  }, null, { timeout: 120000, polling: 100 });
+  await waitCompacted(page);
   // Two openings before the traced one, so that V8's code caches are as on a device that has used the app.
   for (let r = 0; r < 2; r++) {
     await page.goto("about:blank");
