@@ -9,13 +9,10 @@
 #include <GLES3/gl3.h>
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
-#include <emscripten/eventloop.h>
 #include <emscripten/html5.h>
 #include <imgui.h>
 #include <imgui_internal.h>
 #include <imgui_impl_glfw.h>
-
-#include <sys/stat.h>
 
 #include <cmath>
 #include <cstdio>
@@ -33,9 +30,7 @@
 #include "app/renderer.hpp"
 #include "app/text_input.hpp"
 #include "platform/platform.hpp"
-#include "platform/tabs.hpp"
 #include "ui/focus.hpp"
-#include "ui/font_cache.hpp"
 #include "ui/help_panel.hpp"
 #include "ui/i18n.hpp"
 #include "ui/progress.hpp"
@@ -84,50 +79,6 @@ EM_JS(int, kt_js_take_size_change, (), {
   return changed ? 1 : 0;
 });
 
-// The font atlas kept between starts in the local store (ui/font_cache.hpp): restored when the fonts are
-// loaded if the store is read by then (a new tab: it is, the store's read ends before main()), else built
-// (~140 ms of a phone's throttled start) and kept once the store is settled, by the tab that owns it.
-constexpr const char* kFontCache = "/data/cache/fonts.bin";
-constexpr long kFontCacheMax = 32L << 20;
-enum class FontCache { Built, Restored, Kept };
-FontCache g_font_cache = FontCache::Built;
-EM_JS(int, kt_js_store_ready, (), { return Module.ktStorage && Module.ktStorage.settled && Module.ktStorage.ok ? 1 : 0; });
-
-void restore_fonts() {
-  g_font_cache = FontCache::Built;
-  if (!kt_js_store_ready()) return;
-  FILE* f = std::fopen(kFontCache, "rb");
-  if (!f) return;
-  std::string bytes;
-  if (std::fseek(f, 0, SEEK_END) == 0) {
-    const long n = std::ftell(f);
-    if (n > 0 && n <= kFontCacheMax && std::fseek(f, 0, SEEK_SET) == 0) {
-      bytes.resize(static_cast<size_t>(n));
-      if (std::fread(bytes.data(), 1, bytes.size(), f) != bytes.size()) bytes.clear();
-    }
-  }
-  std::fclose(f);
-  if (kt::ui::atlas_restore(ImGui::GetIO().Fonts, bytes)) g_font_cache = FontCache::Restored;
-}
-
-// After the renderer has the atlas and the store is settled: keeps a built one (once per build).
-void keep_fonts() {
-  if (g_font_cache != FontCache::Built || !kt_js_store_ready() || !kt::platform::owns_store()) return;
-  const std::string bytes = kt::ui::atlas_snapshot(*ImGui::GetIO().Fonts);
-  if (bytes.empty()) return;
-  mkdir("/data/cache", 0777);
-  const std::string tmp = std::string(kFontCache) + ".tmp";
-  FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) return;
-  const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), kFontCache) != 0) {
-    std::remove(tmp.c_str());
-    return;
-  }
-  g_font_cache = FontCache::Kept;
-  kt::platform::persist_soon(0);
-}
-
 // Sizes the canvas backing store to its CSS size times devicePixelRatio; reloads fonts when the ratio
 // changes so that text is rasterised at the real pixel size.
 void fit_canvas() {
@@ -156,11 +107,7 @@ void fit_canvas() {
   if (dpr != g_dpr) {
     g_dpr = dpr;
     kt::ui::load_theme("/fonts", static_cast<float>(dpr));
-    restore_fonts();
-    if (g_frames > 0) {  // before the first frame renderer_init makes it
-      kt::app::renderer_fonts_changed();
-      keep_fonts();
-    }
+    if (g_frames > 0) kt::app::renderer_fonts_changed();  // before the first frame renderer_init makes it
   }
 }
 
@@ -275,8 +222,6 @@ std::string shell_json() {
   j["display"] = {io.DisplaySize.x, io.DisplaySize.y};
   j["font_px"] = kt::ui::fonts().regular ? kt::ui::fonts().regular->FontSize : 0.0f;
   j["atlas"] = {io.Fonts->TexWidth, io.Fonts->TexHeight};
-  j["font_cache"] = g_font_cache == FontCache::Restored ? "restored" : g_font_cache == FontCache::Kept ? "kept" : "built";
-  j["atlas_print"] = std::to_string(kt::ui::atlas_print(*io.Fonts));
   j["want_text"] = io.WantTextInput;
   j["input_pending"] = kt::app::key_filter_pending() || kt::app::pointer_busy();
   j["help"] = kt::ui::help_open();
@@ -393,8 +338,6 @@ void start_app(bool in_main) {
   static kt::App app;
   g_app = &app;
   app.start();
-  // A built atlas is kept a little after the start (its snapshot and write are not in the first frames' way).
-  emscripten_set_timeout([](void*) { keep_fonts(); }, 1500, nullptr);
   KT_MILESTONE("started");
   EM_ASM({ if (Module.ktReady) Module.ktReady(); });
   emscripten_set_main_loop(frame, 0, in_main ? 1 : 0);
