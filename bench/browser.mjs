@@ -97,8 +97,14 @@ async function idleFps(browser, url) {
 // frame).
 async function coldLoad(browser, url, name, deals, figure) {
   const { context, page } = await devicePage(browser);
-  page.on("crash", () => console.error("coldLoad: the page crashed"));
-  page.on("console", (m) => { if (process.env.BENCH_VERBOSE) console.error("page: " + m.text()); });
+  // Every tab of the figure: a crash said, the console with BENCH_VERBOSE, and leaving a page with unsaved
+  // edits (beforeunload asks first) accepted and reported.
+  const watch = (pg) => {
+    pg.on("crash", () => console.error("coldLoad: the page crashed"));
+    pg.on("console", (m) => { if (process.env.BENCH_VERBOSE) console.error("page: " + m.text()); });
+    pg.on("dialog", (d) => { console.error(`coldLoad: ${d.type()} dialog accepted`); d.accept(); });
+  };
+  watch(page);
   await page.goto(url);
   await waitForApp(page);
   const files = await installStore(page, `${url}benchdata/`, dataDir, name);
@@ -113,8 +119,6 @@ async function coldLoad(browser, url, name, deals, figure) {
   const out = [], split = [], reload = [];
   // Each navigation is a fresh document: the first frame includes reading IDBFS, replaying the journal.
   await page.addInitScript(firstFrameProbe);
-  // Leaving a page with unsaved edits asks first (beforeunload): accept, and report what was unsaved.
-  page.on("dialog", (d) => { console.error(`coldLoad: ${d.type()} dialog accepted`); d.accept(); });
   const open = async (r, to, pg) => {
     const seen = firstFrameSeen(pg);
     await pg.goto(to, { waitUntil: "commit" });
@@ -144,7 +148,7 @@ async function coldLoad(browser, url, name, deals, figure) {
     cur = await context.newPage();
     if (device.cpuRate !== 1) await (await context.newCDPSession(cur)).send("Emulation.setCPUThrottlingRate", { rate: device.cpuRate });
     await cur.addInitScript(firstFrameProbe);
-    cur.on("dialog", (d) => { console.error(`coldLoad: ${d.type()} dialog accepted`); d.accept(); });
+    watch(cur);
     const { ms, st } = await open(r, url + "?r=" + r, cur);
     out.push(ms);
     split.push({ populate: await cur.evaluate(() => Module.ktStorage.populateMs), replay: st.journal.load_ms,
