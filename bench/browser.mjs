@@ -14,7 +14,7 @@ import { launch, newPage, waitForApp, frames, state, semantics, click } from "..
 import { openEditor } from "../tests/web/web_support.mjs";
 import { serveStatic } from "../tests/web/static_server.mjs";
 import { root, arg, want, emit as emitLine } from "./cli.mjs";
-import { installStore, waitCompacted, firstFrameProbe, firstFrameSeen } from "./start.mjs";
+import { PHONE, throttle, newTab, installStore, waitCompacted, firstFrameProbe, firstFrameSeen } from "./start.mjs";
 
 const here = path.join(root, "bench");
 const webRoot = path.resolve(arg("web", path.join(root, "build/web")));  // --web: another build of the page
@@ -32,7 +32,7 @@ const SHOTS = arg("shots", "");
 const DEVICES = {
   desktop: { prefix: "", note: "", options: {}, cpuRate: 1,
     fields: { x: 300, y: 560 }, timeline: { x: 960, y: 560 }, list: { x: 640, y: 500 } },
-  phone: { prefix: "phone_", options: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true },
+  phone: { prefix: "phone_", options: PHONE,
     cpuRate: Number(arg("cpu-rate", 4)), fields: { x: 195, y: 520 }, timeline: null, list: { x: 195, y: 520 } },
 };
 const device = DEVICES[arg("device", "desktop")];
@@ -44,10 +44,7 @@ const emit = (figure, unit, samples, note, extra) =>
 // A new page as the device: its viewport, and its CPU throttled for the page's whole life.
 async function devicePage(browser) {
   const { context, page } = await newPage(browser, device.options);
-  if (device.cpuRate !== 1) {
-    const cdp = await context.newCDPSession(page);
-    await cdp.send("Emulation.setCPUThrottlingRate", { rate: device.cpuRate });
-  }
+  await throttle(context, page, device.cpuRate);
   return { context, page };
 }
 
@@ -143,11 +140,7 @@ async function coldLoad(browser, url, name, deals, figure) {
     await cur.goto("about:blank");
     await cur.waitForTimeout(500);  // the previous page's teardown (GPU, workers) finishes in the background
     sameTab.push((await open(r, url + "?same=" + r, cur)).ms);
-    await cur.close({ runBeforeUnload: false });
-    await new Promise((res) => setTimeout(res, 500));
-    cur = await context.newPage();
-    if (device.cpuRate !== 1) await (await context.newCDPSession(cur)).send("Emulation.setCPUThrottlingRate", { rate: device.cpuRate });
-    await cur.addInitScript(firstFrameProbe);
+    cur = await newTab(context, cur, device.cpuRate);
     watch(cur);
     const { ms, st } = await open(r, url + "?r=" + r, cur);
     out.push(ms);

@@ -16,7 +16,7 @@ import { launch, newPage, waitForApp, frames, state } from "../tests/web/browser
 import { serveStatic } from "../tests/web/static_server.mjs";
 import { openEditor } from "../tests/web/web_support.mjs";
 import { root, arg } from "./cli.mjs";
-import { installStore } from "./start.mjs";
+import { PHONE, installStore } from "./start.mjs";
 
 const journal = path.resolve(arg("journal", path.join(root, "build/bench/journal10k")));
 const route = arg("route", "#/item/GD5");
@@ -28,8 +28,7 @@ const webRoot = path.resolve(arg("web", path.join(root, "build/web")));
 const server = await serveStatic([["/benchdata/", path.dirname(journal)], ["/", webRoot]]);
 const browser = await launch();
 try {
-  const { page, context } = await newPage(browser, phone
-    ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true } : {});
+  const { page, context } = await newPage(browser, phone ? PHONE : {});
   // --console: the page's console lines (a -DKT_PHASES build prints the phases of its slow frames there).
   if (process.argv.includes("--console")) page.on("console", (m) => console.log("page: " + m.text()));
   await page.goto(server.url);

@@ -1,7 +1,28 @@
-// What the start benchmarks share (bench/browser.mjs, bench/profile.mjs, bench/trace_start.mjs): putting a
-// generated store into the app's IndexedDB, and seeing the first frame of a start.
+// What the start benchmarks share (bench/browser.mjs, bench/profile.mjs, bench/trace_start.mjs): the phone,
+// putting a generated store into the app's IndexedDB, opening the app in a new tab, and seeing the first
+// frame of a start.
 import { readdir } from "node:fs/promises";
 import path from "node:path";
+
+// The phone's page (issue 22): 390×844 CSS px, DPR 3, touch; its CPU is throttled by throttle().
+export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true };
+
+// The page's CPU throttled `rate`× for the page's whole life (DevTools' Emulation.setCPUThrottlingRate).
+export async function throttle(context, page, rate) {
+  if (rate !== 1) await (await context.newCDPSession(page)).send("Emulation.setCPUThrottlingRate", { rate });
+}
+
+// Closes `previous` and opens a new tab of the same context, throttled and with the first-frame probe: the
+// app opened there gets a renderer process of its own, as from a phone's home screen (half a second after
+// the close, which the previous page's teardown finishes in).
+export async function newTab(context, previous, rate) {
+  await previous.close({ runBeforeUnload: false });
+  await new Promise((res) => setTimeout(res, 500));
+  const page = await context.newPage();
+  await throttle(context, page, rate);
+  await page.addInitScript(firstFrameProbe);
+  return page;
+}
 
 // Replaces the app's local store in IndexedDB with a generated one: a journal (a folder of segments, which
 // the app replays and then compacts into its base) or a stored base (a .bin file, kt_gen --base), `name` in

@@ -12,20 +12,13 @@ import path from "node:path";
 import { launch, newPage, waitForApp } from "../tests/web/browser.mjs";
 import { serveStatic } from "../tests/web/static_server.mjs";
 import { root, arg } from "./cli.mjs";
-import { installStore, waitCompacted, firstFrameProbe, firstFrameSeen } from "./start.mjs";
+import { PHONE, throttle, newTab, installStore, waitCompacted, firstFrameProbe, firstFrameSeen } from "./start.mjs";
 
 const journal = path.resolve(arg("journal", path.join(root, "build/bench/journal10k")));
 const webRoot = path.resolve(arg("web", path.join(root, "build/web")));
 const out = arg("out", "/tmp/kt-start-trace.json");
 const minMs = Number(arg("min", 8));
 const rate = Number(arg("rate", 4));
-const device = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true };
-
-const throttled = async (context, page) => {
-  if (rate !== 1) await (await context.newCDPSession(page)).send("Emulation.setCPUThrottlingRate", { rate });
-  await page.addInitScript(firstFrameProbe);
-  return page;
-};
 
 // The summary: per thread of the page's process, its tasks of at least `minMs` (nested ones indented),
 // and the WebAssembly's trace events, all in ms from the navigation's request.
@@ -77,8 +70,9 @@ function summary(events, navUrl) {
 const server = await serveStatic([["/benchdata/", path.dirname(journal)], ["/", webRoot]]);
 const browser = await launch();
 try {
-  const { page, context } = await newPage(browser, device);
-  await throttled(context, page);
+  const { page, context } = await newPage(browser, PHONE);
+  await throttle(context, page, rate);
+  await page.addInitScript(firstFrameProbe);
   await page.goto(server.url);
   await waitForApp(page);
   // The generated journal installed, then compacted into the stored base by the app (as bench/browser.mjs).
@@ -96,12 +90,11 @@ try {
   }
   let pg = page;
   if (arg("tab", "") === "new") {
-    await page.close({ runBeforeUnload: false });
-    pg = await throttled(context, await context.newPage());
+    pg = await newTab(context, page, rate);
   } else {
     await page.goto("about:blank");
+    await page.waitForTimeout(500);
   }
-  await new Promise((res) => setTimeout(res, 500));
   const cdp = await browser.newBrowserCDPSession();
   const events = [];
   cdp.on("Tracing.dataCollected", (d) => events.push(...d.value));
