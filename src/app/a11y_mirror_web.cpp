@@ -5,6 +5,7 @@
 #include <string>
 
 #include "app/a11y_mirror.hpp"
+#include "core/fnv.hpp"
 #include "ui/semantics.hpp"
 
 namespace {
@@ -13,12 +14,7 @@ std::uint64_t g_last_hash = 0;
 kt::ui::HoverLink g_last_hover;
 
 // FNV-1a over what the mirror shows: a changed name, state or position (to a quarter CSS pixel) changes it.
-struct Hasher {
-  std::uint64_t h = 1469598103934665603ull;
-  void bytes(const void* p, size_t n) {
-    const unsigned char* b = static_cast<const unsigned char*>(p);
-    for (size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ull;
-  }
+struct Hasher : kt::Fnv1a {
   void str(const std::string& s) {
     bytes(s.data(), s.size());
     bytes("\0", 1);

@@ -72,6 +72,10 @@ class App {
   // value does not validate: the editor stays open with its error and the page should ask).
   bool commit_open_editor();
 
+  // Files written under the persisted mount since the last write go to the browser's storage now (when this
+  // tab owns the store).
+  void persist();
+
  private:
   void start_local(std::int64_t now);
   void start_connected(const Connection& c, std::int64_t now);
@@ -80,7 +84,6 @@ class App {
   bool write_base(const Workspace& ws);
   void compact_if_due();
   void warm_search_when_idle();
-  void persist();
   void save_confirmed();
   void announce_upload();
   void purge_expired(std::int64_t now);

@@ -16,6 +16,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <sys/stat.h>
 #include <functional>
 #include <string>
 #include <vector>
@@ -30,7 +31,9 @@
 #include "app/renderer.hpp"
 #include "app/text_input.hpp"
 #include "platform/platform.hpp"
+#include "platform/tabs.hpp"
 #include "ui/focus.hpp"
+#include "ui/font_cache.hpp"
 #include "ui/help_panel.hpp"
 #include "ui/i18n.hpp"
 #include "ui/progress.hpp"
@@ -79,6 +82,74 @@ EM_JS(int, kt_js_take_size_change, (), {
   return changed ? 1 : 0;
 });
 
+EM_JS(int, kt_js_storage_settled, (), { return Module.ktStorage && Module.ktStorage.settled ? 1 : 0; });
+// Bytes the site may still store (the browser's estimate, web/glue.js), or -1 while it is not known.
+EM_JS(double, kt_js_storage_room, (), {
+  var s = Module.ktStorage;
+  return s && s.ok && s.quota > 0 && s.usage >= 0 ? s.quota - s.usage : -1;
+});
+
+// The font atlas kept between starts (ui/font_cache.hpp), in the persisted mount beside the user data: read
+// with it (index.html reads the whole store early), it spares the next start the rasterising of every glyph.
+constexpr const char* kAtlasDir = "/data/cache";
+constexpr const char* kAtlasFile = "/data/cache/atlas.bin";
+constexpr long kMaxAtlasFile = 64L << 20;  // a DPR 4 atlas is ~4 MB; anything larger is not ours
+bool g_atlas_unsaved = false;
+
+// The fonts were given to the atlas (load_theme): its build takes the saved atlas when it matches them. The
+// store is read by then on most starts (the WebAssembly takes longer); when not, the fonts are rasterised.
+// The file is read into memory that becomes the atlas's texture as it is.
+void restore_atlas_on_build() {
+  unsigned char* bytes = nullptr;
+  size_t size = 0;
+  if (FILE* f = kt_js_storage_settled() ? std::fopen(kAtlasFile, "rb") : nullptr) {
+    long n = -1;
+    if (std::fseek(f, 0, SEEK_END) == 0 && (n = std::ftell(f)) > 0 && n <= kMaxAtlasFile && std::fseek(f, 0, SEEK_SET) == 0) {
+      size = static_cast<size_t>(n);
+      bytes = static_cast<unsigned char*>(IM_ALLOC(size));
+      if (std::fread(bytes, 1, size, f) != size) {
+        IM_FREE(bytes);
+        bytes = nullptr;
+      }
+    }
+    std::fclose(f);
+  }
+  kt::ui::restore_atlas_on_build(ImGui::GetIO().Fonts, bytes, size);
+}
+
+// Saves the atlas rasterised at this start, a few seconds after it (not in the start's frames), once the app
+// runs over a store this tab owns and there is room for it (ten times its size: the cache never fills the
+// store that the user's data needs). Written beside, then renamed over the old one, and persisted with the
+// next write (now).
+void save_atlas_later(void*) {
+  if (!g_atlas_unsaved) return;
+  if (!g_app || kt_js_storage_room() < 0) {
+    emscripten_set_timeout(save_atlas_later, 2000, nullptr);  // the store or its estimate is not there yet
+    return;
+  }
+  g_atlas_unsaved = false;
+  if (!kt::platform::storage_available() || !kt::platform::owns_store()) return;
+  const std::string bytes = kt::ui::save_atlas(*ImGui::GetIO().Fonts);
+  if (bytes.empty() || kt_js_storage_room() < 10.0 * static_cast<double>(bytes.size())) return;
+  ::mkdir(kAtlasDir, 0777);  // there already, or created
+  const std::string tmp = std::string(kAtlasFile) + ".new";
+  FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) return;
+  const bool written = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  if (std::fclose(f) != 0 || !written || std::rename(tmp.c_str(), kAtlasFile) != 0) {
+    std::remove(tmp.c_str());
+    return;
+  }
+  g_app->persist();
+}
+
+// The atlas was built (renderer_fonts_changed): saved for the next start unless it was taken from there.
+void atlas_built() {
+  if (kt::ui::atlas_restored() || g_atlas_unsaved) return;
+  g_atlas_unsaved = true;
+  emscripten_set_timeout(save_atlas_later, 3000, nullptr);
+}
+
 // Sizes the canvas backing store to its CSS size times devicePixelRatio; reloads fonts when the ratio
 // changes so that text is rasterised at the real pixel size.
 void fit_canvas() {
@@ -107,7 +178,11 @@ void fit_canvas() {
   if (dpr != g_dpr) {
     g_dpr = dpr;
     kt::ui::load_theme("/fonts", static_cast<float>(dpr));
-    if (g_frames > 0) kt::app::renderer_fonts_changed();  // before the first frame renderer_init makes it
+    restore_atlas_on_build();
+    if (g_frames > 0) {  // before the first frame renderer_init makes it
+      kt::app::renderer_fonts_changed();
+      atlas_built();
+    }
   }
 }
 
@@ -295,6 +370,16 @@ EMSCRIPTEN_KEEPALIVE const char* kt_shell_json() {
   g_exported = shell_json();
   return g_exported.c_str();
 }
+// The font atlas: taken from the saved one or rasterised, and a print of all it holds (tests compare them).
+EMSCRIPTEN_KEEPALIVE const char* kt_atlas_json() {
+  const ImFontAtlas& atlas = *ImGui::GetIO().Fonts;
+  char print[17];
+  std::snprintf(print, sizeof print, "%016llx", static_cast<unsigned long long>(kt::ui::atlas_print(atlas)));
+  g_exported = nlohmann::json{{"restored", kt::ui::atlas_restored()}, {"unsaved", g_atlas_unsaved},
+                              {"size", {atlas.TexWidth, atlas.TexHeight}}, {"print", print}}
+                   .dump();
+  return g_exported.c_str();
+}
 // F1 (web/input.js).
 EMSCRIPTEN_KEEPALIVE void kt_toggle_help() {
   kt::ui::help_toggle();
@@ -329,8 +414,6 @@ EM_JS(void, kt_js_install_input, (), {
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] main
 // ---------------------------------------------------------------------------------------------------------
-
-EM_JS(int, kt_js_storage_settled, (), { return Module.ktStorage && Module.ktStorage.settled ? 1 : 0; });
 
 // Starts the app over the settled local store, and the main loop. From main() (`in_main`) the loop takes
 // over main()'s stack as usual; from the page's callback it is only scheduled.
@@ -395,6 +478,7 @@ int main() {
     EM_ASM({ if (Module.ktFatal) Module.ktFatal("WebGL2"); });
     return 1;
   }
+  atlas_built();
   KT_MILESTONE("renderer");
 
   // The app reads the local store when it starts: now if the page has settled the mount, else when it

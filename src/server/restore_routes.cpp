@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "core/fnv.hpp"
 #include "core/io/restore.hpp"
 #include "server/accounts.hpp"
 
@@ -32,14 +33,6 @@ namespace {
 constexpr size_t kMaxUserChoices = 10000;
 constexpr size_t kMaxIdLength = 200;
 
-std::uint64_t fnv(std::uint64_t h, std::string_view bytes) {
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-constexpr std::uint64_t kFnvStart = 1469598103934665603ull;
 
 std::string hex(std::uint64_t v) {
   char buf[20];
@@ -109,9 +102,9 @@ Response status_response(const Status& s) {
 // Names one plan: the upload's bytes, the workspace's version and everything the report says (the people
 // as chosen included). A check and the apply after it agree exactly when nothing of that changed between.
 std::string plan_id(std::uint64_t upload_hash, std::uint64_t version, const json& report) {
-  std::uint64_t h = fnv(kFnvStart, hex(upload_hash));
-  h = fnv(h, std::to_string(version));
-  h = fnv(h, report.dump(-1, ' ', false, json::error_handler_t::replace));
+  std::uint64_t h = kt::fnv1a(kt::Fnv1a::kStart, hex(upload_hash));
+  h = kt::fnv1a(h, std::to_string(version));
+  h = kt::fnv1a(h, report.dump(-1, ' ', false, json::error_handler_t::replace));
   return "p" + hex(h);
 }
 
@@ -126,7 +119,7 @@ struct RestoreService::Upload {
   std::string owner;
   std::string path;
   std::uint64_t received = 0;
-  std::uint64_t hash = kFnvStart;  // FNV-1a of the bytes received
+  std::uint64_t hash = kt::Fnv1a::kStart;  // FNV-1a of the bytes received
   std::int64_t touched = 0;
   bool busy = false;  // a check or apply is reading it
   bool gone = false;  // dropped while busy: removed when released
@@ -235,7 +228,7 @@ Response RestoreService::put(const std::string& user, const std::string& id, con
   }
   ::close(fd);
   u.received += bytes.size();
-  u.hash = fnv(u.hash, bytes);
+  u.hash = kt::fnv1a(u.hash, bytes);
   u.touched = now();
   return Response{200, json{{"received", u.received}}};
 }

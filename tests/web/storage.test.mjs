@@ -15,6 +15,27 @@ async function editTitle(page, id, text) {
 
 const saveStatus = async (page) => (await find(page, { id: "save-status" })).value;
 
+// The font atlas (src/ui/font_cache.hpp): taken from the store or rasterised, and a print of all it holds.
+const atlas = (page) => page.evaluate(() => JSON.parse(UTF8ToString(Module._kt_atlas_json())));
+const kAtlas = "/data/cache/atlas.bin";
+// Waits until the atlas of this start is saved and written to IndexedDB; returns the stored bytes' length.
+async function atlasStored(page) {
+  await page.waitForFunction(() => !JSON.parse(UTF8ToString(Module._kt_atlas_json())).unsaved &&
+    !Module.ktPersist.inFlight && !Module.ktPersist.dirty, null, { timeout: 20000 });
+  const size = await page.evaluate((f) => FS.stat(f).size, kAtlas);
+  const stored = await page.evaluate((f) => new Promise((resolve, reject) => {
+    const r = indexedDB.open("/data");
+    r.onerror = () => reject(r.error);
+    r.onsuccess = () => {
+      const get = r.result.transaction(["FILE_DATA"]).objectStore("FILE_DATA").get(f);
+      get.onsuccess = () => { r.result.close(); resolve(get.result && get.result.contents ? get.result.contents.length : -1); };
+      get.onerror = () => reject(get.error);
+    };
+  }), kAtlas);
+  assertEq(stored, size, "the saved atlas is in IndexedDB, whole");
+  return size;
+}
+
 export const tests = [
   {
     name: "edits are written off the main thread (the persist worker) and survive a reload",
@@ -269,6 +290,52 @@ export const tests = [
       const s = await state(page);
       assertEq(s.card.fields.TITLE.value, "Не записано", "the edit is still on screen");
       assertEq(Object.keys(await idbFiles(page)), [], "an aborted sync wrote none of its files");
+      await context.close();
+    },
+  },
+  {
+    name: "the font atlas rasterised at a start is kept in the store and taken back at the next, the same to the last byte",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await page.goto(url);
+      await waitForApp(page);
+      const built = await atlas(page);
+      assert(!built.restored, "a first start rasterises the fonts: " + JSON.stringify(built));
+      const size1 = await atlasStored(page);
+      assertEq(size1 > built.size[0] * built.size[1], true, "the texture and the glyphs are saved");
+      await page.reload();
+      await waitForApp(page);
+      const taken = await atlas(page);
+      assert(taken.restored, "the next start takes the saved atlas: " + JSON.stringify(taken));
+      assertEq(taken.print, built.print, "texture, glyphs, lookup tables and fallbacks as rasterised");
+      assertEq((await find(page, { id: "lang:en" })).role.length > 0, true, "the page is drawn with it");
+      // A damaged file (one byte changed, the last one cut) is not taken: the fonts are rasterised again,
+      // the same, and saved again.
+      await page.evaluate(async (f) => {
+        const b = FS.readFile(f);
+        b[b.length - 100] ^= 0x5a;
+        FS.writeFile(f, b.subarray(0, b.length - 1));
+        await new Promise((res, rej) => FS.syncfs(false, (e) => (e ? rej(e) : res())));
+      }, kAtlas);
+      await page.reload();
+      await waitForApp(page);
+      const again = await atlas(page);
+      assert(!again.restored && again.print === built.print, "a damaged atlas is rasterised again: " + JSON.stringify(again));
+      assertEq(await atlasStored(page), size1, "and saved again whole");
+      // Another pixel ratio (another screen) is not this atlas: its own is rasterised, saved over it, and
+      // taken at the next start at that ratio.
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Emulation.setDeviceMetricsOverride", { width: 1280, height: 800, deviceScaleFactor: 2, mobile: false });
+      await page.waitForFunction(() => JSON.parse(UTF8ToString(Module._kt_shell_json())).dpr === 2, null, { timeout: 5000 });
+      const dpr2 = await atlas(page);
+      assert(!dpr2.restored && dpr2.print !== built.print, "the fonts at DPR 2 are rasterised: " + JSON.stringify(dpr2));
+      await atlasStored(page);
+      await page.reload();
+      await waitForApp(page);
+      const taken2 = await atlas(page);
+      assert(taken2.restored && taken2.print === dpr2.print, "the DPR 2 atlas replaced the other and is taken back " +
+        "at DPR 2: " + JSON.stringify(taken2));
+      await cdp.detach();
       await context.close();
     },
   },

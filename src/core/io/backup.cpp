@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/fnv.hpp"
 #include "core/json_bounded.hpp"
 #include "core/snapshot.hpp"
 
@@ -17,11 +18,7 @@ std::string backup_checksum(const json& workspace) {
 }
 
 std::string backup_checksum_of_text(std::string_view text) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
+  const std::uint64_t h = fnv1a(Fnv1a::kStart, text);
   char buf[32];
   std::snprintf(buf, sizeof buf, "fnv1a64:%016llx", static_cast<unsigned long long>(h));
   return buf;

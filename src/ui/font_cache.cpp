@@ -1,0 +1,290 @@
+#include "ui/font_cache.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "core/fnv.hpp"
+#include "imgui.h"
+#include "imgui_internal.h"
+
+namespace kt::ui {
+
+namespace {
+
+constexpr char kMagic[4] = {'K', 'T', 'F', 'A'};
+constexpr std::uint32_t kFormat = 1;
+
+constexpr int kMaxSide = 16384;        // ImGui's own limit on a texture's side
+constexpr std::uint32_t kMaxGlyphs = 0x10000;  // one per code point of ImWchar16 (and the tab)
+
+struct Writer {
+  std::string out;
+  template <typename T>
+  void pod(const T& v) {
+    out.append(reinterpret_cast<const char*>(&v), sizeof v);
+  }
+};
+
+struct Reader {
+  std::string_view in;
+  bool ok = true;
+  template <typename T>
+  T pod() {
+    T v{};
+    if (in.size() < sizeof v) {
+      ok = false;
+      return v;
+    }
+    std::memcpy(&v, in.data(), sizeof v);
+    in.remove_prefix(sizeof v);
+    return v;
+  }
+  std::string_view take(size_t n) {
+    if (in.size() < n) {
+      ok = false;
+      return {};
+    }
+    std::string_view s = in.substr(0, n);
+    in.remove_prefix(n);
+    return s;
+  }
+};
+
+int font_index(const ImFontAtlas& atlas, const ImFont* f) {
+  for (int i = 0; i < atlas.Fonts.Size; ++i)
+    if (atlas.Fonts[i] == f) return i;
+  return -1;
+}
+
+bool finite(float v) { return std::isfinite(v); }
+
+// One font of a saved atlas, read and checked before anything of the atlas changes.
+struct SavedFont {
+  float ascent = 0, descent = 0;
+  int surface = 0;
+  std::vector<ImFontGlyph> glyphs;
+};
+
+bool glyph_ok(const ImFontGlyph& g) {
+  const float uv[4] = {g.U0, g.V0, g.U1, g.V1};
+  for (float v : uv)
+    if (!finite(v) || v < 0.0f || v > 1.0f) return false;
+  const float xy[5] = {g.X0, g.Y0, g.X1, g.Y1, g.AdvanceX};
+  for (float v : xy)
+    if (!finite(v) || std::fabs(v) > 1e5f) return false;
+  return g.Codepoint <= IM_UNICODE_CODEPOINT_MAX;
+}
+
+// The saved atlas's parts: the texture first (so that the bytes read from the file become the atlas's
+// texture as they are, with no copy: TexPixelsAlpha8 must be the start of an allocation), then the glyphs and
+// the rest, then a trailer that says what they are.
+constexpr size_t kTrailer = 4 + 8 + 4 + 4;  // the size of the part after the texture, the key, the format, "KTFA"
+
+// Takes the saved atlas (`size` bytes at `saved`, allocated with IM_ALLOC) into `atlas` when it is exactly
+// what save_atlas wrote for the same fonts, and then owns the bytes; false (the atlas and the bytes
+// untouched) otherwise.
+bool restore(ImFontAtlas* atlas, unsigned char* saved, size_t size) {
+  if (size < kTrailer) return false;
+  Reader trailer{std::string_view(reinterpret_cast<const char*>(saved) + size - kTrailer, kTrailer)};
+  const std::uint32_t meta_size = trailer.pod<std::uint32_t>();
+  const std::uint64_t key = trailer.pod<std::uint64_t>();
+  const std::uint32_t format = trailer.pod<std::uint32_t>();
+  if (std::memcmp(trailer.in.data(), kMagic, 4) != 0 || format != kFormat || meta_size > size - kTrailer ||
+      key != atlas_key(*atlas))
+    return false;
+  const size_t npixels = size - kTrailer - meta_size;
+  Reader r{std::string_view(reinterpret_cast<const char*>(saved) + npixels, meta_size)};
+  const int w = r.pod<std::int32_t>(), h = r.pod<std::int32_t>();
+  if (!r.ok || w < 1 || h < 1 || w > kMaxSide || h > kMaxSide ||
+      static_cast<size_t>(w) * static_cast<size_t>(h) != npixels)
+    return false;
+  // The custom rectangles (the white pixel, the mouse cursors, the baked lines) as packed.
+  const std::uint32_t nrects = r.pod<std::uint32_t>();
+  if (!r.ok || nrects > 64) return false;
+  std::vector<std::pair<unsigned short, unsigned short>> rects(nrects);
+  for (auto& [x, y] : rects) {
+    x = r.pod<unsigned short>();
+    y = r.pod<unsigned short>();
+  }
+  const std::uint32_t nfonts = r.pod<std::uint32_t>();
+  if (!r.ok || nfonts != static_cast<std::uint32_t>(atlas->Fonts.Size)) return false;
+  std::vector<SavedFont> fonts(nfonts);
+  for (SavedFont& f : fonts) {
+    f.ascent = r.pod<float>();
+    f.descent = r.pod<float>();
+    f.surface = r.pod<std::int32_t>();
+    const std::uint32_t n = r.pod<std::uint32_t>();
+    if (!r.ok || n > kMaxGlyphs || !finite(f.ascent) || !finite(f.descent)) return false;
+    const std::string_view raw = r.take(static_cast<size_t>(n) * sizeof(ImFontGlyph));
+    if (!r.ok) return false;
+    f.glyphs.resize(n);
+    if (n) std::memcpy(f.glyphs.data(), raw.data(), raw.size());
+    for (const ImFontGlyph& g : f.glyphs)
+      if (!glyph_ok(g)) return false;
+  }
+  if (!r.ok || !r.in.empty()) return false;
+
+  // As ImFontAtlasBuildWithStbTruetype leaves the atlas, with the glyphs and the texture taken instead of
+  // rasterised and packed.
+  ImFontAtlasBuildInit(atlas);  // registers the custom rectangles
+  if (static_cast<std::uint32_t>(atlas->CustomRects.Size) != nrects) return false;
+  atlas->TexID = static_cast<ImTextureID>(nullptr);
+  atlas->ClearTexData();
+  atlas->TexWidth = w;
+  atlas->TexHeight = h;
+  atlas->TexUvScale = ImVec2(1.0f / static_cast<float>(w), 1.0f / static_cast<float>(h));
+  atlas->TexUvWhitePixel = ImVec2(0.0f, 0.0f);
+  for (int i = 0; i < atlas->CustomRects.Size; ++i) {
+    atlas->CustomRects[i].X = rects[static_cast<size_t>(i)].first;
+    atlas->CustomRects[i].Y = rects[static_cast<size_t>(i)].second;
+  }
+  for (ImFontConfig& cfg : atlas->ConfigData) {
+    const int fi = font_index(*atlas, cfg.DstFont);
+    if (fi < 0) return false;  // never: AddFont sets it (and the key covers it)
+    ImFontAtlasBuildSetupFont(atlas, cfg.DstFont, &cfg, fonts[static_cast<size_t>(fi)].ascent,
+                              fonts[static_cast<size_t>(fi)].descent);
+  }
+  for (int i = 0; i < atlas->Fonts.Size; ++i) {
+    ImFont* font = atlas->Fonts[i];
+    SavedFont& f = fonts[static_cast<size_t>(i)];
+    font->Glyphs.resize(static_cast<int>(f.glyphs.size()));
+    if (!f.glyphs.empty()) std::memcpy(font->Glyphs.Data, f.glyphs.data(), f.glyphs.size() * sizeof(ImFontGlyph));
+    font->MetricsTotalSurface = f.surface;
+    font->DirtyLookupTables = true;
+  }
+  atlas->TexPixelsAlpha8 = saved;  // the texture is the bytes' start; the rest goes with it
+  // The white pixel's and the lines' texture coordinates, the lookup tables, TexReady.
+  ImFontAtlasBuildFinish(atlas);
+  return true;
+}
+
+ImFontAtlas* g_armed = nullptr;
+unsigned char* g_saved = nullptr;
+size_t g_saved_size = 0;
+bool g_restored = false;
+
+void drop_saved() {
+  IM_FREE(g_saved);
+  g_saved = nullptr;
+  g_saved_size = 0;
+  g_armed = nullptr;
+}
+
+bool build_from_saved(ImFontAtlas* atlas) {
+  atlas->FontBuilderIO = nullptr;  // once: a later Build() rasterises unless armed again
+  g_restored = atlas == g_armed && g_saved && restore(atlas, g_saved, g_saved_size);
+  if (g_restored) g_saved = nullptr;  // the atlas's texture now
+  drop_saved();
+  if (g_restored) return true;
+  return ImFontAtlasGetBuilderForStbTruetype()->FontBuilder_Build(atlas);
+}
+
+const ImFontBuilderIO kFromSaved = {build_from_saved};
+
+}  // namespace
+
+std::uint64_t atlas_key(const ImFontAtlas& atlas) {
+  Fnv1a k;
+  k.bytes(kMagic, 4);
+  k.pod(kFormat);
+  k.pod(static_cast<std::int32_t>(IMGUI_VERSION_NUM));
+  k.pod(static_cast<std::uint32_t>(sizeof(ImFontGlyph)));
+  k.pod(static_cast<std::uint32_t>(sizeof(ImWchar)));
+  k.pod(atlas.Flags);
+  k.pod(atlas.TexDesiredWidth);
+  k.pod(atlas.TexGlyphPadding);
+  k.pod(atlas.Fonts.Size);
+  for (const ImFontConfig& c : atlas.ConfigData) {
+    k.pod(c.FontDataSize);
+    if (c.FontData && c.FontDataSize > 0) k.bytes(c.FontData, static_cast<size_t>(c.FontDataSize));
+    k.pod(c.FontNo);
+    k.pod(c.SizePixels);
+    k.pod(c.OversampleH);
+    k.pod(c.OversampleV);
+    k.pod(c.PixelSnapH);
+    k.pod(c.GlyphExtraSpacing);
+    k.pod(c.GlyphOffset);
+    for (const ImWchar* r = c.GlyphRanges; r && *r; ++r) k.pod(*r);
+    k.pod(ImWchar{0});
+    k.pod(c.GlyphMinAdvanceX);
+    k.pod(c.GlyphMaxAdvanceX);
+    k.pod(c.MergeMode);
+    k.pod(c.FontBuilderFlags);
+    k.pod(c.RasterizerMultiply);
+    k.pod(c.EllipsisChar);
+    k.pod(font_index(atlas, c.DstFont));
+  }
+  return k.h;
+}
+
+std::string save_atlas(const ImFontAtlas& atlas) {
+  if (!atlas.IsBuilt() || !atlas.TexPixelsAlpha8 || atlas.TexWidth < 1 || atlas.TexHeight < 1) return {};
+  Writer w;
+  const size_t pixels = static_cast<size_t>(atlas.TexWidth) * static_cast<size_t>(atlas.TexHeight);
+  size_t glyphs = 0;
+  for (const ImFont* f : atlas.Fonts) glyphs += static_cast<size_t>(f->Glyphs.Size);
+  w.out.reserve(pixels + 64 + glyphs * sizeof(ImFontGlyph) + static_cast<size_t>(atlas.Fonts.Size) * 16 + kTrailer);
+  w.out.append(reinterpret_cast<const char*>(atlas.TexPixelsAlpha8), pixels);
+  w.pod(static_cast<std::int32_t>(atlas.TexWidth));
+  w.pod(static_cast<std::int32_t>(atlas.TexHeight));
+  w.pod(static_cast<std::uint32_t>(atlas.CustomRects.Size));
+  for (const ImFontAtlasCustomRect& r : atlas.CustomRects) {
+    w.pod(r.X);
+    w.pod(r.Y);
+  }
+  w.pod(static_cast<std::uint32_t>(atlas.Fonts.Size));
+  for (const ImFont* f : atlas.Fonts) {
+    w.pod(f->Ascent);
+    w.pod(f->Descent);
+    w.pod(static_cast<std::int32_t>(f->MetricsTotalSurface));
+    w.pod(static_cast<std::uint32_t>(f->Glyphs.Size));
+    w.out.append(reinterpret_cast<const char*>(f->Glyphs.Data), static_cast<size_t>(f->Glyphs.size_in_bytes()));
+  }
+  w.pod(static_cast<std::uint32_t>(w.out.size() - pixels));
+  w.pod(atlas_key(atlas));
+  w.pod(kFormat);
+  w.out.append(kMagic, 4);
+  return std::move(w.out);
+}
+
+void restore_atlas_on_build(ImFontAtlas* atlas, unsigned char* saved, size_t size) {
+  drop_saved();
+  g_armed = atlas;
+  g_saved = saved;
+  g_saved_size = saved ? size : 0;
+  g_restored = false;
+  atlas->FontBuilderIO = &kFromSaved;
+}
+
+bool atlas_restored() { return g_restored; }
+
+std::uint64_t atlas_print(const ImFontAtlas& atlas) {
+  Fnv1a p;
+  p.pod(atlas.TexWidth);
+  p.pod(atlas.TexHeight);
+  if (atlas.TexPixelsAlpha8)
+    p.bytes(atlas.TexPixelsAlpha8, static_cast<size_t>(atlas.TexWidth) * static_cast<size_t>(atlas.TexHeight));
+  p.pod(atlas.TexUvScale);
+  p.pod(atlas.TexUvWhitePixel);
+  p.pod(atlas.TexUvLines);
+  for (const ImFont* f : atlas.Fonts) {
+    p.pod(f->FontSize);
+    p.pod(f->Ascent);
+    p.pod(f->Descent);
+    p.pod(f->FallbackChar);
+    p.pod(f->EllipsisChar);
+    p.pod(f->DotChar);
+    p.pod(f->FallbackAdvanceX);
+    p.pod(f->MetricsTotalSurface);
+    p.pod(f->ConfigDataCount);
+    p.pod(static_cast<std::int32_t>(f->FallbackGlyph ? f->FallbackGlyph - f->Glyphs.Data : -1));
+    p.pod(f->Used4kPagesMap);
+    p.bytes(f->Glyphs.Data, static_cast<size_t>(f->Glyphs.size_in_bytes()));
+    p.bytes(f->IndexAdvanceX.Data, static_cast<size_t>(f->IndexAdvanceX.size_in_bytes()));
+    p.bytes(f->IndexLookup.Data, static_cast<size_t>(f->IndexLookup.size_in_bytes()));
+  }
+  return p.h;
+}
+
+}  // namespace kt::ui
