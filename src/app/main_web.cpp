@@ -13,10 +13,10 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 #include <imgui_impl_glfw.h>
+#include <sys/stat.h>
 
 #include <cmath>
 #include <cstdio>
-#include <sys/stat.h>
 #include <functional>
 #include <string>
 #include <vector>
@@ -95,6 +95,7 @@ constexpr const char* kAtlasDir = "/data/cache";
 constexpr const char* kAtlasFile = "/data/cache/atlas.bin";
 constexpr long kMaxAtlasFile = 64L << 20;  // a DPR 4 atlas is ~4 MB; anything larger is not ours
 bool g_atlas_unsaved = false;
+int g_atlas_waits = 0;  // for the store and its estimate (a browser may give none: then it is not saved)
 
 // The fonts were given to the atlas (load_theme): its build takes the saved atlas when it matches them. The
 // store is read by then on most starts (the WebAssembly takes longer); when not, the fonts are rasterised.
@@ -123,12 +124,12 @@ void restore_atlas_on_build() {
 // next write (now).
 void save_atlas_later(void*) {
   if (!g_atlas_unsaved) return;
-  if (!g_app || kt_js_storage_room() < 0) {
-    emscripten_set_timeout(save_atlas_later, 2000, nullptr);  // the store or its estimate is not there yet
+  if ((!g_app || kt_js_storage_room() < 0) && ++g_atlas_waits < 10) {
+    emscripten_set_timeout(save_atlas_later, 2000, nullptr);  // the app or the estimate is not there yet
     return;
   }
   g_atlas_unsaved = false;
-  if (!kt::platform::storage_available() || !kt::platform::owns_store()) return;
+  if (!g_app || !kt::platform::storage_available() || !kt::platform::owns_store() || kt_js_storage_room() < 0) return;
   const std::string bytes = kt::ui::save_atlas(*ImGui::GetIO().Fonts);
   if (bytes.empty() || kt_js_storage_room() < 10.0 * static_cast<double>(bytes.size())) return;
   ::mkdir(kAtlasDir, 0777);  // there already, or created

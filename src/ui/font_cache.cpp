@@ -1,12 +1,13 @@
 #include "ui/font_cache.hpp"
 
+#include <imgui.h>
+#include <imgui_internal.h>
+
 #include <cmath>
 #include <cstring>
 #include <vector>
 
 #include "core/fnv.hpp"
-#include "imgui.h"
-#include "imgui_internal.h"
 
 namespace kt::ui {
 
