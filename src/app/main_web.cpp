@@ -30,6 +30,7 @@
 #include "app/pointer.hpp"
 #include "app/renderer.hpp"
 #include "app/text_input.hpp"
+#include "core/fnv.hpp"
 #include "platform/platform.hpp"
 #include "platform/tabs.hpp"
 #include "ui/focus.hpp"
@@ -99,24 +100,30 @@ int g_atlas_waits = 0;  // for the store and its estimate (a browser may give no
 
 // The fonts were given to the atlas (load_theme): its build takes the saved atlas when it matches them. The
 // store is read by then on most starts (the WebAssembly takes longer); when not, the fonts are rasterised.
-// The file is read into memory that becomes the atlas's texture as it is.
-void restore_atlas_on_build() {
-  unsigned char* bytes = nullptr;
-  size_t size = 0;
+// Only the saved atlas's description is read here; its texture stays in the page (renderer_fonts_changed).
+// Returns the file to take the texture from, or nullptr.
+const char* restore_atlas_on_build() {
+  kt::ui::SavedAtlasParts parts;
+  std::string meta;
   if (FILE* f = kt_js_storage_settled() ? std::fopen(kAtlasFile, "rb") : nullptr) {
+    char trailer[kt::ui::kSavedAtlasTrailer];
     long n = -1;
-    if (std::fseek(f, 0, SEEK_END) == 0 && (n = std::ftell(f)) > 0 && n <= kMaxAtlasFile && std::fseek(f, 0, SEEK_SET) == 0) {
-      size = static_cast<size_t>(n);
-      bytes = static_cast<unsigned char*>(IM_ALLOC(size));
-      if (std::fread(bytes, 1, size, f) != size) {
-        IM_FREE(bytes);
-        bytes = nullptr;
-      }
+    if (std::fseek(f, 0, SEEK_END) == 0 && (n = std::ftell(f)) >= static_cast<long>(sizeof trailer) &&
+        n <= kMaxAtlasFile && std::fseek(f, n - static_cast<long>(sizeof trailer), SEEK_SET) == 0 &&
+        std::fread(trailer, 1, sizeof trailer, f) == sizeof trailer &&
+        kt::ui::saved_atlas_parts(std::string_view(trailer, sizeof trailer), static_cast<std::uint64_t>(n), &parts)) {
+      meta.resize(static_cast<size_t>(parts.meta_size));
+      if (std::fseek(f, static_cast<long>(parts.pixels), SEEK_SET) != 0 ||
+          std::fread(meta.data(), 1, meta.size(), f) != meta.size())
+        meta.clear();
     }
     std::fclose(f);
   }
-  kt::ui::restore_atlas_on_build(ImGui::GetIO().Fonts, bytes, size);
+  const bool saved = !meta.empty();
+  kt::ui::restore_atlas_on_build(ImGui::GetIO().Fonts, saved ? parts : kt::ui::SavedAtlasParts{}, std::move(meta));
+  return saved ? kAtlasFile : nullptr;
 }
+const char* g_saved_atlas = nullptr;  // the file the atlas is taken from, if any (restore_atlas_on_build)
 
 // Saves the atlas rasterised at this start, a few seconds after it (not in the start's frames), once the app
 // runs over a store this tab owns and there is room for it (ten times its size: the cache never fills the
@@ -179,9 +186,9 @@ void fit_canvas() {
   if (dpr != g_dpr) {
     g_dpr = dpr;
     kt::ui::load_theme("/fonts", static_cast<float>(dpr));
-    restore_atlas_on_build();
+    g_saved_atlas = restore_atlas_on_build();
     if (g_frames > 0) {  // before the first frame renderer_init makes it
-      kt::app::renderer_fonts_changed();
+      kt::app::renderer_fonts_changed(g_saved_atlas);
       atlas_built();
     }
   }
@@ -372,12 +379,26 @@ EMSCRIPTEN_KEEPALIVE const char* kt_shell_json() {
   return g_exported.c_str();
 }
 // The font atlas: taken from the saved one or rasterised, and a print of all it holds (tests compare them).
+// The texture's print: the one in memory, or the saved one's the renderer took.
 EMSCRIPTEN_KEEPALIVE const char* kt_atlas_json() {
   const ImFontAtlas& atlas = *ImGui::GetIO().Fonts;
-  char print[17];
-  std::snprintf(print, sizeof print, "%016llx", static_cast<unsigned long long>(kt::ui::atlas_print(atlas)));
+  const size_t n = static_cast<size_t>(atlas.TexWidth) * static_cast<size_t>(atlas.TexHeight);
+  kt::Fnv1a texture;
+  if (atlas.TexPixelsAlpha8) {
+    texture.bytes(atlas.TexPixelsAlpha8, n);
+  } else if (FILE* f = kt::ui::atlas_restored() ? std::fopen(kAtlasFile, "rb") : nullptr) {
+    std::string bytes(n, '\0');
+    if (std::fread(bytes.data(), 1, n, f) == n) texture.bytes(bytes);
+    std::fclose(f);
+  }
+  const auto hex = [](std::uint64_t v) {
+    char s[17];
+    std::snprintf(s, sizeof s, "%016llx", static_cast<unsigned long long>(v));
+    return std::string(s);
+  };
   g_exported = nlohmann::json{{"restored", kt::ui::atlas_restored()}, {"unsaved", g_atlas_unsaved},
-                              {"size", {atlas.TexWidth, atlas.TexHeight}}, {"print", print}}
+                              {"size", {atlas.TexWidth, atlas.TexHeight}}, {"in_memory", atlas.TexPixelsAlpha8 != nullptr},
+                              {"print", hex(kt::ui::atlas_print(atlas))}, {"texture", hex(texture.h)}}
                    .dump();
   return g_exported.c_str();
 }
@@ -475,7 +496,7 @@ int main() {
   g_dpr = 0;  // forces the first fit_canvas() to load fonts at the real ratio
   fit_canvas();
   KT_MILESTONE("fonts");
-  if (!kt::app::renderer_init()) {
+  if (!kt::app::renderer_init(g_saved_atlas)) {
     EM_ASM({ if (Module.ktFatal) Module.ktFatal("WebGL2"); });
     return 1;
   }

@@ -10,11 +10,15 @@ struct ImDrawData;
 
 namespace kt::app {
 
-// Starts compiling the shaders and creates the buffers and the font texture. The program is checked at the
-// first draw (which then reports a failure to link on stderr and the page, and draws nothing).
-bool renderer_init();
-// (Re)creates the font atlas texture from ImGui's font atlas (after fonts were rebuilt for a new DPR).
-void renderer_fonts_changed();
+// Starts compiling the shaders and creates the buffers and the font texture (as renderer_fonts_changed).
+// The program is checked at the first draw (which then reports a failure to link on stderr and the page,
+// and draws nothing).
+bool renderer_init(const char* saved_atlas);
+// (Re)creates the font atlas texture from ImGui's font atlas (after fonts were rebuilt for a new DPR). When
+// the atlas is taken from `saved_atlas` (ui/font_cache.hpp: it has no texture in memory), the texture is
+// the file's first bytes, handed to WebGL from the page's copy of the file (never copied into the
+// WebAssembly's memory); if that fails, the fonts are rasterised.
+void renderer_fonts_changed(const char* saved_atlas);
 // Clears the default framebuffer of fb_width x fb_height device pixels to `clear` (an ImGui colour, opaque)
 // and draws into it. A frame whose draw data is the same as the last one drawn (same size, vertices,
 // indices, commands) is not sent again: the canvas keeps showing it (WebGL presents only a drawing buffer

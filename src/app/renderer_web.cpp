@@ -9,6 +9,8 @@
 #include <cstring>
 #include <vector>
 
+#include "ui/font_cache.hpp"
+
 namespace kt::app {
 
 namespace {
@@ -180,7 +182,7 @@ bool program_ready() {
 
 }  // namespace
 
-bool renderer_init() {
+bool renderer_init(const char* saved_atlas) {
   ImGuiIO& io = ImGui::GetIO();
   io.BackendRendererName = "kartoteka_webgl2";
   // Compiled and linked in the GPU process while the app starts; checked at the first draw.
@@ -218,14 +220,29 @@ bool renderer_init() {
   glDisable(GL_STENCIL_TEST);
   glActiveTexture(GL_TEXTURE0);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-  renderer_fonts_changed();
+  renderer_fonts_changed(saved_atlas);
   // Sends the commands so far to the GPU process now, so that it compiles the shaders and takes the font
   // texture while the app starts, not when the first frame asks for the link status (~30 ms).
   glFlush();
   return true;
 }
 
-void renderer_fonts_changed() {
+// The first w×h bytes of the file at `path` (in the page's file system: a typed array) as the bound
+// texture's coverage; 0 when the file is not there or shorter.
+EM_JS(int, kt_js_tex_from_file, (const char* path, int w, int h), {
+  try {
+    var node = FS.lookupPath(UTF8ToString(path)).node;
+    var n = w * h, c = node.contents;
+    if (!c || node.usedBytes < n) return 0;
+    if (!(c instanceof Uint8Array)) c = new Uint8Array(c);
+    GLctx.texImage2D(GLctx.TEXTURE_2D, 0, GLctx.R8, w, h, 0, GLctx.RED, GLctx.UNSIGNED_BYTE, c.subarray(0, n));
+    return 1;
+  } catch (e) {
+    return 0;
+  }
+});
+
+void renderer_fonts_changed(const char* saved_atlas) {
   ImGuiIO& io = ImGui::GetIO();
   unsigned char* pixels = nullptr;
   int width = 0, height = 0;
@@ -239,7 +256,11 @@ void renderer_fonts_changed() {
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-  glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, width, height, 0, GL_RED, GL_UNSIGNED_BYTE, pixels);
+  if (!pixels && !(saved_atlas && kt_js_tex_from_file(saved_atlas, width, height))) {
+    kt::ui::restore_atlas_on_build(io.Fonts);  // nothing to take: rasterised
+    io.Fonts->GetTexDataAsAlpha8(&pixels, &width, &height);
+  }
+  if (pixels) glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, width, height, 0, GL_RED, GL_UNSIGNED_BYTE, pixels);
   io.Fonts->SetTexID(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(g.font_texture)));
   g.last_valid = false;  // the same texture name may now hold other glyphs
 }

@@ -59,6 +59,7 @@ int font_index(const ImFontAtlas& atlas, const ImFont* f) {
 }
 
 bool finite(float v) { return std::isfinite(v); }
+bool uv_ok(float v) { return finite(v) && v >= 0.0f && v <= 1.0f; }
 
 // One font of a saved atlas, read and checked before anything of the atlas changes.
 struct SavedFont {
@@ -68,38 +69,29 @@ struct SavedFont {
 };
 
 bool glyph_ok(const ImFontGlyph& g) {
-  const float uv[4] = {g.U0, g.V0, g.U1, g.V1};
-  for (float v : uv)
-    if (!finite(v) || v < 0.0f || v > 1.0f) return false;
+  for (float v : {g.U0, g.V0, g.U1, g.V1})
+    if (!uv_ok(v)) return false;
   const float xy[5] = {g.X0, g.Y0, g.X1, g.Y1, g.AdvanceX};
   for (float v : xy)
     if (!finite(v) || std::fabs(v) > 1e5f) return false;
   return g.Codepoint <= IM_UNICODE_CODEPOINT_MAX;
 }
 
-// The saved atlas's parts: the texture first (so that the bytes read from the file become the atlas's
-// texture as they are, with no copy: TexPixelsAlpha8 must be the start of an allocation), then the glyphs and
-// the rest, then a trailer that says what they are.
-constexpr size_t kTrailer = 4 + 8 + 4 + 4;  // the size of the part after the texture, the key, the format, "KTFA"
-
-// Takes the saved atlas (`size` bytes at `saved`, allocated with IM_ALLOC) into `atlas` when it is exactly
-// what save_atlas wrote for the same fonts, and then owns the bytes; false (the atlas and the bytes
-// untouched) otherwise.
-bool restore(ImFontAtlas* atlas, unsigned char* saved, size_t size) {
-  if (size < kTrailer) return false;
-  Reader trailer{std::string_view(reinterpret_cast<const char*>(saved) + size - kTrailer, kTrailer)};
-  const std::uint32_t meta_size = trailer.pod<std::uint32_t>();
-  const std::uint64_t key = trailer.pod<std::uint64_t>();
-  const std::uint32_t format = trailer.pod<std::uint32_t>();
-  if (std::memcmp(trailer.in.data(), kMagic, 4) != 0 || format != kFormat || meta_size > size - kTrailer ||
-      key != atlas_key(*atlas))
-    return false;
-  const size_t npixels = size - kTrailer - meta_size;
-  Reader r{std::string_view(reinterpret_cast<const char*>(saved) + npixels, meta_size)};
+// Takes the saved atlas's description (`meta`, as save_atlas wrote it after the texture: the trailer
+// gone) into `atlas` when it is what save_atlas wrote for the same fonts and a texture of `pixels` bytes;
+// false (and the atlas as it was, but for the custom rectangles Build registers anyway) otherwise.
+bool restore(ImFontAtlas* atlas, std::string_view meta, size_t pixels) {
+  Reader r{meta};
   const int w = r.pod<std::int32_t>(), h = r.pod<std::int32_t>();
   if (!r.ok || w < 1 || h < 1 || w > kMaxSide || h > kMaxSide ||
-      static_cast<size_t>(w) * static_cast<size_t>(h) != npixels)
+      static_cast<size_t>(w) * static_cast<size_t>(h) != pixels)
     return false;
+  const ImVec2 white = r.pod<ImVec2>();
+  ImVec4 lines[IM_DRAWLIST_TEX_LINES_WIDTH_MAX + 1];
+  for (ImVec4& l : lines) l = r.pod<ImVec4>();
+  if (!r.ok || !uv_ok(white.x) || !uv_ok(white.y)) return false;
+  for (const ImVec4& l : lines)
+    if (!uv_ok(l.x) || !uv_ok(l.y) || !uv_ok(l.z) || !uv_ok(l.w)) return false;
   // The custom rectangles (the white pixel, the mouse cursors, the baked lines) as packed.
   const std::uint32_t nrects = r.pod<std::uint32_t>();
   if (!r.ok || nrects > 64) return false;
@@ -126,16 +118,19 @@ bool restore(ImFontAtlas* atlas, unsigned char* saved, size_t size) {
   }
   if (!r.ok || !r.in.empty()) return false;
 
-  // As ImFontAtlasBuildWithStbTruetype leaves the atlas, with the glyphs and the texture taken instead of
-  // rasterised and packed.
+  // As ImFontAtlasBuildWithStbTruetype and ImFontAtlasBuildFinish leave the atlas, with the glyphs taken
+  // instead of rasterised and packed, and no texture: the renderer takes it from the file.
   ImFontAtlasBuildInit(atlas);  // registers the custom rectangles
   if (static_cast<std::uint32_t>(atlas->CustomRects.Size) != nrects) return false;
+  for (const ImFontAtlasCustomRect& c : atlas->CustomRects)
+    if (c.Font) return false;  // glyphs of custom rectangles: none here (load_theme adds none)
   atlas->TexID = static_cast<ImTextureID>(nullptr);
   atlas->ClearTexData();
   atlas->TexWidth = w;
   atlas->TexHeight = h;
   atlas->TexUvScale = ImVec2(1.0f / static_cast<float>(w), 1.0f / static_cast<float>(h));
-  atlas->TexUvWhitePixel = ImVec2(0.0f, 0.0f);
+  atlas->TexUvWhitePixel = white;
+  std::memcpy(atlas->TexUvLines, lines, sizeof lines);
   for (int i = 0; i < atlas->CustomRects.Size; ++i) {
     atlas->CustomRects[i].X = rects[static_cast<size_t>(i)].first;
     atlas->CustomRects[i].Y = rects[static_cast<size_t>(i)].second;
@@ -152,31 +147,22 @@ bool restore(ImFontAtlas* atlas, unsigned char* saved, size_t size) {
     font->Glyphs.resize(static_cast<int>(f.glyphs.size()));
     if (!f.glyphs.empty()) std::memcpy(font->Glyphs.Data, f.glyphs.data(), f.glyphs.size() * sizeof(ImFontGlyph));
     font->MetricsTotalSurface = f.surface;
-    font->DirtyLookupTables = true;
+    font->BuildLookupTable();
   }
-  atlas->TexPixelsAlpha8 = saved;  // the texture is the bytes' start; the rest goes with it
-  // The white pixel's and the lines' texture coordinates, the lookup tables, TexReady.
-  ImFontAtlasBuildFinish(atlas);
+  atlas->TexReady = true;
   return true;
 }
 
 ImFontAtlas* g_armed = nullptr;
-unsigned char* g_saved = nullptr;
-size_t g_saved_size = 0;
+std::string g_meta;
+size_t g_pixels = 0;
 bool g_restored = false;
-
-void drop_saved() {
-  IM_FREE(g_saved);
-  g_saved = nullptr;
-  g_saved_size = 0;
-  g_armed = nullptr;
-}
 
 bool build_from_saved(ImFontAtlas* atlas) {
   atlas->FontBuilderIO = nullptr;  // once: a later Build() rasterises unless armed again
-  g_restored = atlas == g_armed && g_saved && restore(atlas, g_saved, g_saved_size);
-  if (g_restored) g_saved = nullptr;  // the atlas's texture now
-  drop_saved();
+  g_restored = atlas == g_armed && !g_meta.empty() && restore(atlas, g_meta, g_pixels);
+  g_armed = nullptr;
+  g_meta = std::string();
   if (g_restored) return true;
   return ImFontAtlasGetBuilderForStbTruetype()->FontBuilder_Build(atlas);
 }
@@ -225,10 +211,12 @@ std::string save_atlas(const ImFontAtlas& atlas) {
   const size_t pixels = static_cast<size_t>(atlas.TexWidth) * static_cast<size_t>(atlas.TexHeight);
   size_t glyphs = 0;
   for (const ImFont* f : atlas.Fonts) glyphs += static_cast<size_t>(f->Glyphs.Size);
-  w.out.reserve(pixels + 64 + glyphs * sizeof(ImFontGlyph) + static_cast<size_t>(atlas.Fonts.Size) * 16 + kTrailer);
+  w.out.reserve(pixels + 256 + glyphs * sizeof(ImFontGlyph) + static_cast<size_t>(atlas.Fonts.Size) * 16 + kSavedAtlasTrailer);
   w.out.append(reinterpret_cast<const char*>(atlas.TexPixelsAlpha8), pixels);
   w.pod(static_cast<std::int32_t>(atlas.TexWidth));
   w.pod(static_cast<std::int32_t>(atlas.TexHeight));
+  w.pod(atlas.TexUvWhitePixel);
+  for (const ImVec4& l : atlas.TexUvLines) w.pod(l);
   w.pod(static_cast<std::uint32_t>(atlas.CustomRects.Size));
   for (const ImFontAtlasCustomRect& r : atlas.CustomRects) {
     w.pod(r.X);
@@ -249,11 +237,24 @@ std::string save_atlas(const ImFontAtlas& atlas) {
   return std::move(w.out);
 }
 
-void restore_atlas_on_build(ImFontAtlas* atlas, unsigned char* saved, size_t size) {
-  drop_saved();
+bool saved_atlas_parts(std::string_view trailer, std::uint64_t file_size, SavedAtlasParts* out) {
+  Reader r{trailer};
+  const std::uint32_t meta = r.pod<std::uint32_t>();
+  out->key = r.pod<std::uint64_t>();
+  const std::uint32_t format = r.pod<std::uint32_t>();
+  const std::string_view magic = r.take(4);
+  if (!r.ok || !r.in.empty() || std::memcmp(magic.data(), kMagic, 4) != 0 || format != kFormat ||
+      file_size < kSavedAtlasTrailer || meta > file_size - kSavedAtlasTrailer)
+    return false;
+  out->meta_size = meta;
+  out->pixels = file_size - kSavedAtlasTrailer - meta;
+  return true;
+}
+
+void restore_atlas_on_build(ImFontAtlas* atlas, const SavedAtlasParts& parts, std::string meta) {
   g_armed = atlas;
-  g_saved = saved;
-  g_saved_size = saved ? size : 0;
+  g_meta = parts.key == atlas_key(*atlas) && meta.size() == parts.meta_size ? std::move(meta) : std::string();
+  g_pixels = static_cast<size_t>(parts.pixels);
   g_restored = false;
   atlas->FontBuilderIO = &kFromSaved;
 }
@@ -264,8 +265,6 @@ std::uint64_t atlas_print(const ImFontAtlas& atlas) {
   Fnv1a p;
   p.pod(atlas.TexWidth);
   p.pod(atlas.TexHeight);
-  if (atlas.TexPixelsAlpha8)
-    p.bytes(atlas.TexPixelsAlpha8, static_cast<size_t>(atlas.TexWidth) * static_cast<size_t>(atlas.TexHeight));
   p.pod(atlas.TexUvScale);
   p.pod(atlas.TexUvWhitePixel);
   p.pod(atlas.TexUvLines);

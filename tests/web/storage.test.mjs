@@ -307,7 +307,10 @@ export const tests = [
       await waitForApp(page);
       const taken = await atlas(page);
       assert(taken.restored, "the next start takes the saved atlas: " + JSON.stringify(taken));
-      assertEq(taken.print, built.print, "texture, glyphs, lookup tables and fallbacks as rasterised");
+      assertEq([taken.print, taken.texture], [built.print, built.texture], "glyphs, lookup tables, fallbacks and " +
+        "texture as rasterised");
+      assertEq(taken.in_memory, false, "the texture went from the page's copy of the file to WebGL, not through " +
+        "the WebAssembly's memory");
       assertEq((await find(page, { id: "lang:en" })).role.length > 0, true, "the page is drawn with it");
       // A damaged file (one byte changed, the last one cut) is not taken: the fonts are rasterised again,
       // the same, and saved again.
@@ -320,7 +323,8 @@ export const tests = [
       await page.reload();
       await waitForApp(page);
       const again = await atlas(page);
-      assert(!again.restored && again.print === built.print, "a damaged atlas is rasterised again: " + JSON.stringify(again));
+      assert(!again.restored && again.print === built.print && again.texture === built.texture,
+        "a damaged atlas is rasterised again: " + JSON.stringify(again));
       assertEq(await atlasStored(page), size1, "and saved again whole");
       // Another pixel ratio (another screen) is not this atlas: its own is rasterised, saved over it, and
       // taken at the next start at that ratio.
@@ -333,7 +337,8 @@ export const tests = [
       await page.reload();
       await waitForApp(page);
       const taken2 = await atlas(page);
-      assert(taken2.restored && taken2.print === dpr2.print, "the DPR 2 atlas replaced the other and is taken back " +
+      assert(taken2.restored && taken2.print === dpr2.print && taken2.texture === dpr2.texture,
+        "the DPR 2 atlas replaced the other and is taken back " +
         "at DPR 2: " + JSON.stringify(taken2));
       await cdp.detach();
       await context.close();
