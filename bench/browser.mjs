@@ -170,6 +170,26 @@ async function coldLoad(browser, url, name, deals, figure) {
   return { context, page: cur };
 }
 
+// The browser's own share of a start on this machine: the first frame of a page that holds nothing but a
+// full-screen WebGL2 canvas (the context made as index.html makes it, one clear), opened in a new tab the
+// way coldLoad opens the app (the same device and throttling, the same probe: the page says it has drawn
+// as the app does: bench/browser/floor.html). What the app's new-tab figure has above it is the app's.
+async function floor(browser, url) {
+  const { context, page } = await devicePage(browser);
+  await page.goto(url + "bench/floor.html");
+  const out = [];
+  let cur = page;
+  for (let r = 0; r < Math.max(RUNS, 5); r++) {
+    cur = await newTab(context, cur, device.cpuRate);
+    const seen = firstFrameSeen(cur);
+    await cur.goto(`${url}bench/floor.html?r=${r}`, { waitUntil: "commit" });
+    out.push(await seen);
+  }
+  emit("floor_first_frame_new_tab", "ms", out, "an empty page with a full-screen WebGL2 canvas, one clear, opened " +
+    "in a new tab as the app is (navigation -> first frame seen): the browser's own share of the app's new-tab figure");
+  await context.close();
+}
+
 // Durable commit of one field edit in the 10k workspace: the edit's mutation handed to storage (the frame
 // that applies the Enter) -> the IndexedDB transaction holding it complete (glue.js's commitMs), and, for
 // the whole picture, the Enter key -> that completion on the page's clock (which adds the wait for the next
@@ -535,6 +555,7 @@ async function main() {
   const browser = await launch();
   try {
     if (want("download")) await downloadSize();
+    if (want("floor")) await floor(browser, server.url);
     if (want("idle")) await idleFps(browser, server.url);
     if (want("cold10k") || want("durable")) {
       await stat(path.join(dataDir, "journal10k"));

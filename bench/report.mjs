@@ -65,6 +65,7 @@ const rows = [
   { name: "phone (390×844, DPR 3, CPU 4× throttled): navigation → first frame, files cached, 10k workspace, new tab", f: "phone_cold_load_journal10k", target: "≤ 1.2 s" },
   { name: "… the same tab from about:blank, process kept (phone; info)", f: "phone_cold_load_journal10k_same_tab", target: "—" },
   { name: "… reloading the running app (phone; info)", f: "phone_cold_load_journal10k_reload", target: "—" },
+  { name: "… an empty WebGL2 page opened the same way: the browser's own share (phone; info)", f: "phone_floor_first_frame_new_tab", target: "—" },
   { name: "phone: frame CPU time, card of 300 fields + 10,000 timeline entries, scrolling", f: "phone_frame_card300", target: "p95 ≤ 8 ms" },
   { name: "phone: frame CPU time, list of 100k deals, scrolling", f: "phone_frame_list100k", target: "p95 ≤ 8 ms" },
   { name: "… whole frame callback (phone; info): card", f: "phone_frame_card300_total", target: "—" },
