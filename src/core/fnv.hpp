@@ -16,10 +16,10 @@ struct Fnv1a {
     for (size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ull;
   }
   void bytes(std::string_view s) { bytes(s.data(), s.size()); }
-  // A value's bytes as they are in memory (numbers, plain structs without padding).
-  template <typename T>
-  void pod(const T& v) {
-    bytes(&v, sizeof v);
+  // Values' bytes as they are in memory (numbers, plain structs without padding), in turn.
+  template <typename... T>
+  void pod(const T&... v) {
+    (bytes(&v, sizeof v), ...);
   }
 };
 

@@ -178,29 +178,14 @@ std::uint64_t atlas_key(const ImFontAtlas& atlas) {
   k.pod(static_cast<std::int32_t>(IMGUI_VERSION_NUM));
   k.pod(static_cast<std::uint32_t>(sizeof(ImFontGlyph)));
   k.pod(static_cast<std::uint32_t>(sizeof(ImWchar)));
-  k.pod(atlas.Flags);
-  k.pod(atlas.TexDesiredWidth);
-  k.pod(atlas.TexGlyphPadding);
-  k.pod(atlas.Fonts.Size);
+  k.pod(atlas.Flags, atlas.TexDesiredWidth, atlas.TexGlyphPadding, atlas.Fonts.Size);
   for (const ImFontConfig& c : atlas.ConfigData) {
     k.pod(c.FontDataSize);
     if (c.FontData && c.FontDataSize > 0) k.bytes(c.FontData, static_cast<size_t>(c.FontDataSize));
-    k.pod(c.FontNo);
-    k.pod(c.SizePixels);
-    k.pod(c.OversampleH);
-    k.pod(c.OversampleV);
-    k.pod(c.PixelSnapH);
-    k.pod(c.GlyphExtraSpacing);
-    k.pod(c.GlyphOffset);
+    k.pod(c.FontNo, c.SizePixels, c.OversampleH, c.OversampleV, c.PixelSnapH, c.GlyphExtraSpacing, c.GlyphOffset);
     for (const ImWchar* r = c.GlyphRanges; r && *r; ++r) k.pod(*r);
-    k.pod(ImWchar{0});
-    k.pod(c.GlyphMinAdvanceX);
-    k.pod(c.GlyphMaxAdvanceX);
-    k.pod(c.MergeMode);
-    k.pod(c.FontBuilderFlags);
-    k.pod(c.RasterizerMultiply);
-    k.pod(c.EllipsisChar);
-    k.pod(font_index(atlas, c.DstFont));
+    k.pod(ImWchar{0}, c.GlyphMinAdvanceX, c.GlyphMaxAdvanceX, c.MergeMode, c.FontBuilderFlags, c.RasterizerMultiply,
+          c.EllipsisChar, font_index(atlas, c.DstFont));
   }
   return k.h;
 }
@@ -263,23 +248,11 @@ bool atlas_restored() { return g_restored; }
 
 std::uint64_t atlas_print(const ImFontAtlas& atlas) {
   Fnv1a p;
-  p.pod(atlas.TexWidth);
-  p.pod(atlas.TexHeight);
-  p.pod(atlas.TexUvScale);
-  p.pod(atlas.TexUvWhitePixel);
-  p.pod(atlas.TexUvLines);
+  p.pod(atlas.TexWidth, atlas.TexHeight, atlas.TexUvScale, atlas.TexUvWhitePixel, atlas.TexUvLines);
   for (const ImFont* f : atlas.Fonts) {
-    p.pod(f->FontSize);
-    p.pod(f->Ascent);
-    p.pod(f->Descent);
-    p.pod(f->FallbackChar);
-    p.pod(f->EllipsisChar);
-    p.pod(f->DotChar);
-    p.pod(f->FallbackAdvanceX);
-    p.pod(f->MetricsTotalSurface);
-    p.pod(f->ConfigDataCount);
-    p.pod(static_cast<std::int32_t>(f->FallbackGlyph ? f->FallbackGlyph - f->Glyphs.Data : -1));
-    p.pod(f->Used4kPagesMap);
+    p.pod(f->FontSize, f->Ascent, f->Descent, f->FallbackChar, f->EllipsisChar, f->DotChar, f->FallbackAdvanceX,
+          f->MetricsTotalSurface, f->ConfigDataCount, f->Used4kPagesMap,
+          static_cast<std::int32_t>(f->FallbackGlyph ? f->FallbackGlyph - f->Glyphs.Data : -1));
     p.bytes(f->Glyphs.Data, static_cast<size_t>(f->Glyphs.size_in_bytes()));
     p.bytes(f->IndexAdvanceX.Data, static_cast<size_t>(f->IndexAdvanceX.size_in_bytes()));
     p.bytes(f->IndexLookup.Data, static_cast<size_t>(f->IndexLookup.size_in_bytes()));
