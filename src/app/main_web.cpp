@@ -98,20 +98,28 @@ constexpr long kMaxAtlasFile = 64L << 20;  // a DPR 4 atlas is ~4 MB; anything l
 bool g_atlas_unsaved = false;
 int g_atlas_waits = 0;  // for the store and its estimate (a browser may give none: then it is not saved)
 
+// What the saved atlas's trailer says of the file open at `f` (false: no saved atlas of this format).
+bool saved_atlas_parts(FILE* f, kt::ui::SavedAtlasParts* parts) {
+  char trailer[kt::ui::kSavedAtlasTrailer];
+  long n = -1;
+  return std::fseek(f, 0, SEEK_END) == 0 && (n = std::ftell(f)) >= static_cast<long>(sizeof trailer) &&
+         n <= kMaxAtlasFile && std::fseek(f, n - static_cast<long>(sizeof trailer), SEEK_SET) == 0 &&
+         std::fread(trailer, 1, sizeof trailer, f) == sizeof trailer &&
+         kt::ui::saved_atlas_parts(std::string_view(trailer, sizeof trailer), static_cast<std::uint64_t>(n), parts);
+}
+
 // The fonts were given to the atlas (load_theme): its build takes the saved atlas when it matches them. The
-// store is read by then on most starts (the WebAssembly takes longer); when not, the fonts are rasterised.
-// Only the saved atlas's description is read here; its texture stays in the page (renderer_fonts_changed).
-// Returns the file to take the texture from, or nullptr.
+// store is read by then on most starts (the WebAssembly takes longer); when not, the fonts are rasterised
+// while the page waits for it (the thread would be idle). Only the saved atlas's description is read here;
+// its texture stays in the page (renderer_fonts_changed). Returns the file to take the texture from, or
+// nullptr.
+bool g_atlas_store_read = false;  // whether the store had been read when the fonts were last loaded
 const char* restore_atlas_on_build() {
   kt::ui::SavedAtlasParts parts;
   std::string meta;
-  if (FILE* f = kt_js_storage_settled() ? std::fopen(kAtlasFile, "rb") : nullptr) {
-    char trailer[kt::ui::kSavedAtlasTrailer];
-    long n = -1;
-    if (std::fseek(f, 0, SEEK_END) == 0 && (n = std::ftell(f)) >= static_cast<long>(sizeof trailer) &&
-        n <= kMaxAtlasFile && std::fseek(f, n - static_cast<long>(sizeof trailer), SEEK_SET) == 0 &&
-        std::fread(trailer, 1, sizeof trailer, f) == sizeof trailer &&
-        kt::ui::saved_atlas_parts(std::string_view(trailer, sizeof trailer), static_cast<std::uint64_t>(n), &parts)) {
+  g_atlas_store_read = kt_js_storage_settled() != 0;
+  if (FILE* f = g_atlas_store_read ? std::fopen(kAtlasFile, "rb") : nullptr) {
+    if (saved_atlas_parts(f, &parts)) {
       meta.resize(static_cast<size_t>(parts.meta_size));
       if (std::fseek(f, static_cast<long>(parts.pixels), SEEK_SET) != 0 ||
           std::fread(meta.data(), 1, meta.size(), f) != meta.size())
@@ -125,6 +133,17 @@ const char* restore_atlas_on_build() {
 }
 const char* g_saved_atlas = nullptr;  // the file the atlas is taken from, if any (restore_atlas_on_build)
 
+// Whether the store holds this atlas already: it was rasterised only because the store had not been read
+// yet (after a failed attempt to take it, the file is written again).
+bool atlas_saved_already() {
+  kt::ui::SavedAtlasParts parts;
+  FILE* f = g_atlas_store_read ? nullptr : std::fopen(kAtlasFile, "rb");
+  if (!f) return false;
+  const bool same = saved_atlas_parts(f, &parts) && parts.key == kt::ui::atlas_key(*ImGui::GetIO().Fonts);
+  std::fclose(f);
+  return same;
+}
+
 // Saves the atlas rasterised at this start, a few seconds after it (not in the start's frames), once the app
 // runs over a store this tab owns and there is room for it (ten times its size: the cache never fills the
 // store that the user's data needs). Written beside, then renamed over the old one, and persisted with the
@@ -136,7 +155,9 @@ void save_atlas_later(void*) {
     return;
   }
   g_atlas_unsaved = false;
-  if (!g_app || !kt::platform::storage_available() || !kt::platform::owns_store() || kt_js_storage_room() < 0) return;
+  if (!g_app || !kt::platform::storage_available() || !kt::platform::owns_store() || kt_js_storage_room() < 0 ||
+      atlas_saved_already())
+    return;
   const std::string bytes = kt::ui::save_atlas(*ImGui::GetIO().Fonts);
   if (bytes.empty() || kt_js_storage_room() < 10.0 * static_cast<double>(bytes.size())) return;
   ::mkdir(kAtlasDir, 0777);  // there already, or created
@@ -396,7 +417,7 @@ EMSCRIPTEN_KEEPALIVE const char* kt_atlas_json() {
     std::snprintf(s, sizeof s, "%016llx", static_cast<unsigned long long>(v));
     return std::string(s);
   };
-  g_exported = nlohmann::json{{"restored", kt::ui::atlas_restored()}, {"unsaved", g_atlas_unsaved},
+  g_exported = nlohmann::json{{"restored", kt::ui::atlas_restored()}, {"unsaved", g_atlas_unsaved}, {"store_read", g_atlas_store_read},
                               {"size", {atlas.TexWidth, atlas.TexHeight}}, {"in_memory", atlas.TexPixelsAlpha8 != nullptr},
                               {"print", hex(kt::ui::atlas_print(atlas))}, {"texture", hex(texture.h)}}
                    .dump();
