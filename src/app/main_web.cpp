@@ -412,14 +412,9 @@ EMSCRIPTEN_KEEPALIVE const char* kt_atlas_json() {
     if (std::fread(bytes.data(), 1, n, f) == n) texture.bytes(bytes);
     std::fclose(f);
   }
-  const auto hex = [](std::uint64_t v) {
-    char s[17];
-    std::snprintf(s, sizeof s, "%016llx", static_cast<unsigned long long>(v));
-    return std::string(s);
-  };
   g_exported = nlohmann::json{{"restored", kt::ui::atlas_restored()}, {"unsaved", g_atlas_unsaved}, {"store_read", g_atlas_store_read},
                               {"size", {atlas.TexWidth, atlas.TexHeight}}, {"in_memory", atlas.TexPixelsAlpha8 != nullptr},
-                              {"print", hex(kt::ui::atlas_print(atlas))}, {"texture", hex(texture.h)}}
+                              {"print", kt::hex16(kt::ui::atlas_print(atlas))}, {"texture", kt::hex16(texture.h)}}
                    .dump();
   return g_exported.c_str();
 }

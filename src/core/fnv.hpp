@@ -4,6 +4,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <string>
 #include <string_view>
 
 namespace kt {
@@ -22,6 +24,13 @@ struct Fnv1a {
     (bytes(&v, sizeof v), ...);
   }
 };
+
+// A print as 16 lowercase hex digits (keys, checksums, names made of prints).
+inline std::string hex16(std::uint64_t v) {
+  char s[17];
+  std::snprintf(s, sizeof s, "%016llx", static_cast<unsigned long long>(v));
+  return s;
+}
 
 inline std::uint64_t fnv1a(std::uint64_t h, std::string_view s) {
   Fnv1a f{h};

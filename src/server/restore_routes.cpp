@@ -33,13 +33,6 @@ namespace {
 constexpr size_t kMaxUserChoices = 10000;
 constexpr size_t kMaxIdLength = 200;
 
-
-std::string hex(std::uint64_t v) {
-  char buf[20];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
 // A file's bytes, mapped read-only: a 1 GiB backup is read through the page cache, not copied to the heap.
 class MappedFile {
  public:
@@ -102,10 +95,10 @@ Response status_response(const Status& s) {
 // Names one plan: the upload's bytes, the workspace's version and everything the report says (the people
 // as chosen included). A check and the apply after it agree exactly when nothing of that changed between.
 std::string plan_id(std::uint64_t upload_hash, std::uint64_t version, const json& report) {
-  std::uint64_t h = kt::fnv1a(kt::Fnv1a::kStart, hex(upload_hash));
+  std::uint64_t h = kt::fnv1a(kt::Fnv1a::kStart, kt::hex16(upload_hash));
   h = kt::fnv1a(h, std::to_string(version));
   h = kt::fnv1a(h, report.dump(-1, ' ', false, json::error_handler_t::replace));
-  return "p" + hex(h);
+  return "p" + kt::hex16(h);
 }
 
 }  // namespace

@@ -18,10 +18,7 @@ std::string backup_checksum(const json& workspace) {
 }
 
 std::string backup_checksum_of_text(std::string_view text) {
-  const std::uint64_t h = fnv1a(Fnv1a::kStart, text);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "fnv1a64:%016llx", static_cast<unsigned long long>(h));
-  return buf;
+  return "fnv1a64:" + hex16(fnv1a(Fnv1a::kStart, text));
 }
 
 namespace {
