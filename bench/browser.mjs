@@ -45,6 +45,10 @@ const emit = (figure, unit, samples, note, extra) =>
 async function devicePage(browser) {
   const { context, page } = await newPage(browser, device.options);
   await throttle(context, page, device.cpuRate);
+  // BENCH_VERBOSE: the page's console (a -DKT_PHASES build prints its slow frames' phases there).
+  if (process.env.BENCH_VERBOSE) page.on("console", (m) => console.error("page: " + m.text()));
+  // BENCH_PHASES_MS: the frames that long or longer print their phases (a -DKT_PHASES build; default 8).
+  if (process.env.BENCH_PHASES_MS) await page.addInitScript(`self.ktPhasesSlowMs = ${Number(process.env.BENCH_PHASES_MS)};`);
   return { context, page };
 }
 

@@ -25,6 +25,7 @@
 #include "platform/http.hpp"
 #include "platform/tabs.hpp"
 #include "platform/platform.hpp"
+#include "ui/phases.hpp"
 #include "ui/app_ui.hpp"
 #include "ui/entity_list.hpp"
 #include "ui/field_editors.hpp"
@@ -693,6 +694,7 @@ void App::frame() {
     compact_if_due();
     warm_search_when_idle();
   }
+  ui::phase::mark("app_idle_work");
   // A pull's news is drawn in the first frame after it; its save waits for the next (see the header).
   if (save_confirmed_in_ > 0 && --save_confirmed_in_ == 0) save_confirmed();
   if (save_confirmed_in_ > 0) ui::request_animation();
@@ -730,6 +732,7 @@ void App::frame() {
   }
 
   ui::UiOutput out;
+  ui::phase::mark("app_env_sync");
   ui::draw_app(ws_, env, view_, edit_, out);
 
   for (auto& cmd : out.commands) dispatch(std::move(cmd), now);
@@ -779,6 +782,7 @@ void App::frame() {
   // What this frame changed goes to the server now rather than with the next frame's tick.
   if (sync_ && platform::owns_store()) sync_->tick(now);
   refresh_title();
+  ui::phase::mark("app_after");
 }
 
 void App::sync_route(bool push) {

@@ -1,3 +1,4 @@
+#include "ui/phases.hpp"
 #include "ui/app_ui.hpp"
 
 #include <imgui.h>
@@ -560,6 +561,7 @@ void draw_app(const Workspace& ws, const UiEnv& env, ViewState& view, EditState&
                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollbar |
                    ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
   ImGui::PopStyleVar();
+  phase::mark("app_begin");
   if (draw_other_tab_notice(env, out)) {
     ImGui::End();
     draw_toasts();
@@ -569,6 +571,7 @@ void draw_app(const Workspace& ws, const UiEnv& env, ViewState& view, EditState&
   if (!env.storage_error.empty())
     draw_banner(std::string(tr("storage.unavailable")) + " (" + env.storage_error + ")", color::kErrorBg, "banner:storage");
   if (!env.notice.empty()) draw_banner(env.notice, color::kWarnBg, "banner:notice");
+  phase::mark("top_bar");
 
   switch (view.screen) {
     case Screen::Card: draw_card(ws, env, view, edit, out); break;
@@ -577,6 +580,7 @@ void draw_app(const Workspace& ws, const UiEnv& env, ViewState& view, EditState&
     case Screen::List: draw_entity_list(ws, env, view, edit, out); break;
   }
   ImGui::End();
+  phase::mark("screen_end");
   draw_account_dialogs(ws, env, out);
   draw_refused_panel(ws, env, out);
   draw_stage_move_dialog(ws, env, out);
@@ -605,6 +609,7 @@ void draw_app(const Workspace& ws, const UiEnv& env, ViewState& view, EditState&
   draw_toasts();
   draw_progress();
   draw_help_panel();
+  phase::mark("app_dialogs");
 }
 
 }  // namespace kt::ui

@@ -1,3 +1,4 @@
+#include "ui/phases.hpp"
 #include "ui/card.hpp"
 
 #include <imgui.h>
@@ -547,11 +548,14 @@ void draw_card(const Workspace& ws, const UiEnv& env, ViewState& view, EditState
                       ImGuiWindowFlags_NoBackground);
     if (opened) ImGui::SetScrollY(0);
     const float inner = width - px(6);
+    phase::mark("card_begin");
     draw_header(c, inner);
+    phase::mark("card_header");
     ImGui::Dummy(ImVec2(0, px(4)));
     draw_action_bar(c, inner);
     ImGui::Dummy(ImVec2(0, px(4)));
     draw_tabs(c, inner);
+    phase::mark("card_tabs");
     if (view.tab == "products") {
       draw_products(c, inner);
     } else if (view.tab == "links") {
@@ -561,13 +565,17 @@ void draw_card(const Workspace& ws, const UiEnv& env, ViewState& view, EditState
     } else {
       draw_client_block(c, inner);
       draw_todo_block(c, inner);
+      phase::mark("card_client_todo");
       draw_sections(c, inner);
       draw_view_switcher(c, inner);
     }
+    phase::mark("card_body");
     ImGui::Dummy(ImVec2(0, px(24)));
     ImGui::EndChild();
+    phase::mark("card_end_child");
     draw_card_dialogs(c);
     draw_action_dialogs(c);
+    phase::mark("card_dialogs");
     return;
   }
   draw_header(c, width);

@@ -14,6 +14,7 @@
 #include "core/format.hpp"
 #include "core/required.hpp"
 #include "core/rights.hpp"
+#include "ui/phases.hpp"
 #include "ui/card_internal.hpp"
 #include "ui/field_editors.hpp"
 #include "ui/icons.hpp"
@@ -361,6 +362,7 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
       auto known = ui.row_advance.find(el.field);
       if (known != ui.row_advance.end() && !ImGui::IsRectVisible(ImVec2(inner, known->second))) {
         ImGui::Dummy(ImVec2(0, known->second - ImGui::GetStyle().ItemSpacing.y));
+        phase::count("rows_skipped");
         continue;
       }
     }
@@ -413,6 +415,7 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
     ImGui::PopID();
     ImGui::Dummy(ImVec2(0, px(2)));
     if (measurable) ui.row_advance[el.field] = ImGui::GetCursorPosY() - row_y;
+    phase::count(measurable && ui.row_advance.count(el.field) ? "rows_drawn" : "rows_unmeasured");
   }
   if (shown.empty()) muted_text(tr("layout.section_empty"));
   if (tools) {
@@ -447,12 +450,15 @@ void draw_sections(CardContext& c, float width) {
     ui.rows_key = rows_key;
     ui.row_advance.clear();
     ui.shown.clear();
+    phase::count("rows_key_changed");
   }
+  phase::mark("sections_key");
   std::optional<Layout> change;
   std::optional<Drop> drop;
   for (size_t i = 0; i < layout.sections.size(); ++i) {
     draw_section(c, layout, i, width, &change, &drop);
     ImGui::Dummy(ImVec2(0, px(12)));
+    phase::mark("section");
   }
   if (!c.target_scope.empty()) {
     if (link(std::string("+ ") + tr("layout.create_section"), "createsection", color::kLink)) {
