@@ -89,8 +89,27 @@ Module.ktMirror = (function () {
     return el;
   }
 
+  // Whether a node reads as it did: the same role, name, value and state (only its rectangle may differ,
+  // as every node's does in a scroll step, where comparing the element's attributes one by one cost the
+  // most of a phone's frame).
+  function sameReading(a, b) {
+    return a.role === b.role && a.name === b.name && a.value === b.value && a.description === b.description &&
+      a.focused === b.focused && a.disabled === b.disabled && a.selected === b.selected && a.checked === b.checked &&
+      a.expanded === b.expanded && a.invalid === b.invalid && a.href === b.href;
+  }
+
   // Applies a node's role, name, value, state and rectangle to its element.
   function apply(el, n, prev) {
+    if (!prev || !sameReading(prev, n)) applyReading(el, n, prev);
+    if (!prev || prev.x !== n.x || prev.y !== n.y || prev.w !== n.w || prev.h !== n.h) {
+      var s = el.style;
+      if (!prev || prev.x !== n.x || prev.y !== n.y) s.transform = "translate(" + n.x + "px," + n.y + "px)";
+      if (!prev || prev.w !== n.w) s.width = Math.max(0, n.w) + "px";
+      if (!prev || prev.h !== n.h) s.height = Math.max(0, n.h) + "px";
+    }
+  }
+
+  function applyReading(el, n, prev) {
     if (!prev || prev.role !== n.role) {
       el.setAttribute("data-role", n.role);
       setAttr(el, "role", n.role === "text" ? null : n.role);
@@ -138,13 +157,6 @@ Module.ktMirror = (function () {
     setAttr(el, "aria-description", n.description || null);
     setAttr(el, "data-focused", n.focused ? "true" : null);
     if (n.href) setAttr(el, "href", n.href);
-    if (!prev || prev.x !== n.x || prev.y !== n.y || prev.w !== n.w || prev.h !== n.h) {
-      var s = el.style;
-      s.left = n.x + "px";
-      s.top = n.y + "px";
-      s.width = Math.max(0, n.w) + "px";
-      s.height = Math.max(0, n.h) + "px";
-    }
   }
 
   function groupFor(key, kind) {

@@ -7,6 +7,11 @@
 namespace kt::app {
 
 // Call after each frame is drawn, with the device pixel ratio: updates the mirror if the tree changed.
-void a11y_after_frame(float dpr);
+// `resting`: no frame follows this one until something happens (the main loop pauses). While frames follow
+// each other (a scroll, a held key), the mirror follows the tree at most every kMirrorGapMs: a scroll step
+// moves every node, and the page's work of moving their elements cost as much as the frame itself; the
+// frame before the loop rests always brings it up to date.
+void a11y_after_frame(float dpr, bool resting);
+inline constexpr double kMirrorGapMs = 100;
 
 }  // namespace kt::app

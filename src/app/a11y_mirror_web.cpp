@@ -6,11 +6,13 @@
 
 #include "app/a11y_mirror.hpp"
 #include "core/fnv.hpp"
+#include "ui/phases.hpp"
 #include "ui/semantics.hpp"
 
 namespace {
 
 std::uint64_t g_last_hash = 0;
+double g_last_sent = -1e9;  // emscripten_get_now() of the last update sent to the page
 kt::ui::HoverLink g_last_hover;
 
 // FNV-1a over what the mirror shows: a changed name, state or position (to a quarter CSS pixel) changes it.
@@ -137,7 +139,7 @@ void page_after_frame(float dpr) {
 
 }  // namespace
 
-void a11y_after_frame(float dpr) {
+void a11y_after_frame(float dpr, bool resting) {
   page_after_frame(dpr);
   // The link out of the app under the mouse, for the click's event handler (web/handoff.js).
   const ui::HoverLink& hl = ui::sem_hover_link();
@@ -147,11 +149,18 @@ void a11y_after_frame(float dpr) {
     kt_js_hover_link(hl.href.c_str(), hl.min.x / dpr, hl.min.y / dpr, (hl.max.x - hl.min.x) / dpr,
                      (hl.max.y - hl.min.y) / dpr);
   }
+  ui::phase::mark("a11y_page_link");
   const std::uint64_t h = tree_hash(dpr);
+  ui::phase::mark("a11y_hash");
   if (h == g_last_hash) return;
+  const double now = emscripten_get_now();
+  if (!resting && now - g_last_sent < kMirrorGapMs) return;
   g_last_hash = h;
+  g_last_sent = now;
   const std::string json = ui::sem_json(dpr);
+  ui::phase::mark("a11y_json");
   kt_js_mirror_update(json.c_str());
+  ui::phase::mark("a11y_js");
 }
 
 }  // namespace kt::app

@@ -19,6 +19,8 @@ void wake_in(double ms);
 // mouse button, a key release held back); `next_ms` is the delay to the next timed change, or < 0.
 // Pauses the main loop when nothing is left to draw.
 void frame_done(bool busy, double next_ms);
+// Whether frame_done(busy, ...) of this frame will pause the loop: no frame follows until something wakes it.
+bool pauses_after(bool busy);
 
 bool paused();
 // Frames drawn and pauses since start, for diagnostics and tests.

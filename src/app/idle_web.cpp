@@ -72,6 +72,8 @@ void frame_done(bool busy, double next_ms) {
   emscripten_pause_main_loop();
 }
 
+bool pauses_after(bool busy) { return !busy && g_frames_left <= 1; }
+
 bool paused() { return g_paused; }
 unsigned long pause_count() { return g_pauses; }
 

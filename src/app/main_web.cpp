@@ -36,6 +36,7 @@
 #include "ui/focus.hpp"
 #include "ui/font_cache.hpp"
 #include "ui/help_panel.hpp"
+#include "ui/phases.hpp"
 #include "ui/i18n.hpp"
 #include "ui/progress.hpp"
 #include "ui/redraw.hpp"
@@ -281,7 +282,9 @@ void frame() {
   if (g_frames == 0) KT_MILESTONE("frame0");
   const double t0 = emscripten_get_now();
   const double wait0 = kt_js_gl_wait_ms();
+  kt::ui::phase::begin_frame();
   fit_canvas();
+  kt::ui::phase::mark("fit");
   kt::app::key_filter_before_frame();
   ImGui_ImplGlfw_NewFrame();
   kt::app::pointer_before_frame();
@@ -290,20 +293,32 @@ void frame() {
   io.DisplayFramebufferScale = ImVec2(1, 1);
   ImGui::NewFrame();
   kt::ui::focus_begin_frame();
+  kt::ui::phase::mark("newframe");
   for (auto& work : g_next_frame) work();
   g_next_frame.clear();
+  kt::ui::phase::mark("queued");
   const double t_ui0 = emscripten_get_now();
   g_app->frame();
   kt::ui::focus_end_frame();
+  kt::ui::phase::mark("ui_end");
   const double t_ui1 = emscripten_get_now();
   ImGui::Render();
+  kt::ui::phase::mark("render");
   const bool drawn = kt::app::renderer_draw(ImGui::GetDrawData(), g_width, g_height, kt::ui::color::kBackground);
+  kt::ui::phase::mark("gl");
   const double t_submitted = emscripten_get_now();
   const double gl_wait = kt_js_gl_wait_ms() - wait0;
   kt::app::key_filter_after_frame();
   kt::app::text_input_after_frame();
-  kt::app::a11y_after_frame(static_cast<float>(g_dpr));
+  const bool keep_going = busy();  // once a frame: it takes the frame's animation request
+  kt::app::a11y_after_frame(static_cast<float>(g_dpr), kt::app::pauses_after(keep_going));
   update_cursor();
+  kt::ui::phase::mark("a11y");
+#ifdef KT_PHASES
+  // Frames of at least self.ktPhasesSlowMs (default 8; a benchmark sets it before the page loads) print
+  // their phases.
+  kt::ui::phase::end_frame(EM_ASM_DOUBLE({ return self.ktPhasesSlowMs === undefined ? 8 : self.ktPhasesSlowMs; }), drawn);
+#endif
   ++g_frames;
   const int slot = static_cast<int>(g_frame_samples++ % kFrameRing);
   g_frame_cpu[slot] = t_submitted - t0 - gl_wait;
@@ -311,7 +326,7 @@ void frame() {
   g_frame_drawn[slot] = drawn;
   g_frame_ui[slot] = t_ui1 - t_ui0;
   g_frame_total[slot] = emscripten_get_now() - t0;
-  kt::app::frame_done(busy(), next_timed_change_ms());
+  kt::app::frame_done(keep_going, next_timed_change_ms());
   if (g_frames == 1) KT_MILESTONE("frame1");
 }
 

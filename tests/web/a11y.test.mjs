@@ -72,6 +72,72 @@ export const tests = [
     },
   },
   {
+    name: "while frames follow each other (a scroll) the mirror follows every 100 ms; at rest every element sits on its widget",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await page.goto(url);
+      await waitForApp(page);
+      await mirror(page).getByRole("row", { name: DEAL }).dispatchEvent("click");
+      await waitState(page, () => JSON.parse(UTF8ToString(Module._kt_debug_json())).screen === "card", "the card");
+      await page.setViewportSize({ width: 1100, height: 480 });  // a card taller than the window
+      // The canvas takes the new size in a frame (until then the mouse's coordinates are scaled to the old one).
+      await page.waitForFunction(() => Module.canvas.width === 1100 && Module.canvas.height === 480);
+      await waitIdle(page);
+      // Updates sent to the page, and frames drawn, while the wheel turns without a pause (a finger's
+      // scroll): a notch in every animation frame for 1.2 s, so the loop never rests meanwhile.
+      const box = { x: 300, y: 330 };  // over the fields column
+      await page.mouse.move(box.x, box.y);
+      await frames(page, 2);
+      // The card scrolls there: a notch moves its widgets (and the mirror follows once the page rests).
+      const sem = () => page.evaluate(() => JSON.parse(UTF8ToString(Module._kt_semantics_json())));
+      const field = (await sem()).find((n) => n.id === "heading:client");  // atop the fields column
+      assert(field, "the client's heading on screen");
+      await page.mouse.wheel(0, 60);
+      await waitIdle(page);
+      const moved = (await sem()).find((n) => n.id === field.id);
+      assert(!moved || moved.y < field.y, `a notch of the wheel scrolls the fields (${field.id} at ${field.y}, then ${moved && moved.y})`);
+      const run = await page.evaluate(({ x, y }) => new Promise((done) => {
+        const update = Module.ktMirror.update, updates = [];
+        Module.ktMirror.update = (json) => { updates.push(performance.now()); return update(json); };
+        const f0 = Module._kt_frame_count(), t0 = performance.now();
+        let notches = 0;
+        const step = () => {
+          if (performance.now() - t0 > 1200) {
+            done({ updates, notches, drawn: Module._kt_frame_count() - f0 });
+            return;
+          }
+          Module.canvas.dispatchEvent(new WheelEvent("wheel", { deltaY: notches++ % 16 < 8 ? 60 : -60, clientX: x, clientY: y,
+                                                                bubbles: true, cancelable: true }));
+          requestAnimationFrame(step);
+        };
+        requestAnimationFrame(step);
+      }), box);
+      await waitIdle(page);
+      const during = run.updates;
+      const gaps = during.slice(1).map((t, i) => t - during[i]);
+      console.log(`        ${run.notches} notches, ${run.drawn} frames, ${during.length} mirror updates; gaps ${gaps.map((g) => g.toFixed(0)).join(" ")} ms`);
+      assert(run.drawn >= 20, `the scroll drew frames one after another (${run.drawn})`);
+      assert(during.length >= 3 && during.length <= Math.ceil(run.drawn / 4), `the mirror followed, not every frame: ${during.length} of ${run.drawn}`);
+      assert(Math.min(...gaps) >= 95, "no two updates closer than 100 ms");
+      // At rest the last frame brought the mirror up to date: each element is where its widget is.
+      const nodes = await sem();
+      const boxes = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll("#a11y-mirror [data-node]")].map((e) => {
+        const r = e.getBoundingClientRect();
+        return [e.dataset.node, [r.x, r.y, r.width, r.height]];
+      })));
+      let checked = 0;
+      for (const n of nodes) {
+        const b = boxes[n.id];
+        assert(b, `an element for ${n.id}`);
+        const want = [n.x, n.y, Math.max(0, n.w), Math.max(0, n.h)];
+        assert(b.every((v, i) => Math.abs(v - want[i]) < 0.5), `${n.id} at ${b.map((v) => v.toFixed(1))}, its widget at ${want.map((v) => v.toFixed(1))}`);
+        checked++;
+      }
+      assertEq(Object.keys(boxes).length, checked, "no element stands for a widget no longer on screen");
+      await context.close();
+    },
+  },
+  {
     name: "activating mirror elements operates the app: a row opens the card, Enter on a button, a stage radio",
     async fn({ browser, url }) {
       const { context, page } = await newPage(browser);
