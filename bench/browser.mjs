@@ -194,6 +194,50 @@ async function floor(browser, url) {
   await context.close();
 }
 
+// The throttling's own spread (phone): a fixed piece of JS work, run once per animation frame for 300 frames,
+// first with the page unthrottled (sized to take ~0.8 ms, a phone card frame's code at 1×), then under the
+// device's throttling. Chromium throttles by suspending the page's thread from a thread of its own, 50 µs
+// run / 150 µs suspended at 4×, the suspended thread spinning in a signal handler until released: on a
+// machine with few cores a late release stalls the page for milliseconds. A frame figure's p95 above this
+// work's p95 over median is the app's; the rest is the emulation's.
+async function throttleSpread(browser, url) {
+  const { context, page } = await devicePage(browser);
+  await page.goto(url + "bench/floor.html");
+  const cdp = await context.newCDPSession(page);
+  const run = (k, n, clear = false) => page.evaluate(({ k, n, clear }) => new Promise((done) => {
+    const out = [], gl = document.getElementById("c").getContext("webgl2");
+    let x = 1;
+    const step = () => {
+      const t0 = performance.now();
+      for (let i = 0; i < k; i++) x = (x ^ (x << 13) ^ (x >>> 17) ^ (x << 5)) | 0;
+      out.push(performance.now() - t0);
+      if (clear) {  // a new picture each frame: the GPU process rasterises and composites it meanwhile
+        gl.clearColor((out.length % 10) / 10, 0.9, 0.9, 1);
+        gl.clear(gl.COLOR_BUFFER_BIT);
+      }
+      if (out.length < n) requestAnimationFrame(step);
+      else done({ out, x });
+    };
+    requestAnimationFrame(step);
+  }), { k, n, clear });
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+  let k = 100000;
+  for (let i = 0; i < 6; i++) {  // sized to ~0.8 ms unthrottled
+    const m = quantile((await run(k, 30)).out, 0.5);
+    k = Math.max(1000, Math.round(k * 0.8 / Math.max(m, 0.05)));
+  }
+  const free = (await run(k, 300)).out;
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: device.cpuRate });
+  const slowed = (await run(k, 300)).out;
+  const drawing = (await run(k, 300, true)).out;
+  emit("throttle_work", "ms", slowed, `a fixed piece of JS work per animation frame (${k} xorshift steps), 300 frames, under the ` +
+    `page's throttling; unthrottled the same work took ${brief(free)}: the emulation's own spread on this machine`);
+  emit("throttle_work_drawing", "ms", drawing, `the same work under the same throttling while each frame also clears the ` +
+    `full-screen WebGL canvas to a new colour (the GPU process rasterising a picture per frame, as the app's frames have it)`);
+  emit("throttle_work_free", "ms", free, `the same work unthrottled (${k} xorshift steps, 300 frames)`);
+  await context.close();
+}
+
 // Durable commit of one field edit in the 10k workspace: the edit's mutation handed to storage (the frame
 // that applies the Enter) -> the IndexedDB transaction holding it complete (glue.js's commitMs), and, for
 // the whole picture, the Enter key -> that completion on the page's clock (which adds the wait for the next
@@ -560,6 +604,7 @@ async function main() {
   try {
     if (want("download")) await downloadSize();
     if (want("floor")) await floor(browser, server.url);
+    if (want("throttle") && device.cpuRate !== 1) await throttleSpread(browser, server.url);
     if (want("idle")) await idleFps(browser, server.url);
     if (want("cold10k") || want("durable")) {
       await stat(path.join(dataDir, "journal10k"));
