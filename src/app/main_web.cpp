@@ -36,8 +36,8 @@
 #include "ui/focus.hpp"
 #include "ui/font_cache.hpp"
 #include "ui/help_panel.hpp"
-#include "ui/phases.hpp"
 #include "ui/i18n.hpp"
+#include "ui/phases.hpp"
 #include "ui/progress.hpp"
 #include "ui/redraw.hpp"
 #include "ui/semantics.hpp"
@@ -313,7 +313,7 @@ void frame() {
   const bool keep_going = busy();  // once a frame: it takes the frame's animation request
   kt::app::a11y_after_frame(static_cast<float>(g_dpr), kt::app::pauses_after(keep_going));
   update_cursor();
-  kt::ui::phase::mark("a11y");
+  kt::ui::phase::mark("cursor");
 #ifdef KT_PHASES
   // Frames of at least self.ktPhasesSlowMs (default 8; a benchmark sets it before the page loads) print
   // their phases.

@@ -1,4 +1,3 @@
-#include "ui/phases.hpp"
 #include "ui/app_ui.hpp"
 
 #include <imgui.h>
@@ -16,6 +15,7 @@
 #include "ui/entity_list.hpp"
 #include "ui/help_panel.hpp"
 #include "ui/i18n.hpp"
+#include "ui/phases.hpp"
 #include "ui/progress.hpp"
 #include "ui/redraw.hpp"
 #include "ui/semantics.hpp"

@@ -1,4 +1,3 @@
-#include "ui/phases.hpp"
 #include "ui/card.hpp"
 
 #include <imgui.h>
@@ -14,6 +13,7 @@
 #include "ui/field_editors.hpp"
 #include "ui/focus.hpp"
 #include "ui/i18n.hpp"
+#include "ui/phases.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
 #include "ui/timeline_view.hpp"

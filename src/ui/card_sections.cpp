@@ -14,11 +14,11 @@
 #include "core/format.hpp"
 #include "core/required.hpp"
 #include "core/rights.hpp"
-#include "ui/phases.hpp"
 #include "ui/card_internal.hpp"
 #include "ui/field_editors.hpp"
 #include "ui/icons.hpp"
 #include "ui/i18n.hpp"
+#include "ui/phases.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
 #include "ui/widgets.hpp"
@@ -415,7 +415,7 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
     ImGui::PopID();
     ImGui::Dummy(ImVec2(0, px(2)));
     if (measurable) ui.row_advance[el.field] = ImGui::GetCursorPosY() - row_y;
-    phase::count(measurable && ui.row_advance.count(el.field) ? "rows_drawn" : "rows_unmeasured");
+    phase::count("rows_drawn");
   }
   if (shown.empty()) muted_text(tr("layout.section_empty"));
   if (tools) {
