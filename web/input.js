@@ -333,8 +333,13 @@ Module.ktInput = (function () {
   }
 
   // ---- [resize] -----------------------------------------------------------------------------------------
-  var dprQuery = null;
+  // A window moved to a screen of another pixel ratio: the media query of the current ratio stops matching
+  // (MDN's way). Not every change comes that way: Chromium's emulated ratio (DevTools, a test's
+  // Emulation.setDeviceMetricsOverride) fires neither it nor a resize, and a resting page draws nothing that
+  // would measure the ratio; so a visible page also compares it once a second (a number read, no frame).
+  var dprQuery = null, lastRatio = 0;
   function watchPixelRatio() {
+    lastRatio = window.devicePixelRatio;
     if (!window.matchMedia) return;
     if (dprQuery) dprQuery.removeEventListener("change", onPixelRatio);
     dprQuery = window.matchMedia("(resolution: " + window.devicePixelRatio + "dppx)");
@@ -343,6 +348,9 @@ Module.ktInput = (function () {
   function onPixelRatio() {
     watchPixelRatio();
     resized();
+  }
+  function checkPixelRatio() {
+    if (document.visibilityState === "visible" && window.devicePixelRatio !== lastRatio) onPixelRatio();
   }
 
   // ---- [keyboard] ---------------------------------------------------------------------------------------
@@ -430,6 +438,7 @@ Module.ktInput = (function () {
       window.visualViewport.addEventListener("scroll", fitVisualViewport);
     }
     watchPixelRatio();
+    setInterval(checkPixelRatio, 1000);
   }
 
   return { install: install, sync: sync, place: place, clipboardWrite: clipboardWrite, wake: wake };

@@ -70,10 +70,14 @@ export const tests = [
       await waitForApp(page);
       const node = await find(page, { id: "lang:en" });
       await waitIdle(page);
+      // At rest past the start's timed wakes (they had woken the page after such a change by chance: the
+      // emulated change fires neither the resolution media query nor a resize).
+      await page.waitForTimeout(1500);
+      assert((await shell(page)).paused, "the page rests");
       const cdp = await context.newCDPSession(page);
       await cdp.send("Emulation.setDeviceMetricsOverride", { width: 1280, height: 800, deviceScaleFactor: 2, mobile: false });
-      // No input: the change itself must wake the app.
-      await page.waitForFunction(() => JSON.parse(UTF8ToString(Module._kt_shell_json())).dpr === 2, null, { timeout: 5000 });
+      // No input: the change itself must wake the app (web/input.js compares the ratio once a second).
+      await page.waitForFunction(() => JSON.parse(UTF8ToString(Module._kt_shell_json())).dpr === 2, null, { timeout: 3000 });
       await waitIdle(page);
       const sh = await shell(page);
       assertEq([sh.canvas, sh.font_px], [[2560, 1600], 30], "backing store and fonts follow the new ratio");
