@@ -198,8 +198,8 @@ async function floor(browser, url) {
 // first with the page unthrottled (sized to take ~0.8 ms, a phone card frame's code at 1×), then under the
 // device's throttling. Chromium throttles by suspending the page's thread from a thread of its own, 50 µs
 // run / 150 µs suspended at 4×, the suspended thread spinning in a signal handler until released: on a
-// machine with few cores a late release stalls the page for milliseconds. A frame figure's p95 above this
-// work's p95 over median is the app's; the rest is the emulation's.
+// machine with few cores a late release stalls the page for milliseconds. Constant work spread as widely as
+// a frame figure (its p95 against its median) says that spread is the emulation's, not the app's.
 async function throttleSpread(browser, url) {
   const { context, page } = await devicePage(browser);
   await page.goto(url + "bench/floor.html");
