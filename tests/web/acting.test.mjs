@@ -1,8 +1,8 @@
 // Acting from the card (issue 7): to-dos, logging a call, converting a lead, products, documents — through
 // the real UI, each surviving a reload.
 import path from "node:path";
-import { newPage, waitForApp, state, find, findAll, click, frames, scrollTo, waitSaved, assert, assertEq } from "./browser.mjs";
-import { addFirstProductRow, addTextField, open, openItem, replaceText, download, pollPage } from "./web_support.mjs";
+import { newPage, waitForApp, state, find, findAll, click, frames, scrollTo, semantics, waitSaved, assert, assertEq } from "./browser.mjs";
+import { addFirstProductRow, addTextField, open, openItem, replaceText, download, pollPage, waitSemantics } from "./web_support.mjs";
 
 // Opens a combobox and picks an option by its shown name.
 async function choose(page, comboId, optionName) {
@@ -18,6 +18,41 @@ async function reload(page) {
 }
 
 export const tests = [
+  {
+    name: "a to-do planned while the card is open reminds at its time: one toast, for the reminder due, not for the one past",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await openItem(page, url, "D2");
+      // Ten minutes ahead, on the minute (a deadline is typed to the minute), reminded at the deadline and,
+      // by default, 15 minutes before it: that one lies in the past already and never comes.
+      const deadline = await page.evaluate(() => { const d = new Date(Date.now() + 10 * 60000); d.setSeconds(0, 0); return d.getTime(); });
+      const typed = await page.evaluate((t) => {
+        const d = new Date(t), p = (n) => String(n).padStart(2, "0");
+        return `${p(d.getDate())}.${p(d.getMonth() + 1)}.${d.getFullYear()} ${p(d.getHours())}:${p(d.getMinutes())}`;
+      }, deadline);
+      await click(page, { id: "action:todo" });
+      await replaceText(page, { id: "todo:subject" }, "Напомнить о договоре");
+      await replaceText(page, { id: "todo:deadline" }, typed);
+      await page.keyboard.press("Enter");
+      await frames(page, 2);
+      await click(page, { id: "todo:remind:0" });
+      await click(page, { id: "todo:save" });
+      const todo = (await state(page)).card.todos.find((t) => t.subject === "Напомнить о договоре");
+      assertEq([todo.deadline, todo.reminders], [deadline, [0, 15]], "planned for the deadline typed, reminded at it and 15 minutes before");
+      const reminders = (nodes) => nodes.filter((n) => n.id.startsWith("toast:") && n.name.includes("Напомнить о договоре"));
+      await page.waitForTimeout(1200);  // a scan after the change (at most one a second) finds nothing due
+      await page.mouse.move(400, 300);
+      await frames(page, 3);
+      assertEq(reminders(await semantics(page)).length, 0, "no reminder before its time");
+      // The deadline comes (the page's clock moved on; the app looks at it in the next frame).
+      await page.clock.setSystemTime(deadline + 2000);
+      await page.mouse.move(420, 320);
+      const shown = reminders(await waitSemantics(page, (ns) => reminders(ns).length > 0, "the reminder's toast"));
+      assertEq(shown.length, 1, "one toast: the reminder at the deadline, not the one 15 minutes before it");
+      assert(shown[0].name.includes(typed.slice(0, 5)), "the toast names the deadline: " + shown[0].name);
+      await context.close();
+    },
+  },
   {
     name: "schedule a to-do with a reminder, see it planned and overdue-aware, postpone it, complete it; it survives a reload",
     async fn({ browser, url, resultsDir }) {
