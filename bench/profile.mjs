@@ -31,6 +31,8 @@ try {
   const { page, context } = await newPage(browser, phone ? PHONE : {});
   // --console: the page's console lines (a -DKT_PHASES build prints the phases of its slow frames there).
   if (process.argv.includes("--console")) page.on("console", (m) => console.log("page: " + m.text()));
+  // BENCH_PHASES_MS: the phases build prints every frame slower than this (as in bench/browser.mjs).
+  if (process.env.BENCH_PHASES_MS) await page.addInitScript(`self.ktPhasesSlowMs = ${Number(process.env.BENCH_PHASES_MS)};`);
   await page.goto(server.url);
   await waitForApp(page);
   await installStore(page, `${server.url}benchdata/`, path.dirname(journal), path.basename(journal));

@@ -736,6 +736,7 @@ void App::frame() {
   ui::draw_app(ws_, env, view_, edit_, out);
 
   for (auto& cmd : out.commands) dispatch(std::move(cmd), now);
+  ui::phase::mark("app_dispatch");
   if (out.undo) {
     if (Status s = session_->undo(now); !s) ui::toast(ui::error_text(s.code), true);
     edit_.close();

@@ -4,7 +4,11 @@
 import { newPage, waitForApp, state, find, click, frames, waitSaved, assert, assertEq } from "./browser.mjs";
 import { DEAL, openEditor, replaceText } from "./web_support.mjs";
 
-const title = (page) => page.evaluate(() => document.title);
+// The app sets the title in a task after the frame that asks for it (src/platform/platform_web.cpp).
+async function title(page) {
+  await page.waitForFunction(() => !Module.ktTitleTimer, null, { timeout: 5000 });
+  return page.evaluate(() => document.title);
+}
 const hash = (page) => page.evaluate(() => location.hash);
 // The number the open card's header shows ("Сделка № 12 · Общая воронка").
 async function shownNumber(page) {
