@@ -420,6 +420,12 @@ Module.ktInput = (function () {
     document.addEventListener("copy", function (e) { onCopy(e, false); }, true);
     document.addEventListener("cut", function (e) { onCopy(e, true); }, true);
 
+    // The moment of the person's last input (platform::last_input_ms): work that holds the page's thread for
+    // long, such as a compaction, waits for a pause in it. The page's load counts as input.
+    Module.ktInputAt = performance.now();
+    ["keydown", "pointerdown", "pointermove", "touchstart", "touchmove", "wheel"].forEach(function (type) {
+      window.addEventListener(type, function () { Module.ktInputAt = performance.now(); }, { capture: true, passive: true });
+    });
     ["mousemove", "mousedown", "mouseup", "mouseleave", "wheel"].forEach(function (type) {
       canvas.addEventListener(type, function () { wake(); }, { capture: true, passive: true });
     });

@@ -57,6 +57,10 @@ const char* kRestoredBase = "restored.json";  // under data_dir(): a restored ba
 const char* kBase = "base.bin";
 constexpr std::uint64_t kCompactAtStart = 1000;  // journal records replayed at start that ask for a compaction
 constexpr std::uint64_t kCompactWhileRunning = 5000;  // ... or appended since the last one
+// A compaction holds the page's thread (~0.2 s for 10k deals here, ~0.8 s on a phone's CPU): it waits until
+// the person has not touched a key, the pointer or the screen for this long. The journal keeps everything
+// meanwhile.
+constexpr double kCompactQuietMs = 2000;
 
 std::optional<Connection> read_connection() {
   std::string text;
@@ -143,6 +147,12 @@ void App::compact_if_due() {
   if (connection_ || !platform::owns_store() || !platform::storage_available() || !journal_) return;
   if (since_base_ < (compactions_ == 0 ? kCompactAtStart : kCompactWhileRunning)) return;
   const double t0 = platform::monotonic_ms();
+  if (t0 < compact_check_at_) return;  // a frame is asked for then
+  if (const double quiet = t0 - platform::last_input_ms(); quiet < kCompactQuietMs) {
+    compact_check_at_ = t0 + kCompactQuietMs - quiet;
+    ui::request_redraw_at(ImGui::GetTime() + (kCompactQuietMs - quiet) / 1000.0 + 0.005);
+    return;
+  }
   if (!write_base(ws_)) {
     std::fprintf(stderr, "compaction: cannot write %s\n", kBase);
     since_base_ = 0;  // not again at once; the journal still holds everything
@@ -689,7 +699,8 @@ void App::logout() {
 }
 
 void App::frame() {
-  // After the first frames are on screen: compaction costs a moment once, never the first paint.
+  // After the first frames are on screen: compaction costs a moment once, never the first paint (and in a
+  // pause of the person's input, see kCompactQuietMs).
   if (++frames_ > 2) {
     compact_if_due();
     warm_search_when_idle();

@@ -149,6 +149,7 @@ class App {
   int compactions_ = 0;
   std::uint64_t frames_ = 0;
   double compact_ms_ = 0;
+  double compact_check_at_ = 0;  // monotonic_ms() before which a due compaction is not looked at again
   std::uint64_t warm_layout_ = ~0ull;  // the items the idle search warm-up was started for
   double warm_ms_ = -1;                // how long it took, from start to done (debug_json)
   bool persist_failed_ = false;

@@ -10,6 +10,7 @@ namespace kt::platform {
 
 std::int64_t now_ms();         // wall clock, milliseconds since the Unix epoch
 double monotonic_ms();         // a monotonic clock with sub-millisecond resolution, for measuring
+double last_input_ms();        // monotonic_ms() of the person's last key, pointer, touch or wheel (page load if none)
 int tz_offset_minutes();       // local time minus UTC, in minutes (Moscow: +180)
 std::string random_id(int n);  // n random characters from [0-9a-z], from a cryptographic source
 std::string preferred_language();  // "ru" or "en", from the browser's languages

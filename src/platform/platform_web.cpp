@@ -69,6 +69,7 @@ EM_JS(char*, kt_js_storage_error, (), {
   stringToUTF8(s, p, len);
   return p;
 });
+EM_JS(double, kt_js_last_input, (), { return Module.ktInputAt || 0; });
 EM_JS(void, kt_js_persist_soon, (double mark), { Module.ktPersistSoon(mark); });
 // Setting document.title costs the page's thread 0.2-5 ms here (measured on a blank page too), 4x that on a
 // throttled phone: set after the frame, in a task of its own, so that the frame that renamed the open item
@@ -104,6 +105,7 @@ const char* (*g_translate)(const char*) = nullptr;
 
 std::int64_t now_ms() { return static_cast<std::int64_t>(kt_js_now()); }
 double monotonic_ms() { return emscripten_get_now(); }
+double last_input_ms() { return kt_js_last_input(); }
 int tz_offset_minutes() { return kt_js_tz(); }
 std::string random_id(int n) { return take(kt_js_random(n)); }
 std::string preferred_language() { return take(kt_js_language()); }

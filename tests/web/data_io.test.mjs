@@ -121,6 +121,64 @@ export const tests = [
     },
   },
   {
+    // The journal of a start that replays more than a thousand records is compacted into the stored base
+    // (src/app/app.cpp), which holds the page's thread for a moment: it waits for a pause in the person's input.
+    name: "a big import is compacted into the base at the next start, only in a pause of input, and read back from it",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await open(page, url, "#/list/contact");
+      const before = await listCount(page);
+      const rows = 1100;
+      let csv = "Фамилия;Имя;Телефон\r\n";
+      for (let i = 0; i < rows; i++) csv += `Сжатов${i};Пётр;+7 901 ${String(i).padStart(7, "0")}\r\n`;
+      await click(page, { id: "list:dataio" });
+      await click(page, { id: "dataio:import" });
+      await pickFile(page, { id: "import:pick" }, { name: "many.csv", mimeType: "text/csv", buffer: Buffer.from(csv, "utf8") });
+      await click(page, { id: "import:check" });
+      assertEq((await find(page, { id: "import:summary" }, { timeout: 20000 })).value, String(rows), "every row can be imported");
+      await click(page, { id: "import:confirm" });
+      await find(page, { id: "import:done" }, { timeout: 20000 });
+      await waitSaved(page);
+      const journal = () => page.evaluate(() => JSON.parse(UTF8ToString(Module._kt_debug_json())).journal);
+
+      // The person moves the mouse over the page from before the reload on, every 100 ms, for 4 s after it.
+      let moving = true, lastMove = 0;
+      const mover = (async () => {
+        for (let i = 0; moving; i++) {
+          await page.mouse.move(200 + (i % 20) * 10, 300).catch(() => {});
+          lastMove = Date.now();
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      })();
+      await page.reload();
+      await waitForApp(page);
+      await page.waitForTimeout(4000);
+      let j = await journal();
+      assert(j.loaded >= rows, "the start replayed the import's records: " + JSON.stringify(j));
+      assertEq(j.compactions, 0, "no compaction while the person moves the mouse");
+      moving = false;
+      await mover;
+      const stopped = lastMove;
+      await page.waitForFunction(() => JSON.parse(UTF8ToString(Module._kt_debug_json())).journal.compactions > 0,
+        null, { timeout: 15000, polling: 50 });
+      const after = Date.now() - stopped;
+      assert(after >= 1900, `compacted ${after} ms after the last move: not before a pause of 2 s`);
+      await page.waitForFunction(() => !Module.ktPersist.inFlight && !Module.ktPersist.dirty, null, { timeout: 10000 });
+
+      await page.reload();
+      await waitForApp(page);
+      j = await journal();
+      assert(j.loaded < 1000, "the next start decodes the base and replays little: " + JSON.stringify(j));
+      assertEq(await listCount(page), before + rows, "every imported contact is there");
+      await click(page, { id: "list:search" });
+      await page.keyboard.type("Сжатов1099", { delay: 5 });
+      await frames(page, 3);
+      assertEq(await listCount(page), 1, "the last one is found");
+      assert(page.errors.length === 0, "no page errors: " + page.errors.join("; "));
+      await context.close();
+    },
+  },
+  {
     name: "export a list as CSV: BOM, semicolons, the visible columns and the current filter",
     async fn({ browser, url }) {
       const { context, page } = await newPage(browser);
