@@ -184,7 +184,7 @@ void draw_toasts() {
       const ImVec2 lp(a.x + px(16), a.y + px(12) + ts.y + px(6));
       dl->AddText(lp, color::rgb(0xffffff), it->link.c_str());
       dl->AddLine(ImVec2(lp.x, lp.y + ls.y), ImVec2(lp.x + ls.x, lp.y + ls.y), color::rgb(0xffffff, 200), 1.0f);
-      sem_rect("toast:" + std::to_string(i) + ":" + it->action, "button", it->link, lp,
+      sem_rect_on_top("toast:" + std::to_string(i) + ":" + it->action, "button", it->link, lp,
                ImVec2(lp.x + ls.x, lp.y + ls.y));
     }
     y = a.y - px(10);
@@ -372,11 +372,11 @@ void draw_top_bar(const Workspace& ws, const UiEnv& env, ViewState& view, EditSt
   ImGui::PushFont(fonts().small);
   const float sy = p.y + (h - ImGui::GetTextLineHeight()) / 2;
   if (phone) {
-    // A round button with the user's initials.
-    const float d = px(36);
-    const ImVec2 a(rx - d, p.y + (h - d) / 2), b(rx, a.y + d);
+    // A round button with the user's initials (36 CSS px in a target of 44).
+    const float d = px(36), hit = touch_height(d);
+    const ImVec2 a(rx - hit, p.y + (h - hit) / 2), b(rx, a.y + hit);
     ImGui::SetCursorScreenPos(a);
-    if (ImGui::InvisibleButton("user", ImVec2(d, d))) ImGui::OpenPopup("userswitch");
+    if (ImGui::InvisibleButton("user", ImVec2(hit, hit))) ImGui::OpenPopup("userswitch");
     const bool hovered = ImGui::IsItemHovered();
     const ImVec2 c((a.x + b.x) / 2, (a.y + b.y) / 2);
     dl->AddCircleFilled(c, d / 2, color::rgb(0x2fc6f6, hovered ? 255 : 220));

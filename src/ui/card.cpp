@@ -62,7 +62,7 @@ void draw_stage_bar(CardContext& c, float width) {
   const int cur = p->stage_index(current);
   const Stage* cur_stage = cur >= 0 ? &p->stages[static_cast<size_t>(cur)] : nullptr;
   const float gap = px(3);
-  const float h = px(34);
+  const float h = touch_height(px(34));
   const size_t n = p->stages.size();
   const float even_w = (width - gap * static_cast<float>(n - 1)) / static_cast<float>(n);
   ImGui::PushFont(fonts().small);
@@ -132,6 +132,7 @@ void draw_stage_bar(CardContext& c, float width) {
     const ImVec2 cmin = scrolls ? dl->GetClipRectMin() : a, cmax = scrolls ? dl->GetClipRectMax() : b;
     const ImVec2 na(std::max(a.x, cmin.x), a.y), nb(std::min(b.x, cmax.x), b.y);
     SemNode& node = nb.x - na.x >= px(8) ? sem_rect("stage:" + s.id, "radio", name, na, nb) : sem_discard();
+    node.cut = node.cut || na.x > a.x || nb.x < b.x;
     node.checked = static_cast<int>(i) == cur ? 1 : 0;
     node.disabled = !c.can_edit_item;
     if (clicked && c.can_edit_item && s.id != current) request_stage(c, s.id);
@@ -173,9 +174,13 @@ void draw_header(CardContext& c, float width) {
   ImGui::PushFont(fonts().medium);
   const ImGuiStyle& st = ImGui::GetStyle();
   const float bpad = phone ? px(15) : st.FramePadding.x;
-  const float menu_w = ImGui::CalcTextSize("\xe2\x80\xa6").x + bpad * 2 + st.ItemSpacing.x;
-  float bw = ImGui::CalcTextSize(undo_label.c_str()).x + ImGui::CalcTextSize(redo_label.c_str()).x + bpad * 4 +
-             st.ItemSpacing.x + menu_w;
+  // A button's width; a phone's symbol buttons are at least as wide as high (symbol_button).
+  auto bwidth = [&](const std::string& label) {
+    const float w = ImGui::CalcTextSize(label.c_str()).x + bpad * 2;
+    return phone ? std::max(w, touch_height(0)) : w;
+  };
+  const float menu_w = bwidth("\xe2\x80\xa6") + st.ItemSpacing.x;
+  float bw = bwidth(undo_label) + bwidth(redo_label) + st.ItemSpacing.x + menu_w;
   ImGui::PopFont();
   // "Create on the basis of" leads the row on a wide card (a phone has it in its action bar).
   const std::string convert = phone ? std::string() : convert_label(c);
@@ -198,7 +203,7 @@ void draw_header(CardContext& c, float width) {
   ImGui::PopFont();
 
   ImGui::SameLine();
-  ImGui::SetCursorScreenPos(ImVec2(buttons_x, phone ? back_y - px(12) : ImGui::GetCursorScreenPos().y));
+  ImGui::SetCursorScreenPos(ImVec2(buttons_x, phone ? back_y : ImGui::GetCursorScreenPos().y));
   if (!convert.empty() && convert_button(c)) ImGui::SameLine();
   // Who may not edit this item has nothing here to undo (the steps on the stack were someone else's).
   const bool can_undo = c.env.can_undo && c.can_edit_item, can_redo = c.env.can_redo && c.can_edit_item;
@@ -215,11 +220,11 @@ void draw_header(CardContext& c, float width) {
   // The "more" menu: another pipeline, the recycle bin (and, on a phone, configuring the tabs).
   if (phone ? symbol_button("\xe2\x80\xa6", tr("card.more"), "action:more") : button("\xe2\x80\xa6", "action:more"))
     ImGui::OpenPopup("cardmore");
-  if (ImGui::BeginPopup("cardmore")) {
+  if (menu_begin("cardmore")) {
     if (phone && !c.target_scope.empty()) {
       CardUi& ui = card_ui();
       const char* label = ui.configure_tabs ? tr("tab.done") : tr("tab.configure");
-      if (ImGui::Selectable(label, false, 0, ImVec2(0, touch_height(0)))) ui.configure_tabs = !ui.configure_tabs;
+      if (ImGui::Selectable(label)) ui.configure_tabs = !ui.configure_tabs;
       sem_item("tabs:configure", "menuitem", label);
     }
     const bool pipelines = et && et->has_pipelines && ws.schema().pipelines_of(item.entity).size() > 1;
@@ -238,7 +243,7 @@ void draw_header(CardContext& c, float width) {
         confirm("deleteitem", tr("card.delete"), tr("card.delete_q"), {DeleteItem{item.id}});
       sem_item("menu:delete", "menuitem", tr("card.delete"));
     }
-    ImGui::EndPopup();
+    menu_end();
   }
 
   // The title, edited in place like any field.

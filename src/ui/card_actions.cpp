@@ -395,12 +395,13 @@ void draw_party(CardContext& c, ActionsUi& ui, const Item& party, bool is_self, 
       ImGui::PushID(key.c_str());
       // The channels beside the address when both fit, else under it (a phone, a narrow column).
       ImGui::PushFont(fonts().small);
-      const float links_w = phone ? text_width(tr("comm.call")) + text_width("SMS") + text_width("WhatsApp") + px(32)
-                                  : text_width(tr("comm.write")) + px(12);
+      const float links_w = phone ? link_width(tr("comm.call")) + link_width("SMS") + link_width("WhatsApp") + px(32)
+                                  : link_width(tr("comm.write")) + px(12);
       ImGui::PopFont();
       const float addr_w = std::min(width * 0.45f, px(200));
       const bool beside = addr_w + links_w <= width;
-      text_clipped(addr, beside ? addr_w : width, color::kText);
+      // On a phone the line is as high as its links (touch_height), the address in its middle.
+      text_clipped(addr, beside ? addr_w : width, color::kText, beside ? touch_height(0) : 0);
       sem_item("contact:" + key, "text", addr);
       ImGui::PushFont(fonts().small);
       if (!beside) ImGui::SetCursorPosY(ImGui::GetCursorPosY() - px(2));
@@ -475,11 +476,14 @@ void draw_client_block(CardContext& c, float width) {
   panel_begin("client", width);
   heading(tr(e == "contact" || e == "company" ? "client.channels" : "client.title"), "heading:client");
   const float inner = width - px(40);
+  // On a phone the lines are finger-sized (links 44 CSS px high, touch_height): no gaps between them.
+  if (is_phone()) ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, 0));
   if (self) draw_party(c, ui, c.item, true, inner);
   for (const Item* p : parties) {
-    if (self || p != parties.front()) ImGui::Dummy(ImVec2(0, px(4)));
+    if (self || p != parties.front()) ImGui::Dummy(ImVec2(0, px(is_phone() ? 8 : 4)));
     draw_party(c, ui, *p, false, inner);
   }
+  if (is_phone()) ImGui::PopStyleVar();
   panel_end();
   ImGui::Dummy(ImVec2(0, px(10)));
 }
@@ -533,7 +537,7 @@ void draw_todo_block(CardContext& c, float width) {
     if (c.can_edit_item) {
       ImGui::SameLine(0, px(12));
       if (link(tr("todo.postpone"), "todo:postpone:" + a->id, color::kLink)) ImGui::OpenPopup("postpone");
-      if (ImGui::BeginPopup("postpone")) {
+      if (menu_begin("postpone")) {
         struct Step {
           const char* key;
           std::int64_t ms;
@@ -547,7 +551,7 @@ void draw_todo_block(CardContext& c, float width) {
           }
           sem_item(std::string("postpone:") + st.key, "menuitem", tr(st.key));
         }
-        ImGui::EndPopup();
+        menu_end();
       }
     }
     ImGui::PopFont();

@@ -120,7 +120,7 @@ void field_tools(CardContext& c, const Layout& layout, const LayoutSection& sec,
   ImGui::SameLine(0, px(2));
   if (icon_button("\xe2\x9a\x99", std::string(tr("layout.field_menu")) + ": " + label, "fieldmenu:" + el.field))
     ImGui::OpenPopup("fieldmenu");
-  if (ImGui::BeginPopup("fieldmenu")) {
+  if (menu_begin("fieldmenu")) {
     if (c.can_configure && f) {
       if (ImGui::Selectable(tr("layout.configure"))) open_field_config(c, el.field, sec.id);
       sem_item("menu:configure:" + el.field, "menuitem", tr("layout.configure"));
@@ -135,7 +135,7 @@ void field_tools(CardContext& c, const Layout& layout, const LayoutSection& sec,
     }
     sem_item("menu:hide:" + el.field, "menuitem", tr("layout.hide"));
     bool always = el.show_always;
-    if (ImGui::Checkbox(tr("layout.show_always"), &always)) {
+    if (checkbox(tr("layout.show_always"), "menu:always:" + el.field, &always)) {
       Layout l = layout;
       for (auto& s : l.sections)
         for (auto& e : s.elements)
@@ -143,7 +143,6 @@ void field_tools(CardContext& c, const Layout& layout, const LayoutSection& sec,
       *change = l;
       ImGui::CloseCurrentPopup();
     }
-    sem_item("menu:always:" + el.field, "checkbox", tr("layout.show_always")).checked = always ? 1 : 0;
     if (layout.sections.size() > 1 && ImGui::BeginMenu(tr("layout.move_to"))) {
       for (const auto& other : layout.sections) {
         if (other.id == sec.id) continue;
@@ -153,7 +152,7 @@ void field_tools(CardContext& c, const Layout& layout, const LayoutSection& sec,
       }
       ImGui::EndMenu();
     }
-    ImGui::EndPopup();
+    menu_end();
   }
   ImGui::PopID();
 }
@@ -163,7 +162,7 @@ void select_field_popup(CardContext& c, const Layout& layout, const LayoutSectio
   ImGui::PushID(sec.id.c_str());
   if (link(std::string("+ ") + tr("layout.select_field"), "selectfield:" + sec.id, color::kLink))
     ImGui::OpenPopup("selectfield");
-  if (ImGui::BeginPopup("selectfield")) {
+  if (menu_begin("selectfield")) {
     auto hidden = hidden_fields(c.ws.schema(), c.env.user, c.item.entity, layout);
     if (hidden.empty()) muted_text(tr("layout.no_hidden"));
     for (const FieldDef* f : hidden) {
@@ -176,7 +175,7 @@ void select_field_popup(CardContext& c, const Layout& layout, const LayoutSectio
       }
       sem_item("hidden:" + f->id, "option", label);
     }
-    ImGui::EndPopup();
+    menu_end();
   }
   ImGui::PopID();
 }
@@ -197,7 +196,7 @@ std::string drop_target(const ImRect& rect, ImGuiID id, const char* type, float 
       ImDrawList* dl = ImGui::GetForegroundDrawList();
       dl->AddRectFilled(ImVec2(x0, mark_y - t / 2), ImVec2(x1, mark_y + t / 2), color::kAccent, t / 2);
       dl->AddCircleFilled(ImVec2(x0, mark_y), t * 1.6f, color::kAccent);
-      sem_rect(mark_id, "separator", tr("layout.lands_here"), ImVec2(x0, mark_y - t), ImVec2(x1, mark_y + t));
+      sem_rect_on_top(mark_id, "separator", tr("layout.lands_here"), ImVec2(x0, mark_y - t), ImVec2(x1, mark_y + t));
     }
   }
   ImGui::EndDragDropTarget();
@@ -272,7 +271,8 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
     }
   } else {
     // In edit mode a section is dragged by its handle (as the article's card does) onto another section,
-    // before which it lands.
+    // before which it lands. On a phone the title is in the middle of a line as high as its Edit link.
+    if (is_phone()) ImGui::AlignTextToFramePadding();
     if (tools) {
       drag_handle("secdrag:" + sec.id, std::string(tr("layout.drag_section")) + ": " + title, "kt-section", sec.id, title);
       ImGui::SameLine(0, px(6));
@@ -340,7 +340,7 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
     float tw = ImGui::CalcTextSize(toggle.c_str()).x;
     ImGui::SameLine(0, 0);
     ImGui::SetCursorPosX(ImGui::GetCursorStartPos().x + px(20) + inner - tw);
-    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + px(2));
+    if (!is_phone()) ImGui::SetCursorPosY(ImGui::GetCursorPosY() + px(2));
     if (link(toggle, "secedit:" + sec.id, color::kLink)) {
       if (editing) ui.editing_sections.erase(sec.id);
       else ui.editing_sections.insert(sec.id);
@@ -496,10 +496,10 @@ void draw_view_switcher(CardContext& c, float width) {
   if (combo(tr("views.label"), "views:switch", labels, &index, std::min(width, px(300))) && index >= 0)
     c.out.commands.push_back(SelectScope{c.env.user, c.family, scopes[static_cast<size_t>(index)]});
   ImGui::PushFont(fonts().small);
-  bool first = true;
+  // The links wrap when the width ends (a phone's links are wider: finger-sized).
+  FlowRow row(ImGui::GetCursorScreenPos().x + width, ImGui::GetCursorPosX(), px(14));
   auto action = [&](const char* label, const char* id) {
-    if (!first) ImGui::SameLine(0, px(14));
-    first = false;
+    row.next(link_width(label));
     return link(label, id, color::kLink);
   };
   const bool stored = s.stored_layout(c.family, c.resolved.scope) != nullptr;

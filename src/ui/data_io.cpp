@@ -628,7 +628,7 @@ void data_io_list_menu(const Workspace& ws, const UiEnv& env, const std::string&
                        const std::vector<std::string>& ids, const std::vector<std::string>& columns, UiOutput& out) {
   const Schema& s = ws.schema();
   if (button(data_io_menu_label(), "list:dataio")) ImGui::OpenPopup("dataio");
-  if (!ImGui::BeginPopup("dataio")) return;
+  if (!menu_begin("dataio")) return;
   const Pipeline* dp = s.default_pipeline(entity);
   const std::string date = today(env.now_ms);
   if (can_add(s, env.user, entity, dp ? dp->id : "")) {
@@ -660,7 +660,7 @@ void data_io_list_menu(const Workspace& ws, const UiEnv& env, const std::string&
       out.download = UiOutput::Download{entity + "-todos-" + date + ".ics", "text/calendar;charset=utf-8", io::export_ics(ws, env.user, ids, o)};
     sem_item("dataio:ics", "menuitem", label);
   }
-  ImGui::EndPopup();
+  menu_end();
 }
 
 void data_settings_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float width) {

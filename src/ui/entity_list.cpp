@@ -149,9 +149,12 @@ std::string condition_text(const Workspace& ws, const std::string& entity, const
 void filter_popup(const Workspace& ws, const UiEnv& env, const ViewState& view, Query& q, UiOutput& out) {
   const Schema& s = ws.schema();
   ListUi& ui = list_ui();
-  const float w = px(520);
+  const float w = dialog_width(520);  // a phone's screen, whole
   ImGui::SetNextWindowSizeConstraints(ImVec2(w, 0), ImVec2(w, ImGui::GetIO().DisplaySize.y * 0.75f));
   if (!ImGui::BeginPopup("filters")) return;
+  // Rows of choices wrap where the popup ends (a phone's is narrow).
+  const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
+  const float left = ImGui::GetCursorPosX();
   sem_rect("filters", "dialog", tr("filter.title"), ImGui::GetWindowPos(),
            ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowSize().x, ImGui::GetWindowPos().y + ImGui::GetWindowSize().y));
   // Stages of the pipelines in view.
@@ -160,34 +163,35 @@ void filter_popup(const Workspace& ws, const UiEnv& env, const ViewState& view, 
     for (const Pipeline* p : s.pipelines_of(view.entity)) {
       if (view.board && p->id != view.board_pipeline) continue;
       if (!q.pipeline.empty() && p->id != q.pipeline) continue;
+      FlowRow row(right, left);
       for (const auto& st : p->stages) {
         bool on = has_any(q, "STAGE_ID", st.id);
-        if (checkbox(st.name.get(language()), "filter:stage:" + st.id, &on)) toggle_any(q, "STAGE_ID", st.id);
-        ImGui::SameLine();
-        if (ImGui::GetContentRegionAvail().x < px(160)) ImGui::NewLine();
+        const std::string name = st.name.get(language());
+        row.next(checkbox_width(name));
+        if (checkbox(name, "filter:stage:" + st.id, &on)) toggle_any(q, "STAGE_ID", st.id);
       }
-      ImGui::NewLine();
     }
   }
   if (s.field(view.entity, "ASSIGNED_BY_ID")) {
     caption(tr("col.responsible"));
+    FlowRow row(right, left);
     for (const auto& u : s.users) {
       bool on = has_any(q, "ASSIGNED_BY_ID", u.id);
+      row.next(checkbox_width(u.name));
       if (checkbox(u.name, "filter:user:" + u.id, &on)) toggle_any(q, "ASSIGNED_BY_ID", u.id);
-      ImGui::SameLine();
-      if (ImGui::GetContentRegionAvail().x < px(200)) ImGui::NewLine();
     }
-    ImGui::NewLine();
   }
   // A date range on the close date (or the start date).
   const char* range_field = s.field(view.entity, "CLOSEDATE") ? "CLOSEDATE" : s.field(view.entity, "BEGINDATE") ? "BEGINDATE" : nullptr;
   if (range_field) {
     const FieldDef* df = s.field(view.entity, range_field);
     caption(df->label.get(language()));
+    FlowRow row(right, left);
+    row.next(px(150));
     date_field(tr("filter.from"), "filter:date_from", &ui.date_from, &ui.date_error, false, true, px(150), tr("filter.from"));
-    ImGui::SameLine();
+    row.next(px(150));
     date_field(tr("filter.to"), "filter:date_to", &ui.date_to, &ui.date_error, false, true, px(150), tr("filter.to"));
-    ImGui::SameLine();
+    row.next(button_width(tr("filter.apply_dates")));
     if (button(tr("filter.apply_dates"), "filter:dates")) {
       Value from, to;
       FieldDef probe = *df;
@@ -211,12 +215,14 @@ void filter_popup(const Workspace& ws, const UiEnv& env, const ViewState& view, 
   std::vector<std::string> names;
   for (const FieldDef* f : fields) names.push_back(f->label.get(language()));
   ui.new_field = std::clamp(ui.new_field, 0, std::max(0, static_cast<int>(fields.size()) - 1));
+  FlowRow cond(right, left);
+  cond.next(px(200));
   combo("", "filter:field", names, &ui.new_field, px(200), tr("filter.field"));
-  ImGui::SameLine();
   const std::vector<std::string> ops{tr("filter.contains"), tr("filter.is_empty"), tr("filter.is_filled")};
+  cond.next(px(130));
   combo("", "filter:op", ops, &ui.new_op, px(130), tr("filter.op"));
   if (ui.new_op == 0) {
-    ImGui::SameLine();
+    cond.next(px(110));
     ImGui::SetNextItemWidth(px(110));
     ImGui::InputText("##value", &ui.new_value);
     sem_item("filter:value", "textbox", tr("filter.value"), ui.new_value);
@@ -248,10 +254,12 @@ void filter_popup(const Workspace& ws, const UiEnv& env, const ViewState& view, 
     }
     ImGui::PopID();
   }
+  FlowRow save(right, left);
+  save.next(px(220));
   ImGui::SetNextItemWidth(px(220));
   ImGui::InputTextWithHint("##savename", tr("filter.name"), &ui.saved_name);
   sem_item("filter:save_name", "textbox", tr("filter.name"), ui.saved_name);
-  ImGui::SameLine();
+  save.next(button_width(tr("filter.save")));
   if (button(tr("filter.save"), "filter:save", true, ui.saved_name.find_first_not_of(' ') != std::string::npos)) {
     saved.erase(std::remove_if(saved.begin(), saved.end(), [&](const SavedFilter& f) { return f.name == ui.saved_name; }),
                 saved.end());
@@ -620,10 +628,8 @@ void draw_entity_list(const Workspace& ws, const UiEnv& env, ViewState& view, Ed
   if (phone) {
     ImGui::Dummy(ImVec2(0, px(2)));
     ImGui::SetCursorPosX(margin);
-    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(ImGui::GetStyle().FramePadding.x, px(12)));
     ImGui::SetNextItemWidth(width);
     ImGui::InputTextWithHint("##search", tr("list.search_short"), &q.text);
-    ImGui::PopStyleVar();
     sem_item("list:search", "searchbox", tr("list.search"), q.text);
   }
   const Pipeline* dp = s.default_pipeline(view.entity);

@@ -138,7 +138,7 @@ void text_editor(FieldContext& c) {
   else ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(color::kAccent));
   bool escaped = false;
   if (multiline) {
-    ImGui::InputTextMultiline("##edit", &e.buffer, ImVec2(c.width, ImGui::GetTextLineHeight() * 5 + px(14)),
+    ImGui::InputTextMultiline("##edit", &e.buffer, ImVec2(c.width, ImGui::GetTextLineHeight() * 5 + ImGui::GetStyle().FramePadding.y * 2),
                               flags);
   } else {
     ImGui::SetNextItemWidth(c.width);
@@ -306,11 +306,12 @@ void choice_popup(FieldContext& c, ImVec2 below, float field_top) {
   const bool above = below.y > ImGui::GetIO().DisplaySize.y * 0.6f;
   if (above) ImGui::SetNextWindowPos(ImVec2(below.x, field_top - px(2)), ImGuiCond_Always, ImVec2(0, 1));
   else ImGui::SetNextWindowPos(below);
+  // A phone's choices are a finger's height each (menu_begin): the list may take more of the screen.
   ImGui::SetNextWindowSizeConstraints(ImVec2(std::max(c.width, px(260)), 0),
-                                      ImVec2(std::max(c.width, px(420)), px(360)));
+                                      ImVec2(std::max(c.width, px(420)), is_phone() ? ImGui::GetIO().DisplaySize.y * 0.6f : px(360)));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(px(8), px(8)));
   const bool multi = c.def.multiple;
-  if (ImGui::BeginPopup(popup_id.c_str())) {
+  if (menu_begin(popup_id.c_str())) {
     std::vector<Choice> choices = choices_for(c);
     const bool searchable = choices.size() > 8 || c.def.type == FieldType::CrmBinding;
     if (searchable) {
@@ -330,11 +331,10 @@ void choice_popup(FieldContext& c, ImVec2 below, float field_top) {
       ImGui::PushID(ch.id.c_str());
       if (multi) {
         bool on = std::find(e.picks.begin(), e.picks.end(), ch.id) != e.picks.end();
-        if (ImGui::Checkbox(ch.label.c_str(), &on)) {
+        if (checkbox(ch.label + "##pick", "option:" + c.def.id + ":" + ch.id, &on)) {
           if (on) e.picks.push_back(ch.id);
           else e.picks.erase(std::remove(e.picks.begin(), e.picks.end(), ch.id), e.picks.end());
         }
-        sem_item("option:" + c.def.id + ":" + ch.id, "checkbox", ch.label).checked = on ? 1 : 0;
       } else {
         bool sel = current == choice_value(c.def, ch.id);
         ImVec2 p = ImGui::GetCursorScreenPos();
@@ -361,7 +361,7 @@ void choice_popup(FieldContext& c, ImVec2 below, float field_top) {
       e.close();
       ImGui::CloseCurrentPopup();
     }
-    ImGui::EndPopup();
+    menu_end();
   } else if (e.is(c.item.id, c.def.id, c.origin) && !e.popup_pending) {
     // The popup was closed (a click outside, or "Done"): a multiple choice is saved now.
     if (multi) {
@@ -554,7 +554,10 @@ void draw_field(FieldContext& c) {
     clicked = icon_button("\xe2\x9c\x8e", std::string(tr("card.edit_field")) + ": " + c.label, c.origin + ":edit");
   } else {
     float wrap = c.width - px(16);
-    h = ImGui::CalcTextSize(shown.c_str(), nullptr, false, wrap).y + px(8);
+    // On a phone at least as high as a finger needs (touch_height), the text in its middle.
+    const float text_h = ImGui::CalcTextSize(shown.c_str(), nullptr, false, wrap).y;
+    h = touch_height(text_h + px(8));
+    const float top = (h - text_h) / 2;
     clicked = ImGui::InvisibleButton("value", ImVec2(c.width, h));
     bool hovered = ImGui::IsItemHovered();
     SemNode& n = sem_item(c.origin, role, c.label, text);
@@ -570,15 +573,15 @@ void draw_field(FieldContext& c) {
       ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
       ImGui::PushFont(fonts().small);
       if (calendar) {
-        draw_calendar_icon(dl, ImVec2(pos.x + c.width - px(20), pos.y + px(4)), ImGui::GetFontSize(),
+        draw_calendar_icon(dl, ImVec2(pos.x + c.width - px(20), pos.y + top), ImGui::GetFontSize(),
                            editing ? color::kAccentDark : color::kMuted);
       } else {
         const char* pencil = is_choice_type(c.def.type) ? "\xe2\x96\xbc" : "\xe2\x9c\x8e";  // ▼ / ✎
-        dl->AddText(ImVec2(pos.x + c.width - px(18), pos.y + px(4)), color::kMuted, pencil);
+        dl->AddText(ImVec2(pos.x + c.width - px(18), pos.y + top), color::kMuted, pencil);
       }
       ImGui::PopFont();
     }
-    dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(pos.x, pos.y + px(4)),
+    dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(pos.x, pos.y + top),
                 empty ? color::kMuted : color::kText, shown.c_str(), nullptr, wrap);
   }
   if (clicked || tabbed_in) begin_edit(e, c.ws, c.item, c.def, c.origin);

@@ -63,10 +63,11 @@ void help_toggle() { g_open = !g_open; }
 bool help_open() { return g_open; }
 
 float help_button(float right, float top, float height) {
-  const float d = is_phone() ? px(36) : px(26);
-  ImVec2 a(right - d, top + (height - d) / 2), b(right, a.y + d);
+  // A circle; on a phone 36 CSS px drawn in a target of 44 (touch_height).
+  const float d = is_phone() ? px(36) : px(26), hit = touch_height(d);
+  ImVec2 a(right - hit, top + (height - hit) / 2), b(right, a.y + hit);
   ImGui::SetCursorScreenPos(a);
-  if (ImGui::InvisibleButton("help", ImVec2(d, d))) help_toggle();
+  if (ImGui::InvisibleButton("help", ImVec2(hit, hit))) help_toggle();
   const bool hovered = ImGui::IsItemHovered();
   if (hovered) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -78,7 +79,7 @@ float help_button(float right, float top, float height) {
   ImGui::PopFont();
   SemNode& n = sem_rect("action:help", "button", tr("help.button"), a, b);
   n.expanded = g_open ? 1 : 0;
-  return a.x - (is_phone() ? px(8) : px(16));
+  return a.x - (is_phone() ? 0 : px(16));
 }
 
 void draw_help_panel() {

@@ -58,7 +58,7 @@ void draw_card(const Workspace& ws, const UiEnv& env, const Item& it, const Pipe
     ImGui::TextUnformatted(name.c_str());
     ImGui::EndDragDropSource();
   }
-  if (ImGui::BeginPopupContextItem("cardmenu")) {
+  if (menu_begin("cardmenu", true)) {
     caption(tr("kanban.move_to"));
     for (const auto& st : p.stages) {
       if (st.id == it.get("STAGE_ID").str_or_empty()) continue;
@@ -66,7 +66,7 @@ void draw_card(const Workspace& ws, const UiEnv& env, const Item& it, const Pipe
       if (ImGui::Selectable(sn.c_str())) request_move(ws, env.user, it, st.id, "", out);
       sem_item("kanban:move:" + it.id + ":" + st.id, "menuitem", sn);
     }
-    ImGui::EndPopup();
+    menu_end();
   }
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(a, b, color::kPanel, px(8));
@@ -186,11 +186,14 @@ void draw_kanban(const Workspace& ws, const UiEnv& env, ViewState& view, EditSta
     ImGui::Dummy(ImVec2(col_w, px(8)));
     ImGui::PushFont(fonts().medium);
     const std::string name = st.name.get(language());
-    text_clipped(name + "  (" + std::to_string(items.size()) + ")", col_w - px(40), color::kText);
+    // The "+" is a finger's square on a phone (icon_button): the name's line is as high, the name in its middle.
+    const float plus_w = is_phone() ? touch_height(0) : px(28);
+    text_clipped(name + "  (" + std::to_string(items.size()) + ")", col_w - plus_w - px(12), color::kText,
+                 can_create ? touch_height(0) : 0);
     ImGui::PopFont();
     sem_item("kanban:column:" + st.id, "heading", name, std::to_string(items.size()));
     if (can_create) {
-      ImGui::SameLine(col_w - px(28));
+      ImGui::SameLine(col_w - plus_w);
       if (icon_button("+", std::string(tr("kanban.create_in")) + " " + name, "kanban:create:" + st.id))
         open_create_dialog(view.entity, p->id, st.id);
     }

@@ -79,7 +79,7 @@ void draw_progress() {
       dl->PopClipRect();
       request_animation();
     }
-    SemNode& n = sem_rect("progress:" + std::to_string(i), "progressbar", op.label, a, b);
+    SemNode& n = sem_rect_on_top("progress:" + std::to_string(i), "progressbar", op.label, a, b);
     n.value = pct;
     bottom = a.y - px(8);
   }

@@ -61,7 +61,17 @@ const HoverLink& sem_hover_link() { return g_hover_link; }
 
 SemNode& sem_rect(std::string id, std::string role, std::string name, ImVec2 min, ImVec2 max) {
   if (behind_modal()) return sem_discard();
-  return sem_rect_on_top(std::move(id), std::move(role), std::move(name), min, max);
+  // What is on screen of it: the window it is drawn in may be scrolled (the card's stage bar and tabs when
+  // the card scrolls up under the top bar); a node wholly scrolled away is none.
+  const ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 cmin = dl->GetClipRectMin(), cmax = dl->GetClipRectMax();
+  const bool cut = min.x < cmin.x || min.y < cmin.y || max.x > cmax.x || max.y > cmax.y;
+  min = ImVec2(std::max(min.x, cmin.x), std::max(min.y, cmin.y));
+  max = ImVec2(std::min(max.x, cmax.x), std::min(max.y, cmax.y));
+  if (max.x < min.x || max.y < min.y) return sem_discard();
+  SemNode& n = sem_rect_on_top(std::move(id), std::move(role), std::move(name), min, max);
+  n.cut = cut;
+  return n;
 }
 
 SemNode& sem_rect_on_top(std::string id, std::string role, std::string name, ImVec2 min, ImVec2 max) {
@@ -77,13 +87,8 @@ SemNode& sem_rect_on_top(std::string id, std::string role, std::string name, ImV
 
 SemNode& sem_item(std::string id, std::string role, std::string name, std::string value) {
   if (!ImGui::IsItemVisible()) return sem_discard();
-  ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
-  // Clip to the window so that a half-scrolled item is not clicked outside its visible part.
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  ImVec2 cmin = dl->GetClipRectMin(), cmax = dl->GetClipRectMax();
-  min = ImVec2(std::max(min.x, cmin.x), std::max(min.y, cmin.y));
-  max = ImVec2(std::min(max.x, cmax.x), std::min(max.y, cmax.y));
-  SemNode& n = sem_rect(std::move(id), std::move(role), std::move(name), min, max);
+  // Clipped to the window by sem_rect, so that a half-scrolled item is not clicked outside its visible part.
+  SemNode& n = sem_rect(std::move(id), std::move(role), std::move(name), ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
   n.value = std::move(value);
   // Active (a text field being edited, a button held down); the keyboard focus of other widgets is set by
   // focus_item (ui/focus.hpp): ImGui's own nav id, which a click or an opening window sets, is not one.
@@ -160,6 +165,7 @@ std::string sem_json(float scale) {
     if (n.invalid) out += ",\"invalid\":true";
     if (!n.description.empty()) put_field(out, ",\"description\":", n.description);
     if (!n.href.empty()) put_field(out, ",\"href\":", n.href);
+    if (n.cut) out += ",\"cut\":true";
     out += '}';
   }
   out += ']';

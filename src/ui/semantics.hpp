@@ -24,6 +24,7 @@ struct SemNode {
   bool invalid = false;
   std::string description;  // e.g. the error message of an invalid field
   std::string href;         // a link out of the app (tel:, sms:, mailto:, https:) that activating it opens
+  bool cut = false;         // partly scrolled out of its window: min/max are the part on screen
 };
 
 // A link out of the app under the mouse, as of the last frame: the page opens it in the click's own event
@@ -45,10 +46,10 @@ struct PageOverlay {
 void sem_begin_frame();
 // Adds a node for the last ImGui item (its rectangle), if that item is visible.
 SemNode& sem_item(std::string id, std::string role, std::string name, std::string value = {});
-// Adds a node with an explicit rectangle.
+// Adds a node with an explicit rectangle, clipped to the current window's (none when it is scrolled away).
 SemNode& sem_rect(std::string id, std::string role, std::string name, ImVec2 min, ImVec2 max);
-// The same for something drawn over everything, an open dialog included (a toast's message): it stays in the
-// tree when a modal dialog hides the rest of the page.
+// The same for something drawn over everything (ImGui's foreground draw list), an open dialog included (a
+// toast's message): it stays in the tree when a modal dialog hides the rest of the page, and no window clips it.
 SemNode& sem_rect_on_top(std::string id, std::string role, std::string name, ImVec2 min, ImVec2 max);
 const std::vector<SemNode>& sem_nodes();
 // A node that is not added (for a widget out of view), so that callers can set fields unconditionally.

@@ -548,29 +548,45 @@ void pipelines_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float 
     ImGui::PushID(static_cast<int>(i));
     const char* kind = st.semantics == StageSemantics::Process ? "pipelines.process"
                        : st.semantics == StageSemantics::Success ? "pipelines.success" : "pipelines.failure";
-    ImGui::SetNextItemWidth(px(260));
+    // The name, the colour's swatches, the kind and the tools in a row; on a phone the name and the tools on
+    // one line, the kind under them, then the swatches as two rows of finger-sized buttons.
+    const bool phone = is_phone();
+    const float avail = ImGui::GetContentRegionAvail().x, gap = px(2), tool_w = touch_height(0);
+    const float name_w = phone ? avail - 2 * (tool_w + gap) : px(260);
+    ImGui::SetNextItemWidth(name_w);
     ImGui::InputText("##name", &f.names[i]);
     sem_item("pipelineform:stage:" + std::to_string(i), "textbox", std::string(tr("pipelines.stage")) + " " + std::to_string(i + 1), f.names[i]);
-    ImGui::SameLine();
-    // Colour: a row of swatches.
-    for (const char* c : kStageColors) {
-      ImGui::SameLine(0, px(2));
-      ImGui::PushID(c);
-      ImVec2 a = ImGui::GetCursorScreenPos();
-      if (ImGui::InvisibleButton("sw", ImVec2(px(18), px(18)))) st.color = c;
-      ImGui::GetWindowDrawList()->AddRectFilled(a, ImVec2(a.x + px(18), a.y + px(18)), parse_color(c), px(3));
-      if (st.color == c) ImGui::GetWindowDrawList()->AddRect(a, ImVec2(a.x + px(18), a.y + px(18)), color::kText, px(3), 0, px(2));
-      sem_item("pipelineform:color:" + std::to_string(i) + ":" + c, "radio", c).checked = st.color == c ? 1 : 0;
-      ImGui::PopID();
+    auto swatches = [&] {
+      constexpr int kPerRow = 5;  // a phone's
+      const float sw_w = phone ? (avail - gap * (kPerRow - 1)) / kPerRow : px(18), sw_h = touch_height(px(18));
+      const float inset = phone ? px(4) : 0;
+      int k = 0;
+      for (const char* c : kStageColors) {
+        if (!phone || k % kPerRow != 0) ImGui::SameLine(0, k == 0 ? px(10) : gap);
+        ++k;
+        ImGui::PushID(c);
+        const ImVec2 a = ImGui::GetCursorScreenPos();
+        if (ImGui::InvisibleButton("sw", ImVec2(sw_w, sw_h))) st.color = c;
+        const ImVec2 s0(a.x + inset, a.y + inset), s1(a.x + sw_w - inset, a.y + sw_h - inset);
+        ImGui::GetWindowDrawList()->AddRectFilled(s0, s1, parse_color(c), px(3));
+        if (st.color == c) ImGui::GetWindowDrawList()->AddRect(s0, s1, color::kText, px(3), 0, px(2));
+        sem_item("pipelineform:color:" + std::to_string(i) + ":" + c, "radio", c).checked = st.color == c ? 1 : 0;
+        ImGui::PopID();
+      }
+    };
+    if (!phone) {
+      swatches();
+      ImGui::SameLine(0, px(10));
+      ImGui::TextDisabled("%s", tr(kind));
+      ImGui::SameLine();
+    } else {
+      ImGui::SameLine(0, gap);
     }
-    ImGui::SameLine(0, px(10));
-    ImGui::TextDisabled("%s", tr(kind));
-    ImGui::SameLine();
     const bool movable = st.semantics != StageSemantics::Success;
     if (icon_button("\xe2\x86\x91", tr("layout.up"), "pipelineform:up:" + std::to_string(i),
                     movable && i > 0 && f.pipeline.stages[i - 1].semantics == st.semantics))
       up = static_cast<int>(i);
-    ImGui::SameLine(0, px(2));
+    ImGui::SameLine(0, gap);
     if (icon_button("\xe2\x9c\x95", tr("pipelines.delete_stage"), "pipelineform:delete:" + std::to_string(i),
                     st.semantics != StageSemantics::Success)) {
       size_t n = f.existing[i] ? items_on_stage(ws, f.pipeline.entity, f.pipeline.id, st.id) : 0;
@@ -581,6 +597,11 @@ void pipelines_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float 
       } else {
         remove = static_cast<int>(i);
       }
+    }
+    if (phone) {
+      ImGui::TextDisabled("%s", tr(kind));
+      swatches();
+      ImGui::Dummy(ImVec2(0, px(6)));
     }
     ImGui::PopID();
   }

@@ -163,7 +163,14 @@ FormFactor form_factor() {
   return css < 700 ? FormFactor::Phone : css < 1100 ? FormFactor::Tablet : FormFactor::Desktop;
 }
 
-void apply_form_factor_style() { ImGui::GetStyle().ScrollbarSize = is_phone() ? px(5) : px(12); }
+void apply_form_factor_style() {
+  ImGuiStyle& style = ImGui::GetStyle();
+  const bool phone = is_phone();
+  style.ScrollbarSize = phone ? px(5) : px(12);
+  // Framed controls (buttons, text fields, combo boxes) as high as a finger needs on a phone: 44 CSS px for
+  // the regular font; the desktop's 29.
+  style.FramePadding.y = phone ? std::max(px(7), (px(44) - px(15)) / 2) : px(7);
+}
 
 float touch_height(float desktop) { return is_phone() ? std::max(desktop, px(44)) : desktop; }
 

@@ -451,7 +451,7 @@ void draw_entry(const Workspace& ws, const Item& item, const TimelineEntry& e, c
   ImGui::BeginGroup();
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(px(8), px(4)));
   if (e.kind == TimelineKind::Comment && ui.editing == e.id) {
-    ImGui::InputTextMultiline("##edit", &ui.edit_text, ImVec2(inner, ImGui::GetTextLineHeight() * 4));
+    ImGui::InputTextMultiline("##edit", &ui.edit_text, ImVec2(inner, ImGui::GetTextLineHeight() * 4 + ImGui::GetStyle().FramePadding.y * 2));
     sem_item("tl:editbox:" + e.id, "textbox", tr("tl.edit_comment"), ui.edit_text);
     if (button(tr("dialog.save"), "tl:save:" + e.id, true)) {
       out.commands.push_back(EditComment{item.id, e.id, ui.edit_text, false});
@@ -515,7 +515,7 @@ float entry_height(const Workspace& ws, const Item& item, const TimelineEntry& e
   const float spacing = px(4);
   float h = px(8) + title + spacing;  // padding, title
   if (ui.editing == e.id) {
-    h += line * 4 + px(8) + ImGui::GetFrameHeight() + spacing;
+    h += line * 4 + ImGui::GetStyle().FramePadding.y * 2 + px(8) + ImGui::GetFrameHeight() + spacing;
   } else if (e.kind == TimelineKind::Comment) {
     h += ImGui::CalcTextSize(e.text.c_str(), nullptr, false, inner).y + spacing;
   } else if (!timeline_detail(ws, item, e).empty()) {
@@ -527,7 +527,7 @@ float entry_height(const Workspace& ws, const Item& item, const TimelineEntry& e
     h += ImGui::CalcTextSize((std::string(tr("tl.note")) + ": " + e.note).c_str(), nullptr, false, inner).y + spacing;
     ImGui::PopFont();
   }
-  if (is_phone()) h += line + px(6);  // the actions' own line
+  if (is_phone()) h += touch_height(line) + px(6);  // the actions' own line: finger-sized links
   h += px(6) + px(8);  // padding, gap
   h = std::max(h, px(46));  // the icon
   if (!special) ui.heights[e.id] = h;
@@ -543,12 +543,13 @@ void draw_comment_box(const Workspace& ws, const Item& item, const UiEnv& env, f
   const float send_w = button_width(tr("tl.send"));
   const bool beside = width - send_w - px(10) >= px(240);
   const bool writing = ImGui::GetActiveID() == ImGui::GetID("##composer") || !ui.composer.empty();
-  const float box_h = ImGui::GetTextLineHeight() * (writing ? 3 : 1) + px(14);
+  const ImVec2 pad = ImGui::GetStyle().FramePadding;  // a phone's is higher: a finger's box (apply_form_factor_style)
+  const float box_h = ImGui::GetTextLineHeight() * (writing ? 3 : 1) + pad.y * 2;
   ImGui::InputTextMultiline("##composer", &ui.composer, ImVec2(beside ? width - send_w - px(10) : width, box_h));
   sem_item("tl:composer", "textbox", tr("tl.composer"), ui.composer);
   if (ui.composer.empty() && !ImGui::IsItemActive()) {
     ImVec2 r = ImGui::GetItemRectMin();
-    ImGui::GetWindowDrawList()->AddText(ImVec2(r.x + px(10), r.y + px(7)), color::kMuted, tr("tl.composer"));
+    ImGui::GetWindowDrawList()->AddText(ImVec2(r.x + pad.x, r.y + pad.y), color::kMuted, tr("tl.composer"));
   }
   if (beside) ImGui::SameLine(0, px(10));
   if (button(tr("tl.send"), "tl:send", true, ui.composer.find_first_not_of(" \t\r\n") != std::string::npos)) {

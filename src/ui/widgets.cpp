@@ -103,7 +103,9 @@ bool symbol_button(const char* symbol, const std::string& name, const std::strin
   ImGui::PushFont(fonts().medium);
   const float pad_y = std::max(ImGui::GetStyle().FramePadding.y, (touch_height(0) - ImGui::GetFontSize()) / 2);
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(is_phone() ? px(15) : ImGui::GetStyle().FramePadding.x, pad_y));
-  const bool clicked = ImGui::Button((std::string(symbol) + "###" + id).c_str());
+  // On a phone at least as wide as high (44 CSS px).
+  const float w = is_phone() ? std::max(touch_height(0), ImGui::CalcTextSize(symbol).x + px(30)) : 0;
+  const bool clicked = ImGui::Button((std::string(symbol) + "###" + id).c_str(), ImVec2(w, 0));
   ImGui::PopStyleVar();
   ImGui::PopFont();
   if (!enabled) ImGui::EndDisabled();
@@ -140,9 +142,13 @@ void FlowRow::next(float width) {
 }
 
 bool link(const std::string& label, const std::string& sem_id, ImU32 col, const std::string& href) {
-  ImVec2 size = ImGui::CalcTextSize(label.c_str());
-  ImVec2 pos = ImGui::GetCursorScreenPos();
-  bool clicked = ImGui::InvisibleButton(sem_id.c_str(), size);
+  const ImVec2 size = ImGui::CalcTextSize(label.c_str());
+  // On a phone a finger's target: 44 CSS px each way at least, the text in its middle (touch_height).
+  const float touch = touch_height(0);
+  const ImVec2 box(std::max(size.x, touch), std::max(size.y, touch));
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  const ImVec2 pos(at.x + (box.x - size.x) / 2, at.y + (box.y - size.y) / 2);
+  bool clicked = ImGui::InvisibleButton(sem_id.c_str(), box);
   bool hovered = ImGui::IsItemHovered();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddText(pos, col, label.c_str());
@@ -155,6 +161,7 @@ bool link(const std::string& label, const std::string& sem_id, ImU32 col, const 
 }
 
 float text_width(const std::string& text) { return ImGui::CalcTextSize(text.c_str()).x; }
+float link_width(const std::string& label) { return std::max(text_width(label), touch_height(0)); }
 
 int phone_row(const std::string& id, const std::string& title, const std::string& detail,
               const std::vector<RowAction>& actions, float width) {
@@ -197,10 +204,11 @@ int phone_row(const std::string& id, const std::string& title, const std::string
   return clicked;
 }
 
-bool text_clipped(const std::string& text, float width, ImU32 col) {
+bool text_clipped(const std::string& text, float width, ImU32 col, float line_height) {
   ImVec2 pos = ImGui::GetCursorScreenPos();
   float h = ImGui::GetTextLineHeight();
-  ImGui::Dummy(ImVec2(width, h));
+  ImGui::Dummy(ImVec2(width, std::max(h, line_height)));
+  if (line_height > h) pos.y += (line_height - h) / 2;
   bool clipped = text_width(text) > width;
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(col));
   ImGui::RenderTextEllipsis(ImGui::GetWindowDrawList(), pos, ImVec2(pos.x + width, pos.y + h),
@@ -315,7 +323,7 @@ bool text_input(const std::string& label, const std::string& id, std::string* va
   if (focus_take(id)) ImGui::SetKeyboardFocusHere();
   bool changed;
   if (multiline) {
-    changed = ImGui::InputTextMultiline("##t", value, ImVec2(width, ImGui::GetTextLineHeight() * 4 + px(14)));
+    changed = ImGui::InputTextMultiline("##t", value, ImVec2(width, ImGui::GetTextLineHeight() * 4 + ImGui::GetStyle().FramePadding.y * 2));
   } else {
     ImGui::SetNextItemWidth(width);
     changed = hint ? ImGui::InputTextWithHint("##t", hint, value) : ImGui::InputText("##t", value);
@@ -338,10 +346,44 @@ bool password_input(const std::string& label, const std::string& id, std::string
   return changed;
 }
 
+// The box is as big as ImGui's with checkbox()'s padding: the font and 3 px around it.
+float checkbox_width(const std::string& label) {
+  const std::string text = label.substr(0, label.find("##"));
+  const float w = ImGui::GetFontSize() + px(6) + (text.empty() ? 0 : ImGui::GetStyle().ItemInnerSpacing.x + text_width(text));
+  return std::max(w, touch_height(0));
+}
+
+namespace {
+// ImGui's checkbox, or on a phone a row a finger can hit: 44 CSS px high (touch_height), the box and its
+// label in its middle, the box as big as on the desktop.
+bool checkbox_widget(const std::string& label, bool* value) {
+  if (!is_phone()) return ImGui::Checkbox(label.c_str(), value);
+  const std::string text = label.substr(0, label.find("##"));
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float h = touch_height(0), box = ImGui::GetFontSize() + px(6);
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  const bool clicked = ImGui::InvisibleButton(label.c_str(), ImVec2(checkbox_width(label), h));
+  const bool held = ImGui::IsItemActive();
+  if (clicked) *value = !*value;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 b0(at.x, at.y + (h - box) / 2), b1(b0.x + box, b0.y + box);
+  dl->AddRectFilled(b0, b1, ImGui::GetColorU32(held ? ImGuiCol_FrameBgActive : ImGuiCol_FrameBg), st.FrameRounding);
+  dl->AddRect(b0, b1, ImGui::GetColorU32(ImGuiCol_Border), st.FrameRounding, 0, st.FrameBorderSize);
+  if (*value) {
+    const float pad = std::max(1.0f, box / 6.0f);
+    ImGui::RenderCheckMark(dl, ImVec2(b0.x + pad, b0.y + pad), ImGui::GetColorU32(ImGuiCol_CheckMark), box - pad * 2);
+  }
+  if (!text.empty())
+    dl->AddText(ImVec2(b1.x + st.ItemInnerSpacing.x, at.y + (h - ImGui::GetFontSize()) / 2),
+                ImGui::GetColorU32(ImGuiCol_Text), text.c_str());
+  return clicked;
+}
+}  // namespace
+
 bool checkbox(const std::string& label, const std::string& id, bool* value, const std::string& name) {
   ImGui::PushID(id.c_str());
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(px(3), px(3)));
-  bool changed = ImGui::Checkbox(label.c_str(), value);
+  bool changed = checkbox_widget(label, value);
   ImGui::PopStyleVar();
   ImGui::PopID();
   SemNode& n = sem_item(id, "checkbox", name.empty() ? label.substr(0, label.find("##")) : name);
@@ -395,11 +437,32 @@ bool combo(const std::string& label, const std::string& id, const std::vector<st
   return changed;
 }
 
+bool menu_begin(const char* popup_id, bool context_item) {
+  // ImGui spreads a selectable's box over the spacing around it: on a phone that spacing makes every
+  // item of the menu a finger's height (44 CSS px), its text in the middle. The menu's padding is as
+  // high, so that the first and last items are not cut by its edges (ImGui clips at half the padding).
+  const bool phone = is_phone();
+  const ImVec2 pad = ImGui::GetStyle().WindowPadding, spacing = ImGui::GetStyle().ItemSpacing;
+  const float spread = touch_height(0) - ImGui::GetFontSize();
+  if (phone) ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(pad.x, std::max(pad.y, spread)));
+  const bool open = context_item ? ImGui::BeginPopupContextItem(popup_id) : ImGui::BeginPopup(popup_id);
+  if (phone) ImGui::PopStyleVar();
+  if (open && phone) ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(spacing.x, spread));
+  return open;
+}
+
+void menu_end() {
+  if (is_phone()) ImGui::PopStyleVar();
+  ImGui::EndPopup();
+}
+
 bool icon_button(const char* symbol, const std::string& name, const std::string& id, bool enabled) {
   if (!enabled) ImGui::BeginDisabled();
   ImGui::PushID(id.c_str());
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(px(6), px(3)));
-  bool clicked = ImGui::Button(symbol);
+  // On a phone a square a finger can hit (44 CSS px), the symbol in its middle.
+  const float touch = touch_height(0);
+  bool clicked = ImGui::Button(symbol, ImVec2(touch, touch));
   ImGui::PopStyleVar();
   ImGui::PopID();
   if (!enabled) ImGui::EndDisabled();

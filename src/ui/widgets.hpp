@@ -41,12 +41,14 @@ class FlowRow {
 // A button showing a symbol (↺, …), named by `name` for screen readers and in its tooltip; on a phone at
 // least 44 CSS pixels high, as a finger needs.
 bool symbol_button(const char* symbol, const std::string& name, const std::string& id, bool enabled = true);
-// Text that acts as a link; `href` as for button().
+// Text that acts as a link; `href` as for button(). On a phone its target is 44 CSS px each way at least.
 bool link(const std::string& label, const std::string& sem_id, ImU32 color, const std::string& href = {});
 // A coloured rounded label ("chip"), e.g. a stage name in a list.
 void chip(const std::string& text, ImU32 bg, float max_width = 0);
 // Text clipped with an ellipsis to `width`; returns true when it was clipped.
-bool text_clipped(const std::string& text, float width, ImU32 color);
+// `line_height`: the line's height when it is more than the text's (a line of finger-sized links on a
+// phone), the text in its middle.
+bool text_clipped(const std::string& text, float width, ImU32 color, float line_height = 0);
 // The open to-do count of an item as a small round badge whose right edge is at `right` (vertically centred
 // on `center_y`); red when one of them is overdue. Draws nothing for an item without open to-dos. Returns
 // the width it took (0 for none).
@@ -66,6 +68,8 @@ void heading(const std::string& text, const std::string& sem_id);
 
 // Pixels needed to draw `text` in the current font.
 float text_width(const std::string& text);
+// The width link() takes for `label` (a phone's links are 44 CSS px wide at least).
+float link_width(const std::string& label);
 
 }  // namespace kt::ui
 
@@ -80,6 +84,8 @@ bool password_input(const std::string& label, const std::string& id, std::string
 // A checkbox; its accessible name is the visible part of `label` (before any "##"), or `name` when the label
 // is hidden ("##done") and the text a person reads is elsewhere (a table's column, the row beside it).
 bool checkbox(const std::string& label, const std::string& id, bool* value, const std::string& name = {});
+// The width checkbox() takes for `label`.
+float checkbox_width(const std::string& label);
 // A drop-down of `items` (shown texts); *index is the selected one (-1 for none). Its accessible name is
 // `label`, or `name` when the label is empty because the text beside it says what it is ("from", a column).
 bool combo(const std::string& label, const std::string& id, const std::vector<std::string>& items, int* index,
@@ -95,8 +101,12 @@ void muted_text(const std::string& text);
 void demo_note(const std::string& text, const std::string& id);
 // An inline error message (red), with an alert semantics node.
 void error_text_line(const std::string& text, const std::string& id);
-// A square icon button (a symbol such as "✕", "↑"), with an accessible name.
+// A square icon button (a symbol such as "✕", "↑"), with an accessible name; 44 CSS px square on a phone.
 bool icon_button(const char* symbol, const std::string& name, const std::string& id, bool enabled = true);
+// A menu: ImGui::BeginPopup (or BeginPopupContextItem) whose items are a finger's height on a phone.
+// menu_end() closes one that opened.
+bool menu_begin(const char* popup_id, bool context_item = false);
+void menu_end();
 
 // The width a dialog meant to be `css` pixels wide gets: the whole screen on a phone, never more than the page.
 float dialog_width(float css);

@@ -1,5 +1,5 @@
 // Phones and tablets (issue 22): at 390×844 (DPR 3, touch) and 768×1024 no two controls overlap and every
-// control lies inside the screen; on the phone the main journeys pass with the finger alone — taps, and
+// control lies inside the screen, on a phone each at least 44×44 CSS px; on the phone the main journeys pass with the finger alone — taps, and
 // swipes to scroll. Screenshots of each width go to test-results/ (phone-*.png, tablet-*.png).
 import path from "node:path";
 import { newPage, waitForApp, state, semantics, find, findAll, frames, assert, assertEq } from "./browser.mjs";
@@ -21,6 +21,12 @@ async function layoutProblems(page, only = () => true) {
   for (const n of nodes)
     if (n.x < -1 || n.y < -1 || n.x + n.w > width + 1 || n.y + n.h > height + 1)
       problems.push(`${n.id} (${n.role} "${n.name}") outside the screen: ${[n.x, n.y, n.w, n.h].map(Math.round)}`);
+  // On a phone every control is a finger's target, 44 CSS px each way at least (a control partly scrolled
+  // out of its area is measured when it is whole).
+  if (width < 700)
+    for (const n of nodes)
+      if (!n.cut && (n.w < 43.5 || n.h < 43.5))
+        problems.push(`${n.id} (${n.role} "${n.name}") smaller than a finger: ${[n.x, n.y, n.w, n.h].map(Math.round)}`);
   for (let i = 0; i < nodes.length; i++)
     for (let j = i + 1; j < nodes.length; j++) {
       const a = nodes[i], b = nodes[j];
@@ -87,11 +93,17 @@ async function reveal(page, query) {
   const inView = (n) => n && n.h > 4 && n.y >= 0 && n.y + n.h <= height && n.x >= 0 && n.x + n.w <= width;
   const match = (n) => (query.id === undefined || n.id === query.id) && (query.role === undefined || n.role === query.role) &&
     (query.name === undefined || (query.name instanceof RegExp ? query.name.test(n.name) : n.name === query.name));
-  for (let i = 0; i < 20; i++) {
-    const n = (await semantics(page)).find(match);
+  // Not on the screen at all: looked for further down first (a swipe upwards), then back up once the page
+  // no longer moves.
+  let down = true;
+  for (let i = 0; i < 30; i++) {
+    const nodes = await semantics(page);
+    const n = nodes.find(match);
     if (inView(n)) return n;
-    // Content below the fold moves up with a swipe upwards.
-    await swipe(page, width / 2, height * 0.7, 0, n && n.y < 0 ? height * 0.3 : -height * 0.35);
+    const up = n ? n.y < 0 : !down;
+    await swipe(page, width / 2, height * 0.7, 0, up ? height * 0.3 : -height * 0.35);
+    const moved = JSON.stringify((await semantics(page)).map((m) => m.y)) !== JSON.stringify(nodes.map((m) => m.y));
+    if (!n && !moved) down = !down;
   }
   return find(page, query, { timeout: 100 });
 }
@@ -128,6 +140,54 @@ export const tests = [
         }
         await context.close();
       }
+    },
+  },
+  {
+    name: "on a phone every control is a finger's target (44×44 CSS px): the whole card, its menu and a choice, the history, the list's filter, a pipeline's stages",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser, PHONE);
+      const check = async (what, only) => {
+        const problems = await layoutProblems(page, only);
+        assert(problems.length === 0, `${what}: ${problems.length} problems:\n  ` + problems.slice(0, 12).join("\n  "));
+      };
+      // The card from its top to its end (the views' links at the bottom included), swipe by swipe.
+      await open(page, url, "#/item/D2");
+      let seen = 0;
+      for (let i = 0; i < 20; i++) {
+        await check(`the card, screen ${i + 1}`);
+        const before = JSON.stringify((await semantics(page)).map((n) => [n.id, n.y]));
+        await swipe(page, 195, 650, 0, -400);
+        if (JSON.stringify((await semantics(page)).map((n) => [n.id, n.y])) === before) break;
+        seen++;
+      }
+      assert(seen >= 3, "the card took several screens: " + seen);
+      await find(page, { id: "views:export" });
+      await page.screenshot({ path: path.join(resultsDir, "phone-card-end.png") });
+      // Its menu and a choice (the stage's list): only their own controls count, they cover the card.
+      await tap(page, { id: "action:more" });
+      await check("the card's menu", (n) => /^(menu|tabs):/.test(n.id));
+      await find(page, { id: "menu:delete" });
+      await page.keyboard.press("Escape");
+      await tap(page, { id: "field:D2:STAGE_ID" });
+      await find(page, { id: "option:STAGE_ID:WON" });
+      await check("the stage's choices", (n) => n.id.startsWith("option:STAGE_ID:"));
+      await page.screenshot({ path: path.join(resultsDir, "phone-choice.png") });
+      await page.keyboard.press("Escape");
+      await tap(page, { id: "tab:history" });
+      await check("the history");
+      // The list's filter, as wide as the screen: its choices wrap.
+      await open(page, url, "#/list/deal");
+      await tap(page, { id: "list:filter" });
+      await find(page, { id: "filter:stage:WON" });
+      await check("the filter", (n) => n.id.startsWith("filter:"));
+      await page.screenshot({ path: path.join(resultsDir, "phone-filter.png") });
+      // A pipeline's stages: a name, its tools, and the colours as buttons.
+      await open(page, url, "#/settings/pipelines");
+      await tap(page, { role: "link", name: "Изменить" });
+      await find(page, { id: "pipelineform:color:0:#39a8ef" });
+      await check("a pipeline's stages", (n) => n.id.startsWith("pipelineform:"));
+      await page.screenshot({ path: path.join(resultsDir, "phone-pipeline.png") });
+      await context.close();
     },
   },
   {
@@ -288,8 +348,12 @@ export const tests = [
       const focusedField = async () => (await semantics(page)).find((n) => n.focused && /textbox|searchbox/.test(n.role));
       // The title, low on the screen, tapped: its editor opens where the keyboard will come.
       const tapLowField = async () => {
-        for (let i = 0; i < 8; i++) {
-          const f = await find(page, { id: "field:D2:TITLE" });
+        for (let i = 0; i < 12; i++) {
+          const f = (await semantics(page)).find((n) => n.id === "field:D2:TITLE");
+          if (!f) {  // below the screen
+            await swipe(page, 195, 500, 0, -200);
+            continue;
+          }
           if (f.y > 600 && f.y + f.h < 830) {
             await page.touchscreen.tap(f.x + f.w / 2, f.y + f.h / 2);
             let box = null;
