@@ -10,6 +10,7 @@ namespace {
 
 Fonts g_fonts;
 float g_scale = 1.0f;
+constexpr float kFramePadY = 7;  // CSS px above and below a framed control's text on the desktop (29 px high)
 
 bool file_exists(const std::string& p) {
   FILE* f = std::fopen(p.c_str(), "rb");
@@ -86,7 +87,7 @@ void apply_style(float s) {
   style.WindowBorderSize = 0;
   style.ChildRounding = 8;
   style.ChildBorderSize = 0;
-  style.FramePadding = ImVec2(10, 7);
+  style.FramePadding = ImVec2(10, kFramePadY);
   style.FrameRounding = 4;
   style.FrameBorderSize = 1;
   style.ItemSpacing = ImVec2(10, 8);
@@ -167,9 +168,9 @@ void apply_form_factor_style() {
   ImGuiStyle& style = ImGui::GetStyle();
   const bool phone = is_phone();
   style.ScrollbarSize = phone ? px(5) : px(12);
-  // Framed controls (buttons, text fields, combo boxes) as high as a finger needs on a phone: 44 CSS px for
-  // the regular font; the desktop's 29.
-  style.FramePadding.y = phone ? std::max(px(7), (px(44) - px(15)) / 2) : px(7);
+  // Framed controls (buttons, text fields, combo boxes) as high as a finger needs on a phone (touch_height)
+  // for the regular font; the desktop's 29.
+  style.FramePadding.y = phone ? std::max(px(kFramePadY), (touch_height(0) - ImGui::GetFontSize()) / 2) : px(kFramePadY);
 }
 
 float touch_height(float desktop) { return is_phone() ? std::max(desktop, px(44)) : desktop; }
