@@ -3,6 +3,7 @@
 #include "ui/settings_documents.hpp"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 #include <imgui_stdlib.h>
 
 #include <algorithm>
@@ -98,45 +99,63 @@ void template_dialog(const Workspace& ws, const UiEnv& env, UiOutput& out) {
   const Schema& s = ws.schema();
   const float w = dialog_width(760);
   if (!dialog_begin(tr(g_tpl.fresh ? "docs.tpl.new" : "docs.tpl.edit"), "tplform", &g_tpl.open, w)) return;
-  const float fw = w - px(48);
   DocTemplate& t = g_tpl.t;
   dialog_body_begin("tplform:body");
-  text_input(tr("docs.tpl.name_ru"), "tplform:name_ru", &t.name.ru, fw / 2 - px(8));
-  ImGui::SameLine(0, px(16));
-  ImGui::BeginGroup();
-  text_input(tr("docs.tpl.name_en"), "tplform:name_en", &t.name.en, fw / 2 - px(8));
-  ImGui::EndGroup();
+  const float fw = ImGui::GetContentRegionAvail().x - px(4);  // the body's width, its scroll bar excluded
+  // Two fields side by side, each a caption over its box (grouped, so that both start at the same height);
+  // one under the other on a phone.
+  const bool phone = is_phone();
+  const float half = phone ? fw : fw / 2 - px(8);
+  auto pair = [&](const auto& left, const auto& right) {
+    ImGui::BeginGroup();
+    left();
+    ImGui::EndGroup();
+    if (!phone) {
+      ImGui::SameLine(0, px(16));
+      ImGui::GetCurrentWindow()->DC.CurrLineTextBaseOffset = 0;  // the caption at the top, not at the box's text
+    }
+    ImGui::BeginGroup();
+    right();
+    ImGui::EndGroup();
+  };
+  pair([&] { text_input(tr("docs.tpl.name_ru"), "tplform:name_ru", &t.name.ru, half); },
+       [&] { text_input(tr("docs.tpl.name_en"), "tplform:name_en", &t.name.en, half); });
   caption(tr("docs.tpl.for"));
+  const float right = ImGui::GetCursorScreenPos().x + fw;
+  FlowRow kinds(right, ImGui::GetCursorPosX(), px(12));
   for (const auto& e : s.entities) {
     bool on = std::any_of(t.targets.begin(), t.targets.end(), [&](const TemplateTarget& x) { return x.entity == e.id; });
-    ImGui::SameLine(0, px(12));
-    if (checkbox(e.plural.get(language()), "tplform:for:" + e.id, &on)) {
+    const std::string name = e.plural.get(language());
+    kinds.next(checkbox_width(name));
+    if (checkbox(name, "tplform:for:" + e.id, &on)) {
       if (on) t.targets.push_back({e.id, ""});
       else t.targets.erase(std::remove_if(t.targets.begin(), t.targets.end(), [&](const TemplateTarget& x) { return x.entity == e.id; }), t.targets.end());
     }
   }
   std::vector<std::string> nums{tr("docs.tpl.no_number")};
   for (const auto& n : s.numerators) nums.push_back(n.name.get(language()) + "  (" + n.pattern + ")");
-  combo(tr("docs.tpl.numerator"), "tplform:numerator", nums, &g_tpl.numerator, fw / 2 - px(8));
-  ImGui::SameLine(0, px(16));
-  ImGui::BeginGroup();
   std::vector<std::string> regions{"Русский", "English"};
-  combo(tr("docs.tpl.region"), "tplform:region", regions, &g_tpl.region, fw / 2 - px(8));
-  ImGui::EndGroup();
+  pair([&] { combo(tr("docs.tpl.numerator"), "tplform:numerator", nums, &g_tpl.numerator, half); },
+       [&] { combo(tr("docs.tpl.region"), "tplform:region", regions, &g_tpl.region, half); });
+  FlowRow flags(right, ImGui::GetCursorPosX(), px(20));
+  flags.next(checkbox_width(tr("docs.tpl.everyone")));
   checkbox(tr("docs.tpl.everyone"), "tplform:everyone", &g_tpl.everyone);
-  ImGui::SameLine(0, px(20));
+  flags.next(checkbox_width(tr("docs.tpl.active")));
   checkbox(tr("docs.tpl.active"), "tplform:active", &t.active);
-  // The body, with the placeholders of the first kind it is for: a click adds one at the end.
-  const float body_w = fw * 0.66f;
+  // The body, with the placeholders of the first kind it is for: a click adds one at the end. On a phone the
+  // placeholders wrap under the body.
+  const float body_w = phone ? fw : fw * 0.66f;
   caption(tr("docs.tpl.body"));
   ImGui::InputTextMultiline("##body", &t.body, ImVec2(body_w, px(300)));
   sem_item("tplform:body", "textbox", tr("docs.tpl.body"), t.body);
-  ImGui::SameLine(0, px(12));
-  ImGui::BeginChild("placeholders", ImVec2(fw - body_w - px(12), px(300)), true);
+  if (!phone) ImGui::SameLine(0, px(12));
+  ImGui::BeginChild("placeholders", ImVec2(phone ? fw : fw - body_w - px(12), phone ? px(200) : px(300)), true);
   ImGui::PushFont(fonts().small);
   const std::string entity = t.targets.empty() ? "deal" : t.targets.front().entity;
+  FlowRow tags(ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x, ImGui::GetCursorPosX(), px(12));
   for (const auto& p : placeholders_for(s, entity, language())) {
     const std::string tag = "{" + p.name + "}";
+    if (phone) tags.next(link_width(tag));
     if (link(tag, "tplform:ph:" + p.name, color::kLink)) t.body += tag;
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", p.title.c_str());
   }

@@ -143,7 +143,7 @@ export const tests = [
     },
   },
   {
-    name: "on a phone every control is a finger's target (44×44 CSS px): the whole card, its menu and a choice, the history, the list's filter, a pipeline's stages",
+    name: "on a phone every control is a finger's target (44×44 CSS px): the whole card, its menu and a choice, the history, the list's filter, a pipeline's stages, a document template",
     async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser, PHONE);
       const check = async (what, only) => {
@@ -187,6 +187,15 @@ export const tests = [
       await find(page, { id: "pipelineform:color:0:#39a8ef" });
       await check("a pipeline's stages", (n) => n.id.startsWith("pipelineform:"));
       await page.screenshot({ path: path.join(resultsDir, "phone-pipeline.png") });
+      // A document template: its two names, kinds, numbering and flags one under the other, all on the screen.
+      await open(page, url, "#/settings/documents");
+      await tap(page, { role: "link", name: /^Счёт на оплату/ });
+      await find(page, { id: "tplform:for:company" });
+      await check("a document template", (n) => n.id.startsWith("tplform:"));
+      const kinds = (await semantics(page)).filter((n) => n.id.startsWith("tplform:for:"));
+      assert(kinds.length >= 6 && kinds.every((n) => !n.cut), "every kind's checkbox whole, none cut by the screen's edge: " +
+        JSON.stringify(kinds.map((n) => [n.id, Math.round(n.x), Math.round(n.w), !!n.cut])));
+      await page.screenshot({ path: path.join(resultsDir, "phone-template.png") });
       await context.close();
     },
   },
