@@ -84,6 +84,8 @@ export const tests = [
         await page.screenshot({ path: path.join(resultsDir, "refused-toast.png") });
         await click(page, { id: toast.id + ":refused", role: "button", name: "Отклонённые изменения (1)" });
         await find(page, { role: "dialog", name: "Отклонённые изменения (1)" });
+        // The dialog's body is measured in its first frame (nothing of it is on screen, nor in the tree).
+        await find(page, { role: "listitem", name: /Причина/ });
         let items = await listItems(page);
         assertEq(items.length, 1, "one refused change");
         const entry = items[0].name;
