@@ -171,17 +171,11 @@ void draw_header(CardContext& c, float width) {
   const bool phone = is_phone();
   const std::string undo_label = phone ? "\xe2\x86\xba" : std::string("\xe2\x86\xba ") + tr("card.undo");
   const std::string redo_label = phone ? "\xe2\x86\xbb" : std::string("\xe2\x86\xbb ") + tr("card.redo");
-  ImGui::PushFont(fonts().medium);
   const ImGuiStyle& st = ImGui::GetStyle();
-  const float bpad = phone ? px(15) : st.FramePadding.x;
-  // A button's width; a phone's symbol buttons are at least as wide as high (symbol_button).
-  auto bwidth = [&](const std::string& label) {
-    const float w = ImGui::CalcTextSize(label.c_str()).x + bpad * 2;
-    return phone ? std::max(w, touch_height(0)) : w;
-  };
+  // A phone has symbol buttons, the desktop labelled ones.
+  auto bwidth = [&](const std::string& label) { return phone ? symbol_button_width(label.c_str()) : button_width(label); };
   const float menu_w = bwidth("\xe2\x80\xa6") + st.ItemSpacing.x;
   float bw = bwidth(undo_label) + bwidth(redo_label) + st.ItemSpacing.x + menu_w;
-  ImGui::PopFont();
   // "Create on the basis of" leads the row on a wide card (a phone has it in its action bar).
   const std::string convert = phone ? std::string() : convert_label(c);
   if (!convert.empty()) bw += button_width(convert) + st.ItemSpacing.x;

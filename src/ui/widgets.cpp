@@ -103,15 +103,21 @@ bool symbol_button(const char* symbol, const std::string& name, const std::strin
   ImGui::PushFont(fonts().medium);
   const float pad_y = std::max(ImGui::GetStyle().FramePadding.y, (touch_height(0) - ImGui::GetFontSize()) / 2);
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(is_phone() ? px(15) : ImGui::GetStyle().FramePadding.x, pad_y));
-  // On a phone at least as wide as high (44 CSS px).
-  const float w = is_phone() ? std::max(touch_height(0), ImGui::CalcTextSize(symbol).x + px(30)) : 0;
-  const bool clicked = ImGui::Button((std::string(symbol) + "###" + id).c_str(), ImVec2(w, 0));
+  const bool clicked = ImGui::Button((std::string(symbol) + "###" + id).c_str(), ImVec2(symbol_button_width(symbol), 0));
   ImGui::PopStyleVar();
   ImGui::PopFont();
   if (!enabled) ImGui::EndDisabled();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled) && !is_phone()) ImGui::SetTooltip("%s", name.c_str());
   sem_item(id, "button", name).disabled = !enabled;
   return clicked && enabled;
+}
+
+float symbol_button_width(const char* symbol) {
+  ImGui::PushFont(fonts().medium);
+  const float pad = is_phone() ? px(15) : ImGui::GetStyle().FramePadding.x;
+  const float w = ImGui::CalcTextSize(symbol).x + pad * 2;
+  ImGui::PopFont();
+  return is_phone() ? std::max(w, touch_height(0)) : w;  // on a phone at least as wide as high
 }
 
 float button_width(const std::string& label) {

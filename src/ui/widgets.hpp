@@ -23,8 +23,9 @@ bool danger_button(const std::string& label, const std::string& sem_id, bool sub
 // Before a button that follows another in a row: on the same line when `next_label` still fits in the
 // window, on the next one otherwise (a narrow dialog or a phone never cuts a button off).
 void same_line_if_fits(const std::string& next_label);
-// The width button() takes for `label`.
+// The width button() takes for `label`, and symbol_button() for `symbol`.
 float button_width(const std::string& label);
+float symbol_button_width(const char* symbol);
 // A row of items that wraps (a toolbar, an action bar, tabs): call next(width) before each item; the first
 // stays where the cursor is, the others go on the same line while they fit before `right` (screen x), else on
 // a new line at `wrap_x` (window-local x). `gap` is the space between items (the style's when negative).
