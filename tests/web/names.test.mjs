@@ -60,11 +60,20 @@ async function closeWithEsc(page) {
 }
 
 // The mirror's element for a node, as a screen reader reads it: its role, name and text content.
+// The mirror follows the tree at most every 100 ms while frames come one after the other (app/a11y_mirror.hpp):
+// a node just drawn may reach it a few frames later, so this waits for it (up to 3 s) as a screen reader would.
 async function mirrorText(page, id) {
-  return page.evaluate((i) => {
+  const read = () => page.evaluate((i) => {
     const all = [...document.querySelectorAll("#a11y-mirror [data-node]")].filter((e) => e.dataset.node === i);
     return all.map((e) => ((e.getAttribute("aria-label") || "") + " " + e.textContent).trim()).join(" | ");
   }, id);
+  const deadline = Date.now() + 3000;
+  let text = await read();
+  while (!text && Date.now() < deadline) {
+    await frames(page, 1);
+    text = await read();
+  }
+  return text;
 }
 
 // The timeline in the card's right column, read from the mirror from its top to its end (it is virtualised:
