@@ -137,3 +137,23 @@ TEST_CASE("every key the code names is in the table") {
   for (const char* code : {"unavailable", "open_failed", "quota", "write_failed"})  // web/glue.js
     CHECK(has(std::string("storage.err.") + code));
 }
+
+TEST_CASE("every refusal of the core, the sync, the storage and the server reads as words in both languages") {
+  // A refusal reaches a person as a toast, an inline error or a line of the refused changes by its code
+  // (ui::error_text, refusal_reason): a code without words would read "the value does not fit the field".
+  static const std::regex failure("Status::Fail\\(\\s*\"([a-z_]+)\"");
+  std::set<std::string> codes;
+  for (const auto& entry : fs::recursive_directory_iterator(fs::path(KT_SOURCE_DIR) / "src")) {
+    const std::string ext = entry.path().extension().string();
+    if (ext != ".cpp" && ext != ".hpp") continue;
+    const std::string text = read_file(entry.path());
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), failure); it != std::sregex_iterator(); ++it)
+      codes.insert((*it)[1]);
+  }
+  CHECK(codes.size() > 100);
+  for (const auto& code : codes) {
+    CAPTURE(code);
+    CHECK(has("err." + code));
+    CHECK(ui::error_text(code) != ui::tr("err.generic"));
+  }
+}
