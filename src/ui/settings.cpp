@@ -9,6 +9,7 @@
 #include <set>
 
 #include "core/rights.hpp"
+#include "core/text.hpp"
 #include "ui/data_io.hpp"
 #include "ui/settings_documents.hpp"
 #include "ui/i18n.hpp"
@@ -66,6 +67,7 @@ struct PipelineForm {
   std::vector<std::string> names;  // stage name buffers
   std::vector<bool> existing;      // stage kept from before (its kind is fixed)
   std::string error;
+  bool confirm_remove = false;     // "Удалить воронку" pressed: the buttons ask to confirm
 };
 
 PipelineForm g_pipeline;
@@ -478,7 +480,16 @@ void fields_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float wid
 }
 
 // A palette for stage colours, as in the reference product's kanban.
-const char* kStageColors[] = {"#39a8ef", "#2fc6f6", "#55d0e0", "#47e4c2", "#ffa900", "#ff5752", "#7bd500", "#b67bf0", "#a5adb5"};
+// The colours a stage can take, with the names a screen reader reads and a tooltip shows.
+struct StageColor {
+  const char* hex;
+  const char* name;  // i18n key
+};
+constexpr StageColor kStageColors[] = {{"#39a8ef", "color.blue"},   {"#2fc6f6", "color.light_blue"},
+                                       {"#55d0e0", "color.turquoise"}, {"#47e4c2", "color.mint"},
+                                       {"#ffa900", "color.orange"}, {"#ff5752", "color.red"},
+                                       {"#7bd500", "color.green"},  {"#b67bf0", "color.violet"},
+                                       {"#a5adb5", "color.grey"}};
 
 void open_pipeline_form(const Workspace& ws, const Pipeline& p, bool fresh) {
   g_pipeline = PipelineForm{true, fresh, p, {}, {}, ""};
@@ -561,16 +572,21 @@ void pipelines_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float 
       const float sw_w = phone ? (avail - gap * (kPerRow - 1)) / kPerRow : px(18), sw_h = touch_height(px(18));
       const float inset = phone ? px(4) : 0;
       int k = 0;
-      for (const char* c : kStageColors) {
+      for (const StageColor& sc : kStageColors) {
         if (!phone || k % kPerRow != 0) ImGui::SameLine(0, k == 0 ? px(10) : gap);
         ++k;
-        ImGui::PushID(c);
+        const std::string c = sc.hex;
+        ImGui::PushID(sc.hex);
         const ImVec2 a = ImGui::GetCursorScreenPos();
         if (ImGui::InvisibleButton("sw", ImVec2(sw_w, sw_h))) st.color = c;
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(sc.name));
         const ImVec2 s0(a.x + inset, a.y + inset), s1(a.x + sw_w - inset, a.y + sw_h - inset);
         ImGui::GetWindowDrawList()->AddRectFilled(s0, s1, parse_color(c), px(3));
         if (st.color == c) ImGui::GetWindowDrawList()->AddRect(s0, s1, color::kText, px(3), 0, px(2));
-        sem_item("pipelineform:color:" + std::to_string(i) + ":" + c, "radio", c).checked = st.color == c ? 1 : 0;
+        // Read as "Стадия 2: оранжевый": which stage's colour, and which colour.
+        sem_item("pipelineform:color:" + std::to_string(i) + ":" + c, "radio",
+                 std::string(tr("pipelines.stage")) + " " + std::to_string(i + 1) + ": " + tr(sc.name))
+            .checked = st.color == c ? 1 : 0;
         ImGui::PopID();
       }
     };
@@ -635,6 +651,23 @@ void pipelines_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float 
   if (link(std::string("+ ") + tr("pipelines.add_failure"), "pipelineform:add_failure", color::kLink)) add_stage(StageSemantics::Failure);
   dialog_body_end();
   if (!f.error.empty()) error_text_line(f.error, "pipelineform:error");
+  if (f.confirm_remove) {
+    // Deleting a pipeline takes its card views and its stages' required fields with it: asked once more.
+    const std::string q = fill_placeholders(tr("pipelines.delete_q"), {f.pipeline.name.get(language())});
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x);
+    ImGui::TextUnformatted(q.c_str());
+    ImGui::PopTextWrapPos();
+    sem_item("pipelineform:delete_q", "text", q);
+    if (danger_button(tr("settings.delete"), "pipelineform:remove_yes")) {
+      out.commands.push_back(PutPipeline{f.pipeline, true});
+      f.open = false;
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (button(tr("dialog.cancel"), "pipelineform:remove_no")) f.confirm_remove = false;
+    dialog_end();
+    return;
+  }
   if (button(tr("dialog.save"), "pipelineform:save", true)) {
     f.error.clear();
     for (size_t i = 0; i < f.pipeline.stages.size(); ++i) {
@@ -650,9 +683,17 @@ void pipelines_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float 
   }
   ImGui::SameLine();
   if (!f.fresh && !f.pipeline.is_default && button(tr("pipelines.delete"), "pipelineform:remove")) {
-    out.commands.push_back(PutPipeline{f.pipeline, true});
-    f.open = false;
-    ImGui::CloseCurrentPopup();
+    // Items in it keep it (the core refuses too): said here, in the form, with how many there are.
+    size_t n = 0;
+    for (const Stage& st : f.pipeline.stages) n += items_on_stage(ws, f.pipeline.entity, f.pipeline.id, st.id);
+    if (n) {
+      char buf[256];
+      std::snprintf(buf, sizeof buf, tr("pipelines.has_items"), static_cast<int>(n));
+      f.error = buf;
+    } else {
+      f.error.clear();
+      f.confirm_remove = true;
+    }
   }
   ImGui::SameLine();
   if (button(tr("dialog.cancel"), "pipelineform:cancel")) {
