@@ -61,6 +61,10 @@ const HoverLink& sem_hover_link() { return g_hover_link; }
 
 SemNode& sem_rect(std::string id, std::string role, std::string name, ImVec2 min, ImVec2 max) {
   if (behind_modal()) return sem_discard();
+  // A window ImGui lays out without showing (a dialog or menu in the frame it opens, measuring its size) is
+  // not on screen yet: its nodes come with the frame that shows it, so the tree never has a dialog whose
+  // content is still to come.
+  if (ImGui::GetCurrentWindowRead()->Hidden) return sem_discard();
   // What is on screen of it: the window it is drawn in may be scrolled (the card's stage bar and tabs when
   // the card scrolls up under the top bar); a node wholly scrolled away is none.
   const ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -97,6 +101,10 @@ SemNode& sem_item(std::string id, std::string role, std::string name, std::strin
 }
 
 const std::vector<SemNode>& sem_nodes() { return g_nodes; }
+
+SemNode& sem_last(const std::string& id) {
+  return !g_nodes.empty() && g_nodes.back().id == id ? g_nodes.back() : sem_discard();
+}
 
 void sem_move_last(size_t index) {
   if (index + 1 >= g_nodes.size()) return;

@@ -52,6 +52,9 @@ SemNode& sem_rect(std::string id, std::string role, std::string name, ImVec2 min
 // toast's message): it stays in the tree when a modal dialog hides the rest of the page, and no window clips it.
 SemNode& sem_rect_on_top(std::string id, std::string role, std::string name, ImVec2 min, ImVec2 max);
 const std::vector<SemNode>& sem_nodes();
+// The node just added if its id is `id` (a widget's node, to mark it selected after the widget drew it), else
+// a discarded one: a widget clipped away added none.
+SemNode& sem_last(const std::string& id);
 // A node that is not added (for a widget out of view), so that callers can set fields unconditionally.
 SemNode& sem_discard();
 // Marks the last item's node as a link out of the app to `href` (nothing when empty); if the mouse is over
