@@ -286,11 +286,17 @@ void columns_popup(const Workspace& ws, const UiEnv& env, const std::string& ent
   if (chosen.empty()) chosen = default_columns(s, entity);
   for (const FieldDef* f : s.fields_of(entity)) {
     if (!can_see_field(s, env.user, *f)) continue;
-    bool on = std::find(chosen.begin(), chosen.end(), f->id) != chosen.end();
-    if (checkbox(f->label.get(language()), "column:toggle:" + f->id, &on)) {
+    const bool fixed = f->id == "TITLE";  // the list always starts with the name (columns_for): not a choice
+    bool on = fixed || std::find(chosen.begin(), chosen.end(), f->id) != chosen.end();
+    if (fixed) ImGui::BeginDisabled();
+    if (checkbox(f->label.get(language()), "column:toggle:" + f->id, &on) && !fixed) {
       if (on) chosen.push_back(f->id);
       else chosen.erase(std::remove(chosen.begin(), chosen.end(), f->id), chosen.end());
       out.prefs_changed = true;
+    }
+    if (fixed) {
+      ImGui::EndDisabled();
+      sem_last("column:toggle:TITLE").disabled = true;
     }
   }
   if (button(tr("columns.default"), "columns:default")) {
@@ -569,15 +575,19 @@ void draw_entity_list(const Workspace& ws, const UiEnv& env, ViewState& view, Ed
   };
   if (et->has_stages) {
     next(button_width(tr("list.mode_list")) + button_width(tr("list.mode_kanban")) + px(4));
-    if (button(tr("list.mode_list"), "view:list", !view.board)) {
+    // Two buttons acting as one switch: the view shown is the selected one.
+    const bool board = view.board;
+    if (button(tr("list.mode_list"), "view:list", !board)) {
       view.board = false;
       out.navigated = true;
     }
+    sem_last("view:list").selected = !board;
     ImGui::SameLine(0, px(4));
-    if (button(tr("list.mode_kanban"), "view:kanban", view.board)) {
+    if (button(tr("list.mode_kanban"), "view:kanban", board)) {
       view.board = true;
       out.navigated = true;
     }
+    sem_last("view:kanban").selected = board;
   }
   const auto pipelines = s.pipelines_of(view.entity);
   if (et->has_pipelines && pipelines.size() > 1) {
