@@ -152,6 +152,8 @@ void field_tools(CardContext& c, const Layout& layout, const LayoutSection& sec,
       }
       ImGui::EndMenu();
     }
+    // The submenu's own line (after EndMenu the last item is it again): a screen reader opens it too.
+    if (layout.sections.size() > 1) sem_item("menu:moveto:" + el.field, "menuitem", tr("layout.move_to"));
     menu_end();
   }
   ImGui::PopID();

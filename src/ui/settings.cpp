@@ -47,6 +47,7 @@ struct RoleForm {
   Role role;
   bool fresh = false;
   std::string error;
+  bool confirm_remove = false;  // "Удалить" pressed: the buttons ask to confirm
 };
 
 struct TypeForm {
@@ -227,6 +228,19 @@ void users_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
   dialog_end();
 }
 
+// A deletion asked once more in place of a form's buttons: `question`, then Удалить and Отмена (ids
+// `<form>:delete_q`, `<form>:remove_yes`, `<form>:remove_no`). 1: confirmed, -1: declined, 0: not yet.
+int confirm_in_form(const std::string& question, const std::string& form) {
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x);
+  ImGui::TextUnformatted(question.c_str());
+  ImGui::PopTextWrapPos();
+  sem_item(form + ":delete_q", "text", question);
+  if (danger_button(tr("settings.delete"), form + ":remove_yes")) return 1;
+  ImGui::SameLine();
+  if (button(tr("dialog.cancel"), form + ":remove_no")) return -1;
+  return 0;
+}
+
 void department_rows(const Schema& s, const std::string& parent, int depth) {
   for (const auto& d : s.departments) {
     if (d.parent != parent) continue;
@@ -261,8 +275,12 @@ void departments_page(const Workspace& ws, const UiEnv& env, UiOutput& out, floa
   if (!g_dep.error.empty()) error_text_line(g_dep.error, "depform:error");
   if (button(tr("dialog.save"), "depform:save", true)) {
     g_dep.dep.parent = g_dep.parent > 0 ? s.departments[static_cast<size_t>(g_dep.parent) - 1].id : "";
+    // The core's rules, said in the form before it closes: a department never sits inside itself or inside
+    // one of its own sub-departments.
+    const auto below = department_subtree(s, g_dep.dep.id);
     if (g_dep.dep.name.find_first_not_of(' ') == std::string::npos) g_dep.error = tr("err.name_empty");
-    else if (g_dep.dep.parent == g_dep.dep.id) g_dep.error = tr("err.department_cycle");
+    else if (!g_dep.dep.parent.empty() && std::find(below.begin(), below.end(), g_dep.dep.parent) != below.end())
+      g_dep.error = tr("err.department_cycle");
     else {
       out.commands.push_back(PutDepartment{g_dep.dep, false});
       g_dep.open = false;
@@ -271,9 +289,16 @@ void departments_page(const Workspace& ws, const UiEnv& env, UiOutput& out, floa
   }
   ImGui::SameLine();
   if (!g_dep.fresh && button(tr("settings.delete"), "depform:delete")) {
-    out.commands.push_back(PutDepartment{g_dep.dep, true});
-    g_dep.open = false;
-    ImGui::CloseCurrentPopup();
+    // Members or sub-departments keep it (the core refuses too): said here, the form stays open.
+    const bool members = std::any_of(s.users.begin(), s.users.end(), [](const User& u) { return u.department == g_dep.dep.id; });
+    const bool subs = std::any_of(s.departments.begin(), s.departments.end(), [](const Department& d) { return d.parent == g_dep.dep.id; });
+    if (members || subs) {
+      g_dep.error = tr("err.department_not_empty");
+    } else {
+      out.commands.push_back(PutDepartment{g_dep.dep, true});
+      g_dep.open = false;
+      ImGui::CloseCurrentPopup();
+    }
   }
   ImGui::SameLine();
   if (button(tr("dialog.cancel"), "depform:cancel")) {
@@ -376,6 +401,24 @@ void roles_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
   }
   dialog_body_end();
   if (!g_role.error.empty()) error_text_line(g_role.error, "roleform:error");
+  if (g_role.confirm_remove) {
+    // The users who hold the role lose its rights with it: named in the question.
+    std::string holders;
+    for (const auto& u : s.users)
+      if (std::find(u.roles.begin(), u.roles.end(), g_role.role.id) != u.roles.end())
+        holders += (holders.empty() ? "" : ", ") + u.name;
+    std::string q = fill_placeholders(tr("settings.delete_role_q"), {g_role.role.name});
+    if (!holders.empty()) q += " " + fill_placeholders(tr("settings.delete_role_holders"), {holders});
+    const int answer = confirm_in_form(q, "roleform");
+    if (answer > 0) {
+      out.commands.push_back(PutRole{g_role.role, true});
+      g_role.open = false;
+      ImGui::CloseCurrentPopup();
+    }
+    if (answer < 0) g_role.confirm_remove = false;
+    dialog_end();
+    return;
+  }
   if (button(tr("dialog.save"), "roleform:save", true)) {
     if (g_role.role.name.find_first_not_of(' ') == std::string::npos) g_role.error = tr("err.name_empty");
     else {
@@ -385,11 +428,7 @@ void roles_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
     }
   }
   ImGui::SameLine();
-  if (!g_role.fresh && button(tr("settings.delete"), "roleform:delete")) {
-    out.commands.push_back(PutRole{g_role.role, true});
-    g_role.open = false;
-    ImGui::CloseCurrentPopup();
-  }
+  if (!g_role.fresh && button(tr("settings.delete"), "roleform:delete")) g_role.confirm_remove = true;
   ImGui::SameLine();
   if (button(tr("dialog.cancel"), "roleform:cancel")) {
     g_role.open = false;
@@ -653,18 +692,13 @@ void pipelines_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float 
   if (!f.error.empty()) error_text_line(f.error, "pipelineform:error");
   if (f.confirm_remove) {
     // Deleting a pipeline takes its card views and its stages' required fields with it: asked once more.
-    const std::string q = fill_placeholders(tr("pipelines.delete_q"), {f.pipeline.name.get(language())});
-    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x);
-    ImGui::TextUnformatted(q.c_str());
-    ImGui::PopTextWrapPos();
-    sem_item("pipelineform:delete_q", "text", q);
-    if (danger_button(tr("settings.delete"), "pipelineform:remove_yes")) {
+    const int answer = confirm_in_form(fill_placeholders(tr("pipelines.delete_q"), {f.pipeline.name.get(language())}), "pipelineform");
+    if (answer > 0) {
       out.commands.push_back(PutPipeline{f.pipeline, true});
       f.open = false;
       ImGui::CloseCurrentPopup();
     }
-    ImGui::SameLine();
-    if (button(tr("dialog.cancel"), "pipelineform:remove_no")) f.confirm_remove = false;
+    if (answer < 0) f.confirm_remove = false;
     dialog_end();
     return;
   }
@@ -782,10 +816,12 @@ void draw_settings(const Workspace& ws, const UiEnv& env, ViewState& view, UiOut
   for (const auto& p : pages) {
     if (!p.allowed) continue;
     row.next(button_width(tr(p.key)));
-    if (button(tr(p.key), "settingspage:" + std::string(p.id), view.settings == p.id)) {
+    const bool shown = view.settings == p.id;
+    if (button(tr(p.key), "settingspage:" + std::string(p.id), shown)) {
       view.settings = p.id;
       out.navigated = true;
     }
+    sem_last("settingspage:" + std::string(p.id)).selected = shown;
   }
   ImGui::Dummy(ImVec2(0, px(6)));
   ImGui::SetCursorPosX(margin);

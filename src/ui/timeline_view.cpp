@@ -496,7 +496,8 @@ void draw_entry(const Workspace& ws, const Item& item, const TimelineEntry& e, c
   ImGui::PopID();
   SemNode& n = sem_rect(node_id, "article", timeline_title(ws, item, e), c0, c1);
   n.value = detail;
-  n.description = meta + (e.note.empty() ? "" : " \xc2\xb7 " + e.note);
+  // The note as a sighted user reads it under the entry: "Заметка: …".
+  n.description = meta + (e.note.empty() ? "" : " \xc2\xb7 " + std::string(tr("tl.note")) + ": " + e.note);
   n.selected = e.pinned;
   ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + h));
   ImGui::Dummy(ImVec2(width, 0));
@@ -663,7 +664,9 @@ void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, floa
 
   // The history, virtualised by measured heights: only the entries in view are drawn.
   if (sh.entries.empty()) {
-    ImGui::TextDisabled("%s", tr(sh.visible == 0 ? "tl.no_entries" : "tl.nothing_found"));
+    const char* why = tr(sh.visible == 0 ? "tl.no_entries" : "tl.nothing_found");
+    ImGui::TextDisabled("%s", why);
+    sem_item("tl:empty", "status", why);
     return;
   }
   const float top = ImGui::GetCursorPosY();

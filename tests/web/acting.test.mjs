@@ -54,6 +54,49 @@ export const tests = [
     },
   },
   {
+    name: "a to-do's description and colour are kept; opening it edits it; Удалить дело removes it, for good after a reload",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await openItem(page, url, "D2");
+      await click(page, { id: "action:todo" });
+      await replaceText(page, { id: "todo:subject" }, "Подготовить спецификацию");
+      // In the composer the rarer fields wait behind "+ Описание, цвет, …".
+      if (!(await findAll(page, { id: "todo:description" })).length) await click(page, { id: "todo:more" });
+      await replaceText(page, { id: "todo:description" }, "Серверы, стойки, ИБП — по списку клиента");
+      await choose(page, "todo:color", "Зелёный");
+      await scrollTo(page, { id: "todo:save" }, { x: 950, y: 500 });
+      await click(page, { id: "todo:save" });
+      await waitSaved(page);
+      let todo = (await state(page)).card.todos.find((t) => t.subject === "Подготовить спецификацию");
+      assert(todo, "planned");
+
+      // Opened from the planned block: the form reads back what was written; the subject is changed.
+      const reopen = async () => {
+        await scrollTo(page, { id: "todo:open:" + todo.id }, { x: 950, y: 500 });
+        await click(page, { id: "todo:open:" + todo.id });
+        await find(page, { role: "dialog", name: "Дело" });
+      };
+      await reopen();
+      assertEq((await find(page, { id: "todo:description" })).value, "Серверы, стойки, ИБП — по списку клиента", "the description");
+      assertEq((await find(page, { id: "todo:color" })).value, "Зелёный", "the colour");
+      await replaceText(page, { id: "todo:subject" }, "Подготовить спецификацию и КП");
+      await click(page, { id: "todo:save" });
+      await waitSaved(page);
+      todo = (await state(page)).card.todos.find((t) => t.id === todo.id);
+      assertEq(todo.subject, "Подготовить спецификацию и КП", "edited in place, the same to-do");
+
+      // Удалить дело: gone from the card, and after a reload.
+      await reopen();
+      await click(page, { id: "todo:delete" });
+      await waitSaved(page);
+      assertEq((await findAll(page, { role: "dialog" })).length, 0, "the dialog closed");
+      assertEq((await findAll(page, { id: "todo:" + todo.id })).length, 0, "the to-do left the planned block");
+      const s = await reload(page);
+      assert(!s.card.todos.some((t) => t.id === todo.id), "deleted for good: " + JSON.stringify(s.card.todos.map((t) => t.subject)));
+      await context.close();
+    },
+  },
+  {
     name: "schedule a to-do with a reminder, see it planned and overdue-aware, postpone it, complete it; it survives a reload",
     async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser);

@@ -1,7 +1,7 @@
 // URL routes of the app (#/list/deal, #/deal/12): browser back and forward, deep links opened in a new
 // page, links by item number a person can read and share (old #/item/<id> links still open), and a document
 // title that follows what is on screen (also after a rename or a language switch).
-import { newPage, waitForApp, state, find, click, frames, waitSaved, assert, assertEq } from "./browser.mjs";
+import { newPage, waitForApp, state, semantics, find, click, frames, waitSaved, assert, assertEq } from "./browser.mjs";
 import { DEAL, openEditor, replaceText } from "./web_support.mjs";
 
 // The app sets the title in a task after the frame that asks for it (src/platform/platform_web.cpp).
@@ -55,6 +55,23 @@ export const tests = [
       await waitScreen(page, "card");
       assertEq([(await state(page)).card.id, await hash(page)], [id2, `#/deal/${number2}`], "forward: the second card");
       assertEq(await title(page), "Обучение сотрудников — Картотека", "forward: its title");
+
+      // A menu open when the address changes the screen closes: Back leaves no menu over the list, and
+      // Forward brings the card back without it.
+      await click(page, { id: "action:more" });
+      await find(page, { id: "menu:delete" });
+      await page.goBack();
+      await waitScreen(page, "list");
+      const menuGone = async (where) => {
+        await frames(page, 2);
+        const nodes = await semantics(page);
+        assert(!nodes.some((n) => n.role === "menuitem"), `${where}: no menu is open: ` +
+          nodes.filter((n) => n.role === "menuitem").map((n) => n.name).join(", "));
+      };
+      await menuGone("back to the list");
+      await page.goForward();
+      await waitScreen(page, "card");
+      await menuGone("forward to the card");
       await context.close();
     },
   },

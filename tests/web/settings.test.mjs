@@ -1,0 +1,75 @@
+// Deletions in the settings, which take more than their own line with them, are asked first, with what they
+// take: a role names the colleagues who lose its rights; a custom field says how many items hold a value.
+// Declining changes nothing; confirming deletes, and a reload agrees.
+import { newPage, waitForApp, state, find, findAll, click, frames, waitSaved, scrollTo, assert, assertEq } from "./browser.mjs";
+import { open, openItem, addTextField, FIELDS_COLUMN } from "./web_support.mjs";
+
+export const tests = [
+  {
+    name: "settings: deleting a role asks first and names who loses it; declined nothing changes; confirmed it leaves the users too",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await open(page, url, "#/settings/roles");
+      await click(page, { id: "editrole:support" });
+      await click(page, { id: "roleform:delete" });
+      const q = (await find(page, { id: "roleform:delete_q" })).name;
+      assert(/Удалить роль «Сотрудник поддержки»\?/.test(q) && /Мария Козлова/.test(q), "the question names the role and who holds it: " + q);
+      assertEq((await findAll(page, { id: "roleform:save" })).length, 0, "the form's buttons wait for the answer");
+      await click(page, { id: "roleform:remove_no" });
+      await click(page, { id: "roleform:cancel" });
+      await waitSaved(page);
+      await find(page, { id: "editrole:support" });
+
+      await click(page, { id: "editrole:support" });
+      await click(page, { id: "roleform:delete" });
+      await click(page, { id: "roleform:remove_yes" });
+      await waitSaved(page);
+      await find(page, { id: "editrole:manager" });
+      assertEq((await findAll(page, { id: "editrole:support" })).length, 0, "the role is gone");
+      await page.reload();
+      await waitForApp(page);
+      await find(page, { id: "editrole:manager" });
+      assertEq((await findAll(page, { id: "editrole:support" })).length, 0, "and stays gone after a reload");
+      await click(page, { id: "settingspage:users" });
+      await click(page, { id: "edituser:u3" });
+      await find(page, { id: "userform:role:manager" });
+      assertEq((await findAll(page, { id: "userform:role:support" })).length, 0, "Мария's form has no such role to tick");
+      await context.close();
+    },
+  },
+  {
+    name: "settings: deleting a custom field says how many items hold a value; declined it stays; confirmed its values leave the cards",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await openItem(page, url, "D2");
+      const field = await addTextField(page, "D2", "Номер тендера", "Т-2026-118");
+      await waitSaved(page);
+      // The card's fields column rolled through from its top: is the field drawn anywhere in it?
+      const onCard = () => scrollTo(page, { id: `field:D2:${field}` }, FIELDS_COLUMN, { maxSteps: 20 }).then(() => true, () => false);
+      await openItem(page, url, "D2");
+      assertEq(await onCard(), true, "the field is on the card");
+      await open(page, url, "#/settings/fields");
+      await click(page, { id: "fields:entity" });
+      await click(page, { role: "option", name: "Сделки" });
+      await scrollTo(page, { id: "deletefield:" + field }, { x: 640, y: 500 });
+      await click(page, { id: "deletefield:" + field });
+      const q = (await find(page, { id: "deletefield:text" })).name;
+      assert(/«Номер тендера»/.test(q) && /элементов: 1\./.test(q), "the question names the field and its one value: " + q);
+      await click(page, { id: "deletefield:no" });
+      await waitSaved(page);
+      await find(page, { id: "deletefield:" + field });
+
+      await click(page, { id: "deletefield:" + field });
+      await click(page, { id: "deletefield:yes" });
+      await waitSaved(page);
+      await find(page, { id: "fields:entity" });
+      assertEq((await findAll(page, { id: "deletefield:" + field })).length, 0, "the field is gone from the settings");
+      await openItem(page, url, "D2");
+      assertEq(await onCard(), false, "and from the card");
+      await page.reload();
+      await waitForApp(page);
+      assertEq(await onCard(), false, "after a reload as well");
+      await context.close();
+    },
+  },
+];
