@@ -228,17 +228,22 @@ void users_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
   dialog_end();
 }
 
-// A deletion asked once more in place of a form's buttons: `question`, then Удалить and Отмена (ids
-// `<form>:delete_q`, `<form>:remove_yes`, `<form>:remove_no`). 1: confirmed, -1: declined, 0: not yet.
-int confirm_in_form(const std::string& question, const std::string& form) {
+// A deletion asked once more in place of a form's buttons, while `*asking`: `question`, then Удалить (hands
+// over `remove` and closes the form's dialog: *open = false) and Отмена (back to the form). Ids
+// `<form>:delete_q`, `<form>:remove_yes`, `<form>:remove_no`. The caller ends its dialog after it.
+void confirm_in_form(bool* asking, const std::string& question, const std::string& form, Command remove, bool* open,
+                     UiOutput& out) {
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x);
   ImGui::TextUnformatted(question.c_str());
   ImGui::PopTextWrapPos();
   sem_item(form + ":delete_q", "text", question);
-  if (danger_button(tr("settings.delete"), form + ":remove_yes")) return 1;
+  if (danger_button(tr("settings.delete"), form + ":remove_yes")) {
+    out.commands.push_back(std::move(remove));
+    *open = *asking = false;
+    ImGui::CloseCurrentPopup();
+  }
   ImGui::SameLine();
-  if (button(tr("dialog.cancel"), form + ":remove_no")) return -1;
-  return 0;
+  if (button(tr("dialog.cancel"), form + ":remove_no")) *asking = false;
 }
 
 void department_rows(const Schema& s, const std::string& parent, int depth) {
@@ -409,13 +414,7 @@ void roles_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
         holders += (holders.empty() ? "" : ", ") + u.name;
     std::string q = fill_placeholders(tr("settings.delete_role_q"), {g_role.role.name});
     if (!holders.empty()) q += " " + fill_placeholders(tr("settings.delete_role_holders"), {holders});
-    const int answer = confirm_in_form(q, "roleform");
-    if (answer > 0) {
-      out.commands.push_back(PutRole{g_role.role, true});
-      g_role.open = false;
-      ImGui::CloseCurrentPopup();
-    }
-    if (answer < 0) g_role.confirm_remove = false;
+    confirm_in_form(&g_role.confirm_remove, q, "roleform", PutRole{g_role.role, true}, &g_role.open, out);
     dialog_end();
     return;
   }
@@ -692,13 +691,8 @@ void pipelines_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float 
   if (!f.error.empty()) error_text_line(f.error, "pipelineform:error");
   if (f.confirm_remove) {
     // Deleting a pipeline takes its card views and its stages' required fields with it: asked once more.
-    const int answer = confirm_in_form(fill_placeholders(tr("pipelines.delete_q"), {f.pipeline.name.get(language())}), "pipelineform");
-    if (answer > 0) {
-      out.commands.push_back(PutPipeline{f.pipeline, true});
-      f.open = false;
-      ImGui::CloseCurrentPopup();
-    }
-    if (answer < 0) f.confirm_remove = false;
+    confirm_in_form(&f.confirm_remove, fill_placeholders(tr("pipelines.delete_q"), {f.pipeline.name.get(language())}),
+                    "pipelineform", PutPipeline{f.pipeline, true}, &f.open, out);
     dialog_end();
     return;
   }

@@ -18,6 +18,20 @@ async function tree(page) {
     .map((n) => [n.name, { id: n.id.slice("department:".length), x: n.x, y: n.y }]));
 }
 const errorText = async (page) => (await find(page, { id: "depform:error" })).name;
+// Moves Иван Петров (u2) to the department `to` in the user settings (from `from`, when given) and comes back
+// to the departments page.
+async function moveIvan(page, to, from) {
+  await click(page, { id: "settingspage:users" });
+  assertEq(!!(await find(page, { id: "settingspage:users" })).selected, true, "the page shown is the selected button");
+  assertEq(!!(await find(page, { id: "settingspage:departments" })).selected, false, "and only it");
+  await click(page, { id: "edituser:u2" });
+  if (from) assertEq((await find(page, { id: "userform:department" })).value, from, "his department");
+  await choose(page, "userform:department", to);
+  await click(page, { id: "userform:save" });
+  await waitSaved(page);
+  await click(page, { id: "settingspage:departments" });
+  await tree(page);
+}
 
 export const tests = [
   {
@@ -55,29 +69,14 @@ export const tests = [
       await click(page, { id: "depform:save" });
       await waitSaved(page);
       assert((await tree(page))["Продажи: Казань и Самара"], "renamed");
-      await click(page, { id: "settingspage:users" });
-      assertEq(!!(await find(page, { id: "settingspage:users" })).selected, true, "the page shown is the selected button");
-      assertEq(!!(await find(page, { id: "settingspage:departments" })).selected, false, "and only it");
-      await click(page, { id: "edituser:u2" });
-      await choose(page, "userform:department", "Продажи: Казань и Самара");
-      await click(page, { id: "userform:save" });
-      await waitSaved(page);
-      await click(page, { id: "settingspage:departments" });
-      await tree(page);
+      await moveIvan(page, "Продажи: Казань и Самара");
       await click(page, { id: "editdep:" + kazan.id });
       await click(page, { id: "depform:delete" });
       assertEq(await errorText(page), "В отделе есть сотрудники или подотделы", "now it has a member");
       await click(page, { id: "depform:cancel" });
 
       // Иван back; the empty department is deleted, and stays deleted after a reload.
-      await click(page, { id: "settingspage:users" });
-      await click(page, { id: "edituser:u2" });
-      assertEq((await find(page, { id: "userform:department" })).value, "Продажи: Казань и Самара", "his department");
-      await choose(page, "userform:department", "Отдел продаж");
-      await click(page, { id: "userform:save" });
-      await waitSaved(page);
-      await click(page, { id: "settingspage:departments" });
-      await tree(page);
+      await moveIvan(page, "Отдел продаж", "Продажи: Казань и Самара");
       await click(page, { id: "editdep:" + kazan.id });
       await click(page, { id: "depform:delete" });
       await waitSaved(page);

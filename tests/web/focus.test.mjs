@@ -113,8 +113,12 @@ export const tests = [
       assertEq(await focused(page), "comm:direction", "and wraps around to the first field");
       await press(page, "Shift+Tab");
       assertEq(await focused(page), "comm:cancel", "Shift+Tab goes back");
-      for (let i = 0; i < 4; i++) await press(page, "Shift+Tab");
-      assertEq(await focused(page), "comm:outcome", "back to the outcome");
+      // Each step read once the page has settled (four presses three frames apart lost the last Shift, about
+      // one run in eight, since 2026-12-05: see the note).
+      for (const id of ["comm:save", "comm:note", "comm:duration", "comm:outcome"]) {
+        await press(page, "Shift+Tab");
+        assertEq(await focused(page), id, "Shift+Tab goes back one widget at a time");
+      }
       await page.screenshot({ path: path.join(resultsDir, "focus-ring-dialog.png") });
       await press(page, "ArrowDown");
       assertEq((await find(page, { id: "comm:outcome" })).value, "Не ответил", "Down picks the next outcome");

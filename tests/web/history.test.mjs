@@ -3,29 +3,15 @@
 // cancelled, kept across a reload and found by the search.
 import path from "node:path";
 import { newPage, waitForApp, semantics, find, findAll, click, frames, scrollTo, waitSaved, assert, assertEq } from "./browser.mjs";
-import { openItem, addComment, replaceText } from "./web_support.mjs";
+import { openItem, addComment, replaceText, readScrolled } from "./web_support.mjs";
 
 const RIGHT = { x: 1000, y: 500 };  // over the card's history column
 
 // The history's entries as drawn, from its top to its end (it is virtualised: only the entries in view are
 // drawn): entry id -> what the entry reads (its title, its text, who and when, its note).
-async function entries(page) {
-  await frames(page, 3);
-  const seen = {};
-  await page.mouse.move(RIGHT.x, RIGHT.y);
-  for (let i = 0; i < 8; i++) await page.mouse.wheel(0, -600);
-  for (let i = 0, still = 0; i < 25 && still < 3; i++) {
-    await frames(page, 2);
-    const before = Object.keys(seen).length;
-    for (const n of await semantics(page))
-      if (n.role === "article" && n.id.startsWith("timeline:")) seen[n.id.slice("timeline:".length)] = `${n.name} ${n.value || ""} ${n.description || ""}`;
-    still = Object.keys(seen).length === before ? still + 1 : 0;
-    await page.mouse.wheel(0, 250);
-  }
-  for (let i = 0; i < 8; i++) await page.mouse.wheel(0, -600);
-  await frames(page, 2);
-  return seen;
-}
+const entries = (page) => readScrolled(page, RIGHT, async () => (await semantics(page))
+  .filter((n) => n.role === "article" && n.id.startsWith("timeline:"))
+  .map((n) => [n.id.slice("timeline:".length), `${n.name} ${n.value || ""} ${n.description || ""}`]));
 const texts = (e) => Object.values(e);
 
 export const tests = [

@@ -5,7 +5,7 @@
 // fails. Text nodes carry their text: a timeline entry's content, a to-do's deadline, kanban column counts
 // and sums, the products total; a pinned entry drawn twice is in the mirror twice.
 import { newPage, semantics, find, findAll, click, frames, scrollTo, assert, assertEq } from "./browser.mjs";
-import { open, openItem, replaceText, FIELDS_COLUMN } from "./web_support.mjs";
+import { open, openItem, replaceText, readScrolled, FIELDS_COLUMN } from "./web_support.mjs";
 
 const INTERACTIVE = new Set(["button", "link", "radio", "checkbox", "option", "textbox", "searchbox", "combobox",
   "row", "columnheader", "tab", "menuitem", "slider", "switch"]);
@@ -79,23 +79,8 @@ async function mirrorText(page, id) {
 // The timeline in the card's right column, read from the mirror from its top to its end (it is virtualised:
 // only the entries in view are drawn): node id -> the text a screen reader reads.
 const TIMELINE = { x: 1000, y: 500 };
-async function timeline(page) {
-  await frames(page, 3);
-  const seen = {};
-  await page.mouse.move(TIMELINE.x, TIMELINE.y);
-  for (let i = 0; i < 8; i++) await page.mouse.wheel(0, -600);
-  // Down until a few steps bring nothing new.
-  for (let i = 0, still = 0; i < 25 && still < 3; i++) {
-    await frames(page, 2);
-    const now = await page.evaluate(() => [...document.querySelectorAll("#a11y-mirror [role=article]")]
-      .map((e) => [e.dataset.node, e.textContent]));
-    const before = Object.keys(seen).length;
-    for (const [id, t] of now) seen[id] = t;
-    still = Object.keys(seen).length === before ? still + 1 : 0;
-    await page.mouse.wheel(0, 250);
-  }
-  return seen;
-}
+const timeline = (page) => readScrolled(page, TIMELINE, () => page.evaluate(() =>
+  [...document.querySelectorAll("#a11y-mirror [role=article]")].map((e) => [e.dataset.node, e.textContent])));
 
 const CSV = "\ufeffФамилия;Имя;Телефон;Заметка\r\nТестов;Пётр;+7 900 100-00-01;Из таблицы\r\n";
 

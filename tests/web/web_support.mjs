@@ -349,3 +349,23 @@ export async function addComment(page, text) {
   await click(page, { id: "tl:send" });
   await frames(page, 3);
 }
+
+// Rolls a scrolling area under `over` from its top to its end with the wheel (a virtualised list draws only
+// what is in view) and gathers what `read()` returns at each step (pairs [key, value]), until a few steps
+// bring no new key; then rolls back to the top. Returns {key: value}.
+export async function readScrolled(page, over, read) {
+  await frames(page, 3);
+  const seen = {};
+  await page.mouse.move(over.x, over.y);
+  for (let i = 0; i < 8; i++) await page.mouse.wheel(0, -600);
+  for (let i = 0, still = 0; i < 25 && still < 3; i++) {
+    await frames(page, 2);
+    const before = Object.keys(seen).length;
+    for (const [k, v] of await read()) seen[k] = v;
+    still = Object.keys(seen).length === before ? still + 1 : 0;
+    await page.mouse.wheel(0, 250);
+  }
+  for (let i = 0; i < 8; i++) await page.mouse.wheel(0, -600);
+  await frames(page, 2);
+  return seen;
+}
