@@ -517,8 +517,8 @@ void fields_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float wid
   dialog_end();
 }
 
-// A palette for stage colours, as in the reference product's kanban.
-// The colours a stage can take, with the names a screen reader reads and a tooltip shows.
+// A palette for stage colours, as in the reference product's kanban, with the names a screen reader reads
+// and a tooltip shows.
 struct StageColor {
   const char* hex;
   const char* name;  // i18n key
