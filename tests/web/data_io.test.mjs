@@ -3,6 +3,7 @@
 import path from "node:path";
 import { readFile } from "node:fs/promises";
 import { newPage, waitForApp, state, find, click, frames, waitSaved, scrollTo, assert, assertEq } from "./browser.mjs";
+import { openItem, replaceText } from "./web_support.mjs";
 
 async function open(page, url, route) {
   await page.goto(url + route);
@@ -204,6 +205,44 @@ export const tests = [
       file = await download(page, { id: "dataio:csv" });
       lines = file.bytes.toString("utf8").slice(1).split("\r\n").filter((l) => l.length > 0);
       assertEq(lines.length - 1, shown, "only the rows of the current filter");
+      await context.close();
+    },
+  },
+  {
+    name: "export contacts as vCard 3.0 and 4.0 (one card per contact of the list) and the deals' open to-dos as an iCalendar file",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await open(page, url, "#/list/contact");
+      const total = await listCount(page);
+      for (const [id, version] of [["dataio:vcard3", "3.0"], ["dataio:vcard4", "4.0"]]) {
+        await click(page, { id: "list:dataio" });
+        const file = await download(page, { id });
+        assert(/^contacts-\d{4}-\d{2}-\d{2}\.vcf$/.test(file.name), "file name " + file.name);
+        const text = file.bytes.toString("utf8");
+        const cards = text.split("BEGIN:VCARD").length - 1;
+        assertEq(cards, total, `vCard ${version}: one card per contact of the list`);
+        assertEq(text.split("END:VCARD").length - 1, total, "each card closed");
+        assert(text.includes("VERSION:" + version + "\r\n"), "the version asked for, lines ending in CRLF");
+        assert(/N:Орлова;Екатерина/.test(text) && text.includes("+7 912 555-10-01") && text.includes("orlova@sever-veter.ru"),
+          "a demo contact's name (Cyrillic), phone and e-mail");
+      }
+
+      // A to-do planned on a deal goes to the calendar file of the deals' list.
+      await openItem(page, url, "D2");
+      await click(page, { id: "action:todo" });
+      await replaceText(page, { id: "todo:subject" }, "Созвониться с закупками");
+      await scrollTo(page, { id: "todo:save" }, { x: 950, y: 500 });
+      await click(page, { id: "todo:save" });
+      await waitSaved(page);
+      await open(page, url, "#/list/deal");
+      await click(page, { id: "list:dataio" });
+      const ics = await find(page, { id: "dataio:ics" });
+      assert(/\d/.test(ics.name), "the menu says how many to-dos go: " + ics.name);
+      const file = await download(page, { id: "dataio:ics" });
+      assert(/^deal-todos-\d{4}-\d{2}-\d{2}\.ics$/.test(file.name), "file name " + file.name);
+      const text = file.bytes.toString("utf8");
+      assert(text.startsWith("BEGIN:VCALENDAR\r\n") && text.trimEnd().endsWith("END:VCALENDAR"), "one calendar");
+      assert(text.includes("SUMMARY:Созвониться с закупками"), "the to-do planned, by its subject");
       await context.close();
     },
   },
