@@ -2,13 +2,8 @@
 // the real UI, each surviving a reload.
 import path from "node:path";
 import { newPage, waitForApp, state, find, findAll, click, frames, scrollTo, semantics, waitSaved, assert, assertEq } from "./browser.mjs";
-import { addFirstProductRow, addTextField, open, openItem, replaceText, download, pollPage, waitSemantics } from "./web_support.mjs";
+import { addFirstProductRow, addTextField, open, openItem, replaceText, download, pollPage, waitSemantics, choose } from "./web_support.mjs";
 
-// Opens a combobox and picks an option by its shown name.
-async function choose(page, comboId, optionName) {
-  await click(page, { id: comboId });
-  await click(page, { role: "option", name: optionName });
-}
 
 async function reload(page) {
   await waitSaved(page);

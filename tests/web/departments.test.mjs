@@ -3,13 +3,8 @@
 // put inside its own sub-department, or deleted while it has members or sub-departments, is refused in the
 // form, which stays open; an empty one is deleted. Read back after a reload.
 import { newPage, waitForApp, semantics, find, findAll, click, frames, waitSaved, assert, assertEq } from "./browser.mjs";
-import { open, replaceText } from "./web_support.mjs";
+import { open, replaceText, choose } from "./web_support.mjs";
 
-async function choose(page, combo, option) {
-  await click(page, { id: combo });
-  await click(page, { role: "option", name: option });
-  assertEq((await find(page, { id: combo })).value, option, `${combo} shows ${option}`);
-}
 // The department tree as drawn: name -> { id, x, y }.
 async function tree(page) {
   await find(page, { id: "settings:add_department" });

@@ -69,6 +69,13 @@ export async function setField(page, id, field, text) {
   await frames(page, 3);
 }
 
+// Opens the combobox `combo` (an id), picks the option shown as `option`, and checks the box shows it.
+export async function choose(page, combo, option) {
+  await click(page, { id: combo });
+  await click(page, { role: "option", name: option });
+  assertEq((await find(page, { id: combo })).value, option, `${combo} shows ${option}`);
+}
+
 // Creates a text field named `name` in the first section of the open card of item `id` (the section's edit
 // mode, then the new-field dialog) and enters `value` in it; returns the field's id.
 export async function addTextField(page, id, name, value) {
