@@ -378,6 +378,19 @@ void roles_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
   if (!g_role.open) return;
   const float w = dialog_width(980);
   if (!dialog_begin(tr(g_role.fresh ? "settings.add_role" : "settings.edit_role"), "roleform", &g_role.open, w)) return;
+  if (g_role.confirm_remove) {
+    // Asked in place of the form (on a phone the form fills the screen: the question below it would push its
+    // buttons off). The users who hold the role lose its rights with it: named in the question.
+    std::string holders;
+    for (const auto& u : s.users)
+      if (std::find(u.roles.begin(), u.roles.end(), g_role.role.id) != u.roles.end())
+        holders += (holders.empty() ? "" : ", ") + u.name;
+    std::string q = fill_placeholders(tr("settings.delete_role_q"), {g_role.role.name});
+    if (!holders.empty()) q += " " + fill_placeholders(tr("settings.delete_role_holders"), {holders});
+    confirm_in_form(&g_role.confirm_remove, q, "roleform", PutRole{g_role.role, true}, &g_role.open, out);
+    dialog_end();
+    return;
+  }
   dialog_body_begin("roleform");
   text_input(tr("settings.name"), "roleform:name", &g_role.role.name, std::min(px(360), w - px(48)));
   if (is_phone()) {
@@ -406,18 +419,6 @@ void roles_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
   }
   dialog_body_end();
   if (!g_role.error.empty()) error_text_line(g_role.error, "roleform:error");
-  if (g_role.confirm_remove) {
-    // The users who hold the role lose its rights with it: named in the question.
-    std::string holders;
-    for (const auto& u : s.users)
-      if (std::find(u.roles.begin(), u.roles.end(), g_role.role.id) != u.roles.end())
-        holders += (holders.empty() ? "" : ", ") + u.name;
-    std::string q = fill_placeholders(tr("settings.delete_role_q"), {g_role.role.name});
-    if (!holders.empty()) q += " " + fill_placeholders(tr("settings.delete_role_holders"), {holders});
-    confirm_in_form(&g_role.confirm_remove, q, "roleform", PutRole{g_role.role, true}, &g_role.open, out);
-    dialog_end();
-    return;
-  }
   if (button(tr("dialog.save"), "roleform:save", true)) {
     if (g_role.role.name.find_first_not_of(' ') == std::string::npos) g_role.error = tr("err.name_empty");
     else {
@@ -587,6 +588,14 @@ void pipelines_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float 
   PipelineForm& f = g_pipeline;
   const float w = dialog_width(720);
   if (!dialog_begin(tr(f.fresh ? "pipelines.add" : "pipelines.edit"), "pipelineform", &f.open, w)) return;
+  if (f.confirm_remove) {
+    // In place of the form, as for a role. Deleting a pipeline takes its card views and its stages' required
+    // fields with it: asked once more.
+    confirm_in_form(&f.confirm_remove, fill_placeholders(tr("pipelines.delete_q"), {f.pipeline.name.get(language())}),
+                    "pipelineform", PutPipeline{f.pipeline, true}, &f.open, out);
+    dialog_end();
+    return;
+  }
   dialog_body_begin("pipelineform");
   std::string pname = f.pipeline.name.get(language());
   if (text_input(tr("settings.name"), "pipelineform:name", &pname, px(360))) f.pipeline.name = {pname, pname};
@@ -689,13 +698,6 @@ void pipelines_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float 
   if (link(std::string("+ ") + tr("pipelines.add_failure"), "pipelineform:add_failure", color::kLink)) add_stage(StageSemantics::Failure);
   dialog_body_end();
   if (!f.error.empty()) error_text_line(f.error, "pipelineform:error");
-  if (f.confirm_remove) {
-    // Deleting a pipeline takes its card views and its stages' required fields with it: asked once more.
-    confirm_in_form(&f.confirm_remove, fill_placeholders(tr("pipelines.delete_q"), {f.pipeline.name.get(language())}),
-                    "pipelineform", PutPipeline{f.pipeline, true}, &f.open, out);
-    dialog_end();
-    return;
-  }
   if (button(tr("dialog.save"), "pipelineform:save", true)) {
     f.error.clear();
     for (size_t i = 0; i < f.pipeline.stages.size(); ++i) {
