@@ -158,6 +158,12 @@ bool focus_take(const std::string& id) {
 }
 
 bool focus_item(const std::string& id, FocusKind kind, SemNode& node, bool current) {
+  // A control drawn disabled (ImGui::BeginDisabled) is out of the Tab order and does nothing on a key, as a
+  // browser's disabled control; its node says it is disabled.
+  if (GImGui->LastItemData.InFlags & ImGuiItemFlags_Disabled) {
+    node.disabled = true;
+    return false;
+  }
   ImGuiWindow* root = ImGui::GetCurrentWindow()->RootWindow;
   g_entries.push_back(FocusEntry{id, kind, root, current});
   if (current || ImGui::IsItemActivated()) {
