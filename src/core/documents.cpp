@@ -59,16 +59,20 @@ std::string scan_pattern(const std::string& pattern, Literal literal, Token toke
 
 }  // namespace
 
-std::string check_numerator(const Numerator& n) {
-  if (n.id.empty()) return "a numerator needs an id";
-  if (n.step < 1) return "the step must be at least 1 (it is " + std::to_string(n.step) + ")";
-  if (n.start < 1) return "the first number must be at least 1 (it is " + std::to_string(n.start) + ")";
-  if (n.length < 0) return "the number length cannot be negative (it is " + std::to_string(n.length) + ")";
-  if (n.length > 20) return "the number length cannot exceed 20 digits (it is " + std::to_string(n.length) + ")";
-  if (!one_character(n.pad)) return "the padding must be exactly one character (it is \"" + n.pad + "\")";
+std::string check_numerator(const Numerator& n, std::string* code) {
+  auto refuse = [&](const char* why_code, std::string why) {
+    if (code) *code = why_code;
+    return why;
+  };
+  if (n.id.empty()) return refuse("invalid_id", "a numerator needs an id");
+  if (n.step < 1) return refuse("numerator_step", "the step must be at least 1 (it is " + std::to_string(n.step) + ")");
+  if (n.start < 1) return refuse("numerator_start", "the first number must be at least 1 (it is " + std::to_string(n.start) + ")");
+  if (n.length < 0) return refuse("numerator_length", "the number length cannot be negative (it is " + std::to_string(n.length) + ")");
+  if (n.length > 20) return refuse("numerator_length", "the number length cannot exceed 20 digits (it is " + std::to_string(n.length) + ")");
+  if (!one_character(n.pad)) return refuse("numerator_pad", "the padding must be exactly one character (it is \"" + n.pad + "\")");
   if (n.periodic != "" && n.periodic != "year" && n.periodic != "month" && n.periodic != "day")
-    return "unknown reset period \"" + n.periodic + "\": use \"\", \"year\", \"month\" or \"day\"";
-  if (n.pattern.empty()) return "the pattern is empty: it needs at least {NUMBER}";
+    return refuse("numerator_period", "unknown reset period \"" + n.periodic + "\": use \"\", \"year\", \"month\" or \"day\"");
+  if (n.pattern.empty()) return refuse("numerator_no_number", "the pattern is empty: it needs at least {NUMBER}");
   std::set<std::string> used;
   std::string err = scan_pattern(
       n.pattern, [](const std::string&) {},
@@ -80,16 +84,16 @@ std::string check_numerator(const Numerator& n) {
           }
         return "unknown token {" + t + "} in the pattern: use {NUMBER}, {YEAR}, {MONTH} or {DAY}";
       });
-  if (!err.empty()) return err;
-  if (!used.count("NUMBER")) return "the pattern needs {NUMBER}";
+  if (!err.empty()) return refuse("numerator_token", err);
+  if (!used.count("NUMBER")) return refuse("numerator_no_number", "the pattern needs {NUMBER}");
   // A counter that restarts must be told apart by the period, or two documents get the same number.
   auto needs = [&](const char* token) { return !used.count(token); };
   if (n.periodic == "year" && needs("YEAR"))
-    return "a yearly reset needs {YEAR} in the pattern, or numbers would repeat";
+    return refuse("numerator_reset_year", "a yearly reset needs {YEAR} in the pattern, or numbers would repeat");
   if (n.periodic == "month" && (needs("YEAR") || needs("MONTH")))
-    return "a monthly reset needs {YEAR} and {MONTH} in the pattern, or numbers would repeat";
+    return refuse("numerator_reset_month", "a monthly reset needs {YEAR} and {MONTH} in the pattern, or numbers would repeat");
   if (n.periodic == "day" && (needs("YEAR") || needs("MONTH") || needs("DAY")))
-    return "a daily reset needs {YEAR}, {MONTH} and {DAY} in the pattern, or numbers would repeat";
+    return refuse("numerator_reset_day", "a daily reset needs {YEAR}, {MONTH} and {DAY} in the pattern, or numbers would repeat");
   return {};
 }
 

@@ -76,8 +76,9 @@ struct NextNumber {
 };
 
 // "" when the numerator is usable, otherwise the reason in English (step 0, negative length, unknown token,
-// a periodic reset without the date tokens that keep numbers unique, ...).
-std::string check_numerator(const Numerator& n);
+// a periodic reset without the date tokens that keep numbers unique, ...), and in *code (when given) a stable
+// id of the reason that the UI translates ("numerator_step", "numerator_token", "numerator_reset_month", ...).
+std::string check_numerator(const Numerator& n, std::string* code = nullptr);
 
 // The period a moment falls in, at UTC offset tz_offset_min: "2026" for "year", "2026-11" for "month",
 // "2026-11-26" for "day", "" otherwise.

@@ -357,11 +357,21 @@ Status Workspace::apply_config(const Mutation& m, const PutEntityType& c) {
     allowed.has_client = existing->system ? existing->has_client : t.has_client;
     if (!(allowed == t))
       return Status::Fail("immutable_entity", "only the names and the client block of a type can change");
-    if (t.has_client && !existing->has_client && !schema_.field(t.id, "CLIENT")) {
-      FieldDef client = system_field(t.id, "CLIENT", FieldType::CrmBinding, {"Клиент", "Client"});
-      client.multiple = true;
-      client.binding_kinds = {"company", "contact"};
-      schema_.fields.push_back(client);
+    if (t.has_client && !existing->has_client) {
+      if (!schema_.field(t.id, "CLIENT")) {
+        FieldDef client = system_field(t.id, "CLIENT", FieldType::CrmBinding, {"Клиент", "Client"});
+        client.multiple = true;
+        client.binding_kinds = {"company", "contact"};
+        schema_.fields.push_back(client);
+      }
+      // The client shows on the card: in the first section of the type's default layout and of every layout
+      // kept for it, after the fields there, as a new type's layout has it.
+      auto add_client = [](Layout& l) {
+        if (!l.sections.empty() && !l.has_field("CLIENT")) l.sections.front().elements.push_back({"CLIENT", true, {}});
+      };
+      if (auto d = schema_.default_layouts.find(t.id); d != schema_.default_layouts.end()) add_client(d->second);
+      for (auto& [key, layout] : schema_.layouts)
+        if (family_owner(schema_, key.first).first == t.id) add_client(layout);
     }
     *existing = t;
     return Status::Ok();

@@ -54,6 +54,7 @@ struct TypeForm {
   bool open = false;
   EntityType type;
   std::string error;
+  bool fresh = true;  // a new type; an existing one changes only its names and its client block
 };
 
 struct DeleteFieldForm {
@@ -228,22 +229,17 @@ void users_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
   dialog_end();
 }
 
-// A deletion asked once more in place of a form's buttons, while `*asking`: `question`, then Удалить (hands
-// over `remove` and closes the form's dialog: *open = false) and Отмена (back to the form). Ids
-// `<form>:delete_q`, `<form>:remove_yes`, `<form>:remove_no`. The caller ends its dialog after it.
+// A deletion asked in place of a form (ask_delete_in_place) while `*asking`: Удалить hands over `remove` and
+// closes the form's dialog (*open = false), Отмена goes back to the form. The caller ends its dialog after it.
 void confirm_in_form(bool* asking, const std::string& question, const std::string& form, Command remove, bool* open,
                      UiOutput& out) {
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x);
-  ImGui::TextUnformatted(question.c_str());
-  ImGui::PopTextWrapPos();
-  sem_item(form + ":delete_q", "text", question);
-  if (danger_button(tr("settings.delete"), form + ":remove_yes")) {
+  const int answer = ask_delete_in_place(question, form);
+  if (answer > 0) {
     out.commands.push_back(std::move(remove));
-    *open = *asking = false;
+    *open = false;
     ImGui::CloseCurrentPopup();
   }
-  ImGui::SameLine();
-  if (button(tr("dialog.cancel"), form + ":remove_no")) *asking = false;
+  if (answer != 0) *asking = false;
 }
 
 void department_rows(const Schema& s, const std::string& parent, int depth) {
@@ -738,7 +734,7 @@ void types_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
   if (button(std::string("+ ") + tr("settings.add_type"), "settings:add_type", true)) {
     int n = 1;
     while (s.entity("smart_" + std::to_string(n))) ++n;
-    g_type = TypeForm{true, EntityType{"smart_" + std::to_string(n), {}, {}, true, false, true, false, "TITLE"}, ""};
+    g_type = TypeForm{true, EntityType{"smart_" + std::to_string(n), {}, {}, true, false, true, false, "TITLE"}, "", true};
   }
   ImGui::Dummy(ImVec2(0, px(6)));
   for (const auto& e : s.entities) {
@@ -749,18 +745,31 @@ void types_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
       if (e.has_pipelines) line += std::string(", ") + tr("type.with_pipelines");
       if (e.has_client) line += std::string(", ") + tr("type.with_client");
     }
-    ImGui::TextUnformatted(line.c_str());
-    sem_item("type:" + e.id, "text", e.plural.get(language()));
+    if (e.system) {
+      ImGui::TextUnformatted(line.c_str());
+      sem_item("type:" + e.id, "text", e.plural.get(language()));
+    } else if (link(line, "type:" + e.id, color::kLink)) {
+      // A type of one's own is renamed, or given a client block, here.
+      g_type = TypeForm{true, e, "", false};
+    }
   }
   if (!g_type.open) return;
   const float w = dialog_width(460);
-  if (!dialog_begin(tr("settings.add_type"), "typeform", &g_type.open, w)) return;
+  if (!dialog_begin(tr(g_type.fresh ? "settings.add_type" : "settings.edit_type"), "typeform", &g_type.open, w)) return;
   text_input(tr("type.name"), "typeform:name", &g_type.type.name.ru, w - px(48));
   text_input(tr("type.plural"), "typeform:plural", &g_type.type.plural.ru, w - px(48));
+  // Stages and pipelines stay as the type was made (its items and their history depend on them).
+  if (!g_type.fresh) ImGui::BeginDisabled();
   checkbox(tr("type.with_stages"), "typeform:stages", &g_type.type.has_stages);
   if (g_type.type.has_stages) checkbox(tr("type.with_pipelines"), "typeform:pipelines", &g_type.type.has_pipelines);
   else g_type.type.has_pipelines = false;
+  if (!g_type.fresh) ImGui::EndDisabled();
+  // A client block, once there, stays: the items' clients are kept in it.
+  const EntityType* before = g_type.fresh ? nullptr : ws.schema().entity(g_type.type.id);
+  const bool client_fixed = before && before->has_client;
+  if (client_fixed) ImGui::BeginDisabled();
   checkbox(tr("type.with_client"), "typeform:client", &g_type.type.has_client);
+  if (client_fixed) ImGui::EndDisabled();
   if (!g_type.error.empty()) error_text_line(g_type.error, "typeform:error");
   if (button(tr("dialog.save"), "typeform:save", true)) {
     g_type.type.name.en = g_type.type.name.ru;

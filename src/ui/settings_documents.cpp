@@ -214,40 +214,47 @@ void numerator_dialog(const Workspace& ws, const UiEnv& env, UiOutput& out) {
   text_input(tr("docs.num.pattern"), "numform:pattern", &n.pattern, fw, "СЧ-{YEAR}-{NUMBER}");
   muted_text(tr("docs.num.pattern_hint"));
   const float third = (fw - px(32)) / 3;
-  text_input(tr("docs.num.start"), "numform:start", &g_num.start, third);
-  ImGui::SameLine(0, px(16));
-  ImGui::BeginGroup();
-  text_input(tr("docs.num.step"), "numform:step", &g_num.step, third);
-  ImGui::EndGroup();
-  ImGui::SameLine(0, px(16));
-  ImGui::BeginGroup();
-  text_input(tr("docs.num.length"), "numform:length", &g_num.length, third);
-  ImGui::EndGroup();
+  // Three boxes on a line, their captions level.
+  const std::tuple<const char*, const char*, std::string*> numbers_row[] = {
+      {"docs.num.start", "numform:start", &g_num.start}, {"docs.num.step", "numform:step", &g_num.step},
+      {"docs.num.length", "numform:length", &g_num.length}};
+  for (const auto& [label, id, value] : numbers_row) {
+    if (value != &g_num.start) ImGui::SameLine(0, px(16));
+    ImGui::BeginGroup();
+    caption_at_line_top();
+    text_input(tr(label), id, value, third);
+    ImGui::EndGroup();
+  }
   std::vector<std::string> periods;
   for (size_t i = 0; i < std::size(kPeriods); ++i) periods.push_back(tr(("docs.num.period." + std::to_string(i)).c_str()));
   combo(tr("docs.num.periodic"), "numform:periodic", periods, &g_num.periodic, fw);
-  // What the next number would look like.
+  // What the next number would look like; in its place, while there is one, what stops it (said as it is
+  // typed: the numbers, then the pattern against the reset period).
   Numerator probe = n;
+  std::string problem;
   std::int64_t v = 0;
+  for (const auto& [label, id, value] : numbers_row)
+    if (problem.empty() && !parse_int64(*value, &v)) problem = std::string(tr(label)) + ": " + tr("err.invalid_number");
   if (parse_int64(g_num.start, &v)) probe.start = v;
   if (parse_int64(g_num.step, &v)) probe.step = v;
-  if (parse_int64(g_num.length, &v)) probe.length = static_cast<int>(v);
+  if (parse_int64(g_num.length, &v)) probe.length = static_cast<int>(std::clamp<std::int64_t>(v, -1, 21));
   probe.periodic = kPeriods[std::clamp(g_num.periodic, 0, static_cast<int>(std::size(kPeriods)) - 1)];
-  const std::string why = check_numerator(probe);
-  if (why.empty()) {
+  std::string code;
+  if (problem.empty() && !check_numerator(probe, &code).empty()) problem = error_text(code);
+  if (problem.empty()) {
     auto st = ws.schema().numerator_states.find(n.id);
     const NumeratorState state = st == ws.schema().numerator_states.end() || g_num.fresh ? NumeratorState{} : st->second;
     const std::string next = next_number(probe, state, env.now_ms, env.tz_minutes).number;
     muted_text(std::string(tr("docs.num.next")) + ": " + next);
     sem_item("numform:next", "text", tr("docs.num.next"), next);
+  } else {
+    error_text_line(problem, "numform:problem");
   }
   if (!g_num.error.empty()) error_text_line(g_num.error, "numform:error");
   if (button(tr("dialog.save"), "numform:save", true)) {
-    std::int64_t a = 0, b = 0, c = 0;
-    if (!parse_int64(g_num.start, &a) || !parse_int64(g_num.step, &b) || !parse_int64(g_num.length, &c)) g_num.error = tr("err.invalid_number");
-    else if (n.name.ru.find_first_not_of(' ') == std::string::npos) g_num.error = tr("err.name_empty");
-    else if (!why.empty()) g_num.error = why;
-    else {
+    g_num.error.clear();
+    if (n.name.ru.find_first_not_of(' ') == std::string::npos) g_num.error = tr("err.name_empty");
+    else if (problem.empty()) {
       probe.name.en = probe.name.en.empty() ? probe.name.ru : probe.name.en;
       out.commands.push_back(PutNumerator{probe, false});
       g_num.open = false;

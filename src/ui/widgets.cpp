@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ui/focus.hpp"
+#include "ui/i18n.hpp"
 #include "ui/redraw.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
@@ -96,6 +97,17 @@ bool button(const std::string& label, const std::string& sem_id, bool primary, b
 
 bool danger_button(const std::string& label, const std::string& sem_id, bool submit) {
   return styled_button(label, sem_id, ButtonLook::Danger, submit, true, {});
+}
+
+int ask_delete_in_place(const std::string& question, const std::string& form) {
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x);
+  ImGui::TextUnformatted(question.c_str());
+  ImGui::PopTextWrapPos();
+  sem_item(form + ":delete_q", "text", question);
+  int answer = danger_button(tr("settings.delete"), form + ":remove_yes") ? 1 : 0;
+  ImGui::SameLine();
+  if (button(tr("dialog.cancel"), form + ":remove_no")) answer = -1;
+  return answer;
 }
 
 bool symbol_button(const char* symbol, const std::string& name, const std::string& id, bool enabled) {
@@ -287,6 +299,8 @@ void caption(const std::string& text) {
   ImGui::PopFont();
 }
 
+void caption_at_line_top() { ImGui::GetCurrentWindow()->DC.CurrLineTextBaseOffset = 0; }
+
 void muted_text(const std::string& text) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color::kMuted));
   ImGui::PushTextWrapPos(0);
@@ -322,9 +336,9 @@ void error_text_line(const std::string& text, const std::string& id) {
   sem_item(id, "alert", text);
 }
 
-bool text_input(const std::string& label, const std::string& id, std::string* value, float width, const char* hint,
-                bool multiline) {
-  caption(label);
+namespace {
+bool text_widget(const std::string& id, std::string* value, float width, const std::string& name, const char* hint,
+                 bool multiline) {
   ImGui::PushID(id.c_str());
   if (focus_take(id)) ImGui::SetKeyboardFocusHere();
   bool changed;
@@ -336,8 +350,19 @@ bool text_input(const std::string& label, const std::string& id, std::string* va
   }
   ImGui::PopID();
   const bool active = ImGui::IsItemActive();
-  focus_item(id, FocusKind::Text, sem_item(id, "textbox", label, *value), active);
+  focus_item(id, FocusKind::Text, sem_item(id, "textbox", name, *value), active);
   return changed;
+}
+}  // namespace
+
+bool text_input(const std::string& label, const std::string& id, std::string* value, float width, const char* hint,
+                bool multiline) {
+  caption(label);
+  return text_widget(id, value, width, label, hint, multiline);
+}
+
+bool text_box(const std::string& id, std::string* value, float width, const std::string& name, const char* hint) {
+  return text_widget(id, value, width, name, hint, false);
 }
 
 bool password_input(const std::string& label, const std::string& id, std::string* value, float width) {

@@ -80,6 +80,9 @@ namespace kt::ui {
 // changed this frame. `id` is the semantics id (stable, derived from what the control edits).
 bool text_input(const std::string& label, const std::string& id, std::string* value, float width,
                 const char* hint = nullptr, bool multiline = false);
+// The same box without the label above it (a table's cell, under its column's heading): `name` is what a
+// screen reader reads for it. Width as ImGui::SetNextItemWidth (-1: what is left of the line).
+bool text_box(const std::string& id, std::string* value, float width, const std::string& name, const char* hint = nullptr);
 // A password: shown as dots, and its value never in the semantics.
 bool password_input(const std::string& label, const std::string& id, std::string* value, float width);
 // A checkbox; its accessible name is the visible part of `label` (before any "##"), or `name` when the label
@@ -91,6 +94,10 @@ float checkbox_width(const std::string& label);
 // `label`, or `name` when the label is empty because the text beside it says what it is ("from", a column).
 bool combo(const std::string& label, const std::string& id, const std::vector<std::string>& items, int* index,
            float width, const std::string& name = {});
+// Makes the next text start at the top of the line, not on the text line of the box drawn before it on the
+// same line (ImGui aligns a line's text to its framed widgets; a table aligns a row's cells alike): for a
+// caption over a control beside another captioned control.
+void caption_at_line_top();
 // A small caption above a control. A required field's label ends with " *": the asterisk is drawn red.
 void caption(const std::string& text);
 // A label in the current font and `color`, its required asterisk (a trailing " *") red; caption() uses it.
@@ -102,6 +109,10 @@ void muted_text(const std::string& text);
 void demo_note(const std::string& text, const std::string& id);
 // An inline error message (red), with an alert semantics node.
 void error_text_line(const std::string& text, const std::string& id);
+// A deletion asked once more in place of a dialog's content: `question`, then Удалить and Отмена. Ids
+// `<form>:delete_q`, `<form>:remove_yes`, `<form>:remove_no`. 1 when Удалить was pressed, -1 for Отмена,
+// 0 while neither.
+int ask_delete_in_place(const std::string& question, const std::string& form);
 // A square icon button (a symbol such as "✕", "↑"), with an accessible name; 44 CSS px square on a phone.
 bool icon_button(const char* symbol, const std::string& name, const std::string& id, bool enabled = true);
 // A menu: ImGui::BeginPopup (or BeginPopupContextItem) whose items are a finger's height on a phone.

@@ -736,6 +736,16 @@ TEST_CASE("smart processes: an administrator creates the type with its fields, p
   CHECK_FALSE(d.schema().field("smart_2", "STAGE_ID"));
   REQUIRE(d.as(d.admin, CreateItem{"S2", "smart_2", "", {{"TITLE", Value("x")}}}).ok());
   CHECK(layout_family(d.schema(), d.item("S2")) == "smart_2");
+  // Given a client later: the field comes, and the card shows it, in the default layout and in one kept.
+  CHECK_FALSE(resolve_layout(d.schema(), "u2", "smart_2").layout->has_field("CLIENT"));
+  Layout kept = *resolve_layout(d.schema(), "u1", "smart_2").layout;
+  REQUIRE(d.as(d.admin, PutLayout{"smart_2", personal_scope("u1"), kept, false}).ok());
+  EntityType with_client = flat;
+  with_client.has_client = true;
+  REQUIRE(d.as(d.admin, PutEntityType{with_client}).ok());
+  CHECK(d.schema().field("smart_2", "CLIENT"));
+  CHECK(resolve_layout(d.schema(), "u2", "smart_2").layout->has_field("CLIENT"));
+  CHECK(d.schema().stored_layout("smart_2", personal_scope("u1"))->has_field("CLIENT"));
   EntityType renamed = t;
   renamed.name = {"Задача", "Task"};
   CHECK(d.as(d.admin, PutEntityType{renamed}).ok());

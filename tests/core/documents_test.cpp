@@ -312,6 +312,22 @@ TEST_CASE("bad numerators are refused with a reason") {
   n.id = "";
   CHECK(why(n).find("id") != std::string::npos);
   for (const auto& d : default_numerators()) CHECK(why(d) == "");
+  // Each reason has a code the settings form translates.
+  auto code = [](Numerator n) {
+    std::string c;
+    check_numerator(n, &c);
+    return c;
+  };
+  n = ok;
+  n.step = 0;
+  CHECK(code(n) == "numerator_step");
+  n = ok;
+  n.pattern = "{YEAR}-{NUMBER}";
+  n.periodic = "month";
+  CHECK(code(n) == "numerator_reset_month");
+  n.pattern = "{YEAR}-{NUMBER";
+  CHECK(code(n) == "numerator_token");
+  CHECK(code(ok) == "");
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -344,6 +344,71 @@ export const tests = [
     },
   },
   {
+    name: "a numerator of its own: start, step, length, a bad number refused inline, reset each month; a template numbers with it; its deletion is refused while used; after a reload",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser);
+      await open(page, url, "#/settings/documents");
+      const PAGE = { x: 640, y: 500 };
+      await scrollTo(page, { id: "docs:num:add" }, PAGE);
+      await click(page, { id: "docs:num:add" });
+      await replaceText(page, { id: "numform:name" }, "Акты");
+      await replaceText(page, { id: "numform:pattern" }, "АКТ-{NUMBER}");
+      await replaceText(page, { id: "numform:start" }, "5");
+      await replaceText(page, { id: "numform:step" }, "десять");
+      // Said as it is typed, in place of the next number; Сохранить keeps the form open.
+      assertEq((await find(page, { id: "numform:problem" })).name, "Шаг: Введите число", "a step in words is refused in the form");
+      assertEq((await findAll(page, { id: "numform:next" })).length, 0, "no next number meanwhile");
+      await click(page, { id: "numform:save" });
+      await find(page, { role: "dialog", name: "Новый нумератор" });
+      await replaceText(page, { id: "numform:step" }, "10");
+      await replaceText(page, { id: "numform:length" }, "3");
+      assertEq((await find(page, { id: "numform:next" })).value, "АКТ-005", "the next number: start 5, three digits");
+      // A monthly reset needs the month (and the year) in the number, or numbers would repeat: said in Russian.
+      await choose(page, "numform:periodic", "Каждый месяц");
+      assert(/добавьте в шаблон номера \{YEAR\} и \{MONTH\}/.test((await find(page, { id: "numform:problem" })).name),
+        "the reason names what to add");
+      await replaceText(page, { id: "numform:pattern" }, "АКТ-{YEAR}{MONTH}-{NUMBER}");
+      assert(/^АКТ-\d{6}-005$/.test((await find(page, { id: "numform:next" })).value), "the next number with the month");
+      await page.screenshot({ path: path.join(resultsDir, "numerator-form.png") });
+      await click(page, { id: "numform:save" });
+      const entry = await find(page, { role: "link", name: /^Акты/ });
+
+      // The quote template numbers with it.
+      await scrollTo(page, { id: "docs:tpl:quote" }, PAGE);
+      await click(page, { id: "docs:tpl:quote" });
+      await choose(page, "tplform:numerator", "Акты  (АКТ-{YEAR}{MONTH}-{NUMBER})");
+      await click(page, { id: "tplform:save" });
+      // So it cannot be deleted: said in the form, which stays.
+      await scrollTo(page, { id: entry.id }, PAGE);
+      await click(page, { id: entry.id });
+      await click(page, { id: "numform:delete" });
+      assertEq((await find(page, { id: "numform:error" })).name, "Нумератор используется шаблоном", "deletion refused");
+      await click(page, { id: "numform:cancel" });
+
+      // Two quotes: 005, then 015.
+      const titles = [];
+      for (let i = 0; i < 2; i++) {
+        await openItem(page, url, "D5");
+        await click(page, { id: "action:document" });
+        await choose(page, "doc:template", "Коммерческое предложение");
+        const title = (await find(page, { id: "doc:preview-title", name: /АКТ-/ })).name;
+        await download(page, { id: "doc:save" });
+        titles.push(title.match(/АКТ-\d{6}-(\d+)/)[1]);
+      }
+      assertEq(titles, ["005", "015"], "numbered from 5 in steps of 10");
+
+      await page.reload();
+      await waitForApp(page);
+      await open(page, url, "#/settings/documents");
+      await scrollTo(page, { id: entry.id }, PAGE);
+      await click(page, { id: entry.id });
+      assertEq([(await find(page, { id: "numform:step" })).value, (await find(page, { id: "numform:length" })).value,
+        (await find(page, { id: "numform:periodic" })).value, (await find(page, { id: "numform:next" })).value.slice(-4)],
+        ["10", "3", "Каждый месяц", "-025"], "kept after a reload, the counter too");
+      await context.close();
+    },
+  },
+  {
     name: "converting a lead with a custom field the deal lacks creates the field in the deal and carries the value",
     async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser);

@@ -2,8 +2,8 @@
 // rejected rows, duplicates, confirmation), a list exported as CSV, a backup restored into a fresh profile.
 import path from "node:path";
 import { readFile } from "node:fs/promises";
-import { newPage, waitForApp, state, find, click, frames, waitSaved, scrollTo, assert, assertEq } from "./browser.mjs";
-import { openItem, replaceText } from "./web_support.mjs";
+import { newPage, waitForApp, state, find, findAll, click, frames, waitSaved, scrollTo, assert, assertEq } from "./browser.mjs";
+import { openItem, replaceText, choose } from "./web_support.mjs";
 
 async function open(page, url, route) {
   await page.goto(url + route);
@@ -175,6 +175,67 @@ export const tests = [
       await page.keyboard.type("Сжатов1099", { delay: 5 });
       await frames(page, 3);
       assertEq(await listCount(page), 1, "the last one is found");
+      assert(page.errors.length === 0, "no page errors: " + page.errors.join("; "));
+      await context.close();
+    },
+  },
+  {
+    name: "import: the delimiter re-reads the file, Остановить ends a long check, Другой файл, Назад к колонкам, and Отменить импорт takes back what it made (after a reload too)",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser);
+      await open(page, url, "#/list/contact");
+      const before = await listCount(page);
+      const items = (await state(page)).items;
+      // A big comma-separated file: read with commas, then as one column with semicolons, then back.
+      let big = "Фамилия,Имя,Телефон\r\n";
+      for (let i = 0; i < 60000; i++) big += `Долгов${i},Пётр,+7 903 ${String(i).padStart(7, "0")}\r\n`;
+      await click(page, { id: "list:dataio" });
+      await click(page, { id: "dataio:import" });
+      await pickFile(page, { id: "import:pick" }, { name: "big.csv", mimeType: "text/csv", buffer: Buffer.from(big, "utf8") });
+      assertEq((await find(page, { id: "import:delimiter" })).value, "Запятая", "the comma is found");
+      await choose(page, "import:delimiter", "Точка с запятой");
+      assertEq((await find(page, { id: "import:col:0" })).name, "Фамилия,Имя,Телефон", "read with semicolons: one column");
+      assertEq((await findAll(page, { id: "import:col:1" })).length, 0, "and no second");
+      await choose(page, "import:delimiter", "Запятая");
+      assertEq([(await find(page, { id: "import:map:0" })).value, (await find(page, { id: "import:map:2" })).value],
+        ["Фамилия", "Телефон"], "three columns again, mapped by their headings");
+      // Остановить while the rows are checked: back at the columns, nothing made.
+      await click(page, { id: "import:check" });
+      await find(page, { id: "import:progress" });
+      await click(page, { id: "import:stop" });
+      await find(page, { id: "import:check" });
+      assertEq((await findAll(page, { id: "import:summary" })).length, 0, "no summary: the check stopped");
+      assertEq((await state(page)).items, items, "nothing imported");
+
+      // Другой файл: a small one; checked, then Назад к колонкам to leave its phone column out.
+      await click(page, { id: "import:back" });
+      const small = "Фамилия;Имя;Телефон\r\nОтменов;Олег;+7 904 000-00-01\r\nОтменова;Ольга;+7 904 000-00-02\r\n";
+      await pickFile(page, { id: "import:pick" }, { name: "small.csv", mimeType: "text/csv", buffer: Buffer.from(small, "utf8") });
+      assertEq((await find(page, { id: "import:col:0" })).name, "Фамилия", "the other file is read");
+      await click(page, { id: "import:check" });
+      assertEq((await find(page, { id: "import:summary" }, { timeout: 10000 })).value, "2", "two rows");
+      await click(page, { id: "import:remap" });
+      await choose(page, "import:map:2", "— не импортировать —");
+      await click(page, { id: "import:check" });
+      assertEq((await find(page, { id: "import:summary" }, { timeout: 10000 })).value, "2", "two rows again");
+      await click(page, { id: "import:confirm" });
+      await find(page, { id: "import:done" }, { timeout: 10000 });
+      let s = await state(page);
+      assertEq(s.items, items + 2, "two contacts made");
+      // Отменить импорт: both go to the recycle bin; the dialog says so.
+      await click(page, { id: "import:undo" });
+      const done = await find(page, { id: "import:done", name: /^Импорт отменён/ });
+      await page.screenshot({ path: path.join(resultsDir, "import-undone.png") });
+      assertEq((await findAll(page, { id: "import:undo" })).length, 0, "undone once: the button is gone");
+      await click(page, { id: "import:cancel" });
+      assertEq(await listCount(page), before, "the list is as before: " + done.name);
+      await waitSaved(page);
+      await page.reload();
+      await waitForApp(page);
+      assertEq(await listCount(page), before, "and after a reload");
+      await open(page, url, "#/bin");
+      await find(page, { role: "cell", name: "Отменов Олег" });
+      await find(page, { role: "cell", name: "Отменова Ольга" });
       assert(page.errors.length === 0, "no page errors: " + page.errors.join("; "));
       await context.close();
     },

@@ -2,7 +2,7 @@
 // take: a role names the colleagues who lose its rights; a custom field says how many items hold a value.
 // Declining changes nothing; confirming deletes, and a reload agrees.
 import { newPage, waitForApp, state, find, findAll, click, frames, waitSaved, scrollTo, assert, assertEq } from "./browser.mjs";
-import { open, openItem, addTextField, FIELDS_COLUMN } from "./web_support.mjs";
+import { open, openItem, addTextField, replaceText, FIELDS_COLUMN } from "./web_support.mjs";
 
 export const tests = [
   {
@@ -69,6 +69,62 @@ export const tests = [
       await page.reload();
       await waitForApp(page);
       assertEq(await onCard(), false, "after a reload as well");
+      await context.close();
+    },
+  },
+  {
+    name: "settings: a smart process made without stages or a client; later renamed and given a client, its stages fixed; after a reload",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await open(page, url, "#/settings/types");
+      await click(page, { id: "settings:add_type" });
+      await replaceText(page, { id: "typeform:name" }, "Договор");
+      await replaceText(page, { id: "typeform:plural" }, "Договоры");
+      assertEq([!!(await find(page, { id: "typeform:stages" })).checked, !!(await find(page, { id: "typeform:client" })).checked], [true, true],
+        "a new type has stages and a client unless unticked");
+      await click(page, { id: "typeform:stages" });
+      assertEq((await findAll(page, { id: "typeform:pipelines" })).length, 0, "no pipelines without stages");
+      await click(page, { id: "typeform:client" });
+      await click(page, { id: "typeform:save" });
+      const type = await find(page, { role: "link", name: /^Договоры/ });
+      const id = type.id.slice("type:".length);
+      assertEq(type.name, "Договоры  ·  без стадий", "the list says how it was made");
+
+      await open(page, url, "#/list/" + id);
+      await click(page, { id: "action:create" });
+      await replaceText(page, { id: "create:TITLE" }, "Договор поставки");
+      await click(page, { id: "create:submit" });
+      let s = await state(page);
+      assertEq(s.card.title, "Договор поставки", "an item of the type");
+      assertEq((await findAll(page, { role: "radio" })).length, 0, "no stage bar");
+      assertEq((await findAll(page, { role: "combobox", name: "Клиент" })).length, 0, "no client");
+      const item = s.card.id;
+
+      // Renamed and given a client; its stages cannot change any more (disabled, out of the Tab order).
+      await open(page, url, "#/settings/types");
+      await click(page, { id: type.id });
+      await find(page, { role: "dialog", name: "Изменение смарт-процесса" });
+      const stages = await find(page, { id: "typeform:stages" });
+      assertEq([!!stages.checked, !!stages.disabled], [false, true], "stages as made, disabled");
+      await click(page, { id: "typeform:stages" });
+      assertEq(!!(await find(page, { id: "typeform:stages" })).checked, false, "a click on it changes nothing");
+      await replaceText(page, { id: "typeform:name" }, "Контракт");
+      await replaceText(page, { id: "typeform:plural" }, "Контракты");
+      await click(page, { id: "typeform:client" });
+      await click(page, { id: "typeform:save" });
+      assertEq((await find(page, { id: type.id })).name, "Контракты  ·  без стадий, Клиент", "renamed, with a client");
+      await openItem(page, url, item);
+      await find(page, { role: "combobox", name: "Клиент" });
+      await waitSaved(page);
+      await page.reload();
+      await waitForApp(page);
+      assertEq((await state(page)).card.id, item, "the item after a reload");
+      await find(page, { role: "combobox", name: "Клиент" });
+      await open(page, url, "#/settings/types");
+      await click(page, { id: type.id });
+      const client = await find(page, { id: "typeform:client" });
+      assertEq([!!client.checked, !!client.disabled, (await find(page, { id: "typeform:name" })).value], [true, true, "Контракт"],
+        "after a reload: renamed; the client stays");
       await context.close();
     },
   },
