@@ -4,7 +4,6 @@
 // Index: [State] [Helpers] [Action bar] [Client block] [To-dos] [Products] [Dialogs: to-do, communication,
 //        conversion, document] [Reminders]
 #include <imgui.h>
-#include <imgui_internal.h>
 #include <imgui_stdlib.h>
 
 #include <algorithm>
@@ -587,59 +586,110 @@ void draw_products(CardContext& c, float width) {
   heading(tr("tab.products"), "heading:products");
   const bool editable = c.can_edit_item;
   const float inner = width - px(40);
-  const float cols[] = {0.30f, 0.14f, 0.09f, 0.07f, 0.09f, 0.08f, 0.08f, 0.15f};
   const char* heads[] = {"prod.name", "prod.price", "prod.qty", "prod.unit", "prod.discount", "prod.tax", "prod.tax_included", "prod.sum"};
-  if (ImGui::BeginTable("rows", 9, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit,
-                        ImVec2(inner, 0))) {
-    for (size_t i = 0; i < std::size(cols); ++i)
-      ImGui::TableSetupColumn(tr(heads[i]), ImGuiTableColumnFlags_WidthFixed, (inner - px(150)) * cols[i]);
-    ImGui::TableSetupColumn("##del", ImGuiTableColumnFlags_WidthFixed, px(28));
-    ImGui::TableHeadersRow();
-    std::int64_t total = 0, tax = 0;
-    int remove = -1;
-    for (size_t i = 0; i < d.rows.size(); ++i) {
-      auto& r = d.rows[i];
-      const std::string key = "prod:" + std::to_string(i);
-      ImGui::PushID(static_cast<int>(i));
-      ImGui::TableNextRow();
-      auto cell = [&](int col, const char* id, std::string* text, const char* what) {
-        ImGui::TableSetColumnIndex(col);
-        ImGui::SetNextItemWidth(-1);
-        bool changed = editable ? ImGui::InputText(id, text) : (ImGui::TextUnformatted(text->c_str()), false);
-        sem_item(key + ":" + what, editable ? "textbox" : "text", tr(heads[col]), *text);
-        if (changed) d.dirty = true;
-        return changed;
-      };
-      cell(0, "##name", &r.row.name, "name");
-      cell(1, "##price", &r.price, "price");
-      cell(2, "##qty", &r.quantity, "qty");
-      cell(3, "##unit", &r.row.unit, "unit");
-      cell(4, "##disc", &r.discount, "discount");
-      cell(5, "##tax", &r.tax, "tax");
-      ImGui::TableSetColumnIndex(6);
+  const bool phone = is_phone();
+  std::int64_t total = 0, tax = 0;
+  int remove = -1;
+  // One row's controls: a table's cells on a wide screen, a block of labelled fields on a phone (a product
+  // per block: the name over the whole width, the numbers two and three to a line).
+  auto draw_row = [&](size_t i) {
+    auto& r = d.rows[i];
+    const std::string key = "prod:" + std::to_string(i);
+    auto edit = [&](int col, std::string* text, const char* what, float w) {
+      const std::string id = key + ":" + what;
+      if (phone) {
+        caption_at_line_top();
+        caption(tr(heads[col]));
+      }
       if (editable) {
-        if (checkbox("##incl", key + ":included", &r.row.tax_included, tr("prod.tax_included_name"))) d.dirty = true;
+        if (text_box(id, text, w, tr(heads[col]))) d.dirty = true;
+      } else {
+        ImGui::TextUnformatted(text->c_str());
+        sem_item(id, "text", tr(heads[col]), *text);
+      }
+    };
+    // Fields side by side on a phone, each with its caption over it, in a table's cells.
+    auto line = [&](const char* id, std::initializer_list<std::pair<int, std::pair<std::string*, const char*>>> fields) {
+      ImGui::PushStyleVar(ImGuiStyleVar_CellPadding, ImVec2(px(6), 0));
+      if (ImGui::BeginTable(id, static_cast<int>(fields.size()), ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_NoPadOuterX,
+                            ImVec2(inner, 0))) {
+        for (const auto& [col, f] : fields) {
+          ImGui::TableNextColumn();
+          edit(col, f.first, f.second, -1);
+        }
+        ImGui::EndTable();
+      }
+      ImGui::PopStyleVar();
+    };
+    // The row's sum from what is typed so far (invalid numbers count as they last were).
+    ProductRow calc = r.row;
+    double v = 0;
+    if (parse_decimal(r.price, &v)) calc.price = static_cast<std::int64_t>(std::llround(v * 100));
+    if (parse_decimal(r.quantity, &v)) calc.quantity = v;
+    if (parse_decimal(r.discount, &v)) calc.discount_percent = v;
+    if (parse_decimal(r.tax, &v)) calc.tax_rate = v;
+    total += row_total(calc);
+    tax += row_tax(calc);
+    const std::string sum = format_money(Money{row_total(calc), currency}, language());
+    auto included = [&] {
+      if (editable) {
+        if (checkbox(phone ? std::string(tr("prod.tax_included_name")) : std::string("##incl"), key + ":included",
+                     &r.row.tax_included, tr("prod.tax_included_name")))
+          d.dirty = true;
       } else {
         ImGui::TextUnformatted(r.row.tax_included ? tr("dialog.yes") : "—");
       }
-      // The row's sum from what is typed so far (invalid numbers count as they last were).
-      ProductRow calc = r.row;
-      double v = 0;
-      if (parse_decimal(r.price, &v)) calc.price = static_cast<std::int64_t>(std::llround(v * 100));
-      if (parse_decimal(r.quantity, &v)) calc.quantity = v;
-      if (parse_decimal(r.discount, &v)) calc.discount_percent = v;
-      if (parse_decimal(r.tax, &v)) calc.tax_rate = v;
-      total += row_total(calc);
-      tax += row_tax(calc);
+    };
+    ImGui::PushID(static_cast<int>(i));
+    if (phone) {
+      if (i > 0) ImGui::Separator();
+      edit(0, &r.row.name, "name", inner);
+      line("numbers", {{1, {&r.price, "price"}}, {2, {&r.quantity, "qty"}}});
+      line("terms", {{3, {&r.row.unit, "unit"}}, {4, {&r.discount, "discount"}}, {5, {&r.tax, "tax"}}});
+      included();
+      const std::string text = std::string(tr("prod.sum")) + ": " + sum;
+      ImGui::AlignTextToFramePadding();
+      ImGui::TextUnformatted(text.c_str());
+      sem_item(key + ":sum", "text", tr("prod.sum"), sum);
+      if (editable) {
+        ImGui::SameLine(std::max(ImGui::GetCursorPosX(), inner - touch_height(0)));
+        if (icon_button("\xe2\x9c\x95", tr("prod.remove"), key + ":remove")) remove = static_cast<int>(i);
+      }
+      ImGui::Dummy(ImVec2(0, px(6)));
+    } else {
+      ImGui::TableNextRow();
+      for (int col = 0; col < 6; ++col) {
+        static const char* what[] = {"name", "price", "qty", "unit", "discount", "tax"};
+        std::string* text[] = {&r.row.name, &r.price, &r.quantity, &r.row.unit, &r.discount, &r.tax};
+        ImGui::TableSetColumnIndex(col);
+        edit(col, text[col], what[col], -1);
+      }
+      ImGui::TableSetColumnIndex(6);
+      included();
       ImGui::TableSetColumnIndex(7);
-      const std::string sum = format_money(Money{row_total(calc), currency}, language());
       ImGui::TextUnformatted(sum.c_str());
       sem_item(key + ":sum", "text", tr("prod.sum"), sum);
       ImGui::TableSetColumnIndex(8);
       if (editable && icon_button("\xe2\x9c\x95", tr("prod.remove"), key + ":remove")) remove = static_cast<int>(i);
-      ImGui::PopID();
     }
+    ImGui::PopID();
+  };
+  bool drawn = false;
+  if (phone) {
+    for (size_t i = 0; i < d.rows.size(); ++i) draw_row(i);
+    drawn = true;
+  } else if (ImGui::BeginTable("rows", 9, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit,
+                               ImVec2(inner, 0))) {
+    const float cols[] = {0.30f, 0.14f, 0.09f, 0.07f, 0.09f, 0.08f, 0.08f, 0.15f};
+    for (size_t i = 0; i < std::size(cols); ++i)
+      ImGui::TableSetupColumn(tr(heads[i]), ImGuiTableColumnFlags_WidthFixed, (inner - px(150)) * cols[i]);
+    ImGui::TableSetupColumn("##del", ImGuiTableColumnFlags_WidthFixed, px(28));
+    ImGui::TableHeadersRow();
+    for (size_t i = 0; i < d.rows.size(); ++i) draw_row(i);
     ImGui::EndTable();
+    drawn = true;
+  }
+  if (drawn) {
     if (remove >= 0) {
       d.rows.erase(d.rows.begin() + remove);
       d.dirty = true;

@@ -11,6 +11,7 @@
 #include "core/format.hpp"
 #include "core/required.hpp"
 #include "core/rights.hpp"
+#include "core/text.hpp"
 #include "ui/card_internal.hpp"
 #include "ui/field_editors.hpp"
 #include "ui/i18n.hpp"
@@ -58,6 +59,21 @@ void draw_code_picker(const Schema& s, std::set<std::string>* codes, const std::
     }
   }
   ImGui::EndChild();
+}
+
+// Whom access codes name, as a person reads them: "Отдел продаж (с подотделами), Мария Соколова".
+std::string code_names(const Schema& s, const std::vector<std::string>& codes) {
+  std::string out;
+  for (const auto& code : codes) {
+    std::string name = code;
+    if (code.rfind("DR", 0) == 0) {
+      if (const Department* d = s.department(code.substr(2))) name = d->name + " " + tr("codes.with_sub");
+    } else if (code.rfind("U", 0) == 0) {
+      if (const User* u = s.user(code.substr(1))) name = u->name;
+    }
+    out += (out.empty() ? "" : ", ") + name;
+  }
+  return out;
 }
 
 std::vector<std::string> stage_names(const Pipeline& p, bool failures) {
@@ -118,25 +134,45 @@ void open_field_config(CardContext& c, const std::string& field, const std::stri
 
 namespace {
 
-// The options of a list field: a name per row, reorder, delete, add.
-void draw_options_editor(std::vector<ListOption>& options, Value* default_value, const std::function<std::string()>& new_id,
-                         const std::string& id, float width) {
+// The options of a list field: a name per row, the default (☆: one option, or several for a field of several
+// values, which holds them as a list), reorder, delete, add.
+void draw_options_editor(std::vector<ListOption>& options, Value* default_value, bool multiple,
+                         const std::function<std::string()>& new_id, const std::string& id, float width) {
+  auto defaults = [&] {
+    Value::List out;
+    if (default_value && default_value->is_list()) out = default_value->as_list();
+    else if (default_value && !default_value->is_null()) out.push_back(*default_value);
+    if (!multiple && out.size() > 1) out.resize(1);  // the new field's "several values" was unticked
+    return out;
+  };
+  auto set_default = [&](const std::string& option, bool on) {
+    Value::List now = defaults();
+    std::erase(now, Value(option));
+    if (on) {
+      if (!multiple) now.clear();
+      now.push_back(Value(option));
+    }
+    if (now.empty()) *default_value = Value();
+    else *default_value = multiple ? Value(std::move(now)) : now.front();
+  };
   caption(tr("field.options"));
   for (size_t i = 0; i < options.size(); ++i) {
     ImGui::PushID(static_cast<int>(i));
     std::string name = options[i].label.get(language());
-    ImGui::SetNextItemWidth(width - px(140));
-    if (ImGui::InputText("##opt", &name)) options[i].label = {name, name};
-    sem_item(id + ":option:" + std::to_string(i), "textbox", std::string(tr("field.option")) + " " + std::to_string(i + 1), name);
+    if (text_box(id + ":option:" + std::to_string(i), &name, width - px(140), std::string(tr("field.option")) + " " + std::to_string(i + 1)))
+      options[i].label = {name, name};
     ImGui::SameLine(0, px(4));
-    bool is_default = default_value && *default_value == Value(options[i].id);
-    if (icon_button(is_default ? "\xe2\x98\x85" : "\xe2\x98\x86", tr("field.option_default"), id + ":default:" + std::to_string(i)) && default_value)
-      *default_value = is_default ? Value() : Value(options[i].id);
+    const Value::List now = defaults();
+    const bool is_default = std::find(now.begin(), now.end(), Value(options[i].id)) != now.end();
+    const std::string star = id + ":default:" + std::to_string(i);
+    const bool toggled = icon_button(is_default ? "\xe2\x98\x85" : "\xe2\x98\x86", tr("field.option_default"), star);
+    sem_last(star).selected = is_default;  // pressed: this option is a default
+    if (toggled && default_value) set_default(options[i].id, !is_default);
     ImGui::SameLine(0, px(2));
     if (icon_button("\xe2\x86\x91", tr("layout.up"), id + ":up:" + std::to_string(i), i > 0)) std::swap(options[i], options[i - 1]);
     ImGui::SameLine(0, px(2));
     if (icon_button("\xe2\x9c\x95", tr("field.option_delete"), id + ":del:" + std::to_string(i))) {
-      if (default_value && *default_value == Value(options[i].id)) *default_value = Value();
+      if (default_value) set_default(options[i].id, false);
       options.erase(options.begin() + static_cast<long>(i));
       ImGui::PopID();
       break;
@@ -145,6 +181,14 @@ void draw_options_editor(std::vector<ListOption>& options, Value* default_value,
   }
   if (link(std::string("+ ") + tr("field.option_add"), id + ":add", color::kLink))
     options.push_back({new_id(), {"", ""}});
+}
+
+// Digits after the decimal point of a number field: 0 to 10 (the core's bounds), chosen from a list.
+void precision_choice(int* precision, const std::string& id, float width) {
+  std::vector<std::string> digits;
+  for (int i = 0; i <= 10; ++i) digits.push_back(std::to_string(i));
+  int index = std::clamp(*precision, 0, 10);
+  if (combo(tr("field.precision"), id, digits, &index, width) && index >= 0) *precision = index;
 }
 
 void draw_field_config(CardContext& c) {
@@ -216,13 +260,9 @@ void draw_field_config(CardContext& c) {
   if (!d.system) {
     ImGui::Dummy(ImVec2(0, px(4)));
     if (d.type == FieldType::List)
-      draw_options_editor(d.options, &d.default_value, [&] { return c.env.new_id ? c.env.new_id("o") : std::string("o"); },
+      draw_options_editor(d.options, &d.default_value, d.multiple, [&] { return c.env.new_id ? c.env.new_id("o") : std::string("o"); },
                           "config", body_w);
-    if (d.type == FieldType::Number) {
-      ImGui::SetNextItemWidth(px(120));
-      ImGui::InputInt(tr("field.precision"), &d.precision);
-      sem_item("config:precision", "spinbutton", tr("field.precision"), std::to_string(d.precision));
-    }
+    if (d.type == FieldType::Number) precision_choice(&d.precision, "config:precision", std::min(body_w, px(160)));
     if (d.type == FieldType::String) checkbox(tr("field.multiline"), "config:multiline", &d.multiline);
     if (d.type != FieldType::List && d.type != FieldType::File) {
       FieldDef probe = d;
@@ -326,29 +366,10 @@ void draw_create_field(CardContext& c) {
   checkbox(tr("newfield.required"), "newfield:required", &cf.required);
   checkbox(tr("layout.show_always"), "newfield:show_always", &cf.show_always);
   if (type == FieldType::String) checkbox(tr("field.multiline"), "newfield:multiline", &cf.multiline);
-  if (type == FieldType::Number) {
-    ImGui::SetNextItemWidth(px(120));
-    ImGui::InputInt(tr("field.precision"), &cf.precision);
-    sem_item("newfield:precision", "spinbutton", tr("field.precision"), std::to_string(cf.precision));
-  }
-  if (type == FieldType::List) {
-    caption(tr("field.options"));
-    for (size_t i = 0; i < cf.options.size(); ++i) {
-      ImGui::PushID(static_cast<int>(i));
-      ImGui::SetNextItemWidth(body_w - px(40));
-      ImGui::InputText("##opt", &cf.options[i]);
-      sem_item("newfield:option:" + std::to_string(i), "textbox",
-               std::string(tr("field.option")) + " " + std::to_string(i + 1), cf.options[i]);
-      ImGui::SameLine(0, px(4));
-      if (icon_button("\xe2\x9c\x95", tr("field.option_delete"), "newfield:optdel:" + std::to_string(i))) {
-        cf.options.erase(cf.options.begin() + static_cast<long>(i));
-        ImGui::PopID();
-        break;
-      }
-      ImGui::PopID();
-    }
-    if (link(std::string("+ ") + tr("field.option_add"), "newfield:optadd", color::kLink)) cf.options.emplace_back();
-  }
+  if (type == FieldType::Number) precision_choice(&cf.precision, "newfield:precision", std::min(body_w, px(160)));
+  if (type == FieldType::List)
+    draw_options_editor(cf.options, &cf.default_value, cf.multiple, [&] { return c.env.new_id ? c.env.new_id("o") : std::string("o"); },
+                        "newfield", body_w);
   if (type == FieldType::CrmBinding) {
     caption(tr("field.binding_kinds"));
     for (const auto& e : s.entities) {
@@ -381,10 +402,17 @@ void draw_create_field(CardContext& c) {
     f.label = {cf.name_ru.empty() ? cf.name_en : cf.name_ru, cf.name_en.empty() ? cf.name_ru : cf.name_en};
     if (f.label.empty()) cf.error = tr("err.label_empty");
     if (type == FieldType::List) {
-      int n = 0;
       for (const auto& o : cf.options)
-        if (o.find_first_not_of(' ') != std::string::npos) f.options.push_back({"O" + std::to_string(++n), {o, o}});
+        if (o.label.ru.find_first_not_of(' ') != std::string::npos) f.options.push_back(o);
       if (f.options.empty()) cf.error = tr("err.options_empty");
+      else {
+        // The default, but only options that are kept (a blank one is dropped) and in the field's form.
+        Value::List kept;
+        const Value::List chosen = cf.default_value.is_list() ? cf.default_value.as_list() : Value::List{cf.default_value};
+        for (const auto& o : f.options)
+          if (std::find(chosen.begin(), chosen.end(), Value(o.id)) != chosen.end()) kept.push_back(Value(o.id));
+        if (!kept.empty()) f.default_value = f.multiple ? Value(std::move(kept)) : kept.front();
+      }
     }
     if (type == FieldType::CrmBinding) {
       f.binding_kinds.assign(cf.kinds.begin(), cf.kinds.end());
@@ -422,14 +450,38 @@ void draw_views(CardContext& c) {
   const Schema& s = c.ws.schema();
   const float w = dialog_width(560);
   if (!dialog_begin(tr("views.title"), "views", &v.open, w)) return;
+  auto existing = views_for(s, c.env.user, c.family);
+  if (!v.deleting.empty()) {
+    // Deleting a view takes it from everyone it is assigned to: asked once more, naming them.
+    auto it = std::find_if(existing.begin(), existing.end(), [&](const View* x) { return x->id == v.deleting; });
+    if (it == existing.end()) {
+      v.deleting.clear();
+    } else {
+      std::string q = fill_placeholders(tr("views.delete_q"), {(*it)->name});
+      if (!(*it)->assigned.empty()) q += " " + fill_placeholders(tr("views.delete_members"), {code_names(s, (*it)->assigned)});
+      const int answer = ask_delete_in_place(q, "views");
+      if (answer > 0) {
+        c.out.commands.push_back(PutView{**it, true});
+        if (v.editing == v.deleting) v.editing.clear();
+      }
+      if (answer != 0) v.deleting.clear();
+      dialog_end();
+      return;
+    }
+  }
   dialog_body_begin("views");
   const float body_w = ImGui::GetContentRegionAvail().x - px(4);
-  auto existing = views_for(s, c.env.user, c.family);
-  if (existing.empty()) muted_text(tr("views.none"));
+  if (existing.empty()) {
+    muted_text(tr("views.none"));
+    sem_item("views:none", "text", tr("views.none"));
+  }
   for (const View* x : existing) {
     ImGui::PushID(x->id.c_str());
     ImGui::TextUnformatted(x->name.c_str());
-    sem_item("view:" + x->id, "text", x->name);
+    // Whom it is for, under its name (and that it opens by itself for them).
+    std::string who = code_names(s, x->assigned);
+    if (x->auto_apply) who += (who.empty() ? "" : " · ") + std::string(tr("views.auto_short"));
+    sem_item("view:" + x->id, "text", x->name + (who.empty() ? "" : ": " + who));
     ImGui::SameLine();
     if (link(tr("views.edit"), "viewedit:" + x->id, color::kLink)) {
       v.editing = x->id;
@@ -438,10 +490,8 @@ void draw_views(CardContext& c) {
       v.auto_apply = x->auto_apply;
     }
     ImGui::SameLine(0, px(12));
-    if (link(tr("views.delete"), "viewdelete:" + x->id, color::kError)) {
-      c.out.commands.push_back(PutView{*x, true});
-      if (v.editing == x->id) v.editing.clear();
-    }
+    if (link(tr("views.delete"), "viewdelete:" + x->id, color::kError)) v.deleting = x->id;
+    if (!who.empty()) muted_text(who);
     ImGui::PopID();
   }
   ImGui::Separator();

@@ -81,7 +81,8 @@ struct CardUi {
     int type = 0;
     std::string name_ru, name_en;
     bool multiple = false, required = false, show_always = true, multiline = false;
-    std::vector<std::string> options{"", ""};
+    std::vector<ListOption> options{{"o1", {}}, {"o2", {}}};
+    Value default_value;  // the option chosen for new items, if any
     std::set<std::string> kinds;
     int directory = 0;
     int precision = 2;
@@ -95,6 +96,7 @@ struct CardUi {
     std::set<std::string> codes;
     bool auto_apply = false;
     std::string error;
+    std::string deleting;  // view id whose deletion is being asked
   } views;
 
   struct Confirm {

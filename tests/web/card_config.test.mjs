@@ -2,6 +2,7 @@
 // prompt, tabs, views resolved per user, restricted visibility.
 import path from "node:path";
 import { newPage, waitForApp, state, find, findAll, click, frames, waitSaved, scrollTo, assert, assertEq } from "./browser.mjs";
+import { setField } from "./web_support.mjs";
 
 const FIELDS = { x: 300, y: 600 };
 
@@ -41,7 +42,7 @@ async function createListField(page, section, name, options) {
   await choose(page, "newfield:type", "Список");
   await typeInto(page, { id: "newfield:name_ru" }, name);
   for (let i = 0; i < options.length; i++) {
-    if (i >= 2) await click(page, { id: "newfield:optadd" });
+    if (i >= 2) await click(page, { id: "newfield:add" });
     await typeInto(page, { id: `newfield:option:${i}` }, options[i]);
   }
   await click(page, { id: "newfield:submit" });
@@ -102,6 +103,80 @@ export const tests = [
       assertEq(s.card.fields[id].text, "Annual", "value after reload");
       assert(s.card.sections.find((x) => x.id === "main").fields.includes(id), "field in the layout after reload");
       assertEq(s.card.fields.STAGE_ID.value, "EXECUTING", "stage after reload");
+      await context.close();
+    },
+  },
+  {
+    name: "new field options: a number's digits after the point, a list's default option, options deleted and moved, several values with two defaults; a new deal takes them; after a reload",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser);
+      await open(page, url, "#/item/D3");
+      // Opens the new-field dialog of the first section; returns the section's fields before.
+      const startField = async (type, name) => {
+        const before = (await state(page)).card.sections.find((x) => x.id === "main").fields;
+        if (!(await findAll(page, { id: "createfield:main" })).length) {
+          await scrollTo(page, { id: "secedit:main" }, FIELDS);
+          await click(page, { id: "secedit:main" });
+        }
+        await scrollTo(page, { id: "createfield:main" }, FIELDS);
+        await click(page, { id: "createfield:main" });
+        await find(page, { role: "dialog", name: "Новое поле" });
+        await choose(page, "newfield:type", type);
+        await typeInto(page, { id: "newfield:name_ru" }, name);
+        return before;
+      };
+      const submitField = async (before) => {
+        await click(page, { id: "newfield:submit" });
+        await frames(page, 3);
+        const added = (await state(page)).card.sections.find((x) => x.id === "main").fields.filter((f) => !before.includes(f));
+        assertEq(added.length, 1, "one field added");
+        return added[0];
+      };
+
+      // A number with three digits after the point.
+      let before = await startField("Число", "Скидка");
+      await choose(page, "newfield:precision", "3");
+      const number = await submitField(before);
+      await setField(page, "D3", number, "12,5");
+      assertEq((await state(page)).card.fields[number].text, "12,500", "shown with three digits");
+
+      // A list: an option deleted, one moved up, the default kept with its option; then several values.
+      before = await startField("Список", "Канал");
+      await typeInto(page, { id: "newfield:option:0" }, "Сайт");
+      await typeInto(page, { id: "newfield:option:1" }, "Выставка");
+      await click(page, { id: "newfield:add" });
+      await typeInto(page, { id: "newfield:option:2" }, "Звонок");
+      await click(page, { id: "newfield:default:1" });
+      assertEq(!!(await find(page, { id: "newfield:default:1" })).selected, true, "Выставка is the default");
+      await click(page, { id: "newfield:del:0" });
+      await click(page, { id: "newfield:up:1" });
+      const names = [];
+      for (const i of [0, 1]) names.push((await find(page, { id: `newfield:option:${i}` })).value);
+      assertEq(names, ["Звонок", "Выставка"], "Сайт deleted, Звонок moved up");
+      assertEq([!!(await find(page, { id: "newfield:default:0" })).selected, !!(await find(page, { id: "newfield:default:1" })).selected],
+        [false, true], "the default went with its option");
+      await click(page, { id: "newfield:multiple" });
+      await click(page, { id: "newfield:default:0" });
+      assertEq([!!(await find(page, { id: "newfield:default:0" })).selected, !!(await find(page, { id: "newfield:default:1" })).selected],
+        [true, true], "several values: two defaults");
+      await page.screenshot({ path: path.join(resultsDir, "config-new-list-field.png") });
+      const list = await submitField(before);
+
+      // A new deal starts with both.
+      await open(page, url, "#/list/deal");
+      await click(page, { id: "action:create" });
+      await typeInto(page, { id: "create:TITLE" }, "Сделка с каналами");
+      await click(page, { id: "create:submit" });
+      let s = await state(page);
+      assertEq(s.card.title, "Сделка с каналами", "the new deal opens");
+      assertEq(s.card.fields[list].text, "Звонок, Выставка", "it has the two default options");
+      await waitSaved(page);
+      await page.reload();
+      await waitForApp(page);
+      s = await state(page);
+      assertEq(s.card.fields[list].text, "Звонок, Выставка", "after a reload");
+      await open(page, url, "#/item/D3");
+      assertEq((await state(page)).card.fields[number].text, "12,500", "the number too");
       await context.close();
     },
   },
@@ -185,6 +260,105 @@ export const tests = [
       await waitForApp(page);
       s = await state(page);
       assertEq([s.user, s.card.scope], ["u3", "C"], "user and scope after reload");
+      await context.close();
+    },
+  },
+  {
+    name: "the views dialog lists whom each view is for; a view is edited, its deletion asks naming them (declined, then done); Сбросить and Принудительно ask and act; after a reload",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser);
+      await open(page, url, "#/item/D4");
+      const DIALOG = { x: 640, y: 250 };
+      // Renames the first section in the layout shown (its edit mode, Изменить/Готово, is turned on unless on).
+      const renameMain = async (title) => {
+        const toggle = await scrollTo(page, { id: "secedit:main" }, { x: 300, y: 400 });
+        if (toggle.name === "Изменить") await click(page, { id: "secedit:main" });
+        await click(page, { id: "secrename:main" });
+        await frames(page, 3);
+        await page.keyboard.press("Control+A");
+        await frames(page, 3);  // at a person's pace (typed faster, Cyrillic right behind Ctrl+A can lose letters)
+        await page.keyboard.type(title, { delay: 5 });
+        await page.keyboard.press("Enter");
+        await frames(page, 3);
+      };
+      await scrollTo(page, { id: "views:manage" }, FIELDS);
+      await click(page, { id: "views:manage" });
+      await typeInto(page, { id: "viewform:name" }, "Sales view");
+      await click(page, { id: "viewform:auto" });
+      const picker = await scrollTo(page, { id: "viewform:codes:DRd2" }, DIALOG);
+      await click(page, { id: "viewform:codes:DRd2" });
+      const PICKER = { x: picker.x + 40, y: picker.y };  // the list of departments and users scrolls on its own
+      await scrollTo(page, { id: "viewform:codes:Uu3" }, PICKER);
+      await click(page, { id: "viewform:codes:Uu3" });
+      await click(page, { id: "viewform:submit" });
+      // Under its name: the department, the user, and that it opens by itself.
+      let row = await find(page, { role: "text", name: /^Sales view: / });
+      const id = row.id.slice("view:".length);
+      assert(/Отдел продаж \(с подотделами\)/.test(row.name) && row.name.includes("Мария") && row.name.includes("открывается сам"),
+        "the view says whom it is for: " + row.name);
+      await page.screenshot({ path: path.join(resultsDir, "config-views-list.png") });
+
+      // Изменить: renamed, not automatic any more, Maria no longer in it.
+      await click(page, { id: "viewedit:" + id });
+      assertEq((await find(page, { id: "viewform:name" })).value, "Sales view", "the form holds the view");
+      await typeInto(page, { id: "viewform:name" }, "Sales desk");
+      await click(page, { id: "viewform:auto" });
+      await scrollTo(page, { id: "viewform:codes:Uu3" }, PICKER);
+      await click(page, { id: "viewform:codes:Uu3" });
+      await click(page, { id: "viewform:submit" });
+      row = await find(page, { id: "view:" + id });
+      assertEq(row.name, "Sales desk: Отдел продаж (с подотделами)", "renamed, for the department only, chosen by hand");
+      assertEq((await findAll(page, { role: "text", name: /^Sales view/ })).length, 0, "no second view was made");
+
+      // Удалить asks first, naming whom it is assigned to; Отмена keeps it.
+      await click(page, { id: "viewdelete:" + id });
+      const q = await find(page, { id: "views:delete_q" });
+      assert(q.name.includes("Sales desk") && q.name.includes("Отдел продаж"), "the question names the view and its members: " + q.name);
+      await page.screenshot({ path: path.join(resultsDir, "config-views-delete.png") });
+      await click(page, { id: "views:remove_no" });
+      await find(page, { id: "view:" + id });
+      await click(page, { id: "viewdelete:" + id });
+      await click(page, { id: "views:remove_yes" });
+      await find(page, { id: "views:none", name: "Представлений пока нет" });
+      assertEq((await findAll(page, { id: "view:" + id })).length, 0, "the view is gone");
+      await click(page, { id: "views:close" });
+
+      // A personal view changed, then Сбросить (asked first) brings the common layout back.
+      await choose(page, "views:switch", "Мой вид");
+      assert((await state(page)).card.scope.startsWith("P:"), "the admin's own view");
+      await renameMain("Моё главное");
+      assertEq((await state(page)).card.sections[0].title, "Моё главное", "renamed in the own view");
+      await scrollTo(page, { id: "views:reset" }, FIELDS);
+      await click(page, { id: "views:reset" });
+      await find(page, { id: "confirm:text" });
+      await click(page, { id: "confirm:no" });
+      assertEq((await state(page)).card.sections[0].title, "Моё главное", "Отмена keeps it");
+      await click(page, { id: "views:reset" });
+      await click(page, { id: "confirm:yes" });
+      await frames(page, 3);
+      assertEq((await state(page)).card.sections[0].title, "О сделке", "reset to the common layout");
+
+      // Принудительно: every personal view goes, the admin's own changed one with them.
+      await choose(page, "views:switch", "Мой вид");
+      await renameMain("Снова моё");
+      await scrollTo(page, { id: "views:force" }, FIELDS);
+      await click(page, { id: "views:force" });
+      const force = await find(page, { id: "confirm:text" });
+      assert(force.name.includes("Личные виды"), "the question says what goes: " + force.name);
+      await click(page, { id: "confirm:yes" });
+      await frames(page, 3);
+      let s = await state(page);
+      assertEq([s.card.scope, s.card.sections[0].title], ["C", "О сделке"], "everyone on the common view");
+      await waitSaved(page);
+      await page.reload();
+      await waitForApp(page);
+      s = await state(page);
+      assertEq([s.card.scope, s.card.sections[0].title], ["C", "О сделке"], "after a reload");
+      await scrollTo(page, { id: "views:switch" }, FIELDS);
+      await click(page, { id: "views:switch" });
+      const options = (await findAll(page, { role: "option" })).map((o) => o.name);
+      assert(!options.includes("Sales desk"), "the deleted view is not offered: " + options.join(","));
+      await page.keyboard.press("Escape");
       await context.close();
     },
   },

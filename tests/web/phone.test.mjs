@@ -3,7 +3,7 @@
 // swipes to scroll. Screenshots of each width go to test-results/ (phone-*.png, tablet-*.png).
 import path from "node:path";
 import { newPage, waitForApp, state, semantics, find, findAll, frames, assert, assertEq } from "./browser.mjs";
-import { open, waitSynced } from "./web_support.mjs";
+import { open, openItem, waitSynced } from "./web_support.mjs";
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true };
 const TABLET = { viewport: { width: 768, height: 1024 }, deviceScaleFactor: 2, hasTouch: true, isMobile: true };
@@ -489,6 +489,56 @@ export const tests = [
       await tap(page, { id: "create:submit" });
       s = await state(page);
       assertEq([s.screen, s.card && s.card.title], ["card", "Сделка с телефона"], "the new deal opens");
+      await context.close();
+    },
+  },
+  {
+    name: "on a phone, with taps only: convert a lead into a deal, add a product row, generate the invoice and download it; all of it after a reload",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser, PHONE);
+      await openItem(page, url, "L1");
+      await tap(page, { id: "action:convert" });
+      await checkScreen(page, resultsDir, "phone-convert-dialog.png");
+      await tap(page, { id: "convert:go" });
+      let s = await state(page);
+      assertEq([s.screen, s.card.entity, s.card.fields.LEAD_ID.value], ["card", "deal", "L1"], "the new deal opens, linked to the lead");
+      const deal = s.card.id;
+
+      // A product row, typed with the on-screen keyboard: the amount follows.
+      await tap(page, { id: "tab:products" });
+      await tap(page, { id: "prod:add" });
+      for (const [id, text] of [["prod:0:name", "Лицензия CRM"], ["prod:0:price", "12000"], ["prod:0:qty", "5"]]) {
+        await tap(page, { id });
+        await page.keyboard.press("Control+A");
+        await typeText(page, text);
+      }
+      await checkScreen(page, resultsDir, "phone-products.png");
+      await tap(page, { id: "prod:save" });
+      s = await state(page);
+      assertEq([s.card.products, s.card.fields.OPPORTUNITY_WITH_CURRENCY.value], [1, { m: 6000000, c: "RUB" }],
+        "one row; the amount is its total");
+
+      // The invoice: its dialog fills the screen with the page in it; Сохранить stores it and downloads it.
+      await tap(page, { id: "tab:main" });
+      await tap(page, { id: "action:document" });
+      const title = (await find(page, { id: "doc:preview-title" })).name;
+      assert(title.startsWith("Счёт на оплату"), "the invoice is offered: " + title);
+      const frame = await page.locator("iframe#kt-page").boundingBox();
+      assert(frame && frame.x >= 0 && frame.x + frame.width <= 390 && frame.width > 300 && frame.height > 200,
+        "the page's preview fits the phone's screen: " + JSON.stringify(frame));
+      await checkScreen(page, resultsDir, "phone-document-dialog.png");
+      const started = page.waitForEvent("download", { timeout: 10000 });
+      await tap(page, { id: "doc:save" });
+      const file = await started;
+      assert(file.suggestedFilename().endsWith(".html"), "an HTML page: " + file.suggestedFilename());
+      s = await state(page);
+      assertEq(s.card.documents.length, 1, "the document is stored on the deal");
+
+      await page.reload();
+      await waitForApp(page);
+      s = await state(page);
+      assertEq([s.card.id, s.card.products, s.card.documents.length, s.card.fields.LEAD_ID.value], [deal, 1, 1, "L1"],
+        "the deal, its product row and its document survive a reload");
       await context.close();
     },
   },
