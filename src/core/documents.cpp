@@ -165,17 +165,22 @@ NextNumber next_number(const Numerator& n, const NumeratorState& state, std::int
 // [SECTION] Templates
 // ---------------------------------------------------------------------------------------------------------
 
-std::string check_template(const DocTemplate& t) {
-  if (t.id.empty()) return "a template needs an id";
-  if (t.name.empty()) return "a template needs a name";
-  if (t.region != "ru" && t.region != "en") return "unknown region \"" + t.region + "\": use \"ru\" or \"en\"";
-  if (t.targets.empty()) return "a template needs at least one entity type it applies to";
+std::string check_template(const DocTemplate& t, TemplateFault* fault) {
+  auto refuse = [&](const char* code, std::string why) {
+    if (fault) *fault = TemplateFault{0, code, {}, why};
+    return why;
+  };
+  if (t.id.empty()) return refuse("invalid_id", "a template needs an id");
+  if (t.name.empty()) return refuse("name_empty", "a template needs a name");
+  if (t.region != "ru" && t.region != "en") return refuse("tpl_region", "unknown region \"" + t.region + "\": use \"ru\" or \"en\"");
+  if (t.targets.empty()) return refuse("tpl_targets", "a template needs at least one entity type it applies to");
   for (const auto& target : t.targets)
-    if (target.entity.empty()) return "a template target has no entity type";
-  if (t.body.empty()) return "the template is empty";
-  std::vector<std::string> syntax = check_template_syntax(t.body);
-  if (!syntax.empty()) return "the template is broken: " + syntax.front();
-  return {};
+    if (target.entity.empty()) return refuse("tpl_targets", "a template target has no entity type");
+  if (t.body.empty()) return refuse("tpl_empty", "the template is empty");
+  std::vector<TemplateFault> faults = template_faults(t.body);
+  if (faults.empty()) return {};
+  if (fault) *fault = faults.front();
+  return "the template is broken: " + faults.front().where();
 }
 
 Lang region_lang(const std::string& region) { return region == "en" ? Lang::En : Lang::Ru; }

@@ -99,8 +99,9 @@ NextNumber next_number(const Numerator& n, const NumeratorState& state, std::int
 
 
 // "" when the template is usable, otherwise the reason (no id, unknown region, no target, a syntax error of
-// the body as check_template_syntax() reports it, ...).
-std::string check_template(const DocTemplate& t);
+// the body as check_template_syntax() reports it, ...); *fault (when given) gets it with its code.
+struct TemplateFault;
+std::string check_template(const DocTemplate& t, TemplateFault* fault = nullptr);
 
 // The language of a template's region ("en" -> English, anything else -> Russian).
 Lang region_lang(const std::string& region);
@@ -212,6 +213,19 @@ struct RenderResult {
 
 // Renders a template body. Never throws on bad templates: structural problems are errors, the rest warnings.
 RenderResult render(const std::string& body, const DocContext& ctx);
+
+// A structural fault of a template body: its line, a stable code the UI translates ("tpl_unclosed",
+// "tpl_closes_nothing", "tpl_crossed", "tpl_too_deep"), the tags and numbers the sentence names, in its
+// order, and the sentence in English.
+struct TemplateFault {
+  size_t line = 0;  // 0: not a fault of the body's text (check_template's other reasons)
+  std::string code;
+  std::vector<std::string> args;
+  std::string message;
+  // "line 3: {#Products} is not closed: ..." (the message alone when there is no line).
+  std::string where() const { return line ? "line " + std::to_string(line) + ": " + message : message; }
+};
+std::vector<TemplateFault> template_faults(const std::string& body);
 
 // The structural errors of a template body, each with its line; empty when the body can be rendered.
 std::vector<std::string> check_template_syntax(const std::string& body);

@@ -545,7 +545,7 @@ constexpr size_t kMaxDepth = 32;
 
 class Parser {
  public:
-  Parser(const std::string& src, std::vector<std::string>& errors) : src_(src), errors_(errors) {}
+  Parser(const std::string& src, std::vector<TemplateFault>& faults) : src_(src), faults_(faults) {}
 
   // The node tree. Structural problems (a block that is not closed, a closing tag without its block, blocks
   // that cross) go to `errors`, each with its line; the tree is then not to be rendered.
@@ -590,7 +590,8 @@ class Parser {
         // Children go into the node's own vector; the vector holding the node is not touched while it is
         // open, so the pointer stays valid.
         if (open.size() >= kMaxDepth) {
-          error(pos, tag.text + " is nested more than " + std::to_string(kMaxDepth) + " blocks deep");
+          refuse(pos, "tpl_too_deep", {tag.text, std::to_string(kMaxDepth)},
+                 tag.text + " is nested more than " + std::to_string(kMaxDepth) + " blocks deep");
           return {};
         }
         sink().push_back(std::move(tag));
@@ -600,11 +601,14 @@ class Parser {
       } else {
         auto match = std::find_if(open.begin(), open.end(), [&](const Open& o) { return o.node->name == tag.name; });
         if (match == open.end()) {
-          error(pos, tag.text + " closes nothing: there is no {#" + tag.name + "} or {^" + tag.name + "} before it");
+          refuse(pos, "tpl_closes_nothing", {tag.text, "{#" + tag.name + "}", "{^" + tag.name + "}"},
+                 tag.text + " closes nothing: there is no {#" + tag.name + "} or {^" + tag.name + "} before it");
         } else {
           const Open& inner = open.back();
-          error(pos, tag.text + " comes before " + "{/" + inner.node->name + "}, which must close " +
-                         inner.node->text + " (line " + std::to_string(line_of(inner.pos)) + ") first");
+          const std::string closer = "{/" + inner.node->name + "}", line = std::to_string(line_of(inner.pos));
+          refuse(pos, "tpl_crossed", {tag.text, closer, inner.node->text, line},
+                 tag.text + " comes before " + closer + ", which must close " + inner.node->text + " (line " + line +
+                     ") first");
         }
         return {};
       }
@@ -612,7 +616,8 @@ class Parser {
     flush();
     if (!open.empty()) {
       const Open& o = open.back();
-      error(o.pos, o.node->text + " is not closed: add {/" + o.node->name + "} where the block ends");
+      refuse(o.pos, "tpl_unclosed", {o.node->text, "{/" + o.node->name + "}"},
+             o.node->text + " is not closed: add {/" + o.node->name + "} where the block ends");
       return {};
     }
     return root;
@@ -651,12 +656,12 @@ class Parser {
     return 1 + static_cast<size_t>(std::count(src_.begin(), src_.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
   }
 
-  void error(size_t pos, const std::string& what) {
-    errors_.push_back("line " + std::to_string(line_of(pos)) + ": " + what);
+  void refuse(size_t pos, const char* code, std::vector<std::string> args, const std::string& what) {
+    faults_.push_back(TemplateFault{line_of(pos), code, std::move(args), what});
   }
 
   const std::string& src_;
-  std::vector<std::string>& errors_;
+  std::vector<TemplateFault>& faults_;
   size_t close_ = 0;  // the first '}' after the last tag looked at
 };
 
@@ -771,15 +776,23 @@ class Renderer {
 
 }  // namespace
 
+std::vector<TemplateFault> template_faults(const std::string& body) {
+  std::vector<TemplateFault> faults;
+  Parser(body, faults).parse();
+  return faults;
+}
+
 std::vector<std::string> check_template_syntax(const std::string& body) {
   std::vector<std::string> errors;
-  Parser(body, errors).parse();
+  for (const auto& f : template_faults(body)) errors.push_back(f.where());
   return errors;
 }
 
 RenderResult render(const std::string& body, const DocContext& ctx) {
   RenderResult r;
-  std::vector<Node> nodes = Parser(body, r.errors).parse();
+  std::vector<TemplateFault> faults;
+  std::vector<Node> nodes = Parser(body, faults).parse();
+  for (const auto& f : faults) r.errors.push_back(f.where());
   if (!r.errors.empty()) return r;
   std::vector<std::string> warnings;
   r.html.reserve(body.size() + body.size() / 4);

@@ -11,6 +11,7 @@
 
 #include "core/documents.hpp"
 #include "core/format.hpp"
+#include "core/text.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
@@ -94,6 +95,12 @@ void open_template(const Schema& s, const DocTemplate& t, bool fresh) {
   g_tpl.everyone = std::find(t.access.begin(), t.access.end(), "UA") != t.access.end();
 }
 
+// A template's fault as a person reads it: "Строка 3: {#Products} не закрыт: …".
+std::string fault_text(const TemplateFault& f) {
+  const std::string what = fill_placeholders(error_text(f.code), f.args);
+  return f.line ? fill_placeholders(tr("err.tpl_line"), {std::to_string(f.line), what}) : what;
+}
+
 void template_dialog(const Workspace& ws, const UiEnv& env, UiOutput& out) {
   if (!g_tpl.open) return;
   const Schema& s = ws.schema();
@@ -170,7 +177,7 @@ void template_dialog(const Workspace& ws, const UiEnv& env, UiOutput& out) {
     t.access.erase(std::remove(t.access.begin(), t.access.end(), "UA"), t.access.end());
     if (g_tpl.everyone) t.access.push_back("UA");
     if (t.name.empty()) g_tpl.error = tr("err.name_empty");
-    else if (std::string why = check_template(t); !why.empty()) g_tpl.error = why;
+    else if (TemplateFault fault; !check_template(t, &fault).empty()) g_tpl.error = fault_text(fault);
     else {
       out.commands.push_back(PutTemplate{t, false});
       g_tpl.open = false;

@@ -634,6 +634,21 @@ TEST_CASE("a broken block structure is an error with its line, and nothing is re
   DocTemplate t = default_templates()[0];
   t.body += "{#Products}";
   CHECK(check_template(t).find("is not closed") != std::string::npos);
+  // With its code, line and the tags its sentence names, for the settings form to say it in Russian.
+  TemplateFault f;
+  check_template(t, &f);
+  CHECK(f.code == "tpl_unclosed");
+  CHECK(f.args == std::vector<std::string>{"{#Products}", "{/Products}"});
+  CHECK(f.line == static_cast<size_t>(std::count(t.body.begin(), t.body.end(), '\n') + 1));
+  auto faults = template_faults("{#A}\n{#B}x{/A}{/B}");
+  REQUIRE(faults.size() == 1);
+  CHECK(faults[0].code == "tpl_crossed");
+  CHECK(faults[0].args == std::vector<std::string>{"{/A}", "{/B}", "{#B}", "2"});
+  CHECK(template_faults("{/C}")[0].code == "tpl_closes_nothing");
+  t.body.clear();
+  check_template(t, &f);
+  CHECK(f.code == "tpl_empty");
+  CHECK(f.line == 0);
 }
 
 TEST_CASE("CSS and other braces are copied as they are") {

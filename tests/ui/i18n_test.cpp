@@ -141,8 +141,9 @@ TEST_CASE("every key the code names is in the table") {
 TEST_CASE("every refusal of the core, the sync, the storage and the server reads as words in both languages") {
   // A refusal reaches a person as a toast, an inline error or a line of the refused changes by its code
   // (ui::error_text, refusal_reason): a code without words would read "the value does not fit the field".
-  // (And the reasons documents.cpp's check_numerator gives through its `refuse`.)
-  static const std::regex failure("(?:Status::Fail|refuse)\\(\\s*\"([a-z_]+)\"");
+  // (And the reasons documents*.cpp give numerators and templates through their `refuse`, a template's
+  // after the position of the fault.)
+  static const std::regex failure("(?:Status::Fail|refuse)\\(\\s*(?:[a-z_.]+,\\s*)?\"([a-z_]+)\"");
   std::set<std::string> codes;
   for (const auto& entry : fs::recursive_directory_iterator(fs::path(KT_SOURCE_DIR) / "src")) {
     const std::string ext = entry.path().extension().string();

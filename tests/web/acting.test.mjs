@@ -330,7 +330,8 @@ export const tests = [
       await page.keyboard.type("{#Products}", { delay: 5 });
       await click(page, { id: "tplform:save" });
       const err = await find(page, { id: "tplform:error" });
-      assert(/Products/.test(err.name), "the error names the unclosed block: " + err.name);
+      assert(/^Строка \d+: \{#Products\} не закрыт: добавьте \{\/Products\}/.test(err.name),
+        "the error names the unclosed block and its line, in Russian: " + err.name);
       await page.screenshot({ path: path.join(resultsDir, "template-error.png") });
       await click(page, { id: "tplform:cancel" });
 
