@@ -107,8 +107,8 @@ void open_field_config(CardContext& c, const std::string& field, const std::stri
       if (e.field == field) cfg.show_always = e.show_always;
   bool any_range = false;
   for (const Pipeline* p : s.pipelines_of(c.item.entity)) {
-    cfg.process[p->id] = {-1, -1};
-    cfg.junk[p->id] = {-1, -1};
+    cfg.process[p->id] = {0, 0};  // "—": no range
+    cfg.junk[p->id] = {0, 0};
     auto proc = stage_list(*p, false), junk = stage_list(*p, true);
     auto index_in = [](const std::vector<const Stage*>& v, const std::string& id) {
       for (size_t i = 0; i < v.size(); ++i)
@@ -218,42 +218,59 @@ void draw_field_config(CardContext& c) {
   const EntityType* et = s.entity(c.item.entity);
   ImGui::Dummy(ImVec2(0, px(4)));
   caption(tr("field.required"));
-  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(px(3), px(3)));
-  ImGui::RadioButton(tr("field.req_no"), &cfg.required_mode, 0);
-  sem_item("config:req:0", "radio", tr("field.req_no")).checked = cfg.required_mode == 0;
+  radio(tr("field.req_no"), "config:req:0", &cfg.required_mode, 0);
   ImGui::SameLine();
-  ImGui::RadioButton(tr("field.req_always"), &cfg.required_mode, 1);
-  sem_item("config:req:1", "radio", tr("field.req_always")).checked = cfg.required_mode == 1;
+  radio(tr("field.req_always"), "config:req:1", &cfg.required_mode, 1);
   if (et && et->has_stages) {
     ImGui::SameLine();
-    ImGui::RadioButton(tr("field.req_stages"), &cfg.required_mode, 2);
-    sem_item("config:req:2", "radio", tr("field.req_stages")).checked = cfg.required_mode == 2;
+    radio(tr("field.req_stages"), "config:req:2", &cfg.required_mode, 2);
   }
-  ImGui::PopStyleVar();
   if (cfg.required_mode == 2) {
     for (const Pipeline* p : s.pipelines_of(c.item.entity)) {
       caption(p->name.get(language()));
       auto names = stage_names(*p, false);
       auto& pr = cfg.process[p->id];
-      ImGui::TextUnformatted(tr("field.from"));
-      ImGui::SameLine();
       const std::string pipeline = p->name.get(language());  // the caption above: names the four boxes
-      combo("", "config:from:" + p->id, names, &pr.first, px(180), tr("field.req_from") + (", " + pipeline));
-      ImGui::SameLine();
-      ImGui::TextUnformatted(tr("field.to"));
-      ImGui::SameLine();
-      combo("", "config:to:" + p->id, names, &pr.second, px(180), tr("field.req_to") + (", " + pipeline));
+      // "с [stage] по [stage]" on a line; on a phone two boxes side by side with the words over them.
+      auto range = [&](const char* word, const char* from_id, const char* to_id, const std::vector<std::string>& stages,
+                       std::pair<int, int>* r, const char* name_from, const char* name_to, float w) {
+        struct Box {
+          const char* word;
+          std::string id, name;
+          int* index;
+        };
+        const Box boxes[] = {{word, "config:" + std::string(from_id) + p->id, tr(name_from) + (", " + pipeline), &r->first},
+                             {"field.to", "config:" + std::string(to_id) + p->id, tr(name_to) + (", " + pipeline), &r->second}};
+        const bool phone = is_phone();
+        ImGui::PushStyleVar(ImGuiStyleVar_CellPadding, ImVec2(px(6), 0));
+        if (phone && !ImGui::BeginTable(from_id, 2, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_NoPadOuterX,
+                                        ImVec2(body_w, 0))) {
+          ImGui::PopStyleVar();
+          return;
+        }
+        for (const Box& b : boxes) {
+          if (phone) {
+            ImGui::TableNextColumn();
+            caption_at_line_top();
+            caption(tr(b.word));
+            combo("", b.id, stages, b.index, ImGui::GetContentRegionAvail().x, b.name);
+          } else {
+            if (b.index == &r->second) ImGui::SameLine();
+            ImGui::AlignTextToFramePadding();
+            ImGui::TextUnformatted(tr(b.word));
+            ImGui::SameLine();
+            combo("", b.id, stages, b.index, w, b.name);
+          }
+        }
+        if (phone) ImGui::EndTable();
+        ImGui::PopStyleVar();
+      };
+      ImGui::PushID(p->id.c_str());
+      range("field.from", "from:", "to:", names, &pr, "field.req_from", "field.req_to", px(180));
       auto jnames = stage_names(*p, true);
-      if (jnames.size() > 1) {
-        auto& jr = cfg.junk[p->id];
-        ImGui::TextUnformatted(tr("field.failures"));
-        ImGui::SameLine();
-        combo("", "config:jfrom:" + p->id, jnames, &jr.first, px(160), tr("field.fail_from") + (", " + pipeline));
-        ImGui::SameLine();
-        ImGui::TextUnformatted(tr("field.to"));
-        ImGui::SameLine();
-        combo("", "config:jto:" + p->id, jnames, &jr.second, px(160), tr("field.fail_to") + (", " + pipeline));
-      }
+      if (jnames.size() > 1)
+        range("field.failures", "jfrom:", "jto:", jnames, &cfg.junk[p->id], "field.fail_from", "field.fail_to", px(160));
+      ImGui::PopID();
     }
   }
 

@@ -385,28 +385,42 @@ float checkbox_width(const std::string& label) {
 }
 
 namespace {
-// ImGui's checkbox, or on a phone a row a finger can hit: 44 CSS px high (touch_height), the box and its
-// label in its middle, the box as big as on the desktop.
-bool checkbox_widget(const std::string& label, bool* value) {
-  if (!is_phone()) return ImGui::Checkbox(label.c_str(), value);
+// On a phone, a checkbox's or a radio button's row a finger can hit: 44 CSS px high (touch_height), the box
+// (or the circle) and its label in its middle, as big as on the desktop. True when tapped.
+bool touch_choice_row(const std::string& label, bool on, bool round) {
   const std::string text = label.substr(0, label.find("##"));
   const ImGuiStyle& st = ImGui::GetStyle();
   const float h = touch_height(0), box = ImGui::GetFontSize() + px(6);
   const ImVec2 at = ImGui::GetCursorScreenPos();
   const bool clicked = ImGui::InvisibleButton(label.c_str(), ImVec2(checkbox_width(label), h));
   const bool held = ImGui::IsItemActive();
-  if (clicked) *value = !*value;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 b0(at.x, at.y + (h - box) / 2), b1(b0.x + box, b0.y + box);
-  dl->AddRectFilled(b0, b1, ImGui::GetColorU32(held ? ImGuiCol_FrameBgActive : ImGuiCol_FrameBg), st.FrameRounding);
-  dl->AddRect(b0, b1, ImGui::GetColorU32(ImGuiCol_Border), st.FrameRounding, 0, st.FrameBorderSize);
-  if (*value) {
-    const float pad = std::max(1.0f, box / 6.0f);
-    ImGui::RenderCheckMark(dl, ImVec2(b0.x + pad, b0.y + pad), ImGui::GetColorU32(ImGuiCol_CheckMark), box - pad * 2);
+  const ImU32 ground = ImGui::GetColorU32(held ? ImGuiCol_FrameBgActive : ImGuiCol_FrameBg);
+  if (round) {
+    const ImVec2 mid((b0.x + b1.x) / 2, (b0.y + b1.y) / 2);
+    dl->AddCircleFilled(mid, box / 2, ground);
+    dl->AddCircle(mid, box / 2, ImGui::GetColorU32(ImGuiCol_Border), 0, std::max(1.0f, st.FrameBorderSize));
+    if (on) dl->AddCircleFilled(mid, box / 2 - std::max(2.0f, box / 5), ImGui::GetColorU32(ImGuiCol_CheckMark));
+  } else {
+    dl->AddRectFilled(b0, b1, ground, st.FrameRounding);
+    dl->AddRect(b0, b1, ImGui::GetColorU32(ImGuiCol_Border), st.FrameRounding, 0, st.FrameBorderSize);
+    if (on) {
+      const float pad = std::max(1.0f, box / 6.0f);
+      ImGui::RenderCheckMark(dl, ImVec2(b0.x + pad, b0.y + pad), ImGui::GetColorU32(ImGuiCol_CheckMark), box - pad * 2);
+    }
   }
   if (!text.empty())
     dl->AddText(ImVec2(b1.x + st.ItemInnerSpacing.x, at.y + (h - ImGui::GetFontSize()) / 2),
                 ImGui::GetColorU32(ImGuiCol_Text), text.c_str());
+  return clicked;
+}
+
+// ImGui's checkbox, or on a phone a finger's row.
+bool checkbox_widget(const std::string& label, bool* value) {
+  if (!is_phone()) return ImGui::Checkbox(label.c_str(), value);
+  const bool clicked = touch_choice_row(label, *value, false);
+  if (clicked) *value = !*value;
   return clicked;
 }
 }  // namespace
@@ -424,6 +438,19 @@ bool checkbox(const std::string& label, const std::string& id, bool* value, cons
   }
   n.checked = *value ? 1 : 0;
   return changed;
+}
+
+bool radio(const std::string& label, const std::string& id, int* value, int option) {
+  ImGui::PushID(id.c_str());
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(px(3), px(3)));
+  bool chosen = is_phone() ? touch_choice_row(label, *value == option, true) : ImGui::RadioButton(label.c_str(), *value == option);
+  ImGui::PopStyleVar();
+  ImGui::PopID();
+  SemNode& n = sem_item(id, "radio", label.substr(0, label.find("##")));
+  chosen = focus_item(id, FocusKind::Choice, n) || chosen;
+  if (chosen) *value = option;
+  n.checked = *value == option ? 1 : 0;
+  return chosen;
 }
 
 bool combo(const std::string& label, const std::string& id, const std::vector<std::string>& items, int* index,

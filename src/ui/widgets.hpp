@@ -88,6 +88,8 @@ bool password_input(const std::string& label, const std::string& id, std::string
 // A checkbox; its accessible name is the visible part of `label` (before any "##"), or `name` when the label
 // is hidden ("##done") and the text a person reads is elsewhere (a table's column, the row beside it).
 bool checkbox(const std::string& label, const std::string& id, bool* value, const std::string& name = {});
+// A radio button: sets *value to `option` when chosen (true then); a finger's row on a phone, like checkbox.
+bool radio(const std::string& label, const std::string& id, int* value, int option);
 // The width checkbox() takes for `label`.
 float checkbox_width(const std::string& label);
 // A drop-down of `items` (shown texts); *index is the selected one (-1 for none). Its accessible name is

@@ -542,4 +542,32 @@ export const tests = [
       await context.close();
     },
   },
+  {
+    name: "on a phone a field's settings fit the screen: required on stages with the stage boxes two to a line, finger-sized radios; a range chosen with taps is kept",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser, PHONE);
+      await open(page, url, "#/item/D3");
+      await tap(page, { id: "secedit:main" });
+      await tap(page, { id: "fieldmenu:OPPORTUNITY_WITH_CURRENCY" });
+      await tap(page, { id: "menu:configure:OPPORTUNITY_WITH_CURRENCY" });
+      await tap(page, { id: "config:req:2" });
+      assertEq((await find(page, { id: "config:req:2" })).checked, true, "На стадиях is chosen");
+      assertEq((await find(page, { id: "config:from:0" })).value, "—", "no range yet reads as a dash");
+      await checkScreen(page, resultsDir, "phone-field-config.png");
+      await tap(page, { id: "config:from:0" });
+      await tap(page, { role: "option", name: "В работе" });
+      await tap(page, { id: "config:to:0" });
+      await tap(page, { role: "option", name: "Финальный счёт" });
+      await tap(page, { id: "config:save" });
+      assertEq((await findAll(page, { id: "config:save" })).length, 0, "saved and closed");
+      await page.reload();
+      await waitForApp(page);
+      await tap(page, { id: "secedit:main" });
+      await tap(page, { id: "fieldmenu:OPPORTUNITY_WITH_CURRENCY" });
+      await tap(page, { id: "menu:configure:OPPORTUNITY_WITH_CURRENCY" });
+      assertEq([(await find(page, { id: "config:req:2" })).checked, (await find(page, { id: "config:from:0" })).value,
+        (await find(page, { id: "config:to:0" })).value], [true, "В работе", "Финальный счёт"], "the range after a reload");
+      await context.close();
+    },
+  },
 ];
