@@ -138,11 +138,17 @@ void run_toast_action(const std::string& action) {
   if (action == "refused") open_refused_panel();
 }
 
-float g_toasts_floor = 0;  // toasts_above() of this frame; 0 for none
+// The band toasts keep clear of this frame (toasts_above, toasts_clear_of); top 0 for none.
+float g_toasts_band_top = 0, g_toasts_band_bottom = 0;
 
 }  // namespace
 
-void toasts_above(float top) { g_toasts_floor = top; }
+void toasts_above(float top) { toasts_clear_of(top, ImGui::GetIO().DisplaySize.y); }
+
+void toasts_clear_of(float top, float bottom) {
+  g_toasts_band_top = top;
+  g_toasts_band_bottom = bottom;
+}
 
 namespace {
 
@@ -150,16 +156,28 @@ void draw_toasts() {
   const double now = ImGui::GetTime();
   while (!g_toasts.empty() && g_toasts.front().until < now) g_toasts.pop_front();
   ImVec2 display = ImGui::GetIO().DisplaySize;
+  const float wrap = std::min(px(380), display.x - px(72));  // a phone: the toast fits the width
+  auto sizes = [&](const Toast& t) {
+    const ImVec2 ts = ImGui::CalcTextSize(t.text.c_str(), nullptr, false, wrap);
+    const ImVec2 ls = t.link.empty() ? ImVec2(0, 0) : ImGui::CalcTextSize(t.link.c_str());
+    return std::pair{ts, ls};
+  };
   float y = display.y - px(20);
-  if (g_toasts_floor > 0) y = std::min(y, g_toasts_floor - px(12));
-  g_toasts_floor = 0;
+  if (g_toasts_band_top > 0) {
+    // The stack's height: under the band when it fits there, else above it.
+    float stack = 0;
+    for (const Toast& t : g_toasts) {
+      auto [ts, ls] = sizes(t);
+      stack += ts.y + (t.link.empty() ? 0 : ls.y + px(6)) + px(24) + px(10);
+    }
+    if (y - stack < g_toasts_band_bottom + px(12)) y = std::min(y, g_toasts_band_top - px(12));
+  }
+  g_toasts_band_top = g_toasts_band_bottom = 0;
   ImDrawList* dl = ImGui::GetForegroundDrawList();
   int i = 0;
   std::string clicked;
   for (auto it = g_toasts.rbegin(); it != g_toasts.rend(); ++it, ++i) {
-    const float wrap = std::min(px(380), display.x - px(72));  // a phone: the toast fits the width
-    ImVec2 ts = ImGui::CalcTextSize(it->text.c_str(), nullptr, false, wrap);
-    ImVec2 ls = it->link.empty() ? ImVec2(0, 0) : ImGui::CalcTextSize(it->link.c_str());
+    auto [ts, ls] = sizes(*it);
     const float link_h = it->link.empty() ? 0 : ls.y + px(6);
     ImVec2 b(display.x - px(20), y);
     ImVec2 a(b.x - std::max(ts.x, ls.x) - px(32), b.y - ts.y - link_h - px(24));

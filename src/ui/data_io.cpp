@@ -308,7 +308,42 @@ void step_map(const Workspace& ws, const UiEnv& env, ImportUi& u, float w) {
   for (const auto& f : fields) labels.push_back(io::target_label(s, u.entity, f, language()));
   u.columns.resize(u.header.size());
   const size_t shown = std::min<size_t>(u.preview.size(), 3);
-  if (ImGui::BeginTable("mapping", 2 + static_cast<int>(shown), ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
+  // A column's cell of preview row r, on one line.
+  auto sample = [&](size_t r, size_t c) {
+    const auto& cells = u.preview[r].fields;
+    std::string v = c < cells.size() ? cells[c] : std::string();
+    std::replace(v.begin(), v.end(), '\n', ' ');
+    std::replace(v.begin(), v.end(), '\r', ' ');
+    return v;
+  };
+  // The field a column goes to, named after the file's column, as a sighted user reads it.
+  auto mapping = [&](size_t c, float width) {
+    int index = 0;
+    for (size_t i = 0; i < fields.size(); ++i)
+      if (fields[i] == u.columns[c]) index = static_cast<int>(i) + 1;
+    if (combo("", "import:map:" + std::to_string(c), labels, &index, width,
+              tr("io.field_for_column") + u.header[c] + tr("io.field_for_column_end")))
+      u.columns[c] = index <= 0 ? std::string() : fields[static_cast<size_t>(index - 1)];
+  };
+  if (is_phone()) {
+    // A block per column of the file: its heading, what its first rows hold, and the field it goes to.
+    for (size_t c = 0; c < u.header.size(); ++c) {
+      if (c > 0) ImGui::Separator();
+      ImGui::PushFont(fonts().medium);
+      ImGui::TextUnformatted(u.header[c].c_str());
+      ImGui::PopFont();
+      sem_item("import:col:" + std::to_string(c), "text", u.header[c]);
+      std::string rows;
+      for (size_t r = 0; r < shown; ++r) rows += (r ? "  ·  " : "") + sample(r, c);
+      if (!rows.empty()) {
+        muted_text(rows);
+        sem_item("import:samples:" + std::to_string(c), "text", rows);
+      }
+      mapping(c, w);
+      ImGui::Dummy(ImVec2(0, px(4)));
+    }
+  } else if (ImGui::BeginTable("mapping", 2 + static_cast<int>(shown),
+                               ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
     ImGui::TableSetupColumn(tr("io.file_column"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableSetupColumn(tr("io.field"), ImGuiTableColumnFlags_WidthFixed, px(240));
     for (size_t r = 0; r < shown; ++r)
@@ -320,19 +355,10 @@ void step_map(const Workspace& ws, const UiEnv& env, ImportUi& u, float w) {
       ImGui::TextUnformatted(u.header[c].c_str());
       sem_item("import:col:" + std::to_string(c), "cell", u.header[c]);
       ImGui::TableNextColumn();
-      int index = 0;
-      for (size_t i = 0; i < fields.size(); ++i)
-        if (fields[i] == u.columns[c]) index = static_cast<int>(i) + 1;
-      // Named after the file's column beside it, as a sighted user reads the row.
-      if (combo("", "import:map:" + std::to_string(c), labels, &index, px(232),
-                tr("io.field_for_column") + u.header[c] + tr("io.field_for_column_end")))
-        u.columns[c] = index <= 0 ? std::string() : fields[static_cast<size_t>(index - 1)];
+      mapping(c, px(232));
       for (size_t r = 0; r < shown; ++r) {
         ImGui::TableNextColumn();
-        const auto& cells = u.preview[r].fields;
-        std::string v = c < cells.size() ? cells[c] : std::string();
-        std::replace(v.begin(), v.end(), '\n', ' ');
-        std::replace(v.begin(), v.end(), '\r', ' ');
+        const std::string v = sample(r, c);
         text_clipped(v, ImGui::GetContentRegionAvail().x, color::kText);
         sem_item("import:preview:" + std::to_string(r) + ":" + std::to_string(c), "cell", v);
       }

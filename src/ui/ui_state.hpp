@@ -184,6 +184,9 @@ void toast_action(std::string text, bool error, std::string link, std::string ac
 // Something floats over the screen's bottom right corner this frame (a phone's "+" button) from screen y
 // `top` down: toasts stack above it instead of covering it.
 void toasts_above(float top);
+// A band of the screen toasts must not cover this frame, from screen y `top` to `bottom` (a phone dialog's
+// buttons): they stay at the screen's bottom when they fit under it, else they stack above it.
+void toasts_clear_of(float top, float bottom);
 // Files picked since the last frame, handed over by the app.
 void deliver_file(PickedFile f);
 std::optional<PickedFile> take_file(const std::string& purpose);

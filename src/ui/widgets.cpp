@@ -535,6 +535,7 @@ namespace {
 // The body heights of dialogs in the last frame, so that a long body scrolls while the buttons stay put.
 std::map<std::string, float> g_body_heights;
 std::string g_body_id;
+float g_buttons_top = -1;  // screen y where the open dialog's buttons start (dialog_body_end); -1 unknown
 }  // namespace
 
 void dialog_body_begin(const std::string& id) {
@@ -570,8 +571,9 @@ void dialog_body_end() {
   stored = h;
   ImGui::EndChild();
   ImGui::Dummy(ImVec2(0, px(6)));
-  // A phone's dialog fills the screen and its buttons sit at the bottom, where toasts would cover them.
-  if (is_phone()) toasts_above(ImGui::GetCursorScreenPos().y);
+  // A phone's dialog fills the screen and its buttons come after the body, where toasts would cover them
+  // (dialog_end knows where they end).
+  g_buttons_top = ImGui::GetCursorScreenPos().y;
 }
 
 float dialog_width(float css) {
@@ -621,6 +623,11 @@ bool dialog_begin(const std::string& title, const std::string& id, bool* open, f
   return true;
 }
 
-void dialog_end() { ImGui::EndPopup(); }
+void dialog_end() {
+  // On a phone toasts keep clear of the buttons: under them when there is room, else above them.
+  if (is_phone() && g_buttons_top >= 0) toasts_clear_of(g_buttons_top, ImGui::GetItemRectMax().y);
+  g_buttons_top = -1;
+  ImGui::EndPopup();
+}
 
 }  // namespace kt::ui

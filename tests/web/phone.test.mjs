@@ -570,4 +570,34 @@ export const tests = [
       await context.close();
     },
   },
+  {
+    name: "on a phone the import maps a column per block (its heading, its first values, the field); a toast keeps clear of a dialog's text and buttons",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser, PHONE);
+      await open(page, url, "#/list/contact");
+      await tap(page, { id: "list:dataio" });
+      await tap(page, { id: "dataio:import" });
+      const chooser = page.waitForEvent("filechooser", { timeout: 10000 });
+      await tap(page, { id: "import:pick" });
+      await (await chooser).setFiles({ name: "c.csv", mimeType: "text/csv",
+        buffer: Buffer.from("Фамилия;Имя;Телефон\r\nТелефонов;Пётр;+7 905 100-00-01\r\nТелефонова;Анна;+7 905 100-00-02\r\n", "utf8") });
+      await frames(page, 4);
+      assertEq((await find(page, { id: "import:samples:0" })).name, "Телефонов  ·  Телефонова", "a column's first values under its heading");
+      assertEq((await find(page, { id: "import:map:2" })).value, "Телефон", "and the field it goes to");
+      await checkScreen(page, resultsDir, "phone-import-map.png");
+      await tap(page, { id: "import:check" });
+      const summary = await find(page, { id: "import:summary" }, { timeout: 10000 });
+      // The first visit's toast ("works offline") is up now: it lies neither over the summary nor the buttons.
+      const toast = await find(page, { role: "status", name: /без сети/ }, { timeout: 10000 });
+      const confirm = await find(page, { id: "import:confirm" });
+      const over = (a, b) => Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y) > 1 && Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x) > 1;
+      await page.screenshot({ path: path.join(resultsDir, "phone-import-review.png") });
+      assert(!over(toast, summary) && !over(toast, confirm) && toast.y >= confirm.y + confirm.h,
+        "the toast is under the buttons: " + JSON.stringify({ toast, summary, confirm }));
+      await tap(page, { id: "import:confirm" });
+      await find(page, { id: "import:done" }, { timeout: 10000 });
+      assertEq((await state(page)).items > 0, true, "imported");
+      await context.close();
+    },
+  },
 ];
