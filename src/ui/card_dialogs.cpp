@@ -39,7 +39,10 @@ namespace {
 // Access codes a field's visibility or a view's members can name: departments (with sub-departments) and
 // users, as checkboxes.
 void draw_code_picker(const Schema& s, std::set<std::string>* codes, const std::string& id, float width) {
-  ImGui::BeginChild(id.c_str(), ImVec2(width, px(170)), true);
+  // A box of its own that scrolls; on a phone the rows are part of the dialog's body, which scrolls as a
+  // whole (a scrolling box inside a scrolling screen is hard to move with a finger).
+  const bool boxed = !is_phone();
+  if (boxed) ImGui::BeginChild(id.c_str(), ImVec2(width, px(170)), true);
   caption(tr("codes.departments"));
   for (const auto& d : s.departments) {
     std::string code = "DR" + d.id;
@@ -58,7 +61,7 @@ void draw_code_picker(const Schema& s, std::set<std::string>* codes, const std::
       else codes->erase(code);
     }
   }
-  ImGui::EndChild();
+  if (boxed) ImGui::EndChild();
 }
 
 // Whom access codes name, as a person reads them: "Отдел продаж (с подотделами), Мария Соколова".

@@ -600,4 +600,21 @@ export const tests = [
       await context.close();
     },
   },
+  {
+    name: "on a phone the card's views dialog lists whom a view is for in its own scrolling body; a view made with taps names them",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser, PHONE);
+      await open(page, url, "#/item/D4");
+      await tap(page, { id: "views:manage" });
+      await checkScreen(page, resultsDir, "phone-views.png");
+      await tap(page, { id: "viewform:name" });
+      await typeText(page, "Поддержка");
+      await tap(page, { id: "viewform:codes:Uu3" });  // the last rows: the dialog's body scrolls to them
+      assertEq((await find(page, { id: "viewform:codes:Uu3" })).checked, true, "Мария is ticked");
+      await tap(page, { id: "viewform:submit" });
+      const view = await find(page, { role: "text", name: /^Поддержка: / });
+      assert(view.name.includes("Мария Козлова"), "the view says whom it is for: " + view.name);
+      await context.close();
+    },
+  },
 ];
