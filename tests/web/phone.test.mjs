@@ -546,10 +546,14 @@ export const tests = [
     name: "on a phone a field's settings fit the screen: required on stages with the stage boxes two to a line, finger-sized radios; a range chosen with taps is kept",
     async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser, PHONE);
+      // The amount's settings: the section's edit mode, the field's ⚙ menu, Настроить.
+      const openSettings = async () => {
+        await tap(page, { id: "secedit:main" });
+        await tap(page, { id: "fieldmenu:OPPORTUNITY_WITH_CURRENCY" });
+        await tap(page, { id: "menu:configure:OPPORTUNITY_WITH_CURRENCY" });
+      };
       await open(page, url, "#/item/D3");
-      await tap(page, { id: "secedit:main" });
-      await tap(page, { id: "fieldmenu:OPPORTUNITY_WITH_CURRENCY" });
-      await tap(page, { id: "menu:configure:OPPORTUNITY_WITH_CURRENCY" });
+      await openSettings();
       await tap(page, { id: "config:req:2" });
       assertEq((await find(page, { id: "config:req:2" })).checked, true, "На стадиях is chosen");
       assertEq((await find(page, { id: "config:from:0" })).value, "—", "no range yet reads as a dash");
@@ -562,9 +566,7 @@ export const tests = [
       assertEq((await findAll(page, { id: "config:save" })).length, 0, "saved and closed");
       await page.reload();
       await waitForApp(page);
-      await tap(page, { id: "secedit:main" });
-      await tap(page, { id: "fieldmenu:OPPORTUNITY_WITH_CURRENCY" });
-      await tap(page, { id: "menu:configure:OPPORTUNITY_WITH_CURRENCY" });
+      await openSettings();
       assertEq([(await find(page, { id: "config:req:2" })).checked, (await find(page, { id: "config:from:0" })).value,
         (await find(page, { id: "config:to:0" })).value], [true, "В работе", "Финальный счёт"], "the range after a reload");
       await context.close();
