@@ -453,7 +453,8 @@ void draw_entry(const Workspace& ws, const Item& item, const TimelineEntry& e, c
   if (e.kind == TimelineKind::Comment && ui.editing == e.id) {
     ImGui::InputTextMultiline("##edit", &ui.edit_text, ImVec2(inner, ImGui::GetTextLineHeight() * 4 + ImGui::GetStyle().FramePadding.y * 2));
     sem_item("tl:editbox:" + e.id, "textbox", tr("tl.edit_comment"), ui.edit_text);
-    if (button(tr("dialog.save"), "tl:save:" + e.id, true)) {
+    // An emptied comment is not saved (the core refuses it, and the editor would close): deleting is its own action.
+    if (button(tr("dialog.save"), "tl:save:" + e.id, true, ui.edit_text.find_first_not_of(" \t\r\n") != std::string::npos)) {
       out.commands.push_back(EditComment{item.id, e.id, ui.edit_text, false});
       ui.editing.clear();
     }

@@ -149,6 +149,16 @@ export const tests = [
       assertEq([c.kind, c.detail], ["comment", "Send the contract draft"], "comment added");
       // The history sits under the client block and planned to-dos: roll the right column down to it.
       await scrollTo(page, { id: `tl:edit:${c.id}` }, { x: 950, y: 600 });
+      // Emptied, it cannot be saved; Отмена leaves it as it was.
+      await click(page, { id: `tl:edit:${c.id}` });
+      await click(page, { id: `tl:editbox:${c.id}` });
+      await page.keyboard.press("Control+A");
+      await page.keyboard.press("Backspace");
+      await frames(page, 2);
+      assertEq(!!(await find(page, { id: `tl:save:${c.id}` })).disabled, true, "an emptied comment cannot be saved");
+      await click(page, { id: `tl:cancel:${c.id}` });
+      assertEq((await findAll(page, { id: `tl:editbox:${c.id}` })).length, 0, "Отмена closes the editor");
+      assertEq((await state(page)).card.timeline.find((t) => t.id === c.id).detail, "Send the contract draft", "and keeps the text");
       await click(page, { id: `tl:edit:${c.id}` });
       await click(page, { id: `tl:editbox:${c.id}` });
       await page.keyboard.press("Control+A");
