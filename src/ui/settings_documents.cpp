@@ -119,7 +119,7 @@ void template_dialog(const Workspace& ws, const UiEnv& env, UiOutput& out) {
     ImGui::EndGroup();
     if (!phone) {
       ImGui::SameLine(0, px(16));
-      ImGui::GetCurrentWindow()->DC.CurrLineTextBaseOffset = 0;  // the caption at the top, not at the box's text
+      caption_at_line_top();
     }
     ImGui::BeginGroup();
     right();

@@ -410,6 +410,44 @@ export const tests = [
     },
   },
   {
+    name: "a new document template: its English name and the English language reach the document; switched off it is not offered; after a reload",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await open(page, url, "#/settings/documents");
+      await click(page, { id: "docs:tpl:add" });
+      await replaceText(page, { id: "tplform:name_ru" }, "Акт сверки");
+      await replaceText(page, { id: "tplform:name_en" }, "Reconciliation");
+      await choose(page, "tplform:region", "English");
+      await click(page, { id: "tplform:active" });  // saved switched off
+      await click(page, { id: "tplform:save" });
+      const line = await find(page, { role: "link", name: /^Акт сверки/ });
+      assert(/отключён/.test(line.name), "the list says it is off: " + line.name);
+      const offered = async () => {
+        await openItem(page, url, "D2");
+        await click(page, { id: "action:document" });
+        await click(page, { id: "doc:template" });
+        const names = (await findAll(page, { role: "option" })).map((o) => o.name);
+        await page.keyboard.press("Escape");
+        await frames(page, 2);
+        return names;
+      };
+      assert(!(await offered()).includes("Акт сверки"), "a template switched off is not offered");
+      await page.keyboard.press("Escape");
+      await open(page, url, "#/settings/documents");
+      await click(page, { id: line.id });
+      assertEq((await find(page, { id: "tplform:region" })).value, "English", "the form holds its language");
+      await click(page, { id: "tplform:active" });
+      await click(page, { id: "tplform:save" });
+      await page.reload();
+      await waitForApp(page);
+      assert((await offered()).includes("Акт сверки"), "switched on, it is offered (after a reload)");
+      await choose(page, "doc:template", "Акт сверки");
+      const title = (await find(page, { id: "doc:preview-title" })).name;
+      assert(title.startsWith("Reconciliation"), "an English document takes the English name: " + title);
+      await context.close();
+    },
+  },
+  {
     name: "converting a lead with a custom field the deal lacks creates the field in the deal and carries the value",
     async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser);
