@@ -162,14 +162,16 @@ void draw_toasts() {
     const ImVec2 ls = t.link.empty() ? ImVec2(0, 0) : ImGui::CalcTextSize(t.link.c_str());
     return std::pair{ts, ls};
   };
+  // A toast's height: its text, its link under it, the padding around both.
+  auto height = [&](const Toast& t) {
+    auto [ts, ls] = sizes(t);
+    return ts.y + (t.link.empty() ? 0 : ls.y + px(6)) + px(24);
+  };
   float y = display.y - px(20);
   if (g_toasts_band_top > 0) {
     // The stack's height: under the band when it fits there, else above it.
     float stack = 0;
-    for (const Toast& t : g_toasts) {
-      auto [ts, ls] = sizes(t);
-      stack += ts.y + (t.link.empty() ? 0 : ls.y + px(6)) + px(24) + px(10);
-    }
+    for (const Toast& t : g_toasts) stack += height(t) + px(10);
     if (y - stack < g_toasts_band_bottom + px(12)) y = std::min(y, g_toasts_band_top - px(12));
   }
   g_toasts_band_top = g_toasts_band_bottom = 0;
@@ -178,9 +180,8 @@ void draw_toasts() {
   std::string clicked;
   for (auto it = g_toasts.rbegin(); it != g_toasts.rend(); ++it, ++i) {
     auto [ts, ls] = sizes(*it);
-    const float link_h = it->link.empty() ? 0 : ls.y + px(6);
     ImVec2 b(display.x - px(20), y);
-    ImVec2 a(b.x - std::max(ts.x, ls.x) - px(32), b.y - ts.y - link_h - px(24));
+    ImVec2 a(b.x - std::max(ts.x, ls.x) - px(32), b.y - height(*it));
     if (!it->action.empty()) {
       // A window of its own over the toast, so that the click goes to it and not to what lies under it.
       ImGui::SetNextWindowPos(a);

@@ -595,8 +595,12 @@ void draw_products(CardContext& c, float width) {
   auto draw_row = [&](size_t i) {
     auto& r = d.rows[i];
     const std::string key = "prod:" + std::to_string(i);
-    auto edit = [&](int col, std::string* text, const char* what, float w) {
-      const std::string id = key + ":" + what;
+    // The typed columns 0-5: what each edits, and its id's last part.
+    std::string* const texts[] = {&r.row.name, &r.price, &r.quantity, &r.row.unit, &r.discount, &r.tax};
+    static const char* const what[] = {"name", "price", "qty", "unit", "discount", "tax"};
+    auto edit = [&](int col, float w) {
+      const std::string id = key + ":" + what[col];
+      std::string* text = texts[col];
       if (phone) {
         caption_at_line_top();
         caption(tr(heads[col]));
@@ -609,13 +613,13 @@ void draw_products(CardContext& c, float width) {
       }
     };
     // Fields side by side on a phone, each with its caption over it, in a table's cells.
-    auto line = [&](const char* id, std::initializer_list<std::pair<int, std::pair<std::string*, const char*>>> fields) {
+    auto line = [&](const char* id, std::initializer_list<int> cols) {
       ImGui::PushStyleVar(ImGuiStyleVar_CellPadding, ImVec2(px(6), 0));
-      if (ImGui::BeginTable(id, static_cast<int>(fields.size()), ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_NoPadOuterX,
+      if (ImGui::BeginTable(id, static_cast<int>(cols.size()), ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_NoPadOuterX,
                             ImVec2(inner, 0))) {
-        for (const auto& [col, f] : fields) {
+        for (int col : cols) {
           ImGui::TableNextColumn();
-          edit(col, f.first, f.second, -1);
+          edit(col, -1);
         }
         ImGui::EndTable();
       }
@@ -643,9 +647,9 @@ void draw_products(CardContext& c, float width) {
     ImGui::PushID(static_cast<int>(i));
     if (phone) {
       if (i > 0) ImGui::Separator();
-      edit(0, &r.row.name, "name", inner);
-      line("numbers", {{1, {&r.price, "price"}}, {2, {&r.quantity, "qty"}}});
-      line("terms", {{3, {&r.row.unit, "unit"}}, {4, {&r.discount, "discount"}}, {5, {&r.tax, "tax"}}});
+      edit(0, inner);
+      line("numbers", {1, 2});
+      line("terms", {3, 4, 5});
       included();
       const std::string text = std::string(tr("prod.sum")) + ": " + sum;
       ImGui::AlignTextToFramePadding();
@@ -659,10 +663,8 @@ void draw_products(CardContext& c, float width) {
     } else {
       ImGui::TableNextRow();
       for (int col = 0; col < 6; ++col) {
-        static const char* what[] = {"name", "price", "qty", "unit", "discount", "tax"};
-        std::string* text[] = {&r.row.name, &r.price, &r.quantity, &r.row.unit, &r.discount, &r.tax};
         ImGui::TableSetColumnIndex(col);
-        edit(col, text[col], what[col], -1);
+        edit(col, -1);
       }
       ImGui::TableSetColumnIndex(6);
       included();
