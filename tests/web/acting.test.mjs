@@ -221,6 +221,14 @@ export const tests = [
       let s = await state(page);
       assertEq(s.card.products, 1, "one product row");
       assertEq(s.card.fields.OPPORTUNITY_WITH_CURRENCY.value, { m: 6000000, c: "RUB" }, "the amount is the products' total");
+      // A second row, then its ✕ (read as "Удалить строку") takes it away again before saving.
+      await click(page, { id: "prod:add" });
+      const removes = await findAll(page, { role: "button", name: "Удалить строку" });
+      assertEq(removes.length, 2, "a ✕ per row");
+      await click(page, { id: removes[1].id });
+      assertEq((await findAll(page, { id: "prod:1:name" })).length, 0, "the second row is gone");
+      await click(page, { id: "prod:save" });
+      assertEq((await state(page)).card.products, 1, "still one row");
       await page.screenshot({ path: path.join(resultsDir, "products.png") });
 
       await click(page, { id: "tab:main" });
