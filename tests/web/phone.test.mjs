@@ -1,6 +1,7 @@
 // Phones and tablets (issue 22): at 390×844 (DPR 3, touch) and 768×1024 no two controls overlap and every
-// control lies inside the screen, on a phone each at least 44×44 CSS px; on the phone the main journeys pass with the finger alone — taps, and
-// swipes to scroll. Screenshots of each width go to test-results/ (phone-*.png, tablet-*.png).
+// control lies inside the screen, on a phone each at least 44×44 CSS px; on both the main journeys pass with
+// the finger alone — taps, and swipes to scroll. Screenshots of each width go to test-results/ (phone-*.png,
+// tablet-*.png).
 import path from "node:path";
 import { newPage, waitForApp, state, semantics, find, findAll, frames, assert, assertEq } from "./browser.mjs";
 import { open, openItem, waitSynced } from "./web_support.mjs";
@@ -111,6 +112,79 @@ async function reveal(page, query) {
 async function typeText(page, text) {
   await page.keyboard.type(text, { delay: 5 });
   await frames(page, 3);
+}
+
+// The issue's main journeys with the finger alone — taps, and swipes to scroll — on a phone (`label` "phone":
+// the card's tabs stand for its columns) or a tablet (the card's two columns, the composer beside the fields).
+async function mainJourneys({ browser, url, resultsDir }, label, device) {
+  const { context, page } = await newPage(browser, device);
+  const { width } = page.viewportSize();
+  const shot = (name) => page.screenshot({ path: path.join(resultsDir, `${label}-journey-${name}.png`) });
+  await open(page, url, "#/list/deal");
+  // The sections are behind the menu button.
+  await tap(page, { id: "nav:menu" });
+  await tap(page, { id: "nav:contact" });
+  assertEq((await state(page)).entity, "contact", "the contacts list opens from the menu");
+  await tap(page, { id: "nav:menu" });
+  await tap(page, { id: "nav:deal" });
+
+  // Open a deal.
+  await tap(page, { role: "row", name: "Внедрение CRM для отдела продаж" });
+  let s = await state(page);
+  assertEq([s.screen, s.card.id], ["card", "D2"], "the card opens");
+  await shot("card");
+
+  // Move its stage: the bar shows the current stage; "В работе" further right comes into view with a
+  // sideways swipe if needed.
+  const bar = await find(page, { role: "radio", name: "Подготовка документов" });
+  for (let i = 0; i < 4 && !(await semantics(page)).some((n) => n.role === "radio" && n.name === "В работе" && n.w > 60); i++)
+    await swipe(page, width * 0.75, bar.y + bar.h / 2, -150, 0);
+  await shot("stages");
+  await tap(page, { role: "radio", name: "В работе" });
+  s = await state(page);
+  assertEq(s.card.fields.STAGE_ID.value, "EXECUTING", "the stage moved");
+
+  // Edit a field: the amount.
+  await tap(page, { id: "field:D2:OPPORTUNITY_WITH_CURRENCY" });
+  await page.keyboard.press("Control+A");
+  await typeText(page, "510000");
+  await page.keyboard.press("Enter");
+  await frames(page, 3);
+  s = await state(page);
+  const amount = Object.entries(s.card.fields).find(([k]) => k.startsWith("OPPORTUNITY"));
+  assert(amount && /510\s000/.test(amount[1].text), "the amount is saved: " + JSON.stringify(amount));
+
+  // Plan a to-do from the action bar.
+  await tap(page, { id: "action:todo" });
+  await shot("todo");
+  await checkScreen(page, resultsDir, `${label}-todo-dialog.png`);
+  await tap(page, { id: "todo:subject" });
+  await typeText(page, "Позвонить с планшета");
+  await tap(page, { id: "todo:save" });
+  s = await state(page);
+  assert(s.card.todos.some((t) => t.subject === "Позвонить с планшета"), "the to-do is planned");
+
+  // Comment: on a phone in the History tab; on a tablet the composer is beside the fields.
+  await swipe(page, width / 2, 300, 0, 600);
+  if (label === "phone") await tap(page, { id: "tab:history" });
+  await tap(page, { id: "tl:composer" });
+  await typeText(page, "Написано пальцем");
+  await tap(page, { id: "tl:send" });
+  s = await state(page);
+  assert(s.card.timeline.some((e) => e.kind === "comment" && e.detail === "Написано пальцем"), "the comment is in the timeline");
+  await shot("history");
+
+  // Create a deal with "+ Создать" (a floating button on a phone).
+  await swipe(page, width / 2, 300, 0, 600);
+  await tap(page, { id: "nav:back" });
+  await tap(page, { id: "action:create" });
+  await checkScreen(page, resultsDir, `${label}-create-dialog.png`);
+  await tap(page, { id: "create:TITLE" });
+  await typeText(page, "Сделка, созданная пальцем");
+  await tap(page, { id: "create:submit" });
+  s = await state(page);
+  assertEq([s.screen, s.card && s.card.title], ["card", "Сделка, созданная пальцем"], "the new deal opens");
+  await context.close();
 }
 
 export const tests = [
@@ -423,74 +497,11 @@ export const tests = [
   },
   {
     name: "on a phone, with taps only: open a deal, move its stage, edit a field, comment, plan a to-do, create a deal",
-    async fn({ browser, url, resultsDir }) {
-      const { context, page } = await newPage(browser, PHONE);
-      await open(page, url, "#/list/deal");
-      // The sections are behind the menu button.
-      await tap(page, { id: "nav:menu" });
-      await tap(page, { id: "nav:contact" });
-      assertEq((await state(page)).entity, "contact", "the contacts list opens from the menu");
-      await tap(page, { id: "nav:menu" });
-      await tap(page, { id: "nav:deal" });
-
-      // Open a deal.
-      await tap(page, { role: "row", name: "Внедрение CRM для отдела продаж" });
-      let s = await state(page);
-      assertEq([s.screen, s.card.id], ["card", "D2"], "the card opens");
-      await page.screenshot({ path: path.join(resultsDir, "phone-journey-card.png") });
-
-      // Move its stage: the bar scrolls sideways; "В работе" comes into view with a sideways swipe if needed.
-      // The bar shows the current stage; "В работе" further right comes into view with a sideways swipe.
-      const bar = await find(page, { role: "radio", name: "Подготовка документов" });
-      for (let i = 0; i < 4 && !(await semantics(page)).some((n) => n.role === "radio" && n.name === "В работе" && n.w > 60); i++)
-        await swipe(page, 300, bar.y + bar.h / 2, -150, 0);
-      await page.screenshot({ path: path.join(resultsDir, "phone-journey-stages.png") });
-      await tap(page, { role: "radio", name: "В работе" });
-      s = await state(page);
-      assertEq(s.card.fields.STAGE_ID.value, "EXECUTING", "the stage moved");
-
-      // Edit a field: the amount.
-      await tap(page, { id: "field:D2:OPPORTUNITY_WITH_CURRENCY" });
-      await page.keyboard.press("Control+A");
-      await typeText(page, "510000");
-      await page.keyboard.press("Enter");
-      await frames(page, 3);
-      s = await state(page);
-      const amount = Object.entries(s.card.fields).find(([k]) => k.startsWith("OPPORTUNITY"));
-      assert(amount && /510\s000/.test(amount[1].text), "the amount is saved: " + JSON.stringify(amount));
-
-      // Plan a to-do from the action bar.
-      await tap(page, { id: "action:todo" });
-      await page.screenshot({ path: path.join(resultsDir, "phone-journey-todo.png") });
-      await checkScreen(page, resultsDir, "phone-todo-dialog.png");
-      await tap(page, { id: "todo:subject" });
-      await typeText(page, "Позвонить с телефона");
-      await tap(page, { id: "todo:save" });
-      s = await state(page);
-      assert(s.card.todos.some((t) => t.subject === "Позвонить с телефона"), "the to-do is planned");
-
-      // Comment in the History tab.
-      await swipe(page, 195, 300, 0, 600);
-      await tap(page, { id: "tab:history" });
-      await tap(page, { id: "tl:composer" });
-      await typeText(page, "Написано с телефона");
-      await tap(page, { id: "tl:send" });
-      s = await state(page);
-      assert(s.card.timeline.some((e) => e.kind === "comment" && e.detail === "Написано с телефона"), "the comment is in the timeline");
-      await page.screenshot({ path: path.join(resultsDir, "phone-journey-history.png") });
-
-      // Create a deal with the floating button.
-      await swipe(page, 195, 300, 0, 600);
-      await tap(page, { id: "nav:back" });
-      await tap(page, { id: "action:create" });
-      await checkScreen(page, resultsDir, "phone-create-dialog.png");
-      await tap(page, { id: "create:TITLE" });
-      await typeText(page, "Сделка с телефона");
-      await tap(page, { id: "create:submit" });
-      s = await state(page);
-      assertEq([s.screen, s.card && s.card.title], ["card", "Сделка с телефона"], "the new deal opens");
-      await context.close();
-    },
+    async fn(env) { await mainJourneys(env, "phone", PHONE); },
+  },
+  {
+    name: "on a tablet (768×1024), with taps only: open a deal, move its stage, edit a field, comment, plan a to-do, create a deal",
+    async fn(env) { await mainJourneys(env, "tablet", TABLET); },
   },
   {
     name: "on a phone, with taps only: convert a lead into a deal, add a product row, generate the invoice and download it; all of it after a reload",

@@ -174,6 +174,53 @@ export const tests = [
     },
   },
   {
+    name: "an upload the network cuts off says the server is out of reach and changes nothing; Повторить sends it whole, once",
+    async fn({ browser, resultsDir }) {
+      const server = await startDataServer("upload");
+      try {
+        const a = await newPage(browser);
+        await openItem(a.page, server.url, "D2");
+        await click(a.page, { role: "radio", name: "Подготовка документов" });
+        await frames(a.page, 3);
+        assertEq((await state(a.page)).card.fields.STAGE_ID.value, "PREPARATION", "the deal moved");
+        await waitSaved(a.page);
+        const local = await backupOf(a.page, server.url);
+
+        // The network drops every piece of the backup on its way: a lost piece is sent again (from what the
+        // server says it has) three times, then the upload gives up and says why.
+        let cut = true, sent = 0;
+        await a.page.route(/\/api\/restore\/uploads\/[^/?]+\?offset=/, (route) => {
+          if (!cut) return route.continue();
+          sent++;
+          return route.abort("connectionreset");
+        });
+        await loginDialog(a.page, server.url, ADMIN);
+        await click(a.page, { role: "button", name: "Отправить мои данные" });
+        await find(a.page, { id: "upload:error", name: /Сервер недоступен/ }, { timeout: 20000 });
+        assertEq(sent, 4, "a lost piece is sent again three times before the upload gives up");
+        await a.page.screenshot({ path: path.join(resultsDir, "upload-cut-off.png") });
+        // Still the local workspace, and the server's data is still offered instead.
+        await find(a.page, { role: "button", name: "Использовать данные сервера" });
+        assertEq(Boolean((await state(a.page)).sync?.connected), false, "the page did not switch to the server");
+
+        // The network is back: Повторить sends the backup again. Nothing of the first try reached the
+        // server's data — the server is empty, so there is no dry run to confirm, and the page switches.
+        cut = false;
+        await Promise.all([a.page.waitForNavigation({ timeout: 60000 }),
+          click(a.page, { role: "button", name: "Повторить" }, { navigates: true })]);
+        await waitForApp(a.page);
+        await pulled(a.page);
+        await openItem(a.page, server.url, "D2");
+        assertEq((await state(a.page)).card.fields.STAGE_ID.value, "PREPARATION", "the moved stage is on the server");
+        const onServer = await backupOf(a.page, server.url);
+        assertEq(onServer.items.length, local.items.length, "every item is on the server, once");
+        assertEq(firstDifference(byId(local), byId(onServer)), "", "the server's workspace is the local one");
+      } finally {
+        await server.stop();
+      }
+    },
+  },
+  {
     name: "upload into a server that has data: a dry run lists the renamed ids, cancel changes nothing, confirm brings both",
     async fn({ browser, resultsDir }) {
       const server = await startDataServer("upload");
