@@ -30,6 +30,8 @@ class Workspace {
   const Item* item(const std::string& id) const;
   // Ids of the items of an entity type in creation order, deleted ones included.
   const std::vector<std::string>& item_ids(const std::string& entity) const;
+  // How many items of a pipeline, or of one of its stages, are out of the recycle bin.
+  size_t items_in(const std::string& entity, const std::string& pipeline, const std::string* stage = nullptr) const;
 
   // Item numbers (Item::number). The last number handed out per entity type, purged items' included (a
   // number is never given twice). The server's order of creations decides: every replica that applies its
@@ -83,6 +85,14 @@ class Workspace {
   // Applies a mutation, checking the author's rights and every rule. On failure nothing changes and the
   // status says why.
   Status apply(const Mutation& m);
+
+  // What apply() would answer to `author`'s change of a user, a department, a role or a pipeline, changing
+  // nothing: a settings form asks before it closes, so that a refusal is said in the form, over what the
+  // person typed, and not in a toast after the form has gone.
+  Status check(const std::string& author, const PutUser& c) const;
+  Status check(const std::string& author, const PutDepartment& c) const;
+  Status check(const std::string& author, const PutRole& c) const;
+  Status check(const std::string& author, const PutPipeline& c) const;
 
   // Replica operations: state that arrives whole (a sync pull, a snapshot, a backup), not as commands.
   // put_item replaces the item and, when `timeline` is given, its timeline (or merges entries by id when

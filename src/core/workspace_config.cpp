@@ -15,6 +15,10 @@ namespace {
 
 Status forbidden(const std::string& what) { return Status::Fail("forbidden", "you may not " + what); }
 
+// A name of nothing but spaces is no name: it would show as an empty line in every list.
+bool blank(const std::string& name) { return name.find_first_not_of(" \t\r\n") == std::string::npos; }
+bool blank(const Labels& name) { return blank(name.ru) && blank(name.en); }
+
 bool valid_field_id(const std::string& id) {
   if (id.empty() || id.size() > 50) return false;
   return std::all_of(id.begin(), id.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; });
@@ -405,39 +409,34 @@ Status Workspace::apply_config(const Mutation& m, const PutEntityType& c) {
   return Status::Ok();
 }
 
-Status Workspace::apply_config(const Mutation& m, const PutPipeline& c) {
+size_t Workspace::items_in(const std::string& entity, const std::string& pipeline, const std::string* stage) const {
+  size_t n = 0;
+  for (const auto& id : item_ids(entity)) {
+    const Item& it = items_.at(id).item;
+    if (it.deleted || it.pipeline != pipeline) continue;
+    if (!stage || it.get("STAGE_ID").str_or_empty() == *stage) ++n;
+  }
+  return n;
+}
+
+Status Workspace::check(const std::string& author, const PutPipeline& c) const {
   const Pipeline& p = c.pipeline;
   const EntityType* et = schema_.entity(p.entity);
   if (!et) return Status::Fail("unknown_entity", "no such entity type: " + p.entity);
-  if (!can_configure(schema_, m.author, p.entity)) return forbidden("manage pipelines of " + p.entity);
+  if (!can_configure(schema_, author, p.entity)) return forbidden("manage pipelines of " + p.entity);
   if (!et->has_stages) return Status::Fail("no_stages", p.entity + " has no stages");
-  Pipeline* existing = schema_.pipeline_mut(p.entity, p.id);
-  auto items_on = [&](const std::string& pipeline, const std::string* stage) {
-    size_t n = 0;
-    for (const auto& id : item_ids(p.entity)) {
-      const Item& it = items_.at(id).item;
-      if (it.deleted || it.pipeline != pipeline) continue;
-      if (!stage || it.get("STAGE_ID").str_or_empty() == *stage) ++n;
-    }
-    return n;
-  };
-
+  const Pipeline* existing = schema_.pipeline(p.entity, p.id);
   if (c.remove) {
     if (!existing) return Status::Fail("unknown_pipeline", "no such pipeline: " + p.id);
     if (existing->is_default) return Status::Fail("default_pipeline", "the default pipeline cannot be deleted");
-    if (items_on(p.id, nullptr)) return Status::Fail("pipeline_has_items", "there are items in this pipeline");
-    erase_if(schema_.required, [&](const RequiredRange& r) { return r.entity == p.entity && r.pipeline == p.id; });
-    const std::string family = layout_family(schema_, p.entity, p.id);
-    for (auto it = schema_.layouts.begin(); it != schema_.layouts.end();)
-      it = it->first.first == family ? schema_.layouts.erase(it) : std::next(it);
-    erase_if(schema_.pipelines, [&](const Pipeline& x) { return x.entity == p.entity && x.id == p.id; });
+    if (items_in(p.entity, p.id)) return Status::Fail("pipeline_has_items", "there are items in this pipeline");
     return Status::Ok();
   }
   if (p.id.empty()) return Status::Fail("invalid_id", "a pipeline needs an id");
-  if (p.name.empty()) return Status::Fail("name_empty", "a pipeline needs a name");
+  if (blank(p.name)) return Status::Fail("name_empty", "a pipeline needs a name");
   if (auto why = check_stage_order(p.stages); !why.empty()) return Status::Fail("invalid_stages", why);
   for (const auto& s : p.stages)
-    if (s.name.empty()) return Status::Fail("stage_name_empty", "every stage needs a name");
+    if (blank(s.name)) return Status::Fail("stage_name_empty", "every stage needs a name");
   // Stage ids are unique within the entity type, across its pipelines.
   for (const auto& other : schema_.pipelines) {
     if (other.entity != p.entity || other.id == p.id) continue;
@@ -447,17 +446,35 @@ Status Workspace::apply_config(const Mutation& m, const PutPipeline& c) {
   if (!existing) {
     if (!et->has_pipelines) return Status::Fail("no_pipelines", p.entity + " has a single pipeline");
     if (p.is_default) return Status::Fail("default_pipeline", "there is a default pipeline already");
-    schema_.pipelines.push_back(p);
     return Status::Ok();
   }
   if (existing->is_default != p.is_default)
     return Status::Fail("default_pipeline", "which pipeline is the default does not change");
   for (const auto& s : existing->stages)
-    if (!p.stage(s.id) && items_on(p.id, &s.id))
+    if (!p.stage(s.id) && items_in(p.entity, p.id, &s.id))
       return Status::Fail("stage_has_items", "there are items on stage " + s.id);
   for (const auto& s : existing->stages)
     if (const Stage* ns = p.stage(s.id); ns && ns->semantics != s.semantics)
       return Status::Fail("immutable_semantics", "the kind of stage " + s.id + " cannot change");
+  return Status::Ok();
+}
+
+Status Workspace::apply_config(const Mutation& m, const PutPipeline& c) {
+  if (Status s = check(m.author, c); !s) return s;
+  const Pipeline& p = c.pipeline;
+  Pipeline* existing = schema_.pipeline_mut(p.entity, p.id);
+  if (c.remove) {
+    erase_if(schema_.required, [&](const RequiredRange& r) { return r.entity == p.entity && r.pipeline == p.id; });
+    const std::string family = layout_family(schema_, p.entity, p.id);
+    for (auto it = schema_.layouts.begin(); it != schema_.layouts.end();)
+      it = it->first.first == family ? schema_.layouts.erase(it) : std::next(it);
+    erase_if(schema_.pipelines, [&](const Pipeline& x) { return x.entity == p.entity && x.id == p.id; });
+    return Status::Ok();
+  }
+  if (!existing) {
+    schema_.pipelines.push_back(p);
+    return Status::Ok();
+  }
   schema_.required = adjust_ranges(schema_.required, p.entity, p.id, existing->stages, p.stages);
   *existing = p;
   return Status::Ok();
@@ -467,23 +484,30 @@ Status Workspace::apply_config(const Mutation& m, const PutPipeline& c) {
 // [SECTION] Users, departments, roles
 // ---------------------------------------------------------------------------------------------------------
 
-Status Workspace::apply_config(const Mutation& m, const PutUser& c) {
+Status Workspace::check(const std::string& author, const PutUser& c) const {
   const User& u = c.user;
-  if (!is_admin(schema_, m.author)) return forbidden("manage users");
+  if (!is_admin(schema_, author)) return forbidden("manage users");
   if (u.id.empty()) return Status::Fail("invalid_id", "a user needs an id");
-  if (u.name.empty()) return Status::Fail("name_empty", "a user needs a name");
+  if (blank(u.name)) return Status::Fail("name_empty", "a user needs a name");
   if (!u.department.empty() && !schema_.department(u.department))
     return Status::Fail("unknown_department", "no such department: " + u.department);
   for (const auto& r : u.roles)
     if (!schema_.role(r)) return Status::Fail("unknown_role", "no such role: " + r);
-  User* existing = const_cast<User*>(schema_.user(u.id));
-  if (existing && existing->admin && (!u.admin || !u.active)) {
+  const User* existing = schema_.user(u.id);
+  if (existing && existing->admin && existing->active && (!u.admin || !u.active)) {
     size_t admins = std::count_if(schema_.users.begin(), schema_.users.end(),
                                   [](const User& x) { return x.admin && x.active; });
     if (admins <= 1) return Status::Fail("last_admin", "the workspace needs an active administrator");
   }
   if (!existing && schema_.users.empty() && !u.admin)
     return Status::Fail("last_admin", "the first user of a workspace is its administrator");
+  return Status::Ok();
+}
+
+Status Workspace::apply_config(const Mutation& m, const PutUser& c) {
+  if (Status s = check(m.author, c); !s) return s;
+  const User& u = c.user;
+  User* existing = const_cast<User*>(schema_.user(u.id));
   const bool moved = !existing || existing->department != u.department;
   if (existing) *existing = u;
   else schema_.users.push_back(u);
@@ -491,9 +515,9 @@ Status Workspace::apply_config(const Mutation& m, const PutUser& c) {
   return Status::Ok();
 }
 
-Status Workspace::apply_config(const Mutation& m, const PutDepartment& c) {
+Status Workspace::check(const std::string& author, const PutDepartment& c) const {
   const Department& d = c.department;
-  if (!is_admin(schema_, m.author)) return forbidden("manage departments");
+  if (!is_admin(schema_, author)) return forbidden("manage departments");
   const Department* existing = schema_.department(d.id);
   if (c.remove) {
     if (!existing) return Status::Fail("unknown_department", "no such department: " + d.id);
@@ -501,40 +525,55 @@ Status Workspace::apply_config(const Mutation& m, const PutDepartment& c) {
       if (u.department == d.id) return Status::Fail("department_not_empty", "the department has members");
     for (const auto& x : schema_.departments)
       if (x.parent == d.id) return Status::Fail("department_not_empty", "the department has sub-departments");
-    erase_if(schema_.departments, [&](const Department& x) { return x.id == d.id; });
     return Status::Ok();
   }
   if (d.id.empty()) return Status::Fail("invalid_id", "a department needs an id");
-  if (d.name.empty()) return Status::Fail("name_empty", "a department needs a name");
+  if (blank(d.name)) return Status::Fail("name_empty", "a department needs a name");
   if (!d.parent.empty()) {
     if (!schema_.department(d.parent)) return Status::Fail("unknown_department", "no such department: " + d.parent);
     auto below = department_subtree(schema_, d.id);
     if (existing && std::find(below.begin(), below.end(), d.parent) != below.end())
       return Status::Fail("department_cycle", "a department cannot sit inside itself");
   }
-  if (existing) *const_cast<Department*>(existing) = d;
+  return Status::Ok();
+}
+
+Status Workspace::apply_config(const Mutation& m, const PutDepartment& c) {
+  if (Status s = check(m.author, c); !s) return s;
+  const Department& d = c.department;
+  if (c.remove) erase_if(schema_.departments, [&](const Department& x) { return x.id == d.id; });
+  else if (Department* existing = const_cast<Department*>(schema_.department(d.id))) *existing = d;
   else schema_.departments.push_back(d);
   return Status::Ok();
 }
 
-Status Workspace::apply_config(const Mutation& m, const PutRole& c) {
+Status Workspace::check(const std::string& author, const PutRole& c) const {
   const Role& r = c.role;
-  if (!is_admin(schema_, m.author)) return forbidden("manage roles");
-  const Role* existing = schema_.role(r.id);
+  if (!is_admin(schema_, author)) return forbidden("manage roles");
   if (c.remove) {
-    if (!existing) return Status::Fail("unknown_role", "no such role: " + r.id);
-    for (auto& u : schema_.users) erase_if(u.roles, [&](const std::string& x) { return x == r.id; });
-    erase_if(schema_.roles, [&](const Role& x) { return x.id == r.id; });
+    if (!schema_.role(r.id)) return Status::Fail("unknown_role", "no such role: " + r.id);
     return Status::Ok();
   }
   if (r.id.empty()) return Status::Fail("invalid_id", "a role needs an id");
-  if (r.name.empty()) return Status::Fail("name_empty", "a role needs a name");
+  if (blank(r.name)) return Status::Fail("name_empty", "a role needs a name");
   for (const auto& [key, rights] : r.entities) {
     auto colon = key.find(':');
     if (!schema_.entity(key.substr(0, colon))) return Status::Fail("unknown_entity", "no such entity type: " + key);
   }
-  if (existing) *const_cast<Role*>(existing) = r;
-  else schema_.roles.push_back(r);
+  return Status::Ok();
+}
+
+Status Workspace::apply_config(const Mutation& m, const PutRole& c) {
+  if (Status s = check(m.author, c); !s) return s;
+  const Role& r = c.role;
+  if (c.remove) {
+    for (auto& u : schema_.users) erase_if(u.roles, [&](const std::string& x) { return x == r.id; });
+    erase_if(schema_.roles, [&](const Role& x) { return x.id == r.id; });
+  } else if (Role* existing = const_cast<Role*>(schema_.role(r.id))) {
+    *existing = r;
+  } else {
+    schema_.roles.push_back(r);
+  }
   return Status::Ok();
 }
 

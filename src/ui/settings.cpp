@@ -193,7 +193,7 @@ void users_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
   const float w = dialog_width(480);
   if (!dialog_begin(tr(g_user.fresh ? "settings.add_user" : "settings.edit_user"), "userform", &g_user.open, w)) return;
   dialog_body_begin("userform");
-  text_input(tr("settings.name"), "userform:name", &g_user.user.name, w - px(48));
+  text_input(tr("settings.person_name"), "userform:name", &g_user.user.name, w - px(48));
   std::vector<std::string> deps{"—"};
   for (const auto& d : s.departments) deps.push_back(d.name);
   combo(tr("settings.department"), "userform:department", deps, &g_user.department, w - px(48));
@@ -213,8 +213,8 @@ void users_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
   if (!g_user.error.empty()) error_text_line(g_user.error, "userform:error");
   if (button(tr("dialog.save"), "userform:save", true)) {
     g_user.user.department = g_user.department > 0 ? s.departments[static_cast<size_t>(g_user.department) - 1].id : "";
-    if (g_user.user.name.find_first_not_of(' ') == std::string::npos) {
-      g_user.error = tr("err.name_empty");
+    if (Status st = ws.check(env.user, PutUser{g_user.user}); !st) {
+      g_user.error = error_text(st.code);
     } else {
       out.commands.push_back(PutUser{g_user.user});
       g_user.open = false;
@@ -276,12 +276,9 @@ void departments_page(const Workspace& ws, const UiEnv& env, UiOutput& out, floa
   if (!g_dep.error.empty()) error_text_line(g_dep.error, "depform:error");
   if (button(tr("dialog.save"), "depform:save", true)) {
     g_dep.dep.parent = g_dep.parent > 0 ? s.departments[static_cast<size_t>(g_dep.parent) - 1].id : "";
-    // The core's rules, said in the form before it closes: a department never sits inside itself or inside
-    // one of its own sub-departments.
-    const auto below = department_subtree(s, g_dep.dep.id);
-    if (g_dep.dep.name.find_first_not_of(' ') == std::string::npos) g_dep.error = tr("err.name_empty");
-    else if (!g_dep.dep.parent.empty() && std::find(below.begin(), below.end(), g_dep.dep.parent) != below.end())
-      g_dep.error = tr("err.department_cycle");
+    // The core's answer, said in the form before it closes (a department never sits inside itself or inside
+    // one of its own sub-departments).
+    if (Status st = ws.check(env.user, PutDepartment{g_dep.dep, false}); !st) g_dep.error = error_text(st.code);
     else {
       out.commands.push_back(PutDepartment{g_dep.dep, false});
       g_dep.open = false;
@@ -290,11 +287,9 @@ void departments_page(const Workspace& ws, const UiEnv& env, UiOutput& out, floa
   }
   ImGui::SameLine();
   if (!g_dep.fresh && button(tr("settings.delete"), "depform:delete")) {
-    // Members or sub-departments keep it (the core refuses too): said here, the form stays open.
-    const bool members = std::any_of(s.users.begin(), s.users.end(), [](const User& u) { return u.department == g_dep.dep.id; });
-    const bool subs = std::any_of(s.departments.begin(), s.departments.end(), [](const Department& d) { return d.parent == g_dep.dep.id; });
-    if (members || subs) {
-      g_dep.error = tr("err.department_not_empty");
+    // Members or sub-departments keep it: said here, the form stays open.
+    if (Status st = ws.check(env.user, PutDepartment{g_dep.dep, true}); !st) {
+      g_dep.error = error_text(st.code);
     } else {
       out.commands.push_back(PutDepartment{g_dep.dep, true});
       g_dep.open = false;
@@ -416,7 +411,7 @@ void roles_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
   dialog_body_end();
   if (!g_role.error.empty()) error_text_line(g_role.error, "roleform:error");
   if (button(tr("dialog.save"), "roleform:save", true)) {
-    if (g_role.role.name.find_first_not_of(' ') == std::string::npos) g_role.error = tr("err.name_empty");
+    if (Status st = ws.check(env.user, PutRole{g_role.role, false}); !st) g_role.error = error_text(st.code);
     else {
       out.commands.push_back(PutRole{g_role.role, false});
       g_role.open = false;
@@ -534,13 +529,6 @@ void open_pipeline_form(const Workspace& ws, const Pipeline& p, bool fresh) {
   }
 }
 
-size_t items_on_stage(const Workspace& ws, const std::string& entity, const std::string& pipeline, const std::string& stage) {
-  size_t n = 0;
-  for (const auto& id : ws.item_ids(entity))
-    if (const Item* it = ws.item(id); it && !it->deleted && it->pipeline == pipeline && it->get("STAGE_ID").str_or_empty() == stage) ++n;
-  return n;
-}
-
 void pipelines_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float width) {
   const Schema& s = ws.schema();
   std::vector<const EntityType*> staged;
@@ -648,7 +636,7 @@ void pipelines_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float 
     ImGui::SameLine(0, gap);
     if (icon_button("\xe2\x9c\x95", tr("pipelines.delete_stage"), "pipelineform:delete:" + std::to_string(i),
                     st.semantics != StageSemantics::Success)) {
-      size_t n = f.existing[i] ? items_on_stage(ws, f.pipeline.entity, f.pipeline.id, st.id) : 0;
+      size_t n = f.existing[i] ? ws.items_in(f.pipeline.entity, f.pipeline.id, &st.id) : 0;
       if (n) {
         char buf[256];
         std::snprintf(buf, sizeof buf, tr("pipelines.stage_has_items"), static_cast<int>(n));
@@ -696,12 +684,10 @@ void pipelines_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float 
   if (!f.error.empty()) error_text_line(f.error, "pipelineform:error");
   if (button(tr("dialog.save"), "pipelineform:save", true)) {
     f.error.clear();
-    for (size_t i = 0; i < f.pipeline.stages.size(); ++i) {
-      if (f.names[i].find_first_not_of(' ') == std::string::npos) f.error = tr("pipelines.stage_name_empty");
-      f.pipeline.stages[i].name = {f.names[i], f.names[i]};
-    }
-    if (f.pipeline.name.empty()) f.error = tr("err.name_empty");
-    if (f.error.empty()) {
+    for (size_t i = 0; i < f.pipeline.stages.size(); ++i) f.pipeline.stages[i].name = {f.names[i], f.names[i]};
+    if (Status st = ws.check(env.user, PutPipeline{f.pipeline, false}); !st) {
+      f.error = error_text(st.code);
+    } else {
       out.commands.push_back(PutPipeline{f.pipeline, false});
       f.open = false;
       ImGui::CloseCurrentPopup();
@@ -709,13 +695,13 @@ void pipelines_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float 
   }
   ImGui::SameLine();
   if (!f.fresh && !f.pipeline.is_default && button(tr("pipelines.delete"), "pipelineform:remove")) {
-    // Items in it keep it (the core refuses too): said here, in the form, with how many there are.
-    size_t n = 0;
-    for (const Stage& st : f.pipeline.stages) n += items_on_stage(ws, f.pipeline.entity, f.pipeline.id, st.id);
-    if (n) {
+    // Items in it keep it: said here, in the form, with how many there are.
+    if (Status st = ws.check(env.user, PutPipeline{f.pipeline, true}); st.code == "pipeline_has_items") {
       char buf[256];
-      std::snprintf(buf, sizeof buf, tr("pipelines.has_items"), static_cast<int>(n));
+      std::snprintf(buf, sizeof buf, tr("pipelines.has_items"), static_cast<int>(ws.items_in(f.pipeline.entity, f.pipeline.id)));
       f.error = buf;
+    } else if (!st) {
+      f.error = error_text(st.code);
     } else {
       f.error.clear();
       f.confirm_remove = true;

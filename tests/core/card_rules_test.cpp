@@ -718,6 +718,55 @@ TEST_CASE("only administrators manage users, departments and roles; the last adm
   CHECK(d.schema().user("u2")->roles.empty());
 }
 
+TEST_CASE("a settings form asks the core first: check() answers what apply() would, and changes nothing") {
+  Demo d;
+  const std::string before = d.schema().users.front().name;
+  User me = *d.schema().user("u1");
+  me.admin = false;
+  const size_t users = d.schema().users.size(), departments = d.schema().departments.size();
+  // Each refusal the forms say in place, and the same answer from apply().
+  CHECK(d.ws.check("u1", PutUser{me}).code == "last_admin");
+  CHECK(d.ws.check("u2", PutUser{User{"u9", "X", "", false, {}, true}}).code == "forbidden");
+  CHECK(d.ws.check("u1", PutUser{User{"u9", "   ", "", false, {}, true}}).code == "name_empty");
+  CHECK(d.ws.check("u1", PutDepartment{Department{"d2", "Отдел продаж", "d4"}, false}).code == "department_cycle");
+  CHECK(d.ws.check("u1", PutDepartment{Department{"d2", "", ""}, true}).code == "department_not_empty");
+  CHECK(d.ws.check("u1", PutDepartment{Department{"d9", " \t", ""}, false}).code == "name_empty");
+  CHECK(d.ws.check("u1", PutRole{Role{"r9", "  ", {}, {}}, false}).code == "name_empty");
+  CHECK(d.ws.check("u1", PutRole{Role{"r9", "Склад", {}, {}}, false}).ok());
+  Pipeline deals = *d.schema().default_pipeline("deal");
+  CHECK(d.ws.check("u1", PutPipeline{deals, true}).code == "default_pipeline");
+  deals.stages.front().name = {" ", " "};
+  CHECK(d.ws.check("u1", PutPipeline{deals, false}).code == "stage_name_empty");
+  CHECK(d.as(d.admin, PutPipeline{deals, false}).code == "stage_name_empty");
+  deals = *d.schema().default_pipeline("deal");
+  const std::string on_it = d.item("D2").get("STAGE_ID").str_or_empty();
+  REQUIRE(d.ws.items_in("deal", deals.id, &on_it) > 0);
+  std::erase_if(deals.stages, [&](const Stage& s) { return s.id == on_it; });
+  CHECK(d.ws.check("u1", PutPipeline{deals, false}).code == "stage_has_items");
+  CHECK(d.as(d.admin, PutPipeline{deals, false}).code == "stage_has_items");
+  CHECK(d.as(d.admin, PutUser{me}).code == "last_admin");
+  // Nothing changed by asking.
+  CHECK(d.schema().user("u1")->admin);
+  CHECK(d.schema().users.size() == users);
+  CHECK(d.schema().departments.size() == departments);
+  CHECK(d.schema().users.front().name == before);
+  CHECK_FALSE(d.schema().role("r9"));
+}
+
+TEST_CASE("an administrator switched off can still be renamed while another administrator is active") {
+  Demo d;
+  REQUIRE(d.as(d.admin, PutUser{User{"u9", "Второй админ", "", true, {}, true}}).ok());
+  User second = *d.schema().user("u9");
+  second.active = false;
+  REQUIRE(d.as(d.admin, PutUser{second}).ok());  // u1 stays the active one
+  second.name = "Бывший админ";
+  CHECK(d.as(d.admin, PutUser{second}).ok());
+  CHECK(d.schema().user("u9")->name == "Бывший админ");
+  User me = *d.schema().user("u1");
+  me.active = false;
+  CHECK(d.as(d.admin, PutUser{me}).code == "last_admin");
+}
+
 TEST_CASE("smart processes: an administrator creates the type with its fields, pipeline and layout") {
   Demo d;
   EntityType t{"smart_1", {"Проект", "Project"}, {"Проекты", "Projects"}, true, true, true, false, "TITLE"};

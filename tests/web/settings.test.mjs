@@ -38,6 +38,35 @@ export const tests = [
     },
   },
   {
+    name: "settings: the only administrator unticking his own Администратор or Активен is told why in the form, which keeps what he typed; nothing changes",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await open(page, url, "#/settings/users");
+      await click(page, { id: "edituser:u1" });
+      await replaceText(page, { role: "textbox", name: "Имя" }, "Анна С.");
+      for (const name of ["Администратор", "Активен"]) {
+        await click(page, { role: "checkbox", name });
+        assertEq(!!(await find(page, { role: "checkbox", name })).checked, false, name + " unticked");
+        await click(page, { role: "button", name: "Сохранить" });
+        assertEq((await find(page, { id: "userform:error" })).name, "Нужен хотя бы один активный администратор",
+          "refused in the form: " + name);
+        assertEq((await find(page, { role: "textbox", name: "Имя" })).value, "Анна С.", "what he typed is still there");
+        await click(page, { role: "checkbox", name });
+      }
+      // Ticked again, the rename goes through.
+      await click(page, { role: "button", name: "Сохранить" });
+      await waitSaved(page);
+      assertEq((await findAll(page, { id: "userform:error" })).length, 0, "the form closed");
+      await page.reload();
+      await waitForApp(page);
+      await click(page, { id: "edituser:u1" });
+      assertEq((await find(page, { role: "textbox", name: "Имя" })).value, "Анна С.", "renamed");
+      assertEq(!!(await find(page, { role: "checkbox", name: "Администратор" })).checked, true, "still the administrator");
+      assertEq(!!(await find(page, { role: "checkbox", name: "Активен" })).checked, true, "and active");
+      await context.close();
+    },
+  },
+  {
     name: "settings: deleting a custom field says how many items hold a value; declined it stays; confirmed its values leave the cards",
     async fn({ browser, url }) {
       const { context, page } = await newPage(browser);
