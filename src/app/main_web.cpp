@@ -84,6 +84,12 @@ EM_JS(int, kt_js_take_size_change, (), {
   return changed ? 1 : 0;
 });
 
+// The short side of a touch screen (CSS pixels; 0 for a mouse's): the same in both orientations, and no
+// keyboard changes it. A desktop's short window is not a phone.
+EM_JS(double, kt_js_screen_short_side, (), {
+  if (!window.screen || !window.matchMedia || !matchMedia("(pointer: coarse)").matches) return 0;
+  return Math.min(screen.width, screen.height) || 0;
+});
 EM_JS(int, kt_js_storage_settled, (), { return Module.ktStorage && Module.ktStorage.settled ? 1 : 0; });
 // Bytes the site may still store (the browser's estimate, web/glue.js), or -1 while it is not known.
 EM_JS(double, kt_js_storage_room, (), {
@@ -191,6 +197,7 @@ void fit_canvas() {
   if (g_width > 0 && dpr == g_dpr && !changed) return;
   double css_w = 0, css_h = 0;
   emscripten_get_element_css_size("#canvas", &css_w, &css_h);
+  kt::ui::set_screen_short_side(static_cast<float>(kt_js_screen_short_side()));
   int w = static_cast<int>(std::lround(css_w * dpr));
   int h = static_cast<int>(std::lround(css_h * dpr));
   if (w < 1 || h < 1) return;

@@ -561,6 +561,22 @@ void draw_entity_list(const Workspace& ws, const UiEnv& env, ViewState& view, Ed
   ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(color::kMuted), tr("list.count"), static_cast<int>(ids.size()));
   sem_item("list:count", "status", std::to_string(ids.size()));
   ImGui::PopFont();
+  // A phone's search is always in view: on a line of its own, or beside the title where the screen is wide
+  // (a phone turned sideways, whose height is short for a list under three lines of controls).
+  auto search_box = [&](float w) {
+    ImGui::SetNextItemWidth(w);
+    const char* hint = text_width(tr("list.search")) + px(40) <= w ? tr("list.search") : tr("list.search_short");
+    ImGui::InputTextWithHint("##search", hint, &q.text);
+    sem_item("list:search", "searchbox", tr("list.search"), q.text);
+  };
+  bool searched = false;
+  if (phone && right - (ImGui::GetItemRectMax().x + px(24)) >= px(280)) {
+    ImGui::SameLine(0, px(24));
+    // Level with the title: the box's middle at the title's.
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() - px(8) - (touch_height(0) - fonts().title->FontSize) / 2);
+    search_box(right - ImGui::GetCursorScreenPos().x);
+    searched = true;
+  }
   // The controls follow the title (on a phone, on a line of their own), wrapping where the width ends.
   FlowRow row(right, margin);
   auto next = [&](float w) {
@@ -635,12 +651,10 @@ void draw_entity_list(const Workspace& ws, const UiEnv& env, ViewState& view, Ed
     next(button_width(data_io_menu_label()));
     data_io_list_menu(ws, env, view.entity, ids, shown, out);
   }
-  if (phone) {
+  if (phone && !searched) {
     ImGui::Dummy(ImVec2(0, px(2)));
     ImGui::SetCursorPosX(margin);
-    ImGui::SetNextItemWidth(width);
-    ImGui::InputTextWithHint("##search", tr("list.search_short"), &q.text);
-    sem_item("list:search", "searchbox", tr("list.search"), q.text);
+    search_box(width);
   }
   const Pipeline* dp = s.default_pipeline(view.entity);
   const bool may_create = can_add(s, env.user, view.entity, dp ? dp->id : "");

@@ -165,9 +165,10 @@ void draw_kanban(const Workspace& ws, const UiEnv& env, ViewState& view, EditSta
   const Pipeline* p = ws.schema().pipeline(view.entity, view.board_pipeline);
   if (!p) return;
   group(ws, ids, generation, p->id, board);
-  // A phone's column fills the screen but for a strip of the next one.
-  const float col_w = is_phone() ? std::max(px(220), width - px(40)) : px(272);
+  // A phone's column fills the screen but for a strip of the next one; held sideways, two columns do.
   const float gap = px(12);
+  const int shown = width - px(40) >= 2 * px(300) + gap ? 2 : 1;
+  const float col_w = is_phone() ? std::max(px(220), (width - px(40) - gap * (shown - 1)) / shown) : px(272);
   const float card_h = px(112);
   const bool can_create = can_add(ws.schema(), env.user, view.entity, p->id);
   ImGui::BeginChild("board", ImVec2(width, height), false, ImGuiWindowFlags_HorizontalScrollbar | ImGuiWindowFlags_NoBackground);

@@ -10,6 +10,7 @@ namespace {
 
 Fonts g_fonts;
 float g_scale = 1.0f;
+float g_screen_short = 0;  // set_screen_short_side
 constexpr float kFramePadY = 7;  // CSS px above and below a framed control's text on the desktop (29 px high)
 
 bool file_exists(const std::string& p) {
@@ -159,9 +160,12 @@ bool load_theme(const std::string& dir, float s) {
 
 float scale() { return g_scale; }
 
+void set_screen_short_side(float css) { g_screen_short = css; }
+
 FormFactor form_factor() {
   const float css = ImGui::GetIO().DisplaySize.x / (g_scale > 0 ? g_scale : 1.0f);
-  return css < 700 ? FormFactor::Phone : css < 1100 ? FormFactor::Tablet : FormFactor::Desktop;
+  if (css < 700 || (g_screen_short > 0 && g_screen_short < 500)) return FormFactor::Phone;
+  return css < 1100 ? FormFactor::Tablet : FormFactor::Desktop;
 }
 
 void apply_form_factor_style() {

@@ -24,8 +24,12 @@ const Fonts& fonts();
 
 // The layout by the canvas width in CSS pixels: a phone below 700, a tablet below 1100, else the desktop.
 // One app, three arrangements of the same widgets (the top bar's menu, the card's one column, list lines).
+// A phone turned sideways (844×390) stays a phone: its touch screen's short side is under 500 CSS pixels.
 enum class FormFactor { Phone, Tablet, Desktop };
 FormFactor form_factor();
+// The short side of the device's screen in CSS pixels (0: not known), given by the platform. Not the
+// page's height, which an on-screen keyboard shrinks: a tablet typing in landscape stays a tablet.
+void set_screen_short_side(float css);
 inline bool is_phone() { return form_factor() == FormFactor::Phone; }
 // What changes with the form factor in ImGui's style, once per frame before anything is drawn: a phone's
 // scroll bars are thin (a finger scrolls the content, not the bar) and leave the content its width.

@@ -9,6 +9,8 @@ import { open, openItem, waitSynced } from "./web_support.mjs";
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true };
 const TABLET = { viewport: { width: 768, height: 1024 }, deviceScaleFactor: 2, hasTouch: true, isMobile: true };
 const SMALL = { viewport: { width: 320, height: 640 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true };
+// A phone turned sideways: as wide as a tablet, as short as a phone is narrow; still the phone's layout.
+const SIDEWAYS = { viewport: { width: 844, height: 390 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true };
 // Controls that float over the content by design (a phone's "+" button): what lies under them scrolls out.
 const FLOATING = new Set(["action:create"]);
 const INTERACTIVE = new Set(["button", "link", "radio", "checkbox", "option", "textbox", "searchbox", "combobox",
@@ -22,9 +24,9 @@ async function layoutProblems(page, only = () => true) {
   for (const n of nodes)
     if (n.x < -1 || n.y < -1 || n.x + n.w > width + 1 || n.y + n.h > height + 1)
       problems.push(`${n.id} (${n.role} "${n.name}") outside the screen: ${[n.x, n.y, n.w, n.h].map(Math.round)}`);
-  // On a phone every control is a finger's target, 44 CSS px each way at least (a control partly scrolled
-  // out of its area is measured when it is whole).
-  if (width < 700)
+  // On a phone (held either way) every control is a finger's target, 44 CSS px each way at least (a control
+  // partly scrolled out of its area is measured when it is whole).
+  if (width < 700 || height < 500)
     for (const n of nodes)
       if (!n.cut && (n.w < 43.5 || n.h < 43.5))
         problems.push(`${n.id} (${n.role} "${n.name}") smaller than a finger: ${[n.x, n.y, n.w, n.h].map(Math.round)}`);
@@ -114,11 +116,12 @@ async function typeText(page, text) {
   await frames(page, 3);
 }
 
-// The issue's main journeys with the finger alone — taps, and swipes to scroll — on a phone (`label` "phone":
-// the card's tabs stand for its columns) or a tablet (the card's two columns, the composer beside the fields).
+// The issue's main journeys with the finger alone — taps, and swipes to scroll — on a phone (the card's tabs
+// stand for its columns) or a tablet (the card's two columns, the composer beside the fields).
 async function mainJourneys({ browser, url, resultsDir }, label, device) {
   const { context, page } = await newPage(browser, device);
-  const { width } = page.viewportSize();
+  const { width, height } = page.viewportSize();
+  const phone = width < 700 || height < 500;  // held either way
   const shot = (name) => page.screenshot({ path: path.join(resultsDir, `${label}-journey-${name}.png`) });
   await open(page, url, "#/list/deal");
   // The sections are behind the menu button.
@@ -166,7 +169,7 @@ async function mainJourneys({ browser, url, resultsDir }, label, device) {
 
   // Comment: on a phone in the History tab; on a tablet the composer is beside the fields.
   await swipe(page, width / 2, 300, 0, 600);
-  if (label === "phone") await tap(page, { id: "tab:history" });
+  if (phone) await tap(page, { id: "tab:history" });
   await tap(page, { id: "tl:composer" });
   await typeText(page, "Написано пальцем");
   await tap(page, { id: "tl:send" });
@@ -189,9 +192,9 @@ async function mainJourneys({ browser, url, resultsDir }, label, device) {
 
 export const tests = [
   {
-    name: "at 390, 320 and 768 pixels no two controls overlap and every control is on the screen",
+    name: "at 390, 320, 844×390 (a phone sideways) and 768 pixels no two controls overlap and every control is on the screen",
     async fn({ browser, url, resultsDir }) {
-      for (const [label, options] of [["phone", PHONE], ["small", SMALL], ["tablet", TABLET]]) {
+      for (const [label, options] of [["phone", PHONE], ["small", SMALL], ["sideways", SIDEWAYS], ["tablet", TABLET]]) {
         const { context, page } = await newPage(browser, options);
         await open(page, url, "#/list/deal");
         await checkScreen(page, resultsDir, `${label}-list.png`);
@@ -498,6 +501,10 @@ export const tests = [
   {
     name: "on a phone, with taps only: open a deal, move its stage, edit a field, comment, plan a to-do, create a deal",
     async fn(env) { await mainJourneys(env, "phone", PHONE); },
+  },
+  {
+    name: "on a phone held sideways (844×390), with taps only: open a deal, move its stage, edit a field, comment, plan a to-do, create a deal",
+    async fn(env) { await mainJourneys(env, "sideways", SIDEWAYS); },
   },
   {
     name: "on a tablet (768×1024), with taps only: open a deal, move its stage, edit a field, comment, plan a to-do, create a deal",
