@@ -146,6 +146,7 @@ float g_toasts_band_top = 0, g_toasts_band_bottom = 0;
 void toasts_above(float top) { toasts_clear_of(top, ImGui::GetIO().DisplaySize.y); }
 
 void toasts_clear_of(float top, float bottom) {
+  if (g_toasts_band_top > 0) return;
   g_toasts_band_top = top;
   g_toasts_band_bottom = bottom;
 }

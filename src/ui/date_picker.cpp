@@ -11,6 +11,7 @@
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
+#include "ui/ui_state.hpp"
 
 namespace kt::ui {
 
@@ -147,9 +148,12 @@ DateAction date_popup(const DatePopup& p, std::string* buffer, std::string* erro
   if (g.key != p.sem) return DateAction::None;
 
   // Under the field, or above it when the calendar would not fit below; on the screen in any case.
-  const float cell = px(34), gap = px(2), pad = px(12);
-  const float grid_w = cell * 7 + gap * 6;
+  // A phone's days are finger-sized: the calendar as wide as the screen allows (up to 52 CSS px a day).
   const ImVec2 display = ImGui::GetIO().DisplaySize;
+  const bool phone = is_phone();
+  const float gap = px(2), pad = px(12);
+  const float cell = phone ? std::clamp((display.x - px(16) - 2 * pad - 6 * gap) / 7, px(34), px(52)) : px(34);
+  const float grid_w = cell * 7 + gap * 6;
   const float h = g.height > 0 ? g.height : px(400);
   float y = below.y;
   if (y + h > display.y - px(8) && field_top - h - px(2) >= px(8)) y = field_top - h - px(2);
@@ -236,7 +240,9 @@ DateAction date_popup(const DatePopup& p, std::string* buffer, std::string* erro
   }
 
   // The month heading between the arrows: « ‹ Декабрь 2026 › ».
-  const float arrow = px(30);
+  // The heading's row is as wide as the grid: four arrows, the month between them, the spacing between all.
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  const float arrow = phone ? std::min(touch_height(0), (grid_w - 4 * spacing - px(130)) / 4) : px(30);
   if (flat_button("\xc2\xab", tr("date.prev_year"), p.sem + ":prev_year", ImVec2(arrow, 0))) --g.year;
   ImGui::SameLine();
   if (flat_button("\xe2\x80\xb9", tr("date.prev_month"), p.sem + ":prev", ImVec2(arrow, 0))) {
@@ -246,7 +252,7 @@ DateAction date_popup(const DatePopup& p, std::string* buffer, std::string* erro
   ImGui::SameLine();
   const std::string title = month_name(g.month, lang) + " " + std::to_string(g.year);
   {
-    const float title_w = grid_w - 4 * arrow - 4 * gap;
+    const float title_w = grid_w - 4 * arrow - 4 * spacing;
     const ImVec2 at = ImGui::GetCursorScreenPos();
     ImGui::PushFont(fonts().medium);
     const ImVec2 ts = ImGui::CalcTextSize(title.c_str());
@@ -326,11 +332,12 @@ DateAction date_popup(const DatePopup& p, std::string* buffer, std::string* erro
     ImGui::PopStyleColor();
     ImGui::SameLine(0, px(10));
     int hour = g.hour, minute = g.minute;
-    bool changed = number_combo(p.sem + ":hour", tr("date.hours"), g.hour, 24, 1, px(64), &hour);
+    const float time_w = phone ? px(48) + touch_height(0) : px(64);  // two digits and the arrow (a phone's is wider)
+    bool changed = number_combo(p.sem + ":hour", tr("date.hours"), g.hour, 24, 1, time_w, &hour);
     ImGui::SameLine(0, px(4));
     ImGui::TextUnformatted(":");
     ImGui::SameLine(0, px(4));
-    changed = number_combo(p.sem + ":minute", tr("date.minutes"), g.minute, 12, 5, px(64), &minute) || changed;
+    changed = number_combo(p.sem + ":minute", tr("date.minutes"), g.minute, 12, 5, time_w, &minute) || changed;
     if (changed) {
       g.hour = hour;
       g.minute = minute;
@@ -367,6 +374,8 @@ DateAction date_popup(const DatePopup& p, std::string* buffer, std::string* erro
 
   if (action == DateAction::None && key_hit(ImGuiKey_Escape)) action = DateAction::Escape;
   g.height = ImGui::GetWindowSize().y;
+  // On a phone toasts keep clear of the calendar, which covers much of the screen.
+  if (phone) toasts_clear_of(ImGui::GetWindowPos().y, ImGui::GetWindowPos().y + g.height);
   g.frame = ImGui::GetFrameCount();
   if (action == DateAction::Commit || action == DateAction::Escape) {
     ImGui::CloseCurrentPopup();

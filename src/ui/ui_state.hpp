@@ -185,7 +185,8 @@ void toast_action(std::string text, bool error, std::string link, std::string ac
 // `top` down: toasts stack above it instead of covering it.
 void toasts_above(float top);
 // A band of the screen toasts must not cover this frame, from screen y `top` to `bottom` (a phone dialog's
-// buttons): they stay at the screen's bottom when they fit under it, else they stack above it.
+// buttons, a calendar over it): they stay at the screen's bottom when they fit under it, else they stack
+// above it. The first band of a frame counts: a popup ends before the dialog it opened from.
 void toasts_clear_of(float top, float bottom);
 // Files picked since the last frame, handed over by the app.
 void deliver_file(PickedFile f);

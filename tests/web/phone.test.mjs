@@ -3,7 +3,7 @@
 // the finger alone — taps, and swipes to scroll. Screenshots of each width go to test-results/ (phone-*.png,
 // tablet-*.png).
 import path from "node:path";
-import { newPage, waitForApp, state, semantics, find, findAll, frames, assert, assertEq } from "./browser.mjs";
+import { newPage, waitForApp, state, semantics, find, findAll, frames, waitSaved, assert, assertEq } from "./browser.mjs";
 import { open, openItem, waitSynced } from "./web_support.mjs";
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true };
@@ -50,9 +50,13 @@ async function checkScreen(page, resultsDir, shot, only) {
 // A finger's tap on the middle of a widget; the widget is first brought into view with swipes if needed.
 async function tap(page, query) {
   const n = await reveal(page, query);
+  await tapAt(page, n);
+  return n;
+}
+// A tap on the middle of a widget found already.
+async function tapAt(page, n) {
   await page.touchscreen.tap(n.x + n.w / 2, n.y + n.h / 2);
   await frames(page, 3);
-  return n;
 }
 
 // A swipe with one finger from (x, y) by (dx, dy), through the DevTools protocol's touch events.
@@ -509,6 +513,48 @@ export const tests = [
   {
     name: "on a tablet (768×1024), with taps only: open a deal, move its stage, edit a field, comment, plan a to-do, create a deal",
     async fn(env) { await mainJourneys(env, "tablet", TABLET); },
+  },
+  {
+    name: "on a phone a to-do's deadline is picked in the calendar with taps: its days, arrows and time are a finger's size and whole; kept after a reload",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser, PHONE);
+      await open(page, url, "#/item/D2");
+      await tap(page, { id: "action:todo" });
+      await tap(page, { id: "todo:subject" });
+      await typeText(page, "Встреча по календарю");
+      await tap(page, { id: "todo:deadline" });
+      await find(page, { id: "todo:deadline:calendar", role: "dialog" });
+      // The calendar covers the dialog: only its own controls count, each on the screen and a finger's size.
+      await checkScreen(page, resultsDir, "phone-calendar.png", (n) => n.id.startsWith("todo:deadline:"));
+      const toast = (await semantics(page)).find((n) => n.id === "toast:0");
+      const calendar = await find(page, { id: "todo:deadline:calendar" });
+      if (toast) assert(toast.y + toast.h <= calendar.y || toast.y >= calendar.y + calendar.h, "a toast keeps clear of the calendar");
+
+      // The next month, its 15th, 15:30.
+      const shown = (await find(page, { id: "todo:deadline:month" })).name;
+      await tap(page, { id: "todo:deadline:next" });
+      assert((await find(page, { id: "todo:deadline:month" })).name !== shown, "the next month is shown");
+      const day = (await semantics(page)).find((n) => /^todo:deadline:day:\d{4}-\d\d-15$/.test(n.id));
+      await tapAt(page, day);
+      await tap(page, { id: "todo:deadline:hour" });
+      await tap(page, { id: "todo:deadline:hour:15" });
+      await tap(page, { id: "todo:deadline:minute" });
+      await tap(page, { id: "todo:deadline:minute:30" });
+      const [, y, m] = /(\d{4})-(\d\d)-15$/.exec(day.id);
+      const text = `15.${m}.${y} 15:30`;
+      assertEq((await find(page, { id: "todo:deadline:text" })).value, text, "the calendar's text follows the taps");
+      await tap(page, { id: "todo:deadline:done" });
+      assertEq((await find(page, { id: "todo:deadline" })).value, text, "the dialog shows the deadline tapped");
+      await tap(page, { id: "todo:save" });
+      await waitSaved(page);
+      await page.reload();
+      await waitForApp(page);
+      const todo = (await state(page)).card.todos.find((t) => t.subject === "Встреча по календарю");
+      assert(todo, "the to-do is kept");
+      const expected = await page.evaluate(([yy, mm]) => new Date(yy, mm - 1, 15, 15, 30).getTime(), [Number(y), Number(m)]);
+      assertEq(todo.deadline, expected, "its deadline is the one tapped");
+      await context.close();
+    },
   },
   {
     name: "on a phone, with taps only: convert a lead into a deal, add a product row, generate the invoice and download it; all of it after a reload",
