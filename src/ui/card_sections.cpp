@@ -274,8 +274,9 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
   } else {
     // In edit mode a section is dragged by its handle (as the article's card does) onto another section,
     // before which it lands. On a phone the title is in the middle of a line as high as its Edit link.
+    // A phone has no handle: a finger's drag scrolls the page, and ↑ ↓ move a section there.
     if (is_phone()) ImGui::AlignTextToFramePadding();
-    if (tools) {
+    if (tools && !is_phone()) {
       drag_handle("secdrag:" + sec.id, std::string(tr("layout.drag_section")) + ": " + title, "kt-section", sec.id, title);
       ImGui::SameLine(0, px(6));
     }
@@ -353,7 +354,8 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
   ImGui::Dummy(ImVec2(0, px(2)));
   if (!ui.layout_error.empty() && ui.layout_error_section == sec.id) error_text_line(ui.layout_error, "layouterror:" + sec.id);
 
-  const float tools_w = tools ? px(96) : 0;
+  // ↑ ↓ ⚙ beside each field (field_tools): a phone's are three finger-sized squares.
+  const float tools_w = !tools ? 0 : is_phone() ? 3 * touch_height(0) + 2 * px(2) : px(96);
   for (size_t i : shown) {
     const LayoutElement& el = sec.elements[i];
     // A row out of view that was measured in this state takes its place without being drawn (never the
@@ -371,7 +373,8 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
     const FieldDef* f = field_of(c, el.field);
     ImGui::PushID(el.field.c_str());
     ImVec2 row0 = ImGui::GetCursorScreenPos();
-    if (tools) {
+    const bool handle = tools && !is_phone();  // a phone moves fields with ↑ ↓ and ⚙'s "Переместить в раздел"
+    if (handle) {
       drag_handle("drag:" + el.field, std::string(tr("layout.drag")) + ": " + f->label.get(language()), "kt-field",
                   el.field, f->label.get(language()));
       ImGui::SameLine();
@@ -381,7 +384,7 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
     std::string label = el.title.empty() ? f->label.get(language()) : el.title;
     if (is_required_here(c, *f)) label += " *";
     if (c.can_edit_item) {
-      FieldContext ctx{c.ws, c.item, *f, label, c.edit, c.out, width - px(40) - tools_w - (tools ? px(22) : 0), {},
+      FieldContext ctx{c.ws, c.item, *f, label, c.edit, c.out, width - px(40) - tools_w - (handle ? px(22) : 0), {},
                        &c.env.user};
       draw_field(ctx);
     } else {

@@ -550,7 +550,9 @@ void draw_field(FieldContext& c) {
     // The links are the controls here (and the pencil after them): the field itself is only their group.
     sem_item(c.origin, "group", c.label, text);
     ImGui::SameLine();
-    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, c.width - ImGui::GetItemRectSize().x - px(40)));
+    // The pencil ends at the field's width (a phone's is a finger's square).
+    const float pencil = std::max(px(40), touch_height(0) + ImGui::GetStyle().ItemSpacing.x);
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, c.width - ImGui::GetItemRectSize().x - pencil));
     clicked = icon_button("\xe2\x9c\x8e", std::string(tr("card.edit_field")) + ": " + c.label, c.origin + ":edit");
   } else {
     float wrap = c.width - px(16);

@@ -557,6 +557,48 @@ export const tests = [
     },
   },
   {
+    name: "on a phone a card's section is arranged with taps: no drag handles, ↑ ↓ ⚙ a finger's size; a field moved down and to another section, a section moved down; kept after a reload",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser, PHONE);
+      await open(page, url, "#/item/D3");
+      const sections = async () => (await state(page)).card.sections;
+      const s0 = await sections();
+      const main = s0[0].id, other = s0[1].id;
+      const [a, b, c] = s0[0].fields;
+      await tap(page, { id: `secedit:${main}` });
+      await checkScreen(page, resultsDir, "phone-section-edit.png",
+        (n) => /^(field|fieldup|fielddown|fieldmenu|secup|secdown|secedit|secrename|selectfield):/.test(n.id));
+      assertEq((await semantics(page)).filter((n) => /^(sec)?drag:/.test(n.id)).length, 0, "no drag handles on a phone");
+      // Down to the section's last field: its values and tools side by side, none under another.
+      await reveal(page, { id: `fieldmenu:${s0[0].fields[s0[0].fields.length - 1]}` });
+      await checkScreen(page, resultsDir, "phone-section-edit-fields.png", (n) => /^(field|fieldup|fielddown|fieldmenu):/.test(n.id));
+
+      await tap(page, { id: `fielddown:${b}` });
+      await waitSaved(page);
+      assertEq((await sections())[0].fields.slice(0, 3), [a, c, b], "↓ moves the field below the next one");
+
+      await tap(page, { id: `fieldmenu:${b}` });
+      await tap(page, { id: `menu:moveto:${b}` });
+      await checkScreen(page, resultsDir, "phone-move-to-section.png", (n) => n.id.startsWith(`menu:moveto:${b}:`));
+      await tap(page, { id: `menu:moveto:${b}:${other}` });
+      await waitSaved(page);
+      let now = await sections();
+      assert(!now[0].fields.includes(b), "moved out of the first section");
+      assertEq(now[1].fields[now[1].fields.length - 1], b, "to the end of the second");
+
+      await tap(page, { id: `secdown:${main}` });
+      await waitSaved(page);
+      now = await sections();
+      assertEq([now[0].id, now[1].id], [other, main], "↓ moves the section below the next one");
+
+      const expected = now.map((x) => [x.id, x.fields]);
+      await page.reload();
+      await waitForApp(page);
+      assertEq((await sections()).map((x) => [x.id, x.fields]), expected, "the arrangement after a reload");
+      await context.close();
+    },
+  },
+  {
     name: "on a phone, with taps only: convert a lead into a deal, add a product row, generate the invoice and download it; all of it after a reload",
     async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser, PHONE);
