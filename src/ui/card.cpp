@@ -310,7 +310,11 @@ void draw_tabs(CardContext& c, float width) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   ImVec2 start = ImGui::GetCursorScreenPos();
   const float h = touch_height(px(38));
-  float x = start.x;
+  // While a phone arranges its tabs they are a list, one under another, each with its tools on the right
+  // (in a row they ran off the screen over each other); ↑ ↓ move them there.
+  const bool rows = ui.configure_tabs && is_phone();
+  const float tools_w = 3 * touch_height(0) + 2 * px(2);
+  float x = start.x, y = start.y;
   std::optional<Layout> changed;
   ImGui::PushFont(fonts().medium);
   for (size_t i = 0; i < tabs.size(); ++i) {
@@ -318,9 +322,9 @@ void draw_tabs(CardContext& c, float width) {
     if (t.hidden && !ui.configure_tabs) continue;
     const std::string label = tab_label(t.id);
     const float tab_pad = is_phone() ? px(10) : px(16);
-    float tw = ImGui::CalcTextSize(label.c_str()).x + tab_pad * 2;
-    float extra = ui.configure_tabs ? px(84) : 0;
-    ImVec2 a(x, start.y), b(x + tw + extra, start.y + h);
+    const float tw = rows ? width - tools_w - px(8) : ImGui::CalcTextSize(label.c_str()).x + tab_pad * 2;
+    const float extra = rows ? tools_w + px(8) : ui.configure_tabs ? px(84) : 0;
+    ImVec2 a(x, y), b(x + tw + extra, y + h);
     ImGui::SetCursorScreenPos(a);
     ImGui::PushID(t.id.c_str());
     bool clicked = ImGui::InvisibleButton("tab", ImVec2(tw, h));
@@ -359,7 +363,7 @@ void draw_tabs(CardContext& c, float width) {
       c.edit.close();
     }
     if (ui.configure_tabs) {
-      ImGui::SetCursorScreenPos(ImVec2(a.x + tw, a.y + px(6)));
+      ImGui::SetCursorScreenPos(rows ? ImVec2(a.x + tw + px(8), a.y) : ImVec2(a.x + tw, a.y + px(6)));
       ImGui::PushFont(fonts().regular);
       if (icon_button(t.hidden ? "\xe2\x97\x8b" : "\xe2\x97\x8f", std::string(t.hidden ? tr("tab.show") : tr("tab.hide")) + ": " + label,
                       "tabvis:" + t.id)) {
@@ -372,13 +376,15 @@ void draw_tabs(CardContext& c, float width) {
         }
       }
       ImGui::SameLine(0, px(2));
-      if (icon_button("\xe2\x86\x90", std::string(tr("tab.left")) + ": " + label, "tableft:" + t.id, i > 0)) {
+      if (icon_button(rows ? "\xe2\x86\x91" : "\xe2\x86\x90", std::string(tr(rows ? "layout.up" : "tab.left")) + ": " + label,
+                      "tableft:" + t.id, i > 0)) {
         std::swap(tabs[i], tabs[i - 1]);
         changed = layout;
         changed->tabs = tabs;
       }
       ImGui::SameLine(0, px(2));
-      if (icon_button("\xe2\x86\x92", std::string(tr("tab.right")) + ": " + label, "tabright:" + t.id, i + 1 < tabs.size())) {
+      if (icon_button(rows ? "\xe2\x86\x93" : "\xe2\x86\x92", std::string(tr(rows ? "layout.down" : "tab.right")) + ": " + label,
+                      "tabright:" + t.id, i + 1 < tabs.size())) {
         std::swap(tabs[i], tabs[i + 1]);
         changed = layout;
         changed->tabs = tabs;
@@ -386,9 +392,11 @@ void draw_tabs(CardContext& c, float width) {
       ImGui::PopFont();
     }
     ImGui::PopID();
-    x = b.x + px(4);
+    if (rows) y = b.y + px(4);
+    else x = b.x + px(4);
   }
   ImGui::PopFont();
+  const float bottom = rows ? y - px(4) : start.y + h;
   // "Configure menu" on the right, for those who may change this view (on a phone, in the card's "more" menu).
   if (!c.target_scope.empty() && !is_phone()) {
     const std::string label = ui.configure_tabs ? tr("tab.done") : tr("tab.configure");
@@ -398,8 +406,15 @@ void draw_tabs(CardContext& c, float width) {
     if (link(label, "tabs:configure", color::kLink)) ui.configure_tabs = !ui.configure_tabs;
     ImGui::PopFont();
   }
-  dl->AddLine(ImVec2(start.x, start.y + h), ImVec2(start.x + width, start.y + h), color::kBorder);
-  ImGui::SetCursorScreenPos(ImVec2(start.x, start.y + h + px(12)));
+  float end = bottom;
+  if (rows) {
+    // Done under the list, where the thumb is (the menu that started it is at the card's top).
+    ImGui::SetCursorScreenPos(ImVec2(start.x, bottom + px(8)));
+    if (button(tr("tab.done"), "tabs:done", true)) ui.configure_tabs = false;
+    end = ImGui::GetItemRectMax().y + px(8);
+  }
+  dl->AddLine(ImVec2(start.x, end), ImVec2(start.x + width, end), color::kBorder);
+  ImGui::SetCursorScreenPos(ImVec2(start.x, end + px(12)));
   if (changed) put_layout(c, *changed);
 }
 

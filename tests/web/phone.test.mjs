@@ -599,6 +599,27 @@ export const tests = [
     },
   },
   {
+    name: "on a phone the card's tabs are arranged with taps from the ⋯ menu: a list, each with hide ↑ ↓ a finger's size; История up, Связи hidden, Готово; kept after a reload",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser, PHONE);
+      await open(page, url, "#/item/D3");
+      const tabs = async () => (await findAll(page, { role: "tab" })).map((t) => t.name);
+      assertEq(await tabs(), ["Общие", "Товары", "Связи", "История"], "the tabs at first");
+      await tap(page, { id: "action:more" });
+      await tap(page, { role: "menuitem", name: "Настроить меню" });
+      await checkScreen(page, resultsDir, "phone-tabs-arrange.png", (n) => /^(tab|tabvis|tableft|tabright|tabs):/.test(n.id));
+      await tap(page, { role: "button", name: "Выше: История" });
+      await tap(page, { role: "button", name: "Скрыть вкладку: Связи" });
+      await tap(page, { role: "button", name: "Готово" });
+      await waitSaved(page);
+      assertEq(await tabs(), ["Общие", "Товары", "История"], "История before Связи, Связи hidden");
+      await page.reload();
+      await waitForApp(page);
+      assertEq(await tabs(), ["Общие", "Товары", "История"], "after a reload");
+      await context.close();
+    },
+  },
+  {
     name: "on a phone, with taps only: convert a lead into a deal, add a product row, generate the invoice and download it; all of it after a reload",
     async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser, PHONE);
