@@ -1134,8 +1134,9 @@ void draw_document_dialog(CardContext& c, ActionsUi& ui) {
   const bool ready = d.generated && d.made.status.ok();
   // Saving numbers the document (the counter moves): it is then downloaded, or printed through the browser,
   // whose print dialog also saves a PDF.
+  // A phone's screen takes the long buttons one or two to a line.
   const bool save = button(tr("doc.save_download"), "doc:save", true, ready);
-  ImGui::SameLine();
+  same_line_if_fits(tr("doc.save_print"));
   const bool print = button(tr("doc.save_print"), "doc:print", false, ready);
   if (save || print) {
     const Document& doc = d.made.document;
@@ -1148,7 +1149,7 @@ void draw_document_dialog(CardContext& c, ActionsUi& ui) {
     d.open = false;
     ImGui::CloseCurrentPopup();
   }
-  ImGui::SameLine();
+  same_line_if_fits(tr("dialog.cancel"));
   if (button(tr("dialog.cancel"), "doc:cancel")) {
     d.open = false;
     ImGui::CloseCurrentPopup();

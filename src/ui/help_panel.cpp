@@ -51,10 +51,40 @@ std::string key_text(const char* keys) {
 float key_cap(ImDrawList* dl, ImVec2 pos, const std::string& text, float height) {
   ImVec2 ts = ImGui::CalcTextSize(text.c_str());
   const float w = ts.x + px(16);
+  if (!dl) return w;  // measured only
   dl->AddRectFilled(pos, ImVec2(pos.x + w, pos.y + height), color::rgb(0xf1f3f5), px(5));
   dl->AddRect(pos, ImVec2(pos.x + w, pos.y + height), color::kBorder, px(5));
   dl->AddText(ImVec2(pos.x + px(8), pos.y + (height - ts.y) / 2), color::kText, text.c_str());
   return w;
+}
+
+// A shortcut's keys as caps joined by "или", wrapping to another line where `width` ends (a phone's column
+// is narrow); draws them at `at` (with `dl`; without, it only measures) and returns their height.
+float keys_block(ImDrawList* dl, const Shortcut& s, ImVec2 at, float width, float cap_h, std::string* spoken) {
+  ImGui::PushFont(fonts().small);
+  float x = at.x, y = at.y;
+  for (size_t k = 0; k < s.keys.size(); ++k) {
+    const std::string keys = key_text(s.keys[k]);
+    const float cap_w = key_cap(nullptr, ImVec2(), keys, cap_h);
+    if (k > 0) {
+      const char* orw = tr("help.or");
+      const ImVec2 os = ImGui::CalcTextSize(orw);
+      if (x + os.x + px(12) + cap_w > at.x + width) {  // "или" ends the line, the next cap starts another
+        if (dl) dl->AddText(ImVec2(x + px(6), y + (cap_h - os.y) / 2), color::kMuted, orw);
+        x = at.x;
+        y += cap_h + px(6);
+      } else {
+        if (dl) dl->AddText(ImVec2(x + px(6), y + (cap_h - os.y) / 2), color::kMuted, orw);
+        x += os.x + px(12);
+      }
+      if (spoken) *spoken += std::string(" ") + orw + " ";
+    }
+    key_cap(dl, ImVec2(x, y), keys, cap_h);
+    x += cap_w;
+    if (spoken) *spoken += keys;
+  }
+  ImGui::PopFont();
+  return y + cap_h - at.y;
 }
 
 }  // namespace
@@ -116,7 +146,8 @@ void draw_help_panel() {
   float rows_h = 0;
   for (size_t i = 0; i < list.size(); ++i) {
     const float th = ImGui::CalcTextSize(tr(list[i].what), nullptr, false, text_w).y;
-    row_h[i] = std::max(th, line + px(6)) + px(14);
+    const float kh = keys_block(nullptr, list[i], ImVec2(), keys_w - px(8), line + px(6), nullptr);
+    row_h[i] = std::max(th, kh) + px(14);
     rows_h += row_h[i];
   }
   const float h = pad + title_h + px(14) + rows_h + pad;
@@ -132,7 +163,7 @@ void draw_help_panel() {
   ImGui::PopFont();
   sem_rect("help:title", "heading", tr("help.title"), ImVec2(a.x + pad, a.y + pad),
            ImVec2(a.x + pad + ts.x, a.y + pad + ts.y));
-  const float cd = px(30);
+  const float cd = touch_height(px(30));  // a finger's square on a phone
   ImVec2 ca(b.x - pad - cd + px(8), a.y + pad - px(4));
   ImGui::SetCursorScreenPos(ca);
   bool close = ImGui::InvisibleButton("close", ImVec2(cd, cd));
@@ -154,24 +185,10 @@ void draw_help_panel() {
     const Shortcut& s = list[i];
     const float rh = row_h[i];
     if (i > 0) dl->AddLine(ImVec2(a.x + pad, y), ImVec2(b.x - pad, y), color::rgb(0xedf0f2));
-    float x = a.x + pad;
     const float cap_h = line + px(6);
     const float cy = y + px(7);
     std::string spoken;
-    ImGui::PushFont(fonts().small);
-    for (size_t k = 0; k < s.keys.size(); ++k) {
-      if (k > 0) {
-        const char* orw = tr("help.or");
-        ImVec2 os = ImGui::CalcTextSize(orw);
-        dl->AddText(ImVec2(x + px(6), cy + (cap_h - os.y) / 2), color::kMuted, orw);
-        x += os.x + px(12);
-        spoken += std::string(" ") + orw + " ";
-      }
-      const std::string keys = key_text(s.keys[k]);
-      x += key_cap(dl, ImVec2(x, cy), keys, cap_h);
-      spoken += keys;
-    }
-    ImGui::PopFont();
+    keys_block(dl, s, ImVec2(a.x + pad, cy), keys_w - px(8), cap_h, &spoken);
     const char* what = tr(s.what);
     const float tx = a.x + pad + keys_w;
     dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(tx, cy + (cap_h - line) / 2), color::kText, what,

@@ -620,6 +620,25 @@ export const tests = [
     },
   },
   {
+    name: "on a phone the document dialog's three buttons are all on the screen (Отмена closes it); the shortcut list closes with a finger-sized ✕",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser, PHONE);
+      await open(page, url, "#/item/D2");
+      await tap(page, { role: "button", name: "Документ" });
+      await find(page, { id: "doc:preview" });
+      await checkScreen(page, resultsDir, "phone-document.png");
+      await tap(page, { role: "button", name: "Отмена" });
+      assertEq((await findAll(page, { id: "doc:preview" })).length, 0, "Отмена closed the dialog");
+      assertEq((await state(page)).card.documents.length, 0, "and made no document");
+
+      await tap(page, { role: "button", name: "Сочетания клавиш (F1)" });
+      await checkScreen(page, resultsDir, "phone-shortcuts.png", (n) => n.id.startsWith("help:"));
+      await tap(page, { role: "button", name: "Закрыть" });
+      assertEq((await findAll(page, { id: "dialog:help" })).length, 0, "the ✕ closed the list");
+      await context.close();
+    },
+  },
+  {
     name: "on a phone, with taps only: convert a lead into a deal, add a product row, generate the invoice and download it; all of it after a reload",
     async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser, PHONE);
