@@ -611,8 +611,10 @@ class ContextBuilder {
       for (const auto& c : product_columns())
         catalogue_->push_back({std::string("Products.") + c.name, titled(t("Товары", "Products"), c.title.get(ctx_.lang)), c.kind});
     }
-    put("TotalRows", DocValue::of_number(static_cast<double>(item.products.size()), 0),
-        t("Количество строк товаров", "Number of product rows"), DocValueKind::Number);
+    // The lines billed: the product rows, or the amount's one line ("Всего наименований 1" under it).
+    const size_t billed = item.products.empty() && amount.is_money() ? 1 : item.products.size();
+    put("TotalRows", DocValue::of_number(static_cast<double>(billed), 0),
+        t("Количество наименований", "Number of lines billed"), DocValueKind::Number);
     put("TotalSubtotal", money(subtotal), t("Итого по строкам", "Subtotal of the rows"), DocValueKind::Money, sums);
     put("TotalDiscount", money(discount), t("Сумма скидок", "Total discount"), DocValueKind::Money, sums);
     put("TotalTax", money(tax), t("Сумма НДС", "Total VAT"), DocValueKind::Money, sums);
