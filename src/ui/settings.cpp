@@ -117,6 +117,19 @@ void server_login_form(const UiEnv& env, UiOutput& out, float w) {
     out.set_account = UiOutput::Account{g_user.user.id, g_user.login, g_user.password};
 }
 
+// A form's Save (or Delete): the core is asked first (Workspace::check); a refusal is said in the form, which
+// stays open with what was typed, else the change goes out and the form's dialog closes.
+template <class C>
+void send_if_accepted(const Workspace& ws, const UiEnv& env, C change, std::string* error, bool* open, UiOutput& out) {
+  if (Status st = ws.check(env.user, change); !st) {
+    *error = error_text(st.code);
+    return;
+  }
+  out.commands.push_back(std::move(change));
+  *open = false;
+  ImGui::CloseCurrentPopup();
+}
+
 void users_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float width) {
   const Schema& s = ws.schema();
   const bool server = env.connection.connected;
@@ -213,13 +226,7 @@ void users_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
   if (!g_user.error.empty()) error_text_line(g_user.error, "userform:error");
   if (button(tr("dialog.save"), "userform:save", true)) {
     g_user.user.department = g_user.department > 0 ? s.departments[static_cast<size_t>(g_user.department) - 1].id : "";
-    if (Status st = ws.check(env.user, PutUser{g_user.user}); !st) {
-      g_user.error = error_text(st.code);
-    } else {
-      out.commands.push_back(PutUser{g_user.user});
-      g_user.open = false;
-      ImGui::CloseCurrentPopup();
-    }
+    send_if_accepted(ws, env, PutUser{g_user.user}, &g_user.error, &g_user.open, out);
   }
   ImGui::SameLine();
   if (button(tr("dialog.cancel"), "userform:cancel")) {
@@ -278,23 +285,12 @@ void departments_page(const Workspace& ws, const UiEnv& env, UiOutput& out, floa
     g_dep.dep.parent = g_dep.parent > 0 ? s.departments[static_cast<size_t>(g_dep.parent) - 1].id : "";
     // The core's answer, said in the form before it closes (a department never sits inside itself or inside
     // one of its own sub-departments).
-    if (Status st = ws.check(env.user, PutDepartment{g_dep.dep, false}); !st) g_dep.error = error_text(st.code);
-    else {
-      out.commands.push_back(PutDepartment{g_dep.dep, false});
-      g_dep.open = false;
-      ImGui::CloseCurrentPopup();
-    }
+    send_if_accepted(ws, env, PutDepartment{g_dep.dep, false}, &g_dep.error, &g_dep.open, out);
   }
   ImGui::SameLine();
   if (!g_dep.fresh && button(tr("settings.delete"), "depform:delete")) {
     // Members or sub-departments keep it: said here, the form stays open.
-    if (Status st = ws.check(env.user, PutDepartment{g_dep.dep, true}); !st) {
-      g_dep.error = error_text(st.code);
-    } else {
-      out.commands.push_back(PutDepartment{g_dep.dep, true});
-      g_dep.open = false;
-      ImGui::CloseCurrentPopup();
-    }
+    send_if_accepted(ws, env, PutDepartment{g_dep.dep, true}, &g_dep.error, &g_dep.open, out);
   }
   ImGui::SameLine();
   if (button(tr("dialog.cancel"), "depform:cancel")) {
@@ -411,12 +407,7 @@ void roles_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
   dialog_body_end();
   if (!g_role.error.empty()) error_text_line(g_role.error, "roleform:error");
   if (button(tr("dialog.save"), "roleform:save", true)) {
-    if (Status st = ws.check(env.user, PutRole{g_role.role, false}); !st) g_role.error = error_text(st.code);
-    else {
-      out.commands.push_back(PutRole{g_role.role, false});
-      g_role.open = false;
-      ImGui::CloseCurrentPopup();
-    }
+    send_if_accepted(ws, env, PutRole{g_role.role, false}, &g_role.error, &g_role.open, out);
   }
   ImGui::SameLine();
   if (!g_role.fresh && button(tr("settings.delete"), "roleform:delete")) g_role.confirm_remove = true;
@@ -685,13 +676,7 @@ void pipelines_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float 
   if (button(tr("dialog.save"), "pipelineform:save", true)) {
     f.error.clear();
     for (size_t i = 0; i < f.pipeline.stages.size(); ++i) f.pipeline.stages[i].name = {f.names[i], f.names[i]};
-    if (Status st = ws.check(env.user, PutPipeline{f.pipeline, false}); !st) {
-      f.error = error_text(st.code);
-    } else {
-      out.commands.push_back(PutPipeline{f.pipeline, false});
-      f.open = false;
-      ImGui::CloseCurrentPopup();
-    }
+    send_if_accepted(ws, env, PutPipeline{f.pipeline, false}, &f.error, &f.open, out);
   }
   ImGui::SameLine();
   if (!f.fresh && !f.pipeline.is_default && button(tr("pipelines.delete"), "pipelineform:remove")) {

@@ -11,6 +11,8 @@ const TABLET = { viewport: { width: 768, height: 1024 }, deviceScaleFactor: 2, h
 const SMALL = { viewport: { width: 320, height: 640 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true };
 // A phone turned sideways: as wide as a tablet, as short as a phone is narrow; still the phone's layout.
 const SIDEWAYS = { viewport: { width: 844, height: 390 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true };
+// The app's phone layout: narrow, or short (a phone held sideways; src/ui/theme.cpp form_factor).
+const phoneSized = ({ width, height }) => width < 700 || height < 500;
 // Controls that float over the content by design (a phone's "+" button): what lies under them scrolls out.
 const FLOATING = new Set(["action:create"]);
 const INTERACTIVE = new Set(["button", "link", "radio", "checkbox", "option", "textbox", "searchbox", "combobox",
@@ -26,7 +28,7 @@ async function layoutProblems(page, only = () => true) {
       problems.push(`${n.id} (${n.role} "${n.name}") outside the screen: ${[n.x, n.y, n.w, n.h].map(Math.round)}`);
   // On a phone (held either way) every control is a finger's target, 44 CSS px each way at least (a control
   // partly scrolled out of its area is measured when it is whole).
-  if (width < 700 || height < 500)
+  if (phoneSized({ width, height }))
     for (const n of nodes)
       if (!n.cut && (n.w < 43.5 || n.h < 43.5))
         problems.push(`${n.id} (${n.role} "${n.name}") smaller than a finger: ${[n.x, n.y, n.w, n.h].map(Math.round)}`);
@@ -50,13 +52,9 @@ async function checkScreen(page, resultsDir, shot, only) {
 // A finger's tap on the middle of a widget; the widget is first brought into view with swipes if needed.
 async function tap(page, query) {
   const n = await reveal(page, query);
-  await tapAt(page, n);
-  return n;
-}
-// A tap on the middle of a widget found already.
-async function tapAt(page, n) {
   await page.touchscreen.tap(n.x + n.w / 2, n.y + n.h / 2);
   await frames(page, 3);
+  return n;
 }
 
 // A swipe with one finger from (x, y) by (dx, dy), through the DevTools protocol's touch events.
@@ -124,8 +122,8 @@ async function typeText(page, text) {
 // stand for its columns) or a tablet (the card's two columns, the composer beside the fields).
 async function mainJourneys({ browser, url, resultsDir }, label, device) {
   const { context, page } = await newPage(browser, device);
-  const { width, height } = page.viewportSize();
-  const phone = width < 700 || height < 500;  // held either way
+  const { width } = page.viewportSize();
+  const phone = phoneSized(page.viewportSize());
   const shot = (name) => page.screenshot({ path: path.join(resultsDir, `${label}-journey-${name}.png`) });
   await open(page, url, "#/list/deal");
   // The sections are behind the menu button.
@@ -532,18 +530,19 @@ export const tests = [
 
       // The next month, its 15th, 15:30.
       const shown = (await find(page, { id: "todo:deadline:month" })).name;
-      await tap(page, { id: "todo:deadline:next" });
+      await tap(page, { role: "button", name: "Следующий месяц" });
       assert((await find(page, { id: "todo:deadline:month" })).name !== shown, "the next month is shown");
+      // The 15th, by the name a screen reader says ("15 января 2027").
       const day = (await semantics(page)).find((n) => /^todo:deadline:day:\d{4}-\d\d-15$/.test(n.id));
-      await tapAt(page, day);
-      await tap(page, { id: "todo:deadline:hour" });
-      await tap(page, { id: "todo:deadline:hour:15" });
-      await tap(page, { id: "todo:deadline:minute" });
-      await tap(page, { id: "todo:deadline:minute:30" });
+      await tap(page, { role: "button", name: day.name });
+      await tap(page, { role: "combobox", name: "Часы" });
+      await tap(page, { role: "option", name: "15" });
+      await tap(page, { role: "combobox", name: "Минуты" });
+      await tap(page, { role: "option", name: "30" });
       const [, y, m] = /(\d{4})-(\d\d)-15$/.exec(day.id);
       const text = `15.${m}.${y} 15:30`;
       assertEq((await find(page, { id: "todo:deadline:text" })).value, text, "the calendar's text follows the taps");
-      await tap(page, { id: "todo:deadline:done" });
+      await tap(page, { role: "button", name: "Готово" });
       assertEq((await find(page, { id: "todo:deadline" })).value, text, "the dialog shows the deadline tapped");
       await tap(page, { id: "todo:save" });
       await waitSaved(page);
