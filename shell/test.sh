@@ -10,12 +10,21 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 what="${1:-all}"
+# How long each part took, said at the end (CI prints the tail of the log: where the time went).
+took=()
+mark=$SECONDS
+phase() {  # phase NAME: the time since the last mark goes to NAME
+  took+=("$1 $((SECONDS - mark))s")
+  mark=$SECONDS
+}
 shell/setup.sh
+phase setup
 if [ "$what" = native ]; then
   shell/build.sh native
 else
   shell/build.sh
 fi
+phase build
 
 status=0
 echo "== native tests"
@@ -37,13 +46,19 @@ else
   status=1
 fi
 stop_pg
+phase native
 echo "== fuzz targets"
 shell/fuzz.sh "${FUZZ_SECONDS:-5}" || status=1
+phase fuzz
 
 if [ "$what" != native ]; then
   echo "== build scripts"
   tests/shell/build_recovery.sh || status=1
+  phase scripts
   echo "== browser tests"
   node tests/web/run.mjs || status=1
+  phase browser
 fi
+printf -v summary '%s, ' "${took[@]}"
+echo "test.sh took ${SECONDS}s: ${summary%, }"
 exit $status

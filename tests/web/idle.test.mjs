@@ -1,7 +1,7 @@
 // Drawing only when something changes (src/app/idle.hpp): an idle page draws no frames and runs no
 // requestAnimationFrame; input, storage callbacks, timers (caret blink, toasts) and animations wake it.
 import { newPage, waitForApp, state, find, frames, shell, waitIdle, assert, assertEq } from "./browser.mjs";
-import { openDeal, openEditor, waitSemantics, pollPage } from "./web_support.mjs";
+import { openDeal, openEditor, waitSemantics, pollPage, notify } from "./web_support.mjs";
 
 // Counts requestAnimationFrame calls made by the page.
 function countRaf() {
@@ -97,12 +97,7 @@ export const tests = [
       const { context, page } = await newPage(browser);
       const id = await openDeal(page, url);
       await waitSemantics(page, (n) => !n.some((x) => x.id.startsWith("toast:")), "no toast", 8000);
-      await page.evaluate(() => {
-        const key = "offline.ready", n = lengthBytesUTF8(key) + 1, p = _malloc(n);
-        stringToUTF8(key, p, n);
-        Module._kt_notify(p, 0);
-        _free(p);
-      });
+      await notify(page, "offline.ready");
       await frames(page, 2);
       const t0 = Date.now();
       await find(page, { role: "status", name: "Картотека сохранена и будет работать без сети" });

@@ -138,6 +138,17 @@ export async function idbFiles(page, part = "/journal/") {
 }
 
 // Waits for `pred(semantics)` to hold, waking the app meanwhile; returns the semantics.
+// Shows a message of the page as a toast, the way the page's own scripts do (web/offline.js):
+// `key` is a translation key.
+export async function notify(page, key, error = false) {
+  await page.evaluate(([k, e]) => {
+    const n = lengthBytesUTF8(k) + 1, p = _malloc(n);
+    stringToUTF8(k, p, n);
+    Module._kt_notify(p, e ? 1 : 0);
+    _free(p);
+  }, [key, error]);
+}
+
 export async function waitSemantics(page, pred, what, timeout = 8000) {
   const deadline = Date.now() + timeout;
   let nodes = [];
