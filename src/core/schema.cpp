@@ -1,11 +1,14 @@
 #include "core/schema.hpp"
 
 #include "core/documents.hpp"
+#include "core/text.hpp"
 
 #include <algorithm>
 #include <set>
 
 namespace kt {
+
+bool blank(const Labels& name) { return blank(name.ru) && blank(name.en); }
 
 const std::string& Labels::get(Lang lang) const {
   if (lang == Lang::En) return en.empty() ? ru : en;

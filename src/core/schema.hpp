@@ -31,6 +31,8 @@ struct Labels {
   bool empty() const { return ru.empty() && en.empty(); }
   bool operator==(const Labels&) const = default;
 };
+// Whether both texts are blank (text.hpp): no name in either language.
+bool blank(const Labels& name);
 
 enum class FieldType {
   String,        // one line, or several when FieldDef::multiline

@@ -122,6 +122,8 @@ std::string initials(const std::string& name) {
   return out.empty() ? "?" : out;
 }
 
+bool blank(const std::string& name) { return name.find_first_not_of(" \t\r\n") == std::string::npos; }
+
 bool ends_with_nocase(const std::string& s, const std::string& suffix) {
   if (s.size() < suffix.size()) return false;
   for (size_t i = 0; i < suffix.size(); ++i)

@@ -23,6 +23,8 @@ void append_utf8(std::string& out, char32_t cp);
 std::string initials(const std::string& name);
 // Whether `s` ends with `suffix`, ASCII letters compared without case (a file name's ".VCF").
 bool ends_with_nocase(const std::string& s, const std::string& suffix);
+// Whether a name is nothing but spaces (or empty): such a name shows as an empty line in every list.
+bool blank(const std::string& name);
 // `pattern` with {1}, {2}, ... replaced by args[0], args[1], ...; a placeholder without a value stays as it is.
 std::string fill_placeholders(const std::string& pattern, const std::vector<std::string>& args);
 

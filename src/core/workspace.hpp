@@ -86,13 +86,17 @@ class Workspace {
   // status says why.
   Status apply(const Mutation& m);
 
-  // What apply() would answer to `author`'s change of a user, a department, a role or a pipeline, changing
-  // nothing: a settings form asks before it closes, so that a refusal is said in the form, over what the
-  // person typed, and not in a toast after the form has gone.
+  // What apply() would answer to `author`'s change of configuration, changing nothing: a form asks before it
+  // closes, so that a refusal is said in the form, over what the person typed, and not in a toast after the
+  // form has gone.
   Status check(const std::string& author, const PutUser& c) const;
   Status check(const std::string& author, const PutDepartment& c) const;
   Status check(const std::string& author, const PutRole& c) const;
   Status check(const std::string& author, const PutPipeline& c) const;
+  Status check(const std::string& author, const PutView& c) const;
+  Status check(const std::string& author, const PutEntityType& c) const;
+  Status check(const std::string& author, const PutTemplate& c) const;
+  Status check(const std::string& author, const PutNumerator& c) const;
 
   // Replica operations: state that arrives whole (a sync pull, a snapshot, a backup), not as commands.
   // put_item replaces the item and, when `timeline` is given, its timeline (or merges entries by id when

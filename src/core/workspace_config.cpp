@@ -7,6 +7,7 @@
 #include "core/layouts.hpp"
 #include "core/required.hpp"
 #include "core/rights.hpp"
+#include "core/text.hpp"
 #include "core/workspace.hpp"
 
 namespace kt {
@@ -14,10 +15,6 @@ namespace kt {
 namespace {
 
 Status forbidden(const std::string& what) { return Status::Fail("forbidden", "you may not " + what); }
-
-// A name of nothing but spaces is no name: it would show as an empty line in every list.
-bool blank(const std::string& name) { return name.find_first_not_of(" \t\r\n") == std::string::npos; }
-bool blank(const Labels& name) { return blank(name.ru) && blank(name.en); }
 
 bool valid_field_id(const std::string& id) {
   if (id.empty() || id.size() > 50) return false;
@@ -243,18 +240,28 @@ void Workspace::apply_auto_views(const std::string& user) {
   }
 }
 
-Status Workspace::apply_config(const Mutation& m, const PutView& c) {
+Status Workspace::check(const std::string& author, const PutView& c) const {
   const View& v = c.view;
   if (v.id.empty()) return Status::Fail("invalid_id", "a view needs an id");
   const View* existing = schema_.view(v.id);
-  const std::string family = existing ? existing->family : v.family;
+  const std::string& family = existing ? existing->family : v.family;
   if (auto s = check_family(schema_, family); !s) return s;
-  auto [entity, pipeline] = family_owner(schema_, family);
-  if (!can_configure(schema_, m.author, entity)) return forbidden("manage card views");
+  if (!can_configure(schema_, author, family_owner(schema_, family).first)) return forbidden("manage card views");
+  if (c.remove) return existing ? Status::Ok() : Status::Fail("unknown_view", "no such view: " + v.id);
+  if (existing && existing->family != v.family) return Status::Fail("invalid_view", "a view stays in its family");
+  if (blank(v.name)) return Status::Fail("view_name_empty", "a view needs a name");
+  if (v.assigned.empty()) return Status::Fail("view_unassigned", "assign the view to at least one user or department");
+  return check_codes(v.assigned);
+}
+
+Status Workspace::apply_config(const Mutation& m, const PutView& c) {
+  if (Status s = check(m.author, c); !s) return s;
+  const View& v = c.view;
+  const View* existing = schema_.view(v.id);
+  const std::string family = existing ? existing->family : v.family;
   const std::string scope = view_scope(v.id);
 
   if (c.remove) {
-    if (!existing) return Status::Fail("unknown_view", "no such view: " + v.id);
     // V-12: members' selections of the view go; they fall back by V-2.
     for (auto it = schema_.scope_choices.begin(); it != schema_.scope_choices.end();)
       it = it->second == scope ? schema_.scope_choices.erase(it) : std::next(it);
@@ -262,11 +269,6 @@ Status Workspace::apply_config(const Mutation& m, const PutView& c) {
     erase_if(schema_.views, [&](const View& x) { return x.id == v.id; });
     return Status::Ok();
   }
-  if (existing && existing->family != v.family) return Status::Fail("invalid_view", "a view stays in its family");
-  if (v.name.empty()) return Status::Fail("view_name_empty", "a view needs a name");
-  if (v.assigned.empty()) return Status::Fail("view_unassigned", "assign the view to at least one user or department");
-  if (auto s = check_codes(v.assigned); !s) return s;
-
   if (existing) {
     View updated = v;
     updated.created_by = existing->created_by;
@@ -347,27 +349,43 @@ FieldDef system_field(const std::string& entity, const char* id, FieldType t, La
   return f;
 }
 
+// The client block of a type: companies and contacts, several of them.
+FieldDef client_field(const std::string& entity) {
+  FieldDef client = system_field(entity, "CLIENT", FieldType::CrmBinding, {"Клиент", "Client"});
+  client.multiple = true;
+  client.binding_kinds = {"company", "contact"};
+  return client;
+}
+
 }  // namespace
 
-Status Workspace::apply_config(const Mutation& m, const PutEntityType& c) {
+Status Workspace::check(const std::string& author, const PutEntityType& c) const {
   const EntityType& t = c.type;
-  if (!is_admin(schema_, m.author)) return forbidden("manage entity types");
-  if (t.name.empty() || t.plural.empty()) return Status::Fail("name_empty", "an entity type needs names");
-  EntityType* existing = const_cast<EntityType*>(schema_.entity(t.id));
-  if (existing) {
+  if (!is_admin(schema_, author)) return forbidden("manage entity types");
+  if (blank(t.name) || blank(t.plural)) return Status::Fail("name_empty", "an entity type needs names");
+  if (const EntityType* existing = schema_.entity(t.id)) {
     EntityType allowed = *existing;
     allowed.name = t.name;
     allowed.plural = t.plural;
     allowed.has_client = existing->system ? existing->has_client : t.has_client;
     if (!(allowed == t))
       return Status::Fail("immutable_entity", "only the names and the client block of a type can change");
+    return Status::Ok();
+  }
+  if (t.id.rfind("smart_", 0) != 0 || t.id.size() < 7)
+    return Status::Fail("invalid_id", "a new entity type id starts with smart_");
+  if (t.system) return Status::Fail("invalid_entity", "a new entity type is not a system type");
+  if (t.has_pipelines && !t.has_stages) return Status::Fail("invalid_entity", "pipelines need stages");
+  return Status::Ok();
+}
+
+Status Workspace::apply_config(const Mutation& m, const PutEntityType& c) {
+  if (Status s = check(m.author, c); !s) return s;
+  const EntityType& t = c.type;
+  EntityType* existing = const_cast<EntityType*>(schema_.entity(t.id));
+  if (existing) {
     if (t.has_client && !existing->has_client) {
-      if (!schema_.field(t.id, "CLIENT")) {
-        FieldDef client = system_field(t.id, "CLIENT", FieldType::CrmBinding, {"Клиент", "Client"});
-        client.multiple = true;
-        client.binding_kinds = {"company", "contact"};
-        schema_.fields.push_back(client);
-      }
+      if (!schema_.field(t.id, "CLIENT")) schema_.fields.push_back(client_field(t.id));
       // The client shows on the card: in the first section of the type's default layout and of every layout
       // kept for it, after the fields there, as a new type's layout has it.
       auto add_client = [](Layout& l) {
@@ -380,22 +398,13 @@ Status Workspace::apply_config(const Mutation& m, const PutEntityType& c) {
     *existing = t;
     return Status::Ok();
   }
-  if (t.id.rfind("smart_", 0) != 0 || t.id.size() < 7)
-    return Status::Fail("invalid_id", "a new entity type id starts with smart_");
-  if (t.system) return Status::Fail("invalid_entity", "a new entity type is not a system type");
-  if (t.has_pipelines && !t.has_stages) return Status::Fail("invalid_entity", "pipelines need stages");
   EntityType created = t;
   created.title_field = "TITLE";
   schema_.entities.push_back(created);
   const std::string& e = t.id;
   schema_.fields.push_back(system_field(e, "TITLE", FieldType::String, {"Название", "Title"}));
   if (t.has_stages) schema_.fields.push_back(system_field(e, "STAGE_ID", FieldType::Stage, {"Стадия", "Stage"}));
-  if (t.has_client) {
-    FieldDef client = system_field(e, "CLIENT", FieldType::CrmBinding, {"Клиент", "Client"});
-    client.multiple = true;
-    client.binding_kinds = {"company", "contact"};
-    schema_.fields.push_back(client);
-  }
+  if (t.has_client) schema_.fields.push_back(client_field(e));
   schema_.fields.push_back(system_field(e, "OPPORTUNITY_WITH_CURRENCY", FieldType::Money, {"Сумма и валюта", "Amount and currency"}));
   schema_.fields.push_back(system_field(e, "IS_MANUAL_OPPORTUNITY", FieldType::Boolean, {"Сумма указана вручную", "Amount set by hand"}));
   schema_.fields.push_back(system_field(e, "BEGINDATE", FieldType::Date, {"Дата начала", "Start date"}));

@@ -81,20 +81,27 @@ size_t Workspace::fill_document_uses(
   return found.size();
 }
 
-Status Workspace::apply_config(const Mutation& m, const PutTemplate& c) {
-  if (auto s = admins_only(schema_, m.author, "document templates"); !s) return s;
-  auto& all = schema_.templates;
-  auto it = std::find_if(all.begin(), all.end(), [&](const DocTemplate& t) { return t.id == c.tmpl.id; });
-  if (c.remove) {
-    if (it == all.end()) return Status::Fail("not_found", "no such template: " + c.tmpl.id);
-    all.erase(it);
-    return Status::Ok();
-  }
+Status Workspace::check(const std::string& author, const PutTemplate& c) const {
+  if (auto s = admins_only(schema_, author, "document templates"); !s) return s;
+  if (c.remove)
+    return schema_.doc_template(c.tmpl.id) ? Status::Ok() : Status::Fail("not_found", "no such template: " + c.tmpl.id);
+  if (blank(c.tmpl.name)) return Status::Fail("name_empty", "a template needs a name");
   if (std::string why = check_template(c.tmpl); !why.empty()) return Status::Fail("invalid_template", why);
   if (!c.tmpl.numerator_id.empty() && !schema_.numerator(c.tmpl.numerator_id))
     return Status::Fail("invalid_numerator", "no such numerator: " + c.tmpl.numerator_id);
   for (const auto& t : c.tmpl.targets)
     if (!schema_.entity(t.entity)) return Status::Fail("unknown_entity", "no such entity type: " + t.entity);
+  return Status::Ok();
+}
+
+Status Workspace::apply_config(const Mutation& m, const PutTemplate& c) {
+  if (Status s = check(m.author, c); !s) return s;
+  auto& all = schema_.templates;
+  auto it = std::find_if(all.begin(), all.end(), [&](const DocTemplate& t) { return t.id == c.tmpl.id; });
+  if (c.remove) {
+    all.erase(it);
+    return Status::Ok();
+  }
   DocTemplate t = c.tmpl;
   if (it == all.end()) {
     if (t.created_by.empty()) t.created_by = m.author;
@@ -106,21 +113,31 @@ Status Workspace::apply_config(const Mutation& m, const PutTemplate& c) {
   return Status::Ok();
 }
 
+Status Workspace::check(const std::string& author, const PutNumerator& c) const {
+  if (auto s = admins_only(schema_, author, "numerators"); !s) return s;
+  const Numerator& n = c.numerator;
+  if (c.remove) {
+    if (!schema_.numerator(n.id)) return Status::Fail("not_found", "no such numerator: " + n.id);
+    for (const auto& t : schema_.templates)
+      if (t.numerator_id == n.id)
+        return Status::Fail("numerator_in_use", "the template «" + t.name.ru + "» numbers its documents with it");
+    return Status::Ok();
+  }
+  if (n.id.empty()) return Status::Fail("invalid_id", "a numerator needs an id");
+  if (blank(n.name)) return Status::Fail("name_empty", "a numerator needs a name");
+  if (std::string why = check_numerator(n); !why.empty()) return Status::Fail("invalid_numerator", why);
+  return Status::Ok();
+}
+
 Status Workspace::apply_config(const Mutation& m, const PutNumerator& c) {
-  if (auto s = admins_only(schema_, m.author, "numerators"); !s) return s;
+  if (Status s = check(m.author, c); !s) return s;
   auto& all = schema_.numerators;
   auto it = std::find_if(all.begin(), all.end(), [&](const Numerator& n) { return n.id == c.numerator.id; });
   if (c.remove) {
-    if (it == all.end()) return Status::Fail("not_found", "no such numerator: " + c.numerator.id);
-    for (const auto& t : schema_.templates)
-      if (t.numerator_id == c.numerator.id)
-        return Status::Fail("numerator_in_use", "the template «" + t.name.ru + "» numbers its documents with it");
     all.erase(it);
     schema_.numerator_states.erase(c.numerator.id);
     return Status::Ok();
   }
-  if (c.numerator.id.empty()) return Status::Fail("invalid_id", "a numerator needs an id");
-  if (std::string why = check_numerator(c.numerator); !why.empty()) return Status::Fail("invalid_numerator", why);
   if (it == all.end()) all.push_back(c.numerator);
   else *it = c.numerator;
   return Status::Ok();

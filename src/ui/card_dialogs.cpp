@@ -14,6 +14,7 @@
 #include "core/text.hpp"
 #include "ui/card_internal.hpp"
 #include "ui/field_editors.hpp"
+#include "ui/form_send.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
 #include "ui/stage_move.hpp"
@@ -524,16 +525,14 @@ void draw_views(CardContext& c) {
   if (!v.error.empty()) error_text_line(v.error, "viewform:error");
   if (button(v.editing.empty() ? tr("views.create") : tr("dialog.save"), "viewform:submit", true)) {
     v.error.clear();
-    if (v.name.find_first_not_of(' ') == std::string::npos) v.error = tr("err.view_name_empty");
-    else if (v.codes.empty()) v.error = tr("err.view_unassigned");
-    if (v.error.empty()) {
-      View view;
-      view.id = v.editing.empty() ? (c.env.new_id ? c.env.new_id("view") : "view") : v.editing;
-      view.family = c.family;
-      view.name = v.name;
-      view.assigned.assign(v.codes.begin(), v.codes.end());
-      view.auto_apply = v.auto_apply;
-      c.out.commands.push_back(PutView{view, false});
+    View view;
+    view.id = v.editing.empty() ? (c.env.new_id ? c.env.new_id("view") : "view") : v.editing;
+    view.family = c.family;
+    view.name = v.name;
+    view.assigned.assign(v.codes.begin(), v.codes.end());
+    view.auto_apply = v.auto_apply;
+    if (PutView put{view, false}; accepted(c.ws, c.env, put, &v.error)) {
+      c.out.commands.push_back(std::move(put));
       v.editing.clear();
       v.name.clear();
       v.codes.clear();

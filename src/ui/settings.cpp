@@ -11,6 +11,7 @@
 #include "core/rights.hpp"
 #include "core/text.hpp"
 #include "ui/data_io.hpp"
+#include "ui/form_send.hpp"
 #include "ui/settings_documents.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
@@ -115,19 +116,6 @@ void server_login_form(const UiEnv& env, UiOutput& out, float w) {
   else if (c.account_saved == g_user.user.id) muted_text(tr("account.saved"));
   if (button(tr("account.give"), "userform:account:save", false, !g_user.login.empty() && !g_user.password.empty()))
     out.set_account = UiOutput::Account{g_user.user.id, g_user.login, g_user.password};
-}
-
-// A form's Save (or Delete): the core is asked first (Workspace::check); a refusal is said in the form, which
-// stays open with what was typed, else the change goes out and the form's dialog closes.
-template <class C>
-void send_if_accepted(const Workspace& ws, const UiEnv& env, C change, std::string* error, bool* open, UiOutput& out) {
-  if (Status st = ws.check(env.user, change); !st) {
-    *error = error_text(st.code);
-    return;
-  }
-  out.commands.push_back(std::move(change));
-  *open = false;
-  ImGui::CloseCurrentPopup();
 }
 
 void users_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float width) {
@@ -745,12 +733,7 @@ void types_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
   if (button(tr("dialog.save"), "typeform:save", true)) {
     g_type.type.name.en = g_type.type.name.ru;
     g_type.type.plural.en = g_type.type.plural.ru;
-    if (g_type.type.name.ru.empty() || g_type.type.plural.ru.empty()) g_type.error = tr("err.name_empty");
-    else {
-      out.commands.push_back(PutEntityType{g_type.type});
-      g_type.open = false;
-      ImGui::CloseCurrentPopup();
-    }
+    send_if_accepted(ws, env, PutEntityType{g_type.type}, &g_type.error, &g_type.open, out);
   }
   ImGui::SameLine();
   if (button(tr("dialog.cancel"), "typeform:cancel")) {

@@ -12,6 +12,7 @@
 #include "core/documents.hpp"
 #include "core/format.hpp"
 #include "core/text.hpp"
+#include "ui/form_send.hpp"
 #include "ui/i18n.hpp"
 #include "ui/semantics.hpp"
 #include "ui/theme.hpp"
@@ -176,26 +177,18 @@ void template_dialog(const Workspace& ws, const UiEnv& env, UiOutput& out) {
     t.numerator_id = g_tpl.numerator > 0 ? s.numerators[static_cast<size_t>(g_tpl.numerator) - 1].id : "";
     t.access.erase(std::remove(t.access.begin(), t.access.end(), "UA"), t.access.end());
     if (g_tpl.everyone) t.access.push_back("UA");
-    if (t.name.empty()) g_tpl.error = tr("err.name_empty");
-    else if (TemplateFault fault; !check_template(t, &fault).empty()) g_tpl.error = fault_text(fault);
-    else {
-      out.commands.push_back(PutTemplate{t, false});
-      g_tpl.open = false;
-      ImGui::CloseCurrentPopup();
-    }
+    // A broken template is said with its line (check_template's fault); the rest as the core says it.
+    if (TemplateFault fault; !check_template(t, &fault).empty()) g_tpl.error = fault_text(fault);
+    else send_if_accepted(ws, env, PutTemplate{t, false}, &g_tpl.error, &g_tpl.open, out);
   }
   ImGui::SameLine();
-  if (!g_tpl.fresh && button(tr("settings.delete"), "tplform:delete")) {
-    out.commands.push_back(PutTemplate{t, true});
-    g_tpl.open = false;
-    ImGui::CloseCurrentPopup();
-  }
+  if (!g_tpl.fresh && button(tr("settings.delete"), "tplform:delete"))
+    send_if_accepted(ws, env, PutTemplate{t, true}, &g_tpl.error, &g_tpl.open, out);
   ImGui::SameLine();
   if (button(tr("dialog.cancel"), "tplform:cancel")) {
     g_tpl.open = false;
     ImGui::CloseCurrentPopup();
   }
-  (void)env;
   dialog_end();
 }
 
@@ -260,25 +253,12 @@ void numerator_dialog(const Workspace& ws, const UiEnv& env, UiOutput& out) {
   if (!g_num.error.empty()) error_text_line(g_num.error, "numform:error");
   if (button(tr("dialog.save"), "numform:save", true)) {
     g_num.error.clear();
-    if (n.name.ru.find_first_not_of(' ') == std::string::npos) g_num.error = tr("err.name_empty");
-    else if (problem.empty()) {
-      probe.name.en = probe.name.en.empty() ? probe.name.ru : probe.name.en;
-      out.commands.push_back(PutNumerator{probe, false});
-      g_num.open = false;
-      ImGui::CloseCurrentPopup();
-    }
+    probe.name.en = probe.name.en.empty() ? probe.name.ru : probe.name.en;
+    if (problem.empty()) send_if_accepted(ws, env, PutNumerator{probe, false}, &g_num.error, &g_num.open, out);
   }
   ImGui::SameLine();
-  if (!g_num.fresh && button(tr("settings.delete"), "numform:delete")) {
-    bool used = false;
-    for (const auto& t : ws.schema().templates) used = used || t.numerator_id == n.id;
-    if (used) g_num.error = tr("err.numerator_in_use");
-    else {
-      out.commands.push_back(PutNumerator{n, true});
-      g_num.open = false;
-      ImGui::CloseCurrentPopup();
-    }
-  }
+  if (!g_num.fresh && button(tr("settings.delete"), "numform:delete"))
+    send_if_accepted(ws, env, PutNumerator{n, true}, &g_num.error, &g_num.open, out);
   ImGui::SameLine();
   if (button(tr("dialog.cancel"), "numform:cancel")) {
     g_num.open = false;

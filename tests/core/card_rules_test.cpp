@@ -753,6 +753,59 @@ TEST_CASE("a settings form asks the core first: check() answers what apply() wou
   CHECK_FALSE(d.schema().role("r9"));
 }
 
+TEST_CASE("views, entity types, templates and numerators: check() answers what apply() would, and changes nothing") {
+  Demo d;
+  const size_t views = d.schema().views.size(), types = d.schema().entities.size();
+  // Names of only spaces are no names, in the forms and from the network alike.
+  const View spaces{"v2", "deal:0", "  ", {"Uu2"}, false, ""};
+  CHECK(d.ws.check("u1", PutView{spaces, false}).code == "view_name_empty");
+  CHECK(d.as(d.admin, PutView{spaces, false}).code == "view_name_empty");
+  CHECK(d.ws.check("u1", PutView{View{"v2", "deal:0", "x", {}, false, ""}, false}).code == "view_unassigned");
+  CHECK(d.ws.check("u1", PutView{View{"v2", "deal:0", "x", {"Zz"}, false, ""}, false}).code == "invalid_access_code");
+  CHECK(d.ws.check("u2", PutView{View{"v2", "deal:0", "x", {"Uu2"}, false, ""}, false}).code == "forbidden");
+  CHECK(d.ws.check("u1", PutView{View{"v9", "deal:0", "x", {"Uu2"}, false, ""}, true}).code == "unknown_view");
+  CHECK(d.ws.check("u1", PutView{View{"v2", "deal:0", "Для продаж", {"Uu2"}, false, ""}, false}).ok());
+
+  EntityType blank_type{"smart_9", {" ", " "}, {"Проекты", "Projects"}, true, true, true, false, "TITLE"};
+  CHECK(d.ws.check("u1", PutEntityType{blank_type}).code == "name_empty");
+  CHECK(d.as(d.admin, PutEntityType{blank_type}).code == "name_empty");
+  EntityType deal = *d.schema().entity("deal");
+  deal.has_stages = false;
+  CHECK(d.ws.check("u1", PutEntityType{deal}).code == "immutable_entity");
+  EntityType bad_id{"project", {"Проект", "Project"}, {"Проекты", "Projects"}, true, true, true, false, "TITLE"};
+  CHECK(d.ws.check("u1", PutEntityType{bad_id}).code == "invalid_id");
+  bad_id.id = "smart_9";
+  CHECK(d.ws.check("u2", PutEntityType{bad_id}).code == "forbidden");
+  CHECK(d.ws.check("u1", PutEntityType{bad_id}).ok());
+
+  DocTemplate t = *d.schema().doc_template("invoice");
+  t.name = {"   ", ""};
+  CHECK(d.ws.check("u1", PutTemplate{t, false}).code == "name_empty");
+  CHECK(d.as(d.admin, PutTemplate{t, false}).code == "name_empty");
+  t.name = {"Счёт", "Invoice"};
+  t.numerator_id = "nowhere";
+  CHECK(d.ws.check("u1", PutTemplate{t, false}).code == "invalid_numerator");
+  CHECK(d.ws.check("u2", PutTemplate{t, true}).code == "forbidden");
+  t.id = "gone";
+  CHECK(d.ws.check("u1", PutTemplate{t, true}).code == "not_found");
+
+  Numerator n = *d.schema().numerator("invoice");
+  CHECK(d.ws.check("u1", PutNumerator{n, true}).code == "numerator_in_use");
+  n.name = {" ", ""};
+  CHECK(d.ws.check("u1", PutNumerator{n, false}).code == "name_empty");
+  CHECK(d.as(d.admin, PutNumerator{n, false}).code == "name_empty");
+  n.name = {"Счета", "Invoices"};
+  n.step = 0;
+  CHECK(d.ws.check("u1", PutNumerator{n, false}).code == "invalid_numerator");
+  n.step = 1;
+  CHECK(d.ws.check("u1", PutNumerator{n, false}).ok());
+  // Nothing changed by asking.
+  CHECK(d.schema().views.size() == views);
+  CHECK(d.schema().entities.size() == types);
+  CHECK(d.schema().doc_template("invoice")->name.ru != "   ");
+  CHECK(d.schema().numerator("invoice")->name.ru != " ");
+}
+
 TEST_CASE("an administrator switched off can still be renamed while another administrator is active") {
   Demo d;
   REQUIRE(d.as(d.admin, PutUser{User{"u9", "Второй админ", "", true, {}, true}}).ok());

@@ -423,6 +423,9 @@ export const tests = [
       const { context, page } = await newPage(browser);
       await open(page, url, "#/settings/documents");
       await click(page, { id: "docs:tpl:add" });
+      await replaceText(page, { id: "tplform:name_ru" }, "  ");
+      await click(page, { id: "tplform:save" });
+      assertEq((await find(page, { id: "tplform:error" })).name, "Введите название", "a name of spaces is no name");
       await replaceText(page, { id: "tplform:name_ru" }, "Акт сверки");
       await replaceText(page, { id: "tplform:name_en" }, "Reconciliation");
       await choose(page, "tplform:region", "English");

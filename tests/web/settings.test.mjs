@@ -1,7 +1,7 @@
 // Deletions in the settings, which take more than their own line with them, are asked first, with what they
 // take: a role names the colleagues who lose its rights; a custom field says how many items hold a value.
 // Declining changes nothing; confirming deletes, and a reload agrees.
-import { newPage, waitForApp, state, find, findAll, click, frames, waitSaved, scrollTo, assert, assertEq } from "./browser.mjs";
+import { newPage, waitForApp, state, semantics, find, findAll, click, frames, waitSaved, scrollTo, assert, assertEq } from "./browser.mjs";
 import { open, openItem, addTextField, replaceText, FIELDS_COLUMN } from "./web_support.mjs";
 
 export const tests = [
@@ -102,11 +102,18 @@ export const tests = [
     },
   },
   {
-    name: "settings: a smart process made without stages or a client; later renamed and given a client, its stages fixed; after a reload",
+    name: "settings: a smart process made without stages or a client (a name of spaces refused in the form); later renamed and given a client, its stages fixed; after a reload",
     async fn({ browser, url }) {
       const { context, page } = await newPage(browser);
       await open(page, url, "#/settings/types");
+      const typeLinks = async () => (await semantics(page)).filter((n) => n.id.startsWith("type:")).length;
+      const types = await typeLinks();
       await click(page, { id: "settings:add_type" });
+      await replaceText(page, { id: "typeform:name" }, "   ");
+      await replaceText(page, { id: "typeform:plural" }, "Договоры");
+      await click(page, { id: "typeform:save" });
+      assertEq((await find(page, { id: "typeform:error" })).name, "Введите название", "a name of spaces is no name");
+      await find(page, { role: "dialog", name: "Создать смарт-процесс" });
       await replaceText(page, { id: "typeform:name" }, "Договор");
       await replaceText(page, { id: "typeform:plural" }, "Договоры");
       assertEq([!!(await find(page, { id: "typeform:stages" })).checked, !!(await find(page, { id: "typeform:client" })).checked], [true, true],
@@ -116,6 +123,7 @@ export const tests = [
       await click(page, { id: "typeform:client" });
       await click(page, { id: "typeform:save" });
       const type = await find(page, { role: "link", name: /^Договоры/ });
+      assertEq(await typeLinks(), types + 1, "one type made, none of spaces");
       const id = type.id.slice("type:".length);
       assertEq(type.name, "Договоры  ·  без стадий", "the list says how it was made");
 
