@@ -5,7 +5,7 @@
 //   [keys]      GLFW's window-wide key listeners are replaced: real form fields keep their keys (GLFW
 //               cancels Backspace and Tab for the whole page), an IME keeps the keys it composes with,
 //               F1 opens the help, and characters typed while the text bridge has focus come from the
-//               bridge only, never twice;
+//               bridge only, never twice; keys held stay held while the focus moves within the page;
 //   [bridge]    a hidden textarea that holds the focus while an ImGui text field is active: typing, IME
 //               composition, dead keys, mobile keyboards and insertText reach ImGui through it;
 //   [clipboard] copy/cut/paste DOM events and navigator.clipboard;
@@ -98,6 +98,14 @@ Module.ktInput = (function () {
   function onKeyup(e) {
     wake();
     GLFW.onKeyup(e);  // a release is harmless even for a key ImGui never saw pressed
+  }
+  // GLFW releases every key held when anything on the page loses the focus (its blur listener captures the
+  // blur of every element): the bridge giving the focus back to the canvas as Tab closed a text field
+  // released the Shift still held, and the next Tab of Shift+Tab, Tab, Tab went forward. Keys are released
+  // only when the window itself loses the focus (another window takes the keys; their releases never come).
+  function onBlur(e) {
+    wake();
+    if (e.target === window) GLFW.onBlur(e);
   }
   // Keys ImGui edits with must not also edit the textarea (its value stays empty between inputs), and
   // Tab must not move the focus out of it; copy, cut and paste keep their default to fire their events.
@@ -388,6 +396,8 @@ Module.ktInput = (function () {
     window.addEventListener("keydown", onKeydown, true);
     window.addEventListener("keypress", onKeypress, true);
     window.addEventListener("keyup", onKeyup, true);
+    window.removeEventListener("blur", GLFW.onBlur, true);
+    window.addEventListener("blur", onBlur, true);
 
     canvas.removeEventListener("touchstart", GLFW.onMouseButtonDown, true);
     canvas.removeEventListener("touchmove", GLFW.onMousemove, true);
@@ -431,7 +441,6 @@ Module.ktInput = (function () {
     });
     window.addEventListener("mouseup", function () { wake(); }, true);  // a drag ending outside the canvas
     window.addEventListener("focus", function () { wake(); });
-    window.addEventListener("blur", function () { wake(); });
     window.addEventListener("resize", resized);
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "visible") wake();
