@@ -3,7 +3,7 @@
 // reader's tree would show them; activating an element (a screen reader's click, or Enter on it)
 // operates the app; the mirror is updated only on frames where the tree changed, element by element.
 import { newPage, waitForApp, state, find, frames, scrollTo, waitIdle, assert, assertEq } from "./browser.mjs";
-import { DEAL, FIELDS_COLUMN, waitSemantics, pollPage } from "./web_support.mjs";
+import { DEAL, FIELDS_COLUMN, waitSemantics, pollPage, callWithString } from "./web_support.mjs";
 
 const mirror = (page) => page.locator("#a11y-mirror");
 
@@ -166,13 +166,7 @@ export const tests = [
         "the focus stays on the mirror element while the mirror updates");
       assertEq((await state(page)).can_undo, true, "the stage change is undoable, as if clicked");
       // Bad input: an unknown node is refused, nothing happens.
-      assertEq(await page.evaluate(() => {
-        const s = "no:such:node", n = lengthBytesUTF8(s) + 1, p = _malloc(n);
-        stringToUTF8(s, p, n);
-        const r = Module._kt_activate(p);
-        _free(p);
-        return r;
-      }), 0, "kt_activate of an unknown node returns 0");
+      assertEq(await callWithString(page, "_kt_activate", "no:such:node"), 0, "kt_activate of an unknown node returns 0");
       await context.close();
     },
   },

@@ -3,15 +3,10 @@
 // while it is shown); exposed to screen readers as a progressbar.
 import path from "node:path";
 import { newPage, waitForApp, find, frames, shell, waitIdle, assert, assertEq } from "./browser.mjs";
-import { waitSemantics, pollPage } from "./web_support.mjs";
+import { waitSemantics, pollPage, callWithString } from "./web_support.mjs";
 
-const progress = (page, key, fraction) => page.evaluate(([k, f]) => {
-  const n = lengthBytesUTF8(k) + 1, p = _malloc(n);
-  stringToUTF8(k, p, n);
-  if (f === null) Module._kt_progress_end(p);
-  else Module._kt_progress(p, f);
-  _free(p);
-}, [key, fraction]);
+const progress = (page, key, fraction) =>
+  fraction === null ? callWithString(page, "_kt_progress_end", key) : callWithString(page, "_kt_progress", key, fraction);
 
 export const tests = [
   {

@@ -138,15 +138,19 @@ export async function idbFiles(page, part = "/journal/") {
 }
 
 // Waits for `pred(semantics)` to hold, waking the app meanwhile; returns the semantics.
+// Calls the app's exported `fn` (e.g. "_kt_notify") with the string `s` as a C string, then `args`; its result.
+export function callWithString(page, fn, s, ...args) {
+  return page.evaluate(([f, str, rest]) => {
+    const n = lengthBytesUTF8(str) + 1, p = _malloc(n);
+    stringToUTF8(str, p, n);
+    try { return Module[f](p, ...rest); } finally { _free(p); }
+  }, [fn, s, args]);
+}
+
 // Shows a message of the page as a toast, the way the page's own scripts do (web/offline.js):
 // `key` is a translation key.
 export async function notify(page, key, error = false) {
-  await page.evaluate(([k, e]) => {
-    const n = lengthBytesUTF8(k) + 1, p = _malloc(n);
-    stringToUTF8(k, p, n);
-    Module._kt_notify(p, e ? 1 : 0);
-    _free(p);
-  }, [key, error]);
+  await callWithString(page, "_kt_notify", key, error ? 1 : 0);
 }
 
 export async function waitSemantics(page, pred, what, timeout = 8000) {
