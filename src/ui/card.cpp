@@ -165,6 +165,7 @@ void draw_header(CardContext& c, float width) {
   }
   const float back_right = ImGui::GetItemRectMax().x;
   const float back_y = ImGui::GetItemRectMin().y;
+  const float back_mid_y = (back_y + ImGui::GetItemRectMax().y) * 0.5f;
 
   // Undo, redo and the "more" menu on the right of the row; on a phone the symbols alone (their accessible
   // names stay the words).
@@ -191,13 +192,15 @@ void draw_header(CardContext& c, float width) {
   ImGui::PushFont(fonts().small);
   if (back_right + px(16) + ImGui::CalcTextSize(kind.c_str()).x <= buttons_x - px(8)) {
     ImGui::SameLine(0, px(16));
+    // Centred on the link's line: a touch-sized link is taller than its text.
+    ImGui::SetCursorScreenPos(ImVec2(ImGui::GetCursorScreenPos().x, back_mid_y - ImGui::GetTextLineHeight() * 0.5f));
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(color::kMuted), "%s", kind.c_str());
     sem_item("card:kind", "text", kind);
   }
   ImGui::PopFont();
 
   ImGui::SameLine();
-  ImGui::SetCursorScreenPos(ImVec2(buttons_x, phone ? back_y : ImGui::GetCursorScreenPos().y));
+  ImGui::SetCursorScreenPos(ImVec2(buttons_x, back_y));
   if (!convert.empty() && convert_button(c)) ImGui::SameLine();
   // Who may not edit this item has nothing here to undo (the steps on the stack were someone else's).
   const bool can_undo = c.env.can_undo && c.can_edit_item, can_redo = c.env.can_redo && c.can_edit_item;

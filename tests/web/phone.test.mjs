@@ -204,6 +204,14 @@ export const tests = [
         await checkScreen(page, resultsDir, `${label}-kanban.png`);
         await open(page, url, "#/item/D2");
         await checkScreen(page, resultsDir, `${label}-card.png`);
+        if (label === "sideways" || label === "tablet") {
+          // Where there is room, the kind and number ("Сделка № 2 · …") stand on the back link's line,
+          // centred on it (a finger-sized link is taller than its text).
+          const back = await find(page, { id: "nav:back" }), kind = await find(page, { id: "card:kind" });
+          const mid = (n) => n.y + n.h / 2;
+          assert(Math.abs(mid(kind) - mid(back)) <= 1.5,
+            `${label}: "${kind.name}" (${Math.round(kind.y)}+${Math.round(kind.h)}) centred on "${back.name}" (${Math.round(back.y)}+${Math.round(back.h)})`);
+        }
         await open(page, url, "#/item/D2/history");
         await checkScreen(page, resultsDir, `${label}-history.png`);
         await open(page, url, "#/settings/fields");
