@@ -138,17 +138,19 @@ void run_toast_action(const std::string& action) {
   if (action == "refused") open_refused_panel();
 }
 
-// The band toasts keep clear of this frame (toasts_above, toasts_clear_of); top 0 for none.
-float g_toasts_band_top = 0, g_toasts_band_bottom = 0;
+// The band toasts keep clear of this frame (toasts_above, toasts_clear_of); top 0 for none. Its right: where
+// what it holds ends (< 0: its whole width is taken).
+float g_toasts_band_top = 0, g_toasts_band_bottom = 0, g_toasts_band_right = -1;
 
 }  // namespace
 
 void toasts_above(float top) { toasts_clear_of(top, ImGui::GetIO().DisplaySize.y); }
 
-void toasts_clear_of(float top, float bottom) {
+void toasts_clear_of(float top, float bottom, float used_right) {
   if (g_toasts_band_top > 0) return;
   g_toasts_band_top = top;
   g_toasts_band_bottom = bottom;
+  g_toasts_band_right = used_right;
 }
 
 namespace {
@@ -170,12 +172,23 @@ void draw_toasts() {
   };
   float y = display.y - px(20);
   if (g_toasts_band_top > 0) {
-    // The stack's height: under the band when it fits there, else above it.
-    float stack = 0;
-    for (const Toast& t : g_toasts) stack += height(t) + px(10);
-    if (y - stack < g_toasts_band_bottom + px(12)) y = std::min(y, g_toasts_band_top - px(12));
+    // Under the band when the stack fits there; else beside what the band holds, when the stack fits in
+    // the band's height and the room right of it; else above it.
+    float stack = 0, widest = 0;
+    for (const Toast& t : g_toasts) {
+      stack += height(t) + px(10);
+      auto [ts, ls] = sizes(t);
+      widest = std::max(widest, std::max(ts.x, ls.x) + px(32));
+    }
+    const float band = g_toasts_band_bottom - g_toasts_band_top;
+    if (y - stack < g_toasts_band_bottom + px(12)) {
+      const bool beside = g_toasts_band_right >= 0 && stack - px(10) <= band &&
+                          g_toasts_band_right + px(16) + widest <= display.x - px(20);
+      y = beside ? g_toasts_band_bottom - (band - (stack - px(10))) * 0.5f : std::min(y, g_toasts_band_top - px(12));
+    }
   }
   g_toasts_band_top = g_toasts_band_bottom = 0;
+  g_toasts_band_right = -1;
   ImDrawList* dl = ImGui::GetForegroundDrawList();
   int i = 0;
   std::string clicked;
@@ -535,6 +548,10 @@ void draw_banner(const std::string& text, ImU32 bg, const std::string& sem_id) {
 }  // namespace
 
 void toast(std::string text, bool error) {
+  // The same message again is the one shown, for longer: it does not stack a copy.
+  g_toasts.erase(std::remove_if(g_toasts.begin(), g_toasts.end(),
+                                [&](const Toast& t) { return t.action.empty() && t.error == error && t.text == text; }),
+                 g_toasts.end());
   g_toasts.push_back(Toast{std::move(text), error, ImGui::GetTime() + (error ? 6.0 : 3.5), {}, {}});
   request_redraw_at(g_toasts.back().until);
   while (g_toasts.size() > 4) g_toasts.pop_front();

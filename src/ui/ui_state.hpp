@@ -185,9 +185,11 @@ void toast_action(std::string text, bool error, std::string link, std::string ac
 // `top` down: toasts stack above it instead of covering it.
 void toasts_above(float top);
 // A band of the screen toasts must not cover this frame, from screen y `top` to `bottom` (a phone dialog's
-// buttons, a calendar over it): they stay at the screen's bottom when they fit under it, else they stack
-// above it. The first band of a frame counts: a popup ends before the dialog it opened from.
-void toasts_clear_of(float top, float bottom);
+// buttons, a calendar over it): they stay at the screen's bottom when they fit under it; else beside it, when
+// what the band holds ends at screen x `used_right` (< 0: the whole width) and they fit in its height and
+// the room right of that (a dialog's buttons on a phone held sideways); else they stack above it. The first
+// band of a frame counts: a popup ends before the dialog it opened from.
+void toasts_clear_of(float top, float bottom, float used_right = -1);
 // Files picked since the last frame, handed over by the app.
 void deliver_file(PickedFile f);
 std::optional<PickedFile> take_file(const std::string& purpose);

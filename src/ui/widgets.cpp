@@ -536,6 +536,7 @@ namespace {
 std::map<std::string, float> g_body_heights;
 std::string g_body_id;
 float g_buttons_top = -1;  // screen y where the open dialog's buttons start (dialog_body_end); -1 unknown
+size_t g_buttons_node = 0;  // the semantics node the buttons' start at
 }  // namespace
 
 void dialog_body_begin(const std::string& id) {
@@ -574,6 +575,7 @@ void dialog_body_end() {
   // A phone's dialog fills the screen and its buttons come after the body, where toasts would cover them
   // (dialog_end knows where they end).
   g_buttons_top = ImGui::GetCursorScreenPos().y;
+  g_buttons_node = sem_nodes().size();
 }
 
 float dialog_width(float css) {
@@ -624,8 +626,14 @@ bool dialog_begin(const std::string& title, const std::string& id, bool* open, f
 }
 
 void dialog_end() {
-  // On a phone toasts keep clear of the buttons: under them when there is room, else above them.
-  if (is_phone() && g_buttons_top >= 0) toasts_clear_of(g_buttons_top, ImGui::GetItemRectMax().y);
+  // On a phone toasts keep clear of the buttons: under them when there is room, else beside them (right of
+  // the last of their nodes: a phone held sideways has the room), else above them.
+  if (is_phone() && g_buttons_top >= 0) {
+    const auto& nodes = sem_nodes();
+    float right = 0;
+    for (size_t i = std::min(g_buttons_node, nodes.size()); i < nodes.size(); ++i) right = std::max(right, nodes[i].max.x);
+    toasts_clear_of(g_buttons_top, ImGui::GetItemRectMax().y, right);
+  }
   g_buttons_top = -1;
   ImGui::EndPopup();
 }

@@ -163,6 +163,21 @@ async function mainJourneys({ browser, url, resultsDir }, label, device) {
   await tap(page, { id: "action:todo" });
   await shot("todo");
   await checkScreen(page, resultsDir, `${label}-todo-dialog.png`);
+  if (label === "sideways") {
+    // A message of the page while the dialog is up (the first visit's "works offline" comes at a moment of
+    // its own; the same message again is that one toast): beside the buttons, over none of the controls.
+    await notify(page, "offline.ready");
+    const toast = await find(page, { role: "status", name: /без сети/ }), save = await find(page, { id: "todo:save" });
+    await page.screenshot({ path: path.join(resultsDir, `${label}-todo-toast.png`) });
+    const over = (a, b) => Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x) > 1 && Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y) > 1;
+    const covered = (await semantics(page)).filter((n) => INTERACTIVE.has(n.role) && over(toast, n));
+    assertEq(covered.map((n) => n.id), [], "the toast covers no control of the dialog");
+    assert(toast.x >= save.x + save.w && toast.y < save.y + save.h && toast.y + toast.h > save.y,
+      "the toast is beside the buttons: " + JSON.stringify({ toast, save }));
+    await notify(page, "offline.ready");
+    await frames(page, 2);
+    assertEq((await findAll(page, { role: "status", name: /без сети/ })).length, 1, "the same message again is the one toast");
+  }
   await tap(page, { id: "todo:subject" });
   await typeText(page, "Позвонить с планшета");
   await tap(page, { id: "todo:save" });
