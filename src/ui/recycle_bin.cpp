@@ -66,21 +66,32 @@ void draw_recycle_bin(const Workspace& ws, const UiEnv& env, ViewState& view, Ui
     }
   } else if (ImGui::BeginTable("bin", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX,
                                ImVec2(inner, 0))) {
-    for (const char* k : {"col.title", "bin.kind", "bin.deleted", "bin.left", ""}) ImGui::TableSetupColumn(*k ? tr(k) : "");
+    std::vector<FittedColumn> cols;
+    for (const char* k : {"col.title", "bin.kind", "bin.deleted", "bin.left"}) cols.push_back({tr(k), text_width(tr(k))});
+    // Its links side by side, whole.
+    cols.push_back({"", text_width(tr("bin.restore")) + (is_admin(s, env.user) ? px(14) + text_width(tr("bin.purge")) : 0.0f), true});
+    // Measured on the first rows (the newest): the rest are alike, and a bin can hold thousands.
+    for (size_t i = 0; i < std::min<size_t>(items.size(), 100); ++i) {
+      const Item* it = items[i];
+      cols[0].fit(text_width(ws.display_name(*it)));
+      cols[1].fit(text_width(kind(it)));
+      cols[2].fit(text_width(deleted(it)));
+      cols[3].fit(text_width(days_left(it)));
+    }
+    table_columns_fitted(cols, inner);
     ImGui::TableHeadersRow();
     for (const Item* it : items) {
       ImGui::TableNextRow(ImGuiTableRowFlags_None, px(34));
       ImGui::PushID(it->id.c_str());
       ImGui::TableSetColumnIndex(0);
       const std::string name = ws.display_name(*it);
-      ImGui::TextUnformatted(name.c_str());
-      sem_item("bin:item:" + it->id, "cell", name);
+      table_cell_text(name, "bin:item:" + it->id, "cell");
       ImGui::TableSetColumnIndex(1);
-      ImGui::TextUnformatted(kind(it).c_str());
+      table_cell_text(kind(it), "bin:kind:" + it->id);
       ImGui::TableSetColumnIndex(2);
-      ImGui::TextUnformatted(deleted(it).c_str());
+      table_cell_text(deleted(it), "bin:deleted:" + it->id);
       ImGui::TableSetColumnIndex(3);
-      ImGui::TextUnformatted(days_left(it).c_str());
+      table_cell_text(days_left(it), "bin:left:" + it->id);
       ImGui::TableSetColumnIndex(4);
       if (link(tr("bin.restore"), "bin:restore:" + it->id, color::kLink)) out.commands.push_back(RestoreItem{it->id});
       if (is_admin(s, env.user)) {

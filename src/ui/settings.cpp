@@ -160,29 +160,35 @@ void users_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
     }
   } else if (ImGui::BeginTable("users", server ? 6 : 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX,
                         ImVec2(width, 0))) {
+    std::vector<FittedColumn> cols;
     for (const char* k : {"settings.name", "settings.department", "settings.roles", "settings.admin"})
-      ImGui::TableSetupColumn(tr(k));
-    if (server) ImGui::TableSetupColumn(tr("account.column"));
-    ImGui::TableSetupColumn("");
+      cols.push_back({tr(k), text_width(tr(k))});
+    if (server) cols.push_back({tr("account.column"), text_width(tr("account.column"))});
+    cols.push_back({"", text_width(tr("settings.edit")), true});
+    for (const auto& u : s.users) {
+      cols[0].fit(text_width(shown_name(u)));
+      cols[1].fit(text_width(department_path(s, u.department)));
+      cols[2].fit(text_width(roles_of(u)));
+      if (server) cols[4].fit(text_width(login_of(u)));
+    }
+    table_columns_fitted(cols, width);
     const int edit_column = server ? 5 : 4;
     ImGui::TableHeadersRow();
     for (const auto& u : s.users) {
       ImGui::TableNextRow(ImGuiTableRowFlags_None, px(34));
       ImGui::PushID(u.id.c_str());
       ImGui::TableSetColumnIndex(0);
-      ImGui::TextUnformatted(shown_name(u).c_str());
-      sem_item("user:" + u.id, "cell", u.name);
+      table_cell_text(shown_name(u), "user:" + u.id, "cell");
       ImGui::TableSetColumnIndex(1);
-      ImGui::TextUnformatted(department_path(s, u.department).c_str());
+      table_cell_text(department_path(s, u.department), "userdepartment:" + u.id);
       ImGui::TableSetColumnIndex(2);
-      ImGui::TextUnformatted(roles_of(u).c_str());
+      table_cell_text(roles_of(u), "userroles:" + u.id);
       ImGui::TableSetColumnIndex(3);
       ImGui::TextUnformatted(u.admin ? "\xe2\x9c\x93" : "");
       if (server) {
         ImGui::TableSetColumnIndex(4);
         const std::string login = login_of(u);
-        ImGui::TextUnformatted(login.c_str());
-        sem_item("userlogin:" + u.id, "cell", login);
+        table_cell_text(login, "userlogin:" + u.id, "cell");
       }
       ImGui::TableSetColumnIndex(edit_column);
       if (link(tr("settings.edit"), "edituser:" + u.id, color::kLink)) open_user(u);
@@ -442,21 +448,29 @@ void fields_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float wid
     }
   } else if (ImGui::BeginTable("fields", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX,
                         ImVec2(width, 0))) {
-    for (const char* k : {"settings.name", "field.type", "field.multiple", "field.required", ""}) ImGui::TableSetupColumn(*k ? tr(k) : "");
+    std::vector<FittedColumn> cols;
+    for (const char* k : {"settings.name", "field.type", "field.multiple", "field.required"}) cols.push_back({tr(k), text_width(tr(k))});
+    cols.push_back({"", text_width(tr("settings.system")), true});
+    for (const FieldDef* f : s.fields_of(entity)) {
+      cols[0].fit(text_width(f->label.get(language())));
+      cols[1].fit(text_width(type_text(*f)));
+      cols[3].fit(text_width(required_text(*f)));
+      if (!f->system) cols[4].fit(text_width(tr("settings.delete")));
+    }
+    table_columns_fitted(cols, width);
     ImGui::TableHeadersRow();
     for (const FieldDef* f : s.fields_of(entity)) {
       ImGui::TableNextRow(ImGuiTableRowFlags_None, px(32));
       ImGui::PushID(f->id.c_str());
       ImGui::TableSetColumnIndex(0);
       const std::string label = f->label.get(language());
-      ImGui::TextUnformatted(label.c_str());
-      sem_item("fieldrow:" + f->id, "cell", label);
+      table_cell_text(label, "fieldrow:" + f->id, "cell");
       ImGui::TableSetColumnIndex(1);
-      ImGui::TextUnformatted(type_text(*f).c_str());
+      table_cell_text(type_text(*f), "fieldtype:" + f->id);
       ImGui::TableSetColumnIndex(2);
       ImGui::TextUnformatted(f->multiple ? "\xe2\x9c\x93" : "");
       ImGui::TableSetColumnIndex(3);
-      ImGui::TextUnformatted(required_text(*f).c_str());
+      table_cell_text(required_text(*f), "fieldrequired:" + f->id);
       ImGui::TableSetColumnIndex(4);
       if (f->system) {
         ImGui::TextDisabled("%s", tr("settings.system"));

@@ -222,6 +222,34 @@ int phone_row(const std::string& id, const std::string& title, const std::string
   return clicked;
 }
 
+void table_columns_fitted(const std::vector<FittedColumn>& columns, float width) {
+  // What the cells can hold: the table's width less each cell's padding (and the outer padding); of it,
+  // what is left to the columns that may wrap once the whole ones have theirs, evenly.
+  const float cells = width - static_cast<float>(columns.size() + 1) * 2 * ImGui::GetStyle().CellPadding.x;
+  float sum = 0, whole = 0;
+  int shared = 0;
+  for (const FittedColumn& c : columns) {
+    sum += c.natural;
+    if (c.whole) whole += c.natural;
+    else ++shared;
+  }
+  const bool fits = sum <= cells;
+  const float share = (cells - whole) / static_cast<float>(std::max(shared, 1));
+  for (const FittedColumn& c : columns) {
+    if (!fits && (c.whole || c.natural <= share))
+      ImGui::TableSetupColumn(c.label.c_str(), ImGuiTableColumnFlags_WidthFixed, c.natural);
+    else
+      ImGui::TableSetupColumn(c.label.c_str(), ImGuiTableColumnFlags_WidthStretch, std::max(c.natural, px(1)));
+  }
+}
+
+void table_cell_text(const std::string& text, const std::string& sem_id, const char* role) {
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
+  if (!text.empty()) sem_item(sem_id, role, text);
+}
+
 bool text_clipped(const std::string& text, float width, ImU32 col, float line_height) {
   ImVec2 pos = ImGui::GetCursorScreenPos();
   float h = ImGui::GetTextLineHeight();

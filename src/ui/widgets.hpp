@@ -4,6 +4,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,23 @@ bool symbol_button(const char* symbol, const std::string& name, const std::strin
 bool link(const std::string& label, const std::string& sem_id, ImU32 color, const std::string& href = {});
 // A coloured rounded label ("chip"), e.g. a stage name in a list.
 void chip(const std::string& text, ImU32 bg, float max_width = 0);
+// A table's column as table_columns_fitted sizes it: `natural` is the width of its widest text (its
+// header's included); a `whole` column (links side by side) is never narrower.
+struct FittedColumn {
+  std::string label;
+  float natural = 0;
+  bool whole = false;
+  void fit(float w) { natural = std::max(natural, w); }
+};
+// A table's columns sized by what they hold, for a table `width` wide. When they all fit, each gets its
+// natural width and a share of the rest in proportion; else the whole ones and those no wider than an even
+// share keep their natural width (a tick: its header stays whole) and the others share what is left in
+// proportion to theirs (their cells wrap: table_cell_text). Call after BeginTable, before the headers row.
+void table_columns_fitted(const std::vector<FittedColumn>& columns, float width);
+// A table cell's text, wrapped at the column's edge (a tablet's columns are narrower than their longest
+// words' lines), read as `role` (a row's first cell: "cell"; the others "text") under the id `sem_id`
+// (none for an empty cell).
+void table_cell_text(const std::string& text, const std::string& sem_id, const char* role = "text");
 // Text clipped with an ellipsis to `width`; returns true when it was clipped.
 // `line_height`: the line's height when it is more than the text's (a line of finger-sized links on a
 // phone), the text in its middle.

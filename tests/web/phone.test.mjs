@@ -42,6 +42,33 @@ async function layoutProblems(page, only = () => true) {
   return problems;
 }
 
+// The cells of a table's rows (their nodes' ids match `ids`, the row's key in its group), the whole table on
+// the screen: none is cut off by its column, runs into the next or out of the screen (a tablet's columns
+// wrap their text).
+async function cellsApart(page, ids, what) {
+  const { width } = page.viewportSize();
+  const rows = new Map();
+  for (const n of await semantics(page)) {
+    const m = ids.exec(n.id);
+    if (m) rows.set(m[1], [...(rows.get(m[1]) || []), n]);
+  }
+  assert(rows.size > 0, `${what}: no rows on the screen`);
+  const problems = [];
+  for (const cells of rows.values()) {
+    for (const c of cells) {
+      if (c.x < -1 || c.x + c.w > width + 1) problems.push(`${c.id} "${c.name}" beyond the screen`);
+      if (c.cut) problems.push(`${c.id} "${c.name}" cut off by its column`);
+    }
+    for (let i = 0; i < cells.length; i++)
+      for (let j = i + 1; j < cells.length; j++) {
+        const a = cells[i], b = cells[j];
+        if (Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x) > 1 && Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y) > 1)
+          problems.push(`${a.id} "${a.name}" runs into ${b.id} "${b.name}"`);
+      }
+  }
+  assert(problems.length === 0, `${what}: ${problems.length} problems:\n  ` + problems.slice(0, 12).join("\n  "));
+}
+
 async function checkScreen(page, resultsDir, shot, only) {
   await frames(page, 3);
   await page.screenshot({ path: path.join(resultsDir, shot) });
@@ -231,8 +258,21 @@ export const tests = [
         await checkScreen(page, resultsDir, `${label}-history.png`);
         await open(page, url, "#/settings/fields");
         await checkScreen(page, resultsDir, `${label}-settings.png`);
+        if (label === "tablet") await cellsApart(page, /^(?:fieldrow|fieldtype|fieldrequired|deletefield):(.+)$/, "the fields' table");
         await open(page, url, "#/settings/users");
         await checkScreen(page, resultsDir, `${label}-settings-users.png`);
+        if (label === "tablet") {
+          await cellsApart(page, /^(?:user|userdepartment|userroles|edituser):(.+)$/, "the users' table");
+          // The recycle bin's table, with a deal in it.
+          await open(page, url, "#/item/D3");
+          await tap(page, { id: "action:more" });
+          await tap(page, { id: "menu:delete" });
+          await tap(page, { id: "confirm:yes" });
+          await find(page, { id: "card:inbin" });
+          await open(page, url, "#/bin");
+          await checkScreen(page, resultsDir, `${label}-bin.png`);
+          await cellsApart(page, /^bin:(?:item|kind|deleted|left|restore|purge):(.+)$/, "the recycle bin's table");
+        }
         if (label !== "tablet") {
           // The open menu covers the page: only its own controls count.
           await open(page, url, "#/list/deal");
