@@ -327,6 +327,7 @@ void rights_row(const std::string& label, const std::string& id, EntityRights* r
   auto levels = level_names();
   ImGui::TableNextRow();
   ImGui::TableSetColumnIndex(0);
+  ImGui::AlignTextToFramePadding();  // on the line of the row's drop-downs
   ImGui::TextUnformatted(label.c_str());
   Level* fields[] = {&r->read, &r->add, &r->edit, &r->remove};
   const char* names[] = {"read", "add", "edit", "remove"};
@@ -374,13 +375,21 @@ void roles_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
   }
   dialog_body_begin("roleform");
   text_input(tr("settings.name"), "roleform:name", &g_role.role.name, std::min(px(360), w - px(48)));
-  if (is_phone()) {
-    rights_block(tr("settings.default_rights"), "roleform:default", &g_role.role.defaults, w - px(48));
+  // The table of rights where it fits (a tablet held upright has not the room for its seven columns), else
+  // a block per type, as on a phone. The body's room: less its scroll bar.
+  const float avail = ImGui::GetContentRegionAvail().x;
+  float table_w = text_width(tr("settings.entity")), row_w = text_width(tr("settings.default_rights"));
+  for (const auto& e : s.entities) row_w = std::max(row_w, text_width(e.plural.get(language())));
+  table_w = std::max(table_w, row_w) + 7 * 2 * ImGui::GetStyle().CellPadding.x;
+  for (const char* k : {"right.read", "right.add", "right.edit", "right.remove"}) table_w += std::max(px(110), text_width(tr(k)));
+  for (const char* k : {"right.own_view", "right.configure"}) table_w += std::max(ImGui::GetFrameHeight(), text_width(tr(k)));
+  if (is_phone() || table_w > avail) {
+    rights_block(tr("settings.default_rights"), "roleform:default", &g_role.role.defaults, avail);
     for (const auto& e : s.entities) {
       auto it = g_role.role.entities.find(e.id);
       EntityRights r = it == g_role.role.entities.end() ? g_role.role.defaults : it->second;
       EntityRights before = r;
-      rights_block(e.plural.get(language()), "roleform:" + e.id, &r, w - px(48));
+      rights_block(e.plural.get(language()), "roleform:" + e.id, &r, avail);
       if (!(r == before)) g_role.role.entities[e.id] = r;
     }
   } else if (ImGui::BeginTable("rights", 7, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit)) {

@@ -122,10 +122,10 @@ async function longPressDrag(page, x, y, path, hold = 300) {
 
 async function reveal(page, query) {
   const { width, height } = page.viewportSize();
-  const inView = (n) => n && n.h > 4 && n.y >= 0 && n.y + n.h <= height && n.x >= 0 && n.x + n.w <= width;
+  const inView = (n) => n && !n.cut && n.h > 4 && n.y >= 0 && n.y + n.h <= height && n.x >= 0 && n.x + n.w <= width;
   const match = (n) => (query.id === undefined || n.id === query.id) && (query.role === undefined || n.role === query.role) &&
     (query.name === undefined || (query.name instanceof RegExp ? query.name.test(n.name) : n.name === query.name));
-  // Not on the screen at all: looked for further down first (a swipe upwards), then back up once the page
+  // Not on the screen, or cut by the edge of what it scrolls in: looked for further down first (a swipe upwards), then back up once the page
   // no longer moves.
   let down = true;
   for (let i = 0; i < 30; i++) {
@@ -263,6 +263,15 @@ export const tests = [
         await checkScreen(page, resultsDir, `${label}-settings-users.png`);
         if (label === "tablet") {
           await cellsApart(page, /^(?:user|userdepartment|userroles|edituser):(.+)$/, "the users' table");
+          // A role's rights: every control whole (seven columns do not fit 768 pixels: a block per type).
+          await open(page, url, "#/settings/roles");
+          await tap(page, { id: "editrole:manager" });
+          await checkScreen(page, resultsDir, `${label}-role.png`, (n) => n.id.startsWith("roleform:"));
+          for (const id of ["roleform:default:configure", "roleform:deal:own_view", "roleform:invoice:configure"]) {
+            const n = await reveal(page, { id });
+            assert(!n.cut, `${id} is whole: ` + JSON.stringify(n));
+          }
+          await tap(page, { id: "roleform:cancel" });
           // The recycle bin's table, with a deal in it.
           await open(page, url, "#/item/D3");
           await tap(page, { id: "action:more" });
