@@ -160,10 +160,11 @@ void filter_popup(const Workspace& ws, const UiEnv& env, const ViewState& view, 
   // Stages of the pipelines in view.
   if (s.field(view.entity, "STAGE_ID")) {
     caption(tr("col.stage"));
+    FlowRow row(right, left);
     for (const Pipeline* p : s.pipelines_of(view.entity)) {
       if (view.board && p->id != view.board_pipeline) continue;
       if (!q.pipeline.empty() && p->id != q.pipeline) continue;
-      FlowRow row(right, left);
+      row.break_line();  // a pipeline's stages from a line of their own, spaced as its wrapped lines
       for (const auto& st : p->stages) {
         bool on = has_any(q, "STAGE_ID", st.id);
         const std::string name = st.name.get(language());

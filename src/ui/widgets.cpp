@@ -154,9 +154,16 @@ void FlowRow::next(float width) {
   if (ImGui::GetItemRectMax().x + gap + width <= right_) {
     ImGui::SameLine(0, gap);
   } else {
-    ImGui::Dummy(ImVec2(0, px(2)));
-    ImGui::SetCursorPosX(wrap_x_);
+    break_line();
+    started_ = true;
   }
+}
+
+void FlowRow::break_line() {
+  if (!started_) return;
+  ImGui::Dummy(ImVec2(0, px(2)));
+  ImGui::SetCursorPosX(wrap_x_);
+  started_ = false;
 }
 
 bool link(const std::string& label, const std::string& sem_id, ImU32 col, const std::string& href) {

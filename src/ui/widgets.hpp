@@ -34,6 +34,8 @@ class FlowRow {
  public:
   FlowRow(float right, float wrap_x, float gap = -1) : right_(right), wrap_x_(wrap_x), gap_(gap) {}
   void next(float width);
+  // The next item starts a line of its own, spaced as a wrapped one (a new group of the same choices).
+  void break_line();
   bool started() const { return started_; }
 
  private:
