@@ -683,7 +683,7 @@ void draw_products(CardContext& c, float width) {
   } else if (ImGui::BeginTable("rows", 9, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH, ImVec2(inner, 0))) {
     // Shares of what the ✕ column (as wide as its button) leaves: a fixed estimate of the cells' padding
     // made the columns wider than the panel and cut the ✕ off.
-    const float cols[] = {0.30f, 0.14f, 0.09f, 0.07f, 0.09f, 0.08f, 0.08f, 0.15f};
+    const float cols[] = {0.28f, 0.14f, 0.09f, 0.07f, 0.11f, 0.08f, 0.08f, 0.15f};  // "Скидка, %" whole at 768 px
     for (size_t i = 0; i < std::size(cols); ++i)
       ImGui::TableSetupColumn(tr(heads[i]), ImGuiTableColumnFlags_WidthStretch, cols[i]);
     ImGui::TableSetupColumn("##del", ImGuiTableColumnFlags_WidthFixed, touch_height(0));
