@@ -140,6 +140,15 @@ async function reveal(page, query) {
   return find(page, query, { timeout: 100 });
 }
 
+// An item moved to the recycle bin from its card's ⋯ menu, with taps.
+async function deleteByTaps(page, url, id) {
+  await open(page, url, "#/item/" + id);
+  await tap(page, { id: "action:more" });
+  await tap(page, { id: "menu:delete" });
+  await tap(page, { id: "confirm:yes" });
+  await find(page, { id: "card:inbin" });
+}
+
 async function typeText(page, text) {
   await page.keyboard.type(text, { delay: 5 });
   await frames(page, 3);
@@ -283,11 +292,7 @@ export const tests = [
           }
           await tap(page, { id: "roleform:cancel" });
           // The recycle bin's table, with a deal in it.
-          await open(page, url, "#/item/D3");
-          await tap(page, { id: "action:more" });
-          await tap(page, { id: "menu:delete" });
-          await tap(page, { id: "confirm:yes" });
-          await find(page, { id: "card:inbin" });
+          await deleteByTaps(page, url, "D3");
           await open(page, url, "#/bin");
           await checkScreen(page, resultsDir, `${label}-bin.png`);
           await cellsApart(page, /^bin:(?:item|kind|deleted|left|restore|purge):(.+)$/, "the recycle bin's table");
@@ -405,13 +410,7 @@ export const tests = [
     name: "on a phone the recycle bin lists its items as blocks; tapping Восстановить brings a deal back, Удалить навсегда purges one",
     async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser, PHONE);
-      for (const id of ["D5", "D6"]) {
-        await open(page, url, "#/item/" + id);
-        await tap(page, { id: "action:more" });
-        await tap(page, { id: "menu:delete" });
-        await tap(page, { id: "confirm:yes" });
-        await find(page, { id: "card:inbin" });
-      }
+      for (const id of ["D5", "D6"]) await deleteByTaps(page, url, id);
       await open(page, url, "#/bin");
       await checkScreen(page, resultsDir, "phone-bin.png");
       const rows = (await semantics(page)).filter((n) => n.role === "listitem" && n.id.startsWith("bin:item:"));
