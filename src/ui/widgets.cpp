@@ -571,7 +571,7 @@ namespace {
 std::map<std::string, float> g_body_heights;
 std::string g_body_id;
 float g_buttons_top = -1;  // screen y where the open dialog's buttons start (dialog_body_end); -1 unknown
-size_t g_buttons_node = 0;  // the semantics node the buttons' start at
+size_t g_buttons_node = 0;  // the index of the buttons' first semantics node (dialog_body_end)
 }  // namespace
 
 void dialog_body_begin(const std::string& id) {
