@@ -209,6 +209,7 @@ void draw_toasts() {
       if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
       ImGui::End();
     }
+    sem_page_avoid(a, b);  // a document's preview is a page over the canvas: it would hide the toast
     dl->AddRectFilled(a, b, it->error ? color::rgb(0xc62828, 240) : color::rgb(0x263238, 235), px(8));
     dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(a.x + px(16), a.y + px(12)), color::rgb(0xffffff),
                 it->text.c_str(), nullptr, wrap);

@@ -51,6 +51,15 @@ void sem_page(const std::string& html, const std::string& title, ImVec2 min, ImV
 void sem_print(const std::string& html) { g_page.print = html; }
 const PageOverlay& sem_page_overlay() { return g_page; }
 
+void sem_page_avoid(ImVec2 min, ImVec2 max) {
+  PageOverlay& p = g_page;
+  if (!(p.max.x > p.min.x) || min.x >= p.max.x || max.x <= p.min.x || min.y >= p.max.y || max.y <= p.min.y) return;
+  const float gap = ImGui::GetStyle().ItemSpacing.y;
+  if (min.y - p.min.y >= p.max.y - max.y) p.max.y = min.y - gap;
+  else p.min.y = max.y + gap;
+  if (p.max.y - p.min.y < 2 * gap) p.max = p.min;  // nothing useful left: none shown
+}
+
 void sem_href(SemNode& node, const std::string& href) {
   if (href.empty()) return;
   node.href = href;

@@ -66,6 +66,9 @@ void sem_page(const std::string& html, const std::string& title, ImVec2 min, ImV
 // Prints `html` through the browser's print dialog (and "save as PDF").
 void sem_print(const std::string& html);
 const PageOverlay& sem_page_overlay();
+// Something drawn on the canvas over the rectangle this frame (a toast): the page shown over the canvas,
+// which would hide it, gives up the part of its rectangle above or below it (the smaller one).
+void sem_page_avoid(ImVec2 min, ImVec2 max);
 // The nodes as JSON, rectangles in CSS pixels (divided by `scale`).
 std::string sem_json(float scale);
 // Moves the last node to position `index` (a control whose node is made after the nodes of its popup).

@@ -723,6 +723,24 @@ export const tests = [
     },
   },
   {
+    name: "on a small phone (320×640) a toast over the document dialog is not hidden by the page's preview, which is a page over the canvas",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser, SMALL);
+      await open(page, url, "#/item/D2");
+      await tap(page, { role: "button", name: "Документ" });
+      await find(page, { id: "doc:preview" });
+      await notify(page, "offline.ready");
+      const toast = await find(page, { role: "status", name: /без сети/ });
+      await frames(page, 2);
+      const frame = await page.locator("iframe#kt-page").boundingBox();
+      await page.screenshot({ path: path.join(resultsDir, "small-document-toast.png") });
+      assert(frame && frame.height > 150, "the preview is shown: " + JSON.stringify(frame));
+      const overlap = Math.min(frame.y + frame.height, toast.y + toast.h) - Math.max(frame.y, toast.y);
+      assert(overlap <= 0, "the preview leaves the toast uncovered: " + JSON.stringify({ frame, toast }));
+      await context.close();
+    },
+  },
+  {
     name: "on a phone, with taps only: convert a lead into a deal, add a product row, generate the invoice and download it; all of it after a reload",
     async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser, PHONE);
