@@ -140,6 +140,15 @@ async function reveal(page, query) {
   return find(page, query, { timeout: 100 });
 }
 
+// A new page on `device` with deal D2's document dialog open (tapped), its preview shown.
+async function documentDialog(browser, url, device) {
+  const { context, page } = await newPage(browser, device);
+  await open(page, url, "#/item/D2");
+  await tap(page, { role: "button", name: "Документ" });
+  await find(page, { id: "doc:preview" });
+  return { context, page };
+}
+
 // An item moved to the recycle bin from its card's ⋯ menu, with taps.
 async function deleteByTaps(page, url, id) {
   await open(page, url, "#/item/" + id);
@@ -706,10 +715,7 @@ export const tests = [
   {
     name: "on a phone the document dialog's three buttons are all on the screen (Отмена closes it); the shortcut list closes with a finger-sized ✕",
     async fn({ browser, url, resultsDir }) {
-      const { context, page } = await newPage(browser, PHONE);
-      await open(page, url, "#/item/D2");
-      await tap(page, { role: "button", name: "Документ" });
-      await find(page, { id: "doc:preview" });
+      const { context, page } = await documentDialog(browser, url, PHONE);
       await checkScreen(page, resultsDir, "phone-document.png");
       await tap(page, { role: "button", name: "Отмена" });
       assertEq((await findAll(page, { id: "doc:preview" })).length, 0, "Отмена closed the dialog");
@@ -725,10 +731,7 @@ export const tests = [
   {
     name: "on a small phone (320×640) a toast over the document dialog is not hidden by the page's preview, which is a page over the canvas",
     async fn({ browser, url, resultsDir }) {
-      const { context, page } = await newPage(browser, SMALL);
-      await open(page, url, "#/item/D2");
-      await tap(page, { role: "button", name: "Документ" });
-      await find(page, { id: "doc:preview" });
+      const { context, page } = await documentDialog(browser, url, SMALL);
       await notify(page, "offline.ready");
       const toast = await find(page, { role: "status", name: /без сети/ });
       await frames(page, 2);
