@@ -161,7 +161,8 @@ void FlowRow::next(float width) {
 
 void FlowRow::break_line() {
   if (!started_) return;
-  ImGui::Dummy(ImVec2(0, px(2)));
+  // A little more room between lines than within one; a phone's controls are a finger's size, room enough.
+  if (!is_phone()) ImGui::Dummy(ImVec2(0, px(2)));
   ImGui::SetCursorPosX(wrap_x_);
   started_ = false;
 }
