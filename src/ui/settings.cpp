@@ -294,6 +294,12 @@ void departments_page(const Workspace& ws, const UiEnv& env, UiOutput& out, floa
   dialog_end();
 }
 
+// A role's four levels (ids of their controls, their columns' headers) and the width of a level's drop-down
+// in the table.
+constexpr const char* kLevelNames[] = {"read", "add", "edit", "remove"};
+constexpr const char* kLevelHeads[] = {"right.read", "right.add", "right.edit", "right.remove"};
+constexpr float kLevelComboCss = 110;
+
 // One row of rights: four levels and two switches.
 // A phone: an entity's rights as a block (the table's seven columns do not fit): its name, the four levels
 // two by two, the two switches; each control keeps the name the table gives it (row: column).
@@ -303,8 +309,6 @@ void rights_block(const std::string& label, const std::string& id, EntityRights*
   ImGui::TextUnformatted(label.c_str());
   ImGui::PopFont();
   Level* fields[] = {&r->read, &r->add, &r->edit, &r->remove};
-  const char* names[] = {"read", "add", "edit", "remove"};
-  const char* heads[] = {"right.read", "right.add", "right.edit", "right.remove"};
   const float gap = px(12), half = (width - gap) / 2;
   ImVec2 row{};
   for (int i = 0; i < 4; ++i) {
@@ -312,9 +316,9 @@ void rights_block(const std::string& label, const std::string& id, EntityRights*
     if (i % 2) ImGui::SetCursorPos(ImVec2(row.x + half + gap, row.y));
     else row = ImGui::GetCursorPos();
     ImGui::BeginGroup();
-    caption(tr(heads[i]));
+    caption(tr(kLevelHeads[i]));
     int v = static_cast<int>(*fields[i]);
-    if (combo("", id + ":" + names[i], levels, &v, half, label + ": " + tr(heads[i]))) *fields[i] = static_cast<Level>(v);
+    if (combo("", id + ":" + kLevelNames[i], levels, &v, half, label + ": " + tr(kLevelHeads[i]))) *fields[i] = static_cast<Level>(v);
     ImGui::EndGroup();
   }
   checkbox(std::string(tr("right.own_view")) + "##ownview", id + ":own_view", &r->own_view, label + ": " + tr("right.own_view"));
@@ -330,18 +334,27 @@ void rights_row(const std::string& label, const std::string& id, EntityRights* r
   ImGui::AlignTextToFramePadding();  // on the line of the row's drop-downs
   ImGui::TextUnformatted(label.c_str());
   Level* fields[] = {&r->read, &r->add, &r->edit, &r->remove};
-  const char* names[] = {"read", "add", "edit", "remove"};
   // Each control is named by its row and column, as a sighted user reads the table.
-  const char* heads[] = {"right.read", "right.add", "right.edit", "right.remove"};
   for (int i = 0; i < 4; ++i) {
     ImGui::TableSetColumnIndex(i + 1);
     int v = static_cast<int>(*fields[i]);
-    if (combo("", id + ":" + names[i], levels, &v, px(110), label + ": " + tr(heads[i]))) *fields[i] = static_cast<Level>(v);
+    if (combo("", id + ":" + kLevelNames[i], levels, &v, px(kLevelComboCss), label + ": " + tr(kLevelHeads[i])))
+      *fields[i] = static_cast<Level>(v);
   }
   ImGui::TableSetColumnIndex(5);
   checkbox("##ownview", id + ":own_view", &r->own_view, label + ": " + tr("right.own_view"));
   ImGui::TableSetColumnIndex(6);
   checkbox("##configure", id + ":configure", &r->configure, label + ": " + tr("right.configure"));
+}
+
+// How wide the table of rights_row lines is (its seven columns, each as wide as its header or its controls).
+float rights_table_width(const Schema& s) {
+  float names = std::max(text_width(tr("settings.entity")), text_width(tr("settings.default_rights")));
+  for (const auto& e : s.entities) names = std::max(names, text_width(e.plural.get(language())));
+  float w = names + 7 * 2 * ImGui::GetStyle().CellPadding.x;
+  for (const char* k : kLevelHeads) w += std::max(px(kLevelComboCss), text_width(tr(k)));
+  for (const char* k : {"right.own_view", "right.configure"}) w += std::max(ImGui::GetFrameHeight(), text_width(tr(k)));
+  return w;
 }
 
 void roles_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float width) {
@@ -376,14 +389,9 @@ void roles_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
   dialog_body_begin("roleform");
   text_input(tr("settings.name"), "roleform:name", &g_role.role.name, std::min(px(360), w - px(48)));
   // The table of rights where it fits (a tablet held upright has not the room for its seven columns), else
-  // a block per type, as on a phone. The body's room: less its scroll bar.
-  const float avail = ImGui::GetContentRegionAvail().x;
-  float table_w = text_width(tr("settings.entity")), row_w = text_width(tr("settings.default_rights"));
-  for (const auto& e : s.entities) row_w = std::max(row_w, text_width(e.plural.get(language())));
-  table_w = std::max(table_w, row_w) + 7 * 2 * ImGui::GetStyle().CellPadding.x;
-  for (const char* k : {"right.read", "right.add", "right.edit", "right.remove"}) table_w += std::max(px(110), text_width(tr(k)));
-  for (const char* k : {"right.own_view", "right.configure"}) table_w += std::max(ImGui::GetFrameHeight(), text_width(tr(k)));
-  if (is_phone() || table_w > avail) {
+  // a block per type, as on a phone. The body's room: less its scroll bar, as the dialog's other fields.
+  const float avail = std::min(ImGui::GetContentRegionAvail().x, w - px(48));
+  if (is_phone() || rights_table_width(s) > avail) {
     rights_block(tr("settings.default_rights"), "roleform:default", &g_role.role.defaults, avail);
     for (const auto& e : s.entities) {
       auto it = g_role.role.entities.find(e.id);

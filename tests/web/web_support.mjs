@@ -137,7 +137,6 @@ export async function idbFiles(page, part = "/journal/") {
   }), part);
 }
 
-// Waits for `pred(semantics)` to hold, waking the app meanwhile; returns the semantics.
 // Calls the app's exported `fn` (e.g. "_kt_notify") with the string `s` as a C string, then `args`; its result.
 export function callWithString(page, fn, s, ...args) {
   return page.evaluate(([f, str, rest]) => {
@@ -153,6 +152,7 @@ export async function notify(page, key, error = false) {
   await callWithString(page, "_kt_notify", key, error ? 1 : 0);
 }
 
+// Waits for `pred(semantics)` to hold, waking the app meanwhile; returns the semantics.
 export async function waitSemantics(page, pred, what, timeout = 8000) {
   const deadline = Date.now() + timeout;
   let nodes = [];
