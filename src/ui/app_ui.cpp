@@ -343,18 +343,24 @@ void draw_nav_sheet(const std::vector<NavEntry>& entries, const Workspace& ws, c
   ImGui::SetNextWindowSize(ImVec2(w, display.y - top));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, px(8)));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0);
+  // No border: a popup's border takes a pixel off each side of what its content may show, and the rows,
+  // which span the sheet, were cut by it (a screen reader's user was told they were partly hidden).
+  ImGui::PushStyleVar(ImGuiStyleVar_PopupBorderSize, 0);
   ImGui::PushStyleColor(ImGuiCol_PopupBg, ImGui::ColorConvertU32ToFloat4(color::kTopBar));
   const bool open = ImGui::BeginPopup("navsheet", ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize);
   ImGui::PopStyleColor();
-  ImGui::PopStyleVar(2);
+  ImGui::PopStyleVar(3);
   if (!open) return;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float row_h = px(48);
+  // The rows span what the sheet shows: less than its width when a low screen (a phone held sideways)
+  // gives it a scroll bar.
+  const float row_w = ImGui::GetContentRegionAvail().x;
   ImGui::PushFont(fonts().medium);
   for (const auto& n : entries) {
     const ImVec2 a = ImGui::GetCursorScreenPos();
-    const ImVec2 b(a.x + w, a.y + row_h);
-    const bool clicked = ImGui::InvisibleButton(n.id.c_str(), ImVec2(w, row_h));
+    const ImVec2 b(a.x + row_w, a.y + row_h);
+    const bool clicked = ImGui::InvisibleButton(n.id.c_str(), ImVec2(row_w, row_h));
     const bool hovered = ImGui::IsItemHovered();
     if (n.active || hovered) dl->AddRectFilled(a, b, color::rgb(0xffffff, n.active ? 40 : 20));
     if (n.active) dl->AddRectFilled(a, ImVec2(a.x + px(4), b.y), color::kAccent);
@@ -376,10 +382,10 @@ void draw_nav_sheet(const std::vector<NavEntry>& entries, const Workspace& ws, c
                 tr("nav.language"));
     ImGui::PopFont();
     ImGui::PushFont(fonts().medium);
-    language_buttons(at.x + w - px(16), at.y, at.y + px(44), out);
+    language_buttons(at.x + row_w - px(16), at.y, at.y + px(44), out);
     ImGui::PopFont();
     ImGui::SetCursorScreenPos(ImVec2(at.x, at.y + px(44)));
-    ImGui::Dummy(ImVec2(w, px(8)));
+    ImGui::Dummy(ImVec2(row_w, px(8)));
   }
   ImGui::EndPopup();
 }

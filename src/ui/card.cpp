@@ -225,7 +225,7 @@ void draw_header(CardContext& c, float width) {
       sem_item("tabs:configure", "menuitem", label);
     }
     const bool pipelines = et && et->has_pipelines && ws.schema().pipelines_of(item.entity).size() > 1;
-    if (pipelines && c.can_edit_item && ImGui::BeginMenu(tr("card.change_pipeline"))) {
+    if (pipelines && c.can_edit_item && submenu_begin(tr("card.change_pipeline"))) {
       for (const Pipeline* p : ws.schema().pipelines_of(item.entity)) {
         if (p->id == item.pipeline) continue;
         const std::string name = p->name.get(language());

@@ -143,7 +143,7 @@ void field_tools(CardContext& c, const Layout& layout, const LayoutSection& sec,
       *change = l;
       ImGui::CloseCurrentPopup();
     }
-    if (layout.sections.size() > 1 && ImGui::BeginMenu(tr("layout.move_to"))) {
+    if (layout.sections.size() > 1 && submenu_begin(tr("layout.move_to"))) {
       for (const auto& other : layout.sections) {
         if (other.id == sec.id) continue;
         const std::string t = other.title.get(language());

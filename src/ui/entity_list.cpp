@@ -1,6 +1,7 @@
 #include "ui/entity_list.hpp"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 #include <imgui_stdlib.h>
 
 #include <algorithm>
@@ -360,7 +361,11 @@ void draw_table(const Workspace& ws, const UiEnv& env, ViewState& view, EditStat
           edit.close();
           out.navigated = true;
         }
+        // The row spans every column: it is measured against the row's clip, not the first column's (where
+        // it was always "cut").
+        ImGui::TablePushBackgroundChannel();
         sem_item("row:" + it.id, "row", name);
+        ImGui::TablePopBackgroundChannel();
         if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
         const float text_dy = (row_h - ImGui::GetStyle().CellPadding.y * 2 - ImGui::GetTextLineHeight()) / 2;
         for (int c = 0; c < static_cast<int>(cols.size()); ++c) {

@@ -531,17 +531,35 @@ bool combo(const std::string& label, const std::string& id, const std::vector<st
   return changed;
 }
 
+namespace {
+// The spacing ImGui spreads a menu's selectable over on a phone (see menu_begin).
+float menu_spread() { return touch_height(0) - ImGui::GetFontSize(); }
+
+// A menu's window on a phone: padded as high as an item's spread, so that the first and last items are
+// not cut by its edges (ImGui's window clips its content at its top and bottom).
+void push_menu_padding() {
+  const ImVec2 pad = ImGui::GetStyle().WindowPadding;
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(pad.x, std::max(pad.y, menu_spread())));
+}
+}  // namespace
+
 bool menu_begin(const char* popup_id, bool context_item) {
   // ImGui spreads a selectable's box over the spacing around it: on a phone that spacing makes every
-  // item of the menu a finger's height (44 CSS px), its text in the middle. The menu's padding is as
-  // high, so that the first and last items are not cut by its edges (ImGui clips at half the padding).
+  // item of the menu a finger's height (44 CSS px), its text in the middle.
   const bool phone = is_phone();
-  const ImVec2 pad = ImGui::GetStyle().WindowPadding, spacing = ImGui::GetStyle().ItemSpacing;
-  const float spread = touch_height(0) - ImGui::GetFontSize();
-  if (phone) ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(pad.x, std::max(pad.y, spread)));
+  if (phone) push_menu_padding();
   const bool open = context_item ? ImGui::BeginPopupContextItem(popup_id) : ImGui::BeginPopup(popup_id);
   if (phone) ImGui::PopStyleVar();
-  if (open && phone) ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(spacing.x, spread));
+  if (open && phone) ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, menu_spread()));
+  return open;
+}
+
+bool submenu_begin(const char* label) {
+  // Inside menu_begin's menu the items' spacing is already the spread; the submenu's window is padded for it.
+  const bool phone = is_phone();
+  if (phone) push_menu_padding();
+  const bool open = ImGui::BeginMenu(label);
+  if (phone) ImGui::PopStyleVar();
   return open;
 }
 

@@ -141,6 +141,9 @@ bool icon_button(const char* symbol, const std::string& name, const std::string&
 // menu_end() closes one that opened.
 bool menu_begin(const char* popup_id, bool context_item = false);
 void menu_end();
+// A submenu of such a menu (ImGui::BeginMenu; ImGui::EndMenu closes one that opened), padded as the menu
+// is, so that its items are whole on a phone too.
+bool submenu_begin(const char* label);
 
 // The width a dialog meant to be `css` pixels wide gets: the whole screen on a phone, never more than the page.
 float dialog_width(float css);

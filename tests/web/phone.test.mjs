@@ -125,19 +125,31 @@ async function reveal(page, query) {
   const inView = (n) => n && !n.cut && n.h > 4 && n.y >= 0 && n.y + n.h <= height && n.x >= 0 && n.x + n.w <= width;
   const match = (n) => (query.id === undefined || n.id === query.id) && (query.role === undefined || n.role === query.role) &&
     (query.name === undefined || (query.name instanceof RegExp ? query.name.test(n.name) : n.name === query.name));
-  // Not on the screen, or cut by the edge of what it scrolls in: looked for further down first (a swipe upwards), then back up once the page
-  // no longer moves.
-  let down = true;
-  for (let i = 0; i < 30; i++) {
-    const nodes = await semantics(page);
+  const ys = (nodes) => JSON.stringify(nodes.map((m) => m.y));
+  // On the screen but cut by the edge of what it scrolls in (its node is what shows of it): swiped where it
+  // is, towards the side it is cut on (in the upper half of the screen: cut at the top), the other way if
+  // that showed less of it. Not on the screen: looked for further down first (a swipe upwards), then back up
+  // once the page no longer moves, half a screen a swipe. A control no swipe brings into view fails the
+  // test, by name.
+  let nodes = await semantics(page), up = null, turns = 0;
+  for (let i = 0; i < 30 && turns < 2; i++) {
     const n = nodes.find(match);
     if (inView(n)) return n;
-    const up = n ? n.y < 0 : !down;
-    await swipe(page, width / 2, height * 0.7, 0, up ? height * 0.3 : -height * 0.35);
-    const moved = JSON.stringify((await semantics(page)).map((m) => m.y)) !== JSON.stringify(nodes.map((m) => m.y));
-    if (!n && !moved) down = !down;
+    if (up === null) up = n ? n.y + n.h / 2 < height / 2 : false;
+    // A cut one is swiped where it is (what it scrolls in); the finger stays on the screen.
+    const x = n ? n.x + n.w / 2 : width / 2, y = n ? Math.min(Math.max(n.y + n.h / 2, height * 0.3), height * 0.7) : height * (up ? 0.25 : 0.75);
+    await swipe(page, x, y, 0, (up ? 1 : -1) * height * (n ? 0.25 : 0.5));
+    const after = await semantics(page), m = after.find(match);
+    if (ys(after) === ys(nodes) || (n && (!m || m.h < n.h - 1))) {
+      up = !up;
+      turns++;
+    } else turns = 0;
+    nodes = after;
   }
-  return find(page, query, { timeout: 100 });
+  const n = nodes.find(match);
+  if (inView(n)) return n;
+  throw new Error(`no swipe brings ${JSON.stringify(query, (k, v) => (v instanceof RegExp ? String(v) : v))} into view: ` +
+    JSON.stringify(n || "not on the screen"));
 }
 
 // A new page on `device` with deal D2's document dialog open (tapped), its preview shown.
