@@ -266,8 +266,17 @@ Module.ktInput = (function () {
   }
 
   // ---- [touch] ------------------------------------------------------------------------------------------
-  var touch = null;  // {id, x0, y0, x, y, scrolling, pressed, timer}
+  var touch = null;  // {id, x0, y0, x, y, scrolling, pressed, timer, stopper, moves}
   var TAP_SLOP = 8;  // CSS pixels a finger may wander and still tap
+  // The finger's speed as it lifts (CSS px per ms), from where it was in the last 100 ms (where it touched
+  // down, and its moves): the app flings the content on with it. A finger that rested before lifting (no
+  // move in the last 50 ms) has none.
+  function liftVelocity(moves, now) {
+    var recent = moves.filter(function (m) { return now - m.t <= 100; });
+    if (recent.length < 2 || now - recent[recent.length - 1].t > 50) return { x: 0, y: 0 };
+    var a = recent[0], b = recent[recent.length - 1], dt = Math.max(b.t - a.t, 8);
+    return { x: (b.x - a.x) / dt, y: (b.y - a.y) / dt };
+  }
   function findTouch(list) {
     if (!touch) return null;
     for (var i = 0; i < list.length; i++) if (list[i].identifier === touch.id) return list[i];
@@ -292,7 +301,10 @@ Module.ktInput = (function () {
     }
     var t = e.changedTouches[0];
     var p = cssPoint(t.clientX, t.clientY);
-    touch = { id: t.identifier, x0: p.x, y0: p.y, x: p.x, y: p.y, scrolling: false, pressed: false, timer: 0 };
+    // A touch that stops a fling is no tap (as on a phone: what was flying by is not opened).
+    var stopper = Module._kt_touch_fling_stop() === 1;
+    touch = { id: t.identifier, x0: p.x, y0: p.y, x: p.x, y: p.y, scrolling: false, pressed: false, timer: 0,
+              stopper: stopper, moves: [{ t: e.timeStamp, x: p.x, y: p.y }] };
     moveGlfwMouse(p);
     Module._kt_pointer(p.x, p.y, 0);  // hover first, as a mouse would
     var mine = touch;
@@ -312,8 +324,11 @@ Module.ktInput = (function () {
       touch.scrolling = true;
       clearTimeout(touch.timer);
     }
-    if (touch.scrolling) Module._kt_touch_scroll(p.x - touch.x, p.y - touch.y);
-    else if (touch.pressed) Module._kt_pointer(p.x, p.y, 3);
+    if (touch.scrolling) {
+      Module._kt_touch_scroll(p.x - touch.x, p.y - touch.y);
+      touch.moves.push({ t: e.timeStamp, x: p.x, y: p.y });
+      if (touch.moves.length > 12) touch.moves.shift();
+    } else if (touch.pressed) Module._kt_pointer(p.x, p.y, 3);
     touch.x = p.x;
     touch.y = p.y;
     moveGlfwMouse(p);
@@ -324,10 +339,13 @@ Module.ktInput = (function () {
     if (!t) return;
     var p = cssPoint(t.clientX, t.clientY);
     clearTimeout(touch.timer);
-    if (touch.scrolling) Module._kt_touch_scroll_end();
+    if (touch.scrolling) {
+      var v = e.type === "touchcancel" ? { x: 0, y: 0 } : liftVelocity(touch.moves, e.timeStamp);
+      Module._kt_touch_scroll_end(v.x, v.y);
+    }
     if (e.type === "touchcancel") {
       if (touch.pressed) Module._kt_pointer(touch.x, touch.y, 2);
-    } else if (!touch.scrolling) {
+    } else if (!touch.scrolling && !(touch.stopper && !touch.pressed)) {
       if (!touch.pressed) Module._kt_pointer(p.x, p.y, 1);
       Module._kt_pointer(p.x, p.y, 2);
       // Inside the gesture is the only moment a mobile browser lets the page open its keyboard.

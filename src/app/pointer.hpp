@@ -17,7 +17,8 @@ void pointer_before_frame();
 bool pointer_busy();
 // Queues a click (hover, press, release) at the centre of a semantics node; false if there is none.
 bool pointer_tap_node(const std::string& id);
-// Pointer state for diagnostics, as JSON: queued steps, whether the override is on, its position.
+// Pointer state for diagnostics, as JSON: queued steps, whether the override is on, its position, whether
+// a fling goes on.
 std::string pointer_debug_json();
 
 }  // namespace kt::app

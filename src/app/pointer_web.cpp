@@ -1,6 +1,8 @@
 #include <emscripten.h>
 #include <imgui.h>
+#include <imgui_internal.h>
 
+#include <algorithm>
 #include <cmath>
 #include <deque>
 #include <string>
@@ -22,6 +24,16 @@ bool g_override = false;  // io.MousePos/MouseDown[0] follow the last step until
 Step g_last{0, 0, false};
 float g_wheel_x = 0, g_wheel_y = 0;  // touch scrolling to add, in ImGui wheel steps
 
+// A fling (ui/theme.hpp holds its velocity): after a quick swipe the content goes on, slowing down as on a
+// phone, its speed falling to 1/e every kFlingTau ms. It stops below kFlingStop, when what it scrolls no
+// longer moves (an end reached), or when a finger touches the screen again.
+constexpr double kFlingTau = 325;
+constexpr double kFlingStop = 0.05;  // CSS px per ms: ~1 px a frame
+constexpr double kFlingStart = 0.3;  // CSS px per ms at the finger's lift: slower, the content stays
+constexpr double kFlingMax = 6;      // the fastest a fling starts
+double g_fling_ms = 0;       // when the fling last moved the content
+float g_fling_seen = -1;     // the scroll of what it moves, as seen at its last step; -1: no step yet
+
 double dpr() {
   double r = emscripten_get_device_pixel_ratio();
   return r > 0 ? r : 1.0;
@@ -34,6 +46,54 @@ void push(float x, float y, bool down) {
   else
     g_steps.push_back(Step{x, y, down});
   kt::app::wake();
+}
+
+// A finger's move by (dx, dy) CSS pixels as ImGui wheel steps: one step scrolls 5 lines of the window's
+// font down, 2 sideways (imgui.cpp, UpdateMouseWheel).
+void add_scroll(double dx, double dy) {
+  ImFont* font = ImGui::GetIO().Fonts->Fonts.empty() ? nullptr : ImGui::GetIO().Fonts->Fonts[0];
+  const double line = font ? font->FontSize : 16.0 * dpr();
+  g_wheel_x += static_cast<float>(dx * dpr() / (2.0 * line));
+  g_wheel_y += static_cast<float>(dy * dpr() / (5.0 * line));
+}
+
+bool flinging() {
+  const ImVec2 v = kt::ui::fling_velocity();
+  return v.x != 0 || v.y != 0;
+}
+
+void stop_fling() {
+  kt::ui::set_fling_velocity(ImVec2(0, 0));
+  g_fling_seen = -1;
+}
+
+// The scroll of what the wheel moves (the window it went to last, or the one under the finger, and the
+// windows it is in): unchanged after a step, the fling has reached an end.
+float wheeled_scroll() {
+  ImGuiContext& g = *ImGui::GetCurrentContext();
+  float sum = 0;
+  for (ImGuiWindow* w = g.WheelingWindow ? g.WheelingWindow : g.HoveredWindow; w; w = w->ParentWindow)
+    sum += w->Scroll.x + w->Scroll.y;
+  return sum;
+}
+
+// One frame of the fling: the distance since its last step, the velocity decayed by as much.
+void fling_step() {
+  if (!flinging()) return;
+  const float seen = wheeled_scroll();
+  if (g_fling_seen >= 0 && seen == g_fling_seen) return stop_fling();
+  const double now = emscripten_get_now();
+  const double dt = std::clamp(now - g_fling_ms, 0.0, 50.0);  // a late frame does not jump
+  g_fling_ms = now;
+  const double k = std::exp(-dt / kFlingTau);
+  ImVec2 v = kt::ui::fling_velocity();
+  const double dx = v.x * kFlingTau * (1 - k), dy = v.y * kFlingTau * (1 - k);
+  add_scroll(dx, dy);
+  v = ImVec2(static_cast<float>(v.x * k), static_cast<float>(v.y * k));
+  // A step of less than a pixel may leave the scroll where it was: the end is told only after whole ones.
+  g_fling_seen = std::hypot(dx, dy) >= 1 ? seen : -1;
+  if (std::hypot(v.x, v.y) < kFlingStop) return stop_fling();
+  kt::ui::set_fling_velocity(v);
 }
 
 }  // namespace
@@ -54,6 +114,7 @@ void pointer_before_frame() {
     io.MousePos = ImVec2(g_last.x, g_last.y);
     io.MouseDown[0] = g_last.down;
   }
+  fling_step();
   if (g_wheel_x != 0 || g_wheel_y != 0) {
     io.MouseWheel += g_wheel_y;
     io.MouseWheelH += g_wheel_x;
@@ -61,7 +122,7 @@ void pointer_before_frame() {
   }
 }
 
-bool pointer_busy() { return !g_steps.empty() || g_override; }
+bool pointer_busy() { return !g_steps.empty() || g_override || flinging(); }
 
 bool pointer_tap_node(const std::string& id) {
   for (const auto& n : ui::sem_nodes()) {
@@ -80,7 +141,7 @@ bool pointer_tap_node(const std::string& id) {
 std::string pointer_debug_json() {
   return "{\"queued\":" + std::to_string(g_steps.size()) + ",\"override\":" + (g_override ? "true" : "false") +
          ",\"x\":" + std::to_string(g_last.x) + ",\"y\":" + std::to_string(g_last.y) +
-         ",\"down\":" + (g_last.down ? "true" : "false") + "}";
+         ",\"down\":" + (g_last.down ? "true" : "false") + ",\"fling\":" + (flinging() ? "true" : "false") + "}";
 }
 
 }  // namespace kt::app
@@ -101,19 +162,30 @@ EMSCRIPTEN_KEEPALIVE void kt_pointer(double x, double y, int phase) {
 
 // A finger moved by (dx, dy) CSS pixels in scrolling mode: the content follows the finger.
 EMSCRIPTEN_KEEPALIVE void kt_touch_scroll(double dx, double dy) {
-  // One ImGui wheel step scrolls 5 lines of the window's font down, 2 sideways (imgui.cpp, UpdateMouseWheel).
-  ImFont* font = ImGui::GetIO().Fonts->Fonts.empty() ? nullptr : ImGui::GetIO().Fonts->Fonts[0];
-  const double line = font ? font->FontSize : 16.0 * dpr();
-  g_wheel_x += static_cast<float>(dx * dpr() / (2.0 * line));
-  g_wheel_y += static_cast<float>(dy * dpr() / (5.0 * line));
+  add_scroll(dx, dy);
   kt::ui::set_finger_scrolling(true);
   kt::app::wake();
 }
 
-// The scrolling finger lifted (or the touch was cancelled): what snaps settles now.
-EMSCRIPTEN_KEEPALIVE void kt_touch_scroll_end() {
+// The scrolling finger lifted (or the touch was cancelled), moving at (vx, vy) CSS px per ms as it did: what
+// snaps settles now; a quick one flings the content on.
+EMSCRIPTEN_KEEPALIVE void kt_touch_scroll_end(double vx, double vy) {
   kt::ui::set_finger_scrolling(false);
+  stop_fling();
+  if (std::isfinite(vx) && std::isfinite(vy) && std::hypot(vx, vy) >= kFlingStart) {
+    kt::ui::set_fling_velocity(ImVec2(static_cast<float>(std::clamp(vx, -kFlingMax, kFlingMax)),
+                                      static_cast<float>(std::clamp(vy, -kFlingMax, kFlingMax))));
+    g_fling_ms = emscripten_get_now();
+  }
   kt::app::wake();
+}
+
+// A finger touched the screen: a fling stops where it is. 1 if one was going on (that touch only stops it:
+// it is no tap).
+EMSCRIPTEN_KEEPALIVE int kt_touch_fling_stop() {
+  const bool was = flinging();
+  stop_fling();
+  return was ? 1 : 0;
 }
 
 // The accessibility mirror activates a node (a screen reader's "click"): a click at its centre.

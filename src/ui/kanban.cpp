@@ -117,6 +117,8 @@ struct Snap {
   float target = -1;       // where the board is settling, or -1
 };
 
+constexpr float kFlickSpeed = 0.3f;  // CSS px per ms: a sideways fling at least this fast is a flick
+
 void settle(Snap& s, float pitch) {
   ImGuiWindow* w = ImGui::GetCurrentWindow();
   const float x = w->Scroll.x, max_x = w->ScrollMax.x;
@@ -129,9 +131,13 @@ void settle(Snap& s, float pitch) {
   const bool dropped = !dragging && s.dragging && form_factor() != FormFactor::Desktop;
   if ((!finger && s.scrolling) || dropped) {
     const float moved = s.dragging ? 0 : x - s.start;
+    // A flick sideways goes on to the next column its way, however short (the finger moving left, the
+    // board's scroll grows); the board takes the fling, which would carry it past columns.
+    const float flick = s.dragging ? 0 : fling_velocity().x;
+    take_fling_x();
     float col = std::round(x / pitch);
-    if (moved > pitch / 6) col = std::ceil(x / pitch);
-    else if (moved < -pitch / 6) col = std::floor(x / pitch);
+    if (moved > pitch / 6 || flick < -kFlickSpeed) col = std::ceil(x / pitch);
+    else if (moved < -pitch / 6 || flick > kFlickSpeed) col = std::floor(x / pitch);
     s.target = std::clamp(col * pitch, 0.0f, max_x);
   }
   s.scrolling = finger;

@@ -181,9 +181,13 @@ float touch_height(float desktop) { return is_phone() ? std::max(desktop, px(44)
 
 namespace {
 bool g_finger_scrolling = false;
+ImVec2 g_fling(0, 0);
 }  // namespace
 void set_finger_scrolling(bool on) { g_finger_scrolling = on; }
 bool finger_scrolling() { return g_finger_scrolling; }
+ImVec2 fling_velocity() { return g_fling; }
+void set_fling_velocity(ImVec2 v) { g_fling = v; }
+void take_fling_x() { g_fling.x = 0; }
 const Fonts& fonts() { return g_fonts; }
 
 ImU32 parse_color(const std::string& hex, unsigned alpha) {

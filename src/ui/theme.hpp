@@ -40,6 +40,13 @@ float touch_height(float desktop);
 // rows that settle on a boundary (the kanban's columns) snap once it lifts.
 void set_finger_scrolling(bool on);
 bool finger_scrolling();
+// A fling: after a quick swipe the content goes on moving, slowing down, once the finger lifted (driven by
+// app/pointer_web.cpp). Its velocity in CSS pixels per millisecond, (0, 0) when there is none. What settles
+// on a boundary takes the sideways part for itself in the frame the finger lifts (the phone's kanban: a
+// flick goes on to the next column, not past several), which stops it there.
+ImVec2 fling_velocity();
+void set_fling_velocity(ImVec2 v);
+void take_fling_x();
 
 // The palette: a light, calm card in the spirit of the reference product.
 namespace color {

@@ -3,7 +3,7 @@
 // the finger alone — taps, and swipes to scroll. Screenshots of each width go to test-results/ (phone-*.png,
 // tablet-*.png).
 import path from "node:path";
-import { newPage, waitForApp, state, semantics, find, findAll, frames, waitSaved, assert, assertEq } from "./browser.mjs";
+import { newPage, waitForApp, state, shell, semantics, find, findAll, frames, waitSaved, assert, assertEq } from "./browser.mjs";
 import { open, openItem, waitSynced, notify } from "./web_support.mjs";
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true };
@@ -84,16 +84,25 @@ async function tap(page, query) {
   return n;
 }
 
-// A swipe with one finger from (x, y) by (dx, dy), through the DevTools protocol's touch events.
-async function swipe(page, x, y, dx, dy) {
+// A swipe with one finger from (x, y) by (dx, dy), through the DevTools protocol's touch events. The finger
+// rests before it lifts, so the content moves as far as the finger did. `flick`: a quick one, lifted while
+// moving (the content flies on): its moves are sent at once, not each after the page took the last.
+async function swipe(page, x, y, dx, dy, { flick = false } = {}) {
   const cdp = await page.context().newCDPSession(page);
-  const steps = 8;
-  await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x, y }] });
-  for (let i = 1; i <= steps; i++)
-    await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [{ x: x + (dx * i) / steps, y: y + (dy * i) / steps }] });
+  await flickOrSwipe(cdp, x, y, dx, dy, flick);
+  if (!flick) await page.waitForTimeout(80);
   await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
   await cdp.detach();
   await frames(page, 3);
+}
+
+// A finger down at (x, y) and moved by (dx, dy) in 8 steps, not lifted.
+async function flickOrSwipe(cdp, x, y, dx, dy, flick) {
+  const steps = 8, move = (i) => cdp.send("Input.dispatchTouchEvent", { type: "touchMove",
+    touchPoints: [{ x: x + (dx * i) / steps, y: y + (dy * i) / steps }] });
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x, y }] });
+  if (flick) await Promise.all(Array.from({ length: steps }, (_, i) => move(i + 1)));
+  else for (let i = 1; i <= steps; i++) await move(i);
 }
 
 // A long press on (x, y), then the finger moves to each point of `path` in turn (holding `hold` ms at each),
@@ -527,6 +536,64 @@ export const tests = [
       await swipe(page, 100, 600, first.w / 3, 0);
       await settled("PREPARATION");
       assertEq(await count("PREPARATION"), prep - 1, "and one fewer where it was");
+      await context.close();
+    },
+  },
+  {
+    name: "on a phone a quick swipe flings the card on after the finger lifts, slowing to a stop; a finger that rests first moves it only as far; a touch stops a fling and opens nothing; a flick sideways turns the board one column",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser, PHONE);
+      await open(page, url, "#/item/D2");
+      // Where the card's fields are, and how far they moved up since.
+      const spots = async () => new Map((await semantics(page)).filter((n) => n.id.startsWith("field:D2:") && !n.cut).map((n) => [n.id, n.y]));
+      const movedUp = (before, after) => {
+        for (const [id, y] of before) if (after.has(id)) return y - after.get(id);
+        return Infinity;  // all of it gone: further than the screen
+      };
+      await swipe(page, 195, 600, 0, -300);  // the fields up the screen
+      let before = await spots();
+      await swipe(page, 195, 600, 0, -150);
+      let up = movedUp(before, await spots());
+      assert(Math.abs(up - 150) <= 2, "a finger that rests before lifting moves the card as far as it went: " + up);
+
+      before = await spots();
+      await swipe(page, 195, 600, 0, -150, { flick: true });
+      up = movedUp(before, await spots());
+      assert(up > 450, "a flick flies the card on well past the finger's 150 px: " + up);
+      const still = await spots();
+      await frames(page, 5);
+      assertEq(movedUp(still, await spots()), 0, "and it comes to a stop");
+
+      // A flick back down, and a finger on a field while the card is still flying: the card stops at the
+      // touch, and the field is not opened for editing.
+      const pointer = async () => (await shell(page)).pointer;
+      const cdp = await context.newCDPSession(page);
+      await flickOrSwipe(cdp, 195, 300, 0, 160, true);
+      await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+      await page.waitForFunction(() => JSON.parse(UTF8ToString(Module._kt_shell_json())).pointer.fling);
+      const field = (await semantics(page)).find((n) => n.id.startsWith("field:D2:") && !n.cut && n.y > 300 && n.y < 700);
+      assert(field, "a field on the screen while the card flies");
+      await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x: field.x + field.w / 2, y: field.y + field.h / 2 }] });
+      assertEq((await pointer()).fling, false, "the touch stopped the fling");
+      await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+      await cdp.detach();
+      await frames(page, 3);
+      assertEq((await state(page)).editing, null, "the touch that stopped the fling opened no field");
+      const stopped = await spots();
+      await frames(page, 5);
+      assertEq(movedUp(stopped, await spots()), 0, "the card stays where it stopped");
+
+      // On the board a flick shorter than a sixth of a column still turns it to the next one (a slow move as
+      // short stays: the kanban test).
+      await open(page, url, "#/kanban/deal/0");
+      const first = await find(page, { id: "kanban:drop:NEW" });
+      await swipe(page, 300, 600, -40, 0, { flick: true });
+      for (let i = 0; i < 40; i++) {
+        const c = await find(page, { id: "kanban:drop:PREPARATION" }).catch(() => null);
+        if (c && Math.abs(c.x - first.x) < 2) break;
+        assert(i < 39, "the board settled on the next column: " + JSON.stringify(c));
+        await frames(page, 2);
+      }
       await context.close();
     },
   },
