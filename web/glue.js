@@ -520,9 +520,66 @@ window.addEventListener("beforeunload", function (e) {
     e.returnValue = "";
   }
 });
+// The browser's Back (a phone's back button) closes what is open over the page first (a dialog; on a touch
+// screen a menu, a drop-down, the sections sheet too) as Esc does, instead of leaving the screen under it
+// with what was typed there: while something is open, a history entry of the same address stands for it
+// (the app says when: ktBackGuard). When the app closes it itself, the entry is taken back (history.back(),
+// whose popstate is the page's own); the app's routes (ktRoute) wait until that has landed, and a screen
+// the app pushes over the entry takes the entry's place (a new deal's card from its dialog: Back then goes
+// to the list, not to a copy of the card).
+var ktOwnPops = 0, ktGuardAfterPop = false, ktPushAfterPop = false;
+Module.ktGuardShown = false;  // what the app said last: something is open, an entry stands for it
+Module.ktLastRoute = location.hash;  // the app's route, as it last set it
+function ktGuarded() { return !!(history.state && history.state.ktGuard); }
+Module.ktRoute = function (push, hash) {
+  Module.ktLastRoute = hash;
+  if (ktOwnPops > 0) {
+    ktPushAfterPop = ktPushAfterPop || push;
+    return;
+  }
+  if (location.hash === hash) return;
+  var url = hash || location.pathname;
+  if (push && !ktGuarded()) history.pushState(null, "", url);
+  else history.replaceState(push ? null : history.state, "", url);
+};
+Module.ktBackGuard = function (on) {
+  Module.ktGuardShown = on;
+  if (ktOwnPops > 0) {  // our Back is still on its way: the entry is made (again) once it has landed
+    ktGuardAfterPop = on;
+    return;
+  }
+  if (on && !ktGuarded()) {
+    history.pushState({ ktGuard: true }, "", location.href);
+  } else if (!on && ktGuarded()) {
+    ktOwnPops++;
+    history.back();
+  }
+};
 window.addEventListener("popstate", function () {
+  if (ktOwnPops > 0) {
+    ktOwnPops--;
+    // Where the app went meanwhile (its hashchange, if any, then finds it there already).
+    if (location.hash !== Module.ktLastRoute) {
+      var url = Module.ktLastRoute || location.pathname;
+      if (ktPushAfterPop) history.pushState(null, "", url);
+      else history.replaceState(null, "", url);
+    }
+    ktPushAfterPop = false;
+    if (ktGuardAfterPop) {
+      ktGuardAfterPop = false;
+      history.pushState({ ktGuard: true }, "", location.href);
+    }
+    return;
+  }
+  if (Module.ktGuardShown && Module._kt_back) {
+    Module.ktGuardShown = false;
+    Module._kt_back();  // the entry that stood for what is open: it closes, the screen stays
+    return;
+  }
+  Module.ktLastRoute = location.hash;
   if (Module._kt_route_changed) Module._kt_route_changed();
 });
 window.addEventListener("hashchange", function () {
+  Module.ktLastRoute = location.hash;
   if (Module._kt_route_changed) Module._kt_route_changed();
 });

@@ -257,6 +257,23 @@ void update_cursor() {
   kt_js_set_cursor(css);
 }
 
+// Whether a dialog is open (on a touch screen any popup: a menu, a drop-down, the sections sheet, as a
+// phone's back button closes them), as the page was last told (platform::set_back_guard): the browser's
+// Back closes it rather than leaving the screen under it. A desktop's menu closes as Back changes screens.
+bool g_back_guard = false;
+void update_back_guard() {
+  const ImGuiContext& g = *GImGui;
+  const bool touch = kt::ui::form_factor() != kt::ui::FormFactor::Desktop;
+  bool open = false;
+  for (int i = 0; i < g.OpenPopupStack.Size && !open; ++i) {
+    const ImGuiWindow* w = g.OpenPopupStack[i].Window;
+    open = touch || (w && (w->Flags & ImGuiWindowFlags_Modal));
+  }
+  if (open == g_back_guard) return;
+  g_back_guard = open;
+  kt::platform::set_back_guard(open);
+}
+
 // The delay to the next change that happens with time alone (a caret blink, a toast expiring), or < 0.
 double next_timed_change_ms() {
   double next = kt::app::caret_blink_ms();
@@ -317,6 +334,7 @@ void frame() {
   const double gl_wait = kt_js_gl_wait_ms() - wait0;
   kt::app::key_filter_after_frame();
   kt::app::text_input_after_frame();
+  update_back_guard();
   const bool keep_going = busy();  // once a frame: it takes the frame's animation request
   kt::app::a11y_after_frame(static_cast<float>(g_dpr), kt::app::pauses_after(keep_going));
   update_cursor();
@@ -389,6 +407,12 @@ EMSCRIPTEN_KEEPALIVE int kt_commit_editor() {
 EMSCRIPTEN_KEEPALIVE void kt_sync_now() {
   if (g_app) g_app->sync_now();
   kt::app::wake(kt::app::kFramesAfterInput);
+}
+// The browser's Back took the entry that stood for what is open (web/glue.js): it closes as with Esc.
+EMSCRIPTEN_KEEPALIVE void kt_back() {
+  g_back_guard = false;  // that entry is gone: one is made again if something stays open
+  kt::ui::focus_request_back();
+  kt::app::wake();
 }
 EMSCRIPTEN_KEEPALIVE void kt_route_changed() {
   if (g_app) g_app->on_route_changed();

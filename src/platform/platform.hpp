@@ -39,5 +39,8 @@ void set_document_title(const std::string& title);
 void replace_route(const std::string& hash);
 void push_route(const std::string& hash);
 std::string current_route();
+// Whether something is open over the page (a dialog, a menu): a history entry then stands for it, so that
+// the browser's Back closes it (web/glue.js: ktBackGuard). Said when it changes.
+void set_back_guard(bool on);
 
 }  // namespace kt::platform

@@ -81,14 +81,10 @@ EM_JS(void, kt_js_set_title, (const char* t), {
     document.title = Module.ktTitle;
   }, 0);
 });
-EM_JS(void, kt_js_replace_route, (const char* h), {
-  var hash = UTF8ToString(h);
-  if (location.hash !== hash) history.replaceState(null, "", hash || location.pathname);
-});
-EM_JS(void, kt_js_push_route, (const char* h), {
-  var hash = UTF8ToString(h);
-  if (location.hash !== hash) history.pushState(null, "", hash || location.pathname);
-});
+// The history entries of routes and of what is open over the page: web/glue.js (ktRoute, ktBackGuard).
+EM_JS(void, kt_js_replace_route, (const char* h), { Module.ktRoute(false, UTF8ToString(h)); });
+EM_JS(void, kt_js_push_route, (const char* h), { Module.ktRoute(true, UTF8ToString(h)); });
+EM_JS(void, kt_js_back_guard, (int on), { if (Module.ktBackGuard) Module.ktBackGuard(on !== 0); });
 EM_JS(char*, kt_js_route, (), {
   var s = location.hash || "";
   var len = lengthBytesUTF8(s) + 1;
@@ -129,6 +125,7 @@ void run_when_idle(std::function<bool()> slice) {
 }
 void replace_route(const std::string& hash) { kt_js_replace_route(hash.c_str()); }
 void push_route(const std::string& hash) { kt_js_push_route(hash.c_str()); }
+void set_back_guard(bool on) { kt_js_back_guard(on ? 1 : 0); }
 std::string current_route() { return take(kt_js_route()); }
 
 }  // namespace kt::platform

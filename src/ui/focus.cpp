@@ -35,6 +35,7 @@ int g_pending_frames = 0;
 bool g_tab = false, g_esc = false, g_enter = false, g_space = false, g_up = false, g_down = false;
 // The topmost popup when the frame began: Esc closes that one only.
 ImGuiID g_top_id = 0;
+bool g_back = false;  // the browser's Back came (focus_request_back)
 int g_top_level = -1;
 bool g_top_modal = false;
 // Enter submits the dialog `g_submit_root` (its first primary button takes it).
@@ -117,6 +118,9 @@ void focus_begin_frame() {
     g_top_id = top.PopupId;
     g_top_modal = top.Window && (top.Window->Flags & ImGuiWindowFlags_Modal);
   }
+  // Back is Esc for what is open; with nothing open (closed meanwhile) it folds nothing.
+  if (g_back && g_top_level >= 0) g_esc = true;
+  g_back = false;
   // A click moves the focus as in a browser: to what was clicked (focus_item), without a ring.
   if (ImGui::IsMouseClicked(0)) {
     g_focus.clear();
@@ -201,6 +205,7 @@ int focus_step(const std::string& id) {
 }
 
 bool escape_for_popups() { return g_esc; }
+void focus_request_back() { g_back = true; }
 
 bool tab_pressed() { return g_tab; }
 

@@ -49,6 +49,9 @@ int focus_step(const std::string& id);
 
 // Esc was pressed in this frame and belongs to popups and dialogs (not to the keyboard help).
 bool escape_for_popups();
+// The browser's Back (a phone's back button) while a popup was open: in the next frame it closes the
+// topmost popup (a dialog, a menu, the sections sheet) as Esc does (app/main_web.cpp).
+void focus_request_back();
 // Tab or Shift+Tab was pressed in this frame (the focus moves on at the frame's end).
 bool tab_pressed();
 // Esc was pressed in this frame with no popup open when the frame began (a form in place may fold).

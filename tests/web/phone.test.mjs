@@ -598,6 +598,58 @@ export const tests = [
     },
   },
   {
+    name: "on a phone the back button closes what is open over the screen first (the to-do dialog, the card's menu, the sections sheet), then goes back a screen; from a new deal's card it goes to the list",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser, PHONE);
+      await open(page, url, "#/list/deal");
+      const back = async () => {
+        await page.goBack();
+        await frames(page, 3);
+        const s = await state(page);
+        return { screen: s.screen, item: s.card ? s.card.id : null, hash: await page.evaluate(() => location.hash) };
+      };
+      const isOpen = async (id) => (await findAll(page, { id })).length > 0;
+      await tap(page, { role: "row", name: "Модернизация серверной" });
+      const card = { screen: "card", item: (await state(page)).card.id, hash: await page.evaluate(() => location.hash) };
+
+      // A to-do half written: Back closes the dialog, the card stays; Back again goes to the list.
+      await tap(page, { id: "action:todo" });
+      await tap(page, { id: "todo:subject" });
+      await typeText(page, "Позвонить");
+      assertEq(await back(), card, "Back closes the dialog and leaves the card as it was");
+      assert(!(await isOpen("todo:subject")), "the dialog is closed");
+      // A drop-down in the card's header menu, and the menu: one Back each.
+      await tap(page, { id: "action:more" });
+      assert(await isOpen("menu:delete"), "the card's menu is open");
+      assertEq(await back(), card, "Back closes the menu");
+      assert(!(await isOpen("menu:delete")), "the menu is closed");
+      assertEq((await back()).screen, "list", "then Back goes to the list");
+
+      // Closed by its own button, a dialog leaves no step behind: Back goes to the screen before.
+      await tap(page, { role: "row", name: "Модернизация серверной" });
+      await tap(page, { id: "action:todo" });
+      await tap(page, { id: "todo:cancel" });
+      assertEq((await back()).screen, "list", "after Отмена, Back goes to the list at once");
+
+      // The sections sheet.
+      await tap(page, { id: "nav:menu" });
+      assert(await isOpen("nav:contact"), "the sheet is open");
+      const list = await back();
+      assertEq([list.screen, (await state(page)).entity], ["list", "deal"], "Back closes the sheet, the list stays");
+      assert(!(await isOpen("nav:contact")), "the sheet is closed");
+
+      // A new deal: its card replaces the dialog's step; Back goes to the list, not to a copy of the card.
+      await tap(page, { id: "action:create" });
+      await tap(page, { id: "create:TITLE" });
+      await typeText(page, "Сделка с кнопкой Назад");
+      await tap(page, { id: "create:submit" });
+      assertEq((await state(page)).card.title, "Сделка с кнопкой Назад", "the new deal's card opens");
+      assertEq((await back()).screen, "list", "Back from the new card goes to the list");
+      assert(await find(page, { role: "row", name: "Сделка с кнопкой Назад" }), "where the new deal is");
+      await context.close();
+    },
+  },
+  {
     name: "on a phone the on-screen keyboard never covers the field being edited (Android's and iOS's ways)",
     async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser, PHONE);

@@ -76,6 +76,29 @@ export const tests = [
     },
   },
   {
+    name: "Back with a dialog open closes the dialog and keeps the card under it; a second Back goes to the list; Forward does not bring the dialog back",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await page.goto(url);
+      await waitForApp(page);
+      await click(page, { role: "row", name: DEAL });
+      const id = (await state(page)).card.id, at = await hash(page);
+      await click(page, { id: "action:document" });
+      await find(page, { role: "dialog" });
+      await page.goBack();
+      await frames(page, 3);
+      const s = await state(page);
+      assertEq([s.screen, s.card && s.card.id, await hash(page)], ["card", id, at], "the card stays, at its address");
+      assertEq((await semantics(page)).filter((n) => n.role === "dialog").length, 0, "the dialog is closed");
+      await page.goBack();
+      await waitScreen(page, "list");
+      await page.goForward();
+      await waitScreen(page, "card");
+      assertEq((await semantics(page)).filter((n) => n.role === "dialog").length, 0, "Forward brings the card, no dialog");
+      await context.close();
+    },
+  },
+  {
     name: "a deep link opens the card in a new page; an unknown item says so",
     async fn({ browser, url }) {
       const first = await newPage(browser);
