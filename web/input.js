@@ -268,13 +268,16 @@ Module.ktInput = (function () {
   // ---- [touch] ------------------------------------------------------------------------------------------
   var touch = null;  // {id, x0, y0, x, y, scrolling, pressed, timer, stopper, moves}
   var TAP_SLOP = 8;  // CSS pixels a finger may wander and still tap
-  // The finger's speed as it lifts (CSS px per ms), from where it was in the last 100 ms (where it touched
-  // down, and its moves): the app flings the content on with it. A finger that rested before lifting (no
-  // move in the last 50 ms) has none.
+  // The finger's speed as it lifts (CSS px per ms), from where it was 100 ms before (where it touched down,
+  // and its moves; the browser may deliver moves that came together as one, so the sample before them
+  // counts too): the app flings the content on with it. A finger that rested before lifting (no move in the
+  // last 50 ms) has none.
   function liftVelocity(moves, now) {
-    var recent = moves.filter(function (m) { return now - m.t <= 100; });
-    if (recent.length < 2 || now - recent[recent.length - 1].t > 50) return { x: 0, y: 0 };
-    var a = recent[0], b = recent[recent.length - 1], dt = Math.max(b.t - a.t, 8);
+    var n = moves.length, b = moves[n - 1];
+    if (n < 2 || now - b.t > 50) return { x: 0, y: 0 };
+    var j = 0;
+    while (j < n - 2 && now - moves[j].t > 100) j++;
+    var a = moves[j], dt = Math.max(b.t - a.t, 8);
     return { x: (b.x - a.x) / dt, y: (b.y - a.y) / dt };
   }
   function findTouch(list) {

@@ -33,6 +33,14 @@ constexpr double kFlingStart = 0.3;  // CSS px per ms at the finger's lift: slow
 constexpr double kFlingMax = 6;      // the fastest a fling starts
 double g_fling_ms = 0;       // when the fling last moved the content
 float g_fling_seen = -1;     // the scroll of what it moves, as seen at its last step; -1: no step yet
+bool g_fling_fresh = false;  // the finger has just lifted: the frame that sees it lets the UI take a part first
+// The scrolling finger's lift, applied at the start of a frame once one has shown the finger scrolling: what
+// snaps sees the gesture even when all of it came between two frames (a quick flick).
+struct Release {
+  bool pending = false;
+  double vx = 0, vy = 0;  // CSS px per ms
+} g_release;
+int g_finger_frames = 0;  // frames that have shown the finger scrolling (since it started)
 
 double dpr() {
   double r = emscripten_get_device_pixel_ratio();
@@ -80,6 +88,11 @@ float wheeled_scroll() {
 // One frame of the fling: the distance since its last step, the velocity decayed by as much.
 void fling_step() {
   if (!flinging()) return;
+  if (g_fling_fresh) {  // (ui::take_fling_x in this frame), so it moves from the next one
+    g_fling_fresh = false;
+    g_fling_ms = emscripten_get_now();
+    return;
+  }
   const float seen = wheeled_scroll();
   if (g_fling_seen >= 0 && seen == g_fling_seen) return stop_fling();
   const double now = emscripten_get_now();
@@ -94,6 +107,18 @@ void fling_step() {
   g_fling_seen = std::hypot(dx, dy) >= 1 ? seen : -1;
   if (std::hypot(v.x, v.y) < kFlingStop) return stop_fling();
   kt::ui::set_fling_velocity(v);
+}
+
+// The finger lifted: what snaps settles in this frame; a quick one flings the content on.
+void release() {
+  g_release.pending = false;
+  kt::ui::set_finger_scrolling(false);
+  const double vx = g_release.vx, vy = g_release.vy;
+  if (std::isfinite(vx) && std::isfinite(vy) && std::hypot(vx, vy) >= kFlingStart) {
+    kt::ui::set_fling_velocity(ImVec2(static_cast<float>(std::clamp(vx, -kFlingMax, kFlingMax)),
+                                      static_cast<float>(std::clamp(vy, -kFlingMax, kFlingMax))));
+    g_fling_fresh = true;
+  }
 }
 
 }  // namespace
@@ -114,6 +139,8 @@ void pointer_before_frame() {
     io.MousePos = ImVec2(g_last.x, g_last.y);
     io.MouseDown[0] = g_last.down;
   }
+  if (g_release.pending && g_finger_frames > 0) release();
+  if (kt::ui::finger_scrolling()) ++g_finger_frames;
   fling_step();
   if (g_wheel_x != 0 || g_wheel_y != 0) {
     io.MouseWheel += g_wheel_y;
@@ -122,7 +149,7 @@ void pointer_before_frame() {
   }
 }
 
-bool pointer_busy() { return !g_steps.empty() || g_override || flinging(); }
+bool pointer_busy() { return !g_steps.empty() || g_override || g_release.pending || flinging(); }
 
 bool pointer_tap_node(const std::string& id) {
   for (const auto& n : ui::sem_nodes()) {
@@ -162,21 +189,17 @@ EMSCRIPTEN_KEEPALIVE void kt_pointer(double x, double y, int phase) {
 
 // A finger moved by (dx, dy) CSS pixels in scrolling mode: the content follows the finger.
 EMSCRIPTEN_KEEPALIVE void kt_touch_scroll(double dx, double dy) {
+  if (!kt::ui::finger_scrolling()) g_finger_frames = 0;
   add_scroll(dx, dy);
   kt::ui::set_finger_scrolling(true);
   kt::app::wake();
 }
 
 // The scrolling finger lifted (or the touch was cancelled), moving at (vx, vy) CSS px per ms as it did: what
-// snaps settles now; a quick one flings the content on.
+// snaps settles; a quick one flings the content on (from the next frame: release()).
 EMSCRIPTEN_KEEPALIVE void kt_touch_scroll_end(double vx, double vy) {
-  kt::ui::set_finger_scrolling(false);
   stop_fling();
-  if (std::isfinite(vx) && std::isfinite(vy) && std::hypot(vx, vy) >= kFlingStart) {
-    kt::ui::set_fling_velocity(ImVec2(static_cast<float>(std::clamp(vx, -kFlingMax, kFlingMax)),
-                                      static_cast<float>(std::clamp(vy, -kFlingMax, kFlingMax))));
-    g_fling_ms = emscripten_get_now();
-  }
+  g_release = Release{true, vx, vy};
   kt::app::wake();
 }
 
@@ -185,6 +208,10 @@ EMSCRIPTEN_KEEPALIVE void kt_touch_scroll_end(double vx, double vy) {
 EMSCRIPTEN_KEEPALIVE int kt_touch_fling_stop() {
   const bool was = flinging();
   stop_fling();
+  if (g_release.pending) {  // the last finger's lift not shown yet: it lifted, without a fling
+    g_release.pending = false;
+    kt::ui::set_finger_scrolling(false);
+  }
   return was ? 1 : 0;
 }
 

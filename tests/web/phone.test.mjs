@@ -86,23 +86,28 @@ async function tap(page, query) {
 
 // A swipe with one finger from (x, y) by (dx, dy), through the DevTools protocol's touch events. The finger
 // rests before it lifts, so the content moves as far as the finger did. `flick`: a quick one, lifted while
-// moving (the content flies on): its moves are sent at once, not each after the page took the last.
+// moving (the content flies on).
 async function swipe(page, x, y, dx, dy, { flick = false } = {}) {
   const cdp = await page.context().newCDPSession(page);
-  await flickOrSwipe(cdp, x, y, dx, dy, flick);
-  if (!flick) await page.waitForTimeout(80);
-  await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+  if (flick) {
+    await flickBy(cdp, x, y, dx, dy);
+  } else {
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x, y }] });
+    for (let i = 1; i <= 8; i++)
+      await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [{ x: x + (dx * i) / 8, y: y + (dy * i) / 8 }] });
+    await page.waitForTimeout(80);
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+  }
   await cdp.detach();
   await frames(page, 3);
 }
 
-// A finger down at (x, y) and moved by (dx, dy) in 8 steps, not lifted.
-async function flickOrSwipe(cdp, x, y, dx, dy, flick) {
-  const steps = 8, move = (i) => cdp.send("Input.dispatchTouchEvent", { type: "touchMove",
-    touchPoints: [{ x: x + (dx * i) / steps, y: y + (dy * i) / steps }] });
-  await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x, y }] });
-  if (flick) await Promise.all(Array.from({ length: steps }, (_, i) => move(i + 1)));
-  else for (let i = 1; i <= steps; i++) await move(i);
+// A flick: the finger down at (x, y), moved by (dx, dy) and lifted, all sent at once (one after the other,
+// each waiting for the page, they would come a frame apart on a loaded machine: a slow drag that rests).
+function flickBy(cdp, x, y, dx, dy) {
+  const send = (type, points) => cdp.send("Input.dispatchTouchEvent", { type, touchPoints: points });
+  return Promise.all([send("touchStart", [{ x, y }]),
+    ...[1, 2, 3, 4].map((i) => send("touchMove", [{ x: x + (dx * i) / 4, y: y + (dy * i) / 4 }])), send("touchEnd", [])]);
 }
 
 // A long press on (x, y), then the finger moves to each point of `path` in turn (holding `hold` ms at each),
@@ -568,8 +573,7 @@ export const tests = [
       // touch, and the field is not opened for editing.
       const pointer = async () => (await shell(page)).pointer;
       const cdp = await context.newCDPSession(page);
-      await flickOrSwipe(cdp, 195, 300, 0, 160, true);
-      await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+      await flickBy(cdp, 195, 300, 0, 160);
       await page.waitForFunction(() => JSON.parse(UTF8ToString(Module._kt_shell_json())).pointer.fling);
       const field = (await semantics(page)).find((n) => n.id.startsWith("field:D2:") && !n.cut && n.y > 300 && n.y < 700);
       assert(field, "a field on the screen while the card flies");

@@ -18,6 +18,15 @@ async function shownNumber(page) {
   return Number(m[1]);
 }
 
+// A new page with the demo deal's card opened from the list.
+async function openDeal(browser, url) {
+  const { context, page } = await newPage(browser);
+  await page.goto(url);
+  await waitForApp(page);
+  await click(page, { role: "row", name: DEAL });
+  return { context, page };
+}
+
 async function waitScreen(page, screen) {
   await page.waitForFunction((s) => JSON.parse(UTF8ToString(Module._kt_debug_json())).screen === s, screen, { timeout: 5000 });
   await frames(page, 2);
@@ -78,10 +87,7 @@ export const tests = [
   {
     name: "Back with a dialog open closes the dialog and keeps the card under it; a second Back goes to the list; Forward does not bring the dialog back",
     async fn({ browser, url }) {
-      const { context, page } = await newPage(browser);
-      await page.goto(url);
-      await waitForApp(page);
-      await click(page, { role: "row", name: DEAL });
+      const { context, page } = await openDeal(browser, url);
       const id = (await state(page)).card.id, at = await hash(page);
       await click(page, { id: "action:document" });
       await find(page, { role: "dialog" });
@@ -140,10 +146,7 @@ export const tests = [
   {
     name: "the title follows a rename of the open deal and a switch of language",
     async fn({ browser, url }) {
-      const { context, page } = await newPage(browser);
-      await page.goto(url);
-      await waitForApp(page);
-      await click(page, { role: "row", name: DEAL });
+      const { context, page } = await openDeal(browser, url);
       const id = (await state(page)).card.id;
       await openEditor(page, id, "TITLE");
       await page.keyboard.press("Control+A");
