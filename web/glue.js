@@ -528,11 +528,11 @@ window.addEventListener("beforeunload", function (e) {
 // the app pushes over the entry takes the entry's place (a new deal's card from its dialog: Back then goes
 // to the list, not to a copy of the card).
 var ktOwnPops = 0, ktGuardAfterPop = false, ktPushAfterPop = false;
-Module.ktGuardShown = false;  // what the app said last: something is open, an entry stands for it
-Module.ktLastRoute = location.hash;  // the app's route, as it last set it
+var ktGuardShown = false;  // what the app said last: something is open, an entry stands for it
+var ktLastRoute = location.hash;  // the app's route, as it last set it
 function ktGuarded() { return !!(history.state && history.state.ktGuard); }
 Module.ktRoute = function (push, hash) {
-  Module.ktLastRoute = hash;
+  ktLastRoute = hash;
   if (ktOwnPops > 0) {
     ktPushAfterPop = ktPushAfterPop || push;
     return;
@@ -543,7 +543,7 @@ Module.ktRoute = function (push, hash) {
   else history.replaceState(push ? null : history.state, "", url);
 };
 Module.ktBackGuard = function (on) {
-  Module.ktGuardShown = on;
+  ktGuardShown = on;
   if (ktOwnPops > 0) {  // our Back is still on its way: the entry is made (again) once it has landed
     ktGuardAfterPop = on;
     return;
@@ -559,8 +559,8 @@ window.addEventListener("popstate", function () {
   if (ktOwnPops > 0) {
     ktOwnPops--;
     // Where the app went meanwhile (its hashchange, if any, then finds it there already).
-    if (location.hash !== Module.ktLastRoute) {
-      var url = Module.ktLastRoute || location.pathname;
+    if (location.hash !== ktLastRoute) {
+      var url = ktLastRoute || location.pathname;
       if (ktPushAfterPop) history.pushState(null, "", url);
       else history.replaceState(null, "", url);
     }
@@ -571,15 +571,15 @@ window.addEventListener("popstate", function () {
     }
     return;
   }
-  if (Module.ktGuardShown && Module._kt_back) {
-    Module.ktGuardShown = false;
+  if (ktGuardShown && Module._kt_back) {
+    ktGuardShown = false;
     Module._kt_back();  // the entry that stood for what is open: it closes, the screen stays
     return;
   }
-  Module.ktLastRoute = location.hash;
+  ktLastRoute = location.hash;
   if (Module._kt_route_changed) Module._kt_route_changed();
 });
 window.addEventListener("hashchange", function () {
-  Module.ktLastRoute = location.hash;
+  ktLastRoute = location.hash;
   if (Module._kt_route_changed) Module._kt_route_changed();
 });

@@ -198,7 +198,6 @@ EMSCRIPTEN_KEEPALIVE void kt_touch_scroll(double dx, double dy) {
 // The scrolling finger lifted (or the touch was cancelled), moving at (vx, vy) CSS px per ms as it did: what
 // snaps settles; a quick one flings the content on (from the next frame: release()).
 EMSCRIPTEN_KEEPALIVE void kt_touch_scroll_end(double vx, double vy) {
-  stop_fling();
   g_release = Release{true, vx, vy};
   kt::app::wake();
 }

@@ -110,6 +110,18 @@ function flickBy(cdp, x, y, dx, dy) {
     ...[1, 2, 3, 4].map((i) => send("touchMove", [{ x: x + (dx * i) / 4, y: y + (dy * i) / 4 }])), send("touchEnd", [])]);
 }
 
+// The phone's board settled on column `id`: its left edge where the first column's (`first`, its node
+// before any swipe) was, the whole column on the screen. Returns its node.
+async function boardSettled(page, first, id) {
+  const column = () => find(page, { id: "kanban:drop:" + id }).catch(() => null);
+  for (let i = 0; i < 40; i++) {
+    const c = await column();
+    if (c && Math.abs(c.x - first.x) < 2 && Math.abs(c.w - first.w) < 2) return c;
+    await frames(page, 2);
+  }
+  throw new Error(`the board did not settle on ${id}: ` + JSON.stringify(await column()));
+}
+
 // A long press on (x, y), then the finger moves to each point of `path` in turn (holding `hold` ms at each),
 // and lifts: a drag as a phone's user makes it. (While a finger holds the button the app always has input
 // pending, so this waits by the clock, not with frames().)
@@ -502,15 +514,7 @@ export const tests = [
       const column = (id) => find(page, { id: "kanban:drop:" + id });
       const first = await column("NEW");
       assert(first.w > 300, "a column nearly fills the phone's width: " + first.w);
-      // Settled: the column's left edge where the first one's was, the whole column on the screen.
-      const settled = async (id) => {
-        for (let i = 0; i < 40; i++) {
-          const c = await column(id).catch(() => null);
-          if (c && Math.abs(c.x - first.x) < 2 && Math.abs(c.w - first.w) < 2) return c;
-          await frames(page, 2);
-        }
-        throw new Error(`the board did not settle on ${id}: ` + JSON.stringify(await column(id).catch(() => null)));
-      };
+      const settled = (id) => boardSettled(page, first, id);
       // A swipe of a third of a column goes on to the next one; a short one back stays there.
       await swipe(page, 300, 600, -first.w / 3, 0);
       await settled("PREPARATION");
@@ -571,14 +575,13 @@ export const tests = [
 
       // A flick back down, and a finger on a field while the card is still flying: the card stops at the
       // touch, and the field is not opened for editing.
-      const pointer = async () => (await shell(page)).pointer;
       const cdp = await context.newCDPSession(page);
       await flickBy(cdp, 195, 300, 0, 160);
-      await page.waitForFunction(() => JSON.parse(UTF8ToString(Module._kt_shell_json())).pointer.fling);
+      await page.waitForFunction(() => JSON.parse(UTF8ToString(Module._kt_shell_json())).pointer.fling);  // still flying
       const field = (await semantics(page)).find((n) => n.id.startsWith("field:D2:") && !n.cut && n.y > 300 && n.y < 700);
       assert(field, "a field on the screen while the card flies");
       await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x: field.x + field.w / 2, y: field.y + field.h / 2 }] });
-      assertEq((await pointer()).fling, false, "the touch stopped the fling");
+      assertEq((await shell(page)).pointer.fling, false, "the touch stopped the fling");
       await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
       await cdp.detach();
       await frames(page, 3);
@@ -592,12 +595,7 @@ export const tests = [
       await open(page, url, "#/kanban/deal/0");
       const first = await find(page, { id: "kanban:drop:NEW" });
       await swipe(page, 300, 600, -40, 0, { flick: true });
-      for (let i = 0; i < 40; i++) {
-        const c = await find(page, { id: "kanban:drop:PREPARATION" }).catch(() => null);
-        if (c && Math.abs(c.x - first.x) < 2) break;
-        assert(i < 39, "the board settled on the next column: " + JSON.stringify(c));
-        await frames(page, 2);
-      }
+      await boardSettled(page, first, "PREPARATION");
       await context.close();
     },
   },
