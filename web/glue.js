@@ -555,6 +555,14 @@ Module.ktBackGuard = function (on) {
     history.back();
   }
 };
+// An entry that stood for something open, with nothing open: after a reload (what was open is gone) or
+// Forward onto it. It is the last entry of the history (a screen the app pushes takes its place) and has
+// the address of the one under it, so Back from it would seem to do nothing: the page steps back off it.
+function ktLeaveStaleGuard() {
+  ktOwnPops++;
+  history.back();
+}
+if (ktGuarded()) ktLeaveStaleGuard();
 window.addEventListener("popstate", function () {
   if (ktOwnPops > 0) {
     ktOwnPops--;
@@ -574,6 +582,10 @@ window.addEventListener("popstate", function () {
   if (ktGuardShown && Module._kt_back) {
     ktGuardShown = false;
     Module._kt_back();  // the entry that stood for what is open: it closes, the screen stays
+    return;
+  }
+  if (ktGuarded()) {
+    ktLeaveStaleGuard();  // Forward onto the entry of a dialog closed since: it leads nowhere
     return;
   }
   ktLastRoute = location.hash;

@@ -105,6 +105,32 @@ export const tests = [
     },
   },
   {
+    name: "after a reload with a dialog's entry on top, and after Forward onto it, one Back leaves the card",
+    async fn({ browser, url }) {
+      const { context, page } = await openDeal(browser, url);
+      const at = await hash(page);
+      await click(page, { id: "action:document" });
+      await find(page, { role: "dialog" });
+      // Reloaded with the dialog open: the entry that stood for it is on top, nothing is open any more.
+      await page.reload();
+      await waitForApp(page);
+      await waitScreen(page, "card");
+      assertEq((await semantics(page)).filter((n) => n.role === "dialog").length, 0, "no dialog after the reload");
+      await page.goBack();
+      await waitScreen(page, "list");
+      await page.goForward();
+      await waitScreen(page, "card");
+      assertEq(await hash(page), at, "Forward: the card");
+      // Forward again would land on that entry: it leads nowhere, the card stays and one Back leaves it.
+      await page.goForward();
+      await frames(page, 3);
+      assertEq([(await state(page)).screen, await hash(page)], ["card", at], "a second Forward: still the card");
+      await page.goBack();
+      await waitScreen(page, "list");
+      await context.close();
+    },
+  },
+  {
     name: "a deep link opens the card in a new page; an unknown item says so",
     async fn({ browser, url }) {
       const first = await newPage(browser);
