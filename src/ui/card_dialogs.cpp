@@ -298,7 +298,6 @@ void draw_field_config(CardContext& c) {
   }
   dialog_body_end();
   if (!cfg.error.empty()) error_text_line(cfg.error, "config:error");
-  ImGui::Dummy(ImVec2(0, px(6)));
 
   if (button(tr("dialog.save"), "config:save", true)) {
     cfg.error.clear();
@@ -408,7 +407,6 @@ void draw_create_field(CardContext& c) {
   }
   dialog_body_end();
   if (!cf.error.empty()) error_text_line(cf.error, "newfield:error");
-  ImGui::Dummy(ImVec2(0, px(6)));
   if (button(tr("newfield.submit"), "newfield:submit", true)) {
     cf.error.clear();
     FieldDef f;

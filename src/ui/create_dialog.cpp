@@ -118,7 +118,6 @@ void draw_create_dialog(const Workspace& ws, const UiEnv& env, ViewState& view, 
   }
   dialog_body_end();
   if (!g_create.error.empty()) error_text_line(g_create.error, "create:error");
-  ImGui::Dummy(ImVec2(0, px(6)));
   if (button(tr("create.submit"), "create:submit", true)) {
     CreateItem cmd{env.new_id ? env.new_id(g_create.entity.substr(0, 2)) : "", g_create.entity, probe.pipeline, {}};
     if (const Value& st = probe.get("STAGE_ID"); !st.is_null() && probe.get("STAGE_ID") != Value()) {

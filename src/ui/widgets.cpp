@@ -612,7 +612,9 @@ void dialog_body_end() {
   // buttons under the body would be drawn, and found, where they no longer are). A height that changes
   // frame after frame (a scrollbar that comes and goes rewraps the text) is not chased for ever.
   static int settle = 0, changes = 0;
-  const float h = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
+  // What the body holds and the spacing after its last item (the body has no padding of its own): a
+  // focused last field's outline stays inside it.
+  const float h = ImGui::GetCursorPosY();
   float& stored = g_body_heights[g_body_id];
   if (stored != h) {
     settle = ++changes <= 4 ? 2 : 0;
