@@ -24,6 +24,10 @@ export const tests = [
 
       await click(page, { id: "kanban:create:PREPARATION" });
       await find(page, { role: "dialog" });
+      // Its buttons follow the last field, with no empty band between (there was one of ~70 px).
+      const [last, submit] = [await find(page, { id: "create:TITLE" }), await find(page, { id: "create:submit" })];
+      const gap = submit.y - (last.y + last.h);
+      assert(gap >= 16 && gap <= 48, `the buttons ${gap} px under the last field`);
       await replaceText(page, { id: "create:TITLE" }, "Поставка ноутбуков для филиала");
       await click(page, { id: "create:submit" });
       await waitSaved(page);
