@@ -248,6 +248,7 @@ void department_rows(const Schema& s, const std::string& parent, int depth) {
     if (d.parent != parent) continue;
     ImGui::PushID(d.id.c_str());
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + px(24) * static_cast<float>(depth));
+    align_text_to_touch();
     ImGui::TextUnformatted(d.name.c_str());
     sem_item("department:" + d.id, "treeitem", d.name);
     ImGui::SameLine(0, px(16));
@@ -364,6 +365,7 @@ void roles_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
   ImGui::Dummy(ImVec2(0, px(6)));
   for (const auto& r : s.roles) {
     ImGui::PushID(r.id.c_str());
+    align_text_to_touch();
     ImGui::TextUnformatted(r.name.c_str());
     sem_item("role:" + r.id, "text", r.name);
     ImGui::SameLine(0, px(16));
@@ -555,14 +557,17 @@ void pipelines_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float 
     ImGui::PushID(p->id.c_str());
     ImGui::PushFont(fonts().medium);
     const std::string title = p->name.get(language()) + (p->is_default ? std::string(" (") + tr("pipelines.default") + ")" : "");
+    align_text_to_touch();
     ImGui::TextUnformatted(title.c_str());
     ImGui::PopFont();
     sem_item("pipeline:" + p->id, "heading", p->name.get(language()));
     ImGui::SameLine(0, px(16));
     if (link(tr("settings.edit"), "editpipeline:" + p->id, color::kLink)) open_pipeline_form(ws, *p, false);
-    for (size_t i = 0; i < p->stages.size(); ++i) {
-      if (i) ImGui::SameLine(0, px(4));
-      chip(p->stages[i].name.get(language()), parse_color(p->stages[i].color));
+    // The stages wrap where the panel ends (a phone).
+    FlowRow stages(ImGui::GetCursorScreenPos().x + width, ImGui::GetCursorPosX(), px(4));
+    for (const auto& st : p->stages) {
+      stages.next(chip_width(st.name.get(language())));
+      chip(st.name.get(language()), parse_color(st.color), width);
     }
     ImGui::Dummy(ImVec2(0, px(6)));
     ImGui::PopID();

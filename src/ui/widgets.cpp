@@ -167,6 +167,21 @@ void FlowRow::break_line() {
   started_ = false;
 }
 
+void align_text_to_touch() {
+  const float touch = touch_height(0);
+  if (touch <= 0) return;
+  ImGuiWindow* w = ImGui::GetCurrentWindow();
+  w->DC.CurrLineSize.y = std::max(w->DC.CurrLineSize.y, touch);
+  w->DC.CurrLineTextBaseOffset = std::max(w->DC.CurrLineTextBaseOffset, (touch - ImGui::GetTextLineHeight()) / 2);
+}
+
+float chip_width(const std::string& text) {
+  ImGui::PushFont(fonts().small);
+  const float w = text_width(text) + 2 * px(8);
+  ImGui::PopFont();
+  return w;
+}
+
 bool link(const std::string& label, const std::string& sem_id, ImU32 col, const std::string& href) {
   const ImVec2 size = ImGui::CalcTextSize(label.c_str());
   // On a phone a finger's target: 44 CSS px each way at least, the text in its middle (touch_height).
@@ -272,10 +287,10 @@ bool text_clipped(const std::string& text, float width, ImU32 col, float line_he
 }
 
 void chip(const std::string& text, ImU32 bg, float max_width) {
-  ImGui::PushFont(fonts().small);
-  float pad = px(8);
-  float w = text_width(text) + 2 * pad;
+  float w = chip_width(text);
   if (max_width > 0 && w > max_width) w = max_width;
+  ImGui::PushFont(fonts().small);
+  const float pad = px(8);
   float h = ImGui::GetTextLineHeight() + px(6);
   ImVec2 pos = ImGui::GetCursorScreenPos();
   ImGui::Dummy(ImVec2(w, h));
@@ -339,7 +354,12 @@ void caption_at_line_top() { ImGui::GetCurrentWindow()->DC.CurrLineTextBaseOffse
 
 void muted_text(const std::string& text) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color::kMuted));
-  ImGui::PushTextWrapPos(0);
+  // At the end of the window, the table's column, or the panel's padding, whichever comes first: a page
+  // scrolled in a window wider than its panel (the settings) ran a phone's hints over the panel's edge.
+  float right = ImGui::GetContentRegionMaxAbs().x;
+  if (!g_panels.empty()) right = std::min(right, g_panels.back().start.x + g_panels.back().width - px(20));
+  const ImGuiWindow* w = ImGui::GetCurrentWindow();
+  ImGui::PushTextWrapPos(right - w->Pos.x + w->Scroll.x);
   ImGui::TextUnformatted(text.c_str());
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();

@@ -450,6 +450,24 @@ export const tests = [
       const title = await find(page, { id: "fieldrow:TITLE" });
       assertEq([title.role, title.name], ["listitem", "Название"], "a field is a block named in full");
       assert(/Строка/.test(title.value) && /системное/.test(title.value), "its type and that it is a system field: " + title.value);
+      // Departments, roles, pipelines: a name and its finger-sized Изменить on one line, level (the name sat
+      // ~13 px above the link's text, which looked like a link of the line under it).
+      for (const [page_, name, edit] of [["departments", "department:", "editdep:"], ["roles", "role:", "editrole:"],
+                                         ["pipelines", "pipeline:", "editpipeline:"]]) {
+        await open(page, url, "#/settings/" + page_);
+        const named = (await semantics(page)).filter((n) => n.id.startsWith(name));
+        assert(named.length > 0, "the " + page_ + " are listed");
+        for (const n of named) {
+          const link = await find(page, { id: edit + n.id.slice(name.length) });
+          const off = (link.y + link.h / 2) - (n.y + n.h / 2);
+          assert(Math.abs(off) <= 2 && link.h >= 44, `${n.name} and its Изменить level (${off.toFixed(1)} px apart): ` + JSON.stringify([n, link]));
+        }
+      }
+      // The company's details: one column on a phone (two fields of ~150 px side by side before).
+      await open(page, url, "#/settings/documents");
+      await reveal(page, { id: "docs:docs.co.inn" });
+      const [coName, inn] = [await find(page, { id: "docs:docs.co.name" }), await find(page, { id: "docs:docs.co.inn" })];
+      assert(inn.x === coName.x && inn.y > coName.y + coName.h && coName.w > 300, "ИНН under Название, both the panel's width: " + JSON.stringify([coName, inn]));
       await context.close();
     },
   },
