@@ -350,6 +350,9 @@ void draw_entry(const Workspace& ws, const Item& item, const TimelineEntry& e, c
   dl->AddRectFilled(c0, c1, e.pinned ? color::rgb(0xfffbe6) : color::kPanel, px(8));
   const bool hovered = ImGui::IsMouseHoveringRect(c0, c1) && ImGui::IsWindowHovered();
   const bool inline_actions = !is_phone();
+  // A phone's "when and who" has a line of its own under the title: beside it, in half the width, the
+  // author's name was cut ("Анна С…").
+  const bool meta_below = is_phone();
 
   const User* author = ws.schema().user(e.author);
   std::string meta = format_timestamp(e.time_ms, env.tz_minutes, language()) + "  \xc2\xb7  " +
@@ -366,7 +369,7 @@ void draw_entry(const Workspace& ws, const Item& item, const TimelineEntry& e, c
   ImGui::PushFont(fonts().small);
   const float meta_w = std::min(text_width(meta), inner * 0.5f);
   ImGui::PopFont();
-  float right_w = meta_w;
+  float right_w = meta_below ? 0 : meta_w;
   // The actions, drawn where they are (transparent while the mouse is elsewhere, so that a screen reader and
   // a keyboard still find them); measured first so that the title leaves them room.
   enum class Act { Pin, Note, Download, Edit, Delete };
@@ -439,7 +442,7 @@ void draw_entry(const Workspace& ws, const Item& item, const TimelineEntry& e, c
   const float small_y = y0 + (line1_h - small_h) / 2;
   if (inline_actions && hovered && !actions.empty()) {
     draw_actions(x0 + inner - actions_w + px(14), small_y, true);
-  } else {
+  } else if (!meta_below) {
     ImGui::SetCursorScreenPos(ImVec2(x0 + inner - meta_w, small_y));
     text_clipped(meta, meta_w, color::kMuted);
     if (inline_actions && !actions.empty()) draw_actions(x0 + inner - actions_w + px(14), small_y, false);
@@ -450,6 +453,11 @@ void draw_entry(const Workspace& ws, const Item& item, const TimelineEntry& e, c
   ImGui::SetCursorScreenPos(ImVec2(x0, y0 + line1_h + px(4)));
   ImGui::BeginGroup();
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(px(8), px(4)));
+  if (meta_below) {
+    ImGui::PushFont(fonts().small);
+    text_clipped(meta, inner, color::kMuted);
+    ImGui::PopFont();
+  }
   if (e.kind == TimelineKind::Comment && ui.editing == e.id) {
     ImGui::InputTextMultiline("##edit", &ui.edit_text, ImVec2(inner, ImGui::GetTextLineHeight() * 4 + ImGui::GetStyle().FramePadding.y * 2));
     sem_item("tl:editbox:" + e.id, "textbox", tr("tl.edit_comment"), ui.edit_text);
@@ -516,6 +524,11 @@ float entry_height(const Workspace& ws, const Item& item, const TimelineEntry& e
   const float line = ImGui::GetTextLineHeight();
   const float spacing = px(4);
   float h = px(8) + title + spacing;  // padding, title
+  if (is_phone()) {  // when and who, under the title
+    ImGui::PushFont(fonts().small);
+    h += ImGui::GetTextLineHeight() + spacing;
+    ImGui::PopFont();
+  }
   if (ui.editing == e.id) {
     h += line * 4 + ImGui::GetStyle().FramePadding.y * 2 + px(8) + ImGui::GetFrameHeight() + spacing;
   } else if (e.kind == TimelineKind::Comment) {
