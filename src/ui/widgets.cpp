@@ -356,10 +356,10 @@ void muted_text(const std::string& text) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color::kMuted));
   // At the end of the window, the table's column, or the panel's padding, whichever comes first: a page
   // scrolled in a window wider than its panel (the settings) ran a phone's hints over the panel's edge.
-  float right = ImGui::GetContentRegionMaxAbs().x;
-  if (!g_panels.empty()) right = std::min(right, g_panels.back().start.x + g_panels.back().width - px(20));
   const ImGuiWindow* w = ImGui::GetCurrentWindow();
-  ImGui::PushTextWrapPos(right - w->Pos.x + w->Scroll.x);
+  float right = w->WorkRect.Max.x;  // where PushTextWrapPos(0) wraps
+  if (!g_panels.empty()) right = std::min(right, g_panels.back().start.x + g_panels.back().width - px(20));
+  ImGui::PushTextWrapPos(right - w->Pos.x + w->Scroll.x);  // in the window's own coordinates
   ImGui::TextUnformatted(text.c_str());
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
