@@ -796,9 +796,11 @@ void todo_form(CardContext& c, TodoDialog& d, float fw) {
   form_field(c.ws, responsible, tr("todo.responsible"), true, &d.responsible, half, "todo:responsible");
   if (pair) ImGui::EndGroup();
   caption(tr("todo.reminders"));
+  // The choices wrap where the form ends (a phone; English's are longer).
+  FlowRow reminders(ImGui::GetCursorScreenPos().x + fw, ImGui::GetCursorPosX(), px(14));
   for (size_t i = 0; i < std::size(kReminderChoices); ++i) {
-    if (i) ImGui::SameLine(0, px(14));
     const std::string key = "todo.remind." + std::to_string(kReminderChoices[i]);
+    reminders.next(checkbox_width(tr(key.c_str())));
     checkbox(tr(key.c_str()), "todo:remind:" + std::to_string(kReminderChoices[i]), &d.reminders[i]);
   }
   if (all) {

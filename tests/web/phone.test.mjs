@@ -754,6 +754,32 @@ export const tests = [
     async fn(env) { await mainJourneys(env, "tablet", TABLET); },
   },
   {
+    name: "on a phone the to-do's reminder choices wrap onto the screen (English's longer words at 390, Russian's at 320); one chosen by taps is kept",
+    async fn({ browser, url }) {
+      for (const [device, lang, width] of [[PHONE, "en", 390], [SMALL, "ru", 320]]) {
+        const { context, page } = await newPage(browser, device);
+        await open(page, url, "#/item/D2");
+        if (lang === "en") {
+          await tap(page, { id: "nav:menu" });
+          await tap(page, { id: "lang:en" });
+          if ((await semantics(page)).some((n) => n.id === "nav:contact")) await tap(page, { id: "nav:menu" });  // the sheet closes
+        }
+        await tap(page, { id: "action:todo" });
+        await tap(page, { id: "todo:subject" });
+        await typeText(page, "Reminders");
+        await reveal(page, { id: "todo:remind:0" });
+        const choices = (await semantics(page)).filter((n) => n.id.startsWith("todo:remind:"));
+        assertEq(choices.length, 4, "four reminder choices");
+        for (const c of choices) assert(c.x >= 0 && c.x + c.w <= width, `${lang}: "${c.name}" on the screen: ` + JSON.stringify(c));
+        await tap(page, { id: "todo:remind:1440" });
+        await tap(page, { id: "todo:save" });
+        const todo = (await state(page)).card.todos.find((t) => t.subject === "Reminders");
+        assert(todo && todo.reminders.includes(1440), `${lang}: the day-before reminder is kept: ` + JSON.stringify(todo));
+        await context.close();
+      }
+    },
+  },
+  {
     name: "on a phone a to-do's deadline is picked in the calendar with taps: its days, arrows and time are a finger's size and whole; kept after a reload",
     async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser, PHONE);
