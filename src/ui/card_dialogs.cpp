@@ -222,12 +222,12 @@ void draw_field_config(CardContext& c) {
   const EntityType* et = s.entity(c.item.entity);
   ImGui::Dummy(ImVec2(0, px(4)));
   caption(tr("field.required"));
-  radio(tr("field.req_no"), "config:req:0", &cfg.required_mode, 0);
-  ImGui::SameLine();
-  radio(tr("field.req_always"), "config:req:1", &cfg.required_mode, 1);
-  if (et && et->has_stages) {
-    ImGui::SameLine();
-    radio(tr("field.req_stages"), "config:req:2", &cfg.required_mode, 2);
+  // On a line while they fit (a small phone: two lines).
+  FlowRow modes(ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x, ImGui::GetCursorPosX());
+  for (int mode = 0; mode < (et && et->has_stages ? 3 : 2); ++mode) {
+    const char* label = tr(mode == 0 ? "field.req_no" : mode == 1 ? "field.req_always" : "field.req_stages");
+    modes.next(checkbox_width(label));
+    radio(label, "config:req:" + std::to_string(mode), &cfg.required_mode, mode);
   }
   if (cfg.required_mode == 2) {
     for (const Pipeline* p : s.pipelines_of(c.item.entity)) {

@@ -675,9 +675,10 @@ void draw_entity_list(const Workspace& ws, const UiEnv& env, ViewState& view, Ed
   // Active conditions as removable chips.
   if (!q.conditions.empty()) {
     ImGui::SetCursorPosX(margin);
+    FlowRow chips(right, margin, px(8));  // they wrap where the width ends (a phone)
     for (size_t i = 0; i < q.conditions.size(); ++i) {
-      if (i) ImGui::SameLine(0, px(8));
       const std::string text = condition_text(ws, view.entity, q.conditions[i]);
+      chips.next(button_width(text + "  \xe2\x9c\x95"));
       ImGui::PushID(static_cast<int>(i));
       if (button(text + "  \xe2\x9c\x95", "filter:chip:" + std::to_string(i))) {
         q.conditions.erase(q.conditions.begin() + static_cast<long>(i));
