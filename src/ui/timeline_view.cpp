@@ -126,8 +126,9 @@ struct TimelineUi {
   std::string edit_text;
   std::string noting;   // entry whose note is being written
   std::string note_text;
-  // Heights of entries by id, for the width they were measured at (virtualised scrolling).
+  // Heights of entries by id, for the width and language they were measured at (virtualised scrolling).
   float measured_width = 0;
+  Lang measured_lang = Lang::Ru;
   std::unordered_map<std::string, float> heights;
   // What the history shows, rebuilt only when something it depends on changes: with 10,000 entries,
   // filtering them and summing their heights every frame cost milliseconds of every frame.
@@ -326,6 +327,26 @@ const Item* named_item(const Workspace& ws, const UiEnv& env, const TimelineEntr
   return it && !it->deleted && can_act(ws.schema(), env.user, *it, Action::Read) ? it : nullptr;
 }
 
+// "When · who" of an entry (and "edited" for a comment changed since), as its card shows it.
+std::string entry_meta(const Workspace& ws, const TimelineEntry& e) {
+  const User* author = ws.schema().user(e.author);
+  std::string meta = format_timestamp(e.time_ms, g_tz_minutes, language()) + "  \xc2\xb7  " +
+                     (author ? author->name : std::string(tr("tl.system")));
+  if (e.edited_ms) meta += "  \xc2\xb7  " + std::string(tr("tl.edited"));
+  return meta;
+}
+
+// Whether an entry's "when and who" has a line of its own under the title: on a phone, and wherever it
+// does not fit in the half of the first line the title leaves it (a tablet's history column, English's
+// longer dates). Beside the title it was cut: "Анна С…", or the name gone ("Nov 6, 2026 12:43 PM · …").
+bool meta_below(const std::string& meta, float inner) {
+  if (is_phone()) return true;
+  ImGui::PushFont(fonts().small);
+  const float w = text_width(meta);
+  ImGui::PopFont();
+  return w > inner * 0.5f;
+}
+
 // An entry: an icon on the rail, then a compact card — the title and (right) when and who; the detail
 // under it (a comment's whole text). The entry's actions take the place of "when and who" while the mouse
 // is over it; on a phone, where nothing hovers, they have a line of their own.
@@ -350,17 +371,11 @@ void draw_entry(const Workspace& ws, const Item& item, const TimelineEntry& e, c
   dl->AddRectFilled(c0, c1, e.pinned ? color::rgb(0xfffbe6) : color::kPanel, px(8));
   const bool hovered = ImGui::IsMouseHoveringRect(c0, c1) && ImGui::IsWindowHovered();
   const bool inline_actions = !is_phone();
-  // A phone's "when and who" has a line of its own under the title: beside it, in half the width, the
-  // author's name was cut ("Анна С…").
-  const bool meta_below = is_phone();
-
-  const User* author = ws.schema().user(e.author);
-  std::string meta = format_timestamp(e.time_ms, env.tz_minutes, language()) + "  \xc2\xb7  " +
-                     (author ? author->name : std::string(tr("tl.system")));
-  if (e.edited_ms) meta += "  \xc2\xb7  " + std::string(tr("tl.edited"));
+  const float inner = card_w - px(24);
+  const std::string meta = entry_meta(ws, e);
+  const bool below = meta_below(meta, inner);
   const std::string title = (e.pinned ? std::string(icon::kPin) + " " : std::string()) + timeline_title(ws, item, e);
   const std::string detail = timeline_detail(ws, item, e);
-  const float inner = card_w - px(24);
   const bool acting = can_edit && ui.editing != e.id && ui.noting != e.id;
 
   ImGui::PushID(node_id.c_str());
@@ -369,7 +384,7 @@ void draw_entry(const Workspace& ws, const Item& item, const TimelineEntry& e, c
   ImGui::PushFont(fonts().small);
   const float meta_w = std::min(text_width(meta), inner * 0.5f);
   ImGui::PopFont();
-  float right_w = meta_below ? 0 : meta_w;
+  float right_w = below ? 0 : meta_w;
   // The actions, drawn where they are (transparent while the mouse is elsewhere, so that a screen reader and
   // a keyboard still find them); measured first so that the title leaves them room.
   enum class Act { Pin, Note, Download, Edit, Delete };
@@ -442,7 +457,7 @@ void draw_entry(const Workspace& ws, const Item& item, const TimelineEntry& e, c
   const float small_y = y0 + (line1_h - small_h) / 2;
   if (inline_actions && hovered && !actions.empty()) {
     draw_actions(x0 + inner - actions_w + px(14), small_y, true);
-  } else if (!meta_below) {
+  } else if (!below) {
     ImGui::SetCursorScreenPos(ImVec2(x0 + inner - meta_w, small_y));
     text_clipped(meta, meta_w, color::kMuted);
     if (inline_actions && !actions.empty()) draw_actions(x0 + inner - actions_w + px(14), small_y, false);
@@ -453,7 +468,7 @@ void draw_entry(const Workspace& ws, const Item& item, const TimelineEntry& e, c
   ImGui::SetCursorScreenPos(ImVec2(x0, y0 + line1_h + px(4)));
   ImGui::BeginGroup();
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(px(8), px(4)));
-  if (meta_below) {
+  if (below) {
     ImGui::PushFont(fonts().small);
     text_clipped(meta, inner, color::kMuted);
     ImGui::PopFont();
@@ -524,7 +539,7 @@ float entry_height(const Workspace& ws, const Item& item, const TimelineEntry& e
   const float line = ImGui::GetTextLineHeight();
   const float spacing = px(4);
   float h = px(8) + title + spacing;  // padding, title
-  if (is_phone()) {  // when and who, under the title
+  if (meta_below(entry_meta(ws, e), inner)) {  // when and who, under the title
     ImGui::PushFont(fonts().small);
     h += ImGui::GetTextLineHeight() + spacing;
     ImGui::PopFont();
@@ -576,9 +591,10 @@ void draw_comment_box(const Workspace& ws, const Item& item, const UiEnv& env, f
 void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, float width, UiOutput& out, bool composer) {
   TimelineUi& ui = state_for(item.id);
   g_tz_minutes = env.tz_minutes;
-  if (ui.measured_width != width) {
+  if (ui.measured_width != width || ui.measured_lang != language()) {
     ui.heights.clear();
     ui.measured_width = width;
+    ui.measured_lang = language();
   }
   const bool can_edit = !item.deleted && can_act(ws.schema(), env.user, item, Action::Edit);
 
