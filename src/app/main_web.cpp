@@ -483,7 +483,7 @@ EMSCRIPTEN_KEEPALIVE void kt_progress_end(const char* key) {
 EMSCRIPTEN_KEEPALIVE const char* kt_tr(const char* key) { return kt::ui::tr(key ? key : ""); }
 // A message of the page (offline ready, new version) as a toast: `key` is a translation key.
 EMSCRIPTEN_KEEPALIVE void kt_notify(const char* key, int error) {
-  g_next_frame.push_back([k = std::string(key ? key : ""), error] { kt::ui::toast(kt::ui::tr(k.c_str()), error != 0); });
+  g_next_frame.push_back([k = std::string(key ? key : ""), error] { kt::ui::toast_key(k, error != 0); });
   kt::app::wake();
 }
 

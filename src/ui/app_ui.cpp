@@ -130,6 +130,7 @@ struct Toast {
   bool error;
   double until;
   std::string link, action;  // a toast that opens something when clicked (toast_action)
+  std::string key;           // the translation key of a page's message (toast_key): its text follows the language
 };
 std::deque<Toast> g_toasts;
 std::vector<PickedFile> g_files;
@@ -158,6 +159,8 @@ namespace {
 void draw_toasts() {
   const double now = ImGui::GetTime();
   while (!g_toasts.empty() && g_toasts.front().until < now) g_toasts.pop_front();
+  for (Toast& t : g_toasts)
+    if (!t.key.empty()) t.text = tr(t.key.c_str());
   ImVec2 display = ImGui::GetIO().DisplaySize;
   const float wrap = std::min(px(380), display.x - px(72));  // a phone: the toast fits the width
   auto sizes = [&](const Toast& t) {
@@ -559,16 +562,21 @@ void toast(std::string text, bool error) {
   g_toasts.erase(std::remove_if(g_toasts.begin(), g_toasts.end(),
                                 [&](const Toast& t) { return t.action.empty() && t.error == error && t.text == text; }),
                  g_toasts.end());
-  g_toasts.push_back(Toast{std::move(text), error, ImGui::GetTime() + (error ? 6.0 : 3.5), {}, {}});
+  g_toasts.push_back(Toast{std::move(text), error, ImGui::GetTime() + (error ? 6.0 : 3.5), {}, {}, {}});
   request_redraw_at(g_toasts.back().until);
   while (g_toasts.size() > 4) g_toasts.pop_front();
+}
+
+void toast_key(const std::string& key, bool error) {
+  toast(tr(key.c_str()), error);
+  g_toasts.back().key = key;
 }
 
 void toast_action(std::string text, bool error, std::string link, std::string action) {
   g_toasts.erase(std::remove_if(g_toasts.begin(), g_toasts.end(), [&](const Toast& t) { return t.action == action; }),
                  g_toasts.end());
   // Longer than a plain toast: there is something to do about it.
-  g_toasts.push_back(Toast{std::move(text), error, ImGui::GetTime() + 10.0, std::move(link), std::move(action)});
+  g_toasts.push_back(Toast{std::move(text), error, ImGui::GetTime() + 10.0, std::move(link), std::move(action), {}});
   request_redraw_at(g_toasts.back().until);
   while (g_toasts.size() > 4) g_toasts.pop_front();
 }

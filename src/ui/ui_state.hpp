@@ -178,6 +178,9 @@ struct UiOutput {
 
 // Short messages at the bottom of the page (errors and confirmations).
 void toast(std::string text, bool error);
+// The same for a message named by its translation key (the page's own): shown in the language of the
+// moment, also when it changes while the toast is up.
+void toast_key(const std::string& key, bool error);
 // A toast that opens something when clicked (`action` names it: "refused" opens the refused changes), with
 // `link` drawn under the text. A newer toast with the same action replaces the older one.
 void toast_action(std::string text, bool error, std::string link, std::string action);

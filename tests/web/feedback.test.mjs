@@ -2,8 +2,8 @@
 // percentage, or a moving bar when the amount of work is unknown (which keeps the page drawing only
 // while it is shown); exposed to screen readers as a progressbar.
 import path from "node:path";
-import { newPage, waitForApp, find, frames, shell, waitIdle, assert, assertEq } from "./browser.mjs";
-import { waitSemantics, pollPage, callWithString } from "./web_support.mjs";
+import { newPage, waitForApp, find, frames, shell, waitIdle, click, assert, assertEq } from "./browser.mjs";
+import { waitSemantics, pollPage, callWithString, notify } from "./web_support.mjs";
 
 const progress = (page, key, fraction) =>
   fraction === null ? callWithString(page, "_kt_progress_end", key) : callWithString(page, "_kt_progress", key, fraction);
@@ -46,6 +46,20 @@ export const tests = [
       await waitSemantics(page, (n) => !n.some((x) => x.role === "progressbar"), "the card to go");
       await waitIdle(page);
       assertEq(page.errors, [], "no page errors");
+      await context.close();
+    },
+  },
+  {
+    name: "a message of the page is shown in the language of the moment, also when it changes while the message is up",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await page.goto(url);
+      await waitForApp(page);
+      await notify(page, "offline.updated");
+      await waitSemantics(page, (n) => n.some((x) => x.id.startsWith("toast:") && /новая версия/.test(x.name)), "the message in Russian");
+      await click(page, { id: "lang:en" });
+      const n = await waitSemantics(page, (n) => n.some((x) => x.id.startsWith("toast:") && /A new version/.test(x.name)), "the message in English");
+      assert(!n.some((x) => x.id.startsWith("toast:") && /новая версия/.test(x.name)), "no Russian copy is left");
       await context.close();
     },
   },
