@@ -800,8 +800,9 @@ void todo_form(CardContext& c, TodoDialog& d, float fw) {
   FlowRow reminders(ImGui::GetCursorScreenPos().x + fw, ImGui::GetCursorPosX(), px(14));
   for (size_t i = 0; i < std::size(kReminderChoices); ++i) {
     const std::string key = "todo.remind." + std::to_string(kReminderChoices[i]);
-    reminders.next(checkbox_width(tr(key.c_str())));
-    checkbox(tr(key.c_str()), "todo:remind:" + std::to_string(kReminderChoices[i]), &d.reminders[i]);
+    const char* label = tr(key.c_str());
+    reminders.next(checkbox_width(label));
+    checkbox(label, "todo:remind:" + std::to_string(kReminderChoices[i]), &d.reminders[i]);
   }
   if (all) {
     std::vector<std::string> colors;

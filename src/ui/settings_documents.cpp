@@ -70,20 +70,17 @@ void company_section(const Workspace& ws, UiOutput& out, float width) {
                       {"docs.co.bik", &m.bik},         {"docs.co.account", &m.account},
                       {"docs.co.corr", &m.corr_account}, {"docs.co.director", &m.director},
                       {"docs.co.accountant", &m.accountant}};
-  // Two columns where they are wide enough for a bank account number (each pair's labels level: a group
-  // put beside another took the text offset of its fields, ~7 px lower); one on a phone.
+  // Two columns where they are wide enough for a bank account number; one on a phone.
   const bool two = (width - px(20)) / 2 >= px(240);
   const float col = two ? (width - px(20)) / 2 : width;
-  for (size_t i = 0; i < std::size(rows); i += two ? 2 : 1) {
-    const ImVec2 at = ImGui::GetCursorScreenPos();
+  for (size_t i = 0; i < std::size(rows); ++i) {
+    if (two && i % 2) {
+      ImGui::SameLine(0, px(20));
+      caption_at_line_top();
+    }
+    ImGui::BeginGroup();
     text_input(tr(rows[i].key), std::string("docs:") + rows[i].key, rows[i].value, col);
-    if (!two || i + 1 >= std::size(rows)) continue;
-    const float below = ImGui::GetCursorScreenPos().y;
-    ImGui::SetCursorScreenPos(ImVec2(at.x + col + px(20), at.y));
-    ImGui::BeginGroup();  // its lines start at the column
-    text_input(tr(rows[i + 1].key), std::string("docs:") + rows[i + 1].key, rows[i + 1].value, col);
     ImGui::EndGroup();
-    ImGui::SetCursorScreenPos(ImVec2(at.x, std::max(below, ImGui::GetItemRectMax().y + ImGui::GetStyle().ItemSpacing.y)));
   }
   const bool changed = !(m == s.my_company);
   if (button(tr("dialog.save"), "docs:company:save", true, changed)) out.commands.push_back(SetMyCompany{m});

@@ -339,13 +339,13 @@ std::string entry_meta(const Workspace& ws, const TimelineEntry& e) {
 // Whether an entry's "when and who" has a line of its own under the title: on a phone, and wherever it
 // does not fit in the half of the first line the title leaves it (a tablet's history column, English's
 // longer dates). Beside the title it was cut: "Анна С…", or the name gone ("Nov 6, 2026 12:43 PM · …").
-bool meta_below(const std::string& meta, float inner) {
-  if (is_phone()) return true;
+float meta_width(const std::string& meta) {
   ImGui::PushFont(fonts().small);
   const float w = text_width(meta);
   ImGui::PopFont();
-  return w > inner * 0.5f;
+  return w;
 }
+bool meta_below(float meta_width, float inner) { return is_phone() || meta_width > inner * 0.5f; }
 
 // An entry: an icon on the rail, then a compact card — the title and (right) when and who; the detail
 // under it (a comment's whole text). The entry's actions take the place of "when and who" while the mouse
@@ -373,7 +373,8 @@ void draw_entry(const Workspace& ws, const Item& item, const TimelineEntry& e, c
   const bool inline_actions = !is_phone();
   const float inner = card_w - px(24);
   const std::string meta = entry_meta(ws, e);
-  const bool below = meta_below(meta, inner);
+  const float meta_full = meta_width(meta);
+  const bool below = meta_below(meta_full, inner);
   const std::string title = (e.pinned ? std::string(icon::kPin) + " " : std::string()) + timeline_title(ws, item, e);
   const std::string detail = timeline_detail(ws, item, e);
   const bool acting = can_edit && ui.editing != e.id && ui.noting != e.id;
@@ -381,9 +382,7 @@ void draw_entry(const Workspace& ws, const Item& item, const TimelineEntry& e, c
   ImGui::PushID(node_id.c_str());
   const float x0 = c0.x + px(12), y0 = c0.y + px(8);
   // Line 1, right: when and who — or, under the mouse, what can be done.
-  ImGui::PushFont(fonts().small);
-  const float meta_w = std::min(text_width(meta), inner * 0.5f);
-  ImGui::PopFont();
+  const float meta_w = std::min(meta_full, inner * 0.5f);
   float right_w = below ? 0 : meta_w;
   // The actions, drawn where they are (transparent while the mouse is elsewhere, so that a screen reader and
   // a keyboard still find them); measured first so that the title leaves them room.
@@ -539,7 +538,7 @@ float entry_height(const Workspace& ws, const Item& item, const TimelineEntry& e
   const float line = ImGui::GetTextLineHeight();
   const float spacing = px(4);
   float h = px(8) + title + spacing;  // padding, title
-  if (meta_below(entry_meta(ws, e), inner)) {  // when and who, under the title
+  if (meta_below(meta_width(entry_meta(ws, e)), inner)) {  // when and who, under the title
     ImGui::PushFont(fonts().small);
     h += ImGui::GetTextLineHeight() + spacing;
     ImGui::PopFont();

@@ -167,14 +167,6 @@ void FlowRow::break_line() {
   started_ = false;
 }
 
-void align_text_to_touch() {
-  const float touch = touch_height(0);
-  if (touch <= 0) return;
-  ImGuiWindow* w = ImGui::GetCurrentWindow();
-  w->DC.CurrLineSize.y = std::max(w->DC.CurrLineSize.y, touch);
-  w->DC.CurrLineTextBaseOffset = std::max(w->DC.CurrLineTextBaseOffset, (touch - ImGui::GetTextLineHeight()) / 2);
-}
-
 float chip_width(const std::string& text) {
   ImGui::PushFont(fonts().small);
   const float w = text_width(text) + 2 * px(8);

@@ -47,9 +47,6 @@ class FlowRow {
 bool symbol_button(const char* symbol, const std::string& name, const std::string& id, bool enabled = true);
 // Text that acts as a link; `href` as for button(). On a phone its target is 44 CSS px each way at least.
 bool link(const std::string& label, const std::string& sem_id, ImU32 color, const std::string& href = {});
-// Before text that a link() (or another finger-sized control) follows on the same line: on a phone the
-// text in the middle of the control's 44 px, as the link's own text is (else it sat ~13 px above it).
-void align_text_to_touch();
 // A coloured rounded label ("chip"), e.g. a stage name in a list; chip_width: the width chip() takes.
 void chip(const std::string& text, ImU32 bg, float max_width = 0);
 float chip_width(const std::string& text);
