@@ -771,7 +771,7 @@ export const tests = [
         const choices = (await semantics(page)).filter((n) => n.id.startsWith("todo:remind:"));
         assertEq(choices.length, 4, "four reminder choices");
         for (const c of choices) assert(c.x >= 0 && c.x + c.w <= width, `${lang}: "${c.name}" on the screen: ` + JSON.stringify(c));
-        await tap(page, { id: "todo:remind:1440" });
+        await tap(page, { role: "checkbox", name: lang === "en" ? "A day before" : "За день" });
         await tap(page, { id: "todo:save" });
         const todo = (await state(page)).card.todos.find((t) => t.subject === "Reminders");
         assert(todo && todo.reminders.includes(1440), `${lang}: the day-before reminder is kept: ` + JSON.stringify(todo));
