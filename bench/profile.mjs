@@ -9,7 +9,7 @@
 // --device phone: as bench/browser.mjs's phone (390×844, DPR 3, touch, CPU throttled 4×).
 // --web build/web-prof: the build to profile (default build/web).
 // --rate N: the phone's CPU throttling (default 4; 1 = none). --gap MS: the pause between two wheel notches
-// (default 16). --console: prints the page's console lines (the app's stderr).
+// (default 16). --save FILE: keeps the profile (.cpuprofile). --console: prints the page's console lines (the app's stderr).
 //   node bench/profile.mjs [--journal build/bench/journal10k] [--route "#/item/GD5"] [--ms 3000] [--act edit]
 import path from "node:path";
 import { launch, newPage, waitForApp, frames, state } from "../tests/web/browser.mjs";
@@ -73,6 +73,8 @@ try {
   }
   const nframes = (await page.evaluate(() => Module._kt_frame_count())) - f0;
   const { profile } = await cdp.send("Profiler.stop");
+  // --save FILE: the whole profile (Chromium's .cpuprofile format: DevTools opens it) for a closer look.
+  if (arg("save", "")) (await import("node:fs")).writeFileSync(arg("save", ""), JSON.stringify(profile));
   const self = new Map();
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const dt = profile.timeDeltas;

@@ -39,7 +39,11 @@ bool g_fling_fresh = false;  // the finger has just lifted: the frame that sees 
 struct Release {
   bool pending = false;
   double vx = 0, vy = 0;  // CSS px per ms
+  // A finger touched the screen again before the lift was shown (kt_touch_fling_stop): the content does not
+  // fly on, but what snaps still sees the gesture and its sideways speed (a flick turns the board a column).
+  bool stopped = false;
 } g_release;
+bool g_fling_held = false;  // the fling is only the stopped lift's speed, for the UI to take in its frame
 int g_finger_frames = 0;  // frames that have shown the finger scrolling (since it started)
 
 double dpr() {
@@ -73,6 +77,7 @@ bool flinging() {
 void stop_fling() {
   kt::ui::set_fling_velocity(ImVec2(0, 0));
   g_fling_seen = -1;
+  g_fling_held = false;
 }
 
 // The scroll of what the wheel moves (the window it went to last, or the one under the finger, and the
@@ -93,6 +98,7 @@ void fling_step() {
     g_fling_ms = emscripten_get_now();
     return;
   }
+  if (g_fling_held) return stop_fling();  // what the UI did not take does not move
   const float seen = wheeled_scroll();
   if (g_fling_seen >= 0 && seen == g_fling_seen) return stop_fling();
   const double now = emscripten_get_now();
@@ -116,8 +122,9 @@ void release() {
   const double vx = g_release.vx, vy = g_release.vy;
   if (std::isfinite(vx) && std::isfinite(vy) && std::hypot(vx, vy) >= kFlingStart) {
     kt::ui::set_fling_velocity(ImVec2(static_cast<float>(std::clamp(vx, -kFlingMax, kFlingMax)),
-                                      static_cast<float>(std::clamp(vy, -kFlingMax, kFlingMax))));
+                                      g_release.stopped ? 0.0f : static_cast<float>(std::clamp(vy, -kFlingMax, kFlingMax))));
     g_fling_fresh = true;
+    g_fling_held = g_release.stopped;
   }
 }
 
@@ -190,6 +197,7 @@ EMSCRIPTEN_KEEPALIVE void kt_pointer(double x, double y, int phase) {
 // A finger moved by (dx, dy) CSS pixels in scrolling mode: the content follows the finger.
 EMSCRIPTEN_KEEPALIVE void kt_touch_scroll(double dx, double dy) {
   if (!kt::ui::finger_scrolling()) g_finger_frames = 0;
+  g_release.pending = false;  // a finger that lifted unseen, another scrolling on: one scroll for what snaps
   add_scroll(dx, dy);
   kt::ui::set_finger_scrolling(true);
   kt::app::wake();
@@ -198,7 +206,7 @@ EMSCRIPTEN_KEEPALIVE void kt_touch_scroll(double dx, double dy) {
 // The scrolling finger lifted (or the touch was cancelled), moving at (vx, vy) CSS px per ms as it did: what
 // snaps settles; a quick one flings the content on (from the next frame: release()).
 EMSCRIPTEN_KEEPALIVE void kt_touch_scroll_end(double vx, double vy) {
-  g_release = Release{true, vx, vy};
+  g_release = Release{true, vx, vy, false};
   kt::app::wake();
 }
 
@@ -207,10 +215,9 @@ EMSCRIPTEN_KEEPALIVE void kt_touch_scroll_end(double vx, double vy) {
 EMSCRIPTEN_KEEPALIVE int kt_touch_fling_stop() {
   const bool was = flinging();
   stop_fling();
-  if (g_release.pending) {  // the last finger's lift not shown yet: it lifted, without a fling
-    g_release.pending = false;
-    kt::ui::set_finger_scrolling(false);
-  }
+  // The last finger's lift not shown yet: it is shown in a frame all the same (what snaps settles), with no
+  // fling after it. (A new finger scrolling before that frame goes on with the same scroll: kt_touch_scroll.)
+  if (g_release.pending) g_release.stopped = true;
   return was ? 1 : 0;
 }
 

@@ -614,6 +614,16 @@ export const tests = [
       const first = await find(page, { id: "kanban:drop:NEW" });
       await swipe(page, 300, 600, -40, 0, { flick: true });
       await boardSettled(page, first, "PREPARATION");
+      // A flick and, at once, a second finger's tap on an empty spot of the board (under the column's cards,
+      // beside the "+" button), before a frame has shown the flick: the board still turns to a column.
+      const board = await page.evaluate(() => location.hash);
+      const cdp2 = await context.newCDPSession(page);
+      const touch = (type, points) => cdp2.send("Input.dispatchTouchEvent", { type, touchPoints: points });
+      await Promise.all([flickBy(cdp2, 300, 600, -40, 0), touch("touchStart", [{ x: 100, y: 790 }]), touch("touchEnd", [])]);
+      await cdp2.detach();
+      await frames(page, 3);
+      await boardSettled(page, first, "PREPAYMENT_INVOICE");
+      assertEq(await page.evaluate(() => location.hash), board, "the tap on the board's empty spot opened nothing");
       await context.close();
     },
   },
