@@ -28,6 +28,7 @@
 #include "ui/app_ui.hpp"
 #include "ui/entity_list.hpp"
 #include "ui/field_editors.hpp"
+#include "ui/focus.hpp"
 #include "ui/i18n.hpp"
 #include "ui/list_prefs.hpp"
 #include "ui/phases.hpp"
@@ -825,6 +826,7 @@ void App::on_route_changed() {
   if (v == view_) return;
   view_ = v;
   edit_.close();
+  ui::focus_leave_screen();
   sync_route(false);
 }
 

@@ -91,6 +91,15 @@ void move_focus(bool backwards) {
 
 }  // namespace
 
+void focus_leave_screen() {
+  if (ImGui::GetCurrentContext() && ImGui::GetCurrentContext()->ActiveId != 0) ImGui::ClearActiveID();
+  g_focus.clear();
+  g_focus_root = nullptr;
+  g_ring = false;
+  g_pending.clear();
+  g_pending_frames = 0;
+}
+
 void focus_install() {
   ImGuiIO& io = ImGui::GetIO();
   g_tab_key = io.KeyMap[ImGuiKey_Tab];

@@ -52,6 +52,11 @@ bool escape_for_popups();
 // The browser's Back (a phone's back button) while a popup was open: in the next frame it closes the
 // topmost popup (a dialog, a menu, the sections sheet) as Esc does (app/main_web.cpp).
 void focus_request_back();
+// The screen changed under the widgets, between frames (a route from the browser: Back, Forward, an
+// address): the widget that had the keyboard lets it go, as a text field does when its page goes away. A
+// text field active on both screens under the same id would otherwise carry what was typed into the other
+// screen's (a list's search into the list before).
+void focus_leave_screen();
 // Tab or Shift+Tab was pressed in this frame (the focus moves on at the frame's end).
 bool tab_pressed();
 // Esc was pressed in this frame with no popup open when the frame began (a form in place may fold).

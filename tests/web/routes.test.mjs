@@ -2,7 +2,7 @@
 // page, links by item number a person can read and share (old #/item/<id> links still open), and a document
 // title that follows what is on screen (also after a rename or a language switch).
 import { newPage, waitForApp, state, semantics, find, click, frames, waitSaved, assert, assertEq } from "./browser.mjs";
-import { DEAL, openEditor, replaceText } from "./web_support.mjs";
+import { DEAL, openEditor, replaceText, typeInto } from "./web_support.mjs";
 
 // The app sets the title in a task after the frame that asks for it (src/platform/platform_web.cpp).
 async function title(page) {
@@ -81,6 +81,34 @@ export const tests = [
       await page.goForward();
       await waitScreen(page, "card");
       await menuGone("forward to the card");
+      await context.close();
+    },
+  },
+  {
+    name: "Back while typing in a list's search goes to the list before with its own search as it was; Forward brings the typed search back",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await page.goto(url);
+      await waitForApp(page);
+      await click(page, { id: "nav:contact" });
+      await waitScreen(page, "list");
+      const contacts = (await find(page, { id: "list:count" })).name;
+      await click(page, { id: "nav:deal" });
+      const deals = (await find(page, { id: "list:count" })).name;
+      await typeInto(page, { role: "searchbox" }, "обл");
+      assertEq((await find(page, { role: "searchbox" })).value, "обл", "typed in the deals' search");
+      const found = (await find(page, { id: "list:count" })).name;
+      assert(found !== deals, `the search narrowed the deals (${found} of ${deals})`);
+      await page.goBack();  // the search still has the keyboard
+      await page.waitForFunction(() => location.hash === "#/list/contact");
+      await frames(page, 3);
+      assertEq([(await find(page, { role: "heading", name: "Контакты" })).name, (await find(page, { role: "searchbox" })).value || "",
+        (await find(page, { id: "list:count" })).name], ["Контакты", "", contacts], "the contacts' search is empty, every contact listed");
+      await page.goForward();
+      await page.waitForFunction(() => location.hash === "#/list/deal");
+      await frames(page, 3);
+      assertEq([(await find(page, { role: "searchbox" })).value, (await find(page, { id: "list:count" })).name], ["обл", found],
+        "the deals' search kept what was typed");
       await context.close();
     },
   },
