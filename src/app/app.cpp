@@ -824,6 +824,12 @@ void App::on_route_changed() {
   ui::ViewState v = view_;
   if (!ui::parse_route(platform::current_route(), &v, &ws_)) return;
   if (v == view_) return;
+  // What was typed into a card's field is kept, as when the page goes away; a value the field refuses keeps
+  // the card on the screen, the editor open with its error, and its address back in the bar.
+  if (!commit_open_editor()) {
+    sync_route(true);
+    return;
+  }
   view_ = v;
   edit_.close();
   ui::focus_leave_screen();

@@ -387,6 +387,13 @@ const char* translate(const char* key) { return kt::ui::tr(key); }
 // [SECTION] Exported functions: called from the page (web/*.js) and from the browser tests
 // ---------------------------------------------------------------------------------------------------------
 
+namespace {
+// Frames drawn until the input the page has queued (keys, taps) has reached the UI, at most 8.
+void drain_input() {
+  for (int i = 0; i < 8 && (kt::app::key_filter_pending() || kt::app::pointer_busy()); ++i) frame();
+}
+}  // namespace
+
 extern "C" {
 
 EMSCRIPTEN_KEEPALIVE void kt_on_persisted(double mark, int ok) {
@@ -399,7 +406,7 @@ EMSCRIPTEN_KEEPALIVE int kt_unsaved_count() { return g_app ? static_cast<int>(g_
 // 1: nothing is left open; 0: its value does not validate (the page asks before leaving).
 EMSCRIPTEN_KEEPALIVE int kt_commit_editor() {
   if (!g_app) return 1;
-  for (int i = 0; i < 8 && (kt::app::key_filter_pending() || kt::app::pointer_busy()); ++i) frame();
+  drain_input();
   const bool ok = g_app->commit_open_editor();
   kt::app::wake();
   return ok ? 1 : 0;
@@ -414,8 +421,12 @@ EMSCRIPTEN_KEEPALIVE void kt_back() {
   kt::ui::focus_request_back();
   kt::app::wake();
 }
+// The browser's Back or Forward, or an address typed: the keys typed so far reach an open field editor
+// first, which the app then commits before it leaves the screen (App::on_route_changed).
 EMSCRIPTEN_KEEPALIVE void kt_route_changed() {
-  if (g_app) g_app->on_route_changed();
+  if (!g_app) return;
+  drain_input();
+  g_app->on_route_changed();
   kt::app::wake();
 }
 EMSCRIPTEN_KEEPALIVE double kt_frame_count() { return static_cast<double>(g_frames); }

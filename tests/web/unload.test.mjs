@@ -32,6 +32,55 @@ export const tests = [
     },
   },
   {
+    name: "text typed into a field editor is committed when Back leaves the card; a value that does not validate keeps the card with its error, and Esc then lets it go",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      const id = await openDeal(page, url);
+      const card = await page.evaluate(() => location.hash);
+      await openEditor(page, id, "TITLE");
+      await page.keyboard.press("Control+A");
+      await page.keyboard.type("Набрано и назад", { delay: 5 });
+      await page.goBack();
+      await page.waitForFunction(() => location.hash === "#/list/deal");
+      await frames(page, 3);
+      let s = await state(page);
+      assertEq([s.screen, s.editing], ["list", null], "Back went to the list");
+      assert(await find(page, { role: "row", name: "Набрано и назад" }), "the list shows the typed title");
+      await page.goForward();
+      await page.waitForFunction((h) => location.hash === h, card);
+      await frames(page, 3);
+      s = await state(page);
+      assertEq(s.card.fields.TITLE.value, "Набрано и назад", "the card holds it");
+
+      // Letters in the amount do not parse: Back stays on the card, the editor open with its error.
+      const amount = s.card.fields.OPPORTUNITY_WITH_CURRENCY.value;
+      await openEditor(page, id, "OPPORTUNITY_WITH_CURRENCY");
+      await page.keyboard.press("Control+A");
+      await page.keyboard.insertText("сто рублей");
+      await frames(page, 2);
+      await page.goBack();
+      await frames(page, 4);
+      s = await state(page);
+      assertEq([s.screen, s.card && s.card.id, await page.evaluate(() => location.hash)], ["card", id, card], "still on the card, at its address");
+      assert(s.editing && s.editing.field === "OPPORTUNITY_WITH_CURRENCY" && s.editing.error,
+        "the editor is still open with its error: " + JSON.stringify(s.editing));
+      assertEq((await find(page, { id: `field:${id}:OPPORTUNITY_WITH_CURRENCY` })).value, "сто рублей", "the typed text is still there");
+      await page.keyboard.press("Escape");
+      await frames(page, 2);
+      await page.goBack();
+      await page.waitForFunction(() => location.hash === "#/list/deal");
+      await frames(page, 3);
+      s = await state(page);
+      assertEq(s.screen, "list", "after Esc, Back leaves the card");
+      await page.goForward();
+      await page.waitForFunction((h) => location.hash === h, card);
+      await frames(page, 3);
+      assertEq((await state(page)).card.fields.OPPORTUNITY_WITH_CURRENCY.value, amount, "the amount as it was");
+      assertEq(page.errors, [], "no page errors");
+      await context.close();
+    },
+  },
+  {
     name: "a multi-line field's text and a money amount are committed too; a value that does not validate makes the page ask",
     async fn({ browser, url }) {
       const { context, page } = await newPage(browser);
