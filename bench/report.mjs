@@ -28,6 +28,7 @@ const fmt = (v, unit) => {
   if (unit === "per_s") return `${Math.round(v).toLocaleString("en-US")}/s`;
   if (unit === "bytes") return `${(v / 1048576).toFixed(2)} MB`;
   if (unit === "fps") return `${v.toFixed(1)} fps`;
+  if (unit === "us") return `${v.toFixed(2)} µs`;
   return String(v);
 };
 const NM = "not measured yet";
@@ -66,6 +67,7 @@ const rows = [
   { name: "… the same tab from about:blank, process kept (phone; info)", f: "phone_cold_load_journal10k_same_tab", target: "—" },
   { name: "… reloading the running app (phone; info)", f: "phone_cold_load_journal10k_reload", target: "—" },
   { name: "… an empty WebGL2 page opened the same way: the browser's own share (phone; info)", f: "phone_floor_first_frame_new_tab", target: "—" },
+  { name: "… a 4 KB page of memory written for the first time, this machine, unthrottled (µs; phone; info)", f: "native_page_first_touch", target: "—" },
   { name: "phone: frame CPU time, card of 300 fields + 10,000 timeline entries, scrolling", f: "phone_frame_card300", target: "p95 ≤ 8 ms" },
   { name: "… a fixed ~0.8 ms (unthrottled) of JS per frame under the same throttling: the emulation's own spread (phone; info)", f: "phone_throttle_work", target: "—" },
   { name: "… the same while each frame draws a new picture (the GPU process rasterising in software; phone; info)", f: "phone_throttle_work_drawing", target: "—" },

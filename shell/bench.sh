@@ -106,6 +106,8 @@ if has phone; then
   # The same code as a phone (issue 22): 390×844, DPR 3, touch, the page's CPU throttled 4× through the
   # DevTools protocol; figures phone_*. The Dexie puts run in a page under the same throttling.
   what="cold10k,floor,throttle,durable,card300,list100k,puts"
+  # What new memory costs on this machine: most of a start's decode is that (the table's note).
+  build/native/kt_bench pages --runs 5 >>"$results" 2>>"$log"
   say "phone: $what"
   node bench/browser.mjs --device phone --data "$out" --only "$what" --runs 3 >>"$results" 2>>"$log" ||
     say "phone benchmarks failed (see $log); their rows stay 'not measured yet'"

@@ -1,5 +1,5 @@
 // kt_bench: the native benchmarks of issue 9. Each prints one JSON line per figure:
-//   {"figure": id, "unit": "ms" | "per_s", "samples": [...], "note": "..."}
+//   {"figure": id, "unit": "ms" | "per_s" | "us", "samples": [...], "note": "..."}
 // shell/bench.sh collects them into the table (tools/bench/report.mjs).
 //   kt_bench query  --snapshot ws100k.json [--runs 15]   quick search + a filter over the deals
 //   kt_bench merge  --snapshot ws100k.json [--runs 5]    100,000 remote field updates into the local state
@@ -7,6 +7,7 @@
 //   kt_bench push   --mutations ws10k.jsonl [--runs 3]   kartoteka-server (HTTP + SQLite) push throughput
 //   kt_bench load   --journal journal10k/ [--runs 3]     the app's start: journal read + parse + replay
 //   kt_bench load   --base base100k.bin [--runs 3]       the same from a compacted store: decode the base
+//   kt_bench pages  [--runs 5]                           the machine: a page of new memory's first write (µs)
 //   kt_bench pull   --mutations ws10k.jsonl [--clients 100] [--runs 3] [--keep-alive 1]
 //                   pull latency, concurrent clients (a new connection per pull, or one kept per client)
 // push and pull take the server from (issue 24, shell/bench.sh's BENCH_ONLY=cluster):
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include <pqxx/pqxx>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <atomic>
@@ -543,11 +545,37 @@ int bench_snapshot_pages(const std::string& base, int runs) {
   return 0;
 }
 
+// The machine's price of memory touched for the first time: a fresh anonymous mapping of 64 MB written one
+// byte per 4 KB page (each write a page fault: the kernel, and under a hypervisor the host too, finds and
+// zeroes a page), then the same pages again. A start decodes its workspace into new pages of the
+// WebAssembly heap (a 10k base: ~5,000 of them), so what one costs here says how much of the phone figures
+// is the machine's: well under a microsecond on bare metal, ~14-16 µs on the virtual machines of 2026-12.
+int bench_pages(int runs) {
+  constexpr size_t kBytes = size_t{64} << 20, kPage = 4096;
+  std::vector<double> first, again;
+  for (int r = 0; r < runs; ++r) {
+    void* m = mmap(nullptr, kBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) throw std::runtime_error("mmap failed");
+    volatile char* p = static_cast<char*>(m);
+    auto t0 = Clock::now();
+    for (size_t i = 0; i < kBytes; i += kPage) p[i] = 1;
+    first.push_back(ms_since(t0) * 1000 / (kBytes / kPage));
+    t0 = Clock::now();
+    for (size_t i = 0; i < kBytes; i += kPage) p[i] = 2;
+    again.push_back(ms_since(t0) * 1000 / (kBytes / kPage));
+    munmap(m, kBytes);
+  }
+  emit("native_page_first_touch", "us", first, "a 4 KB page of a fresh 64 MB anonymous mapping written for the first time "
+       "(a page fault each): the machine's price of new memory, which a start pays for every page its decoded workspace fills");
+  emit("native_page_touch_again", "us", again, "the same pages written again (no fault)");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: kt_bench query|merge|push|pull [options]\n");
+    std::fprintf(stderr, "usage: kt_bench query|merge|push|pull|load|pages [options]\n");
     return 2;
   }
   std::string cmd = argv[1], snapshot, mutations, journal, base;
@@ -576,6 +604,7 @@ int main(int argc, char** argv) {
     if (cmd == "load" && !base.empty()) return bench_base(base, runs ? runs : 3);
     if (cmd == "snapshot-pages") return bench_snapshot_pages(base, runs ? runs : 3);
     if (cmd == "load") return bench_load(journal, runs ? runs : 3);
+    if (cmd == "pages") return bench_pages(runs ? runs : 5);
     if (cmd == "pull") return bench_pull(mutations, clients, runs ? runs : 3, pulls, keep_alive != 0);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "kt_bench %s: %s\n", cmd.c_str(), e.what());
