@@ -500,11 +500,25 @@ function ktCommitEditor() {
   }
 }
 
+// Text typed and not saved (a comment not sent, an open field editor's text) is written beside the store
+// when the page is hidden: a phone's browser may discard a page in the background with no unload event, and
+// its next start takes the drafts back (App::save_drafts, load_drafts).
+function ktSaveDrafts() {
+  if (!Module.calledRun || !Module._kt_save_drafts) return;
+  try {
+    Module._kt_save_drafts();
+  } catch (e) {
+    console.warn("saving the drafts failed: " + e);
+  }
+}
 document.addEventListener("visibilitychange", function () {
-  if (document.visibilityState === "hidden") Module.ktPersistNow();
+  if (document.visibilityState !== "hidden") return;
+  ktSaveDrafts();
+  Module.ktPersistNow();
 });
 window.addEventListener("pagehide", function () {
   ktCommitEditor();
+  ktSaveDrafts();
   Module.ktPersistNow(true);
 });
 // A write started now completes after the page is gone (IndexedDB has it: Chromium finishes it, see the

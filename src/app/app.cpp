@@ -1,6 +1,7 @@
 #include "app/app.hpp"
 
 #include <malloc.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
@@ -16,6 +17,7 @@
 #include "core/demo.hpp"
 #include "core/format.hpp"
 #include "core/io/backup.hpp"
+#include "core/json_bounded.hpp"
 #include "core/layouts.hpp"
 #include "core/rights.hpp"
 #include "core/snapshot.hpp"
@@ -117,6 +119,7 @@ void App::start() {
   ui::parse_route(platform::current_route(), &view_, &ws_);
   last_view_ = view_;
   sync_route(false);
+  load_drafts();
 }
 
 void App::journal_and_persist(const Mutation& m) {
@@ -680,6 +683,80 @@ void App::discard_refused(const std::string& id) {
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] The page goes away with an editor open
 // ---------------------------------------------------------------------------------------------------------
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Drafts: text typed and not saved, kept while the page is in the background
+// ---------------------------------------------------------------------------------------------------------
+
+namespace {
+const char* kDraftsFile = "drafts.json";
+constexpr size_t kMaxDraftsBytes = 1 << 20;  // a file larger than this is not the app's: it is ignored
+
+// Only text is kept: a choice or a file is saved the moment it is picked.
+bool text_editor(const ui::EditState& e) { return e.open() && (!e.buffer.empty() || !e.rows.empty()); }
+}  // namespace
+
+std::string App::drafts_path() const {
+  return (connection_ ? connection_->dir : platform::data_dir()) + "/" + kDraftsFile;
+}
+
+void App::save_drafts() {
+  if (!session_ || !platform::owns_store()) return;
+  json j = json::object();
+  for (auto& [item, text] : ui::comment_drafts()) j["comments"][item] = text;
+  if (text_editor(edit_))
+    j["editor"] = {{"item", edit_.item}, {"field", edit_.field}, {"origin", edit_.origin},
+                   {"buffer", edit_.buffer}, {"rows", edit_.rows}, {"currency", edit_.currency}};
+  const std::string path = drafts_path();
+  struct stat st {};
+  if (j.empty()) {
+    if (::stat(path.c_str(), &st) != 0 || std::remove(path.c_str()) != 0) return;
+  } else if (!storage::write_file_atomic(path, j.dump())) {
+    std::fprintf(stderr, "drafts: cannot write %s\n", path.c_str());
+    return;
+  }
+  persist();
+}
+
+// The drafts of the last page, taken back once by the tab that owns the store: the file is removed (what is
+// typed from now on is written again when the page is next hidden). Items gone since, fields no longer
+// there or not editable as text, and a damaged file are skipped.
+void App::load_drafts() {
+  if (!platform::owns_store()) return;  // a second tab: the drafts are the first one's
+  const std::string path = drafts_path();
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return;
+  std::string text;
+  const bool read = st.st_size <= static_cast<off_t>(kMaxDraftsBytes) && storage::read_file(path, &text);
+  std::remove(path.c_str());  // written with the next change (no write of its own at the start)
+  if (!read) return;
+  const json j = parse_json_bounded(text);
+  if (!j.is_object()) return;
+  auto str = [](const json& o, const char* k) { return o.contains(k) && o[k].is_string() ? o[k].get<std::string>() : std::string(); };
+  if (auto c = j.find("comments"); c != j.end() && c->is_object()) {
+    for (auto& [item, t] : c->items())
+      if (t.is_string() && ws_.item(item)) ui::set_comment_draft(item, t.get<std::string>());
+  }
+  if (auto e = j.find("editor"); e != j.end() && e->is_object() && !edit_.open()) {
+    const Item* it = ws_.item(str(*e, "item"));
+    const FieldDef* def = it ? ws_.schema().field(it->entity, str(*e, "field")) : nullptr;
+    // Only on its card (the page comes back at the address it had): elsewhere it would wait unseen.
+    if (!def || it->deleted || def->type == FieldType::File || ui::is_choice_type(def->type) ||
+        view_.screen != ui::Screen::Card || view_.item != it->id)
+      return;
+    ui::EditState d;
+    d.item = it->id;
+    d.field = def->id;
+    d.origin = str(*e, "origin");
+    d.buffer = str(*e, "buffer");
+    d.currency = str(*e, "currency");
+    if (auto r = e->find("rows"); r != e->end() && r->is_array())
+      for (const auto& row : *r)
+        if (row.is_string()) d.rows.push_back(row.get<std::string>());
+    d.focus_pending = true;
+    if (text_editor(d)) edit_ = std::move(d);
+  }
+}
 
 bool App::commit_open_editor() {
   if (!session_ || !edit_.open()) return true;

@@ -72,6 +72,11 @@ class App {
   // value does not validate: the editor stays open with its error and the page should ask).
   bool commit_open_editor();
 
+  // The page is hidden or going away: what was typed and not saved (comments not sent, an open field
+  // editor's text) is written beside the store, so that a page the browser discards while it is in the
+  // background (no unload on a phone) gets it back at its next start (load_drafts).
+  void save_drafts();
+
   // Files written under the persisted mount since the last write go to the browser's storage now (when this
   // tab owns the store).
   void persist();
@@ -106,6 +111,8 @@ class App {
   void refresh_title();
   void load_prefs();
   void save_prefs();
+  void load_drafts();
+  std::string drafts_path() const;
   ui::ConnectionInfo connection_info() const;
 
   Workspace ws_;

@@ -411,6 +411,12 @@ EMSCRIPTEN_KEEPALIVE int kt_commit_editor() {
   kt::app::wake();
   return ok ? 1 : 0;
 }
+// The page is hidden or going away (web/glue.js): what was typed and not saved is written beside the store.
+EMSCRIPTEN_KEEPALIVE void kt_save_drafts() {
+  if (!g_app) return;
+  drain_input();
+  g_app->save_drafts();
+}
 EMSCRIPTEN_KEEPALIVE void kt_sync_now() {
   if (g_app) g_app->sync_now();
   kt::app::wake(kt::app::kFramesAfterInput);

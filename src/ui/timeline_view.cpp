@@ -5,6 +5,7 @@
 #include <imgui_stdlib.h>
 
 #include <algorithm>
+#include <map>
 #include <unordered_map>
 
 #include <cstdio>
@@ -148,11 +149,29 @@ struct TimelineUi {
   } shown;
 };
 
-TimelineUi& state_for(const std::string& item) {
+// The comment boxes' texts of the items other than the open one (comment_drafts).
+std::map<std::string, std::string> g_drafts;
+
+void keep_draft(const std::string& item, const std::string& text) {
+  if (text.empty()) g_drafts.erase(item);
+  else if (g_drafts.size() < kMaxCommentDrafts || g_drafts.count(item)) g_drafts[item] = text;
+}
+
+TimelineUi& open_state() {
   static TimelineUi ui;
+  return ui;
+}
+
+TimelineUi& state_for(const std::string& item) {
+  TimelineUi& ui = open_state();
   if (ui.item != item) {
+    if (!ui.item.empty()) keep_draft(ui.item, ui.composer);
     ui = TimelineUi{};
     ui.item = item;
+    if (auto d = g_drafts.find(item); d != g_drafts.end()) {
+      ui.composer = std::move(d->second);
+      g_drafts.erase(d);
+    }
   }
   return ui;
 }
@@ -564,6 +583,19 @@ float entry_height(const Workspace& ws, const Item& item, const TimelineEntry& e
 }
 
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> comment_drafts() {
+  std::vector<std::pair<std::string, std::string>> out(g_drafts.begin(), g_drafts.end());
+  const TimelineUi& ui = open_state();
+  if (!ui.item.empty() && !ui.composer.empty()) out.emplace_back(ui.item, ui.composer);
+  return out;
+}
+
+void set_comment_draft(const std::string& item, const std::string& text) {
+  TimelineUi& ui = open_state();
+  if (!item.empty() && ui.item == item) ui.composer = text;
+  else keep_draft(item, text);
+}
 
 void draw_comment_box(const Workspace& ws, const Item& item, const UiEnv& env, float width, UiOutput& out) {
   TimelineUi& ui = state_for(item.id);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/workspace.hpp"
@@ -17,6 +18,13 @@ void draw_timeline(const Workspace& ws, const Item& item, const UiEnv& env, floa
                    bool composer = true);
 // The box a comment is written in and its "Send" button.
 void draw_comment_box(const Workspace& ws, const Item& item, const UiEnv& env, float width, UiOutput& out);
+
+// Comments written and not sent, by item: a card's box keeps its text while other cards are open, and the
+// app keeps them across a page closed or discarded by the browser (App::save_drafts). At most
+// kMaxCommentDrafts items keep one; setting "" forgets an item's.
+constexpr size_t kMaxCommentDrafts = 50;
+std::vector<std::pair<std::string, std::string>> comment_drafts();
+void set_comment_draft(const std::string& item, const std::string& text);
 
 // The entries a user may read, oldest first: changes of fields he may not see are left out.
 std::vector<const TimelineEntry*> visible_timeline(const Workspace& ws, const Item& item, const std::string& user);

@@ -1,8 +1,8 @@
 // An open in-place editor is never lost (issue 19): reloading the page while a field editor holds typed text
 // commits that text first, the way Enter would (web/glue.js: beforeunload, pagehide), and it is stored before
 // the page goes; a value that cannot be committed (it does not validate) makes the page ask, as a form would.
-import { newPage, waitForApp, state, find, frames, assert, assertEq } from "./browser.mjs";
-import { openDeal, openEditor, idbFiles } from "./web_support.mjs";
+import { newPage, waitForApp, state, find, click, frames, waitSaved, assert, assertEq } from "./browser.mjs";
+import { DEAL, openDeal, openEditor, idbFiles } from "./web_support.mjs";
 
 export const tests = [
   {
@@ -76,6 +76,71 @@ export const tests = [
       await page.waitForFunction((h) => location.hash === h, card);
       await frames(page, 3);
       assertEq((await state(page)).card.fields.OPPORTUNITY_WITH_CURRENCY.value, amount, "the amount as it was");
+      assertEq(page.errors, [], "no page errors");
+      await context.close();
+    },
+  },
+  {
+    name: "a comment not sent and a field editor's text survive a page the browser discards in the background (hidden, then gone with no unload): both are back at the next start, nothing saved that was not; a comment box keeps its text while another card is open",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      const id = await openDeal(page, url);
+      const card = await page.evaluate(() => location.hash);
+      const title = (await state(page)).card.fields.TITLE.value;
+      const comments = (s) => s.card.timeline.filter((e) => e.kind === "comment").length;
+      const before = comments(await state(page));
+      await click(page, { id: "tl:composer" });
+      await page.keyboard.type("Черновик комментария", { delay: 5 });
+      // Another card opened meanwhile: the first one's box still holds its text when it is back.
+      await page.goBack();
+      await page.waitForFunction(() => location.hash === "#/list/deal");
+      await click(page, { role: "row", name: "Обучение сотрудников" });
+      assertEq((await find(page, { id: "tl:composer" })).value || "", "", "the other card's box is empty");
+      await page.goBack();
+      await page.waitForFunction(() => location.hash === "#/list/deal");
+      await click(page, { role: "row", name: DEAL });
+      await page.waitForFunction((h) => location.hash === h, card);
+      await frames(page, 3);
+      assertEq((await find(page, { id: "tl:composer" })).value, "Черновик комментария", "the box kept its text");
+
+      await openEditor(page, id, "TITLE");
+      await page.keyboard.press("Control+A");
+      await page.keyboard.type("Заголовок в черновике", { delay: 5 });
+      // The page goes to the background (a phone's other app), and the browser later discards it: no unload.
+      await page.evaluate(() => {
+        Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "hidden" });
+        document.dispatchEvent(new Event("visibilitychange"));
+      });
+      await page.waitForFunction(() => !Module.ktPersist.inFlight && !Module.ktPersist.dirty, null, { timeout: 10000 });
+      const stored = Object.entries(await idbFiles(page, "/drafts.json"));
+      assert(stored.length === 1 && stored[0][1].includes("Заголовок в черновике") && stored[0][1].includes("Черновик комментария"),
+        "the drafts are in IndexedDB: " + JSON.stringify(stored).slice(0, 300));
+      const crashed = new Promise((resolve) => page.on("crash", resolve));
+      (await context.newCDPSession(page)).send("Page.crash").catch(() => {});
+      await crashed;
+
+      const again = await context.newPage();
+      await again.goto(url + card);
+      await waitForApp(again);
+      await frames(again, 3);
+      let s = await state(again);
+      assertEq(s.card.fields.TITLE.value, title, "the title was not saved: it was being typed");
+      assert(s.editing && s.editing.field === "TITLE", "its editor is open again: " + JSON.stringify(s.editing));
+      assertEq((await find(again, { id: `field:${id}:TITLE` })).value, "Заголовок в черновике", "with the typed text");
+      assertEq((await find(again, { id: "tl:composer" })).value, "Черновик комментария", "the comment box has its text");
+      assertEq(comments(s), before, "no comment was sent");
+
+      // Enter saves the title; sent, the comment leaves the box; after a reload neither comes back.
+      await again.keyboard.press("Enter");
+      await click(again, { id: "tl:send" });
+      await waitSaved(again);
+      await again.reload();
+      await waitForApp(again);
+      await frames(again, 3);
+      s = await state(again);
+      assertEq([s.card.fields.TITLE.value, s.editing], ["Заголовок в черновике", null], "the title saved, no editor open");
+      assertEq((await find(again, { id: "tl:composer" })).value || "", "", "the comment box is empty");
+      assertEq(comments(s), before + 1, "the comment was sent once");
       assertEq(page.errors, [], "no page errors");
       await context.close();
     },
