@@ -684,6 +684,15 @@ void App::discard_refused(const std::string& id) {
 // [SECTION] The page goes away with an editor open
 // ---------------------------------------------------------------------------------------------------------
 
+bool App::commit_open_editor() {
+  if (!session_ || !edit_.open()) return true;
+  ui::UiOutput out;
+  const bool ok = ui::commit_editor(ws_, edit_, session_->user_id(), out);
+  const std::int64_t now = platform::now_ms();
+  for (auto& cmd : out.commands) dispatch(std::move(cmd), now);
+  return ok;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] Drafts: text typed and not saved, kept while the page is in the background
 // ---------------------------------------------------------------------------------------------------------
@@ -756,15 +765,6 @@ void App::load_drafts() {
     d.focus_pending = true;
     if (text_editor(d)) edit_ = std::move(d);
   }
-}
-
-bool App::commit_open_editor() {
-  if (!session_ || !edit_.open()) return true;
-  ui::UiOutput out;
-  const bool ok = ui::commit_editor(ws_, edit_, session_->user_id(), out);
-  const std::int64_t now = platform::now_ms();
-  for (auto& cmd : out.commands) dispatch(std::move(cmd), now);
-  return ok;
 }
 
 void App::logout() {

@@ -1,6 +1,8 @@
 // An open in-place editor is never lost (issue 19): reloading the page while a field editor holds typed text
 // commits that text first, the way Enter would (web/glue.js: beforeunload, pagehide), and it is stored before
 // the page goes; a value that cannot be committed (it does not validate) makes the page ask, as a form would.
+// Back and Forward commit it the same way. What cannot be committed yet (a comment not sent, an editor's
+// text when the page is only hidden, which a phone's browser may then discard) is kept as a draft.
 import { newPage, waitForApp, state, find, click, frames, waitSaved, assert, assertEq } from "./browser.mjs";
 import { DEAL, openDeal, openEditor, idbFiles } from "./web_support.mjs";
 
@@ -189,12 +191,16 @@ export const tests = [
       const box = await find(page, { id: `field:${id}:OPPORTUNITY_WITH_CURRENCY` });
       assertEq(box.value, "сто рублей", "the typed text is still there");
 
-      // Leaving anyway (the user confirms) drops the invalid text; the stored amount is the one before.
+      // Leaving anyway (the user confirms) stores nothing: the amount is the one before, and the typed text
+      // is back in its editor as a draft (App::save_drafts), for the user to mend or Esc.
       accept = true;
       await page.reload();
       await waitForApp(page);
+      await frames(page, 3);
       s = await state(page);
       assertEq(s.card.fields.OPPORTUNITY_WITH_CURRENCY.value, amount, "the stored amount after leaving");
+      assert(s.editing && s.editing.field === "OPPORTUNITY_WITH_CURRENCY", "its editor is open again: " + JSON.stringify(s.editing));
+      assertEq((await find(page, { id: `field:${id}:OPPORTUNITY_WITH_CURRENCY` })).value, "сто рублей", "with the typed text");
       assertEq(dialogs, ["beforeunload", "beforeunload"], "it asked once more, and was let go");
       await context.close();
     },
