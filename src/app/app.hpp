@@ -71,6 +71,8 @@ class App {
   // commits it, so that it reaches the journal before the page goes. Returns false when it cannot be (the
   // value does not validate: the editor stays open with its error and the page should ask).
   bool commit_open_editor();
+  // Whether a card's field editor is open.
+  bool editing() const { return edit_.open(); }
 
   // The page is hidden or going away: what was typed and not saved (comments not sent, an open field
   // editor's text) is written beside the store, so that a page the browser discards while it is in the

@@ -428,10 +428,11 @@ EMSCRIPTEN_KEEPALIVE void kt_back() {
   kt::app::wake();
 }
 // The browser's Back or Forward, or an address typed: the keys typed so far reach an open field editor
-// first, which the app then commits before it leaves the screen (App::on_route_changed).
+// first, which the app then commits before it leaves the screen (App::on_route_changed). Only then: input
+// still queued on another screen (an Esc that closes the card) would act there and undo the new route.
 EMSCRIPTEN_KEEPALIVE void kt_route_changed() {
   if (!g_app) return;
-  drain_input();
+  if (g_app->editing()) drain_input();
   g_app->on_route_changed();
   kt::app::wake();
 }
