@@ -93,6 +93,8 @@ export const tests = [
       const before = comments(await state(page));
       await click(page, { id: "tl:composer" });
       await page.keyboard.type("Черновик комментария", { delay: 5 });
+      await frames(page, 2);
+      assertEq((await find(page, { id: "tl:composer" })).value, "Черновик комментария", "the comment is in its box");
       // Another card opened meanwhile: the first one's box still holds its text when it is back.
       await page.goBack();
       await page.waitForFunction(() => location.hash === "#/list/deal");
