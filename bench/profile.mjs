@@ -38,7 +38,7 @@ try {
   await installStore(page, `${server.url}benchdata/`, path.dirname(journal), path.basename(journal));
   await page.goto(server.url + route);
   await page.reload();
-  await waitForApp(page);
+  await waitForApp(page, 3, 600000);  // the first start replays the journal (journal_card300: a minute)
   console.error(`loaded ${(await state(page)).deals} deals, route ${route}`);
   await frames(page, 5);
   const cdp = await context.newCDPSession(page);

@@ -28,6 +28,7 @@
 #include "platform/tabs.hpp"
 #include "platform/platform.hpp"
 #include "ui/app_ui.hpp"
+#include "ui/card.hpp"
 #include "ui/entity_list.hpp"
 #include "ui/field_editors.hpp"
 #include "ui/focus.hpp"
@@ -713,6 +714,7 @@ void App::save_drafts() {
   if (!session_ || !platform::owns_store()) return;
   json j = json::object();
   for (auto& [item, text] : ui::comment_drafts()) j["comments"][item] = text;
+  if (json forms = ui::form_drafts(); !forms.empty()) j["forms"] = std::move(forms);
   if (text_editor(edit_))
     j["editor"] = {{"item", edit_.item}, {"field", edit_.field}, {"origin", edit_.origin},
                    {"buffer", edit_.buffer}, {"rows", edit_.rows}, {"currency", edit_.currency}};
@@ -746,6 +748,7 @@ void App::load_drafts() {
     for (auto& [item, t] : c->items())
       if (t.is_string() && ws_.item(item)) ui::set_comment_draft(item, t.get<std::string>());
   }
+  if (auto f = j.find("forms"); f != j.end()) ui::set_form_drafts(ws_, *f);
   if (auto e = j.find("editor"); e != j.end() && e->is_object() && !edit_.open()) {
     const Item* it = ws_.item(str(*e, "item"));
     const FieldDef* def = it ? ws_.schema().field(it->entity, str(*e, "field")) : nullptr;

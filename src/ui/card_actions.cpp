@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -107,11 +108,44 @@ struct ActionsUi {
   ProductsDraft products;
 };
 
-ActionsUi& actions_ui(const std::string& item) {
+// The to-do and message forms left open with text typed in them, per item other than the open one: opening
+// another card keeps them, as the comment box keeps its text (timeline_view.cpp), and the app keeps them
+// across a page the browser discards (form_drafts, App::save_drafts). At most kMaxCommentDrafts items.
+struct FormsDraft {
+  TodoDialog todo;
+  CommDialog comm;
+};
+std::map<std::string, FormsDraft> g_form_drafts;
+
+bool typed(const TodoDialog& d) { return d.open && (!d.subject.empty() || !d.description.empty() || !d.location.empty()); }
+bool typed(const CommDialog& d) {
+  return d.open && (!d.subject.empty() || !d.body.empty() || !d.note.empty() || !d.duration.empty());
+}
+
+void keep_forms(const std::string& item, const TodoDialog& todo, const CommDialog& comm) {
+  FormsDraft f;
+  if (typed(todo)) f.todo = todo;
+  if (typed(comm)) f.comm = comm;
+  if (!f.todo.open && !f.comm.open) g_form_drafts.erase(item);
+  else if (g_form_drafts.size() < kMaxCommentDrafts || g_form_drafts.count(item)) g_form_drafts[item] = std::move(f);
+}
+
+ActionsUi& open_actions() {
   static ActionsUi ui;
+  return ui;
+}
+
+ActionsUi& actions_ui(const std::string& item) {
+  ActionsUi& ui = open_actions();
   if (ui.item != item) {
+    if (!ui.item.empty()) keep_forms(ui.item, ui.todo, ui.comm);
     ui = ActionsUi{};
     ui.item = item;
+    if (auto d = g_form_drafts.find(item); d != g_form_drafts.end()) {
+      ui.todo = std::move(d->second.todo);
+      ui.comm = std::move(d->second.comm);
+      g_form_drafts.erase(d);
+    }
   }
   return ui;
 }
@@ -1161,6 +1195,93 @@ void draw_document_dialog(CardContext& c, ActionsUi& ui) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] Form drafts
+// ---------------------------------------------------------------------------------------------------------
+
+nlohmann::json form_drafts() {
+  using nlohmann::json;
+  std::map<std::string, FormsDraft> all = g_form_drafts;
+  const ActionsUi& open = open_actions();
+  if (!open.item.empty() && (typed(open.todo) || typed(open.comm))) all[open.item] = {open.todo, open.comm};
+  json out = json::object();
+  for (const auto& [item, f] : all) {
+    json j = json::object();
+    if (typed(f.todo)) {
+      const TodoDialog& d = f.todo;
+      j["todo"] = {{"editing", d.editing}, {"subject", d.subject}, {"description", d.description},
+                   {"location", d.location}, {"deadline", d.deadline.text}, {"responsible", d.responsible.picks},
+                   {"participants", d.participants.picks}, {"reminders", d.reminders}, {"color", d.color},
+                   {"more", d.more}, {"in_place", d.in_place}};
+    }
+    if (typed(f.comm)) {
+      const CommDialog& d = f.comm;
+      j["comm"] = {{"channel", d.channel}, {"address", d.address}, {"direction", d.direction}, {"outcome", d.outcome},
+                   {"duration", d.duration}, {"subject", d.subject}, {"body", d.body}, {"note", d.note},
+                   {"in_place", d.in_place}};
+    }
+    if (!j.empty()) out[item] = std::move(j);
+  }
+  return out;
+}
+
+void set_form_drafts(const Workspace& ws, const nlohmann::json& forms) {
+  using nlohmann::json;
+  if (!forms.is_object()) return;
+  auto str = [](const json& o, const char* k) { return o.contains(k) && o[k].is_string() ? o[k].get<std::string>() : std::string(); };
+  auto num = [](const json& o, const char* k, int hi) {
+    return o.contains(k) && o[k].is_number_integer() ? std::clamp(o[k].get<int>(), 0, hi) : 0;
+  };
+  auto flag = [](const json& o, const char* k) { return o.contains(k) && o[k].is_boolean() && o[k].get<bool>(); };
+  auto picks = [](const json& o, const char* k) {
+    std::vector<std::string> out;
+    if (o.contains(k) && o[k].is_array())
+      for (const auto& p : o[k])
+        if (p.is_string() && out.size() < 200) out.push_back(p.get<std::string>());
+    return out;
+  };
+  for (const auto& [id, j] : forms.items()) {
+    const Item* item = ws.item(id);
+    if (!item || item->deleted || !j.is_object() || open_actions().item == id) continue;
+    if (g_form_drafts.size() >= kMaxCommentDrafts && !g_form_drafts.count(id)) break;
+    FormsDraft f;
+    if (auto t = j.find("todo"); t != j.end() && t->is_object()) {
+      TodoDialog& d = f.todo;
+      d.open = true;
+      d.editing = str(*t, "editing");
+      d.subject = str(*t, "subject");
+      d.description = str(*t, "description");
+      d.location = str(*t, "location");
+      d.deadline.text = str(*t, "deadline");
+      d.responsible.picks = picks(*t, "responsible");
+      d.participants.picks = picks(*t, "participants");
+      if (auto r = t->find("reminders"); r != t->end() && r->is_array())
+        for (size_t i = 0; i < std::min(r->size(), std::size(d.reminders)); ++i) d.reminders[i] = (*r)[i].is_boolean() && (*r)[i].get<bool>();
+      d.color = num(*t, "color", static_cast<int>(std::size(kTodoColors)) - 1);
+      d.more = flag(*t, "more");
+      d.in_place = flag(*t, "in_place");
+      // A to-do edited meanwhile away (removed elsewhere) is not brought back.
+      if (!typed(d) || (!d.editing.empty() && !item->activity(d.editing))) f.todo = TodoDialog{};
+    }
+    if (auto m = j.find("comm"); m != j.end() && m->is_object()) {
+      CommDialog& d = f.comm;
+      d.open = true;
+      d.channel = str(*m, "channel");
+      d.address = str(*m, "address");
+      d.direction = num(*m, "direction", 1);
+      d.outcome = num(*m, "outcome", static_cast<int>(std::size(kCallOutcomes)) - 1);
+      d.duration = str(*m, "duration");
+      d.subject = str(*m, "subject");
+      d.body = str(*m, "body");
+      d.note = str(*m, "note");
+      d.in_place = flag(*m, "in_place");
+      const bool known = d.channel == "call" || d.channel == "email" || d.channel == "sms" || d.channel == "whatsapp";
+      if (!known || !typed(d)) f.comm = CommDialog{};
+    }
+    if (f.todo.open || f.comm.open) g_form_drafts[id] = std::move(f);
+  }
+}
 
 void draw_action_dialogs(CardContext& c) {
   ActionsUi& ui = actions_ui(c.item.id);

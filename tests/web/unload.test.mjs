@@ -3,8 +3,24 @@
 // the page goes; a value that cannot be committed (it does not validate) makes the page ask, as a form would.
 // Back and Forward commit it the same way. What cannot be committed yet (a comment not sent, an editor's
 // text when the page is only hidden, which a phone's browser may then discard) is kept as a draft.
-import { newPage, waitForApp, state, find, click, frames, waitSaved, assert, assertEq } from "./browser.mjs";
-import { DEAL, openDeal, openEditor, idbFiles } from "./web_support.mjs";
+import path from "node:path";
+import { newPage, waitForApp, state, find, findAll, click, frames, waitSaved, assert, assertEq } from "./browser.mjs";
+import { DEAL, openDeal, openEditor, idbFiles, replaceText } from "./web_support.mjs";
+
+// The page goes to the background (a phone's other app): waits until what it wrote then is in IndexedDB.
+async function hide(page) {
+  await page.evaluate(() => {
+    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "hidden" });
+    document.dispatchEvent(new Event("visibilitychange"));
+  });
+  await page.waitForFunction(() => !Module.ktPersist.inFlight && !Module.ktPersist.dirty, null, { timeout: 10000 });
+}
+// ... and the browser later discards it: no unload.
+async function crash(page, context) {
+  const crashed = new Promise((resolve) => page.on("crash", resolve));
+  (await context.newCDPSession(page)).send("Page.crash").catch(() => {});
+  await crashed;
+}
 
 export const tests = [
   {
@@ -110,18 +126,11 @@ export const tests = [
       await openEditor(page, id, "TITLE");
       await page.keyboard.press("Control+A");
       await page.keyboard.type("Заголовок в черновике", { delay: 5 });
-      // The page goes to the background (a phone's other app), and the browser later discards it: no unload.
-      await page.evaluate(() => {
-        Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "hidden" });
-        document.dispatchEvent(new Event("visibilitychange"));
-      });
-      await page.waitForFunction(() => !Module.ktPersist.inFlight && !Module.ktPersist.dirty, null, { timeout: 10000 });
+      await hide(page);
       const stored = Object.entries(await idbFiles(page, "/drafts.json"));
       assert(stored.length === 1 && stored[0][1].includes("Заголовок в черновике") && stored[0][1].includes("Черновик комментария"),
         "the drafts are in IndexedDB: " + JSON.stringify(stored).slice(0, 300));
-      const crashed = new Promise((resolve) => page.on("crash", resolve));
-      (await context.newCDPSession(page)).send("Page.crash").catch(() => {});
-      await crashed;
+      await crash(page, context);
 
       const again = await context.newPage();
       await again.goto(url + card);
@@ -147,6 +156,79 @@ export const tests = [
       assertEq(comments(s), before + 1, "the comment was sent once");
       assertEq(page.errors, [], "no page errors");
       await context.close();
+    },
+  },
+  {
+    name: "a to-do's and a message's forms with text typed in them are kept while another card is open, and survive a discarded page (on the desktop in the card's composer, on a phone as the to-do dialog); saved, they do not come back",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser);
+      const id = await openDeal(page, url);
+      const card = await page.evaluate(() => location.hash);
+      // A to-do's form in the composer of one card, an SMS's in another's.
+      await click(page, { id: "action:todo" });
+      await replaceText(page, { id: "todo:subject" }, "Дело в черновике");
+      await page.goBack();
+      await page.waitForFunction(() => location.hash === "#/list/deal");
+      await click(page, { role: "row", name: "Обучение сотрудников" });
+      const other = await page.evaluate(() => location.hash);
+      assertEq(await findAll(page, { id: "todo:subject" }), [], "the other card shows no to-do form");
+      await click(page, { id: "composer:sms" });
+      await replaceText(page, { id: "comm:body" }, "SMS в черновике");
+      await page.goBack();
+      await page.waitForFunction(() => location.hash === "#/list/deal");
+      await click(page, { role: "row", name: DEAL });
+      await page.waitForFunction((h) => location.hash === h, card);
+      await frames(page, 3);
+      assertEq((await find(page, { id: "todo:subject" })).value, "Дело в черновике", "the to-do's form kept its text");
+
+      // Hidden, then discarded: both forms are back in a new tab, nothing planned or logged meanwhile.
+      const todos = (await state(page)).card.todos.length;
+      await hide(page);
+      await crash(page, context);
+      const again = await context.newPage();
+      await again.goto(url + other);
+      await waitForApp(again);
+      await frames(again, 3);
+      assertEq((await find(again, { id: "comm:body" })).value, "SMS в черновике", "the SMS form has its text");
+      await again.goto(url + card);
+      await waitForApp(again);
+      await frames(again, 3);
+      assertEq((await find(again, { id: "todo:subject" })).value, "Дело в черновике", "the to-do's form has its text");
+      assertEq((await state(again)).card.todos.length, todos, "nothing was planned");
+      await click(again, { id: "todo:save" });
+      await waitSaved(again);
+      await again.reload();
+      await waitForApp(again);
+      await frames(again, 3);
+      const s = await state(again);
+      assertEq(s.card.todos.filter((t) => t.subject === "Дело в черновике").length, 1, "the to-do was planned once");
+      assertEq(await findAll(again, { id: "todo:subject" }), [], "and its form does not come back");
+      assertEq(page.errors, [], "no page errors");
+      await context.close();
+
+      // A phone: the to-do's form is a dialog over the whole screen; it comes back as one.
+      const phone = await newPage(browser, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true });
+      await phone.page.goto(url + card);
+      await waitForApp(phone.page);
+      const tap = async (query) => {
+        const n = await find(phone.page, query);
+        await phone.page.touchscreen.tap(n.x + n.w / 2, n.y + n.h / 2);
+        await frames(phone.page, 3);
+      };
+      await tap({ id: "action:todo" });
+      await tap({ id: "todo:subject" });
+      await phone.page.keyboard.type("С телефона", { delay: 5 });
+      await frames(phone.page, 2);
+      await hide(phone.page);
+      await crash(phone.page, phone.context);
+      const back = await phone.context.newPage();
+      await back.goto(url + card);
+      await waitForApp(back);
+      await frames(back, 3);
+      assertEq((await find(back, { role: "dialog" })).name, "Новое дело", "the to-do's dialog is open again");
+      assertEq((await find(back, { id: "todo:subject" })).value, "С телефона", "with its text");
+      await back.screenshot({ path: path.join(resultsDir, "phone-todo-draft.png") });
+      await phone.context.close();
     },
   },
   {
