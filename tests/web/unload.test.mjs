@@ -7,6 +7,14 @@ import path from "node:path";
 import { newPage, waitForApp, state, find, findAll, click, frames, waitSaved, assert, assertEq } from "./browser.mjs";
 import { DEAL, openDeal, openEditor, idbFiles, replaceText } from "./web_support.mjs";
 
+// A second tab of a test's context, its errors collected as newPage does (page.errors).
+function watched(page) {
+  page.errors = [];
+  page.on("pageerror", (e) => page.errors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && page.errors.push(m.text()));
+  return page;
+}
+
 // The page goes to the background (a phone's other app): waits until what it wrote then is in IndexedDB.
 async function hide(page) {
   await page.evaluate(() => {
@@ -229,6 +237,76 @@ export const tests = [
       assertEq((await find(back, { id: "todo:subject" })).value, "С телефона", "with its text");
       await back.screenshot({ path: path.join(resultsDir, "phone-todo-draft.png") });
       await phone.context.close();
+    },
+  },
+  {
+    name: "a damaged or hostile drafts file is not the app's undoing: what in it is not a draft of this workspace is skipped, the rest taken back",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      const id = await openDeal(page, url);
+      const card = await page.evaluate(() => location.hash);
+      const other = id === "D3" ? "D4" : "D3";  // another deal of the demo
+      await click(page, { id: "tl:composer" });
+      await page.keyboard.type("x", { delay: 5 });
+      await hide(page);
+      const [file] = Object.keys(await idbFiles(page, "/drafts.json"));
+      assert(file, "the drafts file is written");
+      // Wrong types everywhere, unknown items, a to-do that is not there, a channel that is not one, numbers
+      // out of range, deep nesting; one form of this card's right.
+      const deep = "[".repeat(5000) + "]".repeat(5000);
+      const hostile = `{"comments": {"${id}": 5, "нет такого": "x", "${id}x": ["x"]},
+        "editor": [1, 2], "junk": ${deep},
+        "forms": {"нет такого": {"todo": {"subject": "x"}}, "${other}": {"todo": {"subject": "x", "editing": "td-нет"}},
+          "${id}": {
+          "todo": {"subject": "Из файла", "editing": "", "description": 7,
+                   "reminders": [true, "x", 1, true, true, true, true, true], "color": 99,
+                   "responsible": [1, {"a": 2}], "participants": "u1", "more": "yes", "in_place": true},
+          "comm": {"channel": "fax", "body": "Факс"}}}}`;
+      await page.evaluate(async ([f, text]) => {
+        FS.writeFile(f, text);
+        await new Promise((res, rej) => FS.syncfs(false, (e) => (e ? rej(e) : res())));
+      }, [file, hostile]);
+      await crash(page, context);
+      let again = watched(await context.newPage());
+      await again.goto(url + card);
+      await waitForApp(again);
+      await frames(again, 3);
+      // The nesting is over the parser's bound: the whole file is refused, the app starts as it would without it.
+      assertEq(await findAll(again, { id: "todo:subject" }), [], "nothing taken from a file too deep to read");
+      assertEq((await find(again, { id: "tl:composer" })).value || "", "", "not even the comment");
+      assertEq(again.errors, [], "no page errors");
+
+      // The same without the nesting: the to-do's form of the card is taken back, as far as it is right.
+      await click(again, { id: "tl:composer" });
+      await again.keyboard.type("x", { delay: 5 });
+      await hide(again);
+      await again.evaluate(async ([f, text]) => {
+        FS.writeFile(f, text);
+        await new Promise((res, rej) => FS.syncfs(false, (e) => (e ? rej(e) : res())));
+      }, [file, hostile.replace(deep, "0")]);
+      await crash(again, context);
+      again = watched(await context.newPage());
+      await again.goto(url + card);
+      await waitForApp(again);
+      await frames(again, 3);
+      const form = (await findAll(again, { id: "todo:subject" }))[0];
+      assertEq(form && form.value, "Из файла", "the to-do's form is back with its subject");
+      assertEq(await findAll(again, { id: "todo:description" }), [], "the form in place is the short one (\"more\" is not a boolean)");
+      assertEq(await findAll(again, { id: "comm:body" }), [], "no form for a channel that is not one");
+      const reminders = [];
+      for (const m of [0, 15, 60, 1440]) reminders.push(!!(await find(again, { id: "todo:remind:" + m })).checked);
+      assertEq(reminders, [true, false, false, true], "the reminders that were true (not a string, not a number)");
+      // Nobody is responsible (the file named no user): the form asks for one, as it would have.
+      await click(again, { id: "todo:save" });
+      assert(await find(again, { id: "todo:error" }), "the form says what is missing");
+      assertEq((await state(again)).card.todos.filter((t) => t.subject === "Из файла"), [], "nothing planned");
+      await click(again, { id: "todo:cancel" });
+      assertEq((await find(again, { id: "tl:composer" })).value || "", "", "a comment that is not text is skipped");
+      await again.goto(url + "#/item/" + other);
+      await waitForApp(again);
+      assertEq(await findAll(again, { id: "todo:subject" }), [], "a form editing a to-do the card does not have is skipped");
+      assertEq(again.errors, [], "no page errors");
+      await context.close();
     },
   },
   {
