@@ -4,7 +4,7 @@
 // tablet-*.png).
 import path from "node:path";
 import { newPage, waitForApp, state, shell, semantics, find, findAll, frames, waitSaved, assert, assertEq } from "./browser.mjs";
-import { open, openItem, waitSynced, notify } from "./web_support.mjs";
+import { open, openItem, waitSynced, notify, startDataServer, connect, ADMIN } from "./web_support.mjs";
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true };
 const TABLET = { viewport: { width: 768, height: 1024 }, deviceScaleFactor: 2, hasTouch: true, isMobile: true };
@@ -1058,6 +1058,51 @@ export const tests = [
       const view = await find(page, { role: "text", name: /^Поддержка: / });
       assert(view.name.includes("Мария Козлова"), "the view says whom it is for: " + view.name);
       await context.close();
+    },
+  },
+  {
+    name: "on a phone, with taps only: log in to a team server from the user menu, send this browser's data, and a stage moved on the phone reaches another browser",
+    async fn({ browser, resultsDir }) {
+      const server = await startDataServer("phone");
+      try {
+        const { context, page } = await newPage(browser, PHONE);
+        await open(page, server.url, "#/list/deal");
+        await tap(page, { id: "user" });
+        await tap(page, { id: "menu:connect" });
+        await checkScreen(page, resultsDir, "phone-connect.png");
+        await tap(page, { id: "connect:login" });
+        await typeText(page, ADMIN.login);
+        await tap(page, { id: "connect:password" });
+        await typeText(page, ADMIN.password);
+        await tap(page, { id: "connect:submit" });
+        await find(page, { id: "connect:hello" }, { timeout: 10000 });
+        await checkScreen(page, resultsDir, "phone-connect-choice.png");
+        // The page reloads into the connected workspace.
+        const upload = await reveal(page, { id: "connect:upload" });
+        await Promise.all([page.waitForNavigation(), page.touchscreen.tap(upload.x + upload.w / 2, upload.y + upload.h / 2)]);
+        await waitForApp(page);
+        await find(page, { role: "status", name: /Ваши данные на сервере/ }, { timeout: 20000 });
+        await waitSynced(page);
+        await checkScreen(page, resultsDir, "phone-connected.png");
+
+        await tap(page, { role: "row", name: "Модернизация серверной" });
+        const id = (await state(page)).card.id;
+        // The next stage, cut by the bar's right edge, comes into view with a sideways swipe.
+        const bar = await find(page, { role: "radio", name: "Подготовка документов" });
+        for (let i = 0; i < 4 && (await find(page, { role: "radio", name: "Счёт на предоплату" })).cut; i++)
+          await swipe(page, 390 * 0.75, bar.y + bar.h / 2, -150, 0);
+        await tap(page, { role: "radio", name: "Счёт на предоплату" });
+        await waitSynced(page, (s) => s.sync.pending === 0, "the stage to be pushed");
+
+        const other = await newPage(browser);
+        await connect(other.page, server.url, ADMIN);
+        await openItem(other.page, server.url, id);
+        assertEq((await state(other.page)).card.fields.STAGE_ID.value, "PREPAYMENT_INVOICE", "the other browser has the phone's stage");
+        await other.context.close();
+        await context.close();
+      } finally {
+        await server.stop();
+      }
     },
   },
 ];
