@@ -188,10 +188,12 @@ Module.ktInput = (function () {
     sendText(v);
   }
 
-  // Called by C++ after every frame: `want` is io.WantTextInput, `name` the active field's label.
+  // Called by C++ after every frame: `want` is io.WantTextInput, `name` the active field's label, `keyboard`
+  // the on-screen keyboard it wants (inputmode: "text", "decimal", "numeric", "tel", "email", "url",
+  // "search"): a phone shows digits for an amount, a phone number's keypad for a phone.
   var wanted = false;
   var returnFocus = null;  // the mirror element a screen reader edited the field from
-  function sync(want, name) {
+  function sync(want, name, keyboard) {
     if (!bridge) return;
     var active = document.activeElement;
     if (want) {
@@ -200,6 +202,7 @@ Module.ktInput = (function () {
         label = name;
         bridge.setAttribute("aria-label", name || idleName());
       }
+      if (keyboard && bridge.inputMode !== keyboard) bridge.inputMode = keyboard;
       // Focus the bridge when a field becomes active, also from the mirror element a screen reader
       // activated it with (typing goes to the field, and back to that element afterwards); while
       // editing, take the focus back from the canvas or nothing. Never from a real form field.

@@ -20,8 +20,6 @@ void (*g_draw_frame)() = nullptr;
 std::string g_paste;        // text of the paste event that belongs to the pending Ctrl+V
 bool g_paste_pending = false;
 std::string g_selection;    // returned to JS by kt_text_selection
-bool g_want = false;        // io.WantTextInput as last told to the page
-std::string g_label;        // accessible name of the active text field as last told to the page
 
 // The active InputText's state, or null when no text field is being edited.
 ImGuiInputTextState* active_text_state() {
@@ -76,19 +74,19 @@ void keep_caret_in_view() {
   if (scrolled) kt::app::wake();
 }
 
-// The name of the focused text field from the semantics tree (the field's label).
-std::string focused_text_label() {
+// The focused text field's node in the semantics tree (its label, its keyboard), or nullptr.
+const kt::ui::SemNode* focused_text_node() {
   for (const auto& n : kt::ui::sem_nodes())
-    if (n.focused && (n.role == "textbox" || n.role == "searchbox")) return n.name;
-  return {};
+    if (n.focused && (n.role == "textbox" || n.role == "searchbox")) return &n;
+  return nullptr;
 }
 
 }  // namespace
 
 EM_JS(void, kt_js_clipboard_write, (const char* text), { Module.ktText.clipboardWrite(UTF8ToString(text)); });
 EM_JS(void, kt_js_ime_place, (double x, double y, double line_h), { Module.ktText.place(x, y, line_h); });
-EM_JS(void, kt_js_text_sync, (int want, const char* label), {
-  Module.ktText.sync(!!want, want ? UTF8ToString(label) : "");
+EM_JS(void, kt_js_text_sync, (int want, const char* label, const char* keyboard), {
+  Module.ktText.sync(!!want, want ? UTF8ToString(label) : "", want ? UTF8ToString(keyboard) : "");
 });
 EM_JS(int, kt_js_is_mac, (), { return /Mac|iPhone|iPad/.test(navigator.platform || "") ? 1 : 0; });
 
@@ -134,12 +132,9 @@ void text_input_after_frame() {
   const bool want = ImGui::GetIO().WantTextInput;
   // A paste that no field took once the keys before it were handled is gone (never pasted later).
   if (!key_filter_pending()) g_paste_pending = false;
-  std::string label = want ? focused_text_label() : std::string();
-  if (want != g_want || label != g_label) {
-    g_want = want;
-    g_label = std::move(label);
-  }
-  kt_js_text_sync(g_want ? 1 : 0, g_label.c_str());
+  const kt::ui::SemNode* field = want ? focused_text_node() : nullptr;
+  const char* keyboard = !field ? "" : field->keyboard ? field->keyboard : field->role == "searchbox" ? "search" : "text";
+  kt_js_text_sync(want ? 1 : 0, field ? field->name.c_str() : "", keyboard);
 }
 
 double caret_blink_ms() {

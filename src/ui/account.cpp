@@ -213,6 +213,7 @@ void draw_account_dialogs(const Workspace& ws, const UiEnv& env, UiOutput& out) 
       if (!env.login.ok) {
         muted_text(tr("connect.text"));
         text_input(tr("connect.server"), "connect:server", &g_connect.server, fw, tr("connect.server_hint"));
+        sem_last("connect:server").keyboard = "url";
         text_input(tr("connect.login"), "connect:login", &g_connect.login, fw);
         password_input(tr("connect.password"), "connect:password", &g_connect.password, fw);
         const std::string& err = g_connect.error.empty() ? env.login.error : g_connect.error;

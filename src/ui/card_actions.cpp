@@ -641,6 +641,7 @@ void draw_products(CardContext& c, float width) {
       }
       if (editable) {
         if (text_box(id, text, w, tr(heads[col]))) d.dirty = true;
+        if (col != 0 && col != 3) sem_last(id).keyboard = keyboard_for(FieldType::Number);  // digits
       } else {
         ImGui::TextUnformatted(text->c_str());
         sem_item(id, "text", tr(heads[col]), *text);

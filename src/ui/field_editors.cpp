@@ -150,6 +150,7 @@ void text_editor(FieldContext& c) {
   SemNode& n = sem_item(c.origin, "textbox", c.label, e.buffer);
   n.invalid = !e.error.empty();
   n.description = e.error;
+  n.keyboard = keyboard_for(c.def.type);
   finish_group(c, active, escaped);
 }
 
@@ -172,6 +173,7 @@ void money_editor(FieldContext& c) {
   SemNode& n = sem_item(c.origin, "textbox", c.label, e.buffer);
   n.invalid = !e.error.empty();
   n.description = e.error;
+  n.keyboard = keyboard_for(FieldType::Money);
 
   ImGui::SameLine();
   ImGui::SetNextItemWidth(cur_w);
@@ -247,6 +249,7 @@ void rows_editor(FieldContext& c) {
     }
     SemNode& n = sem_item(c.origin + ":" + std::to_string(i), "textbox", c.label + " " + std::to_string(i + 1), e.rows[i]);
     n.invalid = !e.error.empty();
+    n.keyboard = keyboard_for(c.def.type);
     ImGui::SameLine(0, px(4));
     if (icon_button("\xe2\x9c\x95", std::string(tr("card.remove_value")) + " " + std::to_string(i + 1),
                     c.origin + ":remove:" + std::to_string(i)))
@@ -402,6 +405,18 @@ void date_editor(FieldContext& c, ImVec2 below, float field_top) {
 // ---------------------------------------------------------------------------------------------------------
 
 std::string field_sem_id(const Item& item, const FieldDef& def) { return "field:" + item.id + ":" + def.id; }
+
+const char* keyboard_for(FieldType t) {
+  switch (t) {
+    case FieldType::Integer: return "numeric";
+    case FieldType::Number:
+    case FieldType::Money: return "decimal";
+    case FieldType::Phone: return "tel";
+    case FieldType::Email: return "email";
+    case FieldType::Link: return "url";
+    default: return nullptr;
+  }
+}
 
 bool is_choice_type(FieldType t) {
   return t == FieldType::List || t == FieldType::CrmDirectory || t == FieldType::Stage ||

@@ -41,5 +41,8 @@ std::string field_sem_id(const Item& item, const FieldDef& def);
 
 // True for the types edited by choosing from a list rather than by typing.
 bool is_choice_type(FieldType t);
+// The on-screen keyboard for typing a value of the type (SemNode::keyboard): digits for numbers and amounts,
+// a phone's keypad, an e-mail's or an address's keys; nullptr for letters.
+const char* keyboard_for(FieldType t);
 
 }  // namespace kt::ui

@@ -94,7 +94,7 @@ void form_field(const Workspace& ws, const FieldDef& f, const std::string& label
     caption(shown);
     ImGui::SetNextItemWidth(width - px(100));
     ImGui::InputText("##amount", &v->text);
-    sem_item(sem_id, "textbox", label, v->text);
+    sem_item(sem_id, "textbox", label, v->text).keyboard = keyboard_for(f.type);
     ImGui::SameLine();
     const auto& currencies = known_currencies();
     int index = static_cast<int>(std::find(currencies.begin(), currencies.end(), v->currency) - currencies.begin());
@@ -111,6 +111,7 @@ void form_field(const Workspace& ws, const FieldDef& f, const std::string& label
                        : f.type == FieldType::DateTime ? tr("date.hint_datetime")
                                                        : nullptr;
     text_input(shown, sem_id, &v->text, width, hint, lines);
+    sem_last(sem_id).keyboard = keyboard_for(f.type);
     if (f.multiple) muted_text(tr("form.one_per_line"));
   }
   if (!v->error.empty()) error_text_line(v->error, sem_id + ":error");

@@ -25,6 +25,9 @@ struct SemNode {
   std::string description;  // e.g. the error message of an invalid field
   std::string href;         // a link out of the app (tel:, sms:, mailto:, https:) that activating it opens
   bool cut = false;         // partly scrolled out of its window: min/max are the part on screen
+  // A text field's on-screen keyboard (HTML inputmode: "decimal", "numeric", "tel", "email", "url"); none:
+  // letters ("search" for a searchbox). A phone shows digits for an amount, a phone number's keypad.
+  const char* keyboard = nullptr;
 };
 
 // A link out of the app under the mouse, as of the last frame: the page opens it in the click's own event

@@ -1061,6 +1061,45 @@ export const tests = [
     },
   },
   {
+    name: "on a phone a text field brings up the keyboard for its value: digits for an amount, a phone's keypad, an e-mail's and a web address's keys, a search key in a list's search, letters for a title",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser, PHONE);
+      const keyboard = () => page.evaluate(() => {
+        const b = document.getElementById("text-bridge");
+        return document.activeElement === b ? b.inputMode : "(no field)";
+      });
+      const edit = async (query) => {
+        await tap(page, query);
+        await page.waitForFunction(() => document.activeElement && document.activeElement.id === "text-bridge", null, { timeout: 5000 });
+        await frames(page, 2);
+        const mode = await keyboard();
+        await page.keyboard.press("Escape");
+        await frames(page, 3);
+        return mode;
+      };
+      await open(page, url, "#/item/D2");
+      assertEq(await edit({ id: "field:D2:OPPORTUNITY_WITH_CURRENCY" }), "decimal", "an amount: digits");
+      assertEq(await edit({ id: "field:D2:TITLE" }), "text", "a title: letters");
+      await open(page, url, "#/item/C1");
+      assertEq(await edit({ id: "field:C1:PHONE" }), "tel", "a phone number: the phone's keypad");
+      assertEq(await edit({ id: "field:C1:EMAIL" }), "email", "an e-mail");
+      await open(page, url, "#/list/deal");
+      assertEq(await edit({ role: "searchbox" }), "search", "the list's search");
+      // The server's address when logging in: a web address's keys.
+      await tap(page, { id: "user" });
+      await tap(page, { id: "menu:connect" });
+      assertEq(await edit({ id: "connect:server" }), "url", "the server's address");
+      // A product row's price and quantity; its name in letters.
+      await open(page, url, "#/item/D2/products");
+      await tap(page, { role: "button", name: "+ Добавить товар" });
+      assertEq(await edit({ id: "prod:0:name" }), "text", "a product's name: letters");
+      assertEq(await edit({ id: "prod:0:price" }), "decimal", "its price: digits");
+      assertEq(await edit({ id: "prod:0:qty" }), "decimal", "its quantity");
+      assertEq(page.errors, [], "no page errors");
+      await context.close();
+    },
+  },
+  {
     name: "on a phone, with taps only: log in to a team server from the user menu, send this browser's data, and a stage moved on the phone reaches another browser",
     async fn({ browser, resultsDir }) {
       const server = await startDataServer("phone");
