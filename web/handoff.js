@@ -83,9 +83,45 @@ Module.ktHandOff = (function () {
     }, { capture: true, passive: true });
   }
 
+  // Copies `text` (the clipboard's API where the page is a secure context, else the older copy command, which
+  // a plain-HTTP team server needs); resolves whether it was copied.
+  function copyText(text) {
+    function legacy() {
+      var box = document.createElement("textarea"), was = document.activeElement, ok = false;
+      box.value = text;
+      box.setAttribute("readonly", "");
+      box.style.position = "fixed";
+      box.style.opacity = "0";
+      document.body.appendChild(box);
+      box.select();
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      box.remove();
+      if (was && was.focus) was.focus({ preventScroll: true });
+      return ok;
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText)
+      return navigator.clipboard.writeText(text).then(function () { return true; }, legacy);
+    return Promise.resolve(legacy());
+  }
+  function notify(key, error) {
+    var n = lengthBytesUTF8(key) + 1, p = _malloc(n);
+    stringToUTF8(key, p, n);
+    try { Module._kt_notify(p, error ? 1 : 0); } finally { _free(p); }
+  }
+
   return {
     install: install,
     open: open,
+    // From the app: a card's address (`route`, "#/deal/12") to pass on — to the phone's share sheet when
+    // `share` and the browser has one (dismissing it is no error), else to the clipboard, with a toast.
+    shareLink: function (route, title, share) {
+      var url = location.href.split("#")[0] + route;
+      if (share && typeof navigator.share === "function") {
+        navigator.share({ title: title, url: url }).catch(function () { /* dismissed */ });
+        return;
+      }
+      copyText(url).then(function (ok) { notify(ok ? "card.link_copied" : "card.link_not_copied", !ok); });
+    },
     noteOpened: noteOpened,
     opened: opened,
     // From the app, after a frame where the link under the mouse changed ("" for none).

@@ -24,5 +24,8 @@ void download(const std::string& name, const std::string& mime, const std::strin
 void open_stored_file(const std::string& id, const std::string& name, const std::string& mime);
 // Opens an external link in a new tab.
 void open_url(const std::string& url);
+// Passes on the page's address with `route` (a card's "#/deal/12"): the phone's share sheet when `share`
+// and the browser has one, else the clipboard; a toast says it was copied, or that it could not be.
+void share_link(const std::string& route, const std::string& title, bool share);
 
 }  // namespace kt::platform

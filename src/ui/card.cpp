@@ -235,6 +235,16 @@ void draw_header(CardContext& c, float width) {
       ImGui::EndMenu();
     }
     if (pipelines && c.can_edit_item) sem_item("menu:change_pipeline", "menuitem", tr("card.change_pipeline"));
+    // The card's address, to send a colleague: a phone's share sheet, the clipboard elsewhere.
+    const char* share = tr(phone ? "card.share_link" : "card.copy_link");
+    if (ImGui::Selectable(share)) {
+      ViewState at;
+      at.screen = Screen::Card;
+      at.entity = item.entity;
+      at.item = item.id;
+      c.out.share_link = UiOutput::ShareLink{route_of(at, &ws), ws.display_name(item), phone};
+    }
+    sem_item("menu:share_link", "menuitem", share);
     if (can_act(ws.schema(), c.env.user, item, Action::Remove)) {
       if (ImGui::Selectable(tr("card.delete")))
         confirm("deleteitem", tr("card.delete"), tr("card.delete_q"), {DeleteItem{item.id}});

@@ -151,6 +151,13 @@ struct UiOutput {
   std::optional<Download> download;
   std::optional<FileRef> open_file;       // a stored file to open (download)
   std::optional<std::string> open_url;    // an external link
+  // A card's address to pass on (its route, "#/deal/12", and its title): handed to a phone's share sheet
+  // when `share`, where the browser has one, else copied (platform::share_link).
+  struct ShareLink {
+    std::string route, title;
+    bool share = false;
+  };
+  std::optional<ShareLink> share_link;
   std::optional<std::string> open_item;   // a linked item to open
   bool prefs_changed = false;             // list columns or saved filters changed: save the preferences
   // Connecting to a server, and leaving it.

@@ -2,20 +2,9 @@
 // keyboard, see the timeline, reload, and find everything still there (and in IndexedDB).
 import path from "node:path";
 import { newPage, waitForApp, state, find, click, frames, waitSaved, scrollTo, assert, assertEq } from "./browser.mjs";
-
-const DEAL = "Поставка серверного оборудования";
-
-async function openDeal(page, url, title = DEAL) {
-  await page.goto(url);
-  await waitForApp(page);
-  await click(page, { role: "row", name: title });
-  const s = await state(page);
-  assertEq(s.screen, "card", "the card is open");
-  return s.card.id;
-}
+import { DEAL, FIELDS_COLUMN, openDeal } from "./web_support.mjs";
 
 // Clicks a field's value, replaces its text with `text` by typing, and leaves with `leave` (Enter, Tab, ...).
-const FIELDS_COLUMN = { x: 300, y: 600 };
 const TIMELINE = { x: 950, y: 650 };
 
 async function editField(page, id, field, text, leave = "Enter") {
@@ -57,6 +46,40 @@ async function idbJournal(page) {
 function lastEntry(s) { return s.card.timeline[s.card.timeline.length - 1]; }
 
 export const tests = [
+  {
+    name: "Скопировать ссылку in the card's menu copies the card's address (by its number); the link opens the card in another tab; a phone's Поделиться ссылкой hands it to the share sheet",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(url).origin });
+      const id = await openDeal(page, url);
+      const title = (await state(page)).card.title;
+      await click(page, { id: "action:more" });
+      await click(page, { role: "menuitem", name: "Скопировать ссылку" });
+      await find(page, { role: "status", name: "Ссылка скопирована" });
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      assert(/#\/deal\/\d+$/.test(copied) && copied.startsWith(url), "the card's address by its number: " + copied);
+      const other = await context.newPage();
+      await other.goto(copied);
+      await waitForApp(other);
+      const s = await state(other);
+      assertEq([s.screen, s.card && s.card.id, s.card && s.card.title], ["card", id, title], "the link opens the card");
+      assertEq(page.errors, [], "no page errors");
+      await context.close();
+
+      // A phone with a share sheet: the address and the title go to it (the browser's own, stubbed here).
+      const phone = await newPage(browser, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true });
+      await phone.page.addInitScript(() => {
+        navigator.share = (data) => { window.__shared = data; return Promise.resolve(); };
+      });
+      await phone.page.goto(url + "#/item/" + id);
+      await waitForApp(phone.page);
+      await click(phone.page, { id: "action:more" });
+      await click(phone.page, { role: "menuitem", name: "Поделиться ссылкой" });
+      await phone.page.waitForFunction(() => window.__shared, null, { timeout: 5000 });
+      assertEq(await phone.page.evaluate(() => window.__shared), { title, url: copied }, "the share sheet has the card's title and address");
+      await phone.context.close();
+    },
+  },
   {
     name: "edit amount, title, date, list and comment; reload keeps values and timeline",
     async fn({ browser, url, resultsDir }) {
