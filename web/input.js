@@ -226,8 +226,9 @@ Module.ktInput = (function () {
   // The caret of the active field, in CSS pixels: IME windows open there.
   function place(x, y, lineHeight) {
     if (!bridge) return;
-    bridge.style.left = Math.round(x) + "px";
-    bridge.style.top = Math.round(y + canvasTop) + "px";
+    var r = canvas.getBoundingClientRect();  // off the page's corner: a keyboard's or a notch's room above it
+    bridge.style.left = Math.round(x + r.left) + "px";
+    bridge.style.top = Math.round(y + r.top) + "px";
     bridge.style.height = Math.max(1, Math.round(lineHeight)) + "px";
     bridge.style.fontSize = Math.max(1, Math.round(lineHeight * 0.8)) + "px";
   }
@@ -392,20 +393,18 @@ Module.ktInput = (function () {
   // accessibility mirror over it) follows the visual viewport, so the app lays out in what is visible, and
   // scrolls the field being edited into it (keep_caret_in_view, src/app/text_input_web.cpp). Not while
   // the page is pinch-zoomed: then the person looks at a part of the page on purpose.
-  var canvasTop = 0;
+  // The safe area's top (index.html: under a notch) still counts; the keyboard covers the bottom's.
   function fitVisualViewport() {
     var vv = window.visualViewport;
     if (!vv || !canvas) return;
     var covered = vv.height < window.innerHeight - 1 && Math.abs(vv.scale - 1) < 0.01;
     var top = covered ? Math.max(0, Math.round(vv.offsetTop)) : 0;
-    var height = covered ? Math.round(vv.height) + "px" : "";
     var mirror = document.getElementById("a11y-mirror");
     [canvas, mirror].forEach(function (el) {
       if (!el) return;
-      el.style.top = top ? top + "px" : "";
-      el.style.height = height;
+      el.style.top = covered ? "calc(" + top + "px + var(--safe-top))" : "";
+      el.style.height = covered ? "calc(" + Math.round(vv.height) + "px - var(--safe-top))" : "";
     });
-    canvasTop = top;
     resized();
   }
 

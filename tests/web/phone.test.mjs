@@ -1061,6 +1061,35 @@ export const tests = [
     },
   },
   {
+    name: "on a phone with a notch, held sideways, nothing is under the notch or the home indicator: every control lies in the safe area, and the sections' menu opens with a tap",
+    async fn({ browser, url, resultsDir }) {
+      const { context, page } = await newPage(browser, SIDEWAYS);
+      const safe = { top: 0, left: 47, right: 47, bottom: 21 };  // an iPhone's, sideways
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Emulation.setSafeAreaInsetsOverride", { insets: safe });
+      const { width, height } = page.viewportSize();
+      for (const route of ["#/list/deal", "#/item/D1", "#/kanban/deal/0"]) {
+        await open(page, url, route);
+        await frames(page, 5);
+        const shotName = `sideways-notch-${route.replace(/[#/]+/g, "-").replace(/^-/, "")}.png`;
+        await page.screenshot({ path: path.join(resultsDir, shotName) });
+        // The tree's rectangles are the canvas's; the page's are off its corner.
+        const at = await page.evaluate(() => { const r = Module.canvas.getBoundingClientRect(); return { x: r.left, y: r.top }; });
+        const outside = (await semantics(page)).filter((n) => INTERACTIVE.has(n.role) && n.w > 1 && n.h > 1 &&
+          (at.x + n.x < safe.left - 0.5 || at.x + n.x + n.w > width - safe.right + 0.5 || at.y + n.y + n.h > height - safe.bottom + 0.5));
+        assertEq(outside.map((n) => `${n.id} "${n.name}" ${[n.x, n.y, n.w, n.h].map(Math.round)}`), [], `${route}: controls out of the safe area`);
+        await checkScreen(page, resultsDir, shotName, (n) => !FLOATING.has(n.id));
+      }
+      await open(page, url, "#/list/deal");
+      const menu = await find(page, { id: "nav:menu" });
+      await page.touchscreen.tap(safe.left + menu.x + menu.w / 2, menu.y + menu.h / 2);
+      await frames(page, 3);
+      assert(await find(page, { id: "nav:contact" }), "the sections' sheet is open");
+      assertEq(page.errors, [], "no page errors");
+      await context.close();
+    },
+  },
+  {
     name: "on a phone a text field brings up the keyboard for its value: digits for an amount, a phone's keypad, an e-mail's and a web address's keys, a search key in a list's search, letters for a title",
     async fn({ browser, url }) {
       const { context, page } = await newPage(browser, PHONE);
