@@ -95,7 +95,7 @@ Module.ktMirror = (function () {
   function sameReading(a, b) {
     return a.role === b.role && a.name === b.name && a.value === b.value && a.description === b.description &&
       a.focused === b.focused && a.disabled === b.disabled && a.selected === b.selected && a.checked === b.checked &&
-      a.expanded === b.expanded && a.invalid === b.invalid && a.href === b.href;
+      a.expanded === b.expanded && a.invalid === b.invalid && a.href === b.href && a.multiline === b.multiline;
   }
 
   // Applies a node's role, name, value, state and rectangle to its element.
@@ -153,6 +153,7 @@ Module.ktMirror = (function () {
     setAttr(el, "aria-checked", n.checked === undefined ? null : n.checked + "");
     setAttr(el, "aria-expanded", n.expanded === undefined ? null : n.expanded + "");
     setAttr(el, "aria-invalid", n.invalid ? "true" : null);
+    setAttr(el, "aria-multiline", n.role === "textbox" ? !!n.multiline + "" : null);
     setAttr(el, "aria-disabled", n.disabled ? "true" : null);
     setAttr(el, "aria-description", n.description || null);
     setAttr(el, "data-focused", n.focused ? "true" : null);

@@ -190,10 +190,11 @@ Module.ktInput = (function () {
 
   // Called by C++ after every frame: `want` is io.WantTextInput, `name` the active field's label, `keyboard`
   // the on-screen keyboard it wants (inputmode: "text", "decimal", "numeric", "tel", "email", "url",
-  // "search"): a phone shows digits for an amount, a phone number's keypad for a phone.
+  // "search"): a phone shows digits for an amount, a phone number's keypad for a phone; `enter` its Enter
+  // key's label (enterkeyhint: "done", "enter" for a new line, "search").
   var wanted = false;
   var returnFocus = null;  // the mirror element a screen reader edited the field from
-  function sync(want, name, keyboard) {
+  function sync(want, name, keyboard, enter) {
     if (!bridge) return;
     var active = document.activeElement;
     if (want) {
@@ -203,6 +204,10 @@ Module.ktInput = (function () {
         bridge.setAttribute("aria-label", name || idleName());
       }
       if (keyboard && bridge.inputMode !== keyboard) bridge.inputMode = keyboard;
+      if (enter && bridge.enterKeyHint !== enter) {
+        bridge.enterKeyHint = enter;
+        bridge.setAttribute("aria-multiline", enter === "enter" ? "true" : "false");
+      }
       // Focus the bridge when a field becomes active, also from the mirror element a screen reader
       // activated it with (typing goes to the field, and back to that element afterwards); while
       // editing, take the focus back from the canvas or nothing. Never from a real form field.

@@ -85,8 +85,9 @@ const kt::ui::SemNode* focused_text_node() {
 
 EM_JS(void, kt_js_clipboard_write, (const char* text), { Module.ktText.clipboardWrite(UTF8ToString(text)); });
 EM_JS(void, kt_js_ime_place, (double x, double y, double line_h), { Module.ktText.place(x, y, line_h); });
-EM_JS(void, kt_js_text_sync, (int want, const char* label, const char* keyboard), {
-  Module.ktText.sync(!!want, want ? UTF8ToString(label) : "", want ? UTF8ToString(keyboard) : "");
+EM_JS(void, kt_js_text_sync, (int want, const char* label, const char* keyboard, const char* enter), {
+  Module.ktText.sync(!!want, want ? UTF8ToString(label) : "", want ? UTF8ToString(keyboard) : "",
+                     want ? UTF8ToString(enter) : "");
 });
 EM_JS(int, kt_js_is_mac, (), { return /Mac|iPhone|iPad/.test(navigator.platform || "") ? 1 : 0; });
 
@@ -134,7 +135,9 @@ void text_input_after_frame() {
   if (!key_filter_pending()) g_paste_pending = false;
   const kt::ui::SemNode* field = want ? focused_text_node() : nullptr;
   const char* keyboard = !field ? "" : field->keyboard ? field->keyboard : field->role == "searchbox" ? "search" : "text";
-  kt_js_text_sync(want ? 1 : 0, field ? field->name.c_str() : "", keyboard);
+  // The Enter key's label on a phone's keyboard: a search's, a new line in a text of several, else done.
+  const char* enter = !field ? "" : field->role == "searchbox" ? "search" : field->multiline ? "enter" : "done";
+  kt_js_text_sync(want ? 1 : 0, field ? field->name.c_str() : "", keyboard, enter);
 }
 
 double caret_blink_ms() {

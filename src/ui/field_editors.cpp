@@ -151,6 +151,7 @@ void text_editor(FieldContext& c) {
   n.invalid = !e.error.empty();
   n.description = e.error;
   n.keyboard = keyboard_for(c.def.type);
+  n.multiline = multiline;
   finish_group(c, active, escaped);
 }
 

@@ -180,6 +180,7 @@ std::string sem_json(float scale) {
     if (n.checked >= 0) out += n.checked == 1 ? ",\"checked\":true" : ",\"checked\":false";
     if (n.expanded >= 0) out += n.expanded == 1 ? ",\"expanded\":true" : ",\"expanded\":false";
     if (n.invalid) out += ",\"invalid\":true";
+    if (n.multiline) out += ",\"multiline\":true";
     if (!n.description.empty()) put_field(out, ",\"description\":", n.description);
     if (!n.href.empty()) put_field(out, ",\"href\":", n.href);
     if (n.cut) out += ",\"cut\":true";

@@ -28,6 +28,7 @@ struct SemNode {
   // A text field's on-screen keyboard (HTML inputmode: "decimal", "numeric", "tel", "email", "url"); none:
   // letters ("search" for a searchbox). A phone shows digits for an amount, a phone number's keypad.
   const char* keyboard = nullptr;
+  bool multiline = false;  // a text field of several lines: Enter makes a new line (a phone's Enter key says so)
 };
 
 // A link out of the app under the mouse, as of the last frame: the page opens it in the click's own event

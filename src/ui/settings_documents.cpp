@@ -160,7 +160,7 @@ void template_dialog(const Workspace& ws, const UiEnv& env, UiOutput& out) {
   const float body_w = phone ? fw : fw * 0.66f;
   caption(tr("docs.tpl.body"));
   ImGui::InputTextMultiline("##body", &t.body, ImVec2(body_w, px(300)));
-  sem_item("tplform:body", "textbox", tr("docs.tpl.body"), t.body);
+  sem_item("tplform:body", "textbox", tr("docs.tpl.body"), t.body).multiline = true;
   if (!phone) ImGui::SameLine(0, px(12));
   ImGui::BeginChild("placeholders", ImVec2(phone ? fw : fw - body_w - px(12), phone ? px(200) : px(300)), true);
   ImGui::PushFont(fonts().small);

@@ -493,7 +493,7 @@ void draw_entry(const Workspace& ws, const Item& item, const TimelineEntry& e, c
   }
   if (e.kind == TimelineKind::Comment && ui.editing == e.id) {
     ImGui::InputTextMultiline("##edit", &ui.edit_text, ImVec2(inner, ImGui::GetTextLineHeight() * 4 + ImGui::GetStyle().FramePadding.y * 2));
-    sem_item("tl:editbox:" + e.id, "textbox", tr("tl.edit_comment"), ui.edit_text);
+    sem_item("tl:editbox:" + e.id, "textbox", tr("tl.edit_comment"), ui.edit_text).multiline = true;
     // An emptied comment is not saved (the core refuses it, and the editor would close): deleting is its own action.
     if (button(tr("dialog.save"), "tl:save:" + e.id, true, ui.edit_text.find_first_not_of(" \t\r\n") != std::string::npos)) {
       out.commands.push_back(EditComment{item.id, e.id, ui.edit_text, false});
@@ -607,7 +607,7 @@ void draw_comment_box(const Workspace& ws, const Item& item, const UiEnv& env, f
   const ImVec2 pad = ImGui::GetStyle().FramePadding;  // a phone's is higher: a finger's box (apply_form_factor_style)
   const float box_h = ImGui::GetTextLineHeight() * (writing ? 3 : 1) + pad.y * 2;
   ImGui::InputTextMultiline("##composer", &ui.composer, ImVec2(beside ? width - send_w - px(10) : width, box_h));
-  sem_item("tl:composer", "textbox", tr("tl.composer"), ui.composer);
+  sem_item("tl:composer", "textbox", tr("tl.composer"), ui.composer).multiline = true;
   if (ui.composer.empty() && !ImGui::IsItemActive()) {
     ImVec2 r = ImGui::GetItemRectMin();
     ImGui::GetWindowDrawList()->AddText(ImVec2(r.x + pad.x, r.y + pad.y), color::kMuted, tr("tl.composer"));

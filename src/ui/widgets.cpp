@@ -398,7 +398,9 @@ bool text_widget(const std::string& id, std::string* value, float width, const s
   }
   ImGui::PopID();
   const bool active = ImGui::IsItemActive();
-  focus_item(id, FocusKind::Text, sem_item(id, "textbox", name, *value), active);
+  SemNode& n = sem_item(id, "textbox", name, *value);
+  n.multiline = multiline;
+  focus_item(id, FocusKind::Text, n, active);
   return changed;
 }
 }  // namespace

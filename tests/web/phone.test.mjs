@@ -1090,12 +1090,13 @@ export const tests = [
     },
   },
   {
-    name: "on a phone a text field brings up the keyboard for its value: digits for an amount, a phone's keypad, an e-mail's and a web address's keys, a search key in a list's search, letters for a title",
+    name: "on a phone a text field brings up the keyboard for its value: digits for an amount, a phone's keypad, an e-mail's and a web address's keys, a search key in a list's search, letters for a title; its Enter key says done, new line or search",
     async fn({ browser, url }) {
       const { context, page } = await newPage(browser, PHONE);
+      // The keyboard the bridge asks for, and its Enter key's label: "decimal/done".
       const keyboard = () => page.evaluate(() => {
         const b = document.getElementById("text-bridge");
-        return document.activeElement === b ? b.inputMode : "(no field)";
+        return document.activeElement !== b ? "(no field)" : b.inputMode + "/" + b.enterKeyHint;
       });
       const edit = async (query) => {
         await tap(page, query);
@@ -1107,23 +1108,31 @@ export const tests = [
         return mode;
       };
       await open(page, url, "#/item/D2");
-      assertEq(await edit({ id: "field:D2:OPPORTUNITY_WITH_CURRENCY" }), "decimal", "an amount: digits");
-      assertEq(await edit({ id: "field:D2:TITLE" }), "text", "a title: letters");
+      assertEq(await edit({ id: "field:D2:OPPORTUNITY_WITH_CURRENCY" }), "decimal/done", "an amount: digits");
+      assertEq(await edit({ id: "field:D2:TITLE" }), "text/done", "a title: letters, and Enter says done");
+      assertEq(await edit({ id: "field:D2:COMMENTS" }), "text/enter", "a text of several lines: Enter makes a new line");
+      // A screen reader hears it too: the field, and the bridge it is typed in, are multi-line.
+      await tap(page, { id: "field:D2:COMMENTS" });
+      await frames(page, 3);
+      assertEq(await page.evaluate(() => [document.querySelector('[data-node="field:D2:COMMENTS"]').getAttribute("aria-multiline"),
+        document.getElementById("text-bridge").getAttribute("aria-multiline")]), ["true", "true"], "multi-line for a screen reader");
+      await page.keyboard.press("Escape");
+      await frames(page, 3);
       await open(page, url, "#/item/C1");
-      assertEq(await edit({ id: "field:C1:PHONE" }), "tel", "a phone number: the phone's keypad");
-      assertEq(await edit({ id: "field:C1:EMAIL" }), "email", "an e-mail");
+      assertEq(await edit({ id: "field:C1:PHONE" }), "tel/done", "a phone number: the phone's keypad");
+      assertEq(await edit({ id: "field:C1:EMAIL" }), "email/done", "an e-mail");
       await open(page, url, "#/list/deal");
-      assertEq(await edit({ role: "searchbox" }), "search", "the list's search");
+      assertEq(await edit({ role: "searchbox" }), "search/search", "the list's search, and Enter searches");
       // The server's address when logging in: a web address's keys.
       await tap(page, { id: "user" });
       await tap(page, { id: "menu:connect" });
-      assertEq(await edit({ id: "connect:server" }), "url", "the server's address");
+      assertEq(await edit({ id: "connect:server" }), "url/done", "the server's address");
       // A product row's price and quantity; its name in letters.
       await open(page, url, "#/item/D2/products");
       await tap(page, { role: "button", name: "+ Добавить товар" });
-      assertEq(await edit({ id: "prod:0:name" }), "text", "a product's name: letters");
-      assertEq(await edit({ id: "prod:0:price" }), "decimal", "its price: digits");
-      assertEq(await edit({ id: "prod:0:qty" }), "decimal", "its quantity");
+      assertEq(await edit({ id: "prod:0:name" }), "text/done", "a product's name: letters");
+      assertEq(await edit({ id: "prod:0:price" }), "decimal/done", "its price: digits");
+      assertEq(await edit({ id: "prod:0:qty" }), "decimal/done", "its quantity");
       assertEq(page.errors, [], "no page errors");
       await context.close();
     },
