@@ -851,6 +851,7 @@ void App::frame() {
   if (out.open_file) platform::open_stored_file(out.open_file->id, out.open_file->name, out.open_file->mime);
   if (out.open_url) platform::open_url(*out.open_url);
   if (out.share_link) platform::share_link(out.share_link->route, out.share_link->title, out.share_link->share);
+  if (out.haptic) platform::haptic();
   if (out.login) begin_login(*out.login);
   if (out.cancel_login) {
     if (upload_) upload_->cancel();

@@ -27,5 +27,7 @@ void open_url(const std::string& url);
 // Passes on the page's address with `route` (a card's "#/deal/12"): the phone's share sheet when `share`
 // and the browser has one, else the clipboard; a toast says it was copied, or that it could not be.
 void share_link(const std::string& route, const std::string& title, bool share);
+// A short vibration, where the device has one (navigator.vibrate): a touch's feedback.
+void haptic();
 
 }  // namespace kt::platform

@@ -85,6 +85,9 @@ EM_JS(void, kt_js_download, (const char* name_c, const char* mime_c, const char*
 // The link goes to the page's hand-off (web/handoff.js), which opens it as a DOM link would, unless the click's
 // own event handler has just opened it.
 EM_JS(void, kt_js_open_url, (const char* url_c), { Module.ktHandOff.fromApp(UTF8ToString(url_c)); });
+EM_JS(void, kt_js_haptic, (), {
+  if (typeof navigator.vibrate === "function") navigator.vibrate(15);
+});
 EM_JS(void, kt_js_share_link, (const char* route, const char* title, int share), {
   Module.ktHandOff.shareLink(UTF8ToString(route), UTF8ToString(title), !!share);
 });
@@ -119,5 +122,7 @@ void open_url(const std::string& url) { kt_js_open_url(url.c_str()); }
 void share_link(const std::string& route, const std::string& title, bool share) {
   kt_js_share_link(route.c_str(), title.c_str(), share ? 1 : 0);
 }
+
+void haptic() { kt_js_haptic(); }
 
 }  // namespace kt::platform

@@ -54,6 +54,10 @@ void draw_card(const Workspace& ws, const UiEnv& env, const Item& it, const Pipe
   bool hovered = ImGui::IsItemHovered();
   const std::string name = ws.display_name(it);
   if (can_act(ws.schema(), env.user, it, Action::Edit) && ImGui::BeginDragDropSource()) {
+    // Picked up by a finger (a long press): a short buzz says so, as a phone's own apps do.
+    // (The payload has no type yet in the drag's first frame.)
+    const ImGuiPayload* held = ImGui::GetDragDropPayload();
+    if ((!held || !held->IsDataType("kt-card")) && form_factor() != FormFactor::Desktop) out.haptic = true;
     ImGui::SetDragDropPayload("kt-card", it.id.c_str(), it.id.size() + 1);
     ImGui::TextUnformatted(name.c_str());
     ImGui::EndDragDropSource();

@@ -158,6 +158,7 @@ struct UiOutput {
     bool share = false;
   };
   std::optional<ShareLink> share_link;
+  bool haptic = false;  // a short vibration (a card picked up on a touch screen), where the device has one
   std::optional<std::string> open_item;   // a linked item to open
   bool prefs_changed = false;             // list columns or saved filters changed: save the preferences
   // Connecting to a server, and leaving it.

@@ -525,9 +525,14 @@ export const tests = [
     },
   },
   {
-    name: "on a phone the kanban shows a column at a time, settles on a column after a swipe, and a long press drags a deal",
+    name: "on a phone the kanban shows a column at a time, settles on a column after a swipe, and a long press drags a deal (with a buzz as it is picked up)",
     async fn({ browser, url, resultsDir }) {
       const { context, page } = await newPage(browser, PHONE);
+      // The phone's vibration, as the page asks for it.
+      await page.addInitScript(() => {
+        window.__buzzes = [];
+        navigator.vibrate = (ms) => { window.__buzzes.push(ms); return true; };
+      });
       await open(page, url, "#/kanban/deal/0");
       const column = (id) => find(page, { id: "kanban:drop:" + id });
       const first = await column("NEW");
@@ -557,6 +562,7 @@ export const tests = [
       ]);
       const target = await settled("PREPAYMENT_INVOICE");
       await page.screenshot({ path: path.join(resultsDir, "phone-kanban-dropped.png") });
+      assertEq((await page.evaluate(() => window.__buzzes)).length, 1, "one buzz: when the deal was picked up (not for the swipes)");
       assertEq(await count("PREPAYMENT_INVOICE"), invoice + 1, "one more deal in the next stage");
       const moved = await find(page, { role: "listitem", name: "Модернизация серверной" });
       assert(moved.x >= target.x && moved.x + moved.w <= target.x + target.w, "the deal is in that column now");
