@@ -1262,7 +1262,7 @@ void set_form_drafts(const Workspace& ws, const nlohmann::json& forms) {
       d.color = num(*t, "color", static_cast<int>(std::size(kTodoColors)) - 1);
       d.more = flag(*t, "more");
       d.in_place = flag(*t, "in_place");
-      // A to-do edited meanwhile away (removed elsewhere) is not brought back.
+      // A form editing a to-do the card no longer has (removed meanwhile) is not brought back.
       if (!typed(d) || (!d.editing.empty() && !item->activity(d.editing))) f.todo = TodoDialog{};
     }
     if (auto m = j.find("comm"); m != j.end() && m->is_object()) {

@@ -111,7 +111,9 @@ void form_field(const Workspace& ws, const FieldDef& f, const std::string& label
                        : f.type == FieldType::DateTime ? tr("date.hint_datetime")
                                                        : nullptr;
     text_input(shown, sem_id, &v->text, width, hint, lines);
-    sem_last(sem_id).keyboard = keyboard_for(f.type);
+    // One value: its keyboard. Several, one per line: letters, whose keyboard has the Enter a line needs (a
+    // phone's keypad may have none).
+    if (!f.multiple) sem_last(sem_id).keyboard = keyboard_for(f.type);
     if (f.multiple) muted_text(tr("form.one_per_line"));
   }
   if (!v->error.empty()) error_text_line(v->error, sem_id + ":error");

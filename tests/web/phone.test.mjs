@@ -1133,6 +1133,11 @@ export const tests = [
       await tap(page, { id: "user" });
       await tap(page, { id: "menu:connect" });
       assertEq(await edit({ id: "connect:server" }), "url/done", "the server's address");
+      // A new contact's phones, one per line: letters, whose Enter makes the next line (a phone's keypad may
+      // have no Enter).
+      await open(page, url, "#/list/contact");
+      await tap(page, { id: "action:create" });
+      assertEq(await edit({ id: "create:PHONE" }), "text/enter", "several phones, one per line");
       // A product row's price and quantity; its name in letters.
       await open(page, url, "#/item/D2/products");
       await tap(page, { role: "button", name: "+ Добавить товар" });
