@@ -103,11 +103,7 @@ Module.ktHandOff = (function () {
       return navigator.clipboard.writeText(text).then(function () { return true; }, legacy);
     return Promise.resolve(legacy());
   }
-  function notify(key, error) {
-    var n = lengthBytesUTF8(key) + 1, p = _malloc(n);
-    stringToUTF8(key, p, n);
-    try { Module._kt_notify(p, error ? 1 : 0); } finally { _free(p); }
-  }
+  function notify(key, error) { Module.ccall("kt_notify", null, ["string", "number"], [key, error ? 1 : 0]); }
 
   return {
     install: install,

@@ -743,15 +743,14 @@ void App::load_drafts() {
   if (!read) return;
   const json j = parse_json_bounded(text);
   if (!j.is_object()) return;
-  auto str = [](const json& o, const char* k) { return o.contains(k) && o[k].is_string() ? o[k].get<std::string>() : std::string(); };
   if (auto c = j.find("comments"); c != j.end() && c->is_object()) {
     for (auto& [item, t] : c->items())
       if (t.is_string() && ws_.item(item)) ui::set_comment_draft(item, t.get<std::string>());
   }
   if (auto f = j.find("forms"); f != j.end()) ui::set_form_drafts(ws_, *f);
   if (auto e = j.find("editor"); e != j.end() && e->is_object() && !edit_.open()) {
-    const Item* it = ws_.item(str(*e, "item"));
-    const FieldDef* def = it ? ws_.schema().field(it->entity, str(*e, "field")) : nullptr;
+    const Item* it = ws_.item(json_text(*e, "item"));
+    const FieldDef* def = it ? ws_.schema().field(it->entity, json_text(*e, "field")) : nullptr;
     // Only on its card (the page comes back at the address it had): elsewhere it would wait unseen.
     if (!def || it->deleted || def->type == FieldType::File || ui::is_choice_type(def->type) ||
         view_.screen != ui::Screen::Card || view_.item != it->id)
@@ -759,9 +758,9 @@ void App::load_drafts() {
     ui::EditState d;
     d.item = it->id;
     d.field = def->id;
-    d.origin = str(*e, "origin");
-    d.buffer = str(*e, "buffer");
-    d.currency = str(*e, "currency");
+    d.origin = json_text(*e, "origin");
+    d.buffer = json_text(*e, "buffer");
+    d.currency = json_text(*e, "currency");
     if (auto r = e->find("rows"); r != e->end() && r->is_array())
       for (const auto& row : *r)
         if (row.is_string()) d.rows.push_back(row.get<std::string>());

@@ -40,4 +40,9 @@ nlohmann::json parse_json_bounded(std::string_view text, Status* why, int max_de
   return j;
 }
 
+std::string json_text(const nlohmann::json& o, const char* key) {
+  const auto it = o.is_object() ? o.find(key) : o.end();
+  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 }  // namespace kt

@@ -6,6 +6,7 @@
 // a value at most a list of money or file objects (about a dozen levels in all).
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json_fwd.hpp>
@@ -27,5 +28,8 @@ bool json_depth_within(std::string_view text, int max_depth = kMaxJsonDepth);
 // `max_depth`, without building anything. On failure `why` (when given) says which: "too_deep" or
 // "malformed_json", with a message.
 nlohmann::json parse_json_bounded(std::string_view text, Status* why = nullptr, int max_depth = kMaxJsonDepth);
+
+// The string member `key` of `o`, or "" when `o` is no object, has no such member or it is no string.
+std::string json_text(const nlohmann::json& o, const char* key);
 
 }  // namespace kt

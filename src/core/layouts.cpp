@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_bounded.hpp"
 #include "core/required.hpp"
 #include "core/rights.hpp"
 
@@ -170,11 +171,7 @@ Status import_layout(const json& data, Layout* out, const std::vector<TabState>&
     const json& sec = data[i];
     const std::string at = " at index " + std::to_string(i);
     if (!sec.is_object()) return fail("Section" + at + " is not an object");
-    auto str = [](const json& o, const char* k) {
-      auto it = o.find(k);
-      return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
-    };
-    std::string name = str(sec, "name"), title = str(sec, "title");
+    std::string name = json_text(sec, "name"), title = json_text(sec, "title");
     if (name.empty()) return fail("Section" + at + " does not have name");
     if (title.empty()) return fail("Section" + at + " does not have title");
     if (sec.contains("type") && !(sec["type"].is_string() && sec["type"] == "section"))
@@ -184,7 +181,7 @@ Status import_layout(const json& data, Layout* out, const std::vector<TabState>&
       if (!it->is_array()) return fail("Elements of section" + at + " are not an array");
       for (size_t j = 0; j < it->size(); ++j) {
         const json& el = (*it)[j];
-        std::string fname = el.is_object() ? str(el, "name") : "";
+        std::string fname = el.is_object() ? json_text(el, "name") : "";
         if (fname.empty())
           return fail("Element at index " + std::to_string(j) + " in section" + at + " does not have name");
         LayoutElement e;
@@ -193,7 +190,7 @@ Status import_layout(const json& data, Layout* out, const std::vector<TabState>&
           if (f->is_number_integer()) e.show_always = f->get<int>() == 1;
           else if (f->is_string()) e.show_always = f->get<std::string>() == "1";
         }
-        e.title = str(el, "title");
+        e.title = json_text(el, "title");
         out_sec.elements.push_back(std::move(e));
       }
     }

@@ -22,11 +22,6 @@ json parse(const std::string& body) {
   return j.is_discarded() ? json() : j;
 }
 
-std::string text_at(const json& j, const char* key) {
-  const auto it = j.is_object() ? j.find(key) : j.end();
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 }  // namespace
 
 WorkspaceUpload::WorkspaceUpload(Transport& transport, std::string token, std::string backup, std::string me)
@@ -56,9 +51,9 @@ void WorkspaceUpload::fail(const HttpResponse& r, const std::string& during) {
   if (r.status == 0) {
     error_code_ = "offline";
     error_message_ = "no answer from the server " + during;
-  } else if (!text_at(j, "error").empty()) {
-    error_code_ = text_at(j, "error");
-    error_message_ = text_at(j, "message");
+  } else if (!json_text(j, "error").empty()) {
+    error_code_ = json_text(j, "error");
+    error_message_ = json_text(j, "message");
   } else {
     error_code_ = "http_" + std::to_string(r.status);
     error_message_ = "the server answered " + std::to_string(r.status) + " " + during;
@@ -111,8 +106,8 @@ void WorkspaceUpload::check() {
                     json j = parse(r.body);
                     if (r.status != 200 || !j.is_object()) return fail(r, "while checking the backup");
                     // A dry run without its plan cannot be applied: not a review the user could confirm.
-                    if (text_at(j, "plan").empty()) return fail(HttpResponse{502, ""}, "while checking the backup");
-                    plan_ = text_at(j, "plan");
+                    if (json_text(j, "plan").empty()) return fail(HttpResponse{502, ""}, "while checking the backup");
+                    plan_ = json_text(j, "plan");
                     report_ = std::move(j);
                     phase_ = Phase::Review;
                   }));

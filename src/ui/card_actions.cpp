@@ -17,6 +17,7 @@
 #include "core/convert.hpp"
 #include "core/documents.hpp"
 #include "core/format.hpp"
+#include "core/json_bounded.hpp"
 #include "core/layouts.hpp"
 #include "core/links.hpp"
 #include "core/rights.hpp"
@@ -1230,7 +1231,6 @@ nlohmann::json form_drafts() {
 void set_form_drafts(const Workspace& ws, const nlohmann::json& forms) {
   using nlohmann::json;
   if (!forms.is_object()) return;
-  auto str = [](const json& o, const char* k) { return o.contains(k) && o[k].is_string() ? o[k].get<std::string>() : std::string(); };
   auto num = [](const json& o, const char* k, int hi) {
     return o.contains(k) && o[k].is_number_integer() ? std::clamp(o[k].get<int>(), 0, hi) : 0;
   };
@@ -1250,11 +1250,11 @@ void set_form_drafts(const Workspace& ws, const nlohmann::json& forms) {
     if (auto t = j.find("todo"); t != j.end() && t->is_object()) {
       TodoDialog& d = f.todo;
       d.open = true;
-      d.editing = str(*t, "editing");
-      d.subject = str(*t, "subject");
-      d.description = str(*t, "description");
-      d.location = str(*t, "location");
-      d.deadline.text = str(*t, "deadline");
+      d.editing = json_text(*t, "editing");
+      d.subject = json_text(*t, "subject");
+      d.description = json_text(*t, "description");
+      d.location = json_text(*t, "location");
+      d.deadline.text = json_text(*t, "deadline");
       d.responsible.picks = picks(*t, "responsible");
       d.participants.picks = picks(*t, "participants");
       if (auto r = t->find("reminders"); r != t->end() && r->is_array())
@@ -1268,14 +1268,14 @@ void set_form_drafts(const Workspace& ws, const nlohmann::json& forms) {
     if (auto m = j.find("comm"); m != j.end() && m->is_object()) {
       CommDialog& d = f.comm;
       d.open = true;
-      d.channel = str(*m, "channel");
-      d.address = str(*m, "address");
+      d.channel = json_text(*m, "channel");
+      d.address = json_text(*m, "address");
       d.direction = num(*m, "direction", 1);
       d.outcome = num(*m, "outcome", static_cast<int>(std::size(kCallOutcomes)) - 1);
-      d.duration = str(*m, "duration");
-      d.subject = str(*m, "subject");
-      d.body = str(*m, "body");
-      d.note = str(*m, "note");
+      d.duration = json_text(*m, "duration");
+      d.subject = json_text(*m, "subject");
+      d.body = json_text(*m, "body");
+      d.note = json_text(*m, "note");
       d.in_place = flag(*m, "in_place");
       const bool known = d.channel == "call" || d.channel == "email" || d.channel == "sms" || d.channel == "whatsapp";
       if (!known || !typed(d)) f.comm = CommDialog{};

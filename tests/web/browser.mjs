@@ -23,6 +23,19 @@ export async function launch() {
 export const openPages = [];
 
 // A new page in a fresh context, with console errors collected on page.errors.
+// Collects a page's errors in page.errors (its uncaught exceptions and console errors), and what the server's
+// Content-Security-Policy blocked in page.csp (the runner fails a test whose pages saw any). Returns the page.
+export function watchErrors(page) {
+  page.errors = [];
+  page.csp = [];
+  page.on("pageerror", (e) => page.errors.push(String(e)));
+  page.on("console", (m) => {
+    if (m.type() === "error") page.errors.push(m.text());
+    if (/Content Security Policy/i.test(m.text())) page.csp.push(m.text());
+  });
+  return page;
+}
+
 export async function newPage(browser, options = {}) {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 800 },
@@ -37,14 +50,7 @@ export async function newPage(browser, options = {}) {
   // seconds. The app's tab is brought back (click() does it at once; this when the tab is seen, later). Only
   // for the tabs this page opens: a test's own second tab stays in front.
   page.on("popup", () => page.bringToFront().catch(() => {}));
-  page.errors = [];
-  // What the server's Content-Security-Policy blocked: the runner fails a test whose pages saw any.
-  page.csp = [];
-  page.on("pageerror", (e) => page.errors.push(String(e)));
-  page.on("console", (m) => {
-    if (m.type() === "error") page.errors.push(m.text());
-    if (/Content Security Policy/i.test(m.text())) page.csp.push(m.text());
-  });
+  watchErrors(page);
   await page.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (e) =>
       console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`));

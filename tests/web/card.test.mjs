@@ -2,7 +2,7 @@
 // keyboard, see the timeline, reload, and find everything still there (and in IndexedDB).
 import path from "node:path";
 import { newPage, waitForApp, state, find, click, frames, waitSaved, scrollTo, assert, assertEq } from "./browser.mjs";
-import { DEAL, FIELDS_COLUMN, openDeal } from "./web_support.mjs";
+import { DEAL, FIELDS_COLUMN, PHONE, openDeal } from "./web_support.mjs";
 
 // Clicks a field's value, replaces its text with `text` by typing, and leaves with `leave` (Enter, Tab, ...).
 const TIMELINE = { x: 950, y: 650 };
@@ -67,7 +67,7 @@ export const tests = [
       await context.close();
 
       // A phone with a share sheet: the address and the title go to it (the browser's own, stubbed here).
-      const phone = await newPage(browser, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true });
+      const phone = await newPage(browser, PHONE);
       await phone.page.addInitScript(() => {
         navigator.share = (data) => { window.__shared = data; return Promise.resolve(); };
       });

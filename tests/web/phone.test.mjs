@@ -4,9 +4,8 @@
 // tablet-*.png).
 import path from "node:path";
 import { newPage, waitForApp, state, shell, semantics, find, findAll, frames, waitSaved, assert, assertEq } from "./browser.mjs";
-import { open, openItem, waitSynced, notify, startDataServer, connect, ADMIN } from "./web_support.mjs";
+import { open, openItem, waitSynced, notify, startDataServer, connect, ADMIN, PHONE } from "./web_support.mjs";
 
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true };
 const TABLET = { viewport: { width: 768, height: 1024 }, deviceScaleFactor: 2, hasTouch: true, isMobile: true };
 const SMALL = { viewport: { width: 320, height: 640 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true };
 // A phone turned sideways: as wide as a tablet, as short as a phone is narrow; still the phone's layout.

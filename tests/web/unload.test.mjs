@@ -4,15 +4,15 @@
 // Back and Forward commit it the same way. What cannot be committed yet (a comment not sent, an editor's
 // text when the page is only hidden, which a phone's browser may then discard) is kept as a draft.
 import path from "node:path";
-import { newPage, waitForApp, state, find, findAll, click, frames, waitSaved, assert, assertEq } from "./browser.mjs";
-import { DEAL, openDeal, openEditor, idbFiles, replaceText } from "./web_support.mjs";
+import { newPage, watchErrors, waitForApp, state, find, findAll, click, frames, waitSaved, assert, assertEq } from "./browser.mjs";
+import { DEAL, PHONE, openDeal, openEditor, idbFiles, replaceText } from "./web_support.mjs";
 
-// A second tab of a test's context, its errors collected as newPage does (page.errors).
-function watched(page) {
-  page.errors = [];
-  page.on("pageerror", (e) => page.errors.push(String(e)));
-  page.on("console", (m) => m.type() === "error" && page.errors.push(m.text()));
-  return page;
+// Writes `text` over the stored file `file` and into IndexedDB at once.
+async function writeStored(page, file, text) {
+  await page.evaluate(async ([f, t]) => {
+    FS.writeFile(f, t);
+    await new Promise((res, rej) => FS.syncfs(false, (e) => (e ? rej(e) : res())));
+  }, [file, text]);
 }
 
 // The page goes to the background (a phone's other app): waits until what it wrote then is in IndexedDB.
@@ -215,7 +215,7 @@ export const tests = [
       await context.close();
 
       // A phone: the to-do's form is a dialog over the whole screen; it comes back as one.
-      const phone = await newPage(browser, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true });
+      const phone = await newPage(browser, PHONE);
       await phone.page.goto(url + card);
       await waitForApp(phone.page);
       const tap = async (query) => {
@@ -262,12 +262,9 @@ export const tests = [
                    "reminders": [true, "x", 1, true, true, true, true, true], "color": 99,
                    "responsible": [1, {"a": 2}], "participants": "u1", "more": "yes", "in_place": true},
           "comm": {"channel": "fax", "body": "Факс"}}}}`;
-      await page.evaluate(async ([f, text]) => {
-        FS.writeFile(f, text);
-        await new Promise((res, rej) => FS.syncfs(false, (e) => (e ? rej(e) : res())));
-      }, [file, hostile]);
+      await writeStored(page, file, hostile);
       await crash(page, context);
-      let again = watched(await context.newPage());
+      let again = watchErrors(await context.newPage());
       await again.goto(url + card);
       await waitForApp(again);
       await frames(again, 3);
@@ -280,12 +277,9 @@ export const tests = [
       await click(again, { id: "tl:composer" });
       await again.keyboard.type("x", { delay: 5 });
       await hide(again);
-      await again.evaluate(async ([f, text]) => {
-        FS.writeFile(f, text);
-        await new Promise((res, rej) => FS.syncfs(false, (e) => (e ? rej(e) : res())));
-      }, [file, hostile.replace(deep, "0")]);
+      await writeStored(again, file, hostile.replace(deep, "0"));
       await crash(again, context);
-      again = watched(await context.newPage());
+      again = watchErrors(await context.newPage());
       await again.goto(url + card);
       await waitForApp(again);
       await frames(again, 3);

@@ -16,6 +16,8 @@ export const root = path.resolve(here, "../..");
 export const webRoot = process.env.KT_WEB_ROOT || path.join(root, "build/web");
 
 export const DEAL = "Поставка серверного оборудования";
+// A phone, as issue 22 has it: 390×844 CSS px, DPR 3, touch.
+export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true };
 export const FIELDS_COLUMN = { x: 300, y: 600 };
 
 // Goes to `route` (an address's hash, like "#/list/deal") and waits for the app.
