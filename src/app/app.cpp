@@ -29,6 +29,7 @@
 #include "platform/platform.hpp"
 #include "ui/app_ui.hpp"
 #include "ui/card.hpp"
+#include "ui/create_dialog.hpp"
 #include "ui/entity_list.hpp"
 #include "ui/field_editors.hpp"
 #include "ui/focus.hpp"
@@ -715,6 +716,7 @@ void App::save_drafts() {
   json j = json::object();
   for (auto& [item, text] : ui::comment_drafts()) j["comments"][item] = text;
   if (json forms = ui::form_drafts(); !forms.empty()) j["forms"] = std::move(forms);
+  if (json create = ui::create_draft(ws_); !create.is_null()) j["create"] = std::move(create);
   if (text_editor(edit_))
     j["editor"] = {{"item", edit_.item}, {"field", edit_.field}, {"origin", edit_.origin},
                    {"buffer", edit_.buffer}, {"rows", edit_.rows}, {"currency", edit_.currency}};
@@ -748,6 +750,7 @@ void App::load_drafts() {
       if (t.is_string() && ws_.item(item)) ui::set_comment_draft(item, t.get<std::string>());
   }
   if (auto f = j.find("forms"); f != j.end()) ui::set_form_drafts(ws_, *f);
+  if (auto c = j.find("create"); c != j.end()) ui::set_create_draft(ws_, view_, *c);
   if (auto e = j.find("editor"); e != j.end() && e->is_object() && !edit_.open()) {
     const Item* it = ws_.item(json_text(*e, "item"));
     const FieldDef* def = it ? ws_.schema().field(it->entity, json_text(*e, "field")) : nullptr;

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/duplicates.hpp"
+#include "core/json_bounded.hpp"
 #include "core/required.hpp"
 #include "core/rights.hpp"
 #include "ui/form_fields.hpp"
@@ -162,6 +163,53 @@ void draw_create_dialog(const Workspace& ws, const UiEnv& env, ViewState& view, 
     ImGui::CloseCurrentPopup();
   }
   dialog_end();
+}
+
+nlohmann::json create_draft(const Workspace& ws) {
+  using nlohmann::json;
+  if (!g_create.open || !ws.schema().entity(g_create.entity)) return nullptr;
+  json values = json::object();
+  for (const auto& [fid, v] : g_create.values) {
+    const FieldDef* f = ws.schema().field(g_create.entity, fid);
+    if (!f) continue;
+    FormValue init;
+    form_init(ws, *f, f->default_value, &init);
+    if (v.text == init.text && v.picks == init.picks && v.flag == init.flag && v.currency == init.currency) continue;
+    values[fid] = {{"text", v.text}, {"currency", v.currency}, {"picks", v.picks}, {"flag", v.flag}};
+  }
+  if (values.empty()) return nullptr;
+  const auto pipelines = ws.schema().pipelines_of(g_create.entity);
+  const size_t p = static_cast<size_t>(g_create.pipeline);
+  return {{"entity", g_create.entity}, {"stage", g_create.stage},
+          {"pipeline", p < pipelines.size() ? pipelines[p]->id : std::string()}, {"values", std::move(values)}};
+}
+
+void set_create_draft(const Workspace& ws, const ViewState& view, const nlohmann::json& draft) {
+  if (!draft.is_object() || g_create.open) return;
+  const std::string entity = json_text(draft, "entity");
+  // Only on its list, where the form is drawn: elsewhere it would wait unseen (or open on another list).
+  if (!ws.schema().entity(entity) || view.screen != Screen::List || view.entity != entity) return;
+  auto values = draft.find("values");
+  if (values == draft.end() || !values->is_object()) return;
+  CreateState c;
+  for (const auto& [fid, j] : values->items()) {
+    const FieldDef* f = ws.schema().field(entity, fid);
+    if (!f || !j.is_object()) continue;
+    FormValue& v = c.values[fid];
+    form_init(ws, *f, f->default_value, &v);
+    if (j.contains("text") && j["text"].is_string()) v.text = j["text"].get<std::string>();
+    if (const std::string cur = json_text(j, "currency"); cur.size() == 3) v.currency = cur;
+    if (j.contains("flag") && j["flag"].is_boolean()) v.flag = j["flag"].get<bool>();
+    if (auto picks = j.find("picks"); picks != j.end() && picks->is_array()) {
+      v.picks.clear();
+      for (const auto& p : *picks)
+        if (p.is_string() && v.picks.size() < 200) v.picks.push_back(p.get<std::string>());
+    }
+  }
+  if (c.values.empty()) return;
+  const std::string pipeline = json_text(draft, "pipeline");
+  open_create_dialog(entity, ws.schema().pipeline(entity, pipeline) ? pipeline : std::string(), json_text(draft, "stage"));
+  g_create.values = std::move(c.values);
 }
 
 }  // namespace kt::ui

@@ -240,6 +240,82 @@ export const tests = [
     },
   },
   {
+    name: "a new contact's form half filled in on a phone survives a page the browser discards: it comes back open on the contacts' list with what was typed, and creates the contact once; a hostile form in the file is skipped",
+    async fn({ browser, url, resultsDir }) {
+      const phone = await newPage(browser, PHONE);
+      const page = phone.page;
+      await page.goto(url + "#/list/contact");
+      await waitForApp(page);
+      const tap = async (p, query) => {
+        const n = await find(p, query);
+        await p.touchscreen.tap(n.x + n.w / 2, n.y + n.h / 2);
+        await frames(p, 3);
+      };
+      await tap(page, { id: "action:create" });
+      await tap(page, { id: "create:LAST_NAME" });
+      await page.keyboard.type("Черновикова", { delay: 5 });
+      await tap(page, { id: "create:PHONE" });
+      await page.keyboard.type("+7 900 111-22-33", { delay: 5 });
+      await frames(page, 2);
+      const contacts = (await state(page)).items;
+      // A phone call comes in: the browser goes to the background, then drops the page.
+      await hide(page);
+      await crash(page, phone.context);
+      let back = watchErrors(await phone.context.newPage());
+      await back.goto(url + "#/list/contact");
+      await waitForApp(back);
+      await frames(back, 3);
+      assertEq((await find(back, { role: "dialog" })).name, "Создание: Контакт", "the new contact's form is open again");
+      assertEq((await find(back, { id: "create:LAST_NAME" })).value, "Черновикова", "with the last name");
+      assertEq((await find(back, { id: "create:PHONE" })).value, "+7 900 111-22-33", "and the phone");
+      assertEq((await find(back, { id: "create:NAME" })).value || "", "", "a field left alone stays empty");
+      assertEq((await state(back)).items, contacts, "nothing was created meanwhile");
+      await back.screenshot({ path: path.join(resultsDir, "phone-create-draft.png") });
+      await tap(back, { id: "create:submit" });
+      await waitSaved(back);
+      let s = await state(back);
+      assertEq([s.screen, s.card && s.card.title], ["card", "Черновикова"], "the new contact opens");
+      await back.goto(url + "#/list/contact");
+      await back.reload();
+      await waitForApp(back);
+      await frames(back, 3);
+      s = await state(back);
+      assertEq(s.items, contacts + 1, "one contact was created");
+      assertEq(await findAll(back, { role: "dialog" }), [], "and its form does not come back");
+
+      // A form only opened (nothing typed) is not kept; a hostile one in the file is skipped, field by field.
+      await tap(back, { id: "action:create" });
+      await hide(back);
+      assertEq(Object.keys(await idbFiles(back, "/drafts.json")), [], "an untouched form writes no drafts file");
+      await tap(back, { id: "create:cancel" });
+      await hide(back);
+      const file = "/data/local/drafts.json";  // where the app keeps them (platform::data_dir)
+      await writeStored(back, file, JSON.stringify({ create: { entity: "contact", pipeline: 5, stage: ["x"],
+        values: { LAST_NAME: { text: "Из файла", currency: "рублей", picks: "x", flag: "yes" }, "НЕТ_ПОЛЯ": { text: "x" },
+                  NAME: ["x"], PHONE: { text: 7 } } } }));
+      await crash(back, phone.context);
+      back = watchErrors(await phone.context.newPage());
+      await back.goto(url + "#/list/contact");
+      await waitForApp(back);
+      await frames(back, 3);
+      assertEq((await find(back, { id: "create:LAST_NAME" })).value, "Из файла", "the last name is taken back");
+      assertEq((await find(back, { id: "create:PHONE" })).value || "", "", "a phone that is not text is skipped");
+      assertEq(back.errors, [], "no page errors");
+      // Of another entity type than the list's (the page comes back on the deals): not opened there.
+      await tap(back, { id: "create:cancel" });
+      await hide(back);
+      await writeStored(back, file, JSON.stringify({ create: { entity: "contact", values: { LAST_NAME: { text: "x" } } } }));
+      await crash(back, phone.context);
+      back = watchErrors(await phone.context.newPage());
+      await back.goto(url + "#/list/deal");
+      await waitForApp(back);
+      await frames(back, 3);
+      assertEq(await findAll(back, { role: "dialog" }), [], "no contact's form over the deals");
+      assertEq(back.errors, [], "no page errors");
+      await phone.context.close();
+    },
+  },
+  {
     name: "a damaged or hostile drafts file is not the app's undoing: what in it is not a draft of this workspace is skipped, the rest taken back",
     async fn({ browser, url }) {
       const { context, page } = await newPage(browser);
