@@ -109,12 +109,14 @@ struct ActionsUi {
   ProductsDraft products;
 };
 
-// The to-do and message forms left open with text typed in them, per item other than the open one: opening
-// another card keeps them, as the comment box keeps its text (timeline_view.cpp), and the app keeps them
-// across a page the browser discards (form_drafts, App::save_drafts). At most kMaxCommentDrafts items.
+// The to-do and message forms left open with text typed in them, and product rows changed and not saved,
+// per item other than the open one: opening another card keeps them, as the comment box keeps its text
+// (timeline_view.cpp), and the app keeps them across a page the browser discards (form_drafts,
+// App::save_drafts). At most kMaxCommentDrafts items.
 struct FormsDraft {
   TodoDialog todo;
   CommDialog comm;
+  ProductsDraft products;
 };
 std::map<std::string, FormsDraft> g_form_drafts;
 
@@ -122,12 +124,21 @@ bool typed(const TodoDialog& d) { return d.open && (!d.subject.empty() || !d.des
 bool typed(const CommDialog& d) {
   return d.open && (!d.subject.empty() || !d.body.empty() || !d.note.empty() || !d.duration.empty());
 }
+bool typed(const ProductsDraft& d) { return d.loaded && d.dirty; }
+bool typed(const FormsDraft& f) { return typed(f.todo) || typed(f.comm) || typed(f.products); }
 
-void keep_forms(const std::string& item, const TodoDialog& todo, const CommDialog& comm) {
+// What of an item's forms is worth keeping (see FormsDraft): the rest left as new.
+FormsDraft worth_keeping(const TodoDialog& todo, const CommDialog& comm, const ProductsDraft& products) {
   FormsDraft f;
   if (typed(todo)) f.todo = todo;
   if (typed(comm)) f.comm = comm;
-  if (!f.todo.open && !f.comm.open) g_form_drafts.erase(item);
+  if (typed(products)) f.products = products;
+  return f;
+}
+
+void keep_forms(const std::string& item, const ActionsUi& ui) {
+  FormsDraft f = worth_keeping(ui.todo, ui.comm, ui.products);
+  if (!typed(f)) g_form_drafts.erase(item);
   else if (g_form_drafts.size() < kMaxCommentDrafts || g_form_drafts.count(item)) g_form_drafts[item] = std::move(f);
 }
 
@@ -139,12 +150,13 @@ ActionsUi& open_actions() {
 ActionsUi& actions_ui(const std::string& item) {
   ActionsUi& ui = open_actions();
   if (ui.item != item) {
-    if (!ui.item.empty()) keep_forms(ui.item, ui.todo, ui.comm);
+    if (!ui.item.empty()) keep_forms(ui.item, ui);
     ui = ActionsUi{};
     ui.item = item;
     if (auto d = g_form_drafts.find(item); d != g_form_drafts.end()) {
       ui.todo = std::move(d->second.todo);
       ui.comm = std::move(d->second.comm);
+      ui.products = std::move(d->second.products);
       g_form_drafts.erase(d);
     }
   }
@@ -603,6 +615,8 @@ void draw_products(CardContext& c, float width) {
   ActionsUi& ui = actions_ui(c.item.id);
   ProductsDraft& d = ui.products;
   const Schema& s = c.ws.schema();
+  // Rows changed and kept for a user who may no longer change them (a draft) are not shown as the item's.
+  if (!c.can_edit_item) d.dirty = false;
   if (!d.loaded || (!d.dirty && [&] {
         if (d.rows.size() != c.item.products.size()) return true;
         for (size_t i = 0; i < d.rows.size(); ++i)
@@ -1206,7 +1220,8 @@ nlohmann::json form_drafts() {
   using nlohmann::json;
   std::map<std::string, FormsDraft> all = g_form_drafts;
   const ActionsUi& open = open_actions();
-  if (!open.item.empty() && (typed(open.todo) || typed(open.comm))) all[open.item] = {open.todo, open.comm};
+  if (FormsDraft f = worth_keeping(open.todo, open.comm, open.products); !open.item.empty() && typed(f))
+    all[open.item] = std::move(f);
   json out = json::object();
   for (const auto& [item, f] : all) {
     json j = json::object();
@@ -1222,6 +1237,13 @@ nlohmann::json form_drafts() {
       j["comm"] = {{"channel", d.channel}, {"address", d.address}, {"direction", d.direction}, {"outcome", d.outcome},
                    {"duration", d.duration}, {"subject", d.subject}, {"body", d.body}, {"note", d.note},
                    {"in_place", d.in_place}};
+    }
+    if (typed(f.products)) {
+      json rows = json::array();
+      for (const auto& r : f.products.rows)
+        rows.push_back({{"id", r.row.id}, {"name", r.row.name}, {"unit", r.row.unit}, {"tax_included", r.row.tax_included},
+                        {"price", r.price}, {"quantity", r.quantity}, {"discount", r.discount}, {"tax", r.tax}});
+      j["products"] = std::move(rows);
     }
     if (!j.empty()) out[item] = std::move(j);
   }
@@ -1280,7 +1302,25 @@ void set_form_drafts(const Workspace& ws, const nlohmann::json& forms) {
       const bool known = d.channel == "call" || d.channel == "email" || d.channel == "sms" || d.channel == "whatsapp";
       if (!known || !typed(d)) f.comm = CommDialog{};
     }
-    if (f.todo.open || f.comm.open) g_form_drafts[id] = std::move(f);
+    // Product rows as typed (Сохранить checks them as it would have); a row needs its id.
+    if (auto p = j.find("products"); p != j.end() && p->is_array() && p->size() <= 200) {
+      ProductsDraft& d = f.products;
+      for (const auto& r : *p) {
+        if (!r.is_object() || json_text(r, "id").empty()) continue;
+        ProductsDraft::Row row;
+        row.row.id = json_text(r, "id");
+        row.row.name = json_text(r, "name");
+        row.row.unit = json_text(r, "unit");
+        row.row.tax_included = flag(r, "tax_included");
+        row.price = json_text(r, "price");
+        row.quantity = json_text(r, "quantity");
+        row.discount = json_text(r, "discount");
+        row.tax = json_text(r, "tax");
+        d.rows.push_back(std::move(row));
+      }
+      d.loaded = d.dirty = true;
+    }
+    if (typed(f)) g_form_drafts[id] = std::move(f);
   }
 }
 

@@ -5,7 +5,7 @@
 // text when the page is only hidden, which a phone's browser may then discard) is kept as a draft.
 import path from "node:path";
 import { newPage, watchErrors, waitForApp, state, find, findAll, click, frames, waitSaved, assert, assertEq } from "./browser.mjs";
-import { DEAL, PHONE, openDeal, openEditor, idbFiles, replaceText } from "./web_support.mjs";
+import { DEAL, PHONE, openDeal, openItem, openEditor, idbFiles, replaceText } from "./web_support.mjs";
 
 // Writes `text` over the stored file `file` and into IndexedDB at once.
 async function writeStored(page, file, text) {
@@ -237,6 +237,60 @@ export const tests = [
       assertEq((await find(back, { id: "todo:subject" })).value, "С телефона", "with its text");
       await back.screenshot({ path: path.join(resultsDir, "phone-todo-draft.png") });
       await phone.context.close();
+    },
+  },
+  {
+    name: "product rows changed and not saved are kept while another card is open and survive a discarded page; Сохранить then stores them once; rows from a hostile file are checked as typed ones",
+    async fn({ browser, url }) {
+      const { context, page } = await newPage(browser);
+      await openItem(page, url, "D2");
+      await click(page, { id: "tab:products" });
+      await click(page, { id: "prod:add" });
+      await replaceText(page, { id: "prod:0:name" }, "Внедрение, черновик");
+      await replaceText(page, { id: "prod:0:price" }, "4500");
+      await page.goto(url + "#/item/D3");
+      await waitForApp(page);
+      await page.goto(url + "#/item/D2");
+      await waitForApp(page);
+      await click(page, { id: "tab:products" });
+      assertEq((await find(page, { id: "prod:0:name" })).value, "Внедрение, черновик", "the row is kept while another card was open");
+      assertEq((await state(page)).card.products, 0, "and not saved");
+
+      await hide(page);
+      await crash(page, context);
+      let again = watchErrors(await context.newPage());
+      await again.goto(url + "#/item/D2");
+      await waitForApp(again);
+      await click(again, { id: "tab:products" });
+      assertEq([(await find(again, { id: "prod:0:name" })).value, (await find(again, { id: "prod:0:price" })).value],
+        ["Внедрение, черновик", "4500"], "the row is back after the page was discarded");
+      await click(again, { id: "prod:save" });
+      await waitSaved(again);
+      await again.reload();
+      await waitForApp(again);
+      await click(again, { id: "tab:products" });
+      const s = await state(again);
+      assertEq([s.card.products, s.card.fields.OPPORTUNITY_WITH_CURRENCY.value], [1, { m: 450000, c: "RUB" }], "saved once; the amount follows");
+      assertEq(await findAll(again, { id: "prod:save" }), [], "nothing left unsaved");
+
+      // Rows of the file: one without an id (skipped), one whose name and price are not text.
+      await hide(again);
+      await writeStored(again, "/data/local/drafts.json", JSON.stringify({ forms: { D2: { products: [{ name: "без id" },
+        { id: "pr-x", name: 7, price: [1], quantity: "2", discount: "0", tax: "0", tax_included: "yes" }] } } }));
+      await crash(again, context);
+      again = watchErrors(await context.newPage());
+      await again.goto(url + "#/item/D2");
+      await waitForApp(again);
+      await click(again, { id: "tab:products" });
+      assertEq((await findAll(again, { id: "prod:0:name" })).length + (await findAll(again, { id: "prod:1:name" })).length, 1,
+        "one row: the one with an id");
+      await click(again, { id: "prod:save" });
+      assert((await find(again, { id: "prod:error" })).name.includes("1"), "Сохранить says what is wrong with row 1");
+      assertEq((await state(again)).card.products, 1, "nothing stored");
+      await click(again, { id: "prod:cancel" });
+      assertEq((await find(again, { id: "prod:0:name" })).value, "Внедрение, черновик", "Отмена shows the stored rows");
+      assertEq(again.errors, [], "no page errors");
+      await context.close();
     },
   },
   {
