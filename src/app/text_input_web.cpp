@@ -38,7 +38,10 @@ int g_follow_frames = 0;      // frames left in which the caret is brought into 
 
 void keep_caret_in_view() {
   ImGuiContext& g = *ImGui::GetCurrentContext();
-  if (!ImGui::GetIO().WantTextInput || !g.ActiveIdWindow) {
+  // Only a text field being edited: a finger pressing a button while a field was open (io.WantTextInput
+  // is still the frame's before) would otherwise scroll to the field's last caret, taking the button from
+  // under the finger before it lifts (the tap missed).
+  if (!ImGui::GetIO().WantTextInput || !g.ActiveIdWindow || g.ActiveId != g.InputTextState.ID) {
     g_follow_id = 0;
     return;
   }

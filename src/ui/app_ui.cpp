@@ -277,11 +277,16 @@ void go_to(const NavEntry& n, const Workspace& ws, const UiEnv& env, ViewState& 
   out.navigated = true;
 }
 
+// How far a control of the top bar (of height h) keeps from the bar's edges: a finger's target where the
+// screen is touched (a tablet's), `desktop` CSS px otherwise.
+float bar_inset(float h, float desktop) { return finger_sized() ? std::max(0.0f, (h - touch_height(0)) / 2) : px(desktop); }
+
 // A navigation entry of the top bar; returns true when clicked.
 bool nav_item(const std::string& label, const std::string& id, bool active, float* x, float y0, float h) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   ImVec2 ls = ImGui::CalcTextSize(label.c_str());
-  ImVec2 a(*x - px(10), y0 + px(8)), b(*x + ls.x + px(10), y0 + h - px(8));
+  const float inset = bar_inset(h, 8);
+  ImVec2 a(*x - px(10), y0 + inset), b(*x + ls.x + px(10), y0 + h - inset);
   ImGui::SetCursorScreenPos(a);
   bool clicked = ImGui::InvisibleButton(id.c_str(), ImVec2(b.x - a.x, b.y - a.y));
   bool hovered = ImGui::IsItemHovered();
@@ -319,7 +324,7 @@ float language_buttons(float right, float top, float bottom, UiOutput& out) {
   for (Lang l : {Lang::En, Lang::Ru}) {
     const char* code = l == Lang::Ru ? "RU" : "EN";
     ImVec2 cs = ImGui::CalcTextSize(code);
-    const float bw = std::max(cs.x + px(16), is_phone() ? px(44) : 0.0f);
+    const float bw = std::max(cs.x + px(16), touch_height(0));
     right -= bw;
     ImVec2 a(right, top), b(right + bw, bottom);
     ImGui::SetCursorScreenPos(a);
@@ -432,15 +437,15 @@ void draw_top_bar(const Workspace& ws, const UiEnv& env, ViewState& view, EditSt
     const std::string who = user_name + " \xe2\x96\xbc";
     ImVec2 us = ImGui::CalcTextSize(who.c_str());
     rx -= us.x;
-    ImGui::SetCursorScreenPos(ImVec2(rx - px(6), p.y + px(12)));
-    if (ImGui::InvisibleButton("user", ImVec2(us.x + px(12), h - px(24)))) ImGui::OpenPopup("userswitch");
+    const ImVec2 a(rx - px(6), p.y + bar_inset(h, 12)), b(rx + us.x + px(6), p.y + h - bar_inset(h, 12));
+    ImGui::SetCursorScreenPos(a);
+    if (ImGui::InvisibleButton("user", ImVec2(b.x - a.x, b.y - a.y))) ImGui::OpenPopup("userswitch");
     if (ImGui::IsItemHovered()) {
       ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
-      dl->AddRectFilled(ImVec2(rx - px(6), p.y + px(12)), ImVec2(rx + us.x + px(6), p.y + h - px(12)),
-                        color::rgb(0xffffff, 25), px(4));
+      dl->AddRectFilled(a, b, color::rgb(0xffffff, 25), px(4));
     }
     dl->AddText(ImVec2(rx, sy), color::rgb(0xffffff, 230), who.c_str());
-    sem_rect("user", "button", user_name, ImVec2(rx - px(6), p.y + px(12)), ImVec2(rx + us.x + px(6), p.y + h - px(12)));
+    sem_rect("user", "button", user_name, a, b);
     rx -= px(6);
   }
   ImGui::SetNextWindowPos(ImVec2(p.x + w - margin, p.y + h), ImGuiCond_Always, ImVec2(1, 0));
@@ -473,7 +478,7 @@ void draw_top_bar(const Workspace& ws, const UiEnv& env, ViewState& view, EditSt
     ImGui::EndPopup();
   }
 
-  if (!phone) rx = language_buttons(rx - px(22), p.y + px(14), p.y + h - px(14), out);
+  if (!phone) rx = language_buttons(rx - px(22), p.y + bar_inset(h, 14), p.y + h - bar_inset(h, 14), out);
 
   // The save state: a dot and its words; on a phone the dot alone, its words in its accessible name.
   std::string save_text = tr(save_key);

@@ -215,7 +215,7 @@ void draw_header(CardContext& c, float width) {
   }
   ImGui::SameLine();
   // The "more" menu: another pipeline, the recycle bin (and, on a phone, configuring the tabs).
-  if (phone ? symbol_button("\xe2\x80\xa6", tr("card.more"), "action:more") : button("\xe2\x80\xa6", "action:more"))
+  if (finger_sized() ? symbol_button("\xe2\x80\xa6", tr("card.more"), "action:more") : button("\xe2\x80\xa6", "action:more"))
     ImGui::OpenPopup("cardmore");
   if (menu_begin("cardmore")) {
     if (phone && !c.target_scope.empty()) {

@@ -273,9 +273,9 @@ void draw_section(CardContext& c, const Layout& layout, size_t si, float width, 
     }
   } else {
     // In edit mode a section is dragged by its handle (as the article's card does) onto another section,
-    // before which it lands. On a phone the title is in the middle of a line as high as its Edit link.
-    // A phone has no handle: a finger's drag scrolls the page, and ↑ ↓ move a section there.
-    if (is_phone()) ImGui::AlignTextToFramePadding();
+    // before which it lands. Where controls are finger-sized the title is in the middle of a line as high
+    // as its Edit link. A phone has no handle: a finger's drag scrolls the page, and ↑ ↓ move a section there.
+    if (finger_sized()) ImGui::AlignTextToFramePadding();
     if (tools && !is_phone()) {
       drag_handle("secdrag:" + sec.id, std::string(tr("layout.drag_section")) + ": " + title, "kt-section", sec.id, title);
       ImGui::SameLine(0, px(6));

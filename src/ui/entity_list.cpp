@@ -26,6 +26,12 @@ namespace kt::ui {
 
 namespace {
 
+// A table row's height (its header's, an item's) of `desktop` CSS px; where controls are finger-sized (a
+// touched tablet's list), as high as a finger's target is with the cells' padding around it.
+float table_row_height(float desktop) {
+  return finger_sized() ? touch_height(0) + ImGui::GetStyle().CellPadding.y * 2 : px(desktop);
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] Columns
 // ---------------------------------------------------------------------------------------------------------
@@ -323,7 +329,7 @@ void draw_table(const Workspace& ws, const UiEnv& env, ViewState& view, EditStat
     ImGui::TableSetupScrollFreeze(0, 1);
     for (const auto& c : cols)
       ImGui::TableSetupColumn(c.title.c_str(), ImGuiTableColumnFlags_None, c.field == "TITLE" ? 3.0f : 1.6f);
-    ImGui::TableNextRow(ImGuiTableRowFlags_Headers, px(36));
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers, table_row_height(36));
     for (int i = 0; i < static_cast<int>(cols.size()); ++i) {
       ImGui::TableSetColumnIndex(i);
       ImGui::PushFont(fonts().medium);
@@ -342,7 +348,7 @@ void draw_table(const Workspace& ws, const UiEnv& env, ViewState& view, EditStat
       }
       specs->SpecsDirty = false;
     }
-    const float row_h = px(44);
+    const float row_h = table_row_height(44);
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(ids.size()), row_h);
     while (clipper.Step()) {

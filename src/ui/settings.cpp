@@ -248,7 +248,7 @@ void department_rows(const Schema& s, const std::string& parent, int depth) {
     if (d.parent != parent) continue;
     ImGui::PushID(d.id.c_str());
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + px(24) * static_cast<float>(depth));
-    if (is_phone()) ImGui::AlignTextToFramePadding();  // level with its finger-sized Изменить
+    if (finger_sized()) ImGui::AlignTextToFramePadding();  // level with its finger-sized Изменить
     ImGui::TextUnformatted(d.name.c_str());
     sem_item("department:" + d.id, "treeitem", d.name);
     ImGui::SameLine(0, px(16));
@@ -365,7 +365,7 @@ void roles_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float widt
   ImGui::Dummy(ImVec2(0, px(6)));
   for (const auto& r : s.roles) {
     ImGui::PushID(r.id.c_str());
-    if (is_phone()) ImGui::AlignTextToFramePadding();  // level with its finger-sized Изменить
+    if (finger_sized()) ImGui::AlignTextToFramePadding();  // level with its finger-sized Изменить
     ImGui::TextUnformatted(r.name.c_str());
     sem_item("role:" + r.id, "text", r.name);
     ImGui::SameLine(0, px(16));
@@ -557,7 +557,7 @@ void pipelines_page(const Workspace& ws, const UiEnv& env, UiOutput& out, float 
     ImGui::PushID(p->id.c_str());
     ImGui::PushFont(fonts().medium);
     const std::string title = p->name.get(language()) + (p->is_default ? std::string(" (") + tr("pipelines.default") + ")" : "");
-    if (is_phone()) ImGui::AlignTextToFramePadding();  // level with its finger-sized Изменить
+    if (finger_sized()) ImGui::AlignTextToFramePadding();  // level with its finger-sized Изменить
     ImGui::TextUnformatted(title.c_str());
     ImGui::PopFont();
     sem_item("pipeline:" + p->id, "heading", p->name.get(language()));

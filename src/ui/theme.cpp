@@ -170,14 +170,14 @@ FormFactor form_factor() {
 
 void apply_form_factor_style() {
   ImGuiStyle& style = ImGui::GetStyle();
-  const bool phone = is_phone();
-  style.ScrollbarSize = phone ? px(5) : px(12);
-  // Framed controls (buttons, text fields, combo boxes) as high as a finger needs on a phone (touch_height)
-  // for the regular font; the desktop's 29.
-  style.FramePadding.y = phone ? std::max(px(kFramePadY), (touch_height(0) - ImGui::GetFontSize()) / 2) : px(kFramePadY);
+  style.ScrollbarSize = is_phone() ? px(5) : px(12);
+  // Framed controls (buttons, text fields, combo boxes) as high as a finger needs (touch_height) for the
+  // regular font; the desktop's 29.
+  style.FramePadding.y = finger_sized() ? std::max(px(kFramePadY), (touch_height(0) - ImGui::GetFontSize()) / 2) : px(kFramePadY);
 }
 
-float touch_height(float desktop) { return is_phone() ? std::max(desktop, px(44)) : desktop; }
+bool finger_sized() { return is_phone() || g_screen_short > 0; }
+float touch_height(float desktop) { return finger_sized() ? std::max(desktop, px(44)) : desktop; }
 
 namespace {
 bool g_finger_scrolling = false;

@@ -34,7 +34,11 @@ inline bool is_phone() { return form_factor() == FormFactor::Phone; }
 // What changes with the form factor in ImGui's style, once per frame before anything is drawn: a phone's
 // scroll bars are thin (a finger scrolls the content, not the bar) and leave the content its width.
 void apply_form_factor_style();
-// The least height of a control a finger must hit: 44 CSS pixels on a phone, the desktop's own otherwise.
+// Whether controls are a finger's targets: on a phone, and on any screen touched rather than pointed at
+// (a tablet: the platform reports a coarse pointer through set_screen_short_side).
+bool finger_sized();
+// The least height of a control a finger must hit: 44 CSS pixels where controls are finger-sized, the
+// desktop's own otherwise.
 float touch_height(float desktop);
 // Whether a finger is scrolling the page now (set by the platform's touch handling, app/pointer_web.cpp):
 // rows that settle on a boundary (the kanban's columns) snap once it lifts.

@@ -129,7 +129,7 @@ float symbol_button_width(const char* symbol) {
   const float pad = is_phone() ? px(15) : ImGui::GetStyle().FramePadding.x;
   const float w = ImGui::CalcTextSize(symbol).x + pad * 2;
   ImGui::PopFont();
-  return is_phone() ? std::max(w, touch_height(0)) : w;  // on a phone at least as wide as high
+  return std::max(w, touch_height(0));  // for a finger at least as wide as high
 }
 
 float button_width(const std::string& label) {
@@ -435,7 +435,7 @@ float checkbox_width(const std::string& label) {
 }
 
 namespace {
-// On a phone, a checkbox's or a radio button's row a finger can hit: 44 CSS px high (touch_height), the box
+// Where controls are finger-sized, a checkbox's or a radio button's row a finger can hit: 44 CSS px high (touch_height), the box
 // (or the circle) and its label in its middle, as big as on the desktop. True when tapped.
 bool touch_choice_row(const std::string& label, bool on, bool round) {
   const std::string text = label.substr(0, label.find("##"));
@@ -466,9 +466,9 @@ bool touch_choice_row(const std::string& label, bool on, bool round) {
   return clicked;
 }
 
-// ImGui's checkbox, or on a phone a finger's row.
+// ImGui's checkbox, or where controls are finger-sized a finger's row.
 bool checkbox_widget(const std::string& label, bool* value) {
-  if (!is_phone()) return ImGui::Checkbox(label.c_str(), value);
+  if (!finger_sized()) return ImGui::Checkbox(label.c_str(), value);
   const bool clicked = touch_choice_row(label, *value, false);
   if (clicked) *value = !*value;
   return clicked;
@@ -493,7 +493,7 @@ bool checkbox(const std::string& label, const std::string& id, bool* value, cons
 bool radio(const std::string& label, const std::string& id, int* value, int option) {
   ImGui::PushID(id.c_str());
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(px(3), px(3)));
-  bool chosen = is_phone() ? touch_choice_row(label, *value == option, true) : ImGui::RadioButton(label.c_str(), *value == option);
+  bool chosen = finger_sized() ? touch_choice_row(label, *value == option, true) : ImGui::RadioButton(label.c_str(), *value == option);
   ImGui::PopStyleVar();
   ImGui::PopID();
   SemNode& n = sem_item(id, "radio", label.substr(0, label.find("##")));

@@ -7,6 +7,8 @@ import { newPage, waitForApp, state, shell, semantics, find, findAll, frames, wa
 import { open, openItem, waitSynced, notify, startDataServer, connect, ADMIN, PHONE } from "./web_support.mjs";
 
 const TABLET = { viewport: { width: 768, height: 1024 }, deviceScaleFactor: 2, hasTouch: true, isMobile: true };
+// A large tablet held sideways: the desktop's layout, touched (controls a finger's size).
+const LARGE_TABLET = { viewport: { width: 1366, height: 1024 }, deviceScaleFactor: 2, hasTouch: true, isMobile: true };
 const SMALL = { viewport: { width: 320, height: 640 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true };
 // A phone turned sideways: as wide as a tablet, as short as a phone is narrow; still the phone's layout.
 const SIDEWAYS = { viewport: { width: 844, height: 390 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true };
@@ -25,9 +27,10 @@ async function layoutProblems(page, only = () => true) {
   for (const n of nodes)
     if (n.x < -1 || n.y < -1 || n.x + n.w > width + 1 || n.y + n.h > height + 1)
       problems.push(`${n.id} (${n.role} "${n.name}") outside the screen: ${[n.x, n.y, n.w, n.h].map(Math.round)}`);
-  // On a phone (held either way) every control is a finger's target, 44 CSS px each way at least (a control
-  // partly scrolled out of its area is measured when it is whole).
-  if (phoneSized({ width, height }))
+  // On a phone (held either way), and on any screen touched rather than pointed at (a tablet), every control
+  // is a finger's target, 44 CSS px each way at least (a control partly scrolled out of its area is measured
+  // when it is whole).
+  if (phoneSized({ width, height }) || await page.evaluate(() => matchMedia("(pointer: coarse)").matches))
     for (const n of nodes)
       if (!n.cut && (n.w < 43.5 || n.h < 43.5))
         problems.push(`${n.id} (${n.role} "${n.name}") smaller than a finger: ${[n.x, n.y, n.w, n.h].map(Math.round)}`);
@@ -266,8 +269,10 @@ async function mainJourneys({ browser, url, resultsDir }, label, device) {
   s = await state(page);
   assert(s.card.todos.some((t) => t.subject === "Позвонить с планшета"), "the to-do is planned");
 
-  // Comment: on a phone in the History tab; on a tablet the composer is beside the fields.
-  await swipe(page, width / 2, 300, 0, 600);
+  // Comment: on a phone in the History tab; on a tablet the composer is beside the fields, at the top of the
+  // right-hand column (scrolled back there by a swipe down in it).
+  if (phone) await swipe(page, width / 2, 300, 0, 600);
+  else await swipe(page, width * 0.75, 500, 0, 450);
   if (phone) await tap(page, { id: "tab:history" });
   await tap(page, { id: "tl:composer" });
   await typeText(page, "Написано пальцем");
@@ -291,9 +296,10 @@ async function mainJourneys({ browser, url, resultsDir }, label, device) {
 
 export const tests = [
   {
-    name: "at 390, 320, 844×390 (a phone sideways) and 768 pixels no two controls overlap and every control is on the screen",
+    name: "at 390, 320, 844×390 (a phone sideways), 768 and 1366 (tablets, touched: every control a finger's size) pixels no two controls overlap and every control is on the screen",
     async fn({ browser, url, resultsDir }) {
-      for (const [label, options] of [["phone", PHONE], ["small", SMALL], ["sideways", SIDEWAYS], ["tablet", TABLET]]) {
+      for (const [label, options] of [["phone", PHONE], ["small", SMALL], ["sideways", SIDEWAYS], ["tablet", TABLET],
+        ["large-tablet", LARGE_TABLET]]) {
         const { context, page } = await newPage(browser, options);
         await open(page, url, "#/list/deal");
         await checkScreen(page, resultsDir, `${label}-list.png`);
@@ -343,7 +349,7 @@ export const tests = [
           await checkScreen(page, resultsDir, `${label}-bin.png`);
           await cellsApart(page, /^bin:(?:item|kind|deleted|left|restore|purge):(.+)$/, "the recycle bin's table");
         }
-        if (label !== "tablet") {
+        if (label !== "tablet" && label !== "large-tablet") {
           // The open menu covers the page: only its own controls count.
           await open(page, url, "#/list/deal");
           await tap(page, { id: "nav:menu" });
