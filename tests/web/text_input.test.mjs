@@ -2,8 +2,8 @@
 // as input/composition events reaches the active ImGui field exactly once, the editing keys keep working,
 // and real DOM form fields on the page keep their own keys.
 import path from "node:path";
-import { newPage, state, frames, find, assert, assertEq } from "./browser.mjs";
-import { openDeal, openEditor, editorText } from "./web_support.mjs";
+import { newPage, state, frames, find, scrollTo, assert, assertEq } from "./browser.mjs";
+import { FIELDS_COLUMN, openDeal, openEditor, editorText } from "./web_support.mjs";
 
 export const tests = [
   {
@@ -141,7 +141,8 @@ export const tests = [
     async fn({ browser, url }) {
       const { context, page } = await newPage(browser, { hasTouch: true });
       const id = await openDeal(page, url);
-      const n = await find(page, { id: `field:${id}:TITLE` });
+      // A touched screen's controls are a finger's height: the field may be below the fold.
+      const n = await scrollTo(page, { id: `field:${id}:TITLE` }, FIELDS_COLUMN);
       await page.mouse.move(5, 5);  // a stale mouse position far away
       // Did the bridge get the focus during the touch gesture (the only time a phone opens its keyboard)?
       await page.evaluate(() => {

@@ -19,6 +19,7 @@ export const DEAL = "Поставка серверного оборудован�
 // A phone, as issue 22 has it: 390×844 CSS px, DPR 3, touch.
 export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true };
 export const FIELDS_COLUMN = { x: 300, y: 600 };
+export const LIST_AREA = { x: 640, y: 500 };  // a point over the list's rows at 1280×800
 
 // Goes to `route` (an address's hash, like "#/list/deal") and waits for the app.
 export async function open(page, url, route = "") {
@@ -44,6 +45,8 @@ export async function download(page, query, timeout = 10000) {
 export async function openDeal(page, url, title = DEAL) {
   await page.goto(url);
   await waitForApp(page);
+  // Rolled into view first where it is below the list's fold (a touched screen's rows are a finger's height).
+  await scrollTo(page, { role: "row", name: title }, LIST_AREA);
   await click(page, { role: "row", name: title });
   const s = await state(page);
   assertEq(s.screen, "card", "the card is open");
