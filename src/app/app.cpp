@@ -735,7 +735,7 @@ void App::save_drafts() {
 // typed from now on is written again when the page is next hidden). Items gone since, fields no longer
 // there or not editable as text, and a damaged file are skipped.
 void App::load_drafts() {
-  if (!platform::owns_store()) return;  // a second tab: the drafts are the first one's
+  if (!session_ || !platform::owns_store()) return;  // a second tab: the drafts are the first one's
   const std::string path = drafts_path();
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return;
@@ -750,7 +750,7 @@ void App::load_drafts() {
       if (t.is_string() && ws_.item(item)) ui::set_comment_draft(item, t.get<std::string>());
   }
   if (auto f = j.find("forms"); f != j.end()) ui::set_form_drafts(ws_, *f);
-  if (auto c = j.find("create"); c != j.end()) ui::set_create_draft(ws_, view_, *c);
+  if (auto c = j.find("create"); c != j.end()) ui::set_create_draft(ws_, view_, session_->user_id(), *c);
   if (auto e = j.find("editor"); e != j.end() && e->is_object() && !edit_.open()) {
     const Item* it = ws_.item(json_text(*e, "item"));
     const FieldDef* def = it ? ws_.schema().field(it->entity, json_text(*e, "field")) : nullptr;

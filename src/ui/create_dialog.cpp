@@ -184,7 +184,7 @@ nlohmann::json create_draft(const Workspace& ws) {
           {"pipeline", p < pipelines.size() ? pipelines[p]->id : std::string()}, {"values", std::move(values)}};
 }
 
-void set_create_draft(const Workspace& ws, const ViewState& view, const nlohmann::json& draft) {
+void set_create_draft(const Workspace& ws, const ViewState& view, const std::string& user, const nlohmann::json& draft) {
   if (!draft.is_object() || g_create.open) return;
   const std::string entity = json_text(draft, "entity");
   // Only on its list, where the form is drawn: elsewhere it would wait unseen (or open on another list).
@@ -207,8 +207,11 @@ void set_create_draft(const Workspace& ws, const ViewState& view, const nlohmann
     }
   }
   if (c.values.empty()) return;
-  const std::string pipeline = json_text(draft, "pipeline");
-  open_create_dialog(entity, ws.schema().pipeline(entity, pipeline) ? pipeline : std::string(), json_text(draft, "stage"));
+  std::string pipeline = json_text(draft, "pipeline");
+  if (!ws.schema().pipeline(entity, pipeline)) pipeline.clear();
+  const Pipeline* first = ws.schema().default_pipeline(entity);
+  if (!can_add(ws.schema(), user, entity, pipeline.empty() && first ? first->id : pipeline)) return;
+  open_create_dialog(entity, pipeline, json_text(draft, "stage"));
   g_create.values = std::move(c.values);
 }
 

@@ -16,9 +16,10 @@ void draw_create_dialog(const Workspace& ws, const UiEnv& env, ViewState& view, 
 
 // The form left open with something typed or picked in it (other than the fields' defaults), for the app to
 // keep across a page the browser discards (App::save_drafts); null when there is none. set_create_draft
-// opens the form again with what create_draft gave, on the list of its entity type (`view`): an entity
-// type, a pipeline or fields the workspace no longer has, and values of the wrong kind, are skipped.
+// opens the form again with what create_draft gave, on the list of its entity type (`view`), when `user`
+// may still add such items: an entity type, a pipeline or fields the workspace no longer has, and values
+// of the wrong kind, are skipped.
 nlohmann::json create_draft(const Workspace& ws);
-void set_create_draft(const Workspace& ws, const ViewState& view, const nlohmann::json& draft);
+void set_create_draft(const Workspace& ws, const ViewState& view, const std::string& user, const nlohmann::json& draft);
 
 }  // namespace kt::ui
