@@ -5,14 +5,12 @@
 //   cmake --build build/wasm --target kt_heap
 //   node --no-experimental-fetch build/wasm/kt_heap.js [--whole] build/bench/base100k.bin
 // (--no-experimental-fetch: Node 20's fetch cannot load the .wasm by path, Emscripten 3.1.6 tries it first.)
-// Also the time of the decode (the process's first: its code not yet optimised, its memory never touched)
-// and what touching memory the heap never used costs per 4 KB page: the app's start at 4× throttling pays
-// it for every page its decoded workspace takes (this machine's VM: ~12 µs a page, a phone's ~1).
+// Also the time of the decode, the process's first: its code not yet optimised, its memory never touched
+// (what a page of new memory costs: kt_bench pages).
 #include <malloc.h>
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 
 #include <emscripten/emscripten.h>
@@ -88,21 +86,6 @@ int main(int argc, char** argv) {
   }
   step(whole ? "decoded, file freed" : "decoded from the file in chunks");
   std::printf("peak: heap %.1f MB (the heap never shrinks)\n", emscripten_get_heap_size() / 1048576.0);
-  {
-    // Memory past what the heap has used so far: the first write to each page costs the system a fault.
-    constexpr size_t kTouched = 8u << 20, kPage = 4096;
-    auto* block = static_cast<volatile char*>(std::malloc(kTouched));
-    if (block) {
-      double ms[2];
-      for (double& m : ms) {
-        const double t0 = emscripten_get_now();
-        for (size_t i = 0; i < kTouched; i += kPage) block[i] = static_cast<char>(block[i] + 1);
-        m = emscripten_get_now() - t0;
-      }
-      std::printf("memory never used: %.1f us per 4 KB page the first time, %.2f us the second\n",
-                  ms[0] * 1000 / (kTouched / kPage), ms[1] * 1000 / (kTouched / kPage));
-      std::free(const_cast<char*>(block));
-    }
   }
 
   size_t packed = 0, packed_entries = 0;
