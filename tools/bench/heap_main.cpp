@@ -86,7 +86,6 @@ int main(int argc, char** argv) {
   }
   step(whole ? "decoded, file freed" : "decoded from the file in chunks");
   std::printf("peak: heap %.1f MB (the heap never shrinks)\n", emscripten_get_heap_size() / 1048576.0);
-  }
 
   size_t packed = 0, packed_entries = 0;
   for (const auto& et : ws.schema().entities)
