@@ -5,7 +5,7 @@
 // text when the page is only hidden, which a phone's browser may then discard) is kept as a draft.
 import path from "node:path";
 import { newPage, watchErrors, waitForApp, state, find, findAll, click, frames, waitSaved, assert, assertEq } from "./browser.mjs";
-import { DEAL, PHONE, openDeal, openItem, openEditor, idbFiles, replaceText } from "./web_support.mjs";
+import { DEAL, PHONE, choose, openDeal, openItem, openEditor, idbFiles, replaceText } from "./web_support.mjs";
 
 // Writes `text` over the stored file `file` and into IndexedDB at once.
 async function writeStored(page, file, text) {
@@ -367,6 +367,38 @@ export const tests = [
       assertEq(await findAll(back, { role: "dialog" }), [], "no contact's form over the deals");
       assertEq(back.errors, [], "no page errors");
       await phone.context.close();
+
+      // A user who may no longer add contacts (his role's right taken away meanwhile) does not get the form
+      // back; the administrator, who may, does.
+      const desktop = await newPage(browser), context = desktop.context;
+      let admin = desktop.page;
+      await admin.goto(url + "#/settings/roles");
+      await waitForApp(admin);
+      await click(admin, { id: "editrole:manager" });
+      await choose(admin, "roleform:contact:add", "Нет доступа");
+      await click(admin, { id: "roleform:save" });
+      const draft = JSON.stringify({ create: { entity: "contact", values: { LAST_NAME: { text: "Без права" } } } });
+      for (const [user, opened] of [["u2", false], ["u1", true]]) {
+        await admin.goto(url + "#/list/contact");
+        await waitForApp(admin);
+        await click(admin, { id: "user" });
+        await click(admin, { id: `switchuser:${user}` });
+        await frames(admin, 3);
+        await hide(admin);
+        await writeStored(admin, file, draft);
+        await crash(admin, context);
+        const next = watchErrors(await context.newPage());
+        await next.goto(url + "#/list/contact");
+        await waitForApp(next);
+        await frames(next, 3);
+        assertEq((await state(next)).user, user, "the same user");
+        assertEq((await findAll(next, { id: "create:LAST_NAME" })).map((n) => n.value), opened ? ["Без права"] : [],
+          opened ? "the administrator gets the form back" : "a manager without the right to add contacts does not");
+        assertEq(next.errors, [], "no page errors");
+        if (opened) await click(next, { id: "create:cancel" });
+        admin = next;
+      }
+      await context.close();
     },
   },
   {
