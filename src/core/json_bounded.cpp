@@ -45,4 +45,13 @@ std::string json_text(const nlohmann::json& o, const char* key) {
   return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+std::vector<std::string> json_texts(const nlohmann::json& o, const char* key, size_t max) {
+  std::vector<std::string> out;
+  const auto it = o.is_object() ? o.find(key) : o.end();
+  if (it == o.end() || !it->is_array()) return out;
+  for (const auto& e : *it)
+    if (e.is_string() && out.size() < max) out.push_back(e.get<std::string>());
+  return out;
+}
+
 }  // namespace kt

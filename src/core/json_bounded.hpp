@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -31,5 +32,8 @@ nlohmann::json parse_json_bounded(std::string_view text, Status* why = nullptr, 
 
 // The string member `key` of `o`, or "" when `o` is no object, has no such member or it is no string.
 std::string json_text(const nlohmann::json& o, const char* key);
+// The strings of the array member `key` of `o`, at most `max` of them (other elements skipped); none when it
+// is missing or no array.
+std::vector<std::string> json_texts(const nlohmann::json& o, const char* key, size_t max);
 
 }  // namespace kt

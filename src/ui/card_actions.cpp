@@ -1257,13 +1257,7 @@ void set_form_drafts(const Workspace& ws, const nlohmann::json& forms) {
     return o.contains(k) && o[k].is_number_integer() ? std::clamp(o[k].get<int>(), 0, hi) : 0;
   };
   auto flag = [](const json& o, const char* k) { return o.contains(k) && o[k].is_boolean() && o[k].get<bool>(); };
-  auto picks = [](const json& o, const char* k) {
-    std::vector<std::string> out;
-    if (o.contains(k) && o[k].is_array())
-      for (const auto& p : o[k])
-        if (p.is_string() && out.size() < 200) out.push_back(p.get<std::string>());
-    return out;
-  };
+  auto picks = [](const json& o, const char* k) { return json_texts(o, k, kMaxDraftPicks); };
   for (const auto& [id, j] : forms.items()) {
     const Item* item = ws.item(id);
     if (!item || item->deleted || !j.is_object() || open_actions().item == id) continue;

@@ -200,11 +200,7 @@ void set_create_draft(const Workspace& ws, const ViewState& view, const std::str
     if (j.contains("text") && j["text"].is_string()) v.text = j["text"].get<std::string>();
     if (const std::string cur = json_text(j, "currency"); cur.size() == 3) v.currency = cur;
     if (j.contains("flag") && j["flag"].is_boolean()) v.flag = j["flag"].get<bool>();
-    if (auto picks = j.find("picks"); picks != j.end() && picks->is_array()) {
-      v.picks.clear();
-      for (const auto& p : *picks)
-        if (p.is_string() && v.picks.size() < 200) v.picks.push_back(p.get<std::string>());
-    }
+    if (j.contains("picks")) v.picks = json_texts(j, "picks", kMaxDraftPicks);
   }
   if (c.values.empty()) return;
   std::string pipeline = json_text(draft, "pipeline");

@@ -10,6 +10,9 @@
 
 namespace kt::ui {
 
+// A form's picks taken back from a drafts file (App::load_drafts) are at most this many.
+constexpr size_t kMaxDraftPicks = 200;
+
 struct FormValue {
   std::string text;
   std::string currency = "RUB";

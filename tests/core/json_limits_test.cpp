@@ -267,3 +267,16 @@ TEST_CASE("the journal skips a record nested too deep; the snapshot store calls 
   Status st = store.load(&loaded_ws, &meta);
   CHECK(st.code == "storage_damaged");
 }
+
+TEST_CASE("a member's text and an array member's texts: anything else gives none, and no more than asked") {
+  const json o = json::parse(R"({"s": "a", "n": 5, "list": ["x", 1, "y", {"z": 1}, "w"], "not_list": "x"})");
+  CHECK(json_text(o, "s") == "a");
+  CHECK(json_text(o, "n").empty());
+  CHECK(json_text(o, "missing").empty());
+  CHECK(json_text(json::array({"s"}), "s").empty());
+  CHECK(json_texts(o, "list", 10) == std::vector<std::string>{"x", "y", "w"});
+  CHECK(json_texts(o, "list", 2) == std::vector<std::string>{"x", "y"});
+  CHECK(json_texts(o, "not_list", 10).empty());
+  CHECK(json_texts(o, "missing", 10).empty());
+  CHECK(json_texts(json(7), "list", 10).empty());
+}

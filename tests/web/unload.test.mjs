@@ -29,6 +29,23 @@ async function crash(page, context) {
   (await context.newCDPSession(page)).send("Page.crash").catch(() => {});
   await crashed;
 }
+// ... and the app is opened again at `address` in a new tab of the context (its errors collected).
+async function reopen(page, context, address) {
+  await crash(page, context);
+  const again = watchErrors(await context.newPage());
+  await again.goto(address);
+  await waitForApp(again);
+  await frames(again, 3);
+  return again;
+}
+// A finger's tap on the middle of a widget.
+async function fingerTap(page, query) {
+  const n = await find(page, query);
+  await page.touchscreen.tap(n.x + n.w / 2, n.y + n.h / 2);
+  await frames(page, 3);
+}
+// Where the app keeps its drafts (platform::data_dir).
+const DRAFTS = "/data/local/drafts.json";
 
 export const tests = [
   {
@@ -192,11 +209,7 @@ export const tests = [
       // Hidden, then discarded: both forms are back in a new tab, nothing planned or logged meanwhile.
       const todos = (await state(page)).card.todos.length;
       await hide(page);
-      await crash(page, context);
-      const again = await context.newPage();
-      await again.goto(url + other);
-      await waitForApp(again);
-      await frames(again, 3);
+      const again = await reopen(page, context, url + other);
       assertEq((await find(again, { id: "comm:body" })).value, "SMS в черновике", "the SMS form has its text");
       await again.goto(url + card);
       await waitForApp(again);
@@ -218,21 +231,12 @@ export const tests = [
       const phone = await newPage(browser, PHONE);
       await phone.page.goto(url + card);
       await waitForApp(phone.page);
-      const tap = async (query) => {
-        const n = await find(phone.page, query);
-        await phone.page.touchscreen.tap(n.x + n.w / 2, n.y + n.h / 2);
-        await frames(phone.page, 3);
-      };
-      await tap({ id: "action:todo" });
-      await tap({ id: "todo:subject" });
+      await fingerTap(phone.page, { id: "action:todo" });
+      await fingerTap(phone.page, { id: "todo:subject" });
       await phone.page.keyboard.type("С телефона", { delay: 5 });
       await frames(phone.page, 2);
       await hide(phone.page);
-      await crash(phone.page, phone.context);
-      const back = await phone.context.newPage();
-      await back.goto(url + card);
-      await waitForApp(back);
-      await frames(back, 3);
+      const back = await reopen(phone.page, phone.context, url + card);
       assertEq((await find(back, { role: "dialog" })).name, "Новое дело", "the to-do's dialog is open again");
       assertEq((await find(back, { id: "todo:subject" })).value, "С телефона", "with its text");
       await back.screenshot({ path: path.join(resultsDir, "phone-todo-draft.png") });
@@ -257,10 +261,7 @@ export const tests = [
       assertEq((await state(page)).card.products, 0, "and not saved");
 
       await hide(page);
-      await crash(page, context);
-      let again = watchErrors(await context.newPage());
-      await again.goto(url + "#/item/D2");
-      await waitForApp(again);
+      let again = await reopen(page, context, url + "#/item/D2");
       await click(again, { id: "tab:products" });
       assertEq([(await find(again, { id: "prod:0:name" })).value, (await find(again, { id: "prod:0:price" })).value],
         ["Внедрение, черновик", "4500"], "the row is back after the page was discarded");
@@ -275,12 +276,9 @@ export const tests = [
 
       // Rows of the file: one without an id (skipped), one whose name and price are not text.
       await hide(again);
-      await writeStored(again, "/data/local/drafts.json", JSON.stringify({ forms: { D2: { products: [{ name: "без id" },
+      await writeStored(again, DRAFTS, JSON.stringify({ forms: { D2: { products: [{ name: "без id" },
         { id: "pr-x", name: 7, price: [1], quantity: "2", discount: "0", tax: "0", tax_included: "yes" }] } } }));
-      await crash(again, context);
-      again = watchErrors(await context.newPage());
-      await again.goto(url + "#/item/D2");
-      await waitForApp(again);
+      again = await reopen(again, context, url + "#/item/D2");
       await click(again, { id: "tab:products" });
       assertEq((await findAll(again, { id: "prod:0:name" })).length + (await findAll(again, { id: "prod:1:name" })).length, 1,
         "one row: the one with an id");
@@ -300,32 +298,23 @@ export const tests = [
       const page = phone.page;
       await page.goto(url + "#/list/contact");
       await waitForApp(page);
-      const tap = async (p, query) => {
-        const n = await find(p, query);
-        await p.touchscreen.tap(n.x + n.w / 2, n.y + n.h / 2);
-        await frames(p, 3);
-      };
-      await tap(page, { id: "action:create" });
-      await tap(page, { id: "create:LAST_NAME" });
+      await fingerTap(page, { id: "action:create" });
+      await fingerTap(page, { id: "create:LAST_NAME" });
       await page.keyboard.type("Черновикова", { delay: 5 });
-      await tap(page, { id: "create:PHONE" });
+      await fingerTap(page, { id: "create:PHONE" });
       await page.keyboard.type("+7 900 111-22-33", { delay: 5 });
       await frames(page, 2);
       const contacts = (await state(page)).items;
       // A phone call comes in: the browser goes to the background, then drops the page.
       await hide(page);
-      await crash(page, phone.context);
-      let back = watchErrors(await phone.context.newPage());
-      await back.goto(url + "#/list/contact");
-      await waitForApp(back);
-      await frames(back, 3);
+      let back = await reopen(page, phone.context, url + "#/list/contact");
       assertEq((await find(back, { role: "dialog" })).name, "Создание: Контакт", "the new contact's form is open again");
       assertEq((await find(back, { id: "create:LAST_NAME" })).value, "Черновикова", "with the last name");
       assertEq((await find(back, { id: "create:PHONE" })).value, "+7 900 111-22-33", "and the phone");
       assertEq((await find(back, { id: "create:NAME" })).value || "", "", "a field left alone stays empty");
       assertEq((await state(back)).items, contacts, "nothing was created meanwhile");
       await back.screenshot({ path: path.join(resultsDir, "phone-create-draft.png") });
-      await tap(back, { id: "create:submit" });
+      await fingerTap(back, { id: "create:submit" });
       await waitSaved(back);
       let s = await state(back);
       assertEq([s.screen, s.card && s.card.title], ["card", "Черновикова"], "the new contact opens");
@@ -338,32 +327,23 @@ export const tests = [
       assertEq(await findAll(back, { role: "dialog" }), [], "and its form does not come back");
 
       // A form only opened (nothing typed) is not kept; a hostile one in the file is skipped, field by field.
-      await tap(back, { id: "action:create" });
+      await fingerTap(back, { id: "action:create" });
       await hide(back);
       assertEq(Object.keys(await idbFiles(back, "/drafts.json")), [], "an untouched form writes no drafts file");
-      await tap(back, { id: "create:cancel" });
+      await fingerTap(back, { id: "create:cancel" });
       await hide(back);
-      const file = "/data/local/drafts.json";  // where the app keeps them (platform::data_dir)
-      await writeStored(back, file, JSON.stringify({ create: { entity: "contact", pipeline: 5, stage: ["x"],
+      await writeStored(back, DRAFTS, JSON.stringify({ create: { entity: "contact", pipeline: 5, stage: ["x"],
         values: { LAST_NAME: { text: "Из файла", currency: "рублей", picks: "x", flag: "yes" }, "НЕТ_ПОЛЯ": { text: "x" },
                   NAME: ["x"], PHONE: { text: 7 } } } }));
-      await crash(back, phone.context);
-      back = watchErrors(await phone.context.newPage());
-      await back.goto(url + "#/list/contact");
-      await waitForApp(back);
-      await frames(back, 3);
+      back = await reopen(back, phone.context, url + "#/list/contact");
       assertEq((await find(back, { id: "create:LAST_NAME" })).value, "Из файла", "the last name is taken back");
       assertEq((await find(back, { id: "create:PHONE" })).value || "", "", "a phone that is not text is skipped");
       assertEq(back.errors, [], "no page errors");
       // Of another entity type than the list's (the page comes back on the deals): not opened there.
-      await tap(back, { id: "create:cancel" });
+      await fingerTap(back, { id: "create:cancel" });
       await hide(back);
-      await writeStored(back, file, JSON.stringify({ create: { entity: "contact", values: { LAST_NAME: { text: "x" } } } }));
-      await crash(back, phone.context);
-      back = watchErrors(await phone.context.newPage());
-      await back.goto(url + "#/list/deal");
-      await waitForApp(back);
-      await frames(back, 3);
+      await writeStored(back, DRAFTS, JSON.stringify({ create: { entity: "contact", values: { LAST_NAME: { text: "x" } } } }));
+      back = await reopen(back, phone.context, url + "#/list/deal");
       assertEq(await findAll(back, { role: "dialog" }), [], "no contact's form over the deals");
       assertEq(back.errors, [], "no page errors");
       await phone.context.close();
@@ -385,12 +365,8 @@ export const tests = [
         await click(admin, { id: `switchuser:${user}` });
         await frames(admin, 3);
         await hide(admin);
-        await writeStored(admin, file, draft);
-        await crash(admin, context);
-        const next = watchErrors(await context.newPage());
-        await next.goto(url + "#/list/contact");
-        await waitForApp(next);
-        await frames(next, 3);
+        await writeStored(admin, DRAFTS, draft);
+        const next = await reopen(admin, context, url + "#/list/contact");
         assertEq((await state(next)).user, user, "the same user");
         assertEq((await findAll(next, { id: "create:LAST_NAME" })).map((n) => n.value), opened ? ["Без права"] : [],
           opened ? "the administrator gets the form back" : "a manager without the right to add contacts does not");
@@ -425,11 +401,7 @@ export const tests = [
                    "responsible": [1, {"a": 2}], "participants": "u1", "more": "yes", "in_place": true},
           "comm": {"channel": "fax", "body": "Факс"}}}}`;
       await writeStored(page, file, hostile);
-      await crash(page, context);
-      let again = watchErrors(await context.newPage());
-      await again.goto(url + card);
-      await waitForApp(again);
-      await frames(again, 3);
+      let again = await reopen(page, context, url + card);
       // The nesting is over the parser's bound: the whole file is refused, the app starts as it would without it.
       assertEq(await findAll(again, { id: "todo:subject" }), [], "nothing taken from a file too deep to read");
       assertEq((await find(again, { id: "tl:composer" })).value || "", "", "not even the comment");
@@ -440,11 +412,7 @@ export const tests = [
       await again.keyboard.type("x", { delay: 5 });
       await hide(again);
       await writeStored(again, file, hostile.replace(deep, "0"));
-      await crash(again, context);
-      again = watchErrors(await context.newPage());
-      await again.goto(url + card);
-      await waitForApp(again);
-      await frames(again, 3);
+      again = await reopen(again, context, url + card);
       const form = (await findAll(again, { id: "todo:subject" }))[0];
       assertEq(form && form.value, "Из файла", "the to-do's form is back with its subject");
       assertEq(await findAll(again, { id: "todo:description" }), [], "the form in place is the short one (\"more\" is not a boolean)");
